@@ -1,0 +1,58 @@
+// Configuration, read once from the environment. Nothing else reads process.env.
+import path from 'node:path';
+
+export type Role = 'platform' | 'analyst' | 'collector' | 'admin';
+export const ROLES: readonly Role[] = ['platform', 'analyst', 'collector', 'admin'];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; absent means the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | null;
+  /** Redis URL; absent means jobs run in-process. */
+  redisUrl: string | null;
+  dataDir: string;
+  modelsDir: string;
+  /** key → role; an empty map disables auth (development only, logged loudly). */
+  apiKeys: Map<string, Role>;
+  logLevel: string;
+  rateLimitPerMinute: number;
+  /** Import a seeded demo world and train models on an empty database at start. */
+  demoOnEmpty: boolean;
+  demoCustomers: number;
+  nightlyCron: string | null;
+  bodyLimitBytes: number;
+}
+
+export function parseApiKeys(spec: string | undefined): Map<string, Role> {
+  const keys = new Map<string, Role>();
+  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.lastIndexOf(':');
+    const key = part.slice(0, i);
+    const role = part.slice(i + 1) as Role;
+    if (i <= 0 || !ROLES.includes(role)) {
+      throw new Error(`API_KEYS: "${part}" is not key:role with role in ${ROLES.join('|')}`);
+    }
+    keys.set(key, role);
+  }
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    dataDir,
+    modelsDir: path.resolve(env.MODELS_DIR ?? 'models'),
+    apiKeys: parseApiKeys(env.API_KEYS),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
+    demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
+    demoCustomers: Number(env.DEMO_CUSTOMERS ?? 2000),
+    nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
+    bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),
+  };
+}

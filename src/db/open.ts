@@ -1,0 +1,84 @@
+// Opens the storage the configuration names: PostgreSQL when a URL is given,
+// the embedded PGlite otherwise. Both hand out the same two faces: a Prisma
+// client for ordinary reads and writes, and the small SQL layer for bulk paths.
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { postgresDb } from './postgres.js';
+import { pgliteDb } from './pglite.js';
+import { migrate } from './migrate.js';
+import type { Db } from './sql.js';
+
+export interface Storage {
+  db: Db;
+  prisma: PrismaClient;
+  /** Where the data lives, for logs: a URL without password, or a folder. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  databaseUrl: string | null;
+  /** PGlite data folder; 'memory://' keeps it in memory (tests). */
+  pgliteDir: string;
+  poolSize?: number;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgresql://(unparsable url)';
+  }
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Storage> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = postgresDb(pool);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    db,
+    prisma,
+    location: redact(url),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+async function openPglite(dir: string): Promise<Storage> {
+  if (!dir.startsWith('memory://')) await fs.mkdir(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = pgliteDb(client);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  return {
+    db,
+    prisma,
+    location: dir.startsWith('memory://') ? dir : path.resolve(dir),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+/** Opens the storage and brings its schema up to date. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const storage = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : await openPglite(options.pgliteDir);
+  try {
+    await migrate(storage.db);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  return storage;
+}

@@ -1,0 +1,32 @@
+// The one small SQL layer under bulk paths (import, rescoring, rule runs). It
+// speaks to PostgreSQL through `pg` or to the embedded PGlite, with the same
+// value conventions on both: DATE stays a 'YYYY-MM-DD' string (a JS Date would
+// shift it by the host's time zone), NUMERIC and BIGINT become numbers.
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a multi-statement script without parameters (migrations). */
+  exec(script: string): Promise<void>;
+  /** `COPY <table> (<cols>) FROM STDIN` with text-format data: the bulk-load path. */
+  copyFrom(table: string, columns: string[], data: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
+
+export const parseNumber = (v: string): number => Number(v);
+export const keepText = (v: string): string => v;
+
+/** Quotes an SQL identifier (table or column names built from our own lists). */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function copySql(table: string, columns: string[], source: string): string {
+  return `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source}`;
+}

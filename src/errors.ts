@@ -1,0 +1,53 @@
+// Every error the service answers with: a stable AR_ERR_* code, an HTTP status
+// and a message a user can act on. Domain code throws these; the HTTP layer
+// renders them as problem+json (RFC 9457). Built with @fastify/error, which has
+// no dependency on Fastify itself, so domain modules may import this file.
+import createError from '@fastify/error';
+
+/** Extra members of a problem document (row errors, field paths, ...). */
+export interface ProblemExtras {
+  [key: string]: unknown;
+}
+
+export interface ArErrorInstance extends Error {
+  code: string;
+  statusCode: number;
+  extras?: ProblemExtras;
+}
+
+function define(code: string, message: string, status: number) {
+  const Ctor = createError(code, message, status);
+  return (args: unknown[] = [], extras?: ProblemExtras): ArErrorInstance => {
+    const err = new Ctor(...args) as ArErrorInstance;
+    if (extras) err.extras = extras;
+    return err;
+  };
+}
+
+export const AR_ERR = {
+  VALIDATION: define('AR_ERR_VALIDATION', 'The request is not valid: %s', 400),
+  UNAUTHENTICATED: define('AR_ERR_UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>"', 401),
+  FORBIDDEN: define('AR_ERR_FORBIDDEN', 'The %s role cannot %s', 403),
+  NOT_FOUND: define('AR_ERR_NOT_FOUND', '%s "%s" does not exist', 404),
+  CONFLICT: define('AR_ERR_CONFLICT', '%s', 409),
+  UNSUPPORTED_MEDIA_TYPE: define('AR_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send %s', 415),
+  IMPORT_UNKNOWN_ENTITY: define('AR_ERR_IMPORT_UNKNOWN_ENTITY', 'Cannot import "%s": known entities are %s', 404),
+  IMPORT_REJECTED: define('AR_ERR_IMPORT_REJECTED', 'The file was rejected whole, nothing was written: %s', 422),
+  IMPORT_EMPTY: define('AR_ERR_IMPORT_EMPTY', 'The file has no rows', 422),
+  JOB_NOT_FOUND: define('AR_ERR_JOB_NOT_FOUND', 'Job "%s" does not exist (jobs are kept for a day)', 404),
+  UNKNOWN_JOB_TYPE: define('AR_ERR_UNKNOWN_JOB_TYPE', 'No handler for job type "%s"', 400),
+  MODEL_UNKNOWN: define('AR_ERR_MODEL_UNKNOWN', 'Model "%s" does not exist: known models are %s', 404),
+  MODEL_NOT_READY: define('AR_ERR_MODEL_NOT_READY', 'Model "%s" has no active version yet: train it first', 503),
+  MODEL_VERSION_NOT_FOUND: define('AR_ERR_MODEL_VERSION_NOT_FOUND', 'Model "%s" has no version "%s"', 404),
+  MODEL_ARTIFACT_CORRUPT: define('AR_ERR_MODEL_ARTIFACT_CORRUPT', 'Model "%s" version "%s" failed its checks: %s', 409),
+  MODEL_WORSE: define('AR_ERR_MODEL_WORSE', '%s', 409),
+  CRITERIA: define('AR_ERR_CRITERIA', '%s', 400),
+  RULE_CONFLICT: define('AR_ERR_RULE_CONFLICT', '%s', 409),
+  RUN_NOT_UNDOABLE: define('AR_ERR_RUN_NOT_UNDOABLE', '%s', 409),
+  UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),
+} as const;
+
+export function isArError(err: unknown): err is ArErrorInstance {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('AR_ERR_');
+}

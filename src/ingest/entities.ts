@@ -1,0 +1,338 @@
+// What the AR platform can import, entity by entity: field names (camelCase, as
+// in the API), their types and rules, the column each lands in, and the
+// references resolved by externalId. The validator, the SQL loader and the
+// OpenAPI documentation are all generated from this one list.
+
+export type FieldType =
+  | 'text'
+  | 'int'
+  | 'money' // decimal, 2 places
+  | 'float'
+  | 'bool'
+  | 'date' // YYYY-MM-DD
+  | 'timestamp' // ISO 8601
+  | 'textList'
+  | 'json';
+
+export interface ImportField {
+  name: string;
+  type: FieldType;
+  /** Target column; absent for reference fields, which resolve to `ref.column`. */
+  column?: string;
+  required?: boolean;
+  enum?: readonly string[];
+  min?: number;
+  /** The value must be strictly greater than `min`. */
+  exclusiveMin?: boolean;
+  max?: number;
+  description: string;
+  /** SQL literal used when the value is missing (the column's own default). */
+  default?: string;
+  /** Resolved by externalId into a foreign key. */
+  ref?: { table: string; column: string };
+}
+
+export interface ImportEntity {
+  name: string;
+  table: string;
+  description: string;
+  fields: ImportField[];
+  /** Upsert key columns (in the target table). */
+  key: string[];
+  /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
+  derived?: { column: string; sql: string; dependsOn: string[] }[];
+  /** Row-level check across fields; returns a reason when the row is wrong. */
+  check?: (row: Record<string, unknown>) => string | null;
+}
+
+const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
+const CHANNELS = ['email', 'letter', 'sms', 'call'] as const;
+
+const externalId: ImportField = {
+  name: 'externalId',
+  type: 'text',
+  column: 'external_id',
+  required: true,
+  description: 'Identifier in the AR platform; the upsert key',
+};
+
+const customerRef = (required: boolean): ImportField => ({
+  name: 'customerExternalId',
+  type: 'text',
+  required,
+  ref: { table: 'customers', column: 'customer_id' },
+  description: 'externalId of the customer',
+});
+
+const col = (
+  name: string,
+  column: string,
+  type: FieldType,
+  description: string,
+  extra: Partial<ImportField> = {},
+): ImportField => ({ name, column, type, description, ...extra });
+
+function dateOrder(first: string, second: string) {
+  return (row: Record<string, unknown>): string | null => {
+    const a = row[first];
+    const b = row[second];
+    return typeof a === 'string' && typeof b === 'string' && b < a ? `${second} is before ${first}` : null;
+  };
+}
+
+export const ENTITIES: readonly ImportEntity[] = [
+  {
+    name: 'collectors',
+    table: 'collectors',
+    description: 'Collectors (credit or collection agents) that customers are assigned to',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      col('name', 'name', 'text', 'Full name', { required: true }),
+      col('email', 'email', 'text', 'Work email'),
+      col('active', 'active', 'bool', 'Still taking customers (default true)', { default: 'true' }),
+    ],
+  },
+  {
+    name: 'dunning-scenarios',
+    table: 'dunning_scenarios',
+    description: 'Dunning scenarios: ordered steps relative to the due date',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      col('name', 'name', 'text', 'Scenario name', { required: true }),
+      col('description', 'description', 'text', 'What the scenario is for'),
+      col('steps', 'steps', 'json', '[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date', { required: true }),
+    ],
+  },
+  {
+    name: 'customer-groups',
+    table: 'customer_groups',
+    description: 'Customer groups (manual, or filled by assignment rules)',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      col('name', 'name', 'text', 'Group name', { required: true }),
+      col('description', 'description', 'text', 'What the group is for'),
+    ],
+  },
+  {
+    name: 'customers',
+    table: 'customers',
+    description: 'Customer accounts',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      col('name', 'name', 'text', 'Company name', { required: true }),
+      col('country', 'country', 'text', 'ISO 3166 alpha-2 country code'),
+      col('sector', 'sector', 'text', 'Business sector'),
+      col('companyType', 'company_type', 'text', 'public or private', { enum: ['public', 'private'] }),
+      col('businessLine', 'business_line', 'text', 'Your business line the customer belongs to'),
+      col('segment', 'segment', 'text', 'Portfolio segment (strategic, standard, small, ...)'),
+      col('paymentMethod', 'payment_method', 'text', 'Usual payment method', { enum: PAYMENT_METHODS }),
+      col('paymentTermsDays', 'payment_terms_days', 'int', 'Payment terms in days (default 30)', { min: 0, max: 365, default: '30' }),
+      col('creditLimit', 'credit_limit', 'money', 'Credit limit granted', { min: 0 }),
+      col('riskScore', 'risk_score', 'float', 'External risk score, 0 (safe) to 100 (risky)', { min: 0, max: 100 }),
+      col('insurerCover', 'insurer_cover', 'money', 'Credit-insurer cover amount', { min: 0 }),
+      col('email', 'email', 'text', 'Billing contact email'),
+      col('phone', 'phone', 'text', 'Billing contact phone'),
+      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago'),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      {
+        name: 'collectorExternalId',
+        type: 'text',
+        ref: { table: 'collectors', column: 'collector_id' },
+        description: 'externalId of the assigned collector',
+      },
+      {
+        name: 'dunningScenarioExternalId',
+        type: 'text',
+        ref: { table: 'dunning_scenarios', column: 'dunning_scenario_id' },
+        description: 'externalId of the dunning scenario',
+      },
+      col('salesRep', 'sales_rep', 'text', 'Internal actor: sales representative'),
+      col('adv', 'adv', 'text', 'Internal actor: sales administration (ADV)'),
+      col('interactiveEmails', 'interactive_emails', 'bool', 'Feature switch: interactive emails', { default: 'true' }),
+      col('latePenalties', 'late_penalties', 'bool', 'Feature switch: late-payment penalties', { default: 'false' }),
+      col('recoveryFee', 'recovery_fee', 'bool', 'Feature switch: fixed recovery-fee indemnity', { default: 'false' }),
+      col('ndCover', 'nd_cover', 'bool', 'Feature switch: ND cover / discretionary credit limit (DCL)', { default: 'false' }),
+    ],
+    derived: [{ column: 'has_email', sql: "({email} IS NOT NULL AND {email} <> '')", dependsOn: ['email'] }],
+  },
+  {
+    name: 'group-members',
+    table: 'group_members',
+    description: 'Manual members of customer groups',
+    key: ['group_id', 'customer_id'],
+    fields: [
+      {
+        name: 'groupExternalId',
+        type: 'text',
+        required: true,
+        ref: { table: 'customer_groups', column: 'group_id' },
+        description: 'externalId of the group',
+      },
+      customerRef(true),
+    ],
+  },
+  {
+    name: 'invoices',
+    table: 'invoices',
+    description: 'Invoices and credit notes',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(true),
+      col('number', 'number', 'text', 'Invoice number as printed', { required: true }),
+      col('kind', 'kind', 'text', 'invoice or credit_note (default invoice)', { enum: ['invoice', 'credit_note'], default: "'invoice'" }),
+      col('issueDate', 'issue_date', 'date', 'Issue date', { required: true }),
+      col('dueDate', 'due_date', 'date', 'Due date', { required: true }),
+      col('amount', 'amount', 'money', 'Amount including tax (credit notes too are positive)', { required: true, min: 0 }),
+      col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled)', { min: 0 }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      col('disputed', 'disputed', 'bool', 'Disputed by the customer', { default: 'false' }),
+      col('settledDate', 'settled_date', 'date', 'Date the invoice was fully paid'),
+      col('status', 'status', 'text', 'Status qualification by a collector', {
+        enum: ['promise_to_pay', 'dispute', 'litigation', 'waiting_credit_note', 'payment_plan', 'paid_not_received', 'none'],
+      }),
+      col('statusDate', 'status_date', 'date', 'When the status was set'),
+      col('statusComment', 'status_comment', 'text', "Collector's comment on the status"),
+      col('resolutionOwner', 'resolution_owner', 'text', 'Who must resolve it (sales, logistics, ...)'),
+      col('promisedDate', 'promised_date', 'date', 'Date promised by the customer'),
+      col('poNumber', 'po_number', 'text', 'Purchase-order number'),
+    ],
+    derived: [
+      {
+        column: 'open_amount',
+        sql: 'COALESCE({openAmount}, CASE WHEN {settledDate} IS NULL THEN {amount} ELSE 0 END)',
+        dependsOn: ['openAmount', 'amount', 'settledDate'],
+      },
+    ],
+    check: (row) => {
+      const order = dateOrder('issueDate', 'dueDate')(row);
+      if (order) return order;
+      if (typeof row.openAmount === 'number' && typeof row.amount === 'number' && row.openAmount > row.amount) {
+        return 'openAmount is larger than amount';
+      }
+      return null;
+    },
+  },
+  {
+    name: 'payments',
+    table: 'payments',
+    description: 'Payments received',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(true),
+      col('paymentDate', 'payment_date', 'date', 'Value date', { required: true }),
+      col('amount', 'amount', 'money', 'Amount received', { required: true, min: 0, exclusiveMin: true }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      col('method', 'method', 'text', 'Payment method', { required: true, enum: PAYMENT_METHODS }),
+    ],
+  },
+  {
+    name: 'payment-allocations',
+    table: 'payment_allocations',
+    description: 'How payments are allocated to invoices (partial payments allowed)',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      {
+        name: 'paymentExternalId',
+        type: 'text',
+        required: true,
+        ref: { table: 'payments', column: 'payment_id' },
+        description: 'externalId of the payment',
+      },
+      {
+        name: 'invoiceExternalId',
+        type: 'text',
+        required: true,
+        ref: { table: 'invoices', column: 'invoice_id' },
+        description: 'externalId of the invoice',
+      },
+      col('amount', 'amount', 'money', 'Amount allocated', { required: true, min: 0, exclusiveMin: true }),
+    ],
+  },
+  {
+    name: 'communications',
+    table: 'communications',
+    description: 'Outbound reminders and other sends, with what the customer did with them',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(true),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about'),
+      col('channel', 'channel', 'text', 'Channel', { required: true, enum: CHANNELS }),
+      col('level', 'level', 'int', 'Dunning level (1 = first reminder)', { min: 0, max: 10, default: '1' }),
+      col('template', 'template', 'text', 'Template key'),
+      col('sentAt', 'sent_at', 'timestamp', 'Sent at', { required: true }),
+      col('openedAt', 'opened_at', 'timestamp', 'First open'),
+      col('machineOpen', 'machine_open', 'bool', 'The open came from a privacy proxy, not a person', { default: 'false' }),
+      col('clickedAt', 'clicked_at', 'timestamp', 'First click'),
+      col('repliedAt', 'replied_at', 'timestamp', 'First reply'),
+      col('bouncedAt', 'bounced_at', 'timestamp', 'Bounce'),
+    ],
+    check: dateOrder('sentAt', 'repliedAt'),
+  },
+  {
+    name: 'inbound-messages',
+    table: 'inbound_messages',
+    description: 'Emails received from customers',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(false),
+      col('receivedAt', 'received_at', 'timestamp', 'Received at', { required: true }),
+      col('sender', 'sender', 'text', 'Sender address'),
+      col('subject', 'subject', 'text', 'Subject line', { default: "''" }),
+      col('body', 'body', 'text', 'Plain-text body', { required: true }),
+    ],
+  },
+  {
+    name: 'incentive-offers',
+    table: 'incentive_offers',
+    description: 'Incentives offered (discount, penalties, card link, agency, termination) and what followed',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(true),
+      col('lever', 'lever', 'text', 'Lever', {
+        required: true,
+        enum: ['discount', 'late_penalty', 'card_payment', 'collection_agency', 'service_termination'],
+      }),
+      col('offeredAt', 'offered_at', 'timestamp', 'Offered at', { required: true }),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned'),
+      col('terms', 'terms', 'json', 'Terms, e.g. {"discountPct": 2, "withinDays": 10}', { default: "'{}'::jsonb" }),
+      col('propensity', 'propensity', 'float', 'Probability the policy chose this lever', { min: 0, max: 1 }),
+      col('outcome', 'outcome', 'text', 'What happened', { enum: ['paid', 'partially_paid', 'ignored', 'churned'] }),
+      col('outcomeAt', 'outcome_at', 'timestamp', 'When the outcome was known'),
+      col('daysToPay', 'days_to_pay', 'float', 'Days from offer to payment', { min: 0 }),
+    ],
+  },
+  {
+    name: 'external-events',
+    table: 'external_events',
+    description: 'Events from credit-information providers and insurers',
+    key: ['external_id'],
+    fields: [
+      externalId,
+      customerRef(true),
+      col('kind', 'kind', 'text', 'Event kind', {
+        required: true,
+        enum: ['risk_score_change', 'insolvency', 'address_change', 'director_change', 'credit_limit_decision'],
+      }),
+      col('occurredAt', 'occurred_at', 'timestamp', 'When it happened', { required: true }),
+      col('source', 'source', 'text', 'Provider'),
+      col('value', 'value', 'float', 'New score or limit, when the event has one'),
+      col('payload', 'payload', 'json', 'Anything else the provider sent', { default: "'{}'::jsonb" }),
+    ],
+  },
+];
+
+export const ENTITY_NAMES = ENTITIES.map((e) => e.name);
+
+export function findEntity(name: string): ImportEntity | undefined {
+  return ENTITIES.find((e) => e.name === name);
+}

@@ -1,0 +1,233 @@
+// Loads one file of one entity, whole or not at all. Rows are validated as they
+// stream in and COPied into a temporary staging table inside one transaction;
+// references and duplicate keys are then checked in SQL, and a single
+// set-based upsert writes the target table. Any error rolls everything back,
+// so a corrupt or hostile file leaves the database exactly as it was.
+import { AR_ERR } from '../errors.js';
+import { ident, type Db, type Queryable } from '../db/sql.js';
+import type { FieldType, ImportEntity, ImportField } from './entities.js';
+import { coerceRow, type RowError, type Value } from './coerce.js';
+import type { ParsedRecord } from './parse.js';
+
+export interface ImportResult {
+  entity: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportOptions {
+  batchSize?: number;
+  /** Called after each batch with the rows read so far. */
+  onProgress?: (rowsRead: number) => void;
+  signal?: AbortSignal;
+}
+
+/** How many row errors a rejection lists; the total is always given. */
+export const MAX_LISTED_ERRORS = 100;
+
+const STAGING_TYPE: Record<FieldType, string> = {
+  text: 'text',
+  int: 'integer',
+  money: 'numeric(18,2)',
+  float: 'double precision',
+  bool: 'boolean',
+  date: 'date',
+  timestamp: 'timestamptz',
+  textList: 'jsonb',
+  json: 'jsonb',
+};
+
+const TABLES_WITH_UPDATED_AT = new Set(['collectors', 'dunning_scenarios', 'customers', 'invoices']);
+
+export const stagingColumn = (f: ImportField): string => `f_${f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+
+// COPY text format: backslash escapes, \N for NULL.
+function copyText(v: Value, type: FieldType): string {
+  if (v === null) return '\\N';
+  let s: string;
+  if (type === 'textList' || type === 'json') s = JSON.stringify(v);
+  else s = String(v);
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+class RowCollector {
+  errors: RowError[] = [];
+  total = 0;
+  add(err: RowError) {
+    this.total++;
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(err);
+  }
+}
+
+function unknownFieldsCheck(entity: ImportEntity) {
+  const known = new Set(entity.fields.map((f) => f.name));
+  const reported = new Set<string>();
+  return (record: Record<string, unknown>, line: number, out: RowCollector, present: Set<string>) => {
+    for (const key of Object.keys(record)) {
+      if (known.has(key)) {
+        present.add(key);
+        continue;
+      }
+      if (reported.has(key)) continue;
+      reported.add(key);
+      out.add({ line, field: key, reason: `is not a field of ${entity.name} (known: ${[...known].join(', ')})` });
+    }
+  };
+}
+
+async function stageRows(
+  tx: Queryable,
+  entity: ImportEntity,
+  records: AsyncIterable<ParsedRecord>,
+  options: ImportOptions,
+  errors: RowCollector,
+  present: Set<string>,
+): Promise<number> {
+  const batchSize = options.batchSize ?? 10_000;
+  const columns = ['line', ...entity.fields.map(stagingColumn)];
+  const checkUnknown = unknownFieldsCheck(entity);
+  const rowErrors: RowError[] = [];
+  let buffer: string[] = [];
+  let rows = 0;
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    // Once the file is known to be rejected, staging more rows is wasted work.
+    if (errors.total === 0) await tx.copyFrom('stg', columns, buffer.join(''));
+    buffer = [];
+    options.onProgress?.(rows);
+  };
+  for await (const item of records) {
+    if (options.signal?.aborted) throw AR_ERR.CONFLICT(['The import was cancelled; nothing was written']);
+    rows++;
+    if (item.error !== undefined) {
+      errors.add({ line: item.line, reason: item.error });
+      if (item.fatal) break;
+      continue;
+    }
+    checkUnknown(item.record, item.line, errors, present);
+    rowErrors.length = 0;
+    const row = coerceRow(entity, item.record, item.line, rowErrors);
+    for (const e of rowErrors) errors.add(e);
+    if (rowErrors.length > 0 || errors.total > 0) continue;
+    let text = String(item.line);
+    for (const f of entity.fields) text += '\t' + copyText(row[f.name], f.type);
+    buffer.push(text + '\n');
+    if (buffer.length >= batchSize) await flush();
+  }
+  await flush();
+  return rows;
+}
+
+async function referenceErrors(tx: Queryable, entity: ImportEntity, errors: RowCollector): Promise<void> {
+  for (const f of entity.fields) {
+    if (!f.ref) continue;
+    const c = stagingColumn(f);
+    const missing = await tx.query<{ line: number; ref: string }>(
+      `SELECT s.line, s.${c} AS ref FROM stg s
+       WHERE s.${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ident(f.ref.table)} r WHERE r.external_id = s.${c})
+       ORDER BY s.line LIMIT ${MAX_LISTED_ERRORS}`,
+    );
+    for (const m of missing) {
+      errors.add({ line: m.line, field: f.name, reason: `refers to unknown ${f.ref.table.replace(/_/g, ' ')} "${m.ref}"` });
+    }
+  }
+}
+
+async function duplicateKeyErrors(tx: Queryable, entity: ImportEntity, errors: RowCollector): Promise<void> {
+  const keyFields = entity.fields.filter((f) => (f.ref ? entity.key.includes(f.ref.column) : entity.key.includes(f.column ?? '')));
+  const cols = keyFields.map(stagingColumn).join(', ');
+  const dups = await tx.query<{ lines: number[] }>(
+    `SELECT array_agg(line ORDER BY line) AS lines FROM stg GROUP BY ${cols} HAVING count(*) > 1 LIMIT ${MAX_LISTED_ERRORS}`,
+  );
+  for (const d of dups) {
+    const [first, ...rest] = d.lines;
+    for (const line of rest) errors.add({ line, reason: `repeats the key of line ${first}` });
+  }
+}
+
+function valueSql(f: ImportField): string {
+  const s = `s.${stagingColumn(f)}`;
+  if (f.type === 'textList') return `COALESCE(ARRAY(SELECT jsonb_array_elements_text(${s})), ARRAY[]::text[])`;
+  return f.default !== undefined ? `COALESCE(${s}, ${f.default})` : s;
+}
+
+/** Builds the set-based upsert from staging into the entity's table. */
+export function upsertSql(entity: ImportEntity, present: Set<string>): string {
+  const targets: string[] = [];
+  const values: string[] = [];
+  const joins: string[] = [];
+  const derivedColumns = new Set((entity.derived ?? []).map((d) => d.column));
+  entity.fields.forEach((f, i) => {
+    // Optional columns missing from the whole file are left as they are, so a
+    // sync that does not send (say) the collector never undoes an assignment.
+    if (!f.required && !present.has(f.name)) return;
+    if (f.ref) {
+      const alias = `r${i}`;
+      joins.push(`LEFT JOIN ${ident(f.ref.table)} ${alias} ON ${alias}.external_id = s.${stagingColumn(f)}`);
+      targets.push(f.ref.column);
+      values.push(`${alias}.id`);
+    } else if (!derivedColumns.has(f.column!)) {
+      targets.push(f.column!);
+      values.push(valueSql(f));
+    }
+  });
+  for (const d of entity.derived ?? []) {
+    if (!d.dependsOn.some((n) => present.has(n) || entity.fields.find((f) => f.name === n)?.required)) continue;
+    targets.push(d.column);
+    values.push(d.sql.replace(/\{(\w+)\}/g, (_, name: string) => `s.${stagingColumn(entity.fields.find((f) => f.name === name)!)}`));
+  }
+  const updatable = targets.filter((t) => !entity.key.includes(t));
+  const hasUpdatedAt = TABLES_WITH_UPDATED_AT.has(entity.table);
+  const insertCols = [...targets, ...(hasUpdatedAt ? ['updated_at'] : [])];
+  const insertVals = [...values, ...(hasUpdatedAt ? ['now()'] : [])];
+  const conflict = updatable.length === 0
+    ? 'DO NOTHING'
+    : `DO UPDATE SET ${[...updatable, ...(hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
+       WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`;
+  return `WITH up AS (
+    INSERT INTO ${ident(entity.table)} AS t (${insertCols.map(ident).join(', ')})
+    SELECT ${insertVals.join(', ')} FROM stg s ${joins.join(' ')}
+    ON CONFLICT (${entity.key.map(ident).join(', ')}) ${conflict}
+    RETURNING (xmax = 0) AS inserted
+  ) SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`;
+}
+
+function rejection(errors: RowCollector, rows: number) {
+  const first = errors.errors[0];
+  const summary = `${errors.total} problem${errors.total === 1 ? '' : 's'} in ${rows} row${rows === 1 ? '' : 's'}; first at line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}`;
+  return AR_ERR.IMPORT_REJECTED([summary], { errorCount: errors.total, errors: errors.errors });
+}
+
+/** Imports a stream of records of one entity in one transaction. */
+export async function importRecords(
+  db: Db,
+  entity: ImportEntity,
+  records: AsyncIterable<ParsedRecord>,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  return db.transaction(async (tx) => {
+    const stagingCols = entity.fields.map((f) => `${stagingColumn(f)} ${STAGING_TYPE[f.type]}`);
+    // No ON COMMIT DROP: PGlite keeps one session, so drop it explicitly too.
+    await tx.query('DROP TABLE IF EXISTS stg');
+    await tx.query(`CREATE TEMP TABLE stg (line integer NOT NULL, ${stagingCols.join(', ')}) ON COMMIT DROP`);
+    const errors = new RowCollector();
+    const present = new Set(entity.fields.filter((f) => f.required).map((f) => f.name));
+    const rows = await stageRows(tx, entity, records, options, errors, present);
+    if (rows === 0 && errors.total === 0) throw AR_ERR.IMPORT_EMPTY();
+    if (errors.total === 0) {
+      await referenceErrors(tx, entity, errors);
+      await duplicateKeyErrors(tx, entity, errors);
+    }
+    if (errors.total > 0) throw rejection(errors, rows);
+    const [counts] = await tx.query<{ inserted: number; updated: number }>(upsertSql(entity, present));
+    return {
+      entity: entity.name,
+      rows,
+      inserted: counts.inserted,
+      updated: counts.updated,
+      unchanged: rows - counts.inserted - counts.updated,
+    };
+  });
+}
