@@ -1,0 +1,96 @@
+// Builds the Fastify app from its services; never listens (server.ts does).
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import crypto from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Services } from './services.js';
+import problem from './http/plugins/problem.js';
+import auth from './http/plugins/auth.js';
+import metrics from './http/plugins/metrics.js';
+import { Problem } from './http/schemas/common.js';
+import healthRoutes from './http/routes/health.js';
+import importRoutes, { jobRoutes } from './http/routes/imports.js';
+import customerRoutes from './http/routes/customers.js';
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+// Secrets and personal data never reach the logs.
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.email',
+  '*.body',
+  '*.subject',
+  '*.phone',
+];
+
+export async function buildApp(services: Services, options: BuildAppOptions = {}) {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('services', services);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // External plugins first, then the app's own, then routes (fastify/demo order).
+  await app.register(problem);
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Collections intelligence service',
+        version: '0.1.0',
+        description: 'Scoring, triage, Search & Assign and agenda for accounts-receivable teams. ' +
+          'Errors are RFC 9457 problem documents with a stable AR_ERR_* code.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  app.addHook('onRoute', (route) => {
+    // The docs are public, like health and metrics.
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2000,
+    exposeStatusRoute: false,
+    pressureHandler: (_req, reply) => {
+      void reply.status(503).type('application/problem+json').send({
+      type: 'urn:ar:problem:ar-err-overloaded', title: 'Service Unavailable', status: 503,
+      code: 'AR_ERR_OVERLOADED', detail: 'The service is overloaded; retry shortly',
+      });
+    },
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    allowList: (req) => (req.url ?? '').startsWith('/health'),
+  });
+  await app.register(metrics);
+  await app.register(auth, { keys: config.apiKeys });
+
+  await app.register(healthRoutes);
+  await app.register(importRoutes);
+  await app.register(jobRoutes);
+  await app.register(customerRoutes);
+  return app;
+}

@@ -1,0 +1,166 @@
+// Read models of customers for the API and the agenda: balances are computed
+// in SQL from open invoices, never stored twice.
+import { Type, type Static } from 'typebox';
+import type { Db } from '../db/sql.js';
+import type { Storage } from '../db/open.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const CustomerSummary = Type.Object({
+  externalId: Type.String(),
+  name: Type.String(),
+  country: Nullable(Type.String()),
+  segment: Nullable(Type.String()),
+  riskScore: Nullable(Type.Number()),
+  collector: Nullable(Type.String()),
+  dunningScenario: Nullable(Type.String()),
+  openAmount: Type.Number(),
+  overdueAmount: Type.Number(),
+  maxDaysOverdue: Nullable(Type.Integer()),
+});
+export type CustomerSummaryT = Static<typeof CustomerSummary>;
+
+export const ComputedFieldSchema = Type.Object({
+  name: Type.String(),
+  value: Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]),
+  confidence: Nullable(Type.Number()),
+  reasons: Type.Unknown(),
+  modelVersion: Type.String(),
+  computedAt: Type.String(),
+});
+
+export const CustomerDetail = Type.Object({
+  ...CustomerSummary.properties,
+  sector: Nullable(Type.String()),
+  companyType: Nullable(Type.String()),
+  businessLine: Nullable(Type.String()),
+  paymentMethod: Nullable(Type.String()),
+  paymentTermsDays: Type.Integer(),
+  creditLimit: Nullable(Type.Number()),
+  insurerCover: Nullable(Type.Number()),
+  hasEmail: Type.Boolean(),
+  timezone: Nullable(Type.String()),
+  currency: Type.String(),
+  internalActors: Type.Object({ salesRep: Nullable(Type.String()), adv: Nullable(Type.String()) }),
+  features: Type.Object({
+    interactiveEmails: Type.Boolean(),
+    latePenalties: Type.Boolean(),
+    recoveryFee: Type.Boolean(),
+    ndCover: Type.Boolean(),
+  }),
+  lockedFields: Type.Array(Type.String()),
+  groups: Type.Array(Type.Object({ externalId: Type.String(), name: Type.String(), source: Type.String() })),
+  openInvoices: Type.Integer(),
+  computedFields: Type.Array(ComputedFieldSchema),
+});
+export type CustomerDetailT = Static<typeof CustomerDetail>;
+
+export interface ListQuery {
+  segment?: string;
+  collector?: string;
+  country?: string;
+  q?: string;
+  overdueOnly?: boolean;
+  limit: number;
+  after?: number;
+}
+
+const SUMMARY_SELECT = `
+  SELECT c.id, c.external_id AS "externalId", c.name, c.country, c.segment, c.risk_score AS "riskScore",
+         col.external_id AS collector, ds.external_id AS "dunningScenario",
+         COALESCE(b.open_amount, 0) AS "openAmount", COALESCE(b.overdue_amount, 0) AS "overdueAmount",
+         b.max_days_overdue AS "maxDaysOverdue", COALESCE(b.open_invoices, 0) AS "openInvoices"
+  FROM customers c
+  LEFT JOIN collectors col ON col.id = c.collector_id
+  LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
+  LEFT JOIN LATERAL (
+    SELECT sum(i.open_amount) AS open_amount,
+           sum(i.open_amount) FILTER (WHERE i.due_date < current_date) AS overdue_amount,
+           max(current_date - i.due_date) FILTER (WHERE i.due_date < current_date) AS max_days_overdue,
+           count(*)::int AS open_invoices
+    FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0
+  ) b ON true`;
+
+export async function listCustomers(db: Db, q: ListQuery) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    let i = 0;
+    where.push(sql.replace(/\?/g, () => {
+      params.push(values[i++]);
+      return `$${params.length}`;
+    }));
+  };
+  if (q.after !== undefined) add('c.id > ?', q.after);
+  if (q.segment) add('c.segment = ?', q.segment);
+  if (q.country) add('c.country = ?', q.country);
+  if (q.collector) add('col.external_id = ?', q.collector);
+  if (q.q) add("(c.name ILIKE '%' || ? || '%' OR c.external_id = ?)", q.q, q.q);
+  if (q.overdueOnly) where.push('COALESCE(b.overdue_amount, 0) > 0');
+  params.push(q.limit + 1);
+  const rows = await db.query<CustomerSummaryT & { id: number; openInvoices: number }>(
+    `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  return {
+    items: page.map(({ id: _id, openInvoices: _n, ...rest }) => rest),
+    nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+  };
+}
+
+export async function getCustomer(storage: Storage, externalId: string): Promise<CustomerDetailT | null> {
+  const [summary] = await storage.db.query<CustomerSummaryT & { id: number; openInvoices: number }>(
+    `${SUMMARY_SELECT} WHERE c.external_id = $1`,
+    [externalId],
+  );
+  if (!summary) return null;
+  const c = await storage.prisma.customer.findUniqueOrThrow({
+    where: { id: summary.id },
+    include: { groups: { include: { group: true } } },
+  });
+  const fields = await computedFieldsOf(storage.db, 'customer', summary.id);
+  const { id: _id, ...rest } = summary;
+  return {
+    ...rest,
+    sector: c.sector,
+    companyType: c.companyType,
+    businessLine: c.businessLine,
+    paymentMethod: c.paymentMethod,
+    paymentTermsDays: c.paymentTermsDays,
+    creditLimit: c.creditLimit === null ? null : Number(c.creditLimit),
+    insurerCover: c.insurerCover === null ? null : Number(c.insurerCover),
+    hasEmail: c.hasEmail,
+    timezone: c.timezone,
+    currency: c.currency,
+    internalActors: { salesRep: c.salesRep, adv: c.adv },
+    features: {
+      interactiveEmails: c.interactiveEmails,
+      latePenalties: c.latePenalties,
+      recoveryFee: c.recoveryFee,
+      ndCover: c.ndCover,
+    },
+    lockedFields: c.lockedFields,
+    groups: c.groups.map((g) => ({ externalId: g.group.externalId, name: g.group.name, source: g.source })),
+    computedFields: fields,
+  };
+}
+
+export async function computedFieldsOf(db: Db, entityType: string, entityId: number) {
+  const rows = await db.query<{
+    name: string; value_num: number | null; value_text: string | null; value_bool: boolean | null;
+    confidence: number | null; reasons: unknown; model_version: string; computed_at: Date | string;
+  }>(
+    `SELECT name, value_num, value_text, value_bool, confidence, reasons, model_version, computed_at
+     FROM computed_fields WHERE entity_type = $1 AND entity_id = $2 ORDER BY name`,
+    [entityType, entityId],
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    value: r.value_num ?? r.value_text ?? r.value_bool ?? null,
+    confidence: r.confidence,
+    reasons: r.reasons,
+    modelVersion: r.model_version,
+    computedAt: new Date(r.computed_at).toISOString(),
+  }));
+}

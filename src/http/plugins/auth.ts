@@ -1,0 +1,69 @@
+// API keys with roles. Keys are kept only as SHA-256 digests and compared in
+// constant time against every known digest, so neither timing nor a memory
+// dump gives a key away. Routes say who may call them with `config.roles`;
+// admin may call everything.
+import crypto from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AR_ERR } from '../../errors.js';
+import type { Role } from '../../config.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed on this route; absent = any authenticated caller. */
+    roles?: Role[];
+    /** No key needed (health, metrics, docs). */
+    public?: boolean;
+    /** What the route does, for the 403 message: "retrain models". */
+    action?: string;
+  }
+  interface FastifyRequest {
+    role: Role | null;
+  }
+}
+
+export const digest = (key: string): Buffer => crypto.createHash('sha256').update(key).digest();
+
+export function makeKeyCheck(keys: Map<string, Role>) {
+  const entries = [...keys].map(([key, role]) => ({ hash: digest(key), role }));
+  return (presented: string): Role | null => {
+    const h = digest(presented);
+    let found: Role | null = null;
+    for (const e of entries) {
+      if (crypto.timingSafeEqual(h, e.hash)) found = e.role;
+    }
+    return found;
+  };
+}
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  return m ? m[1].trim() : null;
+}
+
+async function authPlugin(app: FastifyInstance, opts: { keys: Map<string, Role> }) {
+  const check = makeKeyCheck(opts.keys);
+  const open = opts.keys.size === 0;
+  if (open) app.log.warn('API_KEYS is empty: authentication is OFF and every caller is admin. Set API_KEYS in production.');
+  app.decorateRequest('role', null);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config?.public) return;
+    if (open) {
+      request.role = 'admin';
+      return;
+    }
+    const key = bearer(request);
+    const role = key ? check(key) : null;
+    if (!role) throw AR_ERR.UNAUTHENTICATED();
+    request.role = role;
+    const allowed = config?.roles;
+    if (allowed && role !== 'admin' && !allowed.includes(role)) {
+      throw AR_ERR.FORBIDDEN([role, config?.action ?? `call ${request.method} ${request.routeOptions.url}`]);
+    }
+  });
+}
+
+export default fp(authPlugin, { name: 'auth' });

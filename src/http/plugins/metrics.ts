@@ -1,0 +1,35 @@
+// Prometheus metrics: process defaults plus request latency per route.
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import client from 'prom-client';
+
+async function metricsPlugin(app: FastifyInstance) {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const duration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  app.decorate('metrics', registry);
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: client.Registry;
+  }
+}
+
+export default fp(metricsPlugin, { name: 'metrics' });

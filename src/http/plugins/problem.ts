@@ -1,0 +1,80 @@
+// One error handler for the whole API: every error leaves as problem+json with
+// a stable AR_ERR_* code. Bad input is a 4xx with what to fix, never a 500.
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isArError } from '../../errors.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+// Fastify's own client-error codes, renamed into our catalogue.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'AR_ERR_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'AR_ERR_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'AR_ERR_INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'AR_ERR_INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'AR_ERR_VALIDATION',
+  FST_ERR_VALIDATION: 'AR_ERR_VALIDATION',
+};
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  extras: Record<string, unknown> = {},
+) {
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:ar:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      code,
+      instance: reply.request.url,
+      ...extras,
+    });
+}
+
+function validationDetail(err: FastifyError): { detail: string; errors: unknown[] } {
+  const errors = (err.validation ?? []).map((v) => ({
+    path: `${err.validationContext ?? ''}${v.instancePath || ''}`,
+    message: v.message ?? 'is not valid',
+    ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params } : {}),
+  }));
+  return { detail: `The request is not valid: ${err.message}`, errors };
+}
+
+async function problemPlugin(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (isArError(err)) {
+      const e = err as unknown as { statusCode: number; code: string; message: string; extras?: Record<string, unknown> };
+      if (e.statusCode >= 500) request.log.error({ err }, 'service error');
+      return sendProblem(reply, e.statusCode, e.code, e.message, e.extras ?? {});
+    }
+    if (err.validation) {
+      const { detail, errors } = validationDetail(err);
+      return sendProblem(reply, 400, 'AR_ERR_VALIDATION', detail, { errors });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 429) return sendProblem(reply, 429, 'AR_ERR_RATE_LIMITED', err.message);
+    if (status >= 400 && status < 500) {
+      const code = FASTIFY_CODES[err.code] ?? 'AR_ERR_BAD_REQUEST';
+      return sendProblem(reply, status, code, err.message);
+    }
+    if (status === 503) return sendProblem(reply, 503, 'AR_ERR_UNAVAILABLE', err.message);
+    request.log.error({ err }, 'unexpected error');
+    return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'AR_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}
+
+export default fp(problemPlugin, { name: 'problem' });

@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AR_ERR } from '../../errors.js';
+import { errorResponses } from '../schemas/common.js';
+import { listCustomers, getCustomer, CustomerSummary, CustomerDetail } from '../../customers/queries.js';
+
+const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage } = app.services;
+
+  app.get('/v1/customers', {
+    schema: {
+      tags: ['customers'],
+      summary: 'List customers with their open and overdue balances',
+      querystring: Type.Object({
+        segment: Type.Optional(Type.String({ maxLength: 100 })),
+        collector: Type.Optional(Type.String({ maxLength: 200, description: 'collector externalId' })),
+        country: Type.Optional(Type.String({ maxLength: 10 })),
+        q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains' })),
+        overdueOnly: Type.Optional(Type.Boolean()),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        after: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: the nextCursor of the previous page' })),
+      }),
+      response: {
+        200: Type.Object({ items: Type.Array(CustomerSummary), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => listCustomers(storage.db, request.query));
+
+  app.get('/v1/customers/:externalId', {
+    schema: {
+      tags: ['customers'],
+      summary: 'One customer with its assignments, groups, balances and computed fields',
+      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      response: { 200: CustomerDetail, ...errorResponses },
+    },
+  }, async (request) => {
+    const customer = await getCustomer(storage, request.params.externalId);
+    if (!customer) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
+    return customer;
+  });
+};
+
+export default customerRoutes;

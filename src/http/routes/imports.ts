@@ -1,0 +1,119 @@
+// POST /v1/import/:entity — NDJSON or CSV, streamed to a spool file, then
+// imported as a job. The caller waits for the outcome by default, or gets a
+// job to poll with `Prefer: respond-async`.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AR_ERR } from '../../errors.js';
+import { ENTITIES, ENTITY_NAMES, findEntity } from '../../ingest/entities.js';
+import { formatFromContentType } from '../../ingest/parse.js';
+import type { ImportJobData } from '../../ingest/import-job.js';
+import { JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
+import { importRowSchema } from '../schemas/import-rows.js';
+
+const RAW_TYPES = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+
+const ImportResultSchema = Type.Object({
+  entity: Type.String(),
+  rows: Type.Integer(),
+  inserted: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  jobId: Type.String(),
+});
+
+const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { jobs, config } = app.services;
+  const spoolDir = path.join(config.dataDir, 'uploads');
+  fs.mkdirSync(spoolDir, { recursive: true });
+
+  // Uploads are streamed, never buffered: the route receives the raw stream.
+  app.addContentTypeParser(RAW_TYPES, (_req, payload, done) => done(null, payload));
+
+  app.post('/v1/import/:entity', {
+    config: { roles: ['platform'], action: 'import data' },
+    schema: {
+      tags: ['import'],
+      summary: 'Import one entity from NDJSON or CSV (header row); whole file or nothing',
+      description: `Entities, in the order references require: ${ENTITY_NAMES.join(', ')}. ` +
+        'Rows are upserted by externalId; re-sending the same file changes nothing. A file with any bad row ' +
+        'is rejected whole (422) with the line numbers and reasons, and nothing is written. ' +
+        'Send `Prefer: respond-async` to get 202 and a job to poll instead of waiting.',
+      params: Type.Object({ entity: Type.String({ maxLength: 100, description: ENTITY_NAMES.join(' | ') }) }),
+      headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
+      body: Type.Optional(Type.Unknown({ description: 'NDJSON (application/x-ndjson) or CSV (text/csv); row fields per entity in components.schemas.Import*' })),
+      response: {
+        200: ImportResultSchema,
+        202: Type.Object({ jobId: Type.String(), status: Type.String() }),
+        415: ProblemRef,
+        422: ProblemRef,
+        ...errorResponses,
+      },
+    },
+  }, async (request, reply) => {
+    const { entity } = request.params;
+    if (!findEntity(entity)) throw AR_ERR.IMPORT_UNKNOWN_ENTITY([entity, ENTITY_NAMES.join(', ')]);
+    const format = formatFromContentType(request.headers['content-type']);
+    if (!format) throw AR_ERR.UNSUPPORTED_MEDIA_TYPE(['text/csv (with a header row) or application/x-ndjson']);
+    const file = path.join(spoolDir, `${crypto.randomUUID()}.${format}`);
+    const body = request.body as Readable | undefined;
+    if (body && typeof (body as Readable).pipe === 'function') await pipeline(body, fs.createWriteStream(file));
+    else fs.writeFileSync(file, '');
+    const bytes = fs.statSync(file).size;
+    const jobId = await jobs.enqueueLocal<ImportJobData>('import', { entity, format, file, bytes });
+    if (/respond-async/i.test(request.headers.prefer ?? '')) {
+      return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+    }
+    const info = await jobs.waitFor(jobId);
+    if (info.state !== 'completed') {
+      const err = info.error ?? { code: 'AR_ERR_JOB_FAILED', message: 'The import failed' };
+      const status = err.code === 'AR_ERR_IMPORT_REJECTED' || err.code === 'AR_ERR_IMPORT_EMPTY' ? 422 : 500;
+      const { code, message, ...extras } = err;
+      return reply.status(status).type('application/problem+json').send({
+        type: `urn:ar:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+        title: status === 422 ? 'Unprocessable Content' : 'Internal Server Error',
+        status, detail: message, code, instance: request.url, jobId, ...extras,
+      });
+    }
+    return { ...(info.result as object), jobId } as Static<typeof ImportResultSchema>;
+  });
+
+  // Documents each entity's row fields in OpenAPI (components.schemas.Import<Entity>).
+  for (const entity of ENTITIES) app.addSchema(importRowSchema(entity));
+};
+
+export default importRoutes;
+
+export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { jobs } = app.services;
+  app.get('/v1/jobs/:id', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'State and progress of a job',
+      params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+      response: { 200: JobInfoSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const info = await jobs.get(request.params.id);
+    if (!info) throw AR_ERR.JOB_NOT_FOUND([request.params.id]);
+    return info;
+  });
+
+  app.delete('/v1/jobs/:id', {
+    config: { roles: ['platform', 'analyst'], action: 'cancel jobs' },
+    schema: {
+      tags: ['jobs'],
+      summary: 'Cancel a waiting or running job',
+      params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+      response: { 202: Type.Object({ cancelled: Type.Boolean() }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const info = await jobs.get(request.params.id);
+    if (!info) throw AR_ERR.JOB_NOT_FOUND([request.params.id]);
+    return reply.status(202).send({ cancelled: await jobs.cancel(request.params.id) });
+  });
+};

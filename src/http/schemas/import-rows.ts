@@ -1,0 +1,28 @@
+// OpenAPI documentation of import rows, generated from the entity list.
+import { Type, type TSchema } from 'typebox';
+import type { FieldType, ImportEntity, ImportField } from '../../ingest/entities.js';
+
+function fieldSchema(f: ImportField): TSchema {
+  const opts = { description: f.description };
+  const base: Record<FieldType, () => TSchema> = {
+    text: () => (f.enum ? Type.Union(f.enum.map((v) => Type.Literal(v)), opts) : Type.String(opts)),
+    int: () => Type.Integer({ ...opts, minimum: f.min, maximum: f.max }),
+    money: () => Type.Number({ ...opts, minimum: f.min }),
+    float: () => Type.Number({ ...opts, minimum: f.min, maximum: f.max }),
+    bool: () => Type.Boolean(opts),
+    date: () => Type.String({ ...opts, format: 'date' }),
+    timestamp: () => Type.String({ ...opts, format: 'date-time' }),
+    textList: () => Type.Array(Type.String(), opts),
+    json: () => Type.Unknown(opts),
+  };
+  const schema = base[f.type]();
+  return f.required ? schema : Type.Optional(Type.Union([schema, Type.Null()], opts));
+}
+
+const pascal = (s: string) => s.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+
+export function importRowSchema(entity: ImportEntity): TSchema {
+  const props: Record<string, TSchema> = {};
+  for (const f of entity.fields) props[f.name] = fieldSchema(f);
+  return Type.Object(props, { $id: `Import${pascal(entity.name)}`, description: entity.description, additionalProperties: false });
+}

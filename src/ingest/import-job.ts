@@ -1,0 +1,44 @@
+// The import job: a spooled upload, parsed and loaded whole or not at all.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import type { Db } from '../db/sql.js';
+import type { JobHandler } from '../jobs/types.js';
+import { AR_ERR } from '../errors.js';
+import { ENTITY_NAMES, findEntity } from './entities.js';
+import { importRecords, type ImportResult } from './load.js';
+import { parseRecords, type ImportFormat } from './parse.js';
+
+export interface ImportJobData {
+  entity: string;
+  format: ImportFormat;
+  /** Spooled upload on this machine; removed once the job ends. */
+  file: string;
+  bytes: number;
+}
+
+export function makeImportHandler(
+  db: Db,
+  onImported: (result: ImportResult) => Promise<void> = async () => undefined,
+): JobHandler<ImportJobData, ImportResult> {
+  return async (ctx) => {
+    const { entity: name, format, file, bytes } = ctx.data;
+    const entity = findEntity(name);
+    if (!entity) throw AR_ERR.IMPORT_UNKNOWN_ENTITY([name, ENTITY_NAMES.join(', ')]);
+    const stream = fs.createReadStream(file);
+    try {
+      const result = await importRecords(db, entity, parseRecords(stream, format), {
+        signal: ctx.signal,
+        onProgress: (rows) => {
+          // Bytes read is the honest measure of progress before the row count is known.
+          void ctx.progress(bytes > 0 ? Math.min(0.95, stream.bytesRead / bytes) : 0.5, `${rows} rows read`);
+        },
+      });
+      await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
+      await onImported(result);
+      return result;
+    } finally {
+      stream.destroy();
+      await fsp.rm(file, { force: true });
+    }
+  };
+}

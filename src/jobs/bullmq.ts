@@ -1,0 +1,186 @@
+// Jobs on Redis through BullMQ: any number of processes run workers, retries
+// back off exponentially, stalled jobs (a worker that died) are picked up again
+// by BullMQ itself. Cancelling a running job reaches whichever process runs it
+// through a Redis pub/sub channel, since worker.cancelJob only acts locally.
+import crypto from 'node:crypto';
+import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AR_ERR } from '../errors.js';
+import {
+  JobCancelledError,
+  serializeError,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobInfo,
+  type JobRunner,
+  type JobState,
+} from './types.js';
+
+export interface BullmqOptions {
+  redisUrl: string;
+  queueName?: string;
+  /** Run a worker in this process (API processes may leave it to `npm run worker`). */
+  work: boolean;
+  concurrency?: number;
+}
+
+interface Progress {
+  fraction: number;
+  message: string | null;
+}
+
+function connectionFromUrl(url: string) {
+  // BullMQ workers need maxRetriesPerRequest: null to block on Redis safely.
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+function stateOf(raw: string, job: Job): JobState {
+  if (raw === 'completed') return 'completed';
+  if (raw === 'failed') {
+    return (job.failedReason ?? '').startsWith('AR_ERR_JOB_CANCELLED') ? 'cancelled' : 'failed';
+  }
+  if (raw === 'active') return 'active';
+  return 'waiting';
+}
+
+export class BullmqRunner implements JobRunner {
+  readonly kind = 'bullmq' as const;
+  readonly queue: Queue;
+  private worker: Worker | null = null;
+  private handlers = new Map<string, JobHandler>();
+  private connection: Redis;
+  private subscriber: Redis | null = null;
+  private readonly cancelChannel: string;
+
+  constructor(private readonly options: BullmqOptions) {
+    const name = options.queueName ?? 'ar-jobs';
+    this.connection = connectionFromUrl(options.redisUrl);
+    this.cancelChannel = `${name}:cancel`;
+    this.queue = new Queue(name, {
+      connection: this.connection,
+      defaultJobOptions: {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+  }
+
+  register<D, R>(type: string, handler: JobHandler<D, R>): void {
+    this.handlers.set(type, handler as JobHandler);
+  }
+
+  /** Starts consuming once every handler is registered. */
+  async start(): Promise<void> {
+    if (!this.options.work || this.worker) return;
+    this.worker = new Worker(this.queue.name, (job, _token, signal) => this.process(job, signal), {
+      connection: connectionFromUrl(this.options.redisUrl),
+      concurrency: this.options.concurrency ?? 1,
+    });
+    this.worker.on('error', () => undefined);
+    this.subscriber = connectionFromUrl(this.options.redisUrl);
+    await this.subscriber.subscribe(this.cancelChannel);
+    this.subscriber.on('message', (_channel, id: string) => {
+      this.worker?.cancelJob(id, 'cancelled');
+    });
+    await this.worker.waitUntilReady();
+  }
+
+  private async process(job: Job, signal?: AbortSignal): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job type "${job.name}"`);
+    const abort = signal ?? new AbortController().signal;
+    try {
+      return await handler({
+        id: job.id!,
+        type: job.name,
+        data: job.data,
+        signal: abort,
+        progress: async (fraction, message) => {
+          await job.updateProgress({ fraction: Math.max(0, Math.min(1, fraction)), message: message ?? null });
+          if (abort.aborted) throw new JobCancelledError();
+        },
+      });
+    } catch (err) {
+      if (abort.aborted || err instanceof JobCancelledError) {
+        throw new UnrecoverableError('AR_ERR_JOB_CANCELLED: the job was cancelled');
+      }
+      const e = serializeError(err)!;
+      // Domain errors (bad input) will fail the same way again: do not retry them.
+      if (e.code.startsWith('AR_ERR_')) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      throw err;
+    }
+  }
+
+  async enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    if (!this.handlers.has(type)) throw AR_ERR.UNKNOWN_JOB_TYPE([type]);
+    const job = await this.queue.add(type, data, {
+      jobId: options.jobId ?? `job-${crypto.randomUUID()}`,
+      ...(options.attempts ? { attempts: options.attempts } : {}),
+    });
+    return job.id!;
+  }
+
+  private tombstoneKey(id: string): string {
+    return `${this.queue.name}:cancelled:${id}`;
+  }
+
+  async get(id: string): Promise<JobInfo | null> {
+    const job = await this.queue.getJob(id);
+    if (!job) {
+      const tombstone = await this.connection.get(this.tombstoneKey(id));
+      return tombstone ? (JSON.parse(tombstone) as JobInfo) : null;
+    }
+    const raw = await job.getState();
+    const p = (typeof job.progress === 'object' ? job.progress : { fraction: 0, message: null }) as Progress;
+    const state = stateOf(raw, job);
+    const [code, ...rest] = (job.failedReason ?? '').split(': ');
+    return {
+      id,
+      type: job.name,
+      state,
+      progress: state === 'completed' ? 1 : (p.fraction ?? 0),
+      message: p.message ?? null,
+      result: job.returnvalue ?? null,
+      error: job.failedReason
+        ? { code: code.startsWith('AR_ERR_') ? code : 'AR_ERR_JOB_FAILED', message: code.startsWith('AR_ERR_') ? rest.join(': ') : job.failedReason }
+        : null,
+      attempts: job.attemptsMade,
+      createdAt: new Date(job.timestamp).toISOString(),
+      startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+      finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    };
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+      // A waiting job is simply removed; a tombstone keeps it answerable.
+      const info = await this.get(id);
+      await job.remove();
+      const tombstone: JobInfo = { ...info!, state: 'cancelled', finishedAt: new Date().toISOString(),
+        error: serializeError(new JobCancelledError()) };
+      await this.connection.set(this.tombstoneKey(id), JSON.stringify(tombstone), 'EX', 24 * 3600);
+      return true;
+    }
+    if (state === 'active') {
+      await this.connection.publish(this.cancelChannel, id);
+      return true;
+    }
+    return false;
+  }
+
+  async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
+    await this.queue.upsertJobScheduler(schedulerId, { pattern: cron }, { name: type, data });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.subscriber?.quit().catch(() => undefined);
+    await this.queue.close();
+    await this.connection.quit().catch(() => undefined);
+  }
+}

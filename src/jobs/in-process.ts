@@ -1,0 +1,171 @@
+// Jobs run inside this process: the embedded default, and the runner for work
+// whose input lives on this machine (an uploaded file being imported).
+import crypto from 'node:crypto';
+import parser from 'cron-parser';
+import { AR_ERR } from '../errors.js';
+import {
+  JobCancelledError,
+  serializeError,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobInfo,
+  type JobRunner,
+} from './types.js';
+
+interface Entry {
+  info: JobInfo;
+  data: unknown;
+  controller: AbortController;
+  done: Promise<void>;
+  resolveDone: () => void;
+}
+
+// Finished jobs are kept this long for pollers, then forgotten.
+const KEEP_FINISHED_MS = 24 * 3600 * 1000;
+
+export class InProcessRunner implements JobRunner {
+  readonly kind = 'in-process' as const;
+  private handlers = new Map<string, JobHandler>();
+  private jobs = new Map<string, Entry>();
+  private queue: string[] = [];
+  private running = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly options: { concurrency?: number; idPrefix?: string } = {}) {}
+
+  register<D, R>(type: string, handler: JobHandler<D, R>): void {
+    this.handlers.set(type, handler as JobHandler);
+  }
+
+  async enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    if (!this.handlers.has(type)) throw AR_ERR.UNKNOWN_JOB_TYPE([type]);
+    const id = options.jobId ?? `${this.options.idPrefix ?? 'job'}-${crypto.randomUUID()}`;
+    const existing = this.jobs.get(id);
+    if (existing && (existing.info.state === 'waiting' || existing.info.state === 'active')) return id;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    this.jobs.set(id, {
+      info: {
+        id, type, state: 'waiting', progress: 0, message: null, result: null, error: null, attempts: 0,
+        createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
+      },
+      data,
+      controller: new AbortController(),
+      done,
+      resolveDone,
+    });
+    this.queue.push(id);
+    queueMicrotask(() => this.pump());
+    return id;
+  }
+
+  async get(id: string): Promise<JobInfo | null> {
+    const e = this.jobs.get(id);
+    return e ? { ...e.info } : null;
+  }
+
+  /** Resolves when the job has finished, whatever its outcome. */
+  async wait(id: string): Promise<JobInfo | null> {
+    const e = this.jobs.get(id);
+    if (!e) return null;
+    await e.done;
+    return { ...e.info };
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const e = this.jobs.get(id);
+    if (!e) return false;
+    if (e.info.state === 'waiting') {
+      this.queue = this.queue.filter((q) => q !== id);
+      this.finish(e, 'cancelled', null, serializeError(new JobCancelledError()));
+      return true;
+    }
+    if (e.info.state === 'active') {
+      e.controller.abort(new JobCancelledError());
+      return true;
+    }
+    return false;
+  }
+
+  async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
+    const interval = parser.parseExpression(cron);
+    const arm = () => {
+      if (this.closed) return;
+      const delay = Math.max(0, interval.next().getTime() - Date.now());
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        void this.enqueue(type, data, { jobId: `${schedulerId}-${Date.now()}` }).catch(() => undefined);
+        arm();
+      }, Math.min(delay, 2 ** 31 - 1));
+      t.unref();
+      this.timers.add(t);
+    };
+    arm();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const id of this.queue.splice(0)) {
+      const e = this.jobs.get(id);
+      if (e) this.finish(e, 'cancelled', null, serializeError(new JobCancelledError('shutdown')));
+    }
+    // Running jobs are told to stop and awaited, so nothing writes after close.
+    const active = [...this.jobs.values()].filter((e) => e.info.state === 'active');
+    for (const e of active) e.controller.abort(new JobCancelledError('shutdown'));
+    await Promise.all(active.map((e) => e.done));
+  }
+
+  private pump(): void {
+    const limit = this.options.concurrency ?? 1;
+    while (this.running < limit && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const e = this.jobs.get(id);
+      if (e) void this.run(e);
+    }
+  }
+
+  private async run(e: Entry): Promise<void> {
+    this.running++;
+    e.info.state = 'active';
+    e.info.startedAt = new Date().toISOString();
+    e.info.attempts++;
+    const handler = this.handlers.get(e.info.type)!;
+    try {
+      const result = await handler({
+        id: e.info.id,
+        type: e.info.type,
+        data: e.data,
+        signal: e.controller.signal,
+        progress: async (fraction, message) => {
+          e.info.progress = Math.max(0, Math.min(1, fraction));
+          if (message !== undefined) e.info.message = message;
+          if (e.controller.signal.aborted) throw e.controller.signal.reason;
+        },
+      });
+      this.finish(e, 'completed', result, null);
+    } catch (err) {
+      const cancelled = e.controller.signal.aborted;
+      this.finish(e, cancelled ? 'cancelled' : 'failed', null, serializeError(err));
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+
+  private finish(e: Entry, state: JobInfo['state'], result: unknown, error: JobInfo['error']): void {
+    e.info.state = state;
+    e.info.result = result ?? null;
+    e.info.error = error;
+    e.info.finishedAt = new Date().toISOString();
+    if (state === 'completed') e.info.progress = 1;
+    e.resolveDone();
+    const t = setTimeout(() => {
+      this.jobs.delete(e.info.id);
+      this.timers.delete(t);
+    }, KEEP_FINISHED_MS);
+    t.unref();
+    this.timers.add(t);
+  }
+}

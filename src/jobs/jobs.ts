@@ -1,0 +1,72 @@
+// The service's job front: work whose input lives on this machine (an uploaded
+// file) runs on the local runner; everything else (rescoring, training, rule
+// runs) goes to the shared runner, which is BullMQ when Redis is configured.
+import { InProcessRunner } from './in-process.js';
+import { BullmqRunner } from './bullmq.js';
+import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
+
+export class Jobs {
+  readonly local: InProcessRunner;
+  readonly shared: JobRunner;
+
+  constructor(options: { redisUrl: string | null; work: boolean; concurrency?: number }) {
+    this.local = new InProcessRunner({ concurrency: 2, idPrefix: 'local' });
+    this.shared = options.redisUrl
+      ? new BullmqRunner({ redisUrl: options.redisUrl, work: options.work, concurrency: options.concurrency })
+      : new InProcessRunner({ concurrency: options.concurrency ?? 1 });
+  }
+
+  get distributed(): boolean {
+    return this.shared.kind === 'bullmq';
+  }
+
+  registerLocal<D, R>(type: string, handler: JobHandler<D, R>): void {
+    this.local.register(type, handler);
+  }
+
+  register<D, R>(type: string, handler: JobHandler<D, R>): void {
+    this.shared.register(type, handler);
+  }
+
+  async start(): Promise<void> {
+    if (this.shared instanceof BullmqRunner) await this.shared.start();
+  }
+
+  enqueueLocal<D>(type: string, data: D, options?: EnqueueOptions): Promise<string> {
+    return this.local.enqueue(type, data, options);
+  }
+
+  enqueue<D>(type: string, data: D, options?: EnqueueOptions): Promise<string> {
+    return this.shared.enqueue(type, data, options);
+  }
+
+  async get(id: string): Promise<JobInfo | null> {
+    return (await this.local.get(id)) ?? (await this.shared.get(id));
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    return (await this.local.cancel(id)) || (await this.shared.cancel(id));
+  }
+
+  /** Polls until the job has finished (tests, CLI, synchronous imports). */
+  async waitFor(id: string, timeoutMs = 10 * 60_000): Promise<JobInfo> {
+    const local = await this.local.wait(id);
+    if (local) return local;
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      const info = await this.shared.get(id);
+      if (info && ['completed', 'failed', 'cancelled'].includes(info.state)) return info;
+      if (Date.now() > deadline) throw new Error(`Job ${id} did not finish within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
+    return this.shared.schedule(schedulerId, cron, type, data);
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    await this.shared.close();
+  }
+}

@@ -1,0 +1,59 @@
+// Everything the HTTP layer and the workers need, built once from the config.
+// Tests build it with their own storage and runners.
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { openStorage, type Storage } from './db/open.js';
+import { Jobs } from './jobs/jobs.js';
+import { makeImportHandler } from './ingest/import-job.js';
+
+export interface Services {
+  config: Config;
+  storage: Storage;
+  jobs: Jobs;
+  /** Extra readiness probes (Redis when configured). */
+  readiness: Record<string, () => Promise<void>>;
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface BuildServicesOptions {
+  /** Run shared-queue workers in this process (API processes may leave that to `npm run worker`). */
+  work?: boolean;
+  storage?: Storage;
+}
+
+export async function buildServices(config: Config, options: BuildServicesOptions = {}): Promise<Services> {
+  const storage = options.storage ?? (await openStorage({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+  }));
+  const jobs = new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true });
+  const readiness: Services['readiness'] = {};
+  let redis: Redis | null = null;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    readiness.redis = async () => {
+      if (redis!.status === 'wait') await redis!.connect();
+      await redis!.ping();
+    };
+  }
+  jobs.registerLocal('import', makeImportHandler(storage.db));
+  await jobs.start();
+  return {
+    config,
+    storage,
+    jobs,
+    readiness,
+    async close() {
+      await jobs.close();
+      redis?.disconnect();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Builds the whole app over a test storage, with one API key per role.
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { loadConfig, type Config } from '../../src/config.js';
+import { buildServices, type Services } from '../../src/services.js';
+import { buildApp } from '../../src/app.js';
+import { openTestStorage, type TestStorage } from './storage.js';
+
+export const KEYS = { platform: 'k-platform', analyst: 'k-analyst', collector: 'k-collector', admin: 'k-admin' } as const;
+export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  services: Services;
+  storage: TestStorage;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(
+  backend: 'pglite' | 'postgres',
+  env: Record<string, string> = {},
+  storage?: TestStorage,
+): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-test-'));
+  const config: Config = loadConfig({
+    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${key}:${role}`).join(','),
+    DATA_DIR: dataDir,
+    MODELS_DIR: path.join(dataDir, 'models'),
+    NIGHTLY_CRON: 'off',
+    DEMO_ON_EMPTY: 'false',
+    ...env,
+  });
+  const s = storage ?? (await openTestStorage(backend));
+  const services = await buildServices(config, { storage: s });
+  const app = await buildApp(services, { logger: false });
+  return {
+    app,
+    services,
+    storage: s,
+    async close() {
+      await app.close();
+      await services.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { csv, ndjson, customer, invoice } from './factories.js';
+
+const NDJSON = { 'content-type': 'application/x-ndjson' };
+const CSV = { 'content-type': 'text/csv' };
+
+describe.each(await backends())('import on %s', (backend) => {
+  let t: TestApp;
+  const post = (entity: string, payload: string, headers: Record<string, string> = NDJSON, role: 'platform' | 'collector' = 'platform') =>
+    t.app.inject({ method: 'POST', url: `/v1/import/${entity}`, headers: { ...auth(role), ...headers }, payload });
+  // A fingerprint of everything importable: any write shows up here.
+  const snapshot = async () => t.storage.db.query(
+    `SELECT (SELECT json_agg(c ORDER BY id) FROM customers c)::text AS c,
+            (SELECT json_agg(i ORDER BY id) FROM invoices i)::text AS i`,
+  );
+
+  beforeAll(async () => {
+    t = await buildTestApp(backend);
+    await post('collectors', ndjson([{ externalId: 'col-1', name: 'Alice Martin' }]));
+  });
+  afterAll(async () => t.close());
+
+  describe('when a CSV of customers is sent', () => {
+    it('inserts every row and says so', async () => {
+      const res = await post('customers', csv([1, 2, 3].map((i) => customer(i))), CSV);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ rows: 3, inserted: 3, updated: 0, unchanged: 0 });
+    });
+
+    it('changes nothing when the same file is sent again', async () => {
+      const before = await snapshot();
+      const res = await post('customers', csv([1, 2, 3].map((i) => customer(i))), CSV);
+      expect(res.json()).toMatchObject({ rows: 3, inserted: 0, updated: 0, unchanged: 3 });
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('updates only the rows that differ', async () => {
+      const res = await post('customers', csv([customer(1, { riskScore: 90 }), customer(2)]), CSV);
+      expect(res.json()).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    });
+  });
+
+  describe('when an optional column is absent from the file', () => {
+    it('keeps the value a rule or a person set (the collector is not reset)', async () => {
+      await post('customers', ndjson([customer(4, { collectorExternalId: 'col-1' })]));
+      await post('customers', ndjson([customer(4, { riskScore: 55 })]));
+      const [row] = await t.storage.db.query<{ collector_id: number | null; risk_score: number }>(
+        "SELECT collector_id, risk_score FROM customers WHERE external_id = 'C4'",
+      );
+      expect(row.collector_id).not.toBeNull();
+      expect(row.risk_score).toBe(55);
+    });
+  });
+
+  describe('when NDJSON invoices are sent', () => {
+    it('resolves customers by externalId and derives the open amount', async () => {
+      const res = await post('invoices', ndjson([invoice(1, 1), invoice(2, 2, { settledDate: '2026-10-05' })]));
+      expect(res.statusCode).toBe(200);
+      const rows = await t.storage.db.query<{ external_id: string; open_amount: number; due_date: string }>(
+        'SELECT external_id, open_amount, due_date FROM invoices ORDER BY external_id',
+      );
+      expect(rows).toEqual([
+        { external_id: 'INV1', open_amount: 101, due_date: '2026-10-01' },
+        { external_id: 'INV2', open_amount: 0, due_date: '2026-10-01' },
+      ]);
+    });
+  });
+
+  describe('when a file has a bad row', () => {
+    const cases: [string, string, string, Record<string, string>, RegExp][] = [
+      ['a missing field', 'invoices', ndjson([invoice(10, 1), { ...invoice(11, 1), number: undefined }]), NDJSON, /number.*required/],
+      ['a bad date', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { dueDate: '2026-02-30' })]), NDJSON, /dueDate.*date/],
+      ['an unknown customer', 'invoices', ndjson([invoice(10, 1), invoice(11, 99)]), NDJSON, /unknown customers "C99"/],
+      ['a negative amount', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { amount: -3 })]), NDJSON, /negative/],
+      ['malformed CSV', 'customers', 'externalId,name\nC9,"Open quote\n', CSV, /malformed CSV/],
+      ['an unknown field', 'customers', ndjson([{ ...customer(9), riskScroe: 3 }]), NDJSON, /riskScroe.*not a field/],
+      ['invalid JSON', 'customers', '{"externalId":"C9","name":"x"}\n{oops\n', NDJSON, /not valid JSON/],
+      ['a repeated key', 'customers', ndjson([customer(9), customer(9)]), NDJSON, /repeats the key of line 1/],
+    ];
+    it.each(cases)('rejects the whole file with %s and writes nothing', async (_name, entity, payload, headers, reason) => {
+      const before = await snapshot();
+      const res = await post(entity, payload, headers);
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      const body = res.json();
+      expect(body.code).toBe('AR_ERR_IMPORT_REJECTED');
+      expect(body.errors.length).toBeGreaterThan(0);
+      expect(body.errors[0].line).toBeGreaterThan(0);
+      expect(body.errors.map((e: { field?: string; reason: string }) => `${e.field ?? ''} ${e.reason}`).join('\n')).toMatch(reason);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('lists the line of every bad row', async () => {
+      const rows = [invoice(20, 1), invoice(21, 1, { amount: 'ten' }), invoice(22, 1), invoice(23, 1, { issueDate: 'yesterday' })];
+      const body = (await post('invoices', ndjson(rows))).json();
+      expect(body.errors.map((e: { line: number }) => e.line)).toEqual([2, 4]);
+      expect(body.errorCount).toBe(2);
+    });
+  });
+
+  describe('when the request itself is wrong', () => {
+    it('answers 415 for a content type it cannot read', async () => {
+      const res = await post('customers', '<xml/>', { 'content-type': 'application/xml' });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().code).toBe('AR_ERR_UNSUPPORTED_MEDIA_TYPE');
+    });
+    it('answers 404 for an unknown entity', async () => {
+      const res = await post('widgets', ndjson([{}]));
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('AR_ERR_IMPORT_UNKNOWN_ENTITY');
+    });
+    it('answers 422 for an empty file', async () => {
+      expect((await post('customers', '', CSV)).json().code).toBe('AR_ERR_IMPORT_EMPTY');
+    });
+    it('refuses a collector key', async () => {
+      const res = await post('customers', ndjson([customer(30)]), NDJSON, 'collector');
+      expect(res.statusCode).toBe(403);
+    });
+  });
+
+  describe('when the caller asks for an asynchronous import', () => {
+    it('returns a job whose progress ends completed with the counts', async () => {
+      const res = await post('customers', ndjson([customer(40), customer(41)]), { ...NDJSON, prefer: 'respond-async' });
+      expect(res.statusCode).toBe(202);
+      const { jobId } = res.json();
+      const info = await t.services.jobs.waitFor(jobId);
+      expect(info.state).toBe('completed');
+      const polled = await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: auth('platform') });
+      expect(polled.json()).toMatchObject({ state: 'completed', progress: 1, result: { inserted: 2 } });
+    });
+  });
+});
