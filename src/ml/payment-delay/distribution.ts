@@ -1,0 +1,178 @@
+// The predicted payment date as a distribution of the payment offset (days after
+// due): location + scale × a residual shape learned from out-of-sample training
+// residuals (skewed, heavy-tailed: not forced to be normal). Conditioning on what
+// is known at scoring time is done here, not in the regression:
+// - an invoice still open at the scoring date cannot be paid before it
+//   (truncation), so "already 12 days overdue" moves every quantile;
+// - an active promise to pay mixes "paid by the promised date" (with the
+//   customer's kept-promise rate) with "promise broken, paid later".
+
+/** Levels at which the standardized residual shape is stored. */
+export const SHAPE_LEVELS: readonly number[] = [0.0025, ...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.9975];
+
+/** Quantiles of the standardized residual at SHAPE_LEVELS (non-decreasing). */
+export type ResidualShape = number[];
+
+/** Standardized residual quantiles from a sample. */
+export function fitShape(standardized: Float64Array): ResidualShape {
+  const sorted = Float64Array.from(standardized).sort();
+  const n = sorted.length;
+  return SHAPE_LEVELS.map((p) => {
+    const h = p * (n - 1);
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, n - 1);
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  });
+}
+
+/** Exponential tails beyond the stored levels, with the scale of the outermost stored gap. */
+function tailScales(shape: ResidualShape): { lo: number; hi: number } {
+  const last = shape.length - 1;
+  const pLo = SHAPE_LEVELS[1] - SHAPE_LEVELS[0];
+  const pHi = SHAPE_LEVELS[last] - SHAPE_LEVELS[last - 1];
+  // Density at the edge ≈ Δp / Δz; an exponential tail with the same density at the edge has scale p_edge / density.
+  const lo = Math.max(((shape[1] - shape[0]) * SHAPE_LEVELS[0]) / pLo, 1e-3);
+  const hi = Math.max(((shape[last] - shape[last - 1]) * (1 - SHAPE_LEVELS[last])) / pHi, 1e-3);
+  return { lo, hi };
+}
+
+/** Survival function of the standardized shape, P(Z > z); precise far in the upper tail. */
+function survival(shape: ResidualShape, tails: { lo: number; hi: number }, z: number): number {
+  const last = shape.length - 1;
+  if (z >= shape[last]) return (1 - SHAPE_LEVELS[last]) * Math.exp(-(z - shape[last]) / tails.hi);
+  if (z <= shape[0]) return 1 - SHAPE_LEVELS[0] * Math.exp((z - shape[0]) / tails.lo);
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (shape[mid] <= z) lo = mid;
+    else hi = mid;
+  }
+  const gap = shape[hi] - shape[lo];
+  const t = gap > 0 ? (z - shape[lo]) / gap : 1;
+  return 1 - (SHAPE_LEVELS[lo] + t * (SHAPE_LEVELS[hi] - SHAPE_LEVELS[lo]));
+}
+
+/** Inverse of survival: the z with P(Z > z) = s. */
+function inverseSurvival(shape: ResidualShape, tails: { lo: number; hi: number }, s: number): number {
+  const last = shape.length - 1;
+  const sLast = 1 - SHAPE_LEVELS[last];
+  if (s <= sLast) return shape[last] - tails.hi * Math.log(Math.max(s, 1e-300) / sLast);
+  const p = 1 - s;
+  if (p <= SHAPE_LEVELS[0]) return shape[0] + tails.lo * Math.log(Math.max(p, 1e-300) / SHAPE_LEVELS[0]);
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (SHAPE_LEVELS[mid] <= p) lo = mid;
+    else hi = mid;
+  }
+  const t = (p - SHAPE_LEVELS[lo]) / (SHAPE_LEVELS[hi] - SHAPE_LEVELS[lo]);
+  return shape[lo] + t * (shape[hi] - shape[lo]);
+}
+
+export interface PromiseToPay {
+  /** Promised payment date, days after due. */
+  offset: number;
+  /** Probability the promise is kept (customer's shrunk kept rate). */
+  keptProbability: number;
+  /** Days after the promised date still counted as kept. */
+  graceDays: number;
+}
+
+/** Payment offset distribution: location + scale × shape, truncated below `lower`, optionally a promise mixture. */
+export class OffsetDistribution {
+  private readonly tails: { lo: number; hi: number };
+  private readonly survivalAtLower: number;
+
+  constructor(
+    readonly location: number,
+    readonly scale: number,
+    private readonly shape: ResidualShape,
+    /** The payment cannot happen before this offset (issue date, or still unpaid at the scoring date). */
+    readonly lower: number,
+    private readonly promise: PromiseToPay | null = null,
+  ) {
+    this.tails = tailScales(shape);
+    this.survivalAtLower = this.baseSurvival(lower);
+  }
+
+  private baseSurvival(x: number): number {
+    return survival(this.shape, this.tails, (x - this.location) / this.scale);
+  }
+
+  /** Survival of the truncated base distribution (no promise). */
+  private truncatedSurvival(x: number): number {
+    if (x <= this.lower) return 1;
+    // Far beyond the model's support, every survival underflows: the exponential tail is memoryless.
+    if (this.survivalAtLower <= 1e-300) return Math.exp(-(x - this.lower) / (this.tails.hi * this.scale));
+    return Math.min(1, this.baseSurvival(x) / this.survivalAtLower);
+  }
+
+  private truncatedQuantile(p: number, from = this.lower): number {
+    const sFrom = from <= this.lower ? this.survivalAtLower : this.baseSurvival(from);
+    if (sFrom <= 1e-300) return from - this.tails.hi * this.scale * Math.log(1 - p);
+    const z = inverseSurvival(this.shape, this.tails, sFrom * (1 - p));
+    return Math.max(from, this.location + this.scale * z);
+  }
+
+  /** P(paid by offset x, inclusive of fractions: use x + 0.5 for "by day x"). */
+  cdf(x: number): number {
+    if (!this.promise) return 1 - this.truncatedSurvival(x);
+    const { keptProbability: w } = this.promise;
+    const [a, b] = this.promiseWindow();
+    const kept = x <= a ? 0 : x >= b ? 1 : (x - a) / (b - a);
+    return w * kept + (1 - w) * this.brokenCdf(x);
+  }
+
+  quantile(p: number): number {
+    const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+    if (!this.promise) return this.truncatedQuantile(q);
+    // Monotone mixture CDF: bisect between the lower bound and a point well past both parts.
+    let lo = this.lower;
+    let hi = Math.max(this.promiseWindow()[1], this.brokenQuantile(0.9999)) + 1;
+    for (let i = 0; i < 50; i++) {
+      const mid = (lo + hi) / 2;
+      if (this.cdf(mid) < q) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  }
+
+  /** Mean offset; closed form when neither truncation nor a promise bites. */
+  mean(meanShape: number): number {
+    if (!this.promise && this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
+    const m = 40;
+    let s = 0;
+    for (let i = 0; i < m; i++) s += this.quantile((i + 0.5) / m);
+    return s / m;
+  }
+
+  /** Kept promise: paid between a few days before the promised date and the end of the grace period. */
+  private promiseWindow(): [number, number] {
+    const { offset, graceDays } = this.promise!;
+    const b = Math.max(this.lower + 1, offset + graceDays + 1);
+    return [Math.max(this.lower, Math.min(offset - 3, b - 1)), b];
+  }
+
+  /** Broken promise: paid after the promise window, following the customer's usual distribution. */
+  private brokenCdf(x: number): number {
+    const from = this.promiseWindow()[1];
+    if (x <= from) return 0;
+    const sFrom = Math.max(this.baseSurvival(from), 1e-300);
+    return 1 - Math.min(1, this.baseSurvival(x) / sFrom);
+  }
+
+  private brokenQuantile(p: number): number {
+    return this.truncatedQuantile(p, this.promiseWindow()[1]);
+  }
+}
+
+/** Mean of a shape, for the closed-form expected offset. */
+export function shapeMean(shape: ResidualShape): number {
+  const m = 200;
+  const tails = tailScales(shape);
+  let s = 0;
+  for (let i = 0; i < m; i++) s += inverseSurvival(shape, tails, 1 - (i + 0.5) / m);
+  return s / m;
+}

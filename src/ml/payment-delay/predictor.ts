@@ -1,0 +1,173 @@
+// Scoring: feature row → payment-date distribution → probabilities, quantiles,
+// expected date, confidence and top factors. Pure and cheap per invoice; large
+// portfolios stream through scoreRequests without materializing features.
+import type { Prediction, Predictor, Reason } from '../model.js';
+import { dayOf, isoOfDay } from './dates.js';
+import { PaymentDelayArtifactError } from './errors.js';
+import { COL, featureColumns, forEachFeatureRow, PROMISE_GRACE_DAYS, type RequestDays } from './features.js';
+import { scaleOf, STATE_VERSION, type PaymentDelayState } from './fit.js';
+import { OffsetDistribution, type PromiseToPay } from './distribution.js';
+import { predictLinear } from './linear.js';
+import { days as formatDays, FactorRanker } from './reasons.js';
+import {
+  QUANTILE_LEVELS,
+  type DelayClass,
+  type FeatureRequest,
+  type InvoiceRecord,
+  type IsoDate,
+  type PaymentDelayForecast,
+} from './types.js';
+
+/** One invoice to score and the customer's invoices known at the scoring date. */
+export interface PaymentDelayInput {
+  invoice: InvoiceRecord;
+  /** The customer's other invoices (settled or open); later settlements are ignored. */
+  history: readonly InvoiceRecord[];
+  asOf: IsoDate;
+}
+
+/** Days late that separate the two late classes. */
+export const LATE_BUCKET_DAYS = 30;
+/** Number of settled invoices at which history counts as half of the evidence for confidence. */
+const CONFIDENCE_HALF_HISTORY = 5;
+
+export interface ScoreOptions {
+  /** Skip reasons when only numbers are needed (evaluation, bulk exports). */
+  reasons?: boolean;
+}
+
+export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, PaymentDelayForecast> {
+  private readonly factors: FactorRanker;
+
+  constructor(readonly state: PaymentDelayState) {
+    if (state?.kind !== 'payment-delay' || state.version !== STATE_VERSION) {
+      throw new PaymentDelayArtifactError(`not a payment-delay artifact of version ${STATE_VERSION}`);
+    }
+    const expected = featureColumns(state.features).join(',');
+    if (expected !== state.columns.join(',')) throw new PaymentDelayArtifactError('artifact feature columns do not match this code version');
+    this.factors = new FactorRanker(state);
+  }
+
+  predict(input: PaymentDelayInput): Prediction<PaymentDelayForecast> {
+    return this.predictMany([input])[0];
+  }
+
+  /** Inputs sharing the same history array are featurized in one pass. */
+  predictMany(inputs: PaymentDelayInput[]): Prediction<PaymentDelayForecast>[] {
+    const out = new Array<Prediction<PaymentDelayForecast>>(inputs.length);
+    const byHistory = new Map<readonly InvoiceRecord[], number[]>();
+    inputs.forEach((input, i) => {
+      const g = byHistory.get(input.history);
+      if (g) g.push(i);
+      else byHistory.set(input.history, [i]);
+    });
+    for (const [history, idx] of byHistory) {
+      const requests = idx.map((i) => ({ invoice: inputs[i].invoice, asOf: inputs[i].asOf }));
+      this.scoreRequests(history, requests, (r, prediction) => {
+        out[idx[r]] = prediction;
+      });
+    }
+    return out;
+  }
+
+  /** Score each request from `history`, streaming predictions to `sink` (request index, prediction). */
+  scoreRequests(
+    history: readonly InvoiceRecord[],
+    requests: readonly FeatureRequest[],
+    sink: (requestIndex: number, prediction: Prediction<PaymentDelayForecast>) => void,
+    options: ScoreOptions = {},
+  ): void {
+    const withReasons = options.reasons ?? true;
+    forEachFeatureRow(history, requests, this.state.features, (r, row, days) => {
+      sink(r, this.forecast(row, requests[r].invoice, requests[r].asOf, days, withReasons));
+    });
+  }
+
+  /** Every invoice of `invoices` open at `asOf`, scored from the others' history. */
+  scoreOpenInvoices(
+    invoices: readonly InvoiceRecord[],
+    asOf: IsoDate,
+    sink: (invoice: InvoiceRecord, prediction: Prediction<PaymentDelayForecast>) => void,
+    options: ScoreOptions = {},
+  ): void {
+    const asOfDay = dayOf(asOf);
+    const open = invoices.filter((inv) => dayOf(inv.issueDate) <= asOfDay && (inv.settledDate == null || dayOf(inv.settledDate) >= asOfDay));
+    this.scoreRequests(invoices, open.map((invoice) => ({ invoice, asOf })), (r, p) => sink(open[r], p), options);
+  }
+
+  /** The payment-offset distribution of one feature row, conditioned on what is known at the scoring date. */
+  distribution(row: Float64Array, days: Readonly<RequestDays>, withPromise = true): OffsetDistribution {
+    // Integer days: "not paid before day d" is offset ≥ d, i.e. > d − ½ on the continuous scale.
+    const lower = Math.max(days.issue, days.asOf) - days.due - 0.5;
+    let promise: PromiseToPay | null = null;
+    if (withPromise && row[COL.activePromise] === 1) {
+      promise = {
+        offset: days.asOf + row[COL.daysToPromise] - days.due,
+        keptProbability: row[COL.promiseKeptRate],
+        graceDays: PROMISE_GRACE_DAYS,
+      };
+    }
+    return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.state.shape, lower, promise);
+  }
+
+  forecast(row: Float64Array, invoice: InvoiceRecord, asOf: IsoDate, days: Readonly<RequestDays>, withReasons = true): Prediction<PaymentDelayForecast> {
+    const dist = this.distribution(row, days);
+    const { due, issue } = days;
+    const onTime = dist.cdf(0.5);
+    const byBucket = dist.cdf(LATE_BUCKET_DAYS + 0.5);
+    const probabilities = { onTime, late1to30: byBucket - onTime, lateOver30: 1 - byBucket };
+    const quantiles = QUANTILE_LEVELS.map((p) => Math.round(dist.quantile(p)));
+    const mean = dist.mean(this.state.shapeMean);
+    const expected = Math.max(Math.round(mean), Math.ceil(dist.lower));
+    let mostLikely: DelayClass = 'onTime';
+    if (probabilities.late1to30 > probabilities[mostLikely]) mostLikely = 'late1to30';
+    if (probabilities.lateOver30 > probabilities[mostLikely]) mostLikely = 'lateOver30';
+    const value: PaymentDelayForecast = {
+      invoiceId: invoice.invoiceId,
+      customerId: invoice.customerId,
+      asOf,
+      probabilities,
+      lateProbability: 1 - onTime,
+      mostLikely,
+      expectedDaysAfterDue: Math.round(mean * 10) / 10,
+      expectedDaysToSettle: Math.round((mean + due - issue) * 10) / 10,
+      expectedPaymentDate: isoOfDay(due + expected),
+      p10: isoOfDay(due + quantiles[1]),
+      p50: isoOfDay(due + quantiles[5]),
+      p90: isoOfDay(due + quantiles[9]),
+      distribution: { dueDate: invoice.dueDate, daysAfterDue: quantiles },
+    };
+    const n = row[COL.historyCount];
+    const evidence = n / (n + CONFIDENCE_HALF_HISTORY);
+    const confidence = Math.round(probabilities[mostLikely] * (0.5 + 0.5 * evidence) * 1000) / 1000;
+    return { value, confidence, reasons: withReasons ? this.reasons(row, invoice, days, dist, mean) : [] };
+  }
+
+  /** What is known at the scoring date (promise, days overdue) first, then the model's top factors. */
+  private reasons(row: Float64Array, invoice: InvoiceRecord, days: Readonly<RequestDays>, dist: OffsetDistribution, mean: number): Reason[] {
+    const reasons: Reason[] = [];
+    const promised = row[COL.activePromise] === 1;
+    const withoutPromise = promised ? this.distribution(row, days, false).mean(this.state.shapeMean) : mean;
+    if (promised) {
+      const made = row[COL.promisesKept] + row[COL.promisesBroken];
+      const date = isoOfDay(days.asOf + row[COL.daysToPromise]);
+      reasons.push({
+        factor: 'promiseToPay',
+        text: `promised to pay on ${date}; ` + (made ? `kept ${row[COL.promisesKept]} of ${made} past promises` : 'no earlier promise on record'),
+        weight: Math.round((mean - withoutPromise) * 10) / 10,
+        value: date,
+      });
+    }
+    const overdue = row[COL.daysOverdue];
+    if (overdue > 0) {
+      const unconditional = dist.location + dist.scale * this.state.shapeMean;
+      reasons.push({
+        factor: 'daysOverdue',
+        text: `already ${formatDays(overdue)} overdue and unpaid on ${isoOfDay(days.asOf)}`,
+        weight: Math.round((withoutPromise - unconditional) * 10) / 10,
+        value: overdue,
+      });
+    }
+    return [...reasons, ...this.factors.top(row, invoice)];
+  }
+}
