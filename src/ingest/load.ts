@@ -188,7 +188,7 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): string {
        WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`;
   return `WITH up AS (
     INSERT INTO ${ident(entity.table)} AS t (${insertCols.map(ident).join(', ')})
-    SELECT ${insertVals.join(', ')} FROM stg s ${joins.join(' ')}
+    SELECT ${insertVals.join(', ')} FROM stg s ${joins.join(' ')} ORDER BY s.line
     ON CONFLICT (${entity.key.map(ident).join(', ')}) ${conflict}
     RETURNING (xmax = 0) AS inserted
   ) SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`;

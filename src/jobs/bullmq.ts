@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AR_ERR } from '../errors.js';
+import { AR_ERR, isArError } from '../errors.js';
 import {
   JobCancelledError,
   serializeError,
@@ -106,9 +106,8 @@ export class BullmqRunner implements JobRunner {
       if (abort.aborted || err instanceof JobCancelledError) {
         throw new UnrecoverableError('AR_ERR_JOB_CANCELLED: the job was cancelled');
       }
-      const e = serializeError(err)!;
       // Domain errors (bad input) will fail the same way again: do not retry them.
-      if (e.code.startsWith('AR_ERR_')) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      if (isArError(err)) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
   }

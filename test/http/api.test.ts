@@ -1,0 +1,109 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { ndjson, customer, invoice } from '../ingest/factories.js';
+
+describe('the HTTP API conventions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    const post = (entity: string, rows: object[]) => t.app.inject({
+      method: 'POST', url: `/v1/import/${entity}`,
+      headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' }, payload: ndjson(rows),
+    });
+    await post('collectors', [{ externalId: 'col-1', name: 'Alice' }]);
+    await post('customers', Array.from({ length: 7 }, (_, i) => customer(i + 1, i === 0 ? { collectorExternalId: 'col-1' } : {})));
+    await post('invoices', [invoice(1, 1, { issueDate: '2025-12-15', dueDate: '2026-01-15' }), invoice(2, 1, { dueDate: '2999-01-01' })]);
+  });
+  afterAll(async () => t.close());
+
+  describe('when nobody is authenticated', () => {
+    it('answers health and metrics', async () => {
+      expect((await t.app.inject('/health/live')).json()).toEqual({ status: 'ok' });
+      const ready = await t.app.inject('/health/ready');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().checks.database.ok).toBe(true);
+      const metrics = await t.app.inject('/metrics');
+      expect(metrics.body).toMatch(/http_request_duration_seconds/);
+    });
+
+    it('serves the OpenAPI document with the import row schemas', async () => {
+      const doc = (await t.app.inject('/docs/json')).json();
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.paths['/v1/import/{entity}']).toBeDefined();
+      expect(doc.components.schemas.ImportInvoices.properties.dueDate).toBeDefined();
+    });
+
+    it('refuses the API with a 401 problem', async () => {
+      const res = await t.app.inject('/v1/customers');
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_UNAUTHENTICATED', status: 401 });
+    });
+
+    it('refuses a wrong key exactly like a missing one', async () => {
+      const res = await t.app.inject({ url: '/v1/customers', headers: { authorization: 'Bearer nope' } });
+      expect(res.statusCode).toBe(401);
+    });
+  });
+
+  describe('when a route does not exist', () => {
+    it('answers a 404 problem', async () => {
+      const res = await t.app.inject({ url: '/v1/nothing', headers: auth('admin') });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    });
+  });
+
+  describe('when customers are listed', () => {
+    it('pages through all of them with a cursor', async () => {
+      const seen: string[] = [];
+      let after: number | null = null;
+      do {
+        const url: string = `/v1/customers?limit=3${after !== null ? `&after=${after}` : ''}`;
+        const page = (await t.app.inject({ url, headers: auth('collector') })).json();
+        seen.push(...page.items.map((c: { externalId: string }) => c.externalId));
+        after = page.nextCursor;
+      } while (after !== null);
+      expect(seen).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']);
+    });
+
+    it('filters by collector and by overdue balance', async () => {
+      const byCollector = (await t.app.inject({ url: '/v1/customers?collector=col-1', headers: auth('collector') })).json();
+      expect(byCollector.items.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
+      const overdue = (await t.app.inject({ url: '/v1/customers?overdueOnly=true', headers: auth('collector') })).json();
+      expect(overdue.items).toHaveLength(1);
+      expect(overdue.items[0]).toMatchObject({ externalId: 'C1', openAmount: 203, overdueAmount: 101 });
+    });
+
+    it('refuses a limit out of range with a 400 problem naming the parameter', async () => {
+      const res = await t.app.inject({ url: '/v1/customers?limit=100000', headers: auth('collector') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].path).toBe('querystring/limit');
+    });
+  });
+
+  describe('when one customer is read', () => {
+    it('returns its assignments and features', async () => {
+      const c = (await t.app.inject({ url: '/v1/customers/C1', headers: auth('collector') })).json();
+      expect(c).toMatchObject({ collector: 'col-1', features: { interactiveEmails: true }, openInvoices: 2 });
+    });
+    it('answers 404 for an unknown one', async () => {
+      const res = await t.app.inject({ url: '/v1/customers/NOPE', headers: auth('collector') });
+      expect(res.json()).toMatchObject({ status: 404, code: 'AR_ERR_NOT_FOUND' });
+    });
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with a problem once a key exceeds its budget', async () => {
+    const t = await buildTestApp('pglite', { RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await t.app.inject({ url: '/v1/customers', headers: auth('collector') })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      const res = await t.app.inject({ url: '/v1/customers', headers: auth('collector') });
+      expect(res.json().code).toBe('AR_ERR_RATE_LIMITED');
+    } finally {
+      await t.close();
+    }
+  });
+});

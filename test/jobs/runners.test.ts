@@ -1,0 +1,119 @@
+import crypto from 'node:crypto';
+import { describe, it, expect, afterEach } from 'vitest';
+import { InProcessRunner } from '../../src/jobs/in-process.js';
+import { BullmqRunner } from '../../src/jobs/bullmq.js';
+import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
+import { AR_ERR } from '../../src/errors.js';
+import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+
+async function until(runner: JobRunner, id: string, pred: (i: JobInfo) => boolean, ms = 20_000): Promise<JobInfo> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const info = await runner.get(id);
+    if (info && pred(info)) return info;
+    if (Date.now() > deadline) throw new Error(`job ${id} never reached the expected state: ${JSON.stringify(info)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+const finished = (i: JobInfo) => ['completed', 'failed', 'cancelled'].includes(i.state);
+
+const makers: [string, () => Promise<JobRunner & { start?: () => Promise<void> }>, boolean][] = [
+  ['in-process', async () => new InProcessRunner(), true],
+  ['bullmq', async () => new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` }), await redisReachable()],
+];
+
+describe.each(makers)('%s runner', (_name, make, available) => {
+  let runner: (JobRunner & { start?: () => Promise<void> }) | undefined;
+  afterEach(async () => {
+    await runner?.close();
+    runner = undefined;
+  });
+  const setup = async (register: (r: JobRunner) => void) => {
+    runner = await make();
+    register(runner);
+    await runner.start?.();
+    return runner;
+  };
+
+  it.skipIf(!available)('runs a job and keeps its progress and result', async () => {
+    const r = await setup((r) => r.register<{ n: number }, number>('double', async (ctx) => {
+      await ctx.progress(0.5, 'half way');
+      return ctx.data.n * 2;
+    }));
+    const id = await r.enqueue('double', { n: 21 });
+    const info = await until(r, id, finished);
+    expect(info).toMatchObject({ state: 'completed', progress: 1, result: 42, type: 'double' });
+  });
+
+  it.skipIf(!available)('keeps the AR_ERR code of a failed job and does not retry bad input', async () => {
+    let calls = 0;
+    const r = await setup((r) => r.register('bad', async () => {
+      calls++;
+      throw AR_ERR.VALIDATION(['no such thing']);
+    }));
+    const info = await until(r, await r.enqueue('bad', {}), finished);
+    expect(info.state).toBe('failed');
+    expect(info.error?.code).toBe('AR_ERR_VALIDATION');
+    expect(calls).toBe(1);
+  });
+
+  it.skipIf(!available)('cancels a running job through its signal', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const r = await setup((r) => r.register('long', async (ctx) => {
+      started();
+      for (let i = 0; i < 400; i++) {
+        await new Promise((res) => setTimeout(res, 25));
+        await ctx.progress(i / 400);
+      }
+      return 'finished anyway';
+    }));
+    const id = await r.enqueue('long', {});
+    await running;
+    expect(await r.cancel(id)).toBe(true);
+    const info = await until(r, id, finished);
+    expect(info.state).toBe('cancelled');
+  });
+
+  it.skipIf(!available)('runs a job enqueued twice with the same id once', async () => {
+    let calls = 0;
+    const r = await setup((r) => r.register('once', async () => ++calls));
+    const a = await r.enqueue('once', {}, { jobId: 'same-id' });
+    const b = await r.enqueue('once', {}, { jobId: 'same-id' });
+    expect(a).toBe(b);
+    await until(r, a, finished);
+    expect(calls).toBe(1);
+  });
+
+  it.skipIf(!available)('refuses a job type nobody handles', async () => {
+    const r = await setup(() => undefined);
+    await expect(r.enqueue('nobody', {})).rejects.toMatchObject({ code: 'AR_ERR_UNKNOWN_JOB_TYPE' });
+  });
+});
+
+const redisUp = await redisReachable();
+
+describe('bullmq runner across processes', () => {
+  it.skipIf(!redisUp)('lets one process enqueue and another work, retrying a transient failure', async () => {
+    const queueName = `t-${crypto.randomUUID()}`;
+    const producer = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName });
+    const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName });
+    let attempts = 0;
+    const flaky = async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('database hiccup');
+      return 'ok';
+    };
+    producer.register('flaky', flaky);
+    worker.register('flaky', flaky);
+    await worker.start();
+    try {
+      const id = await producer.enqueue('flaky', {}, { attempts: 2 });
+      const info = await until(producer, id, finished, 30_000);
+      expect(info).toMatchObject({ state: 'completed', result: 'ok', attempts: 2 });
+    } finally {
+      await worker.close();
+      await producer.close();
+    }
+  });
+});
