@@ -1,0 +1,87 @@
+// The customer facts: one row per customer with every registry field as a
+// column. Saved searches run as `SELECT id FROM (<facts>) f WHERE <criteria>`
+// and in-memory evaluation reads the same rows, so both see the same values.
+import type { Db } from '../db/sql.js';
+import { CUSTOMER_FIELD_DEFS } from './registry.js';
+
+const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
+
+function pivot(): string {
+  return MODEL_FIELDS.map((f) => {
+    const col = f.type === 'number' ? 'value_num' : f.type === 'boolean' ? 'value_bool' : 'value_text';
+    const agg = f.type === 'boolean' ? 'bool_or' : 'max';
+    return `${agg}(${col}) FILTER (WHERE name = '${f.name}') AS "${f.name}"`;
+  }).join(',\n      ');
+}
+
+/**
+ * The facts query. `asOf` is a parameter placeholder for the date balances are
+ * aged at (default current_date); `where` narrows the customers (e.g. one id).
+ */
+export function customerFactsSql(options: { asOf?: string; where?: string } = {}): string {
+  const asOf = options.asOf ?? 'current_date';
+  return `SELECT c.id,
+    c.external_id AS "externalId", c.name, c.country, c.sector, c.company_type AS "companyType",
+    c.business_line AS "businessLine", c.segment, c.payment_method AS "paymentMethod",
+    c.payment_terms_days AS "paymentTermsDays", c.credit_limit::float8 AS "creditLimit", c.risk_score AS "riskScore",
+    c.insurer_cover::float8 AS "insurerCover", c.has_email AS "hasEmail", c.currency, c.timezone,
+    col.external_id AS collector, ds.external_id AS "dunningScenario", c.sales_rep AS "salesRep", c.adv,
+    c.interactive_emails AS "interactiveEmails", c.late_penalties AS "latePenalties",
+    c.recovery_fee AS "recoveryFee", c.nd_cover AS "ndCover",
+    COALESCE(g.groups, ARRAY[]::text[]) AS groups,
+    COALESCE(o.open_amount, 0)::float8 AS "openAmount",
+    COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
+    COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
+    COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
+    COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",
+    COALESCE(o.open_invoices, 0)::float8 AS "openInvoices",
+    o.max_days_overdue::float8 AS "maxDaysOverdue",
+    CASE WHEN o.max_days_overdue IS NULL OR o.max_days_overdue <= 0 THEN 'current'
+         WHEN o.max_days_overdue <= 30 THEN '1-30' WHEN o.max_days_overdue <= 60 THEN '31-60'
+         WHEN o.max_days_overdue <= 90 THEN '61-90' ELSE '90+' END AS "agingBucket",
+    o.oldest_due AS "oldestOpenDueDate",
+    COALESCE(h.turnover, 0)::float8 AS "turnover12m",
+    h.avg_days_late::float8 AS "avgDaysLate12m",
+    p.last_payment AS "lastPaymentDate",
+    ${MODEL_FIELDS.map((f) => `m."${f.name}"`).join(', ')}
+  FROM customers c
+  LEFT JOIN collectors col ON col.id = c.collector_id
+  LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
+  LEFT JOIN (
+    SELECT gm.customer_id, array_agg(cg.external_id ORDER BY cg.external_id) AS groups
+    FROM group_members gm JOIN customer_groups cg ON cg.id = gm.group_id GROUP BY gm.customer_id
+  ) g ON g.customer_id = c.id
+  LEFT JOIN (
+    SELECT customer_id,
+      sum(open_amount) AS open_amount,
+      sum(open_amount) FILTER (WHERE due_date < ${asOf}) AS overdue_amount,
+      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30) AS overdue30_amount,
+      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none')) AS unqualified30_amount,
+      sum(open_amount) FILTER (WHERE disputed OR status IN ('dispute', 'litigation')) AS disputed_amount,
+      count(*) AS open_invoices,
+      max(${asOf} - due_date) FILTER (WHERE due_date < ${asOf}) AS max_days_overdue,
+      min(due_date) AS oldest_due
+    FROM invoices WHERE open_amount > 0 AND kind = 'invoice' GROUP BY customer_id
+  ) o ON o.customer_id = c.id
+  LEFT JOIN (
+    SELECT customer_id,
+      sum(amount) FILTER (WHERE issue_date > ${asOf} - 365) AS turnover,
+      avg(GREATEST(settled_date - due_date, 0)) FILTER (WHERE settled_date > ${asOf} - 365) AS avg_days_late
+    FROM invoices WHERE kind = 'invoice' GROUP BY customer_id
+  ) h ON h.customer_id = c.id
+  LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments GROUP BY customer_id) p ON p.customer_id = c.id
+  LEFT JOIN (
+    SELECT entity_id,
+      ${pivot()}
+    FROM computed_fields WHERE entity_type = 'customer' GROUP BY entity_id
+  ) m ON m.entity_id = c.id
+  ${options.where ? `WHERE ${options.where}` : ''}`;
+}
+
+export type CustomerFacts = Record<string, unknown> & { id: number; externalId: string };
+
+/** Loads facts rows for in-memory evaluation (all customers, or some ids). */
+export async function loadCustomerFacts(db: Db, ids?: number[]): Promise<CustomerFacts[]> {
+  if (ids) return db.query<CustomerFacts>(customerFactsSql({ where: 'c.id = ANY($1::int[])' }), [ids]);
+  return db.query<CustomerFacts>(customerFactsSql());
+}

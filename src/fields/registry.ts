@@ -1,0 +1,89 @@
+// Every customer field a saved search, an assignment rule or a query-builder
+// UI can use: stored columns, values derived from invoices, and model outputs
+// (computed fields). One list; the facts query, both criteria compilers,
+// GET /v1/criteria/fields and the docs all read it.
+import { defineFieldRegistry, type FieldDef, type FieldType } from '../criteria/index.js';
+
+type Spec = [name: string, type: FieldType, label: string, description: string, extra?: Partial<FieldDef>];
+
+export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'];
+export const DRIFT_KINDS = ['delay', 'method', 'engagement', 'dispute'] as const;
+export const LEVERS = ['discount', 'late_penalty', 'card_payment', 'collection_agency', 'service_termination', 'none'];
+
+const columns: Spec[] = [
+  ['externalId', 'string', 'Customer id', 'Identifier in the AR platform'],
+  ['name', 'string', 'Name', 'Company name'],
+  ['country', 'string', 'Country', 'ISO 3166 alpha-2 code'],
+  ['sector', 'string', 'Sector', 'Business sector'],
+  ['companyType', 'string', 'Company type', 'public or private', { enumValues: ['public', 'private'] }],
+  ['businessLine', 'string', 'Business line', 'Your business line the customer belongs to'],
+  ['segment', 'string', 'Segment', 'Portfolio segment'],
+  ['paymentMethod', 'string', 'Payment method', 'Usual payment method',
+    { enumValues: ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] }],
+  ['paymentTermsDays', 'number', 'Payment terms', 'Payment terms in days', { unit: 'days', nullable: false }],
+  ['creditLimit', 'number', 'Credit limit', 'Credit limit granted', { unit: 'currency' }],
+  ['riskScore', 'number', 'Risk score', 'External risk score, 0 (safe) to 100 (risky)'],
+  ['insurerCover', 'number', 'Insurer cover', 'Credit-insurer cover amount', { unit: 'currency' }],
+  ['hasEmail', 'boolean', 'Has email', 'A billing contact email is known', { nullable: false }],
+  ['currency', 'string', 'Currency', 'Account currency', { nullable: false }],
+  ['timezone', 'string', 'Time zone', 'IANA time zone'],
+  ['collector', 'string', 'Collector', 'externalId of the assigned collector'],
+  ['dunningScenario', 'string', 'Dunning scenario', 'externalId of the dunning scenario'],
+  ['salesRep', 'string', 'Sales rep', 'Internal actor: sales representative'],
+  ['adv', 'string', 'ADV', 'Internal actor: sales administration'],
+  ['interactiveEmails', 'boolean', 'Interactive emails', 'Feature switch', { nullable: false }],
+  ['latePenalties', 'boolean', 'Late penalties', 'Feature switch', { nullable: false }],
+  ['recoveryFee', 'boolean', 'Recovery fee', 'Feature switch: fixed recovery-fee indemnity', { nullable: false }],
+  ['ndCover', 'boolean', 'ND cover / DCL', 'Feature switch', { nullable: false }],
+  ['groups', 'stringList', 'Groups', 'externalIds of the groups the customer is in', { nullable: false }],
+];
+
+const derived: Spec[] = [
+  ['openAmount', 'number', 'Open amount', 'Sum of open invoice amounts', { unit: 'currency', nullable: false }],
+  ['overdueAmount', 'number', 'Overdue amount', 'Open amount past its due date', { unit: 'currency', nullable: false }],
+  ['overdue30Amount', 'number', 'Overdue > 30 days', 'Open amount more than 30 days past due', { unit: 'currency', nullable: false }],
+  ['unqualifiedOverdue30Amount', 'number', 'Unqualified overdue > 30 days',
+    'Open amount more than 30 days past due with no status qualification', { unit: 'currency', nullable: false }],
+  ['disputedAmount', 'number', 'Disputed amount', 'Open amount under dispute', { unit: 'currency', nullable: false }],
+  ['openInvoices', 'number', 'Open invoices', 'Number of open invoices', { nullable: false }],
+  ['maxDaysOverdue', 'number', 'Days overdue (max)', 'Days past due of the oldest overdue invoice', { unit: 'days' }],
+  ['agingBucket', 'string', 'Aging bucket', 'Bucket of the oldest overdue invoice', { enumValues: AGING_BUCKETS, nullable: false }],
+  ['oldestOpenDueDate', 'date', 'Oldest open due date', 'Due date of the oldest open invoice'],
+  ['turnover12m', 'number', 'Turnover (12 months)', 'Invoiced over the last 365 days', { unit: 'currency', nullable: false }],
+  ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
+  ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
+];
+
+const model: Spec[] = [
+  ['lateProbability', 'number', 'Late probability', 'Amount-weighted probability that open invoices are paid late (payment-delay model)'],
+  ['lateOver30Probability', 'number', 'Late > 30 days probability', 'Amount-weighted probability of paying more than 30 days late'],
+  ['expectedDaysLate', 'number', 'Expected days late', 'Median predicted days late of open invoices', { unit: 'days' }],
+  ['driftScore', 'number', 'Behaviour drift score', '0..1: how much the payment behaviour changed (drift model)'],
+  ['driftAlert', 'boolean', 'Behaviour drift alert', 'A material and persistent behaviour change'],
+  ...DRIFT_KINDS.map((k): Spec => [`drift${k[0].toUpperCase()}${k.slice(1)}`, 'boolean',
+    `Drift: ${k}`, `Material and persistent change in ${k} behaviour`]),
+  ['openDisputes', 'number', 'Open disputes (emails)', 'Inbound emails classified as disputes in the last 90 days'],
+  ['sentimentTrend', 'number', 'Sentiment trend', 'Mean sentiment of the last inbound emails, -1..1'],
+  ['bestSendHour', 'number', 'Best send hour', "Hour (customer's local time) reminders get answered best", { unit: 'hour' }],
+  ['recommendedLever', 'string', 'Recommended lever', 'Incentive the model recommends', { enumValues: LEVERS }],
+];
+
+function toDefs(specs: Spec[], source: FieldDef['source']): FieldDef[] {
+  return specs.map(([name, type, label, description, extra]) => ({
+    name, type, label, description, source,
+    nullable: extra?.nullable ?? true,
+    sql: `f."${name}"`,
+    ...extra,
+  }));
+}
+
+export const CUSTOMER_FIELD_DEFS: readonly FieldDef[] = [
+  ...toDefs(columns, 'column'),
+  ...toDefs(derived, 'derived'),
+  ...toDefs(model, 'model'),
+];
+
+export const CUSTOMER_FIELDS = defineFieldRegistry(CUSTOMER_FIELD_DEFS);
+
+/** Computed fields written by models, by name: where they live in `computed_fields`. */
+export const MODEL_FIELD_NAMES = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model').map((f) => f.name);
