@@ -44,6 +44,7 @@ const OLDEST_OPEN_SCAN = 16;
 
 export const BASE_COLUMNS = [
   'historyCount',
+  'lateCount',
   'historyWeight',
   'customerEffect',
   'customerSpread',
@@ -223,6 +224,7 @@ export function forEachFeatureRow(
       const n = hist.count;
       row.fill(0);
       row[COL.historyCount] = n;
+      row[COL.lateCount] = hist.lateCount;
       row[COL.historyWeight] = n / (n + k);
       const customerEffect = shrink(hist.sumAdjusted, n, prior.adjustedOffset, k);
       row[COL.customerEffect] = customerEffect;

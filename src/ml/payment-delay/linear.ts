@@ -68,7 +68,9 @@ export function fitRidge({ values, width, rows, columns, target, lambda }: Ridge
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    return max - min > 1e-12;
+    // Relative test: a column that only varies by rounding noise would get a
+    // near-zero scale and explode on the first real-world value.
+    return max - min > 1e-6 * (1 + Math.abs(max) + Math.abs(min));
   });
   const p = used.length;
   const means = new Float64Array(p);
@@ -114,14 +116,25 @@ export function fitRidge({ values, width, rows, columns, target, lambda }: Ridge
   };
 }
 
+/**
+ * Standardized values are clipped: a linear model must not extrapolate a value
+ * far outside anything seen in training (a 40× usual amount) into a date years away.
+ */
+export const MAX_STANDARDIZED = 6;
+
+function standardized(model: LinearModel, row: Float64Array, j: number): number {
+  const z = (row[model.columns[j]] - model.means[j]) / model.scales[j];
+  return z > MAX_STANDARDIZED ? MAX_STANDARDIZED : z < -MAX_STANDARDIZED ? -MAX_STANDARDIZED : z;
+}
+
 export function predictLinear(model: LinearModel, row: Float64Array): number {
   let s = model.intercept;
-  for (let j = 0; j < model.columns.length; j++) s += (model.weights[j] * (row[model.columns[j]] - model.means[j])) / model.scales[j];
+  for (let j = 0; j < model.columns.length; j++) s += model.weights[j] * standardized(model, row, j);
   return s;
 }
 
 /** Contribution of each column to the prediction, relative to the training average row. */
 export function contributions(model: LinearModel, row: Float64Array, out: Float64Array = new Float64Array(model.columns.length)): Float64Array {
-  for (let j = 0; j < model.columns.length; j++) out[j] = (model.weights[j] * (row[model.columns[j]] - model.means[j])) / model.scales[j];
+  for (let j = 0; j < model.columns.length; j++) out[j] = model.weights[j] * standardized(model, row, j);
   return out;
 }

@@ -56,7 +56,7 @@ const GROUPS: Group[] = [
       const recent = row[COL.recentCount];
       const late = row[COL.recentLateCount];
       const last = recent === n ? `${recent === 1 ? 'its only' : `all ${recent}`} settled invoice${recent === 1 ? '' : 's'}` : `the last ${recent} invoices`;
-      const lateRate = n > recent ? `; ${pct(row[COL.lateRate])} late over ${n} invoices` : '';
+      const lateRate = n > recent ? `; ${row[COL.lateCount]} of ${n} late in all` : '';
       return `paid ${late} of ${last} late, median ${offsetText(row[COL.recentMedianOffset])}${lateRate}`;
     },
     value: (row) => round1(row[COL.customerEffect]),
@@ -64,7 +64,10 @@ const GROUPS: Group[] = [
   {
     factor: 'trend',
     prefixes: ['trend'],
-    text: (row) => `recent invoices paid ${days(row[COL.trend])} ${row[COL.trend] > 0 ? 'later' : 'earlier'} than the customer's average`,
+    text: (row) =>
+      Math.round(row[COL.trend]) === 0
+        ? "recent invoices paid as usual for this customer"
+        : `recent invoices paid ${days(row[COL.trend])} ${row[COL.trend] > 0 ? 'later' : 'earlier'} than the customer's average`,
     value: (row) => round1(row[COL.trend]),
   },
   {
@@ -138,6 +141,8 @@ const GROUPS: Group[] = [
   },
 ];
 
+const HISTORY_GROUP = GROUPS.findIndex((g) => g.factor === 'paymentHistory');
+
 /** Which group each location column belongs to, computed once per model. */
 function groupIndex(state: PaymentDelayState): Int32Array {
   return Int32Array.from(state.location.names, (name) => GROUPS.findIndex((g) => g.prefixes.some((p) => (p.endsWith(':') ? name.startsWith(p) : name === p))));
@@ -170,9 +175,15 @@ export class FactorRanker {
       }
       if (best < 0) break;
       used |= 1 << best;
-      const group = GROUPS[best];
-      reasons.push({ factor: group.factor, text: group.text(row, state, invoice), weight: round1(weights[best]), value: group.value(row, state) });
+      reasons.push(this.reason(best, row, invoice));
     }
+    // The customer's own record (or its absence) is the first thing a collector asks about.
+    if (!(used & (1 << HISTORY_GROUP))) reasons.push(this.reason(HISTORY_GROUP, row, invoice));
     return reasons;
+  }
+
+  private reason(g: number, row: Row, invoice: InvoiceRecord): Reason {
+    const group = GROUPS[g];
+    return { factor: group.factor, text: group.text(row, this.state, invoice), weight: round1(this.weights[g]), value: group.value(row, this.state) };
   }
 }

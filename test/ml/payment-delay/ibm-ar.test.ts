@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { IBM_AR_CSV, ibmArAvailable, loadIbmAr, parseIbmAr, usDateToIso } from '../../../training/datasets/ibm-ar.js';
+
+const HEADER = 'countryCode,customerID,PaperlessDate,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate,PaperlessBill,DaysToSettle,DaysLate';
+
+describe('when a row of the IBM sample is parsed', () => {
+  it('maps it to an invoice record with ISO dates, terms and channel', () => {
+    const [inv] = parseIbmAr(`${HEADER}\r\n391,0001-TEST,4/6/2013,42,1/2/2013,2/1/2013,55.94,Yes,2/9/2013,Paper,38,8\r\n`);
+    expect(inv).toMatchObject({
+      invoiceId: '42', customerId: '0001-TEST', segment: '391', issueDate: '2013-01-02', dueDate: '2013-02-01',
+      amount: 55.94, disputed: true, settledDate: '2013-02-09', paperless: false, paymentTermsDays: 30, daysToSettle: 38, daysLate: 8,
+    });
+  });
+
+  it('refuses a date that is not M/D/YYYY', () => {
+    expect(() => usDateToIso('2013-01-02')).toThrow(/M\/D\/YYYY/);
+  });
+});
+
+const available = ibmArAvailable();
+if (!available) console.warn(`IBM accounts-receivable sample absent at ${IBM_AR_CSV}: skipping the real-file checks`);
+
+describe.skipIf(!available)('when the real IBM sample is loaded (shared data folder)', () => {
+  const invoices = available ? loadIbmAr() : [];
+
+  it('has the documented size: 2,466 invoices of 100 customers, 35.6 % late', () => {
+    expect(invoices).toHaveLength(2466);
+    expect(new Set(invoices.map((i) => i.customerId)).size).toBe(100);
+    expect(invoices.filter((i) => i.daysLate > 0)).toHaveLength(877);
+  });
+
+  it('agrees with the file on days to settle and days late', () => {
+    const day = (iso: string) => Date.parse(iso) / 86_400_000;
+    for (const inv of invoices) {
+      expect(day(inv.settledDate!) - day(inv.issueDate)).toBe(inv.daysToSettle);
+      expect(Math.max(0, day(inv.settledDate!) - day(inv.dueDate))).toBe(inv.daysLate);
+    }
+  });
+});
