@@ -80,7 +80,7 @@ function unknownFieldsCheck(entity: ImportEntity) {
 async function stageRows(
   tx: Queryable,
   entity: ImportEntity,
-  records: AsyncIterable<ParsedRecord>,
+  records: AsyncIterable<ParsedRecord[]>,
   options: ImportOptions,
   errors: RowCollector,
   present: Set<string>,
@@ -91,32 +91,47 @@ async function stageRows(
   const rowErrors: RowError[] = [];
   let buffer: string[] = [];
   let rows = 0;
+  // One COPY in flight while the next batch is parsed: the database works on
+  // batch k while this process validates batch k+1.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (buffer.length === 0) return;
-    // Once the file is known to be rejected, staging more rows is wasted work.
-    if (errors.total === 0) await tx.copyFrom('stg', columns, buffer.join(''));
+    const data = buffer.join('');
     buffer = [];
+    await inFlight;
+    // Once the file is known to be rejected, staging more rows is wasted work.
+    if (errors.total === 0) {
+      inFlight = tx.copyFrom('stg', columns, data);
+      // Handled here so a failure while the next batch is parsed cannot crash
+      // the process; the next await still throws it.
+      inFlight.catch(() => undefined);
+    }
     options.onProgress?.(rows);
   };
-  for await (const item of records) {
+  let fatal = false;
+  for await (const batch of records) {
     if (options.signal?.aborted) throw AR_ERR.CONFLICT(['The import was cancelled; nothing was written']);
-    rows++;
-    if (item.error !== undefined) {
-      errors.add({ line: item.line, reason: item.error });
-      if (item.fatal) break;
-      continue;
+    for (const item of batch) {
+      rows++;
+      if (item.error !== undefined) {
+        errors.add({ line: item.line, reason: item.error });
+        fatal ||= item.fatal === true;
+        continue;
+      }
+      checkUnknown(item.record, item.line, errors, present);
+      rowErrors.length = 0;
+      const row = coerceRow(entity, item.record, item.line, rowErrors);
+      for (const e of rowErrors) errors.add(e);
+      if (rowErrors.length > 0 || errors.total > 0) continue;
+      let text = String(item.line);
+      for (const f of entity.fields) text += '\t' + copyText(row[f.name], f.type);
+      buffer.push(text + '\n');
     }
-    checkUnknown(item.record, item.line, errors, present);
-    rowErrors.length = 0;
-    const row = coerceRow(entity, item.record, item.line, rowErrors);
-    for (const e of rowErrors) errors.add(e);
-    if (rowErrors.length > 0 || errors.total > 0) continue;
-    let text = String(item.line);
-    for (const f of entity.fields) text += '\t' + copyText(row[f.name], f.type);
-    buffer.push(text + '\n');
+    if (fatal) break;
     if (buffer.length >= batchSize) await flush();
   }
   await flush();
+  await inFlight;
   return rows;
 }
 
@@ -204,7 +219,7 @@ function rejection(errors: RowCollector, rows: number) {
 export async function importRecords(
   db: Db,
   entity: ImportEntity,
-  records: AsyncIterable<ParsedRecord>,
+  records: AsyncIterable<ParsedRecord[]>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   return db.transaction(async (tx) => {
