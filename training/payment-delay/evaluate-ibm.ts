@@ -11,31 +11,37 @@
 //   that date, to show what conditioning on "not paid yet" buys.
 // Prints a table, then one JSON line with the headline figures.
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { dayOf, isoOfDay } from '../../src/ml/payment-delay/dates.js';
 import { forecastMetrics, scoreDataset, type ScoredInvoice } from '../../src/ml/payment-delay/evaluation.js';
 import { DEFAULT_OPTIONS, fitPaymentDelay, issueDateTargets } from '../../src/ml/payment-delay/fit.js';
 import { calibration } from '../../src/ml/payment-delay/metrics.js';
+import type { Metrics } from '../../src/ml/model.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest } from '../../src/ml/payment-delay/types.js';
-import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr } from '../datasets/ibm-ar.js';
+import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoice } from '../datasets/ibm-ar.js';
 import { bootstrapAuc, customerFolds, inSampleCeiling, pastLateRateBaseline } from './baselines.js';
 
-if (!ibmArAvailable()) {
-  console.error(`IBM accounts-receivable sample not found at ${IBM_AR_CSV} (set IBM_AR_CSV): nothing to evaluate.`);
-  process.exit(2);
+export interface IbmEvaluation {
+  /** The human-readable table. */
+  lines: string[];
+  /** Headline figures (the final JSON line). */
+  summary: Record<string, unknown>;
 }
 
-const started = performance.now();
-const all = loadIbmAr();
-const train = all.filter((inv) => inv.issueDate < IBM_AR_TEST_FROM);
-const test = all.filter((inv) => inv.issueDate >= IBM_AR_TEST_FROM);
+interface Split {
+  all: IbmInvoice[];
+  train: IbmInvoice[];
+  test: IbmInvoice[];
+}
 
-function chronological(useDisputed: boolean): ScoredInvoice[] {
+
+function chronological({ all, train, test }: Split, useDisputed: boolean): ScoredInvoice[] {
   const state = fitPaymentDelay(train, issueDateTargets(train), { ...DEFAULT_OPTIONS, useDisputed });
   return scoreDataset(new PaymentDelayPredictor(state), { invoices: all, targets: issueDateTargets(test) });
 }
 
-function grouped(useDisputed: boolean, folds = 5): ScoredInvoice[] {
+function grouped({ all }: Split, useDisputed: boolean, folds = 5): ScoredInvoice[] {
   const out: ScoredInvoice[] = [];
   const foldOf = customerFolds(all, folds);
   for (let f = 0; f < folds; f++) {
@@ -48,7 +54,7 @@ function grouped(useDisputed: boolean, folds = 5): ScoredInvoice[] {
 }
 
 /** 2013 invoices still open on the morning of their due date (+ `days`), scored then. */
-function rescoredAfterDue(days: number): { conditioned: ScoredInvoice[]; atIssue: ScoredInvoice[] } {
+function rescoredAfterDue({ all, train, test }: Split, days: number): { conditioned: ScoredInvoice[]; atIssue: ScoredInvoice[] } {
   const state = fitPaymentDelay(train, issueDateTargets(train), DEFAULT_OPTIONS);
   const predictor = new PaymentDelayPredictor(state);
   const open = test.filter((inv) => dayOf(inv.settledDate!) >= dayOf(inv.dueDate) + days);
@@ -59,57 +65,92 @@ function rescoredAfterDue(days: number): { conditioned: ScoredInvoice[]; atIssue
   };
 }
 
-const withDispute = chronological(true);
-const noDispute = chronological(false);
-const groupedWith = grouped(true);
-const groupedNo = grouped(false);
-const m = forecastMetrics(withDispute);
-const mNo = forecastMetrics(noDispute);
-const g = forecastMetrics(groupedWith);
-const gNo = forecastMetrics(groupedNo);
-const baseline = pastLateRateBaseline(all, test);
-const ceiling = inSampleCeiling(all, test);
-const ci = bootstrapAuc(
-  withDispute.map((s) => s.forecast.lateProbability),
-  withDispute.map((s) => s.actualOffset > 0),
-);
-const due0 = rescoredAfterDue(0);
-const due15 = rescoredAfterDue(15);
-const dueMetrics = forecastMetrics(due0.conditioned);
-const dueAtIssue = forecastMetrics(due0.atIssue);
-const due15Metrics = forecastMetrics(due15.conditioned);
-const due15AtIssue = forecastMetrics(due15.atIssue);
+interface Results {
+  split: Split;
+  chronological: Metrics;
+  chronologicalNoDispute: Metrics;
+  grouped: Metrics;
+  groupedNoDispute: Metrics;
+  scoresWithDispute: ScoredInvoice[];
+  baseline: ReturnType<typeof pastLateRateBaseline>;
+  ceiling: ReturnType<typeof inSampleCeiling>;
+  aucCi95: { low: number; high: number };
+  atDue: { conditioned: Metrics; atIssue: Metrics };
+  after15: { conditioned: Metrics; atIssue: Metrics };
+}
+
+function runProtocols(split: Split): Results {
+  const scoresWithDispute = chronological(split, true);
+  const rescore = (days: number) => {
+    const { conditioned, atIssue } = rescoredAfterDue(split, days);
+    return { conditioned: forecastMetrics(conditioned), atIssue: forecastMetrics(atIssue) };
+  };
+  return {
+    split,
+    chronological: forecastMetrics(scoresWithDispute),
+    chronologicalNoDispute: forecastMetrics(chronological(split, false)),
+    grouped: forecastMetrics(grouped(split, true)),
+    groupedNoDispute: forecastMetrics(grouped(split, false)),
+    scoresWithDispute,
+    baseline: pastLateRateBaseline(split.all, split.test),
+    ceiling: inSampleCeiling(split.all, split.test),
+    aucCi95: bootstrapAuc(
+      scoresWithDispute.map((s) => s.forecast.lateProbability),
+      scoresWithDispute.map((s) => s.actualOffset > 0),
+    ),
+    atDue: rescore(0),
+    after15: rescore(15),
+  };
+}
 
 const f = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
-const rows: [string, Record<string, number>][] = [
-  ['chronological, with Disputed', m],
-  ['chronological, without Disputed', mNo],
-  ['customer 5-fold, with Disputed', g],
-  ['customer 5-fold, without Disputed', gNo],
-];
-console.log(`IBM AR sample: ${all.length} invoices, ${new Set(all.map((i) => i.customerId)).size} customers; train ${train.length} (issued < ${IBM_AR_TEST_FROM}), test ${test.length}`);
-console.log('\nprotocol                              n     AUC    acc    macroF1  RMSE dts  MAE dts  ECE    Brier  P10-P90 cover');
-for (const [name, x] of rows) {
-  console.log(
-    `${name.padEnd(36)} ${String(x.n).padStart(5)}  ${f(x.auc)}  ${f(x.accuracy)}  ${f(x.macroF1)}    ${f(x.rmseDaysToSettle, 2).padStart(5)}    ${f(x.maeDaysToSettle, 2).padStart(5)}  ${f(x.ece)}  ${f(x.brier)}  ${f(x.coverageP10P90)}`,
+
+function table(r: Results): string[] {
+  const { all, train, test } = r.split;
+  const m = r.chronological;
+  const out = [
+    `IBM AR sample: ${all.length} invoices, ${new Set(all.map((i) => i.customerId)).size} customers; train ${train.length} (issued < ${IBM_AR_TEST_FROM}), test ${test.length}`,
+    '',
+    'protocol                              n     AUC    acc    macroF1  RMSE dts  MAE dts  ECE    Brier  P10-P90 cover',
+  ];
+  const rows: [string, Metrics][] = [
+    ['chronological, with Disputed', m],
+    ['chronological, without Disputed', r.chronologicalNoDispute],
+    ['customer 5-fold, with Disputed', r.grouped],
+    ['customer 5-fold, without Disputed', r.groupedNoDispute],
+  ];
+  for (const [name, x] of rows) {
+    out.push(
+      `${name.padEnd(36)} ${String(x.n).padStart(5)}  ${f(x.auc)}  ${f(x.accuracy)}  ${f(x.macroF1)}    ${f(x.rmseDaysToSettle, 2).padStart(5)}    ${f(x.maeDaysToSettle, 2).padStart(5)}  ${f(x.ece)}  ${f(x.brier)}  ${f(x.coverageP10P90)}`,
+    );
+  }
+  out.push(
+    '',
+    `F1 per class (chronological, with Disputed): on time ${f(m.f1OnTime)}, 1-30 days late ${f(m.f1Late1to30)}, over 30 days late ${f(m.f1LateOver30)} (${m.lateOver30Count} such invoices in the test set)`,
+    `AUC 95% bootstrap interval (chronological, with Disputed): ${f(r.aucCi95.low)} .. ${f(r.aucCi95.high)}`,
+    '',
+    'baselines on the 2013 test set',
+    `  always on time:                 accuracy ${f(1 - m.lateRate)} (0.644 over the whole file)`,
+    `  customer's past late rate:      AUC ${f(r.baseline.auc)}  accuracy ${f(r.baseline.accuracy)}`,
+    `  customer's past mean days to settle: RMSE ${f(r.baseline.rmseDaysToSettle, 2)}`,
+    `  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all invoices, test included): AUC ${f(r.ceiling.auc)}  RMSE ${f(r.ceiling.rmseDaysToSettle, 2)}`,
+    '',
+    'rescoring later: 2013 invoices still unpaid on the morning of a date, scored then vs. at issue',
+    `  at due date (n=${r.atDue.conditioned.n}):      RMSE days to settle ${f(r.atDue.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.atDue.atIssue.rmseDaysToSettle, 2)}), AUC late ${f(r.atDue.conditioned.auc)}, P10-P90 cover ${f(r.atDue.conditioned.coverageP10P90)}`,
+    `  15 days after due (n=${r.after15.conditioned.n}): RMSE days to settle ${f(r.after15.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.after15.atIssue.rmseDaysToSettle, 2)}), P10-P90 cover ${f(r.after15.conditioned.coverageP10P90)}`,
+    '',
+    'reliability (chronological, with Disputed): predicted → observed late rate (count)',
   );
+  const late = r.scoresWithDispute.map((s) => s.actualOffset > 0);
+  for (const b of calibration(r.scoresWithDispute.map((s) => s.forecast.lateProbability), late).bins) {
+    out.push(`  ${f(b.from, 1)}-${f(b.to, 1)}: ${f(b.meanPredicted)} → ${f(b.observedRate)} (${b.count})`);
+  }
+  return out;
 }
-console.log(`\nAUC 95% bootstrap interval (chronological, with Disputed): ${f(ci.low)} .. ${f(ci.high)}`);
-console.log('\nbaselines on the 2013 test set');
-console.log(`  always on time:                 accuracy ${f(1 - m.lateRate)}`);
-console.log(`  customer's past late rate:      AUC ${f(baseline.auc)}  accuracy ${f(baseline.accuracy)}`);
-console.log(`  customer's past mean days to settle: RMSE ${f(baseline.rmseDaysToSettle, 2)}`);
-console.log(`  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all 2,466 invoices incl. test): AUC ${f(ceiling.auc)}  RMSE ${f(ceiling.rmseDaysToSettle, 2)}`);
-console.log('\nrescoring later: 2013 invoices still unpaid on the morning of a date, scored then vs. at issue');
-console.log(`  at due date (n=${dueMetrics.n}):      RMSE days to settle ${f(dueMetrics.rmseDaysToSettle, 2)} (at issue ${f(dueAtIssue.rmseDaysToSettle, 2)}), AUC late ${f(dueMetrics.auc)}, P10-P90 cover ${f(dueMetrics.coverageP10P90)}`);
-console.log(`  15 days after due (n=${due15Metrics.n}): RMSE days to settle ${f(due15Metrics.rmseDaysToSettle, 2)} (at issue ${f(due15AtIssue.rmseDaysToSettle, 2)}), P10-P90 cover ${f(due15Metrics.coverageP10P90)}`);
-const reliability = calibration(withDispute.map((s) => s.forecast.lateProbability), withDispute.map((s) => s.actualOffset > 0));
-console.log('\nreliability (chronological, with Disputed): predicted → observed late rate (count)');
-for (const b of reliability.bins) console.log(`  ${f(b.from, 1)}-${f(b.to, 1)}: ${f(b.meanPredicted)} → ${f(b.observedRate)} (${b.count})`);
-const seconds = (performance.now() - started) / 1000;
-console.log(`\n${f(seconds, 1)} s`);
-console.log(
-  JSON.stringify({
+
+function summary(r: Results, seconds: number): Record<string, unknown> {
+  const m = r.chronological;
+  return {
     dataset: 'ibm-ar',
     protocol: 'chronological',
     n: m.n,
@@ -119,22 +160,46 @@ console.log(
     rmseDaysToSettle: m.rmseDaysToSettle,
     ece: m.ece,
     coverageP10P90: m.coverageP10P90,
-    aucCi95: [ci.low, ci.high],
-    baselineAuc: baseline.auc,
+    aucCi95: [r.aucCi95.low, r.aucCi95.high],
+    baselineAuc: r.baseline.auc,
     baselineAccuracyAlwaysOnTime: 1 - m.lateRate,
-    baselineAccuracyPastLateRate: baseline.accuracy,
-    baselineRmseDaysToSettle: baseline.rmseDaysToSettle,
-    aucNoDispute: mNo.auc,
-    accuracyNoDispute: mNo.accuracy,
-    macroF1NoDispute: mNo.macroF1,
-    rmseDaysToSettleNoDispute: mNo.rmseDaysToSettle,
-    groupedAuc: g.auc,
-    groupedAccuracy: g.accuracy,
-    groupedRmseDaysToSettle: g.rmseDaysToSettle,
-    groupedAucNoDispute: gNo.auc,
-    leakyCeilingAuc: ceiling.auc,
-    leakyCeilingRmseDaysToSettle: ceiling.rmseDaysToSettle,
-    dueDateRmseDaysToSettle: dueMetrics.rmseDaysToSettle,
+    baselineAccuracyPastLateRate: r.baseline.accuracy,
+    baselineRmseDaysToSettle: r.baseline.rmseDaysToSettle,
+    aucNoDispute: r.chronologicalNoDispute.auc,
+    accuracyNoDispute: r.chronologicalNoDispute.accuracy,
+    macroF1NoDispute: r.chronologicalNoDispute.macroF1,
+    rmseDaysToSettleNoDispute: r.chronologicalNoDispute.rmseDaysToSettle,
+    groupedAuc: r.grouped.auc,
+    groupedAccuracy: r.grouped.accuracy,
+    groupedRmseDaysToSettle: r.grouped.rmseDaysToSettle,
+    groupedAucNoDispute: r.groupedNoDispute.auc,
+    leakyCeilingAuc: r.ceiling.auc,
+    leakyCeilingRmseDaysToSettle: r.ceiling.rmseDaysToSettle,
+    dueDateRmseDaysToSettle: r.atDue.conditioned.rmseDaysToSettle,
     seconds,
-  }),
-);
+  };
+}
+
+/** Run every protocol on the IBM sample; throws if the shared data file is absent. */
+export function evaluatePaymentDelayOnIbm(path = IBM_AR_CSV): IbmEvaluation {
+  const started = performance.now();
+  const all = loadIbmAr(path);
+  const split: Split = {
+    all,
+    train: all.filter((inv) => inv.issueDate < IBM_AR_TEST_FROM),
+    test: all.filter((inv) => inv.issueDate >= IBM_AR_TEST_FROM),
+  };
+  const results = runProtocols(split);
+  const seconds = (performance.now() - started) / 1000;
+  return { lines: [...table(results), '', `${f(seconds, 1)} s`], summary: summary(results, seconds) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!ibmArAvailable()) {
+    console.error(`IBM accounts-receivable sample not found at ${IBM_AR_CSV} (set IBM_AR_CSV): nothing to evaluate.`);
+    process.exit(2);
+  }
+  const { lines, summary } = evaluatePaymentDelayOnIbm();
+  for (const line of lines) console.log(line);
+  console.log(JSON.stringify(summary));
+}

@@ -36,6 +36,50 @@ function tailScales(shape: ResidualShape): { lo: number; hi: number } {
   return { lo, hi };
 }
 
+/** Derived once per shape: tail scales and, at each knot, ∫ P(Z > t) dt from the knot to +∞. */
+interface ShapeGeometry {
+  tails: { lo: number; hi: number };
+  tailIntegral: Float64Array;
+}
+
+const geometries = new WeakMap<ResidualShape, ShapeGeometry>();
+
+function geometryOf(shape: ResidualShape): ShapeGeometry {
+  let g = geometries.get(shape);
+  if (!g) {
+    const tails = tailScales(shape);
+    const last = shape.length - 1;
+    const tailIntegral = new Float64Array(shape.length);
+    tailIntegral[last] = (1 - SHAPE_LEVELS[last]) * tails.hi;
+    for (let j = last - 1; j >= 0; j--) {
+      // Survival is linear between knots: trapezoid.
+      tailIntegral[j] = tailIntegral[j + 1] + ((shape[j + 1] - shape[j]) * (2 - SHAPE_LEVELS[j] - SHAPE_LEVELS[j + 1])) / 2;
+    }
+    g = { tails, tailIntegral };
+    geometries.set(shape, g);
+  }
+  return g;
+}
+
+/** ∫ P(Z > t) dt from z to +∞, in closed form on the piecewise shape. */
+function survivalIntegral(shape: ResidualShape, g: ShapeGeometry, z: number): number {
+  const last = shape.length - 1;
+  const { tails, tailIntegral } = g;
+  if (z >= shape[last]) return (1 - SHAPE_LEVELS[last]) * tails.hi * Math.exp(-(z - shape[last]) / tails.hi);
+  if (z <= shape[0]) {
+    const below = shape[0] - z - SHAPE_LEVELS[0] * tails.lo * (1 - Math.exp((z - shape[0]) / tails.lo));
+    return tailIntegral[0] + below;
+  }
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (shape[mid] <= z) lo = mid;
+    else hi = mid;
+  }
+  return tailIntegral[hi] + ((shape[hi] - z) * (survival(shape, tails, z) + 1 - SHAPE_LEVELS[hi])) / 2;
+}
+
 /** Survival function of the standardized shape, P(Z > z); precise far in the upper tail. */
 function survival(shape: ResidualShape, tails: { lo: number; hi: number }, z: number): number {
   const last = shape.length - 1;
@@ -83,6 +127,7 @@ export interface PromiseToPay {
 /** Payment offset distribution: location + scale × shape, truncated below `lower`, optionally a promise mixture. */
 export class OffsetDistribution {
   private readonly tails: { lo: number; hi: number };
+  private readonly geometry: ShapeGeometry;
   private readonly survivalAtLower: number;
 
   constructor(
@@ -93,7 +138,8 @@ export class OffsetDistribution {
     readonly lower: number,
     private readonly promise: PromiseToPay | null = null,
   ) {
-    this.tails = tailScales(shape);
+    this.geometry = geometryOf(shape);
+    this.tails = this.geometry.tails;
     this.survivalAtLower = this.baseSurvival(lower);
   }
 
@@ -139,9 +185,18 @@ export class OffsetDistribution {
     return (lo + hi) / 2;
   }
 
-  /** Mean offset; closed form when neither truncation nor a promise bites. */
+  /**
+   * Mean offset. Without a promise it is closed-form even when truncated:
+   * E[X | X > L] = L + ∫_L^∞ S(x) dx / S(L). A promise mixture is integrated numerically.
+   */
   mean(meanShape: number): number {
-    if (!this.promise && this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
+    if (!this.promise) {
+      if (this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
+      const zLower = (this.lower - this.location) / this.scale;
+      // Far in the upper tail the exponential is memoryless: one tail scale beyond the bound.
+      if (this.survivalAtLower <= 1e-300) return this.lower + this.scale * this.tails.hi;
+      return this.lower + (this.scale * survivalIntegral(this.shape, this.geometry, zLower)) / this.survivalAtLower;
+    }
     const m = 40;
     let s = 0;
     for (let i = 0; i < m; i++) s += this.quantile((i + 0.5) / m);

@@ -6,7 +6,7 @@
 // invoice's own outcome, or any later one, can never reach its features.
 import { dayOf } from './dates.js';
 import { PaymentDelayInputError } from './errors.js';
-import { CustomerHistory, RECENT_WINDOW, type InvoiceEffects, type SettledInvoice } from './history.js';
+import { CustomerHistory, type InvoiceEffects, type SettledInvoice } from './history.js';
 import type { FeatureRequest, InvoiceRecord } from './types.js';
 
 /** What a segment (or the whole portfolio) looks like; the prior of customers with little history. */
@@ -308,5 +308,3 @@ export function buildFeatureTable(history: readonly InvoiceRecord[], requests: r
   forEachFeatureRow(history, requests, config, (i, row) => values.set(row, i * width));
   return { columns, rows: requests.length, values };
 }
-
-export { RECENT_WINDOW };

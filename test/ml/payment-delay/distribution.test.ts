@@ -38,3 +38,15 @@ describe('when a promise to pay is surely kept', () => {
     expect(d.quantile(0.5)).toBeLessThanOrEqual(13);
   });
 });
+
+describe('when the mean of a truncated distribution is computed in closed form', () => {
+  it('matches the average of its quantiles', () => {
+    for (const lower of [-3, 2, 9]) {
+      const d = new OffsetDistribution(4, 3, shape, lower);
+      const m = 4000;
+      let numeric = 0;
+      for (let i = 0; i < m; i++) numeric += d.quantile((i + 0.5) / m);
+      expect(d.mean(0)).toBeCloseTo(numeric / m, 1);
+    }
+  });
+});
