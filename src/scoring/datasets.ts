@@ -1,0 +1,66 @@
+// Training data read from the database, for the models the service retrains on
+// its own history. Holdouts are chronological: the most recent settled
+// invoices, so a challenger is judged on the period it will serve.
+import crypto from 'node:crypto';
+import type { Db } from '../db/sql.js';
+import type { InvoiceRecord, PaymentDelayDataset } from '../ml/payment-delay/index.js';
+import type { DriftDataset, CustomerHistory } from '../ml/drift/index.js';
+import type { TrainingWindow } from '../ml/model.js';
+import { loadSlice, customerRanges } from './histories.js';
+
+export interface LoadedDataset<D> {
+  train: D;
+  holdout: D;
+  /** sha256 of what the model learnt from, so a version says which data made it. */
+  fingerprint: string;
+  window: TrainingWindow;
+}
+
+async function allSlices(db: Db, asOf: string) {
+  const invoices: InvoiceRecord[] = [];
+  const histories: CustomerHistory[] = [];
+  for (const [lo, hi] of await customerRanges(db, 10_000)) {
+    const slice = await loadSlice(db, lo, hi, asOf);
+    invoices.push(...slice.invoices);
+    histories.push(...slice.histories.values());
+  }
+  return { invoices, histories };
+}
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString().slice(0, 10);
+
+export async function paymentDelayDataset(
+  db: Db,
+  asOf: string,
+  window: TrainingWindow = { from: null, to: null },
+  holdoutDays = 90,
+): Promise<LoadedDataset<PaymentDelayDataset>> {
+  const { invoices } = await allSlices(db, asOf);
+  const to = window.to ?? asOf;
+  const holdoutFrom = addDays(to, -holdoutDays);
+  const settled = invoices.filter((i) => i.settledDate !== null && i.settledDate < to && (!window.from || i.issueDate >= window.from));
+  const asTarget = (invoice: InvoiceRecord) => ({ invoice, asOf: invoice.issueDate });
+  const train = settled.filter((i) => i.issueDate < holdoutFrom).map(asTarget);
+  const holdout = settled.filter((i) => i.issueDate >= holdoutFrom).map(asTarget);
+  const hash = crypto.createHash('sha256');
+  for (const t of train) hash.update(`${t.invoice.invoiceId}:${t.invoice.settledDate}\n`);
+  return {
+    train: { invoices, targets: train },
+    holdout: { invoices, targets: holdout },
+    fingerprint: hash.digest('hex'),
+    window: { from: window.from, to: holdoutFrom },
+  };
+}
+
+export async function driftDataset(db: Db, asOf: string): Promise<LoadedDataset<DriftDataset>> {
+  const { histories } = await allSlices(db, asOf);
+  const hash = crypto.createHash('sha256');
+  for (const h of histories) hash.update(`${h.customerExternalId}:${h.invoices.length}:${h.payments.length}\n`);
+  const examples = histories.map((history) => ({ history }));
+  return {
+    train: { examples },
+    holdout: { examples },
+    fingerprint: hash.digest('hex'),
+    window: { from: null, to: asOf },
+  };
+}

@@ -1,0 +1,130 @@
+// Loads a slice of the portfolio (a range of customer ids) into the plain
+// arrays the models read. A few set-based queries per slice, never one per
+// customer, so a rescoring run scales with the number of slices.
+import type { Queryable } from '../db/sql.js';
+import type { InvoiceRecord } from '../ml/payment-delay/index.js';
+import type { CustomerHistory, HistoryCommunication, HistoryInvoice, HistoryPayment } from '../ml/drift/index.js';
+
+export interface SliceCustomer {
+  id: number;
+  externalId: string;
+  segment: string | null;
+}
+
+export interface PortfolioSlice {
+  customers: SliceCustomer[];
+  /** Every invoice of the slice's customers, settled or open (payment-delay input). */
+  invoices: InvoiceRecord[];
+  /** invoiceId (db id as text) → open amount, for open invoices. */
+  openAmounts: Map<string, number>;
+  histories: Map<number, CustomerHistory>;
+}
+
+const ISO_TS = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
+const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', ${ISO_TS})`;
+
+interface InvoiceRow {
+  id: number; customer_id: number; segment: string | null; issue_date: string; due_date: string; amount: number;
+  open_amount: number; currency: string; disputed: boolean; settled_date: string | null; status: string | null;
+  status_date: string | null; promised_date: string | null; payment_terms_days: number; risk_score: number | null;
+  method: string | null; reminders_sent: number | null; reminders_answered: number | null;
+}
+
+export async function loadSlice(db: Queryable, fromId: number, toId: number, asOf: string): Promise<PortfolioSlice> {
+  const range = [fromId, toId];
+  const customers = await db.query<SliceCustomer>(
+    'SELECT id, external_id AS "externalId", segment FROM customers WHERE id BETWEEN $1 AND $2 ORDER BY id',
+    range,
+  );
+  const invoiceRows = await db.query<InvoiceRow>(
+    `WITH last_method AS (
+       SELECT DISTINCT ON (a.invoice_id) a.invoice_id, p.method
+       FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
+       WHERE p.customer_id BETWEEN $1 AND $2
+       ORDER BY a.invoice_id, p.payment_date DESC
+     ), reminders AS (
+       SELECT x.ext, count(*)::int AS sent, count(c.replied_at)::int AS answered
+       FROM communications c, unnest(c.invoice_external_ids) AS x(ext)
+       WHERE c.customer_id BETWEEN $1 AND $2
+       GROUP BY x.ext
+     )
+     SELECT i.id, i.customer_id, cu.segment, i.issue_date, i.due_date, i.amount, i.open_amount, i.currency, i.disputed,
+            i.settled_date, i.status, i.status_date, i.promised_date, cu.payment_terms_days, cu.risk_score,
+            lm.method, r.sent AS reminders_sent, r.answered AS reminders_answered
+     FROM invoices i
+     JOIN customers cu ON cu.id = i.customer_id
+     LEFT JOIN last_method lm ON lm.invoice_id = i.id
+     LEFT JOIN reminders r ON r.ext = i.external_id
+     WHERE i.customer_id BETWEEN $1 AND $2 AND i.kind = 'invoice'
+     ORDER BY i.customer_id, i.issue_date, i.id`,
+    range,
+  );
+  const payments = await db.query<{ customer_id: number; payment_date: string; amount: number; method: string }>(
+    `SELECT customer_id, payment_date, amount, method FROM payments
+     WHERE customer_id BETWEEN $1 AND $2 AND payment_date <= $3 ORDER BY customer_id, payment_date`,
+    [fromId, toId, asOf],
+  );
+  const comms = await db.query<{ customer_id: number } & HistoryCommunication>(
+    `SELECT customer_id, channel, ${ts('sent_at')} AS "sentAt", ${ts('opened_at')} AS "openedAt",
+            machine_open AS "machineOpen", ${ts('clicked_at')} AS "clickedAt", ${ts('replied_at')} AS "repliedAt",
+            ${ts('bounced_at')} AS "bouncedAt"
+     FROM communications WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, sent_at`,
+    range,
+  );
+
+  const invoices: InvoiceRecord[] = [];
+  const openAmounts = new Map<string, number>();
+  const histories = new Map<number, CustomerHistory>();
+  for (const c of customers) {
+    histories.set(c.id, { customerExternalId: c.externalId, segment: c.segment, asOf, invoices: [], payments: [], communications: [] });
+  }
+  for (const r of invoiceRows) {
+    const invoiceId = String(r.id);
+    invoices.push({
+      invoiceId,
+      customerId: String(r.customer_id),
+      segment: r.segment,
+      issueDate: r.issue_date,
+      dueDate: r.due_date,
+      amount: r.amount,
+      currency: r.currency,
+      disputed: r.disputed || r.status === 'dispute' || r.status === 'litigation',
+      settledDate: r.settled_date,
+      paymentMethod: r.method,
+      promisedDate: r.status === 'promise_to_pay' ? r.promised_date : null,
+      remindersSent: r.reminders_sent ?? 0,
+      remindersAnswered: r.reminders_answered ?? 0,
+      externalRiskScore: r.risk_score,
+      paymentTermsDays: r.payment_terms_days,
+    });
+    if (r.open_amount > 0 && r.settled_date === null) openAmounts.set(invoiceId, r.open_amount);
+    const h: HistoryInvoice = {
+      externalId: invoiceId,
+      issueDate: r.issue_date,
+      dueDate: r.due_date,
+      settledDate: r.settled_date,
+      amount: r.amount,
+      disputed: r.disputed || r.status === 'dispute',
+      disputedDate: r.status === 'dispute' ? r.status_date : null,
+    };
+    histories.get(r.customer_id)?.invoices.push(h);
+  }
+  for (const p of payments) {
+    const h: HistoryPayment = { paymentDate: p.payment_date, amount: p.amount, method: p.method };
+    histories.get(p.customer_id)?.payments.push(h);
+  }
+  for (const { customer_id, ...c } of comms) histories.get(customer_id)?.communications.push(c);
+  return { customers, invoices, openAmounts, histories };
+}
+
+/** Customer-id ranges covering the portfolio, about `size` customers each. */
+export async function customerRanges(db: Queryable, size: number, ids?: number[]): Promise<[number, number][]> {
+  if (ids) return [...new Set(ids)].sort((a, b) => a - b).map((id) => [id, id]);
+  const bounds = await db.query<{ lo: number; hi: number }>(
+    `SELECT min(id) AS lo, max(id) AS hi FROM (
+       SELECT id, (row_number() OVER (ORDER BY id) - 1) / $1 AS bucket FROM customers
+     ) t GROUP BY bucket ORDER BY bucket`,
+    [size],
+  );
+  return bounds.map((b) => [b.lo, b.hi]);
+}

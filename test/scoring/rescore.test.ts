@@ -1,0 +1,74 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
+import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
+import { rescore, type RescoreModels } from '../../src/scoring/rescore.js';
+import { paymentDelayModel, type PaymentDelayPredictor } from '../../src/ml/payment-delay/index.js';
+import { driftModel, type DriftPredictor } from '../../src/ml/drift/index.js';
+import { loadCustomerFacts } from '../../src/fields/facts.js';
+
+const dir = smallWorldDir();
+
+describe.each(await backends())('rescoring on %s', (backend) => {
+  let storage: TestStorage;
+  let models: RescoreModels;
+  const count = async (sql: string, params: unknown[] = []) => Number((await storage.db.query<{ n: number }>(sql, params))[0].n);
+
+  beforeAll(async () => {
+    storage = await openTestStorage(backend);
+    await importSmallWorld(storage.db, dir);
+    const pd = await paymentDelayDataset(storage.db, WORLD_END);
+    const dd = await driftDataset(storage.db, WORLD_END);
+    models = {
+      paymentDelay: { predictor: (await paymentDelayModel.load(await paymentDelayModel.train(pd.train))) as PaymentDelayPredictor, version: 'payment-delay@test' },
+      drift: { predictor: (await driftModel.load(await driftModel.train(dd.train))) as DriftPredictor, version: 'drift@test' },
+    };
+    await rescore(storage.db, models, { asOf: WORLD_END, sliceSize: 25 });
+  });
+  afterAll(async () => storage.close());
+
+  it('forecasts every open invoice and only those', async () => {
+    const open = await count('SELECT count(*) AS n FROM invoices WHERE open_amount > 0 AND settled_date IS NULL AND kind = $1', ['invoice']);
+    expect(open).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) AS n FROM computed_fields WHERE entity_type = 'invoice' AND name = 'lateProbability'")).toBe(open);
+    expect(await count("SELECT count(*) AS n FROM computed_fields WHERE entity_type = 'invoice' AND (value_num < 0 OR value_num > 1) AND name = 'lateProbability'")).toBe(0);
+  });
+
+  it('scores every customer for drift, naming the model version', async () => {
+    const customers = await count('SELECT count(*) AS n FROM customers');
+    expect(await count("SELECT count(*) AS n FROM computed_fields WHERE name = 'driftScore' AND model_version = 'drift@test'")).toBe(customers);
+  });
+
+  it('explains each drift alert with numbers a collector can read', async () => {
+    const alerts = await storage.db.query<{ reasons: { text: string }[] }>(
+      "SELECT reasons FROM computed_fields WHERE name = 'driftAlert' AND value_bool",
+    );
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(a.reasons[0].text).toMatch(/\d/);
+  });
+
+  it('makes model outputs visible to saved searches through the facts', async () => {
+    const facts = await loadCustomerFacts(storage.db);
+    expect(facts.filter((f) => typeof f.driftScore === 'number')).toHaveLength(facts.length);
+    expect(facts.some((f) => typeof f.lateProbability === 'number')).toBe(true);
+  });
+
+  it('drops the forecast of an invoice settled since, and rescoring one customer leaves the others alone', async () => {
+    const [inv] = await storage.db.query<{ id: number; customer_id: number }>(
+      "SELECT i.id, i.customer_id FROM invoices i JOIN computed_fields cf ON cf.entity_id = i.id AND cf.entity_type = 'invoice' LIMIT 1",
+    );
+    await storage.db.query('UPDATE invoices SET open_amount = 0, settled_date = $2 WHERE id = $1', [inv.id, WORLD_END]);
+    const othersBefore = await storage.db.query(
+      "SELECT entity_id, computed_at FROM computed_fields WHERE entity_type = 'customer' AND name = 'driftScore' AND entity_id <> $1 ORDER BY entity_id",
+      [inv.customer_id],
+    );
+    const result = await rescore(storage.db, models, { asOf: WORLD_END, customerIds: [inv.customer_id] });
+    expect(result.customers).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM computed_fields WHERE entity_type = 'invoice' AND entity_id = $1", [inv.id])).toBe(0);
+    const othersAfter = await storage.db.query(
+      "SELECT entity_id, computed_at FROM computed_fields WHERE entity_type = 'customer' AND name = 'driftScore' AND entity_id <> $1 ORDER BY entity_id",
+      [inv.customer_id],
+    );
+    expect(othersAfter).toEqual(othersBefore);
+  });
+});
