@@ -2,7 +2,7 @@
 // value-`if`. Each gets a static type from the registry so comparisons can be
 // checked before anything runs.
 
-import type { Choose, Condition, FieldRef, Literal, ScalarType, ValueNode } from './ast.js';
+import type { Choose, Condition, FieldRef, Literal, ValueNode } from './ast.js';
 import { CriteriaError } from './errors.js';
 import { refuseOperator } from './operators.js';
 import { FORBIDDEN_SEGMENTS, type FieldDef, type FieldRegistry, type FieldType } from './registry.js';
