@@ -3,7 +3,7 @@ export { generateWorld, simulateCustomers, staticRows, truthHeader, type World }
 export { writeWorld, streamWorld, WorldWriter, type StreamProgress } from './write.js';
 export { worldStats, StatsAccumulator, type WorldStatistics } from './stats.js';
 export { resolveOptions, DRIFT_KINDS, type WorldOptions, type ResolvedOptions } from './options.js';
-export { emailSourceFromCorpus, defaultEmailSource, type EmailSource, type EmailRequest, type SourcedEmail } from './inbound/source.js';
+export { emailSourceFromCorpus, emailSourceFromWriter, defaultEmailSource, type EmailSource, type EmailRequest, type SourcedEmail, type WriteEmail, type GenerateEmails } from './inbound/source.js';
 export { fallbackEmailSource } from './inbound/fallback.js';
 export { ENTITIES } from './types.js';
 export type * from './types.js';

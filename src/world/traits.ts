@@ -217,7 +217,7 @@ export function drawCustomer(options: ResolvedOptions, period: Period, index: nu
     directDebitFailureRate: round3(method === 'direct_debit' ? rng.uniform(0.005, 0.03) : 0),
     disputeRate: round3(baseDisputeRate),
     disputeDelayDays: Math.round(rng.uniform(15, 65)),
-    promiseBiasDays: round1(rng.uniform(-4, 12)),
+    promiseBiasDays: round1(rng.uniform(-5, 9)),
   };
 
   // ---- engagement with reminders -----------------------------------------

@@ -1,7 +1,7 @@
 // Inbound emails tied to what happens in the ledger: answers to reminders
 // (typed by the true state of the invoices: promise, dispute, payment sent...),
 // disputes raised on receipt of an invoice, and contact changes.
-import { MS_PER_DAY, MS_PER_MINUTE, formatDay, type Day } from '../dates.js';
+import { MS_PER_DAY, MS_PER_MINUTE, formatDay, formatTimestamp, type Day } from '../dates.js';
 import type { ReminderSim } from '../dunning.js';
 import type { InvoiceSim } from '../invoicing.js';
 import { customerStream, type Random } from '../rng.js';
@@ -131,6 +131,7 @@ function toMessage(rng: Random, plan: CustomerPlan, o: Occasion, i: number, sour
     sentiment: o.sentiment,
     draw: rng.next(),
     context: {
+      receivedAt: formatTimestamp(o.at),
       customerName: plan.name,
       contactName: plan.contactName,
       invoiceNumbers: o.invoices.map((inv) => inv.number),

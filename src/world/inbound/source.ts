@@ -14,6 +14,8 @@ export interface EmailRequest {
   /** Uniform 0..1 from the customer's stream: picks a variant deterministically. */
   draw: number;
   context: {
+    /** When the customer writes: anchors relative dates ("next Friday"). */
+    receivedAt: string;
     customerName: string;
     contactName: string;
     invoiceNumbers: string[];
@@ -75,7 +77,54 @@ export function emailSourceFromCorpus(generateEmails: GenerateEmails, options: {
   };
 }
 
-/** The one line to change once src/ml/inbound/corpus/ exists (see README). */
+/** The corpus' per-event writer (`writeEmail` of src/ml/inbound/corpus/), typed by shape. */
+export type WriteEmail = (request: {
+  type: InboundType;
+  language: Language;
+  sentiment: Sentiment;
+  seed: number;
+  context?: {
+    receivedAt?: Date;
+    invoiceNumbers?: string[];
+    amount?: number;
+    currency?: string;
+    promisedDate?: string | null;
+    poNumber?: string | null;
+    contactName?: string;
+    customerName?: string;
+  };
+}) => SourcedEmail;
+
+/** Adapts the corpus' writer: it honours the world's invoice numbers, amount and promised date. */
+export function emailSourceFromWriter(writeEmail: WriteEmail): EmailSource {
+  return {
+    kind: 'corpus',
+    write(request) {
+      const c = request.context;
+      return writeEmail({
+        type: request.type,
+        language: request.language,
+        sentiment: request.sentiment,
+        seed: Math.floor(request.draw * 2 ** 31),
+        context: {
+          receivedAt: new Date(c.receivedAt),
+          invoiceNumbers: c.invoiceNumbers,
+          amount: c.amount,
+          currency: 'USD',
+          promisedDate: c.promisedDate,
+          poNumber: c.poNumber,
+          contactName: c.contactName,
+          customerName: c.customerName,
+        },
+      });
+    },
+  };
+}
+
+/**
+ * The one line to change once src/ml/inbound/corpus/ is committed:
+ *   return emailSourceFromWriter(writeEmail);   // import { writeEmail } from '../../ml/inbound/corpus/index.js'
+ */
 export function defaultEmailSource(): EmailSource {
   return fallbackEmailSource;
 }
