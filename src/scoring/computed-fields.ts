@@ -23,7 +23,7 @@ function line(r: ComputedFieldRow): string {
   return [r.entityType, r.entityId, r.name, num, text, bool, r.confidence, JSON.stringify(r.reasons), r.modelVersion].map(cell).join('\t') + '\n';
 }
 
-const COLUMNS = ['entity_type', 'entity_id', 'name', 'value_num', 'value_text', 'value_bool', 'confidence', 'reasons', 'model_version'];
+export const COLUMNS = ['entity_type', 'entity_id', 'name', 'value_num', 'value_text', 'value_bool', 'confidence', 'reasons', 'model_version'];
 
 export async function writeComputedFields(db: Db, rows: ComputedFieldRow[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -44,8 +44,37 @@ export async function writeComputedFields(db: Db, rows: ComputedFieldRow[]): Pro
   return rows.length;
 }
 
-/** Invoices no longer open keep no forecast: a stale one would mislead rules and the agenda. */
-export async function dropSettledInvoiceFields(db: Db): Promise<void> {
-  await db.query(`DELETE FROM computed_fields cf USING invoices i
-    WHERE cf.entity_type = 'invoice' AND cf.entity_id = i.id AND i.open_amount = 0`);
+export interface SliceScope {
+  /** Customer ids lo..hi (inclusive) whose fields, and whose invoices' fields, are replaced. */
+  customers: [number, number];
+  customerFields: string[];
+  invoiceFields: string[];
+}
+
+/**
+ * Replaces a slice's model outputs in one transaction: delete what the models
+ * wrote before, COPY the new rows straight into the table. A whole-portfolio
+ * run is mostly fresh rows, where this is several times faster than an upsert.
+ */
+export async function replaceComputedFields(db: Db, scope: SliceScope, rows: ComputedFieldRow[]): Promise<number> {
+  const [lo, hi] = scope.customers;
+  await db.transaction(async (tx) => {
+    if (scope.customerFields.length > 0) {
+      await tx.query(
+        `DELETE FROM computed_fields WHERE entity_type = 'customer' AND entity_id BETWEEN $1 AND $2 AND name = ANY($3::text[])`,
+        [lo, hi, scope.customerFields],
+      );
+    }
+    if (scope.invoiceFields.length > 0) {
+      await tx.query(
+        `DELETE FROM computed_fields WHERE entity_type = 'invoice' AND name = ANY($3::text[])
+           AND entity_id IN (SELECT id FROM invoices WHERE customer_id BETWEEN $1 AND $2)`,
+        [lo, hi, scope.invoiceFields],
+      );
+    }
+    for (let i = 0; i < rows.length; i += 50_000) {
+      await tx.copyFrom('computed_fields', COLUMNS, rows.slice(i, i + 50_000).map(line).join(''));
+    }
+  });
+  return rows.length;
 }

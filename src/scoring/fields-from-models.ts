@@ -19,13 +19,14 @@ export function invoiceFields(f: InvoiceForecast, version: string): ComputedFiel
   return [
     { ...base, name: 'lateProbability', value: v.lateProbability, reasons: p.reasons },
     { ...base, name: 'lateOver30Probability', value: v.probabilities.lateOver30, reasons: [] },
-    { ...base, name: 'onTimeProbability', value: v.probabilities.onTime, reasons: [] },
     { ...base, name: 'expectedPaymentDate', value: v.expectedPaymentDate, reasons: [] },
-    { ...base, name: 'paymentDateP10', value: v.p10, reasons: [] },
-    { ...base, name: 'paymentDateP50', value: v.p50, reasons: [] },
-    { ...base, name: 'paymentDateP90', value: v.p90, reasons: [] },
+    // ISO 8601 interval: the P10 and P90 payment dates.
+    { ...base, name: 'paymentDateRange', value: `${v.p10}/${v.p90}`, reasons: [] },
   ];
 }
+
+export const INVOICE_FIELD_NAMES = ['lateProbability', 'lateOver30Probability', 'expectedPaymentDate', 'paymentDateRange'];
+export const CUSTOMER_DELAY_FIELD_NAMES = ['lateProbability', 'lateOver30Probability', 'expectedDaysLate'];
 
 const weighted = (items: InvoiceForecast[], pick: (f: InvoiceForecast) => number) => {
   const total = items.reduce((s, f) => s + f.openAmount, 0);
@@ -54,7 +55,7 @@ export function customerDelayFields(customerId: number, open: InvoiceForecast[],
   ];
 }
 
-const FIELD_OF_KIND: Record<DriftKind, string> = {
+export const FIELD_OF_KIND: Record<DriftKind, string> = {
   delay_creep: 'driftDelay',
   method_shift: 'driftMethod',
   engagement_drop: 'driftEngagement',
@@ -74,3 +75,5 @@ export function customerDriftFields(customerId: number, p: Prediction<DriftAsses
   }
   return rows;
 }
+
+export const CUSTOMER_DRIFT_FIELD_NAMES = ['driftScore', 'driftAlert', ...Object.values(FIELD_OF_KIND)];

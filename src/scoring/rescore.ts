@@ -1,13 +1,24 @@
 // The nightly (or after-import) rescoring run: slice by slice, load histories,
-// score open invoices and customers, write computed fields. Memory stays
-// bounded by the slice size whatever the portfolio size.
+// score open invoices and customers, replace their computed fields (a settled
+// invoice's forecast goes with the replacement). Memory
+// stays bounded by the slice size whatever the portfolio size, and the
+// database works on slice k±1 (load ahead, write behind) while this process
+// scores slice k.
 import type { Db } from '../db/sql.js';
 import type { Prediction } from '../ml/model.js';
 import type { PaymentDelayForecast, PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../ml/drift/index.js';
-import { loadSlice, customerRanges } from './histories.js';
-import { writeComputedFields, dropSettledInvoiceFields, type ComputedFieldRow } from './computed-fields.js';
-import { customerDelayFields, customerDriftFields, invoiceFields, type InvoiceForecast } from './fields-from-models.js';
+import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
+import { replaceComputedFields, type ComputedFieldRow } from './computed-fields.js';
+import {
+  CUSTOMER_DELAY_FIELD_NAMES,
+  CUSTOMER_DRIFT_FIELD_NAMES,
+  INVOICE_FIELD_NAMES,
+  customerDelayFields,
+  customerDriftFields,
+  invoiceFields,
+  type InvoiceForecast,
+} from './fields-from-models.js';
 
 export interface ServedModel<P> {
   predictor: P;
@@ -37,48 +48,70 @@ export interface RescoreResult {
   models: string[];
 }
 
+interface Scored {
+  rows: ComputedFieldRow[];
+  openInvoices: number;
+  alerts: number;
+}
+
+function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored): void {
+  const byCustomer = new Map<number, InvoiceForecast[]>();
+  const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId));
+  model.predictor.scoreRequests(
+    slice.invoices,
+    open.map((invoice) => ({ invoice, asOf })),
+    (r, prediction: Prediction<PaymentDelayForecast>) => {
+      const inv = open[r];
+      const f: InvoiceForecast = {
+        invoiceId: Number(inv.invoiceId),
+        customerId: Number(inv.customerId),
+        openAmount: slice.openAmounts.get(inv.invoiceId)!,
+        prediction,
+      };
+      out.rows.push(...invoiceFields(f, model.version));
+      const list = byCustomer.get(f.customerId);
+      if (list) list.push(f);
+      else byCustomer.set(f.customerId, [f]);
+    },
+  );
+  for (const [customerId, list] of byCustomer) out.rows.push(...customerDelayFields(customerId, list, model.version));
+  out.openInvoices += open.length;
+}
+
+function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, out: Scored): void {
+  for (const [customerId, history] of slice.histories) {
+    const p = model.predictor.predict(history);
+    if (p.value.alert) out.alerts++;
+    out.rows.push(...customerDriftFields(customerId, p, model.version));
+  }
+}
+
 export async function rescore(db: Db, models: RescoreModels, options: RescoreOptions): Promise<RescoreResult> {
   const ranges = await customerRanges(db, options.sliceSize ?? 5000, options.customerIds);
   const result: RescoreResult = { customers: 0, openInvoices: 0, fieldsWritten: 0, alerts: 0, models: [] };
   for (const m of [models.paymentDelay, models.drift]) if (m) result.models.push(m.version);
-  for (const [i, [lo, hi]] of ranges.entries()) {
+  const scope = {
+    customerFields: [...(models.paymentDelay ? CUSTOMER_DELAY_FIELD_NAMES : []), ...(models.drift ? CUSTOMER_DRIFT_FIELD_NAMES : [])],
+    invoiceFields: models.paymentDelay ? INVOICE_FIELD_NAMES : [],
+  };
+  const load = (i: number) => (i < ranges.length ? loadSlice(db, ranges[i][0], ranges[i][1], options.asOf) : null);
+  let next = load(0);
+  let writing: Promise<number> = Promise.resolve(0);
+  for (let i = 0; i < ranges.length; i++) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const slice = await loadSlice(db, lo, hi, options.asOf);
-    const rows: ComputedFieldRow[] = [];
-    if (models.paymentDelay) {
-      const byCustomer = new Map<number, InvoiceForecast[]>();
-      const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId));
-      models.paymentDelay.predictor.scoreRequests(
-        slice.invoices,
-        open.map((invoice) => ({ invoice, asOf: options.asOf })),
-        (r, prediction: Prediction<PaymentDelayForecast>) => {
-          const inv = open[r];
-          const f: InvoiceForecast = {
-            invoiceId: Number(inv.invoiceId),
-            customerId: Number(inv.customerId),
-            openAmount: slice.openAmounts.get(inv.invoiceId)!,
-            prediction,
-          };
-          rows.push(...invoiceFields(f, models.paymentDelay!.version));
-          const list = byCustomer.get(f.customerId) ?? [];
-          list.push(f);
-          byCustomer.set(f.customerId, list);
-        },
-      );
-      for (const [customerId, list] of byCustomer) rows.push(...customerDelayFields(customerId, list, models.paymentDelay.version));
-      result.openInvoices += open.length;
-    }
-    if (models.drift) {
-      for (const [customerId, history] of slice.histories) {
-        const p = models.drift.predictor.predict(history);
-        if (p.value.alert) result.alerts++;
-        rows.push(...customerDriftFields(customerId, p, models.drift.version));
-      }
-    }
+    const slice = (await next)!;
+    next = load(i + 1);
+    const scored: Scored = { rows: [], openInvoices: 0, alerts: 0 };
+    if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored);
+    if (models.drift) scoreDrift(slice, models.drift, scored);
+    result.fieldsWritten += await writing;
+    writing = replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows);
     result.customers += slice.customers.length;
-    result.fieldsWritten += await writeComputedFields(db, rows);
+    result.openInvoices += scored.openInvoices;
+    result.alerts += scored.alerts;
     await options.onProgress?.((i + 1) / ranges.length, `${result.customers} customers scored`);
   }
-  await dropSettledInvoiceFields(db);
+  result.fieldsWritten += await writing;
+  await next;
   return result;
 }
