@@ -1,0 +1,101 @@
+// Successive rules: a rule whose criteria read what other rules write (a
+// "super score" group built by three rules, then read by the rule assigning
+// the scenario) runs after them, on the values they produce. Rules are split
+// into stages by the longest chain of such dependencies; a cycle (A reads what
+// B writes and B reads what A writes) has no order and is refused.
+import type { Condition, CriteriaAst, ValueNode } from '../criteria/index.js';
+import { AR_ERR } from '../errors.js';
+import { isGroupTarget, isScalarTarget } from './targets.js';
+
+/** Reading `groups` in a way that names no group (e.g. "has any group") reads them all. */
+export const ANY_GROUP = 'group:*';
+
+export interface RuleNode {
+  id: number;
+  name: string;
+  /** Targets the rule writes. */
+  writes: string[];
+  /** Targets the rule's criteria read: scalar target names, group:<id> or ANY_GROUP. */
+  reads: string[];
+}
+
+function groupsNamed(node: Condition, out: Set<string>): boolean {
+  // Returns false when `groups` is read otherwise than by membership of a literal.
+  const all = (xs: Condition[]) => xs.every((x) => groupsNamed(x, out));
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return all(node.args);
+    case 'not':
+      return groupsNamed(node.arg, out);
+    case 'cond':
+      return all([...node.branches.flatMap((b) => [b.when, b.then]), node.otherwise]);
+    case 'member': {
+      const list = node.list as ValueNode;
+      if (list.kind === 'field' && list.name === 'groups') {
+        if (node.item.kind === 'literal' && typeof node.item.value === 'string') {
+          out.add(`group:${node.item.value}`);
+          return true;
+        }
+        return false;
+      }
+      return !readsGroups(node);
+    }
+    default:
+      return !readsGroups(node);
+  }
+}
+
+function readsGroups(node: unknown): boolean {
+  // Any other mention of the groups field, anywhere below this node.
+  if (node === null || typeof node !== 'object') return false;
+  const n = node as Record<string, unknown>;
+  if (n.kind === 'field' && n.name === 'groups') return true;
+  if (n.kind === 'missing') return (n.fields as { name: string }[]).some((f) => f.name === 'groups');
+  return Object.values(n).some((v) => (Array.isArray(v) ? v.some(readsGroups) : readsGroups(v)));
+}
+
+/** What a rule's criteria read among the targets rules write. */
+export function readsOf(ast: CriteriaAst): string[] {
+  const reads: string[] = ast.fields.filter((f) => isScalarTarget(f));
+  if (ast.fields.includes('groups')) {
+    const named = new Set<string>();
+    if (groupsNamed(ast.root, named)) reads.push(...named);
+    else reads.push(ANY_GROUP);
+  }
+  return reads;
+}
+
+function writesRead(writer: RuleNode, reader: RuleNode): boolean {
+  return writer.writes.some((w) => reader.reads.includes(w) || (isGroupTarget(w) && reader.reads.includes(ANY_GROUP)));
+}
+
+/**
+ * Stages of rule ids: every rule comes after all the rules whose output its
+ * criteria read. Throws AR_ERR_RULE_CONFLICT with the cycle when there is one.
+ */
+export function planStages(rules: readonly RuleNode[]): number[][] {
+  const after = new Map<number, RuleNode[]>(rules.map((r) => [r.id, rules.filter((w) => writesRead(w, r))]));
+  const depth = new Map<number, number>();
+  const visiting: RuleNode[] = [];
+  const visit = (r: RuleNode): number => {
+    const known = depth.get(r.id);
+    if (known !== undefined) return known;
+    const at = visiting.indexOf(r);
+    if (at >= 0) {
+      const cycle = [...visiting.slice(at), r].map((x) => `"${x.name}"`).join(' → ');
+      throw AR_ERR.RULE_CONFLICT(
+        [`these rules feed each other in a cycle, so no order can run them: ${cycle}`],
+        { cycle: [...visiting.slice(at), r].map((x) => x.id) },
+      );
+    }
+    visiting.push(r);
+    const d = Math.max(-1, ...after.get(r.id)!.map(visit)) + 1;
+    visiting.pop();
+    depth.set(r.id, d);
+    return d;
+  };
+  const stages: number[][] = [];
+  for (const r of rules) (stages[visit(r)] ??= []).push(r.id);
+  return stages.filter(Boolean);
+}

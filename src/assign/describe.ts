@@ -1,0 +1,67 @@
+// The words of a plan: why a customer changes (which rule, which criteria
+// values), why a change was held back, and the summary a credit manager reads
+// first ("412 customers change collector, 37 change dunning scenario").
+import { SCALAR_TARGETS, groupOf, isGroupTarget, targetLabel, type ScalarTargetName, type Value } from './targets.js';
+
+export interface RuleRef {
+  id: number;
+  name: string;
+  priority: number;
+}
+
+const MAX_TEXT = 60;
+
+export function shown(v: unknown): string {
+  if (v === null || v === undefined) return 'no value';
+  if (typeof v === 'number') return String(Math.round(v * 10_000) / 10_000);
+  const text = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+export function valueText(target: string, v: Value): string {
+  if (isGroupTarget(target)) return v ? 'member' : 'not a member';
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return shown(v);
+}
+
+const valuesText = (values: Record<string, unknown>) =>
+  Object.entries(values).map(([k, v]) => `${k} = ${shown(v)}`).join(', ');
+
+export function becauseText(rule: RuleRef, values: Record<string, unknown>, leaving: boolean): string {
+  const facts = Object.keys(values).length > 0 ? `: ${valuesText(values)}` : '';
+  return leaving
+    ? `rule "${rule.name}" no longer selects the customer${facts}`
+    : `rule "${rule.name}" (priority ${rule.priority}) selects the customer${facts}`;
+}
+
+export function heldText(outcome: 'locked' | 'dwell' | 'manualMember', target: string, wanted: Value, rule: RuleRef, heldUntil?: Date): string {
+  const wish = `rule "${rule.name}" wanted ${targetLabel(target)} ${valueText(target, wanted)}`;
+  switch (outcome) {
+    case 'locked':
+      return `skipped: locked by a person (${wish})`;
+    case 'dwell':
+      return `held: set recently, kept until ${heldUntil!.toISOString().slice(0, 10)} by the dwell time (${wish})`;
+    case 'manualMember':
+      return `skipped: a person put the customer in ${targetLabel(target)}; rules never take them out (${wish})`;
+  }
+}
+
+/** One sentence per kind of change, the largest first: "412 customers change collector". */
+export function summarySentences(changes: readonly { field: string; new: Value }[]): string[] {
+  const counts = new Map<string, { verb: [string, string]; what: string; n: number }>();
+  const add = (verb: [string, string], what: string) => {
+    const key = `${verb[0]} ${what}`;
+    const entry = counts.get(key) ?? { verb, what, n: 0 };
+    entry.n += 1;
+    counts.set(key, entry);
+  };
+  for (const c of changes) {
+    if (isGroupTarget(c.field)) add(c.new ? ['joins', 'join'] : ['leaves', 'leave'], `group ${groupOf(c.field)}`);
+    else if (SCALAR_TARGETS[c.field as ScalarTargetName].kind === 'boolean') {
+      add(['gets', 'get'], `${targetLabel(c.field)} switched ${c.new ? 'on' : 'off'}`);
+    } else add(['changes', 'change'], targetLabel(c.field));
+  }
+  return [...counts.values()]
+    .sort((a, b) => b.n - a.n || a.what.localeCompare(b.what))
+    .map(({ verb, what, n }) => (n === 1 ? `1 customer ${verb[0]} ${what}` : `${n} customers ${verb[1]} ${what}`));
+}

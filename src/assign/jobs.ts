@@ -1,0 +1,48 @@
+// Runs as jobs: on demand (API), nightly (scheduler), after a rule change
+// (whole portfolio, set-based SQL) and after customers changed (an import,
+// new model outputs: only those customers, evaluated in memory). One handler
+// for all; progress is reported through the job.
+import type { Db } from '../db/sql.js';
+import type { Jobs } from '../jobs/jobs.js';
+import type { JobHandler } from '../jobs/types.js';
+import { createRun, executeRun, setRunJob, type RunRequest, type RunSummary, type Trigger } from './runs.js';
+
+export const ASSIGN_RUN_JOB = 'assign.run';
+export const NIGHTLY_SCHEDULER_ID = 'assign-nightly';
+
+export interface AssignRunJobData {
+  /** A run created by the API; absent for scheduled runs, which create their own. */
+  runId?: number;
+  trigger?: Trigger;
+  customerIds?: number[];
+}
+
+export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSummary & { runId: number }> {
+  return async (ctx) => {
+    const runId = ctx.data.runId ?? (await createRun(db, {
+      trigger: ctx.data.trigger ?? 'nightly',
+      scope: ctx.data.customerIds ? { customerIds: ctx.data.customerIds } : {},
+    }));
+    if (!ctx.data.runId) await setRunJob(db, runId, ctx.id);
+    await ctx.progress(0.02, `run ${runId}: loading rules and customers`);
+    const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(f, m) });
+    return { runId, ...summary };
+  };
+}
+
+/** Records a queued run and hands it to the job runner. */
+export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
+  const runId = await createRun(db, req);
+  const jobId = await jobs.enqueue<AssignRunJobData>(ASSIGN_RUN_JOB, { runId }, { jobId: `assign-run-${runId}` });
+  await setRunJob(db, runId, jobId);
+  return { runId, jobId };
+}
+
+/** After an import or a rescoring: re-evaluates only these customers, in memory. */
+export function runForCustomers(db: Db, jobs: Jobs, customerIds: number[]): Promise<{ runId: number; jobId: string }> {
+  return requestRun(db, jobs, { trigger: 'customer_change', scope: { customerIds } });
+}
+
+export function scheduleNightlyAssign(jobs: Jobs, cron: string): Promise<void> {
+  return jobs.schedule(NIGHTLY_SCHEDULER_ID, cron, ASSIGN_RUN_JOB, { trigger: 'nightly' } satisfies AssignRunJobData);
+}

@@ -1,0 +1,138 @@
+// Which value each target of one customer should get, from the rules that
+// select that customer: the rule with the best priority wins, a disagreeing
+// rule is a conflict (reported, never silent). Then the stability guards: a
+// value a person locked is never changed, a value set recently by a rule is
+// held for the dwell time of its kind, and rules never take a customer out of
+// a group a person put them in. Pure: the SQL and the in-memory paths share it.
+import { dwellKindOf, groupOf, groupTarget, isGroupTarget, lockKeysOf, sameValue, type DwellKind, type ScalarTargetName, type Value } from './targets.js';
+import type { Effect } from './actions.js';
+
+export interface GroupMembership {
+  source: 'manual' | 'rule';
+  ruleId: number | null;
+}
+
+export interface HeldState {
+  value: Value;
+  since: Date;
+  ruleId: number | null;
+}
+
+export interface CustomerState {
+  id: number;
+  externalId: string;
+  values: Record<ScalarTargetName, Value>;
+  groups: Map<string, GroupMembership>;
+  locked: ReadonlySet<string>;
+  /** Assignment state rows recent enough to hold by dwell time, by target. */
+  held: Map<string, HeldState>;
+}
+
+export interface RankedRule {
+  id: number;
+  priority: number;
+  effects: Effect[];
+}
+
+export interface ResolveContext {
+  /** Enabled rules, best priority first (priority, then id). */
+  rules: readonly RankedRule[];
+  /** Groups some rule adds to, with the best such rule: members no selecting rule keeps leave them. */
+  managedGroups: ReadonlyMap<string, number>;
+  dwellDays: Readonly<Record<DwellKind, number>>;
+  now: Date;
+  /** Resolve only these targets (between stages); all when absent. */
+  only?: ReadonlySet<string>;
+}
+
+export type Outcome = 'change' | 'locked' | 'dwell' | 'manualMember';
+
+export interface Decision {
+  target: string;
+  current: Value;
+  wanted: Value;
+  ruleId: number;
+  outcome: Outcome;
+  /** The rule no longer selects the customer (group left), rather than selecting them. */
+  leaving: boolean;
+  heldUntil?: Date;
+}
+
+export interface ConflictHit {
+  target: string;
+  winner: { ruleId: number; value: Value };
+  loser: { ruleId: number; value: Value };
+}
+
+export interface Resolution {
+  decisions: Decision[];
+  conflicts: ConflictHit[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function currentValue(c: CustomerState, target: string): Value {
+  return isGroupTarget(target) ? c.groups.has(groupOf(target)) : c.values[target as ScalarTargetName];
+}
+
+/** `matched`: ids of the rules whose criteria select this customer (any order). */
+export function resolveCustomer(c: CustomerState, matched: ReadonlySet<number>, ctx: ResolveContext): Resolution {
+  const winners = new Map<string, { ruleId: number; value: Value }>();
+  const conflicts: ConflictHit[] = [];
+  for (const rule of ctx.rules) {
+    if (!matched.has(rule.id)) continue;
+    for (const e of rule.effects) {
+      if (ctx.only && !ctx.only.has(e.target)) continue;
+      const winner = winners.get(e.target);
+      if (!winner) winners.set(e.target, { ruleId: rule.id, value: e.value });
+      else if (!sameValue(winner.value, e.value)) {
+        conflicts.push({ target: e.target, winner, loser: { ruleId: rule.id, value: e.value } });
+      }
+    }
+  }
+  const decisions: Decision[] = [];
+  for (const [target, w] of winners) {
+    const d = decide(c, target, w.value, w.ruleId, false, ctx);
+    if (d) decisions.push(d);
+  }
+  // A rule-driven group: members that no rule selects any more leave it.
+  for (const [group, m] of c.groups) {
+    const target = groupTarget(group);
+    if (m.source !== 'rule' || winners.has(target) || (ctx.only && !ctx.only.has(target))) continue;
+    const manager = ctx.managedGroups.get(group);
+    if (manager === undefined) continue;
+    const d = decide(c, target, false, m.ruleId ?? manager, true, ctx);
+    if (d) decisions.push(d);
+  }
+  return { decisions, conflicts };
+}
+
+function decide(c: CustomerState, target: string, wanted: Value, ruleId: number, leaving: boolean, ctx: ResolveContext): Decision | null {
+  const current = currentValue(c, target);
+  if (sameValue(current, wanted)) return null;
+  const base = { target, current, wanted, ruleId, leaving };
+  if (lockKeysOf(target).some((k) => c.locked.has(k))) return { ...base, outcome: 'locked' };
+  if (isGroupTarget(target) && wanted === false && c.groups.get(groupOf(target))?.source === 'manual') {
+    return { ...base, outcome: 'manualMember' };
+  }
+  const held = c.held.get(target);
+  if (held && sameValue(held.value, current)) {
+    const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
+    if (heldUntil > ctx.now) return { ...base, outcome: 'dwell', heldUntil };
+  }
+  return { ...base, outcome: 'change' };
+}
+
+/** The customer as it will be once the changes are made: what later stages read. */
+export function plannedFacts(c: CustomerState, decisions: readonly Decision[]): { values: Record<ScalarTargetName, Value>; groups: string[] } {
+  const values = { ...c.values };
+  const groups = new Set(c.groups.keys());
+  for (const d of decisions) {
+    if (d.outcome !== 'change') continue;
+    if (isGroupTarget(d.target)) {
+      if (d.wanted === true) groups.add(groupOf(d.target));
+      else groups.delete(groupOf(d.target));
+    } else values[d.target as ScalarTargetName] = d.wanted;
+  }
+  return { values, groups: [...groups].sort() };
+}

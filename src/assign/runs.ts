@@ -1,0 +1,116 @@
+// Runs: a plan applied in one transaction, recorded change by change. The plan
+// is computed again inside the apply transaction (under an advisory lock, so
+// two runs never interleave) by the same code as the preview; a caller who
+// approved a preview passes its planHash and the run refuses to apply anything
+// else (AR_ERR_PLAN_CHANGED) if data or rules moved in between.
+import { AR_ERR, isArError } from '../errors.js';
+import type { Db, Queryable } from '../db/sql.js';
+import { computePlan, type ConflictReport, type HeldChange, type PlanSummary } from './plan.js';
+import { recordChanges, writeChanges, writeMemberships } from './write.js';
+import type { Scope } from './state.js';
+
+export const ASSIGN_LOCK = 0x4153_5347;
+
+export type Trigger = 'api' | 'nightly' | 'rule_change' | 'customer_change' | 'undo';
+
+export interface RunRequest {
+  trigger: Trigger;
+  scope?: Scope;
+  expectPlanHash?: string | null;
+  requestedBy?: string | null;
+}
+
+/** Kept with the run: the plan summary, and the first held changes and conflicts. */
+export interface RunSummary extends Partial<PlanSummary> {
+  conflictReport?: ConflictReport[];
+  heldSample?: HeldChange[];
+  restored?: number;
+  notRestored?: { externalId: string; field: string; why: string }[];
+}
+
+export interface RunRecord {
+  id: number;
+  kind: 'apply' | 'undo';
+  trigger: Trigger;
+  scope: Scope;
+  status: 'queued' | 'running' | 'applied' | 'failed' | 'undone';
+  jobId: string | null;
+  planHash: string | null;
+  expectedPlanHash: string | null;
+  summary: RunSummary;
+  error: { code: string; message: string } | null;
+  undoesRunId: number | null;
+  undoneByRunId: number | null;
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const SAMPLE = 200;
+const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const SELECT = `SELECT id, kind, trigger, scope, status, job_id AS "jobId", plan_hash AS "planHash",
+  expected_plan_hash AS "expectedPlanHash", summary, error, undoes_run_id AS "undoesRunId",
+  undone_by_run_id AS "undoneByRunId", requested_by AS "requestedBy", ${ts('created_at')} AS "createdAt",
+  ${ts('started_at')} AS "startedAt", ${ts('finished_at')} AS "finishedAt" FROM assignment_runs`;
+
+export async function createRun(q: Queryable, req: RunRequest, kind: 'apply' | 'undo' = 'apply'): Promise<number> {
+  const [{ id }] = await q.query<{ id: number }>(
+    `INSERT INTO assignment_runs (kind, trigger, scope, expected_plan_hash, requested_by) VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id`,
+    [kind, req.trigger, JSON.stringify(req.scope ?? {}), req.expectPlanHash ?? null, req.requestedBy ?? null],
+  );
+  return id;
+}
+
+export async function setRunJob(q: Queryable, runId: number, jobId: string): Promise<void> {
+  await q.query('UPDATE assignment_runs SET job_id = $2 WHERE id = $1', [runId, jobId]);
+}
+
+export async function getRun(q: Queryable, id: number): Promise<RunRecord> {
+  const [run] = await q.query<RunRecord>(`${SELECT} WHERE id = $1`, [id]);
+  if (!run) throw AR_ERR.NOT_FOUND(['Run', String(id)]);
+  return run;
+}
+
+export async function listRuns(q: Queryable, limit: number): Promise<RunRecord[]> {
+  return q.query<RunRecord>(`${SELECT} ORDER BY id DESC LIMIT $1`, [limit]);
+}
+
+export interface ExecuteOptions {
+  now?: Date;
+  progress?: (fraction: number, message: string) => Promise<void>;
+}
+
+/** Plans and applies a queued run. Idempotent: a run already applied returns its summary. */
+export async function executeRun(db: Db, runId: number, options: ExecuteOptions = {}): Promise<RunSummary> {
+  const run = await getRun(db, runId);
+  if (run.status === 'applied' || run.status === 'undone') return run.summary;
+  const now = options.now ?? new Date();
+  await db.query(`UPDATE assignment_runs SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [runId]);
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
+      const plan = await computePlan(tx, { scope: run.scope, now, progress: options.progress });
+      if (run.expectedPlanHash && run.expectedPlanHash !== plan.hash) {
+        throw AR_ERR.PLAN_CHANGED([`${plan.summary.changes} changes now`], { planHash: plan.hash, sentences: plan.summary.sentences });
+      }
+      await options.progress?.(0.9, `applying ${plan.changes.length} changes`);
+      await recordChanges(tx, runId, plan.changes.map((c) => ({
+        customerId: c.customerId, field: c.field, old: c.old, new: c.new,
+        ruleId: c.ruleId, ruleName: c.reasons.rule.name, reasons: c.reasons,
+      })));
+      await writeChanges(tx, runId, now);
+      await writeMemberships(tx, plan.memberships, run.scope.customerIds ?? null, now);
+      const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };
+      await tx.query(
+        `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = now() WHERE id = $1`,
+        [runId, plan.hash, JSON.stringify(summary)],
+      );
+      return summary;
+    });
+  } catch (err) {
+    const error = isArError(err) ? { code: err.code, message: err.message, ...(err.extras ?? {}) } : { code: 'AR_ERR_JOB_FAILED', message: String((err as Error)?.message ?? err) };
+    await db.query(`UPDATE assignment_runs SET status = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(error)]);
+    throw err;
+  }
+}

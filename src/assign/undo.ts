@@ -1,0 +1,76 @@
+// Undoing a run restores the values it replaced, unless something changed them
+// since: a later run, a person or an import (the value is no longer the one
+// the run set), or a person locked the field. Those are reported, never
+// overwritten. The restoration is itself a run (kind undo), audited like any.
+import { AR_ERR } from '../errors.js';
+import type { Db } from '../db/sql.js';
+import { loadCustomerStates } from './state.js';
+import { currentValue } from './resolve.js';
+import { lockKeysOf, sameValue, type Value } from './targets.js';
+import { ASSIGN_LOCK, createRun, getRun, type RunSummary } from './runs.js';
+import { recordChanges, writeChanges } from './write.js';
+import { valueText } from './describe.js';
+
+export interface UndoResult {
+  undoRunId: number;
+  restored: number;
+  notRestored: { externalId: string; field: string; why: string }[];
+}
+
+interface ChangeRow {
+  id: number;
+  customerId: number;
+  externalId: string;
+  field: string;
+  old: Value;
+  new: Value;
+  ruleId: number | null;
+  ruleName: string | null;
+  laterRunId: number | null;
+}
+
+export async function undoRun(db: Db, runId: number, options: { now?: Date; requestedBy?: string | null } = {}): Promise<UndoResult> {
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
+    const run = await getRun(tx, runId);
+    if (run.kind !== 'apply' || run.status !== 'applied') {
+      throw AR_ERR.RUN_NOT_UNDOABLE([`run ${runId} is ${run.kind === 'undo' ? 'an undo' : run.status}; only an applied run can be undone, once`]);
+    }
+    const changes = await tx.query<ChangeRow>(
+      `SELECT ch.id::int AS id, ch.customer_id AS "customerId", c.external_id AS "externalId", ch.field,
+         ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName",
+         (SELECT l.run_id FROM assignment_changes l WHERE l.customer_id = ch.customer_id AND l.field = ch.field
+            AND l.id > ch.id AND l.undone_by_run_id IS NULL ORDER BY l.id DESC LIMIT 1) AS "laterRunId"
+       FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id
+       WHERE ch.run_id = $1 AND ch.undone_by_run_id IS NULL ORDER BY ch.id`,
+      [runId],
+    );
+    const states = await loadCustomerStates(tx, { customerIds: [...new Set(changes.map((c) => c.customerId))] }, now, 0);
+    const restore: ChangeRow[] = [];
+    const notRestored: UndoResult['notRestored'] = [];
+    for (const ch of changes) {
+      const state = states.get(ch.customerId)!;
+      const current = currentValue(state, ch.field);
+      const skip = (why: string) => notRestored.push({ externalId: ch.externalId, field: ch.field, why });
+      if (ch.laterRunId !== null) skip(`changed since by run ${ch.laterRunId}`);
+      else if (!sameValue(current, ch.new)) skip(`changed since by a person or an import (now ${valueText(ch.field, current)})`);
+      else if (lockKeysOf(ch.field).some((k) => state.locked.has(k))) skip('locked by a person since the run');
+      else restore.push(ch);
+    }
+    const undoRunId = await createRun(tx, { trigger: 'undo', requestedBy: options.requestedBy ?? null }, 'undo');
+    await recordChanges(tx, undoRunId, restore.map((ch) => ({
+      customerId: ch.customerId, field: ch.field, old: ch.new, new: ch.old, ruleId: ch.ruleId, ruleName: ch.ruleName,
+      reasons: { because: `undo of run ${runId}: back to ${valueText(ch.field, ch.old)}`, undoesChange: ch.id },
+    })));
+    await writeChanges(tx, undoRunId, now);
+    await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE id = ANY($2::bigint[])', [undoRunId, restore.map((c) => c.id)]);
+    const summary: RunSummary = { restored: restore.length, notRestored: notRestored.slice(0, 1000) };
+    await tx.query(
+      `UPDATE assignment_runs SET status = 'applied', undoes_run_id = $2, summary = $3::jsonb, started_at = $4, finished_at = now() WHERE id = $1`,
+      [undoRunId, runId, JSON.stringify(summary), now],
+    );
+    await tx.query(`UPDATE assignment_runs SET status = 'undone', undone_by_run_id = $1 WHERE id = $2`, [undoRunId, runId]);
+    return { undoRunId, restored: restore.length, notRestored };
+  });
+}

@@ -1,0 +1,208 @@
+// Search & Assign engine on both databases: actions, manual locks, dwell time,
+// successive rules, conflicts, preview = apply, undo.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { previewPlan } from '../../src/assign/plan.js';
+import { createRun, executeRun, getRun } from '../../src/assign/runs.js';
+import { undoRun } from '../../src/assign/undo.js';
+import { saveSettings } from '../../src/assign/settings.js';
+import { addCustomer, addOpenInvoice, addRule, addToGroup, customerRow, DAY, seedReferences, setModelField, snapshot } from './factories.js';
+
+const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_state,
+  assignment_rule_members, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
+
+async function apply(db: TestStorage['db'], now = new Date(), customerIds?: number[]) {
+  const runId = await createRun(db, { trigger: 'api', scope: customerIds ? { customerIds } : {} });
+  const summary = await executeRun(db, runId, { now });
+  return { runId, summary };
+}
+
+describe.each(await backends())('when rules run on %s', (backend) => {
+  let s: TestStorage;
+  beforeAll(async () => {
+    s = await openTestStorage(backend);
+  });
+  afterAll(async () => s?.close());
+  beforeEach(async () => {
+    await s.db.query(RESET);
+    await s.db.query(`UPDATE assignment_settings SET dwell_days = '{}', hysteresis = '{}', run_on_rule_change = false`);
+    await seedReferences(s.db);
+  });
+
+  it('applies every kind of action to the customers the search selects', async () => {
+    const key = await addCustomer(s.db, 'K1', { segment: 'key' });
+    const other = await addCustomer(s.db, 'S1', { segment: 'small' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [
+      { type: 'setDunningScenario', dunningScenario: 'standard' },
+      { type: 'setCollector', collector: 'col-a' },
+      { type: 'addToGroup', group: 'vip' },
+      { type: 'setInternalActor', actor: 'salesRep', value: 'Jane' },
+      { type: 'setInternalActor', actor: 'adv', value: 'Paul' },
+      { type: 'switchFeature', feature: 'latePenalties', enabled: true },
+      { type: 'switchFeature', feature: 'interactiveEmails', enabled: false },
+    ]);
+    const { summary } = await apply(s.db);
+    expect(await customerRow(s.db, key)).toEqual({
+      externalId: 'K1', collector: 'col-a', dunningScenario: 'standard', salesRep: 'Jane', adv: 'Paul',
+      interactiveEmails: false, latePenalties: true, recoveryFee: false, ndCover: false, groups: ['vip:rule'],
+    });
+    expect((await customerRow(s.db, other)).collector).toBeNull();
+    expect(summary.customersChanged).toBe(1);
+    expect(summary.sentences).toContain('1 customer changes collector');
+  });
+
+  it('takes customers out of a rule-driven group when they no longer match, but never a manual member', async () => {
+    const a = await addCustomer(s.db, 'A', { riskScore: 90 });
+    const b = await addCustomer(s.db, 'B', { riskScore: 90 });
+    await addToGroup(s.db, b, 'risky', 'manual');
+    await saveSettings(s.db, { dwellDays: { groups: 0 } });
+    await addRule(s.db, { '>': [{ var: 'riskScore' }, 80] }, [{ type: 'addToGroup', group: 'risky' }]);
+    await apply(s.db);
+    expect((await customerRow(s.db, a)).groups).toEqual(['risky:rule']);
+    await s.db.query('UPDATE customers SET risk_score = 10');
+    const { summary } = await apply(s.db);
+    expect((await customerRow(s.db, a)).groups).toEqual([]);
+    expect((await customerRow(s.db, b)).groups).toEqual(['risky:manual']);
+    expect(summary.sentences).toEqual(['1 customer leaves group risky']);
+  });
+
+  it('removes rule members with removeFromGroup and reports manual members it may not touch', async () => {
+    const a = await addCustomer(s.db, 'A', { segment: 'key' });
+    const b = await addCustomer(s.db, 'B', { segment: 'key' });
+    await addToGroup(s.db, a, 'watch', 'rule');
+    await addToGroup(s.db, b, 'watch', 'manual');
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'removeFromGroup', group: 'watch' }]);
+    const plan = await previewPlan(s.db);
+    expect(plan.changes.map((c) => [c.externalId, c.field, c.new])).toEqual([['A', 'group:watch', false]]);
+    expect(plan.held.map((h) => [h.externalId, h.outcome])).toEqual([['B', 'manualMember']]);
+  });
+
+  it('never changes a field a person locked, and says so', async () => {
+    const locked = await addCustomer(s.db, 'L', { segment: 'key', collector: 'col-b', locked: ['collector'] });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [
+      { type: 'setCollector', collector: 'col-a' },
+      { type: 'setDunningScenario', dunningScenario: 'standard' },
+    ]);
+    const plan = await previewPlan(s.db);
+    expect(plan.held).toEqual([expect.objectContaining({ externalId: 'L', field: 'collector', outcome: 'locked' })]);
+    expect(plan.held[0].because).toMatch(/^skipped: locked by a person/);
+    await apply(s.db);
+    expect(await customerRow(s.db, locked)).toMatchObject({ collector: 'col-b', dunningScenario: 'standard' });
+  });
+
+  it('holds a scenario for its dwell time before a rule may change it again', async () => {
+    const id = await addCustomer(s.db, 'D', { segment: 'key', riskScore: 10 });
+    const t0 = new Date('2026-03-01T02:00:00Z');
+    await addRule(s.db, { '<': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'standard' }], { priority: 2 });
+    await addRule(s.db, { '>=': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'risky' }], { priority: 1 });
+    await apply(s.db, t0);
+    await s.db.query('UPDATE customers SET risk_score = 70 WHERE id = $1', [id]);
+    const early = await previewPlan(s.db, { now: new Date(t0.getTime() + 3 * DAY) });
+    expect(early.changes).toEqual([]);
+    expect(early.held).toEqual([expect.objectContaining({ outcome: 'dwell', heldUntil: new Date(t0.getTime() + 30 * DAY).toISOString() })]);
+    await apply(s.db, new Date(t0.getTime() + 31 * DAY));
+    expect((await customerRow(s.db, id)).dunningScenario).toBe('risky');
+  });
+
+  it('runs successive rules in one run: a group built by one rule feeds another', async () => {
+    const hot = await addCustomer(s.db, 'H');
+    const calm = await addCustomer(s.db, 'C');
+    await setModelField(s.db, hot, 'driftScore', 0.9);
+    await setModelField(s.db, calm, 'driftScore', 0.1);
+    // Created first with the best priority, so only the dependency can order them.
+    const reader = await addRule(s.db, { in: ['high-risk', { var: 'groups' }] }, [{ type: 'setCollector', collector: 'col-legal' }], { priority: 1 });
+    const builder = await addRule(s.db, { '>': [{ var: 'driftScore' }, 0.7] }, [{ type: 'addToGroup', group: 'high-risk' }], { priority: 2 });
+    expect([reader.stage, builder.stage]).toEqual([1, 1]);
+    const plan = await previewPlan(s.db);
+    expect(plan.summary.stages.map((st) => st.map((r) => r.id))).toEqual([[builder.rule.id], [reader.rule.id]]);
+    await apply(s.db);
+    expect(await customerRow(s.db, hot)).toMatchObject({ collector: 'col-legal', groups: ['high-risk:rule'] });
+    expect(await customerRow(s.db, calm)).toMatchObject({ collector: null, groups: [] });
+  });
+
+  it('reports conflicting rules with the customers concerned and the winner by priority', async () => {
+    await addCustomer(s.db, 'X', { segment: 'key', sector: 'energy' });
+    await addCustomer(s.db, 'Y', { segment: 'key', sector: 'retail' });
+    const bySegment = await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }], { priority: 5 });
+    const bySector = await addRule(s.db, { '==': [{ var: 'sector' }, 'energy'] }, [{ type: 'setCollector', collector: 'col-b' }], { priority: 2 });
+    expect(bySector.conflicts).toEqual([expect.objectContaining({ ruleId: bySegment.rule.id, overlap: 1, winner: { ruleId: bySector.rule.id, ruleName: bySector.rule.name } })]);
+    const plan = await previewPlan(s.db);
+    expect(plan.conflicts).toEqual([{
+      field: 'collector',
+      winner: { id: bySector.rule.id, name: bySector.rule.name, priority: 2, value: 'col-b' },
+      loser: { id: bySegment.rule.id, name: bySegment.rule.name, priority: 5, value: 'col-a' },
+      customers: 1,
+      sample: ['X'],
+    }]);
+    const x = plan.changes.find((c) => c.externalId === 'X')!;
+    expect(x.new).toBe('col-b');
+    expect(x.reasons.overruled).toEqual([expect.objectContaining({ id: bySegment.rule.id, value: 'col-a' })]);
+  });
+
+  it('previews without writing anything, and applies exactly the previewed plan', async () => {
+    for (let i = 0; i < 6; i++) {
+      const id = await addCustomer(s.db, `P${i}`, { segment: i % 2 ? 'key' : 'small', riskScore: i * 20 });
+      await addOpenInvoice(s.db, id, 1000 * (i + 1), i * 15);
+    }
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    await addRule(s.db, { '>': [{ var: 'maxDaysOverdue' }, 30] }, [{ type: 'addToGroup', group: 'watch' }, { type: 'switchFeature', feature: 'recoveryFee', enabled: true }]);
+    const before = await snapshot(s.db);
+    const preview = await previewPlan(s.db);
+    expect(await snapshot(s.db)).toBe(before);
+    expect(preview.changes.length).toBeGreaterThan(0);
+    const runId = await createRun(s.db, { trigger: 'api', expectPlanHash: preview.hash });
+    await executeRun(s.db, runId);
+    const run = await getRun(s.db, runId);
+    expect(run).toMatchObject({ status: 'applied', planHash: preview.hash });
+    const audit = await s.db.query<{ customerId: number; field: string; old: unknown; new: unknown }>(
+      `SELECT customer_id AS "customerId", field, old_value AS old, new_value AS new FROM assignment_changes WHERE run_id = $1 ORDER BY customer_id, field`,
+      [runId],
+    );
+    expect(audit).toEqual(preview.changes.map((c) => ({ customerId: c.customerId, field: c.field, old: c.old, new: c.new })));
+    expect((await previewPlan(s.db)).changes).toEqual([]);
+  });
+
+  it('refuses to apply a plan other than the one previewed', async () => {
+    await addCustomer(s.db, 'K', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const preview = await previewPlan(s.db);
+    await addCustomer(s.db, 'K2', { segment: 'key' });
+    const runId = await createRun(s.db, { trigger: 'api', expectPlanHash: preview.hash });
+    await expect(executeRun(s.db, runId)).rejects.toMatchObject({ code: 'AR_ERR_PLAN_CHANGED' });
+    expect(await getRun(s.db, runId)).toMatchObject({ status: 'failed', error: { code: 'AR_ERR_PLAN_CHANGED' } });
+    expect((await customerRow(s.db, 1)).collector).toBeNull();
+  });
+
+  it('undoes a run, except what changed since, which it reports', async () => {
+    const a = await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
+    const b = await addCustomer(s.db, 'B', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }, { type: 'addToGroup', group: 'vip' }]);
+    const { runId } = await apply(s.db);
+    await s.db.query(`UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = 'col-legal') WHERE id = $1`, [b]);
+    const undo = await undoRun(s.db, runId);
+    expect(undo.restored).toBe(3);
+    expect(undo.notRestored).toEqual([{ externalId: 'B', field: 'collector', why: 'changed since by a person or an import (now "col-legal")' }]);
+    expect(await customerRow(s.db, a)).toMatchObject({ collector: 'col-b', groups: [] });
+    expect(await customerRow(s.db, b)).toMatchObject({ collector: 'col-legal', groups: [] });
+    expect(await getRun(s.db, runId)).toMatchObject({ status: 'undone', undoneByRunId: undo.undoRunId });
+    await expect(undoRun(s.db, runId)).rejects.toMatchObject({ code: 'AR_ERR_RUN_NOT_UNDOABLE' });
+  });
+
+  it('evaluates changed customers in memory exactly as the portfolio run does in SQL', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = await addCustomer(s.db, `M${i}`, { segment: i % 3 ? 'key' : 'small', riskScore: i % 4 === 0 ? null : i * 12 });
+      if (i % 2) await setModelField(s.db, id, 'driftScore', i / 8);
+      if (i % 3 === 0) await addToGroup(s.db, id, 'vip');
+      ids.push(id);
+    }
+    await addRule(s.db, { and: [{ '>': [{ var: 'driftScore' }, 0.3] }, { '!': { in: ['vip', { var: 'groups' }] } }] }, [{ type: 'addToGroup', group: 'high-risk' }]);
+    await addRule(s.db, { or: [{ in: ['high-risk', { var: 'groups' }] }, { '>': [{ var: 'riskScore' }, 50] }] }, [{ type: 'setDunningScenario', dunningScenario: 'risky' }]);
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const sql = await previewPlan(s.db);
+    const some = [ids[1], ids[3], ids[4], ids[7]];
+    const memory = await previewPlan(s.db, { scope: { customerIds: some } });
+    expect(memory.changes).toEqual(sql.changes.filter((c) => some.includes(c.customerId)));
+    expect(memory.changes.length).toBeGreaterThan(2);
+  });
+});
