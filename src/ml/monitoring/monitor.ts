@@ -1,0 +1,103 @@
+// Input drift monitoring: recent inputs of a model are compared, feature by
+// feature, with the histograms stored with the version at training time. Every
+// check is recorded (GET /v1/models/:model/monitoring); one over the threshold
+// is also logged as a warning.
+import type { Db } from '../../db/sql.js';
+import type { ModelRegistry } from '../registry/registry.js';
+import { silentLogger, type Logger } from '../registry/types.js';
+import type { FeatureColumns, FeatureHistogram } from './histogram.js';
+import { DEFAULT_PSI_THRESHOLD, featurePsi, type FeaturePsi } from './psi.js';
+
+export interface DriftCheck {
+  id: number;
+  model: string;
+  version: string;
+  /** Where the recent inputs came from: "scoring", "retrain", ... */
+  source: string;
+  rows: number;
+  threshold: number;
+  maxPsi: number;
+  alert: boolean;
+  features: FeaturePsi[];
+  checkedAt: string;
+}
+
+export interface MonitorOptions {
+  db: Db;
+  registry: ModelRegistry;
+  threshold?: number;
+  log?: Logger;
+}
+
+interface CheckRow {
+  id: number; model: string; version: string; source: string; rows: number; threshold: number;
+  max_psi: number; alert: boolean; features: FeaturePsi[]; checked_at: Date | string;
+}
+
+const toCheck = (r: CheckRow): DriftCheck => ({
+  id: r.id, model: r.model, version: r.version, source: r.source, rows: r.rows, threshold: r.threshold,
+  maxPsi: r.max_psi, alert: r.alert, features: r.features, checkedAt: new Date(r.checked_at).toISOString(),
+});
+
+function rowCount(columns: FeatureColumns): number {
+  return Object.values(columns).reduce((n, c) => Math.max(n, c.length), 0);
+}
+
+export class ModelMonitor {
+  readonly threshold: number;
+  private readonly log: Logger;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.threshold = options.threshold ?? DEFAULT_PSI_THRESHOLD;
+    this.log = options.log ?? silentLogger;
+  }
+
+  /**
+   * Compares recent feature values with a version's training histograms and
+   * records the check. Null when the version kept no histograms.
+   */
+  async checkFeatures(model: string, version: string, recent: FeatureColumns, source: string, reference?: FeatureHistogram[]): Promise<DriftCheck | null> {
+    const histograms = reference ?? (await this.options.registry.readFeatures(model, version));
+    if (!histograms) return null;
+    const rows = rowCount(recent);
+    if (rows === 0) return null;
+    const features = featurePsi(histograms, recent, this.threshold);
+    const maxPsi = features.length ? features[0].psi : 0;
+    const alert = features.some((f) => f.alert);
+    const [row] = await this.options.db.query<CheckRow>(
+      `INSERT INTO model_drift_checks (model, version, source, rows, threshold, max_psi, alert, features)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING *`,
+      [model, version, source, rows, this.threshold, maxPsi, alert, JSON.stringify(features)],
+    );
+    if (alert) {
+      this.log.warn(
+        { model, version, source, rows, shifted: features.filter((f) => f.alert).map((f) => ({ feature: f.feature, psi: Number(f.psi.toFixed(3)) })) },
+        `input drift: ${features.filter((f) => f.alert).map((f) => f.feature).join(', ')} moved beyond PSI ${this.threshold} since training`,
+      );
+    }
+    return toCheck(row);
+  }
+
+  /**
+   * Drift of scoring inputs against the active version, through the catalogue
+   * entry's `inputFeatures`. Scoring jobs call it with each batch they scored.
+   */
+  async checkInputs(model: string, inputs: unknown[], source = 'scoring'): Promise<DriftCheck | null> {
+    const entry = this.options.registry.entry(model);
+    if (!entry.inputFeatures || inputs.length === 0) return null;
+    const active = await this.options.registry.active(model);
+    if (!active) return null;
+    const opened = await this.options.registry.open(model, active.version);
+    opened.predictor.dispose?.();
+    return this.checkFeatures(model, active.version, entry.inputFeatures(opened.artifact, inputs), source);
+  }
+
+  async list(model: string, options: { limit?: number; alertsOnly?: boolean } = {}): Promise<DriftCheck[]> {
+    const rows = await this.options.db.query<CheckRow>(
+      `SELECT * FROM model_drift_checks WHERE model = $1 AND ($2::boolean IS NOT TRUE OR alert)
+       ORDER BY checked_at DESC, id DESC LIMIT $3`,
+      [model, options.alertsOnly ?? false, options.limit ?? 50],
+    );
+    return rows.map(toCheck);
+  }
+}

@@ -1,0 +1,196 @@
+// Version folders on disk: <modelsDir>/<model>/<version>/ with manifest.json,
+// state.json, files/<binary>, and optional features.json and report.html.
+// A folder is written whole into a temporary sibling, fsynced, then renamed into
+// place, so a reader sees a complete version or none. Folders never change after.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import type { Artifact } from '../model.js';
+import { sha256 } from './fingerprint.js';
+import type { Manifest } from './types.js';
+
+export const MANIFEST = 'manifest.json';
+export const STATE = 'state.json';
+export const FEATURES = 'features.json';
+export const REPORT = 'report.html';
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const VERSION = /^[A-Za-z0-9][\w.-]{0,79}$/;
+const FILE = /^[A-Za-z0-9][\w.-]{0,127}$/;
+
+/** Artifact file names may nest ("intent/weights.bin", as nested artifacts do) but never climb out. */
+export function isArtifactFileName(name: string): boolean {
+  const parts = name.split('/');
+  return parts.length <= 4 && parts.every((p) => FILE.test(p));
+}
+
+export function assertModelName(model: string): void {
+  if (!NAME.test(model)) throw new Error(`"${model}" is not a model name (a-z, 0-9, - and _)`);
+}
+
+export function isVersionName(version: string): boolean {
+  return VERSION.test(version);
+}
+
+/** A new version name: sortable by time, unique with a random tail. */
+export function newVersionName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+export interface VersionContent {
+  manifest: Omit<Manifest, 'files' | 'artifactFiles'>;
+  artifact: Artifact;
+  /** Extra files of the folder (features.json, report.html). */
+  extras?: Record<string, string | Uint8Array>;
+}
+
+export interface WrittenVersion {
+  dir: string;
+  manifest: Manifest;
+  /** Every file → sha256, manifest.json included: what the database pins. */
+  checksums: Record<string, string>;
+}
+
+async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Directory fsync makes the rename durable; some filesystems refuse it, which is harmless.
+  const handle = await fs.open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    /* not supported here */
+  } finally {
+    await handle.close();
+  }
+}
+
+export class ArtifactStore {
+  constructor(readonly root: string) {}
+
+  dirOf(model: string, version: string): string {
+    assertModelName(model);
+    if (!isVersionName(version)) throw new Error(`"${version}" is not a version name`);
+    return path.join(this.root, model, version);
+  }
+
+  async write(content: VersionContent): Promise<WrittenVersion> {
+    const { model, version } = content.manifest;
+    const target = this.dirOf(model, version);
+    const parent = path.dirname(target);
+    await fs.mkdir(parent, { recursive: true });
+    const tmp = path.join(parent, `.tmp-${version}-${crypto.randomBytes(4).toString('hex')}`);
+    await fs.mkdir(path.join(tmp, 'files'), { recursive: true });
+    try {
+      const files: Record<string, string> = {};
+      const put = async (rel: string, data: string | Uint8Array) => {
+        await writeSynced(path.join(tmp, rel), data);
+        files[rel] = sha256(data);
+      };
+      await put(STATE, JSON.stringify(content.artifact.state));
+      const artifactFiles = Object.keys(content.artifact.files ?? {}).sort();
+      const dirs = new Set<string>();
+      for (const name of artifactFiles) {
+        if (!isArtifactFileName(name)) throw new Error(`artifact file name "${name}" is not allowed (letters, digits, . _ - and / between them)`);
+        const dir = path.dirname(path.join(tmp, 'files', name));
+        if (!dirs.has(dir)) {
+          await fs.mkdir(dir, { recursive: true });
+          dirs.add(dir);
+        }
+        await put(`files/${name}`, content.artifact.files![name]);
+      }
+      for (const [name, data] of Object.entries(content.extras ?? {})) {
+        if (!FILE.test(name) || name === MANIFEST || name === STATE) throw new Error(`extra file name "${name}" is not allowed`);
+        await put(name, data);
+      }
+      const manifest: Manifest = { ...content.manifest, artifactFiles, files };
+      const manifestText = JSON.stringify(manifest, null, 2);
+      await writeSynced(path.join(tmp, MANIFEST), manifestText);
+      for (const dir of [...dirs].sort().reverse()) await syncDir(dir);
+      await syncDir(path.join(tmp, 'files'));
+      await syncDir(tmp);
+      // rename() onto an existing non-empty folder fails: versions are never overwritten.
+      await fs.rename(tmp, target);
+      await syncDir(parent);
+      return { dir: target, manifest, checksums: { ...files, [MANIFEST]: sha256(manifestText) } };
+    } catch (err) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Reads a version and checks every file against the checksums the database
+   * pinned. Throws an Error saying what failed; never returns a partial artifact.
+   */
+  async read(model: string, version: string, pinned: Record<string, string>): Promise<{ manifest: Manifest; artifact: Artifact }> {
+    const dir = this.dirOf(model, version);
+    const problems: string[] = [];
+    const readChecked = async (rel: string): Promise<Buffer | null> => {
+      const data = await fs.readFile(path.join(dir, rel)).catch(() => null);
+      if (!data) {
+        problems.push(`${rel} is missing`);
+        return null;
+      }
+      const expected = pinned[rel];
+      if (!expected) problems.push(`${rel} is not pinned in the registry`);
+      else if (sha256(data) !== expected) problems.push(`${rel} does not match its sha256`);
+      return data;
+    };
+    const manifestData = await readChecked(MANIFEST);
+    if (!manifestData || problems.length) throw new Error(problems.join('; '));
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(manifestData.toString('utf8')) as Manifest;
+    } catch {
+      throw new Error(`${MANIFEST} is not JSON`);
+    }
+    if (manifest.model !== model || manifest.version !== version) problems.push(`${MANIFEST} names another version`);
+    for (const rel of Object.keys(pinned)) {
+      if (rel !== MANIFEST && manifest.files?.[rel] !== pinned[rel]) problems.push(`${rel}: manifest and registry disagree`);
+    }
+    const stateData = await readChecked(STATE);
+    const files: Record<string, Uint8Array> = {};
+    for (const name of manifest.artifactFiles ?? []) {
+      if (!isArtifactFileName(name)) {
+        problems.push(`${MANIFEST} names a file outside the version folder`);
+        continue;
+      }
+      const data = await readChecked(`files/${name}`);
+      if (data) files[name] = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    }
+    if (problems.length || !stateData) throw new Error(problems.join('; '));
+    let state: unknown;
+    try {
+      state = JSON.parse(stateData.toString('utf8'));
+    } catch {
+      throw new Error(`${STATE} is not JSON`);
+    }
+    const artifact: Artifact = manifest.artifactFiles.length ? { state, files } : { state };
+    return { manifest, artifact };
+  }
+
+  /** One extra file (report, features), checked against its pinned sha256; null when absent. */
+  async readExtra(model: string, version: string, name: string, pinned: Record<string, string>): Promise<Buffer | null> {
+    const expected = pinned[name];
+    if (!expected) return null;
+    const data = await fs.readFile(path.join(this.dirOf(model, version), name)).catch(() => null);
+    if (!data) return null;
+    if (sha256(data) !== expected) throw new Error(`${name} does not match its sha256`);
+    return data;
+  }
+
+  async remove(model: string, version: string): Promise<void> {
+    await fs.rm(this.dirOf(model, version), { recursive: true, force: true });
+  }
+}

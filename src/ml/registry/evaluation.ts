@@ -1,0 +1,31 @@
+// Evaluation through a catalogue entry, and dataset lookup: shared by the
+// trainer, the train job and the evaluate CLI.
+import { AR_ERR } from '../../errors.js';
+import type { Artifact } from '../model.js';
+import type { Evaluation } from '../reports/types.js';
+import { fingerprintOf } from './fingerprint.js';
+import type { CatalogueEntry, DatasetLoader, DatasetSplit } from './types.js';
+
+/** The entry's detailed evaluation when it has one, the kind's metrics otherwise. */
+export async function evaluateWith(entry: CatalogueEntry, artifact: Artifact, data: unknown): Promise<Evaluation> {
+  if (entry.diagnose) return entry.diagnose(artifact, data);
+  return { metrics: await entry.kind.evaluate(artifact, data) };
+}
+
+export function datasetNames(entry: CatalogueEntry): string[] {
+  return Object.keys(entry.datasets);
+}
+
+/** The named dataset, or the entry's first one. */
+export function datasetOf(model: string, entry: CatalogueEntry, name?: string | null): { name: string; loader: DatasetLoader<unknown> } {
+  const names = datasetNames(entry);
+  const chosen = name ?? names[0];
+  if (!chosen || !Object.hasOwn(entry.datasets, chosen)) {
+    throw AR_ERR.MODEL_DATASET_UNKNOWN([model, chosen ?? '(default)', names.join(', ') || '(none yet: add a loader in src/ml/registry/catalogue.ts)']);
+  }
+  return { name: chosen, loader: entry.datasets[chosen] };
+}
+
+export function holdoutFingerprintOf(split: DatasetSplit<unknown>): string {
+  return split.holdoutFingerprint ?? fingerprintOf(split.holdout);
+}

@@ -1,0 +1,401 @@
+// The model registry: versions on disk and in the database, one active version
+// per model, safe promotion, explicit (recorded) forcing, and rollback.
+//
+// Invariants: a version whose files fail their checksums or do not load is
+// never activated, forced or not; a version is promoted automatically only when
+// its primary metric is not worse than the champion's on the same holdout.
+import type { Db } from '../../db/sql.js';
+import { AR_ERR } from '../../errors.js';
+import type { Artifact, Metrics, Predictor, TrainingWindow } from '../model.js';
+import type { FeatureHistogram } from '../monitoring/histogram.js';
+import { ArtifactStore, FEATURES, REPORT, assertModelName, isVersionName, newVersionName } from './artifact-store.js';
+import { DEFAULT_TOLERANCE, formatMetric, isNotWorse, primaryValue } from './compare.js';
+import { codeVersion } from './fingerprint.js';
+import { VersionTable } from './versions.js';
+import { silentLogger, type Catalogue, type CatalogueEntry, type Comparison, type Logger, type Manifest, type ModelEvent, type ModelVersion, type VersionStatus } from './types.js';
+
+export interface RegistryOptions {
+  db: Db;
+  modelsDir: string;
+  catalogue: Catalogue;
+  /** Absolute tolerance on the primary metric (a catalogue entry may set its own). */
+  tolerance?: number;
+  log?: Logger;
+}
+
+export interface RegisterInput {
+  model: string;
+  artifact: Artifact;
+  /** Metrics on the holdout. */
+  metrics: Metrics;
+  dataset: string | null;
+  window: TrainingWindow;
+  dataFingerprint: string;
+  holdoutFingerprint: string;
+  /** features.json, report.html */
+  extras?: Record<string, string | Uint8Array>;
+  actor?: string | null;
+}
+
+export interface OpenedVersion {
+  version: ModelVersion;
+  manifest: Manifest;
+  artifact: Artifact;
+  predictor: Predictor<unknown, unknown>;
+}
+
+export interface PromotionDecision {
+  model: string;
+  version: string;
+  activated: boolean;
+  status: VersionStatus;
+  reason: string;
+  comparison: Comparison | null;
+}
+
+export interface ActivateOptions {
+  /** Activate even if the version is worse than the active one or not compared with it. Never skips the file checks. */
+  force?: boolean;
+  actor?: string | null;
+  reason?: string | null;
+}
+
+export interface PromoteOptions {
+  /** The holdout the candidate was evaluated on: the champion is evaluated on it too. */
+  holdout?: unknown;
+  /** The champion's metrics on that holdout, when the caller already has them (the trainer does). */
+  championMetrics?: { version: string; metrics: Metrics };
+  actor?: string | null;
+}
+
+export type ActivationListener = (e: { model: string; version: string }) => void;
+
+export class ModelRegistry {
+  readonly store: ArtifactStore;
+  readonly table: VersionTable;
+  readonly catalogue: Catalogue;
+  private readonly tolerance: number;
+  private readonly log: Logger;
+  private readonly listeners = new Set<ActivationListener>();
+
+  constructor(options: RegistryOptions) {
+    this.store = new ArtifactStore(options.modelsDir);
+    this.table = new VersionTable(options.db);
+    this.catalogue = options.catalogue;
+    this.tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+    this.log = options.log ?? silentLogger;
+    for (const name of Object.keys(this.catalogue)) assertModelName(name);
+  }
+
+  models(): string[] {
+    return Object.keys(this.catalogue).sort();
+  }
+
+  entry(model: string): CatalogueEntry {
+    const entry = Object.hasOwn(this.catalogue, model) ? this.catalogue[model] : undefined;
+    if (!entry) throw AR_ERR.MODEL_UNKNOWN([model, this.models().join(', ') || '(none)']);
+    return entry;
+  }
+
+  toleranceOf(model: string): number {
+    return this.entry(model).tolerance ?? this.tolerance;
+  }
+
+  /** Called after every activation in this process (promotion, manual, rollback). */
+  onActivated(listener: ActivationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async register(input: RegisterInput): Promise<ModelVersion> {
+    const { kind } = this.entry(input.model);
+    const version = newVersionName();
+    const createdAt = new Date().toISOString();
+    const written = await this.store.write({
+      manifest: {
+        formatVersion: 1,
+        model: input.model,
+        version,
+        createdAt,
+        codeVersion: codeVersion(),
+        dataset: input.dataset,
+        window: input.window,
+        dataFingerprint: input.dataFingerprint,
+        holdoutFingerprint: input.holdoutFingerprint,
+        primaryMetric: kind.primaryMetric,
+        metricDirection: kind.metricDirection,
+        metrics: input.metrics,
+      },
+      artifact: input.artifact,
+      extras: input.extras,
+    });
+    try {
+      const row = await this.table.insert({
+        model: input.model,
+        version,
+        primaryMetric: kind.primaryMetric,
+        metricDirection: kind.metricDirection,
+        primaryValue: primaryValue(input.metrics, kind.primaryMetric),
+        metrics: input.metrics,
+        dataset: input.dataset,
+        window: input.window,
+        dataFingerprint: input.dataFingerprint,
+        holdoutFingerprint: input.holdoutFingerprint,
+        codeVersion: written.manifest.codeVersion,
+        checksums: written.checksums,
+        hasReport: REPORT in written.checksums,
+        createdAt,
+      });
+      await this.table.addEvent({ model: input.model, version, action: 'registered', actor: input.actor });
+      return row;
+    } catch (err) {
+      // No row, no folder: a version exists in both places or in neither.
+      await this.store.remove(input.model, version);
+      throw err;
+    }
+  }
+
+  async get(model: string, version: string): Promise<ModelVersion> {
+    this.entry(model);
+    const v = isVersionName(version) ? await this.table.get(model, version) : null;
+    if (!v) throw AR_ERR.MODEL_VERSION_NOT_FOUND([model, version]);
+    return v;
+  }
+
+  async list(model: string, limit?: number): Promise<ModelVersion[]> {
+    this.entry(model);
+    return this.table.list(model, limit);
+  }
+
+  async active(model: string): Promise<ModelVersion | null> {
+    this.entry(model);
+    return this.table.active(model);
+  }
+
+  activeVersions(): Promise<Map<string, string>> {
+    return this.table.activeVersions();
+  }
+
+  events(model: string, version?: string): Promise<ModelEvent[]> {
+    this.entry(model);
+    return this.table.events(model, version);
+  }
+
+  /**
+   * Reads, checks and loads a version. A version that fails is marked rejected
+   * (unless it is the active one, which only an analyst replaces) and refused.
+   */
+  async open(model: string, version: string): Promise<OpenedVersion> {
+    const v = await this.get(model, version);
+    const { kind } = this.entry(model);
+    let manifest: Manifest;
+    let artifact: Artifact;
+    let predictor: Predictor<unknown, unknown>;
+    try {
+      ({ manifest, artifact } = await this.store.read(model, version, v.checksums));
+    } catch (err) {
+      throw await this.refuse(v, (err as Error).message);
+    }
+    try {
+      predictor = (await kind.load(artifact)) as Predictor<unknown, unknown>;
+    } catch (err) {
+      throw await this.refuse(v, `the artifact does not load: ${(err as Error).message}`);
+    }
+    return { version: v, manifest, artifact, predictor };
+  }
+
+  private async refuse(v: ModelVersion, problem: string) {
+    this.log.error({ model: v.model, version: v.version, problem }, 'model version failed its checks');
+    if (v.status !== 'active' && v.status !== 'rejected') {
+      await this.table.setStatus(v.model, v.version, 'rejected', `files failed their checks: ${problem}`);
+      await this.table.addEvent({ model: v.model, version: v.version, action: 'rejected', reason: problem });
+    }
+    return AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, problem]);
+  }
+
+  /** Checks files and loading, then lets the predictor go. */
+  async verify(model: string, version: string): Promise<void> {
+    const opened = await this.open(model, version);
+    opened.predictor.dispose?.();
+  }
+
+  async readReport(model: string, version: string): Promise<string | null> {
+    const v = await this.get(model, version);
+    const data = await this.readExtra(v, REPORT);
+    return data ? data.toString('utf8') : null;
+  }
+
+  /** The input-feature histograms of the training data, kept for drift monitoring. */
+  async readFeatures(model: string, version: string): Promise<FeatureHistogram[] | null> {
+    const v = await this.get(model, version);
+    const data = await this.readExtra(v, FEATURES);
+    return data ? (JSON.parse(data.toString('utf8')) as FeatureHistogram[]) : null;
+  }
+
+  private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
+    try {
+      return await this.store.readExtra(v.model, v.version, name, v.checksums);
+    } catch (err) {
+      throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, (err as Error).message]);
+    }
+  }
+
+  /** Why `v` is not known to be at least as good as the active version; null when it is. */
+  private unproven(v: ModelVersion, active: ModelVersion | null): string | null {
+    if (v.status === 'rejected') return `${v.id} was rejected (${v.statusReason ?? 'no reason recorded'})`;
+    if (!active) return null;
+    const tolerance = this.toleranceOf(v.model);
+    const metric = v.primaryMetric;
+    if (v.comparison && v.comparison.champion === active.version) {
+      const c = v.comparison;
+      return c.notWorse ? null
+        : `${metric} ${formatMetric(c.challengerValue)} is worse than ${formatMetric(c.championValue)} of the active ${active.id} on the same holdout`;
+    }
+    if (v.holdoutFingerprint === active.holdoutFingerprint && active.primaryMetric === metric) {
+      return isNotWorse(v.primaryValue, active.primaryValue, v.metricDirection, tolerance) ? null
+        : `${metric} ${formatMetric(v.primaryValue)} is worse than ${formatMetric(active.primaryValue)} of the active ${active.id} on the same holdout`;
+    }
+    return `${v.id} was never compared with the active ${active.id} on the same holdout`;
+  }
+
+  /**
+   * Manual activation. Refused when the files fail their checks, whatever
+   * `force` says; refused without `force` when the version is rejected, worse
+   * than the active one, or not compared with it. A forced activation is recorded.
+   */
+  async activate(model: string, version: string, options: ActivateOptions = {}): Promise<ModelVersion> {
+    const v = await this.get(model, version);
+    await this.verify(model, version);
+    if (v.status === 'active') return v;
+    const active = await this.table.active(model);
+    const doubt = this.unproven(v, active);
+    if (doubt && !options.force) throw AR_ERR.MODEL_WORSE([`${doubt}: pass force: true to activate it anyway`]);
+    const forced = doubt != null;
+    const reason = forced
+      ? `forced by ${options.actor ?? 'an analyst'}${options.reason ? `: ${options.reason}` : ''} (${doubt})`
+      : `activated by ${options.actor ?? 'an analyst'}${options.reason ? `: ${options.reason}` : ''}`;
+    await this.switchActive(model, version, active?.version ?? null, { action: 'activated', reason, forced, actor: options.actor });
+    return this.get(model, version);
+  }
+
+  /**
+   * Automatic promotion of a candidate: activated when its files check and load
+   * and its primary metric is not worse than the champion's on the same holdout;
+   * rejected with the reason otherwise.
+   */
+  async promote(model: string, version: string, options: PromoteOptions = {}): Promise<PromotionDecision> {
+    const v = await this.get(model, version);
+    const decision = (activated: boolean, status: VersionStatus, reason: string, comparison: Comparison | null): PromotionDecision =>
+      ({ model, version, activated, status, reason, comparison });
+    if (v.status === 'active') return decision(true, 'active', 'already active', v.comparison);
+    try {
+      await this.verify(model, version);
+    } catch (err) {
+      return decision(false, 'rejected', (err as Error).message, null);
+    }
+    const { kind } = this.entry(model);
+    const active = await this.table.active(model);
+    if (!active) {
+      const reason = 'first active version of the model';
+      await this.switchActive(model, version, null, { action: 'promoted', reason, actor: options.actor });
+      return decision(true, 'active', reason, null);
+    }
+
+    let championValue: number | null;
+    let note = '';
+    if (options.championMetrics && options.championMetrics.version === active.version) {
+      championValue = primaryValue(options.championMetrics.metrics, v.primaryMetric);
+    } else if (options.holdout !== undefined) {
+      try {
+        const champion = await this.open(model, active.version);
+        try {
+          championValue = primaryValue(await kind.evaluate(champion.artifact, options.holdout), v.primaryMetric);
+        } finally {
+          champion.predictor.dispose?.();
+        }
+      } catch (err) {
+        // A champion that cannot be read or evaluated any more is no bar to a sound challenger.
+        championValue = null;
+        note = ` (the active version could not be evaluated: ${(err as Error).message})`;
+      }
+    } else if (active.holdoutFingerprint === v.holdoutFingerprint && active.primaryMetric === v.primaryMetric) {
+      championValue = active.primaryValue;
+    } else {
+      const reason = `not compared: ${active.id} was evaluated on another holdout; retrain or activate explicitly with force`;
+      await this.reject(v, reason, options.actor);
+      return decision(false, 'rejected', reason, null);
+    }
+
+    const tolerance = this.toleranceOf(model);
+    const comparison: Comparison = {
+      champion: active.version,
+      metric: v.primaryMetric,
+      direction: v.metricDirection,
+      tolerance,
+      challengerValue: v.primaryValue,
+      championValue,
+      holdoutFingerprint: v.holdoutFingerprint,
+      notWorse: isNotWorse(v.primaryValue, championValue, v.metricDirection, tolerance),
+      at: new Date().toISOString(),
+    };
+    await this.table.setComparison(model, version, comparison);
+    const versus = `${v.primaryMetric} ${formatMetric(v.primaryValue)} vs ${formatMetric(championValue)} for the active ${active.id} on the same holdout (tolerance ${tolerance})${note}`;
+    if (!comparison.notWorse) {
+      const reason = `worse than the active version: ${versus}`;
+      await this.reject(v, reason, options.actor);
+      return decision(false, 'rejected', reason, comparison);
+    }
+    const reason = `not worse than the active version: ${versus}`;
+    await this.switchActive(model, version, active.version, { action: 'promoted', reason, actor: options.actor });
+    return decision(true, 'active', reason, comparison);
+  }
+
+  /** Back to the version that was active before the current one. */
+  async rollback(model: string, options: { actor?: string | null; reason?: string | null } = {}): Promise<ModelVersion> {
+    const current = await this.active(model);
+    if (!current) throw AR_ERR.CONFLICT([`Model "${model}" has no active version to roll back`]);
+    if (!current.previousVersion) throw AR_ERR.CONFLICT([`${current.id} is the first active version of "${model}": there is nothing to roll back to`]);
+    const target = current.previousVersion;
+    await this.verify(model, target);
+    const reason = `rolled back from ${current.version} by ${options.actor ?? 'an analyst'}${options.reason ? `: ${options.reason}` : ''}`;
+    await this.switchActive(model, target, current.version, { action: 'rolled-back', reason, actor: options.actor, rollback: true });
+    return this.get(model, target);
+  }
+
+  private async reject(v: ModelVersion, reason: string, actor?: string | null): Promise<void> {
+    await this.table.setStatus(v.model, v.version, 'rejected', reason);
+    await this.table.addEvent({ model: v.model, version: v.version, action: 'rejected', reason, actor });
+    this.log.warn({ model: v.model, version: v.version, reason }, 'model version rejected');
+  }
+
+  private async switchActive(
+    model: string,
+    version: string,
+    expected: string | null,
+    how: { action: ModelEvent['action']; reason: string; forced?: boolean; actor?: string | null; rollback?: boolean },
+  ): Promise<void> {
+    await this.table.transactionFor(model, async (tx) => {
+      const current = await this.table.active(model, tx);
+      if ((current?.version ?? null) !== expected) {
+        throw AR_ERR.CONFLICT([`The active version of "${model}" changed meanwhile (now ${current?.version ?? 'none'}); retry`]);
+      }
+      if (current) {
+        await this.table.retire(tx, model, current.version, how.rollback ? `rolled back to ${version}` : `replaced by ${version}`);
+      }
+      // A rollback keeps the target's own previous version, so rolling back again walks further back.
+      await this.table.makeActive(tx, model, version, how.reason, how.rollback ? null : (current?.version ?? null));
+      await this.table.addEvent(
+        { model, version, action: how.action, fromVersion: current?.version ?? null, forced: how.forced, actor: how.actor, reason: how.reason },
+        tx,
+      );
+    });
+    this.log.info({ model, version, action: how.action, forced: how.forced ?? false }, 'model version activated');
+    for (const listener of this.listeners) {
+      try {
+        listener({ model, version });
+      } catch (err) {
+        this.log.error({ err, model, version }, 'activation listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// The one training run for every model: load the window's data, train,
+// evaluate on the holdout (champion too, for the report), keep the input
+// histograms and the report with the version, register it, promote it safely,
+// and check the champion's inputs for drift on the newest data.
+import type { Metrics, TrainingWindow } from '../model.js';
+import { buildHistograms } from '../monitoring/histogram.js';
+import type { DriftCheck, ModelMonitor } from '../monitoring/monitor.js';
+import { buildReport } from '../reports/html.js';
+import { FEATURES, REPORT } from './artifact-store.js';
+import { formatMetric } from './compare.js';
+import { codeVersion } from './fingerprint.js';
+import { datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
+import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
+import { silentLogger, type Logger, type VersionStatus } from './types.js';
+
+export interface TrainRequest {
+  model: string;
+  /** Catalogue dataset name; the entry's first dataset by default. */
+  dataset?: string | null;
+  window?: TrainingWindow;
+  seed?: number;
+  /** Promote safely once registered (default true); false leaves a candidate. */
+  promote?: boolean;
+  /** Render and keep the HTML report with the version (default true). */
+  report?: boolean;
+  actor?: string | null;
+}
+
+export interface TrainOutcome {
+  model: string;
+  version: string;
+  /** `<model>@<version>` */
+  id: string;
+  dataset: string;
+  window: TrainingWindow;
+  status: VersionStatus;
+  primaryMetric: string;
+  metrics: Metrics;
+  /** The champion's metrics on the same holdout, when there was one. */
+  championMetrics: Metrics | null;
+  promotion: PromotionDecision | null;
+  drift: DriftCheck | null;
+  seconds: number;
+}
+
+export interface TrainerDeps {
+  registry: ModelRegistry;
+  monitor?: ModelMonitor;
+  log?: Logger;
+}
+
+export interface RunOptions {
+  onProgress?: (fraction: number, message: string) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+// Share of the progress bar each phase takes.
+const PHASES = { load: [0, 0.1], train: [0.1, 0.7], evaluate: [0.7, 0.82], champion: [0.82, 0.88], report: [0.88, 0.94], register: [0.94, 1] } as const;
+
+function describeWindow(w: TrainingWindow): string {
+  return `${w.from ?? 'start'} → ${w.to ?? 'now'}`;
+}
+
+export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: RunOptions = {}): Promise<TrainOutcome> {
+  const started = performance.now();
+  const { registry } = deps;
+  const log = deps.log ?? silentLogger;
+  const entry = registry.entry(request.model);
+  const { kind } = entry;
+  const dataset = datasetOf(request.model, entry, request.dataset);
+  const window: TrainingWindow = request.window ?? { from: null, to: null };
+  const step = async (phase: keyof typeof PHASES, within: number, message: string) => {
+    run.signal?.throwIfAborted();
+    const [a, b] = PHASES[phase];
+    await run.onProgress?.(a + (b - a) * Math.max(0, Math.min(1, within)), message);
+  };
+
+  await step('load', 0, `loading ${dataset.name} (${describeWindow(window)})`);
+  const split = await dataset.loader(window, run.signal);
+  const holdoutFingerprint = holdoutFingerprintOf(split);
+
+  await step('train', 0, `training ${kind.name}`);
+  const artifact = await kind.train(split.train, {
+    seed: request.seed,
+    window,
+    onProgress: (fraction, message) => {
+      // The kind reports synchronously; a failed progress write must not kill training.
+      Promise.resolve(step('train', fraction, message ?? 'training')).catch(() => undefined);
+    },
+  });
+
+  await step('evaluate', 0, 'evaluating on the holdout');
+  const evaluation = await evaluateWith(entry, artifact, split.holdout);
+  const extras: Record<string, string | Uint8Array> = {};
+  if (entry.features) {
+    extras[FEATURES] = JSON.stringify(buildHistograms(entry.features(artifact, split.train)));
+  }
+
+  await step('champion', 0, 'evaluating the active version on the same holdout');
+  const active = await registry.active(request.model);
+  let champion: OpenedVersion | null = null;
+  let championMetrics: Metrics | null = null;
+  let drift: DriftCheck | null = null;
+  if (active) {
+    try {
+      champion = await registry.open(request.model, active.version);
+      championMetrics = await kind.evaluate(champion.artifact, split.holdout);
+      // The holdout is the newest data of the window: has what the champion sees moved since it was trained?
+      if (deps.monitor && entry.features) {
+        drift = await deps.monitor.checkFeatures(request.model, active.version, entry.features(champion.artifact, split.holdout), 'retrain');
+      }
+    } catch (err) {
+      log.warn({ model: request.model, version: active.version, err: (err as Error).message }, 'the active version could not be evaluated');
+    } finally {
+      champion?.predictor.dispose?.();
+    }
+  }
+
+  if (request.report ?? true) {
+    await step('report', 0, 'rendering the report');
+    const { html } = await buildReport({
+      model: request.model,
+      subject: `${request.model}, trained ${new Date().toISOString().slice(0, 10)}`,
+      evaluation,
+      primaryMetric: kind.primaryMetric,
+      baseline: championMetrics && active ? { label: `active ${active.id}`, metrics: championMetrics } : undefined,
+      facts: [
+        ['dataset', dataset.name],
+        ['training window', describeWindow(window)],
+        ['training data sha256', split.fingerprint],
+        ['holdout sha256', holdoutFingerprint],
+        ['code version', codeVersion()],
+        ['primary metric', `${kind.primaryMetric} (${kind.metricDirection} is better)`],
+        ['active version then', active ? `${active.id} (${kind.primaryMetric} ${formatMetric(championMetrics?.[kind.primaryMetric] ?? null)} on this holdout)` : 'none'],
+      ],
+    });
+    extras[REPORT] = html;
+  }
+
+  await step('register', 0, 'writing the version');
+  const registered = await registry.register({
+    model: request.model,
+    artifact,
+    metrics: evaluation.metrics,
+    dataset: dataset.name,
+    window,
+    dataFingerprint: split.fingerprint,
+    holdoutFingerprint,
+    extras,
+    actor: request.actor,
+  });
+  let promotion: PromotionDecision | null = null;
+  if (request.promote ?? true) {
+    await step('register', 0.5, 'comparing with the active version');
+    promotion = await registry.promote(request.model, registered.version, {
+      holdout: split.holdout,
+      championMetrics: active && championMetrics ? { version: active.version, metrics: championMetrics } : undefined,
+      actor: request.actor,
+    });
+  }
+  await step('register', 1, promotion ? promotion.reason : 'registered as a candidate');
+  const final = await registry.get(request.model, registered.version);
+  return {
+    model: request.model,
+    version: registered.version,
+    id: registered.id,
+    dataset: dataset.name,
+    window,
+    status: final.status,
+    primaryMetric: kind.primaryMetric,
+    metrics: evaluation.metrics,
+    championMetrics,
+    promotion,
+    drift,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../../helpers/storage.js';
+import { trainModel, sha256 } from '../../../src/ml/registry/index.js';
+import { MODEL } from './fixtures/logistic.js';
+import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
+
+describe.each(await backends())('model registry on %s', (backend) => {
+  let f: RegistryFixture;
+  const train = (dataset: string, options: { promote?: boolean; window?: { from: string | null; to: string | null } } = {}) =>
+    trainModel({ registry: f.registry }, { model: MODEL, dataset, report: false, ...options });
+
+  beforeAll(async () => {
+    f = await openRegistry(backend);
+  });
+  afterAll(async () => f.close());
+
+  describe('when a model is trained', () => {
+    it('records the version with its metrics, window, fingerprints and code version', async () => {
+      const out = await train('synthetic', { window: { from: '2026-01-01', to: '2026-05-01' } });
+      const v = await f.registry.get(MODEL, out.version);
+      expect(v.metrics.auc).toBeGreaterThan(0.7);
+      expect(v.primaryMetric).toBe('auc');
+      expect(v.primaryValue).toBe(v.metrics.auc);
+      expect(v.window).toEqual({ from: '2026-01-01', to: '2026-05-01' });
+      expect(v.dataFingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(v.holdoutFingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(v.codeVersion).toMatch(/^(git|package):/);
+      expect(v.id).toBe(`${MODEL}@${out.version}`);
+    });
+
+    it('writes the folder with a manifest whose checksums match the files', async () => {
+      const [v] = await f.registry.list(MODEL);
+      const dir = path.join(f.modelsDir, MODEL, v.version);
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({ model: MODEL, version: v.version, dataFingerprint: v.dataFingerprint, artifactFiles: ['weights.bin'] });
+      for (const [rel, sum] of Object.entries(manifest.files)) expect(sha256(fs.readFileSync(path.join(dir, rel)))).toBe(sum);
+      expect(v.checksums['manifest.json']).toBe(sha256(fs.readFileSync(path.join(dir, 'manifest.json'))));
+      expect(fs.readdirSync(path.join(f.modelsDir, MODEL)).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+    });
+
+    it('activates the first version of a model', async () => {
+      const [v] = await f.registry.list(MODEL);
+      expect(v.status).toBe('active');
+    });
+  });
+
+  describe('when a challenger is not worse on the same holdout', () => {
+    it('promotes it and retires the champion', async () => {
+      const champion = (await f.registry.active(MODEL))!;
+      const out = await train('synthetic');
+      expect(out.promotion).toMatchObject({ activated: true, status: 'active' });
+      expect(out.promotion!.comparison).toMatchObject({ champion: champion.version, notWorse: true });
+      expect((await f.registry.get(MODEL, champion.version)).status).toBe('retired');
+      expect((await f.registry.active(MODEL))!.version).toBe(out.version);
+    });
+  });
+
+  describe('when a challenger is worse on the same holdout', () => {
+    it('rejects it with the reason and keeps the champion', async () => {
+      const champion = (await f.registry.active(MODEL))!;
+      const out = await train('scrambled');
+      expect(out.status).toBe('rejected');
+      const v = await f.registry.get(MODEL, out.version);
+      expect(v.statusReason).toMatch(/worse than the active version: auc/);
+      expect(v.comparison!.championValue).toBeGreaterThan(v.comparison!.challengerValue!);
+      expect((await f.registry.active(MODEL))!.version).toBe(champion.version);
+    });
+
+    it('refuses a manual activation without force', async () => {
+      const [worse] = (await f.registry.list(MODEL)).filter((v) => v.status === 'rejected');
+      await expect(f.registry.activate(MODEL, worse.version)).rejects.toMatchObject({ code: 'AR_ERR_MODEL_WORSE' });
+    });
+
+    it('activates it when forced, and records who forced it and why', async () => {
+      const champion = (await f.registry.active(MODEL))!;
+      const [worse] = (await f.registry.list(MODEL)).filter((v) => v.status === 'rejected');
+      const v = await f.registry.activate(MODEL, worse.version, { force: true, actor: 'analyst', reason: 'checking a hunch' });
+      expect(v.status).toBe('active');
+      expect(v.statusReason).toMatch(/^forced by analyst: checking a hunch/);
+      const [event] = await f.registry.events(MODEL, worse.version);
+      expect(event).toMatchObject({ action: 'activated', forced: true, actor: 'analyst', fromVersion: champion.version });
+    });
+  });
+
+  describe('when rolling back', () => {
+    it('goes back to the version active before the current one', async () => {
+      const current = (await f.registry.active(MODEL))!;
+      const back = await f.registry.rollback(MODEL, { actor: 'analyst' });
+      expect(back.version).toBe(current.previousVersion);
+      expect(back.status).toBe('active');
+      expect((await f.registry.get(MODEL, current.version)).status).toBe('retired');
+    });
+
+    it('walks further back when rolled back again', async () => {
+      const current = (await f.registry.active(MODEL))!;
+      const back = await f.registry.rollback(MODEL);
+      expect(back.version).toBe(current.previousVersion);
+    });
+
+    it('refuses when the active version is the first one ever activated', async () => {
+      while ((await f.registry.active(MODEL))!.previousVersion) await f.registry.rollback(MODEL);
+      await expect(f.registry.rollback(MODEL)).rejects.toMatchObject({ code: 'AR_ERR_CONFLICT' });
+    });
+  });
+
+  describe('when a weights file is corrupted', () => {
+    it('refuses to promote the version and marks it rejected', async () => {
+      const out = await train('synthetic', { promote: false });
+      fs.appendFileSync(path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin'), Buffer.from([1]));
+      const decision = await f.registry.promote(MODEL, out.version);
+      expect(decision).toMatchObject({ activated: false, status: 'rejected' });
+      expect(decision.reason).toMatch(/weights\.bin does not match its sha256/);
+      expect((await f.registry.get(MODEL, out.version)).status).toBe('rejected');
+    });
+
+    it('refuses to activate it even forced', async () => {
+      const [corrupt] = (await f.registry.list(MODEL)).filter((v) => v.statusReason?.includes('weights.bin'));
+      await expect(f.registry.activate(MODEL, corrupt.version, { force: true })).rejects.toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT' });
+      expect((await f.registry.active(MODEL))!.version).not.toBe(corrupt.version);
+    });
+
+    it('refuses a weights file replaced by one of the right size', async () => {
+      const out = await train('synthetic', { promote: false });
+      const file = path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin');
+      fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size));
+      await expect(f.registry.activate(MODEL, out.version, { force: true })).rejects.toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT' });
+    });
+  });
+
+  describe('when two versions are made active behind the registry\'s back', () => {
+    it('the database refuses the second', async () => {
+      const versions = await f.registry.list(MODEL);
+      const other = versions.find((v) => v.status !== 'active')!;
+      await expect(
+        f.storage.db.query("UPDATE model_versions SET status = 'active' WHERE model = $1 AND version = $2", [MODEL, other.version]),
+      ).rejects.toThrow(/model_versions_one_active|unique/);
+    });
+  });
+
+  describe('when a version or model does not exist', () => {
+    it('says which model is unknown', async () => {
+      await expect(f.registry.list('no-such-model')).rejects.toMatchObject({ code: 'AR_ERR_MODEL_UNKNOWN' });
+    });
+
+    it('says which version is unknown', async () => {
+      await expect(f.registry.get(MODEL, '../../etc')).rejects.toMatchObject({ code: 'AR_ERR_MODEL_VERSION_NOT_FOUND' });
+    });
+  });
+});
