@@ -1,0 +1,220 @@
+// The model lifecycle over HTTP: list models and versions, read a version's
+// report, train (a job), activate (force is explicit and recorded), roll back,
+// and read the input-drift checks. Writes need the analyst role.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AR_ERR } from '../../errors.js';
+import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
+import { datasetNames } from '../../ml/registry/evaluation.js';
+import { ProblemRef, errorResponses } from '../schemas/common.js';
+
+const ModelParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'model name, e.g. payment-delay' });
+const VersionParam = Type.String({ pattern: '^[A-Za-z0-9][\\w.-]{0,79}$', description: 'version, e.g. 20261123-101500-ab12cd' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const Window = Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()) }, { description: 'ISO dates; from inclusive, to exclusive' });
+
+const ModelVersionSchema = Type.Object({
+  model: Type.String(),
+  version: Type.String(),
+  id: Type.String({ description: '<model>@<version>, as computed fields record it' }),
+  status: Type.Union([Type.Literal('candidate'), Type.Literal('active'), Type.Literal('retired'), Type.Literal('rejected')]),
+  statusReason: Nullable(Type.String()),
+  primaryMetric: Type.String(),
+  metricDirection: Type.Union([Type.Literal('higher'), Type.Literal('lower')]),
+  primaryValue: Nullable(Type.Number()),
+  metrics: Type.Record(Type.String(), Nullable(Type.Number())),
+  dataset: Nullable(Type.String()),
+  window: Window,
+  dataFingerprint: Type.String(),
+  holdoutFingerprint: Type.String(),
+  codeVersion: Type.String(),
+  checksums: Type.Record(Type.String(), Type.String()),
+  comparison: Nullable(Type.Object({}, { additionalProperties: true, description: 'champion / challenger comparison at promotion' })),
+  previousVersion: Nullable(Type.String()),
+  hasReport: Type.Boolean(),
+  createdAt: Type.String(),
+  activatedAt: Nullable(Type.String()),
+  retiredAt: Nullable(Type.String()),
+}, { $id: 'ModelVersion' });
+
+const ModelEventSchema = Type.Object({
+  action: Type.String(), version: Type.String(), fromVersion: Nullable(Type.String()), forced: Type.Boolean(),
+  actor: Nullable(Type.String()), reason: Nullable(Type.String()), at: Type.String(),
+});
+
+const DriftCheckSchema = Type.Object({
+  id: Type.Integer(), version: Type.String(), source: Type.String(), rows: Type.Integer(), threshold: Type.Number(),
+  maxPsi: Type.Number(), alert: Type.Boolean(), checkedAt: Type.String(),
+  features: Type.Array(Type.Object({ feature: Type.String(), psi: Type.Number(), alert: Type.Boolean() })),
+});
+
+// JSON has no NaN: a metric the evaluation could not compute is null.
+const finite = (x: number | null) => (x != null && Number.isFinite(x) ? x : null);
+const present = (v: ModelVersion) => ({
+  ...v,
+  primaryValue: finite(v.primaryValue),
+  metrics: Object.fromEntries(Object.entries(v.metrics).map(([k, x]) => [k, finite(x)])),
+  comparison: v.comparison as Record<string, unknown> | null,
+});
+
+const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = async (app, { lifecycle }) => {
+  const { registry, monitor } = lifecycle;
+  const actor = (role: string | null) => `api:${role ?? 'anonymous'}`;
+  app.addSchema(ModelVersionSchema);
+  const VersionRef = Type.Ref('ModelVersion');
+
+  app.get('/v1/models', {
+    schema: {
+      tags: ['models'],
+      summary: 'Models of the service, with their active version and datasets',
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            name: Type.String(), description: Type.String(), primaryMetric: Type.String(),
+            metricDirection: Type.String(), datasets: Type.Array(Type.String()), active: Nullable(Type.String()), versions: Type.Integer(),
+          })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async () => {
+    const [active, counts] = await Promise.all([registry.activeVersions(), registry.table.countsByModel()]);
+    return {
+      items: registry.models().map((name) => {
+        const entry = registry.entry(name);
+        return {
+          name,
+          description: entry.description,
+          primaryMetric: entry.kind.primaryMetric,
+          metricDirection: entry.kind.metricDirection,
+          datasets: datasetNames(entry),
+          active: active.has(name) ? `${name}@${active.get(name)}` : null,
+          versions: counts.get(name) ?? 0,
+        };
+      }),
+    };
+  });
+
+  app.get('/v1/models/:model/versions', {
+    schema: {
+      tags: ['models'],
+      summary: 'Versions of a model, newest first',
+      params: Type.Object({ model: ModelParam }),
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+      response: { 200: Type.Object({ items: Type.Array(VersionRef) }), ...errorResponses },
+    },
+  }, async (request) => ({ items: (await registry.list(request.params.model, request.query.limit)).map(present) }));
+
+  app.get('/v1/models/:model/versions/:version', {
+    schema: {
+      tags: ['models'],
+      summary: 'One version: metrics, window, fingerprints, checksums, comparison, history',
+      params: Type.Object({ model: ModelParam, version: VersionParam }),
+      response: { 200: Type.Object({ version: VersionRef, events: Type.Array(ModelEventSchema) }), ...errorResponses },
+    },
+  }, async (request) => {
+    const { model, version } = request.params;
+    const v = await registry.get(model, version);
+    return { version: present(v), events: await registry.events(model, version) };
+  });
+
+  app.get('/v1/models/:model/versions/:version/report', {
+    schema: {
+      tags: ['models'],
+      summary: 'The evaluation report of a version (self-contained HTML with SVG plots)',
+      params: Type.Object({ model: ModelParam, version: VersionParam }),
+      produces: ['text/html'],
+      response: { 200: Type.String({ description: 'text/html' }), 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { model, version } = request.params;
+    const html = await registry.readReport(model, version);
+    if (html == null) throw AR_ERR.NOT_FOUND(['Report of', `${model}@${version}`]);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:").send(html);
+  });
+
+  app.post('/v1/models/:model/train', {
+    config: { roles: ['analyst'], action: 'train models' },
+    schema: {
+      tags: ['models'],
+      summary: 'Train a new version (a job); it is promoted only if not worse than the active one on the same holdout',
+      params: Type.Object({ model: ModelParam }),
+      body: Nullable(Type.Object({
+        dataset: Type.Optional(Type.String({ maxLength: 100 })),
+        from: Type.Optional(Type.String({ format: 'date', description: 'first day of the training window (inclusive)' })),
+        to: Type.Optional(Type.String({ format: 'date', description: 'end of the training window (exclusive)' })),
+        promote: Type.Optional(Type.Boolean({ description: 'default true; false leaves a candidate to activate by hand' })),
+        seed: Type.Optional(Type.Integer()),
+      }, { additionalProperties: false })),
+      response: { 202: Type.Object({ jobId: Type.String(), status: Type.String() }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { model } = request.params;
+    const body = request.body ?? {};
+    const entry = registry.entry(model);
+    if (body.dataset !== undefined && !Object.hasOwn(entry.datasets, body.dataset)) {
+      throw AR_ERR.MODEL_DATASET_UNKNOWN([model, body.dataset, datasetNames(entry).join(', ') || '(none)']);
+    }
+    if (datasetNames(entry).length === 0) throw AR_ERR.MODEL_DATASET_UNKNOWN([model, '(default)', '(none yet)']);
+    if (body.from && body.to && body.from >= body.to) throw AR_ERR.VALIDATION([`the window is empty: from ${body.from} is not before to ${body.to}`]);
+    const jobId = await lifecycle.train({
+      model,
+      dataset: body.dataset ?? null,
+      window: { from: body.from ?? null, to: body.to ?? null },
+      promote: body.promote ?? true,
+      seed: body.seed,
+      actor: actor(request.role),
+    });
+    return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+  });
+
+  app.post('/v1/models/:model/versions/:version/activate', {
+    config: { roles: ['analyst'], action: 'activate model versions' },
+    schema: {
+      tags: ['models'],
+      summary: 'Activate a version; a worse or uncompared one needs force: true (recorded); a corrupt one never',
+      params: Type.Object({ model: ModelParam, version: VersionParam }),
+      body: Nullable(Type.Object({
+        force: Type.Optional(Type.Boolean({ description: 'activate even if worse than the active version or not compared with it (recorded)' })),
+        reason: Type.Optional(Type.String({ maxLength: 500 })),
+      }, { additionalProperties: false })),
+      response: { 200: VersionRef, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => {
+    const { model, version } = request.params;
+    const v = await registry.activate(model, version, {
+      force: request.body?.force ?? false, reason: request.body?.reason ?? null, actor: actor(request.role),
+    });
+    return present(v);
+  });
+
+  app.post('/v1/models/:model/rollback', {
+    config: { roles: ['analyst'], action: 'roll back models' },
+    schema: {
+      tags: ['models'],
+      summary: 'Activate again the version that was active before the current one',
+      params: Type.Object({ model: ModelParam }),
+      body: Nullable(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })),
+      response: { 200: VersionRef, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => present(await registry.rollback(request.params.model, { actor: actor(request.role), reason: request.body?.reason ?? null })));
+
+  app.get('/v1/models/:model/monitoring', {
+    schema: {
+      tags: ['models'],
+      summary: 'Input drift checks (population stability of each feature against the training data), newest first',
+      params: Type.Object({ model: ModelParam }),
+      querystring: Type.Object({
+        alertsOnly: Type.Boolean({ default: false }),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+      }),
+      response: { 200: Type.Object({ threshold: Type.Number(), items: Type.Array(DriftCheckSchema) }), ...errorResponses },
+    },
+  }, async (request) => {
+    registry.entry(request.params.model);
+    return { threshold: monitor.threshold, items: await monitor.list(request.params.model, request.query) };
+  });
+};
+
+export default modelRoutes;

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../../helpers/storage.js';
+import { buildTestApp, auth, type TestApp } from '../../helpers/app.js';
+import { createModelLifecycle, type ModelLifecycle } from '../../../src/ml/registry/index.js';
+import modelRoutes from '../../../src/http/routes/models.js';
+import { MODEL, testCatalogue } from './fixtures/logistic.js';
+
+describe.each(await backends())('model routes on %s', (backend) => {
+  let t: TestApp;
+  let lifecycle: ModelLifecycle;
+  // Training runs inside this process here (no Redis): on a loaded machine the app may answer
+  // 503 AR_ERR_OVERLOADED for a moment, which tells clients to retry, and so do we.
+  const inject = async (method: 'GET' | 'POST', url: string, role: 'analyst' | 'collector' | 'platform' = 'analyst', payload?: object) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await t.app.inject({ method, url, headers: auth(role), ...(payload ? { payload } : {}) });
+      if (res.statusCode !== 503 || res.json().code !== 'AR_ERR_OVERLOADED' || Date.now() > deadline) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const trainAndWait = async (payload: object) => {
+    const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', payload);
+    expect(res.statusCode).toBe(202);
+    const info = await t.services.jobs.waitFor(res.json().jobId);
+    expect(info.state).toBe('completed');
+    return info.result as { version: string; status: string };
+  };
+
+  beforeAll(async () => {
+    t = await buildTestApp(backend);
+    lifecycle = await createModelLifecycle({
+      db: t.storage.db, jobs: t.services.jobs, modelsDir: t.services.config.modelsDir, catalogue: testCatalogue(), pollMs: 0,
+    });
+    await t.app.register(modelRoutes, { lifecycle });
+  });
+  afterAll(async () => {
+    await lifecycle.close();
+    await t.close();
+  });
+
+  describe('when a collector tries to train', () => {
+    it('is forbidden', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'collector', {});
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_FORBIDDEN' });
+    });
+  });
+
+  describe('when an analyst trains', () => {
+    it('answers 202 with a job that ends with a recorded, active version', async () => {
+      const result = await trainAndWait({ dataset: 'synthetic', from: '2026-01-01', to: '2026-06-01' });
+      expect(result.status).toBe('active');
+      const res = await inject('GET', `/v1/models/${MODEL}/versions/${result.version}`, 'collector');
+      expect(res.statusCode).toBe(200);
+      expect(res.json().version).toMatchObject({ status: 'active', window: { from: '2026-01-01', to: '2026-06-01' }, dataset: 'synthetic', hasReport: true });
+      expect(res.json().events.map((e: { action: string }) => e.action)).toEqual(['promoted', 'registered']);
+    });
+
+    it('lists the model with its active version', async () => {
+      const res = await inject('GET', '/v1/models', 'collector');
+      const item = res.json().items.find((m: { name: string }) => m.name === MODEL);
+      expect(item).toMatchObject({ primaryMetric: 'auc', datasets: ['synthetic', 'scrambled', 'drifted'], versions: 1 });
+      expect(item.active).toMatch(new RegExp(`^${MODEL}@`));
+    });
+
+    it('serves the report as HTML with SVG plots', async () => {
+      const [v] = (await inject('GET', `/v1/models/${MODEL}/versions`)).json().items;
+      const res = await inject('GET', `/v1/models/${MODEL}/versions/${v.version}/report`, 'collector');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body.match(/<svg /g)?.length).toBe(7);
+    });
+  });
+
+  describe('when the input is bad', () => {
+    it('answers problem+json for an empty window', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { from: '2026-05-01', to: '2026-01-01' });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+
+    it('answers 400 for a date that is not a date', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { from: 'last tuesday' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+
+    it('answers 400 naming the datasets for an unknown one', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { dataset: 'mars' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_MODEL_DATASET_UNKNOWN' });
+      expect(res.json().detail).toMatch(/synthetic, scrambled, drifted/);
+    });
+
+    it('answers 404 for an unknown model and an unknown version', async () => {
+      expect((await inject('GET', '/v1/models/nope/versions')).json().code).toBe('AR_ERR_MODEL_UNKNOWN');
+      const res = await inject('GET', `/v1/models/${MODEL}/versions/20990101-000000-abcdef`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('AR_ERR_MODEL_VERSION_NOT_FOUND');
+    });
+  });
+
+  describe('when a worse version is activated', () => {
+    it('is refused without force, then activated with force', async () => {
+      const worse = await trainAndWait({ dataset: 'scrambled' });
+      expect(worse.status).toBe('rejected');
+      const url = `/v1/models/${MODEL}/versions/${worse.version}/activate`;
+      const refused = await inject('POST', url, 'analyst', {});
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().code).toBe('AR_ERR_MODEL_WORSE');
+      const forced = await inject('POST', url, 'analyst', { force: true, reason: 'demo' });
+      expect(forced.statusCode).toBe(200);
+      expect(forced.json()).toMatchObject({ status: 'active', statusReason: expect.stringMatching(/^forced by api:analyst: demo/) });
+    });
+
+    it('can be rolled back', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/rollback`, 'analyst');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'active', dataset: 'synthetic' });
+    });
+
+    it('does not let a collector roll back', async () => {
+      expect((await inject('POST', `/v1/models/${MODEL}/rollback`, 'collector')).statusCode).toBe(403);
+    });
+  });
+
+  describe('when a version\'s files are corrupted', () => {
+    it('cannot be activated, even forced', async () => {
+      const candidate = await trainAndWait({ dataset: 'synthetic', promote: false });
+      fs.writeFileSync(path.join(t.services.config.modelsDir, MODEL, candidate.version, 'state.json'), '{}');
+      const res = await inject('POST', `/v1/models/${MODEL}/versions/${candidate.version}/activate`, 'analyst', { force: true });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('AR_ERR_MODEL_ARTIFACT_CORRUPT');
+    });
+  });
+
+  describe('when inputs drift', () => {
+    it('shows the alert in the monitoring route', async () => {
+      await trainAndWait({ dataset: 'drifted' });
+      const res = await inject('GET', `/v1/models/${MODEL}/monitoring?alertsOnly=true`, 'collector');
+      expect(res.statusCode).toBe(200);
+      const [check] = res.json().items;
+      expect(res.json().threshold).toBe(0.2);
+      expect(check).toMatchObject({ alert: true, source: 'retrain' });
+      expect(check.features[0].feature).toBe('pastDaysLate');
+    });
+  });
+});
