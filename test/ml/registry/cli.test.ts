@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { runEvaluate, runTrain, type CliDeps } from '../../../training/cli/run.js';
+import { parseTrainArgs } from '../../../training/cli/args.js';
+import { MODEL } from './fixtures/logistic.js';
+import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
+
+function capture(f: RegistryFixture): CliDeps & { stdout: () => string[]; stderr: () => string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    registry: f.registry,
+    monitor: f.monitor,
+    out: { write: (s: string) => out.push(s) },
+    err: { write: (s: string) => err.push(s), isTTY: false },
+    stdout: () => out.join('').split('\n').filter(Boolean),
+    stderr: () => err.join('').split('\n').filter(Boolean),
+  };
+}
+
+describe('the train and evaluate commands (PGlite)', () => {
+  let f: RegistryFixture;
+  let reportDir: string;
+
+  beforeAll(async () => {
+    f = await openRegistry('pglite');
+    reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-reports-'));
+  });
+  afterAll(async () => {
+    await f.close();
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  });
+
+  describe('when training off a terminal', () => {
+    it('prints plain progress lines and ends stdout with one JSON line of metrics', async () => {
+      const io = capture(f);
+      const code = await runTrain([MODEL, '--dataset', 'synthetic', '--from', '2026-01-01', '--to', '2026-04-01'], io);
+      expect(code).toBe(0);
+      expect(io.stderr().some((l) => /^train late-logistic +\d+% training late-logistic$/.test(l))).toBe(true);
+      const result = JSON.parse(io.stdout().at(-1)!);
+      expect(result).toMatchObject({ model: MODEL, status: 'active', window: { from: '2026-01-01', to: '2026-04-01' } });
+      expect(result.metrics.auc).toBeGreaterThan(0.7);
+      expect(fs.existsSync(result.report)).toBe(true);
+    });
+  });
+
+  describe('when evaluating with --report', () => {
+    it('writes the HTML report and prints the metrics next to the active version\'s', async () => {
+      const io = capture(f);
+      expect(await runEvaluate([MODEL, '--fresh', '--dataset', 'scrambled', '--report', reportDir], io)).toBe(0);
+      const result = JSON.parse(io.stdout().at(-1)!);
+      expect(result.version).toBeNull();
+      expect(result.activeMetrics.auc).toBeGreaterThan(result.metrics.auc);
+      expect(fs.readFileSync(result.report, 'utf8')).toContain('<svg');
+    });
+  });
+
+  describe('when the arguments are wrong', () => {
+    it('exits 2 with the usage', async () => {
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--from', '1st of May'], io)).toBe(2);
+      expect(io.stderr().join('\n')).toMatch(/--from must be a date/);
+      expect(io.stdout()).toEqual([]);
+    });
+
+    it('exits 1 naming the known models for an unknown one', async () => {
+      const io = capture(f);
+      expect(await runTrain(['nope'], io)).toBe(1);
+      expect(io.stderr()[0]).toMatch(/AR_ERR_MODEL_UNKNOWN: .*late-logistic/);
+    });
+
+    it('reads --no-promote', () => {
+      expect(parseTrainArgs([MODEL, '--no-promote']).promote).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,82 @@
+// Command-line arguments of `npm run train` and `npm run evaluate`.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { TrainingWindow } from '../../src/ml/model.js';
+
+export class UsageError extends Error {}
+
+export const TRAIN_USAGE = 'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N]';
+export const EVALUATE_USAGE = 'usage: npm run evaluate -- <model> [--dataset NAME] [--report DIR] [--version V | --fresh] [--from YYYY-MM-DD] [--to YYYY-MM-DD]';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface CommonArgs {
+  model: string;
+  dataset: string | null;
+  window: TrainingWindow;
+}
+
+export interface TrainArgs extends CommonArgs {
+  promote: boolean;
+  report: boolean;
+  seed: number | undefined;
+}
+
+export interface EvaluateArgs extends CommonArgs {
+  reportDir: string | null;
+  version: string | null;
+  fresh: boolean;
+}
+
+function windowOf(from: string | undefined, to: string | undefined): TrainingWindow {
+  for (const [name, d] of [['--from', from], ['--to', to]] as const) {
+    if (d !== undefined && (!DATE.test(d) || Number.isNaN(Date.parse(d)))) throw new UsageError(`${name} must be a date YYYY-MM-DD, not "${d}"`);
+  }
+  if (from && to && from >= to) throw new UsageError(`the window is empty: --from ${from} is not before --to ${to}`);
+  return { from: from ?? null, to: to ?? null };
+}
+
+const common = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  dataset: { type: 'string' },
+} as const;
+
+function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string) {
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true });
+    if (parsed.positionals.length !== 1) throw new UsageError('name exactly one model');
+    return parsed;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
+}
+
+export function parseTrainArgs(argv: string[]): TrainArgs {
+  const { values, positionals } = parse(argv, {
+    ...common,
+    promote: { type: 'boolean', default: true },
+    report: { type: 'boolean', default: true },
+    seed: { type: 'string' },
+  }, TRAIN_USAGE);
+  const v = values as { from?: string; to?: string; dataset?: string; promote: boolean; report: boolean; seed?: string };
+  if (v.seed !== undefined && !/^\d+$/.test(v.seed)) throw new UsageError('--seed must be a whole number');
+  return {
+    model: positionals[0], dataset: v.dataset ?? null, window: windowOf(v.from, v.to),
+    promote: v.promote, report: v.report, seed: v.seed === undefined ? undefined : Number(v.seed),
+  };
+}
+
+export function parseEvaluateArgs(argv: string[]): EvaluateArgs {
+  const { values, positionals } = parse(argv, {
+    ...common,
+    report: { type: 'string' },
+    version: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+  }, EVALUATE_USAGE);
+  const v = values as { from?: string; to?: string; dataset?: string; report?: string; version?: string; fresh: boolean };
+  if (v.fresh && v.version) throw new UsageError('--fresh trains a throwaway model: it cannot be combined with --version');
+  return {
+    model: positionals[0], dataset: v.dataset ?? null, window: windowOf(v.from, v.to),
+    reportDir: v.report ?? null, version: v.version ?? null, fresh: v.fresh,
+  };
+}

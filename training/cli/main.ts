@@ -1,0 +1,26 @@
+// Opens the configured storage and models folder for a CLI command, runs it,
+// closes everything and exits with the command's code.
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { openStorage } from '../../src/db/open.js';
+import { ModelMonitor } from '../../src/ml/monitoring/monitor.js';
+import { ModelRegistry } from '../../src/ml/registry/index.js';
+import { cliCatalogue } from './datasets.js';
+import type { CliDeps } from './run.js';
+
+const warnings = { info() {}, warn: (o: object, m?: string) => process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`), error: (o: object, m?: string) => process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`) };
+
+export async function main(command: (argv: string[], deps: CliDeps) => Promise<number>): Promise<void> {
+  const config = loadConfig();
+  // With the embedded database, stop the server first: one process at a time may open its folder.
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+  let code = 1;
+  try {
+    const registry = new ModelRegistry({ db: storage.db, modelsDir: config.modelsDir, catalogue: cliCatalogue(), log: warnings });
+    const monitor = new ModelMonitor({ db: storage.db, registry, log: warnings });
+    code = await command(process.argv.slice(2), { registry, monitor, out: process.stdout, err: process.stderr });
+  } finally {
+    await storage.close();
+  }
+  process.exitCode = code;
+}
