@@ -102,7 +102,10 @@ export interface CatalogueEntry<D = any, I = any, V = any> {
   description: string;
   /** Named datasets; the first is the default. */
   datasets: Record<string, DatasetLoader<D>>;
-  /** Detailed evaluation for the report; `kind.evaluate` is used when absent. */
+  /**
+   * Detailed evaluation for the report; `kind.evaluate` is used when absent.
+   * Its metrics must be those `kind.evaluate` gives: the champion is measured with evaluate.
+   */
   diagnose?(artifact: Artifact, data: D): Promise<Evaluation>;
   /** Input features of each example of `data`, as the trained artifact sees them (drift monitoring). */
   features?(artifact: Artifact, data: D): FeatureColumns;
