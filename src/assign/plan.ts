@@ -248,3 +248,23 @@ function addConflict(into: Map<string, ConflictReport>, hit: ConflictHit, c: Cus
   report.customers += 1;
   if (report.sample.length < CONFLICT_SAMPLE) report.sample.push(c.externalId);
 }
+
+/** A page of a plan for the API: changes and held changes, optionally of one target. */
+export function planPage(plan: Plan, page: { limit: number; offset: number; field?: string }) {
+  const keep = <T extends { field: string }>(xs: T[]) => (page.field ? xs.filter((x) => x.field === page.field) : xs);
+  const changes = keep(plan.changes);
+  const held = keep(plan.held);
+  const slice = <T>(xs: T[]) => xs.slice(page.offset, page.offset + page.limit);
+  return {
+    planHash: plan.hash,
+    summary: plan.summary,
+    conflicts: plan.conflicts,
+    totalChanges: changes.length,
+    changes: slice(changes).map((c) => ({
+      externalId: c.externalId, field: c.field, old: c.old, new: c.new, ruleId: c.ruleId, ruleName: c.reasons.rule.name,
+      because: c.reasons.because, values: c.reasons.values, ...(c.reasons.overruled ? { overruled: c.reasons.overruled } : {}),
+    })),
+    totalHeld: held.length,
+    held: slice(held).map(({ customerId: _id, ...h }) => h),
+  };
+}

@@ -114,3 +114,41 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
     throw err;
   }
 }
+
+export interface ChangePage {
+  total: number;
+  items: {
+    externalId: string; field: string; old: unknown; new: unknown; ruleId: number | null; ruleName: string | null;
+    because: string; values: Record<string, unknown>; overruled?: unknown[]; undoneByRunId: number | null;
+  }[];
+}
+
+/** The audit rows of one run, a page at a time. */
+export async function runChanges(q: Queryable, runId: number, page: { limit: number; offset: number; field?: string }): Promise<ChangePage> {
+  const rows = await q.query<ChangePage['items'][number] & { total: number; reasons: { because?: string; values?: Record<string, unknown>; overruled?: unknown[] } }>(
+    `SELECT c.external_id AS "externalId", ch.field, ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId",
+       ch.rule_name AS "ruleName", ch.reasons, ch.undone_by_run_id AS "undoneByRunId", count(*) OVER ()::int AS total
+     FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id
+     WHERE ch.run_id = $1 AND ($2::text IS NULL OR ch.field = $2)
+     ORDER BY ch.customer_id, ch.field LIMIT $3 OFFSET $4`,
+    [runId, page.field ?? null, page.limit, page.offset],
+  );
+  let total = rows[0]?.total;
+  if (total === undefined) {
+    [{ total }] = await q.query<{ total: number }>(
+      'SELECT count(*)::int AS total FROM assignment_changes WHERE run_id = $1 AND ($2::text IS NULL OR field = $2)',
+      [runId, page.field ?? null],
+    );
+  }
+  return {
+    total,
+    items: rows.map(({ total: _t, reasons, ...r }) => ({
+      ...r,
+      old: r.old ?? null,
+      new: r.new ?? null,
+      because: reasons.because ?? '',
+      values: reasons.values ?? {},
+      ...(reasons.overruled ? { overruled: reasons.overruled } : {}),
+    })),
+  };
+}

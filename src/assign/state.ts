@@ -1,6 +1,7 @@
 // The customers as rules find them: current assigned values, group
 // memberships (manual or by rule), fields a person locked, and the assignment
 // state recent enough to hold by dwell time. One query per table, set-based.
+import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
 import type { CustomerState, GroupMembership, HeldState } from './resolve.js';
 import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName, type Value } from './targets.js';
@@ -74,4 +75,19 @@ export async function loadRuleMembers(q: Queryable, ruleIds: number[], scope: Sc
   );
   for (const r of rows) members.get(r.ruleId)!.add(r.customerId);
   return members;
+}
+
+/** A scope from customer externalIds (an API's words); unknown ids are refused. */
+export async function scopeOf(q: Queryable, externalIds: string[] | undefined): Promise<Scope> {
+  if (!externalIds) return {};
+  const rows = await q.query<{ id: number; externalId: string }>(
+    'SELECT id, external_id AS "externalId" FROM customers WHERE external_id = ANY($1::text[])',
+    [externalIds],
+  );
+  if (rows.length < new Set(externalIds).size) {
+    const known = new Set(rows.map((r) => r.externalId));
+    const unknown = externalIds.filter((e) => !known.has(e)).slice(0, 20);
+    throw AR_ERR.VALIDATION([`unknown customers: ${unknown.join(', ')}`], { unknown });
+  }
+  return { customerIds: rows.map((r) => r.id).sort((a, b) => a - b) };
 }

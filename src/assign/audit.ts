@@ -1,0 +1,82 @@
+// One customer's assignments as a credit manager asks about them: what it
+// has now and what a person locked, which rule set each value and since when
+// (and until when the dwell time holds it), every change with its reasons,
+// and, on request, why each rule selects the customer or not today.
+import { AR_ERR } from '../errors.js';
+import type { Queryable } from '../db/sql.js';
+import { explain, type Explanation } from '../criteria/index.js';
+import { customerFactsSql } from '../fields/facts.js';
+import { loadRuleSet } from './rules.js';
+import { loadSettings } from './settings.js';
+import { loadCustomerStates } from './state.js';
+import { dwellKindOf, type Value } from './targets.js';
+
+const DAY_MS = 86_400_000;
+const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+export interface CustomerAssignments {
+  externalId: string;
+  name: string;
+  current: Record<string, Value>;
+  groups: { group: string; source: string; ruleId: number | null }[];
+  lockedFields: string[];
+  state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string }[];
+  changes: {
+    id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
+    ruleId: number | null; ruleName: string | null; reasons: unknown; undoneByRunId: number | null;
+  }[];
+  rules?: { ruleId: number; name: string; priority: number; matches: boolean; summary: string; lines: string[] }[];
+}
+
+export async function customerIdOf(q: Queryable, externalId: string): Promise<{ id: number; name: string }> {
+  const [c] = await q.query<{ id: number; name: string }>('SELECT id, name FROM customers WHERE external_id = $1', [externalId]);
+  if (!c) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
+  return c;
+}
+
+export async function customerAssignments(
+  q: Queryable,
+  externalId: string,
+  options: { limit: number; explain: boolean },
+): Promise<CustomerAssignments> {
+  const { id, name } = await customerIdOf(q, externalId);
+  const settings = await loadSettings(q);
+  const state = (await loadCustomerStates(q, { customerIds: [id] }, new Date(), 0)).get(id)!;
+  const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: Date }>(
+    `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.since
+     FROM assignment_state s LEFT JOIN assignment_rules r ON r.id = s.rule_id WHERE s.customer_id = $1 ORDER BY s.field`,
+    [id],
+  );
+  const changes = await q.query<CustomerAssignments['changes'][number]>(
+    `SELECT ch.id::int AS id, ch.run_id AS "runId", run.kind AS "runKind", run.trigger, ${ts('ch.created_at')} AS at, ch.field,
+       ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName", ch.reasons,
+       ch.undone_by_run_id AS "undoneByRunId"
+     FROM assignment_changes ch JOIN assignment_runs run ON run.id = ch.run_id
+     WHERE ch.customer_id = $1 ORDER BY ch.id DESC LIMIT $2`,
+    [id, options.limit],
+  );
+  const result: CustomerAssignments = {
+    externalId,
+    name,
+    current: state.values,
+    groups: [...state.groups].map(([group, m]) => ({ group, source: m.source, ruleId: m.ruleId })).sort((a, b) => a.group.localeCompare(b.group)),
+    lockedFields: [...state.locked].sort(),
+    state: rows.map((r) => {
+      const since = new Date(r.since);
+      const heldUntil = new Date(since.getTime() + settings.dwellDays[dwellKindOf(r.field)] * DAY_MS);
+      return { ...r, since: since.toISOString(), heldUntil: heldUntil.toISOString() };
+    }),
+    changes,
+  };
+  if (options.explain) result.rules = await explainRules(q, id);
+  return result;
+}
+
+async function explainRules(q: Queryable, id: number): Promise<NonNullable<CustomerAssignments['rules']>> {
+  const set = await loadRuleSet(q);
+  const [facts] = await q.query<Record<string, unknown>>(customerFactsSql({ where: 'c.id = $1' }), [id]);
+  return set.rules.map((r) => {
+    const e: Explanation = explain(r.ast, facts);
+    return { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines };
+  });
+}

@@ -1,0 +1,177 @@
+// API shapes of rules, plans, runs, settings and a customer's assignments.
+import { Type } from 'typebox';
+import { ActionSchema } from './actions.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const AnyValue = Type.Union([Type.String(), Type.Boolean(), Type.Null()], { description: 'externalId, text, on/off, or group membership' });
+const Obj = Type.Object({}, { additionalProperties: true });
+const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });
+
+export const RuleBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  searchId: Type.Integer({ minimum: 1, description: 'the saved search selecting the customers' }),
+  priority: Type.Integer({ minimum: 1, maximum: 1_000_000, description: '1 wins over 2 when two rules want different values' }),
+  enabled: Type.Optional(Type.Boolean({ default: true })),
+  actions: Type.Array(ActionSchema, { minItems: 1, maxItems: 20 }),
+}, { additionalProperties: false });
+
+export const RuleSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  searchId: Type.Integer(),
+  searchName: Type.String(),
+  priority: Type.Integer(),
+  enabled: Type.Boolean(),
+  actions: Type.Array(ActionSchema),
+  version: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const RuleSaveSchema = Type.Object({
+  rule: RuleSchema,
+  stage: Nullable(Type.Integer({ description: '1 = reads no other rule\'s output; 2 = reads stage 1, ...' })),
+  warnings: Type.Array(Type.String()),
+  conflicts: Type.Array(Type.Object({
+    ruleId: Type.Integer(), ruleName: Type.String(), priority: Type.Integer(), target: Type.String(),
+    thisValue: AnyValue, otherValue: AnyValue, overlap: Type.Integer({ description: 'customers both rules select today' }),
+    winner: Type.Object({ ruleId: Type.Integer(), ruleName: Type.String() }),
+  })),
+  runId: Type.Optional(Type.Integer({ description: 'the run this change triggered (settings.runOnRuleChange)' })),
+});
+
+export const ChangeSchema = Type.Object({
+  externalId: Type.String(), field: Type.String(), old: AnyValue, new: AnyValue, ruleId: Nullable(Type.Integer()),
+  ruleName: Nullable(Type.String()), because: Type.String(), values: Obj, overruled: Type.Optional(Type.Array(Obj)),
+});
+
+export const HeldSchema = Type.Object({
+  externalId: Type.String(), field: Type.String(), current: AnyValue, wanted: AnyValue, ruleId: Type.Integer(),
+  outcome: Type.Union([Type.Literal('locked'), Type.Literal('dwell'), Type.Literal('manualMember')]),
+  because: Type.String(), heldUntil: Type.Optional(Type.String()),
+});
+
+export const ConflictSchema = Type.Object({
+  field: Type.String(),
+  winner: Type.Object({ ...RuleRef.properties, value: AnyValue }),
+  loser: Type.Object({ ...RuleRef.properties, value: AnyValue }),
+  customers: Type.Integer(),
+  sample: Type.Array(Type.String()),
+});
+
+export const SummarySchema = Type.Object({
+  evaluatedCustomers: Type.Integer(),
+  customersChanged: Type.Integer(),
+  changes: Type.Integer(),
+  byField: Type.Record(Type.String(), Type.Integer()),
+  sentences: Type.Array(Type.String(), { description: '"412 customers change collector"' }),
+  held: Type.Object({ locked: Type.Integer(), dwell: Type.Integer(), manualMember: Type.Integer() }),
+  conflicts: Type.Integer(),
+  stages: Type.Array(Type.Array(RuleRef)),
+}, { additionalProperties: true });
+
+export const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 0, maximum: 5000, default: 100 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  field: Type.Optional(Type.String({ maxLength: 200, description: 'only changes of this target' })),
+});
+
+export const Customers = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  maxItems: 10_000,
+  description: 'customer externalIds: evaluate only these, in memory (after an import or new model outputs); absent = whole portfolio',
+});
+
+export const PreviewBody = Type.Object({
+  customers: Type.Optional(Customers),
+  ...PageQuery.properties,
+}, { additionalProperties: false });
+
+export const PreviewSchema = Type.Object({
+  planHash: Type.String({ description: 'pass it as expectPlanHash to apply exactly this plan' }),
+  summary: SummarySchema,
+  conflicts: Type.Array(ConflictSchema),
+  totalChanges: Type.Integer(),
+  changes: Type.Array(ChangeSchema),
+  totalHeld: Type.Integer(),
+  held: Type.Array(HeldSchema),
+});
+
+export const RunBody = Type.Object({
+  customers: Type.Optional(Customers),
+  expectPlanHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'refuse to apply unless the plan is still the previewed one' })),
+}, { additionalProperties: false });
+
+export const RunSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  trigger: Type.String(),
+  scope: Obj,
+  status: Type.String({ description: 'queued, running, applied, failed, undone' }),
+  jobId: Nullable(Type.String()),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  message: Nullable(Type.String()),
+  planHash: Nullable(Type.String()),
+  expectedPlanHash: Nullable(Type.String()),
+  summary: Obj,
+  error: Nullable(Obj),
+  undoesRunId: Nullable(Type.Integer()),
+  undoneByRunId: Nullable(Type.Integer()),
+  requestedBy: Nullable(Type.String()),
+  createdAt: Type.String(),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+});
+
+export const RunDetailSchema = Type.Object({
+  ...RunSchema.properties,
+  totalChanges: Type.Integer(),
+  changes: Type.Array(Type.Object({ ...ChangeSchema.properties, undoneByRunId: Nullable(Type.Integer()) })),
+});
+
+export const UndoSchema = Type.Object({
+  undoRunId: Type.Integer(),
+  restored: Type.Integer(),
+  notRestored: Type.Array(Type.Object({ externalId: Type.String(), field: Type.String(), why: Type.String() })),
+});
+
+export const SettingsSchema = Type.Object({
+  dwellDays: Type.Object({
+    dunningScenario: Type.Number(), collector: Type.Number(), groups: Type.Number(), internalActors: Type.Number(), features: Type.Number(),
+  }, { description: 'minimum days a value set by a rule is kept before a rule may change it again' }),
+  hysteresis: Type.Record(Type.String(), Type.Number(), { description: 'margin per numeric field' }),
+  runOnRuleChange: Type.Boolean({ description: 'run the whole portfolio when a rule is created, changed or deleted' }),
+});
+
+export const SettingsPatchBody = Type.Object({
+  dwellDays: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 3650 }))),
+  hysteresis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number({ minimum: 0 }), Type.Null()]))),
+  runOnRuleChange: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const CustomerAssignmentsSchema = Type.Object({
+  externalId: Type.String(),
+  name: Type.String(),
+  current: Type.Record(Type.String(), AnyValue),
+  groups: Type.Array(Type.Object({ group: Type.String(), source: Type.String(), ruleId: Nullable(Type.Integer()) })),
+  lockedFields: Type.Array(Type.String()),
+  state: Type.Array(Type.Object({
+    field: Type.String(), value: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()),
+    runId: Nullable(Type.Integer()), since: Type.String(), heldUntil: Type.String(),
+  })),
+  changes: Type.Array(Type.Object({
+    id: Type.Integer(), runId: Type.Integer(), runKind: Type.String(), trigger: Type.String(), at: Type.String(), field: Type.String(),
+    old: AnyValue, new: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()), reasons: Obj,
+    undoneByRunId: Nullable(Type.Integer()),
+  })),
+  rules: Type.Optional(Type.Array(Type.Object({
+    ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(), matches: Type.Boolean(), summary: Type.String(),
+    lines: Type.Array(Type.String()),
+  }))),
+});
+
+export const LocksBody = Type.Object({
+  lock: Type.Optional(Type.Array(Type.String({ maxLength: 210 }), { maxItems: 50 })),
+  unlock: Type.Optional(Type.Array(Type.String({ maxLength: 210 }), { maxItems: 50 })),
+}, { additionalProperties: false });

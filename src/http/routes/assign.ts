@@ -1,0 +1,204 @@
+// Search & Assign over HTTP: rules (credit managers edit them), preview of a
+// run's diff, runs as jobs with progress, undo, stability settings, and one
+// customer's assignments with their audit. Thin: the domain is src/assign.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Role } from '../../config.js';
+import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { deleteRule, getRule, listRules, loadRuleSet, saveRule } from '../../assign/rules.js';
+import { planPage, previewPlan } from '../../assign/plan.js';
+import { getRun, listRuns, runChanges } from '../../assign/runs.js';
+import { requestRun } from '../../assign/jobs.js';
+import { undoRun } from '../../assign/undo.js';
+import { loadSettings, saveSettings } from '../../assign/settings.js';
+import { scopeOf } from '../../assign/state.js';
+import { customerAssignments } from '../../assign/audit.js';
+import { setLocks } from '../../assign/locks.js';
+import {
+  CustomerAssignmentsSchema, LocksBody, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
+  RunBody, RunDetailSchema, RunSchema, SettingsPatchBody, SettingsSchema, UndoSchema,
+} from '../../assign/schemas.js';
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const RULE_EDITORS = { roles: ['analyst'] as Role[], action: 'edit assignment rules' };
+const RUNNERS = { roles: ['analyst', 'platform'] as Role[], action: 'run assignment rules' };
+const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });
+
+const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, jobs } = app.services;
+  const { db } = storage;
+
+  /** A rule change re-runs the whole portfolio when the settings say so. */
+  async function afterRuleChange(requestedBy: string | null): Promise<{ runId?: number }> {
+    if (!(await loadSettings(db)).runOnRuleChange) return {};
+    const { runId } = await requestRun(db, jobs, { trigger: 'rule_change', requestedBy });
+    return { runId };
+  }
+
+  app.get('/v1/rules', {
+    schema: {
+      tags: ['rules'],
+      summary: 'Assignment rules by priority, and the stages they run in',
+      response: { 200: Type.Object({ items: Type.Array(RuleSchema), stages: Type.Array(Type.Array(RuleRef)) }), ...errorResponses },
+    },
+  }, async () => {
+    const set = await loadRuleSet(db);
+    return { items: await listRules(db), stages: set.stages.map((s) => s.map((r) => ({ id: r.id, name: r.name, priority: r.priority }))) };
+  });
+
+  app.get('/v1/rules/:id', {
+    schema: { tags: ['rules'], summary: 'One assignment rule', params: IdParams, response: { 200: RuleSchema, ...errorResponses } },
+  }, async (request) => getRule(db, request.params.id));
+
+  const ruleSaveDoc = 'Answers with the stage the rule runs in, warnings (e.g. a scenario driven by volatile criteria only) and the ' +
+    'rules it conflicts with: same target, another value, with how many customers both select today and which rule wins by priority. ' +
+    'A cycle of successive rules is refused with 409 AR_ERR_RULE_CONFLICT.';
+
+  app.post('/v1/rules', {
+    config: RULE_EDITORS,
+    schema: { tags: ['rules'], summary: 'Create a rule: a saved search plus actions', description: ruleSaveDoc, body: RuleBody, response: { 201: RuleSaveSchema, 409: ProblemRef, ...errorResponses } },
+  }, async (request, reply) => {
+    const saved = await saveRule(db, null, request.body);
+    return reply.status(201).send({ ...saved, ...(await afterRuleChange(request.role)) });
+  });
+
+  app.put('/v1/rules/:id', {
+    config: RULE_EDITORS,
+    schema: { tags: ['rules'], summary: 'Replace a rule', description: ruleSaveDoc, params: IdParams, body: RuleBody, response: { 200: RuleSaveSchema, 409: ProblemRef, ...errorResponses } },
+  }, async (request) => ({ ...(await saveRule(db, request.params.id, request.body)), ...(await afterRuleChange(request.role)) }));
+
+  app.delete('/v1/rules/:id', {
+    config: RULE_EDITORS,
+    schema: {
+      tags: ['rules'],
+      summary: 'Delete a rule (what it assigned stays; its groups stop being managed)',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    await deleteRule(db, request.params.id);
+    await afterRuleChange(request.role);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/v1/assign/preview', {
+    config: RUNNERS,
+    schema: {
+      tags: ['assign'],
+      summary: 'Dry run: the diff a run would apply, with reasons; writes nothing',
+      description: 'Counts per change ("412 customers change collector"), the changes with old → new and the reason ' +
+        '(rule and the criteria values), changes held back (locked by a person, dwell time, manual group member) and ' +
+        'conflicting rules. Apply exactly this plan with POST /v1/assign/runs {"expectPlanHash": planHash}.',
+      body: PreviewBody,
+      response: { 200: PreviewSchema, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => {
+    const { customers, ...page } = request.body;
+    const plan = await previewPlan(db, { scope: await scopeOf(db, customers) });
+    return planPage(plan, page);
+  });
+
+  app.post('/v1/assign/runs', {
+    config: RUNNERS,
+    schema: {
+      tags: ['assign'],
+      summary: 'Apply the rules (a job): whole portfolio in SQL, or the given customers in memory',
+      description: 'Answers 202 at once; poll GET /v1/assign/runs/{id}. With expectPlanHash the run fails with ' +
+        'AR_ERR_PLAN_CHANGED and writes nothing if the plan is no longer the previewed one.',
+      body: RunBody,
+      response: { 202: Type.Object({ runId: Type.Integer(), jobId: Type.String(), status: Type.String() }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const scope = await scopeOf(db, request.body.customers);
+    const { runId, jobId } = await requestRun(db, jobs, {
+      trigger: scope.customerIds ? 'customer_change' : 'api', scope, expectPlanHash: request.body.expectPlanHash, requestedBy: request.role,
+    });
+    const status = `/v1/assign/runs/${runId}`;
+    return reply.status(202).header('location', status).send({ runId, jobId, status });
+  });
+
+  app.get('/v1/assign/runs', {
+    schema: {
+      tags: ['assign'],
+      summary: 'Recent runs',
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }),
+      response: { 200: Type.Object({ items: Type.Array(RunSchema) }), ...errorResponses },
+    },
+  }, async (request) => ({
+    items: (await listRuns(db, request.query.limit)).map((r) => ({ ...r, progress: r.status === 'applied' || r.status === 'undone' ? 1 : 0, message: null })),
+  }));
+
+  app.get('/v1/assign/runs/:id', {
+    schema: {
+      tags: ['assign'],
+      summary: 'A run: progress while it runs, then its summary and its changes (a page)',
+      params: IdParams,
+      querystring: PageQuery,
+      response: { 200: RunDetailSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const run = await getRun(db, request.params.id);
+    const job = run.jobId && (run.status === 'queued' || run.status === 'running') ? await jobs.get(run.jobId) : null;
+    const finished = run.status === 'applied' || run.status === 'undone';
+    const page = await runChanges(db, run.id, request.query);
+    return {
+      ...run,
+      progress: finished ? 1 : (job?.progress ?? 0),
+      message: job?.message ?? null,
+      totalChanges: page.total,
+      changes: page.items,
+    };
+  });
+
+  app.post('/v1/assign/runs/:id/undo', {
+    config: { roles: ['analyst'], action: 'undo assignment runs' },
+    schema: {
+      tags: ['assign'],
+      summary: 'Undo a run: restore the values it replaced, except those changed since (reported)',
+      params: IdParams,
+      response: { 200: UndoSchema, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => undoRun(db, request.params.id, { requestedBy: request.role }));
+
+  app.get('/v1/assign/settings', {
+    schema: { tags: ['assign'], summary: 'Dwell times, hysteresis margins, run on rule change', response: { 200: SettingsSchema, ...errorResponses } },
+  }, async () => loadSettings(db));
+
+  app.put('/v1/assign/settings', {
+    config: { roles: ['analyst'], action: 'change assignment settings' },
+    schema: {
+      tags: ['assign'],
+      summary: 'Change some settings (a null margin restores the default)',
+      body: SettingsPatchBody,
+      response: { 200: SettingsSchema, ...errorResponses },
+    },
+  }, async (request) => saveSettings(db, request.body));
+
+  app.get('/v1/customers/:externalId/assignments', {
+    schema: {
+      tags: ['assign'],
+      summary: "A customer's assignments: current values, locks, who set what since when, every change with reasons",
+      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        explain: Type.Boolean({ default: false, description: 'also say why each rule selects the customer or not today' }),
+      }),
+      response: { 200: CustomerAssignmentsSchema, ...errorResponses },
+    },
+  }, async (request) => customerAssignments(db, request.params.externalId, request.query));
+
+  app.put('/v1/customers/:externalId/locks', {
+    config: { roles: ['analyst', 'collector'], action: 'lock assignments' },
+    schema: {
+      tags: ['assign'],
+      summary: 'Lock or unlock what rules may change on a customer (manual override)',
+      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      body: LocksBody,
+      response: { 200: Type.Object({ lockedFields: Type.Array(Type.String()) }), ...errorResponses },
+    },
+  }, async (request) => ({
+    lockedFields: await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? []),
+  }));
+};
+
+export default assignRoutes;

@@ -1,0 +1,102 @@
+// Saved searches: CRUD with a live count and sample, and counting criteria
+// not yet saved (a query builder shows the count while the user edits).
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { createSearch, deleteSearch, getSearch, listSearches, matchSearch, updateSearch } from '../../searches/store.js';
+import { validateCriteria } from '../../searches/validate.js';
+import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
+import { loadRuleSet } from '../../assign/rules.js';
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
+const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
+
+const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.services.storage;
+
+  app.get('/v1/searches', {
+    schema: { tags: ['searches'], summary: 'Saved searches', response: { 200: Type.Object({ items: Type.Array(SavedSearchSchema) }), ...errorResponses } },
+  }, async () => ({ items: await listSearches(db) }));
+
+  app.post('/v1/searches', {
+    config: EDITORS,
+    schema: {
+      tags: ['searches'],
+      summary: 'Save a search; answers with its live count and sample',
+      description: 'Criteria are JsonLogic validated against GET /v1/criteria/fields. Unknown fields, unknown operators and ' +
+        'prototype paths are refused with a 400 and a code (AR_ERR_CRITERIA_*) and the JSON Pointer of the node at fault; nothing is stored.',
+      body: SearchBody,
+      response: { 201: WithMatches, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const search = await createSearch(db, request.body);
+    const matches = await matchSearch(db, validateCriteria(search.criteria), 10);
+    return reply.status(201).send({ ...search, matches });
+  });
+
+  app.get('/v1/searches/:id', {
+    schema: {
+      tags: ['searches'],
+      summary: 'One saved search, with its live count and sample when asked',
+      params: IdParams,
+      querystring: Type.Object({ matches: Type.Boolean({ default: false }), sample: SampleSize }),
+      response: { 200: WithMatches, ...errorResponses },
+    },
+  }, async (request) => {
+    const search = await getSearch(db, request.params.id);
+    if (!request.query.matches) return search;
+    return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), request.query.sample) };
+  });
+
+  app.put('/v1/searches/:id', {
+    config: EDITORS,
+    schema: {
+      tags: ['searches'],
+      summary: 'Replace a saved search (rules using it follow)',
+      description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle.',
+      params: IdParams,
+      body: SearchBody,
+      response: { 200: WithMatches, 409: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => {
+    const search = await db.transaction(async (tx) => {
+      const saved = await updateSearch(tx, request.params.id, request.body);
+      await loadRuleSet(tx);
+      return saved;
+    });
+    return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), 10) };
+  });
+
+  app.delete('/v1/searches/:id', {
+    config: EDITORS,
+    schema: { tags: ['searches'], summary: 'Delete a saved search no rule uses', params: IdParams, response: { 204: Type.Null(), 409: ProblemRef, ...errorResponses } },
+  }, async (request, reply) => {
+    await deleteSearch(db, request.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/v1/searches/:id/count', {
+    schema: {
+      tags: ['searches'],
+      summary: 'Live count and sample of a saved search',
+      params: IdParams,
+      body: Type.Optional(Type.Object({ sample: SampleSize }, { additionalProperties: false })),
+      response: { 200: SearchMatchesSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const search = await getSearch(db, request.params.id);
+    return matchSearch(db, validateCriteria(search.criteria), request.body?.sample ?? 10);
+  });
+
+  app.post('/v1/searches/count', {
+    schema: {
+      tags: ['searches'],
+      summary: 'Live count and sample of criteria not saved yet',
+      body: Type.Object({ criteria: Criteria, sample: SampleSize }, { additionalProperties: false }),
+      response: { 200: SearchMatchesSchema, ...errorResponses },
+    },
+  }, async (request) => matchSearch(db, validateCriteria(request.body.criteria), request.body.sample));
+};
+
+export default searchRoutes;

@@ -1,0 +1,182 @@
+// Search & Assign over HTTP: saved searches, rules, preview, runs, undo,
+// audit, criteria evaluation and fields, roles.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth } from '../helpers/app.js';
+import { backends } from '../helpers/storage.js';
+import { buildAssignTestApp, type AssignTestApp } from './app.js';
+import { addCustomer, addOpenInvoice, seedReferences, setModelField } from './factories.js';
+
+describe.each(await backends())('when credit managers use Search & Assign over HTTP on %s', (backend) => {
+  let t: AssignTestApp;
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, role: Parameters<typeof auth>[0], payload?: object) =>
+    t.app.inject({ method, url, headers: auth(role), ...(payload ? { payload } : {}) });
+
+  beforeAll(async () => {
+    t = await buildAssignTestApp(backend);
+    const db = t.storage.db;
+    await seedReferences(db);
+    for (let i = 1; i <= 6; i++) {
+      const id = await addCustomer(db, `C${i}`, { segment: i <= 3 ? 'key' : 'small', sector: i % 2 ? 'energy' : 'retail' });
+      await setModelField(db, id, 'driftScore', i / 10 + 0.25);
+      await addOpenInvoice(db, id, 1000 * i, 10 * i);
+    }
+  });
+  afterAll(async () => t?.close());
+
+  describe('when a search is saved', () => {
+    it('answers with its live count and a sample showing the fields it reads', async () => {
+      const res = await call('POST', '/v1/searches', 'analyst', {
+        name: 'Strategic customers', criteria: { and: [{ '==': [{ var: 'segment' }, 'key'] }, { '>': [{ var: 'openAmount' }, 1500] }] },
+      });
+      expect(res.statusCode).toBe(201);
+      const body = res.json();
+      expect(body).toMatchObject({ name: 'Strategic customers', fields: ['openAmount', 'segment'], matches: { count: 2 } });
+      expect(body.matches.sample[0]).toEqual({ externalId: 'C2', name: 'Customer C2', openAmount: 2000, segment: 'key' });
+    });
+
+    it.each([
+      [{ '==': [{ var: 'shoeSize' }, 42] }, 'AR_ERR_CRITERIA_UNKNOWN_FIELD'],
+      [{ '==': [{ var: '__proto__.polluted' }, 1] }, 'AR_ERR_CRITERIA_FORBIDDEN_PATH'],
+      [{ frobnicate: [{ var: 'segment' }] }, 'AR_ERR_CRITERIA_UNKNOWN_OPERATOR'],
+      [{ map: [[1], { var: '' }] }, 'AR_ERR_CRITERIA_UNSUPPORTED_OPERATOR'],
+    ])('refuses bad criteria %j with a coded 400 and stores nothing', async (criteria, code) => {
+      const res = await call('POST', '/v1/searches', 'analyst', { name: `bad ${code}`, criteria });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ code, path: expect.any(String) });
+      const list = (await call('GET', '/v1/searches', 'analyst')).json();
+      expect(list.items.map((s: { name: string }) => s.name)).not.toContain(`bad ${code}`);
+    });
+
+    it('counts criteria not saved yet', async () => {
+      const res = await call('POST', '/v1/searches/count', 'collector', { criteria: { '==': [{ var: 'sector' }, 'energy'] }, sample: 1 });
+      expect(res.json()).toEqual({ count: 3, sample: [{ externalId: 'C1', name: 'Customer C1', sector: 'energy' }] });
+    });
+  });
+
+  describe('when roles edit rules', () => {
+    it('refuses collector and platform keys with 403', async () => {
+      const search = (await call('POST', '/v1/searches', 'analyst', { name: 'Everyone', criteria: true })).json();
+      const rule = { name: 'All to col-a', searchId: search.id, priority: 50, actions: [{ type: 'setCollector', collector: 'col-a' }] };
+      for (const role of ['collector', 'platform'] as const) {
+        const res = await call('POST', '/v1/rules', role, rule);
+        expect(res.statusCode).toBe(403);
+        expect(res.json().code).toBe('AR_ERR_FORBIDDEN');
+      }
+      expect((await call('GET', '/v1/rules', 'collector')).json().items).toEqual([]);
+      await call('DELETE', `/v1/searches/${search.id}`, 'admin');
+    });
+
+    it('refuses a rule naming a collector that does not exist', async () => {
+      const search = (await call('POST', '/v1/searches', 'analyst', { name: 'Nobody', criteria: false })).json();
+      const res = await call('POST', '/v1/rules', 'analyst', { name: 'ghost', searchId: search.id, priority: 9, actions: [{ type: 'setCollector', collector: 'col-zz' }] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(/collector "col-zz"/);
+      await call('DELETE', `/v1/searches/${search.id}`, 'admin');
+    });
+  });
+
+  describe('when rules are previewed, applied and undone', () => {
+    let ruleIds: number[] = [];
+    afterAll(async () => {
+      for (const id of ruleIds) await call('DELETE', `/v1/rules/${id}`, 'analyst');
+    });
+
+    it('previews the diff, applies that plan, audits it per customer and undoes it', async () => {
+      const risky = (await call('POST', '/v1/searches', 'analyst', { name: 'Drifting', criteria: { '>': [{ var: 'driftScore' }, 0.7] } })).json();
+      const inRisky = (await call('POST', '/v1/searches', 'analyst', { name: 'In high-risk', criteria: { in: ['high-risk', { var: 'groups' }] } })).json();
+      const r1 = await call('POST', '/v1/rules', 'analyst', { name: 'Drift → high-risk', searchId: risky.id, priority: 2, actions: [{ type: 'addToGroup', group: 'high-risk' }] });
+      const r2 = await call('POST', '/v1/rules', 'analyst', {
+        name: 'High-risk → legal', searchId: inRisky.id, priority: 1,
+        actions: [{ type: 'setCollector', collector: 'col-legal' }, { type: 'switchFeature', feature: 'latePenalties', enabled: true }],
+      });
+      expect([r1.statusCode, r2.statusCode]).toEqual([201, 201]);
+      ruleIds = [r1.json().rule.id, r2.json().rule.id];
+      expect((await call('GET', '/v1/rules', 'collector')).json().stages.map((s: { id: number }[]) => s.map((r) => r.id))).toEqual([[ruleIds[0]], [ruleIds[1]]]);
+
+      const preview = await call('POST', '/v1/assign/preview', 'platform', { limit: 50 });
+      expect(preview.statusCode).toBe(200);
+      const plan = preview.json();
+      expect(plan.summary.sentences).toEqual([
+        '2 customers change collector', '2 customers join group high-risk', '2 customers get late penalties switched on',
+      ]);
+      expect(plan.changes.find((c: { field: string }) => c.field === 'group:high-risk')).toMatchObject({
+        externalId: 'C5', old: false, new: true, ruleName: 'Drift → high-risk', values: { driftScore: 0.75 },
+      });
+
+      const started = await call('POST', '/v1/assign/runs', 'analyst', { expectPlanHash: plan.planHash });
+      expect(started.statusCode).toBe(202);
+      const { runId, jobId } = started.json();
+      expect((await t.services.jobs.waitFor(jobId)).state).toBe('completed');
+      const run = (await call('GET', `/v1/assign/runs/${runId}?limit=50`, 'collector')).json();
+      expect(run).toMatchObject({ status: 'applied', progress: 1, planHash: plan.planHash, totalChanges: plan.totalChanges });
+      expect(run.changes.map((c: object) => ({ ...c, undoneByRunId: undefined }))).toEqual(plan.changes.map((c: object) => ({ ...c, undoneByRunId: undefined })));
+
+      const audit = (await call('GET', '/v1/customers/C6/assignments?explain=true', 'collector')).json();
+      expect(audit.current).toMatchObject({ collector: 'col-legal', latePenalties: true });
+      expect(audit.changes.map((c: { field: string }) => c.field).sort()).toEqual(['collector', 'group:high-risk', 'latePenalties']);
+      expect(audit.state.find((s: { field: string }) => s.field === 'collector')).toMatchObject({ ruleName: 'High-risk → legal', runId });
+      expect(audit.rules.find((r: { ruleId: number }) => r.ruleId === ruleIds[0])).toMatchObject({ matches: true });
+
+      const undo = await call('POST', `/v1/assign/runs/${runId}/undo`, 'analyst');
+      expect(undo.json()).toMatchObject({ restored: plan.totalChanges, notRestored: [] });
+      expect((await call('GET', '/v1/customers/C6/assignments', 'collector')).json()).toMatchObject({
+        current: { collector: null, latePenalties: false }, groups: [],
+      });
+      expect((await call('POST', `/v1/assign/runs/${runId}/undo`, 'analyst')).statusCode).toBe(409);
+    });
+
+    it('reports a field a person locked instead of changing it', async () => {
+      expect((await call('PUT', '/v1/customers/C6/locks', 'collector', { lock: ['collector'] })).json()).toEqual({ lockedFields: ['collector'] });
+      // The undo above restarted the dwell clocks; without dwell only the lock holds anything back.
+      const settings = await call('PUT', '/v1/assign/settings', 'analyst', { dwellDays: { groups: 0, collector: 0, features: 0 } });
+      expect(settings.json().dwellDays).toMatchObject({ groups: 0, dunningScenario: 30 });
+      const plan = (await call('POST', '/v1/assign/preview', 'analyst', { customers: ['C6'] })).json();
+      expect(plan.held).toEqual([expect.objectContaining({ externalId: 'C6', field: 'collector', outcome: 'locked' })]);
+      expect(plan.held[0].because).toMatch(/^skipped: locked by a person/);
+      expect(plan.changes.map((c: { field: string }) => c.field)).not.toContain('collector');
+      expect((await call('PUT', '/v1/customers/C6/locks', 'analyst', { lock: ['shoeSize'] })).statusCode).toBe(400);
+    });
+
+    it('refuses a rule that would feed itself in a cycle', async () => {
+      const s = (await call('POST', '/v1/searches', 'analyst', { name: 'Not yet high-risk', criteria: { '!': { in: ['high-risk', { var: 'groups' }] } } })).json();
+      const res = await call('POST', '/v1/rules', 'analyst', { name: 'loop', searchId: s.id, priority: 3, actions: [{ type: 'addToGroup', group: 'high-risk' }] });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_RULE_CONFLICT' });
+      expect((await call('GET', '/v1/rules', 'analyst')).json().items.map((r: { name: string }) => r.name)).not.toContain('loop');
+    });
+  });
+
+  describe('when criteria are evaluated', () => {
+    it('explains a rule on an explicit record with JsonLogic semantics', async () => {
+      const res = await call('POST', '/v1/criteria/evaluate', 'collector', {
+        criteria: { and: [{ '>': [{ var: 'invoice.daysLate' }, 30] }, { in: [{ var: 'tier' }, ['gold', 'silver']] }] },
+        record: { invoice: { daysLate: 45 }, tier: 'gold' },
+      });
+      expect(res.json()).toMatchObject({ result: true, explanation: { matches: true } });
+    });
+
+    it('refuses prototype paths in records too', async () => {
+      const res = await call('POST', '/v1/criteria/evaluate', 'collector', { criteria: { var: 'constructor.name' }, record: {} });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_CRITERIA_FORBIDDEN_PATH');
+    });
+
+    it('evaluates saved-search criteria on a customer as rules see it', async () => {
+      const res = await call('POST', '/v1/criteria/evaluate', 'collector', { criteria: { '>': [{ var: 'driftScore' }, 0.7] }, customer: 'C2' });
+      expect(res.json()).toMatchObject({ result: false, explanation: { matches: false } });
+      expect(res.json().explanation.summary).toMatch(/driftScore \(0\.45\)/);
+    });
+
+    it('lists the fields for a query builder with operators, values and sources', async () => {
+      const rqb = (await call('GET', '/v1/criteria/fields', 'collector')).json();
+      const drift = rqb.fields.find((f: { name: string }) => f.name === 'driftScore');
+      expect(drift).toMatchObject({ source: 'model', type: 'number', inputType: 'number', hysteresis: 0.05 });
+      expect(drift.operators.map((o: { name: string }) => o.name)).toContain('between');
+      const groups = rqb.fields.find((f: { name: string }) => f.name === 'groups');
+      expect(groups.values.map((v: { name: string }) => v.name)).toContain('high-risk');
+      const raqb = (await call('GET', '/v1/criteria/fields?format=react-awesome-query-builder', 'collector')).json();
+      expect(raqb.fields.collector).toMatchObject({ type: 'select', fieldSettings: { listValues: expect.arrayContaining([{ value: 'col-a', title: 'col-a' }]) } });
+    });
+  });
+});
