@@ -1,0 +1,215 @@
+// Loads the planner's facts: one set-based query per kind of fact, for the
+// whole portfolio, one collector's customers, or a list of customers. Never a
+// query per customer. Dates leave the database as 'YYYY-MM-DD' text; times
+// (sent_at, done_at, received_at) are read as UTC days.
+import type { Db } from '../db/sql.js';
+import { isIsoDate } from './dates.js';
+import type { AgendaPolicy } from './policy.js';
+import type {
+  Closure, CustomerContext, DunningScenario, DunningStep, InboundEmail, IsoDate, PlanningFacts, PreDueInvoice,
+  QualificationStatus, QualifiedInvoice, ScenarioInvoice,
+} from './types.js';
+
+export type PlanningScope =
+  | { kind: 'portfolio' }
+  | { kind: 'collector'; collectorId: number }
+  | { kind: 'customers'; customerIds: number[] };
+
+export const QUALIFICATION_STATUSES: QualificationStatus[] = [
+  'promise_to_pay', 'dispute', 'litigation', 'waiting_credit_note', 'payment_plan', 'paid_not_received',
+];
+
+/**
+ * `sc`, the customers in scope, as a CTE. Each query passes its own
+ * parameters first; the scope's (if any) comes after them.
+ */
+export function withScope(scope: PlanningScope, own: unknown[]): { cte: string; params: unknown[] } {
+  const p = `$${own.length + 1}`;
+  if (scope.kind === 'collector') return { cte: `sc AS (SELECT id FROM customers WHERE collector_id = ${p})`, params: [...own, scope.collectorId] };
+  if (scope.kind === 'customers') return { cte: `sc AS (SELECT id FROM customers WHERE id = ANY(${p}::int[]))`, params: [...own, scope.customerIds] };
+  return { cte: 'sc AS (SELECT id FROM customers)', params: own };
+}
+
+const UTC_DAY = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
+
+const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
+SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
+  col.external_id AS collector, c.currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
+  COALESCE(o.open_amount, 0)::float8 AS "openAmount", COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
+  o.max_days_overdue AS "maxDaysOverdue",
+  m.late_probability AS "lateProbability", m.drift_score AS "driftScore", m.drift_alert AS "driftAlert",
+  m.drift_reasons AS "driftReasons", m.drift_on::text AS "driftOn",
+  m.lever AS "recommendedLever", m.lever_confidence AS "leverConfidence", m.lever_reasons AS "leverReasons",
+  m.lever_on::text AS "leverOn", io.last_offer::text AS "lastIncentiveOn"
+FROM customers c
+JOIN sc ON sc.id = c.id
+LEFT JOIN collectors col ON col.id = c.collector_id
+LEFT JOIN (
+  SELECT customer_id, sum(open_amount) AS open_amount,
+    sum(open_amount) FILTER (WHERE due_date < $1::date) AS overdue_amount,
+    max($1::date - due_date) FILTER (WHERE due_date < $1::date) AS max_days_overdue
+  FROM invoices
+  WHERE open_amount > 0 AND kind = 'invoice' AND customer_id IN (SELECT id FROM sc)
+  GROUP BY customer_id
+) o ON o.customer_id = c.id
+LEFT JOIN (
+  SELECT entity_id,
+    max(value_num) FILTER (WHERE name = 'lateProbability') AS late_probability,
+    max(value_num) FILTER (WHERE name = 'driftScore') AS drift_score,
+    bool_or(value_bool) FILTER (WHERE name = 'driftAlert') AS drift_alert,
+    COALESCE((array_agg(reasons) FILTER (WHERE name = 'driftAlert'))[1],
+             (array_agg(reasons) FILTER (WHERE name = 'driftScore'))[1]) AS drift_reasons,
+    max(${UTC_DAY('computed_at')}) FILTER (WHERE name = 'driftAlert') AS drift_on,
+    max(value_text) FILTER (WHERE name = 'recommendedLever') AS lever,
+    max(confidence) FILTER (WHERE name = 'recommendedLever') AS lever_confidence,
+    (array_agg(reasons) FILTER (WHERE name = 'recommendedLever'))[1] AS lever_reasons,
+    max(${UTC_DAY('computed_at')}) FILTER (WHERE name = 'recommendedLever') AS lever_on
+  FROM computed_fields
+  WHERE entity_type = 'customer' AND name IN ('lateProbability', 'driftScore', 'driftAlert', 'recommendedLever')
+    AND entity_id IN (SELECT id FROM sc)
+  GROUP BY entity_id
+) m ON m.entity_id = c.id
+LEFT JOIN (
+  SELECT customer_id, max(${UTC_DAY('offered_at')}) AS last_offer
+  FROM incentive_offers WHERE customer_id IN (SELECT id FROM sc) AND ${UTC_DAY('offered_at')} <= $1::date
+  GROUP BY customer_id
+) io ON io.customer_id = c.id`;
+
+const INVOICE_COLUMNS = `i.id AS "invoiceId", i.external_id AS "externalId", i.number, i.customer_id AS "customerId",
+  i.due_date AS "dueDate", i.amount::float8 AS amount, i.open_amount::float8 AS "openAmount", i.currency`;
+
+// Unqualified, undisputed open invoices are the ones a scenario works on;
+// qualified ones leave it for their follow-up (brief 003).
+const IN_SCENARIO = `i.open_amount > 0 AND i.kind = 'invoice' AND NOT i.disputed AND (i.status IS NULL OR i.status = 'none')`;
+
+// Reasons are JSON other code may write too: every cast is guarded. A step a
+// person closed stays handled whatever the planning day.
+const SCENARIO_INVOICES_SQL = (cte: string) => `WITH ${cte},
+cand AS (
+  SELECT ${INVOICE_COLUMNS}, c.dunning_scenario_id AS "scenarioId"
+  FROM invoices i JOIN customers c ON c.id = i.customer_id
+  WHERE i.customer_id IN (SELECT id FROM sc) AND c.dunning_scenario_id IS NOT NULL AND ${IN_SCENARIO}
+),
+sends AS (
+  SELECT cand."invoiceId", cm.level, cm.channel, cm.template, ${UTC_DAY('cm.sent_at')} AS on_day
+  FROM cand JOIN communications cm ON cm.customer_id = cand."customerId" AND cand."externalId" = ANY(cm.invoice_external_ids)
+  WHERE ${UTC_DAY('cm.sent_at')} <= $1::date
+  UNION ALL
+  SELECT cand."invoiceId", (r->>'level')::int, r->>'channel', r->>'template', ${UTC_DAY('a.done_at')}
+  FROM actions a
+  CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.reasons) = 'array' THEN a.reasons ELSE '[]'::jsonb END) r
+  CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(r->'invoiceIds') = 'array' THEN r->'invoiceIds' ELSE '[]'::jsonb END) x(invoice_id)
+  JOIN cand ON cand."invoiceId"::text = x.invoice_id
+  WHERE a.origin = 'scenario' AND a.done_at IS NOT NULL AND a.customer_id IN (SELECT id FROM sc)
+    AND r->>'factor' = 'scenarioStep' AND COALESCE(r->>'level', '') ~ '^[0-9]{1,6}$'
+)
+SELECT cand.*, COALESCE(s.sends, '[]'::jsonb) AS sends
+FROM cand LEFT JOIN (
+  SELECT "invoiceId", jsonb_agg(jsonb_build_object('level', level, 'channel', channel, 'template', template, 'on', on_day)) AS sends
+  FROM sends GROUP BY "invoiceId"
+) s ON s."invoiceId" = cand."invoiceId"`;
+
+const SCENARIOS_SQL = (cte: string) => `WITH ${cte}
+SELECT id, external_id AS "externalId", name, steps FROM dunning_scenarios
+WHERE id IN (SELECT dunning_scenario_id FROM customers WHERE id IN (SELECT id FROM sc))`;
+
+const QUALIFIED_SQL = (cte: string) => `WITH ${cte}
+SELECT ${INVOICE_COLUMNS}, i.status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
+  i.resolution_owner AS "resolutionOwner", i.promised_date AS "promisedDate", lp.last_payment AS "lastPaymentOn"
+FROM invoices i
+LEFT JOIN LATERAL (
+  SELECT max(p.payment_date)::text AS last_payment
+  FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
+  WHERE pa.invoice_id = i.id AND p.payment_date <= $1::date
+) lp ON true
+WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice' AND i.status = ANY($2::text[])`;
+
+const PRE_DUE_SQL = (cte: string) => `WITH ${cte}
+SELECT ${INVOICE_COLUMNS},
+  COALESCE(fi.value_num, fc.value_num) AS "lateProbability",
+  CASE WHEN fi.value_num IS NOT NULL THEN 'invoice' ELSE 'customer' END AS "probabilitySource",
+  CASE WHEN fi.value_num IS NOT NULL THEN fi.reasons ELSE fc.reasons END AS "modelReasons"
+FROM invoices i
+LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'lateProbability' AND fi.entity_id = i.id
+LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id
+WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
+  AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
+  AND COALESCE(fi.value_num, fc.value_num) >= $4`;
+
+const INBOUND_SQL = (cte: string) => `WITH ${cte},
+msgs AS (
+  SELECT m.id, m.external_id, m.customer_id, ${UTC_DAY('m.received_at')} AS received_on, m.subject
+  FROM inbound_messages m
+  WHERE m.customer_id IN (SELECT id FROM sc)
+    AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC'
+    AND ${UTC_DAY('m.received_at')} <= $1::date
+)
+SELECT msgs.id AS "messageId", msgs.external_id AS "externalId", msgs.customer_id AS "customerId",
+  msgs.received_on::text AS "receivedOn", msgs.subject, COALESCE(f.fields, '[]'::jsonb) AS fields
+FROM msgs LEFT JOIN (
+  SELECT entity_id, jsonb_agg(jsonb_build_object('name', name, 'num', value_num, 'text', value_text, 'bool', value_bool,
+    'confidence', confidence, 'reasons', reasons)) AS fields
+  FROM computed_fields WHERE entity_type = 'inbound' AND entity_id IN (SELECT id FROM msgs)
+  GROUP BY entity_id
+) f ON f.entity_id = msgs.id`;
+
+const CLOSURES_SQL = (cte: string) => `WITH ${cte}
+SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
+FROM actions
+WHERE dedupe_key LIKE '%#%' AND status IN ('done', 'cancelled') AND customer_id IN (SELECT id FROM sc)
+GROUP BY 1`;
+
+/** Steps as stored JSON, kept only when well-formed, in day order. */
+export function readSteps(raw: unknown): DunningStep[] {
+  if (!Array.isArray(raw)) return [];
+  const steps: DunningStep[] = [];
+  for (const s of raw) {
+    if (!s || typeof s !== 'object') continue;
+    const o = s as Record<string, unknown>;
+    if (typeof o.dayOffset !== 'number' || !Number.isFinite(o.dayOffset) || typeof o.channel !== 'string') continue;
+    steps.push({
+      dayOffset: Math.round(o.dayOffset),
+      channel: o.channel,
+      level: typeof o.level === 'number' ? o.level : steps.length + 1,
+      template: typeof o.template === 'string' ? o.template : null,
+      automatic: o.automatic === true,
+    });
+  }
+  // Stable sort: steps on the same day keep their written order.
+  return steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.dayOffset - b.s.dayOffset || a.i - b.i).map(({ s }) => s);
+}
+
+export interface LoadFactsOptions {
+  asOf: IsoDate;
+  scope: PlanningScope;
+  policy: AgendaPolicy;
+}
+
+export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFactsOptions): Promise<PlanningFacts> {
+  if (!isIsoDate(asOf)) throw new Error(`asOf must be YYYY-MM-DD, got ${asOf}`);
+  const run = <T>(sql: (cte: string) => string, own: unknown[]) => {
+    const { cte, params } = withScope(scope, own);
+    return db.query<T>(sql(cte), params);
+  };
+  const { preDue } = policy;
+  // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, inbound, closures] = await Promise.all([
+    run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
+    run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
+    run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
+    run<QualifiedInvoice>(QUALIFIED_SQL, [asOf, QUALIFICATION_STATUSES]),
+    run<PreDueInvoice>(PRE_DUE_SQL, [asOf, preDue.horizonDays, preDue.minAmount, preDue.minLateProbability]),
+    run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
+    run<Closure & { base: string }>(CLOSURES_SQL, []),
+  ]);
+  return {
+    asOf,
+    customers: new Map(customers.map((c) => [c.customerId, c])),
+    scenarios: new Map(scenarios.map((s): [number, DunningScenario] => [s.id, { id: s.id, externalId: s.externalId, name: s.name, steps: readSteps(s.steps) }])),
+    scenarioInvoices,
+    qualifiedInvoices: qualified,
+    preDueInvoices,
+    inbound,
+    closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
+  };
+}

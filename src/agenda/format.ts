@@ -1,0 +1,56 @@
+// Words and numbers as a collector reads them in a reason.
+import type { InvoiceRef } from './types.js';
+
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export const money = (amount: number, currency: string): string => `${MONEY.format(amount)} ${currency}`;
+
+export const percent = (p: number): string => `${Math.round(p * 100)} %`;
+
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+export const sumOpen = (invoices: { openAmount: number }[]): number => round2(invoices.reduce((s, i) => s + i.openAmount, 0));
+
+/** "invoice F-12" or "3 invoices (F-12, F-13, F-20)", oldest first, at most five numbers. */
+export function invoiceList(invoices: InvoiceRef[]): string {
+  if (invoices.length === 1) return `invoice ${invoices[0].number}`;
+  const shown = invoices.slice(0, 5).map((i) => i.number).join(', ');
+  return `${invoices.length} invoices (${shown}${invoices.length > 5 ? ', …' : ''})`;
+}
+
+/** "12 days overdue", "due today", "due in 4 days". */
+export function lateness(daysOverdue: number): string {
+  if (daysOverdue > 0) return `${plural(daysOverdue, 'day')} overdue`;
+  if (daysOverdue === 0) return 'due today';
+  return `due in ${plural(-daysOverdue, 'day')}`;
+}
+
+/** "5 days ago", "today", "in 2 days". */
+export function ago(days: number): string {
+  if (days === 0) return 'today';
+  return days > 0 ? `${plural(days, 'day')} ago` : `in ${plural(-days, 'day')}`;
+}
+
+/** Model reasons as stored in computed_fields: Reason objects, strings, or anything. */
+export function readModelReasons(raw: unknown, max = 3): { factor: string; text: string; value?: number | string | boolean | null }[] {
+  if (!Array.isArray(raw)) return [];
+  const out: { factor: string; text: string; value?: number | string | boolean | null }[] = [];
+  for (const r of raw) {
+    if (typeof r === 'string' && r.trim()) out.push({ factor: 'model', text: r });
+    else if (r && typeof r === 'object') {
+      const o = r as Record<string, unknown>;
+      const text = typeof o.text === 'string' ? o.text : typeof o.message === 'string' ? o.message : null;
+      if (!text) continue;
+      const value = o.value;
+      out.push({
+        factor: typeof o.factor === 'string' ? o.factor : 'model',
+        text,
+        ...(typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? { value } : {}),
+      });
+    }
+    if (out.length >= max) break;
+  }
+  return out;
+}

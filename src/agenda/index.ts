@@ -1,0 +1,12 @@
+// Public API of the collectors' agenda.
+export { planAgenda, byPriority } from './plan.js';
+export { planScenarioSteps, nextStep, sendCountsFor } from './plan-scenario.js';
+export { planQualificationFollowUps } from './plan-qualification.js';
+export { planMlSuggestions, INBOUND_FIELD_NAMES } from './plan-ml.js';
+export { loadPlanningFacts, readSteps, type PlanningScope } from './facts.js';
+export { materialiseSuggestions, type MaterialiseResult } from './materialise.js';
+export { readAgenda, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
+export { closeAction, collectorIdOf, type ClosedAction, type Closing } from './close.js';
+export { AGENDA_PLAN_JOB, makeAgendaPlanHandler, planAndMaterialise, type AgendaPlanJobData, type AgendaPlanResult } from './plan-job.js';
+export { agendaPolicy, DEFAULT_AGENDA_POLICY, type AgendaPolicy, type AgendaPolicyOverrides } from './policy.js';
+export type * from './types.js';

@@ -1,0 +1,39 @@
+// Dedupe keys: the identity of a suggestion across planning runs. Two shapes:
+//
+// - episodic: one situation, one action, ever. A broken promise is keyed by its
+//   promised date, a scenario step by step and group, an email by message.
+//   Once closed, the same key is never planned again.
+// - recurring: `<base>#<n>`, a follow-up that comes back while the situation
+//   lasts (a dispute still open, a drift alert still on). n counts the closed
+//   actions of the base, so closing one makes room for the next; the next one
+//   waits `every` days after a person closed the last.
+import { addDays, maxIso } from './dates.js';
+import type { Closure, IsoDate } from './types.js';
+
+export const RECURRING_SEPARATOR = '#';
+
+export interface Recurrence {
+  dedupeKey: string;
+  dueDate: IsoDate;
+}
+
+/**
+ * The next occurrence of a recurring suggestion: due `firstAfter` days after
+ * the anchor, then `every` days after the last time a person closed one.
+ */
+export function recurrence(
+  base: string,
+  closures: Map<string, Closure>,
+  anchor: IsoDate,
+  firstAfter: number,
+  every: number,
+): Recurrence {
+  const c = closures.get(base);
+  const first = addDays(anchor, firstAfter);
+  const again = c?.lastClosedByPersonOn ? addDays(c.lastClosedByPersonOn, every) : first;
+  return { dedupeKey: `${base}${RECURRING_SEPARATOR}${c?.closed ?? 0}`, dueDate: maxIso([first, again]) };
+}
+
+/** Key parts come from data (resolution owners): keep them to one safe token. */
+export const keyPart = (s: string | null | undefined): string =>
+  (s ?? '').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 60) || '-';

@@ -1,0 +1,77 @@
+// Writes suggestions into `actions`, idempotently. The dedupe key is the
+// identity: a suggestion already planned is updated in place (new amounts,
+// new collector), one a person already closed is left alone, and a planned
+// action the planner no longer suggests (invoice paid, promise kept, status
+// changed) is cancelled. Manual actions are never touched.
+import type { Db } from '../db/sql.js';
+import { withScope, type PlanningScope } from './facts.js';
+import type { Suggestion } from './types.js';
+
+export interface MaterialiseResult {
+  /** Tasks offered to the writer (automatic steps are not actions). */
+  tasks: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  cancelled: number;
+}
+
+const UPSERT_SQL = `WITH s AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(
+    dedupe_key text, customer_id int, invoice_id int, collector_id int, type text, due_date date,
+    origin text, reason text, reasons jsonb)
+), up AS (
+  INSERT INTO actions AS a (dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, status)
+  SELECT dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, 'planned' FROM s
+  ON CONFLICT (dedupe_key) DO UPDATE SET
+    invoice_id = EXCLUDED.invoice_id, collector_id = EXCLUDED.collector_id, type = EXCLUDED.type,
+    due_date = EXCLUDED.due_date, reason = EXCLUDED.reason, reasons = EXCLUDED.reasons
+  WHERE a.status = 'planned'
+    AND (a.invoice_id, a.collector_id, a.type, a.due_date, a.reason, a.reasons)
+        IS DISTINCT FROM (EXCLUDED.invoice_id, EXCLUDED.collector_id, EXCLUDED.type, EXCLUDED.due_date, EXCLUDED.reason, EXCLUDED.reasons)
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;
+
+// done_at stays empty: it records when a person closed an action, and the
+// planner's cancellations must not start a follow-up's waiting time.
+const CANCEL_SQL = (cte: string) => `WITH ${cte}
+UPDATE actions a SET status = 'cancelled'
+WHERE a.status = 'planned' AND a.origin IN ('scenario', 'qualification', 'ml') AND a.dedupe_key IS NOT NULL
+  AND a.customer_id IN (SELECT id FROM sc) AND NOT (a.dedupe_key = ANY($1::text[]))
+RETURNING a.id`;
+
+function row(s: Suggestion) {
+  return {
+    dedupe_key: s.dedupeKey,
+    customer_id: s.customerId,
+    invoice_id: s.invoiceId,
+    collector_id: s.collectorId,
+    type: s.type,
+    due_date: s.dueDate,
+    origin: s.origin,
+    reason: s.reason,
+    reasons: s.reasons,
+  };
+}
+
+/**
+ * Materialises the tasks among `suggestions`, which must be the complete
+ * planner output for `scope`: anything planned in that scope and missing
+ * from it is cancelled.
+ */
+export async function materialiseSuggestions(db: Db, suggestions: Suggestion[], scope: PlanningScope): Promise<MaterialiseResult> {
+  const seen = new Set<string>();
+  const tasks = suggestions.filter((s) => s.task && !seen.has(s.dedupeKey) && seen.add(s.dedupeKey));
+  return db.transaction(async (tx) => {
+    let inserted = 0;
+    let updated = 0;
+    if (tasks.length > 0) {
+      const [counts] = await tx.query<{ inserted: number; updated: number }>(UPSERT_SQL, [JSON.stringify(tasks.map(row))]);
+      ({ inserted, updated } = counts);
+    }
+    const { cte, params } = withScope(scope, [tasks.map((t) => t.dedupeKey)]);
+    const cancelled = await tx.query<{ id: number }>(CANCEL_SQL(cte), params);
+    return { tasks: tasks.length, inserted, updated, unchanged: tasks.length - inserted - updated, cancelled: cancelled.length };
+  });
+}

@@ -1,0 +1,56 @@
+// The planning run: load facts, plan, materialise into `actions`. As a job
+// ('agenda.plan') for the whole portfolio: nightly after rescoring, after an
+// import, or on demand (POST /v1/agenda/plan). Idempotent, so retries are safe.
+import type { Db } from '../db/sql.js';
+import type { JobHandler } from '../jobs/types.js';
+import { AR_ERR } from '../errors.js';
+import { isIsoDate, todayIso } from './dates.js';
+import { loadPlanningFacts, type PlanningScope } from './facts.js';
+import { materialiseSuggestions, type MaterialiseResult } from './materialise.js';
+import { planAgenda } from './plan.js';
+import type { AgendaPolicy } from './policy.js';
+import type { IsoDate, SuggestionKind } from './types.js';
+
+export const AGENDA_PLAN_JOB = 'agenda.plan';
+
+export interface AgendaPlanJobData {
+  /** Planning date, YYYY-MM-DD; today (UTC) when absent. */
+  date?: IsoDate;
+}
+
+export interface AgendaPlanResult extends MaterialiseResult {
+  date: IsoDate;
+  suggestions: number;
+  /** Automatic scenario steps due: shown on agendas, sent by the platform, not stored. */
+  automatic: number;
+  byKind: Partial<Record<SuggestionKind, number>>;
+}
+
+export async function planAndMaterialise(
+  db: Db,
+  options: { date: IsoDate; scope: PlanningScope; policy: AgendaPolicy },
+): Promise<AgendaPlanResult> {
+  const facts = await loadPlanningFacts(db, { asOf: options.date, scope: options.scope, policy: options.policy });
+  const suggestions = planAgenda(facts, options.policy);
+  const written = await materialiseSuggestions(db, suggestions, options.scope);
+  const byKind: Partial<Record<SuggestionKind, number>> = {};
+  for (const s of suggestions) if (s.task) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
+  return {
+    date: options.date,
+    suggestions: suggestions.length,
+    automatic: suggestions.filter((s) => !s.task).length,
+    byKind,
+    ...written,
+  };
+}
+
+export function makeAgendaPlanHandler(db: Db, policy: AgendaPolicy): JobHandler<AgendaPlanJobData, AgendaPlanResult> {
+  return async (ctx) => {
+    const date = ctx.data?.date ?? todayIso();
+    if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(date)}`]);
+    await ctx.progress(0, `planning the agenda as of ${date}`);
+    const result = await planAndMaterialise(db, { date, scope: { kind: 'portfolio' }, policy });
+    await ctx.progress(1, `${result.inserted} planned, ${result.updated} updated, ${result.cancelled} cancelled`);
+    return result;
+  };
+}

@@ -1,0 +1,212 @@
+// Suggestions read from model outputs (computed fields): behaviour drift,
+// pre-due courtesy calls, inbound emails that need a person, incentives. Pure.
+import { addDays, daysBetween, minIso } from './dates.js';
+import { ago, invoiceList, money, percent, readModelReasons } from './format.js';
+import { groupBy, summarise } from './invoices.js';
+import { keyPart, recurrence } from './keys.js';
+import type { AgendaPolicy } from './policy.js';
+import { priority, risk, urgency } from './priority.js';
+import type { ActionReason, CustomerContext, InboundEmail, InboundField, PlanningFacts, Suggestion } from './types.js';
+
+function exposureReason(c: CustomerContext): ActionReason {
+  return {
+    factor: 'exposure',
+    text: `${money(c.openAmount, c.currency)} open, ${money(c.overdueAmount, c.currency)} overdue`,
+    value: c.openAmount,
+  };
+}
+
+// A model output computed after the planning day (an agenda planned for a past
+// day) counts from that day.
+const anchorOn = (computedOn: string | null, asOf: string) => (computedOn && computedOn < asOf ? computedOn : asOf);
+
+const customerLevel = (c: CustomerContext) => ({
+  origin: 'ml' as const,
+  task: true,
+  customerId: c.customerId,
+  collectorId: c.collectorId,
+  invoiceId: null,
+  invoices: [],
+  currency: c.currency,
+});
+
+export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const c of facts.customers.values()) {
+    if (c.driftAlert !== true) continue;
+    const r = recurrence(`ml:drift:c${c.customerId}`, facts.closures, anchorOn(c.driftOn, facts.asOf), 0, policy.driftReviewEveryDays);
+    if (r.dueDate > facts.asOf) continue;
+    const model = readModelReasons(c.driftReasons, 4);
+    const score = c.driftScore === null ? '' : ` (drift score ${c.driftScore.toFixed(2)})`;
+    const amount = Math.max(c.openAmount, policy.minAmountAtStake);
+    out.push({
+      ...customerLevel(c),
+      dedupeKey: r.dedupeKey,
+      kind: 'drift_review',
+      type: 'review',
+      dueDate: r.dueDate,
+      reason: `Review: payment behaviour changed${score}${model[0] ? `: ${model[0].text}` : ''}`,
+      reasons: [
+        { factor: 'driftScore', text: `behaviour drift model flags a material and persistent change${score}`, value: c.driftScore },
+        ...model,
+        exposureReason(c),
+      ],
+      priority: priority(amount, urgency('drift_review', c.maxDaysOverdue ?? 0), risk(c), c.currency),
+    });
+  }
+  return out;
+}
+
+export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const { horizonDays, minAmount, minLateProbability } = policy.preDue;
+  const eligible = facts.preDueInvoices.filter((i) => {
+    const until = daysBetween(facts.asOf, i.dueDate);
+    return until > 0 && until <= horizonDays && i.openAmount >= minAmount && i.lateProbability >= minLateProbability;
+  });
+  return [...groupBy(eligible, (i) => String(i.customerId)).values()].map((members) => {
+    const customer = facts.customers.get(members[0].customerId);
+    const g = summarise(members, facts.asOf, customer);
+    const likeliest = members.reduce((a, b) => (b.lateProbability > a.lateProbability ? b : a));
+    const firstDue = minIso(members.map((m) => m.dueDate));
+    const p = likeliest.lateProbability;
+    const source = likeliest.probabilitySource === 'invoice' ? 'payment-delay model' : "payment-delay model, customer's average";
+    return {
+      origin: 'ml' as const,
+      task: true,
+      dedupeKey: `ml:predue:c${likeliest.customerId}:i${g.anchorId}`,
+      kind: 'pre_due_call' as const,
+      type: 'call' as const,
+      customerId: likeliest.customerId,
+      collectorId: customer?.collectorId ?? null,
+      invoiceId: g.singleInvoiceId,
+      invoices: g.refs,
+      currency: g.currency,
+      dueDate: addDays(firstDue, -horizonDays),
+      reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${money(g.amount, g.currency)}) due ${firstDue} ` +
+        `(${ago(daysBetween(firstDue, facts.asOf))}); late probability ${percent(p)} (${source})`,
+      reasons: [
+        { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p },
+        g.amountReason,
+        ...readModelReasons(likeliest.modelReasons, 3),
+      ],
+      priority: priority(g.amount, urgency('pre_due_call', 0, 0.5 + p), risk(customer), g.currency),
+    };
+  });
+}
+
+// Inbound triage writes these (another model); names are read defensively.
+export const INBOUND_FIELD_NAMES = {
+  type: ['inboundType', 'type', 'inboundCategory'],
+  priority: ['inboundPriority', 'priority'],
+  autoReplyEligible: ['autoReplyEligible', 'autoReply'],
+};
+
+const field = (fields: InboundField[], names: string[]) => names.map((n) => fields.find((f) => f.name === n)).find(Boolean);
+
+const PRIORITY_WORDS: Record<string, number> = { urgent: 1, critical: 1, high: 0.8, medium: 0.5, normal: 0.5, low: 0.2 };
+
+/** Priority as 0..1 whether the triage writes 0..1, 0..100 or a word. */
+export function inboundPriority(fields: InboundField[]): number | null {
+  const f = field(fields, INBOUND_FIELD_NAMES.priority);
+  if (!f) return null;
+  if (f.num !== null && Number.isFinite(f.num)) return Math.min(1, Math.max(0, f.num > 1 ? f.num / 100 : f.num));
+  if (f.text) return PRIORITY_WORDS[f.text.toLowerCase()] ?? null;
+  return null;
+}
+
+export function readInbound(m: InboundEmail) {
+  const typeField = field(m.fields, INBOUND_FIELD_NAMES.type);
+  const auto = field(m.fields, INBOUND_FIELD_NAMES.autoReplyEligible);
+  return {
+    type: typeField?.text ?? null,
+    typeConfidence: typeField?.confidence ?? null,
+    typeReasons: typeField?.reasons,
+    priority: inboundPriority(m.fields),
+    autoReplyEligible: auto ? auto.bool ?? (auto.num === null ? null : auto.num > 0) : null,
+  };
+}
+
+export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of facts.inbound) {
+    const days = daysBetween(m.receivedOn, facts.asOf);
+    if (days < 0 || days > policy.inboundLookbackDays) continue;
+    const t = readInbound(m);
+    // Eligible emails get the automatic answer; unclassified ones wait for a person, not for a model that may never run.
+    if (t.autoReplyEligible === true) continue;
+    const c = facts.customers.get(m.customerId);
+    if (!c) continue;
+    // What the customer owes now is at stake; a customer with nothing overdue still has its open balance.
+    const atStake = c.overdueAmount > 0 ? c.overdueAmount : c.openAmount;
+    const classified = t.type ? `classified as ${t.type}${t.typeConfidence !== null ? ` (confidence ${percent(t.typeConfidence)})` : ''}` : 'not classified by inbound triage yet';
+    const amount = Math.max(atStake, policy.minAmountAtStake);
+    out.push({
+      ...customerLevel(c),
+      dedupeKey: `ml:inbound:m${m.messageId}`,
+      kind: 'answer_email',
+      type: 'answer_email',
+      dueDate: m.receivedOn,
+      reason: `Answer the email "${m.subject || '(no subject)'}" received ${m.receivedOn} (${ago(days)}): ${classified}` +
+        `${t.priority !== null ? `, priority ${percent(t.priority)}` : ''}; it needs a person`,
+      reasons: [
+        { factor: 'inboundType', text: classified, value: t.type },
+        ...(t.priority !== null ? [{ factor: 'inboundPriority', text: `triage priority ${percent(t.priority)}`, value: t.priority }] : []),
+        {
+          factor: 'autoReplyEligible',
+          text: t.autoReplyEligible === false ? 'not eligible for an automatic reply' : 'no automatic-reply decision yet',
+          value: t.autoReplyEligible,
+        },
+        ...readModelReasons(t.typeReasons, 2),
+        exposureReason(c),
+      ],
+      priority: priority(amount, urgency('answer_email', days, 0.5 + (t.priority ?? 0.5)), risk(c), c.currency),
+    });
+  }
+  return out;
+}
+
+const LEVER_TEXT: Record<string, string> = {
+  discount: 'an early-payment discount',
+  late_penalty: 'late-payment penalties',
+  card_payment: 'payment by card (send a card payment link)',
+  collection_agency: 'handing the account to a collection agency',
+  service_termination: 'suspending the service',
+};
+
+export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const c of facts.customers.values()) {
+    const lever = c.recommendedLever;
+    if (!lever || lever === 'none' || c.overdueAmount <= 0) continue;
+    if (c.lastIncentiveOn && daysBetween(c.lastIncentiveOn, facts.asOf) < policy.incentiveEveryDays) continue;
+    const r = recurrence(`ml:lever:c${c.customerId}:${keyPart(lever)}`, facts.closures, anchorOn(c.leverOn, facts.asOf), 0, policy.incentiveEveryDays);
+    if (r.dueDate > facts.asOf) continue;
+    const what = LEVER_TEXT[lever] ?? lever;
+    const confidence = c.leverConfidence !== null ? ` (confidence ${percent(c.leverConfidence)})` : '';
+    out.push({
+      ...customerLevel(c),
+      dedupeKey: r.dedupeKey,
+      kind: 'incentive',
+      type: 'incentive',
+      dueDate: r.dueDate,
+      reason: `Suggest ${what}: the incentive model recommends it${confidence} for ${money(c.overdueAmount, c.currency)} overdue`,
+      reasons: [
+        { factor: 'recommendedLever', text: `recommended lever: ${lever}${confidence}`, value: lever },
+        ...readModelReasons(c.leverReasons, 3),
+        ...(c.lastIncentiveOn ? [{ factor: 'lastIncentive', text: `last incentive offered on ${c.lastIncentiveOn}`, value: c.lastIncentiveOn }] : []),
+        exposureReason(c),
+      ],
+      priority: priority(c.overdueAmount, urgency('incentive', c.maxDaysOverdue ?? 0), risk(c), c.currency),
+    });
+  }
+  return out;
+}
+
+export function planMlSuggestions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  return [
+    ...planDriftReviews(facts, policy),
+    ...planPreDueCalls(facts, policy),
+    ...planInboundAnswers(facts, policy),
+    ...planIncentives(facts, policy),
+  ];
+}

@@ -1,0 +1,19 @@
+// The planner: facts in, suggestions out, highest priority first. Pure: the
+// SQL that loads facts is in facts.ts, the writer in materialise.ts.
+import type { AgendaPolicy } from './policy.js';
+import { planMlSuggestions } from './plan-ml.js';
+import { planQualificationFollowUps } from './plan-qualification.js';
+import { planScenarioSteps } from './plan-scenario.js';
+import type { PlanningFacts, Suggestion } from './types.js';
+
+export function byPriority(a: Suggestion, b: Suggestion): number {
+  return b.priority.score - a.priority.score || a.dueDate.localeCompare(b.dueDate) || a.dedupeKey.localeCompare(b.dedupeKey);
+}
+
+export function planAgenda(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  return [
+    ...planScenarioSteps(facts, policy),
+    ...planQualificationFollowUps(facts, policy),
+    ...planMlSuggestions(facts, policy),
+  ].sort(byPriority);
+}

@@ -1,0 +1,69 @@
+// The delays and thresholds the planner follows. One policy per deployment:
+// the plan job and the agenda endpoint must use the same one, or the agenda
+// would hide actions the job planned under other rules.
+
+export interface AgendaPolicy {
+  /** A promise counts as broken this many days after the promised date (bank transfers take a day or two). */
+  promiseGraceDays: number;
+  /** A payment-plan instalment counts as missed this many days after its date. */
+  paymentPlanGraceDays: number;
+  /** A payment this many days before the instalment date still pays it. */
+  paymentPlanEarlyDays: number;
+  /** First follow-up of a dispute with its resolution owner, then again this long after each follow-up. */
+  disputeFollowUpDays: number;
+  /** Litigation files are reviewed with legal at this rhythm. */
+  litigationReviewDays: number;
+  /** Sales / ADV are chased for a credit note at this rhythm. */
+  creditNoteChaseDays: number;
+  /** "Paid, not received": ask for proof of payment after this many days. */
+  paymentCheckDays: number;
+  /**
+   * An automatic step not recorded as sent after this many days is left to
+   * the platform: it no longer holds back the manual steps after it.
+   */
+  automaticStepGraceDays: number;
+  /** A reminder sent up to this many days before its step's date still counts for that step. */
+  sendToleranceDays: number;
+  preDue: {
+    /** Courtesy calls are suggested this many days before the due date. */
+    horizonDays: number;
+    minLateProbability: number;
+    /** Only invoices at least this large are worth a call before they are late. */
+    minAmount: number;
+  };
+  /** A behaviour-change review is suggested again this long after the last one while the alert stays. */
+  driftReviewEveryDays: number;
+  /** No incentive is suggested within this many days of the last one offered or suggested. */
+  incentiveEveryDays: number;
+  /** Inbound emails older than this are left out (a backlog is a triage problem, not an agenda). */
+  inboundLookbackDays: number;
+  /** Floor of the amount at stake, so an email from a customer with no balance still ranks. */
+  minAmountAtStake: number;
+}
+
+export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
+  promiseGraceDays: 2,
+  paymentPlanGraceDays: 3,
+  paymentPlanEarlyDays: 7,
+  disputeFollowUpDays: 14,
+  litigationReviewDays: 30,
+  creditNoteChaseDays: 7,
+  paymentCheckDays: 5,
+  automaticStepGraceDays: 3,
+  sendToleranceDays: 3,
+  preDue: { horizonDays: 7, minLateProbability: 0.6, minAmount: 10_000 },
+  driftReviewEveryDays: 30,
+  incentiveEveryDays: 30,
+  inboundLookbackDays: 14,
+  minAmountAtStake: 500,
+};
+
+export type AgendaPolicyOverrides = Partial<Omit<AgendaPolicy, 'preDue'>> & { preDue?: Partial<AgendaPolicy['preDue']> };
+
+export function agendaPolicy(overrides: AgendaPolicyOverrides = {}): AgendaPolicy {
+  return {
+    ...DEFAULT_AGENDA_POLICY,
+    ...overrides,
+    preDue: { ...DEFAULT_AGENDA_POLICY.preDue, ...overrides.preDue },
+  };
+}

@@ -1,0 +1,184 @@
+// The agenda a collector opens: what the planner suggests as of the day,
+// merged with what is stored in `actions`. A suggestion already planned shows
+// with its action id; one planned since the last run shows as 'suggested'
+// (no id until the next planning run); one a person closed stays closed.
+// Manual actions always show. Planned actions the planner no longer suggests
+// (invoice paid since) are hidden: the next run cancels them.
+import type { Db } from '../db/sql.js';
+import { daysBetween } from './dates.js';
+import { loadPlanningFacts } from './facts.js';
+import { planAgenda } from './plan.js';
+import type { AgendaPolicy } from './policy.js';
+import { priority, risk, urgency } from './priority.js';
+import type { ActionReason, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
+
+export interface AgendaItem {
+  id: number | null;
+  state: 'planned' | 'suggested';
+  dedupeKey: string | null;
+  origin: string;
+  kind: string;
+  type: string;
+  task: boolean;
+  dueDate: IsoDate;
+  reason: string;
+  reasons: ActionReason[];
+  priority: Priority;
+  customer: { externalId: string; name: string; segment: string | null };
+  collector: string | null;
+  amounts: { atStake: number; currency: string; customerOpen: number; customerOverdue: number };
+  invoices: Omit<InvoiceRef, 'invoiceId'>[];
+}
+
+export interface Agenda {
+  date: IsoDate;
+  collector: string | null;
+  /** Tasks, highest priority first. */
+  items: AgendaItem[];
+  /** Automatic scenario steps due: for information, the platform sends them. */
+  automatic: AgendaItem[];
+  counts: { tasks: number; planned: number; suggested: number; automatic: number };
+}
+
+interface StoredAction {
+  id: number;
+  dedupeKey: string | null;
+  origin: string;
+  type: string;
+  status: string;
+  dueDate: IsoDate;
+  reason: string;
+  reasons: unknown;
+  collector: string | null;
+  customerExternalId: string;
+  customerName: string;
+  segment: string | null;
+  currency: string;
+  riskScore: number | null;
+  customerOpen: number;
+  customerOverdue: number;
+  maxDaysOverdue: number | null;
+  invoiceExternalId: string | null;
+  invoiceNumber: string | null;
+  invoiceOpen: number | null;
+  invoiceDueDate: IsoDate | null;
+}
+
+// Planned actions of the collector due by the day, plus the stored rows of
+// today's suggestions whatever their state (a closed one must stay closed).
+const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, a.status, a.due_date AS "dueDate",
+  a.reason, a.reasons, col.external_id AS collector,
+  c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, c.currency, c.risk_score AS "riskScore",
+  COALESCE(b.open_amount, 0)::float8 AS "customerOpen", COALESCE(b.overdue_amount, 0)::float8 AS "customerOverdue",
+  b.max_days_overdue AS "maxDaysOverdue",
+  i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate"
+FROM actions a
+JOIN customers c ON c.id = a.customer_id
+LEFT JOIN collectors col ON col.id = a.collector_id
+LEFT JOIN invoices i ON i.id = a.invoice_id
+LEFT JOIN LATERAL (
+  SELECT sum(open_amount) AS open_amount, sum(open_amount) FILTER (WHERE due_date < $1::date) AS overdue_amount,
+    max($1::date - due_date) FILTER (WHERE due_date < $1::date) AS max_days_overdue
+  FROM invoices WHERE customer_id = a.customer_id AND open_amount > 0 AND kind = 'invoice'
+) b ON true
+WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR a.collector_id = $2::int))
+   OR a.dedupe_key = ANY($3::text[])`;
+
+function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlanningFacts>>, stored?: StoredAction): AgendaItem {
+  const c = facts.customers.get(s.customerId);
+  return {
+    id: stored?.id ?? null,
+    state: stored ? 'planned' : 'suggested',
+    dedupeKey: s.dedupeKey,
+    origin: s.origin,
+    kind: s.kind,
+    type: s.type,
+    task: s.task,
+    dueDate: s.dueDate,
+    reason: s.reason,
+    reasons: s.reasons,
+    priority: s.priority,
+    customer: { externalId: c?.externalId ?? '', name: c?.name ?? '', segment: c?.segment ?? null },
+    collector: c?.collector ?? null,
+    amounts: {
+      atStake: s.priority.amountAtStake,
+      currency: s.currency,
+      customerOpen: c?.openAmount ?? 0,
+      customerOverdue: c?.overdueAmount ?? 0,
+    },
+    invoices: s.invoices.map(({ invoiceId: _id, ...rest }) => rest),
+  };
+}
+
+/** A manual action: ranked on its invoice, or on the customer's overdue balance. */
+function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy): AgendaItem {
+  const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
+  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), policy.minAmountAtStake);
+  return {
+    id: a.id,
+    state: 'planned',
+    dedupeKey: a.dedupeKey,
+    origin: a.origin,
+    kind: 'manual',
+    type: a.type,
+    task: true,
+    dueDate: a.dueDate,
+    reason: a.reason,
+    reasons: Array.isArray(a.reasons) ? (a.reasons as ActionReason[]) : [],
+    priority: priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), a.currency),
+    customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
+    collector: a.collector,
+    amounts: { atStake, currency: a.currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue },
+    invoices: a.invoiceExternalId
+      ? [{ externalId: a.invoiceExternalId, number: a.invoiceNumber!, openAmount: a.invoiceOpen ?? 0, dueDate: a.invoiceDueDate!, daysOverdue: days }]
+      : [],
+  };
+}
+
+const itemOrder = (a: AgendaItem, b: AgendaItem) =>
+  b.priority.score - a.priority.score || a.dueDate.localeCompare(b.dueDate) || (a.dedupeKey ?? '').localeCompare(b.dedupeKey ?? '') || (a.id ?? 0) - (b.id ?? 0);
+
+export interface AgendaQuery {
+  /** Internal id of the collector; null = the whole portfolio. */
+  collectorId: number | null;
+  collector: string | null;
+  date: IsoDate;
+  limit: number;
+  policy: AgendaPolicy;
+}
+
+export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
+  const scope = q.collectorId === null ? { kind: 'portfolio' as const } : { kind: 'collector' as const, collectorId: q.collectorId };
+  const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
+  const suggestions = planAgenda(facts, q.policy);
+  const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey)]);
+  const byKey = new Map(stored.filter((a) => a.dedupeKey).map((a) => [a.dedupeKey!, a]));
+
+  const items: AgendaItem[] = [];
+  const automatic: AgendaItem[] = [];
+  const matched = new Set<number>();
+  for (const s of suggestions) {
+    const row = byKey.get(s.dedupeKey);
+    if (row) matched.add(row.id);
+    if (row && row.status !== 'planned') continue;
+    (s.task ? items : automatic).push(fromSuggestion(s, facts, row));
+  }
+  for (const a of stored) {
+    if (matched.has(a.id) || a.status !== 'planned') continue;
+    if (a.origin === 'manual' || a.dedupeKey === null) items.push(fromManual(a, q.date, q.policy));
+  }
+  items.sort(itemOrder);
+  automatic.sort(itemOrder);
+  return {
+    date: q.date,
+    collector: q.collector,
+    items: items.slice(0, q.limit),
+    automatic: automatic.slice(0, q.limit),
+    counts: {
+      tasks: items.length,
+      planned: items.filter((i) => i.state === 'planned').length,
+      suggested: items.filter((i) => i.state === 'suggested').length,
+      automatic: automatic.length,
+    },
+  };
+}

@@ -1,0 +1,201 @@
+// The vocabulary of the collectors' agenda: the facts the planner reads, the
+// suggestions it writes, and the policy (delays, thresholds) it follows.
+import type { Reason } from '../ml/model.js';
+
+/** 'YYYY-MM-DD', a calendar day with no time zone. */
+export type IsoDate = string;
+
+export type ActionOrigin = 'scenario' | 'qualification' | 'ml' | 'manual';
+
+/** What the collector does: a channel of the dunning scenario, or a piece of work. */
+export type ActionType = 'call' | 'email' | 'letter' | 'sms' | 'review' | 'follow_up' | 'answer_email' | 'incentive';
+
+export type SuggestionKind =
+  | 'scenario_step'
+  | 'promise_broken'
+  | 'payment_plan_missed'
+  | 'dispute_follow_up'
+  | 'litigation_review'
+  | 'credit_note_chase'
+  | 'payment_check'
+  | 'drift_review'
+  | 'pre_due_call'
+  | 'answer_email'
+  | 'incentive';
+
+/**
+ * A reason stored with an action (`actions.reasons`). The scenario step reason
+ * also says which invoices and which step it covered: once a person closes the
+ * action, the planner counts that step as done for those invoices.
+ */
+export interface ActionReason extends Reason {
+  invoiceIds?: number[];
+  level?: number;
+  channel?: string;
+  template?: string | null;
+}
+
+export interface InvoiceRef {
+  invoiceId: number;
+  externalId: string;
+  number: string;
+  openAmount: number;
+  dueDate: IsoDate;
+  /** Days past due on the planning date; negative before the due date. */
+  daysOverdue: number;
+}
+
+export interface Priority {
+  /** amountAtStake × urgency × risk, rounded: the agenda sorts on it. */
+  score: number;
+  amountAtStake: number;
+  urgency: number;
+  risk: number;
+  text: string;
+}
+
+export interface Suggestion {
+  /** Stable identity: the same situation always yields the same key (see keys.ts). */
+  dedupeKey: string;
+  origin: Exclude<ActionOrigin, 'manual'>;
+  kind: SuggestionKind;
+  type: ActionType;
+  /** False for automatic scenario steps: the platform sends them, nobody has to. */
+  task: boolean;
+  customerId: number;
+  collectorId: number | null;
+  /** Set when the suggestion is about exactly one invoice. */
+  invoiceId: number | null;
+  /** The day the action became due (trigger date); earlier = waiting longer. */
+  dueDate: IsoDate;
+  reason: string;
+  reasons: ActionReason[];
+  invoices: InvoiceRef[];
+  currency: string;
+  priority: Priority;
+}
+
+export interface CustomerContext {
+  customerId: number;
+  externalId: string;
+  name: string;
+  segment: string | null;
+  collectorId: number | null;
+  collector: string | null;
+  currency: string;
+  /** External risk score, 0 (safe) to 100 (risky). */
+  riskScore: number | null;
+  salesRep: string | null;
+  adv: string | null;
+  openAmount: number;
+  overdueAmount: number;
+  maxDaysOverdue: number | null;
+  lateProbability: number | null;
+  driftScore: number | null;
+  driftAlert: boolean | null;
+  driftReasons: unknown;
+  /** Day the drift fields were last computed. */
+  driftOn: IsoDate | null;
+  recommendedLever: string | null;
+  leverConfidence: number | null;
+  leverReasons: unknown;
+  leverOn: IsoDate | null;
+  lastIncentiveOn: IsoDate | null;
+}
+
+export interface OpenInvoice {
+  invoiceId: number;
+  externalId: string;
+  number: string;
+  customerId: number;
+  dueDate: IsoDate;
+  amount: number;
+  openAmount: number;
+  currency: string;
+}
+
+/** A reminder sent for an invoice, or a scenario action a person closed. */
+export interface SendRecord {
+  level: number;
+  channel: string | null;
+  template: string | null;
+  on: IsoDate;
+}
+
+export interface ScenarioInvoice extends OpenInvoice {
+  scenarioId: number;
+  sends: SendRecord[];
+}
+
+export interface DunningStep {
+  dayOffset: number;
+  channel: string;
+  level: number;
+  template: string | null;
+  automatic: boolean;
+}
+
+export interface DunningScenario {
+  id: number;
+  externalId: string;
+  name: string;
+  steps: DunningStep[];
+}
+
+export type QualificationStatus =
+  | 'promise_to_pay' | 'dispute' | 'litigation' | 'waiting_credit_note' | 'payment_plan' | 'paid_not_received';
+
+export interface QualifiedInvoice extends OpenInvoice {
+  status: QualificationStatus;
+  statusDate: IsoDate | null;
+  statusComment: string | null;
+  resolutionOwner: string | null;
+  promisedDate: IsoDate | null;
+  /** Last payment allocated to this invoice. */
+  lastPaymentOn: IsoDate | null;
+}
+
+export interface PreDueInvoice extends OpenInvoice {
+  lateProbability: number;
+  /** 'invoice' when the payment-delay model scored this invoice, 'customer' for the customer's summary. */
+  probabilitySource: 'invoice' | 'customer';
+  modelReasons: unknown;
+}
+
+/** A computed field on an inbound message, as stored (read defensively). */
+export interface InboundField {
+  name: string;
+  num: number | null;
+  text: string | null;
+  bool: boolean | null;
+  confidence: number | null;
+  reasons: unknown;
+}
+
+export interface InboundEmail {
+  messageId: number;
+  externalId: string;
+  customerId: number;
+  receivedOn: IsoDate;
+  subject: string;
+  fields: InboundField[];
+}
+
+/** Closed actions of a recurring suggestion (keys `<base>#<n>`). */
+export interface Closure {
+  /** Done or cancelled, by a person or by the planner. */
+  closed: number;
+  /** Last day a person marked one done or cancelled it (the planner's cancellations leave no date). */
+  lastClosedByPersonOn: IsoDate | null;
+}
+
+export interface PlanningFacts {
+  asOf: IsoDate;
+  customers: Map<number, CustomerContext>;
+  scenarios: Map<number, DunningScenario>;
+  scenarioInvoices: ScenarioInvoice[];
+  qualifiedInvoices: QualifiedInvoice[];
+  preDueInvoices: PreDueInvoice[];
+  inbound: InboundEmail[];
+  closures: Map<string, Closure>;
+}

@@ -1,0 +1,131 @@
+// Planning against a real database: facts loaded with SQL, suggestions
+// materialised into `actions`, on PGlite and PostgreSQL.
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { agendaPolicy, planAndMaterialise, closeAction } from '../../src/agenda/index.js';
+import * as f from './factories.js';
+
+const policy = agendaPolicy();
+const STEPS: f.Step[] = [
+  { dayOffset: 3, channel: 'email', level: 1, template: 'first-reminder', automatic: true },
+  { dayOffset: 15, channel: 'call', level: 2, template: 'collector-call', automatic: false },
+  { dayOffset: 30, channel: 'letter', level: 3, template: 'formal-notice', automatic: false },
+];
+
+for (const backend of await backends()) {
+  describe(`planning the agenda on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => { s = await openTestStorage(backend); });
+    afterAll(async () => s.close());
+    beforeEach(async () => f.wipe(s.db));
+
+    const plan = (date: string) => planAndMaterialise(s.db, { date, scope: { kind: 'portfolio' }, policy });
+
+    async function customerWithScenario() {
+      const collectorId = await f.collector(s.db);
+      const scenarioId = await f.scenario(s.db, STEPS);
+      return { collectorId, customerId: await f.customer(s.db, { collectorId, scenarioId }) };
+    }
+
+    describe('when a customer promised to pay and did not', () => {
+      it('plans a call whose reason gives the promised date', async () => {
+        const { customerId, collectorId } = await customerWithScenario();
+        await f.invoice(s.db, {
+          customerId, number: 'F-77', dueDate: '2026-09-30', amount: 4200,
+          status: 'promise_to_pay', statusDate: '2026-10-05', promisedDate: '2026-10-12', statusComment: 'Paying on Monday',
+        });
+        await plan('2026-10-20');
+        const [a] = await f.actionsOf(s.db, customerId);
+        expect(a).toMatchObject({ status: 'planned', type: 'call', origin: 'qualification', collectorId, dueDate: '2026-10-15' });
+        expect(a.reason).toContain('by 2026-10-12');
+        expect(a.reason).toContain('4,200.00 USD');
+        expect(JSON.stringify(a.reasons)).toContain('Paying on Monday');
+      });
+    });
+
+    describe('when scenario steps fall due', () => {
+      it('plans the step not yet sent and not the one already sent', async () => {
+        const { customerId } = await customerWithScenario();
+        // Both due 2026-10-01: the call step (+15) fell on 10-16.
+        const sent = await f.invoice(s.db, { customerId, number: 'F-1', dueDate: '2026-10-01', amount: 1000 });
+        const notSent = await f.invoice(s.db, { customerId, number: 'F-2', dueDate: '2026-10-01', amount: 600 });
+        await f.communication(s.db, { customerId, invoiceIds: [sent, notSent], level: 1, channel: 'email', sentAt: '2026-10-04T07:00:00Z' });
+        await f.communication(s.db, { customerId, invoiceIds: [sent], level: 2, channel: 'call', sentAt: '2026-10-16T09:30:00Z' });
+        await plan('2026-10-20');
+        const actions = await f.actionsOf(s.db, customerId);
+        expect(actions).toHaveLength(1);
+        expect(actions[0]).toMatchObject({ type: 'call', origin: 'scenario' });
+        expect(actions[0].reason).toContain('invoice F-2');
+        expect(actions[0].reason).not.toContain('F-1');
+      });
+
+      it('moves an invoice on once a person marked its step done', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, dueDate: '2026-09-15', amount: 900 });
+        await plan('2026-10-05'); // call step (+15) fell on 09-30; letter (+30) falls on 10-15
+        const [call] = await f.actionsOf(s.db, customerId);
+        await closeAction(s.db, call.id, 'done');
+        await plan('2026-10-16');
+        const actions = await f.actionsOf(s.db, customerId);
+        expect(actions.map((a) => [a.type, a.status])).toEqual([['call', 'done'], ['letter', 'planned']]);
+      });
+    });
+
+    describe('when the agenda is planned twice', () => {
+      it('plans nothing twice and changes nothing', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, dueDate: '2026-09-20', amount: 700 });
+        await f.invoice(s.db, { customerId, dueDate: '2026-09-01', amount: 300, status: 'dispute', statusDate: '2026-09-10' });
+        const first = await plan('2026-10-20');
+        const before = await f.actionsOf(s.db);
+        const second = await plan('2026-10-20');
+        expect(first).toMatchObject({ inserted: 2, cancelled: 0 });
+        expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, cancelled: 0 });
+        expect(await f.actionsOf(s.db)).toEqual(before);
+      });
+    });
+
+    describe('when an invoice is paid after its action was planned', () => {
+      it('cancels the action and leaves manual actions alone', async () => {
+        const { customerId } = await customerWithScenario();
+        const inv = await f.invoice(s.db, {
+          customerId, dueDate: '2026-09-30', amount: 1500, status: 'promise_to_pay', promisedDate: '2026-10-10',
+        });
+        await s.db.query(`INSERT INTO actions (customer_id, type, due_date, origin, reason) VALUES ($1, 'call', '2026-10-18', 'manual', 'Call the CFO')`, [customerId]);
+        await plan('2026-10-20');
+        await s.db.query('UPDATE invoices SET open_amount = 0, settled_date = $2 WHERE id = $1', [inv, '2026-10-21']);
+        const result = await plan('2026-10-22');
+        expect(result.cancelled).toBe(1);
+        const actions = await f.actionsOf(s.db, customerId);
+        expect(actions.map((a) => [a.origin, a.status])).toEqual([['manual', 'planned'], ['qualification', 'cancelled']]);
+      });
+    });
+
+    describe('when a customer changes collector', () => {
+      it('moves the planned action to the new collector', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, dueDate: '2026-09-20', amount: 700 });
+        await plan('2026-10-20');
+        const bob = await f.collector(s.db, 'bob');
+        await s.db.query('UPDATE customers SET collector_id = $2 WHERE id = $1', [customerId, bob]);
+        expect(await plan('2026-10-20')).toMatchObject({ inserted: 0, updated: 1, cancelled: 0 });
+        expect((await f.actionsOf(s.db, customerId))[0].collectorId).toBe(bob);
+      });
+    });
+
+    describe('when model outputs are stored', () => {
+      it('plans the inbound email that needs a person, read from the inbound computed fields', async () => {
+        const { customerId } = await customerWithScenario();
+        const msg = await f.inbound(s.db, { customerId, receivedAt: '2026-10-19T08:00:00Z', subject: 'Price error on F-12' });
+        await f.computedField(s.db, { entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'dispute', confidence: 0.9 });
+        await f.computedField(s.db, { entityType: 'inbound', entityId: msg, name: 'autoReplyEligible', value: false });
+        const auto = await f.inbound(s.db, { customerId, receivedAt: '2026-10-19T09:00:00Z', subject: 'Copy of invoice please' });
+        await f.computedField(s.db, { entityType: 'inbound', entityId: auto, name: 'autoReplyEligible', value: true });
+        await plan('2026-10-20');
+        const actions = await f.actionsOf(s.db, customerId);
+        expect(actions.map((a) => a.dedupeKey)).toEqual([`ml:inbound:m${msg}`]);
+        expect(actions[0].reason).toContain('Price error on F-12');
+      });
+    });
+  });
+}

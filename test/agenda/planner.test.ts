@@ -1,0 +1,165 @@
+// The pure planner: hand-built facts in, suggestions out. No database.
+import { describe, it, expect } from 'vitest';
+import { planAgenda, planScenarioSteps, planQualificationFollowUps, planMlSuggestions, agendaPolicy } from '../../src/agenda/index.js';
+import { priority } from '../../src/agenda/priority.js';
+import {
+  customerCtx, email, facts, field, preDueInvoice, qualifiedInvoice, scenarioInvoice,
+} from './facts-builder.js';
+
+const policy = agendaPolicy();
+
+describe('when an invoice moves through its dunning scenario', () => {
+  // ASOF 2026-10-20; due 2026-10-01 → the call step (+15) fell on 2026-10-16, the letter (+30) on 2026-10-31.
+  it('suggests the call once its day has come and no level-2 reminder was sent', () => {
+    const inv = scenarioInvoice(1, '2026-10-01', 1200, { sends: [{ level: 1, channel: 'email', template: 'first-reminder', on: '2026-10-04' }] });
+    const [s] = planScenarioSteps(facts({ scenarioInvoices: [inv] }), policy);
+    expect(s).toMatchObject({ kind: 'scenario_step', type: 'call', task: true, dueDate: '2026-10-16', invoiceId: inv.invoiceId });
+    expect(s.reason).toContain('step 3 of 4');
+    expect(s.reason).toContain('1,200.00 USD');
+  });
+
+  it('suggests nothing once the call of that level is recorded for the invoice', () => {
+    const inv = scenarioInvoice(1, '2026-10-01', 1200, {
+      sends: [
+        { level: 1, channel: 'email', template: 'first-reminder', on: '2026-10-04' },
+        { level: 2, channel: 'call', template: null, on: '2026-10-17' },
+      ],
+    });
+    expect(planScenarioSteps(facts({ scenarioInvoices: [inv] }), policy)).toEqual([]);
+  });
+
+  it('does not take the courtesy email sent before the due date for the first reminder of the same level', () => {
+    // Due 2026-10-18: courtesy (-5) on 10-13 was sent; the first reminder (+3) falls on 10-21, after ASOF...
+    const early = scenarioInvoice(1, '2026-10-18', 500, { sends: [{ level: 1, channel: 'email', template: null, on: '2026-10-13' }] });
+    expect(planScenarioSteps(facts({ scenarioInvoices: [early] }), policy)).toEqual([]);
+    // ...and on 10-21 it is due and not done, although a level-1 email exists.
+    const [s] = planScenarioSteps(facts({ asOf: '2026-10-21', scenarioInvoices: [early] }), policy);
+    expect(s).toMatchObject({ task: false, dueDate: '2026-10-21' });
+    expect(s.reason).toContain('will be sent automatically');
+  });
+
+  it('lets the call through when an automatic reminder was never reported as sent', () => {
+    // No send recorded at all: the automatic steps of 09-26 and 10-04 are more than 3 days old.
+    const inv = scenarioInvoice(1, '2026-10-01', 800);
+    const [s] = planScenarioSteps(facts({ scenarioInvoices: [inv] }), policy);
+    expect(s).toMatchObject({ type: 'call', task: true });
+  });
+
+  it('groups the invoices of one customer at the same step into one action', () => {
+    const a = scenarioInvoice(1, '2026-10-01', 1000);
+    const b = scenarioInvoice(1, '2026-10-03', 500);
+    const other = scenarioInvoice(2, '2026-10-01', 700);
+    const out = planScenarioSteps(facts({ customers: [customerCtx(1), customerCtx(2)], scenarioInvoices: [a, b, other] }), policy);
+    expect(out).toHaveLength(2);
+    const mine = out.find((s) => s.customerId === 1)!;
+    expect(mine.invoices.map((i) => i.invoiceId)).toEqual([a.invoiceId, b.invoiceId]);
+    expect(mine.priority.amountAtStake).toBe(1500);
+    expect(mine.invoiceId).toBeNull();
+    expect(mine.dedupeKey).toBe(`scenario:c1:s1:2:i${a.invoiceId}`);
+  });
+});
+
+describe('when an invoice carries a status qualification', () => {
+  it('calls about a broken promise with the promised date and the amount', () => {
+    const inv = qualifiedInvoice(1, '2026-09-15', 2500, { status: 'promise_to_pay', statusDate: '2026-10-05', promisedDate: '2026-10-12' });
+    const [s] = planQualificationFollowUps(facts({ qualifiedInvoices: [inv] }), policy);
+    expect(s).toMatchObject({ kind: 'promise_broken', type: 'call', dueDate: '2026-10-15', dedupeKey: 'qual:promise:c1:2026-10-12' });
+    expect(s.reason).toContain('2026-10-12');
+    expect(s.reason).toContain('2,500.00 USD');
+  });
+
+  it('waits for the grace days after the promised date', () => {
+    // Promised 10-19, grace 2 days: broken from 10-22 on.
+    const inv = qualifiedInvoice(1, '2026-09-15', 2500, { status: 'promise_to_pay', promisedDate: '2026-10-19' });
+    expect(planQualificationFollowUps(facts({ qualifiedInvoices: [inv] }), policy)).toEqual([]);
+  });
+
+  it('flags a missed payment-plan instalment, not one paid on time', () => {
+    const missed = qualifiedInvoice(1, '2026-08-01', 3000, { status: 'payment_plan', promisedDate: '2026-10-10', lastPaymentOn: '2026-09-10' });
+    const paid = qualifiedInvoice(2, '2026-08-01', 3000, { status: 'payment_plan', promisedDate: '2026-10-10', lastPaymentOn: '2026-10-09' });
+    const out = planQualificationFollowUps(facts({ customers: [customerCtx(1), customerCtx(2)], qualifiedInvoices: [missed, paid] }), policy);
+    expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'payment_plan_missed']]);
+  });
+
+  it('follows a dispute up with its owner after the delay, and again only after a person closed the last one', () => {
+    const inv = qualifiedInvoice(1, '2026-09-01', 900, { status: 'dispute', statusDate: '2026-10-01', resolutionOwner: 'Logistics' });
+    const [first] = planQualificationFollowUps(facts({ qualifiedInvoices: [inv] }), policy);
+    expect(first).toMatchObject({ kind: 'dispute_follow_up', dueDate: '2026-10-15', dedupeKey: 'qual:dispute:c1:logistics:2026-10-01#0' });
+    expect(first.reason).toContain('ask Logistics');
+    const closures = new Map([['qual:dispute:c1:logistics:2026-10-01', { closed: 1, lastClosedByPersonOn: '2026-10-16' }]]);
+    expect(planQualificationFollowUps(facts({ qualifiedInvoices: [inv], closures }), policy)).toEqual([]);
+    const [again] = planQualificationFollowUps(facts({ asOf: '2026-10-30', qualifiedInvoices: [inv], closures }), policy);
+    expect(again).toMatchObject({ dedupeKey: 'qual:dispute:c1:logistics:2026-10-01#1', dueDate: '2026-10-30' });
+  });
+
+  it('chases the ADV for an awaited credit note and reviews litigation with legal', () => {
+    const note = qualifiedInvoice(1, '2026-09-01', 400, { status: 'waiting_credit_note', statusDate: '2026-10-01' });
+    const legal = qualifiedInvoice(1, '2026-06-01', 8000, { status: 'litigation', statusDate: '2026-09-01' });
+    const out = planQualificationFollowUps(facts({ customers: [customerCtx(1, { adv: 'Dana' })], qualifiedInvoices: [note, legal] }), policy);
+    expect(out.find((s) => s.kind === 'credit_note_chase')!.reason).toContain('Chase Dana (ADV)');
+    expect(out.find((s) => s.kind === 'litigation_review')!.reason).toContain('Review with legal');
+  });
+});
+
+describe('when models have written computed fields', () => {
+  it('suggests a review of a behaviour change with the model reasons', () => {
+    const c = customerCtx(1, {
+      driftAlert: true, driftScore: 0.72, driftOn: '2026-10-19', openAmount: 5000,
+      driftReasons: [{ factor: 'delay_creep', text: 'pays 15 days late, used to pay 8', value: true }],
+    });
+    const [s] = planMlSuggestions(facts({ customers: [c] }), policy);
+    expect(s).toMatchObject({ kind: 'drift_review', type: 'review', dedupeKey: 'ml:drift:c1#0' });
+    expect(s.reason).toContain('pays 15 days late, used to pay 8');
+  });
+
+  it('suggests a courtesy call before a large invoice likely to be late falls due, not for a small one', () => {
+    const big = preDueInvoice(1, '2026-10-24', 40_000, 0.75);
+    const small = preDueInvoice(2, '2026-10-24', 900, 0.95);
+    const out = planMlSuggestions(facts({ customers: [customerCtx(1), customerCtx(2)], preDueInvoices: [big, small] }), policy);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ kind: 'pre_due_call', type: 'call', customerId: 1, dueDate: '2026-10-17' });
+    expect(out[0].reason).toContain('75 %');
+  });
+
+  it('asks a person to answer emails the triage did not clear for an automatic reply', () => {
+    const auto = email(1, '2026-10-19', [field('inboundType', 'invoice_copy'), field('autoReplyEligible', true)]);
+    const human = email(2, '2026-10-18', [field('inboundType', 'dispute'), field('inboundPriority', 85), field('autoReplyEligible', false)]);
+    const unread = email(3, '2026-10-17', []);
+    const out = planMlSuggestions(facts({ inbound: [auto, human, unread] }), policy);
+    expect(out.map((s) => s.dedupeKey).sort()).toEqual(['ml:inbound:m2', 'ml:inbound:m3']);
+    const dispute = out.find((s) => s.dedupeKey === 'ml:inbound:m2')!;
+    expect(dispute.reason).toContain('classified as dispute');
+    expect(dispute.reason).toContain('priority 85 %');
+    expect(out.find((s) => s.dedupeKey === 'ml:inbound:m3')!.reason).toContain('not classified');
+  });
+
+  it('suggests the recommended incentive unless one was offered recently', () => {
+    const fresh = customerCtx(1, { recommendedLever: 'card_payment', overdueAmount: 2000, leverConfidence: 0.6 });
+    const recent = customerCtx(2, { recommendedLever: 'discount', overdueAmount: 2000, lastIncentiveOn: '2026-10-05' });
+    const out = planMlSuggestions(facts({ customers: [fresh, recent] }), policy);
+    expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'incentive']]);
+    expect(out[0].reason).toContain('card payment link');
+  });
+});
+
+describe('when suggestions are ranked', () => {
+  it('multiplies amount at stake, urgency and risk', () => {
+    // 10,000 × 1.5 × 1.2 = 18,000
+    expect(priority(10_000, 1.5, 1.2, 'EUR')).toMatchObject({ score: 18_000, text: '10,000.00 EUR at stake × urgency 1.50 × risk 1.20' });
+  });
+
+  it('puts the larger amount first when urgency and risk are equal', () => {
+    const small = scenarioInvoice(1, '2026-10-01', 300);
+    const large = scenarioInvoice(2, '2026-10-01', 30_000);
+    const out = planAgenda(facts({ customers: [customerCtx(1), customerCtx(2)], scenarioInvoices: [small, large] }), policy);
+    expect(out.map((s) => s.customerId)).toEqual([2, 1]);
+  });
+
+  it('ranks a riskier customer above a safer one with the same invoice', () => {
+    const safe = customerCtx(1, { riskScore: 10 });
+    const risky = customerCtx(2, { riskScore: 90 });
+    const out = planAgenda(facts({ customers: [safe, risky], scenarioInvoices: [scenarioInvoice(1, '2026-10-01', 1000), scenarioInvoice(2, '2026-10-01', 1000)] }), policy);
+    expect(out.map((s) => s.customerId)).toEqual([2, 1]);
+    expect(out[0].priority.risk).toBeCloseTo(1.4);
+  });
+});
