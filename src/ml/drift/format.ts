@@ -1,0 +1,39 @@
+// Numbers as a collector reads them in a reason sentence.
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function round(x: number): number {
+  return Math.round(x) + 0; // + 0 turns -0 into 0
+}
+
+export function amount(x: number): string {
+  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2);
+}
+
+export function percent(rate: number): string {
+  return `${Math.round(rate * 100)} %`;
+}
+
+/** "8 days late", "on the due date", "3 days early". */
+export function daysLatePhrase(days: number): string {
+  const d = round(days);
+  if (d === 0) return 'on the due date';
+  return d > 0 ? `${plural(d, 'day')} late` : `${plural(-d, 'day')} early`;
+}
+
+/** "7-10", "-3 to 2", or "8" when both ends round alike. */
+export function range(lo: number, hi: number): string {
+  const a = round(lo);
+  const b = round(hi);
+  if (a === b) return `${a}`;
+  return a >= 0 ? `${a}-${b}` : `${a} to ${b}`;
+}
+
+/** Rate as "about 1 in 8" for small rates, a percentage otherwise. */
+export function oneIn(rate: number): string {
+  if (rate <= 0) return 'never';
+  if (rate < 0.34) return `about 1 in ${Math.max(2, Math.round(1 / rate))}`;
+  return percent(rate);
+}

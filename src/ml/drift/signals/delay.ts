@@ -1,0 +1,161 @@
+// Delay creep: "always paid 7-10 days after the due date, now day 15".
+// The baseline is the customer's own median / MAD of days late (undisputed
+// invoices) before the recent run, with its yearly rhythm (Laplace model:
+// heavy tails, so one 40-day invoice does not move it), shrunk toward the
+// segment when the history is short. The recent run is the longest suffix of
+// invoices that are all materially and surprisingly later than that baseline.
+import type { DriftConfig } from '../config.js';
+import { dateOfDay } from '../dates.js';
+import { daysLatePhrase, plural, range, round } from '../format.js';
+import type { DelaySequence } from '../prepare.js';
+import {
+  laplaceTailDistance,
+  laplaceUpperSurprise,
+  medianOf,
+  robustSummary,
+  segmentWeight,
+  shrunkScale,
+} from '../stats.js';
+import type { DelayBaseline, DriftSignal, SegmentPrior } from '../types.js';
+import { searchRun } from './run.js';
+import { capped, signalScore } from './score.js';
+import { fitSeason, NO_SEASON, seasonAt, yearPhase, type Season, type YearPhase } from './season.js';
+
+interface Baseline {
+  location: number;
+  season: Season;
+  scale: number;
+  weight: number;
+  summary: DelayBaseline;
+}
+
+function baselineOf(seq: DelaySequence, phase: YearPhase, nb: number, prior: SegmentPrior, config: DriftConfig): Baseline {
+  const x = seq.daysLate;
+  const own = robustSummary(x, 0, nb);
+  let season = NO_SEASON;
+  let spread = own;
+  if (nb >= 3 && config.delay.seasonStrength > 0) {
+    const clip = Math.max(3 * config.delay.minScaleDays, (2.5 * own.mad) / Math.LN2);
+    season = fitSeason(x, nb, phase, own.median, clip, config.delay.seasonStrength, config.delay.maxSeasonDays);
+    if (config.delay.seasonNarrowsScale) {
+      const residuals = new Float64Array(nb);
+      for (let j = 0; j < nb; j++) residuals[j] = x[j] - seasonAt(season, phase, j);
+      spread = robustSummary(residuals);
+    }
+  }
+  const scale = shrunkScale(
+    spread,
+    prior.daysLate.scale,
+    config.scalePriorStrength,
+    config.delay.minScaleDays,
+    config.smallSampleWidening,
+  );
+  const weight = segmentWeight(nb, scale, prior.daysLate.between);
+  const location = nb > 0 ? limitedShrink(own.median, prior.daysLate.median, weight, scale, nb) : prior.daysLate.median;
+  return {
+    location,
+    season,
+    scale,
+    weight,
+    summary: {
+      invoices: nb,
+      medianDaysLate: location,
+      low: nb > 0 ? own.p10 : location,
+      high: nb > 0 ? own.p90 : location,
+      scaleDays: scale,
+      seasonalAmplitudeDays: Math.hypot(season.a, season.b),
+    },
+  };
+}
+
+/**
+ * Empirical-Bayes shrinkage with limited translation (Efron & Morris): the
+ * customer's median moves toward the segment's by at most one standard error,
+ * so a customer whose few invoices are all 30 days late is not pulled to a
+ * segment that pays early (which would make its usual 35 look like a creep).
+ */
+function limitedShrink(own: number, segment: number, weight: number, scale: number, n: number): number {
+  const standardError = Math.sqrt((2 * scale * scale) / n);
+  const move = Math.max(-standardError, Math.min(standardError, weight * (segment - own)));
+  return own + move;
+}
+
+/**
+ * Reads items [from, n) against the baseline (its level plus the customer's
+ * usual seasonal offset at each due date). An item paid much earlier than
+ * usual (an early-payment discount, a pre-payment) says nothing about the
+ * payer's lateness habit and is skipped rather than ending the run; an item
+ * paid as usual ends it.
+ */
+function runOf(seq: DelaySequence, phase: YearPhase, from: number, base: Baseline, config: DriftConfig) {
+  const distance = Math.max(config.delay.minEffectDays, laplaceTailDistance(base.scale, config.itemTailProbability));
+  let evidence = 0;
+  let affected = 0;
+  let unbroken = true;
+  for (let i = from; i < seq.n; i++) {
+    const x = seq.daysLate[i];
+    const usual = base.location + seasonAt(base.season, phase, i);
+    if (x >= Math.max(config.delay.minDaysLate, usual + distance)) {
+      affected++;
+      evidence += capped(laplaceUpperSurprise(x, usual, base.scale), config.maxItemEvidence);
+    } else if (x > usual - distance) {
+      unbroken = false;
+    }
+  }
+  return { evidence, affected, unbroken };
+}
+
+export function detectDelayCreep(
+  invoices: DelaySequence,
+  prior: SegmentPrior,
+  config: DriftConfig,
+): DriftSignal<'delay_creep'> {
+  const n = invoices.n;
+  const x = invoices.daysLate;
+  const phase = yearPhase(invoices.dueDay);
+  const persistence = config.persistence.delay_creep;
+  const threshold = config.evidenceThreshold.delay_creep;
+
+  const { length, base, evidence, found } = searchRun(
+    n,
+    persistence,
+    config.maxRecentItems,
+    config.minBaselineItems,
+    (end) => baselineOf(invoices, phase, end, prior, config),
+    (from, b) => {
+      const run = runOf(invoices, phase, from, b, config);
+      return { evidence: run.evidence, holds: run.unbroken && run.affected >= persistence };
+    },
+  );
+  const flag = found && evidence >= threshold;
+  const recentDays = Array.from(x.subarray(n - length), round);
+
+  return {
+    kind: 'delay_creep',
+    score: signalScore(evidence, flag, threshold),
+    flag,
+    evidence,
+    changeDate: flag ? dateOfDay(invoices.dueDay[n - length]) : null,
+    baselineItems: n - length,
+    segmentWeight: base.weight,
+    detail: {
+      baseline: base.summary,
+      recent: { invoices: length, daysLate: recentDays, medianDaysLate: length ? medianOf(recentDays) : null },
+    },
+    text: describe(base, recentDays, flag, prior),
+  };
+}
+
+function describe(base: Baseline, recent: number[], flag: boolean, prior: SegmentPrior): string {
+  const b = base.summary;
+  let usual: string;
+  if (b.invoices === 0) {
+    usual = `no earlier settled invoice; the segment usually pays ${daysLatePhrase(prior.daysLate.median)}`;
+  } else {
+    usual = `usually pays ${daysLatePhrase(b.medianDaysLate)} (median of ${plural(b.invoices, 'invoice')}, range ${range(b.low, b.high)})`;
+    if (base.weight >= 0.2) usual += `, blended with the segment's ${daysLatePhrase(prior.daysLate.median)} as history is short`;
+  }
+  if (recent.length === 0) return `${usual}; no settled invoice yet`;
+  const last = `last ${plural(recent.length, 'invoice')} paid ${recent.join(', ')} days late`;
+  return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
+}

@@ -1,0 +1,129 @@
+// Engagement drop: "always answered collection emails, now ignores them".
+// Three readings of a reminder, each tested for a drop: replied, opened by a
+// person (privacy-proxy opens carry no signal and are not opens), clicked;
+// plus "any of them". The strongest persistent, material drop wins.
+import type { DriftConfig } from '../config.js';
+import { dateOfDay } from '../dates.js';
+import { percent, plural } from '../format.js';
+import type { ReminderSequence } from '../prepare.js';
+import type { DriftSignal, EngagementRates, EngagementWindow, SegmentPrior } from '../types.js';
+import { rateChange, type RateWindow } from './rate.js';
+import { signalScore } from './score.js';
+
+type Measure = keyof EngagementRates;
+const MEASURES: Measure[] = ['any', 'reply', 'open', 'click'];
+
+interface Series {
+  flags: Uint8Array;
+  /** Position of each item in the full reminder sequence. */
+  at: Uint32Array;
+}
+
+/**
+ * Opens and clicks exist only for emails; answers for every channel. An email
+ * a privacy proxy opened hides whether a person opened it too: for the open
+ * rate it is unknown, not unopened (clicks and replies still show).
+ */
+function seriesOf(r: ReminderSequence, measure: Measure): Series {
+  const at: number[] = [];
+  for (let i = 0; i < r.n; i++) {
+    if ((measure === 'open' || measure === 'click') && !r.email[i]) continue;
+    if (measure === 'open' && r.machineOpen[i]) continue;
+    at.push(i);
+  }
+  const flags = new Uint8Array(at.length);
+  at.forEach((i, k) => {
+    flags[k] =
+      measure === 'reply' ? r.replied[i]
+      : measure === 'open' ? r.opened[i]
+      : measure === 'click' ? r.clicked[i]
+      : r.replied[i] | r.opened[i] | r.clicked[i];
+  });
+  return { flags, at: Uint32Array.from(at) };
+}
+
+function windowCounts(r: ReminderSequence, from: number, to: number): EngagementWindow {
+  const w: EngagementWindow = { communications: to - from, replied: 0, opened: 0, clicked: 0, engaged: 0, machineOpens: 0 };
+  for (let i = from; i < to; i++) {
+    w.replied += r.replied[i];
+    w.opened += r.opened[i];
+    w.clicked += r.clicked[i];
+    w.engaged += r.replied[i] | r.opened[i] | r.clicked[i];
+    w.machineOpens += r.machineOpen[i];
+  }
+  return w;
+}
+
+export function detectEngagementDrop(
+  reminders: ReminderSequence,
+  prior: SegmentPrior,
+  config: DriftConfig,
+): DriftSignal<'engagement_drop'> {
+  const persistence = config.persistence.engagement_drop;
+  const threshold = config.evidenceThreshold.engagement_drop;
+  let best: { measure: Measure; window: RateWindow; series: Series } | null = null;
+  let soft: { measure: Measure; window: RateWindow; series: Series } | null = null;
+  for (const measure of MEASURES) {
+    const series = seriesOf(reminders, measure);
+    const window = rateChange(
+      series.flags,
+      prior.engagement[measure],
+      'drop',
+      persistence,
+      config.engagement.minDrop,
+      config,
+      config.engagement.maxRecentItems,
+    );
+    if (window.valid && (!best || window.evidence > best.window.evidence)) best = { measure, window, series };
+    if (measure === 'any') soft = { measure, window, series };
+  }
+  const chosen = (best ?? soft)!;
+  const { window, series } = chosen;
+  const n = reminders.n;
+  const ownBaseline = series.flags.length - window.length;
+  // The windows in the full sequence: from the first reminder of the recent window on.
+  const nb = window.length === 0 ? n : series.at[ownBaseline];
+  const flag = !!best && ownBaseline >= config.minBaselineItems && window.evidence >= threshold;
+  const baseline = windowCounts(reminders, 0, nb);
+  const recent = windowCounts(reminders, nb, n);
+  return {
+    kind: 'engagement_drop',
+    score: signalScore(window.evidence, flag, threshold),
+    flag,
+    evidence: window.evidence,
+    changeDate: flag ? dateOfDay(reminders.sentDay[nb]) : null,
+    baselineItems: ownBaseline,
+    segmentWeight: config.priorStrength / (ownBaseline + config.priorStrength),
+    detail: { baseline, recent, measure: best ? chosen.measure : null },
+    text: describe(baseline, recent, best ? chosen.measure : 'any', flag, prior),
+  };
+}
+
+const VERB: Record<Measure, string> = {
+  any: 'reacted to (reply, open or click)',
+  reply: 'replied to',
+  open: 'opened',
+  click: 'clicked',
+};
+
+function count(w: EngagementWindow, measure: Measure): number {
+  return measure === 'any' ? w.engaged : measure === 'reply' ? w.replied : measure === 'open' ? w.opened : w.clicked;
+}
+
+function describe(
+  b: EngagementWindow,
+  r: EngagementWindow,
+  measure: Measure,
+  flag: boolean,
+  prior: SegmentPrior,
+): string {
+  const verb = VERB[measure];
+  const usual =
+    b.communications === 0
+      ? `no earlier reminder; the segment ${verb} ${percent(prior.engagement[measure])} of reminders`
+      : `${verb} ${count(b, measure)} of ${plural(b.communications, 'reminder')} before (${percent(count(b, measure) / b.communications)})`;
+  if (r.communications === 0) return `${usual}; no reminder to read yet`;
+  let last = `${count(r, measure)} of the last ${plural(r.communications, 'reminder')}`;
+  if (r.machineOpens > 0) last += ` (${plural(r.machineOpens, 'open')} by a privacy proxy not counted)`;
+  return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
+}
