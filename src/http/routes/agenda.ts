@@ -1,0 +1,182 @@
+// The collectors' agenda: GET /v1/agenda, closing actions, and the planning
+// job. A collector's key sees only the agenda of the collector it is bound to.
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AR_ERR } from '../../errors.js';
+import { ProblemRef, errorResponses } from '../schemas/common.js';
+import {
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, collectorIdOf, readAgenda,
+  type AgendaPlanJobData, type AgendaPolicy,
+} from '../../agenda/index.js';
+import { isIsoDate, todayIso } from '../../agenda/dates.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** externalId of the collector a collector API key is bound to (set by the auth plugin). */
+    collectorExternalId?: string | null;
+  }
+}
+
+/**
+ * The collector a request is limited to: the bound collector for a collector
+ * key (asking for another one is refused), else the collector asked for, or
+ * null for the whole portfolio.
+ */
+export function collectorScope(request: FastifyRequest, asked: string | undefined, action: string): { collector: string | null; restricted: boolean } {
+  if (request.role !== 'collector') return { collector: asked ?? null, restricted: false };
+  const bound = request.collectorExternalId;
+  if (!bound) {
+    throw AR_ERR.FORBIDDEN(['collector', `${action}: this API key is not bound to a collector (API_KEYS entry key:collector@<collector externalId>)`]);
+  }
+  if (asked !== undefined && asked !== bound) throw AR_ERR.FORBIDDEN(['collector', `${action} of collector "${asked}": a collector sees only their own`]);
+  return { collector: bound, restricted: true };
+}
+
+export const DateParam = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+
+/** A calendar date or today (UTC); 400 for a date that does not exist. */
+export function dayOrToday(date: string | undefined, name = 'date'): string {
+  if (date === undefined) return todayIso();
+  if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`${name} must be a calendar day as YYYY-MM-DD, got "${date}"`]);
+  return date;
+}
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const ReasonSchema = Type.Object({
+  factor: Type.String(),
+  text: Type.String(),
+  value: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()])),
+  weight: Type.Optional(Type.Number()),
+  invoiceIds: Type.Optional(Type.Array(Type.Integer())),
+  level: Type.Optional(Type.Integer()),
+  channel: Type.Optional(Type.String()),
+  template: Type.Optional(Nullable(Type.String())),
+}, { additionalProperties: true });
+
+const AgendaItemSchema = Type.Object({
+  id: Nullable(Type.Integer({ description: 'action id; null for a suggestion not yet planned (the next planning run stores it)' })),
+  state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
+  dedupeKey: Nullable(Type.String()),
+  origin: Type.String({ description: 'scenario | qualification | ml | manual' }),
+  kind: Type.String({ description: 'scenario_step, promise_broken, dispute_follow_up, drift_review, answer_email, ...' }),
+  type: Type.String({ description: 'call, email, letter, sms, review, follow_up, answer_email, incentive' }),
+  task: Type.Boolean({ description: 'false for automatic scenario steps the platform sends' }),
+  dueDate: Type.String(),
+  reason: Type.String(),
+  reasons: Type.Array(ReasonSchema),
+  priority: Type.Object({
+    score: Type.Number(), amountAtStake: Type.Number(), urgency: Type.Number(), risk: Type.Number(), text: Type.String(),
+  }),
+  customer: Type.Object({ externalId: Type.String(), name: Type.String(), segment: Nullable(Type.String()) }),
+  collector: Nullable(Type.String()),
+  amounts: Type.Object({ atStake: Type.Number(), currency: Type.String(), customerOpen: Type.Number(), customerOverdue: Type.Number() }),
+  invoices: Type.Array(Type.Object({
+    externalId: Type.String(), number: Type.String(), openAmount: Type.Number(), dueDate: Type.String(), daysOverdue: Type.Integer(),
+  })),
+});
+
+const AgendaSchema = Type.Object({
+  date: Type.String(),
+  collector: Nullable(Type.String()),
+  items: Type.Array(AgendaItemSchema),
+  automatic: Type.Array(AgendaItemSchema),
+  counts: Type.Object({ tasks: Type.Integer(), planned: Type.Integer(), suggested: Type.Integer(), automatic: Type.Integer() }),
+});
+
+const ClosedSchema = Type.Object({ id: Type.Integer(), status: Type.String(), doneAt: Type.String() });
+
+const PlanResultSchema = Type.Object({
+  date: Type.String(),
+  suggestions: Type.Integer(),
+  automatic: Type.Integer(),
+  tasks: Type.Integer(),
+  inserted: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  cancelled: Type.Integer(),
+  byKind: Type.Record(Type.String(), Type.Integer()),
+  jobId: Type.String(),
+});
+
+export interface AgendaRouteOptions {
+  /** The same policy the plan job runs with. */
+  policy?: AgendaPolicy;
+}
+
+const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, opts) => {
+  const { storage, jobs } = app.services;
+  const policy = opts.policy ?? DEFAULT_AGENDA_POLICY;
+
+  app.get('/v1/agenda', {
+    config: { roles: ['collector', 'platform', 'analyst'], action: 'read agendas' },
+    schema: {
+      tags: ['agenda'],
+      summary: 'Next actions with their reasons, highest priority first',
+      description: 'Planned actions and fresh suggestions (scenario steps, follow-ups of invoice statuses, model ' +
+        'suggestions) due by `date`, ranked by amount at stake × urgency × risk. A collector key sees only its own ' +
+        'agenda; other roles see the whole portfolio unless they name a collector. Automatic scenario steps are listed ' +
+        'apart: the platform sends them.',
+      querystring: Type.Object({
+        collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
+        date: Type.Optional(DateParam),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+      }, { additionalProperties: false }),
+      response: { 200: AgendaSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const { collector } = collectorScope(request, request.query.collector, 'read the agenda');
+    const date = dayOrToday(request.query.date);
+    const collectorId = collector === null ? null : await collectorIdOf(storage.db, collector);
+    return readAgenda(storage.db, { collectorId, collector, date, limit: request.query.limit, policy });
+  });
+
+  for (const [verb, status] of [['done', 'done'], ['cancel', 'cancelled']] as const) {
+    app.post(`/v1/actions/:id/${verb}`, {
+      config: { roles: ['collector', 'platform'], action: `mark actions ${status}` },
+      schema: {
+        tags: ['agenda'],
+        summary: verb === 'done' ? 'Mark an action done' : 'Cancel an action (not relevant)',
+        description: 'A collector may close only the actions assigned to them. A closed scenario step counts as handled; ' +
+          'a closed recurring follow-up comes back after its delay if the situation lasts.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }),
+        response: { 200: ClosedSchema, 409: ProblemRef, ...errorResponses },
+      },
+    }, async (request) => {
+      const { collector, restricted } = collectorScope(request, undefined, `mark actions ${status}`);
+      const asCollector = restricted ? await collectorIdOf(storage.db, collector!) : undefined;
+      return closeAction(storage.db, request.params.id, status, asCollector);
+    });
+  }
+
+  app.post('/v1/agenda/plan', {
+    config: { roles: ['platform'], action: 'plan the agenda' },
+    schema: {
+      tags: ['agenda'],
+      summary: 'Plan the whole portfolio: store suggestions as actions, cancel the ones no longer needed',
+      description: 'Idempotent: running it twice plans nothing twice. Send `Prefer: respond-async` to get 202 and a job to poll.',
+      headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
+      body: Type.Optional(Type.Object({ date: Type.Optional(DateParam) }, { additionalProperties: false })),
+      response: {
+        200: PlanResultSchema,
+        202: Type.Object({ jobId: Type.String(), status: Type.String() }),
+        503: ProblemRef,
+        ...errorResponses,
+      },
+    },
+  }, async (request, reply) => {
+    const date = dayOrToday(request.body?.date);
+    const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
+    if (/respond-async/i.test(request.headers.prefer ?? '')) {
+      return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+    }
+    const info = await jobs.waitFor(jobId);
+    if (info.state !== 'completed') {
+      throw AR_ERR.UNAVAILABLE([`The planning job ${jobId} ${info.state}: ${info.error?.message ?? 'no detail'}`]);
+    }
+    return { ...(info.result as object), jobId } as Static<typeof PlanResultSchema>;
+  });
+};
+
+export default agendaRoutes;

@@ -1,0 +1,129 @@
+// The reports credit managers live by: aging balance, DSO, CEI, as of a date,
+// for the portfolio, a collector or a segment, with a monthly trend; JSON, or
+// CSV with ?format=csv. A collector key sees only its own portfolio.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { errorResponses } from '../schemas/common.js';
+import {
+  agingCsv, agingReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CEI_METHOD, DSO_METHOD, type ReportScope,
+} from '../../reports/index.js';
+import { collectorIdOf } from '../../agenda/index.js';
+import { collectorScope, DateParam, dayOrToday } from './agenda.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const common = {
+  asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD; today (UTC) when absent' }),
+  months: Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Months in the trend, the last ending on asOf' }),
+  groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
+  collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
+  segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
+  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: the trend rows as a CSV file' }),
+};
+
+const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
+const Filters = Type.Object({ collector: Nullable(Type.String()), segment: Nullable(Type.String()) });
+
+const AgingRow = Type.Object({
+  month: Type.String(), date: Type.String(), group: Type.String(), total: AmountCount,
+  buckets: Type.Array(Type.Object({ bucket: Type.String(), amount: Type.Number(), count: Type.Integer(), share: Type.Number() })),
+  overdue: AmountCount, overdue30Unqualified: AmountCount,
+});
+const DsoRow = Type.Object({
+  month: Type.String(), date: Type.String(), group: Type.String(), receivables: Type.Number(), creditSales: Type.Number(),
+  windowDays: Type.Integer(), standardDso: Nullable(Type.Number()), countBackDso: Type.Number(), countBackComplete: Type.Boolean(),
+});
+const CeiRow = Type.Object({
+  month: Type.String(), start: Type.String(), end: Type.String(), group: Type.String(),
+  beginningReceivables: Type.Number(), creditSales: Type.Number(), endingReceivables: Type.Number(),
+  endingCurrentReceivables: Type.Number(), collected: Type.Number(), cei: Nullable(Type.Number()),
+});
+
+const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Parameters<typeof Type.Object>[0] = {}) => Type.Object({
+  asOf: Type.String(),
+  groupBy: Type.String(),
+  filters: Filters,
+  method: Type.String(),
+  ...extra,
+  groups: Type.Array(row),
+  trend: Type.Array(row),
+});
+
+const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescription: string) => ({
+  200: {
+    description: 'The report; CSV with format=csv',
+    content: {
+      'application/json': { schema },
+      'text/csv': { schema: Type.String({ description: csvDescription }) },
+    },
+  },
+});
+
+function sendCsv(reply: FastifyReply, name: string, asOf: string, csv: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}-${asOf}.csv"`)
+    .send(csv);
+}
+
+const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage } = app.services;
+
+  /** Filters of the request, a collector key narrowed to its own portfolio. */
+  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
+    const { collector } = collectorScope(request, q.collector, 'read reports');
+    if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
+    return { groupBy: q.groupBy, collector, segment: q.segment ?? null };
+  }
+
+  app.get('/v1/reports/aging', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Aging balance: open receivables by days past due, with overdue > 30 days unqualified, and its monthly trend',
+      description: AGING_METHOD,
+      querystring: Type.Object(common, { additionalProperties: false }),
+      response: { ...ok(report(AgingRow), 'month,date,group,total_amount,total_count,<bucket>_amount,<bucket>_count,...'), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const asOf = dayOrToday(q.asOf, 'asOf');
+    const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
+    return q.format === 'csv' ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/dso', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Days sales outstanding (standard and count-back) and its monthly trend',
+      description: DSO_METHOD,
+      querystring: Type.Object({
+        ...common,
+        windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 90, description: 'Sales window of the standard method' }),
+      }, { additionalProperties: false }),
+      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete'), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const asOf = dayOrToday(q.asOf, 'asOf');
+    const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
+    return q.format === 'csv' ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/cei', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Collection effectiveness index per month',
+      description: CEI_METHOD,
+      querystring: Type.Object(common, { additionalProperties: false }),
+      response: { ...ok(report(CeiRow), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei'), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const asOf = dayOrToday(q.asOf, 'asOf');
+    const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
+    return q.format === 'csv' ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
+  });
+};
+
+export default reportRoutes;

@@ -1,0 +1,68 @@
+// Collection effectiveness index per month (brief 001: CEI among the reports):
+//
+//   CEI = (beginning receivables + credit sales − ending total receivables)
+//       / (beginning receivables + credit sales − ending current receivables) × 100
+//
+// The numerator is what was collected in the month; the denominator what was
+// collectable (everything but what is not yet due at month end). 100 means
+// every collectable amount came in. Beginning = receivables at the end of the
+// previous month; current = not yet due on the ending date.
+import type { Db } from '../db/sql.js';
+import type { IsoDate } from '../agenda/types.js';
+import { addDays } from '../agenda/dates.js';
+import { trendMonths } from './periods.js';
+import { envelope, groupsOf, loadBalances, loadMonthlySales, type ReportEnvelope, type ReportScope } from './series.js';
+
+export const CEI_METHOD =
+  'CEI = (beginning receivables + credit sales − ending total receivables) / (beginning receivables + credit sales − ' +
+  'ending current receivables) × 100, per calendar month (the current month to the as-of date). Beginning = receivables ' +
+  'at the end of the previous month; current = not yet due on the ending date; receivables as they stood on each date; ' +
+  'credit sales = invoices issued in the month. Null when nothing was collectable.';
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+export function cei(beginning: number, sales: number, endingTotal: number, endingCurrent: number): number | null {
+  const collectable = beginning + sales - endingCurrent;
+  return collectable > 0 ? r1(((beginning + sales - endingTotal) / collectable) * 100) : null;
+}
+
+export interface CeiRow {
+  month: string;
+  start: IsoDate;
+  end: IsoDate;
+  group: string;
+  beginningReceivables: number;
+  creditSales: number;
+  endingReceivables: number;
+  endingCurrentReceivables: number;
+  /** beginning + sales − ending. */
+  collected: number;
+  cei: number | null;
+}
+
+export type CeiReport = ReportEnvelope<CeiRow>;
+
+export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<CeiReport> {
+  const months = trendMonths(q.asOf, q.months);
+  const beforeFirst = addDays(months[0].start, -1);
+  const [balances, monthly] = await Promise.all([
+    loadBalances(db, [beforeFirst, ...months.map((m) => m.end)], q.scope),
+    loadMonthlySales(db, months[0].start, q.asOf, q.scope),
+  ]);
+  const groups = groupsOf(q.scope, balances, monthly);
+  const trend = months.flatMap((m) => groups.map((group): CeiRow => {
+    const beginning = balances.get(addDays(m.start, -1))?.get(group)?.total.amount ?? 0;
+    const ending = balances.get(m.end)?.get(group);
+    const endingTotal = ending?.total.amount ?? 0;
+    const endingCurrent = ending?.buckets[0].amount ?? 0;
+    const sales = monthly.get(m.month)?.get(group) ?? 0;
+    return {
+      month: m.month, start: m.start, end: m.end, group,
+      beginningReceivables: beginning, creditSales: sales, endingReceivables: endingTotal, endingCurrentReceivables: endingCurrent,
+      collected: r2(beginning + sales - endingTotal),
+      cei: cei(beginning, sales, endingTotal, endingCurrent),
+    };
+  }));
+  return envelope(q.asOf, q.scope, CEI_METHOD, trend, (r) => r.end === q.asOf);
+}

@@ -1,0 +1,19 @@
+// A small CSV export (RFC 4180) that spreadsheets open safely: text cells that
+// a spreadsheet would run as a formula (=, +, -, @) are prefixed with a quote.
+export interface CsvColumn<T> {
+  header: string;
+  value: (row: T) => string | number | boolean | null | undefined;
+}
+
+function cell(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'string') return String(v);
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv<T>(columns: CsvColumn<T>[], rows: T[]): string {
+  const lines = [columns.map((c) => cell(c.header)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => cell(c.value(row))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

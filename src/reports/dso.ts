@@ -1,0 +1,86 @@
+// Days sales outstanding, two ways (brief 001: DSO among the reports to run):
+//
+// - standard (average) method: DSO = receivables on the date / credit sales of
+//   the last N days × N. Smooth, but a seasonal peak of sales lowers it.
+// - count-back method: take the receivables on the date and walk back month by
+//   month through credit sales, current month first (to date), consuming each
+//   month's sales until the receivables are used up; DSO is the days walked,
+//   the last month pro rata. It says how many days of recent sales are unpaid
+//   and is not fooled by seasonality.
+import type { Db } from '../db/sql.js';
+import type { IsoDate } from '../agenda/types.js';
+import { daysInMonth, monthOf, shiftMonth, trendMonths, type Month } from './periods.js';
+import { envelope, groupsOf, loadBalances, loadMonthlySales, loadWindowSales, type ReportEnvelope, type ReportScope } from './series.js';
+
+/** How far back count-back may walk: receivables older than two years of sales are a recovery problem. */
+export const COUNT_BACK_MONTHS = 24;
+
+export const DSO_METHOD =
+  'standardDso = receivables on the date / credit sales (invoices issued) over the last windowDays days × windowDays. ' +
+  'countBackDso = days of the most recent credit sales, walking back month by month from the date (current month to ' +
+  `date first), needed to add up to the receivables; the last month pro rata. Walks at most ${COUNT_BACK_MONTHS} months ` +
+  '(countBackComplete false when the receivables exceed them). Receivables as they stood on each date.';
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+export function standardDso(receivables: number, sales: number, windowDays: number): number | null {
+  return sales > 0 ? r1((receivables / sales) * windowDays) : null;
+}
+
+/** `periods`: the most recent first, each with its credit sales and its length in days. */
+export function countBackDso(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean } {
+  let left = receivables;
+  let days = 0;
+  for (const p of periods) {
+    if (left <= 0) return { days: r1(days), complete: true };
+    if (p.sales >= left) return { days: r1(days + (left / p.sales) * p.days), complete: true };
+    left -= p.sales;
+    days += p.days;
+  }
+  return { days: r1(days), complete: left <= 0 };
+}
+
+export interface DsoRow {
+  month: string;
+  date: IsoDate;
+  group: string;
+  receivables: number;
+  creditSales: number;
+  windowDays: number;
+  standardDso: number | null;
+  countBackDso: number;
+  countBackComplete: boolean;
+}
+
+export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number };
+
+/** Count-back periods for a date: its month to that date, then full months before it. */
+export function countBackPeriods(m: Month, monthly: Map<string, Map<string, number>>, group: string) {
+  const periods = [{ sales: monthly.get(m.month)?.get(group) ?? 0, days: m.days }];
+  for (let k = 1; k < COUNT_BACK_MONTHS; k++) {
+    const start = shiftMonth(m.start, -k);
+    periods.push({ sales: monthly.get(monthOf(start))?.get(group) ?? 0, days: daysInMonth(start) });
+  }
+  return periods;
+}
+
+export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; windowDays: number; scope: ReportScope }): Promise<DsoReport> {
+  const months = trendMonths(q.asOf, q.months);
+  const dates = months.map((m) => m.end);
+  const [balances, windowSales, monthly] = await Promise.all([
+    loadBalances(db, dates, q.scope),
+    loadWindowSales(db, dates, q.windowDays, q.scope),
+    loadMonthlySales(db, shiftMonth(months[0].start, -(COUNT_BACK_MONTHS - 1)), q.asOf, q.scope),
+  ]);
+  const groups = groupsOf(q.scope, balances, windowSales, monthly);
+  const trend = months.flatMap((m) => groups.map((group): DsoRow => {
+    const receivables = balances.get(m.end)?.get(group)?.total.amount ?? 0;
+    const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
+    const cb = countBackDso(receivables, countBackPeriods(m, monthly, group));
+    return {
+      month: m.month, date: m.end, group, receivables, creditSales, windowDays: q.windowDays,
+      standardDso: standardDso(receivables, creditSales, q.windowDays), countBackDso: cb.days, countBackComplete: cb.complete,
+    };
+  }));
+  return { ...envelope(q.asOf, q.scope, DSO_METHOD, trend, (r) => r.date === q.asOf), windowDays: q.windowDays };
+}

@@ -1,0 +1,51 @@
+// CSV exports of the reports: the month-by-month rows, the last one on the as-of date.
+import type { AgingReport, AgingRow } from './aging.js';
+import type { CeiReport, CeiRow } from './cei.js';
+import type { DsoReport, DsoRow } from './dso.js';
+import { toCsv, type CsvColumn } from './csv.js';
+import { BUCKETS } from './series.js';
+
+const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
+  { header: 'month', value: (r) => r.month },
+  { header: 'date', value: (r) => r.date },
+  { header: 'group', value: (r) => r.group },
+  { header: 'total_amount', value: (r) => r.total.amount },
+  { header: 'total_count', value: (r) => r.total.count },
+  ...BUCKETS.flatMap((b, i): CsvColumn<AgingRow>[] => [
+    { header: `${b}_amount`, value: (r) => r.buckets[i].amount },
+    { header: `${b}_count`, value: (r) => r.buckets[i].count },
+  ]),
+  { header: 'overdue_amount', value: (r) => r.overdue.amount },
+  { header: 'overdue_count', value: (r) => r.overdue.count },
+  { header: 'overdue30_unqualified_amount', value: (r) => r.overdue30Unqualified.amount },
+  { header: 'overdue30_unqualified_count', value: (r) => r.overdue30Unqualified.count },
+];
+
+const DSO_COLUMNS: CsvColumn<DsoRow>[] = [
+  { header: 'month', value: (r) => r.month },
+  { header: 'date', value: (r) => r.date },
+  { header: 'group', value: (r) => r.group },
+  { header: 'receivables', value: (r) => r.receivables },
+  { header: 'credit_sales', value: (r) => r.creditSales },
+  { header: 'window_days', value: (r) => r.windowDays },
+  { header: 'standard_dso', value: (r) => r.standardDso },
+  { header: 'count_back_dso', value: (r) => r.countBackDso },
+  { header: 'count_back_complete', value: (r) => r.countBackComplete },
+];
+
+const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
+  { header: 'month', value: (r) => r.month },
+  { header: 'start', value: (r) => r.start },
+  { header: 'end', value: (r) => r.end },
+  { header: 'group', value: (r) => r.group },
+  { header: 'beginning_receivables', value: (r) => r.beginningReceivables },
+  { header: 'credit_sales', value: (r) => r.creditSales },
+  { header: 'ending_receivables', value: (r) => r.endingReceivables },
+  { header: 'ending_current_receivables', value: (r) => r.endingCurrentReceivables },
+  { header: 'collected', value: (r) => r.collected },
+  { header: 'cei', value: (r) => r.cei },
+];
+
+export const agingCsv = (r: AgingReport) => toCsv(AGING_COLUMNS, r.trend);
+export const dsoCsv = (r: DsoReport) => toCsv(DSO_COLUMNS, r.trend);
+export const ceiCsv = (r: CeiReport) => toCsv(CEI_COLUMNS, r.trend);

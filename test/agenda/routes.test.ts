@@ -1,0 +1,125 @@
+// GET /v1/agenda, closing actions and the planning job over HTTP.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { auth, type TestApp } from '../helpers/app.js';
+import { buildAgendaTestApp, BOUND_COLLECTOR, letTimersRun } from './app.js';
+import * as f from './factories.js';
+
+const DATE = '2026-10-20';
+
+for (const backend of await backends()) {
+  describe(`the agenda API on ${backend}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await buildAgendaTestApp(backend);
+      const db = t.storage.db;
+      const alice = await f.collector(db, BOUND_COLLECTOR);
+      const bob = await f.collector(db, 'bob');
+      const mine = await f.customer(db, { externalId: 'C-ALICE', collectorId: alice });
+      const theirs = await f.customer(db, { externalId: 'C-BOB', collectorId: bob });
+      // Broken promises for both (promised 10-10, broken from 10-13), the larger one for Bob.
+      await f.invoice(db, { customerId: mine, number: 'A-1', dueDate: '2026-09-30', amount: 1000, status: 'promise_to_pay', promisedDate: '2026-10-10' });
+      await f.invoice(db, { customerId: theirs, number: 'B-1', dueDate: '2026-09-30', amount: 9000, status: 'promise_to_pay', promisedDate: '2026-10-10' });
+    });
+    afterAll(async () => t.close());
+
+    const get = async (url: string, role: 'collector' | 'admin' | 'platform' = 'collector') => {
+      await letTimersRun();
+      return t.app.inject({ url, headers: auth(role) });
+    };
+    const post = async (url: string, role: 'collector' | 'admin' | 'platform', payload?: object) => {
+      await letTimersRun();
+      return t.app.inject({ method: 'POST', url, headers: auth(role), ...(payload ? { payload } : {}) });
+    };
+
+    describe('when a collector key reads the agenda', () => {
+      it('sees only the actions of their own customers, with reasons and amounts', async () => {
+        const res = await get(`/v1/agenda?date=${DATE}`);
+        expect(res.statusCode).toBe(200);
+        const body = res.json();
+        expect(body.collector).toBe(BOUND_COLLECTOR);
+        expect(body.items.map((i: { customer: { externalId: string } }) => i.customer.externalId)).toEqual(['C-ALICE']);
+        expect(body.items[0]).toMatchObject({ kind: 'promise_broken', type: 'call', amounts: { atStake: 1000, currency: 'USD' } });
+        expect(body.items[0].reason).toContain('2026-10-10');
+      });
+
+      it("is refused another collector's agenda", async () => {
+        const res = await get(`/v1/agenda?date=${DATE}&collector=bob`);
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toMatchObject({ code: 'AR_ERR_FORBIDDEN' });
+      });
+    });
+
+    describe('when an admin reads the agenda', () => {
+      it('sees the whole portfolio, highest priority first, or one collector when asked', async () => {
+        const all = (await get(`/v1/agenda?date=${DATE}`, 'admin')).json();
+        expect(all.items.map((i: { customer: { externalId: string } }) => i.customer.externalId)).toEqual(['C-BOB', 'C-ALICE']);
+        const bobs = (await get(`/v1/agenda?date=${DATE}&collector=bob`, 'admin')).json();
+        expect(bobs.items.map((i: { collector: string }) => i.collector)).toEqual(['bob']);
+      });
+    });
+
+    describe('when the query is not valid', () => {
+      it.each([
+        ['limit=0', 'querystring/limit'],
+        ['date=20-10-2026', 'querystring/date'],
+        ['colour=red', 'querystring'],
+      ])('answers 400 with a problem for %s', async (qs, path) => {
+        const res = await get(`/v1/agenda?${qs}`);
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json().code).toBe('AR_ERR_VALIDATION');
+        expect(res.json().errors[0].path).toBe(path);
+      });
+
+      it('answers 400 for a day that does not exist', async () => {
+        const res = await get('/v1/agenda?date=2026-02-30');
+        expect(res.statusCode).toBe(400);
+        expect(res.json().code).toBe('AR_ERR_VALIDATION');
+      });
+
+      it('answers 404 for an unknown collector', async () => {
+        expect((await get('/v1/agenda?collector=nobody', 'admin')).statusCode).toBe(404);
+      });
+    });
+
+    describe('when the portfolio is planned and actions are closed', () => {
+      let ids: Record<string, number>;
+      beforeAll(async () => {
+        const before = (await get(`/v1/agenda?date=${DATE}`)).json();
+        expect(before.items[0]).toMatchObject({ state: 'suggested', id: null });
+        const res = await post('/v1/agenda/plan', 'platform', { date: DATE });
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({ inserted: 2, cancelled: 0 });
+        const all = (await get(`/v1/agenda?date=${DATE}`, 'admin')).json();
+        ids = Object.fromEntries(all.items.map((i: { customer: { externalId: string }; id: number }) => [i.customer.externalId, i.id]));
+      });
+
+      it('shows the stored actions with their ids', async () => {
+        const mine = (await get(`/v1/agenda?date=${DATE}`)).json();
+        expect(mine.items[0]).toMatchObject({ state: 'planned', id: ids['C-ALICE'] });
+      });
+
+      it('lets the collector close their own action once, and takes it off the agenda', async () => {
+        const done = await post(`/v1/actions/${ids['C-ALICE']}/done`, 'collector');
+        expect(done.statusCode).toBe(200);
+        expect(done.json()).toMatchObject({ id: ids['C-ALICE'], status: 'done' });
+        expect((await post(`/v1/actions/${ids['C-ALICE']}/cancel`, 'collector')).statusCode).toBe(409);
+        expect((await get(`/v1/agenda?date=${DATE}`)).json().items).toEqual([]);
+      });
+
+      it("refuses a collector closing someone else's action", async () => {
+        const res = await post(`/v1/actions/${ids['C-BOB']}/done`, 'collector');
+        expect(res.statusCode).toBe(403);
+      });
+
+      it('answers 404 for an action that does not exist', async () => {
+        expect((await post('/v1/actions/999999/done', 'platform')).statusCode).toBe(404);
+      });
+
+      it('refuses planning to a collector key', async () => {
+        expect((await post('/v1/agenda/plan', 'collector', {})).statusCode).toBe(403);
+      });
+    });
+  });
+}

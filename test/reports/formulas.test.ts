@@ -1,0 +1,60 @@
+// The report formulas on their own, with numbers worked out by hand.
+import { describe, it, expect } from 'vitest';
+import { cei, countBackDso, standardDso, toCsv, trendMonths } from '../../src/reports/index.js';
+
+describe('when the count-back DSO walks back through sales', () => {
+  it('stops pro rata in the month that exhausts the receivables', () => {
+    // 1,000 of receivables; this month sold 600 in 15 days, the one before 800 in 30 days.
+    // 15 days + 400 / 800 × 30 = 15 + 15 = 30.
+    expect(countBackDso(1000, [{ sales: 600, days: 15 }, { sales: 800, days: 30 }])).toEqual({ days: 30, complete: true });
+  });
+
+  it('says so when the receivables exceed every month it may walk', () => {
+    expect(countBackDso(5000, [{ sales: 1000, days: 31 }, { sales: 1000, days: 30 }])).toEqual({ days: 61, complete: false });
+  });
+
+  it('is zero with nothing to collect', () => {
+    expect(countBackDso(0, [{ sales: 1000, days: 31 }])).toEqual({ days: 0, complete: true });
+  });
+});
+
+describe('when the standard DSO has no sales in its window', () => {
+  it('is null rather than infinite', () => {
+    expect(standardDso(500, 0, 90)).toBeNull();
+    // 500 / 1,500 × 90 = 30
+    expect(standardDso(500, 1500, 90)).toBe(30);
+  });
+});
+
+describe('when the CEI has nothing collectable', () => {
+  it('is null', () => {
+    // beginning 0 + sales 1,000 − ending current 1,000 = 0 collectable
+    expect(cei(0, 1000, 1000, 1000)).toBeNull();
+    // (2,000 + 1,000 − 1,500) / (2,000 + 1,000 − 1,000) = 1,500 / 2,000 = 75 %
+    expect(cei(2000, 1000, 1500, 1000)).toBe(75);
+  });
+});
+
+describe('when a trend ends mid-month', () => {
+  it('ends its last month on the as-of date and the others on their last day', () => {
+    expect(trendMonths('2026-03-15', 3).map((m) => [m.month, m.start, m.end, m.days])).toEqual([
+      ['2026-01', '2026-01-01', '2026-01-31', 31],
+      ['2026-02', '2026-02-01', '2026-02-28', 28],
+      ['2026-03', '2026-03-01', '2026-03-15', 15],
+    ]);
+  });
+
+  it('crosses a year boundary', () => {
+    expect(trendMonths('2026-01-31', 2).map((m) => m.month)).toEqual(['2025-12', '2026-01']);
+  });
+});
+
+describe('when a report is exported as CSV', () => {
+  it('quotes separators and defuses cells a spreadsheet would run as formulas', () => {
+    const csv = toCsv([{ header: 'group', value: (r: { g: string; n: number }) => r.g }, { header: 'amount', value: (r) => r.n }], [
+      { g: 'North, East', n: -12.5 },
+      { g: '=HYPERLINK("x")', n: 3 },
+    ]);
+    expect(csv).toBe('group,amount\r\n"North, East",-12.5\r\n"\'=HYPERLINK(""x"")",3\r\n');
+  });
+});

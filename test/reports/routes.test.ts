@@ -1,0 +1,86 @@
+// GET /v1/reports/aging, /dso, /cei over HTTP: validation, CSV, a collector's scope.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { auth, type TestApp } from '../helpers/app.js';
+import { buildAgendaTestApp, letTimersRun } from '../agenda/app.js';
+import { seedPortfolio } from './portfolio.js';
+
+for (const backend of await backends()) {
+  describe(`the reports API on ${backend}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await buildAgendaTestApp(backend);
+      await seedPortfolio(t.storage.db);
+    });
+    afterAll(async () => t.close());
+
+    const get = async (url: string, role: 'collector' | 'analyst' = 'analyst') => {
+      await letTimersRun();
+      return t.app.inject({ url, headers: auth(role) });
+    };
+
+    describe('when an analyst asks for the aging balance as of a date', () => {
+      it('answers the figures with the method that produced them', async () => {
+        const res = await get('/v1/reports/aging?asOf=2026-03-31&months=3');
+        expect(res.statusCode).toBe(200);
+        const body = res.json();
+        expect(body.method).toMatch(/allocations paid by then/);
+        expect(body.groups[0].total).toEqual({ amount: 5500, count: 4 });
+        expect(body.trend.map((r: { month: string }) => r.month)).toEqual(['2026-01', '2026-02', '2026-03']);
+      });
+
+      it('exports the trend as CSV, one row per month end', async () => {
+        const res = await get('/v1/reports/aging?asOf=2026-03-31&months=3&format=csv');
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/csv/);
+        expect(res.headers['content-disposition']).toContain('aging-2026-03-31.csv');
+        const lines = res.body.trim().split('\r\n');
+        expect(lines[0]).toMatch(/^month,date,group,total_amount,total_count,current_amount/);
+        expect(lines).toHaveLength(4);
+        expect(lines[3]).toMatch(/^2026-03,2026-03-31,portfolio,5500,4,3000,1,/);
+      });
+    });
+
+    describe('when DSO and CEI are asked by segment', () => {
+      it('answers one row per segment', async () => {
+        const dso = (await get('/v1/reports/dso?asOf=2026-03-31&months=1&groupBy=segment&windowDays=90')).json();
+        expect(dso.groups.map((g: { group: string }) => g.group)).toEqual(['small', 'standard']);
+        expect(dso.method).toMatch(/count-back|countBackDso/);
+        const cei = (await get('/v1/reports/cei?asOf=2026-03-31&months=1&groupBy=segment')).json();
+        // small = customer B: 1,800 open on 02-28 (B1 400 + B2 600 + B3 800), no March sales, 1,000 open on 03-31
+        // and none of it current: (1,800 + 0 − 1,000) / (1,800 + 0 − 0) = 44.4 %.
+        expect(cei.groups.find((g: { group: string }) => g.group === 'small')).toMatchObject({ beginningReceivables: 1800, endingReceivables: 1000, cei: 44.4 });
+      });
+    });
+
+    describe('when a collector key asks for reports', () => {
+      it("sees its own portfolio and is refused another collector's", async () => {
+        // The test collector key is bound to alice: customer A only, 1,500 + 3,000 open.
+        const mine = (await get('/v1/reports/aging?asOf=2026-03-31&months=1', 'collector')).json();
+        expect(mine.filters.collector).toBe('alice');
+        expect(mine.groups[0].total.amount).toBe(4500);
+        expect((await get('/v1/reports/aging?asOf=2026-03-31&collector=bob', 'collector')).statusCode).toBe(403);
+      });
+    });
+
+    describe('when the query is not valid', () => {
+      it.each([
+        ['/v1/reports/aging?months=0', 'querystring/months'],
+        ['/v1/reports/aging?groupBy=region', 'querystring/groupBy'],
+        ['/v1/reports/dso?windowDays=1000', 'querystring/windowDays'],
+        ['/v1/reports/cei?format=xlsx', 'querystring/format'],
+        ['/v1/reports/cei?asOf=31/03/2026', 'querystring/asOf'],
+      ])('answers 400 with a problem for %s', async (url, path) => {
+        const res = await get(url);
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json().code).toBe('AR_ERR_VALIDATION');
+        expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+      });
+
+      it('answers 400 for a day that does not exist', async () => {
+        expect((await get('/v1/reports/aging?asOf=2026-02-30')).statusCode).toBe(400);
+      });
+    });
+  });
+}
