@@ -46,6 +46,8 @@ export interface DriftConfig {
     /** Smallest ratio between the recent and the usual days between payments worth reporting. */
     minGapRatio: number;
     minScaleLog: number;
+    /** Instalments make payments more numerous than invoices: a longer recent window. */
+    maxRecentItems: number;
   };
   engagement: {
     /** A reminder younger than this with no reaction yet is pending, not ignored. */
@@ -74,7 +76,7 @@ export const defaultDriftConfig: DriftConfig = {
   persistence: { delay_creep: 3, method_shift: 3, engagement_drop: 2, dispute_spike: 3 },
   evidenceThreshold: { delay_creep: 3, method_shift: 3, engagement_drop: 3, dispute_spike: 1.5 },
   delay: { minEffectDays: 5, minScaleDays: 1.5, minDaysLate: 7, seasonStrength: 6, maxSeasonDays: 8, seasonNarrowsScale: false },
-  method: { rareShare: 0.15, minAmountRatio: 2, minGapRatio: 2, minScaleLog: 0.1 },
+  method: { rareShare: 0.15, minAmountRatio: 2, minGapRatio: 2, minScaleLog: 0.1, maxRecentItems: 24 },
   engagement: { responseWindowDays: 7, minDrop: 0.25, maxRecentItems: 24, channels: ['email', 'call', 'sms'] },
   dispute: { minIncrease: 0.4 },
 };

@@ -95,7 +95,10 @@ export interface CustomerHistory {
 
 export interface DelayBaseline {
   invoices: number;
+  /** The customer's own median (the segment's when there is no invoice yet). */
   medianDaysLate: number;
+  /** What the test expects, after shrinkage toward the segment (before the seasonal offset). */
+  expectedDaysLate: number;
   /** 10th-90th percentile of the baseline days late ("usual range"). */
   low: number;
   high: number;

@@ -59,7 +59,8 @@ function baselineOf(seq: DelaySequence, phase: YearPhase, nb: number, prior: Seg
     weight,
     summary: {
       invoices: nb,
-      medianDaysLate: location,
+      medianDaysLate: nb > 0 ? own.median : location,
+      expectedDaysLate: location,
       low: nb > 0 ? own.p10 : location,
       high: nb > 0 ? own.p90 : location,
       scaleDays: scale,
@@ -153,7 +154,9 @@ function describe(base: Baseline, recent: number[], flag: boolean, prior: Segmen
     usual = `no earlier settled invoice; the segment usually pays ${daysLatePhrase(prior.daysLate.median)}`;
   } else {
     usual = `usually pays ${daysLatePhrase(b.medianDaysLate)} (median of ${plural(b.invoices, 'invoice')}, range ${range(b.low, b.high)})`;
-    if (base.weight >= 0.2) usual += `, blended with the segment's ${daysLatePhrase(prior.daysLate.median)} as history is short`;
+    if (base.weight >= 0.2) {
+      usual += `; with so few invoices the baseline leans toward the segment's ${daysLatePhrase(prior.daysLate.median)}: ${daysLatePhrase(b.expectedDaysLate)}`;
+    }
   }
   if (recent.length === 0) return `${usual}; no settled invoice yet`;
   const last = `last ${plural(recent.length, 'invoice')} paid ${recent.join(', ')} days late`;

@@ -48,9 +48,21 @@ function baselineOf(p: PaymentSequence, nb: number, prior: SegmentPrior, config:
   };
 }
 
-function methodShare(base: Baseline, method: string, prior: SegmentPrior, strength: number): number {
+/**
+ * Dirichlet-multinomial predictive share of a method: the baseline counts,
+ * the segment's shares as `strength` pseudo-payments, and the recent payments
+ * already seen (a second card payment is less surprising than the first).
+ */
+function methodShare(
+  base: Baseline,
+  method: string,
+  prior: SegmentPrior,
+  strength: number,
+  seen = 0,
+  seenTotal = 0,
+): number {
   const priorShare = prior.paymentMethodShares[method] ?? UNSEEN_METHOD_SHARE;
-  return ((base.counts.get(method) ?? 0) + strength * priorShare) / (base.n + strength);
+  return ((base.counts.get(method) ?? 0) + seen + strength * priorShare) / (base.n + seenTotal + strength);
 }
 
 /** Two-sided Laplace surprise of a log-scale deviation, 0 unless it is material. */
@@ -66,13 +78,17 @@ function runOf(p: PaymentSequence, from: number, base: Baseline, prior: SegmentP
   const hasGaps = base.logGap.n > 0;
   let evidence = 0;
   let allAffected = true;
+  const seen = new Map<string, number>();
   for (let i = from; i < p.n; i++) {
-    const share = methodShare(base, p.method[i], prior, config.priorStrength);
-    const methodSurprise = share < config.method.rareShare ? -Math.log10(share) : 0;
+    const method = p.method[i];
+    const rare = methodShare(base, method, prior, config.priorStrength) < config.method.rareShare;
+    const predictive = methodShare(base, method, prior, config.priorStrength, seen.get(method) ?? 0, i - from);
+    seen.set(method, (seen.get(method) ?? 0) + 1);
+    const methodSurprise = rare ? -Math.log10(predictive) : 0;
     const amountSurprise = hasAmounts
       ? deviationSurprise(Math.log(p.amount[i]) - base.logAmount.median, base.amountScale, Math.log(config.method.minAmountRatio), config)
       : 0;
-    const affected = methodSurprise > 0;
+    const affected = rare;
     let gapSurprise = 0;
     if (affected && hasGaps && i > 0) {
       const gap = Math.log(Math.max(1, p.day[i] - p.day[i - 1]));
@@ -96,7 +112,7 @@ export function detectMethodShift(
   const { length, base, evidence, found } = searchRun(
     n,
     persistence,
-    config.maxRecentItems,
+    config.method.maxRecentItems,
     config.minBaselineItems,
     (end) => baselineOf(payments, end, prior, config),
     (from, b) => {

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { driftModel, DriftPredictor, driftState, type CustomerHistory, type DriftAssessment } from '../../../src/ml/drift/index.js';
+import { asOfInvoice, noisyStableCustomer, simulateCustomer } from './factories.js';
+
+// Built-in priors only: these tests are about each customer's own history.
+const predictor = new DriftPredictor(driftState(driftModel.trainSync({ examples: [] })));
+const assess = (h: CustomerHistory): DriftAssessment => predictor.assess(h);
+
+/** Flags raised at any settlement of the replayed history. */
+function alertsOverTime(history: CustomerHistory): Set<string> {
+  const kinds = new Set<string>();
+  for (const inv of history.invoices) for (const k of assess({ ...history, asOf: inv.settledDate! }).kinds) kinds.add(k);
+  return kinds;
+}
+
+function daysLate(h: CustomerHistory, index: number): number {
+  const inv = h.invoices[index];
+  return Math.round((Date.parse(inv.settledDate!) - Date.parse(inv.dueDate)) / 86_400_000);
+}
+
+describe('when a regular customer starts paying later', () => {
+  const c = simulateCustomer({ seed: 11, invoices: 18, disputeRate: 0, drift: { kind: 'delay_creep', atInvoice: 14 } });
+  const a = assess(c.history);
+
+  it('raises a delay-creep alert and only that one', () => {
+    expect(a.kinds).toEqual(['delay_creep']);
+    expect(a.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('says how late they usually pay and how late the last invoices were paid', () => {
+    const recent = [14, 15, 16, 17].map((i) => daysLate(c.history, i));
+    const text = a.signals.delay_creep.text;
+    expect(text).toMatch(/^usually pays \d+ days late \(median of 14 invoices, range \d+-\d+\); last 4 invoices paid /);
+    expect(text).toContain(`${recent.join(', ')} days late`);
+  });
+
+  it('dates the change at the first late invoice', () => {
+    expect(a.changeDate).toBe(c.history.invoices[14].dueDate);
+  });
+});
+
+describe('when a customer paying monthly by cheque switches to smaller card payments', () => {
+  const c = simulateCustomer({ seed: 12, drift: { kind: 'method_shift', atInvoice: 14 } });
+  const a = assess(c.history);
+
+  it('raises a method-shift alert', () => {
+    expect(a.kinds).toEqual(['method_shift']);
+  });
+
+  it('names the usual method, the new one, the amounts and the rhythm', () => {
+    const text = a.signals.method_shift.text;
+    expect(text).toMatch(/^usually pays by cheque \(\d+ % of \d+ payments, median [\d,]+, about every \d+ days\)/);
+    expect(text).toMatch(/last \d+ payments by card, median [\d,]+, about every \d+ days$/);
+    const { baseline, recent } = a.signals.method_shift.detail;
+    expect(recent.medianAmount!).toBeLessThan(baseline.medianAmount! / 2);
+  });
+});
+
+describe('when a customer who always answered reminders stops reacting', () => {
+  const c = simulateCustomer({ seed: 13, drift: { kind: 'engagement_drop', atInvoice: 12 } });
+  const a = assess(c.history);
+
+  it('raises an engagement-drop alert', () => {
+    expect(a.kinds).toEqual(['engagement_drop']);
+  });
+
+  it('counts the reminders answered before and after', () => {
+    const { baseline, recent } = a.signals.engagement_drop.detail;
+    expect(a.signals.engagement_drop.text).toContain(`${baseline.engaged} of ${baseline.communications} reminders before`);
+    expect(a.signals.engagement_drop.text).toContain(`0 of the last ${recent.communications} reminders`);
+  });
+});
+
+describe('when a customer who seldom disputed starts disputing every invoice', () => {
+  const c = simulateCustomer({ seed: 14, disputeRate: 0.06, drift: { kind: 'dispute_spike', atInvoice: 13 } });
+  const a = assess(c.history);
+
+  it('raises a dispute-spike alert', () => {
+    expect(a.kinds).toContain('dispute_spike');
+  });
+
+  it('gives the dispute counts before and recently', () => {
+    const { baseline, recent } = a.signals.dispute_spike.detail;
+    expect(recent.disputed).toBeGreaterThanOrEqual(3);
+    expect(a.signals.dispute_spike.text).toContain(`disputed ${baseline.disputed} of ${baseline.invoices} invoices before`);
+    expect(a.signals.dispute_spike.text).toContain(`${recent.disputed} of the last ${recent.invoices} invoices disputed`);
+  });
+});
+
+describe('when a customer is noisy but does not change', () => {
+  it('is never alerted at any settlement of two years of history', () => {
+    for (const seed of [21, 22, 23, 24, 25]) {
+      const c = noisyStableCustomer(seed, { invoices: 24 });
+      expect([...alertsOverTime(c.history)], `seed ${seed}`).toEqual([]);
+    }
+  });
+});
+
+describe('when one invoice is paid very late and the next ones as usual', () => {
+  const c = simulateCustomer({ seed: 31, forcedDaysLate: { 12: 40 } });
+
+  it('does not alert on the outlier itself (one invoice is not a trend)', () => {
+    const a = assess(asOfInvoice(c, 12));
+    expect(a.signals.delay_creep.flag).toBe(false);
+    expect(a.score).toBeLessThan(0.5);
+  });
+
+  it('does not alert afterwards either', () => {
+    expect(alertsOverTime(c.history).has('delay_creep')).toBe(false);
+  });
+
+  it('keeps the usual delay as the baseline', () => {
+    const base = assess(c.history).signals.delay_creep.detail.baseline;
+    expect(base.medianDaysLate).toBeLessThan(11);
+    expect(base.expectedDaysLate).toBeLessThan(11);
+  });
+});
+
+describe('when the history is short', () => {
+  const short = simulateCustomer({ seed: 41, invoices: 5, daysLate: 2, daysLateNoise: 0, disputeRate: 0 });
+  const prior = { ...predictor['state'].priors.global, daysLate: { median: 20, scale: 4, between: 3 } };
+  const signal = assess({ ...short.history, prior }).signals.delay_creep;
+
+  it('pulls the expected delay toward the segment', () => {
+    expect(signal.detail.baseline.medianDaysLate).toBe(2);
+    expect(signal.segmentWeight).toBeGreaterThan(0.2);
+    expect(signal.detail.baseline.expectedDaysLate).toBeGreaterThan(2);
+    expect(signal.detail.baseline.expectedDaysLate).toBeLessThan(20);
+  });
+
+  it('says so in the reason', () => {
+    expect(signal.text).toMatch(
+      /^usually pays 2 days late \(median of 2 invoices, range 2\); with so few invoices the baseline leans toward the segment's 20 days late: \d+ days late;/,
+    );
+  });
+
+  it('takes the segment spread when the own one is unknown', () => {
+    expect(signal.detail.baseline.scaleDays).toBeGreaterThanOrEqual(4);
+  });
+
+  it('does not alert', () => {
+    expect(signal.flag).toBe(false);
+  });
+
+  it('leans on the customer own history once it is long', () => {
+    const long = simulateCustomer({ seed: 41, invoices: 20, daysLate: 2, daysLateNoise: 0, disputeRate: 0 });
+    const w = assess({ ...long.history, prior }).signals.delay_creep.segmentWeight;
+    expect(w).toBeLessThan(signal.segmentWeight / 4);
+  });
+});
+
+describe('when a privacy proxy opens every email', () => {
+  it('still sees a person stop reading and answering', () => {
+    const c = simulateCustomer({ seed: 51, machineOpenRate: 1, drift: { kind: 'engagement_drop', atInvoice: 12 } });
+    const a = assess(c.history);
+    expect(a.signals.engagement_drop.flag).toBe(true);
+    expect(a.signals.engagement_drop.text).toMatch(/\d+ opens by a privacy proxy not counted/);
+  });
+
+  it('does not count the proxy opens as engagement of a silent customer', () => {
+    const c = simulateCustomer({ seed: 52, machineOpenRate: 1, replyRate: 0, openRate: 0, clickRate: 0 });
+    const { baseline } = assess(c.history).signals.engagement_drop.detail;
+    expect(baseline.machineOpens).toBeGreaterThan(0);
+    expect(baseline.engaged).toBe(0);
+    expect(baseline.opened).toBe(0);
+  });
+});
+
+describe('when events happen after the assessment date', () => {
+  it('ignores them, as if replayed on that day', () => {
+    const c = simulateCustomer({ seed: 61, drift: { kind: 'delay_creep', atInvoice: 14 } });
+    const cut = c.history.invoices[13].settledDate!;
+    const known: CustomerHistory = {
+      ...c.history,
+      asOf: cut,
+      invoices: c.history.invoices.filter((i) => i.settledDate! <= cut),
+      payments: c.history.payments.filter((p) => p.paymentDate <= cut),
+      communications: c.history.communications.filter((m) => m.sentAt.slice(0, 10) <= cut),
+    };
+    const full = assess({ ...c.history, asOf: cut });
+    expect(full.signals.delay_creep).toEqual(assess(known).signals.delay_creep);
+    expect(full.signals.dispute_spike).toEqual(assess(known).signals.dispute_spike);
+    expect(full.alert).toBe(false);
+  });
+});
+
+describe('when reading the drift score', () => {
+  it('is at least 0.5 exactly for the customers that alert', () => {
+    const customers = [
+      simulateCustomer({ seed: 71 }),
+      noisyStableCustomer(72),
+      simulateCustomer({ seed: 73, drift: { kind: 'delay_creep', atInvoice: 13 } }),
+      simulateCustomer({ seed: 74, drift: { kind: 'method_shift', atInvoice: 13 } }),
+    ];
+    for (const c of customers) {
+      const a = assess(c.history);
+      expect(a.score >= 0.5, c.history.customerExternalId).toBe(a.alert);
+      expect(a.score).toBeGreaterThanOrEqual(0);
+      expect(a.score).toBeLessThanOrEqual(1);
+    }
+  });
+});
