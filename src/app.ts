@@ -14,6 +14,7 @@ import { Problem } from './http/schemas/common.js';
 import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import customerRoutes from './http/routes/customers.js';
+import modelRoutes from './http/routes/models.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -92,5 +93,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(importRoutes);
   await app.register(jobRoutes);
   await app.register(customerRoutes);
+  await app.register(modelRoutes, { lifecycle: services.models });
   return app;
 }

@@ -1,17 +1,50 @@
-// First start on an empty database: import a seeded demo world through the
-// same import path, then train the models. Later starts reuse the data.
+// First start on an empty database: generate a seeded demo world (synthetic,
+// with ground truth in its truth.json), import it through the import path,
+// train every model on it, score the portfolio. Later starts reuse the data.
+import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from './services.js';
+import { streamWorld } from './world/index.js';
+import { importDirectory } from './ingest/import-dir.js';
+import { today } from './scoring/catalogue.js';
+import { RESCORE_JOB } from './pipeline/rescore-job.js';
+
+export const DEMO_MODELS = ['payment-delay', 'drift'];
+
+async function runJob(services: Services, log: FastifyBaseLogger, what: string, enqueue: () => Promise<string>) {
+  const id = await enqueue();
+  const info = await services.jobs.waitFor(id, 30 * 60_000);
+  if (info.state !== 'completed') log.warn({ job: id, error: info.error }, `${what}: ${info.state}`);
+  else log.info({ job: id, result: info.result }, `${what}: done`);
+  return info;
+}
 
 export async function bootstrap(services: Services, log: FastifyBaseLogger): Promise<void> {
-  const [{ n }] = await services.storage.db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
+  const { db } = services.storage;
+  const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
   if (n > 0) {
-    log.info({ customers: n }, 'database has data: skipping the demo import');
+    log.info({ customers: n }, 'database has data: no demo import');
     return;
   }
   if (!services.config.demoOnEmpty) {
     log.info('empty database and DEMO_ON_EMPTY=false: waiting for imports');
     return;
   }
-  log.info('empty database: the demo world will be imported once the world generator is wired');
+  const dir = path.join(services.config.dataDir, 'demo-world');
+  const customers = services.config.demoCustomers;
+  log.info({ customers, months: 24, dir }, 'empty database: generating the demo world (synthetic, seed 42)');
+  let lastLogged = 0;
+  const stats = streamWorld({ customers, months: 24, seed: 42, endDate: today() }, dir, ({ done, total }) => {
+    if (done - lastLogged >= total / 10 || done === total) {
+      lastLogged = done;
+      log.info(`demo world: ${done}/${total} customers`);
+    }
+  });
+  log.info({ lateRate: stats.lateRate, over30Rate: stats.over30Rate }, 'demo world generated');
+  await importDirectory(db, dir, (r) => log.info(r, `imported ${r.entity}`));
+  for (const model of DEMO_MODELS) {
+    await runJob(services, log, `training ${model}`, () => services.models.train({ model, dataset: 'db', promote: true }));
+  }
+  await services.models.server.refresh();
+  await runJob(services, log, 'scoring the portfolio', () => services.jobs.enqueue(RESCORE_JOB, {}));
 }

@@ -21,6 +21,8 @@ export interface Config {
   demoOnEmpty: boolean;
   demoCustomers: number;
   nightlyCron: string | null;
+  /** Scheduled retraining of every model (champion / challenger); null = off. */
+  retrainCron: string | null;
   bodyLimitBytes: number;
 }
 
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
     demoCustomers: Number(env.DEMO_CUSTOMERS ?? 2000),
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
+    retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),
   };
 }

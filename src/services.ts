@@ -3,14 +3,19 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
+import type { Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
 import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
+import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
+import { serviceCatalogue } from './scoring/catalogue.js';
+import { RESCORE_JOB, makeRescoreHandler } from './pipeline/rescore-job.js';
 
 export interface Services {
   config: Config;
   storage: Storage;
   jobs: Jobs;
+  models: ModelLifecycle;
   /** Extra readiness probes (Redis when configured). */
   readiness: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -26,6 +31,7 @@ export interface BuildServicesOptions {
   /** Run shared-queue workers in this process (API processes may leave that to `npm run worker`). */
   work?: boolean;
   storage?: Storage;
+  log?: Logger;
 }
 
 export async function buildServices(config: Config, options: BuildServicesOptions = {}): Promise<Services> {
@@ -44,13 +50,26 @@ export async function buildServices(config: Config, options: BuildServicesOption
     };
   }
   jobs.registerLocal('import', makeImportHandler(storage.db));
+  // Handlers are registered before BullMQ workers start taking jobs.
+  const models = await createModelLifecycle({
+    db: storage.db,
+    jobs,
+    modelsDir: config.modelsDir,
+    catalogue: serviceCatalogue(storage.db),
+    retrainCron: config.retrainCron,
+    log: options.log,
+  });
+  jobs.register(RESCORE_JOB, makeRescoreHandler(storage.db, models.server));
+  if (config.nightlyCron) await jobs.schedule('nightly-rescore', config.nightlyCron, RESCORE_JOB, {});
   await jobs.start();
   return {
     config,
     storage,
     jobs,
+    models,
     readiness,
     async close() {
+      await models.close();
       await jobs.close();
       redis?.disconnect();
       await storage.close();

@@ -237,6 +237,9 @@ export async function importRecords(
     }
     if (errors.total > 0) throw rejection(errors, rows);
     const [counts] = await tx.query<{ inserted: number; updated: number }>(upsertSql(entity, present));
+    // Fresh statistics after a bulk load: without them the planner picks
+    // nested loops over tables it believes empty (PGlite has no autovacuum).
+    if (counts.inserted > 0) await tx.query(`ANALYZE ${ident(entity.table)}`);
     return {
       entity: entity.name,
       rows,

@@ -52,15 +52,33 @@ export async function paymentDelayDataset(
   };
 }
 
-export async function driftDataset(db: Db, asOf: string): Promise<LoadedDataset<DriftDataset>> {
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const daysLate = (i: { dueDate: string; settledDate: string | null }) => (Date.parse(i.settledDate!) - Date.parse(i.dueDate)) / 86_400_000;
+
+/**
+ * The service's own data has no drift labels, so the holdout asks what a
+ * collector would: assessed as of `asOf − horizon`, does the score rank first
+ * the customers who then paid materially later (median ≥ 5 days later than
+ * before, on at least 2 invoices)? The model trains on the same cut-off view.
+ */
+export async function driftDataset(db: Db, asOf: string, horizonDays = 90): Promise<LoadedDataset<DriftDataset>> {
   const { histories } = await allSlices(db, asOf);
+  const cutoff = addDays(asOf, -horizonDays);
+  const examples = histories.map((full) => {
+    const before = full.invoices.filter((i) => i.settledDate !== null && i.settledDate <= cutoff).map(daysLate);
+    const after = full.invoices.filter((i) => i.settledDate !== null && i.settledDate > cutoff).map(daysLate);
+    const outcome = before.length >= 3 && after.length >= 2 && median(after) >= Math.max(0, median(before)) + 5;
+    return { history: { ...full, asOf: cutoff }, outcome };
+  });
   const hash = crypto.createHash('sha256');
-  for (const h of histories) hash.update(`${h.customerExternalId}:${h.invoices.length}:${h.payments.length}\n`);
-  const examples = histories.map((history) => ({ history }));
+  for (const h of histories) hash.update(`${h.customerExternalId}:${h.invoices.length}:${h.payments.length}:${h.communications.length}\n`);
   return {
-    train: { examples },
+    train: { examples: examples.map(({ history }) => ({ history })) },
     holdout: { examples },
     fingerprint: hash.digest('hex'),
-    window: { from: null, to: asOf },
+    window: { from: null, to: cutoff },
   };
 }

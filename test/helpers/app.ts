@@ -28,6 +28,7 @@ export async function buildTestApp(
     DATA_DIR: dataDir,
     MODELS_DIR: path.join(dataDir, 'models'),
     NIGHTLY_CRON: 'off',
+    RETRAIN_CRON: 'off',
     DEMO_ON_EMPTY: 'false',
     ...env,
   });

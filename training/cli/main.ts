@@ -6,6 +6,7 @@ import { openStorage } from '../../src/db/open.js';
 import { ModelMonitor } from '../../src/ml/monitoring/monitor.js';
 import { ModelRegistry } from '../../src/ml/registry/index.js';
 import { cliCatalogue } from './datasets.js';
+import { serviceCatalogue } from '../../src/scoring/catalogue.js';
 import type { CliDeps } from './run.js';
 
 const warnings = { info() {}, warn: (o: object, m?: string) => process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`), error: (o: object, m?: string) => process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`) };
@@ -16,7 +17,7 @@ export async function main(command: (argv: string[], deps: CliDeps) => Promise<n
   const storage = await openStorage({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
   let code = 1;
   try {
-    const registry = new ModelRegistry({ db: storage.db, modelsDir: config.modelsDir, catalogue: cliCatalogue(), log: warnings });
+    const registry = new ModelRegistry({ db: storage.db, modelsDir: config.modelsDir, catalogue: cliCatalogue(serviceCatalogue(storage.db)), log: warnings });
     const monitor = new ModelMonitor({ db: storage.db, registry, log: warnings });
     code = await command(process.argv.slice(2), { registry, monitor, out: process.stdout, err: process.stderr });
   } finally {
