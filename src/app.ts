@@ -15,6 +15,7 @@ import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import customerRoutes from './http/routes/customers.js';
 import modelRoutes from './http/routes/models.js';
+import scoringRoutes from './http/routes/scoring.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -94,5 +95,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(jobRoutes);
   await app.register(customerRoutes);
   await app.register(modelRoutes, { lifecycle: services.models });
+  await app.register(scoringRoutes);
   return app;
 }

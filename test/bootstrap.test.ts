@@ -36,4 +36,55 @@ describe('when the service starts on an empty embedded database', () => {
     await bootstrap(t.services, log);
     expect(await t.storage.db.query('SELECT count(*) AS n FROM invoices')).toEqual(before);
   });
+
+  describe('when the platform asks for invoice scores', () => {
+    it('scores a new invoice of a known customer against its history, with reasons', async () => {
+      const [c] = await t.storage.db.query<{ external_id: string }>(
+        'SELECT c.external_id FROM customers c JOIN invoices i ON i.customer_id = c.id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1',
+      );
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/score/invoices', headers: auth('platform'),
+        payload: { invoices: [{ externalId: 'NEW-1', customerExternalId: c.external_id, issueDate: '2026-11-01', dueDate: '2026-12-01', amount: 1200 }], asOf: '2026-11-02' },
+      });
+      expect(res.statusCode).toBe(200);
+      const [item] = res.json().items;
+      expect(item.customerKnown).toBe(true);
+      expect(item.lateProbability).toBeGreaterThanOrEqual(0);
+      expect(item.lateProbability).toBeLessThanOrEqual(1);
+      expect(item.paymentDate.p10 <= item.paymentDate.p50 && item.paymentDate.p50 <= item.paymentDate.p90).toBe(true);
+      expect(item.reasons.length).toBeGreaterThan(0);
+      expect(item.modelVersion).toMatch(/^payment-delay@/);
+    });
+
+    it('stores nothing', async () => {
+      const [{ n }] = await t.storage.db.query<{ n: number }>("SELECT count(*) AS n FROM invoices WHERE external_id = 'NEW-1'");
+      expect(n).toBe(0);
+    });
+
+    it('refuses a due date before the issue date with a 400 problem', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/score/invoices', headers: auth('platform'),
+        payload: { invoices: [{ externalId: 'X', customerExternalId: 'C', issueDate: '2026-11-01', dueDate: '2026-10-01', amount: 1 }] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+
+    it('refuses a collector key', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('collector'), payload: { invoices: [] } });
+      expect(res.statusCode).toBe(403);
+    });
+  });
+
+  describe("when a customer's behaviour is read", () => {
+    it('gives the drift signals with their baseline and reasons', async () => {
+      const [c] = await t.storage.db.query<{ external_id: string }>('SELECT external_id FROM customers ORDER BY id LIMIT 1');
+      const res = await t.app.inject({ url: `/v1/customers/${c.external_id}/behaviour`, headers: auth('collector') });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(Object.keys(body.signals).sort()).toEqual(['delay_creep', 'dispute_spike', 'engagement_drop', 'method_shift']);
+      expect(body.reasons).toHaveLength(4);
+      expect(body.modelVersion).toMatch(/^drift@/);
+    });
+  });
 });

@@ -1,0 +1,114 @@
+// Scoring for the AR platform: invoices it sends (nothing stored), and one
+// customer's payment behaviour with its drift signals.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AR_ERR } from '../../errors.js';
+import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
+import { today } from '../../scoring/catalogue.js';
+import { tryServed } from '../../pipeline/served.js';
+import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
+import type { DriftPredictor } from '../../ml/drift/index.js';
+import { computedFieldsOf } from '../../customers/queries.js';
+
+const IsoDate = Type.String({ format: 'date' });
+const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
+
+const InvoiceIn = Type.Object({
+  externalId: Type.String({ minLength: 1, maxLength: 200 }),
+  customerExternalId: Type.String({ minLength: 1, maxLength: 200 }),
+  issueDate: IsoDate,
+  dueDate: IsoDate,
+  amount: Type.Number({ minimum: 0 }),
+  disputed: Type.Optional(Type.Boolean()),
+  promisedDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  paymentTermsDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+}, { additionalProperties: false });
+
+const ScoredOut = Type.Object({
+  externalId: Type.String(),
+  customerKnown: Type.Boolean(),
+  probabilities: Type.Object({ onTime: Type.Number(), late1to30: Type.Number(), lateOver30: Type.Number() }),
+  lateProbability: Type.Number(),
+  expectedPaymentDate: Type.String(),
+  paymentDate: Type.Object({ p10: Type.String(), p50: Type.String(), p90: Type.String() }),
+  confidence: Type.Number(),
+  reasons: Type.Array(Reason),
+  modelVersion: Type.String(),
+});
+
+const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, models } = app.services;
+
+  app.post('/v1/score/invoices', {
+    config: { roles: ['platform', 'analyst'], action: 'score invoices' },
+    schema: {
+      tags: ['scoring'],
+      summary: 'Late probability and payment-date distribution of the invoices sent (nothing is stored)',
+      description: "Each invoice is scored against its customer's stored history as of `asOf` (default today). " +
+        'An unknown customer is scored from the portfolio prior and says so (`customerKnown: false`).',
+      body: Type.Object({
+        invoices: Type.Array(InvoiceIn, { minItems: 1, maxItems: 1000 }),
+        asOf: Type.Optional(IsoDate),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(ScoredOut) }), 503: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => {
+    const model = tryServed<PaymentDelayPredictor>(models.server, 'payment-delay');
+    if (!model) throw AR_ERR.MODEL_NOT_READY(['payment-delay']);
+    for (const [i, inv] of request.body.invoices.entries()) {
+      if (inv.dueDate < inv.issueDate) {
+        throw AR_ERR.VALIDATION([`invoices[${i}]: dueDate is before issueDate`], { errors: [{ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' }] });
+      }
+    }
+    return { items: await scoreInvoices(storage.db, model, request.body.invoices, request.body.asOf ?? today()) };
+  });
+
+  app.get('/v1/customers/:externalId/behaviour', {
+    schema: {
+      tags: ['customers', 'scoring'],
+      summary: "A customer's payment behaviour: baseline, recent, drift signals and reasons",
+      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      querystring: Type.Object({ asOf: Type.Optional(IsoDate) }),
+      response: {
+        200: Type.Object({
+          externalId: Type.String(),
+          asOf: Type.String(),
+          driftScore: Type.Number(),
+          alert: Type.Boolean(),
+          kinds: Type.Array(Type.String()),
+          changeDate: Type.Union([Type.String(), Type.Null()]),
+          signals: Type.Unknown({ description: 'per signal: score, flag, baseline, recent, text' }),
+          reasons: Type.Array(Reason),
+          confidence: Type.Number(),
+          modelVersion: Type.String(),
+          stored: Type.Array(Type.Unknown(), { description: 'the computed fields stored by the last scoring run' }),
+        }),
+        503: ProblemRef,
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const model = tryServed<DriftPredictor>(models.server, 'drift');
+    if (!model) throw AR_ERR.MODEL_NOT_READY(['drift']);
+    const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [request.params.externalId]);
+    if (!c) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
+    const asOf = request.query.asOf ?? today();
+    const b = await customerBehaviour(storage.db, model, c.id, asOf);
+    return {
+      externalId: request.params.externalId,
+      asOf,
+      driftScore: b.assessment.score,
+      alert: b.assessment.alert,
+      kinds: b.assessment.kinds,
+      changeDate: b.assessment.changeDate,
+      signals: b.assessment.signals,
+      reasons: b.reasons,
+      confidence: b.confidence,
+      modelVersion: b.modelVersion,
+      stored: await computedFieldsOf(storage.db, 'customer', c.id),
+    };
+  });
+};
+
+export default scoringRoutes;
