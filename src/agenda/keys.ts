@@ -12,6 +12,18 @@ import type { Closure, IsoDate } from './types.js';
 
 export const RECURRING_SEPARATOR = '#';
 
+/**
+ * The planner owns the actions whose keys start with these: only those are
+ * updated, cancelled or hidden as stale by it. Actions other code writes
+ * (manual ones, rules) keep other keys, or none, and are left alone.
+ */
+export const PLANNER_KEY_PREFIXES = ['scenario:', 'qual:', 'ml:'] as const;
+
+export const isPlannerKey = (key: string | null): key is string => !!key && PLANNER_KEY_PREFIXES.some((p) => key.startsWith(p));
+
+/** SQL condition: `col` is a planner key. */
+export const plannerKeySql = (col: string) => `(${PLANNER_KEY_PREFIXES.map((p) => `${col} LIKE '${p}%'`).join(' OR ')})`;
+
 export interface Recurrence {
   dedupeKey: string;
   dueDate: IsoDate;

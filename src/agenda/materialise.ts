@@ -2,9 +2,11 @@
 // identity: a suggestion already planned is updated in place (new amounts,
 // new collector), one a person already closed is left alone, and a planned
 // action the planner no longer suggests (invoice paid, promise kept, status
-// changed) is cancelled. Manual actions are never touched.
+// changed) is cancelled. Actions without a planner key (manual ones, other
+// modules') are never touched.
 import type { Db } from '../db/sql.js';
 import { withScope, type PlanningScope } from './facts.js';
+import { plannerKeySql } from './keys.js';
 import type { Suggestion } from './types.js';
 
 export interface MaterialiseResult {
@@ -37,7 +39,7 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
 // planner's cancellations must not start a follow-up's waiting time.
 const CANCEL_SQL = (cte: string) => `WITH ${cte}
 UPDATE actions a SET status = 'cancelled'
-WHERE a.status = 'planned' AND a.origin IN ('scenario', 'qualification', 'ml') AND a.dedupe_key IS NOT NULL
+WHERE a.status = 'planned' AND ${plannerKeySql('a.dedupe_key')}
   AND a.customer_id IN (SELECT id FROM sc) AND NOT (a.dedupe_key = ANY($1::text[]))
 RETURNING a.id`;
 

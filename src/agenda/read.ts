@@ -2,11 +2,13 @@
 // merged with what is stored in `actions`. A suggestion already planned shows
 // with its action id; one planned since the last run shows as 'suggested'
 // (no id until the next planning run); one a person closed stays closed.
-// Manual actions always show. Planned actions the planner no longer suggests
-// (invoice paid since) are hidden: the next run cancels them.
+// Actions the planner does not own (manual ones) always show. Planned actions
+// the planner no longer suggests (invoice paid since) are hidden: the next run
+// cancels them.
 import type { Db } from '../db/sql.js';
 import { daysBetween } from './dates.js';
 import { loadPlanningFacts } from './facts.js';
+import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -110,7 +112,7 @@ function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlan
   };
 }
 
-/** A manual action: ranked on its invoice, or on the customer's overdue balance. */
+/** An action the planner does not own: ranked on its invoice, or on the customer's overdue balance. */
 function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy): AgendaItem {
   const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
   const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), policy.minAmountAtStake);
@@ -165,7 +167,7 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   }
   for (const a of stored) {
     if (matched.has(a.id) || a.status !== 'planned') continue;
-    if (a.origin === 'manual' || a.dedupeKey === null) items.push(fromManual(a, q.date, q.policy));
+    if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy));
   }
   items.sort(itemOrder);
   automatic.sort(itemOrder);

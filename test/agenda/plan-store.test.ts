@@ -86,18 +86,21 @@ for (const backend of await backends()) {
     });
 
     describe('when an invoice is paid after its action was planned', () => {
-      it('cancels the action and leaves manual actions alone', async () => {
+      it('cancels the action and leaves actions the planner does not own alone', async () => {
         const { customerId } = await customerWithScenario();
         const inv = await f.invoice(s.db, {
           customerId, dueDate: '2026-09-30', amount: 1500, status: 'promise_to_pay', promisedDate: '2026-10-10',
         });
         await s.db.query(`INSERT INTO actions (customer_id, type, due_date, origin, reason) VALUES ($1, 'call', '2026-10-18', 'manual', 'Call the CFO')`, [customerId]);
+        // Another module's action with its own key: not the planner's to cancel.
+        await s.db.query(`INSERT INTO actions (customer_id, type, due_date, origin, reason, dedupe_key)
+          VALUES ($1, 'review', '2026-10-18', 'ml', 'Credit limit review', 'risk:limit:1')`, [customerId]);
         await plan('2026-10-20');
         await s.db.query('UPDATE invoices SET open_amount = 0, settled_date = $2 WHERE id = $1', [inv, '2026-10-21']);
         const result = await plan('2026-10-22');
         expect(result.cancelled).toBe(1);
         const actions = await f.actionsOf(s.db, customerId);
-        expect(actions.map((a) => [a.origin, a.status])).toEqual([['manual', 'planned'], ['qualification', 'cancelled']]);
+        expect(actions.map((a) => [a.origin, a.status])).toEqual([['manual', 'planned'], ['ml', 'planned'], ['qualification', 'cancelled']]);
       });
     });
 
