@@ -200,3 +200,12 @@ describe('when reading the drift score', () => {
     }
   });
 });
+
+describe('when the segment never disputes nor answers reminders', () => {
+  it('still gives finite scores (a zero rate is no Beta prior)', () => {
+    const prior = { ...predictor['state'].priors.global, disputeRate: 0, engagement: { reply: 0, open: 0, click: 0, any: 0 } };
+    const a = assess({ ...simulateCustomer({ seed: 81 }).history, prior });
+    for (const s of Object.values(a.signals)) expect(Number.isFinite(s.score), s.kind).toBe(true);
+    expect(Number.isFinite(a.score)).toBe(true);
+  });
+});

@@ -1,8 +1,8 @@
 // Payment-method shift: "paid monthly by cheque, now smaller card payments".
 // A payment is affected when its method is rare in the customer's baseline
 // (Dirichlet-smoothed toward the segment's method shares, so a short history
-// does not make every method look new). A change of instalment size (Laplace
-// on log amounts) and of rhythm (days between payments) adds to the evidence
+// does not make every method look new). Smaller instalments (Laplace on log
+// amounts) and a change of rhythm (days between payments) add to the evidence
 // of affected payments and is reported, but alone neither raises an alert:
 // in B2B, partial payments and several invoices paid at once move them all
 // the time (measured on the synthetic world: most false alerts came from them).
@@ -85,9 +85,9 @@ function runOf(p: PaymentSequence, from: number, base: Baseline, prior: SegmentP
     const predictive = methodShare(base, method, prior, config.priorStrength, seen.get(method) ?? 0, i - from);
     seen.set(method, (seen.get(method) ?? 0) + 1);
     const methodSurprise = rare ? -Math.log10(predictive) : 0;
-    const amountSurprise = hasAmounts
-      ? deviationSurprise(Math.log(p.amount[i]) - base.logAmount.median, base.amountScale, Math.log(config.method.minAmountRatio), config)
-      : 0;
+    // Only smaller payments count: paying more at once is no warning sign.
+    const shrink = hasAmounts ? Math.min(0, Math.log(p.amount[i]) - base.logAmount.median) : 0;
+    const amountSurprise = deviationSurprise(shrink, base.amountScale, Math.log(config.method.minAmountRatio), config);
     const affected = rare;
     let gapSurprise = 0;
     if (affected && hasGaps && i > 0) {
@@ -95,7 +95,7 @@ function runOf(p: PaymentSequence, from: number, base: Baseline, prior: SegmentP
       gapSurprise = deviationSurprise(gap - base.logGap.median, base.gapScale, Math.log(config.method.minGapRatio), config);
     }
     if (!affected) allAffected = false;
-    evidence += capped(methodSurprise + amountSurprise + gapSurprise, cap);
+    else evidence += capped(methodSurprise + amountSurprise + gapSurprise, cap);
   }
   return { evidence, allAffected };
 }

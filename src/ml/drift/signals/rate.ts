@@ -6,6 +6,8 @@
 import type { DriftConfig } from '../config.js';
 import { betaBinomialTailSurprise } from '../stats.js';
 
+const MIN_PRIOR_RATE = 0.01;
+
 export interface RateWindow {
   /** Recent items: [n - length, n). */
   length: number;
@@ -30,8 +32,10 @@ function windowOf(
   for (let i = 0; i < nb; i++) baseCount += flags[i];
   let recentCount = 0;
   for (let i = nb; i < flags.length; i++) recentCount += flags[i];
-  const a = config.priorStrength * priorRate + baseCount;
-  const b = config.priorStrength * (1 - priorRate) + nb - baseCount;
+  // A segment that never did it (rate 0) still leaves the possibility open: Beta(0, b) is no prior.
+  const rate = Math.min(1 - MIN_PRIOR_RATE, Math.max(MIN_PRIOR_RATE, priorRate));
+  const a = config.priorStrength * rate + baseCount;
+  const b = config.priorStrength * (1 - rate) + nb - baseCount;
   const evidence = length ? betaBinomialTailSurprise(recentCount, length, a, b, direction === 'drop') : 0;
   return { length, baseCount, recentCount, baseRate: a / (a + b), evidence };
 }
