@@ -1,0 +1,103 @@
+// May this email be answered without a person? Only requests whose correct
+// answer needs no judgement (a PDF, payment details, a PO reference, an
+// unsubscribe, a contact change), only when the classifier is sure, and never
+// when the customer is upset, threatens, disputes or asks two things at once.
+// A wrong automatic answer to an angry customer costs more than a slow one.
+import type { Reason } from '../model.js';
+import type { InboundType, SentimentLabel } from './types.js';
+
+export const AUTO_REPLY_TYPES = ['invoice_copy', 'payment_link', 'po_number', 'unsubscribe', 'contact_update'] as const;
+export type AutoReplyType = (typeof AUTO_REPLY_TYPES)[number];
+
+export const AUTO_REPLY_TEMPLATES: Record<AutoReplyType, string> = {
+  invoice_copy: 'invoice_copy.send_pdf',
+  payment_link: 'payment_link.send_payment_details',
+  po_number: 'po_number.confirm_po_reference',
+  unsubscribe: 'unsubscribe.confirm_removal',
+  contact_update: 'contact_update.confirm_new_contact',
+};
+
+/** Secondary intents that an automatic answer would leave unanswered. */
+const NEEDS_A_PERSON: readonly InboundType[] = ['dispute', 'payment_plan'];
+
+export interface AutoReplyConfig {
+  /** Minimum primary-type probability, per type (an admin may raise or lower them). */
+  minConfidence: Record<AutoReplyType, number>;
+  /** Minimum gap between the top two type probabilities. */
+  minMargin: number;
+  /** Above this probability that a dispute is present anywhere in the email, no automatic answer. */
+  maxDisputeProbability: number;
+}
+
+export const DEFAULT_AUTO_REPLY_CONFIG: AutoReplyConfig = {
+  minConfidence: { invoice_copy: 0.85, payment_link: 0.85, po_number: 0.85, unsubscribe: 0.85, contact_update: 0.85 },
+  minMargin: 0.6,
+  maxDisputeProbability: 0.2,
+};
+
+export interface AutoReplyInput {
+  type: InboundType;
+  typeConfidence: number;
+  /** Top-1 minus top-2 type probability. */
+  margin: number;
+  secondaryTypes: readonly InboundType[];
+  /** Probability that a dispute is in the email at all (primary or secondary). */
+  disputeProbability: number;
+  sentiment: SentimentLabel;
+  legalThreat: boolean;
+  /** The email is itself an automatic reply (out of office). */
+  isAutoReply: boolean;
+}
+
+export interface AutoReplyDecision {
+  eligible: boolean;
+  /** The reply template for this type, suggested even when a person must send it. */
+  template: string | null;
+  reasons: Reason[];
+}
+
+export function isAutoReplyType(type: InboundType): type is AutoReplyType {
+  return (AUTO_REPLY_TYPES as readonly string[]).includes(type);
+}
+
+/** Merges an admin's partial settings over the defaults. */
+export function autoReplyConfig(overrides: Partial<Omit<AutoReplyConfig, 'minConfidence'>> & { minConfidence?: Partial<Record<AutoReplyType, number>> } = {}): AutoReplyConfig {
+  return {
+    ...DEFAULT_AUTO_REPLY_CONFIG,
+    ...overrides,
+    minConfidence: { ...DEFAULT_AUTO_REPLY_CONFIG.minConfidence, ...overrides.minConfidence },
+  };
+}
+
+export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig = DEFAULT_AUTO_REPLY_CONFIG): AutoReplyDecision {
+  if (!isAutoReplyType(input.type)) {
+    return {
+      eligible: false,
+      template: null,
+      reasons: [{ factor: 'typeNeedsPerson', text: `a ${input.type.replace(/_/g, ' ')} needs a person`, value: input.type }],
+    };
+  }
+  const template = AUTO_REPLY_TEMPLATES[input.type];
+  const blockers: Reason[] = [];
+  const threshold = config.minConfidence[input.type];
+  if (input.isAutoReply) blockers.push({ factor: 'automaticEmail', text: 'the email is itself an automatic reply', value: true });
+  if (input.legalThreat) blockers.push({ factor: 'legalThreat', text: 'the customer threatens legal action', value: true });
+  if (input.sentiment === 'negative') blockers.push({ factor: 'negativeSentiment', text: 'the customer is upset', value: input.sentiment });
+  const pending = input.secondaryTypes.filter((t) => NEEDS_A_PERSON.includes(t));
+  if (pending.length) blockers.push({ factor: 'secondaryNeedsPerson', text: `the email also contains a ${pending.join(' and ').replace(/_/g, ' ')}`, value: pending.join(',') });
+  else if (input.disputeProbability > config.maxDisputeProbability) {
+    blockers.push({ factor: 'possibleDispute', text: `a dispute may be hidden in the email (probability ${input.disputeProbability.toFixed(2)})`, weight: input.disputeProbability, value: config.maxDisputeProbability });
+  }
+  if (input.typeConfidence < threshold) {
+    blockers.push({ factor: 'lowConfidence', text: `type confidence ${input.typeConfidence.toFixed(2)} is below the ${threshold.toFixed(2)} threshold`, weight: input.typeConfidence, value: threshold });
+  }
+  if (input.margin < config.minMargin) {
+    blockers.push({ factor: 'ambiguousType', text: `the top two types are too close (margin ${input.margin.toFixed(2)} < ${config.minMargin.toFixed(2)})`, weight: input.margin, value: config.minMargin });
+  }
+  if (blockers.length) return { eligible: false, template, reasons: blockers };
+  return {
+    eligible: true,
+    template,
+    reasons: [{ factor: 'confidentSimpleRequest', text: `a plain ${input.type.replace(/_/g, ' ')} request (confidence ${input.typeConfidence.toFixed(2)}), calm tone, nothing else asked`, weight: input.typeConfidence, value: template }],
+  };
+}

@@ -1,0 +1,38 @@
+// Amounts with their currency, written the French way ("1 234,56 €",
+// "4.317 EUR") or the English way ("$1,234.56", "GBP 980").
+import type { Amount } from '../types.js';
+
+const NUMBER = String.raw`\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
+const SYMBOL_BEFORE = String.raw`(€|\$|£|\b(?:EUR|USD|GBP|CHF)\b)\s?(${NUMBER})(\s?[kK]\b)?`;
+const SYMBOL_AFTER = String.raw`(${NUMBER})\s?([kK]\s?)?(€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?|dollars?|livres? sterling|pounds?)\b)`;
+const AMOUNT = new RegExp(`${SYMBOL_BEFORE}|${SYMBOL_AFTER}`, 'gi');
+
+function currencyOf(symbol: string): string {
+  const s = symbol.toLowerCase();
+  if (s === '€' || s.startsWith('eur')) return 'EUR';
+  if (s === '$' || s === 'usd' || s.startsWith('dollar')) return 'USD';
+  if (s === '£' || s === 'gbp' || s.startsWith('livre') || s.startsWith('pound')) return 'GBP';
+  return s.toUpperCase();
+}
+
+/** "1 234,56" → 1234.56, "4.317" → 4317, "1,234.5" → 1234.5, "12,5" → 12.5. */
+export function parseNumber(text: string): number {
+  const compact = text.replace(/[ \u00a0\u202f]/g, '');
+  const last = Math.max(compact.lastIndexOf('.'), compact.lastIndexOf(','));
+  if (last >= 0 && compact.length - last - 1 <= 2) {
+    return Number(`${compact.slice(0, last).replace(/[.,]/g, '')}.${compact.slice(last + 1)}`);
+  }
+  return Number(compact.replace(/[.,]/g, ''));
+}
+
+export function extractAmounts(text: string): Amount[] {
+  const out: Amount[] = [];
+  for (const m of text.matchAll(AMOUNT)) {
+    const [whole, symBefore, numBefore, kBefore, numAfter, kAfter, symAfter] = m;
+    const number = numBefore ?? numAfter;
+    const value = parseNumber(number) * (kBefore || kAfter ? 1000 : 1);
+    if (!Number.isFinite(value) || value <= 0) continue;
+    out.push({ value: Math.round(value * 100) / 100, currency: currencyOf(symBefore ?? symAfter), text: whole.trim() });
+  }
+  return out;
+}

@@ -1,0 +1,218 @@
+// A small TensorFlow.js network over sparse text features: input dropout,
+// one ReLU hidden layer (or none: softmax regression), and one or more output
+// heads (softmax for one label, sigmoid for several). tfjs trains it; scoring
+// reads the same weights in plain JS, because a sparse input touches a few
+// hundred rows of the first layer and tfjs' per-call overhead would dominate.
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Artifact } from '../../model.js';
+import { loadTf, type Tf } from '../../tf.js';
+import { loadLayersModel, saveLayersModel, type LayersModelState } from '../../tfio.js';
+import { Rng } from '../corpus/random.js';
+import type { SparseVector } from '../features/vocabulary.js';
+
+export interface HeadSpec {
+  name: string;
+  units: number;
+  activation: 'softmax' | 'sigmoid';
+  /** Weight of this head's loss in the total. */
+  lossWeight: number;
+  /** Label smoothing of this head (0 = none); softer targets, less overconfidence. */
+  labelSmoothing: number;
+}
+
+export interface SparseMlpSpec {
+  inputSize: number;
+  /** 0 for a linear (softmax / logistic regression) model. */
+  hidden: number;
+  inputDropout: number;
+  heads: HeadSpec[];
+}
+
+export interface SparseExample {
+  x: SparseVector;
+  /** One target vector per head, in head order. */
+  targets: Float32Array[];
+}
+
+export interface TrainMlpOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  seed: number;
+  onProgress?: (fraction: number, message?: string) => void;
+}
+
+export function buildSparseMlp(tf: Tf, spec: SparseMlpSpec, seed: number): tfjs.LayersModel {
+  const input = tf.input({ shape: [spec.inputSize], name: 'features' });
+  let x = tf.layers.dropout({ rate: spec.inputDropout, seed, name: 'feature_dropout' }).apply(input) as tfjs.SymbolicTensor;
+  if (spec.hidden > 0) {
+    x = tf.layers
+      .dense({ units: spec.hidden, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), name: 'hidden' })
+      .apply(x) as tfjs.SymbolicTensor;
+  }
+  const outputs = spec.heads.map(
+    (h, i) =>
+      tf.layers
+        .dense({ units: h.units, activation: h.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 + i }), name: h.name })
+        .apply(x) as tfjs.SymbolicTensor,
+  );
+  return tf.model({ inputs: input, outputs, name: 'sparse_mlp' });
+}
+
+function denseBatch(examples: SparseExample[], order: number[], from: number, to: number, size: number): Float32Array {
+  const out = new Float32Array((to - from) * size);
+  for (let r = from; r < to; r++) {
+    const { indices, values } = examples[order[r]].x;
+    const base = (r - from) * size;
+    for (let k = 0; k < indices.length; k++) out[base + indices[k]] = values[k];
+  }
+  return out;
+}
+
+/** Trains a fresh network; returns the tfjs model (save it with src/ml/tfio.ts). */
+export async function trainSparseMlp(tf: Tf, spec: SparseMlpSpec, examples: SparseExample[], options: TrainMlpOptions): Promise<tfjs.LayersModel> {
+  if (examples.length === 0) throw new Error('trainSparseMlp: no training examples');
+  const model = buildSparseMlp(tf, spec, options.seed);
+  const optimizer = tf.train.adam(options.learningRate);
+  const rng = new Rng(options.seed);
+  const order = examples.map((_, i) => i);
+  const kernels = model.layers.filter((l) => l.name === 'hidden' || spec.heads.some((h) => h.name === l.name)).map((l) => l.getWeights()[0]);
+  const steps = Math.ceil(examples.length / options.batchSize) * options.epochs;
+  let step = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let from = 0; from < order.length; from += options.batchSize) {
+      const to = Math.min(order.length, from + options.batchSize);
+      const xs = tf.tensor2d(denseBatch(examples, order, from, to, spec.inputSize), [to - from, spec.inputSize]);
+      const ys = spec.heads.map((h, hi) => {
+        const y = new Float32Array((to - from) * h.units);
+        for (let r = from; r < to; r++) y.set(examples[order[r]].targets[hi], (r - from) * h.units);
+        return tf.tensor2d(y, [to - from, h.units]);
+      });
+      optimizer.minimize(() => {
+        const predicted = model.apply(xs, { training: true }) as tfjs.Tensor | tfjs.Tensor[];
+        const outs = Array.isArray(predicted) ? predicted : [predicted];
+        let loss = tf.scalar(0);
+        spec.heads.forEach((h, hi) => {
+          const p = tf.clipByValue(outs[hi], 1e-7, 1 - 1e-7);
+          const ls = h.labelSmoothing;
+          const y = tf.add(tf.mul(ys[hi], 1 - ls), h.activation === 'softmax' ? ls / h.units : ls / 2);
+          const perExample =
+            h.activation === 'softmax'
+              ? tf.neg(tf.sum(tf.mul(y, tf.log(p)), 1))
+              : tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))), 1));
+          loss = tf.add(loss, tf.mul(tf.mean(perExample), h.lossWeight));
+        });
+        for (const k of kernels) loss = tf.add(loss, tf.mul(options.l2, tf.sum(tf.square(k))));
+        return loss as tfjs.Scalar;
+      });
+      xs.dispose();
+      ys.forEach((y) => y.dispose());
+      step++;
+      if (step % 20 === 0) {
+        options.onProgress?.(step / steps, `epoch ${epoch + 1}/${options.epochs}`);
+        // Let the event loop breathe: training may run inside the service at start-up.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+  optimizer.dispose();
+  return model;
+}
+
+/** A trained network as stored in an artifact: its shape, its topology, its weights file. */
+export interface SavedSparseMlp {
+  spec: SparseMlpSpec;
+  network: LayersModelState;
+}
+
+/** Trains with tfjs and returns the network ready to nest in a model's artifact. */
+export async function trainAndSaveSparseMlp(spec: SparseMlpSpec, examples: SparseExample[], options: TrainMlpOptions): Promise<{ saved: SavedSparseMlp; files: Artifact['files'] }> {
+  const model = await trainSparseMlp(await loadTf(), spec, examples, options);
+  const artifact = await saveLayersModel(model);
+  model.dispose();
+  return { saved: { spec, network: artifact.state as LayersModelState }, files: artifact.files };
+}
+
+/** Loads a saved network through tfjs and keeps only its weights for scoring. */
+export async function loadSparseMlpRunner(saved: SavedSparseMlp, files: Artifact['files']): Promise<SparseMlpRunner> {
+  const model = await loadLayersModel(await loadTf(), { state: saved.network, files });
+  const runner = new SparseMlpRunner(model, saved.spec);
+  model.dispose();
+  return runner;
+}
+
+interface DenseLayer {
+  kernel: Float32Array;
+  bias: Float32Array;
+  inSize: number;
+  outSize: number;
+  activation: 'relu' | 'softmax' | 'sigmoid';
+}
+
+/** The trained network as plain arrays, for sub-millisecond scoring. */
+export class SparseMlpRunner {
+  private readonly hidden: DenseLayer | null;
+  private readonly heads: DenseLayer[];
+
+  constructor(model: tfjs.LayersModel, readonly spec: SparseMlpSpec) {
+    const read = (name: string, activation: DenseLayer['activation']): DenseLayer => {
+      const [k, b] = model.getLayer(name).getWeights();
+      const [inSize, outSize] = k.shape as [number, number];
+      // Copies: the tensors are disposed with the model once read.
+      return { kernel: Float32Array.from(k.dataSync()), bias: Float32Array.from(b.dataSync()), inSize, outSize, activation };
+    };
+    this.hidden = spec.hidden > 0 ? read('hidden', 'relu') : null;
+    this.heads = spec.heads.map((h) => read(h.name, h.activation));
+  }
+
+  /** Output of every head for one sparse input. */
+  forward(x: SparseVector): Float32Array[] {
+    let dense: Float32Array | null = null;
+    if (this.hidden) {
+      const { kernel, bias, outSize } = this.hidden;
+      const h = Float32Array.from(bias);
+      for (let k = 0; k < x.indices.length; k++) {
+        const row = x.indices[k] * outSize;
+        const v = x.values[k];
+        for (let j = 0; j < outSize; j++) h[j] += v * kernel[row + j];
+      }
+      for (let j = 0; j < outSize; j++) if (h[j] < 0) h[j] = 0;
+      dense = h;
+    }
+    return this.heads.map((head) => {
+      const out = Float32Array.from(head.bias);
+      if (dense) {
+        for (let i = 0; i < head.inSize; i++) {
+          const v = dense[i];
+          if (v === 0) continue;
+          const row = i * head.outSize;
+          for (let j = 0; j < head.outSize; j++) out[j] += v * head.kernel[row + j];
+        }
+      } else {
+        for (let k = 0; k < x.indices.length; k++) {
+          const row = x.indices[k] * head.outSize;
+          for (let j = 0; j < head.outSize; j++) out[j] += x.values[k] * head.kernel[row + j];
+        }
+      }
+      return activate(out, head.activation);
+    });
+  }
+}
+
+function activate(z: Float32Array, activation: DenseLayer['activation']): Float32Array {
+  if (activation === 'sigmoid') {
+    for (let j = 0; j < z.length; j++) z[j] = 1 / (1 + Math.exp(-z[j]));
+    return z;
+  }
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  let sum = 0;
+  for (let j = 0; j < z.length; j++) sum += z[j] = Math.exp(z[j] - max);
+  for (let j = 0; j < z.length; j++) z[j] /= sum;
+  return z;
+}

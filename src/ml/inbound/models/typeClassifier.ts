@@ -1,0 +1,159 @@
+// Request type: a TensorFlow.js MLP over word, bigram and character n-gram
+// features of the customer's own words. Two heads share one hidden layer: a
+// softmax for the primary type and a sigmoid per type for "this intent is in
+// the email" (primary or secondary).
+import type { Artifact, Metrics, ModelKind, Prediction, Predictor, TrainOptions } from '../../model.js';
+import { classificationReport } from '../evaluation/metrics.js';
+import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngrams.js';
+import { Vectorizer, buildVocabulary, type Vocabulary } from '../features/vocabulary.js';
+import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
+import { INBOUND_TYPES, type InboundMessage, type InboundType, type LabeledEmail } from '../types.js';
+import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec } from './sparseMlp.js';
+
+export interface TypeClassifierConfig {
+  maxFeatures: number;
+  minDocs: number;
+  hidden: number;
+  inputDropout: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  labelSmoothing: number;
+  /** Probability above which a non-primary intent is reported as secondary. */
+  secondaryThreshold: number;
+  ngrams: NgramOptions;
+}
+
+export const DEFAULT_TYPE_CONFIG: TypeClassifierConfig = {
+  maxFeatures: 6000,
+  minDocs: 3,
+  hidden: 64,
+  inputDropout: 0.3,
+  epochs: 8,
+  batchSize: 64,
+  learningRate: 0.002,
+  l2: 1e-6,
+  labelSmoothing: 0.05,
+  secondaryThreshold: 0.35,
+  ngrams: DEFAULT_NGRAMS,
+};
+
+interface TypeClassifierState extends SavedSparseMlp {
+  kind: 'inbound-type-mlp';
+  version: 1;
+  config: TypeClassifierConfig;
+  vocabulary: Vocabulary;
+}
+
+export interface TypePrediction {
+  type: InboundType;
+  secondaryTypes: InboundType[];
+  /** Softmax probability of each primary type. */
+  scores: Record<InboundType, number>;
+  /** Probability that each intent is present at all. */
+  present: Record<InboundType, number>;
+  /** Top-1 minus top-2 primary probability: small = ambiguous. */
+  margin: number;
+}
+
+function oneHot(index: number, size: number): Float32Array {
+  const v = new Float32Array(size);
+  v[index] = 1;
+  return v;
+}
+
+function record(values: ArrayLike<number>): Record<InboundType, number> {
+  return Object.fromEntries(INBOUND_TYPES.map((t, i) => [t, values[i]])) as Record<InboundType, number>;
+}
+
+export class TypeClassifier {
+  constructor(
+    private readonly vectorizer: Vectorizer,
+    private readonly runner: SparseMlpRunner,
+    private readonly config: TypeClassifierConfig,
+  ) {}
+
+  classify(message: PreparedMessage): TypePrediction {
+    const [primary, present] = this.runner.forward(this.vectorizer.vectorize(ngramCounts(message, this.config.ngrams)));
+    const order = INBOUND_TYPES.map((_, i) => i).sort((a, b) => primary[b] - primary[a]);
+    const top = order[0];
+    const type = INBOUND_TYPES[top];
+    const secondaryTypes = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
+    return { type, secondaryTypes, scores: record(primary), present: record(present), margin: primary[top] - primary[order[1]] };
+  }
+}
+
+export async function trainTypeClassifier(data: LabeledEmail[], options: TrainOptions = {}, overrides: Partial<TypeClassifierConfig> = {}): Promise<Artifact> {
+  const config = { ...DEFAULT_TYPE_CONFIG, ...overrides };
+  const prepared = data.map((e) => ngramCounts(prepareMessage(e), config.ngrams));
+  const labels = data.map((e) => INBOUND_TYPES.indexOf(e.type));
+  if (labels.some((l) => l < 0)) throw new Error('trainTypeClassifier: unknown type in training data');
+  const vocabulary = buildVocabulary(prepared, labels, INBOUND_TYPES.length, { maxFeatures: config.maxFeatures, minDocs: config.minDocs });
+  const vectorizer = new Vectorizer(vocabulary);
+  const k = INBOUND_TYPES.length;
+  const examples: SparseExample[] = data.map((e, i) => {
+    const present = oneHot(labels[i], k);
+    for (const s of e.secondaryTypes) present[INBOUND_TYPES.indexOf(s)] = 1;
+    return { x: vectorizer.vectorize(prepared[i]), targets: [oneHot(labels[i], k), present] };
+  });
+  const spec: SparseMlpSpec = {
+    inputSize: vectorizer.size,
+    hidden: config.hidden,
+    inputDropout: config.inputDropout,
+    heads: [
+      { name: 'primary_type', units: k, activation: 'softmax', lossWeight: 1, labelSmoothing: config.labelSmoothing },
+      { name: 'present_types', units: k, activation: 'sigmoid', lossWeight: 1, labelSmoothing: 0 },
+    ],
+  };
+  const { saved, files } = await trainAndSaveSparseMlp(spec, examples, { ...config, seed: options.seed ?? 17, onProgress: options.onProgress });
+  const state: TypeClassifierState = { kind: 'inbound-type-mlp', version: 1, config, vocabulary, ...saved };
+  return { state, files };
+}
+
+export async function loadTypeClassifier(artifact: Artifact): Promise<TypeClassifier> {
+  const state = artifact.state as TypeClassifierState;
+  if (state?.kind !== 'inbound-type-mlp') throw new Error('loadTypeClassifier: not an inbound type classifier artifact');
+  return new TypeClassifier(new Vectorizer(state.vocabulary), await loadSparseMlpRunner(state, artifact.files), state.config);
+}
+
+/** Macro-F1 and accuracy of the primary type, micro-F1 of secondary types. */
+export function typeMetrics(truth: LabeledEmail[], predicted: TypePrediction[]): Metrics {
+  const report = classificationReport(INBOUND_TYPES, truth.map((e) => e.type), predicted.map((p) => p.type));
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  truth.forEach((e, i) => {
+    const want = new Set(e.secondaryTypes);
+    const got = new Set(predicted[i].secondaryTypes);
+    for (const t of got) (want.has(t) ? tp++ : fp++);
+    for (const t of want) if (!got.has(t)) fn++;
+  });
+  const metrics: Metrics = { macroF1: report.macroF1, accuracy: report.accuracy, secondaryF1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0, n: truth.length };
+  for (const c of report.perClass) metrics[`f1.${c.label}`] = c.f1;
+  return metrics;
+}
+
+export const inboundTypeModel: ModelKind<LabeledEmail[], InboundMessage, TypePrediction> = {
+  name: 'inbound-type',
+  primaryMetric: 'macroF1',
+  metricDirection: 'higher',
+  train: (data, options) => trainTypeClassifier(data, options),
+  async evaluate(artifact, data) {
+    const classifier = await loadTypeClassifier(artifact);
+    return typeMetrics(data, data.map((e) => classifier.classify(prepareMessage(e))));
+  },
+  async load(artifact): Promise<Predictor<InboundMessage, TypePrediction>> {
+    const classifier = await loadTypeClassifier(artifact);
+    return {
+      predict(input): Prediction<TypePrediction> {
+        const p = classifier.classify(prepareMessage(input));
+        return {
+          value: p,
+          confidence: p.scores[p.type],
+          reasons: [{ factor: 'typeMargin', text: `${p.type} leads the next type by ${(p.margin * 100).toFixed(0)} points`, value: p.margin }],
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,104 @@
+import { PhraseIndex } from '../text/phraseIndex.js';
+
+// A hand-written bilingual sentiment lexicon for B2B email, folded (lower
+// case, no accents). Weights run from -3 (fury, legal threats) to +3 (warm
+// thanks). Business words that sound negative but are factual in a dispute
+// ("erroné", "damaged", "late") are deliberately absent or near zero: a polite
+// dispute is not an angry one. A trailing * matches any ending of the word.
+// Phrases of weight 0 are neutralisers: matched first, they stop "no problem"
+// or "merci d'avance" from counting as sentiment.
+
+export type LexiconTag = 'legal' | 'apology' | 'formula';
+
+export interface LexiconEntry {
+  weight: number;
+  tag?: LexiconTag;
+}
+
+const NEGATIVE: Array<[string, number]> = [
+  // French
+  ['inadmissible*', -3], ['inacceptable*', -3], ['scandal*', -3], ['honteu*', -3], ['honte', -2.5], ['lamentable*', -3], ['deplorable*', -2.5],
+  ['furieu*', -3], ['colere', -2.5], ['exaspere*', -2.5], ['exasperant*', -2.5], ['excede*', -2.5], ['agace*', -2], ['agacant*', -2], ['enerve*', -2],
+  ['insupportable*', -2.5], ['penible*', -2], ['decu', -2], ['decue*', -2], ['decus', -2], ['deception*', -2], ['mecontent*', -2], ['insatisf*', -2],
+  ['frustr*', -2], ['ridicule*', -2.5], ['absurde*', -2], ['harcelement', -2.5], ['harceler', -2.5], ['incompeten*', -2.5], ['catastroph*', -2.5],
+  ['desastre*', -2.5], ['desastreu*', -2.5], ['affligeant*', -2.5], ['choque*', -2], ['choquant*', -2], ['intolerable*', -3],
+  ['revoltant*', -3], ['indigne*', -2.5], ['desagreable*', -2], ['agressi*', -2], ['mediocre*', -2], ['nul', -1.5], ['nulle', -1.5],
+  ['lassant*', -2], ['marre', -2.5], ['deplorons', -2], ['regrettable*', -1.5], ['inquiet*', -0.8], ['mauvais*', -1], ['horrible*', -2.5], ['pire', -2],
+  ['plainte', -1], ['menace*', -1.5], ['abus', -2], ['abusi*', -2], ['arnaque*', -3], ['escroquer*', -3], ['inexcusable*', -3],
+  ['irrespectueu*', -2.5], ['impoli*', -2], ['desinvolture', -2], ['amateurisme', -2.5],
+  ["n'importe quoi", -2.5], ["j'en ai assez", -2.5], ["nous en avons assez", -2.5], ['ras le bol', -2.5], ['perdre patience', -2], ['perdons patience', -2],
+  ['manque de serieux', -2.5], ['manque de professionnalisme', -2.5], ['pas serieux', -2], ['pas professionnel', -2], ['pas normal', -1.5],
+  ['revoir notre collaboration', -2], ['mettre fin a notre collaboration', -2.5], ['troisieme fois', -1.5], ['enieme fois', -2], ['deuxieme fois', -1],
+  ['jamais eu autant de problemes', -2.5], ['personne ne repond', -2], ['tres decu', -2.5], ['vraiment decu', -2.5],
+  // English
+  ['unacceptable', -3], ['outrage*', -3], ['shameful', -3], ['disgrace*', -3], ['appalling', -3], ['pathetic', -3], ['deplorable', -2.5],
+  ['furious', -3], ['angry', -2.5], ['anger', -2.5], ['exasperat*', -2.5], ['annoy*', -2], ['irritat*', -2], ['infuriat*', -3], ['unbearable', -2.5],
+  ['nuisance', -2], ['disappoint*', -2], ['unhappy', -2], ['dissatisf*', -2], ['frustrat*', -2], ['ridiculous', -2.5], ['absurd', -2],
+  ['harass*', -2.5], ['incompeten*', -2.5], ['disaster*', -2.5], ['shocking', -2], ['shocked', -2], ['intolerable', -3], ['rude', -2],
+  ['inappropriate', -1.5], ['aggressive', -2], ['terrible', -2.5], ['awful', -2.5], ['horrible', -2.5], ['worst', -2.5], ['useless', -2],
+  ['poor', -1], ['bad', -1], ['upset', -2], ['livid', -3], ['fed up', -2.5], ['sick and tired', -3], ['running out of patience', -2],
+  ['lose patience', -2], ['losing patience', -2], ['lack of professionalism', -2.5], ['unprofessional', -2.5], ['not serious', -2], ['not professional', -2],
+  ['a joke', -2], ['reconsider our business relationship', -2], ['reconsidering our business relationship', -2], ['third time', -1.5],
+  ['fourth time', -2], ['second time', -1], ['nobody ever answers', -2], ['scam', -3], ['rip off', -3], ['ripoff', -3], ['inexcusable', -3],
+  ['disrespectful', -2.5], ['complain*', -1], ['threat*', -1.5], ['abusive', -2], ['so many problems', -2], ['never had so many problems', -2.5],
+  ['very disappointed', -2.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['harceler', -2.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
+];
+
+const LEGAL: Array<[string, number]> = [
+  ['avocat*', -2], ['tribunal', -2], ['tribunaux', -2], ['mise en demeure', -2], ['action en justice', -2.5], ['en justice', -2], ['justice', -1.5],
+  ['huissier*', -2], ['poursuites', -2], ['poursuivre en justice', -2.5], ['procedure judiciaire', -2.5], ['procedure contentieuse', -2],
+  ['service juridique', -1.5], ['notre conseil juridique', -1.5], ['juridiquement', -1.5], ["prud'hommes", -2], ['plainte penale', -2.5],
+  ['lawyer*', -2], ['attorney*', -2], ['solicitor*', -2], ['to court', -2], ['in court', -2], ['court proceedings', -2.5], ['court action', -2.5], ['court order', -2], ['lawsuit', -2.5], ['sue', -2.5], ['sue you', -2.5],
+  ['legal action', -2.5], ['legal proceedings', -2.5], ['legal department', -1.5], ['legal team', -1.5], ['legal steps', -2], ['legal counsel', -2],
+  ['small claims', -2], ['litigation', -2], ['formal notice', -1.5],
+];
+
+const POSITIVE: Array<[string, number]> = [
+  // French
+  ['merci beaucoup', 2], ['merci infiniment', 2.5], ['mille mercis', 2.5], ['merci mille fois', 2.5], ['grand merci', 2.5], ['un grand merci', 2.5],
+  ['merci encore', 1.5], ['encore merci', 1.5], ['merci sincerement', 2], ['remercie sincerement', 2], ['vous remercie vivement', 2], ['chaleureusement', 2],
+  ['apprecie*', 1.5], ['appreciable', 1.5], ['ravi', 2], ['ravie', 2], ['ravis', 2], ['enchante*', 2], ['suis content', 1.5], ['suis contente', 1.5], ['sommes contents', 1.5], ['tres content', 2], ['tres contente', 2],
+  ['satisfait*', 1.5], ['heureu*', 1.5], ['super', 1.5], ['genial*', 2], ['parfait*', 1.5], ['excellent*', 2], ['formidable*', 2], ["c'est top", 1.5],
+  ['bravo', 2], ['felicitations', 2], ['plaisir', 1.5], ['precieu*', 1.5], ['gentillesse', 2], ['gentil', 1.5], ['gentille', 1.5], ['aimable*', 1.5],
+  ['bienveillance', 1.5], ['reactivite', 1.2], ['efficace*', 1.2], ['efficacite', 1.2], ['comprehension', 0.8], ['patience', 0.8], ['flexibilite', 1],
+  ['souplesse', 1], ['bonne nouvelle', 1.5], ['au top', 2], ['reconnaissant*', 2], ['reconnaissance', 1.5], ['merveille*', 2], ['agreable*', 1],
+  ['serviable*', 1.5], ['confiance', 0.8], ['fidele*', 0.8], ['satisfaction', 1.5],
+  // English
+  ['thank you so much', 2.5], ['thanks so much', 2.5], ['thanks a lot', 2], ['thanks a million', 2.5], ['many thanks for', 1.5], ['big thank you', 2.5],
+  ['thanks again', 1.5], ['thank you again', 1.5], ['sincerely appreciate', 2], ['really appreciate', 2], ['much appreciated', 2], ['greatly appreciated', 2],
+  ['appreciat*', 1.5], ['grateful', 2], ['delighted', 2], ['glad', 1.5], ['pleased', 1.5], ['happy with', 1.5], ['happy', 1.5], ['very happy', 2], ['satisfied', 1.5],
+  ['great', 1.5], ['brilliant', 2], ['perfect', 1.5], ['excellent', 2], ['wonderful', 2], ['fantastic', 2], ['awesome', 2], ['amazing', 2],
+  ['pleasure', 1.5], ['helpful', 1.5], ['kindness', 2], ['so kind', 2], ['very kind', 2], ['understanding', 0.5], ['patience', 0.8], ['flexibility', 1],
+  ['flexible', 0.8], ['good news', 1.5], ['lovely', 1.5], ['efficient', 1.2], ['quick response', 1], ['superb', 2], ['cheers', 0.3],
+  ['well done', 2], ['congratulations', 2], ['nice', 1], ['good', 0.5], ['love', 1.5],
+];
+
+// Matched before anything else; they carry no sentiment of their own.
+const NEUTRAL: Array<[string, number, LexiconTag?]> = [
+  ['pas de souci', 0.3], ['pas de soucis', 0.3], ['pas de probleme', 0.3], ['aucun probleme', 0.3], ['aucun souci', 0.3], ['sans probleme', 0.2],
+  ['pas grave', 0.3], ["pas d'inquietude", 0.3], ['ne vous inquietez pas', 0.3], ['no problem', 0.3], ['no worries', 0.3], ['not a problem', 0.3],
+  ['no issue', 0.2], ['no issues', 0.2], ['not to worry', 0.3],
+  ["merci d'avance", 0, 'formula'], ['merci par avance', 0, 'formula'], ['thanks in advance', 0, 'formula'], ['thank you in advance', 0, 'formula'],
+  ['merci de votre retour', 0, 'formula'], ['merci pour votre message', 0, 'formula'], ['thanks for your email', 0, 'formula'], ['thank you for your email', 0, 'formula'],
+  ['kind regards', 0, 'formula'], ['best regards', 0, 'formula'], ['warm regards', 0, 'formula'], ['happy to', 0.3], ['auriez-vous la gentillesse', 0.3], ['avoir la gentillesse', 0.3], ['would appreciate', 0.2], ['appreciate it if', 0.2], ['apprecierions', 0.2], ['apprecierais', 0.2], ['apprecierait', 0.2], ['good morning', 0, 'formula'],
+  ['good afternoon', 0, 'formula'], ['bonne journee', 0, 'formula'], ['bonne reception', 0, 'formula'], ['great day', 0.8], ['meilleurs delais', 0, 'formula'],
+  ['bon de commande', 0], ['bon de livraison', 0], ['bonne a payer', 0], ['bon a payer', 0], ['good condition', 0], ['goods', 0], ['court terme', 0], ['delai court', 0],
+  ['legal entity', 0], ['entite juridique', 0], ['poor condition', -0.5], ['mauvais etat', -0.5], ['mauvaise entite', 0], ['mauvais numero', 0],
+  ['mauvaise adresse', 0], ['wrong', 0], ['dispute', 0],
+  ['desole', 0, 'apology'], ['desolee', 0, 'apology'], ['desoles', 0, 'apology'], ['excuses', 0, 'apology'], ['pardon', 0, 'apology'],
+  ['sorry', 0, 'apology'], ['apologies', 0, 'apology'], ['apologise', 0, 'apology'], ['apologize', 0, 'apology'],
+];
+
+function entries(): Array<[string, LexiconEntry]> {
+  return [
+    ...NEGATIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
+    ...LEGAL.map(([t, w]): [string, LexiconEntry] => [t, { weight: w, tag: 'legal' }]),
+    ...POSITIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
+    ...NEUTRAL.map(([t, w, tag]): [string, LexiconEntry] => [t, { weight: w, tag }]),
+  ];
+}
+
+export const LEXICON = new PhraseIndex<LexiconEntry>(entries());
+
+export const NEGATORS = new Set(['pas', 'jamais', 'aucun', 'aucune', 'sans', 'ni', 'guere', 'rien', 'not', 'no', 'never', 'without', 'nor', 'hardly', 'nothing', 'none']);
+export const INTENSIFIERS = new Set(['tres', 'vraiment', 'extremement', 'tellement', 'totalement', 'absolument', 'particulierement', 'profondement', 'very', 'really', 'extremely', 'so', 'totally', 'absolutely', 'completely', 'deeply', 'truly', 'utterly', 'incredibly']);

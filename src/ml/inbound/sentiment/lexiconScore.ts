@@ -1,0 +1,100 @@
+// Lexicon matching with negation and intensifiers: "pas satisfait" and "not
+// happy at all" are negative, "pas de souci" and "no problem" are not.
+import { INTENSIFIERS, LEXICON, NEGATORS } from './lexicon.js';
+
+export interface LexiconHit {
+  text: string;
+  /** Weight after negation and intensifiers. */
+  weight: number;
+  negated: boolean;
+  legal: boolean;
+}
+
+export interface LexiconScore {
+  positive: number;
+  negative: number;
+  hits: LexiconHit[];
+  legal: boolean;
+  apology: boolean;
+  formulas: number;
+  negatedPositives: number;
+  exclamations: number;
+  questions: number;
+  /** Words of 4+ letters in capitals ("NEVER"), a written shout. */
+  shouting: number;
+}
+
+function isNegated(tokens: string[], at: number): boolean {
+  for (let k = Math.max(0, at - 3); k < at; k++) {
+    const t = tokens[k];
+    if (NEGATORS.has(t)) return true;
+    // "ne … plus" is a negation; "plus" alone means "more".
+    if (t === 'plus' && (tokens[k - 1] === 'ne' || tokens[k - 2] === 'ne')) return true;
+  }
+  return false;
+}
+
+/** Scores folded tokens; `original` (own text, not folded) gives punctuation and capitals. */
+export function scoreLexicon(tokens: string[], original: string): LexiconScore {
+  const score: LexiconScore = {
+    positive: 0,
+    negative: 0,
+    hits: [],
+    legal: false,
+    apology: false,
+    formulas: 0,
+    negatedPositives: 0,
+    exclamations: (original.match(/!/g) ?? []).length,
+    questions: (original.match(/\?/g) ?? []).length,
+    shouting: (original.match(/\b[A-ZÀ-Ý]{4,}\b/g) ?? []).filter((w) => !/^(PDF|IBAN|SEPA|TVA|VAT|SWIFT|RGPD|GDPR|SARL|EURL|CEO|CFO|URGENT)$/.test(w)).length,
+  };
+  for (let i = 0; i < tokens.length; ) {
+    const m = LEXICON.match(tokens, i);
+    if (!m) {
+      i++;
+      continue;
+    }
+    const entry = m.value;
+    const legal = entry.tag === 'legal';
+    if (entry.tag === 'apology') score.apology = true;
+    if (entry.tag === 'formula') score.formulas++;
+    let weight = entry.weight;
+    const negated = weight !== 0 && !legal && isNegated(tokens, i);
+    if (negated) weight = weight > 0 ? -0.8 * weight : -0.3 * weight;
+    if (INTENSIFIERS.has(tokens[i - 1] ?? '') || INTENSIFIERS.has(tokens[i - 2] ?? '')) weight *= 1.4;
+    if (legal) score.legal = true;
+    if (negated && entry.weight > 0) score.negatedPositives++;
+    if (weight > 0) score.positive += weight;
+    if (weight < 0) score.negative -= weight;
+    if (weight !== 0 || legal) score.hits.push({ text: tokens.slice(i, i + m.length).join(' '), weight, negated, legal });
+    i += m.length;
+  }
+  return score;
+}
+
+/** Dense features for the sentiment model, each roughly in [0, 2]. */
+export function lexiconFeatures(s: LexiconScore): number[] {
+  const strongNegative = s.hits.some((h) => h.weight <= -2);
+  const strongPositive = s.hits.some((h) => h.weight >= 2);
+  return [
+    Math.min(s.positive / 3, 2),
+    Math.min(s.negative / 3, 2),
+    s.positive > 0 ? 1 : 0,
+    s.negative > 0 ? 1 : 0,
+    strongNegative ? 1 : 0,
+    strongPositive ? 1 : 0,
+    s.legal ? 1 : 0,
+    Math.min(s.negatedPositives, 2),
+    Math.min(s.exclamations, 3) / 3,
+    Math.min(s.questions, 3) / 3,
+    Math.min(s.shouting, 3) / 3,
+    s.apology ? 1 : 0,
+    Math.min(s.formulas, 2) / 2,
+    s.hits.length === 0 ? 1 : 0,
+  ];
+}
+
+export const LEXICON_FEATURE_NAMES = [
+  'positiveWeight', 'negativeWeight', 'anyPositive', 'anyNegative', 'strongNegative', 'strongPositive', 'legalThreat',
+  'negatedPositives', 'exclamations', 'questions', 'shouting', 'apology', 'formulas', 'noLexiconHit',
+];

@@ -1,0 +1,38 @@
+// One pass over a message that every model then reads: own words folded and
+// tokenised, quote and signature set apart, subject flags.
+import type { InboundMessage } from '../types.js';
+import { foldText, tokenize } from './normalize.js';
+import { splitMessage, splitSubject } from './ownText.js';
+
+export interface PreparedMessage {
+  /** The customer's own words, original casing (for entities). */
+  own: string;
+  /** `own`, folded (lower case, no accents). */
+  folded: string;
+  tokens: string[];
+  /** Subject words when the subject is the customer's own (not "RE: our reminder"). */
+  subjectTokens: string[];
+  subject: string;
+  isReply: boolean;
+  isAutoReply: boolean;
+  quoted: string;
+}
+
+export function prepareMessage(message: InboundMessage): PreparedMessage {
+  const parts = splitMessage(message.body ?? '');
+  const subject = splitSubject(message.subject ?? '');
+  // An email with nothing but a quote or a signature still says something:
+  // fall back to the whole body rather than classify an empty string.
+  const own = parts.own || parts.signature || message.body || '';
+  const folded = foldText(own);
+  return {
+    own,
+    folded,
+    tokens: tokenize(folded),
+    subjectTokens: subject.isReply ? [] : tokenize(foldText(subject.text)),
+    subject: subject.text,
+    isReply: subject.isReply,
+    isAutoReply: subject.isAutoReply,
+    quoted: parts.quoted,
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { scoreLexicon } from '../../../src/ml/inbound/sentiment/lexiconScore.js';
+import { foldText, tokenize } from '../../../src/ml/inbound/text/normalize.js';
+
+const score = (text: string) => scoreLexicon(tokenize(foldText(text)), text);
+const net = (text: string) => {
+  const s = score(text);
+  return s.positive - s.negative;
+};
+
+describe('when scoring sentiment words', () => {
+  it('turns a negated positive into a negative', () => {
+    expect(net('Nous ne sommes pas du tout satisfaits.')).toBeLessThan(0);
+    expect(net('I am not happy at all with your reply.')).toBeLessThan(0);
+    expect(score('Nous ne sommes pas satisfaits.').negatedPositives).toBe(1);
+  });
+
+  it('does not count "pas de souci" or "no problem" as negative', () => {
+    expect(net('Pas de souci, nous réglerons vendredi.')).toBeGreaterThanOrEqual(0);
+    expect(net('No problem, we will pay on Friday.')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads anger without accents and with intensifiers', () => {
+    expect(net("C'est inadmissible !")).toBeLessThan(-2);
+    expect(net('cest vraiment inadmissible')).toBeLessThan(net("c'est inadmissible"));
+  });
+
+  it('flags legal threats in both languages, but not a legal entity', () => {
+    expect(score('Notre avocat vous adressera une mise en demeure.').legal).toBe(true);
+    expect(score('We will take legal action.').legal).toBe(true);
+    expect(score('The invoice was issued to the wrong legal entity.').legal).toBe(false);
+    expect(score('Le délai est trop court.').legal).toBe(false);
+  });
+
+  it('takes "merci d\'avance" for a formula, not for warmth', () => {
+    expect(net("Merci d'avance.")).toBe(0);
+    expect(net('Merci infiniment pour votre patience !')).toBeGreaterThan(2);
+  });
+});

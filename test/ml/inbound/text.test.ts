@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { foldText, tokenize } from '../../../src/ml/inbound/text/normalize.js';
+import { splitMessage, splitSubject } from '../../../src/ml/inbound/text/ownText.js';
+
+describe('when folding text', () => {
+  it('drops accents and case so "RÈGLEMENT" and "reglement" are one word', () => {
+    expect(foldText('RÈGLEMENT reçu, Œuvre')).toBe('reglement recu, oeuvre');
+  });
+
+  it('turns numbers into shapes and keeps the negation of contractions', () => {
+    expect(tokenize(foldText("We won't pay 1 250,00 € before 15/03/2025"))).toEqual(['we', 'will', 'not', 'pay', '<day>', '<num>', '<cur>', 'before', '<date>']);
+    expect(tokenize(foldText("Je n'ai pas reçu"))).toEqual(['je', 'ne', 'ai', 'pas', 'recu']);
+  });
+});
+
+describe('when a reply quotes our reminder', () => {
+  it('keeps only what the customer wrote above a French "a écrit" header', () => {
+    const parts = splitMessage('Bonjour,\nLe virement est parti hier.\nCordialement,\nPaul\n\nLe 3 mars 2025 à 10:02, Service Recouvrement <r@x.fr> a\nécrit :\n> Merci de régler la facture F-1 sous 8 jours.');
+    expect(parts.own).toBe('Bonjour,\nLe virement est parti hier.');
+    expect(parts.quoted).toContain('Merci de régler');
+    expect(parts.signature).toBe('Cordialement,\nPaul');
+  });
+
+  it('cuts at an Outlook header block', () => {
+    const parts = splitMessage('Paid today.\n\nFrom: Accounts Receivable <ar@x.com>\nSent: Tuesday, March 11, 2025 4:10 PM\nTo: me\nSubject: Overdue\n\nPlease pay now or we take legal action.');
+    expect(parts.own).toBe('Paid today.');
+    expect(parts.quoted).toContain('legal action');
+  });
+
+  it('finds the answer written below the quote', () => {
+    const parts = splitMessage('> Your invoice INV-1 is overdue.\n> Please pay.\n\nWe paid it on Monday.');
+    expect(parts.own).toBe('We paid it on Monday.');
+  });
+
+  it('sets disclaimers apart from the message', () => {
+    const parts = splitMessage('Please resend invoice 12345.\n\nThis email and any attachments are confidential and intended solely for the addressee.');
+    expect(parts.own).toBe('Please resend invoice 12345.');
+    expect(parts.signature).toContain('confidential');
+  });
+
+  it('does not take a greeting followed by "Merci" for a closing', () => {
+    expect(splitMessage('Bonjour,\nMerci,\nJean').own).toBe('Bonjour,\nMerci,\nJean');
+    expect(splitMessage('Bonjour,\nPouvez-vous renvoyer la facture ?\nMerci,\nJean').own).toBe('Bonjour,\nPouvez-vous renvoyer la facture ?');
+  });
+});
+
+describe('when reading a subject', () => {
+  it('recognises replies and automatic replies', () => {
+    expect(splitSubject('RE: TR: Relance facture 12')).toEqual({ text: 'Relance facture 12', isReply: true, isAutoReply: false });
+    expect(splitSubject('Réponse automatique : Relance').isAutoReply).toBe(true);
+    expect(splitSubject('Automatic reply: Payment reminder').isAutoReply).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+// Printing helpers shared by the inbound training and evaluation scripts.
+import { formatReport } from '../../src/ml/inbound/evaluation/metrics.js';
+import type { TriageEvaluation } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
+import type { LabeledEmail } from '../../src/ml/inbound/types.js';
+
+export function section(title: string): void {
+  console.log(`\n=== ${title} ===`);
+}
+
+export function printTriage(name: string, evaluation: TriageEvaluation): void {
+  section(name);
+  console.log(formatReport(evaluation.type, `${name} · type`));
+  console.log(formatReport(evaluation.sentiment, `${name} · sentiment`));
+  const a = evaluation.autoReply;
+  console.log(
+    `${name} · auto-reply: flagged ${a.flagged}, wrong ${a.wrong}, precision ${(a.precision * 100).toFixed(1)} %, recall ${(a.recall * 100).toFixed(1)} % of ${a.eligible} eligible; ` +
+      `language accuracy ${(evaluation.language.accuracy * 100).toFixed(1)} %; secondary-type F1 ${(evaluation.secondaryF1 * 100).toFixed(1)} %`,
+  );
+}
+
+/** The emails a model got wrong, for a person to read. */
+export function printErrors(data: readonly LabeledEmail[], evaluation: TriageEvaluation, limit = 20): void {
+  let shown = 0;
+  data.forEach((e, i) => {
+    const p = evaluation.predictions[i];
+    const wrongType = p.type !== e.type;
+    const wrongSentiment = p.sentiment.label !== e.sentiment;
+    if ((!wrongType && !wrongSentiment) || shown++ >= limit) return;
+    const what = [wrongType ? `type ${e.type} → ${p.type} (${p.typeConfidence.toFixed(2)})` : '', wrongSentiment ? `sentiment ${e.sentiment} → ${p.sentiment.label}` : '']
+      .filter(Boolean)
+      .join('; ');
+    console.log(`  ✗ ${what}: ${JSON.stringify(e.body.replace(/\s+/g, ' ').slice(0, 110))}`);
+  });
+}
+
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
