@@ -2,6 +2,7 @@
 // timezone, so every timestamp is read in that zone. Intl is exact but slow:
 // the UTC offset is cached per (zone, UTC day) and only the two days a year
 // when the offset changes are computed per timestamp.
+import { dayOf } from '../drift/dates.js';
 
 const MS_PER_DAY = 86_400_000;
 const MS_PER_HOUR = 3_600_000;
@@ -93,50 +94,16 @@ export function hourDistance(a: number, b: number): number {
   return d > 12 ? 24 - d : d;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), without a Date. */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
-
 /**
  * Epoch ms of an ISO 8601 date or timestamp; null when missing or unreadable.
- * The common shapes ('YYYY-MM-DD', 'YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)') are
- * read digit by digit: a nightly run reads tens of millions of them.
+ * The drift model's day parser reads the common shapes from their character
+ * codes (a nightly run reads tens of millions of them); it is reused here.
  */
 export function parseInstant(text: string | null | undefined): number | null {
   if (!text) return null;
-  const n = text.length;
-  if (n >= 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
-    const y = digit(text, 0) * 1000 + digit(text, 1) * 100 + two(text, 2);
-    const date = daysFromCivil(y, two(text, 5), two(text, 8)) * MS_PER_DAY;
-    if (n === 10) return date;
-    if (n >= 17 && text.charCodeAt(13) === 58) {
-      let ms = two(text, 11) * MS_PER_HOUR + two(text, 14) * 60_000;
-      let i = 16;
-      if (text.charCodeAt(i) === 58) {
-        ms += two(text, 17) * 1000;
-        i = 19;
-        if (text.charCodeAt(i) === 46) {
-          let scale = 100;
-          for (i++; i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57; i++, scale /= 10) ms += digit(text, i) * scale;
-        }
-      }
-      const z = text.charCodeAt(i);
-      if (i === n - 1 && z === 90) return date + ms; // 'Z'
-      if (i === n - 6 && (z === 43 || z === 45)) {
-        const offset = (two(text, i + 1) * 60 + two(text, i + 4)) * 60_000;
-        return date + ms - (z === 43 ? offset : -offset);
-      }
-    }
+  try {
+    return Math.round(dayOf(text) * MS_PER_DAY);
+  } catch {
+    return null;
   }
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? null : t;
 }

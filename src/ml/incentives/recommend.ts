@@ -1,0 +1,174 @@
+// The recommendation for one customer in one situation: every lever of the
+// stage is assessed from the most specific evidence that carries weight
+// (the customer, similar customers, the segment, the portfolio), business
+// guardrails are applied, and the best allowed lever is recommended only if it
+// clearly beats doing nothing.
+import { cumulativeStdNormalProbability } from 'simple-statistics';
+import type { IncentiveConfig } from './config.js';
+import { contextAt, customerDecisions, dayNumber, parseInvoices, type DecisionContext, type ParsedInvoice } from './decisions.js';
+import { contrast, decisionTerms, discountCostDays, Moments, type DecisionTerms } from './estimators.js';
+import { cellKey, combine, QUANTITIES, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
+import type { IncentiveState } from './state.js';
+import {
+  STAGE_LEVERS,
+  type EvidenceLevel,
+  type IncentiveCustomer,
+  type IncentiveInput,
+  type IncentiveRecommendation,
+  type Lever,
+  type LeverAssessment,
+  type OverdueSituation,
+  type Stage,
+} from './types.js';
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+export interface RecommendOptions {
+  /** Replaces the artifact's guardrails (e.g. to measure what they cost). */
+  guardrails?: IncentiveConfig['guardrails'];
+}
+
+export interface RecommendationDetail {
+  recommendation: IncentiveRecommendation;
+  context: DecisionContext;
+  /** The customer's own past decisions (their reactions), with estimator terms. */
+  own: DecisionTerms[];
+  /** Per lever: the estimate each level gives (for reasons). */
+  levels: Partial<Record<Lever, { segment?: LeverEstimate; cell?: LeverEstimate; portfolio: LeverEstimate }>>;
+}
+
+export const stageFor = (s: OverdueSituation): Stage => (s.daysOverdue > 0 ? 'overdue' : 'pre_due');
+
+/** Why a guardrail keeps `lever` out of this situation, or undefined when it may be used. */
+export function guardrailBlock(
+  lever: Lever,
+  situation: OverdueSituation,
+  context: DecisionContext,
+  customer: Pick<IncentiveCustomer, 'latePenalties'>,
+  guardrails: IncentiveConfig['guardrails'],
+): string | undefined {
+  if (lever === 'late_penalty') {
+    return guardrails.latePenaltyNeedsContractClause && customer.latePenalties === false ? 'the contract has no late-penalty clause' : undefined;
+  }
+  if (lever !== 'collection_agency' && lever !== 'service_termination') return undefined;
+  const g = guardrails[lever];
+  if (g.excludedSegments.includes(context.segment)) return `never for ${context.segment} customers`;
+  if (situation.daysOverdue < g.minDaysOverdue) return `${situation.daysOverdue} days overdue, ${g.minDaysOverdue} required`;
+  if (situation.overdueAmount < g.minOverdueAmount) return `${Math.round(situation.overdueAmount)} overdue, ${g.minOverdueAmount} required`;
+  return undefined;
+}
+
+export class IncentiveRecommender {
+  readonly costDays: number;
+
+  constructor(readonly state: IncentiveState) {
+    this.costDays = discountCostDays(state.points, state.config);
+  }
+
+  /** Estimator terms of the customer's own recent decisions of a stage, known at their asOf. */
+  ownTerms(customer: IncentiveCustomer, stage: Stage, invoices: ParsedInvoice[] = parseInvoices(customer)): DecisionTerms[] {
+    if (invoices.length === 0) return [];
+    const s = this.state;
+    const decisions = customerDecisions(customer, s.points, s.config, { stage, invoices });
+    // Propensities read the customer's logged odds over all of them; only the recent ones are kept.
+    return decisionTerms(decisions, s.outcomeModel, s.propensities, s.config).slice(-s.config.customerEvidenceDecisions);
+  }
+
+  assess(
+    stage: Stage,
+    context: DecisionContext,
+    situation: OverdueSituation,
+    customer: Pick<IncentiveCustomer, 'latePenalties'>,
+    own: DecisionTerms[],
+    options: RecommendOptions = {},
+  ): { assessments: LeverAssessment[]; levels: RecommendationDetail['levels'] } {
+    const { config, effects } = this.state;
+    const guardrails = options.guardrails ?? config.guardrails;
+    const levels: RecommendationDetail['levels'] = {};
+    const assessments: LeverAssessment[] = [];
+    for (const lever of STAGE_LEVERS[stage]) {
+      const e = effects[stage][lever];
+      const blockedBy = guardrailBlock(lever, situation, context, customer, guardrails);
+      if (!e) {
+        assessments.push({ lever, daysToPayChange: 0, churnChange: 0, costDays: 0, gainDays: 0, gainStandardError: 0, probabilityBetter: 0, level: 'portfolio', decisions: 0, allowed: false, blockedBy: blockedBy ?? 'never tried in the log: nothing to learn from' });
+        continue;
+      }
+      const segment = e.segments[context.segment];
+      const cell = e.cells[cellKey(context)];
+      levels[lever] = { segment, cell, portfolio: e.portfolio };
+      const base = cell ?? segment ?? e.portfolio;
+      let level: EvidenceLevel = 'portfolio';
+      let decisions = e.portfolio.raw.n;
+      if (cell && cell.gain.ownWeight > 0.5) [level, decisions] = ['similar', cell.raw.n];
+      else if (segment && segment.gain.ownWeight > 0.5) [level, decisions] = ['segment', segment.raw.n];
+      const post = this.withCustomer(base, own, stage, lever, e.customer);
+      if (post.gain.ownWeight > 0.5) [level, decisions] = ['customer', post.gain.n];
+      const sd = Math.sqrt(post.gain.variance);
+      assessments.push({
+        lever,
+        daysToPayChange: round2(post.daysToPay.mean),
+        churnChange: round4(post.churned.mean),
+        costDays: round2(lever === 'discount' ? this.costDays * base.raw.paidEarlyUnderLever : 0),
+        gainDays: round2(post.gain.mean),
+        gainStandardError: round2(sd),
+        probabilityBetter: round4(sd > 0 ? cumulativeStdNormalProbability(post.gain.mean / sd) : post.gain.mean > 0 ? 1 : 0),
+        level,
+        decisions,
+        allowed: blockedBy === undefined,
+        ...(blockedBy === undefined ? {} : { blockedBy }),
+      });
+    }
+    assessments.sort((a, b) => b.gainDays - a.gainDays || a.lever.localeCompare(b.lever));
+    return { assessments, levels };
+  }
+
+  /** The customer's own reactions, weighed against similar customers' (empirical Bayes). */
+  private withCustomer(
+    base: LeverEstimate,
+    own: DecisionTerms[],
+    stage: Stage,
+    lever: Lever,
+    customerLevel: { between: Record<Quantity, number>; perDecisionVariance: Record<Quantity, number> },
+  ): Record<Quantity, Posterior> {
+    const mine = own.filter((t) => t.decision.stage === stage);
+    const m = { daysToPay: new Moments(), churned: new Moments(), gain: new Moments() };
+    for (const t of mine) {
+      const c = contrast(t, lever, this.costDays, this.state.config.churnCostDays);
+      for (const q of QUANTITIES) m[q].add(c[q]);
+    }
+    const out = {} as Record<Quantity, Posterior>;
+    for (const q of QUANTITIES) {
+      const prior = { mean: base[q].mean, variance: customerLevel.between[q] + base[q].variance };
+      out[q] = mine.length ? combine({ mean: m[q].mean, variance: customerLevel.perDecisionVariance[q] / mine.length, n: mine.length }, prior) : { ...base[q], ownWeight: 0 };
+    }
+    return out;
+  }
+
+  recommend(input: IncentiveInput, options: RecommendOptions = {}): RecommendationDetail {
+    const { customer, situation } = input;
+    const asOf = dayNumber(customer.asOf);
+    if (asOf === null) throw new RangeError(`asOf is not a date: ${customer.asOf}`);
+    const stage = stageFor(situation);
+    const invoices = parseInvoices(customer);
+    const context = contextAt(customer, asOf, this.state.config, situation.overdueAmount, invoices);
+    const own = this.ownTerms(customer, stage, invoices);
+    const { assessments, levels } = this.assess(stage, context, situation, customer, own, options);
+    return { recommendation: this.choose(stage, assessments), context, own, levels };
+  }
+
+  /** The best allowed lever if it clearly beats doing nothing; else none. */
+  choose(stage: Stage, assessments: LeverAssessment[]): IncentiveRecommendation {
+    const { minGainDays, minProbabilityBetter } = this.state.config;
+    const best = assessments.find((a) => a.allowed);
+    const worthIt = best && best.gainDays >= minGainDays && best.probabilityBetter >= minProbabilityBetter;
+    return {
+      lever: worthIt ? best.lever : 'none',
+      stage,
+      expectedDaysToPayChange: worthIt ? best.daysToPayChange : 0,
+      expectedChurnChange: worthIt ? best.churnChange : 0,
+      gainDays: worthIt ? best.gainDays : 0,
+      assessments,
+    };
+  }
+}
