@@ -2,7 +2,7 @@
 // identity: a suggestion already planned is updated in place (new amounts,
 // new collector), one a person already closed is left alone, and a planned
 // action the planner no longer suggests (invoice paid, promise kept, status
-// changed) is cancelled. Actions without a planner key (manual ones, other
+// changed) is cancelled, to be planned again if the situation comes back. Actions without a planner key (manual ones, other
 // modules') are never touched.
 import type { Db } from '../db/sql.js';
 import { withScope, type PlanningScope } from './facts.js';
@@ -27,10 +27,12 @@ const UPSERT_SQL = `WITH s AS (
   SELECT dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, 'planned' FROM s
   ON CONFLICT (dedupe_key) DO UPDATE SET
     invoice_id = EXCLUDED.invoice_id, collector_id = EXCLUDED.collector_id, type = EXCLUDED.type,
-    due_date = EXCLUDED.due_date, reason = EXCLUDED.reason, reasons = EXCLUDED.reasons
-  WHERE a.status = 'planned'
-    AND (a.invoice_id, a.collector_id, a.type, a.due_date, a.reason, a.reasons)
-        IS DISTINCT FROM (EXCLUDED.invoice_id, EXCLUDED.collector_id, EXCLUDED.type, EXCLUDED.due_date, EXCLUDED.reason, EXCLUDED.reasons)
+    due_date = EXCLUDED.due_date, reason = EXCLUDED.reason, reasons = EXCLUDED.reasons, status = 'planned'
+  WHERE (a.status = 'planned'
+      AND (a.invoice_id, a.collector_id, a.type, a.due_date, a.reason, a.reasons)
+          IS DISTINCT FROM (EXCLUDED.invoice_id, EXCLUDED.collector_id, EXCLUDED.type, EXCLUDED.due_date, EXCLUDED.reason, EXCLUDED.reasons))
+    -- The planner cancelled it and the situation is back (payment reversed, status cleared): plan it again.
+    OR (a.status = 'cancelled' AND a.done_at IS NULL)
   RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;

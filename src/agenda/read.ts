@@ -48,6 +48,8 @@ interface StoredAction {
   origin: string;
   type: string;
   status: string;
+  /** Closed by a person (done or cancelled); the planner's cancellations are not. */
+  closedByPerson: boolean;
   dueDate: IsoDate;
   reason: string;
   reasons: unknown;
@@ -69,7 +71,7 @@ interface StoredAction {
 // Planned actions of the collector due by the day, plus the stored rows of
 // today's suggestions whatever their state (a closed one must stay closed).
 const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, a.status, a.due_date AS "dueDate",
-  a.reason, a.reasons, col.external_id AS collector,
+  a.reason, a.reasons, a.done_at IS NOT NULL AS "closedByPerson", col.external_id AS collector,
   c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, c.currency, c.risk_score AS "riskScore",
   COALESCE(b.open_amount, 0)::float8 AS "customerOpen", COALESCE(b.overdue_amount, 0)::float8 AS "customerOverdue",
   b.max_days_overdue AS "maxDaysOverdue",
@@ -162,8 +164,9 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   for (const s of suggestions) {
     const row = byKey.get(s.dedupeKey);
     if (row) matched.add(row.id);
-    if (row && row.status !== 'planned') continue;
-    (s.task ? items : automatic).push(fromSuggestion(s, facts, row));
+    if (row?.closedByPerson) continue;
+    // A row the planner cancelled is planned again by the next run: until then a suggestion.
+    (s.task ? items : automatic).push(fromSuggestion(s, facts, row?.status === 'planned' ? row : undefined));
   }
   for (const a of stored) {
     if (matched.has(a.id) || a.status !== 'planned') continue;

@@ -6,12 +6,21 @@ import reportRoutes from '../../src/http/routes/reports.js';
 import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from '../../src/agenda/index.js';
 
 /**
- * Lets overdue timers run before the next request. On PGlite a chain of
- * injected requests is one long run of microtasks: under-pressure's sampler
- * then sees no event-loop sample in its interval, counts the delay as
- * infinite and answers 503 to the next request. A real server always yields.
+ * Waits (polling, with a deadline) until under-pressure would let a request
+ * through. PGlite runs queries synchronously: on a loaded machine one can block
+ * the event loop long enough for under-pressure to answer 503 for its next
+ * sample interval, which a real client would retry. Tests wait instead.
  */
-export const letTimersRun = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+export async function whenCalm(app: TestApp['app'], deadlineMs = 15_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  const pressured = () => (app as unknown as { isUnderPressure?: () => boolean }).isUnderPressure?.() ?? false;
+  do {
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (!pressured()) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+  } while (Date.now() < until);
+  throw new Error(`the app stayed under pressure for ${deadlineMs} ms`);
+}
 
 /** The collector the test collector key is bound to. */
 export const BOUND_COLLECTOR = 'alice';

@@ -104,6 +104,32 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a cancelled suggestion comes back', () => {
+      const brokenPromise = async () => {
+        const { customerId } = await customerWithScenario();
+        const inv = await f.invoice(s.db, { customerId, dueDate: '2026-09-30', amount: 800, status: 'promise_to_pay', promisedDate: '2026-10-10' });
+        await plan('2026-10-20');
+        return { customerId, inv };
+      };
+
+      it('plans it again once the planner had cancelled it', async () => {
+        const { customerId, inv } = await brokenPromise();
+        await s.db.query('UPDATE invoices SET open_amount = 0 WHERE id = $1', [inv]);
+        await plan('2026-10-21');
+        await s.db.query('UPDATE invoices SET open_amount = 800 WHERE id = $1', [inv]); // the payment bounced
+        await plan('2026-10-22');
+        expect((await f.actionsOf(s.db, customerId)).map((a) => a.status)).toEqual(['planned']);
+      });
+
+      it("keeps a person's cancellation", async () => {
+        const { customerId } = await brokenPromise();
+        const [a] = await f.actionsOf(s.db, customerId);
+        await closeAction(s.db, a.id, 'cancelled');
+        expect(await plan('2026-10-21')).toMatchObject({ inserted: 0, updated: 0, cancelled: 0 });
+        expect((await f.actionsOf(s.db, customerId)).map((x) => x.status)).toEqual(['cancelled']);
+      });
+    });
+
     describe('when a customer changes collector', () => {
       it('moves the planned action to the new collector', async () => {
         const { customerId } = await customerWithScenario();

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
-import { buildAgendaTestApp, BOUND_COLLECTOR, letTimersRun } from './app.js';
+import { buildAgendaTestApp, BOUND_COLLECTOR, whenCalm } from './app.js';
 import * as f from './factories.js';
 
 const DATE = '2026-10-20';
@@ -24,11 +24,11 @@ for (const backend of await backends()) {
     afterAll(async () => t.close());
 
     const get = async (url: string, role: 'collector' | 'admin' | 'platform' = 'collector') => {
-      await letTimersRun();
+      await whenCalm(t.app);
       return t.app.inject({ url, headers: auth(role) });
     };
     const post = async (url: string, role: 'collector' | 'admin' | 'platform', payload?: object) => {
-      await letTimersRun();
+      await whenCalm(t.app);
       return t.app.inject({ method: 'POST', url, headers: auth(role), ...(payload ? { payload } : {}) });
     };
 

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
-import { buildAgendaTestApp, letTimersRun } from '../agenda/app.js';
+import { buildAgendaTestApp, whenCalm } from '../agenda/app.js';
 import { seedPortfolio } from './portfolio.js';
 
 for (const backend of await backends()) {
@@ -15,7 +15,7 @@ for (const backend of await backends()) {
     afterAll(async () => t.close());
 
     const get = async (url: string, role: 'collector' | 'analyst' = 'analyst') => {
-      await letTimersRun();
+      await whenCalm(t.app);
       return t.app.inject({ url, headers: auth(role) });
     };
 
