@@ -33,19 +33,19 @@ export function ago(days: number): string {
   return days > 0 ? `${plural(days, 'day')} ago` : `in ${plural(-days, 'day')}`;
 }
 
-/** Model reasons as stored in computed_fields: Reason objects, strings, or anything. */
+/** Reasons stored by other code (computed_fields, actions): Reason objects, strings, or anything. */
 export function readModelReasons(raw: unknown, max = 3): { factor: string; text: string; value?: number | string | boolean | null }[] {
   if (!Array.isArray(raw)) return [];
   const out: { factor: string; text: string; value?: number | string | boolean | null }[] = [];
   for (const r of raw) {
-    if (typeof r === 'string' && r.trim()) out.push({ factor: 'model', text: r });
+    if (typeof r === 'string' && r.trim()) out.push({ factor: 'note', text: r });
     else if (r && typeof r === 'object') {
       const o = r as Record<string, unknown>;
       const text = typeof o.text === 'string' ? o.text : typeof o.message === 'string' ? o.message : null;
       if (!text) continue;
       const value = o.value;
       out.push({
-        factor: typeof o.factor === 'string' ? o.factor : 'model',
+        factor: typeof o.factor === 'string' ? o.factor : 'note',
         text,
         ...(typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? { value } : {}),
       });

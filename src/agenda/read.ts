@@ -7,6 +7,7 @@
 // cancels them.
 import type { Db } from '../db/sql.js';
 import { daysBetween } from './dates.js';
+import { readModelReasons } from './format.js';
 import { loadPlanningFacts } from './facts.js';
 import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
@@ -128,7 +129,8 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy): Agend
     task: true,
     dueDate: a.dueDate,
     reason: a.reason,
-    reasons: Array.isArray(a.reasons) ? (a.reasons as ActionReason[]) : [],
+    // Written by other code: keep what reads as a reason, in the agenda's shape.
+    reasons: readModelReasons(a.reasons, 20),
     priority: priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), a.currency),
     customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
     collector: a.collector,

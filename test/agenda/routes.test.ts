@@ -59,6 +59,18 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when someone planned an action by hand', () => {
+      it('shows it among the suggestions, with the reasons it was written with', async () => {
+        const [{ id }] = await t.storage.db.query<{ id: number }>("SELECT id FROM customers WHERE external_id = 'C-ALICE'");
+        const [{ id: alice }] = await t.storage.db.query<{ id: number }>(`SELECT id FROM collectors WHERE external_id = '${BOUND_COLLECTOR}'`);
+        await t.storage.db.query(`INSERT INTO actions (customer_id, collector_id, type, due_date, origin, reason, reasons)
+          VALUES ($1, $2, 'call', '2026-10-25', 'manual', 'Call the CFO', '["after 3 pm", {"oops": 1}]'::jsonb)`, [id, alice]);
+        const body = (await get('/v1/agenda?date=2026-10-25')).json();
+        const manual = body.items.find((i: { kind: string }) => i.kind === 'manual');
+        expect(manual).toMatchObject({ origin: 'manual', reason: 'Call the CFO', reasons: [{ factor: 'note', text: 'after 3 pm' }] });
+      });
+    });
+
     describe('when the query is not valid', () => {
       it.each([
         ['limit=0', 'querystring/limit'],
