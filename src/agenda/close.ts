@@ -3,6 +3,12 @@
 // follow-up comes back, and a closed scenario step counts as handled.
 import type { Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
+import { loadPlanningFacts } from './facts.js';
+import { isPlannerKey } from './keys.js';
+import { upsertTasks } from './materialise.js';
+import { planAgenda } from './plan.js';
+import type { AgendaPolicy } from './policy.js';
+import type { IsoDate } from './types.js';
 
 export type Closing = 'done' | 'cancelled';
 
@@ -38,4 +44,32 @@ export async function closeAction(db: Db, id: number, status: Closing, asCollect
   );
   if (!closed) throw AR_ERR.CONFLICT([`Action ${id} is already ${action.status === 'planned' ? 'closed' : action.status}`]);
   return { id: closed.id, status: closed.status, doneAt: new Date(closed.doneAt).toISOString() };
+}
+
+const CUSTOMER_IN_KEY = /:c(\d{1,10})(?=[:#]|$)/;
+
+export interface CloseSuggestionOptions {
+  date: IsoDate;
+  policy: AgendaPolicy;
+  /** Limits the caller to the suggestions of this collector (internal id). */
+  asCollector?: number;
+}
+
+/**
+ * Closes a suggestion the agenda shows before any planning run stored it
+ * (state 'suggested', no id): the customer is planned again, and if the
+ * suggestion still stands it is stored and closed at once.
+ */
+export async function closeSuggestion(db: Db, dedupeKey: string, status: Closing, o: CloseSuggestionOptions): Promise<ClosedAction> {
+  const m = isPlannerKey(dedupeKey) ? CUSTOMER_IN_KEY.exec(dedupeKey) : null;
+  if (!m) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
+  const facts = await loadPlanningFacts(db, { asOf: o.date, scope: { kind: 'customers', customerIds: [Number(m[1])] }, policy: o.policy });
+  const suggestion = planAgenda(facts, o.policy).find((s) => s.dedupeKey === dedupeKey && s.task);
+  if (!suggestion) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
+  if (o.asCollector !== undefined && suggestion.collectorId !== o.asCollector) {
+    throw AR_ERR.FORBIDDEN(['collector', `close suggestion ${dedupeKey}: it is for another collector`]);
+  }
+  await upsertTasks(db, [suggestion]);
+  const [{ id }] = await db.query<{ id: number }>('SELECT id FROM actions WHERE dedupe_key = $1', [dedupeKey]);
+  return closeAction(db, id, status, o.asCollector);
 }

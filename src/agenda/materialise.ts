@@ -4,7 +4,7 @@
 // action the planner no longer suggests (invoice paid, promise kept, status
 // changed) is cancelled, to be planned again if the situation comes back. Actions without a planner key (manual ones, other
 // modules') are never touched.
-import type { Db } from '../db/sql.js';
+import type { Db, Queryable } from '../db/sql.js';
 import { withScope, type PlanningScope } from './facts.js';
 import { plannerKeySql } from './keys.js';
 import type { Suggestion } from './types.js';
@@ -59,6 +59,12 @@ function row(s: Suggestion) {
   };
 }
 
+/** Inserts or refreshes tasks by dedupe key; closed ones stay closed. */
+export async function upsertTasks(q: Queryable, tasks: Suggestion[]): Promise<{ inserted: number; updated: number }> {
+  const [counts] = await q.query<{ inserted: number; updated: number }>(UPSERT_SQL, [JSON.stringify(tasks.map(row))]);
+  return counts;
+}
+
 /**
  * Materialises the tasks among `suggestions`, which must be the complete
  * planner output for `scope`: anything planned in that scope and missing
@@ -70,10 +76,7 @@ export async function materialiseSuggestions(db: Db, suggestions: Suggestion[], 
   return db.transaction(async (tx) => {
     let inserted = 0;
     let updated = 0;
-    if (tasks.length > 0) {
-      const [counts] = await tx.query<{ inserted: number; updated: number }>(UPSERT_SQL, [JSON.stringify(tasks.map(row))]);
-      ({ inserted, updated } = counts);
-    }
+    if (tasks.length > 0) ({ inserted, updated } = await upsertTasks(tx, tasks));
     const { cte, params } = withScope(scope, [tasks.map((t) => t.dedupeKey)]);
     const cancelled = await tx.query<{ id: number }>(CANCEL_SQL(cte), params);
     return { tasks: tasks.length, inserted, updated, unchanged: tasks.length - inserted - updated, cancelled: cancelled.length };

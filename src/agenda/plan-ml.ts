@@ -142,7 +142,7 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
     const amount = Math.max(atStake, policy.minAmountAtStake);
     out.push({
       ...customerLevel(c),
-      dedupeKey: `ml:inbound:m${m.messageId}`,
+      dedupeKey: `ml:inbound:c${m.customerId}:m${m.messageId}`,
       kind: 'answer_email',
       type: 'answer_email',
       dueDate: m.receivedOn,

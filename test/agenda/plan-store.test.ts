@@ -152,7 +152,7 @@ for (const backend of await backends()) {
         await f.computedField(s.db, { entityType: 'inbound', entityId: auto, name: 'autoReplyEligible', value: true });
         await plan('2026-10-20');
         const actions = await f.actionsOf(s.db, customerId);
-        expect(actions.map((a) => a.dedupeKey)).toEqual([`ml:inbound:m${msg}`]);
+        expect(actions.map((a) => a.dedupeKey)).toEqual([`ml:inbound:c${customerId}:m${msg}`]);
         expect(actions[0].reason).toContain('Price error on F-12');
       });
     });

@@ -126,11 +126,11 @@ describe('when models have written computed fields', () => {
     const human = email(2, '2026-10-18', [field('inboundType', 'dispute'), field('inboundPriority', 85), field('autoReplyEligible', false)]);
     const unread = email(3, '2026-10-17', []);
     const out = planMlSuggestions(facts({ inbound: [auto, human, unread] }), policy);
-    expect(out.map((s) => s.dedupeKey).sort()).toEqual(['ml:inbound:m2', 'ml:inbound:m3']);
-    const dispute = out.find((s) => s.dedupeKey === 'ml:inbound:m2')!;
+    expect(out.map((s) => s.dedupeKey).sort()).toEqual(['ml:inbound:c1:m2', 'ml:inbound:c1:m3']);
+    const dispute = out.find((s) => s.dedupeKey === 'ml:inbound:c1:m2')!;
     expect(dispute.reason).toContain('classified as dispute');
     expect(dispute.reason).toContain('priority 85 %');
-    expect(out.find((s) => s.dedupeKey === 'ml:inbound:m3')!.reason).toContain('not classified');
+    expect(out.find((s) => s.dedupeKey === 'ml:inbound:c1:m3')!.reason).toContain('not classified');
   });
 
   it('suggests the recommended incentive unless one was offered recently', () => {

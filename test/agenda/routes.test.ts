@@ -95,6 +95,24 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a suggestion is closed before any planning run stored it', () => {
+      it('stores and closes it, and refuses one for another collector', async () => {
+        const admin = (await get(`/v1/agenda?date=2026-10-13`, 'admin')).json();
+        const key = (ext: string) => admin.items.find((i: { customer: { externalId: string } }) => i.customer.externalId === ext).dedupeKey;
+        const theirs = await post('/v1/agenda/suggestions/done', 'collector', { dedupeKey: key('C-BOB'), date: '2026-10-13' });
+        expect(theirs.statusCode).toBe(403);
+        const gone = await post('/v1/agenda/suggestions/done', 'collector', { dedupeKey: 'qual:promise:c999999:2026-10-10', date: '2026-10-13' });
+        expect(gone.statusCode).toBe(404);
+        const mine = await post('/v1/agenda/suggestions/cancel', 'collector', { dedupeKey: key('C-ALICE'), date: '2026-10-13' });
+        expect(mine.statusCode).toBe(200);
+        expect(mine.json()).toMatchObject({ status: 'cancelled', id: expect.any(Number) });
+        const [row] = await t.storage.db.query<{ status: string }>('SELECT status FROM actions WHERE id = $1', [mine.json().id]);
+        expect(row.status).toBe('cancelled');
+        // Put it back as it was for the tests below, which plan the portfolio from scratch.
+        await t.storage.db.query('DELETE FROM actions WHERE id = $1', [mine.json().id]);
+      });
+    });
+
     describe('when the portfolio is planned and actions are closed', () => {
       let ids: Record<string, number>;
       beforeAll(async () => {

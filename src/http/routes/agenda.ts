@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, collectorIdOf, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { isIsoDate, todayIso } from '../../agenda/dates.js';
@@ -147,6 +147,26 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       const { collector, restricted } = collectorScope(request, undefined, `mark actions ${status}`);
       const asCollector = restricted ? await collectorIdOf(storage.db, collector!) : undefined;
       return closeAction(storage.db, request.params.id, status, asCollector);
+    });
+
+    app.post(`/v1/agenda/suggestions/${verb}`, {
+      config: { roles: ['collector', 'platform'], action: `mark suggestions ${status}` },
+      schema: {
+        tags: ['agenda'],
+        summary: `${verb === 'done' ? 'Mark done' : 'Cancel'} a suggestion not planned yet (an agenda item with no id)`,
+        description: 'The suggestion is checked against the current data as of `date`, stored, and closed; the answer ' +
+          'carries the new action id. 404 when it no longer stands.',
+        body: Type.Object({
+          dedupeKey: Type.String({ minLength: 1, maxLength: 300 }),
+          date: Type.Optional(DateParam),
+        }, { additionalProperties: false }),
+        response: { 200: ClosedSchema, 409: ProblemRef, ...errorResponses },
+      },
+    }, async (request) => {
+      const { collector, restricted } = collectorScope(request, undefined, `mark suggestions ${status}`);
+      const asCollector = restricted ? await collectorIdOf(storage.db, collector!) : undefined;
+      const date = dayOrToday(request.body.date);
+      return closeSuggestion(storage.db, request.body.dedupeKey, status, { date, policy, asCollector });
     });
   }
 
