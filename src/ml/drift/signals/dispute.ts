@@ -40,7 +40,7 @@ export function detectDisputeSpike(
   };
 }
 
-function firstDisputed(disputed: Uint8Array, from: number): number {
+function firstDisputed(disputed: number[], from: number): number {
   for (let i = from; i < disputed.length; i++) if (disputed[i]) return i;
   return from;
 }

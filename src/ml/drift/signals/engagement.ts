@@ -14,9 +14,9 @@ type Measure = keyof EngagementRates;
 const MEASURES: Measure[] = ['any', 'reply', 'open', 'click'];
 
 interface Series {
-  flags: Uint8Array;
+  flags: number[];
   /** Position of each item in the full reminder sequence. */
-  at: Uint32Array;
+  at: number[];
 }
 
 /**
@@ -31,15 +31,25 @@ function seriesOf(r: ReminderSequence, measure: Measure): Series {
     if (measure === 'open' && r.machineOpen[i]) continue;
     at.push(i);
   }
-  const flags = new Uint8Array(at.length);
-  at.forEach((i, k) => {
-    flags[k] =
-      measure === 'reply' ? r.replied[i]
-      : measure === 'open' ? r.opened[i]
-      : measure === 'click' ? r.clicked[i]
-      : r.replied[i] | r.opened[i] | r.clicked[i];
-  });
-  return { flags, at: Uint32Array.from(at) };
+  const flags = at.map((i) =>
+    measure === 'reply' ? r.replied[i]
+    : measure === 'open' ? r.opened[i]
+    : measure === 'click' ? r.clicked[i]
+    : r.replied[i] | r.opened[i] | r.clicked[i],
+  );
+  return { flags, at };
+}
+
+function lastIgnored(r: ReminderSequence, measure: Measure, persistence: number): boolean {
+  let seen = 0;
+  for (let i = r.n - 1; i >= 0 && seen < persistence; i--) {
+    if ((measure === 'open' || measure === 'click') && !r.email[i]) continue;
+    if (measure === 'open' && r.machineOpen[i]) continue;
+    const reacted = measure === 'reply' ? r.replied[i] : measure === 'open' ? r.opened[i] : r.clicked[i];
+    if (reacted) return false;
+    seen++;
+  }
+  return seen === persistence;
 }
 
 function windowCounts(r: ReminderSequence, from: number, to: number): EngagementWindow {
@@ -64,6 +74,8 @@ export function detectEngagementDrop(
   let best: { measure: Measure; window: RateWindow; series: Series } | null = null;
   let soft: { measure: Measure; window: RateWindow; series: Series } | null = null;
   for (const measure of MEASURES) {
+    // Only a measure whose latest reminders were all ignored can alert; 'any' also gives the reading below alerts.
+    if (measure !== 'any' && !lastIgnored(reminders, measure, persistence)) continue;
     const series = seriesOf(reminders, measure);
     const window = rateChange(
       series.flags,

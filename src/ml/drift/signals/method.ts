@@ -18,29 +18,41 @@ import { capped, signalScore } from './score.js';
 /** Share given to a method the segment has never used. */
 const UNSEEN_METHOD_SHARE = 0.01;
 
-interface Baseline {
-  n: number;
-  counts: Map<string, number>;
+interface Sizes {
   logAmount: RobustSummary;
   amountScale: number;
   logGap: RobustSummary;
   gapScale: number;
 }
 
+interface Baseline {
+  n: number;
+  counts: Map<string, number>;
+  /** Amount and rhythm summaries, computed only when a payment needs them (most never do). */
+  sizes: () => Sizes;
+}
+
 function baselineOf(p: PaymentSequence, nb: number, prior: SegmentPrior, config: DriftConfig): Baseline {
   const counts = new Map<string, number>();
   for (let i = 0; i < nb; i++) counts.set(p.method[i], (counts.get(p.method[i]) ?? 0) + 1);
-  const logAmounts = new Float64Array(nb);
-  for (let i = 0; i < nb; i++) logAmounts[i] = Math.log(p.amount[i]);
-  const logGaps = new Float64Array(Math.max(0, nb - 1));
-  for (let i = 1; i < nb; i++) logGaps[i - 1] = Math.log(Math.max(1, p.day[i] - p.day[i - 1]));
+  let sizes: Sizes | null = null;
+  return {
+    n: nb,
+    counts,
+    sizes: () => (sizes ??= sizesOf(p, nb, prior, config)),
+  };
+}
+
+function sizesOf(p: PaymentSequence, nb: number, prior: SegmentPrior, config: DriftConfig): Sizes {
+  const logAmounts: number[] = [];
+  for (let i = 0; i < nb; i++) logAmounts.push(Math.log(p.amount[i]));
+  const logGaps: number[] = [];
+  for (let i = 1; i < nb; i++) logGaps.push(Math.log(Math.max(1, p.day[i] - p.day[i - 1])));
   const logAmount = robustSummary(logAmounts);
   const logGap = robustSummary(logGaps);
   const k = config.scalePriorStrength;
   const floor = config.method.minScaleLog;
   return {
-    n: nb,
-    counts,
     logAmount,
     amountScale: shrunkScale(logAmount, prior.logPaymentAmountScale, k, floor, config.smallSampleWidening),
     logGap,
@@ -73,29 +85,28 @@ function deviationSurprise(deviation: number, scale: number, minLogRatio: number
 }
 
 function runOf(p: PaymentSequence, from: number, base: Baseline, prior: SegmentPrior, config: DriftConfig) {
-  const cap = config.maxItemEvidence;
-  const hasAmounts = base.logAmount.n > 0;
-  const hasGaps = base.logGap.n > 0;
   let evidence = 0;
   let allAffected = true;
   const seen = new Map<string, number>();
   for (let i = from; i < p.n; i++) {
     const method = p.method[i];
-    const rare = methodShare(base, method, prior, config.priorStrength) < config.method.rareShare;
-    const predictive = methodShare(base, method, prior, config.priorStrength, seen.get(method) ?? 0, i - from);
-    seen.set(method, (seen.get(method) ?? 0) + 1);
-    const methodSurprise = rare ? -Math.log10(predictive) : 0;
-    // Only smaller payments count: paying more at once is no warning sign.
-    const shrink = hasAmounts ? Math.min(0, Math.log(p.amount[i]) - base.logAmount.median) : 0;
-    const amountSurprise = deviationSurprise(shrink, base.amountScale, Math.log(config.method.minAmountRatio), config);
-    const affected = rare;
-    let gapSurprise = 0;
-    if (affected && hasGaps && i > 0) {
-      const gap = Math.log(Math.max(1, p.day[i] - p.day[i - 1]));
-      gapSurprise = deviationSurprise(gap - base.logGap.median, base.gapScale, Math.log(config.method.minGapRatio), config);
+    const seenBefore = seen.get(method) ?? 0;
+    seen.set(method, seenBefore + 1);
+    if (methodShare(base, method, prior, config.priorStrength) >= config.method.rareShare) {
+      allAffected = false;
+      continue;
     }
-    if (!affected) allAffected = false;
-    else evidence += capped(methodSurprise + amountSurprise + gapSurprise, cap);
+    const predictive = methodShare(base, method, prior, config.priorStrength, seenBefore, i - from);
+    const { logAmount, amountScale, logGap, gapScale } = base.sizes();
+    // Only smaller payments count: paying more at once is no warning sign.
+    const shrink = logAmount.n > 0 ? Math.min(0, Math.log(p.amount[i]) - logAmount.median) : 0;
+    const amountSurprise = deviationSurprise(shrink, amountScale, Math.log(config.method.minAmountRatio), config);
+    let gapSurprise = 0;
+    if (logGap.n > 0 && i > 0) {
+      const gap = Math.log(Math.max(1, p.day[i] - p.day[i - 1]));
+      gapSurprise = deviationSurprise(gap - logGap.median, gapScale, Math.log(config.method.minGapRatio), config);
+    }
+    evidence += capped(-Math.log10(predictive) + amountSurprise + gapSurprise, config.maxItemEvidence);
   }
   return { evidence, allAffected };
 }
@@ -137,6 +148,7 @@ export function detectMethodShift(
 }
 
 function summariseBaseline(base: Baseline): MethodBaseline {
+  const { logAmount, logGap } = base.sizes();
   let mainMethod: string | null = null;
   let mainCount = 0;
   for (const [m, c] of [...base.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -146,8 +158,8 @@ function summariseBaseline(base: Baseline): MethodBaseline {
     payments: base.n,
     mainMethod,
     mainMethodShare: base.n ? mainCount / base.n : 0,
-    medianAmount: base.logAmount.n ? Math.exp(base.logAmount.median) : null,
-    medianGapDays: base.logGap.n ? round(Math.exp(base.logGap.median)) : null,
+    medianAmount: logAmount.n ? Math.exp(logAmount.median) : null,
+    medianGapDays: logGap.n ? round(Math.exp(logGap.median)) : null,
   };
 }
 

@@ -21,7 +21,7 @@ export interface RateWindow {
 }
 
 function windowOf(
-  flags: Uint8Array,
+  flags: number[],
   length: number,
   priorRate: number,
   direction: 'drop' | 'rise',
@@ -46,7 +46,7 @@ function windowOf(
  * or, when none is, the last `persistence` items as a non-alerting reading.
  */
 export function rateChange(
-  flags: Uint8Array,
+  flags: number[],
   priorRate: number,
   direction: 'drop' | 'rise',
   persistence: number,

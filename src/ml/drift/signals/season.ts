@@ -7,18 +7,12 @@
 const TWO_PI_PER_YEAR = (2 * Math.PI) / 365.25;
 
 export interface YearPhase {
-  cos: Float64Array;
-  sin: Float64Array;
+  cos: number[];
+  sin: number[];
 }
 
-export function yearPhase(days: Float64Array): YearPhase {
-  const cos = new Float64Array(days.length);
-  const sin = new Float64Array(days.length);
-  for (let i = 0; i < days.length; i++) {
-    cos[i] = Math.cos(TWO_PI_PER_YEAR * days[i]);
-    sin[i] = Math.sin(TWO_PI_PER_YEAR * days[i]);
-  }
-  return { cos, sin };
+export function yearPhase(days: number[]): YearPhase {
+  return { cos: days.map((d) => Math.cos(TWO_PI_PER_YEAR * d)), sin: days.map((d) => Math.sin(TWO_PI_PER_YEAR * d)) };
 }
 
 export interface Season {
@@ -39,7 +33,7 @@ export function seasonAt(season: Season, phase: YearPhase, i: number): number {
  * months of history cannot tell a season from noise.
  */
 export function fitSeason(
-  x: Float64Array,
+  x: number[],
   n: number,
   phase: YearPhase,
   center: number,
