@@ -130,7 +130,9 @@ export function contextAt(
   amount = 1,
   invoices: ParsedInvoice[] = parseInvoices(customer),
 ): DecisionContext {
-  let prior = invoices.length ? new DelayHistory(invoices, config.minInvoicesForPayerBand).medianBefore(day + 1) : null;
+  const late: number[] = [];
+  for (const i of invoices) if (i.settled !== null && i.settled <= day) late.push(i.settled - i.due);
+  let prior = late.length >= config.minInvoicesForPayerBand ? median(late.sort((a, b) => a - b)) : null;
   if (prior === null && customer.typicalDaysLate !== undefined && customer.typicalDaysLate !== null) prior = customer.typicalDaysLate;
   return {
     segment: customer.segment ?? 'unknown',

@@ -66,9 +66,14 @@ export class IncentiveRecommender {
     this.costDays = discountCostDays(state.points, state.config);
   }
 
-  /** Estimator terms of the customer's own recent decisions of a stage, known at their asOf. */
+  /**
+   * Estimator terms of the customer's own recent decisions of a stage, known at
+   * their asOf. A customer who never got one of the stage's levers tells nothing
+   * about lever effects beyond similar customers: their decisions are skipped.
+   */
   ownTerms(customer: IncentiveCustomer, stage: Stage, invoices: ParsedInvoice[] = parseInvoices(customer)): DecisionTerms[] {
-    if (invoices.length === 0) return [];
+    const levers: readonly string[] = STAGE_LEVERS[stage];
+    if (invoices.length === 0 || !(customer.offers ?? []).some((o) => levers.includes(o.lever))) return [];
     const s = this.state;
     const decisions = customerDecisions(customer, s.points, s.config, { stage, invoices });
     // Propensities read the customer's logged odds over all of them; only the recent ones are kept.

@@ -1,5 +1,5 @@
 // One customer's send-time estimate. The desk hour μ gets a posterior on the
-// half-hour grid: the segment's prior, times the likelihood of the hours the
+// hour grid: the segment's prior, times the likelihood of the hours the
 // person acted at, times the likelihood of which reminders got answered (a
 // reminder sent d hours from μ is answered at rate b·gain(d)). The rate curve
 // over send hours is then averaged over that posterior, so a thin history gives
@@ -32,6 +32,10 @@ export class SendTimeEstimator {
   private readonly actionLogLik: Float64Array;
   private readonly gain: Float64Array;
   private readonly logPriors = new Map<string, Float64Array>();
+  // Scratch tables by distance, reused across customers (scoring is single-threaded).
+  private readonly logP = new Float64Array(DISTANCES);
+  private readonly logQ = new Float64Array(DISTANCES);
+  private readonly rateAt = new Float64Array(DISTANCES);
 
   constructor(readonly state: SendTimeState) {
     this.actionLogLik = actionLogLikTable(state.actionSpreadHours, state.config.actionNoiseShare);
@@ -65,8 +69,7 @@ export class SendTimeEstimator {
     const n = obs.sends.length;
     const b0 = (priorSends * prior.baseRate + responses) / (priorSends + n * this.state.meanLoggedGain);
     if (n > 0) {
-      const logP = new Float64Array(DISTANCES);
-      const logQ = new Float64Array(DISTANCES);
+      const { logP, logQ } = this;
       for (let d = 0; d < DISTANCES; d++) {
         const p = Math.min(MAX_RATE, b0 * gain[d]);
         logP[d] = Math.log(p);
@@ -89,7 +92,7 @@ export class SendTimeEstimator {
       for (let k = 0; k < MU_POINTS; k++) exposure += post[k] * gain[DISTANCE_INDEX[row + k]];
     }
     const baseRate = (priorSends * prior.baseRate + responses) / (priorSends + exposure);
-    const rateAt = new Float64Array(DISTANCES);
+    const rateAt = this.rateAt;
     for (let d = 0; d < DISTANCES; d++) rateAt[d] = Math.min(MAX_RATE, baseRate * gain[d]);
     const rateByHour = new Float64Array(24).fill(Number.NaN);
     let bestHour = sendWindow[0];

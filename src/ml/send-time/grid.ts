@@ -1,17 +1,17 @@
 // The hour grid behind the model. A customer has a "desk hour" μ (when they
-// deal with email); it lives on half-hour points. Observed times are read at
+// deal with email); it lives on whole-hour points. Observed times are read at
 // quarter-hour precision. Likelihoods are precomputed tables, so scoring a
 // customer is table look-ups and additions.
 import { hourDistance } from './local-time.js';
 
-/** Desk-hour grid: μ_k = k / 2 hours, k = 0…47. */
-export const MU_POINTS = 48;
+/** Desk-hour grid: μ_k = k hours, k = 0…23 (half-hour points scored no better, at twice the cost). */
+export const MU_POINTS = 24;
 /** Observed hours are read in quarter hours: q = round(4 · hour) mod 96. */
 export const QUARTERS = 96;
 /** Distances in quarter hours, 0…48. */
 export const DISTANCES = 49;
 
-export const muHour = (k: number) => k / 2;
+export const muHour = (k: number) => (k * 24) / MU_POINTS;
 export const quarterOf = (hour: number) => Math.round(hour * 4) % QUARTERS;
 
 /** Quarter-hour distance between an observed quarter q and the grid point k. */
@@ -76,9 +76,17 @@ export function circularDensity(hours: number[], sd: number): Float64Array {
   return d;
 }
 
-/** Posterior mass within `hours` of `centre` (circular). */
+/**
+ * Posterior mass within `hours` of `centre` (circular). Each grid point stands
+ * for the interval around it: a point at the edge of the window counts by the
+ * share of its interval inside it.
+ */
 export function massNear(post: Float64Array, centre: number, hours: number): number {
+  const step = 24 / MU_POINTS;
   let m = 0;
-  for (let k = 0; k < MU_POINTS; k++) if (hourDistance(muHour(k), centre) <= hours + 1e-9) m += post[k];
+  for (let k = 0; k < MU_POINTS; k++) {
+    const inside = (hours + step / 2 - hourDistance(muHour(k), centre)) / step;
+    if (inside > 0) m += post[k] * Math.min(1, inside);
+  }
   return m;
 }

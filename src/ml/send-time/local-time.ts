@@ -48,25 +48,42 @@ export interface LocalClock {
   day: number;
 }
 
+/** Days 1970…2099 get an array slot; the rare date outside falls back to a map. */
+const CACHED_DAYS = 47_482;
+const UNKNOWN = -32_768;
+const SWITCH_DAY = -32_767;
+
 /** One zone's clock, with its offsets cached per UTC day. */
 export class ZoneClock {
-  private readonly offsets = new Map<number, number>();
+  private readonly offsets = new Int16Array(CACHED_DAYS).fill(UNKNOWN);
+  private readonly outside = new Map<number, number>();
 
   constructor(readonly zone: string) {
     if (!formatter(zone)) throw new RangeError(`unknown timezone: ${zone}`);
   }
 
+  private dayOffset(day: number): number {
+    const inRange = day >= 0 && day < CACHED_DAYS;
+    const cached = inRange ? this.offsets[day] : (this.outside.get(day) ?? UNKNOWN);
+    if (cached !== UNKNOWN) return cached;
+    const start = offsetMinutesAt(this.zone, day * MS_PER_DAY);
+    const end = offsetMinutesAt(this.zone, (day + 1) * MS_PER_DAY - 60_000);
+    // A day with an offset change is marked: its timestamps are computed one by one.
+    const value = start === end ? start : SWITCH_DAY;
+    if (inRange) this.offsets[day] = value;
+    else this.outside.set(day, value);
+    return value;
+  }
+
   offsetMinutes(utcMs: number): number {
-    const day = Math.floor(utcMs / MS_PER_DAY);
-    let cached = this.offsets.get(day);
-    if (cached === undefined) {
-      const start = offsetMinutesAt(this.zone, day * MS_PER_DAY);
-      const end = offsetMinutesAt(this.zone, (day + 1) * MS_PER_DAY - 60_000);
-      // NaN marks a day with an offset change: those timestamps are computed one by one.
-      cached = start === end ? start : Number.NaN;
-      this.offsets.set(day, cached);
-    }
-    return Number.isNaN(cached) ? offsetMinutesAt(this.zone, utcMs) : cached;
+    const cached = this.dayOffset(Math.floor(utcMs / MS_PER_DAY));
+    return cached === SWITCH_DAY ? offsetMinutesAt(this.zone, utcMs) : cached;
+  }
+
+  /** Fractional local hour of day, 0 ≤ hour < 24. */
+  hour(utcMs: number): number {
+    const local = utcMs + this.offsetMinutes(utcMs) * 60_000;
+    return (local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY) / MS_PER_HOUR;
   }
 
   read(utcMs: number): LocalClock {

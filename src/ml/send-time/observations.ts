@@ -83,7 +83,7 @@ export function observe(input: SendTimeInput, config: SendTimeConfig, fallbackZo
     const actionHours: number[] = [];
     let previous = Number.NEGATIVE_INFINITY;
     for (const t of times) {
-      if (t - previous >= SAME_REACTION_MS) actionHours.push(clock.read(t).hour);
+      if (t - previous >= SAME_REACTION_MS) actionHours.push(clock.hour(t));
       previous = t;
     }
     const local = clock.read(sent);

@@ -11,7 +11,7 @@ export interface SendTimeSegmentPrior {
   customers: number;
   /** Customers with at least one timed human action. */
   customersWithActions: number;
-  /** Distribution of the desk hour over the half-hour grid (48 values summing to 1). */
+  /** Distribution of the desk hour over the hour grid (24 values summing to 1). */
   deskHourPrior: number[];
   /** Human response rate of a reminder sent right at the customer's desk hour. */
   baseRate: number;
