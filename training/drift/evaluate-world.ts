@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { driftModel, DriftPredictor, driftState, type DriftConfigPatch } from '../../src/ml/drift/index.js';
 import { replayCustomer, scoreReplays } from './replay.js';
-import { loadWorld } from './world-data.js';
+import { loadWorld, markObservable } from './world-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,11 +19,13 @@ if (!values.world) throw new Error('usage: evaluate-world.ts --world DIR');
 
 const started = performance.now();
 const world = loadWorld(values.world);
+const windowInvoices = Number(values.window);
+markObservable(world, windowInvoices);
 const config = values.config ? (JSON.parse(values.config) as DriftConfigPatch) : undefined;
 const artifact = driftModel.trainSync({ examples: world.histories.map((history) => ({ history })), config });
 const predictor = new DriftPredictor(driftState(artifact));
 const replays = world.histories.map((h) => replayCustomer(h, (x) => predictor.assess(x)));
-const reports = scoreReplays(replays, world.drifts, world.noisyStable, Number(values.window));
+const reports = scoreReplays(replays, world.drifts, world.noisyStable, windowInvoices);
 const seconds = Math.round((performance.now() - started) / 100) / 10;
 
 const r3 = (x: number | null) => (x === null || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
@@ -36,6 +38,8 @@ for (const r of reports) {
       precision: r3(r.precision),
       medianDelayInvoices: r.medianDelayInvoices,
       recallAnyDelay: r3(r.recallAnyDelay),
+      recallObservable: r3(r.recallObservable),
+      observable: r.observable,
       drifting: r.drifting,
       detected: r.detected,
       falseAlertCustomers: r.falseAlertCustomers,

@@ -47,6 +47,8 @@ export interface KnownDrift {
   kind: DriftKind;
   startDate: string;
   firstAffectedInvoiceExternalId: string | null;
+  /** False when the history cannot show the change in the window (e.g. no reminder was sent); unknown = true. */
+  observable?: boolean;
 }
 
 export interface KindReport {
@@ -63,6 +65,9 @@ export interface KindReport {
   falseAlertNoisy: number;
   recall: number;
   recallAnyDelay: number;
+  /** Drifting customers whose history could show the change within the window, and the recall among them. */
+  observable: number;
+  recallObservable: number;
   precision: number;
   medianDelayInvoices: number | null;
 }
@@ -92,6 +97,8 @@ export function scoreReplays(
     let detectedLate = 0;
     let falseAlertCustomers = 0;
     let falseAlertNoisy = 0;
+    let observable = 0;
+    let detectedObservable = 0;
     const delays: number[] = [];
     for (const r of replays) {
       const truth = driftOf.get(r.customerExternalId);
@@ -106,12 +113,15 @@ export function scoreReplays(
       const firstStep = truth!.firstAffectedInvoiceExternalId ? r.settled.indexOf(truth!.firstAffectedInvoiceExternalId) : -1;
       if (firstStep < 0) continue; // the drift never reached a settlement in the window of history
       drifting++;
+      const canSee = truth!.observable !== false;
+      if (canSee) observable++;
       const hit = events.find((e) => e.date >= truth!.startDate);
       if (!hit) continue;
       detectedLate++;
       const delay = Math.max(0, hit.step - firstStep);
       if (delay <= windowInvoices) {
         detected++;
+        if (canSee) detectedObservable++;
         delays.push(delay);
       }
     }
@@ -125,6 +135,8 @@ export function scoreReplays(
       falseAlertNoisy,
       recall: drifting ? detected / drifting : NaN,
       recallAnyDelay: drifting ? detectedLate / drifting : NaN,
+      observable,
+      recallObservable: observable ? detectedObservable / observable : NaN,
       precision: alerted ? detectedLate / alerted : NaN,
       medianDelayInvoices: median(delays),
     };

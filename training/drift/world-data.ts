@@ -88,3 +88,37 @@ export function loadWorld(dir: string): WorldHistories {
   }));
   return { histories: [...byId.values()], drifts, noisyStable, endDate };
 }
+
+/** Channels a customer can react to (letters cannot be answered in the data). */
+const REACTABLE = new Set(['email', 'call', 'sms']);
+
+/**
+ * An engagement drop can only be seen through reminders: it is observable when
+ * the customer got enough of them before the drift to have a baseline (6, the
+ * default minimum) and at least 3 from its start to the settlement that closes
+ * the detection window. Other kinds are always observable once an affected
+ * invoice settled.
+ */
+export function markObservable(world: WorldHistories, windowInvoices: number): void {
+  const byId = new Map(world.histories.map((h) => [h.customerExternalId, h]));
+  for (const d of world.drifts) {
+    if (d.kind !== 'engagement_drop') continue;
+    const h = byId.get(d.customerExternalId);
+    if (!h) continue;
+    const settled = h.invoices
+      .filter((i) => i.settledDate)
+      .map((i) => ({ id: i.externalId, date: i.settledDate! }))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const first = settled.findIndex((s) => s.id === d.firstAffectedInvoiceExternalId);
+    const windowEnd = first < 0 ? '' : settled[Math.min(settled.length - 1, first + windowInvoices)].date;
+    let before = 0;
+    let during = 0;
+    for (const c of h.communications) {
+      if (!REACTABLE.has(c.channel ?? 'email') || c.bouncedAt) continue;
+      const day = c.sentAt.slice(0, 10);
+      if (day < d.startDate) before++;
+      else if (day <= windowEnd) during++;
+    }
+    d.observable = before >= 6 && during >= 3;
+  }
+}

@@ -90,13 +90,15 @@ function limitedShrink(own: number, segment: number, weight: number, scale: numb
  */
 function runOf(seq: DelaySequence, phase: YearPhase, from: number, base: Baseline, config: DriftConfig) {
   const distance = Math.max(config.delay.minEffectDays, laplaceTailDistance(base.scale, config.itemTailProbability));
+  // Later than the customer's own usual range too: a guard when a small sample's MAD is too narrow.
+  const aboveRange = base.summary.invoices >= 5 ? base.summary.high + config.delay.aboveRangeDays : -Infinity;
   let evidence = 0;
   let affected = 0;
   let unbroken = true;
   for (let i = from; i < seq.n; i++) {
     const x = seq.daysLate[i];
     const usual = base.location + seasonAt(base.season, phase, i);
-    if (x >= Math.max(config.delay.minDaysLate, usual + distance)) {
+    if (x >= Math.max(config.delay.minDaysLate, usual + distance, aboveRange)) {
       affected++;
       evidence += capped(laplaceUpperSurprise(x, usual, base.scale), config.maxItemEvidence);
     } else if (x > usual - distance) {
