@@ -16,6 +16,9 @@ import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import customerRoutes from './http/routes/customers.js';
 import modelRoutes from './http/routes/models.js';
 import scoringRoutes from './http/routes/scoring.js';
+import agendaRoutes from './http/routes/agenda.js';
+import reportRoutes from './http/routes/reports.js';
+import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -72,7 +75,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(underPressure, {
-    maxEventLoopDelay: 2000,
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
     exposeStatusRoute: false,
     pressureHandler: (_req, reply) => {
       void reply.status(503).type('application/problem+json').send({
@@ -96,5 +99,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(customerRoutes);
   await app.register(modelRoutes, { lifecycle: services.models });
   await app.register(scoringRoutes);
+  await app.register(agendaRoutes, { policy: DEFAULT_AGENDA_POLICY });
+  await app.register(reportRoutes);
   return app;
 }

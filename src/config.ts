@@ -14,7 +14,7 @@ export interface Config {
   dataDir: string;
   modelsDir: string;
   /** key → role; an empty map disables auth (development only, logged loudly). */
-  apiKeys: Map<string, Role>;
+  apiKeys: Map<string, ApiKey>;
   logLevel: string;
   rateLimitPerMinute: number;
   /** Import a seeded demo world and train models on an empty database at start. */
@@ -24,18 +24,27 @@ export interface Config {
   /** Scheduled retraining of every model (champion / challenger); null = off. */
   retrainCron: string | null;
   bodyLimitBytes: number;
+  /** Answer 503 when the event loop lags more than this (ms); 0 = never. */
+  maxEventLoopDelayMs: number;
 }
 
-export function parseApiKeys(spec: string | undefined): Map<string, Role> {
-  const keys = new Map<string, Role>();
+export interface ApiKey {
+  role: Role;
+  /** A collector key may be bound to one collector: it then sees only that agenda. */
+  collectorExternalId: string | null;
+}
+
+/** `key:role,key:role`; a collector key may name its collector: `key:collector@COL-1`. */
+export function parseApiKeys(spec: string | undefined): Map<string, ApiKey> {
+  const keys = new Map<string, ApiKey>();
   for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const i = part.lastIndexOf(':');
     const key = part.slice(0, i);
-    const role = part.slice(i + 1) as Role;
-    if (i <= 0 || !ROLES.includes(role)) {
-      throw new Error(`API_KEYS: "${part}" is not key:role with role in ${ROLES.join('|')}`);
+    const [role, collector] = part.slice(i + 1).split('@') as [Role, string | undefined];
+    if (i <= 0 || !ROLES.includes(role) || (collector !== undefined && (role !== 'collector' || collector === ''))) {
+      throw new Error(`API_KEYS: "${part}" is not key:role (role in ${ROLES.join('|')}) or key:collector@<collectorExternalId>`);
     }
-    keys.set(key, role);
+    keys.set(key, { role, collectorExternalId: collector ?? null });
   }
   return keys;
 }
@@ -57,5 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),
+    // The embedded database runs on the event loop: long queries there are
+    // normal, not overload, so the guard is off by default without PostgreSQL.
+    maxEventLoopDelayMs: Number(env.MAX_EVENT_LOOP_DELAY_MS ?? (env.DATABASE_URL ? 2000 : 0)),
   };
 }

@@ -10,6 +10,7 @@ import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { RESCORE_JOB, makeRescoreHandler } from './pipeline/rescore-job.js';
+import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
 
 export interface Services {
   config: Config;
@@ -60,6 +61,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     log: options.log,
   });
   jobs.register(RESCORE_JOB, makeRescoreHandler(storage.db, models.server));
+  jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, DEFAULT_AGENDA_POLICY));
   if (config.nightlyCron) await jobs.schedule('nightly-rescore', config.nightlyCron, RESCORE_JOB, {});
   await jobs.start();
   return {

@@ -35,6 +35,9 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
 }
 
 export function postgresDb(pool: pg.Pool): Db {
+  // An idle connection that drops (a restart, a dropped database) must not
+  // crash the process: the pool replaces it on the next query.
+  pool.on('error', () => undefined);
   const base = queryable(pool);
   return {
     kind: 'postgres',

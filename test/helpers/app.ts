@@ -8,6 +8,8 @@ import { buildApp } from '../../src/app.js';
 import { openTestStorage, type TestStorage } from './storage.js';
 
 export const KEYS = { platform: 'k-platform', analyst: 'k-analyst', collector: 'k-collector', admin: 'k-admin' } as const;
+/** A collector key bound to collector `col-1`. */
+export const BOUND_COLLECTOR_KEY = 'k-collector-col1';
 export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
 
 export interface TestApp {
@@ -24,7 +26,8 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-test-'));
   const config: Config = loadConfig({
-    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${key}:${role}`).join(','),
+    API_KEYS: [...Object.entries(KEYS).map(([role, key]) => `${key}:${role}`), `${BOUND_COLLECTOR_KEY}:collector@col-1`].join(','),
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     DATA_DIR: dataDir,
     MODELS_DIR: path.join(dataDir, 'models'),
     NIGHTLY_CRON: 'off',

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
-import type { Role } from '../../config.js';
+import type { ApiKey, Role } from '../../config.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,18 +19,20 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     role: Role | null;
+    /** externalId of the collector a collector API key is bound to. */
+    collectorExternalId: string | null;
   }
 }
 
 export const digest = (key: string): Buffer => crypto.createHash('sha256').update(key).digest();
 
-export function makeKeyCheck(keys: Map<string, Role>) {
-  const entries = [...keys].map(([key, role]) => ({ hash: digest(key), role }));
-  return (presented: string): Role | null => {
+export function makeKeyCheck(keys: Map<string, ApiKey>) {
+  const entries = [...keys].map(([key, info]) => ({ hash: digest(key), info }));
+  return (presented: string): ApiKey | null => {
     const h = digest(presented);
-    let found: Role | null = null;
+    let found: ApiKey | null = null;
     for (const e of entries) {
-      if (crypto.timingSafeEqual(h, e.hash)) found = e.role;
+      if (crypto.timingSafeEqual(h, e.hash)) found = e.info;
     }
     return found;
   };
@@ -43,11 +45,12 @@ function bearer(request: FastifyRequest): string | null {
   return m ? m[1].trim() : null;
 }
 
-async function authPlugin(app: FastifyInstance, opts: { keys: Map<string, Role> }) {
+async function authPlugin(app: FastifyInstance, opts: { keys: Map<string, ApiKey> }) {
   const check = makeKeyCheck(opts.keys);
   const open = opts.keys.size === 0;
   if (open) app.log.warn('API_KEYS is empty: authentication is OFF and every caller is admin. Set API_KEYS in production.');
   app.decorateRequest('role', null);
+  app.decorateRequest('collectorExternalId', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config?.public) return;
@@ -56,9 +59,11 @@ async function authPlugin(app: FastifyInstance, opts: { keys: Map<string, Role> 
       return;
     }
     const key = bearer(request);
-    const role = key ? check(key) : null;
-    if (!role) throw AR_ERR.UNAUTHENTICATED();
+    const found = key ? check(key) : null;
+    if (!found) throw AR_ERR.UNAUTHENTICATED();
+    const role = found.role;
     request.role = role;
+    request.collectorExternalId = found.collectorExternalId;
     const allowed = config?.roles;
     if (allowed && role !== 'admin' && !allowed.includes(role)) {
       throw AR_ERR.FORBIDDEN([role, config?.action ?? `call ${request.method} ${request.routeOptions.url}`]);

@@ -11,13 +11,6 @@ import {
 } from '../../agenda/index.js';
 import { isIsoDate, todayIso } from '../../agenda/dates.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** externalId of the collector a collector API key is bound to (set by the auth plugin). */
-    collectorExternalId?: string | null;
-  }
-}
-
 /**
  * The collector a request is limited to: the bound collector for a collector
  * key (asking for another one is refused), else the collector asked for, or
