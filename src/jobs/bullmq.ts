@@ -126,12 +126,15 @@ export class BullmqRunner implements JobRunner {
   }
 
   async get(id: string): Promise<JobInfo | null> {
+    // State first, then the job: a job only moves forward, so its data is at
+    // least as new as the state read (the other order can pair "completed"
+    // with the data of a failed first attempt).
+    const raw = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id);
-    if (!job) {
+    if (!job || raw === 'unknown') {
       const tombstone = await this.connection.get(this.tombstoneKey(id));
       return tombstone ? (JSON.parse(tombstone) as JobInfo) : null;
     }
-    const raw = await job.getState();
     const p = (typeof job.progress === 'object' ? job.progress : { fraction: 0, message: null }) as Progress;
     const state = stateOf(raw, job);
     const [code, ...rest] = (job.failedReason ?? '').split(': ');
