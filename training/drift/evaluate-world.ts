@@ -2,7 +2,9 @@
 // the world's histories as of its end date, replay every customer settlement
 // by settlement, and score the alerts against truth.json.
 //   npx tsx training/drift/evaluate-world.ts --world /tmp/world [--config '{"persistence":{"delay_creep":3}}']
-// Prints one JSON line per drift kind, then a summary line.
+// Prints a summary line, then one JSON line per drift kind (recall within
+// --window settled invoices of the first affected one, precision over alerted
+// customers, median delay in settled invoices).
 import { parseArgs } from 'node:util';
 import { driftModel, DriftPredictor, driftState, type DriftConfigPatch } from '../../src/ml/drift/index.js';
 import { replayCustomer, scoreReplays } from './replay.js';
@@ -29,6 +31,17 @@ const reports = scoreReplays(replays, world.drifts, world.noisyStable, windowInv
 const seconds = Math.round((performance.now() - started) / 100) / 10;
 
 const r3 = (x: number | null) => (x === null || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
+console.log(
+  JSON.stringify({
+    dataset: 'world',
+    customers: world.histories.length,
+    noisyStable: world.noisyStable.size,
+    model: driftState(artifact).id,
+    windowInvoices,
+    seconds,
+  }),
+);
+// The final lines: one per drift kind.
 for (const r of reports) {
   console.log(
     JSON.stringify({
@@ -39,20 +52,11 @@ for (const r of reports) {
       medianDelayInvoices: r.medianDelayInvoices,
       recallAnyDelay: r3(r.recallAnyDelay),
       recallObservable: r3(r.recallObservable),
-      observable: r.observable,
       drifting: r.drifting,
+      observable: r.observable,
       detected: r.detected,
       falseAlertCustomers: r.falseAlertCustomers,
       falseAlertNoisy: r.falseAlertNoisy,
     }),
   );
 }
-console.log(
-  JSON.stringify({
-    dataset: 'world',
-    customers: world.histories.length,
-    noisyStable: world.noisyStable.size,
-    model: driftState(artifact).id,
-    seconds,
-  }),
-);
