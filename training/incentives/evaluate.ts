@@ -140,9 +140,10 @@ function policyReport(s: Setting): { overall: PolicyReport; bySegment: PolicyRep
   return { overall, bySegment };
 }
 
-function printPolicies(title: string, s: Setting, r: { overall: PolicyReport; bySegment: PolicyReport }) {
+function printPolicies(title: string, s: Setting, r: { overall: PolicyReport; bySegment: PolicyReport }, stages: readonly Stage[] = STAGES) {
   console.log(`\n== ${title}: objective = days-to-pay + ${s.weights.churnCostDays} × churn + ${r2(s.weights.discountCostDays)} days per discount taken (lower is better)`);
   for (const [stage, rows] of Object.entries(r.overall)) {
+    if (!stages.includes(stage as Stage)) continue;
     console.log(`${stage} (${s.holdout.filter((x) => x.decision.stage === stage).length} holdout decisions)  policy: TRUE days / churn / objective | estimated DR (se) | SNIPS (se) | levers chosen`);
     for (const [name, m] of Object.entries(rows)) {
       const shares = Object.entries(m).filter(([k]) => k.startsWith('share_')).map(([k, v]) => `${k.slice(6)} ${(v * 100).toFixed(0)}%`).join(', ');
@@ -164,7 +165,7 @@ const effects: Row[] = effectTable(state, training, (x, a) => main.truthOf(x, a)
 console.log(`SYNTHETIC world ${values.world}: ${state.training.customers} customers; ${training.length} decisions known before ${cutoff} train (${main.trainSeconds.toFixed(1)} s), ${main.holdout.length} holdout decisions from ${cutoff}`);
 console.log(`decision points (learned from the offers): discount ${state.points.preDueDaysAfterIssue} day after issue, pressure ${state.points.overdueDaysAfterDue} days after due; discount ${state.points.discountPct} % within ${state.points.discountWithinDays} days`);
 printPolicies('default settings (discounts priced at a 25 % cost of money)', main, mainReport);
-printPolicies('pure DSO view (discounts free)', dso, dsoReport);
+printPolicies('pure DSO view (discounts free; overdue levers as above)', dso, dsoReport, ['pre_due']);
 console.log('\nlever effects vs none on training decisions (days-to-pay; churn in points): true | DR raw | IPS raw | shrunk (n)');
 for (const e of effects) {
   console.log(`  ${`${e.stage}/${e.segment}/${e.lever}`.padEnd(40)} ${e.trueDays.toFixed(1).padStart(6)} | ${e.drDays.toFixed(1).padStart(6)} | ${e.ipsDays.toFixed(1).padStart(6)} | ${e.shrunkDays.toFixed(1).padStart(6)} (${e.n})   churn ${(e.trueChurn * 100).toFixed(1)} | ${(e.drChurn * 100).toFixed(1)} | ${(e.ipsChurn * 100).toFixed(1)}`);
@@ -184,7 +185,7 @@ console.log(
     objective: { churnCostDays: main.weights.churnCostDays, discountCostDays: r2(main.weights.discountCostDays) },
     policies: mainReport.overall,
     policiesBySegment: mainReport.bySegment,
-    pureDsoPolicies: dsoReport.overall,
+    pureDsoPreDuePolicies: dsoReport.overall.pre_due,
     effectErrors: summary,
     effects,
     trainSeconds: r2(main.trainSeconds),

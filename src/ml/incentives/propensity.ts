@@ -47,7 +47,10 @@ export function fitPropensities(decisions: Decision[]): PropensityTable {
       g.n++;
       if (d.action === 'none') continue;
       g.taken.set(d.action, (g.taken.get(d.action) ?? 0) + 1);
-      if (d.loggedPropensity !== null) g.logged.set(d.action, [...(g.logged.get(d.action) ?? []), d.loggedPropensity]);
+      if (d.loggedPropensity === null) continue;
+      const logged = g.logged.get(d.action);
+      if (logged) logged.push(d.loggedPropensity);
+      else g.logged.set(d.action, [d.loggedPropensity]);
     }
   }
   const table = { pre_due: {}, overdue: {} } as PropensityTable;

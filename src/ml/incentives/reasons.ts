@@ -62,9 +62,16 @@ export function incentiveReasons(detail: RecommendationDetail, state: IncentiveS
   }
   // The customer's own reactions to this stage's levers, in plain numbers.
   const tried = new Map<string, number[]>();
-  for (const t of own) if (t.decision.action !== 'none') tried.set(t.decision.action, [...(tried.get(t.decision.action) ?? []), t.decision.daysToPay]);
+  for (const t of own) {
+    if (t.decision.action === 'none') continue;
+    const paid = tried.get(t.decision.action);
+    if (paid) paid.push(t.decision.daysToPay);
+    else tried.set(t.decision.action, [t.decision.daysToPay]);
+  }
+  const cap = state.config.outcomeCapDays;
   for (const [lever, paid] of tried) {
-    const list = paid.slice(-3).join(', ');
+    // The cap means "not paid within it".
+    const list = paid.slice(-3).map((d) => (d >= cap ? `${cap}+` : String(d))).join(', ');
     reasons.push({
       factor: `history:${lever}`,
       text: `this customer got ${LEVER_LABEL[lever as keyof typeof LEVER_LABEL]} ${paid.length} time${paid.length === 1 ? '' : 's'}: paid ${list} days later${paid.length > 3 ? ' (last 3)' : ''}`,

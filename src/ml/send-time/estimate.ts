@@ -78,9 +78,14 @@ export class SendTimeEstimator {
       for (const s of obs.sends) {
         const row = quarterOf(s.localHour) * MU_POINTS;
         const r = s.response;
-        for (let k = 0; k < MU_POINTS; k++) {
-          const d = DISTANCE_INDEX[row + k];
-          post[k] += r * logP[d] + (1 - r) * logQ[d];
+        if (r === 0 || r === 1) {
+          const table = r === 1 ? logP : logQ;
+          for (let k = 0; k < MU_POINTS; k++) post[k] += table[DISTANCE_INDEX[row + k]];
+        } else {
+          for (let k = 0; k < MU_POINTS; k++) {
+            const d = DISTANCE_INDEX[row + k];
+            post[k] += r * logP[d] + (1 - r) * logQ[d];
+          }
         }
       }
     }

@@ -100,7 +100,11 @@ function deskHourPriors(observations: CustomerObservations[], posts: Array<Float
   const withActions = observations.map((_, i) => i).filter((i) => posts[i] !== null);
   const portfolio = withActions.length ? sum(withActions).map((x) => x / withActions.length) : circularDensity([], 1);
   const bySegment = new Map<string, number[]>();
-  observations.forEach((o, i) => bySegment.set(o.segment, [...(bySegment.get(o.segment) ?? []), i]));
+  observations.forEach((o, i) => {
+    const rows = bySegment.get(o.segment);
+    if (rows) rows.push(i);
+    else bySegment.set(o.segment, [i]);
+  });
   const segments = new Map<string, { all: number; withActions: number; density: Float64Array }>();
   for (const [segment, rows] of bySegment) {
     if (rows.length < minCustomers) continue;

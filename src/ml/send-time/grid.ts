@@ -4,8 +4,8 @@
 // customer is table look-ups and additions.
 import { hourDistance } from './local-time.js';
 
-/** Desk-hour grid: μ_k = k hours, k = 0…23 (half-hour points scored no better, at twice the cost). */
-export const MU_POINTS = 24;
+/** Desk-hour grid: μ_k = k / 2 hours, k = 0…47 (a whole-hour grid scores as well but its confidence is too modest). */
+export const MU_POINTS = 48;
 /** Observed hours are read in quarter hours: q = round(4 · hour) mod 96. */
 export const QUARTERS = 96;
 /** Distances in quarter hours, 0…48. */

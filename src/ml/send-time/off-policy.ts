@@ -7,7 +7,8 @@
 // propensities are not in the data: they are estimated from the send-hour
 // histogram of each template.
 import type { SendTimeConfig } from './config.js';
-import { observe } from './observations.js';
+import { parseInstant } from './local-time.js';
+import { asOfInstant, observe } from './observations.js';
 import type { SendTimeInput } from './types.js';
 
 export interface LoggedSend {
@@ -27,8 +28,8 @@ export function sendsAfterAsOf(
   fallbackZone: string,
   logEnd: string | null,
 ): LoggedSend[] {
-  const from = input.asOf ? Date.parse(input.asOf) + (input.asOf.length === 10 ? 86_400_000 : 0) : Number.NEGATIVE_INFINITY;
-  const later = input.communications.filter((c) => Date.parse(c.sentAt) >= from);
+  const from = input.asOf ? asOfInstant(input.asOf) : Number.NEGATIVE_INFINITY;
+  const later = input.communications.filter((c) => (parseInstant(c.sentAt) ?? Number.NEGATIVE_INFINITY) >= from);
   const obs = observe({ ...input, asOf: logEnd, communications: later, payments: [] }, { ...config, paymentWeight: 0 }, fallbackZone);
   return obs.sends.map((s) => ({
     customer,
