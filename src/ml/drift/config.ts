@@ -36,9 +36,8 @@ export interface DriftConfig {
     seasonStrength: number;
     /** Cap of the fitted seasonal amplitude (days). */
     maxSeasonDays: number;
-    seasonNarrowsScale: boolean;
-    /** An affected invoice is also later than the 90th percentile of the baseline by this much (-Infinity = off). */
-    aboveRangeDays: number;
+    /** An affected invoice is also later than the 90th percentile of the baseline by this much (null = off). */
+    aboveRangeDays: number | null;
   };
   method: {
     /** A payment method with a smoothed baseline share below this is unusual. */
@@ -77,7 +76,7 @@ export const defaultDriftConfig: DriftConfig = {
   maxItemEvidence: 4,
   persistence: { delay_creep: 3, method_shift: 3, engagement_drop: 2, dispute_spike: 3 },
   evidenceThreshold: { delay_creep: 3, method_shift: 3, engagement_drop: 3, dispute_spike: 1.5 },
-  delay: { minEffectDays: 5, minScaleDays: 1.5, minDaysLate: 7, seasonStrength: 6, maxSeasonDays: 8, seasonNarrowsScale: false, aboveRangeDays: 0 },
+  delay: { minEffectDays: 5, minScaleDays: 1.5, minDaysLate: 7, seasonStrength: 6, maxSeasonDays: 8, aboveRangeDays: 0 },
   method: { rareShare: 0.15, minAmountRatio: 2, minGapRatio: 2, minScaleLog: 0.1, maxRecentItems: 24 },
   engagement: { responseWindowDays: 7, minDrop: 0.25, maxRecentItems: 24, channels: ['email', 'call', 'sms'] },
   dispute: { minIncrease: 0.4 },

@@ -32,19 +32,22 @@ interface Baseline {
 function baselineOf(seq: DelaySequence, phase: YearPhase, nb: number, prior: SegmentPrior, config: DriftConfig): Baseline {
   const x = seq.daysLate;
   const own = robustSummary(x, 0, nb);
-  let season = NO_SEASON;
-  let spread = own;
-  if (nb >= 3 && config.delay.seasonStrength > 0) {
-    const clip = Math.max(3 * config.delay.minScaleDays, (2.5 * own.mad) / Math.LN2);
-    season = fitSeason(x, nb, phase, own.median, clip, config.delay.seasonStrength, config.delay.maxSeasonDays);
-    if (config.delay.seasonNarrowsScale) {
-      const residuals: number[] = [];
-      for (let j = 0; j < nb; j++) residuals.push(x[j] - seasonAt(season, phase, j));
-      spread = robustSummary(residuals);
-    }
-  }
+  // The yearly rhythm moves the expected delay; the spread stays the raw one
+  // (measured: narrowing it by the fit made small baselines overconfident).
+  const season =
+    nb >= 3 && config.delay.seasonStrength > 0
+      ? fitSeason(
+          x,
+          nb,
+          phase,
+          own.median,
+          Math.max(3 * config.delay.minScaleDays, (2.5 * own.mad) / Math.LN2),
+          config.delay.seasonStrength,
+          config.delay.maxSeasonDays,
+        )
+      : NO_SEASON;
   const scale = shrunkScale(
-    spread,
+    own,
     prior.daysLate.scale,
     config.scalePriorStrength,
     config.delay.minScaleDays,
@@ -91,7 +94,8 @@ function limitedShrink(own: number, segment: number, weight: number, scale: numb
 function runOf(seq: DelaySequence, phase: YearPhase, from: number, base: Baseline, config: DriftConfig) {
   const distance = Math.max(config.delay.minEffectDays, laplaceTailDistance(base.scale, config.itemTailProbability));
   // Later than the customer's own usual range too: a guard when a small sample's MAD is too narrow.
-  const aboveRange = base.summary.invoices >= 5 ? base.summary.high + config.delay.aboveRangeDays : -Infinity;
+  const margin = config.delay.aboveRangeDays;
+  const aboveRange = margin !== null && base.summary.invoices >= 5 ? base.summary.high + margin : -Infinity;
   let evidence = 0;
   let affected = 0;
   let unbroken = true;
