@@ -9,7 +9,7 @@ import { importDirectory } from './ingest/import-dir.js';
 import { today } from './scoring/catalogue.js';
 import { RESCORE_JOB } from './pipeline/rescore-job.js';
 
-export const DEMO_MODELS = ['payment-delay', 'drift'];
+export const DEMO_MODELS = ['payment-delay', 'drift', 'send-time', 'incentives'];
 
 async function runJob(services: Services, log: FastifyBaseLogger, what: string, enqueue: () => Promise<string>) {
   const id = await enqueue();

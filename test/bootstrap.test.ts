@@ -20,15 +20,17 @@ describe('when the service starts on an empty embedded database', () => {
   it('trains and activates every demo model', async () => {
     const res = await t.app.inject({ url: '/v1/models', headers: auth('analyst') });
     const active = res.json().items.filter((m: { active: string | null }) => m.active !== null);
-    expect(active.map((m: { name: string }) => m.name).sort()).toEqual(['drift', 'payment-delay']);
+    expect(active.map((m: { name: string }) => m.name).sort()).toEqual(['drift', 'incentives', 'payment-delay', 'send-time']);
   });
 
   it('writes computed fields a customer page shows, with the model version', async () => {
     const [c] = await t.storage.db.query<{ external_id: string }>('SELECT external_id FROM customers ORDER BY id LIMIT 1');
     const res = await t.app.inject({ url: `/v1/customers/${c.external_id}`, headers: auth('collector') });
     const fields = res.json().computedFields as { name: string; modelVersion: string }[];
-    const drift = fields.find((f) => f.name === 'driftScore');
-    expect(drift?.modelVersion).toMatch(/^drift@/);
+    const version = (name: string) => fields.find((f) => f.name === name)?.modelVersion;
+    expect(version('driftScore')).toMatch(/^drift@/);
+    expect(version('bestSendHour')).toMatch(/^send-time@/);
+    expect(version('recommendedLever')).toMatch(/^incentives@/);
   });
 
   it('leaves the data alone on the next start', async () => {

@@ -3,6 +3,8 @@
 import type { ModelServer } from '../ml/registry/index.js';
 import type { PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../ml/drift/index.js';
+import type { SendTimePredictor } from '../ml/send-time/index.js';
+import type { IncentivePredictor } from '../ml/incentives/index.js';
 import type { RescoreModels, ServedModel } from '../scoring/rescore.js';
 
 export function tryServed<P>(server: ModelServer, model: string): ServedModel<P> | undefined {
@@ -18,5 +20,7 @@ export function servedForRescore(server: ModelServer): RescoreModels {
   return {
     paymentDelay: tryServed<PaymentDelayPredictor>(server, 'payment-delay'),
     drift: tryServed<DriftPredictor>(server, 'drift'),
+    sendTime: tryServed<SendTimePredictor>(server, 'send-time'),
+    incentives: tryServed<IncentivePredictor>(server, 'incentives'),
   };
 }

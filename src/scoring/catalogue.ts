@@ -3,7 +3,9 @@
 import type { Db } from '../db/sql.js';
 import { catalogue as baseCatalogue, defineEntry, type Catalogue } from '../ml/registry/index.js';
 import { driftModel } from '../ml/drift/index.js';
-import { paymentDelayDataset, driftDataset } from './datasets.js';
+import { sendTimeModel } from '../ml/send-time/index.js';
+import { incentiveModel } from '../ml/incentives/index.js';
+import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -16,6 +18,16 @@ export function serviceCatalogue(db: Db, asOf: () => string = today): Catalogue 
       kind: driftModel,
       description: 'Whose payment behaviour is changing: delays, payment method, engagement with reminders, disputes',
       datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
+    }),
+    'send-time': defineEntry({
+      kind: sendTimeModel,
+      description: "The hour, in each customer's time zone, when reminders get a person's answer",
+      datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
+    }),
+    incentives: defineEntry({
+      kind: incentiveModel,
+      description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',
+      datasets: { db: (window) => incentiveDataset(db, window.to ?? asOf()) },
     }),
   };
 }

@@ -6,7 +6,10 @@ import type { Db } from '../db/sql.js';
 import type { InvoiceRecord, PaymentDelayDataset } from '../ml/payment-delay/index.js';
 import type { DriftDataset, CustomerHistory } from '../ml/drift/index.js';
 import type { TrainingWindow } from '../ml/model.js';
-import { loadSlice, customerRanges } from './histories.js';
+import type { SendTimeDataset } from '../ml/send-time/index.js';
+import type { IncentiveDataset } from '../ml/incentives/index.js';
+import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
+import { sendTimeInput, incentiveCustomer } from './behaviour-inputs.js';
 
 export interface LoadedDataset<D> {
   train: D;
@@ -19,12 +22,20 @@ export interface LoadedDataset<D> {
 async function allSlices(db: Db, asOf: string) {
   const invoices: InvoiceRecord[] = [];
   const histories: CustomerHistory[] = [];
+  const slices: PortfolioSlice[] = [];
   for (const [lo, hi] of await customerRanges(db, 10_000)) {
     const slice = await loadSlice(db, lo, hi, asOf);
     invoices.push(...slice.invoices);
     histories.push(...slice.histories.values());
+    slices.push(slice);
   }
-  return { invoices, histories };
+  return { invoices, histories, slices };
+}
+
+function fingerprintOf(lines: Iterable<string>): string {
+  const hash = crypto.createHash('sha256');
+  for (const l of lines) hash.update(l + '\n');
+  return hash.digest('hex');
 }
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString().slice(0, 10);
@@ -79,6 +90,40 @@ export async function driftDataset(db: Db, asOf: string, horizonDays = 90): Prom
     train: { examples: examples.map(({ history }) => ({ history })) },
     holdout: { examples },
     fingerprint: hash.digest('hex'),
+    window: { from: null, to: cutoff },
+  };
+}
+
+/**
+ * Send time: learnt from the reminders sent up to `asOf − horizon`, judged on
+ * how the customers answered the reminders sent after it (off-policy uplift).
+ */
+export async function sendTimeDataset(db: Db, asOf: string, horizonDays = 90): Promise<LoadedDataset<SendTimeDataset>> {
+  const { slices } = await allSlices(db, asOf);
+  const cutoff = addDays(asOf, -horizonDays);
+  const customers = slices.flatMap((slice) => slice.customers.map((c) => sendTimeInput(slice, c, cutoff)));
+  return {
+    train: { customers },
+    holdout: { customers, logEnd: asOf },
+    fingerprint: fingerprintOf(customers.map((c) => `${c.customerExternalId}:${c.communications.length}`)),
+    window: { from: null, to: cutoff },
+  };
+}
+
+/**
+ * Incentives: effects learnt from the offers logged up to `asOf − horizon`
+ * (with their propensities), the policy valued off-policy on the decisions
+ * made after it.
+ */
+export async function incentiveDataset(db: Db, asOf: string, horizonDays = 90): Promise<LoadedDataset<IncentiveDataset>> {
+  const { slices } = await allSlices(db, asOf);
+  const cutoff = addDays(asOf, -horizonDays);
+  const at = (day: string) => slices.flatMap((slice) => slice.customers.map((c) => incentiveCustomer(slice, c, day)));
+  const train = at(cutoff);
+  return {
+    train: { customers: train },
+    holdout: { customers: at(asOf), evaluateFrom: cutoff },
+    fingerprint: fingerprintOf(train.map((c) => `${c.customerExternalId}:${c.offers?.length ?? 0}:${c.invoices?.length ?? 0}`)),
     window: { from: null, to: cutoff },
   };
 }

@@ -3,6 +3,8 @@
 import type { Prediction, Reason } from '../ml/model.js';
 import type { PaymentDelayForecast } from '../ml/payment-delay/index.js';
 import type { DriftAssessment, DriftKind } from '../ml/drift/index.js';
+import type { SendTimeRecommendation } from '../ml/send-time/index.js';
+import type { IncentiveRecommendation } from '../ml/incentives/index.js';
 import type { ComputedFieldRow } from './computed-fields.js';
 
 export interface InvoiceForecast {
@@ -77,3 +79,11 @@ export function customerDriftFields(customerId: number, p: Prediction<DriftAsses
 }
 
 export const CUSTOMER_DRIFT_FIELD_NAMES = ['driftScore', 'driftAlert', ...Object.values(FIELD_OF_KIND)];
+
+export function customerSendTimeFields(customerId: number, p: Prediction<SendTimeRecommendation>, version: string): ComputedFieldRow[] {
+  return [{ entityType: 'customer', entityId: customerId, name: 'bestSendHour', value: p.value.bestHour, confidence: p.confidence, reasons: p.reasons, modelVersion: version }];
+}
+
+export function customerIncentiveFields(customerId: number, p: Prediction<IncentiveRecommendation>, version: string): ComputedFieldRow[] {
+  return [{ entityType: 'customer', entityId: customerId, name: 'recommendedLever', value: p.value.lever, confidence: p.confidence, reasons: p.reasons, modelVersion: version }];
+}

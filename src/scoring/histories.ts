@@ -9,6 +9,21 @@ export interface SliceCustomer {
   id: number;
   externalId: string;
   segment: string | null;
+  timezone: string | null;
+  riskScore: number | null;
+  paymentMethod: string | null;
+  latePenalties: boolean;
+  insolvencyDate: string | null;
+}
+
+export interface SliceOffer {
+  lever: string;
+  offeredAt: string;
+  invoiceExternalIds: string[];
+  propensity: number | null;
+  outcome: 'paid' | 'partially_paid' | 'ignored' | 'churned' | null;
+  outcomeAt: string | null;
+  daysToPay: number | null;
 }
 
 export interface PortfolioSlice {
@@ -18,6 +33,7 @@ export interface PortfolioSlice {
   /** invoiceId (db id as text) → open amount, for open invoices. */
   openAmounts: Map<string, number>;
   histories: Map<number, CustomerHistory>;
+  offers: Map<number, SliceOffer[]>;
 }
 
 const ISO_TS = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
@@ -33,7 +49,18 @@ interface InvoiceRow {
 export async function loadSlice(db: Queryable, fromId: number, toId: number, asOf: string): Promise<PortfolioSlice> {
   const range = [fromId, toId];
   const customers = await db.query<SliceCustomer>(
-    'SELECT id, external_id AS "externalId", segment FROM customers WHERE id BETWEEN $1 AND $2 ORDER BY id',
+    `SELECT c.id, c.external_id AS "externalId", c.segment, c.timezone, c.risk_score AS "riskScore",
+            c.payment_method AS "paymentMethod", c.late_penalties AS "latePenalties", ins.day AS "insolvencyDate"
+     FROM customers c
+     LEFT JOIN (SELECT customer_id, min(occurred_at)::date::text AS day FROM external_events
+                WHERE kind = 'insolvency' AND customer_id BETWEEN $1 AND $2 GROUP BY customer_id) ins ON ins.customer_id = c.id
+     WHERE c.id BETWEEN $1 AND $2 ORDER BY c.id`,
+    range,
+  );
+  const offerRows = await db.query<{ customer_id: number } & SliceOffer>(
+    `SELECT customer_id, lever, ${ts('offered_at')} AS "offeredAt", invoice_external_ids AS "invoiceExternalIds",
+            propensity, outcome, ${ts('outcome_at')} AS "outcomeAt", days_to_pay AS "daysToPay"
+     FROM incentive_offers WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, offered_at`,
     range,
   );
   const invoiceRows = await db.query<InvoiceRow>(
@@ -75,6 +102,12 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
   const invoices: InvoiceRecord[] = [];
   const openAmounts = new Map<string, number>();
   const histories = new Map<number, CustomerHistory>();
+  const offers = new Map<number, SliceOffer[]>();
+  for (const { customer_id, ...o } of offerRows) {
+    const list = offers.get(customer_id);
+    if (list) list.push(o);
+    else offers.set(customer_id, [o]);
+  }
   for (const c of customers) {
     histories.set(c.id, { customerExternalId: c.externalId, segment: c.segment, asOf, invoices: [], payments: [], communications: [] });
   }
@@ -114,7 +147,7 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
     histories.get(p.customer_id)?.payments.push(h);
   }
   for (const { customer_id, ...c } of comms) histories.get(customer_id)?.communications.push(c);
-  return { customers, invoices, openAmounts, histories };
+  return { customers, invoices, openAmounts, histories, offers };
 }
 
 /** Customer-id ranges covering the portfolio, about `size` customers each. */

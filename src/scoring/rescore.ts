@@ -8,6 +8,9 @@ import type { Db } from '../db/sql.js';
 import type { Prediction } from '../ml/model.js';
 import type { PaymentDelayForecast, PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../ml/drift/index.js';
+import type { SendTimePredictor } from '../ml/send-time/index.js';
+import type { IncentivePredictor } from '../ml/incentives/index.js';
+import { sendTimeInput, incentiveCustomer, overdueSituation } from './behaviour-inputs.js';
 import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
 import { replaceComputedFields, type ComputedFieldRow } from './computed-fields.js';
 import {
@@ -16,6 +19,8 @@ import {
   INVOICE_FIELD_NAMES,
   customerDelayFields,
   customerDriftFields,
+  customerIncentiveFields,
+  customerSendTimeFields,
   invoiceFields,
   type InvoiceForecast,
 } from './fields-from-models.js';
@@ -29,6 +34,8 @@ export interface ServedModel<P> {
 export interface RescoreModels {
   paymentDelay?: ServedModel<PaymentDelayPredictor>;
   drift?: ServedModel<DriftPredictor>;
+  sendTime?: ServedModel<SendTimePredictor>;
+  incentives?: ServedModel<IncentivePredictor>;
 }
 
 export interface RescoreOptions {
@@ -86,12 +93,29 @@ function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, o
   }
 }
 
+function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, out: Scored): void {
+  for (const c of slice.customers) {
+    if (models.sendTime) {
+      out.rows.push(...customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
+    }
+    if (models.incentives) {
+      const input = { customer: incentiveCustomer(slice, c, asOf), situation: overdueSituation(slice, c, asOf) };
+      out.rows.push(...customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
+    }
+  }
+}
+
 export async function rescore(db: Db, models: RescoreModels, options: RescoreOptions): Promise<RescoreResult> {
   const ranges = await customerRanges(db, options.sliceSize ?? 5000, options.customerIds);
   const result: RescoreResult = { customers: 0, openInvoices: 0, fieldsWritten: 0, alerts: 0, models: [] };
-  for (const m of [models.paymentDelay, models.drift]) if (m) result.models.push(m.version);
+  for (const m of [models.paymentDelay, models.drift, models.sendTime, models.incentives]) if (m) result.models.push(m.version);
   const scope = {
-    customerFields: [...(models.paymentDelay ? CUSTOMER_DELAY_FIELD_NAMES : []), ...(models.drift ? CUSTOMER_DRIFT_FIELD_NAMES : [])],
+    customerFields: [
+      ...(models.paymentDelay ? CUSTOMER_DELAY_FIELD_NAMES : []),
+      ...(models.drift ? CUSTOMER_DRIFT_FIELD_NAMES : []),
+      ...(models.sendTime ? ['bestSendHour'] : []),
+      ...(models.incentives ? ['recommendedLever'] : []),
+    ],
     invoiceFields: models.paymentDelay ? INVOICE_FIELD_NAMES : [],
   };
   const load = (i: number) => (i < ranges.length ? loadSlice(db, ranges[i][0], ranges[i][1], options.asOf) : null);
@@ -104,6 +128,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     const scored: Scored = { rows: [], openInvoices: 0, alerts: 0 };
     if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored);
     if (models.drift) scoreDrift(slice, models.drift, scored);
+    scoreCustomers(slice, models, options.asOf, scored);
     result.fieldsWritten += await writing;
     writing = replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows);
     result.customers += slice.customers.length;
