@@ -27,12 +27,15 @@ export interface AutoReplyConfig {
   minMargin: number;
   /** Above this probability that a dispute is present anywhere in the email, no automatic answer. */
   maxDisputeProbability: number;
+  /** Above this probability that the tone is negative, no automatic answer, even if "neutral" won. */
+  maxNegativeProbability: number;
 }
 
 export const DEFAULT_AUTO_REPLY_CONFIG: AutoReplyConfig = {
   minConfidence: { invoice_copy: 0.85, payment_link: 0.85, po_number: 0.85, unsubscribe: 0.85, contact_update: 0.85 },
   minMargin: 0.6,
   maxDisputeProbability: 0.2,
+  maxNegativeProbability: 0.15,
 };
 
 export interface AutoReplyInput {
@@ -43,7 +46,13 @@ export interface AutoReplyInput {
   secondaryTypes: readonly InboundType[];
   /** Probability that a dispute is in the email at all (primary or secondary). */
   disputeProbability: number;
+  /** Words that contest something ("litige", "credit note", "damaged"), if any. */
+  disputeWording?: string | null;
   sentiment: SentimentLabel;
+  /** Probability of a negative tone (the sentiment model's). */
+  negativeProbability: number;
+  /** Signs of irritation the sentiment model may have missed (shouting, "!" without a kind word). */
+  toneWarnings?: readonly string[];
   legalThreat: boolean;
   /** The email is itself an automatic reply (out of office). */
   isAutoReply: boolean;
@@ -83,9 +92,16 @@ export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig =
   if (input.isAutoReply) blockers.push({ factor: 'automaticEmail', text: 'the email is itself an automatic reply', value: true });
   if (input.legalThreat) blockers.push({ factor: 'legalThreat', text: 'the customer threatens legal action', value: true });
   if (input.sentiment === 'negative') blockers.push({ factor: 'negativeSentiment', text: 'the customer is upset', value: input.sentiment });
+  else if (input.negativeProbability > config.maxNegativeProbability) {
+    blockers.push({ factor: 'possiblyUpset', text: `the customer may be upset (probability ${input.negativeProbability.toFixed(2)})`, weight: input.negativeProbability, value: config.maxNegativeProbability });
+  } else if (input.toneWarnings?.length) {
+    blockers.push({ factor: 'possiblyUpset', text: `the customer may be upset (${input.toneWarnings.join(', ')})`, value: input.toneWarnings.join(',') });
+  }
   const pending = input.secondaryTypes.filter((t) => NEEDS_A_PERSON.includes(t));
   if (pending.length) blockers.push({ factor: 'secondaryNeedsPerson', text: `the email also contains a ${pending.join(' and ').replace(/_/g, ' ')}`, value: pending.join(',') });
-  else if (input.disputeProbability > config.maxDisputeProbability) {
+  else if (input.disputeWording) {
+    blockers.push({ factor: 'disputeWording', text: `the email contests something ("${input.disputeWording}")`, value: input.disputeWording });
+  } else if (input.disputeProbability > config.maxDisputeProbability) {
     blockers.push({ factor: 'possibleDispute', text: `a dispute may be hidden in the email (probability ${input.disputeProbability.toFixed(2)})`, weight: input.disputeProbability, value: config.maxDisputeProbability });
   }
   if (input.typeConfidence < threshold) {

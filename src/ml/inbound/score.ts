@@ -5,8 +5,10 @@
 import type { Reason } from '../model.js';
 import { DEFAULT_AUTO_REPLY_CONFIG, decideAutoReply, type AutoReplyConfig } from './autoReply.js';
 import { extractEntities } from './entities/index.js';
+import { disputeWording } from './features/concepts.js';
 import type { LanguageDetector } from './models/language.js';
 import { sentimentReasons, type SentimentModel } from './models/sentiment.js';
+import type { LexiconScore } from './sentiment/lexiconScore.js';
 import type { TypeClassifier } from './models/typeClassifier.js';
 import { DEFAULT_PRIORITY_CONFIG, scorePriority, type PriorityConfig, type PriorityLevel } from './priority.js';
 import { prepareMessage } from './text/prepare.js';
@@ -38,6 +40,14 @@ export interface InboundTriage {
 
 const HOUR_MS = 3_600_000;
 
+/** Irritation a misspelt insult can hide from the lexicon: capitals, or "!" with no kind word. */
+function toneWarnings(lexicon: LexiconScore): string[] {
+  const warnings: string[] = [];
+  if (lexicon.shouting > 0) warnings.push('words in capitals');
+  if (lexicon.exclamations > 0 && lexicon.positive === 0) warnings.push('exclamation without a kind word');
+  return warnings;
+}
+
 export function scoreInbound(message: InboundMessage, customer: CustomerContext | null | undefined, models: InboundModels): InboundTriage {
   const prepared = prepareMessage(message);
   const language = models.language.detect(prepared);
@@ -66,7 +76,10 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
       margin: type.margin,
       secondaryTypes: type.secondaryTypes,
       disputeProbability: type.type === 'dispute' ? 1 : Math.max(type.present.dispute, type.scores.dispute),
+      disputeWording: disputeWording(prepared.tokens),
       sentiment: sentiment.label,
+      negativeProbability: sentiment.probabilities.negative,
+      toneWarnings: toneWarnings(sentiment.lexicon),
       legalThreat: sentiment.legalThreat,
       isAutoReply: prepared.isAutoReply,
     },

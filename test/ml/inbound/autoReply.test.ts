@@ -8,6 +8,7 @@ const calmRequest = (over: Partial<AutoReplyInput> = {}): AutoReplyInput => ({
   secondaryTypes: [],
   disputeProbability: 0.01,
   sentiment: 'neutral',
+  negativeProbability: 0.02,
   legalThreat: false,
   isAutoReply: false,
   ...over,
@@ -37,9 +38,14 @@ describe('when deciding whether to answer automatically', () => {
     expect(d.reasons.map((r) => r.factor)).toContain('negativeSentiment');
   });
 
+  it('does not answer when the tone may be negative even if neutral won', () => {
+    expect(decideAutoReply(calmRequest({ negativeProbability: 0.35 })).reasons.map((r) => r.factor)).toContain('possiblyUpset');
+  });
+
   it('does not answer when a dispute rides along or may be hidden', () => {
     expect(decideAutoReply(calmRequest({ secondaryTypes: ['dispute'] })).eligible).toBe(false);
     expect(decideAutoReply(calmRequest({ disputeProbability: 0.4 })).eligible).toBe(false);
+    expect(decideAutoReply(calmRequest({ disputeWording: 'credit note' })).reasons[0].factor).toBe('disputeWording');
   });
 
   it('does not answer a legal threat or an out-of-office', () => {

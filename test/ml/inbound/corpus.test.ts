@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateEmails, writeEmail } from '../../../src/ml/inbound/corpus/index.js';
-import { isHeldOut } from '../../../src/ml/inbound/corpus/frame.js';
+import { PACKS, isHeldOut } from '../../../src/ml/inbound/corpus/frame.js';
+import { expand, slotsOf } from '../../../src/ml/inbound/corpus/grammar.js';
+import { Rng } from '../../../src/ml/inbound/corpus/random.js';
 import { INBOUND_TYPES, SENTIMENTS } from '../../../src/ml/inbound/types.js';
 
 const requestTemplates = (keys: string[]) => keys.filter((k) => /^(fr|en)\.[a-z_]+\.\d+$/.test(k) && !/\.(opener|closer|ooo)\./.test(k));
@@ -55,6 +57,30 @@ describe('when generating emails', () => {
     const threats = emails.filter((e) => e.legalThreat);
     expect(threats.length).toBeGreaterThan(0);
     expect(threats.every((e) => e.sentiment === 'negative')).toBe(true);
+  });
+});
+
+describe('when the grammar is read', () => {
+  const knownSlots = ['QDATE', 'INV', 'INV2', 'AMOUNT', 'PO', 'PO2', 'PDATE', 'PREL', 'PASTDATE', 'DATE', 'DATE2', 'EMAIL', 'PHONE', 'PERSON', 'FIRST', 'COMPANY', 'ADDRESS', 'N', 'N2', 'PCT', 'MONTH', 'CHEQUE', 'BANKREF', 'AGENT', 'AGENTLAST'];
+  const templates = Object.values(PACKS).flatMap((pack) => [
+    ...Object.values(pack.intents).flat(),
+    ...Object.values(pack.secondary).flat(),
+    ...pack.frame.greetings,
+    ...pack.frame.openers,
+    ...pack.frame.outOfOffice,
+    ...Object.values(pack.frame.tone).flat(),
+  ]);
+
+  it('uses only slots the filler knows, in templates that parse', () => {
+    const rng = new Rng(1);
+    for (const t of templates) {
+      expect(slotsOf(t).filter((s) => !knownSlots.includes(s)), t).toEqual([]);
+      expect(() => expand(t.replace(/^!(neg|pos) /, ''), rng, (s) => s)).not.toThrow();
+    }
+  });
+
+  it('writes many paraphrases of every request type in both languages', () => {
+    for (const pack of Object.values(PACKS)) for (const list of Object.values(pack.intents)) expect(list.length).toBeGreaterThanOrEqual(20);
   });
 });
 

@@ -15,6 +15,10 @@ describe('when scoring sentiment words', () => {
     expect(score('Nous ne sommes pas satisfaits.').negatedPositives).toBe(1);
   });
 
+  it('does not carry a negation over the end of a sentence', () => {
+    expect(net("Je ne l'ai jamais reçue. Merci mille fois !")).toBeGreaterThan(0);
+  });
+
   it('does not count "pas de souci" or "no problem" as negative', () => {
     expect(net('Pas de souci, nous réglerons vendredi.')).toBeGreaterThanOrEqual(0);
     expect(net('No problem, we will pay on Friday.')).toBeGreaterThanOrEqual(0);

@@ -10,6 +10,8 @@ export const FRAME_EN: Frame = {
     'Thanks for your email.', 'Following up on your reminder,', 'Regarding invoice $INV,', 'I received your reminder today.',
     'In reply to your email of $QDATE,', 'I am writing about our account.', 'Your reminder was forwarded to me.',
     'Thank you for reaching out.', 'Further to your message,', 'With reference to your statement,', 'Just picking this up now.',
+    'I need some help.', 'Quick question:', 'Can you help me with something?', 'I want some assistance please.',
+    'I would like help with the following.', 'I am writing about your last email.',
   ],
   closers: [
     'Thanks in advance.', 'Looking forward to hearing from you.', 'Let me know if you need anything else.',

@@ -13,6 +13,8 @@ export const FRAME_FR: Frame = {
     'Nous avons bien reçu votre rappel.', 'Je fais suite à votre message de ce matin.', 'En réponse à votre mail,',
     'Merci pour votre message.', 'Concernant la facture $INV,', 'Je me permets de revenir vers vous au sujet de notre compte.',
     'Votre relance m\'a été transmise par mon collègue.', 'J\'ai bien pris connaissance de votre relance.',
+    'J\'ai besoin de votre aide.', 'Une petite question :', 'Je me tourne vers vous pour un point.', 'Pourriez-vous m\'aider ?',
+    'Je souhaiterais de l\'aide sur un point.', 'Je vous écris au sujet de votre dernier mail.',
   ],
   closers: [
     'Merci d\'avance.', 'Dans l\'attente de votre retour.', 'Je reste à votre disposition pour tout complément.',

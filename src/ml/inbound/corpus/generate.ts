@@ -31,18 +31,21 @@ export interface EmailSpec {
   context?: Partial<Omit<SlotContext, 'language'>>;
 }
 
+// Tone is drawn nearly independently of the request: an angry customer may
+// ask for a PDF and a polite one may dispute. Were disputes mostly angry, the
+// type model would learn "angry = dispute" and misfile angry copy requests.
 const SENTIMENT_PRIOR: Record<InboundType, [number, number, number]> = {
   // negative, neutral, positive
-  dispute: [0.55, 0.4, 0.05],
-  invoice_copy: [0.15, 0.7, 0.15],
-  payment_link: [0.1, 0.72, 0.18],
-  po_number: [0.15, 0.77, 0.08],
-  unsubscribe: [0.3, 0.65, 0.05],
-  promise_to_pay: [0.1, 0.58, 0.32],
-  payment_confirmation: [0.08, 0.57, 0.35],
-  payment_plan: [0.2, 0.58, 0.22],
-  contact_update: [0.06, 0.79, 0.15],
-  other: [0.1, 0.62, 0.28],
+  dispute: [0.35, 0.55, 0.1],
+  invoice_copy: [0.25, 0.55, 0.2],
+  payment_link: [0.25, 0.55, 0.2],
+  po_number: [0.25, 0.55, 0.2],
+  unsubscribe: [0.3, 0.55, 0.15],
+  promise_to_pay: [0.2, 0.55, 0.25],
+  payment_confirmation: [0.2, 0.55, 0.25],
+  payment_plan: [0.25, 0.55, 0.2],
+  contact_update: [0.2, 0.6, 0.2],
+  other: [0.2, 0.55, 0.25],
 };
 
 /** Which secondary intents plausibly ride along with a primary one, and how often. */
@@ -103,7 +106,7 @@ export function composeEmail(rng: Rng, spec: EmailSpec): GeneratedEmail {
   const f = pack.frame;
   const templates: string[] = [];
   const receivedAt = spec.context?.receivedAt ?? drawReceivedAt(rng);
-  const sentiment = spec.sentiment ?? drawSentiment(rng, type);
+  let sentiment = spec.sentiment ?? drawSentiment(rng, type);
   const year = receivedAt.getUTCFullYear();
   const invoiceNumbers = spec.context?.invoiceNumbers?.length ? spec.context.invoiceNumbers : [invoiceNumber(rng, year), invoiceNumber(rng, year)];
 
@@ -140,7 +143,8 @@ export function composeEmail(rng: Rng, spec: EmailSpec): GeneratedEmail {
     return expand(picked.template.replace(/^!(neg|pos) /, ''), rng, fill);
   };
 
-  const isOutOfOffice = type === 'other' && rng.chance(0.3);
+  // Out-of-office replies are written by a machine: neutral, so only when the tone asked for is neutral.
+  const isOutOfOffice = type === 'other' && sentiment === 'neutral' && rng.chance(0.5);
   const secondaryTypes: InboundType[] = spec.secondaryTypes ?? (!isOutOfOffice && SECONDARY_PAIRS[type].length && rng.chance(0.22) ? [rng.weighted(SECONDARY_PAIRS[type])] : []);
   const noise = drawNoise(rng);
   const isReply = isOutOfOffice || rng.chance(0.65);

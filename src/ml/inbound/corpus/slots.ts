@@ -2,7 +2,7 @@
 // the ground truth recorded as they are drawn.
 //   $INV $INV2 invoice numbers      $AMOUNT amount with currency   $PO $PO2 purchase orders
 //   $PDATE promised date (written)  $PREL promised date (relative) $PASTDATE $DATE $DATE2 dates
-//   $EMAIL $PHONE new contact       $PERSON $COMPANY $ADDRESS      $N $N2 $PCT $MONTH $CHEQUE $BANKREF
+//   $EMAIL $PHONE new contact       $PERSON $FIRST $COMPANY $ADDRESS      $N $N2 $PCT $MONTH $CHEQUE $BANKREF
 // Quote-only slots ($Q…, $SENDER…, $AGENT…) are not entities of the customer's message.
 import type { Amount, Entities, Language } from '../types.js';
 import { addDays, formatDate, monthName, relativeDate, type RelativeDate } from './dates.js';
@@ -197,6 +197,8 @@ export class SlotFillerState {
         const p = personName(rng, lang);
         return `${rng.chance(0.3) ? (lang === 'fr' ? rng.pick(['M. ', 'Mme ']) : rng.pick(['Mr ', 'Ms '])) : ''}${p.first} ${p.last}`;
       }
+      case 'FIRST':
+        return personName(rng, lang).first;
       case 'COMPANY':
         return companyName(rng, lang);
       case 'ADDRESS':

@@ -55,6 +55,12 @@ export function buildVocabulary(docs: Array<Map<string, number>>, labels: number
   return { features, idf };
 }
 
+const CONCEPT_WEIGHT = 1;
+
+function isConceptFeature(feature: string): boolean {
+  return feature.startsWith('k:') || feature.startsWith('sk:') || feature.startsWith('f:');
+}
+
 export class Vectorizer {
   private readonly index: Map<string, number>;
 
@@ -66,19 +72,27 @@ export class Vectorizer {
     return this.vocabulary.features.length;
   }
 
-  /** Sublinear TF × IDF, L2-normalised, sorted by index. */
+  /**
+   * Sublinear TF × IDF, sorted by index. The hand-written concepts and flags
+   * ("k:", "sk:", "f:") are L2-normalised apart from the n-grams: a dozen
+   * concepts would otherwise weigh nothing next to hundreds of n-grams.
+   */
   vectorize(counts: Map<string, number>): SparseVector {
-    const pairs: Array<[number, number]> = [];
-    let norm = 0;
+    const pairs: Array<[number, number, boolean]> = [];
+    let ngramNorm = 0;
+    let conceptNorm = 0;
     for (const [f, count] of counts) {
       const i = this.index.get(f);
       if (i === undefined) continue;
       const v = (1 + Math.log(count)) * this.vocabulary.idf[i];
-      pairs.push([i, v]);
-      norm += v * v;
+      const concept = isConceptFeature(f);
+      pairs.push([i, v, concept]);
+      if (concept) conceptNorm += v * v;
+      else ngramNorm += v * v;
     }
     pairs.sort((a, b) => a[0] - b[0]);
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return { indices: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1] * scale) };
+    const ngramScale = ngramNorm > 0 ? 1 / Math.sqrt(ngramNorm) : 0;
+    const conceptScale = conceptNorm > 0 ? CONCEPT_WEIGHT / Math.sqrt(conceptNorm) : 0;
+    return { indices: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1] * (p[2] ? conceptScale : ngramScale)) };
   }
 }

@@ -1,5 +1,6 @@
 // Lexicon matching with negation and intensifiers: "pas satisfait" and "not
 // happy at all" are negative, "pas de souci" and "no problem" are not.
+import { SENTENCE_END } from '../text/normalize.js';
 import { INTENSIFIERS, LEXICON, NEGATORS } from './lexicon.js';
 
 export interface LexiconHit {
@@ -25,8 +26,9 @@ export interface LexiconScore {
 }
 
 function isNegated(tokens: string[], at: number): boolean {
-  for (let k = Math.max(0, at - 3); k < at; k++) {
+  for (let k = at - 1; k >= Math.max(0, at - 3); k--) {
     const t = tokens[k];
+    if (t === SENTENCE_END || t === '!' || t === '?') return false;
     if (NEGATORS.has(t)) return true;
     // "ne … plus" is a negation; "plus" alone means "more".
     if (t === 'plus' && (tokens[k - 1] === 'ne' || tokens[k - 2] === 'ne')) return true;
@@ -74,8 +76,8 @@ export function scoreLexicon(tokens: string[], original: string): LexiconScore {
 
 /** Dense features for the sentiment model, each roughly in [0, 2]. */
 export function lexiconFeatures(s: LexiconScore): number[] {
-  const strongNegative = s.hits.some((h) => h.weight <= -2);
-  const strongPositive = s.hits.some((h) => h.weight >= 2);
+  const strongNegative = s.hits.some((h) => h.weight <= -1.5);
+  const strongPositive = s.hits.some((h) => h.weight >= 1.5);
   return [
     Math.min(s.positive / 3, 2),
     Math.min(s.negative / 3, 2),

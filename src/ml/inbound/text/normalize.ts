@@ -51,7 +51,10 @@ export function expandContractions(folded: string): string {
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/g;
 const PHONE = /(?:\+|00)?\d[\d .()-]{7,}\d/g;
-const TOKEN = /<[a-z]+>|[a-z]+(?:-[a-z]+)*|\d+(?:[.,/-]\d+)*|[€$£?!]/g;
+const TOKEN = /<[a-z]+>|[a-z]+(?:-[a-z]+)*|\d+(?:[.,/-]\d+)*|[€$£?!]|[.;\n]/g;
+
+/** Token marking the end of a sentence or line: negation does not reach across it. */
+export const SENTENCE_END = '<s>';
 
 /**
  * Tokens of folded text. Numbers become shape tokens: an invoice number or an
@@ -65,6 +68,9 @@ export function tokenize(folded: string): string[] {
     const c = t.charCodeAt(0);
     if (c >= 48 && c <= 57) tokens.push(numberShape(t));
     else if (t === '€' || t === '$' || t === '£') tokens.push('<cur>');
+    else if (t === '.' || t === ';' || t === '\n') {
+      if (tokens.length && tokens[tokens.length - 1] !== SENTENCE_END) tokens.push(SENTENCE_END);
+    }
     else tokens.push(t);
   }
   return tokens;

@@ -15,7 +15,7 @@ export interface MessageParts {
 
 const QUOTE_LINE = /^\s*>/;
 const SEPARATOR =
-  /^\s*(-{2,}\s*(original message|message d'origine|message original|forwarded message|message transfere|mail original)|_{8,}\s*$|-{8,}\s*$)/;
+  /^\s*(-{2,}\s*(original message|message d'origine|message original|forwarded message|message transfere|mail original)|_{8,}\s*$|-{8,}\s*$|begin forwarded message|debut du message reexpedie)/;
 const WROTE_END = /(a ecrit|wrote|schrieb)\s*:?\s*$/;
 const WROTE_START = /^\s*(le|on|el|am)\s/;
 const HEADER_FROM = /^\s*\*?(de|from|expediteur)\s*\*?\s*:/;
