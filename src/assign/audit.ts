@@ -10,6 +10,7 @@ import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
 import { loadCustomerStates } from './state.js';
 import { dwellKindOf, type Value } from './targets.js';
+import { becauseOf } from './describe.js';
 
 const DAY_MS = 86_400_000;
 const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -23,7 +24,7 @@ export interface CustomerAssignments {
   state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string }[];
   changes: {
     id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
-    ruleId: number | null; ruleName: string | null; reasons: unknown; undoneByRunId: number | null;
+    ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null;
   }[];
   rules?: { ruleId: number; name: string; priority: number; matches: boolean; summary: string; lines: string[] }[];
 }
@@ -41,7 +42,7 @@ export async function customerAssignments(
 ): Promise<CustomerAssignments> {
   const { id, name } = await customerIdOf(q, externalId);
   const settings = await loadSettings(q);
-  const state = (await loadCustomerStates(q, { customerIds: [id] }, new Date(), 0)).get(id)!;
+  const state = (await loadCustomerStates(q, { customerIds: [id] })).get(id)!;
   const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: Date }>(
     `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.since
      FROM assignment_state s LEFT JOIN assignment_rules r ON r.id = s.rule_id WHERE s.customer_id = $1 ORDER BY s.field`,
@@ -66,7 +67,7 @@ export async function customerAssignments(
       const heldUntil = new Date(since.getTime() + settings.dwellDays[dwellKindOf(r.field)] * DAY_MS);
       return { ...r, since: since.toISOString(), heldUntil: heldUntil.toISOString() };
     }),
-    changes,
+    changes: changes.map((c) => ({ ...c, because: becauseOf(c.reasons as Parameters<typeof becauseOf>[0]) })),
   };
   if (options.explain) result.rules = await explainRules(q, id);
   return result;

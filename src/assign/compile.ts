@@ -31,6 +31,8 @@ export interface CompiledRule {
   keep: CriteriaAst | null;
 }
 
+export const refOf = (r: CompiledRule): { id: number; name: string; priority: number } => ({ id: r.id, name: r.name, priority: r.priority });
+
 export const byPriority = (a: { priority: number; id: number }, b: { priority: number; id: number }) =>
   a.priority - b.priority || a.id - b.id;
 

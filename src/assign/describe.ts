@@ -27,6 +27,13 @@ export function valueText(target: string, v: Value): string {
 const valuesText = (values: Record<string, unknown>) =>
   Object.entries(values).map(([k, v]) => `${k} = ${shown(v)}`).join(', ');
 
+/** The reason of a change in words, from what the audit keeps of it. */
+export function becauseOf(reasons: { rule?: RuleRef; values?: Record<string, unknown>; leaving?: boolean; because?: string }): string {
+  if (reasons.because) return reasons.because;
+  if (!reasons.rule) return '';
+  return becauseText(reasons.rule, reasons.values ?? {}, reasons.leaving ?? false);
+}
+
 export function becauseText(rule: RuleRef, values: Record<string, unknown>, leaving: boolean): string {
   const facts = Object.keys(values).length > 0 ? `: ${valuesText(values)}` : '';
   return leaving

@@ -38,9 +38,13 @@ export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{
   return { runId, jobId };
 }
 
-/** After an import or a rescoring: re-evaluates only these customers, in memory. */
+/** Beyond this many changed customers, one set-based portfolio run is cheaper than loading each one's facts. */
+export const IN_MEMORY_LIMIT = 5000;
+
+/** After an import or a rescoring: re-evaluates these customers (in memory when they are few). */
 export function runForCustomers(db: Db, jobs: Jobs, customerIds: number[]): Promise<{ runId: number; jobId: string }> {
-  return requestRun(db, jobs, { trigger: 'customer_change', scope: { customerIds } });
+  const scope = customerIds.length > IN_MEMORY_LIMIT ? {} : { customerIds: [...new Set(customerIds)].sort((a, b) => a - b) };
+  return requestRun(db, jobs, { trigger: 'customer_change', scope });
 }
 
 export function scheduleNightlyAssign(jobs: Jobs, cron: string): Promise<void> {

@@ -1,27 +1,20 @@
 // The plan of a run: for every customer in scope, which targets change, to
-// what, by which rule and why; which changes are held back (locked, dwell
-// time, manual group member); which rules disagree. Computing it writes
-// nothing, so a preview and an apply run exactly the same code.
+// what and by which rule; which changes are held back (locked, dwell time,
+// manual group member); which rules disagree. Computing it writes nothing, so
+// a preview and an apply run exactly the same code. Changes stay compact (a
+// portfolio's first run changes hundreds of thousands of values): the facts a
+// reason quotes are read only for what is shown, or by SQL when applying.
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db/sql.js';
-import { compileRuleSet, type CompiledRule, type RuleSet } from './compile.js';
+import { compileRuleSet, refOf, type CompiledRule, type RuleSet } from './compile.js';
+import { ANY_GROUP } from './dependencies.js';
 import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
-import { loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
+import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
 import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
-import { plannedFacts, resolveCustomer, type ConflictHit, type CustomerState, type Outcome, type ResolveContext } from './resolve.js';
-import { becauseText, heldText, summarySentences, type RuleRef } from './describe.js';
-import type { Value } from './targets.js';
-
-export interface ChangeReasons {
-  because: string;
-  rule: RuleRef;
-  /** The facts the rule's criteria read, as the run saw them. */
-  values: Record<string, unknown>;
-  leaving: boolean;
-  /** Rules that selected the customer too but wanted another value, and lost on priority. */
-  overruled?: (RuleRef & { value: Value })[];
-}
+import { plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
+import { heldText, summarySentences, type RuleRef } from './describe.js';
+import { isGroupTarget, type Value } from './targets.js';
 
 export interface PlannedChange {
   customerId: number;
@@ -30,7 +23,10 @@ export interface PlannedChange {
   old: Value;
   new: Value;
   ruleId: number;
-  reasons: ChangeReasons;
+  /** The rule no longer selects the customer (it leaves a rule-driven group). */
+  leaving: boolean;
+  /** Rules that selected the customer too but wanted another value, and lost on priority. */
+  overruled?: { ruleId: number; value: Value }[];
 }
 
 export interface HeldChange {
@@ -68,11 +64,16 @@ export interface PlanSummary {
 export interface Plan {
   now: Date;
   scope: Scope;
+  /** The enabled rules as this plan ran them. */
+  rules: RuleSet;
+  /** By customer, then field. */
   changes: PlannedChange[];
   held: HeldChange[];
   conflicts: ConflictReport[];
-  /** For rules with hysteresis: who is inside after this run. */
+  /** Customer → hysteresis rules it is inside after this run (customers inside none left out). */
   memberships: Map<number, number[]>;
+  /** The same before this run, as stored. */
+  previousMemberships: Map<number, number[]>;
   summary: PlanSummary;
   /** Fingerprint of the changes: an apply can require the plan its preview showed. */
   hash: string;
@@ -85,9 +86,7 @@ export interface PlanOptions {
 }
 
 const CONFLICT_SAMPLE = 20;
-const EMPTY: ReadonlySet<number> = new Set();
-
-const refOf = (r: CompiledRule): RuleRef => ({ id: r.id, name: r.name, priority: r.priority });
+const DAY_MS = 86_400_000;
 
 /** Targets all of whose writers have run: later stages may read them as planned. */
 function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
@@ -98,131 +97,185 @@ function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
   return complete;
 }
 
-function pick(values: Record<string, unknown> | undefined, fields: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) out[f] = values?.[f] ?? null;
-  return out;
+/** Whether some of these rules read a target. */
+function readBy(rules: CompiledRule[]): (target: string) => boolean {
+  const reads = new Set(rules.flatMap((r) => r.reads));
+  return (target) => reads.has(target) || (isGroupTarget(target) && reads.has(ANY_GROUP));
 }
 
 export function planHash(changes: readonly PlannedChange[]): string {
   const h = crypto.createHash('sha256');
-  for (const c of changes) h.update(JSON.stringify([c.customerId, c.field, c.old, c.new, c.ruleId]) + '\n');
+  for (const c of changes) h.update(`${c.customerId}\t${c.field}\t${JSON.stringify(c.old)}\t${JSON.stringify(c.new)}\t${c.ruleId}\n`);
   return h.digest('hex');
 }
 
-/**
- * A dry run: the plan, with nothing written. It runs in a transaction only
- * because later stages read the planned values from a temporary table.
- */
+/** A dry run: the plan, with nothing written (a transaction only for the run's temporary tables). */
 export function previewPlan(db: Db, options: PlanOptions = {}): Promise<Plan> {
-  return db.transaction((tx) => computePlan(tx, options));
+  return db.transaction(async (tx) => (await planWithFacts(tx, options)).plan);
 }
 
-/** `db` must be one connection (a transaction): stages share a temporary table. */
+/** `db` must be one connection (a transaction). */
 export async function computePlan(db: Queryable, options: PlanOptions = {}): Promise<Plan> {
+  return (await planWithFacts(db, options)).plan;
+}
+
+/** The plan and the matcher holding the facts it read, for quoting them in reasons. */
+export async function planWithFacts(db: Queryable, options: PlanOptions = {}): Promise<{ plan: Plan; matcher: Matcher }> {
   const now = options.now ?? new Date();
   const scope = options.scope ?? {};
   const progress = options.progress ?? (async () => undefined);
   const settings = await loadSettings(db);
   const set = compileRuleSet(await loadRuleRows(db), settings.hysteresis);
-  const customers = await loadCustomerStates(db, scope, now, Math.max(...Object.values(settings.dwellDays)));
-  const hysteresisRules = set.rules.filter((r) => r.keep).map((r) => r.id);
-  const members = await loadRuleMembers(db, hysteresisRules, scope);
-  const matcher: Matcher = scope.customerIds ? await MemoryMatcher.load(db, scope.customerIds) : new SqlMatcher(db);
-  const ctx: ResolveContext = { rules: set.rules, managedGroups: set.managedGroups, dwellDays: settings.dwellDays, now };
+  const customers = await loadCustomerStates(db, scope);
+  const members = await loadRuleMembers(db, scope);
+  const matcher: Matcher = scope.customerIds
+    ? await MemoryMatcher.load(db, scope.customerIds)
+    : new SqlMatcher(db, set.rules.flatMap((r) => r.ast.fields));
+  const ctx: ResolveContext = { managedGroups: set.managedGroups, dwellDays: settings.dwellDays, now };
+  const held = new HeldLookup(db, customers, new Date(now.getTime() - Math.max(...Object.values(settings.dwellDays)) * DAY_MS));
+  const rank = new Map(set.rules.map((r, i) => [r.id, i]));
 
-  const matched = new Map<number, Set<number>>();
-  const facts = new Map<number, Record<string, unknown>>();
+  // Customer → ranks (positions by priority) of the rules selecting it.
+  const matched = new Map<number, number[]>();
   const done = new Set<number>();
   for (const [s, stage] of set.stages.entries()) {
-    await progress(0.1 + (0.7 * s) / set.stages.length, `stage ${s + 1}/${set.stages.length}: evaluating ${stage.length} rules`);
-    const fields = [...new Set(stage.flatMap((r) => r.ast.fields))];
-    for (const row of await matcher.match(stage, fields, members)) {
-      if (!customers.has(row.id)) continue;
-      if (row.matched.length > 0) {
-        const m = matched.get(row.id) ?? new Set<number>();
-        for (const id of row.matched) m.add(id);
-        matched.set(row.id, m);
-      }
-      if (fields.length > 0) facts.set(row.id, Object.assign(facts.get(row.id) ?? {}, row.values));
+    await progress(0.1 + (0.6 * s) / set.stages.length, `stage ${s + 1}/${set.stages.length}: evaluating ${stage.length} rules`);
+    for (const [id, ids] of await matcher.match(stage, members)) {
+      if (!customers.has(id)) continue;
+      const m = matched.get(id);
+      const ranks = ids.map((ruleId) => rank.get(ruleId)!);
+      if (m) m.push(...ranks);
+      else matched.set(id, ranks);
     }
     for (const r of stage) done.add(r.id);
-    if (s < set.stages.length - 1) await handOver(matcher, customers, matched, { ...ctx, only: completeTargets(set, done) });
+    if (s === set.stages.length - 1) break;
+    const only = completeTargets(set, done);
+    const readLater = readBy(set.stages.slice(s + 1).flat());
+    if (![...only].some(readLater)) continue;
+    const planned: PlannedFacts[] = [];
+    for (const [c, res] of await resolveEach(customers, matched, set, { ...ctx, only }, held)) {
+      if (res.decisions.some((d) => d.outcome === 'change' && readLater(d.target))) planned.push({ id: c.id, ...plannedFacts(c, res.decisions) });
+    }
+    await matcher.override(planned);
   }
-  await progress(0.85, 'resolving priorities, locks and dwell times');
-  const plan = resolveAll(set, customers, matched, facts, ctx);
-  const memberships = new Map<number, number[]>(hysteresisRules.map((id) => [id, []]));
-  for (const [customerId, m] of matched) for (const id of m) memberships.get(id)?.push(customerId);
+  await progress(0.75, 'resolving priorities, locks and dwell times');
+  const resolved = await resolveEach(customers, matched, set, ctx, held);
+  const { changes, held: heldBack, conflicts } = collect(set, resolved);
+  const hysteresisRules = new Set(set.rules.filter((r) => r.keep).map((r) => r.id));
+  const memberships = new Map<number, number[]>();
+  for (const [customerId, ranks] of matched) {
+    const inside = ranks.map((i) => set.rules[i].id).filter((id) => hysteresisRules.has(id)).sort((a, b) => a - b);
+    if (inside.length > 0) memberships.set(customerId, inside);
+  }
   const summary: PlanSummary = {
     evaluatedCustomers: customers.size,
-    customersChanged: new Set(plan.changes.map((c) => c.customerId)).size,
-    changes: plan.changes.length,
-    byField: countBy(plan.changes.map((c) => c.field)),
-    sentences: summarySentences(plan.changes),
-    held: { locked: 0, dwell: 0, manualMember: 0, ...countBy(plan.held.map((h) => h.outcome)) },
-    conflicts: plan.conflicts.length,
+    customersChanged: new Set(changes.map((c) => c.customerId)).size,
+    changes: changes.length,
+    byField: countBy(changes.map((c) => c.field)),
+    sentences: summarySentences(changes),
+    held: { locked: 0, dwell: 0, manualMember: 0, ...countBy(heldBack.map((h) => h.outcome)) },
+    conflicts: conflicts.length,
     stages: set.stages.map((st) => st.map(refOf)),
   };
-  return { now, scope, ...plan, memberships, summary, hash: planHash(plan.changes) };
+  const plan: Plan = {
+    now, scope, rules: set, changes, held: heldBack, conflicts, memberships, previousMemberships: members, summary, hash: planHash(changes),
+  };
+  return { plan, matcher };
 }
 
-async function handOver(matcher: Matcher, customers: Map<number, CustomerState>, matched: Map<number, Set<number>>, ctx: ResolveContext) {
-  if (ctx.only!.size === 0) return;
-  const planned: PlannedFacts[] = [];
-  for (const c of customers.values()) {
-    const { decisions } = resolveCustomer(c, matched.get(c.id) ?? EMPTY, ctx);
-    if (decisions.some((d) => d.outcome === 'change')) planned.push({ id: c.id, ...plannedFacts(c, decisions) });
+/** Fetches the assignment state of a (customer, target) pair once, when a rule first wants to change it. */
+class HeldLookup {
+  private readonly asked = new Set<string>();
+  private recentRuns: boolean | null = null;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly customers: Map<number, CustomerState>,
+    private readonly cutoff: Date,
+  ) {}
+
+  /** Loads what was not asked yet; true if something was. */
+  async load(pending: { customerId: number; target: string }[]): Promise<boolean> {
+    // No run since the cutoff: nothing can be held, whatever the history.
+    this.recentRuns ??= (await this.db.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM assignment_runs WHERE status IN ('applied', 'undone') AND started_at > $1) AS any`,
+      [this.cutoff],
+    ))[0].any;
+    if (!this.recentRuns) return false;
+    const fresh = pending.filter((p) => {
+      const key = `${p.customerId}|${p.target}`;
+      if (this.asked.has(key)) return false;
+      this.asked.add(key);
+      return true;
+    });
+    await attachHeld(this.db, this.customers, fresh, this.cutoff);
+    return fresh.length > 0;
   }
-  await matcher.override(planned);
 }
 
-function countBy(keys: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+/**
+ * Resolves every customer a rule selects or that is in a rule-driven group;
+ * those a dwell time may hold are resolved again once their state is known.
+ */
+async function resolveEach(customers: Map<number, CustomerState>, matched: Map<number, number[]>, set: RuleSet, ctx: ResolveContext, held: HeldLookup) {
+  const out = new Map<CustomerState, Resolution>();
+  const pending: { customerId: number; target: string }[] = [];
+  const rulesOf = (id: number) => (matched.get(id) ?? []).sort((a, b) => a - b).map((i) => set.rules[i]);
+  for (const c of customers.values()) {
+    if (!matched.has(c.id) && c.groups.size === 0) continue;
+    const res = resolveCustomer(c, rulesOf(c.id), ctx);
+    if (res.decisions.length === 0 && res.conflicts.length === 0) continue;
+    out.set(c, res);
+    for (const d of res.decisions) if (d.outcome === 'change') pending.push({ customerId: c.id, target: d.target });
+  }
+  if (await held.load(pending)) {
+    for (const id of new Set(pending.map((p) => p.customerId))) {
+      const c = customers.get(id)!;
+      if (c.held.size > 0) out.set(c, resolveCustomer(c, rulesOf(id), ctx));
+    }
+  }
   return out;
 }
 
-function resolveAll(
-  set: RuleSet,
-  customers: Map<number, CustomerState>,
-  matched: Map<number, Set<number>>,
-  facts: Map<number, Record<string, unknown>>,
-  ctx: ResolveContext,
-): Pick<Plan, 'changes' | 'held' | 'conflicts'> {
+function collect(set: RuleSet, resolved: Map<CustomerState, Resolution>): Pick<Plan, 'changes' | 'held' | 'conflicts'> {
+  const rule = (id: number) => set.byId.get(id)!;
   const changes: PlannedChange[] = [];
   const held: HeldChange[] = [];
   const conflicts = new Map<string, ConflictReport>();
-  const rule = (id: number) => set.byId.get(id)!;
-  for (const c of [...customers.values()].sort((a, b) => a.id - b.id)) {
-    const res = resolveCustomer(c, matched.get(c.id) ?? EMPTY, ctx);
-    for (const hit of res.conflicts) addConflict(conflicts, hit, c, rule);
+  for (const [c, res] of [...resolved].sort((a, b) => a[0].id - b[0].id)) {
+    for (const hit of res.conflicts) {
+      const key = `${hit.target}|${hit.winner.ruleId}|${hit.loser.ruleId}`;
+      let report = conflicts.get(key);
+      if (!report) {
+        report = {
+          field: hit.target,
+          winner: { ...refOf(rule(hit.winner.ruleId)), value: hit.winner.value },
+          loser: { ...refOf(rule(hit.loser.ruleId)), value: hit.loser.value },
+          customers: 0,
+          sample: [],
+        };
+        conflicts.set(key, report);
+      }
+      report.customers += 1;
+      if (report.sample.length < CONFLICT_SAMPLE) report.sample.push(c.externalId);
+    }
     for (const d of res.decisions.sort((a, b) => (a.target < b.target ? -1 : 1))) {
-      const r = rule(d.ruleId);
-      const base = { customerId: c.id, externalId: c.externalId, field: d.target, ruleId: d.ruleId };
       if (d.outcome === 'change') {
-        const values = pick(facts.get(c.id), r.ast.fields);
-        const overruled = res.conflicts
-          .filter((h) => h.target === d.target && h.winner.ruleId === d.ruleId)
-          .map((h) => ({ ...refOf(rule(h.loser.ruleId)), value: h.loser.value }));
-        changes.push({
-          ...base,
-          old: d.current,
-          new: d.wanted,
-          reasons: {
-            because: becauseText(refOf(r), values, d.leaving),
-            rule: refOf(r),
-            values,
-            leaving: d.leaving,
-            ...(overruled.length > 0 ? { overruled } : {}),
-          },
-        });
+        const change: PlannedChange = {
+          customerId: c.id, externalId: c.externalId, field: d.target, old: d.current, new: d.wanted, ruleId: d.ruleId, leaving: d.leaving,
+        };
+        if (res.conflicts.length > 0) {
+          const overruled = res.conflicts
+            .filter((h) => h.target === d.target && h.winner.ruleId === d.ruleId)
+            .map((h) => ({ ruleId: h.loser.ruleId, value: h.loser.value }));
+          if (overruled.length > 0) change.overruled = overruled;
+        }
+        changes.push(change);
       } else {
         held.push({
-          ...base,
-          current: d.current,
-          wanted: d.wanted,
+          customerId: c.id, externalId: c.externalId, field: d.target, current: d.current, wanted: d.wanted, ruleId: d.ruleId,
           outcome: d.outcome,
-          because: heldText(d.outcome, d.target, d.wanted, refOf(r), d.heldUntil),
+          because: heldText(d.outcome, d.target, d.wanted, refOf(rule(d.ruleId)), d.heldUntil),
           ...(d.heldUntil ? { heldUntil: d.heldUntil.toISOString() } : {}),
         });
       }
@@ -232,39 +285,9 @@ function resolveAll(
   return { changes, held, conflicts: ordered };
 }
 
-function addConflict(into: Map<string, ConflictReport>, hit: ConflictHit, c: CustomerState, rule: (id: number) => CompiledRule) {
-  const key = `${hit.target}|${hit.winner.ruleId}|${hit.loser.ruleId}`;
-  let report = into.get(key);
-  if (!report) {
-    report = {
-      field: hit.target,
-      winner: { ...refOf(rule(hit.winner.ruleId)), value: hit.winner.value },
-      loser: { ...refOf(rule(hit.loser.ruleId)), value: hit.loser.value },
-      customers: 0,
-      sample: [],
-    };
-    into.set(key, report);
-  }
-  report.customers += 1;
-  if (report.sample.length < CONFLICT_SAMPLE) report.sample.push(c.externalId);
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
-/** A page of a plan for the API: changes and held changes, optionally of one target. */
-export function planPage(plan: Plan, page: { limit: number; offset: number; field?: string }) {
-  const keep = <T extends { field: string }>(xs: T[]) => (page.field ? xs.filter((x) => x.field === page.field) : xs);
-  const changes = keep(plan.changes);
-  const held = keep(plan.held);
-  const slice = <T>(xs: T[]) => xs.slice(page.offset, page.offset + page.limit);
-  return {
-    planHash: plan.hash,
-    summary: plan.summary,
-    conflicts: plan.conflicts,
-    totalChanges: changes.length,
-    changes: slice(changes).map((c) => ({
-      externalId: c.externalId, field: c.field, old: c.old, new: c.new, ruleId: c.ruleId, ruleName: c.reasons.rule.name,
-      because: c.reasons.because, values: c.reasons.values, ...(c.reasons.overruled ? { overruled: c.reasons.overruled } : {}),
-    })),
-    totalHeld: held.length,
-    held: slice(held).map(({ customerId: _id, ...h }) => h),
-  };
-}

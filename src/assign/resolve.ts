@@ -35,8 +35,6 @@ export interface RankedRule {
 }
 
 export interface ResolveContext {
-  /** Enabled rules, best priority first (priority, then id). */
-  rules: readonly RankedRule[];
   /** Groups some rule adds to, with the best such rule: members no selecting rule keeps leave them. */
   managedGroups: ReadonlyMap<string, number>;
   dwellDays: Readonly<Record<DwellKind, number>>;
@@ -75,18 +73,17 @@ export function currentValue(c: CustomerState, target: string): Value {
   return isGroupTarget(target) ? c.groups.has(groupOf(target)) : c.values[target as ScalarTargetName];
 }
 
-/** `matched`: ids of the rules whose criteria select this customer (any order). */
-export function resolveCustomer(c: CustomerState, matched: ReadonlySet<number>, ctx: ResolveContext): Resolution {
+/** `matched`: the rules whose criteria select this customer, best priority first. */
+export function resolveCustomer(c: CustomerState, matched: readonly RankedRule[], ctx: ResolveContext): Resolution {
   const winners = new Map<string, { ruleId: number; value: Value }>();
-  const conflicts: ConflictHit[] = [];
-  for (const rule of ctx.rules) {
-    if (!matched.has(rule.id)) continue;
+  let conflicts: ConflictHit[] | null = null;
+  for (const rule of matched) {
     for (const e of rule.effects) {
       if (ctx.only && !ctx.only.has(e.target)) continue;
       const winner = winners.get(e.target);
       if (!winner) winners.set(e.target, { ruleId: rule.id, value: e.value });
       else if (!sameValue(winner.value, e.value)) {
-        conflicts.push({ target: e.target, winner, loser: { ruleId: rule.id, value: e.value } });
+        (conflicts ??= []).push({ target: e.target, winner, loser: { ruleId: rule.id, value: e.value } });
       }
     }
   }
@@ -97,30 +94,36 @@ export function resolveCustomer(c: CustomerState, matched: ReadonlySet<number>, 
   }
   // A rule-driven group: members that no rule selects any more leave it.
   for (const [group, m] of c.groups) {
+    if (m.source !== 'rule') continue;
     const target = groupTarget(group);
-    if (m.source !== 'rule' || winners.has(target) || (ctx.only && !ctx.only.has(target))) continue;
+    if (winners.has(target) || (ctx.only && !ctx.only.has(target))) continue;
     const manager = ctx.managedGroups.get(group);
     if (manager === undefined) continue;
     const d = decide(c, target, false, m.ruleId ?? manager, true, ctx);
     if (d) decisions.push(d);
   }
-  return { decisions, conflicts };
+  return { decisions, conflicts: conflicts ?? NO_CONFLICTS };
 }
+
+const NO_CONFLICTS: ConflictHit[] = [];
 
 function decide(c: CustomerState, target: string, wanted: Value, ruleId: number, leaving: boolean, ctx: ResolveContext): Decision | null {
   const current = currentValue(c, target);
   if (sameValue(current, wanted)) return null;
-  const base = { target, current, wanted, ruleId, leaving };
-  if (lockKeysOf(target).some((k) => c.locked.has(k))) return { ...base, outcome: 'locked' };
-  if (isGroupTarget(target) && wanted === false && c.groups.get(groupOf(target))?.source === 'manual') {
-    return { ...base, outcome: 'manualMember' };
+  const d: Decision = { target, current, wanted, ruleId, leaving, outcome: 'change' };
+  if (c.locked.size > 0 && lockKeysOf(target).some((k) => c.locked.has(k))) d.outcome = 'locked';
+  else if (wanted === false && isGroupTarget(target) && c.groups.get(groupOf(target))?.source === 'manual') d.outcome = 'manualMember';
+  else {
+    const held = c.held.get(target);
+    if (held && sameValue(held.value, current)) {
+      const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
+      if (heldUntil > ctx.now) {
+        d.outcome = 'dwell';
+        d.heldUntil = heldUntil;
+      }
+    }
   }
-  const held = c.held.get(target);
-  if (held && sameValue(held.value, current)) {
-    const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
-    if (heldUntil > ctx.now) return { ...base, outcome: 'dwell', heldUntil };
-  }
-  return { ...base, outcome: 'change' };
+  return d;
 }
 
 /** The customer as it will be once the changes are made: what later stages read. */

@@ -5,9 +5,12 @@
 // else (AR_ERR_PLAN_CHANGED) if data or rules moved in between.
 import { AR_ERR, isArError } from '../errors.js';
 import type { Db, Queryable } from '../db/sql.js';
-import { computePlan, type ConflictReport, type HeldChange, type PlanSummary } from './plan.js';
-import { recordChanges, writeChanges, writeMemberships } from './write.js';
+import { planWithFacts, type ConflictReport, type HeldChange, type PlanSummary } from './plan.js';
+import { quotedValues, reasonsJson } from './plan-report.js';
+import { SqlMatcher } from './match.js';
+import { recordStaged, stageChanges, writeChanges, writeMemberships } from './write.js';
 import type { Scope } from './state.js';
+import { becauseOf } from './describe.js';
 
 export const ASSIGN_LOCK = 0x4153_5347;
 
@@ -86,21 +89,27 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
   const run = await getRun(db, runId);
   if (run.status === 'applied' || run.status === 'undone') return run.summary;
   const now = options.now ?? new Date();
-  await db.query(`UPDATE assignment_runs SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [runId]);
+  // started_at is the run's clock: its changes are dated from it.
+  await db.query(`UPDATE assignment_runs SET status = 'running', started_at = $2, error = NULL WHERE id = $1`, [runId, now]);
   try {
     return await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
-      const plan = await computePlan(tx, { scope: run.scope, now, progress: options.progress });
+      const { plan, matcher } = await planWithFacts(tx, { scope: run.scope, now, progress: options.progress });
       if (run.expectedPlanHash && run.expectedPlanHash !== plan.hash) {
         throw AR_ERR.PLAN_CHANGED([`${plan.summary.changes} changes now`], { planHash: plan.hash, sentences: plan.summary.sentences });
       }
       await options.progress?.(0.9, `applying ${plan.changes.length} changes`);
-      await recordChanges(tx, runId, plan.changes.map((c) => ({
-        customerId: c.customerId, field: c.field, old: c.old, new: c.new,
-        ruleId: c.ruleId, ruleName: c.reasons.rule.name, reasons: c.reasons,
+      const reasons = reasonsJson(plan.rules);
+      // In memory (a few customers) the facts are at hand; for a portfolio SQL quotes them.
+      const inSql = matcher instanceof SqlMatcher;
+      const valuesOf = inSql ? null : await quotedValues(plan.rules, matcher, plan.changes);
+      await stageChanges(tx, plan.changes.map((c) => ({
+        customerId: c.customerId, field: c.field, old: c.old, new: c.new, ruleId: c.ruleId,
+        ruleName: plan.rules.byId.get(c.ruleId)!.name, reasons: reasons(c, valuesOf?.(c)),
       })));
-      await writeChanges(tx, runId, now);
-      await writeMemberships(tx, plan.memberships, run.scope.customerIds ?? null, now);
+      await recordStaged(tx, runId, now, inSql ? matcher.valuesSql(plan.rules.rules) : undefined);
+      await writeChanges(tx, now);
+      await writeMemberships(tx, plan.memberships, plan.previousMemberships, now);
       const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };
       await tx.query(
         `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = now() WHERE id = $1`,
@@ -125,7 +134,7 @@ export interface ChangePage {
 
 /** The audit rows of one run, a page at a time. */
 export async function runChanges(q: Queryable, runId: number, page: { limit: number; offset: number; field?: string }): Promise<ChangePage> {
-  const rows = await q.query<ChangePage['items'][number] & { total: number; reasons: { because?: string; values?: Record<string, unknown>; overruled?: unknown[] } }>(
+  const rows = await q.query<ChangePage['items'][number] & { total: number; reasons: Parameters<typeof becauseOf>[0] & { overruled?: unknown[] } }>(
     `SELECT c.external_id AS "externalId", ch.field, ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId",
        ch.rule_name AS "ruleName", ch.reasons, ch.undone_by_run_id AS "undoneByRunId", count(*) OVER ()::int AS total
      FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id
@@ -146,7 +155,7 @@ export async function runChanges(q: Queryable, runId: number, page: { limit: num
       ...r,
       old: r.old ?? null,
       new: r.new ?? null,
-      because: reasons.because ?? '',
+      because: becauseOf(reasons),
       values: reasons.values ?? {},
       ...(reasons.overruled ? { overruled: reasons.overruled } : {}),
     })),

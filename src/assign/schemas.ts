@@ -163,7 +163,7 @@ export const CustomerAssignmentsSchema = Type.Object({
   changes: Type.Array(Type.Object({
     id: Type.Integer(), runId: Type.Integer(), runKind: Type.String(), trigger: Type.String(), at: Type.String(), field: Type.String(),
     old: AnyValue, new: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()), reasons: Obj,
-    undoneByRunId: Nullable(Type.Integer()),
+    because: Type.String(), undoneByRunId: Nullable(Type.Integer()),
   })),
   rules: Type.Optional(Type.Array(Type.Object({
     ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(), matches: Type.Boolean(), summary: Type.String(),

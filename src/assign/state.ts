@@ -1,6 +1,7 @@
 // The customers as rules find them: current assigned values, group
-// memberships (manual or by rule), fields a person locked, and the assignment
-// state recent enough to hold by dwell time. One query per table, set-based.
+// memberships (manual or by rule), fields a person locked, and, for the
+// targets rules want to change, the assignment state that may hold them by
+// dwell time. One query per table, set-based.
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
 import type { CustomerState, GroupMembership, HeldState } from './resolve.js';
@@ -18,9 +19,8 @@ const VALUE_COLUMNS = SCALAR_TARGET_NAMES.map((name) => {
   return 'ref' in t ? `${REFS[t.ref]}.external_id AS "${name}"` : `c.${t.column} AS "${name}"`;
 }).join(', ');
 
-const DAY_MS = 86_400_000;
 
-export async function loadCustomerStates(q: Queryable, scope: Scope, now: Date, maxDwellDays: number): Promise<Map<number, CustomerState>> {
+export async function loadCustomerStates(q: Queryable, scope: Scope): Promise<Map<number, CustomerState>> {
   const ids = scope.customerIds ?? null;
   const customers = await q.query<Record<ScalarTargetName, Value> & { id: number; externalId: string; locked: string[] | null }>(
     `SELECT c.id, c.external_id AS "externalId", ${VALUE_COLUMNS}, c.locked_fields AS locked
@@ -52,29 +52,39 @@ export async function loadCustomerStates(q: Queryable, scope: Scope, now: Date, 
   for (const m of members) {
     states.get(m.customerId)?.groups.set(m.group, { source: m.source === 'rule' ? 'rule' : 'manual', ruleId: m.ruleId });
   }
-  // Only state younger than the longest dwell time can still hold a value.
-  const held = await q.query<{ customerId: number; field: string; value: Value; ruleId: number | null; since: Date }>(
-    `SELECT customer_id AS "customerId", field, value, rule_id AS "ruleId", since FROM assignment_state
-     WHERE since > $2 AND ($1::int[] IS NULL OR customer_id = ANY($1::int[]))`,
-    [ids, new Date(now.getTime() - maxDwellDays * DAY_MS)],
-  );
-  for (const h of held) {
-    states.get(h.customerId)?.held.set(h.field, { value: h.value, ruleId: h.ruleId, since: new Date(h.since) });
-  }
   return states;
 }
 
-/** Customers inside each hysteresis rule at the last applied run. */
-export async function loadRuleMembers(q: Queryable, ruleIds: number[], scope: Scope): Promise<Map<number, Set<number>>> {
-  const members = new Map<number, Set<number>>(ruleIds.map((id) => [id, new Set<number>()]));
-  if (ruleIds.length === 0) return members;
-  const rows = await q.query<{ ruleId: number; customerId: number }>(
-    `SELECT rule_id AS "ruleId", customer_id AS "customerId" FROM assignment_rule_members
-     WHERE rule_id = ANY($1::int[]) AND ($2::int[] IS NULL OR customer_id = ANY($2::int[]))`,
-    [ruleIds, scope.customerIds ?? null],
+/**
+ * Attaches the assignment state (latest change) of the given customer targets
+ * when it is younger than `cutoff`: only those can still hold a value by dwell
+ * time. Asked only for targets a rule wants to change, so a quiet portfolio
+ * costs nothing however long its history.
+ */
+export async function attachHeld(q: Queryable, customers: Map<number, CustomerState>, pairs: { customerId: number; target: string }[], cutoff: Date): Promise<void> {
+  if (pairs.length === 0) return;
+  const rows = await q.query<{ customerId: number; field: string; value: Value; ruleId: number | null; since: Date }>(
+    `SELECT DISTINCT ON (ch.customer_id, ch.field) ch.customer_id AS "customerId", ch.field, ch.new_value AS value,
+       ch.rule_id AS "ruleId", ch.created_at AS since
+     FROM unnest($1::int[], $2::text[]) AS x(customer_id, field)
+     JOIN assignment_changes ch ON ch.customer_id = x.customer_id AND ch.field = x.field
+     WHERE ch.created_at > $3
+     ORDER BY ch.customer_id, ch.field, ch.id DESC`,
+    [pairs.map((p) => p.customerId), pairs.map((p) => p.target), cutoff],
   );
-  for (const r of rows) members.get(r.ruleId)!.add(r.customerId);
-  return members;
+  for (const r of rows) {
+    customers.get(r.customerId)?.held.set(r.field, { value: r.value ?? null, ruleId: r.ruleId, since: new Date(r.since) });
+  }
+}
+
+/** Which hysteresis rules each customer was inside at the last applied run. */
+export async function loadRuleMembers(q: Queryable, scope: Scope): Promise<Map<number, number[]>> {
+  const rows = await q.query<{ customerId: number; ruleIds: number[] }>(
+    `SELECT customer_id AS "customerId", rule_ids AS "ruleIds" FROM assignment_rule_members
+     WHERE $1::int[] IS NULL OR customer_id = ANY($1::int[])`,
+    [scope.customerIds ?? null],
+  );
+  return new Map(rows.map((r) => [r.customerId, r.ruleIds]));
 }
 
 /** A scope from customer externalIds (an API's words); unknown ids are refused. */

@@ -8,7 +8,7 @@ import { loadCustomerStates } from './state.js';
 import { currentValue } from './resolve.js';
 import { lockKeysOf, sameValue, type Value } from './targets.js';
 import { ASSIGN_LOCK, createRun, getRun, type RunSummary } from './runs.js';
-import { recordChanges, writeChanges } from './write.js';
+import { recordStaged, stageChanges, writeChanges } from './write.js';
 import { valueText } from './describe.js';
 
 export interface UndoResult {
@@ -46,7 +46,7 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
        WHERE ch.run_id = $1 AND ch.undone_by_run_id IS NULL ORDER BY ch.id`,
       [runId],
     );
-    const states = await loadCustomerStates(tx, { customerIds: [...new Set(changes.map((c) => c.customerId))] }, now, 0);
+    const states = await loadCustomerStates(tx, { customerIds: [...new Set(changes.map((c) => c.customerId))] });
     const restore: ChangeRow[] = [];
     const notRestored: UndoResult['notRestored'] = [];
     for (const ch of changes) {
@@ -59,12 +59,13 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
       else restore.push(ch);
     }
     const undoRunId = await createRun(tx, { trigger: 'undo', requestedBy: options.requestedBy ?? null }, 'undo');
-    await recordChanges(tx, undoRunId, restore.map((ch) => ({
+    await stageChanges(tx, restore.map((ch) => ({
       customerId: ch.customerId, field: ch.field, old: ch.new, new: ch.old, ruleId: ch.ruleId, ruleName: ch.ruleName,
-      reasons: { because: `undo of run ${runId}: back to ${valueText(ch.field, ch.old)}`, undoesChange: ch.id },
+      reasons: JSON.stringify({ because: `undo of run ${runId}: back to ${valueText(ch.field, ch.old)}`, undoesChange: ch.id }),
     })));
-    await writeChanges(tx, undoRunId, now);
-    await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE id = ANY($2::bigint[])', [undoRunId, restore.map((c) => c.id)]);
+    await recordStaged(tx, undoRunId, now);
+    await writeChanges(tx, now);
+    await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE run_id = $2 AND id = ANY($3::bigint[])', [undoRunId, runId, restore.map((c) => c.id)]);
     const summary: RunSummary = { restored: restore.length, notRestored: notRestored.slice(0, 1000) };
     await tx.query(
       `UPDATE assignment_runs SET status = 'applied', undoes_run_id = $2, summary = $3::jsonb, started_at = $4, finished_at = now() WHERE id = $1`,

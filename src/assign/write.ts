@@ -1,23 +1,25 @@
-// Writing a run: its changes go into the audit first (assignment_changes),
-// then set-based statements apply the run's audit rows to customers, group
-// memberships and the assignment state. Every update is guarded by the old
-// value the plan saw; if a concurrent writer moved a customer meanwhile, the
-// counts differ and the whole run rolls back rather than audit a lie.
+// Writing a run: its changes are staged in a temporary table, written into
+// the audit (assignment_changes, whose latest row per customer and field is
+// the assignment state) and applied to customers and group memberships, each
+// by one set-based statement. Every update is guarded by the old value the
+// plan saw; if a concurrent writer moved a customer meanwhile, the counts
+// differ and the whole run rolls back rather than audit a lie.
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
-import { SCALAR_TARGETS, SCALAR_TARGET_NAMES } from './targets.js';
+import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName } from './targets.js';
 
-export interface AuditRow {
+/** One change to write: reasons as JSON text (the quoted values may be added by SQL). */
+export interface StagedChange {
   customerId: number;
   field: string;
   old: unknown;
   new: unknown;
   ruleId: number | null;
   ruleName: string | null;
-  reasons: unknown;
+  reasons: string;
 }
 
-const COLUMNS = ['run_id', 'customer_id', 'field', 'old_value', 'new_value', 'rule_id', 'rule_name', 'reasons'];
+const STAGE_COLUMNS = ['customer_id', 'field', 'old_value', 'new_value', 'rule_id', 'rule_name', 'reasons'];
 const CHUNK = 20_000;
 
 // COPY text format: backslash escapes, \N for NULL.
@@ -25,16 +27,35 @@ const esc = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' 
 const cell = (v: string | number | null) => (v === null ? '\\N' : esc(String(v)));
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-export async function recordChanges(q: Queryable, runId: number, rows: readonly AuditRow[]): Promise<void> {
+/** The run's changes into a temporary table (_assign_plan): what the audit and the updates read. */
+export async function stageChanges(q: Queryable, rows: readonly StagedChange[]): Promise<void> {
+  await q.query('DROP TABLE IF EXISTS _assign_plan');
+  await q.query(`CREATE TEMP TABLE _assign_plan (customer_id int, field text, old_value jsonb, new_value jsonb,
+    rule_id int, rule_name text, reasons jsonb) ON COMMIT DROP`);
   for (let i = 0; i < rows.length; i += CHUNK) {
     const data = rows
       .slice(i, i + CHUNK)
-      .map((r) =>
-        [runId, r.customerId, r.field, json(r.old), json(r.new), r.ruleId, r.ruleName, JSON.stringify(r.reasons)].map(cell).join('\t') + '\n',
-      )
+      .map((r) => [r.customerId, r.field, json(r.old), json(r.new), r.ruleId, r.ruleName, r.reasons].map(cell).join('\t') + '\n')
       .join('');
-    await q.copyFrom('assignment_changes', COLUMNS, data);
+    await q.copyFrom('_assign_plan', STAGE_COLUMNS, data);
   }
+}
+
+/** SQL that adds the quoted facts to each change's reasons (`p` is the staged change). */
+export interface ValuesSql {
+  from: string;
+  expr: string;
+}
+
+/** Writes the staged changes into the audit, dated `now` (where dwell times start). */
+export async function recordStaged(q: Queryable, runId: number, now: Date, values?: ValuesSql): Promise<void> {
+  const reasons = values ? `p.reasons || jsonb_build_object('values', ${values.expr})` : 'p.reasons';
+  await q.query(
+    `INSERT INTO assignment_changes (run_id, customer_id, field, old_value, new_value, rule_id, rule_name, reasons, created_at)
+     SELECT $1, p.customer_id, p.field, p.old_value, p.new_value, p.rule_id, p.rule_name, ${reasons}, $2
+     FROM _assign_plan p ${values ? `LEFT JOIN ${values.from} ON f.id = p.customer_id` : ''}`,
+    [runId, now],
+  );
 }
 
 async function count(q: Queryable, sql: string, params: unknown[]): Promise<number> {
@@ -42,87 +63,76 @@ async function count(q: Queryable, sql: string, params: unknown[]): Promise<numb
   return n;
 }
 
-function scalarUpdate(name: (typeof SCALAR_TARGET_NAMES)[number]): string {
-  const t = SCALAR_TARGETS[name];
-  const text = `ch.new_value #>> '{}'`;
-  const oldText = `ch.old_value #>> '{}'`;
-  let value: string;
-  let guard: string;
-  if ('ref' in t) {
-    value = `(SELECT x.id FROM ${t.ref} x WHERE x.external_id = ${text})`;
-    guard = `(SELECT x.external_id FROM ${t.ref} x WHERE x.id = c.${t.column}) IS NOT DISTINCT FROM ${oldText}`;
-  } else if (t.kind === 'boolean') {
-    value = `(${text})::boolean`;
-    guard = `c.${t.column} IS NOT DISTINCT FROM (${oldText})::boolean`;
-  } else {
-    value = text;
-    guard = `c.${t.column} IS NOT DISTINCT FROM ${oldText}`;
-  }
-  return `UPDATE customers c SET ${t.column} = ${value}, updated_at = now()
-    FROM assignment_changes ch
-    WHERE ch.run_id = $1 AND ch.field = '${name}' AND c.id = ch.customer_id AND ${guard}`;
+/** One statement for every scalar target, so each customer row is rewritten once. */
+function scalarUpdate(): string {
+  const cols = SCALAR_TARGET_NAMES.map((n, i) => `bool_or(field = '${n}') AS has${i},
+      max(new_value #>> '{}') FILTER (WHERE field = '${n}') AS new${i},
+      max(old_value #>> '{}') FILTER (WHERE field = '${n}') AS old${i}`);
+  const current = (n: ScalarTargetName) => {
+    const t = SCALAR_TARGETS[n];
+    return 'ref' in t ? `(SELECT x.external_id FROM ${t.ref} x WHERE x.id = c.${t.column})` : `c.${t.column}`;
+  };
+  const value = (n: ScalarTargetName, i: number) => {
+    const t = SCALAR_TARGETS[n];
+    if ('ref' in t) return `(SELECT x.id FROM ${t.ref} x WHERE x.external_id = p.new${i})`;
+    return t.kind === 'boolean' ? `p.new${i}::boolean` : `p.new${i}`;
+  };
+  const old = (n: ScalarTargetName, i: number) => (SCALAR_TARGETS[n].kind === 'boolean' ? `p.old${i}::boolean` : `p.old${i}`);
+  return `WITH p AS (
+      SELECT customer_id, ${cols.join(',\n      ')}
+      FROM _assign_plan WHERE field NOT LIKE 'group:%' GROUP BY customer_id
+    )
+    UPDATE customers c SET ${SCALAR_TARGET_NAMES.map((n, i) => `${SCALAR_TARGETS[n].column} = CASE WHEN p.has${i} THEN ${value(n, i)} ELSE c.${SCALAR_TARGETS[n].column} END`).join(',\n      ')},
+      updated_at = now()
+    FROM p WHERE c.id = p.customer_id
+      AND ${SCALAR_TARGET_NAMES.map((n, i) => `(NOT p.has${i} OR ${current(n)} IS NOT DISTINCT FROM ${old(n, i)})`).join('\n      AND ')}`;
 }
 
-/** Applies the audit rows of one run; throws (rolling back) if any customer moved since the plan. */
-export async function writeChanges(q: Queryable, runId: number, now: Date): Promise<void> {
-  const expected = new Map(
-    (await q.query<{ field: string; n: number }>(
-      `SELECT CASE WHEN field LIKE 'group:%' THEN 'group:' || (new_value #>> '{}') ELSE field END AS field, count(*)::int AS n
-       FROM assignment_changes WHERE run_id = $1 GROUP BY 1`,
-      [runId],
-    )).map((r) => [r.field, r.n]),
+const SCALAR_UPDATE = scalarUpdate();
+
+/** Applies the staged changes; throws (rolling back) if any customer moved since the plan. */
+export async function writeChanges(q: Queryable, now: Date): Promise<void> {
+  const [expected] = await q.query<{ scalar: number; joins: number; leaves: number }>(
+    `SELECT count(DISTINCT customer_id) FILTER (WHERE field NOT LIKE 'group:%')::int AS scalar,
+            count(*) FILTER (WHERE field LIKE 'group:%' AND new_value = 'true'::jsonb)::int AS joins,
+            count(*) FILTER (WHERE field LIKE 'group:%' AND new_value = 'false'::jsonb)::int AS leaves
+     FROM _assign_plan`,
   );
-  const done = new Map<string, number>();
-  for (const name of SCALAR_TARGET_NAMES) {
-    if (expected.has(name)) done.set(name, await count(q, scalarUpdate(name), [runId]));
-  }
-  if (expected.has('group:true')) {
-    done.set('group:true', await count(q,
+  const done = { scalar: 0, joins: 0, leaves: 0 };
+  if (expected.scalar > 0) done.scalar = await count(q, SCALAR_UPDATE, []);
+  if (expected.joins > 0) {
+    done.joins = await count(q,
       `INSERT INTO group_members (group_id, customer_id, source, rule_id, added_at)
-       SELECT g.id, ch.customer_id, 'rule', ch.rule_id, $2 FROM assignment_changes ch
+       SELECT g.id, ch.customer_id, 'rule', ch.rule_id, $1 FROM _assign_plan ch
        JOIN customer_groups g ON g.external_id = substr(ch.field, 7)
-       WHERE ch.run_id = $1 AND ch.field LIKE 'group:%' AND ch.new_value = 'true'::jsonb
-       ON CONFLICT (group_id, customer_id) DO NOTHING`, [runId, now]));
+       WHERE ch.field LIKE 'group:%' AND ch.new_value = 'true'::jsonb
+       ON CONFLICT (group_id, customer_id) DO NOTHING`, [now]);
   }
-  if (expected.has('group:false')) {
-    done.set('group:false', await count(q,
-      `DELETE FROM group_members gm USING assignment_changes ch, customer_groups g
-       WHERE ch.run_id = $1 AND ch.field LIKE 'group:%' AND ch.new_value = 'false'::jsonb
+  if (expected.leaves > 0) {
+    done.leaves = await count(q,
+      `DELETE FROM group_members gm USING _assign_plan ch, customer_groups g
+       WHERE ch.field LIKE 'group:%' AND ch.new_value = 'false'::jsonb
          AND g.external_id = substr(ch.field, 7) AND gm.group_id = g.id AND gm.customer_id = ch.customer_id
-         AND gm.source = 'rule'`, [runId]));
+         AND gm.source = 'rule'`, []);
   }
-  const moved = [...expected].filter(([k, n]) => done.get(k) !== n).map(([k]) => k);
+  const moved = (['scalar', 'joins', 'leaves'] as const).filter((k) => done[k] !== expected[k]);
   if (moved.length > 0) {
     throw AR_ERR.CONFLICT([`customers changed while the run was applying (${moved.join(', ')}); nothing was written, run again`]);
   }
-  await q.query(
-    `INSERT INTO assignment_state (customer_id, field, value, rule_id, run_id, since)
-     SELECT customer_id, field, new_value, rule_id, run_id, $2 FROM assignment_changes WHERE run_id = $1
-     ON CONFLICT (customer_id, field) DO UPDATE SET value = EXCLUDED.value, rule_id = EXCLUDED.rule_id,
-       run_id = EXCLUDED.run_id, since = EXCLUDED.since`,
-    [runId, now],
-  );
 }
 
-/** Replaces who is inside each hysteresis rule, for the customers in scope. */
-export async function writeMemberships(q: Queryable, memberships: Map<number, number[]>, scopeIds: number[] | null, now: Date): Promise<void> {
-  const ruleIds: number[] = [];
-  const customerIds: number[] = [];
-  for (const [ruleId, ids] of memberships) for (const id of ids) (ruleIds.push(ruleId), customerIds.push(id));
-  await q.query('CREATE TEMP TABLE IF NOT EXISTS _assign_members (rule_id int, customer_id int, PRIMARY KEY (rule_id, customer_id)) ON COMMIT DROP');
-  await q.query('TRUNCATE _assign_members');
-  await q.query('INSERT INTO _assign_members SELECT * FROM unnest($1::int[], $2::int[])', [ruleIds, customerIds]);
-  // Rules that lost their hysteresis (or were deleted) keep no members.
+/** Stores which hysteresis rules each customer is inside, writing only customers whose set changed. */
+export async function writeMemberships(q: Queryable, next: Map<number, number[]>, previous: Map<number, number[]>, now: Date): Promise<void> {
+  const same = (a: readonly number[] | undefined, b: readonly number[] | undefined) =>
+    a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  const upsert = [...next].filter(([id, rules]) => !same(rules, previous.get(id)));
+  const gone = [...previous.keys()].filter((id) => !next.has(id));
+  if (gone.length > 0) await q.query('DELETE FROM assignment_rule_members WHERE customer_id = ANY($1::int[])', [gone]);
+  if (upsert.length === 0) return;
   await q.query(
-    `DELETE FROM assignment_rule_members m
-     WHERE ($2::int[] IS NULL OR m.customer_id = ANY($2::int[]))
-       AND (NOT (m.rule_id = ANY($1::int[]))
-            OR NOT EXISTS (SELECT 1 FROM _assign_members n WHERE n.rule_id = m.rule_id AND n.customer_id = m.customer_id))`,
-    [[...memberships.keys()], scopeIds],
-  );
-  await q.query(
-    `INSERT INTO assignment_rule_members (rule_id, customer_id, since)
-     SELECT rule_id, customer_id, $1 FROM _assign_members ON CONFLICT (rule_id, customer_id) DO NOTHING`,
-    [now],
+    `INSERT INTO assignment_rule_members (customer_id, rule_ids, updated_at)
+     SELECT x.id, ARRAY(SELECT jsonb_array_elements_text(x.r::jsonb)::int), $3 FROM unnest($1::int[], $2::text[]) AS x(id, r)
+     ON CONFLICT (customer_id) DO UPDATE SET rule_ids = EXCLUDED.rule_ids, updated_at = EXCLUDED.updated_at`,
+    [upsert.map(([id]) => id), upsert.map(([, rules]) => JSON.stringify(rules)), now],
   );
 }

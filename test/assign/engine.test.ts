@@ -8,7 +8,7 @@ import { undoRun } from '../../src/assign/undo.js';
 import { saveSettings } from '../../src/assign/settings.js';
 import { addCustomer, addOpenInvoice, addRule, addToGroup, customerRow, DAY, seedReferences, setModelField, snapshot } from './factories.js';
 
-const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_state,
+const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
   assignment_rule_members, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
 
 async function apply(db: TestStorage['db'], now = new Date(), customerIds?: number[]) {
@@ -136,7 +136,7 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     }]);
     const x = plan.changes.find((c) => c.externalId === 'X')!;
     expect(x.new).toBe('col-b');
-    expect(x.reasons.overruled).toEqual([expect.objectContaining({ id: bySegment.rule.id, value: 'col-a' })]);
+    expect(x.overruled).toEqual([{ ruleId: bySegment.rule.id, value: 'col-a' }]);
   });
 
   it('previews without writing anything, and applies exactly the previewed plan', async () => {

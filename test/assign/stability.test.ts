@@ -20,7 +20,7 @@ describe.each(await backends())('when drift scores jitter around a rule threshol
   });
   afterAll(async () => s?.close());
   beforeEach(async () => {
-    await s.db.query(`TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_state,
+    await s.db.query(`TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
       assignment_rule_members, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`);
     await seedReferences(s.db);
     // Dwell time off: only hysteresis stands between jitter and a flip.

@@ -1,7 +1,7 @@
 -- Search & Assign: saved searches, assignment rules, their settings, runs
--- with an audit of every change, the state that keeps assignments stable
--- (per customer and field: value, rule, since) and the rule memberships that
--- hysteresis needs (who was inside a rule at the last applied run).
+-- with an audit of every change (whose latest row per customer and field is
+-- the assignment state dwell times count from), and the rule memberships that
+-- hysteresis needs (which rules each customer was inside at the last run).
 
 -- CreateTable
 CREATE TABLE "saved_searches" (
@@ -70,6 +70,9 @@ CREATE TABLE "assignment_runs" (
 );
 
 -- CreateTable
+-- No foreign keys on purpose: a run writes hundreds of thousands of rows in
+-- one COPY, and per-row key checks (with their row locks on customers) would
+-- cost more than the rest of the run. The audit also outlives a customer.
 CREATE TABLE "assignment_changes" (
     "id" BIGSERIAL NOT NULL,
     "run_id" INTEGER NOT NULL,
@@ -83,28 +86,17 @@ CREATE TABLE "assignment_changes" (
     "undone_by_run_id" INTEGER,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "assignment_changes_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "assignment_state" (
-    "customer_id" INTEGER NOT NULL,
-    "field" TEXT NOT NULL,
-    "value" JSONB,
-    "rule_id" INTEGER,
-    "run_id" INTEGER,
-    "since" TIMESTAMPTZ(3) NOT NULL,
-
-    CONSTRAINT "assignment_state_pkey" PRIMARY KEY ("customer_id","field")
+    -- One index for identity and for "the latest change of this customer's field".
+    CONSTRAINT "assignment_changes_pkey" PRIMARY KEY ("customer_id", "field", "id")
 );
 
 -- CreateTable
 CREATE TABLE "assignment_rule_members" (
-    "rule_id" INTEGER NOT NULL,
     "customer_id" INTEGER NOT NULL,
-    "since" TIMESTAMPTZ(3) NOT NULL,
+    "rule_ids" INTEGER[] NOT NULL DEFAULT ARRAY[]::INTEGER[],
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "assignment_rule_members_pkey" PRIMARY KEY ("rule_id","customer_id")
+    CONSTRAINT "assignment_rule_members_pkey" PRIMARY KEY ("customer_id")
 );
 
 -- CreateIndex
@@ -120,33 +112,22 @@ CREATE INDEX "assignment_rules_search_id_idx" ON "assignment_rules"("search_id")
 CREATE INDEX "assignment_runs_created_at_idx" ON "assignment_runs"("created_at");
 
 -- CreateIndex
-CREATE INDEX "assignment_changes_run_id_idx" ON "assignment_changes"("run_id");
-
--- CreateIndex
-CREATE INDEX "assignment_changes_customer_id_field_idx" ON "assignment_changes"("customer_id", "field");
-
--- CreateIndex
-CREATE INDEX "assignment_state_since_idx" ON "assignment_state"("since");
-
--- CreateIndex
-CREATE INDEX "assignment_rule_members_customer_id_idx" ON "assignment_rule_members"("customer_id");
+-- BRIN: rows arrive run after run, so a run's rows sit in few block ranges.
+CREATE INDEX "assignment_changes_run_id_idx" ON "assignment_changes" USING BRIN ("run_id");
 
 -- AddForeignKey
 ALTER TABLE "assignment_rules" ADD CONSTRAINT "assignment_rules_search_id_fkey" FOREIGN KEY ("search_id") REFERENCES "saved_searches"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "assignment_changes" ADD CONSTRAINT "assignment_changes_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "assignment_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "assignment_changes" ADD CONSTRAINT "assignment_changes_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "assignment_state" ADD CONSTRAINT "assignment_state_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "assignment_rule_members" ADD CONSTRAINT "assignment_rule_members_rule_id_fkey" FOREIGN KEY ("rule_id") REFERENCES "assignment_rules"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
 ALTER TABLE "assignment_rule_members" ADD CONSTRAINT "assignment_rule_members_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The assignment state per customer and field (value, rule, since) is the
+-- latest change the audit holds: dwell times are measured from it, and it can
+-- never disagree with the audit because it is the audit.
+CREATE VIEW "assignment_state" AS
+SELECT DISTINCT ON ("customer_id", "field")
+    "customer_id", "field", "new_value" AS "value", "rule_id", "run_id", "created_at" AS "since"
+FROM "assignment_changes"
+ORDER BY "customer_id", "field", "id" DESC;
 
 INSERT INTO "assignment_settings" ("id") VALUES (1);

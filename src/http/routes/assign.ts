@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Role } from '../../config.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import { deleteRule, getRule, listRules, loadRuleSet, saveRule } from '../../assign/rules.js';
-import { planPage, previewPlan } from '../../assign/plan.js';
+import { previewPage } from '../../assign/plan-report.js';
 import { getRun, listRuns, runChanges } from '../../assign/runs.js';
 import { requestRun } from '../../assign/jobs.js';
 import { undoRun } from '../../assign/undo.js';
@@ -94,8 +94,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { customers, ...page } = request.body;
-    const plan = await previewPlan(db, { scope: await scopeOf(db, customers) });
-    return planPage(plan, page);
+    return previewPage(db, { scope: await scopeOf(db, customers) }, page);
   });
 
   app.post('/v1/assign/runs', {
