@@ -19,6 +19,7 @@ import { SqlMatcher, compilePairs, matchRecords } from '../src/assign/match.js';
 import { previewPlan } from '../src/assign/plan.js';
 import { createRun, executeRun } from '../src/assign/runs.js';
 import type { Action } from '../src/assign/actions.js';
+import { Random } from '../src/world/rng.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, rules: { type: 'string', default: '100' } } });
 const C = Number(values.customers);
@@ -31,22 +32,12 @@ const SCENARIOS = ['standard', 'standard-no-email', 'automatic', 'risky', 'pre-l
 const SCORE_GROUPS = ['risk-low', 'risk-medium', 'risk-high'];
 const GROUPS = [...SCORE_GROUPS, 'very-late', 'risky', 'strategic', 'small', 'watch', 'vip', 'public', 'export', 'new'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 100 rules: a "super score" built into groups, then rules reading it, then rules on columns and model outputs. */
 function ruleSpecs(n: number): { criteria: unknown; actions: Action[] }[] {
-  const rnd = mulberry32(7);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const num = (lo: number, hi: number, digits = 0) => Number((lo + rnd() * (hi - lo)).toFixed(digits));
+  const rng = new Random(7, 'bench-rules');
+  const rnd = () => rng.next();
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
+  const num = (lo: number, hi: number, digits = 0) => Number(rng.uniform(lo, hi).toFixed(digits));
   const v = (name: string) => ({ var: name });
   const specs: { criteria: unknown; actions: Action[] }[] = [
     { criteria: { and: [{ '<': [v('lateProbability'), 0.3] }, { '<': [v('riskScore'), 40] }] }, actions: [{ type: 'addToGroup', group: 'risk-low' }] },

@@ -147,6 +147,32 @@ describe.each(await backends())('when credit managers use Search & Assign over H
     });
   });
 
+  describe('when runs are triggered by changes', () => {
+    it('runs the whole portfolio after a rule change when the settings ask for it', async () => {
+      await call('PUT', '/v1/assign/settings', 'analyst', { runOnRuleChange: true });
+      const s = (await call('POST', '/v1/searches', 'analyst', { name: 'Energy', criteria: { '==': [{ var: 'sector' }, 'energy'] } })).json();
+      const res = await call('POST', '/v1/rules', 'analyst', { name: 'Energy → ADV', searchId: s.id, priority: 40, actions: [{ type: 'setInternalActor', actor: 'adv', value: 'Nadia' }] });
+      const { runId } = res.json();
+      expect(runId).toEqual(expect.any(Number));
+      const queued = (await call('GET', `/v1/assign/runs/${runId}`, 'analyst')).json();
+      expect(queued.trigger).toBe('rule_change');
+      await t.services.jobs.waitFor(queued.jobId);
+      const run = (await call('GET', `/v1/assign/runs/${runId}?field=adv`, 'analyst')).json();
+      expect(run).toMatchObject({ status: 'applied', totalChanges: 3 });
+      expect(run.changes.map((c: { externalId: string }) => c.externalId)).toEqual(['C1', 'C3', 'C5']);
+      await call('PUT', '/v1/assign/settings', 'analyst', { runOnRuleChange: false });
+    });
+
+    it('re-evaluates only the customers an import changed, in memory', async () => {
+      await t.storage.db.query(`UPDATE customers SET sector = 'energy' WHERE external_id = 'C2'`);
+      const started = (await call('POST', '/v1/assign/runs', 'platform', { customers: ['C2'] })).json();
+      await t.services.jobs.waitFor(started.jobId);
+      const run = (await call('GET', `/v1/assign/runs/${started.runId}`, 'platform')).json();
+      expect(run).toMatchObject({ trigger: 'customer_change', scope: { customerIds: [expect.any(Number)] }, status: 'applied' });
+      expect(run.changes).toEqual([expect.objectContaining({ externalId: 'C2', field: 'adv', new: 'Nadia', values: { sector: 'energy' } })]);
+    });
+  });
+
   describe('when criteria are evaluated', () => {
     it('explains a rule on an explicit record with JsonLogic semantics', async () => {
       const res = await call('POST', '/v1/criteria/evaluate', 'collector', {
