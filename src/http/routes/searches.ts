@@ -6,14 +6,17 @@ import { errorResponses, ProblemRef } from '../schemas/common.js';
 import { createSearch, deleteSearch, getSearch, listSearches, matchSearch, updateSearch } from '../../searches/store.js';
 import { validateCriteria } from '../../searches/validate.js';
 import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
-import { loadRuleSet } from '../../assign/rules.js';
+import { listRules, loadRuleSet } from '../../assign/rules.js';
+import { loadSettings } from '../../assign/settings.js';
+import { requestRun } from '../../assign/jobs.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
 
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.services.storage;
+  const { storage, jobs } = app.services;
+  const { db } = storage;
 
   app.get('/v1/searches', {
     schema: { tags: ['searches'], summary: 'Saved searches', response: { 200: Type.Object({ items: Type.Array(SavedSearchSchema) }), ...errorResponses } },
@@ -60,11 +63,13 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: WithMatches, 409: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    const search = await db.transaction(async (tx) => {
+    const { search, used } = await db.transaction(async (tx) => {
       const saved = await updateSearch(tx, request.params.id, request.body);
-      await loadRuleSet(tx);
-      return saved;
+      const set = await loadRuleSet(tx);
+      return { search: saved, used: (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id)) };
     });
+    // Rules using the search changed with it.
+    if (used && (await loadSettings(db)).runOnRuleChange) await requestRun(db, jobs, { trigger: 'rule_change', requestedBy: request.role });
     return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), 10) };
   });
 
