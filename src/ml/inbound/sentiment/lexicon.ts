@@ -29,19 +29,21 @@ const NEGATIVE: Array<[string, number]> = [
   ["n'importe quoi", -2.5], ["j'en ai assez", -2.5], ["nous en avons assez", -2.5], ['ras le bol', -2.5], ['perdre patience', -2], ['perdons patience', -2],
   ['manque de serieux', -2.5], ['manque de professionnalisme', -2.5], ['pas serieux', -2], ['pas professionnel', -2], ['pas normal', -1.5],
   ['revoir notre collaboration', -2], ['mettre fin a notre collaboration', -2.5], ['troisieme fois', -1.5], ['enieme fois', -2], ['deuxieme fois', -1],
-  ['jamais eu autant de problemes', -2.5], ['personne ne repond', -2], ['tres decu', -2.5], ['vraiment decu', -2.5],
+  ['jamais eu autant de problemes', -2.5], ['trois fois', -1.5], ['deux fois deja', -1.5], ['plusieurs fois', -1], ['combien de fois', -2],
+  ['encore une fois', -1], ['je vous ai deja', -1.5], ['nous vous avons deja', -1.5], ['deja demande', -1.5], ['toujours pas', -0.8], ['personne ne repond', -2], ['tres decu', -2.5], ['vraiment decu', -2.5],
   // English
   ['unacceptable', -3], ['outrage*', -3], ['shameful', -3], ['disgrace*', -3], ['appalling', -3], ['pathetic', -3], ['deplorable', -2.5],
   ['furious', -3], ['angry', -2.5], ['anger', -2.5], ['exasperat*', -2.5], ['annoy*', -2], ['irritat*', -2], ['infuriat*', -3], ['unbearable', -2.5],
   ['nuisance', -2], ['disappoint*', -2], ['unhappy', -2], ['dissatisf*', -2], ['frustrat*', -2], ['ridiculous', -2.5], ['absurd', -2],
-  ['harass*', -2.5], ['incompeten*', -2.5], ['disaster*', -2.5], ['shocking', -2], ['shocked', -2], ['intolerable', -3], ['rude', -2],
+  ['harass*', -2.5], ['disaster*', -2.5], ['shocking', -2], ['shocked', -2], ['intolerable', -3], ['rude', -2],
   ['inappropriate', -2], ['aggressive', -2], ['terrible', -2.5], ['awful', -2.5], ['horrible', -2.5], ['worst', -2.5], ['useless', -2],
   ['poor', -1], ['bad', -1], ['upset', -2], ['livid', -3], ['fed up', -2.5], ['sick and tired', -3], ['running out of patience', -2],
   ['lose patience', -2], ['losing patience', -2], ['lack of professionalism', -2.5], ['unprofessional', -2.5], ['not serious', -2], ['not professional', -2],
   ['a joke', -2], ['reconsider our business relationship', -2], ['reconsidering our business relationship', -2], ['third time', -1.5],
   ['fourth time', -2], ['second time', -1], ['nobody ever answers', -2], ['scam', -3], ['rip off', -3], ['ripoff', -3], ['inexcusable', -3],
   ['disrespectful', -2.5], ['complain*', -1], ['threat*', -1.5], ['abusive', -2], ['so many problems', -2], ['never had so many problems', -2.5],
-  ['very disappointed', -2.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['harceler', -2.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
+  ['very disappointed', -2.5], ['already asked', -1.5], ['asked twice', -1.5], ['asked three times', -2], ['times already', -1.5], ['how many times', -2],
+  ['still getting', -1], ['still receiving', -1], ['once again', -1], ['told your team', -1.5], ['i have asked', -1.5], ['we have asked', -1.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
 ];
 
 const LEGAL: Array<[string, number]> = [
@@ -65,10 +67,10 @@ const POSITIVE: Array<[string, number]> = [
   ['serviable*', 1.5], ['confiance', 0.8], ['fidele*', 0.8], ['satisfaction', 1.5],
   // English
   ['thank you so much', 2.5], ['thanks so much', 2.5], ['thanks a lot', 2], ['thanks a million', 2.5], ['thx a million', 2.5], ['thx a lot', 2], ['thx so much', 2.5], ['merci bcp', 2], ['many thanks for', 1.5], ['big thank you', 2.5],
-  ['thanks again', 1.5], ['thank you again', 1.5], ['sincerely appreciate', 2], ['really appreciate', 2], ['much appreciated', 2], ['greatly appreciated', 2],
+  ['thanks again', 1.5], ['thanks for the nudge', 1.5], ['thanks for the reminder', 1], ['merci pour le rappel', 1], ['merci pour la relance', 1], ['thank you again', 1.5], ['sincerely appreciate', 2], ['really appreciate', 2], ['much appreciated', 2], ['greatly appreciated', 2],
   ['appreciat*', 1.5], ['grateful', 2], ['delighted', 2], ['glad', 1.5], ['pleased', 1.5], ['happy with', 1.5], ['happy', 1.5], ['very happy', 2], ['satisfied', 1.5],
   ['great', 1.5], ['brilliant', 2], ['perfect', 1.5], ['excellent', 2], ['wonderful', 2], ['fantastic', 2], ['awesome', 2], ['amazing', 2],
-  ['pleasure', 1.5], ['helpful', 1.5], ['kindness', 2], ['so kind', 2], ['very kind', 2], ['understanding', 0.5], ['patience', 0.8], ['flexibility', 1],
+  ['pleasure', 1.5], ['helpful', 1.5], ['kindness', 2], ['so kind', 2], ['very kind', 2], ['understanding', 0.5], ['flexibility', 1],
   ['flexible', 0.8], ['good news', 1.5], ['lovely', 1.5], ['efficient', 1.2], ['quick response', 1], ['superb', 2], ['cheers', 0.3],
   ['well done', 2], ['congratulations', 2], ['nice', 1], ['good', 0.5], ['love', 1.5],
 ];

@@ -18,12 +18,17 @@ export interface PreparedMessage {
   quoted: string;
 }
 
+// Bounds on the text read, so one pasted log file cannot stall an endpoint:
+// the request is near the top of an email, quotes and attachments below.
+const MAX_BODY_CHARS = 50_000;
+const MAX_OWN_CHARS = 8_000;
+
 export function prepareMessage(message: InboundMessage): PreparedMessage {
-  const parts = splitMessage(message.body ?? '');
+  const parts = splitMessage((message.body ?? '').slice(0, MAX_BODY_CHARS));
   const subject = splitSubject(message.subject ?? '');
   // An email with nothing but a quote or a signature still says something:
   // fall back to the whole body rather than classify an empty string.
-  const own = parts.own || parts.signature || message.body || '';
+  const own = (parts.own || parts.signature || message.body || '').slice(0, MAX_OWN_CHARS);
   const folded = foldText(own);
   return {
     own,
