@@ -64,20 +64,18 @@ export interface RuleSet {
   rules: CompiledRule[];
   byId: Map<number, CompiledRule>;
   stages: CompiledRule[][];
-  /** Group → best rule adding to it: the groups rules manage. */
-  managedGroups: Map<string, number>;
+  /** Group → the rules adding to it, best priority first: the groups rules manage. */
+  managedGroups: Map<string, number[]>;
 }
 
 export function compileRuleSet(rows: RuleRow[], margins: Margins): RuleSet {
   const rules = rows.filter((r) => r.enabled).map((r) => compileRule(r, margins)).sort(byPriority);
   const byId = new Map(rules.map((r) => [r.id, r]));
   const stages = planStages(rules).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
-  const managedGroups = new Map<string, number>();
+  const managedGroups = new Map<string, number[]>();
   for (const r of rules) {
     for (const e of r.effects) {
-      if (e.value === true && isGroupTarget(e.target) && !managedGroups.has(groupOf(e.target))) {
-        managedGroups.set(groupOf(e.target), r.id);
-      }
+      if (e.value === true && isGroupTarget(e.target)) managedGroups.set(groupOf(e.target), [...(managedGroups.get(groupOf(e.target)) ?? []), r.id]);
     }
   }
   return { rules, byId, stages, managedGroups };

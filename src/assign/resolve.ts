@@ -35,8 +35,8 @@ export interface RankedRule {
 }
 
 export interface ResolveContext {
-  /** Groups some rule adds to, with the best such rule: members no selecting rule keeps leave them. */
-  managedGroups: ReadonlyMap<string, number>;
+  /** Groups some rule adds to, with those rules (best first): members no rule selects any more leave them. */
+  managedGroups: ReadonlyMap<string, readonly number[]>;
   dwellDays: Readonly<Record<DwellKind, number>>;
   now: Date;
   /** Resolve only these targets (between stages); all when absent. */
@@ -97,9 +97,11 @@ export function resolveCustomer(c: CustomerState, matched: readonly RankedRule[]
     if (m.source !== 'rule') continue;
     const target = groupTarget(group);
     if (winners.has(target) || (ctx.only && !ctx.only.has(target))) continue;
-    const manager = ctx.managedGroups.get(group);
-    if (manager === undefined) continue;
-    const d = decide(c, target, false, m.ruleId ?? manager, true, ctx);
+    const managers = ctx.managedGroups.get(group);
+    if (managers === undefined) continue;
+    // The rule that added the customer, if it still adds to this group; else the group's best rule.
+    const responsible = m.ruleId !== null && managers.includes(m.ruleId) ? m.ruleId : managers[0];
+    const d = decide(c, target, false, responsible, true, ctx);
     if (d) decisions.push(d);
   }
   return { decisions, conflicts: conflicts ?? NO_CONFLICTS };

@@ -66,6 +66,15 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(summary.sentences).toEqual(['1 customer leaves group risky']);
   });
 
+  it('attributes a leave to the group\'s rule when the rule that added the customer is gone', async () => {
+    const id = await addCustomer(s.db, 'G', { riskScore: 10 });
+    await s.db.query(`INSERT INTO group_members (group_id, customer_id, source, rule_id)
+      SELECT id, $1, 'rule', 9999 FROM customer_groups WHERE external_id = 'risky'`, [id]);
+    const rule = await addRule(s.db, { '>': [{ var: 'riskScore' }, 80] }, [{ type: 'addToGroup', group: 'risky' }]);
+    const plan = await previewPlan(s.db);
+    expect(plan.changes).toEqual([expect.objectContaining({ externalId: 'G', field: 'group:risky', new: false, ruleId: rule.rule.id, leaving: true })]);
+  });
+
   it('removes rule members with removeFromGroup and reports manual members it may not touch', async () => {
     const a = await addCustomer(s.db, 'A', { segment: 'key' });
     const b = await addCustomer(s.db, 'B', { segment: 'key' });
