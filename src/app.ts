@@ -18,6 +18,9 @@ import modelRoutes from './http/routes/models.js';
 import scoringRoutes from './http/routes/scoring.js';
 import agendaRoutes from './http/routes/agenda.js';
 import reportRoutes from './http/routes/reports.js';
+import criteriaRoutes from './http/routes/criteria.js';
+import searchRoutes from './http/routes/searches.js';
+import assignRoutes from './http/routes/assign.js';
 import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
 
 export interface BuildAppOptions {
@@ -101,5 +104,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(scoringRoutes);
   await app.register(agendaRoutes, { policy: DEFAULT_AGENDA_POLICY });
   await app.register(reportRoutes);
+  await app.register(criteriaRoutes);
+  await app.register(searchRoutes);
+  await app.register(assignRoutes);
   return app;
 }

@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
 import { buildServices } from './services.js';
 import { buildApp } from './app.js';
-import { bootstrap } from './bootstrap.js';
+import { bootstrap } from './demo/bootstrap.js';
 
 const config = loadConfig();
 const services = await buildServices(config, { work: process.env.WORKER_IN_API !== 'false' });

@@ -11,6 +11,12 @@ import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.j
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { RESCORE_JOB, makeRescoreHandler } from './pipeline/rescore-job.js';
 import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
+import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
+import { REFRESH_JOB, makeRefreshHandler, refreshJobId } from './pipeline/refresh.js';
+import type { ImportResult } from './ingest/load.js';
+
+/** Entities that change no score: collectors, scenarios and groups are read as they are. */
+const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups']);
 
 export interface Services {
   config: Config;
@@ -50,7 +56,13 @@ export async function buildServices(config: Config, options: BuildServicesOption
       await redis!.ping();
     };
   }
-  jobs.registerLocal('import', makeImportHandler(storage.db));
+  // Data that moves scores, rules or the agenda sets off a refresh; a sync of
+  // many files within a minute sets off one.
+  const afterImport = async (result: ImportResult) => {
+    if (result.inserted + result.updated === 0 || REFERENCE_ENTITIES.has(result.entity)) return;
+    await jobs.enqueue(REFRESH_JOB, { trigger: 'import' }, { jobId: refreshJobId() });
+  };
+  jobs.registerLocal('import', makeImportHandler(storage.db, afterImport));
   // Handlers are registered before BullMQ workers start taking jobs.
   const models = await createModelLifecycle({
     db: storage.db,
@@ -62,7 +74,9 @@ export async function buildServices(config: Config, options: BuildServicesOption
   });
   jobs.register(RESCORE_JOB, makeRescoreHandler(storage.db, models.server));
   jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, DEFAULT_AGENDA_POLICY));
-  if (config.nightlyCron) await jobs.schedule('nightly-rescore', config.nightlyCron, RESCORE_JOB, {});
+  jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));
+  jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, DEFAULT_AGENDA_POLICY));
+  if (config.nightlyCron) await jobs.schedule('nightly-refresh', config.nightlyCron, REFRESH_JOB, { trigger: 'nightly' });
   await jobs.start();
   return {
     config,

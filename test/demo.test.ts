@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pino from 'pino';
 import { buildTestApp, auth, type TestApp } from './helpers/app.js';
-import { bootstrap } from '../src/bootstrap.js';
+import { bootstrap } from '../src/demo/bootstrap.js';
 
 describe('when the service starts on an empty embedded database', () => {
   let t: TestApp;
@@ -87,6 +87,41 @@ describe('when the service starts on an empty embedded database', () => {
       expect(Object.keys(body.signals).sort()).toEqual(['delay_creep', 'dispute_spike', 'engagement_drop', 'method_shift']);
       expect(body.reasons).toHaveLength(4);
       expect(body.modelVersion).toMatch(/^drift@/);
+    });
+  });
+
+  describe("when the brief's start-up strategy has run", () => {
+    it('gives every small customer the automated scenario unless an earlier rule took them', async () => {
+      const rows = await t.storage.db.query<{ scenario: string | null; n: number }>(
+        `SELECT ds.external_id AS scenario, count(*)::int AS n FROM customers c
+         LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
+         WHERE c.segment = 'small' AND c.id NOT IN (
+           SELECT gm.customer_id FROM group_members gm JOIN customer_groups g ON g.id = gm.group_id WHERE g.external_id IN ('GRP-VERY-LATE', 'GRP-STRATEGIC'))
+         GROUP BY 1`,
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.scenario === 'DS-SMALL-AUTO')).toBe(true);
+    });
+
+    it('builds the high-stakes group from the groups earlier rules filled, in the same run', async () => {
+      const bad = await t.storage.db.query(
+        `SELECT c.id FROM customers c
+         JOIN group_members hs ON hs.customer_id = c.id JOIN customer_groups g ON g.id = hs.group_id AND g.external_id = 'GRP-HIGH-STAKES'
+         WHERE hs.source = 'rule' AND NOT EXISTS (
+           SELECT 1 FROM group_members m JOIN customer_groups mg ON mg.id = m.group_id
+           WHERE m.customer_id = c.id AND mg.external_id IN ('GRP-STRATEGIC', 'GRP-RISKY'))`,
+      );
+      expect(bad).toEqual([]);
+      const [{ n }] = await t.storage.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM group_members gm JOIN customer_groups g ON g.id = gm.group_id WHERE g.external_id = 'GRP-HIGH-STAKES' AND gm.source = 'rule'",
+      );
+      expect(n).toBeGreaterThan(0);
+    });
+
+    it('plans suggested actions with their reasons for collectors', async () => {
+      const actions = await t.storage.db.query<{ reason: string; origin: string }>("SELECT reason, origin FROM actions WHERE status = 'planned'");
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.every((a) => a.reason.length > 10)).toBe(true);
     });
   });
 });

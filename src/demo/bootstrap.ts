@@ -1,13 +1,16 @@
 // First start on an empty database: generate a seeded demo world (synthetic,
 // with ground truth in its truth.json), import it through the import path,
-// train every model on it, score the portfolio. Later starts reuse the data.
+// train every model on it, install the brief's start-up strategy (saved
+// searches and assignment rules), then score, assign and plan the agenda.
+// Later starts reuse the data.
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Services } from './services.js';
-import { streamWorld } from './world/index.js';
-import { importDirectory } from './ingest/import-dir.js';
-import { today } from './scoring/catalogue.js';
-import { RESCORE_JOB } from './pipeline/rescore-job.js';
+import type { Services } from '../services.js';
+import { streamWorld } from '../world/index.js';
+import { importDirectory } from '../ingest/import-dir.js';
+import { today } from '../scoring/catalogue.js';
+import { installDemoStrategy } from './strategy.js';
+import { REFRESH_JOB } from '../pipeline/refresh.js';
 
 export const DEMO_MODELS = ['payment-delay', 'drift', 'send-time', 'incentives'];
 
@@ -46,5 +49,7 @@ export async function bootstrap(services: Services, log: FastifyBaseLogger): Pro
     await runJob(services, log, `training ${model}`, () => services.models.train({ model, dataset: 'db', promote: true }));
   }
   await services.models.server.refresh();
-  await runJob(services, log, 'scoring the portfolio', () => services.jobs.enqueue(RESCORE_JOB, {}));
+  const rules = await installDemoStrategy(db);
+  log.info({ rules: rules.length }, 'demo start-up strategy installed (saved searches and assignment rules)');
+  await runJob(services, log, 'scoring, assigning and planning the agenda', () => services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
 }

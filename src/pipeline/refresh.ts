@@ -1,0 +1,47 @@
+// The chain that keeps everything a collector sees up to date, nightly and
+// after imports: rescore (model outputs → computed fields), then run the
+// assignment rules (which read those fields), then plan the agenda (which
+// reads both). Each step is its own idempotent function; this job runs them in
+// order so a rule never reads yesterday's scores.
+import type { Db } from '../db/sql.js';
+import type { JobHandler } from '../jobs/types.js';
+import type { ModelServer } from '../ml/registry/index.js';
+import { rescore, type RescoreResult } from '../scoring/rescore.js';
+import { today } from '../scoring/catalogue.js';
+import { createRun, executeRun, type RunSummary } from '../assign/runs.js';
+import { planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
+import { servedForRescore } from './served.js';
+
+export const REFRESH_JOB = 'pipeline.refresh';
+
+export interface RefreshJobData {
+  /** What set it off, for the audit of the assignment run. */
+  trigger?: 'nightly' | 'import' | 'manual';
+  asOf?: string;
+}
+
+export interface RefreshResult {
+  scoring: RescoreResult;
+  assignment: (RunSummary & { runId: number }) | null;
+  agenda: AgendaPlanResult;
+}
+
+/** A refresh asked for several times within a minute (a sync of many files) runs once. */
+export const refreshJobId = (now = Date.now()) => `refresh-${Math.floor(now / 60_000)}`;
+
+export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy): JobHandler<RefreshJobData, RefreshResult> {
+  return async (ctx) => {
+    const asOf = ctx.data.asOf ?? today();
+    await server.refresh();
+    const scoring = await rescore(db, servedForRescore(server), {
+      asOf,
+      signal: ctx.signal,
+      onProgress: (f, m) => ctx.progress(0.6 * f, m),
+    });
+    const runId = await createRun(db, { trigger: ctx.data.trigger === 'import' ? 'customer_change' : 'nightly', scope: {} });
+    const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
+    await ctx.progress(0.9, 'planning the agenda');
+    const agenda = await planAndMaterialise(db, { date: asOf, scope: { kind: 'portfolio' }, policy });
+    return { scoring, assignment: { runId, ...summary }, agenda };
+  };
+}
