@@ -5,7 +5,7 @@
 // plan saw; if a concurrent writer moved a customer meanwhile, the counts
 // differ and the whole run rolls back rather than audit a lie.
 import { AR_ERR } from '../errors.js';
-import type { Queryable } from '../db/sql.js';
+import { copyCell, type Queryable } from '../db/sql.js';
 import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName } from './targets.js';
 
 /** One change to write: reasons as JSON text (the quoted values may be added by SQL). */
@@ -22,9 +22,7 @@ export interface StagedChange {
 const STAGE_COLUMNS = ['customer_id', 'field', 'old_value', 'new_value', 'rule_id', 'rule_name', 'reasons'];
 const CHUNK = 20_000;
 
-// COPY text format: backslash escapes, \N for NULL.
-const esc = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-const cell = (v: string | number | null) => (v === null ? '\\N' : esc(String(v)));
+const cell = copyCell;
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** The run's changes into a temporary table (_assign_plan): what the audit and the updates read. */

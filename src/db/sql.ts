@@ -30,3 +30,11 @@ export function ident(name: string): string {
 export function copySql(table: string, columns: string[], source: string): string {
   return `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source}`;
 }
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One value in COPY text format: backslash escapes, `\N` for NULL or undefined. */
+export function copyCell(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  return String(v).replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]);
+}

@@ -4,7 +4,7 @@
 // set-based upsert writes the target table. Any error rolls everything back,
 // so a corrupt or hostile file leaves the database exactly as it was.
 import { AR_ERR } from '../errors.js';
-import { ident, type Db, type Queryable } from '../db/sql.js';
+import { copyCell, ident, type Db, type Queryable } from '../db/sql.js';
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { coerceRow, type RowError, type Value } from './coerce.js';
 import type { ParsedRecord } from './parse.js';
@@ -43,13 +43,8 @@ const TABLES_WITH_UPDATED_AT = new Set(['collectors', 'dunning_scenarios', 'cust
 
 export const stagingColumn = (f: ImportField): string => `f_${f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 
-// COPY text format: backslash escapes, \N for NULL.
 function copyText(v: Value, type: FieldType): string {
-  if (v === null) return '\\N';
-  let s: string;
-  if (type === 'textList' || type === 'json') s = JSON.stringify(v);
-  else s = String(v);
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return copyCell(v !== null && (type === 'textList' || type === 'json') ? JSON.stringify(v) : v);
 }
 
 class RowCollector {

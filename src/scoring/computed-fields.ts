@@ -1,6 +1,6 @@
 // Writes model outputs as computed fields, set-based: COPY into a temporary
 // table, then one upsert. Each row names the model version that produced it.
-import type { Db } from '../db/sql.js';
+import { copyCell, type Db } from '../db/sql.js';
 import type { Reason } from '../ml/model.js';
 
 export interface ComputedFieldRow {
@@ -13,8 +13,7 @@ export interface ComputedFieldRow {
   modelVersion: string;
 }
 
-const esc = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-const cell = (v: unknown) => (v === null || v === undefined ? '\\N' : esc(String(v)));
+const cell = copyCell;
 
 function line(r: ComputedFieldRow): string {
   const num = typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null;
