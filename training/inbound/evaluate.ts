@@ -13,7 +13,7 @@ import { loadNaiveBayes, trainNaiveBayes } from '../../src/ml/inbound/models/nai
 import { scoreInbound } from '../../src/ml/inbound/score.js';
 import { prepareMessage } from '../../src/ml/inbound/text/prepare.js';
 import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbound/types.js';
-import { bitext, financialPhrasebank, frenchSentiment, handwritten } from './datasets.js';
+import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
 import { printErrors, printTriage, round3, section } from './report.js';
 
@@ -71,6 +71,12 @@ printErrors(hw, hwEval);
 const entityScores = checkEntities(hw, hwEval.predictions);
 console.log(`hand-written · entities: ${JSON.stringify(entityScores)}`);
 
+// dev emails: hand-written too, but seen while developing
+const dev = devEmails();
+const devEval = evaluateTriage(models, dev);
+printTriage('dev emails (training/inbound/dev-emails.json, seen during development)', devEval);
+printErrors(dev, devEval);
+
 // latency of scoreInbound, models loaded
 const sample: LabeledEmail[] = [...hw, ...heldout.slice(0, 300)];
 for (const e of sample.slice(0, 50)) scoreInbound(e, null, models);
@@ -91,6 +97,9 @@ console.log(
     handwrittenSentimentAccuracy: round3(hwEval.sentiment.accuracy),
     handwrittenAutoReplyPrecision: round3(hwEval.autoReply.precision),
     handwrittenAutoReplyFlagged: hwEval.autoReply.flagged,
+    devMacroF1: round3(devEval.type.macroF1),
+    devSentimentAccuracy: round3(devEval.sentiment.accuracy),
+    devAutoReplyPrecision: round3(devEval.autoReply.precision),
     bitextMacroF1: round3(btMacroOnMapped),
     bitextAccuracy: round3(btReport.accuracy),
     bitextBaselineAccuracy: round3(btNb.accuracy),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
-import { handwritten } from './datasets.js';
+import { devEmails, handwritten } from './datasets.js';
 import { printErrors, printTriage, round3 } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
@@ -44,6 +44,10 @@ const hw = handwritten();
 const evaluation = evaluateTriage(await loadInboundModels(artifact), hw);
 printTriage('hand-written replies, production model', evaluation);
 printErrors(hw, evaluation);
+const dev = devEmails();
+const devEvaluation = evaluateTriage(await loadInboundModels(artifact), dev);
+printTriage('dev emails (seen during development), production model', devEvaluation);
+printErrors(dev, devEvaluation);
 console.log(
   JSON.stringify({
     trainedOn: data.length,
@@ -53,5 +57,8 @@ console.log(
     handwrittenSentimentAccuracy: round3(evaluation.sentiment.accuracy),
     handwrittenAutoReplyPrecision: round3(evaluation.autoReply.precision),
     handwrittenAutoReplyRecall: round3(evaluation.autoReply.recall),
+    devMacroF1: round3(devEvaluation.type.macroF1),
+    devSentimentAccuracy: round3(devEvaluation.sentiment.accuracy),
+    devAutoReplyPrecision: round3(devEvaluation.autoReply.precision),
   }),
 );

@@ -125,6 +125,7 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     'Without an order reference, invoice $INV cannot be {booked|entered}. Could you complete it?',
     'PO $PO must appear on the invoice, please {correct it|send us an updated version}.',
     'Could you tell us which purchase order this invoice belongs to?',
+    'I have raised {PO|purchase order} $PO for this, please {reissue|resend} invoice $INV quoting it.',
   ],
   unsubscribe: [
     'Please {stop sending|do not send} {these reminders|your emails|these automated messages} to this address.',

@@ -125,6 +125,7 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     'Sans référence de commande, la facture $INV ne peut pas être {enregistrée|comptabilisée}. Pouvez-vous la compléter ?',
     'Le bon de commande $PO doit figurer sur la facture, merci de {la corriger|nous en adresser une version à jour}.',
     'Pourriez-vous nous préciser à quel bon de commande se rattache cette facture ?',
+    'J\'ai créé le bon de commande $PO pour cette facture, merci de rééditer la facture $INV en l\'indiquant.',
   ],
   unsubscribe: [
     'Merci de {ne plus m\'envoyer|cesser d\'envoyer} {ces relances|vos e-mails|ces messages automatiques} {à cette adresse|sur cette adresse}.',

@@ -30,7 +30,7 @@ const NEGATIVE: Array<[string, number]> = [
   ['manque de serieux', -2.5], ['manque de professionnalisme', -2.5], ['pas serieux', -2], ['pas professionnel', -2], ['pas normal', -1.5],
   ['revoir notre collaboration', -2], ['mettre fin a notre collaboration', -2.5], ['troisieme fois', -1.5], ['enieme fois', -2], ['deuxieme fois', -1],
   ['jamais eu autant de problemes', -2.5], ['trois fois', -1.5], ['deux fois deja', -1.5], ['plusieurs fois', -1], ['combien de fois', -2],
-  ['encore une fois', -1], ['je vous ai deja', -1.5], ['nous vous avons deja', -1.5], ['deja demande', -1.5], ['toujours pas', -0.8], ['personne ne repond', -2], ['tres decu', -2.5], ['vraiment decu', -2.5],
+  ['encore une fois', -1], ['encore une erreur', -1.5], ['yet another', -1.5], ['another mistake', -1.5], ['another error', -1.5], ['je vous ai deja', -1.5], ['nous vous avons deja', -1.5], ['deja demande', -1.5], ['toujours pas', -0.8], ['personne ne repond', -2], ['tres decu', -2.5], ['vraiment decu', -2.5],
   // English
   ['unacceptable', -3], ['outrage*', -3], ['shameful', -3], ['disgrace*', -3], ['appalling', -3], ['pathetic', -3], ['deplorable', -2.5],
   ['furious', -3], ['angry', -2.5], ['anger', -2.5], ['exasperat*', -2.5], ['annoy*', -2], ['irritat*', -2], ['infuriat*', -3], ['unbearable', -2.5],
@@ -82,7 +82,8 @@ const NEUTRAL: Array<[string, number, LexiconTag?]> = [
   ['no issue', 0.2], ['no issues', 0.2], ['not to worry', 0.3],
   ["merci d'avance", 0, 'formula'], ['merci par avance', 0, 'formula'], ['thanks in advance', 0, 'formula'], ['thank you in advance', 0, 'formula'],
   ['merci de votre retour', 0, 'formula'], ['merci pour votre message', 0, 'formula'], ['thanks for your email', 0, 'formula'], ['thank you for your email', 0, 'formula'],
-  ['kind regards', 0, 'formula'], ['best regards', 0, 'formula'], ['warm regards', 0, 'formula'], ['happy to', 0.3], ['auriez-vous la gentillesse', 0.3], ['avoir la gentillesse', 0.3], ['would appreciate', 0.2], ['appreciate it if', 0.2], ['apprecierions', 0.2], ['apprecierais', 0.2], ['apprecierait', 0.2], ['good morning', 0, 'formula'],
+  ['kind regards', 0, 'formula'], ['best regards', 0, 'formula'], ['warm regards', 0, 'formula'], ['happy to', 0.3], ['merci de votre comprehension', 0.4], ['merci pour votre comprehension', 0.4], ['merci de votre patience', 0.4],
+  ['thank you for your understanding', 0.4], ['thanks for your understanding', 0.4], ['thank you for your patience', 0.6], ['auriez-vous la gentillesse', 0.3], ['avoir la gentillesse', 0.3], ['would appreciate', 0.2], ['appreciate it if', 0.2], ['apprecierions', 0.2], ['apprecierais', 0.2], ['apprecierait', 0.2], ['good morning', 0, 'formula'],
   ['good afternoon', 0, 'formula'], ['bonne journee', 0, 'formula'], ['bonne reception', 0, 'formula'], ['great day', 0.8], ['meilleurs delais', 0, 'formula'],
   ['bon de commande', 0], ['bon de livraison', 0], ['bonne a payer', 0], ['bon a payer', 0], ['good condition', 0], ['goods', 0], ['court terme', 0], ['delai court', 0],
   ['legal entity', 0], ['entite juridique', 0], ['poor condition', -0.5], ['mauvais etat', -0.5], ['mauvaise entite', 0], ['mauvais numero', 0],

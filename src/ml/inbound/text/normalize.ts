@@ -25,7 +25,7 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\bwon't\b/g, 'will not'],
   [/\bshan't\b/g, 'shall not'],
   [/n't\b/g, ' not'],
-  [/\b(i|you|we|they)'ll\b/g, '$1 will'],
+  [/\b(i|you|we|they|it|he|she|that|there)'ll\b/g, '$1 will'],
   [/\b(i|you|we|they)'ve\b/g, '$1 have'],
   [/\b(i|you|we|they)'re\b/g, '$1 are'],
   [/\b(i|you|we|they|it)'d\b/g, '$1 would'],
