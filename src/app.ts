@@ -21,6 +21,7 @@ import reportRoutes from './http/routes/reports.js';
 import criteriaRoutes from './http/routes/criteria.js';
 import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
+import inboundRoutes from './http/routes/inbound.js';
 import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
 
 export interface BuildAppOptions {
@@ -107,5 +108,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(criteriaRoutes);
   await app.register(searchRoutes);
   await app.register(assignRoutes);
+  await app.register(inboundRoutes);
   return app;
 }

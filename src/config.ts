@@ -20,6 +20,10 @@ export interface Config {
   /** Import a seeded demo world and train models on an empty database at start. */
   demoOnEmpty: boolean;
   demoCustomers: number;
+  /** Models the demo trains on first start (all by default). */
+  demoModels: string[] | null;
+  /** Generated emails the inbound triage trains on. */
+  inboundCorpusSize: number;
   nightlyCron: string | null;
   /** Scheduled retraining of every model (champion / challenger); null = off. */
   retrainCron: string | null;
@@ -63,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
     demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
     demoCustomers: Number(env.DEMO_CUSTOMERS ?? 2000),
+    demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
+    inboundCorpusSize: Number(env.INBOUND_CORPUS_SIZE ?? 6000),
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),

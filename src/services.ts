@@ -68,7 +68,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     db: storage.db,
     jobs,
     modelsDir: config.modelsDir,
-    catalogue: serviceCatalogue(storage.db),
+    catalogue: serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize }),
     retrainCron: config.retrainCron,
     log: options.log,
   });

@@ -7,7 +7,7 @@ describe('when the service starts on an empty embedded database', () => {
   let t: TestApp;
   const log = pino({ level: 'silent' });
   beforeAll(async () => {
-    t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '60' });
+    t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '60', DEMO_MODELS: 'payment-delay,drift,send-time,incentives' });
     await bootstrap(t.services, log);
   }, 300_000);
   afterAll(async () => t.close());

@@ -107,7 +107,8 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
         customerId: c.customerId, field: c.field, old: c.old, new: c.new, ruleId: c.ruleId,
         ruleName: plan.rules.byId.get(c.ruleId)!.name, reasons: reasons(c, valuesOf?.(c)),
       })));
-      await recordStaged(tx, runId, now, inSql ? matcher.valuesSql(plan.rules.rules) : undefined);
+      // With no rule the facts snapshot is never taken: nothing to quote.
+      await recordStaged(tx, runId, now, inSql && plan.rules.rules.length > 0 ? matcher.valuesSql(plan.rules.rules) : undefined);
       await writeChanges(tx, now);
       await writeMemberships(tx, plan.memberships, plan.previousMemberships, now);
       const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };

@@ -12,7 +12,6 @@ import { today } from '../scoring/catalogue.js';
 import { installDemoStrategy } from './strategy.js';
 import { REFRESH_JOB } from '../pipeline/refresh.js';
 
-export const DEMO_MODELS = ['payment-delay', 'drift', 'send-time', 'incentives'];
 
 async function runJob(services: Services, log: FastifyBaseLogger, what: string, enqueue: () => Promise<string>) {
   const id = await enqueue();
@@ -45,7 +44,7 @@ export async function bootstrap(services: Services, log: FastifyBaseLogger): Pro
   });
   log.info({ lateRate: stats.lateRate, over30Rate: stats.over30Rate }, 'demo world generated');
   await importDirectory(db, dir, (r) => log.info(r, `imported ${r.entity}`));
-  for (const model of DEMO_MODELS) {
+  for (const model of services.config.demoModels ?? services.models.registry.models()) {
     await runJob(services, log, `training ${model}`, () => services.models.train({ model, dataset: 'db', promote: true }));
   }
   await services.models.server.refresh();

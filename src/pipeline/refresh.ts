@@ -1,5 +1,6 @@
 // The chain that keeps everything a collector sees up to date, nightly and
-// after imports: rescore (model outputs → computed fields), then run the
+// after imports: triage new inbound emails, rescore (model outputs →
+// computed fields), then run the
 // assignment rules (which read those fields), then plan the agenda (which
 // reads both). Each step is its own idempotent function; this job runs them in
 // order so a rule never reads yesterday's scores.
@@ -10,7 +11,11 @@ import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
 import { createRun, executeRun, type RunSummary } from '../assign/runs.js';
 import { planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
-import { servedForRescore } from './served.js';
+import { servedForRescore, tryServed } from './served.js';
+import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
+import { INBOUND_MODEL } from '../inbound/catalogue.js';
+import type { Predictor } from '../ml/model.js';
+import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 
 export const REFRESH_JOB = 'pipeline.refresh';
 
@@ -21,6 +26,7 @@ export interface RefreshJobData {
 }
 
 export interface RefreshResult {
+  inbound: TriageResult | null;
   scoring: RescoreResult;
   assignment: (RunSummary & { runId: number }) | null;
   agenda: AgendaPlanResult;
@@ -33,6 +39,8 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
   return async (ctx) => {
     const asOf = ctx.data.asOf ?? today();
     await server.refresh();
+    const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
+    const inbound = triage ? await triageNewMessages(db, triage) : null;
     const scoring = await rescore(db, servedForRescore(server), {
       asOf,
       signal: ctx.signal,
@@ -42,6 +50,6 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
     await ctx.progress(0.9, 'planning the agenda');
     const agenda = await planAndMaterialise(db, { date: asOf, scope: { kind: 'portfolio' }, policy });
-    return { scoring, assignment: { runId, ...summary }, agenda };
+    return { inbound, scoring, assignment: { runId, ...summary }, agenda };
   };
 }

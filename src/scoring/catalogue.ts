@@ -5,11 +5,12 @@ import { catalogue as baseCatalogue, defineEntry, type Catalogue } from '../ml/r
 import { driftModel } from '../ml/drift/index.js';
 import { sendTimeModel } from '../ml/send-time/index.js';
 import { incentiveModel } from '../ml/incentives/index.js';
+import { inboundEntry } from '../inbound/catalogue.js';
 import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
-export function serviceCatalogue(db: Db, asOf: () => string = today): Catalogue {
+export function serviceCatalogue(db: Db, asOf: () => string = today, options: { inboundCorpusSize?: number } = {}): Catalogue {
   const delay = baseCatalogue['payment-delay'];
   return {
     ...baseCatalogue,
@@ -24,6 +25,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today): Catalogue 
       description: "The hour, in each customer's time zone, when reminders get a person's answer",
       datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
     }),
+    'inbound-triage': inboundEntry(options.inboundCorpusSize),
     incentives: defineEntry({
       kind: incentiveModel,
       description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',

@@ -29,6 +29,14 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     await seedReferences(s.db);
   });
 
+  it('applies a portfolio run with no rule at all, changing nothing', async () => {
+    const id = await addCustomer(s.db, 'N1', { segment: 'small' });
+    const before = await customerRow(s.db, id);
+    const { summary } = await apply(s.db);
+    expect(summary.changes).toBe(0);
+    expect(await customerRow(s.db, id)).toEqual(before);
+  });
+
   it('applies every kind of action to the customers the search selects', async () => {
     const key = await addCustomer(s.db, 'K1', { segment: 'key' });
     const other = await addCustomer(s.db, 'S1', { segment: 'small' });

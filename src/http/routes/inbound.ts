@@ -1,0 +1,72 @@
+// POST /v1/inbound/score: triage one customer email (type, sentiment,
+// priority, auto-reply eligibility, entities). Nothing is stored; imported
+// emails are triaged on arrival by the refresh job.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AR_ERR } from '../../errors.js';
+import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { tryServed } from '../../pipeline/served.js';
+import { INBOUND_MODEL } from '../../inbound/catalogue.js';
+import { customerContext, toContext } from '../../inbound/triage.js';
+import type { Predictor } from '../../ml/model.js';
+import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
+
+const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
+
+const TriageOut = Type.Object({
+  type: Type.String(),
+  secondaryTypes: Type.Array(Type.String()),
+  typeConfidence: Type.Number(),
+  language: Type.String(),
+  sentiment: Type.Object({ label: Type.String(), score: Type.Number(), reasons: Type.Array(Reason) }),
+  legalThreat: Type.Boolean(),
+  priority: Type.Object({ score: Type.Number(), level: Type.String(), reasons: Type.Array(Reason) }),
+  autoReply: Type.Object({ eligible: Type.Boolean(), template: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Reason) }),
+  entities: Type.Unknown({ description: 'invoice numbers, amounts, promised dates, PO numbers, contacts' }),
+  customerKnown: Type.Boolean(),
+  modelVersion: Type.String(),
+});
+
+const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, models } = app.services;
+
+  app.post('/v1/inbound/score', {
+    config: { roles: ['platform', 'analyst', 'collector'], action: 'score inbound emails' },
+    schema: {
+      tags: ['inbound'],
+      summary: 'Type, sentiment, priority and auto-reply eligibility of one customer email (nothing is stored)',
+      body: Type.Object({
+        subject: Type.String({ maxLength: 2000, default: '' }),
+        body: Type.String({ maxLength: 200_000 }),
+        customerExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
+      }, { additionalProperties: false }),
+      response: { 200: TriageOut, 503: ProblemRef, ...errorResponses },
+    },
+  }, async (request) => {
+    const model = tryServed<Predictor<InboundRequest, InboundTriage>>(models.server, INBOUND_MODEL);
+    if (!model) throw AR_ERR.MODEL_NOT_READY([INBOUND_MODEL]);
+    const { subject, body, customerExternalId, receivedAt } = request.body;
+    let customer: InboundRequest['customer'] = null;
+    if (customerExternalId) {
+      const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [customerExternalId]);
+      if (c) customer = toContext((await customerContext(storage.db, [c.id])).get(c.id));
+    }
+    const t = model.predictor.predict({ subject, body, receivedAt, customer }).value;
+    return {
+      type: t.type,
+      secondaryTypes: t.secondaryTypes,
+      typeConfidence: t.typeConfidence,
+      language: t.language,
+      sentiment: t.sentiment,
+      legalThreat: t.legalThreat,
+      priority: t.priority,
+      autoReply: t.autoReply,
+      entities: t.entities,
+      customerKnown: customer !== null,
+      modelVersion: model.version,
+    };
+  });
+};
+
+export default inboundRoutes;

@@ -1,0 +1,105 @@
+// Triage of stored inbound emails: each new message is scored once (on the
+// refresh after its import) and its type, priority, sentiment and auto-reply
+// decision become computed fields on the message; the customer gets the
+// summaries rules filter on (open disputes by email, sentiment trend).
+import type { Db } from '../db/sql.js';
+import type { Predictor, Reason } from '../ml/model.js';
+import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
+import { writeComputedFields, type ComputedFieldRow } from '../scoring/computed-fields.js';
+import type { ServedModel } from '../scoring/rescore.js';
+
+export const INBOUND_FIELD_NAMES = ['inboundType', 'inboundPriority', 'autoReplyEligible', 'sentimentScore'];
+
+export interface CustomerContextRow {
+  openAmount: number;
+  overdueAmount: number;
+  riskScore: number | null;
+  driftScore: number | null;
+}
+
+/** What the priority of an email needs to know of its customer, from the facts the API and rules use. */
+export async function customerContext(db: Db, customerIds: number[]): Promise<Map<number, CustomerContextRow>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.query<{ id: number } & CustomerContextRow>(
+    `SELECT c.id,
+       COALESCE((SELECT sum(open_amount) FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0), 0)::float8 AS "openAmount",
+       COALESCE((SELECT sum(open_amount) FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0 AND i.due_date < current_date), 0)::float8 AS "overdueAmount",
+       c.risk_score AS "riskScore",
+       (SELECT value_num FROM computed_fields cf WHERE cf.entity_type = 'customer' AND cf.entity_id = c.id AND cf.name = 'driftScore') AS "driftScore"
+     FROM customers c WHERE c.id = ANY($1::int[])`,
+    [customerIds],
+  );
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
+export function toContext(r: CustomerContextRow | undefined): InboundRequest['customer'] {
+  if (!r) return null;
+  // Risk scores arrive 0..100 from providers; the triage reads 0..1.
+  return { openAmount: r.openAmount, overdueAmount: r.overdueAmount, riskScore: (r.riskScore ?? 50) / 100, driftScore: r.driftScore ?? 0 };
+}
+
+function messageFields(id: number, t: InboundTriage, confidence: number, version: string): ComputedFieldRow[] {
+  const base = { entityType: 'inbound' as const, entityId: id, modelVersion: version };
+  return [
+    { ...base, name: 'inboundType', value: t.type, confidence: t.typeConfidence, reasons: [{ factor: 'secondaryTypes', text: t.secondaryTypes.join(', ') || 'none', value: t.secondaryTypes.join(',') }] },
+    { ...base, name: 'inboundPriority', value: t.priority.score, confidence, reasons: t.priority.reasons },
+    { ...base, name: 'autoReplyEligible', value: t.autoReply.eligible, confidence, reasons: [...t.autoReply.reasons, ...(t.autoReply.template ? [{ factor: 'template', text: t.autoReply.template, value: t.autoReply.template } as Reason] : [])] },
+    { ...base, name: 'sentimentScore', value: t.sentiment.score, confidence, reasons: t.sentiment.reasons },
+  ];
+}
+
+export interface TriageResult {
+  messages: number;
+  customers: number;
+}
+
+/** Scores the messages never scored by any version, then refreshes the customers' summaries. */
+export async function triageNewMessages(db: Db, model: ServedModel<Predictor<InboundRequest, InboundTriage>>, batch = 2000): Promise<TriageResult> {
+  let messages = 0;
+  const touched = new Set<number>();
+  for (;;) {
+    const rows = await db.query<{ id: number; customer_id: number | null; subject: string; body: string; received_at: string }>(
+      `SELECT m.id, m.customer_id, m.subject, m.body, to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
+       FROM inbound_messages m
+       WHERE NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
+       ORDER BY m.id LIMIT $1`,
+      [batch],
+    );
+    if (rows.length === 0) break;
+    const contexts = await customerContext(db, [...new Set(rows.map((r) => r.customer_id).filter((c): c is number => c !== null))]);
+    const out: ComputedFieldRow[] = [];
+    for (const r of rows) {
+      const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt: r.received_at, customer: toContext(contexts.get(r.customer_id ?? -1)) });
+      out.push(...messageFields(r.id, p.value, p.confidence, model.version));
+      if (r.customer_id !== null) touched.add(r.customer_id);
+    }
+    await writeComputedFields(db, out);
+    messages += rows.length;
+  }
+  if (touched.size > 0) await writeCustomerSummaries(db, [...touched], model.version);
+  return { messages, customers: touched.size };
+}
+
+/** openDisputes: dispute emails of the last 90 days; sentimentTrend: mean sentiment of the last 5 emails. */
+async function writeCustomerSummaries(db: Db, customerIds: number[], version: string): Promise<void> {
+  await db.query(
+    `INSERT INTO computed_fields (entity_type, entity_id, name, value_num, confidence, reasons, model_version, computed_at)
+     SELECT 'customer', s.customer_id, s.name, s.value, NULL, s.reasons, $2, now() FROM (
+       SELECT m.customer_id, 'openDisputes' AS name,
+              count(*) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days')::float8 AS value,
+              jsonb_build_array(jsonb_build_object('factor', 'disputeEmails', 'text',
+                count(*) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days') || ' dispute email(s) in the last 90 days')) AS reasons
+       FROM inbound_messages m JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType'
+       WHERE m.customer_id = ANY($1::int[]) GROUP BY m.customer_id
+       UNION ALL
+       SELECT customer_id, 'sentimentTrend', avg(score), jsonb_build_array(jsonb_build_object('factor', 'lastEmails', 'text',
+                'mean sentiment of the last ' || count(*) || ' email(s): ' || round(avg(score)::numeric, 2)))
+       FROM (SELECT m.customer_id, s.value_num AS score, row_number() OVER (PARTITION BY m.customer_id ORDER BY m.received_at DESC) AS k
+             FROM inbound_messages m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'
+             WHERE m.customer_id = ANY($1::int[])) last WHERE k <= 5 GROUP BY customer_id
+     ) s
+     ON CONFLICT (entity_type, name, entity_id) DO UPDATE SET value_num = EXCLUDED.value_num, reasons = EXCLUDED.reasons,
+       model_version = EXCLUDED.model_version, computed_at = EXCLUDED.computed_at`,
+    [customerIds, version],
+  );
+}

@@ -1,0 +1,72 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { smallWorldDir, importSmallWorld } from '../helpers/world.js';
+import { REFRESH_JOB } from '../../src/pipeline/refresh.js';
+
+const score = (t: TestApp, payload: object, role: 'platform' | 'collector' = 'platform') =>
+  t.app.inject({ method: 'POST', url: '/v1/inbound/score', headers: auth(role), payload });
+
+describe('inbound triage through the service', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp('pglite', { INBOUND_CORPUS_SIZE: '800' });
+  }, 300_000);
+  afterAll(async () => t.close());
+
+  it('answers 503 with a problem while no triage model is active', async () => {
+    const res = await score(t, { subject: 'Invoice', body: 'Please send invoice INV-1' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe('AR_ERR_MODEL_NOT_READY');
+  });
+
+  describe('once a model is trained', () => {
+    beforeAll(async () => {
+      await importSmallWorld(t.storage.db, smallWorldDir(40, 12, 5));
+      const job = await t.services.models.train({ model: 'inbound-triage', dataset: 'corpus', promote: true });
+      expect((await t.services.jobs.waitFor(job)).state).toBe('completed');
+      await t.services.models.server.refresh();
+    }, 300_000);
+
+    it('never offers an automatic reply to an angry email that threatens legal action', async () => {
+      const res = await score(t, {
+        subject: 'RE: Relance facture FA-2291',
+        body: "C'est inadmissible, cette facture FA-2291 est fausse depuis trois mois. Sans avoir de vos nouvelles sous 8 jours, notre avocat vous adressera une mise en demeure.",
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.autoReply.eligible).toBe(false);
+      expect(body.legalThreat).toBe(true);
+      expect(body.language).toBe('fr');
+      expect(body.modelVersion).toMatch(/^inbound-triage@/);
+    });
+
+    it('ranks that email above a thank-you note', async () => {
+      const angry = (await score(t, { subject: 'Invoice 4471 is wrong', body: 'This is unacceptable. Invoice 4471 charges us twice. Our lawyer will contact you if this is not fixed this week.' })).json();
+      const thanks = (await score(t, { subject: 'Thanks', body: 'Thank you, all good on our side. Have a nice day.' })).json();
+      expect(angry.priority.score).toBeGreaterThan(thanks.priority.score);
+    });
+
+    it('refuses a request without a body with a 400 problem', async () => {
+      const res = await score(t, { subject: 'x' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+
+    it('triages imported emails on the next refresh and summarises them per customer', async () => {
+      const job = await t.services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' });
+      const info = await t.services.jobs.waitFor(job);
+      expect(info.error).toBeNull();
+      expect(info.state).toBe('completed');
+      const [{ messages }] = await t.storage.db.query<{ messages: number }>('SELECT count(*)::int AS messages FROM inbound_messages');
+      const [{ typed }] = await t.storage.db.query<{ typed: number }>(
+        "SELECT count(*)::int AS typed FROM computed_fields WHERE entity_type = 'inbound' AND name = 'inboundType'",
+      );
+      expect(messages).toBeGreaterThan(0);
+      expect(typed).toBe(messages);
+      const [{ trends }] = await t.storage.db.query<{ trends: number }>(
+        "SELECT count(*)::int AS trends FROM computed_fields WHERE entity_type = 'customer' AND name = 'sentimentTrend'",
+      );
+      expect(trends).toBeGreaterThan(0);
+    });
+  });
+});
