@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { Logger } from './ml/registry/types.js';
+import type { Catalogue, Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
 import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
@@ -39,6 +39,8 @@ export interface BuildServicesOptions {
   work?: boolean;
   storage?: Storage;
   log?: Logger;
+  /** The models the lifecycle knows (tests use small ones). */
+  catalogue?: Catalogue;
 }
 
 export async function buildServices(config: Config, options: BuildServicesOptions = {}): Promise<Services> {
@@ -68,7 +70,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     db: storage.db,
     jobs,
     modelsDir: config.modelsDir,
-    catalogue: serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize }),
+    catalogue: options.catalogue ?? serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize }),
     retrainCron: config.retrainCron,
     log: options.log,
   });

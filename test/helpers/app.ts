@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { buildApp } from '../../src/app.js';
+import type { Catalogue } from '../../src/ml/registry/types.js';
 import { openTestStorage, type TestStorage } from './storage.js';
 
 export const KEYS = { platform: 'k-platform', analyst: 'k-analyst', collector: 'k-collector', admin: 'k-admin' } as const;
@@ -23,6 +24,7 @@ export async function buildTestApp(
   backend: 'pglite' | 'postgres',
   env: Record<string, string> = {},
   storage?: TestStorage,
+  options: { catalogue?: Catalogue } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-test-'));
   const config: Config = loadConfig({
@@ -36,7 +38,7 @@ export async function buildTestApp(
     ...env,
   });
   const s = storage ?? (await openTestStorage(backend));
-  const services = await buildServices(config, { storage: s });
+  const services = await buildServices(config, { storage: s, catalogue: options.catalogue });
   const app = await buildApp(services, { logger: false });
   return {
     app,

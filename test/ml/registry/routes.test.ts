@@ -29,14 +29,10 @@ describe.each(await backends())('model routes on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    t = await buildTestApp(backend);
-    lifecycle = await createModelLifecycle({
-      db: t.storage.db, jobs: t.services.jobs, modelsDir: t.services.config.modelsDir, catalogue: testCatalogue(), pollMs: 0,
-    });
-    await t.app.register(modelRoutes, { lifecycle });
+    t = await buildTestApp(backend, {}, undefined, { catalogue: testCatalogue() });
+    lifecycle = t.services.models;
   });
   afterAll(async () => {
-    await lifecycle.close();
     await t.close();
   });
 
