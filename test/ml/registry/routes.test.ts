@@ -3,8 +3,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../../helpers/app.js';
-import { createModelLifecycle, type ModelLifecycle } from '../../../src/ml/registry/index.js';
-import modelRoutes from '../../../src/http/routes/models.js';
+import type { ModelLifecycle } from '../../../src/ml/registry/index.js';
 import { MODEL, testCatalogue } from './fixtures/logistic.js';
 
 describe.each(await backends())('model routes on %s', (backend) => {
