@@ -16,6 +16,7 @@ import {
   type CompiledCriteria,
   type FieldDef,
 } from '../src/criteria/index.js';
+import { mulberry32 } from '../src/util/random.js';
 
 const field = (name: string, type: FieldDef['type'], source: FieldDef['source'], sql: string): FieldDef => ({
   name, type, source, sql, nullable: true, label: name, description: name,
@@ -37,16 +38,6 @@ export const benchRegistry = defineFieldRegistry([
   field('groups', 'stringList', 'column', 'c.groups'),
 ]);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEGMENTS = ['key', 'strategic', 'standard', 'small'];
 const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT'];

@@ -19,6 +19,7 @@ describe.each(await backends())('import on %s', (backend) => {
   beforeAll(async () => {
     t = await buildTestApp(backend);
     await post('collectors', ndjson([{ externalId: 'col-1', name: 'Alice Martin' }]));
+    await post('customer-groups', ndjson([{ externalId: 'grp-1', name: 'Watch list' }]));
   });
   afterAll(async () => t.close());
 
@@ -78,6 +79,9 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an unknown field', 'customers', ndjson([{ ...customer(9), riskScroe: 3 }]), NDJSON, /riskScroe.*not a field/],
       ['invalid JSON', 'customers', '{"externalId":"C9","name":"x"}\n{oops\n', NDJSON, /not valid JSON/],
       ['a repeated key', 'customers', ndjson([customer(9), customer(9)]), NDJSON, /repeats the key of line 1/],
+      ['a repeated pair key', 'group-members',
+        ndjson([{ groupExternalId: 'grp-1', customerExternalId: 'C1' }, { groupExternalId: 'grp-1', customerExternalId: 'C1' }]), NDJSON,
+        /repeats the key of line 1/],
     ];
     it.each(cases)('rejects the whole file with %s and writes nothing', async (_name, entity, payload, headers, reason) => {
       const before = await snapshot();

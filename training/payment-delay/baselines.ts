@@ -5,6 +5,7 @@ import { dayOf } from '../../src/ml/payment-delay/dates.js';
 import { accuracy, auc, rmse } from '../../src/ml/payment-delay/metrics.js';
 import { fitInvoiceEffects } from '../../src/ml/payment-delay/priors.js';
 import type { InvoiceRecord } from '../../src/ml/payment-delay/types.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const offsetOf = (inv: InvoiceRecord): number => dayOf(inv.settledDate!) - dayOf(inv.dueDate);
 const daysToSettleOf = (inv: InvoiceRecord): number => dayOf(inv.settledDate!) - dayOf(inv.issueDate);
@@ -55,17 +56,6 @@ export function inSampleCeiling(all: readonly InvoiceRecord[], test: readonly In
   };
 }
 
-/** Deterministic PRNG (mulberry32) so that reported intervals are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Percentile bootstrap interval of the AUC over invoices. */
 export function bootstrapAuc(scores: readonly number[], labels: readonly boolean[], resamples = 400, seed = 7): { low: number; high: number } {

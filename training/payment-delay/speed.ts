@@ -8,7 +8,7 @@ import { forEachFeatureRow } from '../../src/ml/payment-delay/features.js';
 import { fitPaymentDelay, issueDateTargets } from '../../src/ml/payment-delay/fit.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest, InvoiceRecord } from '../../src/ml/payment-delay/types.js';
-import { mulberry32 } from './baselines.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const customers = Number(process.argv[2] ?? 100_000);
 const perCustomer = Number(process.argv[3] ?? 10);
