@@ -53,14 +53,4 @@ export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: Cust
   };
 }
 
-/** Groups items by a string key, keeping first-seen order. */
-export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
+export { groupBy } from '../util/collections.js';

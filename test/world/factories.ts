@@ -16,15 +16,6 @@ export function smallWorld(options: WorldOptions = {}): World {
 
 export const dayNumber = (date: string): number => Date.parse(date.slice(0, 10)) / 86_400_000;
 
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
+export { groupBy } from '../../src/util/collections.js';
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
