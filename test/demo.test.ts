@@ -7,7 +7,8 @@ describe('when the service starts on an empty embedded database', () => {
   let t: TestApp;
   const log = pino({ level: 'silent' });
   beforeAll(async () => {
-    t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '60', DEMO_MODELS: 'payment-delay,drift,send-time,incentives' });
+    // Every model of the catalogue, as on a real first start; the inbound corpus is small to keep the test quick.
+    t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '60', INBOUND_CORPUS_SIZE: '400' });
     await bootstrap(t.services, log);
   }, 300_000);
   afterAll(async () => t.close());
@@ -20,7 +21,7 @@ describe('when the service starts on an empty embedded database', () => {
   it('trains and activates every demo model', async () => {
     const res = await t.app.inject({ url: '/v1/models', headers: auth('analyst') });
     const active = res.json().items.filter((m: { active: string | null }) => m.active !== null);
-    expect(active.map((m: { name: string }) => m.name).sort()).toEqual(['drift', 'incentives', 'payment-delay', 'send-time']);
+    expect(active.map((m: { name: string }) => m.name).sort()).toEqual(['drift', 'inbound-triage', 'incentives', 'payment-delay', 'send-time']);
   });
 
   it('writes computed fields a customer page shows, with the model version', async () => {

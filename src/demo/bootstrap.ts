@@ -45,7 +45,7 @@ export async function bootstrap(services: Services, log: FastifyBaseLogger): Pro
   log.info({ lateRate: stats.lateRate, over30Rate: stats.over30Rate }, 'demo world generated');
   await importDirectory(db, dir, (r) => log.info(r, `imported ${r.entity}`));
   for (const model of services.config.demoModels ?? services.models.registry.models()) {
-    await runJob(services, log, `training ${model}`, () => services.models.train({ model, dataset: 'db', promote: true }));
+    await runJob(services, log, `training ${model}`, () => services.models.train({ model, promote: true }));
   }
   await services.models.server.refresh();
   const rules = await installDemoStrategy(db);
