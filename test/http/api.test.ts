@@ -93,6 +93,55 @@ describe('the HTTP API conventions', () => {
   });
 });
 
+describe('Search & Assign through the wired app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+  });
+  afterAll(async () => t.close());
+
+  it('lets a credit manager save a search over model fields and counts its customers', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/searches', headers: auth('analyst'),
+      payload: { name: 'Changing behaviour', criteria: { and: [{ '>': [{ var: 'driftScore' }, 0.5] }, { '>': [{ var: 'openAmount' }, 1000] }] } },
+    });
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('refuses a search on an unknown field with a coded 400 that points at it', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/searches', headers: auth('analyst'),
+      payload: { name: 'Typo', criteria: { '>': [{ var: 'drfitScore' }, 0.5] } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toMatch(/^AR_ERR_CRITERIA/);
+  });
+
+  it('does not let a collector edit rules', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/rules', headers: auth('collector'),
+      payload: { name: 'x', searchId: 1, priority: 1, actions: [{ type: 'setCollector', collector: 'col-1' }] },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('refuses prototype paths in an evaluated record', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/criteria/evaluate', headers: auth('collector'),
+      payload: { criteria: { '==': [{ var: '__proto__.polluted' }, 1] }, record: {} },
+    });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('serves the field registry, model outputs included, for a query builder', async () => {
+    const res = await t.app.inject({ url: '/v1/criteria/fields', headers: auth('collector') });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    const fields = (Array.isArray(body) ? body : body.fields) as { name: string; source: string }[];
+    expect(fields.find((f) => f.name === 'driftScore')?.source).toBe('model');
+  });
+});
+
 describe('rate limiting', () => {
   it('answers 429 with a problem once a key exceeds its budget', async () => {
     const t = await buildTestApp('pglite', { RATE_LIMIT_PER_MINUTE: '3' });
