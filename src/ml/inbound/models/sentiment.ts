@@ -11,18 +11,9 @@ import { Vectorizer, buildVocabulary, type SparseVector, type Vocabulary } from 
 import { LEXICON_FEATURE_NAMES, lexiconFeatures, scoreLexicon, type LexiconScore } from '../sentiment/lexiconScore.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { SENTIMENTS, type InboundMessage, type LabeledEmail, type SentimentLabel } from '../types.js';
-import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec } from './sparseMlp.js';
+import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
 
-export interface SentimentConfig {
-  maxFeatures: number;
-  minDocs: number;
-  hidden: number;
-  inputDropout: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  l2: number;
-  labelSmoothing: number;
+export interface SentimentConfig extends SparseMlpTrainingConfig {
   ngrams: NgramOptions;
 }
 

@@ -28,6 +28,19 @@ export interface SparseMlpSpec {
   heads: HeadSpec[];
 }
 
+/** What every n-gram MLP of the triage is trained with: vocabulary size and training settings. */
+export interface SparseMlpTrainingConfig {
+  maxFeatures: number;
+  minDocs: number;
+  hidden: number;
+  inputDropout: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  labelSmoothing: number;
+}
+
 export interface SparseExample {
   x: SparseVector;
   /** One target vector per head, in head order. */

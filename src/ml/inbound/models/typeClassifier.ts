@@ -8,18 +8,9 @@ import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngra
 import { Vectorizer, buildVocabulary, type Vocabulary } from '../features/vocabulary.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { INBOUND_TYPES, type InboundMessage, type InboundType, type LabeledEmail } from '../types.js';
-import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec } from './sparseMlp.js';
+import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
 
-export interface TypeClassifierConfig {
-  maxFeatures: number;
-  minDocs: number;
-  hidden: number;
-  inputDropout: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  l2: number;
-  labelSmoothing: number;
+export interface TypeClassifierConfig extends SparseMlpTrainingConfig {
   /** Probability above which a non-primary intent is reported as secondary. */
   secondaryThreshold: number;
   ngrams: NgramOptions;
