@@ -29,24 +29,33 @@ export function incentiveCustomer(slice: PortfolioSlice, c: SliceCustomer, asOf:
     invoices: h.invoices.map((i) => ({
       externalId: i.externalId!, issueDate: i.issueDate, dueDate: i.dueDate, settledDate: i.settledDate, amount: i.amount, disputed: i.disputed,
     })),
-    offers: (slice.offers.get(c.id) ?? []).map((o) => ({ ...o, invoiceExternalIds: o.invoiceExternalIds })),
+    offers: slice.offers.get(c.id) ?? [],
   };
 }
 
 const DAY = 86_400_000;
 
-/** Where the customer stands: age and amount of what is overdue as of `asOf`. */
-export function overdueSituation(slice: PortfolioSlice, c: SliceCustomer, asOf: string): IncentiveInput['situation'] {
+/**
+ * Where each customer of the slice stands: age and amount of what is overdue
+ * as of `asOf`. One pass over the slice's invoices, not one per customer.
+ */
+export function overdueSituations(slice: PortfolioSlice, asOf: string): Map<number, IncentiveInput['situation']> {
   const now = Date.parse(asOf);
-  let oldestDue = Infinity;
-  let overdueAmount = 0;
+  const oldest = new Map<number, number>();
+  const overdue = new Map<number, number>();
   for (const inv of slice.invoices) {
-    if (inv.customerId !== String(c.id)) continue;
     const open = slice.openAmounts.get(inv.invoiceId);
     if (open === undefined) continue;
+    const customerId = Number(inv.customerId);
     const due = Date.parse(inv.dueDate);
-    oldestDue = Math.min(oldestDue, due);
-    if (due < now) overdueAmount += open;
+    oldest.set(customerId, Math.min(oldest.get(customerId) ?? Infinity, due));
+    if (due < now) overdue.set(customerId, (overdue.get(customerId) ?? 0) + open);
   }
-  return { daysOverdue: Number.isFinite(oldestDue) ? Math.round((now - oldestDue) / DAY) : -30, overdueAmount };
+  const out = new Map<number, IncentiveInput['situation']>();
+  for (const c of slice.customers) {
+    const due = oldest.get(c.id);
+    // Nothing open: advice as if the next invoice were a month from due.
+    out.set(c.id, { daysOverdue: due === undefined ? -30 : Math.round((now - due) / DAY), overdueAmount: overdue.get(c.id) ?? 0 });
+  }
+  return out;
 }

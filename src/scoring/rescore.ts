@@ -10,7 +10,7 @@ import type { PaymentDelayForecast, PaymentDelayPredictor } from '../ml/payment-
 import type { DriftPredictor } from '../ml/drift/index.js';
 import type { SendTimePredictor } from '../ml/send-time/index.js';
 import type { IncentivePredictor } from '../ml/incentives/index.js';
-import { sendTimeInput, incentiveCustomer, overdueSituation } from './behaviour-inputs.js';
+import { sendTimeInput, incentiveCustomer, overdueSituations } from './behaviour-inputs.js';
 import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
 import { replaceComputedFields, type ComputedFieldRow } from './computed-fields.js';
 import {
@@ -94,12 +94,13 @@ function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, o
 }
 
 function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, out: Scored): void {
+  const situations = models.incentives ? overdueSituations(slice, asOf) : null;
   for (const c of slice.customers) {
     if (models.sendTime) {
       out.rows.push(...customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
     }
     if (models.incentives) {
-      const input = { customer: incentiveCustomer(slice, c, asOf), situation: overdueSituation(slice, c, asOf) };
+      const input = { customer: incentiveCustomer(slice, c, asOf), situation: situations!.get(c.id)! };
       out.rows.push(...customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
     }
   }

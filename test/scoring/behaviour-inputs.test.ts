@@ -1,0 +1,34 @@
+import { describe, it, expect } from 'vitest';
+import { overdueSituations } from '../../src/scoring/behaviour-inputs.js';
+import type { PortfolioSlice, SliceCustomer } from '../../src/scoring/histories.js';
+import type { InvoiceRecord } from '../../src/ml/payment-delay/index.js';
+
+const customer = (id: number): SliceCustomer => ({
+  id, externalId: `C${id}`, segment: null, timezone: null, riskScore: null, paymentMethod: null, latePenalties: false, insolvencyDate: null,
+});
+const invoice = (id: number, customerId: number, dueDate: string): InvoiceRecord => ({
+  invoiceId: String(id), customerId: String(customerId), issueDate: '2026-01-01', dueDate, amount: 100, disputed: false,
+  settledDate: null, paymentTermsDays: 30,
+});
+
+describe('when a slice is turned into overdue situations', () => {
+  const slice = {
+    customers: [customer(1), customer(2), customer(3)],
+    invoices: [invoice(10, 1, '2026-10-01'), invoice(11, 1, '2026-10-21'), invoice(12, 1, '2026-12-01'), invoice(20, 2, '2026-12-15'), invoice(30, 3, '2026-09-01')],
+    // Invoice 30 is settled: not in the open amounts.
+    openAmounts: new Map([['10', 50], ['11', 70], ['12', 900], ['20', 40]]),
+    histories: new Map(),
+    offers: new Map(),
+  } as unknown as PortfolioSlice;
+  const s = overdueSituations(slice, '2026-10-31');
+
+  it('ages each customer by its oldest open invoice and sums only what is past due', () => {
+    expect(s.get(1)).toEqual({ daysOverdue: 30, overdueAmount: 120 });
+  });
+  it('gives a negative age when nothing is due yet', () => {
+    expect(s.get(2)).toEqual({ daysOverdue: -45, overdueAmount: 0 });
+  });
+  it('ignores settled invoices', () => {
+    expect(s.get(3)).toEqual({ daysOverdue: -30, overdueAmount: 0 });
+  });
+});
