@@ -9,7 +9,6 @@ import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
 import { serviceCatalogue } from './scoring/catalogue.js';
-import { RESCORE_JOB, makeRescoreHandler } from './pipeline/rescore-job.js';
 import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { REFRESH_JOB, makeRefreshHandler, refreshJobId } from './pipeline/refresh.js';
@@ -74,7 +73,6 @@ export async function buildServices(config: Config, options: BuildServicesOption
     retrainCron: config.retrainCron,
     log: options.log,
   });
-  jobs.register(RESCORE_JOB, makeRescoreHandler(storage.db, models.server));
   jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, DEFAULT_AGENDA_POLICY));
   jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));
   jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, DEFAULT_AGENDA_POLICY));
