@@ -6,6 +6,7 @@ import type { Db } from '../db/sql.js';
 import type { Predictor, Reason } from '../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 import { writeComputedFields, type ComputedFieldRow } from '../scoring/computed-fields.js';
+import { loadCustomerFacts } from '../fields/facts.js';
 import type { ServedModel } from '../scoring/rescore.js';
 
 export const INBOUND_FIELD_NAMES = ['inboundType', 'inboundPriority', 'autoReplyEligible', 'sentimentScore'];
@@ -17,19 +18,16 @@ export interface CustomerContextRow {
   driftScore: number | null;
 }
 
-/** What the priority of an email needs to know of its customer, from the facts the API and rules use. */
+/** What the priority of an email needs to know of its customer: the same facts saved searches read. */
 export async function customerContext(db: Db, customerIds: number[]): Promise<Map<number, CustomerContextRow>> {
   if (customerIds.length === 0) return new Map();
-  const rows = await db.query<{ id: number } & CustomerContextRow>(
-    `SELECT c.id,
-       COALESCE((SELECT sum(open_amount) FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0), 0)::float8 AS "openAmount",
-       COALESCE((SELECT sum(open_amount) FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0 AND i.due_date < current_date), 0)::float8 AS "overdueAmount",
-       c.risk_score AS "riskScore",
-       (SELECT value_num FROM computed_fields cf WHERE cf.entity_type = 'customer' AND cf.entity_id = c.id AND cf.name = 'driftScore') AS "driftScore"
-     FROM customers c WHERE c.id = ANY($1::int[])`,
-    [customerIds],
-  );
-  return new Map(rows.map(({ id, ...r }) => [id, r]));
+  const facts = await loadCustomerFacts(db, customerIds);
+  return new Map(facts.map((f) => [f.id, {
+    openAmount: f.openAmount as number,
+    overdueAmount: f.overdueAmount as number,
+    riskScore: f.riskScore as number | null,
+    driftScore: f.driftScore as number | null,
+  }]));
 }
 
 export function toContext(r: CustomerContextRow | undefined): InboundRequest['customer'] {
