@@ -53,12 +53,10 @@ export async function paymentDelayDataset(
   const asTarget = (invoice: InvoiceRecord) => ({ invoice, asOf: invoice.issueDate });
   const train = settled.filter((i) => i.issueDate < holdoutFrom).map(asTarget);
   const holdout = settled.filter((i) => i.issueDate >= holdoutFrom).map(asTarget);
-  const hash = crypto.createHash('sha256');
-  for (const t of train) hash.update(`${t.invoice.invoiceId}:${t.invoice.settledDate}\n`);
   return {
     train: { invoices, targets: train },
     holdout: { invoices, targets: holdout },
-    fingerprint: hash.digest('hex'),
+    fingerprint: fingerprintOf(train.map((t) => `${t.invoice.invoiceId}:${t.invoice.settledDate}`)),
     window: { from: window.from, to: holdoutFrom },
   };
 }
@@ -84,12 +82,10 @@ export async function driftDataset(db: Db, asOf: string, horizonDays = 90): Prom
     const outcome = before.length >= 3 && after.length >= 2 && median(after) >= Math.max(0, median(before)) + 5;
     return { history: { ...full, asOf: cutoff }, outcome };
   });
-  const hash = crypto.createHash('sha256');
-  for (const h of histories) hash.update(`${h.customerExternalId}:${h.invoices.length}:${h.payments.length}:${h.communications.length}\n`);
   return {
     train: { examples: examples.map(({ history }) => ({ history })) },
     holdout: { examples },
-    fingerprint: hash.digest('hex'),
+    fingerprint: fingerprintOf(histories.map((h) => `${h.customerExternalId}:${h.invoices.length}:${h.payments.length}:${h.communications.length}`)),
     window: { from: null, to: cutoff },
   };
 }
