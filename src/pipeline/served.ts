@@ -11,8 +11,11 @@ export function tryServed<P>(server: ModelServer, model: string): ServedModel<P>
   try {
     const s = server.get(model);
     return { predictor: s.predictor as unknown as P, version: s.version };
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Not trained yet, or not in this catalogue: its fields are simply not written.
+    const code = (err as { code?: string }).code;
+    if (code === 'AR_ERR_MODEL_NOT_READY' || code === 'AR_ERR_MODEL_UNKNOWN') return undefined;
+    throw err;
   }
 }
 
