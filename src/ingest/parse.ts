@@ -2,7 +2,7 @@
 // CSV (header row) are both read incrementally: a file of millions of rows is
 // never held in memory.
 import type { Readable } from 'node:stream';
-import { parse as csvParse, CsvError } from 'csv-parse';
+import { Parser as CsvParser, CsvError } from 'csv-parse';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -56,28 +56,32 @@ async function* parseNdjson(input: Readable): AsyncGenerator<ParsedRecord[]> {
   }
 }
 
+// The parser's core is driven chunk by chunk rather than through its stream:
+// a record is then taken with the line it ends on, read off the parser at the
+// moment it is emitted, with no info object and no async step per record.
+interface CsvCore {
+  parse(chunk: Buffer | undefined, end: boolean, push: (record: Record<string, string>) => void, close: () => void): Error | undefined;
+}
+
 async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
-  const parser = input.pipe(
-    csvParse({ columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false }),
-  );
-  try {
-    let batch: ParsedRecord[] = [];
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      batch.push({ line: item.info.lines, record: item.record });
-      if (batch.length >= 1000) {
-        yield batch;
-        batch = [];
-      }
-    }
+  const parser = new CsvParser({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  const core = (parser as unknown as { api: CsvCore }).api;
+  const step = (chunk: Buffer | undefined): ParsedRecord[] => {
+    const batch: ParsedRecord[] = [];
+    const err = core.parse(chunk, chunk === undefined, (record) => batch.push({ line: parser.info.lines, record }), () => undefined);
+    if (err === undefined) return batch;
+    if (!(err instanceof CsvError)) throw err;
+    const line = (err as CsvError & { lines?: number }).lines ?? parser.info.lines;
+    batch.push({ line, error: `malformed CSV: ${err.message}`, fatal: true });
+    return batch;
+  };
+  for await (const chunk of input) {
+    const batch = step(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
     if (batch.length > 0) yield batch;
-  } catch (err) {
-    if (err instanceof CsvError) {
-      const line = (err as CsvError & { lines?: number }).lines ?? 0;
-      yield [{ line, error: `malformed CSV: ${err.message}`, fatal: true }];
-      return;
-    }
-    throw err;
+    if (batch.at(-1)?.error !== undefined) return;
   }
+  const last = step(undefined);
+  if (last.length > 0) yield last;
 }
 
 /** Records in batches (one per chunk read), so per-record async overhead stays out of the hot loop. */

@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { parseRecords, type ImportFormat, type ParsedRecord } from '../../src/ingest/parse.js';
+
+// Split into chunks of `size` bytes so records straddle chunk boundaries.
+async function parse(text: string, format: ImportFormat, size = 7): Promise<ParsedRecord[]> {
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  const out: ParsedRecord[] = [];
+  for await (const batch of parseRecords(Readable.from(chunks), format)) out.push(...batch);
+  return out;
+}
+
+describe('CSV records', () => {
+  const file = '\uFEFFexternalId,name,country\r\nC1,"Dupont\net fils",FR\r\n\r\nC2, Acme ,US\r\nC3,"Say ""hi""",GB\r\n';
+
+  it.each([1, 7, 4096])('carry the line they end on, whatever the chunk size (%i bytes)', async (size) => {
+    expect(await parse(file, 'csv', size)).toEqual([
+      { line: 3, record: { externalId: 'C1', name: 'Dupont\net fils', country: 'FR' } },
+      { line: 5, record: { externalId: 'C2', name: 'Acme', country: 'US' } },
+      { line: 6, record: { externalId: 'C3', name: 'Say "hi"', country: 'GB' } },
+    ]);
+  });
+
+  it('end with a fatal error at the line of a row with too many cells', async () => {
+    const records = await parse('externalId,name\nC1,a\nC2,b,extra\nC3,c\n', 'csv');
+    expect(records.at(-1)).toMatchObject({ line: 3, fatal: true, error: expect.stringMatching(/^malformed CSV/) });
+    expect(records.some((r) => r.record?.externalId === 'C3')).toBe(false);
+  });
+
+  it('end with a fatal error on a quote left open at the end of the file', async () => {
+    const records = await parse('externalId,name\nC9,"Open quote\n', 'csv');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ fatal: true, error: expect.stringMatching(/^malformed CSV/) });
+  });
+
+  it('read a last row without a final newline', async () => {
+    expect(await parse('externalId\nC1\nC2', 'csv')).toEqual([
+      { line: 2, record: { externalId: 'C1' } },
+      { line: 3, record: { externalId: 'C2' } },
+    ]);
+  });
+});
+
+describe('NDJSON records', () => {
+  it('carry their physical line, skip blank lines and report bad ones in place', async () => {
+    const records = await parse('{"a":1}\r\n\n{oops\n[1]\n{"é":"ü"}', 'ndjson', 3);
+    expect(records).toEqual([
+      { line: 1, record: { a: 1 } },
+      { line: 3, error: 'is not valid JSON' },
+      { line: 4, error: 'must be a JSON object' },
+      { line: 5, record: { é: 'ü' } },
+    ]);
+  });
+});
