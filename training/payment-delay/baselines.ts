@@ -33,12 +33,8 @@ export function pastLateRateBaseline(all: readonly InvoiceRecord[], test: readon
   };
 }
 
-/**
- * LEAKY on purpose: customer means and dispute / paper effects fitted on every
- * invoice, test included, then scored in-sample. Not a model: the floor of the
- * noise around each customer's own mean, which a leak-free model cannot beat.
- */
-export function inSampleCeiling(all: readonly InvoiceRecord[], test: readonly InvoiceRecord[]): { auc: number; rmseDaysToSettle: number } {
+/** Dispute / paper effects and each customer's effect-adjusted offsets, fitted on every invoice given. */
+function customerMeans(all: readonly InvoiceRecord[]) {
   const labeled = all.map((invoice) => ({ invoice, offset: offsetOf(invoice) }));
   const effects = fitInvoiceEffects(labeled);
   const effect = (inv: InvoiceRecord): number => (inv.disputed ? effects.disputed : 0) + (inv.paperless === false ? effects.paper : 0);
@@ -49,13 +45,45 @@ export function inSampleCeiling(all: readonly InvoiceRecord[], test: readonly In
     c.s += offset - effect(invoice);
     sums.set(invoice.customerId, c);
   }
-  const predicted = test.map((inv) => sums.get(inv.customerId)!.s / sums.get(inv.customerId)!.n + effect(inv));
+  const portfolio = labeled.reduce((a, l) => a + l.offset - effect(l.invoice), 0) / labeled.length;
+  return { effect, sums, portfolio };
+}
+
+function ceilingMetrics(test: readonly InvoiceRecord[], predictedOffset: number[]): { auc: number; rmseDaysToSettle: number } {
   return {
-    auc: auc(predicted, test.map((inv) => offsetOf(inv) > 0)),
-    rmseDaysToSettle: rmse(predicted.map((p, i) => p + dayOf(test[i].dueDate) - dayOf(test[i].issueDate)), test.map(daysToSettleOf)),
+    auc: auc(predictedOffset, test.map((inv) => offsetOf(inv) > 0)),
+    rmseDaysToSettle: rmse(predictedOffset.map((p, i) => p + dayOf(test[i].dueDate) - dayOf(test[i].issueDate)), test.map(daysToSettleOf)),
   };
 }
 
+/**
+ * LEAKY on purpose: customer means and dispute / paper effects fitted on every
+ * invoice, test included, then scored in-sample. Not a model: the floor of the
+ * noise around each customer's own mean, which a leak-free model cannot beat.
+ */
+export function inSampleCeiling(all: readonly InvoiceRecord[], test: readonly InvoiceRecord[]): { auc: number; rmseDaysToSettle: number } {
+  const { effect, sums } = customerMeans(all);
+  return ceilingMetrics(test, test.map((inv) => sums.get(inv.customerId)!.s / sums.get(inv.customerId)!.n + effect(inv)));
+}
+
+/**
+ * LEAKY on purpose, the noise floor of any model built on customer-level
+ * behaviour: each test invoice predicted from every OTHER invoice of its customer
+ * (earlier and later ones, test included) plus the dispute and paper effects
+ * fitted on all invoices. Only the invoice's own outcome is hidden. If this
+ * cannot reach a target, no leak-free model of the same information can.
+ */
+export function leaveOneOutCeiling(all: readonly InvoiceRecord[], test: readonly InvoiceRecord[]): { auc: number; rmseDaysToSettle: number } {
+  const { effect, sums, portfolio } = customerMeans(all);
+  return ceilingMetrics(
+    test,
+    test.map((inv) => {
+      const c = sums.get(inv.customerId)!;
+      const others = c.n - 1;
+      return (others ? (c.s - (offsetOf(inv) - effect(inv))) / others : portfolio) + effect(inv);
+    }),
+  );
+}
 
 /** Percentile bootstrap interval of the AUC over invoices. */
 export function bootstrapAuc(scores: readonly number[], labels: readonly boolean[], resamples = 400, seed = 7): { low: number; high: number } {

@@ -2,25 +2,38 @@
 //   npx tsx training/payment-delay/evaluate-ibm.ts
 // Protocols (no leakage: every feature is built only from invoices settled before
 // the scored invoice's scoring date):
-// - chronological: train on invoices issued before 2013-01-01, test on 2013
-//   invoices scored as of their issue date. Test features may use 2013 invoices
-//   settled before that date: rolling scoring, as in production.
+// - validation (where design choices were checked, never on 2013): train on
+//   invoices issued before 2012-07-01, validate on 2012-H2, history pool cut at
+//   2013-01-01. The candidate feature groups, the selection rule and the
+//   maturity filter were compared here only (and on the synthetic world).
+// - model selection inside every fit: the location model's feature groups are
+//   chosen on the latest 30 % of that fit's own (mature) training invoices
+//   (fit.ts, selection.ts), so each protocol below selects without seeing its test.
+// - chronological (the headline, reported once): train on invoices issued before
+//   2013-01-01, test on 2013 invoices scored as of their issue date. Test features
+//   may use 2013 invoices settled before that date: rolling scoring, as in production.
 // - customer-grouped: 5 folds of customers; train on 4, test on the held-out
 //   customers (whose own history still builds up invoice by invoice).
 // - due-date rescoring: 2013 invoices still unpaid on their due date, scored as of
 //   that date, to show what conditioning on "not paid yet" buys.
+// Reference points: the naive baselines, and two LEAKY ceilings (in-sample, and
+// leave-one-out: every other invoice of the customer, future ones included) that
+// bound what customer-level behaviour can explain on this file.
 // Prints a table, then one JSON line with the headline figures.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { dayOf, isoOfDay } from '../../src/ml/payment-delay/dates.js';
 import { forecastMetrics, scoreDataset, type ScoredInvoice } from '../../src/ml/payment-delay/evaluation.js';
-import { DEFAULT_OPTIONS, fitPaymentDelay, issueDateTargets } from '../../src/ml/payment-delay/fit.js';
+import { DEFAULT_OPTIONS, fitPaymentDelay, issueDateTargets, type PaymentDelayState } from '../../src/ml/payment-delay/fit.js';
 import { calibration } from '../../src/ml/payment-delay/metrics.js';
 import type { Metrics } from '../../src/ml/model.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest } from '../../src/ml/payment-delay/types.js';
 import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoice } from '../datasets/ibm-ar.js';
-import { bootstrapAuc, customerFolds, inSampleCeiling, pastLateRateBaseline } from './baselines.js';
+import { bootstrapAuc, customerFolds, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
+
+/** Validation slice of the training period: fit before it, validate from it to the test cut. */
+export const IBM_AR_VALIDATION_FROM = '2012-07-01';
 
 export interface IbmEvaluation {
   /** The human-readable table. */
@@ -36,9 +49,23 @@ interface Split {
 }
 
 
-function chronological({ all, train, test }: Split, useDisputed: boolean): ScoredInvoice[] {
+interface Fitted {
+  state: PaymentDelayState;
+  scored: ScoredInvoice[];
+}
+
+function chronological({ all, train, test }: Split, useDisputed: boolean): Fitted {
   const state = fitPaymentDelay(train, issueDateTargets(train), { ...DEFAULT_OPTIONS, useDisputed });
-  return scoreDataset(new PaymentDelayPredictor(state), { invoices: all, targets: issueDateTargets(test) });
+  return { state, scored: scoreDataset(new PaymentDelayPredictor(state), { invoices: all, targets: issueDateTargets(test) }) };
+}
+
+/** The same protocol inside the training period: nothing issued on or after the test cut is read. */
+function validationSplit({ train }: Split): Split {
+  return {
+    all: train,
+    train: train.filter((inv) => inv.issueDate < IBM_AR_VALIDATION_FROM),
+    test: train.filter((inv) => inv.issueDate >= IBM_AR_VALIDATION_FROM),
+  };
 }
 
 function grouped({ all }: Split, useDisputed: boolean, folds = 5): ScoredInvoice[] {
@@ -67,43 +94,64 @@ function rescoredAfterDue({ all, train, test }: Split, days: number): { conditio
 
 interface Results {
   split: Split;
+  validation: Metrics;
+  validationNoDispute: Metrics;
   chronological: Metrics;
   chronologicalNoDispute: Metrics;
+  states: { withDispute: PaymentDelayState; noDispute: PaymentDelayState };
   grouped: Metrics;
   groupedNoDispute: Metrics;
   scoresWithDispute: ScoredInvoice[];
   baseline: ReturnType<typeof pastLateRateBaseline>;
   ceiling: ReturnType<typeof inSampleCeiling>;
+  looCeiling: ReturnType<typeof leaveOneOutCeiling>;
   aucCi95: { low: number; high: number };
+  aucCi95NoDispute: { low: number; high: number };
   atDue: { conditioned: Metrics; atIssue: Metrics };
   after15: { conditioned: Metrics; atIssue: Metrics };
 }
 
+const bootstrapAucOf = (scored: readonly ScoredInvoice[]) =>
+  bootstrapAuc(
+    scored.map((s) => s.forecast.lateProbability),
+    scored.map((s) => s.actualOffset > 0),
+  );
+
 function runProtocols(split: Split): Results {
-  const scoresWithDispute = chronological(split, true);
+  const withDispute = chronological(split, true);
+  const noDispute = chronological(split, false);
+  const scoresWithDispute = withDispute.scored;
+  const validation = validationSplit(split);
   const rescore = (days: number) => {
     const { conditioned, atIssue } = rescoredAfterDue(split, days);
     return { conditioned: forecastMetrics(conditioned), atIssue: forecastMetrics(atIssue) };
   };
   return {
     split,
+    validation: forecastMetrics(chronological(validation, true).scored),
+    validationNoDispute: forecastMetrics(chronological(validation, false).scored),
     chronological: forecastMetrics(scoresWithDispute),
-    chronologicalNoDispute: forecastMetrics(chronological(split, false)),
+    chronologicalNoDispute: forecastMetrics(noDispute.scored),
+    states: { withDispute: withDispute.state, noDispute: noDispute.state },
     grouped: forecastMetrics(grouped(split, true)),
     groupedNoDispute: forecastMetrics(grouped(split, false)),
     scoresWithDispute,
     baseline: pastLateRateBaseline(split.all, split.test),
     ceiling: inSampleCeiling(split.all, split.test),
-    aucCi95: bootstrapAuc(
-      scoresWithDispute.map((s) => s.forecast.lateProbability),
-      scoresWithDispute.map((s) => s.actualOffset > 0),
-    ),
+    looCeiling: leaveOneOutCeiling(split.all, split.test),
+    aucCi95: bootstrapAucOf(scoresWithDispute),
+    aucCi95NoDispute: bootstrapAucOf(noDispute.scored),
     atDue: rescore(0),
     after15: rescore(15),
   };
 }
 
 const f = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
+
+function selectionText(state: PaymentDelayState): string {
+  const s = state.selection;
+  return s ? `${s.groups.join(' + ')} (hold-out RMSE offset ${f(s.holdOutRmse, 2)}, core ${f(s.holdOutRmseCore, 2)}, n=${s.holdOutRows})` : 'every group';
+}
 
 function table(r: Results): string[] {
   const { all, train, test } = r.split;
@@ -114,6 +162,8 @@ function table(r: Results): string[] {
     'protocol                              n     AUC    acc    macroF1  RMSE dts  MAE dts  ECE    Brier  P10-P90 cover',
   ];
   const rows: [string, Metrics][] = [
+    ['validation 2012-H2, with Disputed', r.validation],
+    ['validation 2012-H2, without Disputed', r.validationNoDispute],
     ['chronological, with Disputed', m],
     ['chronological, without Disputed', r.chronologicalNoDispute],
     ['customer 5-fold, with Disputed', r.grouped],
@@ -127,13 +177,15 @@ function table(r: Results): string[] {
   out.push(
     '',
     `F1 per class (chronological, with Disputed): on time ${f(m.f1OnTime)}, 1-30 days late ${f(m.f1Late1to30)}, over 30 days late ${f(m.f1LateOver30)} (${m.lateOver30Count} such invoices in the test set)`,
-    `AUC 95% bootstrap interval (chronological, with Disputed): ${f(r.aucCi95.low)} .. ${f(r.aucCi95.high)}`,
+    `AUC 95% bootstrap interval (chronological): with Disputed ${f(r.aucCi95.low)} .. ${f(r.aucCi95.high)}, without ${f(r.aucCi95NoDispute.low)} .. ${f(r.aucCi95NoDispute.high)}`,
+    `location model chosen on the latest 30% of the training invoices: ${selectionText(r.states.withDispute)} (with Disputed); ${selectionText(r.states.noDispute)} (without)`,
     '',
     'baselines on the 2013 test set',
     `  always on time:                 accuracy ${f(1 - m.lateRate)} (0.644 over the whole file)`,
     `  customer's past late rate:      AUC ${f(r.baseline.auc)}  accuracy ${f(r.baseline.accuracy)}`,
     `  customer's past mean days to settle: RMSE ${f(r.baseline.rmseDaysToSettle, 2)}`,
     `  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all invoices, test included): AUC ${f(r.ceiling.auc)}  RMSE ${f(r.ceiling.rmseDaysToSettle, 2)}`,
+    `  LEAKY leave-one-out ceiling (every other invoice of the customer, later ones included): AUC ${f(r.looCeiling.auc)}  RMSE ${f(r.looCeiling.rmseDaysToSettle, 2)}`,
     '',
     'rescoring later: 2013 invoices still unpaid on the morning of a date, scored then vs. at issue',
     `  at due date (n=${r.atDue.conditioned.n}):      RMSE days to settle ${f(r.atDue.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.atDue.atIssue.rmseDaysToSettle, 2)}), AUC late ${f(r.atDue.conditioned.auc)}, P10-P90 cover ${f(r.atDue.conditioned.coverageP10P90)}`,
@@ -166,6 +218,7 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     baselineAccuracyPastLateRate: r.baseline.accuracy,
     baselineRmseDaysToSettle: r.baseline.rmseDaysToSettle,
     aucNoDispute: r.chronologicalNoDispute.auc,
+    aucCi95NoDispute: [r.aucCi95NoDispute.low, r.aucCi95NoDispute.high],
     accuracyNoDispute: r.chronologicalNoDispute.accuracy,
     macroF1NoDispute: r.chronologicalNoDispute.macroF1,
     rmseDaysToSettleNoDispute: r.chronologicalNoDispute.rmseDaysToSettle,
@@ -173,8 +226,17 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     groupedAccuracy: r.grouped.accuracy,
     groupedRmseDaysToSettle: r.grouped.rmseDaysToSettle,
     groupedAucNoDispute: r.groupedNoDispute.auc,
+    groupedRmseDaysToSettleNoDispute: r.groupedNoDispute.rmseDaysToSettle,
     leakyCeilingAuc: r.ceiling.auc,
     leakyCeilingRmseDaysToSettle: r.ceiling.rmseDaysToSettle,
+    leaveOneOutCeilingAuc: r.looCeiling.auc,
+    leaveOneOutCeilingRmseDaysToSettle: r.looCeiling.rmseDaysToSettle,
+    validationAuc: r.validation.auc,
+    validationRmseDaysToSettle: r.validation.rmseDaysToSettle,
+    validationAucNoDispute: r.validationNoDispute.auc,
+    validationRmseDaysToSettleNoDispute: r.validationNoDispute.rmseDaysToSettle,
+    locationGroups: r.states.withDispute.selection?.groups ?? null,
+    locationGroupsNoDispute: r.states.noDispute.selection?.groups ?? null,
     dueDateRmseDaysToSettle: r.atDue.conditioned.rmseDaysToSettle,
     seconds,
   };

@@ -41,6 +41,8 @@ const SPREAD_PRIOR_WEIGHT = 4;
 const TREND_PRIOR_WEIGHT = 5;
 /** Open invoices older than the first few not-yet-paid ones are not scanned (FIFO payers make this exact). */
 const OLDEST_OPEN_SCAN = 16;
+/** "Just before the scoring date": settlements this many days back describe the customer's current payment run. */
+export const RECENT_SETTLED_DAYS = 30;
 
 export const BASE_COLUMNS = [
   'historyCount',
@@ -54,18 +56,25 @@ export const BASE_COLUMNS = [
   'recentLateCount',
   'recentMedianOffset',
   'trend',
+  'lastOffset',
+  'last3MeanOffset',
+  'last5MeanOffset',
+  'recentSettledCount',
+  'recentSettledMeanOffset',
   'lateRateDisputed',
   'lateRateUndisputed',
   'meanDaysLateDisputed',
   'meanDaysLateUndisputed',
   'disputeRate',
   'disputed',
+  'disputedCustomerEffect',
   'sentOnPaper',
   'channelUnknown',
   'logAmountRatio',
   'termsDays',
   'daysOverdue',
   'openCount',
+  'overdueOpenCount',
   'openAmountRatio',
   'oldestOpenDaysOverdue',
   'promisesKept',
@@ -80,6 +89,7 @@ export const BASE_COLUMNS = [
   'dueMonthSin',
   'dueMonthCos',
   'dueAtQuarterEnd',
+  'dueOnWeekend',
 ] as const;
 
 export type BaseColumn = (typeof BASE_COLUMNS)[number];
@@ -132,6 +142,7 @@ function settledOf(inv: InvoiceRecord, due: number, settle: number): SettledInvo
   const promised = inv.promisedDate == null ? null : dayOf(inv.promisedDate);
   return {
     offset: settle - due,
+    settleDay: settle,
     disputed: inv.disputed,
     paper: inv.paperless === false,
     logAmount: Math.log(Math.max(inv.amount, 0.01)),
@@ -211,12 +222,14 @@ export function forEachFeatureRow(
         openCount--;
         openAmount -= invoice.amount;
       }
+      // Open and overdue at the scoring date: known then (issued, not yet paid, past due).
       let oldestOpenDue = Infinity;
+      let overdueOpen = 0;
       for (let j = op, scanned = 0; j < ip && scanned < OLDEST_OPEN_SCAN; j++, scanned++) {
         const i = byIssue[j];
         if (parsed.settle[i] >= asOfDay && history[i].invoiceId !== invoice.invoiceId) {
-          oldestOpenDue = parsed.due[i];
-          break;
+          if (oldestOpenDue === Infinity) oldestOpenDue = parsed.due[i];
+          if (parsed.due[i] < asOfDay) overdueOpen++;
         }
       }
 
@@ -241,6 +254,14 @@ export function forEachFeatureRow(
       row[COL.recentMedianOffset] = Number.isNaN(median) ? prior.adjustedOffset : median;
       // Recent behaviour against the customer's long-run mean, trusted as evidence accumulates.
       row[COL.trend] = n > 1 ? (hist.ewmaAdjusted - hist.meanAdjusted()) * (n / (n + TREND_PRIOR_WEIGHT)) : 0;
+      // The latest invoices on their own, each shrunk to the customer's long-run effect
+      // with the same pseudo-count: one invoice is weak evidence of a change.
+      row[COL.lastOffset] = shrink(hist.lastSumAdjusted(1), Math.min(n, 1), customerEffect, k);
+      row[COL.last3MeanOffset] = shrink(hist.lastSumAdjusted(3), Math.min(n, 3), customerEffect, k);
+      row[COL.last5MeanOffset] = shrink(hist.lastSumAdjusted(5), Math.min(n, 5), customerEffect, k);
+      const justBefore = hist.settledSince(asOfDay - RECENT_SETTLED_DAYS);
+      row[COL.recentSettledCount] = justBefore.count;
+      row[COL.recentSettledMeanOffset] = shrink(justBefore.sumAdjusted, justBefore.count, customerEffect, k);
       const nDisputed = hist.disputedCount;
       const nUndisputed = n - nDisputed;
       row[COL.lateRateDisputed] = shrink(hist.disputedLateCount, nDisputed, lateRate, k);
@@ -250,12 +271,15 @@ export function forEachFeatureRow(
       row[COL.disputeRate] = shrink(nDisputed, n, prior.disputeRate, k);
 
       row[COL.disputed] = invoice.disputed ? 1 : 0;
+      // A dispute adds less to a customer who already pays late (resolution overlaps the usual delay).
+      row[COL.disputedCustomerEffect] = invoice.disputed ? customerEffect : 0;
       row[COL.sentOnPaper] = invoice.paperless === false ? 1 : 0;
       row[COL.channelUnknown] = invoice.paperless == null ? 1 : 0;
       row[COL.logAmountRatio] = n ? Math.log(Math.max(invoice.amount, 0.01)) - hist.sumLogAmount / n : 0;
       row[COL.termsDays] = invoice.paymentTermsDays;
       row[COL.daysOverdue] = Math.max(0, asOfDay - dueDay);
       row[COL.openCount] = openCount;
+      row[COL.overdueOpenCount] = overdueOpen;
       const usualAmount = n ? Math.exp(hist.sumLogAmount / n) : Math.max(invoice.amount, 0.01);
       row[COL.openAmountRatio] = Math.max(0, openAmount) / usualAmount;
       row[COL.oldestOpenDaysOverdue] = oldestOpenDue === Infinity ? 0 : Math.max(0, asOfDay - oldestOpenDue);
@@ -282,6 +306,9 @@ export function forEachFeatureRow(
       row[COL.dueMonthCos] = Math.cos((2 * Math.PI * (month - 1)) / 12);
       // Quarter closes: some payers hold cash to dress their balance sheet, others clear backlogs.
       row[COL.dueAtQuarterEnd] = month % 3 === 0 && dayOfMonth >= 16 ? 1 : 0;
+      // Day 0 of the epoch was a Thursday: (day + 4) % 7 is 0 on Sundays, 6 on Saturdays.
+      const weekday = (((dueDay + 4) % 7) + 7) % 7;
+      row[COL.dueOnWeekend] = weekday === 0 || weekday === 6 ? 1 : 0;
 
       const method = hist.lastPaymentMethod == null ? undefined : methodColumn.get(hist.lastPaymentMethod);
       if (method !== undefined) row[method] = 1;

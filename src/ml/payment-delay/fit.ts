@@ -2,7 +2,8 @@
 // 1. invoice effects (dispute, paper) from within-customer comparisons;
 // 2. portfolio / segment priors and the shrinkage pseudo-count;
 // 3. leak-free features of every training invoice as of its own issue date;
-// 4. ridge regression of the payment offset (location), then of the absolute
+// 4. ridge regression of the payment offset (location), its feature groups
+//    chosen on the latest training invoices (selection.ts); then of the absolute
 //    residual (scale), and the shape of the standardized residuals.
 // The class probabilities and quantiles all come from that one distribution, so
 // they agree with each other and can be conditioned at scoring time.
@@ -11,11 +12,12 @@ import { PaymentDelayInputError } from './errors.js';
 import { buildFeatureTable, type BaseColumn } from './features.js';
 import { fitRidge, predictLinear, type LinearModel } from './linear.js';
 import { fitShape, shapeMean, type ResidualShape } from './distribution.js';
+import { selectColumnGroups, type ColumnGroup, type ColumnSelection } from './selection.js';
 import { fitFeatureConfig, fitInvoiceEffects, labelOf, type Labeled } from './priors.js';
 import type { FeatureConfig } from './features.js';
 import type { FeatureRequest, InvoiceRecord, IsoDate } from './types.js';
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export interface PaymentDelayOptions {
   /**
@@ -26,9 +28,11 @@ export interface PaymentDelayOptions {
   useDisputed: boolean;
   /** Ridge penalty on standardized weights. */
   ridge: number;
+  /** Choose the location model's feature groups on the latest training invoices. */
+  selectColumns: boolean;
 }
 
-export const DEFAULT_OPTIONS: PaymentDelayOptions = { useDisputed: true, ridge: 1e-3 };
+export const DEFAULT_OPTIONS: PaymentDelayOptions = { useDisputed: true, ridge: 1e-3, selectColumns: true };
 
 export interface PaymentDelayState {
   kind: 'payment-delay';
@@ -44,17 +48,59 @@ export interface PaymentDelayState {
   scaleFloor: number;
   shape: ResidualShape;
   shapeMean: number;
+  /** Groups chosen on the hold-out, or null when every column was used. */
+  selection: ColumnSelection | null;
   trainedOn: { invoices: number; customers: number; firstIssue: IsoDate; lastIssue: IsoDate };
 }
 
-const LOCATION_COLUMNS: readonly BaseColumn[] = [
-  'historyWeight', 'customerEffect', 'customerSpread', 'lateRate', 'meanDaysLate', 'recentMedianOffset', 'trend',
-  'lateRateDisputed', 'lateRateUndisputed', 'meanDaysLateDisputed', 'meanDaysLateUndisputed', 'disputeRate', 'disputed',
-  'sentOnPaper', 'channelUnknown', 'logAmountRatio', 'termsDays', 'openCount', 'openAmountRatio', 'oldestOpenDaysOverdue',
-  'promiseKeptRate', 'replyRate', 'externalRisk', 'externalRiskMissing', 'dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd',
+/** How this customer's disputes go: how often, and how late disputed and undisputed invoices were paid. */
+const DISPUTE_HISTORY = ['lateRateDisputed', 'lateRateUndisputed', 'meanDaysLateDisputed', 'meanDaysLateUndisputed', 'disputeRate'];
+
+/**
+ * Always in the location model: the customer's own level and the invoice's known
+ * attributes. Without the invoice's own dispute flag, the customer's dispute
+ * history stands for it (expected extra delay ≈ dispute rate × dispute effect).
+ */
+function coreGroup(useDisputed: boolean): ColumnGroup {
+  return {
+    name: 'customerAndInvoice',
+    columns: ['historyWeight', 'customerEffect', 'sentOnPaper', 'channelUnknown', 'termsDays', ...(useDisputed ? ['disputed'] : DISPUTE_HISTORY)],
+  };
+}
+
+/** Candidate groups of the location model, kept only if they help on a later slice of the training period. */
+export const LOCATION_GROUPS: readonly ColumnGroup[] = [
+  { name: 'spread', columns: ['customerSpread'] },
+  { name: 'lateHistory', columns: ['lateRate', 'meanDaysLate'] },
+  { name: 'recentDelays', columns: ['recentMedianOffset', 'trend', 'lastOffset', 'last3MeanOffset', 'last5MeanOffset'] },
+  { name: 'settledJustBefore', columns: ['recentSettledCount', 'recentSettledMeanOffset'] },
+  { name: 'disputeHistory', columns: DISPUTE_HISTORY },
+  { name: 'disputeInteraction', columns: ['disputedCustomerEffect'] },
+  { name: 'amount', columns: ['logAmountRatio'] },
+  { name: 'openInvoices', columns: ['openCount', 'overdueOpenCount', 'openAmountRatio', 'oldestOpenDaysOverdue'] },
+  { name: 'promises', columns: ['promiseKeptRate'] },
+  { name: 'engagement', columns: ['replyRate'] },
+  { name: 'externalRisk', columns: ['externalRisk', 'externalRiskMissing'] },
+  { name: 'seasonality', columns: ['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd', 'dueOnWeekend'] },
 ];
 
 const DISPERSION_COLUMNS: readonly BaseColumn[] = ['customerSpread', 'historyWeight', 'disputed', 'sentOnPaper'];
+
+/** Columns that carry the scored invoice's own dispute flag (left out when it is not known at scoring). */
+const OWN_DISPUTE_COLUMNS: readonly string[] = ['disputed', 'disputedCustomerEffect'];
+
+/** Share of the training invoices (the latest by issue date) held out to choose the groups. */
+const HOLD_OUT_SHARE = 0.3;
+/** Share of training invoices settled within this many days of issue marks an invoice as old enough to judge. */
+const MATURITY_QUANTILE = 0.9;
+/** Below this many invoices on either side of the hold-out cut, every group is used. */
+const MIN_HOLD_OUT = 100;
+/**
+ * Month-of-year effects are told apart from a trend only over two yearly cycles:
+ * with less training history the seasonal group is not offered.
+ */
+const SEASONAL_MIN_SPAN_DAYS = 730;
+const SEASONAL_GROUP = 'seasonality';
 
 const HALF_NORMAL = Math.sqrt(Math.PI / 2);
 
@@ -65,7 +111,7 @@ export function issueDateTargets(invoices: readonly InvoiceRecord[]): FeatureReq
 
 export function columnsFor(names: readonly string[], allColumns: readonly string[], useDisputed: boolean): { index: number; name: string }[] {
   return names
-    .filter((name) => useDisputed || name !== 'disputed')
+    .filter((name) => useDisputed || !OWN_DISPUTE_COLUMNS.includes(name))
     .map((name) => ({ name, index: allColumns.indexOf(name) }))
     .filter((c) => c.index >= 0);
 }
@@ -73,6 +119,49 @@ export function columnsFor(names: readonly string[], allColumns: readonly string
 /** Scale of the payment-date distribution for one feature row. */
 export function scaleOf(state: Pick<PaymentDelayState, 'dispersion' | 'scaleFloor'>, row: Float64Array): number {
   return Math.max(predictLinear(state.dispersion, row) * HALF_NORMAL, state.scaleFloor);
+}
+
+function byIssueDate(targets: readonly FeatureRequest[]): FeatureRequest[] {
+  return targets.slice().sort((a, b) => (a.invoice.issueDate < b.invoice.issueDate ? -1 : a.invoice.issueDate > b.invoice.issueDate ? 1 : 0));
+}
+
+function tableAndTarget(history: readonly InvoiceRecord[], targets: readonly FeatureRequest[], config: FeatureConfig) {
+  return { table: buildFeatureTable(history, targets, config), target: Float64Array.from(targets, (t) => labelOf(t.invoice)) };
+}
+
+/**
+ * Forward selection of the location groups on the latest HOLD_OUT_SHARE of the
+ * training invoices, with priors and effects fitted on the earlier part only, so
+ * the hold-out is scored as the future would be. Null when too small to split.
+ *
+ * Training targets are settled invoices, so the most recently issued ones are
+ * mostly the quick payers (the slow ones are still open): invoices issued
+ * less than MATURITY_QUANTILE of the usual days-to-settle before the last
+ * settlement are left out of the selection, or it would favour the quick.
+ */
+function chooseLocationColumns(history: readonly InvoiceRecord[], targets: readonly FeatureRequest[], { useDisputed, ridge }: PaymentDelayOptions): ColumnSelection | null {
+  const settleDays = targets.map((t) => dayOf(t.invoice.settledDate!));
+  const daysToSettle = targets.map((t, i) => settleDays[i] - dayOf(t.invoice.issueDate)).sort((a, b) => a - b);
+  const matureUntil = settleDays.reduce((a, b) => Math.max(a, b), -Infinity) - daysToSettle[Math.floor(MATURITY_QUANTILE * (daysToSettle.length - 1))];
+  const sorted = byIssueDate(targets.filter((t) => dayOf(t.invoice.issueDate) <= matureUntil));
+  if (sorted.length < 2 * MIN_HOLD_OUT) return null;
+  const cutDate = sorted[Math.floor(sorted.length * (1 - HOLD_OUT_SHARE))].invoice.issueDate;
+  const early = sorted.filter((t) => t.invoice.issueDate < cutDate);
+  const late = sorted.filter((t) => t.invoice.issueDate >= cutDate);
+  if (early.length < MIN_HOLD_OUT || late.length < MIN_HOLD_OUT) return null;
+  const labeled: Labeled[] = early.map(({ invoice }) => ({ invoice, offset: labelOf(invoice) }));
+  const config = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
+  const train = tableAndTarget(history, early, config);
+  const test = tableAndTarget(history, late, config);
+  const keep = (g: ColumnGroup): ColumnGroup => ({ ...g, columns: g.columns.filter((c) => useDisputed || !OWN_DISPUTE_COLUMNS.includes(c)) });
+  const methods: ColumnGroup = { name: 'paymentMethod', columns: train.table.columns.filter((c) => c.startsWith('paymentMethod:')) };
+  const span = dayOf(sorted[sorted.length - 1].invoice.issueDate) - dayOf(sorted[0].invoice.issueDate);
+  const candidates = [...LOCATION_GROUPS, methods].filter((g) => g.name !== SEASONAL_GROUP || span >= SEASONAL_MIN_SPAN_DAYS);
+  return selectColumnGroups(
+    { train: train.table, trainTarget: train.target, test: test.table, testTarget: test.target, lambda: ridge },
+    keep(coreGroup(useDisputed)),
+    candidates.map(keep),
+  );
 }
 
 export function fitPaymentDelay(
@@ -87,11 +176,15 @@ export function fitPaymentDelay(
   const width = table.columns.length;
   const offsets = Float64Array.from(labeled, (l) => l.offset);
 
+  // Every group when selection is off or the training set is too small to hold out its latest part.
+  const selection = options.selectColumns ? chooseLocationColumns(history, targets, options) : null;
   const methodColumns = table.columns.filter((c) => c.startsWith('paymentMethod:'));
+  const groups = [coreGroup(options.useDisputed), ...LOCATION_GROUPS, { name: 'paymentMethod', columns: methodColumns }];
+  const chosen = groups.filter((g) => !selection || selection.groups.includes(g.name)).flatMap((g) => g.columns);
   const location = fitRidge({
     ...table,
     width,
-    columns: columnsFor([...LOCATION_COLUMNS, ...methodColumns], table.columns, options.useDisputed),
+    columns: columnsFor(chosen.filter((c, i) => chosen.indexOf(c) === i), table.columns, options.useDisputed),
     target: offsets,
     lambda: options.ridge,
   });
@@ -125,6 +218,7 @@ export function fitPaymentDelay(
     ...partial,
     shape,
     shapeMean: shapeMean(shape),
+    selection,
     trainedOn: {
       invoices: targets.length,
       customers: new Set(targets.map((t) => t.invoice.customerId)).size,

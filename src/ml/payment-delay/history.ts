@@ -19,6 +19,8 @@ const EWMA_ALPHA = 0.25;
 export interface SettledInvoice {
   /** Settlement minus due date, days (negative: paid early). */
   offset: number;
+  /** Day number of the settlement. */
+  settleDay: number;
   disputed: boolean;
   paper: boolean;
   logAmount: number;
@@ -51,8 +53,10 @@ export class CustomerHistory {
   remindersSent = 0;
   remindersAnswered = 0;
   lastPaymentMethod: string | null = null;
-  /** Ring buffer of the last RECENT_WINDOW offsets, in settlement order. */
+  /** Ring buffers of the last RECENT_WINDOW offsets (raw, adjusted) and settlement days, in settlement order. */
   private readonly recent = new Float64Array(RECENT_WINDOW);
+  private readonly recentAdjusted = new Float64Array(RECENT_WINDOW);
+  private readonly recentSettleDay = new Float64Array(RECENT_WINDOW);
   private readonly scratch = new Float64Array(RECENT_WINDOW);
 
   constructor(private readonly effects: InvoiceEffects) {}
@@ -69,7 +73,10 @@ export class CustomerHistory {
     const daysLate = s.offset > 0 ? s.offset : 0;
     const late = s.offset > 0 ? 1 : 0;
     const adj = adjustedOffset(s, this.effects);
-    this.recent[this.count % RECENT_WINDOW] = s.offset;
+    const slot = this.count % RECENT_WINDOW;
+    this.recent[slot] = s.offset;
+    this.recentAdjusted[slot] = adj;
+    this.recentSettleDay[slot] = s.settleDay;
     this.ewmaAdjusted = this.count === 0 ? adj : this.ewmaAdjusted + EWMA_ALPHA * (adj - this.ewmaAdjusted);
     this.count++;
     this.lateCount += late;
@@ -124,6 +131,31 @@ export class CustomerHistory {
     if (n === 0) return NaN;
     const s = this.sortedRecent();
     return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /** Sum of the adjusted offsets of the last min(n, recentCount) settled invoices. */
+  lastSumAdjusted(n: number): number {
+    const m = Math.min(n, this.recentCount);
+    let s = 0;
+    for (let i = 1; i <= m; i++) s += this.recentAdjusted[(this.count - i) % RECENT_WINDOW];
+    return s;
+  }
+
+  /**
+   * Invoices settled on or after `fromDay` among the last RECENT_WINDOW settled
+   * (a customer settling more than that within the window is capped there):
+   * how many, and the sum of their adjusted offsets.
+   */
+  settledSince(fromDay: number): { count: number; sumAdjusted: number } {
+    let count = 0;
+    let sumAdjusted = 0;
+    for (let i = 0; i < this.recentCount; i++) {
+      if (this.recentSettleDay[i] >= fromDay) {
+        count++;
+        sumAdjusted += this.recentAdjusted[i];
+      }
+    }
+    return { count, sumAdjusted };
   }
 
   meanAdjusted(): number {

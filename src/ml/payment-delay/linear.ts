@@ -56,10 +56,28 @@ export interface RidgeInput {
 }
 
 /**
- * Ridge regression. Columns that do not vary in the data (no payment methods, no
- * external score…) get weight 0 instead of blowing up the standardization.
+ * Sufficient statistics of a ridge regression on standardized columns: enough to
+ * fit any subset of the columns without another pass over the rows (column
+ * selection tries dozens of subsets).
  */
-export function fitRidge({ values, width, rows, columns, target, lambda }: RidgeInput): LinearModel {
+export interface Gram {
+  /** Columns that vary in the data, in the order of the matrices below. */
+  used: { index: number; name: string }[];
+  means: Float64Array;
+  scales: Float64Array;
+  /** Zᵀ Z of the standardized columns (p × p, row-major). */
+  xtx: Float64Array;
+  /** Zᵀ (y − ȳ). */
+  xty: Float64Array;
+  yMean: number;
+  rows: number;
+}
+
+/**
+ * Columns that do not vary in the data (no payment methods, no external score…)
+ * are left out instead of blowing up the standardization.
+ */
+export function gramOf({ values, width, rows, columns, target }: Omit<RidgeInput, 'lambda'>): Gram {
   const used = columns.filter(({ index }) => {
     let min = Infinity;
     let max = -Infinity;
@@ -101,19 +119,35 @@ export function fitRidge({ values, width, rows, columns, target, lambda }: Ridge
       for (let j = 0; j <= i; j++) xtx[i * p + j] += z[i] * z[j];
     }
   }
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j < i; j++) xtx[j * p + i] = xtx[i * p + j];
-    xtx[i * p + i] += lambda * rows;
+  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) xtx[j * p + i] = xtx[i * p + j];
+  return { used, means, scales, xtx, xty, yMean, rows };
+}
+
+/** Ridge solution on a subset of the Gram's columns (positions in `gram.used`; default all). */
+export function solveRidge(gram: Gram, lambda: number, subset: readonly number[] = gram.used.map((_, j) => j)): LinearModel {
+  const p = gram.used.length;
+  const q = subset.length;
+  const a = new Float64Array(q * q);
+  const b = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    b[i] = gram.xty[subset[i]];
+    for (let j = 0; j < q; j++) a[i * q + j] = gram.xtx[subset[i] * p + subset[j]];
+    a[i * q + i] += lambda * gram.rows;
   }
-  const weights = p ? solveSpd(xtx, xty, p) : new Float64Array(0);
+  const weights = q ? solveSpd(a, b, q) : new Float64Array(0);
   return {
-    names: used.map((c) => c.name),
-    columns: used.map((c) => c.index),
-    means: [...means],
-    scales: [...scales],
+    names: subset.map((j) => gram.used[j].name),
+    columns: subset.map((j) => gram.used[j].index),
+    means: subset.map((j) => gram.means[j]),
+    scales: subset.map((j) => gram.scales[j]),
     weights: [...weights],
-    intercept: yMean,
+    intercept: gram.yMean,
   };
+}
+
+/** Ridge regression on every usable column. */
+export function fitRidge(input: RidgeInput): LinearModel {
+  return solveRidge(gramOf(input), input.lambda);
 }
 
 /**

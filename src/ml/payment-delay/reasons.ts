@@ -63,7 +63,7 @@ const GROUPS: Group[] = [
   },
   {
     factor: 'trend',
-    prefixes: ['trend'],
+    prefixes: ['trend', 'lastOffset', 'last3MeanOffset', 'last5MeanOffset', 'recentSettledCount', 'recentSettledMeanOffset'],
     text: (row) =>
       Math.round(row[COL.trend]) === 0
         ? "recent invoices paid as usual for this customer"
@@ -72,7 +72,7 @@ const GROUPS: Group[] = [
   },
   {
     factor: 'dispute',
-    prefixes: ['disputed', 'disputeRate'],
+    prefixes: ['disputed', 'disputedCustomerEffect', 'disputeRate'],
     text: (row, state) =>
       row[COL.disputed]
         ? `invoice is disputed: disputed invoices are paid ${days(state.features.effects.disputed)} later on average`
@@ -98,7 +98,7 @@ const GROUPS: Group[] = [
   },
   {
     factor: 'openInvoices',
-    prefixes: ['openCount', 'openAmountRatio', 'oldestOpenDaysOverdue'],
+    prefixes: ['openCount', 'overdueOpenCount', 'openAmountRatio', 'oldestOpenDaysOverdue'],
     text: (row) =>
       `${row[COL.openCount]} other open invoice${row[COL.openCount] === 1 ? '' : 's'}` +
       (row[COL.oldestOpenDaysOverdue] > 0 ? `, oldest ${days(row[COL.oldestOpenDaysOverdue])} overdue` : ''),
@@ -123,7 +123,7 @@ const GROUPS: Group[] = [
   },
   {
     factor: 'seasonality',
-    prefixes: ['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd'],
+    prefixes: ['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd', 'dueOnWeekend'],
     text: (row, _state, invoice) => {
       const month = MONTHS[Number(invoice.dueDate.slice(5, 7)) - 1];
       return row[COL.dueAtQuarterEnd] ? `due at the close of a quarter (${month})` : `due in ${month}`;

@@ -72,6 +72,57 @@ describe('when other invoices are still open at the scoring date', () => {
   });
 });
 
+describe('when the latest settlements differ from the long-run habit', () => {
+  // Wobble-free customer: 10 invoices paid 2 days late (the last on 2023-08-02),
+  // then 3 paid 20 days late (settled 2023-08-20, -25, -30), scored on 2023-09-15.
+  const older = customerInvoices({ customerId: 'R', daysLate: 2, wobble: 0, invoices: 10, firstIssue: '2023-01-02' });
+  const recent = customerInvoices({ customerId: 'R', daysLate: 20, wobble: 0, invoices: 3, firstIssue: '2023-07-01', intervalDays: 5 });
+  const target = invoice({ customerId: 'R', issueDate: '2023-09-15' });
+  const row = featuresOf([...older, ...recent], target, target.issueDate);
+
+  it('weighs the last 1, 3 and 5 invoices above the long-run effect, more so the fewer', () => {
+    expect(row[COL.last3MeanOffset]).toBeGreaterThan(row[COL.last5MeanOffset]);
+    expect(row[COL.last5MeanOffset]).toBeGreaterThan(row[COL.customerEffect]);
+    // Shrunk towards the customer effect with pseudo-count k = 2: (3 × 20 + 2 × effect) / 5.
+    expect(row[COL.last3MeanOffset]).toBeCloseTo((3 * 20 + 2 * row[COL.customerEffect]) / 5, 9);
+    expect(row[COL.lastOffset]).toBeCloseTo((20 + 2 * row[COL.customerEffect]) / 3, 9);
+  });
+
+  it('counts the settlements of the 30 days before the scoring date and averages them', () => {
+    expect(row[COL.recentSettledCount]).toBe(3);
+    expect(row[COL.recentSettledMeanOffset]).toBeCloseTo((3 * 20 + 2 * row[COL.customerEffect]) / 5, 9);
+  });
+});
+
+describe('when some of the other open invoices are past due at the scoring date', () => {
+  it('counts only those past due among the open ones', () => {
+    const overdue = invoice({ customerId: 'V', issueDate: '2024-01-01' });
+    const notYetDue = invoice({ customerId: 'V', issueDate: '2024-01-20' });
+    const paid = invoice({ customerId: 'V', issueDate: '2023-12-01', settledDate: '2024-01-15' });
+    const target = invoice({ customerId: 'V', issueDate: '2024-02-05' });
+    const row = featuresOf([paid, overdue, notYetDue, target], target, target.issueDate);
+    expect([row[COL.openCount], row[COL.overdueOpenCount]]).toEqual([2, 1]);
+  });
+});
+
+describe('when the due date falls on a weekend', () => {
+  it('flags Saturdays and Sundays only', () => {
+    const flag = (dueDate: string) => featuresOf([], invoice({ issueDate: addDays(dueDate, -30) }), addDays(dueDate, -30))[COL.dueOnWeekend];
+    // 2024-03-02 was a Saturday, 2024-03-03 a Sunday, 2024-03-04 a Monday.
+    expect(['2024-03-02', '2024-03-03', '2024-03-04'].map(flag)).toEqual([1, 1, 0]);
+  });
+});
+
+describe('when the scored invoice is disputed', () => {
+  it('carries the customer effect into the dispute interaction, and 0 otherwise', () => {
+    const history = customerInvoices({ customerId: 'I', daysLate: 12, wobble: 0, invoices: 6 });
+    const disputed = featuresOf(history, invoice({ customerId: 'I', issueDate: '2024-01-01', disputed: true }), '2024-01-01');
+    const plain = featuresOf(history, invoice({ customerId: 'I', issueDate: '2024-01-01' }), '2024-01-01');
+    expect(disputed[COL.disputedCustomerEffect]).toBe(disputed[COL.customerEffect]);
+    expect(plain[COL.disputedCustomerEffect]).toBe(0);
+  });
+});
+
 describe('when promises to pay were made on settled invoices', () => {
   it('counts the kept and broken ones', () => {
     const kept = invoice({ customerId: 'P', issueDate: '2024-01-01', promisedDate: '2024-02-05', settledDate: '2024-02-06' });
@@ -150,6 +201,31 @@ describe('when features are computed as of a date', () => {
         const settle = scored.settledDate == null ? Infinity : dayOf(scored.settledDate);
         const asOf = isoOfDay(Math.min(dayOf(scored.issueDate) + wait, settle));
         expect(featuresOf(history, scored, asOf)).toEqual(featuresOf(knownAt(history, asOf), scored, asOf));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('do not change when a settlement made after that date is added to the history', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 60 }), ({ specs, target, wait }, afterAsOf, issuedBefore) => {
+        const history = toInvoices(specs);
+        const scored = { ...history[target], settledDate: null };
+        const asOf = isoOfDay(dayOf(scored.issueDate) + wait);
+        // Issued before the scoring date, paid on or after it: still open as of then.
+        const issue = dayOf(asOf) - issuedBefore;
+        const later: InvoiceRecord = {
+          ...history[0],
+          invoiceId: 'LATER',
+          customerId: scored.customerId,
+          issueDate: isoOfDay(issue),
+          dueDate: isoOfDay(issue + 30),
+          settledDate: isoOfDay(dayOf(asOf) + afterAsOf),
+          paymentMethod: 'cheque',
+        };
+        const open = { ...later, settledDate: null, paymentMethod: null };
+        const rest = history.map((inv, i) => (i === target ? scored : inv));
+        expect(featuresOf([...rest, later], scored, asOf)).toEqual(featuresOf([...rest, open], scored, asOf));
       }),
       { numRuns: 300 },
     );

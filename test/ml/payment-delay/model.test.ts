@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../../src/ml/model.js';
-import { issueDateTargets } from '../../../src/ml/payment-delay/fit.js';
+import { DEFAULT_OPTIONS, fitPaymentDelay, issueDateTargets } from '../../../src/ml/payment-delay/fit.js';
 import { createPaymentDelayModel, paymentDelayModel } from '../../../src/ml/payment-delay/model.js';
 import type { PaymentDelayInput } from '../../../src/ml/payment-delay/predictor.js';
 import { addDays } from '../../../src/ml/payment-delay/dates.js';
@@ -52,5 +52,35 @@ describe('when a training window is given', () => {
     const state = artifact.state as { trainedOn: { invoices: number; lastIssue: string } };
     expect(state.trainedOn.lastIssue < '2023-06-01').toBe(true);
     expect(state.trainedOn.invoices).toBe(issueDateTargets(book).filter((t) => t.invoice.issueDate < '2023-06-01').length);
+  });
+});
+
+describe('when the location model is chosen on the latest training invoices', () => {
+  // The book's truth is customer level + dispute + paper + uniform noise: nothing else to find.
+  const state = fitPaymentDelay(book, issueDateTargets(book), DEFAULT_OPTIONS);
+
+  it('records the groups kept, the customer-and-invoice core first', () => {
+    expect(state.selection?.groups[0]).toBe('customerAndInvoice');
+    expect(state.location.names).toEqual(expect.arrayContaining(['customerEffect', 'disputed']));
+    expect(state.selection!.holdOutRmse).toBeLessThanOrEqual(state.selection!.holdOutRmseCore);
+  });
+
+  it('learns a dispute effect close to the true 12 days', () => {
+    const j = state.location.names.indexOf('disputed');
+    expect(state.location.weights[j] / state.location.scales[j]).toBeGreaterThan(9);
+    expect(state.location.weights[j] / state.location.scales[j]).toBeLessThan(15);
+  });
+
+  it('uses every location column when selection is switched off', () => {
+    const all = fitPaymentDelay(book, issueDateTargets(book), { ...DEFAULT_OPTIONS, selectColumns: false });
+    expect(all.selection).toBeNull();
+    expect(all.location.names.length).toBeGreaterThan(state.location.names.length);
+  });
+
+  it('leaves the invoice’s own dispute flag out when it is not known at scoring', () => {
+    const noDispute = fitPaymentDelay(book, issueDateTargets(book), { ...DEFAULT_OPTIONS, useDisputed: false });
+    expect(noDispute.location.names).not.toContain('disputed');
+    expect(noDispute.location.names).not.toContain('disputedCustomerEffect');
+    expect(noDispute.location.names).toContain('disputeRate');
   });
 });
