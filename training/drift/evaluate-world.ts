@@ -4,7 +4,9 @@
 //   npx tsx training/drift/evaluate-world.ts --world /tmp/world [--config '{"persistence":{"delay_creep":3}}']
 // Prints a summary line, then one JSON line per drift kind (recall within
 // --window settled invoices of the first affected one, precision over alerted
-// customers, median delay in settled invoices).
+// customers, median delay in settled invoices; for every detection at any
+// delay, the median count of reminders sent from the start to the alert: the
+// evidence an engagement drop has, whatever the invoices do).
 import { parseArgs } from 'node:util';
 import { driftModel, DriftPredictor, driftState, type DriftConfigPatch } from '../../src/ml/drift/index.js';
 import { replayCustomer, scoreReplays } from './replay.js';
@@ -50,6 +52,7 @@ for (const r of reports) {
       recall: r3(r.recall),
       precision: r3(r.precision),
       medianDelayInvoices: r.medianDelayInvoices,
+      medianDelayReminders: r.medianDelayReminders,
       recallAnyDelay: r3(r.recallAnyDelay),
       recallObservable: r3(r.recallObservable),
       drifting: r.drifting,

@@ -15,7 +15,19 @@ export interface Replay {
   customerExternalId: string;
   /** Invoice ids in settlement order (the replay's steps). */
   settled: string[];
+  /** Days (YYYY-MM-DD) reminders a customer could react to were sent, in order: an engagement drop's evidence. */
+  reminders?: string[];
   events: AlertEvent[];
+}
+
+/** Channels a customer can react to (letters cannot be answered in the data). */
+export const REACTABLE_CHANNELS = new Set(['email', 'call', 'sms']);
+
+function reactableReminderDays(history: CustomerHistory): string[] {
+  return history.communications
+    .filter((c) => REACTABLE_CHANNELS.has(c.channel ?? 'email') && !c.bouncedAt)
+    .map((c) => c.sentAt.slice(0, 10))
+    .sort();
 }
 
 /**
@@ -39,7 +51,12 @@ export function replayCustomer(history: CustomerHistory, assess: (h: CustomerHis
       else on.delete(kind);
     }
   }
-  return { customerExternalId: history.customerExternalId ?? '', settled: settled.map((s) => s.id), events };
+  return {
+    customerExternalId: history.customerExternalId ?? '',
+    settled: settled.map((s) => s.id),
+    reminders: reactableReminderDays(history),
+    events,
+  };
 }
 
 export interface KnownDrift {
@@ -70,6 +87,12 @@ export interface KindReport {
   recallObservable: number;
   precision: number;
   medianDelayInvoices: number | null;
+  /**
+   * Reminders (reactable, not bounced) sent from the drift's start to the
+   * alert, over every detection at any delay: how much evidence an alert took.
+   * Null when the replays carry no reminders.
+   */
+  medianDelayReminders: number | null;
 }
 
 function median(values: number[]): number | null {
@@ -100,6 +123,7 @@ export function scoreReplays(
     let observable = 0;
     let detectedObservable = 0;
     const delays: number[] = [];
+    const reminderDelays: number[] = [];
     for (const r of replays) {
       const truth = driftOf.get(r.customerExternalId);
       const events = r.events.filter((e) => e.kind === kind);
@@ -118,6 +142,7 @@ export function scoreReplays(
       const hit = events.find((e) => e.date >= truth!.startDate);
       if (!hit) continue;
       detectedLate++;
+      if (r.reminders) reminderDelays.push(r.reminders.filter((d) => d >= truth!.startDate && d <= hit.date).length);
       const delay = Math.max(0, hit.step - firstStep);
       if (delay <= windowInvoices) {
         detected++;
@@ -139,6 +164,7 @@ export function scoreReplays(
       recallObservable: observable ? detectedObservable / observable : NaN,
       precision: alerted ? detectedLate / alerted : NaN,
       medianDelayInvoices: median(delays),
+      medianDelayReminders: median(reminderDelays),
     };
   });
 }

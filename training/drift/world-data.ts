@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CustomerHistory, DriftKind } from '../../src/ml/drift/types.js';
-import type { KnownDrift } from './replay.js';
+import { REACTABLE_CHANNELS, type KnownDrift } from './replay.js';
 
 /** Statuses that mean the invoice is (or was) disputed: their date is when the dispute was known at the latest. */
 const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
@@ -89,9 +89,6 @@ export function loadWorld(dir: string): WorldHistories {
   return { histories: [...byId.values()], drifts, noisyStable, endDate };
 }
 
-/** Channels a customer can react to (letters cannot be answered in the data). */
-const REACTABLE = new Set(['email', 'call', 'sms']);
-
 /**
  * An engagement drop can only be seen through reminders: it is observable when
  * the customer got enough of them before the drift to have a baseline (6, the
@@ -114,7 +111,7 @@ export function markObservable(world: WorldHistories, windowInvoices: number): v
     let before = 0;
     let during = 0;
     for (const c of h.communications) {
-      if (!REACTABLE.has(c.channel ?? 'email') || c.bouncedAt) continue;
+      if (!REACTABLE_CHANNELS.has(c.channel ?? 'email') || c.bouncedAt) continue;
       const day = c.sentAt.slice(0, 10);
       if (day < d.startDate) before++;
       else if (day <= windowEnd) during++;

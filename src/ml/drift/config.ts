@@ -18,7 +18,7 @@ export interface DriftConfig {
   itemTailProbability: number;
   /** Cap of one item's surprise (log10), so that one extreme item cannot carry a run. */
   maxItemEvidence: number;
-  /** Consecutive affected items (invoices, payments, reminders) needed for an alert. */
+  /** Consecutive affected items (invoices, payments, reminders) needed for an alert (disputes: see dispute.breaks). */
   persistence: Record<DriftKind, number>;
   /** Surprise of the recent run (log10 of 1 / probability under the baseline) needed for an alert. */
   evidenceThreshold: Record<DriftKind, number>;
@@ -38,6 +38,15 @@ export interface DriftConfig {
     maxSeasonDays: number;
     /** An affected invoice is also later than the 90th percentile of the baseline by this much (null = off). */
     aboveRangeDays: number | null;
+    /**
+     * Weight of the level (the latest invoices' surprise under the segment's
+     * usual delays) in the score below the alert band: a customer persistently
+     * far later than its segment ranks above one that merely changed a little.
+     * Alerts never depend on it. 0 = rank by change only.
+     */
+    levelWeight: number;
+    /** Latest settled invoices read for the level. */
+    levelItems: number;
   };
   method: {
     /** A payment method with a smoothed baseline share below this is unusual. */
@@ -63,6 +72,8 @@ export interface DriftConfig {
   dispute: {
     /** Smallest rise of the dispute rate (absolute) worth an alert. */
     minIncrease: number;
+    /** Undisputed invoices allowed among the last `persistence + breaks` (a spike is 9 in 10, not all). */
+    breaks: number;
   };
 }
 
@@ -76,10 +87,19 @@ export const defaultDriftConfig: DriftConfig = {
   maxItemEvidence: 4,
   persistence: { delay_creep: 3, method_shift: 3, engagement_drop: 2, dispute_spike: 3 },
   evidenceThreshold: { delay_creep: 3, method_shift: 3, engagement_drop: 3, dispute_spike: 1.5 },
-  delay: { minEffectDays: 5, minScaleDays: 1.5, minDaysLate: 7, seasonStrength: 6, maxSeasonDays: 8, aboveRangeDays: 0 },
+  delay: {
+    minEffectDays: 5,
+    minScaleDays: 1.5,
+    minDaysLate: 7,
+    seasonStrength: 6,
+    maxSeasonDays: 8,
+    aboveRangeDays: 0,
+    levelWeight: 0.5,
+    levelItems: 6,
+  },
   method: { rareShare: 0.15, minAmountRatio: 2, minGapRatio: 2, minScaleLog: 0.1, maxRecentItems: 24 },
   engagement: { responseWindowDays: 7, minDrop: 0.25, maxRecentItems: 24, channels: ['email', 'call', 'sms'] },
-  dispute: { minIncrease: 0.4 },
+  dispute: { minIncrease: 0.4, breaks: 1 },
 };
 
 export type DriftConfigPatch = {

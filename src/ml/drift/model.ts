@@ -77,7 +77,8 @@ export function driftState(artifact: Artifact): DriftArtifactState {
   if (!state || state.model !== 'drift' || state.formatVersion !== FORMAT_VERSION || !state.config || !state.priors) {
     throw new TypeError('not a drift model artifact (format version 1)');
   }
-  return state as DriftArtifactState;
+  // An artifact saved before a setting existed scores with that setting's default.
+  return { ...(state as DriftArtifactState), config: driftConfig(state.config) };
 }
 
 export class DriftPredictor implements Predictor<CustomerHistory, DriftAssessment> {

@@ -14,10 +14,10 @@ export interface DelaySequence {
   dueDay: number[];
 }
 
-/** Invoices whose dispute status is known: settled ones, and open ones already disputed. */
+/** Invoices whose dispute status is known (settled ones, and open ones already disputed), in issue order. */
 export interface DisputeSequence {
   n: number;
-  /** In the order the outcome became known: the dispute date, else the settlement date. */
+  /** When the outcome became known: the dispute date, else the settlement date. */
   knownDay: number[];
   issueDay: number[];
   disputed: number[];
@@ -109,7 +109,11 @@ function prepareDisputes(inv: InvoiceDays, asOf: number): DisputeSequence {
     else continue; // still open, no dispute known yet: its outcome is unknown
     keep.push(i);
   }
-  keep.sort((a, b) => known[a] - known[b] || inv.issue[a] - inv.issue[b] || a - b);
+  // Issue order: a dispute spike is about the invoices issued since the change;
+  // an old invoice settled late belongs to the baseline, not to the recent run
+  // (measured on the synthetic world: in the order outcomes became known, such
+  // invoices broke the run of a fresh spike).
+  keep.sort((a, b) => inv.issue[a] - inv.issue[b] || known[a] - known[b] || a - b);
   const out: DisputeSequence = { n: keep.length, knownDay: [], issueDay: [], disputed: [] };
   for (const i of keep) {
     out.knownDay.push(known[i]);

@@ -111,6 +111,10 @@ export interface DelayRecent {
   invoices: number;
   daysLate: number[];
   medianDaysLate: number | null;
+  /** Of the latest invoices (config.delay.levelItems), those paid later than the segment usually pays. */
+  aboveSegment: number;
+  /** Their surprise under the segment's usual delays (log10): the level that ranks customers below the alert band. */
+  levelEvidence: number;
 }
 
 export interface MethodBaseline {

@@ -55,6 +55,16 @@ describe('when training on a portfolio', () => {
     expect(driftState(other).config.delay.minDaysLate).toBe(state.config.delay.minDaysLate);
   });
 
+  it('loads an artifact saved before a setting existed with that setting at its default', async () => {
+    const old = JSON.parse(JSON.stringify(artifact));
+    delete old.state.config.dispute.breaks;
+    delete old.state.config.delay.levelWeight;
+    expect(driftState(old).config.dispute.breaks).toBe(state.config.dispute.breaks);
+    expect(driftState(old).config.delay.levelWeight).toBe(state.config.delay.levelWeight);
+    const [a, b] = await Promise.all([driftModel.load(artifact), driftModel.load(old)]);
+    for (const e of examples.slice(-6)) expect(b.predict(e.history)).toEqual(a.predict(e.history));
+  });
+
   it('refuses an artifact of another model', async () => {
     await expect(driftModel.load({ state: { model: 'payment-delay' } })).rejects.toThrow(/not a drift model artifact/);
   });

@@ -55,3 +55,20 @@ describe('when replaying a simulated customer settlement by settlement', () => {
     expect(r.events[0].step).toBeLessThanOrEqual(16);
   });
 });
+
+describe('when the replays carry the reminders sent', () => {
+  const reminders = ['2025-04-20', '2025-05-02', '2025-05-20', '2025-06-01', '2025-06-15'];
+  const replays: Replay[] = [
+    { customerExternalId: 'quiet', settled: settled(20), reminders, events: [{ kind: 'delay_creep', date: '2025-06-10', step: 12 }] },
+  ];
+  const [delay] = scoreReplays(replays, [drift('quiet', '2025-05-01', 10)], new Set());
+
+  it('counts the reminders from the start of the drift to the alert', () => {
+    expect(delay.medianDelayReminders).toBe(3); // 05-02, 05-20, 06-01
+  });
+
+  it('reports none when no replay carries reminders', () => {
+    const [bare] = scoreReplays([{ ...replays[0], reminders: undefined }], [drift('quiet', '2025-05-01', 10)], new Set());
+    expect(bare.medianDelayReminders).toBeNull();
+  });
+});

@@ -209,3 +209,69 @@ describe('when the segment never disputes nor answers reminders', () => {
     expect(Number.isFinite(a.score)).toBe(true);
   });
 });
+
+describe('when a disputing customer still accepts one of the new invoices', () => {
+  const c = simulateCustomer({ seed: 15, disputeRate: 0.06, invoices: 17 });
+  const withDisputes = (pattern: Record<number, boolean>): CustomerHistory => ({
+    ...c.history,
+    invoices: c.history.invoices.map((inv, i) => ({ ...inv, disputed: i in pattern ? pattern[i] : false })),
+  });
+
+  it('raises a dispute-spike alert for three disputes among the last four invoices', () => {
+    const a = assess(withDisputes({ 13: true, 14: true, 15: false, 16: true }));
+    expect(a.kinds).toContain('dispute_spike');
+    expect(a.signals.dispute_spike.text).toContain('3 of the last 4 invoices disputed');
+  });
+
+  it('does not alert on two disputes with an accepted invoice between them', () => {
+    expect(assess(withDisputes({ 14: true, 15: false, 16: true })).signals.dispute_spike.flag).toBe(false);
+  });
+
+  it('does not alert when the latest invoice was accepted (the run must still be going on)', () => {
+    expect(assess(withDisputes({ 13: true, 14: true, 15: true, 16: false })).signals.dispute_spike.flag).toBe(false);
+  });
+});
+
+describe('when an invoice issued before a dispute spike is settled after it', () => {
+  // Invoice 12, issued before the change and never disputed, is paid 100 days late:
+  // its outcome becomes known after the disputes of invoices 13-15.
+  const c = simulateCustomer({ seed: 16, disputeRate: 0, invoices: 16, forcedDaysLate: { 12: 100 } });
+  const history: CustomerHistory = {
+    ...c.history,
+    asOf: c.history.invoices[12].settledDate!,
+    invoices: c.history.invoices.map((inv, i) => (i >= 13 ? { ...inv, disputed: true, disputedDate: inv.issueDate } : inv)),
+  };
+
+  it('reads it with the invoices of its time, so the run of disputes is not broken', () => {
+    const a = assess(history);
+    expect(a.signals.dispute_spike.flag).toBe(true);
+    expect(a.signals.dispute_spike.detail.recent).toEqual({ invoices: 3, disputed: 3 });
+  });
+});
+
+describe('when a customer always pays far later than its segment', () => {
+  const late = simulateCustomer({ seed: 17, daysLate: 45, daysLateNoise: 3 });
+  const usual = simulateCustomer({ seed: 17 });
+  const a = assess(late.history);
+
+  it('raises no alert: nothing changed', () => {
+    expect(a.alert).toBe(false);
+  });
+
+  it('ranks above a customer paying as its segment does, below the alert band', () => {
+    expect(a.score).toBeGreaterThan(assess(usual.history).score);
+    expect(a.score).toBeLessThan(0.5);
+    expect(a.signals.delay_creep.detail.recent.aboveSegment).toBe(6);
+  });
+
+  it('says so in the reason', () => {
+    expect(a.signals.delay_creep.text).toContain('6 of the latest 6 invoices paid later than the segment usually pays (5 days late)');
+  });
+
+  it('ranks by change only when the level weight is 0', () => {
+    const changeOnly = new DriftPredictor(driftState(driftModel.trainSync({ examples: [], config: { delay: { levelWeight: 0 } } })));
+    const b = changeOnly.assess(late.history);
+    expect(b.signals.delay_creep.score).toBeLessThan(a.signals.delay_creep.score);
+    expect(b.signals.delay_creep.text).not.toContain('segment usually pays');
+  });
+});

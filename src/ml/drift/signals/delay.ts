@@ -112,6 +112,38 @@ function runOf(seq: DelaySequence, phase: YearPhase, from: number, base: Baselin
   return { evidence, affected, unbroken };
 }
 
+interface Level {
+  /** Latest invoices read, and those of them paid later than the segment usually pays. */
+  read: number;
+  items: number;
+  evidence: number;
+}
+
+/**
+ * Level, not change: the latest invoices read against the segment's usual
+ * delays (its median, with the customers' spread around it added to the
+ * within-customer one). It ranks customers below the alert band: one that
+ * always pays two months late while its segment pays on time is no drift, but
+ * is a risk a change score alone would rank last.
+ */
+function levelOf(seq: DelaySequence, prior: SegmentPrior, config: DriftConfig): Level {
+  const scale = Math.max(config.delay.minScaleDays, Math.hypot(prior.daysLate.scale, prior.daysLate.between));
+  const late = Math.max(
+    config.delay.minDaysLate,
+    prior.daysLate.median + Math.max(config.delay.minEffectDays, laplaceTailDistance(scale, config.itemTailProbability)),
+  );
+  const from = Math.max(0, seq.n - config.delay.levelItems);
+  let items = 0;
+  let evidence = 0;
+  for (let i = from; i < seq.n; i++) {
+    const x = seq.daysLate[i];
+    if (x < late) continue;
+    items++;
+    evidence += capped(laplaceUpperSurprise(x, prior.daysLate.median, scale), config.maxItemEvidence);
+  }
+  return { read: seq.n - from, items, evidence };
+}
+
 export function detectDelayCreep(
   invoices: DelaySequence,
   prior: SegmentPrior,
@@ -140,10 +172,12 @@ export function detectDelayCreep(
   );
   const flag = found && evidence >= threshold;
   const recentDays = x.slice(n - length).map(round);
+  const level = levelOf(invoices, prior, config);
+  const ranking = flag ? evidence : Math.max(evidence, config.delay.levelWeight * level.evidence);
 
   return {
     kind: 'delay_creep',
-    score: signalScore(evidence, flag, threshold),
+    score: signalScore(ranking, flag, threshold),
     flag,
     evidence,
     changeDate: flag ? dateOfDay(invoices.dueDay[n - length]) : null,
@@ -151,10 +185,22 @@ export function detectDelayCreep(
     segmentWeight: base.weight,
     detail: {
       baseline: base.summary,
-      recent: { invoices: length, daysLate: recentDays, medianDaysLate: length ? medianOf(recentDays) : null },
+      recent: {
+        invoices: length,
+        daysLate: recentDays,
+        medianDaysLate: length ? medianOf(recentDays) : null,
+        aboveSegment: level.items,
+        levelEvidence: level.evidence,
+      },
     },
-    text: describe(base, recentDays, flag, prior),
+    text: describe(base, recentDays, flag, prior) + levelClause(level, flag, prior, config),
   };
+}
+
+/** Said only when it ranks the customer: a level the alert sentence does not already tell. */
+function levelClause(level: Level, flag: boolean, prior: SegmentPrior, config: DriftConfig): string {
+  if (flag || level.items === 0 || config.delay.levelWeight <= 0) return '';
+  return `; ${level.items} of the latest ${plural(level.read, 'invoice')} paid later than the segment usually pays (${daysLatePhrase(prior.daysLate.median)})`;
 }
 
 function describe(base: Baseline, recent: number[], flag: boolean, prior: SegmentPrior): string {

@@ -22,6 +22,8 @@ export function detectDisputeSpike(
     config.persistence.dispute_spike,
     config.dispute.minIncrease,
     config,
+    config.maxRecentItems,
+    config.dispute.breaks,
   );
   const nb = invoices.n - window.length;
   const flag = window.valid && nb >= config.minBaselineItems && window.evidence >= threshold;

@@ -41,9 +41,23 @@ function windowOf(
 }
 
 /**
- * The most surprising recent window that is persistent (its last `persistence`
- * items all show the new behaviour) and material (rate moved by `minChange`),
- * or, when none is, the last `persistence` items as a non-alerting reading.
+ * Persistent: the latest item shows the new behaviour and so do at least
+ * `persistence` of the last `persistence + breaks` items. A break lets one
+ * usual item (the one invoice in ten a disputing customer still accepts)
+ * interrupt a run without hiding it.
+ */
+function isPersistent(flags: number[], changed: number, persistence: number, breaks: number): boolean {
+  const n = flags.length;
+  if (n < persistence || flags[n - 1] !== changed) return false;
+  let count = 0;
+  for (let i = Math.max(0, n - persistence - breaks); i < n; i++) if (flags[i] === changed) count++;
+  return count >= persistence;
+}
+
+/**
+ * The most surprising recent window that is persistent (see isPersistent)
+ * and material (rate moved by `minChange`), or, when none is, the last
+ * `persistence` items as a non-alerting reading.
  */
 export function rateChange(
   flags: number[],
@@ -53,11 +67,11 @@ export function rateChange(
   minChange: number,
   config: DriftConfig,
   maxRecentItems = config.maxRecentItems,
+  breaks = 0,
 ): RateWindow {
   const n = flags.length;
   const changed = direction === 'drop' ? 0 : 1;
-  let persistent = n >= persistence;
-  for (let i = Math.max(0, n - persistence); i < n; i++) if (flags[i] !== changed) persistent = false;
+  const persistent = isPersistent(flags, changed, persistence, breaks);
 
   let best: RateWindow | null = null;
   if (persistent) {
