@@ -46,6 +46,11 @@ interface InvoiceRow {
   method: string | null; reminders_sent: number | null; reminders_answered: number | null;
 }
 
+// Qualifications that mean the customer contests the invoice; their date is when
+// the dispute was known at the latest, so an open one counts before it settles.
+const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
+const isDisputeStatus = (status: string | null): boolean => status !== null && DISPUTE_STATUSES.has(status);
+
 export async function loadSlice(db: Queryable, fromId: number, toId: number, asOf: string): Promise<PortfolioSlice> {
   const range = [fromId, toId];
   const customers = await db.query<SliceCustomer>(
@@ -121,7 +126,7 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
       dueDate: r.due_date,
       amount: r.amount,
       currency: r.currency,
-      disputed: r.disputed || r.status === 'dispute' || r.status === 'litigation',
+      disputed: r.disputed || isDisputeStatus(r.status),
       settledDate: r.settled_date,
       paymentMethod: r.method,
       promisedDate: r.status === 'promise_to_pay' ? r.promised_date : null,
@@ -137,8 +142,8 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
       dueDate: r.due_date,
       settledDate: r.settled_date,
       amount: r.amount,
-      disputed: r.disputed || r.status === 'dispute',
-      disputedDate: r.status === 'dispute' ? r.status_date : null,
+      disputed: r.disputed || isDisputeStatus(r.status),
+      disputedDate: isDisputeStatus(r.status) ? r.status_date : null,
     };
     histories.get(r.customer_id)?.invoices.push(h);
   }

@@ -6,6 +6,7 @@ import { rescore, type RescoreModels } from '../../src/scoring/rescore.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../../src/ml/payment-delay/index.js';
 import { driftModel, type DriftPredictor } from '../../src/ml/drift/index.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
+import { loadSlice } from '../../src/scoring/histories.js';
 
 const dir = smallWorldDir();
 
@@ -70,5 +71,18 @@ describe.each(await backends())('rescoring on %s', (backend) => {
       [inv.customer_id],
     );
     expect(othersAfter).toEqual(othersBefore);
+  });
+
+  it('counts an open invoice qualified as disputed (litigation, awaiting a credit note) as disputed from its status date', async () => {
+    const [inv] = await storage.db.query<{ id: number; customer_id: number }>(
+      "SELECT id, customer_id FROM invoices WHERE open_amount > 0 AND settled_date IS NULL AND NOT disputed ORDER BY id LIMIT 1",
+    );
+    await storage.db.query("UPDATE invoices SET status = 'waiting_credit_note', status_date = '2026-10-02' WHERE id = $1", [inv.id]);
+    const slice = await loadSlice(storage.db, inv.customer_id, inv.customer_id, WORLD_END);
+    expect(slice.invoices.find((i) => i.invoiceId === String(inv.id))?.disputed).toBe(true);
+    expect(slice.histories.get(inv.customer_id)?.invoices.find((i) => i.externalId === String(inv.id))).toMatchObject({
+      disputed: true,
+      disputedDate: '2026-10-02',
+    });
   });
 });
