@@ -58,7 +58,6 @@ try {
   let last = 0;
   const result = await rescore(db.storage.db, models, {
     asOf: AS_OF,
-    sliceSize: 5000,
     onProgress: (f, msg) => {
       if (f - last >= 0.1) {
         last = f;

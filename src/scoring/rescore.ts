@@ -106,8 +106,14 @@ function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: stri
   }
 }
 
+// Slices stay alive across the awaits of load-ahead and write-behind, so V8
+// promotes them and lets the old generation grow to a multiple of what is
+// live: 5,000 customers a slice peaked at 1.2 GB RSS for 0.16 GB live, 2,500
+// at 0.7 GB, with no loss of speed.
+export const DEFAULT_SLICE_SIZE = 2500;
+
 export async function rescore(db: Db, models: RescoreModels, options: RescoreOptions): Promise<RescoreResult> {
-  const ranges = await customerRanges(db, options.sliceSize ?? 5000, options.customerIds);
+  const ranges = await customerRanges(db, options.sliceSize ?? DEFAULT_SLICE_SIZE, options.customerIds);
   const result: RescoreResult = { customers: 0, openInvoices: 0, fieldsWritten: 0, alerts: 0, models: [] };
   for (const m of [models.paymentDelay, models.drift, models.sendTime, models.incentives]) if (m) result.models.push(m.version);
   const scope = {
