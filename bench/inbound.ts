@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { buildServices } from '../src/services.js';
 import { buildApp } from '../src/app.js';
 import { openStorage } from '../src/db/open.js';
+import { BENCH_EMAILS } from './inbound-emails.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,12 +24,7 @@ const { values } = parseArgs({
 const duration = Number(values.seconds);
 const connections = Number(values.connections);
 
-const EMAILS = [
-  { subject: 'RE: Reminder invoice INV-20931', body: 'Hello, could you send us a copy of invoice INV-20931? We cannot find it in our system. Thanks, Maria' },
-  { subject: 'Facture FA-2291', body: "Bonjour, nous contestons la facture FA-2291 : les quantités livrées ne correspondent pas au bon de commande. Cordialement" },
-  { subject: 'Payment', body: 'We will pay invoice 4471 on Friday 12 December, sorry for the delay.' },
-  { subject: 'RE: Relance', body: 'Bonjour, le virement a été effectué hier pour les factures 118 et 119. Bonne journée' },
-];
+const EMAILS = BENCH_EMAILS;
 
 function run(url: string, body?: object): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ const benches: Record<string, string> = {
   rescore: './rescore.js',
   rules: './rules.js',
   inbound: './inbound.js',
+  'inbound-predict': './inbound-predict.js',
 };
 
 const [name, ...rest] = process.argv.slice(2);

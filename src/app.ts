@@ -53,8 +53,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   // External plugins first, then the app's own, then routes (fastify/demo order).

@@ -2,6 +2,9 @@
 // ranked by how much they tell the labels apart (chi-square), weighted by IDF.
 // A fixed vocabulary keeps the tfjs input small enough to train in a minute on
 // two cores; unknown features at scoring time are simply ignored.
+import type { PreparedMessage } from '../text/prepare.js';
+import { FeatureList, NgramIndex } from './ngramIndex.js';
+import type { NgramOptions } from './ngrams.js';
 
 export interface Vocabulary {
   features: string[];
@@ -63,9 +66,23 @@ function isConceptFeature(feature: string): boolean {
 
 export class Vectorizer {
   private readonly index: Map<string, number>;
+  private readonly idf: Float64Array;
+  private readonly concept: Uint8Array;
+  private readonly ngramIndexes = new Map<string, NgramIndex>();
+  // Scratch of a vectorisation (scoring is synchronous): count per feature, features in order of first sight, their weights.
+  private readonly counts: Int32Array;
+  private readonly weights: Float64Array;
+  private readonly seen: Int32Array;
+  private nSeen = 0;
+  private readonly found = new FeatureList();
 
   constructor(readonly vocabulary: Vocabulary) {
     this.index = new Map(vocabulary.features.map((f, i) => [f, i]));
+    this.idf = Float64Array.from(vocabulary.idf);
+    this.concept = Uint8Array.from(vocabulary.features, (f) => (isConceptFeature(f) ? 1 : 0));
+    this.counts = new Int32Array(vocabulary.features.length);
+    this.weights = new Float64Array(vocabulary.features.length);
+    this.seen = new Int32Array(vocabulary.features.length);
   }
 
   get size(): number {
@@ -73,26 +90,59 @@ export class Vectorizer {
   }
 
   /**
-   * Sublinear TF × IDF, sorted by index. The hand-written concepts and flags
+   * Sublinear TF × IDF, features in order of first occurrence. The hand-written concepts and flags
    * ("k:", "sk:", "f:") are L2-normalised apart from the n-grams: a dozen
    * concepts would otherwise weigh nothing next to hundreds of n-grams.
    */
   vectorize(counts: Map<string, number>): SparseVector {
-    const pairs: Array<[number, number, boolean]> = [];
-    let ngramNorm = 0;
-    let conceptNorm = 0;
+    this.nSeen = 0;
     for (const [f, count] of counts) {
       const i = this.index.get(f);
       if (i === undefined) continue;
-      const v = (1 + Math.log(count)) * this.vocabulary.idf[i];
-      const concept = isConceptFeature(f);
-      pairs.push([i, v, concept]);
-      if (concept) conceptNorm += v * v;
+      this.counts[i] = count;
+      this.seen[this.nSeen++] = i;
+    }
+    return this.weigh();
+  }
+
+  /** The same vector as vectorize(ngramCounts(message, options)), without naming every n-gram of the message. */
+  vectorizeMessage(message: PreparedMessage, options: NgramOptions): SparseVector {
+    const key = `${options.charLengths.join(',')}|${options.bigrams}`;
+    let ngrams = this.ngramIndexes.get(key);
+    if (!ngrams) this.ngramIndexes.set(key, (ngrams = new NgramIndex(this.vocabulary.features, options)));
+    const found = this.found;
+    found.length = 0;
+    ngrams.collect(message, found);
+    const { counts, seen } = this;
+    let n = 0;
+    for (let k = 0; k < found.length; k++) {
+      const i = found.indices[k];
+      if (counts[i]++ === 0) seen[n++] = i;
+    }
+    this.nSeen = n;
+    return this.weigh();
+  }
+
+  /** Weighs the counted features, then clears the scratch. */
+  private weigh(): SparseVector {
+    const { counts, weights, idf, concept } = this;
+    const n = this.nSeen;
+    const indices = this.seen.slice(0, n);
+    let ngramNorm = 0;
+    let conceptNorm = 0;
+    for (let k = 0; k < n; k++) {
+      const i = indices[k];
+      const count = counts[i];
+      const v = (count === 1 ? 1 : 1 + Math.log(count)) * idf[i];
+      weights[k] = v;
+      counts[i] = 0;
+      if (concept[i]) conceptNorm += v * v;
       else ngramNorm += v * v;
     }
-    pairs.sort((a, b) => a[0] - b[0]);
     const ngramScale = ngramNorm > 0 ? 1 / Math.sqrt(ngramNorm) : 0;
     const conceptScale = conceptNorm > 0 ? CONCEPT_WEIGHT / Math.sqrt(conceptNorm) : 0;
-    return { indices: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1] * (p[2] ? conceptScale : ngramScale)) };
+    const values = new Float32Array(n);
+    for (let k = 0; k < n; k++) values[k] = weights[k] * (concept[indices[k]] ? conceptScale : ngramScale);
+    return { indices, values };
   }
 }

@@ -22,7 +22,8 @@ export interface LanguageGuess {
 
 const MAX_GRAMS_PER_LANGUAGE = 2500;
 
-function gramsOf(text: string): string[] {
+/** The 1- to 3-grams of each word, padded with spaces: what the profile is trained on. */
+export function gramsOf(text: string): string[] {
   const out: string[] = [];
   for (const word of text.split(/[^a-z']+/)) {
     if (!word) continue;
@@ -39,24 +40,80 @@ function textOf(message: PreparedMessage): string {
 // A few hundred characters tell French from English; more only costs time.
 const MAX_CHARS = 600;
 
-export class LanguageDetector {
-  private readonly grams: Map<string, number[]>;
+// Letters of the n-grams (gramsOf splits on anything else), 5 bits each and
+// numbered from 1, so a 1-, 2- or 3-gram is an index into a table of 2^15.
+const LETTER = new Int8Array(128);
+" abcdefghijklmnopqrstuvwxyz'".split('').forEach((c, i) => (LETTER[c.charCodeAt(0)] = i + 1));
+const SPACE = LETTER[32];
+const TABLE_SIZE = 1 << 15;
 
-  constructor(private readonly state: LanguageState) {
-    this.grams = new Map(Object.entries(state.grams));
+/** The table index of an n-gram of up to 3 letters, or -1 when gramsOf could not have produced it. */
+function gramIndex(gram: string): number {
+  if (gram.length === 0 || gram.length > 3) return -1;
+  let code = 0;
+  for (let i = 0; i < gram.length; i++) {
+    const c = gram.charCodeAt(i);
+    const l = c < 128 ? LETTER[c] : 0;
+    if (l === 0) return -1;
+    code = (code << 5) | l;
+  }
+  return code;
+}
+
+export class LanguageDetector {
+  /** log P(n-gram | language) by n-gram code, one table per language; unseen n-grams hold `unseen`. */
+  private readonly tables: Float64Array[];
+  private word = new Int8Array(64);
+
+  constructor(state: LanguageState) {
+    this.tables = LANGUAGES.map((_, l) => new Float64Array(TABLE_SIZE).fill(state.unseen[l]));
+    for (const [gram, row] of Object.entries(state.grams)) {
+      const code = gramIndex(gram);
+      if (code >= 0) this.tables.forEach((table, l) => (table[code] = row[l]));
+    }
   }
 
+  /** The same sums as over gramsOf(text), in the same order, without building the n-grams. */
   detect(message: PreparedMessage): LanguageGuess {
-    const scores = LANGUAGES.map(() => 0);
-    const grams = gramsOf(textOf(message).slice(0, MAX_CHARS));
-    for (const g of grams) {
-      const row = this.grams.get(g);
-      for (let l = 0; l < LANGUAGES.length; l++) scores[l] += row ? row[l] : this.state.unseen[l];
+    const text = textOf(message).slice(0, MAX_CHARS);
+    const [fr, en] = this.tables;
+    let scoreFr = 0;
+    let scoreEn = 0;
+    let grams = 0;
+    let start = 0;
+    for (let end = 0; end <= text.length; end++) {
+      const c = end < text.length ? text.charCodeAt(end) : 0;
+      if (c < 128 && LETTER[c] !== 0 && c !== 32) continue;
+      if (end > start) {
+        const word = this.padded(text, start, end);
+        const length = end - start + 2;
+        for (let n = 1; n <= 3; n++) {
+          for (let i = 0; i + n <= length; i++) {
+            let code = 0;
+            for (let j = 0; j < n; j++) code = (code << 5) | word[i + j];
+            scoreFr += fr[code];
+            scoreEn += en[code];
+            grams++;
+          }
+        }
+      }
+      start = end + 1;
     }
+    const scores = [scoreFr, scoreEn];
     const best = scores[0] >= scores[1] ? 0 : 1;
     // Per-gram log-likelihood ratio, tempered: a long text is not "more than certain".
-    const ratio = grams.length ? Math.abs(scores[0] - scores[1]) / grams.length : 0;
+    const ratio = grams ? Math.abs(scores[0] - scores[1]) / grams : 0;
     return { language: LANGUAGES[best], confidence: 1 / (1 + Math.exp(-12 * ratio)) };
+  }
+
+  /** Letter codes of ` text[start, end) `. */
+  private padded(text: string, start: number, end: number): Int8Array {
+    if (this.word.length < end - start + 2) this.word = new Int8Array(2 * (end - start + 2));
+    const word = this.word;
+    word[0] = SPACE;
+    for (let k = start; k < end; k++) word[k - start + 1] = LETTER[text.charCodeAt(k)];
+    word[end - start + 1] = SPACE;
+    return word;
   }
 }
 

@@ -47,7 +47,7 @@ export interface SentimentResult {
 }
 
 function features(vectorizer: Vectorizer, message: PreparedMessage, lexicon: LexiconScore, config: SentimentConfig, withNgrams = true): SparseVector {
-  const ngrams = withNgrams ? vectorizer.vectorize(ngramCounts(message, config.ngrams)) : { indices: new Int32Array(0), values: new Float32Array(0) };
+  const ngrams = withNgrams ? vectorizer.vectorizeMessage(message, config.ngrams) : { indices: new Int32Array(0), values: new Float32Array(0) };
   const lex = lexiconFeatures(lexicon);
   const indices = new Int32Array(ngrams.indices.length + lex.length);
   const values = new Float32Array(indices.length);

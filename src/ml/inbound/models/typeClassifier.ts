@@ -55,7 +55,16 @@ function oneHot(index: number, size: number): Float32Array {
 }
 
 function record(values: ArrayLike<number>): Record<InboundType, number> {
-  return Object.fromEntries(INBOUND_TYPES.map((t, i) => [t, values[i]])) as Record<InboundType, number>;
+  const out = {} as Record<InboundType, number>;
+  for (let i = 0; i < INBOUND_TYPES.length; i++) out[INBOUND_TYPES[i]] = values[i];
+  return out;
+}
+
+/** Index of the largest value, the first one on ties; `skip` is left out. */
+function argmax(values: ArrayLike<number>, skip = -1): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) if (i !== skip && (best < 0 || values[i] > values[best])) best = i;
+  return best;
 }
 
 export class TypeClassifier {
@@ -66,12 +75,11 @@ export class TypeClassifier {
   ) {}
 
   classify(message: PreparedMessage): TypePrediction {
-    const [primary, present] = this.runner.forward(this.vectorizer.vectorize(ngramCounts(message, this.config.ngrams)));
-    const order = INBOUND_TYPES.map((_, i) => i).sort((a, b) => primary[b] - primary[a]);
-    const top = order[0];
+    const [primary, present] = this.runner.forward(this.vectorizer.vectorizeMessage(message, this.config.ngrams));
+    const top = argmax(primary);
     const type = INBOUND_TYPES[top];
     const secondaryTypes = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
-    return { type, secondaryTypes, scores: record(primary), present: record(present), margin: primary[top] - primary[order[1]] };
+    return { type, secondaryTypes, scores: record(primary), present: record(present), margin: primary[top] - primary[argmax(primary, top)] };
   }
 }
 

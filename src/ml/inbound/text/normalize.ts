@@ -1,21 +1,30 @@
 // Folding and tokenising. Customers write "reglement", "règlement" and
 // "RÈGLEMENT" for the same word, so every model sees accent-free lower case.
 
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
+// What folding changes once the text is decomposed and in lower case: accents
+// (combining marks) go, ligatures open, quotes, dashes and spaces become one kind.
+const FOLDED_AWAY = /[\u0300-\u036fœæß\u2018\u2019\u02bc\u00b4`\u201c\u201d\u00ab\u00bb\u2010-\u2015\u2212\u00a0\u202f\u2009\t]/g;
+const FOLD: Record<string, string> = {
+  'œ': 'oe', 'æ': 'ae', 'ß': 'ss',
+  '\u2018': "'", '\u2019': "'", '\u02bc': "'", '\u00b4': "'", '`': "'",
+  '\u201c': '"', '\u201d': '"', '\u00ab': '"', '\u00bb': '"',
+  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
+  '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', '\t': ' ',
+};
+/** Combining marks fold to nothing. */
+const foldChar = (c: string): string => FOLD[c] ?? '';
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** Lower case, no accents, one kind of apostrophe, dash and space. */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .replace(/[\u2018\u2019\u02bc\u00b4`]/g, "'")
-    .replace(/[\u201c\u201d\u00ab\u00bb]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/[\u00a0\u202f\u2009\t]/g, ' ');
+  // Most emails are plain ASCII, where decomposing changes nothing: skip it.
+  if (!NOT_ASCII.test(text)) {
+    const lower = text.toLowerCase();
+    return lower.includes('`') || lower.includes('\t') ? lower.replace(FOLDED_AWAY, foldChar) : lower;
+  }
+  // Lower case before the accents go (the reverse of the obvious order) gives
+  // the same text: lower-casing a decomposed text adds or moves no accent.
+  return text.normalize('NFD').toLowerCase().replace(FOLDED_AWAY, foldChar);
 }
 
 // English contractions become two words so "don't pay" carries a "not".
@@ -44,6 +53,8 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
 
 /** Expands contractions and elisions of folded text. */
 export function expandContractions(folded: string): string {
+  // Every pattern but "cannot" has an apostrophe: most English and many French emails have none.
+  if (!folded.includes("'") && !folded.includes('cannot')) return folded;
   let out = folded;
   for (const [pattern, replacement] of CONTRACTIONS) out = out.replace(pattern, replacement);
   return out;
@@ -61,9 +72,12 @@ export const SENTENCE_END = '<s>';
  * amount says nothing about the intent, but that there is one does.
  */
 export function tokenize(folded: string): string[] {
-  const text = expandContractions(folded).replace(EMAIL, ' <email> ').replace(PHONE, ' <phone> ');
+  const expanded = expandContractions(folded);
+  const text = (expanded.includes('@') ? expanded.replace(EMAIL, ' <email> ') : expanded).replace(PHONE, ' <phone> ');
   const tokens: string[] = [];
-  for (const match of text.matchAll(TOKEN)) {
+  // exec rather than matchAll: no iterator result per token (TOKEN never matches empty).
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
     const t = match[0];
     const c = t.charCodeAt(0);
     if (c >= 48 && c <= 57) tokens.push(numberShape(t));

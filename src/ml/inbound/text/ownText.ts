@@ -76,11 +76,14 @@ export function splitMessage(body: string): MessageParts {
     }
   }
 
-  const ownFolded = ownLines.map(foldText);
+  // Folded once: the own lines are the first lines unless the answer is below the quote.
+  const ownFolded = ownLines === lines ? folded : quoteAt >= 0 ? folded.slice(0, quoteAt) : ownLines.map(foldText);
   const sigAt = signatureStart(ownFolded);
   const signatureLines = sigAt < 0 ? [] : ownLines.slice(sigAt);
-  const kept = (sigAt < 0 ? ownLines : ownLines.slice(0, sigAt)).filter((l, i) => !DISCLAIMER.test(ownFolded[i]) || l.length < 25);
-  const disclaimers = (sigAt < 0 ? ownLines : ownLines.slice(0, sigAt)).filter((l, i) => DISCLAIMER.test(ownFolded[i]) && l.length >= 25);
+  const above = sigAt < 0 ? ownLines : ownLines.slice(0, sigAt);
+  const isDisclaimer = above.map((l, i) => l.length >= 25 && DISCLAIMER.test(ownFolded[i]));
+  const kept = above.filter((_, i) => !isDisclaimer[i]);
+  const disclaimers = above.filter((_, i) => isDisclaimer[i]);
 
   return {
     own: kept.join('\n').trim(),
