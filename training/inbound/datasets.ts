@@ -27,6 +27,17 @@ export function devEmails(): LabeledEmail[] {
   return JSON.parse(fs.readFileSync(path.join(repoRoot, 'training/inbound/dev-emails.json'), 'utf8'));
 }
 
+/**
+ * Hand-written FR/EN replies kept for evaluation only, in a style apart from the
+ * generator's templates (quoted threads, forwards, phones, one-liners, AR
+ * jargon). Never trained on. Batch "first" (199) was written before the corpus
+ * work and its errors were read while writing templates; batch "late" (40) was
+ * written after it and never looked at while changing anything.
+ */
+export function holdoutEmails(): Array<LabeledEmail & { legalThreat: boolean; autoReplyOk: boolean; batch: 'first' | 'late' }> {
+  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'training/inbound/holdout-emails.json'), 'utf8'));
+}
+
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];

@@ -13,9 +13,9 @@ import { loadNaiveBayes, trainNaiveBayes } from '../../src/ml/inbound/models/nai
 import { scoreInbound } from '../../src/ml/inbound/score.js';
 import { prepareMessage } from '../../src/ml/inbound/text/prepare.js';
 import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbound/types.js';
-import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten } from './datasets.js';
+import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdoutEmails } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
-import { printErrors, printTriage, round3, section } from './report.js';
+import { batchScores, printErrors, printTriage, round3, section } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, heldout: { type: 'string', default: '1000' } } });
 const n = Number(values.n);
@@ -77,6 +77,16 @@ const devEval = evaluateTriage(models, dev);
 printTriage('dev emails (training/inbound/dev-emails.json, seen during development)', devEval);
 printErrors(dev, devEval);
 
+// hold-out hand-written replies: written apart from the generator, never trained on
+const ho = holdoutEmails();
+const hoEval = evaluateTriage(models, ho);
+printTriage('hold-out hand-written replies (training/inbound/holdout-emails.json)', hoEval);
+printErrors(ho, hoEval, 60);
+const late = batchScores(ho, hoEval, 'late');
+console.log(`hold-out, late batch only (n=${late.n}, written after the corpus work): type macro-F1 ${(late.macroF1 * 100).toFixed(1)} %, sentiment ${(late.sentimentAccuracy * 100).toFixed(1)} %`);
+const nbHo = classificationReport(INBOUND_TYPES, ho.map((e) => e.type), ho.map((e) => nb.classify(prepareMessage(e)).type));
+console.log(formatReport(nbHo, 'baseline naive Bayes · hold-out hand-written · type'));
+
 // latency of scoreInbound, models loaded
 const sample: LabeledEmail[] = [...hw, ...heldout.slice(0, 300)];
 for (const e of sample.slice(0, 50)) scoreInbound(e, null, models);
@@ -98,6 +108,14 @@ console.log(
     handwrittenAutoReplyPrecision: round3(hwEval.autoReply.precision),
     handwrittenAutoReplyFlagged: hwEval.autoReply.flagged,
     devMacroF1: round3(devEval.type.macroF1),
+    holdoutMacroF1: round3(hoEval.type.macroF1),
+    holdoutSentimentAccuracy: round3(hoEval.sentiment.accuracy),
+    holdoutAutoReplyPrecision: round3(hoEval.autoReply.precision),
+    holdoutAutoReplyRecall: round3(hoEval.autoReply.recall),
+    holdoutAutoReplyFlagged: hoEval.autoReply.flagged,
+    holdoutBaselineNbMacroF1: round3(nbHo.macroF1),
+    holdoutLateMacroF1: round3(late.macroF1),
+    holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
     devSentimentAccuracy: round3(devEval.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEval.autoReply.precision),
     bitextMacroF1: round3(btMacroOnMapped),

@@ -1,7 +1,7 @@
 // Printing helpers shared by the inbound training and evaluation scripts.
-import { formatReport } from '../../src/ml/inbound/evaluation/metrics.js';
+import { classificationReport, formatReport } from '../../src/ml/inbound/evaluation/metrics.js';
 import type { TriageEvaluation } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
-import type { LabeledEmail } from '../../src/ml/inbound/types.js';
+import { INBOUND_TYPES, type LabeledEmail } from '../../src/ml/inbound/types.js';
 
 export function section(title: string): void {
   console.log(`\n=== ${title} ===`);
@@ -31,6 +31,14 @@ export function printErrors(data: readonly LabeledEmail[], evaluation: TriageEva
       .join('; ');
     console.log(`  ✗ ${what}: ${JSON.stringify(e.body.replace(/\s+/g, ' ').slice(0, 110))}`);
   });
+}
+
+/** Type macro-F1 and sentiment accuracy on the emails of one batch of a set. */
+export function batchScores(data: ReadonlyArray<LabeledEmail & { batch?: string }>, evaluation: TriageEvaluation, batch: string) {
+  const rows = data.map((e, i) => [e, evaluation.predictions[i]] as const).filter(([e]) => e.batch === batch);
+  const type = classificationReport(INBOUND_TYPES, rows.map(([e]) => e.type), rows.map(([, p]) => p.type));
+  const sentimentAccuracy = rows.length ? rows.filter(([e, p]) => e.sentiment === p.sentiment.label).length / rows.length : 0;
+  return { n: rows.length, macroF1: type.macroF1, accuracy: type.accuracy, sentimentAccuracy };
 }
 
 export const round3 = (x: number) => Math.round(x * 1000) / 1000;

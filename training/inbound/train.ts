@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
-import { devEmails, handwritten } from './datasets.js';
-import { printErrors, printTriage, round3 } from './report.js';
+import { devEmails, handwritten, holdoutEmails } from './datasets.js';
+import { batchScores, printErrors, printTriage, round3 } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
 const data = trainingCorpus({ n: Number(values.n), seed: Number(values.seed) });
@@ -48,6 +48,11 @@ const dev = devEmails();
 const devEvaluation = evaluateTriage(await loadInboundModels(artifact), dev);
 printTriage('dev emails (seen during development), production model', devEvaluation);
 printErrors(dev, devEvaluation);
+const ho = holdoutEmails();
+const holdoutEvaluation = evaluateTriage(await loadInboundModels(artifact), ho);
+printTriage('hold-out hand-written replies (never trained on), production model', holdoutEvaluation);
+printErrors(ho, holdoutEvaluation, 60);
+const late = batchScores(ho, holdoutEvaluation, 'late');
 console.log(
   JSON.stringify({
     trainedOn: data.length,
@@ -60,5 +65,11 @@ console.log(
     devMacroF1: round3(devEvaluation.type.macroF1),
     devSentimentAccuracy: round3(devEvaluation.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEvaluation.autoReply.precision),
+    holdoutMacroF1: round3(holdoutEvaluation.type.macroF1),
+    holdoutSentimentAccuracy: round3(holdoutEvaluation.sentiment.accuracy),
+    holdoutAutoReplyPrecision: round3(holdoutEvaluation.autoReply.precision),
+    holdoutAutoReplyRecall: round3(holdoutEvaluation.autoReply.recall),
+    holdoutLateMacroF1: round3(late.macroF1),
+    holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
   }),
 );

@@ -32,7 +32,7 @@ export interface AutoReplyConfig {
 }
 
 export const DEFAULT_AUTO_REPLY_CONFIG: AutoReplyConfig = {
-  minConfidence: { invoice_copy: 0.85, payment_link: 0.85, po_number: 0.85, unsubscribe: 0.85, contact_update: 0.85 },
+  minConfidence: { invoice_copy: 0.88, payment_link: 0.88, po_number: 0.88, unsubscribe: 0.88, contact_update: 0.88 },
   minMargin: 0.6,
   maxDisputeProbability: 0.2,
   maxNegativeProbability: 0.15,
@@ -103,6 +103,12 @@ export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig =
     blockers.push({ factor: 'disputeWording', text: `the email contests something ("${input.disputeWording}")`, value: input.disputeWording });
   } else if (input.disputeProbability > config.maxDisputeProbability) {
     blockers.push({ factor: 'possibleDispute', text: `a dispute may be hidden in the email (probability ${input.disputeProbability.toFixed(2)})`, weight: input.disputeProbability, value: config.maxDisputeProbability });
+  }
+  // Two simple requests need two templates: one automatic answer would leave
+  // half unanswered, and the two are what the classifier most often swaps.
+  const otherRequests = input.secondaryTypes.filter((t) => t !== input.type && isAutoReplyType(t));
+  if (otherRequests.length) {
+    blockers.push({ factor: 'twoRequests', text: `the email also asks for a ${otherRequests.join(' and ').replace(/_/g, ' ')}`, value: otherRequests.join(',') });
   }
   if (input.typeConfidence < threshold) {
     blockers.push({ factor: 'lowConfidence', text: `type confidence ${input.typeConfidence.toFixed(2)} is below the ${threshold.toFixed(2)} threshold`, weight: input.typeConfidence, value: threshold });

@@ -42,6 +42,13 @@ describe('when deciding whether to answer automatically', () => {
     expect(decideAutoReply(calmRequest({ negativeProbability: 0.35 })).reasons.map((r) => r.factor)).toContain('possiblyUpset');
   });
 
+  it('does not answer two simple requests with one template, but lets a promise ride along', () => {
+    const d = decideAutoReply(calmRequest({ secondaryTypes: ['po_number'] }));
+    expect(d.eligible).toBe(false);
+    expect(d.reasons.map((r) => r.factor)).toContain('twoRequests');
+    expect(decideAutoReply(calmRequest({ secondaryTypes: ['promise_to_pay'] })).eligible).toBe(true);
+  });
+
   it('does not answer when a dispute rides along or may be hidden', () => {
     expect(decideAutoReply(calmRequest({ secondaryTypes: ['dispute'] })).eligible).toBe(false);
     expect(decideAutoReply(calmRequest({ disputeProbability: 0.4 })).eligible).toBe(false);

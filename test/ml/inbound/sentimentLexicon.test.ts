@@ -15,6 +15,11 @@ describe('when scoring sentiment words', () => {
     expect(score('Nous ne sommes pas satisfaits.').negatedPositives).toBe(1);
   });
 
+  it('reads the French "ne … pas" around a verb, but not a "ne" inside a negative phrase', () => {
+    expect(net("Je n'apprécie pas du tout ce genre de mail.")).toBeLessThan(0);
+    expect(net("Nous n'avons jamais eu autant de problèmes avec un fournisseur.")).toBeLessThan(-2);
+  });
+
   it('does not carry a negation over the end of a sentence', () => {
     expect(net("Je ne l'ai jamais reçue. Merci mille fois !")).toBeGreaterThan(0);
   });

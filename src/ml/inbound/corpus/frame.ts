@@ -16,6 +16,8 @@ export interface Frame {
   signOffs: string[];
   titles: string[];
   disclaimers: string[];
+  /** What a phone or webmail appends below the signature ("Sent from my iPhone"). */
+  mobileFooters: string[];
   /** Whole out-of-office bodies (type `other`). */
   outOfOffice: string[];
   autoReplySubjects: string[];

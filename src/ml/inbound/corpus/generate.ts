@@ -201,6 +201,8 @@ export function composeEmail(rng: Rng, spec: EmailSpec): GeneratedEmail {
     if (signature.length) own += `\n\n${signature.join('\n')}`;
   }
 
+  // Phones and webmail add their footer below everything the customer typed.
+  if (!isOutOfOffice && rng.chance(0.12)) own += `\n\n${rng.pick(f.mobileFooters)}`;
   own = applyNoise(rng, own, noise, f);
   if (noise.lowerCase) subject = subject.toLowerCase();
   let body = own;

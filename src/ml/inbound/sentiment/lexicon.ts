@@ -44,6 +44,16 @@ const NEGATIVE: Array<[string, number]> = [
   ['disrespectful', -2.5], ['complain*', -1], ['threat*', -1.5], ['abusive', -2], ['so many problems', -2], ['never had so many problems', -2.5],
   ['very disappointed', -2.5], ['already asked', -1.5], ['asked twice', -1.5], ['asked three times', -2], ['times already', -1.5], ['how many times', -2],
   ['still getting', -1], ['still receiving', -1], ['once again', -1], ['told your team', -1.5], ['i have asked', -1.5], ['we have asked', -1.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
+  ['unbelievable', -2], ['not impressed', -2], ['waste of time', -2], ['enough is enough', -2.5], ['for the last time', -2], ['baffled', -1.5],
+  ['sort it out', -1.5], ['nightmare', -2.5], ['hopeless', -2], ['shambles', -2.5], ['no excuse', -2], ['sick of', -2.5], ['tired of', -2],
+  ['stop chasing', -1.5], ['owe us an apology', -2.5], ['third time asking', -2], ['second time asking', -1.5], ['asking again', -1.5], ['second request', -1.5], ['third request', -2], ['troisieme demande', -2], ['deuxieme demande', -1.5], ['je redemande', -1.5],
+  // Being chased for something already settled or contested: irritation without an angry word.
+  ['still being chased', -2], ['still chasing', -2], ['keep chasing', -2], ['keep sending', -1.5], ['why are we still', -1.5], ['not sure why we', -1],
+  ['continuez a nous relancer', -2], ['continuez a me relancer', -2], ['pourquoi vous continuez', -1.5], ['je ne comprends pas pourquoi', -1], ['clearly do not read', -2], ['do not even read', -2], ['how hard can it be', -2.5],
+  // French, more
+  ['epuisant*', -2], ['usant', -2], ['perte de temps', -2], ["trop c'est trop", -2.5], ['pour la derniere fois', -2], ['sidere*', -2], ['aberrant*', -2.5],
+  ['cauchemar*', -2.5], ['degoute*', -2.5], ['agacement', -2], ['irrite*', -2], ['harcel*', -2.5], ['incessant*', -1.5], ['grotesque*', -2.5],
+  ["n'arrange rien", -1.5], ['arretez', -1], ['aucune excuse', -2], ['ne lisez pas', -2], ['ne lisez meme pas', -2.5],
 ];
 
 const LEGAL: Array<[string, number]> = [
@@ -52,7 +62,7 @@ const LEGAL: Array<[string, number]> = [
   ['service juridique', -1.5], ['notre conseil juridique', -1.5], ['juridiquement', -1.5], ["prud'hommes", -2], ['plainte penale', -2.5],
   ['lawyer*', -2], ['attorney*', -2], ['solicitor*', -2], ['to court', -2], ['in court', -2], ['court proceedings', -2.5], ['court action', -2.5], ['court order', -2], ['lawsuit', -2.5], ['sue', -2.5], ['sue you', -2.5],
   ['legal action', -2.5], ['legal proceedings', -2.5], ['legal department', -1.5], ['legal team', -1.5], ['legal steps', -2], ['legal counsel', -2],
-  ['small claims', -2], ['litigation', -2], ['formal notice', -1.5],
+  ['small claims', -2], ['litigation', -2], ['formal notice', -1.5], ['counsel', -2],
 ];
 
 const POSITIVE: Array<[string, number]> = [

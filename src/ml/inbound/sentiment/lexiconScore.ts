@@ -25,7 +25,12 @@ export interface LexiconScore {
   shouting: number;
 }
 
-function isNegated(tokens: string[], at: number): boolean {
+// The second half of a French negation, after the verb: "ne … pas", "n'… jamais".
+const FRENCH_NEGATION_END = new Set(['pas', 'jamais', 'plus', 'rien', 'guere', 'point']);
+
+function isNegated(tokens: string[], at: number, length: number): boolean {
+  // French puts "ne" before the verb and "pas" after it: "je n'apprécie pas".
+  if ((tokens[at - 1] === 'ne' || tokens[at - 2] === 'ne') && (FRENCH_NEGATION_END.has(tokens[at + length]) || FRENCH_NEGATION_END.has(tokens[at + length + 1]))) return true;
   for (let k = at - 1; k >= Math.max(0, at - 3); k--) {
     const t = tokens[k];
     if (t === SENTENCE_END || t === '!' || t === '?') return false;
@@ -61,7 +66,7 @@ export function scoreLexicon(tokens: string[], original: string): LexiconScore {
     if (entry.tag === 'apology') score.apology = true;
     if (entry.tag === 'formula') score.formulas++;
     let weight = entry.weight;
-    const negated = weight !== 0 && !legal && isNegated(tokens, i);
+    const negated = weight !== 0 && !legal && isNegated(tokens, i, m.length);
     if (negated) weight = weight > 0 ? -0.8 * weight : -0.3 * weight;
     if (INTENSIFIERS.has(tokens[i - 1] ?? '') || INTENSIFIERS.has(tokens[i - 2] ?? '')) weight *= 1.4;
     if (legal) score.legal = true;
