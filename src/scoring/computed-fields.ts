@@ -65,9 +65,14 @@ export async function replaceComputedFields(db: Db, scope: SliceScope, rows: Com
       );
     }
     if (scope.invoiceFields.length > 0) {
+      // The slice's invoice ids probed one by one through (entity_type,
+      // entity_id); the names are a filter, not an index condition, on
+      // purpose: as an index condition on the primary key they made the planner
+      // walk every invoice field of the portfolio, or every name x id pair,
+      // once per slice (quadratic over a nightly run).
       await tx.query(
-        `DELETE FROM computed_fields WHERE entity_type = 'invoice' AND name = ANY($3::text[])
-           AND entity_id IN (SELECT id FROM invoices WHERE customer_id BETWEEN $1 AND $2)`,
+        `DELETE FROM computed_fields WHERE entity_type = 'invoice' AND array_position($3::text[], name) IS NOT NULL
+           AND entity_id = ANY(ARRAY(SELECT id FROM invoices WHERE customer_id BETWEEN $1 AND $2))`,
         [lo, hi, scope.invoiceFields],
       );
     }
