@@ -13,7 +13,7 @@ import { loadNaiveBayes, trainNaiveBayes } from '../../src/ml/inbound/models/nai
 import { scoreInbound } from '../../src/ml/inbound/score.js';
 import { prepareMessage } from '../../src/ml/inbound/text/prepare.js';
 import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbound/types.js';
-import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdoutEmails } from './datasets.js';
+import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdout2Emails, holdoutEmails } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
 import { batchScores, printErrors, printTriage, round3, section } from './report.js';
 
@@ -87,6 +87,12 @@ console.log(`hold-out, late batch only (n=${late.n}, written after the corpus wo
 const nbHo = classificationReport(INBOUND_TYPES, ho.map((e) => e.type), ho.map((e) => nb.classify(prepareMessage(e)).type));
 console.log(formatReport(nbHo, 'baseline naive Bayes · hold-out hand-written · type'));
 
+// second hold-out: written in one sitting, before the first hold-out or the templates were read
+const ho2 = holdout2Emails();
+const ho2Eval = evaluateTriage(models, ho2);
+printTriage('hold-out 2 hand-written replies (training/inbound/holdout2-emails.json)', ho2Eval);
+printErrors(ho2, ho2Eval, 60);
+
 // latency of scoreInbound, models loaded
 const sample: LabeledEmail[] = [...hw, ...heldout.slice(0, 300)];
 for (const e of sample.slice(0, 50)) scoreInbound(e, null, models);
@@ -116,6 +122,10 @@ console.log(
     holdoutBaselineNbMacroF1: round3(nbHo.macroF1),
     holdoutLateMacroF1: round3(late.macroF1),
     holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
+    holdout2MacroF1: round3(ho2Eval.type.macroF1),
+    holdout2SentimentAccuracy: round3(ho2Eval.sentiment.accuracy),
+    holdout2AutoReplyPrecision: round3(ho2Eval.autoReply.precision),
+    holdout2AutoReplyFlagged: ho2Eval.autoReply.flagged,
     devSentimentAccuracy: round3(devEval.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEval.autoReply.precision),
     bitextMacroF1: round3(btMacroOnMapped),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
-import { devEmails, handwritten, holdoutEmails } from './datasets.js';
+import { devEmails, handwritten, holdout2Emails, holdoutEmails } from './datasets.js';
 import { batchScores, printErrors, printTriage, round3 } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
@@ -53,6 +53,10 @@ const holdoutEvaluation = evaluateTriage(await loadInboundModels(artifact), ho);
 printTriage('hold-out hand-written replies (never trained on), production model', holdoutEvaluation);
 printErrors(ho, holdoutEvaluation, 60);
 const late = batchScores(ho, holdoutEvaluation, 'late');
+const ho2 = holdout2Emails();
+const holdout2Evaluation = evaluateTriage(await loadInboundModels(artifact), ho2);
+printTriage('hold-out 2 hand-written replies (never trained on), production model', holdout2Evaluation);
+printErrors(ho2, holdout2Evaluation, 60);
 console.log(
   JSON.stringify({
     trainedOn: data.length,
@@ -71,5 +75,10 @@ console.log(
     holdoutAutoReplyRecall: round3(holdoutEvaluation.autoReply.recall),
     holdoutLateMacroF1: round3(late.macroF1),
     holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
+    holdout2MacroF1: round3(holdout2Evaluation.type.macroF1),
+    holdout2SentimentAccuracy: round3(holdout2Evaluation.sentiment.accuracy),
+    holdout2AutoReplyPrecision: round3(holdout2Evaluation.autoReply.precision),
+    holdout2AutoReplyRecall: round3(holdout2Evaluation.autoReply.recall),
+    holdout2AutoReplyFlagged: holdout2Evaluation.autoReply.flagged,
   }),
 );

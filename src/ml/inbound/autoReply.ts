@@ -20,6 +20,19 @@ export const AUTO_REPLY_TEMPLATES: Record<AutoReplyType, string> = {
 /** Secondary intents that an automatic answer would leave unanswered. */
 const NEEDS_A_PERSON: readonly InboundType[] = ['dispute', 'payment_plan'];
 
+/** Intents that would each need their own answer (a template or a person), besides the primary one. */
+const ANSWERED_INTENTS: readonly InboundType[] = [...AUTO_REPLY_TYPES, 'payment_plan'];
+
+/** The likeliest other intent needing an answer, with its probability, or null. */
+function likelyOtherRequest(primary: InboundType, present: Partial<Record<InboundType, number>> | undefined): [InboundType, number] | null {
+  let best: [InboundType, number] | null = null;
+  for (const t of ANSWERED_INTENTS) {
+    const p = present?.[t] ?? 0;
+    if (t !== primary && (!best || p > best[1])) best = [t, p];
+  }
+  return best;
+}
+
 export interface AutoReplyConfig {
   /** Minimum primary-type probability, per type (an admin may raise or lower them). */
   minConfidence: Record<AutoReplyType, number>;
@@ -29,6 +42,8 @@ export interface AutoReplyConfig {
   maxDisputeProbability: number;
   /** Above this probability that the tone is negative, no automatic answer, even if "neutral" won. */
   maxNegativeProbability: number;
+  /** Above this probability that another request (or a plan) is also in the email, no automatic answer. */
+  maxOtherRequestProbability: number;
 }
 
 export const DEFAULT_AUTO_REPLY_CONFIG: AutoReplyConfig = {
@@ -36,6 +51,7 @@ export const DEFAULT_AUTO_REPLY_CONFIG: AutoReplyConfig = {
   minMargin: 0.6,
   maxDisputeProbability: 0.2,
   maxNegativeProbability: 0.15,
+  maxOtherRequestProbability: 0.2,
 };
 
 export interface AutoReplyInput {
@@ -46,6 +62,12 @@ export interface AutoReplyInput {
   secondaryTypes: readonly InboundType[];
   /** Probability that a dispute is in the email at all (primary or secondary). */
   disputeProbability: number;
+  /**
+   * Probability, per type, that the intent is present at all (the classifier's
+   * sigmoid head). A second request below the secondary-type threshold still
+   * blocks an automatic answer when it is fairly likely.
+   */
+  presentProbabilities?: Partial<Record<InboundType, number>>;
   /** Words that contest something ("litige", "credit note", "damaged"), if any. */
   disputeWording?: string | null;
   sentiment: SentimentLabel;
@@ -107,8 +129,16 @@ export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig =
   // Two simple requests need two templates: one automatic answer would leave
   // half unanswered, and the two are what the classifier most often swaps.
   const otherRequests = input.secondaryTypes.filter((t) => t !== input.type && isAutoReplyType(t));
+  const likely = likelyOtherRequest(input.type, input.presentProbabilities);
   if (otherRequests.length) {
     blockers.push({ factor: 'twoRequests', text: `the email also asks for a ${otherRequests.join(' and ').replace(/_/g, ' ')}`, value: otherRequests.join(',') });
+  } else if (likely && likely[1] > config.maxOtherRequestProbability) {
+    blockers.push({
+      factor: 'possibleSecondRequest',
+      text: `the email may also ask for a ${likely[0].replace(/_/g, ' ')} (probability ${likely[1].toFixed(2)})`,
+      weight: likely[1],
+      value: config.maxOtherRequestProbability,
+    });
   }
   if (input.typeConfidence < threshold) {
     blockers.push({ factor: 'lowConfidence', text: `type confidence ${input.typeConfidence.toFixed(2)} is below the ${threshold.toFixed(2)} threshold`, weight: input.typeConfidence, value: threshold });

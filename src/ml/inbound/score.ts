@@ -39,10 +39,17 @@ export interface InboundTriage {
 }
 
 const HOUR_MS = 3_600_000;
+/** Lexicon weight of one mild irritation cue ("once again", "encore une fois"). */
+const IRRITATION_WEIGHT = 1;
 
-/** Irritation a misspelt insult can hide from the lexicon: capitals, or "!" with no kind word. */
+/**
+ * Irritation the sentiment model may have weighed too lightly: capitals, "!"
+ * with no kind word, or any irritated wording ("as already said", "toujours
+ * pas") that a calm tone elsewhere in the email outvoted.
+ */
 function toneWarnings(lexicon: LexiconScore): string[] {
   const warnings: string[] = [];
+  if (lexicon.negative >= IRRITATION_WEIGHT) warnings.push('irritated wording');
   if (lexicon.shouting > 0) warnings.push('words in capitals');
   if (lexicon.exclamations > 0 && lexicon.positive === 0) warnings.push('exclamation without a kind word');
   return warnings;
@@ -75,6 +82,7 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
       typeConfidence,
       margin: type.margin,
       secondaryTypes: type.secondaryTypes,
+      presentProbabilities: type.present,
       disputeProbability: type.type === 'dispute' ? 1 : Math.max(type.present.dispute, type.scores.dispute),
       disputeWording: disputeWording(prepared.tokens),
       sentiment: sentiment.label,

@@ -49,6 +49,15 @@ describe('when deciding whether to answer automatically', () => {
     expect(decideAutoReply(calmRequest({ secondaryTypes: ['promise_to_pay'] })).eligible).toBe(true);
   });
 
+  it('does not answer when a second request is fairly likely, even below the secondary-type threshold', () => {
+    const d = decideAutoReply(calmRequest({ presentProbabilities: { invoice_copy: 0.99, payment_link: 0.3, promise_to_pay: 0.9 } }));
+    expect(d.eligible).toBe(false);
+    expect(d.reasons.map((r) => r.factor)).toContain('possibleSecondRequest');
+    expect(decideAutoReply(calmRequest({ presentProbabilities: { invoice_copy: 0.99, payment_plan: 0.25 } })).eligible).toBe(false);
+    // A promise or a confirmation needs no answer of its own.
+    expect(decideAutoReply(calmRequest({ presentProbabilities: { invoice_copy: 0.99, payment_link: 0.1, promise_to_pay: 0.9 } })).eligible).toBe(true);
+  });
+
   it('does not answer when a dispute rides along or may be hidden', () => {
     expect(decideAutoReply(calmRequest({ secondaryTypes: ['dispute'] })).eligible).toBe(false);
     expect(decideAutoReply(calmRequest({ disputeProbability: 0.4 })).eligible).toBe(false);

@@ -34,6 +34,13 @@ describe('when scoring sentiment words', () => {
     expect(net('cest vraiment inadmissible')).toBeLessThan(net("c'est inadmissible"));
   });
 
+  it('reads quiet irritation (said before, still waiting) as negative wording in both languages', () => {
+    for (const text of ['As I already told your colleague, it is approved.', 'Still waiting for an answer on this.', 'Comme déjà indiqué, la commande est en cours.', 'Toujours en attente de votre retour.', 'Encore une relance pour une facture réglée.']) {
+      expect(net(text), text).toBeLessThanOrEqual(-1);
+    }
+    expect(net('As discussed, we will pay on Friday.')).toBe(0);
+  });
+
   it('flags legal threats in both languages, but not a legal entity', () => {
     expect(score('Notre avocat vous adressera une mise en demeure.').legal).toBe(true);
     expect(score('We will take legal action.').legal).toBe(true);

@@ -49,5 +49,12 @@ describe('when reading a subject', () => {
     expect(splitSubject('RE: TR: Relance facture 12')).toEqual({ text: 'Relance facture 12', isReply: true, isAutoReply: false });
     expect(splitSubject('Réponse automatique : Relance').isAutoReply).toBe(true);
     expect(splitSubject('Automatic reply: Payment reminder').isAutoReply).toBe(true);
+    expect(splitSubject('Undeliverable: Payment reminder').isAutoReply).toBe(true);
+    expect(splitSubject('Non remis : Relance facture 12').isAutoReply).toBe(true);
+    expect(splitSubject('Absent : Relance facture 12').isAutoReply).toBe(true);
+    expect(splitSubject('Absent(e) du bureau : Relance facture 12').isAutoReply).toBe(true);
+    expect(splitSubject('Absence du bureau').isAutoReply).toBe(true);
+    // A customer's own subject about a missing PO is not an out-of-office.
+    expect(splitSubject('Absence de bon de commande sur la facture 12').isAutoReply).toBe(false);
   });
 });

@@ -124,6 +124,12 @@ export const FRAME_EN: Frame = {
       'Stop chasing us every other day!',
       'You clearly do not read our emails.',
       'Not impressed.',
+      'As I {said|mentioned|explained} {in my last email|to your colleague|on the phone}, {this is with our team|we are on it}.',
+      'We {already|have already} {answered|replied to} {this reminder|the last two reminders}.',
+      '{Still|We are still} waiting for {an answer|a reply|someone to get back to us} on this.',
+      '{Once again|Yet again}, please {read|check} {the thread|our previous emails} before sending another reminder.',
+      'Chasing us {every other day|daily|twice a week} will not make this go any faster.',
+      'I have now {explained|said} this {twice|three times}.',
     ],
     legal: [
       'If we do not hear back within {7|14} days, we will hand this over to our lawyer.',

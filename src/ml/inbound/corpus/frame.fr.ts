@@ -129,6 +129,12 @@ export const FRAME_FR: Frame = {
       'Arrêtez de nous relancer tous les deux jours !',
       'Visiblement vous ne lisez pas nos mails.',
       'C\'est épuisant.',
+      'Comme {déjà indiqué|déjà dit|je l\'ai déjà précisé} {dans mon précédent mail|à votre collègue|au téléphone}, le dossier est en cours.',
+      'Nous avons déjà répondu à {cette relance|vos deux dernières relances}.',
+      '{Nous attendons toujours|Toujours pas de} {réponse|retour} de votre part sur ce point.',
+      '{Encore une fois|Une fois de plus}, merci de {lire|relire} {nos précédents échanges|l\'historique} avant de relancer.',
+      'Nous relancer {tous les deux jours|chaque semaine|quotidiennement} n\'accélérera rien.',
+      'Je vous l\'ai {déjà|maintenant} {expliqué|signalé} {deux|trois} fois.',
     ],
     legal: [
       'Sans réponse sous {8|15} jours, nous transmettrons le dossier à notre avocat.',

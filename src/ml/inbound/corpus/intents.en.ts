@@ -410,6 +410,8 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     '{Not me any longer|That is no longer me}: {please|kindly} {contact|write to} $PERSON ($EMAIL) {for invoices|about payments}.',
     'I need to {change|modify|edit|correct} {our|the} {delivery|shipping|billing} address {on file|on our account|in your system}{: $ADDRESS|}.',
     '{We entered|You have} the wrong {delivery|billing} address {for us|on our account}{, it should be $ADDRESS|, please fix it to $ADDRESS}.',
+    '{I am off|I go on leave|I am leaving} {from $DATE|at the end of the week}: $PERSON ($EMAIL) {will look after|will handle|takes over} {supplier payments|our payables|your invoices} {from then on|while I am away|}.',
+    '{Just so you know|Heads up}, $PERSON {is now your contact|now deals with your account} for {invoices|payments}{, $EMAIL|}.',
   ],
   other: [
     'Received, {I am forwarding this to|we will pass this on to} {our accounts team|the right person|my manager}.',
@@ -467,6 +469,8 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     'Ok{,|} {noted|thanks|thank you}.',
     '{Many thanks|Thank you}{ for letting me know| for the info|}.',
     'I have {passed|sent} this {on|over} to {accounts|the team} and they will {handle it|come back to you}.',
+    '!pos {Thanks|Thank you} $AGENT, {all clear|that is all clear|all good} {now|on my side}. {Have a great weekend|Have a good week|Enjoy your day}!',
+    '{Perfect|Great|Lovely}, {that is everything|all sorted on our side|nothing more needed from me}. Thanks!',
   ],
 };
 

@@ -410,6 +410,8 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     '{Ce n\'est plus moi|Je ne gère plus ce dossier} : {merci de contacter|écrivez à} $PERSON ($EMAIL) {pour les factures|pour les paiements}.',
     'Je dois {changer|modifier|corriger} {notre|l\'} adresse de {livraison|facturation} {enregistrée chez vous|sur notre compte|dans votre système}{ : $ADDRESS|}.',
     '{Nous avons saisi|Vous avez} une mauvaise adresse de {livraison|facturation} {pour nous|sur notre compte}{, la bonne est $ADDRESS|, merci de corriger : $ADDRESS}.',
+    '{Je pars en congé|Je quitte mon poste|Je m\'absente} {à partir du $DATE|à la fin de la semaine} : $PERSON ($EMAIL) {s\'occupera|prendra en charge|reprendra} {des paiements fournisseurs|de vos factures|du suivi des règlements}{ pendant mon absence|}.',
+    '{Pour information|Petite info}, c\'est {désormais|maintenant} $PERSON qui {suit votre compte|gère vos factures}{, $EMAIL|}.',
   ],
   other: [
     'Bien reçu, {je transmets|nous transmettons} à {notre service comptable|la personne concernée|mon responsable}.',
@@ -467,6 +469,8 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     'Ok{,|} {noté|merci|c\'est bien reçu}.',
     '{Merci beaucoup|Merci}{ de m\'avoir prévenu| pour l\'information|}.',
     'J\'ai {transmis|fait suivre} {à la compta|à l\'équipe}, ils {vont s\'en occuper|reviendront vers vous}.',
+    '!pos Merci $AGENT, {tout est clair|tout est bon|c\'est parfait} {maintenant|de mon côté}. {Très bon week-end|Bonne semaine|Belle journée} !',
+    '{Parfait|Super|Top}, {c\'est tout bon|rien d\'autre de mon côté|tout est en ordre}. Merci !',
   ],
 };
 

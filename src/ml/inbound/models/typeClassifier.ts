@@ -8,6 +8,7 @@ import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngra
 import { Vectorizer, buildVocabulary, type Vocabulary } from '../features/vocabulary.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { INBOUND_TYPES, type InboundMessage, type InboundType, type LabeledEmail } from '../types.js';
+import { resolvePrimary } from './primaryType.js';
 import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
 
 export interface TypeClassifierConfig extends SparseMlpTrainingConfig {
@@ -21,7 +22,8 @@ export const DEFAULT_TYPE_CONFIG: TypeClassifierConfig = {
   minDocs: 3,
   hidden: 64,
   inputDropout: 0.3,
-  epochs: 8,
+  // 4 epochs match 8 on held-out templates and both hand-written hold-outs, in half the time.
+  epochs: 4,
   batchSize: 64,
   learningRate: 0.002,
   l2: 1e-6,
@@ -77,9 +79,10 @@ export class TypeClassifier {
   classify(message: PreparedMessage): TypePrediction {
     const [primary, present] = this.runner.forward(this.vectorizer.vectorizeMessage(message, this.config.ngrams));
     const top = argmax(primary);
-    const type = INBOUND_TYPES[top];
-    const secondaryTypes = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
-    return { type, secondaryTypes, scores: record(primary), present: record(present), margin: primary[top] - primary[argmax(primary, top)] };
+    const found = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
+    const { type, secondaryTypes } = resolvePrimary(INBOUND_TYPES[top], found, message.isAutoReply);
+    const margin = type === INBOUND_TYPES[top] ? primary[top] - primary[argmax(primary, top)] : 0;
+    return { type, secondaryTypes, scores: record(primary), present: record(present), margin };
   }
 }
 

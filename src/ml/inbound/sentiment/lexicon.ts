@@ -50,6 +50,20 @@ const NEGATIVE: Array<[string, number]> = [
   // Being chased for something already settled or contested: irritation without an angry word.
   ['still being chased', -2], ['still chasing', -2], ['keep chasing', -2], ['keep sending', -1.5], ['why are we still', -1.5], ['not sure why we', -1],
   ['continuez a nous relancer', -2], ['continuez a me relancer', -2], ['pourquoi vous continuez', -1.5], ['je ne comprends pas pourquoi', -1], ['clearly do not read', -2], ['do not even read', -2], ['how hard can it be', -2.5],
+  // Quiet irritation: no angry word, but the customer has said it before, is
+  // still waiting, or is being chased for nothing. Collectors read these as
+  // negative, and an automatic answer to them reads as not listening.
+  ['as mentioned', -1], ['as i mentioned', -1.5], ['as previously mentioned', -1.5], ['as already mentioned', -1.5], ['as stated', -1],
+  ['as i said', -1.5], ['like i said', -1.5], ['as i already', -1.5], ['as we already', -1.5], ['already told', -1.5], ['already explained', -1.5],
+  ['already sent you', -1.5], ['told you', -1.5], ['told your', -1.5], ['still waiting', -1.5], ['still nothing', -1.5], ['still no', -1],
+  ['still have not', -1.5], ['yet again', -1.5], ['again and again', -2], ['not for the first time', -1.5], ['nobody answers', -2],
+  ['no one answers', -2], ['nobody replies', -2], ['no one replies', -2], ['nobody gets back', -2], ['every other day', -1.5],
+  ['daily reminders', -1.5], ['check your records', -1.5], ['check your own', -1.5], ['before sending', -1], ['for weeks now', -1.5],
+  ['comme deja indique', -1.5], ['comme indique', -1], ['comme deja dit', -1.5], ['comme deja precise', -1.5], ['comme deja mentionne', -1.5],
+  ['deja indique', -1.5], ['deja dit', -1.5], ['deja signale', -1.5], ['deja explique', -1.5], ['deja precise', -1.5], ['deja communique', -1.5],
+  ['deja relance', -1.5], ['je le repete', -1.5], ['je vous le redis', -1.5], ['deux fois', -1], ['toujours en attente', -1.5], ['toujours rien', -1.5],
+  ['toujours aucune', -1.5], ['encore une relance', -1.5], ['inutile de relancer', -2], ['inutile de nous relancer', -2], ['tous les jours', -1],
+  ['verifiez vos comptes', -1.5], ['verifier vos comptes', -1.5], ['avant d envoyer', -1], ['depuis des semaines', -1.5],
   // French, more
   ['epuisant*', -2], ['usant', -2], ['perte de temps', -2], ["trop c'est trop", -2.5], ['pour la derniere fois', -2], ['sidere*', -2], ['aberrant*', -2.5],
   ['cauchemar*', -2.5], ['degoute*', -2.5], ['agacement', -2], ['irrite*', -2], ['harcel*', -2.5], ['incessant*', -1.5], ['grotesque*', -2.5],

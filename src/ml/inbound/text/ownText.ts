@@ -93,7 +93,9 @@ export function splitMessage(body: string): MessageParts {
 }
 
 const SUBJECT_PREFIX = /^\s*((re|tr|fw|fwd|aw|wg|rif|r|ref)\s*(\[\d+\])?\s*:\s*)+/i;
-const AUTO_REPLY_SUBJECT = /^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|reponse automatique|absence|absent)\b/i;
+// Written by a machine: out-of-office replies and delivery failures (bounces).
+const AUTO_REPLY_SUBJECT =
+  /^\s*((automatic reply|auto(matic)?[- ]?reply|out of (the )?office|reponse automatique|undeliverable|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|delivery failure|returned mail|non remis|non distribue|echec de (la )?(remise|distribution))\b|(absence|absent(e|\(e\))?)\s*(:|du bureau|jusqu))/i;
 
 export interface SubjectParts {
   /** The subject without RE:/TR:/FW: prefixes. */
