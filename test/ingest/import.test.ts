@@ -41,6 +41,16 @@ describe.each(await backends())('import on %s', (backend) => {
       const res = await post('customers', csv([customer(1, { riskScore: 90 }), customer(2)]), CSV);
       expect(res.json()).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
     });
+
+    it('inserts the new rows and updates the changed ones of one file', async () => {
+      const res = await post('customers', csv([customer(2, { riskScore: 12 }), customer(3), customer(5)]), CSV);
+      expect(res.json()).toMatchObject({ rows: 3, inserted: 1, updated: 1, unchanged: 1 });
+      const rows = await t.storage.db.query<{ external_id: string; risk_score: number }>(
+        "SELECT external_id, risk_score FROM customers WHERE external_id IN ('C2', 'C5') ORDER BY external_id",
+      );
+      expect(rows.map((r) => r.external_id)).toEqual(['C2', 'C5']);
+      expect(rows[0].risk_score).toBe(12);
+    });
   });
 
   describe('when an optional column is absent from the file', () => {
@@ -79,6 +89,8 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an unknown field', 'customers', ndjson([{ ...customer(9), riskScroe: 3 }]), NDJSON, /riskScroe.*not a field/],
       ['invalid JSON', 'customers', '{"externalId":"C9","name":"x"}\n{oops\n', NDJSON, /not valid JSON/],
       ['a repeated key', 'customers', ndjson([customer(9), customer(9)]), NDJSON, /repeats the key of line 1/],
+      ['a repeated key of a row already there', 'customers', ndjson([customer(8), customer(1, { riskScore: 11 }), customer(1, { riskScore: 12 })]), NDJSON,
+        /repeats the key of line 2/],
       ['a repeated pair key', 'group-members',
         ndjson([{ groupExternalId: 'grp-1', customerExternalId: 'C1' }, { groupExternalId: 'grp-1', customerExternalId: 'C1' }]), NDJSON,
         /repeats the key of line 1/],
