@@ -1,7 +1,7 @@
 // Loads one file of one entity, whole or not at all. Rows are validated as they
 // stream in and COPied into a temporary staging table inside one transaction;
-// references and duplicate keys are then checked in SQL, and a single
-// set-based upsert writes the target table. Any error rolls everything back,
+// references are then checked in SQL, and two set-based statements write the
+// target table (changed rows, new rows). Any error rolls everything back,
 // so a corrupt or hostile file leaves the database exactly as it was.
 import { AR_ERR } from '../errors.js';
 import { copyCell, ident, type Db, type Queryable } from '../db/sql.js';
