@@ -1,4 +1,5 @@
 // Configuration, read once from the environment. Nothing else reads process.env.
+import os from 'node:os';
 import path from 'node:path';
 
 export type Role = 'platform' | 'analyst' | 'collector' | 'admin';
@@ -24,6 +25,7 @@ export interface Config {
   demoModels: string[] | null;
   /** Generated emails the inbound triage trains on. */
   inboundCorpusSize: number;
+  inboundThreads: number;
   nightlyCron: string | null;
   /** Scheduled retraining of every model (champion / challenger); null = off. */
   retrainCron: string | null;
@@ -69,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoCustomers: Number(env.DEMO_CUSTOMERS ?? 2000),
     demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     inboundCorpusSize: Number(env.INBOUND_CORPUS_SIZE ?? 6000),
+    // One scoring thread beside the event loop wherever there is a second core.
+    inboundThreads: Number(env.INBOUND_THREADS ?? (os.availableParallelism() > 1 ? 1 : 0)),
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),

@@ -69,7 +69,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     db: storage.db,
     jobs,
     modelsDir: config.modelsDir,
-    catalogue: options.catalogue ?? serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize }),
+    catalogue: options.catalogue ?? serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize, inboundThreads: config.inboundThreads }),
     retrainCron: config.retrainCron,
     log: options.log,
   });

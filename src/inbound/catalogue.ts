@@ -3,13 +3,14 @@
 // its training templates, compare champion and challenger on held-out
 // templates (disjoint wording), both with fixed seeds.
 import { defineEntry, fingerprintRows, type CatalogueEntry } from '../ml/registry/index.js';
-import { inboundModel, generateEmails } from '../ml/inbound/index.js';
+import { inboundModel, inboundModelOnThreads, generateEmails } from '../ml/inbound/index.js';
 
 export const INBOUND_MODEL = inboundModel.name;
 
-export function inboundEntry(corpusSize = 6000): CatalogueEntry {
+/** `threads`: worker threads that score for the API (0: on the event loop). */
+export function inboundEntry(corpusSize = 6000, threads = 0): CatalogueEntry {
   return defineEntry({
-    kind: inboundModel,
+    kind: inboundModelOnThreads(threads),
     description: 'Type, sentiment, priority and auto-reply eligibility of inbound customer emails (French and English)',
     datasets: {
       corpus: async () => {

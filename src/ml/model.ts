@@ -64,5 +64,7 @@ export interface ModelKind<D, I, V> {
 export interface Predictor<I, V> {
   predict(input: I): Prediction<V>;
   predictMany?(inputs: I[]): Prediction<V>[];
+  /** The same answer, computed off the caller's event loop where the model can. */
+  predictAsync?(input: I): Promise<Prediction<V>>;
   dispose?(): void;
 }

@@ -10,7 +10,7 @@ import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } 
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
-export function serviceCatalogue(db: Db, asOf: () => string = today, options: { inboundCorpusSize?: number } = {}): Catalogue {
+export function serviceCatalogue(db: Db, asOf: () => string = today, options: { inboundCorpusSize?: number; inboundThreads?: number } = {}): Catalogue {
   const delay = baseCatalogue['payment-delay'];
   return {
     ...baseCatalogue,
@@ -25,7 +25,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       description: "The hour, in each customer's time zone, when reminders get a person's answer",
       datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
     }),
-    'inbound-triage': inboundEntry(options.inboundCorpusSize),
+    'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads),
     incentives: defineEntry({
       kind: incentiveModel,
       description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',

@@ -52,7 +52,8 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [customerExternalId]);
       if (c) customer = toContext((await customerContext(storage.db, [c.id])).get(c.id));
     }
-    const t = model.predictor.predict({ subject, body, receivedAt, customer }).value;
+    const input = { subject, body, receivedAt, customer };
+    const t = (model.predictor.predictAsync ? await model.predictor.predictAsync(input) : model.predictor.predict(input)).value;
     return {
       type: t.type,
       secondaryTypes: t.secondaryTypes,

@@ -1,6 +1,6 @@
 // Inbound request triage: type, sentiment, priority, auto-reply and entities
 // of customers' replies to dunning emails, in French and English.
-export { inboundModel, loadInboundModels, trainInbound, trainingCorpus, type InboundRequest } from './model.js';
+export { inboundModel, inboundModelOnThreads, loadInboundModels, trainInbound, trainingCorpus, type InboundRequest } from './model.js';
 export { scoreInbound, type InboundModels, type InboundTriage } from './score.js';
 export { scorePriority, DEFAULT_PRIORITY_CONFIG, type Priority, type PriorityConfig, type PriorityInput, type PriorityLevel } from './priority.js';
 export {

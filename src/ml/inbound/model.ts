@@ -12,6 +12,7 @@ import { loadTypeClassifier, trainTypeClassifier, type TypeClassifierConfig } fr
 import type { PriorityConfig } from './priority.js';
 import { scoreInbound, type InboundModels, type InboundTriage } from './score.js';
 import type { CustomerContext, InboundMessage, LabeledEmail } from './types.js';
+import { TriagePool } from './pool/pool.js';
 
 export interface InboundRequest extends InboundMessage {
   customer?: CustomerContext | null;
@@ -54,18 +55,47 @@ export const inboundModel: ModelKind<LabeledEmail[], InboundRequest, InboundTria
   },
   async load(artifact): Promise<Predictor<InboundRequest, InboundTriage>> {
     const models = await loadInboundModels(artifact);
-    const predict = (input: InboundRequest): Prediction<InboundTriage> => {
-      const triage = scoreInbound(input, input.customer, models);
-      return {
-        value: triage,
-        confidence: triage.typeConfidence,
-        reasons: [
-          { factor: 'type', text: `${triage.type.replace(/_/g, ' ')} (confidence ${triage.typeConfidence.toFixed(2)})`, weight: triage.typeConfidence, value: triage.type },
-          ...triage.priority.reasons.slice(0, 3),
-          ...triage.sentiment.reasons.slice(0, 2),
-        ],
-      };
-    };
+    const predict = (input: InboundRequest): Prediction<InboundTriage> => triagePrediction(scoreInbound(input, input.customer, models));
     return { predict, predictMany: (inputs) => inputs.map(predict) };
   },
 };
+
+function triagePrediction(triage: InboundTriage): Prediction<InboundTriage> {
+  return {
+    value: triage,
+    confidence: triage.typeConfidence,
+    reasons: [
+      { factor: 'type', text: `${triage.type.replace(/_/g, ' ')} (confidence ${triage.typeConfidence.toFixed(2)})`, weight: triage.typeConfidence, value: triage.type },
+      ...triage.priority.reasons.slice(0, 3),
+      ...triage.sentiment.reasons.slice(0, 2),
+    ],
+  };
+}
+
+/**
+ * The inbound model whose predictors also score on `threads` worker threads
+ * (`predictAsync`), started on first use so that training and evaluation,
+ * which load models too, start none. 0 threads: the plain model.
+ */
+export function inboundModelOnThreads(threads: number): typeof inboundModel {
+  if (threads <= 0) return inboundModel;
+  return {
+    ...inboundModel,
+    async load(artifact) {
+      const base = await inboundModel.load(artifact);
+      let pool: TriagePool | null = null;
+      return {
+        ...base,
+        async predictAsync(input) {
+          pool ??= new TriagePool(artifact, threads);
+          const scored = pool.score(input);
+          return scored ? triagePrediction(await scored) : base.predict(input);
+        },
+        dispose() {
+          void pool?.close();
+          pool = null;
+        },
+      };
+    },
+  };
+}
