@@ -20,5 +20,4 @@ export {
 } from './compile-memory.js';
 export { compileSql, type SqlFragment } from './compile-sql.js';
 export { explain } from './explain.js';
-export { queryBuilderFields, type QueryBuilderField } from './query-builder.js';
 export { evaluateRecord, applyJsonLogic, type EvaluationResult, type EvaluateRecordOptions } from './evaluate-record.js';

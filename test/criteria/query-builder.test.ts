@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCriteria, queryBuilderFields, type QueryBuilderField } from '../../src/criteria/index.js';
+import { parseCriteria, type FieldRegistry } from '../../src/criteria/index.js';
 import { CUSTOMER_FIELDS } from '../../src/fields/registry.js';
+import { reactQueryBuilderFields } from '../../src/searches/fields.js';
 import { testRegistry } from './factories.js';
+
+/** The fields as GET /v1/criteria/fields serves them (react-querybuilder's shape), with no data-known values. */
+const queryBuilderFields = (registry: FieldRegistry) => reactQueryBuilderFields(registry, { values: {}, hysteresis: {} });
+type QueryBuilderField = ReturnType<typeof queryBuilderFields>[number];
 
 /** What react-querybuilder's formatQuery(…, 'jsonlogic') writes for each operator. */
 function jsonLogicOf(operator: string, field: QueryBuilderField): unknown {
