@@ -170,7 +170,7 @@ export function drawCustomer(options: ResolvedOptions, period: Period, index: nu
     if (method === 'direct_debit' || method === 'cheque') method = 'transfer';
   }
   if (drift === 'method_shift') method = 'cheque';
-  // "Always answered collection emails": they got reminders, so they paid around the due date.
+  // "Always answered collection emails": they got reminders, answered them, then paid.
   if (drift === 'engagement_drop') {
     profile = 'slightly_late';
     if (method === 'direct_debit') method = 'transfer';
@@ -178,8 +178,9 @@ export function drawCustomer(options: ResolvedOptions, period: Period, index: nu
   if (noisyStable) profile = rng.pick(['on_time', 'slightly_late'] as const);
   if (method === 'direct_debit' && profile !== 'early') profile = 'on_time';
   const band = PROFILE_DELAY[profile];
-  // Engagement-drop customers pay around the due date, after the courtesy reminder.
-  const location = drift === 'engagement_drop' ? [-2, 0.5] : band.loc;
+  // "Always answered collection emails": they get them, so they pay a few days
+  // after the due date, once the first reminder has been answered.
+  const location = drift === 'engagement_drop' ? [2, 7] : band.loc;
   const delayLocationDays = round1(rng.uniform(location[0], location[1]));
   const delayScaleDays = round1(noisyStable ? rng.uniform(8, 14) : rng.uniform(band.scale[0], band.scale[1]));
   // The brief's creeping payer was consistent before the creep: no seasonal swing.
@@ -188,10 +189,12 @@ export function drawCustomer(options: ResolvedOptions, period: Period, index: nu
     amplitudeDays: seasonal ? round1(rng.uniform(1, 3)) : 0,
     peakMonth: rng.weighted<number>([[12, 0.5], [8, 0.3], [rng.int(1, 12), 0.2]]),
   };
-  // Pay runs would hide the noise of noisy-but-stable payers and the creep of delay creepers.
+  // Pay runs would hide the noise of noisy-but-stable payers and the creep of
+  // delay creepers, and pay before any reminder leaves: customers who answer
+  // reminders must be getting them.
   const monthlyBatch =
     drift === 'method_shift' ||
-    (drift !== 'delay_creep' && !noisyStable && (method === 'cheque' ? rng.chance(0.7) : method === 'transfer' ? rng.chance(0.15) : false));
+    (drift !== 'delay_creep' && drift !== 'engagement_drop' && !noisyStable && (method === 'cheque' ? rng.chance(0.7) : method === 'transfer' ? rng.chance(0.15) : false));
   const instalmentPayer = drift !== 'method_shift' && !monthlyBatch && method !== 'direct_debit' && rng.chance(0.08);
   const baseDisputeRate =
     drift === 'dispute_spike'
@@ -230,9 +233,9 @@ export function drawCustomer(options: ResolvedOptions, period: Period, index: nu
     emailBounces: hasEmail && !engaged && rng.chance(0.03),
     preferredReplyHour: preferredHour(rng),
     replyHourSpread: round1(rng.uniform(0.5, 2)),
-    openPropensity: round3(engaged ? rng.uniform(0.65, 0.9) : rng.uniform(0.3, 0.9)),
+    openPropensity: round3(engaged ? rng.uniform(0.8, 0.95) : rng.uniform(0.3, 0.9)),
     clickPropensity: round3(rng.uniform(0.05, 0.4)),
-    replyPropensity: round3(engaged ? rng.uniform(0.3, 0.5) : rng.uniform(0.05, 0.35)),
+    replyPropensity: round3(engaged ? rng.uniform(0.6, 0.9) : rng.uniform(0.05, 0.35)),
     // An engagement drop must be visible in the data: those customers' opens are mostly human.
     machineOpenShare: round3(machineKind < 0.6 ? 0 : machineKind < 0.85 && !engaged ? rng.uniform(0.6, 1) : rng.uniform(0.1, 0.4)),
     callReachPropensity: round3(rng.uniform(0.3, 0.8)),

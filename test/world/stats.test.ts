@@ -10,7 +10,10 @@ describe('when the default world is generated (My Company North America)', () =>
     expect(stats.turnoverLast12Months).toBeLessThan(800e6);
     expect(stats.top2PercentTurnoverShare).toBeGreaterThan(0.2);
     expect(stats.lateRate).toBeGreaterThan(0.1);
-    expect(stats.lateRate).toBeLessThan(0.145);
+    // 16 % of the world's customers drift (four kinds at 4 %, for evaluation
+    // power, far above a real portfolio) and most of them pay late: they lift
+    // the brief's 12 % by about three points.
+    expect(stats.lateRate).toBeLessThan(0.16);
     expect(stats.over30Rate).toBeGreaterThan(0.015);
     expect(stats.over30Rate).toBeLessThan(0.028);
     expect(stats.overdueOver30Amount).toBeGreaterThan(1.0e6);

@@ -1,7 +1,9 @@
 // Engagement drop: "always answered collection emails, now ignores them".
-// Three readings of a reminder, each tested for a drop: replied, opened by a
-// person (privacy-proxy opens carry no signal and are not opens), clicked;
-// plus "any of them". The strongest persistent, material drop wins.
+// Two readings of a reminder, each tested for a drop: replied, opened by a
+// person (privacy-proxy opens carry no signal and are not opens); plus "any
+// reaction" (a click counts there). The strongest persistent, material drop
+// wins. Clicks alone are not tested: rare and optional, a run without them says
+// little, and each extra reading tested is one more chance of a false alert.
 import type { DriftConfig } from '../config.js';
 import { dateOfDay } from '../dates.js';
 import { percent, plural } from '../format.js';
@@ -11,7 +13,7 @@ import { rateChange, type RateWindow } from './rate.js';
 import { signalScore } from './score.js';
 
 type Measure = keyof EngagementRates;
-const MEASURES: Measure[] = ['any', 'reply', 'open', 'click'];
+const MEASURES: Measure[] = ['any', 'reply', 'open'];
 
 interface Series {
   flags: number[];
