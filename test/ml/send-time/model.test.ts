@@ -30,11 +30,11 @@ describe('when a customer replies at 9 am local time', () => {
 });
 
 describe('when the only opens are machine opens', () => {
-  it('gets the same hour and rate as a customer without any history, and says the opens were ignored', () => {
+  // Unanswered sends still count against their hours: the proxy's opens must add nothing to them.
+  it('gets the same hour and rate as the same reminders left unopened, and says the opens were ignored', () => {
     const proxy = predictor.predict(customer({ n: 15, sentHoursUtc: [20, 21, 22], machineOpens: true }));
-    const empty = predictor.predict({ segment: 'small', timezone: 'America/New_York', communications: [] });
-    expect(proxy.value.bestHour).toBe(empty.value.bestHour);
-    expect(proxy.value.bestHour).toBe(trained.predictor.state.segments.small?.usualHour ?? trained.predictor.state.portfolio.usualHour);
+    const unopened = predictor.predict(customer({ n: 15, sentHoursUtc: [20, 21, 22] }));
+    expect(proxy.value).toEqual({ ...unopened.value, evidence: { ...unopened.value.evidence, machineOpensIgnored: 15 } });
     expect(proxy.reasons.some((r) => r.factor === 'machineOpensIgnored' && r.value === 15)).toBe(true);
   });
 });
