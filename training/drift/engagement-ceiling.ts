@@ -1,7 +1,7 @@
 // How well could any detector see an engagement drop within the window? An
 // upper bound on a synthetic world, to tell a detector problem from an
 // observability one.
-//   npx tsx training/drift/engagement-ceiling.ts --world DIR [--window 2]
+//   npx tsx training/drift/engagement-ceiling.ts --world DIR [--window 2] [--rates true|estimated]
 // The oracle knows what no detector can: each customer's true reaction
 // probabilities (truth.json: propensities, preferred hour, the send-time
 // effect) and the size of the drop (× 0.05). With both known, the CUSUM of the
@@ -11,7 +11,10 @@
 // customers without drift; precision counts alerts at any delay, as
 // evaluate-world does. The threshold is chosen on the truth itself: the one
 // with the highest recall at precision ≥ 0.9. So the recall printed is what a
-// perfect detector could reach. Prints one JSON line.
+// perfect detector could reach. With `--rates estimated` the same CUSUM uses
+// only what a detector can know (each channel's reaction rate so far, see
+// estimatedRates) but still knows the drop's size and picks its threshold on
+// the truth: a reference for the detector the service runs. Prints one JSON line.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,24 +41,46 @@ function visibleReaction(c: CustomerHistory['communications'][number], t: Engage
   return open;
 }
 
+/**
+ * What a detector can know instead of the truth: per channel (a proxy-opened
+ * email apart), the rate of reactions to the customer's earlier reminders,
+ * shrunk to a portfolio-wide guess by 3 pseudo-reminders.
+ */
+function estimatedRates(): (c: CustomerHistory['communications'][number], reacted: boolean) => number {
+  const guess: Record<string, number> = { email: 0.55, proxy: 0.25, sms: 0.1, call: 0.5 };
+  const counts = new Map<string, [number, number]>();
+  return (c, reacted) => {
+    const key = c.channel === 'email' || !c.channel ? (c.machineOpen ? 'proxy' : 'email') : c.channel;
+    const [k, n] = counts.get(key) ?? [0, 0];
+    counts.set(key, [k + (reacted ? 1 : 0), n + 1]);
+    return (3 * (guess[key] ?? 0.3) + k) / (3 + n);
+  };
+}
+
 /** Largest CUSUM (log10) of "dropped" against "as usual" over reminders sent from `from` to `until`. */
-function maxCusum(h: CustomerHistory, t: EngagementTraits, from: string, until: string): number {
+function maxCusum(h: CustomerHistory, t: EngagementTraits, from: string, until: string, estimated: boolean): number {
   const reminders = h.communications
     .filter((c) => REACTABLE_CHANNELS.has(c.channel ?? 'email') && !c.bouncedAt && c.sentAt.slice(0, 10) <= until)
     .sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
+  const rateOf = estimated ? estimatedRates() : null;
   let s = 0;
   let best = 0;
   for (const c of reminders) {
-    const q = Math.min(0.999, visibleReaction(c, t));
     const reacted = !!(c.repliedAt || c.clickedAt || (c.openedAt && !c.machineOpen));
+    const q = Math.min(estimated ? 0.95 : 0.999, rateOf ? rateOf(c, reacted) : visibleReaction(c, t));
     s = Math.max(0, s + (reacted ? Math.log10(DROP) : Math.log10((1 - DROP * q) / (1 - q))));
     if (c.sentAt.slice(0, 10) >= from) best = Math.max(best, s);
   }
   return best;
 }
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, window: { type: 'string', default: '2' } } });
-if (!values.world) throw new Error('usage: engagement-ceiling.ts --world DIR [--window 2]');
+const { values } = parseArgs({
+  options: { world: { type: 'string' }, window: { type: 'string', default: '2' }, rates: { type: 'string', default: 'true' } },
+});
+if (!values.world || !['true', 'estimated'].includes(values.rates!)) {
+  throw new Error('usage: engagement-ceiling.ts --world DIR [--window 2] [--rates true|estimated]');
+}
+const estimated = values.rates === 'estimated';
 const windowInvoices = Number(values.window);
 const world = loadWorld(values.world);
 const truth = JSON.parse(fs.readFileSync(path.join(values.world, 'truth.json'), 'utf8')) as {
@@ -73,7 +98,7 @@ for (const h of world.histories) {
   const traits = truth.customers[id].engagement;
   const d = driftOf.get(id);
   if (!d) {
-    stable.push(maxCusum(h, traits, '', world.endDate));
+    stable.push(maxCusum(h, traits, '', world.endDate, estimated));
     continue;
   }
   if (d.kind !== 'engagement_drop') continue;
@@ -88,8 +113,8 @@ for (const h of world.histories) {
       (c) => REACTABLE_CHANNELS.has(c.channel ?? 'email') && !c.bouncedAt && c.sentAt.slice(0, 10) >= d.startDate && c.sentAt.slice(0, 10) <= windowEnd,
     ).length,
   );
-  drifting.push(maxCusum(h, traits, d.startDate, windowEnd));
-  driftingAnyDelay.push(maxCusum(h, traits, d.startDate, world.endDate));
+  drifting.push(maxCusum(h, traits, d.startDate, windowEnd, estimated));
+  driftingAnyDelay.push(maxCusum(h, traits, d.startDate, world.endDate, estimated));
 }
 
 // The threshold with the highest recall at the target precision (a false alert counted once per customer).
@@ -110,6 +135,7 @@ console.log(
     dataset: 'world',
     kind: 'engagement_drop',
     windowInvoices,
+    rates: values.rates,
     drifting: drifting.length,
     stableCustomers: stable.length,
     medianRemindersInWindow: sorted.length ? sorted[sorted.length >> 1] : null,
