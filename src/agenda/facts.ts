@@ -3,6 +3,7 @@
 // query per customer. Dates leave the database as 'YYYY-MM-DD' text; times
 // (sent_at, done_at, received_at) are read as UTC days.
 import type { Db } from '../db/sql.js';
+import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
 import { isIsoDate } from './dates.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
@@ -45,11 +46,9 @@ FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN (
-  SELECT customer_id, sum(open_amount) AS open_amount,
-    sum(open_amount) FILTER (WHERE due_date < $1::date) AS overdue_amount,
-    max($1::date - due_date) FILTER (WHERE due_date < $1::date) AS max_days_overdue
+  SELECT customer_id, ${balanceAggregates('$1::date')}
   FROM invoices
-  WHERE open_amount > 0 AND kind = 'invoice' AND customer_id IN (SELECT id FROM sc)
+  WHERE ${OPEN_RECEIVABLES} AND customer_id IN (SELECT id FROM sc)
   GROUP BY customer_id
 ) o ON o.customer_id = c.id
 LEFT JOIN (

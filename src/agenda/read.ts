@@ -6,6 +6,7 @@
 // the planner no longer suggests (invoice paid since) are hidden: the next run
 // cancels them.
 import type { Db } from '../db/sql.js';
+import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
 import { daysBetween } from './dates.js';
 import { readModelReasons } from './format.js';
 import { loadPlanningFacts } from './facts.js';
@@ -82,9 +83,8 @@ JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = a.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id
 LEFT JOIN LATERAL (
-  SELECT sum(open_amount) AS open_amount, sum(open_amount) FILTER (WHERE due_date < $1::date) AS overdue_amount,
-    max($1::date - due_date) FILTER (WHERE due_date < $1::date) AS max_days_overdue
-  FROM invoices WHERE customer_id = a.customer_id AND open_amount > 0 AND kind = 'invoice'
+  SELECT ${balanceAggregates('$1::date')}
+  FROM invoices WHERE customer_id = a.customer_id AND ${OPEN_RECEIVABLES}
 ) b ON true
 WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR a.collector_id = $2::int))
    OR a.dedupe_key = ANY($3::text[])`;

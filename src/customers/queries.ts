@@ -3,6 +3,7 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import type { Storage } from '../db/open.js';
+import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -74,11 +75,8 @@ const SUMMARY_SELECT = `
   LEFT JOIN collectors col ON col.id = c.collector_id
   LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
   LEFT JOIN LATERAL (
-    SELECT sum(i.open_amount) AS open_amount,
-           sum(i.open_amount) FILTER (WHERE i.due_date < current_date) AS overdue_amount,
-           max(current_date - i.due_date) FILTER (WHERE i.due_date < current_date) AS max_days_overdue,
-           count(*)::int AS open_invoices
-    FROM invoices i WHERE i.customer_id = c.id AND i.open_amount > 0
+    SELECT ${balanceAggregates('current_date')}
+    FROM invoices i WHERE i.customer_id = c.id AND ${OPEN_RECEIVABLES}
   ) b ON true`;
 
 export async function listCustomers(db: Db, q: ListQuery) {

@@ -2,6 +2,7 @@
 // column. Saved searches run as `SELECT id FROM (<facts>) f WHERE <criteria>`
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
+import { balanceAggregates, OPEN_RECEIVABLES } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
@@ -57,15 +58,12 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   ) g ON g.customer_id = c.id
   LEFT JOIN (
     SELECT customer_id,
-      sum(open_amount) AS open_amount,
-      sum(open_amount) FILTER (WHERE due_date < ${asOf}) AS overdue_amount,
+      ${balanceAggregates(asOf)},
       sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30) AS overdue30_amount,
       sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none')) AS unqualified30_amount,
       sum(open_amount) FILTER (WHERE disputed OR status IN ('dispute', 'litigation')) AS disputed_amount,
-      count(*) AS open_invoices,
-      max(${asOf} - due_date) FILTER (WHERE due_date < ${asOf}) AS max_days_overdue,
       min(due_date) AS oldest_due
-    FROM invoices WHERE open_amount > 0 AND kind = 'invoice' ${only('customer_id')} GROUP BY customer_id
+    FROM invoices WHERE ${OPEN_RECEIVABLES} ${only('customer_id')} GROUP BY customer_id
   ) o ON o.customer_id = c.id
   LEFT JOIN (
     SELECT customer_id,

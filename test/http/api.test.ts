@@ -12,7 +12,12 @@ describe('the HTTP API conventions', () => {
     });
     await post('collectors', [{ externalId: 'col-1', name: 'Alice' }]);
     await post('customers', Array.from({ length: 7 }, (_, i) => customer(i + 1, i === 0 ? { collectorExternalId: 'col-1' } : {})));
-    await post('invoices', [invoice(1, 1, { issueDate: '2025-12-15', dueDate: '2026-01-15' }), invoice(2, 1, { dueDate: '2999-01-01' })]);
+    await post('invoices', [
+      invoice(1, 1, { issueDate: '2025-12-15', dueDate: '2026-01-15' }),
+      invoice(2, 1, { dueDate: '2999-01-01' }),
+      // An unallocated credit note: credit the customer has, not a balance it owes.
+      invoice(3, 1, { kind: 'credit_note', issueDate: '2025-12-20', dueDate: '2025-12-20', amount: 40, openAmount: 40 }),
+    ]);
   });
   afterAll(async () => t.close());
 
@@ -66,7 +71,7 @@ describe('the HTTP API conventions', () => {
       expect(seen).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']);
     });
 
-    it('filters by collector and by overdue balance', async () => {
+    it('filters by collector and by overdue balance, credit notes apart', async () => {
       const byCollector = (await t.app.inject({ url: '/v1/customers?collector=col-1', headers: auth('collector') })).json();
       expect(byCollector.items.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
       const overdue = (await t.app.inject({ url: '/v1/customers?overdueOnly=true', headers: auth('collector') })).json();
