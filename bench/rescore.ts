@@ -2,21 +2,30 @@
 // drift models, write computed fields) in a fresh PostgreSQL database filled
 // set-based. Models are trained on a 5 % sample of customers first (not timed).
 // A second run replaces every field the first wrote, as each night does after
-// the first (`replaceSeconds`).
-// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10]
+// the first (`replaceSeconds`). With `--models all` the portfolio also gets
+// reminders (two emails per invoice, opens, replies, proxy opens) and incentive
+// offers on late invoices, and the send-time and incentives models are served
+// too: every customer-level model of the nightly refresh.
+// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all]
 import { parseArgs } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
 import { rescore } from '../src/scoring/rescore.js';
 import { loadSlice } from '../src/scoring/histories.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../src/ml/payment-delay/index.js';
 import { driftModel, type DriftPredictor } from '../src/ml/drift/index.js';
+import { sendTimeModel, type SendTimePredictor } from '../src/ml/send-time/index.js';
+import { incentiveModel, type IncentivePredictor } from '../src/ml/incentives/index.js';
+import { incentiveCustomer, sendTimeInput } from '../src/scoring/behaviour-inputs.js';
 
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '100000' },
     'invoices-per-customer': { type: 'string', default: '10' },
+    models: { type: 'string', default: 'behaviour' },
   },
 });
+if (values.models !== 'behaviour' && values.models !== 'all') throw new Error('--models behaviour|all');
+const ALL = values.models === 'all';
 const C = Number(values.customers);
 const K = Number(values['invoices-per-customer']);
 const AS_OF = '2026-10-31';
@@ -42,8 +51,32 @@ try {
     FROM invoices i WHERE i.settled_date IS NOT NULL;
     INSERT INTO payment_allocations (external_id, payment_id, invoice_id, amount)
     SELECT 'A' || p.id, p.id, i.id, p.amount FROM payments p JOIN invoices i ON 'P' || i.id = p.external_id;
-    ANALYZE;
   `);
+  if (ALL) {
+    // A courtesy email 5 days before the due date and a reminder 3 days after
+    // it when still unpaid, at hours that vary; people open about two in three
+    // and answer one in four, a tenth of customers behind a privacy proxy.
+    await db.storage.db.exec(`
+      INSERT INTO communications (external_id, customer_id, invoice_external_ids, channel, level, template, sent_at,
+                                  opened_at, machine_open, replied_at)
+      SELECT 'M' || i.id || '-' || s.step, i.customer_id, ARRAY[i.external_id], 'email', s.step, 'reminder-' || s.step, x.sent,
+             CASE WHEN i.customer_id % 10 = 0 THEN x.sent + interval '2 minutes'
+                  WHEN (i.id + s.step) % 3 <> 0 THEN x.sent + interval '90 minutes' END,
+             i.customer_id % 10 = 0,
+             CASE WHEN (i.customer_id * s.step + i.id) % 4 = 0 THEN x.sent + interval '5 hours' END
+      FROM invoices i, (VALUES (1, -5), (2, 3)) s(step, offset_days),
+           LATERAL (SELECT (i.due_date + s.offset_days)::timestamp + make_interval(hours => 6 + (i.id * 7 + s.step) % 12) AS sent) x
+      WHERE s.step = 1 OR i.settled_date IS NULL OR i.settled_date > i.due_date + 3;
+      INSERT INTO incentive_offers (external_id, customer_id, lever, offered_at, invoice_external_ids, propensity, outcome, outcome_at, days_to_pay)
+      SELECT 'O' || i.id, i.customer_id,
+             (ARRAY['discount','late_penalty','card_payment','collection_agency','service_termination'])[1 + (i.customer_id + i.id) % 5],
+             (i.due_date + 7)::timestamp, ARRAY[i.external_id], 0.2,
+             CASE WHEN i.settled_date IS NULL THEN 'ignored' ELSE 'paid' END,
+             i.settled_date::timestamp, i.settled_date - (i.due_date + 7)
+      FROM invoices i WHERE i.settled_date IS NULL AND i.due_date < DATE '${AS_OF}' - 7 OR i.settled_date > i.due_date + 7;
+    `);
+  }
+  await db.storage.db.exec('ANALYZE');
   const t1 = performance.now();
   console.log(`portfolio: ${C} customers, ${C * K} invoices loaded in ${((t1 - t0) / 1000).toFixed(1)} s`);
 
@@ -53,6 +86,7 @@ try {
   const models = {
     paymentDelay: { predictor: (await paymentDelayModel.load(pdArtifact)) as PaymentDelayPredictor, version: 'payment-delay@bench' },
     drift: { predictor: (await driftModel.load(driftArtifact)) as DriftPredictor, version: 'drift@bench' },
+    ...(ALL ? await behaviourModels(sample) : {}),
   };
 
   const rss = rssSampler();
@@ -75,9 +109,18 @@ try {
   const again = await run('next night');
   const { result } = first;
   console.log(JSON.stringify({
-    bench: 'rescore', customers: result.customers, invoices: C * K, openInvoices: result.openInvoices,
+    bench: 'rescore', models: result.models.length, customers: result.customers, invoices: C * K, openInvoices: result.openInvoices,
     fieldsWritten: result.fieldsWritten, alerts: result.alerts, seconds: first.seconds, replaceSeconds: again.seconds, peakRssMb: rss.stop(),
   }));
 } finally {
   await db.drop();
+}
+
+async function behaviourModels(sample: Awaited<ReturnType<typeof loadSlice>>) {
+  const st = await sendTimeModel.train({ customers: sample.customers.map((c) => sendTimeInput(sample, c, AS_OF)) });
+  const inc = await incentiveModel.train({ customers: sample.customers.map((c) => incentiveCustomer(sample, c, AS_OF)) });
+  return {
+    sendTime: { predictor: (await sendTimeModel.load(st)) as SendTimePredictor, version: 'send-time@bench' },
+    incentives: { predictor: (await incentiveModel.load(inc)) as IncentivePredictor, version: 'incentives@bench' },
+  };
 }
