@@ -25,6 +25,17 @@ export function daysLatePhrase(days: number): string {
   return d > 0 ? `${plural(d, 'day')} late` : `${plural(-d, 'day')} early`;
 }
 
+/**
+ * Several delays in one phrase: "15, 16, 18 days late", "6, 20, 34 days
+ * early", or each its own words when they straddle the due date.
+ */
+export function daysLateList(days: number[]): string {
+  const d = days.map(round);
+  if (d.every((x) => x >= 0) && d.some((x) => x > 0)) return `${d.join(', ')} days late`;
+  if (d.every((x) => x <= 0) && d.some((x) => x < 0)) return `${d.map((x) => -x).join(', ')} days early`;
+  return d.map(daysLatePhrase).join(', ');
+}
+
 /** "7-10", "-3 to 2", or "8" when both ends round alike. */
 export function range(lo: number, hi: number): string {
   const a = round(lo);

@@ -6,7 +6,7 @@
 // invoices that are all materially and surprisingly later than that baseline.
 import type { DriftConfig } from '../config.js';
 import { dateOfDay } from '../dates.js';
-import { daysLatePhrase, plural, range, round } from '../format.js';
+import { daysLateList, daysLatePhrase, plural, range, round } from '../format.js';
 import type { DelaySequence } from '../prepare.js';
 import {
   laplaceTailDistance,
@@ -215,6 +215,6 @@ function describe(base: Baseline, recent: number[], flag: boolean, prior: Segmen
     }
   }
   if (recent.length === 0) return `${usual}; no settled invoice yet`;
-  const last = `last ${plural(recent.length, 'invoice')} paid ${recent.join(', ')} days late`;
+  const last = `last ${plural(recent.length, 'invoice')} paid ${daysLateList(recent)}`;
   return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
 }
