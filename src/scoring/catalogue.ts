@@ -3,7 +3,9 @@
 import type { Db } from '../db/sql.js';
 import { catalogue as baseCatalogue, defineEntry, type Catalogue } from '../ml/registry/index.js';
 import { driftModel } from '../ml/drift/index.js';
+import { diagnoseDrift } from '../ml/drift/diagnose.js';
 import { sendTimeModel } from '../ml/send-time/index.js';
+import { diagnoseSendTime } from '../ml/send-time/diagnose.js';
 import { incentiveModel } from '../ml/incentives/index.js';
 import { inboundEntry } from '../inbound/catalogue.js';
 import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
@@ -19,11 +21,13 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       kind: driftModel,
       description: 'Whose payment behaviour is changing: delays, payment method, engagement with reminders, disputes',
       datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
+      diagnose: diagnoseDrift,
     }),
     'send-time': defineEntry({
       kind: sendTimeModel,
       description: "The hour, in each customer's time zone, when reminders get a person's answer",
       datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
+      diagnose: diagnoseSendTime,
     }),
     'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads),
     incentives: defineEntry({

@@ -147,7 +147,7 @@ export function segmentChart(b: BySegment): Chart | null {
   const segments = b.segments.slice(0, 30);
   return {
     id: 'by-segment',
-    title: `Error by segment (${b.metric})`,
+    title: `By segment (${b.metric})`,
     caption: `${b.metric} in each segment of the holdout, largest first; n is the number of cases.`,
     spec: {
       width: SIZE.width,

@@ -33,7 +33,7 @@ const PLOTS: { id: string; name: string; build: (d: Diagnostics) => Chart | null
   { id: 'precision-recall', name: 'precision-recall curve', build: (d) => (d.scores ? precisionRecallChart(d.scores) : null) },
   { id: 'calibration', name: 'calibration', build: (d) => (d.scores ? calibrationChart(d.scores) : null) },
   { id: 'confusion', name: 'confusion matrix', build: (d) => (d.confusion ? confusionChart(d.confusion) : null) },
-  { id: 'by-segment', name: 'error by segment', build: (d) => (d.bySegment ? segmentChart(d.bySegment) : null) },
+  { id: 'by-segment', name: 'a metric by segment', build: (d) => (d.bySegment ? segmentChart(d.bySegment) : null) },
   { id: 'importance', name: 'feature importance', build: (d) => (d.importance ? importanceChart(d.importance) : null) },
   { id: 'over-time', name: 'metric over time', build: (d) => (d.overTime ? overTimeChart(d.overTime) : null) },
 ];

@@ -26,7 +26,7 @@ export interface SegmentMetric {
 }
 
 export interface BySegment {
-  /** The error measured in each segment, e.g. "MAE days to settle". */
+  /** What is measured in each segment, e.g. "MAE days to settle", "AUC of the drift score". */
   metric: string;
   segments: SegmentMetric[];
 }
