@@ -7,6 +7,7 @@ import { diagnoseDrift } from '../ml/drift/diagnose.js';
 import { sendTimeModel } from '../ml/send-time/index.js';
 import { diagnoseSendTime } from '../ml/send-time/diagnose.js';
 import { incentiveModel } from '../ml/incentives/index.js';
+import { diagnoseIncentives } from '../ml/incentives/diagnose.js';
 import { inboundEntry } from '../inbound/catalogue.js';
 import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
 
@@ -34,6 +35,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       kind: incentiveModel,
       description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',
       datasets: { db: (window) => incentiveDataset(db, window.to ?? asOf()) },
+      diagnose: diagnoseIncentives,
     }),
   };
 }

@@ -116,17 +116,21 @@ export function confusionChart(c: ConfusionMatrix): Chart | null {
   if (!c.classes.length) return null;
   const values = c.classes.flatMap((actual, i) => c.classes.map((predicted, j) => ({ actual, predicted, count: c.counts[i]?.[j] ?? 0 })));
   const max = Math.max(1, ...values.map((v) => v.count));
+  const rows = c.rows ?? 'actual';
+  const columns = c.columns ?? 'predicted';
   return {
     id: 'confusion',
-    title: 'Confusion matrix',
-    caption: 'Cases by actual class (rows) and predicted class (columns); the diagonal is right.',
+    title: c.rows ? `${rows} by ${columns}` : 'Confusion matrix',
+    caption: c.rows
+      ? `Cases by ${rows} (rows) and ${columns} (columns); the diagonal is where they agree.`
+      : 'Cases by actual class (rows) and predicted class (columns); the diagonal is right.',
     spec: {
       width: Math.max(160, 60 * c.classes.length),
       height: Math.max(160, 60 * c.classes.length),
       data: { values },
       encoding: {
-        x: { field: 'predicted', type: 'nominal', sort: c.classes, axis: { labelAngle: 0 } },
-        y: { field: 'actual', type: 'nominal', sort: c.classes },
+        x: { field: 'predicted', type: 'nominal', sort: c.classes, axis: { labelAngle: c.classes.length > 4 ? -40 : 0 }, title: columns },
+        y: { field: 'actual', type: 'nominal', sort: c.classes, title: rows },
       },
       layer: [
         { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, legend: null } } },

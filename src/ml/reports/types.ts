@@ -15,8 +15,11 @@ export interface ScoredOutcomes {
 
 export interface ConfusionMatrix {
   classes: string[];
-  /** counts[actual][predicted] */
+  /** counts[row][column]: rows are what happened, columns what the model says. */
   counts: number[][];
+  /** Axis names when they are not "actual" and "predicted" (e.g. the lever logged and the one recommended). */
+  rows?: string;
+  columns?: string;
 }
 
 export interface SegmentMetric {

@@ -8,6 +8,9 @@ import { buildReport } from '../../../src/ml/reports/index.js';
 import { sendTimeWorld } from '../../../training/send-time/world-data.js';
 import { fromMemory } from '../../../training/send-time/world-files.js';
 import { simulateCustomer } from '../drift/factories.js';
+import { trainOnSmallWorld as trainIncentives } from '../incentives/factories.js';
+import { diagnoseIncentives } from '../../../src/ml/incentives/diagnose.js';
+import { ACTIONS } from '../../../src/ml/incentives/index.js';
 
 /** Delay creepers (who then pay later: the outcome) and steady payers, in two segments. */
 function loadedHistories() {
@@ -48,5 +51,19 @@ describe('when the drift report is built on customers with a known later outcome
     const report = await buildReport({ model: 'drift', subject: 'drift@test', evaluation });
     expect(report.charts).toEqual(expect.arrayContaining(['roc', 'precision-recall', 'by-segment']));
     expect(report.charts).not.toContain('calibration');
+  });
+});
+
+describe('when the incentives report is built', () => {
+  it('crosses the lever the platform used with the one the model recommends, decision by decision', async () => {
+    const { artifact, customers } = await trainIncentives();
+    const evaluation = await diagnoseIncentives(artifact, { customers });
+    const confusion = evaluation.diagnostics?.confusion;
+    expect(confusion?.classes).toEqual([...ACTIONS]);
+    const total = confusion!.counts.flat().reduce((a, b) => a + b, 0);
+    expect(total).toBe(evaluation.metrics.decisions);
+    const report = await buildReport({ model: 'incentives', subject: 'incentives@test', evaluation });
+    expect(report.charts).toContain('confusion');
+    expect(report.html).toContain('lever logged by lever recommended');
   });
 });
