@@ -34,6 +34,7 @@ describe('the HTTP API conventions', () => {
     it('serves the OpenAPI document with the import row schemas', async () => {
       const doc = (await t.app.inject('/docs/json')).json();
       expect(doc.openapi).toMatch(/^3\./);
+      expect(Object.keys(doc.paths['/v1/import/{entity}'].post.requestBody.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
       expect(doc.paths['/v1/import/{entity}']).toBeDefined();
       expect(doc.components.schemas.ImportInvoices.properties.dueDate).toBeDefined();
     });

@@ -122,6 +122,16 @@ describe.each(await backends())('import on %s', (backend) => {
       expect(res.statusCode).toBe(415);
       expect(res.json().code).toBe('AR_ERR_UNSUPPORTED_MEDIA_TYPE');
     });
+    it('answers 415 saying how to send NDJSON when it comes as application/json', async () => {
+      const res = await post('customers', ndjson([customer(50), customer(51)]), { 'content-type': 'application/json' });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_UNSUPPORTED_MEDIA_TYPE', detail: expect.stringContaining('application/x-ndjson') });
+    });
+    it('answers 415 saying what to send for a form upload', async () => {
+      const res = await post('customers', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().detail).toContain('text/csv');
+    });
     it('answers 404 for an unknown entity', async () => {
       const res = await post('widgets', ndjson([{}]));
       expect(res.statusCode).toBe(404);
@@ -140,7 +150,8 @@ describe.each(await backends())('import on %s', (backend) => {
     it('returns a job whose progress ends completed with the counts', async () => {
       const res = await post('customers', ndjson([customer(40), customer(41)]), { ...NDJSON, prefer: 'respond-async' });
       expect(res.statusCode).toBe(202);
-      const { jobId } = res.json();
+      const { jobId, status, location } = res.json();
+      expect({ status, location }).toEqual({ status: 'queued', location: `/v1/jobs/${jobId}` });
       const info = await t.services.jobs.waitFor(jobId);
       expect(info.state).toBe('completed');
       const polled = await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: auth('platform') });

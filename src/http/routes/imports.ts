@@ -33,6 +33,10 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Uploads are streamed, never buffered: the route receives the raw stream.
   app.addContentTypeParser(RAW_TYPES, (_req, payload, done) => done(null, payload));
+  // Any other type (JSON, forms) reaches the route unread, which says what to
+  // send instead: parsing NDJSON as one JSON document would only say "not JSON".
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.post('/v1/import/:entity', {
     config: { roles: ['platform'], action: 'import data' },
@@ -44,11 +48,12 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'is rejected whole (422) with the line numbers and reasons, and nothing is written. ' +
         'Send `Prefer: respond-async` to get 202 and a job to poll instead of waiting.',
       params: Type.Object({ entity: Type.String({ maxLength: 100, description: ENTITY_NAMES.join(' | ') }) }),
+      consumes: ['application/x-ndjson', 'text/csv'],
       headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
       body: Type.Optional(Type.Unknown({ description: 'NDJSON (application/x-ndjson) or CSV (text/csv); row fields per entity in components.schemas.Import*' })),
       response: {
         200: ImportResultSchema,
-        202: Type.Object({ jobId: Type.String(), status: Type.String() }),
+        202: Type.Object({ jobId: Type.String(), status: Type.Literal('queued'), location: Type.String({ description: 'GET it for state and progress' }) }),
         415: ProblemRef,
         422: ProblemRef,
         ...errorResponses,
@@ -57,8 +62,14 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { entity } = request.params;
     if (!findEntity(entity)) throw AR_ERR.IMPORT_UNKNOWN_ENTITY([entity, ENTITY_NAMES.join(', ')]);
-    const format = formatFromContentType(request.headers['content-type']);
-    if (!format) throw AR_ERR.UNSUPPORTED_MEDIA_TYPE(['text/csv (with a header row) or application/x-ndjson']);
+    const contentType = request.headers['content-type'];
+    const format = formatFromContentType(contentType);
+    if (!format) {
+      const json = /^application\/json\b/i.test(contentType ?? '');
+      throw AR_ERR.UNSUPPORTED_MEDIA_TYPE([json
+        ? 'NDJSON as application/x-ndjson (one JSON object per line, not a JSON document), or CSV as text/csv with a header row'
+        : 'text/csv (with a header row) or application/x-ndjson (one JSON object per line)']);
+    }
     const file = path.join(spoolDir, `${crypto.randomUUID()}.${format}`);
     const body = request.body as Readable | undefined;
     if (body && typeof (body as Readable).pipe === 'function') await pipeline(body, fs.createWriteStream(file));
@@ -66,7 +77,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const bytes = fs.statSync(file).size;
     const jobId = await jobs.enqueueLocal<ImportJobData>('import', { entity, format, file, bytes });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
-      return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+      const location = `/v1/jobs/${jobId}`;
+      return reply.status(202).header('location', location).send({ jobId, status: 'queued' as const, location });
     }
     const info = await jobs.waitFor(jobId);
     if (info.state !== 'completed') {
