@@ -11,7 +11,7 @@ export const RuleBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   searchId: Type.Integer({ minimum: 1, description: 'the saved search selecting the customers' }),
-  priority: Type.Integer({ minimum: 1, maximum: 1_000_000, description: '1 wins over 2 when two rules want different values' }),
+  priority: Type.Integer({ minimum: 1, maximum: 1_000_000, description: '1 wins over 2 when two rules want different values; between rules of equal priority, the one created first wins' }),
   enabled: Type.Optional(Type.Boolean({ default: true })),
   actions: Type.Array(ActionSchema, { minItems: 1, maxItems: 20 }),
 }, { additionalProperties: false });
