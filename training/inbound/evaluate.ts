@@ -13,7 +13,7 @@ import { loadNaiveBayes, trainNaiveBayes } from '../../src/ml/inbound/models/nai
 import { scoreInbound } from '../../src/ml/inbound/score.js';
 import { prepareMessage } from '../../src/ml/inbound/text/prepare.js';
 import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbound/types.js';
-import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdout2Emails, holdoutEmails } from './datasets.js';
+import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
 import { batchScores, printErrors, printTriage, round3, section } from './report.js';
 
@@ -93,6 +93,12 @@ const ho2Eval = evaluateTriage(models, ho2);
 printTriage('hold-out 2 hand-written replies (training/inbound/holdout2-emails.json)', ho2Eval);
 printErrors(ho2, ho2Eval, 60);
 
+// third hold-out: written in one sitting, before the model's errors or the templates were read
+const ho3 = holdout3Emails();
+const ho3Eval = evaluateTriage(models, ho3);
+printTriage('hold-out 3 hand-written replies (training/inbound/holdout3-emails.json)', ho3Eval);
+printErrors(ho3, ho3Eval, 60);
+
 // latency of scoreInbound, models loaded
 const sample: LabeledEmail[] = [...hw, ...heldout.slice(0, 300)];
 for (const e of sample.slice(0, 50)) scoreInbound(e, null, models);
@@ -126,6 +132,11 @@ console.log(
     holdout2SentimentAccuracy: round3(ho2Eval.sentiment.accuracy),
     holdout2AutoReplyPrecision: round3(ho2Eval.autoReply.precision),
     holdout2AutoReplyFlagged: ho2Eval.autoReply.flagged,
+    holdout3MacroF1: round3(ho3Eval.type.macroF1),
+    holdout3SentimentAccuracy: round3(ho3Eval.sentiment.accuracy),
+    holdout3AutoReplyPrecision: round3(ho3Eval.autoReply.precision),
+    holdout3AutoReplyRecall: round3(ho3Eval.autoReply.recall),
+    holdout3AutoReplyFlagged: ho3Eval.autoReply.flagged,
     devSentimentAccuracy: round3(devEval.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEval.autoReply.precision),
     bitextMacroF1: round3(btMacroOnMapped),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
-import { devEmails, handwritten, holdout2Emails, holdoutEmails } from './datasets.js';
+import { devEmails, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { batchScores, printErrors, printTriage, round3 } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
@@ -57,6 +57,10 @@ const ho2 = holdout2Emails();
 const holdout2Evaluation = evaluateTriage(await loadInboundModels(artifact), ho2);
 printTriage('hold-out 2 hand-written replies (never trained on), production model', holdout2Evaluation);
 printErrors(ho2, holdout2Evaluation, 60);
+const ho3 = holdout3Emails();
+const holdout3Evaluation = evaluateTriage(await loadInboundModels(artifact), ho3);
+printTriage('hold-out 3 hand-written replies (never trained on), production model', holdout3Evaluation);
+printErrors(ho3, holdout3Evaluation, 60);
 console.log(
   JSON.stringify({
     trainedOn: data.length,
@@ -80,5 +84,10 @@ console.log(
     holdout2AutoReplyPrecision: round3(holdout2Evaluation.autoReply.precision),
     holdout2AutoReplyRecall: round3(holdout2Evaluation.autoReply.recall),
     holdout2AutoReplyFlagged: holdout2Evaluation.autoReply.flagged,
+    holdout3MacroF1: round3(holdout3Evaluation.type.macroF1),
+    holdout3SentimentAccuracy: round3(holdout3Evaluation.sentiment.accuracy),
+    holdout3AutoReplyPrecision: round3(holdout3Evaluation.autoReply.precision),
+    holdout3AutoReplyRecall: round3(holdout3Evaluation.autoReply.recall),
+    holdout3AutoReplyFlagged: holdout3Evaluation.autoReply.flagged,
   }),
 );

@@ -70,6 +70,11 @@ export interface AutoReplyInput {
   presentProbabilities?: Partial<Record<InboundType, number>>;
   /** Words that contest something ("litige", "credit note", "damaged"), if any. */
   disputeWording?: string | null;
+  /**
+   * The copy is asked for the files (records, archive, audit), not to pay: the
+   * email may then be a promise or a payment statement with a copy on the side.
+   */
+  copyForTheFiles?: boolean;
   sentiment: SentimentLabel;
   /** Probability of a negative tone (the sentiment model's). */
   negativeProbability: number;
@@ -139,6 +144,13 @@ export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig =
       weight: likely[1],
       value: config.maxOtherRequestProbability,
     });
+  }
+  // A promise or a payment with "a copy for our records" on the side is that
+  // statement first; even when the classifier is unsure the statement is there,
+  // the copy template would answer the wrong intent.
+  const statement = Math.max(input.presentProbabilities?.promise_to_pay ?? 0, input.presentProbabilities?.payment_confirmation ?? 0);
+  if (input.type === 'invoice_copy' && input.copyForTheFiles && statement > config.maxOtherRequestProbability) {
+    blockers.push({ factor: 'statementWithCopy', text: `a copy for the files next to a likely promise or payment (probability ${statement.toFixed(2)})`, weight: statement, value: config.maxOtherRequestProbability });
   }
   if (input.typeConfidence < threshold) {
     blockers.push({ factor: 'lowConfidence', text: `type confidence ${input.typeConfidence.toFixed(2)} is below the ${threshold.toFixed(2)} threshold`, weight: input.typeConfidence, value: threshold });

@@ -5,7 +5,7 @@
 import type { Reason } from '../model.js';
 import { DEFAULT_AUTO_REPLY_CONFIG, decideAutoReply, type AutoReplyConfig } from './autoReply.js';
 import { extractEntities } from './entities/index.js';
-import { disputeWording } from './features/concepts.js';
+import { disputeWording, wantsCopyForTheFiles } from './features/concepts.js';
 import type { LanguageDetector } from './models/language.js';
 import { sentimentReasons, type SentimentModel } from './models/sentiment.js';
 import type { LexiconScore } from './sentiment/lexiconScore.js';
@@ -85,6 +85,7 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
       presentProbabilities: type.present,
       disputeProbability: type.type === 'dispute' ? 1 : Math.max(type.present.dispute, type.scores.dispute),
       disputeWording: disputeWording(prepared.tokens),
+      copyForTheFiles: wantsCopyForTheFiles(prepared.tokens),
       sentiment: sentiment.label,
       negativeProbability: sentiment.probabilities.negative,
       toneWarnings: toneWarnings(sentiment.lexicon),

@@ -58,6 +58,16 @@ describe('when deciding whether to answer automatically', () => {
     expect(decideAutoReply(calmRequest({ presentProbabilities: { invoice_copy: 0.99, payment_link: 0.1, promise_to_pay: 0.9 } })).eligible).toBe(true);
   });
 
+  it('does not send a copy asked "for our records" when a promise or a payment is likely the point of the email', () => {
+    const d = decideAutoReply(calmRequest({ copyForTheFiles: true, presentProbabilities: { invoice_copy: 0.95, promise_to_pay: 0.27 } }));
+    expect(d.eligible).toBe(false);
+    expect(d.reasons.map((r) => r.factor)).toContain('statementWithCopy');
+    expect(decideAutoReply(calmRequest({ copyForTheFiles: true, presentProbabilities: { invoice_copy: 0.95, payment_confirmation: 0.6 } })).eligible).toBe(false);
+    // The copy needed to pay still lets a promise ride along; a copy for the files alone is answered.
+    expect(decideAutoReply(calmRequest({ copyForTheFiles: false, presentProbabilities: { invoice_copy: 0.95, promise_to_pay: 0.9 } })).eligible).toBe(true);
+    expect(decideAutoReply(calmRequest({ copyForTheFiles: true, presentProbabilities: { invoice_copy: 0.95, promise_to_pay: 0.05 } })).eligible).toBe(true);
+  });
+
   it('does not answer when a dispute rides along or may be hidden', () => {
     expect(decideAutoReply(calmRequest({ secondaryTypes: ['dispute'] })).eligible).toBe(false);
     expect(decideAutoReply(calmRequest({ disputeProbability: 0.4 })).eligible).toBe(false);

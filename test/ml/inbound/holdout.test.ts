@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainingCorpus } from '../../../src/ml/inbound/model.js';
 import { shouldAutoReply } from '../../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { INBOUND_TYPES, LANGUAGES, SENTIMENTS } from '../../../src/ml/inbound/types.js';
-import { holdout2Emails, holdoutEmails, type HoldoutEmail } from '../../../training/inbound/datasets.js';
+import { holdout2Emails, holdout3Emails, holdoutEmails, type HoldoutEmail } from '../../../training/inbound/datasets.js';
 
 let corpusSentences: Set<string> | null = null;
 const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim().toLowerCase()).filter((s) => s.length > 30 && !/^(-|(de|from|objet|subject|date|to|à) ?:)/.test(s));
@@ -19,6 +19,7 @@ function sharedWithCorpus(set: readonly HoldoutEmail[]): string[] {
 describe.each([
   { name: 'the hand-written hold-out set', emails: holdoutEmails(), size: 150, perLanguageAndType: 7 },
   { name: 'the second hand-written hold-out set', emails: holdout2Emails(), size: 120, perLanguageAndType: 4 },
+  { name: 'the third hand-written hold-out set', emails: holdout3Emails(), size: 120, perLanguageAndType: 4 },
 ])('$name', ({ emails, size, perLanguageAndType }) => {
   it('covers every type in both languages with valid labels', () => {
     expect(emails.length).toBeGreaterThanOrEqual(size);

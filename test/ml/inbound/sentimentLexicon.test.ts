@@ -41,6 +41,42 @@ describe('when scoring sentiment words', () => {
     expect(net('As discussed, we will pay on Friday.')).toBe(0);
   });
 
+  it('reads waiting for an answer that never came as irritation, strongly enough to block an automatic reply', () => {
+    for (const text of [
+      'Still no answer on the query we raised last month.',
+      'We have still not heard back from your team.',
+      'Nous attendons toujours la copie demandée le 12 février.',
+      "J'attends toujours votre retour.",
+      "Toujours pas de réponse à notre réclamation du 3 février.",
+      "Nous n'avons toujours pas eu de retour.",
+      'Notre demande est restée sans réponse.',
+    ]) {
+      expect(score(text).negative, text).toBeGreaterThanOrEqual(1.5);
+    }
+  });
+
+  it('keeps a complaint about one more reminder negative when the customer writes it as a negation', () => {
+    expect(net("I don't expect another reminder on this.")).toBeLessThan(0);
+    expect(net('There is no need to email us every two days.')).toBeLessThan(0);
+    expect(net('Pas la peine de nous relancer tous les deux jours.')).toBeLessThan(0);
+  });
+
+  it('does not read an offer to settle things together as impatience', () => {
+    expect(net("I'd rather sort it out with you than let it drag on.")).toBeGreaterThanOrEqual(0);
+    expect(net('Please sort it out.')).toBeLessThan(0);
+  });
+
+  it('does not take the first name Sue for a lawsuit', () => {
+    expect(score('For urgent matters please contact Sue in accounts.').legal).toBe(false);
+    expect(score('Thanks Sue, you are a star.').legal).toBe(false);
+    expect(score('We will sue you if this goes on.').legal).toBe(true);
+  });
+
+  it('reads paying in instalments as a plan, not as being told three times', () => {
+    expect(net('Pourrions-nous payer en trois fois ?')).toBe(0);
+    expect(net('Je vous l\'ai dit trois fois.')).toBeLessThan(0);
+  });
+
   it('flags legal threats in both languages, but not a legal entity', () => {
     expect(score('Notre avocat vous adressera une mise en demeure.').legal).toBe(true);
     expect(score('We will take legal action.').legal).toBe(true);

@@ -130,6 +130,12 @@ export const FRAME_EN: Frame = {
       '{Once again|Yet again}, please {read|check} {the thread|our previous emails} before sending another reminder.',
       'Chasing us {every other day|daily|twice a week} will not make this go any faster.',
       'I have now {explained|said} this {twice|three times}.',
+      '{We have had no reply|Nobody has got back to us|We never heard back} {since|after} our {email|query|call} {on $PASTDATE|last week|last month}.',
+      'Our {query|email|claim} {of $PASTDATE|from last week} is still {unanswered|waiting for a reply}.',
+      'I do not expect {another reminder|to be chased again} {on this|about this invoice} while {our question is open|we wait for your answer}.',
+      'We keep getting reminders{ from you|} but {never an answer|no reply} to our {questions|emails}.',
+      'There is {no need|really no need} to {email|chase|remind} us every {two|few} days.',
+      'Still no {word|response|update} {from your side|on our query}{, despite two emails|}.',
     ],
     legal: [
       'If we do not hear back within {7|14} days, we will hand this over to our lawyer.',

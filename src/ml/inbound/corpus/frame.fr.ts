@@ -135,6 +135,12 @@ export const FRAME_FR: Frame = {
       '{Encore une fois|Une fois de plus}, merci de {lire|relire} {nos précédents échanges|l\'historique} avant de relancer.',
       'Nous relancer {tous les deux jours|chaque semaine|quotidiennement} n\'accélérera rien.',
       'Je vous l\'ai {déjà|maintenant} {expliqué|signalé} {deux|trois} fois.',
+      '{Nous n\'avons eu aucun retour|Personne ne nous a répondu} depuis notre {mail|réclamation|appel} {du $PASTDATE|de la semaine dernière|du mois dernier}.',
+      'Notre {réclamation|demande|mail} {du $PASTDATE|de la semaine dernière} est {restée sans réponse|toujours sans réponse}.',
+      '{J\'attends|Nous attendons} {toujours|encore} {votre réponse|votre retour|le document demandé}{ depuis deux semaines|}.',
+      'Nous recevons vos relances mais {jamais de réponse|aucune réponse} à nos {questions|mails}.',
+      'Inutile de nous relancer {tous les deux jours|sans arrêt}{, nous attendons votre réponse|}.',
+      'Toujours {rien|pas de retour|aucune nouvelle} de votre côté{ sur ce point| malgré nos deux mails|}.',
     ],
     legal: [
       'Sans réponse sous {8|15} jours, nous transmettrons le dossier à notre avocat.',

@@ -55,12 +55,17 @@ const SECONDARY_PAIRS: Record<InboundType, Array<[InboundType, number]>> = {
   payment_link: [['promise_to_pay', 5], ['invoice_copy', 3], ['contact_update', 1], ['dispute', 1]],
   po_number: [['invoice_copy', 3], ['promise_to_pay', 5], ['payment_link', 2]],
   unsubscribe: [['contact_update', 1]],
-  promise_to_pay: [['invoice_copy', 3], ['payment_link', 3], ['dispute', 2], ['contact_update', 2]],
+  // No dispute here: a dispute riding along a promise is the primary type
+  // (models/primaryType.ts); dispute's own pairs write that combination.
+  promise_to_pay: [['invoice_copy', 3], ['payment_link', 3], ['contact_update', 2]],
   payment_confirmation: [['invoice_copy', 3], ['dispute', 3], ['promise_to_pay', 2], ['contact_update', 2]],
   payment_plan: [['dispute', 3], ['invoice_copy', 3], ['payment_link', 4]],
   contact_update: [['unsubscribe', 5], ['invoice_copy', 5]],
   other: [],
 };
+
+/** Copy requests for the files rather than for paying (see composeEmail). */
+const FOR_THE_FILES = /\b(records|auditors?|audit|year-end|archives|clôture|commissaire aux comptes|contrôleur de gestion)\b/i;
 
 const AGENTS = [
   ['Claire', 'Dumas'], ['Marc', 'Olivier'], ['Sarah', 'Collins'], ['Paul', 'Henry'], ['Julie', 'Renard'], ['Anna', 'Price'],
@@ -160,7 +165,15 @@ export function composeEmail(rng: Rng, spec: EmailSpec): GeneratedEmail {
     subject = isReply ? rng.pick(f.replyPrefixes) + quote.QSUBJ : rng.chance(0.75) ? expand(rng.pick(f.subjects[type]), rng, fill) : '';
     // A template whose wording carries a tone is only used for that sentiment.
     const toneOf = (t: string): SentimentLabel => (t.startsWith('!neg ') ? 'negative' : t.startsWith('!pos ') ? 'positive' : 'neutral');
-    const core = render(pack.intents[type], `${language}.${type}`, (t) => toneOf(t) === 'neutral' || toneOf(t) === sentiment);
+    // A copy wanted only for the files (records, audit) does not hold the
+    // payment up, so next to a promise it is the secondary intent: an email
+    // labelled invoice_copy with a promise must ask for a copy it needs to pay.
+    const filesOnly = type === 'invoice_copy' && secondaryTypes.includes('promise_to_pay');
+    const core = render(
+      pack.intents[type],
+      `${language}.${type}`,
+      (t) => (toneOf(t) === 'neutral' || toneOf(t) === sentiment) && !(filesOnly && FOR_THE_FILES.test(t)),
+    );
     const coreHasTone = toneOf(lastTemplate) === sentiment && sentiment !== 'neutral';
 
     const tone: string[] = [];

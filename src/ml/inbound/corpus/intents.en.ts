@@ -77,6 +77,9 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     'We {were promised|agreed} {a goodwill credit|free delivery|a trial period} for this, so invoice $INV should {not exist|be zero|be credited}.',
     '{Please note|FYI} {invoice $INV|this invoice} is {in dispute|under dispute|being contested} with {your sales team|our buyer|your account manager}; {do not chase it|please pause reminders} for now.',
     'The {items|parts} on $INV were {faulty|defective|the wrong spec} and {have been returned|are awaiting pick-up}; {we expect a full credit|a credit note is due}.',
+    // A duplicate bill (the same delivery charged twice), not a request for a copy.
+    'We {seem to have been|have been} sent a duplicate {bill|invoice} for {the same delivery|order $PO}: $INV {repeats|duplicates} $INV2{, which we already paid|}. Please {cancel|credit} it.',
+    '{Is $INV a duplicate?|$INV looks like a duplicate.} {It has|It shows} the same {order, date and amount|lines and total} as $INV2. {Please void one of them.|We will only pay one.}',
   ],
   invoice_copy: [
     '{Could you|Can you|Would you be able to|Please} {send|resend|forward|email} {me|us} {a copy of|the PDF of|a duplicate of} invoice $INV{?| please?| please.|.}',
@@ -134,6 +137,7 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     'Kindly {forward|send} {a duplicate|a reprint} of invoice $INV to {our AP inbox|$EMAIL}.',
     '{We are missing|We seem to be missing} {a few|some} invoices {listed on your statement|from $MONTH}: {please resend them|could you send copies}.',
     'Can you {attach|include} the invoice {itself|PDF} next time? {Your reminder only shows the number.|I cannot pay from a reference alone.}',
+    '{Could you|Can you} {send|email} {us|me} a duplicate {copy |}of {the invoice|$INV}{? The original never reached us.| for our AP team?}',
   ],
   payment_link: [
     '{Could you|Can you} {send me|send us} {a payment link|a link to pay online|a card payment link} {for|regarding} invoice $INV?',
@@ -471,6 +475,23 @@ export const INTENTS_EN: Record<InboundType, string[]> = {
     'I have {passed|sent} this {on|over} to {accounts|the team} and they will {handle it|come back to you}.',
     '!pos {Thanks|Thank you} $AGENT, {all clear|that is all clear|all good} {now|on my side}. {Have a great weekend|Have a good week|Enjoy your day}!',
     '{Perfect|Great|Lovely}, {that is everything|all sorted on our side|nothing more needed from me}. Thanks!',
+    // Sales, product and logistics questions: they mention prices, plans, quotes
+    // or orders, yet ask nothing about what is owed.
+    '{On a separate note|Unrelated to this|Different topic}, {can you quote us for|what would you charge for} {another $N units|a second machine|an extra site}?',
+    '{Is|Unrelated to the invoice, is|Separate question: is|Off topic, but is|Not about the invoice - is|On another subject, is} there {a discount|better pricing|a special rate} for {larger orders|multi-year contracts|charities}?',
+    '{We|Unrelated to the invoice, we|Separate question: we|Off topic, but we|Not about the invoice - we|On another subject, we} are looking at {upgrading our plan|adding users|a second licence}; {who should I talk to|can someone send me the options}?',
+    '{What|Unrelated to the invoice, what|Separate question: what|Off topic, but what|Not about the invoice - what|On another subject, what} is the lead time on {the new range|spare parts|a bespoke order} at the moment?',
+    '{Could|Unrelated to the invoice, could|Separate question: could|Off topic, but could|Not about the invoice - could|On another subject, could} someone {send|share} {the technical data sheet|the spec sheet|a sample} for {the product we bought|your new model}?',
+    'Is {your showroom|your depot|the warehouse} open on {Saturdays|bank holidays}? {We would like to collect an order.|Our driver may come by.}',
+    '{Can|Unrelated to the invoice, can|Separate question: can|Off topic, but can|Not about the invoice - can|On another subject, can} you {book|arrange} {a demo|a training session|an installation visit} for {our new team|next month}?',
+    'Quick question, nothing to do with the invoice: {do you deliver to|can you ship to} {Ireland|our Lyon site|the Channel Islands}?',
+    '{Are|Unrelated to the invoice, are|Separate question: are|Off topic, but are|Not about the invoice - are|On another subject, are} the {prices|rates} on your {website|price list} still valid {for next year|after $DATE}? We are {budgeting|planning a big order}.',
+    'When will {order $PO|our next order|the back-ordered items} {ship|be delivered}? {The site is waiting for it.|We need it on site soon.}',
+    '{Do|Unrelated to the invoice, do|Separate question: do|Off topic, but do|Not about the invoice - do|On another subject, do} you {still sell|stock|make} {the $N mm fittings|replacement filters|the larger model}? {We may need some soon.|Could you send a quote?|Please send prices.}',
+    '{Could|Unrelated to the invoice, could|Separate question: could|Off topic, but could|Not about the invoice - could|On another subject, could} your sales team {call me|send me a quote} {for a new project|for next season|about extra volumes}?',
+    // Thanks for a fix already made: dispute words (credit note, corrected invoice), nothing left to do.
+    '{Thanks|Perfect|Great}, {got|received} the {credit note|corrected invoice|revised invoice}{, all good now| - all sorted|, that closes it}{.|!}',
+    '{The credit note|The corrected invoice} {arrived|came through} {this morning|today}, {thanks for sorting it|much appreciated}. {Nothing else needed.|We are all square.}',
   ],
 };
 
@@ -481,7 +502,15 @@ export const SECONDARY_EN: Partial<Record<InboundType, string[]>> = {
     'That said, we dispute invoice $INV2{, which does not match our order|}.',
     '{But|However,} $INV2 {is wrong|was billed at the wrong rate}, {please send a credit note|we are holding it}.',
   ],
-  invoice_copy: ['{Could you|Can you} also resend invoice $INV2?', 'By the way, we are missing {invoice|a copy of invoice} $INV2.', '{Also,|On another note,} {please send|I would need} a copy of $INV2{, I do not have it|}.'],
+  invoice_copy: [
+    '{Could you|Can you} also resend invoice $INV2?',
+    'By the way, we are missing {invoice|a copy of invoice} $INV2.',
+    '{Also,|On another note,} {please send|I would need} a copy of $INV2{, I do not have it|}.',
+    // A copy wanted for the files, not to get the invoice paid: the payment does not wait on it.
+    '{Please also|Could you also} {attach|forward} {a copy|the invoice} {for our records|for the books|for our archive}{, thanks|}.',
+    '{And|Also,} {a PDF of the invoice|a copy of $INV} {would be handy|would help} for {our records|the auditors|our reconciliation}.',
+    'For our {records|files}, {could I have|please send} {a copy|the PDF} {as well|too}.',
+  ],
   payment_link: ['Can you also confirm your bank details?', 'Please {resend your bank details|send the payment link again} while you are at it.', '{Also|And} {what are your bank details|can you send a card link}?'],
   po_number: ['Please quote our PO $PO on future invoices.', 'Remember to put purchase order $PO on the invoice.'],
   unsubscribe: ['And please remove my address from your automated reminders.'],

@@ -77,6 +77,9 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     'On nous avait {promis|accordé} {un geste commercial|la livraison gratuite|une période d\'essai}, la facture $INV {ne devrait donc pas exister|devrait être à zéro|doit être annulée par un avoir}.',
     '{Pour information|À noter}, {la facture $INV|cette facture} est {en litige|contestée} avec {votre service commercial|notre acheteur|votre commercial} ; {merci de ne pas la relancer|merci de suspendre les relances} pour le moment.',
     'Les {articles|pièces} de la $INV étaient {défectueux|non conformes|hors spécifications} et {ont été retournés|attendent votre enlèvement} ; {nous attendons un avoir total|un avoir nous est dû}.',
+    // Une facture en double (la même livraison facturée deux fois), pas une demande de copie.
+    'Nous avons reçu {une facture en double|un doublon} pour {la même livraison|la commande $PO} : la $INV {reprend|duplique} la $INV2{, déjà réglée|}. Merci de {l\'annuler|faire un avoir}.',
+    'La $INV {semble être|est} un doublon de la $INV2 ({mêmes lignes, même total|même date, même montant}). {Nous n\'en réglerons qu\'une.|Merci d\'annuler l\'une des deux.}',
   ],
   invoice_copy: [
     '{Pourriez-vous|Pouvez-vous|Serait-il possible de|Merci de} {me|nous} {renvoyer|transmettre|faire parvenir|envoyer} {une copie|un duplicata|le PDF|l\'original} de la facture $INV{ ?| svp ?| s\'il vous plaît ?|.}',
@@ -134,6 +137,7 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     'Merci de {faire suivre|envoyer} {un duplicata|une réédition} de la facture $INV à {notre boîte fournisseurs|$EMAIL}.',
     'Il nous manque {quelques|plusieurs} factures {figurant sur votre relevé|de $MONTH} : {merci de nous les renvoyer|pouvez-vous nous en adresser une copie} ?',
     'Pouvez-vous joindre la facture {elle-même|en PDF} la prochaine fois ? {Votre relance ne donne que le numéro.|Je ne peux pas payer sur une simple référence.}',
+    'Pourriez-vous nous {envoyer|transmettre} un duplicata de la facture $INV{ ? L\'original ne nous est jamais parvenu.| pour notre service comptable ?}',
   ],
   payment_link: [
     '{Pouvez-vous|Pourriez-vous} {m\'envoyer|nous transmettre} {un lien de paiement|un lien pour payer en ligne|un lien de paiement par carte} {pour|concernant} la facture $INV ?',
@@ -471,6 +475,23 @@ export const INTENTS_FR: Record<InboundType, string[]> = {
     'J\'ai {transmis|fait suivre} {à la compta|à l\'équipe}, ils {vont s\'en occuper|reviendront vers vous}.',
     '!pos Merci $AGENT, {tout est clair|tout est bon|c\'est parfait} {maintenant|de mon côté}. {Très bon week-end|Bonne semaine|Belle journée} !',
     '{Parfait|Super|Top}, {c\'est tout bon|rien d\'autre de mon côté|tout est en ordre}. Merci !',
+    // Questions commerciales, produit ou logistique : prix, offres, devis ou
+    // commandes, sans rien demander sur ce qui est dû.
+    '{Autre sujet|Rien à voir avec la facture|Sans lien avec cette relance} : {pouvez-vous nous faire une offre pour|quel serait le prix de} {$N unités supplémentaires|une deuxième machine|un site de plus} ?',
+    '{Proposez-vous|Sans rapport avec la facture : proposez-vous|Hors sujet, mais proposez-vous|Autre chose : proposez-vous|Rien à voir avec la relance, proposez-vous|Sur un autre sujet, proposez-vous} {une remise|un tarif préférentiel|des conditions particulières} pour {les grosses commandes|un contrat sur trois ans|les associations} ?',
+    '{Nous|Sans rapport avec la facture : nous|Hors sujet, mais nous|Autre chose : nous|Rien à voir avec la relance, nous|Sur un autre sujet, nous} envisageons {d\'ajouter des utilisateurs|de passer à l\'offre supérieure|une deuxième licence} ; {à qui dois-je m\'adresser|pouvez-vous m\'envoyer les options} ?',
+    '{Quel|Sans rapport avec la facture : quel|Hors sujet, mais quel|Autre chose : quel|Rien à voir avec la relance, quel|Sur un autre sujet, quel} est le délai {de livraison|d\'approvisionnement} actuel pour {la nouvelle gamme|les pièces détachées|une commande sur mesure} ?',
+    '{Pourriez-vous|Sans rapport avec la facture : pourriez-vous|Hors sujet, mais pourriez-vous|Autre chose : pourriez-vous|Rien à voir avec la relance, pourriez-vous|Sur un autre sujet, pourriez-vous} nous {envoyer|transmettre} {la fiche technique|un échantillon|la notice} {du produit commandé|de votre nouveau modèle} ?',
+    'Votre {dépôt|magasin|showroom} est-il ouvert le {samedi|lundi de Pâques} ? {Nous voudrions passer récupérer une commande.|Notre chauffeur passera peut-être.}',
+    '{Pouvez-vous|Sans rapport avec la facture : pouvez-vous|Hors sujet, mais pouvez-vous|Autre chose : pouvez-vous|Rien à voir avec la relance, pouvez-vous|Sur un autre sujet, pouvez-vous} {organiser|planifier} {une démonstration|une formation|une visite d\'installation} pour {notre équipe|le mois prochain} ?',
+    'Petite question {sans lien|sans rapport} avec {la facture|votre relance} : {livrez-vous|pouvez-vous livrer} {en Belgique|sur notre site de Lille|en Corse} ?',
+    '{Les|Sans rapport avec la facture : les|Hors sujet, mais les|Autre chose : les|Rien à voir avec la relance, les|Sur un autre sujet, les} {prix|tarifs} de votre {site|catalogue} sont-ils {encore valables|maintenus} {l\'an prochain|après le $DATE} ? Nous préparons {notre budget|une grosse commande}.',
+    'Quand {la commande $PO|notre prochaine commande|le reliquat} {sera-t-elle expédiée|sera-t-il livré} ? {Le chantier l\'attend.|Nous en avons besoin rapidement.}',
+    '{Vendez-vous|Sans rapport avec la facture : vendez-vous|Hors sujet, mais vendez-vous|Autre chose : vendez-vous|Rien à voir avec la relance, vendez-vous|Sur un autre sujet, vendez-vous} {encore|toujours} {les raccords de $N mm|les filtres de rechange|le grand modèle} ? {Nous en aurons besoin bientôt.|Pouvez-vous nous faire un devis ?|Merci de nous envoyer vos prix.}',
+    '{Votre|Sans rapport avec la facture : votre|Hors sujet, mais votre|Autre chose : votre|Rien à voir avec la relance, votre|Sur un autre sujet, votre} commercial pourrait-il {m\'appeler|m\'envoyer un devis} {pour un nouveau chantier|pour la saison prochaine|pour des volumes supplémentaires} ?',
+    // Remerciements pour une correction déjà faite : mots du litige (avoir, facture rectifiée), plus rien à faire.
+    '{Merci|Parfait|Super}, {bien reçu|j\'ai bien reçu} {l\'avoir|la facture rectifiée|la facture corrigée}{, tout est en ordre| : c\'est réglé pour nous|}{.| !}',
+    '{L\'avoir|La facture corrigée} est {arrivé|bien arrivée} {ce matin|aujourd\'hui}, merci {d\'avoir fait le nécessaire|pour votre réactivité}. {Rien d\'autre de notre côté.|Le dossier est clos.}',
   ],
 };
 
@@ -485,6 +506,10 @@ export const SECONDARY_FR: Partial<Record<InboundType, string[]>> = {
     '{Pourriez-vous|Pouvez-vous} aussi me renvoyer la facture $INV2 ?',
     'Au passage, il me manque {la facture|une copie de la facture} $INV2.',
     '{Par ailleurs|Au passage}, pouvez-vous me renvoyer la $INV2{ ? Je ne l\'ai pas.| svp ?}',
+    // Une copie pour le classement, pas pour payer : le paiement ne l'attend pas.
+    '{Pourriez-vous aussi|Merci de} {nous faire suivre|nous transmettre} un exemplaire {pour nos archives|pour le classement|pour notre dossier}.',
+    'Pour {nos archives|notre classement}, {une copie de la facture|le PDF} {serait utile|nous serait utile}.',
+    '{Au passage|Par ailleurs}, {merci de nous renvoyer|pouvez-vous nous envoyer} la facture {pour notre dossier|pour le classement}{ ?|.}',
   ],
   payment_link: ['Pouvez-vous aussi me confirmer votre RIB ?', 'Merci de me renvoyer {vos coordonnées bancaires|le lien de paiement} au passage.', '{Et|Aussi,} pouvez-vous {me redonner votre RIB|m\'envoyer un lien de paiement} ?'],
   po_number: ['Merci d\'indiquer notre n° de commande $PO sur vos prochaines factures.', 'Pensez à mentionner le bon de commande $PO sur la facture.'],

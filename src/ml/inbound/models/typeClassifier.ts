@@ -4,6 +4,7 @@
 // the email" (primary or secondary).
 import type { Artifact, Metrics, ModelKind, Prediction, Predictor, TrainOptions } from '../../model.js';
 import { classificationReport } from '../evaluation/metrics.js';
+import { wantsCopyForTheFiles } from '../features/concepts.js';
 import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngrams.js';
 import { Vectorizer, buildVocabulary, type Vocabulary } from '../features/vocabulary.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
@@ -80,7 +81,8 @@ export class TypeClassifier {
     const [primary, present] = this.runner.forward(this.vectorizer.vectorizeMessage(message, this.config.ngrams));
     const top = argmax(primary);
     const found = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
-    const { type, secondaryTypes } = resolvePrimary(INBOUND_TYPES[top], found, message.isAutoReply);
+    const copyForTheFiles = INBOUND_TYPES[top] === 'invoice_copy' && wantsCopyForTheFiles(message.tokens);
+    const { type, secondaryTypes } = resolvePrimary(INBOUND_TYPES[top], found, message.isAutoReply, copyForTheFiles);
     const margin = type === INBOUND_TYPES[top] ? primary[top] - primary[argmax(primary, top)] : 0;
     return { type, secondaryTypes, scores: record(primary), present: record(present), margin };
   }

@@ -43,7 +43,7 @@ const NEGATIVE: Array<[string, number]> = [
   ['fourth time', -2], ['second time', -1], ['nobody ever answers', -2], ['scam', -3], ['rip off', -3], ['ripoff', -3], ['inexcusable', -3],
   ['disrespectful', -2.5], ['complain*', -1], ['threat*', -1.5], ['abusive', -2], ['so many problems', -2], ['never had so many problems', -2.5],
   ['very disappointed', -2.5], ['already asked', -1.5], ['asked twice', -1.5], ['asked three times', -2], ['times already', -1.5], ['how many times', -2],
-  ['still getting', -1], ['still receiving', -1], ['once again', -1], ['told your team', -1.5], ['i have asked', -1.5], ['we have asked', -1.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
+  ['still getting', -1], ['still receiving', -1], ['once again', -1], ['told your team', -1.5], ['have asked you', -1.5], ['asked you', -1.5], ['not helping', -2], ['not helpful', -2], ['constant pressure', -1.5], ['pression constante', -1.5], ['deeply disappointed', -2.5], ['not acceptable', -3], ['mess', -1.5], ['chaos', -2], ['sloppy', -2], ['fiasco', -2.5],
   ['unbelievable', -2], ['not impressed', -2], ['waste of time', -2], ['enough is enough', -2.5], ['for the last time', -2], ['baffled', -1.5],
   ['sort it out', -1.5], ['nightmare', -2.5], ['hopeless', -2], ['shambles', -2.5], ['no excuse', -2], ['sick of', -2.5], ['tired of', -2],
   ['stop chasing', -1.5], ['owe us an apology', -2.5], ['third time asking', -2], ['second time asking', -1.5], ['asking again', -1.5], ['second request', -1.5], ['third request', -2], ['troisieme demande', -2], ['deuxieme demande', -1.5], ['je redemande', -1.5],
@@ -64,6 +64,23 @@ const NEGATIVE: Array<[string, number]> = [
   ['deja relance', -1.5], ['je le repete', -1.5], ['je vous le redis', -1.5], ['deux fois', -1], ['toujours en attente', -1.5], ['toujours rien', -1.5],
   ['toujours aucune', -1.5], ['encore une relance', -1.5], ['inutile de relancer', -2], ['inutile de nous relancer', -2], ['tous les jours', -1],
   ['verifiez vos comptes', -1.5], ['verifier vos comptes', -1.5], ['avant d envoyer', -1], ['depuis des semaines', -1.5],
+  // Waiting for an answer that never came, and one more reminder on top of it:
+  // the quiet irritation that reads neutral word by word. Phrased whole
+  // ("toujours pas de réponse", not "pas de réponse") so a plain "no answer
+  // needed" stays neutral, and with the negation inside the phrase so that
+  // "I do not expect another reminder" is not read as a negated complaint.
+  ['still no answer', -1.5], ['still no reply', -1.5], ['still no response', -1.5], ['still no word', -1.5], ['still no news', -1.5],
+  ['still no update', -1.5], ['still not heard', -1.5], ['still awaiting', -1.5], ['never heard back', -1.5], ['not heard back', -1.5],
+  ['nobody got back', -2], ['no one got back', -2], ['no one has replied', -2], ['nobody has replied', -2], ['unanswered', -1.5],
+  ['do not expect another', -1.5], ['do not want another', -1.5], ['do not need another', -1.5], ['another reminder', -1],
+  ['no need to email', -1.5], ['no need to chase', -1.5], ['no need to remind', -1.5], ['every two days', -1.5], ['every few days', -1.5],
+  ['toujours pas de reponse', -1.5], ['toujours pas de retour', -1.5], ['toujours pas eu de reponse', -1.5], ['toujours pas eu de retour', -1.5],
+  ['toujours sans reponse', -1.5], ['toujours sans nouvelles', -1.5], ['toujours sans retour', -1.5], ['toujours aucun', -1.5],
+  ['attendons toujours', -1.5], ['attends toujours', -1.5], ['attend toujours', -1.5], ['attendons encore', -1], ['attends encore', -1],
+  ['reste sans reponse', -1.5], ['restee sans reponse', -1.5], ['restees sans reponse', -1.5], ['restes sans reponse', -1.5],
+  ['jamais eu de reponse', -1.5], ['jamais eu de retour', -1.5], ['personne ne nous a repondu', -2], ['personne ne m a repondu', -2],
+  ['pas eu de reponse', -1], ['pas eu de retour', -1], ['une nouvelle relance', -1], ['pas la peine de nous relancer', -1.5], ['pas la peine de relancer', -1.5],
+  ['tous les deux jours', -1.5],
   // French, more
   ['epuisant*', -2], ['usant', -2], ['perte de temps', -2], ["trop c'est trop", -2.5], ['pour la derniere fois', -2], ['sidere*', -2], ['aberrant*', -2.5],
   ['cauchemar*', -2.5], ['degoute*', -2.5], ['agacement', -2], ['irrite*', -2], ['harcel*', -2.5], ['incessant*', -1.5], ['grotesque*', -2.5],
@@ -74,7 +91,9 @@ const LEGAL: Array<[string, number]> = [
   ['avocat*', -2], ['tribunal', -2], ['tribunaux', -2], ['mise en demeure', -2], ['action en justice', -2.5], ['en justice', -2], ['justice', -1.5],
   ['huissier*', -2], ['poursuites', -2], ['poursuivre en justice', -2.5], ['procedure judiciaire', -2.5], ['procedure contentieuse', -2],
   ['service juridique', -1.5], ['notre conseil juridique', -1.5], ['juridiquement', -1.5], ["prud'hommes", -2], ['plainte penale', -2.5],
-  ['lawyer*', -2], ['attorney*', -2], ['solicitor*', -2], ['to court', -2], ['in court', -2], ['court proceedings', -2.5], ['court action', -2.5], ['court order', -2], ['lawsuit', -2.5], ['sue', -2.5], ['sue you', -2.5],
+  ['lawyer*', -2], ['attorney*', -2], ['solicitor*', -2], ['to court', -2], ['in court', -2], ['court proceedings', -2.5], ['court action', -2.5], ['court order', -2], ['lawsuit', -2.5],
+  // Never the bare verb: Sue is a first name ("please contact Sue", "Thanks Sue, you...").
+  ['will sue', -2.5], ['to sue', -2.5], ['going to sue', -2.5], ['shall sue', -2.5], ['sue your company', -2.5],
   ['legal action', -2.5], ['legal proceedings', -2.5], ['legal department', -1.5], ['legal team', -1.5], ['legal steps', -2], ['legal counsel', -2],
   ['small claims', -2], ['litigation', -2], ['formal notice', -1.5], ['counsel', -2],
 ];
@@ -112,6 +131,10 @@ const NEUTRAL: Array<[string, number, LexiconTag?]> = [
   ['bon de commande', 0], ['bon de livraison', 0], ['bonne a payer', 0], ['bon a payer', 0], ['good condition', 0], ['goods', 0], ['court terme', 0], ['delai court', 0],
   ['legal entity', 0], ['entite juridique', 0], ['poor condition', -0.5], ['mauvais etat', -0.5], ['mauvaise entite', 0], ['mauvais numero', 0],
   ['mauvaise adresse', 0], ['wrong', 0], ['dispute', 0],
+  // Paying in instalments ("en trois fois") is a plan, not "for the third time".
+  ['en deux fois', 0], ['en trois fois', 0], ['en quatre fois', 0], ['en plusieurs fois', 0],
+  // Offering to settle together is cooperation, not the impatient "sort it out".
+  ['sort it out with you', 0.2], ['sort this out with you', 0.2], ['sort it out together', 0.2], ['sort this out together', 0.2],
   ['desole', 0, 'apology'], ['desolee', 0, 'apology'], ['desoles', 0, 'apology'], ['excuses', 0, 'apology'], ['pardon', 0, 'apology'],
   ['sorry', 0, 'apology'], ['apologies', 0, 'apology'], ['apologise', 0, 'apology'], ['apologize', 0, 'apology'],
 ];

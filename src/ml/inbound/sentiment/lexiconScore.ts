@@ -53,7 +53,7 @@ export function scoreLexicon(tokens: string[], original: string): LexiconScore {
     negatedPositives: 0,
     exclamations: (original.match(/!/g) ?? []).length,
     questions: (original.match(/\?/g) ?? []).length,
-    shouting: (original.match(/\b[A-ZÀ-Ý]{4,}\b/g) ?? []).filter((w) => !/^(PDF|IBAN|SEPA|TVA|VAT|SWIFT|RGPD|GDPR|SARL|EURL|CEO|CFO|URGENT)$/.test(w)).length,
+    shouting: (original.match(/\b[A-ZÀ-Ý]{4,}\b/g) ?? []).filter((w) => !/^(PDF|IBAN|SEPA|TVA|VAT|SWIFT|BACS|CHAPS|SIRET|SIREN|LRAR|RGPD|GDPR|SARL|EURL|CEO|CFO|URGENT|X+)$/.test(w)).length,
   };
   for (let i = 0; i < tokens.length; ) {
     const m = LEXICON.match(tokens, i);
