@@ -6,6 +6,20 @@
 import type { Reason } from '../model.js';
 import type { InboundType, SentimentLabel } from './types.js';
 
+/** How a reason names each type: "a dispute needs a person", "an email of another kind needs a person". */
+const TYPE_PHRASE: Record<InboundType, string> = {
+  dispute: 'a dispute',
+  invoice_copy: 'an invoice copy request',
+  payment_link: 'a payment link request',
+  po_number: 'a PO number request',
+  unsubscribe: 'an unsubscribe request',
+  promise_to_pay: 'a promise to pay',
+  payment_confirmation: 'a payment confirmation',
+  payment_plan: 'a payment plan request',
+  contact_update: 'a contact update',
+  other: 'an email of another kind',
+};
+
 export const AUTO_REPLY_TYPES = ['invoice_copy', 'payment_link', 'po_number', 'unsubscribe', 'contact_update'] as const;
 export type AutoReplyType = (typeof AUTO_REPLY_TYPES)[number];
 
@@ -110,7 +124,7 @@ export function decideAutoReply(input: AutoReplyInput, config: AutoReplyConfig =
     return {
       eligible: false,
       template: null,
-      reasons: [{ factor: 'typeNeedsPerson', text: `a ${input.type.replace(/_/g, ' ')} needs a person`, value: input.type }],
+      reasons: [{ factor: 'typeNeedsPerson', text: `${TYPE_PHRASE[input.type]} needs a person`, value: input.type }],
     };
   }
   const template = AUTO_REPLY_TEMPLATES[input.type];

@@ -27,7 +27,8 @@ describe('when deciding whether to answer automatically', () => {
   it('never answers a dispute or a payment plan', () => {
     const d = decideAutoReply(calmRequest({ type: 'dispute' }));
     expect(d).toMatchObject({ eligible: false, template: null });
-    expect(d.reasons[0].factor).toBe('typeNeedsPerson');
+    expect(d.reasons[0]).toMatchObject({ factor: 'typeNeedsPerson', text: 'a dispute needs a person' });
+    expect(decideAutoReply(calmRequest({ type: 'other' })).reasons[0].text).toBe('an email of another kind needs a person');
     expect(decideAutoReply(calmRequest({ type: 'payment_plan' })).eligible).toBe(false);
   });
 
