@@ -1,5 +1,5 @@
 // Builds the Fastify app from its services; never listens (server.ts does).
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
 import crypto from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -7,6 +7,7 @@ import underPressure from '@fastify/under-pressure';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.js';
+import { logOptions } from './log.js';
 import problem from './http/plugins/problem.js';
 import auth from './http/plugins/auth.js';
 import metrics from './http/plugins/metrics.js';
@@ -26,23 +27,14 @@ import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** A logger built beforehand (server.ts gives the services the same one). */
+  loggerInstance?: FastifyBaseLogger;
 }
-
-// Secrets and personal data never reach the logs.
-export const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  '*.email',
-  '*.body',
-  '*.subject',
-  '*.phone',
-];
 
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
   const { config } = services;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? logOptions(config) }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

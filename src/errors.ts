@@ -38,6 +38,8 @@ export const AR_ERR = {
   UNKNOWN_JOB_TYPE: define('AR_ERR_UNKNOWN_JOB_TYPE', 'No handler for job type "%s"', 400),
   MODEL_UNKNOWN: define('AR_ERR_MODEL_UNKNOWN', 'Model "%s" does not exist: known models are %s', 404),
   MODEL_NOT_READY: define('AR_ERR_MODEL_NOT_READY', 'Model "%s" has no active version yet: train it first', 503),
+  /** Same code as MODEL_NOT_READY (the model cannot answer yet), but retraining is not the remedy. */
+  MODEL_LOAD_FAILED: define('AR_ERR_MODEL_NOT_READY', 'Model "%s": its active version %s failed to load (%s); roll back, activate another version or train a new one', 503),
   MODEL_VERSION_NOT_FOUND: define('AR_ERR_MODEL_VERSION_NOT_FOUND', 'Model "%s" has no version "%s"', 404),
   MODEL_ARTIFACT_CORRUPT: define('AR_ERR_MODEL_ARTIFACT_CORRUPT', 'Model "%s" version "%s" failed its checks: %s', 409),
   MODEL_WORSE: define('AR_ERR_MODEL_WORSE', '%s', 409),

@@ -2,16 +2,16 @@
 // gracefully: stop taking requests, let jobs finish, close the database and Redis.
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
-import { buildServices } from './services.js';
-import { buildApp } from './app.js';
+import { startServer } from './start.js';
 import { bootstrap } from './demo/bootstrap.js';
 
 const config = loadConfig();
-const services = await buildServices(config, { work: process.env.WORKER_IN_API !== 'false' });
-const app = await buildApp(services);
+const { app, services, startup } = await startServer(config, { work: process.env.WORKER_IN_API !== 'false' });
 app.log.info({ storage: services.storage.location, jobs: services.jobs.shared.kind }, 'storage and jobs ready');
 
+let closing = false;
 closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
+  closing = true;
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
   await app.close();
@@ -19,4 +19,10 @@ closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
-await bootstrap(services, app.log);
+try {
+  await bootstrap(services, app.log, startup);
+} catch (err) {
+  // The service keeps answering; /health/ready says the start-up failed until a restart finishes it.
+  if (closing) app.log.warn('demo start-up stopped by the shutdown: the next start resumes it');
+  else app.log.error({ err }, 'demo start-up failed: the next start resumes it');
+}

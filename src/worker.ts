@@ -5,14 +5,16 @@ import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { loadConfig } from './config.js';
 import { buildServices } from './services.js';
+import { logOptions } from './log.js';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const config = loadConfig();
+const log = pino(logOptions(config));
 if (!config.redisUrl || !config.databaseUrl) {
   log.error('npm run worker needs REDIS_URL and DATABASE_URL: without them the API process runs jobs itself');
   process.exit(2);
 }
-const services = await buildServices(config, { work: true });
+// The logger goes to the model lifecycle too: training, promotions and load failures show in the worker's log.
+const services = await buildServices(config, { work: true, log });
 log.info({ storage: services.storage.location }, 'worker consuming the shared queue');
 
 closeWithGrace({ delay: 60_000 }, async ({ err, signal }) => {

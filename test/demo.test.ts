@@ -1,17 +1,49 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pino from 'pino';
 import { buildTestApp, auth, type TestApp } from './helpers/app.js';
-import { bootstrap } from '../src/demo/bootstrap.js';
+import { bootstrap, holdReadiness, readDemoRecord } from '../src/demo/bootstrap.js';
+import { capturedLog } from './helpers/log.js';
 
 describe('when the service starts on an empty embedded database', () => {
   let t: TestApp;
   const log = pino({ level: 'silent' });
+  const captured = capturedLog();
+  let readyDuring: { statusCode: number; body: { checks: Record<string, { ok: boolean; detail?: string }> } };
+  let readyAfter: number;
   beforeAll(async () => {
     // Every model of the catalogue, as on a real first start; the inbound corpus is small to keep the test quick.
     t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '60', INBOUND_CORPUS_SIZE: '400' });
-    await bootstrap(t.services, log);
+    // As server.ts does: the server listens while the demo is built.
+    const startup = holdReadiness(t.services);
+    const running = bootstrap(t.services, captured.log, startup);
+    const res = await t.app.inject({ url: '/health/ready' });
+    readyDuring = { statusCode: res.statusCode, body: res.json() };
+    await running;
+    readyAfter = (await t.app.inject({ url: '/health/ready' })).statusCode;
   }, 300_000);
   afterAll(async () => t.close());
+
+  it('answers not ready, saying why, until the demo is built, then ready', () => {
+    expect(readyDuring.statusCode).toBe(503);
+    expect(readyDuring.body.checks.startup).toEqual({ ok: false, detail: expect.stringMatching(/start-up in progress/) });
+    expect(readyDuring.body.checks.database.ok).toBe(true);
+    expect(readyAfter).toBe(200);
+  });
+
+  it('logs a last line saying the demo is ready', () => {
+    const last = captured.lines.at(-1)!;
+    expect(last.msg).toMatch(/^demo ready: 60 customers, 5 models served, 7 assignment rules, \d+ planned actions$/);
+    expect(last.models).toHaveLength(5);
+  });
+
+  it('records the demo as completed, with the world it generated', async () => {
+    expect(await readDemoRecord(t.storage.db)).toMatchObject({ state: 'completed', customers: 60, months: 24, seed: 42 });
+  });
+
+  it("records its refresh's assignment run as a manual one, not a nightly one", async () => {
+    const runs = await t.storage.db.query<{ trigger: string }>('SELECT trigger FROM assignment_runs');
+    expect(runs).toEqual([{ trigger: 'manual' }]);
+  });
 
   it('imports the demo world through the import path', async () => {
     const [{ n }] = await t.storage.db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
@@ -35,9 +67,10 @@ describe('when the service starts on an empty embedded database', () => {
   });
 
   it('leaves the data alone on the next start', async () => {
-    const before = await t.storage.db.query('SELECT count(*) AS n FROM invoices');
+    const count = "SELECT (SELECT count(*)::int FROM invoices) AS invoices, (SELECT count(*)::int FROM model_versions) AS versions, (SELECT count(*)::int FROM assignment_runs) AS runs";
+    const before = await t.storage.db.query(count);
     await bootstrap(t.services, log);
-    expect(await t.storage.db.query('SELECT count(*) AS n FROM invoices')).toEqual(before);
+    expect(await t.storage.db.query(count)).toEqual(before);
   });
 
   describe('when the platform asks for invoice scores', () => {

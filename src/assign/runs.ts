@@ -14,7 +14,8 @@ import { becauseOf } from './describe.js';
 
 export const ASSIGN_LOCK = 0x4153_5347;
 
-export type Trigger = 'api' | 'nightly' | 'rule_change' | 'customer_change' | 'undo';
+/** `manual`: a refresh someone asked for (the demo's first start, an operator), not the nightly schedule. */
+export type Trigger = 'api' | 'nightly' | 'manual' | 'rule_change' | 'customer_change' | 'undo';
 
 export interface RunRequest {
   trigger: Trigger;

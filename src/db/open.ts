@@ -11,6 +11,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { postgresDb } from './postgres.js';
 import { pgliteDb } from './pglite.js';
 import { migrate } from './migrate.js';
+import { lockFolder, type FolderLock } from './lock.js';
 import type { Db } from './sql.js';
 
 export interface Storage {
@@ -54,17 +55,33 @@ async function openPostgres(url: string, poolSize: number): Promise<Storage> {
 }
 
 async function openPglite(dir: string): Promise<Storage> {
-  if (!dir.startsWith('memory://')) await fs.mkdir(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  if (dir.startsWith('memory://')) return pgliteStorage(await PGlite.create(dir), dir, null);
+  const folder = path.resolve(dir);
+  await fs.mkdir(folder, { recursive: true });
+  // Taken before PGlite touches the files: a second process must not even start its recovery over them.
+  const lock = await lockFolder(`${folder}.lock`, folder);
+  try {
+    return pgliteStorage(await PGlite.create(folder), folder, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+function pgliteStorage(client: PGlite, location: string, lock: FolderLock | null): Storage {
   const db = pgliteDb(client);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   return {
     db,
     prisma,
-    location: dir.startsWith('memory://') ? dir : path.resolve(dir),
+    location,
     async close() {
-      await prisma.$disconnect();
-      await db.close();
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

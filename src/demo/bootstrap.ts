@@ -3,17 +3,91 @@
 // train every model on it, install the brief's start-up strategy (saved
 // searches and assignment rules), then score, assign and plan the agenda.
 // Later starts reuse the data.
+//
+// The demo is recorded in service_state (key `demo`) before the first row is
+// imported and marked completed after the last step. A start that finds data
+// and a demo started but never completed (the first start was stopped) resumes
+// it with the same world: imports upsert, models already active are kept, the
+// strategy is installed once. Data without that record was never a demo and is
+// left alone.
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../services.js';
+import type { Db } from '../db/sql.js';
+import type { JobInfo } from '../jobs/types.js';
 import { streamWorld } from '../world/index.js';
 import { importDirectory } from '../ingest/import-dir.js';
 import { today } from '../scoring/catalogue.js';
 import { installDemoStrategy } from './strategy.js';
 import { REFRESH_JOB } from '../pipeline/refresh.js';
 
+/** What fixes the demo world: the same values give the same files. */
+export interface DemoWorldParams {
+  customers: number;
+  months: number;
+  seed: number;
+  endDate: string;
+}
 
-async function runJob(services: Services, log: FastifyBaseLogger, what: string, enqueue: () => Promise<string>) {
+export interface DemoRecord extends DemoWorldParams {
+  state: 'started' | 'completed';
+  startedAt: string;
+  completedAt?: string;
+}
+
+const DEMO_KEY = 'demo';
+
+export async function readDemoRecord(db: Db): Promise<DemoRecord | null> {
+  const [row] = await db.query<{ value: DemoRecord }>('SELECT value FROM service_state WHERE key = $1', [DEMO_KEY]);
+  return row?.value ?? null;
+}
+
+async function writeDemoRecord(db: Db, record: DemoRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO service_state (key, value) VALUES ($1, $2::jsonb)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [DEMO_KEY, JSON.stringify(record)],
+  );
+}
+
+/**
+ * What /health/ready says until the first start is over: not ready, with the
+ * stage, while the demo is generated, imported, trained and scored (the server
+ * listens meanwhile, and answers 503 for models not trained yet).
+ */
+export class StartupProgress {
+  private pending: string | null = 'start-up in progress';
+
+  /** A readiness probe (Services.readiness): throws the reason while not ready. */
+  readonly probe = async (): Promise<void> => {
+    if (this.pending !== null) throw new Error(this.pending);
+  };
+
+  get ready(): boolean {
+    return this.pending === null;
+  }
+
+  stage(what: string): void {
+    this.pending = `demo start-up in progress: ${what}`;
+  }
+
+  finished(): void {
+    this.pending = null;
+  }
+
+  failed(why: string): void {
+    this.pending = `demo start-up failed: ${why}`;
+  }
+}
+
+/** Holds /health/ready at 503 until `bootstrap` is given the returned progress and finishes. */
+export function holdReadiness(services: Services): StartupProgress {
+  const progress = new StartupProgress();
+  services.readiness.startup = progress.probe;
+  return progress;
+}
+
+async function runJob(services: Services, log: FastifyBaseLogger, what: string, enqueue: () => Promise<string>): Promise<JobInfo> {
   const id = await enqueue();
   const info = await services.jobs.waitFor(id, 30 * 60_000);
   if (info.state !== 'completed') log.warn({ job: id, error: info.error }, `${what}: ${info.state}`);
@@ -21,34 +95,107 @@ async function runJob(services: Services, log: FastifyBaseLogger, what: string, 
   return info;
 }
 
-export async function bootstrap(services: Services, log: FastifyBaseLogger): Promise<void> {
+export async function bootstrap(services: Services, log: FastifyBaseLogger, progress = new StartupProgress()): Promise<void> {
+  try {
+    await run(services, log, progress);
+  } catch (err) {
+    progress.failed(`${(err as Error).message}; the next start resumes it`);
+    throw err;
+  }
+}
+
+async function run(services: Services, log: FastifyBaseLogger, progress: StartupProgress): Promise<void> {
   const { db } = services.storage;
-  const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
-  if (n > 0) {
-    log.info({ customers: n }, 'database has data: no demo import');
+  const { config } = services;
+  const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+  const record = await readDemoRecord(db);
+  const interrupted = record?.state === 'started';
+  if (n > 0 && !interrupted) {
+    log.info({ customers: n, demo: record ? `completed ${record.completedAt}` : 'never' }, 'database has data: no demo import');
+    progress.finished();
     return;
   }
-  if (!services.config.demoOnEmpty) {
-    log.info('empty database and DEMO_ON_EMPTY=false: waiting for imports');
+  if (!config.demoOnEmpty) {
+    if (n > 0) {
+      log.warn(
+        { customers: n, startedAt: record!.startedAt },
+        'the demo start-up was stopped before it finished (models untrained, no saved searches) and DEMO_ON_EMPTY=false: ' +
+          'not resuming it; start once without DEMO_ON_EMPTY=false to finish it',
+      );
+    } else {
+      log.info('empty database and DEMO_ON_EMPTY=false: waiting for imports');
+    }
+    progress.finished();
     return;
   }
-  const dir = path.join(services.config.dataDir, 'demo-world');
-  const customers = services.config.demoCustomers;
-  log.info({ customers, months: 24, dir }, 'empty database: generating the demo world (synthetic, seed 42)');
+
+  // An interrupted demo is finished with the world it started with (not today's,
+  // not a new DEMO_CUSTOMERS): a different world would mix with the rows already in.
+  const params: DemoWorldParams = interrupted
+    ? { customers: record.customers, months: record.months, seed: record.seed, endDate: record.endDate }
+    : { customers: config.demoCustomers, months: 24, seed: 42, endDate: today() };
+  const started: DemoRecord = { state: 'started', ...params, startedAt: interrupted ? record.startedAt : new Date().toISOString() };
+  if (interrupted) {
+    log.warn({ ...params, customersImported: n, startedAt: started.startedAt }, 'the demo start-up was stopped before it finished: resuming it');
+  }
+  await writeDemoRecord(db, started);
+
+  const dir = path.join(config.dataDir, 'demo-world');
+  log.info({ ...params, dir }, `${interrupted ? 'regenerating' : 'empty database: generating'} the demo world (synthetic, seed ${params.seed})`);
+  progress.stage('generating the demo world');
   let lastLogged = 0;
-  const stats = streamWorld({ customers, months: 24, seed: 42, endDate: today() }, dir, ({ done, total }) => {
+  const stats = streamWorld(params, dir, ({ done, total }) => {
     if (done - lastLogged >= total / 10 || done === total) {
       lastLogged = done;
       log.info(`demo world: ${done}/${total} customers`);
     }
   });
   log.info({ lateRate: stats.lateRate, over30Rate: stats.over30Rate }, 'demo world generated');
-  await importDirectory(db, dir, (r) => log.info(r, `imported ${r.entity}`));
-  for (const model of services.config.demoModels ?? services.models.registry.models()) {
-    await runJob(services, log, `training ${model}`, () => services.models.train({ model, promote: true }));
+  progress.stage('importing the demo world');
+  await importDirectory(db, dir, (r) => {
+    log.info(r, `imported ${r.entity}`);
+    progress.stage(`imported ${r.entity}`);
+  });
+
+  const failures: string[] = [];
+  const registry = services.models.registry;
+  const wanted = config.demoModels ?? registry.models();
+  const active = await registry.activeVersions();
+  const toTrain = wanted.filter((m) => !active.has(m));
+  if (toTrain.length < wanted.length) log.info({ kept: wanted.filter((m) => active.has(m)) }, 'models already active are kept');
+  for (const [i, model] of toTrain.entries()) {
+    progress.stage(`training ${model} (${i + 1}/${toTrain.length})`);
+    const info = await runJob(services, log, `training ${model}`, () => services.models.train({ model, promote: true }));
+    if (info.state !== 'completed') failures.push(`training ${model}: ${info.error?.message ?? info.state}`);
   }
   await services.models.server.refresh();
+
+  progress.stage('installing saved searches and assignment rules');
   const rules = await installDemoStrategy(db);
   log.info({ rules: rules.length }, 'demo start-up strategy installed (saved searches and assignment rules)');
-  await runJob(services, log, 'scoring, assigning and planning the agenda', () => services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
+  progress.stage('scoring, assigning and planning the agenda');
+  const refresh = await runJob(services, log, 'scoring, assigning and planning the agenda', () => services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
+  if (refresh.state !== 'completed') failures.push(`scoring: ${refresh.error?.message ?? refresh.state}`);
+
+  const summary = await demoSummary(services);
+  if (failures.length > 0) {
+    // Not marked completed: the next start retries what failed and keeps the rest.
+    log.warn({ failures, ...summary }, 'demo start-up finished with failures: the next start retries them');
+  } else {
+    await writeDemoRecord(db, { ...started, state: 'completed', completedAt: new Date().toISOString() });
+    log.info(summary, `demo ready: ${summary.customers} customers, ${summary.models.length} models served, ` +
+      `${summary.rules} assignment rules, ${summary.plannedActions} planned actions`);
+  }
+  progress.finished();
+}
+
+async function demoSummary(services: Services) {
+  const [row] = await services.storage.db.query<{ customers: number; invoices: number; payments: number; rules: number; plannedActions: number }>(
+    `SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM invoices) AS invoices,
+            (SELECT count(*)::int FROM payments) AS payments, (SELECT count(*)::int FROM assignment_rules) AS rules,
+            (SELECT count(*)::int FROM actions WHERE status = 'planned') AS "plannedActions"`,
+  );
+  const server = services.models.server;
+  const models = services.models.registry.models().map((m) => server.versionOf(m)).filter((v): v is string => v !== null);
+  return { ...row, models };
 }

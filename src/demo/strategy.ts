@@ -72,12 +72,22 @@ export const DEMO_RULES: DemoRule[] = [
   },
 ];
 
-/** Saves the demo strategy; returns the rule ids in priority order. */
+/**
+ * Saves the demo strategy; returns the rule ids in priority order. Searches and
+ * rules already saved under their name (a first start stopped half-way) are
+ * kept as they are, so installing twice is installing once.
+ */
 export async function installDemoStrategy(db: Db): Promise<number[]> {
   const ids: number[] = [];
   for (const [i, r] of DEMO_RULES.entries()) {
-    const search = await createSearch(db, { name: r.name, description: r.description, criteria: r.criteria as never });
-    const saved = await saveRule(db, null, { name: r.name, description: r.description, searchId: search.id, priority: i + 1, enabled: true, actions: r.actions });
+    const [rule] = await db.query<{ id: number }>('SELECT id FROM assignment_rules WHERE name = $1', [r.name]);
+    if (rule) {
+      ids.push(rule.id);
+      continue;
+    }
+    const [existing] = await db.query<{ id: number }>('SELECT id FROM saved_searches WHERE name = $1', [r.name]);
+    const searchId = existing?.id ?? (await createSearch(db, { name: r.name, description: r.description, criteria: r.criteria as never })).id;
+    const saved = await saveRule(db, null, { name: r.name, description: r.description, searchId, priority: i + 1, enabled: true, actions: r.actions });
     ids.push(saved.rule.id);
   }
   return ids;

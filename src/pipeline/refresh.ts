@@ -9,7 +9,7 @@ import type { JobHandler } from '../jobs/types.js';
 import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
-import { createRun, executeRun, type RunSummary } from '../assign/runs.js';
+import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
 import { planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
@@ -32,6 +32,13 @@ export interface RefreshResult {
   agenda: AgendaPlanResult;
 }
 
+/** The assignment run a refresh makes records what set the refresh off. */
+const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
+  nightly: 'nightly',
+  import: 'customer_change',
+  manual: 'manual',
+};
+
 /** A refresh asked for several times within a minute (a sync of many files) runs once. */
 export const refreshJobId = (now = Date.now()) => `refresh-${Math.floor(now / 60_000)}`;
 
@@ -46,7 +53,7 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
       signal: ctx.signal,
       onProgress: (f, m) => ctx.progress(0.6 * f, m),
     });
-    const runId = await createRun(db, { trigger: ctx.data.trigger === 'import' ? 'customer_change' : 'nightly', scope: {} });
+    const runId = await createRun(db, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
     await ctx.progress(0.9, 'planning the agenda');
     const agenda = await planAndMaterialise(db, { date: asOf, scope: { kind: 'portfolio' }, policy });

@@ -2,7 +2,8 @@
 // closes everything and exits with the command's code.
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { openStorage } from '../../src/db/open.js';
+import { openStorage, type Storage } from '../../src/db/open.js';
+import { StorageLockedError } from '../../src/db/lock.js';
 import { ModelMonitor } from '../../src/ml/monitoring/monitor.js';
 import { ModelRegistry } from '../../src/ml/registry/index.js';
 import { cliCatalogue } from './datasets.js';
@@ -13,8 +14,16 @@ const warnings = { info() {}, warn: (o: object, m?: string) => process.stderr.wr
 
 export async function main(command: (argv: string[], deps: CliDeps) => Promise<number>): Promise<void> {
   const config = loadConfig();
-  // With the embedded database, stop the server first: one process at a time may open its folder.
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+  let storage: Storage;
+  try {
+    storage = await openStorage({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+  } catch (err) {
+    // The embedded database is held by the server (or another command): say so plainly, no stack.
+    if (!(err instanceof StorageLockedError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let code = 1;
   try {
     const registry = new ModelRegistry({ db: storage.db, modelsDir: config.modelsDir, catalogue: cliCatalogue(serviceCatalogue(storage.db)), log: warnings });

@@ -16,7 +16,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { public: true },
     schema: {
       tags: ['health'],
-      summary: 'Database (and Redis when configured) answer',
+      summary: 'Database (and Redis when configured) answer, and the start-up (demo on first start) has finished',
+      description: 'While the first start builds the demo, `checks.startup` is not ok and its detail says which stage it is at.',
       response: {
         200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Check) }),
         503: Type.Union([Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Check) }), ProblemRef]),

@@ -3,9 +3,8 @@
 // emails are triaged on arrival by the refresh job.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AR_ERR } from '../../errors.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
-import { tryServed } from '../../pipeline/served.js';
+import { served } from '../../pipeline/served.js';
 import { INBOUND_MODEL } from '../../inbound/catalogue.js';
 import { customerContext, toContext } from '../../inbound/triage.js';
 import type { Predictor } from '../../ml/model.js';
@@ -44,8 +43,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: TriageOut, 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    const model = tryServed<Predictor<InboundRequest, InboundTriage>>(models.server, INBOUND_MODEL);
-    if (!model) throw AR_ERR.MODEL_NOT_READY([INBOUND_MODEL]);
+    const model = served<Predictor<InboundRequest, InboundTriage>>(models.server, INBOUND_MODEL);
     const { subject, body, customerExternalId, receivedAt } = request.body;
     let customer: InboundRequest['customer'] = null;
     if (customerExternalId) {

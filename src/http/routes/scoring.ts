@@ -6,7 +6,7 @@ import { AR_ERR } from '../../errors.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
-import { tryServed } from '../../pipeline/served.js';
+import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
 import { computedFieldsOf } from '../../customers/queries.js';
@@ -54,8 +54,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(ScoredOut) }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    const model = tryServed<PaymentDelayPredictor>(models.server, 'payment-delay');
-    if (!model) throw AR_ERR.MODEL_NOT_READY(['payment-delay']);
+    const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     for (const [i, inv] of request.body.invoices.entries()) {
       if (inv.dueDate < inv.issueDate) {
         throw AR_ERR.VALIDATION([`invoices[${i}]: dueDate is before issueDate`], { errors: [{ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' }] });
@@ -89,8 +88,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async (request) => {
-    const model = tryServed<DriftPredictor>(models.server, 'drift');
-    if (!model) throw AR_ERR.MODEL_NOT_READY(['drift']);
+    const model = served<DriftPredictor>(models.server, 'drift');
     const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [request.params.externalId]);
     if (!c) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
     const asOf = request.query.asOf ?? today();

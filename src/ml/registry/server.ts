@@ -9,6 +9,12 @@ import type { Predictor } from '../model.js';
 import type { ModelRegistry } from './registry.js';
 import { silentLogger, type Logger } from './types.js';
 
+/** The first line of a load error, short enough for a problem document. */
+function brief(message: string): string {
+  const line = message.split('\n', 1)[0];
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
 export interface Served<I = unknown, V = unknown> {
   predictor: Predictor<I, V>;
   /** `<model>@<version>`: what computed fields record. */
@@ -34,8 +40,8 @@ export class ModelServer {
   /** One load at a time per model; later refreshes queue behind it. */
   private readonly pending = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** model → active version that failed to load. */
-  private readonly failed = new Map<string, string>();
+  /** model → active version that failed to load, and why. */
+  private readonly failed = new Map<string, { version: string; reason: string }>();
   private poller: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly log: Logger;
@@ -62,12 +68,16 @@ export class ModelServer {
 
   /**
    * The active predictor of a model, synchronously: scoring never waits on the
-   * registry. Throws MODEL_NOT_READY until a version is active and loaded.
+   * registry. Throws MODEL_NOT_READY until a version is active and loaded;
+   * when the active version failed to load, the error says so and why, since
+   * training is then not what is missing.
    */
   get<I = unknown, V = unknown>(model: string): Served<I, V> {
     const loaded = this.loaded.get(model);
     if (!loaded) {
       this.options.registry.entry(model);
+      const failed = this.failed.get(model);
+      if (failed) throw AR_ERR.MODEL_LOAD_FAILED([model, failed.version, failed.reason]);
       throw AR_ERR.MODEL_NOT_READY([model]);
     }
     return loaded.served as Served<I, V>;
@@ -93,7 +103,7 @@ export class ModelServer {
     }
     const models = this.options.registry.models().filter((m) => {
       const failed = this.failed.get(m);
-      return failed === undefined || failed !== active.get(m);
+      return failed === undefined || failed.version !== active.get(m);
     });
     const results = await Promise.allSettled(models.map((m) => this.queue(m, active.get(m) ?? null)));
     results.forEach((r, i) => {
@@ -114,6 +124,8 @@ export class ModelServer {
 
   private async swap(model: string, version: string | null): Promise<void> {
     const current = this.loaded.get(model);
+    // No active version left: an old load failure no longer describes the model.
+    if (version === null) this.failed.delete(model);
     if (this.closed || (current?.version ?? null) === version) return;
     if (version === null) {
       // No active version any more (removed by hand): stop serving the old one.
@@ -125,7 +137,7 @@ export class ModelServer {
     try {
       opened = await this.options.registry.open(model, version);
     } catch (err) {
-      this.failed.set(model, version);
+      this.failed.set(model, { version, reason: brief((err as Error).message) });
       throw err;
     }
     this.failed.delete(model);

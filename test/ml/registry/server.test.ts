@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../../helpers/storage.js';
 import { ModelServer, trainModel } from '../../../src/ml/registry/index.js';
@@ -82,5 +84,48 @@ describe.each(await backends())('model server on %s', (backend) => {
         await polling.close();
       }
     });
+  });
+});
+
+describe('when the active version cannot be loaded', () => {
+  let f: RegistryFixture;
+  let server: ModelServer;
+  const logged: { level: string; obj: object; msg?: string }[] = [];
+  const log = {
+    info: (obj: object, msg?: string) => logged.push({ level: 'info', obj, msg }),
+    warn: (obj: object, msg?: string) => logged.push({ level: 'warn', obj, msg }),
+    error: (obj: object, msg?: string) => logged.push({ level: 'error', obj, msg }),
+  };
+  let version: string;
+
+  beforeAll(async () => {
+    f = await openRegistry('pglite');
+    const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: true });
+    version = out.version;
+    // Damage a file of the version folder: its checksum no longer matches.
+    const folder = path.join(f.modelsDir, MODEL, version);
+    fs.appendFileSync(path.join(folder, 'manifest.json'), ' ');
+    server = new ModelServer({ registry: f.registry, pollMs: 0, log });
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.close();
+    await f.close();
+  });
+
+  it('logs that it could not be loaded', () => {
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', msg: 'active model version could not be loaded', obj: expect.objectContaining({ model: MODEL }) }));
+  });
+
+  it('answers 503 MODEL_NOT_READY saying the version failed to load and why, not to train it', () => {
+    let err: { code?: string; statusCode?: number; message?: string } = {};
+    try {
+      server.get(MODEL);
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err).toMatchObject({ code: 'AR_ERR_MODEL_NOT_READY', statusCode: 503 });
+    expect(err.message).toContain(`its active version ${version} failed to load (Model "${MODEL}" version "${version}" failed its checks:`);
+    expect(err.message).not.toContain('train it first');
   });
 });
