@@ -1,5 +1,6 @@
 // Builds the Fastify app from its services; never listens (server.ts does).
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
 import crypto from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,6 +11,7 @@ import type { Services } from './services.js';
 import { logOptions } from './log.js';
 import problem from './http/plugins/problem.js';
 import auth from './http/plugins/auth.js';
+import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
 import { Problem } from './http/schemas/common.js';
 import healthRoutes from './http/routes/health.js';
@@ -31,6 +33,25 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger;
 }
 
+type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'];
+
+// Query strings, path parameters and headers arrive as text, so `limit=10` must
+// become 10; a JSON body already has its types, and coercing it would score
+// `"amount": true` as 1 or read `"subject": 1` as "1". Bodies get an Ajv
+// without coercion, the other parts keep it.
+function partAwareValidator(): ValidatorFactory {
+  type Compile = (route: { httpPart?: string }) => unknown;
+  type Options = { customOptions?: Record<string, unknown> };
+  // The published typings describe the pool's compiler as ajv.compile; Fastify calls it with the route definition.
+  const pool = AjvCompiler() as unknown as (externalSchemas: unknown, options: Options) => Compile;
+  const factory = (externalSchemas: unknown, options: Options): Compile => {
+    const coercing = pool(externalSchemas, options);
+    const strict = pool(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+    return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route));
+  };
+  return factory as unknown as ValidatorFactory;
+}
+
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
   const { config } = services;
   const app = Fastify({
@@ -42,6 +63,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: partAwareValidator() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);
@@ -90,6 +112,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   });
   await app.register(metrics);
   await app.register(auth, { keys: config.apiKeys });
+  await app.register(input);
 
   await app.register(healthRoutes);
   await app.register(importRoutes);

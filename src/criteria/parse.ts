@@ -23,10 +23,31 @@ import { FORBIDDEN_SEGMENTS, type FieldDef, type FieldRegistry } from './registr
 import { checkShape, DEFAULT_LIMITS, forbidden, isPlainObject, pointer, type CriteriaLimits } from './shape.js';
 
 export function parseCriteria(json: unknown, registry: FieldRegistry, limits: CriteriaLimits = DEFAULT_LIMITS): CriteriaAst {
+  refuseConstantRoot(json);
   checkShape(json, limits);
   const ctx: ParseContext = { registry, fields: new Set(), condition: (j, p) => parseCondition(j, p, ctx) };
   const root = parseCondition(json, '', ctx);
   return { version: 1, root, fields: [...ctx.fields].sort() };
+}
+
+// A string or number is a valid JsonLogic condition (its truthiness), but as a
+// whole saved search it is a mistake that matches the whole portfolio: most
+// often the criteria were JSON-encoded twice. Inside a rule, constants stay.
+function refuseConstantRoot(json: unknown): void {
+  if (typeof json === 'string') {
+    const text = json.trimStart();
+    const message = text.startsWith('{') || text.startsWith('[')
+      ? 'criteria is a JSON string: send the JsonLogic object, not its text'
+      : `criteria must be a rule such as {">": [{"var": "daysLate"}, 30]} or true/false, not the text ${JSON.stringify(json.slice(0, 40))}${json.length > 40 ? '...' : ''}`;
+    throw new CriteriaError('AR_ERR_CRITERIA_TYPE', message, { path: '' });
+  }
+  if (typeof json === 'number') {
+    throw new CriteriaError(
+      'AR_ERR_CRITERIA_TYPE',
+      `criteria must be a rule such as {">": [{"var": "daysLate"}, 30]} or true/false, not the number ${JSON.stringify(json)}`,
+      { path: '' },
+    );
+  }
 }
 
 function parseCondition(json: unknown, path: string, ctx: ParseContext): Condition {

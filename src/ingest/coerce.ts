@@ -19,6 +19,21 @@ const BOOL_FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// PostgreSQL text and jsonb cannot hold U+0000: such a cell would fail the
+// whole load with a database error instead of a row error.
+const NUL = '\u0000';
+const NUL_REASON = 'must not contain the NUL character';
+
+// Bounds of the columns, so an out-of-range cell is a row error, not a failed
+// load: amounts are DECIMAL(18,2), whole numbers int4.
+const MONEY_LIMIT = 1e16;
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+// Dates outside these years are typos (0001-01-01, 2026 typed 20266) that
+// would skew every days-late figure; PostgreSQL would even refuse year 0.
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2199;
+
 // Checked digit by digit: a Date per cell is too dear for files of millions of rows.
 function isValidDate(s: string): boolean {
   if (!DATE_RE.test(s)) return false;
@@ -29,6 +44,14 @@ function isValidDate(s: string): boolean {
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]);
 }
+
+/** `s` starts with a valid date: whether its year is a plausible one. */
+function inYears(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  return y >= MIN_YEAR && y <= MAX_YEAR;
+}
+
+const YEARS_REASON = (raw: string) => `must be from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31, got ${JSON.stringify(raw)}`;
 
 // A failed cell is the one case that allocates: valid cells return their value.
 class Invalid {
@@ -51,17 +74,19 @@ function toNumber(raw: unknown): number | null {
 function coerceType(type: FieldType, raw: unknown): Coerced {
   switch (type) {
     case 'text':
-      if (typeof raw === 'string') return ok(raw);
+      if (typeof raw === 'string') return raw.includes(NUL) ? fail(NUL_REASON) : ok(raw);
       if (typeof raw === 'number' || typeof raw === 'boolean') return ok(String(raw));
       return fail('must be text');
     case 'int': {
       const n = toNumber(raw);
-      return n !== null && Number.isInteger(n) ? ok(n) : fail(`must be a whole number, got ${JSON.stringify(raw)}`);
+      if (n === null || !Number.isInteger(n)) return fail(`must be a whole number, got ${JSON.stringify(raw)}`);
+      return n >= INT_MIN && n <= INT_MAX ? ok(n) : fail(`must be a whole number from ${INT_MIN} to ${INT_MAX}, got ${JSON.stringify(raw)}`);
     }
     case 'money': {
       const n = toNumber(raw);
       if (n === null) return fail(`must be an amount, got ${JSON.stringify(raw)}`);
-      return ok(Math.round(n * 100) / 100);
+      const amount = Math.round(n * 100) / 100;
+      return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^16, got ${JSON.stringify(raw)}`);
     }
     case 'float': {
       const n = toNumber(raw);
@@ -75,13 +100,13 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
       return fail(`must be true or false, got ${JSON.stringify(raw)}`);
     }
     case 'date':
-      return typeof raw === 'string' && isValidDate(raw)
-        ? ok(raw)
-        : fail(`must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string' || !isValidDate(raw)) return fail(`must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+      return inYears(raw) ? ok(raw) : fail(YEARS_REASON(raw));
     case 'timestamp':
-      return typeof raw === 'string' && TIMESTAMP_RE.test(raw) && isValidDate(raw.slice(0, 10)) && !Number.isNaN(Date.parse(raw))
-        ? ok(raw)
-        : fail(`must be an ISO 8601 timestamp with offset, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string' || !TIMESTAMP_RE.test(raw) || !isValidDate(raw.slice(0, 10)) || Number.isNaN(Date.parse(raw))) {
+        return fail(`must be an ISO 8601 timestamp with offset, got ${JSON.stringify(raw)}`);
+      }
+      return inYears(raw) ? ok(raw) : fail(YEARS_REASON(raw));
     case 'textList':
       return coerceList(raw);
     case 'json':
@@ -103,18 +128,39 @@ function coerceList(raw: unknown): Coerced {
     } else list = t === '' ? [] : t.split('|');
   }
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return fail('must be a list of text');
-  return ok(list);
+  return list.some((x: string) => x.includes(NUL)) ? fail(NUL_REASON) : ok(list);
+}
+
+/** Whether any string or key inside a JSON value holds NUL (jsonb refuses it). */
+function jsonHasNul(value: unknown): boolean {
+  // A stack, not recursion: a deeply nested cell must not overflow the call stack.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes(NUL)) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes(NUL)) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }
 
 function coerceJson(raw: unknown): Coerced {
+  let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
-      return ok(JSON.parse(raw) as object);
+      value = JSON.parse(raw);
     } catch {
       return fail('must be JSON');
     }
-  }
-  return typeof raw === 'object' ? ok(raw as object) : fail('must be a JSON object or array');
+  } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
+  return jsonHasNul(value) ? fail(NUL_REASON) : ok(value as object);
 }
 
 function checkBounds(field: ImportField, value: Value): string | null {

@@ -48,13 +48,18 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
-/** Error payload kept with a failed job: the AR_ERR code survives the queue. */
+/**
+ * Error payload kept with a failed job: an AR_ERR code survives the queue. Any
+ * other code (a PostgreSQL SQLSTATE, a Node errno) is not one a client can look
+ * up, so it becomes AR_ERR_JOB_FAILED.
+ */
 export function serializeError(err: unknown): JobInfo['error'] {
-  const e = err as { code?: string; message?: string; extras?: Record<string, unknown> };
+  const e = err as { code?: unknown; message?: string; extras?: Record<string, unknown> } | null | undefined;
+  const code = e?.code;
   return {
-    code: typeof e?.code === 'string' ? e.code : 'AR_ERR_JOB_FAILED',
-    message: e?.message ?? String(err),
     ...(e?.extras ?? {}),
+    code: typeof code === 'string' && code.startsWith('AR_ERR_') ? code : 'AR_ERR_JOB_FAILED',
+    message: e?.message ?? String(err),
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCriteria } from '../../src/criteria/index.js';
 import { CUSTOMER_FIELDS } from '../../src/fields/registry.js';
 import { ANY_GROUP, planStages, readsOf } from '../../src/assign/dependencies.js';
+import { compileRule } from '../../src/assign/compile.js';
 
 const reads = (criteria: unknown) => readsOf(parseCriteria(criteria, CUSTOMER_FIELDS));
 const rule = (id: number, writes: string[], readTargets: string[]) => ({ id, name: `r${id}`, writes, reads: readTargets });
@@ -42,5 +43,17 @@ describe('when rules are ordered', () => {
 
   it('refuses a rule that reads the group it builds', () => {
     expect(() => planStages([rule(7, ['group:a'], ['group:a'])])).toThrow(/cycle/);
+  });
+});
+
+describe("when a rule's saved search was stored as JSON text", () => {
+  it('refuses to compile it instead of matching the whole portfolio', () => {
+    const row = {
+      id: 1, name: 'small to Bob', priority: 1, enabled: true, actions: [{ type: 'setCollector', collector: 'col-b' }],
+      searchName: 'typo', criteria: JSON.stringify({ '==': [{ var: 'segment' }, 'small'] }),
+    };
+    expect(() => compileRule(row as Parameters<typeof compileRule>[0], {})).toThrow(
+      expect.objectContaining({ code: 'AR_ERR_CRITERIA', message: expect.stringMatching(/rule "small to Bob".*is a JSON string/) }),
+    );
   });
 });

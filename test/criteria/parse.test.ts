@@ -160,3 +160,28 @@ describe('when a saved search is valid', () => {
     expect(root).toMatchObject({ kind: 'compare', operands: [{ type: 'date' }, { type: 'date', value: '2025-01-31' }] });
   });
 });
+
+describe('when the whole criteria is a constant', () => {
+  it('refuses criteria sent as JSON text, saying so', () => {
+    const e = refusal(JSON.stringify({ '==': [{ var: 'segment' }, 'small'] }));
+    expect(e.code).toBe('AR_ERR_CRITERIA_TYPE');
+    expect(e.path).toBe('');
+    expect(e.message).toBe('criteria is a JSON string: send the JsonLogic object, not its text');
+    expect(refusal(' [1]').message).toMatch(/is a JSON string/);
+  });
+
+  it.each([1, 0, 'small', ''])('refuses %j, which would match everyone or no one', (criteria) => {
+    const e = refusal(criteria);
+    expect(e.code).toBe('AR_ERR_CRITERIA_TYPE');
+    expect(e.message).toMatch(/criteria must be a rule/);
+  });
+
+  it('keeps true and false as match-all and match-none', () => {
+    expect(parseCriteria(true, testRegistry).root).toMatchObject({ kind: 'const', value: true });
+    expect(parseCriteria(false, testRegistry).root).toMatchObject({ kind: 'const', value: false });
+  });
+
+  it('keeps constants inside a rule', () => {
+    expect(parseCriteria({ and: [1, { '!!': ['x'] }] }, testRegistry).root.kind).toBe('and');
+  });
+});

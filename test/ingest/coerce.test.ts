@@ -26,6 +26,54 @@ describe('date cells', () => {
   );
 });
 
+/** The reasons `record` (merged over a valid row of `entity`) is refused, field by field. */
+function reasons(entity: string, base: Record<string, unknown>, record: Record<string, unknown>): string[] {
+  const errors: RowError[] = [];
+  coerceRow(findEntity(entity)!, { ...base, ...record }, 2, errors);
+  return errors.map((e) => `${e.field ?? ''} ${e.reason}`);
+}
+
+describe('cells a PostgreSQL column cannot hold', () => {
+  const customer = { externalId: 'C-1', name: 'Acme' };
+  const offer = { externalId: 'O-1', customerExternalId: 'C-1', lever: 'discount', offeredAt: '2026-01-05T10:00:00Z' };
+
+  it.each([
+    ['text', 'customers', customer, { name: 'Ac\u0000me' }, /^name must not contain the NUL character/],
+    ['a reference', 'invoices', base, { customerExternalId: 'C\u0000' }, /^customerExternalId must not contain the NUL/],
+    ['a list item', 'incentive-offers', offer, { invoiceExternalIds: ['I-1', 'I\u0000'] }, /^invoiceExternalIds must not contain the NUL/],
+    ['a JSON string', 'incentive-offers', offer, { terms: { note: 'a\u0000' } }, /^terms must not contain the NUL/],
+    ['a JSON key', 'incentive-offers', offer, { terms: '{"a\\u0000": 1}' }, /^terms must not contain the NUL/],
+    ['an amount of 10^16', 'invoices', base, { amount: 1e16 }, /^amount must be an amount below 10\^16/],
+    ['an amount of 1e300', 'invoices', base, { amount: '1e300' }, /^amount must be an amount below 10\^16/],
+    ['a credit limit of 10^17', 'customers', customer, { creditLimit: 1e17 }, /^creditLimit must be an amount below 10\^16/],
+    ['a whole number beyond int4', 'customers', customer, { paymentTermsDays: 2 ** 31 }, /^paymentTermsDays must be a whole number from/],
+  ])('refuses %s', (_name, entity, valid, record, reason) => {
+    const found = reasons(entity, valid, record);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(reason);
+  });
+
+  it('keeps the largest amount a DECIMAL(18,2) column holds', () => {
+    expect(reasons('invoices', base, { amount: 9_999_999_999_999_998 })).toEqual([]);
+  });
+});
+
+describe('implausible dates', () => {
+  it.each(['0001-01-01', '1899-12-31', '2200-01-01', '9999-12-31'])('refuses the date %s', (d) => {
+    expect(reasons('invoices', base, { issueDate: d })).toEqual([`issueDate must be from 1900-01-01 to 2199-12-31, got "${d}"`]);
+  });
+  it.each(['1900-01-01', '2199-12-31'])('accepts the date %s', (d) => {
+    expect(reasons('invoices', base, { issueDate: d, dueDate: d })).toEqual([]);
+  });
+  it('refuses a timestamp of year 1', () => {
+    const comm = { externalId: 'M-1', customerExternalId: 'C-1', channel: 'email' };
+    expect(reasons('communications', comm, { sentAt: '0001-01-01T00:00:00Z' })[0]).toMatch(/^sentAt must be from 1900-01-01/);
+  });
+  it('accepts an invoice settled before its issue date (a prepayment)', () => {
+    expect(reasons('invoices', base, { settledDate: '2024-01-15' })).toEqual([]);
+  });
+});
+
 describe('COPY cells', () => {
   it('escapes what COPY text format reads as syntax and nothing else', () => {
     expect(copyCell('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');

@@ -57,6 +57,15 @@ describe.each(makers)('%s runner', (_name, make, available) => {
     expect(calls).toBe(1);
   });
 
+  it.skipIf(!available)('reports a database error of a job as AR_ERR_JOB_FAILED, never as its SQLSTATE', async () => {
+    const r = await setup((r) => r.register('db', async () => {
+      throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    }));
+    const info = await until(r, await r.enqueue('db', {}, { attempts: 1 }), finished);
+    expect(info.state).toBe('failed');
+    expect(info.error?.code).toBe('AR_ERR_JOB_FAILED');
+  });
+
   it.skipIf(!available)('cancels a running job through its signal', async () => {
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));

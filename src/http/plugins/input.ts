@@ -1,0 +1,74 @@
+// Request-wide input rules that no route schema can state.
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AR_ERR } from '../../errors.js';
+
+const NUL = '\u0000';
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** JSON Pointer of the first string or key holding NUL in a parsed value, or null. */
+function findNul(value: unknown): string | null {
+  // A stack, not recursion: a deeply nested body must not overflow the call stack.
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes(NUL)) return path;
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}/${i}`]);
+    } else if (v !== null && typeof v === 'object') {
+      // An upload stream or a buffer is the route's to read, not a value to walk.
+      if (typeof (v as { pipe?: unknown }).pipe === 'function' || ArrayBuffer.isView(v)) continue;
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i];
+        const keyPath = `${path}/${escapePointer(k)}`;
+        if (k.includes(NUL)) return keyPath;
+        stack.push([x, keyPath]);
+      }
+    }
+  }
+  return null;
+}
+
+function refuseNul(request: FastifyRequest): void {
+  for (const part of ['params', 'querystring', 'body'] as const) {
+    const value = part === 'querystring' ? request.query : request[part];
+    const path = findNul(value);
+    if (path !== null) {
+      const where = `${part}${path}`;
+      // PostgreSQL text and jsonb cannot hold U+0000: refused here, before any query sees it.
+      throw AR_ERR.VALIDATION([`${where} must not contain the NUL character (\\u0000)`], {
+        errors: [{ path: where, message: 'must not contain the NUL character (\\u0000)' }],
+      });
+    }
+  }
+}
+
+/** Whether `{}` is a complete body: an object schema whose required properties all have defaults. */
+function emptyObjectSuffices(schema: unknown): boolean {
+  const s = schema as { type?: unknown; required?: string[]; properties?: Record<string, { default?: unknown }> } | undefined;
+  if (s?.type !== 'object') return false;
+  return (s.required ?? []).every((name) => s.properties?.[name] !== undefined && 'default' in s.properties[name]);
+}
+
+async function inputPlugin(app: FastifyInstance) {
+  // preValidation: the body is parsed and the schemas have not run yet.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      refuseNul(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+  // No body where every field is optional or has a default is the same request as {}.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined && emptyObjectSuffices(request.routeOptions.schema?.body)) request.body = {};
+    done();
+  });
+}
+
+export default fp(inputPlugin, { name: 'input' });

@@ -1,0 +1,114 @@
+// Bad input gets a 4xx problem with an AR_ERR code and changes nothing, wherever
+// it sits in the request; well-formed input is not refused for a missing body.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { ndjson, customer } from '../ingest/factories.js';
+
+describe('input the database cannot hold or the schema would bend', () => {
+  let t: TestApp;
+  const searchCount = async () => (await t.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM saved_searches'))[0].n;
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    await t.app.inject({
+      method: 'POST', url: '/v1/import/customers',
+      headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' }, payload: ndjson([customer(1), customer(2)]),
+    });
+  });
+  afterAll(async () => t.close());
+
+  describe('when a string holds the NUL character', () => {
+    type Request = { method?: 'GET' | 'POST'; url: string; payload?: object };
+    it.each<[string, Request, string]>([
+      ['a path parameter', { url: '/v1/customers/NEW%00' }, 'params/externalId'],
+      ['a query string', { url: '/v1/customers?q=a%00b' }, 'querystring/q'],
+      ['a JSON body', { method: 'POST', url: '/v1/searches', payload: { name: 'x\u0000', criteria: true } }, 'body/name'],
+      ['a nested JSON value', { method: 'POST', url: '/v1/searches', payload: { name: 'x', criteria: { '==': [{ var: 'segment' }, 'a\u0000'] } } },
+        'body/criteria/==/1'],
+      ['a JSON key', { method: 'POST', url: '/v1/searches', payload: { name: 'x', criteria: { 'a\u0000': 1 } } }, 'body/criteria/a\u0000'],
+      ['an email to triage', { method: 'POST', url: '/v1/inbound/score', payload: { subject: 'Hi', body: 'paid\u0000' } }, 'body/body'],
+      ['an invoice to score', {
+        method: 'POST', url: '/v1/score/invoices',
+        payload: { invoices: [{ externalId: 'I\u0000', customerExternalId: 'C1', issueDate: '2026-01-01', dueDate: '2026-02-01', amount: 10 }] },
+      }, 'body/invoices/0/externalId'],
+    ])('refuses it in %s with a 400 naming where', async (_name, request, path) => {
+      const before = await searchCount();
+      const res = await t.app.inject({ ...request, headers: auth('admin') });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path }] });
+      expect(res.json().detail).toMatch(/NUL/);
+      expect(await searchCount()).toBe(before);
+    });
+  });
+
+  describe('when a JSON body has a value of the wrong type', () => {
+    it('does not read true as the amount 1', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/score/invoices', headers: auth('analyst'),
+        payload: { invoices: [{ externalId: 'I1', customerExternalId: 'C1', issueDate: '2026-01-01', dueDate: '2026-02-01', amount: true }] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body/invoices/0/amount' }] });
+    });
+
+    it('does not read a number as a subject nor a list as a body', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/inbound/score', headers: auth('analyst'), payload: { subject: 1, body: ['a'] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['body/body', 'body/subject']);
+    });
+
+    it('still reads numbers and booleans from a query string', async () => {
+      const res = await t.app.inject({ url: '/v1/customers?limit=1&overdueOnly=false', headers: auth('collector') });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().items).toHaveLength(1);
+    });
+  });
+
+  describe('when a POST has no body', () => {
+    it('previews assignments with the defaults', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/assign/preview', headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().planHash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('counts a saved search with the default sample', async () => {
+      const saved = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: auth('analyst'), payload: { name: 'All', criteria: true } });
+      expect(saved.statusCode).toBe(201);
+      const res = await t.app.inject({ method: 'POST', url: `/v1/searches/${saved.json().id}/count`, headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().count).toBe(2);
+    });
+
+    it('still refuses it where a field is required', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches/count', headers: auth('analyst') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+  });
+
+  describe('when saved-search criteria are not a rule', () => {
+    it('refuses criteria sent as JSON text instead of matching everyone', async () => {
+      const before = await searchCount();
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/searches', headers: auth('analyst'),
+        payload: { name: 'typo', criteria: JSON.stringify({ '==': [{ var: 'segment' }, 'small'] }) },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'AR_ERR_CRITERIA_TYPE', detail: 'criteria is a JSON string: send the JsonLogic object, not its text',
+      });
+      expect(await searchCount()).toBe(before);
+    });
+
+    it('refuses a number as the whole criteria, as it refuses null', async () => {
+      for (const criteria of [1, null]) {
+        const res = await t.app.inject({ method: 'POST', url: '/v1/searches/count', headers: auth('analyst'), payload: { criteria } });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().code).toBe('AR_ERR_CRITERIA_TYPE');
+      }
+    });
+  });
+});
