@@ -111,4 +111,15 @@ describe('input the database cannot hold or the schema would bend', () => {
       }
     });
   });
+
+  describe('when a parameter is not one of its allowed values', () => {
+    it('answers one error that lists them, not one per value', async () => {
+      const res = await t.app.inject({ url: '/v1/reports/aging?groupBy=nope', headers: auth('analyst') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([
+        { path: 'querystring/groupBy', message: 'must be one of: "portfolio", "collector", "segment"', params: { allowedValues: ['portfolio', 'collector', 'segment'] } },
+      ]);
+      expect(res.json().detail).toBe('The request is not valid: querystring/groupBy must be one of: "portfolio", "collector", "segment"');
+    });
+  });
 });

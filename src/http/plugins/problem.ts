@@ -41,13 +41,39 @@ export function sendProblem(
     });
 }
 
-function validationDetail(err: FastifyError): { detail: string; errors: unknown[] } {
-  const errors = (err.validation ?? []).map((v) => ({
+interface FieldError {
+  path: string;
+  message: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A choice among literals fails once per literal ("must be equal to
+ * constant", three times) and once more for the union: one error instead,
+ * naming the values allowed.
+ */
+function mergeChoices(errors: FieldError[]): FieldError[] {
+  const allowed = new Map<string, unknown[]>();
+  for (const e of errors) if (e.params && 'allowedValue' in e.params) allowed.set(e.path, [...(allowed.get(e.path) ?? []), e.params.allowedValue]);
+  if (allowed.size === 0) return errors;
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const values = allowed.get(e.path);
+    if (!values) out.push(e);
+    else if (e.params && 'allowedValue' in e.params && e.params.allowedValue === values[0]) {
+      out.push({ path: e.path, message: `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}`, params: { allowedValues: values } });
+    }
+  }
+  return out;
+}
+
+function validationDetail(err: FastifyError): { detail: string; errors: FieldError[] } {
+  const errors = mergeChoices((err.validation ?? []).map((v) => ({
     path: `${err.validationContext ?? ''}${v.instancePath || ''}`,
     message: v.message ?? 'is not valid',
-    ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params } : {}),
-  }));
-  return { detail: `The request is not valid: ${err.message}`, errors };
+    ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params as Record<string, unknown> } : {}),
+  })));
+  return { detail: `The request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors };
 }
 
 async function problemPlugin(app: FastifyInstance) {
