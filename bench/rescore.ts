@@ -6,7 +6,7 @@
 // reminders (two emails per invoice, opens, replies, proxy opens) and incentive
 // offers on late invoices, and the send-time and incentives models are served
 // too: every customer-level model of the nightly refresh.
-// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all]
+// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500]
 import { parseArgs } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
 import { rescore } from '../src/scoring/rescore.js';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '100000' },
     'invoices-per-customer': { type: 'string', default: '10' },
     models: { type: 'string', default: 'behaviour' },
+    'slice-size': { type: 'string' },
   },
 });
 if (values.models !== 'behaviour' && values.models !== 'all') throw new Error('--models behaviour|all');
@@ -95,6 +96,7 @@ try {
     let last = 0;
     const result = await rescore(db.storage.db, models, {
       asOf: AS_OF,
+      ...(values['slice-size'] ? { sliceSize: Number(values['slice-size']) } : {}),
       onProgress: (f, msg) => {
         if (f - last >= 0.1) {
           last = f;

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { replaceComputedFields, writeComputedFields, type ComputedFieldRow } from '../../src/scoring/computed-fields.js';
+import { computedFieldsOf } from '../../src/customers/queries.js';
+
+const base = { entityType: 'customer' as const, entityId: 1, modelVersion: 'm@1' };
+
+describe.each(await backends())('writing computed fields on %s', (backend) => {
+  let s: TestStorage;
+  beforeAll(async () => {
+    s = await openTestStorage(backend);
+    await s.db.exec(`INSERT INTO customers (id, external_id, name) VALUES (1, 'C1', 'One')`);
+  });
+  afterAll(async () => s.close());
+
+  const rows: ComputedFieldRow[] = [
+    { ...base, name: 'score', value: 0.25, confidence: 0.9, reasons: [] },
+    { ...base, name: 'alert', value: true, confidence: null, reasons: [{ factor: 'delay', text: 'paid 15,\t16\nand 18 days late \\ usual 8', weight: 1, value: true }] },
+    { ...base, name: 'lever', value: 'discount\tnow', confidence: 0.5, reasons: [] },
+    { ...base, name: 'nothing', value: Number.NaN, confidence: null, reasons: [] },
+  ];
+
+  it('reads back every value, confidence and reason as written, tabs, newlines and backslashes included', async () => {
+    await writeComputedFields(s.db, rows);
+    const back = await computedFieldsOf(s.db, 'customer', 1);
+    const byName = new Map(back.map((f) => [f.name, f]));
+    expect(byName.get('score')).toMatchObject({ value: 0.25, confidence: 0.9, reasons: [], modelVersion: 'm@1' });
+    expect(byName.get('alert')).toMatchObject({ value: true, confidence: null, reasons: rows[1].reasons });
+    expect(byName.get('lever')).toMatchObject({ value: 'discount\tnow' });
+    expect(byName.get('nothing')).toMatchObject({ value: null });
+  });
+
+  it('replaces a slice\'s fields by the new rows alone', async () => {
+    await replaceComputedFields(s.db, { customers: [1, 1], customerFields: ['score', 'alert', 'lever', 'nothing'], invoiceFields: [] }, [
+      { ...base, name: 'score', value: 0.75, confidence: null, reasons: [] },
+    ]);
+    const back = await computedFieldsOf(s.db, 'customer', 1);
+    expect(back.map((f) => [f.name, f.value])).toEqual([['score', 0.75]]);
+  });
+});
