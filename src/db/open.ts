@@ -19,6 +19,8 @@ export interface Storage {
   prisma: PrismaClient;
   /** Where the data lives, for logs: a URL without password, or a folder. */
   location: string;
+  /** PostgreSQL is shared by every process pointed at it; PGlite belongs to one. */
+  kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Storage> {
     db,
     prisma,
     location: redact(url),
+    kind: 'postgres',
     async close() {
       await prisma.$disconnect();
       await db.close();
@@ -75,6 +78,7 @@ function pgliteStorage(client: PGlite, location: string, lock: FolderLock | null
     db,
     prisma,
     location,
+    kind: 'pglite',
     async close() {
       try {
         await prisma.$disconnect();

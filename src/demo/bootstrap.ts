@@ -95,9 +95,33 @@ async function runJob(services: Services, log: FastifyBaseLogger, what: string, 
   return info;
 }
 
+/** Key of the advisory lock one process holds while it builds the demo (hashtext('ar-demo-bootstrap')). */
+const DEMO_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('ar-demo-bootstrap'))";
+const DEMO_TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext('ar-demo-bootstrap')) AS ok";
+
+/**
+ * Several API processes started at once on one PostgreSQL would each find it
+ * empty, or each take the other's half-built demo for an interrupted one: one
+ * builds it under a transaction-scoped advisory lock, the others wait for it
+ * (not ready meanwhile) and then find it complete. PGlite has one process by
+ * construction (its folder lock), and one connection a held transaction would block.
+ */
+async function oneProcessAtATime(services: Services, log: FastifyBaseLogger, progress: StartupProgress, work: () => Promise<void>): Promise<void> {
+  if (services.storage.kind !== 'postgres') return work();
+  await services.storage.db.transaction(async (tx) => {
+    const [{ ok }] = await tx.query<{ ok: boolean }>(DEMO_TRY_LOCK_SQL);
+    if (!ok) {
+      log.info('another process is building the demo: waiting for it');
+      progress.stage('waiting for another process building the demo');
+      await tx.query(DEMO_LOCK_SQL);
+    }
+    await work();
+  });
+}
+
 export async function bootstrap(services: Services, log: FastifyBaseLogger, progress = new StartupProgress()): Promise<void> {
   try {
-    await run(services, log, progress);
+    await oneProcessAtATime(services, log, progress, () => run(services, log, progress));
   } catch (err) {
     progress.failed(`${(err as Error).message}; the next start resumes it`);
     throw err;
