@@ -98,8 +98,10 @@ async function stageRows(
     const data = buffer.join('\n') + '\n';
     buffer = [];
     await inFlight;
-    // Once the file is known to be rejected, staging more rows is wasted work.
-    if (errors.total === 0) {
+    // Rows of a rejected file are still staged so that their references and
+    // keys are checked in the same round: a sender fixes everything at once.
+    // Past the listed number of problems, more staging is wasted work.
+    if (errors.total < MAX_LISTED_ERRORS) {
       inFlight = tx.copyFrom('stg', columns, data);
       // Handled here so a failure while the next batch is parsed cannot crash
       // the process; the next await still throws it.
@@ -121,7 +123,7 @@ async function stageRows(
       rowErrors.length = 0;
       const row = coerceRow(entity, item.record, item.line, rowErrors);
       for (const e of rowErrors) errors.add(e);
-      if (rowErrors.length > 0 || errors.total > 0) continue;
+      if (rowErrors.length > 0) continue;
       cells[0] = String(item.line);
       for (let k = 0; k < fields.length; k++) cells[k + 1] = copyText(row[fields[k].name], fields[k].type);
       buffer.push(cells.join('\t'));
@@ -224,6 +226,7 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { existin
 const REPEATED_KEY = new Set(['21000', '23505']);
 
 function rejection(errors: RowCollector, rows: number) {
+  errors.errors.sort((a, b) => a.line - b.line);
   const first = errors.errors[0];
   const summary = `${errors.total} problem${errors.total === 1 ? '' : 's'} in ${rows} row${rows === 1 ? '' : 's'}; first at line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}`;
   return AR_ERR.IMPORT_REJECTED([summary], { errorCount: errors.total, errors: errors.errors });
@@ -249,8 +252,10 @@ export async function importRecords(
     const rows = await stageRows(tx, entity, records, options, errors, present);
     if (rows === 0 && errors.total === 0) throw AR_ERR.IMPORT_EMPTY();
     const upsert = upsertSql(entity, present);
-    if (errors.total === 0) await referenceErrors(tx, entity, errors);
-    if (errors.total === 0 && !upsert.updates) await duplicateKeyErrors(tx, entity, errors);
+    await referenceErrors(tx, entity, errors);
+    // A file that updates rows finds repeated keys through the upsert itself,
+    // unless it is rejected anyway: then they are listed with the rest.
+    if (!upsert.updates || errors.total > 0) await duplicateKeyErrors(tx, entity, errors);
     if (errors.total > 0) throw rejection(errors, rows);
     // A repeated key makes the upsert itself fail; only then are the lines
     // looked for, so a clean file of a million rows pays no GROUP BY.

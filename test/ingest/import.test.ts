@@ -112,6 +112,18 @@ describe.each(await backends())('import on %s', (backend) => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it('lists bad cells, unknown references and repeated keys in the same rejection', async () => {
+      const body = ndjson([invoice(30, 1, { issueDate: 'yesterday' }), invoice(31, 99), invoice(32, 1), invoice(32, 1)]);
+      const res = await post('invoices', body);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors.map((e: { line: number; reason: string }) => [e.line, e.reason])).toEqual([
+        [1, expect.stringMatching(/date/)],
+        [2, expect.stringMatching(/unknown customers "C99"/)],
+        [4, 'repeats the key of line 3'],
+      ]);
+      expect(res.json().errorCount).toBe(3);
+    });
+
     it('lists the line of every bad row', async () => {
       const rows = [invoice(20, 1), invoice(21, 1, { amount: 'ten' }), invoice(22, 1), invoice(23, 1, { issueDate: 'yesterday' })];
       const body = (await post('invoices', ndjson(rows))).json();
