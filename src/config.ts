@@ -1,4 +1,6 @@
-// Configuration, read once from the environment. Nothing else reads process.env.
+// Configuration, read once from the environment. Nothing else in the service
+// reads process.env but the TensorFlow.js backend choice (TF_BACKEND, src/ml/tf.ts),
+// which training scripts need without a config.
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +28,8 @@ export interface Config {
   /** Generated emails the inbound triage trains on. */
   inboundCorpusSize: number;
   inboundThreads: number;
+  /** API processes also consume the shared job queue (WORKER_IN_API, default true). */
+  workerInApi: boolean;
   nightlyCron: string | null;
   /** Scheduled retraining of every model (champion / challenger); null = off. */
   retrainCron: string | null;
@@ -73,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inboundCorpusSize: Number(env.INBOUND_CORPUS_SIZE ?? 6000),
     // One scoring thread beside the event loop wherever there is a second core.
     inboundThreads: Number(env.INBOUND_THREADS ?? (os.availableParallelism() > 1 ? 1 : 0)),
+    workerInApi: env.WORKER_IN_API !== 'false',
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),

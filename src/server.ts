@@ -6,7 +6,7 @@ import { startServer } from './start.js';
 import { bootstrap } from './demo/bootstrap.js';
 
 const config = loadConfig();
-const { app, services, startup } = await startServer(config, { work: process.env.WORKER_IN_API !== 'false' });
+const { app, services, startup } = await startServer(config, { work: config.workerInApi });
 app.log.info({ storage: services.storage.location, jobs: services.jobs.shared.kind }, 'storage and jobs ready');
 
 let closing = false;
