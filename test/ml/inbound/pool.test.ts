@@ -37,10 +37,15 @@ describe('triage on worker threads', () => {
       expect(answers).toEqual(emails.map((e) => scoreInbound(e, e.customer, models)));
     }, 60_000);
 
-    it('says to score in place once closed, and fails what was in flight', async () => {
-      const inFlight = pool.score(emails[1])!;
+    // A triage takes a tenth of a millisecond: whether the thread answers
+    // before it is terminated is a race, but nothing may be left hanging.
+    it('says to score in place once closed, and settles what was in flight', async () => {
+      const inFlight = Array.from({ length: 50 }, (_, i) => pool.score(emails[i % emails.length])!);
       await pool.close();
-      await expect(inFlight).rejects.toThrow(/exited/);
+      for (const r of await Promise.allSettled(inFlight)) {
+        if (r.status === 'fulfilled') expect(r.value.type).toEqual(expect.any(String));
+        else expect(String(r.reason)).toMatch(/exited/);
+      }
       expect(pool.score(emails[1])).toBeNull();
     });
   });
