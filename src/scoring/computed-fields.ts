@@ -13,20 +13,13 @@ export interface ComputedFieldRow {
   modelVersion: string;
 }
 
-const NULL = '\\N';
+const cell = copyCell;
 
-/**
- * One COPY line. A nightly run writes millions: one template string, no
- * array per row, and most fields' reasons are empty.
- */
 function line(r: ComputedFieldRow): string {
-  const v = r.value;
-  const num = typeof v === 'number' && Number.isFinite(v) ? String(v) : NULL;
-  const text = typeof v === 'string' ? copyCell(v) : NULL;
-  const bool = typeof v === 'boolean' ? String(v) : NULL;
-  const confidence = r.confidence === null || r.confidence === undefined ? NULL : String(r.confidence);
-  const reasons = r.reasons.length === 0 ? '[]' : copyCell(JSON.stringify(r.reasons));
-  return `${r.entityType}\t${r.entityId}\t${copyCell(r.name)}\t${num}\t${text}\t${bool}\t${confidence}\t${reasons}\t${copyCell(r.modelVersion)}\n`;
+  const num = typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null;
+  const text = typeof r.value === 'string' ? r.value : null;
+  const bool = typeof r.value === 'boolean' ? r.value : null;
+  return [r.entityType, r.entityId, r.name, num, text, bool, r.confidence, JSON.stringify(r.reasons), r.modelVersion].map(cell).join('\t') + '\n';
 }
 
 export const COLUMNS = ['entity_type', 'entity_id', 'name', 'value_num', 'value_text', 'value_bool', 'confidence', 'reasons', 'model_version'];
