@@ -2,6 +2,7 @@
 // says in words what is wrong with it. Pure and allocation-light: it runs once
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
+import { findNul, NUL } from '../util/nul.js';
 
 export type Value = string | number | boolean | string[] | null | object;
 
@@ -19,9 +20,7 @@ const BOOL_FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-// PostgreSQL text and jsonb cannot hold U+0000: such a cell would fail the
-// whole load with a database error instead of a row error.
-const NUL = '\u0000';
+// A NUL would fail the whole load with a database error instead of a row error.
 const NUL_REASON = 'must not contain the NUL character';
 
 // Bounds of the columns, so an out-of-range cell is a row error, not a failed
@@ -131,26 +130,6 @@ function coerceList(raw: unknown): Coerced {
   return list.some((x: string) => x.includes(NUL)) ? fail(NUL_REASON) : ok(list);
 }
 
-/** Whether any string or key inside a JSON value holds NUL (jsonb refuses it). */
-function jsonHasNul(value: unknown): boolean {
-  // A stack, not recursion: a deeply nested cell must not overflow the call stack.
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') {
-      if (v.includes(NUL)) return true;
-    } else if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
-    } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k.includes(NUL)) return true;
-        stack.push(x);
-      }
-    }
-  }
-  return false;
-}
-
 function coerceJson(raw: unknown): Coerced {
   let value: unknown = raw;
   if (typeof raw === 'string') {
@@ -160,7 +139,7 @@ function coerceJson(raw: unknown): Coerced {
       return fail('must be JSON');
     }
   } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
-  return jsonHasNul(value) ? fail(NUL_REASON) : ok(value as object);
+  return findNul(value) === null ? ok(value as object) : fail(NUL_REASON);
 }
 
 function checkBounds(field: ImportField, value: Value): string | null {
