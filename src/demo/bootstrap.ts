@@ -95,9 +95,8 @@ async function runJob(services: Services, log: FastifyBaseLogger, what: string, 
   return info;
 }
 
-/** Key of the advisory lock one process holds while it builds the demo (hashtext('ar-demo-bootstrap')). */
-const DEMO_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('ar-demo-bootstrap'))";
-const DEMO_TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext('ar-demo-bootstrap')) AS ok";
+/** The advisory lock one process holds while it builds the demo. */
+const DEMO_LOCK_KEY = "hashtext('ar-demo-bootstrap')";
 
 /**
  * Several API processes started at once on one PostgreSQL would each find it
@@ -109,11 +108,11 @@ const DEMO_TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext('ar-demo-bo
 async function oneProcessAtATime(services: Services, log: FastifyBaseLogger, progress: StartupProgress, work: () => Promise<void>): Promise<void> {
   if (services.storage.kind !== 'postgres') return work();
   await services.storage.db.transaction(async (tx) => {
-    const [{ ok }] = await tx.query<{ ok: boolean }>(DEMO_TRY_LOCK_SQL);
+    const [{ ok }] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${DEMO_LOCK_KEY}) AS ok`);
     if (!ok) {
       log.info('another process is building the demo: waiting for it');
       progress.stage('waiting for another process building the demo');
-      await tx.query(DEMO_LOCK_SQL);
+      await tx.query(`SELECT pg_advisory_xact_lock(${DEMO_LOCK_KEY})`);
     }
     await work();
   });

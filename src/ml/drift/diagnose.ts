@@ -2,16 +2,16 @@
 // later (ROC, precision-recall; the score is no probability), the same AUC per
 // segment, and the share of customers each signal flags.
 import type { Artifact } from '../model.js';
+import { groupBy } from '../../util/collections.js';
 import { auc } from '../payment-delay/metrics.js';
 import type { BySegment, Evaluation } from '../reports/types.js';
-import { driftModel, driftState, DriftPredictor, type DriftDataset } from './model.js';
+import { driftMetrics, driftState, DriftPredictor, type DriftDataset } from './model.js';
 import { DRIFT_KINDS } from './types.js';
 
 const MIN_SEGMENT_CUSTOMERS = 20;
 
 function aucBySegment(score: number[], label: boolean[], segment: string[]): BySegment {
-  const groups = new Map<string, number[]>();
-  segment.forEach((s, i) => groups.set(s, [...(groups.get(s) ?? []), i]));
+  const groups = groupBy(segment.map((_, i) => i), (i) => segment[i]);
   const segments = [...groups]
     // An AUC needs both outcomes, and a few of each to mean anything.
     .filter(([, rows]) => rows.length >= MIN_SEGMENT_CUSTOMERS && rows.some((i) => label[i]) && rows.some((i) => !label[i]))
@@ -20,9 +20,9 @@ function aucBySegment(score: number[], label: boolean[], segment: string[]): ByS
 }
 
 export async function diagnoseDrift(artifact: Artifact, data: DriftDataset): Promise<Evaluation> {
-  const metrics = await driftModel.evaluate(artifact, data);
   const predictor = new DriftPredictor(driftState(artifact));
   const assessed = data.examples.map((e) => predictor.assess(e.history));
+  const metrics = driftMetrics(assessed, data);
   for (const kind of DRIFT_KINDS) {
     metrics[`flagRate_${kind}`] = assessed.length ? assessed.filter((a) => a.signals[kind].flag).length / assessed.length : 0;
   }

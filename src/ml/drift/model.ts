@@ -133,42 +133,46 @@ export const driftModel: ModelKind<DriftDataset, CustomerHistory, DriftAssessmen
 
   async evaluate(artifact: Artifact, data: DriftDataset): Promise<Metrics> {
     const predictor = new DriftPredictor(driftState(artifact));
-    const assessments = data.examples.map((e) => predictor.assess(e.history));
-    const metrics: Metrics = {
-      customers: assessments.length,
-      alertRate: assessments.length ? assessments.filter((a) => a.alert).length / assessments.length : 0,
-    };
-    const withOutcome = data.examples.some((e) => e.outcome !== undefined);
-    const labelled = data.examples.some((e) => e.drifts !== undefined);
-    if (withOutcome) {
-      metrics.auc = auc(
-        assessments.map((a) => a.score),
-        data.examples.map((e) => !!e.outcome),
-      );
-    } else if (labelled) {
-      metrics.auc = auc(
-        assessments.map((a) => a.score),
-        data.examples.map((e) => (e.drifts ?? []).length > 0),
-      );
-    }
-    if (labelled) {
-      for (const k of DRIFT_KINDS) {
-        const c = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
-        data.examples.forEach((e, i) => {
-          const truth = (e.drifts ?? []).includes(k);
-          const flagged = assessments[i].signals[k].flag;
-          if (flagged && truth) c.truePositives++;
-          else if (flagged) c.falsePositives++;
-          else if (truth) c.falseNegatives++;
-        });
-        metrics[`precision_${k}`] = c.truePositives / (c.truePositives + c.falsePositives);
-        metrics[`recall_${k}`] = c.truePositives / (c.truePositives + c.falseNegatives);
-      }
-    }
-    return metrics;
+    return driftMetrics(data.examples.map((e) => predictor.assess(e.history)), data);
   },
 
   async load(artifact: Artifact): Promise<DriftPredictor> {
     return new DriftPredictor(driftState(artifact));
   },
 };
+
+/** The evaluation metrics of assessments made on `data`'s examples, in their order. */
+export function driftMetrics(assessments: DriftAssessment[], data: DriftDataset): Metrics {
+  const metrics: Metrics = {
+    customers: assessments.length,
+    alertRate: assessments.length ? assessments.filter((a) => a.alert).length / assessments.length : 0,
+  };
+  const withOutcome = data.examples.some((e) => e.outcome !== undefined);
+  const labelled = data.examples.some((e) => e.drifts !== undefined);
+  if (withOutcome) {
+    metrics.auc = auc(
+      assessments.map((a) => a.score),
+      data.examples.map((e) => !!e.outcome),
+    );
+  } else if (labelled) {
+    metrics.auc = auc(
+      assessments.map((a) => a.score),
+      data.examples.map((e) => (e.drifts ?? []).length > 0),
+    );
+  }
+  if (labelled) {
+    for (const k of DRIFT_KINDS) {
+      const c = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
+      data.examples.forEach((e, i) => {
+        const truth = (e.drifts ?? []).includes(k);
+        const flagged = assessments[i].signals[k].flag;
+        if (flagged && truth) c.truePositives++;
+        else if (flagged) c.falsePositives++;
+        else if (truth) c.falseNegatives++;
+      });
+      metrics[`precision_${k}`] = c.truePositives / (c.truePositives + c.falsePositives);
+      metrics[`recall_${k}`] = c.truePositives / (c.truePositives + c.falseNegatives);
+    }
+  }
+  return metrics;
+}

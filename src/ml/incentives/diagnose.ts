@@ -4,9 +4,8 @@
 // (doubly-robust value of the policy against the logged one).
 import type { Artifact } from '../model.js';
 import type { BySegment, Evaluation } from '../reports/types.js';
-import { dayNumber } from './decisions.js';
-import { termsOf } from './fit.js';
-import { evaluateIncentives, IncentivePredictor, type IncentiveDataset } from './model.js';
+import { groupBy } from '../../util/collections.js';
+import { incentiveEvaluation, IncentivePredictor, type IncentiveDataset } from './model.js';
 import { doublyRobustValue, loggedValue } from './policy-value.js';
 import { incentiveState } from './state.js';
 import { ACTIONS } from './types.js';
@@ -16,16 +15,13 @@ const MIN_SEGMENT_DECISIONS = 30;
 
 export async function diagnoseIncentives(artifact: Artifact, data: IncentiveDataset): Promise<Evaluation> {
   const predictor = new IncentivePredictor(incentiveState(artifact));
-  const metrics = evaluateIncentives(predictor, data);
-  const from = dayNumber(data.evaluateFrom ?? null) ?? Number.NEGATIVE_INFINITY;
-  const terms = termsOf(data.customers, predictor.state).filter((t) => t.decision.day >= from);
+  const { metrics, terms } = incentiveEvaluation(predictor, data);
   if (terms.length === 0) return { metrics };
   const classes = [...ACTIONS];
   const counts = classes.map(() => classes.map(() => 0));
   for (const t of terms) counts[classes.indexOf(t.decision.action)][classes.indexOf(predictor.policyAt(t))]++;
   const w = predictor.objectiveWeights();
-  const bySegment = new Map<string, typeof terms>();
-  for (const t of terms) bySegment.set(t.decision.context.segment, [...(bySegment.get(t.decision.context.segment) ?? []), t]);
+  const bySegment = groupBy(terms, (t) => t.decision.context.segment);
   const segments: BySegment['segments'] = [];
   for (const [segment, own] of bySegment) {
     if (own.length < MIN_SEGMENT_DECISIONS) continue;

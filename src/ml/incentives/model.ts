@@ -60,6 +60,11 @@ export class IncentivePredictor implements Predictor<IncentiveInput, IncentiveRe
 
 /** Off-policy value of the learned policy vs what the platform did, per stage, on the dataset's decisions. */
 export function evaluateIncentives(predictor: IncentivePredictor, data: IncentiveDataset): Metrics {
+  return incentiveEvaluation(predictor, data).metrics;
+}
+
+/** The metrics with the evaluated decisions (those on or after `evaluateFrom`) they were computed from. */
+export function incentiveEvaluation(predictor: IncentivePredictor, data: IncentiveDataset): { metrics: Metrics; terms: DecisionTerms[] } {
   const from = dayNumber(data.evaluateFrom ?? null) ?? Number.NEGATIVE_INFINITY;
   const terms = termsOf(data.customers, predictor.state).filter((t) => t.decision.day >= from);
   const w = predictor.objectiveWeights();
@@ -83,7 +88,7 @@ export function evaluateIncentives(predictor: IncentivePredictor, data: Incentiv
   }
   // Days-equivalent saved per decision by following the model instead of the platform's policy.
   metrics.policyGainDays = round4(gain / Math.max(1, terms.length));
-  return metrics;
+  return { metrics, terms };
 }
 
 export function createIncentiveModel(patch: IncentiveConfigPatch = {}): ModelKind<IncentiveDataset, IncentiveInput, IncentiveRecommendation> {

@@ -25,6 +25,11 @@ const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** Metrics of a trained artifact on a dataset: off-policy uplift, and accuracy when the truth is known. */
 export function evaluateSendTime(predictor: SendTimePredictor, data: SendTimeDataset): Metrics {
+  return sendTimeEvaluation(predictor, data).metrics;
+}
+
+/** The metrics with what they were computed from: the evaluation log and each customer's recommended hour. */
+export function sendTimeEvaluation(predictor: SendTimePredictor, data: SendTimeDataset): { metrics: Metrics; log: LoggedSend[]; best: (customer: number) => number } {
   const { config, defaultTimezone } = predictor.state;
   const details = data.customers.map((c) => predictor.detail(c));
   const log: LoggedSend[] = data.customers.flatMap((c, i) => sendsAfterAsOf(c, i, config, defaultTimezone, data.logEnd ?? null));
@@ -51,7 +56,7 @@ export function evaluateSendTime(predictor: SendTimePredictor, data: SendTimeDat
     metrics.within1h = round4(within(scored));
     metrics.within1hWithOwnActions = round4(within(scored.filter((k) => details[k.i].estimate.actions >= 3)));
   }
-  return metrics;
+  return { metrics, log, best };
 }
 
 export function createSendTimeModel(patch: SendTimeConfigPatch = {}): ModelKind<SendTimeDataset, SendTimeInput, SendTimeRecommendation> {
