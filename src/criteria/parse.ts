@@ -34,20 +34,15 @@ export function parseCriteria(json: unknown, registry: FieldRegistry, limits: Cr
 // whole saved search it is a mistake that matches the whole portfolio: most
 // often the criteria were JSON-encoded twice. Inside a rule, constants stay.
 function refuseConstantRoot(json: unknown): void {
-  if (typeof json === 'string') {
-    const text = json.trimStart();
-    const message = text.startsWith('{') || text.startsWith('[')
-      ? 'criteria is a JSON string: send the JsonLogic object, not its text'
-      : `criteria must be a rule such as {">": [{"var": "daysLate"}, 30]} or true/false, not the text ${JSON.stringify(json.slice(0, 40))}${json.length > 40 ? '...' : ''}`;
-    throw new CriteriaError('AR_ERR_CRITERIA_TYPE', message, { path: '' });
-  }
-  if (typeof json === 'number') {
-    throw new CriteriaError(
-      'AR_ERR_CRITERIA_TYPE',
-      `criteria must be a rule such as {">": [{"var": "daysLate"}, 30]} or true/false, not the number ${JSON.stringify(json)}`,
-      { path: '' },
-    );
-  }
+  if (typeof json !== 'string' && typeof json !== 'number') return;
+  const text = typeof json === 'string' ? json.trimStart() : '';
+  const what = typeof json === 'string'
+    ? `the text ${JSON.stringify(json.slice(0, 40))}${json.length > 40 ? '...' : ''}`
+    : `the number ${JSON.stringify(json)}`;
+  const message = text.startsWith('{') || text.startsWith('[')
+    ? 'criteria is a JSON string: send the JsonLogic object, not its text'
+    : `criteria must be a rule such as {">": [{"var": "daysLate"}, 30]} or true/false, not ${what}`;
+  throw new CriteriaError('AR_ERR_CRITERIA_TYPE', message, { path: '' });
 }
 
 function parseCondition(json: unknown, path: string, ctx: ParseContext): Condition {
