@@ -5,7 +5,7 @@
 import type { Reason } from '../model.js';
 import { DEFAULT_AUTO_REPLY_CONFIG, decideAutoReply, type AutoReplyConfig } from './autoReply.js';
 import { extractEntities } from './entities/index.js';
-import { disputeWording, wantsCopyForTheFiles } from './features/concepts.js';
+import { disputeWording } from './features/concepts.js';
 import type { LanguageDetector } from './models/language.js';
 import { sentimentReasons, type SentimentModel } from './models/sentiment.js';
 import type { LexiconScore } from './sentiment/lexiconScore.js';
@@ -85,7 +85,8 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
       presentProbabilities: type.present,
       disputeProbability: type.type === 'dispute' ? 1 : Math.max(type.present.dispute, type.scores.dispute),
       disputeWording: disputeWording(prepared.tokens),
-      copyForTheFiles: wantsCopyForTheFiles(prepared.tokens),
+      // Read by the classifier whenever its top type is a copy request, the only type the auto-reply checks it for.
+      copyForTheFiles: type.copyForTheFiles ?? false,
       sentiment: sentiment.label,
       negativeProbability: sentiment.probabilities.negative,
       toneWarnings: toneWarnings(sentiment.lexicon),

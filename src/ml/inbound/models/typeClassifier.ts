@@ -49,6 +49,8 @@ export interface TypePrediction {
   present: Record<InboundType, number>;
   /** Top-1 minus top-2 primary probability: small = ambiguous. */
   margin: number;
+  /** The top type was a copy request, and the copy is wanted for the files (records, audit), not to pay. */
+  copyForTheFiles?: boolean;
 }
 
 function oneHot(index: number, size: number): Float32Array {
@@ -84,7 +86,7 @@ export class TypeClassifier {
     const copyForTheFiles = INBOUND_TYPES[top] === 'invoice_copy' && wantsCopyForTheFiles(message.tokens);
     const { type, secondaryTypes } = resolvePrimary(INBOUND_TYPES[top], found, message.isAutoReply, copyForTheFiles);
     const margin = type === INBOUND_TYPES[top] ? primary[top] - primary[argmax(primary, top)] : 0;
-    return { type, secondaryTypes, scores: record(primary), present: record(present), margin };
+    return { type, secondaryTypes, scores: record(primary), present: record(present), margin, copyForTheFiles };
   }
 }
 
