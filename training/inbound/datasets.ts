@@ -48,7 +48,7 @@ export type HoldoutEmail = LabeledEmail & { legalThreat: boolean; autoReplyOk: b
  * on and never read while writing templates.
  */
 export function holdout2Emails(): HoldoutEmail[] {
-  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'training/inbound/holdout2-emails.json'), 'utf8')).emails;
+  return holdoutFile('holdout2-emails.json');
 }
 
 /**
@@ -57,7 +57,12 @@ export function holdout2Emails(): HoldoutEmail[] {
  * rule as the second. Never trained on; its first measurement is the honest one.
  */
 export function holdout3Emails(): HoldoutEmail[] {
-  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'training/inbound/holdout3-emails.json'), 'utf8')).emails;
+  return holdoutFile('holdout3-emails.json');
+}
+
+/** A hold-out file with a header (`about`, ...) and its `emails`. */
+function holdoutFile(name: string): HoldoutEmail[] {
+  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'training/inbound', name), 'utf8')).emails;
 }
 
 function parseCsv(text: string): string[][] {

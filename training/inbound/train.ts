@@ -40,25 +40,27 @@ if (values.out) {
   console.log(`artifact written to ${values.out}`);
 }
 
+// Loaded once: every set below is scored by the same production model.
+const models = await loadInboundModels(artifact);
 const hw = handwritten();
-const evaluation = evaluateTriage(await loadInboundModels(artifact), hw);
+const evaluation = evaluateTriage(models, hw);
 printTriage('hand-written replies, production model', evaluation);
 printErrors(hw, evaluation);
 const dev = devEmails();
-const devEvaluation = evaluateTriage(await loadInboundModels(artifact), dev);
+const devEvaluation = evaluateTriage(models, dev);
 printTriage('dev emails (seen during development), production model', devEvaluation);
 printErrors(dev, devEvaluation);
 const ho = holdoutEmails();
-const holdoutEvaluation = evaluateTriage(await loadInboundModels(artifact), ho);
+const holdoutEvaluation = evaluateTriage(models, ho);
 printTriage('hold-out hand-written replies (never trained on), production model', holdoutEvaluation);
 printErrors(ho, holdoutEvaluation, 60);
 const late = batchScores(ho, holdoutEvaluation, 'late');
 const ho2 = holdout2Emails();
-const holdout2Evaluation = evaluateTriage(await loadInboundModels(artifact), ho2);
+const holdout2Evaluation = evaluateTriage(models, ho2);
 printTriage('hold-out 2 hand-written replies (never trained on), production model', holdout2Evaluation);
 printErrors(ho2, holdout2Evaluation, 60);
 const ho3 = holdout3Emails();
-const holdout3Evaluation = evaluateTriage(await loadInboundModels(artifact), ho3);
+const holdout3Evaluation = evaluateTriage(models, ho3);
 printTriage('hold-out 3 hand-written replies (never trained on), production model', holdout3Evaluation);
 printErrors(ho3, holdout3Evaluation, 60);
 console.log(
