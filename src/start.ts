@@ -3,7 +3,7 @@
 // log, with the same redaction), the services, the app, and /health/ready held
 // at 503 until the first-start bootstrap has run. server.ts listens and runs
 // the bootstrap; tests build the same thing.
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { buildServices, type Services } from './services.js';
 import { buildApp } from './app.js';
@@ -20,7 +20,6 @@ export interface StartOptions {
 export interface Started {
   app: Awaited<ReturnType<typeof buildApp>>;
   services: Services;
-  log: Logger;
   /** Give it to bootstrap(): /health/ready answers 503 until it has finished. */
   startup: StartupProgress;
 }
@@ -30,5 +29,5 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const services = await buildServices(config, { work: options.work, log });
   const startup = holdReadiness(services);
   const app = await buildApp(services, { loggerInstance: log });
-  return { app, services, log, startup };
+  return { app, services, startup };
 }
