@@ -85,6 +85,30 @@ export function leaveOneOutCeiling(all: readonly InvoiceRecord[], test: readonly
   );
 }
 
+/**
+ * LEAKY on purpose, the spread no model of these columns can remove: invoices
+ * grouped by customer, Disputed and paper bill (every group effect a model could
+ * learn, and interactions it would not), each group's own mean fitted on all of
+ * its invoices, the squared residuals pooled with one degree of freedom per group
+ * (unbiased). An oracle told every group's true mean scores about this RMSE on
+ * new invoices; a target below it would need information the file does not hold.
+ */
+export function groupNoiseFloor(all: readonly InvoiceRecord[]): { rmseDaysToSettle: number; groups: number } {
+  const groups = new Map<string, number[]>();
+  for (const inv of all) {
+    const key = `${inv.customerId}|${inv.disputed === true}|${inv.paperless === false}`;
+    const days = groups.get(key) ?? [];
+    days.push(daysToSettleOf(inv));
+    groups.set(key, days);
+  }
+  let squares = 0;
+  for (const days of groups.values()) {
+    const mean = days.reduce((a, b) => a + b, 0) / days.length;
+    for (const d of days) squares += (d - mean) ** 2;
+  }
+  return { rmseDaysToSettle: Math.sqrt(squares / (all.length - groups.size)), groups: groups.size };
+}
+
 /** Percentile bootstrap interval of the AUC over invoices. */
 export function bootstrapAuc(scores: readonly number[], labels: readonly boolean[], resamples = 400, seed = 7): { low: number; high: number } {
   const random = mulberry32(seed);

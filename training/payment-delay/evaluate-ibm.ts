@@ -30,7 +30,7 @@ import type { Metrics } from '../../src/ml/model.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest } from '../../src/ml/payment-delay/types.js';
 import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoice } from '../datasets/ibm-ar.js';
-import { bootstrapAuc, customerFolds, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
+import { bootstrapAuc, customerFolds, groupNoiseFloor, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
 
 /** Validation slice of the training period: fit before it, validate from it to the test cut. */
 export const IBM_AR_VALIDATION_FROM = '2012-07-01';
@@ -105,6 +105,7 @@ interface Results {
   baseline: ReturnType<typeof pastLateRateBaseline>;
   ceiling: ReturnType<typeof inSampleCeiling>;
   looCeiling: ReturnType<typeof leaveOneOutCeiling>;
+  noiseFloor: ReturnType<typeof groupNoiseFloor>;
   aucCi95: { low: number; high: number };
   aucCi95NoDispute: { low: number; high: number };
   atDue: { conditioned: Metrics; atIssue: Metrics };
@@ -139,6 +140,7 @@ function runProtocols(split: Split): Results {
     baseline: pastLateRateBaseline(split.all, split.test),
     ceiling: inSampleCeiling(split.all, split.test),
     looCeiling: leaveOneOutCeiling(split.all, split.test),
+    noiseFloor: groupNoiseFloor(split.all),
     aucCi95: bootstrapAucOf(scoresWithDispute),
     aucCi95NoDispute: bootstrapAucOf(noDispute.scored),
     atDue: rescore(0),
@@ -186,6 +188,7 @@ function table(r: Results): string[] {
     `  customer's past mean days to settle: RMSE ${f(r.baseline.rmseDaysToSettle, 2)}`,
     `  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all invoices, test included): AUC ${f(r.ceiling.auc)}  RMSE ${f(r.ceiling.rmseDaysToSettle, 2)}`,
     `  LEAKY leave-one-out ceiling (every other invoice of the customer, later ones included): AUC ${f(r.looCeiling.auc)}  RMSE ${f(r.looCeiling.rmseDaysToSettle, 2)}`,
+    `  LEAKY noise floor (spread around each customer x Disputed x paper group's own mean, ${r.noiseFloor.groups} groups, unbiased): RMSE ${f(r.noiseFloor.rmseDaysToSettle, 2)}`,
     '',
     'rescoring later: 2013 invoices still unpaid on the morning of a date, scored then vs. at issue',
     `  at due date (n=${r.atDue.conditioned.n}):      RMSE days to settle ${f(r.atDue.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.atDue.atIssue.rmseDaysToSettle, 2)}), AUC late ${f(r.atDue.conditioned.auc)}, P10-P90 cover ${f(r.atDue.conditioned.coverageP10P90)}`,
@@ -231,6 +234,7 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     leakyCeilingRmseDaysToSettle: r.ceiling.rmseDaysToSettle,
     leaveOneOutCeilingAuc: r.looCeiling.auc,
     leaveOneOutCeilingRmseDaysToSettle: r.looCeiling.rmseDaysToSettle,
+    noiseFloorRmseDaysToSettle: r.noiseFloor.rmseDaysToSettle,
     validationAuc: r.validation.auc,
     validationRmseDaysToSettle: r.validation.rmseDaysToSettle,
     validationAucNoDispute: r.validationNoDispute.auc,
