@@ -161,7 +161,7 @@ function table(r: Results): string[] {
   const out = [
     `IBM AR sample: ${all.length} invoices, ${new Set(all.map((i) => i.customerId)).size} customers; train ${train.length} (issued < ${IBM_AR_TEST_FROM}), test ${test.length}`,
     '',
-    'protocol                              n     AUC    acc    macroF1  RMSE dts  MAE dts  ECE    Brier  P10-P90 cover',
+    'protocol                              n     AUC     acc    macroF1  RMSE dts  MAE dts  ECE    Brier  P10-P90 cover',
   ];
   const rows: [string, Metrics][] = [
     ['validation 2012-H2, with Disputed', r.validation],
@@ -173,7 +173,7 @@ function table(r: Results): string[] {
   ];
   for (const [name, x] of rows) {
     out.push(
-      `${name.padEnd(36)} ${String(x.n).padStart(5)}  ${f(x.auc)}  ${f(x.accuracy)}  ${f(x.macroF1)}    ${f(x.rmseDaysToSettle, 2).padStart(5)}    ${f(x.maeDaysToSettle, 2).padStart(5)}  ${f(x.ece)}  ${f(x.brier)}  ${f(x.coverageP10P90)}`,
+      `${name.padEnd(36)} ${String(x.n).padStart(5)}  ${f(x.auc, 4)}  ${f(x.accuracy)}  ${f(x.macroF1)}    ${f(x.rmseDaysToSettle, 2).padStart(5)}    ${f(x.maeDaysToSettle, 2).padStart(5)}  ${f(x.ece)}  ${f(x.brier)}  ${f(x.coverageP10P90)}`,
     );
   }
   out.push(
@@ -186,8 +186,8 @@ function table(r: Results): string[] {
     `  always on time:                 accuracy ${f(1 - m.lateRate)} (0.644 over the whole file)`,
     `  customer's past late rate:      AUC ${f(r.baseline.auc)}  accuracy ${f(r.baseline.accuracy)}`,
     `  customer's past mean days to settle: RMSE ${f(r.baseline.rmseDaysToSettle, 2)}`,
-    `  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all invoices, test included): AUC ${f(r.ceiling.auc)}  RMSE ${f(r.ceiling.rmseDaysToSettle, 2)}`,
-    `  LEAKY leave-one-out ceiling (every other invoice of the customer, later ones included): AUC ${f(r.looCeiling.auc)}  RMSE ${f(r.looCeiling.rmseDaysToSettle, 2)}`,
+    `  LEAKY in-sample ceiling (customer + Disputed + paper means fitted on all invoices, test included): AUC ${f(r.ceiling.auc, 4)}  RMSE ${f(r.ceiling.rmseDaysToSettle, 2)}`,
+    `  LEAKY leave-one-out ceiling (every other invoice of the customer, later ones included): AUC ${f(r.looCeiling.auc, 4)}  RMSE ${f(r.looCeiling.rmseDaysToSettle, 2)}`,
     `  LEAKY noise floor (spread around each customer x Disputed x paper group's own mean, ${r.noiseFloor.groups} groups, unbiased): RMSE ${f(r.noiseFloor.rmseDaysToSettle, 2)}`,
     '',
     'rescoring later: 2013 invoices still unpaid on the morning of a date, scored then vs. at issue',

@@ -84,7 +84,7 @@ export const LOCATION_GROUPS: readonly ColumnGroup[] = [
   { name: 'seasonality', columns: ['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd', 'dueOnWeekend'] },
 ];
 
-const DISPERSION_COLUMNS: readonly BaseColumn[] = ['customerSpread', 'historyWeight', 'disputed', 'sentOnPaper'];
+const DISPERSION_COLUMNS: readonly BaseColumn[] = ['customerSpread', 'customerEffect', 'historyWeight', 'disputed', 'sentOnPaper'];
 
 /** Columns that carry the scored invoice's own dispute flag (left out when it is not known at scoring). */
 const OWN_DISPUTE_COLUMNS: readonly string[] = ['disputed', 'disputedCustomerEffect'];
