@@ -8,7 +8,7 @@ import { explain, type Explanation } from '../criteria/index.js';
 import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
-import { loadCustomerStates } from './state.js';
+import { HAD_INVOICES_SQL, loadCustomerStates } from './state.js';
 import { dwellKindOf, type Value } from './targets.js';
 import { becauseOf } from './describe.js';
 
@@ -21,7 +21,7 @@ export interface CustomerAssignments {
   current: Record<string, Value>;
   groups: { group: string; source: string; ruleId: number | null }[];
   lockedFields: string[];
-  state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string }[];
+  state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string | null }[];
   changes: {
     id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
     ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null;
@@ -43,8 +43,9 @@ export async function customerAssignments(
   const { id, name } = await customerIdOf(q, externalId);
   const settings = await loadSettings(q);
   const state = (await loadCustomerStates(q, { customerIds: [id] })).get(id)!;
-  const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: Date }>(
-    `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.since
+  const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: Date; onData: boolean }>(
+    `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.since,
+       ${HAD_INVOICES_SQL('s.customer_id', 's.since')} AS "onData"
      FROM assignment_state s LEFT JOIN assignment_rules r ON r.id = s.rule_id WHERE s.customer_id = $1 ORDER BY s.field`,
     [id],
   );
@@ -62,10 +63,10 @@ export async function customerAssignments(
     current: state.values,
     groups: [...state.groups].map(([group, m]) => ({ group, source: m.source, ruleId: m.ruleId })).sort((a, b) => a.group.localeCompare(b.group)),
     lockedFields: [...state.locked].sort(),
-    state: rows.map((r) => {
+    state: rows.map(({ onData, ...r }) => {
       const since = new Date(r.since);
-      const heldUntil = new Date(since.getTime() + settings.dwellDays[dwellKindOf(r.field)] * DAY_MS);
-      return { ...r, since: since.toISOString(), heldUntil: heldUntil.toISOString() };
+      const heldUntil = onData ? new Date(since.getTime() + settings.dwellDays[dwellKindOf(r.field)] * DAY_MS).toISOString() : null;
+      return { ...r, since: since.toISOString(), heldUntil };
     }),
     changes: changes.map((c) => ({ ...c, because: becauseOf(c.reasons as Parameters<typeof becauseOf>[0]) })),
   };

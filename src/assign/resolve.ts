@@ -2,7 +2,8 @@
 // select that customer: the rule with the best priority wins, a disagreeing
 // rule is a conflict (reported, never silent). Then the stability guards: a
 // value a person locked is never changed, a value set recently by a rule is
-// held for the dwell time of its kind, and rules never take a customer out of
+// held for the dwell time of its kind (once the customer had invoices when it
+// was set), and rules never take a customer out of
 // a group a person put them in. Pure: the SQL and the in-memory paths share it.
 import { dwellKindOf, groupOf, groupTarget, isGroupTarget, lockKeysOf, sameValue, type DwellKind, type ScalarTargetName, type Value } from './targets.js';
 import type { Effect } from './actions.js';
@@ -16,6 +17,13 @@ export interface HeldState {
   value: Value;
   since: Date;
   ruleId: number | null;
+  /**
+   * The customer had invoices on record when the value was set. A dwell time
+   * keeps a scenario's actions coherent over the weeks it runs; a value set
+   * before there was anything to dun (a customer imported before its invoices)
+   * has run no action yet, so it holds nothing back.
+   */
+  onData: boolean;
 }
 
 export interface CustomerState {
@@ -117,7 +125,7 @@ function decide(c: CustomerState, target: string, wanted: Value, ruleId: number,
   else if (wanted === false && isGroupTarget(target) && c.groups.get(groupOf(target))?.source === 'manual') d.outcome = 'manualMember';
   else {
     const held = c.held.get(target);
-    if (held && sameValue(held.value, current)) {
+    if (held?.onData && sameValue(held.value, current)) {
       const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
       if (heldUntil > ctx.now) {
         d.outcome = 'dwell';

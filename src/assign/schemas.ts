@@ -158,7 +158,8 @@ export const CustomerAssignmentsSchema = Type.Object({
   lockedFields: Type.Array(Type.String()),
   state: Type.Array(Type.Object({
     field: Type.String(), value: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()),
-    runId: Nullable(Type.Integer()), since: Type.String(), heldUntil: Type.String(),
+    runId: Nullable(Type.Integer()), since: Type.String(),
+    heldUntil: Nullable(Type.String({ description: 'until when the dwell time holds the value; null when it was set before the customer had any invoice (nothing to keep coherent yet)' })),
   })),
   changes: Type.Array(Type.Object({
     id: Type.Integer(), runId: Type.Integer(), runKind: Type.String(), trigger: Type.String(), at: Type.String(), field: Type.String(),

@@ -55,6 +55,10 @@ export async function loadCustomerStates(q: Queryable, scope: Scope): Promise<Ma
   return states;
 }
 
+/** Whether the customer had an invoice on record at `at` (see HeldState.onData). */
+export const HAD_INVOICES_SQL = (customerId: string, at: string): string =>
+  `EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = ${customerId} AND i.created_at <= ${at})`;
+
 /**
  * Attaches the assignment state (latest change) of the given customer targets
  * when it is younger than `cutoff`: only those can still hold a value by dwell
@@ -63,9 +67,9 @@ export async function loadCustomerStates(q: Queryable, scope: Scope): Promise<Ma
  */
 export async function attachHeld(q: Queryable, customers: Map<number, CustomerState>, pairs: { customerId: number; target: string }[], cutoff: Date): Promise<void> {
   if (pairs.length === 0) return;
-  const rows = await q.query<{ customerId: number; field: string; value: Value; ruleId: number | null; since: Date }>(
+  const rows = await q.query<{ customerId: number; field: string; value: Value; ruleId: number | null; since: Date; onData: boolean }>(
     `SELECT DISTINCT ON (ch.customer_id, ch.field) ch.customer_id AS "customerId", ch.field, ch.new_value AS value,
-       ch.rule_id AS "ruleId", ch.created_at AS since
+       ch.rule_id AS "ruleId", ch.created_at AS since, ${HAD_INVOICES_SQL('ch.customer_id', 'ch.created_at')} AS "onData"
      FROM unnest($1::int[], $2::text[]) AS x(customer_id, field)
      JOIN assignment_changes ch ON ch.customer_id = x.customer_id AND ch.field = x.field
      WHERE ch.created_at > $3
@@ -73,7 +77,7 @@ export async function attachHeld(q: Queryable, customers: Map<number, CustomerSt
     [pairs.map((p) => p.customerId), pairs.map((p) => p.target), cutoff],
   );
   for (const r of rows) {
-    customers.get(r.customerId)?.held.set(r.field, { value: r.value ?? null, ruleId: r.ruleId, since: new Date(r.since) });
+    customers.get(r.customerId)?.held.set(r.field, { value: r.value ?? null, ruleId: r.ruleId, since: new Date(r.since), onData: r.onData });
   }
 }
 

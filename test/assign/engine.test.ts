@@ -5,6 +5,7 @@ import { backends, openTestStorage, type TestStorage } from '../helpers/storage.
 import { previewPlan } from '../../src/assign/plan.js';
 import { createRun, executeRun, getRun } from '../../src/assign/runs.js';
 import { undoRun } from '../../src/assign/undo.js';
+import { customerAssignments } from '../../src/assign/audit.js';
 import { saveSettings } from '../../src/assign/settings.js';
 import { addCustomer, addOpenInvoice, addRule, addToGroup, customerRow, DAY, seedReferences, setModelField, snapshot } from './factories.js';
 
@@ -110,6 +111,7 @@ describe.each(await backends())('when rules run on %s', (backend) => {
   it('holds a scenario for its dwell time before a rule may change it again', async () => {
     const id = await addCustomer(s.db, 'D', { segment: 'key', riskScore: 10 });
     const t0 = new Date('2026-03-01T02:00:00Z');
+    await addOpenInvoice(s.db, id, 500, 0, new Date(t0.getTime() - DAY));
     await addRule(s.db, { '<': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'standard' }], { priority: 2 });
     await addRule(s.db, { '>=': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'risky' }], { priority: 1 });
     await apply(s.db, t0);
@@ -119,6 +121,22 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(early.held).toEqual([expect.objectContaining({ outcome: 'dwell', heldUntil: new Date(t0.getTime() + 30 * DAY).toISOString() })]);
     await apply(s.db, new Date(t0.getTime() + 31 * DAY));
     expect((await customerRow(s.db, id)).dunningScenario).toBe('risky');
+  });
+
+  it('does not hold a value set before the customer had any invoice: nothing was dunned under it yet', async () => {
+    const id = await addCustomer(s.db, 'E', { segment: 'key', riskScore: 10 });
+    const t0 = new Date('2026-03-01T02:00:00Z');
+    await addRule(s.db, { '<': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'standard' }], { priority: 2 });
+    await addRule(s.db, { '>=': [{ var: 'riskScore' }, 50] }, [{ type: 'setDunningScenario', dunningScenario: 'risky' }], { priority: 1 });
+    await apply(s.db, t0);
+    // The invoices arrive after the first run, and with them the customer's real risk.
+    await addOpenInvoice(s.db, id, 500, 20, new Date(t0.getTime() + DAY));
+    await s.db.query('UPDATE customers SET risk_score = 70 WHERE id = $1', [id]);
+    const audit = await customerAssignments(s.db, 'E', { limit: 10, explain: false });
+    expect(audit.state).toEqual([expect.objectContaining({ field: 'dunningScenario', value: 'standard', heldUntil: null })]);
+    const early = await previewPlan(s.db, { now: new Date(t0.getTime() + 3 * DAY) });
+    expect(early.held).toEqual([]);
+    expect(early.changes).toEqual([expect.objectContaining({ externalId: 'E', field: 'dunningScenario', old: 'standard', new: 'risky' })]);
   });
 
   it('runs successive rules in one run: a group built by one rule feeds another', async () => {

@@ -45,12 +45,13 @@ export async function setModelField(db: Db, customerId: number, name: string, va
 }
 
 let invoiceSeq = 0;
-export async function addOpenInvoice(db: Db, customerId: number, amount: number, daysOverdue: number): Promise<void> {
+/** `recordedAt`: when the service learnt of the invoice (its import), now by default. */
+export async function addOpenInvoice(db: Db, customerId: number, amount: number, daysOverdue: number, recordedAt?: Date): Promise<void> {
   invoiceSeq += 1;
   await db.query(
-    `INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount)
-     VALUES ($1, $2, $1, current_date - $3::int - 30, current_date - $3::int, $4, $4)`,
-    [`INV-${customerId}-${invoiceSeq}`, customerId, daysOverdue, amount],
+    `INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount, created_at)
+     VALUES ($1, $2, $1, current_date - $3::int - 30, current_date - $3::int, $4, $4, coalesce($5::timestamptz, now()))`,
+    [`INV-${customerId}-${invoiceSeq}`, customerId, daysOverdue, amount, recordedAt ?? null],
   );
 }
 
