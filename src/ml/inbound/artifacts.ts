@@ -25,3 +25,15 @@ export function unnestArtifact(artifact: Artifact, name: string): Artifact {
   for (const [file, bytes] of Object.entries(artifact.files ?? {})) if (file.startsWith(prefix)) files[file.slice(prefix.length)] = bytes;
   return { state: state.parts[name], files };
 }
+
+/**
+ * The state of an artifact of `kind` at exactly `version`, or an error naming
+ * what was found: an artifact written by another version of the code is
+ * refused (the registry then marks it rejected), never read wrong.
+ */
+export function checkedState<T>(artifact: Artifact, kind: string, version: number, loader: string): Partial<T> {
+  const state = artifact.state as { kind?: unknown; version?: unknown } | null;
+  if (state?.kind !== kind) throw new Error(`${loader}: not an artifact of kind '${kind}'`);
+  if (state.version !== version) throw new Error(`${loader}: artifact version ${String(state.version)}, this code reads version ${version}; retrain the model`);
+  return state as Partial<T>;
+}

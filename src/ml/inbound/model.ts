@@ -2,7 +2,7 @@
 // trained together into one artifact; loading gives a predictor that runs
 // scoreInbound. The parts are also exported as their own ModelKinds.
 import type { Artifact, ModelKind, Prediction, Predictor, TrainOptions } from '../model.js';
-import { nestArtifacts, unnestArtifact } from './artifacts.js';
+import { checkedState, nestArtifacts, unnestArtifact } from './artifacts.js';
 import type { AutoReplyConfig } from './autoReply.js';
 import { generateEmails } from './corpus/index.js';
 import { evaluateTriage } from './evaluation/evaluateTriage.js';
@@ -23,6 +23,9 @@ export function trainingCorpus(options: { n?: number; seed?: number } = {}): Lab
   return generateEmails({ n: options.n ?? 6000, seed: options.seed ?? 20240601, split: 'all' });
 }
 
+/** Bumped whenever the parts or their layout change: an artifact of another version is refused, never read wrong. */
+const TRIAGE_ARTIFACT_VERSION = 1;
+
 /** Settings of the parts, for experiments and fast tests; the defaults are the production ones. */
 export interface InboundTrainSettings {
   type?: Partial<TypeClassifierConfig>;
@@ -36,11 +39,12 @@ export async function trainInbound(data: LabeledEmail[], options: TrainOptions =
   options.onProgress?.(0.02, 'language profile');
   const type = await trainTypeClassifier(data, { ...options, onProgress: progress(0.02, 0.8) }, settings.type);
   const sentiment = await trainSentimentModel(data, { ...options, onProgress: progress(0.8, 1) }, settings.sentiment);
-  return nestArtifacts({ language, type, sentiment }, { kind: 'inbound-triage', version: 1, trainedOn: data.length });
+  return nestArtifacts({ language, type, sentiment }, { kind: 'inbound-triage', version: TRIAGE_ARTIFACT_VERSION, trainedOn: data.length });
 }
 
 /** Loads the three models of an inbound artifact, ready for scoreInbound. */
 export async function loadInboundModels(artifact: Artifact, settings: { autoReply?: AutoReplyConfig; priority?: PriorityConfig } = {}): Promise<InboundModels> {
+  checkedState(artifact, 'inbound-triage', TRIAGE_ARTIFACT_VERSION, 'loadInboundModels');
   const [type, sentiment] = await Promise.all([loadTypeClassifier(unnestArtifact(artifact, 'type')), loadSentimentModel(unnestArtifact(artifact, 'sentiment'))]);
   return { language: loadLanguageDetector(unnestArtifact(artifact, 'language')), type, sentiment, ...settings };
 }

@@ -79,6 +79,12 @@ describe('when the artifact is stored and loaded again', () => {
     for (const e of generateEmails({ n: 20, seed: 202 })) expect(scoreInbound(e, null, reloaded)).toEqual(scoreInbound(e, null, models));
   });
 
+  it('refuses an artifact written in another version of the format, rather than reading it wrong', async () => {
+    const other: Artifact = { state: { ...(artifact.state as object), version: 2 }, files: artifact.files };
+    await expect(loadInboundModels(other)).rejects.toThrow(/version 2, this code reads version 1/);
+    await expect(inboundModel.load(other)).rejects.toThrow(/retrain the model/);
+  });
+
   it('serves as a registry model with a prediction, a confidence and reasons', async () => {
     const predictor = await inboundModel.load(artifact);
     const prediction = predictor.predict({ subject: 'RIB', body: 'Bonjour, pouvez-vous nous transmettre votre RIB ? Merci.' });

@@ -1,6 +1,7 @@
 // French or English: a character n-gram profile per language (naive Bayes on
 // 1- to 3-grams of the folded own text). Robust to missing accents and typos,
 // small enough to live in JSON state.
+import { checkedState } from '../artifacts.js';
 import type { Artifact, ModelKind, Prediction, Predictor } from '../../model.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { LANGUAGES, type InboundMessage, type LabeledEmail, type Language } from '../types.js';
@@ -142,8 +143,7 @@ export function trainLanguageDetector(data: LabeledEmail[]): Artifact {
 }
 
 export function loadLanguageDetector(artifact: Artifact): LanguageDetector {
-  const state = artifact.state as LanguageState;
-  if (state?.kind !== 'inbound-language-nb') throw new Error('loadLanguageDetector: not a language detector artifact');
+  const state = checkedState<LanguageState>(artifact, 'inbound-language-nb', 1, 'loadLanguageDetector') as LanguageState;
   return new LanguageDetector(state);
 }
 

@@ -1,6 +1,7 @@
 // The classic baseline for the request type: multinomial naive Bayes on the
 // same word, bigram and character n-gram counts as the network. It is what
 // the tfjs model must beat to earn its place.
+import { checkedState } from '../artifacts.js';
 import type { Artifact, ModelKind, Prediction, Predictor } from '../../model.js';
 import { DEFAULT_NGRAMS, ngramCounts } from '../features/ngrams.js';
 import { buildVocabulary } from '../features/vocabulary.js';
@@ -69,8 +70,7 @@ export function trainNaiveBayes(data: LabeledEmail[]): Artifact {
 }
 
 export function loadNaiveBayes(artifact: Artifact): NaiveBayesTypeClassifier {
-  const state = artifact.state as NaiveBayesState;
-  if (state?.kind !== 'inbound-type-nb') throw new Error('loadNaiveBayes: not a naive Bayes type artifact');
+  const state = checkedState<NaiveBayesState>(artifact, 'inbound-type-nb', 1, 'loadNaiveBayes') as NaiveBayesState;
   return new NaiveBayesTypeClassifier(state);
 }
 

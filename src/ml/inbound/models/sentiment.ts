@@ -4,6 +4,7 @@
 // the lexicon features, so the model keeps trusting the lexicon on wordings
 // the generated corpus never produced. No external sentiment data is used:
 // the public sets we have are evaluation-only by licence.
+import { checkedState } from '../artifacts.js';
 import type { Artifact, Metrics, ModelKind, Prediction, Predictor, Reason, TrainOptions } from '../../model.js';
 import { classificationReport } from '../evaluation/metrics.js';
 import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngrams.js';
@@ -112,8 +113,7 @@ export async function trainSentimentModel(data: LabeledEmail[], options: TrainOp
 }
 
 export async function loadSentimentModel(artifact: Artifact): Promise<SentimentModel> {
-  const state = artifact.state as SentimentState;
-  if (state?.kind !== 'inbound-sentiment') throw new Error('loadSentimentModel: not an inbound sentiment artifact');
+  const state = checkedState<SentimentState>(artifact, 'inbound-sentiment', 1, 'loadSentimentModel') as SentimentState;
   return new SentimentModel(new Vectorizer(state.vocabulary), await loadSparseMlpRunner(state, artifact.files), state.config);
 }
 

@@ -2,6 +2,7 @@
 // features of the customer's own words. Two heads share one hidden layer: a
 // softmax for the primary type and a sigmoid per type for "this intent is in
 // the email" (primary or secondary).
+import { checkedState } from '../artifacts.js';
 import type { Artifact, Metrics, ModelKind, Prediction, Predictor, TrainOptions } from '../../model.js';
 import { classificationReport } from '../evaluation/metrics.js';
 import { wantsCopyForTheFiles } from '../features/concepts.js';
@@ -33,9 +34,12 @@ export const DEFAULT_TYPE_CONFIG: TypeClassifierConfig = {
   ngrams: DEFAULT_NGRAMS,
 };
 
+/** Bumped whenever what the state or files hold changes: an artifact of another version is refused, never read wrong. */
+const TYPE_ARTIFACT_VERSION = 1;
+
 interface TypeClassifierState extends SavedSparseMlp {
   kind: 'inbound-type-mlp';
-  version: 1;
+  version: typeof TYPE_ARTIFACT_VERSION;
   config: TypeClassifierConfig;
   vocabulary: Vocabulary;
 }
@@ -113,14 +117,16 @@ export async function trainTypeClassifier(data: LabeledEmail[], options: TrainOp
     ],
   };
   const { saved, files } = await trainAndSaveSparseMlp(spec, examples, { ...config, seed: options.seed ?? 17, onProgress: options.onProgress });
-  const state: TypeClassifierState = { kind: 'inbound-type-mlp', version: 1, config, vocabulary, ...saved };
+  const state: TypeClassifierState = { kind: 'inbound-type-mlp', version: TYPE_ARTIFACT_VERSION, config, vocabulary, ...saved };
   return { state, files };
 }
 
 export async function loadTypeClassifier(artifact: Artifact): Promise<TypeClassifier> {
-  const state = artifact.state as TypeClassifierState;
-  if (state?.kind !== 'inbound-type-mlp') throw new Error('loadTypeClassifier: not an inbound type classifier artifact');
-  return new TypeClassifier(new Vectorizer(state.vocabulary), await loadSparseMlpRunner(state, artifact.files), state.config);
+  const state = checkedState<TypeClassifierState>(artifact, 'inbound-type-mlp', TYPE_ARTIFACT_VERSION, 'loadTypeClassifier');
+  if (!state.config || !state.vocabulary || !state.spec || !state.network) throw new Error('loadTypeClassifier: incomplete artifact');
+  if (state.spec.inputSize !== state.vocabulary.features.length) throw new Error(`loadTypeClassifier: the network reads ${state.spec.inputSize} features, the vocabulary has ${state.vocabulary.features.length}`);
+  const runner = await loadSparseMlpRunner({ spec: state.spec, network: state.network }, artifact.files);
+  return new TypeClassifier(new Vectorizer(state.vocabulary), runner, state.config);
 }
 
 /** Macro-F1 and accuracy of the primary type, micro-F1 of secondary types. */
