@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type * as tfjs from '@tensorflow/tfjs';
-import { SparseMlpRunner, buildSparseMlp, loadSparseMlpRunner, trainAndSaveSparseMlp, type SparseMlpSpec } from '../../../src/ml/inbound/models/sparseMlp.js';
+import { SparseMlpEnsemble, SparseMlpRunner, buildSparseMlp, loadSparseMlpRunner, trainAndSaveSparseMlp, type SparseMlpSpec } from '../../../src/ml/inbound/models/sparseMlp.js';
 import { loadTf } from '../../../src/ml/tf.js';
 
 const spec: SparseMlpSpec = {
@@ -38,5 +38,28 @@ describe('when scoring with the plain-JS copy of a tfjs network', () => {
       const [p] = runner.forward({ indices: Int32Array.from([c, 3 + c]), values: Float32Array.from([1, 1]) });
       expect(Array.from(p).indexOf(Math.max(...p))).toBe(c);
     }
+  });
+});
+
+describe('when several networks of one shape are averaged', () => {
+  it('gives the mean of each network’s outputs', async () => {
+    const tf = await loadTf();
+    const models = [3, 4, 5].map((seed) => buildSparseMlp(tf, spec, seed));
+    const runners = models.map((m) => new SparseMlpRunner(m, spec));
+    const [p, q] = new SparseMlpEnsemble(runners).forward(sparse);
+    const each = runners.map((r) => r.forward(sparse));
+    for (let j = 0; j < 3; j++) {
+      expect(p[j]).toBeCloseTo(each.reduce((s, o) => s + o[0][j], 0) / 3, 6);
+      expect(q[j]).toBeCloseTo(each.reduce((s, o) => s + o[1][j], 0) / 3, 6);
+    }
+    models.forEach((m) => m.dispose());
+  });
+
+  it('refuses networks of different shapes', async () => {
+    const tf = await loadTf();
+    const wider = { ...spec, hidden: 6 };
+    const models = [buildSparseMlp(tf, spec, 3), buildSparseMlp(tf, wider, 4)];
+    expect(() => new SparseMlpEnsemble([new SparseMlpRunner(models[0], spec), new SparseMlpRunner(models[1], wider)])).toThrow(/same shape/);
+    models.forEach((m) => m.dispose());
   });
 });

@@ -178,8 +178,8 @@ function byOutput(kernel: Float32Array, inSize: number, outSize: number): Float3
 
 /** The trained network as plain arrays, for sub-millisecond scoring. */
 export class SparseMlpRunner {
-  private readonly hidden: DenseLayer | null;
-  private readonly heads: DenseLayer[];
+  readonly hidden: DenseLayer | null;
+  readonly heads: DenseLayer[];
   // Scratch sums of each layer (scoring is synchronous); the outputs are fresh arrays.
   private readonly hiddenSums: Float64Array | null;
   private readonly headSums: Float64Array[];
@@ -211,6 +211,65 @@ export class SparseMlpRunner {
       const head = this.heads[h];
       const sums = dense ? denseLayer(head, dense, this.headSums[h]) : sparseLayer(head, x, this.headSums[h]);
       outputs.push(activate(sums, head.activation));
+    }
+    return outputs;
+  }
+}
+
+/**
+ * Networks of one shape (a hidden layer, the same heads) over the same
+ * inputs, their outputs averaged. Their hidden layers are stored side by side,
+ * so that each feature of a sparse input reads one row of members × hidden
+ * weights rather than one short row per network.
+ */
+export class SparseMlpEnsemble {
+  private readonly hidden: DenseLayer;
+  /** Each member's heads, reading its own slice of the side-by-side hidden sums. */
+  private readonly heads: DenseLayer[][];
+  private readonly hiddenSums: Float64Array;
+  private readonly slices: Float64Array[];
+  private readonly headSums: Float64Array[];
+
+  constructor(runners: readonly SparseMlpRunner[]) {
+    const [first] = runners;
+    if (!first?.hidden) throw new Error('SparseMlpEnsemble: needs at least one network with a hidden layer');
+    const { inSize, outSize: width } = first.hidden;
+    const sameShape = (r: SparseMlpRunner) =>
+      r.hidden?.inSize === inSize &&
+      r.hidden.outSize === width &&
+      r.heads.length === first.heads.length &&
+      r.heads.every((h, i) => h.outSize === first.heads[i].outSize && h.activation === first.heads[i].activation);
+    if (!runners.every(sameShape)) throw new Error('SparseMlpEnsemble: the networks do not all have the same shape');
+    const total = width * runners.length;
+    const kernel = new Float32Array(inSize * total);
+    const bias = new Float32Array(total);
+    runners.forEach((r, m) => {
+      const h = r.hidden!;
+      for (let i = 0; i < inSize; i++) kernel.set(h.kernel.subarray(i * width, (i + 1) * width), i * total + m * width);
+      bias.set(h.bias, m * width);
+    });
+    this.hidden = { kernel, kernelByOutput: null, bias, inSize, outSize: total, activation: 'relu' };
+    this.heads = runners.map((r) => r.heads);
+    this.hiddenSums = new Float64Array(total);
+    this.slices = runners.map((_, m) => this.hiddenSums.subarray(m * width, (m + 1) * width));
+    this.headSums = first.heads.map((h) => new Float64Array(h.outSize));
+  }
+
+  get members(): number {
+    return this.heads.length;
+  }
+
+  /** Mean output of every head over the networks, for one sparse input. */
+  forward(x: SparseVector): Float32Array[] {
+    const dense = sparseLayer(this.hidden, x, this.hiddenSums);
+    for (let j = 0; j < dense.length; j++) if (dense[j] < 0) dense[j] = 0;
+    const outputs = this.headSums.map((s) => new Float32Array(s.length));
+    for (let m = 0; m < this.heads.length; m++) {
+      for (let h = 0; h < outputs.length; h++) {
+        const head = this.heads[m][h];
+        const out = activate(denseLayer(head, this.slices[m], this.headSums[h]), head.activation);
+        for (let j = 0; j < out.length; j++) outputs[h][j] += out[j] / this.heads.length;
+      }
     }
     return outputs;
   }

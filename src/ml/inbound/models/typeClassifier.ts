@@ -7,11 +7,11 @@ import type { Artifact, Metrics, ModelKind, Prediction, Predictor, TrainOptions 
 import { classificationReport } from '../evaluation/metrics.js';
 import { wantsCopyForTheFiles } from '../features/concepts.js';
 import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngrams.js';
-import { Vectorizer, buildVocabulary, type Vocabulary } from '../features/vocabulary.js';
+import { Vectorizer, buildVocabulary, type SparseVector, type Vocabulary } from '../features/vocabulary.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { INBOUND_TYPES, type InboundMessage, type InboundType, type LabeledEmail } from '../types.js';
 import { resolvePrimary } from './primaryType.js';
-import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
+import { SparseMlpEnsemble, loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
 
 export interface TypeClassifierConfig extends SparseMlpTrainingConfig {
   /** Probability above which a non-primary intent is reported as secondary. */
@@ -77,14 +77,39 @@ function argmax(values: ArrayLike<number>, skip = -1): number {
 }
 
 export class TypeClassifier {
+  /** The one network, or the average of several (see `ensemble`). */
+  private readonly networks: { forward(x: SparseVector): Float32Array[] };
+
   constructor(
     private readonly vectorizer: Vectorizer,
-    private readonly runner: SparseMlpRunner,
+    private readonly runners: readonly SparseMlpRunner[],
     private readonly config: TypeClassifierConfig,
-  ) {}
+  ) {
+    if (runners.length === 0) throw new Error('TypeClassifier: no network');
+    this.networks = runners.length === 1 ? runners[0] : new SparseMlpEnsemble(runners);
+  }
+
+  /**
+   * The networks of classifiers trained on the same data with different
+   * seeds, their probabilities averaged: what an ensemble would score, for
+   * training/inbound/seeds.ts. Not stored: the production model is one network.
+   */
+  static ensemble(classifiers: readonly TypeClassifier[]): TypeClassifier {
+    const [first] = classifiers;
+    if (!first) throw new Error('TypeClassifier.ensemble: no classifier');
+    const features = first.vectorizer.vocabulary.features;
+    const same = (c: TypeClassifier) => c.vectorizer.vocabulary.features.length === features.length && c.vectorizer.vocabulary.features.every((f, i) => f === features[i]);
+    if (!classifiers.every(same)) throw new Error('TypeClassifier.ensemble: the classifiers do not share one vocabulary');
+    return new TypeClassifier(first.vectorizer, classifiers.flatMap((c) => c.runners), first.config);
+  }
+
+  /** Networks averaged: 1 for a trained model. */
+  get size(): number {
+    return this.runners.length;
+  }
 
   classify(message: PreparedMessage): TypePrediction {
-    const [primary, present] = this.runner.forward(this.vectorizer.vectorizeMessage(message, this.config.ngrams));
+    const [primary, present] = this.networks.forward(this.vectorizer.vectorizeMessage(message, this.config.ngrams));
     const top = argmax(primary);
     const found = INBOUND_TYPES.filter((t, i) => i !== top && t !== 'other' && present[i] >= this.config.secondaryThreshold);
     const copyForTheFiles = INBOUND_TYPES[top] === 'invoice_copy' && wantsCopyForTheFiles(message.tokens);
@@ -126,7 +151,7 @@ export async function loadTypeClassifier(artifact: Artifact): Promise<TypeClassi
   if (!state.config || !state.vocabulary || !state.spec || !state.network) throw new Error('loadTypeClassifier: incomplete artifact');
   if (state.spec.inputSize !== state.vocabulary.features.length) throw new Error(`loadTypeClassifier: the network reads ${state.spec.inputSize} features, the vocabulary has ${state.vocabulary.features.length}`);
   const runner = await loadSparseMlpRunner({ spec: state.spec, network: state.network }, artifact.files);
-  return new TypeClassifier(new Vectorizer(state.vocabulary), runner, state.config);
+  return new TypeClassifier(new Vectorizer(state.vocabulary), [runner], state.config);
 }
 
 /** Macro-F1 and accuracy of the primary type, micro-F1 of secondary types. */
