@@ -13,7 +13,7 @@ function queryable(client: PGlite | Transaction): Queryable {
       await client.exec(script);
     },
     async copyFrom(table, columns, data) {
-      await client.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([data]) });
+      await client.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob(typeof data === 'string' ? [data] : [...data]) });
     },
   };
 }

@@ -26,7 +26,7 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
       // COPY needs one connection for its whole stream.
       const conn = client instanceof pg.Pool ? await client.connect() : client;
       try {
-        await pipeline(Readable.from([data]), conn.query(copyFromStream(copySql(table, columns, 'STDIN'))));
+        await pipeline(Readable.from(typeof data === 'string' ? [data] : data), conn.query(copyFromStream(copySql(table, columns, 'STDIN'))));
       } finally {
         if (conn !== client) (conn as pg.PoolClient).release();
       }

@@ -6,8 +6,11 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs a multi-statement script without parameters (migrations). */
   exec(script: string): Promise<void>;
-  /** `COPY <table> (<cols>) FROM STDIN` with text-format data: the bulk-load path. */
-  copyFrom(table: string, columns: string[], data: string): Promise<void>;
+  /**
+   * `COPY <table> (<cols>) FROM STDIN` with text-format data: the bulk-load
+   * path. The data as one string, or as UTF-8 chunks sent one after another.
+   */
+  copyFrom(table: string, columns: string[], data: string | readonly Uint8Array[]): Promise<void>;
 }
 
 export interface Db extends Queryable {

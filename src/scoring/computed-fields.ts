@@ -15,11 +15,55 @@ export interface ComputedFieldRow {
 
 const cell = copyCell;
 
-function line(r: ComputedFieldRow): string {
-  const num = typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null;
-  const text = typeof r.value === 'string' ? r.value : null;
-  const bool = typeof r.value === 'boolean' ? r.value : null;
-  return [r.entityType, r.entityId, r.name, num, text, bool, r.confidence, JSON.stringify(r.reasons), r.modelVersion].map(cell).join('\t') + '\n';
+/** One row in COPY text format, the columns of COLUMNS in order. */
+export function copyLine(r: ComputedFieldRow): string {
+  const v = r.value;
+  const num = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  const text = typeof v === 'string' ? v : null;
+  const bool = typeof v === 'boolean' ? v : null;
+  // Most rows carry no reasons: '[]' is what JSON.stringify gives them.
+  const reasons = r.reasons.length === 0 ? '[]' : JSON.stringify(r.reasons);
+  return `${cell(r.entityType)}\t${cell(r.entityId)}\t${cell(r.name)}\t${cell(num)}\t${cell(text)}\t${cell(bool)}\t${cell(r.confidence)}\t${cell(reasons)}\t${cell(r.modelVersion)}\n`;
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Rows encoded as COPY text the moment they are produced, into buffers outside
+ * the JavaScript heap. A rescoring slice's rows, reasons and all, would
+ * otherwise stay alive until written (the slice after, with write-behind), and
+ * the young-generation collector copied them and their strings on every pass.
+ */
+export class CopyLines {
+  readonly chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(0);
+  private used = 0;
+  rows = 0;
+
+  add(rows: readonly ComputedFieldRow[]): void {
+    for (const r of rows) this.write(copyLine(r));
+    this.rows += rows.length;
+  }
+
+  private write(s: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.buf.length - this.used < s.length * 3) this.next(s.length * 3);
+    this.used += this.buf.write(s, this.used);
+  }
+
+  private next(atLeast: number): void {
+    if (this.used > 0) this.chunks.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+    this.used = 0;
+  }
+
+  /** The encoded rows; nothing may be added after. */
+  finish(): Buffer[] {
+    if (this.used > 0) this.chunks.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(0);
+    this.used = 0;
+    return this.chunks;
+  }
 }
 
 export const COLUMNS = ['entity_type', 'entity_id', 'name', 'value_num', 'value_text', 'value_bool', 'confidence', 'reasons', 'model_version'];
@@ -31,7 +75,7 @@ export async function writeComputedFields(db: Db, rows: ComputedFieldRow[]): Pro
     await tx.query(`CREATE TEMP TABLE cf_stage (entity_type text, entity_id int, name text, value_num float8, value_text text,
       value_bool boolean, confidence float8, reasons jsonb, model_version text) ON COMMIT DROP`);
     for (let i = 0; i < rows.length; i += 20_000) {
-      await tx.copyFrom('cf_stage', COLUMNS, rows.slice(i, i + 20_000).map(line).join(''));
+      await tx.copyFrom('cf_stage', COLUMNS, rows.slice(i, i + 20_000).map(copyLine).join(''));
     }
     await tx.query(`INSERT INTO computed_fields AS t (${COLUMNS.join(', ')}, computed_at)
       SELECT ${COLUMNS.join(', ')}, now() FROM cf_stage
@@ -55,8 +99,15 @@ export interface SliceScope {
  * wrote before, COPY the new rows straight into the table. A whole-portfolio
  * run is mostly fresh rows, where this is several times faster than an upsert.
  */
-export async function replaceComputedFields(db: Db, scope: SliceScope, rows: ComputedFieldRow[]): Promise<number> {
+export async function replaceComputedFields(db: Db, scope: SliceScope, rows: readonly ComputedFieldRow[] | CopyLines): Promise<number> {
   const [lo, hi] = scope.customers;
+  let lines = rows;
+  if (!(lines instanceof CopyLines)) {
+    lines = new CopyLines();
+    lines.add(rows as readonly ComputedFieldRow[]);
+  }
+  const count = lines.rows;
+  const data = lines.finish();
   await db.transaction(async (tx) => {
     if (scope.customerFields.length > 0) {
       await tx.query(
@@ -76,9 +127,7 @@ export async function replaceComputedFields(db: Db, scope: SliceScope, rows: Com
         [lo, hi, scope.invoiceFields],
       );
     }
-    for (let i = 0; i < rows.length; i += 50_000) {
-      await tx.copyFrom('computed_fields', COLUMNS, rows.slice(i, i + 50_000).map(line).join(''));
-    }
+    if (data.length > 0) await tx.copyFrom('computed_fields', COLUMNS, data);
   });
-  return rows.length;
+  return count;
 }

@@ -12,7 +12,7 @@ import type { SendTimePredictor } from '../ml/send-time/index.js';
 import type { IncentivePredictor } from '../ml/incentives/index.js';
 import { sendTimeInput, incentiveCustomer, overdueSituations } from './behaviour-inputs.js';
 import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
-import { replaceComputedFields, type ComputedFieldRow } from './computed-fields.js';
+import { replaceComputedFields, CopyLines } from './computed-fields.js';
 import {
   CUSTOMER_DELAY_FIELD_NAMES,
   CUSTOMER_DRIFT_FIELD_NAMES,
@@ -56,7 +56,8 @@ export interface RescoreResult {
 }
 
 interface Scored {
-  rows: ComputedFieldRow[];
+  /** Encoded as produced, so the rows die young (see CopyLines). */
+  rows: CopyLines;
   openInvoices: number;
   alerts: number;
 }
@@ -75,13 +76,13 @@ function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredi
         openAmount: slice.openAmounts.get(inv.invoiceId)!,
         prediction,
       };
-      out.rows.push(...invoiceFields(f, model.version));
+      out.rows.add(invoiceFields(f, model.version));
       const list = byCustomer.get(f.customerId);
       if (list) list.push(f);
       else byCustomer.set(f.customerId, [f]);
     },
   );
-  for (const [customerId, list] of byCustomer) out.rows.push(...customerDelayFields(customerId, list, model.version));
+  for (const [customerId, list] of byCustomer) out.rows.add(customerDelayFields(customerId, list, model.version));
   out.openInvoices += open.length;
 }
 
@@ -89,7 +90,7 @@ function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, o
   for (const [customerId, history] of slice.histories) {
     const p = model.predictor.predict(history);
     if (p.value.alert) out.alerts++;
-    out.rows.push(...customerDriftFields(customerId, p, model.version));
+    out.rows.add(customerDriftFields(customerId, p, model.version));
   }
 }
 
@@ -97,11 +98,11 @@ function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: stri
   const situations = models.incentives ? overdueSituations(slice, asOf) : null;
   for (const c of slice.customers) {
     if (models.sendTime) {
-      out.rows.push(...customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
+      out.rows.add(customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
     }
     if (models.incentives) {
       const input = { customer: incentiveCustomer(slice, c, asOf), situation: situations!.get(c.id)! };
-      out.rows.push(...customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
+      out.rows.add(customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
     }
   }
 }
@@ -132,7 +133,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     if (options.signal?.aborted) throw options.signal.reason;
     const slice = (await next)!;
     next = load(i + 1);
-    const scored: Scored = { rows: [], openInvoices: 0, alerts: 0 };
+    const scored: Scored = { rows: new CopyLines(), openInvoices: 0, alerts: 0 };
     if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored);
     if (models.drift) scoreDrift(slice, models.drift, scored);
     scoreCustomers(slice, models, options.asOf, scored);

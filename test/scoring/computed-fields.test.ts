@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { replaceComputedFields, writeComputedFields, type ComputedFieldRow } from '../../src/scoring/computed-fields.js';
+import { CopyLines, copyLine, replaceComputedFields, writeComputedFields, type ComputedFieldRow } from '../../src/scoring/computed-fields.js';
+import { copyCell } from '../../src/db/sql.js';
 import { computedFieldsOf } from '../../src/customers/queries.js';
 
 const base = { entityType: 'customer' as const, entityId: 1, modelVersion: 'm@1' };
@@ -36,5 +37,40 @@ describe.each(await backends())('writing computed fields on %s', (backend) => {
     ]);
     const back = await computedFieldsOf(s.db, 'customer', 1);
     expect(back.map((f) => [f.name, f.value])).toEqual([['score', 0.75]]);
+  });
+});
+
+describe('COPY lines of computed fields', () => {
+  // The encoding as it was first written: every column through copyCell, the reasons as JSON.
+  const reference = (r: ComputedFieldRow) =>
+    [
+      r.entityType, r.entityId, r.name,
+      typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null,
+      typeof r.value === 'string' ? r.value : null,
+      typeof r.value === 'boolean' ? r.value : null,
+      r.confidence, JSON.stringify(r.reasons), r.modelVersion,
+    ].map(copyCell).join('\t') + '\n';
+  const rows: ComputedFieldRow[] = Array.from({ length: 20_000 }, (_, i) => ({
+    entityType: i % 2 ? 'invoice' : 'customer',
+    entityId: i,
+    name: ['score', 'alert', 'lever', 'nothing'][i % 4],
+    value: [i / 7, i % 3 === 0, `lever\t${i}`, Number.NaN, null][i % 5],
+    confidence: i % 6 ? i / 20_000 : null,
+    reasons: i % 3 ? [] : [{ factor: 'délai', text: `payé ${i} jours en retard → «\n» \\ usual ≥ 8 ${'x'.repeat(i % 400)}`, weight: -i, value: i % 2 === 0 }],
+    modelVersion: 'm@1',
+  }));
+
+  it('encodes each row as every column through copyCell, reasons as their JSON', () => {
+    for (const r of rows.slice(0, 200)) expect(copyLine(r)).toBe(reference(r));
+  });
+
+  it('gives the UTF-8 bytes of the rows\' lines, in order, across buffer boundaries', () => {
+    const lines = new CopyLines();
+    lines.add(rows.slice(0, 10));
+    lines.add(rows.slice(10));
+    const chunks = lines.finish();
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(lines.rows).toBe(rows.length);
+    expect(Buffer.concat(chunks).equals(Buffer.from(rows.map(reference).join(''), 'utf8'))).toBe(true);
   });
 });
