@@ -15,7 +15,7 @@ import { prepareMessage } from '../../src/ml/inbound/text/prepare.js';
 import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbound/types.js';
 import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
-import { batchScores, printErrors, printTriage, round3, section } from './report.js';
+import { batchScores, evaluateSet, printTriage, round3, section, setFigures } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, heldout: { type: 'string', default: '1000' } } });
 const n = Number(values.n);
@@ -65,39 +65,26 @@ console.log(formatReport(finReport, 'Financial PhraseBank (all agree) · sentime
 
 // (d) hand-written replies: our proxy for the hidden test set
 const hw = handwritten();
-const hwEval = evaluateTriage(models, hw);
-printTriage('hand-written replies (test/ml/inbound/fixtures/handwritten.json)', hwEval);
-printErrors(hw, hwEval);
+const hwEval = evaluateSet(models, 'hand-written replies (test/ml/inbound/fixtures/handwritten.json)', hw, 20);
 const entityScores = checkEntities(hw, hwEval.predictions);
 console.log(`hand-written · entities: ${JSON.stringify(entityScores)}`);
 
 // dev emails: hand-written too, but seen while developing
-const dev = devEmails();
-const devEval = evaluateTriage(models, dev);
-printTriage('dev emails (training/inbound/dev-emails.json, seen during development)', devEval);
-printErrors(dev, devEval);
+const devEval = evaluateSet(models, 'dev emails (training/inbound/dev-emails.json, seen during development)', devEmails(), 20);
 
 // hold-out hand-written replies: written apart from the generator, never trained on
 const ho = holdoutEmails();
-const hoEval = evaluateTriage(models, ho);
-printTriage('hold-out hand-written replies (training/inbound/holdout-emails.json)', hoEval);
-printErrors(ho, hoEval, 60);
+const hoEval = evaluateSet(models, 'hold-out hand-written replies (training/inbound/holdout-emails.json)', ho);
 const late = batchScores(ho, hoEval, 'late');
 console.log(`hold-out, late batch only (n=${late.n}, written after the corpus work): type macro-F1 ${(late.macroF1 * 100).toFixed(1)} %, sentiment ${(late.sentimentAccuracy * 100).toFixed(1)} %`);
 const nbHo = classificationReport(INBOUND_TYPES, ho.map((e) => e.type), ho.map((e) => nb.classify(prepareMessage(e)).type));
 console.log(formatReport(nbHo, 'baseline naive Bayes · hold-out hand-written · type'));
 
 // second hold-out: written in one sitting, before the first hold-out or the templates were read
-const ho2 = holdout2Emails();
-const ho2Eval = evaluateTriage(models, ho2);
-printTriage('hold-out 2 hand-written replies (training/inbound/holdout2-emails.json)', ho2Eval);
-printErrors(ho2, ho2Eval, 60);
+const ho2Eval = evaluateSet(models, 'hold-out 2 hand-written replies (training/inbound/holdout2-emails.json)', holdout2Emails());
 
 // third hold-out: written in one sitting, before the model's errors or the templates were read
-const ho3 = holdout3Emails();
-const ho3Eval = evaluateTriage(models, ho3);
-printTriage('hold-out 3 hand-written replies (training/inbound/holdout3-emails.json)', ho3Eval);
-printErrors(ho3, ho3Eval, 60);
+const ho3Eval = evaluateSet(models, 'hold-out 3 hand-written replies (training/inbound/holdout3-emails.json)', holdout3Emails());
 
 // latency of scoreInbound, models loaded
 const sample: LabeledEmail[] = [...hw, ...heldout.slice(0, 300)];
@@ -120,23 +107,12 @@ console.log(
     handwrittenAutoReplyPrecision: round3(hwEval.autoReply.precision),
     handwrittenAutoReplyFlagged: hwEval.autoReply.flagged,
     devMacroF1: round3(devEval.type.macroF1),
-    holdoutMacroF1: round3(hoEval.type.macroF1),
-    holdoutSentimentAccuracy: round3(hoEval.sentiment.accuracy),
-    holdoutAutoReplyPrecision: round3(hoEval.autoReply.precision),
-    holdoutAutoReplyRecall: round3(hoEval.autoReply.recall),
-    holdoutAutoReplyFlagged: hoEval.autoReply.flagged,
+    ...setFigures('holdout', hoEval),
     holdoutBaselineNbMacroF1: round3(nbHo.macroF1),
     holdoutLateMacroF1: round3(late.macroF1),
     holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
-    holdout2MacroF1: round3(ho2Eval.type.macroF1),
-    holdout2SentimentAccuracy: round3(ho2Eval.sentiment.accuracy),
-    holdout2AutoReplyPrecision: round3(ho2Eval.autoReply.precision),
-    holdout2AutoReplyFlagged: ho2Eval.autoReply.flagged,
-    holdout3MacroF1: round3(ho3Eval.type.macroF1),
-    holdout3SentimentAccuracy: round3(ho3Eval.sentiment.accuracy),
-    holdout3AutoReplyPrecision: round3(ho3Eval.autoReply.precision),
-    holdout3AutoReplyRecall: round3(ho3Eval.autoReply.recall),
-    holdout3AutoReplyFlagged: ho3Eval.autoReply.flagged,
+    ...setFigures('holdout2', ho2Eval),
+    ...setFigures('holdout3', ho3Eval),
     devSentimentAccuracy: round3(devEval.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEval.autoReply.precision),
     bitextMacroF1: round3(btMacroOnMapped),

@@ -1,6 +1,6 @@
 // Printing helpers shared by the inbound training and evaluation scripts.
 import { classificationReport, formatReport } from '../../src/ml/inbound/evaluation/metrics.js';
-import type { TriageEvaluation } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
+import { evaluateTriage, type TriageEvaluation } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { INBOUND_TYPES, type LabeledEmail } from '../../src/ml/inbound/types.js';
 
 export function section(title: string): void {
@@ -42,3 +42,22 @@ export function batchScores(data: ReadonlyArray<LabeledEmail & { batch?: string 
 }
 
 export const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Scores a hand-written set, prints its report and the emails it got wrong. */
+export function evaluateSet(models: Parameters<typeof evaluateTriage>[0], name: string, data: readonly LabeledEmail[], errorLimit = 60): TriageEvaluation {
+  const evaluation = evaluateTriage(models, data);
+  printTriage(name, evaluation);
+  printErrors(data, evaluation, errorLimit);
+  return evaluation;
+}
+
+/** A set's figures for the final JSON line, under keys prefixed by the set's name. */
+export function setFigures(prefix: string, e: TriageEvaluation): Record<string, number> {
+  return {
+    [`${prefix}MacroF1`]: round3(e.type.macroF1),
+    [`${prefix}SentimentAccuracy`]: round3(e.sentiment.accuracy),
+    [`${prefix}AutoReplyPrecision`]: round3(e.autoReply.precision),
+    [`${prefix}AutoReplyRecall`]: round3(e.autoReply.recall),
+    [`${prefix}AutoReplyFlagged`]: e.autoReply.flagged,
+  };
+}

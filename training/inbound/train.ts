@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
 import { devEmails, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
-import { batchScores, printErrors, printTriage, round3 } from './report.js';
+import { batchScores, evaluateSet, round3, setFigures } from './report.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
 const data = trainingCorpus({ n: Number(values.n), seed: Number(values.seed) });
@@ -43,26 +42,13 @@ if (values.out) {
 // Loaded once: every set below is scored by the same production model.
 const models = await loadInboundModels(artifact);
 const hw = handwritten();
-const evaluation = evaluateTriage(models, hw);
-printTriage('hand-written replies, production model', evaluation);
-printErrors(hw, evaluation);
-const dev = devEmails();
-const devEvaluation = evaluateTriage(models, dev);
-printTriage('dev emails (seen during development), production model', devEvaluation);
-printErrors(dev, devEvaluation);
+const evaluation = evaluateSet(models, 'hand-written replies, production model', hw, 20);
+const devEvaluation = evaluateSet(models, 'dev emails (seen during development), production model', devEmails(), 20);
 const ho = holdoutEmails();
-const holdoutEvaluation = evaluateTriage(models, ho);
-printTriage('hold-out hand-written replies (never trained on), production model', holdoutEvaluation);
-printErrors(ho, holdoutEvaluation, 60);
+const holdoutEvaluation = evaluateSet(models, 'hold-out hand-written replies (never trained on), production model', ho);
 const late = batchScores(ho, holdoutEvaluation, 'late');
-const ho2 = holdout2Emails();
-const holdout2Evaluation = evaluateTriage(models, ho2);
-printTriage('hold-out 2 hand-written replies (never trained on), production model', holdout2Evaluation);
-printErrors(ho2, holdout2Evaluation, 60);
-const ho3 = holdout3Emails();
-const holdout3Evaluation = evaluateTriage(models, ho3);
-printTriage('hold-out 3 hand-written replies (never trained on), production model', holdout3Evaluation);
-printErrors(ho3, holdout3Evaluation, 60);
+const holdout2Evaluation = evaluateSet(models, 'hold-out 2 hand-written replies (never trained on), production model', holdout2Emails());
+const holdout3Evaluation = evaluateSet(models, 'hold-out 3 hand-written replies (never trained on), production model', holdout3Emails());
 console.log(
   JSON.stringify({
     trainedOn: data.length,
@@ -75,21 +61,10 @@ console.log(
     devMacroF1: round3(devEvaluation.type.macroF1),
     devSentimentAccuracy: round3(devEvaluation.sentiment.accuracy),
     devAutoReplyPrecision: round3(devEvaluation.autoReply.precision),
-    holdoutMacroF1: round3(holdoutEvaluation.type.macroF1),
-    holdoutSentimentAccuracy: round3(holdoutEvaluation.sentiment.accuracy),
-    holdoutAutoReplyPrecision: round3(holdoutEvaluation.autoReply.precision),
-    holdoutAutoReplyRecall: round3(holdoutEvaluation.autoReply.recall),
+    ...setFigures('holdout', holdoutEvaluation),
     holdoutLateMacroF1: round3(late.macroF1),
     holdoutLateSentimentAccuracy: round3(late.sentimentAccuracy),
-    holdout2MacroF1: round3(holdout2Evaluation.type.macroF1),
-    holdout2SentimentAccuracy: round3(holdout2Evaluation.sentiment.accuracy),
-    holdout2AutoReplyPrecision: round3(holdout2Evaluation.autoReply.precision),
-    holdout2AutoReplyRecall: round3(holdout2Evaluation.autoReply.recall),
-    holdout2AutoReplyFlagged: holdout2Evaluation.autoReply.flagged,
-    holdout3MacroF1: round3(holdout3Evaluation.type.macroF1),
-    holdout3SentimentAccuracy: round3(holdout3Evaluation.sentiment.accuracy),
-    holdout3AutoReplyPrecision: round3(holdout3Evaluation.autoReply.precision),
-    holdout3AutoReplyRecall: round3(holdout3Evaluation.autoReply.recall),
-    holdout3AutoReplyFlagged: holdout3Evaluation.autoReply.flagged,
+    ...setFigures('holdout2', holdout2Evaluation),
+    ...setFigures('holdout3', holdout3Evaluation),
   }),
 );
