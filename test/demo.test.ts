@@ -112,6 +112,54 @@ describe('when the service starts on an empty embedded database', () => {
     });
   });
 
+  describe('when a credit manager asks for the cash expected week by week', () => {
+    const openSql = `SELECT count(*)::int AS n, COALESCE(sum(i.open_amount), 0)::float8 AS amount
+      FROM invoices i JOIN customers c ON c.id = i.customer_id
+      WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.settled_date IS NULL`;
+
+    it('spreads every open invoice over the weeks ahead by its predicted payment date', async () => {
+      const res = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=8', headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      const [open] = await t.storage.db.query<{ n: number; amount: number }>(openSql);
+      expect(open.n).toBeGreaterThan(0);
+      expect(body.openInvoices).toBe(open.n);
+      expect(body.totalOpen).toBeCloseTo(open.amount, 1);
+      expect(body.modelVersion).toMatch(/^payment-delay@/);
+      expect(body.weeks).toHaveLength(8);
+      expect(body.weeks[0].weekStart).toBe(new Date().toISOString().slice(0, 10));
+      const spread = body.weeks.reduce((a: number, w: { expectedAmount: number }) => a + w.expectedAmount, 0) + body.afterHorizon;
+      expect(spread).toBeCloseTo(body.totalOpen, 0);
+      const shares = body.weeks.map((w: { cumulativeShare: number }) => w.cumulativeShare);
+      expect(shares).toEqual([...shares].sort((a, b) => a - b));
+      // Overdue invoices are expected soon: the first weeks carry real cash.
+      expect(body.weeks[0].expectedAmount).toBeGreaterThan(0);
+    });
+
+    it('covers only the segment asked for, and exports the weeks as CSV', async () => {
+      const [{ segment }] = await t.storage.db.query<{ segment: string }>(
+        `SELECT c.segment FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.settled_date IS NULL GROUP BY 1 ORDER BY count(*) LIMIT 1`,
+      );
+      const [open] = await t.storage.db.query<{ n: number; amount: number }>(`${openSql} AND c.segment = $1`, [segment]);
+      const body = (await t.app.inject({ url: `/v1/reports/cash-forecast?weeks=4&segment=${segment}`, headers: auth('analyst') })).json();
+      expect(body.filters.segment).toBe(segment);
+      expect(body.openInvoices).toBe(open.n);
+      expect(body.totalOpen).toBeCloseTo(open.amount, 1);
+      const csv = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&format=csv', headers: auth('analyst') });
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const lines = csv.body.trim().split('\r\n');
+      expect(lines[0]).toBe('week_start,week_end,expected_amount,cumulative_share');
+      expect(lines).toHaveLength(5);
+    });
+
+    it('refuses a horizon beyond a year with a 400 problem', async () => {
+      const res = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=53', headers: auth('analyst') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+  });
+
   describe("when a customer's behaviour is read", () => {
     it('gives the drift signals with their baseline and reasons', async () => {
       const [c] = await t.storage.db.query<{ external_id: string }>('SELECT external_id FROM customers ORDER BY id LIMIT 1');

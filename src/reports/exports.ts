@@ -1,5 +1,7 @@
-// CSV exports of the reports: the month-by-month rows, the last one on the as-of date.
+// CSV exports of the reports: the month-by-month rows, the last one on the as-of
+// date; the cash forecast's week-by-week rows.
 import type { AgingReport, AgingRow } from './aging.js';
+import type { CashForecastReport } from './cash-forecast.js';
 import type { CeiReport, CeiRow } from './cei.js';
 import type { DsoReport, DsoRow } from './dso.js';
 import { toCsv, type CsvColumn } from './csv.js';
@@ -46,6 +48,14 @@ const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'cei', value: (r) => r.cei },
 ];
 
+const CASH_COLUMNS: CsvColumn<CashForecastReport['weeks'][number]>[] = [
+  { header: 'week_start', value: (w) => w.weekStart },
+  { header: 'week_end', value: (w) => w.weekEnd },
+  { header: 'expected_amount', value: (w) => w.expectedAmount },
+  { header: 'cumulative_share', value: (w) => w.cumulativeShare },
+];
+
 export const agingCsv = (r: AgingReport) => toCsv(AGING_COLUMNS, r.trend);
 export const dsoCsv = (r: DsoReport) => toCsv(DSO_COLUMNS, r.trend);
 export const ceiCsv = (r: CeiReport) => toCsv(CEI_COLUMNS, r.trend);
+export const cashForecastCsv = (r: CashForecastReport) => toCsv(CASH_COLUMNS, r.weeks);

@@ -51,24 +51,9 @@ interface InvoiceRow {
 const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
 const isDisputeStatus = (status: string | null): boolean => status !== null && DISPUTE_STATUSES.has(status);
 
-export async function loadSlice(db: Queryable, fromId: number, toId: number, asOf: string): Promise<PortfolioSlice> {
-  const range = [fromId, toId];
-  const customers = await db.query<SliceCustomer>(
-    `SELECT c.id, c.external_id AS "externalId", c.segment, c.timezone, c.risk_score AS "riskScore",
-            c.payment_method AS "paymentMethod", c.late_penalties AS "latePenalties", ins.day AS "insolvencyDate"
-     FROM customers c
-     LEFT JOIN (SELECT customer_id, min(occurred_at)::date::text AS day FROM external_events
-                WHERE kind = 'insolvency' AND customer_id BETWEEN $1 AND $2 GROUP BY customer_id) ins ON ins.customer_id = c.id
-     WHERE c.id BETWEEN $1 AND $2 ORDER BY c.id`,
-    range,
-  );
-  const offerRows = await db.query<{ customer_id: number } & SliceOffer>(
-    `SELECT customer_id, lever, ${ts('offered_at')} AS "offeredAt", invoice_external_ids AS "invoiceExternalIds",
-            propensity, outcome, ${ts('outcome_at')} AS "outcomeAt", days_to_pay AS "daysToPay"
-     FROM incentive_offers WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, offered_at`,
-    range,
-  );
-  const invoiceRows = await db.query<InvoiceRow>(
+/** Every invoice of customers fromId..toId with what the payment-delay model reads of it. */
+function loadInvoiceRows(db: Queryable, fromId: number, toId: number): Promise<InvoiceRow[]> {
+  return db.query<InvoiceRow>(
     `WITH last_method AS (
        SELECT DISTINCT ON (a.invoice_id) a.invoice_id, p.method
        FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
@@ -89,34 +74,14 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
      LEFT JOIN reminders r ON r.ext = i.external_id
      WHERE i.customer_id BETWEEN $1 AND $2 AND i.kind = 'invoice'
      ORDER BY i.customer_id, i.issue_date, i.id`,
-    range,
+    [fromId, toId],
   );
-  const payments = await db.query<{ customer_id: number; payment_date: string; amount: number; method: string }>(
-    `SELECT customer_id, payment_date, amount, method FROM payments
-     WHERE customer_id BETWEEN $1 AND $2 AND payment_date <= $3 ORDER BY customer_id, payment_date`,
-    [fromId, toId, asOf],
-  );
-  const comms = await db.query<{ customer_id: number } & HistoryCommunication>(
-    `SELECT customer_id, channel, ${ts('sent_at')} AS "sentAt", ${ts('opened_at')} AS "openedAt",
-            machine_open AS "machineOpen", ${ts('clicked_at')} AS "clickedAt", ${ts('replied_at')} AS "repliedAt",
-            ${ts('bounced_at')} AS "bouncedAt"
-     FROM communications WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, sent_at`,
-    range,
-  );
+}
 
+function toInvoiceRecords(rows: readonly InvoiceRow[]): Pick<PortfolioSlice, 'invoices' | 'openAmounts'> {
   const invoices: InvoiceRecord[] = [];
   const openAmounts = new Map<string, number>();
-  const histories = new Map<number, CustomerHistory>();
-  const offers = new Map<number, SliceOffer[]>();
-  for (const { customer_id, ...o } of offerRows) {
-    const list = offers.get(customer_id);
-    if (list) list.push(o);
-    else offers.set(customer_id, [o]);
-  }
-  for (const c of customers) {
-    histories.set(c.id, { customerExternalId: c.externalId, segment: c.segment, asOf, invoices: [], payments: [], communications: [] });
-  }
-  for (const r of invoiceRows) {
+  for (const r of rows) {
     const invoiceId = String(r.id);
     invoices.push({
       invoiceId,
@@ -136,6 +101,59 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
       paymentTermsDays: r.payment_terms_days,
     });
     if (r.open_amount > 0 && r.settled_date === null) openAmounts.set(invoiceId, r.open_amount);
+  }
+  return { invoices, openAmounts };
+}
+
+/** The payment-delay input alone (no payments, reminders or offers): for reading forecasts on request. */
+export async function loadInvoiceRecords(db: Queryable, fromId: number, toId: number): Promise<Pick<PortfolioSlice, 'invoices' | 'openAmounts'>> {
+  return toInvoiceRecords(await loadInvoiceRows(db, fromId, toId));
+}
+
+export async function loadSlice(db: Queryable, fromId: number, toId: number, asOf: string): Promise<PortfolioSlice> {
+  const range = [fromId, toId];
+  const customers = await db.query<SliceCustomer>(
+    `SELECT c.id, c.external_id AS "externalId", c.segment, c.timezone, c.risk_score AS "riskScore",
+            c.payment_method AS "paymentMethod", c.late_penalties AS "latePenalties", ins.day AS "insolvencyDate"
+     FROM customers c
+     LEFT JOIN (SELECT customer_id, min(occurred_at)::date::text AS day FROM external_events
+                WHERE kind = 'insolvency' AND customer_id BETWEEN $1 AND $2 GROUP BY customer_id) ins ON ins.customer_id = c.id
+     WHERE c.id BETWEEN $1 AND $2 ORDER BY c.id`,
+    range,
+  );
+  const offerRows = await db.query<{ customer_id: number } & SliceOffer>(
+    `SELECT customer_id, lever, ${ts('offered_at')} AS "offeredAt", invoice_external_ids AS "invoiceExternalIds",
+            propensity, outcome, ${ts('outcome_at')} AS "outcomeAt", days_to_pay AS "daysToPay"
+     FROM incentive_offers WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, offered_at`,
+    range,
+  );
+  const invoiceRows = await loadInvoiceRows(db, fromId, toId);
+  const payments = await db.query<{ customer_id: number; payment_date: string; amount: number; method: string }>(
+    `SELECT customer_id, payment_date, amount, method FROM payments
+     WHERE customer_id BETWEEN $1 AND $2 AND payment_date <= $3 ORDER BY customer_id, payment_date`,
+    [fromId, toId, asOf],
+  );
+  const comms = await db.query<{ customer_id: number } & HistoryCommunication>(
+    `SELECT customer_id, channel, ${ts('sent_at')} AS "sentAt", ${ts('opened_at')} AS "openedAt",
+            machine_open AS "machineOpen", ${ts('clicked_at')} AS "clickedAt", ${ts('replied_at')} AS "repliedAt",
+            ${ts('bounced_at')} AS "bouncedAt"
+     FROM communications WHERE customer_id BETWEEN $1 AND $2 ORDER BY customer_id, sent_at`,
+    range,
+  );
+
+  const histories = new Map<number, CustomerHistory>();
+  const offers = new Map<number, SliceOffer[]>();
+  for (const { customer_id, ...o } of offerRows) {
+    const list = offers.get(customer_id);
+    if (list) list.push(o);
+    else offers.set(customer_id, [o]);
+  }
+  for (const c of customers) {
+    histories.set(c.id, { customerExternalId: c.externalId, segment: c.segment, asOf, invoices: [], payments: [], communications: [] });
+  }
+  const { invoices, openAmounts } = toInvoiceRecords(invoiceRows);
+  for (const r of invoiceRows) {
+    const invoiceId = String(r.id);
     const h: HistoryInvoice = {
       externalId: invoiceId,
       issueDate: r.issue_date,

@@ -1,4 +1,5 @@
-// GET /v1/reports/aging, /dso, /cei over HTTP: validation, CSV, a collector's scope.
+// GET /v1/reports/aging, /dso, /cei over HTTP: validation, CSV, a collector's scope;
+// /cash-forecast without a served model (with one: test/demo.test.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
@@ -60,6 +61,16 @@ for (const backend of await backends()) {
         expect(mine.filters.collector).toBe('alice');
         expect(mine.groups[0].total.amount).toBe(4500);
         expect((await get('/v1/reports/aging?asOf=2026-03-31&collector=bob', 'collector')).statusCode).toBe(403);
+      });
+    });
+
+    describe('when the cash forecast is asked before any payment-delay model is served', () => {
+      it('answers 503 with a problem saying which model is missing', async () => {
+        const res = await get('/v1/reports/cash-forecast');
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json().code).toBe('AR_ERR_MODEL_NOT_READY');
+        expect(res.json().detail).toMatch(/payment-delay/);
       });
     });
 

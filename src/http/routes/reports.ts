@@ -1,13 +1,17 @@
 // The reports credit managers live by: aging balance, DSO, CEI, as of a date,
-// for the portfolio, a collector or a segment, with a monthly trend; JSON, or
-// CSV with ?format=csv. A collector key sees only its own portfolio.
+// for the portfolio, a collector or a segment, with a monthly trend; the cash
+// expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
+// sees only its own portfolio.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
-  agingCsv, agingReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CEI_METHOD, DSO_METHOD, type ReportScope,
+  agingCsv, agingReport, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
+  type ReportScope,
 } from '../../reports/index.js';
+import { served } from '../../pipeline/served.js';
+import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 
@@ -40,6 +44,17 @@ const CeiRow = Type.Object({
   endingCurrentReceivables: Type.Number(), collected: Type.Number(), cei: Nullable(Type.Number()),
 });
 
+const CashForecast = Type.Object({
+  asOf: Type.String(),
+  filters: Filters,
+  method: Type.String(),
+  modelVersion: Type.String(),
+  openInvoices: Type.Integer(),
+  totalOpen: Type.Number(),
+  weeks: Type.Array(Type.Object({ weekStart: Type.String(), weekEnd: Type.String(), expectedAmount: Type.Number(), cumulativeShare: Type.Number() })),
+  afterHorizon: Type.Number(),
+});
+
 const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Parameters<typeof Type.Object>[0] = {}) => Type.Object({
   asOf: Type.String(),
   groupBy: Type.String(),
@@ -68,7 +83,7 @@ function sendCsv(reply: FastifyReply, name: string, asOf: string, csv: string) {
 }
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { storage } = app.services;
+  const { storage, models } = app.services;
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
   async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
@@ -123,6 +138,27 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return q.format === 'csv' ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/cash-forecast', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Expected cash per week from the open invoices, by their predicted payment dates',
+      description: CASH_FORECAST_METHOD,
+      querystring: Type.Object({
+        weeks: Type.Integer({ minimum: 1, maximum: 52, default: 13, description: 'Weeks ahead, the first starting today' }),
+        collector: common.collector,
+        segment: common.segment,
+        format: common.format,
+      }, { additionalProperties: false }),
+      response: { ...ok(CashForecast, 'week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
+    const asOf = dayOrToday(undefined, 'asOf');
+    const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) });
+    return q.format === 'csv' ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
   });
 };
 
