@@ -16,6 +16,8 @@
 //   customers (whose own history still builds up invoice by invoice).
 // - due-date rescoring: 2013 invoices still unpaid on their due date, scored as of
 //   that date, to show what conditioning on "not paid yet" buys.
+// - expected cash per week: the open 2013 invoices scored every Monday of 2013,
+//   four weeks ahead, against the cash they brought in (cash-backtest.ts).
 // Reference points: the naive baselines, and two LEAKY ceilings (in-sample, and
 // leave-one-out: every other invoice of the customer, future ones included) that
 // bound what customer-level behaviour can explain on this file.
@@ -30,7 +32,11 @@ import type { Metrics } from '../../src/ml/model.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest } from '../../src/ml/payment-delay/types.js';
 import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoice } from '../datasets/ibm-ar.js';
+import { cashBacktest, mondays } from './cash-backtest.js';
 import { bootstrapAuc, customerFolds, groupNoiseFloor, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
+
+/** Last as-of date of the cash backtest (exclusive), so its four weeks end in 2013. */
+const CASH_BACKTEST_LAST_AS_OF = '2013-12-02';
 
 /** Validation slice of the training period: fit before it, validate from it to the test cut. */
 export const IBM_AR_VALIDATION_FROM = '2012-07-01';
@@ -106,11 +112,17 @@ interface Results {
   ceiling: ReturnType<typeof inSampleCeiling>;
   looCeiling: ReturnType<typeof leaveOneOutCeiling>;
   noiseFloor: ReturnType<typeof groupNoiseFloor>;
+  cash: ReturnType<typeof cashBacktest>;
+  cashNoDispute: ReturnType<typeof cashBacktest>;
   aucCi95: { low: number; high: number };
   aucCi95NoDispute: { low: number; high: number };
   atDue: { conditioned: Metrics; atIssue: Metrics };
   after15: { conditioned: Metrics; atIssue: Metrics };
 }
+
+/** Weekly as-of dates through 2013, each four-week horizon ending within the year; 2013 invoices only. */
+const cashOf = (state: PaymentDelayState, split: Split) =>
+  cashBacktest(new PaymentDelayPredictor(state), split.all, { issuedFrom: IBM_AR_TEST_FROM, asOfDates: mondays(IBM_AR_TEST_FROM, CASH_BACKTEST_LAST_AS_OF) });
 
 const bootstrapAucOf = (scored: readonly ScoredInvoice[]) =>
   bootstrapAuc(
@@ -141,6 +153,8 @@ function runProtocols(split: Split): Results {
     ceiling: inSampleCeiling(split.all, split.test),
     looCeiling: leaveOneOutCeiling(split.all, split.test),
     noiseFloor: groupNoiseFloor(split.all),
+    cash: cashOf(withDispute.state, split),
+    cashNoDispute: cashOf(noDispute.state, split),
     aucCi95: bootstrapAucOf(scoresWithDispute),
     aucCi95NoDispute: bootstrapAucOf(noDispute.scored),
     atDue: rescore(0),
@@ -194,6 +208,9 @@ function table(r: Results): string[] {
     `  at due date (n=${r.atDue.conditioned.n}):      RMSE days to settle ${f(r.atDue.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.atDue.atIssue.rmseDaysToSettle, 2)}), AUC late ${f(r.atDue.conditioned.auc)}, P10-P90 cover ${f(r.atDue.conditioned.coverageP10P90)}`,
     `  15 days after due (n=${r.after15.conditioned.n}): RMSE days to settle ${f(r.after15.conditioned.rmseDaysToSettle, 2)} (at issue ${f(r.after15.atIssue.rmseDaysToSettle, 2)}), P10-P90 cover ${f(r.after15.conditioned.coverageP10P90)}`,
     '',
+    `expected cash per week (the cash-forecast report): open 2013 invoices scored each Monday of 2013 (${r.cash.asOfDates} dates), ${r.cash.weeks} weeks ahead, against what they brought in`,
+    `  weighted absolute error per week: model ${f(r.cash.wape)} (without Disputed ${f(r.cashNoDispute.wape)}), every invoice paid on its due date ${f(r.cash.wapeDueDate)}, each customer's past mean delay ${f(r.cash.wapePastMeanDelay)}`,
+    '',
     'reliability (chronological, with Disputed): predicted → observed late rate (count)',
   );
   const late = r.scoresWithDispute.map((s) => s.actualOffset > 0);
@@ -242,6 +259,10 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     locationGroups: r.states.withDispute.selection?.groups ?? null,
     locationGroupsNoDispute: r.states.noDispute.selection?.groups ?? null,
     dueDateRmseDaysToSettle: r.atDue.conditioned.rmseDaysToSettle,
+    cashWape: r.cash.wape,
+    cashWapeNoDispute: r.cashNoDispute.wape,
+    cashWapeDueDate: r.cash.wapeDueDate,
+    cashWapePastMeanDelay: r.cash.wapePastMeanDelay,
     seconds,
   };
 }
