@@ -116,6 +116,7 @@ describe('when the service starts on an empty embedded database', () => {
     const openSql = `SELECT count(*)::int AS n, COALESCE(sum(i.open_amount), 0)::float8 AS amount
       FROM invoices i JOIN customers c ON c.id = i.customer_id
       WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.settled_date IS NULL`;
+    type Group = { group: string; openInvoices: number; totalOpen: number; afterHorizon: number; weeks: { weekStart: string; expectedAmount: number; cumulativeShare: number }[] };
 
     it('spreads every open invoice over the weeks ahead by its predicted payment date', async () => {
       const res = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=8', headers: auth('analyst') });
@@ -123,34 +124,44 @@ describe('when the service starts on an empty embedded database', () => {
       const body = res.json();
       const [open] = await t.storage.db.query<{ n: number; amount: number }>(openSql);
       expect(open.n).toBeGreaterThan(0);
-      expect(body.openInvoices).toBe(open.n);
-      expect(body.totalOpen).toBeCloseTo(open.amount, 1);
       expect(body.modelVersion).toMatch(/^payment-delay@/);
-      expect(body.weeks).toHaveLength(8);
-      expect(body.weeks[0].weekStart).toBe(new Date().toISOString().slice(0, 10));
-      const spread = body.weeks.reduce((a: number, w: { expectedAmount: number }) => a + w.expectedAmount, 0) + body.afterHorizon;
-      expect(spread).toBeCloseTo(body.totalOpen, 0);
-      const shares = body.weeks.map((w: { cumulativeShare: number }) => w.cumulativeShare);
+      expect(body.groups).toHaveLength(1);
+      const [portfolio] = body.groups as Group[];
+      expect(portfolio).toMatchObject({ group: 'portfolio', openInvoices: open.n });
+      expect(portfolio.totalOpen).toBeCloseTo(open.amount, 1);
+      expect(portfolio.weeks).toHaveLength(8);
+      expect(portfolio.weeks[0].weekStart).toBe(new Date().toISOString().slice(0, 10));
+      const spread = portfolio.weeks.reduce((a, w) => a + w.expectedAmount, 0) + portfolio.afterHorizon;
+      expect(spread).toBeCloseTo(portfolio.totalOpen, 0);
+      const shares = portfolio.weeks.map((w) => w.cumulativeShare);
       expect(shares).toEqual([...shares].sort((a, b) => a - b));
-      // Overdue invoices are expected soon: the first weeks carry real cash.
-      expect(body.weeks[0].expectedAmount).toBeGreaterThan(0);
+      // Overdue invoices are expected soon: the first week carries real cash.
+      expect(portfolio.weeks[0].expectedAmount).toBeGreaterThan(0);
     });
 
-    it('covers only the segment asked for, and exports the weeks as CSV', async () => {
-      const [{ segment }] = await t.storage.db.query<{ segment: string }>(
-        `SELECT c.segment FROM invoices i JOIN customers c ON c.id = i.customer_id
-         WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.settled_date IS NULL GROUP BY 1 ORDER BY count(*) LIMIT 1`,
+    it('splits the same cash by segment, and covers only the segment asked for', async () => {
+      const bySegment = (await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&groupBy=segment', headers: auth('analyst') })).json();
+      const segments = await t.storage.db.query<{ segment: string; n: number; amount: number }>(
+        `SELECT COALESCE(c.segment, '(none)') AS segment, count(*)::int AS n, sum(i.open_amount)::float8 AS amount
+         FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.settled_date IS NULL GROUP BY 1 ORDER BY 1`,
       );
-      const [open] = await t.storage.db.query<{ n: number; amount: number }>(`${openSql} AND c.segment = $1`, [segment]);
-      const body = (await t.app.inject({ url: `/v1/reports/cash-forecast?weeks=4&segment=${segment}`, headers: auth('analyst') })).json();
-      expect(body.filters.segment).toBe(segment);
-      expect(body.openInvoices).toBe(open.n);
-      expect(body.totalOpen).toBeCloseTo(open.amount, 1);
+      const groups = bySegment.groups as Group[];
+      expect(groups.map((g) => [g.group, g.openInvoices])).toEqual(segments.map((x) => [x.segment, x.n]));
+      const smallest = segments.reduce((a, b) => (b.n < a.n ? b : a));
+      const one = (await t.app.inject({ url: `/v1/reports/cash-forecast?weeks=4&segment=${smallest.segment}`, headers: auth('analyst') })).json();
+      expect(one.filters.segment).toBe(smallest.segment);
+      expect(one.groups[0].openInvoices).toBe(smallest.n);
+      expect(one.groups[0].weeks).toEqual(groups.find((g) => g.group === smallest.segment)!.weeks);
+    });
+
+    it('exports the weeks as CSV, one row per group and week', async () => {
       const csv = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&format=csv', headers: auth('analyst') });
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.body.trim().split('\r\n');
-      expect(lines[0]).toBe('week_start,week_end,expected_amount,cumulative_share');
+      expect(lines[0]).toBe('group,week_start,week_end,expected_amount,cumulative_share');
       expect(lines).toHaveLength(5);
+      expect(lines[1]).toMatch(/^portfolio,/);
     });
 
     it('refuses a horizon beyond a year with a 400 problem', async () => {

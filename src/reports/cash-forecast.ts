@@ -20,53 +20,55 @@ export const CASH_FORECAST_METHOD =
 /** Customers loaded and scored at a time: the nightly rescore's slice. */
 const SLICE_CUSTOMERS = 2_500;
 
-export interface CashForecastReport {
-  asOf: IsoDate;
-  filters: { collector: string | null; segment: string | null };
-  method: string;
-  modelVersion: string;
+export interface CashForecastGroup {
+  group: string;
   openInvoices: number;
   totalOpen: number;
   weeks: { weekStart: IsoDate; weekEnd: IsoDate; expectedAmount: number; cumulativeShare: number }[];
   afterHorizon: number;
 }
 
+export interface CashForecastReport {
+  asOf: IsoDate;
+  groupBy: ReportScope['groupBy'];
+  filters: { collector: string | null; segment: string | null };
+  method: string;
+  modelVersion: string;
+  /** One per group with open invoices, by group name; one 'portfolio' group when not grouped. */
+  groups: CashForecastGroup[];
+}
+
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** The open invoices of the customers in scope with their payment-date distributions, slice by slice. */
-async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, asOf: IsoDate, scope: ReportScope): Promise<OpenInvoiceForecast[]> {
-  const ids = await customersInScope(db, scope);
-  const filtered = scope.collector !== null || scope.segment !== null;
-  const inScope = new Set(ids);
-  const out: OpenInvoiceForecast[] = [];
-  if (ids.length === 0) return out;
+/** The open invoices of the customers in scope with their payment-date distributions, by group, slice by slice. */
+async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, asOf: IsoDate, scope: ReportScope): Promise<Map<string, OpenInvoiceForecast[]>> {
+  const groupOf = await customersInScope(db, scope);
+  const ids = [...groupOf.keys()];
+  const out = new Map<string, OpenInvoiceForecast[]>();
   for (const [lo, hi] of await customerRanges(db, SLICE_CUSTOMERS)) {
     if (!ids.some((id) => id >= lo && id <= hi)) continue;
     const slice = await loadInvoiceRecords(db, lo, hi);
-    const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId) && (!filtered || inScope.has(Number(inv.customerId))));
+    const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId) && groupOf.has(Number(inv.customerId)));
     model.predictor.scoreRequests(
       slice.invoices,
       open.map((invoice) => ({ invoice, asOf })),
-      (r, prediction) => out.push({ amount: slice.openAmounts.get(open[r].invoiceId)!, distribution: prediction.value.distribution }),
+      (r, prediction) => {
+        const group = groupOf.get(Number(open[r].customerId))!;
+        const list = out.get(group) ?? [];
+        list.push({ amount: slice.openAmounts.get(open[r].invoiceId)!, distribution: prediction.value.distribution });
+        out.set(group, list);
+      },
       { reasons: false },
     );
   }
   return out;
 }
 
-export async function cashForecastReport(
-  db: Db,
-  model: ServedModel<PaymentDelayPredictor>,
-  q: { asOf: IsoDate; weeks: number; scope: ReportScope },
-): Promise<CashForecastReport> {
-  const invoices = await openForecasts(db, model, q.asOf, q.scope);
-  const forecast = expectedCashByWeek(invoices, { from: q.asOf, weeks: q.weeks });
+function groupForecast(group: string, invoices: readonly OpenInvoiceForecast[], asOf: IsoDate, weeks: number): CashForecastGroup {
+  const forecast = expectedCashByWeek(invoices, { from: asOf, weeks });
   let cumulative = 0;
   return {
-    asOf: q.asOf,
-    filters: { collector: q.scope.collector, segment: q.scope.segment },
-    method: CASH_FORECAST_METHOD,
-    modelVersion: model.version,
+    group,
     openInvoices: invoices.length,
     totalOpen: r2(forecast.totalOpen),
     weeks: forecast.weeks.map((w) => {
@@ -74,5 +76,23 @@ export async function cashForecastReport(
       return { ...w, expectedAmount: r2(w.expectedAmount), cumulativeShare: forecast.totalOpen > 0 ? Math.round((cumulative / forecast.totalOpen) * 1000) / 1000 : 0 };
     }),
     afterHorizon: r2(forecast.afterHorizon),
+  };
+}
+
+export async function cashForecastReport(
+  db: Db,
+  model: ServedModel<PaymentDelayPredictor>,
+  q: { asOf: IsoDate; weeks: number; scope: ReportScope },
+): Promise<CashForecastReport> {
+  const byGroup = await openForecasts(db, model, q.asOf, q.scope);
+  // Nothing open in scope is still a forecast: nothing expected.
+  if (byGroup.size === 0 && q.scope.groupBy === 'portfolio') byGroup.set('portfolio', []);
+  return {
+    asOf: q.asOf,
+    groupBy: q.scope.groupBy,
+    filters: { collector: q.scope.collector, segment: q.scope.segment },
+    method: CASH_FORECAST_METHOD,
+    modelVersion: model.version,
+    groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),
   };
 }

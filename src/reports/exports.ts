@@ -1,5 +1,5 @@
 // CSV exports of the reports: the month-by-month rows, the last one on the as-of
-// date; the cash forecast's week-by-week rows.
+// date; the cash forecast's week-by-week rows of each group.
 import type { AgingReport, AgingRow } from './aging.js';
 import type { CashForecastReport } from './cash-forecast.js';
 import type { CeiReport, CeiRow } from './cei.js';
@@ -48,7 +48,10 @@ const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'cei', value: (r) => r.cei },
 ];
 
-const CASH_COLUMNS: CsvColumn<CashForecastReport['weeks'][number]>[] = [
+type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
+
+const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
+  { header: 'group', value: (w) => w.group },
   { header: 'week_start', value: (w) => w.weekStart },
   { header: 'week_end', value: (w) => w.weekEnd },
   { header: 'expected_amount', value: (w) => w.expectedAmount },
@@ -58,4 +61,4 @@ const CASH_COLUMNS: CsvColumn<CashForecastReport['weeks'][number]>[] = [
 export const agingCsv = (r: AgingReport) => toCsv(AGING_COLUMNS, r.trend);
 export const dsoCsv = (r: DsoReport) => toCsv(DSO_COLUMNS, r.trend);
 export const ceiCsv = (r: CeiReport) => toCsv(CEI_COLUMNS, r.trend);
-export const cashForecastCsv = (r: CashForecastReport) => toCsv(CASH_COLUMNS, r.weeks);
+export const cashForecastCsv = (r: CashForecastReport) => toCsv(CASH_COLUMNS, r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

@@ -63,10 +63,10 @@ const scopeCte = (groupBy: GroupBy, p = 2) => `sc AS (
   WHERE ($${p}::text IS NULL OR col.external_id = $${p}::text) AND ($${p + 1}::text IS NULL OR c.segment = $${p + 1}::text)
 )`;
 
-/** Ids of the customers a report covers (its collector and segment filters), in id order. */
-export async function customersInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment'>): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(`WITH ${scopeCte('portfolio', 1)} SELECT id FROM sc ORDER BY id`, [scope.collector, scope.segment]);
-  return rows.map((r) => r.id);
+/** The customers a report covers (its collector and segment filters), by id, with their group. */
+export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<number, string>> {
+  const rows = await db.query<{ id: number; grp: string }>(`WITH ${scopeCte(scope.groupBy, 1)} SELECT id, grp FROM sc ORDER BY id`, [scope.collector, scope.segment]);
+  return new Map(rows.map((r) => [r.id, r.grp]));
 }
 
 const DATES_CTE = `dates AS (SELECT DISTINCT d FROM unnest($1::date[]) AS u(d)),

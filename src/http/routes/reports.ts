@@ -46,13 +46,17 @@ const CeiRow = Type.Object({
 
 const CashForecast = Type.Object({
   asOf: Type.String(),
+  groupBy: Type.String(),
   filters: Filters,
   method: Type.String(),
   modelVersion: Type.String(),
-  openInvoices: Type.Integer(),
-  totalOpen: Type.Number(),
-  weeks: Type.Array(Type.Object({ weekStart: Type.String(), weekEnd: Type.String(), expectedAmount: Type.Number(), cumulativeShare: Type.Number() })),
-  afterHorizon: Type.Number(),
+  groups: Type.Array(Type.Object({
+    group: Type.String(),
+    openInvoices: Type.Integer(),
+    totalOpen: Type.Number(),
+    weeks: Type.Array(Type.Object({ weekStart: Type.String(), weekEnd: Type.String(), expectedAmount: Type.Number(), cumulativeShare: Type.Number() })),
+    afterHorizon: Type.Number(),
+  })),
 });
 
 const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Parameters<typeof Type.Object>[0] = {}) => Type.Object({
@@ -147,17 +151,18 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: CASH_FORECAST_METHOD,
       querystring: Type.Object({
         weeks: Type.Integer({ minimum: 1, maximum: 52, default: 13, description: 'Weeks ahead, the first starting today' }),
+        groupBy: common.groupBy,
         collector: common.collector,
         segment: common.segment,
         format: common.format,
       }, { additionalProperties: false }),
-      response: { ...ok(CashForecast, 'week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...errorResponses },
+      response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
-    const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) });
+    const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, q) });
     return q.format === 'csv' ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
   });
 };
