@@ -35,10 +35,16 @@ const CHUNK_BYTES = 1 << 20;
  * the young-generation collector copied them and their strings on every pass.
  */
 export class CopyLines {
-  readonly chunks: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
   private buf = Buffer.allocUnsafe(0);
   private used = 0;
   rows = 0;
+
+  static of(rows: readonly ComputedFieldRow[]): CopyLines {
+    const lines = new CopyLines();
+    lines.add(rows);
+    return lines;
+  }
 
   add(rows: readonly ComputedFieldRow[]): void {
     for (const r of rows) this.write(copyLine(r));
@@ -74,9 +80,7 @@ export async function writeComputedFields(db: Db, rows: ComputedFieldRow[]): Pro
     await tx.query('DROP TABLE IF EXISTS cf_stage');
     await tx.query(`CREATE TEMP TABLE cf_stage (entity_type text, entity_id int, name text, value_num float8, value_text text,
       value_bool boolean, confidence float8, reasons jsonb, model_version text) ON COMMIT DROP`);
-    for (let i = 0; i < rows.length; i += 20_000) {
-      await tx.copyFrom('cf_stage', COLUMNS, rows.slice(i, i + 20_000).map(copyLine).join(''));
-    }
+    await tx.copyFrom('cf_stage', COLUMNS, CopyLines.of(rows).finish());
     await tx.query(`INSERT INTO computed_fields AS t (${COLUMNS.join(', ')}, computed_at)
       SELECT ${COLUMNS.join(', ')}, now() FROM cf_stage
       ON CONFLICT (entity_type, name, entity_id) DO UPDATE SET
@@ -101,11 +105,7 @@ export interface SliceScope {
  */
 export async function replaceComputedFields(db: Db, scope: SliceScope, rows: readonly ComputedFieldRow[] | CopyLines): Promise<number> {
   const [lo, hi] = scope.customers;
-  let lines = rows;
-  if (!(lines instanceof CopyLines)) {
-    lines = new CopyLines();
-    lines.add(rows as readonly ComputedFieldRow[]);
-  }
+  const lines = rows instanceof CopyLines ? rows : CopyLines.of(rows);
   const count = lines.rows;
   const data = lines.finish();
   await db.transaction(async (tx) => {
