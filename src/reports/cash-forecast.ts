@@ -8,7 +8,7 @@ import { expectedCashByWeek, type OpenInvoiceForecast } from '../ml/payment-dela
 import type { PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { IsoDate } from '../agenda/types.js';
 import { customerRanges, loadInvoiceRecords } from '../scoring/histories.js';
-import type { ServedModel } from '../scoring/rescore.js';
+import { scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
 import { customersInScope, type ReportScope } from './series.js';
 
 export const CASH_FORECAST_METHOD =
@@ -48,17 +48,17 @@ async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, 
   for (const [lo, hi] of await customerRanges(db, SLICE_CUSTOMERS)) {
     if (!ids.some((id) => id >= lo && id <= hi)) continue;
     const slice = await loadInvoiceRecords(db, lo, hi);
-    const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId) && groupOf.has(Number(inv.customerId)));
-    model.predictor.scoreRequests(
-      slice.invoices,
-      open.map((invoice) => ({ invoice, asOf })),
-      (r, prediction) => {
-        const group = groupOf.get(Number(open[r].customerId))!;
+    scoreOpenInvoices(
+      slice,
+      model.predictor,
+      asOf,
+      (invoice, amount, prediction) => {
+        const group = groupOf.get(Number(invoice.customerId))!;
         const list = out.get(group) ?? [];
-        list.push({ amount: slice.openAmounts.get(open[r].invoiceId)!, distribution: prediction.value.distribution });
+        list.push({ amount, distribution: prediction.value.distribution });
         out.set(group, list);
       },
-      { reasons: false },
+      { reasons: false, keep: (invoice) => groupOf.has(Number(invoice.customerId)) },
     );
   }
   return out;

@@ -6,7 +6,7 @@
 // scores slice k.
 import type { Db } from '../db/sql.js';
 import type { Prediction } from '../ml/model.js';
-import type { PaymentDelayForecast, PaymentDelayPredictor } from '../ml/payment-delay/index.js';
+import type { InvoiceRecord, PaymentDelayForecast, PaymentDelayPredictor, ScoreOptions } from '../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../ml/drift/index.js';
 import type { SendTimePredictor } from '../ml/send-time/index.js';
 import type { IncentivePredictor } from '../ml/incentives/index.js';
@@ -62,28 +62,38 @@ interface Scored {
   alerts: number;
 }
 
-function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored): void {
-  const byCustomer = new Map<number, InvoiceForecast[]>();
-  const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId));
-  model.predictor.scoreRequests(
+/**
+ * Every open invoice of the slice that `keep` accepts, scored as of `asOf` from
+ * the slice's history, with its open amount. Returns how many were scored.
+ */
+export function scoreOpenInvoices(
+  slice: Pick<PortfolioSlice, 'invoices' | 'openAmounts'>,
+  predictor: PaymentDelayPredictor,
+  asOf: string,
+  sink: (invoice: InvoiceRecord, openAmount: number, prediction: Prediction<PaymentDelayForecast>) => void,
+  options: ScoreOptions & { keep?: (invoice: InvoiceRecord) => boolean } = {},
+): number {
+  const { keep, ...scoreOptions } = options;
+  const open = slice.invoices.filter((inv) => slice.openAmounts.has(inv.invoiceId) && (!keep || keep(inv)));
+  predictor.scoreRequests(
     slice.invoices,
     open.map((invoice) => ({ invoice, asOf })),
-    (r, prediction: Prediction<PaymentDelayForecast>) => {
-      const inv = open[r];
-      const f: InvoiceForecast = {
-        invoiceId: Number(inv.invoiceId),
-        customerId: Number(inv.customerId),
-        openAmount: slice.openAmounts.get(inv.invoiceId)!,
-        prediction,
-      };
-      out.rows.add(invoiceFields(f, model.version));
-      const list = byCustomer.get(f.customerId);
-      if (list) list.push(f);
-      else byCustomer.set(f.customerId, [f]);
-    },
+    (r, prediction) => sink(open[r], slice.openAmounts.get(open[r].invoiceId)!, prediction),
+    scoreOptions,
   );
+  return open.length;
+}
+
+function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored): void {
+  const byCustomer = new Map<number, InvoiceForecast[]>();
+  out.openInvoices += scoreOpenInvoices(slice, model.predictor, asOf, (inv, openAmount, prediction) => {
+    const f: InvoiceForecast = { invoiceId: Number(inv.invoiceId), customerId: Number(inv.customerId), openAmount, prediction };
+    out.rows.add(invoiceFields(f, model.version));
+    const list = byCustomer.get(f.customerId);
+    if (list) list.push(f);
+    else byCustomer.set(f.customerId, [f]);
+  });
   for (const [customerId, list] of byCustomer) out.rows.add(customerDelayFields(customerId, list, model.version));
-  out.openInvoices += open.length;
 }
 
 function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, out: Scored): void {
