@@ -152,19 +152,20 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
     histories.set(c.id, { customerExternalId: c.externalId, segment: c.segment, asOf, invoices: [], payments: [], communications: [] });
   }
   const { invoices, openAmounts } = toInvoiceRecords(invoiceRows);
-  for (const r of invoiceRows) {
-    const invoiceId = String(r.id);
+  // The drift model's view of the same invoices: one record per row, in row order.
+  invoiceRows.forEach((r, k) => {
+    const inv = invoices[k];
     const h: HistoryInvoice = {
-      externalId: invoiceId,
-      issueDate: r.issue_date,
-      dueDate: r.due_date,
-      settledDate: r.settled_date,
-      amount: r.amount,
-      disputed: r.disputed || isDisputeStatus(r.status),
+      externalId: inv.invoiceId,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate,
+      settledDate: inv.settledDate,
+      amount: inv.amount,
+      disputed: inv.disputed,
       disputedDate: isDisputeStatus(r.status) ? r.status_date : null,
     };
     histories.get(r.customer_id)?.invoices.push(h);
-  }
+  });
   for (const p of payments) {
     const h: HistoryPayment = { paymentDate: p.payment_date, amount: p.amount, method: p.method };
     histories.get(p.customer_id)?.payments.push(h);
