@@ -5,7 +5,9 @@
 // the first (`replaceSeconds`). With `--models all` the portfolio also gets
 // reminders (two emails per invoice, opens, replies, proxy opens) and incentive
 // offers on late invoices, and the send-time and incentives models are served
-// too: every customer-level model of the nightly refresh.
+// too: every customer-level model of the nightly refresh. Last, the cash
+// forecast report (13 weeks, whole portfolio) is timed on the same portfolio:
+// it scores every open invoice on request (`cashForecastSeconds`).
 // Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500]
 import { parseArgs } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
@@ -16,6 +18,7 @@ import { driftModel, type DriftPredictor } from '../src/ml/drift/index.js';
 import { sendTimeModel, type SendTimePredictor } from '../src/ml/send-time/index.js';
 import { incentiveModel, type IncentivePredictor } from '../src/ml/incentives/index.js';
 import { incentiveCustomer, sendTimeInput } from '../src/scoring/behaviour-inputs.js';
+import { cashForecastReport } from '../src/reports/cash-forecast.js';
 
 const { values } = parseArgs({
   options: {
@@ -110,9 +113,17 @@ try {
   // The nightly steady state: every field already there is replaced.
   const again = await run('next night');
   const { result } = first;
+  const tf = performance.now();
+  const forecast = await cashForecastReport(db.storage.db, models.paymentDelay, {
+    asOf: AS_OF,
+    weeks: 13,
+    scope: { groupBy: 'portfolio', collector: null, segment: null },
+  });
+  const cashForecastSeconds = Number(((performance.now() - tf) / 1000).toFixed(2));
+  console.log(`cash forecast: ${forecast.groups[0].openInvoices} open invoices in ${cashForecastSeconds} s`);
   console.log(JSON.stringify({
     bench: 'rescore', models: result.models.length, customers: result.customers, invoices: C * K, openInvoices: result.openInvoices,
-    fieldsWritten: result.fieldsWritten, alerts: result.alerts, seconds: first.seconds, replaceSeconds: again.seconds, peakRssMb: rss.stop(),
+    fieldsWritten: result.fieldsWritten, alerts: result.alerts, seconds: first.seconds, replaceSeconds: again.seconds, cashForecastSeconds, peakRssMb: rss.stop(),
   }));
 } finally {
   await db.drop();
