@@ -4,6 +4,20 @@
 // reaction" (a click counts there). The strongest persistent, material drop
 // wins. Clicks alone are not tested: rare and optional, a run without them says
 // little, and each extra reading tested is one more chance of a false alert.
+// One pooled rate per reading, the tail probability of the recent count: tried
+// instead on the tuning worlds (threshold chosen on seed 1, highest recall at
+// precision ≥ 0.9), and dropped as no better than the noise of ~80 drifters:
+// - a rate per kind of reminder (email, proxy-opened email, call, SMS; each
+//   shrunk to its segment rate; sum of Beta-Binomials): seed 1 0.538 @ 0.924
+//   against 0.577 @ 0.902, seed 3 0.547 against 0.573 (each at its best);
+//   kinds split a customer's few reminders, and most false alerts (seed 1)
+//   are runs of unopened plain emails, which no kind tells apart;
+// - the likelihood ratio of "reactions fell to 1/10 of the usual" instead of
+//   the tail: seed 1 0.628 @ 0.902, but seed 3 at the seed-1 threshold 0.600
+//   @ 0.899, the same as the tail's 0.600 @ 0.899;
+// - with that ratio, a prior strength of 1, 2, 5 or 8: seed 1 0.51-0.60
+//   against 0.628 at 3; with the tail, a response window of 3, 4 or 5 days:
+//   seed 1 0.538-0.564 against 0.577 at 7.
 import type { DriftConfig } from '../config.js';
 import { dateOfDay } from '../dates.js';
 import { percent, plural } from '../format.js';
