@@ -68,6 +68,12 @@ export interface DriftConfig {
     maxRecentItems: number;
     /** Channels a customer can react to: emails (open, click, reply), calls (reached), SMS (reply). */
     channels: string[];
+    /**
+     * A rise of the share of emails opened by a privacy proxy, from the baseline
+     * to the recent window, that means the mailbox moved behind one: the "any
+     * reaction" reading may not alert then (the reply reading still may).
+     */
+    proxySwitchShare: number;
   };
   dispute: {
     /** Smallest rise of the dispute rate (absolute) worth an alert. */
@@ -100,7 +106,7 @@ export const defaultDriftConfig: DriftConfig = {
     levelItems: 6,
   },
   method: { rareShare: 0.15, minAmountRatio: 2, minGapRatio: 2, minScaleLog: 0.1, maxRecentItems: 24 },
-  engagement: { responseWindowDays: 7, minDrop: 0.25, maxRecentItems: 24, channels: ['email', 'call', 'sms'] },
+  engagement: { responseWindowDays: 7, minDrop: 0.25, maxRecentItems: 24, channels: ['email', 'call', 'sms'], proxySwitchShare: 0.5 },
   dispute: { minIncrease: 0.4, breaks: 1 },
 };
 

@@ -35,6 +35,8 @@ export interface CustomerSpec {
   clickRate?: number;
   /** Share of opens fetched by a privacy proxy (machineOpen). */
   machineOpenRate?: number;
+  /** From this invoice on, the mailbox sits behind a privacy proxy: every email is machine-opened. */
+  proxyFromInvoice?: number;
   disputeRate?: number;
   segment?: string;
   drift?: { kind: DriftKind; atInvoice: number; delayShiftDays?: number };
@@ -91,7 +93,7 @@ export function simulateCustomer(spec: CustomerSpec = {}): SimulatedCustomer {
     const sent = due - 3;
     const quiet = drifted && s.drift?.kind === 'engagement_drop';
     const opened = r() < (quiet ? 0.03 : s.openRate);
-    const machine = r() < s.machineOpenRate;
+    const machine = r() < s.machineOpenRate || i >= (s.proxyFromInvoice ?? Infinity);
     const replied = r() < (quiet ? 0.02 : s.replyRate);
     const clicked = opened && r() < (quiet ? 0.02 : s.clickRate);
     communications.push({

@@ -166,6 +166,31 @@ describe('when a privacy proxy opens every email', () => {
   });
 });
 
+describe('when the mailbox moves behind a privacy proxy', () => {
+  // A person who mostly opens (rarely answers): once a proxy opens every email
+  // at delivery, their own opens no longer show, but their behaviour is the same.
+  const customers = [...Array(20).keys()].map((k) =>
+    simulateCustomer({ seed: 300 + k, invoices: 24, openRate: 0.9, replyRate: 0.15, clickRate: 0.3, proxyFromInvoice: 12 }),
+  );
+
+  it('does not read the hidden opens as reminders ignored', () => {
+    const alerted = customers.filter((c) => assess(c.history).signals.engagement_drop.flag);
+    expect(alerted).toEqual([]);
+  });
+
+  it('says why the drop in visible reactions is no alert', () => {
+    const texts = customers.map((c) => assess(c.history).signals.engagement_drop.text);
+    expect(texts.some((t) => t.includes('a privacy proxy now opens their emails'))).toBe(true);
+  });
+
+  it('still alerts when the person also stops answering', () => {
+    const c = simulateCustomer({ seed: 320, invoices: 24, replyRate: 0.9, proxyFromInvoice: 12, drift: { kind: 'engagement_drop', atInvoice: 12 } });
+    const a = assess(c.history);
+    expect(a.signals.engagement_drop.flag).toBe(true);
+    expect(a.signals.engagement_drop.detail.measure).toBe('reply');
+  });
+});
+
 describe('when events happen after the assessment date', () => {
   it('ignores them, as if replayed on that day', () => {
     const c = simulateCustomer({ seed: 61, drift: { kind: 'delay_creep', atInvoice: 14 } });

@@ -80,6 +80,25 @@ function windowCounts(r: ReminderSequence, from: number, to: number): Engagement
   return w;
 }
 
+/**
+ * How much the share of emails a privacy proxy opened rose from before `from`
+ * to after it. A mailbox moved behind a proxy (Apple Mail Privacy Protection,
+ * say) hides the person's opens from then on: in the "any reaction" reading its
+ * emails look ignored although only the mail client changed.
+ */
+function proxyShareRise(r: ReminderSequence, from: number): number {
+  const share = (lo: number, hi: number) => {
+    let emails = 0;
+    let proxied = 0;
+    for (let i = lo; i < hi; i++) {
+      emails += r.email[i];
+      proxied += r.email[i] & r.machineOpen[i];
+    }
+    return emails ? proxied / emails : 0;
+  };
+  return share(from, r.n) - share(0, from);
+}
+
 export function detectEngagementDrop(
   reminders: ReminderSequence,
   prior: SegmentPrior,
@@ -89,6 +108,7 @@ export function detectEngagementDrop(
   const threshold = config.evidenceThreshold.engagement_drop;
   let best: { measure: Measure; window: RateWindow; series: Series } | null = null;
   let soft: { measure: Measure; window: RateWindow; series: Series } | null = null;
+  let proxySwitch = false;
   for (const measure of MEASURES) {
     // Only a measure whose latest reminders were all ignored can alert; 'any' also gives the reading below alerts.
     if (measure !== 'any' && !lastIgnored(reminders, measure, persistence)) continue;
@@ -102,7 +122,12 @@ export function detectEngagementDrop(
       config,
       config.engagement.maxRecentItems,
     );
-    if (window.valid && (!best || window.evidence > best.window.evidence)) best = { measure, window, series };
+    // Replies do not depend on the mail client; opens already leave proxied emails out.
+    const switched =
+      measure === 'any' && window.valid &&
+      proxyShareRise(reminders, series.at[series.flags.length - window.length]) >= config.engagement.proxySwitchShare;
+    if (switched) proxySwitch = true;
+    else if (window.valid && (!best || window.evidence > best.window.evidence)) best = { measure, window, series };
     if (measure === 'any') soft = { measure, window, series };
   }
   const chosen = (best ?? soft)!;
@@ -123,7 +148,7 @@ export function detectEngagementDrop(
     baselineItems: ownBaseline,
     segmentWeight: config.priorStrength / (ownBaseline + config.priorStrength),
     detail: { baseline, recent, measure: best ? chosen.measure : null },
-    text: describe(baseline, recent, best ? chosen.measure : 'any', flag, prior),
+    text: describe(baseline, recent, best ? chosen.measure : 'any', flag, prior, proxySwitch && !flag),
   };
 }
 
@@ -144,6 +169,7 @@ function describe(
   measure: Measure,
   flag: boolean,
   prior: SegmentPrior,
+  proxySwitch: boolean,
 ): string {
   const verb = VERB[measure];
   const usual =
@@ -153,5 +179,7 @@ function describe(
   if (r.communications === 0) return `${usual}; no reminder to read yet`;
   let last = `${count(r, measure)} of the last ${plural(r.communications, 'reminder')}`;
   if (r.machineOpens > 0) last += ` (${plural(r.machineOpens, 'open')} by a privacy proxy not counted)`;
-  return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
+  if (flag) return `${usual}; ${last}`;
+  if (proxySwitch) return `${usual}; ${last}: a privacy proxy now opens their emails, so opens no longer show; replies did not drop`;
+  return `${usual}; ${last}: no lasting change`;
 }
