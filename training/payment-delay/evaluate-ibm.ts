@@ -14,6 +14,10 @@
 //   may use 2013 invoices settled before that date: rolling scoring, as in production.
 // - customer-grouped: 5 folds of customers; train on 4, test on the held-out
 //   customers (whose own history still builds up invoice by invoice).
+// - cold start: the same held-out invoices, restricted to those scored when their
+//   customer had no (or at most two) settled invoices: a new customer's first
+//   invoices, on which only the portfolio, the segment (country) and the invoice
+//   itself can speak (cold-start.ts; the same on the world: cold-start-world.ts).
 // - due-date rescoring: 2013 invoices still unpaid on their due date, scored as of
 //   that date, to show what conditioning on "not paid yet" buys.
 // - expected cash per week: the open 2013 invoices scored every Monday of 2013,
@@ -54,7 +58,8 @@ import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest } from '../../src/ml/payment-delay/types.js';
 import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoice } from '../datasets/ibm-ar.js';
 import { cashBacktest, mondays } from './cash-backtest.js';
-import { bootstrapAuc, customerFolds, groupNoiseFloor, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
+import { coldStartLines, coldStartMetrics, scoreByCustomerFolds, type ColdStartMetrics } from './cold-start.js';
+import { bootstrapAuc, groupNoiseFloor, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
 
 /** Last as-of date of the cash backtest (exclusive), so its four weeks end in 2013. */
 const CASH_BACKTEST_LAST_AS_OF = '2013-12-02';
@@ -95,18 +100,6 @@ function validationSplit({ train }: Split): Split {
   };
 }
 
-function grouped({ all }: Split, useDisputed: boolean, folds = 5): ScoredInvoice[] {
-  const out: ScoredInvoice[] = [];
-  const foldOf = customerFolds(all, folds);
-  for (let f = 0; f < folds; f++) {
-    const fitOn = all.filter((inv) => foldOf.get(inv.customerId) !== f);
-    const heldOut = all.filter((inv) => foldOf.get(inv.customerId) === f);
-    const state = fitPaymentDelay(fitOn, issueDateTargets(fitOn), { ...DEFAULT_OPTIONS, useDisputed });
-    out.push(...scoreDataset(new PaymentDelayPredictor(state), { invoices: heldOut, targets: issueDateTargets(heldOut) }));
-  }
-  return out;
-}
-
 /** 2013 invoices still open on the morning of their due date (+ `days`), scored then. */
 function rescoredAfterDue({ all, train, test }: Split, days: number): { conditioned: ScoredInvoice[]; atIssue: ScoredInvoice[] } {
   const state = fitPaymentDelay(train, issueDateTargets(train), DEFAULT_OPTIONS);
@@ -128,6 +121,8 @@ interface Results {
   states: { withDispute: PaymentDelayState; noDispute: PaymentDelayState };
   grouped: Metrics;
   groupedNoDispute: Metrics;
+  /** Held-out customers' invoices scored with no / at most two settled invoices of their own. */
+  coldStart: { none: ColdStartMetrics; upToTwo: ColdStartMetrics };
   scoresWithDispute: ScoredInvoice[];
   baseline: ReturnType<typeof pastLateRateBaseline>;
   ceiling: ReturnType<typeof inSampleCeiling>;
@@ -156,6 +151,7 @@ function runProtocols(split: Split): Results {
   const noDispute = chronological(split, false);
   const scoresWithDispute = withDispute.scored;
   const validation = validationSplit(split);
+  const grouped = scoreByCustomerFolds(split.all, true);
   const rescore = (days: number) => {
     const { conditioned, atIssue } = rescoredAfterDue(split, days);
     return { conditioned: forecastMetrics(conditioned), atIssue: forecastMetrics(atIssue) };
@@ -167,8 +163,9 @@ function runProtocols(split: Split): Results {
     chronological: forecastMetrics(scoresWithDispute),
     chronologicalNoDispute: forecastMetrics(noDispute.scored),
     states: { withDispute: withDispute.state, noDispute: noDispute.state },
-    grouped: forecastMetrics(grouped(split, true)),
-    groupedNoDispute: forecastMetrics(grouped(split, false)),
+    grouped: forecastMetrics(grouped.scored),
+    groupedNoDispute: forecastMetrics(scoreByCustomerFolds(split.all, false).scored),
+    coldStart: { none: coldStartMetrics(split.all, grouped, 0), upToTwo: coldStartMetrics(split.all, grouped, 2) },
     scoresWithDispute,
     baseline: pastLateRateBaseline(split.all, split.test),
     ceiling: inSampleCeiling(split.all, split.test),
@@ -216,6 +213,11 @@ function table(r: Results): string[] {
     `F1 per class (chronological, with Disputed): on time ${f(m.f1OnTime)}, 1-30 days late ${f(m.f1Late1to30)}, over 30 days late ${f(m.f1LateOver30)} (${m.lateOver30Count} such invoices in the test set)`,
     `AUC 95% bootstrap interval (chronological): with Disputed ${f(r.aucCi95.low)} .. ${f(r.aucCi95.high)}, without ${f(r.aucCi95NoDispute.low)} .. ${f(r.aucCi95NoDispute.high)}`,
     `location model chosen on the latest 30% of the training invoices: ${selectionText(r.states.withDispute)} (with Disputed); ${selectionText(r.states.noDispute)} (without)`,
+    '',
+    ...coldStartLines([
+      ['no settled invoice yet', r.coldStart.none],
+      ['at most 2 settled invoices', r.coldStart.upToTwo],
+    ]),
     '',
     'baselines on the 2013 test set',
     `  always on time:                 accuracy ${f(1 - m.lateRate)} (0.644 over the whole file)`,
@@ -268,6 +270,17 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     groupedRmseDaysToSettle: r.grouped.rmseDaysToSettle,
     groupedAucNoDispute: r.groupedNoDispute.auc,
     groupedRmseDaysToSettleNoDispute: r.groupedNoDispute.rmseDaysToSettle,
+    coldStartN: r.coldStart.none.n,
+    coldStartAuc: r.coldStart.none.auc,
+    coldStartSegmentPriorAuc: r.coldStart.none.segmentPriorAuc,
+    coldStartRmseDaysToSettle: r.coldStart.none.rmseDaysToSettle,
+    coldStartMeanPredictedLate: r.coldStart.none.meanPredictedLate,
+    coldStartObservedLateRate: r.coldStart.none.observedLateRate,
+    coldStart2N: r.coldStart.upToTwo.n,
+    coldStart2Auc: r.coldStart.upToTwo.auc,
+    coldStart2RmseDaysToSettle: r.coldStart.upToTwo.rmseDaysToSettle,
+    coldStart2MeanPredictedLate: r.coldStart.upToTwo.meanPredictedLate,
+    coldStart2ObservedLateRate: r.coldStart.upToTwo.observedLateRate,
     leakyCeilingAuc: r.ceiling.auc,
     leakyCeilingRmseDaysToSettle: r.ceiling.rmseDaysToSettle,
     leaveOneOutCeilingAuc: r.looCeiling.auc,
