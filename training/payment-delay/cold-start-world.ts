@@ -28,8 +28,8 @@ console.log(`customer 5-fold, every held-out invoice: n ${overall.n}  AUC ${over
 for (const line of coldStartLines([['no settled invoice yet', none], ['at most 2 settled invoices', upToTwo]])) console.log(line);
 console.log(JSON.stringify({
   dataset: 'world', world: values.world, segment: segmentField, groupedAuc: overall.auc, groupedRmseDaysToSettle: overall.rmseDaysToSettle,
-  coldStartN: none.n, coldStartAuc: none.auc, coldStartSegmentPriorAuc: none.segmentPriorAuc, coldStartRmseDaysToSettle: none.rmseDaysToSettle,
+  coldStartN: none.n, coldStartAuc: none.auc, coldStartWithinFoldAuc: none.withinFoldAuc, coldStartSegmentPriorAuc: none.segmentPriorAuc, coldStartRmseDaysToSettle: none.rmseDaysToSettle,
   coldStartMeanPredictedLate: none.meanPredictedLate, coldStartObservedLateRate: none.observedLateRate,
-  coldStart2N: upToTwo.n, coldStart2Auc: upToTwo.auc, coldStart2RmseDaysToSettle: upToTwo.rmseDaysToSettle,
+  coldStart2N: upToTwo.n, coldStart2Auc: upToTwo.auc, coldStart2WithinFoldAuc: upToTwo.withinFoldAuc, coldStart2RmseDaysToSettle: upToTwo.rmseDaysToSettle,
   coldStart2MeanPredictedLate: upToTwo.meanPredictedLate, coldStart2ObservedLateRate: upToTwo.observedLateRate,
 }));

@@ -18,6 +18,8 @@
 //   customer had no (or at most two) settled invoices: a new customer's first
 //   invoices, on which only the portfolio, the segment (country) and the invoice
 //   itself can speak (cold-start.ts; the same on the world: cold-start-world.ts).
+//   Read the within-fold AUC: pooled over folds, cold-start rankings sit below 0.5
+//   by construction (each fold's portfolio is fitted on the other customers).
 // - due-date rescoring: 2013 invoices still unpaid on their due date, scored as of
 //   that date, to show what conditioning on "not paid yet" buys.
 // - expected cash per week: the open 2013 invoices scored every Monday of 2013,
@@ -272,12 +274,14 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     groupedRmseDaysToSettleNoDispute: r.groupedNoDispute.rmseDaysToSettle,
     coldStartN: r.coldStart.none.n,
     coldStartAuc: r.coldStart.none.auc,
+    coldStartWithinFoldAuc: r.coldStart.none.withinFoldAuc,
     coldStartSegmentPriorAuc: r.coldStart.none.segmentPriorAuc,
     coldStartRmseDaysToSettle: r.coldStart.none.rmseDaysToSettle,
     coldStartMeanPredictedLate: r.coldStart.none.meanPredictedLate,
     coldStartObservedLateRate: r.coldStart.none.observedLateRate,
     coldStart2N: r.coldStart.upToTwo.n,
     coldStart2Auc: r.coldStart.upToTwo.auc,
+    coldStart2WithinFoldAuc: r.coldStart.upToTwo.withinFoldAuc,
     coldStart2RmseDaysToSettle: r.coldStart.upToTwo.rmseDaysToSettle,
     coldStart2MeanPredictedLate: r.coldStart.upToTwo.meanPredictedLate,
     coldStart2ObservedLateRate: r.coldStart.upToTwo.observedLateRate,
