@@ -6,10 +6,9 @@ import type { FeatureConfig, SegmentPrior } from './features.js';
 import { PROMISE_GRACE_DAYS } from './features.js';
 import type { InvoiceEffects } from './history.js';
 import { solveSpd } from './linear.js';
+import { segmentWeights } from './segment-shrinkage.js';
 import type { InvoiceRecord } from './types.js';
 
-/** Pseudo-count of a segment against the portfolio: small segments lean on the whole book. */
-const SEGMENT_PRIOR_WEIGHT = 30;
 /**
  * Without any promise or reminder in the training data there is nothing to learn
  * from: assume an even chance, and let each customer's own record move it.
@@ -116,19 +115,41 @@ function accumulate(s: PriorSums, { invoice, offset }: Labeled, effects: Invoice
   }
 }
 
-function priorOf(s: PriorSums, spread: number, base: SegmentPrior | null, k: number): SegmentPrior {
-  const mix = (sum: number, n: number, fallback: number, baseValue: number | undefined): number =>
-    base ? (sum + k * (baseValue as number)) / (n + k) : n ? sum / n : fallback;
-  return {
-    adjustedOffset: mix(s.adjusted, s.n, 0, base?.adjustedOffset),
-    spread,
-    lateRate: mix(s.late, s.n, 0, base?.lateRate),
-    daysLate: mix(s.daysLate, s.n, 0, base?.daysLate),
-    disputeRate: mix(s.disputes, s.n, 0, base?.disputeRate),
-    promiseKeptRate: mix(s.promisesKept, s.promises, UNINFORMED_RATE, base?.promiseKeptRate),
-    replyRate: mix(s.remindersAnswered, s.remindersSent, UNINFORMED_RATE, base?.replyRate),
-    externalRisk: mix(s.risk, s.riskCount, UNINFORMED_RISK, base?.externalRisk),
-  };
+type PriorQuantity = Exclude<keyof SegmentPrior, 'spread'>;
+
+/** Each prior value as a ratio of two sums, and what to assume when there is nothing to divide. */
+const QUANTITIES: readonly { key: PriorQuantity; num: (s: PriorSums) => number; den: (s: PriorSums) => number; fallback: number }[] = [
+  { key: 'adjustedOffset', num: (s) => s.adjusted, den: (s) => s.n, fallback: 0 },
+  { key: 'lateRate', num: (s) => s.late, den: (s) => s.n, fallback: 0 },
+  { key: 'daysLate', num: (s) => s.daysLate, den: (s) => s.n, fallback: 0 },
+  { key: 'disputeRate', num: (s) => s.disputes, den: (s) => s.n, fallback: 0 },
+  { key: 'promiseKeptRate', num: (s) => s.promisesKept, den: (s) => s.promises, fallback: UNINFORMED_RATE },
+  { key: 'replyRate', num: (s) => s.remindersAnswered, den: (s) => s.remindersSent, fallback: UNINFORMED_RATE },
+  { key: 'externalRisk', num: (s) => s.risk, den: (s) => s.riskCount, fallback: UNINFORMED_RISK },
+];
+
+function portfolioPrior(s: PriorSums, spread: number): SegmentPrior {
+  const prior = { spread } as SegmentPrior;
+  for (const q of QUANTITIES) prior[q.key] = q.den(s) ? q.num(s) / q.den(s) : q.fallback;
+  return prior;
+}
+
+/**
+ * Each segment's prior: the portfolio's, moved toward the segment's own mean by
+ * how much segments really differ, judged on their customers (segment-shrinkage.ts).
+ */
+function segmentPriors(customersBySegment: ReadonlyMap<string, PriorSums[]>, portfolio: SegmentPrior): Record<string, SegmentPrior> {
+  const names = [...customersBySegment.keys()];
+  const groups = names.map((name) => customersBySegment.get(name)!);
+  const priors = names.map(() => ({ ...portfolio }));
+  for (const q of QUANTITIES) {
+    const weights = segmentWeights(groups.map((customers) => customers.map((c) => ({ sum: q.num(c), count: q.den(c) }))));
+    groups.forEach((customers, i) => {
+      const den = customers.reduce((a, c) => a + q.den(c), 0);
+      if (den) priors[i][q.key] += weights[i] * (customers.reduce((a, c) => a + q.num(c), 0) / den - portfolio[q.key]);
+    });
+  }
+  return Object.fromEntries(names.map((name, i) => [name, priors[i]]));
 }
 
 /**
@@ -162,22 +183,25 @@ function varianceComponents(labeled: readonly Labeled[], effects: InvoiceEffects
 export function fitFeatureConfig(labeled: readonly Labeled[], effects: InvoiceEffects, maxPaymentMethods = 8): FeatureConfig {
   const { spread, shrinkage } = varianceComponents(labeled, effects);
   const all = emptySums();
-  const bySegment = new Map<string, PriorSums>();
+  const byCustomer = new Map<string, { segment: string | null | undefined; sums: PriorSums }>();
   const methods = new Map<string, number>();
   for (const l of labeled) {
     accumulate(all, l, effects);
-    const seg = l.invoice.segment;
-    if (seg != null) {
-      const s = bySegment.get(seg) ?? emptySums();
-      accumulate(s, l, effects);
-      bySegment.set(seg, s);
-    }
+    let c = byCustomer.get(l.invoice.customerId);
+    if (!c) byCustomer.set(l.invoice.customerId, (c = { segment: l.invoice.segment, sums: emptySums() }));
+    accumulate(c.sums, l, effects);
     const m = l.invoice.paymentMethod;
     if (m) methods.set(m, (methods.get(m) ?? 0) + 1);
   }
-  const portfolio = priorOf(all, spread, null, 0);
-  const segments: Record<string, SegmentPrior> = {};
-  for (const [seg, s] of bySegment) segments[seg] = priorOf(s, spread, portfolio, SEGMENT_PRIOR_WEIGHT);
+  const customersBySegment = new Map<string, PriorSums[]>();
+  for (const { segment, sums } of byCustomer.values()) {
+    if (segment == null) continue;
+    const list = customersBySegment.get(segment);
+    if (list) list.push(sums);
+    else customersBySegment.set(segment, [sums]);
+  }
+  const portfolio = portfolioPrior(all, spread);
+  const segments = segmentPriors(customersBySegment, portfolio);
   const paymentMethods = [...methods.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, maxPaymentMethods).map(([m]) => m);
   return { effects, portfolio, segments, shrinkage, paymentMethods };
 }
