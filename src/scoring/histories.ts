@@ -49,7 +49,7 @@ interface InvoiceRow {
 // Qualifications that mean the customer contests the invoice; their date is when
 // the dispute was known at the latest, so an open one counts before it settles.
 const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
-const isDisputeStatus = (status: string | null): boolean => status !== null && DISPUTE_STATUSES.has(status);
+export const isDisputeStatus = (status: string | null | undefined): boolean => status != null && DISPUTE_STATUSES.has(status);
 
 /** Every invoice of customers fromId..toId with what the payment-delay model reads of it. */
 function loadInvoiceRows(db: Queryable, fromId: number, toId: number): Promise<InvoiceRow[]> {

@@ -3,10 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CustomerHistory, DriftKind } from '../../src/ml/drift/types.js';
+import { isDisputeStatus } from '../../src/scoring/histories.js';
 import { REACTABLE_CHANNELS, type KnownDrift } from './replay.js';
-
-/** Statuses that mean the invoice is (or was) disputed: their date is when the dispute was known at the latest. */
-const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
 
 function* ndjson(file: string): Generator<Record<string, unknown>> {
   if (!fs.existsSync(file)) return;
@@ -55,7 +53,7 @@ export function loadWorld(dir: string): WorldHistories {
       settledDate: str(r.settledDate),
       amount: Number(r.amount),
       disputed,
-      disputedDate: disputed && DISPUTE_STATUSES.has(r.status as string) ? str(r.statusDate) : null,
+      disputedDate: disputed && isDisputeStatus(r.status as string) ? str(r.statusDate) : null,
     });
   }
   for (const r of ndjson(path.join(dir, 'payments.ndjson'))) {

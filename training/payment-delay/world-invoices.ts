@@ -2,10 +2,8 @@
 // payment-delay records, the fields the service's loadSlice (src/scoring/histories.ts)
 // reads from the database after an import, without a database.
 import type { InvoiceRecord } from '../../src/ml/payment-delay/types.js';
+import { isDisputeStatus } from '../../src/scoring/histories.js';
 import { readWorld } from '../send-time/world-files.js';
-
-/** Qualifications that mean the customer contests the invoice (as in src/scoring/histories.ts). */
-const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
 
 /** Which customer column becomes the invoice's segment (the model's prior for new customers). */
 export type WorldSegmentField = 'segment' | 'country';
@@ -43,7 +41,7 @@ export function loadWorldInvoices(dir: string, segmentField: WorldSegmentField =
       dueDate: inv.dueDate,
       amount: inv.amount,
       currency: inv.currency,
-      disputed: inv.disputed || (inv.status != null && DISPUTE_STATUSES.has(inv.status)),
+      disputed: inv.disputed || isDisputeStatus(inv.status),
       settledDate: inv.settledDate,
       paymentMethod: lastMethod.get(inv.externalId)?.method ?? null,
       promisedDate: inv.status === 'promise_to_pay' ? inv.promisedDate : null,
