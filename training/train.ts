@@ -1,6 +1,6 @@
 // Train a model, register the version, promote it if it is not worse than the
 // active one on the same holdout.
-//   npm run train -- <model> [--from DATE --to DATE] [--dataset NAME] [--no-promote] [--no-report] [--seed N]
+//   npm run train -- <model> [--from DATE --to DATE] [--dataset NAME] [--no-promote] [--no-report] [--seed N] [--settings JSON]
 // Progress on stderr (a bar on a terminal); the last stdout line is JSON with the metrics.
 import { main } from './cli/main.js';
 import { runTrain } from './cli/run.js';

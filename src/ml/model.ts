@@ -42,6 +42,8 @@ export interface Artifact {
 export interface TrainOptions {
   seed?: number;
   window?: TrainingWindow;
+  /** Settings an analyst chose (checked against the catalogue entry's `settings.schema`); kept in the artifact. */
+  settings?: Record<string, unknown>;
   onProgress?: (fraction: number, message?: string) => void;
 }
 

@@ -2,7 +2,7 @@
 // catalogue with a `db` dataset first (so the default).
 import type { Db } from '../db/sql.js';
 import { catalogue as baseCatalogue, defineEntry, type Catalogue } from '../ml/registry/index.js';
-import { driftModel } from '../ml/drift/index.js';
+import { driftModel, driftState, DriftSettings } from '../ml/drift/index.js';
 import { diagnoseDrift } from '../ml/drift/diagnose.js';
 import { sendTimeModel } from '../ml/send-time/index.js';
 import { diagnoseSendTime } from '../ml/send-time/diagnose.js';
@@ -23,6 +23,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       description: 'Whose payment behaviour is changing: delays, payment method, engagement with reminders, disputes',
       datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
       diagnose: diagnoseDrift,
+      settings: { schema: DriftSettings, of: (artifact) => driftState(artifact).settings ?? {} },
     }),
     'send-time': defineEntry({
       kind: sendTimeModel,

@@ -4,7 +4,7 @@ import type { TrainingWindow } from '../../src/ml/model.js';
 
 export class UsageError extends Error {}
 
-export const TRAIN_USAGE = 'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N]';
+export const TRAIN_USAGE = 'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N] [--settings JSON]';
 export const EVALUATE_USAGE = 'usage: npm run evaluate -- <model> [--dataset NAME] [--report DIR] [--version V | --fresh] [--from YYYY-MM-DD] [--to YYYY-MM-DD]';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -19,6 +19,8 @@ export interface TrainArgs extends CommonArgs {
   promote: boolean;
   report: boolean;
   seed: number | undefined;
+  /** The model's settings (drift: alert thresholds), as a JSON object. */
+  settings: Record<string, unknown> | undefined;
 }
 
 export interface EvaluateArgs extends CommonArgs {
@@ -57,13 +59,26 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     promote: { type: 'boolean', default: true },
     report: { type: 'boolean', default: true },
     seed: { type: 'string' },
+    settings: { type: 'string' },
   }, TRAIN_USAGE);
-  const v = values as { from?: string; to?: string; dataset?: string; promote: boolean; report: boolean; seed?: string };
+  const v = values as { from?: string; to?: string; dataset?: string; promote: boolean; report: boolean; seed?: string; settings?: string };
   if (v.seed !== undefined && !/^\d+$/.test(v.seed)) throw new UsageError('--seed must be a whole number');
   return {
     model: positionals[0], dataset: v.dataset ?? null, window: windowOf(v.from, v.to),
     promote: v.promote, report: v.report, seed: v.seed === undefined ? undefined : Number(v.seed),
+    settings: v.settings === undefined ? undefined : settingsOf(v.settings),
   };
+}
+
+function settingsOf(json: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new UsageError(`--settings must be a JSON object, not "${json}"`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--settings must be a JSON object, not ${json}`);
+  return value as Record<string, unknown>;
 }
 
 export function parseEvaluateArgs(argv: string[]): EvaluateArgs {

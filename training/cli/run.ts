@@ -44,7 +44,7 @@ export function runTrain(argv: string[], deps: CliDeps): Promise<number> {
     try {
       const outcome = await trainModel(
         { registry: deps.registry, monitor: deps.monitor },
-        { model: args.model, dataset: args.dataset, window: args.window, seed: args.seed, promote: args.promote, report: args.report, actor: 'cli' },
+        { model: args.model, dataset: args.dataset, window: args.window, seed: args.seed, settings: args.settings, promote: args.promote, report: args.report, actor: 'cli' },
         { onProgress: (fraction, message) => progress.update(fraction, message) },
       );
       const version = await deps.registry.get(args.model, outcome.version);

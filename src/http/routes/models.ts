@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
 import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { datasetNames } from '../../ml/registry/evaluation.js';
+import { checkSettings } from '../../ml/registry/settings.js';
 import { ProblemRef, errorResponses } from '../schemas/common.js';
 
 const ModelParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'model name, e.g. payment-delay' });
@@ -73,6 +74,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
           items: Type.Array(Type.Object({
             name: Type.String(), description: Type.String(), primaryMetric: Type.String(),
             metricDirection: Type.String(), datasets: Type.Array(Type.String()), active: Nullable(Type.String()), versions: Type.Integer(),
+            settings: Nullable(Type.Unknown({ description: 'JSON Schema of the settings a training may choose (POST .../train); null: none' })),
           })),
         }),
         ...errorResponses,
@@ -91,6 +93,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
           datasets: datasetNames(entry),
           active: active.has(name) ? `${name}@${active.get(name)}` : null,
           versions: counts.get(name) ?? 0,
+          settings: entry.settings?.schema ?? null,
         };
       }),
     };
@@ -146,6 +149,10 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
         to: Type.Optional(Type.String({ format: 'date', description: 'end of the training window (exclusive)' })),
         promote: Type.Optional(Type.Boolean({ description: 'default true; false leaves a candidate to activate by hand' })),
         seed: Type.Optional(Type.Integer()),
+        settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+          description: "the model's own settings (drift: when a change alerts, e.g. {\"evidenceThreshold\": {\"delay_creep\": 4}, \"delay\": {\"minEffectDays\": 10}}); " +
+            "when absent, the active version's are kept",
+        })),
       }, { additionalProperties: false })),
       response: { 202: Type.Object({ jobId: Type.String(), status: Type.String() }), ...errorResponses },
     },
@@ -158,12 +165,14 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
     }
     if (datasetNames(entry).length === 0) throw AR_ERR.MODEL_DATASET_UNKNOWN([model, '(default)', '(none yet)']);
     if (body.from && body.to && body.from >= body.to) throw AR_ERR.VALIDATION([`the window is empty: from ${body.from} is not before to ${body.to}`]);
+    if (body.settings !== undefined) checkSettings(model, entry, body.settings);
     const jobId = await lifecycle.train({
       model,
       dataset: body.dataset ?? null,
       window: { from: body.from ?? null, to: body.to ?? null },
       promote: body.promote ?? true,
       seed: body.seed,
+      settings: body.settings,
       actor: actor(request.role),
     });
     return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Artifact, Metrics, ModelKind, Predictor, TrainOptions } from '../model.js';
 import { assessDrift, toPrediction } from './assess.js';
 import { driftConfig, type DriftConfig, type DriftConfigPatch } from './config.js';
+import { asConfigPatch, type DriftSettings } from './settings.js';
 import { auc } from '../payment-delay/metrics.js';
 import { fitSegmentPriors, type FittedPriors } from './prior.js';
 import { quantileSorted } from './stats.js';
@@ -39,6 +40,8 @@ export interface DriftArtifactState {
   /** Content hash of config + priors: two artifacts with the same id score alike. */
   id: string;
   config: DriftConfig;
+  /** The thresholds an analyst chose (settings.ts); the rest of `config` is the code's defaults then. */
+  settings?: DriftConfigPatch;
   priors: FittedPriors;
   portfolio: PortfolioSummary;
 }
@@ -110,6 +113,7 @@ export const driftModel: ModelKind<DriftDataset, CustomerHistory, DriftAssessmen
 
   trainSync(data: DriftDataset): Artifact {
     const config = driftConfig(data.config);
+    const settings = data.config ?? {};
     const histories = data.examples.map((e) => e.history);
     const priors = fitSegmentPriors(histories, config);
     const assessments = histories.map((h) => assessDrift(h, priors, config));
@@ -118,6 +122,7 @@ export const driftModel: ModelKind<DriftDataset, CustomerHistory, DriftAssessmen
       formatVersion: FORMAT_VERSION,
       id: artifactId(config, priors),
       config,
+      settings,
       priors,
       portfolio: summarisePortfolio(assessments),
     };
@@ -126,7 +131,7 @@ export const driftModel: ModelKind<DriftDataset, CustomerHistory, DriftAssessmen
 
   async train(data: DriftDataset, options?: TrainOptions): Promise<Artifact> {
     options?.onProgress?.(0, 'fitting segment priors');
-    const artifact = this.trainSync(data);
+    const artifact = this.trainSync(options?.settings ? { ...data, config: asConfigPatch(options.settings as DriftSettings) } : data);
     options?.onProgress?.(1, 'done');
     return artifact;
   },

@@ -9,5 +9,6 @@ export { TRAIN_JOB, makeTrainHandler, scheduleRetraining, latestWindow, type Tra
 export { createModelLifecycle, type ModelLifecycle, type ModelLifecycleOptions } from './lifecycle.js';
 export { catalogue, withDatasets } from './catalogue.js';
 export { evaluateWith, datasetOf, datasetNames } from './evaluation.js';
+export { checkSettings, activeSettings } from './settings.js';
 export { isNotWorse, DEFAULT_TOLERANCE } from './compare.js';
 export { canonicalJson, fingerprintOf, fingerprintRows, fingerprintIds, codeVersion, sha256 } from './fingerprint.js';

@@ -14,6 +14,8 @@ export interface TrainJobData {
   /** An explicit window, or 'latest': the entry's rolling window ending today. */
   window?: TrainingWindow | 'latest';
   seed?: number;
+  /** The model's settings; the active version's when absent. */
+  settings?: Record<string, unknown>;
   promote?: boolean;
   report?: boolean;
   actor?: string | null;
@@ -29,7 +31,7 @@ export function makeTrainHandler(deps: TrainerDeps): JobHandler<TrainJobData, Tr
     const window = data.window === 'latest' ? latestWindow(deps.registry.entry(data.model)) : data.window;
     return trainModel(
       deps,
-      { model: data.model, dataset: data.dataset, window, seed: data.seed, promote: data.promote, report: data.report, actor: data.actor },
+      { model: data.model, dataset: data.dataset, window, seed: data.seed, settings: data.settings, promote: data.promote, report: data.report, actor: data.actor },
       { onProgress: (fraction, message) => ctx.progress(fraction, message), signal: ctx.signal },
     );
   };

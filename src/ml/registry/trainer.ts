@@ -11,6 +11,7 @@ import { formatMetric } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
 import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
+import { activeSettings, checkSettings } from './settings.js';
 import { silentLogger, type Logger, type VersionStatus } from './types.js';
 
 export interface TrainRequest {
@@ -19,6 +20,8 @@ export interface TrainRequest {
   dataset?: string | null;
   window?: TrainingWindow;
   seed?: number;
+  /** The model's settings (entry.settings); the active version's when absent. */
+  settings?: Record<string, unknown>;
   /** Promote safely once registered (default true); false leaves a candidate. */
   promote?: boolean;
   /** Render and keep the HTML report with the version (default true). */
@@ -33,6 +36,8 @@ export interface TrainOutcome {
   id: string;
   dataset: string;
   window: TrainingWindow;
+  /** The settings the version was trained with; null for a model that takes none. */
+  settings: Record<string, unknown> | null;
   status: VersionStatus;
   primaryMetric: string;
   metrics: Metrics;
@@ -75,6 +80,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     await run.onProgress?.(a + (b - a) * Math.max(0, Math.min(1, within)), message);
   };
 
+  const settings = request.settings !== undefined ? checkSettings(request.model, entry, request.settings) : await keptSettings(deps, request.model);
   await step('load', 0, `loading ${dataset.name} (${describeWindow(window)})`);
   const split = await dataset.loader(window, run.signal);
   const holdoutFingerprint = holdoutFingerprintOf(split);
@@ -83,6 +89,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const artifact = await kind.train(split.train, {
     seed: request.seed,
     window,
+    settings,
     onProgress: (fraction, message) => {
       // The kind reports synchronously; a failed progress write must not kill training.
       Promise.resolve(step('train', fraction, message ?? 'training')).catch(() => undefined);
@@ -127,6 +134,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
       facts: [
         ['dataset', dataset.name],
         ['training window', describeWindow(window)],
+        ...(settings ? [['settings', JSON.stringify(settings)] as [string, string]] : []),
         ['training data sha256', split.fingerprint],
         ['holdout sha256', holdoutFingerprint],
         ['code version', codeVersion()],
@@ -166,6 +174,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     id: registered.id,
     dataset: dataset.name,
     window,
+    settings: settings ?? null,
     status: final.status,
     primaryMetric: kind.primaryMetric,
     metrics: evaluation.metrics,
@@ -174,4 +183,14 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     drift,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
+}
+
+/** The active version's settings; a version that cannot be opened (the reason to retrain, often) leaves the defaults. */
+async function keptSettings(deps: TrainerDeps, model: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await activeSettings(deps.registry, model, deps.registry.entry(model));
+  } catch (err) {
+    (deps.log ?? silentLogger).warn({ model, err: (err as Error).message }, 'the active version could not be read: training with default settings');
+    return undefined;
+  }
 }

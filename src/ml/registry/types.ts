@@ -3,6 +3,7 @@
 import type { Artifact, Metrics, ModelKind, TrainingWindow } from '../model.js';
 import type { Evaluation } from '../reports/types.js';
 import type { FeatureColumns } from '../monitoring/histogram.js';
+import type { TSchema } from 'typebox';
 
 export type VersionStatus = 'candidate' | 'active' | 'retired' | 'rejected';
 export const VERSION_STATUSES: readonly VersionStatus[] = ['candidate', 'active', 'retired', 'rejected'];
@@ -115,6 +116,15 @@ export interface CatalogueEntry<D = any, I = any, V = any> {
   tolerance?: number;
   /** Window of a scheduled retraining ending today (ISO date, exclusive); all history by default. */
   latestWindow?(today: string): TrainingWindow;
+  /** What an analyst may set when training (drift: its alert thresholds); a model without it takes none. */
+  settings?: ModelSettings;
+}
+
+export interface ModelSettings {
+  /** TypeBox schema of a training request's settings. */
+  schema: TSchema;
+  /** The settings an artifact was trained with ({} when none): a retraining without settings keeps them. */
+  of(artifact: Artifact): Record<string, unknown>;
 }
 
 export type Catalogue = Readonly<Record<string, CatalogueEntry>>;

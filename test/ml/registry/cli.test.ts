@@ -74,5 +74,21 @@ describe('the train and evaluate commands (PGlite)', () => {
     it('reads --no-promote', () => {
       expect(parseTrainArgs([MODEL, '--no-promote']).promote).toBe(false);
     });
+
+    it('reads --settings as a JSON object, and exits 2 for anything else', async () => {
+      expect(parseTrainArgs([MODEL, '--settings', '{"iterations":50}']).settings).toEqual({ iterations: 50 });
+      for (const bad of ['iterations=50', '[50]']) {
+        const io = capture(f);
+        expect(await runTrain([MODEL, '--settings', bad], io)).toBe(2);
+        expect(io.stderr().join('\n')).toMatch(/--settings must be a JSON object/);
+      }
+    });
+
+    it('exits 1 with the problems of settings outside the model\'s schema, before training', async () => {
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--settings', '{"iterations":0}'], io)).toBe(1);
+      expect(io.stderr()[0]).toMatch(/AR_ERR_MODEL_SETTINGS: .*\/iterations must be >= 1/);
+      expect(io.stderr().join('\n')).not.toMatch(/loading/);
+    });
   });
 });

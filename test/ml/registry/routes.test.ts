@@ -57,6 +57,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
       const res = await inject('GET', '/v1/models', 'collector');
       const item = res.json().items.find((m: { name: string }) => m.name === MODEL);
       expect(item).toMatchObject({ primaryMetric: 'auc', datasets: ['synthetic', 'scrambled', 'drifted'], versions: 1 });
+      expect(item.settings).toMatchObject({ type: 'object', properties: { iterations: { type: 'integer', minimum: 1 } } });
       expect(item.active).toMatch(new RegExp(`^${MODEL}@`));
     });
 
@@ -141,6 +142,33 @@ describe.each(await backends())('model routes on %s', (backend) => {
       expect(res.json().threshold).toBe(0.2);
       expect(check).toMatchObject({ alert: true, source: 'retrain' });
       expect(check.features[0].feature).toBe('pastDaysLate');
+    });
+  });
+
+  describe('when an analyst chooses the model\'s settings', () => {
+    const versions = async () => (await inject('GET', `/v1/models/${MODEL}/versions`)).json().items.length as number;
+
+    it('trains with them, and a later training without settings keeps them', async () => {
+      const chosen = await trainAndWait({ dataset: 'synthetic', settings: { iterations: 40 } });
+      expect(chosen).toMatchObject({ settings: { iterations: 40 } });
+      const next = await trainAndWait({ dataset: 'synthetic', promote: false });
+      expect(next).toMatchObject({ settings: { iterations: 40 } });
+    });
+
+    it('refuses settings outside the schema with one 400 listing each problem, and trains nothing', async () => {
+      const before = await versions();
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { settings: { iterations: 0, learningRate: 2 } });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json().code).toBe('AR_ERR_MODEL_SETTINGS');
+      expect(res.json().detail).toMatch(/\/iterations/);
+      expect(res.json().detail).toMatch(/learningRate/);
+      expect(await versions()).toBe(before);
+    });
+
+    it('refuses settings that are not an object', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { settings: [40] });
+      expect(res.statusCode).toBe(400);
     });
   });
 });
