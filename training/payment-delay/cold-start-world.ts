@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { forecastMetrics } from '../../src/ml/payment-delay/evaluation.js';
 import { coldStartLines, coldStartMetrics, scoreByCustomerFolds } from './cold-start.js';
+import { hasDueDayAtom, labelOf, paidOnDueBusinessDay } from '../../src/ml/payment-delay/priors.js';
 import { loadWorldInvoices, type WorldSegmentField } from './world-invoices.js';
 
 const { values } = parseArgs({ options: { world: { type: 'string' }, segment: { type: 'string', default: 'segment' } } });
@@ -23,11 +24,13 @@ const overall = forecastMetrics(grouped.scored);
 const none = coldStartMetrics(all, grouped, 0);
 const upToTwo = coldStartMetrics(all, grouped, 2);
 const segments = new Set(all.map((inv) => inv.segment)).size;
+const labeled = all.filter((inv) => inv.settledDate != null).map((invoice) => ({ invoice, offset: labelOf(invoice) }));
+const dueDayShare = labeled.filter(paidOnDueBusinessDay).length / labeled.length;
 console.log(`world ${values.world}: ${all.length} invoices, ${new Set(all.map((i) => i.customerId)).size} customers, ${segments} segments (${segmentField})`);
-console.log(`customer 5-fold, every held-out invoice: n ${overall.n}  AUC ${overall.auc.toFixed(4)}  RMSE dts ${overall.rmseDaysToSettle.toFixed(2)}`);
+console.log(`customer 5-fold, every held-out invoice: n ${overall.n}  AUC ${overall.auc.toFixed(4)}  Brier ${overall.brier.toFixed(4)}  ECE ${overall.ece.toFixed(4)}  RMSE dts ${overall.rmseDaysToSettle.toFixed(2)}`);
 for (const line of coldStartLines([['no settled invoice yet', none], ['at most 2 settled invoices', upToTwo]])) console.log(line);
 console.log(JSON.stringify({
-  dataset: 'world', world: values.world, segment: segmentField, groupedAuc: overall.auc, groupedRmseDaysToSettle: overall.rmseDaysToSettle,
+  dataset: 'world', world: values.world, segment: segmentField, dueDayAtom: hasDueDayAtom(labeled), dueDayShare, groupedAuc: overall.auc, groupedBrier: overall.brier, groupedEce: overall.ece, groupedRmseDaysToSettle: overall.rmseDaysToSettle,
   coldStartN: none.n, coldStartAuc: none.auc, coldStartWithinFoldAuc: none.withinFoldAuc, coldStartSegmentPriorAuc: none.segmentPriorAuc, coldStartRmseDaysToSettle: none.rmseDaysToSettle,
   coldStartMeanPredictedLate: none.meanPredictedLate, coldStartObservedLateRate: none.observedLateRate,
   coldStart2N: upToTwo.n, coldStart2Auc: upToTwo.auc, coldStart2WithinFoldAuc: upToTwo.withinFoldAuc, coldStart2RmseDaysToSettle: upToTwo.rmseDaysToSettle,

@@ -285,6 +285,9 @@ function summary(r: Results, seconds: number): Record<string, unknown> {
     coldStart2RmseDaysToSettle: r.coldStart.upToTwo.rmseDaysToSettle,
     coldStart2MeanPredictedLate: r.coldStart.upToTwo.meanPredictedLate,
     coldStart2ObservedLateRate: r.coldStart.upToTwo.observedLateRate,
+    // Whether training saw a pile of payments on the due date (fit.ts step 5), and the share paid then.
+    dueDayAtom: r.states.withDispute.features.dueDayAtom === true,
+    trainDueDayShare: r.states.withDispute.features.portfolio.dueDayShare,
     leakyCeilingAuc: r.ceiling.auc,
     leakyCeilingRmseDaysToSettle: r.ceiling.rmseDaysToSettle,
     leaveOneOutCeilingAuc: r.looCeiling.auc,

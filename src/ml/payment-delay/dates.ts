@@ -82,3 +82,18 @@ export function isoOfDay(dayNumber: number): IsoDate {
 export function addDays(iso: IsoDate, days: number): IsoDate {
   return isoOfDay(dayOf(iso) + Math.round(days));
 }
+
+/** 0 on Sunday .. 6 on Saturday (day 0 of the epoch was a Thursday). */
+export function weekdayOf(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/**
+ * Offset from the due date of the last business day on or before it: 0 on a
+ * weekday, -1 on a Saturday, -2 on a Sunday. Direct debits and customers who
+ * pay "on the due date" pay then.
+ */
+export function dueBusinessDayOffset(dueDay: number): number {
+  const weekday = weekdayOf(dueDay);
+  return weekday === 6 ? -1 : weekday === 0 ? -2 : 0;
+}

@@ -124,6 +124,12 @@ export interface PromiseToPay {
   graceDays: number;
 }
 
+export interface DueDayAtom {
+  probability: number;
+  /** Offset of the due date's business day: 0, or -1 / -2 for a due date on a weekend. */
+  offset: number;
+}
+
 /** Payment offset distribution: location + scale × shape, truncated below `lower`, optionally a promise mixture. */
 export class OffsetDistribution {
   private readonly tails: { lo: number; hi: number };
@@ -137,11 +143,27 @@ export class OffsetDistribution {
     /** The payment cannot happen before this offset (issue date, or still unpaid at the scoring date). */
     readonly lower: number,
     private readonly promise: PromiseToPay | null = null,
+    /**
+     * Probability, before anything is known at the scoring date, that the
+     * payment lands on the due date's business day (FeatureConfig.dueDayAtom),
+     * and that day's offset; the rest follows location + scale × shape.
+     * Ignored with a promise, which replaces the habit.
+     */
+    atom: DueDayAtom | null = null,
   ) {
     this.geometry = geometryOf(shape);
     this.tails = this.geometry.tails;
     this.survivalAtLower = this.baseSurvival(lower);
+    // Still unpaid after the due date: the due-date payment did not happen.
+    const p = atom?.probability ?? 0;
+    this.atomOffset = atom?.offset ?? 0;
+    this.atomWeight = promise || p <= 0 || this.atomOffset <= lower ? 0 : p / (p + (1 - p) * this.survivalAtLower);
   }
+
+  readonly atomOffset: number;
+
+  /** Probability of payment exactly on the due date, given what is known at the scoring date. */
+  readonly atomWeight: number;
 
   private baseSurvival(x: number): number {
     return survival(this.shape, this.tails, (x - this.location) / this.scale);
@@ -164,7 +186,10 @@ export class OffsetDistribution {
 
   /** P(paid by offset x, inclusive of fractions: use x + 0.5 for "by day x"). */
   cdf(x: number): number {
-    if (!this.promise) return 1 - this.truncatedSurvival(x);
+    if (!this.promise) {
+      const w = this.atomWeight;
+      return (x >= this.atomOffset ? w : 0) + (1 - w) * (1 - this.truncatedSurvival(x));
+    }
     const { keptProbability: w } = this.promise;
     const [a, b] = this.promiseWindow();
     const kept = x <= a ? 0 : x >= b ? 1 : (x - a) / (b - a);
@@ -173,7 +198,7 @@ export class OffsetDistribution {
 
   quantile(p: number): number {
     const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
-    if (!this.promise) return this.truncatedQuantile(q);
+    if (!this.promise) return this.atomWeight > 0 ? this.quantileWithAtom(q) : this.truncatedQuantile(q);
     // Monotone mixture CDF: bisect between the lower bound and a point well past both parts.
     let lo = this.lower;
     let hi = Math.max(this.promiseWindow()[1], this.brokenQuantile(0.9999)) + 1;
@@ -185,22 +210,34 @@ export class OffsetDistribution {
     return (lo + hi) / 2;
   }
 
+  /** The due date's business day for the levels the atom covers, the continuous part's quantiles either side. */
+  private quantileWithAtom(q: number): number {
+    const w = this.atomWeight;
+    if (w >= 1 - 1e-12) return this.atomOffset;
+    const before = (1 - w) * (1 - this.truncatedSurvival(this.atomOffset));
+    if (q < before) return this.truncatedQuantile(q / (1 - w));
+    if (q <= before + w) return this.atomOffset;
+    return this.truncatedQuantile(Math.min((q - w) / (1 - w), 1 - 1e-9));
+  }
+
   /**
    * Mean offset. Without a promise it is closed-form even when truncated:
    * E[X | X > L] = L + ∫_L^∞ S(x) dx / S(L). A promise mixture is integrated numerically.
    */
   mean(meanShape: number): number {
-    if (!this.promise) {
-      if (this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
-      const zLower = (this.lower - this.location) / this.scale;
-      // Far in the upper tail the exponential is memoryless: one tail scale beyond the bound.
-      if (this.survivalAtLower <= 1e-300) return this.lower + this.scale * this.tails.hi;
-      return this.lower + (this.scale * survivalIntegral(this.shape, this.geometry, zLower)) / this.survivalAtLower;
-    }
+    if (!this.promise) return this.atomWeight * this.atomOffset + (1 - this.atomWeight) * this.continuousMean(meanShape);
     const m = 40;
     let s = 0;
     for (let i = 0; i < m; i++) s += this.quantile((i + 0.5) / m);
     return s / m;
+  }
+
+  private continuousMean(meanShape: number): number {
+    if (this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
+    const zLower = (this.lower - this.location) / this.scale;
+    // Far in the upper tail the exponential is memoryless: one tail scale beyond the bound.
+    if (this.survivalAtLower <= 1e-300) return this.lower + this.scale * this.tails.hi;
+    return this.lower + (this.scale * survivalIntegral(this.shape, this.geometry, zLower)) / this.survivalAtLower;
   }
 
   /** Kept promise: paid between a few days before the promised date and the end of the grace period. */

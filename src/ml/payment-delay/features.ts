@@ -4,7 +4,7 @@
 // requests sorted by scoring date, and running aggregates advanced between the two.
 // Only invoices settled strictly before the scoring date enter the history, so an
 // invoice's own outcome, or any later one, can never reach its features.
-import { dayOf } from './dates.js';
+import { dayOf, dueBusinessDayOffset, weekdayOf } from './dates.js';
 import { PaymentDelayInputError } from './errors.js';
 import { CustomerHistory, type InvoiceEffects, type SettledInvoice } from './history.js';
 import type { FeatureRequest, InvoiceRecord } from './types.js';
@@ -16,6 +16,8 @@ export interface SegmentPrior {
   /** Typical spread of one customer's offsets around their own mean, days. */
   spread: number;
   lateRate: number;
+  /** Share of payments made exactly on the due date. */
+  dueDayShare: number;
   daysLate: number;
   disputeRate: number;
   promiseKeptRate: number;
@@ -31,7 +33,16 @@ export interface FeatureConfig {
   shrinkage: number;
   /** Payment methods that get their own column (last method used by the customer). */
   paymentMethods: string[];
+  /**
+   * Training showed a pile of payments on the due date itself (priors.ts
+   * hasDueDayAtom): each row then carries the customer's shrunk share of
+   * due-date payments (DUE_DAY_COLUMN, after the method columns) and the
+   * payment date is that atom mixed with a smooth distribution.
+   */
+  dueDayAtom?: boolean;
 }
+
+export const DUE_DAY_COLUMN = 'dueDayShare';
 
 /** Days after the promised date still counted as a kept promise. */
 export const PROMISE_GRACE_DAYS = 2;
@@ -97,7 +108,12 @@ export type BaseColumn = (typeof BASE_COLUMNS)[number];
 export const COL = Object.fromEntries(BASE_COLUMNS.map((name, i) => [name, i])) as Record<BaseColumn, number>;
 
 export function featureColumns(config: FeatureConfig): string[] {
-  return [...BASE_COLUMNS, ...config.paymentMethods.map((m) => `paymentMethod:${m}`)];
+  return [...BASE_COLUMNS, ...config.paymentMethods.map((m) => `paymentMethod:${m}`), ...(config.dueDayAtom ? [DUE_DAY_COLUMN] : [])];
+}
+
+/** Index of the due-date share in a row, or -1 when the model has no due-date atom. */
+export function dueDayColumn(config: FeatureConfig): number {
+  return config.dueDayAtom ? BASE_COLUMNS.length + config.paymentMethods.length : -1;
 }
 
 export function priorFor(config: FeatureConfig, segment: string | null | undefined): SegmentPrior {
@@ -142,6 +158,7 @@ function settledOf(inv: InvoiceRecord, due: number, settle: number): SettledInvo
   const promised = inv.promisedDate == null ? null : dayOf(inv.promisedDate);
   return {
     offset: settle - due,
+    onDueBusinessDay: settle - due === dueBusinessDayOffset(due),
     settleDay: settle,
     disputed: inv.disputed,
     paper: inv.paperless === false,
@@ -178,7 +195,8 @@ export function forEachFeatureRow(
   const parsed = parseHistory(history);
   const historyByCustomer = groupByCustomer(history, (inv) => inv.customerId);
   const requestsByCustomer = groupByCustomer(requests, (r) => r.invoice.customerId);
-  const row = new Float64Array(BASE_COLUMNS.length + config.paymentMethods.length);
+  const row = new Float64Array(featureColumns(config).length);
+  const dueDayShareAt = dueDayColumn(config);
   const methodColumn = new Map(config.paymentMethods.map((m, i) => [m, BASE_COLUMNS.length + i]));
   const hist = new CustomerHistory(config.effects);
   const asOfDays = requests.map((r) => dayOf(r.asOf));
@@ -306,12 +324,12 @@ export function forEachFeatureRow(
       row[COL.dueMonthCos] = Math.cos((2 * Math.PI * (month - 1)) / 12);
       // Quarter closes: some payers hold cash to dress their balance sheet, others clear backlogs.
       row[COL.dueAtQuarterEnd] = month % 3 === 0 && dayOfMonth >= 16 ? 1 : 0;
-      // Day 0 of the epoch was a Thursday: (day + 4) % 7 is 0 on Sundays, 6 on Saturdays.
-      const weekday = (((dueDay + 4) % 7) + 7) % 7;
+      const weekday = weekdayOf(dueDay);
       row[COL.dueOnWeekend] = weekday === 0 || weekday === 6 ? 1 : 0;
 
       const method = hist.lastPaymentMethod == null ? undefined : methodColumn.get(hist.lastPaymentMethod);
       if (method !== undefined) row[method] = 1;
+      if (dueDayShareAt >= 0) row[dueDayShareAt] = shrink(hist.dueDayCount, n, prior.dueDayShare, k);
       days.issue = issueDay;
       days.due = dueDay;
       days.asOf = asOfDay;

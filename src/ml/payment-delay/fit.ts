@@ -4,16 +4,20 @@
 // 3. leak-free features of every training invoice as of its own issue date;
 // 4. ridge regression of the payment offset (location), its feature groups
 //    chosen on the latest training invoices (selection.ts); then of the absolute
-//    residual (scale), and the shape of the standardized residuals.
+//    residual (scale), and the shape of the standardized residuals (apart for
+//    customers with no or little settled history);
+// 5. when payments pile up on the due date (direct debits), a logistic model of
+//    "paid on the due date's business day", step 4 then fitted on the other payments.
 // The class probabilities and quantiles all come from that one distribution, so
 // they agree with each other and can be conditioned at scoring time.
 import { dayOf, isoOfDay } from './dates.js';
 import { PaymentDelayInputError } from './errors.js';
-import { buildFeatureTable, type BaseColumn } from './features.js';
+import { buildFeatureTable, COL, DUE_DAY_COLUMN, type FeatureTable } from './features.js';
+import { fitAtom, type AtomModel } from './due-day-atom.js';
 import { fitRidge, predictLinear, type LinearModel } from './linear.js';
 import { fitShape, shapeMean, type ResidualShape } from './distribution.js';
 import { selectColumnGroups, type ColumnGroup, type ColumnSelection } from './selection.js';
-import { fitFeatureConfig, fitInvoiceEffects, labelOf, type Labeled } from './priors.js';
+import { fitFeatureConfig, fitInvoiceEffects, labelOf, paidOnDueBusinessDay, type Labeled } from './priors.js';
 import type { FeatureConfig } from './features.js';
 import type { FeatureRequest, InvoiceRecord, IsoDate } from './types.js';
 
@@ -48,10 +52,37 @@ export interface PaymentDelayState {
   scaleFloor: number;
   shape: ResidualShape;
   shapeMean: number;
+  /**
+   * Shapes of the invoices of customers with little settled history (first
+   * bucket whose maxHistory covers the history count), where training had
+   * enough of them; `shape` serves the rest. A new customer's payment date is
+   * drawn from the whole portfolio's spread of habits, mostly on time with a
+   * long late tail: the pooled shape, made of each customer's scatter around
+   * their own habit, put P(late) of first invoices half as high again as seen.
+   * Absent in artifacts trained before it (the pooled shape serves all).
+   */
+  depthShapes?: DepthShape[];
+  /**
+   * Probability of payment on the due date's business day, when training
+   * showed such an atom (FeatureConfig.dueDayAtom); location, dispersion and
+   * shapes then describe the other payments.
+   */
+  atom?: AtomModel;
   /** Groups chosen on the hold-out, or null when every column was used. */
   selection: ColumnSelection | null;
   trainedOn: { invoices: number; customers: number; firstIssue: IsoDate; lastIssue: IsoDate };
 }
+
+export interface DepthShape {
+  maxHistory: number;
+  shape: ResidualShape;
+  shapeMean: number;
+}
+
+/** History-count buckets that get their own residual shape: no settled invoice yet, then one or two. */
+const DEPTH_BUCKETS: readonly number[] = [0, 2];
+/** Fewest training invoices a bucket needs for its own shape (101 quantiles of it). */
+const MIN_DEPTH_SHAPE_ROWS = 300;
 
 /** How this customer's disputes go: how often, and how late disputed and undisputed invoices were paid. */
 const DISPUTE_HISTORY = ['lateRateDisputed', 'lateRateUndisputed', 'meanDaysLateDisputed', 'meanDaysLateUndisputed', 'disputeRate'];
@@ -64,7 +95,7 @@ const DISPUTE_HISTORY = ['lateRateDisputed', 'lateRateUndisputed', 'meanDaysLate
 function coreGroup(useDisputed: boolean): ColumnGroup {
   return {
     name: 'customerAndInvoice',
-    columns: ['historyWeight', 'customerEffect', 'sentOnPaper', 'channelUnknown', 'termsDays', ...(useDisputed ? ['disputed'] : DISPUTE_HISTORY)],
+    columns: ['historyWeight', 'customerEffect', 'sentOnPaper', 'channelUnknown', 'termsDays', DUE_DAY_COLUMN, ...(useDisputed ? ['disputed'] : DISPUTE_HISTORY)],
   };
 }
 
@@ -84,7 +115,7 @@ export const LOCATION_GROUPS: readonly ColumnGroup[] = [
   { name: 'seasonality', columns: ['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd', 'dueOnWeekend'] },
 ];
 
-const DISPERSION_COLUMNS: readonly BaseColumn[] = ['customerSpread', 'customerEffect', 'historyWeight', 'disputed', 'sentOnPaper'];
+const DISPERSION_COLUMNS: readonly string[] = ['customerSpread', 'customerEffect', 'historyWeight', 'disputed', 'sentOnPaper', DUE_DAY_COLUMN];
 
 /** Columns that carry the scored invoice's own dispute flag (left out when it is not known at scoring). */
 const OWN_DISPUTE_COLUMNS: readonly string[] = ['disputed', 'disputedCustomerEffect'];
@@ -121,6 +152,47 @@ export function scaleOf(state: Pick<PaymentDelayState, 'dispersion' | 'scaleFloo
   return Math.max(predictLinear(state.dispersion, row) * HALF_NORMAL, state.scaleFloor);
 }
 
+/** The pooled residual shape and those of the short-history buckets with enough rows; each row feeds one shape. */
+function fitShapes(standardized: Float64Array, historyCount: (row: number) => number): { shape: ResidualShape; depthShapes: DepthShape[] } {
+  const bucketOf = (n: number) => DEPTH_BUCKETS.findIndex((max) => n <= max);
+  const members: number[][] = DEPTH_BUCKETS.map(() => []);
+  for (let r = 0; r < standardized.length; r++) {
+    const b = bucketOf(historyCount(r));
+    if (b >= 0) members[b].push(r);
+  }
+  const depthShapes: DepthShape[] = [];
+  const own = new Set<number>();
+  DEPTH_BUCKETS.forEach((maxHistory, b) => {
+    if (members[b].length < MIN_DEPTH_SHAPE_ROWS) return;
+    const shape = fitShape(Float64Array.from(members[b], (r) => standardized[r]));
+    depthShapes.push({ maxHistory, shape, shapeMean: shapeMean(shape) });
+    own.add(b);
+  });
+  const rest = standardized.filter((_, r) => !own.has(bucketOf(historyCount(r))));
+  return { shape: fitShape(rest.length > 0 ? rest : standardized), depthShapes };
+}
+
+/** What says whether an invoice will be paid on the due date's business day (due-day-atom.ts). */
+function atomInputs(useDisputed: boolean): string[] {
+  return [DUE_DAY_COLUMN, 'historyWeight', ...(useDisputed ? ['disputed'] : [])];
+}
+
+function keepRows(table: FeatureTable, keep: readonly boolean[]): FeatureTable {
+  const width = table.columns.length;
+  const rows = keep.filter(Boolean).length;
+  const values = new Float64Array(rows * width);
+  let out = 0;
+  keep.forEach((k, r) => {
+    if (k) values.set(table.values.subarray(r * width, (r + 1) * width), out++ * width);
+  });
+  return { columns: table.columns, rows, values };
+}
+
+/** The invoices the smooth part of the distribution is fitted on: with a due-date atom, those not paid on the due date. */
+function smoothPart(targets: readonly FeatureRequest[], config: FeatureConfig): readonly FeatureRequest[] {
+  return config.dueDayAtom ? targets.filter(({ invoice }) => !paidOnDueBusinessDay({ invoice, offset: labelOf(invoice) })) : targets;
+}
+
 function byIssueDate(targets: readonly FeatureRequest[]): FeatureRequest[] {
   return targets.slice().sort((a, b) => (a.invoice.issueDate < b.invoice.issueDate ? -1 : a.invoice.issueDate > b.invoice.issueDate ? 1 : 0));
 }
@@ -151,8 +223,8 @@ function chooseLocationColumns(history: readonly InvoiceRecord[], targets: reado
   if (early.length < MIN_HOLD_OUT || late.length < MIN_HOLD_OUT) return null;
   const labeled: Labeled[] = early.map(({ invoice }) => ({ invoice, offset: labelOf(invoice) }));
   const config = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
-  const train = tableAndTarget(history, early, config);
-  const test = tableAndTarget(history, late, config);
+  const train = tableAndTarget(history, smoothPart(early, config), config);
+  const test = tableAndTarget(history, smoothPart(late, config), config);
   const keep = (g: ColumnGroup): ColumnGroup => ({ ...g, columns: g.columns.filter((c) => useDisputed || !OWN_DISPUTE_COLUMNS.includes(c)) });
   const methods: ColumnGroup = { name: 'paymentMethod', columns: train.table.columns.filter((c) => c.startsWith('paymentMethod:')) };
   const span = dayOf(sorted[sorted.length - 1].invoice.issueDate) - dayOf(sorted[0].invoice.issueDate);
@@ -172,9 +244,12 @@ export function fitPaymentDelay(
   if (targets.length < 20) throw new PaymentDelayInputError(`need at least 20 settled invoices to train, got ${targets.length}`);
   const labeled: Labeled[] = targets.map(({ invoice }) => ({ invoice, offset: labelOf(invoice) }));
   const features = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
-  const table = buildFeatureTable(history, targets, features);
+  const everyTarget = buildFeatureTable(history, targets, features);
+  const onDueDay = labeled.map(paidOnDueBusinessDay);
+  const atom = features.dueDayAtom ? fitAtom(everyTarget, onDueDay, atomInputs(options.useDisputed)) : null;
+  const table = features.dueDayAtom ? keepRows(everyTarget, onDueDay.map((on) => !on)) : everyTarget;
   const width = table.columns.length;
-  const offsets = Float64Array.from(labeled, (l) => l.offset);
+  const offsets = Float64Array.from(labeled.filter((_, i) => !atom || !onDueDay[i]), (l) => l.offset);
 
   // Every group when selection is off or the training set is too small to hold out its latest part.
   const selection = options.selectColumns ? chooseLocationColumns(history, targets, options) : null;
@@ -205,7 +280,7 @@ export function fitPaymentDelay(
   const meanAbs = absResidual.reduce((a, b) => a + b, 0) / table.rows;
   const partial = { dispersion, scaleFloor: Math.max(0.25 * meanAbs * HALF_NORMAL, 0.5) };
   const standardized = residual.map((e, r) => e / scaleOf(partial, table.values.subarray(r * width, (r + 1) * width)));
-  const shape = fitShape(standardized);
+  const { shape, depthShapes } = fitShapes(standardized, (r) => table.values[r * width + COL.historyCount]);
 
   const issueDays = targets.map((t) => dayOf(t.invoice.issueDate));
   return {
@@ -218,6 +293,8 @@ export function fitPaymentDelay(
     ...partial,
     shape,
     shapeMean: shapeMean(shape),
+    ...(depthShapes.length > 0 ? { depthShapes } : {}),
+    ...(atom ? { atom } : {}),
     selection,
     trainedOn: {
       invoices: targets.length,

@@ -21,6 +21,8 @@ export interface SettledInvoice {
   offset: number;
   /** Day number of the settlement. */
   settleDay: number;
+  /** Paid on the last business day on or before the due date (dates.ts dueBusinessDayOffset). */
+  onDueBusinessDay: boolean;
   disputed: boolean;
   paper: boolean;
   logAmount: number;
@@ -38,6 +40,8 @@ export function adjustedOffset(s: SettledInvoice, effects: InvoiceEffects): numb
 export class CustomerHistory {
   count = 0;
   lateCount = 0;
+  /** Paid on the due date's business day. */
+  dueDayCount = 0;
   sumDaysLate = 0;
   sumAdjusted = 0;
   sumAdjustedSq = 0;
@@ -62,7 +66,7 @@ export class CustomerHistory {
   constructor(private readonly effects: InvoiceEffects) {}
 
   reset(): void {
-    this.count = this.lateCount = this.sumDaysLate = this.sumAdjusted = this.sumAdjustedSq = 0;
+    this.count = this.lateCount = this.dueDayCount = this.sumDaysLate = this.sumAdjusted = this.sumAdjustedSq = 0;
     this.ewmaAdjusted = this.disputedCount = this.disputedLateCount = this.disputedSumDaysLate = 0;
     this.undisputedLateCount = this.undisputedSumDaysLate = this.sumLogAmount = 0;
     this.promisesKept = this.promisesBroken = this.remindersSent = this.remindersAnswered = 0;
@@ -80,6 +84,7 @@ export class CustomerHistory {
     this.ewmaAdjusted = this.count === 0 ? adj : this.ewmaAdjusted + EWMA_ALPHA * (adj - this.ewmaAdjusted);
     this.count++;
     this.lateCount += late;
+    if (s.onDueBusinessDay) this.dueDayCount++;
     this.sumDaysLate += daysLate;
     this.sumAdjusted += adj;
     this.sumAdjustedSq += adj * adj;

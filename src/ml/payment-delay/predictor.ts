@@ -2,12 +2,13 @@
 // expected date, confidence and top factors. Pure and cheap per invoice; large
 // portfolios stream through scoreRequests without materializing features.
 import type { Prediction, Predictor, Reason } from '../model.js';
-import { dayOf, isoOfDay } from './dates.js';
+import { dayOf, dueBusinessDayOffset, isoOfDay } from './dates.js';
 import { PaymentDelayArtifactError } from './errors.js';
 import { COL, featureColumns, forEachFeatureRow, PROMISE_GRACE_DAYS, type RequestDays } from './features.js';
 import { scaleOf, STATE_VERSION, type PaymentDelayState } from './fit.js';
-import { OffsetDistribution, type PromiseToPay } from './distribution.js';
+import { OffsetDistribution, type PromiseToPay, type ResidualShape } from './distribution.js';
 import { predictLinear } from './linear.js';
+import { atomProbability } from './due-day-atom.js';
 import { days as formatDays, FactorRanker } from './reasons.js';
 import {
   QUANTILE_LEVELS,
@@ -25,6 +26,9 @@ export interface PaymentDelayInput {
   history: readonly InvoiceRecord[];
   asOf: IsoDate;
 }
+
+/** Chance of a payment on the due date above which the collector is told why. */
+const DUE_DATE_HABIT_REASON = 0.5;
 
 /** Days late that separate the two late classes. */
 export const LATE_BUCKET_DAYS = 30;
@@ -95,8 +99,14 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
     this.scoreRequests(invoices, open.map((invoice) => ({ invoice, asOf })), (r, p) => sink(open[r], p), options);
   }
 
+  /** The residual shape for this row's depth of history. */
+  private shapeOf(row: Float64Array): { shape: ResidualShape; shapeMean: number } {
+    const n = row[COL.historyCount];
+    return this.state.depthShapes?.find((d) => n <= d.maxHistory) ?? this.state;
+  }
+
   /** The payment-offset distribution of one feature row, conditioned on what is known at the scoring date. */
-  distribution(row: Float64Array, days: Readonly<RequestDays>, withPromise = true): OffsetDistribution {
+  distribution(row: Float64Array, days: Readonly<RequestDays>, withPromise = true, withAtom = true): OffsetDistribution {
     // Integer days: "not paid before day d" is offset ≥ d, i.e. > d − ½ on the continuous scale.
     const lower = Math.max(days.issue, days.asOf) - days.due - 0.5;
     let promise: PromiseToPay | null = null;
@@ -107,7 +117,8 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
         graceDays: PROMISE_GRACE_DAYS,
       };
     }
-    return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.state.shape, lower, promise);
+    const atom = withAtom && this.state.atom ? { probability: atomProbability(this.state.atom, row), offset: dueBusinessDayOffset(days.due) } : null;
+    return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.shapeOf(row).shape, lower, promise, atom);
   }
 
   forecast(row: Float64Array, invoice: InvoiceRecord, asOf: IsoDate, days: Readonly<RequestDays>, withReasons = true): Prediction<PaymentDelayForecast> {
@@ -117,7 +128,7 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
     const byBucket = dist.cdf(LATE_BUCKET_DAYS + 0.5);
     const probabilities = { onTime, late1to30: byBucket - onTime, lateOver30: 1 - byBucket };
     const quantiles = QUANTILE_LEVELS.map((p) => Math.round(dist.quantile(p)));
-    const mean = dist.mean(this.state.shapeMean);
+    const mean = dist.mean(this.shapeOf(row).shapeMean);
     const expected = Math.max(Math.round(mean), Math.ceil(dist.lower));
     let mostLikely: DelayClass = 'onTime';
     if (probabilities.late1to30 > probabilities[mostLikely]) mostLikely = 'late1to30';
@@ -147,7 +158,7 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
   private reasons(row: Float64Array, invoice: InvoiceRecord, days: Readonly<RequestDays>, dist: OffsetDistribution, mean: number): Reason[] {
     const reasons: Reason[] = [];
     const promised = row[COL.activePromise] === 1;
-    const withoutPromise = promised ? this.distribution(row, days, false).mean(this.state.shapeMean) : mean;
+    const withoutPromise = promised ? this.distribution(row, days, false).mean(this.shapeOf(row).shapeMean) : mean;
     if (promised) {
       const made = row[COL.promisesKept] + row[COL.promisesBroken];
       const date = isoOfDay(days.asOf + row[COL.daysToPromise]);
@@ -160,12 +171,22 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
     }
     const overdue = row[COL.daysOverdue];
     if (overdue > 0) {
-      const unconditional = dist.location + dist.scale * this.state.shapeMean;
+      const unconditional = dist.location + dist.scale * this.shapeOf(row).shapeMean;
       reasons.push({
         factor: 'daysOverdue',
         text: `already ${formatDays(overdue)} overdue and unpaid on ${isoOfDay(days.asOf)}`,
         weight: Math.round((withoutPromise - unconditional) * 10) / 10,
         value: overdue,
+      });
+    }
+    if (dist.atomWeight >= DUE_DATE_HABIT_REASON && row[COL.historyCount] > 0) {
+      const smooth = this.distribution(row, days, false, false).mean(this.shapeOf(row).shapeMean);
+      const share = this.state.atom ? row[this.state.atom.columns[0]] : 0;
+      reasons.push({
+        factor: 'dueDateHabit',
+        text: `pays on the due date itself (the business day before when it falls on a weekend): ${Math.round(share * 100)}% of its settled invoices`,
+        weight: Math.round((mean - smooth) * 10) / 10,
+        value: Math.round(share * 1000) / 1000,
       });
     }
     return [...reasons, ...this.factors.top(row, invoice)];

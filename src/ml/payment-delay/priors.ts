@@ -1,7 +1,7 @@
 // What the portfolio and each segment look like, and how much one customer's own
 // history should count against that (empirical Bayes), estimated from training
 // invoices only. These are the "shrink to the prior when history is short" part.
-import { dayOf } from './dates.js';
+import { dayOf, dueBusinessDayOffset } from './dates.js';
 import type { FeatureConfig, SegmentPrior } from './features.js';
 import { PROMISE_GRACE_DAYS } from './features.js';
 import type { InvoiceEffects } from './history.js';
@@ -21,6 +21,11 @@ const UNINFORMED_RISK = 50;
 export interface Labeled {
   invoice: InvoiceRecord;
   offset: number;
+}
+
+/** Paid on the last business day on or before the due date (dates.ts dueBusinessDayOffset). */
+export function paidOnDueBusinessDay({ invoice, offset }: Labeled): boolean {
+  return offset === dueBusinessDayOffset(dayOf(invoice.dueDate));
 }
 
 export function labelOf(invoice: InvoiceRecord): number {
@@ -80,6 +85,7 @@ export function fitInvoiceEffects(labeled: readonly Labeled[]): InvoiceEffects {
 
 interface PriorSums {
   n: number;
+  dueDay: number;
   adjusted: number;
   late: number;
   daysLate: number;
@@ -93,11 +99,12 @@ interface PriorSums {
 }
 
 const emptySums = (): PriorSums => ({
-  n: 0, adjusted: 0, late: 0, daysLate: 0, disputes: 0, promises: 0, promisesKept: 0, remindersSent: 0, remindersAnswered: 0, riskCount: 0, risk: 0,
+  n: 0, dueDay: 0, adjusted: 0, late: 0, daysLate: 0, disputes: 0, promises: 0, promisesKept: 0, remindersSent: 0, remindersAnswered: 0, riskCount: 0, risk: 0,
 });
 
 function accumulate(s: PriorSums, { invoice, offset }: Labeled, effects: InvoiceEffects): void {
   s.n++;
+  if (paidOnDueBusinessDay({ invoice, offset })) s.dueDay++;
   s.adjusted += offset - (invoice.disputed ? effects.disputed : 0) - (invoice.paperless === false ? effects.paper : 0);
   s.late += offset > 0 ? 1 : 0;
   s.daysLate += Math.max(0, offset);
@@ -121,6 +128,7 @@ type PriorQuantity = Exclude<keyof SegmentPrior, 'spread'>;
 const QUANTITIES: readonly { key: PriorQuantity; num: (s: PriorSums) => number; den: (s: PriorSums) => number; fallback: number }[] = [
   { key: 'adjustedOffset', num: (s) => s.adjusted, den: (s) => s.n, fallback: 0 },
   { key: 'lateRate', num: (s) => s.late, den: (s) => s.n, fallback: 0 },
+  { key: 'dueDayShare', num: (s) => s.dueDay, den: (s) => s.n, fallback: 0 },
   { key: 'daysLate', num: (s) => s.daysLate, den: (s) => s.n, fallback: 0 },
   { key: 'disputeRate', num: (s) => s.disputes, den: (s) => s.n, fallback: 0 },
   { key: 'promiseKeptRate', num: (s) => s.promisesKept, den: (s) => s.promises, fallback: UNINFORMED_RATE },
@@ -180,6 +188,28 @@ function varianceComponents(labeled: readonly Labeled[], effects: InvoiceEffects
   return { spread: Math.sqrt(sigma2), shrinkage: Math.min(Math.max(sigma2 / tau2, 0.25), 20) };
 }
 
+/** Share of all payments above which the due date is an atom, beyond the density of the days either side. */
+const DUE_DAY_ATOM_EXCESS = 0.03;
+const DUE_DAY_ATOM_MIN_PAYMENTS = 30;
+
+/**
+ * Do payments pile up on the due date itself (direct debits, payers who pay on
+ * the day; the Friday before when it falls on a weekend) more than on the days
+ * either side? A smooth distribution cannot
+ * hold such a pile: it spreads it over the next days, and every direct-debit
+ * customer looked a third likely to pay late.
+ */
+export function hasDueDayAtom(labeled: readonly Labeled[]): boolean {
+  let onDay = 0;
+  let beside = 0;
+  for (const l of labeled) {
+    const away = l.offset - dueBusinessDayOffset(dayOf(l.invoice.dueDate));
+    if (away === 0) onDay++;
+    else if (away === -1 || away === 1) beside++;
+  }
+  return onDay >= DUE_DAY_ATOM_MIN_PAYMENTS && (onDay - beside / 2) / labeled.length >= DUE_DAY_ATOM_EXCESS;
+}
+
 export function fitFeatureConfig(labeled: readonly Labeled[], effects: InvoiceEffects, maxPaymentMethods = 8): FeatureConfig {
   const { spread, shrinkage } = varianceComponents(labeled, effects);
   const all = emptySums();
@@ -203,5 +233,5 @@ export function fitFeatureConfig(labeled: readonly Labeled[], effects: InvoiceEf
   const portfolio = portfolioPrior(all, spread);
   const segments = segmentPriors(customersBySegment, portfolio);
   const paymentMethods = [...methods.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, maxPaymentMethods).map(([m]) => m);
-  return { effects, portfolio, segments, shrinkage, paymentMethods };
+  return { effects, portfolio, segments, shrinkage, paymentMethods, ...(hasDueDayAtom(labeled) ? { dueDayAtom: true } : {}) };
 }

@@ -50,3 +50,54 @@ describe('when the mean of a truncated distribution is computed in closed form',
     }
   });
 });
+
+describe('when payments pile up on the due date (an atom)', () => {
+  const atom = { probability: 0.8, offset: 0 };
+
+  it('jumps by the atom at the due date and keeps the smooth part either side', () => {
+    const d = new OffsetDistribution(5, 4, shape, -100, null, atom);
+    const smooth = new OffsetDistribution(5, 4, shape, -100);
+    // The smooth part's far-left tail is ruled out by the lower bound: a hair more for the atom.
+    const w = d.atomWeight;
+    expect(w).toBeCloseTo(0.8, 3);
+    expect(d.cdf(0) - d.cdf(-1e-9)).toBeCloseTo(w, 6);
+    expect(d.cdf(-3)).toBeCloseTo((1 - w) * smooth.cdf(-3), 9);
+    expect(d.cdf(9)).toBeCloseTo(w + (1 - w) * smooth.cdf(9), 9);
+  });
+
+  it('gives the due date for the levels the atom covers and inverts the CDF elsewhere', () => {
+    const d = new OffsetDistribution(5, 4, shape, -100, null, atom);
+    const below = d.cdf(-1e-9);
+    expect(d.quantile(below + 0.4)).toBe(0);
+    for (const p of [below / 2, 0.95, 0.99]) expect(d.cdf(d.quantile(p))).toBeCloseTo(p, 6);
+  });
+
+  it('has the mixture mean', () => {
+    const d = new OffsetDistribution(5, 4, shape, -100, null, atom);
+    expect(d.mean(0)).toBeCloseTo((1 - d.atomWeight) * new OffsetDistribution(5, 4, shape, -100).mean(0), 9);
+  });
+
+  it('sits on the Friday before a due date that falls on a weekend', () => {
+    const d = new OffsetDistribution(5, 4, shape, -100, null, { probability: 0.8, offset: -2 });
+    expect(d.cdf(-2) - d.cdf(-2 - 1e-9)).toBeCloseTo(d.atomWeight, 6);
+    expect(d.quantile(0.5)).toBe(-2);
+  });
+
+  it('is gone once the invoice is still unpaid after that day', () => {
+    const d = new OffsetDistribution(5, 4, shape, 2.5, null, atom);
+    expect(d.atomWeight).toBe(0);
+    expect(d.cdf(3)).toBeCloseTo(new OffsetDistribution(5, 4, shape, 2.5).cdf(3), 12);
+  });
+
+  it('grows when the scoring date leaves only the due date and later', () => {
+    // Scored on the due date, unpaid so far: most of the smooth part's early mass is ruled out.
+    const d = new OffsetDistribution(-5, 2, shape, -0.5, null, atom);
+    expect(d.atomWeight).toBeGreaterThan(0.8);
+    expect(d.cdf(0.5)).toBeGreaterThan(0.8);
+  });
+
+  it('gives way to a promise to pay', () => {
+    const d = new OffsetDistribution(30, 5, shape, 0, { offset: 10, keptProbability: 1, graceDays: 2 }, { probability: 0.9, offset: 0 });
+    expect(d.atomWeight).toBe(0);
+  });
+});

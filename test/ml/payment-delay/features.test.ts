@@ -5,7 +5,7 @@ import { buildFeatureTable, COL, type FeatureConfig, type SegmentPrior } from '.
 import type { InvoiceRecord } from '../../../src/ml/payment-delay/types.js';
 import { customerInvoices, invoice } from './factories.js';
 
-const prior: SegmentPrior = { adjustedOffset: 4, spread: 5, lateRate: 0.3, daysLate: 3, disputeRate: 0.2, promiseKeptRate: 0.6, replyRate: 0.5, externalRisk: 40 };
+const prior: SegmentPrior = { adjustedOffset: 4, spread: 5, lateRate: 0.3, dueDayShare: 0, daysLate: 3, disputeRate: 0.2, promiseKeptRate: 0.6, replyRate: 0.5, externalRisk: 40 };
 const config: FeatureConfig = {
   effects: { disputed: 10, paper: 5 },
   portfolio: prior,

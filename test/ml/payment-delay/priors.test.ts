@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitFeatureConfig, fitInvoiceEffects, type Labeled } from '../../../src/ml/payment-delay/priors.js';
+import { fitFeatureConfig, fitInvoiceEffects, hasDueDayAtom, type Labeled } from '../../../src/ml/payment-delay/priors.js';
 import { invoice } from './factories.js';
 
 /** `count` settled invoices of one customer, each paid `offsets[i % offsets.length]` days after due. */
@@ -33,5 +33,33 @@ describe('when segments differ far more than their customers do', () => {
     const config = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
     expect(config.segments.d.adjustedOffset).toBeCloseTo(60, 0);
     expect(config.segments.a.adjustedOffset).toBeCloseTo(0, 0);
+  });
+});
+
+describe('when payments pile up on the due date', () => {
+  it('sees the pile as an atom, and each segment\'s share of it', () => {
+    // Direct debits: every invoice of the due-date payers on the day, the others spread a week around it.
+    const labeled = [
+      ...['a', 'b', 'c'].flatMap((seg) => [0, 1, 2].map((i) => customer(`${seg}dd${i}`, seg, [0], 10)).flat()),
+      ...['a', 'b', 'c'].flatMap((seg) => [0, 1, 2].map((i) => customer(`${seg}tr${i}`, seg, [-7, -5, -3, -1, 1, 3, 5, 7], 16)).flat()),
+    ];
+    expect(hasDueDayAtom(labeled)).toBe(true);
+    const config = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
+    expect(config.dueDayAtom).toBe(true);
+    expect(config.portfolio.dueDayShare).toBeCloseTo(90 / (90 + 144), 6);
+  });
+
+  it('sees none in a book that pays around the due date as much as on it', () => {
+    const labeled = book();
+    expect(hasDueDayAtom(labeled)).toBe(false);
+    expect(fitFeatureConfig(labeled, fitInvoiceEffects(labeled)).dueDayAtom).toBeUndefined();
+  });
+
+  it('counts a Friday payment of a Sunday due date as on the due date', () => {
+    // 2024-02-04 is a Sunday: paying on Friday the 2nd is offset -2.
+    const sunday = (customerId: string): Labeled[] =>
+      Array.from({ length: 20 }, () => ({ invoice: invoice({ customerId, issueDate: '2024-01-05', dueDate: '2024-02-04', settledDate: '2024-02-02' }), offset: -2 }));
+    const spread = customer('t', 'a', [-9, -6, -4, 1, 3, 5, 8], 40);
+    expect(hasDueDayAtom([...sunday('s1'), ...sunday('s2'), ...spread])).toBe(true);
   });
 });
