@@ -85,4 +85,26 @@ describe.each(await backends())('rescoring on %s', (backend) => {
       disputedDate: '2026-10-02',
     });
   });
+
+  it("reads each invoice's reminders sent and answered from the communications naming it", async () => {
+    const [{ customer_id }] = await storage.db.query<{ customer_id: number }>(
+      `SELECT customer_id FROM communications WHERE replied_at IS NOT NULL GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`,
+    );
+    const comms = await storage.db.query<{ invoice_external_ids: string[]; replied: boolean }>(
+      'SELECT invoice_external_ids, replied_at IS NOT NULL AS replied FROM communications WHERE customer_id = $1',
+      [customer_id],
+    );
+    const externalIds = new Map(
+      (await storage.db.query<{ id: number; external_id: string }>('SELECT id, external_id FROM invoices WHERE customer_id = $1', [customer_id]))
+        .map((r) => [String(r.id), r.external_id]),
+    );
+    const slice = await loadSlice(storage.db, customer_id - 1, customer_id + 1, WORLD_END);
+    const mine = slice.invoices.filter((i) => i.customerId === String(customer_id));
+    const expected = mine.map((i) => {
+      const naming = comms.filter((c) => c.invoice_external_ids.includes(externalIds.get(i.invoiceId)!));
+      return [naming.length, naming.filter((c) => c.replied).length];
+    });
+    expect(mine.map((i) => [i.remindersSent, i.remindersAnswered])).toEqual(expected);
+    expect(expected.some(([, answered]) => answered > 0)).toBe(true);
+  });
 });
