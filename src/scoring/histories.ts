@@ -80,12 +80,13 @@ interface ReminderCount {
 }
 
 /**
- * Reminders sent and answered per invoice id, joined to the invoices here
- * rather than in SQL: the planner cannot estimate how many distinct ids an
- * unnest gives (it guessed one), chose a nested loop over every
- * invoice x reminder pair of the slice, and a 2,000-customer demo slice took
- * 10 minutes instead of a quarter of a second. Each reminder's invoices are
- * found by their unique external id, so this grows with the reminders.
+ * Reminders sent and answered per invoice id, merged into the invoice rows in
+ * code rather than joined in their query: the planner cannot estimate how many
+ * groups an aggregate over an unnest gives (it guessed one), chose a nested
+ * loop over every invoice x reminder pair of the slice, and the 2,000-customer
+ * demo slice took 163 s to load on PGlite instead of 3 s. Each reminder's
+ * invoices are found by their unique external id, so this grows with the
+ * reminders.
  */
 async function loadReminderCounts(db: Queryable, fromId: number, toId: number): Promise<Map<number, ReminderCount>> {
   const rows = await db.query<{ id: number } & ReminderCount>(
@@ -103,7 +104,7 @@ function toInvoiceRecords(rows: readonly InvoiceRow[], reminders: ReadonlyMap<nu
   const openAmounts = new Map<string, number>();
   for (const r of rows) {
     const invoiceId = String(r.id);
-    const sent = reminders.get(r.id);
+    const counts = reminders.get(r.id);
     invoices.push({
       invoiceId,
       customerId: String(r.customer_id),
@@ -116,8 +117,8 @@ function toInvoiceRecords(rows: readonly InvoiceRow[], reminders: ReadonlyMap<nu
       settledDate: r.settled_date,
       paymentMethod: r.method,
       promisedDate: r.status === 'promise_to_pay' ? r.promised_date : null,
-      remindersSent: sent?.sent ?? 0,
-      remindersAnswered: sent?.answered ?? 0,
+      remindersSent: counts?.sent ?? 0,
+      remindersAnswered: counts?.answered ?? 0,
       externalRiskScore: r.risk_score,
       paymentTermsDays: r.payment_terms_days,
     });
