@@ -128,18 +128,67 @@ export interface DueDayAtom {
   probability: number;
   /** Offset of the due date's business day: 0, or -1 / -2 for a due date on a weekend. */
   offset: number;
+  /**
+   * How invoices of the habit were paid when not on that day (a failed direct
+   * debit, collected again a week or two later): days after the due business
+   * day, as a shape of scale 1. With it, the payments off the atom follow this
+   * shape with the atom's probability (the invoice follows the habit) and the
+   * customer's smooth distribution otherwise, so an invoice still unpaid after
+   * a missed debit is expected when missed debits were paid, not just after.
+   */
+  missed?: { shape: ResidualShape; shapeMean: number };
+}
+
+/** location + scale × shape: one smooth part of the distribution. */
+class SmoothPart {
+  readonly tails: { lo: number; hi: number };
+  readonly geometry: ShapeGeometry;
+
+  constructor(
+    readonly location: number,
+    readonly scale: number,
+    readonly shape: ResidualShape,
+  ) {
+    this.geometry = geometryOf(shape);
+    this.tails = this.geometry.tails;
+  }
+
+  survival(x: number): number {
+    return survival(this.shape, this.tails, (x - this.location) / this.scale);
+  }
+
+  /** The p-quantile of the part truncated below `from` (sFrom = survival(from)); far in the tail, memoryless. */
+  quantileAbove(p: number, from: number, sFrom: number): number {
+    if (sFrom <= 1e-300) return from - this.widestTail() * Math.log(1 - p);
+    return Math.max(from, this.location + this.scale * inverseSurvival(this.shape, this.tails, sFrom * (1 - p)));
+  }
+
+  /** Scale of the upper exponential tail, in days. */
+  widestTail(): number {
+    return this.tails.hi * this.scale;
+  }
+
+  /** E[X | X > lower], in closed form: lower + ∫ S(x) dx / S(lower). */
+  meanAbove(lower: number, sLower: number, meanShape: number): number {
+    if (sLower > 0.9999) return this.location + this.scale * meanShape;
+    // Far in the upper tail the exponential is memoryless: one tail scale beyond the bound.
+    if (sLower <= 1e-300) return lower + this.scale * this.tails.hi;
+    return lower + (this.scale * survivalIntegral(this.shape, this.geometry, (lower - this.location) / this.scale)) / sLower;
+  }
 }
 
 /** Payment offset distribution: location + scale × shape, truncated below `lower`, optionally a promise mixture. */
 export class OffsetDistribution {
-  private readonly tails: { lo: number; hi: number };
-  private readonly geometry: ShapeGeometry;
+  private readonly parts: SmoothPart[];
+  /** Prior weight of each part among the payments off the atom. */
+  private readonly priors: number[];
+  private readonly partMeans: (number | null)[];
   private readonly survivalAtLower: number;
 
   constructor(
     readonly location: number,
     readonly scale: number,
-    private readonly shape: ResidualShape,
+    shape: ResidualShape,
     /** The payment cannot happen before this offset (issue date, or still unpaid at the scoring date). */
     readonly lower: number,
     private readonly promise: PromiseToPay | null = null,
@@ -151,13 +200,20 @@ export class OffsetDistribution {
      */
     atom: DueDayAtom | null = null,
   ) {
-    this.geometry = geometryOf(shape);
-    this.tails = this.geometry.tails;
+    const p = atom?.probability ?? 0;
+    this.parts = [new SmoothPart(location, scale, shape)];
+    this.priors = [1];
+    this.partMeans = [null];
+    if (atom?.missed && !promise && p > 0) {
+      this.parts.push(new SmoothPart(atom.offset, 1, atom.missed.shape));
+      this.priors = [1 - p, p];
+      this.partMeans.push(atom.missed.shapeMean);
+    }
     this.survivalAtLower = this.baseSurvival(lower);
     // Still unpaid after the due date: the due-date payment did not happen.
-    const p = atom?.probability ?? 0;
     this.atomOffset = atom?.offset ?? 0;
     this.atomWeight = promise || p <= 0 || this.atomOffset <= lower ? 0 : p / (p + (1 - p) * this.survivalAtLower);
+    this.missedWeight = this.parts.length > 1 ? this.partWeightAbove(1, lower) : 0;
   }
 
   readonly atomOffset: number;
@@ -165,23 +221,54 @@ export class OffsetDistribution {
   /** Probability of payment exactly on the due date, given what is known at the scoring date. */
   readonly atomWeight: number;
 
+  /** Probability, among payments off the due date, that it follows the habit's missed-day pattern, given what is known. */
+  readonly missedWeight: number;
+
+  /** Survival of the payments off the atom, before truncation. */
   private baseSurvival(x: number): number {
-    return survival(this.shape, this.tails, (x - this.location) / this.scale);
+    let s = 0;
+    for (let k = 0; k < this.parts.length; k++) s += this.priors[k] * this.parts[k].survival(x);
+    return s;
+  }
+
+  /** Weight of part k given the payment is later than x; beyond every part's support, the part with the longest tail. */
+  private partWeightAbove(k: number, x: number): number {
+    const total = this.baseSurvival(x);
+    if (total > 1e-300) return (this.priors[k] * this.parts[k].survival(x)) / total;
+    return this.parts[k].widestTail() === this.widestTail() ? 1 : 0;
+  }
+
+  private widestTail(): number {
+    return Math.max(...this.parts.map((q) => q.widestTail()));
   }
 
   /** Survival of the truncated base distribution (no promise). */
   private truncatedSurvival(x: number): number {
     if (x <= this.lower) return 1;
     // Far beyond the model's support, every survival underflows: the exponential tail is memoryless.
-    if (this.survivalAtLower <= 1e-300) return Math.exp(-(x - this.lower) / (this.tails.hi * this.scale));
+    if (this.survivalAtLower <= 1e-300) return Math.exp(-(x - this.lower) / this.widestTail());
     return Math.min(1, this.baseSurvival(x) / this.survivalAtLower);
   }
 
   private truncatedQuantile(p: number, from = this.lower): number {
     const sFrom = from <= this.lower ? this.survivalAtLower : this.baseSurvival(from);
-    if (sFrom <= 1e-300) return from - this.tails.hi * this.scale * Math.log(1 - p);
-    const z = inverseSurvival(this.shape, this.tails, sFrom * (1 - p));
-    return Math.max(from, this.location + this.scale * z);
+    if (this.parts.length === 1) return this.parts[0].quantileAbove(p, from, sFrom);
+    if (sFrom <= 1e-300) return from - this.widestTail() * Math.log(1 - p);
+    // Monotone mixture survival: bisect between `from` and a point where every part's
+    // share of the survival is below target / parts, so the sum is below target.
+    const target = sFrom * (1 - p);
+    let lo = from;
+    let hi = from + 1;
+    this.parts.forEach((q, k) => {
+      const s = target / (this.parts.length * this.priors[k]);
+      if (s < 1) hi = Math.max(hi, q.location + q.scale * inverseSurvival(q.shape, q.tails, s) + 1);
+    });
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (this.baseSurvival(mid) > target) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
   }
 
   /** P(paid by offset x, inclusive of fractions: use x + 0.5 for "by day x"). */
@@ -222,7 +309,7 @@ export class OffsetDistribution {
 
   /**
    * Mean offset. Without a promise it is closed-form even when truncated:
-   * E[X | X > L] = L + ∫_L^∞ S(x) dx / S(L). A promise mixture is integrated numerically.
+   * E[X | X > L] = L + ∫_L^∞ S(x) dx / S(L), per smooth part. A promise mixture is integrated numerically.
    */
   mean(meanShape: number): number {
     if (!this.promise) return this.atomWeight * this.atomOffset + (1 - this.atomWeight) * this.continuousMean(meanShape);
@@ -233,11 +320,13 @@ export class OffsetDistribution {
   }
 
   private continuousMean(meanShape: number): number {
-    if (this.survivalAtLower > 0.9999) return this.location + this.scale * meanShape;
-    const zLower = (this.lower - this.location) / this.scale;
-    // Far in the upper tail the exponential is memoryless: one tail scale beyond the bound.
-    if (this.survivalAtLower <= 1e-300) return this.lower + this.scale * this.tails.hi;
-    return this.lower + (this.scale * survivalIntegral(this.shape, this.geometry, zLower)) / this.survivalAtLower;
+    let mean = 0;
+    for (let k = 0; k < this.parts.length; k++) {
+      const part = this.parts[k];
+      const weight = this.parts.length === 1 ? 1 : this.partWeightAbove(k, this.lower);
+      if (weight > 0) mean += weight * part.meanAbove(this.lower, part.survival(this.lower), this.partMeans[k] ?? meanShape);
+    }
+    return mean;
   }
 
   /** Kept promise: paid between a few days before the promised date and the end of the grace period. */

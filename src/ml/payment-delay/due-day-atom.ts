@@ -14,6 +14,19 @@ export interface AtomModel {
   columns: number[];
   /** Intercept first, then one weight per column. */
   weights: number[];
+  /**
+   * How the habit's invoices were paid when not on the day (fitMissedShape),
+   * a shape of scale 1 in days after the due business day, with its mean.
+   * Absent when training had too few, and in artifacts trained before it.
+   */
+  missed?: MissedDueDay;
+}
+
+export interface MissedDueDay {
+  shape: number[];
+  shapeMean: number;
+  /** Median days after the due business day of those paid after it, for the collector. */
+  medianDaysLate: number;
 }
 
 const RIDGE = 1e-3;
@@ -83,4 +96,55 @@ export function atomProbability(model: AtomModel, row: Float64Array, scratch = n
   let z = 0;
   for (let j = 0; j < scratch.length; j++) z += model.weights[j] * scratch[j];
   return sigmoid(z);
+}
+
+/** Fewest habit invoices paid off their due day (by weight) for a missed-day shape of their own. */
+export const MIN_MISSED_WEIGHT = 30;
+/** Invoices below this atom probability are not of the habit: their late payments are the smooth part's. */
+export const HABIT_PROBABILITY = 0.5;
+
+export interface OffDayPayment {
+  /** Payment offset minus the due business day's offset: days after the day the habit would have paid. */
+  daysAfter: number;
+  /** The invoice's atom probability before it was paid. */
+  probability: number;
+}
+
+/**
+ * Quantiles, at `levels`, of the days after the due business day at which
+ * invoices of the habit were paid when not on it, each weighted by its atom
+ * probability; null when too few. A payment on day d stands for the whole day
+ * (d - ½, d + ½), so the quantiles are continuous. In the world these are the
+ * failed direct debits, collected again 5-14 days later, which the smooth part
+ * (the customer's usual spread, a day or two for a debit payer) puts just
+ * after the missed day.
+ */
+export function fitMissedShape(payments: readonly OffDayPayment[], levels: readonly number[]): Omit<MissedDueDay, 'shapeMean'> | null {
+  const habit = payments.filter((p) => p.probability >= HABIT_PROBABILITY);
+  if (habit.reduce((s, p) => s + p.probability, 0) < MIN_MISSED_WEIGHT) return null;
+  const late = habit.filter((p) => p.daysAfter > 0);
+  return {
+    shape: weightedDayQuantiles(habit, levels),
+    medianDaysLate: late.length ? Math.round(weightedDayQuantiles(late, [0.5])[0]) : 0,
+  };
+}
+
+/** Quantiles of days weighted by probability, each day spread over (d - ½, d + ½). */
+function weightedDayQuantiles(payments: readonly OffDayPayment[], levels: readonly number[]): number[] {
+  const mass = new Map<number, number>();
+  let total = 0;
+  for (const p of payments) {
+    mass.set(p.daysAfter, (mass.get(p.daysAfter) ?? 0) + p.probability);
+    total += p.probability;
+  }
+  const days = [...mass.keys()].sort((a, b) => a - b);
+  return levels.map((level) => {
+    let before = 0;
+    for (const d of days) {
+      const m = mass.get(d)!;
+      if (before + m >= level * total) return d - 0.5 + (level * total - before) / m;
+      before += m;
+    }
+    return days[days.length - 1] + 0.5;
+  });
 }

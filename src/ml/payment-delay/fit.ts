@@ -10,12 +10,12 @@
 //    "paid on the due date's business day", step 4 then fitted on the other payments.
 // The class probabilities and quantiles all come from that one distribution, so
 // they agree with each other and can be conditioned at scoring time.
-import { dayOf, isoOfDay } from './dates.js';
+import { dayOf, dueBusinessDayOffset, isoOfDay } from './dates.js';
 import { PaymentDelayInputError } from './errors.js';
 import { buildFeatureTable, COL, DUE_DAY_COLUMN, type FeatureTable } from './features.js';
-import { fitAtom, type AtomModel } from './due-day-atom.js';
+import { atomProbability, fitAtom, fitMissedShape, type AtomModel } from './due-day-atom.js';
 import { fitRidge, predictLinear, type LinearModel } from './linear.js';
-import { fitShape, shapeMean, type ResidualShape } from './distribution.js';
+import { fitShape, shapeMean, SHAPE_LEVELS, type ResidualShape } from './distribution.js';
 import { selectColumnGroups, type ColumnGroup, type ColumnSelection } from './selection.js';
 import { fitFeatureConfig, fitInvoiceEffects, labelOf, paidOnDueBusinessDay, type Labeled } from './priors.js';
 import type { FeatureConfig } from './features.js';
@@ -177,6 +177,23 @@ function atomInputs(useDisputed: boolean): string[] {
   return [DUE_DAY_COLUMN, 'historyWeight', ...(useDisputed ? ['disputed'] : [])];
 }
 
+/**
+ * The atom with how its habit's invoices were paid when not on the day, where
+ * training had enough of them. A disputed invoice is held back by its dispute,
+ * not by a missed debit: when disputes are known it is left to the smooth part,
+ * which has the dispute's effect (the predictor does the same).
+ */
+function withMissedShape(atom: AtomModel, table: FeatureTable, labeled: readonly Labeled[], onDueDay: readonly boolean[], useDisputed: boolean): AtomModel {
+  const width = table.columns.length;
+  const offDay = labeled.flatMap((l, r) =>
+    onDueDay[r] || (useDisputed && l.invoice.disputed)
+      ? []
+      : [{ daysAfter: l.offset - dueBusinessDayOffset(dayOf(l.invoice.dueDate)), probability: atomProbability(atom, table.values.subarray(r * width, (r + 1) * width)) }],
+  );
+  const missed = fitMissedShape(offDay, SHAPE_LEVELS);
+  return missed ? { ...atom, missed: { ...missed, shapeMean: shapeMean(missed.shape) } } : atom;
+}
+
 function keepRows(table: FeatureTable, keep: readonly boolean[]): FeatureTable {
   const width = table.columns.length;
   const rows = keep.filter(Boolean).length;
@@ -246,7 +263,7 @@ export function fitPaymentDelay(
   const features = fitFeatureConfig(labeled, fitInvoiceEffects(labeled));
   const everyTarget = buildFeatureTable(history, targets, features);
   const onDueDay = labeled.map(paidOnDueBusinessDay);
-  const atom = features.dueDayAtom ? fitAtom(everyTarget, onDueDay, atomInputs(options.useDisputed)) : null;
+  const atom = features.dueDayAtom ? withMissedShape(fitAtom(everyTarget, onDueDay, atomInputs(options.useDisputed)), everyTarget, labeled, onDueDay, options.useDisputed) : null;
   const table = features.dueDayAtom ? keepRows(everyTarget, onDueDay.map((on) => !on)) : everyTarget;
   const width = table.columns.length;
   const offsets = Float64Array.from(labeled.filter((_, i) => !atom || !onDueDay[i]), (l) => l.offset);

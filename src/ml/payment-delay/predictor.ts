@@ -6,9 +6,9 @@ import { dayOf, dueBusinessDayOffset, isoOfDay } from './dates.js';
 import { PaymentDelayArtifactError } from './errors.js';
 import { COL, featureColumns, forEachFeatureRow, PROMISE_GRACE_DAYS, type RequestDays } from './features.js';
 import { scaleOf, STATE_VERSION, type PaymentDelayState } from './fit.js';
-import { OffsetDistribution, type PromiseToPay, type ResidualShape } from './distribution.js';
+import { OffsetDistribution, type DueDayAtom, type PromiseToPay, type ResidualShape } from './distribution.js';
 import { predictLinear } from './linear.js';
-import { atomProbability } from './due-day-atom.js';
+import { atomProbability, HABIT_PROBABILITY, type AtomModel } from './due-day-atom.js';
 import { days as formatDays, FactorRanker } from './reasons.js';
 import {
   QUANTILE_LEVELS,
@@ -117,8 +117,20 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
         graceDays: PROMISE_GRACE_DAYS,
       };
     }
-    const atom = withAtom && this.state.atom ? { probability: atomProbability(this.state.atom, row), offset: dueBusinessDayOffset(days.due) } : null;
+    const atom = withAtom && this.state.atom ? this.atomOf(this.state.atom, row, days.due) : null;
     return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.shapeOf(row).shape, lower, promise, atom);
+  }
+
+  /**
+   * The due-date atom of one row; an invoice of the habit (its atom probability
+   * at least HABIT_PROBABILITY, undisputed when disputes are known) also gets
+   * how the habit's invoices were paid when not on the day, as the missed-day
+   * shape was fitted on exactly those.
+   */
+  private atomOf(model: AtomModel, row: Float64Array, due: number): DueDayAtom {
+    const probability = atomProbability(model, row);
+    const habit = probability >= HABIT_PROBABILITY && !(this.state.options.useDisputed && row[COL.disputed] === 1);
+    return { probability, offset: dueBusinessDayOffset(due), ...(habit && model.missed ? { missed: model.missed } : {}) };
   }
 
   forecast(row: Float64Array, invoice: InvoiceRecord, asOf: IsoDate, days: Readonly<RequestDays>, withReasons = true): Prediction<PaymentDelayForecast> {
@@ -187,6 +199,18 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
         text: `pays on the due date itself (the business day before when it falls on a weekend): ${Math.round(share * 100)}% of its settled invoices`,
         weight: Math.round((mean - smooth) * 10) / 10,
         value: Math.round(share * 1000) / 1000,
+      });
+    } else if (dist.missedWeight >= DUE_DATE_HABIT_REASON && dist.lower >= dist.atomOffset && this.state.atom?.missed) {
+      const smooth = this.distribution(row, days, false, false).mean(this.shapeOf(row).shapeMean);
+      const share = row[this.state.atom.columns[0]];
+      const { medianDaysLate } = this.state.atom.missed;
+      reasons.push({
+        factor: 'missedDueDate',
+        text:
+          `usually paid on the due date itself (${Math.round(share * 100)}% of its settled invoices), not this time: ` +
+          `such invoices that missed the day (a failed direct debit, say) were paid a median of ${formatDays(medianDaysLate)} after it`,
+        weight: Math.round((mean - smooth) * 10) / 10,
+        value: medianDaysLate,
       });
     }
     return [...reasons, ...this.factors.top(row, invoice)];

@@ -101,3 +101,39 @@ describe('when payments pile up on the due date (an atom)', () => {
     expect(d.atomWeight).toBe(0);
   });
 });
+
+describe('when the habit says how invoices that missed the due date were paid', () => {
+  // Missed debits: collected again 8-12 days after the due date, evenly.
+  const missedShape = fitShape(Float64Array.from({ length: 2001 }, (_, i) => 8 + (4 * i) / 2000));
+  const missed = { shape: missedShape, shapeMean: 10 };
+  const atom = { probability: 0.9, offset: 0, missed };
+
+  it('changes nothing while the due date is ahead but the small part off the due date', () => {
+    const d = new OffsetDistribution(1, 1, shape, -100, null, atom);
+    expect(d.atomWeight).toBeCloseTo(0.9, 3);
+    expect(d.quantile(0.5)).toBe(0);
+  });
+
+  it('once the due date has passed unpaid, expects the payment when missed ones were paid', () => {
+    // The smooth part (around day 1, scale 1) alone would say "tomorrow".
+    const d = new OffsetDistribution(1, 1, shape, 2.5, null, atom);
+    expect(d.atomWeight).toBe(0);
+    expect(d.missedWeight).toBeGreaterThan(0.99);
+    expect(d.quantile(0.5)).toBeCloseTo(10, 0);
+    expect(new OffsetDistribution(1, 1, shape, 2.5).quantile(0.5)).toBeLessThan(5);
+  });
+
+  it('has a quantile function that inverts its CDF and a mean that matches its quantiles', () => {
+    for (const lower of [-100, -0.5, 2.5, 9.5]) {
+      const d = new OffsetDistribution(3, 4, shape, lower, null, { ...atom, probability: 0.6 });
+      for (const p of [0.05, 0.3, 0.7, 0.95]) {
+        const x = d.quantile(p);
+        if (x !== 0) expect(d.cdf(x)).toBeCloseTo(p, 5);
+      }
+      const m = 4000;
+      let numeric = 0;
+      for (let i = 0; i < m; i++) numeric += d.quantile((i + 0.5) / m);
+      expect(d.mean(0)).toBeCloseTo(numeric / m, 1);
+    }
+  });
+});
