@@ -7,6 +7,7 @@ import { BASE_COLUMNS, COL, priorFor } from './features.js';
 import type { PaymentDelayState } from './fit.js';
 import { contributions } from './linear.js';
 import type { InvoiceRecord } from './types.js';
+import { methodWords } from '../../util/words.js';
 
 /** Factors moving the date by less than this are noise to a collector. */
 const MIN_WEIGHT_DAYS = 0.5;
@@ -135,7 +136,7 @@ const GROUPS: Group[] = [
     prefixes: ['paymentMethod:'],
     text: (row, state) => {
       const method = lastMethod(row, state);
-      return method ? `last paid by ${method}` : 'last payment by another method';
+      return method ? `last paid by ${methodWords(method)}` : 'last payment by another method';
     },
     value: (row, state) => lastMethod(row, state),
   },

@@ -14,6 +14,7 @@ import { laplaceTailDistance, medianOf, robustSummary, shrunkScale, type RobustS
 import type { DriftSignal, MethodBaseline, MethodRecent, SegmentPrior } from '../types.js';
 import { searchRun } from './run.js';
 import { capped, signalScore } from './score.js';
+import { methodWords } from '../../../util/words.js';
 
 /** Share given to a method the segment has never used. */
 const UNSEEN_METHOD_SHARE = 0.01;
@@ -185,11 +186,11 @@ function describe(b: MethodBaseline, r: MethodRecent, flag: boolean): string {
   const usual =
     b.payments === 0
       ? 'no earlier payment'
-      : `usually pays by ${b.mainMethod} (${b.payments === 1 ? 'the only' : `${percent(b.mainMethodShare)} of ${b.payments}`} payment${b.payments === 1 ? '' : 's'}, median ${fmtAmount(b.medianAmount ?? 0)}${rhythm(b.medianGapDays)})`;
+      : `usually pays by ${methodWords(b.mainMethod)} (${b.payments === 1 ? 'the only' : `${percent(b.mainMethodShare)} of ${b.payments}`} payment${b.payments === 1 ? '' : 's'}, median ${fmtAmount(b.medianAmount ?? 0)}${rhythm(b.medianGapDays)})`;
   if (r.payments === 0) return `${usual}; no payment yet`;
   const methods = Object.entries(r.methods)
     .sort(([, a], [, c]) => c - a)
-    .map(([m, c]) => (c === r.payments ? m : `${m} ×${c}`))
+    .map(([m, c]) => (c === r.payments ? methodWords(m) : `${methodWords(m)} ×${c}`))
     .join(', ');
   const last = `last ${plural(r.payments, 'payment')} by ${methods}, median ${fmtAmount(r.medianAmount ?? 0)}${rhythm(r.medianGapDays)}`;
   return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
