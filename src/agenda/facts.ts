@@ -7,7 +7,7 @@ import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
 import { isIsoDate } from './dates.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
-  Closure, CustomerContext, DunningScenario, DunningStep, InboundEmail, IsoDate, PlanningFacts, PreDueInvoice,
+  Closure, CustomerContext, DunningScenario, DunningStep, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, ScenarioInvoice,
 } from './types.js';
 
@@ -135,6 +135,14 @@ WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
   AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
   AND COALESCE(fi.value_num, fc.value_num) >= $4`;
 
+// The model says why, in the forecast's reasons; a dispute is not a missed debit.
+const MISSED_DEBIT_SQL = (cte: string) => `WITH ${cte}
+SELECT ${INVOICE_COLUMNS}, f.reasons AS "modelReasons"
+FROM invoices i
+JOIN computed_fields f ON f.entity_type = 'invoice' AND f.name = 'lateProbability' AND f.entity_id = i.id
+WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $1::date
+  AND jsonb_typeof(f.reasons) = 'array' AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb`;
+
 const INBOUND_SQL = (cte: string) => `WITH ${cte},
 msgs AS (
   SELECT m.id, m.external_id, m.customer_id, ${UTC_DAY('m.received_at')} AS received_on, m.subject
@@ -192,12 +200,13 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
-  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, inbound, closures] = await Promise.all([
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, closures] = await Promise.all([
     run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
     run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
     run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
     run<QualifiedInvoice>(QUALIFIED_SQL, [asOf, QUALIFICATION_STATUSES]),
     run<PreDueInvoice>(PRE_DUE_SQL, [asOf, preDue.horizonDays, preDue.minAmount, preDue.minLateProbability]),
+    run<MissedDebitInvoice>(MISSED_DEBIT_SQL, [asOf]),
     run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
   ]);
@@ -208,6 +217,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     scenarioInvoices,
     qualifiedInvoices: qualified,
     preDueInvoices,
+    missedDebitInvoices,
     inbound,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
   };

@@ -2,7 +2,7 @@
 // pre-due courtesy calls, inbound emails that need a person, incentives. Pure.
 import { addDays, daysBetween, minIso } from './dates.js';
 import { ago, invoiceList, money, percent, readModelReasons } from './format.js';
-import { groupBy, summarise } from './invoices.js';
+import { groupBy, summarise, type InvoiceGroupSummary } from './invoices.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -28,6 +28,17 @@ const customerLevel = (c: CustomerContext) => ({
   invoiceId: null,
   invoices: [],
   currency: c.currency,
+});
+
+/** An ML task on some of a customer's invoices (summarised in `g`). */
+const invoiceLevel = (customerId: number, customer: CustomerContext | undefined, g: InvoiceGroupSummary) => ({
+  origin: 'ml' as const,
+  task: true,
+  customerId,
+  collectorId: customer?.collectorId ?? null,
+  invoiceId: g.singleInvoiceId,
+  invoices: g.refs,
+  currency: g.currency,
 });
 
 export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
@@ -71,16 +82,10 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
     const p = likeliest.lateProbability;
     const source = likeliest.probabilitySource === 'invoice' ? 'payment-delay model' : "payment-delay model, customer's average";
     return {
-      origin: 'ml' as const,
-      task: true,
+      ...invoiceLevel(likeliest.customerId, customer, g),
       dedupeKey: `ml:predue:c${likeliest.customerId}:i${g.anchorId}`,
       kind: 'pre_due_call' as const,
       type: 'call' as const,
-      customerId: likeliest.customerId,
-      collectorId: customer?.collectorId ?? null,
-      invoiceId: g.singleInvoiceId,
-      invoices: g.refs,
-      currency: g.currency,
       dueDate: addDays(firstDue, -horizonDays),
       reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${money(g.amount, g.currency)}) due ${firstDue} ` +
         `(${ago(daysBetween(firstDue, facts.asOf))}); late probability ${percent(p)} (${source})`,
@@ -90,6 +95,38 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
         ...readModelReasons(likeliest.modelReasons, 3),
       ],
       priority: priority(g.amount, urgency('pre_due_call', 0, 0.5 + p), risk(customer), g.currency),
+    };
+  });
+}
+
+/**
+ * A debit the customer always let through did not go through: the mandate was
+ * revoked, the account changed or lacked funds. The dunning reminder says
+ * "you have not paid"; what helps is a call to find out why and have the debit
+ * presented again, or a transfer. One call per customer while such invoices
+ * stay open, from the day after the earliest missed due date.
+ */
+export function planMissedDebits(facts: PlanningFacts): Suggestion[] {
+  return [...groupBy(facts.missedDebitInvoices, (i) => String(i.customerId)).values()].map((members) => {
+    const customer = facts.customers.get(members[0].customerId);
+    const g = summarise(members, facts.asOf, customer);
+    const firstDue = minIso(members.map((m) => m.dueDate));
+    const earliest = members.find((m) => m.dueDate === firstDue)!;
+    const model = readModelReasons(earliest.modelReasons, 6);
+    const missed = model.find((r) => r.factor === 'missedDueDate');
+    return {
+      ...invoiceLevel(earliest.customerId, customer, g),
+      dedupeKey: `ml:debit:c${earliest.customerId}:i${g.anchorId}`,
+      kind: 'missed_debit' as const,
+      type: 'call' as const,
+      dueDate: addDays(firstDue, 1),
+      reason: `Usual due-date payment missed: ${g.text}; ask why (a rejected direct debit: mandate, account, funds?) and have it presented again or paid by transfer`,
+      reasons: [
+        ...(missed ? [missed] : []),
+        g.amountReason,
+        ...model.filter((r) => r !== missed && r.factor !== 'daysOverdue').slice(0, 2),
+      ],
+      priority: priority(g.amount, urgency('missed_debit', g.maxDaysOverdue), risk(customer), g.currency),
     };
   });
 }
@@ -206,6 +243,7 @@ export function planMlSuggestions(facts: PlanningFacts, policy: AgendaPolicy): S
   return [
     ...planDriftReviews(facts, policy),
     ...planPreDueCalls(facts, policy),
+    ...planMissedDebits(facts),
     ...planInboundAnswers(facts, policy),
     ...planIncentives(facts, policy),
   ];

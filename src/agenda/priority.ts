@@ -13,6 +13,7 @@ import { money } from './format.js';
 export const KIND_URGENCY: Record<SuggestionKind | 'manual', number> = {
   promise_broken: 1.5,
   payment_plan_missed: 1.4,
+  missed_debit: 1.2,
   scenario_step: 1.0,
   payment_check: 0.9,
   answer_email: 0.8,

@@ -20,6 +20,7 @@ export type SuggestionKind =
   | 'payment_check'
   | 'drift_review'
   | 'pre_due_call'
+  | 'missed_debit'
   | 'answer_email'
   | 'incentive';
 
@@ -155,6 +156,16 @@ export interface QualifiedInvoice extends OpenInvoice {
   lastPaymentOn: IsoDate | null;
 }
 
+/**
+ * An overdue invoice the payment-delay model expected on its due date by the
+ * customer's habit (a direct debit) and not paid then: its stored forecast
+ * carries the reason `missedDueDate`.
+ */
+export interface MissedDebitInvoice extends OpenInvoice {
+  /** The lateProbability field's reasons, the missedDueDate one among them. */
+  modelReasons: unknown;
+}
+
 export interface PreDueInvoice extends OpenInvoice {
   lateProbability: number;
   /** 'invoice' when the payment-delay model scored this invoice, 'customer' for the customer's summary. */
@@ -196,6 +207,7 @@ export interface PlanningFacts {
   scenarioInvoices: ScenarioInvoice[];
   qualifiedInvoices: QualifiedInvoice[];
   preDueInvoices: PreDueInvoice[];
+  missedDebitInvoices: MissedDebitInvoice[];
   inbound: InboundEmail[];
   closures: Map<string, Closure>;
 }

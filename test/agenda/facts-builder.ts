@@ -1,6 +1,7 @@
 // Hand-built planning facts for the pure planner tests: no database.
 import type {
-  Closure, CustomerContext, DunningScenario, InboundEmail, PlanningFacts, PreDueInvoice, QualifiedInvoice, ScenarioInvoice,
+  Closure, CustomerContext, DunningScenario, InboundEmail, MissedDebitInvoice, PlanningFacts, PreDueInvoice, QualifiedInvoice,
+  ScenarioInvoice,
 } from '../../src/agenda/types.js';
 
 export const ASOF = '2026-10-20';
@@ -34,6 +35,21 @@ export const qualifiedInvoice = (customerId: number, dueDate: string, openAmount
 export const preDueInvoice = (customerId: number, dueDate: string, openAmount: number, lateProbability: number): PreDueInvoice =>
   ({ ...base(customerId, dueDate, openAmount), lateProbability, probabilitySource: 'invoice', modelReasons: [] });
 
+/** What the payment-delay model stores on an invoice of a due-date payer left unpaid after its due date. */
+export const MISSED_DUE_DATE_REASONS = [
+  { factor: 'daysOverdue', text: 'already 3 days overdue and unpaid on 2026-10-20', weight: 9.8, value: 3 },
+  {
+    factor: 'missedDueDate',
+    text: 'usually paid on the due date itself (98% of its settled invoices), not this time: such invoices that missed the day (a failed direct debit, say) were paid a median of 10 days after it',
+    weight: 6.1,
+    value: 10,
+  },
+  { factor: 'paymentHistory', text: 'paid 0 of the last 10 invoices late, median on the due date; 0 of 31 late in all', weight: 3.2, value: 0 },
+];
+
+export const missedDebitInvoice = (customerId: number, dueDate: string, openAmount: number): MissedDebitInvoice =>
+  ({ ...base(customerId, dueDate, openAmount), modelReasons: MISSED_DUE_DATE_REASONS });
+
 /** Standard scenario: courtesy email at -5, first reminder at +3 (both level 1, automatic), call at +15, letter at +30. */
 export const STANDARD: DunningScenario = {
   id: 1,
@@ -56,6 +72,7 @@ export function facts(parts: Partial<Omit<PlanningFacts, 'customers'>> & { custo
     scenarioInvoices: parts.scenarioInvoices ?? [],
     qualifiedInvoices: parts.qualifiedInvoices ?? [],
     preDueInvoices: parts.preDueInvoices ?? [],
+    missedDebitInvoices: parts.missedDebitInvoices ?? [],
     inbound: parts.inbound ?? [],
     closures: parts.closures ?? new Map<string, Closure>(),
   };

@@ -4,6 +4,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { agendaPolicy, planAndMaterialise, closeAction } from '../../src/agenda/index.js';
 import * as f from './factories.js';
+import { MISSED_DUE_DATE_REASONS } from './facts-builder.js';
 
 const policy = agendaPolicy();
 const STEPS: f.Step[] = [
@@ -154,6 +155,24 @@ for (const backend of await backends()) {
         const actions = await f.actionsOf(s.db, customerId);
         expect(actions.map((a) => a.dedupeKey)).toEqual([`ml:inbound:c${customerId}:m${msg}`]);
         expect(actions[0].reason).toContain('Price error on F-12');
+      });
+
+      it('plans a call for a due-date payment that did not come, read from the invoice forecast\'s reasons', async () => {
+        const { customerId } = await customerWithScenario();
+        const missed = await f.invoice(s.db, { customerId, number: 'F-31', dueDate: '2026-10-16', amount: 3100 });
+        const late = await f.invoice(s.db, { customerId, number: 'F-32', dueDate: '2026-10-16', amount: 800 });
+        const disputed = await f.invoice(s.db, { customerId, number: 'F-33', dueDate: '2026-10-16', amount: 500, disputed: true });
+        const withReasons = (reasons: unknown[]) => (entityId: number) =>
+          f.computedField(s.db, { entityType: 'invoice', entityId, name: 'lateProbability', value: 1, confidence: 0.9, reasons });
+        await withReasons(MISSED_DUE_DATE_REASONS)(missed);
+        await withReasons(MISSED_DUE_DATE_REASONS)(disputed);
+        await withReasons([{ factor: 'paymentHistory', text: 'paid 3 of the last 10 invoices late' }])(late);
+        await plan('2026-10-20');
+        const debit = (await f.actionsOf(s.db, customerId)).filter((a) => a.dedupeKey.startsWith('ml:debit:'));
+        expect(debit.map((a) => a.dedupeKey)).toEqual([`ml:debit:c${customerId}:i${missed}`]);
+        expect(debit[0]).toMatchObject({ type: 'call', origin: 'ml', dueDate: '2026-10-17' });
+        expect(debit[0].reason).toContain('F-31');
+        expect(JSON.stringify(debit[0].reasons)).toContain('a median of 10 days after it');
       });
     });
   });

@@ -1,9 +1,9 @@
 // The pure planner: hand-built facts in, suggestions out. No database.
 import { describe, it, expect } from 'vitest';
 import { planAgenda, planScenarioSteps, planQualificationFollowUps, planMlSuggestions, agendaPolicy } from '../../src/agenda/index.js';
-import { priority } from '../../src/agenda/priority.js';
+import { priority, urgency } from '../../src/agenda/priority.js';
 import {
-  customerCtx, email, facts, field, preDueInvoice, qualifiedInvoice, scenarioInvoice,
+  customerCtx, email, facts, field, missedDebitInvoice, preDueInvoice, qualifiedInvoice, scenarioInvoice,
 } from './facts-builder.js';
 
 const policy = agendaPolicy();
@@ -119,6 +119,26 @@ describe('when models have written computed fields', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'pre_due_call', type: 'call', customerId: 1, dueDate: '2026-10-17' });
     expect(out[0].reason).toContain('75 %');
+  });
+
+  it('suggests one call per customer whose usual due-date payment did not come, with the model\'s reason', () => {
+    const first = missedDebitInvoice(1, '2026-10-16', 4_000);
+    const second = missedDebitInvoice(1, '2026-10-17', 1_500);
+    const out = planMlSuggestions(facts({ customers: [customerCtx(1, { collectorId: 7 })], missedDebitInvoices: [second, first] }), policy);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      kind: 'missed_debit', type: 'call', customerId: 1, collectorId: 7, dueDate: '2026-10-17',
+      dedupeKey: `ml:debit:c1:i${first.invoiceId}`, invoiceId: null,
+    });
+    expect(out[0].reason).toContain(`${first.number}`);
+    expect(out[0].reason).toContain('5,500.00 USD');
+    expect(out[0].reasons[0]).toMatchObject({ factor: 'missedDueDate', value: 10 });
+    expect(out[0].reasons.some((r) => r.factor === 'daysOverdue')).toBe(false);
+  });
+
+  it('puts a missed due-date payment ahead of a scenario step on the same amount', () => {
+    const missed = planMlSuggestions(facts({ missedDebitInvoices: [missedDebitInvoice(1, '2026-10-16', 4_000)] }), policy)[0];
+    expect(missed.priority.urgency).toBeGreaterThan(urgency('scenario_step', 4));
   });
 
   it('asks a person to answer emails the triage did not clear for an automatic reply', () => {

@@ -53,7 +53,7 @@ const AgendaItemSchema = Type.Object({
   state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
   dedupeKey: Nullable(Type.String()),
   origin: Type.String({ description: 'scenario | qualification | ml | manual' }),
-  kind: Type.String({ description: 'scenario_step, promise_broken, dispute_follow_up, drift_review, answer_email, ...' }),
+  kind: Type.String({ description: 'scenario_step, promise_broken, dispute_follow_up, drift_review, missed_debit, answer_email, ...' }),
   type: Type.String({ description: 'call, email, letter, sms, review, follow_up, answer_email, incentive' }),
   task: Type.Boolean({ description: 'false for automatic scenario steps the platform sends' }),
   dueDate: Type.String(),
