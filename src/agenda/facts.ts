@@ -141,7 +141,7 @@ SELECT ${INVOICE_COLUMNS}, f.reasons AS "modelReasons"
 FROM invoices i
 JOIN computed_fields f ON f.entity_type = 'invoice' AND f.name = 'lateProbability' AND f.entity_id = i.id
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $1::date
-  AND jsonb_typeof(f.reasons) = 'array' AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb`;
+  AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb`;
 
 const INBOUND_SQL = (cte: string) => `WITH ${cte},
 msgs AS (

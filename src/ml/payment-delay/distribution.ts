@@ -139,7 +139,7 @@ export interface DueDayAtom {
   missed?: { shape: ResidualShape; shapeMean: number };
 }
 
-/** location + scale × shape: one smooth part of the distribution. */
+/** location + scale × shape: one smooth part of the distribution, with its prior weight among the payments off the atom. */
 class SmoothPart {
   readonly tails: { lo: number; hi: number };
   readonly geometry: ShapeGeometry;
@@ -148,6 +148,9 @@ class SmoothPart {
     readonly location: number,
     readonly scale: number,
     readonly shape: ResidualShape,
+    readonly prior: number,
+    /** Mean of the shape when known here; the customer's smooth part gets it from mean()'s caller. */
+    readonly shapeMean: number | null,
   ) {
     this.geometry = geometryOf(shape);
     this.tails = this.geometry.tails;
@@ -159,12 +162,12 @@ class SmoothPart {
 
   /** The p-quantile of the part truncated below `from` (sFrom = survival(from)); far in the tail, memoryless. */
   quantileAbove(p: number, from: number, sFrom: number): number {
-    if (sFrom <= 1e-300) return from - this.widestTail() * Math.log(1 - p);
+    if (sFrom <= 1e-300) return from - this.tailScale() * Math.log(1 - p);
     return Math.max(from, this.location + this.scale * inverseSurvival(this.shape, this.tails, sFrom * (1 - p)));
   }
 
   /** Scale of the upper exponential tail, in days. */
-  widestTail(): number {
+  tailScale(): number {
     return this.tails.hi * this.scale;
   }
 
@@ -180,9 +183,6 @@ class SmoothPart {
 /** Payment offset distribution: location + scale × shape, truncated below `lower`, optionally a promise mixture. */
 export class OffsetDistribution {
   private readonly parts: SmoothPart[];
-  /** Prior weight of each part among the payments off the atom. */
-  private readonly priors: number[];
-  private readonly partMeans: (number | null)[];
   private readonly survivalAtLower: number;
 
   constructor(
@@ -201,14 +201,9 @@ export class OffsetDistribution {
     atom: DueDayAtom | null = null,
   ) {
     const p = atom?.probability ?? 0;
-    this.parts = [new SmoothPart(location, scale, shape)];
-    this.priors = [1];
-    this.partMeans = [null];
-    if (atom?.missed && !promise && p > 0) {
-      this.parts.push(new SmoothPart(atom.offset, 1, atom.missed.shape));
-      this.priors = [1 - p, p];
-      this.partMeans.push(atom.missed.shapeMean);
-    }
+    const missed = atom?.missed && !promise && p > 0 ? atom.missed : null;
+    this.parts = [new SmoothPart(location, scale, shape, missed ? 1 - p : 1, null)];
+    if (missed) this.parts.push(new SmoothPart(atom!.offset, 1, missed.shape, p, missed.shapeMean));
     this.survivalAtLower = this.baseSurvival(lower);
     // Still unpaid after the due date: the due-date payment did not happen.
     this.atomOffset = atom?.offset ?? 0;
@@ -227,19 +222,19 @@ export class OffsetDistribution {
   /** Survival of the payments off the atom, before truncation. */
   private baseSurvival(x: number): number {
     let s = 0;
-    for (let k = 0; k < this.parts.length; k++) s += this.priors[k] * this.parts[k].survival(x);
+    for (const part of this.parts) s += part.prior * part.survival(x);
     return s;
   }
 
   /** Weight of part k given the payment is later than x; beyond every part's support, the part with the longest tail. */
   private partWeightAbove(k: number, x: number): number {
     const total = this.baseSurvival(x);
-    if (total > 1e-300) return (this.priors[k] * this.parts[k].survival(x)) / total;
-    return this.parts[k].widestTail() === this.widestTail() ? 1 : 0;
+    if (total > 1e-300) return (this.parts[k].prior * this.parts[k].survival(x)) / total;
+    return this.parts[k].tailScale() === this.widestTail() ? 1 : 0;
   }
 
   private widestTail(): number {
-    return Math.max(...this.parts.map((q) => q.widestTail()));
+    return Math.max(...this.parts.map((q) => q.tailScale()));
   }
 
   /** Survival of the truncated base distribution (no promise). */
@@ -259,8 +254,8 @@ export class OffsetDistribution {
     const target = sFrom * (1 - p);
     let lo = from;
     let hi = from + 1;
-    this.parts.forEach((q, k) => {
-      const s = target / (this.parts.length * this.priors[k]);
+    this.parts.forEach((q) => {
+      const s = target / (this.parts.length * q.prior);
       if (s < 1) hi = Math.max(hi, q.location + q.scale * inverseSurvival(q.shape, q.tails, s) + 1);
     });
     for (let i = 0; i < 60; i++) {
@@ -324,7 +319,7 @@ export class OffsetDistribution {
     for (let k = 0; k < this.parts.length; k++) {
       const part = this.parts[k];
       const weight = this.parts.length === 1 ? 1 : this.partWeightAbove(k, this.lower);
-      if (weight > 0) mean += weight * part.meanAbove(this.lower, part.survival(this.lower), this.partMeans[k] ?? meanShape);
+      if (weight > 0) mean += weight * part.meanAbove(this.lower, part.survival(this.lower), part.shapeMean ?? meanShape);
     }
     return mean;
   }
