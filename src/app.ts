@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.js';
 import { logOptions } from './log.js';
-import problem from './http/plugins/problem.js';
+import problem, { frameworkErrors } from './http/plugins/problem.js';
 import auth from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
@@ -64,6 +64,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: partAwareValidator() } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);

@@ -5,9 +5,10 @@
 import type { Db } from '../db/sql.js';
 import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
 import { isIsoDate } from './dates.js';
+import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
-  Closure, CustomerContext, DunningScenario, DunningStep, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
+  Closure, CustomerContext, DunningScenario, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, ScenarioInvoice,
 } from './types.js';
 
@@ -165,26 +166,6 @@ SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UT
 FROM actions
 WHERE dedupe_key LIKE '%#%' AND status IN ('done', 'cancelled') AND customer_id IN (SELECT id FROM sc)
 GROUP BY 1`;
-
-/** Steps as stored JSON, kept only when well-formed, in day order. */
-export function readSteps(raw: unknown): DunningStep[] {
-  if (!Array.isArray(raw)) return [];
-  const steps: DunningStep[] = [];
-  for (const s of raw) {
-    if (!s || typeof s !== 'object') continue;
-    const o = s as Record<string, unknown>;
-    if (typeof o.dayOffset !== 'number' || !Number.isFinite(o.dayOffset) || typeof o.channel !== 'string') continue;
-    steps.push({
-      dayOffset: Math.round(o.dayOffset),
-      channel: o.channel,
-      level: typeof o.level === 'number' ? o.level : steps.length + 1,
-      template: typeof o.template === 'string' ? o.template : null,
-      automatic: o.automatic === true,
-    });
-  }
-  // Stable sort: steps on the same day keep their written order.
-  return steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.dayOffset - b.s.dayOffset || a.i - b.i).map(({ s }) => s);
-}
 
 export interface LoadFactsOptions {
   asOf: IsoDate;

@@ -1,6 +1,7 @@
 // API shapes of rules, plans, runs, settings and a customer's assignments.
 import { Type } from 'typebox';
 import { ActionSchema } from './actions.js';
+import { DbId, DbOffset } from '../http/schemas/common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AnyValue = Type.Union([Type.String(), Type.Boolean(), Type.Null()], { description: 'externalId, text, on/off, or group membership' });
@@ -10,7 +11,7 @@ const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority:
 export const RuleBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-  searchId: Type.Integer({ minimum: 1, description: 'the saved search selecting the customers' }),
+  searchId: DbId({ description: 'the saved search selecting the customers' }),
   priority: Type.Integer({ minimum: 1, maximum: 1_000_000, description: '1 wins over 2 when two rules want different values; between rules of equal priority, the one created first wins' }),
   enabled: Type.Optional(Type.Boolean({ default: true })),
   actions: Type.Array(ActionSchema, { minItems: 1, maxItems: 20 }),
@@ -74,7 +75,7 @@ export const SummarySchema = Type.Object({
 
 export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 0, maximum: 5000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: DbOffset({ default: 0 }),
   field: Type.Optional(Type.String({ maxLength: 200, description: 'only changes of this target' })),
 });
 

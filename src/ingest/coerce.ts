@@ -3,6 +3,7 @@
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { findNul, NUL } from '../util/nul.js';
+import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
 
 export type Value = string | number | boolean | string[] | null | object;
 
@@ -14,7 +15,7 @@ export interface RowError {
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-](\d{2})(?::?\d{2})?)$/;
 const BOOL_TRUE = new Set(['true', '1', 'yes', 'y', 't']);
 const BOOL_FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
@@ -23,15 +24,6 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 // A NUL would fail the whole load with a database error instead of a row error.
 const NUL_REASON = 'must not contain the NUL character';
 
-// Bounds of the columns, so an out-of-range cell is a row error, not a failed
-// load: amounts are DECIMAL(18,2), whole numbers int4.
-const MONEY_LIMIT = 1e16;
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
-// Dates outside these years are typos (0001-01-01, 2026 typed 20266) that
-// would skew every days-late figure; PostgreSQL would even refuse year 0.
-const MIN_YEAR = 1900;
-const MAX_YEAR = 2199;
 
 // Checked digit by digit: a Date per cell is too dear for files of millions of rows.
 function isValidDate(s: string): boolean {
@@ -79,7 +71,8 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
     case 'int': {
       const n = toNumber(raw);
       if (n === null || !Number.isInteger(n)) return fail(`must be a whole number, got ${JSON.stringify(raw)}`);
-      return n >= INT_MIN && n <= INT_MAX ? ok(n) : fail(`must be a whole number from ${INT_MIN} to ${INT_MAX}, got ${JSON.stringify(raw)}`);
+      // Out-of-range cells are row errors, not a failed load.
+      return n >= INT4_MIN && n <= INT4_MAX ? ok(n) : fail(`must be a whole number from ${INT4_MIN} to ${INT4_MAX}, got ${JSON.stringify(raw)}`);
     }
     case 'money': {
       const n = toNumber(raw);
@@ -101,11 +94,14 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
     case 'date':
       if (typeof raw !== 'string' || !isValidDate(raw)) return fail(`must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
       return inYears(raw) ? ok(raw) : fail(YEARS_REASON(raw));
-    case 'timestamp':
-      if (typeof raw !== 'string' || !TIMESTAMP_RE.test(raw) || !isValidDate(raw.slice(0, 10)) || Number.isNaN(Date.parse(raw))) {
+    case 'timestamp': {
+      const m = typeof raw === 'string' ? TIMESTAMP_RE.exec(raw) : null;
+      if (!m || !isValidDate((raw as string).slice(0, 10)) || Number.isNaN(Date.parse(raw as string))) {
         return fail(`must be an ISO 8601 timestamp with offset, got ${JSON.stringify(raw)}`);
       }
-      return inYears(raw) ? ok(raw) : fail(YEARS_REASON(raw));
+      if (m[1] !== undefined && Number(m[1]) > MAX_OFFSET_HOURS) return fail(`must have a UTC offset within ±${MAX_OFFSET_HOURS}:59, got ${JSON.stringify(raw)}`);
+      return inYears(raw as string) ? ok(raw as string) : fail(YEARS_REASON(raw as string));
+    }
     case 'textList':
       return coerceList(raw);
     case 'json':
@@ -146,6 +142,7 @@ function checkBounds(field: ImportField, value: Value): string | null {
   if (field.enum && typeof value === 'string' && !field.enum.includes(value)) {
     return `must be one of ${field.enum.join(', ')}, got ${JSON.stringify(value)}`;
   }
+  if (field.valid && typeof value === 'string') return field.valid(value);
   if (typeof value === 'number') {
     if (field.min !== undefined && (field.exclusiveMin ? value <= field.min : value < field.min)) {
       return field.exclusiveMin ? `must be greater than ${field.min}` : `must not be below ${field.min}${field.min === 0 ? ' (negative)' : ''}`;

@@ -3,6 +3,9 @@
 // references resolved by externalId. The validator, the SQL loader and the
 // OpenAPI documentation are all generated from this one list.
 
+import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, timeZone, type RowCheck, type ValueCheck } from './checks.js';
+import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
+
 export type FieldType =
   | 'text'
   | 'int'
@@ -28,6 +31,8 @@ export interface ImportField {
   description: string;
   /** SQL literal used when the value is missing (the column's own default). */
   default?: string;
+  /** A rule on a text value beyond its type (a code, a time zone): the reason it is wrong, or null. */
+  valid?: ValueCheck;
   /** Resolved by externalId into a foreign key. */
   ref?: { table: string; column: string };
 }
@@ -42,11 +47,10 @@ export interface ImportEntity {
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
   derived?: { column: string; sql: string; dependsOn: string[] }[];
   /** Row-level check across fields; returns a reason when the row is wrong. */
-  check?: (row: Record<string, unknown>) => string | null;
+  check?: RowCheck;
 }
 
 const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
-const CHANNELS = ['email', 'letter', 'sms', 'call'] as const;
 
 const externalId: ImportField = {
   name: 'externalId',
@@ -72,14 +76,6 @@ const col = (
   extra: Partial<ImportField> = {},
 ): ImportField => ({ name, column, type, description, ...extra });
 
-function dateOrder(first: string, second: string) {
-  return (row: Record<string, unknown>): string | null => {
-    const a = row[first];
-    const b = row[second];
-    return typeof a === 'string' && typeof b === 'string' && b < a ? `${second} is before ${first}` : null;
-  };
-}
-
 export const ENTITIES: readonly ImportEntity[] = [
   {
     name: 'collectors',
@@ -102,8 +98,9 @@ export const ENTITIES: readonly ImportEntity[] = [
       externalId,
       col('name', 'name', 'text', 'Scenario name', { required: true }),
       col('description', 'description', 'text', 'What the scenario is for'),
-      col('steps', 'steps', 'json', '[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date', { required: true }),
+      col('steps', 'steps', 'json', `[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date (${STEP_DAY_MIN} to ${STEP_DAY_MAX}), channel one of ${STEP_CHANNELS.join(', ')}, level 0-${STEP_LEVEL_MAX}`, { required: true }),
     ],
+    check: (row) => stepsProblem(row.steps),
   },
   {
     name: 'customer-groups',
@@ -124,7 +121,7 @@ export const ENTITIES: readonly ImportEntity[] = [
     fields: [
       externalId,
       col('name', 'name', 'text', 'Company name', { required: true }),
-      col('country', 'country', 'text', 'ISO 3166 alpha-2 country code'),
+      col('country', 'country', 'text', 'ISO 3166 alpha-2 country code', { valid: countryCode }),
       col('sector', 'sector', 'text', 'Business sector'),
       col('companyType', 'company_type', 'text', 'public or private', { enum: ['public', 'private'] }),
       col('businessLine', 'business_line', 'text', 'Your business line the customer belongs to'),
@@ -136,8 +133,8 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('insurerCover', 'insurer_cover', 'money', 'Credit-insurer cover amount', { min: 0 }),
       col('email', 'email', 'text', 'Billing contact email'),
       col('phone', 'phone', 'text', 'Billing contact phone'),
-      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago'),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago', { valid: timeZone }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
       {
         name: 'collectorExternalId',
         type: 'text',
@@ -189,7 +186,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('dueDate', 'due_date', 'date', 'Due date', { required: true }),
       col('amount', 'amount', 'money', 'Amount including tax (credit notes too are positive)', { required: true, min: 0 }),
       col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled)', { min: 0 }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
       col('disputed', 'disputed', 'bool', 'Disputed by the customer', { default: 'false' }),
       col('settledDate', 'settled_date', 'date', 'Date the invoice was fully paid'),
       col('status', 'status', 'text', 'Status qualification by a collector', {
@@ -208,14 +205,8 @@ export const ENTITIES: readonly ImportEntity[] = [
         dependsOn: ['openAmount', 'amount', 'settledDate'],
       },
     ],
-    check: (row) => {
-      const order = dateOrder('issueDate', 'dueDate')(row);
-      if (order) return order;
-      if (typeof row.openAmount === 'number' && typeof row.amount === 'number' && row.openAmount > row.amount) {
-        return 'openAmount is larger than amount';
-      }
-      return null;
-    },
+    check: allOf(dateOrder('issueDate', 'dueDate'), (row) =>
+      typeof row.openAmount === 'number' && typeof row.amount === 'number' && row.openAmount > row.amount ? 'openAmount is larger than amount' : null),
   },
   {
     name: 'payments',
@@ -227,7 +218,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       customerRef(true),
       col('paymentDate', 'payment_date', 'date', 'Value date', { required: true }),
       col('amount', 'amount', 'money', 'Amount received', { required: true, min: 0, exclusiveMin: true }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'" }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
       col('method', 'method', 'text', 'Payment method', { required: true, enum: PAYMENT_METHODS }),
     ],
   },
@@ -264,7 +255,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       externalId,
       customerRef(true),
       col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about'),
-      col('channel', 'channel', 'text', 'Channel', { required: true, enum: CHANNELS }),
+      col('channel', 'channel', 'text', 'Channel', { required: true, enum: STEP_CHANNELS }),
       col('level', 'level', 'int', 'Dunning level (1 = first reminder)', { min: 0, max: 10, default: '1' }),
       col('template', 'template', 'text', 'Template key'),
       col('sentAt', 'sent_at', 'timestamp', 'Sent at', { required: true }),
@@ -274,7 +265,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('repliedAt', 'replied_at', 'timestamp', 'First reply'),
       col('bouncedAt', 'bounced_at', 'timestamp', 'Bounce'),
     ],
-    check: dateOrder('sentAt', 'repliedAt'),
+    check: instantsAfter('sentAt', ['openedAt', 'clickedAt', 'repliedAt', 'bouncedAt']),
   },
   {
     name: 'inbound-messages',

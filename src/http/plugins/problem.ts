@@ -3,10 +3,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isArError } from '../../errors.js';
+import { PATTERN_MESSAGES } from '../schemas/common.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
   422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -41,6 +42,18 @@ export function sendProblem(
     });
 }
 
+/**
+ * Errors Fastify meets before any route or hook runs (a URL that does not
+ * decode, a path parameter past its length): without this they leave as
+ * Fastify's own JSON, not problem documents.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 414, 'AR_ERR_URI_TOO_LONG', 'A path parameter is too long');
+  if (err.code === 'FST_ERR_BAD_URL') return sendProblem(reply, 400, 'AR_ERR_BAD_URL', 'The URL is not valid: a path segment does not decode (percent-encoding)');
+  reply.log.error({ err }, 'framework error');
+  return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
+}
+
 interface FieldError {
   path: string;
   message: string;
@@ -67,10 +80,17 @@ function mergeChoices(errors: FieldError[]): FieldError[] {
   return out;
 }
 
+type AjvError = NonNullable<FastifyError['validation']>[number];
+
+function messageOf(v: AjvError): string {
+  const pattern = v.keyword === 'pattern' ? (v.params as { pattern?: string }).pattern : undefined;
+  return (pattern && PATTERN_MESSAGES[pattern]) || v.message || 'is not valid';
+}
+
 function validationDetail(err: FastifyError): { detail: string; errors: FieldError[] } {
   const errors = mergeChoices((err.validation ?? []).map((v) => ({
     path: `${err.validationContext ?? ''}${v.instancePath || ''}`,
-    message: v.message ?? 'is not valid',
+    message: messageOf(v),
     ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params as Record<string, unknown> } : {}),
   })));
   return { detail: `The request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors };

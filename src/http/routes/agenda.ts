@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
-import { ProblemRef, errorResponses } from '../schemas/common.js';
+import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
   AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
@@ -26,7 +26,7 @@ export function collectorScope(request: FastifyRequest, asked: string | undefine
   return { collector: bound, restricted: true };
 }
 
-export const DateParam = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+export const DateParam = Day();
 
 /** A calendar date or today (UTC); 400 for a date that does not exist. */
 export function dayOrToday(date: string | undefined, name = 'date'): string {
@@ -42,7 +42,7 @@ const ReasonSchema = Type.Object({
   text: Type.String(),
   value: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()])),
   weight: Type.Optional(Type.Number()),
-  invoiceIds: Type.Optional(Type.Array(Type.Integer())),
+  invoiceIds: Type.Optional(Type.Array(DbId())),
   level: Type.Optional(Type.Integer()),
   channel: Type.Optional(Type.String()),
   template: Type.Optional(Nullable(Type.String())),
@@ -133,7 +133,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
         summary: verb === 'done' ? 'Mark an action done' : 'Cancel an action (not relevant)',
         description: 'A collector may close only the actions assigned to them. A closed scenario step counts as handled; ' +
           'a closed recurring follow-up comes back after its delay if the situation lasts.',
-        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }),
+        params: IdParams,
         response: { 200: ClosedSchema, 409: ProblemRef, ...errorResponses },
       },
     }, async (request) => {

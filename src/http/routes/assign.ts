@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Role } from '../../config.js';
-import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { errorResponses, IdParams, ProblemRef } from '../schemas/common.js';
 import { deleteRule, getRule, listRules, loadRuleSet, saveRule } from '../../assign/rules.js';
 import { previewPage } from '../../assign/plan-report.js';
 import { getRun, listRuns, runChanges } from '../../assign/runs.js';
@@ -19,7 +19,6 @@ import {
   RunBody, RunDetailSchema, RunSchema, SettingsPatchBody, SettingsSchema, UndoSchema,
 } from '../../assign/schemas.js';
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const RULE_EDITORS = { roles: ['analyst'] as Role[], action: 'edit assignment rules' };
 const RUNNERS = { roles: ['analyst', 'platform'] as Role[], action: 'run assignment rules' };
 const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });

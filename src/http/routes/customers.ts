@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { errorResponses } from '../schemas/common.js';
+import { DbOffset, errorResponses } from '../schemas/common.js';
 import { listCustomers, getCustomer, CustomerSummary, CustomerDetail } from '../../customers/queries.js';
 
 const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +18,7 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains' })),
         overdueOnly: Type.Optional(Type.Boolean()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        after: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: the nextCursor of the previous page' })),
+        after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
       }),
       response: {
         200: Type.Object({ items: Type.Array(CustomerSummary), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),

@@ -3,7 +3,7 @@
 // emails are triaged on arrival by the refresh job.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { errorResponses, Instant, ProblemRef } from '../schemas/common.js';
 import { served } from '../../pipeline/served.js';
 import { INBOUND_MODEL } from '../../inbound/catalogue.js';
 import { customerContext, toContext } from '../../inbound/triage.js';
@@ -38,7 +38,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         subject: Type.String({ maxLength: 2000, default: '' }),
         body: Type.String({ maxLength: 200_000 }),
         customerExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-        receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
+        receivedAt: Type.Optional(Instant()),
       }, { additionalProperties: false }),
       response: { 200: TriageOut, 503: ProblemRef, ...errorResponses },
     },

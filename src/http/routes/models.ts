@@ -7,7 +7,7 @@ import { AR_ERR } from '../../errors.js';
 import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
-import { ProblemRef, errorResponses } from '../schemas/common.js';
+import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 
 const ModelParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'model name, e.g. payment-delay' });
 const VersionParam = Type.String({ pattern: '^[A-Za-z0-9][\\w.-]{0,79}$', description: 'version, e.g. 20261123-101500-ab12cd' });
@@ -145,8 +145,8 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
       params: Type.Object({ model: ModelParam }),
       body: Nullable(Type.Object({
         dataset: Type.Optional(Type.String({ maxLength: 100 })),
-        from: Type.Optional(Type.String({ format: 'date', description: 'first day of the training window (inclusive)' })),
-        to: Type.Optional(Type.String({ format: 'date', description: 'end of the training window (exclusive)' })),
+        from: Type.Optional(Day('first day of the training window (inclusive)')),
+        to: Type.Optional(Day('end of the training window (exclusive)')),
         promote: Type.Optional(Type.Boolean({ description: 'default true; false leaves a candidate to activate by hand' })),
         seed: Type.Optional(Type.Integer()),
         settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {

@@ -1,9 +1,10 @@
 // Scoring for the AR platform: invoices it sends (nothing stored), and one
 // customer's payment behaviour with its drift signals.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { MONEY_LIMIT } from '../../util/bounds.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { Day, errorResponses, ProblemRef } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
 import { served } from '../../pipeline/served.js';
@@ -11,7 +12,7 @@ import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
 import { computedFieldsOf } from '../../customers/queries.js';
 
-const IsoDate = Type.String({ format: 'date' });
+const IsoDate = Day();
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
 
 const InvoiceIn = Type.Object({
@@ -19,7 +20,7 @@ const InvoiceIn = Type.Object({
   customerExternalId: Type.String({ minLength: 1, maxLength: 200 }),
   issueDate: IsoDate,
   dueDate: IsoDate,
-  amount: Type.Number({ minimum: 0 }),
+  amount: Type.Number({ minimum: 0, exclusiveMaximum: MONEY_LIMIT }),
   disputed: Type.Optional(Type.Boolean()),
   promisedDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
   paymentTermsDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
@@ -36,6 +37,22 @@ const ScoredOut = Type.Object({
   reasons: Type.Array(Reason),
   modelVersion: Type.String(),
 });
+
+type InvoiceInT = Static<typeof InvoiceIn>;
+
+// Answers are matched to invoices by externalId: two invoices with one id
+// would make the answer ambiguous.
+function checkInvoices(invoices: InvoiceInT[]): void {
+  const errors: { path: string; message: string }[] = [];
+  const seen = new Map<string, number>();
+  for (const [i, inv] of invoices.entries()) {
+    if (inv.dueDate < inv.issueDate) errors.push({ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' });
+    const first = seen.get(inv.externalId);
+    if (first !== undefined) errors.push({ path: `/invoices/${i}/externalId`, message: `repeats invoices[${first}]` });
+    else seen.set(inv.externalId, i);
+  }
+  if (errors.length > 0) throw AR_ERR.VALIDATION([errors.map((e) => `${e.path} ${e.message}`).join('; ')], { errors });
+}
 
 const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models } = app.services;
@@ -54,12 +71,8 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(ScoredOut) }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
+    checkInvoices(request.body.invoices);
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
-    for (const [i, inv] of request.body.invoices.entries()) {
-      if (inv.dueDate < inv.issueDate) {
-        throw AR_ERR.VALIDATION([`invoices[${i}]: dueDate is before issueDate`], { errors: [{ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' }] });
-      }
-    }
     return { items: await scoreInvoices(storage.db, model, request.body.invoices, request.body.asOf ?? today()) };
   });
 

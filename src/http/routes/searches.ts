@@ -2,7 +2,7 @@
 // not yet saved (a query builder shows the count while the user edits).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, ProblemRef } from '../schemas/common.js';
+import { errorResponses, IdParams, ProblemRef } from '../schemas/common.js';
 import { createSearch, deleteSearch, getSearch, listSearches, matchSearch, updateSearch } from '../../searches/store.js';
 import { validateCriteria } from '../../searches/validate.js';
 import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
@@ -10,7 +10,6 @@ import { listRules, loadRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
 import { requestRun } from '../../assign/jobs.js';
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
 
@@ -33,9 +32,12 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: WithMatches, 409: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
-    const search = await createSearch(db, request.body);
-    const matches = await matchSearch(db, validateCriteria(search.criteria), 10);
-    return reply.status(201).send({ ...search, matches });
+    // Counted before commit: a search whose count fails is not stored.
+    const saved = await db.transaction(async (tx) => {
+      const search = await createSearch(tx, request.body);
+      return { ...search, matches: await matchSearch(tx, validateCriteria(search.criteria), 10) };
+    });
+    return reply.status(201).send(saved);
   });
 
   app.get('/v1/searches/:id', {
@@ -66,11 +68,13 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { search, used } = await db.transaction(async (tx) => {
       const saved = await updateSearch(tx, request.params.id, request.body);
       const set = await loadRuleSet(tx);
-      return { search: saved, used: (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id)) };
+      // Counted before commit: a search whose count fails keeps its old criteria.
+      const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
+      return { search: { ...saved, matches }, used: (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id)) };
     });
     // Rules using the search changed with it.
     if (used && (await loadSettings(db)).runOnRuleChange) await requestRun(db, jobs, { trigger: 'rule_change', requestedBy: request.role });
-    return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), 10) };
+    return search;
   });
 
   app.delete('/v1/searches/:id', {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { INT4_MAX, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR } from '../../util/bounds.js';
 
 /** RFC 9457 problem document, as every error of the API is rendered. */
 export const Problem = Type.Object(
@@ -41,3 +42,28 @@ export const JobInfoSchema = Type.Object({
   startedAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 });
+
+// Ids, days and instants as the database can hold them: a value past these
+// bounds is the client's mistake (400), not a failed query (500).
+// Written out, not derived: 1900-2199 and 00-15 are MIN_YEAR..MAX_YEAR and
+// MAX_OFFSET_HOURS (test/http/bounds.test.ts holds them together).
+const YEARS = '(19[0-9]{2}|2[01][0-9]{2})';
+const DAY_PATTERN = `^${YEARS}-[0-9]{2}-[0-9]{2}$`;
+const OFFSET = '([zZ]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)';
+const INSTANT_PATTERN = `^${YEARS}-[0-9]{2}-[0-9]{2}[tT ].*${OFFSET}$`;
+
+/** What a failed pattern means, in words (Ajv would quote the regular expression). */
+export const PATTERN_MESSAGES: Record<string, string> = {
+  [DAY_PATTERN]: `must be a calendar day YYYY-MM-DD from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31`,
+  [INSTANT_PATTERN]: `must be a timestamp from year ${MIN_YEAR} to ${MAX_YEAR} with a UTC offset within ±${MAX_OFFSET_HOURS}:59`,
+};
+
+/** A row id (int4). */
+export const DbId = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT4_MAX, ...options });
+/** A count of rows to skip or a cursor (int4). */
+export const DbOffset = (options: { description?: string; default?: number } = {}) => Type.Integer({ minimum: 0, maximum: INT4_MAX, ...options });
+export const IdParams = Type.Object({ id: DbId() });
+
+export const Day = (description = 'YYYY-MM-DD') => Type.String({ format: 'date', pattern: DAY_PATTERN, description });
+export const Instant = (description = 'ISO 8601 timestamp with its UTC offset') =>
+  Type.String({ format: 'date-time', pattern: INSTANT_PATTERN, description });

@@ -1,5 +1,6 @@
 // OpenAPI documentation of import rows, generated from the entity list.
 import { Type, type TSchema } from 'typebox';
+import { Day, Instant } from './common.js';
 import type { FieldType, ImportEntity, ImportField } from '../../ingest/entities.js';
 
 function fieldSchema(f: ImportField): TSchema {
@@ -10,8 +11,8 @@ function fieldSchema(f: ImportField): TSchema {
     money: () => Type.Number({ ...opts, minimum: f.min }),
     float: () => Type.Number({ ...opts, minimum: f.min, maximum: f.max }),
     bool: () => Type.Boolean(opts),
-    date: () => Type.String({ ...opts, format: 'date' }),
-    timestamp: () => Type.String({ ...opts, format: 'date-time' }),
+    date: () => Day(f.description),
+    timestamp: () => Instant(f.description),
     textList: () => Type.Array(Type.String(), opts),
     json: () => Type.Unknown(opts),
   };

@@ -135,10 +135,9 @@ function parseHistory(history: readonly InvoiceRecord[]): ParsedHistory {
     const inv = history[i];
     parsed.issue[i] = dayOf(inv.issueDate);
     parsed.due[i] = dayOf(inv.dueDate);
-    parsed.settle[i] = inv.settledDate == null ? Infinity : dayOf(inv.settledDate);
-    if (parsed.settle[i] < parsed.issue[i]) {
-      throw new PaymentDelayInputError(`invoice ${inv.invoiceId} is settled before it was issued`);
-    }
+    // A prepayment (settled before the invoice was issued, as imports allow)
+    // counts as settled on the issue day: it paid at once, not in negative time.
+    parsed.settle[i] = inv.settledDate == null ? Infinity : Math.max(dayOf(inv.settledDate), parsed.issue[i]);
   }
   return parsed;
 }

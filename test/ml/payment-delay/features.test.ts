@@ -133,6 +133,17 @@ describe('when promises to pay were made on settled invoices', () => {
   });
 });
 
+describe('when a past invoice was prepaid (settled before it was issued)', () => {
+  it('counts it as paid on its issue day, not in negative time', () => {
+    const prepaid = invoice({ customerId: 'PRE', issueDate: '2024-01-10', settledDate: '2024-01-02' });
+    const target = invoice({ customerId: 'PRE', issueDate: '2024-03-01' });
+    const row = featuresOf([prepaid], target, target.issueDate);
+    expect(row[COL.historyCount]).toBe(1);
+    // Due 30 days after issue, paid at issue: 30 days early.
+    expect(row[COL.recentMedianOffset]).toBe(-30);
+  });
+});
+
 describe('when the scoring request is impossible', () => {
   it('refuses to score an invoice before its issue date', () => {
     const target = invoice({ issueDate: '2024-03-01' });

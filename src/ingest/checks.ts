@@ -1,0 +1,63 @@
+// Rules on import values that their type alone cannot state: codes, time
+// zones, and the order of the dates and times of one row. Each returns the
+// reason a row is refused, in words, or null.
+
+export type RowCheck = (row: Record<string, unknown>) => string | null;
+export type ValueCheck = (value: string) => string | null;
+
+export const countryCode: ValueCheck = (v) => (/^[A-Z]{2}$/.test(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${JSON.stringify(v)}`);
+export const currencyCode: ValueCheck = (v) => (/^[A-Z]{3}$/.test(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${JSON.stringify(v)}`);
+
+// Intl knows the IANA zones and their aliases; a file repeats few zones, so each is tried once.
+const zones = new Map<string, boolean>();
+function knownZone(v: string): boolean {
+  let known = zones.get(v);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: v });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (zones.size < 10_000) zones.set(v, known);
+  }
+  return known;
+}
+export const timeZone: ValueCheck = (v) => (knownZone(v) ? null : `must be an IANA time zone (Europe/Paris, America/Chicago), got ${JSON.stringify(v)}`);
+
+/** Dates (YYYY-MM-DD) compare as text. */
+export function dateOrder(first: string, second: string): RowCheck {
+  return (row) => {
+    const a = row[first];
+    const b = row[second];
+    return typeof a === 'string' && typeof b === 'string' && b < a ? `${second} is before ${first}` : null;
+  };
+}
+
+// The platform's send log and the mailbox that saw the reply run on different
+// clocks: a few minutes either way is skew, not an error.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Times carry offsets, so they compare as instants, not as text. */
+export function instantsAfter(first: string, later: string[]): RowCheck {
+  return (row) => {
+    const a = row[first];
+    if (typeof a !== 'string') return null;
+    const start = Date.parse(a);
+    for (const name of later) {
+      const b = row[name];
+      if (typeof b === 'string' && Date.parse(b) < start - CLOCK_SKEW_MS) return `${name} is before ${first}`;
+    }
+    return null;
+  };
+}
+
+export function allOf(...checks: RowCheck[]): RowCheck {
+  return (row) => {
+    for (const check of checks) {
+      const reason = check(row);
+      if (reason) return reason;
+    }
+    return null;
+  };
+}

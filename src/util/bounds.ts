@@ -1,0 +1,18 @@
+// Limits of what the service stores, shared by the import coercion and the
+// HTTP schemas so that a value either side accepts fits the database.
+
+/** PostgreSQL int4: ids, counts and cursors. */
+export const INT4_MIN = -2147483648;
+export const INT4_MAX = 2147483647;
+
+/** Amounts are DECIMAL(18,2). */
+export const MONEY_LIMIT = 1e16;
+
+// Dates outside these years are typos (0001-01-01, 2026 typed 20266) that
+// would skew every days-late figure; PostgreSQL refuses year 0, and JavaScript
+// reads years 0-99 as 1900-1999.
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+
+/** PostgreSQL's timestamptz accepts UTC offsets up to 15:59. */
+export const MAX_OFFSET_HOURS = 15;

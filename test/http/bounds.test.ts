@@ -1,0 +1,169 @@
+// Values past what the database holds (ids past int4, years 0-99, offsets past
+// ±15:59) are the client's mistake: a 400 or 422 problem saying what to fix,
+// never a 500 from a failed query, and nothing is written.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { ndjson, customer, invoice } from '../ingest/factories.js';
+
+const TOO_BIG = 2 ** 31;
+
+for (const backend of await backends()) {
+  describe(`input bounds on ${backend}`, () => {
+    let t: TestApp;
+    const post = (entity: string, rows: object[]) => t.app.inject({
+      method: 'POST', url: `/v1/import/${entity}`,
+      headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' }, payload: ndjson(rows),
+    });
+    const ask = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, role: 'analyst' | 'platform' = 'analyst') =>
+      t.app.inject({ method, url, headers: auth(role), ...(payload ? { payload } : {}) });
+
+    beforeAll(async () => {
+      t = await buildTestApp(backend);
+      await post('customers', [customer(1)]);
+      await post('invoices', [invoice(1, 1)]);
+    });
+    afterAll(async () => t.close());
+
+    function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } }, status: number) {
+      expect(res.statusCode).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      return res.json();
+    }
+
+    describe('when an id or a cursor is past what a row id can be', () => {
+      it.each([
+        ['GET', `/v1/searches/${TOO_BIG}`],
+        ['POST', `/v1/searches/${TOO_BIG}/count`],
+        ['DELETE', `/v1/searches/${TOO_BIG}`],
+        ['GET', `/v1/rules/${TOO_BIG}`],
+        ['GET', `/v1/assign/runs/${TOO_BIG}`],
+        ['POST', `/v1/assign/runs/${TOO_BIG}/undo`],
+        ['POST', `/v1/actions/${TOO_BIG}/done`],
+        ['GET', `/v1/customers?after=${TOO_BIG}`],
+        ['GET', '/v1/assign/runs/1?offset=1e300'],
+      ] as const)('%s %s answers 400', async (method, url) => {
+        const body = expectProblem(await ask(method, url, undefined, url.startsWith('/v1/actions') ? 'platform' : 'analyst'), 400);
+        expect(body.code).toBe('AR_ERR_VALIDATION');
+        expect(body.detail).toMatch(/must be <= 2147483647/);
+      });
+
+      it('refuses a rule on a search id past int4 and stores no rule', async () => {
+        const res = await ask('POST', '/v1/rules', { name: 'big', searchId: TOO_BIG, priority: 1, actions: [{ target: 'collector', value: 'x' }] });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors.map((e: { path: string }) => e.path)).toContain('body/searchId');
+        expect((await ask('GET', '/v1/rules')).json().items).toEqual([]);
+      });
+    });
+
+    describe('when a day is outside 1900-2199', () => {
+      it.each([
+        '/v1/reports/aging?asOf=0000-01-01',
+        '/v1/reports/dso?asOf=0001-01-01',
+        '/v1/reports/cei?asOf=2200-01-01',
+        '/v1/agenda?date=0001-06-01',
+        '/v1/customers/C1/behaviour?asOf=0000-01-01',
+      ])('GET %s answers 400 naming the range', async (url) => {
+        const body = expectProblem(await ask('GET', url), 400);
+        expect(body.detail).toMatch(/must be a calendar day YYYY-MM-DD from 1900-01-01 to 2199-12-31/);
+      });
+
+      it('accepts the first and the last day of the range', async () => {
+        for (const day of ['1900-01-01', '2199-12-31']) {
+          expect((await ask('GET', `/v1/reports/aging?asOf=${day}&months=1`)).statusCode).toBe(200);
+        }
+      });
+
+      it('refuses to plan the agenda for year 0 and plans nothing', async () => {
+        const body = expectProblem(await ask('POST', '/v1/agenda/plan', { date: '0000-01-01' }, 'platform'), 400);
+        expect(body.code).toBe('AR_ERR_VALIDATION');
+      });
+    });
+
+    describe('when the AR platform sends invoices to score', () => {
+      const scored = (invoices: object[]) => t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices } });
+      const inv = (extra: object = {}) => ({ externalId: 'X1', customerExternalId: 'C1', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 100, ...extra });
+
+      it('refuses a date of year 1 and an amount past 10^16 before any model is asked', async () => {
+        const body = expectProblem(await scored([inv({ issueDate: '0001-01-01' }), { ...inv({ amount: 1e308 }), externalId: 'X2' }]), 400);
+        expect(body.detail).toMatch(/body\/invoices\/0\/issueDate must be a calendar day/);
+        expect(body.detail).toMatch(/body\/invoices\/1\/amount must be < 10000000000000000/);
+      });
+
+      it('refuses two invoices with one externalId (answers are matched by it)', async () => {
+        // Bad input is told apart before the model is asked: 400 here, though no model is served.
+        const body = expectProblem(await scored([inv(), inv({ amount: 5 })]), 400);
+        expect(body.detail).toMatch(/\/invoices\/1\/externalId repeats invoices\[0\]/);
+      });
+    });
+
+    it('refuses an inbound email received in year 0', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/inbound/score', headers: auth('platform'),
+        payload: { subject: 'hi', body: 'please send a copy of the invoice', receivedAt: '0000-01-01T10:00:00Z' },
+      });
+      expect(expectProblem(res, 400).detail).toMatch(/receivedAt must be a timestamp from year 1900 to 2199/);
+    });
+
+    describe('when the URL itself is wrong', () => {
+      it('answers a path that does not decode with a 400 problem', async () => {
+        const body = expectProblem(await ask('GET', '/v1/customers/%FF'), 400);
+        expect(body.code).toBe('AR_ERR_BAD_URL');
+      });
+
+      it('answers a path parameter past its length with a 414 problem', async () => {
+        const body = expectProblem(await ask('GET', `/v1/customers/${'x'.repeat(500)}`), 414);
+        expect(body.code).toBe('AR_ERR_URI_TOO_LONG');
+      });
+    });
+
+    describe('when an import holds values the database or the planner cannot use', () => {
+      const comm = { externalId: 'M1', customerExternalId: 'C1', channel: 'email', sentAt: '2026-09-05T09:00:00Z' };
+      const rejected = async (entity: string, rows: object[]) => {
+        const res = await post(entity, rows);
+        const body = expectProblem(res, 422) as unknown as { code: string; errors: { field?: string; reason: string }[] };
+        expect(body.code).toBe('AR_ERR_IMPORT_REJECTED');
+        return body.errors;
+      };
+
+      it('refuses a send time with a UTC offset past ±15:59 as a row error', async () => {
+        const [e] = await rejected('communications', [{ ...comm, sentAt: '2026-09-05T09:00:00+16:00' }]);
+        expect(e).toMatchObject({ field: 'sentAt', reason: expect.stringMatching(/UTC offset within ±15:59/) });
+      });
+
+      it('refuses an open before the send, comparing instants across offsets', async () => {
+        const [e] = await rejected('communications', [{ ...comm, openedAt: '2026-09-04T09:00:00Z' }]);
+        expect(e.reason).toBe('openedAt is before sentAt');
+        // 10:30 at +02:00 is 08:30 UTC: before the 09:00 UTC send, though its text sorts after it.
+        expect((await rejected('communications', [{ ...comm, repliedAt: '2026-09-05T10:30:00+02:00' }]))[0].reason).toBe('repliedAt is before sentAt');
+        // 07:30 at -02:00 is 09:30 UTC: after the send, though its text sorts before it.
+        expect((await post('communications', [{ ...comm, repliedAt: '2026-09-05T07:30:00-02:00' }])).statusCode).toBe(200);
+      });
+
+      it('refuses dunning steps the planner could not place or a collector could not read', async () => {
+        const scenario = (steps: unknown) => ({ externalId: 'S1', name: 'Standard', steps });
+        const cases: [unknown, RegExp][] = [
+          [[{ dayOffset: -1e9, channel: 'email' }], /steps\[0\] dayOffset must be a whole number of days from -365 to 730/],
+          [[{ dayOffset: 5, channel: 'pigeon' }], /steps\[0\] channel must be one of email, letter, sms, call/],
+          [[{ dayOffset: 5, channel: 'call' }, { dayOffset: 9, channel: 'call', level: -5 }], /steps\[1\] level must be a whole number from 0 to 10/],
+          [['call on day 5'], /steps\[0\] must be an object/],
+          [[{ dayoffset: 5, channel: 'call' }], /steps\[0\] has unknown keys dayoffset/],
+          [{ dayOffset: 5 }, /steps must be a list/],
+        ];
+        for (const [steps, reason] of cases) expect((await rejected('dunning-scenarios', [scenario(steps)]))[0].reason).toMatch(reason);
+        expect((await ask('GET', '/v1/assign/targets')).statusCode).toBeLessThan(500);
+      });
+
+      it('refuses unknown codes and time zones on customers, and writes none of the file', async () => {
+        const errors = await rejected('customers', [
+          customer(2, { country: 'France' }),
+          customer(3, { currency: 'euro' }),
+          customer(4, { timezone: 'Mars/Olympus_Mons' }),
+          customer(5, { timezone: 'Europe/Paris', country: 'FR', currency: 'EUR' }),
+        ]);
+        expect(errors.map((e) => e.field)).toEqual(['country', 'currency', 'timezone']);
+        expect((await ask('GET', '/v1/customers/C5')).statusCode).toBe(404);
+      });
+    });
+  });
+}
