@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { ActionSchema } from './actions.js';
 import { DbId, DbOffset } from '../http/schemas/common.js';
+import { MONEY_LIMIT } from '../util/bounds.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AnyValue = Type.Union([Type.String(), Type.Boolean(), Type.Null()], { description: 'externalId, text, on/off, or group membership' });
@@ -147,7 +148,7 @@ export const SettingsSchema = Type.Object({
 
 export const SettingsPatchBody = Type.Object({
   dwellDays: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 3650 }))),
-  hysteresis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number({ minimum: 0 }), Type.Null()]))),
+  hysteresis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: MONEY_LIMIT }), Type.Null()]))),
   runOnRuleChange: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 

@@ -74,6 +74,19 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect(res.json().detail).toMatch(/collector "col-zz"/);
       await call('DELETE', `/v1/searches/${search.id}`, 'admin');
     });
+
+    it('says what is wrong with an action in the terms of the action meant, not of every kind of action', async () => {
+      const rule = (action: object) => call('POST', '/v1/rules', 'analyst', { name: 'x', searchId: 1, priority: 9, actions: [action] });
+      const missing = (await rule({ type: 'setCollector', colector: 'col-1' })).json();
+      expect(missing.errors.map((e: { message: string }) => e.message)).toEqual([
+        "must have required property 'collector'", 'must NOT have additional properties',
+      ]);
+      const unknown = (await rule({ type: 'fly', collector: 'col-1' })).json();
+      expect(unknown.errors).toHaveLength(1);
+      expect(unknown.errors[0]).toMatchObject({ path: 'body/actions/0/type', message: expect.stringMatching(/^must be one of: "setDunningScenario", "setCollector", "addToGroup"/) });
+      const actor = (await rule({ type: 'setInternalActor', actor: 'ceo', value: 'Bob' })).json();
+      expect(actor.errors).toEqual([expect.objectContaining({ path: 'body/actions/0/actor', message: 'must be one of: "salesRep", "adv"' })]);
+    });
   });
 
   describe('when rules are previewed, applied and undone', () => {
@@ -136,6 +149,22 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect(plan.held[0].because).toMatch(/^skipped: locked by a person/);
       expect(plan.changes.map((c: { field: string }) => c.field)).not.toContain('collector');
       expect((await call('PUT', '/v1/customers/C6/locks', 'analyst', { lock: ['shoeSize'] })).statusCode).toBe(400);
+    });
+
+    it('refuses a lock on a group that does not exist, or a field both locked and unlocked, and changes no lock', async () => {
+      const unknown = await call('PUT', '/v1/customers/C6/locks', 'analyst', { lock: ['group:no-such-group'] });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().detail).toMatch(/cannot lock group "no-such-group": no such customer group/);
+      const both = await call('PUT', '/v1/customers/C6/locks', 'analyst', { lock: ['adv'], unlock: ['adv'] });
+      expect(both.statusCode).toBe(400);
+      expect(both.json().detail).toMatch(/"adv" cannot be both locked and unlocked/);
+      expect((await call('GET', '/v1/customers/C6/assignments', 'collector')).json().lockedFields).toEqual(['collector']);
+    });
+
+    it('refuses a hysteresis margin no amount could cross', async () => {
+      const res = await call('PUT', '/v1/assign/settings', 'analyst', { hysteresis: { openAmount: 1e308 } });
+      expect(res.statusCode).toBe(400);
+      expect((await call('GET', '/v1/assign/settings', 'analyst')).json().hysteresis.openAmount).not.toBe(1e308);
     });
 
     it('refuses a rule that would feed itself in a cycle', async () => {

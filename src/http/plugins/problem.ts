@@ -3,7 +3,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isArError } from '../../errors.js';
-import { PATTERN_MESSAGES } from '../schemas/common.js';
+import { validationDetail } from './validation-errors.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -52,48 +52,6 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   if (err.code === 'FST_ERR_BAD_URL') return sendProblem(reply, 400, 'AR_ERR_BAD_URL', 'The URL is not valid: a path segment does not decode (percent-encoding)');
   reply.log.error({ err }, 'framework error');
   return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
-}
-
-interface FieldError {
-  path: string;
-  message: string;
-  params?: Record<string, unknown>;
-}
-
-/**
- * A choice among literals fails once per literal ("must be equal to
- * constant", three times) and once more for the union: one error instead,
- * naming the values allowed.
- */
-function mergeChoices(errors: FieldError[]): FieldError[] {
-  const allowed = new Map<string, unknown[]>();
-  for (const e of errors) if (e.params && 'allowedValue' in e.params) allowed.set(e.path, [...(allowed.get(e.path) ?? []), e.params.allowedValue]);
-  if (allowed.size === 0) return errors;
-  const out: FieldError[] = [];
-  for (const e of errors) {
-    const values = allowed.get(e.path);
-    if (!values) out.push(e);
-    else if (e.params && 'allowedValue' in e.params && e.params.allowedValue === values[0]) {
-      out.push({ path: e.path, message: `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}`, params: { allowedValues: values } });
-    }
-  }
-  return out;
-}
-
-type AjvError = NonNullable<FastifyError['validation']>[number];
-
-function messageOf(v: AjvError): string {
-  const pattern = v.keyword === 'pattern' ? (v.params as { pattern?: string }).pattern : undefined;
-  return (pattern && PATTERN_MESSAGES[pattern]) || v.message || 'is not valid';
-}
-
-function validationDetail(err: FastifyError): { detail: string; errors: FieldError[] } {
-  const errors = mergeChoices((err.validation ?? []).map((v) => ({
-    path: `${err.validationContext ?? ''}${v.instancePath || ''}`,
-    message: messageOf(v),
-    ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params as Record<string, unknown> } : {}),
-  })));
-  return { detail: `The request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors };
 }
 
 async function problemPlugin(app: FastifyInstance) {
