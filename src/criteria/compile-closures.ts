@@ -3,13 +3,15 @@
 // differential test checks both against SQL), and the explainer reads operand
 // values through it.
 //
-// The null rule: a field value that is absent, null, NaN or of the wrong type
-// is "no value". A comparison (or in/contains/membership) involving no value is
-// false; arithmetic on no value, or division by zero, gives no value; `!`
-// negates the two-valued result, so `!(daysLate > 30)` holds for a customer
-// without daysLate.
+// The null rule: a field value that is absent, null, not a finite number
+// (NaN, ±Infinity) or of the wrong type is "no value". A comparison (or
+// in/contains/membership) involving no value is false; arithmetic on no value,
+// division by zero, or a result beyond float8's range (arith.ts) gives no
+// value; `!` negates the two-valued result, so `!(daysLate > 30)` holds for a
+// customer without daysLate.
 
-import type { Condition, CustomerRecord, FieldRef, ValueNode } from './ast.js';
+import { ARITH } from './arith.js';
+import type { ArithOp, Condition, CustomerRecord, FieldRef, ValueNode } from './ast.js';
 import type { FieldType } from './registry.js';
 
 export type ValueFn = (r: CustomerRecord) => unknown;
@@ -19,7 +21,7 @@ export type ConditionFn = (r: CustomerRecord) => boolean;
 export function normalize(type: FieldType, v: unknown): unknown {
   switch (type) {
     case 'number':
-      return typeof v === 'number' && v === v ? v : null;
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
     case 'string':
       return typeof v === 'string' ? v : null;
     case 'date':
@@ -53,27 +55,14 @@ export function isTruthy(type: FieldType, v: unknown): boolean {
   }
 }
 
-/** Modulo as a − b·trunc(a/b): the same IEEE operations SQL performs, so both agree bit for bit. */
-export const modulo = (a: number, b: number): number => a - b * Math.trunc(a / b);
-
 export function arith(op: string, xs: number[]): number | null {
-  switch (op) {
-    case '+':
-      return xs.reduce((s, x) => s + x);
-    case '*':
-      return xs.reduce((s, x) => s * x);
-    case '-':
-      return xs.length === 1 ? -xs[0] : xs[0] - xs[1];
-    case '/':
-      return xs[1] === 0 ? null : xs[0] / xs[1];
-    case '%':
-      return xs[1] === 0 ? null : modulo(xs[0], xs[1]);
-    case 'min':
-      return Math.min(...xs);
-    case 'max':
-      return Math.max(...xs);
-  }
-  throw new Error(`unknown arithmetic ${op}`);
+  if (op === 'min') return Math.min(...xs);
+  if (op === 'max') return Math.max(...xs);
+  if (op === '-' && xs.length === 1) return -xs[0];
+  const step = ARITH[op as ArithOp];
+  if (!step) throw new Error(`unknown arithmetic ${op}`);
+  // Left-nested, as JavaScript evaluates a + b + c; once no value, no value.
+  return xs.slice(1).reduce<number | null>((acc, x) => step(acc, x), xs[0]);
 }
 
 export function compareValues(op: string, a: unknown, b: unknown): boolean {

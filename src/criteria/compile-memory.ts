@@ -2,10 +2,12 @@
 // saved search, built with `new Function`. It is safe because nothing from the
 // criteria reaches the source text except JSON.stringify-ed literals and field
 // names (read as `r["name"]`), operators come from fixed tables, and large
-// literal lists are passed as Set constants, never as code. The semantics are
-// those of compile-closures.ts (see the null rule there).
+// literal lists are passed as Set constants, never as code; arithmetic calls
+// the functions of arith.ts, passed in as `A`. The semantics are those of
+// compile-closures.ts (see the null rule there).
 
-import type { Condition, CriteriaAst, CustomerRecord, FieldRef, ValueNode } from './ast.js';
+import { ARITH } from './arith.js';
+import type { ArithOp, Condition, CriteriaAst, CustomerRecord, FieldRef, ValueNode } from './ast.js';
 import { compileConditionFn } from './compile-closures.js';
 import type { FieldType } from './registry.js';
 
@@ -27,7 +29,7 @@ export function compileInMemory(ast: CriteriaAst, options: InMemoryOptions = {})
   const body = gen.condition(ast.root);
   const temps = gen.temps > 0 ? `let ${Array.from({ length: gen.temps }, (_, i) => `t${i}`).join(', ')};` : '';
   const source = `"use strict"; return function criteria(r) { ${temps} return ${body}; };`;
-  return new Function('K', source)(gen.constants) as CompiledCriteria;
+  return new Function('K', 'A', source)(gen.constants, ARITH) as CompiledCriteria;
 }
 
 /** Evaluates many saved searches on one record: `out[i]` = 1 when search i matches. */
@@ -43,7 +45,7 @@ export function compileInMemoryBatch(asts: readonly CriteriaAst[]): CompiledBatc
   const lines = asts.map((ast, i) => `out[${i}] = ${gen.condition(ast.root)} ? 1 : 0;`);
   const temps = gen.temps > 0 ? `let ${Array.from({ length: gen.temps }, (_, i) => `t${i}`).join(', ')};` : '';
   const source = `"use strict"; return function criteriaBatch(r, out) { ${temps} ${lines.join(' ')} };`;
-  return new Function('K', source)(gen.constants) as CompiledBatch;
+  return new Function('K', 'A', source)(gen.constants, ARITH) as CompiledBatch;
 }
 
 /** The generated source, for debugging and for the safety test. */
@@ -52,6 +54,13 @@ export function generatedSource(ast: CriteriaAst): string {
 }
 
 const lit = (v: unknown): string => JSON.stringify(v);
+
+/** Min/max directly; the other steps through arith.ts, left-nested as JavaScript evaluates a + b + c. */
+function arithSource(op: ArithOp | 'min' | 'max', refs: string[]): string {
+  if (op === 'min' || op === 'max') return `Math.${op}(${refs.join(', ')})`;
+  if (op === '-' && refs.length === 1) return `-(${refs[0]})`;
+  return refs.slice(1).reduce((acc, ref) => `A[${lit(op)}](${acc}, ${ref})`, refs[0]);
+}
 
 class Generator {
   temps = 0;
@@ -64,10 +73,9 @@ class Generator {
   /**
    * Binds each operand to a temp (literals inline) and lists the guards that
    * must hold for all of them to have a value. A plain field read needs only
-   * a typeof test; its NaN test is dropped when `nanIsFalse` (NaN already fails
-   * <, <=, >, >=, === exactly as no value does).
+   * its type test.
    */
-  private bind(nodes: ValueNode[], nanIsFalse = false): { refs: string[]; guards: string[] } {
+  private bind(nodes: ValueNode[]): { refs: string[]; guards: string[] } {
     const refs: string[] = [];
     const guards: string[] = [];
     for (const n of nodes) {
@@ -78,7 +86,7 @@ class Generator {
       const t = this.temp();
       refs.push(t);
       if (n.kind === 'field' && !n.fallback && n.type !== 'stringList') {
-        guards.push(this.typeGuard(n.type, t, n.name, nanIsFalse));
+        guards.push(this.typeGuard(n.type, t, n.name));
       } else {
         guards.push(`(${t} = ${this.value(n)}) !== null`);
       }
@@ -86,11 +94,12 @@ class Generator {
     return { refs, guards };
   }
 
-  private typeGuard(type: Exclude<FieldType, 'stringList'>, t: string, name: string, nanIsFalse: boolean): string {
+  private typeGuard(type: Exclude<FieldType, 'stringList'>, t: string, name: string): string {
     const at = `typeof (${t} = r[${lit(name)}])`;
     switch (type) {
       case 'number':
-        return nanIsFalse ? `${at} === "number"` : `${at} === "number" && ${t} === ${t}`;
+        // t - t is 0 for finite numbers only (NaN and ±Infinity give NaN).
+        return `${at} === "number" && ${t} - ${t} === 0`;
       case 'date':
         return `${at} === "string" && ${t} !== ""`;
       default:
@@ -107,7 +116,7 @@ class Generator {
     const at = `(${t} = r[${lit(name)}])`;
     switch (type) {
       case 'number':
-        return `(typeof ${at} === "number" && ${t} === ${t} ? ${t} : ${fallback})`;
+        return `(typeof ${at} === "number" && ${t} - ${t} === 0 ? ${t} : ${fallback})`;
       case 'string':
         return `(typeof ${at} === "string" ? ${t} : ${fallback})`;
       case 'date':
@@ -133,31 +142,8 @@ class Generator {
       case 'minmax': {
         if (node.args.length === 1 && node.op !== '-') return this.value(node.args[0]);
         const { refs, guards } = this.bind(node.args);
-        const [a, b] = refs;
-        let expr: string;
-        let undefinedWhen = '';
-        switch (node.op) {
-          case '-':
-            expr = refs.length === 1 ? `-(${a})` : `${a} - ${b}`;
-            break;
-          case '/':
-            undefinedWhen = ` || ${b} === 0`;
-            expr = `${a} / ${b}`;
-            break;
-          case '%':
-            undefinedWhen = ` || ${b} === 0`;
-            expr = `${a} - ${b} * Math.trunc(${a} / ${b})`;
-            break;
-          case 'min':
-          case 'max':
-            expr = `Math.${node.op}(${refs.join(', ')})`;
-            break;
-          default:
-            expr = refs.join(` ${node.op} `);
-        }
-        if (guards.length === 0 && undefinedWhen === '') return `(${expr})`;
-        const ok = guards.length > 0 ? guards.join(' && ') : 'true';
-        return `(!(${ok})${undefinedWhen} ? null : ${expr})`;
+        const expr = arithSource(node.op, refs);
+        return guards.length === 0 ? `(${expr})` : `(!(${guards.join(' && ')}) ? null : ${expr})`;
       }
       case 'choose': {
         const arms = node.branches.map((b) => `${this.condition(b.when)} ? ${this.value(b.then)} : `).join('');
@@ -176,7 +162,7 @@ class Generator {
       case 'not':
         return `!${this.condition(node.arg)}`;
       case 'compare': {
-        const { refs, guards } = this.bind(node.operands, node.op !== '!=');
+        const { refs, guards } = this.bind(node.operands);
         const op = JS_COMPARE[node.op];
         const tests = refs.slice(1).map((ref, i) => `${refs[i]} ${op} ${ref}`);
         return this.guarded(guards, tests.join(' && '));

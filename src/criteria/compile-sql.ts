@@ -7,11 +7,20 @@
 // made two-valued with `IS TRUE`, so SQL's unknown becomes false *before* any
 // NOT, which is what makes `!(x > 5)` true for a missing x here too. Numbers
 // are compared as float8 (JavaScript doubles), text with COLLATE "C" (code
-// point order, as JavaScript compares strings), dates as date.
+// point order, as JavaScript compares strings), dates as date. Arithmetic is
+// guarded so PostgreSQL never raises an overflow (arith.ts, same rule as in
+// memory).
 
-import type { Condition, CriteriaAst, FieldRef, ValueNode } from './ast.js';
+import { ARITH_SQL } from './arith.js';
+import type { Arith, Condition, CriteriaAst, FieldRef, MinMax, ValueNode } from './ast.js';
 import { CriteriaError } from './errors.js';
 import type { FieldRegistry, FieldType } from './registry.js';
+
+/** SQL for a value, and whether it is short and cheap enough to repeat. */
+interface Operand {
+  sql: string;
+  cheap: boolean;
+}
 
 export interface SqlFragment {
   sql: string;
@@ -51,7 +60,7 @@ class SqlBuilder {
     return `$${this.offset + this.params.length}::${CAST[type]}`;
   }
 
-  /** The registry expression, typed; NaN counts as no value, as in memory. */
+  /** The registry expression, typed; NaN and ±Infinity count as no value, as in memory. */
   private column(name: string, type: FieldType, path: string): string {
     const def = this.registry.get(name);
     if (!def) {
@@ -65,7 +74,8 @@ class SqlBuilder {
       );
     }
     const cast = `(${def.sql})::${CAST[type]}`;
-    return type === 'number' ? `NULLIF(${cast}, 'NaN'::float8)` : cast;
+    // abs(NaN) < Infinity is false: PostgreSQL orders NaN above every number.
+    return type === 'number' ? `(CASE WHEN abs(${cast}) < 'Infinity'::float8 THEN ${cast} END)` : cast;
   }
 
   private field(node: FieldRef): string {
@@ -80,34 +90,52 @@ class SqlBuilder {
         return this.field(node);
       case 'literal':
         return node.value === null ? `NULL::${CAST[node.type]}` : this.param(node.value, node.type);
-      case 'arith': {
-        const args = node.args.map((a) => this.value(a));
-        const [a, b] = args;
-        switch (node.op) {
-          case '-':
-            return args.length === 1 ? `(- ${a})` : `(${a} - ${b})`;
-          case '/':
-            return `(${a} / NULLIF(${b}, 0))`;
-          case '%':
-            // Same operations as the in-memory a − b·trunc(a/b); float8 has no %.
-            return `(${a} - ${b} * trunc(${a} / NULLIF(${b}, 0)))`;
-          default:
-            // Left-nested, as JavaScript evaluates a + b + c.
-            return args.reduce((acc, x) => `(${acc} ${node.op} ${x})`);
-        }
-      }
-      case 'minmax': {
-        const args = node.args.map((a) => this.value(a));
-        if (args.length === 1) return args[0];
-        // GREATEST/LEAST skip NULLs; the null rule wants no value instead.
-        const anyNull = args.map((a) => `${a} IS NULL`).join(' OR ');
-        return `(CASE WHEN ${anyNull} THEN NULL ELSE ${node.op === 'max' ? 'GREATEST' : 'LEAST'}(${args.join(', ')}) END)`;
-      }
+      case 'arith':
+        return this.arith(node);
+      case 'minmax':
+        return this.minmax(node);
       case 'choose': {
         const arms = node.branches.map((b) => `WHEN ${this.condition(b.when)} THEN ${this.value(b.then)}`).join(' ');
         return `(CASE ${arms} ELSE ${this.value(node.otherwise)} END)`;
       }
     }
+  }
+
+  private arith(node: Arith): string {
+    if (node.op === '-' && node.args.length === 1) return `(- ${this.value(node.args[0])})`;
+    const step = ARITH_SQL[node.op];
+    const [first, ...rest] = node.args.map((a) => this.operand(a));
+    // Left-nested, as JavaScript evaluates a + b + c.
+    return rest.reduce((acc, next) => ({ sql: this.share([acc, next], ([x, y]) => step(x, y)), cheap: false }), first).sql;
+  }
+
+  private minmax(node: MinMax): string {
+    if (node.args.length === 1) return this.value(node.args[0]);
+    // GREATEST/LEAST skip NULLs; the null rule wants no value instead.
+    const fn = node.op === 'max' ? 'GREATEST' : 'LEAST';
+    return this.share(node.args.map((a) => this.operand(a)), (xs) =>
+      `CASE WHEN ${xs.map((x) => `${x} IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${xs.join(', ')}) END`);
+  }
+
+  private operand(node: ValueNode): Operand {
+    return { sql: this.value(node), cheap: node.kind === 'field' || node.kind === 'literal' };
+  }
+
+  /**
+   * `body` names each operand several times. A field or a parameter is
+   * repeated as is; a computed operand is bound once in a subquery, or nested
+   * arithmetic would double the SQL at each level. OFFSET 0 keeps the planner
+   * from inlining it back (which would copy the expression after all).
+   */
+  private share(operands: Operand[], body: (refs: string[]) => string): string {
+    const bound: string[] = [];
+    const refs = operands.map((o) => {
+      if (o.cheap) return o.sql;
+      bound.push(`${o.sql} AS v${bound.length}`);
+      return `_let.v${bound.length - 1}`;
+    });
+    const expr = body(refs);
+    return bound.length === 0 ? `(${expr})` : `(SELECT ${expr} FROM (SELECT ${bound.join(', ')} OFFSET 0) AS _let)`;
   }
 
   condition(node: Condition): string {

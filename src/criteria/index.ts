@@ -6,7 +6,7 @@ export type { CriteriaAst, Condition, ValueNode, CustomerRecord, CompareOp } fro
 export type { FieldDef, FieldRegistry, FieldType } from './registry.js';
 export { defineFieldRegistry, FIELD_NAME_PATTERN, FORBIDDEN_SEGMENTS } from './registry.js';
 export { CriteriaError, CRITERIA_ERRORS, isCriteriaError, type CriteriaErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, type CriteriaLimits } from './shape.js';
+export { DEFAULT_LIMITS, INPUT_LIMITS, type CriteriaLimits } from './shape.js';
 export { SAVED_SEARCH_OPERATORS, DATA_ONLY_OPERATORS } from './operators.js';
 export type { Explanation, ExplainNode } from './explanation.js';
 

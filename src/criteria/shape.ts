@@ -11,9 +11,21 @@ export interface CriteriaLimits {
   /** Every JSON value counts as one node, list items included. */
   maxNodes: number;
   maxStringLength: number;
+  /** Largest magnitude of a number in the criteria, the smallest non-zero one being its inverse; unset, any finite number. */
+  maxNumber?: number;
 }
 
 export const DEFAULT_LIMITS: CriteriaLimits = { maxDepth: 32, maxNodes: 2000, maxStringLength: 10_000 };
+
+/**
+ * For criteria a user submits. Numbers in a credit-management search are
+ * amounts, days, rates and scores: beyond 1e15 (a thousand trillion) or below
+ * 1e-15 they are typos, and such literals are what make arithmetic overflow.
+ * Stored criteria are read with DEFAULT_LIMITS, without this bound, so a search
+ * saved before it keeps running (its arithmetic is guarded, see arith.ts)
+ * instead of stopping every assignment run that uses it.
+ */
+export const INPUT_LIMITS: CriteriaLimits = { ...DEFAULT_LIMITS, maxNumber: 1e15 };
 
 /** Appends segments to a JSON Pointer (RFC 6901). */
 export function pointer(base: string, ...segments: (string | number)[]): string {
@@ -42,6 +54,7 @@ export function checkShape(json: unknown, limits: CriteriaLimits = DEFAULT_LIMIT
     if (v === null || typeof v === 'boolean') return;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw malformed(path, 'numbers must be finite');
+      if (limits.maxNumber !== undefined) checkMagnitude(v, path, limits.maxNumber);
       return;
     }
     if (typeof v === 'string') {
@@ -79,6 +92,16 @@ export function forbidden(path: string, segment: string): CriteriaError {
     'AR_ERR_CRITERIA_FORBIDDEN_PATH',
     `"${segment}" is not allowed in a criteria path (it would reach object internals)`,
     { path, details: { segment } },
+  );
+}
+
+function checkMagnitude(v: number, path: string, max: number): void {
+  const size = Math.abs(v);
+  if (size === 0 || (size <= max && size >= 1 / max)) return;
+  throw new CriteriaError(
+    'AR_ERR_CRITERIA_VALUE',
+    `${v} is too ${size > max ? 'large' : 'small'} for a saved search: numbers are 0 or between ${1 / max} and ${max} in magnitude; is it a typo?`,
+    { path, details: { minMagnitude: 1 / max, maxMagnitude: max } },
   );
 }
 

@@ -50,6 +50,10 @@ export async function getSearch(q: Queryable, id: number): Promise<SavedSearch> 
   return s;
 }
 
+/**
+ * Inserts a search. Whatever must succeed for the save to stand (the live
+ * count) belongs in the same transaction as `q`, so a failure stores nothing.
+ */
 export async function createSearch(q: Queryable, input: SearchInput): Promise<SavedSearch> {
   const ast = validateCriteria(input.criteria);
   try {
@@ -64,6 +68,7 @@ export async function createSearch(q: Queryable, input: SearchInput): Promise<Sa
   }
 }
 
+/** Replaces a search; as for createSearch, count it in the same transaction. */
 export async function updateSearch(q: Queryable, id: number, input: SearchInput): Promise<SavedSearch> {
   const ast = validateCriteria(input.criteria);
   try {

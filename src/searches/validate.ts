@@ -2,7 +2,9 @@
 // registry. A refusal keeps the criteria engine's stable code
 // (AR_ERR_CRITERIA_UNKNOWN_FIELD, ..._FORBIDDEN_PATH, ...) and carries the JSON
 // Pointer of the offending node, so a query-builder UI can point at it.
-import { isCriteriaError, parseCriteria, type CriteriaAst } from '../criteria/index.js';
+// Numbers are bounded here (INPUT_LIMITS: 1e308 in a search is a typo); the
+// assignment engine reads stored criteria without that bound.
+import { INPUT_LIMITS, isCriteriaError, parseCriteria, type CriteriaAst } from '../criteria/index.js';
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 
 /** Gives a CriteriaError the problem+json extras the HTTP layer renders. */
@@ -16,7 +18,7 @@ export function withProblemExtras(err: unknown): unknown {
 
 export function validateCriteria(json: unknown): CriteriaAst {
   try {
-    return parseCriteria(json, CUSTOMER_FIELDS);
+    return parseCriteria(json, CUSTOMER_FIELDS, INPUT_LIMITS);
   } catch (err) {
     throw withProblemExtras(err);
   }

@@ -1,7 +1,8 @@
 // Random customers and random well-typed saved searches over testRegistry.
 // Domains are small on purpose so equalities, boundaries and empty strings
-// happen often; numbers stay far from float8 overflow/underflow (where
-// PostgreSQL raises an error and JavaScript yields Infinity or 0).
+// happen often. Numbers stay far from float8 overflow/underflow unless asked
+// (`extremes`): then literals near float8's limits and near the lines arith.ts
+// draws make the guarded arithmetic decide, on both sides of those lines.
 
 import fc from 'fast-check';
 import { GROUPS, SEGMENTS, type CustomerRow } from './factories.js';
@@ -63,7 +64,17 @@ function fillNulls(r: CustomerRow, i: number): CustomerRow {
 export interface CriteriaArbOptions {
   /** Include `{"==": [x, null]}` tests (saved-search "is null", not JsonLogic loose equality). */
   nullTests: boolean;
+  /** Mix in literals that overflow or underflow float8 when combined. */
+  extremes?: boolean;
 }
+
+const SQRT_HUGE = Math.sqrt(2 ** 1023);
+const SQRT_TINY = Math.sqrt(2 ** -1022);
+/** Beyond and around float8's limits, and around HUGE/TINY and their square roots. */
+const EXTREME_NUMBERS = [
+  1e308, -1e308, Number.MAX_VALUE, 2 ** 1023, -(2 ** 1023), 1.5e307, -3e306, 1e154, SQRT_HUGE, SQRT_HUGE * (1 + 2 ** -52),
+  1e-308, -1e-308, 5e-324, 2 ** -1022, 1e-154, SQRT_TINY, SQRT_TINY * (1 - 2 ** -53), 2 ** -537,
+];
 
 type Json = unknown;
 const v = (name: string): Json => ({ var: name });
@@ -73,7 +84,8 @@ const NUM_FIELDS = ['openAmount', 'daysLate', 'lateProbability', 'creditLimit'];
 const ALL_FIELDS = [...NUM_FIELDS, 'segment', 'name', 'strategic', 'dueDate', 'lastPaymentDate', 'groups'];
 
 export function criteriaArb(options: CriteriaArbOptions): fc.Arbitrary<Json> {
-  const numLit = fc.oneof(fc.integer({ min: -5, max: 50 }), fc.constantFrom(0, 0.5, 0.7, 1.25, 10.1, 12.5));
+  const plainLit = fc.oneof(fc.integer({ min: -5, max: 50 }), fc.constantFrom(0, 0.5, 0.7, 1.25, 10.1, 12.5));
+  const numLit = options.extremes ? fc.oneof(plainLit, fc.constantFrom(...EXTREME_NUMBERS)) : plainLit;
   const intOperand = fc.oneof(fc.constant(v('daysLate')), fc.integer({ min: -10, max: 20 }));
   const strLit = fc.constantFrom(...NAMES, ...SEGMENTS);
   const dateLit = fc.constantFrom(...DATES);

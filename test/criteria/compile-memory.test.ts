@@ -70,6 +70,32 @@ describe('when arithmetic divides by zero', () => {
   });
 });
 
+describe('when arithmetic leaves float8\'s range', () => {
+  const overflow = { '>': [{ '*': [{ var: 'openAmount' }, 1e308] }, 0] };
+
+  it('gives no value rather than Infinity, so a comparison is false and its negation true', () => {
+    expect(matches(overflow, customer())).toBe(false);
+    expect(matches({ '!': overflow }, customer())).toBe(true);
+    expect(matches({ '==': [{ '+': [{ var: 'openAmount' }, 1e308, 1e308] }, null] }, customer())).toBe(true);
+    expect(matches({ '==': [{ '/': [{ var: 'openAmount' }, 1e-308] }, null] }, customer())).toBe(true);
+  });
+
+  it('keeps a result that fits, close to the limit', () => {
+    expect(matches({ '>': [{ '*': [{ var: 'openAmount' }, 1e303] }, 1e307] }, customer({ openAmount: 12_500 }))).toBe(true);
+    expect(matches({ '<': [{ '-': [{ var: 'openAmount' }, 1e308] }, 0] }, customer())).toBe(true);
+  });
+
+  it('counts a product too small for float8 as zero', () => {
+    expect(matches({ '==': [{ '*': [{ var: 'lateProbability' }, 1e-300, 1e-300] }, 0] }, customer())).toBe(true);
+  });
+
+  it('treats an infinite field like NaN: no value', () => {
+    const r = customer({ openAmount: Number.POSITIVE_INFINITY });
+    expect(matches({ '>': [{ var: 'openAmount' }, 0] }, r)).toBe(false);
+    expect(matches({ '==': [{ var: 'openAmount' }, null] }, r)).toBe(true);
+  });
+});
+
 describe('when comparing ranges and lists', () => {
   const between = { '<=': [30, { var: 'daysLate' }, 60] };
 

@@ -25,6 +25,17 @@ describe('when a saved search is compiled to SQL', () => {
     expect(compile({ '>': [{ var: 'openAmount' }, 0] }).sql).toContain('(c.invoiced - c.paid)::float8');
   });
 
+  it('binds computed operands once, so nested arithmetic grows the SQL linearly', () => {
+    let value: unknown = { var: 'openAmount' };
+    const sizes: number[] = [];
+    for (let depth = 1; depth <= 7; depth++) {
+      value = { '*': [{ '+': [value, { var: 'daysLate' }] }, 2] };
+      sizes.push(compile({ '>': [value, 0] }).sql.length);
+    }
+    // A few characters of slack: placeholders reach two digits ($10).
+    expect(sizes[6] - sizes[5]).toBeLessThan(sizes[1] - sizes[0] + 10);
+  });
+
   it('makes each comparison two-valued before negation', () => {
     expect(compile({ '!': { '>': [{ var: 'daysLate' }, 30] } }).sql).toMatch(/^\(NOT \(\(.*\) IS TRUE\)\)$/);
   });

@@ -49,6 +49,27 @@ export const TABLE_COLUMNS = `
   invoiced float8, paid float8, days_late int, late_probability float8, credit_limit numeric(14,2),
   segment text, name text, strategic boolean, due_date date, last_payment_date date, groups text[]`;
 
+/**
+ * Customers whose numbers sit at float8's edges: huge, subnormal, infinite,
+ * NaN. Chosen so the registry expressions themselves (invoiced − paid) cannot
+ * overflow in PostgreSQL: that would be the registry's fault, not the criteria's.
+ */
+export function extremeRows(firstId: number): CustomerRow[] {
+  const edges: Partial<CustomerRow>[] = [
+    { invoiced: 1e308, paid: 0, late_probability: 1.5e-320 },
+    { invoiced: -1e308, paid: 1, late_probability: -1e308 },
+    { invoiced: 8.98846567431158e307, paid: -1, late_probability: 2 ** -1022 },
+    { invoiced: 1e-310, paid: 0, late_probability: 1e300 },
+    { invoiced: Number.POSITIVE_INFINITY, paid: 0, late_probability: Number.NEGATIVE_INFINITY },
+    { invoiced: Number.NaN, paid: 0, late_probability: Number.NaN },
+    { invoiced: 1e154, paid: 1e-154, late_probability: 1e-154 },
+  ];
+  return edges.map((e, i) => ({
+    id: firstId + i, invoiced: null, paid: null, days_late: 2_147_483_647, late_probability: null, credit_limit: 999_999_999_999.99,
+    segment: 'key', name: 'Edge', strategic: true, due_date: '2025-01-01', last_payment_date: null, groups: ['vip'], ...e,
+  }));
+}
+
 export function recordOf(row: CustomerRow): Record<string, unknown> {
   return {
     id: row.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CriteriaError, parseCriteria } from '../../src/criteria/index.js';
+import { CriteriaError, INPUT_LIMITS, parseCriteria } from '../../src/criteria/index.js';
 import { testRegistry } from './factories.js';
 
 /** The CriteriaError parseCriteria throws for `criteria`. */
@@ -92,6 +92,29 @@ describe('when operand types do not match the registry', () => {
 
   it('refuses a comparison used as a number', () => {
     expect(refusal({ '+': [{ '>': [{ var: 'daysLate' }, 1] }, 1] }).code).toBe('AR_ERR_CRITERIA_TYPE');
+  });
+});
+
+describe('when a submitted search writes an implausible number', () => {
+  it.each([
+    [{ '>': [{ '*': [{ var: 'openAmount' }, 1e308] }, 0] }, '/>/0/*/1'],
+    [{ '>': [{ '/': [{ var: 'openAmount' }, 1e-308] }, 0] }, '/>/0/~1/1'],
+    [{ '<': [{ var: 'creditLimit' }, -1e16] }, '/</1'],
+    [{ '>': [{ var: ['daysLate', 1e20] }, 1] }, '/>/0/var/1'],
+    [{ in: [{ var: 'daysLate' }, [1, 5e-324]] }, '/in/1/1'],
+  ])('refuses %j with a coded 400 at %s', (criteria, path) => {
+    const e = refusal(criteria, INPUT_LIMITS);
+    expect(e).toMatchObject({ code: 'AR_ERR_CRITERIA_VALUE', statusCode: 400, path });
+    expect(e.message).toMatch(/too (large|small) for a saved search/);
+  });
+
+  it('accepts zero and numbers up to the bound either way', () => {
+    const criteria = { '<=': [{ '*': [{ var: 'openAmount' }, 1e15, -1e-15, 0] }, { '+': [0.0001, -123_456.78] }] };
+    expect(() => parseCriteria(criteria, testRegistry, INPUT_LIMITS)).not.toThrow();
+  });
+
+  it('still reads such a number in stored criteria, whose arithmetic is guarded', () => {
+    expect(() => parseCriteria({ '>': [{ '*': [{ var: 'openAmount' }, 1e308] }, 0] }, testRegistry)).not.toThrow();
   });
 });
 
