@@ -61,3 +61,27 @@ export function allOf(...checks: RowCheck[]): RowCheck {
     return null;
   };
 }
+
+/**
+ * Allocations that, with those already stored (less the ones the file
+ * replaces), would allocate more than the payment received or the invoice's
+ * amount: open balances would turn negative and every aging figure with them.
+ * Only the payments or invoices the file touches are summed.
+ */
+export function overAllocated(table: 'payments' | 'invoices', kind: 'payment' | 'invoice'): string {
+  const ref = `f_${kind}_external_id`;
+  return `
+WITH touched AS (SELECT DISTINCT ${ref} AS ext FROM stg),
+after AS (
+  SELECT t.external_id AS ext, a.amount, NULL::integer AS line
+  FROM payment_allocations a JOIN ${table} t ON t.id = a.${kind}_id
+  WHERE t.external_id IN (SELECT ext FROM touched) AND NOT EXISTS (SELECT 1 FROM stg WHERE stg.f_external_id = a.external_id)
+  UNION ALL SELECT ${ref}, f_amount, line FROM stg
+)
+SELECT min(after.line) AS line,
+       format('allocates %s to ${kind} "%s" in all, more than its amount %s', sum(after.amount), t.external_id, t.amount) AS reason
+FROM after JOIN ${table} t ON t.external_id = after.ext
+GROUP BY t.external_id, t.amount
+HAVING sum(after.amount) > t.amount
+ORDER BY 1`;
+}

@@ -3,7 +3,7 @@
 // references resolved by externalId. The validator, the SQL loader and the
 // OpenAPI documentation are all generated from this one list.
 
-import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, timeZone, type RowCheck, type ValueCheck } from './checks.js';
+import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, overAllocated, timeZone, type RowCheck, type ValueCheck } from './checks.js';
 import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
 
 export type FieldType =
@@ -48,6 +48,12 @@ export interface ImportEntity {
   derived?: { column: string; sql: string; dependsOn: string[] }[];
   /** Row-level check across fields; returns a reason when the row is wrong. */
   check?: RowCheck;
+  /**
+   * Checks against what is stored, run in SQL once the file is staged: each
+   * query reads the staging table `stg` and returns `line` and `reason` for
+   * the rows to refuse (ordered by line).
+   */
+  stagedChecks?: string[];
 }
 
 const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
@@ -245,6 +251,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       },
       col('amount', 'amount', 'money', 'Amount allocated', { required: true, min: 0, exclusiveMin: true }),
     ],
+    stagedChecks: [overAllocated('payments', 'payment'), overAllocated('invoices', 'invoice')],
   },
   {
     name: 'communications',

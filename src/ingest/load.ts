@@ -151,6 +151,13 @@ async function referenceErrors(tx: Queryable, entity: ImportEntity, errors: RowC
   }
 }
 
+async function stagedCheckErrors(tx: Queryable, entity: ImportEntity, errors: RowCollector): Promise<void> {
+  for (const sql of entity.stagedChecks ?? []) {
+    const rows = await tx.query<{ line: number; reason: string }>(`${sql} LIMIT ${MAX_LISTED_ERRORS}`);
+    for (const r of rows) errors.add({ line: r.line, reason: r.reason });
+  }
+}
+
 async function duplicateKeyErrors(tx: Queryable, entity: ImportEntity, errors: RowCollector): Promise<void> {
   const keyFields = entity.fields.filter((f) => (f.ref ? entity.key.includes(f.ref.column) : entity.key.includes(f.column ?? '')));
   const cols = keyFields.map(stagingColumn).join(', ');
@@ -253,6 +260,8 @@ export async function importRecords(
     if (rows === 0 && errors.total === 0) throw AR_ERR.IMPORT_EMPTY();
     const upsert = upsertSql(entity, present);
     await referenceErrors(tx, entity, errors);
+    // Against stored rows, so only once every reference resolves.
+    if (errors.total === 0) await stagedCheckErrors(tx, entity, errors);
     // A file that updates rows finds repeated keys through the upsert itself,
     // unless it is rejected anyway: then they are listed with the rest.
     if (!upsert.updates || errors.total > 0) await duplicateKeyErrors(tx, entity, errors);

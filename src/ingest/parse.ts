@@ -64,11 +64,18 @@ interface CsvCore {
 }
 
 async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
-  const parser = new CsvParser({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  // A column named twice would let its last cell win without a word.
+  let repeated: string | undefined;
+  const columns = (header: string[]) => {
+    repeated ??= header.find((name, i) => header.indexOf(name) !== i);
+    return header;
+  };
+  const parser = new CsvParser({ columns, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   const core = (parser as unknown as { api: CsvCore }).api;
   const step = (chunk: Buffer | undefined): ParsedRecord[] => {
     const batch: ParsedRecord[] = [];
     const err = core.parse(chunk, chunk === undefined, (record) => batch.push({ line: parser.info.lines, record }), () => undefined);
+    if (repeated !== undefined) return [{ line: 1, error: `the header names column "${repeated}" twice`, fatal: true }];
     if (err === undefined) return batch;
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines ?? parser.info.lines;

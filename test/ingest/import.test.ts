@@ -162,6 +162,35 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  describe('when allocations would allocate more than a payment or an invoice holds', () => {
+    const pay = (i: number, amount: number) => ({ externalId: `P${i}`, customerExternalId: 'C50', paymentDate: '2026-10-05', amount, method: 'transfer' });
+    const alloc = (i: number, payment: number, inv: number, amount: number) => ({ externalId: `A${i}`, paymentExternalId: `P${payment}`, invoiceExternalId: `INV${inv}`, amount });
+    beforeAll(async () => {
+      await post('customers', ndjson([customer(50)]));
+      await post('invoices', ndjson([invoice(50, 50, { amount: 100 }), invoice(51, 50, { amount: 300 })]));
+      await post('payments', ndjson([pay(1, 150), pay(2, 500)]));
+      expect((await post('payment-allocations', ndjson([alloc(1, 1, 50, 100)]))).statusCode).toBe(200);
+    });
+
+    it('refuses the file, counting what is stored already, and stores none of it', async () => {
+      // P1 has 100 of its 150 allocated: 60 more is 160.
+      const res = await post('payment-allocations', ndjson([alloc(2, 1, 51, 60), alloc(3, 2, 51, 250), alloc(4, 2, 51, 100)]));
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors).toEqual([
+        { line: 1, reason: 'allocates 160.00 to payment "P1" in all, more than its amount 150.00' },
+        { line: 1, reason: 'allocates 410.00 to invoice "INV51" in all, more than its amount 300.00' },
+      ]);
+      const [{ n }] = await t.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_allocations');
+      expect(n).toBe(1);
+    });
+
+    it('accepts a file that replaces a stored allocation by a smaller one', async () => {
+      const res = await post('payment-allocations', ndjson([alloc(1, 1, 50, 40), alloc(2, 1, 51, 110)]));
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ inserted: 1, updated: 1 });
+    });
+  });
+
   describe('when the caller asks for an asynchronous import', () => {
     it('returns a job whose progress ends completed with the counts', async () => {
       const res = await post('customers', ndjson([customer(40), customer(41)]), { ...NDJSON, prefer: 'respond-async' });

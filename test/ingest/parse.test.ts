@@ -29,6 +29,11 @@ describe('CSV records', () => {
     expect(records.some((r) => r.error === undefined && r.record.externalId === 'C3')).toBe(false);
   });
 
+  it.each([1, 4096])('end at the header when it names a column twice (%i-byte chunks), not letting the last cell win', async (size) => {
+    const records = await parse('externalId,amount,name,amount\nC1,10,a,20\n', 'csv', size);
+    expect(records).toEqual([{ line: 1, fatal: true, error: 'the header names column "amount" twice' }]);
+  });
+
   it('end with a fatal error on a quote left open at the end of the file', async () => {
     const records = await parse('externalId,name\nC9,"Open quote\n', 'csv');
     expect(records).toHaveLength(1);
