@@ -26,6 +26,7 @@ import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
 import inboundRoutes from './http/routes/inbound.js';
 import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
+import { refusingInfinity } from './http/finite-numbers.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -38,7 +39,7 @@ type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaCont
 // Query strings, path parameters and headers arrive as text, so `limit=10` must
 // become 10; a JSON body already has its types, and coercing it would score
 // `"amount": true` as 1 or read `"subject": 1` as "1". Bodies get an Ajv
-// without coercion, the other parts keep it.
+// without coercion, the other parts keep it, refusing what coerces to ±Infinity.
 function partAwareValidator(): ValidatorFactory {
   type Compile = (route: { httpPart?: string }) => unknown;
   type Options = { customOptions?: Record<string, unknown> };
@@ -47,7 +48,7 @@ function partAwareValidator(): ValidatorFactory {
   const factory = (externalSchemas: unknown, options: Options): Compile => {
     const coercing = pool(externalSchemas, options);
     const strict = pool(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
-    return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route));
+    return (route) => (route.httpPart === 'body' ? strict(route) : refusingInfinity(coercing(route) as Parameters<typeof refusingInfinity>[0]));
   };
   return factory as unknown as ValidatorFactory;
 }

@@ -9,6 +9,7 @@ import { upsertTasks } from './materialise.js';
 import { planAgenda } from './plan.js';
 import type { AgendaPolicy } from './policy.js';
 import type { IsoDate } from './types.js';
+import { INT4_MAX } from '../util/bounds.js';
 
 export type Closing = 'done' | 'cancelled';
 
@@ -62,7 +63,8 @@ export interface CloseSuggestionOptions {
  */
 export async function closeSuggestion(db: Db, dedupeKey: string, status: Closing, o: CloseSuggestionOptions): Promise<ClosedAction> {
   const m = isPlannerKey(dedupeKey) ? CUSTOMER_IN_KEY.exec(dedupeKey) : null;
-  if (!m) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
+  // A customer id past int4 names no customer (and would fail the query).
+  if (!m || Number(m[1]) > INT4_MAX) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
   const facts = await loadPlanningFacts(db, { asOf: o.date, scope: { kind: 'customers', customerIds: [Number(m[1])] }, policy: o.policy });
   const suggestion = planAgenda(facts, o.policy).find((s) => s.dedupeKey === dedupeKey && s.task);
   if (!suggestion) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);

@@ -9,7 +9,7 @@ export interface ExplainNode {
   operator: string;
   /** Truthiness of what the clause produced. */
   outcome: boolean;
-  /** What the clause produced, when it is not simply true/false. */
+  /** What the clause produced, when it is not simply true/false (its first characters, as text, when big). */
   value?: unknown;
   /** The record field the clause reads, if it reads one. */
   field?: string;
@@ -32,13 +32,45 @@ export interface Explanation {
 
 const MAX_SHOWN_CHARS = 80;
 
-/** A value as a person reads it in a sentence. */
+/** A value as a person reads it in a sentence: its first characters, however big it is. */
 export function show(v: unknown): string {
   if (v === undefined || v === null) return 'no value';
-  if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  const text = JSON.stringify(v) ?? String(v);
+  const text = preview(v, MAX_SHOWN_CHARS);
   return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS - 1)}…` : text;
+}
+
+/**
+ * JSON text of `v`, stopping soon after `limit` characters: a value may be
+ * a million references to one big array, which JSON.stringify cannot write.
+ */
+function preview(v: unknown, limit: number): string {
+  let out = '';
+  const write = (x: unknown): void => {
+    if (out.length > limit) return;
+    if (typeof x === 'string') out += JSON.stringify(x.length > limit ? x.slice(0, limit + 1) : x);
+    else if (Array.isArray(x)) {
+      out += '[';
+      for (let i = 0; i < x.length && out.length <= limit; i++) {
+        if (i > 0) out += ',';
+        write(x[i] === undefined ? null : x[i]);
+      }
+      out += ']';
+    } else if (x !== null && typeof x === 'object') {
+      out += '{';
+      let first = true;
+      for (const [key, item] of Object.entries(x)) {
+        if (out.length > limit) break;
+        if (item === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:`;
+        first = false;
+        write(item);
+      }
+      out += '}';
+    } else out += x === undefined ? 'null' : JSON.stringify(x) ?? String(x);
+  };
+  write(v);
+  return out;
 }
 
 export function toLines(node: ExplainNode, depth = 0, out: string[] = []): string[] {

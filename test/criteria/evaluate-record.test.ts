@@ -81,6 +81,44 @@ describe('when a rule would cost too much', () => {
     expect(refusal(cube, { xs }).code).toBe('AR_ERR_CRITERIA_BUDGET');
   });
 
+  it('stops a map whose items each build a long string, before memory runs out', () => {
+    const xs = Array.from({ length: 6_000 }, (_, i) => i);
+    const rule = { map: [{ var: 'xs' }, { cat: [{ val: [[2], 'long'] }, { val: [[2], 'long'] }] }] };
+    const e = refusal(rule, { xs, long: 'x'.repeat(400_000) });
+    expect(e.code).toBe('AR_ERR_CRITERIA_BUDGET');
+    expect(e.details).toHaveProperty('maxBuilt');
+  });
+
+  it('stops a map that repeats a big part of the record, which could not be written back', () => {
+    const xs = Array.from({ length: 6_000 }, (_, i) => i);
+    const big = Array.from({ length: 100_000 }, (_, i) => i);
+    expect(refusal({ map: [{ var: 'xs' }, { val: [[2], 'big'] }] }, { xs, big }).code).toBe('AR_ERR_CRITERIA_BUDGET');
+    expect(refusal([{ var: 'big' }, { var: 'big' }], { big }, { maxBuilt: 500_000 }).code).toBe('AR_ERR_CRITERIA_BUDGET');
+  });
+
+  it('stops a reduce whose accumulator grows at each item (quadratic work)', () => {
+    const xs = Array.from({ length: 100_000 }, (_, i) => i);
+    const rule = { reduce: [{ var: 'xs' }, { cat: [{ var: 'accumulator' }, 'abcdefghij'] }, ''] };
+    expect(refusal(rule, { xs }).code).toBe('AR_ERR_CRITERIA_BUDGET');
+  });
+
+  it('stops at the wall-time budget', () => {
+    const xs = Array.from({ length: 2_000 }, (_, i) => i);
+    const square = { map: [{ var: 'xs' }, { map: [{ val: [[2], 'xs'] }, { '+': [1, 1] }] }] };
+    const e = refusal(square, { xs }, { maxMillis: 0, maxSteps: 100_000_000, maxBuilt: 1e12 });
+    expect(e.details).toEqual({ maxMillis: 0 });
+  });
+
+  it('keeps big values out of the explanation: their first characters stand for them', () => {
+    const big = Array.from({ length: 50_000 }, (_, i) => i);
+    const { result, explanation } = evaluateRecord({ merge: [{ var: 'big' }, [1]] }, { big });
+    expect(result).toHaveLength(50_001);
+    const tree = explanation.tree as { value?: unknown };
+    expect(typeof tree.value).toBe('string');
+    expect((tree.value as string).length).toBeLessThanOrEqual(80);
+    expect(explanation.lines.every((line) => line.length < 200)).toBe(true);
+  });
+
   it('stops a string that doubles at each step', () => {
     const xs = Array.from({ length: 40 }, (_, i) => i);
     const doubling = { reduce: [{ var: 'xs' }, { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, 'ab'] };

@@ -139,6 +139,22 @@ describe('Search & Assign through the wired app', () => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('answers 422 to a rule that would build more than it could send back, and keeps serving', async () => {
+    const xs = Array.from({ length: 6_000 }, (_, i) => i);
+    const big = Array.from({ length: 100_000 }, (_, i) => i);
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/criteria/evaluate', headers: auth('collector'),
+      payload: { criteria: { map: [{ var: 'xs' }, { val: [[2], 'big'] }] }, record: { xs, big } },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('AR_ERR_CRITERIA_BUDGET');
+    const after = await t.app.inject({
+      method: 'POST', url: '/v1/criteria/evaluate', headers: auth('collector'),
+      payload: { criteria: { '<': [{ var: 'n' }, 2] }, record: { n: 1 } },
+    });
+    expect(after.json().result).toBe(true);
+  });
+
   it('serves the field registry, model outputs included, for a query builder', async () => {
     const res = await t.app.inject({ url: '/v1/criteria/fields', headers: auth('collector') });
     expect(res.statusCode).toBe(200);

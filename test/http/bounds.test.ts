@@ -56,6 +56,31 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a number in the URL is Infinity (which coerces to a number passing every range check)', () => {
+      it.each([
+        '/v1/customers?limit=Infinity',
+        '/v1/customers?after=-Infinity',
+        '/v1/agenda?limit=Infinity',
+        '/v1/searches/Infinity',
+        '/v1/rules/Infinity',
+        '/v1/assign/runs/Infinity',
+        '/v1/reports/dso?windowDays=Infinity',
+        '/v1/reports/cash-forecast?weeks=%2BInfinity',
+      ])('GET %s answers 400 naming the parameter', async (url) => {
+        const body = expectProblem(await ask('GET', url), 400);
+        expect(body.code).toBe('AR_ERR_VALIDATION');
+        expect(body.detail).toMatch(/(querystring|params)\/\w+ must be (a finite number|integer)/);
+      });
+    });
+
+    it('answers 404 for a suggestion whose customer id is past int4', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/agenda/suggestions/done', headers: auth('platform'),
+        payload: { dedupeKey: `scenario:c${TOO_BIG * 4}:s1:2:i1` },
+      });
+      expect(expectProblem(res, 404).code).toBe('AR_ERR_NOT_FOUND');
+    });
+
     describe('when a day is outside 1900-2199', () => {
       it.each([
         '/v1/reports/aging?asOf=0000-01-01',

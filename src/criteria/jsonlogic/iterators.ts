@@ -6,6 +6,7 @@
 import { invalidArguments, truthy } from './coerce.js';
 import type { Interpreter } from './evaluate.js';
 import type { OpNode, Scope } from './operations.js';
+import { weightOf } from './size.js';
 
 export function iterate(it: Interpreter, node: OpNode, scope: Scope): unknown {
   const [collectionNode, body, initialNode] = node.args;
@@ -21,8 +22,14 @@ export function iterate(it: Interpreter, node: OpNode, scope: Scope): unknown {
     case 'filter': {
       if (!Array.isArray(collection)) return [];
       it.checkSize(collection.length, node.path);
+      // A map's items may each be a big part of the record: weigh them as they come.
+      const mapped = (item: unknown, i: number): unknown => {
+        const v = each(item, i);
+        it.charge(weightOf(v), node.path);
+        return v;
+      };
       return it.quietly(() =>
-        node.op === 'map' ? collection.map(each) : collection.filter((item, i) => truthy(each(item, i))),
+        node.op === 'map' ? collection.map(mapped) : collection.filter((item, i) => truthy(each(item, i))),
       );
     }
     case 'reduce': {

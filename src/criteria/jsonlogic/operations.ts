@@ -10,6 +10,7 @@ import type { Interpreter } from './evaluate.js';
 import { iterate } from './iterators.js';
 import type { LogicNode } from './parse.js';
 import { pathExists, readVal, readVar } from './paths.js';
+import { weightOf } from './size.js';
 
 /** The data a rule reads, with the enclosing scopes that val's [[n], …] climbs to. */
 export interface Scope {
@@ -152,8 +153,10 @@ export function evalOperator(it: Interpreter, node: OpNode, scope: Scope): unkno
       return op === 'startsWith' ? text.startsWith(part) : text.endsWith(part);
     }
     case 'merge': {
-      const out = argValues(it, node, scope).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      const parts = argValues(it, node, scope);
+      const out = parts.flatMap((v) => (Array.isArray(v) ? v : [v]));
       it.checkSize(out.length, path);
+      it.charge(parts.reduce<number>((sum, v) => sum + weightOf(v), 0), path);
       return out;
     }
     case 'map':

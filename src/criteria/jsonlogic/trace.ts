@@ -7,9 +7,16 @@ import { truthy } from './coerce.js';
 import type { OpNode, Scope } from './operations.js';
 import type { LogicNode } from './parse.js';
 import { readVal, readVar } from './paths.js';
+import { weightOf } from './size.js';
 
 const READS = new Set(['var', 'val', 'exists', 'preserve']);
 const COMPARES = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in', 'startsWith', 'endsWith']);
+/** Past this weight a value appears in the tree as its first characters: 300 clauses could each hold the record. */
+const MAX_TREE_VALUE_WEIGHT = 4_096;
+
+function kept(v: unknown): unknown {
+  return weightOf(v) > MAX_TREE_VALUE_WEIGHT ? show(v) : v;
+}
 
 export class Tracer {
   active = true;
@@ -89,7 +96,7 @@ function describe(node: OpNode, scope: Scope, result: unknown, kids: ExplainNode
   const args = node.dynamic ? [] : node.args.map((a) => argOf(a, scope, kids));
   const labels = args.map((a) => a.label);
   const out: ExplainNode = { path: node.path, operator: op, outcome: truthy(result), text: '' };
-  if (typeof result !== 'boolean') out.value = result;
+  if (typeof result !== 'boolean') out.value = kept(result);
   if (kids.length > 0) out.children = kids;
 
   if (COMPARES.has(op) && args.length >= 2) {
@@ -97,7 +104,7 @@ function describe(node: OpNode, scope: Scope, result: unknown, kids: ExplainNode
     const at = args.findIndex((a) => a.field !== undefined);
     if (at >= 0) {
       const others = args.filter((_, i) => i !== at).map((a) => a.value);
-      Object.assign(out, { field: args[at].field, actual: args[at].value, expected: others.length === 1 ? others[0] : others });
+      Object.assign(out, { field: args[at].field, actual: kept(args[at].value), expected: kept(others.length === 1 ? others[0] : others) });
     }
   } else if (op === 'and' || op === 'or' || op === 'if' || op === '?:') {
     out.text = `${op} → ${show(result)}`;
