@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.js';
 import { logOptions } from './log.js';
-import problem, { frameworkErrors } from './http/plugins/problem.js';
+import problem, { clientErrorHandler, frameworkErrors } from './http/plugins/problem.js';
 import auth from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
@@ -66,6 +66,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: partAwareValidator() } },
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);

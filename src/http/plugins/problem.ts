@@ -1,14 +1,15 @@
 // One error handler for the whole API: every error leaves as problem+json with
 // a stable AR_ERR_* code. Bad input is a 4xx with what to fix, never a 500.
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isArError } from '../../errors.js';
 import { validationDetail } from './validation-errors.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 // Fastify's own client-error codes, renamed into our catalogue.
@@ -52,6 +53,26 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   if (err.code === 'FST_ERR_BAD_URL') return sendProblem(reply, 400, 'AR_ERR_BAD_URL', 'The URL is not valid: a path segment does not decode (percent-encoding)');
   reply.log.error({ err }, 'framework error');
   return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
+}
+
+/**
+ * Requests Node's HTTP parser refuses (a malformed request line, a bad
+ * Content-Length, headers past their size) never reach Fastify: the answer is
+ * written on the socket, as a problem document like every other.
+ */
+export function clientErrorHandler(this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'AR_ERR_REQUEST_TIMEOUT', 'The request did not arrive in time']
+    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'AR_ERR_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts']
+    : [400, 'AR_ERR_BAD_REQUEST', 'The request is not valid HTTP/1.1 (request line, headers or Content-Length)'];
+  this.log.debug({ err }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({ type: `urn:ar:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status], status, detail, code });
+    socket.write(`HTTP/1.1 ${status} ${TITLES[status]}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Content-Type: application/problem+json\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 async function problemPlugin(app: FastifyInstance) {
