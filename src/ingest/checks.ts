@@ -5,8 +5,17 @@
 export type RowCheck = (row: Record<string, unknown>) => string | null;
 export type ValueCheck = (value: string) => string | null;
 
-export const countryCode: ValueCheck = (v) => (/^[A-Z]{2}$/.test(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${JSON.stringify(v)}`);
-export const currencyCode: ValueCheck = (v) => (/^[A-Z]{3}$/.test(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${JSON.stringify(v)}`);
+// ICU names every assigned region; AA, QM-QZ, XA-XZ (but Kosovo's XK) and ZZ are private use or 'unknown'.
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+const PRIVATE_REGION = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ)$/;
+function knownCountry(v: string): boolean {
+  return /^[A-Z]{2}$/.test(v) && !PRIVATE_REGION.test(v) && regionNames.of(v) !== undefined;
+}
+// The currencies in use (ISO 4217 as ICU ships it): a typo like EUO names none of them.
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export const countryCode: ValueCheck = (v) => (knownCountry(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${JSON.stringify(v)}`);
+export const currencyCode: ValueCheck = (v) => (CURRENCIES.has(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${JSON.stringify(v)}`);
 
 // Intl knows the IANA zones and their aliases; a file repeats few zones, so each is tried once.
 const zones = new Map<string, boolean>();

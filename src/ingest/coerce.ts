@@ -15,7 +15,8 @@ export interface RowError {
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-](\d{2})(?::?\d{2})?)$/;
+// Hours 00-23: JavaScript reads 24:00 as the next day's midnight, which the sender rarely meant.
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ](?:[01]\d|2[0-3]):[0-5]\d(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-](\d{2})(?::?\d{2})?)$/;
 const BOOL_TRUE = new Set(['true', '1', 'yes', 'y', 't']);
 const BOOL_FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
@@ -53,9 +54,12 @@ type Coerced = Value | Invalid;
 const fail = (reason: string): Invalid => new Invalid(reason);
 const ok = (value: Value): Coerced => value;
 
+// Number() also reads 0x10, 0b1 and 0o7: an amount cell is written in decimal.
+const DECIMAL_RE = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function toNumber(raw: unknown): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
-  if (typeof raw === 'string' && raw.trim() !== '') {
+  if (typeof raw === 'string' && DECIMAL_RE.test(raw)) {
     const n = Number(raw);
     return Number.isFinite(n) ? n : null;
   }
@@ -156,6 +160,11 @@ function isMissing(raw: unknown): boolean {
   return raw === undefined || raw === null || raw === '';
 }
 
+/** Spaces only: an identifier no one can tell from another blank one. */
+function isBlank(raw: unknown): boolean {
+  return typeof raw === 'string' && raw !== '' && raw.trim() === '';
+}
+
 /**
  * Coerces a record field by field. Returns the typed row (field name → value)
  * and the reasons it is wrong; a row with errors is never written.
@@ -170,8 +179,8 @@ export function coerceRow(
   const before = errors.length;
   for (const field of entity.fields) {
     const raw = record[field.name];
-    if (isMissing(raw)) {
-      if (field.required) errors.push({ line, field: field.name, reason: 'is required' });
+    if (isMissing(raw) || (field.required && isBlank(raw))) {
+      if (field.required) errors.push({ line, field: field.name, reason: isBlank(raw) ? 'is required (got only spaces)' : 'is required' });
       row[field.name] = null;
       continue;
     }

@@ -74,6 +74,38 @@ describe('implausible dates', () => {
   });
 });
 
+describe('cells that would be read as something else than what was written', () => {
+  const customer = { externalId: 'C-1', name: 'Acme' };
+  const comm = { externalId: 'M-1', customerExternalId: 'C-1', channel: 'email' };
+
+  it.each(['0x10', '0b1', '0o7', '1,5', '12 EUR'])('refuses the amount %j (not a decimal number)', (amount) => {
+    expect(reasons('invoices', base, { amount })).toEqual([`amount must be an amount, got ${JSON.stringify(amount)}`]);
+  });
+  it.each(['12', ' 12.50 ', '3.', '.5', '1e3', '+7'])('accepts the amount %j', (amount) => {
+    expect(reasons('invoices', base, { amount })).toEqual([]);
+  });
+  it('refuses an externalId of spaces only, as it refuses an empty one', () => {
+    expect(reasons('customers', customer, { externalId: '   ' })).toEqual(['externalId is required (got only spaces)']);
+    expect(reasons('invoices', base, { customerExternalId: ' ' })).toEqual(['customerExternalId is required (got only spaces)']);
+  });
+  it('refuses hour 24 (JavaScript reads 24:00 as the next midnight)', () => {
+    expect(reasons('communications', comm, { sentAt: '2026-01-05T24:00Z' })[0]).toMatch(/^sentAt must be an ISO 8601 timestamp/);
+    expect(reasons('communications', comm, { sentAt: '2026-01-05T23:59:59Z' })).toEqual([]);
+  });
+  it.each([['country', 'ZZ'], ['country', 'XA'], ['country', 'QZ'], ['currency', 'ABC'], ['currency', 'EUO']])(
+    'refuses the %s code %s (the right shape, naming nothing)',
+    (field, code) => {
+      expect(reasons('customers', customer, { [field]: code })[0]).toMatch(new RegExp(`^${field} must be an ISO`));
+    },
+  );
+  it.each([['country', 'FR'], ['country', 'XK'], ['country', 'GB'], ['currency', 'EUR'], ['currency', 'XOF'], ['currency', 'CHF']])(
+    'accepts the %s code %s',
+    (field, code) => {
+      expect(reasons('customers', customer, { [field]: code })).toEqual([]);
+    },
+  );
+});
+
 describe('COPY cells', () => {
   it('escapes what COPY text format reads as syntax and nothing else', () => {
     expect(copyCell('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
