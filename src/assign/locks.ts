@@ -6,7 +6,8 @@ import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
 import { groupOf, isGroupTarget, isLockKey } from './targets.js';
 
-export async function setLocks(q: Queryable, externalId: string, lock: string[], unlock: string[]): Promise<string[]> {
+/** `asCollector` (a collector's externalId): locks only on that collector's customers. */
+export async function setLocks(q: Queryable, externalId: string, lock: string[], unlock: string[], asCollector?: string): Promise<string[]> {
   const bad = [...lock, ...unlock].filter((k) => !isLockKey(k));
   if (bad.length > 0) {
     throw AR_ERR.VALIDATION([
@@ -21,11 +22,15 @@ export async function setLocks(q: Queryable, externalId: string, lock: string[],
     `UPDATE customers SET locked_fields = ARRAY(
        SELECT DISTINCT x FROM unnest(COALESCE(locked_fields, ARRAY[]::text[]) || $2::text[]) x WHERE NOT (x = ANY($3::text[])) ORDER BY x
      ), updated_at = now()
-     WHERE external_id = $1 RETURNING locked_fields AS locked`,
-    [externalId, lock, unlock],
+     WHERE external_id = $1
+       AND ($4::text IS NULL OR collector_id = (SELECT id FROM collectors WHERE external_id = $4))
+     RETURNING locked_fields AS locked`,
+    [externalId, lock, unlock, asCollector ?? null],
   );
-  if (rows.length === 0) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
-  return rows[0].locked;
+  if (rows.length > 0) return rows[0].locked;
+  const exists = await q.query('SELECT 1 FROM customers WHERE external_id = $1', [externalId]);
+  if (exists.length === 0) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
+  throw AR_ERR.FORBIDDEN(['collector', `lock assignments of customer "${externalId}": it is not in collector "${asCollector}"'s portfolio`]);
 }
 
 // A lock on a group that does not exist would hold nothing and read as a

@@ -19,6 +19,9 @@ import { ASSIGN_RUN_JOB, makeAssignRunHandler } from '../../src/assign/jobs.js';
 import { KEYS } from '../helpers/app.js';
 import { openTestStorage, type TestStorage } from '../helpers/storage.js';
 
+/** A collector key bound to col-a (factories' first collector). */
+export const COL_A_KEY = 'k-collector-col-a';
+
 export interface AssignTestApp {
   app: Awaited<ReturnType<typeof build>>;
   services: Services;
@@ -42,7 +45,7 @@ async function build(services: Services) {
 export async function buildAssignTestApp(backend: 'pglite' | 'postgres'): Promise<AssignTestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-assign-'));
   const config = loadConfig({
-    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${key}:${role}`).join(','),
+    API_KEYS: [...Object.entries(KEYS).map(([role, key]) => `${key}:${role}`), `${COL_A_KEY}:collector@col-a`].join(','),
     DATA_DIR: dataDir,
     NIGHTLY_CRON: 'off',
     DEMO_ON_EMPTY: 'false',

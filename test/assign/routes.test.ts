@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth } from '../helpers/app.js';
 import { backends } from '../helpers/storage.js';
-import { buildAssignTestApp, type AssignTestApp } from './app.js';
+import { buildAssignTestApp, COL_A_KEY, type AssignTestApp } from './app.js';
 import { addCustomer, addOpenInvoice, seedReferences, setModelField } from './factories.js';
 
 describe.each(await backends())('when credit managers use Search & Assign over HTTP on %s', (backend) => {
@@ -140,7 +140,7 @@ describe.each(await backends())('when credit managers use Search & Assign over H
     });
 
     it('reports a field a person locked instead of changing it', async () => {
-      expect((await call('PUT', '/v1/customers/C6/locks', 'collector', { lock: ['collector'] })).json()).toEqual({ lockedFields: ['collector'] });
+      expect((await call('PUT', '/v1/customers/C6/locks', 'analyst', { lock: ['collector'] })).json()).toEqual({ lockedFields: ['collector'] });
       // The undo above restarted the dwell clocks; without dwell only the lock holds anything back.
       const settings = await call('PUT', '/v1/assign/settings', 'analyst', { dwellDays: { groups: 0, collector: 0, features: 0 } });
       expect(settings.json().dwellDays).toMatchObject({ groups: 0, dunningScenario: 30 });
@@ -159,6 +159,21 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect(both.statusCode).toBe(400);
       expect(both.json().detail).toMatch(/"adv" cannot be both locked and unlocked/);
       expect((await call('GET', '/v1/customers/C6/assignments', 'collector')).json().lockedFields).toEqual(['collector']);
+    });
+
+    it('lets a collector lock the customers of their portfolio and no other', async () => {
+      await t.storage.db.query(`UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = 'col-a') WHERE external_id = 'C5'`);
+      const asColA = (customer: string) => t.app.inject({
+        method: 'PUT', url: `/v1/customers/${customer}/locks`, headers: { authorization: `Bearer ${COL_A_KEY}` }, payload: { lock: ['dunningScenario'] },
+      });
+      expect((await asColA('C5')).json()).toEqual({ lockedFields: ['dunningScenario'] });
+      const other = await asColA('C4');
+      expect(other.statusCode).toBe(403);
+      expect(other.json().detail).toMatch(/not in collector "col-a"'s portfolio/);
+      expect((await asColA('C404')).statusCode).toBe(404);
+      expect((await call('PUT', '/v1/customers/C4/locks', 'collector', { lock: ['adv'] })).statusCode).toBe(403);
+      expect((await call('GET', '/v1/customers/C4/assignments', 'analyst')).json().lockedFields).toEqual([]);
+      await call('PUT', '/v1/customers/C5/locks', 'analyst', { unlock: ['dunningScenario'] });
     });
 
     it('refuses a hysteresis margin no amount could cross', async () => {

@@ -14,6 +14,7 @@ import { loadSettings, saveSettings } from '../../assign/settings.js';
 import { scopeOf } from '../../assign/state.js';
 import { customerAssignments } from '../../assign/audit.js';
 import { setLocks } from '../../assign/locks.js';
+import { collectorScope } from './agenda.js';
 import {
   CustomerAssignmentsSchema, LocksBody, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
   RunBody, RunDetailSchema, RunSchema, SettingsPatchBody, SettingsSchema, UndoSchema,
@@ -190,13 +191,17 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['assign'],
       summary: 'Lock or unlock what rules may change on a customer (manual override)',
+      description: 'An analyst key locks any customer; a collector key (bound to a collector) only the customers of ' +
+        'its portfolio (403 for others).',
       params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
       body: LocksBody,
       response: { 200: Type.Object({ lockedFields: Type.Array(Type.String()) }), ...errorResponses },
     },
-  }, async (request) => ({
-    lockedFields: await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? []),
-  }));
+  }, async (request) => {
+    // A collector overrides rules on their own portfolio only; analysts on any customer.
+    const { collector } = collectorScope(request, undefined, 'lock assignments');
+    return { lockedFields: await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? [], collector ?? undefined) };
+  });
 };
 
 export default assignRoutes;
