@@ -53,6 +53,17 @@ function partAwareValidator(): ValidatorFactory {
   return factory as unknown as ValidatorFactory;
 }
 
+/**
+ * A misspelt query parameter (`?colector=COL-01`) would otherwise be ignored
+ * and answer for the whole portfolio: the API's query strings are closed.
+ */
+function refuseUnknownQueryParameters(route: { schema?: { querystring?: unknown } }): void {
+  const query = route.schema?.querystring as { type?: string; additionalProperties?: unknown } | undefined;
+  if (!route.schema) route.schema = {};
+  if (query === undefined) route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+  else if (query.type === 'object' && query.additionalProperties === undefined) route.schema.querystring = { ...query, additionalProperties: false };
+}
+
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
   const { config } = services;
   const app = Fastify({
@@ -95,6 +106,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.addHook('onRoute', (route) => {
     // The docs are public, like health and metrics.
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+    if (route.url.startsWith('/v1/')) refuseUnknownQueryParameters(route);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(underPressure, {

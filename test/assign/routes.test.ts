@@ -79,7 +79,7 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       const rule = (action: object) => call('POST', '/v1/rules', 'analyst', { name: 'x', searchId: 1, priority: 9, actions: [action] });
       const missing = (await rule({ type: 'setCollector', colector: 'col-1' })).json();
       expect(missing.errors.map((e: { message: string }) => e.message)).toEqual([
-        "must have required property 'collector'", 'must NOT have additional properties',
+        "must have required property 'collector'", 'has no member named "colector"',
       ]);
       const unknown = (await rule({ type: 'fly', collector: 'col-1' })).json();
       expect(unknown.errors).toHaveLength(1);

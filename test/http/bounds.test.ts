@@ -73,6 +73,15 @@ for (const backend of await backends()) {
       });
     });
 
+    it.each([
+      ['/v1/agenda?colector=COL-01', 'querystring has no member named "colector"'],
+      ['/v1/customers?limt=5', 'querystring has no member named "limt"'],
+      ['/v1/customers/C1?expand=all', 'querystring has no member named "expand"'],
+    ])('refuses the unknown query parameter in %s instead of answering for everyone', async (url, detail) => {
+      const body = expectProblem(await ask('GET', url), 400);
+      expect(body.detail).toContain(detail);
+    });
+
     it('answers 404 for a suggestion whose customer id is past int4', async () => {
       const res = await t.app.inject({
         method: 'POST', url: '/v1/agenda/suggestions/done', headers: auth('platform'),

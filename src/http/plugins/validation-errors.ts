@@ -31,6 +31,9 @@ function mergeChoices(errors: FieldError[]): FieldError[] {
 }
 
 function messageOf(v: AjvError): string {
+  if (v.keyword === 'additionalProperties') {
+    return `has no member named ${JSON.stringify((v.params as { additionalProperty?: string }).additionalProperty)}`;
+  }
   const pattern = v.keyword === 'pattern' ? (v.params as { pattern?: string }).pattern : undefined;
   return (pattern && PATTERN_MESSAGES[pattern]) || v.message || 'is not valid';
 }
