@@ -29,6 +29,8 @@ export function inboundEntry(corpusSize = 6000, threads = 0): CatalogueEntry {
     kind: inboundModelOnThreads(threads),
     description: 'Type, sentiment, priority and auto-reply eligibility of inbound customer emails (French and English)',
     diagnose: diagnoseInbound,
+    // The corpus is generated from fixed seeds: it has no dates.
+    window: { from: false, to: false },
     datasets: {
       corpus: async () => {
         const train = generateEmails({ n: corpusSize, seed: 20240601, split: 'train' });

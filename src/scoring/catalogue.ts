@@ -11,6 +11,9 @@ import { diagnoseIncentives } from '../ml/incentives/diagnose.js';
 import { inboundEntry } from '../inbound/catalogue.js';
 import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
 
+// Baselines and logged decisions need every past invoice: these models read all history up to `to`.
+const ALL_HISTORY_BEFORE_TO = { from: false, to: true };
+
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
 export function serviceCatalogue(db: Db, asOf: () => string = today, options: { inboundCorpusSize?: number; inboundThreads?: number } = {}): Catalogue {
@@ -22,6 +25,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       kind: driftModel,
       description: 'Whose payment behaviour is changing: delays, payment method, engagement with reminders, disputes',
       datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
+      window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseDrift,
       settings: { schema: DriftSettings, of: (artifact) => driftState(artifact).settings ?? {} },
     }),
@@ -29,6 +33,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       kind: sendTimeModel,
       description: "The hour, in each customer's time zone, when reminders get a person's answer",
       datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
+      window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseSendTime,
     }),
     'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads),
@@ -36,6 +41,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       kind: incentiveModel,
       description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',
       datasets: { db: (window) => incentiveDataset(db, window.to ?? asOf()) },
+      window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseIncentives,
     }),
   };

@@ -8,6 +8,7 @@ import type { DriftDataset, CustomerHistory } from '../ml/drift/index.js';
 import type { TrainingWindow } from '../ml/model.js';
 import type { SendTimeDataset } from '../ml/send-time/index.js';
 import type { IncentiveDataset } from '../ml/incentives/index.js';
+import { DEFAULT_INCENTIVE_CONFIG } from '../ml/incentives/config.js';
 import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
 import { sendTimeInput, incentiveCustomer } from './behaviour-inputs.js';
 
@@ -107,9 +108,11 @@ export async function sendTimeDataset(db: Db, asOf: string, horizonDays = 90): P
 }
 
 /**
- * Incentives: effects learnt from the offers logged up to `asOf − horizon`
- * (with their propensities), the policy valued off-policy on the decisions
- * made after it.
+ * Incentives: effects learnt from the decisions whose outcome was known by
+ * `asOf − horizon` (with their propensities), the policy valued off-policy on
+ * the next decisions, whose outcome is known by `asOf`. A decision's outcome
+ * takes `outcomeCapDays` to be known, so the holdout's decisions start where
+ * training's stop, not at the cutoff: from the cutoff on, none is known yet.
  */
 export async function incentiveDataset(db: Db, asOf: string, horizonDays = 90): Promise<LoadedDataset<IncentiveDataset>> {
   const { slices } = await allSlices(db, asOf);
@@ -118,7 +121,7 @@ export async function incentiveDataset(db: Db, asOf: string, horizonDays = 90): 
   const train = at(cutoff);
   return {
     train: { customers: train },
-    holdout: { customers: at(asOf), evaluateFrom: cutoff },
+    holdout: { customers: at(asOf), evaluateFrom: addDays(cutoff, 1 - DEFAULT_INCENTIVE_CONFIG.outcomeCapDays) },
     fingerprint: fingerprintOf(train.map((c) => `${c.customerExternalId}:${c.offers?.length ?? 0}:${c.invoices?.length ?? 0}`)),
     window: { from: null, to: cutoff },
   };

@@ -139,6 +139,18 @@ for (const backend of await backends()) {
       expect(expectProblem(res, 400).detail).toMatch(/receivedAt must be a timestamp from year 1900 to 2199/);
     });
 
+    describe('when a training window names an end the model does not learn from', () => {
+      it.each([
+        ['drift', { from: '2026-01-01' }, /drift learns from all its history before `to`: `from` cannot be set/],
+        ['incentives', { from: '2026-01-01', to: '2026-06-01' }, /`from` cannot be set/],
+        ['inbound-triage', { to: '2026-06-01' }, /inbound-triage learns from a fixed corpus: `to` cannot be set/],
+      ])('refuses %s %j with a 400 and starts no training', async (model, window, message) => {
+        const res = await ask('POST', `/v1/models/${model}/train`, window);
+        expect(expectProblem(res, 400).detail).toMatch(message);
+        expect((await ask('GET', `/v1/models/${model}/versions`)).json().items).toEqual([]);
+      });
+    });
+
     describe('when the URL itself is wrong', () => {
       it('answers a path that does not decode with a 400 problem', async () => {
         const body = expectProblem(await ask('GET', '/v1/customers/%FF'), 400);

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
 import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
-import { datasetNames } from '../../ml/registry/evaluation.js';
+import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 
@@ -164,12 +164,13 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
       throw AR_ERR.MODEL_DATASET_UNKNOWN([model, body.dataset, datasetNames(entry).join(', ') || '(none)']);
     }
     if (datasetNames(entry).length === 0) throw AR_ERR.MODEL_DATASET_UNKNOWN([model, '(default)', '(none yet)']);
-    if (body.from && body.to && body.from >= body.to) throw AR_ERR.VALIDATION([`the window is empty: from ${body.from} is not before to ${body.to}`]);
+    const window = { from: body.from ?? null, to: body.to ?? null };
+    checkWindow(model, entry, window);
     if (body.settings !== undefined) checkSettings(model, entry, body.settings);
     const jobId = await lifecycle.train({
       model,
       dataset: body.dataset ?? null,
-      window: { from: body.from ?? null, to: body.to ?? null },
+      window,
       promote: body.promote ?? true,
       seed: body.seed,
       settings: body.settings,

@@ -87,7 +87,8 @@ export function incentiveEvaluation(predictor: IncentivePredictor, data: Incenti
     gain += (logged.objective - dr.objective) * own.length;
   }
   // Days-equivalent saved per decision by following the model instead of the platform's policy.
-  metrics.policyGainDays = round4(gain / Math.max(1, terms.length));
+  // No decision in the holdout: the policy was not valued, which is not a gain of 0.
+  metrics.policyGainDays = terms.length ? round4(gain / terms.length) : Number.NaN;
   return { metrics, terms };
 }
 

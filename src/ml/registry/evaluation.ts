@@ -1,7 +1,7 @@
 // Evaluation through a catalogue entry, and dataset lookup: shared by the
 // trainer, the train job and the evaluate CLI.
 import { AR_ERR } from '../../errors.js';
-import type { Artifact } from '../model.js';
+import type { Artifact, TrainingWindow } from '../model.js';
 import type { Evaluation } from '../reports/types.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { CatalogueEntry, DatasetLoader, DatasetSplit } from './types.js';
@@ -28,4 +28,14 @@ export function datasetOf(model: string, entry: CatalogueEntry, name?: string | 
 
 export function holdoutFingerprintOf(split: DatasetSplit<unknown>): string {
   return split.holdoutFingerprint ?? fingerprintOf(split.holdout);
+}
+
+/** Refuses an empty window, and a window end the model's datasets do not honour (see CatalogueEntry.window). */
+export function checkWindow(model: string, entry: CatalogueEntry, window: TrainingWindow): void {
+  if (window.from && window.to && window.from >= window.to) throw AR_ERR.VALIDATION([`the window is empty: from ${window.from} is not before to ${window.to}`]);
+  const honoured = entry.window ?? { from: true, to: true };
+  const refused = (['from', 'to'] as const).filter((end) => window[end] && !honoured[end]);
+  if (refused.length === 0) return;
+  const learns = honoured.to ? 'from all its history before `to`' : 'from a fixed corpus';
+  throw AR_ERR.VALIDATION([`${model} learns ${learns}: ${refused.map((end) => `\`${end}\``).join(' and ')} cannot be set`]);
 }

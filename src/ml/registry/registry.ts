@@ -294,6 +294,12 @@ export class ModelRegistry {
       return decision(false, 'rejected', (err as Error).message, null);
     }
     const { kind } = this.entry(model);
+    if (v.primaryValue === null || !Number.isFinite(v.primaryValue)) {
+      // Nothing to compare, and nothing to vouch for it: an empty window or holdout must not become the served model.
+      const reason = `its ${v.primaryMetric} could not be measured on the holdout (too little data in the window?); activate it explicitly with force if it must serve`;
+      await this.reject(v, reason, options.actor);
+      return decision(false, 'rejected', reason, null);
+    }
     const active = await this.table.active(model);
     if (!active) {
       const reason = 'first active version of the model';

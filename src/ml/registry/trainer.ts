@@ -9,7 +9,7 @@ import { buildReport } from '../reports/html.js';
 import { FEATURES, REPORT } from './artifact-store.js';
 import { formatMetric } from './compare.js';
 import { codeVersion } from './fingerprint.js';
-import { datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
+import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
 import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
 import { activeSettings, checkSettings } from './settings.js';
 import { silentLogger, type Logger, type VersionStatus } from './types.js';
@@ -74,6 +74,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const { kind } = entry;
   const dataset = datasetOf(request.model, entry, request.dataset);
   const window: TrainingWindow = request.window ?? { from: null, to: null };
+  checkWindow(request.model, entry, window);
   const step = async (phase: keyof typeof PHASES, within: number, message: string) => {
     run.signal?.throwIfAborted();
     const [a, b] = PHASES[phase];

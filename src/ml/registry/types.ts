@@ -116,6 +116,12 @@ export interface CatalogueEntry<D = any, I = any, V = any> {
   tolerance?: number;
   /** Window of a scheduled retraining ending today (ISO date, exclusive); all history by default. */
   latestWindow?(today: string): TrainingWindow;
+  /**
+   * Which ends of a training window the entry's datasets honour (both when
+   * absent). A request setting another end is refused rather than recorded
+   * with a version that did not learn from that window.
+   */
+  window?: { from: boolean; to: boolean };
   /** What an analyst may set when training (drift: its alert thresholds); a model without it takes none. */
   settings?: ModelSettings;
 }

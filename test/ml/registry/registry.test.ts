@@ -5,6 +5,7 @@ import { backends } from '../../helpers/storage.js';
 import { trainModel, sha256 } from '../../../src/ml/registry/index.js';
 import { MODEL } from './fixtures/logistic.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
+import { testCatalogue } from './fixtures/logistic.js';
 
 describe.each(await backends())('model registry on %s', (backend) => {
   let f: RegistryFixture;
@@ -84,6 +85,16 @@ describe.each(await backends())('model registry on %s', (backend) => {
     });
   });
 
+  describe('when the holdout gives nothing to measure the challenger on', () => {
+    it('rejects it, saying so, and keeps the champion', async () => {
+      const champion = (await f.registry.active(MODEL))!;
+      const out = await train('hollow');
+      expect(out.status).toBe('rejected');
+      expect((await f.registry.get(MODEL, out.version)).statusReason).toMatch(/^its auc could not be measured on the holdout/);
+      expect((await f.registry.active(MODEL))!.version).toBe(champion.version);
+    });
+  });
+
   describe('when rolling back', () => {
     it('goes back to the version active before the current one', async () => {
       const current = (await f.registry.active(MODEL))!;
@@ -147,5 +158,27 @@ describe.each(await backends())('model registry on %s', (backend) => {
     it('says which version is unknown', async () => {
       await expect(f.registry.get(MODEL, '../../etc')).rejects.toMatchObject({ code: 'AR_ERR_MODEL_VERSION_NOT_FOUND' });
     });
+  });
+});
+
+describe.each(await backends())('a first version on %s', (backend) => {
+  let f: RegistryFixture;
+  beforeAll(async () => {
+    const base = testCatalogue();
+    f = await openRegistry(backend, { ...base, [MODEL]: { ...base[MODEL], window: { from: false, to: true } } });
+  });
+  afterAll(async () => f.close());
+
+  it('is not activated when nothing measured it: a model never judged does not serve', async () => {
+    const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'hollow', report: false });
+    expect(out.promotion).toMatchObject({ activated: false, status: 'rejected' });
+    expect(await f.registry.active(MODEL)).toBeNull();
+  });
+
+  it('refuses a window end the model does not learn from, and registers nothing', async () => {
+    const before = (await f.registry.list(MODEL)).length;
+    await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', window: { from: '2026-01-01', to: null }, report: false }))
+      .rejects.toMatchObject({ code: 'AR_ERR_VALIDATION', message: expect.stringMatching(/`from` cannot be set/) });
+    expect(await f.registry.list(MODEL)).toHaveLength(before);
   });
 });
