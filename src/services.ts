@@ -47,7 +47,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     databaseUrl: config.databaseUrl,
     pgliteDir: path.join(config.dataDir, 'pglite'),
   }));
-  const jobs = new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true });
+  const jobs = new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log });
   const readiness: Services['readiness'] = {};
   let redis: Redis | null = null;
   if (config.redisUrl) {

@@ -3,6 +3,7 @@
 // never held in memory.
 import type { Readable } from 'node:stream';
 import { Parser as CsvParser, CsvError } from 'csv-parse';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -28,7 +29,21 @@ function parseLine(text: string, line: number): ParsedRecord | null {
     return { line, error: 'is not valid JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'must be a JSON object' };
+  // The row is one level; its values may nest as deep as a stored JSON value.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH + 1)) return { line, error: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { line, record: value as Record<string, unknown> };
+}
+
+// Bytes that are not UTF-8 would otherwise become U+FFFD in names and ids without a word.
+const notUtf8 = (line: number): ParsedRecord => ({ line, error: 'is not UTF-8 text: send the file encoded as UTF-8', fatal: true });
+
+/** Line breaks before the first byte that is not UTF-8 (the lenient decoder marks it U+FFFD). */
+function breaksBeforeBadByte(bytes: Uint8Array): number {
+  const text = new TextDecoder().decode(bytes);
+  const bad = text.indexOf('\uFFFD');
+  let breaks = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < bad; i = text.indexOf('\n', i + 1)) breaks++;
+  return breaks;
 }
 
 // Lines are split by hand, a chunk at a time: iterating a readline interface
@@ -36,9 +51,15 @@ function parseLine(text: string, line: number): ParsedRecord | null {
 async function* parseNdjson(input: Readable): AsyncGenerator<ParsedRecord[]> {
   let rest = '';
   let line = 0;
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
+    let text: string;
+    try {
+      text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
+    } catch {
+      yield [notUtf8(line + 1 + breaksBeforeBadByte(chunk as Uint8Array))];
+      return;
+    }
     const parts = text.split('\n');
     rest = parts.pop()!;
     const batch: ParsedRecord[] = [];
@@ -49,7 +70,12 @@ async function* parseNdjson(input: Readable): AsyncGenerator<ParsedRecord[]> {
     }
     if (batch.length > 0) yield batch;
   }
-  rest += decoder.decode();
+  try {
+    rest += decoder.decode();
+  } catch {
+    yield [notUtf8(line + 1)];
+    return;
+  }
   if (rest !== '') {
     const parsed = parseLine(rest, ++line);
     if (parsed) yield [parsed];
@@ -82,10 +108,25 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     batch.push({ line, error: `malformed CSV: ${err.message}`, fatal: true });
     return batch;
   };
+  // csv-parse decodes on its own and replaces what is not UTF-8: check the bytes first.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   for await (const chunk of input) {
-    const batch = step(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    try {
+      utf8.decode(bytes, { stream: true });
+    } catch {
+      yield [notUtf8(parser.info.lines + breaksBeforeBadByte(bytes))];
+      return;
+    }
+    const batch = step(bytes);
     if (batch.length > 0) yield batch;
     if (batch.at(-1)?.error !== undefined) return;
+  }
+  try {
+    utf8.decode();
+  } catch {
+    yield [notUtf8(parser.info.lines)];
+    return;
   }
   const last = step(undefined);
   if (last.length > 0) yield last;

@@ -4,12 +4,17 @@
 import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
+import { isArError } from '../errors.js';
+import { silentLogger, type Logger } from '../ml/registry/types.js';
 
 export class Jobs {
   readonly local: InProcessRunner;
   readonly shared: JobRunner;
 
-  constructor(options: { redisUrl: string | null; work: boolean; concurrency?: number }) {
+  private readonly log: Logger;
+
+  constructor(options: { redisUrl: string | null; work: boolean; concurrency?: number; log?: Logger }) {
+    this.log = options.log ?? silentLogger;
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: 'local' });
     this.shared = options.redisUrl
       ? new BullmqRunner({ redisUrl: options.redisUrl, work: options.work, concurrency: options.concurrency })
@@ -21,11 +26,23 @@ export class Jobs {
   }
 
   registerLocal<D, R>(type: string, handler: JobHandler<D, R>): void {
-    this.local.register(type, handler);
+    this.local.register(type, this.logged(handler));
   }
 
   register<D, R>(type: string, handler: JobHandler<D, R>): void {
-    this.shared.register(type, handler);
+    this.shared.register(type, this.logged(handler));
+  }
+
+  /** An AR_ERR failure is the caller's to read on the job; anything else is a bug to find in the logs, with its stack. */
+  private logged<D, R>(handler: JobHandler<D, R>): JobHandler<D, R> {
+    return async (ctx) => {
+      try {
+        return await handler(ctx);
+      } catch (err) {
+        if (!isArError(err) && !ctx.signal.aborted) this.log.error({ jobId: ctx.id, type: ctx.type, err }, 'job failed');
+        throw err;
+      }
+    };
   }
 
   async start(): Promise<void> {

@@ -116,3 +116,16 @@ describe('COPY cells', () => {
     expect(copyCell(false)).toBe('false');
   });
 });
+
+describe('JSON cells', () => {
+  const event = { externalId: 'E-1', customerExternalId: 'C-1', kind: 'insolvency', occurredAt: '2026-01-05T10:00:00Z' };
+  const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+
+  it('refuses a value nested past 64 levels, written as a CSV cell or sent as JSON', () => {
+    expect(reasons('external-events', event, { payload: nested(65) })).toEqual(['payload must not nest deeper than 64 levels']);
+    expect(reasons('external-events', event, { payload: JSON.parse(nested(20_000)) })).toEqual(['payload must not nest deeper than 64 levels']);
+  });
+  it('accepts a value nested 64 levels', () => {
+    expect(reasons('external-events', event, { payload: nested(64) })).toEqual([]);
+  });
+});

@@ -148,6 +148,39 @@ describe.each(await backends())('import on %s', (backend) => {
       expect(res.statusCode).toBe(415);
       expect(res.json().detail).toContain('text/csv');
     });
+    it.each([
+      [{ 'content-type': 'text/csv; charset=iso-8859-1' }, /UTF-8 text: charset=iso-8859-1 is not read/],
+      [{ 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, /uncompressed: Content-Encoding gzip is not read/],
+    ])('answers 415 for a body it would misread (%j) and writes nothing', async (headers, detail) => {
+      const before = await snapshot();
+      const res = await post('customers', headers['content-type'].startsWith('text/csv') ? csv([customer(60)]) : ndjson([customer(60)]), headers);
+      expect(res.statusCode).toBe(415);
+      expect(res.json().detail).toMatch(detail);
+      expect(await snapshot()).toEqual(before);
+    });
+    it('accepts charset=utf-8 spelt either way', async () => {
+      const res = await post('customers', csv([customer(61)]), { 'content-type': 'text/csv; charset="UTF-8"' });
+      expect(res.statusCode).toBe(200);
+    });
+    it.each([
+      ['ndjson', NDJSON, (rows: string) => rows],
+      ['csv', CSV, (rows: string) => rows],
+    ])('rejects a %s file with bytes that are not UTF-8, naming the line, and writes nothing', async (format, headers) => {
+      const before = await snapshot();
+      const text = format === 'csv' ? csv([customer(62), customer(63, { name: 'Caf\u00e9 Durand' })]) : ndjson([customer(62), customer(63, { name: 'Caf\u00e9 Durand' })]);
+      // The same name in Latin-1: é is the single byte 0xE9, not UTF-8.
+      const latin1 = Buffer.from(text, 'latin1');
+      const res = await t.app.inject({ method: 'POST', url: '/v1/import/customers', headers: { ...auth('platform'), ...headers }, payload: latin1 });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors[0]).toMatchObject({ line: format === 'csv' ? 3 : 2, reason: expect.stringMatching(/is not UTF-8 text/) });
+      expect(await snapshot()).toEqual(before);
+    });
+    it('rejects a row nested past 64 levels as a row error, not a failed job', async () => {
+      const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+      const res = await post('customers', `${JSON.stringify(customer(64))}\n${JSON.stringify(customer(65)).slice(0, -1)},"custom":${deep}}\n`);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors).toEqual([expect.objectContaining({ line: 2, reason: expect.stringMatching(/nests deeper than 64 levels/) })]);
+    });
     it('answers 404 for an unknown entity', async () => {
       const res = await post('widgets', ndjson([{}]));
       expect(res.statusCode).toBe(404);
