@@ -61,6 +61,21 @@ export function instantsAfter(first: string, later: string[]): RowCheck {
   };
 }
 
+/**
+ * `second` may come before `first`, but by at most `maxDays`: an invoice paid
+ * ahead (a deposit, a pro forma) is settled days or weeks before it is issued,
+ * not decades, and a delay of -46,000 days would lead every baseline astray.
+ */
+export function notLongBefore(first: string, second: string, maxDays: number): RowCheck {
+  return (row) => {
+    const a = row[first];
+    const b = row[second];
+    if (typeof a !== 'string' || typeof b !== 'string' || b >= a) return null;
+    const days = Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000);
+    return days > maxDays ? `${second} is ${days} days before ${first} (at most ${maxDays} for a payment made ahead)` : null;
+  };
+}
+
 export function allOf(...checks: RowCheck[]): RowCheck {
   return (row) => {
     for (const check of checks) {

@@ -3,8 +3,11 @@
 // references resolved by externalId. The validator, the SQL loader and the
 // OpenAPI documentation are all generated from this one list.
 
-import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, overAllocated, timeZone, type RowCheck, type ValueCheck } from './checks.js';
+import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, type RowCheck, type ValueCheck } from './checks.js';
 import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
+
+// A deposit or a pro forma is paid ahead of the invoice, by weeks: a year is the most that is still that.
+const MAX_DAYS_PAID_AHEAD = 365;
 
 export type FieldType =
   | 'text'
@@ -211,8 +214,15 @@ export const ENTITIES: readonly ImportEntity[] = [
         dependsOn: ['openAmount', 'amount', 'settledDate'],
       },
     ],
-    check: allOf(dateOrder('issueDate', 'dueDate'), (row) =>
-      typeof row.openAmount === 'number' && typeof row.amount === 'number' && row.openAmount > row.amount ? 'openAmount is larger than amount' : null),
+    check: allOf(
+      dateOrder('issueDate', 'dueDate'),
+      dateOrder('issueDate', 'promisedDate'),
+      notLongBefore('issueDate', 'settledDate', MAX_DAYS_PAID_AHEAD),
+      (row) => typeof row.openAmount === 'number' && typeof row.amount === 'number' && row.openAmount > row.amount ? 'openAmount is larger than amount' : null,
+      (row) => typeof row.openAmount === 'number' && row.openAmount > 0 && typeof row.settledDate === 'string'
+        ? `openAmount is ${row.openAmount} but settledDate says the invoice was paid in full (send openAmount 0, or no settledDate while it is partly paid)`
+        : null,
+    ),
   },
   {
     name: 'payments',

@@ -129,3 +129,20 @@ describe('JSON cells', () => {
     expect(reasons('external-events', event, { payload: nested(64) })).toEqual([]);
   });
 });
+
+describe('the dates and amounts of one invoice', () => {
+  it('accepts an invoice paid ahead, by up to a year', () => {
+    expect(reasons('invoices', base, { settledDate: '2024-01-20', openAmount: 0 })).toEqual([]);
+    expect(reasons('invoices', base, { settledDate: '2023-01-31' })).toEqual([]);
+  });
+  it('refuses a settlement decades before the invoice (a delay of -45,000 days would lead every baseline astray)', () => {
+    expect(reasons('invoices', base, { settledDate: '1900-01-01' })).toEqual([' settledDate is 45320 days before issueDate (at most 365 for a payment made ahead)']);
+  });
+  it('refuses a settled invoice that is still open', () => {
+    expect(reasons('invoices', base, { settledDate: '2024-02-20', openAmount: 4 })[0]).toMatch(/^ openAmount is 4 but settledDate says the invoice was paid in full/);
+  });
+  it('refuses a promise to pay made for before the invoice was issued', () => {
+    expect(reasons('invoices', base, { promisedDate: '2023-12-31' })).toEqual([' promisedDate is before issueDate']);
+    expect(reasons('invoices', base, { promisedDate: '2024-01-31' })).toEqual([]);
+  });
+});
