@@ -83,7 +83,7 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
       const n = toNumber(raw);
       if (n === null) return fail(`must be an amount, got ${JSON.stringify(raw)}`);
       const amount = Math.round(n * 100) / 100;
-      return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^16, got ${JSON.stringify(raw)}`);
+      return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^13, got ${JSON.stringify(raw)}`);
     }
     case 'float': {
       const n = toNumber(raw);

@@ -5,8 +5,12 @@
 export const INT4_MIN = -2147483648;
 export const INT4_MAX = 2147483647;
 
-/** Amounts are DECIMAL(18,2). */
-export const MONEY_LIMIT = 1e16;
+/**
+ * Amounts are DECIMAL(18,2) in the database, but they are numbers in JavaScript:
+ * past 2^53 cents (about 9 × 10^13) a cent is lost on the way. 10^13 keeps every
+ * cent exact, with room for ten-trillion invoices.
+ */
+export const MONEY_LIMIT = 1e13;
 
 // Dates outside these years are typos (0001-01-01, 2026 typed 20266) that
 // would skew every days-late figure; PostgreSQL refuses year 0, and JavaScript

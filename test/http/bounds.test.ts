@@ -118,10 +118,10 @@ for (const backend of await backends()) {
       const scored = (invoices: object[]) => t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices } });
       const inv = (extra: object = {}) => ({ externalId: 'X1', customerExternalId: 'C1', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 100, ...extra });
 
-      it('refuses a date of year 1 and an amount past 10^16 before any model is asked', async () => {
+      it('refuses a date of year 1 and an amount past 10^13 before any model is asked', async () => {
         const body = expectProblem(await scored([inv({ issueDate: '0001-01-01' }), { ...inv({ amount: 1e308 }), externalId: 'X2' }]), 400);
         expect(body.detail).toMatch(/body\/invoices\/0\/issueDate must be a calendar day/);
-        expect(body.detail).toMatch(/body\/invoices\/1\/amount must be < 10000000000000000/);
+        expect(body.detail).toMatch(/body\/invoices\/1\/amount must be < 10000000000000/);
       });
 
       it('refuses two invoices with one externalId (answers are matched by it)', async () => {

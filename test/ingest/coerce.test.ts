@@ -43,9 +43,10 @@ describe('cells a PostgreSQL column cannot hold', () => {
     ['a list item', 'incentive-offers', offer, { invoiceExternalIds: ['I-1', 'I\u0000'] }, /^invoiceExternalIds must not contain the NUL/],
     ['a JSON string', 'incentive-offers', offer, { terms: { note: 'a\u0000' } }, /^terms must not contain the NUL/],
     ['a JSON key', 'incentive-offers', offer, { terms: '{"a\\u0000": 1}' }, /^terms must not contain the NUL/],
-    ['an amount of 10^16', 'invoices', base, { amount: 1e16 }, /^amount must be an amount below 10\^16/],
-    ['an amount of 1e300', 'invoices', base, { amount: '1e300' }, /^amount must be an amount below 10\^16/],
-    ['a credit limit of 10^17', 'customers', customer, { creditLimit: 1e17 }, /^creditLimit must be an amount below 10\^16/],
+    ['an amount of 10^13', 'invoices', base, { amount: 1e13 }, /^amount must be an amount below 10\^13/],
+    ['an amount that would lose its cents', 'invoices', base, { amount: '90071992547409.93' }, /^amount must be an amount below 10\^13/],
+    ['an amount of 1e300', 'invoices', base, { amount: '1e300' }, /^amount must be an amount below 10\^13/],
+    ['a credit limit of 10^17', 'customers', customer, { creditLimit: 1e17 }, /^creditLimit must be an amount below 10\^13/],
     ['a whole number beyond int4', 'customers', customer, { paymentTermsDays: 2 ** 31 }, /^paymentTermsDays must be a whole number from/],
   ])('refuses %s', (_name, entity, valid, record, reason) => {
     const found = reasons(entity, valid, record);
@@ -53,8 +54,12 @@ describe('cells a PostgreSQL column cannot hold', () => {
     expect(found[0]).toMatch(reason);
   });
 
-  it('keeps the largest amount a DECIMAL(18,2) column holds', () => {
-    expect(reasons('invoices', base, { amount: 9_999_999_999_999_998 })).toEqual([]);
+  it('keeps the largest amount whose cents survive as a JavaScript number, to the cent', () => {
+    const errors: RowError[] = [];
+    const row = coerceRow(invoices, { ...base, amount: '9999999999999.99' }, 2, errors);
+    expect(errors).toEqual([]);
+    expect(row.amount).toBe(9_999_999_999_999.99);
+    expect((row.amount as number).toFixed(2)).toBe('9999999999999.99');
   });
 });
 
