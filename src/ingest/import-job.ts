@@ -30,7 +30,7 @@ export function makeImportHandler(
         signal: ctx.signal,
         onProgress: (rows) => {
           // Bytes read is the honest measure of progress before the row count is known.
-          void ctx.progress(bytes > 0 ? Math.min(0.95, stream.bytesRead / bytes) : 0.5, `${rows} rows read`);
+          void ctx.progress(bytes > 0 ? Math.min(0.95, stream.bytesRead / bytes) : 0.5, `${rows} rows read`).catch(() => undefined);
         },
       });
       await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);

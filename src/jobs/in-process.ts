@@ -1,6 +1,7 @@
 // Jobs run inside this process: the embedded default, and the runner for work
 // whose input lives on this machine (an uploaded file being imported).
 import crypto from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import parser from 'cron-parser';
 import { AR_ERR } from '../errors.js';
 import {
@@ -22,6 +23,11 @@ interface Entry {
 
 // Finished jobs are kept this long for pollers, then forgotten.
 const KEEP_FINISHED_MS = 24 * 3600 * 1000;
+
+// A job on this thread whose awaits all resolve at once (PGlite answers in the
+// same thread) would hold the event loop for its whole run: no HTTP answer, no
+// health check. A progress report gives the loop a turn, at most this often.
+const YIELD_EVERY_MS = 50;
 
 export class InProcessRunner implements JobRunner {
   readonly kind = 'in-process' as const;
@@ -56,7 +62,8 @@ export class InProcessRunner implements JobRunner {
       resolveDone,
     });
     this.queue.push(id);
-    queueMicrotask(() => this.pump());
+    // Next turn, not next microtask: whoever enqueued (an import answering its caller) gets to finish first.
+    setImmediate(() => this.pump());
     return id;
   }
 
@@ -132,6 +139,7 @@ export class InProcessRunner implements JobRunner {
     e.info.startedAt = new Date().toISOString();
     e.info.attempts++;
     const handler = this.handlers.get(e.info.type)!;
+    let yielded = performance.now();
     try {
       const result = await handler({
         id: e.info.id,
@@ -141,6 +149,10 @@ export class InProcessRunner implements JobRunner {
         progress: async (fraction, message) => {
           e.info.progress = Math.max(0, Math.min(1, fraction));
           if (message !== undefined) e.info.message = message;
+          if (performance.now() - yielded >= YIELD_EVERY_MS) {
+            await nextTurn();
+            yielded = performance.now();
+          }
           if (e.controller.signal.aborted) throw e.controller.signal.reason;
         },
       });

@@ -126,3 +126,34 @@ describe('bullmq runner across processes', () => {
     }
   });
 });
+
+describe('a long job on the in-process runner', () => {
+  it('gives the event loop a turn when it reports progress, even when its awaits never wait', async () => {
+    const runner = new InProcessRunner();
+    runner.register('busy', async (ctx) => {
+      for (let i = 0; i < 40; i++) {
+        const until = performance.now() + 10;
+        while (performance.now() < until); // work on this thread, as rescoring on PGlite is
+        await Promise.resolve();
+        await ctx.progress((i + 1) / 40);
+      }
+    });
+    const id = await runner.enqueue('busy', {});
+    // An HTTP answer or a health check is a callback of the event loop like this one.
+    const seen = await new Promise<JobInfo | null>((resolve) => setTimeout(() => resolve(runner.get(id)), 0));
+    expect(seen).toMatchObject({ state: 'active' });
+    expect(seen!.progress).toBeLessThan(1);
+    expect((await runner.wait(id))!.state).toBe('completed');
+    await runner.close();
+  });
+
+  it('lets the code that enqueued a job finish its turn before the job starts', async () => {
+    const runner = new InProcessRunner();
+    runner.register('noop', async () => 1);
+    const id = await runner.enqueue('noop', {});
+    await Promise.resolve();
+    expect((await runner.get(id))!.state).toBe('waiting');
+    expect((await runner.wait(id))!.state).toBe('completed');
+    await runner.close();
+  });
+});
