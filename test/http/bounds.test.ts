@@ -108,6 +108,13 @@ for (const backend of await backends()) {
         }
       });
 
+      it('refuses to plan the agenda more than a month ahead, and plans nothing', async () => {
+        const before = await t.storage.db.query('SELECT count(*)::int AS n FROM actions');
+        const body = expectProblem(await ask('POST', '/v1/agenda/plan', { date: '2199-12-31' }, 'platform'), 400);
+        expect(body.detail).toMatch(/date must be at most 31 days ahead \(\d{4}-\d{2}-\d{2}\), got "2199-12-31"/);
+        expect(await t.storage.db.query('SELECT count(*)::int AS n FROM actions')).toEqual(before);
+      });
+
       it('refuses to plan the agenda for year 0 and plans nothing', async () => {
         const body = expectProblem(await ask('POST', '/v1/agenda/plan', { date: '0000-01-01' }, 'platform'), 400);
         expect(body.code).toBe('AR_ERR_VALIDATION');

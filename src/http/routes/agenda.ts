@@ -9,7 +9,7 @@ import {
   AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
-import { isIsoDate, todayIso } from '../../agenda/dates.js';
+import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
 
 /**
  * The collector a request is limited to: the bound collector for a collector
@@ -29,6 +29,17 @@ export function collectorScope(request: FastifyRequest, asked: string | undefine
 export const DateParam = Day();
 
 /** A calendar date or today (UTC); 400 for a date that does not exist. */
+// Planning stores the day's actions and cancels the others: a plan for a day
+// years ahead would replace the collectors' agenda with one nobody can act on.
+const PLAN_DAYS_AHEAD = 31;
+
+function planDay(date: string | undefined): string {
+  const day = dayOrToday(date);
+  const latest = addDays(todayIso(), PLAN_DAYS_AHEAD);
+  if (day > latest) throw AR_ERR.VALIDATION([`date must be at most ${PLAN_DAYS_AHEAD} days ahead (${latest}), got "${day}"`]);
+  return day;
+}
+
 export function dayOrToday(date: string | undefined, name = 'date'): string {
   if (date === undefined) return todayIso();
   if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`${name} must be a calendar day as YYYY-MM-DD, got "${date}"`]);
@@ -179,7 +190,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       },
     },
   }, async (request, reply) => {
-    const date = dayOrToday(request.body?.date);
+    const date = planDay(request.body?.date);
     const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
       return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
