@@ -10,6 +10,7 @@ import type { SendTimeDataset } from '../ml/send-time/index.js';
 import type { IncentiveDataset } from '../ml/incentives/index.js';
 import { DEFAULT_INCENTIVE_CONFIG } from '../ml/incentives/config.js';
 import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
+import { appendAll } from '../util/collections.js';
 import { sendTimeInput, incentiveCustomer } from './behaviour-inputs.js';
 
 export interface LoadedDataset<D> {
@@ -26,8 +27,8 @@ async function allSlices(db: Db, asOf: string) {
   const slices: PortfolioSlice[] = [];
   for (const [lo, hi] of await customerRanges(db, 10_000)) {
     const slice = await loadSlice(db, lo, hi, asOf);
-    invoices.push(...slice.invoices);
-    histories.push(...slice.histories.values());
+    appendAll(invoices, slice.invoices);
+    appendAll(histories, slice.histories.values());
     slices.push(slice);
   }
   return { invoices, histories, slices };

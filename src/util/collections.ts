@@ -9,3 +9,12 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   }
   return out;
 }
+
+/**
+ * Appends every item to `target`. `target.push(...items)` passes each item as
+ * an argument, and past about 100,000 of them the call overflows the stack.
+ */
+export function appendAll<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}
