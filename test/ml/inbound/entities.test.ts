@@ -38,6 +38,12 @@ describe('when an English customer writes dates', () => {
     expect(en('I am out of the office until 24 March.').promisedDate).toBeNull();
   });
 
+  it('reads no year out of a longer number, and no year the service could not store', () => {
+    expect(extractDates('payment on March 15, 275761', received, 'en').map((d) => d.iso)).toEqual(['2025-03-15']);
+    expect(extractDates('payment on 15 mars 2757 ou le 2300-01-01', received, 'fr')).toEqual([]);
+    expect(extractDates('payment on 1/2/1899', received, 'en')).toEqual([]);
+  });
+
   it('finds the day of a bare month date nearest to the message, across the new year', () => {
     const december = new Date('2024-12-20T09:00:00Z');
     expect(extractDates('we will pay on 10 January', december, 'en')[0].iso).toBe('2025-01-10');
@@ -53,6 +59,11 @@ describe('when amounts are written', () => {
 
   it('does not read invoice numbers or dates as amounts', () => {
     expect(extractAmounts('facture 2025-0311 du 03/03/2025')).toEqual([]);
+  });
+
+  it('reads no amount out of the tail of another token, nor one past what an invoice can hold', () => {
+    expect(extractAmounts('un avoir de 1e27 € et -5 EUR')).toEqual([]);
+    expect(extractAmounts('we owe 99999999999999999 USD')).toEqual([]);
   });
 });
 

@@ -1,10 +1,12 @@
 // Amounts with their currency, written the French way ("1 234,56 €",
 // "4.317 EUR") or the English way ("$1,234.56", "GBP 980").
 import type { Amount } from '../types.js';
+import { MONEY_LIMIT } from '../../../util/bounds.js';
 
 const NUMBER = String.raw`\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
 const SYMBOL_BEFORE = String.raw`(€|\$|£|\b(?:EUR|USD|GBP|CHF)\b)\s?(${NUMBER})(\s?[kK]\b)?`;
-const SYMBOL_AFTER = String.raw`(${NUMBER})\s?([kK]\s?)?(€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?|dollars?|livres? sterling|pounds?)\b)`;
+// The number must start the token: "1e27 €" is not 27 €, nor "-5 EUR" 5 €.
+const SYMBOL_AFTER = String.raw`(?<![A-Za-z0-9.,+\-])(${NUMBER})\s?([kK]\s?)?(€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?|dollars?|livres? sterling|pounds?)\b)`;
 const AMOUNT = new RegExp(`${SYMBOL_BEFORE}|${SYMBOL_AFTER}`, 'gi');
 
 function currencyOf(symbol: string): string {
@@ -31,7 +33,7 @@ export function extractAmounts(text: string): Amount[] {
     const [whole, symBefore, numBefore, kBefore, numAfter, kAfter, symAfter] = m;
     const number = numBefore ?? numAfter;
     const value = parseNumber(number) * (kBefore || kAfter ? 1000 : 1);
-    if (!Number.isFinite(value) || value <= 0) continue;
+    if (!Number.isFinite(value) || value <= 0 || value >= MONEY_LIMIT) continue;
     out.push({ value: Math.round(value * 100) / 100, currency: currencyOf(symBefore ?? symAfter), text: whole.trim() });
   }
   return out;

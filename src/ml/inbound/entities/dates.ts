@@ -5,6 +5,7 @@
 // its Friday; "end of the month" = its last day; a weekday = its next
 // occurrence after the day received; "within N days" = received + N.
 import { foldText } from '../text/normalize.js';
+import { MAX_YEAR, MIN_YEAR } from '../../../util/bounds.js';
 
 export interface FoundDate {
   iso: string;
@@ -38,7 +39,9 @@ function iso(d: Date): string {
 function plusDays(ref: Date, n: number): string {
   return iso(new Date(utcDay(ref).getTime() + n * DAY_MS));
 }
+// The days the service stores (util/bounds.ts): "1 mars 2757" is a typo, not a promise.
 function valid(year: number, month: number, day: number): boolean {
+  if (year < MIN_YEAR || year > MAX_YEAR) return false;
   const d = new Date(Date.UTC(year, month, day));
   return month >= 0 && month < 12 && d.getUTCMonth() === month && d.getUTCDate() === day;
 }
@@ -111,7 +114,7 @@ const RULES: Rule[] = [
   },
   // March 15, April 2nd, 2025
   {
-    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(${MONTH_NAMES})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`, 'g'),
+    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(${MONTH_NAMES})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`, 'g'),
     resolve: (m, ref) => {
       const month = MONTHS[m[1]];
       const day = +m[2];
