@@ -184,8 +184,9 @@ export class ArtifactStore {
   async readExtra(model: string, version: string, name: string, pinned: Record<string, string>): Promise<Buffer | null> {
     const expected = pinned[name];
     if (!expected) return null;
+    // The version was written with this file: gone since is damage to report, not a file it never had.
     const data = await fs.readFile(path.join(this.dirOf(model, version), name)).catch(() => null);
-    if (!data) return null;
+    if (!data) throw new Error(`${name} is missing`);
     if (sha256(data) !== expected) throw new Error(`${name} does not match its sha256`);
     return data;
   }

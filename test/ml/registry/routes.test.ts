@@ -56,7 +56,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
     it('lists the model with its active version', async () => {
       const res = await inject('GET', '/v1/models', 'collector');
       const item = res.json().items.find((m: { name: string }) => m.name === MODEL);
-      expect(item).toMatchObject({ primaryMetric: 'auc', datasets: ['synthetic', 'scrambled', 'drifted'], versions: 1 });
+      expect(item).toMatchObject({ primaryMetric: 'auc', datasets: ['synthetic', 'scrambled', 'hollow', 'drifted'], versions: 1 });
       expect(item.settings).toMatchObject({ type: 'object', properties: { iterations: { type: 'integer', minimum: 1 } } });
       expect(item.active).toMatch(new RegExp(`^${MODEL}@`));
     });
@@ -88,7 +88,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
       const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { dataset: 'mars' });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'AR_ERR_MODEL_DATASET_UNKNOWN' });
-      expect(res.json().detail).toMatch(/synthetic, scrambled, drifted/);
+      expect(res.json().detail).toMatch(/synthetic, scrambled, hollow, drifted/);
     });
 
     it('answers 404 for an unknown model and an unknown version', async () => {
@@ -130,6 +130,14 @@ describe.each(await backends())('model routes on %s', (backend) => {
       const res = await inject('POST', `/v1/models/${MODEL}/versions/${candidate.version}/activate`, 'analyst', { force: true });
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe('AR_ERR_MODEL_ARTIFACT_CORRUPT');
+    });
+
+    it('says a report deleted since it was written is damage, not a report the version never had', async () => {
+      const candidate = await trainAndWait({ dataset: 'synthetic', promote: false });
+      fs.rmSync(path.join(t.services.config.modelsDir, MODEL, candidate.version, 'report.html'));
+      const res = await inject('GET', `/v1/models/${MODEL}/versions/${candidate.version}/report`);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT', detail: expect.stringContaining('report.html is missing') });
     });
   });
 
