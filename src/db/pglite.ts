@@ -1,19 +1,11 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { turnGiver } from '../util/turns.js';
 import { OID, parseNumber, keepText, copySql, type Db, type Queryable } from './sql.js';
 
 const parsers = { [OID.INT8]: parseNumber, [OID.NUMERIC]: parseNumber, [OID.DATE]: keepText };
 
-// PGlite answers in this thread, so a job's chain of queries never waits on
-// I/O and would hold the event loop (HTTP answers, health checks) for its whole
-// run. Before a query, the loop gets a turn if it has not had one for a while.
-const YIELD_EVERY_MS = 50;
-let lastTurn = performance.now();
-async function giveTheLoopATurn(): Promise<void> {
-  if (performance.now() - lastTurn < YIELD_EVERY_MS) return;
-  await nextTurn();
-  lastTurn = performance.now();
-}
+// PGlite answers in this thread: before a query, the loop gets a turn if it has not had one for a while.
+const giveTheLoopATurn = turnGiver();
 
 function queryable(client: PGlite | Transaction): Queryable {
   return {

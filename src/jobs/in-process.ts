@@ -1,7 +1,7 @@
 // Jobs run inside this process: the embedded default, and the runner for work
 // whose input lives on this machine (an uploaded file being imported).
 import crypto from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { turnGiver } from '../util/turns.js';
 import parser from 'cron-parser';
 import { AR_ERR } from '../errors.js';
 import {
@@ -23,11 +23,6 @@ interface Entry {
 
 // Finished jobs are kept this long for pollers, then forgotten.
 const KEEP_FINISHED_MS = 24 * 3600 * 1000;
-
-// A job on this thread whose awaits all resolve at once (PGlite answers in the
-// same thread) would hold the event loop for its whole run: no HTTP answer, no
-// health check. A progress report gives the loop a turn, at most this often.
-const YIELD_EVERY_MS = 50;
 
 export class InProcessRunner implements JobRunner {
   readonly kind = 'in-process' as const;
@@ -139,7 +134,8 @@ export class InProcessRunner implements JobRunner {
     e.info.startedAt = new Date().toISOString();
     e.info.attempts++;
     const handler = this.handlers.get(e.info.type)!;
-    let yielded = performance.now();
+    // A job whose awaits all resolve at once (PGlite) gives the loop a turn when it reports progress.
+    const giveTheLoopATurn = turnGiver();
     try {
       const result = await handler({
         id: e.info.id,
@@ -149,10 +145,7 @@ export class InProcessRunner implements JobRunner {
         progress: async (fraction, message) => {
           e.info.progress = Math.max(0, Math.min(1, fraction));
           if (message !== undefined) e.info.message = message;
-          if (performance.now() - yielded >= YIELD_EVERY_MS) {
-            await nextTurn();
-            yielded = performance.now();
-          }
+          await giveTheLoopATurn();
           if (e.controller.signal.aborted) throw e.controller.signal.reason;
         },
       });
