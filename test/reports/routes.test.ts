@@ -42,6 +42,29 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when the client says in Accept which format it wants', () => {
+      const withAccept = async (url: string, accept: string) => {
+        await whenCalm(t.app);
+        return t.app.inject({ url, headers: { ...auth('analyst'), accept } });
+      };
+      it.each([
+        ['text/csv', /^text\/csv/],
+        ['text/csv, application/json;q=0.5', /^text\/csv/],
+        ['application/json, text/csv;q=0.5', /^application\/json/],
+        ['*/*', /^application\/json/],
+        ['text/*', /^text\/csv/],
+        ['application/xml', /^application\/json/],
+      ])('answers %s with %s', async (accept, type) => {
+        const res = await withAccept('/v1/reports/dso?asOf=2026-03-31&months=1', accept);
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(type);
+      });
+      it('lets an explicit format win over Accept', async () => {
+        const res = await withAccept('/v1/reports/cei?asOf=2026-03-31&months=1&format=json', 'text/csv');
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+      });
+    });
+
     describe('when DSO and CEI are asked by segment', () => {
       it('answers one row per segment', async () => {
         const dso = (await get('/v1/reports/dso?asOf=2026-03-31&months=1&groupBy=segment&windowDays=90')).json();

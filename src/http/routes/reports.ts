@@ -4,7 +4,8 @@
 // sees only its own portfolio.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingCsv, agingReport, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
@@ -23,7 +24,7 @@ const common = {
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
   segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
-  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: the trend rows as a CSV file' }),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: the trend rows as a CSV file; when absent, the Accept header chooses (text/csv or application/json, JSON by default)' })),
 };
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
@@ -79,6 +80,12 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
   },
 });
 
+/** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
+function wantsCsv(request: FastifyRequest, format: 'json' | 'csv' | undefined): boolean {
+  if (format !== undefined) return format === 'csv';
+  return preferredType(request.headers.accept, ['application/json', 'text/csv']) === 'text/csv';
+}
+
 function sendCsv(reply: FastifyReply, name: string, asOf: string, csv: string) {
   return reply
     .type('text/csv; charset=utf-8')
@@ -108,7 +115,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return q.format === 'csv' ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
+    return wantsCsv(request, q.format) ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
   });
 
   app.get('/v1/reports/dso', {
@@ -126,7 +133,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
-    return q.format === 'csv' ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
+    return wantsCsv(request, q.format) ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
   });
 
   app.get('/v1/reports/cei', {
@@ -141,7 +148,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return q.format === 'csv' ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
+    return wantsCsv(request, q.format) ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
   });
 
   app.get('/v1/reports/cash-forecast', {
@@ -163,7 +170,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
     const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, q) });
-    return q.format === 'csv' ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
+    return wantsCsv(request, q.format) ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
   });
 };
 
