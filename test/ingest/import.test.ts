@@ -95,6 +95,8 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an implausible date', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { issueDate: '0001-01-01' })]), NDJSON, /issueDate must be from 1900-01-01/],
       ['a repeated key of a row already there', 'customers', ndjson([customer(8), customer(1, { riskScore: 11 }), customer(1, { riskScore: 12 })]), NDJSON,
         /repeats the key of line 2/],
+      ['a field named twice in one NDJSON row', 'customers', `${JSON.stringify(customer(9))}\n{"externalId":"C10","name":"Acme","riskScore":10, "riskScore" :90}\n`, NDJSON,
+        /names the field "riskScore" twice/],
       ['a repeated pair key', 'group-members',
         ndjson([{ groupExternalId: 'grp-1', customerExternalId: 'C1' }, { groupExternalId: 'grp-1', customerExternalId: 'C1' }]), NDJSON,
         /repeats the key of line 1/],

@@ -59,3 +59,16 @@ describe('NDJSON records', () => {
     ]);
   });
 });
+
+describe('NDJSON rows that name a field twice', () => {
+  it('are row errors naming the field, as a CSV column named twice is', async () => {
+    const records = await parse('{"externalId":"C1","name":"A","name":"B"}\n{"a":1,"b":{"a":2}}\n', 'ndjson');
+    expect(records[0]).toEqual({ line: 1, error: 'names the field "name" twice (JSON keeps only the last)' });
+    expect(records[1]).toEqual({ line: 2, record: { a: 1, b: { a: 2 } } });
+  });
+
+  it('are told apart from a key inside a value or a colon inside a string', async () => {
+    const line = '{"note":"say \\"x\\": y","payload":{"note":1,"list":[{"note":2}]},"k\\"ey":3}\n';
+    expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line) }]);
+  });
+});
