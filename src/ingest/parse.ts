@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { Parser as CsvParser, CsvError } from 'csv-parse';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
+import { Utf8Check } from './utf8.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -148,12 +149,10 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     return batch;
   };
   // csv-parse decodes on its own and replaces what is not UTF-8: check the bytes first.
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new Utf8Check();
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    try {
-      utf8.decode(bytes, { stream: true });
-    } catch {
+    if (!utf8.push(bytes)) {
       yield [notUtf8(parser.info.lines + breaksBeforeBadByte(bytes))];
       return;
     }
@@ -161,9 +160,7 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     if (batch.length > 0) yield batch;
     if (batch.at(-1)?.error !== undefined) return;
   }
-  try {
-    utf8.decode();
-  } catch {
+  if (!utf8.end()) {
     yield [notUtf8(parser.info.lines)];
     return;
   }

@@ -72,3 +72,17 @@ describe('NDJSON rows that name a field twice', () => {
     expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line) }]);
   });
 });
+
+describe('the UTF-8 check of CSV bytes', () => {
+  it.each([1, 2, 3, 7])('accepts characters of 2 to 4 bytes split across chunks of %i bytes', async (size) => {
+    const file = 'externalId,name\nC1,Café Ærø 東京 😀\n';
+    expect(await parse(file, 'csv', size)).toEqual([{ line: 2, record: { externalId: 'C1', name: 'Café Ærø 東京 😀' } }]);
+  });
+
+  it('refuses a file that ends inside a character', async () => {
+    const bytes = Buffer.concat([Buffer.from('externalId,name\nC1,caf'), Buffer.from([0xc3])]);
+    const out: ParsedRecord[] = [];
+    for await (const batch of parseRecords(Readable.from([bytes]), 'csv')) out.push(...batch);
+    expect(out.at(-1)).toMatchObject({ fatal: true, error: expect.stringMatching(/not UTF-8/) });
+  });
+});
