@@ -21,8 +21,11 @@ export interface TrainJobData {
   actor?: string | null;
 }
 
+/** The entry's rolling window ending today, without an end its datasets do not honour (the inbound corpus has no dates). */
 export function latestWindow(entry: CatalogueEntry, today = new Date().toISOString().slice(0, 10)): TrainingWindow {
-  return entry.latestWindow?.(today) ?? { from: null, to: today };
+  const window = entry.latestWindow?.(today) ?? { from: null, to: today };
+  const honoured = entry.window ?? { from: true, to: true };
+  return { from: honoured.from ? window.from : null, to: honoured.to ? window.to : null };
 }
 
 export function makeTrainHandler(deps: TrainerDeps): JobHandler<TrainJobData, TrainOutcome> {

@@ -2,6 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { InProcessRunner } from '../../../src/jobs/in-process.js';
 import { TRAIN_JOB, latestWindow, makeTrainHandler, scheduleRetraining, type TrainJobData, type TrainOutcome } from '../../../src/ml/registry/index.js';
 import { MODEL, lateEntry } from './fixtures/logistic.js';
+import { checkWindow } from '../../../src/ml/registry/evaluation.js';
+import { serviceCatalogue } from '../../../src/scoring/catalogue.js';
+import type { Db } from '../../../src/db/sql.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
 
 describe('scheduled retraining (PGlite)', () => {
@@ -50,5 +53,24 @@ describe('scheduled retraining (PGlite)', () => {
       expect(out.promotion!.comparison).toMatchObject({ champion: champion.version, metric: 'auc' });
       expect(out.championMetrics!.auc).toBeCloseTo(champion.metrics.auc, 10);
     });
+  });
+});
+
+describe('the latest window of a model whose datasets do not honour a window end', () => {
+  it('leaves that end out, so the scheduled training is not refused', () => {
+    const fixedCorpus = { ...lateEntry(), window: { from: false, to: false } };
+    const allHistory = { ...lateEntry(), window: { from: false, to: true }, latestWindow: (today: string) => ({ from: '2024-01-01', to: today }) };
+    expect(latestWindow(fixedCorpus, '2026-12-06')).toEqual({ from: null, to: null });
+    expect(latestWindow(allHistory, '2026-12-06')).toEqual({ from: null, to: '2026-12-06' });
+    expect(latestWindow(lateEntry(), '2026-12-06')).toEqual({ from: null, to: '2026-12-06' });
+  });
+
+  it('is accepted for every model the service retrains on a schedule', () => {
+    // The loaders are not called: the catalogue only keeps the database for when they are.
+    const catalogue = serviceCatalogue({} as Db);
+    for (const [model, entry] of Object.entries(catalogue)) {
+      expect(() => checkWindow(model, entry, latestWindow(entry, '2026-12-06'))).not.toThrow();
+    }
+    expect(Object.keys(catalogue)).toContain('inbound-triage');
   });
 });
