@@ -26,6 +26,32 @@ export interface AgendaPlanResult extends MaterialiseResult {
   byKind: Partial<Record<SuggestionKind, number>>;
 }
 
+// The last day the whole portfolio was planned for (service_state): planning
+// an earlier day finds none of its suggestions and cancels what was planned.
+const LAST_PLANNED_KEY = 'agenda-last-planned';
+
+export async function lastPlannedDay(db: Db): Promise<IsoDate | null> {
+  const [row] = await db.query<{ value: { date: IsoDate } }>('SELECT value FROM service_state WHERE key = $1', [LAST_PLANNED_KEY]);
+  return row?.value.date ?? null;
+}
+
+/** Refuses to plan the portfolio for a day before the last one it was planned for. */
+export async function assertNotBeforeLastPlan(db: Db, date: IsoDate): Promise<void> {
+  const last = await lastPlannedDay(db);
+  if (last !== null && date < last) {
+    throw AR_ERR.CONFLICT([`The agenda was last planned for ${last}: planning ${date}, an earlier day, would cancel the actions planned since; plan ${last} or later`]);
+  }
+}
+
+async function recordPlannedDay(db: Db, date: IsoDate): Promise<void> {
+  await db.query(
+    `INSERT INTO service_state (key, value) VALUES ($1, jsonb_build_object('date', $2::text))
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+     WHERE service_state.value->>'date' < EXCLUDED.value->>'date'`,
+    [LAST_PLANNED_KEY, date],
+  );
+}
+
 export async function planAndMaterialise(
   db: Db,
   options: { date: IsoDate; scope: PlanningScope; policy: AgendaPolicy },
@@ -33,6 +59,7 @@ export async function planAndMaterialise(
   const facts = await loadPlanningFacts(db, { asOf: options.date, scope: options.scope, policy: options.policy });
   const suggestions = planAgenda(facts, options.policy);
   const written = await materialiseSuggestions(db, suggestions, options.scope);
+  if (options.scope.kind === 'portfolio') await recordPlannedDay(db, options.date);
   const byKind: Partial<Record<SuggestionKind, number>> = {};
   for (const s of suggestions) if (s.task) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
   return {
@@ -48,6 +75,7 @@ export function makeAgendaPlanHandler(db: Db, policy: AgendaPolicy): JobHandler<
   return async (ctx) => {
     const date = ctx.data?.date ?? todayIso();
     if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(date)}`]);
+    await assertNotBeforeLastPlan(db, date);
     await ctx.progress(0, `planning the agenda as of ${date}`);
     const result = await planAndMaterialise(db, { date, scope: { kind: 'portfolio' }, policy });
     await ctx.progress(1, `${result.inserted} planned, ${result.updated} updated, ${result.cancelled} cancelled`);

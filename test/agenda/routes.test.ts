@@ -147,6 +147,17 @@ for (const backend of await backends()) {
         expect((await post('/v1/actions/999999/done', 'platform')).statusCode).toBe(404);
       });
 
+      it('refuses to plan a day before the last one planned, which would cancel its actions, and changes nothing', async () => {
+        const before = await t.storage.db.query('SELECT id, status FROM actions ORDER BY id');
+        for (const date of ['1901-01-01', '2026-10-19']) {
+          const res = await post('/v1/agenda/plan', 'platform', { date });
+          expect(res.statusCode).toBe(409);
+          expect(res.json().detail).toMatch(new RegExp(`last planned for ${DATE}: planning ${date}, an earlier day`));
+        }
+        expect(await t.storage.db.query('SELECT id, status FROM actions ORDER BY id')).toEqual(before);
+        expect((await post('/v1/agenda/plan', 'platform', { date: DATE })).statusCode).toBe(200);
+      });
+
       it('refuses planning to a collector key', async () => {
         expect((await post('/v1/agenda/plan', 'collector', {})).statusCode).toBe(403);
       });

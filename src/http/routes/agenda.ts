@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, assertNotBeforeLastPlan, closeAction, closeSuggestion, collectorIdOf, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
@@ -179,7 +179,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     schema: {
       tags: ['agenda'],
       summary: 'Plan the whole portfolio: store suggestions as actions, cancel the ones no longer needed',
-      description: 'Idempotent: running it twice plans nothing twice. Send `Prefer: respond-async` to get 202 and a job to poll.',
+      description: 'Idempotent: running it twice plans nothing twice. The date is at most 31 days ahead, and not before the last day ' +
+        'the portfolio was planned for (409: an earlier day would cancel what was planned since). Send `Prefer: respond-async` to get 202 and a job to poll.',
       headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
       body: Type.Optional(Type.Object({ date: Type.Optional(DateParam) }, { additionalProperties: false })),
       response: {
@@ -191,6 +192,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     },
   }, async (request, reply) => {
     const date = planDay(request.body?.date);
+    await assertNotBeforeLastPlan(storage.db, date);
     const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
       return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
