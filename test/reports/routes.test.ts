@@ -54,10 +54,12 @@ for (const backend of await backends()) {
         ['*/*', /^application\/json/],
         ['text/*', /^text\/csv/],
         ['application/xml', /^application\/json/],
-      ])('answers %s with %s', async (accept, type) => {
+        ['application/csv', /^text\/csv/],
+      ])('answers %s with %s, saying the answer varies with Accept', async (accept, type) => {
         const res = await withAccept('/v1/reports/dso?asOf=2026-03-31&months=1', accept);
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toMatch(type);
+        expect(res.headers.vary).toMatch(/accept/i);
       });
       it('lets an explicit format win over Accept', async () => {
         const res = await withAccept('/v1/reports/cei?asOf=2026-03-31&months=1&format=json', 'text/csv');

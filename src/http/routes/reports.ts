@@ -81,9 +81,11 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
 });
 
 /** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
-function wantsCsv(request: FastifyRequest, format: 'json' | 'csv' | undefined): boolean {
+function wantsCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined): boolean {
   if (format !== undefined) return format === 'csv';
-  return preferredType(request.headers.accept, ['application/json', 'text/csv']) === 'text/csv';
+  // The answer depends on the header: a cache must not hand one client's CSV to another's JSON.
+  reply.header('vary', 'Accept');
+  return preferredType(request.headers.accept, ['application/json', 'text/csv', 'application/csv']) !== 'application/json';
 }
 
 function sendCsv(reply: FastifyReply, name: string, asOf: string, csv: string) {
@@ -115,7 +117,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, q.format) ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
   });
 
   app.get('/v1/reports/dso', {
@@ -133,7 +135,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
-    return wantsCsv(request, q.format) ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
   });
 
   app.get('/v1/reports/cei', {
@@ -148,7 +150,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, q.format) ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
   });
 
   app.get('/v1/reports/cash-forecast', {
@@ -170,7 +172,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
     const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, q) });
-    return wantsCsv(request, q.format) ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
   });
 };
 
