@@ -39,8 +39,11 @@ describe('when an English customer writes dates', () => {
   });
 
   it('reads no year out of a longer number, and no year the service could not store', () => {
-    expect(extractDates('payment on March 15, 275761', received, 'en').map((d) => d.iso)).toEqual(['2025-03-15']);
-    expect(extractDates('payment on 15 mars 2757 ou le 2300-01-01', received, 'fr')).toEqual([]);
+    expect(extractDates('payment on March 15, 275761', received, 'en')).toEqual([]);
+    expect(extractDates('payment on March 15, 2757', received, 'en')).toEqual([]);
+    expect(extractDates('Je paierai le 15 mars 2757 ou le 2300-01-01', received, 'fr')).toEqual([]);
+    expect(fr('Je paierai le 15 mars 2757.').promisedDate).toBeNull();
+    expect(extractDates('virement le 15/03/275761', received, 'fr')).toEqual([]);
     expect(extractDates('payment on 1/2/1899', received, 'en')).toEqual([]);
   });
 
@@ -64,6 +67,12 @@ describe('when amounts are written', () => {
   it('reads no amount out of the tail of another token, nor one past what an invoice can hold', () => {
     expect(extractAmounts('un avoir de 1e27 € et -5 EUR')).toEqual([]);
     expect(extractAmounts('we owe 99999999999999999 USD')).toEqual([]);
+    expect(extractAmounts('EUR 1e27 and $5e9')).toEqual([]);
+    expect(extractAmounts('$5k and EUR 1.5, then $12.')).toEqual([
+      expect.objectContaining({ value: 5000, currency: 'USD' }),
+      expect.objectContaining({ value: 1.5, currency: 'EUR' }),
+      expect.objectContaining({ value: 12, currency: 'USD' }),
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@ import type { Amount } from '../types.js';
 import { MONEY_LIMIT } from '../../../util/bounds.js';
 
 const NUMBER = String.raw`\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
-const SYMBOL_BEFORE = String.raw`(€|\$|£|\b(?:EUR|USD|GBP|CHF)\b)\s?(${NUMBER})(\s?[kK]\b)?`;
+// …and end it: "EUR 1e27" is not 1 €, nor "$5e9" 5 $.
+const SYMBOL_BEFORE = String.raw`(€|\$|£|\b(?:EUR|USD|GBP|CHF)\b)\s?(${NUMBER})(?![\d.,]\d|[\deE])(\s?[kK]\b)?`;
 // The number must start the token: "1e27 €" is not 27 €, nor "-5 EUR" 5 €.
 const SYMBOL_AFTER = String.raw`(?<![A-Za-z0-9.,+\-])(${NUMBER})\s?([kK]\s?)?(€|\$|£|\b(?:EUR|USD|GBP|CHF|euros?|dollars?|livres? sterling|pounds?)\b)`;
 const AMOUNT = new RegExp(`${SYMBOL_BEFORE}|${SYMBOL_AFTER}`, 'gi');

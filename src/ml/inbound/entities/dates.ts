@@ -82,7 +82,7 @@ const RULES: Rule[] = [
   { pattern: /\b(\d{4})-(\d{2})-(\d{2})\b/g, resolve: (m) => (valid(+m[1], +m[2] - 1, +m[3]) ? `${m[1]}-${m[2]}-${m[3]}` : null) },
   // 15/03/2025, 15.03.25, 3/15/2025, 15/03
   {
-    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b(?![.,]\d)`, 'g'),
+    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4,}|\d{2}))?\b(?![.,]\d)`, 'g'),
     resolve: (m, ref, language) => {
       const a = +m[1];
       const b = +m[2];
@@ -104,7 +104,7 @@ const RULES: Rule[] = [
   },
   // 15 mars 2025, 1er avril, 15th of March, 2 April
   {
-    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(\d{1,2})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(${MONTH_NAMES})\.?(?:,?\s+(\d{4}))?\b`, 'g'),
+    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(\d{1,2})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(${MONTH_NAMES})\.?(?:,?\s+(\d{4,}))?\b`, 'g'),
     resolve: (m, ref) => {
       const month = MONTHS[m[2]];
       const day = +m[1];
@@ -114,7 +114,7 @@ const RULES: Rule[] = [
   },
   // March 15, April 2nd, 2025
   {
-    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(${MONTH_NAMES})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`, 'g'),
+    pattern: new RegExp(String.raw`\b${WEEKDAY_PREFIX}(${MONTH_NAMES})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4,})\b)?`, 'g'),
     resolve: (m, ref) => {
       const month = MONTHS[m[1]];
       const day = +m[2];
@@ -162,16 +162,22 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Every date expression of a text, in reading order, overlapping matches dropped. */
+/**
+ * Every date expression of a text, in reading order, overlapping matches
+ * dropped. A match that names no valid day ("15 mars 2757") still takes its
+ * text: a weaker rule must not read "le 15" out of it as a believable date.
+ */
 export function extractDates(text: string, receivedAt: Date, language: 'fr' | 'en'): FoundDate[] {
   const folded = foldText(text);
   const found: Array<FoundDate & { end: number }> = [];
+  const taken: Array<{ index: number; end: number }> = [];
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (let m = rule.pattern.exec(folded); m; m = rule.pattern.exec(folded)) {
       const start = m.index;
       const end = start + m[0].length;
-      if (found.some((f) => start < f.end && end > f.index)) continue;
+      if (taken.some((f) => start < f.end && end > f.index)) continue;
+      taken.push({ index: start, end });
       const value = rule.resolve(m, receivedAt, language);
       if (value) found.push({ iso: value, index: start, end, text: text.slice(start, end) });
     }
