@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { Parser as CsvParser, CsvError } from 'csv-parse';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
-import { Utf8Check } from './utf8.js';
+import { Utf8Check, breaksBeforeBadByte } from './utf8.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -35,7 +35,7 @@ function repeatedTopLevelKey(text: string, row: Record<string, unknown>): string
     const c = text[i];
     if (c === '"') {
       const end = endOfString(text, i);
-      if (depth === 1 && /^\s*:/.test(text.slice(end + 1, end + 40))) {
+      if (depth === 1 && nextNonSpace(text, end + 1) === ':') {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
         if (seen.has(key)) return key;
         seen.add(key);
@@ -48,6 +48,12 @@ function repeatedTopLevelKey(text: string, row: Record<string, unknown>): string
 }
 
 const KEY_TOKEN = /"\s*:/g;
+
+function nextNonSpace(text: string, from: number): string | undefined {
+  let i = from;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
+  return text[i];
+}
 
 /** Index of the quote closing the string that opens at `start`. */
 function endOfString(text: string, start: number): number {
@@ -77,13 +83,10 @@ function parseLine(text: string, line: number): ParsedRecord | null {
 // Bytes that are not UTF-8 would otherwise become U+FFFD in names and ids without a word.
 const notUtf8 = (line: number): ParsedRecord => ({ line, error: 'is not UTF-8 text: send the file encoded as UTF-8', fatal: true });
 
-/** Line breaks before the first byte that is not UTF-8 (the lenient decoder marks it U+FFFD). */
-function breaksBeforeBadByte(bytes: Uint8Array): number {
-  const text = new TextDecoder().decode(bytes);
-  const bad = text.indexOf('\uFFFD');
-  let breaks = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < bad; i = text.indexOf('\n', i + 1)) breaks++;
-  return breaks;
+function countBreaks(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 // Lines are split by hand, a chunk at a time: iterating a readline interface
@@ -150,18 +153,21 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
   };
   // csv-parse decodes on its own and replaces what is not UTF-8: check the bytes first.
   const utf8 = new Utf8Check();
+  // Line breaks read so far: the parser's own count lags at a chunk boundary.
+  let breaks = 0;
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     if (!utf8.push(bytes)) {
-      yield [notUtf8(parser.info.lines + breaksBeforeBadByte(bytes))];
+      yield [notUtf8(1 + breaks + breaksBeforeBadByte(bytes))];
       return;
     }
+    breaks += countBreaks(bytes);
     const batch = step(bytes);
     if (batch.length > 0) yield batch;
     if (batch.at(-1)?.error !== undefined) return;
   }
   if (!utf8.end()) {
-    yield [notUtf8(parser.info.lines)];
+    yield [notUtf8(1 + breaks)];
     return;
   }
   const last = step(undefined);

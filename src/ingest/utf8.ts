@@ -34,3 +34,30 @@ function completeLength(bytes: Uint8Array): number {
   const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
   return bytes.length - i < length ? i : bytes.length;
 }
+
+/**
+ * Where the first byte that is not UTF-8 is in a chunk (its length when there
+ * is none): the tail of a character begun in the chunk before, and one cut by
+ * the chunk's end, are not this chunk's fault. Only read on the error path.
+ */
+export function firstInvalidOffset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < Math.min(3, bytes.length) && (bytes[i] & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    if (n === 0) return i;
+    if (i + n > bytes.length) return bytes.length;
+    if (!isUtf8(bytes.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return bytes.length;
+}
+
+/** Line breaks in a chunk before its first byte that is not UTF-8. */
+export function breaksBeforeBadByte(bytes: Uint8Array): number {
+  const bad = firstInvalidOffset(bytes);
+  let breaks = 0;
+  for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) breaks++;
+  return breaks;
+}

@@ -67,6 +67,11 @@ describe('NDJSON rows that name a field twice', () => {
     expect(records[1]).toEqual({ line: 2, record: { a: 1, b: { a: 2 } } });
   });
 
+  it('are found however much space stands before the colon', async () => {
+    const records = await parse(`{"a":1,"a"${' '.repeat(45)}\t:2}\n`, 'ndjson');
+    expect(records).toEqual([{ line: 1, error: 'names the field "a" twice (JSON keeps only the last)' }]);
+  });
+
   it('are told apart from a key inside a value or a colon inside a string', async () => {
     const line = '{"note":"say \\"x\\": y","payload":{"note":1,"list":[{"note":2}]},"k\\"ey":3}\n';
     expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line) }]);
@@ -84,5 +89,25 @@ describe('the UTF-8 check of CSV bytes', () => {
     const out: ParsedRecord[] = [];
     for await (const batch of parseRecords(Readable.from([bytes]), 'csv')) out.push(...batch);
     expect(out.at(-1)).toMatchObject({ fatal: true, error: expect.stringMatching(/not UTF-8/) });
+  });
+});
+
+describe('the line named for a byte that is not UTF-8', () => {
+  async function parseBytes(bytes: Buffer, format: ImportFormat, size: number): Promise<ParsedRecord[]> {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const out: ParsedRecord[] = [];
+    for await (const batch of parseRecords(Readable.from(chunks), format)) out.push(...batch);
+    return out;
+  }
+  // Line 2 holds a real U+FFFD and a character of two bytes; the Latin-1 é (0xE9) is on line 4.
+  const before = { csv: 'externalId,name\nC1,Ca\uFFFD fé\nC2,b\n', ndjson: '{"externalId":"C1","name":"Ca\uFFFD fé"}\n{"x":1}\n{"y":2}\n' };
+  const bad = { csv: Buffer.from('C3,caf'), ndjson: Buffer.from('{"name":"caf') };
+  it.each([1, 2, 3, 7, 4096])('is the line it is on, whatever the chunk size (%i bytes)', async (size) => {
+    for (const format of ['csv', 'ndjson'] as const) {
+      const file = Buffer.concat([Buffer.from(before[format]), bad[format], Buffer.from([0xe9]), Buffer.from('"}\n')]);
+      const records = await parseBytes(file, format, size);
+      expect(records.at(-1), format).toMatchObject({ line: 4, fatal: true, error: expect.stringMatching(/not UTF-8/) });
+    }
   });
 });
