@@ -56,6 +56,11 @@ export class InProcessRunner implements JobRunner {
       done,
       resolveDone,
     });
+    if (this.closed) {
+      // Shutting down: the job is kept, cancelled, rather than run against storage being closed.
+      this.finish(this.jobs.get(id)!, 'cancelled', null, serializeError(new JobCancelledError('shutdown')));
+      return id;
+    }
     this.queue.push(id);
     // Next turn, not next microtask: whoever enqueued (an import answering its caller) gets to finish first.
     setImmediate(() => this.pump());

@@ -147,6 +147,19 @@ describe('a long job on the in-process runner', () => {
     await runner.close();
   });
 
+  it('cancels a job enqueued once it is closed, instead of running it', async () => {
+    const runner = new InProcessRunner();
+    let ran = false;
+    runner.register('late', async () => {
+      ran = true;
+    });
+    await runner.close();
+    const id = await runner.enqueue('late', {});
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toBe(false);
+    expect(await runner.get(id)).toMatchObject({ state: 'cancelled', error: { code: 'AR_ERR_JOB_CANCELLED' } });
+  });
+
   it('lets the code that enqueued a job finish its turn before the job starts', async () => {
     const runner = new InProcessRunner();
     runner.register('noop', async () => 1);
