@@ -30,10 +30,15 @@ export function holdoutFingerprintOf(split: DatasetSplit<unknown>): string {
   return split.holdoutFingerprint ?? fingerprintOf(split.holdout);
 }
 
+/** The window ends the entry's datasets honour: both unless it says otherwise. */
+export function honouredEnds(entry: CatalogueEntry): { from: boolean; to: boolean } {
+  return entry.window ?? { from: true, to: true };
+}
+
 /** Refuses an empty window, and a window end the model's datasets do not honour (see CatalogueEntry.window). */
 export function checkWindow(model: string, entry: CatalogueEntry, window: TrainingWindow): void {
   if (window.from && window.to && window.from >= window.to) throw AR_ERR.VALIDATION([`the window is empty: from ${window.from} is not before to ${window.to}`]);
-  const honoured = entry.window ?? { from: true, to: true };
+  const honoured = honouredEnds(entry);
   const refused = (['from', 'to'] as const).filter((end) => window[end] && !honoured[end]);
   if (refused.length === 0) return;
   const learns = honoured.to ? 'from all its history before `to`' : 'from a fixed corpus';

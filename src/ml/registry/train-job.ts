@@ -3,6 +3,7 @@
 // challenger on its holdout, promote safely, check the champion's inputs for drift.
 import type { JobHandler } from '../../jobs/types.js';
 import type { TrainingWindow } from '../model.js';
+import { honouredEnds } from './evaluation.js';
 import { trainModel, type TrainerDeps, type TrainOutcome } from './trainer.js';
 import type { Catalogue, CatalogueEntry } from './types.js';
 
@@ -24,7 +25,7 @@ export interface TrainJobData {
 /** The entry's rolling window ending today, without an end its datasets do not honour (the inbound corpus has no dates). */
 export function latestWindow(entry: CatalogueEntry, today = new Date().toISOString().slice(0, 10)): TrainingWindow {
   const window = entry.latestWindow?.(today) ?? { from: null, to: today };
-  const honoured = entry.window ?? { from: true, to: true };
+  const honoured = honouredEnds(entry);
   return { from: honoured.from ? window.from : null, to: honoured.to ? window.to : null };
 }
 
