@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { Parser as CsvParser, CsvError } from 'csv-parse';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
-import { Utf8Check, breaksBeforeBadByte } from './utf8.js';
+import { Utf8Check, firstInvalidOffset } from './utf8.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -83,11 +83,14 @@ function parseLine(text: string, line: number): ParsedRecord | null {
 // Bytes that are not UTF-8 would otherwise become U+FFFD in names and ids without a word.
 const notUtf8 = (line: number): ParsedRecord => ({ line, error: 'is not UTF-8 text: send the file encoded as UTF-8', fatal: true });
 
-function countBreaks(bytes: Buffer): number {
+function countBreaks(bytes: Uint8Array): number {
   let n = 0;
   for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n++;
   return n;
 }
+
+/** Line breaks in a chunk before its first byte that is not UTF-8. */
+const breaksBeforeBadByte = (bytes: Uint8Array): number => countBreaks(bytes.subarray(0, firstInvalidOffset(bytes)));
 
 // Lines are split by hand, a chunk at a time: iterating a readline interface
 // line by line costs more than parsing the JSON itself.

@@ -53,11 +53,3 @@ export function firstInvalidOffset(bytes: Uint8Array): number {
   }
   return bytes.length;
 }
-
-/** Line breaks in a chunk before its first byte that is not UTF-8. */
-export function breaksBeforeBadByte(bytes: Uint8Array): number {
-  const bad = firstInvalidOffset(bytes);
-  let breaks = 0;
-  for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) breaks++;
-  return breaks;
-}
