@@ -30,7 +30,7 @@ export interface AgendaPlanResult extends MaterialiseResult {
 // an earlier day finds none of its suggestions and cancels what was planned.
 const LAST_PLANNED_KEY = 'agenda-last-planned';
 
-export async function lastPlannedDay(db: Db): Promise<IsoDate | null> {
+async function lastPlannedDay(db: Db): Promise<IsoDate | null> {
   const [row] = await db.query<{ value: { date: IsoDate } }>('SELECT value FROM service_state WHERE key = $1', [LAST_PLANNED_KEY]);
   return row?.value.date ?? null;
 }

@@ -29,6 +29,12 @@ export function collectorScope(request: FastifyRequest, asked: string | undefine
 export const DateParam = Day();
 
 /** A calendar date or today (UTC); 400 for a date that does not exist. */
+export function dayOrToday(date: string | undefined, name = 'date'): string {
+  if (date === undefined) return todayIso();
+  if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`${name} must be a calendar day as YYYY-MM-DD, got "${date}"`]);
+  return date;
+}
+
 // Planning stores the day's actions and cancels the others: a plan for a day
 // years ahead would replace the collectors' agenda with one nobody can act on.
 const PLAN_DAYS_AHEAD = 31;
@@ -38,12 +44,6 @@ function planDay(date: string | undefined): string {
   const latest = addDays(todayIso(), PLAN_DAYS_AHEAD);
   if (day > latest) throw AR_ERR.VALIDATION([`date must be at most ${PLAN_DAYS_AHEAD} days ahead (${latest}), got "${day}"`]);
   return day;
-}
-
-export function dayOrToday(date: string | undefined, name = 'date'): string {
-  if (date === undefined) return todayIso();
-  if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`${name} must be a calendar day as YYYY-MM-DD, got "${date}"`]);
-  return date;
 }
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
