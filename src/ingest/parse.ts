@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { Parser as CsvParser, CsvError } from 'csv-parse';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
+import { repeatedKey, type RepeatedKey } from '../util/json-keys.js';
 import { Utf8Check, firstInvalidOffset } from './utf8.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
@@ -21,48 +22,10 @@ export function formatFromContentType(contentType: string | undefined): ImportFo
   return null;
 }
 
-/**
- * A key the row's object names twice, which JSON.parse resolves silently to
- * its last value. When the text holds no more key tokens than the object has
- * keys, none can repeat: the usual flat row costs one native regex scan.
- */
-function repeatedTopLevelKey(text: string, row: Record<string, unknown>): string | null {
-  const tokens = text.match(KEY_TOKEN)?.length ?? 0;
-  if (tokens <= Object.keys(row).length) return null;
-  const seen = new Set<string>();
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const end = endOfString(text, i);
-      if (depth === 1 && nextNonSpace(text, end + 1) === ':') {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (seen.has(key)) return key;
-        seen.add(key);
-      }
-      i = end;
-    } else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-  }
-  return null;
-}
-
-const KEY_TOKEN = /"\s*:/g;
-
-function nextNonSpace(text: string, from: number): string | undefined {
-  let i = from;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
-  return text[i];
-}
-
-/** Index of the quote closing the string that opens at `start`. */
-function endOfString(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i;
-  }
-  return text.length;
-}
+const namedTwice = ({ key, topLevel }: RepeatedKey): string =>
+  topLevel
+    ? `names the field "${key}" twice (JSON keeps only the last)`
+    : `names the key "${key}" twice in one object of a field's value (JSON keeps only the last)`;
 
 function parseLine(text: string, line: number): ParsedRecord | null {
   if (text.trim() === '') return null;
@@ -73,8 +36,8 @@ function parseLine(text: string, line: number): ParsedRecord | null {
     return { line, error: 'is not valid JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'must be a JSON object' };
-  const repeated = repeatedTopLevelKey(text, value as Record<string, unknown>);
-  if (repeated !== null) return { line, error: `names the field "${repeated}" twice (JSON keeps only the last)` };
+  const repeated = repeatedKey(text, value);
+  if (repeated !== null) return { line, error: namedTwice(repeated) };
   // The row is one level; its values may nest as deep as a stored JSON value.
   if (nestsDeeperThan(value, MAX_JSON_DEPTH + 1)) return { line, error: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { line, record: value as Record<string, unknown> };

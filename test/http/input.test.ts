@@ -42,6 +42,35 @@ describe('input the database cannot hold or the schema would bend', () => {
     });
   });
 
+  describe('when a JSON body names a key twice in one object', () => {
+    it.each([
+      ['the body', '{"name":"late payers","criteria":true,"name":"other"}', 'name'],
+      ['a criteria operator', '{"name":"x","criteria":{"==":[{"var":"segment"},"a"],"==":[{"var":"segment"},"b"]}}', '=='],
+    ])('refuses %s with a 400 and saves nothing', async (_name, payload, key) => {
+      const before = await searchCount();
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body' }] });
+      expect(res.json().detail).toContain(`names the key "${key}" twice`);
+      expect(await searchCount()).toBe(before);
+    });
+
+    it('still refuses a __proto__ key and still accepts one key in two objects', async () => {
+      const poisoned = await t.app.inject({
+        method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), 'content-type': 'application/json' },
+        payload: '{"name":"p","criteria":true,"__proto__":{"x":1}}',
+      });
+      expect(poisoned.statusCode).toBe(400);
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/criteria/evaluate', headers: { ...auth('admin'), 'content-type': 'application/json' },
+        payload: '{"criteria":{"and":[{"==":[{"var":"segment"},"a"]},{"==":[{"var":"segment"},"a"]}]},"record":{"segment":"a"}}',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().result).toBe(true);
+    });
+  });
+
   describe('when a JSON body has a value of the wrong type', () => {
     it('does not read true as the amount 1', async () => {
       const res = await t.app.inject({

@@ -43,6 +43,7 @@ describe('cells a PostgreSQL column cannot hold', () => {
     ['a list item', 'incentive-offers', offer, { invoiceExternalIds: ['I-1', 'I\u0000'] }, /^invoiceExternalIds must not contain the NUL/],
     ['a JSON string', 'incentive-offers', offer, { terms: { note: 'a\u0000' } }, /^terms must not contain the NUL/],
     ['a JSON key', 'incentive-offers', offer, { terms: '{"a\\u0000": 1}' }, /^terms must not contain the NUL/],
+    ['a JSON cell naming a key twice', 'incentive-offers', offer, { terms: '{"discountPct": 2, "discountPct": 20}' }, /^terms names the key "discountPct" twice/],
     ['an amount of 10^13', 'invoices', base, { amount: 1e13 }, /^amount must be an amount below 10\^13/],
     ['an amount that would lose its cents', 'invoices', base, { amount: '90071992547409.93' }, /^amount must be an amount below 10\^13/],
     ['an amount of 1e300', 'invoices', base, { amount: '1e300' }, /^amount must be an amount below 10\^13/],

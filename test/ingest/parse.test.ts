@@ -72,6 +72,11 @@ describe('NDJSON rows that name a field twice', () => {
     expect(records).toEqual([{ line: 1, error: 'names the field "a" twice (JSON keeps only the last)' }]);
   });
 
+  it('include a key named twice in an object inside a field', async () => {
+    const records = await parse('{"externalId":"S1","steps":[{"dayOffset":5,"dayOffset":15}]}\n', 'ndjson');
+    expect(records).toEqual([{ line: 1, error: 'names the key "dayOffset" twice in one object of a field\'s value (JSON keeps only the last)' }]);
+  });
+
   it('are told apart from a key inside a value or a colon inside a string', async () => {
     const line = '{"note":"say \\"x\\": y","payload":{"note":1,"list":[{"note":2}]},"k\\"ey":3}\n';
     expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line) }]);

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { findNul } from '../../util/nul.js';
+import { repeatedKey } from '../../util/json-keys.js';
 
 function refuseNul(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
@@ -25,7 +26,27 @@ function emptyObjectSuffices(schema: unknown): boolean {
   return (s.required ?? []).every((name) => s.properties?.[name] !== undefined && 'default' in s.properties[name]);
 }
 
+/**
+ * Fastify's own JSON parser, which then refuses a key an object names twice:
+ * JSON.parse would keep the last value, so `{"==": [...], "==": [...]}` in
+ * saved criteria or two `collectorExternalId` in a rule would lose one silently.
+ */
+function replaceJsonParser(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    parse(request, text as string, (err, value) => {
+      if (err) return done(err);
+      const repeated = repeatedKey(text as string, value);
+      if (repeated === null) return done(null, value);
+      const message = `names the key "${repeated.key}" twice in one object (JSON keeps only the last)`;
+      done(AR_ERR.VALIDATION([`body ${message}`], { errors: [{ path: 'body', message }] }));
+    });
+  });
+}
+
 async function inputPlugin(app: FastifyInstance) {
+  replaceJsonParser(app);
   // preValidation: the body is parsed and the schemas have not run yet.
   app.addHook('preValidation', (request, _reply, done) => {
     try {

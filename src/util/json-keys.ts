@@ -1,0 +1,68 @@
+// JSON.parse keeps the last of two values under one key without a word: a
+// scenario step written {"dayOffset": 5, "dayOffset": 15} would silently be
+// day 15. This finds such a key from the text the value was parsed from.
+
+/** The first key an object of `text` names twice, and whether that object is the outermost one. */
+export interface RepeatedKey {
+  key: string;
+  topLevel: boolean;
+}
+
+/**
+ * `parsed` is JSON.parse(text): when the text holds no more key tokens than
+ * the parsed value has keys, none can repeat, so the usual row costs one
+ * native regex scan and one walk of the value.
+ */
+export function repeatedKey(text: string, parsed: unknown): RepeatedKey | null {
+  const tokens = text.match(KEY_TOKEN)?.length ?? 0;
+  if (tokens === 0 || tokens <= countKeys(parsed)) return null;
+  // One entry per open container: the keys an object has named so far, null for an array.
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = endOfString(text, i);
+      const keys = open.at(-1);
+      if (keys && nextNonSpace(text, end + 1) === ':') {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return { key, topLevel: open.length === 1 };
+        keys.add(key);
+      }
+      i = end;
+    } else if (c === '{') open.push(new Set());
+    else if (c === '[') open.push(null);
+    else if (c === '}' || c === ']') open.pop();
+  }
+  return null;
+}
+
+const KEY_TOKEN = /"\s*:/g;
+
+/** Keys of every object inside `value`, counted without recursion. */
+function countKeys(value: unknown): number {
+  let n = 0;
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v)) n += children.length;
+    for (const x of children) if (x !== null && typeof x === 'object') stack.push(x);
+  }
+  return n;
+}
+
+function nextNonSpace(text: string, from: number): string | undefined {
+  let i = from;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
+  return text[i];
+}
+
+/** Index of the quote closing the string that opens at `start`. */
+function endOfString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length;
+}
