@@ -8,11 +8,18 @@ const parsers = { [OID.INT8]: parseNumber, [OID.NUMERIC]: parseNumber, [OID.DATE
 const giveTheLoopATurn = turnGiver();
 
 function queryable(client: PGlite | Transaction): Queryable {
+  // Queries sent together (Promise.all) would all pass the turn check at once,
+  // then run back to back in PGlite's own lock: queued here, each one checks
+  // after the one before it has ended.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    async query<T>(text: string, params: unknown[] = []) {
-      await giveTheLoopATurn();
-      const res = await client.query<T>(text, params, { parsers });
-      return res.rows;
+    query<T>(text: string, params: unknown[] = []) {
+      const run = queue.then(async () => {
+        await giveTheLoopATurn();
+        return (await client.query<T>(text, params, { parsers })).rows;
+      });
+      queue = run.catch(() => undefined);
+      return run;
     },
     async exec(script: string) {
       await client.exec(script);

@@ -25,20 +25,23 @@ export function makeImportHandler(
     const entity = findEntity(name);
     if (!entity) throw AR_ERR.IMPORT_UNKNOWN_ENTITY([name, ENTITY_NAMES.join(', ')]);
     const stream = fs.createReadStream(file);
+    let result: ImportResult;
     try {
-      const result = await importRecords(db, entity, parseRecords(stream, format), {
+      result = await importRecords(db, entity, parseRecords(stream, format), {
         signal: ctx.signal,
         onProgress: (rows) => {
           // Bytes read is the honest measure of progress before the row count is known.
           void ctx.progress(bytes > 0 ? Math.min(0.95, stream.bytesRead / bytes) : 0.5, `${rows} rows read`).catch(() => undefined);
         },
       });
-      await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
-      await onImported(result);
-      return result;
     } finally {
       stream.destroy();
       await fsp.rm(file, { force: true });
     }
+    await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
+    // Last, with only microtasks after it: the refresh it sets off starts after
+    // the answer. Before the file's removal, its turns waited on the refresh.
+    await onImported(result);
+    return result;
   };
 }

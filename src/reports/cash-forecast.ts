@@ -7,8 +7,8 @@ import type { Db } from '../db/sql.js';
 import { expectedCashByWeek, type OpenInvoiceForecast } from '../ml/payment-delay/cash-forecast.js';
 import type { PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { IsoDate } from '../agenda/types.js';
-import { customerRanges, loadInvoiceRecords } from '../scoring/histories.js';
-import { scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
+import { customerRanges, loadInvoiceRecords, sliceCustomers } from '../scoring/histories.js';
+import { DEFAULT_SLICE_SIZE, scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
 import { customersInScope, type ReportScope } from './series.js';
 
 export const CASH_FORECAST_METHOD =
@@ -17,8 +17,6 @@ export const CASH_FORECAST_METHOD =
   'what it puts before asOf counts in the first week, what falls beyond the last week in afterHorizon. ' +
   'Amounts in different currencies are summed as they are.';
 
-/** Customers loaded and scored at a time: the nightly rescore's slice. */
-const SLICE_CUSTOMERS = 2_500;
 
 export interface CashForecastGroup {
   group: string;
@@ -45,7 +43,7 @@ async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, 
   const groupOf = await customersInScope(db, scope);
   const ids = [...groupOf.keys()];
   const out = new Map<string, OpenInvoiceForecast[]>();
-  for (const [lo, hi] of await customerRanges(db, SLICE_CUSTOMERS)) {
+  for (const [lo, hi] of await customerRanges(db, sliceCustomers(db, DEFAULT_SLICE_SIZE))) {
     if (!ids.some((id) => id >= lo && id <= hi)) continue;
     const slice = await loadInvoiceRecords(db, lo, hi);
     scoreOpenInvoices(

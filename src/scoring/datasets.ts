@@ -9,7 +9,7 @@ import type { TrainingWindow } from '../ml/model.js';
 import type { SendTimeDataset } from '../ml/send-time/index.js';
 import type { IncentiveDataset } from '../ml/incentives/index.js';
 import { DEFAULT_INCENTIVE_CONFIG } from '../ml/incentives/config.js';
-import { loadSlice, customerRanges, type PortfolioSlice } from './histories.js';
+import { loadSlice, customerRanges, sliceCustomers, type PortfolioSlice } from './histories.js';
 import { appendAll } from '../util/collections.js';
 import { sendTimeInput, incentiveCustomer } from './behaviour-inputs.js';
 
@@ -25,7 +25,7 @@ async function allSlices(db: Db, asOf: string) {
   const invoices: InvoiceRecord[] = [];
   const histories: CustomerHistory[] = [];
   const slices: PortfolioSlice[] = [];
-  for (const [lo, hi] of await customerRanges(db, 10_000)) {
+  for (const [lo, hi] of await customerRanges(db, sliceCustomers(db, 10_000))) {
     const slice = await loadSlice(db, lo, hi, asOf);
     appendAll(invoices, slice.invoices);
     appendAll(histories, slice.histories.values());

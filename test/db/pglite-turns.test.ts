@@ -21,4 +21,17 @@ describe('queries on the embedded PGlite', () => {
     await chain;
     expect(sawChainRunning).toBe(true);
   });
+
+  it('give it a turn between queries sent together, not only before the first', async () => {
+    const one = () => storage.db.query('SELECT count(*) FROM generate_series(1, 100000)');
+    const started = performance.now();
+    await one();
+    const queries = Math.ceil(600 / Math.max(1, performance.now() - started));
+    let done = 0;
+    const together = Promise.all(Array.from({ length: queries }, () => one().then(() => done++)));
+    while (done === 0) await new Promise((resolve) => setImmediate(resolve));
+    const doneWhenTimerRan = await new Promise<number>((resolve) => setTimeout(() => resolve(done), 0));
+    await together;
+    expect(doneWhenTimerRan).toBeLessThan(queries);
+  });
 });

@@ -1,0 +1,51 @@
+// The import job's edges: what it leaves behind, when it hands over to the
+// refresh, and when it pays for fresh planner statistics.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { makeImportHandler, type ImportJobData } from '../../src/ingest/import-job.js';
+import { ndjson, customer } from './factories.js';
+
+describe.each(await backends())('the import job on %s', (backend) => {
+  let storage: TestStorage;
+  let dir: string;
+  let spooled = 0;
+  beforeAll(async () => {
+    storage = await openTestStorage(backend);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-job-'));
+  });
+  afterAll(async () => {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function importCustomers(from: number, count: number, onImported?: (file: string) => Promise<void>) {
+    const file = path.join(dir, `upload-${spooled++}.ndjson`);
+    fs.writeFileSync(file, ndjson(Array.from({ length: count }, (_, i) => customer(from + i, { riskScore: 50 }))));
+    const data: ImportJobData = { entity: 'customers', format: 'ndjson', file, bytes: fs.statSync(file).size };
+    const ctx = { id: `job-${spooled}`, type: 'import', data, progress: async () => undefined, signal: new AbortController().signal };
+    return { result: await makeImportHandler(storage.db, onImported && (() => onImported(file)))(ctx) };
+  }
+
+  const analysedRows = async () =>
+    (await storage.db.query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE oid = 'customers'::regclass`))[0].n;
+
+  it('removes the upload before handing over to the refresh, so nothing it awaits waits on the refresh', async () => {
+    let fileWhenHandedOver: boolean | null = null;
+    await importCustomers(1, 3, async (file) => {
+      fileWhenHandedOver = fs.existsSync(file);
+    });
+    expect(fileWhenHandedOver).toBe(false);
+  });
+
+  it('analyses a table after a load that changes much of it, not after a handful of rows', async () => {
+    await importCustomers(100, 400);
+    expect(await analysedRows()).toBe(403);
+    await importCustomers(600, 5);
+    expect(await analysedRows()).toBe(403);
+    await importCustomers(700, 200);
+    expect(await analysedRows()).toBe(608);
+  });
+});
