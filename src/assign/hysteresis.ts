@@ -21,12 +21,21 @@ function marginOf(node: ValueNode | undefined, margins: Margins): number {
 function loosenCompare(node: Extract<Condition, { kind: 'compare' }>, margins: Margins, keepIn: boolean): Condition {
   const ascending = ASCENDING.has(node.op);
   if (!ascending && !DESCENDING.has(node.op)) return node;
+  const { operands } = node;
+  // `a < 0.01 < b`: the one number bounds a from above and b from below, and
+  // moving it for one tightens the other's test. As the pairs it stands for,
+  // `a < 0.01 and 0.01 < b`, each moves its own way (or stays).
+  const interior = operands.slice(1, -1);
+  if (interior.some((o, j) => isNumber(o) && (marginOf(operands[j], margins) !== 0 || marginOf(operands[j + 2], margins) !== 0))) {
+    const pairs = operands.slice(1).map((o, i) => loosenCompare({ ...node, operands: [operands[i], o] }, margins, keepIn));
+    return { kind: 'and', args: pairs, path: node.path };
+  }
   let moved = false;
-  const operands = node.operands.map((o, i) => {
-    if (o.kind !== 'literal' || typeof o.value !== 'number') return o;
+  const shifted = operands.map((o, i) => {
+    if (!isNumber(o)) return o;
     // A literal left of a field bounds it from below in an ascending chain.
-    const right = marginOf(node.operands[i + 1], margins);
-    const left = marginOf(node.operands[i - 1], margins);
+    const right = marginOf(operands[i + 1], margins);
+    const left = marginOf(operands[i - 1], margins);
     const margin = right || left;
     if (margin === 0) return o;
     const literalIsLower = right !== 0 ? ascending : !ascending;
@@ -35,8 +44,11 @@ function loosenCompare(node: Extract<Condition, { kind: 'compare' }>, margins: M
     // toPrecision: 0.7 − 0.05 is 0.65, not 0.6499999999999999.
     return { ...o, value: Number((o.value + sign * margin).toPrecision(12)) };
   });
-  return moved ? { ...node, operands } : node;
+  return moved ? { ...node, operands: shifted } : node;
 }
+
+const isNumber = (o: ValueNode): o is Extract<ValueNode, { kind: 'literal' }> & { value: number } =>
+  o.kind === 'literal' && typeof o.value === 'number';
 
 function loosen(node: Condition, margins: Margins, keepIn: boolean): Condition {
   switch (node.kind) {

@@ -30,6 +30,14 @@ describe('when a rule compares a model output with a threshold', () => {
     expect([0.25, 0.65].map((v) => k({ driftScore: v }))).toEqual([false, false]);
   });
 
+  it('moves a number between two fields with margins each its own way', () => {
+    // One number bounding both fields: moved for one, it tightened the other, and members flipped in and out.
+    const k = keep({ '<': [{ var: 'lateProbability' }, 0.5, { var: 'driftScore' }] })!;
+    expect(k({ lateProbability: 0.59, driftScore: 0.46 })).toBe(true);
+    expect(k({ lateProbability: 0.6, driftScore: 0.46 })).toBe(false);
+    expect(k({ lateProbability: 0.59, driftScore: 0.45 })).toBe(false);
+  });
+
   it('leaves criteria without margins alone', () => {
     expect(keep({ '>': [{ var: 'riskScore' }, 50] })).toBeNull();
     expect(keep({ '==': [{ var: 'driftScore' }, 0.7] })).toBeNull();
@@ -40,6 +48,10 @@ const leaf = fc.oneof(
   fc.record({ op: fc.constantFrom('>', '>=', '<', '<='), field: fc.constantFrom('driftScore', 'lateProbability', 'riskScore'), t: fc.double({ min: 0, max: 1, noNaN: true }) })
     .map(({ op, field, t }) => ({ [op]: [{ var: field }, t] })),
   fc.record({ op: fc.constantFrom('>', '<'), t: fc.double({ min: 0, max: 1, noNaN: true }) }).map(({ op, t }) => ({ [op]: [t, { var: 'driftScore' }] })),
+  fc.record({ op: fc.constantFrom('<', '<='), a: fc.constantFrom('driftScore', 'lateProbability', 'riskScore'), b: fc.constantFrom('driftScore', 'lateProbability'), t: fc.double({ min: 0, max: 1, noNaN: true }) })
+    .map(({ op, a, b, t }) => ({ [op]: [{ var: a }, t, { var: b }] })),
+  fc.record({ op: fc.constantFrom('<', '<='), t: fc.double({ min: 0, max: 1, noNaN: true }), u: fc.double({ min: 0, max: 1, noNaN: true }) })
+    .map(({ op, t, u }) => ({ [op]: [t, { var: 'lateProbability' }, u] })),
   fc.constant({ '==': [{ var: 'segment' }, 'key'] }),
 );
 const criteriaArb = fc.letrec((tie) => ({
