@@ -8,7 +8,7 @@ import { explain, type Explanation } from '../criteria/index.js';
 import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
-import { HAD_INVOICES_SQL, loadCustomerStates } from './state.js';
+import { HAD_INVOICES_SQL, loadCustomerStates, loadRuleMembers } from './state.js';
 import { dwellKindOf, type Value } from './targets.js';
 import { becauseOf } from './describe.js';
 
@@ -26,7 +26,7 @@ export interface CustomerAssignments {
     id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
     ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null;
   }[];
-  rules?: { ruleId: number; name: string; priority: number; matches: boolean; summary: string; lines: string[] }[];
+  rules?: { ruleId: number; name: string; priority: number; matches: boolean; summary: string; lines: string[]; member: boolean }[];
 }
 
 export async function customerIdOf(q: Queryable, externalId: string): Promise<{ id: number; name: string }> {
@@ -74,11 +74,14 @@ export async function customerAssignments(
   return result;
 }
 
+/** Why each rule selects the customer or not, as a run would judge it: a member by the loosened criteria. */
 async function explainRules(q: Queryable, id: number): Promise<NonNullable<CustomerAssignments['rules']>> {
   const set = await loadRuleSet(q);
+  const members = new Set((await loadRuleMembers(q, { customerIds: [id] })).get(id) ?? []);
   const [facts] = await q.query<Record<string, unknown>>(customerFactsSql({ where: 'c.id = $1' }), [id]);
   return set.rules.map((r) => {
-    const e: Explanation = explain(r.ast, facts);
-    return { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines };
+    const member = r.keep !== null && members.has(r.id);
+    const e: Explanation = explain(member ? r.keep! : r.ast, facts);
+    return { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines, member };
   });
 }

@@ -111,7 +111,7 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
       // With no rule the facts snapshot is never taken: nothing to quote.
       await recordStaged(tx, runId, now, inSql && plan.rules.rules.length > 0 ? matcher.valuesSql(plan.rules.rules) : undefined);
       await writeChanges(tx, now);
-      await writeMemberships(tx, plan.memberships, plan.previousMemberships, now);
+      await writeMemberships(tx, runId, plan.memberships, plan.previousMemberships, now);
       const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };
       await tx.query(
         `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = now() WHERE id = $1`,

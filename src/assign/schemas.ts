@@ -171,6 +171,7 @@ export const CustomerAssignmentsSchema = Type.Object({
   rules: Type.Optional(Type.Array(Type.Object({
     ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(), matches: Type.Boolean(), summary: Type.String(),
     lines: Type.Array(Type.String()),
+    member: Type.Boolean({ description: 'inside the rule at the last run: judged by its criteria loosened by the hysteresis margins' }),
   }))),
 });
 

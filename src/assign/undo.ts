@@ -8,7 +8,7 @@ import { loadCustomerStates } from './state.js';
 import { currentValue } from './resolve.js';
 import { lockKeysOf, sameValue, type Value } from './targets.js';
 import { ASSIGN_LOCK, createRun, getRun, type RunSummary } from './runs.js';
-import { recordStaged, stageChanges, writeChanges } from './write.js';
+import { recordStaged, restoreMemberships, stageChanges, writeChanges } from './write.js';
 import { valueText } from './describe.js';
 
 export interface UndoResult {
@@ -65,6 +65,7 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
     })));
     await recordStaged(tx, undoRunId, now);
     await writeChanges(tx, now);
+    await restoreMemberships(tx, runId, now);
     await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE run_id = $2 AND id = ANY($3::bigint[])', [undoRunId, runId, restore.map((c) => c.id)]);
     const summary: RunSummary = { restored: restore.length, notRestored: notRestored.slice(0, 1000) };
     await tx.query(

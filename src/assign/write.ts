@@ -119,18 +119,61 @@ export async function writeChanges(q: Queryable, now: Date): Promise<void> {
   }
 }
 
-/** Stores which hysteresis rules each customer is inside, writing only customers whose set changed. */
-export async function writeMemberships(q: Queryable, next: Map<number, number[]>, previous: Map<number, number[]>, now: Date): Promise<void> {
+/**
+ * Stores which hysteresis rules each customer is inside, writing only customers
+ * whose set changed, and records each change under the run so an undo can put
+ * it back.
+ */
+export async function writeMemberships(
+  q: Queryable, runId: number, next: Map<number, number[]>, previous: Map<number, number[]>, now: Date,
+): Promise<void> {
   const same = (a: readonly number[] | undefined, b: readonly number[] | undefined) =>
     a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
   const upsert = [...next].filter(([id, rules]) => !same(rules, previous.get(id)));
   const gone = [...previous.keys()].filter((id) => !next.has(id));
+  const changed = [...upsert.map(([id]) => id), ...gone];
+  if (changed.length === 0) return;
+  const rulesText = (rules: number[] | undefined) => (rules === undefined ? null : JSON.stringify(rules));
+  await q.query(
+    `INSERT INTO assignment_member_changes (run_id, customer_id, old_rule_ids, new_rule_ids)
+     SELECT $1, x.id, ${intArray('x.o')}, ${intArray('x.n')} FROM unnest($2::int[], $3::text[], $4::text[]) AS x(id, o, n)`,
+    [runId, changed, changed.map((id) => rulesText(previous.get(id))), changed.map((id) => rulesText(next.get(id)))],
+  );
+  await setMemberships(q, upsert, gone, now);
+}
+
+/** Reads a JSON list of ids as int[], null staying null. */
+const intArray = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${col}::jsonb)::int) END`;
+
+/** Writes the rule sets of `upsert` and deletes the rows of `gone`. */
+async function setMemberships(q: Queryable, upsert: [number, number[]][], gone: number[], now: Date): Promise<void> {
   if (gone.length > 0) await q.query('DELETE FROM assignment_rule_members WHERE customer_id = ANY($1::int[])', [gone]);
   if (upsert.length === 0) return;
   await q.query(
     `INSERT INTO assignment_rule_members (customer_id, rule_ids, updated_at)
-     SELECT x.id, ARRAY(SELECT jsonb_array_elements_text(x.r::jsonb)::int), $3 FROM unnest($1::int[], $2::text[]) AS x(id, r)
+     SELECT x.id, ${intArray('x.r')}, $3 FROM unnest($1::int[], $2::text[]) AS x(id, r)
      ON CONFLICT (customer_id) DO UPDATE SET rule_ids = EXCLUDED.rule_ids, updated_at = EXCLUDED.updated_at`,
     [upsert.map(([id]) => id), upsert.map(([, rules]) => JSON.stringify(rules)), now],
+  );
+}
+
+/**
+ * Puts back the rule sets run `runId` changed, where no later run changed them
+ * again: undone, a customer is judged by the criteria it was judged by before.
+ */
+export async function restoreMemberships(q: Queryable, runId: number, now: Date): Promise<void> {
+  const untouchedSince = `mc.run_id = $1 AND rm.rule_ids IS NOT DISTINCT FROM mc.new_rule_ids`;
+  await q.query(
+    `DELETE FROM assignment_rule_members rm USING assignment_member_changes mc
+     WHERE mc.customer_id = rm.customer_id AND mc.old_rule_ids IS NULL AND ${untouchedSince}`,
+    [runId],
+  );
+  await q.query(
+    `INSERT INTO assignment_rule_members (customer_id, rule_ids, updated_at)
+     SELECT mc.customer_id, mc.old_rule_ids, $2 FROM assignment_member_changes mc
+     LEFT JOIN assignment_rule_members rm ON rm.customer_id = mc.customer_id
+     WHERE mc.old_rule_ids IS NOT NULL AND ${untouchedSince}
+     ON CONFLICT (customer_id) DO UPDATE SET rule_ids = EXCLUDED.rule_ids, updated_at = EXCLUDED.updated_at`,
+    [runId, now],
   );
 }

@@ -10,7 +10,7 @@ import { saveSettings } from '../../src/assign/settings.js';
 import { addCustomer, addOpenInvoice, addRule, addToGroup, customerRow, DAY, seedReferences, setModelField, snapshot } from './factories.js';
 
 const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
-  assignment_rule_members, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
+  assignment_rule_members, assignment_member_changes, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
 
 async function apply(db: TestStorage['db'], now = new Date(), customerIds?: number[]) {
   const runId = await createRun(db, { trigger: 'api', scope: customerIds ? { customerIds } : {} });
@@ -221,6 +221,26 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(await customerRow(s.db, b)).toMatchObject({ collector: 'col-legal', groups: [] });
     expect(await getRun(s.db, runId)).toMatchObject({ status: 'undone', undoneByRunId: undo.undoRunId });
     await expect(undoRun(s.db, runId)).rejects.toMatchObject({ code: 'AR_ERR_RUN_NOT_UNDOABLE' });
+  });
+
+  it('undoes who is inside a rule with hysteresis, so the next run judges them by the strict criteria again', async () => {
+    await saveSettings(s.db, { hysteresis: { riskScore: 10 } });
+    const inside = await addCustomer(s.db, 'H1', { riskScore: 60 });
+    const already = await addCustomer(s.db, 'H2', { riskScore: 70 });
+    await addRule(s.db, { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'setInternalActor', actor: 'adv', value: 'Paul' }]);
+    await apply(s.db, new Date(), [already]);
+    const { runId } = await apply(s.db);
+    await undoRun(s.db, runId);
+    // 45 is in the band only a member is kept in (above 40); H1 is no member any more, H2 still is.
+    await s.db.query('UPDATE customers SET risk_score = 45 WHERE id = ANY($1::int[])', [[inside, already]]);
+    const { summary } = await apply(s.db);
+    expect(summary.changes).toBe(0);
+    expect((await customerRow(s.db, inside)).adv).toBeNull();
+    expect((await customerRow(s.db, already)).adv).toBe('Paul');
+    // The explanation judges as the run did: H2 by the loosened criteria it is kept by.
+    const why = async (externalId: string) => (await customerAssignments(s.db, externalId, { limit: 5, explain: true })).rules![0];
+    expect(await why('H1')).toMatchObject({ matches: false, member: false });
+    expect(await why('H2')).toMatchObject({ matches: true, member: true, summary: expect.stringContaining('40') });
   });
 
   it('evaluates changed customers in memory exactly as the portfolio run does in SQL', async () => {
