@@ -24,8 +24,7 @@ import { today } from '../src/scoring/catalogue.js';
 import { served } from '../src/pipeline/served.js';
 import type { PaymentDelayPredictor } from '../src/ml/payment-delay/index.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ImportJobData } from '../src/ingest/import-job.js';
-import { refreshJobId } from '../src/pipeline/refresh.js';
+import type { ImportJobData, ImportJobResult } from '../src/ingest/import-job.js';
 import type { Services } from '../src/services.js';
 import { rssSampler } from './pg.js';
 
@@ -48,10 +47,8 @@ async function importOneInvoice(services: Services, dir: string) {
   const imported = await services.jobs.waitFor(id);
   if (imported.state !== 'completed') throw new Error(`the one-invoice import ${imported.state}: ${imported.error?.message}`);
   const importAnswerSeconds = seconds(t);
-  // The refresh is keyed by the minute it was asked in.
-  const now = Date.now();
-  const refresh = (await services.jobs.get(refreshJobId(now))) ?? (await services.jobs.get(refreshJobId(now - 60_000)));
-  if (refresh) await services.jobs.waitFor(refresh.id);
+  const { refreshJobId } = imported.result as ImportJobResult;
+  if (refreshJobId) await services.jobs.waitFor(refreshJobId);
   const refreshSeconds = seconds(t);
   loop.disable();
   return { importAnswerSeconds, refreshSeconds, maxLoopStallMs: Math.round(loop.max / 1e6) };

@@ -16,10 +16,15 @@ export interface ImportJobData {
   bytes: number;
 }
 
+export interface ImportJobResult extends ImportResult {
+  /** The refresh the import set off (scores, rules, agenda), or null when it changed nothing they read. */
+  refreshJobId: string | null;
+}
+
 export function makeImportHandler(
   db: Db,
-  onImported: (result: ImportResult) => Promise<void> = async () => undefined,
-): JobHandler<ImportJobData, ImportResult> {
+  onImported: (result: ImportResult) => Promise<string | null> = async () => null,
+): JobHandler<ImportJobData, ImportJobResult> {
   return async (ctx) => {
     const { entity: name, format, file, bytes } = ctx.data;
     const entity = findEntity(name);
@@ -41,7 +46,6 @@ export function makeImportHandler(
     await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
     // Last, with only microtasks after it: the refresh it sets off starts after
     // the answer. Before the file's removal, its turns waited on the refresh.
-    await onImported(result);
-    return result;
+    return { ...result, refreshJobId: await onImported(result) };
   };
 }

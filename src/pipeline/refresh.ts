@@ -12,6 +12,7 @@ import { today } from '../scoring/catalogue.js';
 import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
 import { planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
+import { claimRefresh } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
 import { INBOUND_MODEL } from '../inbound/catalogue.js';
 import type { Predictor } from '../ml/model.js';
@@ -23,14 +24,14 @@ export interface RefreshJobData {
   /** What set it off, for the audit of the assignment run. */
   trigger?: 'nightly' | 'import' | 'manual';
   asOf?: string;
+  /** When an import asked for it (database clock): a refresh started since covers it. */
+  requestedAt?: string;
 }
 
-export interface RefreshResult {
-  inbound: TriageResult | null;
-  scoring: RescoreResult;
-  assignment: (RunSummary & { runId: number }) | null;
-  agenda: AgendaPlanResult;
-}
+export type RefreshResult =
+  | { inbound: TriageResult | null; scoring: RescoreResult; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
+  /** Asked for before another refresh started, which read its data. */
+  | { coveredBy: string };
 
 /** The assignment run a refresh makes records what set the refresh off. */
 const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
@@ -39,12 +40,11 @@ const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
   manual: 'manual',
 };
 
-/** A refresh asked for several times within a minute (a sync of many files) runs once. */
-export const refreshJobId = (now = Date.now()) => `refresh-${Math.floor(now / 60_000)}`;
-
 export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy): JobHandler<RefreshJobData, RefreshResult> {
   return async (ctx) => {
     const asOf = ctx.data.asOf ?? today();
+    const claim = await claimRefresh(db, ctx.data.requestedAt ?? null);
+    if (!claim.started) return { coveredBy: claim.coveredBy };
     await server.refresh();
     const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
     const inbound = triage ? await triageNewMessages(db, triage) : null;

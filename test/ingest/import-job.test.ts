@@ -26,7 +26,7 @@ describe.each(await backends())('the import job on %s', (backend) => {
     fs.writeFileSync(file, ndjson(Array.from({ length: count }, (_, i) => customer(from + i, { riskScore: 50 }))));
     const data: ImportJobData = { entity: 'customers', format: 'ndjson', file, bytes: fs.statSync(file).size };
     const ctx = { id: `job-${spooled}`, type: 'import', data, progress: async () => undefined, signal: new AbortController().signal };
-    return { result: await makeImportHandler(storage.db, onImported && (() => onImported(file)))(ctx) };
+    return { result: await makeImportHandler(storage.db, onImported && (async () => (await onImported(file), null)))(ctx) };
   }
 
   const analysedRows = async () =>

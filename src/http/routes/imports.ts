@@ -39,6 +39,9 @@ const ImportResultSchema = Type.Object({
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   jobId: Type.String(),
+  refreshJobId: Type.Union([Type.String(), Type.Null()], {
+    description: 'the refresh this import set off (inbound triage, scores, rules, agenda): poll GET /v1/jobs/{id}; null when the file changed nothing they read',
+  }),
 });
 
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
