@@ -27,11 +27,13 @@ export async function collectorIdOf(db: Db, externalId: string): Promise<number>
 
 /**
  * Closes a planned action. `asCollector` (an internal collector id) limits
- * the caller to the actions assigned to that collector.
+ * the caller to the actions of that collector's customers: the customer's
+ * collector now, as the agenda shows them, not the one it was planned for
+ * before a rule or an import moved the customer.
  */
 export async function closeAction(db: Db, id: number, status: Closing, asCollector?: number): Promise<ClosedAction> {
   const [action] = await db.query<{ status: string; collectorId: number | null }>(
-    'SELECT status, collector_id AS "collectorId" FROM actions WHERE id = $1',
+    'SELECT a.status, c.collector_id AS "collectorId" FROM actions a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1',
     [id],
   );
   if (!action) throw AR_ERR.NOT_FOUND(['Action', String(id)]);

@@ -70,8 +70,9 @@ interface StoredAction {
   invoiceDueDate: IsoDate | null;
 }
 
-// Planned actions of the collector due by the day, plus the stored rows of
-// today's suggestions whatever their state (a closed one must stay closed).
+// Planned actions of the collector's customers due by the day, plus the stored
+// rows of today's suggestions whatever their state (a closed one must stay
+// closed). A customer's actions follow it to the collector it has now.
 const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, a.status, a.due_date AS "dueDate",
   a.reason, a.reasons, a.done_at IS NOT NULL AS "closedByPerson", col.external_id AS collector,
   c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, c.currency, c.risk_score AS "riskScore",
@@ -80,13 +81,13 @@ const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, 
   i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate"
 FROM actions a
 JOIN customers c ON c.id = a.customer_id
-LEFT JOIN collectors col ON col.id = a.collector_id
+LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id
 LEFT JOIN LATERAL (
   SELECT ${balanceAggregates('$1::date')}
   FROM invoices WHERE customer_id = a.customer_id AND ${OPEN_RECEIVABLES}
 ) b ON true
-WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR a.collector_id = $2::int))
+WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int))
    OR a.dedupe_key = ANY($3::text[])`;
 
 function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlanningFacts>>, stored?: StoredAction): AgendaItem {

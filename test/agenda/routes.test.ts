@@ -143,6 +143,21 @@ for (const backend of await backends()) {
         expect(res.statusCode).toBe(403);
       });
 
+      it("follows a customer moved to another collector: the new one sees and closes its action, the old one no longer sees it", async () => {
+        const db = t.storage.db;
+        await db.query(`UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = $1) WHERE external_id = 'C-BOB'`, [BOUND_COLLECTOR]);
+        try {
+          const mine = (await get(`/v1/agenda?date=${DATE}`)).json();
+          expect(mine.items).toMatchObject([{ id: ids['C-BOB'], collector: BOUND_COLLECTOR }]);
+          const bobs = (await get(`/v1/agenda?date=${DATE}&collector=bob`, 'admin')).json();
+          expect(bobs.items).toEqual([]);
+          const done = await post(`/v1/actions/${ids['C-BOB']}/cancel`, 'collector');
+          expect(done.statusCode).toBe(200);
+        } finally {
+          await db.query(`UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = 'bob') WHERE external_id = 'C-BOB'`);
+        }
+      });
+
       it('answers 404 for an action that does not exist', async () => {
         expect((await post('/v1/actions/999999/done', 'platform')).statusCode).toBe(404);
       });
