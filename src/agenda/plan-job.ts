@@ -14,7 +14,7 @@ import type { IsoDate, SuggestionKind } from './types.js';
 export const AGENDA_PLAN_JOB = 'agenda.plan';
 
 export interface AgendaPlanJobData {
-  /** Planning date, YYYY-MM-DD; today (UTC) when absent. */
+  /** Planning date, YYYY-MM-DD; when absent, today (UTC) or the later day planned ahead for. */
   date?: IsoDate;
 }
 
@@ -33,6 +33,15 @@ const LAST_PLANNED_KEY = 'agenda-last-planned';
 async function lastPlannedDay(db: Db): Promise<IsoDate | null> {
   const [row] = await db.query<{ value: { date: IsoDate } }>('SELECT value FROM service_state WHERE key = $1', [LAST_PLANNED_KEY]);
   return row?.value.date ?? null;
+}
+
+/**
+ * The day to plan when none is named (nightly, after an import): today, or
+ * the day the portfolio was planned ahead for, whichever is later.
+ */
+export async function dayToPlan(db: Db, today: IsoDate = todayIso()): Promise<IsoDate> {
+  const last = await lastPlannedDay(db);
+  return last !== null && last > today ? last : today;
 }
 
 /** Refuses to plan the portfolio for a day before the last one it was planned for. */
@@ -73,7 +82,7 @@ export async function planAndMaterialise(
 
 export function makeAgendaPlanHandler(db: Db, policy: AgendaPolicy): JobHandler<AgendaPlanJobData, AgendaPlanResult> {
   return async (ctx) => {
-    const date = ctx.data?.date ?? todayIso();
+    const date = ctx.data?.date ?? (await dayToPlan(db));
     if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(date)}`]);
     await assertNotBeforeLastPlan(db, date);
     await ctx.progress(0, `planning the agenda as of ${date}`);

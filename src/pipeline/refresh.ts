@@ -10,7 +10,7 @@ import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
 import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
-import { planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
+import { dayToPlan, planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
 import { claimRefresh } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
@@ -56,7 +56,8 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
     const runId = await createRun(db, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
     await ctx.progress(0.9, 'planning the agenda');
-    const agenda = await planAndMaterialise(db, { date: asOf, scope: { kind: 'portfolio' }, policy });
+    // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
+    const agenda = await planAndMaterialise(db, { date: await dayToPlan(db, asOf), scope: { kind: 'portfolio' }, policy });
     return { inbound, scoring, assignment: { runId, ...summary }, agenda };
   };
 }

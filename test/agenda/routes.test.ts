@@ -4,6 +4,8 @@ import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
 import { buildAgendaTestApp, BOUND_COLLECTOR, whenCalm } from './app.js';
 import * as f from './factories.js';
+import { addDays, todayIso } from '../../src/agenda/dates.js';
+import { REFRESH_JOB } from '../../src/pipeline/refresh.js';
 
 const DATE = '2026-10-20';
 
@@ -108,6 +110,10 @@ for (const backend of await backends()) {
         expect(mine.json()).toMatchObject({ status: 'cancelled', id: expect.any(Number) });
         const [row] = await t.storage.db.query<{ status: string }>('SELECT status FROM actions WHERE id = $1', [mine.json().id]);
         expect(row.status).toBe('cancelled');
+        const ahead = addDays(todayIso(), 2);
+        const early = await post('/v1/agenda/suggestions/done', 'collector', { dedupeKey: key('C-ALICE'), date: ahead });
+        expect(early.statusCode).toBe(400);
+        expect(early.json().detail).toMatch(/a suggestion is closed on the day it stands/);
         // Put it back as it was for the tests below, which plan the portfolio from scratch.
         await t.storage.db.query('DELETE FROM actions WHERE id = $1', [mine.json().id]);
       });
@@ -175,6 +181,16 @@ for (const backend of await backends()) {
 
       it('refuses planning to a collector key', async () => {
         expect((await post('/v1/agenda/plan', 'collector', {})).statusCode).toBe(403);
+      });
+
+      it('plans the day planned ahead for when none is named, by hand or after new data, not today over it', async () => {
+        const ahead = addDays(todayIso(), 3);
+        expect((await post('/v1/agenda/plan', 'platform', { date: ahead })).json()).toMatchObject({ date: ahead });
+        const planned = await t.storage.db.query("SELECT id FROM actions WHERE status = 'planned' ORDER BY id");
+        expect((await post('/v1/agenda/plan', 'platform', {})).json()).toMatchObject({ date: ahead, cancelled: 0 });
+        const refresh = await t.services.jobs.waitFor(await t.services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
+        expect(refresh).toMatchObject({ state: 'completed', result: { agenda: { date: ahead, cancelled: 0 } } });
+        expect(await t.storage.db.query("SELECT id FROM actions WHERE status = 'planned' ORDER BY id")).toEqual(planned);
       });
     });
   });

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, assertNotBeforeLastPlan, closeAction, closeSuggestion, collectorIdOf, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, assertNotBeforeLastPlan, closeAction, dayToPlan, closeSuggestion, collectorIdOf, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
@@ -43,6 +43,17 @@ function planDay(date: string | undefined): string {
   const day = dayOrToday(date);
   const latest = addDays(todayIso(), PLAN_DAYS_AHEAD);
   if (day > latest) throw AR_ERR.VALIDATION([`date must be at most ${PLAN_DAYS_AHEAD} days ahead (${latest}), got "${day}"`]);
+  return day;
+}
+
+// A suggestion is closed as of a day it stands on, one a collector has
+// reached: a promise not yet broken cannot be followed up already, and once
+// closed an episodic suggestion is never planned again. Tomorrow (UTC) is
+// today somewhere.
+function closingDay(date: string | undefined): string {
+  const day = dayOrToday(date);
+  const latest = addDays(todayIso(), 1);
+  if (day > latest) throw AR_ERR.VALIDATION([`date must not be after ${latest}: a suggestion is closed on the day it stands, got "${day}"`]);
   return day;
 }
 
@@ -169,7 +180,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     }, async (request) => {
       const { collector, restricted } = collectorScope(request, undefined, `mark suggestions ${status}`);
       const asCollector = restricted ? await collectorIdOf(storage.db, collector!) : undefined;
-      const date = dayOrToday(request.body.date);
+      const date = closingDay(request.body.date);
       return closeSuggestion(storage.db, request.body.dedupeKey, status, { date, policy, asCollector });
     });
   }
@@ -180,7 +191,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       tags: ['agenda'],
       summary: 'Plan the whole portfolio: store suggestions as actions, cancel the ones no longer needed',
       description: 'Idempotent: running it twice plans nothing twice. The date is at most 31 days ahead, and not before the last day ' +
-        'the portfolio was planned for (409: an earlier day would cancel what was planned since). Send `Prefer: respond-async` to get 202 and a job to poll.',
+        'the portfolio was planned for (409: an earlier day would cancel what was planned since); without one, today or the day ' +
+        'planned ahead for, whichever is later. Send `Prefer: respond-async` to get 202 and a job to poll.',
       headers: Type.Object({ prefer: Type.Optional(Type.String()) }),
       body: Type.Optional(Type.Object({ date: Type.Optional(DateParam) }, { additionalProperties: false })),
       response: {
@@ -191,7 +203,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       },
     },
   }, async (request, reply) => {
-    const date = planDay(request.body?.date);
+    const asked = request.body?.date;
+    const date = asked === undefined ? await dayToPlan(storage.db) : planDay(asked);
     await assertNotBeforeLastPlan(storage.db, date);
     const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
