@@ -4,6 +4,7 @@
 // effect: a value for one target.
 import { Type, type Static } from 'typebox';
 import { AR_ERR } from '../errors.js';
+import { Text } from '../http/schemas/common.js';
 import { groupTarget, type Feature, type InternalActor, type Value } from './targets.js';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: 200 });
@@ -16,7 +17,7 @@ export const ActionSchema = Type.Union([
   Type.Object({
     type: Type.Literal('setInternalActor'),
     actor: Type.Union([Type.Literal('salesRep'), Type.Literal('adv')]),
-    value: Type.String({ minLength: 1, maxLength: 200 }),
+    value: Text(200),
   }, { additionalProperties: false }),
   Type.Object({
     type: Type.Literal('switchFeature'),

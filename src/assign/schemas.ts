@@ -1,7 +1,8 @@
 // API shapes of rules, plans, runs, settings and a customer's assignments.
 import { Type } from 'typebox';
 import { ActionSchema } from './actions.js';
-import { DbId, DbOffset } from '../http/schemas/common.js';
+import { DbId, DbOffset, Text, wordedPattern } from '../http/schemas/common.js';
+import { SCALAR_TARGET_NAMES } from './targets.js';
 import { MONEY_LIMIT } from '../util/bounds.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -10,7 +11,7 @@ const Obj = Type.Object({}, { additionalProperties: true });
 const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });
 
 export const RuleBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Text(200),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   searchId: DbId({ description: 'the saved search selecting the customers' }),
   priority: Type.Integer({ minimum: 1, maximum: 1_000_000, description: '1 wins over 2 when two rules want different values; between rules of equal priority, the one created first wins' }),
@@ -77,10 +78,15 @@ export const SummarySchema = Type.Object({
 export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 0, maximum: 5000, default: 100 }),
   offset: DbOffset({ default: 0 }),
-  field: Type.Optional(Type.String({ maxLength: 200, description: 'only changes of this target' })),
+  field: Type.Optional(Type.String({
+    maxLength: 210,
+    pattern: wordedPattern(`^(${SCALAR_TARGET_NAMES.join('|')}|group:.+)$`, `must be a target a rule changes: ${SCALAR_TARGET_NAMES.join(', ')} or group:<externalId>`),
+    description: 'only changes of this target',
+  })),
 });
 
 export const Customers = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  minItems: 1,
   maxItems: 10_000,
   description: 'customer externalIds: evaluate only these, in memory (after an import or new model outputs); absent = whole portfolio',
 });

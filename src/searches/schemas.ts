@@ -1,12 +1,13 @@
 // API shapes of saved searches (TypeBox: validated on input, documented in OpenAPI).
 import { Type } from 'typebox';
+import { Text } from '../http/schemas/common.js';
 
 export const Criteria = Type.Unknown({
   description: 'JsonLogic over the customer fields of GET /v1/criteria/fields, e.g. {"and": [{"==": [{"var": "segment"}, "key"]}, {">": [{"var": "driftScore"}, 0.7]}]}',
 });
 
 export const SearchBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Text(200),
   description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
   criteria: Criteria,
 }, { additionalProperties: false });

@@ -182,6 +182,20 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect((await call('GET', '/v1/assign/settings', 'analyst')).json().hysteresis.openAmount).not.toBe(1e308);
     });
 
+    it('refuses a filter on a target no rule changes, an empty customer list and a blank actor, and runs nothing', async () => {
+      const runs = async () => (await t.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM assignment_runs'))[0].n;
+      const before = await runs();
+      const preview = await call('POST', '/v1/assign/preview', 'analyst', { field: 'bogus' });
+      expect(preview.statusCode).toBe(400);
+      expect(preview.json().errors[0].message).toMatch(/must be a target a rule changes: dunningScenario, collector/);
+      expect((await call('POST', '/v1/assign/preview', 'analyst', { field: 'group:vip' })).statusCode).toBe(200);
+      expect((await call('POST', '/v1/assign/runs', 'analyst', { customers: [] })).statusCode).toBe(400);
+      expect(await runs()).toBe(before);
+      const s = (await call('POST', '/v1/searches', 'analyst', { name: 'Key accounts, blank actor', criteria: { '==': [{ var: 'segment' }, 'key'] } })).json();
+      const blank = await call('POST', '/v1/rules', 'analyst', { name: 'blank adv', searchId: s.id, priority: 9, actions: [{ type: 'setInternalActor', actor: 'adv', value: '   ' }] });
+      expect(blank.statusCode).toBe(400);
+    });
+
     it('refuses a rule that would feed itself in a cycle', async () => {
       const s = (await call('POST', '/v1/searches', 'analyst', { name: 'Not yet high-risk', criteria: { '!': { in: ['high-risk', { var: 'groups' }] } } })).json();
       const res = await call('POST', '/v1/rules', 'analyst', { name: 'loop', searchId: s.id, priority: 3, actions: [{ type: 'addToGroup', group: 'high-risk' }] });

@@ -131,6 +131,11 @@ for (const backend of await backends()) {
         expect(body.detail).toMatch(/body\/invoices\/1\/amount must be < 10000000000000/);
       });
 
+      it('refuses a promise dated before the invoice, as an import does', async () => {
+        const body = expectProblem(await scored([inv({ promisedDate: '2026-08-15' })]), 400);
+        expect(body.detail).toMatch(/\/invoices\/0\/promisedDate is before issueDate/);
+      });
+
       it('refuses two invoices with one externalId (answers are matched by it)', async () => {
         // Bad input is told apart before the model is asked: 400 here, though no model is served.
         const body = expectProblem(await scored([inv(), inv({ amount: 5 })]), 400);

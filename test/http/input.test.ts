@@ -42,6 +42,16 @@ describe('input the database cannot hold or the schema would bend', () => {
     });
   });
 
+  describe('when a name is only spaces', () => {
+    it('refuses a saved search named "   " with a 400 and saves nothing', async () => {
+      const before = await searchCount();
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: auth('admin'), payload: { name: '   ', criteria: true } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body/name', message: 'must not be blank' }] });
+      expect(await searchCount()).toBe(before);
+    });
+  });
+
   describe('when a JSON body names a key twice in one object', () => {
     it.each([
       ['the body', '{"name":"late payers","criteria":true,"name":"other"}', 'name'],

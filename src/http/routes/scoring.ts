@@ -47,6 +47,7 @@ function checkInvoices(invoices: InvoiceInT[]): void {
   const seen = new Map<string, number>();
   for (const [i, inv] of invoices.entries()) {
     if (inv.dueDate < inv.issueDate) errors.push({ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' });
+    if (inv.promisedDate && inv.promisedDate < inv.issueDate) errors.push({ path: `/invoices/${i}/promisedDate`, message: 'is before issueDate' });
     const first = seen.get(inv.externalId);
     if (first !== undefined) errors.push({ path: `/invoices/${i}/externalId`, message: `repeats invoices[${first}]` });
     else seen.set(inv.externalId, i);

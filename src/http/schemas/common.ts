@@ -52,11 +52,24 @@ const DAY_PATTERN = `^${YEARS}-[0-9]{2}-[0-9]{2}$`;
 const OFFSET = '([zZ]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)';
 const INSTANT_PATTERN = `^${YEARS}-[0-9]{2}-[0-9]{2}[tT ].*${OFFSET}$`;
 
+const NOT_BLANK_PATTERN = '\\S';
+
 /** What a failed pattern means, in words (Ajv would quote the regular expression). */
 export const PATTERN_MESSAGES: Record<string, string> = {
+  [NOT_BLANK_PATTERN]: 'must not be blank',
   [DAY_PATTERN]: `must be a calendar day YYYY-MM-DD from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31`,
   [INSTANT_PATTERN]: `must be a timestamp from year ${MIN_YEAR} to ${MAX_YEAR} with a UTC offset within ±${MAX_OFFSET_HOURS}:59`,
 };
+
+/** A pattern whose failure is told in `message` rather than by quoting it. */
+export function wordedPattern(pattern: string, message: string): string {
+  PATTERN_MESSAGES[pattern] = message;
+  return pattern;
+}
+
+/** A name or value a person reads: some text, not only spaces. */
+export const Text = (maxLength: number, options: { description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: NOT_BLANK_PATTERN, ...options });
 
 /** A row id (int4). */
 export const DbId = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT4_MAX, ...options });
