@@ -77,6 +77,14 @@ for (const backend of await backends()) {
         // and none of it current: (1,800 + 0 − 1,000) / (1,800 + 0 − 0) = 44.4 %.
         expect(cei.groups.find((g: { group: string }) => g.group === 'small')).toMatchObject({ beginningReceivables: 1800, endingReceivables: 1000, cei: 44.4 });
       });
+
+      it('answers one segment when filtered, and 404 for a segment no customer has rather than a report of zeros', async () => {
+        const small = (await get('/v1/reports/aging?asOf=2026-03-31&segment=small')).json();
+        expect(small.groups[0].total.amount).toBeGreaterThan(0);
+        const typo = await get('/v1/reports/aging?asOf=2026-03-31&segment=smal');
+        expect(typo.statusCode).toBe(404);
+        expect(typo.json()).toMatchObject({ code: 'AR_ERR_NOT_FOUND', detail: expect.stringContaining('Segment "smal"') });
+      });
     });
 
     describe('when a collector key asks for reports', () => {

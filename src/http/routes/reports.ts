@@ -14,6 +14,7 @@ import {
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf } from '../../agenda/index.js';
+import { AR_ERR } from '../../errors.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -102,6 +103,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
     const { collector } = collectorScope(request, q.collector, 'read reports');
     if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
+    // A segment is only a value customers carry: one none carries is a typo, not a report of zeros.
+    if (q.segment !== undefined) {
+      const [known] = await storage.db.query('SELECT 1 FROM customers WHERE segment = $1 LIMIT 1', [q.segment]);
+      if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
+    }
     return { groupBy: q.groupBy, collector, segment: q.segment ?? null };
   }
 
