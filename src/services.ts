@@ -12,7 +12,7 @@ import { serviceCatalogue } from './scoring/catalogue.js';
 import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { REFRESH_JOB, makeRefreshHandler } from './pipeline/refresh.js';
-import { refreshRequestTime } from './pipeline/refresh-requests.js';
+import { databaseNow } from './pipeline/refresh-requests.js';
 import type { ImportResult } from './ingest/load.js';
 
 /** Entities that change no score: collectors, scenarios and groups are read as they are. */
@@ -62,7 +62,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
   // requests of a sync of many files are answered by one or two (refresh-requests.ts).
   const afterImport = async (result: ImportResult) => {
     if (result.inserted + result.updated === 0 || REFERENCE_ENTITIES.has(result.entity)) return null;
-    return jobs.enqueue(REFRESH_JOB, { trigger: 'import', requestedAt: await refreshRequestTime(storage.db) });
+    return jobs.enqueue(REFRESH_JOB, { trigger: 'import', requestedAt: await databaseNow(storage.db) });
   };
   jobs.registerLocal('import', makeImportHandler(storage.db, afterImport));
   // Handlers are registered before BullMQ workers start taking jobs.

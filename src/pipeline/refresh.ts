@@ -12,7 +12,7 @@ import { today } from '../scoring/catalogue.js';
 import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
 import { dayToPlan, planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
-import { claimRefresh } from './refresh-requests.js';
+import { databaseNow, recordCompletedRefresh, refreshCovering } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
 import { INBOUND_MODEL } from '../inbound/catalogue.js';
 import type { Predictor } from '../ml/model.js';
@@ -30,7 +30,7 @@ export interface RefreshJobData {
 
 export type RefreshResult =
   | { inbound: TriageResult | null; scoring: RescoreResult; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
-  /** Asked for before another refresh started, which read its data. */
+  /** Asked for before another refresh started, which read its data and completed. */
   | { coveredBy: string };
 
 /** The assignment run a refresh makes records what set the refresh off. */
@@ -43,8 +43,9 @@ const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
 export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy): JobHandler<RefreshJobData, RefreshResult> {
   return async (ctx) => {
     const asOf = ctx.data.asOf ?? today();
-    const claim = await claimRefresh(db, ctx.data.requestedAt ?? null);
-    if (!claim.started) return { coveredBy: claim.coveredBy };
+    const coveredBy = ctx.data.requestedAt ? await refreshCovering(db, ctx.data.requestedAt) : null;
+    if (coveredBy) return { coveredBy };
+    const startedAt = await databaseNow(db);
     await server.refresh();
     const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
     const inbound = triage ? await triageNewMessages(db, triage) : null;
@@ -58,6 +59,7 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
     await ctx.progress(0.9, 'planning the agenda');
     // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
     const agenda = await planAndMaterialise(db, { date: await dayToPlan(db, asOf), scope: { kind: 'portfolio' }, policy });
+    await recordCompletedRefresh(db, startedAt);
     return { inbound, scoring, assignment: { runId, ...summary }, agenda };
   };
 }

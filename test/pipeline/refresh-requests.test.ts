@@ -3,29 +3,36 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { claimRefresh, refreshRequestTime } from '../../src/pipeline/refresh-requests.js';
+import { databaseNow, recordCompletedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
 
 describe.each(await backends())('refresh requests on %s', (backend) => {
-  describe('claiming a refresh', () => {
+  describe('whether a refresh answers a request', () => {
     let storage: TestStorage;
     beforeAll(async () => {
       storage = await openTestStorage(backend);
     });
     afterAll(async () => storage.close());
+    // PGlite's clock counts milliseconds: within one, a request is not known to precede a start, and is refreshed again.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
 
-    it('starts one asked for after the last start, and lets one started since cover an earlier request', async () => {
-      expect(await claimRefresh(storage.db, null)).toEqual({ started: true });
-      const asked = await refreshRequestTime(storage.db);
-      expect(await claimRefresh(storage.db, asked)).toEqual({ started: true });
-      const askedBefore = await refreshRequestTime(storage.db);
-      // PGlite's clock counts milliseconds: within one, a request is not known to precede a start, and is refreshed again.
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      await claimRefresh(storage.db, null);
-      const covered = await claimRefresh(storage.db, askedBefore);
-      expect(covered).toMatchObject({ started: false });
-      expect(Date.parse((covered as { coveredBy: string }).coveredBy)).toBeGreaterThanOrEqual(Date.parse(askedBefore));
-      expect(await claimRefresh(storage.db, await refreshRequestTime(storage.db))).toEqual({ started: true });
+    it('is answered by a refresh that started after it and completed, not by one that started before or never completed', async () => {
+      const earlier = await databaseNow(storage.db);
+      await tick();
+      const asked = await databaseNow(storage.db);
+      await recordCompletedRefresh(storage.db, earlier);
+      expect(await refreshCovering(storage.db, asked)).toBeNull();
+      await tick();
+      // This one starts after the request, then fails: nothing is recorded, the request still needs a refresh.
+      await databaseNow(storage.db);
+      expect(await refreshCovering(storage.db, asked)).toBeNull();
+      await tick();
+      const started = await databaseNow(storage.db);
+      await recordCompletedRefresh(storage.db, started);
+      expect(await refreshCovering(storage.db, asked)).toBe(started);
+      // A slower refresh that started earlier and completes last does not move the mark back.
+      await recordCompletedRefresh(storage.db, earlier);
+      expect(await refreshCovering(storage.db, asked)).toBe(started);
     });
   });
 
@@ -45,13 +52,10 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
     });
     afterAll(async () => t.close());
 
-    it('runs a refresh for data that lands while another refresh is running, and for each import after one finished', async () => {
+    it('runs a refresh for each import after the last one completed', async () => {
       const first = await refreshOf(await post('invoices', [invoice(1, 1)]));
       expect(first.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
-      // A refresh starting now, on this machine or another, has not read what lands next.
-      await claimRefresh(t.storage.db, null);
       const second = await refreshOf(await post('invoices', [invoice(2, 2)]));
-      expect(second.id).not.toBe(first.id);
       expect(second.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
       const third = await refreshOf(await post('invoices', [invoice(3, 2)]));
       expect(third.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
