@@ -158,22 +158,48 @@ async function setMemberships(q: Queryable, upsert: [number, number[]][], gone: 
 }
 
 /**
- * Puts back the rule sets run `runId` changed, where no later run changed them
- * again: undone, a customer is judged by the criteria it was judged by before.
+ * Undoes, rule by rule, how run `runId` changed which rules each customer is
+ * inside, except the rules a later run changed again for that customer:
+ * undone, a customer is judged by the criteria it was judged by before.
  */
 export async function restoreMemberships(q: Queryable, runId: number, now: Date): Promise<void> {
-  const untouchedSince = `mc.run_id = $1 AND rm.rule_ids IS NOT DISTINCT FROM mc.new_rule_ids`;
-  await q.query(
-    `DELETE FROM assignment_rule_members rm USING assignment_member_changes mc
-     WHERE mc.customer_id = rm.customer_id AND mc.old_rule_ids IS NULL AND ${untouchedSince}`,
+  type Row = { customerId: number; old: number[] | null; new: number[] | null };
+  const changed = await q.query<Row & { current: number[] | null }>(
+    `SELECT mc.customer_id AS "customerId", mc.old_rule_ids AS old, mc.new_rule_ids AS new, rm.rule_ids AS current
+     FROM assignment_member_changes mc LEFT JOIN assignment_rule_members rm ON rm.customer_id = mc.customer_id
+     WHERE mc.run_id = $1`,
     [runId],
   );
-  await q.query(
-    `INSERT INTO assignment_rule_members (customer_id, rule_ids, updated_at)
-     SELECT mc.customer_id, mc.old_rule_ids, $2 FROM assignment_member_changes mc
-     LEFT JOIN assignment_rule_members rm ON rm.customer_id = mc.customer_id
-     WHERE mc.old_rule_ids IS NOT NULL AND ${untouchedSince}
-     ON CONFLICT (customer_id) DO UPDATE SET rule_ids = EXCLUDED.rule_ids, updated_at = EXCLUDED.updated_at`,
-    [runId, now],
+  const later = await q.query<Row>(
+    `SELECT customer_id AS "customerId", old_rule_ids AS old, new_rule_ids AS new FROM assignment_member_changes
+     WHERE run_id > $1 AND customer_id = ANY($2::int[])`,
+    [runId, changed.map((r) => r.customerId)],
   );
+  const touchedLater = new Map<number, Set<number>>();
+  for (const r of later) {
+    const touched = touchedLater.get(r.customerId) ?? new Set<number>();
+    for (const id of ruleSetDifference(r.old ?? [], r.new ?? [])) touched.add(id);
+    touchedLater.set(r.customerId, touched);
+  }
+  const upsert: [number, number[]][] = [];
+  const gone: number[] = [];
+  for (const r of changed) {
+    const current = r.current ?? [];
+    const restored = undoMembership(current, r.old ?? [], r.new ?? [], touchedLater.get(r.customerId) ?? new Set());
+    if (restored.length === current.length && restored.every((id, i) => id === current[i])) continue;
+    if (restored.length > 0) upsert.push([r.customerId, restored]);
+    else if (r.current !== null) gone.push(r.customerId);
+  }
+  await setMemberships(q, upsert, gone, now);
+}
+
+/** Rules in one set and not the other. */
+const ruleSetDifference = (a: readonly number[], b: readonly number[]): number[] =>
+  [...a.filter((id) => !b.includes(id)), ...b.filter((id) => !a.includes(id))];
+
+/** `current` with the rules a run added (old → next) taken out and those it removed put back, except the ones in `keep`. */
+function undoMembership(current: readonly number[], old: readonly number[], next: readonly number[], keep: ReadonlySet<number>): number[] {
+  const added = next.filter((id) => !old.includes(id) && !keep.has(id));
+  const removed = old.filter((id) => !next.includes(id) && !keep.has(id));
+  return [...new Set([...current.filter((id) => !added.includes(id)), ...removed])].sort((a, b) => a - b);
 }

@@ -243,6 +243,25 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(await why('H2')).toMatchObject({ matches: true, member: true, summary: expect.stringContaining('40') });
   });
 
+  it('undoes membership rule by rule, leaving what a later run changed for other rules', async () => {
+    await saveSettings(s.db, { hysteresis: { riskScore: 10 } });
+    const id = await addCustomer(s.db, 'H3', { riskScore: 60 });
+    await addRule(s.db, { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'setInternalActor', actor: 'adv', value: 'Paul' }]);
+    await addRule(s.db, { '>': [{ var: 'riskScore' }, 65] }, [{ type: 'setInternalActor', actor: 'salesRep', value: 'Jane' }]);
+    const { runId } = await apply(s.db);
+    await s.db.query('UPDATE customers SET risk_score = 70 WHERE id = $1', [id]);
+    await apply(s.db);
+    await undoRun(s.db, runId);
+    expect(await customerRow(s.db, id)).toMatchObject({ adv: null, salesRep: 'Jane' });
+    const members = async () => (await s.db.query<{ ruleIds: number[] }>('SELECT rule_ids AS "ruleIds" FROM assignment_rule_members WHERE customer_id = $1', [id]))[0]?.ruleIds;
+    const [second] = await s.db.query<{ id: number }>("SELECT id FROM assignment_rules ORDER BY id DESC LIMIT 1");
+    expect(await members()).toEqual([second.id]);
+    // Out of the first rule since the undo: 45 (above 40, below 50) does not let it in again.
+    await s.db.query('UPDATE customers SET risk_score = 45 WHERE id = $1', [id]);
+    expect((await apply(s.db)).summary.changes).toBe(0);
+    expect((await customerRow(s.db, id)).adv).toBeNull();
+  });
+
   it('evaluates changed customers in memory exactly as the portfolio run does in SQL', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) {
