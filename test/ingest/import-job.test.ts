@@ -48,4 +48,10 @@ describe.each(await backends())('the import job on %s', (backend) => {
     await importCustomers(700, 200);
     expect(await analysedRows()).toBe(608);
   });
+
+  it('analyses it after a quick burst of small imports that together change much of it', async () => {
+    const before = await analysedRows();
+    for (let i = 0; i < 8; i++) await importCustomers(1000 + 40 * i, 40);
+    expect(await analysedRows()).toBeGreaterThan(before);
+  });
 });
