@@ -54,24 +54,22 @@ function countKeyTokens(text: string): number {
 const QUOTE = 0x22;
 const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
-/** Keys of every object inside `value`, counted without recursion nor a list of each object's values. */
+/** Keys of every object inside `value`, counted without recursion. */
 function countKeys(value: unknown): number {
   let n = 0;
   const stack = [value];
-  const visit = (x: unknown) => {
-    if (x !== null && typeof x === 'object') stack.push(x);
-  };
   while (stack.length > 0) {
-    const v = stack.pop() as object;
+    const v = stack.pop();
     if (v === null || typeof v !== 'object') continue;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v[i]);
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push(v[i]);
       continue;
     }
-    // A parsed object has only its own keys: no prototype to walk.
-    for (const k in v) {
-      n++;
-      visit((v as Record<string, unknown>)[k]);
+    const keys = Object.keys(v);
+    n += keys.length;
+    for (let i = 0; i < keys.length; i++) {
+      const x = (v as Record<string, unknown>)[keys[i]];
+      if (x !== null && typeof x === 'object') stack.push(x);
     }
   }
   return n;
