@@ -3,6 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { ndjson, customer } from '../ingest/factories.js';
+import { JSON_BODY_LIMIT_BYTES } from '../../src/http/plugins/input.js';
 
 describe('input the database cannot hold or the schema would bend', () => {
   let t: TestApp;
@@ -38,6 +39,18 @@ describe('input the database cannot hold or the schema would bend', () => {
       expect(res.headers['content-type']).toMatch(/problem\+json/);
       expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path }] });
       expect(res.json().detail).toMatch(/NUL/);
+      expect(await searchCount()).toBe(before);
+    });
+  });
+
+  describe('when a JSON body is larger than any route takes', () => {
+    it('answers 413 before parsing it, however large the service-wide limit for import files is', async () => {
+      const before = await searchCount();
+      const payload = JSON.stringify({ name: 'big', criteria: { in: [{ var: 'segment' }, Array.from({ length: 2_000_000 }, (_, i) => `segment-${i}`)] } });
+      expect(payload.length).toBeGreaterThan(JSON_BODY_LIMIT_BYTES);
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_BODY_TOO_LARGE' });
       expect(await searchCount()).toBe(before);
     });
   });

@@ -26,6 +26,9 @@ function emptyObjectSuffices(schema: unknown): boolean {
   return (s.required ?? []).every((name) => s.properties?.[name] !== undefined && 'default' in s.properties[name]);
 }
 
+/** Largest JSON body a route takes unless it sets its own limit: 1,000 invoices to score are about 300 kB. */
+export const JSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /**
  * Fastify's own JSON parser, which then refuses a key an object names twice:
  * JSON.parse would keep the last value, so `{"==": [...], "==": [...]}` in
@@ -34,7 +37,10 @@ function emptyObjectSuffices(schema: unknown): boolean {
 function replaceJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+  // The service-wide limit is sized for import files, which stream through
+  // their own parser; a JSON body is parsed whole on the event loop.
+  const bodyLimit = Math.min(app.initialConfig.bodyLimit ?? JSON_BODY_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES);
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, text, done) => {
     parse(request, text as string, (err, value) => {
       if (err) return done(err);
       const repeated = repeatedKey(text as string, value);

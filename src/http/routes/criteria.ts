@@ -20,14 +20,10 @@ const ExplanationSchema = Type.Object({
   tree: Type.Unknown({ description: 'each clause: path, operator, outcome, field, actual, expected, text, children' }),
 });
 
-const EVALUATE_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
-
 const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services.storage;
 
   app.post('/v1/criteria/evaluate', {
-    // A record to test a rule on, not an import: the service-wide limit is sized for files.
-    bodyLimit: EVALUATE_BODY_LIMIT_BYTES,
     schema: {
       tags: ['criteria'],
       summary: 'Evaluate a JsonLogic rule on a record, or saved-search criteria on a customer, and say why',
