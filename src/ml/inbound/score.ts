@@ -84,7 +84,8 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
       secondaryTypes: type.secondaryTypes,
       presentProbabilities: type.present,
       disputeProbability: type.type === 'dispute' ? 1 : Math.max(type.present.dispute, type.scores.dispute),
-      disputeWording: disputeWording(prepared.tokens),
+      // The subject counts: "DISPUTE - invoice INV-5 wrong amount" above "please send a copy" is a dispute.
+      disputeWording: disputeWording(prepared.tokens) ?? disputeWording(prepared.subjectTokens),
       // Read by the classifier whenever its top type is a copy request, the only type the auto-reply checks it for.
       copyForTheFiles: type.copyForTheFiles ?? false,
       sentiment: sentiment.label,

@@ -32,6 +32,16 @@ describe('when a reply quotes our reminder', () => {
     expect(parts.own).toBe('We paid it on Monday.');
   });
 
+  it('keeps a sentence or a postscript written below a closing line as the customer\'s own words', () => {
+    const below = splitMessage('Hello,\nPlease send me a copy of invoice INV-2231.\nThanks!\nAlso, we dispute invoice INV-2232: the goods arrived damaged and we will not pay it.');
+    expect(below.own).toContain('we dispute invoice INV-2232');
+    const ps = splitMessage('Please send a copy of INV-7.\nBest regards,\nJohn\nPS: we dispute INV-8');
+    expect(ps.own).toContain('PS: we dispute INV-8');
+    const signed = splitMessage('Please send a copy of INV-7.\nBest regards,\nJohn Smith\nHead of Accounts Payable\nACME Corp, +33 1 23 45 67 89');
+    expect(signed.own).toBe('Please send a copy of INV-7.');
+    expect(signed.signature).toContain('Head of Accounts Payable');
+  });
+
   it('sets disclaimers apart from the message', () => {
     const parts = splitMessage('Please resend invoice 12345.\n\nThis email and any attachments are confidential and intended solely for the addressee.');
     expect(parts.own).toBe('Please resend invoice 12345.');

@@ -43,6 +43,19 @@ describe('when an angry customer asks for an invoice copy', () => {
   });
 });
 
+describe('when a copy request carries a dispute elsewhere', () => {
+  it.each([
+    ['below a closing line', email('Hello,\nPlease send me a copy of invoice INV-2231.\nThanks!\nAlso, we dispute invoice INV-2232: the goods arrived damaged and we will not pay it.')],
+    ['in the subject', email('Please send me a copy of the invoice.', 'DISPUTE - invoice INV-5 wrong amount')],
+  ])('sees the dispute %s and does not answer automatically', (_where, message) => {
+    const triage = scoreInbound(message, null, models);
+    expect(triage.autoReply.eligible).toBe(false);
+    // Seen as a dispute, not only held back for low confidence (this small model is unsure of most emails).
+    const seen = triage.type === 'dispute' || triage.autoReply.reasons.some((r) => r.factor === 'disputeWording');
+    expect(seen).toBe(true);
+  });
+});
+
 describe('when the reply quotes our reminder', () => {
   const body = `Bonjour,\nLe virement a été effectué hier, vous trouverez ci-joint l'avis de virement.\nCordialement,\nPaul\n\n${reminderQuote}`;
 
