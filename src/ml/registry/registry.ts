@@ -380,8 +380,10 @@ export class ModelRegistry {
     expected: string | null,
     how: { action: ModelEvent['action']; reason: string; forced?: boolean; actor?: string | null; rollback?: boolean },
   ): Promise<void> {
-    await this.table.transactionFor(model, async (tx) => {
+    const switched = await this.table.transactionFor(model, async (tx) => {
       const current = await this.table.active(model, tx);
+      // Already active (a concurrent request won): switched again, it would become its own previous version.
+      if (current?.version === version) return false;
       if ((current?.version ?? null) !== expected) {
         throw AR_ERR.CONFLICT([`The active version of "${model}" changed meanwhile (now ${current?.version ?? 'none'}); retry`]);
       }
@@ -394,7 +396,9 @@ export class ModelRegistry {
         { model, version, action: how.action, fromVersion: current?.version ?? null, forced: how.forced, actor: how.actor, reason: how.reason },
         tx,
       );
+      return true;
     });
+    if (!switched) return;
     this.log.info({ model, version, action: how.action, forced: how.forced ?? false }, 'model version activated');
     for (const listener of this.listeners) {
       try {

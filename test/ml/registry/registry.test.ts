@@ -95,6 +95,19 @@ describe.each(await backends())('model registry on %s', (backend) => {
     });
   });
 
+  describe('when two requests activate one version at once', () => {
+    it('activates it once, keeping the version it replaced as its previous one', async () => {
+      const before = (await f.registry.active(MODEL))!;
+      // One never active yet: the rollback chain below stays a chain.
+      const other = (await f.registry.list(MODEL)).find((v) => v.activatedAt === null && v.status !== 'active')!;
+      await Promise.all([1, 2, 3].map(() => f.registry.activate(MODEL, other.version, { force: true }).catch((err) => err)));
+      const now = (await f.registry.active(MODEL))!;
+      expect(now).toMatchObject({ version: other.version, previousVersion: before.version });
+      const events = (await f.registry.events(MODEL, other.version)).filter((e) => e.version === other.version && e.fromVersion === other.version);
+      expect(events).toEqual([]);
+    });
+  });
+
   describe('when rolling back', () => {
     it('goes back to the version active before the current one', async () => {
       const current = (await f.registry.active(MODEL))!;
