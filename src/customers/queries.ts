@@ -93,7 +93,11 @@ export async function listCustomers(db: Db, q: ListQuery) {
   if (q.segment) add('c.segment = ?', q.segment);
   if (q.country) add('c.country = ?', q.country);
   if (q.collector) add('col.external_id = ?', q.collector);
-  if (q.q) add("(c.name ILIKE '%' || ? || '%' OR c.external_id = ?)", q.q, q.q);
+  // Contains, case-insensitive, in the name or the externalId; % and _ typed are characters, not wildcards.
+  if (q.q) {
+    const pattern = `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    add('(c.name ILIKE ? OR c.external_id ILIKE ?)', pattern, pattern);
+  }
   if (q.overdueOnly) where.push('COALESCE(b.overdue_amount, 0) > 0');
   params.push(q.limit + 1);
   const rows = await db.query<CustomerSummaryT & { id: number; openInvoices: number }>(

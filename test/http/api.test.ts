@@ -80,6 +80,15 @@ describe('the HTTP API conventions', () => {
       expect(overdue.items[0]).toMatchObject({ externalId: 'C1', openAmount: 203, overdueAmount: 101 });
     });
 
+    it('searches names and externalIds for the text typed, whatever its case, % and _ included', async () => {
+      const found = async (q: string) =>
+        (await t.app.inject({ url: `/v1/customers?q=${encodeURIComponent(q)}`, headers: auth('collector') })).json().items.map((c: { externalId: string }) => c.externalId);
+      expect(await found('c7')).toEqual(['C7']);
+      expect(await found('TOMER 3')).toEqual(['C3']);
+      expect(await found('%')).toEqual([]);
+      expect(await found('_')).toEqual([]);
+    });
+
     it('refuses a limit out of range with a 400 problem naming the parameter', async () => {
       const res = await t.app.inject({ url: '/v1/customers?limit=100000', headers: auth('collector') });
       expect(res.statusCode).toBe(400);
