@@ -14,6 +14,13 @@ describe('when a French customer promises to pay on a date', () => {
     expect(fr('Nous réglerons la facture le 15 avril.').promisedDate).toBe('2025-04-15');
   });
 
+  it('reads a bare day of the month at the end of a sentence, not a time or a day.month', () => {
+    expect(fr('Nous paierons le 15.').promisedDate).toBe('2025-03-15');
+    expect(en('We will pay on the 20th: ok').promisedDate).toBe('2025-03-20');
+    expect(en('We will pay on the 15th.').promisedDate).toBe('2025-03-15');
+    expect(extractDates('rappel le 14:30', received, 'fr')).toEqual([]);
+  });
+
   it('resolves relative dates against the day received', () => {
     expect(fr('Le paiement partira vendredi prochain.').promisedDate).toBe('2025-03-14');
     expect(fr('Nous réglerons à la fin du mois.').promisedDate).toBe('2025-03-31');

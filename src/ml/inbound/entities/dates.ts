@@ -147,9 +147,10 @@ const RULES: Rule[] = [
   { pattern: /\b(sous quinzaine|within two weeks|within 2 weeks)\b/g, resolve: (_m, ref) => plusDays(ref, 14) },
   // lundi, vendredi prochain, next Friday, on Monday, by Friday
   { pattern: new RegExp(String.raw`\b(${WEEKDAY_NAMES})\b`, 'g'), resolve: (m, ref) => nextWeekday(ref, WEEKDAYS[m[1]]) },
-  // "le 15", "on the 15th": the next such day of a month
+  // "le 15", "on the 15th": the next such day of a month. A full stop or a
+  // colon ends the sentence unless a number follows (15.03, 15:30).
   {
-    pattern: /\b(?:le|on the|by the|the)\s+(\d{1,2})(?:er|st|nd|rd|th)?\b(?!\s*(?:[/.:h%]|\d|jours|days|heures|hours|mois|months|fois|times|ans|years|euros?|eur|€|\$|usd|de |of |minutes))/g,
+    pattern: /\b(?:le|on the|by the|the)\s+(\d{1,2})(?:er|st|nd|rd|th)?\b(?!\s*(?:[/h%]|[.:]\s*\d|\d|jours|days|heures|hours|mois|months|fois|times|ans|years|euros?|eur|€|\$|usd|de |of |minutes))/g,
     resolve: (m, ref) => {
       const day = +m[1];
       if (day < 1 || day > 31) return null;
