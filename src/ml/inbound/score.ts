@@ -55,6 +55,18 @@ function toneWarnings(lexicon: LexiconScore): string[] {
   return warnings;
 }
 
+/**
+ * The sender's wall clock as a Date read through its UTC fields: "tomorrow"
+ * written at 23:30 in New York is the next New York day, not the day after
+ * the UTC one. Without an offset in `receivedAt`, UTC.
+ */
+export function senderClock(receivedAt: string | undefined, instant: Date): Date {
+  const m = receivedAt ? /([+-])(\d{2}):?(\d{2})$/.exec(receivedAt.trim()) : null;
+  if (!m) return instant;
+  const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  return new Date(instant.getTime() + minutes * 60_000);
+}
+
 export function scoreInbound(message: InboundMessage, customer: CustomerContext | null | undefined, models: InboundModels): InboundTriage {
   const prepared = prepareMessage(message);
   const language = models.language.detect(prepared);
@@ -108,6 +120,6 @@ export function scoreInbound(message: InboundMessage, customer: CustomerContext 
     legalThreat: sentiment.legalThreat,
     priority,
     autoReply,
-    entities: extractEntities(prepared.own, prepared.subject, language.language, validReceivedAt, promiseLikely),
+    entities: extractEntities(prepared.own, prepared.subject, language.language, validReceivedAt === receivedAt ? senderClock(message.receivedAt, receivedAt) : now, promiseLikely),
   };
 }

@@ -56,6 +56,17 @@ describe('when a copy request carries a dispute elsewhere', () => {
   });
 });
 
+describe('when a promise is relative to the day it was written', () => {
+  it.each([
+    ['late evening in New York', '2025-03-12T23:30:00-05:00', '2025-03-13'],
+    ['just after midnight in Paris', '2025-03-13T00:30:00+01:00', '2025-03-14'],
+    ['in UTC', '2025-03-12T23:30:00Z', '2025-03-13'],
+  ])('counts "tomorrow" from the sender\'s own day (%s)', (_where, receivedAt, promised) => {
+    const triage = scoreInbound({ subject: '', body: 'We will pay tomorrow.', receivedAt }, null, models);
+    expect(triage.entities.promisedDate).toBe(promised);
+  });
+});
+
 describe('when the reply quotes our reminder', () => {
   const body = `Bonjour,\nLe virement a été effectué hier, vous trouverez ci-joint l'avis de virement.\nCordialement,\nPaul\n\n${reminderQuote}`;
 
