@@ -67,6 +67,11 @@ describe('when amounts are written', () => {
     expect(extractAmounts('3 450 euros').map((a) => a.value)).toEqual([3450]);
   });
 
+  it("reads Swiss thousands, a code written against its number, and no thousand in 0.001", () => {
+    expect(extractAmounts("CHF 1'234.50 et EUR1234.56").map((a) => [a.value, a.currency])).toEqual([[1234.5, 'CHF'], [1234.56, 'EUR']]);
+    expect(extractAmounts('€0.001')).toEqual([]);
+  });
+
   it('does not read invoice numbers or dates as amounts', () => {
     expect(extractAmounts('facture 2025-0311 du 03/03/2025')).toEqual([]);
   });
