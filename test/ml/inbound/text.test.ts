@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, tokenize } from '../../../src/ml/inbound/text/normalize.js';
 import { splitMessage, splitSubject } from '../../../src/ml/inbound/text/ownText.js';
+import { prepareMessage } from '../../../src/ml/inbound/text/prepare.js';
+import { extractEntities } from '../../../src/ml/inbound/entities/index.js';
 
 describe('when folding text', () => {
   it('drops accents and case so "RÈGLEMENT" and "reglement" are one word', () => {
@@ -66,5 +68,25 @@ describe('when reading a subject', () => {
     expect(splitSubject('Absence du bureau').isAutoReply).toBe(true);
     // A customer's own subject about a missing PO is not an out-of-office.
     expect(splitSubject('Absence de bon de commande sur la facture 12').isAutoReply).toBe(false);
+  });
+});
+
+describe('when the body is HTML', () => {
+  const html = '<html><head><style>p{margin:0}</style></head><body><p>We will pay 1.234,56&nbsp;&euro; on 15&nbsp;March.</p>' +
+    '<p>Best regards,<br>John</p><blockquote><p>Dear customer, invoice F-1 is overdue. Without payment we will take legal action.</p>' +
+    '<blockquote>older &amp; nested</blockquote></blockquote></body></html>';
+
+  it('reads the text a person sees, entities decoded, and sets the blockquote apart as quoted', () => {
+    const prepared = prepareMessage({ subject: '', body: html });
+    expect(prepared.own).toBe('We will pay 1.234,56\u00a0€ on 15\u00a0March.');
+    expect(prepared.quoted).toContain('> Dear customer, invoice F-1 is overdue.');
+    expect(prepared.quoted).toContain('> older & nested');
+    const entities = extractEntities(prepared.own, '', 'en', new Date('2025-03-12T09:00:00Z'));
+    expect(entities.amounts.map((a) => [a.value, a.currency])).toEqual([[1234.56, 'EUR']]);
+    expect(entities.promisedDate).toBe('2025-03-15');
+  });
+
+  it('leaves a plain-text body that merely mentions a tag as it is', () => {
+    expect(prepareMessage({ subject: '', body: 'Is 3 < 5? Yes.' }).own).toBe('Is 3 < 5? Yes.');
   });
 });

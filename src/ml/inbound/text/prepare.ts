@@ -1,5 +1,6 @@
 // One pass over a message that every model then reads: own words folded and
 // tokenised, quote and signature set apart, subject flags.
+import { htmlToText, looksLikeHtml } from './html.js';
 import type { InboundMessage } from '../types.js';
 import { foldText, tokenize } from './normalize.js';
 import { splitMessage, splitSubject } from './ownText.js';
@@ -23,12 +24,17 @@ export interface PreparedMessage {
 const MAX_BODY_CHARS = 50_000;
 const MAX_OWN_CHARS = 8_000;
 
+// HTML is read before it is cut: its markup would use up the bound.
+const MAX_HTML_CHARS = 200_000;
+
 export function prepareMessage(message: InboundMessage): PreparedMessage {
-  const parts = splitMessage((message.body ?? '').slice(0, MAX_BODY_CHARS));
+  const raw = message.body ?? '';
+  const body = looksLikeHtml(raw) ? htmlToText(raw.slice(0, MAX_HTML_CHARS)) : raw;
+  const parts = splitMessage(body.slice(0, MAX_BODY_CHARS));
   const subject = splitSubject(message.subject ?? '');
   // An email with nothing but a quote or a signature still says something:
   // fall back to the whole body rather than classify an empty string.
-  const own = (parts.own || parts.signature || message.body || '').slice(0, MAX_OWN_CHARS);
+  const own = (parts.own || parts.signature || body).slice(0, MAX_OWN_CHARS);
   const folded = foldText(own);
   return {
     own,
