@@ -45,22 +45,25 @@ function quoteStart(folded: string[]): number {
 const POSTSCRIPT = /^\s*(p\.?\s?s\.?|n\.?\s?b\.?)(\s|:|-|$)/;
 const SENTENCE_WORDS = 8;
 
-/** Whether the lines below a closing are a signature block: names, titles, numbers, disclaimers. */
-function signatureBelow(folded: string[], from: number): boolean {
-  for (let k = from; k < folded.length; k++) {
+/** For each line, whether it and every line below it could be a signature block: names, titles, numbers, disclaimers. */
+function signatureFrom(folded: string[]): boolean[] {
+  const ok = new Array<boolean>(folded.length + 1);
+  ok[folded.length] = true;
+  for (let k = folded.length - 1; k >= 0; k--) {
     const line = folded[k];
-    if (POSTSCRIPT.test(line)) return false;
-    if ((line.match(/\p{L}+/gu)?.length ?? 0) >= SENTENCE_WORDS && !DISCLAIMER.test(line)) return false;
+    const prose = POSTSCRIPT.test(line) || ((line.match(/\p{L}+/gu)?.length ?? 0) >= SENTENCE_WORDS && !DISCLAIMER.test(line));
+    ok[k] = !prose && ok[k + 1];
   }
-  return true;
+  return ok;
 }
 
 /** Index of the line that starts the closing/signature of the own text, or -1. */
 function signatureStart(folded: string[]): number {
+  const below = signatureFrom(folded);
   let seenContent = false;
   for (let i = 0; i < folded.length; i++) {
     const line = folded[i];
-    if (seenContent && (SIGNATURE_DASHES.test(line) || CLOSING.test(line)) && signatureBelow(folded, i + 1)) return i;
+    if (seenContent && (SIGNATURE_DASHES.test(line) || CLOSING.test(line)) && below[i + 1]) return i;
     // A greeting alone does not count as content: "Bonjour,\nMerci," is not a closing.
     if (/[a-z]{3,}/.test(line) && !/^\s*(bonjour|bonsoir|hello|hi|hey|dear|cher|chere|madame|monsieur)\b[^.!?]{0,40}$/.test(line)) {
       seenContent = true;
