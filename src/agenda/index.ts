@@ -8,6 +8,6 @@ export { readSteps, stepsProblem } from './steps.js';
 export { materialiseSuggestions, upsertTasks, type MaterialiseResult } from './materialise.js';
 export { readAgenda, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
 export { closeAction, closeSuggestion, collectorIdOf, type ClosedAction, type Closing } from './close.js';
-export { AGENDA_PLAN_JOB, assertNotBeforeLastPlan, dayToPlan, makeAgendaPlanHandler, planAndMaterialise, type AgendaPlanJobData, type AgendaPlanResult } from './plan-job.js';
+export { AGENDA_PLAN_JOB, makeAgendaPlanHandler, planningDay, planAndMaterialise, type AgendaPlanJobData, type AgendaPlanResult } from './plan-job.js';
 export { agendaPolicy, DEFAULT_AGENDA_POLICY, type AgendaPolicy, type AgendaPolicyOverrides } from './policy.js';
 export type * from './types.js';

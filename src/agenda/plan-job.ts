@@ -2,6 +2,7 @@
 // ('agenda.plan') for the whole portfolio: nightly after rescoring, after an
 // import, or on demand (POST /v1/agenda/plan). Idempotent, so retries are safe.
 import type { Db } from '../db/sql.js';
+import { advanceServiceState } from '../db/service-state.js';
 import type { JobHandler } from '../jobs/types.js';
 import { AR_ERR } from '../errors.js';
 import { isIsoDate, todayIso } from './dates.js';
@@ -36,29 +37,17 @@ async function lastPlannedDay(db: Db): Promise<IsoDate | null> {
 }
 
 /**
- * The day to plan when none is named (nightly, after an import): today, or
- * the day the portfolio was planned ahead for, whichever is later.
+ * The day to plan the portfolio for. One asked for is refused (409) before
+ * the last day planned; with none, today or the day the portfolio was
+ * planned ahead for, whichever is later (nightly, after an import).
  */
-export async function dayToPlan(db: Db, today: IsoDate = todayIso()): Promise<IsoDate> {
+export async function planningDay(db: Db, asked?: IsoDate, today: IsoDate = todayIso()): Promise<IsoDate> {
   const last = await lastPlannedDay(db);
-  return last !== null && last > today ? last : today;
-}
-
-/** Refuses to plan the portfolio for a day before the last one it was planned for. */
-export async function assertNotBeforeLastPlan(db: Db, date: IsoDate): Promise<void> {
-  const last = await lastPlannedDay(db);
-  if (last !== null && date < last) {
-    throw AR_ERR.CONFLICT([`The agenda was last planned for ${last}: planning ${date}, an earlier day, would cancel the actions planned since; plan ${last} or later`]);
+  if (asked === undefined) return last !== null && last > today ? last : today;
+  if (last !== null && asked < last) {
+    throw AR_ERR.CONFLICT([`The agenda was last planned for ${last}: planning ${asked}, an earlier day, would cancel the actions planned since; plan ${last} or later`]);
   }
-}
-
-async function recordPlannedDay(db: Db, date: IsoDate): Promise<void> {
-  await db.query(
-    `INSERT INTO service_state (key, value) VALUES ($1, jsonb_build_object('date', $2::text))
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
-     WHERE service_state.value->>'date' < EXCLUDED.value->>'date'`,
-    [LAST_PLANNED_KEY, date],
-  );
+  return asked;
 }
 
 export async function planAndMaterialise(
@@ -68,7 +57,7 @@ export async function planAndMaterialise(
   const facts = await loadPlanningFacts(db, { asOf: options.date, scope: options.scope, policy: options.policy });
   const suggestions = planAgenda(facts, options.policy);
   const written = await materialiseSuggestions(db, suggestions, options.scope);
-  if (options.scope.kind === 'portfolio') await recordPlannedDay(db, options.date);
+  if (options.scope.kind === 'portfolio') await advanceServiceState(db, LAST_PLANNED_KEY, 'date', options.date, 'date');
   const byKind: Partial<Record<SuggestionKind, number>> = {};
   for (const s of suggestions) if (s.task) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
   return {
@@ -82,9 +71,9 @@ export async function planAndMaterialise(
 
 export function makeAgendaPlanHandler(db: Db, policy: AgendaPolicy): JobHandler<AgendaPlanJobData, AgendaPlanResult> {
   return async (ctx) => {
-    const date = ctx.data?.date ?? (await dayToPlan(db));
-    if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(date)}`]);
-    await assertNotBeforeLastPlan(db, date);
+    const asked = ctx.data?.date;
+    if (asked !== undefined && !isIsoDate(asked)) throw AR_ERR.VALIDATION([`date must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(asked)}`]);
+    const date = await planningDay(db, asked);
     await ctx.progress(0, `planning the agenda as of ${date}`);
     const result = await planAndMaterialise(db, { date, scope: { kind: 'portfolio' }, policy });
     await ctx.progress(1, `${result.inserted} planned, ${result.updated} updated, ${result.cancelled} cancelled`);

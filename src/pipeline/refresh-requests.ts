@@ -6,6 +6,7 @@
 // requests it would have answered (its own retry among them) still run.
 // Both times come from the database's clock, which every process shares.
 import type { Queryable } from '../db/sql.js';
+import { advanceServiceState } from '../db/service-state.js';
 
 const LAST_COMPLETED_KEY = 'refresh-last-completed';
 
@@ -26,11 +27,5 @@ export async function refreshCovering(db: Queryable, requestedAt: string): Promi
 }
 
 /** Records that a refresh which started at `startedAt` completed (kept only if it started later than the one recorded). */
-export async function recordCompletedRefresh(db: Queryable, startedAt: string): Promise<void> {
-  await db.query(
-    `INSERT INTO service_state (key, value) VALUES ($1, jsonb_build_object('startedAt', $2::text))
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
-     WHERE (service_state.value->>'startedAt')::timestamptz < ($2::text)::timestamptz`,
-    [LAST_COMPLETED_KEY, startedAt],
-  );
-}
+export const recordCompletedRefresh = (db: Queryable, startedAt: string): Promise<void> =>
+  advanceServiceState(db, LAST_COMPLETED_KEY, 'startedAt', startedAt, 'timestamptz');

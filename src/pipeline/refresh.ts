@@ -10,7 +10,7 @@ import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
 import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
-import { dayToPlan, planAndMaterialise, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
+import { planAndMaterialise, planningDay, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
 import { databaseNow, recordCompletedRefresh, refreshCovering } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
@@ -58,7 +58,7 @@ export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPo
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
     await ctx.progress(0.9, 'planning the agenda');
     // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
-    const agenda = await planAndMaterialise(db, { date: await dayToPlan(db, asOf), scope: { kind: 'portfolio' }, policy });
+    const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
     await recordCompletedRefresh(db, startedAt);
     return { inbound, scoring, assignment: { runId, ...summary }, agenda };
   };

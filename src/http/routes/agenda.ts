@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, assertNotBeforeLastPlan, closeAction, dayToPlan, closeSuggestion, collectorIdOf, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
@@ -35,27 +35,26 @@ export function dayOrToday(date: string | undefined, name = 'date'): string {
   return date;
 }
 
+/** `date` (or today), refused with `refusal` when later than `daysAhead` days from today (UTC). */
+function dayNoLaterThan(date: string | undefined, daysAhead: number, refusal: (latest: string, day: string) => string): string {
+  const day = dayOrToday(date);
+  const latest = addDays(todayIso(), daysAhead);
+  if (day > latest) throw AR_ERR.VALIDATION([refusal(latest, day)]);
+  return day;
+}
+
 // Planning stores the day's actions and cancels the others: a plan for a day
 // years ahead would replace the collectors' agenda with one nobody can act on.
 const PLAN_DAYS_AHEAD = 31;
-
-function planDay(date: string | undefined): string {
-  const day = dayOrToday(date);
-  const latest = addDays(todayIso(), PLAN_DAYS_AHEAD);
-  if (day > latest) throw AR_ERR.VALIDATION([`date must be at most ${PLAN_DAYS_AHEAD} days ahead (${latest}), got "${day}"`]);
-  return day;
-}
+const planDay = (date: string) =>
+  dayNoLaterThan(date, PLAN_DAYS_AHEAD, (latest, day) => `date must be at most ${PLAN_DAYS_AHEAD} days ahead (${latest}), got "${day}"`);
 
 // A suggestion is closed as of a day it stands on, one a collector has
 // reached: a promise not yet broken cannot be followed up already, and once
 // closed an episodic suggestion is never planned again. Tomorrow (UTC) is
 // today somewhere.
-function closingDay(date: string | undefined): string {
-  const day = dayOrToday(date);
-  const latest = addDays(todayIso(), 1);
-  if (day > latest) throw AR_ERR.VALIDATION([`date must not be after ${latest}: a suggestion is closed on the day it stands, got "${day}"`]);
-  return day;
-}
+const closingDay = (date: string | undefined) =>
+  dayNoLaterThan(date, 1, (latest, day) => `date must not be after ${latest}: a suggestion is closed on the day it stands, got "${day}"`);
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -204,8 +203,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     },
   }, async (request, reply) => {
     const asked = request.body?.date;
-    const date = asked === undefined ? await dayToPlan(storage.db) : planDay(asked);
-    await assertNotBeforeLastPlan(storage.db, date);
+    const date = await planningDay(storage.db, asked === undefined ? undefined : planDay(asked));
     const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
       return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
