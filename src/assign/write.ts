@@ -127,9 +127,7 @@ export async function writeChanges(q: Queryable, now: Date): Promise<void> {
 export async function writeMemberships(
   q: Queryable, runId: number, next: Map<number, number[]>, previous: Map<number, number[]>, now: Date,
 ): Promise<void> {
-  const same = (a: readonly number[] | undefined, b: readonly number[] | undefined) =>
-    a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-  const upsert = [...next].filter(([id, rules]) => !same(rules, previous.get(id)));
+  const upsert = [...next].filter(([id, rules]) => !sameRules(rules, previous.get(id)));
   const gone = [...previous.keys()].filter((id) => !next.has(id));
   const changed = [...upsert.map(([id]) => id), ...gone];
   if (changed.length === 0) return;
@@ -141,6 +139,10 @@ export async function writeMemberships(
   );
   await setMemberships(q, upsert, gone, now);
 }
+
+/** Two sorted rule sets alike; none (undefined) is like no other. */
+const sameRules = (a: readonly number[] | undefined, b: readonly number[] | undefined): boolean =>
+  a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Reads a JSON list of ids as int[], null staying null. */
 const intArray = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${col}::jsonb)::int) END`;
@@ -186,7 +188,7 @@ export async function restoreMemberships(q: Queryable, runId: number, now: Date)
   for (const r of changed) {
     const current = r.current ?? [];
     const restored = undoMembership(current, r.old ?? [], r.new ?? [], touchedLater.get(r.customerId) ?? new Set());
-    if (restored.length === current.length && restored.every((id, i) => id === current[i])) continue;
+    if (sameRules(restored, current)) continue;
     if (restored.length > 0) upsert.push([r.customerId, restored]);
     else if (r.current !== null) gone.push(r.customerId);
   }
