@@ -4,7 +4,7 @@
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { findNul, NUL } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
-import { repeatedKey } from '../util/json-keys.js';
+import { namedTwice, repeatedKey } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
 
 export type Value = string | number | boolean | string[] | null | object;
@@ -141,7 +141,7 @@ function coerceJson(raw: unknown): Coerced {
       return fail('must be JSON');
     }
     const repeated = repeatedKey(raw, value);
-    if (repeated !== null) return fail(`names the key "${repeated.key}" twice in one object (JSON keeps only the last)`);
+    if (repeated !== null) return fail(namedTwice(repeated));
   } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
   return findNul(value) === null ? ok(value as object) : fail(NUL_REASON);

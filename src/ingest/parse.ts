@@ -22,7 +22,7 @@ export function formatFromContentType(contentType: string | undefined): ImportFo
   return null;
 }
 
-const namedTwice = ({ key, topLevel }: RepeatedKey): string =>
+const rowNamesTwice = ({ key, topLevel }: RepeatedKey): string =>
   topLevel
     ? `names the field "${key}" twice (JSON keeps only the last)`
     : `names the key "${key}" twice in one object of a field's value (JSON keeps only the last)`;
@@ -37,7 +37,7 @@ function parseLine(text: string, line: number): ParsedRecord | null {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'must be a JSON object' };
   const repeated = repeatedKey(text, value);
-  if (repeated !== null) return { line, error: namedTwice(repeated) };
+  if (repeated !== null) return { line, error: rowNamesTwice(repeated) };
   // The row is one level; its values may nest as deep as a stored JSON value.
   if (nestsDeeperThan(value, MAX_JSON_DEPTH + 1)) return { line, error: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { line, record: value as Record<string, unknown> };

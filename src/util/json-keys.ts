@@ -8,6 +8,9 @@ export interface RepeatedKey {
   topLevel: boolean;
 }
 
+/** The refusal, in words: JSON.parse would have kept the last value without a word. */
+export const namedTwice = ({ key }: RepeatedKey): string => `names the key "${key}" twice in one object (JSON keeps only the last)`;
+
 /**
  * `parsed` is JSON.parse(text): when the text holds no more key tokens than
  * the parsed value has keys, none can repeat, so the usual row costs one
@@ -77,7 +80,7 @@ function countKeys(value: unknown): number {
 
 function nextNonSpace(text: string, from: number): string | undefined {
   let i = from;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
   return text[i];
 }
 

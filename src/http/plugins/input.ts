@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { findNul } from '../../util/nul.js';
-import { repeatedKey } from '../../util/json-keys.js';
+import { namedTwice, repeatedKey } from '../../util/json-keys.js';
 
 function refuseNul(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
@@ -45,7 +45,7 @@ function replaceJsonParser(app: FastifyInstance): void {
       if (err) return done(err);
       const repeated = repeatedKey(text as string, value);
       if (repeated === null) return done(null, value);
-      const message = `names the key "${repeated.key}" twice in one object (JSON keeps only the last)`;
+      const message = namedTwice(repeated);
       done(AR_ERR.VALIDATION([`body ${message}`], { errors: [{ path: 'body', message }] }));
     });
   });
