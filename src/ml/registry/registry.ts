@@ -12,6 +12,7 @@ import { ArtifactStore, FEATURES, REPORT, assertModelName, isVersionName, newVer
 import { DEFAULT_TOLERANCE, formatMetric, isNotWorse, primaryValue } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { VersionTable } from './versions.js';
+import { activationStack } from './activation-stack.js';
 import { silentLogger, type Catalogue, type CatalogueEntry, type Comparison, type Logger, type Manifest, type ModelEvent, type ModelVersion, type VersionStatus } from './types.js';
 
 export interface RegistryOptions {
@@ -360,11 +361,12 @@ export class ModelRegistry {
   async rollback(model: string, options: { actor?: string | null; reason?: string | null } = {}): Promise<ModelVersion> {
     const current = await this.active(model);
     if (!current) throw AR_ERR.CONFLICT([`Model "${model}" has no active version to roll back`]);
-    if (!current.previousVersion) throw AR_ERR.CONFLICT([`${current.id} is the first active version of "${model}": there is nothing to roll back to`]);
-    const target = current.previousVersion;
+    const stack = activationStack(await this.table.activations(model));
+    const target = stack.at(-2);
+    if (!target) throw AR_ERR.CONFLICT([`${current.id} is the first active version of "${model}": there is nothing to roll back to`]);
     await this.verify(model, target);
     const reason = `rolled back from ${current.version} by ${options.actor ?? 'an analyst'}${options.reason ? `: ${options.reason}` : ''}`;
-    await this.switchActive(model, target, current.version, { action: 'rolled-back', reason, actor: options.actor, rollback: true });
+    await this.switchActive(model, target, current.version, { action: 'rolled-back', reason, actor: options.actor, rollbackTo: stack.at(-3) ?? null });
     return this.get(model, target);
   }
 
@@ -378,8 +380,13 @@ export class ModelRegistry {
     model: string,
     version: string,
     expected: string | null,
-    how: { action: ModelEvent['action']; reason: string; forced?: boolean; actor?: string | null; rollback?: boolean },
+    how: {
+      action: ModelEvent['action']; reason: string; forced?: boolean; actor?: string | null;
+      /** On a rollback: the version a further rollback goes to. */
+      rollbackTo?: string | null;
+    },
   ): Promise<void> {
+    const rollback = how.rollbackTo !== undefined;
     const switched = await this.table.transactionFor(model, async (tx) => {
       const current = await this.table.active(model, tx);
       // Already active (a concurrent request won): switched again, it would become its own previous version.
@@ -388,10 +395,9 @@ export class ModelRegistry {
         throw AR_ERR.CONFLICT([`The active version of "${model}" changed meanwhile (now ${current?.version ?? 'none'}); retry`]);
       }
       if (current) {
-        await this.table.retire(tx, model, current.version, how.rollback ? `rolled back to ${version}` : `replaced by ${version}`);
+        await this.table.retire(tx, model, current.version, rollback ? `rolled back to ${version}` : `replaced by ${version}`);
       }
-      // A rollback keeps the target's own previous version, so rolling back again walks further back.
-      await this.table.makeActive(tx, model, version, how.reason, how.rollback ? null : (current?.version ?? null));
+      await this.table.makeActive(tx, model, version, how.reason, rollback ? (how.rollbackTo ?? null) : (current?.version ?? null));
       await this.table.addEvent(
         { model, version, action: how.action, fromVersion: current?.version ?? null, forced: how.forced, actor: how.actor, reason: how.reason },
         tx,

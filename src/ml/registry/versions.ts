@@ -146,11 +146,11 @@ export class VersionTable {
     );
   }
 
-  /** Makes a version active; `previousVersion` is left as it is when null (a rollback walks back the chain). */
+  /** Makes a version active; `previousVersion` is where a rollback from it goes. */
   async makeActive(q: Queryable, model: string, version: string, reason: string, previousVersion: string | null): Promise<void> {
     await q.query(
       `UPDATE model_versions SET status = 'active', status_reason = $3, activated_at = now(), retired_at = NULL,
-         previous_version = COALESCE($4, previous_version)
+         previous_version = $4
        WHERE model = $1 AND version = $2`,
       [model, version, reason, previousVersion],
     );
@@ -160,6 +160,14 @@ export class VersionTable {
     await q.query(
       'INSERT INTO model_events (model, version, action, from_version, forced, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [e.model, e.version, e.action, e.fromVersion ?? null, e.forced ?? false, e.actor ?? null, e.reason ?? null],
+    );
+  }
+
+  /** Activations and rollbacks of a model in the order they happened. */
+  async activations(model: string, q: Queryable = this.db): Promise<Pick<ModelEvent, 'action' | 'version'>[]> {
+    return q.query<Pick<ModelEvent, 'action' | 'version'>>(
+      "SELECT action, version FROM model_events WHERE model = $1 AND action IN ('activated', 'promoted', 'rolled-back') ORDER BY id",
+      [model],
     );
   }
 

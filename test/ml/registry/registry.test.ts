@@ -127,6 +127,17 @@ describe.each(await backends())('model registry on %s', (backend) => {
       while ((await f.registry.active(MODEL))!.previousVersion) await f.registry.rollback(MODEL);
       await expect(f.registry.rollback(MODEL)).rejects.toMatchObject({ code: 'AR_ERR_CONFLICT' });
     });
+
+    it('walks back through a version activated twice once, and then stops', async () => {
+      const first = (await f.registry.active(MODEL))!;
+      const other = (await f.registry.list(MODEL)).find((v) => v.version !== first.version)!;
+      await f.registry.activate(MODEL, other.version, { force: true });
+      await f.registry.activate(MODEL, first.version, { force: true });
+      expect((await f.registry.rollback(MODEL)).version).toBe(other.version);
+      const back = await f.registry.rollback(MODEL);
+      expect(back).toMatchObject({ version: first.version, previousVersion: null });
+      await expect(f.registry.rollback(MODEL)).rejects.toMatchObject({ code: 'AR_ERR_CONFLICT' });
+    });
   });
 
   describe('when a weights file is corrupted', () => {
