@@ -8,6 +8,27 @@ const net = (text: string) => {
   return s.positive - s.negative;
 };
 
+describe('when the tone is in emoji or in capitals', () => {
+  it('reads angry and friendly emoji, counting each', () => {
+    expect(score('😡😡😡').hits).toEqual(Array(3).fill(expect.objectContaining({ text: 'angry emoji', cue: 'emoji' })));
+    expect(net('Invoice 4411 😤')).toBeLessThan(0);
+    expect(net('Paid today 👍')).toBeGreaterThan(0);
+    expect(net('Paid today 📎')).toBe(0);
+  });
+
+  it('reads a refusal in capitals as negative, in both languages', () => {
+    for (const text of ['WE WILL NOT PAY THIS INVOICE', 'NOUS NE PAIERONS PAS CETTE FACTURE', 'STOP SENDING ME THESE EMAILS', "DON'T SEND ANY MORE REMINDERS"]) {
+      expect(score(text).hits, text).toEqual([expect.objectContaining({ text, cue: 'capitals' })]);
+    }
+  });
+
+  it('does not read capitals without a refusal, or a refusal written calmly, as negative', () => {
+    for (const text of ['PAYMENT SENT FOR INVOICE 123', 'Please find the PO NUMBER attached', 'We will not pay this invoice, the goods were damaged.', 'NOT PAID: see attached']) {
+      expect(net(text), text).toBe(0);
+    }
+  });
+});
+
 describe('when scoring sentiment words', () => {
   it('turns a negated positive into a negative', () => {
     expect(net('Nous ne sommes pas du tout satisfaits.')).toBeLessThan(0);

@@ -43,6 +43,17 @@ describe('when an angry customer asks for an invoice copy', () => {
   });
 });
 
+describe('when the anger is only in emoji or capitals', () => {
+  it.each([['😡😡😡', 'angry emoji ×3'], ['WE WILL NOT PAY THIS INVOICE', 'refusal in capitals: "WE WILL NOT PAY THIS INVOICE"']])(
+    'reads "%s" as negative and says why',
+    (body, reason) => {
+      const triage = scoreInbound(email(body), null, models);
+      expect(triage.sentiment.label).toBe('negative');
+      expect(triage.sentiment.reasons.map((r) => r.text)).toEqual([reason]);
+    },
+  );
+});
+
 describe('when a copy request carries a dispute elsewhere', () => {
   it.each([
     ['below a closing line', email('Hello,\nPlease send me a copy of invoice INV-2231.\nThanks!\nAlso, we dispute invoice INV-2232: the goods arrived damaged and we will not pay it.')],

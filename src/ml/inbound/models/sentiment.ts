@@ -9,7 +9,7 @@ import type { Artifact, Metrics, ModelKind, Prediction, Predictor, Reason, Train
 import { classificationReport } from '../evaluation/metrics.js';
 import { DEFAULT_NGRAMS, ngramCounts, type NgramOptions } from '../features/ngrams.js';
 import { Vectorizer, buildVocabulary, type SparseVector, type Vocabulary } from '../features/vocabulary.js';
-import { LEXICON_FEATURE_NAMES, lexiconFeatures, scoreLexicon, type LexiconScore } from '../sentiment/lexiconScore.js';
+import { LEXICON_FEATURE_NAMES, lexiconFeatures, scoreLexicon, type LexiconHit, type LexiconScore } from '../sentiment/lexiconScore.js';
 import { prepareMessage, type PreparedMessage } from '../text/prepare.js';
 import { SENTIMENTS, type InboundMessage, type LabeledEmail, type SentimentLabel } from '../types.js';
 import { loadSparseMlpRunner, trainAndSaveSparseMlp, type SavedSparseMlp, type SparseExample, type SparseMlpRunner, type SparseMlpSpec, type SparseMlpTrainingConfig } from './sparseMlp.js';
@@ -125,14 +125,31 @@ export function sentimentMetrics(truth: readonly SentimentLabel[], predicted: re
 }
 
 /** The lexicon hits behind a sentiment, strongest first, for a collector to read. */
-export function sentimentReasons(result: SentimentResult): Reason[] {
-  const hits = [...result.lexicon.hits].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, 3);
-  return hits.map((h) => ({
+function hitReason(h: LexiconHit, times: number): Reason {
+  const weight = Math.round(h.weight * times * 100) / 100;
+  if (h.cue === 'emoji') return { factor: 'emoji', text: times > 1 ? `${h.text} ×${times}` : h.text, weight, value: h.text };
+  if (h.cue === 'capitals') return { factor: 'shoutedRefusal', text: `refusal in capitals: "${h.text}"`, weight, value: h.text };
+  return {
     factor: h.legal ? 'legalThreat' : h.weight < 0 ? 'negativeWording' : 'positiveWording',
-    text: `${h.legal ? 'legal threat' : h.weight < 0 ? 'negative wording' : 'positive wording'}: "${h.text}"${h.negated ? ' (negated)' : ''}`,
-    weight: Math.round(h.weight * 100) / 100,
+    text: `${h.legal ? 'legal threat' : h.weight < 0 ? 'negative wording' : 'positive wording'}: "${h.text}"${h.negated ? ' (negated)' : ''}${times > 1 ? ` ×${times}` : ''}`,
+    weight,
     value: h.text,
-  }));
+  };
+}
+
+/** The three strongest cues; a cue repeated ("😡😡😡") is one reason with its count. */
+export function sentimentReasons(result: SentimentResult): Reason[] {
+  const counted = new Map<string, { hit: LexiconHit; times: number }>();
+  for (const h of result.lexicon.hits) {
+    const key = `${h.cue ?? 'word'}|${h.text}|${h.weight}`;
+    const seen = counted.get(key);
+    if (seen) seen.times++;
+    else counted.set(key, { hit: h, times: 1 });
+  }
+  return [...counted.values()]
+    .map(({ hit, times }) => hitReason(hit, times))
+    .sort((a, b) => Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0))
+    .slice(0, 3);
 }
 
 export const inboundSentimentModel: ModelKind<LabeledEmail[], InboundMessage, SentimentResult> = {

@@ -1,3 +1,4 @@
+import { FROWN, SMILE } from '../text/normalize.js';
 import { PhraseIndex } from '../text/phraseIndex.js';
 
 // A hand-written bilingual sentiment lexicon for B2B email, folded (lower
@@ -139,8 +140,12 @@ const NEUTRAL: Array<[string, number, LexiconTag?]> = [
   ['sorry', 0, 'apology'], ['apologies', 0, 'apology'], ['apologise', 0, 'apology'], ['apologize', 0, 'apology'],
 ];
 
+// Emoji, as tokenize writes them.
+const EMOJI: Array<[string, number]> = [[FROWN, -2], [SMILE, 1]];
+
 function entries(): Array<[string, LexiconEntry]> {
   return [
+    ...EMOJI.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
     ...NEGATIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
     ...LEGAL.map(([t, w]): [string, LexiconEntry] => [t, { weight: w, tag: 'legal' }]),
     ...POSITIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),

@@ -1,6 +1,6 @@
 // Lexicon matching with negation and intensifiers: "pas satisfait" and "not
 // happy at all" are negative, "pas de souci" and "no problem" are not.
-import { SENTENCE_END } from '../text/normalize.js';
+import { FROWN, SENTENCE_END, SMILE, foldText } from '../text/normalize.js';
 import { INTENSIFIERS, LEXICON, NEGATORS } from './lexicon.js';
 
 export interface LexiconHit {
@@ -9,6 +9,8 @@ export interface LexiconHit {
   weight: number;
   negated: boolean;
   legal: boolean;
+  /** Where the tone came from when not from words. */
+  cue?: 'emoji' | 'capitals';
 }
 
 export interface LexiconScore {
@@ -39,6 +41,37 @@ function isNegated(tokens: string[], at: number, length: number): boolean {
     if (t === 'plus' && (tokens[k - 1] === 'ne' || tokens[k - 2] === 'ne')) return true;
   }
   return false;
+}
+
+const EMOJI_NAMES: Record<string, string> = { [FROWN]: 'angry emoji', [SMILE]: 'friendly emoji' };
+
+/** Weight of a refusal written in capitals. */
+const SHOUTED_REFUSAL_WEIGHT = -1.5;
+const SHOUTED_WORD = /^[^a-zà-ÿ]*[A-ZÀ-Ý][^a-zà-ÿ]*$/;
+const REFUSAL_WORDS = new Set([...NEGATORS, 'stop', 'arretez', 'refuse', 'refusons']);
+
+/**
+ * Runs of three or more words in capitals that carry a refusal: "WE WILL NOT
+ * PAY", "NOUS NE PAIERONS PAS", "STOP SENDING". Written calmly, the same words
+ * are a plain dispute; shouted, they are angry. Capitals alone are not enough
+ * ("PAYMENT SENT FOR INVOICE 123" is a habit, not a shout).
+ */
+export function shoutedRefusals(original: string): string[] {
+  const found: string[] = [];
+  for (const line of original.split(/[\n.;!?]+/)) {
+    let run: string[] = [];
+    const close = () => {
+      const folded = run.map((w) => foldText(w).replace(/[^a-z']/g, ''));
+      if (run.length >= 3 && folded.some((w) => REFUSAL_WORDS.has(w) || w.endsWith("n't"))) found.push(run.join(' '));
+      run = [];
+    };
+    for (const word of line.split(/[\s,:]+/)) {
+      if (word && SHOUTED_WORD.test(word)) run.push(word);
+      else close();
+    }
+    close();
+  }
+  return found;
 }
 
 /** Scores folded tokens; `original` (own text, not folded) gives punctuation and capitals. */
@@ -73,8 +106,15 @@ export function scoreLexicon(tokens: string[], original: string): LexiconScore {
     if (negated && entry.weight > 0) score.negatedPositives++;
     if (weight > 0) score.positive += weight;
     if (weight < 0) score.negative -= weight;
-    if (weight !== 0 || legal) score.hits.push({ text: tokens.slice(i, i + m.length).join(' '), weight, negated, legal });
+    if (weight !== 0 || legal) {
+      const emoji = EMOJI_NAMES[tokens[i]];
+      score.hits.push(emoji ? { text: emoji, weight, negated, legal, cue: 'emoji' } : { text: tokens.slice(i, i + m.length).join(' '), weight, negated, legal });
+    }
     i += m.length;
+  }
+  for (const run of shoutedRefusals(original)) {
+    score.negative -= SHOUTED_REFUSAL_WEIGHT;
+    score.hits.push({ text: run, weight: SHOUTED_REFUSAL_WEIGHT, negated: false, legal: false, cue: 'capitals' });
   }
   return score;
 }

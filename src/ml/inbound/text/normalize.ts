@@ -64,6 +64,17 @@ const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/g;
 const PHONE = /(?:\+|00)?\d[\d .()-]{7,}\d/g;
 const TOKEN = /<[a-z]+>|[a-z]+(?:-[a-z]+)*|\d+(?:[.,/-]\d+)*|[€$£?!]|[.;\n]/g;
 
+// Some customers put their tone nowhere but in emoji ("😡😡😡"): these become
+// words the lexicon knows; other emoji say too little and are dropped.
+const FROWN_EMOJI = /[😡😠🤬😤👎😒🙄😞😩😫😖😣💢]/gu;
+const SMILE_EMOJI = /[😊🙂😀😃😄😁👍🙏😉🥰😍❤]/gu;
+export const FROWN = '<frown>';
+export const SMILE = '<smile>';
+
+function emojiAsWords(text: string): string {
+  return NOT_ASCII.test(text) ? text.replace(FROWN_EMOJI, ` ${FROWN} `).replace(SMILE_EMOJI, ` ${SMILE} `) : text;
+}
+
 /** Token marking the end of a sentence or line: negation does not reach across it. */
 export const SENTENCE_END = '<s>';
 
@@ -73,7 +84,7 @@ export const SENTENCE_END = '<s>';
  */
 export function tokenize(folded: string): string[] {
   const expanded = expandContractions(folded);
-  const text = (expanded.includes('@') ? expanded.replace(EMAIL, ' <email> ') : expanded).replace(PHONE, ' <phone> ');
+  const text = emojiAsWords((expanded.includes('@') ? expanded.replace(EMAIL, ' <email> ') : expanded).replace(PHONE, ' <phone> '));
   const tokens: string[] = [];
   // exec rather than matchAll: no iterator result per token (TOKEN never matches empty).
   TOKEN.lastIndex = 0;
