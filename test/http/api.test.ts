@@ -164,6 +164,14 @@ describe('Search & Assign through the wired app', () => {
     expect(after.json().result).toBe(true);
   });
 
+  it('answers 422 to a result JSON cannot carry (Infinity), rather than a null', async () => {
+    for (const criteria of [{ '+': ['1e400'] }, { merge: [1, { '*': ['1e200', '1e200'] }] }]) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/criteria/evaluate', headers: auth('collector'), payload: { criteria, record: {} } });
+      expect(res.statusCode, JSON.stringify(criteria)).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_CRITERIA_EVALUATION', detail: expect.stringContaining('Infinity') });
+    }
+  });
+
   it('serves the field registry, model outputs included, for a query builder', async () => {
     const res = await t.app.inject({ url: '/v1/criteria/fields', headers: auth('collector') });
     expect(res.statusCode).toBe(200);

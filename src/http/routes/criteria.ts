@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
-import { evaluateRecord, explain } from '../../criteria/index.js';
+import { CriteriaError, evaluateRecord, explain } from '../../criteria/index.js';
 import { CUSTOMER_FIELDS } from '../../fields/registry.js';
 import { customerFactsSql } from '../../fields/facts.js';
 import { validateCriteria, withProblemExtras } from '../../searches/validate.js';
@@ -19,6 +19,17 @@ const ExplanationSchema = Type.Object({
   lines: Type.Array(Type.String()),
   tree: Type.Unknown({ description: 'each clause: path, operator, outcome, field, actual, expected, text, children' }),
 });
+
+/** JsonLogic arithmetic can reach ±Infinity ("1e400"), which JSON would write as null: a wrong answer, not a result. */
+function assertJsonCarries(value: unknown, path = ''): void {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new CriteriaError('AR_ERR_CRITERIA_EVALUATION', `the result${path ? ` at ${path}` : ''} is ${value}, which JSON cannot carry`, { jsonLogicType: 'NaN' });
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => assertJsonCarries(v, `${path}/${i}`));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) assertJsonCarries(v, `${path}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+  }
+}
 
 const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services.storage;
@@ -47,7 +58,9 @@ const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { result: explanation.matches, explanation };
     }
     try {
-      return evaluateRecord(criteria, record ?? null);
+      const evaluated = evaluateRecord(criteria, record ?? null);
+      assertJsonCarries(evaluated.result);
+      return evaluated;
     } catch (err) {
       throw withProblemExtras(err);
     }
