@@ -40,7 +40,7 @@ const ISO_TS = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
 const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', ${ISO_TS})`;
 
 interface InvoiceRow {
-  id: number; customer_id: number; segment: string | null; issue_date: string; due_date: string; amount: number;
+  id: number; external_id: string; customer_id: number; segment: string | null; issue_date: string; due_date: string; amount: number;
   open_amount: number; currency: string; disputed: boolean; settled_date: string | null; status: string | null;
   status_date: string | null; promised_date: string | null; payment_terms_days: number; risk_score: number | null;
   method: string | null;
@@ -60,7 +60,7 @@ export const isDisputeStatus = (status: string | null | undefined): boolean => s
  */
 function loadInvoiceRows(db: Queryable, fromId: number, toId: number): Promise<InvoiceRow[]> {
   return db.query<InvoiceRow>(
-    `SELECT i.id, i.customer_id, cu.segment, i.issue_date, i.due_date, i.amount, i.open_amount, i.currency,
+    `SELECT i.id, i.external_id, i.customer_id, cu.segment, i.issue_date, i.due_date, i.amount, i.open_amount, i.currency,
             i.disputed, i.settled_date, i.status, i.status_date, i.promised_date, cu.payment_terms_days, cu.risk_score, lm.method
      FROM invoices i
      JOIN customers cu ON cu.id = i.customer_id AND cu.id BETWEEN $1 AND $2
@@ -184,7 +184,8 @@ export async function loadSlice(db: Queryable, fromId: number, toId: number, asO
   invoiceRows.forEach((r, k) => {
     const inv = invoices[k];
     const h: HistoryInvoice = {
-      externalId: inv.invoiceId,
+      // The platform's id: logged offers and reminders name invoices by it.
+      externalId: r.external_id,
       issueDate: inv.issueDate,
       dueDate: inv.dueDate,
       settledDate: inv.settledDate,

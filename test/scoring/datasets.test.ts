@@ -18,6 +18,17 @@ describe.each(await backends())('incentive dataset on %s', (backend) => {
   });
   afterAll(async () => storage.close());
 
+  it('links each logged offer to its invoice, so training learns from the levers used', async () => {
+    const data = await incentiveDataset(storage.db, WORLD_END);
+    const state = incentiveState(await incentiveModel.train(data.train, { window: data.window }));
+    // Offers whose outcome was known by the cutoff, with a week to spare for the decision day.
+    const settledBy = (c: { asOf: string }) => Date.parse(c.asOf) - (state.config.outcomeCapDays + 7) * 86_400_000;
+    const offered = new Set(data.train.customers.flatMap((c) => (c.offers ?? []).filter((o) => Date.parse(o.offeredAt) <= settledBy(c)).map((o) => o.lever)));
+    const learnt = new Set(data.train.customers.flatMap((c) => customerDecisions(c, state.points, state.config).map((d) => d.action)));
+    expect(offered.size).toBeGreaterThan(2);
+    for (const lever of offered) expect(learnt, lever).toContain(lever);
+  });
+
   it('values the trained policy on decisions whose outcome is known, made after every decision training saw', async () => {
     const data = await incentiveDataset(storage.db, WORLD_END);
     const artifact = await incentiveModel.train(data.train, { window: data.window });
