@@ -92,6 +92,36 @@ describe('when the service starts on an empty embedded database', () => {
       expect(item.modelVersion).toMatch(/^payment-delay@/);
     });
 
+    const score = async (invoice: object) => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices: [invoice], asOf: '2026-11-02' } });
+      expect(res.statusCode).toBe(200);
+      const { lateProbability, paymentDate, reasons, customerKnown } = res.json().items[0];
+      return { lateProbability, paymentDate, reasons: (reasons as { text: string }[]).map((r) => r.text), customerKnown };
+    };
+
+    it("keeps the customer's stored invoices whatever id a new invoice carries", async () => {
+      const [stored] = await t.storage.db.query<{ id: number; customer: string }>(
+        `SELECT i.id, c.external_id AS customer FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE i.settled_date < '2026-10-01' ORDER BY i.id LIMIT 1`,
+      );
+      const invoice = { customerExternalId: stored.customer, issueDate: '2026-11-01', dueDate: '2026-12-01', amount: 1200 };
+      // A database id of one of its invoices is no external id of it.
+      expect(await score({ ...invoice, externalId: String(stored.id) })).toEqual(await score({ ...invoice, externalId: 'NEW-2' }));
+    });
+
+    it('scores a stored customer with no invoice yet from its own segment, risk and terms', async () => {
+      await t.storage.db.query(
+        "INSERT INTO customers (external_id, name, segment, risk_score, payment_terms_days) VALUES ('NO-INVOICE', 'No Invoice Ltd', 'key_account', 95, 90)",
+      );
+      const invoice = { externalId: 'NEW-3', issueDate: '2026-11-01', dueDate: '2026-12-01', amount: 1200 };
+      const known = await score({ ...invoice, customerExternalId: 'NO-INVOICE' });
+      const unknown = await score({ ...invoice, customerExternalId: 'NOT-STORED' });
+      expect(known.customerKnown).toBe(true);
+      expect(known.reasons.join(' ')).toMatch(/90 days/);
+      expect(known.lateProbability).not.toBe(unknown.lateProbability);
+      await t.storage.db.query("DELETE FROM customers WHERE external_id = 'NO-INVOICE'");
+    });
+
     it('stores nothing', async () => {
       const [{ n }] = await t.storage.db.query<{ n: number }>("SELECT count(*) AS n FROM invoices WHERE external_id = 'NEW-1'");
       expect(n).toBe(0);

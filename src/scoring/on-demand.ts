@@ -31,12 +31,31 @@ export interface ScoredInvoiceOut {
   modelVersion: string;
 }
 
-async function customerIds(db: Db, externalIds: string[]): Promise<Map<string, number>> {
-  const rows = await db.query<{ id: number; external_id: string }>(
-    'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
+interface KnownCustomer {
+  id: number;
+  segment: string | null;
+  riskScore: number | null;
+  paymentTermsDays: number;
+}
+
+/** The customers named, as stored: a customer with no invoice yet still has its segment, risk and terms. */
+async function knownCustomers(db: Db, externalIds: string[]): Promise<Map<string, KnownCustomer>> {
+  const rows = await db.query<KnownCustomer & { externalId: string }>(
+    `SELECT id, external_id AS "externalId", segment, risk_score AS "riskScore", payment_terms_days AS "paymentTermsDays"
+     FROM customers WHERE external_id = ANY($1::text[])`,
     [externalIds],
   );
-  return new Map(rows.map((r) => [r.external_id, r.id]));
+  return new Map(rows.map(({ externalId, ...c }) => [externalId, c]));
+}
+
+/** Database ids of the stored invoices the request re-sends (the same customer's invoice of that externalId). */
+async function resentIds(db: Db, invoices: InvoiceToScore[]): Promise<Set<string>> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT i.id FROM invoices i JOIN customers c ON c.id = i.customer_id
+     JOIN unnest($1::text[], $2::text[]) AS r(customer, invoice) ON r.customer = c.external_id AND r.invoice = i.external_id`,
+    [invoices.map((i) => i.customerExternalId), invoices.map((i) => i.externalId)],
+  );
+  return new Set(rows.map((r) => String(r.id)));
 }
 
 export async function scoreInvoices(
@@ -45,36 +64,35 @@ export async function scoreInvoices(
   invoices: InvoiceToScore[],
   asOf: string,
 ): Promise<ScoredInvoiceOut[]> {
-  const ids = await customerIds(db, [...new Set(invoices.map((i) => i.customerExternalId))]);
+  const known = await knownCustomers(db, [...new Set(invoices.map((i) => i.customerExternalId))]);
   const history: InvoiceRecord[] = [];
-  for (const id of new Set(ids.values())) history.push(...(await loadSlice(db, id, id, asOf)).invoices);
+  for (const { id } of known.values()) history.push(...(await loadSlice(db, id, id, asOf)).invoices);
   const given: InvoiceRecord[] = invoices.map((inv) => {
-    const id = ids.get(inv.customerExternalId);
-    const known = history.find((h) => h.customerId === String(id));
+    const customer = known.get(inv.customerExternalId);
     return {
       invoiceId: `request:${inv.externalId}`,
       // An unknown customer gets a key of its own: the model falls back to the portfolio prior.
-      customerId: id !== undefined ? String(id) : `unknown:${inv.customerExternalId}`,
-      segment: known?.segment ?? null,
+      customerId: customer ? String(customer.id) : `unknown:${inv.customerExternalId}`,
+      segment: customer?.segment ?? null,
       issueDate: inv.issueDate,
       dueDate: inv.dueDate,
       amount: inv.amount,
       disputed: inv.disputed ?? false,
       settledDate: null,
       promisedDate: inv.promisedDate ?? null,
-      externalRiskScore: known?.externalRiskScore ?? null,
-      paymentTermsDays: inv.paymentTermsDays ?? known?.paymentTermsDays ?? 30,
+      externalRiskScore: customer?.riskScore ?? null,
+      paymentTermsDays: inv.paymentTermsDays ?? customer?.paymentTermsDays ?? 30,
     };
   });
-  // A stored invoice the platform re-sends is scored as sent, not twice.
-  const sent = new Set(invoices.map((i) => i.externalId));
-  const pool = [...history.filter((h) => !sent.has(h.invoiceId)), ...given];
+  // A stored invoice the platform re-sends is scored as sent, not twice (nor in its own history).
+  const resent = await resentIds(db, invoices);
+  const pool = [...history.filter((h) => !resent.has(h.invoiceId)), ...given];
   const out: ScoredInvoiceOut[] = new Array(given.length);
   model.predictor.scoreRequests(pool, given.map((invoice) => ({ invoice, asOf })), (r, p) => {
     const v = p.value;
     out[r] = {
       externalId: invoices[r].externalId,
-      customerKnown: ids.has(invoices[r].customerExternalId),
+      customerKnown: known.has(invoices[r].customerExternalId),
       probabilities: v.probabilities,
       lateProbability: v.lateProbability,
       expectedPaymentDate: v.expectedPaymentDate,
