@@ -37,25 +37,35 @@ const DAY = 86_400_000;
 
 /**
  * Where each customer of the slice stands: age and amount of what is overdue
- * as of `asOf`. One pass over the slice's invoices, not one per customer.
+ * as of `asOf`, disputed invoices left out (no lever is pulled on a debt the
+ * customer contests until the dispute is settled). One pass over the slice's
+ * invoices, not one per customer.
  */
 export function overdueSituations(slice: PortfolioSlice, asOf: string): Map<number, IncentiveInput['situation']> {
   const now = Date.parse(asOf);
   const oldest = new Map<number, number>();
-  const overdue = new Map<number, number>();
+  const overdue = new Map<number, Array<{ daysOverdue: number; amount: number }>>();
   for (const inv of slice.invoices) {
     const open = slice.openAmounts.get(inv.invoiceId);
-    if (open === undefined) continue;
+    if (open === undefined || inv.disputed) continue;
     const customerId = Number(inv.customerId);
     const due = Date.parse(inv.dueDate);
     oldest.set(customerId, Math.min(oldest.get(customerId) ?? Infinity, due));
-    if (due < now) overdue.set(customerId, (overdue.get(customerId) ?? 0) + open);
+    if (due >= now) continue;
+    const list = overdue.get(customerId) ?? [];
+    list.push({ daysOverdue: Math.round((now - due) / DAY), amount: open });
+    overdue.set(customerId, list);
   }
   const out = new Map<number, IncentiveInput['situation']>();
   for (const c of slice.customers) {
     const due = oldest.get(c.id);
-    // Nothing open: advice as if the next invoice were a month from due.
-    out.set(c.id, { daysOverdue: due === undefined ? -30 : Math.round((now - due) / DAY), overdueAmount: overdue.get(c.id) ?? 0 });
+    const overdueInvoices = overdue.get(c.id) ?? [];
+    out.set(c.id, {
+      // Nothing open: advice as if the next invoice were a month from due.
+      daysOverdue: due === undefined ? -30 : Math.round((now - due) / DAY),
+      overdueAmount: overdueInvoices.reduce((sum, i) => sum + i.amount, 0),
+      overdueInvoices,
+    });
   }
   return out;
 }

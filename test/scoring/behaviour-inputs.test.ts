@@ -6,29 +6,35 @@ import type { InvoiceRecord } from '../../src/ml/payment-delay/index.js';
 const customer = (id: number): SliceCustomer => ({
   id, externalId: `C${id}`, segment: null, timezone: null, riskScore: null, paymentMethod: null, latePenalties: false, insolvencyDate: null,
 });
-const invoice = (id: number, customerId: number, dueDate: string): InvoiceRecord => ({
-  invoiceId: String(id), customerId: String(customerId), issueDate: '2026-01-01', dueDate, amount: 100, disputed: false,
+const invoice = (id: number, customerId: number, dueDate: string, disputed = false): InvoiceRecord => ({
+  invoiceId: String(id), customerId: String(customerId), issueDate: '2026-01-01', dueDate, amount: 100, disputed,
   settledDate: null, paymentTermsDays: 30,
 });
 
 describe('when a slice is turned into overdue situations', () => {
   const slice = {
-    customers: [customer(1), customer(2), customer(3)],
-    invoices: [invoice(10, 1, '2026-10-01'), invoice(11, 1, '2026-10-21'), invoice(12, 1, '2026-12-01'), invoice(20, 2, '2026-12-15'), invoice(30, 3, '2026-09-01')],
+    customers: [customer(1), customer(2), customer(3), customer(4)],
+    invoices: [
+      invoice(10, 1, '2026-10-01'), invoice(11, 1, '2026-10-21'), invoice(12, 1, '2026-12-01'), invoice(20, 2, '2026-12-15'), invoice(30, 3, '2026-09-01'),
+      invoice(40, 4, '2026-08-01', true), invoice(41, 4, '2026-10-11'),
+    ],
     // Invoice 30 is settled: not in the open amounts.
-    openAmounts: new Map([['10', 50], ['11', 70], ['12', 900], ['20', 40]]),
+    openAmounts: new Map([['10', 50], ['11', 70], ['12', 900], ['20', 40], ['40', 5000], ['41', 60]]),
     histories: new Map(),
     offers: new Map(),
   } as unknown as PortfolioSlice;
   const s = overdueSituations(slice, '2026-10-31');
 
   it('ages each customer by its oldest open invoice and sums only what is past due', () => {
-    expect(s.get(1)).toEqual({ daysOverdue: 30, overdueAmount: 120 });
+    expect(s.get(1)).toEqual({ daysOverdue: 30, overdueAmount: 120, overdueInvoices: [{ daysOverdue: 30, amount: 50 }, { daysOverdue: 10, amount: 70 }] });
   });
   it('gives a negative age when nothing is due yet', () => {
-    expect(s.get(2)).toEqual({ daysOverdue: -45, overdueAmount: 0 });
+    expect(s.get(2)).toEqual({ daysOverdue: -45, overdueAmount: 0, overdueInvoices: [] });
   });
   it('ignores settled invoices', () => {
-    expect(s.get(3)).toEqual({ daysOverdue: -30, overdueAmount: 0 });
+    expect(s.get(3)).toEqual({ daysOverdue: -30, overdueAmount: 0, overdueInvoices: [] });
+  });
+  it('leaves disputed invoices out: no lever is pulled on a contested debt', () => {
+    expect(s.get(4)).toEqual({ daysOverdue: 20, overdueAmount: 60, overdueInvoices: [{ daysOverdue: 20, amount: 60 }] });
   });
 });

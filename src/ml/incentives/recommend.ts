@@ -45,9 +45,14 @@ export function guardrailBlock(
   lever: Lever,
   situation: OverdueSituation,
   context: DecisionContext,
-  customer: Pick<IncentiveCustomer, 'latePenalties'>,
+  customer: Pick<IncentiveCustomer, 'latePenalties' | 'paymentMethod'>,
   guardrails: IncentiveConfig['guardrails'],
+  discountExcludedMethods: readonly string[] = [],
 ): string | undefined {
+  if (lever === 'discount') {
+    const method = customer.paymentMethod;
+    return method != null && discountExcludedMethods.includes(method) ? `no discount for ${method} payers: they pay on the due date anyway` : undefined;
+  }
   if (lever === 'late_penalty') {
     return guardrails.latePenaltyNeedsContractClause && customer.latePenalties === false ? 'the contract has no late-penalty clause' : undefined;
   }
@@ -55,7 +60,13 @@ export function guardrailBlock(
   const g = guardrails[lever];
   if (g.excludedSegments.includes(context.segment)) return `never for ${context.segment} customers`;
   if (situation.daysOverdue < g.minDaysOverdue) return `${situation.daysOverdue} days overdue, ${g.minDaysOverdue} required`;
-  if (situation.overdueAmount < g.minOverdueAmount) return `${Math.round(situation.overdueAmount)} overdue, ${g.minOverdueAmount} required`;
+  // The amount that is that late: a small old invoice beside a large new one does not warrant escalation.
+  const lateEnough = situation.overdueInvoices
+    ? situation.overdueInvoices.reduce((sum, i) => sum + (i.daysOverdue >= g.minDaysOverdue ? i.amount : 0), 0)
+    : situation.overdueAmount;
+  if (lateEnough < g.minOverdueAmount) {
+    return `${Math.round(lateEnough)} overdue by ${g.minDaysOverdue} days or more, ${g.minOverdueAmount} required`;
+  }
   return undefined;
 }
 
@@ -84,7 +95,7 @@ export class IncentiveRecommender {
     stage: Stage,
     context: DecisionContext,
     situation: OverdueSituation,
-    customer: Pick<IncentiveCustomer, 'latePenalties'>,
+    customer: Pick<IncentiveCustomer, 'latePenalties' | 'paymentMethod'>,
     own: DecisionTerms[],
     options: RecommendOptions = {},
   ): { assessments: LeverAssessment[]; levels: RecommendationDetail['levels'] } {
@@ -94,7 +105,7 @@ export class IncentiveRecommender {
     const assessments: LeverAssessment[] = [];
     for (const lever of STAGE_LEVERS[stage]) {
       const e = effects[stage][lever];
-      const blockedBy = guardrailBlock(lever, situation, context, customer, guardrails);
+      const blockedBy = guardrailBlock(lever, situation, context, customer, guardrails, config.discountExcludedMethods);
       if (!e) {
         assessments.push({ lever, daysToPayChange: 0, churnChange: 0, costDays: 0, gainDays: 0, gainStandardError: 0, probabilityBetter: 0, level: 'portfolio', decisions: 0, allowed: false, blockedBy: blockedBy ?? 'never tried in the log: nothing to learn from' });
         continue;

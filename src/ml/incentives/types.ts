@@ -65,6 +65,8 @@ export interface OverdueSituation {
   daysOverdue: number;
   /** Amount overdue (customer currency). */
   overdueAmount: number;
+  /** Each overdue invoice, when known: escalation thresholds weigh only the amount that is late enough. */
+  overdueInvoices?: Array<{ daysOverdue: number; amount: number }>;
 }
 
 export interface IncentiveInput {

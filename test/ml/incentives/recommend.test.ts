@@ -53,6 +53,23 @@ describe('when checking the guardrails', () => {
     expect(guardrailBlock('collection_agency', { daysOverdue: 60, overdueAmount: 5_000 }, context, {}, g)).toBeUndefined();
   });
 
+  it('weighs only the amount that is late enough: a small old invoice beside a large new one does not escalate', () => {
+    const g = config.guardrails;
+    const situation = { daysOverdue: 100, overdueAmount: 6_050, overdueInvoices: [{ daysOverdue: 100, amount: 50 }, { daysOverdue: 1, amount: 6_000 }] };
+    expect(guardrailBlock('service_termination', situation, context, {}, g)).toMatch(/50 overdue by 60 days or more/);
+    expect(guardrailBlock('collection_agency', { ...situation, overdueInvoices: [{ daysOverdue: 100, amount: 6_050 }] }, context, {}, g)).toBeUndefined();
+  });
+
+  it('offers no discount to a customer whose payment method excludes it', () => {
+    const methods = config.discountExcludedMethods;
+    expect(methods).toContain('direct_debit');
+    expect(guardrailBlock('discount', { daysOverdue: -10, overdueAmount: 0 }, context, { paymentMethod: 'direct_debit' }, config.guardrails, methods)).toMatch(/direct_debit/);
+    expect(guardrailBlock('discount', { daysOverdue: -10, overdueAmount: 0 }, context, { paymentMethod: 'transfer' }, config.guardrails, methods)).toBeUndefined();
+    const p = predictor.predict({ customer: { ...trained.customers[0], paymentMethod: 'direct_debit' }, situation: { daysOverdue: -10, overdueAmount: 0 } });
+    expect(p.value.lever).toBe('none');
+    expect(p.value.assessments.find((a) => a.lever === 'discount')).toMatchObject({ allowed: false });
+  });
+
   it('never terminates the service of a strategic account', () => {
     expect(guardrailBlock('service_termination', { daysOverdue: 400, overdueAmount: 1e7 }, { ...context, segment: 'strategic' }, {}, config.guardrails)).toMatch(/never for strategic/);
   });
