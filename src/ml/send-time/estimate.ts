@@ -101,12 +101,20 @@ export class SendTimeEstimator {
     for (let d = 0; d < DISTANCES; d++) rateAt[d] = Math.min(MAX_RATE, baseRate * gain[d]);
     const rateByHour = new Float64Array(24).fill(Number.NaN);
     let bestHour = sendWindow[0];
+    let bestGain = -Infinity;
     for (let h = sendWindow[0]; h <= sendWindow[1]; h++) {
       const row = quarterOf(h) * MU_POINTS;
       let r = 0;
-      for (let k = 0; k < MU_POINTS; k++) r += post[k] * rateAt[DISTANCE_INDEX[row + k]];
+      let g = 0;
+      for (let k = 0; k < MU_POINTS; k++) {
+        const d = DISTANCE_INDEX[row + k];
+        r += post[k] * rateAt[d];
+        g += post[k] * gain[d];
+      }
       rateByHour[h] = r;
-      if (r > rateByHour[bestHour] + 1e-12) bestHour = h;
+      // Chosen on the uncapped gain: for a customer who answers nearly everything
+      // the capped rate is flat over many hours, and the first of them won.
+      if (g > bestGain + 1e-12) [bestHour, bestGain] = [h, g];
     }
     return {
       prior,

@@ -29,6 +29,15 @@ describe('when a customer replies at 9 am local time', () => {
   });
 });
 
+describe('when a customer answers every reminder', () => {
+  // Their rate hits the model's cap over many hours: the hour must still be where the answers are.
+  it('recommends the hour the answers come at, confidently', () => {
+    const p = predictor.predict(customer({ n: 48, sentHoursUtc: [14], replyHourUtc: 21 }));
+    expect(Math.abs(p.value.bestHour - 16)).toBeLessThanOrEqual(1);
+    expect(p.confidence).toBeGreaterThan(0.8);
+  });
+});
+
 describe('when the only opens are machine opens', () => {
   // Unanswered sends still count against their hours: the proxy's opens must add nothing to them.
   it('gets the same hour and rate as the same reminders left unopened, and says the opens were ignored', () => {
