@@ -42,7 +42,9 @@ function redact(url: string): string {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Storage> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Every "today" in SQL (current_date in the customer fields, searches, rules) is the UTC day,
+  // as in the reports and the agenda, whatever time zone the server or the database defaults to.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
   const db = postgresDb(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
