@@ -12,6 +12,8 @@ export interface DelaySequence {
   daysLate: number[];
   settledDay: number[];
   dueDay: number[];
+  /** Disputed settled invoices left out, so a reason can say why it has so few. */
+  disputedLeftOut: number;
 }
 
 /** Invoices whose dispute status is known (settled ones, and open ones already disputed), in issue order. */
@@ -86,10 +88,15 @@ function parseInvoices(history: CustomerHistory): InvoiceDays {
 
 function prepareDelays(inv: InvoiceDays, asOf: number): DelaySequence {
   const keep: number[] = [];
+  let disputedLeftOut = 0;
   // NaN (never settled) fails the comparison: open invoices carry no delay yet.
-  for (let i = 0; i < inv.n; i++) if (!inv.disputed[i] && inv.settled[i] <= asOf) keep.push(i);
+  for (let i = 0; i < inv.n; i++) {
+    if (!(inv.settled[i] <= asOf)) continue;
+    if (inv.disputed[i]) disputedLeftOut++;
+    else keep.push(i);
+  }
   keep.sort((a, b) => inv.settled[a] - inv.settled[b] || inv.due[a] - inv.due[b] || a - b);
-  const out: DelaySequence = { n: keep.length, daysLate: [], settledDay: [], dueDay: [] };
+  const out: DelaySequence = { n: keep.length, daysLate: [], settledDay: [], dueDay: [], disputedLeftOut };
   for (const i of keep) {
     out.settledDay.push(inv.settled[i]);
     out.dueDay.push(inv.due[i]);

@@ -133,6 +133,8 @@ export interface MethodRecent {
 
 export interface EngagementWindow {
   communications: number;
+  /** Emails no privacy proxy opened: the ones whose opens and clicks can be seen. */
+  trackable: number;
   replied: number;
   opened: number;
   clicked: number;

@@ -71,6 +71,41 @@ describe('when a customer who always answered reminders stops reacting', () => {
   });
 });
 
+describe('when opens stop among reminders that are partly SMS and proxy-opened emails', () => {
+  it('counts opens out of the emails that could show one', () => {
+    const c = simulateCustomer({ seed: 21, replyRate: 0, machineOpenRate: 0.3, drift: { kind: 'engagement_drop', atInvoice: 12 } });
+    const communications = c.history.communications.map((m, i) =>
+      i % 4 === 0 ? { ...m, channel: 'sms', openedAt: null, clickedAt: null, machineOpen: false } : m);
+    const signal = assess({ ...c.history, communications }).signals.engagement_drop;
+    const { baseline, recent, measure } = signal.detail;
+    expect(measure).toBe('open');
+    expect(baseline.trackable).toBeLessThan(baseline.communications);
+    expect(signal.text).toContain(`opened ${baseline.opened} of ${baseline.trackable} emails before`);
+    expect(signal.text).toContain(`of the last ${recent.trackable} emails`);
+  });
+});
+
+describe('when payments land several on the same day', () => {
+  it('says so, and reads the baseline and the recent payments alike', () => {
+    const c = simulateCustomer({ seed: 8 });
+    const day = c.history.payments[0].paymentDate;
+    const payments = Array.from({ length: 10 }, (_, i) => ({ externalId: `p${i}`, paymentDate: day, amount: 100 * (i + 1), method: 'cheque' }));
+    const signal = assess({ ...c.history, payments }).signals.method_shift;
+    expect(signal.detail.baseline.medianGapDays).toBe(0);
+    expect(signal.text).toContain('several on the same day');
+    expect(signal.text).not.toMatch(/every [01] days?/);
+  });
+});
+
+describe('when every settled invoice was disputed', () => {
+  it('says the disputed ones were left out rather than that nothing was settled', () => {
+    const c = simulateCustomer({ seed: 5, invoices: 12, disputeRate: 1 });
+    const text = assess(c.history).signals.delay_creep.text;
+    expect(text).toContain('12 disputed invoices left out');
+    expect(text).not.toContain('no settled invoice yet');
+  });
+});
+
 describe('when a customer who seldom disputed starts disputing every invoice', () => {
   const c = simulateCustomer({ seed: 14, disputeRate: 0.06, drift: { kind: 'dispute_spike', atInvoice: 13 } });
   const a = assess(c.history);

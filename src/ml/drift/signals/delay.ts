@@ -193,7 +193,7 @@ export function detectDelayCreep(
         levelEvidence: level.evidence,
       },
     },
-    text: describe(base, recentDays, flag, prior) + levelClause(level, flag, prior, config),
+    text: describe(base, recentDays, flag, prior, invoices.disputedLeftOut) + levelClause(level, flag, prior, config),
   };
 }
 
@@ -203,7 +203,7 @@ function levelClause(level: Level, flag: boolean, prior: SegmentPrior, config: D
   return `; ${level.items} of the latest ${plural(level.read, 'invoice')} paid later than the segment usually pays (${daysLatePhrase(prior.daysLate.median)})`;
 }
 
-function describe(base: Baseline, recent: number[], flag: boolean, prior: SegmentPrior): string {
+function describe(base: Baseline, recent: number[], flag: boolean, prior: SegmentPrior, disputedLeftOut: number): string {
   const b = base.summary;
   let usual: string;
   if (b.invoices === 0) {
@@ -214,7 +214,10 @@ function describe(base: Baseline, recent: number[], flag: boolean, prior: Segmen
       usual += `; with so few invoices the baseline leans toward the segment's ${daysLatePhrase(prior.daysLate.median)}: ${daysLatePhrase(b.expectedDaysLate)}`;
     }
   }
-  if (recent.length === 0) return `${usual}; no settled invoice yet`;
+  // Said where it explains a thin history, not on every customer with a dispute or two.
+  const leftOut = disputedLeftOut > b.invoices;
+  if (leftOut) usual += `; ${plural(disputedLeftOut, 'disputed invoice')} left out (a dispute's delay is not the habit)`;
+  if (recent.length === 0) return leftOut ? usual : `${usual}; no settled invoice yet`;
   const last = `last ${plural(recent.length, 'invoice')} paid ${daysLateList(recent)}`;
   return flag ? `${usual}; ${last}` : `${usual}; ${last}: no lasting change`;
 }

@@ -75,8 +75,9 @@ function lastIgnored(r: ReminderSequence, measure: Measure, persistence: number)
 }
 
 function windowCounts(r: ReminderSequence, from: number, to: number): EngagementWindow {
-  const w: EngagementWindow = { communications: to - from, replied: 0, opened: 0, clicked: 0, engaged: 0, machineOpens: 0 };
+  const w: EngagementWindow = { communications: to - from, trackable: 0, replied: 0, opened: 0, clicked: 0, engaged: 0, machineOpens: 0 };
   for (let i = from; i < to; i++) {
+    w.trackable += r.email[i] & (1 - r.machineOpen[i]);
     w.replied += r.replied[i];
     w.opened += r.opened[i];
     w.clicked += r.clicked[i];
@@ -169,6 +170,11 @@ function count(w: EngagementWindow, measure: Measure): number {
   return measure === 'any' ? w.engaged : measure === 'reply' ? w.replied : measure === 'open' ? w.opened : w.clicked;
 }
 
+/** Reminders that could show the measure: only emails no proxy opened can show an open or a click. */
+function outOf(w: EngagementWindow, measure: Measure): number {
+  return measure === 'open' || measure === 'click' ? w.trackable : w.communications;
+}
+
 function describe(
   b: EngagementWindow,
   r: EngagementWindow,
@@ -178,12 +184,14 @@ function describe(
   proxySwitch: boolean,
 ): string {
   const verb = VERB[measure];
+  const noun = measure === 'open' || measure === 'click' ? 'email' : 'reminder';
+  const before = outOf(b, measure);
   const usual =
-    b.communications === 0
-      ? `no earlier reminder; the segment ${verb} ${percent(prior.engagement[measure])} of reminders`
-      : `${verb} ${count(b, measure)} of ${plural(b.communications, 'reminder')} before (${percent(count(b, measure) / b.communications)})`;
-  if (r.communications === 0) return `${usual}; no reminder to read yet`;
-  let last = `${count(r, measure)} of the last ${plural(r.communications, 'reminder')}`;
+    before === 0
+      ? `no earlier ${noun}; the segment ${verb} ${percent(prior.engagement[measure])} of reminders`
+      : `${verb} ${count(b, measure)} of ${plural(before, noun)} before (${percent(count(b, measure) / before)})`;
+  if (outOf(r, measure) === 0) return `${usual}; no ${noun} to read yet`;
+  let last = `${count(r, measure)} of the last ${plural(outOf(r, measure), noun)}`;
   if (r.machineOpens > 0) last += ` (${plural(r.machineOpens, 'open')} by a privacy proxy not counted)`;
   if (flag) return `${usual}; ${last}`;
   if (proxySwitch) return `${usual}; ${last}: a privacy proxy now opens their emails, so opens no longer show; replies did not drop`;

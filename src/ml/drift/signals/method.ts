@@ -133,7 +133,7 @@ export function detectMethodShift(
     },
   );
   const flag = found && evidence >= threshold;
-  const baseline = summariseBaseline(base);
+  const baseline = summariseBaseline(base, payments);
   const recent = summariseRecent(payments, n - length);
   return {
     kind: 'method_shift',
@@ -148,8 +148,18 @@ export function detectMethodShift(
   };
 }
 
-function summariseBaseline(base: Baseline): MethodBaseline {
-  const { logAmount, logGap } = base.sizes();
+/** Median amount and gap of payments from..to, in the same plain terms for the baseline and the recent run. */
+function plainMedians(p: PaymentSequence, from: number, to: number): { medianAmount: number | null; medianGapDays: number | null } {
+  const amounts: number[] = [];
+  const gaps: number[] = [];
+  for (let i = from; i < to; i++) {
+    amounts.push(p.amount[i]);
+    if (i > from) gaps.push(p.day[i] - p.day[i - 1]);
+  }
+  return { medianAmount: amounts.length ? medianOf(amounts) : null, medianGapDays: gaps.length ? round(medianOf(gaps)) : null };
+}
+
+function summariseBaseline(base: Baseline, p: PaymentSequence): MethodBaseline {
   let mainMethod: string | null = null;
   let mainCount = 0;
   for (const [m, c] of [...base.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -159,30 +169,25 @@ function summariseBaseline(base: Baseline): MethodBaseline {
     payments: base.n,
     mainMethod,
     mainMethodShare: base.n ? mainCount / base.n : 0,
-    medianAmount: logAmount.n ? Math.exp(logAmount.median) : null,
-    medianGapDays: logGap.n ? round(Math.exp(logGap.median)) : null,
+    // The model reads logs (and floors gaps at a day); a collector reads plain medians.
+    ...plainMedians(p, 0, base.n),
   };
 }
 
 function summariseRecent(p: PaymentSequence, from: number): MethodRecent {
   const methods: Record<string, number> = {};
-  const amounts: number[] = [];
-  const gaps: number[] = [];
-  for (let i = from; i < p.n; i++) {
-    methods[p.method[i]] = (methods[p.method[i]] ?? 0) + 1;
-    amounts.push(p.amount[i]);
-    if (i > 0) gaps.push(p.day[i] - p.day[i - 1]);
-  }
+  for (let i = from; i < p.n; i++) methods[p.method[i]] = (methods[p.method[i]] ?? 0) + 1;
+  // The first recent gap is measured from the last baseline payment.
   return {
     payments: p.n - from,
     methods: Object.fromEntries(Object.entries(methods).sort(([a], [b]) => (a < b ? -1 : 1))),
-    medianAmount: amounts.length ? medianOf(amounts) : null,
-    medianGapDays: gaps.length ? round(medianOf(gaps)) : null,
+    ...plainMedians(p, Math.max(0, from - 1), p.n),
+    medianAmount: plainMedians(p, from, p.n).medianAmount,
   };
 }
 
 function describe(b: MethodBaseline, r: MethodRecent, flag: boolean): string {
-  const rhythm = (gap: number | null) => (gap === null ? '' : `, about every ${plural(gap, 'day')}`);
+  const rhythm = (gap: number | null) => (gap === null ? '' : gap === 0 ? ', several on the same day' : `, about every ${plural(gap, 'day')}`);
   const usual =
     b.payments === 0
       ? 'no earlier payment'
