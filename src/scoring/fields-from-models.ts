@@ -51,7 +51,8 @@ export function customerDelayFields(customerId: number, open: InvoiceForecast[],
   const biggest = open.reduce((a, b) => (b.openAmount > a.openAmount ? b : a));
   const late = weighted(open, (f) => f.prediction.value.lateProbability)!;
   const lateOver30 = weighted(open, (f) => f.prediction.value.probabilities.lateOver30)!;
-  const daysLate = weighted(open, (f) => Math.max(0, f.prediction.value.distribution.daysAfterDue[5]))!;
+  // The mean, as each invoice's expectedPaymentDate is: two fields named "expected" must agree.
+  const daysLate = weighted(open, (f) => Math.max(0, f.prediction.value.expectedDaysAfterDue))!;
   const confidence = weighted(open, (f) => f.prediction.confidence);
   const summary: Reason = {
     factor: 'openInvoices',
