@@ -56,8 +56,12 @@ const GROUPS: Group[] = [
       }
       const recent = row[COL.recentCount];
       const late = row[COL.recentLateCount];
-      const last = recent === n ? `${recent === 1 ? 'its only' : `all ${recent}`} settled invoice${recent === 1 ? '' : 's'}` : `the last ${recent} invoices`;
       const lateRate = n > recent ? `; ${row[COL.lateCount]} of ${n} late in all` : '';
+      if (recent === 1) {
+        const only = n === 1 ? 'its only settled invoice' : 'its last invoice';
+        return `paid ${only} ${offsetText(row[COL.recentMedianOffset])}${lateRate}`;
+      }
+      const last = recent === n ? `all ${recent} settled invoices` : `the last ${recent} invoices`;
       return `paid ${late} of ${last} late, median ${offsetText(row[COL.recentMedianOffset])}${lateRate}`;
     },
     value: (row) => round1(row[COL.customerEffect]),
@@ -77,7 +81,9 @@ const GROUPS: Group[] = [
     text: (row, state) =>
       row[COL.disputed]
         ? `invoice is disputed: disputed invoices are paid ${days(state.features.effects.disputed)} later on average`
-        : `invoice not disputed; the customer disputes ${pct(row[COL.disputeRate])} of invoices`,
+        : row[COL.historyCount] === 0
+          ? `invoice not disputed; with no history of its own, the customer is taken to dispute ${pct(row[COL.disputeRate])} of invoices, as similar customers do`
+          : `invoice not disputed; the customer disputes ${pct(row[COL.disputeRate])} of invoices`,
     value: (row) => row[COL.disputed] === 1,
   },
   {

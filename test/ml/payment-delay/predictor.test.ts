@@ -47,6 +47,20 @@ describe('when a customer has no history', () => {
     const target = invoice({ customerId: 'NEWCOMER', segment: 'DE' });
     expect(score([], target).reasons.find((r) => r.factor === 'paymentHistory')?.text).toMatch(/^no settled invoice yet: segment DE usually pays/);
   });
+
+  it('does not give the dispute rate of similar customers as its own', () => {
+    const target = invoice({ customerId: 'NEWCOMER', segment: 'DE' });
+    const text = score([], target).reasons.find((r) => r.factor === 'dispute')?.text;
+    expect(text ?? '').not.toMatch(/the customer disputes/);
+  });
+});
+
+describe('when a customer has settled one invoice', () => {
+  it('says how late that one was paid, in plain words', () => {
+    const history = customerInvoices({ customerId: 'ONE', daysLate: 6, wobble: 0, invoices: 1 });
+    const target = invoice({ customerId: 'ONE', issueDate: '2023-12-01' });
+    expect(score(history, target).reasons.find((r) => r.factor === 'paymentHistory')?.text).toBe('paid its only settled invoice 6 days late');
+  });
 });
 
 const historyArb = fc.record({
