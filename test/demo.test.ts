@@ -122,6 +122,19 @@ describe('when the service starts on an empty embedded database', () => {
       await t.storage.db.query("DELETE FROM customers WHERE external_id = 'NO-INVOICE'");
     });
 
+    it('scores an invoice issued today east of UTC (tomorrow UTC) when no asOf is named, and says which date is too late otherwise', async () => {
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const send = (issueDate: string, asOf?: string) => t.app.inject({
+        method: 'POST', url: '/v1/score/invoices', headers: auth('platform'),
+        payload: { invoices: [{ externalId: 'EAST-1', customerExternalId: 'NOT-STORED', issueDate, dueDate: day(40), amount: 500 }], ...(asOf ? { asOf } : {}) },
+      });
+      expect((await send(day(1))).statusCode).toBe(200);
+      for (const res of [await send(day(3)), await send(day(1), day(0))]) {
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors).toEqual([expect.objectContaining({ path: '/invoices/0/issueDate' })]);
+      }
+    });
+
     it('stores nothing', async () => {
       const [{ n }] = await t.storage.db.query<{ n: number }>("SELECT count(*) AS n FROM invoices WHERE external_id = 'NEW-1'");
       expect(n).toBe(0);

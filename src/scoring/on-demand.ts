@@ -88,7 +88,9 @@ export async function scoreInvoices(
   const resent = await resentIds(db, invoices);
   const pool = [...history.filter((h) => !resent.has(h.invoiceId)), ...given];
   const out: ScoredInvoiceOut[] = new Array(given.length);
-  model.predictor.scoreRequests(pool, given.map((invoice) => ({ invoice, asOf })), (r, p) => {
+  // Never before an invoice's issue date: the route lets one issued a day ahead (east of UTC) through.
+  const requests = given.map((invoice) => ({ invoice, asOf: invoice.issueDate > asOf ? invoice.issueDate : asOf }));
+  model.predictor.scoreRequests(pool, requests, (r, p) => {
     const v = p.value;
     out[r] = {
       externalId: invoices[r].externalId,

@@ -40,13 +40,18 @@ const ScoredOut = Type.Object({
 
 type InvoiceInT = Static<typeof InvoiceIn>;
 
+const nextDay = (iso: string): string => new Date(Date.parse(iso) + 86_400_000).toISOString().slice(0, 10);
+
 // Answers are matched to invoices by externalId: two invoices with one id
 // would make the answer ambiguous.
-function checkInvoices(invoices: InvoiceInT[]): void {
+function checkInvoices(invoices: InvoiceInT[], asOf: string, latestIssue: string): void {
   const errors: { path: string; message: string }[] = [];
   const seen = new Map<string, number>();
   for (const [i, inv] of invoices.entries()) {
     if (inv.dueDate < inv.issueDate) errors.push({ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' });
+    if (inv.issueDate > latestIssue) {
+      errors.push({ path: `/invoices/${i}/issueDate`, message: latestIssue === asOf ? `is after asOf (${asOf})` : `is after today (${asOf} UTC, or ${latestIssue} east of it)` });
+    }
     if (inv.promisedDate && inv.promisedDate < inv.issueDate) errors.push({ path: `/invoices/${i}/promisedDate`, message: 'is before issueDate' });
     const first = seen.get(inv.externalId);
     if (first !== undefined) errors.push({ path: `/invoices/${i}/externalId`, message: `repeats invoices[${first}]` });
@@ -63,7 +68,8 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['scoring'],
       summary: 'Late probability and payment-date distribution of the invoices sent (nothing is stored)',
-      description: "Each invoice is scored against its customer's stored history as of `asOf` (default today). " +
+      description: "Each invoice is scored against its customer's stored history as of `asOf` (default today, UTC; " +
+        'then an invoice issued tomorrow, UTC, which is today east of it, is scored as of its issue date). ' +
         'An unknown customer is scored from the portfolio prior and says so (`customerKnown: false`).',
       body: Type.Object({
         invoices: Type.Array(InvoiceIn, { minItems: 1, maxItems: 1000 }),
@@ -72,9 +78,12 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(ScoredOut) }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    checkInvoices(request.body.invoices);
+    const asOf = request.body.asOf ?? today();
+    // Without an asOf, an invoice issued today in Tokyo (tomorrow's UTC date) is scored as of its issue date.
+    const latestIssue = request.body.asOf ?? nextDay(asOf);
+    checkInvoices(request.body.invoices, asOf, latestIssue);
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
-    return { items: await scoreInvoices(storage.db, model, request.body.invoices, request.body.asOf ?? today()) };
+    return { items: await scoreInvoices(storage.db, model, request.body.invoices, asOf) };
   });
 
   app.get('/v1/customers/:externalId/behaviour', {
