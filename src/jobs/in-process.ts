@@ -4,6 +4,8 @@ import crypto from 'node:crypto';
 import { turnGiver } from '../util/turns.js';
 import parser from 'cron-parser';
 import { AR_ERR } from '../errors.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 import {
   JobCancelledError,
   serializeError,
@@ -97,18 +99,21 @@ export class InProcessRunner implements JobRunner {
 
   async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
     const interval = parser.parseExpression(cron);
-    const arm = () => {
+    // A timer waits at most 2^31-1 ms (24.8 days): a monthly run waits in several
+    // laps and is queued only once its time has come.
+    const wait = (at: number) => {
       if (this.closed) return;
-      const delay = Math.max(0, interval.next().getTime() - Date.now());
+      const delay = Math.max(0, at - Date.now());
       const t = setTimeout(() => {
         this.timers.delete(t);
+        if (Date.now() < at) return wait(at);
         void this.enqueue(type, data, { jobId: `${schedulerId}-${Date.now()}` }).catch(() => undefined);
-        arm();
-      }, Math.min(delay, 2 ** 31 - 1));
+        wait(interval.next().getTime());
+      }, Math.min(delay, MAX_TIMER_MS));
       t.unref();
       this.timers.add(t);
     };
-    arm();
+    wait(interval.next().getTime());
   }
 
   async close(): Promise<void> {

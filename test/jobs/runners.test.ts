@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
@@ -168,5 +168,23 @@ describe('a long job on the in-process runner', () => {
     expect((await runner.get(id))!.state).toBe('waiting');
     expect((await runner.wait(id))!.state).toBe('completed');
     await runner.close();
+  });
+});
+
+describe('a monthly schedule without Redis', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs on the first of each month, not every 24.8 days (the longest a timer waits)', async () => {
+    vi.useFakeTimers({ now: new Date(2027, 0, 2), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const runner = new InProcessRunner();
+    const ran: string[] = [];
+    runner.register('monthly', async () => {
+      ran.push(new Date().toISOString());
+    });
+    await runner.schedule('monthly', '0 0 1 * *', 'monthly', {});
+    await vi.advanceTimersByTimeAsync(100 * 86_400_000);
+    await runner.close();
+    // Cron reads the machine's local time.
+    expect(ran).toEqual([1, 2, 3].map((month) => new Date(2027, month, 1).toISOString()));
   });
 });
