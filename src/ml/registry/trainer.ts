@@ -75,10 +75,22 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const dataset = datasetOf(request.model, entry, request.dataset);
   const window: TrainingWindow = request.window ?? { from: null, to: null };
   checkWindow(request.model, entry, window);
+  const fractionOf = (phase: keyof typeof PHASES, within: number) => {
+    const [a, b] = PHASES[phase];
+    return a + (b - a) * Math.max(0, Math.min(1, within));
+  };
   const step = async (phase: keyof typeof PHASES, within: number, message: string) => {
     run.signal?.throwIfAborted();
-    const [a, b] = PHASES[phase];
-    await run.onProgress?.(a + (b - a) * Math.max(0, Math.min(1, within)), message);
+    await run.onProgress?.(fractionOf(phase, within), message);
+  };
+  // Once the version is written it may go live: a cancellation then comes too late, and
+  // the job completes (a job reported cancelled had activated its model, helper-35).
+  const lateStep = async (phase: keyof typeof PHASES, within: number, message: string) => {
+    try {
+      await run.onProgress?.(fractionOf(phase, within), message);
+    } catch {
+      // A progress report refused because of a cancellation: ignored, the job goes on.
+    }
   };
 
   const settings = request.settings !== undefined ? checkSettings(request.model, entry, request.settings) : await keptSettings(deps, request.model);
@@ -160,14 +172,14 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   });
   let promotion: PromotionDecision | null = null;
   if (request.promote ?? true) {
-    await step('register', 0.5, 'comparing with the active version');
+    await lateStep('register', 0.5, 'comparing with the active version');
     promotion = await registry.promote(request.model, registered.version, {
       holdout: split.holdout,
       championMetrics: active && championMetrics ? { version: active.version, metrics: championMetrics } : undefined,
       actor: request.actor,
     });
   }
-  await step('register', 1, promotion ? promotion.reason : 'registered as a candidate');
+  await lateStep('register', 1, promotion ? promotion.reason : 'registered as a candidate');
   const final = await registry.get(request.model, registered.version);
   return {
     model: request.model,
