@@ -131,24 +131,27 @@ export class ModelRegistry {
       extras: input.extras,
     });
     try {
-      const row = await this.table.insert({
-        model: input.model,
-        version,
-        primaryMetric: kind.primaryMetric,
-        metricDirection: kind.metricDirection,
-        primaryValue: primaryValue(input.metrics, kind.primaryMetric),
-        metrics: input.metrics,
-        dataset: input.dataset,
-        window: input.window,
-        dataFingerprint: input.dataFingerprint,
-        holdoutFingerprint: input.holdoutFingerprint,
-        codeVersion: written.manifest.codeVersion,
-        checksums: written.checksums,
-        hasReport: REPORT in written.checksums,
-        createdAt,
+      // Row and event in one transaction: a failed event must not leave a row whose folder the catch removes.
+      return await this.table.transactionFor(input.model, async (tx) => {
+        const row = await this.table.insert({
+          model: input.model,
+          version,
+          primaryMetric: kind.primaryMetric,
+          metricDirection: kind.metricDirection,
+          primaryValue: primaryValue(input.metrics, kind.primaryMetric),
+          metrics: input.metrics,
+          dataset: input.dataset,
+          window: input.window,
+          dataFingerprint: input.dataFingerprint,
+          holdoutFingerprint: input.holdoutFingerprint,
+          codeVersion: written.manifest.codeVersion,
+          checksums: written.checksums,
+          hasReport: REPORT in written.checksums,
+          createdAt,
+        }, tx);
+        await this.table.addEvent({ model: input.model, version, action: 'registered', actor: input.actor }, tx);
+        return row;
       });
-      await this.table.addEvent({ model: input.model, version, action: 'registered', actor: input.actor });
-      return row;
     } catch (err) {
       // No row, no folder: a version exists in both places or in neither.
       await this.store.remove(input.model, version);
@@ -208,8 +211,7 @@ export class ModelRegistry {
   private async refuse(v: ModelVersion, problem: string) {
     this.log.error({ model: v.model, version: v.version, problem }, 'model version failed its checks');
     if (v.status !== 'active' && v.status !== 'rejected') {
-      await this.table.setStatus(v.model, v.version, 'rejected', `files failed their checks: ${problem}`);
-      await this.table.addEvent({ model: v.model, version: v.version, action: 'rejected', reason: problem });
+      await this.table.setStatusRecorded(v.model, v.version, 'rejected', `files failed their checks: ${problem}`, { model: v.model, version: v.version, action: 'rejected', reason: problem });
     }
     return AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, problem]);
   }
@@ -371,8 +373,7 @@ export class ModelRegistry {
   }
 
   private async reject(v: ModelVersion, reason: string, actor?: string | null): Promise<void> {
-    await this.table.setStatus(v.model, v.version, 'rejected', reason);
-    await this.table.addEvent({ model: v.model, version: v.version, action: 'rejected', reason, actor });
+    await this.table.setStatusRecorded(v.model, v.version, 'rejected', reason, { model: v.model, version: v.version, action: 'rejected', reason, actor });
     this.log.warn({ model: v.model, version: v.version, reason }, 'model version rejected');
   }
 

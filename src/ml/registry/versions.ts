@@ -76,8 +76,8 @@ export interface NewEvent {
 export class VersionTable {
   constructor(private readonly db: Db) {}
 
-  async insert(v: NewVersion): Promise<ModelVersion> {
-    const [row] = await this.db.query<VersionRow>(
+  async insert(v: NewVersion, q: Queryable = this.db): Promise<ModelVersion> {
+    const [row] = await q.query<VersionRow>(
       `INSERT INTO model_versions (model, version, status, primary_metric, metric_direction, primary_value, metrics,
          dataset, window_from, window_to, data_fingerprint, holdout_fingerprint, code_version, checksums, has_report, created_at)
        VALUES ($1, $2, 'candidate', $3, $4, $5, $6::jsonb, $7, $8::date, $9::date, $10, $11, $12, $13::jsonb, $14, $15::timestamptz)
@@ -118,6 +118,14 @@ export class VersionTable {
   async countsByModel(): Promise<Map<string, number>> {
     const rows = await this.db.query<{ model: string; n: number }>('SELECT model, count(*)::int AS n FROM model_versions GROUP BY model');
     return new Map(rows.map((r) => [r.model, Number(r.n)]));
+  }
+
+  /** A status change and its event, together or not at all. */
+  async setStatusRecorded(model: string, version: string, status: 'rejected' | 'candidate', reason: string, event: NewEvent): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.setStatus(model, version, status, reason, tx);
+      await this.addEvent(event, tx);
+    });
   }
 
   async setStatus(model: string, version: string, status: 'rejected' | 'candidate', reason: string, q: Queryable = this.db): Promise<void> {

@@ -206,3 +206,57 @@ describe.each(await backends())('a first version on %s', (backend) => {
     expect(await f.registry.list(MODEL)).toHaveLength(before);
   });
 });
+
+describe.each(await backends())('a registration that fails half way on %s', (backend) => {
+  let f: RegistryFixture;
+  beforeAll(async () => {
+    f = await openRegistry(backend);
+  });
+  afterAll(async () => f.close());
+
+  it('leaves neither the row nor the folder when its event cannot be written', async () => {
+    // The event insert fails, as on a connection reset between the two statements.
+    await f.storage.db.query(`CREATE FUNCTION refuse_registered() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'connection lost'; END $$`);
+    await f.storage.db.query(`CREATE TRIGGER refuse_registered BEFORE INSERT ON model_events FOR EACH ROW
+      WHEN (NEW.action = 'registered') EXECUTE FUNCTION refuse_registered()`);
+    try {
+      await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false })).rejects.toThrow(/connection lost/);
+      expect(await f.registry.list(MODEL)).toEqual([]);
+      expect(fs.readdirSync(path.join(f.modelsDir, MODEL)).filter((name) => !name.startsWith('.'))).toEqual([]);
+    } finally {
+      await f.storage.db.query('DROP TRIGGER refuse_registered ON model_events');
+    }
+  });
+});
+
+describe.each(await backends())('a training cancelled on %s', (backend) => {
+  let f: RegistryFixture;
+  beforeAll(async () => {
+    f = await openRegistry(backend);
+  });
+  afterAll(async () => f.close());
+
+  // As the job runners do: once cancelled, every progress report throws.
+  const cancelledAt = (message: string) => {
+    const controller = new AbortController();
+    return {
+      signal: controller.signal,
+      onProgress: (_fraction: number, said: string) => {
+        if (said === message) controller.abort(new Error('cancelled'));
+        controller.signal.throwIfAborted();
+      },
+    };
+  };
+
+  it('before its version is written, stops and registers nothing', async () => {
+    await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('writing the version'))).rejects.toThrow('cancelled');
+    expect(await f.registry.list(MODEL)).toEqual([]);
+  });
+
+  it('once its version is written, completes and reports the version as it is', async () => {
+    const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('comparing with the active version'));
+    expect(out.promotion).toMatchObject({ activated: true });
+    expect((await f.registry.active(MODEL))?.version).toBe(out.version);
+  });
+});
