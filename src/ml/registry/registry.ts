@@ -69,6 +69,9 @@ export interface PromoteOptions {
   actor?: string | null;
 }
 
+/** Comparisons a promotion makes when other versions keep going live meanwhile. */
+const PROMOTION_ATTEMPTS = 3;
+
 export type ActivationListener = (e: { model: string; version: string }) => void;
 
 export class ModelRegistry {
@@ -287,6 +290,18 @@ export class ModelRegistry {
    * rejected with the reason otherwise.
    */
   async promote(model: string, version: string, options: PromoteOptions = {}): Promise<PromotionDecision> {
+    // Another version went live between the comparison and the switch: compare again with it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.promoteOnce(model, version, options);
+      } catch (err) {
+        if (attempt >= PROMOTION_ATTEMPTS || (err as { code?: string }).code !== 'AR_ERR_CONFLICT') throw err;
+        this.log.info({ model, version, attempt }, 'the active version changed during promotion; comparing again');
+      }
+    }
+  }
+
+  private async promoteOnce(model: string, version: string, options: PromoteOptions): Promise<PromotionDecision> {
     const v = await this.get(model, version);
     const decision = (activated: boolean, status: VersionStatus, reason: string, comparison: Comparison | null): PromotionDecision =>
       ({ model, version, activated, status, reason, comparison });

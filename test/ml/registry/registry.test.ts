@@ -260,3 +260,31 @@ describe.each(await backends())('a training cancelled on %s', (backend) => {
     expect((await f.registry.active(MODEL))?.version).toBe(out.version);
   });
 });
+
+describe.each(await backends())('a promotion overtaken by another activation on %s', (backend) => {
+  let f: RegistryFixture;
+  beforeAll(async () => {
+    f = await openRegistry(backend);
+  });
+  afterAll(async () => f.close());
+
+  it('compares again with the version now active instead of failing', async () => {
+    const train = (promote: boolean) => trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote });
+    const first = await train(true);
+    const challenger = await train(false);
+    const overtaking = await train(false);
+    await f.registry.activate(MODEL, overtaking.version, { force: true });
+    // The promotion reads the active version as it was before the other activation.
+    const stale = await f.registry.get(MODEL, first.version);
+    const table = f.registry.table;
+    const active = table.active.bind(table);
+    let calls = 0;
+    table.active = async (model, q) => (q === undefined && calls++ === 0 ? { ...stale, status: 'active' } : active(model, q));
+    try {
+      const decision = await f.registry.promote(MODEL, challenger.version);
+      expect(decision.comparison?.champion).toBe(overtaking.version);
+    } finally {
+      table.active = active;
+    }
+  });
+});
