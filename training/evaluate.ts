@@ -13,6 +13,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { main } from './cli/main.js';
+import { MissingDataError } from './datasets/missing.js';
 import { runEvaluate } from './cli/run.js';
 
 const PROTOCOLS: Record<string, Record<string, string>> = {
@@ -37,13 +38,20 @@ async function defaultWorld(): Promise<string> {
 const [model, ...rest] = process.argv.slice(2);
 const i = rest.indexOf('--dataset');
 const dataset = i >= 0 ? rest[i + 1] : 'default';
-const script = model ? PROTOCOLS[model]?.[dataset] : undefined;
+// Own keys only: "constructor" is no model.
+const script = model && Object.hasOwn(PROTOCOLS, model) && Object.hasOwn(PROTOCOLS[model], dataset) ? PROTOCOLS[model][dataset] : undefined;
 if (script) {
   const args = rest.filter((_, k) => k !== i && k !== i + 1);
   if (dataset === 'world' && !args.includes('--world')) args.push('--world', await defaultWorld());
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), script);
   process.argv = [process.argv[0], file, ...args];
-  await import(file);
+  try {
+    await import(file);
+  } catch (err) {
+    if (!(err instanceof MissingDataError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 1;
+  }
 } else {
   await main(runEvaluate);
 }

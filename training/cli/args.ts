@@ -31,7 +31,9 @@ export interface EvaluateArgs extends CommonArgs {
 
 function windowOf(from: string | undefined, to: string | undefined): TrainingWindow {
   for (const [name, d] of [['--from', from], ['--to', to]] as const) {
-    if (d !== undefined && (!DATE.test(d) || Number.isNaN(Date.parse(d)))) throw new UsageError(`${name} must be a date YYYY-MM-DD, not "${d}"`);
+    // Date.parse rolls 2026-02-30 over to March: only a date that reads back the same is one.
+    const real = d !== undefined && DATE.test(d) && !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().slice(0, 10) === d;
+    if (d !== undefined && !real) throw new UsageError(`${name} must be a date YYYY-MM-DD, not "${d}"`);
   }
   if (from && to && from >= to) throw new UsageError(`the window is empty: --from ${from} is not before --to ${to}`);
   return { from: from ?? null, to: to ?? null };

@@ -5,7 +5,8 @@ import { catalogue as serviceCatalogue, withDatasets, fingerprintRows, type Cata
 import type { TrainingWindow } from '../../src/ml/model.js';
 import type { PaymentDelayDataset } from '../../src/ml/payment-delay/evaluation.js';
 import { issueDateTargets } from '../../src/ml/payment-delay/fit.js';
-import { IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr } from '../datasets/ibm-ar.js';
+import { MissingDataError } from '../datasets/missing.js';
+import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr } from '../datasets/ibm-ar.js';
 
 /**
  * IBM accounts-receivable sample, chronological protocol of
@@ -14,7 +15,7 @@ import { IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr } from '../datasets/ibm-ar.
  * issue date from the history settled before it.
  */
 async function ibmPaymentDelay(window: TrainingWindow): Promise<DatasetSplit<PaymentDelayDataset>> {
-  if (!ibmArAvailable()) throw new Error('the IBM accounts-receivable sample is not there (set IBM_AR_CSV): see /work/shared/data');
+  if (!ibmArAvailable()) throw new MissingDataError('the IBM accounts-receivable sample', IBM_AR_CSV, 'IBM_AR_CSV');
   const all = loadIbmAr();
   const train = all.filter((inv) => inv.issueDate < IBM_AR_TEST_FROM && (window.from == null || inv.issueDate >= window.from) && (window.to == null || inv.issueDate < window.to));
   const test = all.filter((inv) => inv.issueDate >= IBM_AR_TEST_FROM);

@@ -11,6 +11,7 @@ import { REPORT } from '../../src/ml/registry/artifact-store.js';
 import { datasetOf, evaluateWith, holdoutFingerprintOf } from '../../src/ml/registry/evaluation.js';
 import { trainModel, type ModelRegistry, type ModelVersion } from '../../src/ml/registry/index.js';
 import { parseEvaluateArgs, parseTrainArgs, UsageError } from './args.js';
+import { MissingDataError } from '../datasets/missing.js';
 import { makeProgress, type ProgressStream } from './progress.js';
 
 export interface CliDeps {
@@ -32,7 +33,7 @@ async function guarded(deps: CliDeps, fn: () => Promise<object>): Promise<number
     }
     const e = err as Error & { code?: string };
     deps.err.write(`${isArError(err) ? `${e.code}: ` : ''}${e.message}\n`);
-    if (!isArError(err)) deps.err.write(`${e.stack ?? ''}\n`);
+    if (!isArError(err) && !(err instanceof MissingDataError)) deps.err.write(`${e.stack ?? ''}\n`);
     return 1;
   }
 }

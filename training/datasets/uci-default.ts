@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MissingDataError } from './missing.js';
 import { parse } from 'csv-parse/sync';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,6 @@ export function parseUciDefault(text: string): UciHolder[] {
 }
 
 export function loadUciDefault(path = UCI_DEFAULT_CSV): UciHolder[] {
-  if (!existsSync(path)) throw new Error(`UCI default set not found at ${path} (set UCI_DEFAULT_CSV)`);
+  if (!existsSync(path)) throw new MissingDataError('UCI default set', path, 'UCI_DEFAULT_CSV');
   return parseUciDefault(readFileSync(path, 'utf8'));
 }

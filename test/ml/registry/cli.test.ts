@@ -65,6 +65,12 @@ describe('the train and evaluate commands (PGlite)', () => {
       expect(io.stdout()).toEqual([]);
     });
 
+    it('exits 2 for a day the month does not have, before any training', async () => {
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--dataset', 'synthetic', '--to', '2026-02-30'], io)).toBe(2);
+      expect(io.stderr().join('\n')).toMatch(/--to must be a date YYYY-MM-DD, not "2026-02-30"/);
+    });
+
     it('exits 1 naming the known models for an unknown one', async () => {
       const io = capture(f);
       expect(await runTrain(['nope'], io)).toBe(1);
