@@ -2,6 +2,7 @@
 // state.json, files/<binary>, and optional features.json and report.html.
 // A folder is written whole into a temporary sibling, fsynced, then renamed into
 // place, so a reader sees a complete version or none. Folders never change after.
+// The database keeps the same files (model_files): this folder is a machine's cache.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -50,7 +51,11 @@ export interface WrittenVersion {
   manifest: Manifest;
   /** Every file → sha256, manifest.json included: what the database pins. */
   checksums: Record<string, string>;
+  /** Every file's path in the folder and bytes, manifest.json included: what the database keeps. */
+  files: Array<[string, Uint8Array]>;
 }
+
+const bytesOf = (data: string | Uint8Array): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 
 async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await fs.open(file, 'wx');
@@ -85,44 +90,72 @@ export class ArtifactStore {
   }
 
   async write(content: VersionContent): Promise<WrittenVersion> {
+    const files: Array<[string, Uint8Array]> = [[STATE, bytesOf(JSON.stringify(content.artifact.state))]];
+    const artifactFiles = Object.keys(content.artifact.files ?? {}).sort();
+    for (const name of artifactFiles) {
+      if (!isArtifactFileName(name)) throw new Error(`artifact file name "${name}" is not allowed (letters, digits, . _ - and / between them)`);
+      files.push([`files/${name}`, content.artifact.files![name]]);
+    }
+    for (const [name, data] of Object.entries(content.extras ?? {})) {
+      if (!FILE.test(name) || name === MANIFEST || name === STATE) throw new Error(`extra file name "${name}" is not allowed`);
+      files.push([name, bytesOf(data)]);
+    }
+    const sums = Object.fromEntries(files.map(([rel, data]) => [rel, sha256(data)]));
+    const manifest: Manifest = { ...content.manifest, artifactFiles, files: sums };
+    const manifestBytes = bytesOf(JSON.stringify(manifest, null, 2));
+    files.push([MANIFEST, manifestBytes]);
     const { model, version } = content.manifest;
+    const dir = await this.writeFolder(model, version, files, false);
+    return { dir, manifest, checksums: { ...sums, [MANIFEST]: sha256(manifestBytes) }, files };
+  }
+
+  /** Whether this machine's folder holds the version (complete: folders appear whole). */
+  async has(model: string, version: string): Promise<boolean> {
+    return fs.access(path.join(this.dirOf(model, version), MANIFEST)).then(() => true, () => false);
+  }
+
+  /** Writes a version's files as kept elsewhere (the database); a folder already there is left as it is. */
+  async restore(model: string, version: string, files: Array<[string, Uint8Array]>): Promise<void> {
+    for (const [rel] of files) {
+      if (rel !== MANIFEST && rel !== STATE && !(rel.startsWith('files/') && isArtifactFileName(rel.slice(6))) && !FILE.test(rel)) {
+        throw new Error(`file name "${rel}" is not allowed in a version folder`);
+      }
+    }
+    await this.writeFolder(model, version, files, true);
+  }
+
+  /**
+   * The folder written whole into a temporary sibling, fsynced, then renamed
+   * into place. rename() onto an existing non-empty folder fails: versions are
+   * never overwritten, and a restore that lost the race to another is done.
+   */
+  private async writeFolder(model: string, version: string, files: Array<[string, Uint8Array]>, existingIsDone: boolean): Promise<string> {
     const target = this.dirOf(model, version);
     const parent = path.dirname(target);
     await fs.mkdir(parent, { recursive: true });
     const tmp = path.join(parent, `.tmp-${version}-${crypto.randomBytes(4).toString('hex')}`);
-    await fs.mkdir(path.join(tmp, 'files'), { recursive: true });
     try {
-      const files: Record<string, string> = {};
-      const put = async (rel: string, data: string | Uint8Array) => {
-        await writeSynced(path.join(tmp, rel), data);
-        files[rel] = sha256(data);
-      };
-      await put(STATE, JSON.stringify(content.artifact.state));
-      const artifactFiles = Object.keys(content.artifact.files ?? {}).sort();
-      const dirs = new Set<string>();
-      for (const name of artifactFiles) {
-        if (!isArtifactFileName(name)) throw new Error(`artifact file name "${name}" is not allowed (letters, digits, . _ - and / between them)`);
-        const dir = path.dirname(path.join(tmp, 'files', name));
+      await fs.mkdir(tmp);
+      const dirs = new Set<string>([tmp]);
+      for (const [rel, data] of files) {
+        const dir = path.dirname(path.join(tmp, rel));
         if (!dirs.has(dir)) {
           await fs.mkdir(dir, { recursive: true });
           dirs.add(dir);
         }
-        await put(`files/${name}`, content.artifact.files![name]);
+        await writeSynced(path.join(tmp, rel), data);
       }
-      for (const [name, data] of Object.entries(content.extras ?? {})) {
-        if (!FILE.test(name) || name === MANIFEST || name === STATE) throw new Error(`extra file name "${name}" is not allowed`);
-        await put(name, data);
-      }
-      const manifest: Manifest = { ...content.manifest, artifactFiles, files };
-      const manifestText = JSON.stringify(manifest, null, 2);
-      await writeSynced(path.join(tmp, MANIFEST), manifestText);
       for (const dir of [...dirs].sort().reverse()) await syncDir(dir);
-      await syncDir(path.join(tmp, 'files'));
-      await syncDir(tmp);
-      // rename() onto an existing non-empty folder fails: versions are never overwritten.
-      await fs.rename(tmp, target);
+      try {
+        await fs.rename(tmp, target);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!existingIsDone || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw err;
+        await fs.rm(tmp, { recursive: true, force: true });
+        return target;
+      }
       await syncDir(parent);
-      return { dir: target, manifest, checksums: { ...files, [MANIFEST]: sha256(manifestText) } };
+      return target;
     } catch (err) {
       await fs.rm(tmp, { recursive: true, force: true });
       throw err;

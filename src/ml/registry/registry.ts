@@ -152,6 +152,7 @@ export class ModelRegistry {
           hasReport: REPORT in written.checksums,
           createdAt,
         }, tx);
+        await this.table.insertFiles(tx, input.model, version, written.files);
         await this.table.addEvent({ model: input.model, version, action: 'registered', actor: input.actor }, tx);
         return row;
       });
@@ -199,6 +200,7 @@ export class ModelRegistry {
     let artifact: Artifact;
     let predictor: Predictor<unknown, unknown>;
     try {
+      await this.fetchFolder(v);
       ({ manifest, artifact } = await this.store.read(model, version, v.checksums));
     } catch (err) {
       throw await this.refuse(v, (err as Error).message);
@@ -209,6 +211,17 @@ export class ModelRegistry {
       throw await this.refuse(v, `the artifact does not load: ${(err as Error).message}`);
     }
     return { version: v, manifest, artifact, predictor };
+  }
+
+  /**
+   * A version written on another machine (a worker trains, the API serves) has no
+   * folder here yet: it is rebuilt from the files the database keeps. The usual
+   * checks against the pinned checksums follow, as for any folder.
+   */
+  private async fetchFolder(v: ModelVersion): Promise<void> {
+    if (await this.store.has(v.model, v.version)) return;
+    const files = await this.table.files(v.model, v.version);
+    if (files.length > 0) await this.store.restore(v.model, v.version, files);
   }
 
   private async refuse(v: ModelVersion, problem: string) {
@@ -240,6 +253,7 @@ export class ModelRegistry {
 
   private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
     try {
+      await this.fetchFolder(v);
       return await this.store.readExtra(v.model, v.version, name, v.checksums);
     } catch (err) {
       throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, (err as Error).message]);

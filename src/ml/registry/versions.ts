@@ -171,6 +171,21 @@ export class VersionTable {
     );
   }
 
+  /** A version's files, kept beside its row: what another machine rebuilds the folder from. */
+  async insertFiles(q: Queryable, model: string, version: string, files: Array<[string, Uint8Array]>): Promise<void> {
+    for (const [path, bytes] of files) {
+      await q.query('INSERT INTO model_files (model, version, path, bytes) VALUES ($1, $2, $3, $4)', [model, version, path, bytes]);
+    }
+  }
+
+  async files(model: string, version: string): Promise<Array<[string, Uint8Array]>> {
+    const rows = await this.db.query<{ path: string; bytes: Uint8Array }>(
+      'SELECT path, bytes FROM model_files WHERE model = $1 AND version = $2 ORDER BY path',
+      [model, version],
+    );
+    return rows.map((r) => [r.path, r.bytes]);
+  }
+
   /** Activations and rollbacks of a model in the order they happened. */
   async activations(model: string, q: Queryable = this.db): Promise<Pick<ModelEvent, 'action' | 'version'>[]> {
     return q.query<Pick<ModelEvent, 'action' | 'version'>>(

@@ -207,35 +207,37 @@ describe.each(await backends())('a first version on %s', (backend) => {
   });
 });
 
-describe.each(await backends())('a registration that fails half way on %s', (backend) => {
-  let f: RegistryFixture;
+/** A registry of its own for one describe block: opened before its tests, closed after them. */
+function freshRegistry(backend: 'pglite' | 'postgres'): { f: RegistryFixture } {
+  const own = {} as { f: RegistryFixture };
   beforeAll(async () => {
-    f = await openRegistry(backend);
+    own.f = await openRegistry(backend);
   });
-  afterAll(async () => f.close());
+  afterAll(async () => own.f.close());
+  return own;
+}
+
+describe.each(await backends())('a registration that fails half way on %s', (backend) => {
+  const own = freshRegistry(backend);
 
   it('leaves neither the row nor the folder when its event cannot be written', async () => {
     // The event insert fails, as on a connection reset between the two statements.
-    await f.storage.db.query(`CREATE FUNCTION refuse_registered() RETURNS trigger LANGUAGE plpgsql AS $$
+    await own.f.storage.db.query(`CREATE FUNCTION refuse_registered() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'connection lost'; END $$`);
-    await f.storage.db.query(`CREATE TRIGGER refuse_registered BEFORE INSERT ON model_events FOR EACH ROW
+    await own.f.storage.db.query(`CREATE TRIGGER refuse_registered BEFORE INSERT ON model_events FOR EACH ROW
       WHEN (NEW.action = 'registered') EXECUTE FUNCTION refuse_registered()`);
     try {
-      await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false })).rejects.toThrow(/connection lost/);
-      expect(await f.registry.list(MODEL)).toEqual([]);
-      expect(fs.readdirSync(path.join(f.modelsDir, MODEL)).filter((name) => !name.startsWith('.'))).toEqual([]);
+      await expect(trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false })).rejects.toThrow(/connection lost/);
+      expect(await own.f.registry.list(MODEL)).toEqual([]);
+      expect(fs.readdirSync(path.join(own.f.modelsDir, MODEL)).filter((name) => !name.startsWith('.'))).toEqual([]);
     } finally {
-      await f.storage.db.query('DROP TRIGGER refuse_registered ON model_events');
+      await own.f.storage.db.query('DROP TRIGGER refuse_registered ON model_events');
     }
   });
 });
 
 describe.each(await backends())('a training cancelled on %s', (backend) => {
-  let f: RegistryFixture;
-  beforeAll(async () => {
-    f = await openRegistry(backend);
-  });
-  afterAll(async () => f.close());
+  const own = freshRegistry(backend);
 
   // As the job runners do: once cancelled, every progress report throws.
   const cancelledAt = (message: string) => {
@@ -250,41 +252,65 @@ describe.each(await backends())('a training cancelled on %s', (backend) => {
   };
 
   it('before its version is written, stops and registers nothing', async () => {
-    await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('writing the version'))).rejects.toThrow('cancelled');
-    expect(await f.registry.list(MODEL)).toEqual([]);
+    await expect(trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('writing the version'))).rejects.toThrow('cancelled');
+    expect(await own.f.registry.list(MODEL)).toEqual([]);
   });
 
   it('once its version is written, completes and reports the version as it is', async () => {
-    const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('comparing with the active version'));
+    const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false }, cancelledAt('comparing with the active version'));
     expect(out.promotion).toMatchObject({ activated: true });
-    expect((await f.registry.active(MODEL))?.version).toBe(out.version);
+    expect((await own.f.registry.active(MODEL))?.version).toBe(out.version);
   });
 });
 
 describe.each(await backends())('a promotion overtaken by another activation on %s', (backend) => {
-  let f: RegistryFixture;
-  beforeAll(async () => {
-    f = await openRegistry(backend);
-  });
-  afterAll(async () => f.close());
+  const own = freshRegistry(backend);
 
   it('compares again with the version now active instead of failing', async () => {
-    const train = (promote: boolean) => trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote });
+    const train = (promote: boolean) => trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote });
     const first = await train(true);
     const challenger = await train(false);
     const overtaking = await train(false);
-    await f.registry.activate(MODEL, overtaking.version, { force: true });
+    await own.f.registry.activate(MODEL, overtaking.version, { force: true });
     // The promotion reads the active version as it was before the other activation.
-    const stale = await f.registry.get(MODEL, first.version);
-    const table = f.registry.table;
+    const stale = await own.f.registry.get(MODEL, first.version);
+    const table = own.f.registry.table;
     const active = table.active.bind(table);
     let calls = 0;
     table.active = async (model, q) => (q === undefined && calls++ === 0 ? { ...stale, status: 'active' } : active(model, q));
     try {
-      const decision = await f.registry.promote(MODEL, challenger.version);
+      const decision = await own.f.registry.promote(MODEL, challenger.version);
       expect(decision.comparison?.champion).toBe(overtaking.version);
     } finally {
       table.active = active;
     }
+  });
+});
+
+describe.each(await backends())('a version trained on another machine, on %s', (backend) => {
+  const own = freshRegistry(backend);
+
+  it('is rebuilt from the database where its folder is missing, and serves there', async () => {
+    const first = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false });
+    const api = own.f.elsewhere();
+    const opened = await api.registry.open(MODEL, first.version);
+    expect(opened.version.status).toBe('active');
+    expect(fs.existsSync(path.join(api.modelsDir, MODEL, first.version, 'manifest.json'))).toBe(true);
+    // A challenger trained elsewhere is compared with the champion, not waved through.
+    const worker = own.f.elsewhere();
+    const second = await trainModel({ registry: worker.registry }, { model: MODEL, dataset: 'synthetic', report: false });
+    expect(second.promotion?.comparison?.championValue).toEqual(expect.any(Number));
+    await api.registry.rollback(MODEL);
+    expect((await api.registry.active(MODEL))?.version).toBe(first.version);
+  });
+
+  it('is still refused when the bytes kept for it are damaged', async () => {
+    const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
+    await own.f.storage.db.query(
+      "UPDATE model_files SET bytes = bytes || '\\x00'::bytea WHERE model = $1 AND version = $2 AND path = 'state.json'",
+      [MODEL, out.version],
+    );
+    const { registry } = own.f.elsewhere();
+    await expect(registry.verify(MODEL, out.version)).rejects.toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT' });
   });
 });
