@@ -74,13 +74,13 @@ describe.each(await backends())('rescoring on %s', (backend) => {
   });
 
   it('counts an open invoice qualified as disputed (litigation, awaiting a credit note) as disputed from its status date', async () => {
-    const [inv] = await storage.db.query<{ id: number; customer_id: number }>(
-      "SELECT id, customer_id FROM invoices WHERE open_amount > 0 AND settled_date IS NULL AND NOT disputed ORDER BY id LIMIT 1",
+    const [inv] = await storage.db.query<{ id: number; external_id: string; customer_id: number }>(
+      "SELECT id, external_id, customer_id FROM invoices WHERE open_amount > 0 AND settled_date IS NULL AND NOT disputed ORDER BY id LIMIT 1",
     );
     await storage.db.query("UPDATE invoices SET status = 'waiting_credit_note', status_date = '2026-10-02' WHERE id = $1", [inv.id]);
     const slice = await loadSlice(storage.db, inv.customer_id, inv.customer_id, WORLD_END);
     expect(slice.invoices.find((i) => i.invoiceId === String(inv.id))?.disputed).toBe(true);
-    expect(slice.histories.get(inv.customer_id)?.invoices.find((i) => i.externalId === String(inv.id))).toMatchObject({
+    expect(slice.histories.get(inv.customer_id)?.invoices.find((i) => i.externalId === inv.external_id)).toMatchObject({
       disputed: true,
       disputedDate: '2026-10-02',
     });
