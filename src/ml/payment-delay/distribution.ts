@@ -7,6 +7,8 @@
 // - an active promise to pay mixes "paid by the promised date" (with the
 //   customer's kept-promise rate) with "promise broken, paid later".
 
+import { calibratedLevel, uncalibratedToLevel } from './overdue-calibration.js';
+
 /** Levels at which the standardized residual shape is stored. */
 export const SHAPE_LEVELS: readonly number[] = [0.0025, ...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.9975];
 
@@ -199,6 +201,12 @@ export class OffsetDistribution {
      * Ignored with a promise, which replaces the habit.
      */
     atom: DueDayAtom | null = null,
+    /**
+     * The overdue recalibration map for the days already overdue
+     * (overdue-calibration.ts): applied to the smooth part truncated at
+     * `lower`, when it is the whole distribution (no promise, no missed-debit part).
+     */
+    calibration: readonly number[] | null = null,
   ) {
     const p = atom?.probability ?? 0;
     const missed = atom?.missed && !promise && p > 0 ? atom.missed : null;
@@ -209,7 +217,11 @@ export class OffsetDistribution {
     this.atomOffset = atom?.offset ?? 0;
     this.atomWeight = promise || p <= 0 || this.atomOffset <= lower ? 0 : p / (p + (1 - p) * this.survivalAtLower);
     this.missedWeight = this.parts.length > 1 ? this.partWeightAbove(1, lower) : 0;
+    this.calibration = calibration && !promise && this.parts.length === 1 && this.atomWeight === 0 && this.survivalAtLower > 1e-300 ? calibration : null;
   }
+
+  /** The recalibration map in use, or null. */
+  private readonly calibration: readonly number[] | null;
 
   readonly atomOffset: number;
 
@@ -268,6 +280,7 @@ export class OffsetDistribution {
 
   /** P(paid by offset x, inclusive of fractions: use x + 0.5 for "by day x"). */
   cdf(x: number): number {
+    if (this.calibration) return uncalibratedToLevel(this.calibration, 1 - this.truncatedSurvival(x));
     if (!this.promise) {
       const w = this.atomWeight;
       return (x >= this.atomOffset ? w : 0) + (1 - w) * (1 - this.truncatedSurvival(x));
@@ -280,6 +293,7 @@ export class OffsetDistribution {
 
   quantile(p: number): number {
     const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+    if (this.calibration) return this.truncatedQuantile(Math.min(Math.max(calibratedLevel(this.calibration, q), 1e-9), 1 - 1e-9));
     if (!this.promise) return this.atomWeight > 0 ? this.quantileWithAtom(q) : this.truncatedQuantile(q);
     // Monotone mixture CDF: bisect between the lower bound and a point well past both parts.
     let lo = this.lower;
@@ -307,11 +321,36 @@ export class OffsetDistribution {
    * E[X | X > L] = L + ∫_L^∞ S(x) dx / S(L), per smooth part. A promise mixture is integrated numerically.
    */
   mean(meanShape: number): number {
+    if (this.calibration) return this.calibratedMean(this.calibration);
     if (!this.promise) return this.atomWeight * this.atomOffset + (1 - this.atomWeight) * this.continuousMean(meanShape);
     const m = 40;
     let s = 0;
     for (let i = 0; i < m; i++) s += this.quantile((i + 0.5) / m);
     return s / m;
+  }
+
+  /**
+   * ∫ Q(g(p)) dp with g the map, piecewise linear: on each of its segments,
+   * (1 / slope) × ∫ Q(u) du over the segment's forecast levels, and
+   * ∫ Q(u) du from F(a) to F(b) = a S(a) − b S(b) + ∫_a^b S, in closed form.
+   */
+  private calibratedMean(map: readonly number[]): number {
+    const part = this.parts[0];
+    const segments = map.length - 1;
+    // x S(x) + ∫_x^∞ S, for the truncated distribution, at each knot of the map.
+    const atKnot = map.map((u, j) => {
+      if (j === segments) return { x: Infinity, value: 0 };
+      const x = j === 0 ? this.lower : this.truncatedQuantile(Math.min(u, 1 - 1e-9));
+      const z = (x - part.location) / part.scale;
+      const integral = (part.scale * survivalIntegral(part.shape, part.geometry, z)) / this.survivalAtLower;
+      return { x, value: x * (1 - u) + integral };
+    });
+    let mean = 0;
+    for (let j = 0; j < segments; j++) {
+      const width = map[j + 1] - map[j];
+      mean += width > 1e-12 ? (atKnot[j].value - atKnot[j + 1].value) / (width * segments) : atKnot[j].x / segments;
+    }
+    return mean;
   }
 
   private continuousMean(meanShape: number): number {

@@ -15,7 +15,8 @@ import { PaymentDelayInputError } from './errors.js';
 import { buildFeatureTable, COL, DUE_DAY_COLUMN, type FeatureTable } from './features.js';
 import { atomProbability, fitAtom, fitMissedShape, type AtomModel } from './due-day-atom.js';
 import { fitRidge, predictLinear, type LinearModel } from './linear.js';
-import { fitShape, shapeMean, SHAPE_LEVELS, type ResidualShape } from './distribution.js';
+import { fitShape, OffsetDistribution, shapeMean, SHAPE_LEVELS, type ResidualShape } from './distribution.js';
+import { fitOverdueCalibration, type CalibrationRow, type OverdueCalibration } from './overdue-calibration.js';
 import { selectColumnGroups, type ColumnGroup, type ColumnSelection } from './selection.js';
 import { fitFeatureConfig, fitInvoiceEffects, labelOf, paidOnDueBusinessDay, type Labeled } from './priors.js';
 import type { FeatureConfig } from './features.js';
@@ -68,6 +69,13 @@ export interface PaymentDelayState {
    * shapes then describe the other payments.
    */
   atom?: AtomModel;
+  /**
+   * Recalibration of the forecast of invoices already overdue, per days
+   * overdue (overdue-calibration.ts). Absent in artifacts trained before it.
+   */
+  overdueCalibration?: OverdueCalibration;
+  /** The same for disputed invoices, when the model knows disputes; the other serves them when absent. */
+  overdueCalibrationDisputed?: OverdueCalibration;
   /** Groups chosen on the hold-out, or null when every column was used. */
   selection: ColumnSelection | null;
   trainedOn: { invoices: number; customers: number; firstIssue: IsoDate; lastIssue: IsoDate };
@@ -150,6 +158,44 @@ export function columnsFor(names: readonly string[], allColumns: readonly string
 /** Scale of the payment-date distribution for one feature row. */
 export function scaleOf(state: Pick<PaymentDelayState, 'dispersion' | 'scaleFloor'>, row: Float64Array): number {
   return Math.max(predictLinear(state.dispersion, row) * HALF_NORMAL, state.scaleFloor);
+}
+
+/**
+ * Each training invoice still unpaid at each calibration age, with its
+ * forecast as the predictor makes it that day: features as of the due date
+ * plus the age (what had been settled by then), truncated at the age.
+ */
+function calibrationRows(
+  history: readonly InvoiceRecord[],
+  targets: readonly FeatureRequest[],
+  labeled: readonly Labeled[],
+  features: FeatureConfig,
+  model: Pick<PaymentDelayState, 'location' | 'dispersion' | 'scaleFloor' | 'shape' | 'depthShapes'>,
+): (age: number) => Array<CalibrationRow & { disputed: boolean }> {
+  const cache = new Map<number, Array<CalibrationRow & { disputed: boolean }>>();
+  return (age) => {
+    const cached = cache.get(age);
+    if (cached) return cached;
+    const open = labeled.flatMap((l, i) => (l.offset >= age ? [i] : []));
+    const requests = open.map((i) => ({ invoice: targets[i].invoice, asOf: isoOfDay(dayOf(targets[i].invoice.dueDate) + age) }));
+    const table = buildFeatureTable(history, requests, features);
+    const width = table.columns.length;
+    const rows = open.map((i, k) => {
+      const row = table.values.subarray(k * width, (k + 1) * width);
+      const m = predictLinear(model.location, row);
+      const s = scaleOf(model, row);
+      const rowShape = shapeForRow(model, row).shape;
+      return { offset: labeled[i].offset, disputed: row[COL.disputed] === 1, forecastAbove: (lower: number) => new OffsetDistribution(m, s, rowShape, lower) };
+    });
+    cache.set(age, rows);
+    return rows;
+  };
+}
+
+/** The residual shape for a row's depth of history: its bucket's, else the pooled one. */
+export function shapeForRow<S extends { shape: ResidualShape; depthShapes?: DepthShape[] }>(state: S, row: Float64Array): DepthShape | S {
+  const n = row[COL.historyCount];
+  return state.depthShapes?.find((d) => n <= d.maxHistory) ?? state;
 }
 
 /** The pooled residual shape and those of the short-history buckets with enough rows; each row feeds one shape. */
@@ -298,6 +344,10 @@ export function fitPaymentDelay(
   const partial = { dispersion, scaleFloor: Math.max(0.25 * meanAbs * HALF_NORMAL, 0.5) };
   const standardized = residual.map((e, r) => e / scaleOf(partial, table.values.subarray(r * width, (r + 1) * width)));
   const { shape, depthShapes } = fitShapes(standardized, (r) => table.values[r * width + COL.historyCount]);
+  // Disputed invoices run long for their own reasons: a map of their own, where disputes are known.
+  const rowsAt = calibrationRows(history, targets, labeled, features, { location, ...partial, shape, depthShapes });
+  const overdueCalibration = fitOverdueCalibration((age) => rowsAt(age).filter((r) => !options.useDisputed || !r.disputed));
+  const overdueCalibrationDisputed = options.useDisputed ? fitOverdueCalibration((age) => rowsAt(age).filter((r) => r.disputed)) : null;
 
   const issueDays = targets.map((t) => dayOf(t.invoice.issueDate));
   return {
@@ -312,6 +362,8 @@ export function fitPaymentDelay(
     shapeMean: shapeMean(shape),
     ...(depthShapes.length > 0 ? { depthShapes } : {}),
     ...(atom ? { atom } : {}),
+    ...(overdueCalibration ? { overdueCalibration } : {}),
+    ...(overdueCalibrationDisputed ? { overdueCalibrationDisputed } : {}),
     selection,
     trainedOn: {
       invoices: targets.length,

@@ -5,7 +5,8 @@ import type { Prediction, Predictor, Reason } from '../model.js';
 import { dayOf, dueBusinessDayOffset, isoOfDay } from './dates.js';
 import { PaymentDelayArtifactError } from './errors.js';
 import { COL, featureColumns, forEachFeatureRow, PROMISE_GRACE_DAYS, type RequestDays } from './features.js';
-import { scaleOf, STATE_VERSION, type PaymentDelayState } from './fit.js';
+import { scaleOf, shapeForRow, STATE_VERSION, type PaymentDelayState } from './fit.js';
+import { calibrationAt } from './overdue-calibration.js';
 import { OffsetDistribution, type DueDayAtom, type PromiseToPay, type ResidualShape } from './distribution.js';
 import { predictLinear } from './linear.js';
 import { atomProbability, HABIT_PROBABILITY, type AtomModel } from './due-day-atom.js';
@@ -101,8 +102,7 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
 
   /** The residual shape for this row's depth of history. */
   private shapeOf(row: Float64Array): { shape: ResidualShape; shapeMean: number } {
-    const n = row[COL.historyCount];
-    return this.state.depthShapes?.find((d) => n <= d.maxHistory) ?? this.state;
+    return shapeForRow(this.state, row);
   }
 
   /** The payment-offset distribution of one feature row, conditioned on what is known at the scoring date. */
@@ -118,7 +118,10 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
       };
     }
     const atom = withAtom && this.state.atom ? this.atomOf(this.state.atom, row, days.due) : null;
-    return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.shapeOf(row).shape, lower, promise, atom);
+    const disputed = this.state.options.useDisputed && row[COL.disputed] === 1;
+    const maps = (disputed && this.state.overdueCalibrationDisputed) || this.state.overdueCalibration;
+    const calibration = maps ? calibrationAt(maps, lower + 0.5) : null;
+    return new OffsetDistribution(predictLinear(this.state.location, row), scaleOf(this.state, row), this.shapeOf(row).shape, lower, promise, atom, calibration);
   }
 
   /**
