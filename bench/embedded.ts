@@ -109,7 +109,7 @@ try {
   );
   const t1 = performance.now();
   const model = served<PaymentDelayPredictor>(services.models.server, 'payment-delay');
-  await cashForecastReport(db, model, { asOf: today(), weeks: 13, scope: { groupBy: 'portfolio', collector: null, segment: null } });
+  await cashForecastReport(db, model, { asOf: today(), weeks: 13, scope: { groupBy: 'portfolio', collector: null, segment: null, currency: null } });
   const cashForecastSeconds = seconds(t1);
   const t2 = performance.now();
   const [{ max }] = await db.query<{ max: number }>('SELECT coalesce(max(id), 0)::int AS max FROM customers');

@@ -117,7 +117,7 @@ try {
   const forecast = await cashForecastReport(db.storage.db, models.paymentDelay, {
     asOf: AS_OF,
     weeks: 13,
-    scope: { groupBy: 'portfolio', collector: null, segment: null },
+    scope: { groupBy: 'portfolio', collector: null, segment: null, currency: null },
   });
   const cashForecastSeconds = Number(((performance.now() - tf) / 1000).toFixed(2));
   console.log(`cash forecast: ${forecast.groups[0].openInvoices} open invoices in ${cashForecastSeconds} s`);

@@ -29,7 +29,7 @@ export interface CashForecastGroup {
 export interface CashForecastReport {
   asOf: IsoDate;
   groupBy: ReportScope['groupBy'];
-  filters: { collector: string | null; segment: string | null };
+  filters: { collector: string | null; segment: string | null; currency: string | null };
   method: string;
   modelVersion: string;
   /** One per group with open invoices, by group name; one 'portfolio' group when not grouped. */
@@ -56,7 +56,7 @@ async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, 
         list.push({ amount, distribution: prediction.value.distribution });
         out.set(group, list);
       },
-      { reasons: false, keep: (invoice) => groupOf.has(Number(invoice.customerId)) },
+      { reasons: false, keep: (invoice) => groupOf.has(Number(invoice.customerId)) && (scope.currency === null || invoice.currency === scope.currency) },
     );
   }
   return out;
@@ -88,7 +88,7 @@ export async function cashForecastReport(
   return {
     asOf: q.asOf,
     groupBy: q.scope.groupBy,
-    filters: { collector: q.scope.collector, segment: q.scope.segment },
+    filters: { collector: q.scope.collector, segment: q.scope.segment, currency: q.scope.currency },
     method: CASH_FORECAST_METHOD,
     modelVersion: model.version,
     groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),

@@ -5,5 +5,5 @@ export { ceiReport, cei, CEI_METHOD, type CeiReport, type CeiRow } from './cei.j
 export { agingCsv, dsoCsv, ceiCsv, cashForecastCsv } from './exports.js';
 export { cashForecastReport, CASH_FORECAST_METHOD, type CashForecastReport } from './cash-forecast.js';
 export { toCsv, type CsvColumn } from './csv.js';
-export { BUCKETS, loadBalances, loadWindowSales, loadMonthlySales, type ReportScope, type GroupBy, type Balance, type AmountCount } from './series.js';
+export { BUCKETS, currenciesInScope, loadBalances, loadWindowSales, loadMonthlySales, type ReportScope, type GroupBy, type Balance, type AmountCount } from './series.js';
 export { trendMonths, type Month } from './periods.js';

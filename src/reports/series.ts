@@ -14,8 +14,9 @@
 // first report date: that is how it is computed.
 //
 // Invoices only: credit notes are neither aged nor netted from sales (the
-// facts query ignores them too). Amounts in different currencies are summed as
-// they are: filter by segment or collector to keep one currency per report.
+// facts query ignores them too). One currency per report: amounts in different
+// currencies cannot be added without rates this service does not have, so a
+// scope holding several is asked which one (the route's scopeOf).
 import type { Db } from '../db/sql.js';
 import { AGING_BUCKETS } from '../fields/registry.js';
 import type { IsoDate } from '../agenda/types.js';
@@ -28,6 +29,8 @@ export interface ReportScope {
   collector: string | null;
   /** Only this segment. */
   segment: string | null;
+  /** Only invoices in this currency (ISO 4217); null when the scope holds one currency or none. */
+  currency: string | null;
 }
 
 /** current (not yet due), 1-30, 31-60, 61-90, 90+ days past due: the same buckets as the customer fields. */
@@ -63,6 +66,15 @@ const scopeCte = (groupBy: GroupBy, p = 2) => `sc AS (
   WHERE ($${p}::text IS NULL OR col.external_id = $${p}::text) AND ($${p + 1}::text IS NULL OR c.segment = $${p + 1}::text)
 )`;
 
+/** Currencies of the invoices of the customers a report covers, sorted. */
+export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment'>): Promise<string[]> {
+  const rows = await db.query<{ currency: string }>(
+    `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT i.currency FROM invoices i JOIN sc ON sc.id = i.customer_id WHERE i.kind = 'invoice' ORDER BY 1`,
+    [scope.collector, scope.segment],
+  );
+  return rows.map((r) => r.currency);
+}
+
 /** The customers a report covers (its collector and segment filters), by id, with their group. */
 export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<number, string>> {
   const rows = await db.query<{ id: number; grp: string }>(`WITH ${scopeCte(scope.groupBy, 1)} SELECT id, grp FROM sc ORDER BY id`, [scope.collector, scope.segment]);
@@ -89,7 +101,7 @@ later AS (
 cand AS (
   SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date
   FROM invoices i JOIN sc ON sc.id = i.customer_id
-  WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds)
+  WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($4::text IS NULL OR i.currency = $4::text)
     AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
 ),
 inv AS (
@@ -121,13 +133,14 @@ const WINDOW_SALES_SQL = (groupBy: GroupBy) => `WITH ${DATES_CTE}, ${scopeCte(gr
 SELECT dates.d::text AS date, sc.grp, sum(i.amount)::float8 AS sales
 FROM dates
 JOIN invoices i ON i.issue_date > dates.d - $4::int AND i.issue_date <= dates.d AND i.kind = 'invoice'
+  AND ($5::text IS NULL OR i.currency = $5::text)
 JOIN sc ON sc.id = i.customer_id
 GROUP BY 1, 2`;
 
 const MONTHLY_SALES_SQL = (groupBy: GroupBy) => `WITH ${scopeCte(groupBy, 1)}
 SELECT to_char(i.issue_date, 'YYYY-MM') AS month, sc.grp, sum(i.amount)::float8 AS sales
 FROM invoices i JOIN sc ON sc.id = i.customer_id
-WHERE i.kind = 'invoice' AND i.issue_date >= $3::date AND i.issue_date <= $4::date
+WHERE i.kind = 'invoice' AND i.issue_date >= $3::date AND i.issue_date <= $4::date AND ($5::text IS NULL OR i.currency = $5::text)
 GROUP BY 1, 2`;
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -142,7 +155,7 @@ function put<T>(m: ByDate<T>, date: IsoDate, group: string, value: T) {
 
 /** Receivables on each date, by group. Groups with nothing open are absent. */
 export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope): Promise<ByDate<Balance>> {
-  const rows = await db.query<Record<string, number | string>>(BALANCES_SQL(scope.groupBy), [dates, scope.collector, scope.segment]);
+  const rows = await db.query<Record<string, number | string>>(BALANCES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, scope.currency]);
   const out: ByDate<Balance> = new Map();
   for (const r of rows) {
     put(out, r.date as string, r.grp as string, {
@@ -157,7 +170,7 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope)
 /** Credit sales (invoices issued) in the `windowDays` days ending on each date. */
 export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: number, scope: ReportScope): Promise<ByDate<number>> {
   const rows = await db.query<{ date: IsoDate; grp: string; sales: number }>(
-    WINDOW_SALES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, windowDays],
+    WINDOW_SALES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, windowDays, scope.currency],
   );
   const out: ByDate<number> = new Map();
   for (const r of rows) put(out, r.date, r.grp, r2(r.sales));
@@ -167,7 +180,7 @@ export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: numb
 /** Credit sales per calendar month ('YYYY-MM') and group, issued from `from` to `to` inclusive. */
 export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope: ReportScope): Promise<Map<string, Map<string, number>>> {
   const rows = await db.query<{ month: string; grp: string; sales: number }>(
-    MONTHLY_SALES_SQL(scope.groupBy), [scope.collector, scope.segment, from, to],
+    MONTHLY_SALES_SQL(scope.groupBy), [scope.collector, scope.segment, from, to, scope.currency],
   );
   const out = new Map<string, Map<string, number>>();
   for (const r of rows) put(out, r.month, r.grp, r2(r.sales));
@@ -185,7 +198,7 @@ export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, 
 export interface ReportEnvelope<R> {
   asOf: IsoDate;
   groupBy: GroupBy;
-  filters: { collector: string | null; segment: string | null };
+  filters: { collector: string | null; segment: string | null; currency: string | null };
   method: string;
   /** On the as-of date (its month, to date), one row per group. */
   groups: R[];
@@ -197,7 +210,7 @@ export function envelope<R>(asOf: IsoDate, scope: ReportScope, method: string, t
   return {
     asOf,
     groupBy: scope.groupBy,
-    filters: { collector: scope.collector, segment: scope.segment },
+    filters: { collector: scope.collector, segment: scope.segment, currency: scope.currency },
     method,
     groups: trend.filter(onAsOf),
     trend,

@@ -4,7 +4,7 @@ import { backends, openTestStorage, type TestStorage } from '../helpers/storage.
 import { agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
 import { seedPortfolio } from './portfolio.js';
 
-const PORTFOLIO: ReportScope = { groupBy: 'portfolio', collector: null, segment: null };
+const PORTFOLIO: ReportScope = { groupBy: 'portfolio', collector: null, segment: null, currency: null };
 const ASOF = '2026-03-31';
 
 const buckets = (row: { buckets: { bucket: string; amount: number; count: number }[] }) =>

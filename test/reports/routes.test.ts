@@ -5,6 +5,7 @@ import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
 import { buildAgendaTestApp, whenCalm } from '../agenda/app.js';
 import { seedPortfolio } from './portfolio.js';
+import * as f from '../agenda/factories.js';
 
 for (const backend of await backends()) {
   describe(`the reports API on ${backend}`, () => {
@@ -27,6 +28,7 @@ for (const backend of await backends()) {
         const body = res.json();
         expect(body.method).toMatch(/allocations paid by then/);
         expect(body.groups[0].total).toEqual({ amount: 5500, count: 4 });
+        expect(body.filters.currency).toBe('USD');
         expect(body.trend.map((r: { month: string }) => r.month)).toEqual(['2026-01', '2026-02', '2026-03']);
       });
 
@@ -104,6 +106,38 @@ for (const backend of await backends()) {
         expect(res.headers['content-type']).toMatch(/problem\+json/);
         expect(res.json().code).toBe('AR_ERR_MODEL_NOT_READY');
         expect(res.json().detail).toMatch(/payment-delay/);
+      });
+    });
+
+    describe('when the portfolio holds invoices in two currencies', () => {
+      beforeAll(async () => {
+        const c = await f.customer(t.storage.db, { externalId: 'C-EUR', segment: 'standard' });
+        const inv = await f.invoice(t.storage.db, { customerId: c, number: 'C1', issueDate: '2026-03-01', dueDate: '2026-03-31', amount: 700 });
+        await t.storage.db.query("UPDATE invoices SET currency = 'EUR' WHERE id = $1", [inv]);
+      });
+      afterAll(async () => {
+        await t.storage.db.query("DELETE FROM invoices WHERE number = 'C1'");
+        await t.storage.db.query("DELETE FROM customers WHERE external_id = 'C-EUR'");
+      });
+
+      it.each(['aging', 'dso', 'cei'])('answers 422 to a %s report that would add them up, naming them', async (name) => {
+        const res = await get(`/v1/reports/${name}?asOf=2026-03-31&months=3`);
+        expect(res.statusCode).toBe(422);
+        expect(res.json()).toMatchObject({ code: 'AR_ERR_MIXED_CURRENCIES', currencies: ['EUR', 'USD'] });
+      });
+
+      it('reports each currency on its own when asked', async () => {
+        const total = async (currency: string) => (await get(`/v1/reports/aging?asOf=2026-03-31&months=3&currency=${currency}`)).json().groups[0].total;
+        expect(await total('EUR')).toEqual({ amount: 700, count: 1 });
+        expect(await total('USD')).toEqual({ amount: 5500, count: 4 });
+      });
+
+      it('answers 404 for a currency the scope has no invoice in', async () => {
+        expect((await get('/v1/reports/aging?asOf=2026-03-31&currency=GBP')).statusCode).toBe(404);
+      });
+
+      it('needs no currency where the scope holds one', async () => {
+        expect((await get('/v1/reports/aging?asOf=2026-03-31&segment=small')).statusCode).toBe(200);
       });
     });
 

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
-  agingCsv, agingReport, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
+  agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
   type ReportScope,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
@@ -25,11 +25,12 @@ const common = {
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
   segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'Only invoices in this currency (ISO 4217); required when the scope holds several' })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: the trend rows as a CSV file; when absent, the Accept header chooses (text/csv or application/json, JSON by default)' })),
 };
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
-const Filters = Type.Object({ collector: Nullable(Type.String()), segment: Nullable(Type.String()) });
+const Filters = Type.Object({ collector: Nullable(Type.String()), segment: Nullable(Type.String()), currency: Nullable(Type.String()) });
 
 const AgingRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), total: AmountCount,
@@ -100,7 +101,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models } = app.services;
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
-  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
+  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
     const { collector } = collectorScope(request, q.collector, 'read reports');
     if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
     // A segment is only a value customers carry: one none carries is a typo, not a report of zeros.
@@ -108,7 +109,17 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [known] = await storage.db.query('SELECT 1 FROM customers WHERE segment = $1 LIMIT 1', [q.segment]);
       if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
     }
-    return { groupBy: q.groupBy, collector, segment: q.segment ?? null };
+    const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null };
+    // Amounts in two currencies do not add up: a scope that holds several is asked which one.
+    const currencies = await currenciesInScope(storage.db, scope);
+    if (q.currency !== undefined) {
+      if (currencies.length > 0 && !currencies.includes(q.currency)) throw AR_ERR.NOT_FOUND(['Currency', `${q.currency} (this scope has invoices in ${currencies.join(', ')})`]);
+      return { ...scope, currency: q.currency };
+    }
+    if (currencies.length > 1) {
+      throw AR_ERR.MIXED_CURRENCIES([currencies.join(', ')], { currencies });
+    }
+    return { ...scope, currency: currencies[0] ?? null };
   }
 
   app.get('/v1/reports/aging', {
@@ -169,6 +180,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         groupBy: common.groupBy,
         collector: common.collector,
         segment: common.segment,
+        currency: common.currency,
         format: common.format,
       }, { additionalProperties: false }),
       response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...errorResponses },
