@@ -27,6 +27,8 @@ export interface ModelServerOptions {
   pollMs?: number;
   /** How long a replaced predictor stays usable by callers still holding it before dispose(). Default 60 s. */
   disposeAfterMs?: number;
+  /** How long polling leaves an active version that failed to load before trying it again. Default 5 min. */
+  retryFailedMs?: number;
   log?: Logger;
 }
 
@@ -41,7 +43,7 @@ export class ModelServer {
   private readonly pending = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** model → active version that failed to load, and why. */
-  private readonly failed = new Map<string, { version: string; reason: string }>();
+  private readonly failed = new Map<string, { version: string; reason: string; at: number }>();
   private poller: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly log: Logger;
@@ -92,7 +94,8 @@ export class ModelServer {
    * Brings one model, or all, in line with the database's active versions.
    * Refreshing one model throws if its version fails to load; refreshing all
    * logs failures and keeps serving what was loaded. A version that failed is
-   * not retried by polling, only by an explicit refresh of its model.
+   * retried by polling only after `retryFailedMs` (a database or disk that was
+   * briefly away), at once by an explicit refresh of its model.
    */
   async refresh(model?: string): Promise<void> {
     if (this.closed) return;
@@ -101,9 +104,10 @@ export class ModelServer {
       this.failed.delete(model);
       return this.queue(model, active.get(model) ?? null);
     }
+    const retryMs = this.options.retryFailedMs ?? 5 * 60_000;
     const models = this.options.registry.models().filter((m) => {
       const failed = this.failed.get(m);
-      return failed === undefined || failed.version !== active.get(m);
+      return failed === undefined || failed.version !== active.get(m) || Date.now() - failed.at >= retryMs;
     });
     const results = await Promise.allSettled(models.map((m) => this.queue(m, active.get(m) ?? null)));
     results.forEach((r, i) => {
@@ -137,7 +141,7 @@ export class ModelServer {
     try {
       opened = await this.options.registry.open(model, version);
     } catch (err) {
-      this.failed.set(model, { version, reason: brief((err as Error).message) });
+      this.failed.set(model, { version, reason: brief((err as Error).message), at: Date.now() });
       throw err;
     }
     this.failed.delete(model);

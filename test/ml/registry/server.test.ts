@@ -128,4 +128,28 @@ describe('when the active version cannot be loaded', () => {
     expect(err.message).toContain(`its active version ${version} failed to load (Model "${MODEL}" version "${version}" failed its checks:`);
     expect(err.message).not.toContain('train it first');
   });
+
+  it('tries the version again once its retry delay is over, and serves it when the fault has gone', async () => {
+    const manifest = path.join(f.modelsDir, MODEL, version, 'manifest.json');
+    const damaged = fs.readFileSync(manifest, 'utf8');
+    fs.writeFileSync(manifest, damaged.slice(0, -1));
+    const patient = new ModelServer({ registry: f.registry, pollMs: 0, retryFailedMs: 60_000, log });
+    const eager = new ModelServer({ registry: f.registry, pollMs: 0, retryFailedMs: 0, log });
+    try {
+      for (const s of [patient, eager]) {
+        // Loaded while the file is still damaged: both fail.
+        fs.writeFileSync(manifest, damaged);
+        await s.start();
+        expect(s.versionOf(MODEL)).toBeNull();
+        fs.writeFileSync(manifest, damaged.slice(0, -1));
+        await s.refresh();
+      }
+      expect(patient.versionOf(MODEL)).toBeNull();
+      expect(eager.versionOf(MODEL)).toMatch(new RegExp(`@${version}$`));
+    } finally {
+      fs.writeFileSync(manifest, damaged);
+      await patient.close();
+      await eager.close();
+    }
+  });
 });
