@@ -213,6 +213,19 @@ export class ArtifactStore {
     return { manifest, artifact };
   }
 
+  /** Every pinned file of a version, checked against its sha256; throws on any that is missing or differs. */
+  async readPinned(model: string, version: string, pinned: Record<string, string>): Promise<Array<[string, Uint8Array]>> {
+    const dir = this.dirOf(model, version);
+    const files: Array<[string, Uint8Array]> = [];
+    for (const [rel, expected] of Object.entries(pinned).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (rel.split('/').some((part) => part === '..')) throw new Error(`${rel} is outside the version folder`);
+      const data = await fs.readFile(path.join(dir, rel));
+      if (sha256(data) !== expected) throw new Error(`${rel} does not match its sha256`);
+      files.push([rel, data]);
+    }
+    return files;
+  }
+
   /** One extra file (report, features), checked against its pinned sha256; null when absent. */
   async readExtra(model: string, version: string, name: string, pinned: Record<string, string>): Promise<Buffer | null> {
     const expected = pinned[name];

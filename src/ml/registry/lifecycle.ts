@@ -54,6 +54,8 @@ export async function createModelLifecycle(options: ModelLifecycleOptions): Prom
     const models = await scheduleRetraining(options.jobs, catalogue, options.retrainCron);
     log.info({ cron: options.retrainCron, models }, 'scheduled retraining');
   }
+  const kept = await registry.keepLocalFiles();
+  if (kept > 0) log.info({ versions: kept }, 'model version files copied into the database');
   await server.start();
   return {
     catalogue,

@@ -214,6 +214,26 @@ export class ModelRegistry {
   }
 
   /**
+   * Versions registered before the database kept their files: copied in from
+   * this machine's folder where it holds them intact, so that other machines
+   * can serve them too. Returns how many were copied.
+   */
+  async keepLocalFiles(): Promise<number> {
+    let kept = 0;
+    for (const v of await this.table.withoutFiles()) {
+      if (!this.catalogue[v.model] || !(await this.store.has(v.model, v.version))) continue;
+      try {
+        const files = await this.store.readPinned(v.model, v.version, v.checksums);
+        await this.table.transactionFor(v.model, (tx) => this.table.insertFiles(tx, v.model, v.version, files));
+        kept++;
+      } catch (err) {
+        this.log.warn({ model: v.model, version: v.version, err: (err as Error).message }, 'version files not copied into the database');
+      }
+    }
+    return kept;
+  }
+
+  /**
    * A version written on another machine (a worker trains, the API serves) has no
    * folder here yet: it is rebuilt from the files the database keeps. The usual
    * checks against the pinned checksums follow, as for any folder.

@@ -174,8 +174,16 @@ export class VersionTable {
   /** A version's files, kept beside its row: what another machine rebuilds the folder from. */
   async insertFiles(q: Queryable, model: string, version: string, files: Array<[string, Uint8Array]>): Promise<void> {
     for (const [path, bytes] of files) {
-      await q.query('INSERT INTO model_files (model, version, path, bytes) VALUES ($1, $2, $3, $4)', [model, version, path, bytes]);
+      await q.query('INSERT INTO model_files (model, version, path, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [model, version, path, bytes]);
     }
+  }
+
+  /** Versions registered before the database kept files (migration 20261206100000_model_files). */
+  async withoutFiles(): Promise<ModelVersion[]> {
+    const rows = await this.db.query<VersionRow>(
+      'SELECT * FROM model_versions v WHERE NOT EXISTS (SELECT 1 FROM model_files f WHERE f.model = v.model AND f.version = v.version) ORDER BY model, created_at',
+    );
+    return rows.map(toVersion);
   }
 
   async files(model: string, version: string): Promise<Array<[string, Uint8Array]>> {

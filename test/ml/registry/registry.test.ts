@@ -304,6 +304,16 @@ describe.each(await backends())('a version trained on another machine, on %s', (
     expect((await api.registry.active(MODEL))?.version).toBe(first.version);
   });
 
+  it('registered before the database kept files, is copied in from the folder that holds it intact', async () => {
+    const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
+    const damaged = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
+    await own.f.storage.db.query('DELETE FROM model_files WHERE version = ANY($1::text[])', [[out.version, damaged.version]]);
+    fs.appendFileSync(path.join(own.f.modelsDir, MODEL, damaged.version, 'state.json'), ' ');
+    expect(await own.f.registry.keepLocalFiles()).toBe(1);
+    await expect(own.f.elsewhere().registry.verify(MODEL, out.version)).resolves.toBeUndefined();
+    expect(await own.f.registry.keepLocalFiles()).toBe(0);
+  });
+
   it('is still refused when the bytes kept for it are damaged', async () => {
     const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
     await own.f.storage.db.query(
