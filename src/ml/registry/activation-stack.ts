@@ -5,6 +5,9 @@ import type { ModelEvent } from './types.js';
  * pushes its version and each rollback pops one. One pointer per version cannot
  * hold this once a version is activated twice (A, B, then A again): its pointer
  * would name B, and rollbacks would alternate between the two for ever.
+ * Each event ends on the version it made live, whatever came before it: the
+ * history older code wrote while rollbacks alternated (more rollbacks than
+ * activations) still ends on the live version.
  */
 export function activationStack(events: readonly Pick<ModelEvent, 'action' | 'version'>[]): string[] {
   const stack: string[] = [];
@@ -13,6 +16,10 @@ export function activationStack(events: readonly Pick<ModelEvent, 'action' | 've
       stack.push(e.version);
     } else if (e.action === 'rolled-back') {
       stack.pop();
+      if (stack.at(-1) !== e.version) {
+        stack.pop();
+        stack.push(e.version);
+      }
     }
   }
   return stack;

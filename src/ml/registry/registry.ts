@@ -413,11 +413,14 @@ export class ModelRegistry {
     const current = await this.active(model);
     if (!current) throw AR_ERR.CONFLICT([`Model "${model}" has no active version to roll back`]);
     const stack = activationStack(await this.table.activations(model));
-    const target = stack.at(-2);
+    // A history that does not end on the live version (rows lost), or that older code left with nothing under
+    // it, says less than the version's own pointer: that one is followed, one step.
+    const trusted = stack.at(-1) === current.version && (stack.length > 1 || current.previousVersion === null);
+    const target = trusted ? stack.at(-2) : current.previousVersion;
     if (!target) throw AR_ERR.CONFLICT([`${current.id} is the first active version of "${model}": there is nothing to roll back to`]);
     await this.verify(model, target);
     const reason = `rolled back from ${current.version} by ${options.actor ?? 'an analyst'}${options.reason ? `: ${options.reason}` : ''}`;
-    await this.switchActive(model, target, current.version, { action: 'rolled-back', reason, actor: options.actor, rollbackTo: stack.at(-3) ?? null });
+    await this.switchActive(model, target, current.version, { action: 'rolled-back', reason, actor: options.actor, rollbackTo: trusted ? (stack.at(-3) ?? null) : null });
     return this.get(model, target);
   }
 

@@ -287,6 +287,24 @@ describe.each(await backends())('a promotion overtaken by another activation on 
   });
 });
 
+describe.each(await backends())('a rollback after older code alternated rollbacks, on %s', (backend) => {
+  const own = freshRegistry(backend);
+
+  it('goes back one step by the version pointer, then follows the history again', async () => {
+    const train = async () => (await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false })).version;
+    const [a, b, c] = [await train(), await train(), await train()];
+    for (const v of [a, b, a]) await own.f.registry.activate(MODEL, v, { force: true });
+    // What the old pointer-only rollback wrote while it went A -> B -> A -> B -> A: more rollbacks than activations.
+    for (const v of [b, a, b, a]) {
+      await own.f.storage.db.query("INSERT INTO model_events (model, version, action) VALUES ($1, $2, 'rolled-back')", [MODEL, v]);
+    }
+    expect((await own.f.registry.rollback(MODEL)).version).toBe(b);
+    await expect(own.f.registry.rollback(MODEL)).rejects.toMatchObject({ code: 'AR_ERR_CONFLICT' });
+    await own.f.registry.activate(MODEL, c, { force: true });
+    expect((await own.f.registry.rollback(MODEL)).version).toBe(b);
+  });
+});
+
 describe.each(await backends())('a version trained on another machine, on %s', (backend) => {
   const own = freshRegistry(backend);
 
