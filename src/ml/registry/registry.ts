@@ -199,8 +199,9 @@ export class ModelRegistry {
     let manifest: Manifest;
     let artifact: Artifact;
     let predictor: Predictor<unknown, unknown>;
+    // Outside the checks: a database or disk briefly away says nothing about the version's files.
+    await this.fetchFolder(v);
     try {
-      await this.fetchFolder(v);
       ({ manifest, artifact } = await this.store.read(model, version, v.checksums));
     } catch (err) {
       throw await this.refuse(v, (err as Error).message);
@@ -272,8 +273,8 @@ export class ModelRegistry {
   }
 
   private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
+    await this.fetchFolder(v);
     try {
-      await this.fetchFolder(v);
       return await this.store.readExtra(v.model, v.version, name, v.checksums);
     } catch (err) {
       throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, (err as Error).message]);

@@ -332,6 +332,22 @@ describe.each(await backends())('a version trained on another machine, on %s', (
     expect(await own.f.registry.keepLocalFiles()).toBe(0);
   });
 
+  it('is not rejected when the database fails while its files are fetched', async () => {
+    const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
+    const { registry } = own.f.elsewhere();
+    const files = registry.table.files.bind(registry.table);
+    registry.table.files = async () => {
+      throw new Error('Connection terminated unexpectedly');
+    };
+    try {
+      await expect(registry.verify(MODEL, out.version)).rejects.toThrow('Connection terminated unexpectedly');
+    } finally {
+      registry.table.files = files;
+    }
+    expect((await registry.get(MODEL, out.version)).status).toBe('candidate');
+    await expect(registry.verify(MODEL, out.version)).resolves.toBeUndefined();
+  });
+
   it('is still refused when the bytes kept for it are damaged', async () => {
     const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
     await own.f.storage.db.query(
