@@ -9,6 +9,9 @@
 
 import { calibratedLevel, uncalibratedToLevel } from './overdue-calibration.js';
 
+/** Below this survival at the bound, an overdue invoice's forecast is not recalibrated (see OffsetDistribution). */
+const CALIBRATION_MIN_SURVIVAL = 1e-200;
+
 /** Levels at which the standardized residual shape is stored. */
 export const SHAPE_LEVELS: readonly number[] = [0.0025, ...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.9975];
 
@@ -164,7 +167,8 @@ class SmoothPart {
 
   /** The p-quantile of the part truncated below `from` (sFrom = survival(from)); far in the tail, memoryless. */
   quantileAbove(p: number, from: number, sFrom: number): number {
-    if (sFrom <= 1e-300) return from - this.tailScale() * Math.log(1 - p);
+    // The target survival would underflow: `from` is deep in the exponential tail, which is memoryless.
+    if (sFrom * (1 - p) <= 1e-300) return from - this.tailScale() * Math.log(1 - p);
     return Math.max(from, this.location + this.scale * inverseSurvival(this.shape, this.tails, sFrom * (1 - p)));
   }
 
@@ -217,7 +221,9 @@ export class OffsetDistribution {
     this.atomOffset = atom?.offset ?? 0;
     this.atomWeight = promise || p <= 0 || this.atomOffset <= lower ? 0 : p / (p + (1 - p) * this.survivalAtLower);
     this.missedWeight = this.parts.length > 1 ? this.partWeightAbove(1, lower) : 0;
-    this.calibration = calibration && !promise && this.parts.length === 1 && this.atomWeight === 0 && this.survivalAtLower > 1e-300 ? calibration : null;
+    // Far in the tail the quantiles lose precision before the survival underflows: the calibrated
+    // closed-form mean reads them at its knots, so it stops well before the plain mean's limit.
+    this.calibration = calibration && !promise && this.parts.length === 1 && this.atomWeight === 0 && this.survivalAtLower > CALIBRATION_MIN_SURVIVAL ? calibration : null;
   }
 
   /** The recalibration map in use, or null. */

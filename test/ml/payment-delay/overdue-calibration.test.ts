@@ -63,3 +63,16 @@ describe('a recalibration map', () => {
     expect(same.mean(0)).toBeCloseTo(plain.mean(0), 1);
   });
 });
+
+describe('far beyond anything the shape has seen', () => {
+  it('keeps the calibrated forecast ordered, inverting its CDF, with its mean above the bound', () => {
+    const later = CALIBRATION_LEVELS.map((p, j) => (j === 0 || j === CALIBRATION_LEVELS.length - 1 ? p : Math.min(0.99, p + 0.08)));
+    for (const lower of [50, 400, 2000, 2400.5, 2431.5, 2432.5, 5000]) {
+      const d = new OffsetDistribution(0, 1, normalish, lower, null, null, later);
+      const q = [0.1, 0.5, 0.9].map((p) => d.quantile(p));
+      expect(q[0] < q[1] && q[1] < q[2], `lower ${lower}: ${q}`).toBe(true);
+      expect(d.cdf(q[2]), `lower ${lower}`).toBeCloseTo(0.9, 2);
+      expect(d.mean(0)).toBeGreaterThan(lower);
+    }
+  });
+});
