@@ -16,7 +16,7 @@ import { buildFeatureTable, COL, DUE_DAY_COLUMN, type FeatureTable } from './fea
 import { atomProbability, fitAtom, fitMissedShape, type AtomModel } from './due-day-atom.js';
 import { fitRidge, predictLinear, type LinearModel } from './linear.js';
 import { fitShape, OffsetDistribution, shapeMean, SHAPE_LEVELS, type ResidualShape } from './distribution.js';
-import { fitOverdueCalibration, type CalibrationRow, type OverdueCalibration } from './overdue-calibration.js';
+import { fitOverdueCalibration, overduePit, type OverdueCalibration } from './overdue-calibration.js';
 import { selectColumnGroups, type ColumnGroup, type ColumnSelection } from './selection.js';
 import { fitFeatureConfig, fitInvoiceEffects, labelOf, paidOnDueBusinessDay, type Labeled } from './priors.js';
 import type { FeatureConfig } from './features.js';
@@ -161,18 +161,20 @@ export function scaleOf(state: Pick<PaymentDelayState, 'dispersion' | 'scaleFloo
 }
 
 /**
- * Each training invoice still unpaid at each calibration age, with its
- * forecast as the predictor makes it that day: features as of the due date
- * plus the age (what had been settled by then), truncated at the age.
+ * PITs of the training invoices still unpaid at a calibration age, disputed
+ * and undisputed apart, each from its forecast as the predictor makes it that
+ * day: features as of the due date plus the age (what had been settled by
+ * then), truncated at the age. Numbers only are kept: at a million invoices a
+ * forecast object per invoice and age would not fit.
  */
-function calibrationRows(
+function overduePits(
   history: readonly InvoiceRecord[],
   targets: readonly FeatureRequest[],
   labeled: readonly Labeled[],
   features: FeatureConfig,
   model: Pick<PaymentDelayState, 'location' | 'dispersion' | 'scaleFloor' | 'shape' | 'depthShapes'>,
-): (age: number) => Array<CalibrationRow & { disputed: boolean }> {
-  const cache = new Map<number, Array<CalibrationRow & { disputed: boolean }>>();
+): (age: number) => { disputed: number[]; undisputed: number[] } {
+  const cache = new Map<number, { disputed: number[]; undisputed: number[] }>();
   return (age) => {
     const cached = cache.get(age);
     if (cached) return cached;
@@ -180,15 +182,14 @@ function calibrationRows(
     const requests = open.map((i) => ({ invoice: targets[i].invoice, asOf: isoOfDay(dayOf(targets[i].invoice.dueDate) + age) }));
     const table = buildFeatureTable(history, requests, features);
     const width = table.columns.length;
-    const rows = open.map((i, k) => {
+    const pits = { disputed: [] as number[], undisputed: [] as number[] };
+    open.forEach((i, k) => {
       const row = table.values.subarray(k * width, (k + 1) * width);
-      const m = predictLinear(model.location, row);
-      const s = scaleOf(model, row);
-      const rowShape = shapeForRow(model, row).shape;
-      return { offset: labeled[i].offset, disputed: row[COL.disputed] === 1, forecastAbove: (lower: number) => new OffsetDistribution(m, s, rowShape, lower) };
+      const forecast = new OffsetDistribution(predictLinear(model.location, row), scaleOf(model, row), shapeForRow(model, row).shape, age - 0.5);
+      (row[COL.disputed] === 1 ? pits.disputed : pits.undisputed).push(overduePit(forecast, labeled[i].offset, k));
     });
-    cache.set(age, rows);
-    return rows;
+    cache.set(age, pits);
+    return pits;
   };
 }
 
@@ -345,9 +346,9 @@ export function fitPaymentDelay(
   const standardized = residual.map((e, r) => e / scaleOf(partial, table.values.subarray(r * width, (r + 1) * width)));
   const { shape, depthShapes } = fitShapes(standardized, (r) => table.values[r * width + COL.historyCount]);
   // Disputed invoices run long for their own reasons: a map of their own, where disputes are known.
-  const rowsAt = calibrationRows(history, targets, labeled, features, { location, ...partial, shape, depthShapes });
-  const overdueCalibration = fitOverdueCalibration((age) => rowsAt(age).filter((r) => !options.useDisputed || !r.disputed));
-  const overdueCalibrationDisputed = options.useDisputed ? fitOverdueCalibration((age) => rowsAt(age).filter((r) => r.disputed)) : null;
+  const pitsAt = overduePits(history, targets, labeled, features, { location, ...partial, shape, depthShapes });
+  const overdueCalibration = fitOverdueCalibration((age) => (options.useDisputed ? pitsAt(age).undisputed : [...pitsAt(age).undisputed, ...pitsAt(age).disputed]));
+  const overdueCalibrationDisputed = options.useDisputed ? fitOverdueCalibration((age) => pitsAt(age).disputed) : null;
 
   const issueDays = targets.map((t) => dayOf(t.invoice.issueDate));
   return {

@@ -26,16 +26,6 @@ export interface OverdueCalibration {
   counts: number[];
 }
 
-export interface CalibrationRow {
-  /** Days after due the invoice was paid (a whole day). */
-  offset: number;
-  /** Its forecast made as at issue, truncated at `lower` (unpaid then). */
-  forecastAbove(lower: number): { cdf(x: number): number };
-}
-
-/** Spreads PITs of whole days evenly over each day's share of the forecast, reproducibly. */
-const GOLDEN = 0.6180339887498949;
-
 function quantileOf(sorted: readonly number[], p: number): number {
   const h = p * (sorted.length - 1);
   const lo = Math.floor(h);
@@ -43,22 +33,34 @@ function quantileOf(sorted: readonly number[], p: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/** A forecast truncated at the days overdue: what a PIT is read from. */
+export interface TruncatedForecast {
+  cdf(x: number): number;
+}
+
+/** Spreads PITs of whole days evenly over each day's share of the forecast, reproducibly. */
+const GOLDEN = 0.6180339887498949;
+
+/**
+ * Where a payment on day `offset` fell in its forecast truncated at age − ½ (the
+ * scoring date's bound, as the predictor's). A payment on day x is anywhere in
+ * (x − ½, x + ½) on the forecast's continuous scale: a randomized PIT, spread by
+ * the golden-ratio sequence over `k`, or whole days would make the map a staircase.
+ */
+export function overduePit(forecast: TruncatedForecast, offset: number, k: number): number {
+  const from = forecast.cdf(offset - 0.5);
+  return from + ((k * GOLDEN) % 1) * (forecast.cdf(offset + 0.5) - from);
+}
+
 /**
  * One map per age with enough invoices still unpaid at it; null when no age
- * has. `rowsAt(age)` gives the invoices still unpaid `age` days after due, each
- * with its forecast as made that day.
+ * has. `pitsAt(age)` gives the PITs (overduePit) of the training invoices
+ * still unpaid `age` days after due, each from its forecast as made that day.
  */
-export function fitOverdueCalibration(rowsAt: (age: number) => readonly CalibrationRow[]): OverdueCalibration | null {
+export function fitOverdueCalibration(pitsAt: (age: number) => number[]): OverdueCalibration | null {
   const out: OverdueCalibration = { ages: [], maps: [], counts: [] };
   for (const age of CALIBRATION_AGES) {
-    // Unpaid at `age` days overdue: paid on day `age` or later. The scoring date's bound is age − ½, as the predictor's.
-    // A payment on day x is anywhere in (x − ½, x + ½) on the forecast's continuous scale: a
-    // randomized PIT (spread by the golden-ratio sequence), or whole days would make the map a staircase.
-    const pits = rowsAt(age).filter((r) => r.offset >= age).map((r, i) => {
-      const forecast = r.forecastAbove(age - 0.5);
-      const from = forecast.cdf(r.offset - 0.5);
-      return from + ((i * GOLDEN) % 1) * (forecast.cdf(r.offset + 0.5) - from);
-    });
+    const pits = pitsAt(age);
     if (pits.length < MIN_ROWS) continue;
     pits.sort((a, b) => a - b);
     const weight = pits.length / (pits.length + PRIOR_ROWS);

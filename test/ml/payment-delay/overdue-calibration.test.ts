@@ -5,6 +5,7 @@ import {
   calibratedLevel,
   calibrationAt,
   fitOverdueCalibration,
+  overduePit,
   uncalibratedToLevel,
 } from '../../../src/ml/payment-delay/overdue-calibration.js';
 
@@ -12,23 +13,21 @@ const normalish = fitShape(Float64Array.from({ length: 2001 }, (_, i) => Math.ta
 const identity = CALIBRATION_LEVELS.slice();
 const standard = new OffsetDistribution(0, 1, normalish, -1e9);
 
-/** A forecast of location 5, scale 32; the invoices paid on day 5 + 32 × spread × z, rounded (z spread like the shape). */
-function rows(spread: number, n = 4000) {
-  return Array.from({ length: n }, (_, i) => {
-    const z = standard.quantile((i + 0.5) / n);
-    return { offset: Math.round(5 + 32 * spread * z), forecastAbove: (lower: number) => new OffsetDistribution(5, 32, normalish, lower) };
-  });
+/** PITs of invoices forecast at location 5, scale 32, paid on day 5 + 32 × spread × z, rounded (z spread like the shape). */
+function pits(spread: number, n = 4000) {
+  const offsets = Array.from({ length: n }, (_, i) => Math.round(5 + 32 * spread * standard.quantile((i + 0.5) / n)));
+  return (age: number) => offsets.filter((x) => x >= age).map((x, k) => overduePit(new OffsetDistribution(5, 32, normalish, age - 0.5), x, k));
 }
 
 describe('when the forecast of overdue invoices is as wide as their payments', () => {
   it('leaves it about as it is', () => {
-    const c = fitOverdueCalibration(() => rows(1))!;
+    const c = fitOverdueCalibration(pits(1))!;
     for (const map of c.maps) for (const [j, v] of map.entries()) expect(Math.abs(v - identity[j])).toBeLessThan(0.03);
   });
 });
 
 describe('when invoices still unpaid are paid later than their forecast says', () => {
-  const c = fitOverdueCalibration(() => rows(2.5))!;
+  const c = fitOverdueCalibration(pits(2.5))!;
 
   it('reads the truncated forecast at higher levels: later dates, a later P90', () => {
     const map = calibrationAt(c, 10)!;
