@@ -69,6 +69,9 @@ export interface PromoteOptions {
   actor?: string | null;
 }
 
+/** A version's files failed their checks on this machine and in the database: the version is damaged. */
+class DamagedFiles extends Error {}
+
 /** Comparisons a promotion makes when other versions keep going live meanwhile. */
 const PROMOTION_ATTEMPTS = 3;
 
@@ -202,9 +205,10 @@ export class ModelRegistry {
     // Outside the checks: a database or disk briefly away says nothing about the version's files.
     await this.fetchFolder(v);
     try {
-      ({ manifest, artifact } = await this.store.read(model, version, v.checksums));
+      ({ manifest, artifact } = await this.readHealing(v, () => this.store.read(model, version, v.checksums)));
     } catch (err) {
-      throw await this.refuse(v, (err as Error).message);
+      if (!(err instanceof DamagedFiles)) throw err;
+      throw await this.refuse(v, err.message);
     }
     try {
       predictor = (await kind.load(artifact)) as Predictor<unknown, unknown>;
@@ -245,6 +249,32 @@ export class ModelRegistry {
     if (files.length > 0) await this.store.restore(v.model, v.version, files);
   }
 
+  /**
+   * Reads this machine's copy; when it fails its checks and the database holds
+   * the version's files, the copy is replaced by them and read once more. A
+   * damaged copy is this machine's problem, not the version's: only when the
+   * database's bytes fail too is the version itself damaged.
+   */
+  private async readHealing<T>(v: ModelVersion, read: () => Promise<T>): Promise<T> {
+    let problem: Error;
+    try {
+      return await read();
+    } catch (err) {
+      problem = err as Error;
+    }
+    // Outside the checks: the database or the disk failing here says nothing about the version's files.
+    const files = await this.table.files(v.model, v.version);
+    if (files.length === 0) throw new DamagedFiles(problem.message);
+    this.log.warn({ model: v.model, version: v.version, problem: problem.message }, "this machine's copy of the version is damaged: rebuilt from the database");
+    await this.store.remove(v.model, v.version);
+    await this.store.restore(v.model, v.version, files);
+    try {
+      return await read();
+    } catch (err) {
+      throw new DamagedFiles((err as Error).message);
+    }
+  }
+
   private async refuse(v: ModelVersion, problem: string) {
     this.log.error({ model: v.model, version: v.version, problem }, 'model version failed its checks');
     if (v.status !== 'active' && v.status !== 'rejected') {
@@ -275,9 +305,10 @@ export class ModelRegistry {
   private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
     await this.fetchFolder(v);
     try {
-      return await this.store.readExtra(v.model, v.version, name, v.checksums);
+      return await this.readHealing(v, () => this.store.readExtra(v.model, v.version, name, v.checksums));
     } catch (err) {
-      throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, (err as Error).message]);
+      if (!(err instanceof DamagedFiles)) throw err;
+      throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, err.message]);
     }
   }
 

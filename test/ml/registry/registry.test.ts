@@ -5,6 +5,7 @@ import { backends } from '../../helpers/storage.js';
 import { trainModel, sha256 } from '../../../src/ml/registry/index.js';
 import { MODEL } from './fixtures/logistic.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
+import { damageVersion } from './fixtures/damage.js';
 import { testCatalogue } from './fixtures/logistic.js';
 
 describe.each(await backends())('model registry on %s', (backend) => {
@@ -143,7 +144,8 @@ describe.each(await backends())('model registry on %s', (backend) => {
   describe('when a weights file is corrupted', () => {
     it('refuses to promote the version and marks it rejected', async () => {
       const out = await train('synthetic', { promote: false });
-      fs.appendFileSync(path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin'), Buffer.from([1]));
+      const weights = fs.readFileSync(path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin'));
+      await damageVersion(f.storage.db, f.modelsDir, MODEL, out.version, 'files/weights.bin', Buffer.concat([weights, Buffer.from([1])]));
       const decision = await f.registry.promote(MODEL, out.version);
       expect(decision).toMatchObject({ activated: false, status: 'rejected' });
       expect(decision.reason).toMatch(/weights\.bin does not match its sha256/);
@@ -156,10 +158,17 @@ describe.each(await backends())('model registry on %s', (backend) => {
       expect((await f.registry.active(MODEL))!.version).not.toBe(corrupt.version);
     });
 
+    it('rebuilds a copy damaged on this machine alone from the database, and serves it', async () => {
+      const out = await train('synthetic', { promote: false });
+      fs.appendFileSync(path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin'), Buffer.from([1]));
+      await expect(f.registry.verify(MODEL, out.version)).resolves.toBeUndefined();
+      expect((await f.registry.get(MODEL, out.version)).status).toBe('candidate');
+    });
+
     it('refuses a weights file replaced by one of the right size', async () => {
       const out = await train('synthetic', { promote: false });
       const file = path.join(f.modelsDir, MODEL, out.version, 'files', 'weights.bin');
-      fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size));
+      await damageVersion(f.storage.db, f.modelsDir, MODEL, out.version, 'files/weights.bin', Buffer.alloc(fs.statSync(file).size));
       await expect(f.registry.activate(MODEL, out.version, { force: true })).rejects.toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT' });
     });
   });

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../../helpers/app.js';
 import type { ModelLifecycle } from '../../../src/ml/registry/index.js';
+import { damageVersion } from './fixtures/damage.js';
 import { MODEL, testCatalogue } from './fixtures/logistic.js';
 
 describe.each(await backends())('model routes on %s', (backend) => {
@@ -126,7 +125,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
   describe('when a version\'s files are corrupted', () => {
     it('cannot be activated, even forced', async () => {
       const candidate = await trainAndWait({ dataset: 'synthetic', promote: false });
-      fs.writeFileSync(path.join(t.services.config.modelsDir, MODEL, candidate.version, 'state.json'), '{}');
+      await damageVersion(t.storage.db, t.services.config.modelsDir, MODEL, candidate.version, 'state.json', '{}');
       const res = await inject('POST', `/v1/models/${MODEL}/versions/${candidate.version}/activate`, 'analyst', { force: true });
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe('AR_ERR_MODEL_ARTIFACT_CORRUPT');
@@ -134,7 +133,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
 
     it('says a report deleted since it was written is damage, not a report the version never had', async () => {
       const candidate = await trainAndWait({ dataset: 'synthetic', promote: false });
-      fs.rmSync(path.join(t.services.config.modelsDir, MODEL, candidate.version, 'report.html'));
+      await damageVersion(t.storage.db, t.services.config.modelsDir, MODEL, candidate.version, 'report.html', null);
       const res = await inject('GET', `/v1/models/${MODEL}/versions/${candidate.version}/report`);
       expect(res.statusCode).toBe(409);
       expect(res.json()).toMatchObject({ code: 'AR_ERR_MODEL_ARTIFACT_CORRUPT', detail: expect.stringContaining('report.html is missing') });

@@ -5,6 +5,7 @@ import { backends } from '../../helpers/storage.js';
 import { ModelServer, trainModel } from '../../../src/ml/registry/index.js';
 import { MODEL } from './fixtures/logistic.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
+import { damageVersion } from './fixtures/damage.js';
 
 /** Polls `check` until it holds or the deadline passes (no fixed sleeps). */
 async function eventually(check: () => boolean | Promise<boolean>, deadlineMs = 5000): Promise<void> {
@@ -102,9 +103,9 @@ describe('when the active version cannot be loaded', () => {
     f = await openRegistry('pglite');
     const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: true });
     version = out.version;
-    // Damage a file of the version folder: its checksum no longer matches.
-    const folder = path.join(f.modelsDir, MODEL, version);
-    fs.appendFileSync(path.join(folder, 'manifest.json'), ' ');
+    // Damage a file of the version, in the folder and in the database: its checksum no longer matches.
+    const manifest = fs.readFileSync(path.join(f.modelsDir, MODEL, version, 'manifest.json'), 'utf8');
+    await damageVersion(f.storage.db, f.modelsDir, MODEL, version, 'manifest.json', `${manifest} `);
     server = new ModelServer({ registry: f.registry, pollMs: 0, log });
     await server.start();
   });
