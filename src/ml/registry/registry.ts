@@ -202,8 +202,6 @@ export class ModelRegistry {
     let manifest: Manifest;
     let artifact: Artifact;
     let predictor: Predictor<unknown, unknown>;
-    // Outside the checks: a database or disk briefly away says nothing about the version's files.
-    await this.fetchFolder(v);
     try {
       ({ manifest, artifact } = await this.readHealing(v, () => this.store.read(model, version, v.checksums)));
     } catch (err) {
@@ -239,21 +237,12 @@ export class ModelRegistry {
   }
 
   /**
-   * A version written on another machine (a worker trains, the API serves) has no
-   * folder here yet: it is rebuilt from the files the database keeps. The usual
-   * checks against the pinned checksums follow, as for any folder.
-   */
-  private async fetchFolder(v: ModelVersion): Promise<void> {
-    if (await this.store.has(v.model, v.version)) return;
-    const files = await this.table.files(v.model, v.version);
-    if (files.length > 0) await this.store.restore(v.model, v.version, files);
-  }
-
-  /**
-   * Reads this machine's copy; when it fails its checks and the database holds
-   * the version's files, the copy is replaced by them and read once more. A
-   * damaged copy is this machine's problem, not the version's: only when the
-   * database's bytes fail too is the version itself damaged.
+   * Reads this machine's copy; when it is missing (a version written on another
+   * machine: a worker trains, the API serves) or fails its checks, and the
+   * database holds the version's files, the copy is rebuilt from them and read
+   * once more, with the same checks. A damaged copy is this machine's problem,
+   * not the version's: only when the database's bytes fail too is the version
+   * itself damaged.
    */
   private async readHealing<T>(v: ModelVersion, read: () => Promise<T>): Promise<T> {
     let problem: Error;
@@ -265,7 +254,10 @@ export class ModelRegistry {
     // Outside the checks: the database or the disk failing here says nothing about the version's files.
     const files = await this.table.files(v.model, v.version);
     if (files.length === 0) throw new DamagedFiles(problem.message);
-    this.log.warn({ model: v.model, version: v.version, problem: problem.message }, "this machine's copy of the version is damaged: rebuilt from the database");
+    if (await this.store.has(v.model, v.version)) {
+      this.log.warn({ model: v.model, version: v.version, problem: problem.message }, "this machine's copy of the version is damaged: rebuilt from the database");
+    }
+    // Whatever is left of the folder goes: a restore does not write over one.
     await this.store.remove(v.model, v.version);
     await this.store.restore(v.model, v.version, files);
     try {
@@ -303,7 +295,6 @@ export class ModelRegistry {
   }
 
   private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
-    await this.fetchFolder(v);
     try {
       return await this.readHealing(v, () => this.store.readExtra(v.model, v.version, name, v.checksums));
     } catch (err) {
