@@ -25,6 +25,11 @@ export function isArtifactFileName(name: string): boolean {
   return parts.length <= 4 && parts.every((p) => FILE.test(p));
 }
 
+/** A file a version folder may hold: an artifact file under files/, or one at its top (manifest, state, extras). */
+function isVersionFileName(rel: string): boolean {
+  return rel.startsWith('files/') ? isArtifactFileName(rel.slice(6)) : FILE.test(rel);
+}
+
 export function assertModelName(model: string): void {
   if (!NAME.test(model)) throw new Error(`"${model}" is not a model name (a-z, 0-9, - and _)`);
 }
@@ -117,9 +122,7 @@ export class ArtifactStore {
   /** Writes a version's files as kept elsewhere (the database); a folder already there is left as it is. */
   async restore(model: string, version: string, files: Array<[string, Uint8Array]>): Promise<void> {
     for (const [rel] of files) {
-      if (rel !== MANIFEST && rel !== STATE && !(rel.startsWith('files/') && isArtifactFileName(rel.slice(6))) && !FILE.test(rel)) {
-        throw new Error(`file name "${rel}" is not allowed in a version folder`);
-      }
+      if (!isVersionFileName(rel)) throw new Error(`file name "${rel}" is not allowed in a version folder`);
     }
     await this.writeFolder(model, version, files, true);
   }
@@ -218,7 +221,7 @@ export class ArtifactStore {
     const dir = this.dirOf(model, version);
     const files: Array<[string, Uint8Array]> = [];
     for (const [rel, expected] of Object.entries(pinned).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (rel.split('/').some((part) => part === '..')) throw new Error(`${rel} is outside the version folder`);
+      if (!isVersionFileName(rel)) throw new Error(`${rel} is outside the version folder`);
       const data = await fs.readFile(path.join(dir, rel));
       if (sha256(data) !== expected) throw new Error(`${rel} does not match its sha256`);
       files.push([rel, data]);
