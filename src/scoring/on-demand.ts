@@ -5,7 +5,7 @@ import type { Db } from '../db/sql.js';
 import type { Prediction } from '../ml/model.js';
 import type { InvoiceRecord, PaymentDelayForecast, PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { DriftAssessment, DriftPredictor } from '../ml/drift/index.js';
-import { loadSlice } from './histories.js';
+import { loadInvoiceRecords, loadSlice } from './histories.js';
 import type { ServedModel } from './rescore.js';
 
 export interface InvoiceToScore {
@@ -66,7 +66,8 @@ export async function scoreInvoices(
 ): Promise<ScoredInvoiceOut[]> {
   const known = await knownCustomers(db, [...new Set(invoices.map((i) => i.customerExternalId))]);
   const history: InvoiceRecord[] = [];
-  for (const { id } of known.values()) history.push(...(await loadSlice(db, id, id, asOf)).invoices);
+  // Invoices alone: the payments, reminders and offers a slice also loads play no part here.
+  for (const { id } of known.values()) history.push(...(await loadInvoiceRecords(db, id, id)).invoices);
   const given: InvoiceRecord[] = invoices.map((inv) => {
     const customer = known.get(inv.customerExternalId);
     return {
