@@ -11,6 +11,7 @@ import type { IncentiveDataset } from '../ml/incentives/index.js';
 import { DEFAULT_INCENTIVE_CONFIG } from '../ml/incentives/config.js';
 import { loadSlice, customerRanges, sliceCustomers, type PortfolioSlice } from './histories.js';
 import { appendAll } from '../util/collections.js';
+import { addDays } from '../ml/payment-delay/dates.js';
 import { sendTimeInput, incentiveCustomer } from './behaviour-inputs.js';
 
 export interface LoadedDataset<D> {
@@ -39,8 +40,6 @@ function fingerprintOf(lines: Iterable<string>): string {
   for (const l of lines) hash.update(l + '\n');
   return hash.digest('hex');
 }
-
-const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString().slice(0, 10);
 
 export async function paymentDelayDataset(
   db: Db,

@@ -7,6 +7,7 @@ import { AR_ERR } from '../../errors.js';
 import { Day, errorResponses, ProblemRef } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
+import { addDays } from '../../ml/payment-delay/dates.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
@@ -39,8 +40,6 @@ const ScoredOut = Type.Object({
 });
 
 type InvoiceInT = Static<typeof InvoiceIn>;
-
-const nextDay = (iso: string): string => new Date(Date.parse(iso) + 86_400_000).toISOString().slice(0, 10);
 
 // Answers are matched to invoices by externalId: two invoices with one id
 // would make the answer ambiguous.
@@ -80,7 +79,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const asOf = request.body.asOf ?? today();
     // Without an asOf, an invoice issued today in Tokyo (tomorrow's UTC date) is scored as of its issue date.
-    const latestIssue = request.body.asOf ?? nextDay(asOf);
+    const latestIssue = request.body.asOf ?? addDays(asOf, 1);
     checkInvoices(request.body.invoices, asOf, latestIssue);
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     return { items: await scoreInvoices(storage.db, model, request.body.invoices, asOf) };
