@@ -148,13 +148,17 @@ export function detectMethodShift(
   };
 }
 
-/** Median amount and gap of payments from..to, in the same plain terms for the baseline and the recent run. */
-function plainMedians(p: PaymentSequence, from: number, to: number): { medianAmount: number | null; medianGapDays: number | null } {
+/**
+ * Median amount of payments from..to and median gap between them (each gap
+ * ending at one of them, from the payment after `gapsFrom`), in the same plain
+ * terms for the baseline and the recent run.
+ */
+function plainMedians(p: PaymentSequence, from: number, to: number, gapsFrom = from): { medianAmount: number | null; medianGapDays: number | null } {
   const amounts: number[] = [];
   const gaps: number[] = [];
   for (let i = from; i < to; i++) {
     amounts.push(p.amount[i]);
-    if (i > from) gaps.push(p.day[i] - p.day[i - 1]);
+    if (i > gapsFrom) gaps.push(p.day[i] - p.day[i - 1]);
   }
   return { medianAmount: amounts.length ? medianOf(amounts) : null, medianGapDays: gaps.length ? round(medianOf(gaps)) : null };
 }
@@ -177,12 +181,11 @@ function summariseBaseline(base: Baseline, p: PaymentSequence): MethodBaseline {
 function summariseRecent(p: PaymentSequence, from: number): MethodRecent {
   const methods: Record<string, number> = {};
   for (let i = from; i < p.n; i++) methods[p.method[i]] = (methods[p.method[i]] ?? 0) + 1;
-  // The first recent gap is measured from the last baseline payment.
   return {
     payments: p.n - from,
     methods: Object.fromEntries(Object.entries(methods).sort(([a], [b]) => (a < b ? -1 : 1))),
-    ...plainMedians(p, Math.max(0, from - 1), p.n),
-    medianAmount: plainMedians(p, from, p.n).medianAmount,
+    // The first recent gap is measured from the last baseline payment.
+    ...plainMedians(p, from, p.n, Math.max(0, from - 1)),
   };
 }
 
