@@ -9,7 +9,7 @@ import type { PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { IsoDate } from '../agenda/types.js';
 import { customerRanges, loadInvoiceRecords, sliceCustomers } from '../scoring/histories.js';
 import { DEFAULT_SLICE_SIZE, scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
-import { customersInScope, type ReportScope } from './series.js';
+import { customersInScope, filtersOf, type ReportFilters, type ReportScope } from './series.js';
 
 export const CASH_FORECAST_METHOD =
   'Each invoice open now is scored as of asOf by the served payment-delay model (days overdue, promises and disputes known then) ' +
@@ -29,7 +29,7 @@ export interface CashForecastGroup {
 export interface CashForecastReport {
   asOf: IsoDate;
   groupBy: ReportScope['groupBy'];
-  filters: { collector: string | null; segment: string | null; currency: string | null };
+  filters: ReportFilters;
   method: string;
   modelVersion: string;
   /** One per group with open invoices, by group name; one 'portfolio' group when not grouped. */
@@ -88,7 +88,7 @@ export async function cashForecastReport(
   return {
     asOf: q.asOf,
     groupBy: q.scope.groupBy,
-    filters: { collector: q.scope.collector, segment: q.scope.segment, currency: q.scope.currency },
+    filters: filtersOf(q.scope),
     method: CASH_FORECAST_METHOD,
     modelVersion: model.version,
     groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),

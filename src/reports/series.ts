@@ -187,6 +187,11 @@ export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope
   return out;
 }
 
+/** What a report was narrowed to, as every report says it. */
+export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'>;
+
+export const filtersOf = ({ collector, segment, currency }: ReportScope): ReportFilters => ({ collector, segment, currency });
+
 /** Every group seen in any series, sorted; the portfolio is always there. */
 export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, unknown>>[]): string[] {
   if (scope.groupBy === 'portfolio') return ['portfolio'];
@@ -198,7 +203,7 @@ export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, 
 export interface ReportEnvelope<R> {
   asOf: IsoDate;
   groupBy: GroupBy;
-  filters: { collector: string | null; segment: string | null; currency: string | null };
+  filters: ReportFilters;
   method: string;
   /** On the as-of date (its month, to date), one row per group. */
   groups: R[];
@@ -210,7 +215,7 @@ export function envelope<R>(asOf: IsoDate, scope: ReportScope, method: string, t
   return {
     asOf,
     groupBy: scope.groupBy,
-    filters: { collector: scope.collector, segment: scope.segment, currency: scope.currency },
+    filters: filtersOf(scope),
     method,
     groups: trend.filter(onAsOf),
     trend,
