@@ -140,12 +140,15 @@ const NEUTRAL: Array<[string, number, LexiconTag?]> = [
   ['sorry', 0, 'apology'], ['apologies', 0, 'apology'], ['apologise', 0, 'apology'], ['apologize', 0, 'apology'],
 ];
 
-// Emoji, as tokenize writes them.
-const EMOJI: Array<[string, number]> = [[FROWN, -2], [SMILE, 1]];
+/** Emoji, as tokenize writes them: their weight, and what a reason calls them. */
+export const EMOJI: Record<string, { weight: number; name: string }> = {
+  [FROWN]: { weight: -2, name: 'angry emoji' },
+  [SMILE]: { weight: 1, name: 'friendly emoji' },
+};
 
 function entries(): Array<[string, LexiconEntry]> {
   return [
-    ...EMOJI.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
+    ...Object.entries(EMOJI).map(([t, e]): [string, LexiconEntry] => [t, { weight: e.weight }]),
     ...NEGATIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),
     ...LEGAL.map(([t, w]): [string, LexiconEntry] => [t, { weight: w, tag: 'legal' }]),
     ...POSITIVE.map(([t, w]): [string, LexiconEntry] => [t, { weight: w }]),

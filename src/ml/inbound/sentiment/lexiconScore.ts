@@ -1,7 +1,7 @@
 // Lexicon matching with negation and intensifiers: "pas satisfait" and "not
 // happy at all" are negative, "pas de souci" and "no problem" are not.
-import { FROWN, SENTENCE_END, SMILE, foldText } from '../text/normalize.js';
-import { INTENSIFIERS, LEXICON, NEGATORS } from './lexicon.js';
+import { SENTENCE_END, foldText } from '../text/normalize.js';
+import { EMOJI, INTENSIFIERS, LEXICON, NEGATORS } from './lexicon.js';
 
 export interface LexiconHit {
   text: string;
@@ -42,8 +42,6 @@ function isNegated(tokens: string[], at: number, length: number): boolean {
   }
   return false;
 }
-
-const EMOJI_NAMES: Record<string, string> = { [FROWN]: 'angry emoji', [SMILE]: 'friendly emoji' };
 
 /** Weight of a refusal written in capitals. */
 const SHOUTED_REFUSAL_WEIGHT = -1.5;
@@ -107,7 +105,7 @@ export function scoreLexicon(tokens: string[], original: string): LexiconScore {
     if (weight > 0) score.positive += weight;
     if (weight < 0) score.negative -= weight;
     if (weight !== 0 || legal) {
-      const emoji = EMOJI_NAMES[tokens[i]];
+      const emoji = EMOJI[tokens[i]]?.name;
       score.hits.push(emoji ? { text: emoji, weight, negated, legal, cue: 'emoji' } : { text: tokens.slice(i, i + m.length).join(' '), weight, negated, legal });
     }
     i += m.length;
