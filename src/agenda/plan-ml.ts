@@ -163,6 +163,9 @@ export function readInbound(m: InboundEmail) {
   };
 }
 
+// What the triage read in the email (see entityReasons): what the collector acts on.
+const SAID_FACTORS = new Set(['promisedDate', 'invoiceNumbers', 'poNumbers', 'amounts']);
+
 export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const m of facts.inbound) {
@@ -176,6 +179,8 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
     // What the customer owes now is at stake; a customer with nothing overdue still has its open balance.
     const atStake = c.overdueAmount > 0 ? c.overdueAmount : c.openAmount;
     const classified = t.type ? `classified as ${t.type}${t.typeConfidence !== null ? ` (confidence ${percent(t.typeConfidence)})` : ''}` : 'not classified by inbound triage yet';
+    const typeReasons = readModelReasons(t.typeReasons, 10);
+    const said = typeReasons.filter((r) => SAID_FACTORS.has(r.factor));
     const amount = Math.max(atStake, policy.minAmountAtStake);
     out.push({
       ...customerLevel(c),
@@ -184,7 +189,7 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
       type: 'answer_email',
       dueDate: m.receivedOn,
       reason: `Answer the email "${m.subject || '(no subject)'}" received ${m.receivedOn} (${ago(days)}): ${classified}` +
-        `${t.priority !== null ? `, priority ${percent(t.priority)}` : ''}; it needs a person`,
+        `${said.map((r) => `, ${r.text}`).join('')}${t.priority !== null ? `, priority ${percent(t.priority)}` : ''}; it needs a person`,
       reasons: [
         { factor: 'inboundType', text: classified, value: t.type },
         ...(t.priority !== null ? [{ factor: 'inboundPriority', text: `triage priority ${percent(t.priority)}`, value: t.priority }] : []),
@@ -193,7 +198,8 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
           text: t.autoReplyEligible === false ? 'not eligible for an automatic reply' : 'no automatic-reply decision yet',
           value: t.autoReplyEligible,
         },
-        ...readModelReasons(t.typeReasons, 2),
+        ...said,
+        ...typeReasons.filter((r) => !SAID_FACTORS.has(r.factor)).slice(0, 2),
         exposureReason(c),
       ],
       priority: priority(amount, urgency('answer_email', days, 0.5 + (t.priority ?? 0.5)), risk(c), c.currency),

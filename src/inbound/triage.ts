@@ -4,10 +4,11 @@
 // summaries rules filter on (open disputes by email, sentiment trend).
 import type { Db } from '../db/sql.js';
 import type { Predictor, Reason } from '../ml/model.js';
-import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
+import type { Entities, InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 import { writeComputedFields, type ComputedFieldRow } from '../scoring/computed-fields.js';
 import { loadCustomerFacts } from '../fields/facts.js';
 import type { ServedModel } from '../scoring/rescore.js';
+import { isKnownZone, offsetMinutesAt } from '../ml/send-time/local-time.js';
 
 export const INBOUND_FIELD_NAMES = ['inboundType', 'inboundPriority', 'autoReplyEligible', 'sentimentScore'];
 
@@ -16,6 +17,7 @@ export interface CustomerContextRow {
   overdueAmount: number;
   riskScore: number | null;
   driftScore: number | null;
+  timezone: string | null;
 }
 
 /** What the priority of an email needs to know of its customer: the same facts saved searches read. */
@@ -27,6 +29,7 @@ export async function customerContext(db: Db, customerIds: number[]): Promise<Ma
     overdueAmount: f.overdueAmount as number,
     riskScore: f.riskScore as number | null,
     driftScore: f.driftScore as number | null,
+    timezone: f.timezone as string | null,
   }]));
 }
 
@@ -36,10 +39,40 @@ export function toContext(r: CustomerContextRow | undefined): InboundRequest['cu
   return { openAmount: r.openAmount, overdueAmount: r.overdueAmount, riskScore: (r.riskScore ?? 50) / 100, driftScore: r.driftScore ?? 0 };
 }
 
+/**
+ * What the email says a collector acts on, kept with its type: the promised
+ * date, the invoices and purchase orders named, the amounts written. Without
+ * them the agenda could only say "classified as promise_to_pay".
+ */
+export function entityReasons(e: Entities): Reason[] {
+  const out: Reason[] = [];
+  if (e.promisedDate) out.push({ factor: 'promisedDate', text: `promises to pay by ${e.promisedDate}`, value: e.promisedDate });
+  if (e.invoiceNumbers.length > 0) out.push({ factor: 'invoiceNumbers', text: `names ${e.invoiceNumbers.length === 1 ? 'invoice' : 'invoices'} ${e.invoiceNumbers.join(', ')}`, value: e.invoiceNumbers.join(',') });
+  if (e.poNumbers.length > 0) out.push({ factor: 'poNumbers', text: `gives purchase order ${e.poNumbers.join(', ')}`, value: e.poNumbers.join(',') });
+  if (e.amounts.length > 0) out.push({ factor: 'amounts', text: `writes ${e.amounts.map((a) => a.text).join(', ')}`, value: e.amounts.map((a) => a.value).join(',') });
+  return out;
+}
+
+/**
+ * The stored instant (UTC, "…Z") as the sender's clock read it, in the
+ * customer's timezone: "tomorrow" in an email sent at 23:30 in New York is the
+ * next New York day. Imports keep the instant, not the offset it was written with.
+ */
+export function inSenderZone(utcIso: string, timezone: string | null | undefined): string {
+  if (!isKnownZone(timezone)) return utcIso;
+  const utcMs = Date.parse(utcIso);
+  if (Number.isNaN(utcMs)) return utcIso;
+  const minutes = offsetMinutesAt(timezone, utcMs);
+  const local = new Date(utcMs + minutes * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(minutes);
+  return `${local}${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
 function messageFields(id: number, t: InboundTriage, confidence: number, version: string): ComputedFieldRow[] {
   const base = { entityType: 'inbound' as const, entityId: id, modelVersion: version };
+  const secondary: Reason = { factor: 'secondaryTypes', text: t.secondaryTypes.join(', ') || 'none', value: t.secondaryTypes.join(',') };
   return [
-    { ...base, name: 'inboundType', value: t.type, confidence: t.typeConfidence, reasons: [{ factor: 'secondaryTypes', text: t.secondaryTypes.join(', ') || 'none', value: t.secondaryTypes.join(',') }] },
+    { ...base, name: 'inboundType', value: t.type, confidence: t.typeConfidence, reasons: [...entityReasons(t.entities), secondary] },
     { ...base, name: 'inboundPriority', value: t.priority.score, confidence, reasons: t.priority.reasons },
     { ...base, name: 'autoReplyEligible', value: t.autoReply.eligible, confidence, reasons: [...t.autoReply.reasons, ...(t.autoReply.template ? [{ factor: 'template', text: t.autoReply.template, value: t.autoReply.template } as Reason] : [])] },
     { ...base, name: 'sentimentScore', value: t.sentiment.score, confidence, reasons: t.sentiment.reasons },
@@ -67,7 +100,9 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
     const contexts = await customerContext(db, [...new Set(rows.map((r) => r.customer_id).filter((c): c is number => c !== null))]);
     const out: ComputedFieldRow[] = [];
     for (const r of rows) {
-      const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt: r.received_at, customer: toContext(contexts.get(r.customer_id ?? -1)) });
+      const context = contexts.get(r.customer_id ?? -1);
+      const receivedAt = inSenderZone(r.received_at, context?.timezone);
+      const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
       out.push(...messageFields(r.id, p.value, p.confidence, model.version));
       if (r.customer_id !== null) touched.add(r.customer_id);
     }

@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { planAgenda, planScenarioSteps, planQualificationFollowUps, planMlSuggestions, agendaPolicy } from '../../src/agenda/index.js';
 import { priority, urgency } from '../../src/agenda/priority.js';
+import { entityReasons } from '../../src/inbound/triage.js';
 import {
   customerCtx, email, facts, field, missedDebitInvoice, preDueInvoice, qualifiedInvoice, scenarioInvoice,
 } from './facts-builder.js';
@@ -151,6 +152,18 @@ describe('when models have written computed fields', () => {
     expect(dispute.reason).toContain('classified as dispute');
     expect(dispute.reason).toContain('priority 85 %');
     expect(out.find((s) => s.dedupeKey === 'ml:inbound:c1:m3')!.reason).toContain('not classified');
+  });
+
+  it('says what the email promised and named, so the collector need not open it', () => {
+    const said = entityReasons({
+      invoiceNumbers: ['F-12'], amounts: [{ value: 1200, currency: 'EUR', text: '1 200 €' }], dates: ['2026-10-25'],
+      promisedDate: '2026-10-25', poNumbers: [], emails: [], phones: [],
+    });
+    const promise = { ...field('inboundType', 'promise_to_pay'), reasons: said };
+    const out = planMlSuggestions(facts({ inbound: [email(4, '2026-10-19', [promise, field('autoReplyEligible', false)])] }), policy);
+    expect(out).toHaveLength(1);
+    expect(out[0].reason).toContain('promises to pay by 2026-10-25, names invoice F-12, writes 1 200 €');
+    expect(out[0].reasons.find((r) => r.factor === 'promisedDate')?.value).toBe('2026-10-25');
   });
 
   it('suggests the recommended incentive unless one was offered recently', () => {

@@ -68,5 +68,32 @@ describe('inbound triage through the service', () => {
       );
       expect(trends).toBeGreaterThan(0);
     });
+
+    it('keeps what a stored email says, read on the customer\'s own clock', async () => {
+      const db = t.storage.db;
+      const [c] = await db.query<{ id: number }>("UPDATE customers SET timezone = 'America/New_York' WHERE id = (SELECT min(id) FROM customers) RETURNING id");
+      // 23:30 in New York on 12 February: "tomorrow" is the 13th there, the 14th on the UTC day it was stored under.
+      const [m] = await db.query<{ id: number }>(
+        `INSERT INTO inbound_messages (external_id, customer_id, received_at, subject, body)
+         VALUES ('TZ-PROMISE', $1, '2025-02-13T04:30:00Z', 'Invoice INV-7731', 'Hello, we will pay invoice INV-7731 tomorrow. Regards') RETURNING id`,
+        [c.id],
+      );
+      const info = await t.services.jobs.waitFor(await t.services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
+      expect(info.error).toBeNull();
+      const [f] = await db.query<{ reasons: { factor: string; value: unknown }[] }>(
+        "SELECT reasons FROM computed_fields WHERE entity_type = 'inbound' AND entity_id = $1 AND name = 'inboundType'",
+        [m.id],
+      );
+      const said = Object.fromEntries(f.reasons.map((r) => [r.factor, r.value]));
+      expect(said.promisedDate).toBe('2025-02-13');
+      expect(said.invoiceNumbers).toBe('INV-7731');
+
+      // Scored on request with the same UTC stamp, the customer's clock is read the same way.
+      const [{ external_id }] = await db.query<{ external_id: string }>('SELECT external_id FROM customers WHERE id = $1', [c.id]);
+      const res = await score(t, { body: 'We will pay tomorrow.', receivedAt: '2025-02-13T04:30:00Z', customerExternalId: external_id });
+      expect(res.json().entities.promisedDate).toBe('2025-02-13');
+      const offset = await score(t, { body: 'We will pay tomorrow.', receivedAt: '2025-02-13T04:30:00+00:00', customerExternalId: external_id });
+      expect(offset.json().entities.promisedDate).toBe('2025-02-14');
+    });
   });
 });

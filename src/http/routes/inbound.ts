@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, Instant, ProblemRef } from '../schemas/common.js';
 import { served } from '../../pipeline/served.js';
 import { INBOUND_MODEL } from '../../inbound/catalogue.js';
-import { customerContext, toContext } from '../../inbound/triage.js';
+import { customerContext, inSenderZone, toContext, type CustomerContextRow } from '../../inbound/triage.js';
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 
@@ -45,12 +45,15 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const model = served<Predictor<InboundRequest, InboundTriage>>(models.server, INBOUND_MODEL);
     const { subject, body, customerExternalId, receivedAt } = request.body;
-    let customer: InboundRequest['customer'] = null;
+    let context: CustomerContextRow | undefined;
     if (customerExternalId) {
       const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [customerExternalId]);
-      if (c) customer = toContext((await customerContext(storage.db, [c.id])).get(c.id));
+      if (c) context = (await customerContext(storage.db, [c.id])).get(c.id);
     }
-    const input = { subject, body, receivedAt, customer };
+    const customer = toContext(context);
+    // A UTC stamp says when, not on whose clock: the customer's timezone says that.
+    const senderAt = receivedAt && /z$/i.test(receivedAt) ? inSenderZone(receivedAt, context?.timezone) : receivedAt;
+    const input = { subject, body, receivedAt: senderAt, customer };
     const t = (model.predictor.predictAsync ? await model.predictor.predictAsync(input) : model.predictor.predict(input)).value;
     return {
       type: t.type,

@@ -3,6 +3,7 @@ import type { Artifact } from '../../../src/ml/model.js';
 import { generateEmails } from '../../../src/ml/inbound/corpus/index.js';
 import { inboundModel, loadInboundModels, trainInbound } from '../../../src/ml/inbound/model.js';
 import { scoreInbound, type InboundModels } from '../../../src/ml/inbound/score.js';
+import { inSenderZone } from '../../../src/inbound/triage.js';
 
 // One small model for the whole file: enough to check behaviours, not to measure them
 // (training/inbound/evaluate.ts does that).
@@ -75,6 +76,19 @@ describe('when a promise is relative to the day it was written', () => {
   ])('counts "tomorrow" from the sender\'s own day (%s)', (_where, receivedAt, promised) => {
     const triage = scoreInbound({ subject: '', body: 'We will pay tomorrow.', receivedAt }, null, models);
     expect(triage.entities.promisedDate).toBe(promised);
+  });
+});
+
+describe('when a stored email is read on its customer\'s clock', () => {
+  it.each([
+    ['New York in winter', '2025-03-05T04:30:00Z', 'America/New_York', '2025-03-04T23:30:00-05:00'],
+    ['New York in summer', '2025-07-05T03:30:00Z', 'America/New_York', '2025-07-04T23:30:00-04:00'],
+    ['Kolkata', '2025-03-04T19:00:00Z', 'Asia/Kolkata', '2025-03-05T00:30:00+05:30'],
+    ['no timezone', '2025-03-05T04:30:00Z', null, '2025-03-05T04:30:00Z'],
+    ['an unknown timezone', '2025-03-05T04:30:00Z', 'Mars/Olympus', '2025-03-05T04:30:00Z'],
+  ])('writes the same instant with the local offset (%s)', (_where, utc, zone, local) => {
+    expect(inSenderZone(utc, zone)).toBe(local);
+    expect(Date.parse(inSenderZone(utc, zone))).toBe(Date.parse(utc));
   });
 });
 
