@@ -219,7 +219,7 @@ export class ModelRegistry {
   /**
    * Versions registered before the database kept their files: copied in from
    * this machine's folder where it holds them intact, so that other machines
-   * can serve them too. Returns how many were copied.
+   * can serve them too; one damaged there is refused. Returns how many were copied.
    */
   async keepLocalFiles(): Promise<number> {
     let kept = 0;
@@ -230,7 +230,8 @@ export class ModelRegistry {
         await this.table.transactionFor(v.model, (tx) => this.table.insertFiles(tx, v.model, v.version, files));
         kept++;
       } catch (err) {
-        this.log.warn({ model: v.model, version: v.version, err: (err as Error).message }, 'version files not copied into the database');
+        // No other copy to heal from: the version is refused as loading it would be, once, not at every start.
+        if (v.status !== 'rejected') await this.refuse(v, `this machine's copy, the only one, is damaged: ${(err as Error).message}`);
       }
     }
     return kept;

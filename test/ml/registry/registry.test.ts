@@ -339,6 +339,14 @@ describe.each(await backends())('a version trained on another machine, on %s', (
     expect(await own.f.registry.keepLocalFiles()).toBe(1);
     await expect(own.f.elsewhere().registry.verify(MODEL, out.version)).resolves.toBeUndefined();
     expect(await own.f.registry.keepLocalFiles()).toBe(0);
+    // The damaged one had no other copy: refused once, with its reason, not again at every start.
+    const refused = await own.f.registry.get(MODEL, damaged.version);
+    expect(refused.status).toBe('rejected');
+    const events = await own.f.storage.db.query<{ reason: string }>(
+      "SELECT reason FROM model_events WHERE model = $1 AND version = $2 AND action = 'rejected'", [MODEL, damaged.version],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0].reason).toContain('state.json does not match its sha256');
   });
 
   it('is not rejected when the database fails while its files are fetched', async () => {
