@@ -79,17 +79,15 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     const [a, b] = PHASES[phase];
     return a + (b - a) * Math.max(0, Math.min(1, within));
   };
-  const step = async (phase: keyof typeof PHASES, within: number, message: string) => {
-    run.signal?.throwIfAborted();
-    await run.onProgress?.(fractionOf(phase, within), message);
-  };
-  // Once the version is written it may go live: a cancellation then comes too late, and
-  // the job completes (a job reported cancelled had activated its model, helper-35).
-  const lateStep = async (phase: keyof typeof PHASES, within: number, message: string) => {
+  // Once the version is written (`late`) it may go live: a cancellation then comes too late and
+  // the job completes, a progress report refused for it ignored (a job reported cancelled had
+  // activated its model, helper-35).
+  const step = async (phase: keyof typeof PHASES, within: number, message: string, late = false) => {
+    if (!late) run.signal?.throwIfAborted();
     try {
       await run.onProgress?.(fractionOf(phase, within), message);
-    } catch {
-      // A progress report refused because of a cancellation: ignored, the job goes on.
+    } catch (err) {
+      if (!late) throw err;
     }
   };
 
@@ -172,14 +170,14 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   });
   let promotion: PromotionDecision | null = null;
   if (request.promote ?? true) {
-    await lateStep('register', 0.5, 'comparing with the active version');
+    await step('register', 0.5, 'comparing with the active version', true);
     promotion = await registry.promote(request.model, registered.version, {
       holdout: split.holdout,
       championMetrics: active && championMetrics ? { version: active.version, metrics: championMetrics } : undefined,
       actor: request.actor,
     });
   }
-  await lateStep('register', 1, promotion ? promotion.reason : 'registered as a candidate');
+  await step('register', 1, promotion ? promotion.reason : 'registered as a candidate', true);
   const final = await registry.get(request.model, registered.version);
   return {
     model: request.model,
