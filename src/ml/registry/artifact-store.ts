@@ -173,9 +173,12 @@ export class ArtifactStore {
     const dir = this.dirOf(model, version);
     const problems: string[] = [];
     const readChecked = async (rel: string): Promise<Buffer | null> => {
-      const data = await fs.readFile(path.join(dir, rel)).catch(() => null);
-      if (!data) {
-        problems.push(`${rel} is missing`);
+      let data: Buffer;
+      try {
+        data = await fs.readFile(path.join(dir, rel));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        problems.push(code === 'ENOENT' ? `${rel} is missing` : `${rel} could not be read (${code ?? (err as Error).message})`);
         return null;
       }
       const expected = pinned[rel];

@@ -61,4 +61,16 @@ describe('version folders on disk', () => {
       await expect(store.read('m', version, written.checksums)).rejects.toThrow(/files\/w\.bin is missing/);
     });
   });
+
+  describe('when a file is there but cannot be read', () => {
+    it('says so, rather than calling it missing', async () => {
+      const version = newVersionName();
+      const written = await store.write({ manifest: manifest(version), artifact: { state: {}, files: { 'w.bin': new Uint8Array(4) } } });
+      // A directory where the file was: reading it fails with EISDIR, whoever runs the test.
+      const file = path.join(root, 'm', version, 'files', 'w.bin');
+      fs.rmSync(file);
+      fs.mkdirSync(file);
+      await expect(store.read('m', version, written.checksums)).rejects.toThrow(/files\/w\.bin could not be read \(EISDIR\)/);
+    });
+  });
 });
