@@ -8,7 +8,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
-  Closure, CustomerContext, DunningScenario, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
+  Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, ScenarioInvoice,
 } from './types.js';
 
@@ -161,6 +161,44 @@ FROM msgs LEFT JOIN (
   GROUP BY entity_id
 ) f ON f.entity_id = msgs.id`;
 
+// The reasons' values are JSON other code may write too: read as text, never cast.
+const REASON_VALUE = (factor: string) => `(SELECT r->>'value'
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f.reasons) = 'array' THEN f.reasons ELSE '[]'::jsonb END) r
+    WHERE r->>'factor' = '${factor}' AND jsonb_typeof(r->'value') = 'string' LIMIT 1)`;
+
+const NAMED = (t: string) => `((upper(${t}.number) = ANY(l.named) OR upper(${t}.external_id) = ANY(l.named)) IS TRUE)`;
+
+// Each customer's latest email that promised to pay by a date, with every open
+// invoice not qualified by the platform (a qualified one has its own follow-up).
+const EMAIL_PROMISES_SQL = (cte: string) => `WITH ${cte},
+said AS (
+  SELECT m.id, m.external_id, m.customer_id, m.received_at, ${UTC_DAY('m.received_at')} AS received_on, m.subject,
+    ${REASON_VALUE('promisedDate')} AS promised,
+    COALESCE(string_to_array(upper(${REASON_VALUE('invoiceNumbers')}), ','), ARRAY[]::text[]) AS named
+  FROM inbound_messages m
+  JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
+  WHERE m.customer_id IN (SELECT id FROM sc)
+    AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY('m.received_at')} <= $1::date
+),
+latest AS (
+  SELECT DISTINCT ON (customer_id) * FROM said
+  WHERE promised ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+  ORDER BY customer_id, received_at DESC, id DESC
+)
+SELECT ${INVOICE_COLUMNS}, l.id AS "messageId", l.external_id AS "messageExternalId", l.received_on::text AS "receivedOn",
+  l.subject, l.promised AS "promisedDate",
+  ${NAMED('i')} AS named,
+  EXISTS (SELECT 1 FROM invoices k WHERE k.customer_id = l.customer_id AND ${NAMED('k')}) AS "namedKnown",
+  lp.last_payment AS "lastPaymentOn"
+FROM latest l
+JOIN invoices i ON i.customer_id = l.customer_id
+LEFT JOIN LATERAL (
+  SELECT max(p.payment_date)::text AS last_payment
+  FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
+  WHERE pa.invoice_id = i.id AND p.payment_date <= $1::date
+) lp ON true
+WHERE ${IN_SCENARIO} AND i.issue_date <= l.received_on`;
+
 const CLOSURES_SQL = (cte: string) => `WITH ${cte}
 SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
 FROM actions
@@ -181,7 +219,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
-  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, closures] = await Promise.all([
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, closures] = await Promise.all([
     run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
     run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
     run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
@@ -189,6 +227,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<PreDueInvoice>(PRE_DUE_SQL, [asOf, preDue.horizonDays, preDue.minAmount, preDue.minLateProbability]),
     run<MissedDebitInvoice>(MISSED_DEBIT_SQL, [asOf]),
     run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
+    run<EmailPromiseInvoice>(EMAIL_PROMISES_SQL, [asOf, policy.emailPromiseLookbackDays]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
   ]);
   return {
@@ -200,6 +239,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     preDueInvoices,
     missedDebitInvoices,
     inbound,
+    emailPromises,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
   };
 }

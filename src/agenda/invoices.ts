@@ -53,4 +53,15 @@ export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: Cust
   };
 }
 
+/** A person's task on some of a customer's invoices (summarised in `g`). */
+export const invoiceTask = (origin: 'ml' | 'qualification', customerId: number, customer: CustomerContext | undefined, g: InvoiceGroupSummary) => ({
+  origin,
+  task: true,
+  customerId,
+  collectorId: customer?.collectorId ?? null,
+  invoiceId: g.singleInvoiceId,
+  invoices: g.refs,
+  currency: g.currency,
+});
+
 export { groupBy } from '../util/collections.js';

@@ -2,7 +2,8 @@
 // pre-due courtesy calls, inbound emails that need a person, incentives. Pure.
 import { addDays, daysBetween, minIso } from './dates.js';
 import { ago, invoiceList, money, percent, readModelReasons } from './format.js';
-import { groupBy, summarise, type InvoiceGroupSummary } from './invoices.js';
+import { groupBy, invoiceTask, summarise } from './invoices.js';
+import { planEmailPromises } from './plan-email-promise.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -28,17 +29,6 @@ const customerLevel = (c: CustomerContext) => ({
   invoiceId: null,
   invoices: [],
   currency: c.currency,
-});
-
-/** An ML task on some of a customer's invoices (summarised in `g`). */
-const invoiceLevel = (customerId: number, customer: CustomerContext | undefined, g: InvoiceGroupSummary) => ({
-  origin: 'ml' as const,
-  task: true,
-  customerId,
-  collectorId: customer?.collectorId ?? null,
-  invoiceId: g.singleInvoiceId,
-  invoices: g.refs,
-  currency: g.currency,
 });
 
 export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
@@ -82,7 +72,7 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
     const p = likeliest.lateProbability;
     const source = likeliest.probabilitySource === 'invoice' ? 'payment-delay model' : "payment-delay model, customer's average";
     return {
-      ...invoiceLevel(likeliest.customerId, customer, g),
+      ...invoiceTask('ml', likeliest.customerId, customer, g),
       dedupeKey: `ml:predue:c${likeliest.customerId}:i${g.anchorId}`,
       kind: 'pre_due_call' as const,
       type: 'call' as const,
@@ -115,7 +105,7 @@ export function planMissedDebits(facts: PlanningFacts): Suggestion[] {
     const model = readModelReasons(earliest.modelReasons, 6);
     const missed = model.find((r) => r.factor === 'missedDueDate');
     return {
-      ...invoiceLevel(earliest.customerId, customer, g),
+      ...invoiceTask('ml', earliest.customerId, customer, g),
       dedupeKey: `ml:debit:c${earliest.customerId}:i${g.anchorId}`,
       kind: 'missed_debit' as const,
       type: 'call' as const,
@@ -251,6 +241,7 @@ export function planMlSuggestions(facts: PlanningFacts, policy: AgendaPolicy): S
     ...planPreDueCalls(facts, policy),
     ...planMissedDebits(facts),
     ...planInboundAnswers(facts, policy),
+    ...planEmailPromises(facts, policy),
     ...planIncentives(facts, policy),
   ];
 }

@@ -7,7 +7,7 @@
 // come back at their rhythm while the status stays (see keys.ts).
 import { addDays, daysBetween } from './dates.js';
 import { invoiceList, money, plural } from './format.js';
-import { groupBy, summarise, type InvoiceGroupSummary } from './invoices.js';
+import { groupBy, invoiceTask, summarise, type InvoiceGroupSummary } from './invoices.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -193,15 +193,9 @@ export function planQualificationFollowUps(facts: PlanningFacts, policy: AgendaP
       if (!planned) continue;
       out.push({
         ...planned,
-        origin: 'qualification',
+        ...invoiceTask('qualification', first.customerId, customer, g),
         kind: rule.kind,
         type: rule.type,
-        task: true,
-        customerId: first.customerId,
-        collectorId: customer?.collectorId ?? null,
-        invoiceId: g.singleInvoiceId,
-        invoices: g.refs,
-        currency: g.currency,
         priority: priority(g.amount, urgency(rule.kind, g.maxDaysOverdue), risk(customer), g.currency),
       });
     }

@@ -37,6 +37,8 @@ export interface AgendaPolicy {
   incentiveEveryDays: number;
   /** Inbound emails older than this are left out (a backlog is a triage problem, not an agenda). */
   inboundLookbackDays: number;
+  /** Promises to pay made by email this many days back are followed up when broken. */
+  emailPromiseLookbackDays: number;
   /** Floor of the amount at stake, so an email from a customer with no balance still ranks. */
   minAmountAtStake: number;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   driftReviewEveryDays: 30,
   incentiveEveryDays: 30,
   inboundLookbackDays: 14,
+  emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
 };
 

@@ -192,6 +192,25 @@ export interface InboundEmail {
   fields: InboundField[];
 }
 
+/**
+ * An open invoice of a customer whose latest dated promise to pay came by
+ * email: the inbound triage read the promise (type promise_to_pay, reason
+ * `promisedDate`). One row per open, unqualified invoice of that customer.
+ */
+export interface EmailPromiseInvoice extends OpenInvoice {
+  messageId: number;
+  messageExternalId: string;
+  receivedOn: IsoDate;
+  subject: string;
+  promisedDate: IsoDate;
+  /** The email named this invoice. */
+  named: boolean;
+  /** The email named invoices the customer has (open or paid): the promise is about those only. */
+  namedKnown: boolean;
+  /** Last payment allocated to this invoice. */
+  lastPaymentOn: IsoDate | null;
+}
+
 /** Closed actions of a recurring suggestion (keys `<base>#<n>`). */
 export interface Closure {
   /** Done or cancelled, by a person or by the planner. */
@@ -209,5 +228,6 @@ export interface PlanningFacts {
   preDueInvoices: PreDueInvoice[];
   missedDebitInvoices: MissedDebitInvoice[];
   inbound: InboundEmail[];
+  emailPromises: EmailPromiseInvoice[];
   closures: Map<string, Closure>;
 }

@@ -74,6 +74,7 @@ export function facts(parts: Partial<Omit<PlanningFacts, 'customers'>> & { custo
     preDueInvoices: parts.preDueInvoices ?? [],
     missedDebitInvoices: parts.missedDebitInvoices ?? [],
     inbound: parts.inbound ?? [],
+    emailPromises: parts.emailPromises ?? [],
     closures: parts.closures ?? new Map<string, Closure>(),
   };
 }

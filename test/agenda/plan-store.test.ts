@@ -157,6 +157,37 @@ for (const backend of await backends()) {
         expect(actions[0].reason).toContain('Price error on F-12');
       });
 
+      it('follows a promise to pay made by email: the invoices it named, from the day after the grace', async () => {
+        const { customerId } = await customerWithScenario();
+        const named = await f.invoice(s.db, { customerId, number: 'F-41', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 2500 });
+        await f.invoice(s.db, { customerId, number: 'F-42', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 900 });
+        await f.payment(s.db, customerId, '2026-10-12', [{ invoiceId: named, amount: 500 }]);
+        const promise = (at: string, promisedDate: string, numbers: string) => async () => {
+          const msg = await f.inbound(s.db, { customerId, receivedAt: at, subject: 'Re: reminder' });
+          await f.computedField(s.db, {
+            entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'promise_to_pay', confidence: 0.9,
+            reasons: [{ factor: 'promisedDate', text: `promises to pay by ${promisedDate}`, value: promisedDate },
+              { factor: 'invoiceNumbers', text: `names invoice ${numbers}`, value: numbers }],
+          });
+          return msg;
+        };
+        const first = await promise('2026-10-08T09:00:00Z', '2026-10-14', 'f-41')();
+        const promises = async () => (await f.actionsOf(s.db, customerId)).filter((x) => x.dedupeKey.startsWith('ml:promise:'));
+        await plan('2026-10-16');
+        expect(await promises()).toEqual([]); // within the grace days
+        await plan('2026-10-17');
+        const [a] = await promises();
+        expect(a).toMatchObject({ dedupeKey: `ml:promise:c${customerId}:m${first}`, type: 'call', origin: 'ml', dueDate: '2026-10-17', status: 'planned' });
+        expect(a.reason).toContain('promised to pay invoice F-41 by 2026-10-14');
+        expect(a.reason).not.toContain('F-42');
+        expect(JSON.stringify(a.reasons)).toContain('part paid on 2026-10-12');
+        // A new email with a new date replaces the broken promise.
+        await promise('2026-10-18T09:00:00Z', '2026-10-25', 'F-41')();
+        await plan('2026-10-19');
+        const after = await promises();
+        expect(after.map((x) => [x.dedupeKey, x.status])).toEqual([[`ml:promise:c${customerId}:m${first}`, 'cancelled']]);
+      });
+
       it('plans a call for a due-date payment that did not come, read from the invoice forecast\'s reasons', async () => {
         const { customerId } = await customerWithScenario();
         const missed = await f.invoice(s.db, { customerId, number: 'F-31', dueDate: '2026-10-16', amount: 3100 });

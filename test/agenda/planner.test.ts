@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { planAgenda, planScenarioSteps, planQualificationFollowUps, planMlSuggestions, agendaPolicy } from '../../src/agenda/index.js';
 import { priority, urgency } from '../../src/agenda/priority.js';
 import { entityReasons } from '../../src/inbound/triage.js';
+import type { EmailPromiseInvoice } from '../../src/agenda/types.js';
 import {
   customerCtx, email, facts, field, missedDebitInvoice, preDueInvoice, qualifiedInvoice, scenarioInvoice,
 } from './facts-builder.js';
@@ -164,6 +165,33 @@ describe('when models have written computed fields', () => {
     expect(out).toHaveLength(1);
     expect(out[0].reason).toContain('promises to pay by 2026-10-25, names invoice F-12, writes 1 200 €');
     expect(out[0].reasons.find((r) => r.factor === 'promisedDate')?.value).toBe('2026-10-25');
+  });
+
+  describe('when a customer promised by email', () => {
+    // ASOF 2026-10-20; promised 2026-10-15, grace 2 days: broken from 2026-10-18.
+    const row = (invoiceId: number, dueDate: string, o: Partial<EmailPromiseInvoice> = {}): EmailPromiseInvoice => ({
+      invoiceId, externalId: `E${invoiceId}`, number: `F-${invoiceId}`, customerId: 1, dueDate, amount: 1000, openAmount: 1000,
+      currency: 'USD', messageId: 9, messageExternalId: 'M9', receivedOn: '2026-10-10', subject: 'Re: reminder',
+      promisedDate: '2026-10-15', named: false, namedKnown: false, lastPaymentOn: null, ...o,
+    });
+    const keys = (rows: EmailPromiseInvoice[]) => planMlSuggestions(facts({ emailPromises: rows }), policy)
+      .filter((x) => x.kind === 'promise_broken').map((x) => x.invoices.map((i) => i.number));
+
+    it('counts the invoices due by the promised date when it named none the customer has', () => {
+      expect(keys([row(1, '2026-10-01'), row(2, '2026-10-15'), row(3, '2026-10-30')])).toEqual([['F-1', 'F-2']]);
+    });
+
+    it('counts only the invoices it named when the customer has them', () => {
+      expect(keys([row(1, '2026-10-01', { namedKnown: true }), row(2, '2026-10-30', { named: true, namedKnown: true })])).toEqual([['F-2']]);
+    });
+
+    it('has nothing to follow once the named invoices are paid', () => {
+      expect(keys([row(1, '2026-10-01', { namedKnown: true })])).toEqual([]);
+    });
+
+    it('waits for the grace days after the promised date', () => {
+      expect(keys([row(1, '2026-10-01', { promisedDate: '2026-10-18' })])).toEqual([]);
+    });
   });
 
   it('suggests the recommended incentive unless one was offered recently', () => {
