@@ -113,8 +113,9 @@ const SCENARIOS_SQL = (cte: string) => `WITH ${cte}
 SELECT id, external_id AS "externalId", name, steps FROM dunning_scenarios
 WHERE id IN (SELECT dunning_scenario_id FROM customers WHERE id IN (SELECT id FROM sc))`;
 
+// A disputed flag with no status is a dispute to follow up, as scoring reads it.
 const QUALIFIED_SQL = (cte: string) => `WITH ${cte}
-SELECT ${INVOICE_COLUMNS}, i.status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
+SELECT ${INVOICE_COLUMNS}, CASE WHEN i.disputed AND (i.status IS NULL OR i.status = 'none') THEN 'dispute' ELSE i.status END AS status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
   i.resolution_owner AS "resolutionOwner", i.promised_date AS "promisedDate", lp.last_payment AS "lastPaymentOn"
 FROM invoices i
 LEFT JOIN LATERAL (
@@ -122,7 +123,8 @@ LEFT JOIN LATERAL (
   FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
   WHERE pa.invoice_id = i.id AND p.payment_date <= $1::date
 ) lp ON true
-WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice' AND i.status = ANY($2::text[])`;
+WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice'
+  AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))`;
 
 const PRE_DUE_SQL = (cte: string) => `WITH ${cte}
 SELECT ${INVOICE_COLUMNS},

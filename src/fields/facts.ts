@@ -60,7 +60,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     SELECT customer_id,
       ${balanceAggregates(asOf)},
       sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30) AS overdue30_amount,
-      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none')) AS unqualified30_amount,
+      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none') AND NOT disputed) AS unqualified30_amount,
       sum(open_amount) FILTER (WHERE disputed OR status IN ('dispute', 'litigation')) AS disputed_amount,
       min(due_date) AS oldest_due
     FROM invoices WHERE ${OPEN_RECEIVABLES} ${only('customer_id')} GROUP BY customer_id

@@ -43,7 +43,7 @@ const derived: Spec[] = [
   ['overdueAmount', 'number', 'Overdue amount', 'Open amount past its due date', { unit: 'currency', nullable: false }],
   ['overdue30Amount', 'number', 'Overdue > 30 days', 'Open amount more than 30 days past due', { unit: 'currency', nullable: false }],
   ['unqualifiedOverdue30Amount', 'number', 'Unqualified overdue > 30 days',
-    'Open amount more than 30 days past due with no status qualification', { unit: 'currency', nullable: false }],
+    'Open amount more than 30 days past due with no status qualification and not disputed', { unit: 'currency', nullable: false }],
   ['disputedAmount', 'number', 'Disputed amount', 'Open amount under dispute', { unit: 'currency', nullable: false }],
   ['openInvoices', 'number', 'Open invoices', 'Number of open invoices', { nullable: false }],
   ['maxDaysOverdue', 'number', 'Days overdue (max)', 'Days past due of the oldest overdue invoice', { unit: 'days' }],

@@ -24,7 +24,7 @@ export type AgingReport = ReportEnvelope<AgingRow>;
 export const AGING_METHOD =
   'Open amount of each invoice as it stood on the date (amount minus allocations paid by then), bucketed by days past ' +
   'due on that date: current = not yet due, then 1-30, 31-60, 61-90, 90+. Unqualified = no status on the invoice on ' +
-  'that date (status set later counts as not yet set). Invoices only; credit notes are not netted.';
+  'that date (status set later counts as not yet set) and not flagged disputed. Invoices only; credit notes are not netted.';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 

@@ -99,7 +99,7 @@ later AS (
   WHERE p.payment_date > (SELECT first_d FROM bounds)
 ),
 cand AS (
-  SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date
+  SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed
   FROM invoices i JOIN sc ON sc.id = i.customer_id
   WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($4::text IS NULL OR i.currency = $4::text)
     AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
@@ -115,7 +115,7 @@ paid_after AS (
 ),
 open_at AS (
   SELECT dates.d, inv.grp, dates.d - inv.due_date AS days_overdue,
-    (inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d)) AS qualified,
+    (inv.disputed OR (inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d))) AS qualified,
     GREATEST(0, LEAST(inv.amount, inv.open_amount + COALESCE(pa.amount, 0)
       + CASE WHEN inv.settled_date > dates.d THEN inv.unexplained ELSE 0 END)) AS open
   FROM dates JOIN inv ON inv.issue_date <= dates.d

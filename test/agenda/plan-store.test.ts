@@ -131,6 +131,18 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when an invoice is flagged disputed with no status', () => {
+      it('follows it up as a dispute, as one with the status would be', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, number: 'F-88', dueDate: '2026-09-10', amount: 5000, disputed: true });
+        await plan('2026-10-20');
+        const [a] = await f.actionsOf(s.db, customerId);
+        expect(a).toMatchObject({ type: 'follow_up', origin: 'qualification', status: 'planned' });
+        expect(a.dedupeKey).toMatch(/^qual:dispute:/);
+        expect(a.reason).toContain('F-88');
+      });
+    });
+
     describe('when a customer changes collector', () => {
       it('moves the planned action to the new collector', async () => {
         const { customerId } = await customerWithScenario();

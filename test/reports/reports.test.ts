@@ -38,6 +38,16 @@ for (const backend of await backends()) {
         expect(row.overdue30Unqualified).toEqual({ amount: 1900, count: 2 });
       });
 
+      it('leaves out an invoice flagged disputed without a status too', async () => {
+        await s.db.query("UPDATE invoices SET disputed = true WHERE number = 'A2'");
+        try {
+          const [row] = (await agingReport(s.db, { asOf: ASOF, months: 1, scope: PORTFOLIO })).groups;
+          expect(row.overdue30Unqualified).toEqual({ amount: 400, count: 1 });
+        } finally {
+          await s.db.query("UPDATE invoices SET disputed = false WHERE number = 'A2'");
+        }
+      });
+
       it('splits by segment and narrows to a collector', async () => {
         const bySegment = await agingReport(s.db, { asOf: ASOF, months: 1, scope: { ...PORTFOLIO, groupBy: 'segment' } });
         // standard = customer A: 1,500 + 3,000; small = customer B: 400 + 600.
