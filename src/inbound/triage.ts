@@ -109,7 +109,12 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
     await writeComputedFields(db, out);
     messages += rows.length;
   }
-  if (touched.size > 0) await writeCustomerSummaries(db, [...touched], model.version);
+  // A dispute email leaves the 90-day count as days pass, with no new email to set off a recount.
+  const counting = await db.query<{ id: number }>(
+    "SELECT entity_id AS id FROM computed_fields WHERE entity_type = 'customer' AND name = 'openDisputes' AND value_num > 0",
+  );
+  const summarised = new Set([...touched, ...counting.map((r) => r.id)]);
+  if (summarised.size > 0) await writeCustomerSummaries(db, [...summarised], model.version);
   return { messages, customers: touched.size };
 }
 
