@@ -1,17 +1,34 @@
 // Words and numbers as a collector reads them in a reason.
 import type { InvoiceRef } from './types.js';
 
-const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const MONEY = new Map<string, Intl.NumberFormat>();
 
-export const money = (amount: number, currency: string): string => `${MONEY.format(amount)} ${currency}`;
+/** Written with the currency's own decimals (JPY none, KWD three); two for a code the runtime does not know. */
+function moneyFormat(currency: string): Intl.NumberFormat {
+  let f = MONEY.get(currency);
+  if (!f) {
+    let digits = 2;
+    try {
+      digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      // not an ISO 4217 code: cents
+    }
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    MONEY.set(currency, f);
+  }
+  return f;
+}
+
+export const money = (amount: number, currency: string): string => `${moneyFormat(currency).format(amount)} ${currency}`;
 
 export const percent = (p: number): string => `${Math.round(p * 100)} %`;
 
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
-export const round2 = (x: number): number => Math.round(x * 100) / 100;
+/** At the four decimals amounts are stored with: a sum of cents (or of dinars' thousandths) without float noise. */
+const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-export const sumOpen = (invoices: { openAmount: number }[]): number => round2(invoices.reduce((s, i) => s + i.openAmount, 0));
+export const sumOpen = (invoices: { openAmount: number }[]): number => round4(invoices.reduce((s, i) => s + i.openAmount, 0));
 
 /** "invoice F-12" or "3 invoices (F-12, F-13, F-20)", oldest first, at most five numbers. */
 export function invoiceList(invoices: InvoiceRef[]): string {

@@ -86,6 +86,9 @@ export function allOf(...checks: RowCheck[]): RowCheck {
   };
 }
 
+/** An amount as written in a reason: cents always (150.00), the third and fourth decimals when there are any (1.234). */
+const amountText = (x: string) => `CASE WHEN scale(trim_scale(${x})) <= 2 THEN round(${x}, 2)::text ELSE trim_scale(${x})::text END`;
+
 /**
  * Allocations that, with those already stored (less the ones the file
  * replaces), would allocate more than the payment received or the invoice's
@@ -103,7 +106,7 @@ after AS (
   UNION ALL SELECT ${ref}, f_amount, line FROM stg
 )
 SELECT min(after.line) AS line,
-       format('allocates %s to ${kind} "%s" in all, more than its amount %s', sum(after.amount), t.external_id, t.amount) AS reason
+       format('allocates %s to ${kind} "%s" in all, more than its amount %s', ${amountText('sum(after.amount)')}, t.external_id, ${amountText('t.amount')}) AS reason
 FROM after JOIN ${table} t ON t.external_id = after.ext
 GROUP BY t.external_id, t.amount
 HAVING sum(after.amount) > t.amount

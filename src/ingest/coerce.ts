@@ -83,7 +83,8 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
     case 'money': {
       const n = toNumber(raw);
       if (n === null) return fail(`must be an amount, got ${JSON.stringify(raw)}`);
-      const amount = Math.round(n * 100) / 100;
+      // Four decimals, as stored: every currency's minor unit (dinars have three), float noise (0.30000000000000004) dropped.
+      const amount = Math.round(n * 10_000) / 10_000;
       return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^13, got ${JSON.stringify(raw)}`);
     }
     case 'float': {

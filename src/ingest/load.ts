@@ -30,7 +30,7 @@ export const MAX_LISTED_ERRORS = 100;
 const STAGING_TYPE: Record<FieldType, string> = {
   text: 'text',
   int: 'integer',
-  money: 'numeric(18,2)',
+  money: 'numeric(18,4)',
   float: 'double precision',
   bool: 'boolean',
   date: 'date',

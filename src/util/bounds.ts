@@ -6,9 +6,10 @@ export const INT4_MIN = -2147483648;
 export const INT4_MAX = 2147483647;
 
 /**
- * Amounts are DECIMAL(18,2) in the database, but they are numbers in JavaScript:
+ * Amounts are DECIMAL(18,4) in the database, but they are numbers in JavaScript:
  * past 2^53 cents (about 9 × 10^13) a cent is lost on the way. 10^13 keeps every
- * cent exact, with room for ten-trillion invoices.
+ * cent exact, with room for ten-trillion invoices; the third and fourth
+ * decimals (dinars, the UF) are exact below 9 × 10^11.
  */
 export const MONEY_LIMIT = 1e13;
 

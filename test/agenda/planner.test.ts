@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { planAgenda, planScenarioSteps, planQualificationFollowUps, planMlSuggestions, agendaPolicy } from '../../src/agenda/index.js';
 import { priority, urgency } from '../../src/agenda/priority.js';
+import { money } from '../../src/agenda/format.js';
 import { entityReasons } from '../../src/inbound/triage.js';
 import type { EmailPromiseInvoice } from '../../src/agenda/types.js';
 import {
@@ -9,6 +10,13 @@ import {
 } from './facts-builder.js';
 
 const policy = agendaPolicy();
+
+describe('when amounts are written in a reason', () => {
+  it('uses the currency\'s own decimals', () => {
+    expect([money(1234.5, 'USD'), money(150000, 'JPY'), money(1.2345, 'KWD'), money(7, 'XXZ')])
+      .toEqual(['1,234.50 USD', '150,000 JPY', '1.235 KWD', '7.00 XXZ']);
+  });
+});
 
 describe('when an invoice moves through its dunning scenario', () => {
   // ASOF 2026-10-20; due 2026-10-01 → the call step (+15) fell on 2026-10-16, the letter (+30) on 2026-10-31.

@@ -79,6 +79,27 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  describe('when amounts are in a currency with three decimals', () => {
+    it('keeps the thousandths, in the table and in the balances saved searches read', async () => {
+      const kwd = { currency: 'KWD', issueDate: '2026-09-01', dueDate: '2026-10-01' };
+      const res = await post('invoices', ndjson([
+        invoice(31, 3, { ...kwd, amount: 1.234 }),
+        invoice(32, 3, { ...kwd, amount: 0.004 }),
+        invoice(33, 3, { ...kwd, amount: 2.5, openAmount: 0.001 }),
+      ]));
+      expect(res.statusCode).toBe(200);
+      const rows = await t.storage.db.query<{ amount: number; open_amount: number }>(
+        "SELECT amount::float8 AS amount, open_amount::float8 AS open_amount FROM invoices WHERE external_id IN ('INV31', 'INV32', 'INV33') ORDER BY external_id",
+      );
+      expect(rows).toEqual([{ amount: 1.234, open_amount: 1.234 }, { amount: 0.004, open_amount: 0.004 }, { amount: 2.5, open_amount: 0.001 }]);
+      const count = await t.app.inject({
+        method: 'POST', url: '/v1/searches/count', headers: auth('analyst'),
+        payload: { criteria: { '==': [{ var: 'openInvoices' }, 3] } },
+      });
+      expect(count.json()).toMatchObject({ count: 1 });
+    });
+  });
+
   describe('when a file has a bad row', () => {
     const cases: [string, string, string, Record<string, string>, RegExp][] = [
       ['a missing field', 'invoices', ndjson([invoice(10, 1), { ...invoice(11, 1), number: undefined }]), NDJSON, /number.*required/],
