@@ -3,7 +3,7 @@
 // query per customer. Dates leave the database as 'YYYY-MM-DD' text; times
 // (sent_at, done_at, received_at) are read as UTC days.
 import type { Db } from '../db/sql.js';
-import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
+import { openBalanceSql } from '../fields/balances.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
@@ -36,7 +36,7 @@ const UTC_DAY = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
 
 const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
 SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
-  col.external_id AS collector, c.currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
+  col.external_id AS collector, COALESCE(o.currency, c.currency) AS currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
   COALESCE(o.open_amount, 0)::float8 AS "openAmount", COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
   o.max_days_overdue AS "maxDaysOverdue",
   m.late_probability AS "lateProbability", m.drift_score AS "driftScore", m.drift_alert AS "driftAlert",
@@ -46,12 +46,7 @@ SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c
 FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
-LEFT JOIN (
-  SELECT customer_id, ${balanceAggregates('$1::date')}
-  FROM invoices
-  WHERE ${OPEN_RECEIVABLES} AND customer_id IN (SELECT id FROM sc)
-  GROUP BY customer_id
-) o ON o.customer_id = c.id
+LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)' })}) o ON o.customer_id = c.id
 LEFT JOIN (
   SELECT entity_id,
     max(value_num) FILTER (WHERE name = 'lateProbability') AS late_probability,

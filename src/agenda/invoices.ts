@@ -23,6 +23,7 @@ export function refsOf(invoices: OpenInvoice[], asOf: IsoDate): InvoiceRef[] {
 
 export interface InvoiceGroupSummary {
   refs: InvoiceRef[];
+  /** Open amount in `currency`: the priority weighs it. */
   amount: number;
   maxDaysOverdue: number;
   currency: string;
@@ -31,16 +32,36 @@ export interface InvoiceGroupSummary {
   singleInvoiceId: number | null;
   /** "3 invoices (F-1, F-2, F-3), 4,500.00 USD, oldest 35 days overdue" */
   text: string;
+  /** "4,500.00 USD", or "4,500.00 USD + 150,000 JPY" when currencies are mixed. */
+  amounts: string;
   amountReason: ActionReason;
+}
+
+/**
+ * The currency a group's amount is in: the customer's balance currency when an
+ * invoice of the group is in it, else the group's most frequent one. Amounts
+ * in other currencies are shown beside it, never added to it.
+ */
+function groupCurrency(invoices: OpenInvoice[], customer: CustomerContext | undefined): string {
+  if (customer && invoices.some((i) => i.currency === customer.currency)) return customer.currency;
+  const counts = new Map<string, number>();
+  for (const i of invoices) counts.set(i.currency, (counts.get(i.currency) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+
+/** "4,500.00 USD" or, with invoices in other currencies, "4,500.00 USD + 150,000 JPY". */
+function amountsText(invoices: OpenInvoice[], currency: string): string {
+  const others = [...new Set(invoices.map((i) => i.currency))].filter((c) => c !== currency).sort();
+  return [currency, ...others].map((c) => money(sumOpen(invoices.filter((i) => i.currency === c)), c)).join(' + ');
 }
 
 export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: CustomerContext | undefined): InvoiceGroupSummary {
   const refs = refsOf(invoices, asOf);
-  const amount = sumOpen(refs);
+  const currency = groupCurrency(invoices, customer);
+  const amount = sumOpen(invoices.filter((i) => i.currency === currency));
+  const amounts = amountsText(invoices, currency);
   const maxDaysOverdue = Math.max(...refs.map((r) => r.daysOverdue));
-  const currency = customer?.currency ?? invoices[0].currency;
   const late = refs.length === 1 ? lateness(maxDaysOverdue) : `oldest ${lateness(maxDaysOverdue)}`;
-  const text = `${invoiceList(refs)}, ${money(amount, currency)}, ${late}`;
   return {
     refs,
     amount,
@@ -48,8 +69,9 @@ export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: Cust
     currency,
     anchorId: Math.min(...refs.map((r) => r.invoiceId)),
     singleInvoiceId: refs.length === 1 ? refs[0].invoiceId : null,
-    text,
-    amountReason: { factor: 'openAmount', text: `${money(amount, currency)} still open on ${invoiceList(refs)}`, value: amount },
+    text: `${invoiceList(refs)}, ${amounts}, ${late}`,
+    amounts,
+    amountReason: { factor: 'openAmount', text: `${amounts} still open on ${invoiceList(refs)}`, value: amount },
   };
 }
 

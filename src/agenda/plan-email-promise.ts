@@ -5,7 +5,7 @@
 // email with a new date replaces the one before, and the action on the old one
 // is no longer suggested.
 import { addDays, daysBetween } from './dates.js';
-import { invoiceList, money, plural } from './format.js';
+import { invoiceList, plural } from './format.js';
 import { groupBy, invoiceTask, summarise } from './invoices.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -42,7 +42,7 @@ export function planEmailPromises(facts: PlanningFacts, policy: AgendaPolicy): S
       type: 'call',
       dueDate,
       reason: `Promise broken: call the customer. Their email ${email} promised to pay ${invoiceList(g.refs)} by ${promised}; ` +
-        `${money(g.amount, g.currency)} still open ${plural(late, 'day')} later`,
+        `${g.amounts} still open ${plural(late, 'day')} later`,
       reasons: [
         { factor: 'promisedDate', text: `promised by email to pay by ${promised}`, value: promised },
         { factor: 'inboundMessage', text: `email ${email}, read as a promise to pay by the inbound triage`, value: first.messageExternalId },

@@ -77,7 +77,7 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
       kind: 'pre_due_call' as const,
       type: 'call' as const,
       dueDate: addDays(firstDue, -horizonDays),
-      reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${money(g.amount, g.currency)}) due ${firstDue} ` +
+      reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${g.amounts}) due ${firstDue} ` +
         `(${ago(daysBetween(firstDue, facts.asOf))}); late probability ${percent(p)} (${source})`,
       reasons: [
         { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p },

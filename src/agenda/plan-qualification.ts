@@ -6,7 +6,7 @@
 // promised date; disputes, litigation, credit notes and "paid, not received"
 // come back at their rhythm while the status stays (see keys.ts).
 import { addDays, daysBetween } from './dates.js';
-import { invoiceList, money, plural } from './format.js';
+import { invoiceList, plural } from './format.js';
 import { groupBy, invoiceTask, summarise, type InvoiceGroupSummary } from './invoices.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
@@ -91,7 +91,7 @@ const RULES: Record<QualificationStatus, Rule> = {
         dedupeKey: `qual:promise:c${first.customerId}:${promised}`,
         dueDate,
         reason: `Promise broken: call the customer. Promised to pay ${invoiceList(g.refs)} by ${promised}; ` +
-          `${money(g.amount, g.currency)} still open ${plural(late, 'day')} later`,
+          `${g.amounts} still open ${plural(late, 'day')} later`,
         reasons: [
           { factor: 'promisedDate', text: `promised to pay by ${promised}${first.statusDate ? ` (promise recorded ${first.statusDate})` : ''}`, value: promised },
           g.amountReason,

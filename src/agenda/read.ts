@@ -6,7 +6,7 @@
 // the planner no longer suggests (invoice paid since) are hidden: the next run
 // cancels them.
 import type { Db } from '../db/sql.js';
-import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
+import { openBalanceSql } from '../fields/balances.js';
 import { daysBetween } from './dates.js';
 import { readModelReasons } from './format.js';
 import { loadPlanningFacts } from './facts.js';
@@ -75,7 +75,7 @@ interface StoredAction {
 // closed). A customer's actions follow it to the collector it has now.
 const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, a.status, a.due_date AS "dueDate",
   a.reason, a.reasons, a.done_at IS NOT NULL AS "closedByPerson", col.external_id AS collector,
-  c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, c.currency, c.risk_score AS "riskScore",
+  c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, COALESCE(b.currency, c.currency) AS currency, c.risk_score AS "riskScore",
   COALESCE(b.open_amount, 0)::float8 AS "customerOpen", COALESCE(b.overdue_amount, 0)::float8 AS "customerOverdue",
   b.max_days_overdue AS "maxDaysOverdue",
   i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate"
@@ -83,10 +83,7 @@ FROM actions a
 JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id
-LEFT JOIN LATERAL (
-  SELECT ${balanceAggregates('$1::date')}
-  FROM invoices WHERE customer_id = a.customer_id AND ${OPEN_RECEIVABLES}
-) b ON true
+LEFT JOIN LATERAL (${openBalanceSql('$1::date', { where: 'i.customer_id = a.customer_id' })}) b ON true
 WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int))
    OR a.dedupe_key = ANY($3::text[])`;
 

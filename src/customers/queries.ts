@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import type { Storage } from '../db/open.js';
-import { balanceAggregates, OPEN_RECEIVABLES } from '../fields/balances.js';
+import { openBalanceSql } from '../fields/balances.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -15,9 +15,13 @@ export const CustomerSummary = Type.Object({
   riskScore: Nullable(Type.Number()),
   collector: Nullable(Type.String()),
   dunningScenario: Nullable(Type.String()),
+  /** The currency of openAmount and overdueAmount: amounts in two currencies are not summed. */
+  balanceCurrency: Type.String(),
   openAmount: Type.Number(),
   overdueAmount: Type.Number(),
   maxDaysOverdue: Nullable(Type.Integer()),
+  /** Open invoices in another currency than balanceCurrency: left out of the amounts. */
+  otherCurrencyOpenInvoices: Type.Integer(),
 });
 export type CustomerSummaryT = Static<typeof CustomerSummary>;
 
@@ -69,15 +73,14 @@ export interface ListQuery {
 const SUMMARY_SELECT = `
   SELECT c.id, c.external_id AS "externalId", c.name, c.country, c.segment, c.risk_score AS "riskScore",
          col.external_id AS collector, ds.external_id AS "dunningScenario",
+         COALESCE(b.currency, c.currency) AS "balanceCurrency",
          COALESCE(b.open_amount, 0) AS "openAmount", COALESCE(b.overdue_amount, 0) AS "overdueAmount",
-         b.max_days_overdue AS "maxDaysOverdue", COALESCE(b.open_invoices, 0) AS "openInvoices"
+         b.max_days_overdue AS "maxDaysOverdue", COALESCE(b.open_invoices, 0) AS "openInvoices",
+         COALESCE(b.other_currency_invoices, 0) AS "otherCurrencyOpenInvoices"
   FROM customers c
   LEFT JOIN collectors col ON col.id = c.collector_id
   LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
-  LEFT JOIN LATERAL (
-    SELECT ${balanceAggregates('current_date')}
-    FROM invoices i WHERE i.customer_id = c.id AND ${OPEN_RECEIVABLES}
-  ) b ON true`;
+  LEFT JOIN LATERAL (${openBalanceSql('current_date', { where: 'i.customer_id = c.id' })}) b ON true`;
 
 export async function listCustomers(db: Db, q: ListQuery) {
   const where: string[] = [];

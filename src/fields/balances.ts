@@ -6,13 +6,39 @@
 export const OPEN_RECEIVABLES = `open_amount > 0 AND kind = 'invoice'`;
 
 /**
- * Aggregates over OPEN_RECEIVABLES rows, aged at `asOf` (a date expression or
- * placeholder): open_amount, overdue_amount, max_days_overdue (integer),
- * open_invoices (integer).
+ * A customer's open balance, one row per customer with open receivables.
+ * Amounts in different currencies do not add up (100 EUR + 150,000 JPY is not
+ * 150,100 of anything), so the amounts are in one currency: the account
+ * currency when an open invoice is in it, else the currency most open invoices
+ * are in. Days and counts do not depend on the currency: they cover every open
+ * invoice, and other_currency_invoices says how many were left out of the
+ * amounts.
+ *
+ * Columns: customer_id, currency, open_amount, overdue_amount (aged at `asOf`,
+ * a date expression or placeholder), the `more` aggregates (over the same
+ * rows, columns of `invoices` unqualified: amounts to keep in one currency),
+ * and across currencies max_days_overdue (integer), open_invoices (integer),
+ * other_currency_invoices (integer), oldest_due. `where`: a further condition
+ * on `invoices i`, e.g. `i.customer_id = c.id` inside a LATERAL join.
  */
-export function balanceAggregates(asOf: string): string {
-  return `sum(open_amount) AS open_amount,
-      sum(open_amount) FILTER (WHERE due_date < ${asOf}) AS overdue_amount,
-      max(${asOf} - due_date) FILTER (WHERE due_date < ${asOf}) AS max_days_overdue,
-      count(*)::int AS open_invoices`;
+export function openBalanceSql(asOf: string, options: { more?: string; where?: string } = {}): string {
+  const more = options.more ? `,\n        ${options.more}` : '';
+  return `SELECT DISTINCT ON (customer_id) per_currency.*,
+      max(currency_max_days) OVER w AS max_days_overdue,
+      sum(currency_invoices) OVER w ::int AS open_invoices,
+      (sum(currency_invoices) OVER w - currency_invoices)::int AS other_currency_invoices,
+      min(currency_oldest_due) OVER w AS oldest_due
+    FROM (
+      SELECT i.customer_id, i.currency, bool_or(i.currency = account.currency) AS in_account_currency,
+        sum(open_amount) AS open_amount,
+        sum(open_amount) FILTER (WHERE due_date < ${asOf}) AS overdue_amount,
+        max(${asOf} - due_date) FILTER (WHERE due_date < ${asOf}) AS currency_max_days,
+        count(*) AS currency_invoices,
+        min(due_date) AS currency_oldest_due${more}
+      FROM invoices i JOIN customers account ON account.id = i.customer_id
+      WHERE ${OPEN_RECEIVABLES}${options.where ? ` AND ${options.where}` : ''}
+      GROUP BY i.customer_id, i.currency
+    ) per_currency
+    WINDOW w AS (PARTITION BY customer_id)
+    ORDER BY customer_id, in_account_currency DESC, currency_invoices DESC, open_amount DESC, currency`;
 }

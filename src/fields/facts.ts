@@ -2,7 +2,7 @@
 // column. Saved searches run as `SELECT id FROM (<facts>) f WHERE <criteria>`
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
-import { balanceAggregates, OPEN_RECEIVABLES } from './balances.js';
+import { openBalanceSql } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
@@ -34,6 +34,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     c.interactive_emails AS "interactiveEmails", c.late_penalties AS "latePenalties",
     c.recovery_fee AS "recoveryFee", c.nd_cover AS "ndCover",
     COALESCE(g.groups, ARRAY[]::text[]) AS groups,
+    COALESCE(o.currency, c.currency) AS "balanceCurrency",
+    COALESCE(o.other_currency_invoices, 0)::float8 AS "otherCurrencyOpenInvoices",
     COALESCE(o.open_amount, 0)::float8 AS "openAmount",
     COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
@@ -45,7 +47,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
          WHEN o.max_days_overdue <= 30 THEN '1-30' WHEN o.max_days_overdue <= 60 THEN '31-60'
          WHEN o.max_days_overdue <= 90 THEN '61-90' ELSE '90+' END AS "agingBucket",
     o.oldest_due AS "oldestOpenDueDate",
-    COALESCE(h.turnover, 0)::float8 AS "turnover12m",
+    COALESCE(t.turnover, 0)::float8 AS "turnover12m",
     h.avg_days_late::float8 AS "avgDaysLate12m",
     p.last_payment AS "lastPaymentDate",
     ${MODEL_FIELDS.map((f) => `m."${f.name}"`).join(', ')}
@@ -57,19 +59,20 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     FROM group_members gm JOIN customer_groups cg ON cg.id = gm.group_id WHERE true ${only('gm.customer_id')} GROUP BY gm.customer_id
   ) g ON g.customer_id = c.id
   LEFT JOIN (
-    SELECT customer_id,
-      ${balanceAggregates(asOf)},
-      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30) AS overdue30_amount,
-      sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none') AND NOT disputed) AS unqualified30_amount,
-      sum(open_amount) FILTER (WHERE disputed OR status IN ('dispute', 'litigation')) AS disputed_amount,
-      min(due_date) AS oldest_due
-    FROM invoices WHERE ${OPEN_RECEIVABLES} ${only('customer_id')} GROUP BY customer_id
+    ${openBalanceSql(asOf, {
+      more: `sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30) AS overdue30_amount,
+        sum(open_amount) FILTER (WHERE due_date < ${asOf} - 30 AND (status IS NULL OR status = 'none') AND NOT disputed) AS unqualified30_amount,
+        sum(open_amount) FILTER (WHERE disputed OR status IN ('dispute', 'litigation')) AS disputed_amount`,
+      where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined,
+    })}
   ) o ON o.customer_id = c.id
   LEFT JOIN (
-    SELECT customer_id,
-      sum(amount) FILTER (WHERE issue_date > ${asOf} - 365) AS turnover,
-      avg(GREATEST(settled_date - due_date, 0)) FILTER (WHERE settled_date > ${asOf} - 365) AS avg_days_late
-    FROM invoices WHERE kind = 'invoice' ${only('customer_id')} GROUP BY customer_id
+    SELECT customer_id, currency, sum(amount) AS turnover
+    FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency
+  ) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
+  LEFT JOIN (
+    SELECT customer_id, avg(GREATEST(settled_date - due_date, 0)) AS avg_days_late
+    FROM invoices WHERE kind = 'invoice' AND settled_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id
   ) h ON h.customer_id = c.id
   LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments WHERE true ${only('customer_id')} GROUP BY customer_id) p ON p.customer_id = c.id
   LEFT JOIN (

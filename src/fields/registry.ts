@@ -38,8 +38,14 @@ const columns: Spec[] = [
   ['groups', 'stringList', 'Groups', 'externalIds of the groups the customer is in', { nullable: false }],
 ];
 
+// Balance amounts are in balanceCurrency: amounts in two currencies do not add up.
 const derived: Spec[] = [
-  ['openAmount', 'number', 'Open amount', 'Sum of open invoice amounts', { unit: 'currency', nullable: false }],
+  ['balanceCurrency', 'string', 'Balance currency',
+    'Currency of the balance amounts below: the account currency, or, when no open invoice is in it, the currency most open invoices are in',
+    { nullable: false }],
+  ['otherCurrencyOpenInvoices', 'number', 'Open invoices in other currencies',
+    'Open invoices not in the balance currency, so not in the balance amounts', { nullable: false }],
+  ['openAmount', 'number', 'Open amount', 'Sum of open invoice amounts (balance currency)', { unit: 'currency', nullable: false }],
   ['overdueAmount', 'number', 'Overdue amount', 'Open amount past its due date', { unit: 'currency', nullable: false }],
   ['overdue30Amount', 'number', 'Overdue > 30 days', 'Open amount more than 30 days past due', { unit: 'currency', nullable: false }],
   ['unqualifiedOverdue30Amount', 'number', 'Unqualified overdue > 30 days',
@@ -49,7 +55,7 @@ const derived: Spec[] = [
   ['maxDaysOverdue', 'number', 'Days overdue (max)', 'Days past due of the oldest overdue invoice', { unit: 'days' }],
   ['agingBucket', 'string', 'Aging bucket', 'Bucket of the oldest overdue invoice', { enumValues: AGING_BUCKETS, nullable: false }],
   ['oldestOpenDueDate', 'date', 'Oldest open due date', 'Due date of the oldest open invoice'],
-  ['turnover12m', 'number', 'Turnover (12 months)', 'Invoiced over the last 365 days', { unit: 'currency', nullable: false }],
+  ['turnover12m', 'number', 'Turnover (12 months)', 'Invoiced over the last 365 days, in the balance currency', { unit: 'currency', nullable: false }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
   ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
 ];

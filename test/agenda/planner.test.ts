@@ -67,6 +67,24 @@ describe('when an invoice moves through its dunning scenario', () => {
     expect(mine.invoiceId).toBeNull();
     expect(mine.dedupeKey).toBe(`scenario:c1:s1:2:i${a.invoiceId}`);
   });
+
+  it('does not add amounts in different currencies: the customer\'s currency counts, the others are shown beside it', () => {
+    const eur = scenarioInvoice(1, '2026-10-01', 1000, { currency: 'EUR' });
+    const jpy = scenarioInvoice(1, '2026-10-03', 150_000, { currency: 'JPY' });
+    const [s] = planScenarioSteps(facts({ customers: [customerCtx(1, { currency: 'EUR' })], scenarioInvoices: [eur, jpy] }), policy);
+    expect(s.priority.amountAtStake).toBe(1000);
+    expect(s.currency).toBe('EUR');
+    expect(s.reason).toContain('1,000.00 EUR + 150,000 JPY');
+    expect(s.reason).not.toContain('151,000');
+  });
+
+  it('writes an invoice in its own currency when the customer has none of its balance in it', () => {
+    const [s] = planScenarioSteps(facts({
+      customers: [customerCtx(1, { currency: 'USD' })], scenarioInvoices: [scenarioInvoice(1, '2026-10-01', 150_000, { currency: 'JPY' })],
+    }), policy);
+    expect(s.currency).toBe('JPY');
+    expect(s.reason).toContain('150,000 JPY');
+  });
 });
 
 describe('when an invoice carries a status qualification', () => {

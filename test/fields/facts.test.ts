@@ -26,5 +26,25 @@ for (const backend of await backends()) {
       }
       expect(facts.get(plain)).toMatchObject({ disputedAmount: 0, unqualifiedOverdue30Amount: 5000 });
     });
+
+    it('keeps balances in one currency and counts the open invoices left out of them', async () => {
+      const eu = await f.customer(s.db, { currency: 'EUR' });
+      await f.invoice(s.db, { customerId: eu, dueDate: daysAgo(40), amount: 1000, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: eu, dueDate: daysAgo(100), amount: 150_000, currency: 'JPY' });
+      await f.invoice(s.db, { customerId: eu, issueDate: daysAgo(200), dueDate: daysAgo(170), amount: 700, openAmount: 0, currency: 'EUR' });
+      // The account currency defaulted to USD but the customer is invoiced in GBP: its balance is in GBP, not zero.
+      const defaulted = await f.customer(s.db);
+      await f.invoice(s.db, { customerId: defaulted, dueDate: daysAgo(5), amount: 300, currency: 'GBP' });
+      await f.invoice(s.db, { customerId: defaulted, dueDate: daysAgo(5), amount: 200, currency: 'GBP' });
+      await f.invoice(s.db, { customerId: defaulted, dueDate: daysAgo(5), amount: 9000, currency: 'SEK' });
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(facts.get(eu)).toMatchObject({
+        balanceCurrency: 'EUR', openAmount: 1000, overdueAmount: 1000, overdue30Amount: 1000, turnover12m: 1700,
+        openInvoices: 2, otherCurrencyOpenInvoices: 1, maxDaysOverdue: 100, agingBucket: '90+',
+      });
+      expect(facts.get(defaulted)).toMatchObject({
+        currency: 'USD', balanceCurrency: 'GBP', openAmount: 500, turnover12m: 500, openInvoices: 3, otherCurrencyOpenInvoices: 1,
+      });
+    });
   });
 }

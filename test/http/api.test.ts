@@ -17,6 +17,8 @@ describe('the HTTP API conventions', () => {
       invoice(2, 1, { dueDate: '2199-01-01' }),
       // An unallocated credit note: credit the customer has, not a balance it owes.
       invoice(3, 1, { kind: 'credit_note', issueDate: '2025-12-20', dueDate: '2025-12-20', amount: 40, openAmount: 40 }),
+      // C2's account currency defaulted to USD; it owes yen only.
+      invoice(4, 2, { dueDate: '2199-01-01', amount: 150000, currency: 'JPY' }),
     ]);
   });
   afterAll(async () => t.close());
@@ -100,6 +102,10 @@ describe('the HTTP API conventions', () => {
     it('returns its assignments and features', async () => {
       const c = (await t.app.inject({ url: '/v1/customers/C1', headers: auth('collector') })).json();
       expect(c).toMatchObject({ collector: 'col-1', features: { interactiveEmails: true }, openInvoices: 2 });
+    });
+    it('gives its balance in the currency it owes, not its account currency', async () => {
+      const c = (await t.app.inject({ url: '/v1/customers/C2', headers: auth('collector') })).json();
+      expect(c).toMatchObject({ currency: 'USD', balanceCurrency: 'JPY', openAmount: 150000, otherCurrencyOpenInvoices: 0 });
     });
     it('answers 404 for an unknown one', async () => {
       const res = await t.app.inject({ url: '/v1/customers/NOPE', headers: auth('collector') });
