@@ -61,9 +61,9 @@ const derived: Spec[] = [
 ];
 
 const model: Spec[] = [
-  ['lateProbability', 'number', 'Late probability', 'Amount-weighted probability that open invoices are paid late (payment-delay model)'],
-  ['lateOver30Probability', 'number', 'Late > 30 days probability', 'Amount-weighted probability of paying more than 30 days late'],
-  ['expectedDaysLate', 'number', 'Expected days late', 'Expected days late of open invoices (each forecast\'s mean, as its expectedPaymentDate; early counts as 0), weighted by open amount', { unit: 'days' }],
+  ['lateProbability', 'number', 'Late probability', 'Probability that open invoices are paid late, weighted by open amount within each currency (payment-delay model)'],
+  ['lateOver30Probability', 'number', 'Late > 30 days probability', 'Probability of paying more than 30 days late, weighted as lateProbability'],
+  ['expectedDaysLate', 'number', 'Expected days late', 'Expected days late of open invoices (each forecast\'s mean, as its expectedPaymentDate; early counts as 0), weighted as lateProbability', { unit: 'days' }],
   ['driftScore', 'number', 'Behaviour drift score', '0..1: how much the payment behaviour changed (drift model)'],
   ['driftAlert', 'boolean', 'Behaviour drift alert', 'A material and persistent behaviour change'],
   ...DRIFT_KINDS.map((k): Spec => [`drift${k[0].toUpperCase()}${k.slice(1)}`, 'boolean',

@@ -11,6 +11,8 @@ export interface InvoiceForecast {
   invoiceId: number;
   customerId: number;
   openAmount: number;
+  /** Unknown on records built without one: they weigh as one currency. */
+  currency?: string | null;
   prediction: Prediction<PaymentDelayForecast>;
 }
 
@@ -40,20 +42,39 @@ export function invoiceFields(f: InvoiceForecast, version: string): ComputedFiel
 export const INVOICE_FIELD_NAMES = ['lateProbability', 'lateOver30Probability', 'expectedPaymentDate', 'paymentDateRange'];
 export const CUSTOMER_DELAY_FIELD_NAMES = ['lateProbability', 'lateOver30Probability', 'expectedDaysLate'];
 
-const weighted = (items: InvoiceForecast[], pick: (f: InvoiceForecast) => number) => {
-  const total = items.reduce((s, f) => s + f.openAmount, 0);
-  return total > 0 ? items.reduce((s, f) => s + f.openAmount * pick(f), 0) / total : null;
+/**
+ * Each invoice's weight: its share of the open amount in its currency, each
+ * currency weighing as many invoices as it has. Amounts in two currencies do
+ * not add up, so 150,000 JPY must not outweigh 1,000 EUR 150 times; with one
+ * currency this is plain amount weighting.
+ */
+function amountWeights(items: InvoiceForecast[]): number[] {
+  const totals = new Map<string | null | undefined, { amount: number; count: number }>();
+  for (const f of items) {
+    const t = totals.get(f.currency);
+    if (t) { t.amount += f.openAmount; t.count += 1; } else totals.set(f.currency, { amount: f.openAmount, count: 1 });
+  }
+  return items.map((f) => {
+    const t = totals.get(f.currency)!;
+    return t.amount > 0 ? (f.openAmount / t.amount) * t.count : 0;
+  });
+}
+
+const weighted = (items: InvoiceForecast[], weights: number[], pick: (f: InvoiceForecast) => number) => {
+  const total = weights.reduce((s, w) => s + w, 0);
+  return total > 0 ? items.reduce((s, f, i) => s + weights[i] * pick(f), 0) / total : null;
 };
 
 /** Amount-weighted summaries of a customer's open invoices. */
 export function customerDelayFields(customerId: number, open: InvoiceForecast[], version: string): ComputedFieldRow[] {
   if (open.length === 0) return [];
-  const biggest = open.reduce((a, b) => (b.openAmount > a.openAmount ? b : a));
-  const late = weighted(open, (f) => f.prediction.value.lateProbability)!;
-  const lateOver30 = weighted(open, (f) => f.prediction.value.probabilities.lateOver30)!;
+  const weights = amountWeights(open);
+  const biggest = open[weights.reduce((best, w, i) => (w > weights[best] ? i : best), 0)];
+  const late = weighted(open, weights, (f) => f.prediction.value.lateProbability)!;
+  const lateOver30 = weighted(open, weights, (f) => f.prediction.value.probabilities.lateOver30)!;
   // The mean, as each invoice's expectedPaymentDate is: two fields named "expected" must agree.
-  const daysLate = weighted(open, (f) => Math.max(0, f.prediction.value.expectedDaysAfterDue))!;
-  const confidence = weighted(open, (f) => f.prediction.confidence);
+  const daysLate = weighted(open, weights, (f) => Math.max(0, f.prediction.value.expectedDaysAfterDue))!;
+  const confidence = weighted(open, weights, (f) => f.prediction.confidence);
   const summary: Reason = {
     factor: 'openInvoices',
     text: `${open.length} open invoice${open.length === 1 ? '' : 's'}; amount-weighted late probability ${(late * 100).toFixed(0)} %`,

@@ -87,7 +87,7 @@ export function scoreOpenInvoices(
 function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored): void {
   const byCustomer = new Map<number, InvoiceForecast[]>();
   out.openInvoices += scoreOpenInvoices(slice, model.predictor, asOf, (inv, openAmount, prediction) => {
-    const f: InvoiceForecast = { invoiceId: Number(inv.invoiceId), customerId: Number(inv.customerId), openAmount, prediction };
+    const f: InvoiceForecast = { invoiceId: Number(inv.invoiceId), customerId: Number(inv.customerId), openAmount, currency: inv.currency, prediction };
     out.rows.add(invoiceFields(f, model.version));
     const list = byCustomer.get(f.customerId);
     if (list) list.push(f);

@@ -3,10 +3,11 @@ import { customerDelayFields, type InvoiceForecast } from '../../src/scoring/fie
 import type { PaymentDelayForecast } from '../../src/ml/payment-delay/index.js';
 
 // A long right tail: the median is 5 days late, the mean 12.
-const forecast = (openAmount: number, expectedDaysAfterDue: number, median: number): InvoiceForecast => ({
+const forecast = (openAmount: number, expectedDaysAfterDue: number, median: number, currency = 'EUR'): InvoiceForecast => ({
   invoiceId: 1,
   customerId: 1,
   openAmount,
+  currency,
   prediction: {
     value: {
       lateProbability: 0.8,
@@ -28,5 +29,11 @@ describe("a customer's expected days late", () => {
 
   it('weighs invoices by open amount and counts an early forecast as on time', () => {
     expect(value([forecast(300, 12, 5), forecast(100, -4, -4)])).toBe(9);
+  });
+
+  it('weighs amounts within their own currency, each currency by its number of invoices', () => {
+    // 150,000 JPY is no heavier than 1,000 EUR: one invoice each, so the mean of 12 and 0.
+    expect(value([forecast(1000, 12, 5), forecast(150_000, -4, -4, 'JPY')])).toBe(6);
+    expect(value([forecast(300, 12, 5), forecast(100, -4, -4), forecast(150_000, 0, 0, 'JPY')])).toBe(6);
   });
 });
