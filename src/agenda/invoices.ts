@@ -30,6 +30,8 @@ export interface InvoiceGroupSummary {
   /** The smallest invoice id: anchors keys of groups that can grow. */
   anchorId: number;
   singleInvoiceId: number | null;
+  /** "12 days overdue", "due in 4 days"; "oldest …" for several invoices. */
+  late: string;
   /** "3 invoices (F-1, F-2, F-3), 4,500.00 USD, oldest 35 days overdue" */
   text: string;
   /** "4,500.00 USD", or "4,500.00 USD + 150,000 JPY" when currencies are mixed. */
@@ -69,6 +71,7 @@ export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: Cust
     currency,
     anchorId: Math.min(...refs.map((r) => r.invoiceId)),
     singleInvoiceId: refs.length === 1 ? refs[0].invoiceId : null,
+    late,
     text: `${invoiceList(refs)}, ${amounts}, ${late}`,
     amounts,
     amountReason: { factor: 'openAmount', text: `${amounts} still open on ${invoiceList(refs)}`, value: amount },

@@ -104,7 +104,7 @@ function stepSuggestion(
       template: step.template,
     },
     g.amountReason,
-    { factor: 'daysOverdue', text: `${invoiceList(g.refs)}: oldest ${g.maxDaysOverdue} days past due`, value: g.maxDaysOverdue },
+    { factor: 'daysOverdue', text: `${invoiceList(g.refs)}: ${g.late}`, value: g.maxDaysOverdue },
     lastSendReason(invoices),
   ];
   return {

@@ -48,6 +48,17 @@ describe('when an invoice moves through its dunning scenario', () => {
     expect(s.reason).toContain('will be sent automatically');
   });
 
+  it('words a step before the due date as "due in", not as negative days past due', () => {
+    // Due 2026-10-25: the courtesy email (-5) falls on ASOF, five days before the due date.
+    const [s] = planScenarioSteps(facts({ scenarioInvoices: [scenarioInvoice(1, '2026-10-25', 400)] }), policy);
+    const late = s.reasons.find((r) => r.factor === 'daysOverdue')!;
+    expect(late).toMatchObject({ value: -5 });
+    expect(late.text).toMatch(/: due in 5 days$/);
+    // Several invoices read "oldest …" as in the summary.
+    const out = planScenarioSteps(facts({ scenarioInvoices: [scenarioInvoice(1, '2026-10-01', 400), scenarioInvoice(1, '2026-10-03', 300)] }), policy);
+    expect(out[0].reasons.find((r) => r.factor === 'daysOverdue')!.text).toMatch(/: oldest 19 days overdue$/);
+  });
+
   it('lets the call through when an automatic reminder was never reported as sent', () => {
     // No send recorded at all: the automatic steps of 09-26 and 10-04 are more than 3 days old.
     const inv = scenarioInvoice(1, '2026-10-01', 800);
