@@ -123,3 +123,26 @@ describe('when the database has data that never was a demo', () => {
     expect(ready).toBe(200);
   });
 });
+
+describe('when the database holds imported rows but no customers', () => {
+  let t: TestApp;
+  const log = capturedLog();
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite', { DEMO_ON_EMPTY: 'true', DEMO_CUSTOMERS: '40', DEMO_MODELS: 'payment-delay' });
+    // Collectors and scenarios come first in an import; the customers may not be in yet.
+    await t.storage.db.query("INSERT INTO collectors (external_id, name) VALUES ('COL-REAL', 'A real collector')");
+    await t.storage.db.query(`INSERT INTO dunning_scenarios (external_id, name, steps) VALUES ('DS-REAL', 'Real', '[]'::jsonb)`);
+    await bootstrap(t.services, log.log, holdReadiness(t.services));
+  }, 120_000);
+  afterAll(async () => t.close());
+
+  it('takes it for a real database, not an empty one, and imports nothing over it', async () => {
+    expect(log.messages()).toEqual(['database has data: no demo import']);
+    const [counts] = await t.storage.db.query<Counts>(COUNTS);
+    expect(counts).toEqual({ customers: 0, invoices: 0, payments: 0, searches: 0, rules: 0, models: 0 });
+    const [{ n }] = await t.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM collectors');
+    expect(n).toBe(1);
+    expect(await readDemoRecord(t.storage.db)).toBeNull();
+  });
+});

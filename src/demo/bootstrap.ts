@@ -13,10 +13,11 @@
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../services.js';
-import type { Db } from '../db/sql.js';
+import { ident, type Db } from '../db/sql.js';
 import type { JobInfo } from '../jobs/types.js';
 import { streamWorld } from '../world/index.js';
 import { importDirectory } from '../ingest/import-dir.js';
+import { ENTITIES } from '../ingest/entities.js';
 import { today } from '../scoring/catalogue.js';
 import { installDemoStrategy } from './strategy.js';
 import { REFRESH_JOB } from '../pipeline/refresh.js';
@@ -127,21 +128,34 @@ export async function bootstrap(services: Services, log: FastifyBaseLogger, prog
   }
 }
 
+/**
+ * The tables the importer writes that hold any row, in import order. Customers
+ * alone are not enough: a real database may hold collectors, scenarios or
+ * payments imported before its customers (or have had them deleted), and a demo
+ * imported there would mix with them.
+ */
+async function importedTables(db: Db): Promise<string[]> {
+  const probes = ENTITIES.map((e, i) => `SELECT ${i} AS o, '${e.table}' AS t WHERE EXISTS (SELECT 1 FROM ${ident(e.table)})`);
+  const rows = await db.query<{ t: string }>(`SELECT t FROM (${probes.join(' UNION ALL ')}) x ORDER BY o`);
+  return rows.map((r) => r.t);
+}
+
 async function run(services: Services, log: FastifyBaseLogger, progress: StartupProgress): Promise<void> {
   const { db } = services.storage;
   const { config } = services;
-  const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+  const tables = await importedTables(db);
+  const hasData = tables.length > 0;
   const record = await readDemoRecord(db);
   const interrupted = record?.state === 'started';
-  if (n > 0 && !interrupted) {
-    log.info({ customers: n, demo: record ? `completed ${record.completedAt}` : 'never' }, 'database has data: no demo import');
+  if (hasData && !interrupted) {
+    log.info({ tables, demo: record ? `completed ${record.completedAt}` : 'never' }, 'database has data: no demo import');
     progress.finished();
     return;
   }
   if (!config.demoOnEmpty) {
-    if (n > 0) {
+    if (hasData) {
       log.warn(
-        { customers: n, startedAt: record!.startedAt },
+        { tables, startedAt: record!.startedAt },
         'the demo start-up was stopped before it finished (models untrained, no saved searches) and DEMO_ON_EMPTY=false: ' +
           'not resuming it; start once without DEMO_ON_EMPTY=false to finish it',
       );
@@ -159,7 +173,7 @@ async function run(services: Services, log: FastifyBaseLogger, progress: Startup
     : { customers: config.demoCustomers, months: 24, seed: 42, endDate: today() };
   const started: DemoRecord = { state: 'started', ...params, startedAt: interrupted ? record.startedAt : new Date().toISOString() };
   if (interrupted) {
-    log.warn({ ...params, customersImported: n, startedAt: started.startedAt }, 'the demo start-up was stopped before it finished: resuming it');
+    log.warn({ ...params, tablesWithRows: tables, startedAt: started.startedAt }, 'the demo start-up was stopped before it finished: resuming it');
   }
   await writeDemoRecord(db, started);
 
