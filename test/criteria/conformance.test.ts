@@ -7,9 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedDataPath } from '../../training/datasets/shared-data.js';
 import { CriteriaError, DATA_ONLY_OPERATORS, evaluateRecord, SAVED_SEARCH_OPERATORS } from '../../src/criteria/index.js';
 
-const DIR = process.env.JSONLOGIC_SUITES_DIR ?? '/work/shared/data/jsonlogic-tests';
+const DIR = process.env.JSONLOGIC_SUITES_DIR ?? sharedDataPath('jsonlogic-tests');
 const SUPPORTED = new Set<string>([...SAVED_SEARCH_OPERATORS, ...DATA_ONLY_OPERATORS]);
 
 interface Case {

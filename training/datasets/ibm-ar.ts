@@ -1,15 +1,12 @@
 // Loader of the IBM Watson Analytics accounts-receivable sample (evaluation only:
 // read from the shared data folder, never copied into the repository; see its SOURCE.md).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { sharedDataPath } from './shared-data.js';
 import type { InvoiceRecord } from '../../src/ml/payment-delay/types.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-
-/** `../shared/data/ibm-accounts-receivable/…` from the repository root, or IBM_AR_CSV. */
-export const IBM_AR_CSV = process.env.IBM_AR_CSV ?? resolve(HERE, '../../../shared/data/ibm-accounts-receivable/WA_Fn-UseC_-Accounts-Receivable.csv');
+/** IBM_AR_CSV, or `ibm-accounts-receivable/…` in the shared data folder. */
+export const IBM_AR_CSV = process.env.IBM_AR_CSV ?? sharedDataPath('ibm-accounts-receivable/WA_Fn-UseC_-Accounts-Receivable.csv');
 
 export const IBM_AR_COLUMNS = [
   'countryCode', 'customerID', 'PaperlessDate', 'invoiceNumber', 'InvoiceDate', 'DueDate',

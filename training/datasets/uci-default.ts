@@ -2,16 +2,12 @@
 // evaluation only: read from the shared data folder, never copied into the
 // repository; see its SOURCE.md).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MissingDataError } from './missing.js';
 import { parse } from 'csv-parse/sync';
+import { sharedDataPath } from './shared-data.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-
-/** `../shared/data/uci-credit-card-default/…` from the repository root, or UCI_DEFAULT_CSV. */
-export const UCI_DEFAULT_CSV =
-  process.env.UCI_DEFAULT_CSV ?? resolve(HERE, '../../../shared/data/uci-credit-card-default/UCI_Credit_Card.csv');
+/** UCI_DEFAULT_CSV, or `uci-credit-card-default/…` in the shared data folder. */
+export const UCI_DEFAULT_CSV = process.env.UCI_DEFAULT_CSV ?? sharedDataPath('uci-credit-card-default/UCI_Credit_Card.csv');
 
 /** The months of the file, oldest first (the columns run newest first: PAY_0 is September). */
 export const UCI_MONTHS = ['2005-04', '2005-05', '2005-06', '2005-07', '2005-08', '2005-09'] as const;

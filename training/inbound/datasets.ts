@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDataPath } from '../datasets/shared-data.js';
 import type { InboundType, LabeledEmail, SentimentLabel } from '../../src/ml/inbound/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_DATA = process.env.SHARED_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
 
 export interface TextExample {
   subject: string;
@@ -120,7 +120,7 @@ export const BITEXT_MAPPING: Record<string, InboundType> = {
 const UNSUBSCRIBE_WORDING = /unsub|cancel|remove|stop|opt.?out|leave|quit|delete|don'?t want|do not want|no longer/i;
 
 export function bitext(): Array<TextExample & { intent: string }> {
-  const file = path.join(SHARED_DATA, 'bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.4514.csv');
+  const file = sharedDataPath('bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.4514.csv');
   const [header, ...rows] = parseCsv(fs.readFileSync(file, 'utf8'));
   const col = (name: string) => header.indexOf(name);
   const out: Array<TextExample & { intent: string }> = [];
@@ -137,7 +137,7 @@ export function bitext(): Array<TextExample & { intent: string }> {
 
 /** French TV-series reviews (test split), positive / negative. Research use, evaluation only. */
 export function frenchSentiment(): TextExample[] {
-  const file = path.join(SHARED_DATA, 'french-sentiment-nlproc/fr/test.tsv');
+  const file = sharedDataPath('french-sentiment-nlproc/fr/test.tsv');
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
@@ -150,7 +150,7 @@ export function frenchSentiment(): TextExample[] {
 
 /** Financial PhraseBank, sentences all annotators agreed on. CC BY-NC-SA: evaluation only, never trained on. */
 export function financialPhrasebank(): TextExample[] {
-  const file = path.join(SHARED_DATA, 'financial-phrasebank/Sentences_AllAgree.txt');
+  const file = sharedDataPath('financial-phrasebank/Sentences_AllAgree.txt');
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')

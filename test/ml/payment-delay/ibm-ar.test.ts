@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IBM_AR_CSV, ibmArAvailable, loadIbmAr, parseIbmAr, usDateToIso } from '../../../training/datasets/ibm-ar.js';
 
 const HEADER = 'countryCode,customerID,PaperlessDate,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate,PaperlessBill,DaysToSettle,DaysLate';
@@ -14,6 +14,21 @@ describe('when a row of the IBM sample is parsed', () => {
 
   it('refuses a date that is not M/D/YYYY', () => {
     expect(() => usDateToIso('2013-01-02')).toThrow(/M\/D\/YYYY/);
+  });
+});
+
+describe('when SHARED_DATA_DIR moves the shared data folder', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('looks for the sample in that folder', async () => {
+    vi.stubEnv('SHARED_DATA_DIR', '/elsewhere/data');
+    vi.stubEnv('IBM_AR_CSV', undefined);
+    vi.resetModules();
+    const moved = await import('../../../training/datasets/ibm-ar.js');
+    expect(moved.IBM_AR_CSV).toBe('/elsewhere/data/ibm-accounts-receivable/WA_Fn-UseC_-Accounts-Receivable.csv');
   });
 });
 
