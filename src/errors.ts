@@ -50,6 +50,7 @@ export const AR_ERR = {
   UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),
   MODEL_DATASET_UNKNOWN: define('AR_ERR_MODEL_DATASET_UNKNOWN', 'Model "%s" has no dataset "%s": known datasets are %s', 400),
   MODEL_SETTINGS: define('AR_ERR_MODEL_SETTINGS', 'Model "%s" settings are not valid: %s', 400),
+  CURRENCY_NOT_IN_SCOPE: define('AR_ERR_CURRENCY_NOT_IN_SCOPE', 'No invoice in this scope is in %s: its invoices are in %s; ask for one of those with currency=', 404),
   MIXED_CURRENCIES: define('AR_ERR_MIXED_CURRENCIES', 'This scope holds invoices in %s, which cannot be added up: ask for one with currency=', 422),
   PLAN_CHANGED: define('AR_ERR_PLAN_CHANGED', 'The assignment plan changed since the preview (%s); preview again and apply the new plan', 409),
 } as const;

@@ -132,8 +132,17 @@ for (const backend of await backends()) {
         expect(await total('USD')).toEqual({ amount: 5500, count: 4 });
       });
 
-      it('answers 404 for a currency the scope has no invoice in', async () => {
-        expect((await get('/v1/reports/aging?asOf=2026-03-31&currency=GBP')).statusCode).toBe(404);
+      it('answers 404 for a currency the scope has no invoice in, naming it and those it has', async () => {
+        const res = await get('/v1/reports/aging?asOf=2026-03-31&currency=GBP');
+        expect(res.statusCode).toBe(404);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json()).toMatchObject({
+          code: 'AR_ERR_CURRENCY_NOT_IN_SCOPE',
+          title: 'No invoices in this currency',
+          detail: 'No invoice in this scope is in GBP: its invoices are in EUR, USD; ask for one of those with currency=',
+          currency: 'GBP',
+          currencies: ['EUR', 'USD'],
+        });
       });
 
       it('needs no currency where the scope holds one', async () => {

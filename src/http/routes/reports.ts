@@ -113,7 +113,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Amounts in two currencies do not add up: a scope that holds several is asked which one.
     const currencies = await currenciesInScope(storage.db, scope);
     if (q.currency !== undefined) {
-      if (currencies.length > 0 && !currencies.includes(q.currency)) throw AR_ERR.NOT_FOUND(['Currency', `${q.currency} (this scope has invoices in ${currencies.join(', ')})`]);
+      if (currencies.length > 0 && !currencies.includes(q.currency)) {
+        // A title of its own (the type's, as RFC 9457 wants), not "Not Found": the currency exists, this scope just has no invoice in it.
+        throw AR_ERR.CURRENCY_NOT_IN_SCOPE([q.currency, currencies.join(', ')], { title: 'No invoices in this currency', currency: q.currency, currencies });
+      }
       return { ...scope, currency: q.currency };
     }
     if (currencies.length > 1) {
