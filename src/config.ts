@@ -59,6 +59,19 @@ export function parseApiKeys(spec: string | undefined): Map<string, ApiKey> {
   return keys;
 }
 
+/**
+ * A whole-number setting, its default when absent or blank. Anything else that
+ * is not a whole number of at least `min` stops the start naming the variable:
+ * Number("abc") would go on as NaN and fail much later, far from its cause.
+ */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}: "${raw}" is not a whole number of at least ${min}`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   return {
@@ -72,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
     demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
-    demoCustomers: Number(env.DEMO_CUSTOMERS ?? 2000),
+    demoCustomers: wholeNumber(env, 'DEMO_CUSTOMERS', 2000, 1),
     demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     inboundCorpusSize: Number(env.INBOUND_CORPUS_SIZE ?? 6000),
     // One scoring thread beside the event loop wherever there is a second core.
