@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sharedDataDir } from '../../../training/datasets/shared-data.js';
 import { IBM_AR_CSV, ibmArAvailable, loadIbmAr, parseIbmAr, usDateToIso } from '../../../training/datasets/ibm-ar.js';
 
 const HEADER = 'countryCode,customerID,PaperlessDate,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate,PaperlessBill,DaysToSettle,DaysLate';
@@ -29,6 +30,16 @@ describe('when SHARED_DATA_DIR moves the shared data folder', () => {
     vi.resetModules();
     const moved = await import('../../../training/datasets/ibm-ar.js');
     expect(moved.IBM_AR_CSV).toBe('/elsewhere/data/ibm-accounts-receivable/WA_Fn-UseC_-Accounts-Receivable.csv');
+  });
+});
+
+describe('when no SHARED_DATA_DIR is set', () => {
+  it('reads ../shared/data beside the repository, or the workplace folder from a clone made elsewhere', () => {
+    const beside = sharedDataDir({}, () => true);
+    expect(beside).toMatch(/\/shared\/data$/);
+    expect(sharedDataDir({}, (p) => p === '/work/shared/data')).toBe(beside === '/work/shared/data' ? beside : '/work/shared/data');
+    expect(sharedDataDir({}, () => false)).toBe(beside);
+    expect(sharedDataDir({ SHARED_DATA_DIR: '' }, () => true)).toBe(beside);
   });
 });
 
