@@ -64,18 +64,21 @@ export function parseApiKeys(spec: string | undefined): Map<string, ApiKey> {
  * is not a whole number of at least `min` stops the start naming the variable:
  * Number("abc") would go on as NaN and fail much later, far from its cause.
  */
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name}: "${raw}" is not a whole number of at least ${min}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new Error(`${name}: "${raw}" is not a whole number ${range}`);
+  }
   return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   return {
-    port: Number(env.PORT ?? 3000),
+    port: wholeNumber(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
@@ -83,19 +86,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelsDir: path.resolve(env.MODELS_DIR ?? 'models'),
     apiKeys: parseApiKeys(env.API_KEYS),
     logLevel: env.LOG_LEVEL ?? 'info',
-    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
+    rateLimitPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1),
     demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
     demoCustomers: wholeNumber(env, 'DEMO_CUSTOMERS', 2000, 1),
     demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
-    inboundCorpusSize: Number(env.INBOUND_CORPUS_SIZE ?? 6000),
+    inboundCorpusSize: wholeNumber(env, 'INBOUND_CORPUS_SIZE', 6000, 1),
     // One scoring thread beside the event loop wherever there is a second core.
-    inboundThreads: Number(env.INBOUND_THREADS ?? (os.availableParallelism() > 1 ? 1 : 0)),
+    inboundThreads: wholeNumber(env, 'INBOUND_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0),
     workerInApi: env.WORKER_IN_API !== 'false',
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
-    bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024 * 1024),
+    bodyLimitBytes: wholeNumber(env, 'BODY_LIMIT_BYTES', 1024 * 1024 * 1024, 1),
     // The embedded database runs on the event loop: long queries there are
     // normal, not overload, so the guard is off by default without PostgreSQL.
-    maxEventLoopDelayMs: Number(env.MAX_EVENT_LOOP_DELAY_MS ?? (env.DATABASE_URL ? 2000 : 0)),
+    maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', env.DATABASE_URL ? 2000 : 0, 0),
   };
 }
