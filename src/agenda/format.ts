@@ -1,5 +1,6 @@
 // Words and numbers as a collector reads them in a reason.
 import type { InvoiceRef } from './types.js';
+import { roundMoney } from '../util/round.js';
 
 const MONEY = new Map<string, Intl.NumberFormat>();
 
@@ -26,9 +27,7 @@ export const percent = (p: number): string => `${Math.round(p * 100)} %`;
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 /** At the four decimals amounts are stored with: a sum of cents (or of dinars' thousandths) without float noise. */
-const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
-
-export const sumOpen = (invoices: { openAmount: number }[]): number => round4(invoices.reduce((s, i) => s + i.openAmount, 0));
+export const sumOpen = (invoices: { openAmount: number }[]): number => roundMoney(invoices.reduce((s, i) => s + i.openAmount, 0));
 
 /** "invoice F-12" or "3 invoices (F-12, F-13, F-20)", oldest first, at most five numbers. */
 export function invoiceList(invoices: InvoiceRef[]): string {

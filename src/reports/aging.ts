@@ -7,6 +7,7 @@ import { trendMonths } from './periods.js';
 import {
   BUCKETS, emptyBalance, envelope, groupsOf, loadBalances, type AmountCount, type Balance, type ReportEnvelope, type ReportScope,
 } from './series.js';
+import { roundMoney } from '../util/round.js';
 
 export interface AgingRow {
   month: string;
@@ -26,7 +27,6 @@ export const AGING_METHOD =
   'due on that date: current = not yet due, then 1-30, 31-60, 61-90, 90+. Unqualified = no status on the invoice on ' +
   'that date (status set later counts as not yet set) and not flagged disputed. Invoices only; credit notes are not netted.';
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export function agingRow(month: string, date: IsoDate, group: string, b: Balance): AgingRow {
   const overdueBuckets = b.buckets.slice(1);
@@ -35,9 +35,9 @@ export function agingRow(month: string, date: IsoDate, group: string, b: Balance
     date,
     group,
     total: b.total,
-    buckets: b.buckets.map((x, i) => ({ bucket: BUCKETS[i], ...x, share: b.total.amount > 0 ? r2(x.amount / b.total.amount) : 0 })),
+    buckets: b.buckets.map((x, i) => ({ bucket: BUCKETS[i], ...x, share: b.total.amount > 0 ? Math.round((x.amount / b.total.amount) * 100) / 100 : 0 })),
     overdue: {
-      amount: r2(overdueBuckets.reduce((s, x) => s + x.amount, 0)),
+      amount: roundMoney(overdueBuckets.reduce((s, x) => s + x.amount, 0)),
       count: overdueBuckets.reduce((s, x) => s + x.count, 0),
     },
     overdue30Unqualified: b.overdue30Unqualified,

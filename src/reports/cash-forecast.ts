@@ -10,6 +10,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { customerRanges, loadInvoiceRecords, sliceCustomers } from '../scoring/histories.js';
 import { DEFAULT_SLICE_SIZE, scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
 import { customersInScope, filtersOf, type ReportFilters, type ReportScope } from './series.js';
+import { roundMoney } from '../util/round.js';
 
 export const CASH_FORECAST_METHOD =
   'Each invoice open now is scored as of asOf by the served payment-delay model (days overdue, promises and disputes known then) ' +
@@ -36,7 +37,6 @@ export interface CashForecastReport {
   groups: CashForecastGroup[];
 }
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The open invoices of the customers in scope with their payment-date distributions, by group, slice by slice. */
 async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, asOf: IsoDate, scope: ReportScope): Promise<Map<string, OpenInvoiceForecast[]>> {
@@ -68,12 +68,12 @@ function groupForecast(group: string, invoices: readonly OpenInvoiceForecast[], 
   return {
     group,
     openInvoices: invoices.length,
-    totalOpen: r2(forecast.totalOpen),
+    totalOpen: roundMoney(forecast.totalOpen),
     weeks: forecast.weeks.map((w) => {
       cumulative += w.expectedAmount;
-      return { ...w, expectedAmount: r2(w.expectedAmount), cumulativeShare: forecast.totalOpen > 0 ? Math.round((cumulative / forecast.totalOpen) * 1000) / 1000 : 0 };
+      return { ...w, expectedAmount: roundMoney(w.expectedAmount), cumulativeShare: forecast.totalOpen > 0 ? Math.round((cumulative / forecast.totalOpen) * 1000) / 1000 : 0 };
     }),
-    afterHorizon: r2(forecast.afterHorizon),
+    afterHorizon: roundMoney(forecast.afterHorizon),
   };
 }
 

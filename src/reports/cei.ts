@@ -12,6 +12,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { addDays } from '../agenda/dates.js';
 import { trendMonths } from './periods.js';
 import { envelope, groupsOf, loadBalances, loadMonthlySales, type ReportEnvelope, type ReportScope } from './series.js';
+import { roundMoney } from '../util/round.js';
 
 export const CEI_METHOD =
   'CEI = (beginning receivables + credit sales − ending total receivables) / (beginning receivables + credit sales − ' +
@@ -19,7 +20,6 @@ export const CEI_METHOD =
   'at the end of the previous month; current = not yet due on the ending date; receivables as they stood on each date; ' +
   'credit sales = invoices issued in the month. Null when nothing was collectable.';
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 export function cei(beginning: number, sales: number, endingTotal: number, endingCurrent: number): number | null {
@@ -60,7 +60,7 @@ export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scop
     return {
       month: m.month, start: m.start, end: m.end, group,
       beginningReceivables: beginning, creditSales: sales, endingReceivables: endingTotal, endingCurrentReceivables: endingCurrent,
-      collected: r2(beginning + sales - endingTotal),
+      collected: roundMoney(beginning + sales - endingTotal),
       cei: cei(beginning, sales, endingTotal, endingCurrent),
     };
   }));

@@ -20,6 +20,7 @@
 import type { Db } from '../db/sql.js';
 import { AGING_BUCKETS } from '../fields/registry.js';
 import type { IsoDate } from '../agenda/types.js';
+import { roundMoney } from '../util/round.js';
 
 export type GroupBy = 'portfolio' | 'collector' | 'segment';
 
@@ -143,7 +144,6 @@ FROM invoices i JOIN sc ON sc.id = i.customer_id
 WHERE i.kind = 'invoice' AND i.issue_date >= $3::date AND i.issue_date <= $4::date AND ($5::text IS NULL OR i.currency = $5::text)
 GROUP BY 1, 2`;
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 type ByDate<T> = Map<IsoDate, Map<string, T>>;
 
@@ -159,9 +159,9 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope)
   const out: ByDate<Balance> = new Map();
   for (const r of rows) {
     put(out, r.date as string, r.grp as string, {
-      total: { amount: r2(r.total_amount as number), count: r.total_count as number },
-      buckets: BUCKETS.map((_, i) => ({ amount: r2(r[`b${i}_amount`] as number), count: r[`b${i}_count`] as number })),
-      overdue30Unqualified: { amount: r2(r.unq_amount as number), count: r.unq_count as number },
+      total: { amount: roundMoney(r.total_amount as number), count: r.total_count as number },
+      buckets: BUCKETS.map((_, i) => ({ amount: roundMoney(r[`b${i}_amount`] as number), count: r[`b${i}_count`] as number })),
+      overdue30Unqualified: { amount: roundMoney(r.unq_amount as number), count: r.unq_count as number },
     });
   }
   return out;
@@ -173,7 +173,7 @@ export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: numb
     WINDOW_SALES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, windowDays, scope.currency],
   );
   const out: ByDate<number> = new Map();
-  for (const r of rows) put(out, r.date, r.grp, r2(r.sales));
+  for (const r of rows) put(out, r.date, r.grp, roundMoney(r.sales));
   return out;
 }
 
@@ -183,7 +183,7 @@ export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope
     MONTHLY_SALES_SQL(scope.groupBy), [scope.collector, scope.segment, from, to, scope.currency],
   );
   const out = new Map<string, Map<string, number>>();
-  for (const r of rows) put(out, r.month, r.grp, r2(r.sales));
+  for (const r of rows) put(out, r.month, r.grp, roundMoney(r.sales));
   return out;
 }
 

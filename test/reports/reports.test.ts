@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
 import { seedPortfolio } from './portfolio.js';
+import * as f from '../agenda/factories.js';
 
 const PORTFOLIO: ReportScope = { groupBy: 'portfolio', collector: null, segment: null, currency: null };
 const ASOF = '2026-03-31';
@@ -54,6 +55,23 @@ for (const backend of await backends()) {
         expect(bySegment.groups.map((g) => [g.group, g.total.amount])).toEqual([['small', 1000], ['standard', 4500]]);
         const bob = await agingReport(s.db, { asOf: ASOF, months: 1, scope: { ...PORTFOLIO, collector: 'bob' } });
         expect(bob.groups[0].total).toEqual({ amount: 1000, count: 2 });
+      });
+    });
+
+    describe('when a currency has three decimals', () => {
+      it('keeps its thousandths in the sums', async () => {
+        const a = (await s.db.query<{ id: number }>("SELECT id FROM customers WHERE external_id = 'A'"))[0].id;
+        const ids = [
+          await f.invoice(s.db, { customerId: a, number: 'K1', issueDate: '2026-03-01', dueDate: '2026-03-10', amount: 1.2345, currency: 'KWD' }),
+          await f.invoice(s.db, { customerId: a, number: 'K2', issueDate: '2026-03-01', dueDate: '2026-03-10', amount: 0.0045, currency: 'KWD' }),
+        ];
+        try {
+          const [row] = (await agingReport(s.db, { asOf: ASOF, months: 1, scope: { ...PORTFOLIO, currency: 'KWD' } })).groups;
+          expect(row.total).toEqual({ amount: 1.239, count: 2 });
+          expect(row.overdue.amount).toBe(1.239);
+        } finally {
+          await s.db.query('DELETE FROM invoices WHERE id = ANY($1::int[])', [ids]);
+        }
       });
     });
 
