@@ -38,6 +38,7 @@ export function pgliteDb(client: PGlite): Db {
     exec: base.exec,
     copyFrom: base.copyFrom,
     transaction: (fn) => client.transaction((tx) => fn(queryable(tx))),
+    session: (fn) => fn(base),
     async close() {
       if (!client.closed) await client.close();
     },

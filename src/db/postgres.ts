@@ -58,6 +58,19 @@ export function postgresDb(pool: pg.Pool): Db {
         client.release();
       }
     },
+    async session(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await fn(queryable(client));
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      } finally {
+        // A session that ended in an error may still hold its locks (an unlock that failed): closed, not pooled.
+        client.release(broken);
+      }
+    },
     async close() {
       await pool.end();
     },

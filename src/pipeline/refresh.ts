@@ -5,7 +5,8 @@
 // reads both). Each step is its own idempotent function; this job runs them in
 // order so a rule never reads yesterday's scores.
 import type { Db } from '../db/sql.js';
-import type { JobHandler } from '../jobs/types.js';
+import type { JobContext, JobHandler } from '../jobs/types.js';
+import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
@@ -40,26 +41,38 @@ const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
   manual: 'manual',
 };
 
+/**
+ * Rescoring replaces each slice's fields (delete, then COPY): two refreshes at
+ * once collide on computed_fields_pkey, and their rule runs and agendas would
+ * interleave. A second refresh waits for the first, then runs: skipping it
+ * would lose data that landed after the first had read it. One that only
+ * needed what the first read is skipped by the coverage check, made once the
+ * lock is held.
+ */
+const REFRESH_LOCK = REFRESH_JOB;
+
 export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy): JobHandler<RefreshJobData, RefreshResult> {
-  return async (ctx) => {
-    const asOf = ctx.data.asOf ?? today();
-    const coveredBy = ctx.data.requestedAt ? await refreshCovering(db, ctx.data.requestedAt) : null;
-    if (coveredBy) return { coveredBy };
-    const startedAt = await databaseNow(db);
-    await server.refresh();
-    const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
-    const inbound = triage ? await triageNewMessages(db, triage) : null;
-    const scoring = await rescore(db, servedForRescore(server), {
-      asOf,
-      signal: ctx.signal,
-      onProgress: (f, m) => ctx.progress(0.6 * f, m),
-    });
-    const runId = await createRun(db, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
-    const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
-    await ctx.progress(0.9, 'planning the agenda');
-    // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
-    const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
-    await recordCompletedRefresh(db, startedAt);
-    return { inbound, scoring, assignment: { runId, ...summary }, agenda };
-  };
+  return (ctx) => withAdvisoryLock(db, REFRESH_LOCK, () => refreshOnce(db, server, policy, ctx), { signal: ctx.signal });
+}
+
+async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ctx: JobContext<RefreshJobData>): Promise<RefreshResult> {
+  const asOf = ctx.data.asOf ?? today();
+  const coveredBy = ctx.data.requestedAt ? await refreshCovering(db, ctx.data.requestedAt) : null;
+  if (coveredBy) return { coveredBy };
+  const startedAt = await databaseNow(db);
+  await server.refresh();
+  const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
+  const inbound = triage ? await triageNewMessages(db, triage) : null;
+  const scoring = await rescore(db, servedForRescore(server), {
+    asOf,
+    signal: ctx.signal,
+    onProgress: (f, m) => ctx.progress(0.6 * f, m),
+  });
+  const runId = await createRun(db, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
+  const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
+  await ctx.progress(0.9, 'planning the agenda');
+  // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
+  const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
+  await recordCompletedRefresh(db, startedAt);
+  return { inbound, scoring, assignment: { runId, ...summary }, agenda };
 }

@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, beforeAll, afterAll } from 'vitest';
 import { lockFolder, StorageLockedError } from '../../src/db/lock.js';
 import { openStorage, type Storage } from '../../src/db/open.js';
+import { withAdvisoryLock } from '../../src/db/advisory-lock.js';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -119,4 +121,28 @@ describe('when a second process opens the embedded database of a running one', (
     expect(run.stderr).toContain(`error: ${pgliteDir} is in use by pid ${process.pid}: PGlite is single-process`);
     expect(fs.readFileSync(`${pgliteDir}.lock`, 'utf8').trim()).toBe(String(process.pid));
   }, 120_000);
+});
+
+describe.each(await backends())('when two holders want the same advisory lock on %s', (backend) => {
+  let storage: TestStorage;
+  beforeAll(async () => {
+    storage = await openTestStorage(backend);
+  });
+  afterAll(async () => storage.close());
+
+  it('runs the second once the first has finished, and after one that failed', async () => {
+    const seen: string[] = [];
+    const hold = (name: string, fail = false) => withAdvisoryLock(storage.db, 'test-lock', async () => {
+      seen.push(`${name} in`);
+      // Work that spans transactions and waits on I/O, as a refresh does.
+      await storage.db.query('SELECT pg_sleep(0.05)');
+      seen.push(`${name} out`);
+      if (fail) throw new Error(`${name} failed`);
+      return name;
+    }, { pollMs: 10 });
+    const results = await Promise.allSettled([hold('a', true), hold('b'), hold('c')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    for (let i = 0; i < seen.length; i += 2) expect(seen[i + 1]).toBe(seen[i].replace(' in', ' out'));
+    expect(seen).toHaveLength(6);
+  });
 });

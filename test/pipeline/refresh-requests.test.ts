@@ -5,6 +5,15 @@ import { backends, openTestStorage, type TestStorage } from '../helpers/storage.
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { databaseNow, recordCompletedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
+import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
+import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
+import { paymentDelayModel } from '../../src/ml/payment-delay/index.js';
+import { driftModel } from '../../src/ml/drift/index.js';
+import { makeRefreshHandler, type RefreshJobData } from '../../src/pipeline/refresh.js';
+import { DEFAULT_AGENDA_POLICY } from '../../src/agenda/index.js';
+import type { ModelServer } from '../../src/ml/registry/index.js';
+import type { JobContext } from '../../src/jobs/types.js';
+import { AR_ERR } from '../../src/errors.js';
 
 describe.each(await backends())('refresh requests on %s', (backend) => {
   describe('whether a refresh answers a request', () => {
@@ -34,6 +43,46 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       await recordCompletedRefresh(storage.db, earlier);
       expect(await refreshCovering(storage.db, asked)).toBe(started);
     });
+  });
+
+  describe('when two refreshes run at once', () => {
+    let storage: TestStorage;
+    let server: ModelServer;
+    beforeAll(async () => {
+      storage = await openTestStorage(backend);
+      await importSmallWorld(storage.db, smallWorldDir(40, 14, 5));
+      const pd = await paymentDelayDataset(storage.db, WORLD_END);
+      const dd = await driftDataset(storage.db, WORLD_END);
+      const served = new Map<string, { predictor: unknown; version: string }>([
+        ['payment-delay', { predictor: await paymentDelayModel.load(await paymentDelayModel.train(pd.train)), version: 'payment-delay@test' }],
+        ['drift', { predictor: await driftModel.load(await driftModel.train(dd.train)), version: 'drift@test' }],
+      ]);
+      // The two models rescoring writes most of its rows with; the others are not served.
+      server = {
+        refresh: async () => undefined,
+        get: (model: string) => {
+          const s = served.get(model);
+          if (!s) throw AR_ERR.MODEL_NOT_READY([model]);
+          return s;
+        },
+      } as unknown as ModelServer;
+    }, 120_000);
+    afterAll(async () => storage.close());
+
+    const job = (id: string): JobContext<RefreshJobData> => ({
+      id, type: 'pipeline.refresh', data: { trigger: 'manual', asOf: WORLD_END },
+      progress: async () => undefined, signal: new AbortController().signal,
+    });
+    const fields = () => storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM computed_fields');
+
+    it('runs the second after the first, both complete, and the fields are those of one refresh', async () => {
+      const refresh = makeRefreshHandler(storage.db, server, DEFAULT_AGENDA_POLICY);
+      const first = await refresh(job('alone'));
+      const [{ n: once }] = await fields();
+      const both = await Promise.all([refresh(job('a')), refresh(job('b'))]);
+      for (const r of [first, ...both]) expect(r).toMatchObject({ scoring: { models: ['payment-delay@test', 'drift@test'] } });
+      expect((await fields())[0].n).toBe(once);
+    }, 120_000);
   });
 
   describe('after imports', () => {
