@@ -43,6 +43,20 @@ function stateOf(raw: string, job: Job): JobState {
   return 'waiting';
 }
 
+/**
+ * The outcome's error, as the in-process runner reports it: only a failed or
+ * cancelled job has one. BullMQ keeps failedReason from an attempt that failed
+ * before a retry, so a completed job (or one waiting to be retried) still
+ * carries it.
+ */
+function errorOf(state: JobState, failedReason: string | undefined): JobInfo['error'] {
+  if ((state !== 'failed' && state !== 'cancelled') || !failedReason) return null;
+  const [code, ...rest] = failedReason.split(': ');
+  return code.startsWith('AR_ERR_')
+    ? { code, message: rest.join(': ') }
+    : { code: 'AR_ERR_JOB_FAILED', message: failedReason };
+}
+
 export class BullmqRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
   readonly queue: Queue;
@@ -137,7 +151,6 @@ export class BullmqRunner implements JobRunner {
     }
     const p = (typeof job.progress === 'object' ? job.progress : { fraction: 0, message: null }) as Progress;
     const state = stateOf(raw, job);
-    const [code, ...rest] = (job.failedReason ?? '').split(': ');
     return {
       id,
       type: job.name,
@@ -145,9 +158,7 @@ export class BullmqRunner implements JobRunner {
       progress: state === 'completed' ? 1 : (p.fraction ?? 0),
       message: p.message ?? null,
       result: job.returnvalue ?? null,
-      error: job.failedReason
-        ? { code: code.startsWith('AR_ERR_') ? code : 'AR_ERR_JOB_FAILED', message: code.startsWith('AR_ERR_') ? rest.join(': ') : job.failedReason }
-        : null,
+      error: errorOf(state, job.failedReason),
       attempts: job.attemptsMade,
       createdAt: new Date(job.timestamp).toISOString(),
       startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,

@@ -127,6 +127,26 @@ describe('bullmq runner across processes', () => {
   });
 });
 
+describe('a bullmq job that failed once, then completed', () => {
+  it.skipIf(!redisUp)('reports no error: the first attempt\'s reason is not the outcome', async () => {
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` });
+    let attempts = 0;
+    runner.register('flaky', async () => {
+      if (++attempts === 1) throw new Error('database hiccup');
+      return 'ok';
+    });
+    await runner.start();
+    try {
+      const id = await runner.enqueue('flaky', {}, { attempts: 2 });
+      const info = await until(runner, id, finished, 30_000);
+      expect(info).toMatchObject({ state: 'completed', attempts: 2, error: null });
+    } finally {
+      await runner.queue.obliterate({ force: true });
+      await runner.close();
+    }
+  });
+});
+
 describe('a long job on the in-process runner', () => {
   it('gives the event loop a turn when it reports progress, even when its awaits never wait', async () => {
     const runner = new InProcessRunner();
