@@ -11,7 +11,7 @@ import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.j
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
-import { REFRESH_JOB, makeRefreshHandler } from './pipeline/refresh.js';
+import { REFRESH_JOB, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import { databaseNow } from './pipeline/refresh-requests.js';
 import type { ImportResult } from './ingest/load.js';
 
@@ -77,7 +77,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
   jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, DEFAULT_AGENDA_POLICY));
   jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));
   jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, DEFAULT_AGENDA_POLICY));
-  if (config.nightlyCron) await jobs.schedule('nightly-refresh', config.nightlyCron, REFRESH_JOB, { trigger: 'nightly' });
+  await scheduleNightlyRefresh(jobs, config.nightlyCron);
   await jobs.start();
   return {
     config,

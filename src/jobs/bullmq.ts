@@ -190,6 +190,11 @@ export class BullmqRunner implements JobRunner {
     await this.queue.upsertJobScheduler(schedulerId, { pattern: cron }, { name: type, data });
   }
 
+  async unschedule(schedulerId: string): Promise<void> {
+    // Removes the scheduler and its next delayed job; a run already taken by a worker finishes.
+    await this.queue.removeJobScheduler(schedulerId);
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.subscriber?.quit().catch(() => undefined);

@@ -33,6 +33,8 @@ export class InProcessRunner implements JobRunner {
   private queue: string[] = [];
   private running = 0;
   private timers = new Set<NodeJS.Timeout>();
+  /** Each schedule's pending timer, by scheduler id. */
+  private schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   constructor(private readonly options: { concurrency?: number; idPrefix?: string } = {}) {}
@@ -99,6 +101,8 @@ export class InProcessRunner implements JobRunner {
 
   async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
     const interval = parser.parseExpression(cron);
+    // Same id, one schedule: the new one replaces it, as BullMQ's upsert does.
+    await this.unschedule(schedulerId);
     // A timer waits at most 2^31-1 ms (24.8 days): a monthly run waits in several
     // laps and is queued only once its time has come.
     const wait = (at: number) => {
@@ -112,8 +116,17 @@ export class InProcessRunner implements JobRunner {
       }, Math.min(delay, MAX_TIMER_MS));
       t.unref();
       this.timers.add(t);
+      this.schedules.set(schedulerId, t);
     };
     wait(interval.next().getTime());
+  }
+
+  async unschedule(schedulerId: string): Promise<void> {
+    const t = this.schedules.get(schedulerId);
+    if (!t) return;
+    clearTimeout(t);
+    this.timers.delete(t);
+    this.schedules.delete(schedulerId);
   }
 
   async close(): Promise<void> {

@@ -82,6 +82,10 @@ export class Jobs {
     return this.shared.schedule(schedulerId, cron, type, data);
   }
 
+  unschedule(schedulerId: string): Promise<void> {
+    return this.shared.unschedule(schedulerId);
+  }
+
   async close(): Promise<void> {
     await this.local.close();
     await this.shared.close();

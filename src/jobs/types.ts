@@ -45,6 +45,8 @@ export interface JobRunner {
   cancel(id: string): Promise<boolean>;
   /** Repeats `type` on a cron pattern (nightly rescoring, retraining, rule runs). */
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void>;
+  /** Stops a schedule, including one stored in Redis by an earlier start; none is no error. */
+  unschedule(schedulerId: string): Promise<void>;
   close(): Promise<void>;
 }
 

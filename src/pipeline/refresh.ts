@@ -5,7 +5,7 @@
 // reads both). Each step is its own idempotent function; this job runs them in
 // order so a rule never reads yesterday's scores.
 import type { Db } from '../db/sql.js';
-import type { JobContext, JobHandler } from '../jobs/types.js';
+import type { JobContext, JobHandler, JobRunner } from '../jobs/types.js';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
@@ -20,6 +20,7 @@ import type { Predictor } from '../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 
 export const REFRESH_JOB = 'pipeline.refresh';
+export const NIGHTLY_REFRESH_SCHEDULER = 'nightly-refresh';
 
 export interface RefreshJobData {
   /** What set it off, for the audit of the assignment run. */
@@ -75,4 +76,14 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
   await recordCompletedRefresh(db, startedAt);
   return { inbound, scoring, assignment: { runId, ...summary }, agenda };
+}
+
+/**
+ * The nightly refresh on `cron`; with none (NIGHTLY_CRON=off) the schedule is
+ * removed: BullMQ keeps it in Redis across restarts, and an earlier start's
+ * would still fire.
+ */
+export function scheduleNightlyRefresh(jobs: Pick<JobRunner, 'schedule' | 'unschedule'>, cron: string | null): Promise<void> {
+  if (cron === null) return jobs.unschedule(NIGHTLY_REFRESH_SCHEDULER);
+  return jobs.schedule(NIGHTLY_REFRESH_SCHEDULER, cron, REFRESH_JOB, { trigger: 'nightly' } satisfies RefreshJobData);
 }

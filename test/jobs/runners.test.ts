@@ -207,4 +207,19 @@ describe('a monthly schedule without Redis', () => {
     // Cron reads the machine's local time.
     expect(ran).toEqual([1, 2, 3].map((month) => new Date(2027, month, 1).toISOString()));
   });
+
+  it('stops once unscheduled, and a schedule set again under the same id replaces the first', async () => {
+    vi.useFakeTimers({ now: new Date(2027, 0, 2), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const runner = new InProcessRunner();
+    let ran = 0;
+    runner.register('monthly', async () => void ran++);
+    await runner.schedule('monthly', '0 0 1 * *', 'monthly', {});
+    await runner.schedule('monthly', '0 0 1 * *', 'monthly', {});
+    await vi.advanceTimersByTimeAsync(31 * 86_400_000);
+    expect(ran).toBe(1);
+    await runner.unschedule('monthly');
+    await vi.advanceTimersByTimeAsync(100 * 86_400_000);
+    await runner.close();
+    expect(ran).toBe(1);
+  });
 });

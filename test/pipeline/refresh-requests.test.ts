@@ -1,5 +1,6 @@
 // Every import that changes data gets a refresh that reads it: one already
 // running when the data lands does not count, one started after it does.
+import crypto from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
@@ -9,11 +10,13 @@ import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js'
 import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
 import { paymentDelayModel } from '../../src/ml/payment-delay/index.js';
 import { driftModel } from '../../src/ml/drift/index.js';
-import { makeRefreshHandler, type RefreshJobData } from '../../src/pipeline/refresh.js';
 import { DEFAULT_AGENDA_POLICY } from '../../src/agenda/index.js';
 import type { ModelServer } from '../../src/ml/registry/index.js';
 import type { JobContext } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
+import { BullmqRunner } from '../../src/jobs/bullmq.js';
+import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
+import { redisReachable, REDIS_URL } from '../helpers/redis.js';
 
 describe.each(await backends())('refresh requests on %s', (backend) => {
   describe('whether a refresh answers a request', () => {
@@ -116,5 +119,25 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       const same = await post('invoices', [invoice(1, 1)]);
       expect(same.json()).toMatchObject({ unchanged: 1, refreshJobId: null });
     });
+  });
+});
+
+const redisUp = await redisReachable();
+
+describe('when the nightly refresh is turned off (NIGHTLY_CRON=off)', () => {
+  it.skipIf(!redisUp)('removes the schedule an earlier start stored in Redis, and its next run', async () => {
+    const queueName = `t-${crypto.randomUUID()}`;
+    const earlier = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName });
+    const now = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName });
+    try {
+      await scheduleNightlyRefresh(earlier, '0 2 * * *');
+      expect((await earlier.queue.getJobSchedulers()).map((s) => s.key)).toEqual([NIGHTLY_REFRESH_SCHEDULER]);
+      await scheduleNightlyRefresh(now, null);
+      expect(await now.queue.getJobSchedulers()).toEqual([]);
+      expect(await now.queue.getDelayedCount()).toBe(0);
+    } finally {
+      await now.queue.obliterate({ force: true });
+      await Promise.all([earlier.close(), now.close()]);
+    }
   });
 });

@@ -14,6 +14,7 @@ export interface LifecycleJobs {
   register<D, R>(type: string, handler: JobHandler<D, R>): void;
   enqueue<D>(type: string, data: D): Promise<string>;
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void>;
+  unschedule(schedulerId: string): Promise<void>;
 }
 
 export interface ModelLifecycleOptions {
@@ -50,10 +51,8 @@ export async function createModelLifecycle(options: ModelLifecycleOptions): Prom
   const monitor = new ModelMonitor({ db: options.db, registry, threshold: options.psiThreshold, log });
   const server = new ModelServer({ registry, pollMs: options.pollMs, log });
   options.jobs.register(TRAIN_JOB, makeTrainHandler({ registry, monitor, log }));
-  if (options.retrainCron) {
-    const models = await scheduleRetraining(options.jobs, catalogue, options.retrainCron);
-    log.info({ cron: options.retrainCron, models }, 'scheduled retraining');
-  }
+  const models = await scheduleRetraining(options.jobs, catalogue, options.retrainCron ?? null);
+  if (options.retrainCron) log.info({ cron: options.retrainCron, models }, 'scheduled retraining');
   const kept = await registry.keepLocalFiles();
   if (kept > 0) log.info({ versions: kept }, 'model version files copied into the database');
   await server.start();

@@ -43,13 +43,23 @@ export function makeTrainHandler(deps: TrainerDeps): JobHandler<TrainJobData, Tr
 
 export interface Scheduler {
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void>;
+  unschedule(schedulerId: string): Promise<void>;
 }
 
-/** One scheduler entry per model that has a dataset: a safe retraining on the latest window. */
-export async function scheduleRetraining(jobs: Scheduler, catalogue: Catalogue, cron: string): Promise<string[]> {
+/**
+ * One scheduler entry per model that has a dataset: a safe retraining on the
+ * latest window. With no cron (RETRAIN_CRON=off) the entries are removed:
+ * BullMQ keeps them in Redis across restarts, and an earlier start's would
+ * still fire.
+ */
+export async function scheduleRetraining(jobs: Scheduler, catalogue: Catalogue, cron: string | null): Promise<string[]> {
   const scheduled: string[] = [];
   for (const [model, entry] of Object.entries(catalogue)) {
     if (Object.keys(entry.datasets).length === 0) continue;
+    if (cron === null) {
+      await jobs.unschedule(`retrain-${model}`);
+      continue;
+    }
     const data: TrainJobData = { model, window: 'latest', promote: true, actor: 'scheduler' };
     await jobs.schedule(`retrain-${model}`, cron, TRAIN_JOB, data);
     scheduled.push(model);

@@ -18,7 +18,7 @@ describe('scheduled retraining (PGlite)', () => {
     runner = new InProcessRunner();
     runner.register(TRAIN_JOB, makeTrainHandler({ registry: f.registry, monitor: f.monitor }));
     await scheduleRetraining(
-      { schedule: async (id, cron, type, data) => void scheduled.push({ id, cron, type, data: data as TrainJobData }) },
+      { schedule: async (id, cron, type, data) => void scheduled.push({ id, cron, type, data: data as TrainJobData }), unschedule: async () => undefined },
       f.registry.catalogue,
       '0 3 * * 0',
     );
@@ -31,6 +31,17 @@ describe('scheduled retraining (PGlite)', () => {
   it('schedules each model that has a dataset, on the given cron', () => {
     expect(scheduled.map(({ id, cron, type }) => ({ id, cron, type }))).toEqual([{ id: `retrain-${MODEL}`, cron: '0 3 * * 0', type: TRAIN_JOB }]);
     expect(scheduled[0].data).toMatchObject({ window: 'latest', promote: true, actor: 'scheduler' });
+  });
+
+  it('removes the schedule of each model that has a dataset when retraining is off, so one stored by an earlier start stops', async () => {
+    const removed: string[] = [];
+    const added: string[] = [];
+    const models = await scheduleRetraining(
+      { schedule: async (id) => void added.push(id), unschedule: async (id) => void removed.push(id) },
+      f.registry.catalogue,
+      null,
+    );
+    expect({ models, added, removed }).toEqual({ models: [], added: [], removed: [`retrain-${MODEL}`] });
   });
 
   describe('when the scheduled job runs', () => {
