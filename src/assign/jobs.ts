@@ -5,7 +5,7 @@
 import type { Db } from '../db/sql.js';
 import type { Jobs } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/types.js';
-import { createRun, executeRun, setRunJob, type RunRequest, type RunSummary, type Trigger } from './runs.js';
+import { createRun, executeRun, runForJob, setRunJob, type RunRequest, type RunSummary, type Trigger } from './runs.js';
 
 export const ASSIGN_RUN_JOB = 'assign.run';
 export const NIGHTLY_SCHEDULER_ID = 'assign-nightly';
@@ -19,11 +19,10 @@ export interface AssignRunJobData {
 
 export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSummary & { runId: number }> {
   return async (ctx) => {
-    const runId = ctx.data.runId ?? (await createRun(db, {
+    const runId = ctx.data.runId ?? (await runForJob(db, ctx.id, {
       trigger: ctx.data.trigger ?? 'nightly',
       scope: ctx.data.customerIds ? { customerIds: ctx.data.customerIds } : {},
     }));
-    if (!ctx.data.runId) await setRunJob(db, runId, ctx.id);
     await ctx.progress(0.02, `run ${runId}: loading rules and customers`);
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(f, m) });
     return { runId, ...summary };

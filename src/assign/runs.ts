@@ -70,6 +70,27 @@ export async function setRunJob(q: Queryable, runId: number, jobId: string): Pro
   await q.query('UPDATE assignment_runs SET job_id = $2 WHERE id = $1', [runId, jobId]);
 }
 
+/**
+ * The run a job's attempt executes. An attempt whose worker died (BullMQ
+ * retries the job as stalled) left its run queued or running, and nothing
+ * would ever finish it: the retry takes that run over instead of starting
+ * another. A run an attempt finished (applied, failed) is not reopened.
+ */
+export async function runForJob(db: Db, jobId: string, req: RunRequest): Promise<number> {
+  return db.transaction(async (tx) => {
+    // Two attempts at once (a worker that lost its BullMQ lock) take over one run, not one each.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assignment-run-of-job:${jobId}`]);
+    const [left] = await tx.query<{ id: number }>(
+      `SELECT id FROM assignment_runs WHERE job_id = $1 AND status IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
+      [jobId],
+    );
+    if (left) return left.id;
+    const id = await createRun(tx, req);
+    await setRunJob(tx, id, jobId);
+    return id;
+  });
+}
+
 export async function getRun(q: Queryable, id: number): Promise<RunRecord> {
   const [run] = await q.query<RunRecord>(`${SELECT} WHERE id = $1`, [id]);
   if (!run) throw AR_ERR.NOT_FOUND(['Run', String(id)]);
@@ -90,11 +111,15 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
   const run = await getRun(db, runId);
   if (run.status === 'applied' || run.status === 'undone') return run.summary;
   const now = options.now ?? new Date();
-  // started_at is the run's clock: its changes are dated from it.
-  await db.query(`UPDATE assignment_runs SET status = 'running', started_at = $2, error = NULL WHERE id = $1`, [runId, now]);
+  // started_at is the run's clock: its changes are dated from it. Outside the
+  // apply transaction, so the run shows as running while it plans.
+  await db.query(`UPDATE assignment_runs SET status = 'running', started_at = $2, error = NULL WHERE id = $1 AND status NOT IN ('applied', 'undone')`, [runId, now]);
   try {
     return await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
+      // Another attempt at the same run may have applied it while this one waited for the lock.
+      const [current] = await tx.query<{ status: RunRecord['status']; summary: RunSummary }>('SELECT status, summary FROM assignment_runs WHERE id = $1', [runId]);
+      if (current.status === 'applied' || current.status === 'undone') return current.summary;
       const { plan, matcher } = await planWithFacts(tx, { scope: run.scope, now, progress: options.progress });
       if (run.expectedPlanHash && run.expectedPlanHash !== plan.hash) {
         throw AR_ERR.PLAN_CHANGED([`${plan.summary.changes} changes now`], { planHash: plan.hash, sentences: plan.summary.sentences });
@@ -114,14 +139,18 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
       await writeMemberships(tx, runId, plan.memberships, plan.previousMemberships, now);
       const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };
       await tx.query(
-        `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = now() WHERE id = $1`,
+        // clock_timestamp(): now() is when the transaction began, before the planning.
+        `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = clock_timestamp() WHERE id = $1`,
         [runId, plan.hash, JSON.stringify(summary)],
       );
       return summary;
     });
   } catch (err) {
     const error = isArError(err) ? { code: err.code, message: err.message, ...(err.extras ?? {}) } : { code: 'AR_ERR_JOB_FAILED', message: String((err as Error)?.message ?? err) };
-    await db.query(`UPDATE assignment_runs SET status = 'failed', error = $2::jsonb, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(error)]);
+    await db.query(
+      `UPDATE assignment_runs SET status = 'failed', error = $2::jsonb, finished_at = clock_timestamp() WHERE id = $1 AND status NOT IN ('applied', 'undone')`,
+      [runId, JSON.stringify(error)],
+    );
     throw err;
   }
 }

@@ -69,7 +69,7 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
     await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE run_id = $2 AND id = ANY($3::bigint[])', [undoRunId, runId, restore.map((c) => c.id)]);
     const summary: RunSummary = { restored: restore.length, notRestored: notRestored.slice(0, 1000) };
     await tx.query(
-      `UPDATE assignment_runs SET status = 'applied', undoes_run_id = $2, summary = $3::jsonb, started_at = $4, finished_at = now() WHERE id = $1`,
+      `UPDATE assignment_runs SET status = 'applied', undoes_run_id = $2, summary = $3::jsonb, started_at = $4, finished_at = clock_timestamp() WHERE id = $1`,
       [undoRunId, runId, JSON.stringify(summary), now],
     );
     await tx.query(`UPDATE assignment_runs SET status = 'undone', undone_by_run_id = $1 WHERE id = $2`, [undoRunId, runId]);

@@ -10,7 +10,7 @@ import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
-import { createRun, executeRun, type RunSummary, type Trigger } from '../assign/runs.js';
+import { executeRun, runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
 import { planAndMaterialise, planningDay, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
 import { databaseNow, recordCompletedRefresh, refreshCovering } from './refresh-requests.js';
@@ -69,7 +69,7 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
     signal: ctx.signal,
     onProgress: (f, m) => ctx.progress(0.6 * f, m),
   });
-  const runId = await createRun(db, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
+  const runId = await runForJob(db, ctx.id, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
   const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
   await ctx.progress(0.9, 'planning the agenda');
   // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.

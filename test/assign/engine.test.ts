@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { previewPlan } from '../../src/assign/plan.js';
-import { createRun, executeRun, getRun } from '../../src/assign/runs.js';
+import { createRun, executeRun, getRun, setRunJob } from '../../src/assign/runs.js';
+import { makeAssignRunHandler } from '../../src/assign/jobs.js';
 import { undoRun } from '../../src/assign/undo.js';
 import { customerAssignments } from '../../src/assign/audit.js';
 import { saveSettings } from '../../src/assign/settings.js';
@@ -206,6 +207,46 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     await expect(executeRun(s.db, runId)).rejects.toMatchObject({ code: 'AR_ERR_PLAN_CHANGED' });
     expect(await getRun(s.db, runId)).toMatchObject({ status: 'failed', error: { code: 'AR_ERR_PLAN_CHANGED' } });
     expect((await customerRow(s.db, 1)).collector).toBeNull();
+  });
+
+  it('records when a run finished, after its planning, not when its transaction began', async () => {
+    await addCustomer(s.db, 'K', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const runId = await createRun(s.db, { trigger: 'api' });
+    let planned = 0;
+    await executeRun(s.db, runId, {
+      progress: async (fraction) => {
+        if (fraction < 0.9) return;
+        planned = Date.now();
+        // Applying takes a while on a portfolio.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      },
+    });
+    expect(Date.parse((await getRun(s.db, runId)).finishedAt!)).toBeGreaterThanOrEqual(planned + 20);
+  });
+
+  it('takes over the run an attempt left running when its worker died, rather than leaving it running for ever', async () => {
+    await addCustomer(s.db, 'K', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const left = await createRun(s.db, { trigger: 'nightly' });
+    await setRunJob(s.db, left, 'nightly-job');
+    await s.db.query(`UPDATE assignment_runs SET status = 'running', started_at = now() WHERE id = $1`, [left]);
+    const retry = await makeAssignRunHandler(s.db)({
+      id: 'nightly-job', type: 'assign.run', data: { trigger: 'nightly' }, progress: async () => undefined, signal: new AbortController().signal,
+    });
+    expect(retry.runId).toBe(left);
+    expect(await s.db.query('SELECT id, status FROM assignment_runs')).toEqual([{ id: left, status: 'applied' }]);
+    expect((await customerRow(s.db, 1)).collector).toBe('col-a');
+  });
+
+  it('applies a run once when two attempts execute it at once, both answering with its summary', async () => {
+    await addCustomer(s.db, 'K', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const runId = await createRun(s.db, { trigger: 'nightly' });
+    const [a, b] = await Promise.all([executeRun(s.db, runId), executeRun(s.db, runId)]);
+    expect(a.changes).toBe(1);
+    expect(b).toEqual(a);
+    expect(await getRun(s.db, runId)).toMatchObject({ status: 'applied', summary: { changes: 1 } });
   });
 
   it('undoes a run, except what changed since, which it reports', async () => {

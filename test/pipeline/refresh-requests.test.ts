@@ -17,6 +17,7 @@ import { AR_ERR } from '../../src/errors.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
 import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { createRun, setRunJob } from '../../src/assign/runs.js';
 
 describe.each(await backends())('refresh requests on %s', (backend) => {
   describe('whether a refresh answers a request', () => {
@@ -85,6 +86,15 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       const both = await Promise.all([refresh(job('a')), refresh(job('b'))]);
       for (const r of [first, ...both]) expect(r).toMatchObject({ scoring: { models: ['payment-delay@test', 'drift@test'] } });
       expect((await fields())[0].n).toBe(once);
+    }, 120_000);
+
+    it('finishes, on a retry, the assignment run an attempt whose worker died left running', async () => {
+      const left = await createRun(storage.db, { trigger: 'manual' });
+      await setRunJob(storage.db, left, 'died');
+      await storage.db.query(`UPDATE assignment_runs SET status = 'running', started_at = now() WHERE id = $1`, [left]);
+      const retry = await makeRefreshHandler(storage.db, server, DEFAULT_AGENDA_POLICY)(job('died'));
+      expect(retry).toMatchObject({ assignment: { runId: left } });
+      expect(await storage.db.query(`SELECT id FROM assignment_runs WHERE status IN ('queued', 'running')`)).toEqual([]);
     }, 120_000);
   });
 
