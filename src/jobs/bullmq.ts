@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AR_ERR, isArError } from '../errors.js';
+import { silentLogger, type Logger } from '../ml/registry/types.js';
 import {
   JobCancelledError,
   serializeError,
@@ -22,6 +23,7 @@ export interface BullmqOptions {
   /** Run a worker in this process (API processes may leave it to `npm run worker`). */
   work: boolean;
   concurrency?: number;
+  log?: Logger;
 }
 
 interface Progress {
@@ -92,7 +94,11 @@ export class BullmqRunner implements JobRunner {
       connection: connectionFromUrl(this.options.redisUrl),
       concurrency: this.options.concurrency ?? 1,
     });
-    this.worker.on('error', () => undefined);
+    // A lock the worker could not renew means another worker may run the job
+    // again at the same time (handlers must be idempotent); a lost connection
+    // stops the work. Both are for an operator to see, not to hide.
+    const log = this.options.log ?? silentLogger;
+    this.worker.on('error', (err) => log.error({ err, queue: this.queue.name }, 'job worker error'));
     this.subscriber = connectionFromUrl(this.options.redisUrl);
     await this.subscriber.subscribe(this.cancelChannel);
     this.subscriber.on('message', (_channel, id: string) => {

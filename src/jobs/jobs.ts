@@ -17,7 +17,7 @@ export class Jobs {
     this.log = options.log ?? silentLogger;
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: 'local' });
     this.shared = options.redisUrl
-      ? new BullmqRunner({ redisUrl: options.redisUrl, work: options.work, concurrency: options.concurrency })
+      ? new BullmqRunner({ redisUrl: options.redisUrl, work: options.work, concurrency: options.concurrency, log: this.log })
       : new InProcessRunner({ concurrency: options.concurrency ?? 1 });
   }
 

@@ -5,6 +5,8 @@ import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
 import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { capturedLog } from '../helpers/log.js';
+import type { Worker } from 'bullmq';
 
 async function until(runner: JobRunner, id: string, pred: (i: JobInfo) => boolean, ms = 20_000): Promise<JobInfo> {
   const deadline = Date.now() + ms;
@@ -140,6 +142,22 @@ describe('a bullmq job that failed once, then completed', () => {
       const id = await runner.enqueue('flaky', {}, { attempts: 2 });
       const info = await until(runner, id, finished, 30_000);
       expect(info).toMatchObject({ state: 'completed', attempts: 2, error: null });
+    } finally {
+      await runner.queue.obliterate({ force: true });
+      await runner.close();
+    }
+  });
+});
+
+describe('a bullmq worker that could not renew a job\'s lock', () => {
+  it.skipIf(!redisUp)('logs it as an error: another worker may be running the job too', async () => {
+    const { log, lines } = capturedLog();
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}`, log });
+    await runner.start();
+    try {
+      // What BullMQ's lock manager emits when a renewal fails.
+      (runner as unknown as { worker: Worker }).worker.emit('error', new Error('could not renew lock for job 7'));
+      expect(lines).toMatchObject([{ level: 50, msg: 'job worker error', err: { message: 'could not renew lock for job 7' } }]);
     } finally {
       await runner.queue.obliterate({ force: true });
       await runner.close();
