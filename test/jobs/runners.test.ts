@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { describe, it, expect, afterEach, vi } from 'vitest';
+import { describe, it, expect, afterAll, afterEach, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
@@ -18,6 +19,19 @@ async function until(runner: JobRunner, id: string, pred: (i: JobInfo) => boolea
   }
 }
 const finished = (i: JobInfo) => ['completed', 'failed', 'cancelled'].includes(i.state);
+
+// Every queue of this file is named t-<uuid>: what they leave in Redis goes when the file is done.
+afterAll(async () => {
+  if (!(await redisReachable())) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: 'bull:t-*', count: 500 })) keys.push(...(batch as string[]));
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+});
 
 const makers: [string, () => Promise<JobRunner & { start?: () => Promise<void> }>, boolean][] = [
   ['in-process', async () => new InProcessRunner(), true],
