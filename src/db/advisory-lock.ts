@@ -6,6 +6,7 @@
 // has one session, in which an advisory lock is re-entrant and excludes
 // nothing; but a PGlite folder belongs to one process (lock.ts), so a queue
 // in this process is the whole of the exclusion.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from './sql.js';
 
 export interface LockOptions {
@@ -33,20 +34,6 @@ async function inProcess<T>(db: Db, key: string, fn: () => Promise<T>, signal?: 
   }
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 const MISSED = Symbol('missed');
 
 /** Runs `fn` once no other holder of `key` runs; waits for the one that does. */
@@ -64,6 +51,7 @@ export async function withAdvisoryLock<T>(db: Db, key: string, fn: () => Promise
       }
     });
     if (result !== MISSED) return result as T;
-    await pause(options.pollMs ?? 500, options.signal);
+    // A cancel ends the wait early; the loop's first line then throws its reason.
+    await sleep(options.pollMs ?? 500, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }
