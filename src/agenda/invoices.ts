@@ -1,4 +1,5 @@
 // Shared shaping of the invoices a suggestion is about. Pure.
+import { groupBy } from '../util/collections.js';
 import { daysBetween } from './dates.js';
 import { invoiceList, lateness, money, sumOpen } from './format.js';
 import type { ActionReason, CustomerContext, InvoiceRef, IsoDate, OpenInvoice } from './types.js';
@@ -44,24 +45,23 @@ export interface InvoiceGroupSummary {
  * invoice of the group is in it, else the group's most frequent one. Amounts
  * in other currencies are shown beside it, never added to it.
  */
-function groupCurrency(invoices: OpenInvoice[], customer: CustomerContext | undefined): string {
-  if (customer && invoices.some((i) => i.currency === customer.currency)) return customer.currency;
-  const counts = new Map<string, number>();
-  for (const i of invoices) counts.set(i.currency, (counts.get(i.currency) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+function groupCurrency(byCurrency: Map<string, OpenInvoice[]>, customer: CustomerContext | undefined): string {
+  if (customer && byCurrency.has(customer.currency)) return customer.currency;
+  return [...byCurrency].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))[0][0];
 }
 
 /** "4,500.00 USD" or, with invoices in other currencies, "4,500.00 USD + 150,000 JPY". */
-function amountsText(invoices: OpenInvoice[], currency: string): string {
-  const others = [...new Set(invoices.map((i) => i.currency))].filter((c) => c !== currency).sort();
-  return [currency, ...others].map((c) => money(sumOpen(invoices.filter((i) => i.currency === c)), c)).join(' + ');
+function amountsText(byCurrency: Map<string, OpenInvoice[]>, currency: string): string {
+  const others = [...byCurrency.keys()].filter((c) => c !== currency).sort();
+  return [currency, ...others].map((c) => money(sumOpen(byCurrency.get(c)!), c)).join(' + ');
 }
 
 export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: CustomerContext | undefined): InvoiceGroupSummary {
   const refs = refsOf(invoices, asOf);
-  const currency = groupCurrency(invoices, customer);
-  const amount = sumOpen(invoices.filter((i) => i.currency === currency));
-  const amounts = amountsText(invoices, currency);
+  const byCurrency = groupBy(invoices, (i) => i.currency);
+  const currency = groupCurrency(byCurrency, customer);
+  const amount = sumOpen(byCurrency.get(currency)!);
+  const amounts = amountsText(byCurrency, currency);
   const maxDaysOverdue = Math.max(...refs.map((r) => r.daysOverdue));
   const late = refs.length === 1 ? lateness(maxDaysOverdue) : `oldest ${lateness(maxDaysOverdue)}`;
   return {
@@ -89,4 +89,4 @@ export const invoiceTask = (origin: 'ml' | 'qualification', customerId: number, 
   currency: g.currency,
 });
 
-export { groupBy } from '../util/collections.js';
+export { groupBy };
