@@ -136,7 +136,15 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     ],
     invoiceFields: models.paymentDelay ? INVOICE_FIELD_NAMES : [],
   };
-  const load = (i: number) => (i < ranges.length ? loadSlice(db, ranges[i][0], ranges[i][1], options.asOf) : null);
+  // The next slice loads and the last one writes while this one scores. When a
+  // step fails (or the pool closes under a cancelled refresh), the one running
+  // beside it is never awaited: its own failure must not surface as an
+  // unhandled rejection. Awaiting it still throws.
+  const started = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => undefined);
+    return p;
+  };
+  const load = (i: number) => (i < ranges.length ? started(loadSlice(db, ranges[i][0], ranges[i][1], options.asOf)) : null);
   let next = load(0);
   let writing: Promise<number> = Promise.resolve(0);
   for (let i = 0; i < ranges.length; i++) {
@@ -148,7 +156,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     if (models.drift) scoreDrift(slice, models.drift, scored);
     scoreCustomers(slice, models, options.asOf, scored);
     result.fieldsWritten += await writing;
-    writing = replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows);
+    writing = started(replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows));
     result.customers += slice.customers.length;
     result.openInvoices += scored.openInvoices;
     result.alerts += scored.alerts;
