@@ -246,7 +246,7 @@ export async function importRecords(
   records: AsyncIterable<ParsedRecord[]>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  return db.transaction(async (tx) => {
+  const { result, analyse } = await db.transaction(async (tx) => {
     const stagingCols = entity.fields.map((f) => `${stagingColumn(f)} ${STAGING_TYPE[f.type]}`);
     // One import of an entity at a time: new rows are inserted without ON
     // CONFLICT, which is safe only if no other import adds the same keys meanwhile.
@@ -280,36 +280,46 @@ export async function importRecords(
       if (errors.total === 0) throw err;
       throw rejection(errors, rows);
     }
-    // Fresh statistics after a bulk load: without them the planner picks
-    // nested loops over tables it believes empty (PGlite has no autovacuum).
-    if (counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated))) {
-      await tx.query(`ANALYZE ${ident(entity.table)}`);
-    }
-    return {
+    const result: ImportResult = {
       entity: entity.name,
       rows,
       inserted: counts.inserted,
       updated: counts.updated,
       unchanged: rows - counts.inserted - counts.updated,
     };
+    return { result, analyse: counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated)) };
   });
+  // Fresh statistics after a bulk load: without them the planner picks nested
+  // loops over tables it believes empty (PGlite has no autovacuum). After the
+  // commit, not inside it: the transaction's own row counters reach the
+  // statistics only once it ends, and landing after ANALYZE had reset them
+  // they made the next small import analyse the table all over again.
+  if (analyse) await db.query(`ANALYZE ${ident(entity.table)}`);
+  return result;
 }
 
 /**
- * Whether a table needs ANALYZE: never analysed, grown by more than a tenth
- * in pages since (exact at once, this import's rows included), or changed in
- * more rows than autovacuum's 50 + 10 %. The row counters alone are flushed
+ * Whether a table needs ANALYZE (and if so, readies its counters for it):
+ * never analysed, grown by more than a tenth in pages since (exact at once,
+ * this import's rows included), or changed in more rows than autovacuum's
+ * 50 + 10 %. The row counters alone are flushed
  * about once a second, so a burst of small imports went unseen. Sampling
  * 156,000 invoices again for one new row took most of a one-invoice import
  * on the embedded database.
  */
 async function statisticsStale(tx: Queryable, table: string, changedNow: number): Promise<boolean> {
-  const [row] = await tx.query<{ stale: boolean }>(
+  const [row] = await tx.query<{ stale: boolean; flushable: boolean }>(
     `SELECT c.reltuples < 0
          OR pg_relation_size(c.oid) / current_setting('block_size')::int > 1.1 * c.relpages + 1
-         OR coalesce(s.n_mod_since_analyze, 0) + $2 > 50 + 0.1 * c.reltuples AS stale
+         OR coalesce(s.n_mod_since_analyze, 0) + $2 > 50 + 0.1 * c.reltuples AS stale,
+            current_setting('server_version_num')::int >= 150000 AS flushable
      FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = $1::regclass`,
     [table, changedNow],
   );
-  return row?.stale ?? true;
+  const stale = row?.stale ?? true;
+  // Counters are otherwise flushed up to ten seconds after the commit, when
+  // the connection idles: this flushes them as the commit returns, before the
+  // ANALYZE that follows. PostgreSQL 15 brought the call.
+  if (stale && row?.flushable) await tx.query('SELECT pg_stat_force_next_flush()');
+  return stale;
 }
