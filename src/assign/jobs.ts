@@ -1,28 +1,23 @@
-// Runs as jobs: on demand (API), nightly (scheduler), after a rule change
-// (whole portfolio, set-based SQL) and after customers changed (an import,
-// new model outputs: only those customers, evaluated in memory). One handler
-// for all; progress is reported through the job.
+// Runs as jobs: on demand (API), after a rule change (whole portfolio,
+// set-based SQL) and after customers changed (an import, new model outputs:
+// only those customers, evaluated in memory). One handler for all; progress is
+// reported through the job. The nightly run is the refresh's last step
+// (src/pipeline/refresh.ts), after the models have rescored everyone.
 import type { Db } from '../db/sql.js';
 import type { Jobs } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/types.js';
-import { createRun, executeRun, runForJob, setRunJob, type RunRequest, type RunSummary, type Trigger } from './runs.js';
+import { createRun, executeRun, setRunJob, type RunRequest, type RunSummary } from './runs.js';
 
 export const ASSIGN_RUN_JOB = 'assign.run';
-export const NIGHTLY_SCHEDULER_ID = 'assign-nightly';
 
 export interface AssignRunJobData {
-  /** A run created by the API; absent for scheduled runs, which create their own. */
-  runId?: number;
-  trigger?: Trigger;
-  customerIds?: number[];
+  /** The run recorded before the job was queued, trigger and scope included. */
+  runId: number;
 }
 
 export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSummary & { runId: number }> {
   return async (ctx) => {
-    const runId = ctx.data.runId ?? (await runForJob(db, ctx.id, {
-      trigger: ctx.data.trigger ?? 'nightly',
-      scope: ctx.data.customerIds ? { customerIds: ctx.data.customerIds } : {},
-    }));
+    const { runId } = ctx.data;
     await ctx.progress(0.02, `run ${runId}: loading rules and customers`);
     const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(f, m) });
     return { runId, ...summary };
@@ -44,8 +39,4 @@ export const IN_MEMORY_LIMIT = 5000;
 export function runForCustomers(db: Db, jobs: Jobs, customerIds: number[]): Promise<{ runId: number; jobId: string }> {
   const scope = customerIds.length > IN_MEMORY_LIMIT ? {} : { customerIds: [...new Set(customerIds)].sort((a, b) => a - b) };
   return requestRun(db, jobs, { trigger: 'customer_change', scope });
-}
-
-export function scheduleNightlyAssign(jobs: Jobs, cron: string): Promise<void> {
-  return jobs.schedule(NIGHTLY_SCHEDULER_ID, cron, ASSIGN_RUN_JOB, { trigger: 'nightly' } satisfies AssignRunJobData);
 }

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { previewPlan } from '../../src/assign/plan.js';
-import { createRun, executeRun, getRun, setRunJob } from '../../src/assign/runs.js';
-import { makeAssignRunHandler } from '../../src/assign/jobs.js';
+import { createRun, executeRun, getRun, runForJob, setRunJob } from '../../src/assign/runs.js';
 import { undoRun } from '../../src/assign/undo.js';
 import { customerAssignments } from '../../src/assign/audit.js';
 import { saveSettings } from '../../src/assign/settings.js';
@@ -231,10 +230,10 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     const left = await createRun(s.db, { trigger: 'nightly' });
     await setRunJob(s.db, left, 'nightly-job');
     await s.db.query(`UPDATE assignment_runs SET status = 'running', started_at = now() WHERE id = $1`, [left]);
-    const retry = await makeAssignRunHandler(s.db)({
-      id: 'nightly-job', type: 'assign.run', data: { trigger: 'nightly' }, progress: async () => undefined, signal: new AbortController().signal,
-    });
-    expect(retry.runId).toBe(left);
+    // The refresh's retried attempt, with the job id of the one that died.
+    const retry = await runForJob(s.db, 'nightly-job', { trigger: 'nightly', scope: {} });
+    expect(retry).toBe(left);
+    await executeRun(s.db, retry);
     expect(await s.db.query('SELECT id, status FROM assignment_runs')).toEqual([{ id: left, status: 'applied' }]);
     expect((await customerRow(s.db, 1)).collector).toBe('col-a');
   });
