@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import type { Storage } from '../db/open.js';
-import { openBalanceSql } from '../fields/balances.js';
+import { openBalanceSql, openCreditsSql } from '../fields/balances.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -22,6 +22,10 @@ export const CustomerSummary = Type.Object({
   maxDaysOverdue: Nullable(Type.Integer()),
   /** Open invoices in another currency than balanceCurrency: left out of the amounts. */
   otherCurrencyOpenInvoices: Type.Integer(),
+  /** Unapplied credit notes in balanceCurrency: not in openAmount. */
+  openCredits: Type.Number(),
+  /** openAmount less openCredits; negative when the customer is owed money. */
+  netOpenAmount: Type.Number(),
 });
 export type CustomerSummaryT = Static<typeof CustomerSummary>;
 
@@ -76,11 +80,14 @@ const SUMMARY_SELECT = `
          COALESCE(b.currency, c.currency) AS "balanceCurrency",
          COALESCE(b.open_amount, 0) AS "openAmount", COALESCE(b.overdue_amount, 0) AS "overdueAmount",
          b.max_days_overdue AS "maxDaysOverdue", COALESCE(b.open_invoices, 0) AS "openInvoices",
-         COALESCE(b.other_currency_invoices, 0) AS "otherCurrencyOpenInvoices"
+         COALESCE(b.other_currency_invoices, 0) AS "otherCurrencyOpenInvoices",
+         COALESCE(cr.open_credits, 0) AS "openCredits",
+         COALESCE(b.open_amount, 0) - COALESCE(cr.open_credits, 0) AS "netOpenAmount"
   FROM customers c
   LEFT JOIN collectors col ON col.id = c.collector_id
   LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
-  LEFT JOIN LATERAL (${openBalanceSql('current_date', { where: 'i.customer_id = c.id' })}) b ON true`;
+  LEFT JOIN LATERAL (${openBalanceSql('current_date', { where: 'i.customer_id = c.id' })}) b ON true
+  LEFT JOIN LATERAL (${openCreditsSql({ where: 'i.customer_id = c.id' })}) cr ON cr.currency = COALESCE(b.currency, c.currency)`;
 
 export async function listCustomers(db: Db, q: ListQuery) {
   const where: string[] = [];

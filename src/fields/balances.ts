@@ -1,6 +1,7 @@
 // What "open" and "overdue" mean, written once: the facts saved searches read,
 // the customer list and the agenda aggregate a customer's invoices with these.
-// A credit note is not a receivable: an unallocated one is no open balance.
+// A credit note is not a receivable: an unallocated one is no open balance,
+// but credit the customer holds, kept apart (openCreditsSql).
 
 /** The rows that make up a customer's open balance (columns of `invoices`, unqualified). */
 export const OPEN_RECEIVABLES = `open_amount > 0 AND kind = 'invoice'`;
@@ -41,4 +42,17 @@ export function openBalanceSql(asOf: string, options: { more?: string; where?: s
     ) per_currency
     WINDOW w AS (PARTITION BY customer_id)
     ORDER BY customer_id, in_account_currency DESC, currency_invoices DESC, open_amount DESC, currency`;
+}
+
+/**
+ * Unapplied credit notes, one row per customer and currency: credit the
+ * customer can offset against its invoices or have refunded. Join it on the
+ * balance currency. Columns: customer_id, currency, open_credits,
+ * credit_notes (integer). `where`: a further condition on `invoices i`.
+ */
+export function openCreditsSql(options: { where?: string } = {}): string {
+  return `SELECT i.customer_id, i.currency, sum(i.open_amount) AS open_credits, count(*)::int AS credit_notes
+    FROM invoices i
+    WHERE i.open_amount > 0 AND i.kind = 'credit_note'${options.where ? ` AND ${options.where}` : ''}
+    GROUP BY i.customer_id, i.currency`;
 }

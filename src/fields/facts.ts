@@ -2,7 +2,7 @@
 // column. Saved searches run as `SELECT id FROM (<facts>) f WHERE <criteria>`
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
-import { openBalanceSql } from './balances.js';
+import { openBalanceSql, openCreditsSql } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
@@ -41,6 +41,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
     COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
     COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",
+    COALESCE(cr.open_credits, 0)::float8 AS "openCredits",
+    (COALESCE(o.open_amount, 0) - COALESCE(cr.open_credits, 0))::float8 AS "netOpenAmount",
     COALESCE(o.open_invoices, 0)::float8 AS "openInvoices",
     o.max_days_overdue::float8 AS "maxDaysOverdue",
     CASE WHEN o.max_days_overdue IS NULL OR o.max_days_overdue <= 0 THEN 'current'
@@ -66,6 +68,9 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
       where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined,
     })}
   ) o ON o.customer_id = c.id
+  LEFT JOIN (
+    ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
+  ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
     SELECT customer_id, currency, sum(amount) AS turnover
     FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency

@@ -59,16 +59,17 @@ export interface InvoiceSpec {
   resolutionOwner?: string | null;
   promisedDate?: string | null;
   currency?: string;
+  kind?: 'invoice' | 'credit_note';
 }
 
 export function invoice(db: Db, i: InvoiceSpec): Promise<number> {
   const externalId = i.externalId ?? next('INV');
   return one(db, `INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount, settled_date,
-      disputed, status, status_date, status_comment, resolution_owner, promised_date, currency)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+      disputed, status, status_date, status_comment, resolution_owner, promised_date, currency, kind)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
   [externalId, i.customerId, i.number ?? externalId, i.issueDate ?? i.dueDate, i.dueDate, i.amount, i.openAmount ?? i.amount,
     i.settledDate ?? null, i.disputed ?? false, i.status ?? null, i.statusDate ?? null, i.statusComment ?? null,
-    i.resolutionOwner ?? null, i.promisedDate ?? null, i.currency ?? 'USD']);
+    i.resolutionOwner ?? null, i.promisedDate ?? null, i.currency ?? 'USD', i.kind ?? 'invoice']);
 }
 
 export async function externalIdOf(db: Db, table: 'invoices' | 'customers' | 'collectors', id: number): Promise<string> {

@@ -46,5 +46,19 @@ for (const backend of await backends()) {
         currency: 'USD', balanceCurrency: 'GBP', openAmount: 500, turnover12m: 500, openInvoices: 3, otherCurrencyOpenInvoices: 1,
       });
     });
+
+    it('keeps unapplied credit notes apart from the open amount and nets them in the balance currency', async () => {
+      const owes = await f.customer(s.db, { currency: 'EUR' });
+      await f.invoice(s.db, { customerId: owes, dueDate: daysAgo(40), amount: 1000, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: owes, kind: 'credit_note', dueDate: daysAgo(10), amount: 250, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: owes, kind: 'credit_note', dueDate: daysAgo(90), amount: 80, openAmount: 0, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: owes, kind: 'credit_note', dueDate: daysAgo(10), amount: 9000, currency: 'JPY' });
+      const owed = await f.customer(s.db, { currency: 'EUR' });
+      await f.invoice(s.db, { customerId: owed, kind: 'credit_note', dueDate: daysAgo(3), amount: 60, currency: 'EUR' });
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(facts.get(owes)).toMatchObject({ openAmount: 1000, openCredits: 250, netOpenAmount: 750, overdueAmount: 1000, openInvoices: 1 });
+      expect(facts.get(owed)).toMatchObject({ balanceCurrency: 'EUR', openAmount: 0, openCredits: 60, netOpenAmount: -60, openInvoices: 0 });
+      expect((await loadCustomerFacts(s.db, [owes]))[0]).toMatchObject({ openCredits: 250, netOpenAmount: 750 });
+    });
   });
 }

@@ -79,7 +79,7 @@ describe('the HTTP API conventions', () => {
       expect(byCollector.items.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
       const overdue = (await t.app.inject({ url: '/v1/customers?overdueOnly=true', headers: auth('collector') })).json();
       expect(overdue.items).toHaveLength(1);
-      expect(overdue.items[0]).toMatchObject({ externalId: 'C1', openAmount: 203, overdueAmount: 101 });
+      expect(overdue.items[0]).toMatchObject({ externalId: 'C1', openAmount: 203, overdueAmount: 101, openCredits: 40, netOpenAmount: 163 });
     });
 
     it('searches names and externalIds for the text typed, whatever its case, % and _ included', async () => {
