@@ -9,7 +9,7 @@ import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
-  QualificationStatus, QualifiedInvoice, ScenarioInvoice,
+  QualificationStatus, QualifiedInvoice, ScenarioInvoice, UnappliedCredit,
 } from './types.js';
 
 export type PlanningScope =
@@ -196,6 +196,21 @@ LEFT JOIN LATERAL (
 ) lp ON true
 WHERE ${IN_SCENARIO} AND i.issue_date <= l.received_on`;
 
+// Every overdue invoice counts, disputed or qualified ones too: a credit note
+// is often how a dispute ends, and offsetting it is what closes the file.
+const UNAPPLIED_CREDITS_SQL = (cte: string) => `WITH ${cte},
+overdue AS (
+  SELECT i.customer_id, i.currency, sum(i.open_amount) AS amount, count(*)::int AS invoices, max($1::date - i.due_date) AS max_days
+  FROM invoices i
+  WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice' AND i.due_date < $1::date
+  GROUP BY i.customer_id, i.currency
+)
+SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.customer_id AS "customerId",
+  n.issue_date::text AS "issueDate", n.open_amount::float8 AS "openAmount", n.currency,
+  o.amount::float8 AS "overdueAmount", o.invoices AS "overdueInvoices", o.max_days AS "maxDaysOverdue"
+FROM invoices n JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
+WHERE n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
+
 const CLOSURES_SQL = (cte: string) => `WITH ${cte}
 SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
 FROM actions
@@ -216,7 +231,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
-  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, closures] = await Promise.all([
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, unappliedCredits, closures] = await Promise.all([
     run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
     run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
     run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
@@ -225,6 +240,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<MissedDebitInvoice>(MISSED_DEBIT_SQL, [asOf]),
     run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
     run<EmailPromiseInvoice>(EMAIL_PROMISES_SQL, [asOf, policy.emailPromiseLookbackDays]),
+    run<UnappliedCredit>(UNAPPLIED_CREDITS_SQL, [asOf]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
   ]);
   return {
@@ -237,6 +253,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     missedDebitInvoices,
     inbound,
     emailPromises,
+    unappliedCredits,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
   };
 }

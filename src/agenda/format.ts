@@ -30,10 +30,13 @@ export const plural = (n: number, word: string, many = `${word}s`): string => `$
 export const sumOpen = (invoices: { openAmount: number }[]): number => roundMoney(invoices.reduce((s, i) => s + i.openAmount, 0));
 
 /** "invoice F-12" or "3 invoices (F-12, F-13, F-20)", oldest first, at most five numbers. */
-export function invoiceList(invoices: InvoiceRef[]): string {
-  if (invoices.length === 1) return `invoice ${invoices[0].number}`;
-  const shown = invoices.slice(0, 5).map((i) => i.number).join(', ');
-  return `${invoices.length} invoices (${shown}${invoices.length > 5 ? ', …' : ''})`;
+export const invoiceList = (invoices: InvoiceRef[]): string => documentList(invoices, 'invoice');
+
+/** "credit note CN-4" or "2 credit notes (CN-4, CN-7)": documents in the order given, at most five numbers. */
+export function documentList(documents: { number: string }[], word: string): string {
+  if (documents.length === 1) return `${word} ${documents[0].number}`;
+  const shown = documents.slice(0, 5).map((d) => d.number).join(', ');
+  return `${documents.length} ${word}s (${shown}${documents.length > 5 ? ', …' : ''})`;
 }
 
 /** "12 days overdue", "due today", "due in 4 days". */

@@ -1,6 +1,7 @@
 // The planner: facts in, suggestions out, highest priority first. Pure: the
 // SQL that loads facts is in facts.ts, the writer in materialise.ts.
 import type { AgendaPolicy } from './policy.js';
+import { planCreditOffsets } from './plan-credit.js';
 import { planMlSuggestions } from './plan-ml.js';
 import { planQualificationFollowUps } from './plan-qualification.js';
 import { planScenarioSteps } from './plan-scenario.js';
@@ -14,6 +15,7 @@ export function planAgenda(facts: PlanningFacts, policy: AgendaPolicy): Suggesti
   return [
     ...planScenarioSteps(facts, policy),
     ...planQualificationFollowUps(facts, policy),
+    ...planCreditOffsets(facts),
     ...planMlSuggestions(facts, policy),
   ].sort(byPriority);
 }

@@ -15,6 +15,7 @@ export const KIND_URGENCY: Record<SuggestionKind | 'manual', number> = {
   payment_plan_missed: 1.4,
   missed_debit: 1.2,
   scenario_step: 1.0,
+  credit_offset: 1.0,
   payment_check: 0.9,
   answer_email: 0.8,
   dispute_follow_up: 0.8,

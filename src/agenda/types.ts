@@ -17,6 +17,7 @@ export type SuggestionKind =
   | 'dispute_follow_up'
   | 'litigation_review'
   | 'credit_note_chase'
+  | 'credit_offset'
   | 'payment_check'
   | 'drift_review'
   | 'pre_due_call'
@@ -211,6 +212,24 @@ export interface EmailPromiseInvoice extends OpenInvoice {
   lastPaymentOn: IsoDate | null;
 }
 
+/**
+ * An unapplied credit note (open, kind credit_note) of a customer with overdue
+ * invoices in its currency, with that currency's overdue totals.
+ */
+export interface UnappliedCredit {
+  creditNoteId: number;
+  externalId: string;
+  number: string;
+  customerId: number;
+  issueDate: IsoDate;
+  openAmount: number;
+  currency: string;
+  /** Open amount past due of the customer's invoices in `currency`. */
+  overdueAmount: number;
+  overdueInvoices: number;
+  maxDaysOverdue: number;
+}
+
 /** Closed actions of a recurring suggestion (keys `<base>#<n>`). */
 export interface Closure {
   /** Done or cancelled, by a person or by the planner. */
@@ -229,5 +248,6 @@ export interface PlanningFacts {
   missedDebitInvoices: MissedDebitInvoice[];
   inbound: InboundEmail[];
   emailPromises: EmailPromiseInvoice[];
+  unappliedCredits: UnappliedCredit[];
   closures: Map<string, Closure>;
 }

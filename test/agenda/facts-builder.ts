@@ -1,7 +1,7 @@
 // Hand-built planning facts for the pure planner tests: no database.
 import type {
   Closure, CustomerContext, DunningScenario, InboundEmail, MissedDebitInvoice, PlanningFacts, PreDueInvoice, QualifiedInvoice,
-  ScenarioInvoice,
+  ScenarioInvoice, UnappliedCredit,
 } from '../../src/agenda/types.js';
 
 export const ASOF = '2026-10-20';
@@ -50,6 +50,17 @@ export const MISSED_DUE_DATE_REASONS = [
 export const missedDebitInvoice = (customerId: number, dueDate: string, openAmount: number): MissedDebitInvoice =>
   ({ ...base(customerId, dueDate, openAmount), modelReasons: MISSED_DUE_DATE_REASONS });
 
+/** An unapplied credit note of a customer with `overdue` (amount, invoices, oldest days) in USD. */
+export const unappliedCredit = (
+  customerId: number, issueDate: string, openAmount: number, overdue: { amount: number; invoices: number; maxDays: number },
+): UnappliedCredit => {
+  const id = ++invoiceSeq;
+  return {
+    creditNoteId: id, externalId: `N${id}`, number: `CN-${id}`, customerId, issueDate, openAmount, currency: 'USD',
+    overdueAmount: overdue.amount, overdueInvoices: overdue.invoices, maxDaysOverdue: overdue.maxDays,
+  };
+};
+
 /** Standard scenario: courtesy email at -5, first reminder at +3 (both level 1, automatic), call at +15, letter at +30. */
 export const STANDARD: DunningScenario = {
   id: 1,
@@ -75,6 +86,7 @@ export function facts(parts: Partial<Omit<PlanningFacts, 'customers'>> & { custo
     missedDebitInvoices: parts.missedDebitInvoices ?? [],
     inbound: parts.inbound ?? [],
     emailPromises: parts.emailPromises ?? [],
+    unappliedCredits: parts.unappliedCredits ?? [],
     closures: parts.closures ?? new Map<string, Closure>(),
   };
 }

@@ -218,5 +218,27 @@ for (const backend of await backends()) {
         expect(JSON.stringify(debit[0].reasons)).toContain('a median of 10 days after it');
       });
     });
+
+    describe('when a customer holds unapplied credit', () => {
+      it('plans an offset while an invoice in its currency is overdue, and drops it once the credit is applied', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, number: 'F-51', dueDate: '2026-10-05', amount: 2000 });
+        await f.invoice(s.db, { customerId, number: 'F-52', dueDate: '2026-11-30', amount: 700 });
+        const note = await f.invoice(s.db, { customerId, kind: 'credit_note', number: 'CN-9', issueDate: '2026-10-08', dueDate: '2026-10-08', amount: 250 });
+        await f.invoice(s.db, { customerId, kind: 'credit_note', number: 'CN-10', dueDate: '2026-10-01', amount: 90, openAmount: 0 });
+        await f.invoice(s.db, { customerId, kind: 'credit_note', number: 'CN-11', dueDate: '2026-10-01', amount: 5000, currency: 'EUR' });
+        // Not yet issued on the planning day.
+        await f.invoice(s.db, { customerId, kind: 'credit_note', number: 'CN-12', dueDate: '2026-10-25', amount: 40 });
+        const offsets = async () => (await f.actionsOf(s.db, customerId)).filter((a) => a.dedupeKey.startsWith('qual:credit:'));
+        await plan('2026-10-20');
+        const [a, ...more] = await offsets();
+        expect(more).toEqual([]);
+        expect(a).toMatchObject({ dedupeKey: `qual:credit:c${customerId}:n${note}`, type: 'review', origin: 'qualification', status: 'planned', dueDate: '2026-10-08' });
+        expect(a.reason).toContain('credit note CN-9 (250.00 USD) unapplied while 2,000.00 USD overdue on 1 invoice; net of it, 1,750.00 USD is overdue');
+        await s.db.query('UPDATE invoices SET open_amount = 0 WHERE id = $1', [note]);
+        await plan('2026-10-21');
+        expect((await offsets()).map((x) => x.status)).toEqual(['cancelled']);
+      });
+    });
   });
 }

@@ -6,7 +6,7 @@ import { money } from '../../src/agenda/format.js';
 import { entityReasons } from '../../src/inbound/triage.js';
 import type { EmailPromiseInvoice } from '../../src/agenda/types.js';
 import {
-  customerCtx, email, facts, field, missedDebitInvoice, preDueInvoice, qualifiedInvoice, scenarioInvoice,
+  customerCtx, email, facts, field, missedDebitInvoice, preDueInvoice, qualifiedInvoice, scenarioInvoice, unappliedCredit,
 } from './facts-builder.js';
 
 const policy = agendaPolicy();
@@ -237,6 +237,34 @@ describe('when models have written computed fields', () => {
     const out = planMlSuggestions(facts({ customers: [fresh, recent] }), policy);
     expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'incentive']]);
     expect(out[0].reason).toContain('card payment link');
+  });
+});
+
+describe('when a customer holds unapplied credit while invoices are overdue', () => {
+  it('asks for one offset per customer, anchored on the oldest credit note, with the overdue amount net of it', () => {
+    const overdue = { amount: 5_000, invoices: 3, maxDays: 25 };
+    const later = unappliedCredit(1, '2026-10-12', 300, overdue);
+    const oldest = unappliedCredit(1, '2026-10-02', 1_200, overdue);
+    const out = planAgenda(facts({ customers: [customerCtx(1, { collectorId: 7 })], unappliedCredits: [later, oldest] }), policy);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      kind: 'credit_offset', type: 'review', origin: 'qualification', customerId: 1, collectorId: 7,
+      dedupeKey: `qual:credit:c1:n${oldest.creditNoteId}`, dueDate: '2026-10-02',
+    });
+    expect(out[0].reason).toContain(`2 credit notes (${oldest.number}, ${later.number}) (1,500.00 USD)`);
+    expect(out[0].reason).toContain('5,000.00 USD overdue on 3 invoices; net of it, 3,500.00 USD is overdue');
+    expect(out[0].reasons.find((r) => r.factor === 'netOverdue')?.value).toBe(3_500);
+    expect(out[0].priority.amountAtStake).toBe(1_500);
+  });
+
+  it('says when the credit covers everything overdue, and weighs only what it settles', () => {
+    const note = unappliedCredit(1, '2026-09-01', 900, { amount: 400, invoices: 1, maxDays: 6 });
+    const [s] = planAgenda(facts({ unappliedCredits: [note] }), policy);
+    expect(s.reason).toContain('it covers everything overdue');
+    expect(s.reasons.find((r) => r.factor === 'netOverdue')?.value).toBe(0);
+    expect(s.priority.amountAtStake).toBe(400);
+    // Due since the invoice became overdue, not since the older credit note.
+    expect(s.dueDate).toBe('2026-10-15');
   });
 });
 
