@@ -25,7 +25,6 @@ import criteriaRoutes from './http/routes/criteria.js';
 import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
 import inboundRoutes from './http/routes/inbound.js';
-import { DEFAULT_AGENDA_POLICY } from './agenda/index.js';
 import { refusingInfinity } from './http/finite-numbers.js';
 
 export interface BuildAppOptions {
@@ -135,7 +134,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(customerRoutes);
   await app.register(modelRoutes, { lifecycle: services.models });
   await app.register(scoringRoutes);
-  await app.register(agendaRoutes, { policy: DEFAULT_AGENDA_POLICY });
+  await app.register(agendaRoutes, { policy: services.agendaPolicy });
   await app.register(reportRoutes);
   await app.register(criteriaRoutes);
   await app.register(searchRoutes);

@@ -3,6 +3,7 @@
 // which training scripts need without a config.
 import os from 'node:os';
 import path from 'node:path';
+import { currencyCode } from './ingest/checks.js';
 
 export type Role = 'platform' | 'analyst' | 'collector' | 'admin';
 export const ROLES: readonly Role[] = ['platform', 'analyst', 'collector', 'admin'];
@@ -28,6 +29,8 @@ export interface Config {
   /** Generated emails the inbound triage trains on. */
   inboundCorpusSize: number;
   inboundThreads: number;
+  /** The currency the agenda ranks amounts of several currencies in, with imported exchange rates. */
+  reportingCurrency: string;
   /** API processes also consume the shared job queue (WORKER_IN_API, default true). */
   workerInApi: boolean;
   nightlyCron: string | null;
@@ -75,6 +78,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return n;
 }
 
+function currency(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  const problem = currencyCode(raw);
+  if (problem) throw new Error(`${name}: ${problem}`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   return {
@@ -91,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoCustomers: wholeNumber(env, 'DEMO_CUSTOMERS', 2000, 1),
     demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     inboundCorpusSize: wholeNumber(env, 'INBOUND_CORPUS_SIZE', 6000, 1),
+    reportingCurrency: currency(env, 'REPORTING_CURRENCY', 'USD'),
     // One scoring thread beside the event loop wherever there is a second core.
     inboundThreads: wholeNumber(env, 'INBOUND_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0),
     workerInApi: env.WORKER_IN_API !== 'false',

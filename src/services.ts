@@ -9,7 +9,7 @@ import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
 import { serviceCatalogue } from './scoring/catalogue.js';
-import { AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, makeAgendaPlanHandler } from './agenda/index.js';
+import { AGENDA_PLAN_JOB, agendaPolicy, makeAgendaPlanHandler, type AgendaPolicy } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { REFRESH_JOB, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import { databaseNow } from './pipeline/refresh-requests.js';
@@ -23,6 +23,8 @@ export interface Services {
   storage: Storage;
   jobs: Jobs;
   models: ModelLifecycle;
+  /** What the plan job, the refresh and the agenda routes plan with. */
+  agendaPolicy: AgendaPolicy;
   /** Extra readiness probes (Redis when configured). */
   readiness: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -74,9 +76,10 @@ export async function buildServices(config: Config, options: BuildServicesOption
     retrainCron: config.retrainCron,
     log: options.log,
   });
-  jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, DEFAULT_AGENDA_POLICY));
+  const policy = agendaPolicy({ reportingCurrency: config.reportingCurrency });
+  jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, policy));
   jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));
-  jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, DEFAULT_AGENDA_POLICY));
+  jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, policy));
   await scheduleNightlyRefresh(jobs, config.nightlyCron);
   await jobs.start();
   return {
@@ -84,6 +87,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     storage,
     jobs,
     models,
+    agendaPolicy: policy,
     readiness,
     async close() {
       await models.close();

@@ -31,3 +31,14 @@ describe('when another numeric setting is not a number', () => {
     expect(loadConfig({})).toMatchObject({ port: 3000, rateLimitPerMinute: 6000, bodyLimitBytes: 1024 ** 3, maxEventLoopDelayMs: 0 });
   });
 });
+
+describe('when REPORTING_CURRENCY is set', () => {
+  it('takes an ISO 4217 code, USD when absent', () => {
+    expect(loadConfig({ REPORTING_CURRENCY: 'EUR' }).reportingCurrency).toBe('EUR');
+    expect(loadConfig({}).reportingCurrency).toBe('USD');
+  });
+
+  it('stops the start on a code that is no currency', () => {
+    expect(() => loadConfig({ REPORTING_CURRENCY: 'eur' })).toThrow('REPORTING_CURRENCY: must be an ISO 4217 currency code in capitals (EUR, USD), got "eur"');
+  });
+});

@@ -8,7 +8,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
-  Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
+  Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, ScenarioInvoice, UnappliedCredit,
 } from './types.js';
 
@@ -211,6 +211,9 @@ SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.custom
 FROM invoices n JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
 WHERE n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
+const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency", rate::float8 AS rate
+FROM exchange_rates WHERE rate_date <= $1::date ORDER BY currency, quote_currency, rate_date DESC`;
+
 const CLOSURES_SQL = (cte: string) => `WITH ${cte}
 SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
 FROM actions
@@ -231,7 +234,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
-  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, unappliedCredits, closures] = await Promise.all([
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, unappliedCredits, rates, closures] = await Promise.all([
     run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
     run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
     run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
@@ -241,6 +244,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
     run<EmailPromiseInvoice>(EMAIL_PROMISES_SQL, [asOf, policy.emailPromiseLookbackDays]),
     run<UnappliedCredit>(UNAPPLIED_CREDITS_SQL, [asOf]),
+    db.query<ExchangeRate>(RATES_SQL, [asOf]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
   ]);
   return {
@@ -254,6 +258,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     inbound,
     emailPromises,
     unappliedCredits,
+    rates,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
   };
 }

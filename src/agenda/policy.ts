@@ -41,6 +41,11 @@ export interface AgendaPolicy {
   emailPromiseLookbackDays: number;
   /** Floor of the amount at stake, so an email from a customer with no balance still ranks. */
   minAmountAtStake: number;
+  /**
+   * Amounts in other currencies are ranked in this one, with the latest
+   * exchange rate of the planning day (REPORTING_CURRENCY).
+   */
+  reportingCurrency: string;
 }
 
 export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
@@ -59,6 +64,7 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   inboundLookbackDays: 14,
   emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
+  reportingCurrency: 'USD',
 };
 
 export type AgendaPolicyOverrides = Partial<Omit<AgendaPolicy, 'preDue'>> & { preDue?: Partial<AgendaPolicy['preDue']> };

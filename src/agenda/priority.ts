@@ -53,14 +53,25 @@ export function risk(customer: Pick<CustomerContext, 'riskScore' | 'lateProbabil
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export function priority(amountAtStake: number, urgencyValue: number, riskValue: number, currency: string): Priority {
+/**
+ * `valued`: the amount at stake in the reporting currency, when `currency` is
+ * another one (currencies.ts); the score weighs it, the text shows both.
+ */
+export function priority(
+  amountAtStake: number,
+  urgencyValue: number,
+  riskValue: number,
+  currency: string,
+  valued?: { amount: number; currency: string },
+): Priority {
   const u = r2(urgencyValue);
   const k = r2(riskValue);
+  const stake = valued ? `${money(amountAtStake, currency)} (${money(valued.amount, valued.currency)})` : money(amountAtStake, currency);
   return {
-    score: Math.round(amountAtStake * u * k),
+    score: Math.round((valued?.amount ?? amountAtStake) * u * k),
     amountAtStake,
     urgency: u,
     risk: k,
-    text: `${money(amountAtStake, currency)} at stake × urgency ${u.toFixed(2)} × risk ${k.toFixed(2)}`,
+    text: `${stake} at stake × urgency ${u.toFixed(2)} × risk ${k.toFixed(2)}`,
   };
 }

@@ -12,6 +12,7 @@ import { readModelReasons } from './format.js';
 import { loadPlanningFacts } from './facts.js';
 import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
+import { rankedInReporting, ratesInto } from './currencies.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
 import type { ActionReason, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
@@ -114,7 +115,7 @@ function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlan
 }
 
 /** An action the planner does not own: ranked on its invoice, or on the customer's overdue balance. */
-function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy): AgendaItem {
+function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates: Map<string, number>): AgendaItem {
   const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
   const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), policy.minAmountAtStake);
   return {
@@ -129,7 +130,10 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy): Agend
     reason: a.reason,
     // Written by other code: keep what reads as a reason, in the agenda's shape.
     reasons: readModelReasons(a.reasons, 20),
-    priority: priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), a.currency),
+    priority: rankedInReporting(
+      priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), a.currency),
+      a.currency, rates, policy.reportingCurrency,
+    ),
     customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
     collector: a.collector,
     amounts: { atStake, currency: a.currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue },
@@ -155,6 +159,7 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   const scope = q.collectorId === null ? { kind: 'portfolio' as const } : { kind: 'collector' as const, collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
   const suggestions = planAgenda(facts, q.policy);
+  const rates = ratesInto(facts.rates, q.policy.reportingCurrency);
   const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey)]);
   const byKey = new Map(stored.filter((a) => a.dedupeKey).map((a) => [a.dedupeKey!, a]));
 
@@ -170,7 +175,7 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   }
   for (const a of stored) {
     if (matched.has(a.id) || a.status !== 'planned') continue;
-    if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy));
+    if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy, rates));
   }
   items.sort(itemOrder);
   automatic.sort(itemOrder);

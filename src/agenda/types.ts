@@ -230,6 +230,13 @@ export interface UnappliedCredit {
   maxDaysOverdue: number;
 }
 
+/** One `currency` is worth `rate` of `quoteCurrency`: the latest rate on the planning day. */
+export interface ExchangeRate {
+  currency: string;
+  quoteCurrency: string;
+  rate: number;
+}
+
 /** Closed actions of a recurring suggestion (keys `<base>#<n>`). */
 export interface Closure {
   /** Done or cancelled, by a person or by the planner. */
@@ -249,5 +256,6 @@ export interface PlanningFacts {
   inbound: InboundEmail[];
   emailPromises: EmailPromiseInvoice[];
   unappliedCredits: UnappliedCredit[];
+  rates: ExchangeRate[];
   closures: Map<string, Closure>;
 }

@@ -320,6 +320,19 @@ export const ENTITIES: readonly ImportEntity[] = [
     ],
   },
   {
+    name: 'exchange-rates',
+    table: 'exchange_rates',
+    description: 'Exchange rates: one currency is worth rate of quoteCurrency from rateDate on (the agenda ranks amounts in several currencies in REPORTING_CURRENCY)',
+    key: ['currency', 'quote_currency', 'rate_date'],
+    fields: [
+      col('currency', 'currency', 'text', 'ISO 4217 code of the currency priced', { required: true, valid: currencyCode }),
+      col('quoteCurrency', 'quote_currency', 'text', 'ISO 4217 code it is priced in', { required: true, valid: currencyCode }),
+      col('rateDate', 'rate_date', 'date', 'First day the rate holds', { required: true }),
+      col('rate', 'rate', 'float', 'Units of quoteCurrency for one unit of currency', { required: true, min: 0, exclusiveMin: true }),
+    ],
+    check: (row) => (row.currency === row.quoteCurrency ? 'quoteCurrency is the currency itself' : null),
+  },
+  {
     name: 'external-events',
     table: 'external_events',
     description: 'Events from credit-information providers and insurers',

@@ -123,7 +123,7 @@ export async function actionsOf(db: Db, customerId?: number) {
 
 /** Empties the AR tables between tests that share one storage (DELETE: much faster than TRUNCATE on tiny tables). */
 export async function wipe(db: Db): Promise<void> {
-  await db.exec(`DELETE FROM actions; DELETE FROM computed_fields; DELETE FROM inbound_messages; DELETE FROM incentive_offers;
+  await db.exec(`DELETE FROM actions; DELETE FROM computed_fields; DELETE FROM exchange_rates; DELETE FROM inbound_messages; DELETE FROM incentive_offers;
     DELETE FROM communications; DELETE FROM payment_allocations; DELETE FROM payments; DELETE FROM invoices;
     DELETE FROM group_members; DELETE FROM customers; DELETE FROM dunning_scenarios; DELETE FROM collectors;`);
 }

@@ -87,6 +87,7 @@ export function facts(parts: Partial<Omit<PlanningFacts, 'customers'>> & { custo
     inbound: parts.inbound ?? [],
     emailPromises: parts.emailPromises ?? [],
     unappliedCredits: parts.unappliedCredits ?? [],
+    rates: parts.rates ?? [],
     closures: parts.closures ?? new Map<string, Closure>(),
   };
 }

@@ -2,7 +2,7 @@
 // materialised into `actions`, on PGlite and PostgreSQL.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agendaPolicy, planAndMaterialise, closeAction } from '../../src/agenda/index.js';
+import { agendaPolicy, planAndMaterialise, closeAction, loadPlanningFacts } from '../../src/agenda/index.js';
 import * as f from './factories.js';
 import { MISSED_DUE_DATE_REASONS } from './facts-builder.js';
 
@@ -238,6 +238,16 @@ for (const backend of await backends()) {
         await s.db.query('UPDATE invoices SET open_amount = 0 WHERE id = $1', [note]);
         await plan('2026-10-21');
         expect((await offsets()).map((x) => x.status)).toEqual(['cancelled']);
+      });
+    });
+
+    describe('when exchange rates are stored', () => {
+      it('reads each pair\'s latest rate on the planning day, not a later one', async () => {
+        await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES
+          ('JPY', 'USD', '2026-10-01', 0.0068), ('JPY', 'USD', '2026-10-15', 0.0066), ('JPY', 'USD', '2026-10-25', 0.0064),
+          ('USD', 'EUR', '2026-10-10', 0.93), ('GBP', 'USD', '2026-10-21', 1.27)`);
+        const { rates } = await loadPlanningFacts(s.db, { asOf: '2026-10-20', scope: { kind: 'portfolio' }, policy });
+        expect(rates).toEqual([{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0066 }, { currency: 'USD', quoteCurrency: 'EUR', rate: 0.93 }]);
       });
     });
   });

@@ -281,6 +281,35 @@ describe('when suggestions are ranked', () => {
     expect(out.map((s) => s.customerId)).toEqual([2, 1]);
   });
 
+  describe('in several currencies', () => {
+    const yen = scenarioInvoice(1, '2026-10-01', 1_500_000, { currency: 'JPY' });
+    const dollars = scenarioInvoice(2, '2026-10-01', 20_000);
+    const planned = (rates: { currency: string; quoteCurrency: string; rate: number }[], reportingCurrency = 'USD') =>
+      planAgenda(facts({
+        customers: [customerCtx(1, { currency: 'JPY' }), customerCtx(2)], scenarioInvoices: [yen, dollars], rates,
+      }), agendaPolicy({ reportingCurrency }));
+
+    it('ranks amounts by their value in the reporting currency, with the rate quoted either way', () => {
+      for (const rates of [[{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0067 }], [{ currency: 'USD', quoteCurrency: 'JPY', rate: 1 / 0.0067 }]]) {
+        const out = planned(rates);
+        expect(out.map((x) => x.customerId)).toEqual([2, 1]);
+        expect(out[1].priority).toMatchObject({ amountAtStake: 1_500_000, score: Math.round(10_050 * 1.32) });
+        expect(out[1].priority.text).toBe('1,500,000 JPY (10,050.00 USD) at stake × urgency 1.32 × risk 1.00');
+      }
+      // Ranked in yen instead, the dollars are valued too.
+      const inYen = planned([{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0067 }], 'JPY');
+      expect(inYen.map((x) => x.customerId)).toEqual([2, 1]);
+      expect(inYen[0].priority.text).toContain('20,000.00 USD (2,985,075 JPY) at stake');
+    });
+
+    it('ranks the raw amount when no rate prices the currency, and says so', () => {
+      const out = planned([{ currency: 'EUR', quoteCurrency: 'USD', rate: 1.08 }]);
+      expect(out.map((x) => x.customerId)).toEqual([1, 2]);
+      expect(out[0].priority.text).toContain('no JPY-USD rate, so ranked as if 1 JPY were 1 USD');
+      expect(out[1].priority.text).toBe('20,000.00 USD at stake × urgency 1.32 × risk 1.00');
+    });
+  });
+
   it('ranks a riskier customer above a safer one with the same invoice', () => {
     const safe = customerCtx(1, { riskScore: 10 });
     const risky = customerCtx(2, { riskScore: 90 });

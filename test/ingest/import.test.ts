@@ -100,6 +100,37 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  describe('when exchange rates are sent', () => {
+    const rates = async () => t.storage.db.query(
+      'SELECT currency, quote_currency AS quote, rate_date::text AS day, rate::float8 AS rate FROM exchange_rates ORDER BY 1, 2, 3',
+    );
+    const rate = (currency: string, quoteCurrency: string, rateDate: string, value: number) => ({ currency, quoteCurrency, rateDate, rate: value });
+
+    it('keeps one rate per currency pair and day, updated when sent again', async () => {
+      expect((await post('exchange-rates', ndjson([rate('EUR', 'USD', '2026-11-02', 1.0712), rate('JPY', 'USD', '2026-11-02', 0.006543)]))).json())
+        .toMatchObject({ inserted: 2, updated: 0 });
+      expect((await post('exchange-rates', ndjson([rate('EUR', 'USD', '2026-11-02', 1.0815), rate('EUR', 'USD', '2026-11-03', 1.08)]))).json())
+        .toMatchObject({ inserted: 1, updated: 1 });
+      expect(await rates()).toEqual([
+        { currency: 'EUR', quote: 'USD', day: '2026-11-02', rate: 1.0815 },
+        { currency: 'EUR', quote: 'USD', day: '2026-11-03', rate: 1.08 },
+        { currency: 'JPY', quote: 'USD', day: '2026-11-02', rate: 0.006543 },
+      ]);
+    });
+
+    it.each([
+      ['a currency quoted in itself', rate('USD', 'USD', '2026-11-04', 1), /quoteCurrency is the currency itself/],
+      ['a code that is no currency', rate('EURO', 'USD', '2026-11-04', 1.1), /currency must be an ISO 4217 currency code/],
+      ['a rate of zero', rate('GBP', 'USD', '2026-11-04', 0), /rate must be/],
+    ])('refuses a file with %s and keeps the rates it had', async (_name, row, reason) => {
+      const before = await rates();
+      const res = await post('exchange-rates', ndjson([rate('CHF', 'USD', '2026-11-04', 1.13), row]));
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors.map((e: { field?: string; reason: string }) => `${e.field ?? ''} ${e.reason}`).join('\n')).toMatch(reason);
+      expect(await rates()).toEqual(before);
+    });
+  });
+
   describe('when a file has a bad row', () => {
     const cases: [string, string, string, Record<string, string>, RegExp][] = [
       ['a missing field', 'invoices', ndjson([invoice(10, 1), { ...invoice(11, 1), number: undefined }]), NDJSON, /number.*required/],
