@@ -15,8 +15,11 @@ import { REFRESH_JOB, makeRefreshHandler, scheduleNightlyRefresh } from './pipel
 import { databaseNow } from './pipeline/refresh-requests.js';
 import type { ImportResult } from './ingest/load.js';
 
-/** Entities that change no score: collectors, scenarios and groups are read as they are. */
-const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups']);
+/**
+ * Entities that change no score: collectors, scenarios and groups are read as
+ * they are, and exchange rates only rank the agenda, which is ranked as it is read.
+ */
+const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups', 'exchange-rates']);
 
 export interface Services {
   config: Config;

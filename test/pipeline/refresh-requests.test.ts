@@ -126,6 +126,8 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
     it('sets off none for reference data or a file that changes nothing', async () => {
       const collectors = await post('collectors', [{ externalId: 'col-9', name: 'Nina' }]);
       expect(collectors.json()).toMatchObject({ inserted: 1, refreshJobId: null });
+      const rates = await post('exchange-rates', [{ currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-11-02', rate: 1.07 }]);
+      expect(rates.json()).toMatchObject({ inserted: 1, refreshJobId: null });
       const same = await post('invoices', [invoice(1, 1)]);
       expect(same.json()).toMatchObject({ unchanged: 1, refreshJobId: null });
     });
