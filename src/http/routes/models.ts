@@ -37,6 +37,7 @@ const ModelVersionSchema = Type.Object({
   createdAt: Type.String(),
   activatedAt: Nullable(Type.String()),
   retiredAt: Nullable(Type.String()),
+  jobId: Nullable(Type.String({ description: 'the train job that recorded the version (GET /v1/jobs/:id); null when trained outside a job' })),
 }, { $id: 'ModelVersion' });
 
 const ModelEventSchema = Type.Object({

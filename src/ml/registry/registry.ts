@@ -36,6 +36,14 @@ export interface RegisterInput {
   /** features.json, report.html */
   extras?: Record<string, string | Uint8Array>;
   actor?: string | null;
+  /** The train job recording it: a job records one version of a model, however many attempts train one. */
+  jobId?: string | null;
+}
+
+export interface Registration {
+  version: ModelVersion;
+  /** False when another attempt of the same job had recorded `version` first: this attempt's files were dropped. */
+  recorded: boolean;
 }
 
 export interface OpenedVersion {
@@ -114,7 +122,7 @@ export class ModelRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  async register(input: RegisterInput): Promise<ModelVersion> {
+  async register(input: RegisterInput): Promise<Registration> {
     const { kind } = this.entry(input.model);
     const version = newVersionName();
     const createdAt = new Date().toISOString();
@@ -136,9 +144,10 @@ export class ModelRegistry {
       artifact: input.artifact,
       extras: input.extras,
     });
+    let registration: Registration;
     try {
       // Row and event in one transaction: a failed event must not leave a row whose folder the catch removes.
-      return await this.table.transactionFor(input.model, async (tx) => {
+      registration = await this.table.transactionFor(input.model, async (tx) => {
         const row = await this.table.insert({
           model: input.model,
           version,
@@ -154,16 +163,30 @@ export class ModelRegistry {
           checksums: written.checksums,
           hasReport: REPORT in written.checksums,
           createdAt,
+          jobId: input.jobId ?? null,
         }, tx);
+        // Only a job id collides (NULLs are distinct), and the row it collided with is committed: the lock was theirs first.
+        if (!row) return { version: (await this.table.ofJob(input.model, input.jobId!, tx))!, recorded: false };
         await this.table.insertFiles(tx, input.model, version, written.files);
         await this.table.addEvent({ model: input.model, version, action: 'registered', actor: input.actor }, tx);
-        return row;
+        return { version: row, recorded: true };
       });
     } catch (err) {
       // No row, no folder: a version exists in both places or in neither.
       await this.store.remove(input.model, version);
       throw err;
     }
+    if (!registration.recorded) {
+      await this.store.remove(input.model, version);
+      this.log.warn({ model: input.model, jobId: input.jobId, version: registration.version.version }, 'another attempt of the train job recorded its version first: this one is dropped');
+    }
+    return registration;
+  }
+
+  /** The version a train job recorded, if it did. */
+  async versionOfJob(model: string, jobId: string): Promise<ModelVersion | null> {
+    this.entry(model);
+    return this.table.ofJob(model, jobId);
   }
 
   async get(model: string, version: string): Promise<ModelVersion> {

@@ -29,8 +29,13 @@ function describe(e: TLocalizedValidationError): string[] {
 export async function activeSettings(registry: ModelRegistry, model: string, entry: CatalogueEntry): Promise<Record<string, unknown> | undefined> {
   if (!entry.settings) return undefined;
   const active = await registry.active(model);
-  if (!active) return undefined;
-  const opened = await registry.open(model, active.version);
+  return active ? versionSettings(registry, model, active.version, entry) : undefined;
+}
+
+/** The settings a version was trained with (read from its artifact), or undefined when the model takes none. */
+export async function versionSettings(registry: ModelRegistry, model: string, version: string, entry: CatalogueEntry): Promise<Record<string, unknown> | undefined> {
+  if (!entry.settings) return undefined;
+  const opened = await registry.open(model, version);
   try {
     return entry.settings.of(opened.artifact);
   } finally {

@@ -35,7 +35,7 @@ export function makeTrainHandler(deps: TrainerDeps): JobHandler<TrainJobData, Tr
     const window = data.window === 'latest' ? latestWindow(deps.registry.entry(data.model)) : data.window;
     return trainModel(
       deps,
-      { model: data.model, dataset: data.dataset, window, seed: data.seed, settings: data.settings, promote: data.promote, report: data.report, actor: data.actor },
+      { model: data.model, dataset: data.dataset, window, seed: data.seed, settings: data.settings, promote: data.promote, report: data.report, actor: data.actor, jobId: ctx.id },
       { onProgress: (fraction, message) => ctx.progress(fraction, message), signal: ctx.signal },
     );
   };

@@ -11,7 +11,7 @@ import { formatMetric } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
 import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
-import { activeSettings, checkSettings } from './settings.js';
+import { activeSettings, checkSettings, versionSettings } from './settings.js';
 import { silentLogger, type Logger, type VersionStatus } from './types.js';
 
 export interface TrainRequest {
@@ -27,6 +27,12 @@ export interface TrainRequest {
   /** Render and keep the HTML report with the version (default true). */
   report?: boolean;
   actor?: string | null;
+  /**
+   * The train job running it. BullMQ may run a job a second time (a stalled
+   * job, its first attempt dead or still training): the job records one
+   * version, and an attempt that finds it recorded answers with it.
+   */
+  jobId?: string | null;
 }
 
 export interface TrainOutcome {
@@ -66,6 +72,8 @@ function describeWindow(w: TrainingWindow): string {
   return `${w.from ?? 'start'} → ${w.to ?? 'now'}`;
 }
 
+const secondsSince = (started: number) => Math.round((performance.now() - started) / 100) / 10;
+
 export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: RunOptions = {}): Promise<TrainOutcome> {
   const started = performance.now();
   const { registry } = deps;
@@ -75,6 +83,8 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const dataset = datasetOf(request.model, entry, request.dataset);
   const window: TrainingWindow = request.window ?? { from: null, to: null };
   checkWindow(request.model, entry, window);
+  const earlier = request.jobId ? await registry.versionOfJob(request.model, request.jobId) : null;
+  if (earlier) return recordedOutcome(deps, request, earlier.version, dataset.name, started);
   const fractionOf = (phase: keyof typeof PHASES, within: number) => {
     const [a, b] = PHASES[phase];
     return a + (b - a) * Math.max(0, Math.min(1, within));
@@ -157,7 +167,7 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   }
 
   await step('register', 0, 'writing the version');
-  const registered = await registry.register({
+  const { version: registered, recorded } = await registry.register({
     model: request.model,
     artifact,
     metrics: evaluation.metrics,
@@ -167,7 +177,10 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     holdoutFingerprint,
     extras,
     actor: request.actor,
+    jobId: request.jobId,
   });
+  // Another attempt of the job trained at the same time and recorded first: its version is the job's.
+  if (!recorded) return recordedOutcome(deps, request, registered.version, dataset.name, started);
   let promotion: PromotionDecision | null = null;
   if (request.promote ?? true) {
     await step('register', 0.5, 'comparing with the active version', true);
@@ -192,7 +205,48 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     championMetrics,
     promotion,
     drift,
-    seconds: Math.round((performance.now() - started) / 100) / 10,
+    seconds: secondsSince(started),
+  };
+}
+
+/**
+ * The outcome of the version an earlier attempt of the same job recorded, as
+ * far as the registry keeps it: the champion's metrics and the drift check of
+ * that attempt were not kept. A version still a candidate although promotion
+ * was asked is told as it stands: its attempt died before promoting it (an
+ * analyst may activate it), or is promoting it now.
+ */
+async function recordedOutcome(deps: TrainerDeps, request: TrainRequest, version: string, dataset: string, started: number): Promise<TrainOutcome> {
+  const { registry } = deps;
+  const log = deps.log ?? silentLogger;
+  const v = await registry.get(request.model, version);
+  const decided = (await registry.events(v.model, v.version)).find((e) => e.version === v.version && (e.action === 'promoted' || e.action === 'rejected'));
+  if (!decided && (request.promote ?? true)) {
+    log.warn({ model: v.model, version: v.version, jobId: request.jobId }, 'an earlier attempt of the train job recorded this version but has not promoted it');
+  }
+  let settings: Record<string, unknown> | null = null;
+  try {
+    settings = (await versionSettings(registry, v.model, v.version, registry.entry(v.model))) ?? null;
+  } catch (err) {
+    log.warn({ model: v.model, version: v.version, err: (err as Error).message }, 'the settings of the recorded version could not be read');
+  }
+  const activated = decided?.action === 'promoted';
+  return {
+    model: v.model,
+    version: v.version,
+    id: v.id,
+    dataset: v.dataset ?? dataset,
+    window: v.window,
+    settings,
+    status: v.status,
+    primaryMetric: v.primaryMetric,
+    metrics: v.metrics,
+    championMetrics: null,
+    promotion: decided
+      ? { model: v.model, version: v.version, activated, status: activated ? 'active' : 'rejected', reason: decided.reason ?? decided.action, comparison: v.comparison }
+      : null,
+    drift: null,
+    seconds: secondsSince(started),
   };
 }
 

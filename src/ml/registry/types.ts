@@ -46,6 +46,8 @@ export interface ModelVersion {
   createdAt: string;
   activatedAt: string | null;
   retiredAt: string | null;
+  /** The train job that recorded it; null when trained outside a job (the CLI). */
+  jobId: string | null;
 }
 
 export interface ModelEvent {

@@ -25,6 +25,7 @@ interface VersionRow {
   created_at: Date | string;
   activated_at: Date | string | null;
   retired_at: Date | string | null;
+  job_id: string | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d == null ? null : new Date(d).toISOString());
@@ -58,6 +59,7 @@ function toVersion(r: VersionRow): ModelVersion {
     createdAt: iso(r.created_at)!,
     activatedAt: iso(r.activated_at),
     retiredAt: iso(r.retired_at),
+    jobId: r.job_id,
   };
 }
 
@@ -76,17 +78,25 @@ export interface NewEvent {
 export class VersionTable {
   constructor(private readonly db: Db) {}
 
-  async insert(v: NewVersion, q: Queryable = this.db): Promise<ModelVersion> {
+  /** The new row; null when another attempt of the same job recorded a version of the model first. */
+  async insert(v: NewVersion, q: Queryable = this.db): Promise<ModelVersion | null> {
     const [row] = await q.query<VersionRow>(
       `INSERT INTO model_versions (model, version, status, primary_metric, metric_direction, primary_value, metrics,
-         dataset, window_from, window_to, data_fingerprint, holdout_fingerprint, code_version, checksums, has_report, created_at)
-       VALUES ($1, $2, 'candidate', $3, $4, $5, $6::jsonb, $7, $8::date, $9::date, $10, $11, $12, $13::jsonb, $14, $15::timestamptz)
+         dataset, window_from, window_to, data_fingerprint, holdout_fingerprint, code_version, checksums, has_report, created_at, job_id)
+       VALUES ($1, $2, 'candidate', $3, $4, $5, $6::jsonb, $7, $8::date, $9::date, $10, $11, $12, $13::jsonb, $14, $15::timestamptz, $16)
+       ON CONFLICT (model, job_id) DO NOTHING
        RETURNING *`,
       [v.model, v.version, v.primaryMetric, v.metricDirection, v.primaryValue, metricsIn(v.metrics), v.dataset,
         v.window.from, v.window.to, v.dataFingerprint, v.holdoutFingerprint, v.codeVersion, JSON.stringify(v.checksums),
-        v.hasReport, v.createdAt],
+        v.hasReport, v.createdAt, v.jobId],
     );
-    return toVersion(row);
+    return row ? toVersion(row) : null;
+  }
+
+  /** The version a train job recorded, if it did. */
+  async ofJob(model: string, jobId: string, q: Queryable = this.db): Promise<ModelVersion | null> {
+    const [row] = await q.query<VersionRow>('SELECT * FROM model_versions WHERE model = $1 AND job_id = $2', [model, jobId]);
+    return row ? toVersion(row) : null;
   }
 
   async get(model: string, version: string, q: Queryable = this.db): Promise<ModelVersion | null> {
