@@ -36,6 +36,8 @@ export interface Config {
   nightlyCron: string | null;
   /** Scheduled retraining of every model (champion / challenger); null = off. */
   retrainCron: string | null;
+  /** An assignment run queued or started this long ago whose job the runner does not know is swept as abandoned. */
+  assignRunStaleMinutes: number;
   bodyLimitBytes: number;
   /** Answer 503 when the event loop lags more than this (ms); 0 = never. */
   maxEventLoopDelayMs: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerInApi: env.WORKER_IN_API !== 'false',
     nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
     retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
+    assignRunStaleMinutes: wholeNumber(env, 'ASSIGN_RUN_STALE_MINUTES', 60, 1),
     bodyLimitBytes: wholeNumber(env, 'BODY_LIMIT_BYTES', 1024 * 1024 * 1024, 1),
     // The embedded database runs on the event loop: long queries there are
     // normal, not overload, so the guard is off by default without PostgreSQL.

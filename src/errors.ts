@@ -47,6 +47,8 @@ export const AR_ERR = {
   CRITERIA: define('AR_ERR_CRITERIA', '%s', 400),
   RULE_CONFLICT: define('AR_ERR_RULE_CONFLICT', '%s', 409),
   RUN_NOT_UNDOABLE: define('AR_ERR_RUN_NOT_UNDOABLE', '%s', 409),
+  /** Recorded on a run its job left unfinished for good (src/assign/sweep.ts); nothing of it was applied. */
+  RUN_ABANDONED: define('AR_ERR_RUN_ABANDONED', 'The run was abandoned, nothing of it applied: %s; run the rules again', 500),
   UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),
   MODEL_DATASET_UNKNOWN: define('AR_ERR_MODEL_DATASET_UNKNOWN', 'Model "%s" has no dataset "%s": known datasets are %s', 400),
   MODEL_SETTINGS: define('AR_ERR_MODEL_SETTINGS', 'Model "%s" settings are not valid: %s', 400),

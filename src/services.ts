@@ -11,6 +11,7 @@ import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.j
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { AGENDA_PLAN_JOB, agendaPolicy, makeAgendaPlanHandler, type AgendaPolicy } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
+import { startRunSweeper } from './assign/sweep.js';
 import { REFRESH_JOB, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import { databaseNow } from './pipeline/refresh-requests.js';
 import type { ImportResult } from './ingest/load.js';
@@ -85,6 +86,8 @@ export async function buildServices(config: Config, options: BuildServicesOption
   jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, policy));
   await scheduleNightlyRefresh(jobs, config.nightlyCron);
   await jobs.start();
+  // Rule runs their job left unfinished for good (a worker gone, a job given up) are marked failed, now and every 10 minutes.
+  const sweeper = startRunSweeper(storage.db, jobs, { staleAfterMs: config.assignRunStaleMinutes * 60_000, log: options.log });
   return {
     config,
     storage,
@@ -93,6 +96,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     agendaPolicy: policy,
     readiness,
     async close() {
+      await sweeper.stop();
       await models.close();
       await jobs.close();
       redis?.disconnect();

@@ -22,13 +22,14 @@ describe('when another numeric setting is not a number', () => {
     ['INBOUND_THREADS', '-1', 'is not a whole number of at least 0'],
     ['BODY_LIMIT_BYTES', '1e', 'is not a whole number of at least 1'],
     ['MAX_EVENT_LOOP_DELAY_MS', 'none', 'is not a whole number of at least 0'],
+    ['ASSIGN_RUN_STALE_MINUTES', '0', 'is not a whole number of at least 1'],
   ])('stops the start on %s="%s"', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" ${message}`);
   });
 
   it('keeps the values it was given and the defaults', () => {
     expect(loadConfig({ PORT: '0', INBOUND_THREADS: '0', RATE_LIMIT_PER_MINUTE: '60' })).toMatchObject({ port: 0, inboundThreads: 0, rateLimitPerMinute: 60 });
-    expect(loadConfig({})).toMatchObject({ port: 3000, rateLimitPerMinute: 6000, bodyLimitBytes: 1024 ** 3, maxEventLoopDelayMs: 0 });
+    expect(loadConfig({})).toMatchObject({ port: 3000, rateLimitPerMinute: 6000, bodyLimitBytes: 1024 ** 3, maxEventLoopDelayMs: 0, assignRunStaleMinutes: 60 });
   });
 });
 

@@ -14,6 +14,13 @@ import { becauseOf } from './describe.js';
 
 export const ASSIGN_LOCK = 0x4153_5347;
 
+/**
+ * The key of the lock an attempt holds for the whole transaction executing a
+ * run (hashtext of it): whoever gets it knows no attempt is executing the run
+ * (the sweep of abandoned runs, sweep.ts).
+ */
+export const runLockKey = (runId: number) => `assignment-run:${runId}`;
+
 /** `manual`: a refresh someone asked for (the demo's first start, an operator), not the nightly schedule. */
 export type Trigger = 'api' | 'nightly' | 'manual' | 'rule_change' | 'customer_change' | 'undo';
 
@@ -116,6 +123,7 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
   await db.query(`UPDATE assignment_runs SET status = 'running', started_at = $2, error = NULL WHERE id = $1 AND status NOT IN ('applied', 'undone')`, [runId, now]);
   try {
     return await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [runLockKey(runId)]);
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
       // Another attempt at the same run may have applied it while this one waited for the lock.
       const [current] = await tx.query<{ status: RunRecord['status']; summary: RunSummary }>('SELECT status, summary FROM assignment_runs WHERE id = $1', [runId]);
