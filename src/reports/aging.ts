@@ -5,7 +5,7 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { trendMonths } from './periods.js';
 import {
-  BUCKETS, emptyBalance, envelope, groupsOf, loadBalances, type AmountCount, type Balance, type ReportEnvelope, type ReportScope,
+  BUCKETS, emptyBalance, envelope, groupsOf, loadBalances, valuationFor, type AmountCount, type Balance, type ReportEnvelope, type ReportScope,
 } from './series.js';
 import { roundMoney } from '../util/round.js';
 
@@ -46,8 +46,11 @@ export function agingRow(month: string, date: IsoDate, group: string, b: Balance
 
 export async function agingReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<AgingReport> {
   const months = trendMonths(q.asOf, q.months);
-  const balances = await loadBalances(db, months.map((m) => m.end), q.scope);
+  const dates = months.map((m) => m.end);
+  const fx = await valuationFor(db, q.scope, q.asOf);
+  const balances = await loadBalances(db, dates, q.scope, fx);
+  fx?.check();
   const groups = groupsOf(q.scope, balances);
   const trend = months.flatMap((m) => groups.map((g) => agingRow(m.month, m.end, g, balances.get(m.end)?.get(g) ?? emptyBalance())));
-  return envelope(q.asOf, q.scope, AGING_METHOD, trend, (r) => r.date === q.asOf);
+  return envelope(q.asOf, q.scope, AGING_METHOD, trend, (r) => r.date === q.asOf, fx?.describe(dates));
 }

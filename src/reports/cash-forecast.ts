@@ -9,7 +9,8 @@ import type { PaymentDelayPredictor } from '../ml/payment-delay/index.js';
 import type { IsoDate } from '../agenda/types.js';
 import { customerRanges, loadInvoiceRecords, sliceCustomers } from '../scoring/histories.js';
 import { DEFAULT_SLICE_SIZE, scoreOpenInvoices, type ServedModel } from '../scoring/rescore.js';
-import { customersInScope, filtersOf, type ReportFilters, type ReportScope } from './series.js';
+import { customersInScope, filtersOf, valuationFor, type ReportFilters, type ReportScope } from './series.js';
+import { consolidatedMethod, type Consolidation, type Valuation } from './consolidation.js';
 import { roundMoney } from '../util/round.js';
 
 export const CASH_FORECAST_METHOD =
@@ -32,15 +33,23 @@ export interface CashForecastReport {
   groupBy: ReportScope['groupBy'];
   filters: ReportFilters;
   method: string;
+  /** Consolidated only: every amount in this currency, at the rates of asOf. */
+  consolidation?: Consolidation;
   modelVersion: string;
   /** One per group with open invoices, by group name; one 'portfolio' group when not grouped. */
   groups: CashForecastGroup[];
 }
 
 
-/** The open invoices of the customers in scope with their payment-date distributions, by group, slice by slice. */
-async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, asOf: IsoDate, scope: ReportScope): Promise<Map<string, OpenInvoiceForecast[]>> {
+/**
+ * The open invoices of the customers in scope with their payment-date distributions, by group, slice by slice;
+ * `fx`: consolidated, each open amount valued at the rate of asOf (the cash to come, at today's rates).
+ */
+async function openForecasts(
+  db: Db, model: ServedModel<PaymentDelayPredictor>, asOf: IsoDate, scope: ReportScope, fx: Valuation | null,
+): Promise<Map<string, OpenInvoiceForecast[]>> {
   const groupOf = await customersInScope(db, scope);
+  const rates = fx?.ratesOn([asOf]).get(asOf);
   const ids = [...groupOf.keys()];
   const out = new Map<string, OpenInvoiceForecast[]>();
   for (const [lo, hi] of await customerRanges(db, sliceCustomers(db, DEFAULT_SLICE_SIZE))) {
@@ -51,9 +60,13 @@ async function openForecasts(db: Db, model: ServedModel<PaymentDelayPredictor>, 
       model.predictor,
       asOf,
       (invoice, amount, prediction) => {
+        // Invoices loaded from the ledger always carry their currency (the column is required).
+        const currency = invoice.currency ?? '';
+        const rate = rates ? rates.get(currency) : 1;
+        if (rate === undefined) return fx!.lacks(currency, asOf);
         const group = groupOf.get(Number(invoice.customerId))!;
         const list = out.get(group) ?? [];
-        list.push({ amount, distribution: prediction.value.distribution });
+        list.push({ amount: amount * rate, distribution: prediction.value.distribution });
         out.set(group, list);
       },
       { reasons: false, keep: (invoice) => groupOf.has(Number(invoice.customerId)) && (scope.currency === null || invoice.currency === scope.currency) },
@@ -82,14 +95,18 @@ export async function cashForecastReport(
   model: ServedModel<PaymentDelayPredictor>,
   q: { asOf: IsoDate; weeks: number; scope: ReportScope },
 ): Promise<CashForecastReport> {
-  const byGroup = await openForecasts(db, model, q.asOf, q.scope);
+  const fx = await valuationFor(db, q.scope, q.asOf);
+  const byGroup = await openForecasts(db, model, q.asOf, q.scope, fx);
+  fx?.check();
+  const consolidation = fx?.describe([q.asOf]);
   // Nothing open in scope is still a forecast: nothing expected.
   if (byGroup.size === 0 && q.scope.groupBy === 'portfolio') byGroup.set('portfolio', []);
   return {
     asOf: q.asOf,
     groupBy: q.scope.groupBy,
     filters: filtersOf(q.scope),
-    method: CASH_FORECAST_METHOD,
+    method: consolidation ? CASH_FORECAST_METHOD + consolidatedMethod(consolidation.currency) : CASH_FORECAST_METHOD,
+    ...(consolidation && { consolidation }),
     modelVersion: model.version,
     groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),
   };

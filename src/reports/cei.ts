@@ -11,7 +11,7 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { addDays } from '../agenda/dates.js';
 import { trendMonths } from './periods.js';
-import { envelope, groupsOf, loadBalances, loadMonthlySales, type ReportEnvelope, type ReportScope } from './series.js';
+import { envelope, groupsOf, loadBalances, loadMonthlySales, valuationFor, type ReportEnvelope, type ReportScope } from './series.js';
 import { roundMoney } from '../util/round.js';
 
 export const CEI_METHOD =
@@ -45,11 +45,15 @@ export type CeiReport = ReportEnvelope<CeiRow>;
 
 export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<CeiReport> {
   const months = trendMonths(q.asOf, q.months);
-  const beforeFirst = addDays(months[0].start, -1);
+  const dates = [addDays(months[0].start, -1), ...months.map((m) => m.end)];
+  const fx = await valuationFor(db, q.scope, q.asOf);
   const [balances, monthly] = await Promise.all([
-    loadBalances(db, [beforeFirst, ...months.map((m) => m.end)], q.scope),
-    loadMonthlySales(db, months[0].start, q.asOf, q.scope),
+    loadBalances(db, dates, q.scope, fx),
+    loadMonthlySales(db, months[0].start, q.asOf, q.scope, fx),
   ]);
+  // Every month's sales count here: the CEI of each month reads them.
+  fx?.needDeferred();
+  fx?.check();
   const groups = groupsOf(q.scope, balances, monthly);
   const trend = months.flatMap((m) => groups.map((group): CeiRow => {
     const beginning = balances.get(addDays(m.start, -1))?.get(group)?.total.amount ?? 0;
@@ -64,5 +68,5 @@ export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scop
       cei: cei(beginning, sales, endingTotal, endingCurrent),
     };
   }));
-  return envelope(q.asOf, q.scope, CEI_METHOD, trend, (r) => r.end === q.asOf);
+  return envelope(q.asOf, q.scope, CEI_METHOD, trend, (r) => r.end === q.asOf, fx?.describe(dates));
 }

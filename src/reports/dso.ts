@@ -10,7 +10,9 @@
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { daysInMonth, monthOf, shiftMonth, trendMonths, type Month } from './periods.js';
-import { envelope, groupsOf, loadBalances, loadMonthlySales, loadWindowSales, type ReportEnvelope, type ReportScope } from './series.js';
+import {
+  envelope, groupsOf, loadBalances, loadMonthlySales, loadWindowSales, monthKey, valuationFor, type ReportEnvelope, type ReportScope,
+} from './series.js';
 
 /** How far back count-back may walk: receivables older than two years of sales are a recovery problem. */
 export const COUNT_BACK_MONTHS = 24;
@@ -27,17 +29,23 @@ export function standardDso(receivables: number, sales: number, windowDays: numb
   return sales > 0 ? r1((receivables / sales) * windowDays) : null;
 }
 
-/** `periods`: the most recent first, each with its credit sales and its length in days. */
-export function countBackDso(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean } {
+/** Count-back, and how many periods it walked (the last pro rata included): a consolidated DSO needs rates for those only. */
+function countBack(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean; walked: number } {
   let left = receivables;
   let days = 0;
-  for (const p of periods) {
-    if (left <= 0) return { days: r1(days), complete: true };
-    if (p.sales >= left) return { days: r1(days + (left / p.sales) * p.days), complete: true };
+  for (const [k, p] of periods.entries()) {
+    if (left <= 0) return { days: r1(days), complete: true, walked: k };
+    if (p.sales >= left) return { days: r1(days + (left / p.sales) * p.days), complete: true, walked: k + 1 };
     left -= p.sales;
     days += p.days;
   }
-  return { days: r1(days), complete: left <= 0 };
+  return { days: r1(days), complete: left <= 0, walked: periods.length };
+}
+
+/** `periods`: the most recent first, each with its credit sales and its length in days. */
+export function countBackDso(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean } {
+  const { days, complete } = countBack(receivables, periods);
+  return { days, complete };
 }
 
 export interface DsoRow {
@@ -56,10 +64,10 @@ export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number };
 
 /** Count-back periods for a date: its month to that date, then full months before it. */
 export function countBackPeriods(m: Month, monthly: Map<string, Map<string, number>>, group: string) {
-  const periods = [{ sales: monthly.get(m.month)?.get(group) ?? 0, days: m.days }];
+  const periods = [{ month: m.month, sales: monthly.get(m.month)?.get(group) ?? 0, days: m.days }];
   for (let k = 1; k < COUNT_BACK_MONTHS; k++) {
     const start = shiftMonth(m.start, -k);
-    periods.push({ sales: monthly.get(monthOf(start))?.get(group) ?? 0, days: daysInMonth(start) });
+    periods.push({ month: monthOf(start), sales: monthly.get(monthOf(start))?.get(group) ?? 0, days: daysInMonth(start) });
   }
   return periods;
 }
@@ -67,20 +75,25 @@ export function countBackPeriods(m: Month, monthly: Map<string, Map<string, numb
 export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; windowDays: number; scope: ReportScope }): Promise<DsoReport> {
   const months = trendMonths(q.asOf, q.months);
   const dates = months.map((m) => m.end);
+  const fx = await valuationFor(db, q.scope, q.asOf);
   const [balances, windowSales, monthly] = await Promise.all([
-    loadBalances(db, dates, q.scope),
-    loadWindowSales(db, dates, q.windowDays, q.scope),
-    loadMonthlySales(db, shiftMonth(months[0].start, -(COUNT_BACK_MONTHS - 1)), q.asOf, q.scope),
+    loadBalances(db, dates, q.scope, fx),
+    loadWindowSales(db, dates, q.windowDays, q.scope, fx),
+    loadMonthlySales(db, shiftMonth(months[0].start, -(COUNT_BACK_MONTHS - 1)), q.asOf, q.scope, fx),
   ]);
   const groups = groupsOf(q.scope, balances, windowSales, monthly);
   const trend = months.flatMap((m) => groups.map((group): DsoRow => {
     const receivables = balances.get(m.end)?.get(group)?.total.amount ?? 0;
     const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
-    const cb = countBackDso(receivables, countBackPeriods(m, monthly, group));
+    const periods = countBackPeriods(m, monthly, group);
+    const cb = countBack(receivables, periods);
+    // Count-back reads up to two years of sales but stops where the receivables are used up: rates are needed that far only.
+    for (const p of periods.slice(0, cb.walked)) fx?.needDeferred(monthKey(p.month, group));
     return {
       month: m.month, date: m.end, group, receivables, creditSales, windowDays: q.windowDays,
       standardDso: standardDso(receivables, creditSales, q.windowDays), countBackDso: cb.days, countBackComplete: cb.complete,
     };
   }));
-  return { ...envelope(q.asOf, q.scope, DSO_METHOD, trend, (r) => r.date === q.asOf), windowDays: q.windowDays };
+  fx?.check();
+  return { ...envelope(q.asOf, q.scope, DSO_METHOD, trend, (r) => r.date === q.asOf, fx?.describe(dates)), windowDays: q.windowDays };
 }

@@ -1,10 +1,13 @@
 // CSV exports of the reports: the month-by-month rows, the last one on the as-of
-// date; the cash forecast's week-by-week rows of each group.
+// date; the cash forecast's week-by-week rows of each group. A consolidated
+// report's rows end with the currency they were consolidated in, so a file
+// read away from its request still says what its amounts are.
 import type { AgingReport, AgingRow } from './aging.js';
 import type { CashForecastReport } from './cash-forecast.js';
 import type { CeiReport, CeiRow } from './cei.js';
 import type { DsoReport, DsoRow } from './dso.js';
 import { toCsv, type CsvColumn } from './csv.js';
+import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
 
 const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
@@ -58,7 +61,12 @@ const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
   { header: 'cumulative_share', value: (w) => w.cumulativeShare },
 ];
 
-export const agingCsv = (r: AgingReport) => toCsv(AGING_COLUMNS, r.trend);
-export const dsoCsv = (r: DsoReport) => toCsv(DSO_COLUMNS, r.trend);
-export const ceiCsv = (r: CeiReport) => toCsv(CEI_COLUMNS, r.trend);
-export const cashForecastCsv = (r: CashForecastReport) => toCsv(CASH_COLUMNS, r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));
+/** The columns of a report, with `consolidated_in` last when it is consolidated. */
+const columnsOf = <T>(columns: CsvColumn<T>[], consolidation: Consolidation | undefined): CsvColumn<T>[] =>
+  consolidation ? [...columns, { header: 'consolidated_in', value: () => consolidation.currency }] : columns;
+
+export const agingCsv = (r: AgingReport) => toCsv(columnsOf(AGING_COLUMNS, r.consolidation), r.trend);
+export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolidation), r.trend);
+export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
+export const cashForecastCsv = (r: CashForecastReport) =>
+  toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

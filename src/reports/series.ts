@@ -14,12 +14,17 @@
 // first report date: that is how it is computed.
 //
 // Invoices only: credit notes are neither aged nor netted from sales (the
-// facts query ignores them too). One currency per report: amounts in different
-// currencies cannot be added without rates this service does not have, so a
-// scope holding several is asked which one (the route's scopeOf).
+// facts query ignores them too). One currency per report, unless it is
+// consolidated: amounts in different currencies cannot be added as they are,
+// so a scope holding several is asked which one (the route's scopeOf), or for
+// all of them valued in the reporting currency (consolidation.ts: each series
+// then joins a table of rates by currency and day, and lists what it could not
+// value in an `unpriced` column).
 import type { Db } from '../db/sql.js';
+import { consolidatedMethod, daysFromTo, Valuation, type Consolidation, type RateParams } from './consolidation.js';
 import { AGING_BUCKETS } from '../fields/registry.js';
 import type { IsoDate } from '../agenda/types.js';
+import { addDays, maxIso, minIso } from '../agenda/dates.js';
 import { roundMoney } from '../util/round.js';
 
 export type GroupBy = 'portfolio' | 'collector' | 'segment';
@@ -30,9 +35,14 @@ export interface ReportScope {
   collector: string | null;
   /** Only this segment. */
   segment: string | null;
-  /** Only invoices in this currency (ISO 4217); null when the scope holds one currency or none. */
+  /** Only invoices in this currency (ISO 4217); null when the scope holds one currency or none, or is consolidated. */
   currency: string | null;
+  /** Every currency, each amount valued in this one (REPORTING_CURRENCY): a consolidated report. */
+  consolidatedIn?: string | null;
 }
+
+/** What `filters.currency` says of a consolidated report. */
+export const CONSOLIDATED = 'consolidated';
 
 /** current (not yet due), 1-30, 31-60, 61-90, 90+ days past due: the same buckets as the customer fields. */
 export const BUCKETS: readonly string[] = AGING_BUCKETS;
@@ -76,6 +86,12 @@ export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collec
   return rows.map((r) => r.currency);
 }
 
+/** A consolidated report's rates into its currency, dated up to `upTo`; null for a report in one currency. */
+export async function valuationFor(db: Db, scope: ReportScope, upTo: IsoDate): Promise<Valuation | null> {
+  if (!scope.consolidatedIn) return null;
+  return Valuation.load(db, scope.consolidatedIn, await currenciesInScope(db, scope), upTo);
+}
+
 /** The customers a report covers (its collector and segment filters), by id, with their group. */
 export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<number, string>> {
   const rows = await db.query<{ id: number; grp: string }>(`WITH ${scopeCte(scope.groupBy, 1)} SELECT id, grp FROM sc ORDER BY id`, [scope.collector, scope.segment]);
@@ -85,22 +101,36 @@ export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<
 const DATES_CTE = `dates AS (SELECT DISTINCT d FROM unnest($1::date[]) AS u(d)),
 bounds AS (SELECT min(d) AS first_d, max(d) AS last_d FROM dates)`;
 
-const bucketColumns = () => {
+const bucketColumns = (value: string) => {
   const ranges = ['days_overdue <= 0', 'days_overdue BETWEEN 1 AND 30', 'days_overdue BETWEEN 31 AND 60',
     'days_overdue BETWEEN 61 AND 90', 'days_overdue > 90'];
-  return ranges.map((r, i) => `COALESCE(sum(open) FILTER (WHERE ${r}), 0)::float8 AS b${i}_amount,
+  return ranges.map((r, i) => `COALESCE(sum(${value}) FILTER (WHERE ${r}), 0)::float8 AS b${i}_amount,
     count(*) FILTER (WHERE ${r})::int AS b${i}_count`).join(',\n    ');
 };
 
-const BALANCES_SQL = (groupBy: GroupBy) => `WITH ${DATES_CTE},
-${scopeCte(groupBy)},
+/** A consolidated series' rates: what one unit of `currency` is worth in the reporting currency on `day` ($p to $p+2). */
+const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
+
+/** The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate). */
+const unpricedColumn = (currency: string, day: string, rate: string) =>
+  `array_agg(DISTINCT ${currency} || ' ' || ${day}::text) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
+
+/** A series' SQL: in one currency, or consolidated (`fx`: every amount times its rate). */
+interface Valued {
+  fx: boolean;
+}
+
+const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
+
+const BALANCES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
+${scopeCte(groupBy)},${fx ? `\n${fxCte(5)},` : ''}
 later AS (
   SELECT pa.invoice_id, p.payment_date, pa.amount
   FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
   WHERE p.payment_date > (SELECT first_d FROM bounds)
 ),
 cand AS (
-  SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed
+  SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed${fx ? ', i.currency' : ''}
   FROM invoices i JOIN sc ON sc.id = i.customer_id
   WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($4::text IS NULL OR i.currency = $4::text)
     AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
@@ -115,32 +145,41 @@ paid_after AS (
   GROUP BY dates.d, later.invoice_id
 ),
 open_at AS (
-  SELECT dates.d, inv.grp, dates.d - inv.due_date AS days_overdue,
+  SELECT dates.d, inv.grp, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
     (inv.disputed OR (inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d))) AS qualified,
     GREATEST(0, LEAST(inv.amount, inv.open_amount + COALESCE(pa.amount, 0)
       + CASE WHEN inv.settled_date > dates.d THEN inv.unexplained ELSE 0 END)) AS open
   FROM dates JOIN inv ON inv.issue_date <= dates.d
-  LEFT JOIN paid_after pa ON pa.d = dates.d AND pa.invoice_id = inv.id
+  LEFT JOIN paid_after pa ON pa.d = dates.d AND pa.invoice_id = inv.id${fx ? `
+  LEFT JOIN fx ON fx.currency = inv.currency AND fx.day = dates.d` : ''}
 )
 SELECT d::text AS date, grp,
-    COALESCE(sum(open), 0)::float8 AS total_amount, count(*)::int AS total_count,
-    ${bucketColumns()},
-    COALESCE(sum(open) FILTER (WHERE days_overdue > 30 AND NOT qualified), 0)::float8 AS unq_amount,
-    count(*) FILTER (WHERE days_overdue > 30 AND NOT qualified)::int AS unq_count
+    COALESCE(sum(${valueOf(fx, 'open')}), 0)::float8 AS total_amount, count(*)::int AS total_count,
+    ${bucketColumns(valueOf(fx, 'open'))},
+    COALESCE(sum(${valueOf(fx, 'open')}) FILTER (WHERE days_overdue > 30 AND NOT qualified), 0)::float8 AS unq_amount,
+    count(*) FILTER (WHERE days_overdue > 30 AND NOT qualified)::int AS unq_count${fx ? `,
+    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
 FROM open_at WHERE open > 0
 GROUP BY d, grp`;
 
-const WINDOW_SALES_SQL = (groupBy: GroupBy) => `WITH ${DATES_CTE}, ${scopeCte(groupBy)}
-SELECT dates.d::text AS date, sc.grp, sum(i.amount)::float8 AS sales
+// A credit sale is valued at its issue date's rate.
+const salesFx = (fx: boolean) => (fx ? `
+LEFT JOIN fx ON fx.currency = i.currency AND fx.day = i.issue_date` : '');
+const salesColumns = (fx: boolean) => (fx
+  ? `COALESCE(sum(i.amount * fx.rate), 0)::float8 AS sales, ${unpricedColumn('i.currency', 'i.issue_date', 'fx.rate')}`
+  : 'sum(i.amount)::float8 AS sales');
+
+const WINDOW_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE}, ${scopeCte(groupBy)}${fx ? `, ${fxCte(6)}` : ''}
+SELECT dates.d::text AS date, sc.grp, ${salesColumns(fx)}
 FROM dates
 JOIN invoices i ON i.issue_date > dates.d - $4::int AND i.issue_date <= dates.d AND i.kind = 'invoice'
   AND ($5::text IS NULL OR i.currency = $5::text)
-JOIN sc ON sc.id = i.customer_id
+JOIN sc ON sc.id = i.customer_id${salesFx(fx)}
 GROUP BY 1, 2`;
 
-const MONTHLY_SALES_SQL = (groupBy: GroupBy) => `WITH ${scopeCte(groupBy, 1)}
-SELECT to_char(i.issue_date, 'YYYY-MM') AS month, sc.grp, sum(i.amount)::float8 AS sales
-FROM invoices i JOIN sc ON sc.id = i.customer_id
+const MONTHLY_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${scopeCte(groupBy, 1)}${fx ? `, ${fxCte(6)}` : ''}
+SELECT to_char(i.issue_date, 'YYYY-MM') AS month, sc.grp, ${salesColumns(fx)}
+FROM invoices i JOIN sc ON sc.id = i.customer_id${salesFx(fx)}
 WHERE i.kind = 'invoice' AND i.issue_date >= $3::date AND i.issue_date <= $4::date AND ($5::text IS NULL OR i.currency = $5::text)
 GROUP BY 1, 2`;
 
@@ -153,11 +192,21 @@ function put<T>(m: ByDate<T>, date: IsoDate, group: string, value: T) {
   g.set(group, value);
 }
 
-/** Receivables on each date, by group. Groups with nothing open are absent. */
-export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope): Promise<ByDate<Balance>> {
-  const rows = await db.query<Record<string, number | string>>(BALANCES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, scope.currency]);
+/** The parameters of a series' rates: none in one currency. */
+const fxParams = (fx: Valuation | null | undefined, days: () => IsoDate[]): RateParams | [] => (fx ? fx.params(days()) : []);
+
+/**
+ * Receivables on each date, by group. Groups with nothing open are absent.
+ * `fx`: consolidated, each date's receivables valued at its rates.
+ */
+export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<Balance>> {
+  const rows = await db.query<Record<string, number | string | string[] | null>>(
+    BALANCES_SQL(scope.groupBy, { fx: !!fx }),
+    [dates, scope.collector, scope.segment, scope.currency, ...fxParams(fx, () => dates)],
+  );
   const out: ByDate<Balance> = new Map();
   for (const r of rows) {
+    fx?.need(r.unpriced as string[] | null);
     put(out, r.date as string, r.grp as string, {
       total: { amount: roundMoney(r.total_amount as number), count: r.total_count as number },
       buckets: BUCKETS.map((_, i) => ({ amount: roundMoney(r[`b${i}_amount`] as number), count: r[`b${i}_count`] as number })),
@@ -167,30 +216,51 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope)
   return out;
 }
 
-/** Credit sales (invoices issued) in the `windowDays` days ending on each date. */
-export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: number, scope: ReportScope): Promise<ByDate<number>> {
-  const rows = await db.query<{ date: IsoDate; grp: string; sales: number }>(
-    WINDOW_SALES_SQL(scope.groupBy), [dates, scope.collector, scope.segment, windowDays, scope.currency],
+interface SalesRow {
+  grp: string;
+  sales: number;
+  /** Consolidated: the sales no rate valued, 'CUR YYYY-MM-DD'. */
+  unpriced?: string[] | null;
+}
+
+/** Credit sales (invoices issued) in the `windowDays` days ending on each date; `fx`: consolidated, each at its issue date's rate. */
+export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: number, scope: ReportScope, fx?: Valuation | null): Promise<ByDate<number>> {
+  const issued = () => daysFromTo(addDays(minIso(dates), 1 - windowDays), maxIso(dates));
+  const rows = await db.query<SalesRow & { date: IsoDate }>(
+    WINDOW_SALES_SQL(scope.groupBy, { fx: !!fx }), [dates, scope.collector, scope.segment, windowDays, scope.currency, ...fxParams(fx, issued)],
   );
   const out: ByDate<number> = new Map();
-  for (const r of rows) put(out, r.date, r.grp, roundMoney(r.sales));
+  for (const r of rows) {
+    fx?.need(r.unpriced ?? null);
+    put(out, r.date, r.grp, roundMoney(r.sales));
+  }
   return out;
 }
 
-/** Credit sales per calendar month ('YYYY-MM') and group, issued from `from` to `to` inclusive. */
-export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope: ReportScope): Promise<Map<string, Map<string, number>>> {
-  const rows = await db.query<{ month: string; grp: string; sales: number }>(
-    MONTHLY_SALES_SQL(scope.groupBy), [scope.collector, scope.segment, from, to, scope.currency],
+/** The key under which monthly sales a rate did not value wait until a report needs them. */
+export const monthKey = (month: string, group: string) => `${month} ${group}`;
+
+/**
+ * Credit sales per calendar month ('YYYY-MM') and group, issued from `from` to `to` inclusive; `fx`: consolidated,
+ * each at its issue date's rate, and what no rate valued deferred (monthKey) until the report says it reads that month.
+ */
+export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope: ReportScope, fx?: Valuation | null): Promise<Map<string, Map<string, number>>> {
+  const rows = await db.query<SalesRow & { month: string }>(
+    MONTHLY_SALES_SQL(scope.groupBy, { fx: !!fx }), [scope.collector, scope.segment, from, to, scope.currency, ...fxParams(fx, () => daysFromTo(from, to))],
   );
   const out = new Map<string, Map<string, number>>();
-  for (const r of rows) put(out, r.month, r.grp, roundMoney(r.sales));
+  for (const r of rows) {
+    fx?.defer(monthKey(r.month, r.grp), r.unpriced ?? null);
+    put(out, r.month, r.grp, roundMoney(r.sales));
+  }
   return out;
 }
 
 /** What a report was narrowed to, as every report says it. */
 export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'>;
 
-export const filtersOf = ({ collector, segment, currency }: ReportScope): ReportFilters => ({ collector, segment, currency });
+export const filtersOf = ({ collector, segment, currency, consolidatedIn }: ReportScope): ReportFilters =>
+  ({ collector, segment, currency: consolidatedIn ? CONSOLIDATED : currency });
 
 /** Every group seen in any series, sorted; the portfolio is always there. */
 export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, unknown>>[]): string[] {
@@ -205,18 +275,23 @@ export interface ReportEnvelope<R> {
   groupBy: GroupBy;
   filters: ReportFilters;
   method: string;
+  /** Consolidated reports only: the currency every amount is in, and the rates of the report dates. */
+  consolidation?: Consolidation;
   /** On the as-of date (its month, to date), one row per group. */
   groups: R[];
   /** Month by month, oldest first, the last month ending on the as-of date. */
   trend: R[];
 }
 
-export function envelope<R>(asOf: IsoDate, scope: ReportScope, method: string, trend: R[], onAsOf: (r: R) => boolean): ReportEnvelope<R> {
+export function envelope<R>(
+  asOf: IsoDate, scope: ReportScope, method: string, trend: R[], onAsOf: (r: R) => boolean, consolidation?: Consolidation,
+): ReportEnvelope<R> {
   return {
     asOf,
     groupBy: scope.groupBy,
     filters: filtersOf(scope),
-    method,
+    method: consolidation ? method + consolidatedMethod(consolidation.currency) : method,
+    ...(consolidation && { consolidation }),
     groups: trend.filter(onAsOf),
     trend,
   };

@@ -108,6 +108,11 @@ export async function computedField(
     typeof f.value === 'boolean' ? f.value : null, f.confidence ?? null, JSON.stringify(f.reasons ?? [])]);
 }
 
+/** One `currency` is worth `rate` of `quoteCurrency` from `rateDate` on (the exchange-rates import). */
+export async function exchangeRate(db: Db, currency: string, quoteCurrency: string, rateDate: string, rate: number): Promise<void> {
+  await db.query('INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ($1, $2, $3, $4)', [currency, quoteCurrency, rateDate, rate]);
+}
+
 export function inbound(db: Db, m: { customerId: number; receivedAt: string; subject: string; body?: string }): Promise<number> {
   return one(db, `INSERT INTO inbound_messages (external_id, customer_id, received_at, subject, body)
     VALUES ($1, $2, $3, $4, $5) RETURNING id`, [next('MSG'), m.customerId, m.receivedAt, m.subject, m.body ?? 'Hello']);
