@@ -53,7 +53,7 @@ export const AR_ERR = {
   MODEL_DATASET_UNKNOWN: define('AR_ERR_MODEL_DATASET_UNKNOWN', 'Model "%s" has no dataset "%s": known datasets are %s', 400),
   MODEL_SETTINGS: define('AR_ERR_MODEL_SETTINGS', 'Model "%s" settings are not valid: %s', 400),
   CURRENCY_NOT_IN_SCOPE: define('AR_ERR_CURRENCY_NOT_IN_SCOPE', 'No invoice in this scope is in %s: its invoices are in %s; ask for one of those with currency=', 404),
-  MIXED_CURRENCIES: define('AR_ERR_MIXED_CURRENCIES', 'This scope holds invoices in %s, which cannot be added up: ask for one with currency=', 422),
+  MIXED_CURRENCIES: define('AR_ERR_MIXED_CURRENCIES', 'This scope holds invoices in %s, which cannot be added up: ask for one with currency=, or for all of them valued in %s with currency=consolidated', 422),
   EXCHANGE_RATE_MISSING: define(
     'AR_ERR_EXCHANGE_RATE_MISSING',
     'A consolidated report values every amount in %s with the latest rate on or before its day, and none prices %s (the earliest day: %s): import exchange-rates dated on or before those days, or ask for one currency with currency=',

@@ -322,7 +322,7 @@ export const ENTITIES: readonly ImportEntity[] = [
   {
     name: 'exchange-rates',
     table: 'exchange_rates',
-    description: 'Exchange rates: one currency is worth rate of quoteCurrency from rateDate on (the agenda ranks amounts in several currencies in REPORTING_CURRENCY)',
+    description: 'Exchange rates: one currency is worth rate of quoteCurrency from rateDate on (the agenda ranks amounts in several currencies in REPORTING_CURRENCY, and consolidated reports are valued in it)',
     key: ['currency', 'quote_currency', 'rate_date'],
     fields: [
       col('currency', 'currency', 'text', 'ISO 4217 code of the currency priced', { required: true, valid: currencyCode }),

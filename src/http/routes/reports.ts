@@ -1,7 +1,8 @@
 // The reports credit managers live by: aging balance, DSO, CEI, as of a date,
 // for the portfolio, a collector or a segment, with a monthly trend; the cash
 // expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
-// sees only its own portfolio.
+// sees only its own portfolio. In one currency, or consolidated in the
+// reporting currency (?currency=consolidated).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +10,7 @@ import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
-  type ReportScope,
+  CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
@@ -25,12 +26,30 @@ const common = {
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
   segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
-  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'Only invoices in this currency (ISO 4217); required when the scope holds several' })),
+  // One parameter rather than a separate switch: "which currency?" has one answer, a currency or all of them
+  // consolidated, so no pair of parameters can contradict each other (only EUR, yet consolidated?).
+  currency: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z]{3}$' }), Type.Literal(CONSOLIDATED)], {
+    description: 'Only invoices in this currency (ISO 4217), amounts as they are; required when the scope holds several. ' +
+      'Or consolidated: invoices in every currency, each amount valued in REPORTING_CURRENCY with the latest imported ' +
+      'exchange rate on or before its day (receivables at the date they stand on, credit sales at their issue date); ' +
+      '422 AR_ERR_EXCHANGE_RATE_MISSING when a currency has no rate on a day the report needs',
+  })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: the trend rows as a CSV file; when absent, the Accept header chooses (text/csv or application/json, JSON by default)' })),
 };
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
-const Filters = Type.Object({ collector: Nullable(Type.String()), segment: Nullable(Type.String()), currency: Nullable(Type.String()) });
+const Filters = Type.Object({
+  collector: Nullable(Type.String()),
+  segment: Nullable(Type.String()),
+  currency: Nullable(Type.String({ description: 'The currency of every amount, or consolidated (then see consolidation)' })),
+});
+const Consolidation = Type.Optional(Type.Object({
+  currency: Type.String({ description: 'Every amount is in this currency (REPORTING_CURRENCY)' }),
+  currencies: Type.Array(Type.String(), { description: 'The currencies of the invoices in scope' }),
+  rates: Type.Array(Type.Object({ date: Type.String(), currency: Type.String(), rate: Type.Number() }), {
+    description: 'What one unit of each other currency was worth in currency on each report date',
+  }),
+}, { description: 'Consolidated reports only (currency=consolidated)' }));
 
 const AgingRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), total: AmountCount,
@@ -52,6 +71,7 @@ const CashForecast = Type.Object({
   groupBy: Type.String(),
   filters: Filters,
   method: Type.String(),
+  consolidation: Consolidation,
   modelVersion: Type.String(),
   groups: Type.Array(Type.Object({
     group: Type.String(),
@@ -67,6 +87,7 @@ const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Param
   groupBy: Type.String(),
   filters: Filters,
   method: Type.String(),
+  consolidation: Consolidation,
   ...extra,
   groups: Type.Array(row),
   trend: Type.Array(row),
@@ -90,15 +111,17 @@ function wantsCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' |
   return preferredType(request.headers.accept, ['application/json', 'text/csv', 'application/csv']) !== 'application/json';
 }
 
-function sendCsv(reply: FastifyReply, name: string, asOf: string, csv: string) {
+/** A consolidated report's file says so in its name too: aging-consolidated-USD-2026-03-31.csv. */
+function sendCsv(reply: FastifyReply, name: string, r: { asOf: string; consolidation?: ConsolidationOf }, csv: string) {
+  const stem = r.consolidation ? `${name}-${CONSOLIDATED}-${r.consolidation.currency}` : name;
   return reply
     .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}-${asOf}.csv"`)
+    .header('content-disposition', `attachment; filename="${stem}-${r.asOf}.csv"`)
     .send(csv);
 }
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { storage, models } = app.services;
+  const { storage, models, config } = app.services;
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
   async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
@@ -110,7 +133,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
     }
     const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null };
-    // Amounts in two currencies do not add up: a scope that holds several is asked which one.
+    if (q.currency === CONSOLIDATED) return { ...scope, currency: null, consolidatedIn: config.reportingCurrency };
+    // Amounts in two currencies do not add up as they are: a scope that holds several is asked which one, or to consolidate.
     const currencies = await currenciesInScope(storage.db, scope);
     if (q.currency !== undefined) {
       if (currencies.length > 0 && !currencies.includes(q.currency)) {
@@ -120,7 +144,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { ...scope, currency: q.currency };
     }
     if (currencies.length > 1) {
-      throw AR_ERR.MIXED_CURRENCIES([currencies.join(', ')], { currencies });
+      throw AR_ERR.MIXED_CURRENCIES([currencies.join(', '), config.reportingCurrency], { currencies });
     }
     return { ...scope, currency: currencies[0] ?? null };
   }
@@ -137,7 +161,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'aging', asOf, agingCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'aging', r, agingCsv(r)) : r;
   });
 
   app.get('/v1/reports/dso', {
@@ -155,7 +179,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'dso', asOf, dsoCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'dso', r, dsoCsv(r)) : r;
   });
 
   app.get('/v1/reports/cei', {
@@ -170,7 +194,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cei', asOf, ceiCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cei', r, ceiCsv(r)) : r;
   });
 
   app.get('/v1/reports/cash-forecast', {
@@ -193,7 +217,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
     const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cash-forecast', asOf, cashForecastCsv(r)) : r;
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cash-forecast', r, cashForecastCsv(r)) : r;
   });
 };
 
