@@ -16,8 +16,10 @@ import { roundMoney } from '../util/round.js';
 export const CASH_FORECAST_METHOD =
   'Each invoice open now is scored as of asOf by the served payment-delay model (days overdue, promises and disputes known then) ' +
   'and its open amount spread over the weeks by its payment-date distribution (deciles, linear between them); ' +
-  'what it puts before asOf counts in the first week, what falls beyond the last week in afterHorizon. ' +
-  'Amounts in different currencies are summed as they are.';
+  'what it puts before asOf counts in the first week, what falls beyond the last week in afterHorizon.';
+
+/** What a forecast in no reporting currency says of its amounts (the route asks a scope in several which one it wants). */
+const AS_THEY_ARE = ' Amounts in different currencies are summed as they are.';
 
 
 export interface CashForecastGroup {
@@ -105,7 +107,7 @@ export async function cashForecastReport(
     asOf: q.asOf,
     groupBy: q.scope.groupBy,
     filters: filtersOf(q.scope),
-    method: consolidation ? CASH_FORECAST_METHOD + consolidatedMethod(consolidation.currency) : CASH_FORECAST_METHOD,
+    method: CASH_FORECAST_METHOD + (consolidation ? consolidatedMethod(consolidation.currency) : AS_THEY_ARE),
     ...(consolidation && { consolidation }),
     modelVersion: model.version,
     groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),

@@ -90,6 +90,8 @@ for (const backend of await backends()) {
         const r = await cashForecastReport(s.db, paidSoon(ASOF), { asOf: ASOF, weeks: 2, scope: CONSOLIDATED });
         expect(r.groups[0].totalOpen).toBe(4055);
         expect(r.filters.currency).toBe('consolidated');
+        expect(r.method).toMatch(/Consolidated in USD/);
+        expect(r.method).not.toMatch(/summed as they are/);
         expect(r.consolidation).toMatchObject({ currency: 'USD', rates: [{ date: ASOF, currency: 'EUR', rate: 1.05 }, { date: ASOF, currency: 'GBP', rate: 1.6 }] });
       });
     });
