@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Catalogue, Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
+import { recordReportingCurrency } from './fields/reporting-currency.js';
 import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
@@ -54,6 +55,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     databaseUrl: config.databaseUrl,
     pgliteDir: path.join(config.dataDir, 'pglite'),
   }));
+  await recordReportingCurrency(storage.db, config.reportingCurrency, options.log);
   const jobs = new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log });
   const readiness: Services['readiness'] = {};
   let redis: Redis | null = null;

@@ -4,6 +4,7 @@
 import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
+import { valuationSql } from './reporting-currency.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
 
@@ -38,6 +39,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(o.other_currency_invoices, 0)::float8 AS "otherCurrencyOpenInvoices",
     COALESCE(o.open_amount, 0)::float8 AS "openAmount",
     COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
+    (COALESCE(o.open_amount, 0) * fx.rate)::float8 AS "reportingOpenAmount",
+    (COALESCE(o.overdue_amount, 0) * fx.rate)::float8 AS "reportingOverdueAmount",
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
     COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
     COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",
@@ -71,6 +74,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   LEFT JOIN (
     ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
   ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
+  LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
     SELECT customer_id, currency, sum(amount) AS turnover
     FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency

@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
+import { recordReportingCurrency } from '../../src/fields/reporting-currency.js';
 import * as f from '../agenda/factories.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -11,7 +12,10 @@ for (const backend of await backends()) {
     let s: TestStorage;
     beforeAll(async () => { s = await openTestStorage(backend); });
     afterAll(async () => s.close());
-    beforeEach(async () => f.wipe(s.db));
+    beforeEach(async () => {
+      await f.wipe(s.db);
+      await s.db.query(`DELETE FROM service_state WHERE key = 'reporting-currency'`);
+    });
 
     it('counts a disputed invoice as disputed, not as an unqualified delay, whether or not it has a status', async () => {
       const flagged = await f.customer(s.db);
@@ -59,6 +63,31 @@ for (const backend of await backends()) {
       expect(facts.get(owes)).toMatchObject({ openAmount: 1000, openCredits: 250, netOpenAmount: 750, overdueAmount: 1000, openInvoices: 1 });
       expect(facts.get(owed)).toMatchObject({ balanceCurrency: 'EUR', openAmount: 0, openCredits: 60, netOpenAmount: -60, openInvoices: 0 });
       expect((await loadCustomerFacts(s.db, [owes]))[0]).toMatchObject({ openCredits: 250, netOpenAmount: 750 });
+    });
+
+    it('values balances in the reporting currency with the latest rate quoted either way, and leaves them empty with none', async () => {
+      const eur = await f.customer(s.db, { currency: 'EUR' });
+      await f.invoice(s.db, { customerId: eur, dueDate: daysAgo(40), amount: 1000, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: eur, dueDate: daysAgo(-20), amount: 500, currency: 'EUR' });
+      const yen = await f.customer(s.db, { currency: 'JPY' });
+      await f.invoice(s.db, { customerId: yen, dueDate: daysAgo(10), amount: 150_000, currency: 'JPY' });
+      const usd = await f.customer(s.db);
+      await f.invoice(s.db, { customerId: usd, dueDate: daysAgo(10), amount: 700 });
+      const chf = await f.customer(s.db, { currency: 'CHF' });
+      await f.invoice(s.db, { customerId: chf, dueDate: daysAgo(10), amount: 300, currency: 'CHF' });
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES
+        ('EUR', 'USD', $1, 1.05), ('EUR', 'USD', $2, 1.10), ('EUR', 'USD', $3, 1.25), ('USD', 'JPY', $2, 150)`,
+      [daysAgo(60), daysAgo(5), daysAgo(-3)]);
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(facts.get(eur)).toMatchObject({ openAmount: 1500, reportingOpenAmount: 1650, reportingOverdueAmount: 1100 });
+      expect(facts.get(yen)!.reportingOpenAmount).toBeCloseTo(1000, 6);
+      expect(facts.get(usd)).toMatchObject({ reportingOpenAmount: 700, reportingOverdueAmount: 700 });
+      expect(facts.get(chf)).toMatchObject({ openAmount: 300, reportingOpenAmount: null, reportingOverdueAmount: null });
+      // Another reporting currency, recorded at start: the dollars are valued in euros.
+      await recordReportingCurrency(s.db, 'EUR');
+      const inEur = new Map((await loadCustomerFacts(s.db, [eur, usd])).map((r) => [r.id, r]));
+      expect(inEur.get(eur)).toMatchObject({ reportingOpenAmount: 1500 });
+      expect(inEur.get(usd)!.reportingOpenAmount).toBeCloseTo(700 / 1.10, 6);
     });
   });
 }
