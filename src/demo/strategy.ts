@@ -65,7 +65,8 @@ export const DEMO_RULES: DemoRule[] = [
     criteria: {
       or: [
         { in: ['GRP-STRATEGIC', v('groups')] },
-        { and: [{ in: ['GRP-RISKY', v('groups')] }, { '>=': [v('openAmount'), 100_000] }] },
+        // In the reporting currency: 100,000 JPY is not a large outstanding.
+        { and: [{ in: ['GRP-RISKY', v('groups')] }, { '>=': [v('reportingOpenAmount'), 100_000] }] },
       ],
     },
     actions: [{ type: 'addToGroup', group: 'GRP-HIGH-STAKES' }, { type: 'setCollector', collector: 'COL-02' }],
