@@ -50,6 +50,8 @@ export const AR_ERR = {
   /** Recorded on a run its job left unfinished for good (src/assign/sweep.ts); nothing of it was applied. */
   RUN_ABANDONED: define('AR_ERR_RUN_ABANDONED', 'The run was abandoned, nothing of it applied: %s; run the rules again', 500),
   UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),
+  /** Redis, which holds the shared job queue, did not take or answer the call: retrying later is the remedy. */
+  JOBS_UNAVAILABLE: define('AR_ERR_JOBS_UNAVAILABLE', 'The job queue (Redis) cannot be reached: %s; try again in a moment', 503),
   MODEL_DATASET_UNKNOWN: define('AR_ERR_MODEL_DATASET_UNKNOWN', 'Model "%s" has no dataset "%s": known datasets are %s', 400),
   MODEL_SETTINGS: define('AR_ERR_MODEL_SETTINGS', 'Model "%s" settings are not valid: %s', 400),
   CURRENCY_NOT_IN_SCOPE: define('AR_ERR_CURRENCY_NOT_IN_SCOPE', 'No invoice in this scope is in %s: its invoices are in %s; ask for one of those with currency=', 404),

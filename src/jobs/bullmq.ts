@@ -2,10 +2,13 @@
 // back off exponentially, stalled jobs (a worker that died) are picked up again
 // by BullMQ itself. Cancelling a running job reaches whichever process runs it
 // through a Redis pub/sub channel, since worker.cancelJob only acts locally.
+// Requests (enqueue, read, cancel) fail fast while Redis is down
+// (bullmq-queue.ts); workers wait the outage out.
 import crypto from 'node:crypto';
-import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
+import { Worker, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AR_ERR, isArError } from '../errors.js';
+import { closeConnection, FailFastQueue } from './bullmq-queue.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import {
   JobCancelledError,
@@ -24,6 +27,8 @@ export interface BullmqOptions {
   work: boolean;
   concurrency?: number;
   log?: Logger;
+  /** Longest a request's call on the queue (enqueue, read, cancel a job) may take before it is answered as unavailable. */
+  callTimeoutMs?: number;
 }
 
 interface Progress {
@@ -31,9 +36,12 @@ interface Progress {
   message: string | null;
 }
 
-function connectionFromUrl(url: string) {
-  // BullMQ workers need maxRetriesPerRequest: null to block on Redis safely.
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+/**
+ * Workers (and the cancel subscriber) block on Redis: BullMQ requires
+ * maxRetriesPerRequest: null there, and they wait out an outage and go on.
+ */
+function workerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
 }
 
 function stateOf(raw: string, job: Job): JobState {
@@ -61,26 +69,34 @@ function errorOf(state: JobState, failedReason: string | undefined): JobInfo['er
 
 export class BullmqRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
-  readonly queue: Queue;
+  private readonly producer: FailFastQueue;
   private worker: Worker | null = null;
   private handlers = new Map<string, JobHandler>();
-  private connection: Redis;
   private subscriber: Redis | null = null;
+  /** The worker's own connection: BullMQ leaves a connection it was given open when the worker closes. */
+  private workerRedis: Redis | null = null;
   private readonly cancelChannel: string;
 
   constructor(private readonly options: BullmqOptions) {
     const name = options.queueName ?? 'ar-jobs';
-    this.connection = connectionFromUrl(options.redisUrl);
     this.cancelChannel = `${name}:cancel`;
-    this.queue = new Queue(name, {
-      connection: this.connection,
+    this.producer = new FailFastQueue(options.redisUrl, name, {
       defaultJobOptions: {
         attempts: 3,
         backoff: { type: 'exponential', delay: 2000 },
         removeOnComplete: { age: 24 * 3600, count: 10_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       },
-    });
+    }, options.callTimeoutMs);
+  }
+
+  get queue(): Queue {
+    return this.producer.queue;
+  }
+
+  /** Resolves when a job could be queued now; AR_ERR_JOBS_UNAVAILABLE while Redis is down (checked before a change a job must follow). */
+  assertReachable(): Promise<void> {
+    return this.producer.reach(async () => undefined);
   }
 
   register<D, R>(type: string, handler: JobHandler<D, R>): void {
@@ -90,8 +106,9 @@ export class BullmqRunner implements JobRunner {
   /** Starts consuming once every handler is registered. */
   async start(): Promise<void> {
     if (!this.options.work || this.worker) return;
+    this.workerRedis = workerConnection(this.options.redisUrl);
     this.worker = new Worker(this.queue.name, (job, _token, signal) => this.process(job, signal), {
-      connection: connectionFromUrl(this.options.redisUrl),
+      connection: this.workerRedis,
       concurrency: this.options.concurrency ?? 1,
     });
     // A lock the worker could not renew means another worker may run the job
@@ -99,7 +116,7 @@ export class BullmqRunner implements JobRunner {
     // stops the work. Both are for an operator to see, not to hide.
     const log = this.options.log ?? silentLogger;
     this.worker.on('error', (err) => log.error({ err, queue: this.queue.name }, 'job worker error'));
-    this.subscriber = connectionFromUrl(this.options.redisUrl);
+    this.subscriber = workerConnection(this.options.redisUrl);
     await this.subscriber.subscribe(this.cancelChannel);
     this.subscriber.on('message', (_channel, id: string) => {
       this.worker?.cancelJob(id, 'cancelled');
@@ -134,10 +151,10 @@ export class BullmqRunner implements JobRunner {
 
   async enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
     if (!this.handlers.has(type)) throw AR_ERR.UNKNOWN_JOB_TYPE([type]);
-    const job = await this.queue.add(type, data, {
+    const job = await this.producer.reach((queue) => queue.add(type, data, {
       jobId: options.jobId ?? `job-${crypto.randomUUID()}`,
       ...(options.attempts ? { attempts: options.attempts } : {}),
-    });
+    }));
     return job.id!;
   }
 
@@ -145,14 +162,18 @@ export class BullmqRunner implements JobRunner {
     return `${this.queue.name}:cancelled:${id}`;
   }
 
-  async get(id: string): Promise<JobInfo | null> {
+  get(id: string): Promise<JobInfo | null> {
+    return this.producer.reach((queue) => this.read(queue, id));
+  }
+
+  private async read(queue: Queue, id: string): Promise<JobInfo | null> {
     // State first, then the job: a job only moves forward, so its data is at
     // least as new as the state read (the other order can pair "completed"
     // with the data of a failed first attempt).
-    const raw = await this.queue.getJobState(id);
-    const job = await this.queue.getJob(id);
+    const raw = await queue.getJobState(id);
+    const job = await queue.getJob(id);
     if (!job || raw === 'unknown') {
-      const tombstone = await this.connection.get(this.tombstoneKey(id));
+      const tombstone = await this.producer.redis.get(this.tombstoneKey(id));
       return tombstone ? (JSON.parse(tombstone) as JobInfo) : null;
     }
     const p = (typeof job.progress === 'object' ? job.progress : { fraction: 0, message: null }) as Progress;
@@ -172,21 +193,25 @@ export class BullmqRunner implements JobRunner {
     };
   }
 
-  async cancel(id: string): Promise<boolean> {
-    const job = await this.queue.getJob(id);
+  cancel(id: string): Promise<boolean> {
+    return this.producer.reach((queue) => this.cancelOn(queue, id));
+  }
+
+  private async cancelOn(queue: Queue, id: string): Promise<boolean> {
+    const job = await queue.getJob(id);
     if (!job) return false;
     const state = await job.getState();
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
       // A waiting job is simply removed; a tombstone keeps it answerable.
-      const info = await this.get(id);
+      const info = await this.read(queue, id);
       await job.remove();
       const tombstone: JobInfo = { ...info!, state: 'cancelled', finishedAt: new Date().toISOString(),
         error: serializeError(new JobCancelledError()) };
-      await this.connection.set(this.tombstoneKey(id), JSON.stringify(tombstone), 'EX', 24 * 3600);
+      await this.producer.redis.set(this.tombstoneKey(id), JSON.stringify(tombstone), 'EX', 24 * 3600);
       return true;
     }
     if (state === 'active') {
-      await this.connection.publish(this.cancelChannel, id);
+      await this.producer.redis.publish(this.cancelChannel, id);
       return true;
     }
     return false;
@@ -203,8 +228,6 @@ export class BullmqRunner implements JobRunner {
 
   async close(): Promise<void> {
     await this.worker?.close();
-    await this.subscriber?.quit().catch(() => undefined);
-    await this.queue.close();
-    await this.connection.quit().catch(() => undefined);
+    await Promise.all([closeConnection(this.subscriber), closeConnection(this.workerRedis), this.producer.close()]);
   }
 }
