@@ -52,6 +52,10 @@ export const AR_ERR = {
   UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),
   /** Redis, which holds the shared job queue, did not take or answer the call: retrying later is the remedy. */
   JOBS_UNAVAILABLE: define('AR_ERR_JOBS_UNAVAILABLE', 'The job queue (Redis) cannot be reached: %s; try again in a moment', 503),
+  /** Same code: the request's own change was saved before the queue was lost, so sending it again is not the remedy. */
+  JOBS_UNAVAILABLE_AFTER_CHANGE: define('AR_ERR_JOBS_UNAVAILABLE', '%s, but %s could not be queued: the job queue (Redis) cannot be reached; %s', 503),
+  /** Same code: the job was queued, and its outcome cannot be read now. */
+  JOB_STATE_UNAVAILABLE: define('AR_ERR_JOBS_UNAVAILABLE', 'Job "%s" was queued, but its state cannot be read: the job queue (Redis) cannot be reached; poll GET /v1/jobs/%s once it is back', 503),
   MODEL_DATASET_UNKNOWN: define('AR_ERR_MODEL_DATASET_UNKNOWN', 'Model "%s" has no dataset "%s": known datasets are %s', 400),
   MODEL_SETTINGS: define('AR_ERR_MODEL_SETTINGS', 'Model "%s" settings are not valid: %s', 400),
   CURRENCY_NOT_IN_SCOPE: define('AR_ERR_CURRENCY_NOT_IN_SCOPE', 'No invoice in this scope is in %s: its invoices are in %s; ask for one of those with currency=', 404),

@@ -6,22 +6,16 @@ import type { Config } from './config.js';
 import type { Catalogue, Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
 import { recordReportingCurrency } from './fields/reporting-currency.js';
-import { Jobs } from './jobs/jobs.js';
+import { Jobs, notQueuedAfterChange } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { AGENDA_PLAN_JOB, agendaPolicy, makeAgendaPlanHandler, type AgendaPolicy } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { startRunSweeper } from './assign/sweep.js';
-import { REFRESH_JOB, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
+import { REFRESH_JOB, importRefreshes, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import { databaseNow } from './pipeline/refresh-requests.js';
 import type { ImportResult } from './ingest/load.js';
-
-/**
- * Entities that change no score: collectors, scenarios and groups are read as
- * they are, and exchange rates only rank the agenda, which is ranked as it is read.
- */
-const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups', 'exchange-rates']);
 
 export interface Services {
   config: Config;
@@ -45,6 +39,8 @@ export interface BuildServicesOptions {
   /** Run shared-queue workers in this process (API processes may leave that to `npm run worker`). */
   work?: boolean;
   storage?: Storage;
+  /** Job runners of the caller's own (tests: a queue of their own on Redis). */
+  jobs?: Jobs;
   log?: Logger;
   /** The models the lifecycle knows (tests use small ones). */
   catalogue?: Catalogue;
@@ -56,7 +52,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     pgliteDir: path.join(config.dataDir, 'pglite'),
   }));
   await recordReportingCurrency(storage.db, config.reportingCurrency, options.log);
-  const jobs = new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log });
+  const jobs = options.jobs ?? new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log });
   const readiness: Services['readiness'] = {};
   let redis: Redis | null = null;
   if (config.redisUrl) {
@@ -68,9 +64,18 @@ export async function buildServices(config: Config, options: BuildServicesOption
   }
   // Data that moves scores, rules or the agenda sets off a refresh; the
   // requests of a sync of many files are answered by one or two (refresh-requests.ts).
+  // The import route checked the queue before the upload; lost since, the
+  // import stands and its failure says so.
   const afterImport = async (result: ImportResult) => {
-    if (result.inserted + result.updated === 0 || REFERENCE_ENTITIES.has(result.entity)) return null;
-    return jobs.enqueue(REFRESH_JOB, { trigger: 'import', requestedAt: await databaseNow(storage.db) });
+    if (result.inserted + result.updated === 0 || !importRefreshes(result.entity)) return null;
+    try {
+      return await jobs.enqueue(REFRESH_JOB, { trigger: 'import', requestedAt: await databaseNow(storage.db) });
+    } catch (err) {
+      const { entity, rows, inserted, updated, unchanged } = result;
+      throw notQueuedAfterChange(err, `The file was imported (${rows} rows: ${inserted} inserted, ${updated} updated)`,
+        'the refresh it sets off (scores, rules, agenda)', 'the next import that changes data, or the nightly refresh, will bring them up to date',
+        { imported: { entity, rows, inserted, updated, unchanged } });
+    }
   };
   jobs.registerLocal('import', makeImportHandler(storage.db, afterImport));
   // Handlers are registered before BullMQ workers start taking jobs.

@@ -4,9 +4,10 @@
 // reported through the job. The nightly run is the refresh's last step
 // (src/pipeline/refresh.ts), after the models have rescored everyone.
 import type { Db } from '../db/sql.js';
-import type { Jobs } from '../jobs/jobs.js';
+import { notQueuedAfterChange, type Jobs } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/types.js';
-import { createRun, executeRun, setRunJob, type RunRequest, type RunSummary } from './runs.js';
+import { isArError } from '../errors.js';
+import { createRun, executeRun, failRun, setRunJob, type RunRequest, type RunSummary } from './runs.js';
 
 export const ASSIGN_RUN_JOB = 'assign.run';
 
@@ -24,12 +25,39 @@ export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSu
   };
 }
 
-/** Records a queued run and hands it to the job runner. */
+/**
+ * Records a queued run and hands it to the job runner. A queue that is down
+ * is refused before the run is recorded; one lost just after leaves the run
+ * failed, and named in the error.
+ */
 export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
+  await jobs.assertReachable();
   const runId = await createRun(db, req);
-  const jobId = await jobs.enqueue<AssignRunJobData>(ASSIGN_RUN_JOB, { runId }, { jobId: `assign-run-${runId}` });
+  let jobId: string;
+  try {
+    jobId = await jobs.enqueue<AssignRunJobData>(ASSIGN_RUN_JOB, { runId }, { jobId: `assign-run-${runId}` });
+  } catch (err) {
+    await failRun(db, runId, err);
+    if (isArError(err)) err.extras = { ...err.extras, runId };
+    throw err;
+  }
   await setRunJob(db, runId, jobId);
   return { runId, jobId };
+}
+
+/**
+ * The run a saved change sets off (a rule, a search rules use). Its caller
+ * checked the queue before committing (jobs.assertReachable); lost since, the
+ * error says the change stands and the run did not start.
+ */
+export async function runAfterChange(db: Db, jobs: Jobs, change: string, req: RunRequest): Promise<{ runId: number; jobId: string }> {
+  try {
+    return await requestRun(db, jobs, req);
+  } catch (err) {
+    const runId = isArError(err) ? err.extras?.runId : undefined;
+    throw notQueuedAfterChange(err, change, `the assignment run it sets off${runId ? ` (run ${runId}, recorded as failed)` : ''}`,
+      'run the rules with POST /v1/assign/runs once it is back');
+  }
 }
 
 /** Beyond this many changed customers, one set-based portfolio run is cheaper than loading each one's facts. */

@@ -154,13 +154,18 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
       return summary;
     });
   } catch (err) {
-    const error = isArError(err) ? { code: err.code, message: err.message, ...(err.extras ?? {}) } : { code: 'AR_ERR_JOB_FAILED', message: String((err as Error)?.message ?? err) };
-    await db.query(
-      `UPDATE assignment_runs SET status = 'failed', error = $2::jsonb, finished_at = clock_timestamp() WHERE id = $1 AND status NOT IN ('applied', 'undone')`,
-      [runId, JSON.stringify(error)],
-    );
+    await failRun(db, runId, err);
     throw err;
   }
+}
+
+/** Records why a run failed, or never started; a run another attempt applied meanwhile stays applied. */
+export async function failRun(q: Queryable, runId: number, err: unknown): Promise<void> {
+  const error = isArError(err) ? { code: err.code, message: err.message, ...(err.extras ?? {}) } : { code: 'AR_ERR_JOB_FAILED', message: String((err as Error)?.message ?? err) };
+  await q.query(
+    `UPDATE assignment_runs SET status = 'failed', error = $2::jsonb, finished_at = clock_timestamp() WHERE id = $1 AND status NOT IN ('applied', 'undone')`,
+    [runId, JSON.stringify(error)],
+  );
 }
 
 export interface ChangePage {

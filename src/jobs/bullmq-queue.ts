@@ -15,6 +15,14 @@ export async function closeConnection(redis: Redis | null): Promise<void> {
   else redis?.disconnect();
 }
 
+export interface FailFastQueueOptions {
+  redisUrl: string;
+  name: string;
+  queue: Omit<QueueOptions, 'connection'>;
+  /** Longest a call may take, connecting included, before it is answered as unavailable. */
+  callTimeoutMs?: number;
+}
+
 export class FailFastQueue {
   /**
    * Commands fail at once while disconnected instead of waiting in ioredis's
@@ -26,14 +34,8 @@ export class FailFastQueue {
   /** Set when the current queue's start-up failed: BullMQ never retries it. */
   private failed = false;
 
-  constructor(
-    redisUrl: string,
-    private readonly name: string,
-    private readonly queueOptions: Omit<QueueOptions, 'connection'>,
-    /** Longest a call may take, connecting included, before it is answered as unavailable. */
-    private readonly callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS,
-  ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  constructor(private readonly options: FailFastQueueOptions) {
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
     this.current = this.open();
   }
 
@@ -49,7 +51,7 @@ export class FailFastQueue {
    * replaced on its next use (usable).
    */
   private open(): Queue {
-    const queue = new Queue(this.name, { ...this.queueOptions, connection: this.redis });
+    const queue = new Queue(this.options.name, { ...this.options.queue, connection: this.redis });
     queue.waitUntilReady().catch(() => {
       if (this.current === queue) this.failed = true;
     });
@@ -72,7 +74,7 @@ export class FailFastQueue {
    * cut by the outage may still have reached Redis before it.
    */
   async reach<T>(call: (queue: Queue) => Promise<T>): Promise<T> {
-    const ms = this.callTimeoutMs;
+    const ms = this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(AR_ERR.JOBS_UNAVAILABLE([`Redis did not answer within ${ms} ms`])), ms);
@@ -82,8 +84,8 @@ export class FailFastQueue {
     } catch (err) {
       // A command refused while disconnected, or cut by the connection's loss; a Redis reply error is no outage.
       const cut = (err as Error | null)?.name === 'MaxRetriesPerRequestError';
-      if (isArError(err) || (!cut && this.redis.status === 'ready')) throw err;
-      const unavailable = AR_ERR.JOBS_UNAVAILABLE([cut ? 'the connection was lost during the call' : `not connected (${this.redis.status})`]);
+      if (isArError(err) || (!cut && this.live())) throw err;
+      const unavailable = AR_ERR.JOBS_UNAVAILABLE([cut ? 'the connection was lost during the call' : `not connected (${this.state()})`]);
       unavailable.cause = err;
       throw unavailable;
     } finally {
@@ -91,18 +93,30 @@ export class FailFastQueue {
     }
   }
 
+  /**
+   * Ready, and its socket still open: ioredis leaves the status "ready" until
+   * it handles the socket's close, while its commands already fail.
+   */
+  private live(): boolean {
+    return this.redis.status === 'ready' && this.redis.stream?.writable === true;
+  }
+
+  private state(): string {
+    return this.redis.status === 'ready' && !this.live() ? 'lost' : this.redis.status;
+  }
+
   /** Resolves once the connection is ready; rejects at once while it waits to reconnect. */
   private connected(): Promise<void> {
     const c = this.redis;
-    if (c.status === 'ready') return Promise.resolve();
-    if (c.status !== 'connecting' && c.status !== 'connect') return Promise.reject(new Error(`connection ${c.status}`));
+    if (this.live()) return Promise.resolve();
+    if (c.status !== 'connecting' && c.status !== 'connect') return Promise.reject(new Error(`connection ${this.state()}`));
     // A connection being made (the first one, or a reconnection): its outcome is a round trip away.
     return new Promise((resolve, reject) => {
       const events = ['ready', 'close', 'end'];
       const settle = () => {
         for (const event of events) c.off(event, settle);
-        if (c.status === 'ready') resolve();
-        else reject(new Error(`connection ${c.status}`));
+        if (this.live()) resolve();
+        else reject(new Error(`connection ${this.state()}`));
       };
       for (const event of events) c.on(event, settle);
     });

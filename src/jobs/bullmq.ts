@@ -80,23 +80,31 @@ export class BullmqRunner implements JobRunner {
   constructor(private readonly options: BullmqOptions) {
     const name = options.queueName ?? 'ar-jobs';
     this.cancelChannel = `${name}:cancel`;
-    this.producer = new FailFastQueue(options.redisUrl, name, {
-      defaultJobOptions: {
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+    this.producer = new FailFastQueue({
+      redisUrl: options.redisUrl,
+      name,
+      queue: {
+        defaultJobOptions: {
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
       },
-    }, options.callTimeoutMs);
+      callTimeoutMs: options.callTimeoutMs,
+    });
   }
 
   get queue(): Queue {
     return this.producer.queue;
   }
 
-  /** Resolves when a job could be queued now; AR_ERR_JOBS_UNAVAILABLE while Redis is down (checked before a change a job must follow). */
+  /**
+   * Resolves when Redis answers the queue now; AR_ERR_JOBS_UNAVAILABLE while it
+   * is down or does not answer (checked before a change a job must follow).
+   */
   assertReachable(): Promise<void> {
-    return this.producer.reach(async () => undefined);
+    return this.producer.reach(async () => void (await this.producer.redis.ping()));
   }
 
   register<D, R>(type: string, handler: JobHandler<D, R>): void {

@@ -4,7 +4,7 @@
 import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
-import { isArError } from '../errors.js';
+import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 
 export class Jobs {
@@ -13,12 +13,21 @@ export class Jobs {
 
   private readonly log: Logger;
 
-  constructor(options: { redisUrl: string | null; work: boolean; concurrency?: number; log?: Logger }) {
+  constructor(options: {
+    redisUrl: string | null;
+    work: boolean;
+    concurrency?: number;
+    log?: Logger;
+    /** BullMQ only (tests use their own queues and a short timeout). */
+    queueName?: string;
+    callTimeoutMs?: number;
+  }) {
     this.log = options.log ?? silentLogger;
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: 'local' });
-    this.shared = options.redisUrl
-      ? new BullmqRunner({ redisUrl: options.redisUrl, work: options.work, concurrency: options.concurrency, log: this.log })
-      : new InProcessRunner({ concurrency: options.concurrency ?? 1 });
+    const { redisUrl, work, concurrency, queueName, callTimeoutMs } = options;
+    this.shared = redisUrl
+      ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs })
+      : new InProcessRunner({ concurrency: concurrency ?? 1 });
   }
 
   get distributed(): boolean {
@@ -57,6 +66,15 @@ export class Jobs {
     return this.shared.enqueue(type, data, options);
   }
 
+  /**
+   * Resolves when the shared queue could take a job now; AR_ERR_JOBS_UNAVAILABLE
+   * while Redis is down. Checked before a change that a job must follow, so
+   * that an outage refuses the change rather than leaving it without its job.
+   */
+  async assertReachable(): Promise<void> {
+    if (this.shared instanceof BullmqRunner) await this.shared.assertReachable();
+  }
+
   async get(id: string): Promise<JobInfo | null> {
     return (await this.local.get(id)) ?? (await this.shared.get(id));
   }
@@ -71,7 +89,10 @@ export class Jobs {
     if (local) return local;
     const deadline = Date.now() + timeoutMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
-      const info = await this.shared.get(id);
+      const info = await this.shared.get(id).catch((err: unknown) => {
+        if (!isJobsUnavailable(err)) throw err;
+        throw Object.assign(AR_ERR.JOB_STATE_UNAVAILABLE([id, id], { jobId: id }), { cause: err });
+      });
       if (info && ['completed', 'failed', 'cancelled'].includes(info.state)) return info;
       if (Date.now() > deadline) throw new Error(`Job ${id} did not finish within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, delay));
@@ -90,4 +111,19 @@ export class Jobs {
     await this.local.close();
     await this.shared.close();
   }
+}
+
+export function isJobsUnavailable(err: unknown): boolean {
+  return isArError(err) && err.code === 'AR_ERR_JOBS_UNAVAILABLE';
+}
+
+/**
+ * A job a saved change sets off was not queued: the queue was lost after the
+ * change was committed. The error says what stands and what to do instead of
+ * sending the request again; any other error is returned as it is.
+ */
+export function notQueuedAfterChange(err: unknown, change: string, job: string, remedy: string, extras?: ProblemExtras): unknown {
+  if (!isJobsUnavailable(err)) return err;
+  const { extras: own } = err as { extras?: ProblemExtras };
+  return Object.assign(AR_ERR.JOBS_UNAVAILABLE_AFTER_CHANGE([change, job, remedy], { ...own, ...extras }), { cause: err });
 }

@@ -22,6 +22,15 @@ import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 export const REFRESH_JOB = 'pipeline.refresh';
 export const NIGHTLY_REFRESH_SCHEDULER = 'nightly-refresh';
 
+/**
+ * Entities that change no score: collectors, scenarios and groups are read as
+ * they are, and exchange rates only rank the agenda, which is ranked as it is read.
+ */
+const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups', 'exchange-rates']);
+
+/** Whether an import of this entity sets off a refresh (when it changes rows). */
+export const importRefreshes = (entity: string): boolean => !REFERENCE_ENTITIES.has(entity);
+
 export interface RefreshJobData {
   /** What set it off, for the audit of the assignment run. */
   trigger?: 'nightly' | 'import' | 'manual';

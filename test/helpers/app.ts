@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { buildApp } from '../../src/app.js';
 import type { Catalogue } from '../../src/ml/registry/types.js';
+import type { Jobs } from '../../src/jobs/jobs.js';
 import { openTestStorage, type TestStorage } from './storage.js';
 
 export const KEYS = { platform: 'k-platform', analyst: 'k-analyst', collector: 'k-collector', admin: 'k-admin' } as const;
@@ -24,7 +25,7 @@ export async function buildTestApp(
   backend: 'pglite' | 'postgres',
   env: Record<string, string> = {},
   storage?: TestStorage,
-  options: { catalogue?: Catalogue } = {},
+  options: { catalogue?: Catalogue; jobs?: Jobs } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-test-'));
   const config: Config = loadConfig({
@@ -38,7 +39,7 @@ export async function buildTestApp(
     ...env,
   });
   const s = storage ?? (await openTestStorage(backend));
-  const services = await buildServices(config, { storage: s, catalogue: options.catalogue });
+  const services = await buildServices(config, { storage: s, catalogue: options.catalogue, jobs: options.jobs });
   const app = await buildApp(services, { logger: false });
   return {
     app,

@@ -12,8 +12,8 @@ export interface RedisProxy {
   up(): void;
   /** Keeps connections open but drops what clients send: a Redis that stopped answering. Only down() recovers from it. */
   stall(): void;
-  /** Drops a connection when its client sends this command for the nth time (counted on each connection, lower case). */
-  cutOn(command: string, nth: number): void;
+  /** Drops a connection when its client sends one of these commands for the nth time (counted on each connection, lower case). */
+  cutOn(commands: string[], nth: number): void;
   close(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export async function startRedisProxy(): Promise<RedisProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
   let accepting = true;
   let stalled = false;
-  let cut: { command: string; nth: number } | null = null;
+  let cut: { commands: string[]; nth: number } | null = null;
   const server = net.createServer((client) => {
     if (!accepting) {
       client.destroy();
@@ -41,8 +41,8 @@ export async function startRedisProxy(): Promise<RedisProxy> {
       if (stalled) return;
       if (cut) {
         // A command is an array of bulk strings: `$<length>\r\n<name>\r\n` follows the array header.
-        const needle = `\r\n$${cut.command.length}\r\n${cut.command}\r\n`;
-        seen += chunk.toString('latin1').toLowerCase().split(needle).length - 1;
+        const text = chunk.toString('latin1').toLowerCase();
+        for (const command of cut.commands) seen += text.split(`\r\n$${command.length}\r\n${command}\r\n`).length - 1;
         if (seen >= cut.nth) {
           cut = null;
           drop();
@@ -78,8 +78,8 @@ export async function startRedisProxy(): Promise<RedisProxy> {
     stall() {
       stalled = true;
     },
-    cutOn(command, nth) {
-      cut = { command, nth };
+    cutOn(commands, nth) {
+      cut = { commands, nth };
     },
     async close() {
       accepting = false;

@@ -21,3 +21,17 @@ export function redisReachable(): Promise<boolean> {
   })();
   return reachable;
 }
+
+/** Deletes what these BullMQ queues (named by the test that made them) left in the test Redis. */
+export async function deleteQueueKeys(queueNames: string[]): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const name of queueNames) {
+      const keys: string[] = [];
+      for await (const batch of redis.scanStream({ match: `bull:${name}:*`, count: 500 })) keys.push(...(batch as string[]));
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -3,10 +3,10 @@
 // Redis, workers wait it out, and both work again once Redis is back.
 import crypto from 'node:crypto';
 import { describe, it, expect, afterAll, afterEach, beforeEach } from 'vitest';
-import { Redis } from 'ioredis';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import type { JobInfo } from '../../src/jobs/types.js';
-import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { deleteQueueKeys, redisReachable } from '../helpers/redis.js';
+import { eventually } from '../helpers/eventually.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 
 const redisUp = await redisReachable();
@@ -14,31 +14,8 @@ const queues: string[] = [];
 
 // Each runner's queue is t-<uuid>: its keys go when the file is done.
 afterAll(async () => {
-  if (!redisUp || queues.length === 0) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    for (const name of queues) {
-      const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `bull:${name}:*`, count: 500 })) keys.push(...(batch as string[]));
-      if (keys.length > 0) await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
+  if (redisUp) await deleteQueueKeys(queues);
 });
-
-/** Polls `attempt` until it resolves, or throws its last error past the deadline. */
-async function eventually<T>(attempt: () => Promise<T>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 async function finished(runner: BullmqRunner, id: string): Promise<JobInfo> {
   return eventually(async () => {
@@ -137,7 +114,7 @@ describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', ()
   describe('when the connection is lost as the queue starts', () => {
     // The first INFO is ioredis's ready check; the second, BullMQ's version check, fails the queue's start-up.
     it('replaces the queue once Redis is back instead of failing every call', async () => {
-      proxy.cutOn('info', 2);
+      proxy.cutOn(['info'], 2);
       const r = runner(false);
       const id = await eventually(() => r.enqueue('echo', { n: 3 }));
       expect(await r.get(id)).toMatchObject({ state: 'waiting', type: 'echo' });

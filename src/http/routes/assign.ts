@@ -8,7 +8,8 @@ import { errorResponses, IdParams, ProblemRef } from '../schemas/common.js';
 import { deleteRule, getRule, listRules, loadRuleSet, saveRule } from '../../assign/rules.js';
 import { previewPage } from '../../assign/plan-report.js';
 import { getRun, listRuns, runChanges } from '../../assign/runs.js';
-import { requestRun } from '../../assign/jobs.js';
+import { requestRun, runAfterChange } from '../../assign/jobs.js';
+import { isJobsUnavailable } from '../../jobs/jobs.js';
 import { undoRun } from '../../assign/undo.js';
 import { loadSettings, saveSettings } from '../../assign/settings.js';
 import { scopeOf } from '../../assign/state.js';
@@ -28,10 +29,19 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, jobs } = app.services;
   const { db } = storage;
 
-  /** A rule change re-runs the whole portfolio when the settings say so. */
-  async function afterRuleChange(requestedBy: string | null): Promise<{ runId?: number }> {
-    if (!(await loadSettings(db)).runOnRuleChange) return {};
-    const { runId } = await requestRun(db, jobs, { trigger: 'rule_change', requestedBy });
+  /**
+   * A rule change re-runs the whole portfolio when the settings say so: then
+   * a queue that cannot take the run refuses the change before it is saved.
+   */
+  async function runsAfterRuleChange(): Promise<boolean> {
+    const runs = (await loadSettings(db)).runOnRuleChange;
+    if (runs) await jobs.assertReachable();
+    return runs;
+  }
+
+  async function afterRuleChange(runs: boolean, change: string, requestedBy: string | null): Promise<{ runId?: number }> {
+    if (!runs) return {};
+    const { runId } = await runAfterChange(db, jobs, change, { trigger: 'rule_change', requestedBy });
     return { runId };
   }
 
@@ -56,16 +66,21 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/v1/rules', {
     config: RULE_EDITORS,
-    schema: { tags: ['rules'], summary: 'Create a rule: a saved search plus actions', description: ruleSaveDoc, body: RuleBody, response: { 201: RuleSaveSchema, 409: ProblemRef, ...errorResponses } },
+    schema: { tags: ['rules'], summary: 'Create a rule: a saved search plus actions', description: ruleSaveDoc, body: RuleBody, response: { 201: RuleSaveSchema, 409: ProblemRef, 503: ProblemRef, ...errorResponses } },
   }, async (request, reply) => {
+    const runs = await runsAfterRuleChange();
     const saved = await saveRule(db, null, request.body);
-    return reply.status(201).send({ ...saved, ...(await afterRuleChange(request.role)) });
+    return reply.status(201).send({ ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) });
   });
 
   app.put('/v1/rules/:id', {
     config: RULE_EDITORS,
-    schema: { tags: ['rules'], summary: 'Replace a rule', description: ruleSaveDoc, params: IdParams, body: RuleBody, response: { 200: RuleSaveSchema, 409: ProblemRef, ...errorResponses } },
-  }, async (request) => ({ ...(await saveRule(db, request.params.id, request.body)), ...(await afterRuleChange(request.role)) }));
+    schema: { tags: ['rules'], summary: 'Replace a rule', description: ruleSaveDoc, params: IdParams, body: RuleBody, response: { 200: RuleSaveSchema, 409: ProblemRef, 503: ProblemRef, ...errorResponses } },
+  }, async (request) => {
+    const runs = await runsAfterRuleChange();
+    const saved = await saveRule(db, request.params.id, request.body);
+    return { ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) };
+  });
 
   app.delete('/v1/rules/:id', {
     config: RULE_EDITORS,
@@ -73,11 +88,12 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['rules'],
       summary: 'Delete a rule (what it assigned stays; its groups stop being managed)',
       params: IdParams,
-      response: { 204: Type.Null(), ...errorResponses },
+      response: { 204: Type.Null(), 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
+    const runs = await runsAfterRuleChange();
     await deleteRule(db, request.params.id);
-    await afterRuleChange(request.role);
+    await afterRuleChange(runs, `Rule ${request.params.id} was deleted`, request.role);
     return reply.status(204).send(null);
   });
 
@@ -105,7 +121,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Answers 202 at once; poll GET /v1/assign/runs/{id}. With expectPlanHash the run fails with ' +
         'AR_ERR_PLAN_CHANGED and writes nothing if the plan is no longer the previewed one.',
       body: RunBody,
-      response: { 202: Type.Object({ runId: Type.Integer(), jobId: Type.String(), status: Type.String() }), ...errorResponses },
+      response: { 202: Type.Object({ runId: Type.Integer(), jobId: Type.String(), status: Type.String() }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const scope = await scopeOf(db, request.body.customers);
@@ -137,7 +153,13 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const run = await getRun(db, request.params.id);
-    const job = run.jobId && (run.status === 'queued' || run.status === 'running') ? await jobs.get(run.jobId) : null;
+    // The run is recorded in the database; only its progress is read from the queue.
+    const job = run.jobId && (run.status === 'queued' || run.status === 'running')
+      ? await jobs.get(run.jobId).catch((err: unknown) => {
+        if (!isJobsUnavailable(err)) throw err;
+        return { progress: 0, message: 'progress unknown: the job queue (Redis) cannot be reached' };
+      })
+      : null;
     const finished = run.status === 'applied' || run.status === 'undone';
     const page = await runChanges(db, run.id, request.query);
     return {

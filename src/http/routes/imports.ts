@@ -12,8 +12,18 @@ import { AR_ERR } from '../../errors.js';
 import { ENTITIES, ENTITY_NAMES, findEntity } from '../../ingest/entities.js';
 import { formatFromContentType } from '../../ingest/parse.js';
 import type { ImportJobData } from '../../ingest/import-job.js';
+import { importRefreshes } from '../../pipeline/refresh.js';
+import { sendProblem } from '../plugins/problem.js';
 import { JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
 import { importRowSchema } from '../schemas/import-rows.js';
+
+/** Statuses of a failed import's codes; any other is the service's fault. */
+const FAILED_IMPORT_STATUS: Record<string, number> = {
+  AR_ERR_IMPORT_REJECTED: 422,
+  AR_ERR_IMPORT_EMPTY: 422,
+  // The file was imported; the refresh it sets off could not be queued.
+  AR_ERR_JOBS_UNAVAILABLE: 503,
+};
 
 const RAW_TYPES = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
 
@@ -74,6 +84,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         202: Type.Object({ jobId: Type.String(), status: Type.Literal('queued'), location: Type.String({ description: 'GET it for state and progress' }) }),
         415: ProblemRef,
         422: ProblemRef,
+        503: ProblemRef,
         ...errorResponses,
       },
     },
@@ -89,6 +100,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? 'NDJSON as application/x-ndjson (one JSON object per line, not a JSON document), or CSV as text/csv with a header row'
         : 'text/csv (with a header row) or application/x-ndjson (one JSON object per line)']);
     }
+    // Its refresh goes through the shared queue: while that is down, nothing is written.
+    if (importRefreshes(entity)) await jobs.assertReachable();
     const file = path.join(spoolDir, `${crypto.randomUUID()}.${format}`);
     const body = request.body as Readable | undefined;
     if (body && typeof (body as Readable).pipe === 'function') await pipeline(body, fs.createWriteStream(file));
@@ -102,13 +115,9 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const info = await jobs.waitFor(jobId);
     if (info.state !== 'completed') {
       const err = info.error ?? { code: 'AR_ERR_JOB_FAILED', message: 'The import failed' };
-      const status = err.code === 'AR_ERR_IMPORT_REJECTED' || err.code === 'AR_ERR_IMPORT_EMPTY' ? 422 : 500;
+      const status = FAILED_IMPORT_STATUS[err.code] ?? 500;
       const { code, message, ...extras } = err;
-      return reply.status(status).type('application/problem+json').send({
-        type: `urn:ar:problem:${code.toLowerCase().replace(/_/g, '-')}`,
-        title: status === 422 ? 'Unprocessable Content' : 'Internal Server Error',
-        status, detail: message, code, instance: request.url, jobId, ...extras,
-      });
+      return sendProblem(reply, status, code, message, { jobId, ...extras });
     }
     return { ...(info.result as object), jobId } as Static<typeof ImportResultSchema>;
   });
@@ -126,7 +135,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['jobs'],
       summary: 'State and progress of a job',
       params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
-      response: { 200: JobInfoSchema, ...errorResponses },
+      response: { 200: JobInfoSchema, 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
     const info = await jobs.get(request.params.id);
@@ -140,7 +149,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['jobs'],
       summary: 'Cancel a waiting or running job',
       params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
-      response: { 202: Type.Object({ cancelled: Type.Boolean() }), ...errorResponses },
+      response: { 202: Type.Object({ cancelled: Type.Boolean() }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const info = await jobs.get(request.params.id);

@@ -155,7 +155,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
             "when absent, the active version's are kept",
         })),
       }, { additionalProperties: false })),
-      response: { 202: Type.Object({ jobId: Type.String(), status: Type.String() }), ...errorResponses },
+      response: { 202: Type.Object({ jobId: Type.String(), status: Type.String() }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const { model } = request.params;

@@ -8,7 +8,7 @@ import { validateCriteria } from '../../searches/validate.js';
 import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
 import { listRules, loadRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
-import { requestRun } from '../../assign/jobs.js';
+import { runAfterChange } from '../../assign/jobs.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
@@ -62,18 +62,21 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle.',
       params: IdParams,
       body: SearchBody,
-      response: { 200: WithMatches, 409: ProblemRef, ...errorResponses },
+      response: { 200: WithMatches, 409: ProblemRef, 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    const { search, used } = await db.transaction(async (tx) => {
+    const { search, runs } = await db.transaction(async (tx) => {
       const saved = await updateSearch(tx, request.params.id, request.body);
       const set = await loadRuleSet(tx);
       // Counted before commit: a search whose count fails keeps its old criteria.
       const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
-      return { search: { ...saved, matches }, used: (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id)) };
+      // Rules using the search changed with it: a queue that cannot take their run refuses the change.
+      const used = (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id));
+      const runs = used && (await loadSettings(tx)).runOnRuleChange;
+      if (runs) await jobs.assertReachable();
+      return { search: { ...saved, matches }, runs };
     });
-    // Rules using the search changed with it.
-    if (used && (await loadSettings(db)).runOnRuleChange) await requestRun(db, jobs, { trigger: 'rule_change', requestedBy: request.role });
+    if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.role });
     return search;
   });
 
