@@ -6,6 +6,7 @@
 import { Queue, type QueueOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AR_ERR, isArError } from '../errors.js';
+import type { Logger } from '../ml/registry/types.js';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5000;
 
@@ -21,6 +22,7 @@ export interface FailFastQueueOptions {
   queue: Omit<QueueOptions, 'connection'>;
   /** Longest a call may take, connecting included, before it is answered as unavailable. */
   callTimeoutMs?: number;
+  log: Logger;
 }
 
 export class FailFastQueue {
@@ -51,7 +53,10 @@ export class FailFastQueue {
    * replaced on its next use (usable).
    */
   private open(): Queue {
-    const queue = new Queue(this.options.name, { ...this.options.queue, connection: this.redis });
+    const { name, log } = this.options;
+    const queue = new Queue(name, { ...this.options.queue, connection: this.redis });
+    // Each failed reconnection while Redis is down (BullMQ would print them on the console).
+    queue.on('error', (err) => log.warn({ err, queue: name }, 'job queue connection error'));
     queue.waitUntilReady().catch(() => {
       if (this.current === queue) this.failed = true;
     });

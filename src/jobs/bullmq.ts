@@ -92,6 +92,7 @@ export class BullmqRunner implements JobRunner {
         },
       },
       callTimeoutMs: options.callTimeoutMs,
+      log: options.log ?? silentLogger,
     });
   }
 

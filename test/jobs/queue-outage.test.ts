@@ -8,6 +8,7 @@ import type { JobInfo } from '../../src/jobs/types.js';
 import { deleteQueueKeys, redisReachable } from '../helpers/redis.js';
 import { eventually } from '../helpers/eventually.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
+import { capturedLog } from '../helpers/log.js';
 
 const redisUp = await redisReachable();
 const queues: string[] = [];
@@ -39,10 +40,10 @@ async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown 
 describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', () => {
   let proxy: RedisProxy;
   const runners: BullmqRunner[] = [];
-  const runner = (work: boolean) => {
+  const runner = (work: boolean, log = capturedLog().log) => {
     const queueName = `t-${crypto.randomUUID()}`;
     queues.push(queueName);
-    const r = new BullmqRunner({ redisUrl: proxy.url, work, queueName, callTimeoutMs: 300 });
+    const r = new BullmqRunner({ redisUrl: proxy.url, work, queueName, callTimeoutMs: 300, log });
     r.register('echo', async (ctx) => ctx.data);
     runners.push(r);
     return r;
@@ -76,6 +77,19 @@ describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', ()
         expect(error).toMatchObject({ code: 'AR_ERR_JOBS_UNAVAILABLE' });
         expect(ms).toBeLessThan(250);
       }
+    });
+
+    it('logs the queue\'s failed reconnections as warnings, with the queue\'s name', async () => {
+      const { log, lines } = capturedLog();
+      const r = runner(false, log);
+      await r.enqueue('echo', {});
+      proxy.down();
+      const line = await eventually(async () => {
+        const found = lines.find((l) => l.msg === 'job queue connection error');
+        if (!found) throw new Error('no warning yet');
+        return found;
+      });
+      expect(line).toMatchObject({ level: 40, queue: r.queue.name, err: { message: expect.any(String) } });
     });
 
     it('enqueues again once Redis is back, and a worker that lived through the outage runs the job', async () => {
