@@ -19,6 +19,7 @@ const redisUp = await redisReachable();
 function expectUnavailable(res: LightMyRequestResponse) {
   expect(res.statusCode).toBe(503);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.headers['retry-after']).toBe('5');
   const body = res.json();
   expect(body).toMatchObject({ type: 'urn:ar:problem:ar-err-jobs-unavailable', status: 503, code: 'AR_ERR_JOBS_UNAVAILABLE' });
   return body;

@@ -22,6 +22,9 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'AR_ERR_VALIDATION',
 };
 
+/** A 503 is a moment's outage (Redis, load): clients are told when to try again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(
   reply: FastifyReply,
   status: number,
@@ -29,6 +32,7 @@ export function sendProblem(
   detail: string,
   extras: Record<string, unknown> = {},
 ) {
+  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply
     .status(status)
     .type('application/problem+json')
@@ -79,7 +83,9 @@ async function problemPlugin(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isArError(err)) {
       const e = err as unknown as { statusCode: number; code: string; message: string; extras?: Record<string, unknown> };
-      if (e.statusCode >= 500) request.log.error({ err }, 'service error');
+      // An outage (503) is logged once per request, as a warning: the queue logs the outage itself.
+      if (e.statusCode === 503) request.log.warn({ code: e.code, detail: e.message }, 'service unavailable');
+      else if (e.statusCode >= 500) request.log.error({ err }, 'service error');
       return sendProblem(reply, e.statusCode, e.code, e.message, e.extras ?? {});
     }
     if (err.validation) {
