@@ -57,6 +57,8 @@ export async function buildServices(config: Config, options: BuildServicesOption
   let redis: Redis | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    // The readiness probe reports an outage (and the job queue logs it): not ioredis's "Unhandled error event".
+    redis.on('error', () => undefined);
     readiness.redis = async () => {
       if (redis!.status === 'wait') await redis!.connect();
       await redis!.ping();

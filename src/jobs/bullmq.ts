@@ -126,6 +126,8 @@ export class BullmqRunner implements JobRunner {
     const log = this.options.log ?? silentLogger;
     this.worker.on('error', (err) => log.error({ err, queue: this.queue.name }, 'job worker error'));
     this.subscriber = workerConnection(this.options.redisUrl);
+    // Its reconnections while Redis is down, logged rather than printed by ioredis as unhandled.
+    this.subscriber.on('error', (err) => log.warn({ err, queue: this.queue.name }, 'job cancel subscriber connection error'));
     await this.subscriber.subscribe(this.cancelChannel);
     this.subscriber.on('message', (_channel, id: string) => {
       this.worker?.cancelJob(id, 'cancelled');
