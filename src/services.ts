@@ -52,7 +52,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     pgliteDir: path.join(config.dataDir, 'pglite'),
   }));
   await recordReportingCurrency(storage.db, config.reportingCurrency, options.log);
-  const jobs = options.jobs ?? new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log });
+  const jobs = options.jobs ?? new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log, db: storage.db });
   const readiness: Services['readiness'] = {};
   let redis: Redis | null = null;
   if (config.redisUrl) {

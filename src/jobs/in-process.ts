@@ -12,6 +12,7 @@ import {
   type EnqueueOptions,
   type JobHandler,
   type JobInfo,
+  type JobObserver,
   type JobRunner,
 } from './types.js';
 
@@ -37,7 +38,7 @@ export class InProcessRunner implements JobRunner {
   private schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { concurrency?: number; idPrefix?: string } = {}) {}
+  constructor(private readonly options: { concurrency?: number; idPrefix?: string; observer?: JobObserver } = {}) {}
 
   register<D, R>(type: string, handler: JobHandler<D, R>): void {
     this.handlers.set(type, handler as JobHandler);
@@ -46,15 +47,23 @@ export class InProcessRunner implements JobRunner {
   async enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
     if (!this.handlers.has(type)) throw AR_ERR.UNKNOWN_JOB_TYPE([type]);
     const id = options.jobId ?? `${this.options.idPrefix ?? 'job'}-${crypto.randomUUID()}`;
-    const existing = this.jobs.get(id);
-    if (existing && (existing.info.state === 'waiting' || existing.info.state === 'active')) return id;
+    const running = () => {
+      const existing = this.jobs.get(id);
+      return existing !== undefined && (existing.info.state === 'waiting' || existing.info.state === 'active');
+    };
+    if (running()) return id;
+    const info: JobInfo = {
+      id, type, state: 'waiting', progress: 0, message: null, result: null, error: null, attempts: 0,
+      createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
+    };
+    if (this.options.observer) {
+      await this.options.observer.enqueued(info);
+      if (running()) return id;
+    }
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     this.jobs.set(id, {
-      info: {
-        id, type, state: 'waiting', progress: 0, message: null, result: null, error: null, attempts: 0,
-        createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
-      },
+      info,
       data,
       controller: new AbortController(),
       done,
@@ -156,6 +165,7 @@ export class InProcessRunner implements JobRunner {
     e.info.state = 'active';
     e.info.startedAt = new Date().toISOString();
     e.info.attempts++;
+    this.options.observer?.changed(e.info);
     const handler = this.handlers.get(e.info.type)!;
     // A job whose awaits all resolve at once (PGlite) gives the loop a turn when it reports progress.
     const giveTheLoopATurn = turnGiver();
@@ -188,6 +198,7 @@ export class InProcessRunner implements JobRunner {
     e.info.error = error;
     e.info.finishedAt = new Date().toISOString();
     if (state === 'completed') e.info.progress = 1;
+    this.options.observer?.changed(e.info);
     e.resolveDone();
     const t = setTimeout(() => {
       this.jobs.delete(e.info.id);

@@ -1,29 +1,44 @@
 // The service's job front: work whose input lives on this machine (an uploaded
 // file) runs on the local runner; everything else (rescoring, training, rule
 // runs) goes to the shared runner, which is BullMQ when Redis is configured.
+// The local runner's jobs are recorded in the database when one is given, so
+// that every instance answers for them (records.ts).
 import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
+import { JobRecords, type JobRecordOptions } from './records.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
+import type { Db } from '../db/sql.js';
 import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
+
+const LOCAL_ID_PREFIX = 'local';
+
+export interface JobsOptions {
+  redisUrl: string | null;
+  work: boolean;
+  concurrency?: number;
+  log?: Logger;
+  /** Where the local runner's jobs are recorded; without it they are known to this process only. */
+  db?: Db;
+  records?: Pick<JobRecordOptions, 'heartbeatMs' | 'lostAfterMs'>;
+  /** BullMQ only (tests use their own queues and a short timeout). */
+  queueName?: string;
+  callTimeoutMs?: number;
+}
 
 export class Jobs {
   readonly local: InProcessRunner;
   readonly shared: JobRunner;
+  readonly records: JobRecords | null;
 
   private readonly log: Logger;
 
-  constructor(options: {
-    redisUrl: string | null;
-    work: boolean;
-    concurrency?: number;
-    log?: Logger;
-    /** BullMQ only (tests use their own queues and a short timeout). */
-    queueName?: string;
-    callTimeoutMs?: number;
-  }) {
+  constructor(options: JobsOptions) {
     this.log = options.log ?? silentLogger;
-    this.local = new InProcessRunner({ concurrency: 2, idPrefix: 'local' });
+    this.records = options.db
+      ? new JobRecords(options.db, { ...options.records, log: this.log, onCancelRequested: (id) => void this.local.cancel(id) })
+      : null;
+    this.local = new InProcessRunner({ concurrency: 2, idPrefix: LOCAL_ID_PREFIX, observer: this.records ?? undefined });
     const { redisUrl, work, concurrency, queueName, callTimeoutMs } = options;
     this.shared = redisUrl
       ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs })
@@ -75,12 +90,30 @@ export class Jobs {
     if (this.shared instanceof BullmqRunner) await this.shared.assertReachable();
   }
 
+  /** This process's own local jobs, then the records of other instances' local jobs and the shared runner's jobs. */
   async get(id: string): Promise<JobInfo | null> {
-    return (await this.local.get(id)) ?? (await this.shared.get(id));
+    const local = await this.local.get(id);
+    if (local) return local;
+    if (!this.records) return this.shared.get(id);
+    if (this.madeLocally(id)) return (await this.records.get(id)) ?? this.shared.get(id);
+    return (await this.shared.get(id)) ?? this.records.get(id);
   }
 
+  /** A local job of another instance is cancelled by that instance, at its next heartbeat. */
   async cancel(id: string): Promise<boolean> {
-    return (await this.local.cancel(id)) || (await this.shared.cancel(id));
+    if (await this.local.cancel(id)) return true;
+    if (!this.records) return this.shared.cancel(id);
+    if (this.madeLocally(id)) return (await this.records.requestCancel(id)) || this.shared.cancel(id);
+    return (await this.shared.cancel(id)) || this.records.requestCancel(id);
+  }
+
+  /**
+   * An id the local runner made (on any instance): its record is looked up
+   * first, so a poll of an import needs no Redis, and one of a refresh no query
+   * of the database (on PGlite, that would wait behind a transaction).
+   */
+  private madeLocally(id: string): boolean {
+    return id.startsWith(`${LOCAL_ID_PREFIX}-`);
   }
 
   /** Polls until the job has finished (tests, CLI, synchronous imports). */
@@ -89,7 +122,7 @@ export class Jobs {
     if (local) return local;
     const deadline = Date.now() + timeoutMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
-      const info = await this.shared.get(id).catch((err: unknown) => {
+      const info = await this.get(id).catch((err: unknown) => {
         if (!isJobsUnavailable(err)) throw err;
         throw Object.assign(AR_ERR.JOB_STATE_UNAVAILABLE([id, id], { jobId: id }), { cause: err });
       });
@@ -109,6 +142,7 @@ export class Jobs {
 
   async close(): Promise<void> {
     await this.local.close();
+    await this.records?.close();
     await this.shared.close();
   }
 }

@@ -30,6 +30,19 @@ export interface JobInfo {
   finishedAt: string | null;
 }
 
+/**
+ * Told of every job the in-process runner takes and of each change of its
+ * state: what keeps the durable records of local jobs (records.ts). `info` is
+ * the runner's own object, which it keeps updating: progress needs no call,
+ * the observer reads it whenever it writes.
+ */
+export interface JobObserver {
+  /** Awaited before the job is queued: a job that could not be recorded is not run. */
+  enqueued(info: JobInfo): Promise<void>;
+  /** The job started, or finished (completed, failed or cancelled). */
+  changed(info: JobInfo): void;
+}
+
 export interface EnqueueOptions {
   /** Same id, same job: enqueueing twice runs it once. */
   jobId?: string;
