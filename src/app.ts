@@ -16,6 +16,7 @@ import metrics from './http/plugins/metrics.js';
 import { Problem } from './http/schemas/common.js';
 import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
+import refreshRoutes from './http/routes/refresh.js';
 import customerRoutes from './http/routes/customers.js';
 import modelRoutes from './http/routes/models.js';
 import scoringRoutes from './http/routes/scoring.js';
@@ -128,6 +129,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(healthRoutes);
   await app.register(importRoutes);
   await app.register(jobRoutes);
+  await app.register(refreshRoutes);
   await app.register(customerRoutes);
   await app.register(modelRoutes, { lifecycle: services.models });
   await app.register(scoringRoutes);

@@ -3,18 +3,17 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { Catalogue, Logger } from './ml/registry/types.js';
+import { silentLogger, type Catalogue, type Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
 import { recordReportingCurrency } from './fields/reporting-currency.js';
-import { Jobs, notQueuedAfterChange } from './jobs/jobs.js';
+import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
 import { serviceCatalogue } from './scoring/catalogue.js';
 import { AGENDA_PLAN_JOB, agendaPolicy, makeAgendaPlanHandler, type AgendaPolicy } from './agenda/index.js';
 import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { startRunSweeper } from './assign/sweep.js';
-import { REFRESH_JOB, importRefreshes, makeRefreshHandler, scheduleNightlyRefresh } from './pipeline/refresh.js';
-import { databaseNow } from './pipeline/refresh-requests.js';
+import { REFRESH_JOB, importRefreshes, makeRefreshHandler, requestRefresh, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import type { ImportResult } from './ingest/load.js';
 
 export interface Services {
@@ -67,16 +66,15 @@ export async function buildServices(config: Config, options: BuildServicesOption
   // Data that moves scores, rules or the agenda sets off a refresh; the
   // requests of a sync of many files are answered by one or two (refresh-requests.ts).
   // The import route checked the queue before the upload; lost since, the
-  // import stands and its failure says so.
+  // import stands and its outcome says the refresh was not queued.
   const afterImport = async (result: ImportResult) => {
     if (result.inserted + result.updated === 0 || !importRefreshes(result.entity)) return null;
     try {
-      return await jobs.enqueue(REFRESH_JOB, { trigger: 'import', requestedAt: await databaseNow(storage.db) });
+      return await requestRefresh(storage.db, jobs, 'import');
     } catch (err) {
-      const { entity, rows, inserted, updated, unchanged } = result;
-      throw notQueuedAfterChange(err, `The file was imported (${rows} rows: ${inserted} inserted, ${updated} updated)`,
-        'the refresh it sets off (scores, rules, agenda)', 'the next import that changes data, or the nightly refresh, will bring them up to date',
-        { imported: { entity, rows, inserted, updated, unchanged } });
+      // The import's outcome says so to its caller; the operator sees why.
+      (options.log ?? silentLogger).error({ err, entity: result.entity }, 'the refresh after an import could not be queued');
+      throw err;
     }
   };
   jobs.registerLocal('import', makeImportHandler(storage.db, afterImport));

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { Db } from '../db/sql.js';
-import type { JobHandler } from '../jobs/types.js';
+import { serializeError, type JobHandler, type JobInfo } from '../jobs/types.js';
 import { AR_ERR } from '../errors.js';
 import { ENTITY_NAMES, findEntity } from './entities.js';
 import { importRecords, type ImportResult } from './load.js';
@@ -17,8 +17,10 @@ export interface ImportJobData {
 }
 
 export interface ImportJobResult extends ImportResult {
-  /** The refresh the import set off (scores, rules, agenda), or null when it changed nothing they read. */
+  /** The refresh the import set off (scores, rules, agenda), or null when it changed nothing they read or could not be queued. */
   refreshJobId: string | null;
+  /** Why the refresh could not be queued (the queue's Redis down): the data is imported all the same, and the caller asks for a refresh. */
+  refreshError: JobInfo['error'];
 }
 
 export function makeImportHandler(
@@ -46,6 +48,23 @@ export function makeImportHandler(
     await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
     // Last, with only microtasks after it: the refresh it sets off starts after
     // the answer. Before the file's removal, its turns waited on the refresh.
-    return { ...result, refreshJobId: await onImported(result) };
+    return { ...result, ...(await handOver(onImported, result)) };
   };
+}
+
+/**
+ * The data is committed by now: a refresh that cannot be queued does not fail
+ * the import (sending the file again would change nothing, and set off no
+ * refresh either), it is said in the outcome, which the job's record keeps.
+ */
+async function handOver(
+  onImported: (result: ImportResult) => Promise<string | null>,
+  result: ImportResult,
+): Promise<Pick<ImportJobResult, 'refreshJobId' | 'refreshError'>> {
+  try {
+    return { refreshJobId: await onImported(result), refreshError: null };
+  } catch (err) {
+    const reason = (err as Error | null)?.message ?? String(err);
+    return { refreshJobId: null, refreshError: serializeError(AR_ERR.REFRESH_NOT_QUEUED([reason])) };
+  }
 }

@@ -4,7 +4,7 @@
 // assignment rules (which read those fields), then plan the agenda (which
 // reads both). Each step is its own idempotent function; this job runs them in
 // order so a rule never reads yesterday's scores.
-import type { Db } from '../db/sql.js';
+import type { Db, Queryable } from '../db/sql.js';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/types.js';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
@@ -85,6 +85,15 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
   await recordCompletedRefresh(db, startedAt);
   return { inbound, scoring, assignment: { runId, ...summary }, agenda };
+}
+
+/**
+ * Queues a refresh of everything committed by now: any refresh that starts
+ * after this moment and completes answers it (refresh-requests.ts), so asking
+ * again costs at most one more run.
+ */
+export async function requestRefresh(db: Queryable, jobs: Pick<JobRunner, 'enqueue'>, trigger: 'import' | 'manual'): Promise<string> {
+  return jobs.enqueue(REFRESH_JOB, { trigger, requestedAt: await databaseNow(db) } satisfies RefreshJobData);
 }
 
 /**

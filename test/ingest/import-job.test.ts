@@ -1,5 +1,6 @@
 // The import job's edges: what it leaves behind, when it hands over to the
-// refresh, and when it pays for fresh planner statistics.
+// refresh (and what it says when it cannot), and when it pays for fresh
+// planner statistics.
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
@@ -64,5 +65,18 @@ describe.each(await backends())('the import job on %s', (backend) => {
     const before = await analysedRows();
     for (let i = 0; i < 8; i++) await importCustomers(1000 + 40 * i, 40);
     expect(await analysedRows()).toBeGreaterThan(before);
+  });
+
+  it('completes with the refresh it could not queue said in its outcome: the data is in', async () => {
+    const { result } = await importCustomers(5000, 2, async () => {
+      throw new Error('Connection is closed.');
+    });
+    expect(result).toMatchObject({
+      inserted: 2,
+      refreshJobId: null,
+      refreshError: { code: 'AR_ERR_REFRESH_NOT_QUEUED', message: expect.stringContaining('Connection is closed.') },
+    });
+    const [{ n }] = await storage.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE external_id IN ('C5000', 'C5001')`);
+    expect(n).toBe(2);
   });
 });

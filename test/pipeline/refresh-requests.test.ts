@@ -1,7 +1,7 @@
 // Every import that changes data gets a refresh that reads it: one already
 // running when the data lands does not count, one started after it does.
 import crypto from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { databaseNow, recordCompletedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
@@ -121,6 +121,26 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(second.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
       const third = await refreshOf(await post('invoices', [invoice(3, 2)]));
       expect(third.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
+    });
+
+    it('says so when it cannot queue the refresh, and POST /v1/refresh asks for one', async () => {
+      // The shared queue refusing, as BullMQ does while its Redis is down.
+      const enqueue = vi.spyOn(t.services.jobs, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
+      try {
+        const res = await post('invoices', [invoice(20, 1)]);
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({
+          inserted: 1, refreshJobId: null,
+          refreshError: { code: 'AR_ERR_REFRESH_NOT_QUEUED', message: expect.stringContaining('POST /v1/refresh') },
+        });
+      } finally {
+        enqueue.mockRestore();
+      }
+      const asked = await t.app.inject({ method: 'POST', url: '/v1/refresh', headers: auth('platform') });
+      expect(asked.statusCode).toBe(202);
+      const { jobId, location } = asked.json();
+      expect(location).toBe(`/v1/jobs/${jobId}`);
+      expect(await t.services.jobs.waitFor(jobId)).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
     });
 
     it('sets off none for reference data or a file that changes nothing', async () => {

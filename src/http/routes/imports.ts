@@ -50,7 +50,10 @@ const ImportResultSchema = Type.Object({
   unchanged: Type.Integer(),
   jobId: Type.String(),
   refreshJobId: Type.Union([Type.String(), Type.Null()], {
-    description: 'the refresh this import set off (inbound triage, scores, rules, agenda): poll GET /v1/jobs/{id}; null when the file changed nothing they read',
+    description: 'the refresh this import set off (inbound triage, scores, rules, agenda): poll GET /v1/jobs/{id}; null when the file changed nothing they read, or when it could not be queued (refreshError)',
+  }),
+  refreshError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], {
+    description: 'why the refresh could not be queued (AR_ERR_REFRESH_NOT_QUEUED): the data is imported; ask for a refresh with POST /v1/refresh',
   }),
 });
 
