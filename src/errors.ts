@@ -36,7 +36,7 @@ export const AR_ERR = {
   IMPORT_EMPTY: define('AR_ERR_IMPORT_EMPTY', 'The file has no rows', 422),
   JOB_NOT_FOUND: define('AR_ERR_JOB_NOT_FOUND', 'Job "%s" does not exist (jobs are kept for a day)', 404),
   JOB_FAILED: define('AR_ERR_JOB_FAILED', 'The job failed: %s', 500),
-  JOB_LOST: define('AR_ERR_JOB_LOST', 'The job was lost: instance %s, which ran it, has not been heard from since %s; run it again', 500),
+  JOB_LOST: define('AR_ERR_JOB_LOST', 'The job was lost: instance %s, which ran it, has not been heard from since %s; run it again (an import sent again that finds every row unchanged had committed, and sets off no refresh: ask for one with POST /v1/refresh)', 500),
   REFRESH_NOT_QUEUED: define('AR_ERR_REFRESH_NOT_QUEUED', 'The data was imported, but the refresh it needs (scores, rules, agenda) could not be queued: %s. Ask for one with POST /v1/refresh', 503),
   UNKNOWN_JOB_TYPE: define('AR_ERR_UNKNOWN_JOB_TYPE', 'No handler for job type "%s"', 400),
   MODEL_UNKNOWN: define('AR_ERR_MODEL_UNKNOWN', 'Model "%s" does not exist: known models are %s', 404),
