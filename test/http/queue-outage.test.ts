@@ -133,11 +133,14 @@ describe.skipIf(!redisUp)('the HTTP API when the job queue (Redis) is unreachabl
       expect(run).toMatchObject({ status: 'failed', jobId: null, error: { code: 'AR_ERR_JOBS_UNAVAILABLE' } });
     });
 
-    it('keeps the imported file, and says its refresh was not queued', async () => {
+    it('keeps the imported file, and says its refresh was not queued and how to ask for one', async () => {
       cutTheAdd();
-      const body = expectUnavailable(await importRows('customers', [customer(7)]));
-      expect(body).toMatchObject({ jobId: expect.any(String), imported: { entity: 'customers', rows: 1, inserted: 1, updated: 0 } });
-      expect(body.detail).toMatch(/^The file was imported \(1 rows: 1 inserted, 0 updated\), but the refresh it sets off/);
+      const res = await importRows('customers', [customer(7)]);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        entity: 'customers', rows: 1, inserted: 1, updated: 0, refreshJobId: null,
+        refreshError: { code: 'AR_ERR_REFRESH_NOT_QUEUED', message: expect.stringContaining('POST /v1/refresh') },
+      });
       expect((await call('GET', '/v1/customers/C7', 'analyst')).statusCode).toBe(200);
     });
   });
