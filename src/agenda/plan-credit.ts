@@ -8,7 +8,7 @@ import { roundMoney } from '../util/round.js';
 import { addDays, maxIso } from './dates.js';
 import { documentList, lateness, money, plural, sumOpen } from './format.js';
 import { priority, risk, urgency } from './priority.js';
-import type { PlanningFacts, Suggestion, UnappliedCredit } from './types.js';
+import type { ActionReason, PlanningFacts, Suggestion, UnappliedCredit } from './types.js';
 
 const oldestFirst = (a: UnappliedCredit, b: UnappliedCredit) =>
   (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : a.creditNoteId - b.creditNoteId);
@@ -54,4 +54,19 @@ function creditOffset(facts: PlanningFacts, notes: UnappliedCredit[]): Suggestio
 export function planCreditOffsets(facts: PlanningFacts): Suggestion[] {
   const groups = groupBy(facts.unappliedCredits, (c) => `${c.customerId} ${c.currency}`);
   return [...groups.values()].map((notes) => creditOffset(facts, notes));
+}
+
+/**
+ * For a reminder about a customer's invoices in `currency`: the credit it holds
+ * in that currency, so nobody chases the full amount unawares. Null with none.
+ */
+export function heldCreditReason(facts: PlanningFacts, customerId: number, currency: string): ActionReason | null {
+  const notes = facts.unappliedCredits.filter((n) => n.customerId === customerId && n.currency === currency).sort(oldestFirst);
+  if (notes.length === 0) return null;
+  const credits = sumOpen(notes);
+  return {
+    factor: 'openCredits',
+    text: `the customer holds ${money(credits, currency)} of unapplied credit (${documentList(notes, 'credit note')}): offset it before chasing the full amount`,
+    value: credits,
+  };
 }

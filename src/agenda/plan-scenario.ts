@@ -7,6 +7,7 @@
 // the agenda action that carried it.
 import { dayOf, isoOf, minIso } from './dates.js';
 import { invoiceList } from './format.js';
+import { heldCreditReason } from './plan-credit.js';
 import { groupBy, summarise } from './invoices.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
@@ -106,6 +107,7 @@ function stepSuggestion(
     g.amountReason,
     { factor: 'daysOverdue', text: `${invoiceList(g.refs)}: ${g.late}`, value: g.maxDaysOverdue },
     lastSendReason(invoices),
+    ...[heldCreditReason(facts, customerId, g.currency)].filter((r) => r !== null),
   ];
   return {
     dedupeKey: `scenario:c${customerId}:s${scenario.id}:${index}:i${g.anchorId}`,

@@ -257,6 +257,17 @@ describe('when a customer holds unapplied credit while invoices are overdue', ()
     expect(out[0].priority.amountAtStake).toBe(1_500);
   });
 
+  it('warns the scenario reminder of the customer that holds credit in its currency', () => {
+    const note = unappliedCredit(1, '2026-10-02', 1_200, { amount: 2_000, invoices: 1, maxDays: 19 });
+    const reminder = (currency: string) => planScenarioSteps(facts({
+      scenarioInvoices: [scenarioInvoice(1, '2026-10-01', 2_000, { currency })], unappliedCredits: [note],
+    }), policy)[0];
+    expect(reminder('USD').reasons.find((r) => r.factor === 'openCredits')).toMatchObject({
+      text: `the customer holds 1,200.00 USD of unapplied credit (credit note ${note.number}): offset it before chasing the full amount`, value: 1_200,
+    });
+    expect(reminder('EUR').reasons.some((r) => r.factor === 'openCredits')).toBe(false);
+  });
+
   it('says when the credit covers everything overdue, and weighs only what it settles', () => {
     const note = unappliedCredit(1, '2026-09-01', 900, { amount: 400, invoices: 1, maxDays: 6 });
     const [s] = planAgenda(facts({ unappliedCredits: [note] }), policy);
