@@ -75,6 +75,15 @@ for (const backend of await backends()) {
       await f.invoice(s.db, { customerId: usd, dueDate: daysAgo(10), amount: 700 });
       const chf = await f.customer(s.db, { currency: 'CHF' });
       await f.invoice(s.db, { customerId: chf, dueDate: daysAgo(10), amount: 300, currency: 'CHF' });
+      // Yen beside the euros: valued too, not left out as from the balance amounts.
+      const both = await f.customer(s.db, { currency: 'EUR' });
+      await f.invoice(s.db, { customerId: both, dueDate: daysAgo(10), amount: 100, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: both, dueDate: daysAgo(-10), amount: 30_000, currency: 'JPY' });
+      // Francs beside the dollars: no rate for one of them, so no value at all.
+      const unpriced = await f.customer(s.db);
+      await f.invoice(s.db, { customerId: unpriced, dueDate: daysAgo(10), amount: 100 });
+      await f.invoice(s.db, { customerId: unpriced, dueDate: daysAgo(10), amount: 100, currency: 'CHF' });
+      const none = await f.customer(s.db, { currency: 'CHF' });
       await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES
         ('EUR', 'USD', $1, 1.05), ('EUR', 'USD', $2, 1.10), ('EUR', 'USD', $3, 1.25), ('USD', 'JPY', $2, 150)`,
       [daysAgo(60), daysAgo(5), daysAgo(-3)]);
@@ -83,6 +92,10 @@ for (const backend of await backends()) {
       expect(facts.get(yen)!.reportingOpenAmount).toBeCloseTo(1000, 6);
       expect(facts.get(usd)).toMatchObject({ reportingOpenAmount: 700, reportingOverdueAmount: 700 });
       expect(facts.get(chf)).toMatchObject({ openAmount: 300, reportingOpenAmount: null, reportingOverdueAmount: null });
+      expect(facts.get(both)).toMatchObject({ openAmount: 100, reportingOverdueAmount: 110 });
+      expect(facts.get(both)!.reportingOpenAmount).toBeCloseTo(310, 6);
+      expect(facts.get(unpriced)).toMatchObject({ openAmount: 100, reportingOpenAmount: null });
+      expect(facts.get(none)).toMatchObject({ openAmount: 0, reportingOpenAmount: 0, reportingOverdueAmount: 0 });
       // Another reporting currency, recorded at start: the dollars are valued in euros.
       await recordReportingCurrency(s.db, 'EUR');
       const inEur = new Map((await loadCustomerFacts(s.db, [eur, usd])).map((r) => [r.id, r]));
