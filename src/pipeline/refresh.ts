@@ -24,9 +24,10 @@ export const NIGHTLY_REFRESH_SCHEDULER = 'nightly-refresh';
 
 /**
  * Entities that change no score: collectors, scenarios and groups are read as
- * they are, and exchange rates only rank the agenda, which is ranked as it is read.
+ * they are. Exchange rates do move something: the valued balances rules read
+ * (reportingOpenAmount), so they set off a refresh like data.
  */
-const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups', 'exchange-rates']);
+const REFERENCE_ENTITIES = new Set(['collectors', 'dunning-scenarios', 'customer-groups']);
 
 /** Whether an import of this entity sets off a refresh (when it changes rows). */
 export const importRefreshes = (entity: string): boolean => !REFERENCE_ENTITIES.has(entity);

@@ -123,6 +123,11 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(third.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
     });
 
+    it('runs one after exchange rates too: rules read balances valued with them', async () => {
+      const rates = await refreshOf(await post('exchange-rates', [{ currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-11-02', rate: 1.07 }]));
+      expect(rates.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
+    });
+
     it('says so when it cannot queue the refresh, and POST /v1/refresh asks for one', async () => {
       // The shared queue refusing, as BullMQ does while its Redis is down.
       const enqueue = vi.spyOn(t.services.jobs, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
@@ -146,8 +151,6 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
     it('sets off none for reference data or a file that changes nothing', async () => {
       const collectors = await post('collectors', [{ externalId: 'col-9', name: 'Nina' }]);
       expect(collectors.json()).toMatchObject({ inserted: 1, refreshJobId: null });
-      const rates = await post('exchange-rates', [{ currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-11-02', rate: 1.07 }]);
-      expect(rates.json()).toMatchObject({ inserted: 1, refreshJobId: null });
       const same = await post('invoices', [invoice(1, 1)]);
       expect(same.json()).toMatchObject({ unchanged: 1, refreshJobId: null });
     });
