@@ -1,17 +1,31 @@
 // Ranking across currencies: 150,000 JPY is not 150,000 of anything that 1,000
 // EUR can be compared with. A priority's amount at stake is valued in the
-// reporting currency with the latest exchange rate of the planning day (a rate
-// quoted the other way round is inverted); texts keep the amount as owed and
-// add its value. With no rate the raw amount ranks, and the text says so. Pure.
+// reporting currency with the latest exchange rate of the planning day, quoted
+// either way (a rate quoted from the reporting currency is inverted; on the
+// same day the direct quote wins); texts keep the amount as owed and add its
+// value. With no rate the raw amount ranks, and the text says so. Pure.
 import { roundMoney } from '../util/round.js';
 import { priority } from './priority.js';
 import type { ExchangeRate, Priority } from './types.js';
 
-/** currency → value of one unit in `reporting`, for the currencies a rate prices. */
+/**
+ * currency → value of one unit in `reporting`, for the currencies a rate
+ * prices. `rates`: each pair's latest rate (SQL: src/fields/reporting-currency.ts
+ * applies the same rule).
+ */
 export function ratesInto(rates: ExchangeRate[], reporting: string): Map<string, number> {
+  const chosen = new Map<string, { rateDate: string; direct: boolean; value: number }>();
+  for (const r of rates) {
+    if (!(r.rate > 0) || (r.quoteCurrency !== reporting && r.currency !== reporting)) continue;
+    const direct = r.quoteCurrency === reporting;
+    const currency = direct ? r.currency : r.quoteCurrency;
+    const known = chosen.get(currency);
+    if (!known || r.rateDate > known.rateDate || (r.rateDate === known.rateDate && direct && !known.direct)) {
+      chosen.set(currency, { rateDate: r.rateDate, direct, value: direct ? r.rate : 1 / r.rate });
+    }
+  }
   const into = new Map<string, number>([[reporting, 1]]);
-  for (const r of rates) if (r.quoteCurrency === reporting && r.rate > 0) into.set(r.currency, r.rate);
-  for (const r of rates) if (r.currency === reporting && r.rate > 0 && !into.has(r.quoteCurrency)) into.set(r.quoteCurrency, 1 / r.rate);
+  for (const [currency, c] of chosen) if (currency !== reporting) into.set(currency, c.value);
   return into;
 }
 

@@ -211,7 +211,8 @@ SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.custom
 FROM invoices n JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
 WHERE n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
-const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency", rate::float8 AS rate
+const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
+  rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates WHERE rate_date <= $1::date ORDER BY currency, quote_currency, rate_date DESC`;
 
 const CLOSURES_SQL = (cte: string) => `WITH ${cte}

@@ -230,10 +230,11 @@ export interface UnappliedCredit {
   maxDaysOverdue: number;
 }
 
-/** One `currency` is worth `rate` of `quoteCurrency`: the latest rate on the planning day. */
+/** One `currency` is worth `rate` of `quoteCurrency` from `rateDate` on: a pair's latest rate on the planning day. */
 export interface ExchangeRate {
   currency: string;
   quoteCurrency: string;
+  rateDate: IsoDate;
   rate: number;
 }
 

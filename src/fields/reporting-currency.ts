@@ -13,8 +13,8 @@ export const REPORTING_CURRENCY_SQL = `COALESCE((SELECT value->>'currency' FROM 
 /**
  * One row per currency an exchange rate names, and the reporting currency
  * itself: `rate`, what one unit is worth in the reporting currency on `asOf`
- * (a date expression or placeholder), by the agenda's rule (the latest direct
- * quote, else the latest inverse one; src/agenda/currencies.ts). NULL where no
+ * (a date expression or placeholder), by the agenda's rule (the latest quote
+ * either way, the direct one on a tie; src/agenda/currencies.ts). NULL where no
  * rate prices the currency by then.
  */
 export function valuationSql(asOf: string): string {
@@ -23,7 +23,7 @@ export function valuationSql(asOf: string): string {
       FROM exchange_rates x
       WHERE x.rate_date <= ${asOf} AND x.rate > 0
         AND ((x.currency = k.currency AND x.quote_currency = rep.code) OR (x.currency = rep.code AND x.quote_currency = k.currency))
-      ORDER BY x.quote_currency = rep.code DESC, x.rate_date DESC LIMIT 1) END AS rate
+      ORDER BY x.rate_date DESC, x.quote_currency = rep.code DESC LIMIT 1) END AS rate
     FROM (SELECT ${REPORTING_CURRENCY_SQL} AS code) rep
     CROSS JOIN LATERAL (SELECT currency FROM exchange_rates UNION SELECT quote_currency FROM exchange_rates UNION SELECT rep.code) k(currency)`;
 }

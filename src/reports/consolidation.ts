@@ -7,7 +7,7 @@
 // date's rate), a credit sale at its issue date (what the sale was worth when
 // it was made, so a month's sales do not move when rates move later). Which
 // rate prices a currency on a day is the agenda's rule (ratesInto: a pair
-// quoted the other way round is inverted), applied day by day to the imported
+// quoted the other way round is inverted, the latest quote either way counts), applied day by day to the imported
 // history; the SQL joins the resulting (currency, day, rate) table, so the
 // series stay one set-based query each.
 //
@@ -38,10 +38,6 @@ export const consolidatedMethod = (currency: string) =>
 /** The (currency, day, rate) table a consolidated series joins, as three array parameters. */
 export type RateParams = [currencies: string[], days: IsoDate[], rates: number[]];
 
-interface DatedRate extends ExchangeRate {
-  rateDate: IsoDate;
-}
-
 const HISTORY_SQL = `SELECT currency, quote_currency AS "quoteCurrency", rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates
 WHERE rate_date <= $1::date
@@ -65,12 +61,12 @@ export class Valuation {
   private constructor(
     readonly currency: string,
     readonly currencies: string[],
-    private readonly history: DatedRate[],
+    private readonly history: ExchangeRate[],
   ) {}
 
   /** The rates into `currency` of the currencies in `inScope`, dated up to `upTo`. */
   static async load(db: Db, currency: string, inScope: string[], upTo: IsoDate): Promise<Valuation> {
-    const history = await db.query<DatedRate>(HISTORY_SQL, [upTo, currency, inScope]);
+    const history = await db.query<ExchangeRate>(HISTORY_SQL, [upTo, currency, inScope]);
     return new Valuation(currency, inScope, history);
   }
 

@@ -247,7 +247,10 @@ for (const backend of await backends()) {
           ('JPY', 'USD', '2026-10-01', 0.0068), ('JPY', 'USD', '2026-10-15', 0.0066), ('JPY', 'USD', '2026-10-25', 0.0064),
           ('USD', 'EUR', '2026-10-10', 0.93), ('GBP', 'USD', '2026-10-21', 1.27)`);
         const { rates } = await loadPlanningFacts(s.db, { asOf: '2026-10-20', scope: { kind: 'portfolio' }, policy });
-        expect(rates).toEqual([{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0066 }, { currency: 'USD', quoteCurrency: 'EUR', rate: 0.93 }]);
+        expect(rates).toEqual([
+          { currency: 'JPY', quoteCurrency: 'USD', rateDate: '2026-10-15', rate: 0.0066 },
+          { currency: 'USD', quoteCurrency: 'EUR', rateDate: '2026-10-10', rate: 0.93 },
+        ]);
       });
     });
   });

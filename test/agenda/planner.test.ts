@@ -295,29 +295,37 @@ describe('when suggestions are ranked', () => {
   describe('in several currencies', () => {
     const yen = scenarioInvoice(1, '2026-10-01', 1_500_000, { currency: 'JPY' });
     const dollars = scenarioInvoice(2, '2026-10-01', 20_000);
-    const planned = (rates: { currency: string; quoteCurrency: string; rate: number }[], reportingCurrency = 'USD') =>
+    const rate = (currency: string, quoteCurrency: string, value: number, rateDate = '2026-10-19') => ({ currency, quoteCurrency, rateDate, rate: value });
+    const planned = (rates: ReturnType<typeof rate>[], reportingCurrency = 'USD') =>
       planAgenda(facts({
         customers: [customerCtx(1, { currency: 'JPY' }), customerCtx(2)], scenarioInvoices: [yen, dollars], rates,
       }), agendaPolicy({ reportingCurrency }));
 
     it('ranks amounts by their value in the reporting currency, with the rate quoted either way', () => {
-      for (const rates of [[{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0067 }], [{ currency: 'USD', quoteCurrency: 'JPY', rate: 1 / 0.0067 }]]) {
+      for (const rates of [[rate('JPY', 'USD', 0.0067)], [rate('USD', 'JPY', 1 / 0.0067)]]) {
         const out = planned(rates);
         expect(out.map((x) => x.customerId)).toEqual([2, 1]);
         expect(out[1].priority).toMatchObject({ amountAtStake: 1_500_000, score: Math.round(10_050 * 1.32) });
         expect(out[1].priority.text).toBe('1,500,000 JPY (10,050.00 USD) at stake × urgency 1.32 × risk 1.00');
       }
       // Ranked in yen instead, the dollars are valued too.
-      const inYen = planned([{ currency: 'JPY', quoteCurrency: 'USD', rate: 0.0067 }], 'JPY');
+      const inYen = planned([rate('JPY', 'USD', 0.0067)], 'JPY');
       expect(inYen.map((x) => x.customerId)).toEqual([2, 1]);
       expect(inYen[0].priority.text).toContain('20,000.00 USD (2,985,075 JPY) at stake');
     });
 
     it('ranks the raw amount when no rate prices the currency, and says so', () => {
-      const out = planned([{ currency: 'EUR', quoteCurrency: 'USD', rate: 1.08 }]);
+      const out = planned([rate('EUR', 'USD', 1.08)]);
       expect(out.map((x) => x.customerId)).toEqual([1, 2]);
       expect(out[0].priority.text).toContain('no JPY-USD rate, so ranked as if 1 JPY were 1 USD');
       expect(out[1].priority.text).toBe('20,000.00 USD at stake × urgency 1.32 × risk 1.00');
+    });
+
+    it('takes the latest rate whichever way it is quoted, the direct quote on the same day', () => {
+      const value = (rates: ReturnType<typeof rate>[]) => planned(rates).find((x) => x.customerId === 1)!.priority.text;
+      // The feed switched from JPY→USD to USD→JPY quotes: the newer one counts.
+      expect(value([rate('JPY', 'USD', 0.0070, '2026-09-30'), rate('USD', 'JPY', 160, '2026-10-15')])).toContain('(9,375.00 USD)');
+      expect(value([rate('JPY', 'USD', 0.0060, '2026-10-15'), rate('USD', 'JPY', 160, '2026-10-15')])).toContain('(9,000.00 USD)');
     });
   });
 

@@ -102,5 +102,15 @@ for (const backend of await backends()) {
       expect(inEur.get(eur)).toMatchObject({ reportingOpenAmount: 1500 });
       expect(inEur.get(usd)!.reportingOpenAmount).toBeCloseTo(700 / 1.10, 6);
     });
+
+    it('values with the latest rate whichever way it is quoted, as the agenda and the reports do', async () => {
+      const gbp = await f.customer(s.db, { currency: 'GBP' });
+      await f.invoice(s.db, { customerId: gbp, dueDate: daysAgo(10), amount: 1000, currency: 'GBP' });
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES
+        ('GBP', 'USD', $1, 1.30), ('USD', 'GBP', $2, 0.8)`, [daysAgo(30), daysAgo(2)]);
+      expect((await loadCustomerFacts(s.db, [gbp]))[0]).toMatchObject({ reportingOpenAmount: 1250 });
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ('GBP', 'USD', $1, 1.27)`, [daysAgo(2)]);
+      expect((await loadCustomerFacts(s.db, [gbp]))[0]).toMatchObject({ reportingOpenAmount: 1270 });
+    });
   });
 }
