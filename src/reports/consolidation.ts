@@ -6,9 +6,9 @@
 // a receivable at the report date it is read at (each trend point at its own
 // date's rate), a credit sale at its issue date (what the sale was worth when
 // it was made, so a month's sales do not move when rates move later). Which
-// rate prices a currency on a day is the agenda's rule (ratesInto: a pair
-// quoted the other way round is inverted, the latest quote either way counts), applied day by day to the imported
-// history; the SQL joins the resulting (currency, day, rate) table, so the
+// rate prices a currency on a day is the agenda's rule (ratesInto: the latest
+// quote either way, a pair quoted the other way round inverted), applied day by
+// day to the imported history; the SQL joins the resulting (currency, day, rate) table, so the
 // series stay one set-based query each.
 //
 // A currency no rate prices on a day the report needs is never taken at par
