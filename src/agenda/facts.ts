@@ -196,8 +196,10 @@ LEFT JOIN LATERAL (
 ) lp ON true
 WHERE ${IN_SCENARIO} AND i.issue_date <= l.received_on`;
 
-// Every overdue invoice counts, disputed or qualified ones too: a credit note
-// is often how a dispute ends, and offsetting it is what closes the file.
+// Every unapplied credit note, with the overdue invoices of its customer and
+// currency (none: zeros). Every overdue invoice counts, disputed or qualified
+// ones too: a credit note is often how a dispute ends, and offsetting it is
+// what closes the file.
 const UNAPPLIED_CREDITS_SQL = (cte: string) => `WITH ${cte},
 overdue AS (
   SELECT i.customer_id, i.currency, sum(i.open_amount) AS amount, count(*)::int AS invoices, max($1::date - i.due_date) AS max_days
@@ -207,9 +209,9 @@ overdue AS (
 )
 SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.customer_id AS "customerId",
   n.issue_date::text AS "issueDate", n.open_amount::float8 AS "openAmount", n.currency,
-  o.amount::float8 AS "overdueAmount", o.invoices AS "overdueInvoices", o.max_days AS "maxDaysOverdue"
-FROM invoices n JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
-WHERE n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
+  COALESCE(o.amount, 0)::float8 AS "overdueAmount", COALESCE(o.invoices, 0) AS "overdueInvoices", COALESCE(o.max_days, 0) AS "maxDaysOverdue"
+FROM invoices n LEFT JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
+WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate

@@ -50,23 +50,30 @@ function creditOffset(facts: PlanningFacts, notes: UnappliedCredit[]): Suggestio
   };
 }
 
+const heldKey = (customerId: number, currency: string) => `${customerId} ${currency}`;
+
+/** Unapplied credit notes by customer and currency. */
+export const creditsHeld = (facts: PlanningFacts): Map<string, UnappliedCredit[]> =>
+  groupBy(facts.unappliedCredits, (c) => heldKey(c.customerId, c.currency));
+
 /** One review per customer and currency holding unapplied credit while invoices in it are overdue. */
 export function planCreditOffsets(facts: PlanningFacts): Suggestion[] {
-  const groups = groupBy(facts.unappliedCredits, (c) => `${c.customerId} ${c.currency}`);
-  return [...groups.values()].map((notes) => creditOffset(facts, notes));
+  return [...creditsHeld(facts).values()].filter((notes) => notes[0].overdueInvoices > 0).map((notes) => creditOffset(facts, notes));
 }
 
 /**
  * For a reminder about a customer's invoices in `currency`: the credit it holds
- * in that currency, so nobody chases the full amount unawares. Null with none.
+ * in that currency (`held`: creditsHeld, built once per plan), so nobody chases
+ * the full amount unawares. Null with none.
  */
-export function heldCreditReason(facts: PlanningFacts, customerId: number, currency: string): ActionReason | null {
-  const notes = facts.unappliedCredits.filter((n) => n.customerId === customerId && n.currency === currency).sort(oldestFirst);
-  if (notes.length === 0) return null;
-  const credits = sumOpen(notes);
+export function heldCreditReason(held: Map<string, UnappliedCredit[]>, customerId: number, currency: string): ActionReason | null {
+  const notes = held.get(heldKey(customerId, currency));
+  if (!notes) return null;
+  const sorted = [...notes].sort(oldestFirst);
+  const credits = sumOpen(sorted);
   return {
     factor: 'openCredits',
-    text: `the customer holds ${money(credits, currency)} of unapplied credit (${documentList(notes, 'credit note')}): offset it before chasing the full amount`,
+    text: `the customer holds ${money(credits, currency)} of unapplied credit (${documentList(sorted, 'credit note')}): offset it before chasing the full amount`,
     value: credits,
   };
 }

@@ -7,12 +7,12 @@
 // the agenda action that carried it.
 import { dayOf, isoOf, minIso } from './dates.js';
 import { invoiceList } from './format.js';
-import { heldCreditReason } from './plan-credit.js';
+import { creditsHeld, heldCreditReason } from './plan-credit.js';
 import { groupBy, summarise } from './invoices.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
 import type {
-  ActionReason, ActionType, DunningScenario, DunningStep, PlanningFacts, ScenarioInvoice, SendRecord, Suggestion,
+  ActionReason, ActionType, DunningScenario, DunningStep, PlanningFacts, ScenarioInvoice, SendRecord, Suggestion, UnappliedCredit,
 } from './types.js';
 
 const CHANNEL_TYPES: Record<string, ActionType> = { call: 'call', email: 'email', letter: 'letter', sms: 'sms', review: 'review' };
@@ -77,6 +77,7 @@ function lastSendReason(invoices: ScenarioInvoice[]): ActionReason {
 
 function stepSuggestion(
   facts: PlanningFacts,
+  held: Map<string, UnappliedCredit[]>,
   scenario: DunningScenario,
   next: NextStep,
   members: { invoice: ScenarioInvoice; stepDate: string }[],
@@ -107,7 +108,7 @@ function stepSuggestion(
     g.amountReason,
     { factor: 'daysOverdue', text: `${invoiceList(g.refs)}: ${g.late}`, value: g.maxDaysOverdue },
     lastSendReason(invoices),
-    ...[heldCreditReason(facts, customerId, g.currency)].filter((r) => r !== null),
+    ...[heldCreditReason(held, customerId, g.currency)].filter((r) => r !== null),
   ];
   return {
     dedupeKey: `scenario:c${customerId}:s${scenario.id}:${index}:i${g.anchorId}`,
@@ -137,8 +138,9 @@ export function planScenarioSteps(facts: PlanningFacts, policy: AgendaPolicy): S
     if (next) due.push({ invoice, next, stepDate: next.stepDate });
   }
   const groups = groupBy(due, (d) => `${d.invoice.customerId}|${d.invoice.scenarioId}|${d.next.index}`);
+  const held = creditsHeld(facts);
   return [...groups.values()].map((members) => {
     const scenario = facts.scenarios.get(members[0].invoice.scenarioId)!;
-    return stepSuggestion(facts, scenario, members[0].next, members);
+    return stepSuggestion(facts, held, scenario, members[0].next, members);
   });
 }

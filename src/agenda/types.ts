@@ -213,8 +213,8 @@ export interface EmailPromiseInvoice extends OpenInvoice {
 }
 
 /**
- * An unapplied credit note (open, kind credit_note) of a customer with overdue
- * invoices in its currency, with that currency's overdue totals.
+ * An unapplied credit note (open, kind credit_note), with the overdue totals
+ * of its customer's invoices in its currency (zeros when none is overdue).
  */
 export interface UnappliedCredit {
   creditNoteId: number;

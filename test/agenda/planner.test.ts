@@ -268,6 +268,13 @@ describe('when a customer holds unapplied credit while invoices are overdue', ()
     expect(reminder('EUR').reasons.some((r) => r.factor === 'openCredits')).toBe(false);
   });
 
+  it('plans no offset while nothing is overdue, but warns the courtesy reminder before the due date', () => {
+    const note = unappliedCredit(1, '2026-10-02', 300, { amount: 0, invoices: 0, maxDays: 0 });
+    const out = planAgenda(facts({ scenarioInvoices: [scenarioInvoice(1, '2026-10-24', 2_000)], unappliedCredits: [note] }), policy);
+    expect(out.map((x) => x.kind)).toEqual(['scenario_step']);
+    expect(out[0].reasons.find((r) => r.factor === 'openCredits')?.value).toBe(300);
+  });
+
   it('says when the credit covers everything overdue, and weighs only what it settles', () => {
     const note = unappliedCredit(1, '2026-09-01', 900, { amount: 400, invoices: 1, maxDays: 6 });
     const [s] = planAgenda(facts({ unappliedCredits: [note] }), policy);
