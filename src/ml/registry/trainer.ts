@@ -12,7 +12,7 @@ import { codeVersion } from './fingerprint.js';
 import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
 import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
 import { activeSettings, checkSettings, versionSettings } from './settings.js';
-import { silentLogger, type Logger, type VersionStatus } from './types.js';
+import { silentLogger, type Logger, type ModelVersion, type VersionStatus } from './types.js';
 
 export interface TrainRequest {
   model: string;
@@ -84,7 +84,10 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const window: TrainingWindow = request.window ?? { from: null, to: null };
   checkWindow(request.model, entry, window);
   const earlier = request.jobId ? await registry.versionOfJob(request.model, request.jobId) : null;
-  if (earlier) return recordedOutcome(deps, request, earlier.version, dataset.name, started);
+  if (earlier) {
+    if (request.promote ?? true) await promoteLeftCandidate(deps, request, earlier, dataset, window, run.signal);
+    return recordedOutcome(deps, request, earlier.version, dataset.name, started);
+  }
   const fractionOf = (phase: keyof typeof PHASES, within: number) => {
     const [a, b] = PHASES[phase];
     return a + (b - a) * Math.max(0, Math.min(1, within));
@@ -209,18 +212,43 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   };
 }
 
+const decisionOf = async (registry: ModelRegistry, v: ModelVersion) =>
+  (await registry.events(v.model, v.version)).find((e) => e.version === v.version && (e.action === 'promoted' || e.action === 'rejected'));
+
+/**
+ * An earlier attempt recorded the version and died before deciding on it (a
+ * worker killed while the champion was evaluated, a lost connection): this
+ * attempt decides, on the same holdout, read again. Data imported since moved
+ * the holdout: the version is then left a candidate, as comparing it on other
+ * data than its own metrics were measured on would not be fair.
+ */
+async function promoteLeftCandidate(
+  deps: TrainerDeps,
+  request: TrainRequest,
+  earlier: ModelVersion,
+  dataset: ReturnType<typeof datasetOf>,
+  window: TrainingWindow,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { registry } = deps;
+  if (earlier.status !== 'candidate' || (await decisionOf(registry, earlier))) return;
+  const split = await dataset.loader(window, signal);
+  if (holdoutFingerprintOf(split) !== earlier.holdoutFingerprint) return;
+  await registry.promote(request.model, earlier.version, { holdout: split.holdout, actor: request.actor });
+}
+
 /**
  * The outcome of the version an earlier attempt of the same job recorded, as
  * far as the registry keeps it: the champion's metrics and the drift check of
  * that attempt were not kept. A version still a candidate although promotion
- * was asked is told as it stands: its attempt died before promoting it (an
- * analyst may activate it), or is promoting it now.
+ * was asked is told as it stands: its holdout moved since (an analyst may
+ * activate it), or another attempt is promoting it now.
  */
 async function recordedOutcome(deps: TrainerDeps, request: TrainRequest, version: string, dataset: string, started: number): Promise<TrainOutcome> {
   const { registry } = deps;
   const log = deps.log ?? silentLogger;
   const v = await registry.get(request.model, version);
-  const decided = (await registry.events(v.model, v.version)).find((e) => e.version === v.version && (e.action === 'promoted' || e.action === 'rejected'));
+  const decided = await decisionOf(registry, v);
   if (!decided && (request.promote ?? true)) {
     log.warn({ model: v.model, version: v.version, jobId: request.jobId }, 'an earlier attempt of the train job recorded this version but has not promoted it');
   }

@@ -58,6 +58,21 @@ describe.each(await backends())('the train job on %s', (backend) => {
     });
   });
 
+  describe('when the attempt that recorded the version died before deciding on it', () => {
+    it('decides on it, on the same holdout, without training again', async () => {
+      trainings = 0;
+      // An attempt that stopped between recording and promoting leaves what promote: false leaves.
+      const first = await attempt('job-died', { promote: false });
+      expect(first.status).toBe('candidate');
+      const retry = await attempt('job-died');
+      expect(trainings).toBe(1);
+      expect(retry.version).toBe(first.version);
+      expect(retry.promotion).toMatchObject({ version: first.version, reason: expect.any(String) });
+      expect(retry.status).not.toBe('candidate');
+      expect((await f.registry.events(MODEL, first.version)).some((e) => e.action === 'promoted' || e.action === 'rejected')).toBe(true);
+    });
+  });
+
   describe('when another job trains the same model', () => {
     it('trains and records a version of its own', async () => {
       trainings = 0;
