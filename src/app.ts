@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.js';
 import { logOptions } from './log.js';
-import problem, { clientErrorHandler, frameworkErrors, sendProblem } from './http/plugins/problem.js';
+import problem, { clientErrorHandler, frameworkErrors, retryLater, sendProblem } from './http/plugins/problem.js';
 import auth from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
@@ -113,7 +113,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     maxEventLoopDelay: config.maxEventLoopDelayMs,
     exposeStatusRoute: false,
     pressureHandler: (_req, reply) => {
-      void sendProblem(reply, 503, 'AR_ERR_OVERLOADED', 'The service is overloaded; retry shortly');
+      void sendProblem(retryLater(reply), 503, 'AR_ERR_OVERLOADED', 'The service is overloaded; retry shortly');
     },
   });
   await app.register(rateLimit, {

@@ -13,6 +13,8 @@ export interface ArErrorInstance extends Error {
   code: string;
   statusCode: number;
   extras?: ProblemExtras;
+  /** False when the request must not be sent again as it is: its change was saved (a 503 then carries no Retry-After). */
+  retryable?: boolean;
 }
 
 function define(code: string, message: string, status: number) {

@@ -124,7 +124,7 @@ export class Jobs {
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       const info = await this.get(id).catch((err: unknown) => {
         if (!isJobsUnavailable(err)) throw err;
-        throw Object.assign(AR_ERR.JOB_STATE_UNAVAILABLE([id, id], { jobId: id }), { cause: err });
+        throw Object.assign(AR_ERR.JOB_STATE_UNAVAILABLE([id, id], { jobId: id }), { cause: err, retryable: false });
       });
       if (info && ['completed', 'failed', 'cancelled'].includes(info.state)) return info;
       if (Date.now() > deadline) throw new Error(`Job ${id} did not finish within ${timeoutMs} ms`);
@@ -159,5 +159,5 @@ export function isJobsUnavailable(err: unknown): boolean {
 export function notQueuedAfterChange(err: unknown, change: string, job: string, remedy: string, extras?: ProblemExtras): unknown {
   if (!isJobsUnavailable(err)) return err;
   const { extras: own } = err as { extras?: ProblemExtras };
-  return Object.assign(AR_ERR.JOBS_UNAVAILABLE_AFTER_CHANGE([change, job, remedy], { ...own, ...extras }), { cause: err });
+  return Object.assign(AR_ERR.JOBS_UNAVAILABLE_AFTER_CHANGE([change, job, remedy], { ...own, ...extras }), { cause: err, retryable: false });
 }

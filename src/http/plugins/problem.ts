@@ -22,8 +22,10 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'AR_ERR_VALIDATION',
 };
 
-/** A 503 is a moment's outage (Redis, load): clients are told when to try again. */
+/** A 503 is a moment's outage (Redis, load): clients are told when to send the request again. */
 export const RETRY_AFTER_SECONDS = 5;
+
+export const retryLater = (reply: FastifyReply): FastifyReply => reply.header('retry-after', String(RETRY_AFTER_SECONDS));
 
 export function sendProblem(
   reply: FastifyReply,
@@ -32,7 +34,6 @@ export function sendProblem(
   detail: string,
   extras: Record<string, unknown> = {},
 ) {
-  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply
     .status(status)
     .type('application/problem+json')
@@ -82,10 +83,12 @@ export function clientErrorHandler(this: { log: FastifyBaseLogger }, err: NodeJS
 async function problemPlugin(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isArError(err)) {
-      const e = err as unknown as { statusCode: number; code: string; message: string; extras?: Record<string, unknown> };
+      const e = err as unknown as { statusCode: number; code: string; message: string; extras?: Record<string, unknown>; retryable?: boolean };
       // An outage (503) is logged once per request, as a warning: the queue logs the outage itself.
       if (e.statusCode === 503) request.log.warn({ code: e.code, detail: e.message }, 'service unavailable');
       else if (e.statusCode >= 500) request.log.error({ err }, 'service error');
+      // Not when the request's change was saved: sent again, it would be made twice.
+      if (e.statusCode === 503 && e.retryable !== false) retryLater(reply);
       return sendProblem(reply, e.statusCode, e.code, e.message, e.extras ?? {});
     }
     if (err.validation) {
@@ -98,7 +101,7 @@ async function problemPlugin(app: FastifyInstance) {
       const code = FASTIFY_CODES[err.code] ?? 'AR_ERR_BAD_REQUEST';
       return sendProblem(reply, status, code, err.message);
     }
-    if (status === 503) return sendProblem(reply, 503, 'AR_ERR_UNAVAILABLE', err.message);
+    if (status === 503) return sendProblem(retryLater(reply), 503, 'AR_ERR_UNAVAILABLE', err.message);
     request.log.error({ err }, 'unexpected error');
     return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
   });
