@@ -294,7 +294,9 @@ export async function importRecords(
   // commit, not inside it: the transaction's own row counters reach the
   // statistics only once it ends, and landing after ANALYZE had reset them
   // they made the next small import analyse the table all over again.
-  if (analyse) await db.query(`ANALYZE ${ident(entity.table)}`);
+  // Only an optimisation: failing (a connection lost) must not report a
+  // committed import as failed; the next import finds the table stale again.
+  if (analyse) await db.query(`ANALYZE ${ident(entity.table)}`).catch(() => undefined);
   return result;
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { makeImportHandler, type ImportJobData } from '../../src/ingest/import-job.js';
+import type { Db } from '../../src/db/sql.js';
 import { ndjson, customer } from './factories.js';
 
 describe.each(await backends())('the import job on %s', (backend) => {
@@ -23,12 +24,12 @@ describe.each(await backends())('the import job on %s', (backend) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function importCustomers(from: number, count: number, onImported?: (file: string) => Promise<void>) {
+  async function importCustomers(from: number, count: number, onImported?: (file: string) => Promise<void>, db: Db = storage.db) {
     const file = path.join(dir, `upload-${spooled++}.ndjson`);
     fs.writeFileSync(file, ndjson(Array.from({ length: count }, (_, i) => customer(from + i, { riskScore: 50 }))));
     const data: ImportJobData = { entity: 'customers', format: 'ndjson', file, bytes: fs.statSync(file).size };
     const ctx = { id: `job-${spooled}`, type: 'import', data, progress: async () => undefined, signal: new AbortController().signal };
-    return { result: await makeImportHandler(storage.db, onImported && (async () => (await onImported(file), null)))(ctx) };
+    return { result: await makeImportHandler(db, onImported && (async () => (await onImported(file), null)))(ctx) };
   }
 
   const analysedRows = async () =>
@@ -59,6 +60,20 @@ describe.each(await backends())('the import job on %s', (backend) => {
     expect(await analysedRows()).toBe(403);
     await importCustomers(700, 200);
     expect(await analysedRows()).toBe(608);
+  });
+
+  it('reports a committed import as done, and hands over, when the ANALYZE after it fails', async () => {
+    const db = storage.db;
+    // The database lost just after the commit: only the statistics are missed.
+    const failing: Db = new Proxy(db, {
+      get: (target, key) => key === 'query'
+        ? (sql: string, params?: unknown[]) => (sql.startsWith('ANALYZE') ? Promise.reject(new Error('connection lost')) : target.query(sql, params))
+        : Reflect.get(target, key),
+    });
+    let handedOver = false;
+    const { result } = await importCustomers(20_000, 800, async () => { handedOver = true; }, failing);
+    expect(result).toMatchObject({ inserted: 800 });
+    expect(handedOver).toBe(true);
   });
 
   it('analyses it after a quick burst of small imports that together change much of it', async () => {
