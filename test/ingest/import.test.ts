@@ -1,4 +1,6 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { csv, ndjson, customer, invoice } from './factories.js';
@@ -183,6 +185,22 @@ describe.each(await backends())('import on %s', (backend) => {
       const body = (await post('invoices', ndjson(rows))).json();
       expect(body.errors.map((e: { line: number }) => e.line)).toEqual([2, 4]);
       expect(body.errorCount).toBe(2);
+    });
+  });
+
+  describe('when the import job cannot be recorded', () => {
+    it('answers a problem and leaves no upload behind', async () => {
+      const uploads = path.join(t.services.config.dataDir, 'uploads');
+      const before = fs.readdirSync(uploads);
+      const spy = vi.spyOn(t.services.jobs, 'enqueueLocal').mockRejectedValueOnce(new Error('the database went away'));
+      try {
+        const res = await post('collectors', ndjson([{ externalId: 'col-up', name: 'Uma' }]));
+        expect(res.statusCode).toBe(500);
+        expect(res.json()).toMatchObject({ code: 'AR_ERR_INTERNAL' });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(fs.readdirSync(uploads)).toEqual(before);
     });
   });
 

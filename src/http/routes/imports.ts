@@ -106,11 +106,18 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Its refresh goes through the shared queue: while that is down, nothing is written.
     if (importRefreshes(entity)) await jobs.assertReachable();
     const file = path.join(spoolDir, `${crypto.randomUUID()}.${format}`);
-    const body = request.body as Readable | undefined;
-    if (body && typeof (body as Readable).pipe === 'function') await pipeline(body, fs.createWriteStream(file));
-    else fs.writeFileSync(file, '');
-    const bytes = fs.statSync(file).size;
-    const jobId = await jobs.enqueueLocal<ImportJobData>('import', { entity, format, file, bytes });
+    let jobId: string;
+    try {
+      const body = request.body as Readable | undefined;
+      if (body && typeof (body as Readable).pipe === 'function') await pipeline(body, fs.createWriteStream(file));
+      else fs.writeFileSync(file, '');
+      const bytes = fs.statSync(file).size;
+      jobId = await jobs.enqueueLocal<ImportJobData>('import', { entity, format, file, bytes });
+    } catch (err) {
+      // An upload cut short, or a job that could not be recorded: no job will remove the file (up to a gigabyte).
+      await fs.promises.rm(file, { force: true });
+      throw err;
+    }
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
       const location = `/v1/jobs/${jobId}`;
       return reply.status(202).header('location', location).send({ jobId, status: 'queued' as const, location });
