@@ -29,6 +29,26 @@ export function ratesInto(rates: ExchangeRate[], reporting: string): Map<string,
   return into;
 }
 
+const RATES = new WeakMap<ExchangeRate[], Map<string, Map<string, number>>>();
+
+/** ratesInto, once per planning facts' rates and reporting currency. */
+export function ratesOf(rates: ExchangeRate[], reporting: string): Map<string, number> {
+  let byReporting = RATES.get(rates);
+  if (!byReporting) RATES.set(rates, (byReporting = new Map()));
+  let into = byReporting.get(reporting);
+  if (!into) byReporting.set(reporting, (into = ratesInto(rates, reporting)));
+  return into;
+}
+
+/**
+ * The policy's floor of the amount at stake (in the reporting currency), in
+ * `currency`: 500 USD is not 500 JPY. As it is when no rate prices `currency`.
+ */
+export function floorIn(minAmountAtStake: number, currency: string, rates: ExchangeRate[], reporting: string): number {
+  const rate = ratesOf(rates, reporting).get(currency);
+  return rate === undefined ? minAmountAtStake : minAmountAtStake / rate;
+}
+
 /** The same priority, its score weighing the amount's value in `reporting`. */
 export function rankedInReporting(p: Priority, currency: string, rates: Map<string, number>, reporting: string): Priority {
   if (currency === reporting) return p;

@@ -6,6 +6,7 @@ import { groupBy, invoiceTask, summarise } from './invoices.js';
 import { planEmailPromises } from './plan-email-promise.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
+import { floorIn } from './currencies.js';
 import { priority, risk, urgency } from './priority.js';
 import type { ActionReason, CustomerContext, InboundEmail, InboundField, PlanningFacts, Suggestion } from './types.js';
 
@@ -39,7 +40,7 @@ export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Su
     if (r.dueDate > facts.asOf) continue;
     const model = readModelReasons(c.driftReasons, 4);
     const score = c.driftScore === null ? '' : ` (drift score ${c.driftScore.toFixed(2)})`;
-    const amount = Math.max(c.openAmount, policy.minAmountAtStake);
+    const amount = Math.max(c.openAmount, floorIn(policy.minAmountAtStake, c.currency, facts.rates, policy.reportingCurrency));
     out.push({
       ...customerLevel(c),
       dedupeKey: r.dedupeKey,
@@ -171,7 +172,7 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
     const classified = t.type ? `classified as ${t.type}${t.typeConfidence !== null ? ` (confidence ${percent(t.typeConfidence)})` : ''}` : 'not classified by inbound triage yet';
     const typeReasons = readModelReasons(t.typeReasons, 10);
     const said = typeReasons.filter((r) => SAID_FACTORS.has(r.factor));
-    const amount = Math.max(atStake, policy.minAmountAtStake);
+    const amount = Math.max(atStake, floorIn(policy.minAmountAtStake, c.currency, facts.rates, policy.reportingCurrency));
     out.push({
       ...customerLevel(c),
       dedupeKey: `ml:inbound:c${m.customerId}:m${m.messageId}`,

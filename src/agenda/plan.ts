@@ -1,7 +1,7 @@
 // The planner: facts in, suggestions out, highest priority first. Pure: the
 // SQL that loads facts is in facts.ts, the writer in materialise.ts.
 import type { AgendaPolicy } from './policy.js';
-import { rankedInReporting, ratesInto } from './currencies.js';
+import { rankedInReporting, ratesOf } from './currencies.js';
 import { planCreditOffsets } from './plan-credit.js';
 import { planMlSuggestions } from './plan-ml.js';
 import { planQualificationFollowUps } from './plan-qualification.js';
@@ -13,7 +13,7 @@ export function byPriority(a: Suggestion, b: Suggestion): number {
 }
 
 export function planAgenda(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
-  const rates = ratesInto(facts.rates, policy.reportingCurrency);
+  const rates = ratesOf(facts.rates, policy.reportingCurrency);
   return [
     ...planScenarioSteps(facts, policy),
     ...planQualificationFollowUps(facts, policy),

@@ -12,10 +12,10 @@ import { readModelReasons } from './format.js';
 import { loadPlanningFacts } from './facts.js';
 import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
-import { rankedInReporting, ratesInto } from './currencies.js';
+import { floorIn, rankedInReporting, ratesOf } from './currencies.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
-import type { ActionReason, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
+import type { ActionReason, ExchangeRate, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
 
 export interface AgendaItem {
   id: number | null;
@@ -69,6 +69,7 @@ interface StoredAction {
   invoiceNumber: string | null;
   invoiceOpen: number | null;
   invoiceDueDate: IsoDate | null;
+  invoiceCurrency: string | null;
 }
 
 // Planned actions of the collector's customers due by the day, plus the stored
@@ -79,7 +80,8 @@ const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, 
   c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, COALESCE(b.currency, c.currency) AS currency, c.risk_score AS "riskScore",
   COALESCE(b.open_amount, 0)::float8 AS "customerOpen", COALESCE(b.overdue_amount, 0)::float8 AS "customerOverdue",
   b.max_days_overdue AS "maxDaysOverdue",
-  i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate"
+  i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate",
+  i.currency AS "invoiceCurrency"
 FROM actions a
 JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = c.collector_id
@@ -115,9 +117,11 @@ function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlan
 }
 
 /** An action the planner does not own: ranked on its invoice, or on the customer's overdue balance. */
-function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates: Map<string, number>): AgendaItem {
+function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates: ExchangeRate[]): AgendaItem {
   const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
-  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), policy.minAmountAtStake);
+  // On its invoice, in the invoice's currency; else on the customer's balance, in the balance currency.
+  const currency = a.invoiceOpen !== null ? (a.invoiceCurrency ?? a.currency) : a.currency;
+  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), floorIn(policy.minAmountAtStake, currency, rates, policy.reportingCurrency));
   return {
     id: a.id,
     state: 'planned',
@@ -131,12 +135,12 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates:
     // Written by other code: keep what reads as a reason, in the agenda's shape.
     reasons: readModelReasons(a.reasons, 20),
     priority: rankedInReporting(
-      priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), a.currency),
-      a.currency, rates, policy.reportingCurrency,
+      priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), currency),
+      currency, ratesOf(rates, policy.reportingCurrency), policy.reportingCurrency,
     ),
     customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
     collector: a.collector,
-    amounts: { atStake, currency: a.currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue },
+    amounts: { atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue },
     invoices: a.invoiceExternalId
       ? [{ externalId: a.invoiceExternalId, number: a.invoiceNumber!, openAmount: a.invoiceOpen ?? 0, dueDate: a.invoiceDueDate!, daysOverdue: days }]
       : [],
@@ -159,7 +163,6 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   const scope = q.collectorId === null ? { kind: 'portfolio' as const } : { kind: 'collector' as const, collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
   const suggestions = planAgenda(facts, q.policy);
-  const rates = ratesInto(facts.rates, q.policy.reportingCurrency);
   const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey)]);
   const byKey = new Map(stored.filter((a) => a.dedupeKey).map((a) => [a.dedupeKey!, a]));
 
@@ -175,7 +178,7 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   }
   for (const a of stored) {
     if (matched.has(a.id) || a.status !== 'planned') continue;
-    if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy, rates));
+    if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy, facts.rates));
   }
   items.sort(itemOrder);
   automatic.sort(itemOrder);

@@ -328,6 +328,15 @@ describe('when suggestions are ranked', () => {
       expect(out[1].priority.text).toBe('20,000.00 USD at stake × urgency 1.32 × risk 1.00');
     });
 
+    it('floors the amount at stake of a customer-level action at its value in the reporting currency', () => {
+      const drift = (currency: string) => planAgenda(facts({
+        customers: [customerCtx(1, { currency, driftAlert: true, driftScore: 0.9, driftOn: '2026-10-19' })], rates: [rate('JPY', 'USD', 0.004)],
+      }), policy)[0].priority;
+      expect(drift('JPY')).toMatchObject({ amountAtStake: 125_000 });
+      expect(drift('JPY').text).toContain('125,000 JPY (500.00 USD) at stake');
+      expect(drift('USD')).toMatchObject({ amountAtStake: 500 });
+    });
+
     it('takes the latest rate whichever way it is quoted, the direct quote on the same day', () => {
       const value = (rates: ReturnType<typeof rate>[]) => planned(rates).find((x) => x.customerId === 1)!.priority.text;
       // The feed switched from JPY→USD to USD→JPY quotes: the newer one counts.

@@ -71,6 +71,19 @@ for (const backend of await backends()) {
         const manual = body.items.find((i: { kind: string }) => i.kind === 'manual');
         expect(manual).toMatchObject({ origin: 'manual', reason: 'Call the CFO', reasons: [{ factor: 'note', text: 'after 3 pm' }] });
       });
+
+      it('ranks one about an invoice on that invoice, in its own currency', async () => {
+        const [{ id }] = await t.storage.db.query<{ id: number }>("SELECT id FROM customers WHERE external_id = 'C-ALICE'");
+        const [{ id: alice }] = await t.storage.db.query<{ id: number }>(`SELECT id FROM collectors WHERE external_id = '${BOUND_COLLECTOR}'`);
+        const [{ id: invoiceId }] = await t.storage.db.query<{ id: number }>(`INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount, currency)
+          VALUES ('INV-YEN', $1, 'F-YEN', '2026-09-01', '2026-10-01', 900000, 900000, 'JPY') RETURNING id`, [id]);
+        await t.storage.db.query(`INSERT INTO actions (customer_id, collector_id, invoice_id, type, due_date, origin, reason)
+          VALUES ($1, $2, $3, 'call', '2026-10-25', 'manual', 'Ask about the yen invoice')`, [id, alice, invoiceId]);
+        const body = (await get('/v1/agenda?date=2026-10-25')).json();
+        const manual = body.items.find((i: { reason: string }) => i.reason === 'Ask about the yen invoice');
+        expect(manual.amounts).toMatchObject({ atStake: 900000, currency: 'JPY' });
+        expect(manual.priority.text).toMatch(/^900,000 JPY at stake/);
+      });
     });
 
     describe('when the query is not valid', () => {
