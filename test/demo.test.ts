@@ -198,6 +198,17 @@ describe('when the service starts on an empty embedded database', () => {
       expect(one.groups[0].weeks).toEqual(groups.find((g) => g.group === smallest.segment)!.weeks);
     });
 
+    it('consolidates the forecast in the reporting currency: in the all-USD world, the same cash', async () => {
+      const plain = (await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4', headers: auth('analyst') })).json();
+      const res = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&currency=consolidated', headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.filters.currency).toBe('consolidated');
+      expect(body.consolidation).toMatchObject({ currency: 'USD', currencies: ['USD'], rates: [] });
+      expect(body.method).toMatch(/Consolidated in USD/);
+      expect(body.groups[0].weeks).toEqual(plain.groups[0].weeks);
+    });
+
     it('exports the weeks as CSV, one row per group and week', async () => {
       const csv = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&format=csv', headers: auth('analyst') });
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
