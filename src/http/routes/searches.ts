@@ -8,6 +8,7 @@ import { validateCriteria } from '../../searches/validate.js';
 import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
 import { listRules, loadRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
+import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
@@ -65,16 +66,18 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: WithMatches, 409: ProblemRef, 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
+    // Rules using the search change with it: a queue that cannot take their run
+    // refuses the change, asked before the transaction, which must not wait on Redis.
+    const runsRules = async (q: Queryable, set: Awaited<ReturnType<typeof loadRuleSet>>) =>
+      (await loadSettings(q)).runOnRuleChange && (await listRules(q)).some((r) => r.searchId === request.params.id && set.byId.has(r.id));
+    if (await runsRules(db, await loadRuleSet(db))) await jobs.assertReachable();
     const { search, runs } = await db.transaction(async (tx) => {
       const saved = await updateSearch(tx, request.params.id, request.body);
+      // Loaded after the change: criteria that make rules feed each other in a cycle are refused here.
       const set = await loadRuleSet(tx);
       // Counted before commit: a search whose count fails keeps its old criteria.
       const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
-      // Rules using the search changed with it: a queue that cannot take their run refuses the change.
-      const used = (await listRules(tx)).some((r) => r.searchId === saved.id && set.byId.has(r.id));
-      const runs = used && (await loadSettings(tx)).runOnRuleChange;
-      if (runs) await jobs.assertReachable();
-      return { search: { ...saved, matches }, runs };
+      return { search: { ...saved, matches }, runs: await runsRules(tx, set) };
     });
     if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.role });
     return search;
