@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import type { Storage } from '../db/open.js';
 import { openBalanceSql, openCreditsSql } from '../fields/balances.js';
+import { VALUED_COLUMNS, valuedOpenSql } from '../fields/reporting-currency.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -26,6 +27,9 @@ export const CustomerSummary = Type.Object({
   openCredits: Type.Number(),
   /** openAmount less openCredits; negative when the customer is owed money. */
   netOpenAmount: Type.Number(),
+  /** Every open invoice valued in REPORTING_CURRENCY at the latest rate; null when one's currency has no rate. */
+  reportingOpenAmount: Nullable(Type.Number()),
+  reportingOverdueAmount: Nullable(Type.Number()),
 });
 export type CustomerSummaryT = Static<typeof CustomerSummary>;
 
@@ -82,12 +86,14 @@ const SUMMARY_SELECT = `
          b.max_days_overdue AS "maxDaysOverdue", COALESCE(b.open_invoices, 0) AS "openInvoices",
          COALESCE(b.other_currency_invoices, 0) AS "otherCurrencyOpenInvoices",
          COALESCE(cr.open_credits, 0) AS "openCredits",
-         COALESCE(b.open_amount, 0) - COALESCE(cr.open_credits, 0) AS "netOpenAmount"
+         COALESCE(b.open_amount, 0) - COALESCE(cr.open_credits, 0) AS "netOpenAmount",
+         ${VALUED_COLUMNS('v')}
   FROM customers c
   LEFT JOIN collectors col ON col.id = c.collector_id
   LEFT JOIN dunning_scenarios ds ON ds.id = c.dunning_scenario_id
   LEFT JOIN LATERAL (${openBalanceSql('current_date', { where: 'i.customer_id = c.id' })}) b ON true
-  LEFT JOIN LATERAL (${openCreditsSql({ where: 'i.customer_id = c.id' })}) cr ON cr.currency = COALESCE(b.currency, c.currency)`;
+  LEFT JOIN LATERAL (${openCreditsSql({ where: 'i.customer_id = c.id' })}) cr ON cr.currency = COALESCE(b.currency, c.currency)
+  LEFT JOIN LATERAL (${valuedOpenSql('current_date', 'i.customer_id = c.id')}) v ON true`;
 
 export async function listCustomers(db: Db, q: ListQuery) {
   const where: string[] = [];

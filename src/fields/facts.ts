@@ -2,9 +2,9 @@
 // column. Saved searches run as `SELECT id FROM (<facts>) f WHERE <criteria>`
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
-import { OPEN_RECEIVABLES, openBalanceSql, openCreditsSql } from './balances.js';
+import { openBalanceSql, openCreditsSql } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
-import { valuationSql } from './reporting-currency.js';
+import { VALUED_COLUMNS, valuedOpenSql } from './reporting-currency.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
 
@@ -39,8 +39,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(o.other_currency_invoices, 0)::float8 AS "otherCurrencyOpenInvoices",
     COALESCE(o.open_amount, 0)::float8 AS "openAmount",
     COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
-    CASE WHEN v.customer_id IS NULL THEN 0 WHEN v.priced THEN v.open_amount END::float8 AS "reportingOpenAmount",
-    CASE WHEN v.customer_id IS NULL THEN 0 WHEN v.priced THEN COALESCE(v.overdue_amount, 0) END::float8 AS "reportingOverdueAmount",
+    ${VALUED_COLUMNS('v')},
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
     COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
     COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",
@@ -74,15 +73,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   LEFT JOIN (
     ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
   ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
-  LEFT JOIN (
-    -- Every open invoice valued, whatever its currency; unknown if one has no rate.
-    SELECT i.customer_id, bool_and(fx.rate IS NOT NULL) AS priced,
-      sum(i.open_amount * fx.rate) AS open_amount,
-      sum(i.open_amount * fx.rate) FILTER (WHERE i.due_date < ${asOf}) AS overdue_amount
-    FROM invoices i LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = i.currency
-    WHERE ${OPEN_RECEIVABLES} ${only('i.customer_id')}
-    GROUP BY i.customer_id
-  ) v ON v.customer_id = c.id
+  LEFT JOIN (${valuedOpenSql(asOf, options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) v ON v.customer_id = c.id
   LEFT JOIN (
     SELECT customer_id, currency, sum(amount) AS turnover
     FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency

@@ -4,6 +4,7 @@
 // the same one.
 import type { Db } from '../db/sql.js';
 import type { Logger } from '../ml/registry/types.js';
+import { OPEN_RECEIVABLES } from './balances.js';
 
 const KEY = 'reporting-currency';
 
@@ -27,6 +28,26 @@ export function valuationSql(asOf: string): string {
     FROM (SELECT ${REPORTING_CURRENCY_SQL} AS code) rep
     CROSS JOIN LATERAL (SELECT currency FROM exchange_rates UNION SELECT quote_currency FROM exchange_rates UNION SELECT rep.code) k(currency)`;
 }
+
+/**
+ * Every open invoice of a customer valued in the reporting currency, each in
+ * its own currency, one row per customer with open receivables: customer_id,
+ * open_amount, overdue_amount (aged at `asOf`), and priced, false when a
+ * currency of them has no rate (the amounts then mean nothing). `where`: a
+ * further condition on `invoices i`.
+ */
+export function valuedOpenSql(asOf: string, where?: string): string {
+  return `SELECT i.customer_id, bool_and(fx.rate IS NOT NULL) AS priced,
+      sum(i.open_amount * fx.rate) AS open_amount,
+      sum(i.open_amount * fx.rate) FILTER (WHERE i.due_date < ${asOf}) AS overdue_amount
+    FROM invoices i LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = i.currency
+    WHERE ${OPEN_RECEIVABLES}${where ? ` AND ${where}` : ''}
+    GROUP BY i.customer_id`;
+}
+
+/** SQL columns of a `valuedOpenSql` row `v` joined to customers: zero with nothing open, empty when unpriced. */
+export const VALUED_COLUMNS = (v: string) => `CASE WHEN ${v}.customer_id IS NULL THEN 0 WHEN ${v}.priced THEN ${v}.open_amount END::float8 AS "reportingOpenAmount",
+    CASE WHEN ${v}.customer_id IS NULL THEN 0 WHEN ${v}.priced THEN COALESCE(${v}.overdue_amount, 0) END::float8 AS "reportingOverdueAmount"`;
 
 /** Records the configured reporting currency; a change is logged, as every valued field moves with it. */
 export async function recordReportingCurrency(db: Db, currency: string, log?: Logger): Promise<void> {

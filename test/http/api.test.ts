@@ -79,7 +79,9 @@ describe('the HTTP API conventions', () => {
       expect(byCollector.items.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
       const overdue = (await t.app.inject({ url: '/v1/customers?overdueOnly=true', headers: auth('collector') })).json();
       expect(overdue.items).toHaveLength(1);
-      expect(overdue.items[0]).toMatchObject({ externalId: 'C1', openAmount: 203, overdueAmount: 101, openCredits: 40, netOpenAmount: 163 });
+      expect(overdue.items[0]).toMatchObject({
+        externalId: 'C1', openAmount: 203, overdueAmount: 101, openCredits: 40, netOpenAmount: 163, reportingOpenAmount: 203, reportingOverdueAmount: 101,
+      });
     });
 
     it('searches names and externalIds for the text typed, whatever its case, % and _ included', async () => {
@@ -106,6 +108,8 @@ describe('the HTTP API conventions', () => {
     it('gives its balance in the currency it owes, not its account currency', async () => {
       const c = (await t.app.inject({ url: '/v1/customers/C2', headers: auth('collector') })).json();
       expect(c).toMatchObject({ currency: 'USD', balanceCurrency: 'JPY', openAmount: 150000, otherCurrencyOpenInvoices: 0 });
+      // No yen rate imported: not valued in the reporting currency, rather than valued 1:1.
+      expect(c).toMatchObject({ reportingOpenAmount: null, reportingOverdueAmount: null });
     });
     it('answers 404 for an unknown one', async () => {
       const res = await t.app.inject({ url: '/v1/customers/NOPE', headers: auth('collector') });
