@@ -28,7 +28,7 @@ export const DEMO_RULES: DemoRule[] = [
   {
     name: 'Strategic customers',
     description: 'The largest accounts: a softer, personal scenario and a senior collector.',
-    criteria: { or: [{ '==': [v('segment'), 'strategic'] }, { '>=': [v('turnover12m'), 2_000_000] }] },
+    criteria: { or: [{ '==': [v('segment'), 'strategic'] }, { '>=': [v('reportingTurnover12m'), 2_000_000] }] },
     actions: [
       { type: 'setDunningScenario', dunningScenario: 'DS-STRATEGIC' },
       { type: 'addToGroup', group: 'GRP-STRATEGIC' },

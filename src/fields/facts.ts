@@ -4,7 +4,7 @@
 import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
-import { VALUED_COLUMNS, valuedOpenSql } from './reporting-currency.js';
+import { VALUED_COLUMNS, valuationSql, valuedOpenSql } from './reporting-currency.js';
 
 const MODEL_FIELDS = CUSTOMER_FIELD_DEFS.filter((f) => f.source === 'model');
 
@@ -26,6 +26,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   const asOf = options.asOf ?? 'current_date';
   const only = (col: string) => (options.customerIds ? `AND ${col} = ANY(${options.customerIds}::int[])` : '');
   const where = [options.where, options.customerIds ? `c.id = ANY(${options.customerIds}::int[])` : undefined].filter(Boolean);
+  const turnover = `SELECT customer_id, currency, sum(amount) AS turnover
+    FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency`;
   return `SELECT c.id,
     c.external_id AS "externalId", c.name, c.country, c.sector, c.company_type AS "companyType",
     c.business_line AS "businessLine", c.segment, c.payment_method AS "paymentMethod",
@@ -52,6 +54,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
          WHEN o.max_days_overdue <= 90 THEN '61-90' ELSE '90+' END AS "agingBucket",
     o.oldest_due AS "oldestOpenDueDate",
     COALESCE(t.turnover, 0)::float8 AS "turnover12m",
+    CASE WHEN tv.customer_id IS NULL THEN 0 WHEN tv.priced THEN tv.turnover END::float8 AS "reportingTurnover12m",
     h.avg_days_late::float8 AS "avgDaysLate12m",
     p.last_payment AS "lastPaymentDate",
     ${MODEL_FIELDS.map((f) => `m."${f.name}"`).join(', ')}
@@ -74,10 +77,13 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
   ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (${valuedOpenSql(asOf, options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) v ON v.customer_id = c.id
+  LEFT JOIN (${turnover}) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
-    SELECT customer_id, currency, sum(amount) AS turnover
-    FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency
-  ) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
+    -- Every currency's turnover valued; unknown if one has no rate.
+    SELECT t.customer_id, bool_and(fx.rate IS NOT NULL) AS priced, sum(t.turnover * fx.rate) AS turnover
+    FROM (${turnover}) t LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = t.currency
+    GROUP BY t.customer_id
+  ) tv ON tv.customer_id = c.id
   LEFT JOIN (
     SELECT customer_id, avg(GREATEST(settled_date - due_date, 0)) AS avg_days_late
     FROM invoices WHERE kind = 'invoice' AND settled_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id

@@ -64,6 +64,8 @@ const derived: Spec[] = [
   ['agingBucket', 'string', 'Aging bucket', 'Bucket of the oldest overdue invoice', { enumValues: AGING_BUCKETS, nullable: false }],
   ['oldestOpenDueDate', 'date', 'Oldest open due date', 'Due date of the oldest open invoice'],
   ['turnover12m', 'number', 'Turnover (12 months)', 'Invoiced over the last 365 days, in the balance currency', { unit: 'currency', nullable: false }],
+  ['reportingTurnover12m', 'number', 'Turnover (12 months, reporting currency)',
+    'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
   ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
 ];

@@ -96,6 +96,10 @@ for (const backend of await backends()) {
       expect(facts.get(both)!.reportingOpenAmount).toBeCloseTo(310, 6);
       expect(facts.get(unpriced)).toMatchObject({ openAmount: 100, reportingOpenAmount: null });
       expect(facts.get(none)).toMatchObject({ openAmount: 0, reportingOpenAmount: 0, reportingOverdueAmount: 0 });
+      // Turnover too: every currency invoiced in the last year, valued.
+      expect(facts.get(eur)).toMatchObject({ turnover12m: 1500, reportingTurnover12m: 1650 });
+      expect(facts.get(both)!.reportingTurnover12m).toBeCloseTo(310, 6);
+      expect(facts.get(unpriced)).toMatchObject({ turnover12m: 100, reportingTurnover12m: null });
       // Another reporting currency, recorded at start: the dollars are valued in euros.
       await recordReportingCurrency(s.db, 'EUR');
       const inEur = new Map((await loadCustomerFacts(s.db, [eur, usd])).map((r) => [r.id, r]));
