@@ -3,6 +3,7 @@
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
+import { emailPromiseSql } from './email-promise.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 import { VALUED_COLUMNS, valuationSql, valuedOpenSql } from './reporting-currency.js';
 
@@ -57,6 +58,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     CASE WHEN tv.customer_id IS NULL THEN 0 WHEN tv.priced THEN tv.turnover END::float8 AS "reportingTurnover12m",
     h.avg_days_late::float8 AS "avgDaysLate12m",
     p.last_payment AS "lastPaymentDate",
+    ep.promised AS "emailPromisedDate",
     ${MODEL_FIELDS.map((f) => `m."${f.name}"`).join(', ')}
   FROM customers c
   LEFT JOIN collectors col ON col.id = c.collector_id
@@ -89,6 +91,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     FROM invoices WHERE kind = 'invoice' AND settled_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id
   ) h ON h.customer_id = c.id
   LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments WHERE true ${only('customer_id')} GROUP BY customer_id) p ON p.customer_id = c.id
+  LEFT JOIN (${emailPromiseSql(asOf, options.customerIds ? `m.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) ep ON ep.customer_id = c.id
   LEFT JOIN (
     SELECT entity_id,
       ${pivot()}

@@ -3,6 +3,7 @@
 // (computed fields). One list; the facts query, both criteria compilers,
 // GET /v1/criteria/fields and the docs all read it.
 import { defineFieldRegistry, type FieldDef, type FieldType } from '../criteria/index.js';
+import { EMAIL_PROMISE_LOOKBACK_DAYS } from './email-promise.js';
 
 type Spec = [name: string, type: FieldType, label: string, description: string, extra?: Partial<FieldDef>];
 
@@ -68,6 +69,8 @@ const derived: Spec[] = [
     'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
   ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
+  ['emailPromisedDate', 'date', 'Promised by email',
+    `Date the customer's latest email read as a promise to pay (inbound triage) promised payment by, for emails of the last ${EMAIL_PROMISE_LOOKBACK_DAYS} days; the platform need not have qualified the invoices`],
 ];
 
 const model: Spec[] = [

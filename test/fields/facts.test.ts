@@ -2,6 +2,8 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
+import { matchSearch } from '../../src/searches/store.js';
+import { validateCriteria } from '../../src/searches/validate.js';
 import { recordReportingCurrency } from '../../src/fields/reporting-currency.js';
 import * as f from '../agenda/factories.js';
 
@@ -115,6 +117,29 @@ for (const backend of await backends()) {
       expect((await loadCustomerFacts(s.db, [gbp]))[0]).toMatchObject({ reportingOpenAmount: 1250 });
       await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ('GBP', 'USD', $1, 1.27)`, [daysAgo(2)]);
       expect((await loadCustomerFacts(s.db, [gbp]))[0]).toMatchObject({ reportingOpenAmount: 1270 });
+    });
+
+    it("gives the date the customer's latest email promised to pay by, ignoring a date that is none and old emails", async () => {
+      const promise = async (customerId: number, receivedDaysAgo: number, promisedDate: unknown) => {
+        const msg = await f.inbound(s.db, { customerId, receivedAt: `${daysAgo(receivedDaysAgo)}T09:00:00Z`, subject: 'Re: reminder' });
+        await f.computedField(s.db, {
+          entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'promise_to_pay', confidence: 0.9,
+          reasons: [{ factor: 'promisedDate', text: 'promises to pay', value: promisedDate }],
+        });
+      };
+      const recent = await f.customer(s.db);
+      await promise(recent, 20, daysAgo(10));
+      await promise(recent, 3, daysAgo(-7));
+      // A later email whose date is no date (written by other code): the one before stands, and the query does not fail.
+      await promise(recent, 1, '2026-02-30');
+      const stale = await f.customer(s.db);
+      await promise(stale, 120, daysAgo(100));
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(facts.get(recent)!.emailPromisedDate).toBe(daysAgo(-7));
+      expect(facts.get(stale)!.emailPromisedDate).toBeNull();
+      // A saved search holding back reminders for customers who promised to pay by a date to come.
+      const standing = await matchSearch(s.db, validateCriteria({ '>=': [{ var: 'emailPromisedDate' }, daysAgo(0)] }), 10);
+      expect(standing).toMatchObject({ count: 1, sample: [{ emailPromisedDate: daysAgo(-7) }] });
     });
   });
 }

@@ -1,0 +1,38 @@
+// The customer's latest promise to pay made by email: the date the inbound
+// triage read in an email it classified promise_to_pay (reason promisedDate).
+// The platform never qualified those invoices, so without it a rule could not
+// hold reminders back for a customer who has just promised.
+/** Emails further back than this no longer count as a standing promise. */
+export const EMAIL_PROMISE_LOOKBACK_DAYS = 90;
+
+/**
+ * `text` (an SQL text expression) as a date when it is one, else NULL. Reasons
+ * are JSON other code may write: a cast of "2026-02-30" would fail the whole
+ * query, so the calendar is checked first (CASE evaluates in order).
+ */
+export function safeDateSql(text: string): string {
+  return `CASE WHEN ${text} ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' THEN
+      CASE WHEN substr(${text}, 9, 2)::int <= extract(day FROM make_date(substr(${text}, 1, 4)::int, substr(${text}, 6, 2)::int, 1)
+          + interval '1 month' - interval '1 day') THEN (${text})::date END END`;
+}
+
+/**
+ * One row per customer with a dated email promise received in the lookback
+ * up to `asOf` (a date expression or placeholder): customer_id, promised (a
+ * date). `where`: a further condition on `inbound_messages m`.
+ */
+export function emailPromiseSql(asOf: string, where?: string): string {
+  return `SELECT DISTINCT ON (m.customer_id) m.customer_id, p.promised
+    FROM inbound_messages m
+    JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
+    CROSS JOIN LATERAL (
+      SELECT ${safeDateSql(`(r->>'value')`)} AS promised
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f.reasons) = 'array' THEN f.reasons ELSE '[]'::jsonb END) r
+      WHERE r->>'factor' = 'promisedDate' AND jsonb_typeof(r->'value') = 'string'
+      LIMIT 1
+    ) p
+    WHERE m.customer_id IS NOT NULL AND p.promised IS NOT NULL
+      AND m.received_at >= (${asOf} - ${EMAIL_PROMISE_LOOKBACK_DAYS})::timestamp AT TIME ZONE 'UTC'
+      AND (m.received_at AT TIME ZONE 'UTC')::date <= ${asOf}${where ? ` AND ${where}` : ''}
+    ORDER BY m.customer_id, m.received_at DESC, m.id DESC`;
+}
