@@ -4,6 +4,7 @@
 // (sent_at, done_at, received_at) are read as UTC days.
 import type { Db } from '../db/sql.js';
 import { openBalanceSql } from '../fields/balances.js';
+import { safeDateSql } from '../fields/email-promise.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
@@ -170,16 +171,17 @@ const NAMED = (t: string) => `((upper(${t}.number) = ANY(l.named) OR upper(${t}.
 const EMAIL_PROMISES_SQL = (cte: string) => `WITH ${cte},
 said AS (
   SELECT m.id, m.external_id, m.customer_id, m.received_at, ${UTC_DAY('m.received_at')} AS received_on, m.subject,
-    ${REASON_VALUE('promisedDate')} AS promised,
+    ${REASON_VALUE('promisedDate')} AS promised_text,
     COALESCE(string_to_array(upper(${REASON_VALUE('invoiceNumbers')}), ','), ARRAY[]::text[]) AS named
   FROM inbound_messages m
   JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
   WHERE m.customer_id IN (SELECT id FROM sc)
     AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY('m.received_at')} <= $1::date
 ),
+dated AS (SELECT said.*, (${safeDateSql('promised_text')})::text AS promised FROM said),
 latest AS (
-  SELECT DISTINCT ON (customer_id) * FROM said
-  WHERE promised ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+  SELECT DISTINCT ON (customer_id) * FROM dated
+  WHERE promised IS NOT NULL
   ORDER BY customer_id, received_at DESC, id DESC
 )
 SELECT ${INVOICE_COLUMNS}, l.id AS "messageId", l.external_id AS "messageExternalId", l.received_on::text AS "receivedOn",

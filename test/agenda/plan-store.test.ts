@@ -169,6 +169,24 @@ for (const backend of await backends()) {
         expect(actions[0].reason).toContain('Price error on F-12');
       });
 
+      it('keeps following an email promise when a later email carries a promised date that is no date', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, number: 'F-61', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 1200 });
+        const promise = async (at: string, promisedDate: string) => {
+          const msg = await f.inbound(s.db, { customerId, receivedAt: at, subject: 'Re: reminder' });
+          await f.computedField(s.db, {
+            entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'promise_to_pay', confidence: 0.9,
+            reasons: [{ factor: 'promisedDate', text: `promises to pay by ${promisedDate}`, value: promisedDate }],
+          });
+          return msg;
+        };
+        const first = await promise('2026-10-05T09:00:00Z', '2026-10-10');
+        await promise('2026-10-12T09:00:00Z', '2026-02-30');
+        await plan('2026-10-20');
+        const broken = (await f.actionsOf(s.db, customerId)).filter((x) => x.dedupeKey.startsWith('ml:promise:'));
+        expect(broken.map((x) => [x.dedupeKey, x.dueDate])).toEqual([[`ml:promise:c${customerId}:m${first}`, '2026-10-13']]);
+      });
+
       it('follows a promise to pay made by email: the invoices it named, from the day after the grace', async () => {
         const { customerId } = await customerWithScenario();
         const named = await f.invoice(s.db, { customerId, number: 'F-41', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 2500 });
