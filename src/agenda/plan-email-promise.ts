@@ -21,6 +21,21 @@ export function promisedInvoices(members: EmailPromiseInvoice[]): EmailPromiseIn
   return first.namedKnown ? members.filter((m) => m.named) : members.filter((m) => m.dueDate <= first.promisedDate);
 }
 
+/**
+ * Open invoices a standing email promise covers (its date plus the grace days
+ * not passed yet), by id. Calling a customer who has just written when they
+ * will pay burns the relation: a collector's reminder on them waits, and once
+ * the promise breaks the call above comes first and the scenario resumes.
+ */
+export function promisedByEmail(facts: PlanningFacts, policy: AgendaPolicy): Map<number, EmailPromiseInvoice> {
+  const standing = new Map<number, EmailPromiseInvoice>();
+  for (const members of groupBy(facts.emailPromises, (i) => String(i.messageId)).values()) {
+    if (addDays(members[0].promisedDate, policy.promiseGraceDays) < facts.asOf) continue;
+    for (const m of promisedInvoices(members)) standing.set(m.invoiceId, m);
+  }
+  return standing;
+}
+
 export function planEmailPromises(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const members of groupBy(facts.emailPromises, (i) => String(i.messageId)).values()) {

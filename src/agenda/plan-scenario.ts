@@ -8,11 +8,13 @@
 import { dayOf, isoOf, minIso } from './dates.js';
 import { invoiceList } from './format.js';
 import { creditsHeld, heldCreditReason } from './plan-credit.js';
+import { promisedByEmail } from './plan-email-promise.js';
 import { groupBy, summarise } from './invoices.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
 import type {
-  ActionReason, ActionType, DunningScenario, DunningStep, PlanningFacts, ScenarioInvoice, SendRecord, Suggestion, UnappliedCredit,
+  ActionReason, ActionType, DunningScenario, DunningStep, EmailPromiseInvoice, PlanningFacts, ScenarioInvoice, SendRecord, Suggestion,
+  UnappliedCredit,
 } from './types.js';
 
 const CHANNEL_TYPES: Record<string, ActionType> = { call: 'call', email: 'email', letter: 'letter', sms: 'sms', review: 'review' };
@@ -77,7 +79,7 @@ function lastSendReason(invoices: ScenarioInvoice[]): ActionReason {
 
 function stepSuggestion(
   facts: PlanningFacts,
-  held: Map<string, UnappliedCredit[]>,
+  context: { credits: Map<string, UnappliedCredit[]>; promised: Map<number, EmailPromiseInvoice> },
   scenario: DunningScenario,
   next: NextStep,
   members: { invoice: ScenarioInvoice; stepDate: string }[],
@@ -108,7 +110,8 @@ function stepSuggestion(
     g.amountReason,
     { factor: 'daysOverdue', text: `${invoiceList(g.refs)}: ${g.late}`, value: g.maxDaysOverdue },
     lastSendReason(invoices),
-    ...[heldCreditReason(held, customerId, g.currency)].filter((r) => r !== null),
+    ...[heldCreditReason(context.credits, customerId, g.currency)].filter((r) => r !== null),
+    ...promiseReason(context.promised, invoices),
   ];
   return {
     dedupeKey: `scenario:c${customerId}:s${scenario.id}:${index}:i${g.anchorId}`,
@@ -130,17 +133,30 @@ function stepSuggestion(
 
 /** One suggestion per customer and step: all the customer's invoices at that step in one call or letter. */
 export function planScenarioSteps(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const promised = promisedByEmail(facts, policy);
   const due: { invoice: ScenarioInvoice; next: NextStep; stepDate: string }[] = [];
   for (const invoice of facts.scenarioInvoices) {
     const scenario = facts.scenarios.get(invoice.scenarioId);
     if (!scenario || scenario.steps.length === 0) continue;
     const next = nextStep(scenario.steps, invoice, facts.asOf, policy);
-    if (next) due.push({ invoice, next, stepDate: next.stepDate });
+    // A person's step waits for a standing promise; the platform's automatic sends are only told of it.
+    if (next && !(promised.has(invoice.invoiceId) && !next.step.automatic)) due.push({ invoice, next, stepDate: next.stepDate });
   }
   const groups = groupBy(due, (d) => `${d.invoice.customerId}|${d.invoice.scenarioId}|${d.next.index}`);
-  const held = creditsHeld(facts);
+  const context = { credits: creditsHeld(facts), promised };
   return [...groups.values()].map((members) => {
     const scenario = facts.scenarios.get(members[0].invoice.scenarioId)!;
-    return stepSuggestion(facts, held, scenario, members[0].next, members);
+    return stepSuggestion(facts, context, scenario, members[0].next, members);
   });
+}
+
+/** For an automatic reminder about invoices a standing email promise covers: the platform will send it unless paused. */
+function promiseReason(promised: Map<number, EmailPromiseInvoice>, invoices: ScenarioInvoice[]): ActionReason[] {
+  const p = invoices.map((i) => promised.get(i.invoiceId)).find((x) => x !== undefined);
+  if (!p) return [];
+  return [{
+    factor: 'emailPromise',
+    text: `the customer's email of ${p.receivedOn} promised to pay by ${p.promisedDate}: pause this reminder on the platform, or it goes out anyway`,
+    value: p.promisedDate,
+  }];
 }

@@ -229,6 +229,24 @@ describe('when models have written computed fields', () => {
     it('waits for the grace days after the promised date', () => {
       expect(keys([row(1, '2026-10-01', { promisedDate: '2026-10-18' })])).toEqual([]);
     });
+
+    it("holds the collector's reminders on the promised invoices while the promise stands, and tells of the automatic ones", () => {
+      // Due 2026-10-01: the call step (+15) fell on 10-16; the first reminder (+3, automatic) on 10-04.
+      const called = scenarioInvoice(1, '2026-10-01', 1000, { sends: [{ level: 1, channel: 'email', template: 'first-reminder', on: '2026-10-04' }] });
+      const promise = (promisedDate: string, invoiceId = called.invoiceId) => row(invoiceId, '2026-10-01', { promisedDate, receivedOn: '2026-10-14' });
+      const steps = (promised: EmailPromiseInvoice[], s2 = [called]) =>
+        planAgenda(facts({ scenarioInvoices: s2, emailPromises: promised }), policy).map((x) => x.kind);
+      expect(steps([])).toEqual(['scenario_step']);
+      expect(steps([promise('2026-10-25')])).toEqual([]);
+      // Broken (10-15 + 2 days of grace): the call about the promise, and the scenario goes on.
+      expect(steps([promise('2026-10-15')]).sort()).toEqual(['promise_broken', 'scenario_step']);
+      // Another invoice's promise holds nothing here.
+      expect(steps([promise('2026-10-25', 999)])).toEqual(['scenario_step']);
+      const courtesy = scenarioInvoice(1, '2026-10-17', 1000);
+      const [automatic] = planAgenda(facts({ scenarioInvoices: [courtesy], emailPromises: [promise('2026-10-25', courtesy.invoiceId)] }), policy);
+      expect(automatic).toMatchObject({ kind: 'scenario_step', task: false });
+      expect(automatic.reasons.find((r) => r.factor === 'emailPromise')?.value).toBe('2026-10-25');
+    });
   });
 
   it('suggests the recommended incentive unless one was offered recently', () => {
