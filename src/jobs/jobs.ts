@@ -12,6 +12,8 @@ import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 
 const LOCAL_ID_PREFIX = 'local';
+/** How often start-up steps deferred by a Redis outage are tried again. */
+const DEFERRED_RETRY_MS = 3000;
 
 export interface JobsOptions {
   redisUrl: string | null;
@@ -32,6 +34,10 @@ export class Jobs {
   readonly records: JobRecords | null;
 
   private readonly log: Logger;
+  /** Start-up steps waiting for Redis (whenReachable). */
+  private readonly deferred: { what: string; step: () => Promise<void> }[] = [];
+  private retrying: NodeJS.Timeout | null = null;
+  private running = false;
 
   constructor(options: JobsOptions) {
     this.log = options.log ?? silentLogger;
@@ -70,7 +76,47 @@ export class Jobs {
   }
 
   async start(): Promise<void> {
-    if (this.shared instanceof BullmqRunner) await this.shared.start();
+    const shared = this.shared;
+    if (shared instanceof BullmqRunner) await this.whenReachable('start the job workers', () => shared.start());
+  }
+
+  /**
+   * Runs a start-up step that needs Redis now or, while Redis cannot be
+   * reached, once it can (retried every few seconds, in order): the API starts
+   * through an outage and answers, its job paths with 503, rather than waiting
+   * for Redis before it listens. The embedded runner runs it at once.
+   */
+  private async whenReachable(what: string, step: () => Promise<void>): Promise<void> {
+    if (!(this.shared instanceof BullmqRunner)) return step();
+    if (this.deferred.length === 0) {
+      try {
+        await this.shared.assertReachable();
+        return await step();
+      } catch (err) {
+        if (!isJobsUnavailable(err)) throw err;
+      }
+    }
+    this.deferred.push({ what, step });
+    this.log.warn({ step: what }, 'the job queue (Redis) cannot be reached: done once it is back');
+    this.retrying ??= setInterval(() => void this.runDeferred(), DEFERRED_RETRY_MS).unref();
+  }
+
+  private async runDeferred(): Promise<void> {
+    if (this.running || !(this.shared instanceof BullmqRunner)) return;
+    this.running = true;
+    try {
+      await this.shared.assertReachable();
+      while (this.deferred.length > 0) {
+        await this.deferred[0].step();
+        this.log.info({ step: this.deferred.shift()!.what }, 'done now that the job queue (Redis) is back');
+      }
+      clearInterval(this.retrying!);
+      this.retrying = null;
+    } catch (err) {
+      if (!isJobsUnavailable(err)) this.log.error({ err, step: this.deferred[0]?.what }, 'a start-up step of the job queue failed; tried again shortly');
+    } finally {
+      this.running = false;
+    }
   }
 
   enqueueLocal<D>(type: string, data: D, options?: EnqueueOptions): Promise<string> {
@@ -133,14 +179,16 @@ export class Jobs {
   }
 
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
-    return this.shared.schedule(schedulerId, cron, type, data);
+    return this.whenReachable(`schedule ${schedulerId}`, () => this.shared.schedule(schedulerId, cron, type, data));
   }
 
   unschedule(schedulerId: string): Promise<void> {
-    return this.shared.unschedule(schedulerId);
+    return this.whenReachable(`unschedule ${schedulerId}`, () => this.shared.unschedule(schedulerId));
   }
 
   async close(): Promise<void> {
+    if (this.retrying) clearInterval(this.retrying);
+    this.deferred.length = 0;
     await this.local.close();
     await this.records?.close();
     await this.shared.close();
