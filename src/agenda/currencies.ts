@@ -2,30 +2,60 @@
 // EUR can be compared with. A priority's amount at stake is valued in the
 // reporting currency with the latest exchange rate of the planning day, quoted
 // either way (a rate quoted from the reporting currency is inverted; on the
-// same day the direct quote wins); texts keep the amount as owed and add its
-// value. With no rate the raw amount ranks, and the text says so. Pure.
+// same day the direct quote wins), through one other currency when no rate
+// links the two; texts keep the amount as owed and add its value. With no
+// rate the raw amount ranks, and the text says so. Pure.
 import { roundMoney } from '../util/round.js';
 import { priority } from './priority.js';
 import type { ExchangeRate, Priority } from './types.js';
 
 /**
+ * Each pair's latest quote whichever way it is quoted, under both orders of
+ * the pair: on the same day the quote from the first currency wins.
+ */
+function quotesByPair(rates: ExchangeRate[]): Map<string, ExchangeRate> {
+  const best = new Map<string, ExchangeRate>();
+  const offer = (key: string, r: ExchangeRate, base: string) => {
+    const known = best.get(key);
+    if (!known || r.rateDate > known.rateDate || (r.rateDate === known.rateDate && r.currency === base && known.currency !== base)) best.set(key, r);
+  };
+  for (const r of rates) {
+    if (!(r.rate > 0)) continue;
+    offer(`${r.currency} ${r.quoteCurrency}`, r, r.currency);
+    offer(`${r.quoteCurrency} ${r.currency}`, r, r.quoteCurrency);
+  }
+  return best;
+}
+
+/** What one `a` is worth in `b` by the pair's chosen quote (inverted when quoted from `b`). */
+function pairValue(quotes: Map<string, ExchangeRate>, a: string, b: string): number | undefined {
+  const r = quotes.get(`${a} ${b}`);
+  if (!r) return undefined;
+  return r.currency === a ? r.rate : 1 / r.rate;
+}
+
+/**
  * currency → value of one unit in `reporting`, for the currencies a rate
- * prices. `rates`: each pair's latest rate (SQL: src/fields/reporting-currency.ts
- * applies the same rule).
+ * prices: by their own pair with the reporting currency, else through one
+ * other currency (the first by code that links both: a feed quoting everything
+ * against EUR still values JPY in USD). `rates`: each pair's latest rate (SQL:
+ * src/fields/reporting-currency.ts applies the same rule).
  */
 export function ratesInto(rates: ExchangeRate[], reporting: string): Map<string, number> {
-  const chosen = new Map<string, { rateDate: string; direct: boolean; value: number }>();
-  for (const r of rates) {
-    if (!(r.rate > 0) || (r.quoteCurrency !== reporting && r.currency !== reporting)) continue;
-    const direct = r.quoteCurrency === reporting;
-    const currency = direct ? r.currency : r.quoteCurrency;
-    const known = chosen.get(currency);
-    if (!known || r.rateDate > known.rateDate || (r.rateDate === known.rateDate && direct && !known.direct)) {
-      chosen.set(currency, { rateDate: r.rateDate, direct, value: direct ? r.rate : 1 / r.rate });
-    }
-  }
+  const quotes = quotesByPair(rates);
+  const named = [...new Set(rates.flatMap((r) => [r.currency, r.quoteCurrency]))].filter((c) => c !== reporting).sort();
   const into = new Map<string, number>([[reporting, 1]]);
-  for (const [currency, c] of chosen) if (currency !== reporting) into.set(currency, c.value);
+  for (const currency of named) {
+    let value = pairValue(quotes, currency, reporting);
+    for (const pivot of named) {
+      if (value !== undefined) break;
+      if (pivot === currency) continue;
+      const toPivot = pairValue(quotes, currency, pivot);
+      const pivotValue = toPivot === undefined ? undefined : pairValue(quotes, pivot, reporting);
+      if (pivotValue !== undefined) value = toPivot! * pivotValue;
+    }
+    if (value !== undefined) into.set(currency, value);
+  }
   return into;
 }
 

@@ -12,21 +12,35 @@ const KEY = 'reporting-currency';
 export const REPORTING_CURRENCY_SQL = `COALESCE((SELECT value->>'currency' FROM service_state WHERE key = '${KEY}'), 'USD')`;
 
 /**
+ * SQL: what one `a` is worth in `b` on `asOf` by the pair's latest quote
+ * either way (inverted when quoted from `b`; on the same day the quote from
+ * `a` wins). NULL when no quote links them.
+ */
+const pairValueSql = (a: string, b: string, asOf: string) => `(SELECT CASE WHEN x.currency = ${a} THEN x.rate ELSE 1 / x.rate END
+      FROM exchange_rates x
+      WHERE x.rate_date <= ${asOf} AND x.rate > 0
+        AND ((x.currency = ${a} AND x.quote_currency = ${b}) OR (x.currency = ${b} AND x.quote_currency = ${a}))
+      ORDER BY x.rate_date DESC, x.currency = ${a} DESC LIMIT 1)`;
+
+const NAMED_CURRENCIES = 'SELECT currency FROM exchange_rates UNION SELECT quote_currency FROM exchange_rates';
+
+/**
  * One row per currency an exchange rate names, and the reporting currency
  * itself: `rate`, what one unit is worth in the reporting currency on `asOf`
- * (a date expression or placeholder), by the agenda's rule (the latest quote
- * either way, the direct one on a tie; src/agenda/currencies.ts). NULL where no
+ * (a date expression or placeholder), by the agenda's rule
+ * (src/agenda/currencies.ts): its own pair with the reporting currency, else
+ * through the first other currency by code that links both. NULL where no
  * rate prices the currency by then.
  */
 export function valuationSql(asOf: string): string {
-  return `SELECT k.currency, CASE WHEN k.currency = rep.code THEN 1::numeric ELSE (
-      SELECT CASE WHEN x.quote_currency = rep.code THEN x.rate ELSE 1 / x.rate END
-      FROM exchange_rates x
-      WHERE x.rate_date <= ${asOf} AND x.rate > 0
-        AND ((x.currency = k.currency AND x.quote_currency = rep.code) OR (x.currency = rep.code AND x.quote_currency = k.currency))
-      ORDER BY x.rate_date DESC, x.quote_currency = rep.code DESC LIMIT 1) END AS rate
+  return `SELECT k.currency, CASE WHEN k.currency = rep.code THEN 1::numeric ELSE COALESCE(
+      ${pairValueSql('k.currency', 'rep.code', asOf)},
+      (SELECT hop.v FROM (
+        SELECT p.currency AS pivot, ${pairValueSql('k.currency', 'p.currency', asOf)} * ${pairValueSql('p.currency', 'rep.code', asOf)} AS v
+        FROM (${NAMED_CURRENCIES}) p WHERE p.currency NOT IN (k.currency, rep.code)
+      ) hop WHERE hop.v IS NOT NULL ORDER BY hop.pivot LIMIT 1)) END AS rate
     FROM (SELECT ${REPORTING_CURRENCY_SQL} AS code) rep
-    CROSS JOIN LATERAL (SELECT currency FROM exchange_rates UNION SELECT quote_currency FROM exchange_rates UNION SELECT rep.code) k(currency)`;
+    CROSS JOIN LATERAL (${NAMED_CURRENCIES} UNION SELECT rep.code) k(currency)`;
 }
 
 /**

@@ -41,7 +41,6 @@ export type RateParams = [currencies: string[], days: IsoDate[], rates: number[]
 const HISTORY_SQL = `SELECT currency, quote_currency AS "quoteCurrency", rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates
 WHERE rate_date <= $1::date
-  AND ((quote_currency = $2 AND currency = ANY($3::text[])) OR (currency = $2 AND quote_currency = ANY($3::text[])))
 ORDER BY rate_date`;
 
 /** Every day from `from` to `to`, inclusive. */
@@ -66,7 +65,8 @@ export class Valuation {
 
   /** The rates into `currency` of the currencies in `inScope`, dated up to `upTo`. */
   static async load(db: Db, currency: string, inScope: string[], upTo: IsoDate): Promise<Valuation> {
-    const history = await db.query<ExchangeRate>(HISTORY_SQL, [upTo, currency, inScope]);
+    // Every pair, not only those of the currencies in scope: one may be valued through another currency.
+    const history = await db.query<ExchangeRate>(HISTORY_SQL, [upTo]);
     return new Valuation(currency, inScope, history);
   }
 

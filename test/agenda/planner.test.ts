@@ -355,6 +355,12 @@ describe('when suggestions are ranked', () => {
       expect(drift('USD')).toMatchObject({ amountAtStake: 500 });
     });
 
+    it('values a currency through another when no rate links it to the reporting currency (a feed quoted against EUR)', () => {
+      const text = planned([rate('EUR', 'USD', 1.08), rate('EUR', 'JPY', 160)]).find((x) => x.customerId === 1)!.priority.text;
+      // 1,500,000 JPY = 9,375 EUR = 10,125 USD.
+      expect(text).toContain('1,500,000 JPY (10,125.00 USD) at stake');
+    });
+
     it('takes the latest rate whichever way it is quoted, the direct quote on the same day', () => {
       const value = (rates: ReturnType<typeof rate>[]) => planned(rates).find((x) => x.customerId === 1)!.priority.text;
       // The feed switched from JPY→USD to USD→JPY quotes: the newer one counts.

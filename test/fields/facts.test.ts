@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
+import { ratesInto } from '../../src/agenda/currencies.js';
 import { matchSearch } from '../../src/searches/store.js';
 import { validateCriteria } from '../../src/searches/validate.js';
 import { recordReportingCurrency } from '../../src/fields/reporting-currency.js';
@@ -107,6 +108,19 @@ for (const backend of await backends()) {
       const inEur = new Map((await loadCustomerFacts(s.db, [eur, usd])).map((r) => [r.id, r]));
       expect(inEur.get(eur)).toMatchObject({ reportingOpenAmount: 1500 });
       expect(inEur.get(usd)!.reportingOpenAmount).toBeCloseTo(700 / 1.10, 6);
+    });
+
+    it('values through another currency when no rate links one to the reporting currency, as the agenda does', async () => {
+      const yen = await f.customer(s.db, { currency: 'JPY' });
+      await f.invoice(s.db, { customerId: yen, dueDate: daysAgo(10), amount: 160_000, currency: 'JPY' });
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES
+        ('EUR', 'USD', $1, 1.08), ('EUR', 'JPY', $1, 160)`, [daysAgo(3)]);
+      const [facts] = await loadCustomerFacts(s.db, [yen]);
+      expect(facts.reportingOpenAmount).toBeCloseTo(1080, 6);
+      expect(ratesInto([
+        { currency: 'EUR', quoteCurrency: 'USD', rateDate: daysAgo(3), rate: 1.08 },
+        { currency: 'EUR', quoteCurrency: 'JPY', rateDate: daysAgo(3), rate: 160 },
+      ], 'USD').get('JPY')! * 160_000).toBeCloseTo(facts.reportingOpenAmount as number, 6);
     });
 
     it('values with the latest rate whichever way it is quoted, as the agenda and the reports do', async () => {

@@ -184,5 +184,25 @@ for (const backend of await backends()) {
         });
       });
     });
+
+    describe('when a currency is quoted only against another one', () => {
+      let id = 0;
+      beforeAll(async () => {
+        const e = (await s.db.query<{ id: number }>("SELECT id FROM customers WHERE external_id = 'E'"))[0].id;
+        id = await f.invoice(s.db, { customerId: e, number: 'C1', issueDate: '2026-03-01', dueDate: '2026-03-20', amount: 1000, currency: 'CHF' });
+        // Francs are priced in euros only, as a feed quoted against EUR does.
+        await f.exchangeRate(s.db, 'CHF', 'EUR', '2026-03-01', 1.05);
+      });
+      afterAll(async () => {
+        await s.db.query('DELETE FROM invoices WHERE id = $1', [id]);
+        await s.db.query("DELETE FROM exchange_rates WHERE currency = 'CHF'");
+      });
+
+      it('values it through that currency', async () => {
+        const [row] = (await agingReport(s.db, { asOf: ASOF, months: 1, scope: CONSOLIDATED })).groups;
+        // 4,055 + 1,000 CHF × 1.05 EUR × 1.05 USD = 4,055 + 1,102.50.
+        expect(row.total).toEqual({ amount: 5157.5, count: 4 });
+      });
+    });
   });
 }
