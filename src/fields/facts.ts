@@ -43,6 +43,10 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(o.open_amount, 0)::float8 AS "openAmount",
     COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
     ${VALUED_COLUMNS('v')},
+    -- The open balance, every currency valued, against the limit granted in the account currency.
+    CASE WHEN c.credit_limit > 0 THEN
+      CASE WHEN v.customer_id IS NULL THEN 0 WHEN v.priced AND fxl.rate IS NOT NULL THEN v.open_amount / (c.credit_limit * fxl.rate) END
+    END::float8 AS "creditLimitUsage",
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
     COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
     COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",
@@ -79,6 +83,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
   ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (${valuedOpenSql(asOf, options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) v ON v.customer_id = c.id
+  LEFT JOIN (${valuationSql(asOf)}) fxl ON fxl.currency = c.currency
   LEFT JOIN (${turnover}) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
     -- Every currency's turnover valued; unknown if one has no rate.

@@ -123,6 +123,23 @@ for (const backend of await backends()) {
       ], 'USD').get('JPY')! * 160_000).toBeCloseTo(facts.reportingOpenAmount as number, 6);
     });
 
+    it('measures the open balance against the credit limit, every currency valued in the limit\'s', async () => {
+      const limited = await f.customer(s.db, { currency: 'EUR' });
+      await s.db.query('UPDATE customers SET credit_limit = 1000 WHERE id = $1', [limited]);
+      await f.invoice(s.db, { customerId: limited, dueDate: daysAgo(10), amount: 900, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: limited, dueDate: daysAgo(10), amount: 330, currency: 'USD' });
+      const idle = await f.customer(s.db);
+      await s.db.query('UPDATE customers SET credit_limit = 5000 WHERE id = $1', [idle]);
+      const unlimited = await f.customer(s.db);
+      await f.invoice(s.db, { customerId: unlimited, dueDate: daysAgo(10), amount: 100 });
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ('EUR', 'USD', $1, 1.10)`, [daysAgo(3)]);
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      // 900 EUR + 330 USD (300 EUR) against 1,000 EUR.
+      expect(facts.get(limited)!.creditLimitUsage).toBeCloseTo(1.2, 6);
+      expect(facts.get(idle)).toMatchObject({ creditLimitUsage: 0 });
+      expect(facts.get(unlimited)).toMatchObject({ creditLimitUsage: null });
+    });
+
     it('values with the latest rate whichever way it is quoted, as the agenda and the reports do', async () => {
       const gbp = await f.customer(s.db, { currency: 'GBP' });
       await f.invoice(s.db, { customerId: gbp, dueDate: daysAgo(10), amount: 1000, currency: 'GBP' });
