@@ -15,6 +15,7 @@ import type { ImportJobData } from '../../ingest/import-job.js';
 import { importRefreshes } from '../../pipeline/refresh.js';
 import { sendProblem } from '../plugins/problem.js';
 import { JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
+import { QueuedJob, sendQueued } from '../queued.js';
 import { importRowSchema } from '../schemas/import-rows.js';
 
 /** Statuses of a failed import's codes; any other is the service's fault. */
@@ -84,7 +85,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Optional(Type.Unknown({ description: 'NDJSON (application/x-ndjson) or CSV (text/csv); row fields per entity in components.schemas.Import*' })),
       response: {
         200: ImportResultSchema,
-        202: Type.Object({ jobId: Type.String(), status: Type.Literal('queued'), location: Type.String({ description: 'GET it for state and progress' }) }),
+        202: QueuedJob,
         415: ProblemRef,
         422: ProblemRef,
         503: ProblemRef,
@@ -118,10 +119,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await fs.promises.rm(file, { force: true });
       throw err;
     }
-    if (/respond-async/i.test(request.headers.prefer ?? '')) {
-      const location = `/v1/jobs/${jobId}`;
-      return reply.status(202).header('location', location).send({ jobId, status: 'queued' as const, location });
-    }
+    if (/respond-async/i.test(request.headers.prefer ?? '')) return sendQueued(reply, jobId);
     const info = await jobs.waitFor(jobId);
     if (info.state !== 'completed') {
       const err = info.error ?? { code: 'AR_ERR_JOB_FAILED', message: 'The import failed' };

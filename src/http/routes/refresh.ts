@@ -1,10 +1,10 @@
 // POST /v1/refresh — asks for the refresh chain (inbound triage, scores,
 // rules, agenda) now: what an import's caller does when the import says its
 // own refresh could not be queued (refreshError), or after a sync of reference data.
-import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requestRefresh } from '../../pipeline/refresh.js';
 import { errorResponses } from '../schemas/common.js';
+import { QueuedJob, sendQueued } from '../queued.js';
 
 const refreshRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, jobs } = app.services;
@@ -16,14 +16,12 @@ const refreshRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Queues the refresh an import sets off. A refresh that starts after this request and completes answers it, ' +
         'so asking while one is queued costs at most one more run.',
       response: {
-        202: Type.Object({ jobId: Type.String(), status: Type.Literal('queued'), location: Type.String({ description: 'GET it for state and progress' }) }),
+        202: QueuedJob,
         ...errorResponses,
       },
     },
   }, async (_request, reply) => {
-    const jobId = await requestRefresh(storage.db, jobs, 'manual');
-    const location = `/v1/jobs/${jobId}`;
-    return reply.status(202).header('location', location).send({ jobId, status: 'queued' as const, location });
+    return sendQueued(reply, await requestRefresh(storage.db, jobs, 'manual'));
   });
 };
 
