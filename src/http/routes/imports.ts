@@ -22,8 +22,6 @@ import { importRowSchema } from '../schemas/import-rows.js';
 const FAILED_IMPORT_STATUS: Record<string, number> = {
   AR_ERR_IMPORT_REJECTED: 422,
   AR_ERR_IMPORT_EMPTY: 422,
-  // The file was imported; the refresh it sets off could not be queued.
-  AR_ERR_JOBS_UNAVAILABLE: 503,
 };
 
 const RAW_TYPES = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
