@@ -6,6 +6,7 @@
 // links the two; texts keep the amount as owed and add its value. With no
 // rate the raw amount ranks, and the text says so. Pure.
 import { roundMoney } from '../util/round.js';
+import type { AgendaPolicy } from './policy.js';
 import { priority } from './priority.js';
 import type { ExchangeRate, Priority } from './types.js';
 
@@ -74,9 +75,9 @@ export function ratesOf(rates: ExchangeRate[], reporting: string): Map<string, n
  * The policy's floor of the amount at stake (in the reporting currency), in
  * `currency`: 500 USD is not 500 JPY. As it is when no rate prices `currency`.
  */
-export function floorIn(minAmountAtStake: number, currency: string, rates: ExchangeRate[], reporting: string): number {
-  const rate = ratesOf(rates, reporting).get(currency);
-  return rate === undefined ? minAmountAtStake : minAmountAtStake / rate;
+export function floorIn(policy: Pick<AgendaPolicy, 'minAmountAtStake' | 'reportingCurrency'>, currency: string, rates: ExchangeRate[]): number {
+  const rate = ratesOf(rates, policy.reportingCurrency).get(currency);
+  return rate === undefined ? policy.minAmountAtStake : policy.minAmountAtStake / rate;
 }
 
 /** The same priority, its score weighing the amount's value in `reporting`. */

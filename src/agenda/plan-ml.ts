@@ -40,7 +40,7 @@ export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Su
     if (r.dueDate > facts.asOf) continue;
     const model = readModelReasons(c.driftReasons, 4);
     const score = c.driftScore === null ? '' : ` (drift score ${c.driftScore.toFixed(2)})`;
-    const amount = Math.max(c.openAmount, floorIn(policy.minAmountAtStake, c.currency, facts.rates, policy.reportingCurrency));
+    const amount = Math.max(c.openAmount, floorIn(policy, c.currency, facts.rates));
     out.push({
       ...customerLevel(c),
       dedupeKey: r.dedupeKey,
@@ -172,7 +172,7 @@ export function planInboundAnswers(facts: PlanningFacts, policy: AgendaPolicy): 
     const classified = t.type ? `classified as ${t.type}${t.typeConfidence !== null ? ` (confidence ${percent(t.typeConfidence)})` : ''}` : 'not classified by inbound triage yet';
     const typeReasons = readModelReasons(t.typeReasons, 10);
     const said = typeReasons.filter((r) => SAID_FACTORS.has(r.factor));
-    const amount = Math.max(atStake, floorIn(policy.minAmountAtStake, c.currency, facts.rates, policy.reportingCurrency));
+    const amount = Math.max(atStake, floorIn(policy, c.currency, facts.rates));
     out.push({
       ...customerLevel(c),
       dedupeKey: `ml:inbound:c${m.customerId}:m${m.messageId}`,

@@ -121,7 +121,7 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates:
   const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
   // On its invoice, in the invoice's currency; else on the customer's balance, in the balance currency.
   const currency = a.invoiceOpen !== null ? (a.invoiceCurrency ?? a.currency) : a.currency;
-  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), floorIn(policy.minAmountAtStake, currency, rates, policy.reportingCurrency));
+  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), floorIn(policy, currency, rates));
   return {
     id: a.id,
     state: 'planned',
