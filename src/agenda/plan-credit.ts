@@ -13,8 +13,8 @@ import type { ActionReason, PlanningFacts, Suggestion, UnappliedCredit } from '.
 const oldestFirst = (a: UnappliedCredit, b: UnappliedCredit) =>
   (a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : a.creditNoteId - b.creditNoteId);
 
-function creditOffset(facts: PlanningFacts, notes: UnappliedCredit[]): Suggestion {
-  const sorted = [...notes].sort(oldestFirst);
+/** `sorted`: one customer's notes in one currency, oldest first (creditsHeld). */
+function creditOffset(facts: PlanningFacts, sorted: UnappliedCredit[]): Suggestion {
   const first = sorted[0];
   const { customerId, currency, overdueAmount, overdueInvoices, maxDaysOverdue } = first;
   const customer = facts.customers.get(customerId);
@@ -52,9 +52,9 @@ function creditOffset(facts: PlanningFacts, notes: UnappliedCredit[]): Suggestio
 
 const heldKey = (customerId: number, currency: string) => `${customerId} ${currency}`;
 
-/** Unapplied credit notes by customer and currency. */
+/** Unapplied credit notes by customer and currency, oldest first. */
 export const creditsHeld = (facts: PlanningFacts): Map<string, UnappliedCredit[]> =>
-  groupBy(facts.unappliedCredits, (c) => heldKey(c.customerId, c.currency));
+  groupBy([...facts.unappliedCredits].sort(oldestFirst), (c) => heldKey(c.customerId, c.currency));
 
 /** One review per customer and currency holding unapplied credit while invoices in it are overdue. */
 export function planCreditOffsets(facts: PlanningFacts): Suggestion[] {
@@ -67,9 +67,8 @@ export function planCreditOffsets(facts: PlanningFacts): Suggestion[] {
  * the full amount unawares. Null with none.
  */
 export function heldCreditReason(held: Map<string, UnappliedCredit[]>, customerId: number, currency: string): ActionReason | null {
-  const notes = held.get(heldKey(customerId, currency));
-  if (!notes) return null;
-  const sorted = [...notes].sort(oldestFirst);
+  const sorted = held.get(heldKey(customerId, currency));
+  if (!sorted) return null;
   const credits = sumOpen(sorted);
   return {
     factor: 'openCredits',
