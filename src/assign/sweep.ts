@@ -14,6 +14,7 @@ import type { JobInfo } from '../jobs/types.js';
 import { AR_ERR } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import { runLockKey } from './runs.js';
+import { startPeriodic, type Periodic } from '../jobs/periodic.js';
 
 export interface SweepOptions {
   /**
@@ -81,32 +82,16 @@ async function failUnlessExecuting(db: Db, run: OpenRun, reason: string): Promis
   });
 }
 
-export interface RunSweeper {
-  /** Stops the timer and waits for a sweep under way. */
-  stop(): Promise<void>;
-}
-
-/** Sweeps now, then every `everyMs` (10 minutes by default); a sweep that fails is logged and made again at the next tick. */
-export function startRunSweeper(db: Db, jobs: JobLookup, options: SweepOptions & { everyMs?: number; log?: Logger }): RunSweeper {
+/** Sweeps now, then every `everyMs` (10 minutes by default). */
+export function startRunSweeper(db: Db, jobs: JobLookup, options: SweepOptions & { everyMs?: number; log?: Logger }): Periodic {
   const log = options.log ?? silentLogger;
-  let sweeping: Promise<void> | null = null;
-  const sweep = () => {
-    sweeping ??= sweepAbandonedRuns(db, jobs, options)
-      .then((swept) => {
-        for (const run of swept) log.warn({ runId: run.id, jobId: run.jobId, reason: run.reason }, 'assignment run abandoned: marked failed');
-      })
-      .catch((err) => log.error({ err }, 'the sweep of abandoned assignment runs failed'))
-      .finally(() => {
-        sweeping = null;
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, options.everyMs ?? 10 * 60_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await sweeping;
+  return startPeriodic(
+    async () => {
+      for (const run of await sweepAbandonedRuns(db, jobs, options)) {
+        log.warn({ runId: run.id, jobId: run.jobId, reason: run.reason }, 'assignment run abandoned: marked failed');
+      }
     },
-  };
+    options.everyMs ?? 10 * 60_000,
+    (err) => log.error({ err }, 'the sweep of abandoned assignment runs failed'),
+  );
 }
