@@ -15,6 +15,9 @@ import { ASSIGN_RUN_JOB, makeAssignRunHandler } from './assign/jobs.js';
 import { startRunSweeper } from './assign/sweep.js';
 import { REFRESH_JOB, importRefreshes, makeRefreshHandler, requestRefresh, scheduleNightlyRefresh } from './pipeline/refresh.js';
 import type { ImportResult } from './ingest/load.js';
+import type { Queryable } from './db/sql.js';
+import { markRefreshWanted } from './pipeline/refresh-requests.js';
+import { startRefreshSweeper } from './pipeline/refresh-sweep.js';
 
 export interface Services {
   config: Config;
@@ -67,8 +70,9 @@ export async function buildServices(config: Config, options: BuildServicesOption
   // requests of a sync of many files are answered by one or two (refresh-requests.ts).
   // The import route checked the queue before the upload; lost since, the
   // import stands and its outcome says the refresh was not queued.
+  const wantsRefresh = (result: ImportResult) => result.inserted + result.updated > 0 && importRefreshes(result.entity);
   const afterImport = async (result: ImportResult) => {
-    if (result.inserted + result.updated === 0 || !importRefreshes(result.entity)) return null;
+    if (!wantsRefresh(result)) return null;
     try {
       return await requestRefresh(storage.db, jobs, 'import');
     } catch (err) {
@@ -77,7 +81,9 @@ export async function buildServices(config: Config, options: BuildServicesOption
       throw err;
     }
   };
-  jobs.registerLocal('import', makeImportHandler(storage.db, afterImport));
+  // The outbox: the mark commits with the rows, and the refresh sweep queues the refresh a lost hand-over did not.
+  const markImport = (tx: Queryable, result: ImportResult) => (wantsRefresh(result) ? markRefreshWanted(tx) : Promise.resolve());
+  jobs.registerLocal('import', makeImportHandler(storage.db, afterImport, markImport));
   // Handlers are registered before BullMQ workers start taking jobs.
   const models = await createModelLifecycle({
     db: storage.db,
@@ -94,7 +100,10 @@ export async function buildServices(config: Config, options: BuildServicesOption
   await scheduleNightlyRefresh(jobs, config.nightlyCron);
   await jobs.start();
   // Rule runs their job left unfinished for good (a worker gone, a job given up) are marked failed, now and every 10 minutes.
-  const sweeper = startRunSweeper(storage.db, jobs, { staleAfterMs: config.assignRunStaleMinutes * 60_000, log: options.log });
+  const sweepers = [
+    startRunSweeper(storage.db, jobs, { staleAfterMs: config.assignRunStaleMinutes * 60_000, log: options.log }),
+    startRefreshSweeper(storage.db, jobs, { log: options.log }),
+  ];
   return {
     config,
     storage,
@@ -103,7 +112,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     agendaPolicy: policy,
     readiness,
     async close() {
-      await sweeper.stop();
+      await Promise.all(sweepers.map((s) => s.stop()));
       await models.close();
       await jobs.close();
       redis?.disconnect();

@@ -5,7 +5,7 @@ import type { Db } from '../db/sql.js';
 import { serializeError, type JobHandler, type JobInfo } from '../jobs/types.js';
 import { AR_ERR } from '../errors.js';
 import { ENTITY_NAMES, findEntity } from './entities.js';
-import { importRecords, type ImportResult } from './load.js';
+import { importRecords, type ImportOptions, type ImportResult } from './load.js';
 import { parseRecords, type ImportFormat } from './parse.js';
 
 export interface ImportJobData {
@@ -26,6 +26,7 @@ export interface ImportJobResult extends ImportResult {
 export function makeImportHandler(
   db: Db,
   onImported: (result: ImportResult) => Promise<string | null> = async () => null,
+  beforeCommit?: ImportOptions['beforeCommit'],
 ): JobHandler<ImportJobData, ImportJobResult> {
   return async (ctx) => {
     const { entity: name, format, file, bytes } = ctx.data;
@@ -36,6 +37,7 @@ export function makeImportHandler(
     try {
       result = await importRecords(db, entity, parseRecords(stream, format), {
         signal: ctx.signal,
+        beforeCommit,
         onProgress: (rows) => {
           // Bytes read is the honest measure of progress before the row count is known.
           void ctx.progress(bytes > 0 ? Math.min(0.95, stream.bytesRead / bytes) : 0.5, `${rows} rows read`).catch(() => undefined);

@@ -22,6 +22,11 @@ export interface ImportOptions {
   /** Called after each batch with the rows read so far. */
   onProgress?: (rowsRead: number) => void;
   signal?: AbortSignal;
+  /**
+   * Last step of the import's transaction, once its rows are in: what must be
+   * committed with them or not at all (the refresh the import needs).
+   */
+  beforeCommit?: (tx: Queryable, result: ImportResult) => Promise<void>;
 }
 
 /** How many row errors a rejection lists; the total is always given. */
@@ -287,6 +292,7 @@ export async function importRecords(
       updated: counts.updated,
       unchanged: rows - counts.inserted - counts.updated,
     };
+    await options.beforeCommit?.(tx, result);
     return { result, analyse: counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated)) };
   });
   // Fresh statistics after a bulk load: without them the planner picks nested

@@ -5,10 +5,18 @@
 // queue keeps its finished jobs. A refresh that fails covers nothing, so the
 // requests it would have answered (its own retry among them) still run.
 // Both times come from the database's clock, which every process shares.
+//
+// The request itself is an outbox: an import marks, in the transaction that
+// commits its rows, that they want a refresh, and every request handed to the
+// queue is recorded. A mark no request followed (the process died between
+// the commit and the hand-over, or the queue's Redis was down) is found by
+// the sweep (refresh-sweep.ts), which asks for the refresh itself.
 import type { Queryable } from '../db/sql.js';
 import { advanceServiceState } from '../db/service-state.js';
 
 const LAST_COMPLETED_KEY = 'refresh-last-completed';
+const WANTED_KEY = 'refresh-wanted';
+const LAST_QUEUED_KEY = 'refresh-last-queued';
 
 /** The database's clock now, at full precision: when data is committed and a refresh asked for, or when a refresh starts. */
 export async function databaseNow(db: Queryable): Promise<string> {
@@ -29,3 +37,29 @@ export async function refreshCovering(db: Queryable, requestedAt: string): Promi
 /** Records that a refresh which started at `startedAt` completed (kept only if it started later than the one recorded). */
 export const recordCompletedRefresh = (db: Queryable, startedAt: string): Promise<void> =>
   advanceServiceState(db, LAST_COMPLETED_KEY, 'startedAt', startedAt, 'timestamptz');
+
+/** In an import's transaction: its rows want a refresh, committed with them or not at all. */
+export async function markRefreshWanted(tx: Queryable): Promise<void> {
+  await advanceServiceState(tx, WANTED_KEY, 'at', await databaseNow(tx), 'timestamptz');
+}
+
+/** A refresh asked for at `requestedAt` is in the queue: it reads every row committed before. */
+export const recordQueuedRefresh = (db: Queryable, requestedAt: string): Promise<void> =>
+  advanceServiceState(db, LAST_QUEUED_KEY, 'at', requestedAt, 'timestamptz');
+
+/**
+ * When the latest rows wanting a refresh were marked, if no refresh was
+ * queued since and the mark is at least `graceMs` old (the import's own
+ * hand-over follows its commit within milliseconds); null otherwise.
+ */
+export async function unqueuedRefresh(db: Queryable, graceMs: number): Promise<string | null> {
+  const [row] = await db.query<{ at: string }>(
+    `SELECT w.value->>'at' AS at FROM service_state w
+     LEFT JOIN service_state q ON q.key = $2
+     WHERE w.key = $1
+       AND (q.value IS NULL OR (w.value->>'at')::timestamptz > (q.value->>'at')::timestamptz)
+       AND (w.value->>'at')::timestamptz <= clock_timestamp() - make_interval(secs => $3::float8 / 1000)`,
+    [WANTED_KEY, LAST_QUEUED_KEY, graceMs],
+  );
+  return row?.at ?? null;
+}

@@ -13,7 +13,7 @@ import { today } from '../scoring/catalogue.js';
 import { executeRun, runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
 import { planAndMaterialise, planningDay, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
-import { databaseNow, recordCompletedRefresh, refreshCovering } from './refresh-requests.js';
+import { databaseNow, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
 import { INBOUND_MODEL } from '../inbound/catalogue.js';
 import type { Predictor } from '../ml/model.js';
@@ -94,7 +94,11 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
  * again costs at most one more run.
  */
 export async function requestRefresh(db: Queryable, jobs: Pick<JobRunner, 'enqueue'>, trigger: 'import' | 'manual'): Promise<string> {
-  return jobs.enqueue(REFRESH_JOB, { trigger, requestedAt: await databaseNow(db) } satisfies RefreshJobData);
+  const requestedAt = await databaseNow(db);
+  const jobId = await jobs.enqueue(REFRESH_JOB, { trigger, requestedAt } satisfies RefreshJobData);
+  // Only spares the sweep a refresh of its own: unrecorded, it costs one more run.
+  await recordQueuedRefresh(db, requestedAt).catch(() => undefined);
+  return jobId;
 }
 
 /**

@@ -1,10 +1,11 @@
 // Every import that changes data gets a refresh that reads it: one already
 // running when the data lands does not count, one started after it does.
 import crypto from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach, vi } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { databaseNow, recordCompletedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
+import { databaseNow, markRefreshWanted, recordCompletedRefresh, recordQueuedRefresh, refreshCovering, unqueuedRefresh } from '../../src/pipeline/refresh-requests.js';
+import { sweepUnqueuedRefresh } from '../../src/pipeline/refresh-sweep.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
 import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
@@ -128,19 +129,36 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(rates.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
     });
 
-    it('says so when it cannot queue the refresh, and POST /v1/refresh asks for one', async () => {
+    const sweep = () => sweepUnqueuedRefresh(t.storage.db, t.services.jobs, { graceMs: 0 });
+
+    it('leaves nothing for the sweep once the import handed its refresh over', async () => {
+      await refreshOf(await post('invoices', [invoice(21, 1)]));
+      expect(await sweep()).toBeNull();
+    });
+
+    it('says so when it cannot queue the refresh, and the sweep queues it once the queue answers', async () => {
       // The shared queue refusing, as BullMQ does while its Redis is down.
-      const enqueue = vi.spyOn(t.services.jobs, 'enqueue').mockRejectedValueOnce(new Error('Connection is closed.'));
+      const enqueue = vi.spyOn(t.services.jobs, 'enqueue').mockRejectedValue(new Error('Connection is closed.'));
       try {
         const res = await post('invoices', [invoice(20, 1)]);
         expect(res.statusCode).toBe(200);
         expect(res.json()).toMatchObject({
           inserted: 1, refreshJobId: null,
-          refreshError: { code: 'AR_ERR_REFRESH_NOT_QUEUED', message: expect.stringContaining('POST /v1/refresh') },
+          refreshError: { code: 'AR_ERR_REFRESH_NOT_QUEUED', message: expect.stringContaining('queued by itself') },
         });
+        await expect(sweep()).rejects.toThrow('Connection is closed.');
       } finally {
         enqueue.mockRestore();
       }
+      // A mark younger than the grace is left to the import's own hand-over.
+      expect(await sweepUnqueuedRefresh(t.storage.db, t.services.jobs, { graceMs: 60_000 })).toBeNull();
+      const swept = await sweep();
+      expect(swept).toMatchObject({ jobId: expect.any(String) });
+      expect(await t.services.jobs.waitFor(swept!.jobId)).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
+      expect(await sweep()).toBeNull();
+    });
+
+    it('asks for a refresh on POST /v1/refresh', async () => {
       const asked = await t.app.inject({ method: 'POST', url: '/v1/refresh', headers: auth('platform') });
       expect(asked.statusCode).toBe(202);
       const { jobId, location } = asked.json();
@@ -153,6 +171,42 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(collectors.json()).toMatchObject({ inserted: 1, refreshJobId: null });
       const same = await post('invoices', [invoice(1, 1)]);
       expect(same.json()).toMatchObject({ unchanged: 1, refreshJobId: null });
+      expect(await sweep()).toBeNull();
+    });
+  });
+
+  describe('the outbox', () => {
+    let storage: TestStorage;
+    beforeEach(async () => {
+      storage = await openTestStorage(backend);
+    });
+    afterEach(async () => storage.close());
+
+    it('marks rows wanting a refresh with their commit, or not at all', async () => {
+      await expect(storage.db.transaction(async (tx) => {
+        await markRefreshWanted(tx);
+        throw new Error('the import failed');
+      })).rejects.toThrow('the import failed');
+      expect(await unqueuedRefresh(storage.db, 0)).toBeNull();
+      await storage.db.transaction((tx) => markRefreshWanted(tx));
+      const wanted = await unqueuedRefresh(storage.db, 0);
+      expect(wanted).toEqual(expect.any(String));
+      expect(await unqueuedRefresh(storage.db, 60_000)).toBeNull();
+      // A refresh queued after the mark reads those rows.
+      await recordQueuedRefresh(storage.db, await databaseNow(storage.db));
+      expect(await unqueuedRefresh(storage.db, 0)).toBeNull();
+      await storage.db.transaction((tx) => markRefreshWanted(tx));
+      expect(await unqueuedRefresh(storage.db, 0)).not.toBe(wanted);
+    });
+
+    it('queues through the job runner, once, what the sweep finds', async () => {
+      const queued: unknown[] = [];
+      const jobs = { enqueue: async (type: string, data: unknown) => (queued.push({ type, data }), `job-${queued.length}`) };
+      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
+      await storage.db.transaction((tx) => markRefreshWanted(tx));
+      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
+      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
+      expect(queued).toEqual([{ type: 'pipeline.refresh', data: { trigger: 'import', requestedAt: expect.any(String) } }]);
     });
   });
 });

@@ -52,7 +52,7 @@ const ImportResultSchema = Type.Object({
     description: 'the refresh this import set off (inbound triage, scores, rules, agenda): poll GET /v1/jobs/{id}; null when the file changed nothing they read, or when it could not be queued (refreshError)',
   }),
   refreshError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], {
-    description: 'why the refresh could not be queued (AR_ERR_REFRESH_NOT_QUEUED): the data is imported; ask for a refresh with POST /v1/refresh',
+    description: 'why the refresh could not be queued (AR_ERR_REFRESH_NOT_QUEUED): the data is imported, and its refresh is queued by itself once the queue answers again; POST /v1/refresh asks for one sooner',
   }),
 });
 

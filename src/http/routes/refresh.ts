@@ -1,6 +1,6 @@
 // POST /v1/refresh — asks for the refresh chain (inbound triage, scores,
-// rules, agenda) now: what an import's caller does when the import says its
-// own refresh could not be queued (refreshError), or after a sync of reference data.
+// rules, agenda) now: after a sync of reference data, or sooner than the
+// sweep when an import says its own refresh could not be queued (refreshError).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requestRefresh } from '../../pipeline/refresh.js';
 import { errorResponses } from '../schemas/common.js';
