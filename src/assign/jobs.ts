@@ -32,6 +32,10 @@ export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSu
  */
 export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
   await jobs.assertReachable();
+  return queueRun(db, jobs, req);
+}
+
+async function queueRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
   const runId = await createRun(db, req);
   let jobId: string;
   try {
@@ -47,12 +51,13 @@ export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{
 
 /**
  * The run a saved change sets off (a rule, a search rules use). Its caller
- * checked the queue before committing (jobs.assertReachable); lost since, the
- * error says the change stands and the run did not start.
+ * checked the queue before committing (jobs.assertReachable), so it is not
+ * asked again; lost since, the run is recorded as failed and the error says
+ * the change stands and the run did not start.
  */
 export async function runAfterChange(db: Db, jobs: Jobs, change: string, req: RunRequest): Promise<{ runId: number; jobId: string }> {
   try {
-    return await requestRun(db, jobs, req);
+    return await queueRun(db, jobs, req);
   } catch (err) {
     const runId = isArError(err) ? err.extras?.runId : undefined;
     throw notQueuedAfterChange(err, change, `the assignment run it sets off${runId ? ` (run ${runId}, recorded as failed)` : ''}`,
