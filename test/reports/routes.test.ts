@@ -168,6 +168,28 @@ for (const backend of await backends()) {
       it('answers 400 for a day that does not exist', async () => {
         expect((await get('/v1/reports/aging?asOf=2026-02-30')).statusCode).toBe(400);
       });
+
+      // ZZZ has the shape of a code but names no currency: not "no invoice in ZZZ" (404), nor, where the
+      // scope holds no invoice, a report of zeros "in ZZZ".
+      it.each([
+        '/v1/reports/aging?asOf=2026-03-31&currency=ZZZ',
+        '/v1/reports/dso?asOf=2026-03-31&segment=small&currency=EUO',
+        '/v1/reports/cei?asOf=2026-03-31&collector=bob&currency=ZZZ',
+      ])('answers 400 for a currency ISO 4217 does not name: %s', async (url) => {
+        const res = await get(url);
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json()).toMatchObject({
+          code: 'AR_ERR_VALIDATION',
+          errors: [{ path: 'querystring/currency', message: expect.stringMatching(/must be an ISO 4217 currency code/) }],
+        });
+      });
+
+      it('answers 400 for an unknown currency before saying the cash forecast has no model', async () => {
+        const res = await get('/v1/reports/cash-forecast?currency=ZZZ');
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors).toEqual([expect.objectContaining({ path: 'querystring/currency' })]);
+      });
     });
   });
 }

@@ -16,6 +16,7 @@ import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { AR_ERR } from '../../errors.js';
+import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -125,6 +126,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
   async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
+    // The pattern admits any three capitals: ZZZ would read as "no invoice in ZZZ", or as a report of zeros in it.
+    const notACurrency = q.currency === undefined || q.currency === CONSOLIDATED ? null : currencyCode(q.currency);
+    if (notACurrency !== null) {
+      throw AR_ERR.VALIDATION([`querystring/currency ${notACurrency}`], { errors: [{ path: 'querystring/currency', message: notACurrency }] });
+    }
     const { collector } = collectorScope(request, q.collector, 'read reports');
     if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
     // A segment is only a value customers carry: one none carries is a typo, not a report of zeros.
@@ -214,9 +220,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
+    // The client's mistakes (a scope or currency that does not exist) before the service's own 503.
+    const scope = await scopeOf(request, q);
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
-    const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope: await scopeOf(request, q) });
+    const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope });
     return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cash-forecast', r, cashForecastCsv(r)) : r;
   });
 };
