@@ -126,6 +126,13 @@ for (const backend of await backends()) {
         expect(res.json()).toMatchObject({ code: 'AR_ERR_MIXED_CURRENCIES', currencies: ['EUR', 'USD'] });
       });
 
+      it('documents that 422 in the OpenAPI document of every report', async () => {
+        const doc = (await t.app.inject('/docs/json')).json();
+        for (const name of ['aging', 'dso', 'cei', 'cash-forecast']) {
+          expect(doc.paths[`/v1/reports/${name}`].get.responses['422'], name).toBeDefined();
+        }
+      });
+
       it('reports each currency on its own when asked', async () => {
         const total = async (currency: string) => (await get(`/v1/reports/aging?asOf=2026-03-31&months=3&currency=${currency}`)).json().groups[0].total;
         expect(await total('EUR')).toEqual({ amount: 700, count: 1 });

@@ -104,6 +104,9 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
   },
 });
 
+// 422: currencies that do not add up (AR_ERR_MIXED_CURRENCIES), or a consolidated report with no rate for one of them on a day it needs (AR_ERR_EXCHANGE_RATE_MISSING).
+const refusals = { 422: ProblemRef, ...errorResponses };
+
 /** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
 function wantsCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined): boolean {
   if (format !== undefined) return format === 'csv';
@@ -161,7 +164,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Aging balance: open receivables by days past due, with overdue > 30 days unqualified, and its monthly trend',
       description: AGING_METHOD,
       querystring: Type.Object(common, { additionalProperties: false }),
-      response: { ...ok(report(AgingRow), 'month,date,group,total_amount,total_count,<bucket>_amount,<bucket>_count,...'), ...errorResponses },
+      response: { ...ok(report(AgingRow), 'month,date,group,total_amount,total_count,<bucket>_amount,<bucket>_count,...'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -179,7 +182,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 90, description: 'Sales window of the standard method' }),
       }, { additionalProperties: false }),
-      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete'), ...errorResponses },
+      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -194,7 +197,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Collection effectiveness index per month',
       description: CEI_METHOD,
       querystring: Type.Object(common, { additionalProperties: false }),
-      response: { ...ok(report(CeiRow), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei'), ...errorResponses },
+      response: { ...ok(report(CeiRow), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -216,7 +219,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         currency: common.currency,
         format: common.format,
       }, { additionalProperties: false }),
-      response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...errorResponses },
+      response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
