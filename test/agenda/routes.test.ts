@@ -192,6 +192,12 @@ for (const backend of await backends()) {
         expect((await post('/v1/agenda/plan', 'platform', { date: DATE })).statusCode).toBe(200);
       });
 
+      it('documents that 409 in the OpenAPI document, as its description says', async () => {
+        const plan = (await t.app.inject('/docs/json')).json().paths['/v1/agenda/plan'].post;
+        expect(plan.description).toMatch(/409/);
+        expect(plan.responses['409']).toBeDefined();
+      });
+
       it('refuses planning to a collector key', async () => {
         expect((await post('/v1/agenda/plan', 'collector', {})).statusCode).toBe(403);
       });

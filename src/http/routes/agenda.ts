@@ -197,6 +197,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       response: {
         200: PlanResultSchema,
         202: Type.Object({ jobId: Type.String(), status: Type.String() }),
+        409: ProblemRef,
         503: ProblemRef,
         ...errorResponses,
       },
