@@ -93,6 +93,14 @@ describe('the HTTP API conventions', () => {
       expect(await found('_')).toEqual([]);
     });
 
+    // An empty filter used to be dropped: ?segment= listed every customer, not those of no segment.
+    it.each(['segment', 'collector', 'country'])('refuses an empty %s filter with a 400 problem naming it, rather than listing everyone', async (name) => {
+      const res = await t.app.inject({ url: `/v1/customers?${name}=`, headers: auth('collector') });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual([`querystring/${name}`]);
+    });
+
     it('refuses a limit out of range with a 400 problem naming the parameter', async () => {
       const res = await t.app.inject({ url: '/v1/customers?limit=100000', headers: auth('collector') });
       expect(res.statusCode).toBe(400);

@@ -12,9 +12,10 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['customers'],
       summary: 'List customers with their open and overdue balances',
       querystring: Type.Object({
-        segment: Type.Optional(Type.String({ maxLength: 100 })),
-        collector: Type.Optional(Type.String({ maxLength: 200, description: 'collector externalId' })),
-        country: Type.Optional(Type.String({ maxLength: 10 })),
+        // Not empty: an empty filter would be dropped and list everyone.
+        segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
+        country: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
         q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains' })),
         overdueOnly: Type.Optional(Type.Boolean()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
