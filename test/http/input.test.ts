@@ -63,6 +63,14 @@ describe('input the database cannot hold or the schema would bend', () => {
       expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body/name', message: 'must not be blank' }] });
       expect(await searchCount()).toBe(before);
     });
+
+    // No customer is stored under "  " (imports refuse it): it would be scored from the prior, as an unknown customer.
+    it.each(['externalId', 'customerExternalId'])('refuses an invoice to score whose %s is only spaces', async (field) => {
+      const invoice = { externalId: 'I1', customerExternalId: 'C1', issueDate: '2026-01-01', dueDate: '2026-02-01', amount: 10, [field]: '  ' };
+      const res = await t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices: [invoice] } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: `body/invoices/0/${field}`, message: 'must not be blank' }] });
+    });
   });
 
   describe('when a JSON body names a key twice in one object', () => {

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { MONEY_LIMIT } from '../../util/bounds.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { Day, errorResponses, ProblemRef } from '../schemas/common.js';
+import { Day, errorResponses, ProblemRef, Text } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
 import { addDays } from '../../ml/payment-delay/dates.js';
@@ -16,9 +16,10 @@ import { computedFieldsOf } from '../../customers/queries.js';
 const IsoDate = Day();
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
 
+// Not blank, as imports require: no customer is stored under "  ", so one sent would be scored as unknown.
 const InvoiceIn = Type.Object({
-  externalId: Type.String({ minLength: 1, maxLength: 200 }),
-  customerExternalId: Type.String({ minLength: 1, maxLength: 200 }),
+  externalId: Text(200),
+  customerExternalId: Text(200),
   issueDate: IsoDate,
   dueDate: IsoDate,
   amount: Type.Number({ minimum: 0, exclusiveMaximum: MONEY_LIMIT }),
