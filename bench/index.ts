@@ -7,6 +7,7 @@ const benches: Record<string, string> = {
   rules: './rules.js',
   inbound: './inbound.js',
   'inbound-predict': './inbound-predict.js',
+  'score-invoices': './score-invoices.js',
 };
 
 const [name, ...rest] = process.argv.slice(2);

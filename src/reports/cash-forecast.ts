@@ -56,7 +56,7 @@ async function openForecasts(
   const out = new Map<string, OpenInvoiceForecast[]>();
   for (const [lo, hi] of await customerRanges(db, sliceCustomers(db, DEFAULT_SLICE_SIZE))) {
     if (!ids.some((id) => id >= lo && id <= hi)) continue;
-    const slice = await loadInvoiceRecords(db, lo, hi);
+    const slice = await loadInvoiceRecords(db, { fromId: lo, toId: hi });
     scoreOpenInvoices(
       slice,
       model.predictor,

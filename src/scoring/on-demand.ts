@@ -65,9 +65,9 @@ export async function scoreInvoices(
   asOf: string,
 ): Promise<ScoredInvoiceOut[]> {
   const known = await knownCustomers(db, [...new Set(invoices.map((i) => i.customerExternalId))]);
-  const history: InvoiceRecord[] = [];
   // Invoices alone: the payments, reminders and offers a slice also loads play no part here.
-  for (const { id } of known.values()) history.push(...(await loadInvoiceRecords(db, id, id)).invoices);
+  const ids = [...known.values()].map((c) => c.id);
+  const history = ids.length > 0 ? (await loadInvoiceRecords(db, { ids })).invoices : [];
   const given: InvoiceRecord[] = invoices.map((inv) => {
     const customer = known.get(inv.customerExternalId);
     return {
