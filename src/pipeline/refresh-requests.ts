@@ -38,7 +38,13 @@ export async function refreshCovering(db: Queryable, requestedAt: string): Promi
 export const recordCompletedRefresh = (db: Queryable, startedAt: string): Promise<void> =>
   advanceServiceState(db, LAST_COMPLETED_KEY, 'startedAt', startedAt, 'timestamptz');
 
-/** In an import's transaction: its rows want a refresh, committed with them or not at all. */
+/**
+ * In an import's transaction: its rows want a refresh, committed with them or
+ * not at all. The mark is the clock a moment before the commit: a refresh
+ * queued by someone else in that moment, whose run began before the commit,
+ * would pass for one that read the rows. That leaves the rows to the nightly
+ * refresh only when the import's own hand-over is lost in the same moment.
+ */
 export async function markRefreshWanted(tx: Queryable): Promise<void> {
   await advanceServiceState(tx, WANTED_KEY, 'at', await databaseNow(tx), 'timestamptz');
 }
