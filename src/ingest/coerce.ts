@@ -2,7 +2,7 @@
 // says in words what is wrong with it. Pure and allocation-light: it runs once
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
-import { findNul, NUL } from '../util/nul.js';
+import { findLoneSurrogate, findNul, isWellFormed, NUL } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { namedTwice, repeatedKey } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
@@ -26,6 +26,11 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 // A NUL would fail the whole load with a database error instead of a row error.
 const NUL_REASON = 'must not contain the NUL character';
+// NDJSON can spell half an emoji ("\ud83d"): jsonb would fail the whole load, text would store U+FFFD.
+const SURROGATE_REASON = 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character';
+
+/** Why a text value cannot be stored as sent, or null. */
+const textProblem = (s: string): string | null => (s.includes(NUL) ? NUL_REASON : isWellFormed(s) ? null : SURROGATE_REASON);
 
 
 // Checked digit by digit: a Date per cell is too dear for files of millions of rows.
@@ -71,7 +76,10 @@ function toNumber(raw: unknown): number | null {
 function coerceType(type: FieldType, raw: unknown): Coerced {
   switch (type) {
     case 'text':
-      if (typeof raw === 'string') return raw.includes(NUL) ? fail(NUL_REASON) : ok(raw);
+      if (typeof raw === 'string') {
+        const problem = textProblem(raw);
+        return problem === null ? ok(raw) : fail(problem);
+      }
       if (typeof raw === 'number' || typeof raw === 'boolean') return ok(String(raw));
       return fail('must be text');
     case 'int': {
@@ -130,7 +138,11 @@ function coerceList(raw: unknown): Coerced {
     } else list = t === '' ? [] : t.split('|');
   }
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return fail('must be a list of text');
-  return list.some((x: string) => x.includes(NUL)) ? fail(NUL_REASON) : ok(list);
+  for (const x of list as string[]) {
+    const problem = textProblem(x);
+    if (problem !== null) return fail(problem);
+  }
+  return ok(list);
 }
 
 function coerceJson(raw: unknown): Coerced {
@@ -145,7 +157,8 @@ function coerceJson(raw: unknown): Coerced {
     if (repeated !== null) return fail(namedTwice(repeated));
   } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
-  return findNul(value) === null ? ok(value as object) : fail(NUL_REASON);
+  if (findNul(value) !== null) return fail(NUL_REASON);
+  return findLoneSurrogate(value) === null ? ok(value as object) : fail(SURROGATE_REASON);
 }
 
 function checkBounds(field: ImportField, value: Value): string | null {

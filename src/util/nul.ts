@@ -1,19 +1,24 @@
 // PostgreSQL text and jsonb cannot hold U+0000: a value carrying it would fail
-// its query with a database error. Import cells and request bodies are looked
-// through with this before any query sees them.
+// its query with a database error. Nor is a lone UTF-16 surrogate (JSON's
+// "\ud800", half of an emoji cut in two) a character: jsonb refuses it with a
+// database error, and text stores U+FFFD in its place without a word. Import
+// cells and request bodies are looked through with these before any query sees them.
 
 export const NUL = '\u0000';
 
+/** No lone surrogate: the string is Unicode text (ES2024's String.prototype.isWellFormed, in Node 20). */
+export const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** JSON Pointer of the first string or key holding NUL in a parsed value, or null. */
-export function findNul(value: unknown): string | null {
+/** JSON Pointer of the first string or key `flagged` picks in a parsed value, or null. */
+function findString(value: unknown, flagged: (s: string) => boolean): string | null {
   // A stack, not recursion: a deeply nested value must not overflow the call stack.
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes(NUL)) return path;
+      if (flagged(v)) return path;
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}/${i}`]);
     } else if (v !== null && typeof v === 'object') {
@@ -23,10 +28,16 @@ export function findNul(value: unknown): string | null {
       for (let i = entries.length - 1; i >= 0; i--) {
         const [k, x] = entries[i];
         const keyPath = `${path}/${escapePointer(k)}`;
-        if (k.includes(NUL)) return keyPath;
+        if (flagged(k)) return keyPath;
         stack.push([x, keyPath]);
       }
     }
   }
   return null;
 }
+
+/** JSON Pointer of the first string or key holding NUL in a parsed value, or null. */
+export const findNul = (value: unknown): string | null => findString(value, (s) => s.includes(NUL));
+
+/** JSON Pointer of the first string or key holding a lone surrogate in a parsed value, or null. */
+export const findLoneSurrogate = (value: unknown): string | null => findString(value, (s) => !isWellFormed(s));
