@@ -43,6 +43,31 @@ describe('input the database cannot hold or the schema would bend', () => {
     });
   });
 
+  describe('when a string holds half a character (a lone surrogate)', () => {
+    const rows = async () => (await t.storage.db.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM saved_searches) + (SELECT count(*) FROM assignment_rules) AS n',
+    ))[0].n;
+    // jsonb refused "\ud83d" with a database error (a 500); text stored U+FFFD without a word.
+    it.each<[string, (searchId: number) => { url: string; payload: object }, string]>([
+      ['saved-search criteria', () => ({ url: '/v1/searches', payload: { name: 'x', criteria: { '==': [{ var: 'segment' }, 'key \ud83d'] } } }),
+        'body/criteria/==/1'],
+      ['a rule\'s action', (searchId) => ({
+        url: '/v1/rules',
+        payload: { name: 'r', searchId, priority: 1, actions: [{ type: 'setInternalActor', actor: 'salesRep', value: 'Ann \ud83d' }] },
+      }), 'body/actions/0/value'],
+      ['a saved search\'s name', () => ({ url: '/v1/searches', payload: { name: 'Key \udc00', criteria: true } }), 'body/name'],
+    ])('refuses it in %s with a 400 naming where', async (_name, request, path) => {
+      const search = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: auth('admin'), payload: { name: `s ${path}`, criteria: true } });
+      const before = await rows();
+      const res = await t.app.inject({ method: 'POST', ...request(search.json().id), headers: auth('admin') });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path }] });
+      expect(res.json().detail).toMatch(/lone surrogate/);
+      expect(await rows()).toBe(before);
+    });
+  });
+
   describe('when a JSON body is larger than any route takes', () => {
     it('answers 413 before parsing it, however large the service-wide limit for import files is', async () => {
       const before = await searchCount();

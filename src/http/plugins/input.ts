@@ -2,19 +2,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
-import { findNul } from '../../util/nul.js';
+import { findLoneSurrogate, findNul } from '../../util/nul.js';
 import { namedTwice, repeatedKey } from '../../util/json-keys.js';
 
-function refuseNul(request: FastifyRequest): void {
+function refuseUnstorable(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
     const value = part === 'querystring' ? request.query : request[part];
-    const path = findNul(value);
+    const nul = findNul(value);
+    // PostgreSQL text and jsonb cannot hold U+0000, nor jsonb a lone surrogate
+    // (text would keep U+FFFD instead): refused here, before any query sees them.
+    const [path, message] = nul !== null
+      ? [nul, 'must not contain the NUL character (\\u0000)']
+      : [findLoneSurrogate(value), 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character'];
     if (path !== null) {
       const where = `${part}${path}`;
-      // PostgreSQL text and jsonb cannot hold U+0000: refused here, before any query sees it.
-      throw AR_ERR.VALIDATION([`${where} must not contain the NUL character (\\u0000)`], {
-        errors: [{ path: where, message: 'must not contain the NUL character (\\u0000)' }],
-      });
+      throw AR_ERR.VALIDATION([`${where} ${message}`], { errors: [{ path: where, message }] });
     }
   }
 }
@@ -56,7 +58,7 @@ async function inputPlugin(app: FastifyInstance) {
   // preValidation: the body is parsed and the schemas have not run yet.
   app.addHook('preValidation', (request, _reply, done) => {
     try {
-      refuseNul(request);
+      refuseUnstorable(request);
     } catch (err) {
       done(err as Error);
       return;
