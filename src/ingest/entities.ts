@@ -8,6 +8,9 @@ import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem
 
 // A deposit or a pro forma is paid ahead of the invoice, by weeks: a year is the most that is still that.
 const MAX_DAYS_PAID_AHEAD = 365;
+// Rates are kept as numeric(24,10): ten decimals (one rial is 0.0000237 USD) and fourteen digits before them.
+const MIN_RATE = 1e-10;
+const MAX_RATE = 1e13;
 
 export type FieldType =
   | 'text'
@@ -328,9 +331,12 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('currency', 'currency', 'text', 'ISO 4217 code of the currency priced', { required: true, valid: currencyCode }),
       col('quoteCurrency', 'quote_currency', 'text', 'ISO 4217 code it is priced in', { required: true, valid: currencyCode }),
       col('rateDate', 'rate_date', 'date', 'First day the rate holds', { required: true }),
-      col('rate', 'rate', 'float', 'Units of quoteCurrency for one unit of currency', { required: true, min: 0, exclusiveMin: true }),
+      col('rate', 'rate', 'float', `Units of quoteCurrency for one unit of currency (${MIN_RATE} to ${MAX_RATE})`, { required: true, min: 0, exclusiveMin: true, max: MAX_RATE }),
     ],
-    check: (row) => (row.currency === row.quoteCurrency ? 'quoteCurrency is the currency itself' : null),
+    check: allOf(
+      (row) => (row.currency === row.quoteCurrency ? 'quoteCurrency is the currency itself' : null),
+      (row) => (typeof row.rate === 'number' && row.rate < MIN_RATE ? `rate ${row.rate} is below ${MIN_RATE}, the smallest rate its ten decimals keep` : null),
+    ),
   },
   {
     name: 'external-events',

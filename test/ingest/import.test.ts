@@ -124,6 +124,9 @@ describe.each(await backends())('import on %s', (backend) => {
       ['a currency quoted in itself', rate('USD', 'USD', '2026-11-04', 1), /quoteCurrency is the currency itself/],
       ['a code that is no currency', rate('EURO', 'USD', '2026-11-04', 1.1), /currency must be an ISO 4217 currency code/],
       ['a rate of zero', rate('GBP', 'USD', '2026-11-04', 0), /rate must be/],
+      // The column keeps fourteen digits and ten decimals: the first failed the load with a 500, the second was stored as 0.
+      ['a rate too large for its column', rate('GBP', 'USD', '2026-11-04', 1e300), /rate must not be above 10000000000000/],
+      ['a rate too small for its column', rate('GBP', 'USD', '2026-11-04', 1e-12), /rate 1e-12 is below 1e-10/],
     ])('refuses a file with %s and keeps the rates it had', async (_name, row, reason) => {
       const before = await rates();
       const res = await post('exchange-rates', ndjson([rate('CHF', 'USD', '2026-11-04', 1.13), row]));
