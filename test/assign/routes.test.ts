@@ -246,6 +246,16 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect(res.json().code).toBe('AR_ERR_CRITERIA_FORBIDDEN_PATH');
     });
 
+    it('refuses a record nested deeper than a stored JSON value may be, rather than overflow the stack', async () => {
+      const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/criteria/evaluate', headers: { ...auth('collector'), 'content-type': 'application/json' },
+        payload: `{"criteria":{"var":"a.a"},"record":${deep}}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body/record', message: 'must not nest deeper than 64 levels' }] });
+    });
+
     it('evaluates saved-search criteria on a customer as rules see it', async () => {
       const res = await call('POST', '/v1/criteria/evaluate', 'collector', { criteria: { '>': [{ var: 'driftScore' }, 0.7] }, customer: 'C2' });
       expect(res.json()).toMatchObject({ result: false, explanation: { matches: false } });

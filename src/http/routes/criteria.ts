@@ -12,6 +12,8 @@ import { awesomeQueryBuilderFields, reactQueryBuilderFields } from '../../search
 import { Criteria } from '../../searches/schemas.js';
 import { loadSettings } from '../../assign/settings.js';
 import { customerIdOf } from '../../assign/audit.js';
+import { AR_ERR } from '../../errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../util/json-depth.js';
 
 const ExplanationSchema = Type.Object({
   matches: Type.Boolean(),
@@ -39,7 +41,7 @@ const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['criteria'],
       summary: 'Evaluate a JsonLogic rule on a record, or saved-search criteria on a customer, and say why',
       description: 'With `record` (any JSON value), `var` resolves inside that record with JsonLogic semantics ' +
-        '(dot paths, defaults); prototype paths are refused. With `customer` (an externalId), the criteria are ' +
+        '(dot paths, defaults); prototype paths, and a record nesting deeper than 64 levels, are refused. With `customer` (an externalId), the criteria are ' +
         'validated against the customer field registry and evaluated on that customer\'s facts, as rules see them.',
       body: Type.Object({
         criteria: Criteria,
@@ -56,6 +58,12 @@ const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [facts] = await db.query<Record<string, unknown>>(customerFactsSql({ where: 'c.id = $1' }), [id]);
       const explanation = explain(ast, facts);
       return { result: explanation.matches, explanation };
+    }
+    // The explanation weighs and writes out what var reads, recursively: a record
+    // thousands of levels deep overflowed the call stack (a 500), not the criteria.
+    if (nestsDeeperThan(record, MAX_JSON_DEPTH)) {
+      const message = `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
+      throw AR_ERR.VALIDATION([`body/record ${message}`], { errors: [{ path: 'body/record', message }] });
     }
     try {
       const evaluated = evaluateRecord(criteria, record ?? null);
