@@ -182,7 +182,9 @@ export class BullmqRunner implements JobRunner {
     // least as new as the state read (the other order can pair "completed"
     // with the data of a failed first attempt).
     const raw = await queue.getJobState(id);
-    const job = await queue.getJob(id);
+    // An id naming one of the queue's own keys (events, id, completed) is no
+    // job: read as one, its key fails with WRONGTYPE, and GET /v1/jobs/events with a 500.
+    const job = raw === 'unknown' ? undefined : await queue.getJob(id);
     if (!job || raw === 'unknown') {
       const tombstone = await this.producer.redis.get(this.tombstoneKey(id));
       return tombstone ? (JSON.parse(tombstone) as JobInfo) : null;
@@ -209,9 +211,10 @@ export class BullmqRunner implements JobRunner {
   }
 
   private async cancelOn(queue: Queue, id: string): Promise<boolean> {
-    const job = await queue.getJob(id);
+    // State first, as in read: an id naming one of the queue's own keys is no job.
+    const state = await queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await queue.getJob(id);
     if (!job) return false;
-    const state = await job.getState();
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
       // A waiting job is simply removed; a tombstone keeps it answerable.
       const info = await this.read(queue, id);

@@ -143,6 +143,25 @@ describe('bullmq runner across processes', () => {
   });
 });
 
+describe('a bullmq job id that names one of the queue\'s own keys', () => {
+  it.skipIf(!redisUp)('is no job: neither read nor cancelled, rather than failing on the key\'s type', async () => {
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` });
+    runner.register('noop', async () => 'ok');
+    await runner.start();
+    try {
+      // A job run: the queue now has its events stream, its id counter and its completed set.
+      await until(runner, await runner.enqueue('noop', {}), finished);
+      for (const id of ['events', 'id', 'completed']) {
+        expect(await runner.get(id)).toBeNull();
+        expect(await runner.cancel(id)).toBe(false);
+      }
+    } finally {
+      await runner.queue.obliterate({ force: true });
+      await runner.close();
+    }
+  });
+});
+
 describe('a bullmq job that failed once, then completed', () => {
   it.skipIf(!redisUp)('reports no error: the first attempt\'s reason is not the outcome', async () => {
     const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` });
