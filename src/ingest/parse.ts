@@ -101,15 +101,22 @@ interface CsvCore {
 async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
   // A column named twice would let its last cell win without a word.
   let repeated: string | undefined;
+  let names: string[] = [];
   const columns = (header: string[]) => {
     repeated ??= header.find((name, i) => header.indexOf(name) !== i);
+    names = header;
     return header;
   };
+  // Files joined end to end repeat their header as a row: read as one, it
+  // imported a customer "name" whose externalId is "externalId".
+  const isHeader = (record: Record<string, string>) => record[names[0]] === names[0] && names.every((name) => record[name] === name);
   const parser = new CsvParser({ columns, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   const core = (parser as unknown as { api: CsvCore }).api;
   const step = (chunk: Buffer | undefined): ParsedRecord[] => {
     const batch: ParsedRecord[] = [];
-    const err = core.parse(chunk, chunk === undefined, (record) => batch.push({ line: parser.info.lines, record }), () => undefined);
+    const err = core.parse(chunk, chunk === undefined, (record) => batch.push(isHeader(record)
+      ? { line: parser.info.lines, error: 'repeats the header row (files joined together?)' }
+      : { line: parser.info.lines, record }), () => undefined);
     if (repeated !== undefined) return [{ line: 1, error: `the header names column "${repeated}" twice`, fatal: true }];
     if (err === undefined) return batch;
     if (!(err instanceof CsvError)) throw err;
@@ -130,7 +137,8 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     breaks += countBreaks(bytes);
     const batch = step(bytes);
     if (batch.length > 0) yield batch;
-    if (batch.at(-1)?.error !== undefined) return;
+    const last = batch.at(-1);
+    if (last?.error !== undefined && last.fatal) return;
   }
   if (!utf8.end()) {
     yield [notUtf8(1 + breaks)];

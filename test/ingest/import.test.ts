@@ -143,6 +143,7 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an unknown customer', 'invoices', ndjson([invoice(10, 1), invoice(11, 99)]), NDJSON, /unknown customers "C99"/],
       ['a negative amount', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { amount: -3 })]), NDJSON, /negative/],
       ['malformed CSV', 'customers', 'externalId,name\nC9,"Open quote\n', CSV, /malformed CSV/],
+      ['the header repeated as a row (files joined together)', 'customers', 'externalId,name\nC9,Acme\nexternalId,name\n', CSV, /repeats the header row/],
       ['an unknown field', 'customers', ndjson([{ ...customer(9), riskScroe: 3 }]), NDJSON, /riskScroe.*not a field/],
       ['invalid JSON', 'customers', '{"externalId":"C9","name":"x"}\n{oops\n', NDJSON, /not valid JSON/],
       ['a repeated key', 'customers', ndjson([customer(9), customer(9)]), NDJSON, /repeats the key of line 1/],

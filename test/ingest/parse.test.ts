@@ -34,6 +34,14 @@ describe('CSV records', () => {
     expect(records).toEqual([{ line: 1, fatal: true, error: 'the header names column "amount" twice' }]);
   });
 
+  it('refuse the header repeated as a row (files joined together) rather than read it as one', async () => {
+    expect(await parse('externalId,name\nC1,a\nexternalId,name\nC2,b\n', 'csv')).toEqual([
+      { line: 2, record: { externalId: 'C1', name: 'a' } },
+      { line: 3, error: 'repeats the header row (files joined together?)' },
+      { line: 4, record: { externalId: 'C2', name: 'b' } },
+    ]);
+  });
+
   it('end with a fatal error on a quote left open at the end of the file', async () => {
     const records = await parse('externalId,name\nC9,"Open quote\n', 'csv');
     expect(records).toHaveLength(1);
