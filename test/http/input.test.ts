@@ -98,6 +98,22 @@ describe('input the database cannot hold or the schema would bend', () => {
     });
   });
 
+  describe('when a JSON body holds a key that would reach object internals', () => {
+    it.each([
+      ['a __proto__ key', '{"name":"p","criteria":{"==":[{"var":"segment"},{"__proto__":{"x":1}}]}}'],
+      ['a constructor key holding prototype', '{"name":"p","criteria":true,"constructor":{"prototype":{"x":1}}}'],
+    ])('says %s is refused rather than calling valid JSON invalid', async (_name, payload) => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body', message: expect.stringMatching(/"__proto__" key/) }] });
+    });
+
+    it('still calls JSON that does not parse invalid', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), 'content-type': 'application/json' }, payload: '{"name":' });
+      expect(res.json()).toMatchObject({ status: 400, code: 'AR_ERR_INVALID_JSON' });
+    });
+  });
+
   describe('when a JSON body names a key twice in one object', () => {
     it.each([
       ['the body', '{"name":"late payers","criteria":true,"name":"other"}', 'name'],

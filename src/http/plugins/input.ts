@@ -32,6 +32,21 @@ function emptyObjectSuffices(schema: unknown): boolean {
 export const JSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
+ * The parser refuses a "__proto__" key (and "constructor" holding "prototype"),
+ * which would reach object internals, as "not valid JSON": a sender of valid
+ * JSON is told which key instead. Parsed again only when the parser failed.
+ */
+function prototypeKeyError(text: string): Error | null {
+  try {
+    JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const message = 'must not hold a "__proto__" key, nor a "constructor" key holding "prototype" (they would reach object internals)';
+  return AR_ERR.VALIDATION([`body ${message}`], { errors: [{ path: 'body', message }] });
+}
+
+/**
  * Fastify's own JSON parser, which then refuses a key an object names twice:
  * JSON.parse would keep the last value, so `{"==": [...], "==": [...]}` in
  * saved criteria or two `collectorExternalId` in a rule would lose one silently.
@@ -44,7 +59,7 @@ function replaceJsonParser(app: FastifyInstance): void {
   const bodyLimit = Math.min(app.initialConfig.bodyLimit ?? JSON_BODY_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES);
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, text, done) => {
     parse(request, text as string, (err, value) => {
-      if (err) return done(err);
+      if (err) return done(prototypeKeyError(text as string) ?? err);
       const repeated = repeatedKey(text as string, value);
       if (repeated === null) return done(null, value);
       const message = namedTwice(repeated);
