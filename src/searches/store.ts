@@ -1,6 +1,7 @@
 // Saved dynamic searches over customers ("strategic customers", "old
 // unqualified delays > 30 days"): stored as JsonLogic with the fields they
 // read, counted and sampled live on the facts query.
+import { atVersion, missedRow, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
 import { compileSql, type CriteriaAst } from '../criteria/index.js';
@@ -69,15 +70,15 @@ export async function createSearch(q: Queryable, input: SearchInput): Promise<Sa
 }
 
 /** Replaces a search; as for createSearch, count it in the same transaction. */
-export async function updateSearch(q: Queryable, id: number, input: SearchInput): Promise<SavedSearch> {
+export async function updateSearch(q: Queryable, id: number, input: SearchInput, expected: ExpectedVersions = null): Promise<SavedSearch> {
   const ast = validateCriteria(input.criteria);
   try {
     const rows = await q.query<{ id: number }>(
       `UPDATE saved_searches SET name = $2, description = $3, criteria = $4::jsonb, fields = $5::text[],
-         version = version + 1, updated_at = now() WHERE id = $1 RETURNING id`,
-      [id, input.name, input.description ?? null, JSON.stringify(input.criteria), ast.fields],
+         version = version + 1, updated_at = now() WHERE id = $1 AND ${atVersion(6)} RETURNING id`,
+      [id, input.name, input.description ?? null, JSON.stringify(input.criteria), ast.fields, expected],
     );
-    if (rows.length === 0) throw AR_ERR.NOT_FOUND(['Saved search', String(id)]);
+    if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
     return getSearch(q, id);
   } catch (err) {
     if (isUniqueViolation(err)) throw AR_ERR.CONFLICT([`a saved search is already named "${input.name}"`]);
@@ -85,13 +86,13 @@ export async function updateSearch(q: Queryable, id: number, input: SearchInput)
   }
 }
 
-export async function deleteSearch(q: Queryable, id: number): Promise<void> {
+export async function deleteSearch(q: Queryable, id: number, expected: ExpectedVersions = null): Promise<void> {
   const users = await q.query<{ name: string }>('SELECT name FROM assignment_rules WHERE search_id = $1 ORDER BY name', [id]);
   if (users.length > 0) {
     throw AR_ERR.CONFLICT([`saved search ${id} is used by rules ${users.map((u) => `"${u.name}"`).join(', ')}; delete or change them first`]);
   }
-  const rows = await q.query('DELETE FROM saved_searches WHERE id = $1 RETURNING id', [id]);
-  if (rows.length === 0) throw AR_ERR.NOT_FOUND(['Saved search', String(id)]);
+  const rows = await q.query(`DELETE FROM saved_searches WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, expected]);
+  if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
 }
 
 /** Live count and sample, in one pass over the facts. */

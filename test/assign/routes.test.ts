@@ -54,6 +54,47 @@ describe.each(await backends())('when credit managers use Search & Assign over H
     });
   });
 
+  describe('when two credit managers edit the same search or rule', () => {
+    const send = (method: 'PUT' | 'DELETE', url: string, ifMatch: string | undefined, payload?: object) =>
+      t.app.inject({ method, url, headers: { ...auth('analyst'), ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) }, ...(payload ? { payload } : {}) });
+
+    it('refuses a change made on a version saved over since (412, nothing changed), and takes one made on the latest', async () => {
+      const created = await call('POST', '/v1/searches', 'analyst', { name: 'Both edit', criteria: { '==': [{ var: 'segment' }, 'key'] } });
+      const url = `/v1/searches/${created.json().id}`;
+      const read = created.headers.etag as string;
+      expect((await call('GET', url, 'analyst')).headers.etag).toBe(read);
+      const first = await send('PUT', url, read, { name: 'Both edit', criteria: { '==': [{ var: 'segment' }, 'small'] } });
+      expect(first.statusCode).toBe(200);
+      expect(first.headers.etag).not.toBe(read);
+      const second = await send('PUT', url, read, { name: 'Both edit', criteria: { '==': [{ var: 'sector' }, 'energy'] } });
+      expect(second.statusCode).toBe(412);
+      expect(second.headers['content-type']).toMatch(/problem\+json/);
+      expect(second.json()).toMatchObject({ code: 'AR_ERR_STALE_VERSION', version: first.json().version });
+      expect((await call('GET', url, 'analyst')).json().criteria).toEqual({ '==': [{ var: 'segment' }, 'small'] });
+      expect((await send('DELETE', url, read)).statusCode).toBe(412);
+      expect((await send('DELETE', url, first.headers.etag as string)).statusCode).toBe(204);
+    });
+
+    it('versions rules the same way; without If-Match, or with *, the last change wins as before', async () => {
+      const search = (await call('POST', '/v1/searches', 'analyst', { name: 'Rule base', criteria: true })).json();
+      const body = (priority: number) => ({ name: 'Versioned', searchId: search.id, priority, enabled: false, actions: [{ type: 'setCollector', collector: 'col-a' }] });
+      const created = await call('POST', '/v1/rules', 'analyst', body(70));
+      const url = `/v1/rules/${created.json().rule.id}`;
+      const read = (await call('GET', url, 'analyst')).headers.etag as string;
+      expect(read).toBe(created.headers.etag);
+      expect((await send('PUT', url, read, body(71))).statusCode).toBe(200);
+      expect((await send('PUT', url, read, body(72))).statusCode).toBe(412);
+      expect((await send('PUT', url, `W/${read}`, body(72))).statusCode).toBe(412);
+      expect((await call('GET', url, 'analyst')).json().priority).toBe(71);
+      expect((await send('PUT', url, undefined, body(73))).statusCode).toBe(200);
+      expect((await send('PUT', url, '*', body(74))).statusCode).toBe(200);
+      expect((await send('DELETE', url, read)).statusCode).toBe(412);
+      expect((await send('DELETE', url, undefined)).statusCode).toBe(204);
+      expect((await send('PUT', url, read, body(75))).statusCode).toBe(404);
+      await call('DELETE', `/v1/searches/${search.id}`, 'analyst');
+    });
+  });
+
   describe('when roles edit rules', () => {
     it('refuses collector and platform keys with 403', async () => {
       const search = (await call('POST', '/v1/searches', 'analyst', { name: 'Everyone', criteria: true })).json();

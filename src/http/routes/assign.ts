@@ -16,6 +16,7 @@ import { scopeOf } from '../../assign/state.js';
 import { customerAssignments } from '../../assign/audit.js';
 import { setLocks } from '../../assign/locks.js';
 import { collectorScope } from './agenda.js';
+import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 import {
   CustomerAssignmentsSchema, LocksBody, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
   RunBody, RunDetailSchema, RunSchema, SettingsPatchBody, SettingsSchema, UndoSchema,
@@ -57,12 +58,12 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/v1/rules/:id', {
-    schema: { tags: ['rules'], summary: 'One assignment rule', params: IdParams, response: { 200: RuleSchema, ...errorResponses } },
-  }, async (request) => getRule(db, request.params.id));
+    schema: { tags: ['rules'], summary: 'One assignment rule (ETag: its version, for If-Match on changes)', params: IdParams, response: { 200: RuleSchema, ...errorResponses } },
+  }, async (request, reply) => tagged(reply, await getRule(db, request.params.id)));
 
   const ruleSaveDoc = 'Answers with the stage the rule runs in, warnings (e.g. a scenario driven by volatile criteria only) and the ' +
     'rules it conflicts with: same target, another value, with how many customers both select today and which rule wins by priority. ' +
-    'A cycle of successive rules is refused with 409 AR_ERR_RULE_CONFLICT.';
+    'A cycle of successive rules is refused with 409 AR_ERR_RULE_CONFLICT. The ETag is the saved version.';
 
   app.post('/v1/rules', {
     config: RULE_EDITORS,
@@ -70,15 +71,20 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const runs = await runsAfterRuleChange();
     const saved = await saveRule(db, null, request.body);
+    tagged(reply, saved.rule);
     return reply.status(201).send({ ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) });
   });
 
   app.put('/v1/rules/:id', {
     config: RULE_EDITORS,
-    schema: { tags: ['rules'], summary: 'Replace a rule', description: ruleSaveDoc, params: IdParams, body: RuleBody, response: { 200: RuleSaveSchema, 409: ProblemRef, 503: ProblemRef, ...errorResponses } },
-  }, async (request) => {
+    schema: {
+      tags: ['rules'], summary: 'Replace a rule', description: ruleSaveDoc, params: IdParams, headers: IfMatchHeaders, body: RuleBody,
+      response: { 200: RuleSaveSchema, 409: ProblemRef, 412: ProblemRef, 503: ProblemRef, ...errorResponses },
+    },
+  }, async (request, reply) => {
     const runs = await runsAfterRuleChange();
-    const saved = await saveRule(db, request.params.id, request.body);
+    const saved = await saveRule(db, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
+    tagged(reply, saved.rule);
     return { ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) };
   });
 
@@ -88,11 +94,12 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['rules'],
       summary: 'Delete a rule (what it assigned stays; its groups stop being managed)',
       params: IdParams,
-      response: { 204: Type.Null(), 503: ProblemRef, ...errorResponses },
+      headers: IfMatchHeaders,
+      response: { 204: Type.Null(), 412: ProblemRef, 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const runs = await runsAfterRuleChange();
-    await deleteRule(db, request.params.id);
+    await deleteRule(db, request.params.id, ifMatchVersions(request.headers['if-match']));
     await afterRuleChange(runs, `Rule ${request.params.id} was deleted`, request.role);
     return reply.status(204).send(null);
   });

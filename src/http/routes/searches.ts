@@ -10,6 +10,7 @@ import { listRules, loadRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
 import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
+import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
@@ -38,19 +39,20 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const search = await createSearch(tx, request.body);
       return { ...search, matches: await matchSearch(tx, validateCriteria(search.criteria), 10) };
     });
+    tagged(reply, saved);
     return reply.status(201).send(saved);
   });
 
   app.get('/v1/searches/:id', {
     schema: {
       tags: ['searches'],
-      summary: 'One saved search, with its live count and sample when asked',
+      summary: 'One saved search, with its live count and sample when asked (ETag: its version, for If-Match on changes)',
       params: IdParams,
       querystring: Type.Object({ matches: Type.Boolean({ default: false }), sample: SampleSize }),
       response: { 200: WithMatches, ...errorResponses },
     },
-  }, async (request) => {
-    const search = await getSearch(db, request.params.id);
+  }, async (request, reply) => {
+    const search = tagged(reply, await getSearch(db, request.params.id));
     if (!request.query.matches) return search;
     return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), request.query.sample) };
   });
@@ -62,32 +64,37 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Replace a saved search (rules using it follow)',
       description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle.',
       params: IdParams,
+      headers: IfMatchHeaders,
       body: SearchBody,
-      response: { 200: WithMatches, 409: ProblemRef, 503: ProblemRef, ...errorResponses },
+      response: { 200: WithMatches, 409: ProblemRef, 412: ProblemRef, 503: ProblemRef, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     // Rules using the search change with it: a queue that cannot take their run
     // refuses the change, asked before the transaction, which must not wait on Redis.
     const runsRules = async (q: Queryable, set: Awaited<ReturnType<typeof loadRuleSet>>) =>
       (await loadSettings(q)).runOnRuleChange && (await listRules(q)).some((r) => r.searchId === request.params.id && set.byId.has(r.id));
     if (await runsRules(db, await loadRuleSet(db))) await jobs.assertReachable();
     const { search, runs } = await db.transaction(async (tx) => {
-      const saved = await updateSearch(tx, request.params.id, request.body);
+      const saved = await updateSearch(tx, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
       // Loaded after the change: criteria that make rules feed each other in a cycle are refused here.
       const set = await loadRuleSet(tx);
       // Counted before commit: a search whose count fails keeps its old criteria.
       const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
       return { search: { ...saved, matches }, runs: await runsRules(tx, set) };
     });
+    tagged(reply, search);
     if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.role });
     return search;
   });
 
   app.delete('/v1/searches/:id', {
     config: EDITORS,
-    schema: { tags: ['searches'], summary: 'Delete a saved search no rule uses', params: IdParams, response: { 204: Type.Null(), 409: ProblemRef, ...errorResponses } },
+    schema: {
+      tags: ['searches'], summary: 'Delete a saved search no rule uses', params: IdParams, headers: IfMatchHeaders,
+      response: { 204: Type.Null(), 409: ProblemRef, 412: ProblemRef, ...errorResponses },
+    },
   }, async (request, reply) => {
-    await deleteSearch(db, request.params.id);
+    await deleteSearch(db, request.params.id, ifMatchVersions(request.headers['if-match']));
     return reply.status(204).send(null);
   });
 

@@ -1,0 +1,36 @@
+// Entity tags of versioned resources (saved searches, rules) and the If-Match
+// precondition on their changes (RFC 9110 §8.8.3, §13.1.1): a client that
+// sends the tag it read gets a 412 instead of overwriting a change saved since.
+import { Type } from 'typebox';
+import type { FastifyReply } from 'fastify';
+import type { ExpectedVersions } from '../db/versioned.js';
+
+/** A strong tag: the stored version, which every save moves on. */
+export const versionTag = (version: number): string => `"${version}"`;
+
+/** Sets the ETag of what the answer holds; returns it for chaining. */
+export function tagged<T extends { version: number }>(reply: FastifyReply, resource: T): T {
+  reply.header('etag', versionTag(resource.version));
+  return resource;
+}
+
+/**
+ * The versions If-Match names; null (any) when it is absent or "*". Compared
+ * strongly, as the RFC requires: a weak tag, or one we never issued, names no
+ * version, so the change is refused.
+ */
+export function ifMatchVersions(header: string | undefined): ExpectedVersions {
+  if (header === undefined || header.trim() === '*') return null;
+  return header
+    .split(',')
+    .map((tag) => /^\s*"(\d{1,9})"\s*$/.exec(tag)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
+}
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({
+    maxLength: 1000,
+    description: 'The ETag read with the resource: the change is refused with 412 AR_ERR_STALE_VERSION if it was saved since. Without it, the last change wins',
+  })),
+});
