@@ -7,6 +7,7 @@ import { planEmailPromises } from './plan-email-promise.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { floorIn } from './currencies.js';
+import { flaggedKinds, nextConversation, reviewType } from './drift-next-step.js';
 import { priority, risk, urgency } from './priority.js';
 import type { ActionReason, CustomerContext, InboundEmail, InboundField, PlanningFacts, Suggestion } from './types.js';
 
@@ -39,18 +40,21 @@ export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Su
     const r = recurrence(`ml:drift:c${c.customerId}`, facts.closures, anchorOn(c.driftOn, facts.asOf), 0, policy.driftReviewEveryDays);
     if (r.dueDate > facts.asOf) continue;
     const model = readModelReasons(c.driftReasons, 4);
+    const kinds = flaggedKinds(model);
+    const next = nextConversation(c, kinds);
     const score = c.driftScore === null ? '' : ` (drift score ${c.driftScore.toFixed(2)})`;
     const amount = Math.max(c.openAmount, floorIn(policy, c.currency, facts.rates));
     out.push({
       ...customerLevel(c),
       dedupeKey: r.dedupeKey,
       kind: 'drift_review',
-      type: 'review',
+      type: reviewType(kinds),
       dueDate: r.dueDate,
-      reason: `Review: payment behaviour changed${score}${model[0] ? `: ${model[0].text}` : ''}`,
+      reason: `Review: payment behaviour changed${score}${model[0] ? `: ${model[0].text}` : ''}${next ? `. ${next.text}` : ''}`,
       reasons: [
         { factor: 'driftScore', text: `behaviour drift model flags a material and persistent change${score}`, value: c.driftScore },
         ...model,
+        ...(next ? [next] : []),
         exposureReason(c),
       ],
       priority: priority(amount, urgency('drift_review', c.maxDaysOverdue ?? 0), risk(c), c.currency),

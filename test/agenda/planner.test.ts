@@ -149,6 +149,27 @@ describe('when models have written computed fields', () => {
     const [s] = planMlSuggestions(facts({ customers: [c] }), policy);
     expect(s).toMatchObject({ kind: 'drift_review', type: 'review', dedupeKey: 'ml:drift:c1#0' });
     expect(s.reason).toContain('pays 15 days late, used to pay 8');
+    expect(s.reason).toContain('Next: ask the customer what changed in their payment run');
+  });
+
+  it('says who has the next conversation for each change flagged, and calls a customer who stopped answering emails', () => {
+    const reasons = (flagged: string[]) => ['engagement_drop', 'dispute_spike', 'method_shift', 'delay_creep'].map((k) => ({ factor: k, text: `${k} text`, value: flagged.includes(k) }));
+    const review = (flagged: string[], extra: object = {}) =>
+      planMlSuggestions(facts({ customers: [customerCtx(1, { driftAlert: true, driftScore: 0.8, driftOn: '2026-10-19', driftReasons: reasons(flagged), ...extra })] }), policy)
+        .find((x) => x.kind === 'drift_review')!;
+    const silent = review(['engagement_drop'], { salesRep: 'Dana' });
+    expect(silent.type).toBe('call');
+    expect(silent.reasons.find((r) => r.factor === 'nextStep')).toMatchObject({
+      text: expect.stringContaining('check with Dana (sales) that the billing contact is still the right one'), value: 'engagement_drop',
+    });
+    const disputing = review(['dispute_spike'], { adv: 'Eve', salesRep: 'Dana' });
+    expect(disputing.type).toBe('review');
+    expect(disputing.reason).toContain('go through the recent disputes with Eve (ADV)');
+    // Several at once: the one that rules out email first.
+    expect(review(['delay_creep', 'engagement_drop']).reasons.find((r) => r.factor === 'nextStep')!.value).toBe('engagement_drop,delay_creep');
+    expect(review(['method_shift']).reason).toContain('cash strain');
+    // Reasons from an older model that flag nothing: the review, without a step the model did not point at.
+    expect(review([]).reasons.some((r) => r.factor === 'nextStep')).toBe(false);
   });
 
   it('suggests a courtesy call before a large invoice likely to be late falls due, not for a small one', () => {
