@@ -80,7 +80,10 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
         const problem = textProblem(raw);
         return problem === null ? ok(raw) : fail(problem);
       }
-      if (typeof raw === 'number' || typeof raw === 'boolean') return ok(String(raw));
+      if (typeof raw === 'boolean' || (typeof raw === 'number' && Number.isSafeInteger(raw))) return ok(String(raw));
+      // An id beyond 2^53 was rounded when the JSON was read, 1e21 and 1.10 would
+      // be stored as "1e+21" and "1.1": not what the sender wrote.
+      if (typeof raw === 'number') return fail(`must be text: as a JSON number it reads ${raw}, which may not be what was sent; send it in quotes`);
       return fail('must be text');
     case 'int': {
       const n = toNumber(raw);

@@ -152,3 +152,19 @@ describe('the dates and amounts of one invoice', () => {
     expect(reasons('invoices', base, { promisedDate: '2024-01-31' })).toEqual([]);
   });
 });
+
+describe('numbers sent where text is expected (NDJSON)', () => {
+  const customer = { externalId: 'C-1', name: 'Acme' };
+
+  it('takes whole numbers as their digits', () => {
+    const errors: RowError[] = [];
+    const row = coerceRow(findEntity('customers')!, { externalId: 10234, name: 'Acme' }, 2, errors);
+    expect(errors).toEqual([]);
+    expect(row?.externalId).toBe('10234');
+  });
+
+  // 12345678901234567890 is read as 12345678901234567000: stored, it would name another invoice.
+  it.each([12345678901234567890, 1e21, 1.1])('refuses %s, which a number cannot carry as written', (externalId) => {
+    expect(reasons('customers', customer, { externalId })).toEqual([expect.stringMatching(/^externalId must be text: as a JSON number it reads .*send it in quotes$/)]);
+  });
+});
