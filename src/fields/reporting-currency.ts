@@ -22,7 +22,12 @@ const pairValueSql = (a: string, b: string, asOf: string) => `(SELECT CASE WHEN 
         AND ((x.currency = ${a} AND x.quote_currency = ${b}) OR (x.currency = ${b} AND x.quote_currency = ${a}))
       ORDER BY x.rate_date DESC, x.currency = ${a} DESC LIMIT 1)`;
 
-const NAMED_CURRENCIES = 'SELECT currency FROM exchange_rates UNION SELECT quote_currency FROM exchange_rates';
+// DISTINCT on each side, though the UNION removes duplicates anyway: the
+// planner then expects a handful of currencies, not one per rate row. Counting
+// them by rows priced the valuation's subqueries in the billions, and
+// PostgreSQL spent seconds compiling (JIT) any query holding it, the facts of
+// one customer included.
+const NAMED_CURRENCIES = 'SELECT DISTINCT currency FROM exchange_rates UNION SELECT DISTINCT quote_currency FROM exchange_rates';
 
 /**
  * One row per currency an exchange rate names, and the reporting currency
