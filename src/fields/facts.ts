@@ -22,6 +22,12 @@ function pivot(): string {
  * aged at (default current_date); `where` narrows the customers (e.g. one id).
  * `customerIds` is a placeholder for an int[] of customer ids: it narrows every
  * aggregate too, so facts of a few customers do not cost a portfolio's.
+ *
+ * The exchange rates are valued once per query and materialised: one row per
+ * currency whoever the customers are, so nothing is lost by computing them
+ * whole. The per-customer aggregates stay subqueries, each read once, which
+ * the planner narrows to the customers a `where` names; a CTE of them would be
+ * computed for the whole portfolio, even for one customer's facts.
  */
 export function customerFactsSql(options: { asOf?: string; where?: string; customerIds?: string } = {}): string {
   const asOf = options.asOf ?? 'current_date';
@@ -29,7 +35,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   const where = [options.where, options.customerIds ? `c.id = ANY(${options.customerIds}::int[])` : undefined].filter(Boolean);
   const turnover = `SELECT customer_id, currency, sum(amount) AS turnover
     FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency`;
-  return `SELECT c.id,
+  return `WITH rates AS MATERIALIZED (${valuationSql(asOf)})
+  SELECT c.id,
     c.external_id AS "externalId", c.name, c.country, c.sector, c.company_type AS "companyType",
     c.business_line AS "businessLine", c.segment, c.payment_method AS "paymentMethod",
     c.payment_terms_days AS "paymentTermsDays", c.credit_limit::float8 AS "creditLimit", c.risk_score AS "riskScore",
@@ -82,13 +89,16 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   LEFT JOIN (
     ${openCreditsSql({ where: options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined })}
   ) cr ON cr.customer_id = c.id AND cr.currency = COALESCE(o.currency, c.currency)
-  LEFT JOIN (${valuedOpenSql(asOf, options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) v ON v.customer_id = c.id
-  LEFT JOIN (${valuationSql(asOf)}) fxl ON fxl.currency = c.currency
+  LEFT JOIN (${valuedOpenSql(asOf, options.customerIds ? `i.customer_id = ANY(${options.customerIds}::int[])` : undefined, 'rates')}) v ON v.customer_id = c.id
+  -- One row per currency already; DISTINCT ON says so to the planner, which
+  -- then drops the join from queries that do not read creditLimitUsage (a
+  -- join to a CTE as such is never dropped, and would value the rates).
+  LEFT JOIN (SELECT DISTINCT ON (currency) currency, rate FROM rates) fxl ON fxl.currency = c.currency
   LEFT JOIN (${turnover}) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
     -- Every currency's turnover valued; unknown if one has no rate.
     SELECT t.customer_id, bool_and(fx.rate IS NOT NULL) AS priced, sum(t.turnover * fx.rate) AS turnover
-    FROM (${turnover}) t LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = t.currency
+    FROM (${turnover}) t LEFT JOIN rates fx ON fx.currency = t.currency
     GROUP BY t.customer_id
   ) tv ON tv.customer_id = c.id
   LEFT JOIN (

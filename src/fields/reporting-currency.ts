@@ -53,13 +53,15 @@ export function valuationSql(asOf: string): string {
  * its own currency, one row per customer with open receivables: customer_id,
  * open_amount, overdue_amount (aged at `asOf`), and priced, false when a
  * currency of them has no rate (the amounts then mean nothing). `where`: a
- * further condition on `invoices i`.
+ * further condition on `invoices i`. `rates`: the `valuationSql` rows at
+ * `asOf`, by default computed here; a query that values other amounts too
+ * passes the name of its one copy.
  */
-export function valuedOpenSql(asOf: string, where?: string): string {
+export function valuedOpenSql(asOf: string, where?: string, rates = `(${valuationSql(asOf)})`): string {
   return `SELECT i.customer_id, bool_and(fx.rate IS NOT NULL) AS priced,
       sum(i.open_amount * fx.rate) AS open_amount,
       sum(i.open_amount * fx.rate) FILTER (WHERE i.due_date < ${asOf}) AS overdue_amount
-    FROM invoices i LEFT JOIN (${valuationSql(asOf)}) fx ON fx.currency = i.currency
+    FROM invoices i LEFT JOIN ${rates} fx ON fx.currency = i.currency
     WHERE ${OPEN_RECEIVABLES}${where ? ` AND ${where}` : ''}
     GROUP BY i.customer_id`;
 }
