@@ -33,8 +33,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   const asOf = options.asOf ?? 'current_date';
   const only = (col: string) => (options.customerIds ? `AND ${col} = ANY(${options.customerIds}::int[])` : '');
   const where = [options.where, options.customerIds ? `c.id = ANY(${options.customerIds}::int[])` : undefined].filter(Boolean);
-  const turnover = `SELECT customer_id, currency, sum(amount) AS turnover
-    FROM invoices WHERE kind = 'invoice' AND issue_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id, currency`;
+  const invoicedInTheYear = (i: string) => `${i}.kind = 'invoice' AND ${i}.issue_date > ${asOf} - 365 ${only(`${i}.customer_id`)}`;
   return `WITH rates AS MATERIALIZED (${valuationSql(asOf)})
   SELECT c.id,
     c.external_id AS "externalId", c.name, c.country, c.sector, c.company_type AS "companyType",
@@ -94,12 +93,17 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   -- then drops the join from queries that do not read creditLimitUsage (a
   -- join to a CTE as such is never dropped, and would value the rates).
   LEFT JOIN (SELECT DISTINCT ON (currency) currency, rate FROM rates) fxl ON fxl.currency = c.currency
-  LEFT JOIN (${turnover}) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
   LEFT JOIN (
-    -- Every currency's turnover valued; unknown if one has no rate.
-    SELECT t.customer_id, bool_and(fx.rate IS NOT NULL) AS priced, sum(t.turnover * fx.rate) AS turnover
-    FROM (${turnover}) t LEFT JOIN rates fx ON fx.currency = t.currency
-    GROUP BY t.customer_id
+    SELECT i.customer_id, i.currency, sum(i.amount) AS turnover FROM invoices i WHERE ${invoicedInTheYear('i')} GROUP BY i.customer_id, i.currency
+  ) t ON t.customer_id = c.id AND t.currency = COALESCE(o.currency, c.currency)
+  LEFT JOIN (
+    -- Each invoice of the year valued in its own currency, which comes to the
+    -- sums by currency valued (numeric products and sums are exact) without
+    -- adding those up a second time. Unknown if a currency has no rate.
+    SELECT i.customer_id, bool_and(fx.rate IS NOT NULL) AS priced, sum(i.amount * fx.rate) AS turnover
+    FROM invoices i LEFT JOIN rates fx ON fx.currency = i.currency
+    WHERE ${invoicedInTheYear('i')}
+    GROUP BY i.customer_id
   ) tv ON tv.customer_id = c.id
   LEFT JOIN (
     SELECT customer_id, avg(GREATEST(settled_date - due_date, 0)) AS avg_days_late
