@@ -53,6 +53,13 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     CASE WHEN c.credit_limit > 0 THEN
       CASE WHEN v.customer_id IS NULL THEN 0 WHEN v.priced AND fxl.rate IS NOT NULL THEN v.open_amount / (c.credit_limit * fxl.rate) END
     END::float8 AS "creditLimitUsage",
+    -- What the credit insurer would not pay if the customer failed: the open
+    -- balance, every currency valued, above the cover (account currency). No
+    -- cover recorded: all of it.
+    CASE WHEN v.customer_id IS NULL THEN 0
+         WHEN v.priced AND (c.insurer_cover IS NULL OR fxl.rate IS NOT NULL)
+           THEN GREATEST(v.open_amount - COALESCE(c.insurer_cover * fxl.rate, 0), 0)
+    END::float8 AS "uncoveredExposure",
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",
     COALESCE(o.unqualified30_amount, 0)::float8 AS "unqualifiedOverdue30Amount",
     COALESCE(o.disputed_amount, 0)::float8 AS "disputedAmount",

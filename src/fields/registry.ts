@@ -67,6 +67,8 @@ const derived: Spec[] = [
   ['turnover12m', 'number', 'Turnover (12 months)', 'Invoiced over the last 365 days, in the balance currency', { unit: 'currency', nullable: false }],
   ['creditLimitUsage', 'number', 'Credit limit used',
     'Open amount over the credit limit (1 = at the limit, 1.2 = 20 % over), every open invoice valued in the limit\'s currency at the latest rates; empty with no limit, or a currency no rate prices'],
+  ['uncoveredExposure', 'number', 'Uncovered exposure (reporting currency)',
+    'Open amount above the credit-insurer cover, every open invoice and the cover valued in the reporting currency at the latest rates; the whole open amount when no cover is recorded; empty when a currency has no rate', { unit: 'currency' }],
   ['reportingTurnover12m', 'number', 'Turnover (12 months, reporting currency)',
     'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],

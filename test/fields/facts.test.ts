@@ -140,6 +140,31 @@ for (const backend of await backends()) {
       expect(facts.get(unlimited)).toMatchObject({ creditLimitUsage: null });
     });
 
+    it('gives the exposure above the credit-insurer cover in the reporting currency, all of it with no cover', async () => {
+      const covered = await f.customer(s.db, { currency: 'EUR' });
+      await s.db.query('UPDATE customers SET insurer_cover = 1000 WHERE id = $1', [covered]);
+      await f.invoice(s.db, { customerId: covered, dueDate: daysAgo(10), amount: 900, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: covered, dueDate: daysAgo(-10), amount: 550, currency: 'USD' });
+      const within = await f.customer(s.db, { currency: 'EUR' });
+      await s.db.query('UPDATE customers SET insurer_cover = 5000 WHERE id = $1', [within]);
+      await f.invoice(s.db, { customerId: within, dueDate: daysAgo(10), amount: 900, currency: 'EUR' });
+      const uninsured = await f.customer(s.db);
+      await f.invoice(s.db, { customerId: uninsured, dueDate: daysAgo(10), amount: 400 });
+      const unpriced = await f.customer(s.db, { currency: 'CHF' });
+      await s.db.query('UPDATE customers SET insurer_cover = 100 WHERE id = $1', [unpriced]);
+      await f.invoice(s.db, { customerId: unpriced, dueDate: daysAgo(10), amount: 300, currency: 'CHF' });
+      const idle = await f.customer(s.db);
+      await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ('EUR', 'USD', $1, 1.10)`, [daysAgo(3)]);
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      // 990 + 550 USD open against 1,100 USD of cover.
+      expect(facts.get(covered)!.uncoveredExposure).toBeCloseTo(440, 6);
+      expect(facts.get(within)).toMatchObject({ uncoveredExposure: 0 });
+      expect(facts.get(uninsured)).toMatchObject({ uncoveredExposure: 400 });
+      expect(facts.get(unpriced)).toMatchObject({ uncoveredExposure: null });
+      expect(facts.get(idle)).toMatchObject({ uncoveredExposure: 0 });
+      expect((await loadCustomerFacts(s.db, [covered]))[0].uncoveredExposure).toBeCloseTo(440, 6);
+    });
+
     it('values with the latest rate whichever way it is quoted, as the agenda and the reports do', async () => {
       const gbp = await f.customer(s.db, { currency: 'GBP' });
       await f.invoice(s.db, { customerId: gbp, dueDate: daysAgo(10), amount: 1000, currency: 'GBP' });
