@@ -8,9 +8,11 @@
 //
 // The request itself is an outbox: an import marks, in the transaction that
 // commits its rows, that they want a refresh, and every request handed to the
-// queue is recorded. A mark no request followed (the process died between
-// the commit and the hand-over, or the queue's Redis was down) is found by
-// the sweep (refresh-sweep.ts), which asks for the refresh itself.
+// queue is recorded with its job. A mark no completed refresh followed, and
+// no queued one the queue still knows (the process died between the commit
+// and the hand-over, the queue's Redis was down, or an in-process queue died
+// with its process), is found by the sweep (refresh-sweep.ts), which asks for
+// the refresh itself.
 import type { Queryable } from '../db/sql.js';
 import { advanceServiceState } from '../db/service-state.js';
 
@@ -49,23 +51,38 @@ export async function markRefreshWanted(tx: Queryable): Promise<void> {
   await advanceServiceState(tx, WANTED_KEY, 'at', await databaseNow(tx), 'timestamptz');
 }
 
-/** A refresh asked for at `requestedAt` is in the queue: it reads every row committed before. */
-export const recordQueuedRefresh = (db: Queryable, requestedAt: string): Promise<void> =>
-  advanceServiceState(db, LAST_QUEUED_KEY, 'at', requestedAt, 'timestamptz');
+/**
+ * A refresh asked for at `requestedAt` is in the queue as job `jobId`: it
+ * reads every row committed before, once it runs.
+ */
+export const recordQueuedRefresh = (db: Queryable, requestedAt: string, jobId: string): Promise<void> =>
+  advanceServiceState(db, LAST_QUEUED_KEY, 'at', requestedAt, 'timestamptz', { jobId });
+
+export interface PendingRefresh {
+  /** When the latest rows wanting a refresh were marked. */
+  wantedAt: string;
+  /** The job of the refresh queued since the mark, null when none was: the sweep asks the queue whether it still knows it. */
+  queuedJobId: string | null;
+}
 
 /**
- * When the latest rows wanting a refresh were marked, if no refresh was
- * queued since and the mark is at least `graceMs` old (the import's own
- * hand-over follows its commit within milliseconds); null otherwise.
+ * The latest rows wanting a refresh that no refresh completed since has read,
+ * once the mark is at least `graceMs` old (the import's own hand-over follows
+ * its commit within milliseconds); null otherwise. Being queued is not enough:
+ * an in-process queue dies with its process, and a Redis restarted without
+ * its data forgets its jobs.
  */
-export async function unqueuedRefresh(db: Queryable, graceMs: number): Promise<string | null> {
-  const [row] = await db.query<{ at: string }>(
-    `SELECT w.value->>'at' AS at FROM service_state w
+export async function pendingRefresh(db: Queryable, graceMs: number): Promise<PendingRefresh | null> {
+  const [row] = await db.query<PendingRefresh>(
+    `SELECT w.value->>'at' AS "wantedAt",
+       CASE WHEN (q.value->>'at')::timestamptz >= (w.value->>'at')::timestamptz THEN q.value->>'jobId' END AS "queuedJobId"
+     FROM service_state w
      LEFT JOIN service_state q ON q.key = $2
+     LEFT JOIN service_state d ON d.key = $3
      WHERE w.key = $1
-       AND (q.value IS NULL OR (w.value->>'at')::timestamptz > (q.value->>'at')::timestamptz)
-       AND (w.value->>'at')::timestamptz <= clock_timestamp() - make_interval(secs => $3::float8 / 1000)`,
-    [WANTED_KEY, LAST_QUEUED_KEY, graceMs],
+       AND (d.value IS NULL OR (d.value->>'startedAt')::timestamptz <= (w.value->>'at')::timestamptz)
+       AND (w.value->>'at')::timestamptz <= clock_timestamp() - make_interval(secs => $4::float8 / 1000)`,
+    [WANTED_KEY, LAST_QUEUED_KEY, LAST_COMPLETED_KEY, graceMs],
   );
-  return row?.at ?? null;
+  return row ?? null;
 }

@@ -1,13 +1,14 @@
 // The outbox's other half (refresh-requests.ts): rows an import committed
-// wanting a refresh that was never queued get one. That is an import whose
-// process died between its commit and its hand-over, or whose hand-over
-// found the queue's Redis down (its outcome said refreshError): the refresh is
+// wanting a refresh that never came get one. That is an import whose process
+// died between its commit and its hand-over, or whose hand-over found the
+// queue's Redis down (its outcome said refreshError), or a refresh queued in
+// a queue that forgot it (in-process, gone with its process): the refresh is
 // queued once the queue answers again, without anyone having to ask for it.
 import type { Db } from '../db/sql.js';
 import type { JobRunner } from '../jobs/types.js';
 import { startPeriodic, type Periodic } from '../jobs/periodic.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
-import { unqueuedRefresh } from './refresh-requests.js';
+import { pendingRefresh } from './refresh-requests.js';
 import { requestRefresh } from './refresh.js';
 
 export interface RefreshSweepOptions {
@@ -17,21 +18,29 @@ export interface RefreshSweepOptions {
 
 export const REFRESH_SWEEP_DEFAULTS = { graceMs: 30_000, everyMs: 30_000 } as const;
 
-/** Queues the refresh that rows committed by an import still wait for; what it queued, or null. */
+/**
+ * Queues the refresh that rows committed by an import still wait for; what it
+ * queued, or null. A refresh queued since the mark is waited for while the job
+ * runner knows its job (waiting, running, or over: one that failed for good is
+ * left to the nightly refresh, not queued again every tick); one the runner
+ * has forgotten (an in-process queue gone with its process, a Redis restarted
+ * without its data) is queued again.
+ */
 export async function sweepUnqueuedRefresh(
   db: Db,
-  jobs: Pick<JobRunner, 'enqueue'>,
+  jobs: Pick<JobRunner, 'enqueue' | 'get'>,
   options: RefreshSweepOptions,
 ): Promise<{ wantedAt: string; jobId: string } | null> {
-  const wantedAt = await unqueuedRefresh(db, options.graceMs);
-  if (!wantedAt) return null;
-  return { wantedAt, jobId: await requestRefresh(db, jobs, 'import') };
+  const pending = await pendingRefresh(db, options.graceMs);
+  if (!pending) return null;
+  if (pending.queuedJobId !== null && (await jobs.get(pending.queuedJobId)) !== null) return null;
+  return { wantedAt: pending.wantedAt, jobId: await requestRefresh(db, jobs, 'import') };
 }
 
 /** Sweeps now, then every `everyMs`; while the queue refuses, one line in the log, not one per tick. */
 export function startRefreshSweeper(
   db: Db,
-  jobs: Pick<JobRunner, 'enqueue'>,
+  jobs: Pick<JobRunner, 'enqueue' | 'get'>,
   options: Partial<RefreshSweepOptions> & { everyMs?: number; log?: Logger } = {},
 ): Periodic {
   const log = options.log ?? silentLogger;

@@ -97,7 +97,7 @@ export async function requestRefresh(db: Queryable, jobs: Pick<JobRunner, 'enque
   const requestedAt = await databaseNow(db);
   const jobId = await jobs.enqueue(REFRESH_JOB, { trigger, requestedAt } satisfies RefreshJobData);
   // Only spares the sweep a refresh of its own: unrecorded, it costs one more run.
-  await recordQueuedRefresh(db, requestedAt).catch(() => undefined);
+  await recordQueuedRefresh(db, requestedAt, jobId).catch(() => undefined);
   return jobId;
 }
 

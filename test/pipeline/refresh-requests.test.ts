@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach, vi } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { databaseNow, markRefreshWanted, recordCompletedRefresh, recordQueuedRefresh, refreshCovering, unqueuedRefresh } from '../../src/pipeline/refresh-requests.js';
+import { databaseNow, markRefreshWanted, pendingRefresh, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
 import { sweepUnqueuedRefresh } from '../../src/pipeline/refresh-sweep.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
@@ -13,12 +13,15 @@ import { paymentDelayModel } from '../../src/ml/payment-delay/index.js';
 import { driftModel } from '../../src/ml/drift/index.js';
 import { DEFAULT_AGENDA_POLICY } from '../../src/agenda/index.js';
 import type { ModelServer } from '../../src/ml/registry/index.js';
-import type { JobContext } from '../../src/jobs/types.js';
+import type { JobContext, JobInfo } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
-import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
+import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, requestRefresh, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
 import { redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { createRun, setRunJob } from '../../src/assign/runs.js';
+
+// PGlite's clock counts milliseconds: within one, a request is not known to precede a start, and is refreshed again.
+const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
 
 describe.each(await backends())('refresh requests on %s', (backend) => {
   describe('whether a refresh answers a request', () => {
@@ -27,8 +30,6 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       storage = await openTestStorage(backend);
     });
     afterAll(async () => storage.close());
-    // PGlite's clock counts milliseconds: within one, a request is not known to precede a start, and is refreshed again.
-    const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
 
     it('is answered by a refresh that started after it and completed, not by one that started before or never completed', async () => {
       const earlier = await databaseNow(storage.db);
@@ -187,26 +188,56 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
         await markRefreshWanted(tx);
         throw new Error('the import failed');
       })).rejects.toThrow('the import failed');
-      expect(await unqueuedRefresh(storage.db, 0)).toBeNull();
+      expect(await pendingRefresh(storage.db, 0)).toBeNull();
       await storage.db.transaction((tx) => markRefreshWanted(tx));
-      const wanted = await unqueuedRefresh(storage.db, 0);
-      expect(wanted).toEqual(expect.any(String));
-      expect(await unqueuedRefresh(storage.db, 60_000)).toBeNull();
-      // A refresh queued after the mark reads those rows.
-      await recordQueuedRefresh(storage.db, await databaseNow(storage.db));
-      expect(await unqueuedRefresh(storage.db, 0)).toBeNull();
+      const wanted = await pendingRefresh(storage.db, 0);
+      expect(wanted).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
+      expect(await pendingRefresh(storage.db, 60_000)).toBeNull();
+      // A refresh queued after the mark: the sweep asks the queue about its job.
+      await recordQueuedRefresh(storage.db, await databaseNow(storage.db), 'job-q');
+      expect(await pendingRefresh(storage.db, 0)).toEqual({ wantedAt: wanted!.wantedAt, queuedJobId: 'job-q' });
+      await tick();
+      // One started after the mark and completed has read those rows.
+      await recordCompletedRefresh(storage.db, await databaseNow(storage.db));
+      expect(await pendingRefresh(storage.db, 0)).toBeNull();
+      await tick();
       await storage.db.transaction((tx) => markRefreshWanted(tx));
-      expect(await unqueuedRefresh(storage.db, 0)).not.toBe(wanted);
+      const later = await pendingRefresh(storage.db, 0);
+      expect(later).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
+      expect(later!.wantedAt).not.toBe(wanted!.wantedAt);
     });
 
-    it('queues through the job runner, once, what the sweep finds', async () => {
+    const fakeRunner = (known: (id: string) => boolean = () => true) => {
       const queued: unknown[] = [];
-      const jobs = { enqueue: async (type: string, data: unknown) => (queued.push({ type, data }), `job-${queued.length}`) };
+      return {
+        queued,
+        enqueue: async (type: string, data: unknown) => (queued.push({ type, data }), `job-${queued.length}`),
+        get: async (id: string) => (known(id) ? ({ id, state: 'waiting' } as JobInfo) : null),
+      };
+    };
+
+    it('queues through the job runner, once, what the sweep finds', async () => {
+      const jobs = fakeRunner();
       expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
       await storage.db.transaction((tx) => markRefreshWanted(tx));
       expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
       expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
-      expect(queued).toEqual([{ type: 'pipeline.refresh', data: { trigger: 'import', requestedAt: expect.any(String) } }]);
+      expect(jobs.queued).toEqual([{ type: 'pipeline.refresh', data: { trigger: 'import', requestedAt: expect.any(String) } }]);
+    });
+
+    // The embedded default's queue is the process: stopped (Ctrl-C) or dead before the refresh ran, it took the refresh with it.
+    it('queues it again when the refresh queued since is a job the queue no longer knows, and waits for one it knows', async () => {
+      await storage.db.transaction((tx) => markRefreshWanted(tx));
+      expect(await requestRefresh(storage.db, fakeRunner(), 'import')).toBe('job-1');
+      // Known to the queue (waiting, running, or over): waited for.
+      expect(await sweepUnqueuedRefresh(storage.db, fakeRunner(), { graceMs: 0 })).toBeNull();
+      const restarted = fakeRunner(() => false);
+      expect(await sweepUnqueuedRefresh(storage.db, restarted, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
+      expect(restarted.queued).toHaveLength(1);
+      // A refresh that started after the mark completed: nothing is left, whatever the queue knows.
+      await tick();
+      await recordCompletedRefresh(storage.db, await databaseNow(storage.db));
+      expect(await sweepUnqueuedRefresh(storage.db, fakeRunner(() => false), { graceMs: 0 })).toBeNull();
     });
   });
 });
