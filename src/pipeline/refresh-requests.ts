@@ -43,9 +43,9 @@ export const recordCompletedRefresh = (db: Queryable, startedAt: string): Promis
 /**
  * In an import's transaction: its rows want a refresh, committed with them or
  * not at all. The mark is the clock a moment before the commit: a refresh
- * queued by someone else in that moment, whose run began before the commit,
- * would pass for one that read the rows. That leaves the rows to the nightly
- * refresh only when the import's own hand-over is lost in the same moment.
+ * someone else's request began in that moment, before the commit, would pass
+ * for one that read the rows. That leaves the rows to the nightly refresh only
+ * when the import's own hand-over is lost too.
  */
 export async function markRefreshWanted(tx: Queryable): Promise<void> {
   await advanceServiceState(tx, WANTED_KEY, 'at', await databaseNow(tx), 'timestamptz');
