@@ -3,8 +3,10 @@
 // Each behaviour change the drift model flags points at one of them, and at
 // what to ask. Pure.
 import type { ActionReason, CustomerContext } from './types.js';
+import type { DriftKind } from '../ml/drift/types.js';
 
-type FlaggedKind = 'delay_creep' | 'method_shift' | 'engagement_drop' | 'dispute_spike';
+// The drift model's own kinds: one it learns to flag is a compile error here until it has a step.
+type FlaggedKind = DriftKind;
 
 // Most telling first: a customer that stops answering cannot be asked about the rest by email.
 const ORDER: readonly FlaggedKind[] = ['engagement_drop', 'dispute_spike', 'method_shift', 'delay_creep'];
