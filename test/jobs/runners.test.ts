@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import { describe, it, expect, afterAll, afterEach, vi } from 'vitest';
-import { Redis } from 'ioredis';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
-import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { deleteQueueKeys, redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { capturedLog } from '../helpers/log.js';
 import type { Worker } from 'bullmq';
 
@@ -20,22 +19,21 @@ async function until(runner: JobRunner, id: string, pred: (i: JobInfo) => boolea
 }
 const finished = (i: JobInfo) => ['completed', 'failed', 'cancelled'].includes(i.state);
 
-// Every queue of this file is named t-<uuid>: what they leave in Redis goes when the file is done.
+// Every queue of this file is named here, and its keys go when the file is
+// done: only its own, as files run in parallel use t-<uuid> queues too.
+const queues: string[] = [];
+const queueName = (): string => {
+  const name = `t-${crypto.randomUUID()}`;
+  queues.push(name);
+  return name;
+};
 afterAll(async () => {
-  if (!(await redisReachable())) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: 'bull:t-*', count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  if (await redisReachable()) await deleteQueueKeys(queues);
 });
 
 const makers: [string, () => Promise<JobRunner & { start?: () => Promise<void> }>, boolean][] = [
   ['in-process', async () => new InProcessRunner(), true],
-  ['bullmq', async () => new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` }), await redisReachable()],
+  ['bullmq', async () => new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName() }), await redisReachable()],
 ];
 
 describe.each(makers)('%s runner', (_name, make, available) => {
@@ -120,9 +118,9 @@ const redisUp = await redisReachable();
 
 describe('bullmq runner across processes', () => {
   it.skipIf(!redisUp)('lets one process enqueue and another work, retrying a transient failure', async () => {
-    const queueName = `t-${crypto.randomUUID()}`;
-    const producer = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName });
-    const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName });
+    const name = queueName();
+    const producer = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName: name });
+    const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name });
     let attempts = 0;
     const flaky = async () => {
       attempts++;
@@ -145,7 +143,7 @@ describe('bullmq runner across processes', () => {
 
 describe('a bullmq job id that names one of the queue\'s own keys', () => {
   it.skipIf(!redisUp)('is no job: neither read nor cancelled, rather than failing on the key\'s type', async () => {
-    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` });
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName() });
     runner.register('noop', async () => 'ok');
     await runner.start();
     try {
@@ -164,7 +162,7 @@ describe('a bullmq job id that names one of the queue\'s own keys', () => {
 
 describe('a bullmq job that failed once, then completed', () => {
   it.skipIf(!redisUp)('reports no error: the first attempt\'s reason is not the outcome', async () => {
-    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}` });
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName() });
     let attempts = 0;
     runner.register('flaky', async () => {
       if (++attempts === 1) throw new Error('database hiccup');
@@ -185,7 +183,7 @@ describe('a bullmq job that failed once, then completed', () => {
 describe('a bullmq worker that could not renew a job\'s lock', () => {
   it.skipIf(!redisUp)('logs it as an error: another worker may be running the job too', async () => {
     const { log, lines } = capturedLog();
-    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: `t-${crypto.randomUUID()}`, log });
+    const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName(), log });
     await runner.start();
     try {
       // What BullMQ's lock manager emits when a renewal fails.
