@@ -2,7 +2,7 @@
 // says in words what is wrong with it. Pure and allocation-light: it runs once
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
-import { findLoneSurrogate, findNul, isWellFormed, NUL } from '../util/nul.js';
+import { findUnstorable, isWellFormed, NUL } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { namedTwice, repeatedKey } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
@@ -160,8 +160,9 @@ function coerceJson(raw: unknown): Coerced {
     if (repeated !== null) return fail(namedTwice(repeated));
   } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
-  if (findNul(value) !== null) return fail(NUL_REASON);
-  return findLoneSurrogate(value) === null ? ok(value as object) : fail(SURROGATE_REASON);
+  const unstorable = findUnstorable(value);
+  if (unstorable === null) return ok(value as object);
+  return fail(unstorable.problem === 'nul' ? NUL_REASON : SURROGATE_REASON);
 }
 
 function checkBounds(field: ImportField, value: Value): string | null {

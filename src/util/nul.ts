@@ -36,8 +36,14 @@ function findString(value: unknown, flagged: (s: string) => boolean): string | n
   return null;
 }
 
-/** JSON Pointer of the first string or key holding NUL in a parsed value, or null. */
-export const findNul = (value: unknown): string | null => findString(value, (s) => s.includes(NUL));
+export type Unstorable = 'nul' | 'surrogate';
 
-/** JSON Pointer of the first string or key holding a lone surrogate in a parsed value, or null. */
-export const findLoneSurrogate = (value: unknown): string | null => findString(value, (s) => !isWellFormed(s));
+/** The first string or key of a parsed value that cannot be stored as sent (NUL, or a lone surrogate), and why; one walk for both. */
+export function findUnstorable(value: unknown): { path: string; problem: Unstorable } | null {
+  let problem: Unstorable = 'nul';
+  const path = findString(value, (s) => {
+    problem = s.includes(NUL) ? 'nul' : 'surrogate';
+    return problem === 'nul' || !isWellFormed(s);
+  });
+  return path === null ? null : { path, problem };
+}

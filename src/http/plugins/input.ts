@@ -2,20 +2,22 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
-import { findLoneSurrogate, findNul } from '../../util/nul.js';
+import { findUnstorable, type Unstorable } from '../../util/nul.js';
 import { namedTwice, repeatedKey } from '../../util/json-keys.js';
+
+// PostgreSQL text and jsonb cannot hold U+0000, nor jsonb a lone surrogate
+// (text would keep U+FFFD instead): refused here, before any query sees them.
+const UNSTORABLE: Record<Unstorable, string> = {
+  nul: 'must not contain the NUL character (\\u0000)',
+  surrogate: 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character',
+};
 
 function refuseUnstorable(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
-    const value = part === 'querystring' ? request.query : request[part];
-    const nul = findNul(value);
-    // PostgreSQL text and jsonb cannot hold U+0000, nor jsonb a lone surrogate
-    // (text would keep U+FFFD instead): refused here, before any query sees them.
-    const [path, message] = nul !== null
-      ? [nul, 'must not contain the NUL character (\\u0000)']
-      : [findLoneSurrogate(value), 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character'];
-    if (path !== null) {
-      const where = `${part}${path}`;
+    const found = findUnstorable(part === 'querystring' ? request.query : request[part]);
+    if (found !== null) {
+      const where = `${part}${found.path}`;
+      const message = UNSTORABLE[found.problem];
       throw AR_ERR.VALIDATION([`${where} ${message}`], { errors: [{ path: where, message }] });
     }
   }
