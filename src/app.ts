@@ -13,7 +13,7 @@ import problem, { clientErrorHandler, frameworkErrors, retryLater, sendProblem }
 import auth from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
-import { Problem } from './http/schemas/common.js';
+import { Problem, ProblemRef } from './http/schemas/common.js';
 import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import refreshRoutes from './http/routes/refresh.js';
@@ -64,6 +64,19 @@ function refuseUnknownQueryParameters(route: { schema?: { querystring?: unknown 
   else if (query.type === 'object' && query.additionalProperties === undefined) route.schema.querystring = { ...query, additionalProperties: false };
 }
 
+/**
+ * Statuses the framework answers before any handler, documented on each
+ * operation they can reach: 503 when the process is overloaded, 414 for a
+ * path parameter too long, 413 and 415 for a body too large or of another
+ * media type. A client generated from the document then knows them all.
+ */
+function documentFrameworkRefusals(route: { url: string; schema?: { body?: unknown; response?: unknown } }): void {
+  const response = route.schema?.response as Record<number, unknown> | undefined;
+  if (!response) return;
+  const statuses = [503, ...(route.url.includes(':') ? [414] : []), ...(route.schema?.body ? [413, 415] : [])];
+  for (const status of statuses) response[status] ??= ProblemRef;
+}
+
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
   const { config } = services;
   const app = Fastify({
@@ -106,7 +119,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.addHook('onRoute', (route) => {
     // The docs are public, like health and metrics.
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
-    if (route.url.startsWith('/v1/')) refuseUnknownQueryParameters(route);
+    if (route.url.startsWith('/v1/')) {
+      refuseUnknownQueryParameters(route);
+      documentFrameworkRefusals(route);
+    }
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(underPressure, {

@@ -41,6 +41,15 @@ describe('the HTTP API conventions', () => {
       expect(doc.components.schemas.ImportInvoices.properties.dueDate).toBeDefined();
     });
 
+    it('documents the refusals the framework answers before any handler, where they can happen', async () => {
+      const paths = (await t.app.inject('/docs/json')).json().paths;
+      const statuses = (path: string, method: string) => Object.keys(paths[path][method].responses);
+      expect(statuses('/v1/searches', 'post')).toEqual(expect.arrayContaining(['413', '415', '503']));
+      expect(statuses('/v1/customers/{externalId}', 'get')).toEqual(expect.arrayContaining(['414', '503']));
+      expect(statuses('/v1/customers', 'get')).not.toContain('415');
+      expect(statuses('/v1/customers', 'get')).not.toContain('414');
+    });
+
     it('refuses the API with a 401 problem', async () => {
       const res = await t.app.inject('/v1/customers');
       expect(res.statusCode).toBe(401);
