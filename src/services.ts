@@ -74,7 +74,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
   const afterImport = async (result: ImportResult) => {
     if (!wantsRefresh(result)) return null;
     try {
-      return await requestRefresh(storage.db, jobs, 'import');
+      return await requestRefresh(storage.db, jobs, 'import', options.log);
     } catch (err) {
       // The import's outcome says so to its caller; the operator sees why.
       (options.log ?? silentLogger).error({ err, entity: result.entity }, 'the refresh after an import could not be queued');

@@ -29,12 +29,12 @@ export const REFRESH_SWEEP_DEFAULTS = { graceMs: 30_000, everyMs: 30_000 } as co
 export async function sweepUnqueuedRefresh(
   db: Db,
   jobs: Pick<JobRunner, 'enqueue' | 'get'>,
-  options: RefreshSweepOptions,
+  options: RefreshSweepOptions & { log?: Logger },
 ): Promise<{ wantedAt: string; jobId: string } | null> {
   const pending = await pendingRefresh(db, options.graceMs);
   if (!pending) return null;
   if (pending.queuedJobId !== null && (await jobs.get(pending.queuedJobId)) !== null) return null;
-  return { wantedAt: pending.wantedAt, jobId: await requestRefresh(db, jobs, 'import') };
+  return { wantedAt: pending.wantedAt, jobId: await requestRefresh(db, jobs, 'import', options.log) };
 }
 
 /** Sweeps now, then every `everyMs`; while the queue refuses, one line in the log, not one per tick. */
@@ -48,7 +48,7 @@ export function startRefreshSweeper(
   let failing = false;
   return startPeriodic(
     async () => {
-      const queued = await sweepUnqueuedRefresh(db, jobs, { graceMs });
+      const queued = await sweepUnqueuedRefresh(db, jobs, { graceMs, log });
       failing = false;
       if (queued) log.warn(queued, 'refresh queued for imported data whose own refresh was never queued');
     },

@@ -4,6 +4,7 @@
 // assignment rules (which read those fields), then plan the agenda (which
 // reads both). Each step is its own idempotent function; this job runs them in
 // order so a rule never reads yesterday's scores.
+import { silentLogger, type Logger } from '../ml/registry/types.js';
 import type { Db, Queryable } from '../db/sql.js';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/types.js';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
@@ -93,11 +94,18 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
  * after this moment and completes answers it (refresh-requests.ts), so asking
  * again costs at most one more run.
  */
-export async function requestRefresh(db: Queryable, jobs: Pick<JobRunner, 'enqueue'>, trigger: 'import' | 'manual'): Promise<string> {
+export async function requestRefresh(
+  db: Queryable,
+  jobs: Pick<JobRunner, 'enqueue'>,
+  trigger: 'import' | 'manual',
+  log: Logger = silentLogger,
+): Promise<string> {
   const requestedAt = await databaseNow(db);
   const jobId = await jobs.enqueue(REFRESH_JOB, { trigger, requestedAt } satisfies RefreshJobData);
-  // Only spares the sweep a refresh of its own: unrecorded, it costs one more run.
-  await recordQueuedRefresh(db, requestedAt, jobId).catch(() => undefined);
+  // Only spares the sweep a refresh of its own: unrecorded, it costs one more
+  // run, so the refresh queued stands and the request succeeds.
+  await recordQueuedRefresh(db, requestedAt, jobId).catch((err: unknown) =>
+    log.warn({ err, jobId }, 'the refresh was queued but not recorded: the refresh sweep may queue one more'));
   return jobId;
 }
 

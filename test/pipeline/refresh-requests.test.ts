@@ -17,6 +17,7 @@ import type { JobContext, JobInfo } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, requestRefresh, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
+import { capturedLog } from '../helpers/log.js';
 import { redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { createRun, setRunJob } from '../../src/assign/runs.js';
 
@@ -259,5 +260,20 @@ describe('when the nightly refresh is turned off (NIGHTLY_CRON=off)', () => {
       await now.queue.obliterate({ force: true });
       await Promise.all([earlier.close(), now.close()]);
     }
+  });
+});
+
+describe('a refresh queued but not recorded', () => {
+  it('stands, and says in the log that the sweep may queue one more', async () => {
+    const db = {
+      query: async (sql: string) => {
+        if (sql.includes('clock_timestamp')) return [{ at: '2026-12-07T00:00:00.000+00:00' }];
+        throw new Error('connection lost');
+      },
+    } as unknown as Parameters<typeof requestRefresh>[0];
+    const { log, lines } = capturedLog();
+    const jobId = await requestRefresh(db, { enqueue: async () => 'job-7' }, 'manual', log);
+    expect(jobId).toBe('job-7');
+    expect(lines).toEqual([expect.objectContaining({ jobId: 'job-7', msg: expect.stringContaining('the refresh sweep may queue one more') })]);
   });
 });

@@ -20,8 +20,8 @@ const refreshRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-  }, async (_request, reply) => {
-    return sendQueued(reply, await requestRefresh(storage.db, jobs, 'manual'));
+  }, async (request, reply) => {
+    return sendQueued(reply, await requestRefresh(storage.db, jobs, 'manual', request.log));
   });
 };
 
