@@ -234,6 +234,18 @@ describe('when the service starts on an empty embedded database', () => {
       expect(Object.keys(body.signals).sort()).toEqual(['delay_creep', 'dispute_spike', 'engagement_drop', 'method_shift']);
       expect(body.reasons).toHaveLength(4);
       expect(body.modelVersion).toMatch(/^drift@/);
+      expect(body.nextStep === null).toBe(!body.reasons.some((r: { value: unknown }) => r.value === true));
+    });
+
+    it('says who has the next conversation for a customer whose behaviour changed', async () => {
+      const alerted = await t.storage.db.query<{ external_id: string }>(
+        `SELECT c.external_id FROM customers c JOIN computed_fields f ON f.entity_type = 'customer' AND f.entity_id = c.id
+         WHERE f.name = 'driftAlert' AND f.value_bool ORDER BY c.id LIMIT 5`,
+      );
+      expect(alerted.length).toBeGreaterThan(0);
+      const steps = await Promise.all(alerted.map(async (c) =>
+        (await t.app.inject({ url: `/v1/customers/${c.external_id}/behaviour`, headers: auth('collector') })).json().nextStep as string | null));
+      expect(steps.some((s) => s !== null && s.startsWith('Next: '))).toBe(true);
     });
   });
 

@@ -1,5 +1,6 @@
 // Scoring for the AR platform: invoices it sends (nothing stored), and one
 // customer's payment behaviour with its drift signals.
+import { flaggedKinds, nextConversation } from '../../agenda/drift-next-step.js';
 import { Type, type Static } from 'typebox';
 import { MONEY_LIMIT } from '../../util/bounds.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -103,6 +104,9 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
           signals: Type.Unknown({ description: 'per signal: score, flag, baseline, recent, text' }),
           reasons: Type.Array(Reason),
           confidence: Type.Number(),
+          nextStep: Type.Union([Type.String(), Type.Null()], {
+            description: 'who has the next conversation and what to ask, for the changes flagged (as the agenda\'s drift review says it); null when none is',
+          }),
           modelVersion: Type.String(),
           stored: Type.Array(Type.Unknown(), { description: 'the computed fields stored by the last scoring run' }),
         }),
@@ -112,7 +116,8 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const model = served<DriftPredictor>(models.server, 'drift');
-    const [c] = await storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [request.params.externalId]);
+    const [c] = await storage.db.query<{ id: number; salesRep: string | null; adv: string | null }>(
+      'SELECT id, sales_rep AS "salesRep", adv FROM customers WHERE external_id = $1', [request.params.externalId]);
     if (!c) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
     const asOf = request.query.asOf ?? today();
     const b = await customerBehaviour(storage.db, model, c.id, asOf);
@@ -126,6 +131,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       signals: b.assessment.signals,
       reasons: b.reasons,
       confidence: b.confidence,
+      nextStep: nextConversation(c, flaggedKinds(b.reasons))?.text ?? null,
       modelVersion: b.modelVersion,
       stored: await computedFieldsOf(storage.db, 'customer', c.id),
     };
