@@ -3,6 +3,7 @@
 // references resolved by externalId. The validator, the SQL loader and the
 // OpenAPI documentation are all generated from this one list.
 
+import { REPORTING_CURRENCY_SQL } from '../fields/reporting-currency.js';
 import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, type RowCheck, type ValueCheck } from './checks.js';
 import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
 
@@ -35,8 +36,17 @@ export interface ImportField {
   exclusiveMin?: boolean;
   max?: number;
   description: string;
-  /** SQL literal used when the value is missing (the column's own default). */
+  /**
+   * SQL used when the value is missing (the column's own default). `{customer}`
+   * stands for the row's customer, resolved from its customerExternalId.
+   */
   default?: string;
+  /**
+   * The default also fills a new row when the file has no such column at all,
+   * instead of the table's own (which cannot read the reporting currency or
+   * the customer's); rows already stored keep their value.
+   */
+  defaultsNewRows?: boolean;
   /** A rule on a text value beyond its type (a code, a time zone): the reason it is wrong, or null. */
   valid?: ValueCheck;
   /** Resolved by externalId into a foreign key. */
@@ -61,6 +71,11 @@ export interface ImportEntity {
    */
   stagedChecks?: string[];
 }
+
+// An invoice or a payment sent without its currency is in its customer's, a
+// customer's in the currency the company reports in: a US dollar default put
+// a euro ledger's amounts in dollars.
+const CUSTOMER_CURRENCY = `COALESCE({customer}.currency, ${REPORTING_CURRENCY_SQL})`;
 
 const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
 
@@ -146,7 +161,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('email', 'email', 'text', 'Billing contact email'),
       col('phone', 'phone', 'text', 'Billing contact phone'),
       col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago', { valid: timeZone }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default: REPORTING_CURRENCY)', { default: REPORTING_CURRENCY_SQL, defaultsNewRows: true, valid: currencyCode }),
       {
         name: 'collectorExternalId',
         type: 'text',
@@ -198,7 +213,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('dueDate', 'due_date', 'date', 'Due date', { required: true }),
       col('amount', 'amount', 'money', 'Amount including tax (credit notes too are positive)', { required: true, min: 0 }),
       col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled)', { min: 0 }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
+      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, valid: currencyCode }),
       col('disputed', 'disputed', 'bool', 'Disputed by the customer', { default: 'false' }),
       col('settledDate', 'settled_date', 'date', 'Date the invoice was fully paid'),
       col('status', 'status', 'text', 'Status qualification by a collector', {
@@ -237,7 +252,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       customerRef(true),
       col('paymentDate', 'payment_date', 'date', 'Value date', { required: true }),
       col('amount', 'amount', 'money', 'Amount received', { required: true, min: 0, exclusiveMin: true }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default USD)', { default: "'USD'", valid: currencyCode }),
+      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, valid: currencyCode }),
       col('method', 'method', 'text', 'Payment method', { required: true, enum: PAYMENT_METHODS }),
     ],
   },

@@ -175,10 +175,13 @@ async function duplicateKeyErrors(tx: Queryable, entity: ImportEntity, errors: R
   }
 }
 
-function valueSql(f: ImportField): string {
+/** A field's default as SQL, `{customer}` read as the alias its customers join has (`customer` names it). */
+const defaultSql = (f: ImportField, customer: string | undefined): string => f.default!.replace(/\{customer\}/g, customer ?? 'NULL');
+
+function valueSql(f: ImportField, customer: string | undefined): string {
   const s = `s.${stagingColumn(f)}`;
   if (f.type === 'textList') return `COALESCE(ARRAY(SELECT jsonb_array_elements_text(${s})), ARRAY[]::text[])`;
-  return f.default !== undefined ? `COALESCE(${s}, ${f.default})` : s;
+  return f.default !== undefined ? `COALESCE(${s}, ${defaultSql(f, customer)})` : s;
 }
 
 /**
@@ -195,11 +198,23 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { existin
   const targets: string[] = [];
   const values: string[] = [];
   const joins: string[] = [];
+  // Columns only new rows get: a default the table's own cannot compute.
+  const newRowCols: string[] = [];
+  const newRowVals: string[] = [];
   const derivedColumns = new Set((entity.derived ?? []).map((d) => d.column));
+  const sent = (f: ImportField) => f.required || present.has(f.name);
+  const customerIndex = entity.fields.findIndex((f) => f.ref?.table === 'customers' && sent(f));
+  const customer = customerIndex >= 0 ? `r${customerIndex}` : undefined;
   entity.fields.forEach((f, i) => {
     // Optional columns missing from the whole file are left as they are, so a
     // sync that does not send (say) the collector never undoes an assignment.
-    if (!f.required && !present.has(f.name)) return;
+    if (!sent(f)) {
+      if (f.defaultsNewRows && !f.ref && !derivedColumns.has(f.column!)) {
+        newRowCols.push(f.column!);
+        newRowVals.push(defaultSql(f, customer));
+      }
+      return;
+    }
     if (f.ref) {
       const alias = `r${i}`;
       joins.push(`LEFT JOIN ${ident(f.ref.table)} ${alias} ON ${alias}.external_id = s.${stagingColumn(f)}`);
@@ -207,7 +222,7 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { existin
       values.push(`${alias}.id`);
     } else if (!derivedColumns.has(f.column!)) {
       targets.push(f.column!);
-      values.push(valueSql(f));
+      values.push(valueSql(f, customer));
     }
   });
   for (const d of entity.derived ?? []) {
@@ -221,16 +236,16 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { existin
   const insertVals = [...values, ...(hasUpdatedAt ? ['now()'] : [])];
   const keyMatch = entity.key.map((k) => `x.${ident(k)} = ${values[targets.indexOf(k)]}`).join(' AND ');
   const exists = `EXISTS (SELECT 1 FROM ${ident(entity.table)} x WHERE ${keyMatch})`;
-  const insert = (where: string, conflict: string) => `WITH up AS (
-    INSERT INTO ${ident(entity.table)} AS t (${insertCols.map(ident).join(', ')})
-    SELECT ${insertVals.join(', ')} FROM stg s ${joins.join(' ')} WHERE ${where}
+  const insert = (where: string, conflict: string, cols = insertCols, vals = insertVals) => `WITH up AS (
+    INSERT INTO ${ident(entity.table)} AS t (${cols.map(ident).join(', ')})
+    SELECT ${vals.join(', ')} FROM stg s ${joins.join(' ')} WHERE ${where}
     ${conflict} RETURNING 1
   ) SELECT count(*) AS n FROM up`;
   const existing = updatable.length === 0
     ? null
     : insert(exists, `ON CONFLICT (${entity.key.map(ident).join(', ')}) DO UPDATE SET ${[...updatable, ...(hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
        WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`);
-  return { existing, fresh: insert(`NOT ${exists}`, ''), updates: updatable.length > 0 };
+  return { existing, fresh: insert(`NOT ${exists}`, '', [...insertCols, ...newRowCols], [...insertVals, ...newRowVals]), updates: updatable.length > 0 };
 }
 
 // A key repeated in the file: ON CONFLICT DO UPDATE meeting the same key twice
