@@ -2,7 +2,7 @@
 // says in words what is wrong with it. Pure and allocation-light: it runs once
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
-import { findUnstorable, isWellFormed, NUL } from '../util/nul.js';
+import { findUnstorable, unstorable, UNSTORABLE_REASON } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { namedTwice, repeatedKey } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
@@ -24,13 +24,12 @@ const BOOL_FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-// A NUL would fail the whole load with a database error instead of a row error.
-const NUL_REASON = 'must not contain the NUL character';
-// NDJSON can spell half an emoji ("\ud83d"): jsonb would fail the whole load, text would store U+FFFD.
-const SURROGATE_REASON = 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character';
-
-/** Why a text value cannot be stored as sent, or null. */
-const textProblem = (s: string): string | null => (s.includes(NUL) ? NUL_REASON : isWellFormed(s) ? null : SURROGATE_REASON);
+// A NUL, or half an emoji NDJSON can spell ("\ud83d"), would fail the whole
+// load with a database error instead of a row error (text would store U+FFFD).
+const textProblem = (s: string): string | null => {
+  const problem = unstorable(s);
+  return problem === null ? null : UNSTORABLE_REASON[problem];
+};
 
 
 // Checked digit by digit: a Date per cell is too dear for files of millions of rows.
@@ -160,9 +159,9 @@ function coerceJson(raw: unknown): Coerced {
     if (repeated !== null) return fail(namedTwice(repeated));
   } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
-  const unstorable = findUnstorable(value);
-  if (unstorable === null) return ok(value as object);
-  return fail(unstorable.problem === 'nul' ? NUL_REASON : SURROGATE_REASON);
+  const found = findUnstorable(value);
+  if (found === null) return ok(value as object);
+  return fail(UNSTORABLE_REASON[found.problem]);
 }
 
 function checkBounds(field: ImportField, value: Value): string | null {

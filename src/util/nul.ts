@@ -38,12 +38,18 @@ function findString(value: unknown, flagged: (s: string) => boolean): string | n
 
 export type Unstorable = 'nul' | 'surrogate';
 
+/** Why a string cannot be stored as sent, or null. */
+export const unstorable = (s: string): Unstorable | null => (s.includes(NUL) ? 'nul' : isWellFormed(s) ? null : 'surrogate');
+
+/** The words a refusal gives for each. */
+export const UNSTORABLE_REASON: Record<Unstorable, string> = {
+  nul: 'must not contain the NUL character',
+  surrogate: 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character',
+};
+
 /** The first string or key of a parsed value that cannot be stored as sent (NUL, or a lone surrogate), and why; one walk for both. */
 export function findUnstorable(value: unknown): { path: string; problem: Unstorable } | null {
-  let problem: Unstorable = 'nul';
-  const path = findString(value, (s) => {
-    problem = s.includes(NUL) ? 'nul' : 'surrogate';
-    return problem === 'nul' || !isWellFormed(s);
-  });
-  return path === null ? null : { path, problem };
+  let problem: Unstorable | null = null;
+  const path = findString(value, (s) => (problem = unstorable(s)) !== null);
+  return path === null ? null : { path, problem: problem! };
 }

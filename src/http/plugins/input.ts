@@ -2,15 +2,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
-import { findUnstorable, type Unstorable } from '../../util/nul.js';
+import { findUnstorable, UNSTORABLE_REASON, type Unstorable } from '../../util/nul.js';
 import { namedTwice, repeatedKey } from '../../util/json-keys.js';
 
 // PostgreSQL text and jsonb cannot hold U+0000, nor jsonb a lone surrogate
 // (text would keep U+FFFD instead): refused here, before any query sees them.
-const UNSTORABLE: Record<Unstorable, string> = {
-  nul: 'must not contain the NUL character (\\u0000)',
-  surrogate: 'must be Unicode text: it holds a lone surrogate (\\ud800-\\udfff), half of a character',
-};
+const UNSTORABLE: Record<Unstorable, string> = { ...UNSTORABLE_REASON, nul: `${UNSTORABLE_REASON.nul} (\\u0000)` };
 
 function refuseUnstorable(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
