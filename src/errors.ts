@@ -74,6 +74,10 @@ export const AR_ERR = {
   PLAN_CHANGED: define('AR_ERR_PLAN_CHANGED', 'The assignment plan changed since the preview (%s); preview again and apply the new plan', 409),
 } as const;
 
+/** A 400 about one place of the request (`body/record`, `querystring/currency`), listed as schema errors are. */
+export const invalidAt = (path: string, message: string): ArErrorInstance =>
+  AR_ERR.VALIDATION([`${path} ${message}`], { errors: [{ path, message }] });
+
 export function isArError(err: unknown): err is ArErrorInstance {
   const code = (err as { code?: unknown } | null)?.code;
   return err instanceof Error && typeof code === 'string' && code.startsWith('AR_ERR_');

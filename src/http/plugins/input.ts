@@ -1,7 +1,7 @@
 // Request-wide input rules that no route schema can state.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AR_ERR } from '../../errors.js';
+import { invalidAt } from '../../errors.js';
 import { findUnstorable, UNSTORABLE_REASON, type Unstorable } from '../../util/nul.js';
 import { namedTwice, repeatedKey } from '../../util/json-keys.js';
 
@@ -13,9 +13,7 @@ function refuseUnstorable(request: FastifyRequest): void {
   for (const part of ['params', 'querystring', 'body'] as const) {
     const found = findUnstorable(part === 'querystring' ? request.query : request[part]);
     if (found !== null) {
-      const where = `${part}${found.path}`;
-      const message = UNSTORABLE[found.problem];
-      throw AR_ERR.VALIDATION([`${where} ${message}`], { errors: [{ path: where, message }] });
+      throw invalidAt(`${part}${found.path}`, UNSTORABLE[found.problem]);
     }
   }
 }
@@ -41,8 +39,7 @@ function prototypeKeyError(text: string): Error | null {
   } catch {
     return null;
   }
-  const message = 'must not hold a "__proto__" key, nor a "constructor" key holding "prototype" (they would reach object internals)';
-  return AR_ERR.VALIDATION([`body ${message}`], { errors: [{ path: 'body', message }] });
+  return invalidAt('body', 'must not hold a "__proto__" key, nor a "constructor" key holding "prototype" (they would reach object internals)');
 }
 
 /**
@@ -61,8 +58,7 @@ function replaceJsonParser(app: FastifyInstance): void {
       if (err) return done(prototypeKeyError(text as string) ?? err);
       const repeated = repeatedKey(text as string, value);
       if (repeated === null) return done(null, value);
-      const message = namedTwice(repeated);
-      done(AR_ERR.VALIDATION([`body ${message}`], { errors: [{ path: 'body', message }] }));
+      done(invalidAt('body', namedTwice(repeated)));
     });
   });
 }

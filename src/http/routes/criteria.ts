@@ -12,7 +12,7 @@ import { awesomeQueryBuilderFields, reactQueryBuilderFields } from '../../search
 import { Criteria } from '../../searches/schemas.js';
 import { loadSettings } from '../../assign/settings.js';
 import { customerIdOf } from '../../assign/audit.js';
-import { AR_ERR } from '../../errors.js';
+import { invalidAt } from '../../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../util/json-depth.js';
 
 const ExplanationSchema = Type.Object({
@@ -61,10 +61,7 @@ const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     // The explanation weighs and writes out what var reads, recursively: a record
     // thousands of levels deep overflowed the call stack (a 500), not the criteria.
-    if (nestsDeeperThan(record, MAX_JSON_DEPTH)) {
-      const message = `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
-      throw AR_ERR.VALIDATION([`body/record ${message}`], { errors: [{ path: 'body/record', message }] });
-    }
+    if (nestsDeeperThan(record, MAX_JSON_DEPTH)) throw invalidAt('body/record', `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       const evaluated = evaluateRecord(criteria, record ?? null);
       assertJsonCarries(evaluated.result);

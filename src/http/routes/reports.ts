@@ -15,7 +15,7 @@ import {
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf } from '../../agenda/index.js';
-import { AR_ERR } from '../../errors.js';
+import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 
@@ -131,9 +131,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
     // The pattern admits any three capitals: ZZZ would read as "no invoice in ZZZ", or as a report of zeros in it.
     const notACurrency = q.currency === undefined || q.currency === CONSOLIDATED ? null : currencyCode(q.currency);
-    if (notACurrency !== null) {
-      throw AR_ERR.VALIDATION([`querystring/currency ${notACurrency}`], { errors: [{ path: 'querystring/currency', message: notACurrency }] });
-    }
+    if (notACurrency !== null) throw invalidAt('querystring/currency', notACurrency);
     const { collector } = collectorScope(request, q.collector, 'read reports');
     if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
     // A segment is only a value customers carry: one none carries is a typo, not a report of zeros.
