@@ -26,7 +26,7 @@ export const REFRESH_SWEEP_DEFAULTS = { graceMs: 30_000, everyMs: 30_000 } as co
  * has forgotten (an in-process queue gone with its process, a Redis restarted
  * without its data) is queued again.
  */
-export async function sweepUnqueuedRefresh(
+export async function sweepPendingRefresh(
   db: Db,
   jobs: Pick<JobRunner, 'enqueue' | 'get'>,
   options: RefreshSweepOptions & { log?: Logger },
@@ -48,7 +48,7 @@ export function startRefreshSweeper(
   let failing = false;
   return startPeriodic(
     async () => {
-      const queued = await sweepUnqueuedRefresh(db, jobs, { graceMs, log });
+      const queued = await sweepPendingRefresh(db, jobs, { graceMs, log });
       failing = false;
       if (queued) log.warn(queued, 'refresh queued for imported data whose own refresh was never queued');
     },

@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach, vi } 
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { databaseNow, markRefreshWanted, pendingRefresh, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
-import { sweepUnqueuedRefresh } from '../../src/pipeline/refresh-sweep.js';
+import { sweepPendingRefresh } from '../../src/pipeline/refresh-sweep.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
 import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
@@ -131,7 +131,7 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(rates.job).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
     });
 
-    const sweep = () => sweepUnqueuedRefresh(t.storage.db, t.services.jobs, { graceMs: 0 });
+    const sweep = () => sweepPendingRefresh(t.storage.db, t.services.jobs, { graceMs: 0 });
 
     it('leaves nothing for the sweep once the import handed its refresh over', async () => {
       await refreshOf(await post('invoices', [invoice(21, 1)]));
@@ -153,7 +153,7 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
         enqueue.mockRestore();
       }
       // A mark younger than the grace is left to the import's own hand-over.
-      expect(await sweepUnqueuedRefresh(t.storage.db, t.services.jobs, { graceMs: 60_000 })).toBeNull();
+      expect(await sweepPendingRefresh(t.storage.db, t.services.jobs, { graceMs: 60_000 })).toBeNull();
       const swept = await sweep();
       expect(swept).toMatchObject({ jobId: expect.any(String) });
       expect(await t.services.jobs.waitFor(swept!.jobId)).toMatchObject({ state: 'completed', result: { scoring: expect.any(Object) } });
@@ -219,10 +219,10 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
 
     it('queues through the job runner, once, what the sweep finds', async () => {
       const jobs = fakeRunner();
-      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
+      expect(await sweepPendingRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
       await storage.db.transaction((tx) => markRefreshWanted(tx));
-      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
-      expect(await sweepUnqueuedRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
+      expect(await sweepPendingRefresh(storage.db, jobs, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
+      expect(await sweepPendingRefresh(storage.db, jobs, { graceMs: 0 })).toBeNull();
       expect(jobs.queued).toEqual([{ type: 'pipeline.refresh', data: { trigger: 'import', requestedAt: expect.any(String) } }]);
     });
 
@@ -231,14 +231,14 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       await storage.db.transaction((tx) => markRefreshWanted(tx));
       expect(await requestRefresh(storage.db, fakeRunner(), 'import')).toBe('job-1');
       // Known to the queue (waiting, running, or over): waited for.
-      expect(await sweepUnqueuedRefresh(storage.db, fakeRunner(), { graceMs: 0 })).toBeNull();
+      expect(await sweepPendingRefresh(storage.db, fakeRunner(), { graceMs: 0 })).toBeNull();
       const restarted = fakeRunner(() => false);
-      expect(await sweepUnqueuedRefresh(storage.db, restarted, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
+      expect(await sweepPendingRefresh(storage.db, restarted, { graceMs: 0 })).toMatchObject({ jobId: 'job-1' });
       expect(restarted.queued).toHaveLength(1);
       // A refresh that started after the mark completed: nothing is left, whatever the queue knows.
       await tick();
       await recordCompletedRefresh(storage.db, await databaseNow(storage.db));
-      expect(await sweepUnqueuedRefresh(storage.db, fakeRunner(() => false), { graceMs: 0 })).toBeNull();
+      expect(await sweepPendingRefresh(storage.db, fakeRunner(() => false), { graceMs: 0 })).toBeNull();
     });
   });
 });
