@@ -16,7 +16,7 @@ import type { EmailPromiseInvoice, PlanningFacts, Suggestion } from './types.js'
  * has them (one paid since is no longer open, so a promise kept leaves none);
  * otherwise every open invoice due by the promised date.
  */
-export function promisedInvoices(members: EmailPromiseInvoice[]): EmailPromiseInvoice[] {
+export function promisedInvoices<T extends Pick<EmailPromiseInvoice, 'named' | 'namedKnown' | 'dueDate' | 'promisedDate'>>(members: T[]): T[] {
   const first = members[0];
   return first.namedKnown ? members.filter((m) => m.named) : members.filter((m) => m.dueDate <= first.promisedDate);
 }

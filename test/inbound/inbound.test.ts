@@ -95,5 +95,31 @@ describe('inbound triage through the service', () => {
       const offset = await score(t, { body: 'We will pay tomorrow.', receivedAt: '2025-02-13T04:30:00+00:00', customerExternalId: external_id });
       expect(offset.json().entities.promisedDate).toBe('2025-02-14');
     });
+
+    it('gives the platform a promise it read back, with the qualification to record on the invoice it named', async () => {
+      const db = t.storage.db;
+      const [c] = await db.query<{ id: number }>('SELECT min(id) AS id FROM customers');
+      await db.query(
+        `INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount, currency)
+         VALUES ('PROMISED-INV', $1, 'INV-8820', '2025-01-01', '2025-01-31', 1200, 1200, 'USD')`,
+        [c.id],
+      );
+      await db.query(
+        `INSERT INTO inbound_messages (external_id, customer_id, received_at, subject, body)
+         VALUES ('PROMISE-8820', $1, '2025-03-03T10:00:00Z', 'Payment of invoice INV-8820',
+           'Hello, sorry for the delay. We will pay invoice INV-8820 on 20 March 2025 by bank transfer. Regards') `,
+        [c.id],
+      );
+      const info = await t.services.jobs.waitFor(await t.services.jobs.enqueue(REFRESH_JOB, { trigger: 'manual' }));
+      expect(info.error).toBeNull();
+      const res = await t.app.inject({ method: 'GET', url: '/v1/inbound/messages/PROMISE-8820', headers: auth('platform') });
+      expect(res.statusCode).toBe(200);
+      const message = res.json();
+      expect(message.triage).toMatchObject({ type: 'promise_to_pay', autoReply: { eligible: false }, entities: { promisedDate: '2025-03-20' } });
+      expect(message.triage.modelVersion).toMatch(/^inbound-triage@/);
+      expect(message.suggestedQualification).toMatchObject({
+        status: 'promise_to_pay', promisedDate: '2025-03-20', invoices: [{ externalId: 'PROMISED-INV', currentStatus: null }],
+      });
+    });
   });
 });

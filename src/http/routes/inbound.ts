@@ -1,14 +1,18 @@
 // POST /v1/inbound/score: triage one customer email (type, sentiment,
 // priority, auto-reply eligibility, entities). Nothing is stored; imported
-// emails are triaged on arrival by the refresh job.
+// emails are triaged on arrival by the refresh job, and GET
+// /v1/inbound/messages gives them back to the platform as triaged.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, Instant, ProblemRef } from '../schemas/common.js';
+import { AR_ERR } from '../../errors.js';
+import { DbOffset, errorResponses, Instant, ProblemRef } from '../schemas/common.js';
 import { served } from '../../pipeline/served.js';
 import { INBOUND_MODEL } from '../../inbound/catalogue.js';
 import { customerContext, inSenderZone, toContext, type CustomerContextRow } from '../../inbound/triage.js';
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
+import { INBOUND_TYPES } from '../../ml/inbound/types.js';
+import { getInboundMessage, listInboundMessages } from '../../inbound/messages.js';
 
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
 
@@ -24,6 +28,49 @@ const TriageOut = Type.Object({
   entities: Type.Unknown({ description: 'invoice numbers, amounts, promised dates, PO numbers, contacts' }),
   customerKnown: Type.Boolean(),
   modelVersion: Type.String(),
+});
+
+const ReasonList = Type.Array(Type.Unknown());
+
+const QualifiedInvoice = Type.Object({
+  externalId: Type.String(),
+  number: Type.String(),
+  dueDate: Type.String({ format: 'date' }),
+  openAmount: Type.Number(),
+  currency: Type.String(),
+  currentStatus: Type.Union([Type.String(), Type.Null()], { description: 'its status on the platform now' }),
+});
+
+const InboundMessage = Type.Object({
+  externalId: Type.String(),
+  customerExternalId: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String({ format: 'date-time' }),
+  sender: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.String(),
+  triage: Type.Union([Type.Object({
+    type: Type.String(),
+    typeConfidence: Type.Union([Type.Number(), Type.Null()]),
+    secondaryTypes: Type.Array(Type.String()),
+    priority: Type.Object({ score: Type.Union([Type.Number(), Type.Null()]), reasons: ReasonList }),
+    sentiment: Type.Object({ score: Type.Union([Type.Number(), Type.Null()]), reasons: ReasonList }),
+    autoReply: Type.Object({ eligible: Type.Boolean(), template: Type.Union([Type.String(), Type.Null()]), reasons: ReasonList }),
+    entities: Type.Object({
+      promisedDate: Type.Union([Type.String(), Type.Null()]),
+      invoiceNumbers: Type.Array(Type.String()),
+      poNumbers: Type.Array(Type.String()),
+    }),
+    modelVersion: Type.String(),
+    triagedAt: Type.String({ format: 'date-time' }),
+  }), Type.Null()], { description: 'null until the refresh after its import has triaged it' }),
+  suggestedQualification: Type.Union([Type.Object({
+    status: Type.Union(['promise_to_pay', 'payment_plan', 'dispute', 'paid_not_received'].map((s) => Type.Literal(s))),
+    promisedDate: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'the promised day, or the next instalment of a plan' }),
+    invoices: Type.Array(QualifiedInvoice),
+    reason: Type.String(),
+  }), Type.Null()], {
+    description: 'the invoice status the email asks the platform to record, on the invoices it is about; null when it asks for none, '
+      + 'does not say which invoices, or they already carry it (invoices in litigation are left out)',
+  }),
 });
 
 const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -68,6 +115,40 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       customerKnown: customer !== null,
       modelVersion: model.version,
     };
+  });
+
+  app.get('/v1/inbound/messages', {
+    config: { roles: ['platform', 'analyst', 'collector'], action: 'read triaged emails' },
+    schema: {
+      tags: ['inbound'],
+      summary: 'Imported emails as the triage read them, in import order: auto-reply or a person, and the qualification each asks for',
+      querystring: Type.Object({
+        customerExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        type: Type.Optional(Type.Union(INBOUND_TYPES.map((t) => Type.Literal(t)))),
+        autoReply: Type.Optional(Type.Boolean({ description: 'true: only those cleared for the automatic reply; false: only those for a person' })),
+        receivedFrom: Type.Optional(Instant('only emails received at or after this instant')),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ items: Type.Array(InboundMessage), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => listInboundMessages(storage.db, request.query));
+
+  app.get('/v1/inbound/messages/:externalId', {
+    config: { roles: ['platform', 'analyst', 'collector'], action: 'read triaged emails' },
+    schema: {
+      tags: ['inbound'],
+      summary: 'One imported email as the triage read it (triage null until then)',
+      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      response: { 200: InboundMessage, ...errorResponses },
+    },
+  }, async (request) => {
+    const message = await getInboundMessage(storage.db, request.params.externalId);
+    if (!message) throw AR_ERR.NOT_FOUND(['Inbound message', request.params.externalId]);
+    return message;
   });
 };
 

@@ -1,0 +1,182 @@
+// Stored emails as the triage read them, for the platform to act on: which
+// can get the automatic reply (and with which template), which need a person,
+// and the qualification each asks the platform to record.
+import type { Db } from '../db/sql.js';
+import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
+
+export interface InboundListQuery {
+  customerExternalId?: string;
+  type?: string;
+  autoReply?: boolean;
+  receivedFrom?: string;
+  limit: number;
+  after?: number;
+}
+
+interface StoredReason { factor?: unknown; text?: unknown; value?: unknown }
+
+export interface InboundMessageView {
+  externalId: string;
+  customerExternalId: string | null;
+  receivedAt: string;
+  sender: string | null;
+  subject: string;
+  /** Null until the refresh after the email's import has triaged it. */
+  triage: {
+    type: string;
+    typeConfidence: number | null;
+    secondaryTypes: string[];
+    priority: { score: number | null; reasons: unknown[] };
+    sentiment: { score: number | null; reasons: unknown[] };
+    autoReply: { eligible: boolean; template: string | null; reasons: unknown[] };
+    entities: { promisedDate: string | null; invoiceNumbers: string[]; poNumbers: string[] };
+    modelVersion: string;
+    triagedAt: string;
+  } | null;
+  suggestedQualification: SuggestedQualification | null;
+}
+
+interface Row {
+  id: number;
+  customerId: number | null;
+  externalId: string;
+  customerExternalId: string | null;
+  receivedAt: Date | string;
+  sender: string | null;
+  subject: string;
+  type: string | null;
+  typeConfidence: number | null;
+  typeReasons: unknown;
+  modelVersion: string | null;
+  triagedAt: Date | string | null;
+  priority: number | null;
+  priorityReasons: unknown;
+  autoReply: boolean | null;
+  autoReplyReasons: unknown;
+  sentiment: number | null;
+  sentimentReasons: unknown;
+}
+
+const FIELD = (alias: string, name: string) =>
+  `LEFT JOIN computed_fields ${alias} ON ${alias}.entity_type = 'inbound' AND ${alias}.name = '${name}' AND ${alias}.entity_id = m.id`;
+
+const SELECT = `
+  SELECT m.id, m.customer_id AS "customerId", m.external_id AS "externalId", c.external_id AS "customerExternalId",
+    m.received_at AS "receivedAt", m.sender, m.subject,
+    t.value_text AS type, t.confidence AS "typeConfidence", t.reasons AS "typeReasons", t.model_version AS "modelVersion",
+    t.computed_at AS "triagedAt",
+    p.value_num AS priority, p.reasons AS "priorityReasons",
+    a.value_bool AS "autoReply", a.reasons AS "autoReplyReasons",
+    s.value_num AS sentiment, s.reasons AS "sentimentReasons"
+  FROM inbound_messages m
+  LEFT JOIN customers c ON c.id = m.customer_id
+  ${FIELD('t', 'inboundType')}
+  ${FIELD('p', 'inboundPriority')}
+  ${FIELD('a', 'autoReplyEligible')}
+  ${FIELD('s', 'sentimentScore')}`;
+
+// Reasons are JSON other code may write too: only what has the expected shape is read.
+const reasonsOf = (reasons: unknown): StoredReason[] =>
+  Array.isArray(reasons) ? reasons.filter((r): r is StoredReason => typeof r === 'object' && r !== null) : [];
+
+function said(reasons: unknown, factor: string): string | null {
+  const value = reasonsOf(reasons).find((r) => r.factor === factor)?.value;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+const list = (text: string | null): string[] => (text === null ? [] : text.split(',').filter((x) => x !== ''));
+
+const iso = (at: Date | string) => new Date(at).toISOString();
+
+function triageOf(r: Row): InboundMessageView['triage'] {
+  if (r.type === null || r.modelVersion === null || r.triagedAt === null) return null;
+  const autoReplyReasons = reasonsOf(r.autoReplyReasons);
+  return {
+    type: r.type,
+    typeConfidence: r.typeConfidence,
+    secondaryTypes: list(said(r.typeReasons, 'secondaryTypes')),
+    priority: { score: r.priority, reasons: reasonsOf(r.priorityReasons) },
+    sentiment: { score: r.sentiment, reasons: reasonsOf(r.sentimentReasons) },
+    autoReply: {
+      eligible: r.autoReply === true,
+      template: r.autoReply === true ? said(autoReplyReasons, 'template') : null,
+      reasons: autoReplyReasons.filter((x) => x.factor !== 'template'),
+    },
+    entities: {
+      promisedDate: said(r.typeReasons, 'promisedDate'),
+      invoiceNumbers: list(said(r.typeReasons, 'invoiceNumbers')),
+      poNumbers: list(said(r.typeReasons, 'poNumbers')),
+    },
+    modelVersion: r.modelVersion,
+    triagedAt: iso(r.triagedAt),
+  };
+}
+
+/** The invoices of the customers whose emails ask for a qualification: the open ones, and those the emails name. */
+async function invoicesFor(db: Db, views: { customerId: number | null; triage: InboundMessageView['triage'] }[]) {
+  const asking = views.filter((v) => v.customerId !== null && v.triage && QUALIFICATION_OF_TYPE[v.triage.type]);
+  const byCustomer = new Map<number, CustomerInvoice[]>();
+  if (asking.length === 0) return byCustomer;
+  const named = [...new Set(asking.flatMap((v) => v.triage!.entities.invoiceNumbers.map((n) => n.trim().toUpperCase())))];
+  const rows = await db.query<CustomerInvoice & { customerId: number }>(
+    `SELECT customer_id AS "customerId", external_id AS "externalId", number, due_date::text AS "dueDate",
+       open_amount::float8 AS "openAmount", currency, status, promised_date::text AS "promisedDate"
+     FROM invoices
+     WHERE customer_id = ANY($1::int[]) AND kind = 'invoice'
+       AND (open_amount > 0 OR upper(number) = ANY($2::text[]) OR upper(external_id) = ANY($2::text[]))`,
+    [[...new Set(asking.map((v) => v.customerId!))], named],
+  );
+  for (const { customerId, ...invoice } of rows) {
+    const mine = byCustomer.get(customerId) ?? [];
+    mine.push(invoice);
+    byCustomer.set(customerId, mine);
+  }
+  return byCustomer;
+}
+
+async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
+  const triaged = rows.map((r) => ({ r, customerId: r.customerId, triage: triageOf(r) }));
+  const invoices = await invoicesFor(db, triaged);
+  return triaged.map(({ r, triage }) => ({
+    externalId: r.externalId,
+    customerExternalId: r.customerExternalId,
+    receivedAt: iso(r.receivedAt),
+    sender: r.sender,
+    subject: r.subject,
+    triage,
+    suggestedQualification: triage && r.customerId !== null
+      ? suggestQualification(
+        { type: triage.type, receivedOn: iso(r.receivedAt).slice(0, 10), promisedDate: triage.entities.promisedDate, invoiceNumbers: triage.entities.invoiceNumbers },
+        invoices.get(r.customerId) ?? [],
+      )
+      : null,
+  }));
+}
+
+/**
+ * Triaged emails in import order, a page at a time: a platform polling with
+ * `after` sees each email once, after the refresh that triaged it.
+ */
+export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<{ items: InboundMessageView[]; nextCursor: number | null }> {
+  const where = ['t.value_text IS NOT NULL'];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (q.after !== undefined) add((p) => `m.id > ${p}`, q.after);
+  if (q.customerExternalId !== undefined) add((p) => `c.external_id = ${p}`, q.customerExternalId);
+  if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
+  if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE) = ${p}`, q.autoReply);
+  if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
+  params.push(q.limit + 1);
+  const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT $${params.length}`, params);
+  const page = rows.slice(0, q.limit);
+  return { items: await views(db, page), nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
+}
+
+/** One stored email, triaged or not yet. */
+export async function getInboundMessage(db: Db, externalId: string): Promise<InboundMessageView | null> {
+  const rows = await db.query<Row>(`${SELECT} WHERE m.external_id = $1`, [externalId]);
+  return rows.length === 0 ? null : (await views(db, rows))[0];
+}

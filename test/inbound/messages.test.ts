@@ -1,0 +1,125 @@
+// GET /v1/inbound/messages: imported emails as the triage read them, for the
+// platform to auto-reply or to record the qualification they ask for, on both backends.
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { triageNewMessages } from '../../src/inbound/triage.js';
+import type { InboundTriage } from '../../src/ml/inbound/index.js';
+import * as f from '../agenda/factories.js';
+
+const NO_ENTITIES = { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] };
+
+// What the triage reads in each test email, by subject: what is stored and given back is under test, not the model.
+const READS: Record<string, Partial<InboundTriage>> = {
+  'copy please': { type: 'invoice_copy', autoReply: { eligible: true, template: 'invoice_copy', reasons: [{ factor: 'type', text: 'invoice copy' }] } },
+  'we will pay': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: '2026-12-15', invoiceNumbers: ['F-100'] } },
+  'wrong price': { type: 'dispute', secondaryTypes: ['invoice_copy'], entities: { ...NO_ENTITIES, invoiceNumbers: ['F-404'] } },
+};
+
+const triage = {
+  version: 'stub-1',
+  predictor: {
+    predict: (input: { subject: string }) => ({
+      value: {
+        type: 'other', typeConfidence: 0.8, secondaryTypes: [], priority: { score: 0.4, level: 'normal', reasons: [] },
+        autoReply: { eligible: false, template: null, reasons: [] }, sentiment: { score: 0.1, reasons: [] }, entities: NO_ENTITIES,
+        ...READS[input.subject],
+      },
+      confidence: 0.8,
+      reasons: [],
+    }),
+  },
+} as never;
+
+for (const backend of await backends()) {
+  describe(`triaged emails read back on ${backend}`, () => {
+    let t: TestApp;
+    let customer: number;
+    beforeAll(async () => { t = await buildTestApp(backend); });
+    afterAll(async () => t.close());
+    beforeEach(async () => {
+      await f.wipe(t.storage.db);
+      customer = await f.customer(t.storage.db, { externalId: 'C-1' });
+    });
+
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: auth('platform') });
+    const email = async (subject: string, receivedAt = '2026-12-01T09:00:00Z') => {
+      const id = await f.inbound(t.storage.db, { customerId: customer, receivedAt, subject });
+      return (await t.storage.db.query<{ external_id: string }>('SELECT external_id FROM inbound_messages WHERE id = $1', [id]))[0].external_id;
+    };
+
+    it('lists an email only once triaged, with the reply template and what it said', async () => {
+      const copy = await email('copy please');
+      expect((await get('/v1/inbound/messages')).json().items).toEqual([]);
+      const pending = (await get(`/v1/inbound/messages/${copy}`)).json();
+      expect(pending.triage).toBeNull();
+
+      await triageNewMessages(t.storage.db, triage);
+      const res = await get('/v1/inbound/messages');
+      expect(res.statusCode).toBe(200);
+      const [item] = res.json().items;
+      expect(item).toMatchObject({
+        externalId: copy, customerExternalId: 'C-1', receivedAt: '2026-12-01T09:00:00.000Z', subject: 'copy please',
+        triage: { type: 'invoice_copy', autoReply: { eligible: true, template: 'invoice_copy' }, priority: { score: 0.4 }, modelVersion: 'stub-1' },
+        suggestedQualification: null,
+      });
+      expect(item.triage.autoReply.reasons).toEqual([{ factor: 'type', text: 'invoice copy' }]);
+    });
+
+    it('asks the platform to record a promise on the invoice the email named', async () => {
+      await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-100', number: 'F-100', dueDate: '2026-11-20', amount: 500 });
+      await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-101', number: 'F-101', dueDate: '2026-11-25', amount: 70 });
+      const promise = await email('we will pay');
+      await triageNewMessages(t.storage.db, triage);
+      const item = (await get(`/v1/inbound/messages/${promise}`)).json();
+      expect(item.triage.entities).toEqual({ promisedDate: '2026-12-15', invoiceNumbers: ['F-100'], poNumbers: [] });
+      expect(item.suggestedQualification).toEqual({
+        status: 'promise_to_pay',
+        promisedDate: '2026-12-15',
+        invoices: [{ externalId: 'I-100', number: 'F-100', dueDate: '2026-11-20', openAmount: 500, currency: 'USD', currentStatus: null }],
+        reason: 'the email of 2026-12-01 promises to pay invoice F-100 by 2026-12-15',
+      });
+
+      // Once the platform has recorded it, there is nothing left to ask.
+      await t.storage.db.query("UPDATE invoices SET status = 'promise_to_pay', promised_date = '2026-12-15' WHERE external_id = 'I-100'");
+      expect((await get(`/v1/inbound/messages/${promise}`)).json().suggestedQualification).toBeNull();
+    });
+
+    it('filters by type, automatic reply and receipt, and pages in import order', async () => {
+      const first = await email('copy please', '2026-11-01T08:00:00Z');
+      const second = await email('wrong price', '2026-11-15T08:00:00Z');
+      const third = await email('we will pay', '2026-12-01T08:00:00Z');
+      await triageNewMessages(t.storage.db, triage);
+      const ids = async (query: string) => (await get(`/v1/inbound/messages?${query}`)).json().items.map((i: { externalId: string }) => i.externalId);
+      expect(await ids('autoReply=true')).toEqual([first]);
+      expect(await ids('autoReply=false')).toEqual([second, third]);
+      expect(await ids('type=dispute')).toEqual([second]);
+      expect(await ids('receivedFrom=2026-11-10T00:00:00Z')).toEqual([second, third]);
+      expect(await ids('customerExternalId=C-2')).toEqual([]);
+
+      const page1 = (await get('/v1/inbound/messages?limit=2')).json();
+      expect(page1.items.map((i: { externalId: string }) => i.externalId)).toEqual([first, second]);
+      expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
+    });
+
+    it('does not suggest a dispute on an invoice the customer does not have', async () => {
+      await f.invoice(t.storage.db, { customerId: customer, number: 'F-1', dueDate: '2026-11-20', amount: 10 });
+      const dispute = await email('wrong price');
+      await triageNewMessages(t.storage.db, triage);
+      const item = (await get(`/v1/inbound/messages/${dispute}`)).json();
+      expect(item.triage).toMatchObject({ type: 'dispute', secondaryTypes: ['invoice_copy'] });
+      expect(item.suggestedQualification).toBeNull();
+    });
+
+    it('answers an unknown email with a 404 and a bad filter with a 400 problem', async () => {
+      const missing = await get('/v1/inbound/messages/nope');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['content-type']).toMatch(/problem\+json/);
+      for (const query of ['type=complaint', 'autoReply=maybe', 'receivedFrom=yesterday', 'limit=0', 'colour=red']) {
+        const res = await get(`/v1/inbound/messages?${query}`);
+        expect(res.statusCode, query).toBe(400);
+        expect(res.json().code).toBe('AR_ERR_VALIDATION');
+      }
+    });
+  });
+}
