@@ -121,6 +121,46 @@ describe.skipIf(!redisUp)('the HTTP API when the job queue (Redis) is unreachabl
     });
   });
 
+  describe('when a rule comes to use a search while a change to the search is under way', () => {
+    // What another request does between the read before the transaction (no rule runs on this search) and the save.
+    async function ruleEnabledMeanwhile(ruleId: number) {
+      const db = t.storage.db;
+      const transaction = db.transaction.bind(db);
+      vi.spyOn(db, 'transaction').mockImplementationOnce(async (fn) => {
+        await db.query('UPDATE assignment_rules SET enabled = true WHERE id = $1', [ruleId]);
+        return transaction(fn);
+      });
+    }
+    let used: { id: number };
+    let ruleId: number | undefined;
+    // After the outer beforeEach: Redis is back to create them.
+    beforeEach(async () => {
+      if (ruleId === undefined) {
+        used = (await call('POST', '/v1/searches', 'analyst', { name: 'Wholesale', criteria: { '==': [{ var: 'sector' }, 'wholesale'] } })).json();
+        ruleId = (await call('POST', '/v1/rules', 'analyst', { ...rule('Wholesale to col-a', used.id), enabled: false })).json().rule.id;
+      }
+      await t.storage.db.query('UPDATE assignment_rules SET enabled = false WHERE id = $1', [ruleId]);
+    });
+
+    it('refuses the change while Redis is down, as when the rule used it before, and records no run', async () => {
+      proxy.down();
+      const runs = await runCount();
+      await ruleEnabledMeanwhile(ruleId!);
+      expectUnavailable(await call('PUT', `/v1/searches/${used.id}`, 'analyst', { name: 'Wholesale', criteria: false }));
+      expect((await call('GET', `/v1/searches/${used.id}`, 'analyst')).json().criteria).toEqual({ '==': [{ var: 'sector' }, 'wholesale'] });
+      expect(await runCount()).toBe(runs);
+    });
+
+    it('saves the change and sets off the run while Redis answers', async () => {
+      const runs = await runCount();
+      await ruleEnabledMeanwhile(ruleId!);
+      const res = await call('PUT', `/v1/searches/${used.id}`, 'analyst', { name: 'Wholesale', criteria: { '==': [{ var: 'sector' }, 'retail'] } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().criteria).toEqual({ '==': [{ var: 'sector' }, 'retail'] });
+      expect(await runCount()).toBe(runs + 1);
+    });
+  });
+
   describe('when Redis is lost after the change was saved', () => {
     const cutTheAdd = () => proxy.cutOn(['eval', 'evalsha'], 1);
 

@@ -13,6 +13,8 @@ import { runAfterChange } from '../../assign/jobs.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
+/** Rolls back a save found to set off a rule run that the queue was not asked about. */
+class QueueNotAsked extends Error {}
 const WithMatches = Type.Object({ ...SavedSearchSchema.properties, matches: Type.Optional(SearchMatchesSchema) });
 
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -73,14 +75,26 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // refuses the change, asked before the transaction, which must not wait on Redis.
     const runsRules = async (q: Queryable, set: Awaited<ReturnType<typeof loadRuleSet>>) =>
       (await loadSettings(q)).runOnRuleChange && (await listRules(q)).some((r) => r.searchId === request.params.id && set.byId.has(r.id));
-    if (await runsRules(db, await loadRuleSet(db))) await jobs.assertReachable();
-    const { search, runs } = await db.transaction(async (tx) => {
+    const save = (queueAsked: boolean) => db.transaction(async (tx) => {
       const saved = await updateSearch(tx, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
       // Loaded after the change: criteria that make rules feed each other in a cycle are refused here.
       const set = await loadRuleSet(tx);
       // Counted before commit: a search whose count fails keeps its old criteria.
       const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
-      return { search: { ...saved, matches }, runs: await runsRules(tx, set) };
+      const runs = await runsRules(tx, set);
+      // A rule came to use the search (or runs on rule changes were turned on)
+      // since the read before the transaction: undone, and saved again once the
+      // queue answers, so that an outage refuses the change as above instead of
+      // committing it and recording a run that never started.
+      if (runs && !queueAsked) throw new QueueNotAsked();
+      return { search: { ...saved, matches }, runs };
+    });
+    const asked = await runsRules(db, await loadRuleSet(db));
+    if (asked) await jobs.assertReachable();
+    const { search, runs } = await save(asked).catch(async (err: unknown) => {
+      if (!(err instanceof QueueNotAsked)) throw err;
+      await jobs.assertReachable();
+      return save(true);
     });
     tagged(reply, search);
     if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.role });
