@@ -9,7 +9,7 @@ import type { AgendaPolicy } from './policy.js';
 import { floorIn } from './currencies.js';
 import { flaggedKinds, nextConversation, reviewType } from './drift-next-step.js';
 import { priority, risk, urgency } from './priority.js';
-import type { ActionReason, CustomerContext, InboundEmail, InboundField, PlanningFacts, Suggestion } from './types.js';
+import type { ActionReason, CustomerContext, InboundEmail, InboundField, IsoDate, PlanningFacts, Suggestion } from './types.js';
 
 function exposureReason(c: CustomerContext): ActionReason {
   return {
@@ -19,9 +19,12 @@ function exposureReason(c: CustomerContext): ActionReason {
   };
 }
 
-// A model output computed after the planning day (an agenda planned for a past
-// day) counts from that day.
-const anchorOn = (computedOn: string | null, asOf: string) => (computedOn && computedOn < asOf ? computedOn : asOf);
+// A model output is stored as of its last run only: one computed after the
+// planning day (the agenda of a past day) was not known that day, and dating
+// it that day would show today's alert in the past. The day a suggestion
+// from it counts from, or null for no suggestion.
+const knownFrom = (computedOn: IsoDate | null, asOf: IsoDate): IsoDate | null =>
+  computedOn === null ? asOf : computedOn <= asOf ? computedOn : null;
 
 const customerLevel = (c: CustomerContext) => ({
   origin: 'ml' as const,
@@ -36,8 +39,9 @@ const customerLevel = (c: CustomerContext) => ({
 export function planDriftReviews(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const c of facts.customers.values()) {
-    if (c.driftAlert !== true) continue;
-    const r = recurrence(`ml:drift:c${c.customerId}`, facts.closures, anchorOn(c.driftOn, facts.asOf), 0, policy.driftReviewEveryDays);
+    const flaggedOn = knownFrom(c.driftOn, facts.asOf);
+    if (c.driftAlert !== true || flaggedOn === null) continue;
+    const r = recurrence(`ml:drift:c${c.customerId}`, facts.closures, flaggedOn, 0, policy.driftReviewEveryDays);
     if (r.dueDate > facts.asOf) continue;
     const model = readModelReasons(c.driftReasons, 4);
     const kinds = flaggedKinds(model);
@@ -217,7 +221,9 @@ export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Sugg
     const lever = c.recommendedLever;
     if (!lever || lever === 'none' || c.overdueAmount <= 0) continue;
     if (c.lastIncentiveOn && daysBetween(c.lastIncentiveOn, facts.asOf) < policy.incentiveEveryDays) continue;
-    const r = recurrence(`ml:lever:c${c.customerId}:${keyPart(lever)}`, facts.closures, anchorOn(c.leverOn, facts.asOf), 0, policy.incentiveEveryDays);
+    const recommendedOn = knownFrom(c.leverOn, facts.asOf);
+    if (recommendedOn === null) continue;
+    const r = recurrence(`ml:lever:c${c.customerId}:${keyPart(lever)}`, facts.closures, recommendedOn, 0, policy.incentiveEveryDays);
     if (r.dueDate > facts.asOf) continue;
     const what = LEVER_TEXT[lever] ?? lever;
     const confidence = c.leverConfidence !== null ? ` (confidence ${percent(c.leverConfidence)})` : '';

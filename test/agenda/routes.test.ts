@@ -212,5 +212,23 @@ for (const backend of await backends()) {
         expect(await t.storage.db.query("SELECT id FROM actions WHERE status = 'planned' ORDER BY id")).toEqual(planned);
       });
     });
+
+    describe('when the models flagged a customer at their last run', () => {
+      it('suggests the drift review and the incentive from the day they ran, not on the agenda of an earlier day', async () => {
+        const db = t.storage.db;
+        const carol = await f.customer(db, { externalId: 'C-CAROL', collectorId: await f.collector(db, 'carol') });
+        await f.invoice(db, { customerId: carol, number: 'K-1', dueDate: '2026-09-30', amount: 700 });
+        await f.computedField(db, { entityType: 'customer', entityId: carol, name: 'driftAlert', value: true, reasons: [{ factor: 'delay_creep', text: 'pays later', value: true }] });
+        await f.computedField(db, { entityType: 'customer', entityId: carol, name: 'recommendedLever', value: 'card_payment', confidence: 0.7 });
+        await db.query("UPDATE computed_fields SET computed_at = '2026-10-15T10:00:00Z' WHERE entity_type = 'customer' AND entity_id = $1", [carol]);
+        const ml = async (date: string) => (await get(`/v1/agenda?date=${date}&collector=carol`, 'admin')).json().items
+          .filter((i: { origin: string }) => i.origin === 'ml').map((i: { kind: string; dueDate: string }) => [i.kind, i.dueDate]);
+        expect(await ml('1900-01-01')).toEqual([]);
+        expect(await ml('2026-10-14')).toEqual([]);
+        const flagged = [['drift_review', '2026-10-15'], ['incentive', '2026-10-15']];
+        expect((await ml('2026-10-15')).sort()).toEqual(flagged);
+        expect((await ml('2199-12-31')).sort()).toEqual(flagged);
+      });
+    });
   });
 }

@@ -131,7 +131,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       description: 'Planned actions and fresh suggestions (scenario steps, follow-ups of invoice statuses, model ' +
         'suggestions) due by `date`, ranked by amount at stake × urgency × risk. A collector key sees only its own ' +
         'agenda; other roles see the whole portfolio unless they name a collector. Automatic scenario steps are listed ' +
-        'apart: the platform sends them.',
+        'apart: the platform sends them. Model outputs are kept as of their last run only: a drift review or an incentive ' +
+        'is suggested from the day of the model\'s last run, so the agenda of an earlier day does not show it.',
       querystring: Type.Object({
         collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
         date: Type.Optional(DateParam),
