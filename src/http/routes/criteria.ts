@@ -77,7 +77,9 @@ const criteriaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Customer fields a saved search can use, for a query-builder UI',
       description: 'format=react-querybuilder (default): a list of fields with inputType, valueEditorType, values and ' +
         'operators (each with its JsonLogic form). format=react-awesome-query-builder: config.fields keyed by name. ' +
-        'Both carry type, source (column, derived, model), nullable, unit and the hysteresis margin.',
+        'Both carry type, source (column, derived, model), nullable, unit and the hysteresis margin. The text operators ' +
+        '(contains, begins with, ends with: JsonLogic `in`, `startsWith`, `endsWith`) are case-sensitive, unlike the ' +
+        'customer list\'s `q`.',
       querystring: Type.Object({
         format: Type.Union([Type.Literal('react-querybuilder'), Type.Literal('react-awesome-query-builder')], { default: 'react-querybuilder' }),
       }),

@@ -16,7 +16,7 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
         country: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
-        q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains' })),
+        q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains, ignoring case (saved-search criteria do not ignore it)' })),
         overdueOnly: Type.Optional(Type.Boolean()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
