@@ -18,6 +18,7 @@ import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import refreshRoutes from './http/routes/refresh.js';
 import customerRoutes from './http/routes/customers.js';
+import invoiceRoutes from './http/routes/invoices.js';
 import modelRoutes from './http/routes/models.js';
 import scoringRoutes from './http/routes/scoring.js';
 import agendaRoutes from './http/routes/agenda.js';
@@ -147,6 +148,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(jobRoutes);
   await app.register(refreshRoutes);
   await app.register(customerRoutes);
+  await app.register(invoiceRoutes);
   await app.register(modelRoutes, { lifecycle: services.models });
   await app.register(scoringRoutes);
   await app.register(agendaRoutes, { policy: services.agendaPolicy });

@@ -4,8 +4,8 @@ import { ActionSchema } from './actions.js';
 import { DbId, DbOffset, Text, wordedPattern } from '../http/schemas/common.js';
 import { SCALAR_TARGET_NAMES } from './targets.js';
 import { MONEY_LIMIT } from '../util/bounds.js';
+import { Nullable } from '../util/nullable.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const AnyValue = Type.Union([Type.String(), Type.Boolean(), Type.Null()], { description: 'externalId, text, on/off, or group membership' });
 const Obj = Type.Object({}, { additionalProperties: true });
 const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });

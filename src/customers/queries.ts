@@ -5,8 +5,9 @@ import type { Db } from '../db/sql.js';
 import type { Storage } from '../db/open.js';
 import { openBalanceSql, openCreditsSql } from '../fields/balances.js';
 import { VALUED_COLUMNS, valuedOpenSql } from '../fields/reporting-currency.js';
+import { computedFieldsOf } from '../scoring/computed-fields.js';
+import { Nullable } from '../util/nullable.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CustomerSummary = Type.Object({
   externalId: Type.String(),
@@ -162,23 +163,4 @@ export async function getCustomer(storage: Storage, externalId: string): Promise
     groups: c.groups.map((g) => ({ externalId: g.group.externalId, name: g.group.name, source: g.source })),
     computedFields: fields,
   };
-}
-
-export async function computedFieldsOf(db: Db, entityType: string, entityId: number) {
-  const rows = await db.query<{
-    name: string; value_num: number | null; value_text: string | null; value_bool: boolean | null;
-    confidence: number | null; reasons: unknown; model_version: string; computed_at: Date | string;
-  }>(
-    `SELECT name, value_num, value_text, value_bool, confidence, reasons, model_version, computed_at
-     FROM computed_fields WHERE entity_type = $1 AND entity_id = $2 ORDER BY name`,
-    [entityType, entityId],
-  );
-  return rows.map((r) => ({
-    name: r.name,
-    value: r.value_num ?? r.value_text ?? r.value_bool ?? null,
-    confidence: r.confidence,
-    reasons: r.reasons,
-    modelVersion: r.model_version,
-    computedAt: new Date(r.computed_at).toISOString(),
-  }));
 }

@@ -131,3 +131,44 @@ export async function replaceComputedFields(db: Db, scope: SliceScope, rows: rea
   });
   return count;
 }
+
+export interface StoredField {
+  name: string;
+  value: number | string | boolean | null;
+  confidence: number | null;
+  reasons: unknown;
+  modelVersion: string;
+  computedAt: string;
+}
+
+/** The computed fields of many entities of one type, by entity id, each list by name. */
+export async function readComputedFields(db: Db, entityType: ComputedFieldRow['entityType'], ids: number[]): Promise<Map<number, StoredField[]>> {
+  const byEntity = new Map<number, StoredField[]>();
+  if (ids.length === 0) return byEntity;
+  const rows = await db.query<{
+    entity_id: number; name: string; value_num: number | null; value_text: string | null; value_bool: boolean | null;
+    confidence: number | null; reasons: unknown; model_version: string; computed_at: Date | string;
+  }>(
+    `SELECT entity_id, name, value_num, value_text, value_bool, confidence, reasons, model_version, computed_at
+     FROM computed_fields WHERE entity_type = $1 AND entity_id = ANY($2::int[]) ORDER BY entity_id, name`,
+    [entityType, ids],
+  );
+  for (const r of rows) {
+    const fields = byEntity.get(r.entity_id) ?? [];
+    fields.push({
+      name: r.name,
+      value: r.value_num ?? r.value_text ?? r.value_bool ?? null,
+      confidence: r.confidence,
+      reasons: r.reasons,
+      modelVersion: r.model_version,
+      computedAt: new Date(r.computed_at).toISOString(),
+    });
+    byEntity.set(r.entity_id, fields);
+  }
+  return byEntity;
+}
+
+/** The computed fields of one entity, by name. */
+export async function computedFieldsOf(db: Db, entityType: ComputedFieldRow['entityType'], entityId: number): Promise<StoredField[]> {
+  return (await readComputedFields(db, entityType, [entityId])).get(entityId) ?? [];
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { CopyLines, copyLine, replaceComputedFields, writeComputedFields, type ComputedFieldRow } from '../../src/scoring/computed-fields.js';
 import { copyCell } from '../../src/db/sql.js';
-import { computedFieldsOf } from '../../src/customers/queries.js';
+import { computedFieldsOf } from '../../src/scoring/computed-fields.js';
 
 const base = { entityType: 'customer' as const, entityId: 1, modelVersion: 'm@1' };
 

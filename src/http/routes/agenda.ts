@@ -10,6 +10,7 @@ import {
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
+import { Nullable } from '../../util/nullable.js';
 
 /**
  * The collector a request is limited to: the bound collector for a collector
@@ -56,7 +57,6 @@ const planDay = (date: string) =>
 const closingDay = (date: string | undefined) =>
   dayNoLaterThan(date, 1, (latest, day) => `date must not be after ${latest}: a suggestion is closed on the day it stands, got "${day}"`);
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const ReasonSchema = Type.Object({
   factor: Type.String(),

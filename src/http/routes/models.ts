@@ -8,10 +8,10 @@ import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
+import { Nullable } from '../../util/nullable.js';
 
 const ModelParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'model name, e.g. payment-delay' });
 const VersionParam = Type.String({ pattern: '^[A-Za-z0-9][\\w.-]{0,79}$', description: 'version, e.g. 20261123-101500-ab12cd' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const Window = Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()) }, { description: 'ISO dates; from inclusive, to exclusive' });
 

@@ -18,8 +18,8 @@ import { collectorIdOf } from '../../agenda/index.js';
 import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
+import { Nullable } from '../../util/nullable.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const common = {
   asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD; today (UTC) when absent' }),

@@ -12,7 +12,7 @@ import { addDays } from '../../ml/payment-delay/dates.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
-import { computedFieldsOf } from '../../customers/queries.js';
+import { computedFieldsOf } from '../../scoring/computed-fields.js';
 
 const IsoDate = Day();
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
