@@ -6,6 +6,7 @@ import type { AgingReport, AgingRow } from './aging.js';
 import type { CashForecastReport } from './cash-forecast.js';
 import type { CeiReport, CeiRow } from './cei.js';
 import type { DsoReport, DsoRow } from './dso.js';
+import { STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
 import { toCsv, type CsvColumn } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
@@ -51,6 +52,23 @@ const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'cei', value: (r) => r.cei },
 ];
 
+/** A column pair per status, the platform's known ones: rows with another status list it in the JSON only. */
+const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
+  { header: 'month', value: (r) => r.month },
+  { header: 'date', value: (r) => r.date },
+  { header: 'group', value: (r) => r.group },
+  { header: 'overdue_amount', value: (r) => r.overdue.amount },
+  { header: 'overdue_count', value: (r) => r.overdue.count },
+  { header: 'qualified_amount', value: (r) => r.qualified.amount },
+  { header: 'qualified_count', value: (r) => r.qualified.count },
+  { header: 'qualification_rate_amount', value: (r) => r.qualificationRate.amount },
+  { header: 'qualification_rate_count', value: (r) => r.qualificationRate.count },
+  ...STATUS_ORDER.flatMap((status): CsvColumn<StatusesRow>[] => [
+    { header: `${status}_amount`, value: (r) => r.statuses.find((s) => s.status === status)?.amount },
+    { header: `${status}_count`, value: (r) => r.statuses.find((s) => s.status === status)?.count },
+  ]),
+];
+
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
@@ -68,5 +86,6 @@ const columnsOf = <T>(columns: CsvColumn<T>[], consolidation: Consolidation | un
 export const agingCsv = (r: AgingReport) => toCsv(columnsOf(AGING_COLUMNS, r.consolidation), r.trend);
 export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolidation), r.trend);
 export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
+export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf(STATUSES_COLUMNS, r.consolidation), r.trend);
 export const cashForecastCsv = (r: CashForecastReport) =>
   toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

@@ -60,6 +60,11 @@ export interface Balance {
   overdue30Unqualified: AmountCount;
 }
 
+/** The qualification of an overdue invoice flagged disputed on the platform but given no status. */
+export const DISPUTED = 'disputed';
+/** Neither a status nor the disputed flag: nobody has recorded what the customer said. */
+export const UNQUALIFIED = 'unqualified';
+
 const ZERO: AmountCount = { amount: 0, count: 0 };
 export const emptyBalance = (): Balance => ({ total: ZERO, buckets: BUCKETS.map(() => ZERO), overdue30Unqualified: ZERO });
 
@@ -122,7 +127,10 @@ interface Valued {
 
 const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
 
-const BALANCES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
+// Each invoice's open amount on each date, with its days past due and its
+// qualification that day: the status set by then (a status set later counts as
+// not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
+const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(5)},` : ''}
 later AS (
   SELECT pa.invoice_id, p.payment_date, pa.amount
@@ -146,21 +154,31 @@ paid_after AS (
 ),
 open_at AS (
   SELECT dates.d, inv.grp, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
-    (inv.disputed OR (inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d))) AS qualified,
+    CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
+      WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
     GREATEST(0, LEAST(inv.amount, inv.open_amount + COALESCE(pa.amount, 0)
       + CASE WHEN inv.settled_date > dates.d THEN inv.unexplained ELSE 0 END)) AS open
   FROM dates JOIN inv ON inv.issue_date <= dates.d
   LEFT JOIN paid_after pa ON pa.d = dates.d AND pa.invoice_id = inv.id${fx ? `
   LEFT JOIN fx ON fx.currency = inv.currency AND fx.day = dates.d` : ''}
-)
+)`;
+
+const BALANCES_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued)}
 SELECT d::text AS date, grp,
-    COALESCE(sum(${valueOf(fx, 'open')}), 0)::float8 AS total_amount, count(*)::int AS total_count,
-    ${bucketColumns(valueOf(fx, 'open'))},
-    COALESCE(sum(${valueOf(fx, 'open')}) FILTER (WHERE days_overdue > 30 AND NOT qualified), 0)::float8 AS unq_amount,
-    count(*) FILTER (WHERE days_overdue > 30 AND NOT qualified)::int AS unq_count${fx ? `,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}), 0)::float8 AS total_amount, count(*)::int AS total_count,
+    ${bucketColumns(valueOf(valued.fx, 'open'))},
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE days_overdue > 30 AND status_on = '${UNQUALIFIED}'), 0)::float8 AS unq_amount,
+    count(*) FILTER (WHERE days_overdue > 30 AND status_on = '${UNQUALIFIED}')::int AS unq_count${valued.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
 FROM open_at WHERE open > 0
 GROUP BY d, grp`;
+
+const STATUSES_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued)}
+SELECT d::text AS date, grp, status_on AS status,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}), 0)::float8 AS amount, count(*)::int AS count${valued.fx ? `,
+    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
+FROM open_at WHERE open > 0 AND days_overdue > 0
+GROUP BY d, grp, status_on`;
 
 // A credit sale is valued at its issue date's rate.
 const salesFx = (fx: boolean) => (fx ? `
@@ -212,6 +230,25 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
       buckets: BUCKETS.map((_, i) => ({ amount: roundMoney(r[`b${i}_amount`] as number), count: r[`b${i}_count`] as number })),
       overdue30Unqualified: { amount: roundMoney(r.unq_amount as number), count: r.unq_count as number },
     });
+  }
+  return out;
+}
+
+/**
+ * Overdue receivables on each date, by group and by the qualification they
+ * carried that day (OPEN_AT_SQL). Groups with nothing overdue are absent.
+ */
+export async function loadStatusBalances(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<Map<string, AmountCount>>> {
+  const rows = await db.query<{ date: IsoDate; grp: string; status: string; amount: number; count: number; unpriced?: string[] | null }>(
+    STATUSES_SQL(scope.groupBy, { fx: !!fx }),
+    [dates, scope.collector, scope.segment, scope.currency, ...fxParams(fx, () => dates)],
+  );
+  const out: ByDate<Map<string, AmountCount>> = new Map();
+  for (const r of rows) {
+    fx?.need(r.unpriced ?? null);
+    let byStatus = out.get(r.date)?.get(r.grp);
+    if (!byStatus) put(out, r.date, r.grp, (byStatus = new Map()));
+    byStatus.set(r.status, { amount: roundMoney(r.amount), count: r.count });
   }
   return out;
 }

@@ -49,6 +49,10 @@ for (const backend of await backends()) {
           expect(res.statusCode).toBe(200);
           expect(res.json().consolidation.currency).toBe('USD');
         }
+        // Past due on 03-31, each at that day's rate: U1 1,200 + E1 1,575 + G1 1,280, none qualified.
+        const statuses = (await get('/v1/reports/statuses?asOf=2026-03-31&months=1&currency=consolidated')).json();
+        expect(statuses.consolidation.currency).toBe('USD');
+        expect(statuses.groups[0]).toMatchObject({ overdue: { amount: 4055, count: 3 }, qualificationRate: { amount: 0, count: 0 } });
       });
 
       it('still reports one currency as it stands, rates or not', async () => {

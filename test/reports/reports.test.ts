@@ -1,7 +1,7 @@
 // Aging, CEI and DSO on the hand-checked portfolio of portfolio.ts, on both backends.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
+import { agingReport, ceiReport, dsoReport, statusesReport, type ReportScope } from '../../src/reports/index.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
 
@@ -127,6 +127,44 @@ for (const backend of await backends()) {
         // Sales after 2025-11-30: A1 1,000 + A2 2,000 + B2 600 + B3 800 = 4,400; 3,800 / 4,400 × 90 = 77.73.
         // Count-back: February 800 (28 days, 3,000 left), January 2,600 (31 days, 400 left), 400 / 1,000 of December × 31 = 12.4.
         expect(feb).toMatchObject({ receivables: 3800, creditSales: 4400, standardDso: 77.7, countBackDso: 71.4 });
+      });
+    });
+
+    describe('when the invoice statuses report is asked for 2026-03-31', () => {
+      const statuses = (row: { statuses: { status: string; amount: number; count: number }[] }) =>
+        Object.fromEntries(row.statuses.filter((x) => x.count > 0).map((x) => [x.status, [x.amount, x.count]]));
+
+      it('splits what is past due by the status it carries that day, and gives the share qualified', async () => {
+        const [row] = (await statusesReport(s.db, { asOf: ASOF, months: 1, scope: PORTFOLIO })).groups;
+        // Past due on 03-31: A2 1,500 and B1 400 with no status, B2 600 disputed since 03-25; A3 is not due yet.
+        expect(row.overdue).toEqual({ amount: 2500, count: 3 });
+        expect(row.qualified).toEqual({ amount: 600, count: 1 });
+        expect(row.qualificationRate).toEqual({ amount: 0.24, count: 0.3333 });
+        expect(statuses(row)).toEqual({ dispute: [600, 1], unqualified: [1900, 2] });
+        expect(row.statuses.map((x) => x.status)).toEqual([
+          'promise_to_pay', 'payment_plan', 'dispute', 'disputed', 'litigation', 'waiting_credit_note', 'paid_not_received', 'unqualified',
+        ]);
+      });
+
+      it('counts a status only from the day it was set, at each past month end', async () => {
+        const r = await statusesReport(s.db, { asOf: ASOF, months: 2, scope: PORTFOLIO });
+        const february = r.trend.find((x) => x.month === '2026-02')!;
+        // On 02-28: A2 2,000 (the 500 came on 03-20), B1 400, B2 600 not yet disputed; B3 is due 03-03.
+        expect(february.overdue).toEqual({ amount: 3000, count: 3 });
+        expect(february.qualificationRate).toEqual({ amount: 0, count: 0 });
+      });
+
+      it('reads an invoice flagged disputed without a status as disputed, by collector', async () => {
+        await s.db.query("UPDATE invoices SET disputed = true WHERE number = 'A2'");
+        try {
+          const r = await statusesReport(s.db, { asOf: ASOF, months: 1, scope: { ...PORTFOLIO, groupBy: 'collector' } });
+          expect(r.groups.map((g) => [g.group, statuses(g), g.qualificationRate.amount])).toEqual([
+            ['alice', { disputed: [1500, 1] }, 1],
+            ['bob', { dispute: [600, 1], unqualified: [400, 1] }, 0.6],
+          ]);
+        } finally {
+          await s.db.query("UPDATE invoices SET disputed = false WHERE number = 'A2'");
+        }
       });
     });
   });

@@ -44,6 +44,30 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a credit manager asks how well overdue invoices are qualified', () => {
+      it('answers the statuses report, and its trend as CSV with a column pair per status', async () => {
+        const res = await get('/v1/reports/statuses?asOf=2026-03-31&months=2');
+        expect(res.statusCode).toBe(200);
+        expect(res.json().groups[0]).toMatchObject({ overdue: { amount: 2500, count: 3 }, qualificationRate: { amount: 0.24 } });
+        const csv = await get('/v1/reports/statuses?asOf=2026-03-31&months=2&format=csv');
+        expect(csv.headers['content-disposition']).toContain('statuses-2026-03-31.csv');
+        const [header, , march] = csv.body.trim().split('\r\n');
+        expect(header.split(',').slice(0, 9)).toEqual([
+          'month', 'date', 'group', 'overdue_amount', 'overdue_count', 'qualified_amount', 'qualified_count', 'qualification_rate_amount', 'qualification_rate_count',
+        ]);
+        const cells = Object.fromEntries(header.split(',').map((h, i) => [h, march.split(',')[i]]));
+        expect(cells).toMatchObject({ month: '2026-03', dispute_amount: '600', unqualified_amount: '1900', promise_to_pay_count: '0' });
+      });
+
+      it("narrows a collector's key to its own portfolio", async () => {
+        const res = await get('/v1/reports/statuses?asOf=2026-03-31&months=1', 'collector');
+        expect(res.statusCode).toBe(200);
+        // Bound to alice: customer A, whose A2 (1,500) is past due and unqualified.
+        expect(res.json().filters.collector).toBe('alice');
+        expect(res.json().groups[0]).toMatchObject({ overdue: { amount: 1500, count: 1 }, qualificationRate: { amount: 0, count: 0 } });
+      });
+    });
+
     describe('when the client says in Accept which format it wants', () => {
       const withAccept = async (url: string, accept: string) => {
         await whenCalm(t.app);
@@ -120,7 +144,7 @@ for (const backend of await backends()) {
         await t.storage.db.query("DELETE FROM customers WHERE external_id = 'C-EUR'");
       });
 
-      it.each(['aging', 'dso', 'cei'])('answers 422 to a %s report that would add them up, naming them', async (name) => {
+      it.each(['aging', 'dso', 'cei', 'statuses'])('answers 422 to a %s report that would add them up, naming them', async (name) => {
         const res = await get(`/v1/reports/${name}?asOf=2026-03-31&months=3`);
         expect(res.statusCode).toBe(422);
         expect(res.json()).toMatchObject({ code: 'AR_ERR_MIXED_CURRENCIES', currencies: ['EUR', 'USD'] });
@@ -128,7 +152,7 @@ for (const backend of await backends()) {
 
       it('documents that 422 in the OpenAPI document of every report', async () => {
         const doc = (await t.app.inject('/docs/json')).json();
-        for (const name of ['aging', 'dso', 'cei', 'cash-forecast']) {
+        for (const name of ['aging', 'dso', 'cei', 'statuses', 'cash-forecast']) {
           expect(doc.paths[`/v1/reports/${name}`].get.responses['422'], name).toBeDefined();
         }
       });

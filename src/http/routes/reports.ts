@@ -1,4 +1,4 @@
-// The reports credit managers live by: aging balance, DSO, CEI, as of a date,
+// The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, as of a date,
 // for the portfolio, a collector or a segment, with a monthly trend; the cash
 // expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
 // sees only its own portfolio. In one currency, or consolidated in the
@@ -10,6 +10,7 @@ import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
+  statusesCsv, statusesReport, STATUSES_METHOD,
   CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
@@ -65,6 +66,12 @@ const CeiRow = Type.Object({
   month: Type.String(), start: Type.String(), end: Type.String(), group: Type.String(),
   beginningReceivables: Type.Number(), creditSales: Type.Number(), endingReceivables: Type.Number(),
   endingCurrentReceivables: Type.Number(), collected: Type.Number(), cei: Nullable(Type.Number()),
+});
+const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+const StatusesRow = Type.Object({
+  month: Type.String(), date: Type.String(), group: Type.String(), overdue: AmountCount, qualified: AmountCount,
+  qualificationRate: Type.Object({ amount: Rate, count: Rate }, { description: 'qualified / overdue; null with nothing overdue' }),
+  statuses: Type.Array(Type.Object({ status: Type.String(), amount: Type.Number(), count: Type.Integer(), share: Type.Number() })),
 });
 
 const CashForecast = Type.Object({
@@ -202,6 +209,24 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cei', r, ceiCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/statuses', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Invoice statuses: overdue receivables by the qualification collectors gave them, the share qualified, and its monthly trend',
+      description: STATUSES_METHOD,
+      querystring: Type.Object(common, { additionalProperties: false }),
+      response: {
+        ...ok(report(StatusesRow), 'month,date,group,overdue_amount,overdue_count,qualified_amount,qualified_count,qualification_rate_amount,qualification_rate_count,<status>_amount,<status>_count,...'),
+        ...refusals,
+      },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const asOf = dayOrToday(q.asOf, 'asOf');
+    const r = await statusesReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'statuses', r, statusesCsv(r)) : r;
   });
 
   app.get('/v1/reports/cash-forecast', {
