@@ -35,6 +35,8 @@ export interface ImportField {
   /** The value must be strictly greater than `min`. */
   exclusiveMin?: boolean;
   max?: number;
+  /** Longest text (characters) a text cell, or each item of a list, may hold. */
+  maxLength?: number;
   description: string;
   /**
    * SQL used when the value is missing (the column's own default). `{customer}`
@@ -77,6 +79,18 @@ export interface ImportEntity {
 // a euro ledger's amounts in dollars.
 const CUSTOMER_CURRENCY = `COALESCE({customer}.currency, ${REPORTING_CURRENCY_SQL})`;
 
+// Longest text a cell may hold, by what it holds: well beyond what an ERP
+// writes there, well short of a file pasted into a cell by mistake, which was
+// stored whole and then sent back in every list and agenda item.
+const ID = 200; // identifiers, references, document and phone numbers, codes: as the API's own externalIds
+const NAME = 500;
+const EMAIL = 320; // RFC 3696: 64 before the @, 255 after
+const DESCRIPTION = 2000; // as saved searches and rules take
+const COMMENT = 10_000;
+const SUBJECT = 2000; // as POST /v1/inbound/score takes
+// Quoted replies make long emails; a megabyte of text is past any of them.
+const EMAIL_BODY = 1_000_000;
+
 const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
 
 const externalId: ImportField = {
@@ -84,6 +98,7 @@ const externalId: ImportField = {
   type: 'text',
   column: 'external_id',
   required: true,
+  maxLength: ID,
   description: 'Identifier in the AR platform; the upsert key',
 };
 
@@ -91,6 +106,7 @@ const customerRef = (required: boolean): ImportField => ({
   name: 'customerExternalId',
   type: 'text',
   required,
+  maxLength: ID,
   ref: { table: 'customers', column: 'customer_id' },
   description: 'externalId of the customer',
 });
@@ -111,8 +127,8 @@ export const ENTITIES: readonly ImportEntity[] = [
     key: ['external_id'],
     fields: [
       externalId,
-      col('name', 'name', 'text', 'Full name', { required: true }),
-      col('email', 'email', 'text', 'Work email'),
+      col('name', 'name', 'text', 'Full name', { required: true, maxLength: NAME }),
+      col('email', 'email', 'text', 'Work email', { maxLength: EMAIL }),
       col('active', 'active', 'bool', 'Still taking customers (default true)', { default: 'true' }),
     ],
   },
@@ -123,8 +139,8 @@ export const ENTITIES: readonly ImportEntity[] = [
     key: ['external_id'],
     fields: [
       externalId,
-      col('name', 'name', 'text', 'Scenario name', { required: true }),
-      col('description', 'description', 'text', 'What the scenario is for'),
+      col('name', 'name', 'text', 'Scenario name', { required: true, maxLength: NAME }),
+      col('description', 'description', 'text', 'What the scenario is for', { maxLength: DESCRIPTION }),
       col('steps', 'steps', 'json', `[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date (${STEP_DAY_MIN} to ${STEP_DAY_MAX}), channel one of ${STEP_CHANNELS.join(', ')}, level 0-${STEP_LEVEL_MAX}`, { required: true }),
     ],
     check: (row) => stepsProblem(row.steps),
@@ -136,8 +152,8 @@ export const ENTITIES: readonly ImportEntity[] = [
     key: ['external_id'],
     fields: [
       externalId,
-      col('name', 'name', 'text', 'Group name', { required: true }),
-      col('description', 'description', 'text', 'What the group is for'),
+      col('name', 'name', 'text', 'Group name', { required: true, maxLength: NAME }),
+      col('description', 'description', 'text', 'What the group is for', { maxLength: DESCRIPTION }),
     ],
   },
   {
@@ -147,35 +163,37 @@ export const ENTITIES: readonly ImportEntity[] = [
     key: ['external_id'],
     fields: [
       externalId,
-      col('name', 'name', 'text', 'Company name', { required: true }),
-      col('country', 'country', 'text', 'ISO 3166 alpha-2 country code', { valid: countryCode }),
-      col('sector', 'sector', 'text', 'Business sector'),
+      col('name', 'name', 'text', 'Company name', { required: true, maxLength: NAME }),
+      col('country', 'country', 'text', 'ISO 3166 alpha-2 country code', { maxLength: ID, valid: countryCode }),
+      col('sector', 'sector', 'text', 'Business sector', { maxLength: NAME }),
       col('companyType', 'company_type', 'text', 'public or private', { enum: ['public', 'private'] }),
-      col('businessLine', 'business_line', 'text', 'Your business line the customer belongs to'),
-      col('segment', 'segment', 'text', 'Portfolio segment (strategic, standard, small, ...)'),
+      col('businessLine', 'business_line', 'text', 'Your business line the customer belongs to', { maxLength: NAME }),
+      col('segment', 'segment', 'text', 'Portfolio segment (strategic, standard, small, ...)', { maxLength: NAME }),
       col('paymentMethod', 'payment_method', 'text', 'Usual payment method', { enum: PAYMENT_METHODS }),
       col('paymentTermsDays', 'payment_terms_days', 'int', 'Payment terms in days (default 30)', { min: 0, max: 365, default: '30' }),
       col('creditLimit', 'credit_limit', 'money', 'Credit limit granted', { min: 0 }),
       col('riskScore', 'risk_score', 'float', 'External risk score, 0 (safe) to 100 (risky)', { min: 0, max: 100 }),
       col('insurerCover', 'insurer_cover', 'money', 'Credit-insurer cover amount', { min: 0 }),
-      col('email', 'email', 'text', 'Billing contact email'),
-      col('phone', 'phone', 'text', 'Billing contact phone'),
-      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago', { valid: timeZone }),
-      col('currency', 'currency', 'text', 'ISO 4217 currency (default: REPORTING_CURRENCY)', { default: REPORTING_CURRENCY_SQL, defaultsNewRows: true, valid: currencyCode }),
+      col('email', 'email', 'text', 'Billing contact email', { maxLength: EMAIL }),
+      col('phone', 'phone', 'text', 'Billing contact phone', { maxLength: ID }),
+      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago', { maxLength: ID, valid: timeZone }),
+      col('currency', 'currency', 'text', 'ISO 4217 currency (default: REPORTING_CURRENCY)', { default: REPORTING_CURRENCY_SQL, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       {
         name: 'collectorExternalId',
         type: 'text',
+        maxLength: ID,
         ref: { table: 'collectors', column: 'collector_id' },
         description: 'externalId of the assigned collector',
       },
       {
         name: 'dunningScenarioExternalId',
         type: 'text',
+        maxLength: ID,
         ref: { table: 'dunning_scenarios', column: 'dunning_scenario_id' },
         description: 'externalId of the dunning scenario',
       },
-      col('salesRep', 'sales_rep', 'text', 'Internal actor: sales representative'),
-      col('adv', 'adv', 'text', 'Internal actor: sales administration (ADV)'),
+      col('salesRep', 'sales_rep', 'text', 'Internal actor: sales representative', { maxLength: NAME }),
+      col('adv', 'adv', 'text', 'Internal actor: sales administration (ADV)', { maxLength: NAME }),
       col('interactiveEmails', 'interactive_emails', 'bool', 'Feature switch: interactive emails', { default: 'true' }),
       col('latePenalties', 'late_penalties', 'bool', 'Feature switch: late-payment penalties', { default: 'false' }),
       col('recoveryFee', 'recovery_fee', 'bool', 'Feature switch: fixed recovery-fee indemnity', { default: 'false' }),
@@ -193,6 +211,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         name: 'groupExternalId',
         type: 'text',
         required: true,
+        maxLength: ID,
         ref: { table: 'customer_groups', column: 'group_id' },
         description: 'externalId of the group',
       },
@@ -207,23 +226,23 @@ export const ENTITIES: readonly ImportEntity[] = [
     fields: [
       externalId,
       customerRef(true),
-      col('number', 'number', 'text', 'Invoice number as printed', { required: true }),
+      col('number', 'number', 'text', 'Invoice number as printed', { required: true, maxLength: ID }),
       col('kind', 'kind', 'text', 'invoice or credit_note (default invoice)', { enum: ['invoice', 'credit_note'], default: "'invoice'" }),
       col('issueDate', 'issue_date', 'date', 'Issue date', { required: true }),
       col('dueDate', 'due_date', 'date', 'Due date', { required: true }),
       col('amount', 'amount', 'money', 'Amount including tax (credit notes too are positive)', { required: true, min: 0 }),
       col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled)', { min: 0 }),
-      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, valid: currencyCode }),
+      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       col('disputed', 'disputed', 'bool', 'Disputed by the customer', { default: 'false' }),
       col('settledDate', 'settled_date', 'date', 'Date the invoice was fully paid'),
       col('status', 'status', 'text', 'Status qualification by a collector', {
         enum: ['promise_to_pay', 'dispute', 'litigation', 'waiting_credit_note', 'payment_plan', 'paid_not_received', 'none'],
       }),
       col('statusDate', 'status_date', 'date', 'When the status was set'),
-      col('statusComment', 'status_comment', 'text', "Collector's comment on the status"),
-      col('resolutionOwner', 'resolution_owner', 'text', 'Who must resolve it (sales, logistics, ...)'),
+      col('statusComment', 'status_comment', 'text', "Collector's comment on the status", { maxLength: COMMENT }),
+      col('resolutionOwner', 'resolution_owner', 'text', 'Who must resolve it (sales, logistics, ...)', { maxLength: NAME }),
       col('promisedDate', 'promised_date', 'date', 'Date promised by the customer'),
-      col('poNumber', 'po_number', 'text', 'Purchase-order number'),
+      col('poNumber', 'po_number', 'text', 'Purchase-order number', { maxLength: ID }),
     ],
     derived: [
       {
@@ -252,7 +271,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       customerRef(true),
       col('paymentDate', 'payment_date', 'date', 'Value date', { required: true }),
       col('amount', 'amount', 'money', 'Amount received', { required: true, min: 0, exclusiveMin: true }),
-      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, valid: currencyCode }),
+      col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       col('method', 'method', 'text', 'Payment method', { required: true, enum: PAYMENT_METHODS }),
     ],
   },
@@ -267,6 +286,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         name: 'paymentExternalId',
         type: 'text',
         required: true,
+        maxLength: ID,
         ref: { table: 'payments', column: 'payment_id' },
         description: 'externalId of the payment',
       },
@@ -274,6 +294,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         name: 'invoiceExternalId',
         type: 'text',
         required: true,
+        maxLength: ID,
         ref: { table: 'invoices', column: 'invoice_id' },
         description: 'externalId of the invoice',
       },
@@ -289,10 +310,10 @@ export const ENTITIES: readonly ImportEntity[] = [
     fields: [
       externalId,
       customerRef(true),
-      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about'),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about', { maxLength: ID }),
       col('channel', 'channel', 'text', 'Channel', { required: true, enum: STEP_CHANNELS }),
       col('level', 'level', 'int', 'Dunning level (1 = first reminder)', { min: 0, max: 10, default: '1' }),
-      col('template', 'template', 'text', 'Template key'),
+      col('template', 'template', 'text', 'Template key', { maxLength: ID }),
       col('sentAt', 'sent_at', 'timestamp', 'Sent at', { required: true }),
       col('openedAt', 'opened_at', 'timestamp', 'First open'),
       col('machineOpen', 'machine_open', 'bool', 'The open came from a privacy proxy, not a person', { default: 'false' }),
@@ -311,9 +332,9 @@ export const ENTITIES: readonly ImportEntity[] = [
       externalId,
       customerRef(false),
       col('receivedAt', 'received_at', 'timestamp', 'Received at', { required: true }),
-      col('sender', 'sender', 'text', 'Sender address'),
-      col('subject', 'subject', 'text', 'Subject line', { default: "''" }),
-      col('body', 'body', 'text', 'Plain-text body', { required: true }),
+      col('sender', 'sender', 'text', 'Sender address', { maxLength: EMAIL }),
+      col('subject', 'subject', 'text', 'Subject line', { maxLength: SUBJECT, default: "''" }),
+      col('body', 'body', 'text', 'Plain-text body', { required: true, maxLength: EMAIL_BODY }),
     ],
   },
   {
@@ -329,7 +350,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         enum: ['discount', 'late_penalty', 'card_payment', 'collection_agency', 'service_termination'],
       }),
       col('offeredAt', 'offered_at', 'timestamp', 'Offered at', { required: true }),
-      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned'),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned', { maxLength: ID }),
       col('terms', 'terms', 'json', 'Terms, e.g. {"discountPct": 2, "withinDays": 10}', { default: "'{}'::jsonb" }),
       col('propensity', 'propensity', 'float', 'Probability the policy chose this lever', { min: 0, max: 1 }),
       col('outcome', 'outcome', 'text', 'What happened', { enum: ['paid', 'partially_paid', 'ignored', 'churned'] }),
@@ -343,8 +364,8 @@ export const ENTITIES: readonly ImportEntity[] = [
     description: 'Exchange rates: one currency is worth rate of quoteCurrency from rateDate on (the agenda ranks amounts in several currencies in REPORTING_CURRENCY, and consolidated reports are valued in it)',
     key: ['currency', 'quote_currency', 'rate_date'],
     fields: [
-      col('currency', 'currency', 'text', 'ISO 4217 code of the currency priced', { required: true, valid: currencyCode }),
-      col('quoteCurrency', 'quote_currency', 'text', 'ISO 4217 code it is priced in', { required: true, valid: currencyCode }),
+      col('currency', 'currency', 'text', 'ISO 4217 code of the currency priced', { required: true, maxLength: ID, valid: currencyCode }),
+      col('quoteCurrency', 'quote_currency', 'text', 'ISO 4217 code it is priced in', { required: true, maxLength: ID, valid: currencyCode }),
       col('rateDate', 'rate_date', 'date', 'First day the rate holds', { required: true }),
       col('rate', 'rate', 'float', `Units of quoteCurrency for one unit of currency (${MIN_RATE} to ${MAX_RATE})`, { required: true, min: 0, exclusiveMin: true, max: MAX_RATE }),
     ],
@@ -366,7 +387,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         enum: ['risk_score_change', 'insolvency', 'address_change', 'director_change', 'credit_limit_decision'],
       }),
       col('occurredAt', 'occurred_at', 'timestamp', 'When it happened', { required: true }),
-      col('source', 'source', 'text', 'Provider'),
+      col('source', 'source', 'text', 'Provider', { maxLength: NAME }),
       col('value', 'value', 'float', 'New score or limit, when the event has one'),
       col('payload', 'payload', 'json', 'Anything else the provider sent', { default: "'{}'::jsonb" }),
     ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findEntity } from '../../src/ingest/entities.js';
+import { ENTITIES, findEntity } from '../../src/ingest/entities.js';
 import { coerceRow, type RowError } from '../../src/ingest/coerce.js';
 import { copyCell } from '../../src/db/sql.js';
 
@@ -166,5 +166,51 @@ describe('numbers sent where text is expected (NDJSON)', () => {
   // 12345678901234567890 is read as 12345678901234567000: stored, it would name another invoice.
   it.each([12345678901234567890, 1e21, 1.1])('refuses %s, which a number cannot carry as written', (externalId) => {
     expect(reasons('customers', customer, { externalId })).toEqual([expect.stringMatching(/^externalId must be text: as a JSON number it reads .*send it in quotes$/)]);
+  });
+});
+
+describe('when a text cell is longer than its field takes', () => {
+  const customer = { externalId: 'C-1', name: 'Acme' };
+  const comm = { externalId: 'M-1', customerExternalId: 'C-1', channel: 'email', sentAt: '2026-01-05T10:00:00Z' };
+
+  it('refuses a customer name of a megabyte, saying how long it is', () => {
+    expect(reasons('customers', customer, { name: 'x'.repeat(1 << 20) })).toEqual([`name must be at most 500 characters long, got ${1 << 20}`]);
+  });
+
+  it('takes a name of exactly the length allowed', () => {
+    expect(reasons('customers', customer, { name: 'x'.repeat(500) })).toEqual([]);
+  });
+
+  // As PostgreSQL and the API's schemas count: an emoji is one character, two UTF-16 units.
+  it('counts characters, not UTF-16 units', () => {
+    expect(reasons('customers', customer, { name: '\u{1F600}'.repeat(500) })).toEqual([]);
+    expect(reasons('customers', customer, { name: '\u{1F600}'.repeat(501) })).toEqual(['name must be at most 500 characters long, got 501']);
+  });
+
+  it('refuses an id beyond 200 characters, and a reference', () => {
+    expect(reasons('customers', customer, { externalId: 'C'.repeat(201) })).toEqual(['externalId must be at most 200 characters long, got 201']);
+    expect(reasons('invoices', base, { customerExternalId: 'C'.repeat(201) })).toEqual(['customerExternalId must be at most 200 characters long, got 201']);
+  });
+
+  it('refuses a list whose item is too long, naming the item', () => {
+    expect(reasons('communications', comm, { invoiceExternalIds: ['I-1', 'I'.repeat(201)] }))
+      .toEqual(['invoiceExternalIds must hold items of at most 200 characters, got 201 in item 2']);
+  });
+
+  it('refuses an overlong time zone by its length, without quoting it back', () => {
+    expect(reasons('customers', customer, { timezone: 'Europe/'.repeat(100_000) })).toEqual(['timezone must be at most 200 characters long, got 700000']);
+  });
+
+  it('takes an email body of a megabyte, not more', () => {
+    const message = { externalId: 'E-1', receivedAt: '2026-01-05T10:00:00Z' };
+    expect(reasons('inbound-messages', message, { body: 'b'.repeat(1_000_000) })).toEqual([]);
+    expect(reasons('inbound-messages', message, { body: 'b'.repeat(1_000_001) })).toEqual(['body must be at most 1000000 characters long, got 1000001']);
+  });
+
+  it('gives every free-text field of every entity a longest length', () => {
+    const unbounded = ENTITIES.flatMap((e) => e.fields
+      .filter((f) => (f.type === 'text' || f.type === 'textList') && !f.enum && f.maxLength === undefined)
+      .map((f) => `${e.name}.${f.name}`));
+    expect(unbounded).toEqual([]);
   });
 });

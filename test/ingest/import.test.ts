@@ -157,6 +157,8 @@ describe.each(await backends())('import on %s', (backend) => {
       ['a lone surrogate in an NDJSON JSON value', 'dunning-scenarios',
         ndjson([{ externalId: 'S9', name: 'Soft', steps: [{ dayOffset: 3, channel: 'email', level: 1, template: 'reminder \ud83d' }] }]), NDJSON,
         /steps must be Unicode text: it holds a lone surrogate/],
+      ['a customer name of a megabyte in NDJSON', 'customers', ndjson([customer(9, { name: 'x'.repeat(1 << 20) })]), NDJSON, /name must be at most 500 characters long, got 1048576/],
+      ['a customer name of a megabyte in CSV', 'customers', csv([customer(9, { name: 'x'.repeat(1 << 20) })]), CSV, /name must be at most 500 characters long, got 1048576/],
       ['an amount too large for its column', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { amount: 1e300 })]), NDJSON, /amount must be an amount below 10\^13/],
       ['an implausible date', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { issueDate: '0001-01-01' })]), NDJSON, /issueDate must be from 1900-01-01/],
       ['a repeated key of a row already there', 'customers', ndjson([customer(8), customer(1, { riskScore: 11 }), customer(1, { riskScore: 12 })]), NDJSON,

@@ -6,14 +6,14 @@ import type { FieldType, ImportEntity, ImportField } from '../../ingest/entities
 function fieldSchema(f: ImportField): TSchema {
   const opts = { description: f.description };
   const base: Record<FieldType, () => TSchema> = {
-    text: () => (f.enum ? Type.Union(f.enum.map((v) => Type.Literal(v)), opts) : Type.String(opts)),
+    text: () => (f.enum ? Type.Union(f.enum.map((v) => Type.Literal(v)), opts) : Type.String({ ...opts, maxLength: f.maxLength })),
     int: () => Type.Integer({ ...opts, minimum: f.min, maximum: f.max }),
     money: () => Type.Number({ ...opts, minimum: f.min }),
     float: () => Type.Number({ ...opts, minimum: f.min, maximum: f.max }),
     bool: () => Type.Boolean(opts),
     date: () => Day(f.description),
     timestamp: () => Instant(f.description),
-    textList: () => Type.Array(Type.String(), opts),
+    textList: () => Type.Array(Type.String({ maxLength: f.maxLength }), opts),
     json: () => Type.Unknown(opts),
   };
   const schema = base[f.type]();
