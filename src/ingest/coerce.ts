@@ -4,7 +4,7 @@
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { findUnstorable, unstorable, UNSTORABLE_REASON } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
-import { namedTwice, repeatedKey } from '../util/json-keys.js';
+import { namedTwice, repeatedKey, writtenNumber } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
 
 export type Value = string | number | boolean | string[] | null | object;
@@ -79,10 +79,7 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
         const problem = textProblem(raw);
         return problem === null ? ok(raw) : fail(problem);
       }
-      if (typeof raw === 'boolean' || (typeof raw === 'number' && Number.isSafeInteger(raw))) return ok(String(raw));
-      // An id beyond 2^53 was rounded when the JSON was read, 1e21 and 1.10 would
-      // be stored as "1e+21" and "1.1": not what the sender wrote.
-      if (typeof raw === 'number') return fail(`must be text: as a JSON number it reads ${raw}, which may not be what was sent; send it in quotes`);
+      if (typeof raw === 'boolean') return ok(String(raw));
       return fail('must be text');
     case 'int': {
       const n = toNumber(raw);
@@ -124,6 +121,17 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
     case 'json':
       return coerceJson(raw);
   }
+}
+
+/**
+ * A JSON number where text is expected, `written` as in the file: an id
+ * beyond 2^53 was rounded when read, and 1e3, 1.0 and 1e21 would be stored
+ * as "1000", "1" and "1e+21", not as the sender wrote them.
+ */
+function numberAsText(n: number, written: string | null): Coerced {
+  const digits = String(n);
+  if (Number.isSafeInteger(n) && written === digits) return ok(digits);
+  return fail(`must be text: a JSON number is taken as text only when written as digits alone, below 2^53, got ${written ?? digits}; send it in quotes`);
 }
 
 function coerceList(raw: unknown): Coerced {
@@ -223,13 +231,16 @@ function isBlank(raw: unknown): boolean {
 
 /**
  * Coerces a record field by field. Returns the typed row (field name → value)
- * and the reasons it is wrong; a row with errors is never written.
+ * and the reasons it is wrong; a row with errors is never written. `source`
+ * is the JSON text the record was read from, when it was: a number is taken
+ * as text only as written there.
  */
 export function coerceRow(
   entity: ImportEntity,
   record: Record<string, unknown>,
   line: number,
   errors: RowError[],
+  source?: string,
 ): Record<string, Value> {
   const row: Record<string, Value> = {};
   const before = errors.length;
@@ -240,7 +251,10 @@ export function coerceRow(
       row[field.name] = null;
       continue;
     }
-    const value = coerceType(field.type, raw);
+    // Looked up only for a number sent as text: the source is not scanned for the usual row.
+    const value = field.type === 'text' && typeof raw === 'number'
+      ? numberAsText(raw, source === undefined ? String(raw) : writtenNumber(source, field.name))
+      : coerceType(field.type, raw);
     if (value instanceof Invalid) {
       errors.push({ line, field: field.name, reason: value.reason });
       row[field.name] = null;

@@ -126,7 +126,7 @@ async function stageRows(
       }
       checkUnknown(item.record, item.line, errors, present);
       rowErrors.length = 0;
-      const row = coerceRow(entity, item.record, item.line, rowErrors);
+      const row = coerceRow(entity, item.record, item.line, rowErrors, item.source);
       for (const e of rowErrors) errors.add(e);
       if (rowErrors.length > 0) continue;
       cells[0] = String(item.line);

@@ -10,7 +10,8 @@ import { Utf8Check, firstInvalidOffset } from './utf8.js';
 export type ImportFormat = 'ndjson' | 'csv';
 
 export type ParsedRecord =
-  | { line: number; record: Record<string, unknown>; error?: undefined }
+  /** `source`: the NDJSON line, for how a number was written (coerceRow). */
+  | { line: number; record: Record<string, unknown>; source?: string; error?: undefined }
   | { line: number; error: string; fatal?: boolean };
 
 export function formatFromContentType(contentType: string | undefined): ImportFormat | null {
@@ -40,7 +41,7 @@ function parseLine(text: string, line: number): ParsedRecord | null {
   if (repeated !== null) return { line, error: rowNamesTwice(repeated) };
   // The row is one level; its values may nest as deep as a stored JSON value.
   if (nestsDeeperThan(value, MAX_JSON_DEPTH + 1)) return { line, error: `nests deeper than ${MAX_JSON_DEPTH} levels` };
-  return { line, record: value as Record<string, unknown> };
+  return { line, record: value as Record<string, unknown>, source: text };
 }
 
 // Bytes that are not UTF-8 would otherwise become U+FFFD in names and ids without a word.

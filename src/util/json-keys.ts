@@ -1,6 +1,7 @@
 // JSON.parse keeps the last of two values under one key without a word: a
 // scenario step written {"dayOffset": 5, "dayOffset": 15} would silently be
-// day 15. This finds such a key from the text the value was parsed from.
+// day 15. This finds such a key from the text the value was parsed from, and
+// how a value was written, which JSON.parse does not keep.
 
 /** The first key an object of `text` names twice, and whether that object is the outermost one. */
 export interface RepeatedKey {
@@ -78,10 +79,46 @@ function countKeys(value: unknown): number {
   return n;
 }
 
-function nextNonSpace(text: string, from: number): string | undefined {
+function skipSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
-  return text[i];
+  return i;
+}
+
+const nextNonSpace = (text: string, from: number): string | undefined => text[skipSpace(text, from)];
+
+/** The string token of `text` from `start` to `end` (its quotes) is `key`; one with escapes is decoded to tell. */
+function isKey(text: string, start: number, end: number, key: string): boolean {
+  if (end - start - 1 === key.length && text.startsWith(key, start + 1)) return true;
+  return text.lastIndexOf('\\', end) > start && JSON.parse(text.slice(start, end + 1)) === key;
+}
+
+const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+
+/**
+ * The number the outermost object of the JSON `text` holds under `key`, as
+ * written: JSON.parse reads 1e3, 1000.0 and 1000 alike (Node 20 gives a
+ * reviver no source text). Null when that object has no such key; a key of a
+ * nested object is not it.
+ */
+export function writtenNumber(text: string, key: string): string | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = endOfString(text, i);
+      const colon = skipSpace(text, end + 1);
+      if (depth === 1 && text[colon] === ':' && isKey(text, i, end, key)) {
+        const from = skipSpace(text, colon + 1);
+        let to = from;
+        while (to < text.length && isNumberChar(text.charCodeAt(to))) to++;
+        return text.slice(from, to);
+      }
+      i = end;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return null;
 }
 
 /** Index of the quote closing the string that opens at `start`. */

@@ -165,7 +165,42 @@ describe('numbers sent where text is expected (NDJSON)', () => {
 
   // 12345678901234567890 is read as 12345678901234567000: stored, it would name another invoice.
   it.each([12345678901234567890, 1e21, 1.1])('refuses %s, which a number cannot carry as written', (externalId) => {
-    expect(reasons('customers', customer, { externalId })).toEqual([expect.stringMatching(/^externalId must be text: as a JSON number it reads .*send it in quotes$/)]);
+    expect(reasons('customers', customer, { externalId })).toEqual([expect.stringMatching(/^externalId must be text: a JSON number is taken as text only when written as digits alone, .*send it in quotes$/)]);
+  });
+});
+
+describe('when an NDJSON line writes a number where text is expected', () => {
+  /** The reasons the line is refused, read as the NDJSON reader reads it. */
+  function lineReasons(entity: string, line: string): string[] {
+    const errors: RowError[] = [];
+    coerceRow(findEntity(entity)!, JSON.parse(line), 2, errors, line);
+    return errors.map((e) => `${e.field} ${e.reason}`);
+  }
+  const customerLine = (externalId: string) => `{"externalId": ${externalId}, "name": "Acme"}`;
+
+  it.each(['1000', '-5', '0', '9007199254740991'])('takes %s as its digits', (written) => {
+    const errors: RowError[] = [];
+    const row = coerceRow(findEntity('customers')!, JSON.parse(customerLine(written)), 2, errors, customerLine(written));
+    expect(errors).toEqual([]);
+    expect(row.externalId).toBe(written);
+  });
+
+  // JSON.parse reads each of these as a whole number whose digits are not the ones written.
+  it.each(['1e3', '1E3', '1.0', '1000.00', '10e+2', '-0', '9007199254740993'])('refuses %s, quoting it as written', (written) => {
+    expect(lineReasons('customers', customerLine(written)))
+      .toEqual([`externalId must be text: a JSON number is taken as text only when written as digits alone, below 2^53, got ${written}; send it in quotes`]);
+  });
+
+  it('reads the number of the row, not of a key of the same name inside a JSON value', () => {
+    const event = (nested: string, own: string) =>
+      `{"externalId":"E1","customerExternalId":"C1","kind":"insolvency","occurredAt":"2026-01-05T10:00:00Z","payload":{"note":"a \\"source\\": 1e3","source":${nested}},"source" : ${own}}`;
+    expect(lineReasons('external-events', event('1e3', '1000'))).toEqual([]);
+    expect(lineReasons('external-events', event('1000', '1e3'))).toEqual([expect.stringMatching(/^source must be text: .* got 1e3;/)]);
+  });
+
+  it('finds the number under a key written with escapes', () => {
+    expect(lineReasons('customers', '{"extern\\u0061lId": 1e3, "name": "Acme"}')).toEqual([expect.stringMatching(/^externalId must be text: .* got 1e3;/)]);
+    expect(lineReasons('customers', '{"extern\\u0061lId": 1000, "name": "Acme"}')).toEqual([]);
   });
 });
 

@@ -159,6 +159,9 @@ describe.each(await backends())('import on %s', (backend) => {
         /steps must be Unicode text: it holds a lone surrogate/],
       ['a customer name of a megabyte in NDJSON', 'customers', ndjson([customer(9, { name: 'x'.repeat(1 << 20) })]), NDJSON, /name must be at most 500 characters long, got 1048576/],
       ['a customer name of a megabyte in CSV', 'customers', csv([customer(9, { name: 'x'.repeat(1 << 20) })]), CSV, /name must be at most 500 characters long, got 1048576/],
+      // JSON.parse reads it as 1000: the id would be stored as "1000", not as sent.
+      ['an NDJSON id written 1e3', 'customers', `${JSON.stringify(customer(9))}\n{"externalId":1e3,"name":"Acme"}\n`, NDJSON, /externalId must be text: .* got 1e3; send it in quotes/],
+      ['an NDJSON id written with leading zeros (JSON has no such number)', 'customers', '{"externalId":00123,"name":"Acme"}\n', NDJSON, /not valid JSON/],
       ['an amount too large for its column', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { amount: 1e300 })]), NDJSON, /amount must be an amount below 10\^13/],
       ['an implausible date', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { issueDate: '0001-01-01' })]), NDJSON, /issueDate must be from 1900-01-01/],
       ['a repeated key of a row already there', 'customers', ndjson([customer(8), customer(1, { riskScore: 11 }), customer(1, { riskScore: 12 })]), NDJSON,

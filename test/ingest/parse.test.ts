@@ -60,10 +60,10 @@ describe('NDJSON records', () => {
   it('carry their physical line, skip blank lines and report bad ones in place', async () => {
     const records = await parse('{"a":1}\r\n\n{oops\n[1]\n{"é":"ü"}', 'ndjson', 3);
     expect(records).toEqual([
-      { line: 1, record: { a: 1 } },
+      { line: 1, record: { a: 1 }, source: '{"a":1}' },
       { line: 3, error: 'is not valid JSON' },
       { line: 4, error: 'must be a JSON object' },
-      { line: 5, record: { é: 'ü' } },
+      { line: 5, record: { é: 'ü' }, source: '{"é":"ü"}' },
     ]);
   });
 });
@@ -72,7 +72,7 @@ describe('NDJSON rows that name a field twice', () => {
   it('are row errors naming the field, as a CSV column named twice is', async () => {
     const records = await parse('{"externalId":"C1","name":"A","name":"B"}\n{"a":1,"b":{"a":2}}\n', 'ndjson');
     expect(records[0]).toEqual({ line: 1, error: 'names the field "name" twice (JSON keeps only the last)' });
-    expect(records[1]).toEqual({ line: 2, record: { a: 1, b: { a: 2 } } });
+    expect(records[1]).toEqual({ line: 2, record: { a: 1, b: { a: 2 } }, source: '{"a":1,"b":{"a":2}}' });
   });
 
   it('are found however much space stands before the colon', async () => {
@@ -87,7 +87,7 @@ describe('NDJSON rows that name a field twice', () => {
 
   it('are told apart from a key inside a value or a colon inside a string', async () => {
     const line = '{"note":"say \\"x\\": y","payload":{"note":1,"list":[{"note":2}]},"k\\"ey":3}\n';
-    expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line) }]);
+    expect(await parse(line, 'ndjson')).toEqual([{ line: 1, record: JSON.parse(line), source: line.trimEnd() }]);
   });
 });
 
