@@ -136,6 +136,21 @@ for (const backend of await backends()) {
         expect(body.detail).toMatch(/\/invoices\/0\/promisedDate is before issueDate/);
       });
 
+      it('refuses payment terms that end after the due date, naming the invoice and the three values', async () => {
+        const body = expectProblem(await scored([inv(), inv({ externalId: 'X2', paymentTermsDays: 90 })]), 400);
+        expect(body.errors).toEqual([{
+          path: '/invoices/1/paymentTermsDays',
+          message: 'is 90, but invoice "X2" issued 2026-09-01 is due 2026-10-01, 30 days later: terms of 90 days fall due 2026-11-30 at the earliest',
+        }]);
+      });
+
+      // 30 days end of month, as French terms often are: due at the end of the month the 30 days end in.
+      it.each([['terms they match', 30, '2026-10-01'], ['terms of 30 days end of month', 30, '2026-10-31']])(
+        'takes %s on to the model (none is served here)', async (_name, paymentTermsDays, dueDate) => {
+          const res = await scored([inv({ paymentTermsDays, dueDate })]);
+          expect(res.json()).toMatchObject({ status: 503, code: 'AR_ERR_MODEL_NOT_READY' });
+        });
+
       it('refuses two invoices with one externalId (answers are matched by it)', async () => {
         // Bad input is told apart before the model is asked: 400 here, though no model is served.
         const body = expectProblem(await scored([inv(), inv({ amount: 5 })]), 400);

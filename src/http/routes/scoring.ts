@@ -8,7 +8,7 @@ import { AR_ERR } from '../../errors.js';
 import { Day, errorResponses, ProblemRef, Text } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
-import { addDays } from '../../ml/payment-delay/dates.js';
+import { addDays, dayOf } from '../../ml/payment-delay/dates.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
@@ -26,7 +26,11 @@ const InvoiceIn = Type.Object({
   amount: Type.Number({ minimum: 0, exclusiveMaximum: MONEY_LIMIT }),
   disputed: Type.Optional(Type.Boolean()),
   promisedDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
-  paymentTermsDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+  paymentTermsDays: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: 365,
+    description: "the invoice's payment terms (default: its customer's); dueDate may fall after issueDate plus the terms (end of month, a due date put back), not before",
+  })),
 }, { additionalProperties: false });
 
 const ScoredOut = Type.Object({
@@ -54,6 +58,16 @@ function checkInvoices(invoices: InvoiceInT[], asOf: string, latestIssue: string
       errors.push({ path: `/invoices/${i}/issueDate`, message: latestIssue === asOf ? `is after asOf (${asOf})` : `is after today (${asOf} UTC, or ${latestIssue} east of it)` });
     }
     if (inv.promisedDate && inv.promisedDate < inv.issueDate) errors.push({ path: `/invoices/${i}/promisedDate`, message: 'is before issueDate' });
+    const termsEnd = inv.paymentTermsDays === undefined ? null : addDays(inv.issueDate, inv.paymentTermsDays);
+    // No terms fall due before they end; a later due date is what terms of N days end of month, or
+    // a due date put back by agreement, give, and the model reads terms and due date apart.
+    if (termsEnd !== null && inv.dueDate >= inv.issueDate && inv.dueDate < termsEnd) {
+      errors.push({
+        path: `/invoices/${i}/paymentTermsDays`,
+        message: `is ${inv.paymentTermsDays}, but invoice "${inv.externalId}" issued ${inv.issueDate} is due ${inv.dueDate}, ` +
+          `${dayOf(inv.dueDate) - dayOf(inv.issueDate)} days later: terms of ${inv.paymentTermsDays} days fall due ${termsEnd} at the earliest`,
+      });
+    }
     const first = seen.get(inv.externalId);
     if (first !== undefined) errors.push({ path: `/invoices/${i}/externalId`, message: `repeats invoices[${first}]` });
     else seen.set(inv.externalId, i);
