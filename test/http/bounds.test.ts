@@ -25,7 +25,7 @@ for (const backend of await backends()) {
     });
     afterAll(async () => t.close());
 
-    function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } }, status: number) {
+    function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string; errors?: unknown } }, status: number) {
       expect(res.statusCode).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       return res.json();
