@@ -10,7 +10,7 @@ import { readSteps } from './steps.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
-  QualificationStatus, QualifiedInvoice, ScenarioInvoice, UnappliedCredit,
+  QualificationStatus, QualifiedInvoice, RiskFacts, ScenarioInvoice, UnappliedCredit,
 } from './types.js';
 
 export type PlanningScope =
@@ -215,6 +215,44 @@ SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.custom
 FROM invoices n LEFT JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
 WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
+// The risk agenda's facts: customers with a credit limit, an insurer cover or
+// the unnamed-buyer cover, or a provider event; open amounts by currency (the
+// planner values them with the day's rates, as it ranks amounts).
+const RISK_SQL = (cte: string) => `WITH ${cte},
+open_by AS (
+  SELECT i.customer_id, i.currency, sum(i.open_amount)::float8 AS amount
+  FROM invoices i
+  WHERE i.customer_id IN (SELECT id FROM sc) AND i.kind = 'invoice' AND i.open_amount > 0 AND i.issue_date <= $1::date
+  GROUP BY 1, 2
+),
+events AS (
+  SELECT e.id, e.customer_id, e.kind, ${UTC_DAY('e.occurred_at')} AS on_day, e.occurred_at, e.source, e.value, e.payload
+  FROM external_events e
+  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change') AND ${UTC_DAY('e.occurred_at')} <= $1::date
+),
+ins AS (
+  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source FROM events WHERE kind = 'insolvency' ORDER BY customer_id, occurred_at, id
+),
+scores AS (
+  SELECT customer_id, id, on_day, value, source,
+    -- The provider's own previous score when it sends one (payload is JSON anyone may write: read only a number).
+    COALESCE(CASE WHEN jsonb_typeof(payload->'previous') = 'number' THEN (payload->>'previous')::float8 END,
+      lag(value) OVER (PARTITION BY customer_id ORDER BY occurred_at, id)) AS previous,
+    row_number() OVER (PARTITION BY customer_id ORDER BY occurred_at DESC, id DESC) AS k
+  FROM events WHERE kind = 'risk_score_change' AND value IS NOT NULL
+)
+SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::float8 AS "creditLimit",
+  c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",
+  COALESCE((SELECT jsonb_agg(jsonb_build_object('currency', o.currency, 'amount', o.amount) ORDER BY o.currency)
+    FROM open_by o WHERE o.customer_id = c.id), '[]'::jsonb) AS open,
+  CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source) END AS insolvency,
+  CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange"
+FROM customers c
+JOIN sc ON sc.id = c.id
+LEFT JOIN ins ON ins.customer_id = c.id
+LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
+WHERE c.credit_limit > 0 OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL`;
+
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates WHERE rate_date <= $1::date ORDER BY currency, quote_currency, rate_date DESC`;
@@ -239,7 +277,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.
-  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, unappliedCredits, rates, closures] = await Promise.all([
+  const [customers, scenarios, scenarioInvoices, qualified, preDueInvoices, missedDebitInvoices, inbound, emailPromises, unappliedCredits, rates, closures, risk] = await Promise.all([
     run<CustomerContext>(CUSTOMERS_SQL, [asOf]),
     run<{ id: number; externalId: string; name: string; steps: unknown }>(SCENARIOS_SQL, []),
     run<ScenarioInvoice>(SCENARIO_INVOICES_SQL, [asOf]),
@@ -251,6 +289,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<UnappliedCredit>(UNAPPLIED_CREDITS_SQL, [asOf]),
     db.query<ExchangeRate>(RATES_SQL, [asOf]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
+    run<RiskFacts>(RISK_SQL, [asOf]),
   ]);
   return {
     asOf,
@@ -265,5 +304,6 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     unappliedCredits,
     rates,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
+    risk,
   };
 }

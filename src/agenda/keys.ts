@@ -17,7 +17,7 @@ export const RECURRING_SEPARATOR = '#';
  * updated, cancelled or hidden as stale by it. Actions other code writes
  * (manual ones, rules) keep other keys, or none, and are left alone.
  */
-export const PLANNER_KEY_PREFIXES = ['scenario:', 'qual:', 'ml:'] as const;
+export const PLANNER_KEY_PREFIXES = ['scenario:', 'qual:', 'ml:', 'risk:'] as const;
 
 export const isPlannerKey = (key: string | null): key is string => !!key && PLANNER_KEY_PREFIXES.some((p) => key.startsWith(p));
 

@@ -6,6 +6,7 @@ import { planCreditOffsets } from './plan-credit.js';
 import { planMlSuggestions } from './plan-ml.js';
 import { planQualificationFollowUps } from './plan-qualification.js';
 import { planScenarioSteps } from './plan-scenario.js';
+import { insolventCustomers, planRiskActions, STOPPED_BY_INSOLVENCY } from './plan-risk.js';
 import type { PlanningFacts, Suggestion } from './types.js';
 
 export function byPriority(a: Suggestion, b: Suggestion): number {
@@ -14,12 +15,15 @@ export function byPriority(a: Suggestion, b: Suggestion): number {
 
 export function planAgenda(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const rates = ratesOf(facts.rates, policy.reportingCurrency);
+  const insolvent = insolventCustomers(facts);
   return [
     ...planScenarioSteps(facts, policy),
     ...planQualificationFollowUps(facts, policy),
     ...planCreditOffsets(facts),
     ...planMlSuggestions(facts, policy),
+    ...planRiskActions(facts, policy),
   ]
+    .filter((s) => !(insolvent.has(s.customerId) && STOPPED_BY_INSOLVENCY.has(s.kind)))
     .map((s) => ({ ...s, priority: rankedInReporting(s.priority, s.currency, rates, policy.reportingCurrency) }))
     .sort(byPriority);
 }

@@ -41,6 +41,19 @@ export interface AgendaPolicy {
   emailPromiseLookbackDays: number;
   /** Floor of the amount at stake, so an email from a customer with no balance still ranks. */
   minAmountAtStake: number;
+  /** The risk agenda (brief 004: outstanding vs credit limit, cover, legal events, scores). */
+  risk: {
+    /** Open balance over this share of the credit limit is reviewed (1 = at the limit). */
+    limitUsage: number;
+    /** A limit or cover overrun is reviewed again this long after a person closed the last review, while it lasts. */
+    reviewEveryDays: number;
+    /** Risk scores run 0 (safe) to 100 (risky): reaching this is a downgrade to high risk. */
+    highScore: number;
+    /** A rise of this many points in one change is a downgrade, whatever the level. */
+    scoreJump: number;
+    /** Provider events older than this are not acted on (insolvency: claims are declared within two months in France). */
+    eventLookbackDays: number;
+  };
   /**
    * Amounts in other currencies are ranked in this one, with the latest
    * exchange rate of the planning day (REPORTING_CURRENCY).
@@ -64,15 +77,20 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   inboundLookbackDays: 14,
   emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
+  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, eventLookbackDays: 60 },
   reportingCurrency: 'USD',
 };
 
-export type AgendaPolicyOverrides = Partial<Omit<AgendaPolicy, 'preDue'>> & { preDue?: Partial<AgendaPolicy['preDue']> };
+export type AgendaPolicyOverrides = Partial<Omit<AgendaPolicy, 'preDue' | 'risk'>> & {
+  preDue?: Partial<AgendaPolicy['preDue']>;
+  risk?: Partial<AgendaPolicy['risk']>;
+};
 
 export function agendaPolicy(overrides: AgendaPolicyOverrides = {}): AgendaPolicy {
   return {
     ...DEFAULT_AGENDA_POLICY,
     ...overrides,
     preDue: { ...DEFAULT_AGENDA_POLICY.preDue, ...overrides.preDue },
+    risk: { ...DEFAULT_AGENDA_POLICY.risk, ...overrides.risk },
   };
 }

@@ -24,6 +24,11 @@ export const KIND_URGENCY: Record<SuggestionKind | 'manual', number> = {
   pre_due_call: 0.6,
   incentive: 0.6,
   litigation_review: 0.5,
+  // A claim not declared in time is lost: the most pressing of all.
+  insolvency: 2.0,
+  risk_downgrade: 0.9,
+  credit_limit_exceeded: 0.8,
+  cover_exceeded: 0.8,
   manual: 1.0,
 };
 

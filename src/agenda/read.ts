@@ -157,7 +157,13 @@ export interface AgendaQuery {
   date: IsoDate;
   limit: number;
   policy: AgendaPolicy;
+  /** The collection agenda (reminders, follow-ups, model suggestions, manual actions), the risk agenda, or both. */
+  agenda?: AgendaView;
 }
+
+export type AgendaView = 'all' | 'collection' | 'risk';
+
+const inView = (view: AgendaView) => (i: AgendaItem) => view === 'all' || (i.origin === 'risk') === (view === 'risk');
 
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   const scope = q.collectorId === null ? { kind: 'portfolio' as const } : { kind: 'collector' as const, collectorId: q.collectorId };
@@ -180,18 +186,19 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
     if (matched.has(a.id) || a.status !== 'planned') continue;
     if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy, facts.rates));
   }
-  items.sort(itemOrder);
-  automatic.sort(itemOrder);
+  const view = inView(q.agenda ?? 'all');
+  const shown = items.filter(view).sort(itemOrder);
+  const sent = automatic.filter(view).sort(itemOrder);
   return {
     date: q.date,
     collector: q.collector,
-    items: items.slice(0, q.limit),
-    automatic: automatic.slice(0, q.limit),
+    items: shown.slice(0, q.limit),
+    automatic: sent.slice(0, q.limit),
     counts: {
-      tasks: items.length,
-      planned: items.filter((i) => i.state === 'planned').length,
-      suggested: items.filter((i) => i.state === 'suggested').length,
-      automatic: automatic.length,
+      tasks: shown.length,
+      planned: shown.filter((i) => i.state === 'planned').length,
+      suggested: shown.filter((i) => i.state === 'suggested').length,
+      automatic: sent.length,
     },
   };
 }

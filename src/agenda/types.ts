@@ -5,7 +5,7 @@ import type { Reason } from '../ml/model.js';
 /** 'YYYY-MM-DD', a calendar day with no time zone. */
 export type IsoDate = string;
 
-export type ActionOrigin = 'scenario' | 'qualification' | 'ml' | 'manual';
+export type ActionOrigin = 'scenario' | 'qualification' | 'ml' | 'risk' | 'manual';
 
 /** What the collector does: a channel of the dunning scenario, or a piece of work. */
 export type ActionType = 'call' | 'email' | 'letter' | 'sms' | 'review' | 'follow_up' | 'answer_email' | 'incentive';
@@ -23,7 +23,11 @@ export type SuggestionKind =
   | 'pre_due_call'
   | 'missed_debit'
   | 'answer_email'
-  | 'incentive';
+  | 'incentive'
+  | 'credit_limit_exceeded'
+  | 'cover_exceeded'
+  | 'insolvency'
+  | 'risk_downgrade';
 
 /**
  * A reason stored with an action (`actions.reasons`). The scenario step reason
@@ -246,6 +250,23 @@ export interface Closure {
   lastClosedByPersonOn: IsoDate | null;
 }
 
+/** What the risk agenda reads of a customer: its limit, its cover, its open amounts, the providers' latest events. */
+export interface RiskFacts {
+  customerId: number;
+  /** The account currency: the credit limit and the insurer cover are in it. */
+  accountCurrency: string;
+  creditLimit: number | null;
+  insurerCover: number | null;
+  /** Under the insurer's unnamed-buyer cover (ND / discretionary credit limit). */
+  ndCover: boolean;
+  /** Open invoices by currency, issued by the planning day. */
+  open: { currency: string; amount: number }[];
+  /** The first insolvency event on or before the planning day. */
+  insolvency: { eventId: number; on: IsoDate; source: string | null } | null;
+  /** The latest risk-score change on or before the planning day, with the score before it when known. */
+  scoreChange: { eventId: number; on: IsoDate; to: number; from: number | null; source: string | null } | null;
+}
+
 export interface PlanningFacts {
   asOf: IsoDate;
   customers: Map<number, CustomerContext>;
@@ -259,4 +280,5 @@ export interface PlanningFacts {
   unappliedCredits: UnappliedCredit[];
   rates: ExchangeRate[];
   closures: Map<string, Closure>;
+  risk: RiskFacts[];
 }

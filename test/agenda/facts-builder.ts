@@ -89,6 +89,7 @@ export function facts(parts: Partial<Omit<PlanningFacts, 'customers'>> & { custo
     unappliedCredits: parts.unappliedCredits ?? [],
     rates: parts.rates ?? [],
     closures: parts.closures ?? new Map<string, Closure>(),
+    risk: parts.risk ?? [],
   };
 }
 

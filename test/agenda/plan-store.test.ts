@@ -95,7 +95,7 @@ for (const backend of await backends()) {
         await s.db.query(`INSERT INTO actions (customer_id, type, due_date, origin, reason) VALUES ($1, 'call', '2026-10-18', 'manual', 'Call the CFO')`, [customerId]);
         // Another module's action with its own key: not the planner's to cancel.
         await s.db.query(`INSERT INTO actions (customer_id, type, due_date, origin, reason, dedupe_key)
-          VALUES ($1, 'review', '2026-10-18', 'ml', 'Credit limit review', 'risk:limit:1')`, [customerId]);
+          VALUES ($1, 'review', '2026-10-18', 'ml', 'Credit limit review', 'platform:credit-review:1')`, [customerId]);
         await plan('2026-10-20');
         await s.db.query('UPDATE invoices SET open_amount = 0, settled_date = $2 WHERE id = $1', [inv, '2026-10-21']);
         const result = await plan('2026-10-22');

@@ -73,8 +73,8 @@ const AgendaItemSchema = Type.Object({
   id: Nullable(Type.Integer({ description: 'action id; null for a suggestion not yet planned (the next planning run stores it)' })),
   state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
   dedupeKey: Nullable(Type.String()),
-  origin: Type.String({ description: 'scenario | qualification | ml | manual' }),
-  kind: Type.String({ description: 'scenario_step, promise_broken, dispute_follow_up, drift_review, missed_debit, answer_email, ...' }),
+  origin: Type.String({ description: 'scenario | qualification | ml | risk | manual' }),
+  kind: Type.String({ description: 'scenario_step, promise_broken, dispute_follow_up, drift_review, missed_debit, answer_email, insolvency, credit_limit_exceeded, ...' }),
   type: Type.String({ description: 'call, email, letter, sms, review, follow_up, answer_email, incentive' }),
   task: Type.Boolean({ description: 'false for automatic scenario steps the platform sends' }),
   dueDate: Type.String(),
@@ -136,6 +136,11 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       querystring: Type.Object({
         collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
         date: Type.Optional(DateParam),
+        agenda: Type.Union([Type.Literal('all'), Type.Literal('collection'), Type.Literal('risk')], {
+          default: 'all',
+          description: 'collection: reminders, status follow-ups, model suggestions and manual actions; risk: credit limit and '
+            + 'insurance cover overruns, insolvency proceedings, risk-score downgrades; all: both',
+        }),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
       }, { additionalProperties: false }),
       response: { 200: AgendaSchema, ...errorResponses },
@@ -144,7 +149,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     const { collector } = collectorScope(request, request.query.collector, 'read the agenda');
     const date = dayOrToday(request.query.date);
     const collectorId = collector === null ? null : await collectorIdOf(storage.db, collector);
-    return readAgenda(storage.db, { collectorId, collector, date, limit: request.query.limit, policy });
+    return readAgenda(storage.db, { collectorId, collector, date, limit: request.query.limit, policy, agenda: request.query.agenda });
   });
 
   for (const [verb, status] of [['done', 'done'], ['cancel', 'cancelled']] as const) {

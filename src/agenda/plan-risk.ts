@@ -1,0 +1,182 @@
+// The risk agenda (brief 004): the preventive side of credit management.
+// Outstanding over the credit limit, exposure above the credit insurer's
+// cover, insolvency proceedings, a risk score that worsened: each a review for
+// the credit manager, with the figures that call for it. Pure.
+import { roundMoney } from '../util/round.js';
+import { daysBetween } from './dates.js';
+import { money, percent, plural } from './format.js';
+import { floorIn, ratesOf } from './currencies.js';
+import { recurrence } from './keys.js';
+import type { AgendaPolicy } from './policy.js';
+import { priority, risk, urgency } from './priority.js';
+import type { ActionReason, CustomerContext, PlanningFacts, RiskFacts, Suggestion, SuggestionKind } from './types.js';
+
+/**
+ * What stops once a customer is in insolvency proceedings: its debts are
+ * frozen and claims go to the administrator, so reminders, promise calls and
+ * incentives are pointless (and in France, unlawful for debts before the
+ * judgment).
+ */
+export const STOPPED_BY_INSOLVENCY: ReadonlySet<SuggestionKind> = new Set<SuggestionKind>([
+  'scenario_step', 'promise_broken', 'payment_plan_missed', 'pre_due_call', 'missed_debit', 'incentive', 'drift_review',
+]);
+
+/** Customers in insolvency proceedings on the planning day. */
+export function insolventCustomers(facts: PlanningFacts): Set<number> {
+  return new Set(facts.risk.filter((r) => r.insolvency !== null).map((r) => r.customerId));
+}
+
+/** Every open invoice valued in the account currency, or null when a currency has no rate. */
+function exposureOf(r: RiskFacts, facts: PlanningFacts): number | null {
+  const into = ratesOf(facts.rates, r.accountCurrency);
+  let total = 0;
+  for (const o of r.open) {
+    const rate = into.get(o.currency);
+    if (rate === undefined) return null;
+    total += o.amount * rate;
+  }
+  return roundMoney(total);
+}
+
+interface Exposure {
+  r: RiskFacts;
+  c: CustomerContext | undefined;
+  /** In the account currency; null when a currency has no rate. */
+  amount: number | null;
+}
+
+const riskTask = (x: Exposure, currency: string) => ({
+  origin: 'risk' as const,
+  task: true,
+  type: 'review' as const,
+  customerId: x.r.customerId,
+  collectorId: x.c?.collectorId ?? null,
+  invoiceId: null,
+  invoices: [],
+  currency,
+});
+
+const exposureReason = (x: Exposure): ActionReason => ({
+  factor: 'exposure', text: `${money(x.amount ?? 0, x.r.accountCurrency)} open, every currency valued`, value: x.amount,
+});
+
+function limitOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
+  const limit = x.r.creditLimit;
+  if (limit === null || !(limit > 0) || x.amount === null) return null;
+  const usage = x.amount / limit;
+  if (usage <= policy.risk.limitUsage) return null;
+  const rec = recurrence(`risk:limit:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
+  if (rec.dueDate > facts.asOf) return null;
+  const currency = x.r.accountCurrency;
+  const over = roundMoney(x.amount - limit);
+  const score = x.c?.riskScore ?? null;
+  return {
+    ...riskTask(x, currency),
+    dedupeKey: rec.dedupeKey,
+    kind: 'credit_limit_exceeded',
+    dueDate: rec.dueDate,
+    reason: `Over the credit limit: ${money(x.amount, currency)} open is ${percent(usage)} of the ${money(limit, currency)} limit ` +
+      `(${money(over, currency)} over). Review the limit${score === null ? '' : ` against the risk score (${score})`} or hold new orders until the balance is back under it`,
+    reasons: [
+      { factor: 'creditLimitUsage', text: `${percent(usage)} of the credit limit used`, value: Math.round(usage * 100) / 100 },
+      { factor: 'creditLimit', text: `credit limit ${money(limit, currency)}`, value: limit },
+      exposureReason(x),
+    ],
+    priority: priority(Math.max(over, floorIn(policy, currency, facts.rates)), urgency('credit_limit_exceeded', 0), risk(x.c), currency),
+  };
+}
+
+function coverOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
+  const cover = x.r.insurerCover;
+  // Without a recorded cover the threshold is unknown: flagging every insured balance would bury the agenda.
+  if (cover === null || !(cover > 0) || x.amount === null || x.amount <= cover) return null;
+  const rec = recurrence(`risk:cover:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
+  if (rec.dueDate > facts.asOf) return null;
+  const currency = x.r.accountCurrency;
+  const uncovered = roundMoney(x.amount - cover);
+  const ask = x.r.ndCover
+    ? 'request a named credit limit from the insurer (the unnamed-buyer cover stops there)'
+    : 'ask the insurer to raise the cover, or secure the excess (guarantee, prepayment)';
+  return {
+    ...riskTask(x, currency),
+    dedupeKey: rec.dedupeKey,
+    kind: 'cover_exceeded',
+    dueDate: rec.dueDate,
+    reason: `Exposure above the credit insurance: ${money(uncovered, currency)} of the ${money(x.amount, currency)} open is not covered ` +
+      `(cover ${money(cover, currency)}${x.r.ndCover ? ', unnamed-buyer' : ''}). ${ask[0].toUpperCase()}${ask.slice(1)}`,
+    reasons: [
+      { factor: 'uncoveredExposure', text: `${money(uncovered, currency)} above the insurer's cover`, value: uncovered },
+      { factor: 'insurerCover', text: `insurer cover ${money(cover, currency)}${x.r.ndCover ? ' (unnamed-buyer / discretionary)' : ''}`, value: cover },
+      exposureReason(x),
+    ],
+    priority: priority(Math.max(uncovered, floorIn(policy, currency, facts.rates)), urgency('cover_exceeded', 0), risk(x.c), currency),
+  };
+}
+
+/** What is at stake in a customer-wide event: its whole balance, valued when it can be. */
+function atStake(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): { amount: number; currency: string } {
+  const amount = x.amount ?? x.c?.openAmount ?? 0;
+  const currency = x.amount === null ? x.c?.currency ?? x.r.accountCurrency : x.r.accountCurrency;
+  return { amount: Math.max(amount, floorIn(policy, currency, facts.rates)), currency };
+}
+
+function insolvency(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
+  const event = x.r.insolvency;
+  if (!event || daysBetween(event.on, facts.asOf) > policy.risk.eventLookbackDays) return null;
+  const stake = atStake(x, facts, policy);
+  const source = event.source ? ` (${event.source})` : '';
+  return {
+    ...riskTask(x, stake.currency),
+    dedupeKey: `risk:insolvency:c${x.r.customerId}:e${event.eventId}`,
+    kind: 'insolvency',
+    dueDate: event.on,
+    reason: `Insolvency proceedings reported on ${event.on}${source}: declare the claim of ${money(stake.amount, stake.currency)} ` +
+      'to the administrator before the deadline (two months from publication in France), and stop the reminders',
+    reasons: [
+      { factor: 'insolvency', text: `insolvency proceedings reported on ${event.on}${source}`, value: event.on },
+      { factor: 'daysSinceEvent', text: `${plural(daysBetween(event.on, facts.asOf), 'day')} ago`, value: daysBetween(event.on, facts.asOf) },
+      exposureReason(x),
+    ],
+    priority: priority(stake.amount, urgency('insolvency', daysBetween(event.on, facts.asOf)), risk(x.c), stake.currency),
+  };
+}
+
+function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
+  const change = x.r.scoreChange;
+  if (!change || daysBetween(change.on, facts.asOf) > policy.risk.eventLookbackDays) return null;
+  const { highScore, scoreJump } = policy.risk;
+  const crossed = change.to >= highScore && (change.from === null || change.from < highScore);
+  const jumped = change.from !== null && change.to - change.from >= scoreJump;
+  if (!crossed && !jumped) return null;
+  const stake = atStake(x, facts, policy);
+  const from = change.from === null ? '' : ` from ${change.from}`;
+  const source = change.source ? ` (${change.source})` : '';
+  const limit = x.r.creditLimit !== null && x.r.creditLimit > 0 ? ` (${money(x.r.creditLimit, x.r.accountCurrency)})` : '';
+  return {
+    ...riskTask(x, stake.currency),
+    dedupeKey: `risk:score:c${x.r.customerId}:e${change.eventId}`,
+    kind: 'risk_downgrade',
+    dueDate: change.on,
+    reason: `Risk score up${from} to ${change.to} on ${change.on}${source}${crossed ? `, now high risk (${highScore}+)` : ''}: ` +
+      `review the credit limit${limit} and the payment terms, and consider securing new orders`,
+    reasons: [
+      { factor: 'riskScore', text: `risk score${from} to ${change.to}${source}`, value: change.to },
+      ...(change.from === null ? [] : [{ factor: 'riskScoreChange', text: `+${change.to - change.from} points`, value: change.to - change.from }]),
+      exposureReason(x),
+    ],
+    priority: priority(stake.amount, urgency('risk_downgrade', 0), risk(x.c), stake.currency),
+  };
+}
+
+export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const r of facts.risk) {
+    const x: Exposure = { r, c: facts.customers.get(r.customerId), amount: exposureOf(r, facts) };
+    // Once proceedings open, the claim is what is left to manage: limits and cover no longer matter.
+    for (const plan of r.insolvency ? [insolvency] : [downgrade, limitOverrun, coverOverrun]) {
+      const s = plan(x, facts, policy);
+      if (s) out.push(s);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+// The risk agenda (brief 004): limit and cover overruns, insolvency, score downgrades. Pure.
+import { describe, it, expect } from 'vitest';
+import { planAgenda } from '../../src/agenda/plan.js';
+import { planRiskActions } from '../../src/agenda/plan-risk.js';
+import { DEFAULT_AGENDA_POLICY as POLICY } from '../../src/agenda/policy.js';
+import type { RiskFacts } from '../../src/agenda/types.js';
+import { ASOF, customerCtx, facts, scenarioInvoice } from './facts-builder.js';
+
+const risky = (extra: Partial<RiskFacts> = {}): RiskFacts => ({
+  customerId: 1, accountCurrency: 'EUR', creditLimit: null, insurerCover: null, ndCover: false,
+  open: [], insolvency: null, scoreChange: null, ...extra,
+});
+const EUR_USD = { currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-10-01', rate: 1.25 };
+const kinds = (r: RiskFacts[], extra: Parameters<typeof facts>[0] = {}) => planRiskActions(facts({ risk: r, ...extra }), POLICY).map((s) => s.kind);
+
+describe('when the open balance is over the credit limit', () => {
+  it('asks for a review, with the usage and the overrun in the limit currency, every currency valued', () => {
+    const [s] = planRiskActions(facts({
+      risk: [risky({ creditLimit: 50_000, open: [{ currency: 'EUR', amount: 40_000 }, { currency: 'USD', amount: 25_000 }] })],
+      rates: [EUR_USD],
+    }), POLICY);
+    // 25,000 USD is 20,000 EUR at 1.25: 60,000 EUR open, 120 % of the limit.
+    expect(s).toMatchObject({ origin: 'risk', kind: 'credit_limit_exceeded', type: 'review', dueDate: ASOF, currency: 'EUR', dedupeKey: 'risk:limit:c1#0' });
+    expect(s.reason).toContain('60,000.00 EUR open is 120 % of the 50,000.00 EUR limit (10,000.00 EUR over)');
+    expect(s.priority.amountAtStake).toBe(10_000);
+  });
+
+  it('says nothing at or under the limit, or when a currency has no rate to value it', () => {
+    expect(kinds([risky({ creditLimit: 50_000, open: [{ currency: 'EUR', amount: 50_000 }] })])).toEqual([]);
+    expect(kinds([risky({ creditLimit: 50_000, open: [{ currency: 'JPY', amount: 9_000_000 }] })])).toEqual([]);
+  });
+
+  it('comes back a review period after a person closed the last one, while it lasts', () => {
+    const over = [risky({ creditLimit: 10_000, open: [{ currency: 'EUR', amount: 12_000 }] })];
+    const closedOn = (day: string) => new Map([['risk:limit:c1', { closed: 1, lastClosedByPersonOn: day }]]);
+    expect(kinds(over, { closures: closedOn('2026-10-01') })).toEqual([]);
+    const again = planRiskActions(facts({ risk: over, closures: closedOn('2026-09-15') }), POLICY);
+    expect(again.map((s) => [s.dedupeKey, s.dueDate])).toEqual([['risk:limit:c1#1', ASOF]]);
+  });
+});
+
+describe('when the exposure is above the credit insurer cover', () => {
+  it('asks for a named limit when the customer is under the unnamed-buyer cover', () => {
+    const [s] = planRiskActions(facts({ risk: [risky({ insurerCover: 20_000, ndCover: true, open: [{ currency: 'EUR', amount: 32_000 }] })] }), POLICY);
+    expect(s.kind).toBe('cover_exceeded');
+    expect(s.reason).toContain('12,000.00 EUR of the 32,000.00 EUR open is not covered');
+    expect(s.reason).toContain('Request a named credit limit from the insurer');
+  });
+
+  it('does not guess a cover nobody recorded', () => {
+    expect(kinds([risky({ ndCover: true, open: [{ currency: 'EUR', amount: 32_000 }] })])).toEqual([]);
+  });
+});
+
+describe('when a provider reports insolvency proceedings', () => {
+  const insolvent = risky({
+    creditLimit: 1_000, open: [{ currency: 'EUR', amount: 8_000 }],
+    insolvency: { eventId: 7, on: '2026-10-05', source: 'legal-gazette' },
+  });
+
+  it('asks for the claim to be declared, first of all, and nothing about the limit any more', () => {
+    const [s, ...rest] = planRiskActions(facts({ risk: [insolvent] }), POLICY);
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ kind: 'insolvency', dueDate: '2026-10-05', dedupeKey: 'risk:insolvency:c1:e7' });
+    expect(s.reason).toMatch(/^Insolvency proceedings reported on 2026-10-05 \(legal-gazette\): declare the claim of 8,000.00 EUR/);
+  });
+
+  it('stops the reminders, which a solvent customer with the same invoice gets', () => {
+    const withInvoice = facts({
+      customers: [customerCtx(1, { openAmount: 8_000, currency: 'EUR' })],
+      scenarioInvoices: [scenarioInvoice(1, '2026-09-01', 8_000)],
+      risk: [insolvent],
+    });
+    expect(planAgenda(withInvoice, POLICY).map((s) => s.kind)).toEqual(['insolvency']);
+    const solvent = { ...withInvoice, risk: [{ ...insolvent, insolvency: null }] };
+    expect(planAgenda(solvent, POLICY).map((s) => s.kind)).toContain('scenario_step');
+  });
+
+  it('leaves an event older than the lookback alone, and still stops the reminders', () => {
+    const old = { ...insolvent, insolvency: { eventId: 7, on: '2026-06-01', source: null } };
+    const f = facts({ risk: [old], scenarioInvoices: [scenarioInvoice(1, '2026-09-01', 8_000)] });
+    expect(planAgenda(f, POLICY)).toEqual([]);
+  });
+});
+
+describe('when the risk score worsens', () => {
+  const change = (from: number | null, to: number, on = '2026-10-12') => risky({ scoreChange: { eventId: 3, on, from, to, source: 'credit-bureau' } });
+
+  it('asks for a review when it crosses into high risk or jumps', () => {
+    const [s] = planRiskActions(facts({ risk: [change(45, 78)] }), POLICY);
+    expect(s).toMatchObject({ kind: 'risk_downgrade', dueDate: '2026-10-12', dedupeKey: 'risk:score:c1:e3' });
+    expect(s.reason).toMatch(/^Risk score up from 45 to 78 on 2026-10-12 \(credit-bureau\), now high risk \(70\+\)/);
+    expect(kinds([change(20, 45)])).toEqual(['risk_downgrade']);
+    expect(kinds([change(null, 75)])).toEqual(['risk_downgrade']);
+  });
+
+  it('says nothing of a small rise, an improvement, a high score that was already high, or an old change', () => {
+    expect(kinds([change(40, 50)])).toEqual([]);
+    expect(kinds([change(80, 60)])).toEqual([]);
+    expect(kinds([change(72, 80)])).toEqual([]);
+    expect(kinds([change(30, 80, '2026-07-01')])).toEqual([]);
+  });
+});

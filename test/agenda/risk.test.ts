@@ -1,0 +1,74 @@
+// The risk agenda over HTTP, from the tables: credit limits, insurer cover,
+// provider events (insolvency, risk scores), and GET /v1/agenda?agenda=risk.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends } from '../helpers/storage.js';
+import { auth, type TestApp } from '../helpers/app.js';
+import { buildAgendaTestApp, whenCalm } from './app.js';
+import * as f from './factories.js';
+
+const DATE = '2026-10-20';
+
+const event = (db: TestApp['storage']['db'], customerId: number, kind: string, occurredAt: string, value: number | null, payload: object = {}) =>
+  db.query(`INSERT INTO external_events (external_id, customer_id, kind, occurred_at, source, value, payload)
+    VALUES ($1, $2, $3, $4, 'provider', $5, $6::jsonb)`, [`EV-${customerId}-${kind}-${occurredAt}`, customerId, kind, occurredAt, value, JSON.stringify(payload)]);
+
+for (const backend of await backends()) {
+  describe(`the risk agenda on ${backend}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await buildAgendaTestApp(backend);
+      const db = t.storage.db;
+      const col = await f.collector(db, 'risk-desk');
+      const scenario = await f.scenario(db, [{ dayOffset: 10, channel: 'call', level: 2, automatic: false }]);
+      const over = await f.customer(db, { externalId: 'C-OVER', collectorId: col, scenarioId: scenario, currency: 'EUR' });
+      await db.query("UPDATE customers SET credit_limit = 10000, insurer_cover = 11000, nd_cover = true WHERE id = $1", [over]);
+      await f.invoice(db, { customerId: over, number: 'O-1', issueDate: '2026-08-01', dueDate: '2026-11-30', amount: 9000, currency: 'EUR' });
+      await f.invoice(db, { customerId: over, number: 'O-2', issueDate: '2026-08-01', dueDate: '2026-11-30', amount: 3000, currency: 'USD' });
+      await f.exchangeRate(db, 'EUR', 'USD', '2026-01-01', 1.5);
+      const failing = await f.customer(db, { externalId: 'C-FAILING', collectorId: col, scenarioId: scenario });
+      await f.invoice(db, { customerId: failing, number: 'F-1', dueDate: '2026-09-01', amount: 4000 });
+      await event(db, failing, 'insolvency', '2026-10-02T09:00:00Z', null, { procedure: 'redressement' });
+      const worse = await f.customer(db, { externalId: 'C-WORSE', collectorId: col, scenarioId: scenario });
+      await f.invoice(db, { customerId: worse, number: 'W-1', dueDate: '2026-09-01', amount: 700 });
+      await event(db, worse, 'risk_score_change', '2026-05-01T00:00:00Z', 40);
+      await event(db, worse, 'risk_score_change', '2026-10-15T00:00:00Z', 72);
+    });
+    afterAll(async () => t.close());
+
+    const agenda = async (query: string) => {
+      await whenCalm(t.app);
+      const res = await t.app.inject({ url: `/v1/agenda?date=${DATE}&${query}`, headers: auth('admin') });
+      expect(res.statusCode).toBe(200);
+      return res.json() as { items: { kind: string; origin: string; reason: string; customer: { externalId: string } }[] };
+    };
+    const kindsOf = (body: Awaited<ReturnType<typeof agenda>>) => body.items.map((i) => [i.customer.externalId, i.kind]).sort();
+
+    it('lists the risk actions the tables call for, and only those', async () => {
+      expect(kindsOf(await agenda('agenda=risk'))).toEqual([
+        ['C-FAILING', 'insolvency'],
+        // 9,000 EUR + 3,000 USD (2,000 EUR at 1.5) = 11,000 EUR: over the 10,000 limit, at the 11,000 cover.
+        ['C-OVER', 'credit_limit_exceeded'],
+        // 40 → 72: crossed into high risk.
+        ['C-WORSE', 'risk_downgrade'],
+      ]);
+      const { items } = await agenda('agenda=risk');
+      expect(items.every((i) => i.origin === 'risk')).toBe(true);
+      expect(items.find((i) => i.kind === 'risk_downgrade')!.reason).toMatch(/^Risk score up from 40 to 72 on 2026-10-15/);
+    });
+
+    it('keeps the collection agenda free of them, and stops reminding an insolvent customer', async () => {
+      // C-FAILING's invoice is as overdue as C-WORSE's, under the same scenario.
+      expect(kindsOf(await agenda('agenda=collection'))).toEqual([['C-WORSE', 'scenario_step']]);
+    });
+
+    it('shows both by default', async () => {
+      expect(kindsOf(await agenda('')).map(([, kind]) => kind)).toEqual(expect.arrayContaining(['insolvency', 'credit_limit_exceeded']));
+    });
+
+    it('answers 400 for an agenda that does not exist', async () => {
+      const res = await t.app.inject({ url: `/v1/agenda?agenda=legal`, headers: auth('admin') });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+  });
+}
