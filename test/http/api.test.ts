@@ -68,6 +68,33 @@ describe('the HTTP API conventions', () => {
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
     });
+
+    it.each([
+      ['DELETE', '/v1/reports/aging?currency=EUR', 'GET, HEAD'],
+      ['PATCH', '/v1/searches/1', 'GET, HEAD, DELETE, PUT'],
+      ['POST', '/v1/searches/1', 'GET, HEAD, DELETE, PUT'],
+      ['GET', '/v1/refresh', 'POST'],
+    ] as const)('answers %s %s, a path taken by other methods, with a 405 problem allowing %s', async (method, url, allow) => {
+      const res = await t.app.inject({ method, url, headers: auth('admin') });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.json()).toMatchObject({ status: 405, code: 'AR_ERR_METHOD_NOT_ALLOWED', detail: expect.stringContaining(allow) });
+    });
+
+    it.each([
+      ['DELETE', '/v1/nothing'],
+      ['OPTIONS', '/v1/reports/aging'],
+      ['HEAD', '/v1/refresh'],
+    ] as const)('still answers %s %s with a 404 problem and no Allow', async (method, url) => {
+      const res = await t.app.inject({ method, url, headers: auth('admin') });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers.allow).toBeUndefined();
+    });
+
+    it('answers HEAD where GET is, as before', async () => {
+      expect((await t.app.inject({ method: 'HEAD', url: '/v1/customers', headers: auth('admin') })).statusCode).toBe(200);
+    });
   });
 
   describe('when customers are listed', () => {

@@ -2,7 +2,7 @@
 // a stable AR_ERR_* code. Bad input is a 4xx with what to fix, never a 500.
 import fp from 'fastify-plugin';
 import type { Duplex } from 'node:stream';
-import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { isArError } from '../../errors.js';
 import { validationDetail } from './validation-errors.js';
 
@@ -106,9 +106,25 @@ async function problemPlugin(app: FastifyInstance) {
     return sendProblem(reply, 500, 'AR_ERR_INTERNAL', 'An unexpected error occurred; it was logged with this request id');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, 'AR_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(app, request.method, request.url);
+    if (allowed.length === 0) return sendProblem(reply, 404, 'AR_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${path}`);
+    const allow = allowed.join(', ');
+    return sendProblem(reply.header('allow', allow), 405, 'AR_ERR_METHOD_NOT_ALLOWED', `${path} does not take ${request.method}: it takes ${allow}`);
+  });
+}
+
+/**
+ * The methods the router has a route for at this URL, when the request's own
+ * is not one (RFC 9110 §15.5.6: a 405 lists them in Allow); none for a path
+ * no route matches. HEAD and OPTIONS stay 404 as they were: HEAD is served
+ * wherever GET is, and OPTIONS would be a CORS preflight, which the API does
+ * not answer.
+ */
+function allowedMethods(app: FastifyInstance, method: string, url: string): string[] {
+  if (method === 'HEAD' || method === 'OPTIONS') return [];
+  return app.supportedMethods.filter((m) => m !== method && app.findRoute({ method: m as HTTPMethods, url }) !== null);
 }
 
 export default fp(problemPlugin, { name: 'problem' });
