@@ -27,7 +27,7 @@ import criteriaRoutes from './http/routes/criteria.js';
 import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
 import inboundRoutes from './http/routes/inbound.js';
-import { refusingInfinity } from './http/finite-numbers.js';
+import { textNumbers } from './http/text-numbers.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -40,16 +40,17 @@ type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaCont
 // Query strings, path parameters and headers arrive as text, so `limit=10` must
 // become 10; a JSON body already has its types, and coercing it would score
 // `"amount": true` as 1 or read `"subject": 1` as "1". Bodies get an Ajv
-// without coercion, the other parts keep it, refusing what coerces to ±Infinity.
+// without coercion, the other parts keep it, taking integers in decimal digits
+// only and refusing what coerces to ±Infinity.
 function partAwareValidator(): ValidatorFactory {
-  type Compile = (route: { httpPart?: string }) => unknown;
+  type Compile = (route: { httpPart?: string; schema?: unknown }) => unknown;
   type Options = { customOptions?: Record<string, unknown> };
   // The published typings describe the pool's compiler as ajv.compile; Fastify calls it with the route definition.
   const pool = AjvCompiler() as unknown as (externalSchemas: unknown, options: Options) => Compile;
   const factory = (externalSchemas: unknown, options: Options): Compile => {
     const coercing = pool(externalSchemas, options);
     const strict = pool(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
-    return (route) => (route.httpPart === 'body' ? strict(route) : refusingInfinity(coercing(route) as Parameters<typeof refusingInfinity>[0]));
+    return (route) => (route.httpPart === 'body' ? strict(route) : textNumbers(route.schema, coercing(route) as Parameters<typeof textNumbers>[1]));
   };
   return factory as unknown as ValidatorFactory;
 }

@@ -41,7 +41,7 @@ for (const backend of await backends()) {
         ['POST', `/v1/assign/runs/${TOO_BIG}/undo`],
         ['POST', `/v1/actions/${TOO_BIG}/done`],
         ['GET', `/v1/customers?after=${TOO_BIG}`],
-        ['GET', '/v1/assign/runs/1?offset=1e300'],
+        ['GET', `/v1/assign/runs/1?offset=1${'0'.repeat(300)}`],
       ] as const)('%s %s answers 400', async (method, url) => {
         const body = expectProblem(await ask(method, url, undefined, url.startsWith('/v1/actions') ? 'platform' : 'analyst'), 400);
         expect(body.code).toBe('AR_ERR_VALIDATION');
@@ -70,6 +70,38 @@ for (const backend of await backends()) {
         const body = expectProblem(await ask('GET', url), 400);
         expect(body.code).toBe('AR_ERR_VALIDATION');
         expect(body.detail).toMatch(/(querystring|params)\/\w+ must be (a finite number|integer)/);
+      });
+    });
+
+    describe('when an integer in the URL is written other than in decimal digits (which Number() would read)', () => {
+      it.each([
+        ['/v1/customers?limit=0x10', 'querystring/limit'],
+        ['/v1/customers?limit=1e2', 'querystring/limit'],
+        ['/v1/customers?limit=%2B1', 'querystring/limit'],
+        ['/v1/customers?limit=%205', 'querystring/limit'],
+        ['/v1/customers?limit=5%20', 'querystring/limit'],
+        ['/v1/customers?limit=2.0', 'querystring/limit'],
+        ['/v1/customers?limit=0b11', 'querystring/limit'],
+        ['/v1/customers?limit=5&limit=0x10', 'querystring/limit'],
+        ['/v1/assign/runs/1?offset=1e3', 'querystring/offset'],
+        ['/v1/searches/0x1', 'params/id'],
+        ['/v1/rules/1e0', 'params/id'],
+      ])('GET %s answers 400 naming %s', async (url, path) => {
+        const body = expectProblem(await ask('GET', url), 400) as unknown as { code: string; errors: { path: string; message: string }[] };
+        expect(body.code).toBe('AR_ERR_VALIDATION');
+        expect(body.errors).toEqual([expect.objectContaining({ path, message: 'must be integer, written in decimal digits' })]);
+      });
+
+      it('names every parameter at fault at once', async () => {
+        const body = expectProblem(await ask('GET', '/v1/customers?limit=0x10&after=x'), 400) as unknown as { errors: { path: string }[] };
+        expect(body.errors.map((e) => e.path).sort()).toEqual(['querystring/after', 'querystring/limit']);
+      });
+
+      it('takes decimal digits, leading zeros included, and still refuses a negative count by its minimum', async () => {
+        const page = await ask('GET', '/v1/customers?limit=01&after=0');
+        expect(page.statusCode).toBe(200);
+        expect(page.json().items).toHaveLength(1);
+        expect(expectProblem(await ask('GET', '/v1/customers?limit=-5'), 400).detail).toMatch(/querystring\/limit must be >= 1/);
       });
     });
 
