@@ -34,6 +34,8 @@ export const AR_ERR = {
   CONFLICT: define('AR_ERR_CONFLICT', '%s', 409),
   /** If-Match named a version that is no longer the stored one: someone saved in between. */
   STALE_VERSION: define('AR_ERR_STALE_VERSION', '%s %s has changed since it was read: it is at version %s, If-Match named %s; read it again and make the change on that, nothing was changed', 412),
+  /** Same code: If-Match named a version of something deleted since, and a deleted row is at no version. */
+  STALE_VERSION_GONE: define('AR_ERR_STALE_VERSION', '%s %s is gone: If-Match named %s of it, and it has no version now; nothing was changed', 412),
   UNSUPPORTED_MEDIA_TYPE: define('AR_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send %s', 415),
   IMPORT_UNKNOWN_ENTITY: define('AR_ERR_IMPORT_UNKNOWN_ENTITY', 'Cannot import "%s": known entities are %s', 404),
   IMPORT_REJECTED: define('AR_ERR_IMPORT_REJECTED', 'The file was rejected whole, nothing was written: %s', 422),

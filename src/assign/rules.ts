@@ -2,7 +2,7 @@
 // priority (1 beats 2). Saving a rule checks what it refers to, refuses a
 // cycle of successive rules, warns about unstable choices the brief warns
 // about, and reports the rules it conflicts with and on how many customers.
-import { atVersion, missedRow, type ExpectedVersions } from '../db/versioned.js';
+import { atVersion, missedRow, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
 import type { Db, Queryable } from '../db/sql.js';
 import { compileSql } from '../criteria/index.js';
@@ -168,7 +168,7 @@ export async function saveRule(db: Db, id: number | null, input: RuleInput, expe
         const rows = await tx.query<{ id: number }>(
           `UPDATE assignment_rules SET name = $2, description = $3, search_id = $4, priority = $5, enabled = $6,
              actions = $7::jsonb, version = version + 1, updated_at = now() WHERE id = $1 AND ${atVersion(8)} RETURNING id`,
-          [id, ...values, expected],
+          [id, ...values, versionsParam(expected)],
         );
         if (rows.length === 0) throw await missedRow(tx, 'assignment_rules', 'Rule', id, expected);
         ruleId = id;
@@ -193,7 +193,7 @@ export async function saveRule(db: Db, id: number | null, input: RuleInput, expe
 }
 
 export async function deleteRule(q: Queryable, id: number, expected: ExpectedVersions = null): Promise<void> {
-  const rows = await q.query(`DELETE FROM assignment_rules WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, expected]);
+  const rows = await q.query(`DELETE FROM assignment_rules WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, versionsParam(expected)]);
   if (rows.length === 0) throw await missedRow(q, 'assignment_rules', 'Rule', id, expected);
 }
 

@@ -15,12 +15,13 @@ export function tagged<T extends { version: number }>(reply: FastifyReply, resou
 }
 
 /**
- * The versions If-Match names; null (any) when it is absent or "*". Compared
- * strongly, as the RFC requires: a weak tag, or one we never issued, names no
- * version, so the change is refused.
+ * The versions If-Match names; null when it is absent, 'any' for "*".
+ * Compared strongly, as the RFC requires: a weak tag, or one we never issued,
+ * names no version, so the change is refused.
  */
 export function ifMatchVersions(header: string | undefined): ExpectedVersions {
-  if (header === undefined || header.trim() === '*') return null;
+  if (header === undefined) return null;
+  if (header.trim() === '*') return 'any';
   return header
     .split(',')
     .map((tag) => /^\s*"(\d{1,9})"\s*$/.exec(tag)?.[1])

@@ -1,7 +1,7 @@
 // Saved dynamic searches over customers ("strategic customers", "old
 // unqualified delays > 30 days"): stored as JsonLogic with the fields they
 // read, counted and sampled live on the facts query.
-import { atVersion, missedRow, type ExpectedVersions } from '../db/versioned.js';
+import { atVersion, missedRow, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
 import { compileSql, type CriteriaAst } from '../criteria/index.js';
@@ -76,7 +76,7 @@ export async function updateSearch(q: Queryable, id: number, input: SearchInput,
     const rows = await q.query<{ id: number }>(
       `UPDATE saved_searches SET name = $2, description = $3, criteria = $4::jsonb, fields = $5::text[],
          version = version + 1, updated_at = now() WHERE id = $1 AND ${atVersion(6)} RETURNING id`,
-      [id, input.name, input.description ?? null, JSON.stringify(input.criteria), ast.fields, expected],
+      [id, input.name, input.description ?? null, JSON.stringify(input.criteria), ast.fields, versionsParam(expected)],
     );
     if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
     return getSearch(q, id);
@@ -91,7 +91,7 @@ export async function deleteSearch(q: Queryable, id: number, expected: ExpectedV
   if (users.length > 0) {
     throw AR_ERR.CONFLICT([`saved search ${id} is used by rules ${users.map((u) => `"${u.name}"`).join(', ')}; delete or change them first`]);
   }
-  const rows = await q.query(`DELETE FROM saved_searches WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, expected]);
+  const rows = await q.query(`DELETE FROM saved_searches WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, versionsParam(expected)]);
   if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
 }
 

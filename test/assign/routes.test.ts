@@ -90,8 +90,29 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect((await send('PUT', url, '*', body(74))).statusCode).toBe(200);
       expect((await send('DELETE', url, read)).statusCode).toBe(412);
       expect((await send('DELETE', url, undefined)).statusCode).toBe(204);
-      expect((await send('PUT', url, read, body(75))).statusCode).toBe(404);
+      expect((await send('PUT', url, undefined, body(75))).statusCode).toBe(404);
       await call('DELETE', `/v1/searches/${search.id}`, 'analyst');
+    });
+
+    // RFC 9110 §13.1.1: with If-Match, a resource that has no current representation fails the condition.
+    it.each(['search', 'rule'])('answers 412 to a change on a %s deleted since it was read, * included, and 404 without If-Match', async (kind) => {
+      const search = (await call('POST', '/v1/searches', 'analyst', { name: `Gone ${kind}`, criteria: true })).json();
+      const rule = { name: `Gone ${kind}`, searchId: search.id, priority: 80, enabled: false, actions: [{ type: 'setCollector', collector: 'col-a' }] };
+      const created = kind === 'rule' ? await call('POST', '/v1/rules', 'analyst', rule) : null;
+      const url = created ? `/v1/rules/${created.json().rule.id}` : `/v1/searches/${search.id}`;
+      const payload = created ? rule : { name: `Gone ${kind}`, criteria: false };
+      const read = (await call('GET', url, 'analyst')).headers.etag as string;
+      expect((await send('DELETE', url, read)).statusCode).toBe(204);
+      for (const ifMatch of [read, '*', '"99"']) {
+        for (const res of [await send('PUT', url, ifMatch, payload), await send('DELETE', url, ifMatch)]) {
+          expect(res.statusCode).toBe(412);
+          expect(res.json()).toMatchObject({ code: 'AR_ERR_STALE_VERSION', version: null, detail: expect.stringMatching(/is gone: If-Match named .*nothing was changed/) });
+        }
+      }
+      expect((await send('PUT', url, undefined, payload)).statusCode).toBe(404);
+      expect((await send('DELETE', url, undefined)).statusCode).toBe(404);
+      expect((await call('GET', url, 'analyst')).statusCode).toBe(404);
+      if (created) await call('DELETE', `/v1/searches/${search.id}`, 'analyst');
     });
   });
 
