@@ -4,10 +4,33 @@
 // feature switch, group:<id>, or groups for every group).
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
+import { atVersion, missedVersion, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { groupOf, isGroupTarget, isLockKey } from './targets.js';
 
-/** `asCollector` (a collector's externalId): locks only on that collector's customers. */
-export async function setLocks(q: Queryable, externalId: string, lock: string[], unlock: string[], asCollector?: string): Promise<string[]> {
+export interface Locks {
+  lockedFields: string[];
+  /** Moved on by every change of the locks (not by imports): their ETag. */
+  version: number;
+}
+
+export async function readLocks(q: Queryable, externalId: string): Promise<Locks> {
+  const [row] = await q.query<Locks>(
+    'SELECT COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields", locks_version AS version FROM customers WHERE external_id = $1',
+    [externalId],
+  );
+  if (!row) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
+  return row;
+}
+
+export interface LockOptions {
+  /** A collector's externalId: locks only on that collector's customers. */
+  asCollector?: string;
+  /** The versions of the locks the change was made on (If-Match). */
+  expected?: ExpectedVersions;
+}
+
+export async function setLocks(q: Queryable, externalId: string, lock: string[], unlock: string[], options: LockOptions = {}): Promise<Locks> {
+  const { asCollector, expected = null } = options;
   const bad = [...lock, ...unlock].filter((k) => !isLockKey(k));
   if (bad.length > 0) {
     throw AR_ERR.VALIDATION([
@@ -18,19 +41,26 @@ export async function setLocks(q: Queryable, externalId: string, lock: string[],
   const both = lock.filter((k) => unlock.includes(k));
   if (both.length > 0) throw AR_ERR.VALIDATION([`${both.map((b) => `"${b}"`).join(', ')} cannot be both locked and unlocked in one request`]);
   await refuseUnknownGroups(q, lock);
-  const rows = await q.query<{ locked: string[] }>(
+  const inPortfolio = '($2::text IS NULL OR collector_id = (SELECT id FROM collectors WHERE external_id = $2))';
+  const rows = await q.query<Locks>(
     `UPDATE customers SET locked_fields = ARRAY(
-       SELECT DISTINCT x FROM unnest(COALESCE(locked_fields, ARRAY[]::text[]) || $2::text[]) x WHERE NOT (x = ANY($3::text[])) ORDER BY x
-     ), updated_at = now()
-     WHERE external_id = $1
-       AND ($4::text IS NULL OR collector_id = (SELECT id FROM collectors WHERE external_id = $4))
-     RETURNING locked_fields AS locked`,
-    [externalId, lock, unlock, asCollector ?? null],
+       SELECT DISTINCT x FROM unnest(COALESCE(locked_fields, ARRAY[]::text[]) || $3::text[]) x WHERE NOT (x = ANY($4::text[])) ORDER BY x
+     ), locks_version = locks_version + 1, updated_at = now()
+     WHERE external_id = $1 AND ${inPortfolio} AND ${atVersion(5, 'locks_version')}
+     RETURNING locked_fields AS "lockedFields", locks_version AS version`,
+    [externalId, asCollector ?? null, lock, unlock, versionsParam(expected)],
   );
-  if (rows.length > 0) return rows[0].locked;
-  const exists = await q.query('SELECT 1 FROM customers WHERE external_id = $1', [externalId]);
-  if (exists.length === 0) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
-  throw AR_ERR.FORBIDDEN(['collector', `lock assignments of customer "${externalId}": it is not in collector "${asCollector}"'s portfolio`]);
+  if (rows.length > 0) return rows[0];
+  const [row] = await q.query<{ version: number; mine: boolean | null }>(
+    `SELECT locks_version AS version, ${inPortfolio} AS mine FROM customers WHERE external_id = $1`,
+    [externalId, asCollector ?? null],
+  );
+  if (!row && expected === null) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
+  // Before the version: another portfolio's locks are not the collector's to learn about.
+  if (row && !row.mine) {
+    throw AR_ERR.FORBIDDEN(['collector', `lock assignments of customer "${externalId}": it is not in collector "${asCollector}"'s portfolio`]);
+  }
+  throw missedVersion('The lock list of customer', externalId, row?.version, expected);
 }
 
 // A lock on a group that does not exist would hold nothing and read as a

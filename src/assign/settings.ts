@@ -3,6 +3,7 @@
 // defaults for model outputs), and whether a rule change triggers a run.
 import { AR_ERR } from '../errors.js';
 import type { Queryable } from '../db/sql.js';
+import { missedVersion, type ExpectedVersions } from '../db/versioned.js';
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { HYSTERESIS_MARGINS } from '../fields/hysteresis.js';
 import { DEFAULT_DWELL_DAYS, DWELL_KINDS, type DwellKind } from './targets.js';
@@ -19,11 +20,20 @@ export interface SettingsPatch {
   runOnRuleChange?: boolean;
 }
 
+export interface VersionedSettings {
+  settings: AssignSettings;
+  /** Moved on by every save; 0 while none was saved (the defaults). */
+  version: number;
+}
+
 interface Row {
   dwell_days: Record<string, number>;
   hysteresis: Record<string, number>;
   run_on_rule_change: boolean;
+  version: number;
 }
+
+const SELECT_ROW = 'SELECT dwell_days, hysteresis, run_on_rule_change, version FROM assignment_settings WHERE id = 1';
 
 function effective(row: Row | undefined): AssignSettings {
   return {
@@ -33,9 +43,13 @@ function effective(row: Row | undefined): AssignSettings {
   };
 }
 
+export async function readSettings(q: Queryable): Promise<VersionedSettings> {
+  const [row] = await q.query<Row>(SELECT_ROW);
+  return { settings: effective(row), version: row?.version ?? 0 };
+}
+
 export async function loadSettings(q: Queryable): Promise<AssignSettings> {
-  const [row] = await q.query<Row>('SELECT dwell_days, hysteresis, run_on_rule_change FROM assignment_settings WHERE id = 1');
-  return effective(row);
+  return (await readSettings(q)).settings;
 }
 
 function checkPatch(patch: SettingsPatch): void {
@@ -55,24 +69,37 @@ function checkPatch(patch: SettingsPatch): void {
   }
 }
 
-/** Merges a patch into the stored settings; a null margin restores the default. */
-export async function saveSettings(q: Queryable, patch: SettingsPatch): Promise<AssignSettings> {
+/**
+ * Merges a patch into the stored settings; a null margin restores the default.
+ * `expected` (If-Match) names the versions the patch was made on.
+ */
+export async function saveSettings(q: Queryable, patch: SettingsPatch, expected: ExpectedVersions = null): Promise<VersionedSettings> {
   checkPatch(patch);
-  const [row] = await q.query<Row>('SELECT dwell_days, hysteresis, run_on_rule_change FROM assignment_settings WHERE id = 1');
-  const dwell = { ...(row?.dwell_days ?? {}), ...patch.dwellDays };
-  const hysteresis: Record<string, number> = { ...(row?.hysteresis ?? {}) };
-  for (const [field, margin] of Object.entries(patch.hysteresis ?? {})) {
-    if (margin === null) delete hysteresis[field];
-    else hysteresis[field] = margin;
+  for (;;) {
+    const [row] = await q.query<Row>(SELECT_ROW);
+    const version = row?.version ?? 0;
+    // The defaults stand while nothing is stored, so "*" always matches.
+    if (expected !== null && expected !== 'any' && !expected.includes(version)) {
+      throw missedVersion('The assignment settings', 'resource', version, expected);
+    }
+    const dwell = { ...(row?.dwell_days ?? {}), ...patch.dwellDays };
+    const hysteresis: Record<string, number> = { ...(row?.hysteresis ?? {}) };
+    for (const [field, margin] of Object.entries(patch.hysteresis ?? {})) {
+      if (margin === null) delete hysteresis[field];
+      else hysteresis[field] = margin;
+    }
+    const runOnRuleChange = patch.runOnRuleChange ?? row?.run_on_rule_change ?? false;
+    // Written only over the version merged: a save in between is read and
+    // merged with (or judged by If-Match), not overwritten with what it replaced.
+    const [saved] = await q.query<Row>(
+      `INSERT INTO assignment_settings (id, dwell_days, hysteresis, run_on_rule_change, updated_at)
+       VALUES (1, $1::jsonb, $2::jsonb, $3, now())
+       ON CONFLICT (id) DO UPDATE SET dwell_days = EXCLUDED.dwell_days, hysteresis = EXCLUDED.hysteresis,
+         run_on_rule_change = EXCLUDED.run_on_rule_change, version = assignment_settings.version + 1, updated_at = now()
+       WHERE assignment_settings.version = $4
+       RETURNING dwell_days, hysteresis, run_on_rule_change, version`,
+      [JSON.stringify(dwell), JSON.stringify(hysteresis), runOnRuleChange, version],
+    );
+    if (saved) return { settings: effective(saved), version: saved.version };
   }
-  const runOnRuleChange = patch.runOnRuleChange ?? row?.run_on_rule_change ?? false;
-  const [saved] = await q.query<Row>(
-    `INSERT INTO assignment_settings (id, dwell_days, hysteresis, run_on_rule_change, updated_at)
-     VALUES (1, $1::jsonb, $2::jsonb, $3, now())
-     ON CONFLICT (id) DO UPDATE SET dwell_days = EXCLUDED.dwell_days, hysteresis = EXCLUDED.hysteresis,
-       run_on_rule_change = EXCLUDED.run_on_rule_change, updated_at = now()
-     RETURNING dwell_days, hysteresis, run_on_rule_change`,
-    [JSON.stringify(dwell), JSON.stringify(hysteresis), runOnRuleChange],
-  );
-  return effective(saved);
 }

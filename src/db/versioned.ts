@@ -1,7 +1,7 @@
 // Optimistic concurrency for what credit managers edit together (saved
-// searches, rules): a change may name the versions it was made on, and is
-// refused when the stored row has moved on since, instead of silently
-// overwriting another editor's change.
+// searches, rules, assignment settings, customers' locks): a change may name
+// the versions it was made on, and is refused when the stored row has moved on
+// since, instead of silently overwriting another editor's change.
 import { AR_ERR } from '../errors.js';
 import { ident, type Queryable } from './sql.js';
 
@@ -12,7 +12,7 @@ import { ident, type Queryable } from './sql.js';
 export type ExpectedVersions = readonly number[] | 'any' | null;
 
 /** SQL: the row is at one of the expected versions, `$n` holding them (see versionsParam). */
-export const atVersion = (n: number): string => `($${n}::int[] IS NULL OR version = ANY($${n}::int[]))`;
+export const atVersion = (n: number, column = 'version'): string => `($${n}::int[] IS NULL OR ${column} = ANY($${n}::int[]))`;
 
 /** The value of atVersion's parameter: NULL takes any version. */
 export const versionsParam = (expected: ExpectedVersions): readonly number[] | null => (expected === 'any' ? null : expected);
@@ -25,8 +25,13 @@ export const versionsParam = (expected: ExpectedVersions): readonly number[] | n
  */
 export async function missedRow(q: Queryable, table: string, label: string, id: number, expected: ExpectedVersions): Promise<Error> {
   const [row] = await q.query<{ version: number }>(`SELECT version FROM ${ident(table)} WHERE id = $1`, [id]);
-  if (expected === null || (row && expected === 'any')) return AR_ERR.NOT_FOUND([label, String(id)]);
+  return missedVersion(label, String(id), row?.version, expected);
+}
+
+/** missedRow's answer once the current version is read: undefined when the row is gone. */
+export function missedVersion(label: string, id: string, current: number | undefined, expected: ExpectedVersions): Error {
+  if (expected === null || (current !== undefined && expected === 'any')) return AR_ERR.NOT_FOUND([label, id]);
   const named = expected === 'any' ? 'any version ("*")' : expected.length > 0 ? `version ${expected.join(', ')}` : 'no version of it';
-  if (!row) return AR_ERR.STALE_VERSION_GONE([label, String(id), named], { version: null });
-  return AR_ERR.STALE_VERSION([label, String(id), String(row.version), named], { version: row.version });
+  if (current === undefined) return AR_ERR.STALE_VERSION_GONE([label, id, named], { version: null });
+  return AR_ERR.STALE_VERSION([label, id, String(current), named], { version: current });
 }

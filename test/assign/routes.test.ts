@@ -116,6 +116,64 @@ describe.each(await backends())('when credit managers use Search & Assign over H
     });
   });
 
+  describe('when two people change the assignment settings or a customer\'s locks', () => {
+    const send = (url: string, ifMatch: string | undefined, payload: object, headers: Record<string, string> = auth('analyst')) =>
+      t.app.inject({ method: 'PUT', url, headers: { ...headers, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) }, payload });
+    const margin = (openAmount: number | null) => ({ hysteresis: { openAmount } });
+
+    it('refuses a settings change made on a version saved over since (412, nothing changed); without If-Match, or with *, the last wins', async () => {
+      const read = (await call('GET', '/v1/assign/settings', 'analyst')).headers.etag as string;
+      expect(read).toMatch(/^"\d+"$/);
+      const first = await send('/v1/assign/settings', read, margin(7));
+      expect(first.statusCode).toBe(200);
+      expect(first.headers.etag).not.toBe(read);
+      const second = await send('/v1/assign/settings', read, margin(8));
+      expect(second.statusCode).toBe(412);
+      expect(second.json()).toMatchObject({ code: 'AR_ERR_STALE_VERSION', version: Number(JSON.parse(first.headers.etag as string)) });
+      const now = await call('GET', '/v1/assign/settings', 'analyst');
+      expect(now.json().hysteresis.openAmount).toBe(7);
+      expect(now.headers.etag).toBe(first.headers.etag);
+      expect((await send('/v1/assign/settings', `W/${now.headers.etag}`, margin(8))).statusCode).toBe(412);
+      expect((await send('/v1/assign/settings', '*', margin(9))).statusCode).toBe(200);
+      expect((await send('/v1/assign/settings', undefined, margin(null))).statusCode).toBe(200);
+    });
+
+    it('lets one of two settings changes made on the same version through, and refuses the other', async () => {
+      const read = (await call('GET', '/v1/assign/settings', 'analyst')).headers.etag as string;
+      const answers = await Promise.all([send('/v1/assign/settings', read, margin(11)), send('/v1/assign/settings', read, margin(12))]);
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 412]);
+      const won = answers.find((a) => a.statusCode === 200)!;
+      expect((await call('GET', '/v1/assign/settings', 'analyst')).json().hysteresis.openAmount).toBe(won.json().hysteresis.openAmount);
+      await send('/v1/assign/settings', undefined, margin(null));
+    });
+
+    it('versions a customer\'s locks the same way, the collector\'s portfolio checked first', async () => {
+      const read = await call('GET', '/v1/customers/C3/locks', 'collector');
+      expect(read.json()).toEqual({ lockedFields: [] });
+      const first = await send('/v1/customers/C3/locks', read.headers.etag as string, { lock: ['adv'] });
+      expect(first.json()).toEqual({ lockedFields: ['adv'] });
+      expect(first.headers.etag).not.toBe(read.headers.etag);
+      expect((await call('GET', '/v1/customers/C3/locks', 'analyst')).headers.etag).toBe(first.headers.etag);
+      const stale = await send('/v1/customers/C3/locks', read.headers.etag as string, { unlock: ['adv'], lock: ['salesRep'] });
+      expect(stale.statusCode).toBe(412);
+      expect(stale.json()).toMatchObject({ code: 'AR_ERR_STALE_VERSION', detail: expect.stringMatching(/^The lock list of customer C3 has changed/) });
+      expect((await call('GET', '/v1/customers/C3/locks', 'analyst')).json()).toEqual({ lockedFields: ['adv'] });
+      // C3 is not col-a's: a 403, not what version its locks are at.
+      const notMine = await send('/v1/customers/C3/locks', read.headers.etag as string, { lock: ['salesRep'] }, { authorization: `Bearer ${COL_A_KEY}` });
+      expect(notMine.statusCode).toBe(403);
+      expect((await send('/v1/customers/C3/locks', '*', { lock: ['salesRep'] })).statusCode).toBe(200);
+      expect((await send('/v1/customers/C3/locks', undefined, { unlock: ['adv', 'salesRep'] })).json()).toEqual({ lockedFields: [] });
+    });
+
+    it('answers 412 to a lock change with If-Match on a customer that does not exist, and 404 without', async () => {
+      expect((await call('GET', '/v1/customers/C404/locks', 'analyst')).statusCode).toBe(404);
+      const gone = await send('/v1/customers/C404/locks', '"1"', { lock: ['adv'] });
+      expect(gone.statusCode).toBe(412);
+      expect(gone.json()).toMatchObject({ code: 'AR_ERR_STALE_VERSION', version: null });
+      expect((await send('/v1/customers/C404/locks', undefined, { lock: ['adv'] })).statusCode).toBe(404);
+    });
+  });
+
   describe('when roles edit rules', () => {
     it('refuses collector and platform keys with 403', async () => {
       const search = (await call('POST', '/v1/searches', 'analyst', { name: 'Everyone', criteria: true })).json();

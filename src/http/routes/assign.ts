@@ -11,10 +11,10 @@ import { getRun, listRuns, runChanges } from '../../assign/runs.js';
 import { requestRun, runAfterChange } from '../../assign/jobs.js';
 import { isJobsUnavailable } from '../../jobs/jobs.js';
 import { undoRun } from '../../assign/undo.js';
-import { loadSettings, saveSettings } from '../../assign/settings.js';
+import { loadSettings, readSettings, saveSettings } from '../../assign/settings.js';
 import { scopeOf } from '../../assign/state.js';
 import { customerAssignments } from '../../assign/audit.js';
-import { setLocks } from '../../assign/locks.js';
+import { readLocks, setLocks } from '../../assign/locks.js';
 import { collectorScope } from './agenda.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 import {
@@ -25,6 +25,8 @@ import {
 const RULE_EDITORS = { roles: ['analyst'] as Role[], action: 'edit assignment rules' };
 const RUNNERS = { roles: ['analyst', 'platform'] as Role[], action: 'run assignment rules' };
 const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });
+const ExternalIdParams = Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) });
+const LocksSchema = Type.Object({ lockedFields: Type.Array(Type.String()) });
 
 const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, jobs } = app.services;
@@ -189,24 +191,29 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => undoRun(db, request.params.id, { requestedBy: request.role }));
 
   app.get('/v1/assign/settings', {
-    schema: { tags: ['assign'], summary: 'Dwell times, hysteresis margins, run on rule change', response: { 200: SettingsSchema, ...errorResponses } },
-  }, async () => loadSettings(db));
+    schema: {
+      tags: ['assign'],
+      summary: 'Dwell times, hysteresis margins, run on rule change (ETag: their version, for If-Match on changes)',
+      response: { 200: SettingsSchema, ...errorResponses },
+    },
+  }, async (_request, reply) => tagged(reply, await readSettings(db)).settings);
 
   app.put('/v1/assign/settings', {
     config: { roles: ['analyst'], action: 'change assignment settings' },
     schema: {
       tags: ['assign'],
-      summary: 'Change some settings (a null margin restores the default)',
+      summary: 'Change some settings (a null margin restores the default); the ETag is the saved version',
+      headers: IfMatchHeaders,
       body: SettingsPatchBody,
-      response: { 200: SettingsSchema, ...errorResponses },
+      response: { 200: SettingsSchema, 412: ProblemRef, ...errorResponses },
     },
-  }, async (request) => saveSettings(db, request.body));
+  }, async (request, reply) => tagged(reply, await saveSettings(db, request.body, ifMatchVersions(request.headers['if-match']))).settings);
 
   app.get('/v1/customers/:externalId/assignments', {
     schema: {
       tags: ['assign'],
       summary: "A customer's assignments: current values, locks, who set what since when, every change with reasons",
-      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      params: ExternalIdParams,
       querystring: Type.Object({
         limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         explain: Type.Boolean({ default: false, description: 'also say why each rule selects the customer or not today' }),
@@ -215,21 +222,34 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => customerAssignments(db, request.params.externalId, request.query));
 
+  app.get('/v1/customers/:externalId/locks', {
+    schema: {
+      tags: ['assign'],
+      summary: 'What rules may not change on a customer (ETag: the locks\' version, for If-Match on changes)',
+      params: ExternalIdParams,
+      response: { 200: LocksSchema, ...errorResponses },
+    },
+  }, async (request, reply) => ({ lockedFields: tagged(reply, await readLocks(db, request.params.externalId)).lockedFields }));
+
   app.put('/v1/customers/:externalId/locks', {
     config: { roles: ['analyst', 'collector'], action: 'lock assignments' },
     schema: {
       tags: ['assign'],
-      summary: 'Lock or unlock what rules may change on a customer (manual override)',
+      summary: 'Lock or unlock what rules may change on a customer (manual override); the ETag is the saved version',
       description: 'An analyst key locks any customer; a collector key (bound to a collector) only the customers of ' +
         'its portfolio (403 for others).',
-      params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      params: ExternalIdParams,
+      headers: IfMatchHeaders,
       body: LocksBody,
-      response: { 200: Type.Object({ lockedFields: Type.Array(Type.String()) }), ...errorResponses },
+      response: { 200: LocksSchema, 412: ProblemRef, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     // A collector overrides rules on their own portfolio only; analysts on any customer.
     const { collector } = collectorScope(request, undefined, 'lock assignments');
-    return { lockedFields: await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? [], collector ?? undefined) };
+    const saved = await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? [], {
+      asCollector: collector ?? undefined, expected: ifMatchVersions(request.headers['if-match']),
+    });
+    return { lockedFields: tagged(reply, saved).lockedFields };
   });
 };
 
