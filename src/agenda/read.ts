@@ -6,10 +6,11 @@
 // the planner no longer suggests (invoice paid since) are hidden: the next run
 // cancels them.
 import type { Db } from '../db/sql.js';
+import { AR_ERR } from '../errors.js';
 import { openBalanceSql } from '../fields/balances.js';
 import { daysBetween } from './dates.js';
 import { readModelReasons } from './format.js';
-import { loadPlanningFacts } from './facts.js';
+import { loadPlanningFacts, type PlanningScope } from './facts.js';
 import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
 import { floorIn, rankedInReporting, ratesOf } from './currencies.js';
@@ -87,8 +88,9 @@ JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id
 LEFT JOIN LATERAL (${openBalanceSql('$1::date', { where: 'i.customer_id = a.customer_id' })}) b ON true
-WHERE (a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int))
-   OR a.dedupe_key = ANY($3::text[])`;
+WHERE ((a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int))
+   OR a.dedupe_key = ANY($3::text[]))
+  AND ($4::int[] IS NULL OR a.customer_id = ANY($4::int[]))`;
 
 function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlanningFacts>>, stored?: StoredAction): AgendaItem {
   const c = facts.customers.get(s.customerId);
@@ -159,17 +161,35 @@ export interface AgendaQuery {
   policy: AgendaPolicy;
   /** The collection agenda (reminders, follow-ups, model suggestions, manual actions), the risk agenda, or both. */
   agenda?: AgendaView;
+  /** Only these customers (a customer group's members, within the collector's when one is named). */
+  customerIds?: number[];
 }
 
 export type AgendaView = 'all' | 'collection' | 'risk';
 
 const inView = (view: AgendaView) => (i: AgendaItem) => view === 'all' || (i.origin === 'risk') === (view === 'risk');
 
+/**
+ * The members of a customer group (externalId), within one collector's
+ * customers when `collectorId` is set; 404 for a group that does not exist.
+ */
+export async function groupMemberIds(db: Db, group: string, collectorId: number | null): Promise<number[]> {
+  const [known] = await db.query('SELECT 1 FROM customer_groups WHERE external_id = $1', [group]);
+  if (!known) throw AR_ERR.NOT_FOUND(['Customer group', group]);
+  const rows = await db.query<{ id: number }>(
+    `SELECT c.id FROM customers c JOIN group_members gm ON gm.customer_id = c.id JOIN customer_groups cg ON cg.id = gm.group_id
+     WHERE cg.external_id = $1 AND ($2::int IS NULL OR c.collector_id = $2::int) ORDER BY c.id`,
+    [group, collectorId],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
-  const scope = q.collectorId === null ? { kind: 'portfolio' as const } : { kind: 'collector' as const, collectorId: q.collectorId };
+  const scope: PlanningScope = q.customerIds ? { kind: 'customers', customerIds: q.customerIds }
+    : q.collectorId === null ? { kind: 'portfolio' } : { kind: 'collector', collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
   const suggestions = planAgenda(facts, q.policy);
-  const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey)]);
+  const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey), q.customerIds ?? null]);
   const byKey = new Map(stored.filter((a) => a.dedupeKey).map((a) => [a.dedupeKey!, a]));
 
   const items: AgendaItem[] = [];

@@ -35,6 +35,8 @@ export interface ReportScope {
   collector: string | null;
   /** Only this segment. */
   segment: string | null;
+  /** Only the members of this customer group (externalId): brief 004's "Very late customers", "Risky customers". */
+  group?: string | null;
   /** Only invoices in this currency (ISO 4217); null when the scope holds one currency or none, or is consolidated. */
   currency: string | null;
   /** Every currency, each amount valued in this one (REPORTING_CURRENCY): a consolidated report. */
@@ -75,18 +77,23 @@ const GROUP_SQL: Record<GroupBy, string> = {
   segment: `COALESCE(c.segment, '(none)')`,
 };
 
-/** `sc`: customers in scope with their group; the collector is parameter $p, the segment $(p+1). */
+/** `sc`: customers in scope with their group; the collector is parameter $p, the segment $(p+1), the customer group $(p+2). */
 const scopeCte = (groupBy: GroupBy, p = 2) => `sc AS (
   SELECT c.id, ${GROUP_SQL[groupBy]} AS grp
   FROM customers c LEFT JOIN collectors col ON col.id = c.collector_id
   WHERE ($${p}::text IS NULL OR col.external_id = $${p}::text) AND ($${p + 1}::text IS NULL OR c.segment = $${p + 1}::text)
+    AND ($${p + 2}::text IS NULL OR EXISTS (
+      SELECT 1 FROM group_members gm JOIN customer_groups cg ON cg.id = gm.group_id WHERE gm.customer_id = c.id AND cg.external_id = $${p + 2}::text))
 )`;
 
+/** The parameters of scopeCte, in its order. */
+const scopeParams = (scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>) => [scope.collector, scope.segment, scope.group ?? null];
+
 /** Currencies of the invoices of the customers a report covers, sorted. */
-export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment'>): Promise<string[]> {
+export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>): Promise<string[]> {
   const rows = await db.query<{ currency: string }>(
     `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT i.currency FROM invoices i JOIN sc ON sc.id = i.customer_id WHERE i.kind = 'invoice' ORDER BY 1`,
-    [scope.collector, scope.segment],
+    scopeParams(scope),
   );
   return rows.map((r) => r.currency);
 }
@@ -99,7 +106,7 @@ export async function valuationFor(db: Db, scope: ReportScope, upTo: IsoDate): P
 
 /** The customers a report covers (its collector and segment filters), by id, with their group. */
 export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<number, string>> {
-  const rows = await db.query<{ id: number; grp: string }>(`WITH ${scopeCte(scope.groupBy, 1)} SELECT id, grp FROM sc ORDER BY id`, [scope.collector, scope.segment]);
+  const rows = await db.query<{ id: number; grp: string }>(`WITH ${scopeCte(scope.groupBy, 1)} SELECT id, grp FROM sc ORDER BY id`, scopeParams(scope));
   return new Map(rows.map((r) => [r.id, r.grp]));
 }
 
@@ -131,7 +138,7 @@ const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : a
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
 const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
-${scopeCte(groupBy)},${fx ? `\n${fxCte(5)},` : ''}
+${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
 later AS (
   SELECT pa.invoice_id, p.payment_date, pa.amount
   FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
@@ -140,7 +147,7 @@ later AS (
 cand AS (
   SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed${fx ? ', i.currency' : ''}
   FROM invoices i JOIN sc ON sc.id = i.customer_id
-  WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($4::text IS NULL OR i.currency = $4::text)
+  WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($5::text IS NULL OR i.currency = $5::text)
     AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
 ),
 inv AS (
@@ -187,18 +194,18 @@ const salesColumns = (fx: boolean) => (fx
   ? `COALESCE(sum(i.amount * fx.rate), 0)::float8 AS sales, ${unpricedColumn('i.currency', 'i.issue_date', 'fx.rate')}`
   : 'sum(i.amount)::float8 AS sales');
 
-const WINDOW_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE}, ${scopeCte(groupBy)}${fx ? `, ${fxCte(6)}` : ''}
+const WINDOW_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE}, ${scopeCte(groupBy)}${fx ? `, ${fxCte(7)}` : ''}
 SELECT dates.d::text AS date, sc.grp, ${salesColumns(fx)}
 FROM dates
-JOIN invoices i ON i.issue_date > dates.d - $4::int AND i.issue_date <= dates.d AND i.kind = 'invoice'
-  AND ($5::text IS NULL OR i.currency = $5::text)
+JOIN invoices i ON i.issue_date > dates.d - $5::int AND i.issue_date <= dates.d AND i.kind = 'invoice'
+  AND ($6::text IS NULL OR i.currency = $6::text)
 JOIN sc ON sc.id = i.customer_id${salesFx(fx)}
 GROUP BY 1, 2`;
 
-const MONTHLY_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${scopeCte(groupBy, 1)}${fx ? `, ${fxCte(6)}` : ''}
+const MONTHLY_SALES_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${scopeCte(groupBy, 1)}${fx ? `, ${fxCte(7)}` : ''}
 SELECT to_char(i.issue_date, 'YYYY-MM') AS month, sc.grp, ${salesColumns(fx)}
 FROM invoices i JOIN sc ON sc.id = i.customer_id${salesFx(fx)}
-WHERE i.kind = 'invoice' AND i.issue_date >= $3::date AND i.issue_date <= $4::date AND ($5::text IS NULL OR i.currency = $5::text)
+WHERE i.kind = 'invoice' AND i.issue_date >= $4::date AND i.issue_date <= $5::date AND ($6::text IS NULL OR i.currency = $6::text)
 GROUP BY 1, 2`;
 
 
@@ -220,7 +227,7 @@ const fxParams = (fx: Valuation | null | undefined, days: () => IsoDate[]): Rate
 export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<Balance>> {
   const rows = await db.query<Record<string, number | string | string[] | null>>(
     BALANCES_SQL(scope.groupBy, { fx: !!fx }),
-    [dates, scope.collector, scope.segment, scope.currency, ...fxParams(fx, () => dates)],
+    [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
   );
   const out: ByDate<Balance> = new Map();
   for (const r of rows) {
@@ -241,7 +248,7 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
 export async function loadStatusBalances(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<Map<string, AmountCount>>> {
   const rows = await db.query<{ date: IsoDate; grp: string; status: string; amount: number; count: number; unpriced?: string[] | null }>(
     STATUSES_SQL(scope.groupBy, { fx: !!fx }),
-    [dates, scope.collector, scope.segment, scope.currency, ...fxParams(fx, () => dates)],
+    [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
   );
   const out: ByDate<Map<string, AmountCount>> = new Map();
   for (const r of rows) {
@@ -264,7 +271,7 @@ interface SalesRow {
 export async function loadWindowSales(db: Db, dates: IsoDate[], windowDays: number, scope: ReportScope, fx?: Valuation | null): Promise<ByDate<number>> {
   const issued = () => daysFromTo(addDays(minIso(dates), 1 - windowDays), maxIso(dates));
   const rows = await db.query<SalesRow & { date: IsoDate }>(
-    WINDOW_SALES_SQL(scope.groupBy, { fx: !!fx }), [dates, scope.collector, scope.segment, windowDays, scope.currency, ...fxParams(fx, issued)],
+    WINDOW_SALES_SQL(scope.groupBy, { fx: !!fx }), [dates, ...scopeParams(scope), windowDays, scope.currency, ...fxParams(fx, issued)],
   );
   const out: ByDate<number> = new Map();
   for (const r of rows) {
@@ -283,7 +290,7 @@ export const monthKey = (month: string, group: string) => `${month} ${group}`;
  */
 export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope: ReportScope, fx?: Valuation | null): Promise<Map<string, Map<string, number>>> {
   const rows = await db.query<SalesRow & { month: string }>(
-    MONTHLY_SALES_SQL(scope.groupBy, { fx: !!fx }), [scope.collector, scope.segment, from, to, scope.currency, ...fxParams(fx, () => daysFromTo(from, to))],
+    MONTHLY_SALES_SQL(scope.groupBy, { fx: !!fx }), [...scopeParams(scope), from, to, scope.currency, ...fxParams(fx, () => daysFromTo(from, to))],
   );
   const out = new Map<string, Map<string, number>>();
   for (const r of rows) {
@@ -294,10 +301,10 @@ export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope
 }
 
 /** What a report was narrowed to, as every report says it. */
-export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'>;
+export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'> & { group: string | null };
 
-export const filtersOf = ({ collector, segment, currency, consolidatedIn }: ReportScope): ReportFilters =>
-  ({ collector, segment, currency: consolidatedIn ? CONSOLIDATED : currency });
+export const filtersOf = ({ collector, segment, group, currency, consolidatedIn }: ReportScope): ReportFilters =>
+  ({ collector, segment, group: group ?? null, currency: consolidatedIn ? CONSOLIDATED : currency });
 
 /** Every group seen in any series, sorted; the portfolio is always there. */
 export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, unknown>>[]): string[] {

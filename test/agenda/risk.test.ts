@@ -19,6 +19,7 @@ for (const backend of await backends()) {
       t = await buildAgendaTestApp(backend);
       const db = t.storage.db;
       const col = await f.collector(db, 'risk-desk');
+      await f.collector(db, 'other-desk');
       const scenario = await f.scenario(db, [{ dayOffset: 10, channel: 'call', level: 2, automatic: false }]);
       const over = await f.customer(db, { externalId: 'C-OVER', collectorId: col, scenarioId: scenario, currency: 'EUR' });
       await db.query("UPDATE customers SET credit_limit = 10000, insurer_cover = 11000, nd_cover = true WHERE id = $1", [over]);
@@ -32,6 +33,8 @@ for (const backend of await backends()) {
       await f.invoice(db, { customerId: worse, number: 'W-1', dueDate: '2026-09-01', amount: 700 });
       await event(db, worse, 'risk_score_change', '2026-05-01T00:00:00Z', 40);
       await event(db, worse, 'risk_score_change', '2026-10-15T00:00:00Z', 72);
+      const [group] = await db.query<{ id: number }>("INSERT INTO customer_groups (external_id, name) VALUES ('GRP-RISKY', 'Risky customers') RETURNING id");
+      await db.query('INSERT INTO group_members (group_id, customer_id) VALUES ($1, $2), ($1, $3)', [group.id, failing, worse]);
     });
     afterAll(async () => t.close());
 
@@ -63,6 +66,15 @@ for (const backend of await backends()) {
 
     it('shows both by default', async () => {
       expect(kindsOf(await agenda('')).map(([, kind]) => kind)).toEqual(expect.arrayContaining(['insolvency', 'credit_limit_exceeded']));
+    });
+
+    it("narrows to a customer group's members, as the brief's start-up strategy selects the risky customers", async () => {
+      expect(kindsOf(await agenda('agenda=risk&group=GRP-RISKY'))).toEqual([['C-FAILING', 'insolvency'], ['C-WORSE', 'risk_downgrade']]);
+      // Members of the group, of another collector's: none.
+      expect(kindsOf(await agenda('group=GRP-RISKY&collector=other-desk'))).toEqual([]);
+      const unknown = await t.app.inject({ url: `/v1/agenda?date=${DATE}&group=GRP-NOPE`, headers: auth('admin') });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json().code).toBe('AR_ERR_NOT_FOUND');
     });
 
     it('answers 400 for an agenda that does not exist', async () => {

@@ -44,6 +44,24 @@ for (const backend of await backends()) {
       });
     });
 
+    describe("when the aging balance is filtered on a customer group (brief 004: the very late customers)", () => {
+      it("reports the group's members only, and 404 for a group that does not exist", async () => {
+        const db = t.storage.db;
+        const [group] = await db.query<{ id: number }>("INSERT INTO customer_groups (external_id, name) VALUES ('GRP-LATE', 'Very late') RETURNING id");
+        await db.query("INSERT INTO group_members (group_id, customer_id) SELECT $1, id FROM customers WHERE external_id = 'B'", [group.id]);
+        const res = await get('/v1/reports/aging?asOf=2026-03-31&months=1&group=GRP-LATE');
+        expect(res.statusCode).toBe(200);
+        // Customer B: B1 400 + B2 600.
+        expect(res.json().groups[0].total).toEqual({ amount: 1000, count: 2 });
+        expect(res.json().filters).toMatchObject({ group: 'GRP-LATE', collector: null });
+        const statuses = (await get('/v1/reports/statuses?asOf=2026-03-31&months=1&group=GRP-LATE')).json();
+        expect(statuses.groups[0].overdue).toEqual({ amount: 1000, count: 2 });
+        const unknown = await get('/v1/reports/dso?asOf=2026-03-31&group=GRP-NOPE');
+        expect(unknown.statusCode).toBe(404);
+        expect(unknown.json().code).toBe('AR_ERR_NOT_FOUND');
+      });
+    });
+
     describe('when a credit manager asks how well overdue invoices are qualified', () => {
       it('answers the statuses report, and its trend as CSV with a column pair per status', async () => {
         const res = await get('/v1/reports/statuses?asOf=2026-03-31&months=2');

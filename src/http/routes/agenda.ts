@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, groupMemberIds, planningDay, readAgenda,
   type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
@@ -141,6 +141,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
           description: 'collection: reminders, status follow-ups, model suggestions and manual actions; risk: credit limit and '
             + 'insurance cover overruns, insolvency proceedings, risk-score downgrades; all: both',
         }),
+        group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only the members of this customer group (externalId), e.g. the risky customers' })),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
       }, { additionalProperties: false }),
       response: { 200: AgendaSchema, ...errorResponses },
@@ -149,7 +150,9 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     const { collector } = collectorScope(request, request.query.collector, 'read the agenda');
     const date = dayOrToday(request.query.date);
     const collectorId = collector === null ? null : await collectorIdOf(storage.db, collector);
-    return readAgenda(storage.db, { collectorId, collector, date, limit: request.query.limit, policy, agenda: request.query.agenda });
+    const { group, limit, agenda } = request.query;
+    const customerIds = group === undefined ? undefined : await groupMemberIds(storage.db, group, collectorId);
+    return readAgenda(storage.db, { collectorId, collector, date, limit, policy, agenda, customerIds });
   });
 
   for (const [verb, status] of [['done', 'done'], ['cancel', 'cancelled']] as const) {

@@ -28,6 +28,7 @@ const common = {
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
   segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
+  group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only the members of this customer group (externalId), e.g. the very late or the risky customers' })),
   // One parameter rather than a separate switch: "which currency?" has one answer, a currency or all of them
   // consolidated, so no pair of parameters can contradict each other (only EUR, yet consolidated?).
   currency: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z]{3}$' }), Type.Literal(CONSOLIDATED)], {
@@ -43,6 +44,7 @@ const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() }
 const Filters = Type.Object({
   collector: Nullable(Type.String()),
   segment: Nullable(Type.String()),
+  group: Nullable(Type.String()),
   currency: Nullable(Type.String({ description: 'The currency of every amount, or consolidated (then see consolidation)' })),
 });
 const Consolidation = Type.Optional(Type.Object({
@@ -135,7 +137,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models, config } = app.services;
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
-  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
+  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; group?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
     // The pattern admits any three capitals: ZZZ would read as "no invoice in ZZZ", or as a report of zeros in it.
     const notACurrency = q.currency === undefined || q.currency === CONSOLIDATED ? null : currencyCode(q.currency);
     if (notACurrency !== null) throw invalidAt('querystring/currency', notACurrency);
@@ -146,7 +148,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [known] = await storage.db.query('SELECT 1 FROM customers WHERE segment = $1 LIMIT 1', [q.segment]);
       if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
     }
-    const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null };
+    if (q.group !== undefined) {
+      const [known] = await storage.db.query('SELECT 1 FROM customer_groups WHERE external_id = $1', [q.group]);
+      if (!known) throw AR_ERR.NOT_FOUND(['Customer group', q.group]);
+    }
+    const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null, group: q.group ?? null };
     if (q.currency === CONSOLIDATED) return { ...scope, currency: null, consolidatedIn: config.reportingCurrency };
     // Amounts in two currencies do not add up as they are: a scope that holds several is asked which one, or to consolidate.
     const currencies = await currenciesInScope(storage.db, scope);
@@ -239,6 +245,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         groupBy: common.groupBy,
         collector: common.collector,
         segment: common.segment,
+        group: common.group,
         currency: common.currency,
         format: common.format,
       }, { additionalProperties: false }),
