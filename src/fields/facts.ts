@@ -76,6 +76,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     h.avg_days_late::float8 AS "avgDaysLate12m",
     p.last_payment AS "lastPaymentDate",
     ep.promised AS "emailPromisedDate",
+    ins.insolvency_day AS "insolvencyDate",
     ${MODEL_FIELDS.map((f) => `m."${f.name}"`).join(', ')}
   FROM customers c
   LEFT JOIN collectors col ON col.id = c.collector_id
@@ -117,6 +118,10 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     FROM invoices WHERE kind = 'invoice' AND settled_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id
   ) h ON h.customer_id = c.id
   LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments WHERE true ${only('customer_id')} GROUP BY customer_id) p ON p.customer_id = c.id
+  LEFT JOIN (
+    SELECT customer_id, min((occurred_at AT TIME ZONE 'UTC')::date) AS insolvency_day FROM external_events
+    WHERE kind = 'insolvency' AND (occurred_at AT TIME ZONE 'UTC')::date <= ${asOf} ${only('customer_id')} GROUP BY customer_id
+  ) ins ON ins.customer_id = c.id
   LEFT JOIN (${emailPromiseSql(asOf, options.customerIds ? `m.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) ep ON ep.customer_id = c.id
   LEFT JOIN (
     SELECT entity_id,

@@ -73,6 +73,8 @@ const derived: Spec[] = [
     'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
   ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
+  ['insolvencyDate', 'date', 'Insolvency proceedings',
+    'Day a provider first reported insolvency proceedings (external events); empty when none: reminders stop and the claim is declared (the risk agenda)'],
   ['emailPromisedDate', 'date', 'Promised by email',
     `Date the customer's latest email read as a promise to pay (inbound triage) promised payment by, for emails of the last ${EMAIL_PROMISE_LOOKBACK_DAYS} days; the platform need not have qualified the invoices`],
 ];

@@ -197,5 +197,22 @@ for (const backend of await backends()) {
       const standing = await matchSearch(s.db, validateCriteria({ '>=': [{ var: 'emailPromisedDate' }, daysAgo(0)] }), 10);
       expect(standing).toMatchObject({ count: 1, sample: [{ emailPromisedDate: daysAgo(-7) }] });
     });
+
+    it('gives the day insolvency proceedings were first reported, so a rule can move the customer to a legal scenario', async () => {
+      const event = (customerId: number, kind: string, day: string) => s.db.query(
+        `INSERT INTO external_events (external_id, customer_id, kind, occurred_at) VALUES ($1, $2, $3, $4)`,
+        [`EV-${customerId}-${kind}-${day}`, customerId, kind, `${day}T10:00:00Z`],
+      );
+      const failing = await f.customer(s.db);
+      await event(failing, 'insolvency', daysAgo(30));
+      await event(failing, 'insolvency', daysAgo(5));
+      const rescored = await f.customer(s.db);
+      await event(rescored, 'risk_score_change', daysAgo(5));
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(facts.get(failing)!.insolvencyDate).toBe(daysAgo(30));
+      expect(facts.get(rescored)!.insolvencyDate).toBeNull();
+      const insolvent = await matchSearch(s.db, validateCriteria({ '!=': [{ var: 'insolvencyDate' }, null] }), 10);
+      expect(insolvent.count).toBe(1);
+    });
   });
 }
