@@ -3,6 +3,7 @@
 // and the qualification each asks the platform to record.
 import type { Db } from '../db/sql.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
+import { isIsoDate } from '../agenda/dates.js';
 
 export interface InboundListQuery {
   customerExternalId?: string;
@@ -86,6 +87,9 @@ function said(reasons: unknown, factor: string): string | null {
 
 const list = (text: string | null): string[] => (text === null ? [] : text.split(',').filter((x) => x !== ''));
 
+// The agenda reads a promise the same way (safeDateSql): text that is no calendar day promises nothing.
+const dayIn = (text: string | null): string | null => (isIsoDate(text) ? text : null);
+
 const iso = (at: Date | string) => new Date(at).toISOString();
 
 function triageOf(r: Row): InboundMessageView['triage'] {
@@ -103,7 +107,7 @@ function triageOf(r: Row): InboundMessageView['triage'] {
       reasons: autoReplyReasons.filter((x) => x.factor !== 'template'),
     },
     entities: {
-      promisedDate: said(r.typeReasons, 'promisedDate'),
+      promisedDate: dayIn(said(r.typeReasons, 'promisedDate')),
       invoiceNumbers: list(said(r.typeReasons, 'invoiceNumbers')),
       poNumbers: list(said(r.typeReasons, 'poNumbers')),
     },

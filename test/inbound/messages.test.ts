@@ -14,6 +14,7 @@ const READS: Record<string, Partial<InboundTriage>> = {
   'copy please': { type: 'invoice_copy', autoReply: { eligible: true, template: 'invoice_copy', reasons: [{ factor: 'type', text: 'invoice copy' }] } },
   'we will pay': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: '2026-12-15', invoiceNumbers: ['F-100'] } },
   'wrong price': { type: 'dispute', secondaryTypes: ['invoice_copy'], entities: { ...NO_ENTITIES, invoiceNumbers: ['F-404'] } },
+  'paying soon': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: 'next week', invoiceNumbers: ['F-100'] } },
 };
 
 const triage = {
@@ -100,6 +101,20 @@ for (const backend of await backends()) {
       const page1 = (await get('/v1/inbound/messages?limit=2')).json();
       expect(page1.items.map((i: { externalId: string }) => i.externalId)).toEqual([first, second]);
       expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
+    });
+
+    it('reads a promised date that is no calendar day as none, instead of failing the whole list', async () => {
+      await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-100', number: 'F-100', dueDate: '2026-11-20', amount: 500 });
+      const vague = await email('paying soon');
+      await email('copy please');
+      await triageNewMessages(t.storage.db, triage);
+      const list = await get('/v1/inbound/messages');
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items).toHaveLength(2);
+      const item = (await get(`/v1/inbound/messages/${vague}`)).json();
+      expect(item.triage.entities.promisedDate).toBeNull();
+      // As the agenda reads it: a promise with no date names no day to hold the platform to.
+      expect(item.suggestedQualification).toBeNull();
     });
 
     it('does not suggest a dispute on an invoice the customer does not have', async () => {
