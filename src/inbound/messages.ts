@@ -85,7 +85,7 @@ function said(reasons: unknown, factor: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-const list = (text: string | null): string[] => (text === null ? [] : text.split(',').filter((x) => x !== ''));
+const list = (text: string | null): string[] => (text === null ? [] : text.split(',').map((x) => x.trim()).filter((x) => x !== ''));
 
 // The agenda reads a promise the same way (safeDateSql): text that is no calendar day promises nothing.
 const dayIn = (text: string | null): string | null => (isIsoDate(text) ? text : null);

@@ -14,6 +14,7 @@ const READS: Record<string, Partial<InboundTriage>> = {
   'copy please': { type: 'invoice_copy', autoReply: { eligible: true, template: 'invoice_copy', reasons: [{ factor: 'type', text: 'invoice copy' }] } },
   'we will pay': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: '2026-12-15', invoiceNumbers: ['F-100'] } },
   'wrong price': { type: 'dispute', secondaryTypes: ['invoice_copy'], entities: { ...NO_ENTITIES, invoiceNumbers: ['F-404'] } },
+  'see attached': { type: 'dispute', entities: { ...NO_ENTITIES, invoiceNumbers: ['F-100 ', ' ', ' F-101'], poNumbers: ['PO 7 '] } },
   'paying soon': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: 'next week', invoiceNumbers: ['F-100'] } },
 };
 
@@ -115,6 +116,13 @@ for (const backend of await backends()) {
       expect(item.triage.entities.promisedDate).toBeNull();
       // As the agenda reads it: a promise with no date names no day to hold the platform to.
       expect(item.suggestedQualification).toBeNull();
+    });
+
+    it('gives the invoice and order numbers without the spaces around them, and no blank one', async () => {
+      const spaced = await email('see attached');
+      await triageNewMessages(t.storage.db, triage);
+      const { entities } = (await get(`/v1/inbound/messages/${spaced}`)).json().triage;
+      expect(entities).toMatchObject({ invoiceNumbers: ['F-100', 'F-101'], poNumbers: ['PO 7'] });
     });
 
     it('does not suggest a dispute on an invoice the customer does not have', async () => {
