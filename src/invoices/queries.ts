@@ -21,9 +21,9 @@ export const InvoiceSchema = Type.Object({
   currency: Type.String(),
   disputed: Type.Boolean(),
   settledDate: Nullable(Day),
-  /** Open: days past the due date today (0 when not yet due). Settled: null. */
+  /** Open: days past the due date today (0 when not yet due). Settled, or a credit note: null. */
   daysOverdue: Nullable(Type.Integer()),
-  /** Settled: days after the due date it was settled (negative when early). Open: null. */
+  /** Settled: days after the due date it was settled (negative when early). Open, or a credit note: null. */
   daysLate: Nullable(Type.Integer()),
   status: Nullable(Type.String({ description: 'qualification by a collector: promise_to_pay, dispute, litigation, ...' })),
   statusDate: Nullable(Day),
@@ -56,8 +56,9 @@ const SELECT = `
   SELECT i.id, i.external_id AS "externalId", c.external_id AS "customerExternalId", i.number, i.kind,
     i.issue_date::text AS "issueDate", i.due_date::text AS "dueDate", i.amount::float8 AS amount,
     i.open_amount::float8 AS "openAmount", i.currency, i.disputed, i.settled_date::text AS "settledDate",
-    CASE WHEN i.open_amount > 0 THEN GREATEST(current_date - i.due_date, 0) END AS "daysOverdue",
-    CASE WHEN i.open_amount <= 0 AND i.settled_date IS NOT NULL THEN i.settled_date - i.due_date END AS "daysLate",
+    -- A credit note is owed to the customer: it is never overdue, nor paid late.
+    CASE WHEN i.kind = 'invoice' AND i.open_amount > 0 THEN GREATEST(current_date - i.due_date, 0) END AS "daysOverdue",
+    CASE WHEN i.kind = 'invoice' AND i.open_amount <= 0 AND i.settled_date IS NOT NULL THEN i.settled_date - i.due_date END AS "daysLate",
     i.status, i.status_date::text AS "statusDate", i.promised_date::text AS "promisedDate", i.po_number AS "poNumber"
   FROM invoices i JOIN customers c ON c.id = i.customer_id`;
 

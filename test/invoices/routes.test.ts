@@ -57,6 +57,16 @@ for (const backend of await backends()) {
       expect(await ids(`/v1/customers/C-1/invoices?state=all&limit=2&after=${first.nextCursor}`)).toEqual(['I-NEW']);
     });
 
+    it('gives a credit note no days overdue or late: it is owed to the customer', async () => {
+      const db = t.storage.db;
+      const [{ id: customer }] = await db.query<{ id: number }>("SELECT id FROM customers WHERE external_id = 'C-1'");
+      await f.invoice(db, { customerId: customer, externalId: 'CN-OPEN', dueDate: daysAgo(17), amount: 80, kind: 'credit_note' });
+      await f.invoice(db, { customerId: customer, externalId: 'CN-USED', dueDate: '2026-01-31', amount: 30, openAmount: 0, settledDate: '2026-03-02', kind: 'credit_note' });
+      const notes = (await get('/v1/customers/C-1/invoices?state=all')).json().items.filter((i: { kind: string }) => i.kind === 'credit_note');
+      expect(notes).toMatchObject([{ externalId: 'CN-OPEN', daysOverdue: null, daysLate: null }, { externalId: 'CN-USED', daysOverdue: null, daysLate: null }]);
+      expect((await get('/v1/invoices/CN-OPEN')).json()).toMatchObject({ daysOverdue: null, daysLate: null });
+    });
+
     it('gives one invoice with the payments applied to it', async () => {
       const res = await get('/v1/invoices/I-OPEN');
       expect(res.statusCode).toBe(200);
