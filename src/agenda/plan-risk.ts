@@ -26,16 +26,21 @@ export function insolventCustomers(facts: PlanningFacts): Set<number> {
   return new Set(facts.risk.filter((r) => r.insolvency !== null).map((r) => r.customerId));
 }
 
-/** Every open invoice valued in the account currency, or null when a currency has no rate. */
-function exposureOf(r: RiskFacts, facts: PlanningFacts): number | null {
+/**
+ * Every open invoice valued in the account currency; those in a currency with
+ * no rate are left out of the sum and listed apart.
+ */
+function exposureOf(r: RiskFacts, facts: PlanningFacts): Pick<Exposure, 'amount' | 'valued' | 'unvalued'> {
   const into = ratesOf(facts.rates, r.accountCurrency);
   let total = 0;
+  const unvalued: RiskFacts['open'] = [];
   for (const o of r.open) {
     const rate = into.get(o.currency);
-    if (rate === undefined) return null;
-    total += o.amount * rate;
+    if (rate === undefined) unvalued.push(o);
+    else total += o.amount * rate;
   }
-  return roundMoney(total);
+  const valued = roundMoney(total);
+  return { amount: unvalued.length === 0 ? valued : null, valued, unvalued };
 }
 
 interface Exposure {
@@ -43,6 +48,10 @@ interface Exposure {
   c: CustomerContext | undefined;
   /** In the account currency; null when a currency has no rate. */
   amount: number | null;
+  /** What the rates value, in the account currency: all of it, or a floor when a currency has none. */
+  valued: number;
+  /** Open amounts in currencies no rate values. */
+  unvalued: RiskFacts['open'];
 }
 
 const riskTask = (x: Exposure, currency: string) => ({
@@ -56,26 +65,44 @@ const riskTask = (x: Exposure, currency: string) => ({
   currency,
 });
 
+const notValued = (x: Exposure) => x.unvalued.map((o) => money(o.amount, o.currency)).join(' + ');
+
 const exposureReason = (x: Exposure): ActionReason => ({
-  factor: 'exposure', text: `${money(x.amount ?? 0, x.r.accountCurrency)} open, every currency valued`, value: x.amount,
+  factor: 'exposure',
+  text: x.amount === null
+    ? `${money(x.valued, x.r.accountCurrency)} open valued, and ${notValued(x)} that no exchange rate values`
+    : `${money(x.amount, x.r.accountCurrency)} open, every currency valued`,
+  value: x.amount,
 });
+
+/**
+ * The open balance to hold against a limit or a cover: all of it valued, or
+ * the part the rates value when that alone is over (the overrun is certain;
+ * under it, the rest could go either way).
+ */
+function heldAgainst(x: Exposure, threshold: number): { amount: number; besides: string } | null {
+  if (x.amount !== null) return { amount: x.amount, besides: '' };
+  return x.valued > threshold ? { amount: x.valued, besides: `, besides ${notValued(x)} with no exchange rate,` } : null;
+}
 
 function limitOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
   const limit = x.r.creditLimit;
-  if (limit === null || !(limit > 0) || x.amount === null) return null;
-  const usage = x.amount / limit;
+  if (limit === null || !(limit > 0)) return null;
+  const held = heldAgainst(x, limit * policy.risk.limitUsage);
+  if (!held) return null;
+  const usage = held.amount / limit;
   if (usage <= policy.risk.limitUsage) return null;
   const rec = recurrence(`risk:limit:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
   if (rec.dueDate > facts.asOf) return null;
   const currency = x.r.accountCurrency;
-  const over = roundMoney(x.amount - limit);
+  const over = roundMoney(held.amount - limit);
   const score = x.c?.riskScore ?? null;
   return {
     ...riskTask(x, currency),
     dedupeKey: rec.dedupeKey,
     kind: 'credit_limit_exceeded',
     dueDate: rec.dueDate,
-    reason: `Over the credit limit: ${money(x.amount, currency)} open is ${percent(usage)} of the ${money(limit, currency)} limit ` +
+    reason: `Over the credit limit: ${money(held.amount, currency)} open${held.besides} is ${percent(usage)} of the ${money(limit, currency)} limit ` +
       `(${money(over, currency)} over). Review the limit${score === null ? '' : ` against the risk score (${score})`} or hold new orders until the balance is back under it`,
     reasons: [
       { factor: 'creditLimitUsage', text: `${percent(usage)} of the credit limit used`, value: Math.round(usage * 100) / 100 },
@@ -89,11 +116,13 @@ function limitOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): 
 function coverOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
   const cover = x.r.insurerCover;
   // Without a recorded cover the threshold is unknown: flagging every insured balance would bury the agenda.
-  if (cover === null || !(cover > 0) || x.amount === null || x.amount <= cover) return null;
+  if (cover === null || !(cover > 0)) return null;
+  const held = heldAgainst(x, cover);
+  if (!held || held.amount <= cover) return null;
   const rec = recurrence(`risk:cover:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
   if (rec.dueDate > facts.asOf) return null;
   const currency = x.r.accountCurrency;
-  const uncovered = roundMoney(x.amount - cover);
+  const uncovered = roundMoney(held.amount - cover);
   const ask = x.r.ndCover
     ? 'request a named credit limit from the insurer (the unnamed-buyer cover stops there)'
     : 'ask the insurer to raise the cover, or secure the excess (guarantee, prepayment)';
@@ -102,7 +131,7 @@ function coverOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): 
     dedupeKey: rec.dedupeKey,
     kind: 'cover_exceeded',
     dueDate: rec.dueDate,
-    reason: `Exposure above the credit insurance: ${money(uncovered, currency)} of the ${money(x.amount, currency)} open is not covered ` +
+    reason: `Exposure above the credit insurance: ${money(uncovered, currency)} of the ${money(held.amount, currency)} open${held.besides} is not covered ` +
       `(cover ${money(cover, currency)}${x.r.ndCover ? ', unnamed-buyer' : ''}). ${ask[0].toUpperCase()}${ask.slice(1)}`,
     reasons: [
       { factor: 'uncoveredExposure', text: `${money(uncovered, currency)} above the insurer's cover`, value: uncovered },
@@ -171,7 +200,7 @@ function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Sug
 export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const r of facts.risk) {
-    const x: Exposure = { r, c: facts.customers.get(r.customerId), amount: exposureOf(r, facts) };
+    const x: Exposure = { r, c: facts.customers.get(r.customerId), ...exposureOf(r, facts) };
     // Once proceedings open, the claim is what is left to manage: limits and cover no longer matter.
     for (const plan of r.insolvency ? [insolvency] : [downgrade, limitOverrun, coverOverrun]) {
       const s = plan(x, facts, policy);

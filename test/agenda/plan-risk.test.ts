@@ -30,6 +30,20 @@ describe('when the open balance is over the credit limit', () => {
     expect(kinds([risky({ creditLimit: 50_000, open: [{ currency: 'JPY', amount: 9_000_000 }] })])).toEqual([]);
   });
 
+  it('asks for it on the part the rates value when that alone is over, naming what no rate values', () => {
+    const [s] = planRiskActions(facts({
+      risk: [risky({ creditLimit: 100, insurerCover: 50, open: [{ currency: 'EUR', amount: 50_000 }, { currency: 'JPY', amount: 10 }] })],
+    }), POLICY);
+    expect(s.kind).toBe('credit_limit_exceeded');
+    expect(s.reason).toContain('50,000.00 EUR open, besides 10 JPY with no exchange rate, is 50000 % of the 100.00 EUR limit (49,900.00 EUR over)');
+    expect(s.reasons.find((r) => r.factor === 'exposure')).toEqual({
+      factor: 'exposure', text: '50,000.00 EUR open valued, and 10 JPY that no exchange rate values', value: null,
+    });
+    expect(kinds([risky({ insurerCover: 50, open: [{ currency: 'EUR', amount: 50_000 }, { currency: 'JPY', amount: 10 }] })])).toEqual(['cover_exceeded']);
+    // Under the limit, what no rate values could tip it either way.
+    expect(kinds([risky({ creditLimit: 100_000, insurerCover: 100_000, open: [{ currency: 'EUR', amount: 50_000 }, { currency: 'JPY', amount: 10 }] })])).toEqual([]);
+  });
+
   it('comes back a review period after a person closed the last one, while it lasts', () => {
     const over = [risky({ creditLimit: 10_000, open: [{ currency: 'EUR', amount: 12_000 }] })];
     const closedOn = (day: string) => new Map([['risk:limit:c1', { closed: 1, lastClosedByPersonOn: day }]]);
