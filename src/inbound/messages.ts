@@ -4,6 +4,7 @@
 import type { Db } from '../db/sql.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
 import { isIsoDate } from '../agenda/dates.js';
+import { finiteOrNull } from '../scoring/computed-fields.js';
 
 export interface InboundListQuery {
   customerExternalId?: string;
@@ -97,10 +98,10 @@ function triageOf(r: Row): InboundMessageView['triage'] {
   const autoReplyReasons = reasonsOf(r.autoReplyReasons);
   return {
     type: r.type,
-    typeConfidence: r.typeConfidence,
+    typeConfidence: finiteOrNull(r.typeConfidence),
     secondaryTypes: list(said(r.typeReasons, 'secondaryTypes')),
-    priority: { score: r.priority, reasons: reasonsOf(r.priorityReasons) },
-    sentiment: { score: r.sentiment, reasons: reasonsOf(r.sentimentReasons) },
+    priority: { score: finiteOrNull(r.priority), reasons: reasonsOf(r.priorityReasons) },
+    sentiment: { score: finiteOrNull(r.sentiment), reasons: reasonsOf(r.sentimentReasons) },
     autoReply: {
       eligible: r.autoReply === true,
       template: r.autoReply === true ? said(autoReplyReasons, 'template') : null,

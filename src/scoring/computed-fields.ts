@@ -15,6 +15,12 @@ export interface ComputedFieldRow {
 
 const cell = copyCell;
 
+/**
+ * A stored number as JSON can carry it: float8 columns take NaN and ±Infinity,
+ * which other writers may leave and no response schema can serialise.
+ */
+export const finiteOrNull = (n: number | null | undefined): number | null => (typeof n === 'number' && Number.isFinite(n) ? n : null);
+
 /** One row in COPY text format, the columns of COLUMNS in order. */
 export function copyLine(r: ComputedFieldRow): string {
   const v = r.value;
@@ -23,7 +29,7 @@ export function copyLine(r: ComputedFieldRow): string {
   const bool = typeof v === 'boolean' ? v : null;
   // Most rows carry no reasons: '[]' is what JSON.stringify gives them.
   const reasons = r.reasons.length === 0 ? '[]' : JSON.stringify(r.reasons);
-  return `${cell(r.entityType)}\t${cell(r.entityId)}\t${cell(r.name)}\t${cell(num)}\t${cell(text)}\t${cell(bool)}\t${cell(r.confidence)}\t${cell(reasons)}\t${cell(r.modelVersion)}\n`;
+  return `${cell(r.entityType)}\t${cell(r.entityId)}\t${cell(r.name)}\t${cell(num)}\t${cell(text)}\t${cell(bool)}\t${cell(finiteOrNull(r.confidence))}\t${cell(reasons)}\t${cell(r.modelVersion)}\n`;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -157,8 +163,8 @@ export async function readComputedFields(db: Db, entityType: ComputedFieldRow['e
     const fields = byEntity.get(r.entity_id) ?? [];
     fields.push({
       name: r.name,
-      value: r.value_num ?? r.value_text ?? r.value_bool ?? null,
-      confidence: r.confidence,
+      value: finiteOrNull(r.value_num) ?? r.value_text ?? r.value_bool ?? null,
+      confidence: finiteOrNull(r.confidence),
       reasons: r.reasons,
       modelVersion: r.model_version,
       computedAt: new Date(r.computed_at).toISOString(),

@@ -125,6 +125,15 @@ for (const backend of await backends()) {
       expect(entities).toMatchObject({ invoiceNumbers: ['F-100', 'F-101'], poNumbers: ['PO 7'] });
     });
 
+    it('gives a stored score that is not finite as none, instead of failing the whole list', async () => {
+      await email('copy please');
+      await triageNewMessages(t.storage.db, triage);
+      await t.storage.db.query("UPDATE computed_fields SET confidence = 'NaN', value_num = 'Infinity' WHERE entity_type = 'inbound' AND name IN ('inboundType', 'inboundPriority')");
+      const res = await get('/v1/inbound/messages');
+      expect(res.statusCode).toBe(200);
+      expect(res.json().items[0].triage).toMatchObject({ typeConfidence: null, priority: { score: null } });
+    });
+
     it('does not suggest a dispute on an invoice the customer does not have', async () => {
       await f.invoice(t.storage.db, { customerId: customer, number: 'F-1', dueDate: '2026-11-20', amount: 10 });
       const dispute = await email('wrong price');

@@ -67,6 +67,13 @@ for (const backend of await backends()) {
       expect((await get('/v1/invoices/CN-OPEN')).json()).toMatchObject({ daysOverdue: null, daysLate: null });
     });
 
+    it('gives a stored number that is not finite as none, instead of a 500', async () => {
+      await t.storage.db.query(`UPDATE computed_fields SET value_num = 'NaN', confidence = 'Infinity' WHERE entity_id = $1 AND name = 'lateProbability'`, [open]);
+      const res = await get('/v1/invoices/I-OPEN');
+      expect(res.statusCode).toBe(200);
+      expect(res.json().computedFields.find((c: { name: string }) => c.name === 'lateProbability')).toMatchObject({ value: null, confidence: null });
+    });
+
     it('gives one invoice with the payments applied to it', async () => {
       const res = await get('/v1/invoices/I-OPEN');
       expect(res.statusCode).toBe(200);

@@ -31,8 +31,19 @@ describe.each(await backends())('writing computed fields on %s', (backend) => {
     expect(byName.get('nothing')).toMatchObject({ value: null });
   });
 
+  it('keeps no number that is not finite, written here or by other code: JSON cannot carry NaN or Infinity', async () => {
+    await writeComputedFields(s.db, [{ ...base, name: 'unsure', value: 0.5, confidence: Number.NaN, reasons: [] }]);
+    await s.db.exec(`INSERT INTO computed_fields (entity_type, entity_id, name, value_num, confidence, model_version)
+      VALUES ('customer', 1, 'odd', 'Infinity', '-Infinity', 'other@1')`);
+    const byName = new Map((await computedFieldsOf(s.db, 'customer', 1)).map((f) => [f.name, f]));
+    expect(byName.get('unsure')).toMatchObject({ value: 0.5, confidence: null });
+    expect(byName.get('odd')).toMatchObject({ value: null, confidence: null });
+    const [{ confidence }] = await s.db.query<{ confidence: number | null }>("SELECT confidence FROM computed_fields WHERE name = 'unsure'");
+    expect(confidence).toBeNull();
+  });
+
   it('replaces a slice\'s fields by the new rows alone', async () => {
-    await replaceComputedFields(s.db, { customers: [1, 1], customerFields: ['score', 'alert', 'lever', 'nothing'], invoiceFields: [] }, [
+    await replaceComputedFields(s.db, { customers: [1, 1], customerFields: ['score', 'alert', 'lever', 'nothing', 'unsure', 'odd'], invoiceFields: [] }, [
       { ...base, name: 'score', value: 0.75, confidence: null, reasons: [] },
     ]);
     const back = await computedFieldsOf(s.db, 'customer', 1);
