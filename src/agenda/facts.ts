@@ -235,8 +235,10 @@ ins AS (
 ),
 scores AS (
   SELECT customer_id, id, on_day, value, source,
-    -- The provider's own previous score when it sends one (payload is JSON anyone may write: read only a number).
-    COALESCE(CASE WHEN jsonb_typeof(payload->'previous') = 'number' THEN (payload->>'previous')::float8 END,
+    -- The provider's own previous score when it sends one (payload is JSON anyone may write: read only a number,
+    -- and only one float8 holds: 1e400 or 1e-400 failed the cast, and with it every agenda and planning run).
+    COALESCE(CASE WHEN jsonb_typeof(payload->'previous') = 'number' THEN
+        CASE WHEN abs((payload->>'previous')::numeric) < 1e15 THEN round((payload->>'previous')::numeric, 6)::float8 END END,
       lag(value) OVER (PARTITION BY customer_id ORDER BY occurred_at, id)) AS previous,
     row_number() OVER (PARTITION BY customer_id ORDER BY occurred_at DESC, id DESC) AS k
   FROM events WHERE kind = 'risk_score_change' AND value IS NOT NULL

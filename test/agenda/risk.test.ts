@@ -77,6 +77,19 @@ for (const backend of await backends()) {
       expect(unknown.json().code).toBe('AR_ERR_NOT_FOUND');
     });
 
+    it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
+      const db = t.storage.db;
+      const odd = await f.customer(db, { externalId: 'C-ODD' });
+      await event(db, odd, 'risk_score_change', '2026-10-16T00:00:00Z', 75);
+      await db.query(`UPDATE external_events SET payload = '{"previous": 1e400}'::jsonb WHERE customer_id = $1`, [odd]);
+      const huge = await agenda('agenda=risk');
+      expect(huge.items.find((i) => i.customer.externalId === 'C-ODD')!.reason).toMatch(/^Risk score up to 75 on 2026-10-16/);
+      await db.query(`UPDATE external_events SET payload = '{"previous": 1e-400}'::jsonb WHERE customer_id = $1`, [odd]);
+      // A previous score of (nearly) 0: the rise to 75 crosses into high risk from below.
+      expect((await agenda('agenda=risk')).items.find((i) => i.customer.externalId === 'C-ODD')!.reason).toMatch(/^Risk score up from 0 to 75/);
+      await db.query('DELETE FROM customers WHERE id = $1', [odd]);
+    });
+
     it('answers 400 for an agenda that does not exist', async () => {
       const res = await t.app.inject({ url: `/v1/agenda?agenda=legal`, headers: auth('admin') });
       expect(res.statusCode).toBe(400);
