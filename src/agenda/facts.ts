@@ -241,7 +241,8 @@ scores AS (
         CASE WHEN abs((payload->>'previous')::numeric) < 1e15 THEN round((payload->>'previous')::numeric, 6)::float8 END END,
       lag(value) OVER (PARTITION BY customer_id ORDER BY occurred_at, id)) AS previous,
     row_number() OVER (PARTITION BY customer_id ORDER BY occurred_at DESC, id DESC) AS k
-  FROM events WHERE kind = 'risk_score_change' AND value IS NOT NULL
+  -- Imports keep scores finite; a float8 written otherwise may be infinite (NaN included), which no answer can carry.
+  FROM events WHERE kind = 'risk_score_change' AND value IS NOT NULL AND value NOT IN ('Infinity', '-Infinity', 'NaN')
 )
 SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::float8 AS "creditLimit",
   c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",

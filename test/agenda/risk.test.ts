@@ -90,6 +90,16 @@ for (const backend of await backends()) {
       await db.query('DELETE FROM customers WHERE id = $1', [odd]);
     });
 
+    it('leaves out a risk score that is not finite, instead of failing every agenda', async () => {
+      const db = t.storage.db;
+      const odd = await f.customer(db, { externalId: 'C-INFINITE' });
+      await event(db, odd, 'risk_score_change', '2026-10-01T00:00:00Z', 40);
+      await event(db, odd, 'risk_score_change', '2026-10-16T00:00:00Z', 0);
+      await db.query("UPDATE external_events SET value = 'Infinity' WHERE customer_id = $1 AND value = 0", [odd]);
+      expect((await agenda('agenda=risk')).items.map((i) => i.customer.externalId)).not.toContain('C-INFINITE');
+      await db.query('DELETE FROM customers WHERE id = $1', [odd]);
+    });
+
     it('answers 400 for an agenda that does not exist', async () => {
       const res = await t.app.inject({ url: `/v1/agenda?agenda=legal`, headers: auth('admin') });
       expect(res.statusCode).toBe(400);
