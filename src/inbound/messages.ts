@@ -81,6 +81,11 @@ const SELECT = `
 const reasonsOf = (reasons: unknown): StoredReason[] =>
   Array.isArray(reasons) ? reasons.filter((r): r is StoredReason => typeof r === 'object' && r !== null) : [];
 
+// The triage writes a handful per list; a list other code left with thousands
+// would make one page of emails hundreds of megabytes.
+const MAX_REASONS_SHOWN = 50;
+const shown = (reasons: StoredReason[]) => reasons.slice(0, MAX_REASONS_SHOWN);
+
 function said(reasons: unknown, factor: string): string | null {
   const value = reasonsOf(reasons).find((r) => r.factor === factor)?.value;
   return typeof value === 'string' && value !== '' ? value : null;
@@ -100,12 +105,12 @@ function triageOf(r: Row): InboundMessageView['triage'] {
     type: r.type,
     typeConfidence: finiteOrNull(r.typeConfidence),
     secondaryTypes: list(said(r.typeReasons, 'secondaryTypes')),
-    priority: { score: finiteOrNull(r.priority), reasons: reasonsOf(r.priorityReasons) },
-    sentiment: { score: finiteOrNull(r.sentiment), reasons: reasonsOf(r.sentimentReasons) },
+    priority: { score: finiteOrNull(r.priority), reasons: shown(reasonsOf(r.priorityReasons)) },
+    sentiment: { score: finiteOrNull(r.sentiment), reasons: shown(reasonsOf(r.sentimentReasons)) },
     autoReply: {
       eligible: r.autoReply === true,
       template: r.autoReply === true ? said(autoReplyReasons, 'template') : null,
-      reasons: autoReplyReasons.filter((x) => x.factor !== 'template'),
+      reasons: shown(autoReplyReasons.filter((x) => x.factor !== 'template')),
     },
     entities: {
       promisedDate: dayIn(said(r.typeReasons, 'promisedDate')),

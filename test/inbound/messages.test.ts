@@ -134,6 +134,15 @@ for (const backend of await backends()) {
       expect(res.json().items[0].triage).toMatchObject({ typeConfidence: null, priority: { score: null } });
     });
 
+    it('gives at most 50 reasons a list, whatever other code stored', async () => {
+      await email('copy please');
+      await triageNewMessages(t.storage.db, triage);
+      const many = Array.from({ length: 5000 }, (_, i) => ({ factor: `f${i}`, text: 'x'.repeat(100) }));
+      await t.storage.db.query("UPDATE computed_fields SET reasons = $1::jsonb WHERE entity_type = 'inbound' AND name = 'inboundPriority'", [JSON.stringify(many)]);
+      const [item] = (await get('/v1/inbound/messages')).json().items;
+      expect(item.triage.priority.reasons).toEqual(many.slice(0, 50));
+    });
+
     it('does not suggest a dispute on an invoice the customer does not have', async () => {
       await f.invoice(t.storage.db, { customerId: customer, number: 'F-1', dueDate: '2026-11-20', amount: 10 });
       const dispute = await email('wrong price');
