@@ -8,7 +8,6 @@ import { VALUED_COLUMNS, valuedOpenSql } from '../fields/reporting-currency.js';
 import { computedFieldsOf } from '../scoring/computed-fields.js';
 import { Nullable } from '../util/nullable.js';
 
-
 export const CustomerSummary = Type.Object({
   externalId: Type.String(),
   name: Type.String(),

@@ -31,7 +31,6 @@ const textProblem = (s: string): string | null => {
   return problem === null ? null : UNSTORABLE_REASON[problem];
 };
 
-
 // Checked digit by digit: a Date per cell is too dear for files of millions of rows.
 function isValidDate(s: string): boolean {
   if (!DATE_RE.test(s)) return false;

@@ -57,7 +57,6 @@ const planDay = (date: string) =>
 const closingDay = (date: string | undefined) =>
   dayNoLaterThan(date, 1, (latest, day) => `date must not be after ${latest}: a suggestion is closed on the day it stands, got "${day}"`);
 
-
 const ReasonSchema = Type.Object({
   factor: Type.String(),
   text: Type.String(),

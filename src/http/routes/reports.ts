@@ -21,7 +21,6 @@ import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 import { Nullable } from '../../util/nullable.js';
 
-
 const common = {
   asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD; today (UTC) when absent' }),
   months: Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Months in the trend, the last ending on asOf' }),
