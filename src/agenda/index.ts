@@ -6,7 +6,7 @@ export { planMlSuggestions, INBOUND_FIELD_NAMES } from './plan-ml.js';
 export { loadPlanningFacts, type PlanningScope } from './facts.js';
 export { readSteps, stepsProblem } from './steps.js';
 export { materialiseSuggestions, upsertTasks, type MaterialiseResult } from './materialise.js';
-export { groupMemberIds, readAgenda, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
+export { groupIdOf, groupMemberIds, readAgenda, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
 export { closeAction, closeSuggestion, collectorIdOf, type ClosedAction, type Closing } from './close.js';
 export { AGENDA_PLAN_JOB, makeAgendaPlanHandler, planningDay, planAndMaterialise, type AgendaPlanJobData, type AgendaPlanResult } from './plan-job.js';
 export { agendaPolicy, DEFAULT_AGENDA_POLICY, type AgendaPolicy, type AgendaPolicyOverrides } from './policy.js';

@@ -169,17 +169,22 @@ export type AgendaView = 'all' | 'collection' | 'risk';
 
 const inView = (view: AgendaView) => (i: AgendaItem) => view === 'all' || (i.origin === 'risk') === (view === 'risk');
 
+/** The id of a customer group (externalId); 404 for a group that does not exist. */
+export async function groupIdOf(db: Db, externalId: string): Promise<number> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM customer_groups WHERE external_id = $1', [externalId]);
+  if (!row) throw AR_ERR.NOT_FOUND(['Customer group', externalId]);
+  return row.id;
+}
+
 /**
  * The members of a customer group (externalId), within one collector's
  * customers when `collectorId` is set; 404 for a group that does not exist.
  */
 export async function groupMemberIds(db: Db, group: string, collectorId: number | null): Promise<number[]> {
-  const [known] = await db.query('SELECT 1 FROM customer_groups WHERE external_id = $1', [group]);
-  if (!known) throw AR_ERR.NOT_FOUND(['Customer group', group]);
   const rows = await db.query<{ id: number }>(
-    `SELECT c.id FROM customers c JOIN group_members gm ON gm.customer_id = c.id JOIN customer_groups cg ON cg.id = gm.group_id
-     WHERE cg.external_id = $1 AND ($2::int IS NULL OR c.collector_id = $2::int) ORDER BY c.id`,
-    [group, collectorId],
+    `SELECT c.id FROM customers c JOIN group_members gm ON gm.customer_id = c.id
+     WHERE gm.group_id = $1 AND ($2::int IS NULL OR c.collector_id = $2::int) ORDER BY c.id`,
+    [await groupIdOf(db, group), collectorId],
   );
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,5 @@
 // The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, as of a date,
-// for the portfolio, a collector or a segment, with a monthly trend; the cash
+// for the portfolio, a collector, a segment or a customer group, with a monthly trend; the cash
 // expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
 // sees only its own portfolio. In one currency, or consolidated in the
 // reporting currency (?currency=consolidated).
@@ -15,7 +15,7 @@ import {
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
-import { collectorIdOf } from '../../agenda/index.js';
+import { collectorIdOf, groupIdOf } from '../../agenda/index.js';
 import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
@@ -147,10 +147,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [known] = await storage.db.query('SELECT 1 FROM customers WHERE segment = $1 LIMIT 1', [q.segment]);
       if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
     }
-    if (q.group !== undefined) {
-      const [known] = await storage.db.query('SELECT 1 FROM customer_groups WHERE external_id = $1', [q.group]);
-      if (!known) throw AR_ERR.NOT_FOUND(['Customer group', q.group]);
-    }
+    if (q.group !== undefined) await groupIdOf(storage.db, q.group); // 404 for an unknown group
     const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null, group: q.group ?? null };
     if (q.currency === CONSOLIDATED) return { ...scope, currency: null, consolidatedIn: config.reportingCurrency };
     // Amounts in two currencies do not add up as they are: a scope that holds several is asked which one, or to consolidate.
