@@ -6,6 +6,7 @@ import type { Storage } from '../db/open.js';
 import { openBalanceSql, openCreditsSql } from '../fields/balances.js';
 import { VALUED_COLUMNS, valuedOpenSql } from '../fields/reporting-currency.js';
 import { computedFieldsOf } from '../scoring/computed-fields.js';
+import { keysetPage } from '../db/keyset.js';
 import { Nullable } from '../util/nullable.js';
 
 export const CustomerSummary = Type.Object({
@@ -120,11 +121,8 @@ export async function listCustomers(db: Db, q: ListQuery) {
     `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map(({ id: _id, openInvoices: _n, ...rest }) => rest),
-    nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
-  };
+  const { page, nextCursor } = keysetPage(rows, q.limit);
+  return { items: page.map(({ id: _id, openInvoices: _n, ...rest }) => rest), nextCursor };
 }
 
 export async function getCustomer(storage: Storage, externalId: string): Promise<CustomerDetailT | null> {

@@ -2,6 +2,7 @@
 // can get the automatic reply (and with which template), which need a person,
 // and the qualification each asks the platform to record.
 import type { Db } from '../db/sql.js';
+import { keysetPage } from '../db/keyset.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
 import { isIsoDate } from '../agenda/dates.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
@@ -181,8 +182,8 @@ export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<
   if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
   params.push(q.limit + 1);
   const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT $${params.length}`, params);
-  const page = rows.slice(0, q.limit);
-  return { items: await views(db, page), nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
+  const { page, nextCursor } = keysetPage(rows, q.limit);
+  return { items: await views(db, page), nextCursor };
 }
 
 /** One stored email, triaged or not yet. */

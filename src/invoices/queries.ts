@@ -4,6 +4,7 @@
 import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import { readComputedFields } from '../scoring/computed-fields.js';
+import { keysetPage } from '../db/keyset.js';
 import { ComputedFieldSchema } from '../customers/queries.js';
 import { Nullable } from '../util/nullable.js';
 
@@ -83,8 +84,8 @@ export async function listCustomerInvoices(db: Db, customerExternalId: string, q
     `${SELECT} WHERE i.customer_id = $1 AND i.id > $2 AND ${STATE_SQL[q.state]} ORDER BY i.id LIMIT $3`,
     [customer.id, q.after ?? 0, q.limit + 1],
   );
-  const page = rows.slice(0, q.limit);
-  return { items: await withFields(db, page), nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
+  const { page, nextCursor } = keysetPage(rows, q.limit);
+  return { items: await withFields(db, page), nextCursor };
 }
 
 /** One invoice with the payments applied to it, oldest first; null when unknown. */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { DbOffset, errorResponses } from '../schemas/common.js';
+import { Cursor, Page, errorResponses } from '../schemas/common.js';
 import { listCustomers, getCustomer, CustomerSummary, CustomerDetail } from '../../customers/queries.js';
 
 const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,10 +19,10 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         q: Type.Optional(Type.String({ maxLength: 200, description: 'name or externalId contains, ignoring case (saved-search criteria do not ignore it)' })),
         overdueOnly: Type.Optional(Type.Boolean()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
+        after: Cursor(),
       }),
       response: {
-        200: Type.Object({ items: Type.Array(CustomerSummary), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+        200: Page(CustomerSummary),
         ...errorResponses,
       },
     },

@@ -5,7 +5,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { DbOffset, errorResponses, Instant, ProblemRef } from '../schemas/common.js';
+import { Cursor, Page, errorResponses, Instant, ProblemRef } from '../schemas/common.js';
 import { served } from '../../pipeline/served.js';
 import { INBOUND_MODEL } from '../../inbound/catalogue.js';
 import { customerContext, inSenderZone, toContext, type CustomerContextRow } from '../../inbound/triage.js';
@@ -128,10 +128,10 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         autoReply: Type.Optional(Type.Boolean({ description: 'true: only those cleared for the automatic reply; false: only those for a person' })),
         receivedFrom: Type.Optional(Instant('only emails received at or after this instant')),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-        after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
+        after: Cursor(),
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ items: Type.Array(InboundMessage), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+        200: Page(InboundMessage),
         ...errorResponses,
       },
     },

@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
-import { DbOffset, errorResponses } from '../schemas/common.js';
+import { Cursor, Page, errorResponses } from '../schemas/common.js';
 import { getInvoice, InvoiceDetailSchema, InvoiceSchema, listCustomerInvoices } from '../../invoices/queries.js';
 
 const ExternalIdParams = Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -20,10 +20,10 @@ const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         state: Type.Union([Type.Literal('open'), Type.Literal('settled'), Type.Literal('all')], { default: 'open' }),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-        after: Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' })),
+        after: Cursor(),
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ items: Type.Array(InvoiceSchema), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+        200: Page(InvoiceSchema),
         ...errorResponses,
       },
     },

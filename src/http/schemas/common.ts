@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { INT4_MAX, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR } from '../../util/bounds.js';
 
 /** RFC 9457 problem document, as every error of the API is rendered. */
@@ -76,6 +76,11 @@ export const DbId = (options: { description?: string } = {}) => Type.Integer({ m
 /** A count of rows to skip or a cursor (int4). */
 export const DbOffset = (options: { description?: string; default?: number } = {}) => Type.Integer({ minimum: 0, maximum: INT4_MAX, ...options });
 export const IdParams = Type.Object({ id: DbId() });
+
+/** The `after` query parameter of a list paged by row id (src/db/keyset.ts). */
+export const Cursor = () => Type.Optional(DbOffset({ description: 'cursor: the nextCursor of the previous page' }));
+/** A page of a list paged by row id: `nextCursor` is null on the last page. */
+export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.Integer(), Type.Null()]) });
 
 export const Day = (description = 'YYYY-MM-DD') => Type.String({ format: 'date', pattern: DAY_PATTERN, description });
 export const Instant = (description = 'ISO 8601 timestamp with its UTC offset') =>
