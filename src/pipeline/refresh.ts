@@ -14,7 +14,7 @@ import { today } from '../scoring/catalogue.js';
 import { executeRun, runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
 import { planAndMaterialise, planningDay, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
-import { databaseNow, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from './refresh-requests.js';
+import { databaseMoment, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from './refresh-requests.js';
 import { triageNewMessages, type TriageResult } from '../inbound/triage.js';
 import { INBOUND_MODEL } from '../inbound/catalogue.js';
 import type { Predictor } from '../ml/model.js';
@@ -71,7 +71,7 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   const asOf = ctx.data.asOf ?? today();
   const coveredBy = ctx.data.requestedAt ? await refreshCovering(db, ctx.data.requestedAt) : null;
   if (coveredBy) return { coveredBy };
-  const startedAt = await databaseNow(db);
+  const started = await databaseMoment(db);
   await server.refresh();
   const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
   const inbound = triage ? await triageNewMessages(db, triage) : null;
@@ -85,7 +85,7 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   await ctx.progress(0.9, 'planning the agenda');
   // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
   const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
-  await recordCompletedRefresh(db, startedAt);
+  await recordCompletedRefresh(db, started);
   return { inbound, scoring, assignment: { runId, ...summary }, agenda };
 }
 
@@ -100,11 +100,11 @@ export async function requestRefresh(
   trigger: 'import' | 'manual',
   log: Logger = silentLogger,
 ): Promise<string> {
-  const requestedAt = await databaseNow(db);
-  const jobId = await jobs.enqueue(REFRESH_JOB, { trigger, requestedAt } satisfies RefreshJobData);
+  const requested = await databaseMoment(db);
+  const jobId = await jobs.enqueue(REFRESH_JOB, { trigger, requestedAt: requested.at } satisfies RefreshJobData);
   // Only spares the sweep a refresh of its own: unrecorded, it costs one more
   // run, so the refresh queued stands and the request succeeds.
-  await recordQueuedRefresh(db, requestedAt, jobId).catch((err: unknown) =>
+  await recordQueuedRefresh(db, requested, jobId).catch((err: unknown) =>
     log.warn({ err, jobId }, 'the refresh was queued but not recorded: the refresh sweep may queue one more'));
   return jobId;
 }

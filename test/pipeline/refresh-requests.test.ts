@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach, vi } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { databaseNow, markRefreshWanted, pendingRefresh, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
+import { databaseMoment, markRefreshWanted, pendingRefresh, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from '../../src/pipeline/refresh-requests.js';
 import { sweepPendingRefresh } from '../../src/pipeline/refresh-sweep.js';
 import { ndjson, customer, invoice } from '../ingest/factories.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
@@ -33,22 +33,22 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
     afterAll(async () => storage.close());
 
     it('is answered by a refresh that started after it and completed, not by one that started before or never completed', async () => {
-      const earlier = await databaseNow(storage.db);
+      const earlier = await databaseMoment(storage.db);
       await tick();
-      const asked = await databaseNow(storage.db);
+      const asked = (await databaseMoment(storage.db)).at;
       await recordCompletedRefresh(storage.db, earlier);
       expect(await refreshCovering(storage.db, asked)).toBeNull();
       await tick();
       // This one starts after the request, then fails: nothing is recorded, the request still needs a refresh.
-      await databaseNow(storage.db);
+      await databaseMoment(storage.db);
       expect(await refreshCovering(storage.db, asked)).toBeNull();
       await tick();
-      const started = await databaseNow(storage.db);
+      const started = await databaseMoment(storage.db);
       await recordCompletedRefresh(storage.db, started);
-      expect(await refreshCovering(storage.db, asked)).toBe(started);
+      expect(await refreshCovering(storage.db, asked)).toBe(started.at);
       // A slower refresh that started earlier and completes last does not move the mark back.
       await recordCompletedRefresh(storage.db, earlier);
-      expect(await refreshCovering(storage.db, asked)).toBe(started);
+      expect(await refreshCovering(storage.db, asked)).toBe(started.at);
     });
   });
 
@@ -195,17 +195,65 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(wanted).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
       expect(await pendingRefresh(storage.db, 60_000)).toBeNull();
       // A refresh queued after the mark: the sweep asks the queue about its job.
-      await recordQueuedRefresh(storage.db, await databaseNow(storage.db), 'job-q');
+      await recordQueuedRefresh(storage.db, await databaseMoment(storage.db), 'job-q');
       expect(await pendingRefresh(storage.db, 0)).toEqual({ wantedAt: wanted!.wantedAt, queuedJobId: 'job-q' });
       await tick();
       // One started after the mark and completed has read those rows.
-      await recordCompletedRefresh(storage.db, await databaseNow(storage.db));
+      await recordCompletedRefresh(storage.db, await databaseMoment(storage.db));
       expect(await pendingRefresh(storage.db, 0)).toBeNull();
       await tick();
       await storage.db.transaction((tx) => markRefreshWanted(tx));
       const later = await pendingRefresh(storage.db, 0);
       expect(later).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
       expect(later!.wantedAt).not.toBe(wanted!.wantedAt);
+    });
+
+    // An import holds its transaction open while a refresh starts and ends: its mark predates the refresh, its rows do not.
+    const importCommittingAfter = async (meanwhile: () => Promise<void>) => {
+      let marked!: () => void;
+      const markDone = new Promise<void>((resolve) => (marked = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const importing = storage.db.transaction(async (tx) => {
+        await markRefreshWanted(tx);
+        marked();
+        await committing;
+      });
+      await markDone;
+      await tick();
+      await meanwhile();
+      commit();
+      await importing;
+    };
+
+    it.skipIf(backend === 'pglite')('leaves pending the rows of an import that committed after the refresh started', async () => {
+      let started!: Awaited<ReturnType<typeof databaseMoment>>;
+      await importCommittingAfter(async () => {
+        started = await databaseMoment(storage.db);
+      });
+      await recordCompletedRefresh(storage.db, started);
+      expect(await pendingRefresh(storage.db, 0)).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
+      await recordCompletedRefresh(storage.db, await databaseMoment(storage.db));
+      expect(await pendingRefresh(storage.db, 0)).toBeNull();
+    });
+
+    it.skipIf(backend === 'pglite')('does not wait for a refresh queued before the import committed', async () => {
+      await importCommittingAfter(async () => {
+        await recordQueuedRefresh(storage.db, await databaseMoment(storage.db), 'job-early');
+      });
+      expect(await pendingRefresh(storage.db, 0)).toEqual({ wantedAt: expect.any(String), queuedJobId: null });
+      await recordQueuedRefresh(storage.db, await databaseMoment(storage.db), 'job-late');
+      expect(await pendingRefresh(storage.db, 0)).toMatchObject({ queuedJobId: 'job-late' });
+    });
+
+    // Written by a version that kept only clocks: compared by clock, so an upgrade neither loses nor repeats refreshes.
+    it('reads marks and refreshes recorded without transactions and snapshots by their clocks', async () => {
+      const at = (await databaseMoment(storage.db)).at;
+      await storage.db.query(`INSERT INTO service_state (key, value) VALUES ('refresh-wanted', jsonb_build_object('at', $1::text))`, [at]);
+      expect(await pendingRefresh(storage.db, 0)).toMatchObject({ wantedAt: at });
+      await tick();
+      await recordCompletedRefresh(storage.db, await databaseMoment(storage.db));
+      expect(await pendingRefresh(storage.db, 0)).toBeNull();
     });
 
     const fakeRunner = (known: (id: string) => boolean = () => true) => {
@@ -237,7 +285,7 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect(restarted.queued).toHaveLength(1);
       // A refresh that started after the mark completed: nothing is left, whatever the queue knows.
       await tick();
-      await recordCompletedRefresh(storage.db, await databaseNow(storage.db));
+      await recordCompletedRefresh(storage.db, await databaseMoment(storage.db));
       expect(await sweepPendingRefresh(storage.db, fakeRunner(() => false), { graceMs: 0 })).toBeNull();
     });
   });
