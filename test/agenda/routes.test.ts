@@ -192,6 +192,17 @@ for (const backend of await backends()) {
         expect((await post('/v1/agenda/plan', 'platform', { date: DATE })).statusCode).toBe(200);
       });
 
+      it('answers Prefer: respond-async with 202 and the job to poll, as every queued request does', async () => {
+        const res = await t.app.inject({
+          method: 'POST', url: '/v1/agenda/plan', headers: { ...auth('platform'), prefer: 'respond-async' }, payload: { date: DATE },
+        });
+        expect(res.statusCode).toBe(202);
+        const { jobId } = res.json();
+        expect(res.json()).toEqual({ jobId, status: 'queued', location: `/v1/jobs/${jobId}` });
+        expect(res.headers.location).toBe(`/v1/jobs/${jobId}`);
+        expect((await t.services.jobs.waitFor(jobId)).state).toBe('completed');
+      });
+
       it('documents that 409 in the OpenAPI document, as its description says', async () => {
         const plan = (await t.app.inject('/docs/json')).json().paths['/v1/agenda/plan'].post;
         expect(plan.description).toMatch(/409/);

@@ -11,6 +11,7 @@ import {
 } from '../../agenda/index.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
 import { Nullable } from '../../util/nullable.js';
+import { QueuedJob, sendQueued } from '../queued.js';
 
 /**
  * The collector a request is limited to: the bound collector for a collector
@@ -204,7 +205,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
       body: Type.Optional(Type.Object({ date: Type.Optional(DateParam) }, { additionalProperties: false })),
       response: {
         200: PlanResultSchema,
-        202: Type.Object({ jobId: Type.String(), status: Type.String() }),
+        202: QueuedJob,
         409: ProblemRef,
         503: ProblemRef,
         ...errorResponses,
@@ -215,7 +216,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     const date = await planningDay(storage.db, asked === undefined ? undefined : planDay(asked));
     const jobId = await jobs.enqueue<AgendaPlanJobData>(AGENDA_PLAN_JOB, { date });
     if (/respond-async/i.test(request.headers.prefer ?? '')) {
-      return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+      return sendQueued(reply, jobId);
     }
     const info = await jobs.waitFor(jobId);
     if (info.state !== 'completed') {

@@ -9,6 +9,7 @@ import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 import { Nullable } from '../../util/nullable.js';
+import { QueuedJob, sendQueued } from '../queued.js';
 
 const ModelParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'model name, e.g. payment-delay' });
 const VersionParam = Type.String({ pattern: '^[A-Za-z0-9][\\w.-]{0,79}$', description: 'version, e.g. 20261123-101500-ab12cd' });
@@ -155,7 +156,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
             "when absent, the active version's are kept",
         })),
       }, { additionalProperties: false })),
-      response: { 202: Type.Object({ jobId: Type.String(), status: Type.String() }), 503: ProblemRef, ...errorResponses },
+      response: { 202: QueuedJob, 503: ProblemRef, ...errorResponses },
     },
   }, async (request, reply) => {
     const { model } = request.params;
@@ -177,7 +178,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
       settings: body.settings,
       actor: actor(request.role),
     });
-    return reply.status(202).header('location', `/v1/jobs/${jobId}`).send({ jobId, status: `/v1/jobs/${jobId}` });
+    return sendQueued(reply, jobId);
   });
 
   app.post('/v1/models/:model/versions/:version/activate', {

@@ -21,6 +21,7 @@ describe.each(await backends())('model routes on %s', (backend) => {
   const trainAndWait = async (payload: object) => {
     const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', payload);
     expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ jobId: res.json().jobId, status: 'queued', location: `/v1/jobs/${res.json().jobId}` });
     const info = await t.services.jobs.waitFor(res.json().jobId);
     expect(info.state).toBe('completed');
     return info.result as { version: string; status: string };
