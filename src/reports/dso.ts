@@ -29,8 +29,12 @@ export function standardDso(receivables: number, sales: number, windowDays: numb
   return sales > 0 ? r1((receivables / sales) * windowDays) : null;
 }
 
-/** Count-back, and how many periods it walked (the last pro rata included): a consolidated DSO needs rates for those only. */
-function countBack(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean; walked: number } {
+/**
+ * Count-back DSO; `periods` the most recent first, each with its credit sales
+ * and its length in days. Also how many periods it walked (the last pro rata
+ * included): a consolidated DSO needs rates for those only.
+ */
+export function countBackDso(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean; walked: number } {
   let left = receivables;
   let days = 0;
   for (const [k, p] of periods.entries()) {
@@ -40,12 +44,6 @@ function countBack(receivables: number, periods: { sales: number; days: number }
     days += p.days;
   }
   return { days: r1(days), complete: left <= 0, walked: periods.length };
-}
-
-/** `periods`: the most recent first, each with its credit sales and its length in days. */
-export function countBackDso(receivables: number, periods: { sales: number; days: number }[]): { days: number; complete: boolean } {
-  const { days, complete } = countBack(receivables, periods);
-  return { days, complete };
 }
 
 export interface DsoRow {
@@ -86,7 +84,7 @@ export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; wind
     const receivables = balances.get(m.end)?.get(group)?.total.amount ?? 0;
     const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
     const periods = countBackPeriods(m, monthly, group);
-    const cb = countBack(receivables, periods);
+    const cb = countBackDso(receivables, periods);
     // Count-back reads up to two years of sales but stops where the receivables are used up: rates are needed that far only.
     for (const p of periods.slice(0, cb.walked)) fx?.needDeferred(monthKey(p.month, group));
     return {

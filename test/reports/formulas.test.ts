@@ -6,15 +6,15 @@ describe('when the count-back DSO walks back through sales', () => {
   it('stops pro rata in the month that exhausts the receivables', () => {
     // 1,000 of receivables; this month sold 600 in 15 days, the one before 800 in 30 days.
     // 15 days + 400 / 800 × 30 = 15 + 15 = 30.
-    expect(countBackDso(1000, [{ sales: 600, days: 15 }, { sales: 800, days: 30 }])).toEqual({ days: 30, complete: true });
+    expect(countBackDso(1000, [{ sales: 600, days: 15 }, { sales: 800, days: 30 }])).toEqual({ days: 30, complete: true, walked: 2 });
   });
 
   it('says so when the receivables exceed every month it may walk', () => {
-    expect(countBackDso(5000, [{ sales: 1000, days: 31 }, { sales: 1000, days: 30 }])).toEqual({ days: 61, complete: false });
+    expect(countBackDso(5000, [{ sales: 1000, days: 31 }, { sales: 1000, days: 30 }])).toEqual({ days: 61, complete: false, walked: 2 });
   });
 
   it('is zero with nothing to collect', () => {
-    expect(countBackDso(0, [{ sales: 1000, days: 31 }])).toEqual({ days: 0, complete: true });
+    expect(countBackDso(0, [{ sales: 1000, days: 31 }])).toEqual({ days: 0, complete: true, walked: 0 });
   });
 });
 
