@@ -7,6 +7,7 @@ import type { CashForecastReport } from './cash-forecast.js';
 import type { CeiReport, CeiRow } from './cei.js';
 import type { DsoReport, DsoRow } from './dso.js';
 import { STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
+import { RISK_BAND_NAMES, type RiskReport, type RiskRow } from './risk.js';
 import { toCsv, type CsvColumn } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
@@ -69,6 +70,31 @@ const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
   ]),
 ];
 
+const RISK_COLUMNS: CsvColumn<RiskRow>[] = [
+  { header: 'month', value: (r) => r.month },
+  { header: 'date', value: (r) => r.date },
+  { header: 'group', value: (r) => r.group },
+  { header: 'customers', value: (r) => r.customers },
+  { header: 'exposure_amount', value: (r) => r.exposure.amount },
+  { header: 'exposure_count', value: (r) => r.exposure.count },
+  { header: 'overdue_amount', value: (r) => r.overdue.amount },
+  { header: 'overdue_count', value: (r) => r.overdue.count },
+  ...RISK_BAND_NAMES.flatMap((band, i): CsvColumn<RiskRow>[] => [
+    { header: `${band}_customers`, value: (r) => r.bands[i].customers },
+    { header: `${band}_exposure`, value: (r) => r.bands[i].exposure },
+    { header: `${band}_overdue`, value: (r) => r.bands[i].overdue },
+  ]),
+  { header: 'over_limit_customers', value: (r) => r.overLimit.customers },
+  { header: 'over_limit_exposure', value: (r) => r.overLimit.exposure },
+  { header: 'over_limit_excess', value: (r) => r.overLimit.excess },
+  { header: 'without_limit_customers', value: (r) => r.withoutLimit.customers },
+  { header: 'without_limit_exposure', value: (r) => r.withoutLimit.exposure },
+  { header: 'above_cover_customers', value: (r) => r.aboveCover.customers },
+  { header: 'above_cover_excess', value: (r) => r.aboveCover.excess },
+  { header: 'insolvent_customers', value: (r) => r.insolvent.customers },
+  { header: 'insolvent_exposure', value: (r) => r.insolvent.exposure },
+];
+
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
@@ -87,5 +113,6 @@ export const agingCsv = (r: AgingReport) => toCsv(columnsOf(AGING_COLUMNS, r.con
 export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolidation), r.trend);
 export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
 export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf(STATUSES_COLUMNS, r.consolidation), r.trend);
+export const riskCsv = (r: RiskReport) => toCsv(columnsOf(RISK_COLUMNS, r.consolidation), r.trend);
 export const cashForecastCsv = (r: CashForecastReport) =>
   toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

@@ -87,7 +87,7 @@ const scopeCte = (groupBy: GroupBy, p = 2) => `sc AS (
 )`;
 
 /** The parameters of scopeCte, in its order. */
-const scopeParams = (scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>) => [scope.collector, scope.segment, scope.group ?? null];
+export const scopeParams = (scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>) => [scope.collector, scope.segment, scope.group ?? null];
 
 /** Currencies of the invoices of the customers a report covers, sorted. */
 export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>): Promise<string[]> {
@@ -124,20 +124,20 @@ const bucketColumns = (value: string) => {
 const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
 
 /** The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate). */
-const unpricedColumn = (currency: string, day: string, rate: string) =>
+export const unpricedColumn = (currency: string, day: string, rate: string) =>
   `array_agg(DISTINCT ${currency} || ' ' || ${day}::text) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
 
 /** A series' SQL: in one currency, or consolidated (`fx`: every amount times its rate). */
-interface Valued {
+export interface Valued {
   fx: boolean;
 }
 
-const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
+export const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
 
 // Each invoice's open amount on each date, with its days past due and its
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
-const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
+export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
 later AS (
   SELECT pa.invoice_id, p.payment_date, pa.amount
@@ -145,7 +145,7 @@ later AS (
   WHERE p.payment_date > (SELECT first_d FROM bounds)
 ),
 cand AS (
-  SELECT i.id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed${fx ? ', i.currency' : ''}
+  SELECT i.id, i.customer_id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed${fx ? ', i.currency' : ''}
   FROM invoices i JOIN sc ON sc.id = i.customer_id
   WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($5::text IS NULL OR i.currency = $5::text)
     AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
@@ -160,7 +160,7 @@ paid_after AS (
   GROUP BY dates.d, later.invoice_id
 ),
 open_at AS (
-  SELECT dates.d, inv.grp, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
+  SELECT dates.d, inv.grp, inv.customer_id, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
     CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
       WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
     GREATEST(0, LEAST(inv.amount, inv.open_amount + COALESCE(pa.amount, 0)
@@ -209,16 +209,16 @@ WHERE i.kind = 'invoice' AND i.issue_date >= $4::date AND i.issue_date <= $5::da
 GROUP BY 1, 2`;
 
 
-type ByDate<T> = Map<IsoDate, Map<string, T>>;
+export type ByDate<T> = Map<IsoDate, Map<string, T>>;
 
-function put<T>(m: ByDate<T>, date: IsoDate, group: string, value: T) {
+export function put<T>(m: ByDate<T>, date: IsoDate, group: string, value: T) {
   let g = m.get(date);
   if (!g) m.set(date, (g = new Map()));
   g.set(group, value);
 }
 
 /** The parameters of a series' rates: none in one currency. */
-const fxParams = (fx: Valuation | null | undefined, days: () => IsoDate[]): RateParams | [] => (fx ? fx.params(days()) : []);
+export const fxParams = (fx: Valuation | null | undefined, days: () => IsoDate[]): RateParams | [] => (fx ? fx.params(days()) : []);
 
 /**
  * Receivables on each date, by group. Groups with nothing open are absent.

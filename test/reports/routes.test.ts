@@ -86,6 +86,29 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a credit manager asks for the risk report (brief 004)', () => {
+      it('answers the exposure by risk band with its method, as CSV with a column per figure, and for a collector its own customers', async () => {
+        await t.storage.db.query(`UPDATE customers SET risk_score = 80, credit_limit = 4000 WHERE external_id = 'A'`);
+        try {
+          const res = await get('/v1/reports/risk?asOf=2026-03-31&months=2');
+          expect(res.statusCode).toBe(200);
+          expect(res.json().method).toMatch(/risk score/);
+          expect(res.json().groups[0]).toMatchObject({
+            customers: 2, exposure: { amount: 5500 }, overLimit: { customers: 1, exposure: 4500, excess: 500 }, withoutLimit: { customers: 1 },
+          });
+          const csv = await get('/v1/reports/risk?asOf=2026-03-31&months=2&format=csv');
+          expect(csv.headers['content-disposition']).toContain('risk-2026-03-31.csv');
+          const [header, , march] = csv.body.trim().split('\r\n');
+          const cells = Object.fromEntries(header.split(',').map((h, i) => [h, march.split(',')[i]]));
+          expect(cells).toMatchObject({ month: '2026-03', high_exposure: '4500', unscored_exposure: '1000', over_limit_excess: '500', insolvent_customers: '0' });
+          const mine = await get('/v1/reports/risk?asOf=2026-03-31&months=1', 'collector');
+          expect(mine.json().groups[0]).toMatchObject({ customers: 1, bands: [{ band: 'high', customers: 1 }, {}, {}, { customers: 0 }] });
+        } finally {
+          await t.storage.db.query(`UPDATE customers SET risk_score = NULL, credit_limit = NULL WHERE external_id = 'A'`);
+        }
+      });
+    });
+
     describe('when the client says in Accept which format it wants', () => {
       const withAccept = async (url: string, accept: string) => {
         await whenCalm(t.app);

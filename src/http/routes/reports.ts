@@ -1,4 +1,4 @@
-// The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, as of a date,
+// The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, risk, as of a date,
 // for the portfolio, a collector, a segment or a customer group, with a monthly trend; the cash
 // expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
 // sees only its own portfolio. In one currency, or consolidated in the
@@ -10,7 +10,7 @@ import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
-  statusesCsv, statusesReport, STATUSES_METHOD,
+  statusesCsv, statusesReport, STATUSES_METHOD, riskCsv, riskReport, RISK_METHOD,
   CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
@@ -73,6 +73,20 @@ const StatusesRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), overdue: AmountCount, qualified: AmountCount,
   qualificationRate: Type.Object({ amount: Rate, count: Rate }, { description: 'qualified / overdue; null with nothing overdue' }),
   statuses: Type.Array(Type.Object({ status: Type.String(), amount: Type.Number(), count: Type.Integer(), share: Type.Number() })),
+});
+
+const CustomersAmount = Type.Object({ customers: Type.Integer(), exposure: Type.Number() });
+const RiskRow = Type.Object({
+  month: Type.String(), date: Type.String(), group: Type.String(), customers: Type.Integer({ description: 'with receivables open on the date' }),
+  exposure: AmountCount, overdue: AmountCount,
+  bands: Type.Array(Type.Object({
+    band: Type.String({ description: 'high, medium, low (risk score on the date), unscored' }),
+    customers: Type.Integer(), exposure: Type.Number(), overdue: Type.Number(), share: Type.Number({ description: 'of the exposure' }),
+  })),
+  overLimit: Type.Object({ customers: Type.Integer(), exposure: Type.Number(), excess: Type.Number({ description: 'the part above the limits' }) }),
+  withoutLimit: CustomersAmount,
+  aboveCover: Type.Object({ customers: Type.Integer(), excess: Type.Number({ description: "the part above the insurer's cover" }) }),
+  insolvent: CustomersAmount,
 });
 
 const CashForecast = Type.Object({
@@ -229,6 +243,24 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await statusesReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'statuses', r, statusesCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/risk', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Risk: exposure by risk score band, over the credit limits and the insurer covers, in insolvency, and its monthly trend',
+      description: RISK_METHOD,
+      querystring: Type.Object(common, { additionalProperties: false }),
+      response: {
+        ...ok(report(RiskRow), 'month,date,group,customers,exposure_amount,exposure_count,overdue_amount,overdue_count,<band>_customers,<band>_exposure,<band>_overdue,...,over_limit_customers,over_limit_exposure,over_limit_excess,without_limit_customers,without_limit_exposure,above_cover_customers,above_cover_excess,insolvent_customers,insolvent_exposure'),
+        ...refusals,
+      },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const asOf = dayOrToday(q.asOf, 'asOf');
+    const r = await riskReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
+    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'risk', r, riskCsv(r)) : r;
   });
 
   app.get('/v1/reports/cash-forecast', {

@@ -1,0 +1,15 @@
+// SQL fragments that read values anyone may have written (imported events'
+// payloads, float8 columns) without failing the whole query on one bad row.
+
+/** The UTC calendar day of a timestamptz column: events are dated in UTC, as the agenda's days are. */
+export const utcDay = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
+
+/** A float8 column, NULL when it holds NaN or ±Infinity (no answer can carry them). */
+export const finiteSql = (col: string) => `(CASE WHEN abs(${col}) < 'Infinity'::float8 THEN ${col} END)`;
+
+/**
+ * A JSON value read as a number when it is one that a float8 holds, else NULL:
+ * a payload's 1e400 or 1e-400 would fail the cast, and with it every row of the query.
+ */
+export const jsonNumberSql = (expr: string) =>
+  `(CASE WHEN jsonb_typeof(${expr}) = 'number' THEN CASE WHEN abs((${expr})::numeric) < 1e15 THEN round((${expr})::numeric, 6)::float8 END END)`;

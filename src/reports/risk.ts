@@ -1,0 +1,213 @@
+// Risk report (brief 004: the credit manager monitors "the Risky Customers
+// group as a priority by selecting this group in the risk agenda as in the
+// risk report"): the exposure on each date by the customers' risk score that
+// day, and what stood above their credit limits and insurer covers, beside
+// the customers in insolvency proceedings. The risk agenda lists the reviews
+// to make today; this says how much is at stake, and how it moved.
+import type { Db } from '../db/sql.js';
+import type { IsoDate } from '../agenda/types.js';
+import { DEFAULT_AGENDA_POLICY } from '../agenda/policy.js';
+import { finiteSql, jsonNumberSql, utcDay } from '../db/sql-values.js';
+import { roundMoney } from '../util/round.js';
+import { trendMonths } from './periods.js';
+import {
+  envelope, fxParams, groupsOf, OPEN_AT_SQL, put, scopeParams, valuationFor, valueOf,
+  type AmountCount, type ByDate, type GroupBy, type ReportEnvelope, type ReportScope, type Valued,
+} from './series.js';
+
+/**
+ * Risk scores run 0 (safe) to 100 (risky). High starts where the risk agenda
+ * calls a downgrade; the medium band splits the rest where a provider's
+ * "average" usually begins.
+ */
+export const RISK_BANDS = [
+  { band: 'high', from: DEFAULT_AGENDA_POLICY.risk.highScore },
+  { band: 'medium', from: 40 },
+  { band: 'low', from: Number.NEGATIVE_INFINITY },
+] as const;
+
+export const UNSCORED = 'unscored';
+
+export interface RiskBand {
+  band: string;
+  customers: number;
+  exposure: number;
+  overdue: number;
+  /** Of the exposure. */
+  share: number;
+}
+
+export interface RiskRow {
+  month: string;
+  date: IsoDate;
+  group: string;
+  /** Customers with receivables open on the date. */
+  customers: number;
+  /** Open receivables (invoices), as in the aging balance. */
+  exposure: AmountCount;
+  overdue: AmountCount;
+  /** High, medium and low risk score on the date, then the customers no score covered. */
+  bands: RiskBand[];
+  /** Customers whose exposure stood above their credit limit: that exposure, and the part above the limits. */
+  overLimit: { customers: number; exposure: number; excess: number };
+  /** Customers with no credit limit: exposure nobody decided to grant. */
+  withoutLimit: { customers: number; exposure: number };
+  /** Customers whose exposure stood above their insurer's cover, and the uninsured part. */
+  aboveCover: { customers: number; excess: number };
+  /** Customers in insolvency proceedings on the date (reported on or before it). */
+  insolvent: { customers: number; exposure: number };
+}
+
+export type RiskReport = ReportEnvelope<RiskRow>;
+
+export const RISK_METHOD =
+  'Open invoices on the date, with their open amount then (as in the aging balance), by customer. Each customer counts ' +
+  'in the band of its risk score that day: high from 70, medium from 40, low below (0 safe to 100 risky), unscored ' +
+  "without one. A score or credit limit on a past date is the provider's or the committee's latest event on or before " +
+  "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives; a customer " +
+  'without such events has its current score and limit on every date. The insurer cover is the current one. Over the ' +
+  'limit: exposure above the credit limit (a limit of 0 grants no credit); a limit is in the account currency, so in ' +
+  "a one-currency report only the customers whose account is in that currency are compared, on their invoices in it " +
+  '(consolidated: every invoice and the limit, valued that day). Insolvent: an insolvency event on or before the date.';
+
+/**
+ * A customer's value of an event-kept field as it stood on day `x.d`: the latest
+ * event by then; before the first, what that event says it replaced; the
+ * current column for a customer no event ever touched.
+ */
+const asItStood = (kind: string, current: string) => `(CASE
+  WHEN NOT EXISTS (SELECT 1 FROM external_events e WHERE e.customer_id = x.customer_id AND e.kind = '${kind}') THEN ${current}
+  ELSE COALESCE(
+    (SELECT ${finiteSql('e.value')} FROM external_events e
+     WHERE e.customer_id = x.customer_id AND e.kind = '${kind}' AND e.value IS NOT NULL AND ${utcDay('e.occurred_at')} <= x.d
+     ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
+    (SELECT ${jsonNumberSql("e.payload->'previous'")} FROM external_events e
+     WHERE e.customer_id = x.customer_id AND e.kind = '${kind}' AND ${utcDay('e.occurred_at')} > x.d
+       AND NOT EXISTS (SELECT 1 FROM external_events b WHERE b.customer_id = x.customer_id AND b.kind = '${kind}'
+         AND b.value IS NOT NULL AND ${utcDay('b.occurred_at')} <= x.d)
+     ORDER BY e.occurred_at, e.id LIMIT 1))
+END)`;
+
+const bandOf = (score: string) => `CASE ${RISK_BANDS.filter((b) => Number.isFinite(b.from))
+  .map((b) => `WHEN ${score} >= ${b.from} THEN '${b.band}'`).join(' ')} WHEN ${score} IS NOT NULL THEN 'low' ELSE '${UNSCORED}' END`;
+
+// $5: the report's currency (a limit is compared in it only for accounts kept in it); consolidated, the fx table's
+// rate of the account currency values the limit and the cover the same day as the invoices.
+const RISK_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued)},
+exposure AS (
+  SELECT d, grp, customer_id,
+    sum(${valueOf(valued.fx, 'open')}) AS amount, count(*)::int AS invoices,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE days_overdue > 0), 0) AS overdue,
+    count(*) FILTER (WHERE days_overdue > 0)::int AS overdue_invoices${valued.fx ? `,
+    string_agg(DISTINCT CASE WHEN fx_rate IS NULL THEN currency || ' ' || d::text END, ',') AS unpriced` : ''}
+  FROM open_at WHERE open > 0
+  GROUP BY d, grp, customer_id
+),
+stood AS (
+  SELECT x.*, c.currency AS account_currency,
+    ${asItStood('risk_score_change', finiteSql('c.risk_score'))} AS score,
+    ${asItStood('credit_limit_decision', 'c.credit_limit::float8')} AS credit_limit,
+    c.insurer_cover::float8 AS cover,
+    EXISTS (SELECT 1 FROM external_events e WHERE e.customer_id = x.customer_id AND e.kind = 'insolvency'
+      AND ${utcDay('e.occurred_at')} <= x.d) AS insolvent${valued.fx ? `,
+    afx.rate AS account_rate` : ''}
+  FROM exposure x JOIN customers c ON c.id = x.customer_id${valued.fx ? `
+  LEFT JOIN fx afx ON afx.currency = c.currency AND afx.day = x.d` : ''}
+),
+compared AS (
+  SELECT s.*, ${bandOf('s.score')} AS band,
+    ${valued.fx ? 's.credit_limit * s.account_rate' : 'CASE WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
+    ${valued.fx ? 's.cover * s.account_rate' : 'CASE WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
+  FROM stood s
+),
+by_band AS (
+  SELECT d, grp, jsonb_object_agg(band, jsonb_build_object('customers', customers, 'exposure', amount, 'overdue', overdue)) AS bands
+  FROM (SELECT d, grp, band, count(*)::int AS customers, sum(amount)::float8 AS amount, sum(overdue)::float8 AS overdue
+        FROM compared GROUP BY d, grp, band) b
+  GROUP BY d, grp
+),
+totals AS (
+  SELECT d, grp, count(*)::int AS customers,
+    sum(amount)::float8 AS exposure_amount, sum(invoices)::int AS exposure_count,
+    sum(overdue)::float8 AS overdue_amount, sum(overdue_invoices)::int AS overdue_count,
+    count(*) FILTER (WHERE amount > limit_in)::int AS over_customers,
+    COALESCE(sum(amount) FILTER (WHERE amount > limit_in), 0)::float8 AS over_exposure,
+    COALESCE(sum(amount - limit_in) FILTER (WHERE amount > limit_in), 0)::float8 AS over_excess,
+    count(*) FILTER (WHERE credit_limit IS NULL)::int AS nolimit_customers,
+    COALESCE(sum(amount) FILTER (WHERE credit_limit IS NULL), 0)::float8 AS nolimit_exposure,
+    count(*) FILTER (WHERE cover_in > 0 AND amount > cover_in)::int AS cover_customers,
+    COALESCE(sum(amount - cover_in) FILTER (WHERE cover_in > 0 AND amount > cover_in), 0)::float8 AS cover_excess,
+    count(*) FILTER (WHERE insolvent)::int AS insolvent_customers,
+    COALESCE(sum(amount) FILTER (WHERE insolvent), 0)::float8 AS insolvent_exposure${valued.fx ? `,
+    concat_ws(',', string_agg(unpriced, ','), string_agg(DISTINCT CASE WHEN (credit_limit IS NOT NULL OR cover > 0) AND account_rate IS NULL
+      THEN account_currency || ' ' || d::text END, ',')) AS unpriced` : ''}
+  FROM compared
+  GROUP BY d, grp
+)
+SELECT t.*, t.d::text AS date, b.bands FROM totals t JOIN by_band b ON b.d = t.d AND b.grp = t.grp`;
+
+interface RiskSqlRow {
+  date: IsoDate;
+  grp: string;
+  customers: number;
+  exposure_amount: number;
+  exposure_count: number;
+  overdue_amount: number;
+  overdue_count: number;
+  bands: Record<string, { customers: number; exposure: number; overdue: number }>;
+  over_customers: number;
+  over_exposure: number;
+  over_excess: number;
+  nolimit_customers: number;
+  nolimit_exposure: number;
+  cover_customers: number;
+  cover_excess: number;
+  insolvent_customers: number;
+  insolvent_exposure: number;
+  unpriced?: string | null;
+}
+
+/** The bands of every row, in this order. */
+export const RISK_BAND_NAMES: readonly string[] = [...RISK_BANDS.map((b) => b.band), UNSCORED];
+const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+
+/** One row from the SQL's aggregates of a group on a date; with no open receivables, zeros. */
+export function riskRow(month: string, date: IsoDate, group: string, r: RiskSqlRow | undefined): RiskRow {
+  const exposure = roundMoney(r?.exposure_amount ?? 0);
+  return {
+    month,
+    date,
+    group,
+    customers: r?.customers ?? 0,
+    exposure: { amount: exposure, count: r?.exposure_count ?? 0 },
+    overdue: { amount: roundMoney(r?.overdue_amount ?? 0), count: r?.overdue_count ?? 0 },
+    bands: RISK_BAND_NAMES.map((band) => {
+      const b = r?.bands[band];
+      const amount = roundMoney(b?.exposure ?? 0);
+      return { band, customers: b?.customers ?? 0, exposure: amount, overdue: roundMoney(b?.overdue ?? 0), share: share(amount, exposure) };
+    }),
+    overLimit: { customers: r?.over_customers ?? 0, exposure: roundMoney(r?.over_exposure ?? 0), excess: roundMoney(r?.over_excess ?? 0) },
+    withoutLimit: { customers: r?.nolimit_customers ?? 0, exposure: roundMoney(r?.nolimit_exposure ?? 0) },
+    aboveCover: { customers: r?.cover_customers ?? 0, excess: roundMoney(r?.cover_excess ?? 0) },
+    insolvent: { customers: r?.insolvent_customers ?? 0, exposure: roundMoney(r?.insolvent_exposure ?? 0) },
+  };
+}
+
+export async function riskReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<RiskReport> {
+  const months = trendMonths(q.asOf, q.months);
+  const dates = months.map((m) => m.end);
+  const fx = await valuationFor(db, q.scope, q.asOf);
+  const rows = await db.query<RiskSqlRow>(
+    RISK_SQL(q.scope.groupBy, { fx: !!fx }),
+    [dates, ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => dates)],
+  );
+  const byDate: ByDate<RiskSqlRow> = new Map();
+  for (const r of rows) {
+    fx?.need(r.unpriced ? r.unpriced.split(',').filter(Boolean) : null);
+    put(byDate, r.date, r.grp, r);
+  }
+  fx?.check();
+  const groups = groupsOf(q.scope, byDate);
+  const trend = months.flatMap((m) => groups.map((g) => riskRow(m.month, m.end, g, byDate.get(m.end)?.get(g))));
+  return envelope(q.asOf, q.scope, RISK_METHOD, trend, (r) => r.date === q.asOf, fx?.describe(dates));
+}
