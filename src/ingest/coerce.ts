@@ -154,6 +154,21 @@ function coerceList(raw: unknown): Coerced {
   return ok(list);
 }
 
+/**
+ * Largest JSON value (its JSON text in UTF-8 bytes) one cell may hold. A scenario
+ * is at most 50 steps of a few keys, about 14 KiB with templates named at 200
+ * characters; offer terms are a handful of numbers, a provider's event a few
+ * hundred bytes. Past this it is a file pasted into a cell, which would be
+ * stored whole and read back by every plan and risk fact of the customer.
+ */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** Bytes `value` takes as JSON text when more than MAX_JSON_BYTES, else null. */
+function jsonBytesOver(value: unknown): number | null {
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  return bytes > MAX_JSON_BYTES ? bytes : null;
+}
+
 function coerceJson(raw: unknown): Coerced {
   let value: unknown = raw;
   if (typeof raw === 'string') {
@@ -162,10 +177,15 @@ function coerceJson(raw: unknown): Coerced {
     } catch {
       return fail('must be JSON');
     }
+  } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
+  // First: JSON.stringify, which sizes the value, recurses.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+  const bytes = jsonBytesOver(value);
+  if (bytes !== null) return fail(`must be at most ${MAX_JSON_BYTES / 1024} KiB as JSON, got ${bytes} bytes`);
+  if (typeof raw === 'string') {
     const repeated = repeatedKey(raw, value);
     if (repeated !== null) return fail(namedTwice(repeated));
-  } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const found = findUnstorable(value);
   if (found === null) return ok(value as object);
   return fail(UNSTORABLE_REASON[found.problem]);

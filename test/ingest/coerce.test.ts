@@ -134,6 +134,35 @@ describe('JSON cells', () => {
   it('accepts a value nested 64 levels', () => {
     expect(reasons('external-events', event, { payload: nested(64) })).toEqual([]);
   });
+
+  describe('when a value is larger than 64 KiB as JSON', () => {
+    const scenario = { externalId: 'S-1', name: 'Soft' };
+    const offer = { externalId: 'O-1', customerExternalId: 'C-1', lever: 'discount', offeredAt: '2026-01-05T10:00:00Z' };
+    /** A JSON value of `bytes` bytes, its filler `unit` repeated (é takes two bytes). */
+    const payloadOf = (bytes: number, unit = 'x') => ({ note: unit.repeat((bytes - '{"note":""}'.length) / Buffer.byteLength(unit)) });
+    const stepsOf = (bytes: number) => [{ dayOffset: 3, channel: 'email', template: 'x'.repeat(bytes - '[{"dayOffset":3,"channel":"email","template":""}]'.length) }];
+    const cases = [
+      ['dunning-scenarios', 'steps', scenario, stepsOf],
+      ['incentive-offers', 'terms', offer, payloadOf],
+      ['external-events', 'payload', event, payloadOf],
+    ] as const;
+
+    it.each(cases)('refuses %s whose %s is one byte over, sent as JSON or written as a CSV cell', (entity, field, valid, sized) => {
+      const value = sized(64 * 1024 + 1);
+      const refused = [`${field} must be at most 64 KiB as JSON, got 65537 bytes`];
+      expect(reasons(entity, valid, { [field]: value })).toEqual(refused);
+      expect(reasons(entity, valid, { [field]: JSON.stringify(value) })).toEqual(refused);
+    });
+    it.each(cases)('accepts %s whose %s is 64 KiB', (entity, field, valid, sized) => {
+      expect(reasons(entity, valid, { [field]: sized(64 * 1024) })).toEqual([]);
+    });
+    it('counts bytes, not characters', () => {
+      expect(reasons('external-events', event, { payload: payloadOf(80_001, 'é') })).toEqual(['payload must be at most 64 KiB as JSON, got 80001 bytes']);
+    });
+    it('sizes the value as stored, not as written: spaces around it do not count', () => {
+      expect(reasons('external-events', event, { payload: `${' '.repeat(70_000)}{"score": 12}` })).toEqual([]);
+    });
+  });
 });
 
 describe('the dates and amounts of one invoice', () => {

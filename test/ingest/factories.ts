@@ -19,3 +19,7 @@ export const invoice = (i: number, customerIdx: number, extra: object = {}) => (
   externalId: `INV${i}`, customerExternalId: `C${customerIdx}`, number: `F-${i}`,
   issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 100 + i, ...extra,
 });
+
+export const event = (i: number, extra: object = {}) => ({
+  externalId: `EV${i}`, customerExternalId: 'C1', kind: 'risk_score_change', occurredAt: '2026-10-01T09:00:00Z', value: 40, ...extra,
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { csv, ndjson, customer, invoice } from './factories.js';
+import { csv, ndjson, customer, event, invoice } from './factories.js';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 const CSV = { 'content-type': 'text/csv' };
@@ -159,6 +159,10 @@ describe.each(await backends())('import on %s', (backend) => {
         /steps must be Unicode text: it holds a lone surrogate/],
       ['a customer name of a megabyte in NDJSON', 'customers', ndjson([customer(9, { name: 'x'.repeat(1 << 20) })]), NDJSON, /name must be at most 500 characters long, got 1048576/],
       ['a customer name of a megabyte in CSV', 'customers', csv([customer(9, { name: 'x'.repeat(1 << 20) })]), CSV, /name must be at most 500 characters long, got 1048576/],
+      ['an event payload of a megabyte in NDJSON', 'external-events', ndjson([event(9, { payload: { note: 'x'.repeat(1 << 20) } })]), NDJSON,
+        /payload must be at most 64 KiB as JSON, got 1048587 bytes/],
+      ['an event payload of a megabyte in CSV', 'external-events', csv([event(9, { payload: JSON.stringify({ note: 'x'.repeat(1 << 20) }) })]), CSV,
+        /payload must be at most 64 KiB as JSON, got 1048587 bytes/],
       // JSON.parse reads it as 1000: the id would be stored as "1000", not as sent.
       ['an NDJSON id written 1e3', 'customers', `${JSON.stringify(customer(9))}\n{"externalId":1e3,"name":"Acme"}\n`, NDJSON, /externalId must be text: .* got 1e3; send it in quotes/],
       ['an NDJSON id written with leading zeros (JSON has no such number)', 'customers', '{"externalId":00123,"name":"Acme"}\n', NDJSON, /not valid JSON/],

@@ -2,6 +2,7 @@
 import { Type, type TSchema } from 'typebox';
 import { Day, Instant } from './common.js';
 import type { FieldType, ImportEntity, ImportField } from '../../ingest/entities.js';
+import { MAX_JSON_BYTES } from '../../ingest/coerce.js';
 
 function fieldSchema(f: ImportField): TSchema {
   const opts = { description: f.description };
@@ -14,7 +15,7 @@ function fieldSchema(f: ImportField): TSchema {
     date: () => Day(f.description),
     timestamp: () => Instant(f.description),
     textList: () => Type.Array(Type.String({ maxLength: f.maxLength }), opts),
-    json: () => Type.Unknown(opts),
+    json: () => Type.Unknown({ description: `${f.description} (at most ${MAX_JSON_BYTES / 1024} KiB as JSON)` }),
   };
   const schema = base[f.type]();
   return f.required ? schema : Type.Optional(Type.Union([schema, Type.Null()], opts));
