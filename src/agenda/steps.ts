@@ -2,6 +2,7 @@
 // refuses a malformed list whole, and the planner reads stored steps with the
 // same rules, so a step the import would refuse never reaches a collector.
 import type { DunningStep } from './types.js';
+import { excerpt } from '../util/quote.js';
 
 /** Also the channels of the communications the platform reports. */
 export const STEP_CHANNELS = ['email', 'letter', 'sms', 'call'] as const;
@@ -21,7 +22,7 @@ export function stepProblem(raw: unknown): string | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'must be an object { dayOffset, channel, level, template, automatic }';
   const o = raw as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !KEYS.has(k));
-  if (unknown.length > 0) return `has unknown keys ${unknown.join(', ')} (known: ${[...KEYS].join(', ')})`;
+  if (unknown.length > 0) return `has unknown keys ${excerpt(unknown.join(', '))} (known: ${[...KEYS].join(', ')})`;
   if (!isInt(o.dayOffset, STEP_DAY_MIN, STEP_DAY_MAX)) return `dayOffset must be a whole number of days from ${STEP_DAY_MIN} to ${STEP_DAY_MAX}`;
   if (!STEP_CHANNELS.includes(o.channel as (typeof STEP_CHANNELS)[number])) return `channel must be one of ${STEP_CHANNELS.join(', ')}`;
   if (o.level !== undefined && o.level !== null && !isInt(o.level, 0, STEP_LEVEL_MAX)) return `level must be a whole number from 0 to ${STEP_LEVEL_MAX}`;

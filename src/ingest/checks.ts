@@ -2,6 +2,8 @@
 // zones, and the order of the dates and times of one row. Each returns the
 // reason a row is refused, in words, or null.
 
+import { quote } from '../util/quote.js';
+
 export type RowCheck = (row: Record<string, unknown>) => string | null;
 export type ValueCheck = (value: string) => string | null;
 
@@ -14,8 +16,8 @@ function knownCountry(v: string): boolean {
 // The currencies in use (ISO 4217 as ICU ships it): a typo like EUO names none of them.
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-export const countryCode: ValueCheck = (v) => (knownCountry(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${JSON.stringify(v)}`);
-export const currencyCode: ValueCheck = (v) => (CURRENCIES.has(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${JSON.stringify(v)}`);
+export const countryCode: ValueCheck = (v) => (knownCountry(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${quote(v)}`);
+export const currencyCode: ValueCheck = (v) => (CURRENCIES.has(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${quote(v)}`);
 
 // Intl knows the IANA zones and their aliases; a file repeats few zones, so each is tried once.
 const zones = new Map<string, boolean>();
@@ -32,7 +34,7 @@ function knownZone(v: string): boolean {
   }
   return known;
 }
-export const timeZone: ValueCheck = (v) => (knownZone(v) ? null : `must be an IANA time zone (Europe/Paris, America/Chicago), got ${JSON.stringify(v)}`);
+export const timeZone: ValueCheck = (v) => (knownZone(v) ? null : `must be an IANA time zone (Europe/Paris, America/Chicago), got ${quote(v)}`);
 
 /** Dates (YYYY-MM-DD) compare as text. */
 export function dateOrder(first: string, second: string): RowCheck {

@@ -6,6 +6,8 @@ import { findUnstorable, unstorable, UNSTORABLE_REASON } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { namedTwice, repeatedKey, writtenNumber } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
+import { charactersOver } from '../util/characters.js';
+import { excerpt, quote } from '../util/quote.js';
 
 export type Value = string | number | boolean | string[] | null | object;
 
@@ -48,7 +50,7 @@ function inYears(s: string): boolean {
   return y >= MIN_YEAR && y <= MAX_YEAR;
 }
 
-const YEARS_REASON = (raw: string) => `must be from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31, got ${JSON.stringify(raw)}`;
+const YEARS_REASON = (raw: string) => `must be from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31, got ${quote(raw)}`;
 
 // A failed cell is the one case that allocates: valid cells return their value.
 class Invalid {
@@ -82,37 +84,37 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
       return fail('must be text');
     case 'int': {
       const n = toNumber(raw);
-      if (n === null || !Number.isInteger(n)) return fail(`must be a whole number, got ${JSON.stringify(raw)}`);
+      if (n === null || !Number.isInteger(n)) return fail(`must be a whole number, got ${quote(raw)}`);
       // Out-of-range cells are row errors, not a failed load.
-      return n >= INT4_MIN && n <= INT4_MAX ? ok(n) : fail(`must be a whole number from ${INT4_MIN} to ${INT4_MAX}, got ${JSON.stringify(raw)}`);
+      return n >= INT4_MIN && n <= INT4_MAX ? ok(n) : fail(`must be a whole number from ${INT4_MIN} to ${INT4_MAX}, got ${quote(raw)}`);
     }
     case 'money': {
       const n = toNumber(raw);
-      if (n === null) return fail(`must be an amount, got ${JSON.stringify(raw)}`);
+      if (n === null) return fail(`must be an amount, got ${quote(raw)}`);
       // Four decimals, as stored: every currency's minor unit (dinars have three), float noise (0.30000000000000004) dropped.
       const amount = Math.round(n * 10_000) / 10_000;
-      return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^13, got ${JSON.stringify(raw)}`);
+      return Math.abs(amount) < MONEY_LIMIT ? ok(amount) : fail(`must be an amount below 10^13, got ${quote(raw)}`);
     }
     case 'float': {
       const n = toNumber(raw);
-      return n !== null ? ok(n) : fail(`must be a number, got ${JSON.stringify(raw)}`);
+      return n !== null ? ok(n) : fail(`must be a number, got ${quote(raw)}`);
     }
     case 'bool': {
       if (typeof raw === 'boolean') return ok(raw);
       const s = String(raw).trim().toLowerCase();
       if (BOOL_TRUE.has(s)) return ok(true);
       if (BOOL_FALSE.has(s)) return ok(false);
-      return fail(`must be true or false, got ${JSON.stringify(raw)}`);
+      return fail(`must be true or false, got ${quote(raw)}`);
     }
     case 'date':
-      if (typeof raw !== 'string' || !isValidDate(raw)) return fail(`must be a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string' || !isValidDate(raw)) return fail(`must be a date YYYY-MM-DD, got ${quote(raw)}`);
       return inYears(raw) ? ok(raw) : fail(YEARS_REASON(raw));
     case 'timestamp': {
       const m = typeof raw === 'string' ? TIMESTAMP_RE.exec(raw) : null;
       if (!m || !isValidDate((raw as string).slice(0, 10)) || Number.isNaN(Date.parse(raw as string))) {
-        return fail(`must be an ISO 8601 timestamp with offset, got ${JSON.stringify(raw)}`);
+        return fail(`must be an ISO 8601 timestamp with offset, got ${quote(raw)}`);
       }
-      if (m[1] !== undefined && Number(m[1]) > MAX_OFFSET_HOURS) return fail(`must have a UTC offset within ±${MAX_OFFSET_HOURS}:59, got ${JSON.stringify(raw)}`);
+      if (m[1] !== undefined && Number(m[1]) > MAX_OFFSET_HOURS) return fail(`must have a UTC offset within ±${MAX_OFFSET_HOURS}:59, got ${quote(raw)}`);
       return inYears(raw as string) ? ok(raw as string) : fail(YEARS_REASON(raw as string));
     }
     case 'textList':
@@ -130,7 +132,7 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
 function numberAsText(n: number, written: string | null): Coerced {
   const digits = String(n);
   if (Number.isSafeInteger(n) && written === digits) return ok(digits);
-  return fail(`must be text: a JSON number is taken as text only when written as digits alone, below 2^53, got ${written ?? digits}; send it in quotes`);
+  return fail(`must be text: a JSON number is taken as text only when written as digits alone, below 2^53, got ${excerpt(written ?? digits)}; send it in quotes`);
 }
 
 function coerceList(raw: unknown): Coerced {
@@ -191,22 +193,6 @@ function coerceJson(raw: unknown): Coerced {
   return fail(UNSTORABLE_REASON[found.problem]);
 }
 
-/**
- * Characters (code points, as PostgreSQL counts them) of `s` when more than
- * `max`, else null. Its UTF-16 length is never below the count: most cells
- * are passed on that alone.
- */
-function charactersOver(s: string, max: number): number | null {
-  if (s.length <= max) return null;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // The low half of a pair is not counted: unstorable() already refused a lone one.
-    if (c < 0xdc00 || c > 0xdfff) n++;
-  }
-  return n > max ? n : null;
-}
-
 function lengthProblem(value: Value, max: number): string | null {
   if (typeof value === 'string') {
     const n = charactersOver(value, max);
@@ -227,7 +213,7 @@ function checkBounds(field: ImportField, value: Value): string | null {
     if (problem !== null) return problem;
   }
   if (field.enum && typeof value === 'string' && !field.enum.includes(value)) {
-    return `must be one of ${field.enum.join(', ')}, got ${JSON.stringify(value)}`;
+    return `must be one of ${field.enum.join(', ')}, got ${quote(value)}`;
   }
   if (field.valid && typeof value === 'string') return field.valid(value);
   if (typeof value === 'number') {

@@ -8,6 +8,7 @@ import { copyCell, ident, type Db, type Queryable } from '../db/sql.js';
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { coerceRow, type RowError, type Value } from './coerce.js';
 import type { ParsedRecord } from './parse.js';
+import { excerpt, quote } from '../util/quote.js';
 
 export interface ImportResult {
   entity: string;
@@ -72,7 +73,7 @@ function unknownFieldsCheck(entity: ImportEntity) {
       }
       if (reported.has(key)) continue;
       reported.add(key);
-      out.add({ line, field: key, reason: `is not a field of ${entity.name} (known: ${[...known].join(', ')})` });
+      out.add({ line, field: excerpt(key), reason: `is not a field of ${entity.name} (known: ${[...known].join(', ')})` });
     }
   };
 }
@@ -151,7 +152,7 @@ async function referenceErrors(tx: Queryable, entity: ImportEntity, errors: RowC
        ORDER BY s.line LIMIT ${MAX_LISTED_ERRORS}`,
     );
     for (const m of missing) {
-      errors.add({ line: m.line, field: f.name, reason: `refers to unknown ${f.ref.table.replace(/_/g, ' ')} "${m.ref}"` });
+      errors.add({ line: m.line, field: f.name, reason: `refers to unknown ${f.ref.table.replace(/_/g, ' ')} ${quote(m.ref)}` });
     }
   }
 }

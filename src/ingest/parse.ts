@@ -6,6 +6,7 @@ import { Parser as CsvParser, CsvError } from 'csv-parse';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { repeatedKey, type RepeatedKey } from '../util/json-keys.js';
 import { Utf8Check, firstInvalidOffset } from './utf8.js';
+import { quote } from '../util/quote.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -25,8 +26,8 @@ export function formatFromContentType(contentType: string | undefined): ImportFo
 
 const rowNamesTwice = ({ key, topLevel }: RepeatedKey): string =>
   topLevel
-    ? `names the field "${key}" twice (JSON keeps only the last)`
-    : `names the key "${key}" twice in one object of a field's value (JSON keeps only the last)`;
+    ? `names the field ${quote(key)} twice (JSON keeps only the last)`
+    : `names the key ${quote(key)} twice in one object of a field's value (JSON keeps only the last)`;
 
 function parseLine(text: string, line: number): ParsedRecord | null {
   if (text.trim() === '') return null;
@@ -92,6 +93,13 @@ async function* parseNdjson(input: Readable): AsyncGenerator<ParsedRecord[]> {
   }
 }
 
+/** csv-parse's words, with the field a stray quote ends (all of it up to there) quoted as row errors quote values. */
+function csvMessage(err: CsvError): string {
+  const field = (err as CsvError & { field?: unknown }).field;
+  if (err.code !== 'INVALID_OPENING_QUOTE' || typeof field !== 'string') return err.message;
+  return err.message.replace(`value is ${JSON.stringify(field)}`, () => `value is ${quote(field)}`);
+}
+
 // The parser's core is driven chunk by chunk rather than through its stream:
 // a record is then taken with the line it ends on, read off the parser at the
 // moment it is emitted, with no info object and no async step per record.
@@ -118,11 +126,11 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     const err = core.parse(chunk, chunk === undefined, (record) => batch.push(isHeader(record)
       ? { line: parser.info.lines, error: 'repeats the header row (files joined together?)' }
       : { line: parser.info.lines, record }), () => undefined);
-    if (repeated !== undefined) return [{ line: 1, error: `the header names column "${repeated}" twice`, fatal: true }];
+    if (repeated !== undefined) return [{ line: 1, error: `the header names column ${quote(repeated)} twice`, fatal: true }];
     if (err === undefined) return batch;
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines ?? parser.info.lines;
-    batch.push({ line, error: `malformed CSV: ${err.message}`, fatal: true });
+    batch.push({ line, error: `malformed CSV: ${csvMessage(err)}`, fatal: true });
     return batch;
   };
   // csv-parse decodes on its own and replaces what is not UTF-8: check the bytes first.

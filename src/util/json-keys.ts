@@ -2,6 +2,7 @@
 // scenario step written {"dayOffset": 5, "dayOffset": 15} would silently be
 // day 15. This finds such a key from the text the value was parsed from, and
 // how a value was written, which JSON.parse does not keep.
+import { quote } from './quote.js';
 
 /** The first key an object of `text` names twice, and whether that object is the outermost one. */
 export interface RepeatedKey {
@@ -10,7 +11,7 @@ export interface RepeatedKey {
 }
 
 /** The refusal, in words: JSON.parse would have kept the last value without a word. */
-export const namedTwice = ({ key }: RepeatedKey): string => `names the key "${key}" twice in one object (JSON keeps only the last)`;
+export const namedTwice = ({ key }: RepeatedKey): string => `names the key ${quote(key)} twice in one object (JSON keeps only the last)`;
 
 /**
  * `parsed` is JSON.parse(text): when the text holds no more key tokens than

@@ -112,6 +112,39 @@ describe('cells that would be read as something else than what was written', () 
   );
 });
 
+describe('when a refused cell is long', () => {
+  const customer = { externalId: 'C-1', name: 'Acme' };
+  const long = 'x'.repeat(10_000_000);
+  const shortened = `"${'x'.repeat(60)}…" (10000000 characters)`;
+
+  it.each([
+    ['a choice', 'customers', customer, { companyType: long }, `companyType must be one of public, private, got ${shortened}`],
+    ['a whole number', 'customers', customer, { paymentTermsDays: long }, `paymentTermsDays must be a whole number, got ${shortened}`],
+    ['an amount', 'invoices', base, { amount: long }, `amount must be an amount, got ${shortened}`],
+    ['a date', 'invoices', base, { dueDate: long }, `dueDate must be a date YYYY-MM-DD, got ${shortened}`],
+    ['a flag', 'invoices', base, { disputed: long }, `disputed must be true or false, got ${shortened}`],
+    ['a country code', 'customers', customer, { country: 'X'.repeat(200) }, `country must be an ISO 3166 alpha-2 country code in capitals (FR, US), got "${'X'.repeat(60)}…" (200 characters)`],
+  ])('quotes the start of %s, with its length', (_name, entity, valid, record, reason) => {
+    expect(reasons(entity, valid, record).map((r) => r.trim())).toEqual([reason]);
+  });
+
+  it('quotes the start of an NDJSON number sent where text is expected', () => {
+    const digits = '9'.repeat(400);
+    const errors: RowError[] = [];
+    coerceRow(findEntity('customers')!, { externalId: Number(digits), name: 'Acme' }, 2, errors, `{"externalId":${digits},"name":"Acme"}`);
+    expect(errors.map((e) => e.reason)).toEqual([
+      `must be text: a JSON number is taken as text only when written as digits alone, below 2^53, got ${'9'.repeat(60)}… (400 characters); send it in quotes`,
+    ]);
+  });
+
+  it('quotes the start of the unknown keys of a dunning step', () => {
+    const steps = [{ dayOffset: 3, channel: 'email', ['k'.repeat(1000)]: 1 }];
+    expect(reasons('dunning-scenarios', { externalId: 'S-1', name: 'Soft' }, { steps })).toEqual([
+      ` steps[0] has unknown keys ${'k'.repeat(60)}… (1000 characters) (known: dayOffset, channel, level, template, automatic)`,
+    ]);
+  });
+});
+
 describe('COPY cells', () => {
   it('escapes what COPY text format reads as syntax and nothing else', () => {
     expect(copyCell('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');

@@ -124,3 +124,26 @@ describe('the line named for a byte that is not UTF-8', () => {
     }
   });
 });
+
+describe('when a parse error quotes what the file holds', () => {
+  const long = 'x'.repeat(1_000_000);
+  const shortened = `"${'x'.repeat(60)}…" (1000000 characters)`;
+
+  it('quotes the start of a CSV field a stray quote ends, not the whole of it', async () => {
+    const [record] = await parse(`externalId,name\nC1,${long}a"b\n`, 'csv', 65_536);
+    expect(record).toEqual({ line: 2, fatal: true, error: `malformed CSV: Invalid Opening Quote: a quote is found on field "name" at line 2, value is "${'x'.repeat(60)}…" (1000001 characters)` });
+  });
+
+  it('quotes the start of a CSV column named twice', async () => {
+    expect(await parse(`externalId,${long},${long}\nC1,a,b\n`, 'csv', 65_536)).toEqual([{ line: 1, fatal: true, error: `the header names column ${shortened} twice` }]);
+  });
+
+  it('quotes the start of an NDJSON field named twice, at the top or deeper', async () => {
+    expect(await parse(`{"externalId":"C1","${long}":1,"${long}":2}\n`, 'ndjson', 65_536)).toEqual([
+      { line: 1, error: `names the field ${shortened} twice (JSON keeps only the last)` },
+    ]);
+    expect(await parse(`{"externalId":"C1","terms":{"${long}":1,"${long}":2}}\n`, 'ndjson', 65_536)).toEqual([
+      { line: 1, error: `names the key ${shortened} twice in one object of a field's value (JSON keeps only the last)` },
+    ]);
+  });
+});
