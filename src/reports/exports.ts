@@ -53,7 +53,13 @@ const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'cei', value: (r) => r.cei },
 ];
 
-/** A column pair per status, the platform's known ones: rows with another status list it in the JSON only. */
+const statusColumns = (status: string, header = status): CsvColumn<StatusesRow>[] => [
+  // Zero where the row has none of it, as for the known statuses.
+  { header: `${header}_amount`, value: (r) => r.statuses.find((s) => s.status === status)?.amount ?? 0 },
+  { header: `${header}_count`, value: (r) => r.statuses.find((s) => s.status === status)?.count ?? 0 },
+];
+
+/** A column pair per status the platform knows, in every file: a spreadsheet's formulas find them where they were. */
 const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
   { header: 'month', value: (r) => r.month },
   { header: 'date', value: (r) => r.date },
@@ -64,10 +70,7 @@ const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
   { header: 'qualified_count', value: (r) => r.qualified.count },
   { header: 'qualification_rate_amount', value: (r) => r.qualificationRate.amount },
   { header: 'qualification_rate_count', value: (r) => r.qualificationRate.count },
-  ...STATUS_ORDER.flatMap((status): CsvColumn<StatusesRow>[] => [
-    { header: `${status}_amount`, value: (r) => r.statuses.find((s) => s.status === status)?.amount },
-    { header: `${status}_count`, value: (r) => r.statuses.find((s) => s.status === status)?.count },
-  ]),
+  ...STATUS_ORDER.flatMap((status) => statusColumns(status)),
 ];
 
 const RISK_COLUMNS: CsvColumn<RiskRow>[] = [
@@ -95,6 +98,19 @@ const RISK_COLUMNS: CsvColumn<RiskRow>[] = [
   { header: 'insolvent_exposure', value: (r) => r.insolvent.exposure },
 ];
 
+/**
+ * A pair after those for each status outside the platform's list that the
+ * report holds (imports cannot write one, data stored otherwise can), as the
+ * JSON lists it, so the status columns still add up to the overdue ones. One
+ * whose name a column has already (a status "overdue") is named status_overdue_*.
+ */
+function otherStatusColumns(rows: StatusesRow[]): CsvColumn<StatusesRow>[] {
+  const known = new Set(STATUS_ORDER);
+  const others = [...new Set(rows.flatMap((r) => r.statuses.map((s) => s.status)))].filter((s) => !known.has(s)).sort();
+  const taken = new Set(STATUSES_COLUMNS.map((c) => c.header));
+  return others.flatMap((status) => statusColumns(status, taken.has(`${status}_amount`) || taken.has(`${status}_count`) ? `status_${status}` : status));
+}
+
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
@@ -112,7 +128,7 @@ const columnsOf = <T>(columns: CsvColumn<T>[], consolidation: Consolidation | un
 export const agingCsv = (r: AgingReport) => toCsv(columnsOf(AGING_COLUMNS, r.consolidation), r.trend);
 export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolidation), r.trend);
 export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
-export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf(STATUSES_COLUMNS, r.consolidation), r.trend);
+export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf([...STATUSES_COLUMNS, ...otherStatusColumns(r.trend)], r.consolidation), r.trend);
 export const riskCsv = (r: RiskReport) => toCsv(columnsOf(RISK_COLUMNS, r.consolidation), r.trend);
 export const cashForecastCsv = (r: CashForecastReport) =>
   toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

@@ -1,6 +1,7 @@
 // The report formulas on their own, with numbers worked out by hand.
 import { describe, it, expect } from 'vitest';
-import { cei, countBackDso, standardDso, toCsv, trendMonths } from '../../src/reports/index.js';
+import { cei, countBackDso, standardDso, statusesCsv, toCsv, trendMonths } from '../../src/reports/index.js';
+import { statusesRow, type StatusesReport } from '../../src/reports/statuses.js';
 
 describe('when the count-back DSO walks back through sales', () => {
   it('stops pro rata in the month that exhausts the receivables', () => {
@@ -56,5 +57,33 @@ describe('when a report is exported as CSV', () => {
       { g: '=HYPERLINK("x")', n: 3 },
     ]);
     expect(csv).toBe('group,amount\r\n"North, East",-12.5\r\n"\'=HYPERLINK(""x"")",3\r\n');
+  });
+});
+
+describe('when the statuses report holds a status outside the platform\'s list', () => {
+  const report = (...byStatus: [string, number][][]) => ({
+    trend: byStatus.map((row, i) => statusesRow(`2026-0${i + 1}`, `2026-0${i + 1}-28`, 'all', new Map(row.map(([status, amount]) => [status, { amount, count: 1 }])))),
+  }) as unknown as StatusesReport;
+  const table = (csv: string) => {
+    const [header, ...rows] = csv.trim().split('\r\n').map((line) => line.split(','));
+    return rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+  };
+
+  it('gives it a column pair after the known ones, as the JSON lists it, zero in rows without it', () => {
+    const csv = statusesCsv(report([['dispute', 100], ['legacy_hold', 40]], [['unqualified', 10]]));
+    const header = csv.split('\r\n')[0].split(',');
+    expect(header.slice(-4)).toEqual(['unqualified_amount', 'unqualified_count', 'legacy_hold_amount', 'legacy_hold_count']);
+    expect(table(csv).map((r) => [r.overdue_amount, r.dispute_amount, r.legacy_hold_amount, r.legacy_hold_count])).toEqual([['140', '100', '40', '1'], ['10', '0', '0', '0']]);
+  });
+
+  it('names it status_* where its name is a column already', () => {
+    const header = statusesCsv(report([['overdue', 5]])).split('\r\n')[0].split(',');
+    expect(header.filter((h) => h.startsWith('overdue_'))).toEqual(['overdue_amount', 'overdue_count']);
+    expect(header.slice(-2)).toEqual(['status_overdue_amount', 'status_overdue_count']);
+  });
+
+  it('adds no column when every status is known', () => {
+    const header = statusesCsv(report([['dispute', 100]])).split('\r\n')[0];
+    expect(header.endsWith('unqualified_amount,unqualified_count')).toBe(true);
   });
 });

@@ -77,6 +77,19 @@ for (const backend of await backends()) {
         expect(cells).toMatchObject({ month: '2026-03', dispute_amount: '600', unqualified_amount: '1900', promise_to_pay_count: '0' });
       });
 
+      it('lists a stored status outside the platform\'s list in the CSV as in the JSON', async () => {
+        await t.storage.db.query("UPDATE invoices SET status = 'legacy_hold' WHERE number = 'B2'");
+        try {
+          const json = (await get('/v1/reports/statuses?asOf=2026-03-31&months=1')).json();
+          expect(json.groups[0].statuses).toContainEqual(expect.objectContaining({ status: 'legacy_hold', amount: 600, count: 1 }));
+          const [header, march] = (await get('/v1/reports/statuses?asOf=2026-03-31&months=1&format=csv')).body.trim().split('\r\n');
+          const cells = Object.fromEntries(header.split(',').map((h, i) => [h, march.split(',')[i]]));
+          expect(cells).toMatchObject({ legacy_hold_amount: '600', legacy_hold_count: '1', dispute_amount: '0' });
+        } finally {
+          await t.storage.db.query("UPDATE invoices SET status = 'dispute' WHERE number = 'B2'");
+        }
+      });
+
       it("narrows a collector's key to its own portfolio", async () => {
         const res = await get('/v1/reports/statuses?asOf=2026-03-31&months=1', 'collector');
         expect(res.statusCode).toBe(200);
