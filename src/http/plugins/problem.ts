@@ -118,12 +118,10 @@ async function problemPlugin(app: FastifyInstance) {
 /**
  * The methods the router has a route for at this URL, when the request's own
  * is not one (RFC 9110 §15.5.6: a 405 lists them in Allow); none for a path
- * no route matches. HEAD and OPTIONS stay 404 as they were: HEAD is served
- * wherever GET is, and OPTIONS would be a CORS preflight, which the API does
- * not answer.
+ * no route matches. HEAD comes here only where there is no GET (Fastify
+ * serves it wherever GET is), and OPTIONS always: no CORS plugin answers it.
  */
 function allowedMethods(app: FastifyInstance, method: string, url: string): string[] {
-  if (method === 'HEAD' || method === 'OPTIONS') return [];
   return app.supportedMethods.filter((m) => m !== method && app.findRoute({ method: m as HTTPMethods, url }) !== null);
 }
 
