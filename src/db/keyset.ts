@@ -1,14 +1,19 @@
-// Keyset paging by row id: a query asks for one row more than the page, and
-// that row tells whether a next page exists; the cursor is the page's last id.
+// Keyset paging: a query asks for one row more than the page, and that row
+// tells whether a next page exists; the cursor is the page's last key (its row
+// id, unless the list is ordered by another unique integer).
 
 export interface KeysetPage<T> {
   page: T[];
-  /** The last id of the page when more rows follow, else null. */
+  /** The last key of the page when more rows follow, else null. */
   nextCursor: number | null;
 }
 
-/** `rows`: up to `limit + 1` rows in id order. */
-export function keysetPage<T extends { id: number }>(rows: T[], limit: number): KeysetPage<T> {
+const rowId = (row: { id: number }) => row.id;
+
+/** `rows`: up to `limit + 1` rows in the order of `key`. */
+export function keysetPage<T extends { id: number }>(rows: T[], limit: number): KeysetPage<T>;
+export function keysetPage<T>(rows: T[], limit: number, key: (row: T) => number): KeysetPage<T>;
+export function keysetPage<T>(rows: T[], limit: number, key = rowId as (row: T) => number): KeysetPage<T> {
   const page = rows.slice(0, limit);
-  return { page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+  return { page, nextCursor: rows.length > limit ? key(page[page.length - 1]) : null };
 }

@@ -40,7 +40,7 @@ export interface InboundMessageView {
 }
 
 interface Row {
-  id: number;
+  triageSeq: number | null;
   customerId: number | null;
   externalId: string;
   customerExternalId: string | null;
@@ -64,7 +64,7 @@ const FIELD = (alias: string, name: string) =>
   `LEFT JOIN computed_fields ${alias} ON ${alias}.entity_type = 'inbound' AND ${alias}.name = '${name}' AND ${alias}.entity_id = m.id`;
 
 const SELECT = `
-  SELECT m.id, m.customer_id AS "customerId", m.external_id AS "externalId", c.external_id AS "customerExternalId",
+  SELECT m.triage_seq AS "triageSeq", m.customer_id AS "customerId", m.external_id AS "externalId", c.external_id AS "customerExternalId",
     m.received_at AS "receivedAt", m.sender, m.subject,
     t.value_text AS type, t.confidence AS "typeConfidence", t.reasons AS "typeReasons", t.model_version AS "modelVersion",
     t.computed_at AS "triagedAt",
@@ -165,24 +165,25 @@ async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
 }
 
 /**
- * Triaged emails in import order, a page at a time: a platform polling with
- * `after` sees each email once, after the refresh that triaged it.
+ * Triaged emails in the order the triage published them, a page at a time: a
+ * platform polling with `after` sees each email once, after the refresh that
+ * triaged it, whichever import committed first (publishTriaged).
  */
 export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<{ items: InboundMessageView[]; nextCursor: number | null }> {
-  const where = ['t.value_text IS NOT NULL'];
+  const where = ['m.triage_seq IS NOT NULL', 't.value_text IS NOT NULL'];
   const params: unknown[] = [];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  if (q.after !== undefined) add((p) => `m.id > ${p}`, q.after);
+  if (q.after !== undefined) add((p) => `m.triage_seq > ${p}`, q.after);
   if (q.customerExternalId !== undefined) add((p) => `c.external_id = ${p}`, q.customerExternalId);
   if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
   if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE) = ${p}`, q.autoReply);
   if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
   params.push(q.limit + 1);
-  const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT $${params.length}`, params);
-  const { page, nextCursor } = keysetPage(rows, q.limit);
+  const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.triage_seq LIMIT $${params.length}`, params);
+  const { page, nextCursor } = keysetPage(rows, q.limit, (r) => r.triageSeq!);
   return { items: await views(db, page), nextCursor };
 }
 

@@ -5,6 +5,8 @@ import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
 import type { InboundTriage } from '../../src/ml/inbound/index.js';
+import type { Queryable } from '../../src/db/sql.js';
+import { readMigrations } from '../../src/db/migrate.js';
 import * as f from '../agenda/factories.js';
 
 const NO_ENTITIES = { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] };
@@ -102,6 +104,81 @@ for (const backend of await backends()) {
       const page1 = (await get('/v1/inbound/messages?limit=2')).json();
       expect(page1.items.map((i: { externalId: string }) => i.externalId)).toEqual([first, second]);
       expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
+    });
+
+    /**
+     * One email of an import whose id is taken now, at insert, and which
+     * commits only when asked: on PostgreSQL a transaction held open beside the
+     * test's other connections. PGlite has one session, where no transaction
+     * stays open beside another: the id reserved now and the row written on
+     * commit is the state such an import leaves behind.
+     */
+    const openImport = async (subject: string) => {
+      const externalId = 'MSG-SLOW';
+      const insert = (db: Queryable, id: number | null) => db.query(
+        `INSERT INTO inbound_messages (id, external_id, customer_id, received_at, subject, body)
+         VALUES (COALESCE($1::int, nextval('inbound_messages_id_seq')::int), $2, $3, '2026-12-01T09:00:00Z', $4, 'Hello')`,
+        [id, externalId, customer, subject],
+      );
+      if (t.storage.db.kind === 'pglite') {
+        const [{ id }] = await t.storage.db.query<{ id: number }>("SELECT nextval('inbound_messages_id_seq')::int AS id");
+        return { externalId, commit: async () => { await insert(t.storage.db, id); } };
+      }
+      let inserted!: () => void;
+      let release!: () => void;
+      const ready = new Promise<void>((resolve) => { inserted = resolve; });
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      const done = t.storage.db.transaction(async (tx) => {
+        await insert(tx, null);
+        inserted();
+        await gate;
+      });
+      await ready;
+      return { externalId, commit: async () => { release(); await done; } };
+    };
+
+    const externalIds = (page: { items: { externalId: string }[] }) => page.items.map((i) => i.externalId);
+
+    it('gives every email once to a client following nextCursor while an import that took its ids first commits last', async () => {
+      const slow = await openImport('copy please');
+      const fast = [await email('wrong price'), await email('we will pay')];
+      await triageNewMessages(t.storage.db, triage);
+      const first = (await get('/v1/inbound/messages?limit=1')).json();
+      expect(externalIds(first)).toEqual([fast[0]]);
+
+      await slow.commit();
+      await triageNewMessages(t.storage.db, triage);
+      const seen = externalIds(first);
+      for (let cursor = first.nextCursor; cursor !== null;) {
+        const page = (await get(`/v1/inbound/messages?limit=1&after=${cursor}`)).json();
+        seen.push(...externalIds(page));
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([...fast, slow.externalId]);
+    });
+
+    it('lists an email the triage stored but never published (a process stopped in between) at the next triage', async () => {
+      const stored = await email('copy please');
+      const [{ id }] = await t.storage.db.query<{ id: number }>('SELECT id FROM inbound_messages WHERE external_id = $1', [stored]);
+      await f.computedField(t.storage.db, { entityType: 'inbound', entityId: id, name: 'inboundType', value: 'invoice_copy' });
+      expect(externalIds((await get('/v1/inbound/messages')).json())).toEqual([]);
+      await triageNewMessages(t.storage.db, triage);
+      expect(externalIds((await get('/v1/inbound/messages')).json())).toEqual([stored]);
+    });
+
+    it('keeps a cursor handed out before the triage order (a row id) meaning after that email', async () => {
+      const before = [await email('copy please'), await email('wrong price'), await email('we will pay')];
+      await triageNewMessages(t.storage.db, triage);
+      const [{ id }] = await t.storage.db.query<{ id: number }>('SELECT id FROM inbound_messages WHERE external_id = $1', [before[0]]);
+      // The database as the upgrade finds it: emails triaged, no triage order yet.
+      const [upgrade] = (await readMigrations()).filter((m) => m.name.endsWith('_inbound_triage_seq'));
+      await t.storage.db.exec('ALTER TABLE inbound_messages DROP COLUMN triage_seq; DROP SEQUENCE inbound_messages_triage_seq');
+      await t.storage.db.exec(upgrade.sql);
+
+      expect(externalIds((await get(`/v1/inbound/messages?after=${id}`)).json())).toEqual(before.slice(1));
+      const after = await email('see attached');
+      await triageNewMessages(t.storage.db, triage);
+      expect(externalIds((await get(`/v1/inbound/messages?after=${id}`)).json())).toEqual([...before.slice(1), after]);
     });
 
     it('reads a promised date that is no calendar day as none, instead of failing the whole list', async () => {

@@ -121,7 +121,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['platform', 'analyst', 'collector'], action: 'read triaged emails' },
     schema: {
       tags: ['inbound'],
-      summary: 'Imported emails as the triage read them, in import order: auto-reply or a person, and the qualification each asks for',
+      summary: 'Imported emails as the triage read them, in the order it published them: auto-reply or a person, and the qualification each asks for',
       querystring: Type.Object({
         customerExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         type: Type.Optional(Type.Union(INBOUND_TYPES.map((t) => Type.Literal(t)))),
