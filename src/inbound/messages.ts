@@ -19,6 +19,11 @@ export interface InboundListQuery {
 interface StoredReason { factor?: unknown; text?: unknown; value?: unknown }
 
 export interface InboundMessageView {
+  /**
+   * Its place in the list, null until published: where a client that stops
+   * mid-page or reads to the end (where nextCursor is null) resumes.
+   */
+  cursor: number | null;
   externalId: string;
   customerExternalId: string | null;
   receivedAt: string;
@@ -149,6 +154,7 @@ async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
   const triaged = rows.map((r) => ({ r, customerId: r.customerId, triage: triageOf(r) }));
   const invoices = await invoicesFor(db, triaged);
   return triaged.map(({ r, triage }) => ({
+    cursor: r.triageSeq,
     externalId: r.externalId,
     customerExternalId: r.customerExternalId,
     receivedAt: iso(r.receivedAt),

@@ -56,7 +56,7 @@ for (const backend of await backends()) {
       const copy = await email('copy please');
       expect((await get('/v1/inbound/messages')).json().items).toEqual([]);
       const pending = (await get(`/v1/inbound/messages/${copy}`)).json();
-      expect(pending.triage).toBeNull();
+      expect(pending).toMatchObject({ triage: null, cursor: null });
 
       await triageNewMessages(t.storage.db, triage);
       const res = await get('/v1/inbound/messages');
@@ -155,6 +155,19 @@ for (const backend of await backends()) {
         cursor = page.nextCursor;
       }
       expect(seen).toEqual([...fast, slow.externalId]);
+    });
+
+    it('lets a client that read to the end poll later after the last email it read, reading none twice', async () => {
+      const read = [await email('copy please'), await email('wrong price')];
+      await triageNewMessages(t.storage.db, triage);
+      const end = (await get('/v1/inbound/messages')).json();
+      expect(externalIds(end)).toEqual(read);
+      expect(end.nextCursor).toBeNull();
+
+      const later = await email('we will pay');
+      await triageNewMessages(t.storage.db, triage);
+      const resumed = (await get(`/v1/inbound/messages?after=${end.items.at(-1).cursor}`)).json();
+      expect(externalIds(resumed)).toEqual([later]);
     });
 
     it('lists an email the triage stored but never published (a process stopped in between) at the next triage', async () => {

@@ -42,6 +42,10 @@ const QualifiedInvoice = Type.Object({
 });
 
 const InboundMessage = Type.Object({
+  cursor: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'its place in GET /v1/inbound/messages (after=cursor lists those published after it): where a client resumes once it has read to the end, '
+      + 'where nextCursor is null; null until triaged',
+  }),
   externalId: Type.String(),
   customerExternalId: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String({ format: 'date-time' }),
