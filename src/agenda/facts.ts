@@ -225,6 +225,12 @@ open_by AS (
   WHERE i.customer_id IN (SELECT id FROM sc) AND i.kind = 'invoice' AND i.open_amount > 0 AND i.issue_date <= $1::date
   GROUP BY 1, 2
 ),
+-- Joined, not read in a subquery per customer: that one scanned the scope's whole list once per customer,
+-- 100,000 × 100,000 rows on the portfolio.
+open_of AS (
+  SELECT customer_id, jsonb_agg(jsonb_build_object('currency', currency, 'amount', amount) ORDER BY currency) AS open
+  FROM open_by GROUP BY 1
+),
 events AS (
   SELECT e.id, e.customer_id, e.kind, ${UTC_DAY('e.occurred_at')} AS on_day, e.occurred_at, e.source, e.value, e.payload
   FROM external_events e
@@ -246,12 +252,12 @@ scores AS (
 )
 SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::float8 AS "creditLimit",
   c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",
-  COALESCE((SELECT jsonb_agg(jsonb_build_object('currency', o.currency, 'amount', o.amount) ORDER BY o.currency)
-    FROM open_by o WHERE o.customer_id = c.id), '[]'::jsonb) AS open,
+  COALESCE(o.open, '[]'::jsonb) AS open,
   CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source) END AS insolvency,
   CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange"
 FROM customers c
 JOIN sc ON sc.id = c.id
+LEFT JOIN open_of o ON o.customer_id = c.id
 LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
 WHERE c.credit_limit > 0 OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL`;
