@@ -2,16 +2,7 @@
 // group, and credit sales. Set-based, one query per series, both backends.
 //
 // Open amount of an invoice on day d (receivables as they stood then, not as
-// they stand now):
-//   open(d) = amount − allocations paid on or before d
-//             − the part closed without an allocation, if closed by d
-// The last term is for ledgers that settle invoices without sending the
-// allocations: amount − open_amount − Σ allocations is closed "somehow"; it
-// counts as closed on the settled date, or always when there is none. With
-// complete allocations it is zero and open(d) = amount − allocations ≤ d.
-// Equivalently open(d) = open_amount + allocations paid after d (+ that part
-// while d is before the settled date), which only needs payments after the
-// first report date: that is how it is computed.
+// they stand now): src/fields/open-on.ts.
 //
 // Invoices only: credit notes are neither aged nor netted from sales (the
 // facts query ignores them too). One currency per report, unless it is
@@ -26,6 +17,7 @@ import { AGING_BUCKETS } from '../fields/registry.js';
 import type { IsoDate } from '../agenda/types.js';
 import { addDays, maxIso, minIso } from '../agenda/dates.js';
 import { roundMoney } from '../util/round.js';
+import { openOnCtes, openOnSql } from '../fields/open-on.js';
 
 export type GroupBy = 'portfolio' | 'collector' | 'segment';
 
@@ -139,21 +131,13 @@ export const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_ra
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
 export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
-later AS (
-  SELECT pa.invoice_id, p.payment_date, pa.amount
-  FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
-  WHERE p.payment_date > (SELECT first_d FROM bounds)
-),
-cand AS (
-  SELECT i.id, i.customer_id, sc.grp, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.status, i.status_date, i.disputed${fx ? ', i.currency' : ''}
-  FROM invoices i JOIN sc ON sc.id = i.customer_id
-  WHERE i.kind = 'invoice' AND i.issue_date <= (SELECT last_d FROM bounds) AND ($5::text IS NULL OR i.currency = $5::text)
-    AND (i.open_amount > 0 OR i.settled_date > (SELECT first_d FROM bounds) OR i.id IN (SELECT invoice_id FROM later))
-),
-inv AS (
-  SELECT cand.*, cand.amount - cand.open_amount - COALESCE(al.total, 0) AS unexplained
-  FROM cand LEFT JOIN LATERAL (SELECT sum(amount) AS total FROM payment_allocations WHERE invoice_id = cand.id) al ON true
-),
+${openOnCtes({
+  firstDay: '(SELECT first_d FROM bounds)',
+  lastDay: '(SELECT last_d FROM bounds)',
+  from: 'invoices i JOIN sc ON sc.id = i.customer_id',
+  columns: ', sc.grp, i.status, i.status_date, i.disputed',
+  where: ' AND ($5::text IS NULL OR i.currency = $5::text)',
+})},
 paid_after AS (
   SELECT dates.d, later.invoice_id, sum(later.amount) AS amount
   FROM dates JOIN later ON later.payment_date > dates.d
@@ -163,8 +147,7 @@ open_at AS (
   SELECT dates.d, inv.grp, inv.customer_id, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
     CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
       WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
-    GREATEST(0, LEAST(inv.amount, inv.open_amount + COALESCE(pa.amount, 0)
-      + CASE WHEN inv.settled_date > dates.d THEN inv.unexplained ELSE 0 END)) AS open
+    ${openOnSql('inv', 'dates.d', 'pa.amount')} AS open
   FROM dates JOIN inv ON inv.issue_date <= dates.d
   LEFT JOIN paid_after pa ON pa.d = dates.d AND pa.invoice_id = inv.id${fx ? `
   LEFT JOIN fx ON fx.currency = inv.currency AND fx.day = dates.d` : ''}
