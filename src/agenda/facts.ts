@@ -7,6 +7,7 @@ import { openBalanceSql } from '../fields/balances.js';
 import { safeDateSql } from '../fields/email-promise.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
+import { withOverrunStarts } from './overrun-start.js';
 import type { AgendaPolicy } from './policy.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
@@ -298,7 +299,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<UnappliedCredit>(UNAPPLIED_CREDITS_SQL, [asOf]),
     db.query<ExchangeRate>(RATES_SQL, [asOf]),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
-    run<RiskFacts>(RISK_SQL, [asOf]),
+    run<Omit<RiskFacts, 'overSince'>>(RISK_SQL, [asOf]),
   ]);
   return {
     asOf,
@@ -313,6 +314,6 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     unappliedCredits,
     rates,
     closures: new Map(closures.map(({ base: key, ...c }) => [key, c])),
-    risk,
+    risk: await withOverrunStarts(db, risk, rates, asOf, policy),
   };
 }

@@ -5,11 +5,14 @@
 import { roundMoney } from '../util/round.js';
 import { daysBetween } from './dates.js';
 import { money, percent, plural } from './format.js';
-import { floorIn, ratesOf } from './currencies.js';
+import { floorIn } from './currencies.js';
+import { exposureOf, heldOver, thresholdOf, type OverrunKind, type Valued } from './exposure.js';
 import { recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
-import type { ActionReason, CustomerContext, PlanningFacts, RiskFacts, Suggestion, SuggestionKind } from './types.js';
+import type {
+  ActionReason, CustomerContext, IsoDate, OverrunStart, PlanningFacts, RiskFacts, Suggestion, SuggestionKind,
+} from './types.js';
 
 /**
  * What stops once a customer is in insolvency proceedings: its debts are
@@ -26,32 +29,9 @@ export function insolventCustomers(facts: PlanningFacts): Set<number> {
   return new Set(facts.risk.filter((r) => r.insolvency !== null).map((r) => r.customerId));
 }
 
-/**
- * Every open invoice valued in the account currency; those in a currency with
- * no rate are left out of the sum and listed apart.
- */
-function exposureOf(r: RiskFacts, facts: PlanningFacts): Pick<Exposure, 'amount' | 'valued' | 'unvalued'> {
-  const into = ratesOf(facts.rates, r.accountCurrency);
-  let total = 0;
-  const unvalued: RiskFacts['open'] = [];
-  for (const o of r.open) {
-    const rate = into.get(o.currency);
-    if (rate === undefined) unvalued.push(o);
-    else total += o.amount * rate;
-  }
-  const valued = roundMoney(total);
-  return { amount: unvalued.length === 0 ? valued : null, valued, unvalued };
-}
-
-interface Exposure {
+interface Exposure extends Valued {
   r: RiskFacts;
   c: CustomerContext | undefined;
-  /** In the account currency; null when a currency has no rate. */
-  amount: number | null;
-  /** What the rates value, in the account currency: all of it, or a floor when a currency has none. */
-  valued: number;
-  /** Open amounts in currencies no rate values. */
-  unvalued: RiskFacts['open'];
 }
 
 const riskTask = (x: Exposure, currency: string) => ({
@@ -75,70 +55,86 @@ const exposureReason = (x: Exposure): ActionReason => ({
   value: x.amount,
 });
 
+const besides = (x: Exposure) => (x.amount === null ? `, besides ${notValued(x)} with no exchange rate,` : '');
+
+const sinceText = (s: OverrunStart) => (s.atLeast ? `since ${s.on} at least` : `since ${s.on}`);
+
+interface OverrunReview {
+  held: number;
+  threshold: number;
+  since: OverrunStart;
+  dedupeKey: string;
+  dueDate: IsoDate;
+  daysLate: number;
+}
+
 /**
- * The open balance to hold against a limit or a cover: all of it valued, or
- * the part the rates value when that alone is over (the overrun is certain;
- * under it, the rest could go either way).
+ * The review an overrun calls for on the planning day: due from the day it
+ * began, again `reviewEveryDays` after a person closed the last, while it
+ * lasts. Its key names the day it began, so it holds while the overrun lasts
+ * and a new overrun, after the balance went back under, is a new review. One
+ * dated past the look-back has a key of its own: that day moves on daily.
  */
-function heldAgainst(x: Exposure, threshold: number): { amount: number; besides: string } | null {
-  if (x.amount !== null) return { amount: x.amount, besides: '' };
-  return x.valued > threshold ? { amount: x.valued, besides: `, besides ${notValued(x)} with no exchange rate,` } : null;
+function overrunReview(x: Exposure, kind: OverrunKind, facts: PlanningFacts, policy: AgendaPolicy): OverrunReview | null {
+  const threshold = thresholdOf(x.r, kind, policy);
+  const held = threshold === null ? null : heldOver(x, threshold);
+  if (held === null || threshold === null) return null;
+  // The facts loader dates every overrun; facts built by hand may not.
+  const since = x.r.overSince[kind] ?? { on: facts.asOf, atLeast: false };
+  const rec = recurrence(`risk:${kind}:c${x.r.customerId}:${since.atLeast ? 'long' : since.on}`, facts.closures, since.on, 0, policy.risk.reviewEveryDays);
+  if (rec.dueDate > facts.asOf) return null;
+  return { held, threshold, since, ...rec, daysLate: daysBetween(rec.dueDate, facts.asOf) };
 }
 
 function limitOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
-  const limit = x.r.creditLimit;
-  if (limit === null || !(limit > 0)) return null;
-  const held = heldAgainst(x, limit * policy.risk.limitUsage);
-  if (!held) return null;
-  const usage = held.amount / limit;
-  if (usage <= policy.risk.limitUsage) return null;
-  const rec = recurrence(`risk:limit:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
-  if (rec.dueDate > facts.asOf) return null;
+  const review = overrunReview(x, 'limit', facts, policy);
+  if (!review) return null;
+  const { held, since } = review;
+  const limit = x.r.creditLimit!;
+  const usage = held / limit;
   const currency = x.r.accountCurrency;
-  const over = roundMoney(held.amount - limit);
+  const over = roundMoney(held - limit);
   const score = x.c?.riskScore ?? null;
   return {
     ...riskTask(x, currency),
-    dedupeKey: rec.dedupeKey,
+    dedupeKey: review.dedupeKey,
     kind: 'credit_limit_exceeded',
-    dueDate: rec.dueDate,
-    reason: `Over the credit limit: ${money(held.amount, currency)} open${held.besides} is ${percent(usage)} of the ${money(limit, currency)} limit ` +
+    dueDate: review.dueDate,
+    reason: `Over the credit limit ${sinceText(since)}: ${money(held, currency)} open${besides(x)} is ${percent(usage)} of the ${money(limit, currency)} limit ` +
       `(${money(over, currency)} over). Review the limit${score === null ? '' : ` against the risk score (${score})`} or hold new orders until the balance is back under it`,
     reasons: [
       { factor: 'creditLimitUsage', text: `${percent(usage)} of the credit limit used`, value: Math.round(usage * 100) / 100 },
       { factor: 'creditLimit', text: `credit limit ${money(limit, currency)}`, value: limit },
+      { factor: 'overSince', text: `over the limit ${sinceText(since)}`, value: since.on },
       exposureReason(x),
     ],
-    priority: priority(Math.max(over, floorIn(policy, currency, facts.rates)), urgency('credit_limit_exceeded', 0), risk(x.c), currency),
+    priority: priority(Math.max(over, floorIn(policy, currency, facts.rates)), urgency('credit_limit_exceeded', review.daysLate), risk(x.c), currency),
   };
 }
 
 function coverOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
-  const cover = x.r.insurerCover;
-  // Without a recorded cover the threshold is unknown: flagging every insured balance would bury the agenda.
-  if (cover === null || !(cover > 0)) return null;
-  const held = heldAgainst(x, cover);
-  if (!held || held.amount <= cover) return null;
-  const rec = recurrence(`risk:cover:c${x.r.customerId}`, facts.closures, facts.asOf, 0, policy.risk.reviewEveryDays);
-  if (rec.dueDate > facts.asOf) return null;
+  const review = overrunReview(x, 'cover', facts, policy);
+  if (!review) return null;
+  const { held, threshold: cover, since } = review;
   const currency = x.r.accountCurrency;
-  const uncovered = roundMoney(held.amount - cover);
+  const uncovered = roundMoney(held - cover);
   const ask = x.r.ndCover
     ? 'request a named credit limit from the insurer (the unnamed-buyer cover stops there)'
     : 'ask the insurer to raise the cover, or secure the excess (guarantee, prepayment)';
   return {
     ...riskTask(x, currency),
-    dedupeKey: rec.dedupeKey,
+    dedupeKey: review.dedupeKey,
     kind: 'cover_exceeded',
-    dueDate: rec.dueDate,
-    reason: `Exposure above the credit insurance: ${money(uncovered, currency)} of the ${money(held.amount, currency)} open${held.besides} is not covered ` +
+    dueDate: review.dueDate,
+    reason: `Exposure above the credit insurance ${sinceText(since)}: ${money(uncovered, currency)} of the ${money(held, currency)} open${besides(x)} is not covered ` +
       `(cover ${money(cover, currency)}${x.r.ndCover ? ', unnamed-buyer' : ''}). ${ask[0].toUpperCase()}${ask.slice(1)}`,
     reasons: [
       { factor: 'uncoveredExposure', text: `${money(uncovered, currency)} above the insurer's cover`, value: uncovered },
       { factor: 'insurerCover', text: `insurer cover ${money(cover, currency)}${x.r.ndCover ? ' (unnamed-buyer / discretionary)' : ''}`, value: cover },
+      { factor: 'overSince', text: `above the cover ${sinceText(since)}`, value: since.on },
       exposureReason(x),
     ],
-    priority: priority(Math.max(uncovered, floorIn(policy, currency, facts.rates)), urgency('cover_exceeded', 0), risk(x.c), currency),
+    priority: priority(Math.max(uncovered, floorIn(policy, currency, facts.rates)), urgency('cover_exceeded', review.daysLate), risk(x.c), currency),
   };
 }
 
@@ -200,7 +196,7 @@ function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Sug
 export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const r of facts.risk) {
-    const x: Exposure = { r, c: facts.customers.get(r.customerId), ...exposureOf(r, facts) };
+    const x: Exposure = { r, c: facts.customers.get(r.customerId), ...exposureOf(r, facts.rates) };
     // Once proceedings open, the claim is what is left to manage: limits and cover no longer matter.
     for (const plan of r.insolvency ? [insolvency] : [downgrade, limitOverrun, coverOverrun]) {
       const s = plan(x, facts, policy);

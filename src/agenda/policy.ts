@@ -51,6 +51,11 @@ export interface AgendaPolicy {
     highScore: number;
     /** A rise of this many points in one change is a downgrade, whatever the level. */
     scoreJump: number;
+    /**
+     * How far back the ledger is read to date a limit or cover overrun: one
+     * over for longer is dated this many days back, "at least".
+     */
+    overrunLookbackDays: number;
     /** Provider events older than this are not acted on (insolvency: claims are declared within two months in France). */
     eventLookbackDays: number;
   };
@@ -77,7 +82,7 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   inboundLookbackDays: 14,
   emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
-  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, eventLookbackDays: 60 },
+  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, overrunLookbackDays: 365, eventLookbackDays: 60 },
   reportingCurrency: 'USD',
 };
 

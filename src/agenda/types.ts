@@ -251,6 +251,13 @@ export interface Closure {
 }
 
 /** What the risk agenda reads of a customer: its limit, its cover, its open amounts, the providers' latest events. */
+/** The day an overrun began: the exposure went over and stayed over until the planning day. */
+export interface OverrunStart {
+  on: IsoDate;
+  /** Over on every day the ledger was read back to (`risk.overrunLookbackDays`): it began then or earlier. */
+  atLeast: boolean;
+}
+
 export interface RiskFacts {
   customerId: number;
   /** The account currency: the credit limit and the insurer cover are in it. */
@@ -261,6 +268,11 @@ export interface RiskFacts {
   ndCover: boolean;
   /** Open invoices by currency, issued by the planning day. */
   open: { currency: string; amount: number }[];
+  /**
+   * Since when the balance has been over the credit limit (`limit`) or the
+   * insurer cover (`cover`), for those it is over on the planning day.
+   */
+  overSince: { limit?: OverrunStart; cover?: OverrunStart };
   /** The first insolvency event on or before the planning day. */
   insolvency: { eventId: number; on: IsoDate; source: string | null } | null;
   /** The latest risk-score change on or before the planning day, with the score before it when known. */

@@ -8,7 +8,7 @@ import { ASOF, customerCtx, facts, scenarioInvoice } from './facts-builder.js';
 
 const risky = (extra: Partial<RiskFacts> = {}): RiskFacts => ({
   customerId: 1, accountCurrency: 'EUR', creditLimit: null, insurerCover: null, ndCover: false,
-  open: [], insolvency: null, scoreChange: null, ...extra,
+  open: [], overSince: {}, insolvency: null, scoreChange: null, ...extra,
 });
 const EUR_USD = { currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-10-01', rate: 1.25 };
 const kinds = (r: RiskFacts[], extra: Parameters<typeof facts>[0] = {}) => planRiskActions(facts({ risk: r, ...extra }), POLICY).map((s) => s.kind);
@@ -20,7 +20,7 @@ describe('when the open balance is over the credit limit', () => {
       rates: [EUR_USD],
     }), POLICY);
     // 25,000 USD is 20,000 EUR at 1.25: 60,000 EUR open, 120 % of the limit.
-    expect(s).toMatchObject({ origin: 'risk', kind: 'credit_limit_exceeded', type: 'review', dueDate: ASOF, currency: 'EUR', dedupeKey: 'risk:limit:c1#0' });
+    expect(s).toMatchObject({ origin: 'risk', kind: 'credit_limit_exceeded', type: 'review', dueDate: ASOF, currency: 'EUR', dedupeKey: `risk:limit:c1:${ASOF}#0` });
     expect(s.reason).toContain('60,000.00 EUR open is 120 % of the 50,000.00 EUR limit (10,000.00 EUR over)');
     expect(s.priority.amountAtStake).toBe(10_000);
   });
@@ -45,11 +45,40 @@ describe('when the open balance is over the credit limit', () => {
   });
 
   it('comes back a review period after a person closed the last one, while it lasts', () => {
-    const over = [risky({ creditLimit: 10_000, open: [{ currency: 'EUR', amount: 12_000 }] })];
-    const closedOn = (day: string) => new Map([['risk:limit:c1', { closed: 1, lastClosedByPersonOn: day }]]);
+    const over = [risky({ creditLimit: 10_000, open: [{ currency: 'EUR', amount: 12_000 }], overSince: { limit: { on: '2026-09-01', atLeast: false } } })];
+    const closedOn = (day: string) => new Map([['risk:limit:c1:2026-09-01', { closed: 1, lastClosedByPersonOn: day }]]);
     expect(kinds(over, { closures: closedOn('2026-10-01') })).toEqual([]);
     const again = planRiskActions(facts({ risk: over, closures: closedOn('2026-09-15') }), POLICY);
-    expect(again.map((s) => [s.dedupeKey, s.dueDate])).toEqual([['risk:limit:c1#1', ASOF]]);
+    expect(again.map((s) => [s.dedupeKey, s.dueDate])).toEqual([['risk:limit:c1:2026-09-01#1', '2026-10-15']]);
+  });
+});
+
+describe('when the balance has been over the limit for a while', () => {
+  const since = (on: string, atLeast = false) =>
+    risky({ creditLimit: 10_000, insurerCover: 9_000, open: [{ currency: 'EUR', amount: 12_000 }], overSince: { limit: { on, atLeast }, cover: { on, atLeast } } });
+  const plan = (r: RiskFacts, asOf = ASOF) => planRiskActions(facts({ risk: [r], asOf }), POLICY);
+
+  it('is due from the day it went over, says since when, and ranks higher the longer it is left', () => {
+    const [limit, cover] = plan(since('2026-09-29'));
+    expect(limit).toMatchObject({ kind: 'credit_limit_exceeded', dueDate: '2026-09-29', dedupeKey: 'risk:limit:c1:2026-09-29#0' });
+    expect(limit.reason).toMatch(/^Over the credit limit since 2026-09-29: 12,000.00 EUR open is 120 %/);
+    expect(limit.reasons).toContainEqual({ factor: 'overSince', text: 'over the limit since 2026-09-29', value: '2026-09-29' });
+    expect(cover).toMatchObject({ kind: 'cover_exceeded', dueDate: '2026-09-29', dedupeKey: 'risk:cover:c1:2026-09-29#0' });
+    expect(cover.reason).toMatch(/^Exposure above the credit insurance since 2026-09-29: 3,000.00 EUR/);
+    // Three weeks undone: 21 days late.
+    expect(limit.priority.urgency).toBeGreaterThan(plan(since(ASOF))[0].priority.urgency);
+  });
+
+  it('keeps its key from one planning day to the next, and a new overrun gets a new one', () => {
+    expect(plan(since('2026-09-29'), '2026-10-27')[0].dedupeKey).toBe(plan(since('2026-09-29'))[0].dedupeKey);
+    expect(plan(since('2026-10-12'))[0].dedupeKey).toBe('risk:limit:c1:2026-10-12#0');
+  });
+
+  it('says "at least" of one over for longer than the ledger is read back, under a key that does not move with that day', () => {
+    const [limit] = plan(since('2025-10-20', true));
+    expect(limit).toMatchObject({ dueDate: '2025-10-20', dedupeKey: 'risk:limit:c1:long#0' });
+    expect(limit.reason).toMatch(/^Over the credit limit since 2025-10-20 at least:/);
+    expect(plan(since('2025-10-27', true), '2026-10-27')[0].dedupeKey).toBe('risk:limit:c1:long#0');
   });
 });
 

@@ -42,8 +42,10 @@ for (const backend of await backends()) {
       await whenCalm(t.app);
       const res = await t.app.inject({ url: `/v1/agenda?date=${DATE}&${query}`, headers: auth('admin') });
       expect(res.statusCode).toBe(200);
-      return res.json() as { items: { kind: string; origin: string; reason: string; customer: { externalId: string } }[] };
+      return res.json() as { items: { kind: string; origin: string; reason: string; dueDate: string; dedupeKey: string | null; customer: { externalId: string } }[] };
     };
+    const idOf = async (externalId: string) =>
+      (await t.storage.db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [externalId]))[0].id;
     const kindsOf = (body: Awaited<ReturnType<typeof agenda>>) => body.items.map((i) => [i.customer.externalId, i.kind]).sort();
 
     it('lists the risk actions the tables call for, and only those', async () => {
@@ -75,6 +77,39 @@ for (const backend of await backends()) {
       const unknown = await t.app.inject({ url: `/v1/agenda?date=${DATE}&group=GRP-NOPE`, headers: auth('admin') });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().code).toBe('AR_ERR_NOT_FOUND');
+    });
+
+    it('dates a limit overrun from the ledger: due since the balance last went over, and so late', async () => {
+      const { items } = await agenda('agenda=risk');
+      // Both invoices issued on 2026-08-01: over since then.
+      const over = items.find((i) => i.customer.externalId === 'C-OVER')!;
+      expect(over).toMatchObject({ dueDate: '2026-08-01', dedupeKey: `risk:limit:c${await idOf('C-OVER')}:2026-08-01#0` });
+      expect(over.reason).toMatch(/^Over the credit limit since 2026-08-01:/);
+    });
+
+    it('dates a new overrun from the day it began, after a payment took the balance back under the limit', async () => {
+      const db = t.storage.db;
+      const swing = await f.customer(db, { externalId: 'C-SWING', currency: 'EUR' });
+      await db.query('UPDATE customers SET credit_limit = 10000 WHERE id = $1', [swing]);
+      const a = await f.invoice(db, { customerId: swing, issueDate: '2026-08-01', dueDate: '2026-12-01', amount: 6000, openAmount: 3000, currency: 'EUR' });
+      // 12,000 EUR from 2026-09-01, 9,000 after 3,000 paid on 2026-09-10, 11,000 from 2026-10-02.
+      await f.invoice(db, { customerId: swing, issueDate: '2026-09-01', dueDate: '2026-12-01', amount: 6000, currency: 'EUR' });
+      await f.payment(db, swing, '2026-09-10', [{ invoiceId: a, amount: 3000 }]);
+      await f.invoice(db, { customerId: swing, issueDate: '2026-10-02', dueDate: '2026-12-01', amount: 2000, currency: 'EUR' });
+      const long = await f.customer(db, { externalId: 'C-LONG', currency: 'EUR' });
+      await db.query('UPDATE customers SET credit_limit = 1000 WHERE id = $1', [long]);
+      await f.invoice(db, { customerId: long, issueDate: '2025-03-01', dueDate: '2025-04-01', amount: 5000, currency: 'EUR' });
+      try {
+        const { items } = await agenda('agenda=risk');
+        const item = (c: string) => items.find((i) => i.customer.externalId === c)!;
+        expect(item('C-SWING')).toMatchObject({ kind: 'credit_limit_exceeded', dueDate: '2026-10-02', dedupeKey: `risk:limit:c${swing}:2026-10-02#0` });
+        expect(item('C-SWING').reason).toMatch(/^Over the credit limit since 2026-10-02: 11,000.00 EUR open/);
+        // Over for longer than the 365 days read back.
+        expect(item('C-LONG')).toMatchObject({ dueDate: '2025-10-20', dedupeKey: `risk:limit:c${long}:long#0` });
+        expect(item('C-LONG').reason).toMatch(/^Over the credit limit since 2025-10-20 at least:/);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id = ANY($1::int[])', [[swing, long]]);
+      }
     });
 
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
