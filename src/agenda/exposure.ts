@@ -47,12 +47,12 @@ export type OverrunKind = 'limit' | 'cover';
 
 /**
  * The amount a balance must stay at or under: `risk.limitUsage` × the credit
- * limit, or the insurer cover. Null when none is recorded: without a cover
- * the threshold is unknown, and flagging every insured balance would bury
- * the agenda.
+ * limit, or the insurer cover. Null when none is recorded: no limit, or a
+ * cover nobody recorded (flagging every insured balance would bury the
+ * agenda). A limit of 0 is no credit granted: any open balance is over it.
  */
 export function thresholdOf(r: Pick<RiskFacts, 'creditLimit' | 'insurerCover'>, kind: OverrunKind, policy: AgendaPolicy): number | null {
-  if (kind === 'limit') return r.creditLimit !== null && r.creditLimit > 0 ? r.creditLimit * policy.risk.limitUsage : null;
+  if (kind === 'limit') return r.creditLimit === null ? null : r.creditLimit * policy.risk.limitUsage;
   return r.insurerCover !== null && r.insurerCover > 0 ? r.insurerCover : null;
 }
 

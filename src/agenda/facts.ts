@@ -216,9 +216,10 @@ SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.custom
 FROM invoices n LEFT JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
 WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
-// The risk agenda's facts: customers with a credit limit, an insurer cover or
-// the unnamed-buyer cover, or a provider event; open amounts by currency (the
-// planner values them with the day's rates, as it ranks amounts).
+// The risk agenda's facts: customers with a credit limit (0 too: no credit
+// granted), an insurer cover or the unnamed-buyer cover, or a provider event;
+// open amounts by currency (the planner values them with the day's rates, as
+// it ranks amounts).
 const RISK_SQL = (cte: string) => `WITH ${cte},
 open_by AS (
   SELECT i.customer_id, i.currency, sum(i.open_amount)::float8 AS amount
@@ -261,7 +262,7 @@ JOIN sc ON sc.id = c.id
 LEFT JOIN open_of o ON o.customer_id = c.id
 LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
-WHERE c.credit_limit > 0 OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL`;
+WHERE c.credit_limit IS NOT NULL OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate

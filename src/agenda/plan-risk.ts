@@ -86,25 +86,32 @@ function overrunReview(x: Exposure, kind: OverrunKind, facts: PlanningFacts, pol
   return { held, threshold, since, ...rec, daysLate: daysBetween(rec.dueDate, facts.asOf) };
 }
 
+/** How the limit reads in a reason: a limit of 0 is no credit granted, not a limit used infinitely many times over. */
+const limitText = (limit: number, currency: string) => (limit === 0 ? 'no credit granted (limit 0)' : `credit limit ${money(limit, currency)}`);
+
 function limitOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
   const review = overrunReview(x, 'limit', facts, policy);
   if (!review) return null;
   const { held, since } = review;
   const limit = x.r.creditLimit!;
-  const usage = held / limit;
   const currency = x.r.accountCurrency;
   const over = roundMoney(held - limit);
   const score = x.c?.riskScore ?? null;
+  const usage = limit === 0 ? null : held / limit;
+  const against = score === null ? '' : ` against the risk score (${score})`;
   return {
     ...riskTask(x, currency),
     dedupeKey: review.dedupeKey,
     kind: 'credit_limit_exceeded',
     dueDate: review.dueDate,
-    reason: `Over the credit limit ${sinceText(since)}: ${money(held, currency)} open${besides(x)} is ${percent(usage)} of the ${money(limit, currency)} limit ` +
-      `(${money(over, currency)} over). Review the limit${score === null ? '' : ` against the risk score (${score})`} or hold new orders until the balance is back under it`,
+    reason: usage === null
+      ? `Open balance with no credit granted (credit limit 0) ${sinceText(since)}: ${money(held, currency)} open${besides(x)}. ` +
+        `Grant a limit${against} or hold new orders until the balance is paid`
+      : `Over the credit limit ${sinceText(since)}: ${money(held, currency)} open${besides(x)} is ${percent(usage)} of the ${money(limit, currency)} limit ` +
+        `(${money(over, currency)} over). Review the limit${against} or hold new orders until the balance is back under it`,
     reasons: [
-      { factor: 'creditLimitUsage', text: `${percent(usage)} of the credit limit used`, value: Math.round(usage * 100) / 100 },
-      { factor: 'creditLimit', text: `credit limit ${money(limit, currency)}`, value: limit },
+      ...(usage === null ? [] : [{ factor: 'creditLimitUsage', text: `${percent(usage)} of the credit limit used`, value: Math.round(usage * 100) / 100 }]),
+      { factor: 'creditLimit', text: limitText(limit, currency), value: limit },
       { factor: 'overSince', text: `over the limit ${sinceText(since)}`, value: since.on },
       exposureReason(x),
     ],
@@ -176,7 +183,7 @@ function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Sug
   const stake = atStake(x, facts, policy);
   const from = change.from === null ? '' : ` from ${change.from}`;
   const source = change.source ? ` (${change.source})` : '';
-  const limit = x.r.creditLimit !== null && x.r.creditLimit > 0 ? ` (${money(x.r.creditLimit, x.r.accountCurrency)})` : '';
+  const limit = x.r.creditLimit === null ? '' : ` (${limitText(x.r.creditLimit, x.r.accountCurrency)})`;
   return {
     ...riskTask(x, stake.currency),
     dedupeKey: `risk:score:c${x.r.customerId}:e${change.eventId}`,

@@ -49,9 +49,10 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(o.open_amount, 0)::float8 AS "openAmount",
     COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
     ${VALUED_COLUMNS('v')},
-    -- The open balance, every currency valued, against the limit granted in the account currency.
-    CASE WHEN c.credit_limit > 0 THEN
-      CASE WHEN v.customer_id IS NULL THEN 0 WHEN v.priced AND fxl.rate IS NOT NULL THEN v.open_amount / (c.credit_limit * fxl.rate) END
+    -- The open balance, every currency valued, against the limit granted in the account currency. A limit of 0
+    -- is no credit granted: 0 with nothing open, and no ratio once something is (the risk agenda reviews it).
+    CASE WHEN v.customer_id IS NULL AND c.credit_limit IS NOT NULL THEN 0
+         WHEN c.credit_limit > 0 AND v.priced AND fxl.rate IS NOT NULL THEN v.open_amount / (c.credit_limit * fxl.rate)
     END::float8 AS "creditLimitUsage",
     -- What the credit insurer would not pay if the customer failed: the open
     -- balance, every currency valued, above the cover (account currency). No

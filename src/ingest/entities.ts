@@ -171,7 +171,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('segment', 'segment', 'text', 'Portfolio segment (strategic, standard, small, ...)', { maxLength: NAME }),
       col('paymentMethod', 'payment_method', 'text', 'Usual payment method', { enum: PAYMENT_METHODS }),
       col('paymentTermsDays', 'payment_terms_days', 'int', 'Payment terms in days (default 30)', { min: 0, max: 365, default: '30' }),
-      col('creditLimit', 'credit_limit', 'money', 'Credit limit granted', { min: 0 }),
+      col('creditLimit', 'credit_limit', 'money', 'Credit limit granted: blank for no limit, 0 for no credit granted', { min: 0 }),
       col('riskScore', 'risk_score', 'float', 'External risk score, 0 (safe) to 100 (risky)', { min: 0, max: 100 }),
       col('insurerCover', 'insurer_cover', 'money', 'Credit-insurer cover amount', { min: 0 }),
       col('email', 'email', 'text', 'Billing contact email', { maxLength: EMAIL }),

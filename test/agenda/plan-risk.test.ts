@@ -53,6 +53,22 @@ describe('when the open balance is over the credit limit', () => {
   });
 });
 
+describe('when the credit limit is 0 or none is recorded', () => {
+  it('reads 0 as no credit granted: any open balance is reviewed, with no usage ratio', () => {
+    const [s] = planRiskActions(facts({ risk: [risky({ creditLimit: 0, open: [{ currency: 'EUR', amount: 1_200 }] })] }), POLICY);
+    expect(s).toMatchObject({ kind: 'credit_limit_exceeded', dedupeKey: `risk:limit:c1:${ASOF}#0` });
+    expect(s.reason).toMatch(/^Open balance with no credit granted \(credit limit 0\) since 2026-10-20: 1,200.00 EUR open\. Grant a limit/);
+    expect(s.reasons.map((r) => r.factor)).toEqual(['creditLimit', 'overSince', 'exposure']);
+    expect(s.reasons[0]).toEqual({ factor: 'creditLimit', text: 'no credit granted (limit 0)', value: 0 });
+    expect(s.priority.amountAtStake).toBe(1_200);
+  });
+
+  it('says nothing with nothing open under a limit of 0, nor with no limit recorded', () => {
+    expect(kinds([risky({ creditLimit: 0 })])).toEqual([]);
+    expect(kinds([risky({ creditLimit: null, open: [{ currency: 'EUR', amount: 1_200 }] })])).toEqual([]);
+  });
+});
+
 describe('when the balance has been over the limit for a while', () => {
   const since = (on: string, atLeast = false) =>
     risky({ creditLimit: 10_000, insurerCover: 9_000, open: [{ currency: 'EUR', amount: 12_000 }], overSince: { limit: { on, atLeast }, cover: { on, atLeast } } });

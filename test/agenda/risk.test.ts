@@ -112,6 +112,24 @@ for (const backend of await backends()) {
       }
     });
 
+    it('reviews any open balance of a customer granted no credit (limit 0), but none of one with no limit', async () => {
+      const db = t.storage.db;
+      const none = await f.customer(db, { externalId: 'C-NO-CREDIT', currency: 'EUR' });
+      await db.query('UPDATE customers SET credit_limit = 0 WHERE id = $1', [none]);
+      await f.invoice(db, { customerId: none, issueDate: '2026-10-05', dueDate: '2026-11-05', amount: 800, currency: 'EUR' });
+      const unlimited = await f.customer(db, { externalId: 'C-NO-LIMIT', currency: 'EUR' });
+      await f.invoice(db, { customerId: unlimited, issueDate: '2026-10-05', dueDate: '2026-11-05', amount: 800, currency: 'EUR' });
+      try {
+        const { items } = await agenda('agenda=risk');
+        expect(items.filter((i) => ['C-NO-CREDIT', 'C-NO-LIMIT'].includes(i.customer.externalId)).map((i) => [i.customer.externalId, i.kind, i.dueDate]))
+          .toEqual([['C-NO-CREDIT', 'credit_limit_exceeded', '2026-10-05']]);
+        expect(items.find((i) => i.customer.externalId === 'C-NO-CREDIT')!.reason)
+          .toMatch(/^Open balance with no credit granted \(credit limit 0\) since 2026-10-05: 800.00 EUR open/);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id = ANY($1::int[])', [[none, unlimited]]);
+      }
+    });
+
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
       const db = t.storage.db;
       const odd = await f.customer(db, { externalId: 'C-ODD' });

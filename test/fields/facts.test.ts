@@ -140,6 +140,19 @@ for (const backend of await backends()) {
       expect(facts.get(unlimited)).toMatchObject({ creditLimitUsage: null });
     });
 
+    it('reads a credit limit of 0 as no credit granted: 0 used with nothing open, no ratio once something is; no limit stays empty', async () => {
+      const noCredit = await f.customer(s.db);
+      await s.db.query('UPDATE customers SET credit_limit = 0 WHERE id = $1', [noCredit]);
+      await f.invoice(s.db, { customerId: noCredit, dueDate: daysAgo(10), amount: 100 });
+      const noCreditIdle = await f.customer(s.db);
+      await s.db.query('UPDATE customers SET credit_limit = 0 WHERE id = $1', [noCreditIdle]);
+      const noLimitIdle = await f.customer(s.db);
+      const facts = new Map((await loadCustomerFacts(s.db, [noCredit, noCreditIdle, noLimitIdle])).map((r) => [r.id, r]));
+      expect(facts.get(noCredit)).toMatchObject({ creditLimit: 0, creditLimitUsage: null });
+      expect(facts.get(noCreditIdle)).toMatchObject({ creditLimit: 0, creditLimitUsage: 0 });
+      expect(facts.get(noLimitIdle)).toMatchObject({ creditLimit: null, creditLimitUsage: null });
+    });
+
     it('gives the exposure above the credit-insurer cover in the reporting currency, all of it with no cover', async () => {
       const covered = await f.customer(s.db, { currency: 'EUR' });
       await s.db.query('UPDATE customers SET insurer_cover = 1000 WHERE id = $1', [covered]);
