@@ -238,8 +238,13 @@ events AS (
   FROM external_events e
   WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change') AND ${UTC_DAY('e.occurred_at')} <= $1::date
 ),
+-- The latest proceeding is the one to declare the claim in; the first, the day the debts froze (window
+-- functions run before DISTINCT ON). The procedure is the provider's JSON: read only text, and not a page of it.
 ins AS (
-  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source FROM events WHERE kind = 'insolvency' ORDER BY customer_id, occurred_at, id
+  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source,
+    CASE WHEN jsonb_typeof(payload->'procedure') = 'string' THEN left(btrim(payload->>'procedure'), 100) END AS procedure,
+    min(on_day) OVER (PARTITION BY customer_id) AS first_on
+  FROM events WHERE kind = 'insolvency' ORDER BY customer_id, occurred_at DESC, id DESC
 ),
 scores AS (
   SELECT customer_id, id, on_day, value, source,
@@ -255,7 +260,8 @@ scores AS (
 SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::float8 AS "creditLimit",
   c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",
   COALESCE(o.open, '[]'::jsonb) AS open,
-  CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source) END AS insolvency,
+  CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source,
+    'procedure', NULLIF(ins.procedure, ''), 'firstOn', ins.first_on::text) END AS insolvency,
   CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange"
 FROM customers c
 JOIN sc ON sc.id = c.id

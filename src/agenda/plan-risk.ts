@@ -156,16 +156,18 @@ function insolvency(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Su
   const event = x.r.insolvency;
   if (!event || daysBetween(event.on, facts.asOf) > policy.risk.eventLookbackDays) return null;
   const stake = atStake(x, facts, policy);
-  const source = event.source ? ` (${event.source})` : '';
+  const said = [event.source, event.procedure].filter((w) => w);
+  const source = said.length ? ` (${said.join(': ')})` : '';
+  const again = event.firstOn < event.on ? `, after proceedings first reported on ${event.firstOn}` : '';
   return {
     ...riskTask(x, stake.currency),
     dedupeKey: `risk:insolvency:c${x.r.customerId}:e${event.eventId}`,
     kind: 'insolvency',
     dueDate: event.on,
-    reason: `Insolvency proceedings reported on ${event.on}${source}: declare the claim of ${money(stake.amount, stake.currency)} ` +
+    reason: `Insolvency proceedings reported on ${event.on}${source}${again}: declare the claim of ${money(stake.amount, stake.currency)} ` +
       'to the administrator before the deadline (two months from publication in France), and stop the reminders',
     reasons: [
-      { factor: 'insolvency', text: `insolvency proceedings reported on ${event.on}${source}`, value: event.on },
+      { factor: 'insolvency', text: `insolvency proceedings reported on ${event.on}${source}${again}`, value: event.on },
       { factor: 'daysSinceEvent', text: `${plural(daysBetween(event.on, facts.asOf), 'day')} ago`, value: daysBetween(event.on, facts.asOf) },
       exposureReason(x),
     ],

@@ -273,8 +273,13 @@ export interface RiskFacts {
    * insurer cover (`cover`), for those it is over on the planning day.
    */
   overSince: { limit?: OverrunStart; cover?: OverrunStart };
-  /** The first insolvency event on or before the planning day. */
-  insolvency: { eventId: number; on: IsoDate; source: string | null } | null;
+  /**
+   * The latest insolvency event on or before the planning day (a later
+   * proceeding, a liquidation after a safeguard plan, needs its own claim),
+   * with the procedure the provider named and the day of the first event:
+   * the debts are frozen from then on, as no event says a proceeding ended.
+   */
+  insolvency: { eventId: number; on: IsoDate; source: string | null; procedure: string | null; firstOn: IsoDate } | null;
   /** The latest risk-score change on or before the planning day, with the score before it when known. */
   scoreChange: { eventId: number; on: IsoDate; to: number; from: number | null; source: string | null } | null;
 }

@@ -114,7 +114,7 @@ describe('when the exposure is above the credit insurer cover', () => {
 describe('when a provider reports insolvency proceedings', () => {
   const insolvent = risky({
     creditLimit: 1_000, open: [{ currency: 'EUR', amount: 8_000 }],
-    insolvency: { eventId: 7, on: '2026-10-05', source: 'legal-gazette' },
+    insolvency: { eventId: 7, on: '2026-10-05', source: 'legal-gazette', procedure: null, firstOn: '2026-10-05' },
   });
 
   it('asks for the claim to be declared, first of all, and nothing about the limit any more', () => {
@@ -136,9 +136,18 @@ describe('when a provider reports insolvency proceedings', () => {
   });
 
   it('leaves an event older than the lookback alone, and still stops the reminders', () => {
-    const old = { ...insolvent, insolvency: { eventId: 7, on: '2026-06-01', source: null } };
+    const old = { ...insolvent, insolvency: { eventId: 7, on: '2026-06-01', source: null, procedure: null, firstOn: '2026-06-01' } };
     const f = facts({ risk: [old], scenarioInvoices: [scenarioInvoice(1, '2026-09-01', 8_000)] });
     expect(planAgenda(f, POLICY)).toEqual([]);
+  });
+
+  it('asks again for a later proceeding, naming it and when the first was reported', () => {
+    const later = { ...insolvent, insolvency: { eventId: 9, on: '2026-10-12', source: 'legal-gazette', procedure: 'liquidation judiciaire', firstOn: '2025-04-02' } };
+    const [s] = planRiskActions(facts({ risk: [later] }), POLICY);
+    expect(s).toMatchObject({ kind: 'insolvency', dueDate: '2026-10-12', dedupeKey: 'risk:insolvency:c1:e9' });
+    expect(s.reason).toMatch(
+      /^Insolvency proceedings reported on 2026-10-12 \(legal-gazette: liquidation judiciaire\), after proceedings first reported on 2025-04-02: declare the claim/,
+    );
   });
 });
 

@@ -130,6 +130,27 @@ for (const backend of await backends()) {
       }
     });
 
+    it('asks for the claim in a later proceeding, and keeps the reminders stopped from the first', async () => {
+      const db = t.storage.db;
+      const scenario = await f.scenario(db, [{ dayOffset: 10, channel: 'call', level: 2, automatic: false }]);
+      const twice = await f.customer(db, { externalId: 'C-TWICE', scenarioId: scenario });
+      await f.invoice(db, { customerId: twice, number: 'T-1', dueDate: '2026-09-01', amount: 2500 });
+      await event(db, twice, 'insolvency', '2025-06-10T09:00:00Z', null, { procedure: 'sauvegarde' });
+      await event(db, twice, 'insolvency', '2026-10-12T09:00:00Z', null, { procedure: 'liquidation judiciaire' });
+      const [{ id: latest }] = await db.query<{ id: number }>(
+        "SELECT id FROM external_events WHERE customer_id = $1 AND occurred_at = '2026-10-12T09:00:00Z'", [twice]);
+      try {
+        const mine = (body: Awaited<ReturnType<typeof agenda>>) => body.items.filter((i) => i.customer.externalId === 'C-TWICE');
+        const [claim, ...rest] = mine(await agenda('agenda=risk'));
+        expect(rest).toEqual([]);
+        expect(claim).toMatchObject({ kind: 'insolvency', dueDate: '2026-10-12', dedupeKey: `risk:insolvency:c${twice}:e${latest}` });
+        expect(claim.reason).toMatch(/^Insolvency proceedings reported on 2026-10-12 \(provider: liquidation judiciaire\), after proceedings first reported on 2025-06-10/);
+        expect(mine(await agenda('agenda=collection'))).toEqual([]);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id = $1', [twice]);
+      }
+    });
+
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
       const db = t.storage.db;
       const odd = await f.customer(db, { externalId: 'C-ODD' });
