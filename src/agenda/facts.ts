@@ -9,6 +9,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
 import type { AgendaPolicy } from './policy.js';
+import { jsonNumberSql, utcDay as UTC_DAY } from '../db/sql-values.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, RiskFacts, ScenarioInvoice, UnappliedCredit,
@@ -34,7 +35,6 @@ export function withScope(scope: PlanningScope, own: unknown[]): { cte: string; 
   return { cte: 'sc AS (SELECT id FROM customers)', params: own };
 }
 
-const UTC_DAY = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
 
 const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
 SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
@@ -250,8 +250,7 @@ scores AS (
   SELECT customer_id, id, on_day, value, source,
     -- The provider's own previous score when it sends one (payload is JSON anyone may write: read only a number,
     -- and only one float8 holds: 1e400 or 1e-400 failed the cast, and with it every agenda and planning run).
-    COALESCE(CASE WHEN jsonb_typeof(payload->'previous') = 'number' THEN
-        CASE WHEN abs((payload->>'previous')::numeric) < 1e15 THEN round((payload->>'previous')::numeric, 6)::float8 END END,
+    COALESCE(${jsonNumberSql("payload->'previous'")},
       lag(value) OVER (PARTITION BY customer_id ORDER BY occurred_at, id)) AS previous,
     row_number() OVER (PARTITION BY customer_id ORDER BY occurred_at DESC, id DESC) AS k
   -- Imports keep scores finite; a float8 written otherwise may be infinite (NaN included), which no answer can carry.
