@@ -9,7 +9,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
 import type { AgendaPolicy } from './policy.js';
-import { jsonNumberSql, utcDay as UTC_DAY } from '../db/sql-values.js';
+import { jsonNumberSql, jsonTextSql, utcDay as UTC_DAY } from '../db/sql-values.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, RiskFacts, ScenarioInvoice, UnappliedCredit,
@@ -216,6 +216,8 @@ SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.custom
 FROM invoices n LEFT JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
 WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
+const COMPANY_CHANGES = `'address_change', 'director_change'`;
+
 // The risk agenda's facts: customers with a credit limit (0 too: no credit
 // granted), an insurer cover or the unnamed-buyer cover, or a provider event;
 // open amounts by currency (the planner values them with the day's rates, as
@@ -236,7 +238,17 @@ open_of AS (
 events AS (
   SELECT e.id, e.customer_id, e.kind, ${UTC_DAY('e.occurred_at')} AS on_day, e.occurred_at, e.source, e.value, e.payload
   FROM external_events e
-  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change') AND ${UTC_DAY('e.occurred_at')} <= $1::date
+  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change', ${COMPANY_CHANGES})
+    AND ${UTC_DAY('e.occurred_at')} <= $1::date
+),
+-- The registry's own words for what changed, text only and not a page of it: "CFO: Jane Doe", "12 Main St".
+changes AS (
+  SELECT customer_id, jsonb_agg(jsonb_build_object('eventId', id, 'kind', kind, 'on', on_day::text, 'source', source,
+      'detail', NULLIF(left(btrim(concat_ws(': ', ${jsonTextSql("payload->'role'")}, ${jsonTextSql("payload->'new'")})), 100), ''))
+    ORDER BY on_day, id) AS list
+  FROM (SELECT DISTINCT ON (customer_id, kind) * FROM events WHERE kind IN (${COMPANY_CHANGES})
+        ORDER BY customer_id, kind, occurred_at DESC, id DESC) latest
+  GROUP BY customer_id
 ),
 -- The latest proceeding is the one to declare the claim in; the first, the day the debts froze (window
 -- functions run before DISTINCT ON). The procedure is the provider's JSON: read only text, and not a page of it.
@@ -261,13 +273,15 @@ SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::fl
   COALESCE(o.open, '[]'::jsonb) AS open,
   CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source,
     'procedure', NULLIF(ins.procedure, ''), 'firstOn', ins.first_on::text) END AS insolvency,
-  CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange"
+  CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange",
+  COALESCE(ch.list, '[]'::jsonb) AS "companyChanges"
 FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN open_of o ON o.customer_id = c.id
 LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
-WHERE c.credit_limit IS NOT NULL OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL`;
+LEFT JOIN changes ch ON ch.customer_id = c.id
+WHERE c.credit_limit IS NOT NULL OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate

@@ -1,6 +1,7 @@
 // The risk agenda (brief 004): the preventive side of credit management.
 // Outstanding over the credit limit, exposure above the credit insurer's
-// cover, insolvency proceedings, a risk score that worsened: each a review for
+// cover, insolvency proceedings, a risk score that worsened, a change of
+// address or management (brief 002's monitored events): each a review for
 // the credit manager, with the figures that call for it. Pure.
 import { roundMoney } from '../util/round.js';
 import { daysBetween } from './dates.js';
@@ -11,7 +12,7 @@ import { recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
 import type {
-  ActionReason, CustomerContext, IsoDate, OverrunStart, PlanningFacts, RiskFacts, Suggestion, SuggestionKind,
+  ActionReason, CompanyChangeKind, CustomerContext, IsoDate, OverrunStart, PlanningFacts, RiskFacts, Suggestion, SuggestionKind,
 } from './types.js';
 
 /**
@@ -202,6 +203,45 @@ function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Sug
   };
 }
 
+/** What to do about a company change, in the credit manager's words. */
+const CHANGE_ASKS: Record<CompanyChangeKind, { what: (detail: string | null) => string; ask: string }> = {
+  director_change: {
+    what: (detail) => `Change of management${detail ? ` (${detail})` : ''}`,
+    ask: 'confirm who now approves payments and update the contacts; a new management often changes how bills are paid, ' +
+      'so review the credit limit and the payment terms',
+  },
+  address_change: {
+    what: (detail) => `Change of address${detail ? ` (${detail})` : ''}`,
+    ask: 'update the billing address on invoices and reminders, and check the move with the customer: a company that ' +
+      'moves as its debts grow may be hard to reach when it is time to collect',
+  },
+};
+
+/** One review per watched company change (brief 002), within the event look-back. */
+function companyChanges(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
+  const watched = new Set(policy.risk.watchedChanges);
+  return x.r.companyChanges
+    .filter((e) => watched.has(e.kind) && e.on <= facts.asOf && daysBetween(e.on, facts.asOf) <= policy.risk.eventLookbackDays)
+    .map((e): Suggestion => {
+      const stake = atStake(x, facts, policy);
+      const { what, ask } = CHANGE_ASKS[e.kind];
+      const reported = `${what(e.detail)} reported on ${e.on}${e.source ? ` (${e.source})` : ''}`;
+      return {
+        ...riskTask(x, stake.currency),
+        dedupeKey: `risk:change:c${x.r.customerId}:e${e.eventId}`,
+        kind: 'company_change',
+        dueDate: e.on,
+        reason: `${reported}: ${ask}`,
+        reasons: [
+          { factor: e.kind, text: reported, value: e.on },
+          { factor: 'daysSinceEvent', text: `${plural(daysBetween(e.on, facts.asOf), 'day')} ago`, value: daysBetween(e.on, facts.asOf) },
+          exposureReason(x),
+        ],
+        priority: priority(stake.amount, urgency('company_change', 0), risk(x.c), stake.currency),
+      };
+    });
+}
+
 export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const r of facts.risk) {
@@ -211,6 +251,7 @@ export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Sug
       const s = plan(x, facts, policy);
       if (s) out.push(s);
     }
+    if (!r.insolvency) out.push(...companyChanges(x, facts, policy));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The delays and thresholds the planner follows. One policy per deployment:
 // the plan job and the agenda endpoint must use the same one, or the agenda
 // would hide actions the job planned under other rules.
+import type { CompanyChangeKind } from './types.js';
 
 export interface AgendaPolicy {
   /** A promise counts as broken this many days after the promised date (bank transfers take a day or two). */
@@ -58,6 +59,8 @@ export interface AgendaPolicy {
     overrunLookbackDays: number;
     /** Provider events older than this are not acted on (insolvency: claims are declared within two months in France). */
     eventLookbackDays: number;
+    /** Company changes that call for a review (brief 002: which events are watched is the credit manager's choice). */
+    watchedChanges: readonly CompanyChangeKind[];
   };
   /**
    * Amounts in other currencies are ranked in this one, with the latest
@@ -82,7 +85,8 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   inboundLookbackDays: 14,
   emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
-  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, overrunLookbackDays: 365, eventLookbackDays: 60 },
+  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, overrunLookbackDays: 365, eventLookbackDays: 60,
+    watchedChanges: ['address_change', 'director_change'] },
   reportingCurrency: 'USD',
 };
 

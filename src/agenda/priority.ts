@@ -29,6 +29,8 @@ export const KIND_URGENCY: Record<SuggestionKind | 'manual', number> = {
   risk_downgrade: 0.9,
   credit_limit_exceeded: 0.8,
   cover_exceeded: 0.8,
+  // A signal to check, not a loss in the making: below the overruns.
+  company_change: 0.6,
   manual: 1.0,
 };
 

@@ -27,7 +27,8 @@ export type SuggestionKind =
   | 'credit_limit_exceeded'
   | 'cover_exceeded'
   | 'insolvency'
-  | 'risk_downgrade';
+  | 'risk_downgrade'
+  | 'company_change';
 
 /**
  * A reason stored with an action (`actions.reasons`). The scenario step reason
@@ -282,6 +283,20 @@ export interface RiskFacts {
   insolvency: { eventId: number; on: IsoDate; source: string | null; procedure: string | null; firstOn: IsoDate } | null;
   /** The latest risk-score change on or before the planning day, with the score before it when known. */
   scoreChange: { eventId: number; on: IsoDate; to: number; from: number | null; source: string | null } | null;
+  /** The latest address and director change on or before the planning day, each with what the registry said changed. */
+  companyChanges: CompanyChange[];
+}
+
+/** The company changes the risk agenda watches (brief 002: "changement d'adresse, de dirigeant"). */
+export type CompanyChangeKind = 'address_change' | 'director_change';
+
+export interface CompanyChange {
+  eventId: number;
+  kind: CompanyChangeKind;
+  on: IsoDate;
+  source: string | null;
+  /** What changed, as the registry put it ("CFO: Jane Doe", "12 Main St"); null when it said nothing readable. */
+  detail: string | null;
 }
 
 export interface PlanningFacts {

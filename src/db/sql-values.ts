@@ -13,3 +13,6 @@ export const finiteSql = (col: string) => `(CASE WHEN abs(${col}) < 'Infinity'::
  */
 export const jsonNumberSql = (expr: string) =>
   `(CASE WHEN jsonb_typeof(${expr}) = 'number' THEN CASE WHEN abs((${expr})::numeric) < 1e15 THEN round((${expr})::numeric, 6)::float8 END END)`;
+
+/** A JSON value read as text when it is a string, else NULL (a number or an object is not what the field says). */
+export const jsonTextSql = (expr: string) => `(CASE WHEN jsonb_typeof(${expr}) = 'string' THEN ${expr} #>> '{}' END)`;

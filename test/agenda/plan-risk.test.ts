@@ -8,7 +8,7 @@ import { ASOF, customerCtx, facts, scenarioInvoice } from './facts-builder.js';
 
 const risky = (extra: Partial<RiskFacts> = {}): RiskFacts => ({
   customerId: 1, accountCurrency: 'EUR', creditLimit: null, insurerCover: null, ndCover: false,
-  open: [], overSince: {}, insolvency: null, scoreChange: null, ...extra,
+  open: [], overSince: {}, insolvency: null, scoreChange: null, companyChanges: [], ...extra,
 });
 const EUR_USD = { currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-10-01', rate: 1.25 };
 const kinds = (r: RiskFacts[], extra: Parameters<typeof facts>[0] = {}) => planRiskActions(facts({ risk: r, ...extra }), POLICY).map((s) => s.kind);
@@ -167,5 +167,28 @@ describe('when the risk score worsens', () => {
     expect(kinds([change(80, 60)])).toEqual([]);
     expect(kinds([change(72, 80)])).toEqual([]);
     expect(kinds([change(30, 80, '2026-07-01')])).toEqual([]);
+  });
+});
+
+describe('when the company registry reports a change of address or management', () => {
+  const change = (kind: 'address_change' | 'director_change', on: string, eventId = 7) =>
+    ({ eventId, kind, on, source: 'registry', detail: kind === 'director_change' ? 'CFO: Jane Doe' : '12 Main St' });
+
+  it('asks for a review of each, dated the day reported, once per event', () => {
+    const out = planRiskActions(facts({ risk: [risky({ companyChanges: [change('address_change', '2026-10-01', 8), change('director_change', '2026-10-10', 9)] })] }), POLICY);
+    expect(out.map((s) => [s.kind, s.dueDate, s.dedupeKey])).toEqual([
+      ['company_change', '2026-10-01', 'risk:change:c1:e8'], ['company_change', '2026-10-10', 'risk:change:c1:e9'],
+    ]);
+    expect(out[1].reason).toMatch(/^Change of management \(CFO: Jane Doe\) reported on 2026-10-10 \(registry\)/);
+    expect(out[0].reasons[0]).toEqual({ factor: 'address_change', text: 'Change of address (12 Main St) reported on 2026-10-01 (registry)', value: '2026-10-01' });
+  });
+
+  it('leaves out the kinds the credit manager does not watch, changes past the look-back, and insolvent customers', () => {
+    const both = [change('address_change', '2026-10-01', 8), change('director_change', '2026-10-10', 9)];
+    expect(planRiskActions(facts({ risk: [risky({ companyChanges: both })] }), { ...POLICY, risk: { ...POLICY.risk, watchedChanges: ['director_change'] } })
+      .map((s) => s.dedupeKey)).toEqual(['risk:change:c1:e9']);
+    expect(kinds([risky({ companyChanges: [change('address_change', '2026-08-01')] })])).toEqual([]);
+    const insolvency = { eventId: 3, on: '2026-10-02', source: null, procedure: null, firstOn: '2026-10-02' };
+    expect(kinds([risky({ insolvency, companyChanges: both })])).toEqual(['insolvency']);
   });
 });

@@ -151,6 +151,30 @@ for (const backend of await backends()) {
       }
     });
 
+    it('asks to review a change of management or address the registry reported, the latest of each, within the look-back', async () => {
+      const db = t.storage.db;
+      const moved = await f.customer(db, { externalId: 'C-MOVED' });
+      await f.invoice(db, { customerId: moved, number: 'M-1', dueDate: '2026-11-30', amount: 800 });
+      await event(db, moved, 'director_change', '2026-03-01T09:00:00Z', null, { role: 'CEO', new: 'Old News' });
+      await event(db, moved, 'director_change', '2026-10-05T09:00:00Z', null, { role: 'CFO', new: 'Jane Doe' });
+      await event(db, moved, 'address_change', '2026-10-18T09:00:00Z', null, { field: 'billingAddress', new: { street: 'not text' } });
+      // Out of the look-back (60 days): no review.
+      const old = await f.customer(db, { externalId: 'C-OLD-MOVE' });
+      await event(db, old, 'address_change', '2026-07-01T09:00:00Z', null, { new: '1 Far Away' });
+      try {
+        const mine = (await agenda('agenda=risk')).items.filter((i) => ['C-MOVED', 'C-OLD-MOVE'].includes(i.customer.externalId));
+        expect(mine.map((i) => [i.customer.externalId, i.kind, i.dueDate]).sort()).toEqual([
+          ['C-MOVED', 'company_change', '2026-10-05'], ['C-MOVED', 'company_change', '2026-10-18'],
+        ]);
+        const director = mine.find((i) => i.dueDate === '2026-10-05')!;
+        expect(director.reason).toMatch(/^Change of management \(CFO: Jane Doe\) reported on 2026-10-05 \(provider\): confirm who now approves payments/);
+        expect(mine.find((i) => i.dueDate === '2026-10-18')!.reason).toMatch(/^Change of address reported on 2026-10-18 \(provider\): update the billing address/);
+        expect((await agenda('agenda=collection')).items.filter((i) => i.customer.externalId === 'C-MOVED')).toEqual([]);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id IN ($1, $2)', [moved, old]);
+      }
+    });
+
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
       const db = t.storage.db;
       const odd = await f.customer(db, { externalId: 'C-ODD' });
