@@ -238,7 +238,7 @@ open_of AS (
 events AS (
   SELECT e.id, e.customer_id, e.kind, ${UTC_DAY('e.occurred_at')} AS on_day, e.occurred_at, e.source, e.value, e.payload
   FROM external_events e
-  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change', ${COMPANY_CHANGES})
+  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change', 'credit_limit_decision', ${COMPANY_CHANGES})
     AND ${UTC_DAY('e.occurred_at')} <= $1::date
 ),
 -- The registry's own words for what changed, text only and not a page of it: "CFO: Jane Doe", "12 Main St".
@@ -258,6 +258,10 @@ ins AS (
     min(on_day) OVER (PARTITION BY customer_id) AS first_on
   FROM events WHERE kind = 'insolvency' ORDER BY customer_id, occurred_at DESC, id DESC
 ),
+decided AS (
+  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source, left(btrim(${jsonTextSql("payload->'reason'")}), 100) AS reason
+  FROM events WHERE kind = 'credit_limit_decision' ORDER BY customer_id, occurred_at DESC, id DESC
+),
 scores AS (
   SELECT customer_id, id, on_day, value, source,
     -- The provider's own previous score when it sends one (payload is JSON anyone may write: read only a number,
@@ -274,13 +278,16 @@ SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::fl
   CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source,
     'procedure', NULLIF(ins.procedure, ''), 'firstOn', ins.first_on::text) END AS insolvency,
   CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange",
-  COALESCE(ch.list, '[]'::jsonb) AS "companyChanges"
+  COALESCE(ch.list, '[]'::jsonb) AS "companyChanges",
+  CASE WHEN dec.id IS NOT NULL THEN jsonb_build_object('eventId', dec.id, 'on', dec.on_day::text, 'source', dec.source,
+    'reason', NULLIF(dec.reason, '')) END AS "limitDecision"
 FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN open_of o ON o.customer_id = c.id
 LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
 LEFT JOIN changes ch ON ch.customer_id = c.id
+LEFT JOIN decided dec ON dec.customer_id = c.id
 WHERE c.credit_limit IS NOT NULL OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",

@@ -1,7 +1,8 @@
 // The risk agenda (brief 004): the preventive side of credit management.
 // Outstanding over the credit limit, exposure above the credit insurer's
 // cover, insolvency proceedings, a risk score that worsened, a change of
-// address or management (brief 002's monitored events): each a review for
+// address or management (brief 002's monitored events), a credit limit due
+// for its yearly review: each a review for
 // the credit manager, with the figures that call for it. Pure.
 import { roundMoney } from '../util/round.js';
 import { daysBetween } from './dates.js';
@@ -203,6 +204,39 @@ function downgrade(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Sug
   };
 }
 
+/**
+ * The yearly review of a credit limit (brief 004: "credit limit reviews"),
+ * due `limitReviewEveryDays` after the committee's last decision. A limit
+ * with no decision recorded is not dated: on go-live every customer would be
+ * due at once, the flood the brief's start-up strategy warns of.
+ */
+function limitReview(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): Suggestion | null {
+  const decision = x.r.limitDecision;
+  const limit = x.r.creditLimit;
+  if (limit === null || decision === null) return null;
+  const every = policy.risk.limitReviewEveryDays;
+  const rec = recurrence(`risk:limit-review:c${x.r.customerId}:e${decision.eventId}`, facts.closures, decision.on, every, every);
+  if (rec.dueDate > facts.asOf) return null;
+  const stake = atStake(x, facts, policy);
+  const by = [decision.source, decision.reason].filter((w) => w).join(': ');
+  const decided = `${limitText(limit, x.r.accountCurrency)} decided on ${decision.on}${by ? ` (${by})` : ''}`;
+  const daysLate = daysBetween(rec.dueDate, facts.asOf);
+  return {
+    ...riskTask(x, stake.currency),
+    dedupeKey: rec.dedupeKey,
+    kind: 'limit_review',
+    dueDate: rec.dueDate,
+    reason: `Credit limit due for its review: ${decided}. Check it against the customer's exposure, payment behaviour and ` +
+      'latest financials, and record the decision, kept or changed',
+    reasons: [
+      { factor: 'limitDecidedOn', text: decided, value: decision.on },
+      { factor: 'reviewDue', text: `review due ${rec.dueDate}${daysLate > 0 ? `, ${plural(daysLate, 'day')} ago` : ''}`, value: rec.dueDate },
+      exposureReason(x),
+    ],
+    priority: priority(stake.amount, urgency('limit_review', daysLate), risk(x.c), stake.currency),
+  };
+}
+
 /** What to do about a company change, in the credit manager's words. */
 const CHANGE_ASKS: Record<CompanyChangeKind, { what: (detail: string | null) => string; ask: string }> = {
   director_change: {
@@ -242,15 +276,21 @@ function companyChanges(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy)
     });
 }
 
+const ASK_FOR_LIMIT_REVIEW: ReadonlySet<SuggestionKind> = new Set<SuggestionKind>(['credit_limit_exceeded', 'risk_downgrade']);
+
 export function planRiskActions(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
   for (const r of facts.risk) {
     const x: Exposure = { r, c: facts.customers.get(r.customerId), ...exposureOf(r, facts.rates) };
     // Once proceedings open, the claim is what is left to manage: limits and cover no longer matter.
+    const mine: Suggestion[] = [];
     for (const plan of r.insolvency ? [insolvency] : [downgrade, limitOverrun, coverOverrun]) {
       const s = plan(x, facts, policy);
-      if (s) out.push(s);
+      if (s) mine.push(s);
     }
+    // An overrun or a downgrade asks for the limit to be reviewed already: the yearly review would say it twice.
+    const review = r.insolvency || mine.some((s) => ASK_FOR_LIMIT_REVIEW.has(s.kind)) ? null : limitReview(x, facts, policy);
+    out.push(...mine, ...(review ? [review] : []));
     if (!r.insolvency) out.push(...companyChanges(x, facts, policy));
   }
   return out;

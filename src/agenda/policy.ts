@@ -59,6 +59,12 @@ export interface AgendaPolicy {
     overrunLookbackDays: number;
     /** Provider events older than this are not acted on (insolvency: claims are declared within two months in France). */
     eventLookbackDays: number;
+    /**
+     * A credit limit is reviewed this long after the committee's last decision
+     * on it (brief 004: "credit limit reviews"), then again this long after a
+     * person closed the review without a new decision recorded.
+     */
+    limitReviewEveryDays: number;
     /** Company changes that call for a review (brief 002: which events are watched is the credit manager's choice). */
     watchedChanges: readonly CompanyChangeKind[];
   };
@@ -85,7 +91,7 @@ export const DEFAULT_AGENDA_POLICY: AgendaPolicy = {
   inboundLookbackDays: 14,
   emailPromiseLookbackDays: 90,
   minAmountAtStake: 500,
-  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, overrunLookbackDays: 365, eventLookbackDays: 60,
+  risk: { limitUsage: 1, reviewEveryDays: 30, highScore: 70, scoreJump: 20, overrunLookbackDays: 365, eventLookbackDays: 60, limitReviewEveryDays: 365,
     watchedChanges: ['address_change', 'director_change'] },
   reportingCurrency: 'USD',
 };

@@ -31,6 +31,8 @@ export const KIND_URGENCY: Record<SuggestionKind | 'manual', number> = {
   cover_exceeded: 0.8,
   // A signal to check, not a loss in the making: below the overruns.
   company_change: 0.6,
+  // Routine, due once a year: ranked below every signal, raised by lateness.
+  limit_review: 0.5,
   manual: 1.0,
 };
 

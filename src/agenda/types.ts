@@ -28,7 +28,8 @@ export type SuggestionKind =
   | 'cover_exceeded'
   | 'insolvency'
   | 'risk_downgrade'
-  | 'company_change';
+  | 'company_change'
+  | 'limit_review';
 
 /**
  * A reason stored with an action (`actions.reasons`). The scenario step reason
@@ -285,6 +286,8 @@ export interface RiskFacts {
   scoreChange: { eventId: number; on: IsoDate; to: number; from: number | null; source: string | null } | null;
   /** The latest address and director change on or before the planning day, each with what the registry said changed. */
   companyChanges: CompanyChange[];
+  /** The credit committee's latest credit-limit decision on or before the planning day. */
+  limitDecision: { eventId: number; on: IsoDate; source: string | null; reason: string | null } | null;
 }
 
 /** The company changes the risk agenda watches (brief 002: "changement d'adresse, de dirigeant"). */

@@ -8,7 +8,7 @@ import { ASOF, customerCtx, facts, scenarioInvoice } from './facts-builder.js';
 
 const risky = (extra: Partial<RiskFacts> = {}): RiskFacts => ({
   customerId: 1, accountCurrency: 'EUR', creditLimit: null, insurerCover: null, ndCover: false,
-  open: [], overSince: {}, insolvency: null, scoreChange: null, companyChanges: [], ...extra,
+  open: [], overSince: {}, insolvency: null, scoreChange: null, companyChanges: [], limitDecision: null, ...extra,
 });
 const EUR_USD = { currency: 'EUR', quoteCurrency: 'USD', rateDate: '2026-10-01', rate: 1.25 };
 const kinds = (r: RiskFacts[], extra: Parameters<typeof facts>[0] = {}) => planRiskActions(facts({ risk: r, ...extra }), POLICY).map((s) => s.kind);
@@ -190,5 +190,31 @@ describe('when the company registry reports a change of address or management', 
     expect(kinds([risky({ companyChanges: [change('address_change', '2026-08-01')] })])).toEqual([]);
     const insolvency = { eventId: 3, on: '2026-10-02', source: null, procedure: null, firstOn: '2026-10-02' };
     expect(kinds([risky({ insolvency, companyChanges: both })])).toEqual(['insolvency']);
+  });
+});
+
+describe("when a credit limit is due for its yearly review (brief 004's credit limit reviews)", () => {
+  const decided = (on: string) => ({ eventId: 5, on, source: 'credit-committee', reason: 'annual review' });
+  const withLimit = (on: string, extra: Partial<RiskFacts> = {}) =>
+    risky({ creditLimit: 20_000, open: [{ currency: 'EUR', amount: 5_000 }], limitDecision: decided(on), ...extra });
+
+  it("asks for it a year after the committee's last decision, and not before", () => {
+    const [s] = planRiskActions(facts({ risk: [withLimit('2025-09-01')] }), POLICY);
+    expect(s).toMatchObject({ kind: 'limit_review', dueDate: '2026-09-01', dedupeKey: 'risk:limit-review:c1:e5#0' });
+    expect(s.reason).toMatch(/^Credit limit due for its review: credit limit 20,000.00 EUR decided on 2025-09-01 \(credit-committee: annual review\)\./);
+    expect(kinds([withLimit('2025-11-01')])).toEqual([]);
+  });
+
+  it('comes back a year after a person closed it without a new decision', () => {
+    const closures = new Map([['risk:limit-review:c1:e5', { closed: 1, lastClosedByPersonOn: '2026-09-10' }]]);
+    expect(kinds([withLimit('2025-09-01')], { closures })).toEqual([]);
+    const later = planRiskActions(facts({ risk: [withLimit('2024-09-01')], closures: new Map([['risk:limit-review:c1:e5', { closed: 1, lastClosedByPersonOn: '2025-09-10' }]]) }), POLICY);
+    expect(later.map((s) => [s.dedupeKey, s.dueDate])).toEqual([['risk:limit-review:c1:e5#1', '2026-09-10']]);
+  });
+
+  it('says nothing without a limit or a recorded decision, and lets an overrun ask for the review instead', () => {
+    expect(kinds([withLimit('2025-01-01', { creditLimit: null })])).toEqual([]);
+    expect(kinds([withLimit('2025-01-01', { limitDecision: null })])).toEqual([]);
+    expect(kinds([withLimit('2025-01-01', { creditLimit: 1_000 })])).toEqual(['credit_limit_exceeded']);
   });
 });

@@ -175,6 +175,23 @@ for (const backend of await backends()) {
       }
     });
 
+    it("asks for a credit limit's yearly review from the committee's last decision", async () => {
+      const db = t.storage.db;
+      const reviewed = await f.customer(db, { externalId: 'C-REVIEW' });
+      await db.query('UPDATE customers SET credit_limit = 50000 WHERE id = $1', [reviewed]);
+      await f.invoice(db, { customerId: reviewed, number: 'R-1', dueDate: '2026-11-30', amount: 1000 });
+      await event(db, reviewed, 'credit_limit_decision', '2024-09-01T09:00:00Z', 40000, { reason: 'first order' });
+      await event(db, reviewed, 'credit_limit_decision', '2025-09-15T09:00:00Z', 50000, { previous: 40000, reason: 'annual review' });
+      try {
+        const [review, ...rest] = (await agenda('agenda=risk')).items.filter((i) => i.customer.externalId === 'C-REVIEW');
+        expect(rest).toEqual([]);
+        expect(review).toMatchObject({ kind: 'limit_review', dueDate: '2026-09-15' });
+        expect(review.reason).toMatch(/^Credit limit due for its review: credit limit 50,000.00 USD decided on 2025-09-15 \(provider: annual review\)/);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id = $1', [reviewed]);
+      }
+    });
+
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
       const db = t.storage.db;
       const odd = await f.customer(db, { externalId: 'C-ODD' });
