@@ -4,6 +4,7 @@
 import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
 import { emailPromiseSql } from './email-promise.js';
+import { payerProfileSql, TOO_FEW_PAYMENTS } from './payer-profile.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 import { VALUED_COLUMNS, valuationSql, valuedOpenSql } from './reporting-currency.js';
 
@@ -75,6 +76,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     COALESCE(t.turnover, 0)::float8 AS "turnover12m",
     CASE WHEN tv.customer_id IS NULL THEN 0 WHEN tv.priced THEN tv.turnover END::float8 AS "reportingTurnover12m",
     h.avg_days_late::float8 AS "avgDaysLate12m",
+    COALESCE(h.payer_profile, '${TOO_FEW_PAYMENTS}') AS "payerProfile",
     p.last_payment AS "lastPaymentDate",
     ep.promised AS "emailPromisedDate",
     ins.insolvency_day AS "insolvencyDate",
@@ -115,7 +117,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     GROUP BY i.customer_id
   ) tv ON tv.customer_id = c.id
   LEFT JOIN (
-    SELECT customer_id, avg(GREATEST(settled_date - due_date, 0)) AS avg_days_late
+    SELECT customer_id, avg(GREATEST(settled_date - due_date, 0)) AS avg_days_late,
+      ${payerProfileSql('GREATEST(settled_date - due_date, 0)')} AS payer_profile
     FROM invoices WHERE kind = 'invoice' AND settled_date > ${asOf} - 365 ${only('customer_id')} GROUP BY customer_id
   ) h ON h.customer_id = c.id
   LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments WHERE true ${only('customer_id')} GROUP BY customer_id) p ON p.customer_id = c.id

@@ -4,6 +4,7 @@
 // GET /v1/criteria/fields and the docs all read it.
 import { defineFieldRegistry, type FieldDef, type FieldType } from '../criteria/index.js';
 import { EMAIL_PROMISE_LOOKBACK_DAYS } from './email-promise.js';
+import { IRREGULAR_SPREAD_DAYS, PAYER_PROFILE_MIN_INVOICES, PAYER_PROFILES } from './payer-profile.js';
 
 type Spec = [name: string, type: FieldType, label: string, description: string, extra?: Partial<FieldDef>];
 
@@ -72,6 +73,10 @@ const derived: Spec[] = [
   ['reportingTurnover12m', 'number', 'Turnover (12 months, reporting currency)',
     'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],
+  ['payerProfile', 'string', 'Payer profile',
+    `How the customer paid the invoices it settled in the last 365 days (days late, 0 when early): irregular when the middle half spreads over more than ${IRREGULAR_SPREAD_DAYS} days, ` +
+    `else by the median: on_time (2 days or less), slightly_late (up to 15), late (up to 30), very_late; too_few_payments under ${PAYER_PROFILE_MIN_INVOICES} invoices`,
+    { enumValues: [...PAYER_PROFILES], nullable: false }],
   ['lastPaymentDate', 'date', 'Last payment', 'Date of the last payment received'],
   ['insolvencyDate', 'date', 'Insolvency proceedings',
     'Day a provider first reported insolvency proceedings (external events); empty when none: reminders stop and the claim is declared (the risk agenda)'],

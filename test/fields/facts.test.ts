@@ -227,5 +227,33 @@ for (const backend of await backends()) {
       const insolvent = await matchSearch(s.db, validateCriteria({ '!=': [{ var: 'insolvencyDate' }, null] }), 10);
       expect(insolvent.count).toBe(1);
     });
+
+    it("sums up a year's payments as a payer profile a search can select on, by the median delay unless they spread", async () => {
+      const paying = async (daysLate: number[], dueDaysAgo = 60) => {
+        const id = await f.customer(s.db);
+        for (const late of daysLate) {
+          await f.invoice(s.db, { customerId: id, dueDate: daysAgo(dueDaysAgo), amount: 100, openAmount: 0, settledDate: daysAgo(dueDaysAgo - late) });
+        }
+        return id;
+      };
+      const profiles = {
+        on_time: await paying([-3, 0, 2, 1]),
+        // One dispute paid 50 days late does not make a punctual customer late: the median does not move.
+        slightly_late: await paying([7, 9, 10, 50, 8]),
+        late: await paying([20, 25, 28]),
+        very_late: await paying([35, 40, 45]),
+        irregular: await paying([0, 0, 30, 45]),
+        too_few_payments: await paying([40, 45]),
+      };
+      // Settled more than a year ago: not this year's habits.
+      const old = await paying([40, 40, 40], 500);
+      const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
+      expect(Object.fromEntries(Object.entries(profiles).map(([want, id]) => [want, facts.get(id)!.payerProfile]))).toEqual({
+        on_time: 'on_time', slightly_late: 'slightly_late', late: 'late', very_late: 'very_late', irregular: 'irregular', too_few_payments: 'too_few_payments',
+      });
+      expect(facts.get(old)!.payerProfile).toBe('too_few_payments');
+      const late = await matchSearch(s.db, validateCriteria({ in: [{ var: 'payerProfile' }, ['late', 'very_late']] }), 10);
+      expect(late.count).toBe(2);
+    });
   });
 }
