@@ -37,8 +37,13 @@ export const DEMO_RULES: DemoRule[] = [
   },
   {
     name: 'Risky customers',
-    description: 'High external risk score, or a payment behaviour that changed (drift model): watched closely, late penalties on.',
-    criteria: { or: [{ '>=': [v('riskScore'), 70] }, { '==': [v('driftAlert'), true] }, { '>=': [v('lateOver30Probability'), 0.3] }] },
+    description: 'High external risk score, a very late payer profile, or a payment behaviour that changed (drift model): watched closely, late penalties on.',
+    criteria: {
+      or: [
+        { '>=': [v('riskScore'), 70] }, { '==': [v('payerProfile'), 'very_late'] },
+        { '==': [v('driftAlert'), true] }, { '>=': [v('lateOver30Probability'), 0.3] },
+      ],
+    },
     actions: [{ type: 'addToGroup', group: 'GRP-RISKY' }, { type: 'switchFeature', feature: 'latePenalties', enabled: true }],
   },
   {
