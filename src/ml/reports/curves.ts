@@ -45,17 +45,23 @@ function sweep(score: ArrayLike<number>, label: ArrayLike<boolean>): { tp: numbe
   return out;
 }
 
+// NaN equals no score, itself included: the sweep could never step past one.
+function rankable(score: ArrayLike<number>): boolean {
+  for (let i = 0; i < score.length; i++) if (Number.isNaN(score[i])) return false;
+  return true;
+}
+
 function positives(label: ArrayLike<boolean>): number {
   let p = 0;
   for (let i = 0; i < label.length; i++) if (label[i]) p++;
   return p;
 }
 
-/** ROC curve from (0,0) to (1,1); empty without both classes. */
+/** ROC curve from (0,0) to (1,1); empty without both classes, or when a score is NaN (nothing ranks it). */
 export function rocCurve(score: ArrayLike<number>, label: ArrayLike<boolean>): RocPoint[] {
   const p = positives(label);
   const n = label.length - p;
-  if (p === 0 || n === 0) return [];
+  if (p === 0 || n === 0 || !rankable(score)) return [];
   return [{ fpr: 0, tpr: 0, threshold: Infinity }, ...sweep(score, label).map((c) => ({ fpr: c.fp / n, tpr: c.tp / p, threshold: c.threshold }))];
 }
 
@@ -69,9 +75,10 @@ export function areaUnderRoc(points: readonly RocPoint[]): number {
   return area;
 }
 
+/** Precision by recall, highest score first; empty without a positive, or when a score is NaN. */
 export function prCurve(score: ArrayLike<number>, label: ArrayLike<boolean>): PrPoint[] {
   const p = positives(label);
-  if (p === 0) return [];
+  if (p === 0 || !rankable(score)) return [];
   return sweep(score, label).map((c) => ({ recall: c.tp / p, precision: c.tp / (c.tp + c.fp), threshold: c.threshold }));
 }
 

@@ -23,6 +23,15 @@ describe('when the ROC curve is drawn', () => {
     expect(points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
   });
 
+  // A NaN equals no score, itself included: the sweep over tied scores never moved past it and
+  // filled memory until the process died, on the training that renders the version's report.
+  it('is empty, and returns, when a score is not a number (such a model ranks nothing)', () => {
+    const label = [true, false, true, false];
+    expect(rocCurve([0.9, NaN, 0.5, 0.4], label)).toEqual([]);
+    expect(prCurve([NaN, NaN, NaN, NaN], label)).toEqual([]);
+    expect(areaUnderRoc(rocCurve([0.9, NaN, 0.5, 0.4], label))).toBeNaN();
+  });
+
   it('is empty without both outcomes', () => {
     expect(rocCurve([0.2, 0.3], [true, true])).toEqual([]);
     expect(areaUnderRoc([])).toBeNaN();
