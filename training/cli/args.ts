@@ -1,6 +1,7 @@
 // Command-line arguments of `npm run train` and `npm run evaluate`.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { TrainingWindow } from '../../src/ml/model.js';
+import { MAX_YEAR, MIN_YEAR } from '../../src/util/bounds.js';
 
 export class UsageError extends Error {}
 
@@ -34,6 +35,11 @@ function windowOf(from: string | undefined, to: string | undefined): TrainingWin
     // Date.parse rolls 2026-02-30 over to March: only a date that reads back the same is one.
     const real = d !== undefined && DATE.test(d) && !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().slice(0, 10) === d;
     if (d !== undefined && !real) throw new UsageError(`${name} must be a date YYYY-MM-DD, not "${d}"`);
+    // As the API: PostgreSQL refuses year 0 only when the version is written, after the whole training.
+    const year = d === undefined ? null : Number(d.slice(0, 4));
+    if (year !== null && (year < MIN_YEAR || year > MAX_YEAR)) {
+      throw new UsageError(`${name} must be a day from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31, not "${d}"`);
+    }
   }
   if (from && to && from >= to) throw new UsageError(`the window is empty: --from ${from} is not before --to ${to}`);
   return { from: from ?? null, to: to ?? null };
