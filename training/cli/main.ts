@@ -1,7 +1,7 @@
 // Opens the configured storage and models folder for a CLI command, runs it,
 // closes everything and exits with the command's code.
 import path from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { openStorage, type Storage } from '../../src/db/open.js';
 import { StorageLockedError } from '../../src/db/lock.js';
 import { ModelMonitor } from '../../src/ml/monitoring/monitor.js';
@@ -12,15 +12,22 @@ import type { CliDeps } from './run.js';
 
 const warnings = { info() {}, warn: (o: object, m?: string) => process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`), error: (o: object, m?: string) => process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`) };
 
+/** Why the command could not start, in one line: a setting (no config yet), the embedded database's lock, or the database. */
+function startProblem(err: unknown, config: Config | null): string {
+  const message = (err as Error).message;
+  if (config === null || err instanceof StorageLockedError) return message;
+  return `the database could not be opened (${config.databaseUrl ? 'check DATABASE_URL' : 'the embedded one, under DATA_DIR'}): ${message}`;
+}
+
 export async function main(command: (argv: string[], deps: CliDeps) => Promise<number>): Promise<void> {
-  const config = loadConfig();
+  let config: Config | null = null;
   let storage: Storage;
   try {
+    config = loadConfig();
     storage = await openStorage({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
   } catch (err) {
-    // The embedded database is held by the server (or another command): say so plainly, no stack.
-    if (!(err instanceof StorageLockedError)) throw err;
-    process.stderr.write(`error: ${err.message}\n`);
+    // The machine's set-up, not a bug of the command (a server down, a typo in a setting): said plainly, no stack.
+    process.stderr.write(`error: ${startProblem(err, config)}\n`);
     process.exitCode = 2;
     return;
   }

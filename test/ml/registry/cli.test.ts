@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { runEvaluate, runTrain, type CliDeps } from '../../../training/cli/run.js';
 import { parseTrainArgs } from '../../../training/cli/args.js';
@@ -106,4 +108,26 @@ describe('the train and evaluate commands (PGlite)', () => {
       expect(io.stderr().join('\n')).not.toMatch(/loading/);
     });
   });
+});
+
+describe('when the command cannot start', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const train = (env: Record<string, string>) => spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'training', 'train.ts'), 'drift'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 90_000,
+  });
+
+  it('says in one line that the database could not be opened, and exits 2 without a stack', () => {
+    // Port 1: nothing listens there, so the connection is refused at once.
+    const run = train({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^error: the database could not be opened \(check DATABASE_URL\): .*ECONNREFUSED/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+
+  it('names the setting that is wrong, and exits 2 without a stack', () => {
+    const run = train({ PORT: 'abc' });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^error: PORT: "abc" is not a whole number/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
 });
