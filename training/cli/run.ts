@@ -57,10 +57,21 @@ export function runTrain(argv: string[], deps: CliDeps): Promise<number> {
   });
 }
 
+/** The report's folder, made and checked before the evaluation: failing after it wasted the run. */
+async function prepareReportDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.access(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--report ${dir} cannot hold the report: ${(err as Error).message}`);
+  }
+}
+
 export function runEvaluate(argv: string[], deps: CliDeps): Promise<number> {
   return guarded(deps, async () => {
     const started = performance.now();
     const args = parseEvaluateArgs(argv);
+    if (args.reportDir) await prepareReportDir(args.reportDir);
     const { registry } = deps;
     const entry = registry.entry(args.model);
     const dataset = datasetOf(args.model, entry, args.dataset);
@@ -109,7 +120,6 @@ export function runEvaluate(argv: string[], deps: CliDeps): Promise<number> {
             ...(evaluated ? [['trained on', `${evaluated.dataset ?? '?'} ${evaluated.window.from ?? 'start'} → ${evaluated.window.to ?? 'now'}`] as [string, string]] : []),
           ],
         });
-        await fs.mkdir(args.reportDir, { recursive: true });
         report = path.resolve(args.reportDir, `${args.model}-${label}.html`);
         await fs.writeFile(report, html);
       }

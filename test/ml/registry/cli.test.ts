@@ -59,6 +59,17 @@ describe('the train and evaluate commands (PGlite)', () => {
     });
   });
 
+  describe('when --report names a folder that cannot be made', () => {
+    it('exits 2 saying so before evaluating, without a stack', async () => {
+      const file = path.join(reportDir, 'a-file');
+      fs.writeFileSync(file, '');
+      const io = capture(f);
+      expect(await runEvaluate([MODEL, '--fresh', '--dataset', 'synthetic', '--report', path.join(file, 'reports')], io)).toBe(2);
+      expect(io.stderr()).toEqual([expect.stringMatching(new RegExp(`^--report ${file}/reports cannot hold the report: ENOTDIR`))]);
+      expect(io.stdout()).toEqual([]);
+    });
+  });
+
   describe('when the arguments are wrong', () => {
     it('exits 2 with the usage', async () => {
       const io = capture(f);
