@@ -330,6 +330,8 @@ export class ModelRegistry {
   /** Why `v` is not known to be at least as good as the active version; null when it is. */
   private unproven(v: ModelVersion, active: ModelVersion | null): string | null {
     if (v.status === 'rejected') return `${v.id} was rejected (${v.statusReason ?? 'no reason recorded'})`;
+    // Nothing vouches for it, even with no version to beat: promotion never makes such a version the first one either.
+    if (v.primaryValue === null || !Number.isFinite(v.primaryValue)) return `the ${v.primaryMetric} of ${v.id} could not be measured on its holdout`;
     if (!active) return null;
     const tolerance = this.toleranceOf(v.model);
     const metric = v.primaryMetric;

@@ -208,6 +208,17 @@ describe.each(await backends())('a first version on %s', (backend) => {
     expect(await f.registry.active(MODEL)).toBeNull();
   });
 
+  // Promotion refuses such a version even as the first one and says to force it; left a candidate
+  // (promote: false), a plain activation made it the served model.
+  it('is activated by hand only when forced, when nothing measured it', async () => {
+    const out = await trainModel({ registry: f.registry }, { model: MODEL, dataset: 'hollow', promote: false, report: false });
+    await expect(f.registry.activate(MODEL, out.version, { actor: 'analyst' }))
+      .rejects.toMatchObject({ code: 'AR_ERR_MODEL_WORSE', message: expect.stringMatching(/the auc of .* could not be measured on its holdout: pass force: true/) });
+    expect(await f.registry.active(MODEL)).toBeNull();
+    const forced = await f.registry.activate(MODEL, out.version, { actor: 'analyst', force: true });
+    expect(forced).toMatchObject({ status: 'active', statusReason: expect.stringMatching(/^forced by analyst/) });
+  });
+
   it('refuses a window end the model does not learn from, and registers nothing', async () => {
     const before = (await f.registry.list(MODEL)).length;
     await expect(trainModel({ registry: f.registry }, { model: MODEL, dataset: 'synthetic', window: { from: '2026-01-01', to: null }, report: false }))
