@@ -35,14 +35,31 @@ async function defaultWorld(): Promise<string> {
   return dir;
 }
 
+/** Why the world a protocol is pointed at cannot be read, or null: the protocols found out with a stack. */
+function worldProblem(args: string[]): string | null {
+  const at = args.indexOf('--world');
+  if (at < 0) return null;
+  const dir = args[at + 1];
+  if (dir === undefined || dir.startsWith('--')) return '--world needs a folder';
+  if (fs.existsSync(path.join(dir, 'truth.json'))) return null;
+  return `${dir} is not a world folder (no truth.json): make one with npx tsx training/world.ts --out ${dir}, or leave --world out for the default world (seed 7)`;
+}
+
 const [model, ...rest] = process.argv.slice(2);
 const i = rest.indexOf('--dataset');
 const dataset = i >= 0 ? rest[i + 1] : 'default';
 // Own keys only: "constructor" is no model.
 const script = model && Object.hasOwn(PROTOCOLS, model) && Object.hasOwn(PROTOCOLS[model], dataset) ? PROTOCOLS[model][dataset] : undefined;
-if (script) {
+
+/** Runs a protocol script as if called itself; the exit code of what failed before it ran. */
+async function runProtocol(script: string): Promise<number> {
   const args = rest.filter((_, k) => k !== i && k !== i + 1);
   if (dataset === 'world' && !args.includes('--world')) args.push('--world', await defaultWorld());
+  const problem = dataset === 'world' ? worldProblem(args) : null;
+  if (problem) {
+    process.stderr.write(`error: ${problem}\n`);
+    return 2;
+  }
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), script);
   process.argv = [process.argv[0], file, ...args];
   try {
@@ -50,8 +67,15 @@ if (script) {
   } catch (err) {
     if (!(err instanceof MissingDataError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);
-    process.exitCode = 1;
+    return 1;
   }
+  return 0;
+}
+
+if (script) {
+  // A protocol that failed sets its own exit code, which stays.
+  const code = await runProtocol(script);
+  if (code !== 0) process.exitCode = code;
 } else {
   await main(runEvaluate);
 }

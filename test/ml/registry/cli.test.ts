@@ -135,6 +135,16 @@ describe('when the command cannot start', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
 
+  it('says a --world folder without truth.json is no world, and exits 2 without a stack', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-no-world-'));
+    const run = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'training', 'evaluate.ts'), 'send-time', '--dataset', 'world', '--world', empty], {
+      cwd: root, encoding: 'utf8', timeout: 90_000,
+    });
+    fs.rmSync(empty, { recursive: true });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`error: ${empty} is not a world folder (no truth.json): make one with npx tsx training/world.ts --out ${empty}, or leave --world out for the default world (seed 7)`);
+  }, 120_000);
+
   it('names the setting that is wrong, and exits 2 without a stack', () => {
     const run = train({ PORT: 'abc' });
     expect(run.status).toBe(2);
