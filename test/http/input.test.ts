@@ -43,6 +43,37 @@ describe('input the database cannot hold or the schema would bend', () => {
     });
   });
 
+  // JSON bodies were decoded as UTF-8 whatever they said: é sent in Latin-1 became U+FFFD, a
+  // name stored or an id scored as sent, and a gzipped body was read as text.
+  describe('when a JSON body is not UTF-8 text', () => {
+    const latin1 = Buffer.concat([Buffer.from('{"name":"Caf'), Buffer.from([0xe9]), Buffer.from('","criteria":true}')]);
+    const post = (payload: Buffer | string, headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), ...headers }, payload });
+
+    it('refuses bytes that are not UTF-8 with a 400 and saves nothing', async () => {
+      const before = await searchCount();
+      const res = await post(latin1, { 'content-type': 'application/json' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path: 'body', message: 'is not UTF-8 text: send it encoded as UTF-8' }] });
+      expect(await searchCount()).toBe(before);
+    });
+
+    it.each([
+      ['another charset', { 'content-type': 'application/json; charset=latin1' }, /charset=latin1 is not read/],
+      ['a Content-Encoding', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, /Content-Encoding gzip is not read/],
+    ])('refuses %s with a 415 and saves nothing', async (_name, headers, detail) => {
+      const before = await searchCount();
+      const res = await post('{"name":"plain","criteria":true}', headers);
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_UNSUPPORTED_MEDIA_TYPE', detail: expect.stringMatching(detail) });
+      expect(await searchCount()).toBe(before);
+    });
+
+    it('takes charset=utf-8 as before', async () => {
+      expect((await post('{"name":"Café","criteria":true}', { 'content-type': 'application/json; charset=utf-8' })).statusCode).toBe(201);
+    });
+  });
+
   describe('when a string holds half a character (a lone surrogate)', () => {
     const rows = async () => (await t.storage.db.query<{ n: number }>(
       'SELECT (SELECT count(*) FROM saved_searches) + (SELECT count(*) FROM assignment_rules) AS n',

@@ -1,9 +1,11 @@
 // Request-wide input rules that no route schema can state.
+import { isUtf8 } from 'node:buffer';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidAt } from '../../errors.js';
 import { findUnstorable, UNSTORABLE_REASON, type Unstorable } from '../../util/nul.js';
 import { namedTwice, repeatedKey } from '../../util/json-keys.js';
+import { refuseUnreadableEncoding } from '../body-encoding.js';
 
 // PostgreSQL text and jsonb cannot hold U+0000, nor jsonb a lone surrogate
 // (text would keep U+FFFD instead): refused here, before any query sees them.
@@ -53,10 +55,18 @@ function replaceJsonParser(app: FastifyInstance): void {
   // The service-wide limit is sized for import files, which stream through
   // their own parser; a JSON body is parsed whole on the event loop.
   const bodyLimit = Math.min(app.initialConfig.bodyLimit ?? JSON_BODY_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES);
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, text, done) => {
-    parse(request, text as string, (err, value) => {
-      if (err) return done(prototypeKeyError(text as string) ?? err);
-      const repeated = repeatedKey(text as string, value);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, bytes, done) => {
+    try {
+      refuseUnreadableEncoding('the body', request.headers['content-type'], request.headers['content-encoding']);
+    } catch (err) {
+      return done(err as Error);
+    }
+    // Decoding would turn a byte that is not UTF-8 into U+FFFD: an id that names nothing, stored or scored as sent.
+    if (!isUtf8(bytes as Buffer)) return done(invalidAt('body', 'is not UTF-8 text: send it encoded as UTF-8'));
+    const text = (bytes as Buffer).toString('utf8');
+    parse(request, text, (err, value) => {
+      if (err) return done(prototypeKeyError(text) ?? err);
+      const repeated = repeatedKey(text, value);
       if (repeated === null) return done(null, value);
       done(invalidAt('body', namedTwice(repeated)));
     });

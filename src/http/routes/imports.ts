@@ -14,6 +14,7 @@ import { formatFromContentType } from '../../ingest/parse.js';
 import type { ImportJobData } from '../../ingest/import-job.js';
 import { importRefreshes } from '../../pipeline/refresh.js';
 import { sendProblem } from '../plugins/problem.js';
+import { refuseUnreadableEncoding } from '../body-encoding.js';
 import { JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
 import { QueuedJob, sendQueued } from '../queued.js';
 import { importRowSchema } from '../schemas/import-rows.js';
@@ -25,21 +26,6 @@ const FAILED_IMPORT_STATUS: Record<string, number> = {
 };
 
 const RAW_TYPES = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
-
-/**
- * Files are read as UTF-8 bytes as sent: another charset, or a compressed body,
- * would otherwise be parsed into rows of garbage rather than refused.
- */
-function refuseUnreadableEncoding(contentType: string | undefined, contentEncoding: string | undefined): void {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-  if (charset !== undefined && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
-    throw AR_ERR.UNSUPPORTED_MEDIA_TYPE([`the file as UTF-8 text: charset=${charset} is not read`]);
-  }
-  const encoding = contentEncoding?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') {
-    throw AR_ERR.UNSUPPORTED_MEDIA_TYPE([`the file uncompressed: Content-Encoding ${encoding} is not read`]);
-  }
-}
 
 const ImportResultSchema = Type.Object({
   entity: Type.String(),
@@ -94,7 +80,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { entity } = request.params;
     if (!findEntity(entity)) throw AR_ERR.IMPORT_UNKNOWN_ENTITY([entity, ENTITY_NAMES.join(', ')]);
     const contentType = request.headers['content-type'];
-    refuseUnreadableEncoding(contentType, request.headers['content-encoding']);
+    refuseUnreadableEncoding('the file', contentType, request.headers['content-encoding']);
     const format = formatFromContentType(contentType);
     if (!format) {
       const json = /^application\/json\b/i.test(contentType ?? '');
