@@ -1,8 +1,9 @@
 // Evaluation metrics, plain functions over arrays.
 
-/** Area under the ROC curve; ties count half (average ranks). */
+/** Area under the ROC curve, ties counting half (average ranks); NaN (not measured) with one class only, or a score that is not finite. */
 export function auc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
   const n = scores.length;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) return NaN;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSum = 0;
   let positives = 0;

@@ -8,6 +8,13 @@ describe('when ranking scores against outcomes', () => {
     expect(auc([0.9, 0.8, 0.2, 0.1], y)).toBe(0);
     expect(auc([0.5, 0.5, 0.5, 0.5], y)).toBe(0.5);
   });
+
+  // A sort by a comparator that returns NaN leaves any order: a finite AUC of it would rank a broken model.
+  it('is not measured (NaN) when a score is not a finite number, so such a model is never promoted on it', () => {
+    const y = [false, false, true, true];
+    expect(auc([0.1, NaN, 0.8, 0.9], y)).toBeNaN();
+    expect(auc([0.1, 0.2, Infinity, 0.9], y)).toBeNaN();
+  });
 });
 
 describe('when classes are predicted', () => {
