@@ -11,6 +11,7 @@
 // Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500]
 import { parseArgs } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
+import { seedPortfolio } from './portfolio.js';
 import { rescore } from '../src/scoring/rescore.js';
 import { loadSlice } from '../src/scoring/histories.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../src/ml/payment-delay/index.js';
@@ -37,25 +38,7 @@ const AS_OF = '2026-10-31';
 const db = await freshDatabase('ar_bench_rescore');
 try {
   const t0 = performance.now();
-  // Each customer has a habitual delay; invoices monthly, the last two still open.
-  await db.storage.db.exec(`
-    INSERT INTO customers (external_id, name, segment, payment_terms_days, risk_score, payment_method)
-    SELECT 'C' || g, 'Customer ' || g, (ARRAY['strategic','standard','small'])[1 + g % 3], 30, (g * 37) % 100,
-           (ARRAY['transfer','cheque','card'])[1 + g % 3]
-    FROM generate_series(1, ${C}) g;
-    INSERT INTO invoices (external_id, customer_id, number, issue_date, due_date, amount, open_amount, settled_date, disputed)
-    SELECT 'I' || c || '-' || k, c, 'F' || c || '-' || k, d, d + 30, a,
-           CASE WHEN k > ${K - 2} THEN a ELSE 0 END,
-           CASE WHEN k > ${K - 2} THEN NULL ELSE d + 30 + ((c % 15) - 3 + (k * 7 + c) % 5) END,
-           (c * k) % 29 = 0
-    FROM generate_series(1, ${C}) c, generate_series(1, ${K}) k,
-         LATERAL (SELECT DATE '${AS_OF}' - (${K} - k) * 30 - 20 AS d, round((100 + (c * 31 + k * 17) % 5000)::numeric, 2) AS a) x;
-    INSERT INTO payments (external_id, customer_id, payment_date, amount, method)
-    SELECT 'P' || i.id, i.customer_id, i.settled_date, i.amount, (ARRAY['transfer','cheque','card'])[1 + i.customer_id % 3]
-    FROM invoices i WHERE i.settled_date IS NOT NULL;
-    INSERT INTO payment_allocations (external_id, payment_id, invoice_id, amount)
-    SELECT 'A' || p.id, p.id, i.id, p.amount FROM payments p JOIN invoices i ON 'P' || i.id = p.external_id;
-  `);
+  await seedPortfolio(db.storage.db, { customers: C, invoicesPerCustomer: K, asOf: AS_OF });
   if (ALL) {
     // A courtesy email 5 days before the due date and a reminder 3 days after
     // it when still unpaid, at hours that vary; people open about two in three
