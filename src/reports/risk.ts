@@ -7,7 +7,7 @@
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { DEFAULT_AGENDA_POLICY } from '../agenda/policy.js';
-import { finiteSql, jsonNumberSql, utcDay } from '../db/sql-values.js';
+import { jsonNumberSql, utcDay } from '../db/sql-values.js';
 import { roundMoney } from '../util/round.js';
 import { trendMonths } from './periods.js';
 import {
@@ -70,23 +70,42 @@ export const RISK_METHOD =
   "a one-currency report only the customers whose account is in that currency are compared, on their invoices in it " +
   '(consolidated: every invoice and the limit, valued that day). Insolvent: an insolvency event on or before the date.';
 
+/** A field the provider's and the committee's events keep, and the values it can take. */
+interface EventKept {
+  kind: string;
+  /** The customer's column, as float8: the value of a customer no event touched. */
+  current: string;
+  /** SQL: whether a value is one the field can take (NaN is not: it compares above every number). */
+  holds: (value: string) => string;
+}
+
+const holdsScore = (v: string) => `abs(${v}) < 'Infinity'::float8`;
+
+const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', holds: holdsScore };
+const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_limit::float8', holds: () => 'true' };
+
 /**
  * A customer's value of an event-kept field as it stood on day `x.d`: the latest
  * event by then; before the first, what that event says it replaced; the
- * current column for a customer no event ever touched.
+ * current column for a customer no event ever touched. An event whose value the
+ * field cannot take is left out, the one before standing in (as the risk agenda
+ * leaves out an infinite score): one such value turned a scored customer unscored.
  */
-const asItStood = (kind: string, current: string) => `(CASE
-  WHEN NOT EXISTS (SELECT 1 FROM external_events e WHERE e.customer_id = x.customer_id AND e.kind = '${kind}') THEN ${current}
+const asItStood = ({ kind, current, holds }: EventKept) => {
+  const kept = (e: string) => `${e}.customer_id = x.customer_id AND ${e}.kind = '${kind}' AND (${e}.value IS NULL OR ${holds(`${e}.value`)})`;
+  return `(CASE
+  WHEN NOT EXISTS (SELECT 1 FROM external_events e WHERE ${kept('e')}) THEN CASE WHEN ${holds(current)} THEN ${current} END
   ELSE COALESCE(
-    (SELECT ${finiteSql('e.value')} FROM external_events e
-     WHERE e.customer_id = x.customer_id AND e.kind = '${kind}' AND e.value IS NOT NULL AND ${utcDay('e.occurred_at')} <= x.d
+    (SELECT e.value FROM external_events e
+     WHERE ${kept('e')} AND e.value IS NOT NULL AND ${utcDay('e.occurred_at')} <= x.d
      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
-    (SELECT ${jsonNumberSql("e.payload->'previous'")} FROM external_events e
-     WHERE e.customer_id = x.customer_id AND e.kind = '${kind}' AND ${utcDay('e.occurred_at')} > x.d
-       AND NOT EXISTS (SELECT 1 FROM external_events b WHERE b.customer_id = x.customer_id AND b.kind = '${kind}'
-         AND b.value IS NOT NULL AND ${utcDay('b.occurred_at')} <= x.d)
-     ORDER BY e.occurred_at, e.id LIMIT 1))
+    (SELECT CASE WHEN ${holds('p.previous')} THEN p.previous END FROM (
+       SELECT ${jsonNumberSql("e.payload->'previous'")} AS previous FROM external_events e
+       WHERE ${kept('e')} AND ${utcDay('e.occurred_at')} > x.d
+         AND NOT EXISTS (SELECT 1 FROM external_events b WHERE ${kept('b')} AND b.value IS NOT NULL AND ${utcDay('b.occurred_at')} <= x.d)
+       ORDER BY e.occurred_at, e.id LIMIT 1) p))
 END)`;
+};
 
 const bandOf = (score: string) => `CASE ${RISK_BANDS.filter((b) => Number.isFinite(b.from))
   .map((b) => `WHEN ${score} >= ${b.from} THEN '${b.band}'`).join(' ')} WHEN ${score} IS NOT NULL THEN 'low' ELSE '${UNSCORED}' END`;
@@ -105,8 +124,8 @@ exposure AS (
 ),
 stood AS (
   SELECT x.*, c.currency AS account_currency,
-    ${asItStood('risk_score_change', finiteSql('c.risk_score'))} AS score,
-    ${asItStood('credit_limit_decision', 'c.credit_limit::float8')} AS credit_limit,
+    ${asItStood(SCORE)} AS score,
+    ${asItStood(LIMIT)} AS credit_limit,
     c.insurer_cover::float8 AS cover,
     EXISTS (SELECT 1 FROM external_events e WHERE e.customer_id = x.customer_id AND e.kind = 'insolvency'
       AND ${utcDay('e.occurred_at')} <= x.d) AS insolvent${valued.fx ? `,

@@ -9,7 +9,8 @@ import * as f from '../agenda/factories.js';
 const PORTFOLIO: ReportScope = { groupBy: 'portfolio', collector: null, segment: null, currency: 'USD' };
 
 let events = 0;
-const event = (db: Db, customer: string, kind: string, on: string, value: number | null, previous?: number) =>
+// A value is a number, or the text of a float8 no JSON number is ('NaN', 'Infinity'): stored otherwise than by imports.
+const event = (db: Db, customer: string, kind: string, on: string, value: number | string | null, previous?: number) =>
   db.query(
     `INSERT INTO external_events (external_id, customer_id, kind, occurred_at, source, value, payload)
      SELECT $1, id, $3, $4::timestamptz, 'test', $5, $6::jsonb FROM customers WHERE external_id = $2`,
@@ -94,6 +95,18 @@ for (const backend of await backends()) {
       expect(bob.groups[0]).toMatchObject({ customers: 1, exposure: { amount: 1000 }, insolvent: { customers: 1 } });
       const bySegment = await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: { ...PORTFOLIO, groupBy: 'segment' } });
       expect(bySegment.groups.map((g) => [g.group, g.customers, g.overLimit.customers])).toEqual([['small', 2, 1], ['standard', 1, 1]]);
+    });
+
+    it('skips a score event whose value is NaN or infinite, the score before standing in, as the risk agenda does', async () => {
+      await event(s.db, 'A', 'risk_score_change', '2026-02-01', 'NaN', 30);
+      await event(s.db, 'A', 'risk_score_change', '2026-02-02', 'Infinity', 30);
+      try {
+        const [, , feb] = (await riskReport(s.db, { asOf: '2026-03-31', months: 4, scope: PORTFOLIO })).trend;
+        // A's 30 of 01-10 still stands on 02-28: low, not unscored.
+        expect(bands(feb)).toMatchObject({ low: [1, 2000, 2000], unscored: [0, 0, 0] });
+      } finally {
+        await s.db.query(`DELETE FROM external_events WHERE value IN ('NaN', 'Infinity')`);
+      }
     });
 
     it('ignores a payload that is not a number a float8 holds, rather than failing', async () => {
