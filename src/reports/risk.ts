@@ -9,6 +9,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { DEFAULT_AGENDA_POLICY } from '../agenda/policy.js';
 import { jsonNumberSql, utcDay } from '../db/sql-values.js';
 import { roundMoney } from '../util/round.js';
+import { MONEY_LIMIT } from '../util/bounds.js';
 import { trendMonths } from './periods.js';
 import {
   envelope, fxParams, groupsOf, OPEN_AT_SQL, put, scopeParams, valuationFor, valueOf,
@@ -64,7 +65,8 @@ export const RISK_METHOD =
   'Open invoices on the date, with their open amount then (as in the aging balance), by customer. Each customer counts ' +
   'in the band of its risk score that day: high from 70, medium from 40, low below (0 safe to 100 risky), unscored ' +
   "without one. A score or credit limit on a past date is the provider's or the committee's latest event on or before " +
-  "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives; a customer " +
+  "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives (an event whose " +
+  'value is no score, infinite, or no limit, below 0 or from 10^13, is left out); a customer ' +
   'without such events has its current score and limit on every date. The insurer cover is the current one. Over the ' +
   'limit: exposure above the credit limit (a limit of 0 grants no credit); a limit is in the account currency, so in ' +
   "a one-currency report only the customers whose account is in that currency are compared, on their invoices in it " +
@@ -79,10 +81,9 @@ interface EventKept {
   holds: (value: string) => string;
 }
 
-const holdsScore = (v: string) => `abs(${v}) < 'Infinity'::float8`;
-
-const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', holds: holdsScore };
-const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_limit::float8', holds: () => 'true' };
+const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', holds: (v) => `abs(${v}) < 'Infinity'::float8` };
+// What an import lets the credit_limit column hold: a limit of -1e308 put 1e308 above it, two overflowed the sum.
+const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_limit::float8', holds: (v) => `${v} >= 0 AND ${v} < ${MONEY_LIMIT}` };
 
 /**
  * A customer's value of an event-kept field as it stood on day `x.d`: the latest

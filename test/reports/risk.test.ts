@@ -109,6 +109,21 @@ for (const backend of await backends()) {
       }
     });
 
+    it('skips a limit decision no credit limit could be (below 0, past 10^13), rather than fail with an overflow', async () => {
+      // Two limits of -1e308 each put about 1e308 above the limit: their sum overflowed float8, and the report answered 500.
+      await event(s.db, 'B', 'credit_limit_decision', '2026-03-10', -1e308);
+      await event(s.db, 'C', 'credit_limit_decision', '2026-03-10', -1e308);
+      await event(s.db, 'A', 'credit_limit_decision', '2026-03-12', 1e14);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+        // As without those events: A over its 4,000 decided on 03-01, C over its 0, B without a limit.
+        expect(row.overLimit).toEqual({ customers: 2, exposure: 4600, excess: 600 });
+        expect(row.withoutLimit).toEqual({ customers: 1, exposure: 1000 });
+      } finally {
+        await s.db.query(`DELETE FROM external_events WHERE kind = 'credit_limit_decision' AND value NOT BETWEEN 0 AND 1e13`);
+      }
+    });
+
     it('ignores a payload that is not a number a float8 holds, rather than failing', async () => {
       await s.db.query(`UPDATE external_events SET payload = '{"previous": 1e400}'::jsonb WHERE kind = 'credit_limit_decision'`);
       try {
@@ -146,6 +161,17 @@ for (const backend of await backends()) {
       expect(eur.overLimit).toEqual({ customers: 1, exposure: 1000, excess: 100 });
       const [usd] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
       expect(usd).toMatchObject({ customers: 1, overLimit: { customers: 0 } });
+    });
+
+    it('skips a limit decision no credit limit could be, rather than overflow valuing it', async () => {
+      // 1.7e308 EUR is past what a float8 holds in USD at 1.1: the report answered 500.
+      await event(s.db, 'E', 'credit_limit_decision', '2026-03-10', 1.7e308);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED })).groups;
+        expect(row.overLimit).toEqual({ customers: 1, exposure: 1100, excess: 110 });
+      } finally {
+        await s.db.query(`DELETE FROM external_events WHERE kind = 'credit_limit_decision'`);
+      }
     });
 
     it('refuses with the missing rate rather than take a limit at par', async () => {
