@@ -65,8 +65,8 @@ export const RISK_METHOD =
   'Open invoices on the date, with their open amount then (as in the aging balance), by customer. Each customer counts ' +
   'in the band of its risk score that day: high from 70, medium from 40, low below (0 safe to 100 risky), unscored ' +
   "without one. A score or credit limit on a past date is the provider's or the committee's latest event on or before " +
-  "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives (an event whose " +
-  'value is no score, infinite, or no limit, below 0 or from 10^13, is left out); a customer ' +
+  "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives (an event with no " +
+  'value, or one that is no score, infinite, or no limit, below 0 or from 10^13, is left out); a customer ' +
   'without such events has its current score and limit on every date. The insurer cover is the current one. Over the ' +
   'limit: exposure above the credit limit (a limit of 0 grants no credit); a limit is in the account currency, so in ' +
   "a one-currency report only the customers whose account is in that currency are compared, on their invoices in it " +
@@ -77,7 +77,7 @@ interface EventKept {
   kind: string;
   /** The customer's column, as float8: the value of a customer no event touched. */
   current: string;
-  /** SQL: whether a value is one the field can take (NaN is not: it compares above every number). */
+  /** SQL: whether a value is one the field can take, false for none (NaN is not one: it compares above every number). */
   holds: (value: string) => string;
 }
 
@@ -88,22 +88,23 @@ const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_lim
 /**
  * A customer's value of an event-kept field as it stood on day `x.d`: the latest
  * event by then; before the first, what that event says it replaced; the
- * current column for a customer no event ever touched. An event whose value the
- * field cannot take is left out, the one before standing in (as the risk agenda
- * leaves out an infinite score): one such value turned a scored customer unscored.
+ * current column for a customer no event ever touched. An event with no value,
+ * or one the field cannot take, is left out, the one before standing in (as the
+ * risk agenda leaves out such a score): it says nothing of the value, and
+ * turned a scored customer unscored.
  */
 const asItStood = ({ kind, current, holds }: EventKept) => {
-  const kept = (e: string) => `${e}.customer_id = x.customer_id AND ${e}.kind = '${kind}' AND (${e}.value IS NULL OR ${holds(`${e}.value`)})`;
+  const kept = (e: string) => `${e}.customer_id = x.customer_id AND ${e}.kind = '${kind}' AND ${holds(`${e}.value`)}`;
   return `(CASE
   WHEN NOT EXISTS (SELECT 1 FROM external_events e WHERE ${kept('e')}) THEN CASE WHEN ${holds(current)} THEN ${current} END
   ELSE COALESCE(
     (SELECT e.value FROM external_events e
-     WHERE ${kept('e')} AND e.value IS NOT NULL AND ${utcDay('e.occurred_at')} <= x.d
+     WHERE ${kept('e')} AND ${utcDay('e.occurred_at')} <= x.d
      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
     (SELECT CASE WHEN ${holds('p.previous')} THEN p.previous END FROM (
        SELECT ${jsonNumberSql("e.payload->'previous'")} AS previous FROM external_events e
        WHERE ${kept('e')} AND ${utcDay('e.occurred_at')} > x.d
-         AND NOT EXISTS (SELECT 1 FROM external_events b WHERE ${kept('b')} AND b.value IS NOT NULL AND ${utcDay('b.occurred_at')} <= x.d)
+         AND NOT EXISTS (SELECT 1 FROM external_events b WHERE ${kept('b')} AND ${utcDay('b.occurred_at')} <= x.d)
        ORDER BY e.occurred_at, e.id LIMIT 1) p))
 END)`;
 };

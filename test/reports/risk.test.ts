@@ -109,6 +109,17 @@ for (const backend of await backends()) {
       }
     });
 
+    it('skips a score event with no value, the current score standing in for a customer no other event scored', async () => {
+      await event(s.db, 'B', 'risk_score_change', '2026-03-01', null);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+        // B's current 55, as without the event: medium, not unscored.
+        expect(bands(row)).toMatchObject({ medium: [1, 1000, 1000], unscored: [1, 100, 0] });
+      } finally {
+        await s.db.query(`DELETE FROM external_events WHERE kind = 'risk_score_change' AND value IS NULL`);
+      }
+    });
+
     it('skips a limit decision no credit limit could be (below 0, past 10^13), rather than fail with an overflow', async () => {
       // Two limits of -1e308 each put about 1e308 above the limit: their sum overflowed float8, and the report answered 500.
       await event(s.db, 'B', 'credit_limit_decision', '2026-03-10', -1e308);
