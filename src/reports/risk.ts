@@ -113,7 +113,8 @@ const bandOf = (score: string) => `CASE ${RISK_BANDS.filter((b) => Number.isFini
   .map((b) => `WHEN ${score} >= ${b.from} THEN '${b.band}'`).join(' ')} WHEN ${score} IS NOT NULL THEN 'low' ELSE '${UNSCORED}' END`;
 
 // $5: the report's currency (a limit is compared in it only for accounts kept in it); consolidated, the fx table's
-// rate of the account currency values the limit and the cover the same day as the invoices.
+// rate of the account currency values the limit and the cover the same day as the invoices. A limit of 0 is 0 in any
+// currency: a blocked account needs no rate.
 const RISK_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued)},
 exposure AS (
   SELECT d, grp, customer_id,
@@ -137,7 +138,7 @@ stood AS (
 ),
 compared AS (
   SELECT s.*, ${bandOf('s.score')} AS band,
-    ${valued.fx ? 's.credit_limit * s.account_rate' : 'CASE WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
+    ${valued.fx ? 'CASE WHEN s.credit_limit = 0 THEN 0 ELSE s.credit_limit * s.account_rate END' : 'CASE WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
     ${valued.fx ? 's.cover * s.account_rate' : 'CASE WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
   FROM stood s
 ),
@@ -160,7 +161,7 @@ totals AS (
     COALESCE(sum(amount - cover_in) FILTER (WHERE cover_in > 0 AND amount > cover_in), 0)::float8 AS cover_excess,
     count(*) FILTER (WHERE insolvent)::int AS insolvent_customers,
     COALESCE(sum(amount) FILTER (WHERE insolvent), 0)::float8 AS insolvent_exposure${valued.fx ? `,
-    concat_ws(',', string_agg(unpriced, ','), string_agg(DISTINCT CASE WHEN (credit_limit IS NOT NULL OR cover > 0) AND account_rate IS NULL
+    concat_ws(',', string_agg(unpriced, ','), string_agg(DISTINCT CASE WHEN (credit_limit > 0 OR cover > 0) AND account_rate IS NULL
       THEN account_currency || ' ' || d::text END, ',')) AS unpriced` : ''}
   FROM compared
   GROUP BY d, grp

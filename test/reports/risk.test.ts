@@ -185,6 +185,17 @@ for (const backend of await backends()) {
       }
     });
 
+    it('needs no rate for a limit of 0, nothing in any currency', async () => {
+      // A blocked account kept in GBP, invoiced in USD: the report refused for want of a GBP rate it did not need.
+      await s.db.query(`UPDATE customers SET currency = 'GBP', credit_limit = 0 WHERE external_id = 'U'`);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED })).groups;
+        expect(row.overLimit).toEqual({ customers: 2, exposure: 1150, excess: 160 });
+      } finally {
+        await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
+      }
+    });
+
     it('refuses with the missing rate rather than take a limit at par', async () => {
       await s.db.query(`UPDATE customers SET currency = 'GBP' WHERE external_id = 'U'`);
       await s.db.query(`UPDATE customers SET credit_limit = 10 WHERE external_id = 'U'`);
