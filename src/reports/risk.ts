@@ -86,28 +86,40 @@ const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', h
 const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_limit::float8', holds: (v) => `${v} >= 0 AND ${v} < ${MONEY_LIMIT}` };
 
 /**
- * A customer's value of an event-kept field as it stood on day `x.d`: the latest
+ * A customer's value of an event-kept field as it stood on a day: the latest
  * event by then; before the first, what that event says it replaced; the
  * current column for a customer no event ever touched. An event with no value,
  * or one the field cannot take, is left out, the one before standing in (as the
  * risk agenda leaves out such a score): it says nothing of the value, and
  * turned a scored customer unscored.
+ *
+ * Set-based, one pass over the events in scope: each kept event stands from its
+ * day until the next one's (an earlier one of the same day never stands), and
+ * what the first replaced stands before it. These spans cover every day once, so
+ * a report date meets exactly one span of a customer with events, none of one
+ * without. Subqueries per customer and date, an index probe each, made the
+ * report twice as slow as the aging balance it is built on at 100,000
+ * customers; the spans add about a tenth (npm run bench -- reports).
  */
-const asItStood = ({ kind, current, holds }: EventKept) => {
-  const kept = (e: string) => `${e}.customer_id = x.customer_id AND ${e}.kind = '${kind}' AND ${holds(`${e}.value`)}`;
-  return `(CASE
-  WHEN NOT EXISTS (SELECT 1 FROM external_events e WHERE ${kept('e')}) THEN CASE WHEN ${holds(current)} THEN ${current} END
-  ELSE COALESCE(
-    (SELECT e.value FROM external_events e
-     WHERE ${kept('e')} AND ${utcDay('e.occurred_at')} <= x.d
-     ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
-    (SELECT CASE WHEN ${holds('p.previous')} THEN p.previous END FROM (
-       SELECT ${jsonNumberSql("e.payload->'previous'")} AS previous FROM external_events e
-       WHERE ${kept('e')} AND ${utcDay('e.occurred_at')} > x.d
-         AND NOT EXISTS (SELECT 1 FROM external_events b WHERE ${kept('b')} AND ${utcDay('b.occurred_at')} <= x.d)
-       ORDER BY e.occurred_at, e.id LIMIT 1) p))
-END)`;
-};
+const spansOf = (name: string, { kind, holds }: EventKept) => `${name}_kept AS (
+  SELECT customer_id, day, value, payload, row_number() OVER w AS k, lead(day) OVER w AS next_day
+  FROM events WHERE kind = '${kind}' AND ${holds('value')}
+  WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
+),
+${name}_spans AS (
+  SELECT customer_id, day AS from_day, next_day AS to_day, value FROM ${name}_kept
+  UNION ALL
+  SELECT customer_id, NULL, day, CASE WHEN ${holds('previous')} THEN previous END
+  FROM (SELECT customer_id, day, ${jsonNumberSql("payload->'previous'")} AS previous FROM ${name}_kept WHERE k = 1) f
+)`;
+
+/** The span of `name` that day `x.d` meets, as `alias`. */
+const spanOn = (name: string, alias: string) => `LEFT JOIN ${name}_spans ${alias} ON ${alias}.customer_id = x.customer_id
+    AND (${alias}.from_day IS NULL OR ${alias}.from_day <= x.d) AND (${alias}.to_day IS NULL OR x.d < ${alias}.to_day)`;
+
+/** The value from the span a report date met; the current column for a customer with no span. */
+const stoodAt = (alias: string, { current, holds }: EventKept) =>
+  `CASE WHEN ${alias}.customer_id IS NULL THEN CASE WHEN ${holds(current)} THEN ${current} END ELSE ${alias}.value END`;
 
 const bandOf = (score: string) => `CASE ${RISK_BANDS.filter((b) => Number.isFinite(b.from))
   .map((b) => `WHEN ${score} >= ${b.from} THEN '${b.band}'`).join(' ')} WHEN ${score} IS NOT NULL THEN 'low' ELSE '${UNSCORED}' END`;
@@ -125,15 +137,25 @@ exposure AS (
   FROM open_at WHERE open > 0
   GROUP BY d, grp, customer_id
 ),
+events AS (
+  SELECT e.customer_id, e.kind, ${utcDay('e.occurred_at')} AS day, e.occurred_at, e.id, e.value, e.payload
+  FROM external_events e JOIN sc ON sc.id = e.customer_id
+  WHERE e.kind IN ('${SCORE.kind}', '${LIMIT.kind}', 'insolvency')
+),
+${spansOf('score', SCORE)},
+${spansOf('limit', LIMIT)},
+insolvent_from AS (SELECT customer_id, min(day) AS day FROM events WHERE kind = 'insolvency' GROUP BY customer_id),
 stood AS (
   SELECT x.*, c.currency AS account_currency,
-    ${asItStood(SCORE)} AS score,
-    ${asItStood(LIMIT)} AS credit_limit,
+    ${stoodAt('ss', SCORE)} AS score,
+    ${stoodAt('ls', LIMIT)} AS credit_limit,
     c.insurer_cover::float8 AS cover,
-    EXISTS (SELECT 1 FROM external_events e WHERE e.customer_id = x.customer_id AND e.kind = 'insolvency'
-      AND ${utcDay('e.occurred_at')} <= x.d) AS insolvent${valued.fx ? `,
+    COALESCE(i.day <= x.d, false) AS insolvent${valued.fx ? `,
     afx.rate AS account_rate` : ''}
-  FROM exposure x JOIN customers c ON c.id = x.customer_id${valued.fx ? `
+  FROM exposure x JOIN customers c ON c.id = x.customer_id
+  ${spanOn('score', 'ss')}
+  ${spanOn('limit', 'ls')}
+  LEFT JOIN insolvent_from i ON i.customer_id = x.customer_id${valued.fx ? `
   LEFT JOIN fx afx ON afx.currency = c.currency AND afx.day = x.d` : ''}
 ),
 compared AS (

@@ -90,6 +90,17 @@ for (const backend of await backends()) {
       });
     });
 
+    it('reads the last of two events of one day, recorded in that order, as the score that day', async () => {
+      await event(s.db, 'A', 'risk_score_change', '2026-02-20', 80, 30);
+      await event(s.db, 'A', 'risk_score_change', '2026-02-20', 50, 80);
+      try {
+        const [, , feb] = (await riskReport(s.db, { asOf: '2026-03-31', months: 4, scope: PORTFOLIO })).trend;
+        expect(bands(feb)).toMatchObject({ medium: [2, 3800, 3000], high: [0, 0, 0] });
+      } finally {
+        await s.db.query(`DELETE FROM external_events WHERE kind = 'risk_score_change' AND occurred_at = '2026-02-20T10:00:00Z'`);
+      }
+    });
+
     it('narrows to a collector and splits by segment', async () => {
       const bob = await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: { ...PORTFOLIO, collector: 'bob' } });
       expect(bob.groups[0]).toMatchObject({ customers: 1, exposure: { amount: 1000 }, insolvent: { customers: 1 } });
