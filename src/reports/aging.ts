@@ -7,7 +7,6 @@ import { trendMonths } from './periods.js';
 import {
   BUCKETS, emptyBalance, envelope, groupsOf, loadBalances, valuationFor, type AmountCount, type Balance, type ReportEnvelope, type ReportScope,
 } from './series.js';
-import { roundMoney } from '../util/round.js';
 
 export interface AgingRow {
   month: string;
@@ -29,17 +28,15 @@ export const AGING_METHOD =
 
 
 export function agingRow(month: string, date: IsoDate, group: string, b: Balance): AgingRow {
-  const overdueBuckets = b.buckets.slice(1);
   return {
     month,
     date,
     group,
     total: b.total,
     buckets: b.buckets.map((x, i) => ({ bucket: BUCKETS[i], ...x, share: b.total.amount > 0 ? Math.round((x.amount / b.total.amount) * 100) / 100 : 0 })),
-    overdue: {
-      amount: roundMoney(overdueBuckets.reduce((s, x) => s + x.amount, 0)),
-      count: overdueBuckets.reduce((s, x) => s + x.count, 0),
-    },
+    // Rounded once, as the total: consolidated, the buckets rounded one by one added up to a ten-thousandth more or
+    // less than the risk report's overdue on the same receivables.
+    overdue: b.overdue,
     overdue30Unqualified: b.overdue30Unqualified,
   };
 }

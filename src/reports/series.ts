@@ -50,6 +50,8 @@ export interface Balance {
   total: AmountCount;
   /** In BUCKETS order: current (not yet due), 1-30, 31-60, 61-90, 90+ days past due. */
   buckets: AmountCount[];
+  /** Everything past due (all buckets but current), summed before it is rounded, as the total is. */
+  overdue: AmountCount;
   /** More than 30 days past due with no status qualification on that day. */
   overdue30Unqualified: AmountCount;
 }
@@ -60,7 +62,7 @@ export const DISPUTED = 'disputed';
 export const UNQUALIFIED = 'unqualified';
 
 const ZERO: AmountCount = { amount: 0, count: 0 };
-export const emptyBalance = (): Balance => ({ total: ZERO, buckets: BUCKETS.map(() => ZERO), overdue30Unqualified: ZERO });
+export const emptyBalance = (): Balance => ({ total: ZERO, buckets: BUCKETS.map(() => ZERO), overdue: ZERO, overdue30Unqualified: ZERO });
 
 // Group expressions are chosen from this list, never built from input.
 const GROUP_SQL: Record<GroupBy, string> = {
@@ -157,6 +159,8 @@ const BALANCES_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupB
 SELECT d::text AS date, grp,
     COALESCE(sum(${valueOf(valued.fx, 'open')}), 0)::float8 AS total_amount, count(*)::int AS total_count,
     ${bucketColumns(valueOf(valued.fx, 'open'))},
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE days_overdue > 0), 0)::float8 AS overdue_amount,
+    count(*) FILTER (WHERE days_overdue > 0)::int AS overdue_count,
     COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE days_overdue > 30 AND status_on = '${UNQUALIFIED}'), 0)::float8 AS unq_amount,
     count(*) FILTER (WHERE days_overdue > 30 AND status_on = '${UNQUALIFIED}')::int AS unq_count${valued.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
@@ -218,6 +222,7 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
     put(out, r.date as string, r.grp as string, {
       total: { amount: roundMoney(r.total_amount as number), count: r.total_count as number },
       buckets: BUCKETS.map((_, i) => ({ amount: roundMoney(r[`b${i}_amount`] as number), count: r[`b${i}_count`] as number })),
+      overdue: { amount: roundMoney(r.overdue_amount as number), count: r.overdue_count as number },
       overdue30Unqualified: { amount: roundMoney(r.unq_amount as number), count: r.unq_count as number },
     });
   }

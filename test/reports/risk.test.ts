@@ -1,7 +1,7 @@
 // The risk report on the hand-checked portfolio of portfolio.ts, given scores, limits, a cover and an insolvency.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { riskReport, type ReportScope, type RiskRow } from '../../src/reports/index.js';
+import { agingReport, riskReport, type ReportScope, type RiskRow } from '../../src/reports/index.js';
 import type { Db } from '../../src/db/sql.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
@@ -204,6 +204,24 @@ for (const backend of await backends()) {
         expect(row.overLimit).toEqual({ customers: 2, exposure: 1150, excess: 160 });
       } finally {
         await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
+      }
+    });
+
+    it("gives the aging balance's exposure and overdue to the last decimal", async () => {
+      // 1 CHF overdue in each of two buckets, at 1.00006: the aging balance added the buckets rounded (2.0002), not
+      // the amounts (2.00012, shown 2.0001) as its total and the risk report do.
+      const ch = await f.customer(s.db, { externalId: 'CH', currency: 'CHF' });
+      await f.invoice(s.db, { customerId: ch, number: 'CH1', issueDate: '2026-02-01', dueDate: '2026-03-15', amount: 1, currency: 'CHF' });
+      await f.invoice(s.db, { customerId: ch, number: 'CH2', issueDate: '2026-01-01', dueDate: '2026-02-15', amount: 1, currency: 'CHF' });
+      await f.exchangeRate(s.db, 'CHF', 'USD', '2026-03-01', 1.00006);
+      try {
+        const q = { asOf: '2026-03-31', months: 1, scope: { ...CONSOLIDATED, segment: null, collector: null } };
+        const [[aging], [risk]] = [(await agingReport(s.db, q)).groups, (await riskReport(s.db, q)).groups];
+        expect([risk.exposure, risk.overdue]).toEqual([aging.total, aging.overdue]);
+        expect(aging.overdue).toEqual({ amount: 2.0001, count: 2 });
+      } finally {
+        await s.db.query(`DELETE FROM customers WHERE external_id = 'CH'`);
+        await s.db.query(`DELETE FROM exchange_rates WHERE currency = 'CHF'`);
       }
     });
 
