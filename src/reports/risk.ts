@@ -97,9 +97,9 @@ const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_lim
  * day until the next one's (an earlier one of the same day never stands), and
  * what the first replaced stands before it. These spans cover every day once, so
  * a report date meets exactly one span of a customer with events, none of one
- * without. Subqueries per customer and date, an index probe each, made the
- * report twice as slow as the aging balance it is built on at 100,000
- * customers; the spans add about a tenth (npm run bench -- reports).
+ * without. Subqueries per customer and date made the report two to three
+ * times as slow as the aging balance it is built on, at 100,000 customers; the
+ * spans take about 3 s of its 23 (npm run bench -- reports).
  */
 const spansOf = (name: string, { kind, holds }: EventKept) => `${name}_kept AS (
   SELECT customer_id, day, value, payload, row_number() OVER w AS k, lead(day) OVER w AS next_day
