@@ -63,7 +63,7 @@ export type RiskReport = ReportEnvelope<RiskRow>;
 
 export const RISK_METHOD =
   'Open invoices on the date, with their open amount then (as in the aging balance), by customer. Each customer counts ' +
-  'in the band of its risk score that day: high from 70, medium from 40, low below (0 safe to 100 risky), unscored ' +
+  `in the band of its risk score that day: high from ${RISK_BANDS[0].from}, medium from ${RISK_BANDS[1].from}, low below (0 safe to 100 risky), unscored ` +
   "without one. A score or credit limit on a past date is the provider's or the committee's latest event on or before " +
   "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives (an event with no " +
   'value, or one that is no score, infinite, or no limit, below 0 or from 10^13, is left out); a customer ' +
