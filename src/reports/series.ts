@@ -243,7 +243,8 @@ export async function loadStatusBalances(db: Db, dates: IsoDate[], scope: Report
     fx?.need(r.unpriced ?? null);
     let byStatus = out.get(r.date)?.get(r.grp);
     if (!byStatus) put(out, r.date, r.grp, (byStatus = new Map()));
-    byStatus.set(r.status, { amount: roundMoney(r.amount), count: r.count });
+    // Rounded by the row, once its totals are summed (statusesRow).
+    byStatus.set(r.status, { amount: r.amount, count: r.count });
   }
   return out;
 }

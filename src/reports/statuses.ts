@@ -43,23 +43,30 @@ export const STATUSES_METHOD =
 
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
-/** One row from the overdue amounts of a group on a date, by status (absent statuses are zero). */
+/**
+ * One row from the overdue amounts of a group on a date, by status (absent
+ * statuses are zero). Totals are rounded once, from the amounts as summed: a
+ * consolidated report's statuses rounded one by one would not add up to the
+ * aging balance's overdue.
+ */
 export function statusesRow(month: string, date: IsoDate, group: string, byStatus: Map<string, AmountCount>): StatusesRow {
   const known = new Set(STATUS_ORDER);
   const order = [...STATUS_ORDER.slice(0, -1), ...[...byStatus.keys()].filter((s) => !known.has(s)).sort(), UNQUALIFIED];
   const zero = { amount: 0, count: 0 };
   const all = order.map((status) => ({ status, ...(byStatus.get(status) ?? zero) }));
-  const overdue = { amount: roundMoney(all.reduce((s, x) => s + x.amount, 0)), count: all.reduce((s, x) => s + x.count, 0) };
+  const overdueAmount = all.reduce((s, x) => s + x.amount, 0);
+  const overdue = { amount: roundMoney(overdueAmount), count: all.reduce((s, x) => s + x.count, 0) };
   const unqualified = byStatus.get(UNQUALIFIED) ?? zero;
-  const qualified = { amount: roundMoney(overdue.amount - unqualified.amount), count: overdue.count - unqualified.count };
+  const qualifiedAmount = overdueAmount - unqualified.amount;
+  const qualified = { amount: roundMoney(qualifiedAmount), count: overdue.count - unqualified.count };
   return {
     month,
     date,
     group,
     overdue,
     qualified,
-    qualificationRate: { amount: ratio(qualified.amount, overdue.amount), count: ratio(qualified.count, overdue.count) },
-    statuses: all.map((x) => ({ ...x, share: ratio(x.amount, overdue.amount) ?? 0 })),
+    qualificationRate: { amount: ratio(qualifiedAmount, overdueAmount), count: ratio(qualified.count, overdue.count) },
+    statuses: all.map((x) => ({ ...x, amount: roundMoney(x.amount), share: ratio(x.amount, overdueAmount) ?? 0 })),
   };
 }
 

@@ -1,7 +1,7 @@
 // The risk report on the hand-checked portfolio of portfolio.ts, given scores, limits, a cover and an insolvency.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agingReport, riskReport, type ReportScope, type RiskRow } from '../../src/reports/index.js';
+import { agingReport, riskReport, statusesReport, type ReportScope, type RiskRow } from '../../src/reports/index.js';
 import type { Db } from '../../src/db/sql.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
@@ -219,6 +219,11 @@ for (const backend of await backends()) {
         const [[aging], [risk]] = [(await agingReport(s.db, q)).groups, (await riskReport(s.db, q)).groups];
         expect([risk.exposure, risk.overdue]).toEqual([aging.total, aging.overdue]);
         expect(aging.overdue).toEqual({ amount: 2.0001, count: 2 });
+        // The statuses report's too: CH1 disputed, CH2 not, each 1.0001 rounded alone.
+        await s.db.query(`UPDATE invoices SET status = 'dispute', status_date = '2026-03-20' WHERE number = 'CH1'`);
+        const [statuses] = (await statusesReport(s.db, q)).groups;
+        expect(statuses.overdue).toEqual(aging.overdue);
+        expect(statuses.statuses.filter((x) => x.count > 0).map((x) => [x.status, x.amount])).toEqual([['dispute', 1.0001], ['unqualified', 1.0001]]);
       } finally {
         await s.db.query(`DELETE FROM customers WHERE external_id = 'CH'`);
         await s.db.query(`DELETE FROM exchange_rates WHERE currency = 'CHF'`);
