@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { TrainingWindow } from '../../src/ml/model.js';
 import { MAX_YEAR, MIN_YEAR } from '../../src/util/bounds.js';
+import { MAX_SEED } from '../../src/ml/registry/types.js';
 
 export class UsageError extends Error {}
 
@@ -70,7 +71,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     settings: { type: 'string' },
   }, TRAIN_USAGE);
   const v = values as { from?: string; to?: string; dataset?: string; promote: boolean; report: boolean; seed?: string; settings?: string };
-  if (v.seed !== undefined && !/^\d+$/.test(v.seed)) throw new UsageError('--seed must be a whole number');
+  if (v.seed !== undefined && !(/^\d+$/.test(v.seed) && Number(v.seed) <= MAX_SEED)) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}`);
   return {
     model: positionals[0], dataset: v.dataset ?? null, window: windowOf(v.from, v.to),
     promote: v.promote, report: v.report, seed: v.seed === undefined ? undefined : Number(v.seed),

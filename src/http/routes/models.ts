@@ -7,6 +7,7 @@ import { AR_ERR } from '../../errors.js';
 import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
+import { MAX_SEED } from '../../ml/registry/types.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
@@ -150,7 +151,8 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
         from: Type.Optional(Day('first day of the training window (inclusive)')),
         to: Type.Optional(Day('end of the training window (exclusive)')),
         promote: Type.Optional(Type.Boolean({ description: 'default true; false leaves a candidate to activate by hand' })),
-        seed: Type.Optional(Type.Integer()),
+        // Random generators take 32 bits: a larger seed would quietly be another one.
+        seed: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SEED, description: 'seed of the random generator, 0 to 2^32 - 1' })),
         settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
           description: "the model's own settings (drift: when a change alerts, e.g. {\"evidenceThreshold\": {\"delay_creep\": 4}, \"delay\": {\"minEffectDays\": 10}}); " +
             "when absent, the active version's are kept",

@@ -150,3 +150,6 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** The largest training seed: random generators take 32 bits, so a larger one would quietly be another seed. */
+export const MAX_SEED = 2 ** 32 - 1;

@@ -103,6 +103,13 @@ describe('the train and evaluate commands (PGlite)', () => {
       expect(parseTrainArgs([MODEL, '--no-promote']).promote).toBe(false);
     });
 
+    it('reads a --seed of 32 bits, and exits 2 for a larger one, which the generator would take for another', async () => {
+      expect(parseTrainArgs([MODEL, '--seed', '4294967295']).seed).toBe(4294967295);
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--seed', '4294967296'], io)).toBe(2);
+      expect(io.stderr().join('\n')).toMatch(/--seed must be a whole number from 0 to 4294967295/);
+    });
+
     it('reads --settings as a JSON object, and exits 2 for anything else', async () => {
       expect(parseTrainArgs([MODEL, '--settings', '{"iterations":50}']).settings).toEqual({ iterations: 50 });
       for (const bad of ['iterations=50', '[50]']) {

@@ -78,6 +78,12 @@ describe.each(await backends())('model routes on %s', (backend) => {
       expect(res.json().code).toBe('AR_ERR_VALIDATION');
     });
 
+    it('answers 400 for a seed past 32 bits, which the generator would take for another', async () => {
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { seed: 2 ** 32 });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('AR_ERR_VALIDATION');
+    });
+
     it('answers 400 for a date that is not a date', async () => {
       const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { from: 'last tuesday' });
       expect(res.statusCode).toBe(400);
