@@ -12,7 +12,7 @@ import { roundMoney } from '../util/round.js';
 import { MONEY_LIMIT } from '../util/bounds.js';
 import { trendMonths } from './periods.js';
 import {
-  envelope, fxParams, groupsOf, OPEN_AT_SQL, put, scopeParams, valuationFor, valueOf,
+  envelope, fxParams, groupsOf, limitCurrenciesInScope, OPEN_AT_SQL, put, scopeParams, valuationFor, valueOf,
   type AmountCount, type ByDate, type GroupBy, type ReportEnvelope, type ReportScope, type Valued,
 } from './series.js';
 
@@ -240,7 +240,8 @@ export function riskRow(month: string, date: IsoDate, group: string, r: RiskSqlR
 export async function riskReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<RiskReport> {
   const months = trendMonths(q.asOf, q.months);
   const dates = months.map((m) => m.end);
-  const fx = await valuationFor(db, q.scope, q.asOf);
+  // Limits and covers are valued in their account currency too: the consolidation lists its rates.
+  const fx = await valuationFor(db, q.scope, q.asOf, q.scope.consolidatedIn ? await limitCurrenciesInScope(db, q.scope) : []);
   const rows = await db.query<RiskSqlRow>(
     RISK_SQL(q.scope.groupBy, { fx: !!fx }),
     [dates, ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => dates)],

@@ -92,10 +92,24 @@ export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collec
   return rows.map((r) => r.currency);
 }
 
-/** A consolidated report's rates into its currency, dated up to `upTo`; null for a report in one currency. */
-export async function valuationFor(db: Db, scope: ReportScope, upTo: IsoDate): Promise<Valuation | null> {
+/** Account currencies of the customers in scope with a credit limit or an insurer cover: what a risk report values them in. */
+export async function limitCurrenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>): Promise<string[]> {
+  const rows = await db.query<{ currency: string }>(
+    `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT c.currency FROM customers c JOIN sc ON sc.id = c.id
+     WHERE c.credit_limit > 0 OR c.insurer_cover > 0 ORDER BY 1`,
+    scopeParams(scope),
+  );
+  return rows.map((r) => r.currency);
+}
+
+/**
+ * A consolidated report's rates into its currency, dated up to `upTo`, for the currencies of its invoices and `more`;
+ * null for a report in one currency.
+ */
+export async function valuationFor(db: Db, scope: ReportScope, upTo: IsoDate, more: string[] = []): Promise<Valuation | null> {
   if (!scope.consolidatedIn) return null;
-  return Valuation.load(db, scope.consolidatedIn, await currenciesInScope(db, scope), upTo);
+  const currencies = [...new Set([...(await currenciesInScope(db, scope)), ...more])].sort();
+  return Valuation.load(db, scope.consolidatedIn, currencies, upTo);
 }
 
 /** The customers a report covers (its collector and segment filters), by id, with their group. */

@@ -200,10 +200,27 @@ for (const backend of await backends()) {
       // A blocked account kept in GBP, invoiced in USD: the report refused for want of a GBP rate it did not need.
       await s.db.query(`UPDATE customers SET currency = 'GBP', credit_limit = 0 WHERE external_id = 'U'`);
       try {
-        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED })).groups;
-        expect(row.overLimit).toEqual({ customers: 2, exposure: 1150, excess: 160 });
+        const r = await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED });
+        expect(r.groups[0].overLimit).toEqual({ customers: 2, exposure: 1150, excess: 160 });
+        // GBP values nothing here, so no rate of it is needed, and none is listed.
+        expect(r.consolidation!.currencies).toEqual(['EUR', 'USD']);
       } finally {
         await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
+      }
+    });
+
+    it('lists the rate of an account currency that values only a limit, beside the invoices\' currencies', async () => {
+      await s.db.query(`UPDATE customers SET currency = 'GBP', credit_limit = 40 WHERE external_id = 'U'`);
+      await f.exchangeRate(s.db, 'GBP', 'USD', '2026-03-30', 1.25);
+      try {
+        const r = await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED });
+        // U: 50 USD open over 40 GBP (50 USD).
+        expect(r.groups[0].overLimit).toEqual({ customers: 1, exposure: 1100, excess: 110 });
+        expect(r.consolidation!.currencies).toEqual(['EUR', 'GBP', 'USD']);
+        expect(r.consolidation!.rates).toContainEqual({ date: '2026-03-31', currency: 'GBP', rate: 1.25 });
+      } finally {
+        await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
+        await s.db.query(`DELETE FROM exchange_rates WHERE currency = 'GBP'`);
       }
     });
 
