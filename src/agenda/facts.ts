@@ -218,6 +218,9 @@ WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open
 
 const COMPANY_CHANGES = `'address_change', 'director_change'`;
 
+/** Two reports of insolvency this close, naming no different procedure, are one proceeding reported twice. */
+const SAME_PROCEEDING_DAYS = 90;
+
 // The risk agenda's facts: customers with a credit limit (0 too: no credit
 // granted), an insurer cover or the unnamed-buyer cover, or a provider event;
 // open amounts by currency (the planner values them with the day's rates, as
@@ -250,13 +253,23 @@ changes AS (
         ORDER BY customer_id, kind, occurred_at DESC, id DESC) latest
   GROUP BY customer_id
 ),
--- The latest proceeding is the one to declare the claim in; the first, the day the debts froze (window
--- functions run before DISTINCT ON). The procedure is the provider's JSON: read only text, and not a page of it.
-ins AS (
-  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source,
-    CASE WHEN jsonb_typeof(payload->'procedure') = 'string' THEN left(btrim(payload->>'procedure'), 100) END AS procedure,
+-- The latest proceeding is the one to declare the claim in; the first, the day the debts froze. The procedure
+-- is the provider's JSON: read only text, and not a page of it. A legal gazette and a credit bureau both report
+-- the same judgment: an event is the same proceeding as the one before it when it comes within
+-- ${SAME_PROCEEDING_DAYS} days and names no other procedure, and the proceeding is dated and keyed by its first report.
+ins_events AS (
+  SELECT customer_id, id, on_day, occurred_at, source, procedure,
+    lag(procedure) OVER w AS previous_procedure, lag(on_day) OVER w AS previous_day,
     min(on_day) OVER (PARTITION BY customer_id) AS first_on
-  FROM events WHERE kind = 'insolvency' ORDER BY customer_id, occurred_at DESC, id DESC
+  FROM (SELECT *, NULLIF(left(btrim(${jsonTextSql("payload->'procedure'")}), 100), '') AS procedure FROM events WHERE kind = 'insolvency') e
+  WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, id)
+),
+ins AS (
+  SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source, procedure, first_on
+  FROM ins_events
+  WHERE previous_day IS NULL OR on_day - previous_day > ${SAME_PROCEEDING_DAYS}
+    OR (procedure IS NOT NULL AND previous_procedure IS NOT NULL AND lower(procedure) <> lower(previous_procedure))
+  ORDER BY customer_id, occurred_at DESC, id DESC
 ),
 decided AS (
   SELECT DISTINCT ON (customer_id) customer_id, id, on_day, source, left(btrim(${jsonTextSql("payload->'reason'")}), 100) AS reason

@@ -192,6 +192,22 @@ for (const backend of await backends()) {
       }
     });
 
+    it('takes a second report of the same proceeding, from another provider, for the one already reported', async () => {
+      const db = t.storage.db;
+      const twice = await f.customer(db, { externalId: 'C-REPORTED-TWICE' });
+      await f.invoice(db, { customerId: twice, number: 'RT-1', dueDate: '2026-09-01', amount: 3000 });
+      await event(db, twice, 'insolvency', '2026-10-01T09:00:00Z', null, { procedure: 'Chapter 11' });
+      await db.query(`INSERT INTO external_events (external_id, customer_id, kind, occurred_at, source, payload)
+        VALUES ('EV-BUREAU', $1, 'insolvency', '2026-10-06T09:00:00Z', 'credit-bureau', '{"procedure": "chapter 11"}'), ('EV-BUREAU-2', $1, 'insolvency', '2026-10-08T09:00:00Z', 'other', '{}')`, [twice]);
+      const [{ id: first }] = await db.query<{ id: number }>("SELECT id FROM external_events WHERE customer_id = $1 AND source = 'provider'", [twice]);
+      try {
+        const mine = (await agenda('agenda=risk')).items.filter((i) => i.customer.externalId === 'C-REPORTED-TWICE');
+        expect(mine.map((i) => [i.kind, i.dueDate, i.dedupeKey])).toEqual([['insolvency', '2026-10-01', `risk:insolvency:c${twice}:e${first}`]]);
+      } finally {
+        await db.query('DELETE FROM customers WHERE id = $1', [twice]);
+      }
+    });
+
     it('reads a previous score past what a float holds (1e400: none, 1e-400: 0) instead of failing every agenda', async () => {
       const db = t.storage.db;
       const odd = await f.customer(db, { externalId: 'C-ODD' });
