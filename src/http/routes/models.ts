@@ -8,6 +8,7 @@ import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
 import { MAX_SEED } from '../../ml/registry/types.js';
+import { todayIso } from '../../agenda/dates.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
@@ -170,6 +171,10 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
     if (datasetNames(entry).length === 0) throw AR_ERR.MODEL_DATASET_UNKNOWN([model, '(default)', '(none yet)']);
     const window = { from: body.from ?? null, to: body.to ?? null };
     checkWindow(model, entry, window);
+    // The ledger holds nothing dated after today: such a window would queue a training bound to fail.
+    if (window.from !== null && window.from > todayIso()) {
+      throw AR_ERR.VALIDATION([`the window starts after today (${todayIso()}): from ${window.from} leaves nothing to learn from`]);
+    }
     if (body.settings !== undefined) checkSettings(model, entry, body.settings);
     const jobId = await lifecycle.train({
       model,

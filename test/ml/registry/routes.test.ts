@@ -78,6 +78,13 @@ describe.each(await backends())('model routes on %s', (backend) => {
       expect(res.json().code).toBe('AR_ERR_VALIDATION');
     });
 
+    it('answers 400 for a window that starts after today, before queueing a training bound to fail', async () => {
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { from: tomorrow });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(/starts after today/);
+    });
+
     it('answers 400 for a seed past 32 bits, which the generator would take for another', async () => {
       const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { seed: 2 ** 32 });
       expect(res.statusCode).toBe(400);
