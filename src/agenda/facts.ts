@@ -289,7 +289,7 @@ SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::fl
   c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",
   COALESCE(o.open, '[]'::jsonb) AS open,
   CASE WHEN ins.id IS NOT NULL THEN jsonb_build_object('eventId', ins.id, 'on', ins.on_day::text, 'source', ins.source,
-    'procedure', NULLIF(ins.procedure, ''), 'firstOn', ins.first_on::text) END AS insolvency,
+    'procedure', ins.procedure, 'firstOn', ins.first_on::text) END AS insolvency,
   CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('eventId', s.id, 'on', s.on_day::text, 'to', s.value, 'from', s.previous, 'source', s.source) END AS "scoreChange",
   COALESCE(ch.list, '[]'::jsonb) AS "companyChanges",
   CASE WHEN dec.id IS NOT NULL THEN jsonb_build_object('eventId', dec.id, 'on', dec.on_day::text, 'source', dec.source,

@@ -252,7 +252,6 @@ export interface Closure {
   lastClosedByPersonOn: IsoDate | null;
 }
 
-/** What the risk agenda reads of a customer: its limit, its cover, its open amounts, the providers' latest events. */
 /** The day an overrun began: the exposure went over and stayed over until the planning day. */
 export interface OverrunStart {
   on: IsoDate;
@@ -260,6 +259,7 @@ export interface OverrunStart {
   atLeast: boolean;
 }
 
+/** What the risk agenda reads of a customer: its limit, its cover, its open amounts, the providers' latest events. */
 export interface RiskFacts {
   customerId: number;
   /** The account currency: the credit limit and the insurer cover are in it. */
