@@ -9,7 +9,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
 import type { AgendaPolicy } from './policy.js';
-import { jsonNumberSql, jsonTextSql, utcDay as UTC_DAY } from '../db/sql-values.js';
+import { isFiniteSql, jsonNumberSql, jsonTextSql, utcDay as UTC_DAY } from '../db/sql-values.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, RiskFacts, ScenarioInvoice, UnappliedCredit,
@@ -283,7 +283,7 @@ scores AS (
       lag(value) OVER (PARTITION BY customer_id ORDER BY occurred_at, id)) AS previous,
     row_number() OVER (PARTITION BY customer_id ORDER BY occurred_at DESC, id DESC) AS k
   -- Imports keep scores finite; a float8 written otherwise may be infinite (NaN included), which no answer can carry.
-  FROM events WHERE kind = 'risk_score_change' AND value IS NOT NULL AND value NOT IN ('Infinity', '-Infinity', 'NaN')
+  FROM events WHERE kind = 'risk_score_change' AND ${isFiniteSql('value')}
 )
 SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::float8 AS "creditLimit",
   c.insurer_cover::float8 AS "insurerCover", c.nd_cover AS "ndCover",

@@ -4,8 +4,11 @@
 /** The UTC calendar day of a timestamptz column: events are dated in UTC, as the agenda's days are. */
 export const utcDay = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
 
-/** A float8 column, NULL when it holds NaN or ±Infinity (no answer can carry them). */
-export const finiteSql = (col: string) => `(CASE WHEN abs(${col}) < 'Infinity'::float8 THEN ${col} END)`;
+/**
+ * SQL condition: a float8 holds a finite number (no answer can carry NaN or
+ * ±Infinity). False for NULL, and for NaN, which PostgreSQL orders above every number.
+ */
+export const isFiniteSql = (col: string) => `abs(${col}) < 'Infinity'::float8`;
 
 /**
  * A JSON value read as a number when it is one that a float8 holds, else NULL:

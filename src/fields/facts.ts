@@ -5,6 +5,7 @@ import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
 import { emailPromiseSql } from './email-promise.js';
 import { payerProfileSql, TOO_FEW_PAYMENTS } from './payer-profile.js';
+import { utcDay } from '../db/sql-values.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
 import { VALUED_COLUMNS, valuationSql, valuedOpenSql } from './reporting-currency.js';
 
@@ -123,8 +124,8 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
   ) h ON h.customer_id = c.id
   LEFT JOIN (SELECT customer_id, max(payment_date) AS last_payment FROM payments WHERE true ${only('customer_id')} GROUP BY customer_id) p ON p.customer_id = c.id
   LEFT JOIN (
-    SELECT customer_id, min((occurred_at AT TIME ZONE 'UTC')::date) AS insolvency_day FROM external_events
-    WHERE kind = 'insolvency' AND (occurred_at AT TIME ZONE 'UTC')::date <= ${asOf} ${only('customer_id')} GROUP BY customer_id
+    SELECT customer_id, min(${utcDay('occurred_at')}) AS insolvency_day FROM external_events
+    WHERE kind = 'insolvency' AND ${utcDay('occurred_at')} <= ${asOf} ${only('customer_id')} GROUP BY customer_id
   ) ins ON ins.customer_id = c.id
   LEFT JOIN (${emailPromiseSql(asOf, options.customerIds ? `m.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) ep ON ep.customer_id = c.id
   LEFT JOIN (

@@ -7,7 +7,7 @@
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { DEFAULT_AGENDA_POLICY } from '../agenda/policy.js';
-import { jsonNumberSql, utcDay } from '../db/sql-values.js';
+import { isFiniteSql, jsonNumberSql, utcDay } from '../db/sql-values.js';
 import { roundMoney } from '../util/round.js';
 import { MONEY_LIMIT } from '../util/bounds.js';
 import { trendMonths } from './periods.js';
@@ -81,7 +81,7 @@ interface EventKept {
   holds: (value: string) => string;
 }
 
-const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', holds: (v) => `abs(${v}) < 'Infinity'::float8` };
+const SCORE: EventKept = { kind: 'risk_score_change', current: 'c.risk_score', holds: isFiniteSql };
 // What an import lets the credit_limit column hold: a limit of -1e308 put 1e308 above it, two overflowed the sum.
 const LIMIT: EventKept = { kind: 'credit_limit_decision', current: 'c.credit_limit::float8', holds: (v) => `${v} >= 0 AND ${v} < ${MONEY_LIMIT}` };
 
