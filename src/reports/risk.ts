@@ -12,7 +12,7 @@ import { roundMoney } from '../util/round.js';
 import { MONEY_LIMIT } from '../util/bounds.js';
 import { trendMonths } from './periods.js';
 import {
-  envelope, fxParams, groupsOf, limitCurrenciesInScope, OPEN_AT_SQL, put, scopeParams, valuationFor, valueOf,
+  envelope, fxParams, groupsOf, limitCurrenciesInScope, OPEN_AT_SQL, put, ratio, scopeParams, valuationFor, valueOf,
   type AmountCount, type ByDate, type GroupBy, type ReportEnvelope, type ReportScope, type Valued,
 } from './series.js';
 
@@ -213,7 +213,6 @@ interface RiskSqlRow {
 
 /** The bands of every row, in this order. */
 export const RISK_BAND_NAMES: readonly string[] = [...RISK_BANDS.map((b) => b.band), UNSCORED];
-const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
 /** One row from the SQL's aggregates of a group on a date; with no open receivables, zeros. */
 export function riskRow(month: string, date: IsoDate, group: string, r: RiskSqlRow | undefined): RiskRow {
@@ -228,7 +227,7 @@ export function riskRow(month: string, date: IsoDate, group: string, r: RiskSqlR
     bands: RISK_BAND_NAMES.map((band) => {
       const b = r?.bands[band];
       const amount = roundMoney(b?.exposure ?? 0);
-      return { band, customers: b?.customers ?? 0, exposure: amount, overdue: roundMoney(b?.overdue ?? 0), share: share(amount, exposure) };
+      return { band, customers: b?.customers ?? 0, exposure: amount, overdue: roundMoney(b?.overdue ?? 0), share: ratio(amount, exposure) ?? 0 };
     }),
     overLimit: { customers: r?.over_customers ?? 0, exposure: roundMoney(r?.over_exposure ?? 0), excess: roundMoney(r?.over_excess ?? 0) },
     withoutLimit: { customers: r?.nolimit_customers ?? 0, exposure: roundMoney(r?.nolimit_exposure ?? 0) },

@@ -61,6 +61,9 @@ export const DISPUTED = 'disputed';
 /** Neither a status nor the disputed flag: nobody has recorded what the customer said. */
 export const UNQUALIFIED = 'unqualified';
 
+/** part / whole to four decimals, as the reports give shares and rates; null when the whole is nothing. */
+export const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+
 const ZERO: AmountCount = { amount: 0, count: 0 };
 export const emptyBalance = (): Balance => ({ total: ZERO, buckets: BUCKETS.map(() => ZERO), overdue: ZERO, overdue30Unqualified: ZERO });
 
@@ -132,7 +135,7 @@ const bucketColumns = (value: string) => {
 const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
 
 /** The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate). */
-export const unpricedColumn = (currency: string, day: string, rate: string) =>
+const unpricedColumn = (currency: string, day: string, rate: string) =>
   `array_agg(DISTINCT ${currency} || ' ' || ${day}::text) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
 
 /** A series' SQL: in one currency, or consolidated (`fx`: every amount times its rate). */

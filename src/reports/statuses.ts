@@ -7,7 +7,7 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { trendMonths } from './periods.js';
 import {
-  DISPUTED, envelope, groupsOf, loadStatusBalances, UNQUALIFIED, valuationFor, type AmountCount, type ReportEnvelope, type ReportScope,
+  DISPUTED, envelope, groupsOf, loadStatusBalances, ratio, UNQUALIFIED, valuationFor, type AmountCount, type ReportEnvelope, type ReportScope,
 } from './series.js';
 import { roundMoney } from '../util/round.js';
 
@@ -40,8 +40,6 @@ export const STATUSES_METHOD =
   'that day: a status set later counts as not yet set; an invoice flagged disputed without a status is "disputed"; ' +
   'neither is "unqualified". Qualification rate = qualified / overdue, by amount and by count. The ledger keeps each ' +
   "invoice's latest status only: on a past date, an invoice whose status changed since shows as unqualified.";
-
-const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
 /**
  * One row from the overdue amounts of a group on a date, by status (absent
