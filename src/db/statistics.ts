@@ -1,7 +1,7 @@
 // The planner's statistics after a bulk change: PGlite has no autovacuum, and
 // PostgreSQL's runs late, so code that changes many rows asks for ANALYZE
 // itself when autovacuum would have.
-import type { Queryable } from './sql.js';
+import { ident, type Queryable } from './sql.js';
 
 /**
  * Whether a table needs ANALYZE (and if so, readies its counters for it):
@@ -27,4 +27,13 @@ export async function statisticsStale(tx: Queryable, table: string, changedNow: 
   // ANALYZE that follows. PostgreSQL 15 brought the call.
   if (stale && row?.flushable) await tx.query('SELECT pg_stat_force_next_flush()');
   return stale;
+}
+
+/**
+ * ANALYZE a table after a bulk change, outside the transaction that made it
+ * (its rows are sampled once committed). Only an optimisation: a failure
+ * (a lock, a cancelled statement) is not the caller's.
+ */
+export async function analyse(db: Queryable, table: string): Promise<void> {
+  await db.query(`ANALYZE ${ident(table)}`).catch(() => undefined);
 }

@@ -9,7 +9,7 @@ import { writeComputedFields, type ComputedFieldRow } from '../scoring/computed-
 import { loadCustomerFacts } from '../fields/facts.js';
 import type { ServedModel } from '../scoring/rescore.js';
 import { isKnownZone, offsetMinutesAt } from '../ml/send-time/local-time.js';
-import { statisticsStale } from '../db/statistics.js';
+import { analyse, statisticsStale } from '../db/statistics.js';
 
 export const INBOUND_FIELD_NAMES = ['inboundType', 'inboundPriority', 'autoReplyEligible', 'sentimentScore'];
 
@@ -111,7 +111,7 @@ export async function publishTriaged(db: Db): Promise<number> {
   // believing triage_seq still empty, then joined and sorted every published
   // email for each page (seconds instead of milliseconds for the first page of
   // 200,000). Only an optimisation, as after an import.
-  if (stale) await db.query('ANALYZE inbound_messages').catch(() => undefined);
+  if (stale) await analyse(db, 'inbound_messages');
   return published;
 }
 

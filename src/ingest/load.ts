@@ -9,7 +9,7 @@ import type { FieldType, ImportEntity, ImportField } from './entities.js';
 import { coerceRow, type RowError, type Value } from './coerce.js';
 import type { ParsedRecord } from './parse.js';
 import { excerpt, quote } from '../util/quote.js';
-import { statisticsStale } from '../db/statistics.js';
+import { analyse, statisticsStale } from '../db/statistics.js';
 
 export interface ImportResult {
   entity: string;
@@ -268,7 +268,7 @@ export async function importRecords(
   records: AsyncIterable<ParsedRecord[]>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { result, analyse } = await db.transaction(async (tx) => {
+  const { result, stale } = await db.transaction(async (tx) => {
     const stagingCols = entity.fields.map((f) => `${stagingColumn(f)} ${STAGING_TYPE[f.type]}`);
     // One import of an entity at a time: new rows are inserted without ON
     // CONFLICT, which is safe only if no other import adds the same keys meanwhile.
@@ -310,7 +310,7 @@ export async function importRecords(
       unchanged: rows - counts.inserted - counts.updated,
     };
     await options.beforeCommit?.(tx, result);
-    return { result, analyse: counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated)) };
+    return { result, stale: counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated)) };
   });
   // Fresh statistics after a bulk load: without them the planner picks nested
   // loops over tables it believes empty (PGlite has no autovacuum). After the
@@ -319,6 +319,6 @@ export async function importRecords(
   // they made the next small import analyse the table all over again.
   // Only an optimisation: failing (a connection lost) must not report a
   // committed import as failed; the next import finds the table stale again.
-  if (analyse) await db.query(`ANALYZE ${ident(entity.table)}`).catch(() => undefined);
+  if (stale) await analyse(db, entity.table);
   return result;
 }

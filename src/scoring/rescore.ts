@@ -13,7 +13,7 @@ import type { IncentivePredictor } from '../ml/incentives/index.js';
 import { sendTimeInput, incentiveCustomer, overdueSituations } from './behaviour-inputs.js';
 import { loadSlice, customerRanges, sliceCustomers, type PortfolioSlice } from './histories.js';
 import { replaceComputedFields, CopyLines } from './computed-fields.js';
-import { statisticsStale } from '../db/statistics.js';
+import { analyse, statisticsStale } from '../db/statistics.js';
 import {
   CUSTOMER_DELAY_FIELD_NAMES,
   CUSTOMER_DRIFT_FIELD_NAMES,
@@ -166,6 +166,6 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
   result.fieldsWritten += await writing;
   await next;
   // Every later query of the fields (facts, agenda, customer lists) plans with these statistics; on PGlite nothing else gathers them.
-  if (result.fieldsWritten > 0 && (await statisticsStale(db, 'computed_fields', result.fieldsWritten))) await db.query('ANALYZE computed_fields');
+  if (result.fieldsWritten > 0 && (await statisticsStale(db, 'computed_fields', result.fieldsWritten))) await analyse(db, 'computed_fields');
   return result;
 }
