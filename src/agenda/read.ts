@@ -32,7 +32,8 @@ export interface AgendaItem {
   priority: Priority;
   customer: { externalId: string; name: string; segment: string | null };
   collector: string | null;
-  amounts: { atStake: number; currency: string; customerOpen: number; customerOverdue: number };
+  /** `atStake` is in `currency`, the task's own; the customer's balances are in `balanceCurrency`. */
+  amounts: { atStake: number; currency: string; customerOpen: number; customerOverdue: number; balanceCurrency: string };
   invoices: Omit<InvoiceRef, 'invoiceId'>[];
 }
 
@@ -113,6 +114,7 @@ function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlan
       currency: s.currency,
       customerOpen: c?.openAmount ?? 0,
       customerOverdue: c?.overdueAmount ?? 0,
+      balanceCurrency: c?.currency ?? s.currency,
     },
     invoices: s.invoices.map(({ invoiceId: _id, ...rest }) => rest),
   };
@@ -142,7 +144,7 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates:
     ),
     customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
     collector: a.collector,
-    amounts: { atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue },
+    amounts: { atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue, balanceCurrency: a.currency },
     invoices: a.invoiceExternalId
       ? [{ externalId: a.invoiceExternalId, number: a.invoiceNumber!, openAmount: a.invoiceOpen ?? 0, dueDate: a.invoiceDueDate!, daysOverdue: days }]
       : [],
@@ -189,7 +191,28 @@ export async function groupMemberIds(db: Db, group: string, collectorId: number 
   return rows.map((r) => r.id);
 }
 
-export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
+/**
+ * The customers an agenda request narrows to: a group's members, one
+ * customer, or both (the customer if a member); within one collector's
+ * customers when `collectorId` is set. Undefined when it does not narrow;
+ * 404 for a group or a customer that does not exist.
+ */
+export async function scopedCustomerIds(
+  db: Db,
+  q: { group?: string; customer?: string; collectorId: number | null },
+): Promise<number[] | undefined> {
+  const members = q.group === undefined ? undefined : await groupMemberIds(db, q.group, q.collectorId);
+  if (q.customer === undefined) return members;
+  const [c] = await db.query<{ id: number; collectorId: number | null }>(
+    'SELECT id, collector_id AS "collectorId" FROM customers WHERE external_id = $1', [q.customer],
+  );
+  if (!c) throw AR_ERR.NOT_FOUND(['Customer', q.customer]);
+  const inScope = (q.collectorId === null || c.collectorId === q.collectorId) && (members === undefined || members.includes(c.id));
+  return inScope ? [c.id] : [];
+}
+
+/** Every task and automatic step due by the day, in view, highest priority first. */
+export async function agendaTasks(db: Db, q: Omit<AgendaQuery, 'limit' | 'collector'>): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
   const scope: PlanningScope = q.customerIds ? { kind: 'customers', customerIds: q.customerIds }
     : q.collectorId === null ? { kind: 'portfolio' } : { kind: 'collector', collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
@@ -212,18 +235,21 @@ export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
     if (!isPlannerKey(a.dedupeKey)) items.push(fromManual(a, q.date, q.policy, facts.rates));
   }
   const view = inView(q.agenda ?? 'all');
-  const shown = items.filter(view).sort(itemOrder);
-  const sent = automatic.filter(view).sort(itemOrder);
+  return { tasks: items.filter(view).sort(itemOrder), automatic: automatic.filter(view).sort(itemOrder) };
+}
+
+export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
+  const { tasks, automatic } = await agendaTasks(db, q);
   return {
     date: q.date,
     collector: q.collector,
-    items: shown.slice(0, q.limit),
-    automatic: sent.slice(0, q.limit),
+    items: tasks.slice(0, q.limit),
+    automatic: automatic.slice(0, q.limit),
     counts: {
-      tasks: shown.length,
-      planned: shown.filter((i) => i.state === 'planned').length,
-      suggested: shown.filter((i) => i.state === 'suggested').length,
-      automatic: sent.length,
+      tasks: tasks.length,
+      planned: tasks.filter((i) => i.state === 'planned').length,
+      suggested: tasks.filter((i) => i.state === 'suggested').length,
+      automatic: automatic.length,
     },
   };
 }

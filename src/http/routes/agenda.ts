@@ -6,9 +6,10 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, closeAction, closeSuggestion, collectorIdOf, groupMemberIds, planningDay, readAgenda,
-  type AgendaPlanJobData, type AgendaPolicy,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, agendaTasks, byAccount, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
+  scopedCustomerIds, type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
+import type { Db } from '../../db/sql.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
@@ -26,6 +27,15 @@ export function collectorScope(request: FastifyRequest, asked: string | undefine
   }
   if (asked !== undefined && asked !== bound) throw AR_ERR.FORBIDDEN(['collector', `${action} of collector "${asked}": a collector sees only their own`]);
   return { collector: bound, restricted: true };
+}
+
+/** Who and what an agenda request covers: its collector, day, view and customers (a group's, one customer). */
+async function agendaQuery(db: Db, policy: AgendaPolicy, request: FastifyRequest, query: Static<typeof AgendaQuerystring>) {
+  const { collector } = collectorScope(request, query.collector, 'read the agenda');
+  const date = dayOrToday(query.date);
+  const collectorId = collector === null ? null : await collectorIdOf(db, collector);
+  const customerIds = await scopedCustomerIds(db, { group: query.group, customer: query.customer, collectorId });
+  return { collectorId, collector, date, policy, agenda: query.agenda, customerIds };
 }
 
 export const DateParam = Day();
@@ -85,7 +95,10 @@ const AgendaItemSchema = Type.Object({
   }),
   customer: Type.Object({ externalId: Type.String(), name: Type.String(), segment: Nullable(Type.String()) }),
   collector: Nullable(Type.String()),
-  amounts: Type.Object({ atStake: Type.Number(), currency: Type.String(), customerOpen: Type.Number(), customerOverdue: Type.Number() }),
+  amounts: Type.Object({
+    atStake: Type.Number({ description: 'in `currency`, the task\'s own' }), currency: Type.String(),
+    customerOpen: Type.Number(), customerOverdue: Type.Number(), balanceCurrency: Type.String({ description: 'the currency of customerOpen and customerOverdue' }),
+  }),
   invoices: Type.Array(Type.Object({
     externalId: Type.String(), number: Type.String(), openAmount: Type.Number(), dueDate: Type.String(), daysOverdue: Type.Integer(),
   })),
@@ -98,6 +111,39 @@ const AgendaSchema = Type.Object({
   automatic: Type.Array(AgendaItemSchema),
   counts: Type.Object({ tasks: Type.Integer(), planned: Type.Integer(), suggested: Type.Integer(), automatic: Type.Integer() }),
 });
+
+const AccountsSchema = Type.Object({
+  date: Type.String(),
+  collector: Nullable(Type.String()),
+  accounts: Type.Array(Type.Object({
+    customer: Type.Object({ externalId: Type.String(), name: Type.String(), segment: Nullable(Type.String()) }),
+    collector: Nullable(Type.String()),
+    priority: Type.Number({ description: 'its most pressing task\'s priority score' }),
+    tasks: Type.Integer(),
+    late: Type.Integer({ description: 'tasks due before the day' }),
+    waitingDays: Type.Integer({ description: 'days the oldest task has waited; 0 when none is late' }),
+    topics: Type.Array(Type.String(), { description: 'the kinds of its tasks, most pressing first, each once' }),
+    balances: Type.Object({ currency: Type.String(), open: Type.Number(), overdue: Type.Number() }),
+    items: Type.Array(Type.Object({
+      id: Nullable(DbId()), dedupeKey: Nullable(Type.String()), state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
+      origin: Type.String(), kind: Type.String(), type: Type.String(), dueDate: Type.String(), reason: Type.String(), priority: Type.Number(),
+    })),
+  })),
+  counts: Type.Object({ accounts: Type.Integer(), tasks: Type.Integer() }),
+});
+
+const AgendaQuerystring = Type.Object({
+  collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
+  date: Type.Optional(DateParam),
+  agenda: Type.Union([Type.Literal('all'), Type.Literal('collection'), Type.Literal('risk')], {
+    default: 'all',
+    description: 'collection: reminders, status follow-ups, model suggestions and manual actions; risk: credit limit and '
+      + 'insurance cover overruns, insolvency proceedings, risk-score downgrades, company changes, limit reviews; all: both',
+  }),
+  group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only the members of this customer group (externalId), e.g. the risky customers' })),
+  customer: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only this customer (externalId): everything to cover with it' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+}, { additionalProperties: false });
 
 const ClosedSchema = Type.Object({ id: Type.Integer(), status: Type.String(), doneAt: Type.String() });
 
@@ -133,26 +179,34 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
         'agenda; other roles see the whole portfolio unless they name a collector. Automatic scenario steps are listed ' +
         'apart: the platform sends them. Model outputs are kept as of their last run only: a drift review or an incentive ' +
         'is suggested from the day of the model\'s last run, so the agenda of an earlier day does not show it.',
-      querystring: Type.Object({
-        collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
-        date: Type.Optional(DateParam),
-        agenda: Type.Union([Type.Literal('all'), Type.Literal('collection'), Type.Literal('risk')], {
-          default: 'all',
-          description: 'collection: reminders, status follow-ups, model suggestions and manual actions; risk: credit limit and '
-            + 'insurance cover overruns, insolvency proceedings, risk-score downgrades; all: both',
-        }),
-        group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only the members of this customer group (externalId), e.g. the risky customers' })),
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-      }, { additionalProperties: false }),
+      querystring: AgendaQuerystring,
       response: { 200: AgendaSchema, ...errorResponses },
     },
   }, async (request) => {
-    const { collector } = collectorScope(request, request.query.collector, 'read the agenda');
-    const date = dayOrToday(request.query.date);
-    const collectorId = collector === null ? null : await collectorIdOf(storage.db, collector);
-    const { group, limit, agenda } = request.query;
-    const customerIds = group === undefined ? undefined : await groupMemberIds(storage.db, group, collectorId);
-    return readAgenda(storage.db, { collectorId, collector, date, limit, policy, agenda, customerIds });
+    const q = await agendaQuery(storage.db, policy, request, request.query);
+    return readAgenda(storage.db, { ...q, limit: request.query.limit });
+  });
+
+  app.get('/v1/agenda/accounts', {
+    config: { roles: ['collector', 'platform', 'analyst'], action: 'read agendas' },
+    schema: {
+      tags: ['agenda'],
+      summary: 'The agenda as a call list: one entry per customer, with every task to cover with it',
+      description: 'The same tasks as GET /v1/agenda, grouped by customer so that one conversation covers a dispute, a ' +
+        'broken promise and a credit limit at once. Accounts are ranked by their most pressing task (the amount at stake ' +
+        'in one account is not added up across its topics), then by their number of tasks. `limit` counts accounts.',
+      querystring: AgendaQuerystring,
+      response: { 200: AccountsSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const q = await agendaQuery(storage.db, policy, request, request.query);
+    const { tasks } = await agendaTasks(storage.db, q);
+    const accounts = byAccount(tasks, q.date);
+    return {
+      date: q.date, collector: q.collector,
+      accounts: accounts.slice(0, request.query.limit),
+      counts: { accounts: accounts.length, tasks: tasks.length },
+    };
   });
 
   for (const [verb, status] of [['done', 'done'], ['cancel', 'cancelled']] as const) {
