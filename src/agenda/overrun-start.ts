@@ -12,6 +12,7 @@ import { openOnCtes, openOnSql } from '../fields/open-on.js';
 import { ratesOf } from './currencies.js';
 import { addDays } from './dates.js';
 import { overrunsOf, type Overrun, type OverrunKind } from './exposure.js';
+import { overrunKeyPrefix } from './overrun-key.js';
 import type { AgendaPolicy } from './policy.js';
 import type { ExchangeRate, IsoDate, OverrunStart, RiskFacts } from './types.js';
 
@@ -61,24 +62,49 @@ function rateColumns(overruns: Overrun[], rates: ExchangeRate[]): [string[], str
   return cols;
 }
 
+// The latest day each overrun review of these customers and kinds was keyed
+// by, at or before the look-back's first day, whatever became of the review
+// (planned, closed, or cancelled by the planner). Only for overruns older than
+// the look-back: a handful of customers, read by their index.
+const KEYED_ON_SQL = `SELECT w.customer_id AS "customerId", w.kind, max(substr(a.dedupe_key, length(w.prefix) + 1, 10)) AS "keyedOn"
+FROM unnest($1::int[], $2::text[], $3::text[]) AS w(customer_id, kind, prefix)
+JOIN actions a ON a.customer_id = w.customer_id AND a.dedupe_key LIKE w.prefix || '____-__-__#%'
+WHERE substr(a.dedupe_key, length(w.prefix) + 1, 10) <= $4
+GROUP BY 1, 2`;
+
+type Row = { customerId: number; kind: OverrunKind };
+
+/** `keyedOn` for the overruns over since the look-back's first day at least (`overrun-key.ts` says why). */
+async function keyedOnOf(db: Db, long: Row[], earliest: IsoDate): Promise<(Row & { keyedOn: IsoDate })[]> {
+  if (long.length === 0) return [];
+  return db.query(KEYED_ON_SQL, [
+    long.map((o) => o.customerId), long.map((o) => o.kind), long.map((o) => overrunKeyPrefix(o.kind, o.customerId)), earliest,
+  ]);
+}
+
 /**
  * The risk facts with the start of each overrun (`overSince`). Over on every
- * eve looked back at: the look-back's first day, at least.
+ * eve looked back at: the look-back's first day, at least, with the day its
+ * review was keyed by when it was within the look-back.
  */
 export async function withOverrunStarts(
   db: Db, risk: Omit<RiskFacts, 'overSince'>[], rates: ExchangeRate[], asOf: IsoDate, policy: AgendaPolicy,
 ): Promise<RiskFacts[]> {
   const lookbackDays = policy.risk.overrunLookbackDays;
   const overruns = overrunsOf(risk, rates, policy);
-  const rows = overruns.length === 0 ? [] : await db.query<{ customerId: number; kind: OverrunKind; since: IsoDate | null }>(OVERRUN_START_SQL, [
+  const rows = overruns.length === 0 ? [] : await db.query<Row & { since: IsoDate | null }>(OVERRUN_START_SQL, [
     asOf, lookbackDays,
     overruns.map((o) => o.customerId), overruns.map((o) => o.kind), overruns.map((o) => o.threshold),
     ...rateColumns(overruns, rates),
   ]);
   const earliest = addDays(asOf, -lookbackDays);
+  const keyed = new Map((await keyedOnOf(db, rows.filter((r) => r.since === null), earliest)).map((k) => [`${k.kind}:${k.customerId}`, k.keyedOn]));
   const starts = new Map<number, RiskFacts['overSince']>();
   for (const r of rows) {
-    const since: OverrunStart = r.since === null ? { on: earliest, atLeast: true } : { on: r.since, atLeast: false };
+    const keyedOn = keyed.get(`${r.kind}:${r.customerId}`);
+    const since: OverrunStart = r.since === null
+      ? { on: earliest, atLeast: true, ...(keyedOn === undefined ? {} : { keyedOn }) }
+      : { on: r.since, atLeast: false };
     starts.set(r.customerId, { ...starts.get(r.customerId), [r.kind]: since });
   }
   return risk.map((r) => ({ ...r, overSince: starts.get(r.customerId) ?? {} }));

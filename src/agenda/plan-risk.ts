@@ -10,6 +10,7 @@ import { money, percent, plural } from './format.js';
 import { floorIn } from './currencies.js';
 import { exposureOf, heldOver, thresholdOf, type OverrunKind, type Valued } from './exposure.js';
 import { recurrence } from './keys.js';
+import { overrunIdentity } from './overrun-key.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
 import type {
@@ -73,17 +74,16 @@ interface OverrunReview {
 /**
  * The review an overrun calls for on the planning day: due from the day it
  * began, again `reviewEveryDays` after a person closed the last, while it
- * lasts. Its key names the day it began, so it holds while the overrun lasts
- * and a new overrun, after the balance went back under, is a new review. One
- * dated past the look-back has a key of its own: that day moves on daily.
+ * lasts, under the key of the overrun (`overrun-key.ts`).
  */
 function overrunReview(x: Exposure, kind: OverrunKind, facts: PlanningFacts, policy: AgendaPolicy): OverrunReview | null {
   const threshold = thresholdOf(x.r, kind, policy);
   const held = threshold === null ? null : heldOver(x, threshold);
   if (held === null || threshold === null) return null;
   // The facts loader dates every overrun; facts built by hand may not.
-  const since = x.r.overSince[kind] ?? { on: facts.asOf, atLeast: false };
-  const rec = recurrence(`risk:${kind}:c${x.r.customerId}:${since.atLeast ? 'long' : since.on}`, facts.closures, since.on, 0, policy.risk.reviewEveryDays);
+  const start = x.r.overSince[kind] ?? { on: facts.asOf, atLeast: false };
+  const { base, since } = overrunIdentity(kind, x.r.customerId, start);
+  const rec = recurrence(base, facts.closures, since.on, 0, policy.risk.reviewEveryDays);
   if (rec.dueDate > facts.asOf) return null;
   return { held, threshold, since, ...rec, daysLate: daysBetween(rec.dueDate, facts.asOf) };
 }

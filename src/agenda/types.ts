@@ -257,6 +257,12 @@ export interface OverrunStart {
   on: IsoDate;
   /** Over on every day the ledger was read back to (`risk.overrunLookbackDays`): it began then or earlier. */
   atLeast: boolean;
+  /**
+   * When `atLeast`: the latest day a review of this customer and kind was
+   * keyed by, at or before `on` (`risk:limit:c12:2025-09-01#n`), the day the
+   * overrun began as read back when it was within the look-back.
+   */
+  keyedOn?: IsoDate;
 }
 
 /** What the risk agenda reads of a customer: its limit, its cover, its open amounts, the providers' latest events. */

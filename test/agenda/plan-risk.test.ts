@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { planAgenda } from '../../src/agenda/plan.js';
 import { planRiskActions } from '../../src/agenda/plan-risk.js';
 import { DEFAULT_AGENDA_POLICY as POLICY } from '../../src/agenda/policy.js';
-import type { RiskFacts } from '../../src/agenda/types.js';
+import type { Closure, RiskFacts } from '../../src/agenda/types.js';
 import { ASOF, customerCtx, facts, scenarioInvoice } from './facts-builder.js';
 
 const risky = (extra: Partial<RiskFacts> = {}): RiskFacts => ({
@@ -95,6 +95,36 @@ describe('when the balance has been over the limit for a while', () => {
     expect(limit).toMatchObject({ dueDate: '2025-10-20', dedupeKey: 'risk:limit:c1:long#0' });
     expect(limit.reason).toMatch(/^Over the credit limit since 2025-10-20 at least:/);
     expect(plan(since('2025-10-27', true), '2026-10-27')[0].dedupeKey).toBe('risk:limit:c1:long#0');
+  });
+});
+
+describe('when an overrun grows older than the ledger is read back', () => {
+  const over = (overSince: RiskFacts['overSince']) =>
+    risky({ creditLimit: 10_000, open: [{ currency: 'EUR', amount: 12_000 }], overSince });
+  const plan = (r: RiskFacts, asOf: string, closures = new Map<string, Closure>()) => planRiskActions(facts({ risk: [r], asOf, closures }), POLICY);
+  // On 2026-10-19 the 365 days read back reach 2025-10-19: the overrun of 2025-10-19 is dated; the next day it is "at least".
+  const dated = over({ limit: { on: '2025-10-19', atLeast: false } });
+  const older = (keyedOn?: string) => over({ limit: { on: '2025-10-20', atLeast: true, ...(keyedOn && { keyedOn }) } });
+
+  it('keeps the key its review had, due and said since the day it began', () => {
+    const [before] = plan(dated, '2026-10-19');
+    const [after] = plan(older('2025-10-19'), ASOF);
+    expect(before.dedupeKey).toBe('risk:limit:c1:2025-10-19#0');
+    expect(after).toMatchObject({ dedupeKey: before.dedupeKey, dueDate: '2025-10-19' });
+    expect(after.reason).toMatch(/^Over the credit limit since 2025-10-19: /);
+  });
+
+  it('does not hand the collector who closed it a new review the next day', () => {
+    const closed = new Map([['risk:limit:c1:2025-10-19', { closed: 1, lastClosedByPersonOn: '2026-10-19' }]]);
+    expect(plan(dated, '2026-10-19', closed)).toEqual([]);
+    expect(plan(older('2025-10-19'), ASOF, closed)).toEqual([]);
+    expect(plan(older('2025-10-19'), '2026-11-18', closed).map((s) => [s.dedupeKey, s.dueDate]))
+      .toEqual([['risk:limit:c1:2025-10-19#1', '2026-11-18']]);
+  });
+
+  it('keeps the undated key with no dated one to take back, or one dated after the look-back began (another overrun)', () => {
+    expect(plan(older(), ASOF)[0].dedupeKey).toBe('risk:limit:c1:long#0');
+    expect(plan(older('2026-02-01'), ASOF)[0].dedupeKey).toBe('risk:limit:c1:long#0');
   });
 });
 

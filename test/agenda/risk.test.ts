@@ -38,9 +38,9 @@ for (const backend of await backends()) {
     });
     afterAll(async () => t.close());
 
-    const agenda = async (query: string) => {
+    const agenda = async (query: string, date = DATE) => {
       await whenCalm(t.app);
-      const res = await t.app.inject({ url: `/v1/agenda?date=${DATE}&${query}`, headers: auth('admin') });
+      const res = await t.app.inject({ url: `/v1/agenda?date=${date}&${query}`, headers: auth('admin') });
       expect(res.statusCode).toBe(200);
       return res.json() as { items: { kind: string; origin: string; reason: string; dueDate: string; dedupeKey: string | null; customer: { externalId: string } }[] };
     };
@@ -109,6 +109,30 @@ for (const backend of await backends()) {
         expect(item('C-LONG').reason).toMatch(/^Over the credit limit since 2025-10-20 at least:/);
       } finally {
         await db.query('DELETE FROM customers WHERE id = ANY($1::int[])', [[swing, long]]);
+      }
+    });
+
+    it('keeps the dated key of an overrun grown older than the look-back, the latest dated at or before it', async () => {
+      const db = t.storage.db;
+      const aged = await f.customer(db, { externalId: 'C-AGED', currency: 'EUR' });
+      await db.query('UPDATE customers SET credit_limit = 1000 WHERE id = $1', [aged]);
+      // Over since 2025-09-01: on 2026-10-20 the 365 days read back start at 2025-10-20.
+      await f.invoice(db, { customerId: aged, issueDate: '2025-09-01', dueDate: '2025-10-01', amount: 5000, currency: 'EUR' });
+      const action = (key: string, status: string, doneAt: string | null) => db.query(
+        `INSERT INTO actions (dedupe_key, customer_id, type, due_date, origin, reason, status, done_at)
+         VALUES ($1, $2, 'review', '2025-09-01', 'risk', 'Over the credit limit', $3, $4)`, [key, aged, status, doneAt]);
+      // Its review, closed by a person; an earlier overrun's; one dated within the look-back, which cannot be this one.
+      await action(`risk:limit:c${aged}:2025-09-01#0`, 'done', '2026-10-05T10:00:00Z');
+      await action(`risk:limit:c${aged}:2024-03-01#0`, 'done', '2024-03-10T10:00:00Z');
+      await action(`risk:limit:c${aged}:2026-01-15#0`, 'cancelled', null);
+      try {
+        expect((await agenda('agenda=risk')).items.filter((i) => i.customer.externalId === 'C-AGED')).toEqual([]);
+        const [again] = (await agenda('agenda=risk', '2026-11-04')).items.filter((i) => i.customer.externalId === 'C-AGED');
+        expect(again).toMatchObject({ kind: 'credit_limit_exceeded', dueDate: '2026-11-04', dedupeKey: `risk:limit:c${aged}:2025-09-01#1` });
+        expect(again.reason).toMatch(/^Over the credit limit since 2025-09-01: 5,000.00 EUR open/);
+      } finally {
+        await db.query('DELETE FROM actions WHERE customer_id = $1', [aged]);
+        await db.query('DELETE FROM customers WHERE id = $1', [aged]);
       }
     });
 
