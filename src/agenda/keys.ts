@@ -31,7 +31,9 @@ export interface Recurrence {
 
 /**
  * The next occurrence of a recurring suggestion: due `firstAfter` days after
- * the anchor, then `every` days after the last time a person closed one.
+ * the anchor, then `every` days after the last time a person closed one,
+ * under this base or, `closedElsewhereOn`, under a key the same situation had
+ * before (n still counts this base's closures: it only keeps keys apart).
  */
 export function recurrence(
   base: string,
@@ -39,10 +41,12 @@ export function recurrence(
   anchor: IsoDate,
   firstAfter: number,
   every: number,
+  closedElsewhereOn: IsoDate | null = null,
 ): Recurrence {
   const c = closures.get(base);
   const first = addDays(anchor, firstAfter);
-  const again = c?.lastClosedByPersonOn ? addDays(c.lastClosedByPersonOn, every) : first;
+  const closedOn = [c?.lastClosedByPersonOn ?? null, closedElsewhereOn].filter((d): d is IsoDate => d !== null);
+  const again = closedOn.length ? addDays(maxIso(closedOn), every) : first;
   return { dedupeKey: `${base}${RECURRING_SEPARATOR}${c?.closed ?? 0}`, dueDate: maxIso([first, again]) };
 }
 

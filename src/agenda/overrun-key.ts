@@ -1,10 +1,12 @@
 // Which review an overrun is. Its key names the day it began, read back from
 // the ledger, so it holds while the overrun lasts and a new overrun, after
-// the balance went back under, is a new review. Growing older than the
-// look-back must not change it: the collector who closed its review would get
-// a new one the next day. Pure.
+// the balance went back under, is a new review. Two things would change that
+// key under an overrun that did not change, and each would hand the collector
+// who closed its review a new one the next day: the overrun growing older than
+// the look-back, and the upgrade from the keys before dated ones. Pure.
+import { maxIso } from './dates.js';
 import type { OverrunKind } from './exposure.js';
-import type { OverrunStart } from './types.js';
+import type { Closure, IsoDate, OverrunStart } from './types.js';
 
 /** `risk:limit:c12:`: the prefix of every dated key of this customer's overruns of this kind. */
 export const overrunKeyPrefix = (kind: OverrunKind, customerId: number) => `risk:${kind}:c${customerId}:`;
@@ -17,6 +19,8 @@ export interface OverrunIdentity {
   base: string;
   /** Since when, as its key says. */
   since: OverrunStart;
+  /** The last day a person closed a review of it under a key without its day, if any. */
+  closedUndatedOn: IsoDate | null;
 }
 
 /**
@@ -35,7 +39,25 @@ function keyedStart(start: OverrunStart): OverrunStart {
   return start.atLeast && start.keyedOn !== undefined && start.keyedOn <= start.on ? { on: start.keyedOn, atLeast: false } : start;
 }
 
-export function overrunIdentity(kind: OverrunKind, customerId: number, start: OverrunStart): OverrunIdentity {
+/**
+ * Closures under a key that names no day count for the overrun when made
+ * while it lasted (on or after the day it began): the version before dated
+ * keys had one per customer and kind (`risk:limit:c12#n`), and the undated
+ * `:long` was the key of a dated overrun grown past the look-back before its
+ * dated key was taken back. Made before that day, they reviewed another
+ * overrun, or one that cannot be told apart.
+ */
+function closedUndated(prefix: string, base: string, since: OverrunStart, closures: Map<string, Closure>): IsoDate | null {
+  const days = [prefix.slice(0, -1), `${prefix}${UNDATED}`]
+    .filter((key) => key !== base)
+    .map((key) => closures.get(key)?.lastClosedByPersonOn ?? null)
+    .filter((day): day is IsoDate => day !== null && day >= since.on);
+  return days.length ? maxIso(days) : null;
+}
+
+export function overrunIdentity(kind: OverrunKind, customerId: number, start: OverrunStart, closures: Map<string, Closure>): OverrunIdentity {
   const since = keyedStart(start);
-  return { base: `${overrunKeyPrefix(kind, customerId)}${since.atLeast ? UNDATED : since.on}`, since };
+  const prefix = overrunKeyPrefix(kind, customerId);
+  const base = `${prefix}${since.atLeast ? UNDATED : since.on}`;
+  return { base, since, closedUndatedOn: closedUndated(prefix, base, since, closures) };
 }

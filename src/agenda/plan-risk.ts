@@ -82,8 +82,8 @@ function overrunReview(x: Exposure, kind: OverrunKind, facts: PlanningFacts, pol
   if (held === null || threshold === null) return null;
   // The facts loader dates every overrun; facts built by hand may not.
   const start = x.r.overSince[kind] ?? { on: facts.asOf, atLeast: false };
-  const { base, since } = overrunIdentity(kind, x.r.customerId, start);
-  const rec = recurrence(base, facts.closures, since.on, 0, policy.risk.reviewEveryDays);
+  const { base, since, closedUndatedOn } = overrunIdentity(kind, x.r.customerId, start, facts.closures);
+  const rec = recurrence(base, facts.closures, since.on, 0, policy.risk.reviewEveryDays, closedUndatedOn);
   if (rec.dueDate > facts.asOf) return null;
   return { held, threshold, since, ...rec, daysLate: daysBetween(rec.dueDate, facts.asOf) };
 }

@@ -128,6 +128,33 @@ describe('when an overrun grows older than the ledger is read back', () => {
   });
 });
 
+describe('when a review was closed under a key without its day', () => {
+  const over = risky({
+    creditLimit: 10_000, insurerCover: 9_000, open: [{ currency: 'EUR', amount: 12_000 }],
+    overSince: { limit: { on: '2026-09-01', atLeast: false }, cover: { on: '2026-09-01', atLeast: false } },
+  });
+  const keys = (closures: [string, string][], asOf = ASOF) => planRiskActions(facts({
+    risk: [over], asOf, closures: new Map(closures.map(([key, on]) => [key, { closed: 2, lastClosedByPersonOn: on }])),
+  }), POLICY).map((s) => [s.dedupeKey, s.dueDate]);
+
+  it('counts one closed before dated keys (risk:limit:c1#n) while the overrun lasted, of its kind only', () => {
+    expect(keys([['risk:limit:c1', '2026-10-01']])).toEqual([['risk:cover:c1:2026-09-01#0', '2026-09-01']]);
+    expect(keys([['risk:limit:c1', '2026-10-01']], '2026-10-31')).toContainEqual(['risk:limit:c1:2026-09-01#0', '2026-10-31']);
+    expect(keys([['risk:cover:c1', '2026-09-01']])).toEqual([['risk:limit:c1:2026-09-01#0', '2026-09-01'], ['risk:cover:c1:2026-09-01#0', '2026-10-01']]);
+  });
+
+  it('counts one closed under the undated key of an overrun past the look-back once its dated key is back', () => {
+    const long = risky({ ...over, overSince: { limit: { on: '2025-10-20', atLeast: true, keyedOn: '2025-06-01' } } });
+    expect(planRiskActions(facts({ risk: [long], closures: new Map([['risk:limit:c1:long', { closed: 1, lastClosedByPersonOn: '2026-10-10' }]]) }), POLICY)
+      .map((s) => s.kind)).toEqual(['cover_exceeded']);
+  });
+
+  it('leaves out one closed before the overrun began: it reviewed another', () => {
+    expect(keys([['risk:limit:c1', '2026-08-31'], ['risk:cover:c1:long', '2026-08-20']]))
+      .toEqual([['risk:limit:c1:2026-09-01#0', '2026-09-01'], ['risk:cover:c1:2026-09-01#0', '2026-09-01']]);
+  });
+});
+
 describe('when the exposure is above the credit insurer cover', () => {
   it('asks for a named limit when the customer is under the unnamed-buyer cover', () => {
     const [s] = planRiskActions(facts({ risk: [risky({ insurerCover: 20_000, ndCover: true, open: [{ currency: 'EUR', amount: 32_000 }] })] }), POLICY);

@@ -136,6 +136,23 @@ for (const backend of await backends()) {
       }
     });
 
+    it('counts a review closed under the key before dated keys while the overrun lasted', async () => {
+      const db = t.storage.db;
+      const reviewed = await f.customer(db, { externalId: 'C-REVIEWED', currency: 'EUR' });
+      await db.query('UPDATE customers SET credit_limit = 1000 WHERE id = $1', [reviewed]);
+      await f.invoice(db, { customerId: reviewed, issueDate: '2026-08-01', dueDate: '2026-09-01', amount: 5000, currency: 'EUR' });
+      await db.query(`INSERT INTO actions (dedupe_key, customer_id, type, due_date, origin, reason, status, done_at)
+        VALUES ($1, $2, 'review', '2026-10-05', 'risk', 'Over the credit limit', 'done', '2026-10-05T10:00:00Z')`, [`risk:limit:c${reviewed}#0`, reviewed]);
+      try {
+        expect((await agenda('agenda=risk')).items.filter((i) => i.customer.externalId === 'C-REVIEWED')).toEqual([]);
+        const [again] = (await agenda('agenda=risk', '2026-11-04')).items.filter((i) => i.customer.externalId === 'C-REVIEWED');
+        expect(again).toMatchObject({ kind: 'credit_limit_exceeded', dueDate: '2026-11-04', dedupeKey: `risk:limit:c${reviewed}:2026-08-01#0` });
+      } finally {
+        await db.query('DELETE FROM actions WHERE customer_id = $1', [reviewed]);
+        await db.query('DELETE FROM customers WHERE id = $1', [reviewed]);
+      }
+    });
+
     it('reviews any open balance of a customer granted no credit (limit 0), but none of one with no limit', async () => {
       const db = t.storage.db;
       const none = await f.customer(db, { externalId: 'C-NO-CREDIT', currency: 'EUR' });
