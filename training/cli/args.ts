@@ -6,7 +6,11 @@ import { MAX_SEED } from '../../src/ml/registry/types.js';
 
 export class UsageError extends Error {}
 
-export const TRAIN_USAGE = 'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N] [--settings JSON]';
+export const TRAIN_USAGE = [
+  'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N] [--settings JSON]',
+  'exits 0 when the version serves (or is left a candidate, with --no-promote), 1 when the training failed, 2 for a usage error,',
+  '3 when it was trained and registered but the promotion gate kept it out of service (why: promotion.reason in the last line)',
+].join('\n');
 export const EVALUATE_USAGE = 'usage: npm run evaluate -- <model> [--dataset NAME] [--report DIR] [--version V | --fresh] [--from YYYY-MM-DD] [--to YYYY-MM-DD]';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -9,6 +9,7 @@ import { ModelRegistry } from '../../src/ml/registry/index.js';
 import { cliCatalogue } from './datasets.js';
 import { serviceCatalogue } from '../../src/scoring/catalogue.js';
 import type { CliDeps } from './run.js';
+import { EXIT } from './exit-codes.js';
 
 const warnings = { info() {}, warn: (o: object, m?: string) => process.stderr.write(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`), error: (o: object, m?: string) => process.stderr.write(`error: ${m ?? ''} ${JSON.stringify(o)}\n`) };
 
@@ -28,10 +29,10 @@ export async function main(command: (argv: string[], deps: CliDeps) => Promise<n
   } catch (err) {
     // The machine's set-up, not a bug of the command (a server down, a typo in a setting): said plainly, no stack.
     process.stderr.write(`error: ${startProblem(err, config)}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.USAGE;
     return;
   }
-  let code = 1;
+  let code: number = EXIT.FAILED;
   try {
     const registry = new ModelRegistry({ db: storage.db, modelsDir: config.modelsDir, catalogue: cliCatalogue(serviceCatalogue(storage.db)), log: warnings });
     const monitor = new ModelMonitor({ db: storage.db, registry, log: warnings });

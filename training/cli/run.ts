@@ -13,6 +13,7 @@ import { trainModel, type ModelRegistry, type ModelVersion } from '../../src/ml/
 import { parseEvaluateArgs, parseTrainArgs, UsageError } from './args.js';
 import { MissingDataError } from '../datasets/missing.js';
 import { makeProgress, type ProgressStream } from './progress.js';
+import { EXIT, trainExitCode } from './exit-codes.js';
 
 export interface CliDeps {
   registry: ModelRegistry;
@@ -21,20 +22,26 @@ export interface CliDeps {
   err: ProgressStream;
 }
 
-async function guarded(deps: CliDeps, fn: () => Promise<object>): Promise<number> {
+/** What a command prints as its last stdout line, and the code it exits with. */
+interface Finished {
+  result: object;
+  code: number;
+}
+
+async function guarded(deps: CliDeps, fn: () => Promise<Finished>): Promise<number> {
   try {
-    const result = await fn();
+    const { result, code } = await fn();
     deps.out.write(`${JSON.stringify(result)}\n`);
-    return 0;
+    return code;
   } catch (err) {
     if (err instanceof UsageError) {
       deps.err.write(`${err.message}\n`);
-      return 2;
+      return EXIT.USAGE;
     }
     const e = err as Error & { code?: string };
     deps.err.write(`${isArError(err) ? `${e.code}: ` : ''}${e.message}\n`);
     if (!isArError(err) && !(err instanceof MissingDataError)) deps.err.write(`${e.stack ?? ''}\n`);
-    return 1;
+    return EXIT.FAILED;
   }
 }
 
@@ -50,7 +57,7 @@ export function runTrain(argv: string[], deps: CliDeps): Promise<number> {
       );
       const version = await deps.registry.get(args.model, outcome.version);
       const report = version.hasReport ? path.join(deps.registry.store.dirOf(args.model, outcome.version), REPORT) : null;
-      return { ...outcome, report };
+      return { result: { ...outcome, report }, code: trainExitCode(args.promote, outcome) };
     } finally {
       progress.stop();
     }
@@ -124,7 +131,7 @@ export function runEvaluate(argv: string[], deps: CliDeps): Promise<number> {
         await fs.writeFile(report, html);
       }
       progress.update(1, 'done');
-      return {
+      const result = {
         model: args.model,
         version: evaluated?.id ?? null,
         dataset: dataset.name,
@@ -136,6 +143,7 @@ export function runEvaluate(argv: string[], deps: CliDeps): Promise<number> {
         report,
         seconds: Math.round((performance.now() - started) / 100) / 10,
       };
+      return { result, code: EXIT.OK };
     } finally {
       progress.stop();
     }

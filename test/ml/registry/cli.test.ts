@@ -48,6 +48,24 @@ describe('the train and evaluate commands (PGlite)', () => {
     });
   });
 
+  describe('when the promotion gate keeps the new version out of service', () => {
+    it('exits 3, and still ends stdout with the JSON line saying why', async () => {
+      expect(await runTrain([MODEL, '--dataset', 'synthetic'], capture(f))).toBe(0);
+      const before = await f.registry.active(MODEL);
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--dataset', 'scrambled'], io)).toBe(3);
+      const result = JSON.parse(io.stdout().at(-1)!);
+      expect(result).toMatchObject({ status: 'rejected', promotion: { activated: false, reason: expect.stringMatching(/^worse than the active version/) } });
+      expect((await f.registry.active(MODEL))?.version).toBe(before?.version);
+    });
+
+    it('exits 0 when --no-promote asked for a candidate, which it is', async () => {
+      const io = capture(f);
+      expect(await runTrain([MODEL, '--dataset', 'scrambled', '--no-promote'], io)).toBe(0);
+      expect(JSON.parse(io.stdout().at(-1)!)).toMatchObject({ status: 'candidate', promotion: null });
+    });
+  });
+
   describe('when evaluating with --report', () => {
     it('writes the HTML report and prints the metrics next to the active version\'s', async () => {
       const io = capture(f);
