@@ -1,17 +1,15 @@
 // Generates a synthetic AR world in the import format, plus truth.json.
 //   npx tsx training/world.ts --customers 2000 --months 24 --seed 42 --out data/world
 // Prints progress lines, then one JSON line with the statistics.
-import { parseArgs } from 'node:util';
 import { streamWorld } from '../src/world/index.js';
+import { scriptOptions } from './cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    customers: { type: 'string', default: '2000' },
-    months: { type: 'string', default: '24' },
-    seed: { type: 'string', default: '42' },
-    'end-date': { type: 'string', default: '2026-10-31' },
-    out: { type: 'string', default: 'data/world' },
-  },
+const values = scriptOptions({
+  customers: { type: 'string', default: '2000' },
+  months: { type: 'string', default: '24' },
+  seed: { type: 'string', default: '42' },
+  'end-date': { type: 'string', default: '2026-10-31' },
+  out: { type: 'string', default: 'data/world' },
 });
 
 const started = performance.now();

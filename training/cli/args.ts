@@ -1,10 +1,9 @@
 // Command-line arguments of `npm run train` and `npm run evaluate`.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { TrainingWindow } from '../../src/ml/model.js';
 import { MAX_YEAR, MIN_YEAR } from '../../src/util/bounds.js';
 import { MAX_SEED } from '../../src/ml/registry/types.js';
-
-export class UsageError extends Error {}
+import { parseOptions, UsageError } from './options.js';
 
 export const TRAIN_USAGE = [
   'usage: npm run train -- <model> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dataset NAME] [--no-promote] [--no-report] [--seed N] [--settings JSON]',
@@ -58,11 +57,12 @@ const common = {
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string) {
   try {
-    const parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true });
+    const parsed = parseOptions(argv, options, true);
     if (parsed.positionals.length !== 1) throw new UsageError('name exactly one model');
     return parsed;
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${usage}`);
+    if (!(err instanceof UsageError)) throw err;
+    throw new UsageError(`${err.message}\n${usage}`);
   }
 }
 

@@ -2,13 +2,11 @@
 // payments, 10 reminders each by default), assessed once as in a nightly run.
 //   npx tsx training/drift/bench.ts [--customers 100000] [--invoices 10]
 // Prints one JSON line: seconds for building inputs, for scoring (wall and CPU), per customer.
-import { parseArgs } from 'node:util';
 import { driftModel, DriftPredictor, driftState, type CustomerHistory } from '../../src/ml/drift/index.js';
 import { Random } from '../../src/world/rng.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '100000' }, invoices: { type: 'string', default: '10' } },
-});
+const values = scriptOptions({ customers: { type: 'string', default: '100000' }, invoices: { type: 'string', default: '10' } });
 const customers = Number(values.customers);
 const perCustomer = Number(values.invoices);
 

@@ -6,7 +6,6 @@
 //   npx tsx training/drift/dispute-sweep.ts --world DIR [--window 2]
 //     [--persistence 2,3] [--breaks 0,1,2] [--thresholds 1,1.25,1.5,2] [--min-increase 0.3,0.4,0.5]
 // Prints one JSON line per setting, then the best setting as the final line.
-import { parseArgs } from 'node:util';
 import { driftConfig, type DriftConfig } from '../../src/ml/drift/config.js';
 import { prepareHistory } from '../../src/ml/drift/prepare.js';
 import { fitSegmentPriors, priorFor } from '../../src/ml/drift/prior.js';
@@ -14,18 +13,17 @@ import { detectDisputeSpike } from '../../src/ml/drift/signals/dispute.js';
 import type { CustomerHistory } from '../../src/ml/drift/types.js';
 import { scoreReplays, type Replay } from './replay.js';
 import { loadWorld } from './world-data.js';
+import { scriptOptions } from '../cli/options.js';
 
 const TARGET_PRECISION = 0.9;
 
-const { values } = parseArgs({
-  options: {
-    world: { type: 'string' },
-    window: { type: 'string', default: '2' },
-    persistence: { type: 'string', default: '2,3' },
-    breaks: { type: 'string', default: '0,1,2' },
-    thresholds: { type: 'string', default: '1,1.25,1.5,1.75,2,2.5,3' },
-    'min-increase': { type: 'string', default: '0.3,0.4,0.5' },
-  },
+const values = scriptOptions({
+  world: { type: 'string' },
+  window: { type: 'string', default: '2' },
+  persistence: { type: 'string', default: '2,3' },
+  breaks: { type: 'string', default: '0,1,2' },
+  thresholds: { type: 'string', default: '1,1.25,1.5,1.75,2,2.5,3' },
+  'min-increase': { type: 'string', default: '0.3,0.4,0.5' },
 });
 if (!values.world) throw new Error('usage: dispute-sweep.ts --world DIR [--window 2] [--persistence 2,3] ...');
 const list = (s: string | undefined) => s!.split(',').map(Number);

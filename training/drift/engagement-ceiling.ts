@@ -17,13 +17,13 @@
 // the truth: a reference for the detector the service runs. Prints one JSON line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CustomerHistory } from '../../src/ml/drift/types.js';
 import { sendTimeFactor, SEND_TIME_EFFECT } from '../../src/world/engagement.js';
 import { localHour } from '../../src/world/timezones.js';
 import type { EngagementTraits } from '../../src/world/truth.js';
 import { REACTABLE_CHANNELS } from './replay.js';
 import { loadWorld } from './world-data.js';
+import { scriptOptions } from '../cli/options.js';
 
 const DROP = 0.05;
 const TARGET_PRECISION = 0.9;
@@ -74,9 +74,7 @@ function maxCusum(h: CustomerHistory, t: EngagementTraits, from: string, until: 
   return best;
 }
 
-const { values } = parseArgs({
-  options: { world: { type: 'string' }, window: { type: 'string', default: '2' }, rates: { type: 'string', default: 'true' } },
-});
+const values = scriptOptions({ world: { type: 'string' }, window: { type: 'string', default: '2' }, rates: { type: 'string', default: 'true' } });
 if (!values.world || !['true', 'estimated'].includes(values.rates!)) {
   throw new Error('usage: engagement-ceiling.ts --world DIR [--window 2] [--rates true|estimated]');
 }

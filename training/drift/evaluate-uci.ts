@@ -18,6 +18,7 @@ import { driftModel, type DriftConfigPatch, type DriftExample } from '../../src/
 import { auc } from '../../src/ml/payment-delay/metrics.js';
 import { loadUciDefault } from '../datasets/uci-default.js';
 import { uciHistory } from './uci-history.js';
+import { scriptOptions } from '../cli/options.js';
 
 /**
  * Monthly statements give at most six items, whole months of delay: the
@@ -33,6 +34,8 @@ const SETTINGS: Record<string, DriftConfigPatch> = {
   'monthly/persist-2/base-3': { ...MONTHLY, minBaselineItems: 3, persistence: { delay_creep: 2, method_shift: 2, engagement_drop: 2, dispute_spike: 2 } },
 };
 
+// A fixed protocol: it takes no option, and an option given (--world, meant for the world protocol) is no silent no-op.
+scriptOptions({});
 const holders = loadUciDefault();
 const tuning = holders.filter((h) => h.id % 2 === 1);
 const report = holders.filter((h) => h.id % 2 === 0);

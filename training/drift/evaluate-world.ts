@@ -7,17 +7,15 @@
 // customers, median delay in settled invoices; for every detection at any
 // delay, the median count of reminders sent from the start to the alert: the
 // evidence an engagement drop has, whatever the invoices do).
-import { parseArgs } from 'node:util';
 import { driftModel, DriftPredictor, driftState, type DriftConfigPatch } from '../../src/ml/drift/index.js';
 import { replayCustomer, scoreReplays } from './replay.js';
 import { loadWorld, markObservable } from './world-data.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    world: { type: 'string' },
-    config: { type: 'string' },
-    window: { type: 'string', default: '2' },
-  },
+const values = scriptOptions({
+  world: { type: 'string' },
+  config: { type: 'string' },
+  window: { type: 'string', default: '2' },
 });
 if (!values.world) throw new Error('usage: evaluate-world.ts --world DIR');
 

@@ -4,7 +4,6 @@
 // sentiment sets (evaluation only), (d) our hand-written replies.
 // Every generated figure comes from synthetic data with known ground truth.
 //   npx tsx training/inbound/evaluate.ts [--n 6000] [--seed 1]
-import { parseArgs } from 'node:util';
 import { generateEmails } from '../../src/ml/inbound/corpus/index.js';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { classificationReport, formatReport } from '../../src/ml/inbound/evaluation/metrics.js';
@@ -16,8 +15,9 @@ import { INBOUND_TYPES, SENTIMENTS, type LabeledEmail } from '../../src/ml/inbou
 import { bitext, devEmails, financialPhrasebank, frenchSentiment, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { checkEntities } from './entityCheck.js';
 import { batchScores, evaluateSet, printTriage, round3, section, setFigures } from './report.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, heldout: { type: 'string', default: '1000' } } });
+const values = scriptOptions({ n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, heldout: { type: 'string', default: '1000' } });
 const n = Number(values.n);
 const seed = Number(values.seed);
 

@@ -5,7 +5,6 @@
 // three hand-written hold-outs (the third is reported, its errors were read),
 // Bitext mapped intents.
 //   npx tsx training/inbound/seeds.ts [--n 6000] [--data-seed 1] [--seeds 1,2,3,4,5,6] [--groups "1,2,3;4,5,6"] [--config '{"hidden":32}']
-import { parseArgs } from 'node:util';
 import { generateEmails } from '../../src/ml/inbound/corpus/index.js';
 import { evaluateTriage } from '../../src/ml/inbound/evaluation/evaluateTriage.js';
 import { classificationReport } from '../../src/ml/inbound/evaluation/metrics.js';
@@ -16,15 +15,14 @@ import { scoreInbound, type InboundModels } from '../../src/ml/inbound/score.js'
 import { INBOUND_TYPES } from '../../src/ml/inbound/types.js';
 import { bitext, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { round3 } from './report.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    n: { type: 'string', default: '6000' },
-    'data-seed': { type: 'string', default: '1' },
-    seeds: { type: 'string', default: '1,2,3,4,5,6' },
-    groups: { type: 'string', default: '1,2,3;4,5,6' },
-    config: { type: 'string', default: '{}' },
-  },
+const values = scriptOptions({
+  n: { type: 'string', default: '6000' },
+  'data-seed': { type: 'string', default: '1' },
+  seeds: { type: 'string', default: '1,2,3,4,5,6' },
+  groups: { type: 'string', default: '1,2,3;4,5,6' },
+  config: { type: 'string', default: '{}' },
 });
 const dataSeed = Number(values['data-seed']);
 const seeds = values.seeds.split(',').map(Number);

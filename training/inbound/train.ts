@@ -4,12 +4,12 @@
 //   npx tsx training/inbound/train.ts [--n 6000] [--seed 20240601] [--out /tmp/inbound-model]
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadInboundModels, trainInbound, trainingCorpus } from '../../src/ml/inbound/model.js';
 import { devEmails, handwritten, holdout2Emails, holdout3Emails, holdoutEmails } from './datasets.js';
 import { batchScores, evaluateSet, round3, setFigures } from './report.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } } });
+const values = scriptOptions({ n: { type: 'string', default: '6000' }, seed: { type: 'string', default: '20240601' }, out: { type: 'string' } });
 const data = trainingCorpus({ n: Number(values.n), seed: Number(values.seed) });
 
 const wall = performance.now();

@@ -8,7 +8,6 @@
 // the off-policy estimates (doubly robust, IPS) against those true values, and
 // the per-segment lever effects against the truth. Prints tables, then one
 // JSON line. All figures come from a SYNTHETIC world.
-import { parseArgs } from 'node:util';
 import {
   createIncentiveModel,
   doublyRobustValue,
@@ -28,8 +27,9 @@ import {
 import { monthsBefore, readWorld } from '../send-time/world-files.js';
 import { effectTable, type Row } from './effects-report.js';
 import { IncentiveOracle, incentiveCustomers, trueObjective, type TrueOutcome } from './world-data.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, 'holdout-months': { type: 'string', default: '9' } } });
+const values = scriptOptions({ world: { type: 'string' }, 'holdout-months': { type: 'string', default: '9' } });
 if (!values.world) {
   console.error('usage: npx tsx training/incentives/evaluate.ts --world DIR [--holdout-months 9]');
   process.exit(2);

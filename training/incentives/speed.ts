@@ -2,12 +2,12 @@
 // incentive recommender, reasons included; with full histories (invoices and
 // offers: customer-level evidence) and with profiles only.
 //   npx tsx training/incentives/speed.ts --world DIR [--customers 100000]
-import { parseArgs } from 'node:util';
 import { createIncentiveModel, type IncentiveInput } from '../../src/ml/incentives/index.js';
 import { readWorld } from '../send-time/world-files.js';
 import { incentiveCustomers } from './world-data.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, customers: { type: 'string', default: '100000' } } });
+const values = scriptOptions({ world: { type: 'string' }, customers: { type: 'string', default: '100000' } });
 if (!values.world) {
   console.error('usage: npx tsx training/incentives/speed.ts --world DIR [--customers 100000]');
   process.exit(2);

@@ -6,13 +6,13 @@
 // customers each, except strategic (a few dozen customers, two invoices a week);
 // --segment country instead gives many segments of a few customers, as the IBM file's countries.
 // Prints a table, then one JSON line.
-import { parseArgs } from 'node:util';
 import { forecastMetrics } from '../../src/ml/payment-delay/evaluation.js';
 import { coldStartLines, coldStartMetrics, scoreByCustomerFolds } from './cold-start.js';
 import { hasDueDayAtom, labelOf, paidOnDueBusinessDay } from '../../src/ml/payment-delay/priors.js';
 import { loadWorldInvoices, type WorldSegmentField } from './world-invoices.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, segment: { type: 'string', default: 'segment' } } });
+const values = scriptOptions({ world: { type: 'string' }, segment: { type: 'string', default: 'segment' } });
 if (!values.world) {
   console.error('usage: cold-start-world.ts --world DIR [--segment segment|country]');
   process.exit(2);

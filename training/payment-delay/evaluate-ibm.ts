@@ -76,6 +76,7 @@ import { IBM_AR_CSV, IBM_AR_TEST_FROM, ibmArAvailable, loadIbmAr, type IbmInvoic
 import { cashBacktest, mondays } from './cash-backtest.js';
 import { coldStartLines, coldStartMetrics, scoreByCustomerFolds, type ColdStartMetrics } from './cold-start.js';
 import { bootstrapAuc, groupNoiseFloor, inSampleCeiling, leaveOneOutCeiling, pastLateRateBaseline } from './baselines.js';
+import { scriptOptions } from '../cli/options.js';
 
 /** Last as-of date of the cash backtest (exclusive), so its four weeks end in 2013. */
 const CASH_BACKTEST_LAST_AS_OF = '2013-12-02';
@@ -337,6 +338,8 @@ export function evaluatePaymentDelayOnIbm(path = IBM_AR_CSV): IbmEvaluation {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // A fixed protocol: it takes no option, and one given is refused rather than ignored.
+  scriptOptions({});
   if (!ibmArAvailable()) {
     console.error(`IBM accounts-receivable sample not found at ${IBM_AR_CSV} (set IBM_AR_CSV): nothing to evaluate.`);
     process.exit(2);

@@ -9,15 +9,15 @@
 //   npx tsx training/world.ts --customers 2000 --months 24 --seed 1 --end-date 2026-10-31 --out /tmp/ar-coldstart-world-seed1
 //   npx tsx training/payment-delay/overdue-world.ts --world /tmp/ar-coldstart-world-seed1 [--days-overdue 3]
 // Prints a table, then one JSON line.
-import { parseArgs } from 'node:util';
 import { dayOf, isoOfDay } from '../../src/ml/payment-delay/dates.js';
 import { DEFAULT_OPTIONS, fitPaymentDelay, issueDateTargets } from '../../src/ml/payment-delay/fit.js';
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest, InvoiceRecord } from '../../src/ml/payment-delay/types.js';
 import { customerFolds } from './baselines.js';
 import { loadWorldInvoices } from './world-invoices.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, 'days-overdue': { type: 'string', default: '3' } } });
+const values = scriptOptions({ world: { type: 'string' }, 'days-overdue': { type: 'string', default: '3' } });
 if (!values.world) {
   console.error('usage: overdue-world.ts --world DIR [--days-overdue 3]');
   process.exit(2);

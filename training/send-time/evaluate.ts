@@ -6,7 +6,6 @@
 // of sending at the recommended hour instead of the platform's current hours;
 // the world's formulas give the true uplift to compare with. Prints a table,
 // then one JSON line. All figures come from a SYNTHETIC world.
-import { parseArgs } from 'node:util';
 import {
   createSendTimeModel,
   hourDistance,
@@ -20,8 +19,9 @@ import {
 import { humanModeHour, naiveOpenHour, oracleHour } from './baselines.js';
 import { sendTimeWorld, trueResponse, type SendTimeWorld } from './world-data.js';
 import { monthsBefore, readWorld } from './world-files.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, 'holdout-months': { type: 'string', default: '6' } } });
+const values = scriptOptions({ world: { type: 'string' }, 'holdout-months': { type: 'string', default: '6' } });
 if (!values.world) {
   console.error('usage: npx tsx training/send-time/evaluate.ts --world DIR [--holdout-months 6]');
   process.exit(2);

@@ -1,12 +1,12 @@
 // Scoring speed: 100,000 customers (a world's customers repeated) through the
 // send-time predictor, reasons included.
 //   npx tsx training/send-time/speed.ts --world DIR [--customers 100000]
-import { parseArgs } from 'node:util';
 import { createSendTimeModel, type SendTimeInput } from '../../src/ml/send-time/index.js';
 import { sendTimeWorld } from './world-data.js';
 import { readWorld } from './world-files.js';
+import { scriptOptions } from '../cli/options.js';
 
-const { values } = parseArgs({ options: { world: { type: 'string' }, customers: { type: 'string', default: '100000' } } });
+const values = scriptOptions({ world: { type: 'string' }, customers: { type: 'string', default: '100000' } });
 if (!values.world) {
   console.error('usage: npx tsx training/send-time/speed.ts --world DIR [--customers 100000]');
   process.exit(2);

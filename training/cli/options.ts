@@ -1,0 +1,60 @@
+// One reading of command-line options for every analysts' command: train,
+// evaluate, the world generator and the evaluation protocols. An option the
+// command does not know is a usage error naming it: `--custmers 500` ran with
+// the default customers, or died with a stack, depending on the script.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggestFields } from '../../src/criteria/suggest.js';
+import { EXIT } from './exit-codes.js';
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Every way an option may be written, without its dashes: its name, its short letter, `no-<name>` for a switch. */
+function spellings(options: Options): string[] {
+  return Object.entries(options).flatMap(([name, o]) => [name, ...(o.short ? [o.short] : []), ...(o.type === 'boolean' ? [`no-${name}`] : [])]);
+}
+
+/** "unknown option --custmers (did you mean --customers?)", or the options there are when none is close. */
+export function unknownOptionMessage(written: string, options: Options): string {
+  const known = spellings(options).filter((s) => s.length > 1);
+  const [close] = suggestFields(written.replace(/^-+/, ''), known, 1);
+  if (close) return `unknown option ${written} (did you mean --${close}?)`;
+  const names = Object.keys(options);
+  return `unknown option ${written} (${names.length ? `options: ${names.map((n) => `--${n}`).join(', ')}` : 'this command takes no options'})`;
+}
+
+function refuseUnknown(argv: string[], options: Options): void {
+  const known = new Set(spellings(options));
+  // Not strict, so that the scan itself never throws: it only names what strict parsing would refuse.
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, allowNegative: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind === 'option' && !known.has(t.rawName.replace(/^-+/, ''))) throw new UsageError(unknownOptionMessage(t.rawName, options));
+  }
+}
+
+/** The options (and positionals, when the command takes some); a UsageError in one line for anything else. */
+export function parseOptions<const O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  refuseUnknown(argv, options);
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, allowNegative: true, strict: true });
+  } catch (err) {
+    // Node's messages name the option or the stray argument; some run over several lines.
+    throw new UsageError((err as Error).message.split('\n').join(' '));
+  }
+}
+
+/**
+ * The options of a script run on its own (`npx tsx training/world.ts`) or by
+ * `npm run evaluate`: a usage error ends it at once, before any work, with
+ * exit code 2 and one line on stderr.
+ */
+export function scriptOptions<const O extends Options>(options: O) {
+  try {
+    return parseOptions(process.argv.slice(2), options).values;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(EXIT.USAGE);
+  }
+}
