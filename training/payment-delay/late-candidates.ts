@@ -23,6 +23,7 @@ import { mulberry32 } from '../../src/util/random.js';
 import { IBM_AR_TEST_FROM, loadIbmAr } from '../datasets/ibm-ar.js';
 import { customerFolds } from './baselines.js';
 import { IBM_AR_VALIDATION_FROM } from './evaluate-ibm.js';
+import { scriptOptions } from '../cli/options.js';
 
 /** Scored invoices of one fit: feature rows, the model's P(late), outcomes. */
 interface Part {
@@ -269,6 +270,7 @@ function residualAutocorrelation(all: readonly InvoiceRecord[]): number {
 const f4 = (x: number) => x.toFixed(4);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = scriptOptions({ test: { type: 'boolean', default: false } });
   const all = loadIbmAr();
   const run = protocols(all);
   const fits = { validation: run.validation(), grouped: run.grouped() };
@@ -285,7 +287,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log('\nLEAKY leave-one-out over the whole file, AUC late:');
   for (const [name, value] of Object.entries(leaveOneOutVariants(all))) console.log(`  ${name.padEnd(42)} ${f4(value)}`);
   console.log(`lag-1 autocorrelation of within-customer residuals (issue order): ${residualAutocorrelation(all).toFixed(3)}`);
-  if (process.argv.includes('--test')) {
+  if (options.test) {
     const test = run.test();
     for (const c of CANDIDATES.filter((x) => x === CURRENT || FINALISTS.includes(x.name))) {
       const p = pooled(test, c);

@@ -1,5 +1,5 @@
 // How fast features + scoring run on a large synthetic portfolio.
-//   npx tsx training/payment-delay/speed.ts [customers=100000] [invoicesPerCustomer=10]
+//   npx tsx training/payment-delay/speed.ts [--customers 100000] [--invoices 10]
 // The portfolio is SYNTHETIC (generated here with a known per-customer mean delay);
 // it measures time and memory only, not accuracy. Prints a final JSON line.
 import { performance } from 'node:perf_hooks';
@@ -9,9 +9,12 @@ import { fitPaymentDelay, issueDateTargets } from '../../src/ml/payment-delay/fi
 import { PaymentDelayPredictor } from '../../src/ml/payment-delay/predictor.js';
 import type { FeatureRequest, InvoiceRecord } from '../../src/ml/payment-delay/types.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { scriptOptions } from '../cli/options.js';
 
-const customers = Number(process.argv[2] ?? 100_000);
-const perCustomer = Number(process.argv[3] ?? 10);
+// Options, as the other speed scripts take them: a bare number was read by its place, a typo as NaN.
+const values = scriptOptions({ customers: { type: 'string', default: '100000' }, invoices: { type: 'string', default: '10' } });
+const customers = Number(values.customers);
+const perCustomer = Number(values.invoices);
 const random = mulberry32(11);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const asOfDay = dayOf('2024-06-30');
