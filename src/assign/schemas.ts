@@ -126,7 +126,7 @@ export const RunSchema = Type.Object({
   error: Nullable(Obj),
   undoesRunId: Nullable(Type.Integer()),
   undoneByRunId: Nullable(Type.Integer()),
-  requestedBy: Nullable(Type.String()),
+  requestedBy: Nullable(Type.String({ description: 'the API key that asked: <role>#<key fingerprint>, admin (no key) with authentication off; null for a run the service started itself (the refresh)' })),
   createdAt: Type.String(),
   startedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),

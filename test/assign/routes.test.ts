@@ -1,7 +1,7 @@
 // Search & Assign over HTTP: saved searches, rules, preview, runs, undo,
 // audit, criteria evaluation and fields, roles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth } from '../helpers/app.js';
+import { auth, fingerprint, KEYS } from '../helpers/app.js';
 import { backends } from '../helpers/storage.js';
 import { buildAssignTestApp, COL_A_KEY, type AssignTestApp } from './app.js';
 import { addCustomer, addOpenInvoice, seedReferences, setModelField } from './factories.js';
@@ -348,6 +348,16 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       const run = (await call('GET', `/v1/assign/runs/${started.runId}`, 'platform')).json();
       expect(run).toMatchObject({ trigger: 'customer_change', scope: { customerIds: [expect.any(Number)] }, status: 'applied' });
       expect(run.changes).toEqual([expect.objectContaining({ externalId: 'C2', field: 'adv', new: 'Nadia', values: { sector: 'energy' } })]);
+    });
+
+    it('records which key asked for a run and for its undo, by the key\'s fingerprint, never the key', async () => {
+      const started = (await call('POST', '/v1/assign/runs', 'platform', { customers: ['C2'] })).json();
+      await t.services.jobs.waitFor(started.jobId);
+      const undo = (await call('POST', `/v1/assign/runs/${started.runId}/undo`, 'analyst')).json();
+      const run = await call('GET', `/v1/assign/runs/${started.runId}`, 'platform');
+      expect(run.json().requestedBy).toBe(`platform#${fingerprint(KEYS.platform)}`);
+      expect((await call('GET', `/v1/assign/runs/${undo.undoRunId}`, 'platform')).json().requestedBy).toBe(`analyst#${fingerprint(KEYS.analyst)}`);
+      expect(run.body).not.toContain(KEYS.platform);
     });
   });
 

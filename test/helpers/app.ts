@@ -1,4 +1,5 @@
 // Builds the whole app over a test storage, with one API key per role.
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -12,7 +13,12 @@ import { openTestStorage, type TestStorage } from './storage.js';
 export const KEYS = { platform: 'k-platform', analyst: 'k-analyst', collector: 'k-collector', admin: 'k-admin' } as const;
 /** A collector key bound to collector `col-1`. */
 export const BOUND_COLLECTOR_KEY = 'k-collector-col1';
+/** Another analyst's key: audit trails must tell it from KEYS.analyst. */
+export const SECOND_ANALYST_KEY = 'k-analyst-2';
 export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+/** What audit trails name a key by, computed here apart from the service's code: the first 8 hex digits of its SHA-256. */
+export const fingerprint = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 8);
 
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildApp>>;
@@ -29,7 +35,7 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-test-'));
   const config: Config = loadConfig({
-    API_KEYS: [...Object.entries(KEYS).map(([role, key]) => `${key}:${role}`), `${BOUND_COLLECTOR_KEY}:collector@col-1`].join(','),
+    API_KEYS: [...Object.entries(KEYS).map(([role, key]) => `${key}:${role}`), `${BOUND_COLLECTOR_KEY}:collector@col-1`, `${SECOND_ANALYST_KEY}:analyst`].join(','),
     MAX_EVENT_LOOP_DELAY_MS: '0',
     DATA_DIR: dataDir,
     MODELS_DIR: path.join(dataDir, 'models'),

@@ -1,7 +1,9 @@
 // API keys with roles. Keys are kept only as SHA-256 digests and compared in
 // constant time against every known digest, so neither timing nor a memory
 // dump gives a key away. Routes say who may call them with `config.roles`;
-// admin may call everything.
+// admin may call everything. Audited writes record `request.actor`: the role
+// and a fingerprint of the key, so that of several analysts' keys the one
+// that acted is known, while the key itself is never stored.
 import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,19 +23,44 @@ declare module 'fastify' {
     role: Role | null;
     /** externalId of the collector a collector API key is bound to. */
     collectorExternalId: string | null;
+    /** Who acted, for audit trails: `analyst#1a2b3c4d`, `collector@COL-01#…` (see actorOf); null on public routes. */
+    actor: string | null;
   }
 }
 
 // One-shot hashing: a Hash object per request costs several times the digest itself.
 export const digest = (key: string): Buffer => crypto.hash('sha256', key, 'buffer');
 
+/** What the service knows of a key: its role, its collector, and the fingerprint that names it in audit trails. */
+export interface KnownKey extends ApiKey {
+  fingerprint: string;
+}
+
+/**
+ * The first 8 hex digits of the key's SHA-256: enough to tell a team's keys
+ * apart and to match a trail to the key an administrator holds. 32 bits of a
+ * digest give nothing back of a random key; a guessable one is no safer for
+ * its digest being cut.
+ */
+export const fingerprintOf = (hash: Buffer): string => hash.toString('hex', 0, 4);
+
+/** The actor an audited write records: the role (with its collector) and the key's fingerprint. */
+export const actorOf = (key: KnownKey): string =>
+  `${key.role}${key.collectorExternalId ? `@${key.collectorExternalId}` : ''}#${key.fingerprint}`;
+
+/** Every caller is admin when no key is configured: the trail says no key named it. */
+export const OPEN_ACTOR = 'admin (no key)';
+
 export function makeKeyCheck(keys: Map<string, ApiKey>) {
-  const entries = [...keys].map(([key, info]) => ({ hash: digest(key), info }));
-  return (presented: string): ApiKey | null => {
+  const entries = [...keys].map(([key, info]) => {
+    const hash = digest(key);
+    return { hash, known: { ...info, fingerprint: fingerprintOf(hash) } };
+  });
+  return (presented: string): KnownKey | null => {
     const h = digest(presented);
-    let found: ApiKey | null = null;
+    let found: KnownKey | null = null;
     for (const e of entries) {
-      if (crypto.timingSafeEqual(h, e.hash)) found = e.info;
+      if (crypto.timingSafeEqual(h, e.hash)) found = e.known;
     }
     return found;
   };
@@ -47,11 +74,12 @@ function bearer(request: FastifyRequest): string | null {
 }
 
 /** Sets the caller's role, or throws why it may not call this route. */
-function authenticate(request: FastifyRequest, check: (presented: string) => ApiKey | null, open: boolean): void {
+function authenticate(request: FastifyRequest, check: (presented: string) => KnownKey | null, open: boolean): void {
   const config = request.routeOptions.config;
   if (config?.public) return;
   if (open) {
     request.role = 'admin';
+    request.actor = OPEN_ACTOR;
     return;
   }
   const key = bearer(request);
@@ -60,6 +88,7 @@ function authenticate(request: FastifyRequest, check: (presented: string) => Api
   const role = found.role;
   request.role = role;
   request.collectorExternalId = found.collectorExternalId;
+  request.actor = actorOf(found);
   const allowed = config?.roles;
   if (allowed && role !== 'admin' && !allowed.includes(role)) {
     throw AR_ERR.FORBIDDEN([role, config?.action ?? `call ${request.method} ${request.routeOptions.url}`]);
@@ -72,6 +101,7 @@ async function authPlugin(app: FastifyInstance, opts: { keys: Map<string, ApiKey
   if (open) app.log.warn('API_KEYS is empty: authentication is OFF and every caller is admin. Set API_KEYS in production.');
   app.decorateRequest('role', null);
   app.decorateRequest('collectorExternalId', null);
+  app.decorateRequest('actor', null);
   // A callback hook, not an async one: no promise per request (a throw still reaches the error handler).
   app.addHook('onRequest', (request, _reply, done) => {
     authenticate(request, check, open);

@@ -74,7 +74,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const runs = await runsAfterRuleChange();
     const saved = await saveRule(db, null, request.body);
     tagged(reply, saved.rule);
-    return reply.status(201).send({ ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) });
+    return reply.status(201).send({ ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.actor)) });
   });
 
   app.put('/v1/rules/:id', {
@@ -87,7 +87,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const runs = await runsAfterRuleChange();
     const saved = await saveRule(db, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
     tagged(reply, saved.rule);
-    return { ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.role)) };
+    return { ...saved, ...(await afterRuleChange(runs, `Rule ${saved.rule.id} was saved`, request.actor)) };
   });
 
   app.delete('/v1/rules/:id', {
@@ -102,7 +102,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const runs = await runsAfterRuleChange();
     await deleteRule(db, request.params.id, ifMatchVersions(request.headers['if-match']));
-    await afterRuleChange(runs, `Rule ${request.params.id} was deleted`, request.role);
+    await afterRuleChange(runs, `Rule ${request.params.id} was deleted`, request.actor);
     return reply.status(204).send(null);
   });
 
@@ -135,7 +135,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const scope = await scopeOf(db, request.body.customers);
     const { runId, jobId } = await requestRun(db, jobs, {
-      trigger: scope.customerIds ? 'customer_change' : 'api', scope, expectPlanHash: request.body.expectPlanHash, requestedBy: request.role,
+      trigger: scope.customerIds ? 'customer_change' : 'api', scope, expectPlanHash: request.body.expectPlanHash, requestedBy: request.actor,
     });
     const status = `/v1/assign/runs/${runId}`;
     return reply.status(202).header('location', status).send({ runId, jobId, status });
@@ -188,7 +188,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: UndoSchema, 409: ProblemRef, ...errorResponses },
     },
-  }, async (request) => undoRun(db, request.params.id, { requestedBy: request.role }));
+  }, async (request) => undoRun(db, request.params.id, { requestedBy: request.actor }));
 
   app.get('/v1/assign/settings', {
     schema: {

@@ -45,7 +45,8 @@ const ModelVersionSchema = Type.Object({
 
 const ModelEventSchema = Type.Object({
   action: Type.String(), version: Type.String(), fromVersion: Nullable(Type.String()), forced: Type.Boolean(),
-  actor: Nullable(Type.String()), reason: Nullable(Type.String()), at: Type.String(),
+  actor: Nullable(Type.String({ description: 'who acted: api:<role>#<key fingerprint> (api:admin (no key) with authentication off), cli, scheduler' })),
+  reason: Nullable(Type.String()), at: Type.String(),
 });
 
 const DriftCheckSchema = Type.Object({
@@ -65,7 +66,8 @@ const present = (v: ModelVersion) => ({
 
 const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = async (app, { lifecycle }) => {
   const { registry, monitor } = lifecycle;
-  const actor = (role: string | null) => `api:${role ?? 'anonymous'}`;
+  // The key that acted, not only its role (several analysts hold analyst keys); `api:` tells it from the CLI and the scheduler.
+  const actor = (request: { actor: string | null }) => `api:${request.actor ?? 'anonymous'}`;
   app.addSchema(ModelVersionSchema);
   const VersionRef = Type.Ref('ModelVersion');
 
@@ -183,7 +185,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
       promote: body.promote ?? true,
       seed: body.seed,
       settings: body.settings,
-      actor: actor(request.role),
+      actor: actor(request),
     });
     return sendQueued(reply, jobId);
   });
@@ -203,7 +205,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
   }, async (request) => {
     const { model, version } = request.params;
     const v = await registry.activate(model, version, {
-      force: request.body?.force ?? false, reason: request.body?.reason ?? null, actor: actor(request.role),
+      force: request.body?.force ?? false, reason: request.body?.reason ?? null, actor: actor(request),
     });
     return present(v);
   });
@@ -217,7 +219,7 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
       body: Nullable(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })),
       response: { 200: VersionRef, 409: ProblemRef, ...errorResponses },
     },
-  }, async (request) => present(await registry.rollback(request.params.model, { actor: actor(request.role), reason: request.body?.reason ?? null })));
+  }, async (request) => present(await registry.rollback(request.params.model, { actor: actor(request), reason: request.body?.reason ?? null })));
 
   app.get('/v1/models/:model/monitoring', {
     schema: {

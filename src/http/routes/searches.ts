@@ -97,7 +97,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return save(true);
     });
     tagged(reply, search);
-    if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.role });
+    if (runs) await runAfterChange(db, jobs, `Saved search ${search.id} was saved`, { trigger: 'rule_change', requestedBy: request.actor });
     return search;
   });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../../helpers/storage.js';
-import { buildTestApp, auth, type TestApp } from '../../helpers/app.js';
+import { buildTestApp, auth, bearer, fingerprint, KEYS, SECOND_ANALYST_KEY, type TestApp } from '../../helpers/app.js';
 import type { ModelLifecycle } from '../../../src/ml/registry/index.js';
 import { damageVersion } from './fixtures/damage.js';
 import { MODEL, testCatalogue } from './fixtures/logistic.js';
@@ -10,10 +10,11 @@ describe.each(await backends())('model routes on %s', (backend) => {
   let lifecycle: ModelLifecycle;
   // Training runs inside this process here (no Redis): on a loaded machine the app may answer
   // 503 AR_ERR_OVERLOADED for a moment, which tells clients to retry, and so do we.
-  const inject = async (method: 'GET' | 'POST', url: string, role: 'analyst' | 'collector' | 'platform' = 'analyst', payload?: object) => {
+  const inject = async (method: 'GET' | 'POST', url: string, role: 'analyst' | 'collector' | 'platform' | { key: string } = 'analyst', payload?: object) => {
     const deadline = Date.now() + 30_000;
+    const headers = typeof role === 'string' ? auth(role) : bearer(role.key);
     for (;;) {
-      const res = await t.app.inject({ method, url, headers: auth(role), ...(payload ? { payload } : {}) });
+      const res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
       if (res.statusCode !== 503 || res.json().code !== 'AR_ERR_OVERLOADED' || Date.now() > deadline) return res;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -120,9 +121,20 @@ describe.each(await backends())('model routes on %s', (backend) => {
       const refused = await inject('POST', url, 'analyst', {});
       expect(refused.statusCode).toBe(409);
       expect(refused.json().code).toBe('AR_ERR_MODEL_WORSE');
-      const forced = await inject('POST', url, 'analyst', { force: true, reason: 'demo' });
+      const forced = await inject('POST', url, { key: SECOND_ANALYST_KEY }, { force: true, reason: 'demo' });
       expect(forced.statusCode).toBe(200);
-      expect(forced.json()).toMatchObject({ status: 'active', statusReason: expect.stringMatching(/^forced by api:analyst: demo/) });
+      expect(forced.json()).toMatchObject({ status: 'active', statusReason: expect.stringMatching(/^forced by api:analyst#[0-9a-f]{8}: demo/) });
+    });
+
+    it('names the key that forced it in the version\'s events, by its fingerprint, never the key itself', async () => {
+      const [forced] = (await inject('GET', `/v1/models/${MODEL}/versions`)).json().items.filter((v: { status: string }) => v.status === 'active');
+      const res = await inject('GET', `/v1/models/${MODEL}/versions/${forced.version}`, 'collector');
+      const activation = res.json().events.find((e: { action: string }) => e.action === 'activated');
+      const actor = `api:analyst#${fingerprint(SECOND_ANALYST_KEY)}`;
+      expect(activation).toMatchObject({ forced: true, actor, reason: expect.stringContaining(`forced by ${actor}: demo`) });
+      // Two analysts' keys are told apart: the other one did not do it.
+      expect(fingerprint(SECOND_ANALYST_KEY)).not.toBe(fingerprint(KEYS.analyst));
+      expect(res.body).not.toContain(SECOND_ANALYST_KEY);
     });
 
     it('can be rolled back', async () => {
