@@ -13,7 +13,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../src/config.js';
 import { buildServices } from '../src/services.js';
@@ -27,10 +26,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ImportJobData, ImportJobResult } from '../src/ingest/import-job.js';
 import type { Services } from '../src/services.js';
 import { rssSampler } from './pg.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '2000' }, keep: { type: 'string' } },
-});
+const values = scriptOptions({ customers: { type: 'string', default: '2000' }, keep: { type: 'string' } });
 
 /** A one-row import and the refresh it sets off, timed, with the event loop's longest wait meanwhile. */
 async function importOneInvoice(services: Services, dir: string) {

@@ -3,18 +3,16 @@
 // upsert), then COPies the same rows raw into a twin table, in the same run.
 // Usage: npm run bench -- import [--invoices 1000000] [--customers 50000] [--format ndjson|csv]
 import { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { findEntity } from '../src/ingest/entities.js';
 import { importRecords } from '../src/ingest/load.js';
 import { parseRecords, type ImportFormat } from '../src/ingest/parse.js';
 import { freshDatabase, rssSampler } from './pg.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    invoices: { type: 'string', default: '1000000' },
-    customers: { type: 'string', default: '50000' },
-    format: { type: 'string', default: 'ndjson' },
-  },
+const values = scriptOptions({
+  invoices: { type: 'string', default: '1000000' },
+  customers: { type: 'string', default: '50000' },
+  format: { type: 'string', default: 'ndjson' },
 });
 const N = Number(values.invoices);
 const C = Number(values.customers);

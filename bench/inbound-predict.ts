@@ -8,23 +8,21 @@
 //        [--rounds 5] [--dump out.json] [--compare before.json] [--retrain]
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Artifact } from '../src/ml/model.js';
 import { generateEmails, inboundModel, loadInboundModels, scoreInbound, trainInbound, trainingCorpus, type InboundMessage, type InboundTriage } from '../src/ml/inbound/index.js';
 import { extractEntities } from '../src/ml/inbound/entities/index.js';
 import { prepareMessage } from '../src/ml/inbound/text/prepare.js';
 import { BENCH_EMAILS } from './inbound-emails.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    cache: { type: 'string', default: '/tmp/ar-inbound-predict' },
-    corpus: { type: 'string', default: '3000' },
-    sample: { type: 'string', default: '600' },
-    rounds: { type: 'string', default: '5' },
-    dump: { type: 'string' },
-    compare: { type: 'string' },
-    retrain: { type: 'boolean', default: false },
-  },
+const values = scriptOptions({
+  cache: { type: 'string', default: '/tmp/ar-inbound-predict' },
+  corpus: { type: 'string', default: '3000' },
+  sample: { type: 'string', default: '600' },
+  rounds: { type: 'string', default: '5' },
+  dump: { type: 'string' },
+  compare: { type: 'string' },
+  retrain: { type: 'boolean', default: false },
 });
 
 interface Cached {

@@ -5,7 +5,6 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config.js';
@@ -13,13 +12,12 @@ import { buildServices } from '../src/services.js';
 import { buildApp } from '../src/app.js';
 import { openStorage } from '../src/db/open.js';
 import { BENCH_EMAILS } from './inbound-emails.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '20' },
-    corpus: { type: 'string', default: '3000' },
-  },
+const values = scriptOptions({
+  seconds: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '20' },
+  corpus: { type: 'string', default: '3000' },
 });
 const duration = Number(values.seconds);
 const connections = Number(values.connections);

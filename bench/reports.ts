@@ -5,19 +5,17 @@
 // date, and its trend digested, so a faster query can be shown to answer the same.
 // Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk]
 import crypto from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { freshDatabase } from './pg.js';
 import { seedPortfolio, seedRiskEvents } from './portfolio.js';
 import { agingReport, ceiReport, dsoReport, riskReport, statusesReport, type ReportScope } from '../src/reports/index.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    customers: { type: 'string', default: '100000' },
-    'invoices-per-customer': { type: 'string', default: '10' },
-    months: { type: 'string', default: '12' },
-    runs: { type: 'string', default: '2' },
-    only: { type: 'string' },
-  },
+const values = scriptOptions({
+  customers: { type: 'string', default: '100000' },
+  'invoices-per-customer': { type: 'string', default: '10' },
+  months: { type: 'string', default: '12' },
+  runs: { type: 'string', default: '2' },
+  only: { type: 'string' },
 });
 const portfolio = { customers: Number(values.customers), invoicesPerCustomer: Number(values['invoices-per-customer']), asOf: '2026-10-31' };
 const months = Number(values.months);

@@ -9,7 +9,6 @@
 // forecast report (13 weeks, whole portfolio) is timed on the same portfolio:
 // it scores every open invoice on request (`cashForecastSeconds`).
 // Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500]
-import { parseArgs } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
 import { seedPortfolio } from './portfolio.js';
 import { rescore } from '../src/scoring/rescore.js';
@@ -20,14 +19,13 @@ import { sendTimeModel, type SendTimePredictor } from '../src/ml/send-time/index
 import { incentiveModel, type IncentivePredictor } from '../src/ml/incentives/index.js';
 import { incentiveCustomer, sendTimeInput } from '../src/scoring/behaviour-inputs.js';
 import { cashForecastReport } from '../src/reports/cash-forecast.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({
-  options: {
-    customers: { type: 'string', default: '100000' },
-    'invoices-per-customer': { type: 'string', default: '10' },
-    models: { type: 'string', default: 'behaviour' },
-    'slice-size': { type: 'string' },
-  },
+const values = scriptOptions({
+  customers: { type: 'string', default: '100000' },
+  'invoices-per-customer': { type: 'string', default: '10' },
+  models: { type: 'string', default: 'behaviour' },
+  'slice-size': { type: 'string' },
 });
 if (values.models !== 'behaviour' && values.models !== 'all') throw new Error('--models behaviour|all');
 const ALL = values.models === 'all';

@@ -17,6 +17,7 @@ import {
   type FieldDef,
 } from '../src/criteria/index.js';
 import { mulberry32 } from '../src/util/random.js';
+import { scriptOptions } from '../training/cli/options.js';
 
 const field = (name: string, type: FieldDef['type'], source: FieldDef['source'], sql: string): FieldDef => ({
   name, type, source, sql, nullable: true, label: name, description: name,
@@ -154,5 +155,6 @@ export function runCriteriaBench(ruleCount = 100, customerCount = 100_000) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  scriptOptions({});
   console.log(JSON.stringify(runCriteriaBench()));
 }

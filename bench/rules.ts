@@ -6,7 +6,6 @@
 // nothing left to change.
 // Usage: npx tsx bench/rules.ts [--customers 100000] [--rules 100]
 //   (or npm run bench -- rules); prints a final JSON line.
-import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { freshDatabase, rssSampler } from './pg.js';
 import { parseCriteria } from '../src/criteria/index.js';
@@ -20,8 +19,9 @@ import { previewPlan } from '../src/assign/plan.js';
 import { createRun, executeRun } from '../src/assign/runs.js';
 import type { Action } from '../src/assign/actions.js';
 import { Random } from '../src/world/rng.js';
+import { scriptOptions } from '../training/cli/options.js';
 
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, rules: { type: 'string', default: '100' } } });
+const values = scriptOptions({ customers: { type: 'string', default: '100000' }, rules: { type: 'string', default: '100' } });
 const C = Number(values.customers);
 const R = Number(values.rules);
 

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generateWorld, writeWorld } from '../src/world/index.js';
 import { importDirectory } from '../src/ingest/import-dir.js';
 import { openStorage } from '../src/db/open.js';
@@ -16,14 +15,13 @@ import { paymentDelayModel } from '../src/ml/payment-delay/index.js';
 import { scoreInvoices, type InvoiceToScore } from '../src/scoring/on-demand.js';
 import type { ServedModel } from '../src/scoring/rescore.js';
 import { freshDatabase } from './pg.js';
+import { scriptOptions } from '../training/cli/options.js';
 
 const END = '2026-10-31';
-const { values } = parseArgs({
-  options: {
-    customers: { type: 'string', default: '1000' },
-    backend: { type: 'string', default: 'postgres' },
-    runs: { type: 'string', default: '3' },
-  },
+const values = scriptOptions({
+  customers: { type: 'string', default: '1000' },
+  backend: { type: 'string', default: 'postgres' },
+  runs: { type: 'string', default: '3' },
 });
 const customers = Number(values.customers);
 

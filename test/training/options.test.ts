@@ -54,7 +54,7 @@ describe('when the options are known', () => {
   });
 });
 
-describe('the world generator and the evaluation protocols', () => {
+describe('the world generator, the evaluation protocols and the benches', () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const tsx = (...args: string[]) => spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root, encoding: 'utf8', timeout: 90_000 });
 
@@ -77,5 +77,12 @@ describe('the world generator and the evaluation protocols', () => {
     fs.rmSync(world, { recursive: true });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe('error: unknown option --holdout-mnths (did you mean --holdout-months?)');
+  }, 120_000);
+
+  it('refuses a mistyped bench option through npm run bench with exit 2, before building the portfolio', () => {
+    const run = tsx(path.join(root, 'bench', 'index.ts'), 'rules', '--custmers', '5');
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('error: unknown option --custmers (did you mean --customers?)');
+    expect(run.stdout).toBe('');
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 // One reading of command-line options for every analysts' command: train,
-// evaluate, the world generator and the evaluation protocols. An option the
+// evaluate, the world generator, the evaluation protocols, and the benches
+// (bench/). An option the
 // command does not know is a usage error naming it: `--custmers 500` ran with
 // the default customers, or died with a stack, depending on the script.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
