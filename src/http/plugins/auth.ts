@@ -73,7 +73,7 @@ function bearer(request: FastifyRequest): string | null {
   return m ? m[1].trim() : null;
 }
 
-/** Sets the caller's role, or throws why it may not call this route. */
+/** Sets the caller's role and actor, or throws why it may not call this route. */
 function authenticate(request: FastifyRequest, check: (presented: string) => KnownKey | null, open: boolean): void {
   const config = request.routeOptions.config;
   if (config?.public) return;
