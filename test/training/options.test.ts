@@ -19,6 +19,14 @@ function usageError(fn: () => unknown): string {
   throw new Error('no usage error');
 }
 
+describe('when an option that takes a number is given something else', () => {
+  it('refuses a value that is no number for an option whose default is one', () => {
+    expect(usageError(() => parseOptions(['--customers', 'abc'], WORLD_OPTIONS))).toBe('--customers takes a number (default 2000), got "abc"');
+    expect(usageError(() => parseOptions(['--customers='], WORLD_OPTIONS))).toMatch(/^--customers takes a number/);
+    expect(parseOptions(['--customers', '1e3', '--out', 'abc'], WORLD_OPTIONS).values).toMatchObject({ customers: '1e3', out: 'abc' });
+  });
+});
+
 describe('when a command is given an option it does not know', () => {
   it('refuses it in one line, naming it and the closest known option', () => {
     expect(usageError(() => parseOptions(['--custmers', '500'], WORLD_OPTIONS))).toBe('unknown option --custmers (did you mean --customers?)');

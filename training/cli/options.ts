@@ -34,15 +34,33 @@ function refuseUnknown(argv: string[], options: Options): void {
   }
 }
 
+const isNumber = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
+
+/**
+ * An option whose default is a number takes a number: the scripts read it
+ * with Number(), so `--customers abc` ran with NaN customers (an empty world,
+ * or a loop that never ends) instead of saying what was wrong.
+ */
+function refuseNonNumbers(values: Record<string, unknown>, options: Options): void {
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string' || typeof o.default !== 'string' || !isNumber(o.default)) continue;
+    const given = values[name];
+    if (typeof given === 'string' && !isNumber(given)) throw new UsageError(`--${name} takes a number (default ${o.default}), got "${given}"`);
+  }
+}
+
 /** The options (and positionals, when the command takes some); a UsageError in one line for anything else. */
 export function parseOptions<const O extends Options>(argv: string[], options: O, allowPositionals = false) {
   refuseUnknown(argv, options);
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, allowPositionals, allowNegative: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals, allowNegative: true, strict: true });
   } catch (err) {
     // Node's messages name the option or the stray argument; some run over several lines.
     throw new UsageError((err as Error).message.split('\n').join(' '));
   }
+  refuseNonNumbers(parsed.values, options);
+  return parsed;
 }
 
 /**
