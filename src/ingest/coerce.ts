@@ -208,6 +208,9 @@ function lengthProblem(value: Value, max: number): string | null {
 
 function checkBounds(field: ImportField, value: Value): string | null {
   // First: the code and zone checks need not read a megabyte, nor their reasons quote one.
+  if (field.maxItems !== undefined && Array.isArray(value) && value.length > field.maxItems) {
+    return `must hold at most ${field.maxItems} items, got ${value.length}`;
+  }
   if (field.maxLength !== undefined) {
     const problem = lengthProblem(value, field.maxLength);
     if (problem !== null) return problem;

@@ -37,6 +37,8 @@ export interface ImportField {
   max?: number;
   /** Longest text (characters) a text cell, or each item of a list, may hold. */
   maxLength?: number;
+  /** Most items a list may hold. */
+  maxItems?: number;
   description: string;
   /**
    * SQL used when the value is missing (the column's own default). `{customer}`
@@ -90,6 +92,10 @@ const COMMENT = 10_000;
 const SUBJECT = 2000; // as POST /v1/inbound/score takes
 // Quoted replies make long emails; a megabyte of text is past any of them.
 const EMAIL_BODY = 1_000_000;
+// Invoices one reminder or one offer names: a statement of account lists a few
+// hundred at most. A million ids in one row was stored whole, then unnested by
+// every rescore and searched by every agenda plan of the customer.
+const INVOICES_NAMED = 1000;
 
 const PAYMENT_METHODS = ['transfer', 'cheque', 'card', 'direct_debit', 'cash', 'other'] as const;
 
@@ -310,7 +316,7 @@ export const ENTITIES: readonly ImportEntity[] = [
     fields: [
       externalId,
       customerRef(true),
-      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about', { maxLength: ID }),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices the send was about', { maxLength: ID, maxItems: INVOICES_NAMED }),
       col('channel', 'channel', 'text', 'Channel', { required: true, enum: STEP_CHANNELS }),
       col('level', 'level', 'int', 'Dunning level (1 = first reminder)', { min: 0, max: 10, default: '1' }),
       col('template', 'template', 'text', 'Template key', { maxLength: ID }),
@@ -350,7 +356,7 @@ export const ENTITIES: readonly ImportEntity[] = [
         enum: ['discount', 'late_penalty', 'card_payment', 'collection_agency', 'service_termination'],
       }),
       col('offeredAt', 'offered_at', 'timestamp', 'Offered at', { required: true }),
-      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned', { maxLength: ID }),
+      col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned', { maxLength: ID, maxItems: INVOICES_NAMED }),
       col('terms', 'terms', 'json', 'Terms, e.g. {"discountPct": 2, "withinDays": 10}', { default: "'{}'::jsonb" }),
       col('propensity', 'propensity', 'float', 'Probability the policy chose this lever', { min: 0, max: 1 }),
       col('outcome', 'outcome', 'text', 'What happened', { enum: ['paid', 'partially_paid', 'ignored', 'churned'] }),

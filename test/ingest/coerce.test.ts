@@ -298,6 +298,22 @@ describe('when a text cell is longer than its field takes', () => {
     expect(reasons('customers', customer, { timezone: 'Europe/'.repeat(100_000) })).toEqual(['timezone must be at most 200 characters long, got 700000']);
   });
 
+  it.each([
+    ['communications', comm],
+    ['incentive-offers', { externalId: 'O-1', customerExternalId: 'C-1', lever: 'discount', offeredAt: '2026-01-05T10:00:00Z' }],
+  ])('takes %s naming 1000 invoices, not more', (entity, row) => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `I-${i}`);
+    expect(reasons(entity, row, { invoiceExternalIds: ids(1000) })).toEqual([]);
+    expect(reasons(entity, row, { invoiceExternalIds: ids(1_000_000) })).toEqual(['invoiceExternalIds must hold at most 1000 items, got 1000000']);
+    // CSV cells carry lists as a|b|c.
+    expect(reasons(entity, row, { invoiceExternalIds: ids(1001).join('|') })).toEqual(['invoiceExternalIds must hold at most 1000 items, got 1001']);
+  });
+
+  it('gives every list field of every entity a largest number of items', () => {
+    const unbounded = ENTITIES.flatMap((e) => e.fields.filter((f) => f.type === 'textList' && f.maxItems === undefined).map((f) => `${e.name}.${f.name}`));
+    expect(unbounded).toEqual([]);
+  });
+
   it('takes an email body of a megabyte, not more', () => {
     const message = { externalId: 'E-1', receivedAt: '2026-01-05T10:00:00Z' };
     expect(reasons('inbound-messages', message, { body: 'b'.repeat(1_000_000) })).toEqual([]);

@@ -192,6 +192,25 @@ describe.each(await backends())('import on %s', (backend) => {
       expect(await snapshot()).toEqual(before);
     });
 
+    // A million ids in one row was taken: each id was capped, their number was not.
+    it.each([
+      ['communications', (i: number, ids: string[]) => ({ externalId: `R${i}`, customerExternalId: 'C1', channel: 'email', sentAt: '2026-10-01T09:00:00Z', invoiceExternalIds: ids })],
+      ['incentive-offers', (i: number, ids: string[]) => ({ externalId: `O${i}`, customerExternalId: 'C1', lever: 'discount', offeredAt: '2026-10-01T09:00:00Z', invoiceExternalIds: ids })],
+    ])('rejects %s naming more than 1000 invoices in one row, naming the row and the field, and writes nothing', async (entity, row) => {
+      const stored = () => t.storage.db.query(
+        `SELECT (SELECT count(*) FROM communications)::int AS communications, (SELECT count(*) FROM incentive_offers)::int AS offers`,
+      );
+      const before = await stored();
+      const res = await post(entity, ndjson([row(1, ['INV1']), row(2, Array.from({ length: 100_000 }, (_, i) => `INV${i}`))]));
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({
+        code: 'AR_ERR_IMPORT_REJECTED',
+        errors: [{ line: 2, field: 'invoiceExternalIds', reason: 'must hold at most 1000 items, got 100000' }],
+      });
+      expect(res.json().detail).toMatch(/line 2 \(invoiceExternalIds\)/);
+      expect(await stored()).toEqual(before);
+    });
+
     it('lists bad cells, unknown references and repeated keys in the same rejection', async () => {
       const body = ndjson([invoice(30, 1, { issueDate: 'yesterday' }), invoice(31, 99), invoice(32, 1), invoice(32, 1)]);
       const res = await post('invoices', body);

@@ -14,7 +14,7 @@ function fieldSchema(f: ImportField): TSchema {
     bool: () => Type.Boolean(opts),
     date: () => Day(f.description),
     timestamp: () => Instant(f.description),
-    textList: () => Type.Array(Type.String({ maxLength: f.maxLength }), opts),
+    textList: () => Type.Array(Type.String({ maxLength: f.maxLength }), { description: `${f.description} (at most ${f.maxItems} items)`, maxItems: f.maxItems }),
     json: () => Type.Unknown({ description: `${f.description} (at most ${MAX_JSON_BYTES / 1024} KiB as JSON)` }),
   };
   const schema = base[f.type]();
