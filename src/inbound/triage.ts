@@ -92,17 +92,26 @@ export interface TriageResult {
  * uncommitted could be paged past before those show, which is how ids skipped
  * emails. Whatever a triage stored and did not publish (a process stopped in
  * between) is published by the next.
+ *
+ * The rows are locked first, in id order, the order an import sending the
+ * same emails again must lock them in too: the update alone locked them
+ * in the order its join met them (the table's, once it hashed the few pending
+ * ids), and an import holding one while waiting for another made a deadlock,
+ * which PostgreSQL ended by failing one of the two. It waits for the import
+ * rather than skip its rows (SKIP LOCKED): skipped, they would stay unpublished
+ * until the next refresh, which a file that changes nothing never sets off.
  */
 export async function publishTriaged(db: Db): Promise<number> {
   const { published, stale } = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('inbound_messages.triage_seq'))");
     const rows = await tx.query(
-      `UPDATE inbound_messages m SET triage_seq = p.seq
-       FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (
+      `WITH pending AS MATERIALIZED (
          SELECT m.id FROM inbound_messages m
          WHERE m.triage_seq IS NULL
            AND EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
-         ORDER BY m.id) pending) p
+         ORDER BY m.id FOR UPDATE OF m)
+       UPDATE inbound_messages m SET triage_seq = p.seq
+       FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (SELECT id FROM pending ORDER BY id) ordered) p
        WHERE m.id = p.id RETURNING m.id`,
     );
     return { published: rows.length, stale: rows.length > 0 && (await statisticsStale(tx, 'inbound_messages', rows.length)) };
