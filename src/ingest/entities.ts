@@ -64,6 +64,13 @@ export interface ImportEntity {
   fields: ImportField[];
   /** Upsert key columns (in the target table). */
   key: string[];
+  /**
+   * Other writers lock many rows of the table at once, in id order (the
+   * triage's publisher): the import locks the rows it sends again in id order
+   * too, before its upsert, which locks them in file order, so that neither
+   * holds a row the other waits for while waiting for one the other holds.
+   */
+  lockInIdOrder?: boolean;
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
   derived?: { column: string; sql: string; dependsOn: string[] }[];
   /** Row-level check across fields; returns a reason when the row is wrong. */
@@ -334,6 +341,7 @@ export const ENTITIES: readonly ImportEntity[] = [
     table: 'inbound_messages',
     description: 'Emails received from customers',
     key: ['external_id'],
+    lockInIdOrder: true,
     fields: [
       externalId,
       customerRef(false),

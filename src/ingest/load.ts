@@ -195,8 +195,11 @@ function valueSql(f: ImportField, customer: string | undefined): string {
  * repeated in the file then goes unnoticed and must be looked for first. New
  * rows take ids in the order the join yields them (file order in practice):
  * sorting a million staged rows by line cost more than a guaranteed order is worth.
+ * `lock`, for an entity whose rows other writers lock (lockInIdOrder), runs
+ * first: it locks the rows already there in id order, which the upsert would
+ * lock in file order (100,000 emails sent again: about 0.4 s).
  */
-export function upsertSql(entity: ImportEntity, present: Set<string>): { existing: string | null; fresh: string; updates: boolean } {
+export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: string | null; existing: string | null; fresh: string; updates: boolean } {
   const targets: string[] = [];
   const values: string[] = [];
   const joins: string[] = [];
@@ -247,7 +250,11 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { existin
     ? null
     : insert(exists, `ON CONFLICT (${entity.key.map(ident).join(', ')}) DO UPDATE SET ${[...updatable, ...(hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
        WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`);
-  return { existing, fresh: insert(`NOT ${exists}`, '', [...insertCols, ...newRowCols], [...insertVals, ...newRowVals]), updates: updatable.length > 0 };
+  // FOR NO KEY UPDATE: what ON CONFLICT DO UPDATE takes, its SET leaving the key alone; counted, not sent back.
+  const lock = entity.lockInIdOrder && updatable.length > 0
+    ? `SELECT count(*) AS n FROM (SELECT 1 FROM stg s ${joins.join(' ')} JOIN ${ident(entity.table)} x ON ${keyMatch} ORDER BY x.id FOR NO KEY UPDATE OF x) locked`
+    : null;
+  return { lock, existing, fresh: insert(`NOT ${exists}`, '', [...insertCols, ...newRowCols], [...insertVals, ...newRowVals]), updates: updatable.length > 0 };
 }
 
 // A key repeated in the file: ON CONFLICT DO UPDATE meeting the same key twice
@@ -293,6 +300,7 @@ export async function importRecords(
     await tx.query('SAVEPOINT upsert');
     const counts = { inserted: 0, updated: 0 };
     try {
+      if (upsert.lock) await tx.query(upsert.lock);
       if (upsert.existing) [{ n: counts.updated }] = await tx.query<{ n: number }>(upsert.existing);
       [{ n: counts.inserted }] = await tx.query<{ n: number }>(upsert.fresh);
     } catch (err) {

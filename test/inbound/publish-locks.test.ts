@@ -76,6 +76,15 @@ describe.skipIf(!(await postgresReachable()))('when an import sends emails again
     "SELECT external_id, triage_seq FROM inbound_messages WHERE external_id IN ('A', 'G', 'B')",
   )).map((r) => [r.external_id, r.triage_seq]));
 
+  it('completes both when the file sends the emails in the reverse of their id order', async () => {
+    const [imported, published] = await race(['B', 'G', 'A']);
+    expect(imported).toMatchObject({ updated: 3 });
+    expect(published).toBe(2);
+    const seq = await seqs();
+    expect(seq.A).toBeGreaterThan(seq.G!);
+    expect(seq.B).toBe(seq.A! + 1);
+  });
+
   it('completes both when the publisher meets the later email first in the table', async () => {
     // B's row rewritten, then A's: a scan of the table meets B before A.
     const rewrite = async () => {

@@ -6,7 +6,8 @@ describe('the upsert of every entity', () => {
   it.each(ENTITIES.map((e) => [e.name, e] as const))('matches keys of %s on values it inserts', (_name, entity) => {
     for (const present of [new Set(entity.fields.map((f) => f.name)), new Set(entity.fields.filter((f) => f.required).map((f) => f.name))]) {
       const sql = upsertSql(entity, present);
-      expect(`${sql.existing ?? ''} ${sql.fresh}`).not.toMatch(/undefined/);
+      expect(`${sql.lock ?? ''} ${sql.existing ?? ''} ${sql.fresh}`).not.toMatch(/undefined/);
+      expect(sql.lock !== null).toBe(entity.lockInIdOrder === true && sql.updates);
       expect(sql.fresh).toMatch(/WHERE NOT EXISTS/);
       expect(sql.fresh).not.toMatch(/ON CONFLICT/);
       expect(sql.existing === null).toBe(!sql.updates);
