@@ -39,6 +39,10 @@ describe('the HTTP API conventions', () => {
       expect(Object.keys(doc.paths['/v1/import/{entity}'].post.requestBody.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
       expect(doc.paths['/v1/import/{entity}']).toBeDefined();
       expect(doc.components.schemas.ImportInvoices.properties.dueDate).toBeDefined();
+      for (const entity of ['ImportCommunications', 'ImportIncentiveOffers']) {
+        expect(doc.components.schemas[entity].properties.invoiceExternalIds.anyOf[0])
+          .toMatchObject({ type: 'array', maxItems: 1000, description: expect.stringMatching(/\(at most 1000 items\)$/) });
+      }
     });
 
     it('documents the refusals the framework answers before any handler, where they can happen', async () => {
