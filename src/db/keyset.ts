@@ -17,3 +17,19 @@ export function keysetPage<T>(rows: T[], limit: number, key = rowId as (row: T) 
   const page = rows.slice(0, limit);
   return { page, nextCursor: rows.length > limit ? key(page[page.length - 1]) : null };
 }
+
+// A list ordered by several columns pages on all of them: its cursor is the
+// page's last key, those columns' values, as one opaque URL-safe string.
+
+/** The cursor of a key made of text values. */
+export const encodeKeyCursor = (key: readonly string[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** The key of a cursor encodeKeyCursor gave, of `size` text values; null for anything else. */
+export function decodeKeyCursor(cursor: string, size: number): string[] | null {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(key) && key.length === size && key.every((v) => typeof v === 'string') ? key : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,6 @@
 // CSV exports of the reports: the month-by-month rows, the last one on the as-of
-// date; the cash forecast's week-by-week rows of each group. A consolidated
+// date; the cash forecast's week-by-week rows of each group; the overdue
+// statement's invoices. A consolidated
 // report's rows end with the currency they were consolidated in, so a file
 // read away from its request still says what its amounts are.
 import type { AgingReport, AgingRow } from './aging.js';
@@ -8,6 +9,7 @@ import type { CeiReport, CeiRow } from './cei.js';
 import type { DsoReport, DsoRow } from './dso.js';
 import { STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
 import { RISK_BAND_NAMES, type RiskReport, type RiskRow } from './risk.js';
+import type { OverdueItem } from './overdue.js';
 import { toCsv, type CsvColumn } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
@@ -111,6 +113,30 @@ function otherStatusColumns(rows: StatusesRow[]): CsvColumn<StatusesRow>[] {
   return others.flatMap((status) => statusColumns(status, taken.has(`${status}_amount`) || taken.has(`${status}_count`) ? `status_${status}` : status));
 }
 
+const OVERDUE_COLUMNS: CsvColumn<OverdueItem>[] = [
+  { header: 'customer_external_id', value: (r) => r.customerExternalId },
+  { header: 'customer_name', value: (r) => r.customerName },
+  { header: 'customer_segment', value: (r) => r.customerSegment },
+  { header: 'collector', value: (r) => r.collector },
+  { header: 'invoice_external_id', value: (r) => r.invoiceExternalId },
+  { header: 'number', value: (r) => r.number },
+  { header: 'issue_date', value: (r) => r.issueDate },
+  { header: 'due_date', value: (r) => r.dueDate },
+  { header: 'currency', value: (r) => r.currency },
+  { header: 'amount', value: (r) => r.amount },
+  { header: 'open_amount', value: (r) => r.openAmount },
+];
+
+const OVERDUE_COLUMNS_AFTER: CsvColumn<OverdueItem>[] = [
+  { header: 'days_overdue', value: (r) => r.daysOverdue },
+  { header: 'bucket', value: (r) => r.bucket },
+  { header: 'status', value: (r) => r.status },
+  { header: 'status_date', value: (r) => r.statusDate },
+  { header: 'promised_date', value: (r) => r.promisedDate },
+  { header: 'late_probability', value: (r) => r.lateProbability },
+  { header: 'expected_payment_date', value: (r) => r.expectedPaymentDate },
+];
+
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
@@ -130,5 +156,13 @@ export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolida
 export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
 export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf([...STATUSES_COLUMNS, ...otherStatusColumns(r.trend)], r.consolidation), r.trend);
 export const riskCsv = (r: RiskReport) => toCsv(columnsOf(RISK_COLUMNS, r.consolidation), r.trend);
+/**
+ * One header and one line per invoice, nothing else: a spreadsheet that loads the file sums the columns itself, and a
+ * totals line would be summed with them. Consolidated, `valued` follows the open amount.
+ */
+export function overdueCsv(r: { items: OverdueItem[]; consolidation?: Consolidation }): string {
+  const valued: CsvColumn<OverdueItem>[] = r.consolidation ? [{ header: 'valued', value: (i) => i.valued }] : [];
+  return toCsv(columnsOf([...OVERDUE_COLUMNS, ...valued, ...OVERDUE_COLUMNS_AFTER], r.consolidation), r.items);
+}
 export const cashForecastCsv = (r: CashForecastReport) =>
   toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));

@@ -1,10 +1,13 @@
-// Public API of the credit manager's reports: aging balance, DSO, CEI, invoice statuses, risk, cash forecast, in one currency or consolidated.
+// Public API of the credit manager's reports: aging balance, DSO, CEI, invoice statuses, risk, overdue statement, cash forecast, in one currency or consolidated.
 export { agingReport, agingRow, AGING_METHOD, type AgingReport, type AgingRow } from './aging.js';
 export { dsoReport, standardDso, countBackDso, DSO_METHOD, COUNT_BACK_MONTHS, type DsoReport, type DsoRow } from './dso.js';
 export { ceiReport, cei, CEI_METHOD, type CeiReport, type CeiRow } from './cei.js';
 export { statusesReport, statusesRow, STATUSES_METHOD, STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
 export { riskReport, riskRow, RISK_METHOD, RISK_BANDS, UNSCORED, type RiskReport, type RiskRow } from './risk.js';
-export { agingCsv, dsoCsv, ceiCsv, cashForecastCsv, statusesCsv, riskCsv } from './exports.js';
+export {
+  overdueStatement, overdueItems, OVERDUE_METHOD, type OverdueStatement, type OverdueItem, type OverdueTotals, type OverdueQuery,
+} from './overdue.js';
+export { agingCsv, dsoCsv, ceiCsv, cashForecastCsv, statusesCsv, riskCsv, overdueCsv } from './exports.js';
 export { cashForecastReport, CASH_FORECAST_METHOD, type CashForecastReport } from './cash-forecast.js';
 export { toCsv, type CsvColumn } from './csv.js';
 export {

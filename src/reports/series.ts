@@ -124,18 +124,23 @@ export async function customersInScope(db: Db, scope: ReportScope): Promise<Map<
 const DATES_CTE = `dates AS (SELECT DISTINCT d FROM unnest($1::date[]) AS u(d)),
 bounds AS (SELECT min(d) AS first_d, max(d) AS last_d FROM dates)`;
 
-const bucketColumns = (value: string) => {
-  const ranges = ['days_overdue <= 0', 'days_overdue BETWEEN 1 AND 30', 'days_overdue BETWEEN 31 AND 60',
-    'days_overdue BETWEEN 61 AND 90', 'days_overdue > 90'];
-  return ranges.map((r, i) => `COALESCE(sum(${value}) FILTER (WHERE ${r}), 0)::float8 AS b${i}_amount,
+/** The conditions on `days_overdue` of each of BUCKETS, in its order. */
+const BUCKET_RANGES = ['days_overdue <= 0', 'days_overdue BETWEEN 1 AND 30', 'days_overdue BETWEEN 31 AND 60',
+  'days_overdue BETWEEN 61 AND 90', 'days_overdue > 90'];
+
+/** `b<i>_amount` and `b<i>_count` of each of BUCKETS: the sum of `value` and the count of the rows in it. */
+export const bucketColumns = (value: string) =>
+  BUCKET_RANGES.map((r, i) => `COALESCE(sum(${value}) FILTER (WHERE ${r}), 0)::float8 AS b${i}_amount,
     count(*) FILTER (WHERE ${r})::int AS b${i}_count`).join(',\n    ');
-};
+
+/** The name of the bucket of a row with `days_overdue`, by the same bounds as bucketColumns. */
+export const bucketOfSql = () => `CASE ${BUCKET_RANGES.map((r, i) => `WHEN ${r} THEN '${BUCKETS[i]}'`).join(' ')} END`;
 
 /** A consolidated series' rates: what one unit of `currency` is worth in the reporting currency on `day` ($p to $p+2). */
 const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
 
 /** The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate). */
-const unpricedColumn = (currency: string, day: string, rate: string) =>
+export const unpricedColumn = (currency: string, day: string, rate: string) =>
   `array_agg(DISTINCT ${currency} || ' ' || ${day}::text) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
 
 /** A series' SQL: in one currency, or consolidated (`fx`: every amount times its rate). */
@@ -163,7 +168,7 @@ paid_after AS (
   GROUP BY dates.d, later.invoice_id
 ),
 open_at AS (
-  SELECT dates.d, inv.grp, inv.customer_id, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
+  SELECT dates.d, inv.grp, inv.id AS invoice_id, inv.customer_id, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
     CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
       WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
     ${openOnSql('inv', 'dates.d', 'pa.amount')} AS open
@@ -320,6 +325,10 @@ export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, 
   return [...seen].sort();
 }
 
+/** A report's method, saying how it was consolidated when it was. */
+export const methodOf = (method: string, consolidation: Consolidation | undefined) =>
+  (consolidation ? method + consolidatedMethod(consolidation.currency) : method);
+
 export interface ReportEnvelope<R> {
   asOf: IsoDate;
   groupBy: GroupBy;
@@ -340,7 +349,7 @@ export function envelope<R>(
     asOf,
     groupBy: scope.groupBy,
     filters: filtersOf(scope),
-    method: consolidation ? method + consolidatedMethod(consolidation.currency) : method,
+    method: methodOf(method, consolidation),
     ...(consolidation && { consolidation }),
     groups: trend.filter(onAsOf),
     trend,
