@@ -4,24 +4,15 @@
 // missing, and that reports in one currency are left as they were.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
-import { auth, type TestApp } from '../helpers/app.js';
-import { buildAgendaTestApp, whenCalm } from '../agenda/app.js';
+import { auth } from '../helpers/app.js';
+import { reportsApi } from './api.js';
 import { seedConsolidatedPortfolio } from './consolidated-portfolio.js';
 import * as f from '../agenda/factories.js';
 
 for (const backend of await backends()) {
   describe(`the consolidated reports API on ${backend}`, () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await buildAgendaTestApp(backend);
-      await seedConsolidatedPortfolio(t.storage.db);
-    });
-    afterAll(async () => t.close());
-
-    const get = async (url: string) => {
-      await whenCalm(t.app);
-      return t.app.inject({ url, headers: auth('analyst') });
-    };
+    const api = reportsApi(backend, seedConsolidatedPortfolio);
+    const { get } = api;
 
     describe('when a consolidated report is asked', () => {
       it('says it is consolidated and in which currency', async () => {
@@ -83,14 +74,14 @@ for (const backend of await backends()) {
       let id = 0;
       beforeAll(async () => {
         // JPY priced from 2026-03-01 only: J1 is open on 02-28 without a rate.
-        await f.exchangeRate(t.storage.db, 'JPY', 'USD', '2026-03-01', 0.0065);
-        const j = await f.customer(t.storage.db, { externalId: 'J', currency: 'JPY' });
-        id = await f.invoice(t.storage.db, { customerId: j, number: 'J1', issueDate: '2026-02-01', dueDate: '2026-03-03', amount: 100000, currency: 'JPY' });
+        await f.exchangeRate(api.t.storage.db, 'JPY', 'USD', '2026-03-01', 0.0065);
+        const j = await f.customer(api.t.storage.db, { externalId: 'J', currency: 'JPY' });
+        id = await f.invoice(api.t.storage.db, { customerId: j, number: 'J1', issueDate: '2026-02-01', dueDate: '2026-03-03', amount: 100000, currency: 'JPY' });
       });
       afterAll(async () => {
-        await t.storage.db.query('DELETE FROM invoices WHERE id = $1', [id]);
-        await t.storage.db.query("DELETE FROM customers WHERE external_id = 'J'");
-        await t.storage.db.query("DELETE FROM exchange_rates WHERE currency = 'JPY'");
+        await api.t.storage.db.query('DELETE FROM invoices WHERE id = $1', [id]);
+        await api.t.storage.db.query("DELETE FROM customers WHERE external_id = 'J'");
+        await api.t.storage.db.query("DELETE FROM exchange_rates WHERE currency = 'JPY'");
       });
 
       it('answers a problem document naming the currency and the earliest day it lacks a rate', async () => {

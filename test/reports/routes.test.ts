@@ -2,24 +2,16 @@
 // /cash-forecast without a served model (with one: test/demo.test.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
-import { auth, type TestApp } from '../helpers/app.js';
-import { buildAgendaTestApp, whenCalm } from '../agenda/app.js';
+import { auth } from '../helpers/app.js';
+import { whenCalm } from '../agenda/app.js';
+import { reportsApi } from './api.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
 
 for (const backend of await backends()) {
   describe(`the reports API on ${backend}`, () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await buildAgendaTestApp(backend);
-      await seedPortfolio(t.storage.db);
-    });
-    afterAll(async () => t.close());
-
-    const get = async (url: string, role: 'collector' | 'analyst' = 'analyst') => {
-      await whenCalm(t.app);
-      return t.app.inject({ url, headers: auth(role) });
-    };
+    const api = reportsApi(backend, seedPortfolio);
+    const { get } = api;
 
     describe('when an analyst asks for the aging balance as of a date', () => {
       it('answers the figures with the method that produced them', async () => {
@@ -46,7 +38,7 @@ for (const backend of await backends()) {
 
     describe("when the aging balance is filtered on a customer group (brief 004: the very late customers)", () => {
       it("reports the group's members only, and 404 for a group that does not exist", async () => {
-        const db = t.storage.db;
+        const db = api.t.storage.db;
         const [group] = await db.query<{ id: number }>("INSERT INTO customer_groups (external_id, name) VALUES ('GRP-LATE', 'Very late') RETURNING id");
         await db.query("INSERT INTO group_members (group_id, customer_id) SELECT $1, id FROM customers WHERE external_id = 'B'", [group.id]);
         const res = await get('/v1/reports/aging?asOf=2026-03-31&months=1&group=GRP-LATE');
@@ -78,7 +70,7 @@ for (const backend of await backends()) {
       });
 
       it('lists a stored status outside the platform\'s list in the CSV as in the JSON', async () => {
-        await t.storage.db.query("UPDATE invoices SET status = 'legacy_hold' WHERE number = 'B2'");
+        await api.t.storage.db.query("UPDATE invoices SET status = 'legacy_hold' WHERE number = 'B2'");
         try {
           const json = (await get('/v1/reports/statuses?asOf=2026-03-31&months=1')).json();
           expect(json.groups[0].statuses).toContainEqual(expect.objectContaining({ status: 'legacy_hold', amount: 600, count: 1 }));
@@ -86,7 +78,7 @@ for (const backend of await backends()) {
           const cells = Object.fromEntries(header.split(',').map((h, i) => [h, march.split(',')[i]]));
           expect(cells).toMatchObject({ legacy_hold_amount: '600', legacy_hold_count: '1', dispute_amount: '0' });
         } finally {
-          await t.storage.db.query("UPDATE invoices SET status = 'dispute' WHERE number = 'B2'");
+          await api.t.storage.db.query("UPDATE invoices SET status = 'dispute' WHERE number = 'B2'");
         }
       });
 
@@ -101,7 +93,7 @@ for (const backend of await backends()) {
 
     describe('when a credit manager asks for the risk report (brief 004)', () => {
       it('answers the exposure by risk band with its method, as CSV with a column per figure, and for a collector its own customers', async () => {
-        await t.storage.db.query(`UPDATE customers SET risk_score = 80, credit_limit = 4000 WHERE external_id = 'A'`);
+        await api.t.storage.db.query(`UPDATE customers SET risk_score = 80, credit_limit = 4000 WHERE external_id = 'A'`);
         try {
           const res = await get('/v1/reports/risk?asOf=2026-03-31&months=2');
           expect(res.statusCode).toBe(200);
@@ -117,15 +109,15 @@ for (const backend of await backends()) {
           const mine = await get('/v1/reports/risk?asOf=2026-03-31&months=1', 'collector');
           expect(mine.json().groups[0]).toMatchObject({ customers: 1, bands: [{ band: 'high', customers: 1 }, {}, {}, { customers: 0 }] });
         } finally {
-          await t.storage.db.query(`UPDATE customers SET risk_score = NULL, credit_limit = NULL WHERE external_id = 'A'`);
+          await api.t.storage.db.query(`UPDATE customers SET risk_score = NULL, credit_limit = NULL WHERE external_id = 'A'`);
         }
       });
     });
 
     describe('when the client says in Accept which format it wants', () => {
       const withAccept = async (url: string, accept: string) => {
-        await whenCalm(t.app);
-        return t.app.inject({ url, headers: { ...auth('analyst'), accept } });
+        await whenCalm(api.t.app);
+        return api.t.app.inject({ url, headers: { ...auth('analyst'), accept } });
       };
       it.each([
         ['text/csv', /^text\/csv/],
@@ -189,13 +181,13 @@ for (const backend of await backends()) {
 
     describe('when the portfolio holds invoices in two currencies', () => {
       beforeAll(async () => {
-        const c = await f.customer(t.storage.db, { externalId: 'C-EUR', segment: 'standard' });
-        const inv = await f.invoice(t.storage.db, { customerId: c, number: 'C1', issueDate: '2026-03-01', dueDate: '2026-03-31', amount: 700 });
-        await t.storage.db.query("UPDATE invoices SET currency = 'EUR' WHERE id = $1", [inv]);
+        const c = await f.customer(api.t.storage.db, { externalId: 'C-EUR', segment: 'standard' });
+        const inv = await f.invoice(api.t.storage.db, { customerId: c, number: 'C1', issueDate: '2026-03-01', dueDate: '2026-03-31', amount: 700 });
+        await api.t.storage.db.query("UPDATE invoices SET currency = 'EUR' WHERE id = $1", [inv]);
       });
       afterAll(async () => {
-        await t.storage.db.query("DELETE FROM invoices WHERE number = 'C1'");
-        await t.storage.db.query("DELETE FROM customers WHERE external_id = 'C-EUR'");
+        await api.t.storage.db.query("DELETE FROM invoices WHERE number = 'C1'");
+        await api.t.storage.db.query("DELETE FROM customers WHERE external_id = 'C-EUR'");
       });
 
       it.each(['aging', 'dso', 'cei', 'statuses'])('answers 422 to a %s report that would add them up, naming them', async (name) => {
@@ -205,7 +197,7 @@ for (const backend of await backends()) {
       });
 
       it('documents that 422 in the OpenAPI document of every report', async () => {
-        const doc = (await t.app.inject('/docs/json')).json();
+        const doc = (await api.t.app.inject('/docs/json')).json();
         for (const name of ['aging', 'dso', 'cei', 'statuses', 'cash-forecast']) {
           expect(doc.paths[`/v1/reports/${name}`].get.responses['422'], name).toBeDefined();
         }
