@@ -1,5 +1,6 @@
 // The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, risk, as of a date,
-// for the portfolio, a collector, a segment or a customer group, with a monthly trend; the cash
+// for the portfolio, a collector, a segment or a customer group, with a monthly trend; the overdue
+// statement, the invoices behind the aging's overdue buckets, a page at a time; the cash
 // expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
 // sees only its own portfolio. In one currency, or consolidated in the
 // reporting currency (?currency=consolidated).
@@ -10,7 +11,7 @@ import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
-  statusesCsv, statusesReport, STATUSES_METHOD, riskCsv, riskReport, RISK_METHOD,
+  statusesCsv, statusesReport, STATUSES_METHOD, riskCsv, riskReport, RISK_METHOD, overdueCsv, overdueItems, overdueStatement, OVERDUE_METHOD,
   CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
@@ -20,6 +21,7 @@ import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
 import { collectorScope, DateParam, dayOrToday } from './agenda.js';
 import { Nullable } from '../../util/nullable.js';
+import { todayIso } from '../../agenda/dates.js';
 
 const common = {
   asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD; today (UTC) when absent' }),
@@ -87,6 +89,32 @@ const RiskRow = Type.Object({
   withoutLimit: CustomersAmount,
   aboveCover: Type.Object({ customers: Type.Integer(), excess: Type.Number({ description: "the part above the insurer's cover" }) }),
   insolvent: CustomersAmount,
+});
+
+const Bucket = Type.Object({ bucket: Type.String(), amount: Type.Number(), count: Type.Integer() });
+const OverdueStatement = Type.Object({
+  asOf: Type.String(),
+  minDaysOverdue: Type.Integer(),
+  filters: Filters,
+  method: Type.String(),
+  consolidation: Consolidation,
+  totals: Type.Object({ overdue: AmountCount, buckets: Type.Array(Bucket, { description: '1-30, 31-60, 61-90, 90+' }) }, {
+    description: 'Of the whole statement, not only this page; consolidated, in the reporting currency',
+  }),
+  items: Type.Array(Type.Object({
+    customerExternalId: Type.String(), customerName: Type.String(), customerSegment: Nullable(Type.String()),
+    collector: Nullable(Type.String({ description: "the customer's collector (externalId) now" })),
+    invoiceExternalId: Type.String(), number: Type.String(), issueDate: Type.String(), dueDate: Type.String(), currency: Type.String(),
+    amount: Type.Number(), openAmount: Type.Number({ description: 'open on asOf' }),
+    valued: Type.Optional(Type.Number({ description: 'consolidated only: openAmount in the reporting currency at the rate of asOf' })),
+    daysOverdue: Type.Integer(), bucket: Type.String(),
+    status: Nullable(Type.String({ description: 'carried on asOf: promise_to_pay, payment_plan, dispute, ...; disputed when only flagged; null when unqualified' })),
+    statusDate: Nullable(Type.String()),
+    promisedDate: Nullable(Type.String({ description: 'promise_to_pay: the date promised; payment_plan: the next instalment' })),
+    lateProbability: Nullable(Type.Number({ description: "today's statement only: stored by the last refresh" })),
+    expectedPaymentDate: Nullable(Type.String({ description: "today's statement only: stored by the last refresh" })),
+  })),
+  nextCursor: Nullable(Type.String({ description: 'the after of the next page; null on the last' })),
 });
 
 const CashForecast = Type.Object({
@@ -261,6 +289,39 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await riskReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'risk', r, riskCsv(r)) : r;
+  });
+
+  app.get('/v1/reports/overdue', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Overdue statement: every invoice past due on the date, with its open amount, bucket, status and expected payment, and totals per bucket',
+      description: OVERDUE_METHOD,
+      querystring: Type.Object({
+        asOf: common.asOf,
+        collector: common.collector,
+        segment: common.segment,
+        group: common.group,
+        currency: common.currency,
+        minDaysOverdue: Type.Integer({ minimum: 1, maximum: 36_500, default: 1, description: 'Only invoices at least this many days past due (31: over 30 days)' }),
+        limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Invoices per JSON page; the CSV has them all' }),
+        after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page' })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: every invoice of the statement, one line each, no totals line; when absent, the Accept header chooses' })),
+      }, { additionalProperties: false }),
+      response: {
+        ...ok(OverdueStatement, 'customer_external_id,customer_name,customer_segment,collector,invoice_external_id,number,issue_date,due_date,currency,amount,open_amount,[valued,]days_overdue,bucket,status,status_date,promised_date,late_probability,expected_payment_date[,consolidated_in]'),
+        ...refusals,
+      },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const today = todayIso();
+    const asOf = q.asOf === undefined ? today : dayOrToday(q.asOf, 'asOf');
+    const statement = { asOf, today, minDaysOverdue: q.minDaysOverdue, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
+    if (wantsCsv(request, reply, q.format)) {
+      const r = await overdueItems(storage.db, statement);
+      return sendCsv(reply, 'overdue', r, overdueCsv(r));
+    }
+    return overdueStatement(storage.db, { ...statement, limit: q.limit, after: q.after });
   });
 
   app.get('/v1/reports/cash-forecast', {
