@@ -3,11 +3,16 @@
 // events: a fresh PostgreSQL database, one currency, the whole portfolio. The
 // risk report's exposure is checked against the aging balance's total on every
 // date, and its trend digested, so a faster query can be shown to answer the same.
-// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk]
+// The overdue statement reads the as-of date only: its first page with the
+// totals (overdue), and every row as CSV (overdue-csv), its totals checked
+// against the aging balance's overdue buckets on that date.
+// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk,overdue,overdue-csv]
 import crypto from 'node:crypto';
 import { freshDatabase } from './pg.js';
 import { seedPortfolio, seedRiskEvents } from './portfolio.js';
-import { agingReport, ceiReport, dsoReport, riskReport, statusesReport, type ReportScope } from '../src/reports/index.js';
+import {
+  agingReport, ceiReport, dsoReport, overdueCsv, overdueItems, overdueStatement, riskReport, statusesReport, type ReportScope,
+} from '../src/reports/index.js';
 import { scriptOptions } from '../training/cli/options.js';
 
 const values = scriptOptions({
@@ -22,6 +27,7 @@ const months = Number(values.months);
 const runs = Number(values.runs);
 const scope: ReportScope = { groupBy: 'portfolio', collector: null, segment: null, currency: 'USD' };
 const q = { asOf: portfolio.asOf, months, scope };
+const statement = { asOf: portfolio.asOf, today: portfolio.asOf, minDaysOverdue: 1, scope };
 
 const db = await freshDatabase('ar_bench_reports');
 try {
@@ -38,6 +44,9 @@ try {
     cei: () => ceiReport(db.storage.db, q),
     statuses: () => statusesReport(db.storage.db, q),
     risk: () => riskReport(db.storage.db, q),
+    // As of today, so the stored model outputs are joined too.
+    overdue: () => overdueStatement(db.storage.db, { ...statement, limit: 500 }),
+    'overdue-csv': async () => overdueCsv(await overdueItems(db.storage.db, statement)).length,
   };
   // Aging always: the risk report is checked against it.
   const only = values.only?.split(',');
@@ -62,9 +71,15 @@ try {
     r.overdue.amount === aging.trend[i].overdue.amount && r.overdue.count === aging.trend[i].overdue.count);
   const riskDigest = risk && crypto.createHash('sha256').update(JSON.stringify(risk.trend)).digest('hex').slice(0, 16);
   if (risk) console.log(`risk exposure and overdue ${riskMatchesAging ? 'match' : 'DO NOT match'} the aging balance on every date; trend digest ${riskDigest}`);
+  const overdue = answers.overdue as Awaited<ReturnType<typeof overdueStatement>> | undefined;
+  const onAsOf = aging.groups[0];
+  const overdueMatchesAging = overdue && JSON.stringify(overdue.totals) ===
+    JSON.stringify({ overdue: onAsOf.overdue, buckets: onAsOf.buckets.slice(1).map(({ bucket, amount, count }) => ({ bucket, amount, count })) });
+  if (overdue) console.log(`overdue statement: ${overdue.totals.overdue.count} invoices, totals ${overdueMatchesAging ? 'match' : 'DO NOT match'} the aging balance's overdue buckets on ${portfolio.asOf}`);
+  if (answers['overdue-csv'] !== undefined) console.log(`overdue CSV: ${answers['overdue-csv'] as number} characters`);
   console.log(JSON.stringify({
     bench: 'reports', customers: portfolio.customers, invoices: portfolio.customers * portfolio.invoicesPerCustomer, events, months,
-    seconds, riskOverAging: risk && Number((seconds.risk / seconds.aging).toFixed(2)), riskMatchesAging, riskDigest,
+    seconds, riskOverAging: risk && Number((seconds.risk / seconds.aging).toFixed(2)), riskMatchesAging, riskDigest, overdueMatchesAging,
   }));
 } finally {
   await db.drop();
