@@ -3,7 +3,7 @@
 // generated one in two currencies, one, the other and consolidated.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agingReport, overdueItems, overdueStatement, type OverdueQuery, type ReportScope } from '../../src/reports/index.js';
+import { agingReport, overdueItems, overdueStatement, statusesReport, type OverdueQuery, type ReportScope } from '../../src/reports/index.js';
 import type { Db } from '../../src/db/sql.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
@@ -162,6 +162,17 @@ for (const backend of await backends()) {
         // The rows add up to the totals, give or take the rounding of each row.
         const sum = r.items.reduce((t, i) => t + (i.valued ?? i.openAmount), 0);
         expect(Math.abs(sum - r.totals.overdue.amount), asOf).toBeLessThan(0.0001 * r.items.length + 1e-9);
+      }
+    });
+
+    it('gives each row the status the statuses report counts it under', async () => {
+      for (const asOf of DATES) {
+        const r = await overdueItems(s.db, query({ asOf, scope: { ...PORTFOLIO, currency: 'USD' } }));
+        const counted = new Map<string, number>();
+        for (const i of r.items) counted.set(i.status ?? 'unqualified', (counted.get(i.status ?? 'unqualified') ?? 0) + 1);
+        const [row] = (await statusesReport(s.db, { asOf, months: 1, scope: { ...PORTFOLIO, currency: 'USD' } })).groups;
+        expect(Object.fromEntries(counted), asOf).toEqual(Object.fromEntries(row.statuses.filter((x) => x.count > 0).map((x) => [x.status, x.count])));
+        expect(counted.size, asOf).toBeGreaterThan(1);
       }
     });
 
