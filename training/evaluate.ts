@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { main } from './cli/main.js';
 import { MissingDataError } from './datasets/missing.js';
 import { runEvaluate } from './cli/run.js';
+import { parseOptions, UsageError } from './cli/options.js';
+import { PROTOCOL_OPTIONS } from './cli/protocol-options.js';
 
 const PROTOCOLS: Record<string, Record<string, string>> = {
   'payment-delay': { 'ibm-ar': 'payment-delay/evaluate-ibm.ts' },
@@ -22,6 +24,13 @@ const PROTOCOLS: Record<string, Record<string, string>> = {
   'send-time': { world: 'send-time/evaluate.ts' },
   incentives: { world: 'incentives/evaluate.ts' },
   inbound: { default: 'inbound/evaluate.ts' },
+};
+
+/** The world protocols' options, checked before the default world is generated for them. */
+const WORLD_PROTOCOL_OPTIONS: Record<string, (typeof PROTOCOL_OPTIONS)[keyof typeof PROTOCOL_OPTIONS]> = {
+  drift: PROTOCOL_OPTIONS.driftWorld,
+  'send-time': PROTOCOL_OPTIONS.sendTime,
+  incentives: PROTOCOL_OPTIONS.incentives,
 };
 
 /** The synthetic world the protocols score against (seed 7: not the seed models were tuned on). */
@@ -45,6 +54,17 @@ function worldProblem(args: string[]): string | null {
   return `${dir} is not a world folder (no truth.json): make one with npx tsx training/world.ts --out ${dir}, or leave --world out for the default world (seed 7)`;
 }
 
+/** A mistyped option, found before minutes of world generation rather than after. */
+function optionsProblem(args: string[]): string | null {
+  try {
+    parseOptions(args, WORLD_PROTOCOL_OPTIONS[model!] ?? {});
+    return null;
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+}
+
 const [model, ...rest] = process.argv.slice(2);
 const i = rest.indexOf('--dataset');
 const dataset = i >= 0 ? rest[i + 1] : 'default';
@@ -54,8 +74,9 @@ const script = model && Object.hasOwn(PROTOCOLS, model) && Object.hasOwn(PROTOCO
 /** Runs a protocol script as if called itself; the exit code of what failed before it ran. */
 async function runProtocol(script: string): Promise<number> {
   const args = rest.filter((_, k) => k !== i && k !== i + 1);
-  if (dataset === 'world' && !args.includes('--world')) args.push('--world', await defaultWorld());
-  const problem = dataset === 'world' ? worldProblem(args) : null;
+  const usage = dataset === 'world' ? optionsProblem(args) : null;
+  if (!usage && dataset === 'world' && !args.includes('--world')) args.push('--world', await defaultWorld());
+  const problem = usage ?? (dataset === 'world' ? worldProblem(args) : null);
   if (problem) {
     process.stderr.write(`error: ${problem}\n`);
     return 2;

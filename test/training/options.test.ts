@@ -87,6 +87,19 @@ describe('the world generator, the evaluation protocols and the benches', () => 
     expect(run.stderr.trim()).toBe('error: unknown option --holdout-mnths (did you mean --holdout-months?)');
   }, 120_000);
 
+  it('refuses a mistyped protocol option before generating the default world', () => {
+    // The default world goes to the temporary folder: an empty one shows whether it was generated.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-typo-tmp-'));
+    const run = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'training', 'evaluate.ts'), 'incentives', '--dataset', 'world', '--holdout-mnths', '3'], {
+      cwd: root, encoding: 'utf8', timeout: 90_000, env: { ...process.env, TMPDIR: tmp },
+    });
+    const left = fs.readdirSync(tmp).filter((f) => f.startsWith('ar-eval-world'));
+    fs.rmSync(tmp, { recursive: true });
+    expect(run.stderr.trim()).toBe('error: unknown option --holdout-mnths (did you mean --holdout-months?)');
+    expect(run.status).toBe(2);
+    expect(left).toEqual([]);
+  }, 120_000);
+
   it('refuses a mistyped bench option through npm run bench with exit 2, before building the portfolio', () => {
     const run = tsx(path.join(root, 'bench', 'index.ts'), 'rules', '--custmers', '5');
     expect(run.status).toBe(2);

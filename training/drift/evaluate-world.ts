@@ -11,12 +11,9 @@ import { driftModel, DriftPredictor, driftState, type DriftConfigPatch } from '.
 import { replayCustomer, scoreReplays } from './replay.js';
 import { loadWorld, markObservable } from './world-data.js';
 import { scriptOptions } from '../cli/options.js';
+import { PROTOCOL_OPTIONS } from '../cli/protocol-options.js';
 
-const values = scriptOptions({
-  world: { type: 'string' },
-  config: { type: 'string' },
-  window: { type: 'string', default: '2' },
-});
+const values = scriptOptions(PROTOCOL_OPTIONS.driftWorld);
 if (!values.world) throw new Error('usage: evaluate-world.ts --world DIR');
 
 const started = performance.now();

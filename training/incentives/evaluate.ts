@@ -28,8 +28,9 @@ import { monthsBefore, readWorld } from '../send-time/world-files.js';
 import { effectTable, type Row } from './effects-report.js';
 import { IncentiveOracle, incentiveCustomers, trueObjective, type TrueOutcome } from './world-data.js';
 import { scriptOptions } from '../cli/options.js';
+import { PROTOCOL_OPTIONS } from '../cli/protocol-options.js';
 
-const values = scriptOptions({ world: { type: 'string' }, 'holdout-months': { type: 'string', default: '9' } });
+const values = scriptOptions(PROTOCOL_OPTIONS.incentives);
 if (!values.world) {
   console.error('usage: npx tsx training/incentives/evaluate.ts --world DIR [--holdout-months 9]');
   process.exit(2);

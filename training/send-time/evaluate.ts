@@ -20,8 +20,9 @@ import { humanModeHour, naiveOpenHour, oracleHour } from './baselines.js';
 import { sendTimeWorld, trueResponse, type SendTimeWorld } from './world-data.js';
 import { monthsBefore, readWorld } from './world-files.js';
 import { scriptOptions } from '../cli/options.js';
+import { PROTOCOL_OPTIONS } from '../cli/protocol-options.js';
 
-const values = scriptOptions({ world: { type: 'string' }, 'holdout-months': { type: 'string', default: '6' } });
+const values = scriptOptions(PROTOCOL_OPTIONS.sendTime);
 if (!values.world) {
   console.error('usage: npx tsx training/send-time/evaluate.ts --world DIR [--holdout-months 6]');
   process.exit(2);
