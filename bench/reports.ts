@@ -4,14 +4,14 @@
 // risk report's exposure is checked against the aging balance's total on every
 // date, and its trend digested, so a faster query can be shown to answer the same.
 // The overdue statement reads the as-of date only: its first page with the
-// totals (overdue), and every row as CSV (overdue-csv), its totals checked
+// totals (overdue), and every row as CSV (overdue-csv) and as a workbook (overdue-xlsx), its totals checked
 // against the aging balance's overdue buckets on that date.
-// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk,overdue,overdue-csv]
+// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk,overdue,overdue-csv,overdue-xlsx]
 import crypto from 'node:crypto';
 import { freshDatabase } from './pg.js';
 import { seedPortfolio, seedRiskEvents } from './portfolio.js';
 import {
-  agingReport, ceiReport, dsoReport, overdueCsv, overdueItems, overdueStatement, riskReport, statusesReport, type ReportScope,
+  agingReport, ceiReport, dsoReport, overdueTable, overdueItems, tableCsv, toXlsx, overdueStatement, riskReport, statusesReport, type ReportScope,
 } from '../src/reports/index.js';
 import { scriptOptions } from '../training/cli/options.js';
 
@@ -46,7 +46,8 @@ try {
     risk: () => riskReport(db.storage.db, q),
     // As of today, so the stored model outputs are joined too.
     overdue: () => overdueStatement(db.storage.db, { ...statement, limit: 500 }),
-    'overdue-csv': async () => overdueCsv(await overdueItems(db.storage.db, statement)).length,
+    'overdue-csv': async () => tableCsv(overdueTable(await overdueItems(db.storage.db, statement))).length,
+    'overdue-xlsx': async () => (await toXlsx(overdueTable(await overdueItems(db.storage.db, statement)), 'overdue')).length,
   };
   // Aging always: the risk report is checked against it.
   const only = values.only?.split(',');
@@ -77,6 +78,7 @@ try {
     JSON.stringify({ overdue: onAsOf.overdue, buckets: onAsOf.buckets.slice(1).map(({ bucket, amount, count }) => ({ bucket, amount, count })) });
   if (overdue) console.log(`overdue statement: ${overdue.totals.overdue.count} invoices, totals ${overdueMatchesAging ? 'match' : 'DO NOT match'} the aging balance's overdue buckets on ${portfolio.asOf}`);
   if (answers['overdue-csv'] !== undefined) console.log(`overdue CSV: ${answers['overdue-csv'] as number} characters`);
+  if (answers['overdue-xlsx'] !== undefined) console.log(`overdue workbook: ${answers['overdue-xlsx'] as number} bytes`);
   console.log(JSON.stringify({
     bench: 'reports', customers: portfolio.customers, invoices: portfolio.customers * portfolio.invoicesPerCustomer, events, months,
     seconds, riskOverAging: risk && Number((seconds.risk / seconds.aging).toFixed(2)), riskMatchesAging, riskDigest, overdueMatchesAging,

@@ -12,6 +12,14 @@ function cell(v: string | number | boolean | null | undefined): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** A report's rows and the columns they are exported with, as CSV or as a workbook. */
+export interface Table<T> {
+  columns: CsvColumn<T>[];
+  rows: T[];
+}
+
+export const tableCsv = <T>(t: Table<T>) => toCsv(t.columns, t.rows);
+
 export function toCsv<T>(columns: CsvColumn<T>[], rows: T[]): string {
   const lines = [columns.map((c) => cell(c.header)).join(',')];
   for (const row of rows) lines.push(columns.map((c) => cell(c.value(row))).join(','));

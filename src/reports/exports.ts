@@ -1,4 +1,4 @@
-// CSV exports of the reports: the month-by-month rows, the last one on the as-of
+// The reports' exports, as CSV or as a workbook: the month-by-month rows, the last one on the as-of
 // date; the cash forecast's week-by-week rows of each group; the overdue
 // statement's invoices. A consolidated
 // report's rows end with the currency they were consolidated in, so a file
@@ -10,7 +10,7 @@ import type { DsoReport, DsoRow } from './dso.js';
 import { STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
 import { RISK_BAND_NAMES, type RiskReport, type RiskRow } from './risk.js';
 import type { OverdueItem } from './overdue.js';
-import { toCsv, type CsvColumn } from './csv.js';
+import type { CsvColumn, Table } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
 
@@ -151,18 +151,20 @@ const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
 const columnsOf = <T>(columns: CsvColumn<T>[], consolidation: Consolidation | undefined): CsvColumn<T>[] =>
   consolidation ? [...columns, { header: 'consolidated_in', value: () => consolidation.currency }] : columns;
 
-export const agingCsv = (r: AgingReport) => toCsv(columnsOf(AGING_COLUMNS, r.consolidation), r.trend);
-export const dsoCsv = (r: DsoReport) => toCsv(columnsOf(DSO_COLUMNS, r.consolidation), r.trend);
-export const ceiCsv = (r: CeiReport) => toCsv(columnsOf(CEI_COLUMNS, r.consolidation), r.trend);
-export const statusesCsv = (r: StatusesReport) => toCsv(columnsOf([...STATUSES_COLUMNS, ...otherStatusColumns(r.trend)], r.consolidation), r.trend);
-export const riskCsv = (r: RiskReport) => toCsv(columnsOf(RISK_COLUMNS, r.consolidation), r.trend);
+const table = <T>(columns: CsvColumn<T>[], rows: T[], consolidation: Consolidation | undefined): Table<T> => ({ columns: columnsOf(columns, consolidation), rows });
+
+export const agingTable = (r: AgingReport) => table(AGING_COLUMNS, r.trend, r.consolidation);
+export const dsoTable = (r: DsoReport) => table(DSO_COLUMNS, r.trend, r.consolidation);
+export const ceiTable = (r: CeiReport) => table(CEI_COLUMNS, r.trend, r.consolidation);
+export const statusesTable = (r: StatusesReport) => table([...STATUSES_COLUMNS, ...otherStatusColumns(r.trend)], r.trend, r.consolidation);
+export const riskTable = (r: RiskReport) => table(RISK_COLUMNS, r.trend, r.consolidation);
 /**
  * One header and one line per invoice, nothing else: a spreadsheet that loads the file sums the columns itself, and a
  * totals line would be summed with them. Consolidated, `valued` follows the open amount.
  */
-export function overdueCsv(r: { items: OverdueItem[]; consolidation?: Consolidation }): string {
+export function overdueTable(r: { items: OverdueItem[]; consolidation?: Consolidation }): Table<OverdueItem> {
   const valued: CsvColumn<OverdueItem>[] = r.consolidation ? [{ header: 'valued', value: (i) => i.valued }] : [];
-  return toCsv(columnsOf([...OVERDUE_COLUMNS, ...valued, ...OVERDUE_COLUMNS_AFTER], r.consolidation), r.items);
+  return table([...OVERDUE_COLUMNS, ...valued, ...OVERDUE_COLUMNS_AFTER], r.items, r.consolidation);
 }
-export const cashForecastCsv = (r: CashForecastReport) =>
-  toCsv(columnsOf(CASH_COLUMNS, r.consolidation), r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))));
+export const cashForecastTable = (r: CashForecastReport) =>
+  table(CASH_COLUMNS, r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))), r.consolidation);

@@ -7,9 +7,10 @@ export { riskReport, riskRow, RISK_METHOD, RISK_BANDS, UNSCORED, type RiskReport
 export {
   overdueStatement, overdueItems, OVERDUE_METHOD, type OverdueStatement, type OverdueItem, type OverdueTotals, type OverdueQuery,
 } from './overdue.js';
-export { agingCsv, dsoCsv, ceiCsv, cashForecastCsv, statusesCsv, riskCsv, overdueCsv } from './exports.js';
+export { agingTable, dsoTable, ceiTable, cashForecastTable, statusesTable, riskTable, overdueTable } from './exports.js';
 export { cashForecastReport, CASH_FORECAST_METHOD, type CashForecastReport } from './cash-forecast.js';
-export { toCsv, type CsvColumn } from './csv.js';
+export { toCsv, tableCsv, type CsvColumn, type Table } from './csv.js';
+export { toXlsx, XLSX_TYPE } from './xlsx.js';
 export {
   BUCKETS, CONSOLIDATED, currenciesInScope, loadBalances, loadWindowSales, loadMonthlySales, valuationFor,
   type ReportScope, type GroupBy, type Balance, type AmountCount,

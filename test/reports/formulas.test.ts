@@ -1,6 +1,8 @@
 // The report formulas on their own, with numbers worked out by hand.
 import { describe, it, expect } from 'vitest';
-import { cei, countBackDso, standardDso, statusesCsv, toCsv, trendMonths } from '../../src/reports/index.js';
+import { cei, countBackDso, standardDso, statusesTable, tableCsv, toCsv, trendMonths } from '../../src/reports/index.js';
+
+const statusesCsv = (r: Parameters<typeof statusesTable>[0]) => tableCsv(statusesTable(r));
 import { statusesRow, type StatusesReport } from '../../src/reports/statuses.js';
 
 describe('when the count-back DSO walks back through sales', () => {

@@ -232,7 +232,7 @@ for (const backend of await backends()) {
         ['/v1/reports/aging?months=0', 'querystring/months'],
         ['/v1/reports/aging?groupBy=region', 'querystring/groupBy'],
         ['/v1/reports/dso?windowDays=1000', 'querystring/windowDays'],
-        ['/v1/reports/cei?format=xlsx', 'querystring/format'],
+        ['/v1/reports/cei?format=pdf', 'querystring/format'],
         ['/v1/reports/cei?asOf=31/03/2026', 'querystring/asOf'],
       ])('answers 400 with a problem for %s', async (url, path) => {
         const res = await get(url);

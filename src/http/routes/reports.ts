@@ -1,7 +1,7 @@
 // The reports credit managers live by: aging balance, DSO, CEI, invoice statuses, risk, as of a date,
 // for the portfolio, a collector, a segment or a customer group, with a monthly trend; the overdue
 // statement, the invoices behind the aging's overdue buckets, a page at a time; the cash
-// expected week by week ahead; JSON, or CSV with ?format=csv. A collector key
+// expected week by week ahead; JSON, CSV with ?format=csv, or an Excel workbook with ?format=xlsx. A collector key
 // sees only its own portfolio. In one currency, or consolidated in the
 // reporting currency (?currency=consolidated).
 import { Type } from 'typebox';
@@ -10,9 +10,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preferredType } from '../accept.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
-  agingCsv, agingReport, currenciesInScope, cashForecastCsv, cashForecastReport, ceiCsv, ceiReport, dsoCsv, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
-  statusesCsv, statusesReport, STATUSES_METHOD, riskCsv, riskReport, RISK_METHOD, overdueCsv, overdueItems, overdueStatement, OVERDUE_METHOD,
-  CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope,
+  agingTable, agingReport, currenciesInScope, cashForecastTable, cashForecastReport, ceiTable, ceiReport, dsoTable, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
+  statusesTable, statusesReport, STATUSES_METHOD, riskTable, riskReport, RISK_METHOD, overdueTable, overdueItems, overdueStatement, OVERDUE_METHOD,
+  CONSOLIDATED, tableCsv, toXlsx, XLSX_TYPE, type Consolidation as ConsolidationOf, type ReportScope, type Table,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
@@ -38,7 +38,10 @@ const common = {
       'exchange rate on or before its day (receivables at the date they stand on, credit sales at their issue date); ' +
       '422 AR_ERR_EXCHANGE_RATE_MISSING when a currency has no rate on a day the report needs',
   })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: the trend rows as a CSV file; when absent, the Accept header chooses (text/csv or application/json, JSON by default)' })),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
+    description: 'csv: the trend rows as a CSV file; xlsx: the same rows as an Excel workbook (numbers as numbers, days as dates); ' +
+      `when absent, the Accept header chooses (application/json, text/csv or ${XLSX_TYPE}; JSON by default)`,
+  })),
 };
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
@@ -146,10 +149,11 @@ const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Param
 
 const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescription: string) => ({
   200: {
-    description: 'The report; CSV with format=csv',
+    description: 'The report; CSV with format=csv, a workbook with format=xlsx',
     content: {
       'application/json': { schema },
       'text/csv': { schema: Type.String({ description: csvDescription }) },
+      [XLSX_TYPE]: { schema: Type.String({ format: 'binary', description: 'One sheet: the CSV\'s header and rows, numbers as numbers, days as dates' }) },
     },
   },
 });
@@ -157,21 +161,32 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
 // 422: currencies that do not add up (AR_ERR_MIXED_CURRENCIES), or a consolidated report with no rate for one of them on a day it needs (AR_ERR_EXCHANGE_RATE_MISSING).
 const refusals = { 422: ProblemRef, ...errorResponses };
 
+type Format = 'json' | 'csv' | 'xlsx';
+
+const OFFERS = { 'application/json': 'json', 'text/csv': 'csv', 'application/csv': 'csv', [XLSX_TYPE]: 'xlsx' } as const satisfies Record<string, Format>;
+
 /** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
-function wantsCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined): boolean {
-  if (format !== undefined) return format === 'csv';
+function formatOf(request: FastifyRequest, reply: FastifyReply, format: Format | undefined): Format {
+  if (format !== undefined) return format;
   // The answer depends on the header: a cache must not hand one client's CSV to another's JSON.
   reply.header('vary', 'Accept');
-  return preferredType(request.headers.accept, ['application/json', 'text/csv', 'application/csv']) !== 'application/json';
+  const offers = Object.keys(OFFERS) as [keyof typeof OFFERS, ...(keyof typeof OFFERS)[]];
+  return OFFERS[preferredType(request.headers.accept, offers)];
 }
 
 /** A consolidated report's file says so in its name too: aging-consolidated-USD-2026-03-31.csv. */
-function sendCsv(reply: FastifyReply, name: string, r: { asOf: string; consolidation?: ConsolidationOf }, csv: string) {
+async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, r: { asOf: string; consolidation?: ConsolidationOf }, table: Table<T>) {
   const stem = r.consolidation ? `${name}-${CONSOLIDATED}-${r.consolidation.currency}` : name;
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${stem}-${r.asOf}.csv"`)
-    .send(csv);
+  const file = `${stem}-${r.asOf}.${format}`;
+  reply.header('content-disposition', `attachment; filename="${file}"`);
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table));
+  return reply.type(XLSX_TYPE).send(await toXlsx(table, name));
+}
+
+/** The report as asked: JSON as it is, or its rows as a file. */
+function answer<R extends { asOf: string; consolidation?: ConsolidationOf }, T>(request: FastifyRequest, reply: FastifyReply, format: Format | undefined, name: string, r: R, table: (r: R) => Table<T>) {
+  const chosen = formatOf(request, reply, format);
+  return chosen === 'json' ? r : sendTable(reply, chosen, name, r, table(r));
 }
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -219,7 +234,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'aging', r, agingCsv(r)) : r;
+    return answer(request, reply, q.format, 'aging', r, agingTable);
   });
 
   app.get('/v1/reports/dso', {
@@ -237,7 +252,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'dso', r, dsoCsv(r)) : r;
+    return answer(request, reply, q.format, 'dso', r, dsoTable);
   });
 
   app.get('/v1/reports/cei', {
@@ -252,7 +267,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cei', r, ceiCsv(r)) : r;
+    return answer(request, reply, q.format, 'cei', r, ceiTable);
   });
 
   app.get('/v1/reports/statuses', {
@@ -270,7 +285,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await statusesReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'statuses', r, statusesCsv(r)) : r;
+    return answer(request, reply, q.format, 'statuses', r, statusesTable);
   });
 
   app.get('/v1/reports/risk', {
@@ -288,7 +303,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const asOf = dayOrToday(q.asOf, 'asOf');
     const r = await riskReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'risk', r, riskCsv(r)) : r;
+    return answer(request, reply, q.format, 'risk', r, riskTable);
   });
 
   app.get('/v1/reports/overdue', {
@@ -305,7 +320,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         minDaysOverdue: Type.Integer({ minimum: 1, maximum: 36_500, default: 1, description: 'Only invoices at least this many days past due (31: over 30 days)' }),
         limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Invoices per JSON page; the CSV has them all' }),
         after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page' })),
-        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: every invoice of the statement, one line each, no totals line; when absent, the Accept header chooses' })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
+          description: 'csv: every invoice of the statement, one line each, no totals line; xlsx: the same rows as an Excel workbook; when absent, the Accept header chooses',
+        })),
       }, { additionalProperties: false }),
       response: {
         ...ok(OverdueStatement, 'customer_external_id,customer_name,customer_segment,collector,invoice_external_id,number,issue_date,due_date,currency,amount,open_amount,[valued,]days_overdue,bucket,status,status_date,promised_date,late_probability,expected_payment_date[,consolidated_in]'),
@@ -317,9 +334,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const today = todayIso();
     const asOf = q.asOf === undefined ? today : dayOrToday(q.asOf, 'asOf');
     const statement = { asOf, today, minDaysOverdue: q.minDaysOverdue, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
-    if (wantsCsv(request, reply, q.format)) {
+    const format = formatOf(request, reply, q.format);
+    if (format !== 'json') {
       const r = await overdueItems(storage.db, statement);
-      return sendCsv(reply, 'overdue', r, overdueCsv(r));
+      return sendTable(reply, format, 'overdue', r, overdueTable(r));
     }
     return overdueStatement(storage.db, { ...statement, limit: q.limit, after: q.after });
   });
@@ -347,7 +365,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     const asOf = dayOrToday(undefined, 'asOf');
     const r = await cashForecastReport(storage.db, model, { asOf, weeks: q.weeks, scope });
-    return wantsCsv(request, reply, q.format) ? sendCsv(reply, 'cash-forecast', r, cashForecastCsv(r)) : r;
+    return answer(request, reply, q.format, 'cash-forecast', r, cashForecastTable);
   });
 };
 
