@@ -3,7 +3,7 @@
 // (and until when the dwell time holds it), every change with its reasons,
 // and, on request, why each rule selects the customer or not today.
 import { AR_ERR } from '../errors.js';
-import type { Queryable } from '../db/sql.js';
+import { isoSql, type Queryable } from '../db/sql.js';
 import { explain, type Explanation } from '../criteria/index.js';
 import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
@@ -13,7 +13,6 @@ import { dwellKindOf, type Value } from './targets.js';
 import { becauseOf } from './describe.js';
 
 const DAY_MS = 86_400_000;
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export interface CustomerAssignments {
   externalId: string;
@@ -50,7 +49,7 @@ export async function customerAssignments(
     [id],
   );
   const changes = await q.query<CustomerAssignments['changes'][number]>(
-    `SELECT ch.id::int AS id, ch.run_id AS "runId", run.kind AS "runKind", run.trigger, ${ts('ch.created_at')} AS at, ch.field,
+    `SELECT ch.id::int AS id, ch.run_id AS "runId", run.kind AS "runKind", run.trigger, ${isoSql('ch.created_at')} AS at, ch.field,
        ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName", ch.reasons,
        ch.undone_by_run_id AS "undoneByRunId"
      FROM assignment_changes ch JOIN assignment_runs run ON run.id = ch.run_id

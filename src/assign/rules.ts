@@ -4,7 +4,7 @@
 // about, and reports the rules it conflicts with and on how many customers.
 import { atVersion, missedRow, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
-import type { Db, Queryable } from '../db/sql.js';
+import { isoSql, type Db, type Queryable } from '../db/sql.js';
 import { compileSql } from '../criteria/index.js';
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { customerFactsSql } from '../fields/facts.js';
@@ -57,10 +57,9 @@ export interface RuleSaveResult {
   conflicts: RuleConflict[];
 }
 
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const SELECT = `SELECT r.id, r.name, r.description, r.search_id AS "searchId", s.name AS "searchName", r.priority,
-  r.enabled, r.actions, r.version, ${ts('r.created_at')} AS "createdAt", ${ts('r.updated_at')} AS "updatedAt"
+  r.enabled, r.actions, r.version, ${isoSql('r.created_at')} AS "createdAt", ${isoSql('r.updated_at')} AS "updatedAt"
   FROM assignment_rules r JOIN saved_searches s ON s.id = r.search_id`;
 
 export async function listRules(q: Queryable): Promise<Rule[]> {

@@ -4,7 +4,7 @@
 // approved a preview passes its planHash and the run refuses to apply anything
 // else (AR_ERR_PLAN_CHANGED) if data or rules moved in between.
 import { AR_ERR, isArError } from '../errors.js';
-import type { Db, Queryable } from '../db/sql.js';
+import { isoSql, type Db, type Queryable } from '../db/sql.js';
 import { planWithFacts, type ConflictReport, type HeldChange, type PlanSummary } from './plan.js';
 import { quotedValues, reasonsJson } from './plan-report.js';
 import { SqlMatcher } from './match.js';
@@ -59,11 +59,10 @@ export interface RunRecord {
 }
 
 const SAMPLE = 200;
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const SELECT = `SELECT id, kind, trigger, scope, status, job_id AS "jobId", plan_hash AS "planHash",
   expected_plan_hash AS "expectedPlanHash", summary, error, undoes_run_id AS "undoesRunId",
-  undone_by_run_id AS "undoneByRunId", requested_by AS "requestedBy", ${ts('created_at')} AS "createdAt",
-  ${ts('started_at')} AS "startedAt", ${ts('finished_at')} AS "finishedAt" FROM assignment_runs`;
+  undone_by_run_id AS "undoneByRunId", requested_by AS "requestedBy", ${isoSql('created_at')} AS "createdAt",
+  ${isoSql('started_at')} AS "startedAt", ${isoSql('finished_at')} AS "finishedAt" FROM assignment_runs`;
 
 export async function createRun(q: Queryable, req: RunRequest, kind: 'apply' | 'undo' = 'apply'): Promise<number> {
   const [{ id }] = await q.query<{ id: number }>(

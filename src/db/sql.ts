@@ -31,6 +31,9 @@ export const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
 export const parseNumber = (v: string): number => Number(v);
 export const keepText = (v: string): string => v;
 
+/** SQL: an instant as JavaScript's toISOString writes it (UTC, milliseconds), NULL staying NULL. */
+export const isoSql = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** Quotes an SQL identifier (table or column names built from our own lists). */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

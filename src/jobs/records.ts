@@ -10,7 +10,7 @@
 // writes every two seconds, not per row.
 import os from 'node:os';
 import crypto from 'node:crypto';
-import type { Db } from '../db/sql.js';
+import { isoSql, type Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import { serializeError, type JobInfo, type JobObserver, type JobState } from './types.js';
@@ -35,8 +35,6 @@ const FINISHED: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancell
 /** A record as JobInfo has it, with who ran it and when it was last written. */
 type RecordRow = JobInfo & { instanceId: string; lastWritten: string; lost: boolean };
 
-/** An instant as JavaScript's toISOString writes it (the in-process runner's form), NULL staying NULL. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export class JobRecords implements JobObserver {
   /** Names the process for whoever reads that its job was lost. */
@@ -94,8 +92,8 @@ export class JobRecords implements JobObserver {
   async get(id: string): Promise<JobInfo | null> {
     const [row] = await this.db.query<RecordRow>(
       `SELECT id, type, state, progress, message, result, error, attempts, instance_id AS "instanceId",
-              ${iso('created_at')} AS "createdAt", ${iso('started_at')} AS "startedAt",
-              ${iso('finished_at')} AS "finishedAt", ${iso('updated_at')} AS "lastWritten",
+              ${isoSql('created_at')} AS "createdAt", ${isoSql('started_at')} AS "startedAt",
+              ${isoSql('finished_at')} AS "finishedAt", ${isoSql('updated_at')} AS "lastWritten",
               state IN ('waiting', 'active') AND updated_at < now() - $2::int * interval '1 millisecond' AS lost
        FROM local_jobs WHERE id = $1`,
       [id, this.lostAfterMs],

@@ -3,7 +3,7 @@
 // read, counted and sampled live on the facts query.
 import { atVersion, missedRow, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
-import type { Queryable } from '../db/sql.js';
+import { isoSql, type Queryable } from '../db/sql.js';
 import { compileSql, type CriteriaAst } from '../criteria/index.js';
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { customerFactsSql } from '../fields/facts.js';
@@ -33,8 +33,7 @@ export interface SearchMatches {
 }
 
 const SELECT = `SELECT id, name, description, criteria, fields, version,
-  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
-  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"
+  ${isoSql('created_at')} AS "createdAt", ${isoSql('updated_at')} AS "updatedAt"
   FROM saved_searches`;
 
 export function isUniqueViolation(err: unknown): boolean {
