@@ -11,6 +11,8 @@ import { loadSettings } from './settings.js';
 import { HAD_INVOICES_SQL, loadCustomerStates, loadRuleMembers } from './state.js';
 import { dwellKindOf, type Value } from './targets.js';
 import { becauseOf } from './describe.js';
+import { lockHistory } from './lock-changes.js';
+import { customerHistory, type HistoryEntry } from './history.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,8 +25,9 @@ export interface CustomerAssignments {
   state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string | null }[];
   changes: {
     id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
-    ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null;
+    ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null; requestedBy: string | null;
   }[];
+  history: HistoryEntry[];
   rules?: { ruleId: number; name: string; priority: number; matches: boolean; summary: string; lines: string[]; member: boolean }[];
 }
 
@@ -51,11 +54,12 @@ export async function customerAssignments(
   const changes = await q.query<CustomerAssignments['changes'][number]>(
     `SELECT ch.id::int AS id, ch.run_id AS "runId", run.kind AS "runKind", run.trigger, ${isoSql('ch.created_at')} AS at, ch.field,
        ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName", ch.reasons,
-       ch.undone_by_run_id AS "undoneByRunId"
+       ch.undone_by_run_id AS "undoneByRunId", run.requested_by AS "requestedBy"
      FROM assignment_changes ch JOIN assignment_runs run ON run.id = ch.run_id
      WHERE ch.customer_id = $1 ORDER BY ch.id DESC LIMIT $2`,
     [id, options.limit],
   );
+  const described = changes.map((c) => ({ ...c, because: becauseOf(c.reasons as Parameters<typeof becauseOf>[0]) }));
   const result: CustomerAssignments = {
     externalId,
     name,
@@ -67,7 +71,8 @@ export async function customerAssignments(
       const heldUntil = onData ? new Date(since.getTime() + settings.dwellDays[dwellKindOf(r.field)] * DAY_MS).toISOString() : null;
       return { ...r, since: since.toISOString(), heldUntil };
     }),
-    changes: changes.map((c) => ({ ...c, because: becauseOf(c.reasons as Parameters<typeof becauseOf>[0]) })),
+    changes: described,
+    history: customerHistory(described, await lockHistory(q, id, options.limit), options.limit),
   };
   if (options.explain) result.rules = await explainRules(q, id);
   return result;

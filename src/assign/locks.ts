@@ -3,23 +3,32 @@
 // names are the targets' own (collector, dunningScenario, salesRep, adv, a
 // feature switch, group:<id>, or groups for every group).
 import { AR_ERR } from '../errors.js';
-import type { Queryable } from '../db/sql.js';
+import type { Db, Queryable } from '../db/sql.js';
 import { atVersion, missedVersion, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { groupOf, isGroupTarget, isLockKey } from './targets.js';
+import { lockDetails, lockDiff, recordLockChanges, type LockDetail } from './lock-changes.js';
 
 export interface Locks {
   lockedFields: string[];
   /** Moved on by every change of the locks (not by imports): their ETag. */
   version: number;
+  /** Who locked each of lockedFields, when and why, in the same order. */
+  locks: LockDetail[];
 }
 
+type LockRow = Omit<Locks, 'locks'> & { id: number };
+
 export async function readLocks(q: Queryable, externalId: string): Promise<Locks> {
-  const [row] = await q.query<Locks>(
-    'SELECT COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields", locks_version AS version FROM customers WHERE external_id = $1',
+  const [row] = await q.query<LockRow>(
+    'SELECT id, COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields", locks_version AS version FROM customers WHERE external_id = $1',
     [externalId],
   );
   if (!row) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
-  return row;
+  return withDetails(q, row);
+}
+
+async function withDetails(q: Queryable, { id, ...locks }: LockRow): Promise<Locks> {
+  return { ...locks, locks: await lockDetails(q, id, locks.lockedFields) };
 }
 
 export interface LockOptions {
@@ -27,10 +36,18 @@ export interface LockOptions {
   asCollector?: string;
   /** The versions of the locks the change was made on (If-Match). */
   expected?: ExpectedVersions;
+  /** Who changes the locks (`<role>#<key fingerprint>`), for the audit. */
+  actor?: string | null;
+  /** Why, in the person's words, for the audit. */
+  reason?: string | null;
 }
 
-export async function setLocks(q: Queryable, externalId: string, lock: string[], unlock: string[], options: LockOptions = {}): Promise<Locks> {
-  const { asCollector, expected = null } = options;
+/**
+ * Locks and unlocks fields, and audits each field it actually locked or
+ * unlocked in the same transaction: a lock is never without its who and why.
+ */
+export async function setLocks(db: Db, externalId: string, lock: string[], unlock: string[], options: LockOptions = {}): Promise<Locks> {
+  const { asCollector, expected = null, actor = null, reason = null } = options;
   const bad = [...lock, ...unlock].filter((k) => !isLockKey(k));
   if (bad.length > 0) {
     throw AR_ERR.VALIDATION([
@@ -40,18 +57,28 @@ export async function setLocks(q: Queryable, externalId: string, lock: string[],
   }
   const both = lock.filter((k) => unlock.includes(k));
   if (both.length > 0) throw AR_ERR.VALIDATION([`${both.map((b) => `"${b}"`).join(', ')} cannot be both locked and unlocked in one request`]);
-  await refuseUnknownGroups(q, lock);
+  await refuseUnknownGroups(db, lock);
   const inPortfolio = '($2::text IS NULL OR collector_id = (SELECT id FROM collectors WHERE external_id = $2))';
-  const rows = await q.query<Locks>(
-    `UPDATE customers SET locked_fields = ARRAY(
-       SELECT DISTINCT x FROM unnest(COALESCE(locked_fields, ARRAY[]::text[]) || $3::text[]) x WHERE NOT (x = ANY($4::text[])) ORDER BY x
-     ), locks_version = locks_version + 1, updated_at = now()
-     WHERE external_id = $1 AND ${inPortfolio} AND ${atVersion(5, 'locks_version')}
-     RETURNING locked_fields AS "lockedFields", locks_version AS version`,
-    [externalId, asCollector ?? null, lock, unlock, versionsParam(expected)],
-  );
-  if (rows.length > 0) return rows[0];
-  const [row] = await q.query<{ version: number; mine: boolean | null }>(
+  const saved = await db.transaction(async (tx) => {
+    // Held until commit: the fields before are those this update changes.
+    const [before] = await tx.query<{ lockedFields: string[] }>(
+      'SELECT COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields" FROM customers WHERE external_id = $1 FOR UPDATE',
+      [externalId],
+    );
+    const [row] = await tx.query<LockRow>(
+      `UPDATE customers SET locked_fields = ARRAY(
+         SELECT DISTINCT x FROM unnest(COALESCE(locked_fields, ARRAY[]::text[]) || $3::text[]) x WHERE NOT (x = ANY($4::text[])) ORDER BY x
+       ), locks_version = locks_version + 1, updated_at = now()
+       WHERE external_id = $1 AND ${inPortfolio} AND ${atVersion(5, 'locks_version')}
+       RETURNING id, locked_fields AS "lockedFields", locks_version AS version`,
+      [externalId, asCollector ?? null, lock, unlock, versionsParam(expected)],
+    );
+    if (!row) return null;
+    await recordLockChanges(tx, row.id, lockDiff(before.lockedFields, row.lockedFields), { actor, reason });
+    return withDetails(tx, row);
+  });
+  if (saved) return saved;
+  const [row] = await db.query<{ version: number; mine: boolean | null }>(
     `SELECT locks_version AS version, ${inPortfolio} AS mine FROM customers WHERE external_id = $1`,
     [externalId, asCollector ?? null],
   );

@@ -173,7 +173,19 @@ export const CustomerAssignmentsSchema = Type.Object({
     id: Type.Integer(), runId: Type.Integer(), runKind: Type.String(), trigger: Type.String(), at: Type.String(), field: Type.String(),
     old: AnyValue, new: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()), reasons: Obj,
     because: Type.String(), undoneByRunId: Nullable(Type.Integer()),
+    requestedBy: Nullable(Type.String({ description: "the run's: the key that asked for it, null for the service's own (the refresh)" })),
   })),
+  history: Type.Array(Type.Union([
+    Type.Object({
+      kind: Type.Literal('assignment'), at: Type.String(), field: Type.String(),
+      changeId: Type.Integer({ description: 'the id of the change in changes' }), runId: Type.Integer(), old: AnyValue, new: AnyValue,
+      ruleName: Nullable(Type.String()), because: Type.String(), requestedBy: Nullable(Type.String()),
+    }),
+    Type.Object({
+      kind: Type.Union([Type.Literal('lock'), Type.Literal('unlock')]), at: Type.String(), field: Type.String(),
+      actor: Nullable(Type.String({ description: '<role>#<key fingerprint> of the key that locked or unlocked' })), reason: Nullable(Type.String()),
+    }),
+  ]), { description: 'what runs changed and what people locked or unlocked, newest first, at most limit entries' }),
   rules: Type.Optional(Type.Array(Type.Object({
     ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(), matches: Type.Boolean(), summary: Type.String(),
     lines: Type.Array(Type.String()),
@@ -184,4 +196,17 @@ export const CustomerAssignmentsSchema = Type.Object({
 export const LocksBody = Type.Object({
   lock: Type.Optional(Type.Array(Type.String({ maxLength: 210 }), { maxItems: 50 })),
   unlock: Type.Optional(Type.Array(Type.String({ maxLength: 210 }), { maxItems: 50 })),
+  // 500: lock_changes.reason is a VARCHAR(500).
+  reason: Type.Optional(Text(500, { description: 'why, recorded with each field this request locks or unlocks' })),
 }, { additionalProperties: false });
+
+export const LocksSchema = Type.Object({
+  lockedFields: Type.Array(Type.String()),
+  version: Type.Integer({ description: 'the ETag: send it back as If-Match' }),
+  locks: Type.Array(Type.Object({
+    field: Type.String(),
+    lockedAt: Nullable(Type.String()),
+    lockedBy: Nullable(Type.String({ description: '<role>#<key fingerprint> of the key that locked it' })),
+    reason: Nullable(Type.String()),
+  }), { description: 'who locked each of lockedFields, when and why; nulls for a lock made before locks were audited' }),
+});

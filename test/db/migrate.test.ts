@@ -46,7 +46,7 @@ describe.each(await backends())('migrations on %s', (backend) => {
       p.customer.findFirst(), p.invoice.findFirst(), p.payment.findFirst(), p.paymentAllocation.findFirst(),
       p.communication.findFirst(), p.inboundMessage.findFirst(), p.incentiveOffer.findFirst(),
       p.externalEvent.findFirst(), p.action.findFirst(), p.computedField.findFirst(), p.importBatch.findFirst(),
-      p.serviceState.findFirst(), p.localJob.findFirst(), p.modelVersion.findFirst(), p.modelFile.findFirst(), p.assignmentMemberChange.findFirst(),
+      p.serviceState.findFirst(), p.localJob.findFirst(), p.modelVersion.findFirst(), p.modelFile.findFirst(), p.assignmentMemberChange.findFirst(), p.lockChange.findFirst(),
     ];
     await expect(Promise.all(reads)).resolves.toBeDefined();
   });

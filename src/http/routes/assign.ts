@@ -18,7 +18,7 @@ import { readLocks, setLocks } from '../../assign/locks.js';
 import { collectorScope } from './agenda.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 import {
-  CustomerAssignmentsSchema, LocksBody, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
+  CustomerAssignmentsSchema, LocksBody, LocksSchema, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
   RunBody, RunDetailSchema, RunSchema, SettingsPatchBody, SettingsSchema, UndoSchema,
 } from '../../assign/schemas.js';
 
@@ -26,7 +26,6 @@ const RULE_EDITORS = { roles: ['analyst'] as Role[], action: 'edit assignment ru
 const RUNNERS = { roles: ['analyst', 'platform'] as Role[], action: 'run assignment rules' };
 const RuleRef = Type.Object({ id: Type.Integer(), name: Type.String(), priority: Type.Integer() });
 const ExternalIdParams = Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) });
-const LocksSchema = Type.Object({ lockedFields: Type.Array(Type.String()) });
 
 const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, jobs } = app.services;
@@ -229,7 +228,7 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: ExternalIdParams,
       response: { 200: LocksSchema, ...errorResponses },
     },
-  }, async (request, reply) => ({ lockedFields: tagged(reply, await readLocks(db, request.params.externalId)).lockedFields }));
+  }, async (request, reply) => tagged(reply, await readLocks(db, request.params.externalId)));
 
   app.put('/v1/customers/:externalId/locks', {
     config: { roles: ['analyst', 'collector'], action: 'lock assignments' },
@@ -237,7 +236,8 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['assign'],
       summary: 'Lock or unlock what rules may change on a customer (manual override); the ETag is the saved version',
       description: 'An analyst key locks any customer; a collector key (bound to a collector) only the customers of ' +
-        'its portfolio (403 for others).',
+        'its portfolio (403 for others). Each field it locks or unlocks is recorded with the key that asked, the time and ' +
+        'the reason (GET …/locks, and the history of GET …/assignments); locking a field already locked records nothing.',
       params: ExternalIdParams,
       headers: IfMatchHeaders,
       body: LocksBody,
@@ -247,9 +247,9 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A collector overrides rules on their own portfolio only; analysts on any customer.
     const { collector } = collectorScope(request, undefined, 'lock assignments');
     const saved = await setLocks(db, request.params.externalId, request.body.lock ?? [], request.body.unlock ?? [], {
-      asCollector: collector ?? undefined, expected: ifMatchVersions(request.headers['if-match']),
+      asCollector: collector ?? undefined, expected: ifMatchVersions(request.headers['if-match']), actor: request.actor, reason: request.body.reason,
     });
-    return { lockedFields: tagged(reply, saved).lockedFields };
+    return tagged(reply, saved);
   });
 };
 
