@@ -1,11 +1,10 @@
 // The triage's publisher and an import that sends the same emails again both
 // lock those rows until they commit. Taken in different orders, each waited for
-// the other and PostgreSQL cancelled one of them (a deadlock). PGlite has one
-// connection: nothing there runs at once.
+// the other and PostgreSQL cancelled one of them (a deadlock).
 import { Readable } from 'node:stream';
-import pg from 'pg';
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
+import { describe, it, expect } from 'vitest';
+import { postgresReachable } from '../helpers/storage.js';
+import { lockRace } from '../helpers/lock-race.js';
 import { eventually } from '../helpers/eventually.js';
 import { importRecords } from '../../src/ingest/load.js';
 import { findEntity } from '../../src/ingest/entities.js';
@@ -17,31 +16,14 @@ import * as f from '../agenda/factories.js';
 const email = (externalId: string, body = 'Please send a copy') => ({ externalId, receivedAt: '2026-12-01T09:00:00Z', subject: 'copy please', body });
 
 describe.skipIf(!(await postgresReachable()))('when an import sends emails again while the triage publishes them, on PostgreSQL', () => {
-  let storage: TestStorage;
-  // A third session holding one row, so that each side is caught holding some rows and waiting for more.
-  let gate: pg.Client;
-  // A database of its own for each: where the rows lie in the table, which decides what the publisher meets first, is not left to the test before.
-  beforeEach(async () => {
-    storage = await openTestStorage('postgres');
-    gate = new pg.Client({ connectionString: storage.url! });
-    await gate.connect();
-  });
-  afterEach(async () => {
-    await gate.end();
-    await storage.close();
-  });
+  const locks = lockRace();
 
   const importEmails = (rows: object[]) =>
-    importRecords(storage.db, findEntity('inbound-messages')!, parseRecords(Readable.from([ndjson(rows)]), 'ndjson'));
+    importRecords(locks.db, findEntity('inbound-messages')!, parseRecords(Readable.from([ndjson(rows)]), 'ndjson'));
   const idOf = async (externalId: string) =>
-    (await storage.db.query<{ id: number }>('SELECT id FROM inbound_messages WHERE external_id = $1', [externalId]))[0].id;
+    (await locks.db.query<{ id: number }>('SELECT id FROM inbound_messages WHERE external_id = $1', [externalId]))[0].id;
   const triaged = async (externalId: string) =>
-    f.computedField(storage.db, { entityType: 'inbound', entityId: await idOf(externalId), name: 'inboundType', value: 'invoice_copy' });
-  // Asked outside the gate's transaction, which keeps the one view of pg_stat_activity it first read.
-  const waitingForLocks = async () => (await storage.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-  ))[0].n;
-
+    f.computedField(locks.db, { entityType: 'inbound', entityId: await idOf(externalId), name: 'inboundType', value: 'invoice_copy' });
   /**
    * Emails A < G < B by id, then 300 published ones: G published too, A and
    * B triaged and waiting for the publisher, which then hashes the two and
@@ -51,28 +33,28 @@ describe.skipIf(!(await postgresReachable()))('when an import sends emails again
   async function race(order: string[], arrange: () => Promise<void> = async () => undefined) {
     await importEmails([email('A'), email('G'), email('B')]);
     await triaged('G');
-    expect(await publishTriaged(storage.db)).toBe(1);
+    expect(await publishTriaged(locks.db)).toBe(1);
     await triaged('A');
     await triaged('B');
     await arrange();
-    await storage.db.query(`INSERT INTO inbound_messages (external_id, received_at, subject, body, triage_seq)
+    await locks.db.query(`INSERT INTO inbound_messages (external_id, received_at, subject, body, triage_seq)
       SELECT 'OLD-' || g, '2026-11-01T09:00:00Z', 'copy please', 'Hello', nextval('inbound_messages_triage_seq') FROM generate_series(1, 300) g`);
-    await storage.db.query('ANALYZE inbound_messages, computed_fields');
+    await locks.db.query('ANALYZE inbound_messages, computed_fields');
 
-    await gate.query('BEGIN');
-    await gate.query("SELECT 1 FROM inbound_messages WHERE external_id = 'G' FOR UPDATE");
+    await locks.gate.query('BEGIN');
+    await locks.gate.query("SELECT 1 FROM inbound_messages WHERE external_id = 'G' FOR UPDATE");
     const importing = importEmails(order.map((id) => email(id, 'Please send a copy, again')));
-    await eventually(async () => expect(await waitingForLocks()).toBe(1));
+    await eventually(async () => expect(await locks.waitingForLocks()).toBe(1));
     let published = false;
-    const publishing = publishTriaged(storage.db).finally(() => (published = true));
+    const publishing = publishTriaged(locks.db).finally(() => (published = true));
     // Either the publisher is done, or it waits for the import (which, before the fix, held one of its rows).
-    await eventually(async () => expect(published || (await waitingForLocks()) === 2).toBe(true));
-    await gate.query('COMMIT');
+    await eventually(async () => expect(published || (await locks.waitingForLocks()) === 2).toBe(true));
+    await locks.gate.query('COMMIT');
     const outcome = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? r.value : String(r.reason));
     return (await Promise.allSettled([importing, publishing])).map(outcome);
   }
 
-  const seqs = async () => Object.fromEntries((await storage.db.query<{ external_id: string; triage_seq: number | null }>(
+  const seqs = async () => Object.fromEntries((await locks.db.query<{ external_id: string; triage_seq: number | null }>(
     "SELECT external_id, triage_seq FROM inbound_messages WHERE external_id IN ('A', 'G', 'B')",
   )).map((r) => [r.external_id, r.triage_seq]));
 
@@ -88,8 +70,8 @@ describe.skipIf(!(await postgresReachable()))('when an import sends emails again
   it('completes both when the publisher meets the later email first in the table', async () => {
     // B's row rewritten, then A's: a scan of the table meets B before A.
     const rewrite = async () => {
-      await storage.db.query("UPDATE inbound_messages SET body = body WHERE external_id = 'B'");
-      await storage.db.query("UPDATE inbound_messages SET body = body WHERE external_id = 'A'");
+      await locks.db.query("UPDATE inbound_messages SET body = body WHERE external_id = 'B'");
+      await locks.db.query("UPDATE inbound_messages SET body = body WHERE external_id = 'A'");
     };
     const [imported, published] = await race(['A', 'G', 'B'], rewrite);
     expect(imported).toMatchObject({ updated: 3 });
