@@ -66,9 +66,10 @@ export interface ImportEntity {
   key: string[];
   /**
    * Other writers lock many rows of the table at once, in id order (the
-   * triage's publisher): the import locks the rows it sends again in id order
-   * too, before its upsert, which locks them in file order, so that neither
-   * holds a row the other waits for while waiting for one the other holds.
+   * triage's publisher, a Search & Assign run's apply or undo): the import
+   * locks the rows it sends again in id order too, before its upsert, which
+   * locks them in file order, so that neither holds a row the other waits for
+   * while waiting for one the other holds.
    */
   lockInIdOrder?: boolean;
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
@@ -174,6 +175,7 @@ export const ENTITIES: readonly ImportEntity[] = [
     table: 'customers',
     description: 'Customer accounts',
     key: ['external_id'],
+    lockInIdOrder: true,
     fields: [
       externalId,
       col('name', 'name', 'text', 'Company name', { required: true, maxLength: NAME }),

@@ -197,7 +197,7 @@ function valueSql(f: ImportField, customer: string | undefined): string {
  * sorting a million staged rows by line cost more than a guaranteed order is worth.
  * `lock`, for an entity whose rows other writers lock (lockInIdOrder), runs
  * first: it locks the rows already there in id order, which the upsert would
- * lock in file order (100,000 emails sent again: about 0.4 s).
+ * lock in file order (100,000 emails sent again: about 0.4 s; 100,000 customers, 0.23 s).
  */
 export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: string | null; existing: string | null; fresh: string; updates: boolean } {
   const targets: string[] = [];
