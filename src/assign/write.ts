@@ -88,6 +88,18 @@ function scalarUpdate(): string {
 
 const SCALAR_UPDATE = scalarUpdate();
 
+// The update locks its customers in the order its join meets them (the
+// table's, once it hashes the plan); an import sending some of them again
+// locks them in id order (lockInIdOrder). Each could hold a row the other
+// waits for while waiting for one the other holds, and PostgreSQL would fail
+// one of the two: the rows are locked in id order first. NO KEY UPDATE: what
+// the update takes, its SET leaving the key alone; counted, not sent back.
+// Only the customers whose columns change: a membership written below takes
+// the foreign key's share lock on its customer, which an update never waits for.
+const LOCK_IN_ID_ORDER = `SELECT count(*) AS n FROM (
+    SELECT 1 FROM customers c WHERE c.id IN (SELECT customer_id FROM _assign_plan WHERE field NOT LIKE 'group:%')
+    ORDER BY c.id FOR NO KEY UPDATE OF c) locked`;
+
 /** Applies the staged changes; throws (rolling back) if any customer moved since the plan. */
 export async function writeChanges(q: Queryable, now: Date): Promise<void> {
   const [expected] = await q.query<{ scalar: number; joins: number; leaves: number }>(
@@ -97,7 +109,10 @@ export async function writeChanges(q: Queryable, now: Date): Promise<void> {
      FROM _assign_plan`,
   );
   const done = { scalar: 0, joins: 0, leaves: 0 };
-  if (expected.scalar > 0) done.scalar = await count(q, SCALAR_UPDATE, []);
+  if (expected.scalar > 0) {
+    await q.query(LOCK_IN_ID_ORDER);
+    done.scalar = await count(q, SCALAR_UPDATE, []);
+  }
   if (expected.joins > 0) {
     done.joins = await count(q,
       `INSERT INTO group_members (group_id, customer_id, source, rule_id, added_at)

@@ -10,6 +10,7 @@ import { importRecords } from '../../src/ingest/load.js';
 import { findEntity } from '../../src/ingest/entities.js';
 import { parseRecords } from '../../src/ingest/parse.js';
 import { createRun, executeRun } from '../../src/assign/runs.js';
+import { undoRun } from '../../src/assign/undo.js';
 import { ndjson } from '../ingest/factories.js';
 import { addRule, seedReferences } from './factories.js';
 
@@ -52,6 +53,12 @@ describe.skipIf(!(await postgresReachable()))('when an import sends customers ag
     return (await Promise.allSettled([importing, writing])).map(outcome);
   }
 
+  // G's row rewritten, then A's: a scan of the table meets B, G, A, the reverse of their ids.
+  const rewriteGThenA = async () => {
+    await locks.db.query("UPDATE customers SET sector = 'retail' WHERE external_id = 'G'");
+    await locks.db.query("UPDATE customers SET sector = 'retail' WHERE external_id = 'A'");
+  };
+
   const rows = async () => Object.fromEntries((await locks.db.query<{ external_id: string; name: string; sales_rep: string | null }>(
     "SELECT external_id, name, sales_rep FROM customers WHERE external_id IN ('A', 'G', 'B')",
   )).map((r) => [r.external_id, `${r.name} / ${r.sales_rep}`]));
@@ -61,5 +68,25 @@ describe.skipIf(!(await postgresReachable()))('when an import sends customers ag
     expect(imported).toMatchObject({ updated: 3 });
     expect(applied).toMatchObject({ changes: 3 });
     expect(await rows()).toEqual({ A: 'Customer A, renamed / Rep 1', G: 'Customer G, renamed / Rep 1', B: 'Customer B, renamed / Rep 1' });
+  });
+
+  it('completes both when the run meets the later customer first in the table', async () => {
+    const [imported, applied] = await race(['A', 'G', 'B'], rewriteGThenA);
+    expect(imported).toMatchObject({ updated: 3 });
+    expect(applied).toMatchObject({ changes: 3 });
+    expect(await rows()).toEqual({ A: 'Customer A, renamed / Rep 1', G: 'Customer G, renamed / Rep 1', B: 'Customer B, renamed / Rep 1' });
+  });
+
+  it('completes both when an undo meets the later customer first in the table', async () => {
+    let runId = 0;
+    const applyThenRewrite = async () => {
+      await apply();
+      [{ id: runId }] = await locks.db.query<{ id: number }>("SELECT id FROM assignment_runs WHERE kind = 'apply'");
+      await rewriteGThenA();
+    };
+    const [imported, undone] = await race(['A', 'G', 'B'], applyThenRewrite, () => undoRun(locks.db, runId));
+    expect(imported).toMatchObject({ updated: 3 });
+    expect(undone).toMatchObject({ restored: 3, notRestored: [] });
+    expect(await rows()).toEqual({ A: 'Customer A, renamed / null', G: 'Customer G, renamed / null', B: 'Customer B, renamed / null' });
   });
 });
