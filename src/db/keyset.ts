@@ -24,11 +24,14 @@ export function keysetPage<T>(rows: T[], limit: number, key = rowId as (row: T) 
 /** The cursor of a key made of text values. */
 export const encodeKeyCursor = (key: readonly string[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
+// PostgreSQL text holds no NUL: no key read from it has one, and a forged one would fail the query.
+const isKeyValue = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
+
 /** The key of a cursor encodeKeyCursor gave, of `size` text values; null for anything else. */
 export function decodeKeyCursor(cursor: string, size: number): string[] | null {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(key) && key.length === size && key.every((v) => typeof v === 'string') ? key : null;
+    return Array.isArray(key) && key.length === size && key.every(isKeyValue) ? key : null;
   } catch {
     return null;
   }

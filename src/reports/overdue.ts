@@ -8,6 +8,8 @@ import { decodeKeyCursor, encodeKeyCursor } from '../db/keyset.js';
 import { invalidAt } from '../errors.js';
 import { roundMoney } from '../util/round.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
+import { isIsoDate } from '../agenda/dates.js';
+import { MAX_YEAR, MIN_YEAR } from '../util/bounds.js';
 import type { Consolidation, Valuation } from './consolidation.js';
 import {
   BUCKETS, bucketColumns, bucketOfSql, DISPUTED, filtersOf, fxParams, methodOf, OPEN_AT_SQL, scopeParams, UNQUALIFIED, unpricedColumn,
@@ -204,10 +206,21 @@ const headOf = (q: OverdueQuery, fx: Valuation | null) => {
   };
 };
 
+/** A due date as stored: a calendar day within the years an invoice may carry. */
+const isDueDate = (d: string) => isIsoDate(d) && d >= `${MIN_YEAR}-01-01` && d <= `${MAX_YEAR}-12-31`;
+
+/** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on. */
+function afterKey(after: string): string[] {
+  const key = decodeKeyCursor(after, ORDER.length);
+  if (key === null || !isDueDate(key[ORDER.indexOf('due_date')])) {
+    throw invalidAt('querystring/after', 'is not a cursor this statement gave (its nextCursor)');
+  }
+  return key;
+}
+
 /** One page of the statement, with the totals of all of it. */
 export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<OverdueStatement> {
-  const after = q.after === undefined ? null : decodeKeyCursor(q.after, ORDER.length);
-  if (q.after !== undefined && after === null) throw invalidAt('querystring/after', 'is not a cursor this statement gave (its nextCursor)');
+  const after = q.after === undefined ? null : afterKey(q.after);
   const fx = await valuationFor(db, q.scope, q.asOf);
   const rows = await db.query<Record<string, unknown> & Partial<ItemRow> & { invoice_id: number | null }>(
     PAGE_SQL({ fx: !!fx }, q.asOf === q.today),

@@ -131,7 +131,13 @@ for (const backend of await backends()) {
     });
 
     describe('when a cursor is not one the statement gave', () => {
-      it.each(['nope', Buffer.from('[1,2,3,4]').toString('base64url'), Buffer.from('["a","b"]').toString('base64url')])('refuses %s with a 400 naming after', async (after) => {
+      const cursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      it.each([
+        'nope', cursor([1, 2, 3, 4]), cursor(['a', 'b']),
+        // Shaped as a key, but with values PostgreSQL would refuse to compare: no date, a day that does not exist, year 0, a NUL.
+        cursor(['Customer A', 'A', 'soon', 'A2']), cursor(['Customer A', 'A', '2026-02-30', 'A2']),
+        cursor(['Customer A', 'A', '0000-01-01', 'A2']), cursor(['Customer\u0000A', 'A', '2026-02-14', 'A2']),
+      ])('refuses %s with a 400 naming after', async (after) => {
         await expect(overdueStatement(s.db, { ...query(), after })).rejects.toMatchObject({ code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after' }] } });
       });
     });
