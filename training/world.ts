@@ -1,8 +1,8 @@
 // Generates a synthetic AR world in the import format, plus truth.json.
 //   npx tsx training/world.ts --customers 2000 --months 24 --seed 42 --out data/world
 // Prints progress lines, then one JSON line with the statistics.
-import { streamWorld } from '../src/world/index.js';
-import { scriptOptions } from './cli/options.js';
+import { resolveOptions, streamWorld, WorldOptionsError, type WorldOptions } from '../src/world/index.js';
+import { orUsageExit, scriptOptions, UsageError } from './cli/options.js';
 
 const values = scriptOptions({
   customers: { type: 'string', default: '2000' },
@@ -12,14 +12,24 @@ const values = scriptOptions({
   out: { type: 'string', default: 'data/world' },
 });
 
+const options: WorldOptions = {
+  customers: Number(values.customers),
+  months: Number(values.months),
+  seed: Number(values.seed),
+  endDate: values['end-date'],
+};
+// Checked before the output folder is touched: a value no world can be made from is a usage error, not a crash.
+orUsageExit(() => {
+  try {
+    return resolveOptions(options);
+  } catch (err) {
+    throw err instanceof WorldOptionsError ? new UsageError(err.message) : err;
+  }
+});
+
 const started = performance.now();
 const stats = streamWorld(
-  {
-    customers: Number(values.customers),
-    months: Number(values.months),
-    seed: Number(values.seed),
-    endDate: values['end-date'],
-  },
+  options,
   values.out!,
   ({ done, total }) => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

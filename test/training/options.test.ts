@@ -77,6 +77,23 @@ describe('the world generator, the evaluation protocols and the benches', () => 
     expect(generated).toBe(false);
   }, 120_000);
 
+  // A month 13 rolled over into the next year: the world ended on 2027-02-14 and said nothing.
+  it.each([
+    [['--end-date', '2026-13-45'], 'error: endDate must be a calendar day YYYY-MM-DD, got "2026-13-45"'],
+    [['--end-date', '31/10/2026'], 'error: endDate must be a calendar day YYYY-MM-DD, got "31/10/2026"'],
+    [['--customers', '0'], 'error: customers must be a positive integer, got 0'],
+    [['--months', '3'], 'error: months must be an integer >= 6, got 3'],
+  ])('refuses the world option value %j with exit 2, in one line, and generates nothing', (args, line) => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-value-'));
+    const out = path.join(parent, 'world');
+    const run = tsx(path.join(root, 'training', 'world.ts'), '--customers', '5', '--months', '6', ...args, '--out', out);
+    const generated = fs.existsSync(out);
+    fs.rmSync(parent, { recursive: true });
+    expect(run.stderr.trim()).toBe(line);
+    expect(run.status).toBe(2);
+    expect(generated).toBe(false);
+  }, 120_000);
+
   it('refuses a mistyped protocol option through npm run evaluate with exit 2, before reading the world', () => {
     // truth.json is all evaluate.ts checks before handing over: an empty one shows the protocol never read it.
     const world = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-typo-world-'));

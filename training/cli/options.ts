@@ -64,16 +64,20 @@ export function parseOptions<const O extends Options>(argv: string[], options: O
 }
 
 /**
- * The options of a script run on its own (`npx tsx training/world.ts`) or by
- * `npm run evaluate`: a usage error ends it at once, before any work, with
- * exit code 2 and one line on stderr.
+ * What `read` gives; a UsageError it throws ends the script at once, before
+ * any work, with exit code 2 and one line on stderr.
  */
-export function scriptOptions<const O extends Options>(options: O) {
+export function orUsageExit<T>(read: () => T): T {
   try {
-    return parseOptions(process.argv.slice(2), options).values;
+    return read();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(EXIT.USAGE);
   }
+}
+
+/** The options of a script run on its own (`npx tsx training/world.ts`) or by `npm run evaluate`, as orUsageExit reads them. */
+export function scriptOptions<const O extends Options>(options: O) {
+  return orUsageExit(() => parseOptions(process.argv.slice(2), options).values);
 }
