@@ -209,18 +209,28 @@ const headOf = (q: OverdueQuery, fx: Valuation | null) => {
 /** A due date as stored: a calendar day within the years an invoice may carry. */
 const isDueDate = (d: string) => isIsoDate(d) && d >= `${MIN_YEAR}-01-01` && d <= `${MAX_YEAR}-12-31`;
 
-/** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on. */
-function afterKey(after: string): string[] {
-  const key = decodeKeyCursor(after, ORDER.length);
-  if (key === null || !isDueDate(key[ORDER.indexOf('due_date')])) {
+// A cursor names the date of its statement before the key: the next page of
+// today's statement asked after midnight UTC, or with another asOf, would
+// continue another statement (other rows, days past due, totals) as if it
+// were the same one.
+
+/**
+ * The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on,
+ * or one of another date's statement.
+ */
+function afterKey(after: string, asOf: IsoDate): string[] {
+  const cursor = decodeKeyCursor(after, ORDER.length + 1);
+  if (cursor === null || !isIsoDate(cursor[0]) || !isDueDate(cursor[1 + ORDER.indexOf('due_date')])) {
     throw invalidAt('querystring/after', 'is not a cursor this statement gave (its nextCursor)');
   }
+  const [date, ...key] = cursor;
+  if (date !== asOf) throw invalidAt('querystring/after', `continues the statement as of ${date}: ask for asOf=${date}, or start again without after`);
   return key;
 }
 
 /** One page of the statement, with the totals of all of it. */
 export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<OverdueStatement> {
-  const after = q.after === undefined ? null : afterKey(q.after);
+  const after = q.after === undefined ? null : afterKey(q.after, q.asOf);
   const fx = await valuationFor(db, q.scope, q.asOf);
   const rows = await db.query<Record<string, unknown> & Partial<ItemRow> & { invoice_id: number | null }>(
     PAGE_SQL({ fx: !!fx }, q.asOf === q.today),
@@ -230,7 +240,7 @@ export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<Ove
   fx?.check();
   const items = rows.filter((r) => r.invoice_id !== null).map((r) => itemOf(r as ItemRow, fx, q.asOf));
   const page = items.slice(0, q.limit);
-  const nextCursor = items.length > q.limit ? encodeKeyCursor(keyOf(page[page.length - 1])) : null;
+  const nextCursor = items.length > q.limit ? encodeKeyCursor([q.asOf, ...keyOf(page[page.length - 1])]) : null;
   return { ...headOf(q, fx), totals: totalsOf(rows[0]), items: page, nextCursor };
 }
 

@@ -106,7 +106,7 @@ for (const backend of await backends()) {
         ['months=3', 'querystring'],
         ['groupBy=collector', 'querystring'],
         ['after=not-a-cursor', 'querystring/after'],
-        [`after=${Buffer.from('["Customer A","A","2026-02-30","A2"]').toString('base64url')}`, 'querystring/after'],
+        [`after=${Buffer.from('["2026-03-31","Customer A","A","2026-02-30","A2"]').toString('base64url')}`, 'querystring/after'],
         ['asOf=31/03/2026', 'querystring/asOf'],
       ])('answers 400 with a problem for %s', async (param, path) => {
         const res = await get(`/v1/reports/overdue?${param}`);

@@ -135,10 +135,21 @@ for (const backend of await backends()) {
       it.each([
         'nope', cursor([1, 2, 3, 4]), cursor(['a', 'b']),
         // Shaped as a key, but with values PostgreSQL would refuse to compare: no date, a day that does not exist, year 0, a NUL.
-        cursor(['Customer A', 'A', 'soon', 'A2']), cursor(['Customer A', 'A', '2026-02-30', 'A2']),
-        cursor(['Customer A', 'A', '0000-01-01', 'A2']), cursor(['Customer\u0000A', 'A', '2026-02-14', 'A2']),
+        cursor([ASOF, 'Customer A', 'A', 'soon', 'A2']), cursor([ASOF, 'Customer A', 'A', '2026-02-30', 'A2']),
+        cursor([ASOF, 'Customer A', 'A', '0000-01-01', 'A2']), cursor([ASOF, 'Customer\u0000A', 'A', '2026-02-14', 'A2']),
+        cursor(['Customer A', 'A', '2026-02-14', 'A2']), cursor(['yesterday', 'Customer A', 'A', '2026-02-14', 'A2']),
       ])('refuses %s with a 400 naming after', async (after) => {
         await expect(overdueStatement(s.db, { ...query(), after })).rejects.toMatchObject({ code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after' }] } });
+      });
+
+      // Paging the default (today's) statement across midnight UTC would mix two statements: other totals, other buckets.
+      it("refuses the cursor of another date's statement, naming the date it continues", async () => {
+        const first = await overdueStatement(s.db, { ...query(), limit: 1 });
+        expect(first.nextCursor).not.toBeNull();
+        await expect(overdueStatement(s.db, { ...query({ asOf: '2026-04-01' }), after: first.nextCursor! })).rejects.toMatchObject({
+          code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after', message: expect.stringContaining('asOf=2026-03-31') }] },
+        });
+        expect((await overdueStatement(s.db, { ...query(), after: first.nextCursor! })).items.map((i) => i.number)).toEqual(['B1', 'B2']);
       });
     });
   });

@@ -319,7 +319,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         currency: common.currency,
         minDaysOverdue: Type.Integer({ minimum: 1, maximum: 36_500, default: 1, description: 'Only invoices at least this many days past due (31: over 30 days)' }),
         limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Invoices per JSON page; the CSV has them all' }),
-        after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page' })),
+        after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf (a cursor continues the statement of its date)' })),
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
           description: 'csv: every invoice of the statement, one line each, no totals line; xlsx: the same rows as an Excel workbook; when absent, the Accept header chooses',
         })),
