@@ -7,12 +7,12 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { preferredType } from '../accept.js';
+import { ExportFormatParam, exportContent, formatOf, sendTable, type ExportFormat } from '../table-export.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingTable, agingReport, currenciesInScope, cashForecastTable, cashForecastReport, ceiTable, ceiReport, dsoTable, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
   statusesTable, statusesReport, STATUSES_METHOD, riskTable, riskReport, RISK_METHOD, overdueTable, overdueItems, overdueStatement, OVERDUE_METHOD,
-  CONSOLIDATED, tableCsv, toXlsx, XLSX_TYPE, type Consolidation as ConsolidationOf, type ReportScope, type Table,
+  CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope, type Table,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
@@ -38,10 +38,7 @@ const common = {
       'exchange rate on or before its day (receivables at the date they stand on, credit sales at their issue date); ' +
       '422 AR_ERR_EXCHANGE_RATE_MISSING when a currency has no rate on a day the report needs',
   })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
-    description: 'csv: the trend rows as a CSV file; xlsx: the same rows as an Excel workbook (numbers as numbers, days as dates); ' +
-      `when absent, the Accept header chooses (application/json, text/csv or ${XLSX_TYPE}; JSON by default)`,
-  })),
+  format: ExportFormatParam('csv: the trend rows as a CSV file; xlsx: the same rows as an Excel workbook (numbers as numbers, days as dates)'),
 };
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
@@ -150,43 +147,22 @@ const report = <R extends Parameters<typeof Type.Array>[0]>(row: R, extra: Param
 const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescription: string) => ({
   200: {
     description: 'The report; CSV with format=csv, a workbook with format=xlsx',
-    content: {
-      'application/json': { schema },
-      'text/csv': { schema: Type.String({ description: csvDescription }) },
-      [XLSX_TYPE]: { schema: Type.String({ format: 'binary', description: 'One sheet: the CSV\'s header and rows, numbers as numbers, days as dates' }) },
-    },
+    content: exportContent(schema, csvDescription),
   },
 });
 
 // 422: currencies that do not add up (AR_ERR_MIXED_CURRENCIES), or a consolidated report with no rate for one of them on a day it needs (AR_ERR_EXCHANGE_RATE_MISSING).
 const refusals = { 422: ProblemRef, ...errorResponses };
 
-type Format = 'json' | 'csv' | 'xlsx';
-
-const OFFERS = { 'application/json': 'json', 'text/csv': 'csv', 'application/csv': 'csv', [XLSX_TYPE]: 'xlsx' } as const satisfies Record<string, Format>;
-
-/** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
-function formatOf(request: FastifyRequest, reply: FastifyReply, format: Format | undefined): Format {
-  if (format !== undefined) return format;
-  // The answer depends on the header: a cache must not hand one client's CSV to another's JSON.
-  reply.header('vary', 'Accept');
-  const offers = Object.keys(OFFERS) as [keyof typeof OFFERS, ...(keyof typeof OFFERS)[]];
-  return OFFERS[preferredType(request.headers.accept, offers)];
-}
-
 /** A consolidated report's file says so in its name too: aging-consolidated-USD-2026-03-31.csv. */
-async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, r: { asOf: string; consolidation?: ConsolidationOf }, table: Table<T>) {
-  const stem = r.consolidation ? `${name}-${CONSOLIDATED}-${r.consolidation.currency}` : name;
-  const file = `${stem}-${r.asOf}.${format}`;
-  reply.header('content-disposition', `attachment; filename="${file}"`);
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table));
-  return reply.type(XLSX_TYPE).send(await toXlsx(table, name));
+function fileStem(name: string, r: { asOf: string; consolidation?: ConsolidationOf }): string {
+  return `${r.consolidation ? `${name}-${CONSOLIDATED}-${r.consolidation.currency}` : name}-${r.asOf}`;
 }
 
 /** The report as asked: JSON as it is, or its rows as a file. */
-function answer<R extends { asOf: string; consolidation?: ConsolidationOf }, T>(request: FastifyRequest, reply: FastifyReply, format: Format | undefined, name: string, r: R, table: (r: R) => Table<T>) {
+function answer<R extends { asOf: string; consolidation?: ConsolidationOf }, T>(request: FastifyRequest, reply: FastifyReply, format: ExportFormat | undefined, name: string, r: R, table: (r: R) => Table<T>) {
   const chosen = formatOf(request, reply, format);
-  return chosen === 'json' ? r : sendTable(reply, chosen, name, r, table(r));
+  return chosen === 'json' ? r : sendTable(reply, chosen, fileStem(name, r), name, table(r));
 }
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -320,9 +296,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         minDaysOverdue: Type.Integer({ minimum: 1, maximum: 36_500, default: 1, description: 'Only invoices at least this many days past due (31: over 30 days)' }),
         limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Invoices per JSON page; the CSV has them all' }),
         after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf (a cursor continues the statement of its date)' })),
-        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
-          description: 'csv: every invoice of the statement, one line each, no totals line; xlsx: the same rows as an Excel workbook; when absent, the Accept header chooses',
-        })),
+        format: ExportFormatParam('csv: every invoice of the statement, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
       }, { additionalProperties: false }),
       response: {
         ...ok(OverdueStatement, 'customer_external_id,customer_name,customer_segment,collector,invoice_external_id,number,issue_date,due_date,currency,amount,open_amount,[valued,]days_overdue,bucket,status,status_date,promised_date,late_probability,expected_payment_date[,consolidated_in]'),
@@ -337,7 +311,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const format = formatOf(request, reply, q.format);
     if (format !== 'json') {
       const r = await overdueItems(storage.db, statement);
-      return sendTable(reply, format, 'overdue', r, overdueTable(r));
+      return sendTable(reply, format, fileStem('overdue', r), 'overdue', overdueTable(r));
     }
     return overdueStatement(storage.db, { ...statement, limit: q.limit, after: q.after });
   });

@@ -1,0 +1,39 @@
+// A list or report answered as JSON, or its rows as a file: CSV, or an Excel
+// workbook (src/reports/xlsx.ts). One negotiation for every route that
+// exports, so ?format and the Accept header mean the same everywhere.
+import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { preferredType } from './accept.js';
+import { tableCsv, toXlsx, XLSX_TYPE, type Table } from '../reports/index.js';
+
+export type ExportFormat = 'json' | 'csv' | 'xlsx';
+
+export const ExportFormatParam = (description: string) =>
+  Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')], {
+    description: `${description}; when absent, the Accept header chooses (application/json, text/csv or ${XLSX_TYPE}; JSON by default)`,
+  }));
+
+/** The 200 of a route that exports: its JSON schema, and the two files. */
+export const exportContent = <S>(schema: S, csvDescription: string) => ({
+  'application/json': { schema },
+  'text/csv': { schema: Type.String({ description: csvDescription }) },
+  [XLSX_TYPE]: { schema: Type.String({ format: 'binary', description: 'One sheet: the CSV\'s header and rows, numbers as numbers, days as dates' }) },
+});
+
+const OFFERS = { 'application/json': 'json', 'text/csv': 'csv', 'application/csv': 'csv', [XLSX_TYPE]: 'xlsx' } as const satisfies Record<string, ExportFormat>;
+
+/** An explicit ?format wins; otherwise the Accept header chooses, JSON by default. */
+export function formatOf(request: FastifyRequest, reply: FastifyReply, format: ExportFormat | undefined): ExportFormat {
+  if (format !== undefined) return format;
+  // The answer depends on the header: a cache must not hand one client's CSV to another's JSON.
+  reply.header('vary', 'Accept');
+  const offers = Object.keys(OFFERS) as [keyof typeof OFFERS, ...(keyof typeof OFFERS)[]];
+  return OFFERS[preferredType(request.headers.accept, offers)];
+}
+
+/** The rows as a file named `<stem>.<format>`, the sheet named `sheet`. */
+export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', stem: string, sheet: string, table: Table<T>) {
+  reply.header('content-disposition', `attachment; filename="${stem}.${format}"`);
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table));
+  return reply.type(XLSX_TYPE).send(await toXlsx(table, sheet));
+}
