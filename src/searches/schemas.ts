@@ -30,4 +30,12 @@ export const SearchMatchesSchema = Type.Object({
   }),
 });
 
+export const SearchResultsSchema = Type.Object({
+  search: Type.Object({ id: Type.Integer(), name: Type.String(), version: Type.Integer() }),
+  count: Type.Integer({ description: 'customers the search selects now, on every page' }),
+  fields: Type.Array(Type.String(), { description: 'the fields of each item, in the files\' column order' }),
+  items: Type.Array(Type.Object({}, { additionalProperties: true })),
+  nextCursor: Type.Union([Type.Integer(), Type.Null()]),
+});
+
 export const SampleSize = Type.Integer({ minimum: 0, maximum: 100, default: 10 });

@@ -1,11 +1,15 @@
-// Saved searches: CRUD with a live count and sample, and counting criteria
-// not yet saved (a query builder shows the count while the user edits).
+// Saved searches: CRUD with a live count and sample, the whole list of what
+// one selects (JSON pages, CSV, Excel), and counting criteria not yet saved
+// (a query builder shows the count while the user edits).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, IdParams, ProblemRef } from '../schemas/common.js';
+import { Cursor, errorResponses, IdParams, ProblemRef } from '../schemas/common.js';
+import { ExportFormatParam, exportContent, formatOf, sendTable } from '../table-export.js';
+import { searchResults, searchResultsTable } from '../../searches/results.js';
+import { todayIso } from '../../agenda/dates.js';
 import { createSearch, deleteSearch, getSearch, listSearches, matchSearch, updateSearch } from '../../searches/store.js';
 import { validateCriteria } from '../../searches/validate.js';
-import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema } from '../../searches/schemas.js';
+import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema, SearchResultsSchema } from '../../searches/schemas.js';
 import { listRules, loadRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
 import type { Queryable } from '../../db/sql.js';
@@ -123,6 +127,29 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const search = await getSearch(db, request.params.id);
     return matchSearch(db, validateCriteria(search.criteria), request.body?.sample ?? 10);
+  });
+
+  app.get('/v1/searches/:id/customers', {
+    schema: {
+      tags: ['searches'],
+      summary: 'Every customer a saved search selects now, with the fields its criteria read; as a CSV file or an Excel workbook too',
+      description: 'Ordered by customer; each item has externalId, name, segment, collector, balanceCurrency, openAmount, overdueAmount, ' +
+        'then every field the criteria read (model outputs included), as the rules would see them now. count is the whole list\'s.',
+      params: IdParams,
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Customers per JSON page; the files have them all' }),
+        after: Cursor(),
+        format: ExportFormatParam('csv: every customer of the list, one line each, a list field\'s values joined with "; "; xlsx: the same rows as an Excel workbook'),
+      }, { additionalProperties: false }),
+      response: { 200: { description: 'The list', content: exportContent(SearchResultsSchema, 'externalId,name,segment,collector,balanceCurrency,openAmount,overdueAmount,<criteria fields>') }, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const search = await getSearch(db, request.params.id);
+    const ast = validateCriteria(search.criteria);
+    const { limit, after, format } = request.query;
+    const chosen = formatOf(request, reply, format);
+    if (chosen !== 'json') return sendTable(reply, chosen, `search-${search.id}-${todayIso()}`, 'customers', await searchResultsTable(db, ast));
+    return { search: { id: search.id, name: search.name, version: search.version }, ...(await searchResults(db, ast, { limit, after })) };
   });
 
   app.post('/v1/searches/count', {
