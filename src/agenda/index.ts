@@ -8,6 +8,7 @@ export { readSteps, stepsProblem } from './steps.js';
 export { materialiseSuggestions, upsertTasks, type MaterialiseResult } from './materialise.js';
 export { agendaTasks, groupIdOf, groupMemberIds, readAgenda, scopedCustomerIds, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
 export { byAccount, type Account, type AccountTask } from './accounts.js';
+export { accountsTable, tasksTable } from './exports.js';
 export { closeAction, closeSuggestion, collectorIdOf, type ClosedAction, type Closing } from './close.js';
 export { AGENDA_PLAN_JOB, makeAgendaPlanHandler, planningDay, planAndMaterialise, type AgendaPlanJobData, type AgendaPlanResult } from './plan-job.js';
 export { agendaPolicy, DEFAULT_AGENDA_POLICY, type AgendaPolicy, type AgendaPolicyOverrides } from './policy.js';

@@ -1,6 +1,7 @@
 // The agenda as a call list (GET /v1/agenda/accounts) and one customer's
 // agenda (?customer=): every task to cover with an account, together.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import readXlsxFile from 'read-excel-file/node';
 import { backends } from '../helpers/storage.js';
 import { auth, type TestApp } from '../helpers/app.js';
 import { buildAgendaTestApp, BOUND_COLLECTOR, whenCalm } from './app.js';
@@ -91,6 +92,32 @@ for (const backend of await backends()) {
       // Another collector's customer: nothing of it shows to alice.
       expect((await get(`/v1/agenda?date=${DATE}&customer=C-BOB`)).json().items).toEqual([]);
       expect((await get(`/v1/agenda/accounts?date=${DATE}&customer=C-BOB`, 'admin')).json().accounts).toHaveLength(1);
+    });
+
+    it("exports a collector's call list, every account in order whatever the limit, with its topics and first task", async () => {
+      const res = await get(`/v1/agenda/accounts?date=${DATE}&limit=1&format=csv`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-disposition']).toContain(`"call-list-${BOUND_COLLECTOR}-${DATE}.csv"`);
+      const [header, ...rows] = res.body.trim().split('\r\n').map((l) => l.split(','));
+      const col = (name: string) => header.indexOf(name);
+      expect(rows.map((r) => [r[col('rank')], r[col('customer_external_id')], r[col('tasks')], r[col('collector')]])).toEqual([
+        ['1', 'C-QUIET', '1', BOUND_COLLECTOR], ['2', 'C-BUSY', '2', BOUND_COLLECTOR],
+      ]);
+      expect(rows[1][col('topics')].split('; ').sort()).toEqual(['dispute_follow_up', 'promise_broken']);
+    });
+
+    it('exports the tasks of the agenda as a workbook, one row per task, due dates as dates', async () => {
+      const res = await t.app.inject({
+        url: `/v1/agenda?date=${DATE}&format=xlsx`, headers: auth('admin'),
+      });
+      expect(res.headers['content-disposition']).toContain(`"agenda-${DATE}.xlsx"`);
+      const [{ data }] = await readXlsxFile(res.rawPayload);
+      const header = data[0] as string[];
+      const json = (await get(`/v1/agenda?date=${DATE}`, 'admin')).json();
+      expect(data.slice(1).map((r) => [r[header.indexOf('kind')], r[header.indexOf('customer_external_id')], r[header.indexOf('due_date')]])).toEqual(
+        json.items.map((i: { kind: string; customer: { externalId: string }; dueDate: string }) => [i.kind, i.customer.externalId, new Date(`${i.dueDate}T00:00:00Z`)]),
+      );
+      expect(json.items.map((i: { customer: { externalId: string } }) => i.customer.externalId)).toContain('C-BOB');
     });
 
     it('answers 404 for a customer that does not exist, and 400 for an empty one', async () => {

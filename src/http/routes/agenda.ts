@@ -6,9 +6,10 @@ import type { FastifyRequest } from 'fastify';
 import { AR_ERR } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
-  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, agendaTasks, byAccount, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
+  AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, accountsTable, agendaTasks, byAccount, tasksTable, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
   scopedCustomerIds, type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
+import { ExportFormatParam, exportContent, formatOf, sendTable } from '../table-export.js';
 import type { Db } from '../../db/sql.js';
 import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
 import { Nullable } from '../../util/nullable.js';
@@ -142,8 +143,16 @@ const AgendaQuerystring = Type.Object({
   }),
   group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only the members of this customer group (externalId), e.g. the risky customers' })),
   customer: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'only this customer (externalId): everything to cover with it' })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'in JSON; the files have every row' }),
+  format: ExportFormatParam('csv: every row (a task, or an account of the call list) in order, one line each; xlsx: the same rows as an Excel workbook'),
 }, { additionalProperties: false });
+
+const TASK_CSV = 'rank,due_date,state,kind,type,customer_external_id,customer_name,collector,amount_at_stake,currency,invoices,reason,action_id,priority';
+const ACCOUNT_CSV = 'rank,customer_external_id,customer_name,customer_segment,collector,tasks,late,waiting_days,topics,balance_currency,open_amount,overdue_amount,first_task,priority';
+
+/** agenda-COL-01-2026-12-07, or agenda-2026-12-07 for the whole portfolio. */
+const fileStem = (name: string, q: { collector: string | null; date: string }) =>
+  [name, ...(q.collector === null ? [] : [q.collector.replace(/[^A-Za-z0-9_-]/g, '_')]), q.date].join('-');
 
 const ClosedSchema = Type.Object({ id: Type.Integer(), status: Type.String(), doneAt: Type.String() });
 
@@ -180,11 +189,14 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
         'apart: the platform sends them. Model outputs are kept as of their last run only: a drift review or an incentive ' +
         'is suggested from the day of the model\'s last run, so the agenda of an earlier day does not show it.',
       querystring: AgendaQuerystring,
-      response: { 200: AgendaSchema, ...errorResponses },
+      response: { 200: { description: 'The agenda', content: exportContent(AgendaSchema, TASK_CSV) }, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = await agendaQuery(storage.db, policy, request, request.query);
-    return readAgenda(storage.db, { ...q, limit: request.query.limit });
+    const format = formatOf(request, reply, request.query.format);
+    if (format === 'json') return readAgenda(storage.db, { ...q, limit: request.query.limit });
+    const { tasks } = await agendaTasks(storage.db, q);
+    return sendTable(reply, format, fileStem('agenda', q), 'agenda', tasksTable(tasks));
   });
 
   app.get('/v1/agenda/accounts', {
@@ -196,12 +208,14 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
         'broken promise and a credit limit at once. Accounts are ranked by their most pressing task (the amount at stake ' +
         'in one account is not added up across its topics), then by their number of tasks. `limit` counts accounts.',
       querystring: AgendaQuerystring,
-      response: { 200: AccountsSchema, ...errorResponses },
+      response: { 200: { description: 'The call list', content: exportContent(AccountsSchema, ACCOUNT_CSV) }, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = await agendaQuery(storage.db, policy, request, request.query);
+    const format = formatOf(request, reply, request.query.format);
     const { tasks } = await agendaTasks(storage.db, q);
     const accounts = byAccount(tasks, q.date);
+    if (format !== 'json') return sendTable(reply, format, fileStem('call-list', q), 'call list', accountsTable(accounts));
     return {
       date: q.date, collector: q.collector,
       accounts: accounts.slice(0, request.query.limit),
