@@ -16,6 +16,8 @@ import { loadRuleRows } from '../src/assign/rules.js';
 import { loadSettings } from '../src/assign/settings.js';
 import { SqlMatcher, compilePairs, matchRecords } from '../src/assign/match.js';
 import { previewPlan } from '../src/assign/plan.js';
+import { searchResults, searchResultsTable } from '../src/searches/results.js';
+import { tableCsv } from '../src/reports/index.js';
 import { createRun, executeRun } from '../src/assign/runs.js';
 import type { Action } from '../src/assign/actions.js';
 import { Random } from '../src/world/rng.js';
@@ -162,6 +164,17 @@ try {
   console.log(`second preview: ${Math.round(steadyMs)} ms, ${again.summary.changes} changes left (held by dwell: ${again.summary.held.dwell})`);
   if (again.summary.changes !== 0) throw new Error('a second run right after the apply should change nothing');
 
+  // A saved search's list, as a credit manager pages it and exports it: the first search's.
+  const [first] = await q.query<{ criteria: unknown }>('SELECT criteria FROM saved_searches ORDER BY id LIMIT 1');
+  const ast = parseCriteria(first.criteria, CUSTOMER_FIELDS);
+  t = performance.now();
+  const firstPage = await searchResults(q, ast, { limit: 50 });
+  const listPageMs = performance.now() - t;
+  t = performance.now();
+  const listCsv = tableCsv(await searchResultsTable(q, ast));
+  const listCsvMs = performance.now() - t;
+  console.log(`saved search 1's list: first page of 50 in ${Math.round(listPageMs)} ms (${firstPage.count} customers); every row as CSV in ${Math.round(listCsvMs)} ms (${listCsv.length} characters)`);
+
   const some = Array.from({ length: 100 }, (_, i) => 1 + ((i * 997) % C));
   t = performance.now();
   await previewPlan(q, { scope: { customerIds: some } });
@@ -172,6 +185,7 @@ try {
   console.log(JSON.stringify({
     inMemoryMs: round(inMemoryMs), sqlMs: round(sqlMs), previewMs: round(previewMs), applyMs: round(applyMs),
     factsMs: round(factsMs), steadyPreviewMs: round(steadyMs), customerChangeMs: round(customerChangeMs),
+    listPageMs: round(listPageMs), listCsvMs: round(listCsvMs), listCount: firstPage.count,
     customers: C, rules: R, stages: set.stages.length, changes: applied.changes, conflicts: preview.conflicts.length,
     peakRssMiB: rss.stop(), cores: os.cpus().length, loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
   }));
