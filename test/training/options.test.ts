@@ -25,6 +25,12 @@ describe('when an option that takes a number is given something else', () => {
     expect(usageError(() => parseOptions(['--customers='], WORLD_OPTIONS))).toMatch(/^--customers takes a number/);
     expect(parseOptions(['--customers', '1e3', '--out', 'abc'], WORLD_OPTIONS).values).toMatchObject({ customers: '1e3', out: 'abc' });
   });
+
+  it('refuses a negative or fractional count for an option whose default is a whole number', () => {
+    expect(usageError(() => parseOptions(['--customers=-5'], WORLD_OPTIONS))).toBe('--customers takes a whole number (default 2000), got "-5"');
+    expect(usageError(() => parseOptions(['--customers', '2.5'], WORLD_OPTIONS))).toBe('--customers takes a whole number (default 2000), got "2.5"');
+    expect(parseOptions(['--customers', '0'], WORLD_OPTIONS).values.customers).toBe('0');
+  });
 });
 
 describe('when a command is given an option it does not know', () => {

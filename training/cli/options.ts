@@ -35,17 +35,22 @@ function refuseUnknown(argv: string[], options: Options): void {
 }
 
 const isNumber = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
+const isWhole = (text: string) => isNumber(text) && Number.isInteger(Number(text)) && Number(text) >= 0;
 
 /**
  * An option whose default is a number takes a number: the scripts read it
  * with Number(), so `--customers abc` ran with NaN customers (an empty world,
- * or a loop that never ends) instead of saying what was wrong.
+ * or a loop that never ends) instead of saying what was wrong. One whose
+ * default is a whole number (a count, a seed) takes a whole number: `--customers
+ * -5` or `2.5` built a portfolio of no or half customers before failing.
  */
 function refuseNonNumbers(values: Record<string, unknown>, options: Options): void {
   for (const [name, o] of Object.entries(options)) {
     if (o.type !== 'string' || typeof o.default !== 'string' || !isNumber(o.default)) continue;
     const given = values[name];
-    if (typeof given === 'string' && !isNumber(given)) throw new UsageError(`--${name} takes a number (default ${o.default}), got "${given}"`);
+    if (typeof given !== 'string') continue;
+    if (!isNumber(given)) throw new UsageError(`--${name} takes a number (default ${o.default}), got "${given}"`);
+    if (isWhole(o.default) && !isWhole(given)) throw new UsageError(`--${name} takes a whole number (default ${o.default}), got "${given}"`);
   }
 }
 
