@@ -6,12 +6,12 @@
 // The overdue statement reads the as-of date only: its first page with the
 // totals (overdue), and every row as CSV (overdue-csv) and as a workbook (overdue-xlsx), its totals checked
 // against the aging balance's overdue buckets on that date.
-// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk,overdue,overdue-csv,overdue-xlsx]
+// Usage: npm run bench -- reports [--customers 100000] [--invoices-per-customer 10] [--months 12] [--runs 2] [--only aging,risk,overdue,overdue-csv,overdue-xlsx,aged-balance,aged-balance-csv]
 import crypto from 'node:crypto';
 import { freshDatabase } from './pg.js';
 import { seedPortfolio, seedRiskEvents } from './portfolio.js';
 import {
-  agingReport, ceiReport, dsoReport, overdueTable, overdueItems, tableCsv, toXlsx, overdueStatement, riskReport, statusesReport, type ReportScope,
+  agingReport, ceiReport, dsoReport, overdueTable, overdueItems, tableCsv, toXlsx, agedBalance, agedCustomers, agedBalanceTable, overdueStatement, riskReport, statusesReport, type ReportScope,
 } from '../src/reports/index.js';
 import { scriptOptions } from '../training/cli/options.js';
 
@@ -47,6 +47,8 @@ try {
     // As of today, so the stored model outputs are joined too.
     overdue: () => overdueStatement(db.storage.db, { ...statement, limit: 500 }),
     'overdue-csv': async () => tableCsv(overdueTable(await overdueItems(db.storage.db, statement))).length,
+    'aged-balance': () => agedBalance(db.storage.db, { asOf: portfolio.asOf, scope, limit: 500 }),
+    'aged-balance-csv': async () => tableCsv(agedBalanceTable(await agedCustomers(db.storage.db, { asOf: portfolio.asOf, scope }))).length,
     'overdue-xlsx': async () => (await toXlsx(overdueTable(await overdueItems(db.storage.db, statement)), 'overdue')).length,
   };
   // Aging always: the risk report is checked against it.
@@ -77,11 +79,14 @@ try {
   const overdueMatchesAging = overdue && JSON.stringify(overdue.totals) ===
     JSON.stringify({ overdue: onAsOf.overdue, buckets: onAsOf.buckets.slice(1).map(({ bucket, amount, count }) => ({ bucket, amount, count })) });
   if (overdue) console.log(`overdue statement: ${overdue.totals.overdue.count} invoices, totals ${overdueMatchesAging ? 'match' : 'DO NOT match'} the aging balance's overdue buckets on ${portfolio.asOf}`);
+  const aged = answers['aged-balance'] as Awaited<ReturnType<typeof agedBalance>> | undefined;
+  const agedMatchesAging = aged && JSON.stringify(aged.totals.buckets) === JSON.stringify(onAsOf.buckets.map(({ bucket, amount, count }) => ({ bucket, amount, count })));
+  if (aged) console.log(`aged balance: ${aged.totals.customers} customers, buckets ${agedMatchesAging ? 'match' : 'DO NOT match'} the aging balance's on ${portfolio.asOf}`);
   if (answers['overdue-csv'] !== undefined) console.log(`overdue CSV: ${answers['overdue-csv'] as number} characters`);
   if (answers['overdue-xlsx'] !== undefined) console.log(`overdue workbook: ${answers['overdue-xlsx'] as number} bytes`);
   console.log(JSON.stringify({
     bench: 'reports', customers: portfolio.customers, invoices: portfolio.customers * portfolio.invoicesPerCustomer, events, months,
-    seconds, riskOverAging: risk && Number((seconds.risk / seconds.aging).toFixed(2)), riskMatchesAging, riskDigest, overdueMatchesAging,
+    seconds, riskOverAging: risk && Number((seconds.risk / seconds.aging).toFixed(2)), riskMatchesAging, riskDigest, overdueMatchesAging, agedMatchesAging,
   }));
 } finally {
   await db.drop();

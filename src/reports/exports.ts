@@ -10,6 +10,7 @@ import type { DsoReport, DsoRow } from './dso.js';
 import { STATUS_ORDER, type StatusesReport, type StatusesRow } from './statuses.js';
 import { RISK_BAND_NAMES, type RiskReport, type RiskRow } from './risk.js';
 import type { OverdueItem } from './overdue.js';
+import type { AgedCustomer } from './aged-balance.js';
 import type { CsvColumn, Table } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
@@ -137,6 +138,19 @@ const OVERDUE_COLUMNS_AFTER: CsvColumn<OverdueItem>[] = [
   { header: 'expected_payment_date', value: (r) => r.expectedPaymentDate },
 ];
 
+const AGED_COLUMNS: CsvColumn<AgedCustomer>[] = [
+  { header: 'customer_external_id', value: (r) => r.customerExternalId },
+  { header: 'customer_name', value: (r) => r.customerName },
+  { header: 'customer_segment', value: (r) => r.customerSegment },
+  { header: 'collector', value: (r) => r.collector },
+  { header: 'total_amount', value: (r) => r.total.amount },
+  ...BUCKETS.map((b, i): CsvColumn<AgedCustomer> => ({ header: `${b}_amount`, value: (r) => r.buckets[i].amount })),
+  { header: 'overdue_amount', value: (r) => r.overdue.amount },
+  { header: 'open_invoices', value: (r) => r.total.count },
+  { header: 'overdue_invoices', value: (r) => r.overdue.count },
+  { header: 'max_days_overdue', value: (r) => r.maxDaysOverdue },
+];
+
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
@@ -166,5 +180,7 @@ export function overdueTable(r: { items: OverdueItem[]; consolidation?: Consolid
   const valued: CsvColumn<OverdueItem>[] = r.consolidation ? [{ header: 'valued', value: (i) => i.valued }] : [];
   return table([...OVERDUE_COLUMNS, ...valued, ...OVERDUE_COLUMNS_AFTER], r.items, r.consolidation);
 }
+/** One line per customer, no totals line (a spreadsheet sums the columns itself). */
+export const agedBalanceTable = (r: { customers: AgedCustomer[]; consolidation?: Consolidation }) => table(AGED_COLUMNS, r.customers, r.consolidation);
 export const cashForecastTable = (r: CashForecastReport) =>
   table(CASH_COLUMNS, r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))), r.consolidation);

@@ -7,7 +7,8 @@ export { riskReport, riskRow, RISK_METHOD, RISK_BANDS, UNSCORED, type RiskReport
 export {
   overdueStatement, overdueItems, OVERDUE_METHOD, type OverdueStatement, type OverdueItem, type OverdueTotals, type OverdueQuery,
 } from './overdue.js';
-export { agingTable, dsoTable, ceiTable, cashForecastTable, statusesTable, riskTable, overdueTable } from './exports.js';
+export { agedBalance, agedCustomers, AGED_BALANCE_METHOD, type AgedBalance, type AgedCustomer } from './aged-balance.js';
+export { agingTable, dsoTable, ceiTable, cashForecastTable, statusesTable, riskTable, overdueTable, agedBalanceTable } from './exports.js';
 export { cashForecastReport, CASH_FORECAST_METHOD, type CashForecastReport } from './cash-forecast.js';
 export { toCsv, tableCsv, type CsvColumn, type Table } from './csv.js';
 export { toXlsx, XLSX_TYPE } from './xlsx.js';

@@ -12,6 +12,7 @@ import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingTable, agingReport, currenciesInScope, cashForecastTable, cashForecastReport, ceiTable, ceiReport, dsoTable, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
   statusesTable, statusesReport, STATUSES_METHOD, riskTable, riskReport, RISK_METHOD, overdueTable, overdueItems, overdueStatement, OVERDUE_METHOD,
+  agedBalance, agedCustomers, agedBalanceTable, AGED_BALANCE_METHOD,
   CONSOLIDATED, type Consolidation as ConsolidationOf, type ReportScope, type Table,
 } from '../../reports/index.js';
 import { served } from '../../pipeline/served.js';
@@ -40,6 +41,10 @@ const common = {
   })),
   format: ExportFormatParam('csv: the trend rows as a CSV file; xlsx: the same rows as an Excel workbook (numbers as numbers, days as dates)'),
 };
+
+/** The parameters of a report of one date, without trend or grouping: the overdue statement, the aged balance. */
+const oneDate = { asOf: common.asOf, collector: common.collector, segment: common.segment, group: common.group, currency: common.currency };
+const AfterOfDate = Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf (a cursor continues the report of its date)' }));
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
 const Filters = Type.Object({
@@ -113,6 +118,23 @@ const OverdueStatement = Type.Object({
     promisedDate: Nullable(Type.String({ description: 'promise_to_pay: the date promised; payment_plan: the next instalment' })),
     lateProbability: Nullable(Type.Number({ description: "today's statement only: stored by the last refresh" })),
     expectedPaymentDate: Nullable(Type.String({ description: "today's statement only: stored by the last refresh" })),
+  })),
+  nextCursor: Nullable(Type.String({ description: 'the after of the next page; null on the last' })),
+});
+
+const AgedBalance = Type.Object({
+  asOf: Type.String(),
+  filters: Filters,
+  method: Type.String(),
+  consolidation: Consolidation,
+  totals: Type.Object({
+    customers: Type.Integer(), total: AmountCount, overdue: AmountCount, buckets: Type.Array(Bucket, { description: 'current, 1-30, 31-60, 61-90, 90+' }),
+  }, { description: 'Of every customer of the report, not only this page: the aging balance on asOf' }),
+  customers: Type.Array(Type.Object({
+    customerExternalId: Type.String(), customerName: Type.String(), customerSegment: Nullable(Type.String()),
+    collector: Nullable(Type.String({ description: "the customer's collector (externalId) now" })),
+    total: AmountCount, overdue: AmountCount, buckets: Type.Array(Bucket),
+    maxDaysOverdue: Type.Integer({ description: 'days past due of its oldest open invoice on asOf; 0 or less when none is past due' }),
   })),
   nextCursor: Nullable(Type.String({ description: 'the after of the next page; null on the last' })),
 });
@@ -288,14 +310,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Overdue statement: every invoice past due on the date, with its open amount, bucket, status and expected payment, and totals per bucket',
       description: OVERDUE_METHOD,
       querystring: Type.Object({
-        asOf: common.asOf,
-        collector: common.collector,
-        segment: common.segment,
-        group: common.group,
-        currency: common.currency,
+        ...oneDate,
         minDaysOverdue: Type.Integer({ minimum: 1, maximum: 36_500, default: 1, description: 'Only invoices at least this many days past due (31: over 30 days)' }),
         limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Invoices per JSON page; the CSV has them all' }),
-        after: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf (a cursor continues the statement of its date)' })),
+        after: AfterOfDate,
         format: ExportFormatParam('csv: every invoice of the statement, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
       }, { additionalProperties: false }),
       response: {
@@ -314,6 +332,33 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return sendTable(reply, format, fileStem('overdue', r), 'overdue', overdueTable(r));
     }
     return overdueStatement(storage.db, { ...statement, limit: q.limit, after: q.after });
+  });
+
+  app.get('/v1/reports/aged-balance', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Aged balance by customer: each customer\'s open receivables by days past due, with the totals of all of them',
+      description: AGED_BALANCE_METHOD,
+      querystring: Type.Object({
+        ...oneDate,
+        limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Customers per JSON page; the files have them all' }),
+        after: AfterOfDate,
+        format: ExportFormatParam('csv: every customer, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
+      }, { additionalProperties: false }),
+      response: {
+        ...ok(AgedBalance, 'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,overdue_amount,open_invoices,overdue_invoices,max_days_overdue[,consolidated_in]'),
+        ...refusals,
+      },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const report = { asOf: dayOrToday(q.asOf, 'asOf'), scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
+    const format = formatOf(request, reply, q.format);
+    if (format !== 'json') {
+      const r = await agedCustomers(storage.db, report);
+      return sendTable(reply, format, fileStem('aged-balance', r), 'aged balance', agedBalanceTable(r));
+    }
+    return agedBalance(storage.db, { ...report, limit: q.limit, after: q.after });
   });
 
   app.get('/v1/reports/cash-forecast', {

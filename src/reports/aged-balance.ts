@@ -1,0 +1,153 @@
+// Aged balance by customer (balance âgée client par client): each customer's
+// receivables open on the date, spread over the aging balance's buckets, the
+// report a credit manager reads customer by customer before a review or a
+// call round. Read with the aging's own SQL (OPEN_AT_SQL), so the buckets of
+// its customers add up to the aging balance's to the cent.
+import type { Db } from '../db/sql.js';
+import type { IsoDate } from '../agenda/types.js';
+import { decodeKeyCursor, encodeKeyCursor } from '../db/keyset.js';
+import { invalidAt } from '../errors.js';
+import { roundMoney } from '../util/round.js';
+import { isIsoDate } from '../agenda/dates.js';
+import type { Consolidation, Valuation } from './consolidation.js';
+import {
+  BUCKETS, bucketColumns, filtersOf, fxParams, methodOf, OPEN_AT_SQL, scopeParams, unpricedColumn, valuationFor, valueOf,
+  type AmountCount, type ReportFilters, type ReportScope, type Valued,
+} from './series.js';
+
+export interface AgedCustomer {
+  customerExternalId: string;
+  customerName: string;
+  customerSegment: string | null;
+  /** The customer's collector (externalId), as it is now. */
+  collector: string | null;
+  /** Open on the date: every bucket, not yet due included. */
+  total: AmountCount;
+  /** Past due on the date: 1-30 and later. */
+  overdue: AmountCount;
+  /** current (not yet due), 1-30, 31-60, 61-90, 90+. */
+  buckets: (AmountCount & { bucket: string })[];
+  /** Days past due of its oldest open invoice on the date; 0 or less when none is past due. */
+  maxDaysOverdue: number;
+}
+
+export interface AgedBalance {
+  asOf: IsoDate;
+  filters: ReportFilters;
+  method: string;
+  consolidation?: Consolidation;
+  /** Every customer of the report, not only a page's: the aging balance's figures on the date. */
+  totals: { customers: number; total: AmountCount; overdue: AmountCount; buckets: (AmountCount & { bucket: string })[] };
+  customers: AgedCustomer[];
+  nextCursor: string | null;
+}
+
+export const AGED_BALANCE_METHOD =
+  'Every customer with an amount open on the date (amount minus allocations paid by then, as in the aging balance), ' +
+  'one row each, ordered by customer name and externalId; its open invoices counted and summed by days past due: ' +
+  'current (not yet due), 1-30, 31-60, 61-90, 90+. The buckets of all its customers are the aging balance\'s.';
+
+export interface AgedBalanceQuery {
+  asOf: IsoDate;
+  scope: ReportScope;
+}
+
+// $1 to $5 (and the rates $6 to $8) are OPEN_AT_SQL's.
+const firstParam = ({ fx }: Valued) => (fx ? 9 : 6);
+
+const BY_CUSTOMER_CTE = (valued: Valued) => `${OPEN_AT_SQL('portfolio', valued)},
+open_rows AS (SELECT o.*, ${valueOf(valued.fx, 'o.open')} AS valued FROM open_at o WHERE o.open > 0),
+by_customer AS (
+  SELECT o.customer_id, ${bucketColumns('valued')}, max(days_overdue)::int AS max_days_overdue
+  FROM open_rows o GROUP BY o.customer_id
+),
+aged AS (
+  SELECT b.*, c.external_id AS customer_external_id, c.name AS customer_name, c.segment AS customer_segment, col.external_id AS collector
+  FROM by_customer b JOIN customers c ON c.id = b.customer_id LEFT JOIN collectors col ON col.id = c.collector_id
+)`;
+
+const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue,
+  ${BUCKETS.map((_, i) => `b${i}_amount, b${i}_count`).join(', ')}`;
+
+const PAGE_SQL = (valued: Valued) => {
+  const p = firstParam(valued);
+  return `${BY_CUSTOMER_CTE(valued)},
+totals AS (
+  SELECT ${bucketColumns('valued')}, (SELECT count(*) FROM by_customer)::int AS customers${valued.fx ? `,
+    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
+  FROM open_rows
+),
+page AS (
+  SELECT * FROM aged a
+  WHERE $${p}::text IS NULL OR (a.customer_name, a.customer_external_id) > ($${p}::text, $${p + 1}::text)
+  ORDER BY a.customer_name, a.customer_external_id
+  LIMIT $${p + 2}::int
+)
+SELECT ${BUCKETS.map((_, i) => `totals.b${i}_amount AS t${i}_amount, totals.b${i}_count AS t${i}_count`).join(', ')}, totals.customers AS t_customers,
+  ${valued.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
+FROM totals LEFT JOIN page ON true
+ORDER BY page.customer_name, page.customer_external_id`;
+};
+
+const ALL_SQL = (valued: Valued) => `${BY_CUSTOMER_CTE(valued)}
+SELECT ${CUSTOMER_COLUMNS} FROM aged ORDER BY customer_name, customer_external_id`;
+
+type Row = Record<string, unknown>;
+
+/** Buckets, the total and the overdue from columns `<prefix><i>_amount` and `_count`, each sum rounded once as the aging balance rounds. */
+function bucketsOf(r: Row, prefix: string) {
+  const amounts = BUCKETS.map((_, i) => r[`${prefix}${i}_amount`] as number);
+  const counts = BUCKETS.map((_, i) => r[`${prefix}${i}_count`] as number);
+  const from = (first: number): AmountCount => ({
+    amount: roundMoney(amounts.slice(first).reduce((s, a) => s + a, 0)), count: counts.slice(first).reduce((s, n) => s + n, 0),
+  });
+  return { buckets: BUCKETS.map((bucket, i) => ({ bucket, amount: roundMoney(amounts[i]), count: counts[i] })), total: from(0), overdue: from(1) };
+}
+
+const customerOf = (r: Row): AgedCustomer => ({
+  customerExternalId: r.customer_external_id as string,
+  customerName: r.customer_name as string,
+  customerSegment: r.customer_segment as string | null,
+  collector: r.collector as string | null,
+  ...bucketsOf(r, 'b'),
+  maxDaysOverdue: r.max_days_overdue as number,
+});
+
+const paramsOf = (q: AgedBalanceQuery, fx: Valuation | null) => [[q.asOf], ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => [q.asOf])];
+
+const headOf = (q: AgedBalanceQuery, fx: Valuation | null) => {
+  const consolidation = fx?.describe([q.asOf]);
+  return { asOf: q.asOf, filters: filtersOf(q.scope), method: methodOf(AGED_BALANCE_METHOD, consolidation), ...(consolidation && { consolidation }) };
+};
+
+/** The key an `after` cursor names: its date, then the last customer's name and externalId; a 400 for any other. */
+function afterKey(after: string, asOf: IsoDate): string[] {
+  const cursor = decodeKeyCursor(after, 3);
+  if (cursor === null || !isIsoDate(cursor[0])) throw invalidAt('querystring/after', 'is not a cursor this report gave (its nextCursor)');
+  const [date, ...key] = cursor;
+  if (date !== asOf) throw invalidAt('querystring/after', `continues the report as of ${date}: ask for asOf=${date}, or start again without after`);
+  return key;
+}
+
+/** One page of customers, with the totals of all of them. */
+export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number; after?: string }): Promise<AgedBalance> {
+  const after = q.after === undefined ? [null, null] : afterKey(q.after, q.asOf);
+  const fx = await valuationFor(db, q.scope, q.asOf);
+  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }), [...paramsOf(q, fx), ...after, q.limit + 1]);
+  fx?.need(rows[0].unpriced as string[] | null);
+  fx?.check();
+  const customers = rows.filter((r) => r.customer_id !== null).map(customerOf);
+  const page = customers.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const nextCursor = customers.length > q.limit ? encodeKeyCursor([q.asOf, last.customerName, last.customerExternalId]) : null;
+  return { ...headOf(q, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page, nextCursor };
+}
+
+/** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
+export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<AgedBalance, 'totals' | 'nextCursor'>> {
+  const fx = await valuationFor(db, q.scope, q.asOf);
+  // The page query checks the rates; an export without a page would value what no rate prices as 0.
+  if (fx) await agedBalance(db, { ...q, limit: 1 });
+  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }), paramsOf(q, fx));
+  return { ...headOf(q, fx), customers: rows.map(customerOf) };
+}
