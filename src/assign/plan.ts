@@ -169,10 +169,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   }
   const summary: PlanSummary = {
     evaluatedCustomers: customers.size,
-    customersChanged: new Set(changes.map((c) => c.customerId)).size,
-    changes: changes.length,
-    byField: countBy(changes.map((c) => c.field)),
-    sentences: summarySentences(changes),
+    ...changeCounts(changes),
     held: { locked: 0, dwell: 0, manualMember: 0, ...countBy(heldBack.map((h) => h.outcome)) },
     conflicts: conflicts.length,
     stages: set.stages.map((st) => st.map(refOf)),
@@ -283,6 +280,16 @@ function collect(set: RuleSet, resolved: Map<CustomerState, Resolution>): Pick<P
   }
   const ordered = [...conflicts.values()].sort((a, b) => b.customers - a.customers || a.field.localeCompare(b.field));
   return { changes, held, conflicts: ordered };
+}
+
+/** What a summary says of the changes: how many, of whom, of which field, in words. */
+export function changeCounts(changes: readonly PlannedChange[]): Pick<PlanSummary, 'customersChanged' | 'changes' | 'byField' | 'sentences'> {
+  return {
+    customersChanged: new Set(changes.map((c) => c.customerId)).size,
+    changes: changes.length,
+    byField: countBy(changes.map((c) => c.field)),
+    sentences: summarySentences(changes),
+  };
 }
 
 function countBy(keys: string[]): Record<string, number> {

@@ -5,10 +5,10 @@
 // else (AR_ERR_PLAN_CHANGED) if data or rules moved in between.
 import { AR_ERR, isArError } from '../errors.js';
 import { isoSql, type Db, type Queryable } from '../db/sql.js';
-import { planWithFacts, type ConflictReport, type HeldChange, type PlanSummary } from './plan.js';
+import { changeCounts, planWithFacts, type ConflictReport, type HeldChange, type PlannedChange, type PlanSummary } from './plan.js';
 import { quotedValues, reasonsJson } from './plan-report.js';
 import { SqlMatcher } from './match.js';
-import { recordStaged, stageChanges, writeChanges, writeMemberships } from './write.js';
+import { changeKey, recordStaged, stageChanges, writeChanges, writeMemberships, type AlreadyJoined } from './write.js';
 import type { Scope } from './state.js';
 import { becauseOf } from './describe.js';
 
@@ -35,6 +35,8 @@ export interface RunRequest {
 export interface RunSummary extends Partial<PlanSummary> {
   conflictReport?: ConflictReport[];
   heldSample?: HeldChange[];
+  /** Joins planned that an import of group members made while the run applied: neither written nor audited by the run. */
+  alreadyJoined?: number;
   restored?: number;
   notRestored?: { externalId: string; field: string; why: string }[];
 }
@@ -140,11 +142,13 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
         customerId: c.customerId, field: c.field, old: c.old, new: c.new, ruleId: c.ruleId,
         ruleName: plan.rules.byId.get(c.ruleId)!.name, reasons: reasons(c, valuesOf?.(c)),
       })));
+      const alreadyJoined = await writeChanges(tx, now);
       // With no rule the facts snapshot is never taken: nothing to quote.
       await recordStaged(tx, runId, now, inSql && plan.rules.rules.length > 0 ? matcher.valuesSql(plan.rules.rules) : undefined);
-      await writeChanges(tx, now);
       await writeMemberships(tx, runId, plan.memberships, plan.previousMemberships, now);
-      const summary: RunSummary = { ...plan.summary, conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE) };
+      const summary: RunSummary = {
+        ...plan.summary, ...writtenCounts(plan.changes, alreadyJoined), conflictReport: plan.conflicts.slice(0, SAMPLE), heldSample: plan.held.slice(0, SAMPLE),
+      };
       await tx.query(
         // clock_timestamp(): now() is when the transaction began, before the planning.
         `UPDATE assignment_runs SET status = 'applied', plan_hash = $2, summary = $3::jsonb, finished_at = clock_timestamp() WHERE id = $1`,
@@ -156,6 +160,13 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
     await failRun(db, runId, err);
     throw err;
   }
+}
+
+/** The summary's counts of what the run wrote: the changes planned but the joins an import made meanwhile, which are counted apart. */
+function writtenCounts(changes: readonly PlannedChange[], alreadyJoined: readonly AlreadyJoined[]): Partial<RunSummary> {
+  if (alreadyJoined.length === 0) return {};
+  const joined = new Set(alreadyJoined.map(changeKey));
+  return { ...changeCounts(changes.filter((c) => !joined.has(changeKey(c)))), alreadyJoined: alreadyJoined.length };
 }
 
 /** Records why a run failed, or never started; a run another attempt applied meanwhile stays applied. */

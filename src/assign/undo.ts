@@ -8,7 +8,7 @@ import { loadCustomerStates } from './state.js';
 import { currentValue } from './resolve.js';
 import { lockKeysOf, sameValue, type Value } from './targets.js';
 import { ASSIGN_LOCK, createRun, getRun, type RunSummary } from './runs.js';
-import { recordStaged, restoreMemberships, stageChanges, writeChanges } from './write.js';
+import { changeKey, recordStaged, restoreMemberships, stageChanges, writeChanges } from './write.js';
 import { valueText } from './describe.js';
 
 export interface UndoResult {
@@ -54,7 +54,7 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
       const current = currentValue(state, ch.field);
       const skip = (why: string) => notRestored.push({ externalId: ch.externalId, field: ch.field, why });
       if (ch.laterRunId !== null) skip(`changed since by run ${ch.laterRunId}`);
-      else if (!sameValue(current, ch.new)) skip(`changed since by a person or an import (now ${valueText(ch.field, current)})`);
+      else if (!sameValue(current, ch.new)) skip(changedSince(ch.field, current));
       else if (lockKeysOf(ch.field).some((k) => state.locked.has(k))) skip('locked by a person since the run');
       else restore.push(ch);
     }
@@ -63,16 +63,22 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
       customerId: ch.customerId, field: ch.field, old: ch.new, new: ch.old, ruleId: ch.ruleId, ruleName: ch.ruleName,
       reasons: JSON.stringify({ because: `undo of run ${runId}: back to ${valueText(ch.field, ch.old)}`, undoesChange: ch.id }),
     })));
+    // Putting a customer back in a group an import put them in meanwhile: what
+    // the undo would have found, had the import come first.
+    const joined = new Set((await writeChanges(tx, now)).map(changeKey));
+    const restored = restore.filter((ch) => !joined.has(changeKey(ch)));
+    for (const ch of restore) if (joined.has(changeKey(ch))) notRestored.push({ externalId: ch.externalId, field: ch.field, why: changedSince(ch.field, true) });
     await recordStaged(tx, undoRunId, now);
-    await writeChanges(tx, now);
     await restoreMemberships(tx, runId, now);
-    await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE run_id = $2 AND id = ANY($3::bigint[])', [undoRunId, runId, restore.map((c) => c.id)]);
-    const summary: RunSummary = { restored: restore.length, notRestored: notRestored.slice(0, 1000) };
+    await tx.query('UPDATE assignment_changes SET undone_by_run_id = $1 WHERE run_id = $2 AND id = ANY($3::bigint[])', [undoRunId, runId, restored.map((c) => c.id)]);
+    const summary: RunSummary = { restored: restored.length, notRestored: notRestored.slice(0, 1000) };
     await tx.query(
       `UPDATE assignment_runs SET status = 'applied', undoes_run_id = $2, summary = $3::jsonb, started_at = $4, finished_at = clock_timestamp() WHERE id = $1`,
       [undoRunId, runId, JSON.stringify(summary), now],
     );
     await tx.query(`UPDATE assignment_runs SET status = 'undone', undone_by_run_id = $1 WHERE id = $2`, [undoRunId, runId]);
-    return { undoRunId, restored: restore.length, notRestored };
+    return { undoRunId, restored: restored.length, notRestored };
   });
 }
+
+const changedSince = (field: string, now: Value) => `changed since by a person or an import (now ${valueText(field, now)})`;

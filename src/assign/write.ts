@@ -1,9 +1,12 @@
-// Writing a run: its changes are staged in a temporary table, written into
-// the audit (assignment_changes, whose latest row per customer and field is
-// the assignment state) and applied to customers and group memberships, each
-// by one set-based statement. Every update is guarded by the old value the
-// plan saw; if a concurrent writer moved a customer meanwhile, the counts
-// differ and the whole run rolls back rather than audit a lie.
+// Writing a run: its changes are staged in a temporary table, applied to
+// customers and group memberships, then written into the audit
+// (assignment_changes, whose latest row per customer and field is the
+// assignment state), each by one set-based statement. Every update is guarded
+// by the old value the plan saw; if a concurrent writer moved a customer
+// meanwhile, the counts differ and the whole run rolls back rather than audit
+// a lie. One move is no conflict: a customer an import put in a group the run
+// was adding them to is where the rule wants them; the run leaves that join
+// out of its audit, as if the import had come before the run planned.
 import { AR_ERR } from '../errors.js';
 import { copyCell, type Queryable } from '../db/sql.js';
 import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName } from './targets.js';
@@ -100,8 +103,41 @@ const LOCK_IN_ID_ORDER = `SELECT count(*) AS n FROM (
     SELECT 1 FROM customers c WHERE c.id IN (SELECT customer_id FROM _assign_plan WHERE field NOT LIKE 'group:%')
     ORDER BY c.id FOR NO KEY UPDATE OF c) locked`;
 
-/** Applies the staged changes; throws (rolling back) if any customer moved since the plan. */
-export async function writeChanges(q: Queryable, now: Date): Promise<void> {
+// A membership is a row no writer can lock before it exists: one adding a
+// pair another has added without committing waits for that writer to end.
+// An import of group members adds its pairs in key order (group, customer),
+// and so does this insert, so that neither waits for a pair the other added
+// while holding one the other waits for (a deadlock). A pair the import
+// committed meanwhile is not added again: it is sent back as already joined.
+const JOIN_GROUPS = `WITH planned AS (
+    SELECT g.id AS group_id, ch.customer_id, ch.field, ch.rule_id FROM _assign_plan ch
+    JOIN customer_groups g ON g.external_id = substr(ch.field, 7)
+    WHERE ch.field LIKE 'group:%' AND ch.new_value = 'true'::jsonb
+  ), added AS (
+    INSERT INTO group_members (group_id, customer_id, source, rule_id, added_at)
+    SELECT group_id, customer_id, 'rule', rule_id, $1 FROM planned ORDER BY group_id, customer_id
+    ON CONFLICT (group_id, customer_id) DO NOTHING RETURNING group_id, customer_id
+  )
+  SELECT (SELECT count(*) FROM added)::int AS added,
+    COALESCE((SELECT json_agg(json_build_object('customerId', p.customer_id, 'field', p.field)) FROM planned p
+      WHERE NOT EXISTS (SELECT 1 FROM added a WHERE a.group_id = p.group_id AND a.customer_id = p.customer_id)), '[]'::json) AS "alreadyJoined"`;
+
+/** A join the plan staged that another writer made first: the customer is in the group, put there by someone else. */
+export interface AlreadyJoined {
+  customerId: number;
+  field: string;
+}
+
+/** One key per customer and field, to find a change among those already joined. */
+export const changeKey = (c: { customerId: number; field: string }): string => `${c.customerId}\t${c.field}`;
+
+/**
+ * Applies the staged changes; throws (rolling back) if any customer moved
+ * since the plan. Joins another writer made meanwhile are taken out of the
+ * staged changes and returned: what is left is what was written, which the
+ * audit (recordStaged, after this) records.
+ */
+export async function writeChanges(q: Queryable, now: Date): Promise<AlreadyJoined[]> {
   const [expected] = await q.query<{ scalar: number; joins: number; leaves: number }>(
     `SELECT count(DISTINCT customer_id) FILTER (WHERE field NOT LIKE 'group:%')::int AS scalar,
             count(*) FILTER (WHERE field LIKE 'group:%' AND new_value = 'true'::jsonb)::int AS joins,
@@ -109,17 +145,15 @@ export async function writeChanges(q: Queryable, now: Date): Promise<void> {
      FROM _assign_plan`,
   );
   const done = { scalar: 0, joins: 0, leaves: 0 };
+  let alreadyJoined: AlreadyJoined[] = [];
   if (expected.scalar > 0) {
     await q.query(LOCK_IN_ID_ORDER);
     done.scalar = await count(q, SCALAR_UPDATE, []);
   }
   if (expected.joins > 0) {
-    done.joins = await count(q,
-      `INSERT INTO group_members (group_id, customer_id, source, rule_id, added_at)
-       SELECT g.id, ch.customer_id, 'rule', ch.rule_id, $1 FROM _assign_plan ch
-       JOIN customer_groups g ON g.external_id = substr(ch.field, 7)
-       WHERE ch.field LIKE 'group:%' AND ch.new_value = 'true'::jsonb
-       ON CONFLICT (group_id, customer_id) DO NOTHING`, [now]);
+    const [joined] = await q.query<{ added: number; alreadyJoined: AlreadyJoined[] }>(JOIN_GROUPS, [now]);
+    alreadyJoined = joined.alreadyJoined;
+    done.joins = joined.added + alreadyJoined.length;
   }
   if (expected.leaves > 0) {
     done.leaves = await count(q,
@@ -132,6 +166,13 @@ export async function writeChanges(q: Queryable, now: Date): Promise<void> {
   if (moved.length > 0) {
     throw AR_ERR.CONFLICT([`customers changed while the run was applying (${moved.join(', ')}); nothing was written, run again`]);
   }
+  if (alreadyJoined.length > 0) {
+    await q.query(
+      'DELETE FROM _assign_plan p USING unnest($1::int[], $2::text[]) AS x(customer_id, field) WHERE p.customer_id = x.customer_id AND p.field = x.field',
+      [alreadyJoined.map((j) => j.customerId), alreadyJoined.map((j) => j.field)],
+    );
+  }
+  return alreadyJoined;
 }
 
 /**
