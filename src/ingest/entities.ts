@@ -72,6 +72,15 @@ export interface ImportEntity {
    * while waiting for one the other holds.
    */
   lockInIdOrder?: boolean;
+  /**
+   * Other writers add rows of the table too, in key order (a Search & Assign
+   * run's group joins). For an entity whose key is all it writes: the import
+   * adds its new rows in key order too, so that neither waits for a row the
+   * other added while holding one the other waits for, and takes a row another
+   * writer added meanwhile as one already there, where its plain insert failed
+   * on the unique key once that writer committed.
+   */
+  addsInKeyOrder?: boolean;
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
   derived?: { column: string; sql: string; dependsOn: string[] }[];
   /** Row-level check across fields; returns a reason when the row is wrong. */
@@ -221,6 +230,7 @@ export const ENTITIES: readonly ImportEntity[] = [
     table: 'group_members',
     description: 'Manual members of customer groups',
     key: ['group_id', 'customer_id'],
+    addsInKeyOrder: true,
     fields: [
       {
         name: 'groupExternalId',

@@ -66,6 +66,25 @@ describe.skipIf(!(await postgresReachable()))('when an import adds customers to 
   )).map((r) => [r.pair, r.value]));
   const lastRunId = async () => (await locks.db.query<{ id: number }>('SELECT max(id)::int AS id FROM assignment_runs'))[0].id;
 
+  it('counts a pair the run added while the import waited as one already there', async () => {
+    await portfolio(['vip']);
+    await hold('vip:M');
+    const [applied, imported] = await race(apply, () => importMembers(['vip:A']));
+    expect(applied).toMatchObject({ changes: 3 });
+    expect(imported).toMatchObject({ inserted: 0, unchanged: 1 });
+    expect(await members()).toEqual({ 'vip:A': 'rule', 'vip:M': 'rule', 'vip:B': 'rule' });
+  });
+
+  it('completes both when the file sends its pairs in the reverse of their customers\' ids', async () => {
+    await portfolio(['vip']);
+    await hold('vip:M');
+    const [imported, applied] = await race(() => importMembers(['vip:B', 'vip:M', 'vip:A']), apply);
+    expect(imported).toMatchObject({ inserted: 3 });
+    expect(applied).toMatchObject({ changes: 0, alreadyJoined: 3 });
+    expect(await members()).toEqual({ 'vip:A': 'manual', 'vip:M': 'manual', 'vip:B': 'manual' });
+    expect(await audit(await lastRunId())).toEqual({});
+  });
+
   it('applies, and leaves out of its audit the joins the import made while it waited', async () => {
     await portfolio(['vip']);
     await hold('vip:M');

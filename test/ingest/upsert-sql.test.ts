@@ -9,7 +9,8 @@ describe('the upsert of every entity', () => {
       expect(`${sql.lock ?? ''} ${sql.existing ?? ''} ${sql.fresh}`).not.toMatch(/undefined/);
       expect(sql.lock !== null).toBe(entity.lockInIdOrder === true && sql.updates);
       expect(sql.fresh).toMatch(/WHERE NOT EXISTS/);
-      expect(sql.fresh).not.toMatch(/ON CONFLICT/);
+      expect(/ORDER BY .* ON CONFLICT \(.*\) DO NOTHING/.test(sql.fresh)).toBe(entity.addsInKeyOrder === true);
+      expect(entity.addsInKeyOrder === true && sql.updates).toBe(false);
       expect(sql.existing === null).toBe(!sql.updates);
     }
   });
