@@ -108,7 +108,10 @@ const LOCK_IN_ID_ORDER = `SELECT count(*) AS n FROM (
 // An import of group members adds its pairs in key order (group, customer),
 // and so does this insert, so that neither waits for a pair the other added
 // while holding one the other waits for (a deadlock). A pair the import
-// committed meanwhile is not added again: it is sent back as already joined.
+// committed meanwhile is not added again: it is sent back as already joined,
+// found by grouping (planned pairs seen once), not by joining what was added:
+// the planner, which cannot count the plan's rows, looped over them (a
+// 100,000-join run ran for minutes).
 const JOIN_GROUPS = `WITH planned AS (
     SELECT g.id AS group_id, ch.customer_id, ch.field, ch.rule_id FROM _assign_plan ch
     JOIN customer_groups g ON g.external_id = substr(ch.field, 7)
@@ -119,8 +122,11 @@ const JOIN_GROUPS = `WITH planned AS (
     ON CONFLICT (group_id, customer_id) DO NOTHING RETURNING group_id, customer_id
   )
   SELECT (SELECT count(*) FROM added)::int AS added,
-    COALESCE((SELECT json_agg(json_build_object('customerId', p.customer_id, 'field', p.field)) FROM planned p
-      WHERE NOT EXISTS (SELECT 1 FROM added a WHERE a.group_id = p.group_id AND a.customer_id = p.customer_id)), '[]'::json) AS "alreadyJoined"`;
+    COALESCE((SELECT json_agg(json_build_object('customerId', customer_id, 'field', field)) FROM (
+      SELECT customer_id, max(field) AS field FROM (
+        SELECT group_id, customer_id, field FROM planned UNION ALL SELECT group_id, customer_id, NULL FROM added
+      ) pairs GROUP BY group_id, customer_id HAVING count(*) = 1
+    ) skipped), '[]'::json) AS "alreadyJoined"`;
 
 /** A join the plan staged that another writer made first: the customer is in the group, put there by someone else. */
 export interface AlreadyJoined {
