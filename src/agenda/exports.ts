@@ -30,7 +30,7 @@ const ACCOUNT_COLUMNS: CsvColumn<Ranked<Account>>[] = [
 
 const TASK_COLUMNS: CsvColumn<Ranked<AgendaItem>>[] = [
   { header: 'rank', value: (t) => t.rank },
-  { header: 'due_date', value: (t) => t.dueDate },
+  { header: 'due_date', value: (t) => t.dueDate, day: true },
   { header: 'state', value: (t) => t.state },
   { header: 'kind', value: (t) => t.kind },
   { header: 'type', value: (t) => t.type },

@@ -3,6 +3,12 @@
 export interface CsvColumn<T> {
   header: string;
   value: (row: T) => string | number | boolean | null | undefined;
+  /**
+   * Its values are calendar days (YYYY-MM-DD): date cells in a workbook. Said
+   * by the column, not guessed from the value: an invoice number or a name
+   * shaped as a day stays the text it is.
+   */
+  day?: boolean;
 }
 
 function cell(v: string | number | boolean | null | undefined): string {

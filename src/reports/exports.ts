@@ -17,7 +17,7 @@ import { BUCKETS } from './series.js';
 
 const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
   { header: 'month', value: (r) => r.month },
-  { header: 'date', value: (r) => r.date },
+  { header: 'date', value: (r) => r.date, day: true },
   { header: 'group', value: (r) => r.group },
   { header: 'total_amount', value: (r) => r.total.amount },
   { header: 'total_count', value: (r) => r.total.count },
@@ -33,7 +33,7 @@ const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
 
 const DSO_COLUMNS: CsvColumn<DsoRow>[] = [
   { header: 'month', value: (r) => r.month },
-  { header: 'date', value: (r) => r.date },
+  { header: 'date', value: (r) => r.date, day: true },
   { header: 'group', value: (r) => r.group },
   { header: 'receivables', value: (r) => r.receivables },
   { header: 'credit_sales', value: (r) => r.creditSales },
@@ -45,8 +45,8 @@ const DSO_COLUMNS: CsvColumn<DsoRow>[] = [
 
 const CEI_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'month', value: (r) => r.month },
-  { header: 'start', value: (r) => r.start },
-  { header: 'end', value: (r) => r.end },
+  { header: 'start', value: (r) => r.start, day: true },
+  { header: 'end', value: (r) => r.end, day: true },
   { header: 'group', value: (r) => r.group },
   { header: 'beginning_receivables', value: (r) => r.beginningReceivables },
   { header: 'credit_sales', value: (r) => r.creditSales },
@@ -65,7 +65,7 @@ const statusColumns = (status: string, header = status): CsvColumn<StatusesRow>[
 /** A column pair per status the platform knows, in every file: a spreadsheet's formulas find them where they were. */
 const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
   { header: 'month', value: (r) => r.month },
-  { header: 'date', value: (r) => r.date },
+  { header: 'date', value: (r) => r.date, day: true },
   { header: 'group', value: (r) => r.group },
   { header: 'overdue_amount', value: (r) => r.overdue.amount },
   { header: 'overdue_count', value: (r) => r.overdue.count },
@@ -78,7 +78,7 @@ const STATUSES_COLUMNS: CsvColumn<StatusesRow>[] = [
 
 const RISK_COLUMNS: CsvColumn<RiskRow>[] = [
   { header: 'month', value: (r) => r.month },
-  { header: 'date', value: (r) => r.date },
+  { header: 'date', value: (r) => r.date, day: true },
   { header: 'group', value: (r) => r.group },
   { header: 'customers', value: (r) => r.customers },
   { header: 'exposure_amount', value: (r) => r.exposure.amount },
@@ -121,8 +121,8 @@ const OVERDUE_COLUMNS: CsvColumn<OverdueItem>[] = [
   { header: 'collector', value: (r) => r.collector },
   { header: 'invoice_external_id', value: (r) => r.invoiceExternalId },
   { header: 'number', value: (r) => r.number },
-  { header: 'issue_date', value: (r) => r.issueDate },
-  { header: 'due_date', value: (r) => r.dueDate },
+  { header: 'issue_date', value: (r) => r.issueDate, day: true },
+  { header: 'due_date', value: (r) => r.dueDate, day: true },
   { header: 'currency', value: (r) => r.currency },
   { header: 'amount', value: (r) => r.amount },
   { header: 'open_amount', value: (r) => r.openAmount },
@@ -132,10 +132,10 @@ const OVERDUE_COLUMNS_AFTER: CsvColumn<OverdueItem>[] = [
   { header: 'days_overdue', value: (r) => r.daysOverdue },
   { header: 'bucket', value: (r) => r.bucket },
   { header: 'status', value: (r) => r.status },
-  { header: 'status_date', value: (r) => r.statusDate },
-  { header: 'promised_date', value: (r) => r.promisedDate },
+  { header: 'status_date', value: (r) => r.statusDate, day: true },
+  { header: 'promised_date', value: (r) => r.promisedDate, day: true },
   { header: 'late_probability', value: (r) => r.lateProbability },
-  { header: 'expected_payment_date', value: (r) => r.expectedPaymentDate },
+  { header: 'expected_payment_date', value: (r) => r.expectedPaymentDate, day: true },
 ];
 
 const AGED_COLUMNS: CsvColumn<AgedCustomer>[] = [
@@ -155,8 +155,8 @@ type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { gro
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
   { header: 'group', value: (w) => w.group },
-  { header: 'week_start', value: (w) => w.weekStart },
-  { header: 'week_end', value: (w) => w.weekEnd },
+  { header: 'week_start', value: (w) => w.weekStart, day: true },
+  { header: 'week_end', value: (w) => w.weekEnd, day: true },
   { header: 'expected_amount', value: (w) => w.expectedAmount },
   { header: 'cumulative_share', value: (w) => w.cumulativeShare },
 ];

@@ -7,21 +7,26 @@ import writeXlsxFile from 'write-excel-file/node';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A typed cell: a YYYY-MM-DD text is a day (a date cell shown as such), anything else keeps its type. */
-function cellOf(v) {
+/** The Date of a calendar day YYYY-MM-DD, else null: Date rolls 2026-02-30 over to March 2. */
+function dateOf(v) {
+  if (typeof v !== 'string' || !DAY.test(v)) return null;
+  const day = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(v) ? day : null;
+}
+
+/** A typed cell: a calendar day of a day column is a date cell shown as such, anything else keeps its type. */
+function cellOf(v, isDay) {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return { value: v, type: Number };
   if (typeof v === 'boolean') return { value: v, type: Boolean };
-  if (DAY.test(v)) {
-    const day = new Date(`${v}T00:00:00Z`);
-    if (!Number.isNaN(day.getTime())) return { value: day, type: Date, format: 'yyyy-mm-dd' };
-  }
+  const day = isDay ? dateOf(v) : null;
+  if (day) return { value: day, type: Date, format: 'yyyy-mm-dd' };
   // Written as text, never as a formula: nothing to neutralise, unlike the CSV.
   return { value: String(v), type: String };
 }
 
-const { sheet, header, rows, widths } = workerData;
-const data = [header.map((h) => ({ value: h, fontWeight: 'bold' })), ...rows.map((r) => r.map(cellOf))];
+const { sheet, header, rows, widths, days } = workerData;
+const data = [header.map((h) => ({ value: h, fontWeight: 'bold' })), ...rows.map((r) => r.map((v, i) => cellOf(v, days[i])))];
 const file = await writeXlsxFile(data, { sheet, stickyRowsCount: 1, columns: widths.map((width) => ({ width })) }).toBuffer();
 // A copy in an ArrayBuffer of its own, handed over rather than cloned.
 const bytes = new Uint8Array(file);

@@ -15,6 +15,7 @@ export function toXlsx<T>(table: Table<T>, sheet: string): Promise<Buffer> {
     sheet,
     header: table.columns.map((c) => c.header),
     rows: table.rows.map((row) => table.columns.map((c) => c.value(row) ?? null)),
+    days: table.columns.map((c) => c.day === true),
     widths: table.columns.map((c) => Math.max(12, c.header.length + 2)),
   };
   return new Promise((resolve, reject) => {

@@ -52,7 +52,7 @@ export async function searchResults(q: Queryable, ast: CriteriaAst, page: { limi
 /** Every match, for an export: one column per field, a list field's values joined. */
 export async function searchResultsTable(q: Queryable, ast: CriteriaAst): Promise<Table<Customer>> {
   const { fields, rows } = await matches(q, ast, 0, null);
-  const columns: CsvColumn<Customer>[] = fields.map((f) => ({ header: f, value: (c) => cellValue(c[f]) }));
+  const columns: CsvColumn<Customer>[] = fields.map((f) => ({ header: f, value: (c) => cellValue(c[f]), day: CUSTOMER_FIELDS.get(f)?.type === 'date' }));
   return { columns, rows: rows.map((r) => r.row) };
 }
 

@@ -1,0 +1,25 @@
+// The workbook writer on its own: what each value becomes in a cell, read back
+// with read-excel-file as a spreadsheet would show it.
+import { describe, it, expect } from 'vitest';
+import readXlsxFile from 'read-excel-file/node';
+import { toXlsx, type CsvColumn } from '../../src/reports/index.js';
+
+type Row = Record<string, string | number | null>;
+
+/** The one data row of a workbook of `columns` over `row`. */
+async function cellsOf(columns: CsvColumn<Row>[], row: Row) {
+  const [sheet] = await readXlsxFile(await toXlsx({ columns, rows: [row] }, 'test'));
+  return sheet.data[1];
+}
+
+describe('when a text column holds a text shaped as a day', () => {
+  it('writes it as the text it is, and only a day column as a date', async () => {
+    const columns: CsvColumn<Row>[] = [
+      { header: 'number', value: (r) => r.number },
+      { header: 'name', value: (r) => r.name },
+      { header: 'due_date', value: (r) => r.due, day: true },
+    ];
+    const cells = await cellsOf(columns, { number: '2026-01-15', name: '2026-02-30', due: '2026-03-31' });
+    expect(cells).toEqual(['2026-01-15', '2026-02-30', new Date('2026-03-31T00:00:00Z')]);
+  });
+});
