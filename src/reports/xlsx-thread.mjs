@@ -17,7 +17,8 @@ function dateOf(v) {
 /** A typed cell: a calendar day of a day column is a date cell shown as such, anything else keeps its type. */
 function cellOf(v, isDay) {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return { value: v, type: Number };
+  // NaN or Infinity in a number cell is no number Excel reads: the file would not open.
+  if (typeof v === 'number' && Number.isFinite(v)) return { value: v, type: Number };
   if (typeof v === 'boolean') return { value: v, type: Boolean };
   const day = isDay ? dateOf(v) : null;
   if (day) return { value: day, type: Date, format: 'yyyy-mm-dd' };

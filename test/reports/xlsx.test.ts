@@ -23,3 +23,11 @@ describe('when a text column holds a text shaped as a day', () => {
     expect(cells).toEqual(['2026-01-15', '2026-02-30', new Date('2026-03-31T00:00:00Z')]);
   });
 });
+
+describe('when a number is not finite', () => {
+  it('writes it as the CSV does, as text, and the workbook still opens', async () => {
+    const columns: CsvColumn<Row>[] = ['a', 'b', 'c', 'd'].map((h) => ({ header: h, value: (r) => r[h] }));
+    const cells = await cellsOf(columns, { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: Number.NEGATIVE_INFINITY, d: 1.5 });
+    expect(cells).toEqual(['NaN', 'Infinity', '-Infinity', 1.5]);
+  });
+});
