@@ -7,9 +7,14 @@ import writeXlsxFile from 'write-excel-file/node';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The Date of a calendar day YYYY-MM-DD, else null: Date rolls 2026-02-30 over to March 2. */
+// Excel counts a day 1900-02-29 that never was, LibreOffice does not: before
+// March 1900 no serial number shows the same day in both (write-excel-file's
+// shows Excel the day after).
+const FIRST_SHARED_DAY = '1900-03-01';
+
+/** The Date of a calendar day YYYY-MM-DD a date cell shows right, else null: Date rolls 2026-02-30 over to March 2. */
 function dateOf(v) {
-  if (typeof v !== 'string' || !DAY.test(v)) return null;
+  if (typeof v !== 'string' || !DAY.test(v) || v < FIRST_SHARED_DAY) return null;
   const day = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(v) ? day : null;
 }

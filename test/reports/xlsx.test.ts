@@ -31,3 +31,11 @@ describe('when a number is not finite', () => {
     expect(cells).toEqual(['NaN', 'Infinity', '-Infinity', 1.5]);
   });
 });
+
+describe('when a day falls before March 1900', () => {
+  it('writes it as text: no date cell shows it right in both Excel and LibreOffice', async () => {
+    const columns: CsvColumn<Row>[] = [{ header: 'due_date', value: (r) => r.due, day: true }];
+    expect(await cellsOf(columns, { due: '1900-01-15' })).toEqual(['1900-01-15']);
+    expect(await cellsOf(columns, { due: '1900-03-01' })).toEqual([new Date('1900-03-01T00:00:00Z')]);
+  });
+});
