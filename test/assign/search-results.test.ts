@@ -6,6 +6,7 @@ import { auth } from '../helpers/app.js';
 import { backends } from '../helpers/storage.js';
 import { buildAssignTestApp, type AssignTestApp } from './app.js';
 import { addCustomer, addOpenInvoice, seedReferences, setModelField } from './factories.js';
+import { CUSTOMER_FIELDS } from '../../src/fields/registry.js';
 
 const FIELDS = ['externalId', 'name', 'segment', 'collector', 'balanceCurrency', 'openAmount', 'overdueAmount'];
 
@@ -68,6 +69,22 @@ describe.each(await backends())('when a credit manager reads the customers a sav
     const [sheet] = await readXlsxFile(res.rawPayload);
     expect(sheet.sheet).toBe('customers');
     expect(sheet.data.slice(1).map((r) => [r[0], r[5], r[7]])).toEqual([['C3', 3000, 0.55], ['C4', 4000, 0.65], ['C5', 5000, 0.75], ['C6', 6000, 0.85]]);
+  });
+
+  it('lists a search that reads every field of the registry, each one a column', async () => {
+    const every = [...CUSTOMER_FIELDS.keys()];
+    const search = await t.app.inject({
+      method: 'POST', url: '/v1/searches', headers: auth('analyst'),
+      payload: { name: 'Reads every field', criteria: { or: every.map((f) => ({ '!=': [{ var: f }, null] })) } },
+    });
+    expect(search.statusCode).toBe(201);
+    const res = await get(`/v1/searches/${search.json().id}/customers?limit=1`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.count).toBe(6);
+    expect(new Set(body.fields)).toEqual(new Set(every));
+    expect(Object.keys(body.items[0]).sort()).toEqual([...every].sort());
+    await t.app.inject({ method: 'DELETE', url: `/v1/searches/${search.json().id}`, headers: auth('analyst') });
   });
 
   it('answers 404 for a search that does not exist and 400 for a bad page, a format it does not make or a parameter it does not know', async () => {
