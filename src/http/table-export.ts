@@ -33,7 +33,9 @@ export function formatOf(request: FastifyRequest, reply: FastifyReply, format: E
 
 /** The rows as a file named `<stem>.<format>`, the sheet named `sheet`. */
 export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', stem: string, sheet: string, table: Table<T>) {
-  reply.header('content-disposition', `attachment; filename="${stem}.${format}"`);
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(table));
-  return reply.type(XLSX_TYPE).send(await toXlsx(table, sheet));
+  // Built before it is named: a file that fails answers a problem, which a client must not save as stem.xlsx.
+  const file = format === 'csv' ? tableCsv(table) : await toXlsx(table, sheet);
+  return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${stem}.${format}"`)
+    .send(file);
 }
