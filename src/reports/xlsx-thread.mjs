@@ -28,7 +28,19 @@ function cellOf(v, isDay) {
   const day = isDay ? dateOf(v) : null;
   if (day) return { value: day, type: Date, format: 'yyyy-mm-dd' };
   // Written as text, never as a formula: nothing to neutralise, unlike the CSV.
-  return { value: String(v), type: String };
+  return { value: withinACell(String(v)), type: String };
+}
+
+// What an Excel cell holds at most (its specifications), in UTF-16 units: a
+// workbook cannot carry more, and other writers cut or refuse a longer text.
+// Cut, with an ellipsis that shows it: the CSV has it whole.
+const CELL_CHARACTERS = 32_767;
+
+function withinACell(text) {
+  if (text.length <= CELL_CHARACTERS) return text;
+  const cut = text.slice(0, CELL_CHARACTERS - 1);
+  // Not half of a character outside the basic plane.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
 const { sheet, header, rows, widths, days } = workerData;

@@ -39,3 +39,12 @@ describe('when a day falls before March 1900', () => {
     expect(await cellsOf(columns, { due: '1900-03-01' })).toEqual([new Date('1900-03-01T00:00:00Z')]);
   });
 });
+
+describe('when a text is longer than a cell holds', () => {
+  it("cuts it at Excel's 32,767 characters, ending with an ellipsis that shows the cut", async () => {
+    const columns: CsvColumn<Row>[] = [{ header: 'invoices', value: (r) => r.invoices }];
+    const [cell] = await cellsOf(columns, { invoices: 'INV-0001; '.repeat(4000) });
+    expect(cell).toHaveLength(32_767);
+    expect(cell).toBe(`${'INV-0001; '.repeat(4000).slice(0, 32_766)}…`);
+  });
+});
