@@ -86,7 +86,10 @@ function scalarUpdate(): string {
     UPDATE customers c SET ${SCALAR_TARGET_NAMES.map((n, i) => `${SCALAR_TARGETS[n].column} = CASE WHEN p.has${i} THEN ${value(n, i)} ELSE c.${SCALAR_TARGETS[n].column} END`).join(',\n      ')},
       updated_at = now()
     FROM p WHERE c.id = p.customer_id
-      AND ${SCALAR_TARGET_NAMES.map((n, i) => `(NOT p.has${i} OR ${current(n)} IS NOT DISTINCT FROM ${old(n, i)})`).join('\n      AND ')}`;
+      AND ${SCALAR_TARGET_NAMES.map((n, i) => `(NOT p.has${i} OR ${current(n)} IS NOT DISTINCT FROM ${old(n, i)})`).join('\n      AND ')}
+      -- A person may lock a field after the plan was read and before this
+      -- update: the lock wins, and the counts tell the run to stop.
+      AND NOT (${SCALAR_TARGET_NAMES.map((n, i) => `(p.has${i} AND '${n}' = ANY(COALESCE(c.locked_fields, ARRAY[]::text[])))`).join(' OR ')})`;
 }
 
 const SCALAR_UPDATE = scalarUpdate();
@@ -170,7 +173,7 @@ export async function writeChanges(q: Queryable, now: Date): Promise<AlreadyJoin
   }
   const moved = (['scalar', 'joins', 'leaves'] as const).filter((k) => done[k] !== expected[k]);
   if (moved.length > 0) {
-    throw AR_ERR.CONFLICT([`customers changed while the run was applying (${moved.join(', ')}); nothing was written, run again`]);
+    throw AR_ERR.CONFLICT([`customers changed, or were locked, while the run was applying (${moved.join(', ')}); nothing was written, run again`]);
   }
   if (alreadyJoined.length > 0) {
     await q.query(
