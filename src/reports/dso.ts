@@ -7,6 +7,11 @@
 //   month's sales until the receivables are used up; DSO is the days walked,
 //   the last month pro rata. It says how many days of recent sales are unpaid
 //   and is not fooled by seasonality.
+//
+// And its split, the way credit managers read it: best possible DSO (the
+// receivables not yet due over the same sales: what the payment terms alone
+// make) and average days delinquent (the overdue ones: what lateness adds).
+// The two add up to the standard DSO.
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { daysInMonth, monthOf, shiftMonth, trendMonths, type Month } from './periods.js';
@@ -21,7 +26,10 @@ export const DSO_METHOD =
   'standardDso = receivables on the date / credit sales (invoices issued) over the last windowDays days × windowDays. ' +
   'countBackDso = days of the most recent credit sales, walking back month by month from the date (current month to ' +
   `date first), needed to add up to the receivables; the last month pro rata. Walks at most ${COUNT_BACK_MONTHS} months ` +
-  '(countBackComplete false when the receivables exceed them). Receivables as they stood on each date.';
+  '(countBackComplete false when the receivables exceed them). bestPossibleDso = receivables not yet due / the same ' +
+  'credit sales × windowDays: the DSO of a portfolio paid exactly on terms. averageDaysDelinquent = overdue receivables / ' +
+  'the same credit sales × windowDays: what late payment adds (standardDso = bestPossibleDso + averageDaysDelinquent, ' +
+  'before rounding). Receivables as they stood on each date.';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -56,6 +64,10 @@ export interface DsoRow {
   standardDso: number | null;
   countBackDso: number;
   countBackComplete: boolean;
+  /** Receivables not yet due on the date. */
+  currentReceivables: number;
+  bestPossibleDso: number | null;
+  averageDaysDelinquent: number | null;
 }
 
 export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number };
@@ -81,7 +93,9 @@ export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; wind
   ]);
   const groups = groupsOf(q.scope, balances, windowSales, monthly);
   const trend = months.flatMap((m) => groups.map((group): DsoRow => {
-    const receivables = balances.get(m.end)?.get(group)?.total.amount ?? 0;
+    const balance = balances.get(m.end)?.get(group);
+    const receivables = balance?.total.amount ?? 0;
+    const currentReceivables = balance?.buckets[0].amount ?? 0;
     const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
     const periods = countBackPeriods(m, monthly, group);
     const cb = countBackDso(receivables, periods);
@@ -90,6 +104,9 @@ export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; wind
     return {
       month: m.month, date: m.end, group, receivables, creditSales, windowDays: q.windowDays,
       standardDso: standardDso(receivables, creditSales, q.windowDays), countBackDso: cb.days, countBackComplete: cb.complete,
+      currentReceivables,
+      bestPossibleDso: standardDso(currentReceivables, creditSales, q.windowDays),
+      averageDaysDelinquent: standardDso(balance?.overdue.amount ?? 0, creditSales, q.windowDays),
     };
   }));
   fx?.check();

@@ -41,6 +41,9 @@ const DSO_COLUMNS: CsvColumn<DsoRow>[] = [
   { header: 'standard_dso', value: (r) => r.standardDso },
   { header: 'count_back_dso', value: (r) => r.countBackDso },
   { header: 'count_back_complete', value: (r) => r.countBackComplete },
+  { header: 'current_receivables', value: (r) => r.currentReceivables },
+  { header: 'best_possible_dso', value: (r) => r.bestPossibleDso },
+  { header: 'average_days_delinquent', value: (r) => r.averageDaysDelinquent },
 ];
 
 const CEI_COLUMNS: CsvColumn<CeiRow>[] = [

@@ -30,8 +30,9 @@ for (const backend of await backends()) {
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-disposition']).toContain('dso-consolidated-USD-2026-03-31.csv');
         const [header, row] = res.body.trim().split('\r\n');
-        expect(header).toMatch(/,count_back_complete,consolidated_in$/);
-        expect(row).toBe('2026-03,2026-03-31,portfolio,4055,5600,90,65.2,75.9,true,USD');
+        expect(header).toMatch(/,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent,consolidated_in$/);
+        // Nothing of it is still current: the whole DSO is days delinquent.
+        expect(row).toBe('2026-03,2026-03-31,portfolio,4055,5600,90,65.2,75.9,true,0,0,65.2,USD');
       });
 
       it('answers each of the other reports consolidated', async () => {

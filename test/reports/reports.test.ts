@@ -119,6 +119,8 @@ for (const backend of await backends()) {
         // Count-back: March uses 3,000 (31 days, 2,500 left), February 800 (28 days, 1,700 left),
         // January 1,700 of 2,600 → 1,700 / 2,600 × 31 = 20.27 days. 31 + 28 + 20.27 = 79.27.
         expect(row).toMatchObject({ countBackDso: 79.3, countBackComplete: true });
+        // Not yet due: A3's 3,000 → 3,000 / 6,400 × 90 = 42.19; overdue A2 1,500 + B1 400 + B2 600 = 2,500 → 35.16.
+        expect(row).toMatchObject({ currentReceivables: 3000, bestPossibleDso: 42.2, averageDaysDelinquent: 35.2 });
       });
 
       it('gives them at the previous month end too', async () => {

@@ -69,6 +69,9 @@ const AgingRow = Type.Object({
 const DsoRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), receivables: Type.Number(), creditSales: Type.Number(),
   windowDays: Type.Integer(), standardDso: Nullable(Type.Number()), countBackDso: Type.Number(), countBackComplete: Type.Boolean(),
+  currentReceivables: Type.Number({ description: 'receivables not yet due on the date' }),
+  bestPossibleDso: Nullable(Type.Number({ description: 'currentReceivables / credit sales × windowDays: the DSO of payments exactly on terms' })),
+  averageDaysDelinquent: Nullable(Type.Number({ description: 'overdue receivables / credit sales × windowDays: what late payment adds to the DSO' })),
 });
 const CeiRow = Type.Object({
   month: Type.String(), start: Type.String(), end: Type.String(), group: Type.String(),
@@ -244,7 +247,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 90, description: 'Sales window of the standard method' }),
       }, { additionalProperties: false }),
-      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete'), ...refusals },
+      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
