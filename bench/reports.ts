@@ -47,8 +47,8 @@ try {
     // As of today, so the stored model outputs are joined too.
     overdue: () => overdueStatement(db.storage.db, { ...statement, limit: 500 }),
     'overdue-csv': async () => tableCsv(overdueTable(await overdueItems(db.storage.db, statement))).length,
-    'aged-balance': () => agedBalance(db.storage.db, { asOf: portfolio.asOf, scope, limit: 500 }),
-    'aged-balance-csv': async () => tableCsv(agedBalanceTable(await agedCustomers(db.storage.db, { asOf: portfolio.asOf, scope }))).length,
+    'aged-balance': () => agedBalance(db.storage.db, { asOf: portfolio.asOf, scope, orderBy: 'overdue', limit: 500 }),
+    'aged-balance-csv': async () => tableCsv(agedBalanceTable(await agedCustomers(db.storage.db, { asOf: portfolio.asOf, scope, orderBy: 'name' }))).length,
     'overdue-xlsx': async () => (await toXlsx(overdueTable(await overdueItems(db.storage.db, statement)), 'overdue')).length,
   };
   // Aging always: the risk report is checked against it.

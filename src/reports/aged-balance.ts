@@ -44,12 +44,15 @@ export interface AgedBalance {
 
 export const AGED_BALANCE_METHOD =
   'Every customer with an amount open on the date (amount minus allocations paid by then, as in the aging balance), ' +
-  'one row each, ordered by customer name and externalId; its open invoices counted and summed by days past due: ' +
+  'one row each, ordered by customer name and externalId (orderBy=name) or by overdue amount, largest first, then ' +
+  'externalId (orderBy=overdue); its open invoices counted and summed by days past due: ' +
   'current (not yet due), 1-30, 31-60, 61-90, 90+. The buckets of all its customers are the aging balance\'s.';
 
 export interface AgedBalanceQuery {
   asOf: IsoDate;
   scope: ReportScope;
+  /** name: A to Z; overdue: the largest overdue first (the top debtors), then by externalId. */
+  orderBy: AgedOrder;
 }
 
 // $1 to $5 (and the rates $6 to $8) are OPEN_AT_SQL's.
@@ -62,14 +65,29 @@ by_customer AS (
   FROM open_rows o GROUP BY o.customer_id
 ),
 aged AS (
-  SELECT b.*, c.external_id AS customer_external_id, c.name AS customer_name, c.segment AS customer_segment, col.external_id AS collector
+  SELECT b.*, c.external_id AS customer_external_id, c.name AS customer_name, c.segment AS customer_segment, col.external_id AS collector,
+    -- The largest overdue first, compared as the cursor writes it (numeric text), so no page repeats or skips a customer.
+    round((${BUCKETS.slice(1).map((_, i) => `b${i + 1}_amount`).join(' + ')})::numeric, 4) AS overdue_key
   FROM by_customer b JOIN customers c ON c.id = b.customer_id LEFT JOIN collectors col ON col.id = c.collector_id
 )`;
 
-const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue,
+/** How a page is ordered, how it continues after a cursor's key, and that key. */
+export type AgedOrder = 'name' | 'overdue';
+const ORDERS: Record<AgedOrder, { by: (t: string) => string; after: (p: number) => string }> = {
+  name: {
+    by: (t) => `${t}.customer_name, ${t}.customer_external_id`,
+    after: (p) => `(a.customer_name, a.customer_external_id) > ($${p}::text, $${p + 1}::text)`,
+  },
+  overdue: {
+    by: (t) => `${t}.overdue_key DESC, ${t}.customer_external_id`,
+    after: (p) => `(a.overdue_key < $${p}::numeric OR (a.overdue_key = $${p}::numeric AND a.customer_external_id > $${p + 1}::text))`,
+  },
+};
+
+const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue, overdue_key::text AS overdue_key,
   ${BUCKETS.map((_, i) => `b${i}_amount, b${i}_count`).join(', ')}`;
 
-const PAGE_SQL = (valued: Valued) => {
+const PAGE_SQL = (valued: Valued, order: AgedOrder) => {
   const p = firstParam(valued);
   return `${BY_CUSTOMER_CTE(valued)},
 totals AS (
@@ -79,18 +97,18 @@ totals AS (
 ),
 page AS (
   SELECT * FROM aged a
-  WHERE $${p}::text IS NULL OR (a.customer_name, a.customer_external_id) > ($${p}::text, $${p + 1}::text)
-  ORDER BY a.customer_name, a.customer_external_id
+  WHERE $${p}::text IS NULL OR ${ORDERS[order].after(p)}
+  ORDER BY ${ORDERS[order].by('a')}
   LIMIT $${p + 2}::int
 )
 SELECT ${BUCKETS.map((_, i) => `totals.b${i}_amount AS t${i}_amount, totals.b${i}_count AS t${i}_count`).join(', ')}, totals.customers AS t_customers,
   ${valued.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
 FROM totals LEFT JOIN page ON true
-ORDER BY page.customer_name, page.customer_external_id`;
+ORDER BY ${ORDERS[order].by('page')}`;
 };
 
-const ALL_SQL = (valued: Valued) => `${BY_CUSTOMER_CTE(valued)}
-SELECT ${CUSTOMER_COLUMNS} FROM aged ORDER BY customer_name, customer_external_id`;
+const ALL_SQL = (valued: Valued, order: AgedOrder) => `${BY_CUSTOMER_CTE(valued)}
+SELECT ${CUSTOMER_COLUMNS} FROM aged a ORDER BY ${ORDERS[order].by('a')}`;
 
 type Row = Record<string, unknown>;
 
@@ -120,27 +138,33 @@ const headOf = (q: AgedBalanceQuery, fx: Valuation | null) => {
   return { asOf: q.asOf, filters: filtersOf(q.scope), method: methodOf(AGED_BALANCE_METHOD, consolidation), ...(consolidation && { consolidation }) };
 };
 
-/** The key an `after` cursor names: its date, then the last customer's name and externalId; a 400 for any other. */
-function afterKey(after: string, asOf: IsoDate): string[] {
-  const cursor = decodeKeyCursor(after, 3);
-  if (cursor === null || !isIsoDate(cursor[0])) throw invalidAt('querystring/after', 'is not a cursor this report gave (its nextCursor)');
-  const [date, ...key] = cursor;
+const isAmount = (text: string) => /^-?\d+(\.\d+)?$/.test(text);
+
+/** The key an `after` cursor names: its date and order, then the last customer's key; a 400 for any other. */
+function afterKey(after: string, asOf: IsoDate, order: AgedOrder): string[] {
+  const cursor = decodeKeyCursor(after, 4);
+  if (cursor === null || !isIsoDate(cursor[0]) || !(cursor[1] in ORDERS) || (cursor[1] === 'overdue' && !isAmount(cursor[2]))) {
+    throw invalidAt('querystring/after', 'is not a cursor this report gave (its nextCursor)');
+  }
+  const [date, by, ...key] = cursor;
   if (date !== asOf) throw invalidAt('querystring/after', `continues the report as of ${date}: ask for asOf=${date}, or start again without after`);
+  if (by !== order) throw invalidAt('querystring/after', `continues the report ordered by ${by}: ask for orderBy=${by}, or start again without after`);
   return key;
 }
 
+const keyOf = (order: AgedOrder, r: Row) => (order === 'name' ? [r.customer_name, r.customer_external_id] : [r.overdue_key, r.customer_external_id]) as string[];
+
 /** One page of customers, with the totals of all of them. */
 export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number; after?: string }): Promise<AgedBalance> {
-  const after = q.after === undefined ? [null, null] : afterKey(q.after, q.asOf);
+  const after = q.after === undefined ? [null, null] : afterKey(q.after, q.asOf, q.orderBy);
   const fx = await valuationFor(db, q.scope, q.asOf);
-  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }), [...paramsOf(q, fx), ...after, q.limit + 1]);
+  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }, q.orderBy), [...paramsOf(q, fx), ...after, q.limit + 1]);
   fx?.need(rows[0].unpriced as string[] | null);
   fx?.check();
-  const customers = rows.filter((r) => r.customer_id !== null).map(customerOf);
-  const page = customers.slice(0, q.limit);
-  const last = page[page.length - 1];
-  const nextCursor = customers.length > q.limit ? encodeKeyCursor([q.asOf, last.customerName, last.customerExternalId]) : null;
-  return { ...headOf(q, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page, nextCursor };
+  const found = rows.filter((r) => r.customer_id !== null);
+  const page = found.slice(0, q.limit);
+  const nextCursor = found.length > q.limit ? encodeKeyCursor([q.asOf, q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
+  return { ...headOf(q, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page.map(customerOf), nextCursor };
 }
 
 /** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
@@ -148,6 +172,6 @@ export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<A
   const fx = await valuationFor(db, q.scope, q.asOf);
   // The page query checks the rates; an export without a page would value what no rate prices as 0.
   if (fx) await agedBalance(db, { ...q, limit: 1 });
-  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }), paramsOf(q, fx));
+  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }, q.orderBy), paramsOf(q, fx));
   return { ...headOf(q, fx), customers: rows.map(customerOf) };
 }

@@ -6,6 +6,7 @@ import { backends } from '../helpers/storage.js';
 import { reportsApi } from './api.js';
 import { seedPortfolio } from './portfolio.js';
 import { seedConsolidatedPortfolio } from './consolidated-portfolio.js';
+import * as f from '../agenda/factories.js';
 
 type Bucket = { bucket: string; amount: number; count: number };
 const amounts = (buckets: Bucket[]) => buckets.map((b) => b.amount);
@@ -78,6 +79,32 @@ for (const backend of await backends()) {
         expect(res.statusCode).toBe(400);
         expect(res.headers['content-type']).toMatch(/problem\+json/);
       });
+    });
+  });
+
+  describe(`the aged balance ordered by overdue on ${backend}`, () => {
+    // Customer 0 comes first by name and owes least: 50 past due, against A's 1,500 and B's 1,000.
+    const { get } = reportsApi(backend, async (db) => {
+      await seedPortfolio(db);
+      const zero = await f.customer(db, { externalId: '0', segment: 'small' });
+      await f.invoice(db, { customerId: zero, number: 'Z1', issueDate: '2026-02-01', dueDate: '2026-03-01', amount: 50 });
+    });
+    const ids = (body: { customers: { customerExternalId: string }[] }) => body.customers.map((c) => c.customerExternalId);
+
+    it('lists the largest overdue first on asking, paging on it, and refuses a cursor of the other order', async () => {
+      expect(ids((await get('/v1/reports/aged-balance?asOf=2026-03-31')).json())).toEqual(['0', 'A', 'B']);
+      const first = (await get('/v1/reports/aged-balance?asOf=2026-03-31&orderBy=overdue&limit=2')).json();
+      expect(ids(first)).toEqual(['A', 'B']);
+      const second = (await get(`/v1/reports/aged-balance?asOf=2026-03-31&orderBy=overdue&limit=2&after=${first.nextCursor}`)).json();
+      expect(ids(second)).toEqual(['0']);
+      expect(second.nextCursor).toBeNull();
+      const csv = (await get('/v1/reports/aged-balance?asOf=2026-03-31&orderBy=overdue&format=csv')).body.trim().split('\r\n');
+      expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['A', 'B', '0']);
+      const byName = await get(`/v1/reports/aged-balance?asOf=2026-03-31&limit=2&after=${first.nextCursor}`);
+      expect(byName.statusCode).toBe(400);
+      expect(byName.json().detail).toMatch(/orderBy=overdue/);
+      const forged = Buffer.from('["2026-03-31","overdue","1e3; --","A"]').toString('base64url');
+      expect((await get(`/v1/reports/aged-balance?asOf=2026-03-31&orderBy=overdue&after=${forged}`)).statusCode).toBe(400);
     });
   });
 

@@ -344,6 +344,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: AGED_BALANCE_METHOD,
       querystring: Type.Object({
         ...oneDate,
+        orderBy: Type.Union([Type.Literal('name'), Type.Literal('overdue')], { default: 'name', description: 'name: A to Z; overdue: the largest overdue first (the top debtors)' }),
         limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Customers per JSON page; the files have them all' }),
         after: AfterOfDate,
         format: ExportFormatParam('csv: every customer, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
@@ -355,7 +356,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const report = { asOf: dayOrToday(q.asOf, 'asOf'), scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
+    const report = { asOf: dayOrToday(q.asOf, 'asOf'), orderBy: q.orderBy, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
     const format = formatOf(request, reply, q.format);
     if (format !== 'json') {
       const r = await agedCustomers(storage.db, report);
