@@ -100,11 +100,18 @@ const SCALAR_UPDATE = scalarUpdate();
 // waits for while waiting for one the other holds, and PostgreSQL would fail
 // one of the two: the rows are locked in id order first. NO KEY UPDATE: what
 // the update takes, its SET leaving the key alone; counted, not sent back.
-// Only the customers whose columns change: a membership written below takes
-// the foreign key's share lock on its customer, which an update never waits for.
+// The customers whose memberships change too: a person's lock of their groups
+// (an update of the row) then waits for the run, and one saved before is seen
+// by LOCKED_GROUPS. The foreign key's share lock a membership takes on its
+// customer never waits for this one.
 const LOCK_IN_ID_ORDER = `SELECT count(*) AS n FROM (
-    SELECT 1 FROM customers c WHERE c.id IN (SELECT customer_id FROM _assign_plan WHERE field NOT LIKE 'group:%')
+    SELECT 1 FROM customers c WHERE c.id IN (SELECT customer_id FROM _assign_plan)
     ORDER BY c.id FOR NO KEY UPDATE OF c) locked`;
+
+// A staged membership change on a customer whose groups are locked: the plan
+// held locked ones back, so a person locked them since the plan read them.
+const LOCKED_GROUPS = `SELECT count(*)::int AS n FROM _assign_plan ch JOIN customers c ON c.id = ch.customer_id
+  WHERE ch.field LIKE 'group:%' AND ('groups' = ANY(COALESCE(c.locked_fields, ARRAY[]::text[])) OR ch.field = ANY(COALESCE(c.locked_fields, ARRAY[]::text[])))`;
 
 // A membership is a row no writer can lock before it exists: one adding a
 // pair another has added without committing waits for that writer to end.
@@ -155,9 +162,12 @@ export async function writeChanges(q: Queryable, now: Date): Promise<AlreadyJoin
   );
   const done = { scalar: 0, joins: 0, leaves: 0 };
   let alreadyJoined: AlreadyJoined[] = [];
-  if (expected.scalar > 0) {
-    await q.query(LOCK_IN_ID_ORDER);
-    done.scalar = await count(q, SCALAR_UPDATE, []);
+  if (expected.scalar + expected.joins + expected.leaves === 0) return [];
+  await q.query(LOCK_IN_ID_ORDER);
+  if (expected.scalar > 0) done.scalar = await count(q, SCALAR_UPDATE, []);
+  if (expected.joins + expected.leaves > 0) {
+    const [{ n }] = await q.query<{ n: number }>(LOCKED_GROUPS);
+    if (n > 0) throw AR_ERR.CONFLICT([`${n} group change${n === 1 ? '' : 's'} of the run ${n === 1 ? 'is' : 'are'} on groups a person locked while the run was applying; nothing was written, run again`]);
   }
   if (expected.joins > 0) {
     const [joined] = await q.query<{ added: number; alreadyJoined: AlreadyJoined[] }>(JOIN_GROUPS, [now]);

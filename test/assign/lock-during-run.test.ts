@@ -37,4 +37,27 @@ describe.skipIf(!(await postgresReachable()))('when a person locks a field while
     expect(again).toMatchObject({ changes: 1 });
     expect(await salesReps()).toEqual({ A: 'Rep 1', B: null });
   });
+
+  it('stops a run joining a group a person locked meanwhile, and the next run joins the others only', async () => {
+    await seedReferences(locks.db);
+    const a = await addCustomer(locks.db, 'A', { segment: 'key' });
+    const b = await addCustomer(locks.db, 'B', { segment: 'key' });
+    await addRule(locks.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'addToGroup', group: 'vip' }]);
+    const members = async () => (await locks.db.query<{ customer_id: number }>(
+      "SELECT customer_id FROM group_members gm JOIN customer_groups g ON g.id = gm.group_id WHERE g.external_id = 'vip' ORDER BY customer_id",
+    )).map((r) => r.customer_id);
+
+    await locks.gate.query('BEGIN');
+    await locks.gate.query("SELECT 1 FROM customers WHERE external_id = 'A' FOR NO KEY UPDATE");
+    const applying = executeRun(locks.db, await createRun(locks.db, { trigger: 'api' }));
+    await eventually(async () => expect(await locks.waitingForLocks()).toBe(1));
+    await setLocks(locks.db, 'B', ['groups'], [], { actor: 'collector@COL-01#test' });
+    await locks.gate.query('COMMIT');
+
+    await expect(applying).rejects.toMatchObject({ code: 'AR_ERR_CONFLICT' });
+    expect(await members()).toEqual([]);
+    await executeRun(locks.db, await createRun(locks.db, { trigger: 'api' }));
+    expect(await members()).toEqual([a]);
+    expect(b).toBeGreaterThan(a);
+  });
 });
