@@ -29,6 +29,10 @@ export interface AgedCustomer {
   buckets: (AmountCount & { bucket: string })[];
   /** Days past due of its oldest open invoice on the date; 0 or less when none is past due. */
   maxDaysOverdue: number;
+  /** As they are now, beside what it owes: the credit granted (in accountCurrency; null when none is set) and the risk score. */
+  creditLimit: number | null;
+  accountCurrency: string;
+  riskScore: number | null;
 }
 
 export interface AgedBalance {
@@ -66,6 +70,7 @@ by_customer AS (
 ),
 aged AS (
   SELECT b.*, c.external_id AS customer_external_id, c.name AS customer_name, c.segment AS customer_segment, col.external_id AS collector,
+    c.credit_limit::float8 AS credit_limit, c.currency AS account_currency, c.risk_score,
     -- The largest overdue first, compared as the cursor writes it (numeric text), so no page repeats or skips a customer.
     round((${BUCKETS.slice(1).map((_, i) => `b${i + 1}_amount`).join(' + ')})::numeric, 4) AS overdue_key
   FROM by_customer b JOIN customers c ON c.id = b.customer_id LEFT JOIN collectors col ON col.id = c.collector_id
@@ -85,6 +90,7 @@ const ORDERS: Record<AgedOrder, { by: (t: string) => string; after: (p: number) 
 };
 
 const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue, overdue_key::text AS overdue_key,
+  credit_limit, account_currency, risk_score,
   ${BUCKETS.map((_, i) => `b${i}_amount, b${i}_count`).join(', ')}`;
 
 const PAGE_SQL = (valued: Valued, order: AgedOrder) => {
@@ -129,6 +135,9 @@ const customerOf = (r: Row): AgedCustomer => ({
   collector: r.collector as string | null,
   ...bucketsOf(r, 'b'),
   maxDaysOverdue: r.max_days_overdue as number,
+  creditLimit: r.credit_limit as number | null,
+  accountCurrency: r.account_currency as string,
+  riskScore: r.risk_score as number | null,
 });
 
 const paramsOf = (q: AgedBalanceQuery, fx: Valuation | null) => [[q.asOf], ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => [q.asOf])];

@@ -152,6 +152,9 @@ const AGED_COLUMNS: CsvColumn<AgedCustomer>[] = [
   { header: 'open_invoices', value: (r) => r.total.count },
   { header: 'overdue_invoices', value: (r) => r.overdue.count },
   { header: 'max_days_overdue', value: (r) => r.maxDaysOverdue },
+  { header: 'credit_limit', value: (r) => r.creditLimit },
+  { header: 'account_currency', value: (r) => r.accountCurrency },
+  { header: 'risk_score', value: (r) => r.riskScore },
 ];
 
 type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };

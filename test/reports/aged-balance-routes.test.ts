@@ -13,7 +13,8 @@ const amounts = (buckets: Bucket[]) => buckets.map((b) => b.amount);
 
 for (const backend of await backends()) {
   describe(`the aged balance by customer on ${backend}`, () => {
-    const { get } = reportsApi(backend, seedPortfolio);
+    const api = reportsApi(backend, seedPortfolio);
+    const { get } = api;
 
     describe('when a credit manager asks for it as of a date', () => {
       it("spreads each customer's open invoices over the aging's buckets, not yet due included", async () => {
@@ -51,14 +52,25 @@ for (const backend of await backends()) {
         expect(elsewhere.json().detail).toMatch(/asOf=2026-03-31/);
       });
 
+      it('gives each customer its credit limit and risk score beside what it owes', async () => {
+        await api.t.storage.db.query("UPDATE customers SET credit_limit = 4000, risk_score = 72 WHERE external_id = 'A'");
+        try {
+          const [a, b] = (await get('/v1/reports/aged-balance?asOf=2026-03-31')).json().customers;
+          expect(a).toMatchObject({ total: { amount: 4500 }, creditLimit: 4000, accountCurrency: 'USD', riskScore: 72 });
+          expect(b).toMatchObject({ creditLimit: null, riskScore: null });
+        } finally {
+          await api.t.storage.db.query("UPDATE customers SET credit_limit = NULL, risk_score = NULL WHERE external_id = 'A'");
+        }
+      });
+
       it('exports every customer as CSV, one line each and no totals line', async () => {
         const res = await get('/v1/reports/aged-balance?asOf=2026-03-31&limit=1&format=csv');
         expect(res.headers['content-disposition']).toContain('"aged-balance-2026-03-31.csv"');
         expect(res.body.trim().split('\r\n')).toEqual([
           'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,' +
-            'overdue_amount,open_invoices,overdue_invoices,max_days_overdue',
-          'A,Customer A,standard,alice,4500,3000,0,1500,0,0,1500,2,1,45',
-          'B,Customer B,small,bob,1000,0,0,600,0,400,1000,2,2,151',
+            'overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score',
+          'A,Customer A,standard,alice,4500,3000,0,1500,0,0,1500,2,1,45,,USD,',
+          'B,Customer B,small,bob,1000,0,0,600,0,400,1000,2,2,151,,USD,',
         ]);
       });
     });

@@ -138,6 +138,9 @@ const AgedBalance = Type.Object({
     collector: Nullable(Type.String({ description: "the customer's collector (externalId) now" })),
     total: AmountCount, overdue: AmountCount, buckets: Type.Array(Bucket),
     maxDaysOverdue: Type.Integer({ description: 'days past due of its oldest open invoice on asOf; 0 or less when none is past due' }),
+    creditLimit: Nullable(Type.Number({ description: 'the credit granted now, in accountCurrency; null when none is set (0: no credit)' })),
+    accountCurrency: Type.String(),
+    riskScore: Nullable(Type.Number({ description: 'the external risk score now' })),
   })),
   nextCursor: Nullable(Type.String({ description: 'the after of the next page; null on the last' })),
 });
@@ -350,7 +353,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         format: ExportFormatParam('csv: every customer, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
       }, { additionalProperties: false }),
       response: {
-        ...ok(AgedBalance, 'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,overdue_amount,open_invoices,overdue_invoices,max_days_overdue[,consolidated_in]'),
+        ...ok(AgedBalance, 'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score[,consolidated_in]'),
         ...refusals,
       },
     },
