@@ -5,13 +5,12 @@
 // its customers add up to the aging balance's to the cent.
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
-import { decodeKeyCursor, encodeKeyCursor } from '../db/keyset.js';
 import { invalidAt } from '../errors.js';
 import { roundMoney } from '../util/round.js';
-import { isIsoDate } from '../agenda/dates.js';
-import type { Consolidation, Valuation } from './consolidation.js';
+import type { Consolidation } from './consolidation.js';
+import { datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
-  BUCKETS, bucketColumns, filtersOf, fxParams, methodOf, OPEN_AT_SQL, scopeParams, unpricedColumn, valuationFor, valueOf,
+  BUCKETS, bucketColumns, OPEN_AT_SQL, unpricedColumn, valuationFor, valueOf,
   type AmountCount, type ReportFilters, type ReportScope, type Valued,
 } from './series.js';
 
@@ -65,7 +64,8 @@ const firstParam = ({ fx }: Valued) => (fx ? 9 : 6);
 const BY_CUSTOMER_CTE = (valued: Valued) => `${OPEN_AT_SQL('portfolio', valued)},
 open_rows AS (SELECT o.*, ${valueOf(valued.fx, 'o.open')} AS valued FROM open_at o WHERE o.open > 0),
 by_customer AS (
-  SELECT o.customer_id, ${bucketColumns('valued')}, max(days_overdue)::int AS max_days_overdue
+  SELECT o.customer_id, ${bucketColumns('valued')}, max(days_overdue)::int AS max_days_overdue${valued.fx ? `,
+    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
   FROM open_rows o GROUP BY o.customer_id
 ),
 aged AS (
@@ -114,7 +114,7 @@ ORDER BY ${ORDERS[order].by('page')}`;
 };
 
 const ALL_SQL = (valued: Valued, order: AgedOrder) => `${BY_CUSTOMER_CTE(valued)}
-SELECT ${CUSTOMER_COLUMNS} FROM aged a ORDER BY ${ORDERS[order].by('a')}`;
+SELECT ${CUSTOMER_COLUMNS}${valued.fx ? ', unpriced' : ''} FROM aged a ORDER BY ${ORDERS[order].by('a')}`;
 
 type Row = Record<string, unknown>;
 
@@ -140,23 +140,11 @@ const customerOf = (r: Row): AgedCustomer => ({
   riskScore: r.risk_score as number | null,
 });
 
-const paramsOf = (q: AgedBalanceQuery, fx: Valuation | null) => [[q.asOf], ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => [q.asOf])];
-
-const headOf = (q: AgedBalanceQuery, fx: Valuation | null) => {
-  const consolidation = fx?.describe([q.asOf]);
-  return { asOf: q.asOf, filters: filtersOf(q.scope), method: methodOf(AGED_BALANCE_METHOD, consolidation), ...(consolidation && { consolidation }) };
-};
-
 const isAmount = (text: string) => /^-?\d+(\.\d+)?$/.test(text);
 
-/** The key an `after` cursor names: its date and order, then the last customer's key; a 400 for any other. */
+/** The key an `after` cursor names after its date: its order, then the last customer's key; a 400 for any other. */
 function afterKey(after: string, asOf: IsoDate, order: AgedOrder): string[] {
-  const cursor = decodeKeyCursor(after, 4);
-  if (cursor === null || !isIsoDate(cursor[0]) || !(cursor[1] in ORDERS) || (cursor[1] === 'overdue' && !isAmount(cursor[2]))) {
-    throw invalidAt('querystring/after', 'is not a cursor this report gave (its nextCursor)');
-  }
-  const [date, by, ...key] = cursor;
-  if (date !== asOf) throw invalidAt('querystring/after', `continues the report as of ${date}: ask for asOf=${date}, or start again without after`);
+  const [by, ...key] = datedCursorKey(after, asOf, 3, ([by, first]) => by in ORDERS && (by !== 'overdue' || isAmount(first)), 'report');
   if (by !== order) throw invalidAt('querystring/after', `continues the report ordered by ${by}: ask for orderBy=${by}, or start again without after`);
   return key;
 }
@@ -167,20 +155,21 @@ const keyOf = (order: AgedOrder, r: Row) => (order === 'name' ? [r.customer_name
 export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number; after?: string }): Promise<AgedBalance> {
   const after = q.after === undefined ? [null, null] : afterKey(q.after, q.asOf, q.orderBy);
   const fx = await valuationFor(db, q.scope, q.asOf);
-  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }, q.orderBy), [...paramsOf(q, fx), ...after, q.limit + 1]);
+  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }, q.orderBy), [...oneDateParams(q, fx), ...after, q.limit + 1]);
   fx?.need(rows[0].unpriced as string[] | null);
   fx?.check();
   const found = rows.filter((r) => r.customer_id !== null);
   const page = found.slice(0, q.limit);
-  const nextCursor = found.length > q.limit ? encodeKeyCursor([q.asOf, q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
-  return { ...headOf(q, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page.map(customerOf), nextCursor };
+  const nextCursor = found.length > q.limit ? datedCursor(q.asOf, [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page.map(customerOf), nextCursor };
 }
 
 /** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
 export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<AgedBalance, 'totals' | 'nextCursor'>> {
   const fx = await valuationFor(db, q.scope, q.asOf);
-  // The page query checks the rates; an export without a page would value what no rate prices as 0.
-  if (fx) await agedBalance(db, { ...q, limit: 1 });
-  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }, q.orderBy), paramsOf(q, fx));
-  return { ...headOf(q, fx), customers: rows.map(customerOf) };
+  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }, q.orderBy), oneDateParams(q, fx));
+  // What no rate priced is summed as nothing: the whole export is refused, as a page is.
+  for (const r of rows) fx?.need(r.unpriced as string[] | null);
+  fx?.check();
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), customers: rows.map(customerOf) };
 }

@@ -4,15 +4,14 @@
 // (OPEN_AT_SQL), so its totals per bucket are the aging balance's to the cent.
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
-import { decodeKeyCursor, encodeKeyCursor } from '../db/keyset.js';
-import { invalidAt } from '../errors.js';
 import { roundMoney } from '../util/round.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
 import { isIsoDate } from '../agenda/dates.js';
 import { MAX_YEAR, MIN_YEAR } from '../util/bounds.js';
 import type { Consolidation, Valuation } from './consolidation.js';
+import { datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
-  BUCKETS, bucketColumns, bucketOfSql, DISPUTED, filtersOf, fxParams, methodOf, OPEN_AT_SQL, scopeParams, UNQUALIFIED, unpricedColumn,
+  BUCKETS, bucketColumns, bucketOfSql, DISPUTED, OPEN_AT_SQL, UNQUALIFIED, unpricedColumn,
   valuationFor, valueOf, type AmountCount, type ReportFilters, type ReportScope, type Valued,
 } from './series.js';
 
@@ -192,41 +191,16 @@ function totalsOf(r: Record<string, unknown>): OverdueTotals {
   };
 }
 
-const paramsOf = (q: OverdueQuery, fx: Valuation | null) =>
-  [[q.asOf], ...scopeParams(q.scope), q.scope.currency, ...fxParams(fx, () => [q.asOf]), q.minDaysOverdue];
+const paramsOf = (q: OverdueQuery, fx: Valuation | null) => [...oneDateParams(q, fx), q.minDaysOverdue];
 
-const headOf = (q: OverdueQuery, fx: Valuation | null) => {
-  const consolidation = fx?.describe([q.asOf]);
-  return {
-    asOf: q.asOf,
-    minDaysOverdue: q.minDaysOverdue,
-    filters: filtersOf(q.scope),
-    method: methodOf(OVERDUE_METHOD, consolidation),
-    ...(consolidation && { consolidation }),
-  };
-};
+const headOf = (q: OverdueQuery, fx: Valuation | null) => ({ ...oneDateHead(q, OVERDUE_METHOD, fx), minDaysOverdue: q.minDaysOverdue });
 
 /** A due date as stored: a calendar day within the years an invoice may carry. */
 const isDueDate = (d: string) => isIsoDate(d) && d >= `${MIN_YEAR}-01-01` && d <= `${MAX_YEAR}-12-31`;
 
-// A cursor names the date of its statement before the key: the next page of
-// today's statement asked after midnight UTC, or with another asOf, would
-// continue another statement (other rows, days past due, totals) as if it
-// were the same one.
-
-/**
- * The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on,
- * or one of another date's statement.
- */
-function afterKey(after: string, asOf: IsoDate): string[] {
-  const cursor = decodeKeyCursor(after, ORDER.length + 1);
-  if (cursor === null || !isIsoDate(cursor[0]) || !isDueDate(cursor[1 + ORDER.indexOf('due_date')])) {
-    throw invalidAt('querystring/after', 'is not a cursor this statement gave (its nextCursor)');
-  }
-  const [date, ...key] = cursor;
-  if (date !== asOf) throw invalidAt('querystring/after', `continues the statement as of ${date}: ask for asOf=${date}, or start again without after`);
-  return key;
-}
+/** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on, or of another date. */
+const afterKey = (after: string, asOf: IsoDate) =>
+  datedCursorKey(after, asOf, ORDER.length, (key) => isDueDate(key[ORDER.indexOf('due_date')]), 'statement');
 
 /** One page of the statement, with the totals of all of it. */
 export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<OverdueStatement> {
@@ -240,7 +214,7 @@ export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<Ove
   fx?.check();
   const items = rows.filter((r) => r.invoice_id !== null).map((r) => itemOf(r as ItemRow, fx, q.asOf));
   const page = items.slice(0, q.limit);
-  const nextCursor = items.length > q.limit ? encodeKeyCursor([q.asOf, ...keyOf(page[page.length - 1])]) : null;
+  const nextCursor = items.length > q.limit ? datedCursor(q.asOf, keyOf(page[page.length - 1])) : null;
   return { ...headOf(q, fx), totals: totalsOf(rows[0]), items: page, nextCursor };
 }
 

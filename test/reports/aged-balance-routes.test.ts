@@ -121,7 +121,8 @@ for (const backend of await backends()) {
   });
 
   describe(`the aged balance consolidated on ${backend}`, () => {
-    const { get } = reportsApi(backend, seedConsolidatedPortfolio);
+    const api = reportsApi(backend, seedConsolidatedPortfolio);
+    const { get } = api;
 
     it('values each customer at the rate of the date, its totals the consolidated aging balance', async () => {
       const mixed = await get('/v1/reports/aged-balance?asOf=2026-03-31');
@@ -136,6 +137,26 @@ for (const backend of await backends()) {
       const csv = await get('/v1/reports/aged-balance?asOf=2026-03-31&currency=consolidated&format=csv');
       expect(csv.headers['content-disposition']).toContain('"aged-balance-consolidated-USD-2026-03-31.csv"');
       expect(csv.body.split('\r\n')[0]).toMatch(/,consolidated_in$/);
+    });
+
+    it('refuses, in its pages and its files alike, a date on which a currency in scope has no rate', async () => {
+      // JPY priced from 2026-03-01 only: J1 is open on 02-28 without a rate.
+      const db = api.t.storage.db;
+      await f.exchangeRate(db, 'JPY', 'USD', '2026-03-01', 0.0065);
+      const j = await f.customer(db, { externalId: 'J', currency: 'JPY' });
+      const id = await f.invoice(db, { customerId: j, number: 'J1', issueDate: '2026-02-01', dueDate: '2026-03-03', amount: 100000, currency: 'JPY' });
+      try {
+        for (const format of ['json', 'csv', 'xlsx']) {
+          const res = await get(`/v1/reports/aged-balance?asOf=2026-02-28&currency=consolidated&format=${format}`);
+          expect(res.statusCode, format).toBe(422);
+          expect(res.json()).toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING', currencies: ['JPY'], date: '2026-02-28' });
+        }
+        expect((await get('/v1/reports/aged-balance?asOf=2026-03-31&currency=consolidated&format=csv')).statusCode).toBe(200);
+      } finally {
+        await db.query('DELETE FROM invoices WHERE id = $1', [id]);
+        await db.query("DELETE FROM customers WHERE external_id = 'J'");
+        await db.query("DELETE FROM exchange_rates WHERE currency = 'JPY'");
+      }
     });
   });
 }
