@@ -60,9 +60,11 @@ export async function setLocks(db: Db, externalId: string, lock: string[], unloc
   await refuseUnknownGroups(db, lock);
   const inPortfolio = '($2::text IS NULL OR collector_id = (SELECT id FROM collectors WHERE external_id = $2))';
   const saved = await db.transaction(async (tx) => {
-    // Held until commit: the fields before are those this update changes.
+    // Held until commit: the fields before are those this update changes. NO KEY
+    // UPDATE, as the update takes: FOR UPDATE would also wait for (and block)
+    // every membership or audit row being written for the customer.
     const [before] = await tx.query<{ lockedFields: string[] }>(
-      'SELECT COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields" FROM customers WHERE external_id = $1 FOR UPDATE',
+      'SELECT COALESCE(locked_fields, ARRAY[]::text[]) AS "lockedFields" FROM customers WHERE external_id = $1 FOR NO KEY UPDATE',
       [externalId],
     );
     const [row] = await tx.query<LockRow>(
