@@ -18,19 +18,22 @@ import { runEvaluate } from './cli/run.js';
 import { parseOptions, UsageError } from './cli/options.js';
 import { PROTOCOL_OPTIONS } from './cli/protocol-options.js';
 
-const PROTOCOLS: Record<string, Record<string, string>> = {
-  'payment-delay': { 'ibm-ar': 'payment-delay/evaluate-ibm.ts' },
-  drift: { world: 'drift/evaluate-world.ts', 'uci-default': 'drift/evaluate-uci.ts' },
-  'send-time': { world: 'send-time/evaluate.ts' },
-  incentives: { world: 'incentives/evaluate.ts' },
-  inbound: { default: 'inbound/evaluate.ts' },
-};
+type Options = (typeof PROTOCOL_OPTIONS)[keyof typeof PROTOCOL_OPTIONS];
 
-/** The world protocols' options, checked before the default world is generated for them. */
-const WORLD_PROTOCOL_OPTIONS: Record<string, (typeof PROTOCOL_OPTIONS)[keyof typeof PROTOCOL_OPTIONS]> = {
-  drift: PROTOCOL_OPTIONS.driftWorld,
-  'send-time': PROTOCOL_OPTIONS.sendTime,
-  incentives: PROTOCOL_OPTIONS.incentives,
+/**
+ * Each protocol's script, and the options it takes where they are checked
+ * before it runs: before the default world is generated for it, which takes
+ * longer than any mistyped option is worth.
+ */
+const PROTOCOLS: Record<string, Record<string, { script: string; options?: Options }>> = {
+  'payment-delay': { 'ibm-ar': { script: 'payment-delay/evaluate-ibm.ts' } },
+  drift: {
+    world: { script: 'drift/evaluate-world.ts', options: PROTOCOL_OPTIONS.driftWorld },
+    'uci-default': { script: 'drift/evaluate-uci.ts' },
+  },
+  'send-time': { world: { script: 'send-time/evaluate.ts', options: PROTOCOL_OPTIONS.sendTime } },
+  incentives: { world: { script: 'incentives/evaluate.ts', options: PROTOCOL_OPTIONS.incentives } },
+  inbound: { default: { script: 'inbound/evaluate.ts' } },
 };
 
 /** The synthetic world the protocols score against (seed 7: not the seed models were tuned on). */
@@ -55,9 +58,9 @@ function worldProblem(args: string[]): string | null {
 }
 
 /** A mistyped option, found before minutes of world generation rather than after. */
-function optionsProblem(args: string[]): string | null {
+function optionsProblem(args: string[], options: Options): string | null {
   try {
-    parseOptions(args, WORLD_PROTOCOL_OPTIONS[model!] ?? {});
+    parseOptions(args, options);
     return null;
   } catch (err) {
     if (err instanceof UsageError) return err.message;
@@ -69,12 +72,12 @@ const [model, ...rest] = process.argv.slice(2);
 const i = rest.indexOf('--dataset');
 const dataset = i >= 0 ? rest[i + 1] : 'default';
 // Own keys only: "constructor" is no model.
-const script = model && Object.hasOwn(PROTOCOLS, model) && Object.hasOwn(PROTOCOLS[model], dataset) ? PROTOCOLS[model][dataset] : undefined;
+const protocol = model && Object.hasOwn(PROTOCOLS, model) && Object.hasOwn(PROTOCOLS[model], dataset) ? PROTOCOLS[model][dataset] : undefined;
 
 /** Runs a protocol script as if called itself; the exit code of what failed before it ran. */
-async function runProtocol(script: string): Promise<number> {
+async function runProtocol({ script, options }: { script: string; options?: Options }): Promise<number> {
   const args = rest.filter((_, k) => k !== i && k !== i + 1);
-  const usage = dataset === 'world' ? optionsProblem(args) : null;
+  const usage = options ? optionsProblem(args, options) : null;
   if (!usage && dataset === 'world' && !args.includes('--world')) args.push('--world', await defaultWorld());
   const problem = usage ?? (dataset === 'world' ? worldProblem(args) : null);
   if (problem) {
@@ -93,9 +96,9 @@ async function runProtocol(script: string): Promise<number> {
   return 0;
 }
 
-if (script) {
+if (protocol) {
   // A protocol that failed sets its own exit code, which stays.
-  const code = await runProtocol(script);
+  const code = await runProtocol(protocol);
   if (code !== 0) process.exitCode = code;
 } else {
   await main(runEvaluate);

@@ -11,5 +11,4 @@ export const PROTOCOL_OPTIONS = {
   driftWorld: { world, config: { type: 'string' }, window: { type: 'string', default: '2' } },
   sendTime: { world, 'holdout-months': { type: 'string', default: '6' } },
   incentives: { world, 'holdout-months': { type: 'string', default: '9' } },
-  none: {},
 } as const satisfies Record<string, Options>;
