@@ -33,8 +33,10 @@ export interface SearchResultsPage {
 async function matches(q: Queryable, ast: CriteriaAst, after: number, limit: number | null) {
   const fields = shownFields(ast);
   const { sql, params } = compileSql(ast, CUSTOMER_FIELDS, 2);
+  // Only the columns shown: the planner then drops the facts' joins nobody
+  // reads (f.* computed every one of them, four times the work at 100,000).
   const rows = await q.query<{ id: number; count: number; row: Customer }>(
-    `WITH m AS MATERIALIZED (SELECT f.* FROM (${customerFactsSql()}) f WHERE ${sql})
+    `WITH m AS MATERIALIZED (SELECT ${['f.id', ...fields.map((f) => `f."${f}"`)].join(', ')} FROM (${customerFactsSql()}) f WHERE ${sql})
      SELECT m.id, (SELECT count(*) FROM m)::int AS count, to_json(shown) AS row
      FROM m CROSS JOIN LATERAL (SELECT ${fields.map((f) => `m."${f}"`).join(', ')}) shown
      WHERE m.id > $1 ORDER BY m.id LIMIT $2`,
