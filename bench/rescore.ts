@@ -8,7 +8,7 @@
 // too: every customer-level model of the nightly refresh. Last, the cash
 // forecast report (13 weeks, whole portfolio) is timed on the same portfolio:
 // it scores every open invoice on request (`cashForecastSeconds`).
-// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500]
+// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500] (0, the default: the backend's own)
 import { freshDatabase, rssSampler } from './pg.js';
 import { seedPortfolio } from './portfolio.js';
 import { rescore } from '../src/scoring/rescore.js';
@@ -19,15 +19,18 @@ import { sendTimeModel, type SendTimePredictor } from '../src/ml/send-time/index
 import { incentiveModel, type IncentivePredictor } from '../src/ml/incentives/index.js';
 import { incentiveCustomer, sendTimeInput } from '../src/scoring/behaviour-inputs.js';
 import { cashForecastReport } from '../src/reports/cash-forecast.js';
-import { scriptOptions } from '../training/cli/options.js';
+import { orUsageExit, scriptOptions, UsageError } from '../training/cli/options.js';
 
 const values = scriptOptions({
   customers: { type: 'string', default: '100000' },
   'invoices-per-customer': { type: 'string', default: '10' },
   models: { type: 'string', default: 'behaviour' },
-  'slice-size': { type: 'string' },
+  // A whole number, which the options check as they do counts; 0 leaves the size to rescore().
+  'slice-size': { type: 'string', default: '0' },
 });
-if (values.models !== 'behaviour' && values.models !== 'all') throw new Error('--models behaviour|all');
+orUsageExit(() => {
+  if (values.models !== 'behaviour' && values.models !== 'all') throw new UsageError(`--models takes behaviour or all, got "${values.models}"`);
+});
 const ALL = values.models === 'all';
 const C = Number(values.customers);
 const K = Number(values['invoices-per-customer']);
@@ -80,7 +83,7 @@ try {
     let last = 0;
     const result = await rescore(db.storage.db, models, {
       asOf: AS_OF,
-      ...(values['slice-size'] ? { sliceSize: Number(values['slice-size']) } : {}),
+      ...(Number(values['slice-size']) > 0 ? { sliceSize: Number(values['slice-size']) } : {}),
       onProgress: (f, msg) => {
         if (f - last >= 0.1) {
           last = f;
