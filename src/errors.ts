@@ -73,6 +73,10 @@ export const AR_ERR = {
     'A consolidated report values every amount in %s with the latest rate on or before its day, and none prices %s (the earliest day: %s): import exchange-rates dated on or before those days, or ask for one currency with currency=',
     422,
   ),
+  /** Every workbook thread builds, and as many exports as may wait for one do: a moment's load, the CSV needs no thread. */
+  EXPORTS_BUSY: define('AR_ERR_EXPORTS_BUSY', 'Every workbook thread is building and %s workbook exports wait for one already: try again in a moment, or ask for the CSV (format=csv), which needs no thread', 503),
+  /** The client went away while its export waited for a thread: nobody reads this answer, the access log does (nginx's 499). */
+  CLIENT_CLOSED: define('AR_ERR_CLIENT_CLOSED', 'The client closed the connection before its %s was built', 499),
   PLAN_CHANGED: define('AR_ERR_PLAN_CHANGED', 'The assignment plan changed since the preview (%s); preview again and apply the new plan', 409),
 } as const;
 

@@ -4,6 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preferredType } from './accept.js';
+import { AR_ERR } from '../errors.js';
 import { tableCsv, toXlsx, XLSX_TYPE, type Table } from '../reports/index.js';
 
 export type ExportFormat = 'json' | 'csv' | 'xlsx';
@@ -34,8 +35,24 @@ export function formatOf(request: FastifyRequest, reply: FastifyReply, format: E
 /** The rows as a file named `<stem>.<format>`, the sheet named `sheet`. */
 export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', stem: string, sheet: string, table: Table<T>) {
   // Built before it is named: a file that fails answers a problem, which a client must not save as stem.xlsx.
-  const file = format === 'csv' ? tableCsv(table) : await toXlsx(table, sheet);
+  const file = format === 'csv' ? tableCsv(table) : await workbook(reply, `${stem}.xlsx`, sheet, table);
   return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
     .header('content-disposition', `attachment; filename="${stem}.${format}"`)
     .send(file);
+}
+
+/** Within the settings' limits, and given up if the client goes before its turn. */
+function workbook<T>(reply: FastifyReply, file: string, sheet: string, table: Table<T>): Promise<Buffer> {
+  const { xlsxQueueLimit: queueLimit } = reply.server.services.config;
+  return toXlsx(table, sheet, { queueLimit, signal: whileConnected(reply, file) });
+}
+
+/** Aborted once the client has gone: its workbook, if still waiting for a thread, gives its place up. */
+function whileConnected(reply: FastifyReply, file: string): AbortSignal {
+  const gone = new AbortController();
+  const leave = () => gone.abort(AR_ERR.CLIENT_CLOSED([file]));
+  // Also emitted once the answer is sent, when the workbook is long built: then it aborts nothing.
+  if (reply.raw.destroyed) leave();
+  else reply.raw.once('close', leave);
+  return gone.signal;
 }

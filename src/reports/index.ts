@@ -11,7 +11,7 @@ export { agedBalance, agedCustomers, AGED_BALANCE_METHOD, type AgedBalance, type
 export { agingTable, dsoTable, ceiTable, cashForecastTable, statusesTable, riskTable, overdueTable, agedBalanceTable } from './exports.js';
 export { cashForecastReport, CASH_FORECAST_METHOD, type CashForecastReport } from './cash-forecast.js';
 export { toCsv, tableCsv, type CsvColumn, type Table } from './csv.js';
-export { toXlsx, XLSX_TYPE } from './xlsx.js';
+export { toXlsx, workbookThreads, XLSX_TYPE, type XlsxLimits } from './xlsx.js';
 export {
   BUCKETS, CONSOLIDATED, currenciesInScope, loadBalances, loadWindowSales, loadMonthlySales, valuationFor,
   type ReportScope, type GroupBy, type Balance, type AmountCount,

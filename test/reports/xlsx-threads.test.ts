@@ -1,8 +1,10 @@
 // Many workbooks asked at once: each is built on a thread of its own, and
 // more threads than cores finish no sooner while each holds its rows and heap.
+// The rest wait in a line of bounded length.
 import os from 'node:os';
 import { describe, it, expect, vi } from 'vitest';
 import readXlsxFile from 'read-excel-file/node';
+import { countedTable, holdEveryThread } from '../helpers/workbooks.js';
 
 // Every workbook thread the writer starts, counted while it lives.
 const threads = vi.hoisted(() => ({ alive: 0, most: 0 }));
@@ -18,7 +20,7 @@ vi.mock('node:worker_threads', async (original) => {
   return { ...real, Worker: CountedWorker };
 });
 
-const { toXlsx } = await import('../../src/reports/index.js');
+const { toXlsx, workbookThreads } = await import('../../src/reports/index.js');
 
 describe('when more workbooks are asked at once than the machine has cores', () => {
   it('builds every one, on no more threads at a time than cores', async () => {
@@ -29,5 +31,26 @@ describe('when more workbooks are asked at once than the machine has cores', () 
     expect(await Promise.all(books.map(async (b) => (await readXlsxFile(b))[0].data[1]))).toEqual(books.map((_, i) => [i]));
     expect(threads.most).toBeGreaterThan(0);
     expect(threads.most).toBeLessThanOrEqual(cores);
+  });
+});
+
+describe('when every thread builds and as many exports wait as may', () => {
+  it('refuses one more at once with a 503 problem', async () => {
+    const release = holdEveryThread();
+    const waiting = toXlsx(countedTable(1).table, 'test', { queueLimit: 1 });
+    await expect(toXlsx(countedTable(1).table, 'test', { queueLimit: 1 })).rejects.toMatchObject({ code: 'AR_ERR_EXPORTS_BUSY', statusCode: 503 });
+    await release();
+    expect(Buffer.isBuffer(await waiting)).toBe(true);
+  });
+
+  it('reads the rows of one waiting only once it has a thread', async () => {
+    const release = holdEveryThread();
+    const { table, reads } = countedTable(100);
+    const waiting = toXlsx(table, 'test', { queueLimit: 1 });
+    await Promise.resolve();
+    expect(reads.count).toBe(0);
+    await release();
+    await waiting;
+    expect(reads.count).toBe(100);
   });
 });
