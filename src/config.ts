@@ -41,6 +41,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Answer 503 when the event loop lags more than this (ms); 0 = never. */
   maxEventLoopDelayMs: number;
+  /** A workbook export still building this long after its thread started is stopped, answering 504. */
+  xlsxTimeoutMs: number;
   /** Workbook exports that may wait for a thread; past them, 503 at once. */
   xlsxQueueLimit: number;
 }
@@ -116,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded database runs on the event loop: long queries there are
     // normal, not overload, so the guard is off by default without PostgreSQL.
     maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', env.DATABASE_URL ? 2000 : 0, 0),
+    // 100,000 rows build in about 12 s on an idle machine and took 28 s on
+    // one loaded 4 times over (docs/benchmarks.md): room for twice that.
+    xlsxTimeoutMs: wholeNumber(env, 'XLSX_TIMEOUT_MS', 60_000, 1),
     // Each waits holding its rows; with one thread a core, the last in line
     // waits for two rounds of builds at most before its own.
     xlsxQueueLimit: wholeNumber(env, 'XLSX_QUEUE_LIMIT', 2 * os.availableParallelism(), 0),

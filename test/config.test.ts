@@ -24,6 +24,7 @@ describe('when another numeric setting is not a number', () => {
     ['BODY_LIMIT_BYTES', '1e', 'is not a whole number of at least 1'],
     ['MAX_EVENT_LOOP_DELAY_MS', 'none', 'is not a whole number of at least 0'],
     ['ASSIGN_RUN_STALE_MINUTES', '0', 'is not a whole number of at least 1'],
+    ['XLSX_TIMEOUT_MS', '0', 'is not a whole number of at least 1'],
     ['XLSX_QUEUE_LIMIT', '-1', 'is not a whole number of at least 0'],
   ])('stops the start on %s="%s"', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" ${message}`);
@@ -32,8 +33,8 @@ describe('when another numeric setting is not a number', () => {
   it('keeps the values it was given and the defaults', () => {
     expect(loadConfig({ PORT: '0', INBOUND_THREADS: '0', RATE_LIMIT_PER_MINUTE: '60' })).toMatchObject({ port: 0, inboundThreads: 0, rateLimitPerMinute: 60 });
     expect(loadConfig({})).toMatchObject({ port: 3000, rateLimitPerMinute: 6000, bodyLimitBytes: 1024 ** 3, maxEventLoopDelayMs: 0, assignRunStaleMinutes: 60 });
-    expect(loadConfig({})).toMatchObject({ xlsxQueueLimit: 2 * os.availableParallelism() });
-    expect(loadConfig({ XLSX_QUEUE_LIMIT: '0' })).toMatchObject({ xlsxQueueLimit: 0 });
+    expect(loadConfig({})).toMatchObject({ xlsxTimeoutMs: 60_000, xlsxQueueLimit: 2 * os.availableParallelism() });
+    expect(loadConfig({ XLSX_TIMEOUT_MS: '5000', XLSX_QUEUE_LIMIT: '0' })).toMatchObject({ xlsxTimeoutMs: 5000, xlsxQueueLimit: 0 });
   });
 });
 

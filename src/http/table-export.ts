@@ -43,8 +43,8 @@ export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', 
 
 /** Within the settings' limits, and given up if the client goes before its turn. */
 function workbook<T>(reply: FastifyReply, file: string, sheet: string, table: Table<T>): Promise<Buffer> {
-  const { xlsxQueueLimit: queueLimit } = reply.server.services.config;
-  return toXlsx(table, sheet, { queueLimit, signal: whileConnected(reply, file) });
+  const { xlsxTimeoutMs: timeoutMs, xlsxQueueLimit: queueLimit } = reply.server.services.config;
+  return toXlsx(table, sheet, { timeoutMs, queueLimit, signal: whileConnected(reply, file) });
 }
 
 /** Aborted once the client has gone: its workbook, if still waiting for a thread, gives its place up. */

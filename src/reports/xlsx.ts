@@ -18,8 +18,10 @@ const THREAD_URL = new URL('./xlsx-thread.mjs', import.meta.url);
 // in a line of bounded length. One set for the process, whatever app asks.
 export const workbookThreads = new Slots(os.availableParallelism());
 
-/** None by default: the HTTP exports take theirs from the settings (XLSX_QUEUE_LIMIT). */
+/** None by default: the HTTP exports take theirs from the settings (XLSX_TIMEOUT_MS, XLSX_QUEUE_LIMIT). */
 export interface XlsxLimits {
+  /** A build still running this long after its thread started is stopped (AR_ERR_EXPORT_TIMEOUT). */
+  timeoutMs?: number;
   /** Exports that may wait for a thread; one more is refused at once (AR_ERR_EXPORTS_BUSY). */
   queueLimit?: number;
   /** Aborted when the export is no longer wanted: one waiting for a thread leaves the line, rejecting with its reason. */
@@ -27,11 +29,11 @@ export interface XlsxLimits {
 }
 
 /** One sheet: the header row in bold and frozen, columns wide enough for their header; built off the event loop. */
-export async function toXlsx<T>(table: Table<T>, sheet: string, { queueLimit, signal }: XlsxLimits = {}): Promise<Buffer> {
+export async function toXlsx<T>(table: Table<T>, sheet: string, { timeoutMs, queueLimit, signal }: XlsxLimits = {}): Promise<Buffer> {
   try {
     // The cells are copied for the thread once it is this export's turn: a
     // waiting export holds its rows only, not a second copy of them.
-    return await workbookThreads.run(() => onAThread(cellsOf(table, sheet), signal), { mostWaiting: queueLimit, signal });
+    return await workbookThreads.run(() => onAThread(cellsOf(table, sheet), timeoutMs, signal), { mostWaiting: queueLimit, signal });
   } catch (err) {
     if (err instanceof LineFull) throw AR_ERR.EXPORTS_BUSY([err.waiting], { waiting: err.waiting });
     throw err;
@@ -49,9 +51,9 @@ function cellsOf<T>(table: Table<T>, sheet: string) {
 }
 
 // Settled once the thread is gone, so that its place is free only then: a
-// thread whose workbook nobody waits for any more is terminated, not left to
-// finish beside the next.
-function onAThread(workerData: ReturnType<typeof cellsOf>, signal: AbortSignal | undefined): Promise<Buffer> {
+// thread past its time, or whose workbook nobody waits for any more, is
+// terminated, not left to finish beside the next.
+function onAThread(workerData: ReturnType<typeof cellsOf>, timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // Gone between its turn coming and now: no thread to start.
     if (signal?.aborted) return reject(signal.reason);
@@ -62,11 +64,15 @@ function onAThread(workerData: ReturnType<typeof cellsOf>, signal: AbortSignal |
       failure ??= why;
       void worker.terminate();
     };
+    const limit = timeoutMs === undefined ? undefined : setTimeout(() => {
+      stop(AR_ERR.EXPORT_TIMEOUT([workerData.rows.length, timeoutMs], { rows: workerData.rows.length, timeoutMs }));
+    }, timeoutMs);
     const abandoned = () => stop(signal!.reason);
     signal?.addEventListener('abort', abandoned, { once: true });
     worker.once('message', (bytes: Uint8Array) => { book = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); });
     worker.once('error', (err) => { failure ??= err; });
     worker.once('exit', (code) => {
+      clearTimeout(limit);
       signal?.removeEventListener('abort', abandoned);
       if (book) resolve(book);
       else reject(failure ?? new Error(`the workbook thread exited with code ${code} before answering`));

@@ -52,6 +52,21 @@ describe('when a workbook is built within its limits', () => {
   });
 });
 
+describe('when a workbook is not built within XLSX_TIMEOUT_MS', () => {
+  it('answers 504 with a problem saying what to ask for instead, and frees its thread', async () => {
+    // 1 ms: no thread even starts that soon.
+    const app = await fileApp('xlsx', countedTable(20_000).table, { XLSX_TIMEOUT_MS: '1' });
+    close.push(() => app.close());
+    const res = await app.inject({ url: '/file' });
+    expect(res.statusCode).toBe(504);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.json()).toMatchObject({ code: 'AR_ERR_EXPORT_TIMEOUT', rows: 20_000, timeoutMs: 1 });
+    expect(res.json().detail).toContain('format=csv');
+    expect(workbookThreads.state).toEqual({ held: 0, waiting: 0 });
+  });
+});
+
 describe('when every workbook thread builds and XLSX_QUEUE_LIMIT exports wait already', () => {
   it('answers 503 at once, with a Retry-After, reading none of its rows', async () => {
     const { table, reads } = countedTable(10);

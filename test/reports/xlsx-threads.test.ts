@@ -1,6 +1,6 @@
 // Many workbooks asked at once: each is built on a thread of its own, and
 // more threads than cores finish no sooner while each holds its rows and heap.
-// The rest wait in a line of bounded length.
+// The rest wait in a line of bounded length, and a build has a time limit.
 import os from 'node:os';
 import { describe, it, expect, vi } from 'vitest';
 import readXlsxFile from 'read-excel-file/node';
@@ -31,6 +31,21 @@ describe('when more workbooks are asked at once than the machine has cores', () 
     expect(await Promise.all(books.map(async (b) => (await readXlsxFile(b))[0].data[1]))).toEqual(books.map((_, i) => [i]));
     expect(threads.most).toBeGreaterThan(0);
     expect(threads.most).toBeLessThanOrEqual(cores);
+  });
+});
+
+describe('when a workbook takes longer than its time limit', () => {
+  it('stops its thread, frees its place and answers a 504 problem', async () => {
+    // 1 ms: no thread even starts that soon, let alone writes 20,000 rows.
+    const late = Array.from({ length: workbookThreads.size }, () => toXlsx(countedTable(20_000).table, 'test', { timeoutMs: 1 }));
+    for (const result of await Promise.allSettled(late)) {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'AR_ERR_EXPORT_TIMEOUT', statusCode: 504 } });
+    }
+    expect(threads.alive).toBe(0);
+    expect(workbookThreads.state).toEqual({ held: 0, waiting: 0 });
+    // Every place is free again: as many exports as threads start at once, with no line at all.
+    const next = Array.from({ length: workbookThreads.size }, () => toXlsx(countedTable(1).table, 'test', { timeoutMs: 60_000, queueLimit: 0 }));
+    expect(await Promise.all(next)).toHaveLength(workbookThreads.size);
   });
 });
 
