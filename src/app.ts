@@ -28,6 +28,7 @@ import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
 import inboundRoutes from './http/routes/inbound.js';
 import { textNumbers } from './http/text-numbers.js';
+import { XLSX_TYPE } from './reports/index.js';
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -75,7 +76,9 @@ function refuseUnknownQueryParameters(route: { schema?: { querystring?: unknown 
 function documentFrameworkRefusals(route: { url: string; schema?: { body?: unknown; response?: unknown } }): void {
   const response = route.schema?.response as Record<number, unknown> | undefined;
   if (!response) return;
-  const statuses = [503, ...(route.url.includes(':') ? [414] : []), ...(route.schema?.body ? [413, 415] : [])];
+  // And 504 where a workbook may be answered: its build has a time limit (XLSX_TIMEOUT_MS).
+  const exportsWorkbooks = XLSX_TYPE in ((response[200] as { content?: object } | undefined)?.content ?? {});
+  const statuses = [503, ...(exportsWorkbooks ? [504] : []), ...(route.url.includes(':') ? [414] : []), ...(route.schema?.body ? [413, 415] : [])];
   for (const status of statuses) response[status] ??= ProblemRef;
 }
 

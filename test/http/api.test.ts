@@ -54,6 +54,17 @@ describe('the HTTP API conventions', () => {
       expect(statuses('/v1/customers', 'get')).not.toContain('414');
     });
 
+    it('documents the 504 of a workbook past its time limit on every route that exports one, and only there', async () => {
+      const paths = (await t.app.inject('/docs/json')).json().paths;
+      for (const [path, methods] of Object.entries(paths as Record<string, Record<string, { responses: Record<string, { content?: object }> }>>)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          const exportsWorkbooks = Object.keys(operation.responses['200']?.content ?? {}).some((type) => type.includes('spreadsheetml'));
+          expect(Object.keys(operation.responses).includes('504'), `${method} ${path}`).toBe(exportsWorkbooks);
+        }
+      }
+      expect(Object.keys(paths['/v1/reports/overdue'].get.responses)).toContain('504');
+    });
+
     it('refuses the API with a 401 problem', async () => {
       const res = await t.app.inject('/v1/customers');
       expect(res.statusCode).toBe(401);
