@@ -119,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // normal, not overload, so the guard is off by default without PostgreSQL.
     maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', env.DATABASE_URL ? 2000 : 0, 0),
     // 100,000 rows build in about 12 s on an idle machine and took 28 s on
-    // one loaded 4 times over (docs/benchmarks.md): room for twice that.
+    // one loaded 4 times over (docs/operations.md): room for twice that.
     xlsxTimeoutMs: wholeNumber(env, 'XLSX_TIMEOUT_MS', 60_000, 1),
     // Each waits holding its rows; with one thread a core, the last in line
     // waits for two rounds of builds at most before its own.

@@ -77,7 +77,7 @@ export const AR_ERR = {
   EXPORTS_BUSY: define('AR_ERR_EXPORTS_BUSY', 'Every workbook thread is building and %s workbook exports wait for one already: try again in a moment, or ask for the CSV (format=csv), which needs no thread', 503),
   /** Stopped past its time limit: the same workbook would most likely take as long again, so no Retry-After. */
   EXPORT_TIMEOUT: define('AR_ERR_EXPORT_TIMEOUT', 'The workbook of %s rows was not built within %s ms and its build was stopped: ask for the CSV (format=csv), the same rows built without a thread, or for a narrower scope', 504),
-  /** The client went away while its export waited for a thread: nobody reads this answer, the access log does (nginx's 499). */
+  /** The client went away before its export was built: nobody reads this answer, the access log does (nginx's 499). */
   CLIENT_CLOSED: define('AR_ERR_CLIENT_CLOSED', 'The client closed the connection before its %s was built', 499),
   PLAN_CHANGED: define('AR_ERR_PLAN_CHANGED', 'The assignment plan changed since the preview (%s); preview again and apply the new plan', 409),
 } as const;

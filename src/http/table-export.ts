@@ -41,13 +41,13 @@ export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', 
     .send(file);
 }
 
-/** Within the settings' limits, and given up if the client goes before its turn. */
+/** Within the settings' limits, and given up if the client goes before it is built. */
 function workbook<T>(reply: FastifyReply, file: string, sheet: string, table: Table<T>): Promise<Buffer> {
   const { xlsxTimeoutMs: timeoutMs, xlsxQueueLimit: queueLimit } = reply.server.services.config;
   return toXlsx(table, sheet, { timeoutMs, queueLimit, signal: whileConnected(reply, file) });
 }
 
-/** Aborted once the client has gone: its workbook, if still waiting for a thread, gives its place up. */
+/** Aborted once the client has gone: its workbook gives up its place in line, or has its thread stopped. */
 function whileConnected(reply: FastifyReply, file: string): AbortSignal {
   const gone = new AbortController();
   const leave = () => gone.abort(AR_ERR.CLIENT_CLOSED([file]));
