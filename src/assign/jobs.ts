@@ -8,20 +8,28 @@ import { notQueuedAfterChange, type Jobs } from '../jobs/jobs.js';
 import type { JobHandler } from '../jobs/types.js';
 import { isArError } from '../errors.js';
 import { createRun, executeRun, failRun, setRunJob, type RunRequest, type RunSummary } from './runs.js';
+import { CONFLICT_RETRY, executeRetryingConflicts, type RetryPolicy } from './retry.js';
 
 export const ASSIGN_RUN_JOB = 'assign.run';
 
 export interface AssignRunJobData {
   /** The run recorded before the job was queued, trigger and scope included. */
   runId: number;
+  /**
+   * A run the service set off: stopped by a conflict, it is retried as a new
+   * run (retry.ts). A run a person asked for ends as it is: its id is theirs to poll.
+   */
+  retryConflicts?: boolean;
 }
 
-export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSummary & { runId: number }> {
+/** The result names the run that applied: a later attempt than `runId` when the first stopped on a conflict. */
+export function makeAssignRunHandler(db: Db, retry: RetryPolicy = CONFLICT_RETRY): JobHandler<AssignRunJobData, RunSummary & { runId: number }> {
   return async (ctx) => {
-    const { runId } = ctx.data;
+    const { runId, retryConflicts } = ctx.data;
     await ctx.progress(0.02, `run ${runId}: loading rules and customers`);
-    const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(f, m) });
-    return { runId, ...summary };
+    const progress = (f: number, m: string) => ctx.progress(f, m);
+    if (retryConflicts) return executeRetryingConflicts(db, runId, { jobId: ctx.id, policy: retry, signal: ctx.signal, progress });
+    return { runId, ...(await executeRun(db, runId, { progress })) };
   };
 }
 
@@ -32,14 +40,14 @@ export function makeAssignRunHandler(db: Db): JobHandler<AssignRunJobData, RunSu
  */
 export async function requestRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
   await jobs.assertReachable();
-  return queueRun(db, jobs, req);
+  return queueRun(db, jobs, req, false);
 }
 
-async function queueRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: number; jobId: string }> {
+async function queueRun(db: Db, jobs: Jobs, req: RunRequest, retryConflicts: boolean): Promise<{ runId: number; jobId: string }> {
   const runId = await createRun(db, req);
   let jobId: string;
   try {
-    jobId = await jobs.enqueue<AssignRunJobData>(ASSIGN_RUN_JOB, { runId }, { jobId: `assign-run-${runId}` });
+    jobId = await jobs.enqueue<AssignRunJobData>(ASSIGN_RUN_JOB, { runId, retryConflicts }, { jobId: `assign-run-${runId}` });
   } catch (err) {
     await failRun(db, runId, err);
     if (isArError(err)) err.extras = { ...err.extras, runId };
@@ -57,7 +65,7 @@ async function queueRun(db: Db, jobs: Jobs, req: RunRequest): Promise<{ runId: n
  */
 export async function runAfterChange(db: Db, jobs: Jobs, change: string, req: RunRequest): Promise<{ runId: number; jobId: string }> {
   try {
-    return await queueRun(db, jobs, req);
+    return await queueRun(db, jobs, req, true);
   } catch (err) {
     const runId = isArError(err) ? err.extras?.runId : undefined;
     throw notQueuedAfterChange(err, change, `the assignment run it sets off${runId ? ` (run ${runId}, recorded as failed)` : ''}`,
@@ -69,7 +77,8 @@ export async function runAfterChange(db: Db, jobs: Jobs, change: string, req: Ru
 export const IN_MEMORY_LIMIT = 5000;
 
 /** After an import or a rescoring: re-evaluates these customers (in memory when they are few). */
-export function runForCustomers(db: Db, jobs: Jobs, customerIds: number[]): Promise<{ runId: number; jobId: string }> {
+export async function runForCustomers(db: Db, jobs: Jobs, customerIds: number[]): Promise<{ runId: number; jobId: string }> {
   const scope = customerIds.length > IN_MEMORY_LIMIT ? {} : { customerIds: [...new Set(customerIds)].sort((a, b) => a - b) };
-  return requestRun(db, jobs, { trigger: 'customer_change', scope });
+  await jobs.assertReachable();
+  return queueRun(db, jobs, { trigger: 'customer_change', scope }, true);
 }

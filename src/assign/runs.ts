@@ -55,6 +55,11 @@ export interface RunRecord {
   undoesRunId: number | null;
   undoneByRunId: number | null;
   requestedBy: string | null;
+  /** 1; 2, 3 for the retries of a run that stopped on a conflict (retry.ts). */
+  attempt: number;
+  retryOfRunId: number | null;
+  /** The run that retried this one, when it stopped on a conflict. */
+  retriedByRunId: number | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -63,8 +68,9 @@ export interface RunRecord {
 const SAMPLE = 200;
 const SELECT = `SELECT id, kind, trigger, scope, status, job_id AS "jobId", plan_hash AS "planHash",
   expected_plan_hash AS "expectedPlanHash", summary, error, undoes_run_id AS "undoesRunId",
-  undone_by_run_id AS "undoneByRunId", requested_by AS "requestedBy", ${isoSql('created_at')} AS "createdAt",
-  ${isoSql('started_at')} AS "startedAt", ${isoSql('finished_at')} AS "finishedAt" FROM assignment_runs`;
+  undone_by_run_id AS "undoneByRunId", requested_by AS "requestedBy", attempt, retry_of_run_id AS "retryOfRunId",
+  (SELECT r.id FROM assignment_runs r WHERE r.retry_of_run_id = assignment_runs.id) AS "retriedByRunId",
+  ${isoSql('created_at')} AS "createdAt", ${isoSql('started_at')} AS "startedAt", ${isoSql('finished_at')} AS "finishedAt" FROM assignment_runs`;
 
 export async function createRun(q: Queryable, req: RunRequest, kind: 'apply' | 'undo' = 'apply'): Promise<number> {
   const [{ id }] = await q.query<{ id: number }>(

@@ -11,7 +11,8 @@ import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
 import { rescore, type RescoreResult } from '../scoring/rescore.js';
 import { today } from '../scoring/catalogue.js';
-import { executeRun, runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
+import { runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
+import { executeRetryingConflicts } from '../assign/retry.js';
 import { planAndMaterialise, planningDay, type AgendaPlanResult, type AgendaPolicy } from '../agenda/index.js';
 import { servedForRescore, tryServed } from './served.js';
 import { databaseMoment, recordCompletedRefresh, recordQueuedRefresh, refreshCovering } from './refresh-requests.js';
@@ -80,13 +81,14 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
     signal: ctx.signal,
     onProgress: (f, m) => ctx.progress(0.6 * f, m),
   });
+  // Stopped by a lock or a write landing while it applies, the run is retried here, not at the next refresh.
   const runId = await runForJob(db, ctx.id, { trigger: RUN_TRIGGER[ctx.data.trigger ?? 'nightly'], scope: {} });
-  const summary = await executeRun(db, runId, { progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
+  const assignment = await executeRetryingConflicts(db, runId, { jobId: ctx.id, signal: ctx.signal, progress: (f, m) => ctx.progress(0.6 + 0.3 * f, m) });
   await ctx.progress(0.9, 'planning the agenda');
   // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
   const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
   await recordCompletedRefresh(db, started);
-  return { inbound, scoring, assignment: { runId, ...summary }, agenda };
+  return { inbound, scoring, assignment, agenda };
 }
 
 /**

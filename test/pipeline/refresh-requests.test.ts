@@ -20,6 +20,10 @@ import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, requestRefresh, schedule
 import { capturedLog } from '../helpers/log.js';
 import { redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { createRun, setRunJob } from '../../src/assign/runs.js';
+import { setLocks } from '../../src/assign/locks.js';
+import { addRule } from '../assign/factories.js';
+import { eventually } from '../helpers/eventually.js';
+import pg from 'pg';
 
 // PGlite's clock counts milliseconds: within one, a request is not known to precede a start, and is refreshed again.
 const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
@@ -98,6 +102,38 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       const retry = await makeRefreshHandler(storage.db, server, DEFAULT_AGENDA_POLICY)(job('died'));
       expect(retry).toMatchObject({ assignment: { runId: left } });
       expect(await storage.db.query(`SELECT id FROM assignment_runs WHERE status IN ('queued', 'running')`)).toEqual([]);
+    }, 120_000);
+
+    // A gate session holds the first customer the run locks: the run plans, then waits for it while a person locks another.
+    it.skipIf(backend !== 'postgres')('retries at once the assignment run that a lock saved while it applied stopped, the lock holding', async () => {
+      const [a, b] = (await storage.db.query<{ id: string }>('SELECT external_id AS id FROM customers ORDER BY id LIMIT 2')).map((r) => r.id);
+      const salesReps = async () => (await storage.db.query<{ rep: string | null }>(
+        'SELECT sales_rep AS rep FROM customers WHERE external_id = ANY($1) ORDER BY id', [[a, b]])).map((r) => r.rep);
+      const before = await salesReps();
+      await addRule(storage.db, { in: [{ var: 'externalId' }, [a, b]] }, [{ type: 'setInternalActor', actor: 'salesRep', value: 'Rep R' }]);
+      const gate = new pg.Client({ connectionString: storage.url! });
+      await gate.connect();
+      try {
+        await gate.query('BEGIN');
+        await gate.query('SELECT 1 FROM customers WHERE external_id = $1 FOR NO KEY UPDATE', [a]);
+        const refreshing = makeRefreshHandler(storage.db, server, DEFAULT_AGENDA_POLICY)(job('raced'));
+        await eventually(async () => expect((await storage.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0].n).toBe(1), 60_000);
+        await setLocks(storage.db, b, ['salesRep'], [], { actor: 'collector@COL-01#test' });
+        await gate.query('COMMIT');
+
+        const result = await refreshing;
+        const runs = await storage.db.query<{ id: number; status: string; attempt: number; retryOf: number | null }>(
+          `SELECT id, status, attempt, retry_of_run_id AS "retryOf" FROM assignment_runs WHERE job_id = 'raced' ORDER BY id`);
+        expect(runs).toEqual([
+          { id: runs[0].id, status: 'failed', attempt: 1, retryOf: null },
+          { id: runs[0].id + 1, status: 'applied', attempt: 2, retryOf: runs[0].id },
+        ]);
+        expect(result).toMatchObject({ assignment: { runId: runs[1].id, changes: 1 } });
+        expect(await salesReps()).toEqual(['Rep R', before[1]]);
+      } finally {
+        await gate.end();
+      }
     }, 120_000);
   });
 
