@@ -1,7 +1,10 @@
-// Prometheus metrics: process defaults plus request latency per route.
+// Prometheus metrics: process defaults, request latency per route, and the
+// workbook exports' threads (a line that stays long says XLSX_QUEUE_LIMIT's
+// 503s are near, before clients see them).
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
+import { workbookThreads } from '../../reports/index.js';
 
 async function metricsPlugin(app: FastifyInstance) {
   const registry = new client.Registry();
@@ -12,6 +15,18 @@ async function metricsPlugin(app: FastifyInstance) {
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
+  });
+  new client.Gauge({
+    name: 'xlsx_export_threads_busy',
+    help: `Workbook export threads building now (at most ${workbookThreads.size})`,
+    registers: [registry],
+    collect() { this.set(workbookThreads.state.held); },
+  });
+  new client.Gauge({
+    name: 'xlsx_exports_waiting',
+    help: 'Workbook exports waiting for a thread (at most XLSX_QUEUE_LIMIT)',
+    registers: [registry],
+    collect() { this.set(workbookThreads.state.waiting); },
   });
   app.decorate('metrics', registry);
   // A callback hook, not an async one: no promise per request.
