@@ -65,7 +65,7 @@ for (const backend of await backends()) {
         await f.invoice(s.db, { customerId, dueDate: '2026-09-15', amount: 900 });
         await plan('2026-10-05'); // call step (+15) fell on 09-30; letter (+30) falls on 10-15
         const [call] = await f.actionsOf(s.db, customerId);
-        await closeAction(s.db, call.id, 'done');
+        await closeAction(s.db, call.id, 'done', { policy, today: '2026-10-05' });
         await plan('2026-10-16');
         const actions = await f.actionsOf(s.db, customerId);
         expect(actions.map((a) => [a.type, a.status])).toEqual([['call', 'done'], ['letter', 'planned']]);
@@ -125,7 +125,7 @@ for (const backend of await backends()) {
       it("keeps a person's cancellation", async () => {
         const { customerId } = await brokenPromise();
         const [a] = await f.actionsOf(s.db, customerId);
-        await closeAction(s.db, a.id, 'cancelled');
+        await closeAction(s.db, a.id, 'cancelled', { policy, today: '2026-10-20' });
         expect(await plan('2026-10-21')).toMatchObject({ inserted: 0, updated: 0, cancelled: 0 });
         expect((await f.actionsOf(s.db, customerId)).map((x) => x.status)).toEqual(['cancelled']);
       });

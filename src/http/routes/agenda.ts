@@ -237,7 +237,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     }, async (request) => {
       const { collector, restricted } = collectorScope(request, undefined, `mark actions ${status}`);
       const asCollector = restricted ? await collectorIdOf(storage.db, collector!) : undefined;
-      return closeAction(storage.db, request.params.id, status, asCollector);
+      return closeAction(storage.db, request.params.id, status, { policy, asCollector });
     });
 
     app.post(`/v1/agenda/suggestions/${verb}`, {
