@@ -106,6 +106,13 @@ describe('when references are written', () => {
     expect(en('Please reissue it with PO 4500061578.').poNumbers).toEqual(['4500061578']);
   });
 
+  it('reads INV-12345 and FACT-2291 as one reference each, not also the number after the prefix', () => {
+    expect(en('Please pay INV-12345 today.').invoiceNumbers).toEqual(['INV-12345']);
+    expect(en('We will pay INV123456 and INV-2026-0042 on Friday.').invoiceNumbers).toEqual(['INV123456', 'INV-2026-0042']);
+    expect(fr('La FACT-2291 est erronée.').invoiceNumbers).toEqual(['FACT-2291']);
+    expect(en('Inv. 4471 is wrong').invoiceNumbers).toEqual(['4471']);
+  });
+
   it('does not take a year for an invoice number', () => {
     expect(fr('toutes les factures de 2024').invoiceNumbers).toEqual([]);
   });

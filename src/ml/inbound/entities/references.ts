@@ -6,7 +6,10 @@ const ID = String.raw`[A-Za-z]{0,4}[-_/]?\d[\dA-Za-z]*(?:[-_/][\dA-Za-z]+)*`;
 // A hyphen separates two references only with spaces around it: "2024-6808" is one.
 const LIST_SEPARATOR = String.raw`(?:\s*(?:,|;|&|\bet\b|\band\b|\bto\b|\bau\b|\bà\b)\s*|\s+-\s+)`;
 
-const INVOICE_KEYWORD = String.raw`\b(?:factures?|fact\.?|invoices?|inv\.?|avoirs?|credit notes?)`;
+// A keyword ends where a word does (or at its abbreviating dot): in INV-12345 or
+// FACT2291, INV and FACT are the reference's own prefix, and the list read
+// "-12345" after them as a second reference.
+const INVOICE_KEYWORD = String.raw`\b(?:factures?|fact\.?|invoices?|inv\.?|avoirs?|credit notes?)(?:(?<=\.)|(?![\w/-]))`;
 const NUMBER_WORD = String.raw`(?:\s*(?:n°|n º|no\.?|nº|num(?:éro|ero)?\.?|number|nr\.?|#|:)\s*)?`;
 const INVOICE_LIST = new RegExp(`${INVOICE_KEYWORD}${NUMBER_WORD}\\s*((?:${ID})(?:${LIST_SEPARATOR}(?:${ID}))*)`, 'gi');
 const INVOICE_SHAPE = /\b(?:INV|FA|FAC|FACT|FC|F)[-_ ]?\d{3,}(?:[-_/]\d+)*\b/gi;
