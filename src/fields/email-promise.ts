@@ -2,17 +2,22 @@
 // triage read in an email it classified promise_to_pay (reason promisedDate).
 // The platform never qualified those invoices, so without it a rule could not
 // hold reminders back for a customer who has just promised.
+import { MAX_YEAR, MIN_YEAR } from '../util/bounds.js';
+
 /** Emails further back than this no longer count as a standing promise. */
 export const EMAIL_PROMISE_LOOKBACK_DAYS = 90;
 
 /**
- * `text` (an SQL text expression) as a date when it is one, else NULL. Reasons
- * are JSON other code may write: a cast of "2026-02-30" would fail the whole
- * query, so the calendar is checked first (CASE evaluates in order).
+ * `text` (an SQL text expression) as a date when it is one of the days the
+ * service keeps (util/bounds.ts), else NULL. Reasons are JSON other code may
+ * write: a cast of "2026-02-30" would fail the whole query, so the calendar is
+ * checked first (CASE evaluates in order). A promise dated 9999-12-31 fell
+ * due days later, a day JavaScript writes "+010000-01", which PostgreSQL
+ * refused when the planner stored the call: the whole plan failed.
  */
 export function safeDateSql(text: string): string {
   return `CASE WHEN ${text} ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' THEN
-      CASE WHEN substr(${text}, 9, 2)::int <= extract(day FROM make_date(substr(${text}, 1, 4)::int, substr(${text}, 6, 2)::int, 1)
+      CASE WHEN substr(${text}, 1, 4)::int BETWEEN ${MIN_YEAR} AND ${MAX_YEAR} AND substr(${text}, 9, 2)::int <= extract(day FROM make_date(substr(${text}, 1, 4)::int, substr(${text}, 6, 2)::int, 1)
           + interval '1 month' - interval '1 day') THEN (${text})::date END END`;
 }
 

@@ -4,7 +4,7 @@
 import type { Db } from '../db/sql.js';
 import { keysetPage } from '../db/keyset.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
-import { isIsoDate } from '../agenda/dates.js';
+import { isStoredDay } from '../agenda/dates.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
 
 export interface InboundListQuery {
@@ -104,8 +104,9 @@ function said(reasons: unknown, factor: string): string | null {
 
 const list = (text: string | null): string[] => (text === null ? [] : text.split(',').map((x) => x.trim()).filter((x) => x !== ''));
 
-// The agenda reads a promise the same way (safeDateSql): text that is no calendar day promises nothing.
-const dayIn = (text: string | null): string | null => (isIsoDate(text) ? text : null);
+// The agenda reads a promise the same way (safeDateSql): text that is no calendar day promises nothing, nor
+// does a day past those the service keeps, a qualification the platform's import would refuse.
+const dayIn = (text: string | null): string | null => (isStoredDay(text) ? text : null);
 
 const iso = (at: Date | string) => new Date(at).toISOString();
 

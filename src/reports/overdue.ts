@@ -6,8 +6,7 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { roundMoney } from '../util/round.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
-import { isIsoDate } from '../agenda/dates.js';
-import { MAX_YEAR, MIN_YEAR } from '../util/bounds.js';
+import { isStoredDay } from '../agenda/dates.js';
 import type { Consolidation, Valuation } from './consolidation.js';
 import { datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
@@ -195,12 +194,10 @@ const paramsOf = (q: OverdueQuery, fx: Valuation | null) => [...oneDateParams(q,
 
 const headOf = (q: OverdueQuery, fx: Valuation | null) => ({ ...oneDateHead(q, OVERDUE_METHOD, fx), minDaysOverdue: q.minDaysOverdue });
 
-/** A due date as stored: a calendar day within the years an invoice may carry. */
-const isDueDate = (d: string) => isIsoDate(d) && d >= `${MIN_YEAR}-01-01` && d <= `${MAX_YEAR}-12-31`;
 
 /** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on, or of another date. */
 const afterKey = (after: string, asOf: IsoDate) =>
-  datedCursorKey(after, asOf, ORDER.length, (key) => isDueDate(key[ORDER.indexOf('due_date')]), 'statement');
+  datedCursorKey(after, asOf, ORDER.length, (key) => isStoredDay(key[ORDER.indexOf('due_date')]), 'statement');
 
 /** One page of the statement, with the totals of all of it. */
 export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<OverdueStatement> {

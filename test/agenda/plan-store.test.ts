@@ -187,6 +187,21 @@ for (const backend of await backends()) {
         expect(broken.map((x) => [x.dedupeKey, x.dueDate])).toEqual([[`ml:promise:c${customerId}:m${first}`, '2026-10-13']]);
       });
 
+      it('reads a promised date past the days the service keeps as none, and still plans the portfolio', async () => {
+        const { customerId } = await customerWithScenario();
+        await f.invoice(s.db, { customerId, number: 'F-71', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 1200 });
+        const msg = await f.inbound(s.db, { customerId, receivedAt: '2026-10-05T09:00:00Z', subject: 'Re: reminder' });
+        // Reasons are JSON other code may write; the triage keeps its days within 1900-2199.
+        await f.computedField(s.db, {
+          entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'promise_to_pay', confidence: 0.9,
+          reasons: [{ factor: 'promisedDate', text: 'promises to pay by 9999-12-31', value: '9999-12-31' }],
+        });
+        await plan('2026-10-20');
+        const actions = await f.actionsOf(s.db, customerId);
+        expect(actions.filter((x) => x.dedupeKey.startsWith('ml:promise:'))).toEqual([]);
+        expect(actions.map((x) => x.type)).toEqual(['call']); // its reminder, no longer held back by a promise
+      });
+
       it('follows a promise to pay made by email: the invoices it named, from the day after the grace', async () => {
         const { customerId } = await customerWithScenario();
         const named = await f.invoice(s.db, { customerId, number: 'F-41', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 2500 });

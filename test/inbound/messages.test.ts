@@ -18,6 +18,7 @@ const READS: Record<string, Partial<InboundTriage>> = {
   'wrong price': { type: 'dispute', secondaryTypes: ['invoice_copy'], entities: { ...NO_ENTITIES, invoiceNumbers: ['F-404'] } },
   'see attached': { type: 'dispute', entities: { ...NO_ENTITIES, invoiceNumbers: ['F-100 ', ' ', ' F-101'], poNumbers: ['PO 7 '] } },
   'paying soon': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: 'next week', invoiceNumbers: ['F-100'] } },
+  'paying one day': { type: 'promise_to_pay', entities: { ...NO_ENTITIES, promisedDate: '9999-12-31', invoiceNumbers: ['F-100'] } },
 };
 
 const triage = {
@@ -220,6 +221,15 @@ for (const backend of await backends()) {
       const item = (await get(`/v1/inbound/messages/${vague}`)).json();
       expect(item.triage.entities.promisedDate).toBeNull();
       // As the agenda reads it: a promise with no date names no day to hold the platform to.
+      expect(item.suggestedQualification).toBeNull();
+    });
+
+    it('reads a promised date past the days the service keeps as none: the platform\'s import would refuse that qualification', async () => {
+      await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-100', number: 'F-100', dueDate: '2026-11-20', amount: 500 });
+      const far = await email('paying one day');
+      await triageNewMessages(t.storage.db, triage);
+      const item = (await get(`/v1/inbound/messages/${far}`)).json();
+      expect(item.triage.entities.promisedDate).toBeNull();
       expect(item.suggestedQualification).toBeNull();
     });
 
