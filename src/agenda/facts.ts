@@ -123,6 +123,17 @@ LEFT JOIN LATERAL (
 WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice'
   AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))`;
 
+// A courtesy call a person closed covered the invoices it named (invoiceIds of
+// its reasons; one written before they named them, its invoice): they are not
+// called about again, and one that comes within the horizon later gets its own
+// call. Keyed by the group's smallest id, a group that grew kept the closed key
+// and the newcomer was never called about.
+const PRE_DUE_CALLED = `EXISTS (SELECT 1 FROM actions a
+  WHERE a.customer_id = i.customer_id AND a.dedupe_key LIKE 'ml:predue:%' AND a.done_at IS NOT NULL
+    AND (a.invoice_id = i.id OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a.reasons) = 'array' THEN a.reasons ELSE '[]'::jsonb END) r
+      WHERE jsonb_typeof(r->'invoiceIds') = 'array' AND r->'invoiceIds' @> to_jsonb(i.id))))`;
+
 const PRE_DUE_SQL = (cte: string) => `WITH ${cte}
 SELECT ${INVOICE_COLUMNS},
   COALESCE(fi.value_num, fc.value_num) AS "lateProbability",
@@ -133,7 +144,7 @@ LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'latePr
 LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
   AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
-  AND COALESCE(fi.value_num, fc.value_num) >= $4`;
+  AND COALESCE(fi.value_num, fc.value_num) >= $4 AND NOT ${PRE_DUE_CALLED}`;
 
 // The model says why, in the forecast's reasons; a dispute is not a missed debit.
 const MISSED_DEBIT_SQL = (cte: string) => `WITH ${cte}

@@ -89,7 +89,8 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
       reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${g.amounts}) due ${firstDue} ` +
         `(${ago(daysBetween(firstDue, facts.asOf))}); late probability ${percent(p)} (${source})`,
       reasons: [
-        { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p },
+        // invoiceIds: the invoices a person covers by closing it (facts.ts).
+        { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p, invoiceIds: g.refs.map((r) => r.invoiceId) },
         g.amountReason,
         ...readModelReasons(likeliest.modelReasons, 3),
       ],

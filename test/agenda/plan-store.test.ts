@@ -233,6 +233,26 @@ for (const backend of await backends()) {
         expect(after.map((x) => [x.dedupeKey, x.status])).toEqual([[`ml:promise:c${customerId}:m${first}`, 'cancelled']]);
       });
 
+      it('plans the courtesy call of an invoice that comes within the horizon after the call on another one was made', async () => {
+        const { customerId } = await customerWithScenario();
+        const likelyLate = async (number: string, dueDate: string) => {
+          const id = await f.invoice(s.db, { customerId, number, issueDate: '2026-09-20', dueDate, amount: 12_000 });
+          await f.computedField(s.db, { entityType: 'invoice', entityId: id, name: 'lateProbability', value: 0.8 });
+        };
+        await likelyLate('F-81', '2026-10-25');
+        await likelyLate('F-82', '2026-10-27');
+        const calls = async () => (await f.actionsOf(s.db, customerId)).filter((x) => x.dedupeKey.startsWith('ml:predue:'));
+        await plan('2026-10-18'); // F-82 is 9 days out, past the 7 of the horizon
+        const [first] = await calls();
+        expect(first.reason).toContain('F-81');
+        await closeAction(s.db, first.id, 'done', { policy, today: '2026-10-18' });
+        await plan('2026-10-20');
+        const planned = (await calls()).filter((x) => x.status === 'planned');
+        expect(planned).toHaveLength(1);
+        expect(planned[0].reason).toContain('F-82');
+        expect(planned[0].reason).not.toContain('F-81'); // called about two days ago
+      });
+
       it('plans a call for a due-date payment that did not come, read from the invoice forecast\'s reasons', async () => {
         const { customerId } = await customerWithScenario();
         const missed = await f.invoice(s.db, { customerId, number: 'F-31', dueDate: '2026-10-16', amount: 3100 });
