@@ -9,7 +9,7 @@ import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
 import type { AgendaPolicy } from './policy.js';
-import { isFiniteSql, jsonNumberSql, jsonTextSql, utcDay as UTC_DAY } from '../db/sql-values.js';
+import { finiteOrNullSql, isFiniteSql, jsonNumberSql, jsonTextSql, utcDay as UTC_DAY } from '../db/sql-values.js';
 import type {
   Closure, CustomerContext, DunningScenario, EmailPromiseInvoice, ExchangeRate, InboundEmail, IsoDate, MissedDebitInvoice, PlanningFacts, PreDueInvoice,
   QualificationStatus, QualifiedInvoice, RiskFacts, ScenarioInvoice, UnappliedCredit,
@@ -49,16 +49,17 @@ FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)' })}) o ON o.customer_id = c.id
+-- Model outputs other code may write: a number no answer can carry (float8 takes NaN and ±Infinity) is none.
 LEFT JOIN (
   SELECT entity_id,
-    max(value_num) FILTER (WHERE name = 'lateProbability') AS late_probability,
-    max(value_num) FILTER (WHERE name = 'driftScore') AS drift_score,
+    max(value_num) FILTER (WHERE name = 'lateProbability' AND ${isFiniteSql('value_num')}) AS late_probability,
+    max(value_num) FILTER (WHERE name = 'driftScore' AND ${isFiniteSql('value_num')}) AS drift_score,
     bool_or(value_bool) FILTER (WHERE name = 'driftAlert') AS drift_alert,
     COALESCE((array_agg(reasons) FILTER (WHERE name = 'driftAlert'))[1],
              (array_agg(reasons) FILTER (WHERE name = 'driftScore'))[1]) AS drift_reasons,
     max(${UTC_DAY('computed_at')}) FILTER (WHERE name = 'driftAlert') AS drift_on,
     max(value_text) FILTER (WHERE name = 'recommendedLever') AS lever,
-    max(confidence) FILTER (WHERE name = 'recommendedLever') AS lever_confidence,
+    max(confidence) FILTER (WHERE name = 'recommendedLever' AND ${isFiniteSql('confidence')}) AS lever_confidence,
     (array_agg(reasons) FILTER (WHERE name = 'recommendedLever'))[1] AS lever_reasons,
     max(${UTC_DAY('computed_at')}) FILTER (WHERE name = 'recommendedLever') AS lever_on
   FROM computed_fields
@@ -140,8 +141,8 @@ SELECT ${INVOICE_COLUMNS},
   CASE WHEN fi.value_num IS NOT NULL THEN 'invoice' ELSE 'customer' END AS "probabilitySource",
   CASE WHEN fi.value_num IS NOT NULL THEN fi.reasons ELSE fc.reasons END AS "modelReasons"
 FROM invoices i
-LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'lateProbability' AND fi.entity_id = i.id
-LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id
+LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'lateProbability' AND fi.entity_id = i.id AND ${isFiniteSql('fi.value_num')}
+LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id AND ${isFiniteSql('fc.value_num')}
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
   AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
   AND COALESCE(fi.value_num, fc.value_num) >= $4 AND NOT ${PRE_DUE_CALLED}`;
@@ -165,8 +166,8 @@ msgs AS (
 SELECT msgs.id AS "messageId", msgs.external_id AS "externalId", msgs.customer_id AS "customerId",
   msgs.received_on::text AS "receivedOn", msgs.subject, COALESCE(f.fields, '[]'::jsonb) AS fields
 FROM msgs LEFT JOIN (
-  SELECT entity_id, jsonb_agg(jsonb_build_object('name', name, 'num', value_num, 'text', value_text, 'bool', value_bool,
-    'confidence', confidence, 'reasons', reasons)) AS fields
+  SELECT entity_id, jsonb_agg(jsonb_build_object('name', name, 'num', ${finiteOrNullSql('value_num')}, 'text', value_text, 'bool', value_bool,
+    'confidence', ${finiteOrNullSql('confidence')}, 'reasons', reasons)) AS fields
   FROM computed_fields WHERE entity_type = 'inbound' AND entity_id IN (SELECT id FROM msgs)
   GROUP BY entity_id
 ) f ON f.entity_id = msgs.id`;

@@ -10,6 +10,9 @@ export const utcDay = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
  */
 export const isFiniteSql = (col: string) => `abs(${col}) < 'Infinity'::float8`;
 
+/** A float8 as itself when finite, else NULL: what a model output no answer could carry reads as. */
+export const finiteOrNullSql = (col: string) => `(CASE WHEN ${isFiniteSql(col)} THEN ${col} END)`;
+
 /**
  * A JSON value read as a number when it is one that a float8 holds, else NULL:
  * a payload's 1e400 or 1e-400 would fail the cast, and with it every row of the query.
