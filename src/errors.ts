@@ -31,6 +31,8 @@ export const AR_ERR = {
   UNAUTHENTICATED: define('AR_ERR_UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>"', 401),
   FORBIDDEN: define('AR_ERR_FORBIDDEN', 'The %s role cannot %s', 403),
   NOT_FOUND: define('AR_ERR_NOT_FOUND', '%s "%s" does not exist', 404),
+  /** Same code as NOT_FOUND: a suggestion is only found on a day it stands. */
+  SUGGESTION_NOT_FOUND: define('AR_ERR_NOT_FOUND', 'Suggestion "%s" does not stand on %s: settled or changed since the agenda was read, or not due yet that day (close it with the "date" of the agenda it was read on)', 404),
   CONFLICT: define('AR_ERR_CONFLICT', '%s', 409),
   /** If-Match named a version that is no longer the stored one: someone saved in between. */
   STALE_VERSION: define('AR_ERR_STALE_VERSION', '%s %s has changed since it was read: it is at version %s, If-Match named %s; read it again and make the change on that, nothing was changed', 412),

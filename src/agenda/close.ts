@@ -109,7 +109,7 @@ export async function closeSuggestion(db: Db, dedupeKey: string, status: Closing
   // A customer id past int4 names no customer (and would fail the query).
   if (!m || Number(m[1]) > INT4_MAX) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
   const suggestion = await standingSuggestion(db, Number(m[1]), dedupeKey, o.date, o.policy);
-  if (!suggestion) throw AR_ERR.NOT_FOUND(['Suggestion', dedupeKey]);
+  if (!suggestion) throw AR_ERR.SUGGESTION_NOT_FOUND([dedupeKey, o.date]);
   if (o.asCollector !== undefined && suggestion.collectorId !== o.asCollector) {
     throw AR_ERR.FORBIDDEN(['collector', `close suggestion ${dedupeKey}: it is for another collector`]);
   }

@@ -18,9 +18,9 @@ for (const backend of await backends()) {
     beforeEach(async () => f.wipe(t.storage.db));
 
     const plan = (date: string) => planAndMaterialise(t.storage.db, { date, scope: { kind: 'portfolio' }, policy: DEFAULT_AGENDA_POLICY });
-    const inject = async (method: 'GET' | 'POST', url: string) => {
+    const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
       await whenCalm(t.app);
-      return t.app.inject({ method, url, headers: auth('collector') });
+      return t.app.inject({ method, url, headers: auth('collector'), ...(payload ? { payload } : {}) });
     };
 
     describe('when an invoice reached the step of a planned call since the last planning run', () => {
@@ -44,6 +44,29 @@ for (const backend of await backends()) {
         expect((await inject('GET', '/v1/agenda')).json().items).toEqual([]);
         await plan(today);
         expect((await f.actionsOf(db, customerId)).filter((a) => a.status === 'planned')).toEqual([]);
+      });
+    });
+
+    describe('when a suggestion read on the agenda of another day is closed without that day', () => {
+      it('says on which day it does not stand and how to close it, rather than that it does not exist', async () => {
+        const today = todayIso();
+        const tomorrow = addDays(today, 1);
+        const db = t.storage.db;
+        const collectorId = await f.collector(db, BOUND_COLLECTOR);
+        const customerId = await f.customer(db, { collectorId, scenarioId: await f.scenario(db, CALL_STEP) });
+        await f.invoice(db, { customerId, number: 'F-3', dueDate: addDays(today, -9), amount: 1000 }); // its call falls tomorrow
+        // Tomorrow (UTC) is already today for a collector east of Greenwich.
+        const [call] = (await inject('GET', `/v1/agenda?date=${tomorrow}`)).json().items;
+        expect(call).toMatchObject({ kind: 'scenario_step', state: 'suggested' });
+
+        const res = await inject('POST', '/v1/agenda/suggestions/done', { dedupeKey: call.dedupeKey });
+        expect(res.statusCode).toBe(404);
+        expect(res.json().code).toBe('AR_ERR_NOT_FOUND');
+        expect(res.json().detail).toContain(`does not stand on ${today}`);
+        expect(res.json().detail).toContain('"date"');
+        expect(await f.actionsOf(db, customerId)).toEqual([]);
+        const closed = await inject('POST', '/v1/agenda/suggestions/done', { dedupeKey: call.dedupeKey, date: tomorrow });
+        expect(closed.statusCode).toBe(200);
       });
     });
   });

@@ -246,7 +246,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
         tags: ['agenda'],
         summary: `${verb === 'done' ? 'Mark done' : 'Cancel'} a suggestion not planned yet (an agenda item with no id)`,
         description: 'The suggestion is checked against the current data as of `date`, stored, and closed; the answer ' +
-          'carries the new action id. 404 when it no longer stands.',
+          'carries the new action id. 404 when it does not stand on `date` (today by default: send the day of the agenda it was read on).',
         body: Type.Object({
           dedupeKey: Type.String({ minLength: 1, maxLength: 300 }),
           date: Type.Optional(DateParam),
