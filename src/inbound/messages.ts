@@ -14,6 +14,8 @@ export interface InboundListQuery {
   receivedFrom?: string;
   limit: number;
   after?: number;
+  /** Only the emails of this collector's customers (internal id), for a collector's key. */
+  collectorId?: number;
 }
 
 interface StoredReason { factor?: unknown; text?: unknown; value?: unknown }
@@ -47,6 +49,7 @@ export interface InboundMessageView {
 interface Row {
   triageSeq: number | null;
   customerId: number | null;
+  collectorId: number | null;
   externalId: string;
   customerExternalId: string | null;
   receivedAt: Date | string;
@@ -74,7 +77,8 @@ const FIELD = (alias: string, name: string) =>
   `LEFT JOIN LATERAL (SELECT * FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.name = '${name}' AND cf.entity_id = m.id LIMIT 1) ${alias} ON true`;
 
 const SELECT = `
-  SELECT m.triage_seq AS "triageSeq", m.customer_id AS "customerId", m.external_id AS "externalId", c.external_id AS "customerExternalId",
+  SELECT m.triage_seq AS "triageSeq", m.customer_id AS "customerId", c.collector_id AS "collectorId", m.external_id AS "externalId",
+    c.external_id AS "customerExternalId",
     m.received_at AS "receivedAt", m.sender, m.subject,
     t.value_text AS type, t.confidence AS "typeConfidence", t.reasons AS "typeReasons", t.model_version AS "modelVersion",
     t.computed_at AS "triagedAt",
@@ -193,14 +197,18 @@ export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<
   if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
   if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE) = ${p}`, q.autoReply);
   if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
+  if (q.collectorId !== undefined) add((p) => `c.collector_id = ${p}`, q.collectorId);
   params.push(q.limit + 1);
   const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.triage_seq LIMIT $${params.length}`, params);
   const { page, nextCursor } = keysetPage(rows, q.limit, (r) => r.triageSeq!);
   return { items: await views(db, page), nextCursor };
 }
 
-/** One stored email, triaged or not yet. */
-export async function getInboundMessage(db: Db, externalId: string): Promise<InboundMessageView | null> {
+/**
+ * One stored email, triaged or not yet, with the collector of its customer
+ * (internal id; null for none): a collector's key reads its own customers' only.
+ */
+export async function getInboundMessage(db: Db, externalId: string): Promise<{ message: InboundMessageView; collectorId: number | null } | null> {
   const rows = await db.query<Row>(`${SELECT} WHERE m.external_id = $1`, [externalId]);
-  return rows.length === 0 ? null : (await views(db, rows))[0];
+  return rows.length === 0 ? null : { message: (await views(db, rows))[0], collectorId: rows[0].collectorId };
 }

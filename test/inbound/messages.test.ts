@@ -2,7 +2,7 @@
 // platform to auto-reply or to record the qualification they ask for, on both backends.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends } from '../helpers/storage.js';
-import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
+import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, type TestApp } from '../helpers/app.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
 import type { InboundTriage } from '../../src/ml/inbound/index.js';
 import type { Queryable } from '../../src/db/sql.js';
@@ -69,6 +69,28 @@ for (const backend of await backends()) {
         suggestedQualification: null,
       });
       expect(item.triage.autoReply.reasons).toEqual([{ factor: 'type', text: 'invoice copy' }]);
+    });
+
+    it("gives a collector's key the emails of its own customers only, as its agenda", async () => {
+      const db = t.storage.db;
+      await db.query('UPDATE customers SET collector_id = $1 WHERE id = $2', [await f.collector(db, 'col-1'), customer]);
+      const theirs = await f.customer(db, { externalId: 'C-2', collectorId: await f.collector(db, 'col-2') });
+      const mine = await email('copy please');
+      const other = await f.inbound(db, { customerId: theirs, receivedAt: '2026-12-01T10:00:00Z', subject: 'wrong price' });
+      const [{ external_id: otherId }] = await db.query<{ external_id: string }>('SELECT external_id FROM inbound_messages WHERE id = $1', [other]);
+      await triageNewMessages(db, triage);
+      const as = (url: string, headers: Record<string, string>) => t.app.inject({ method: 'GET', url, headers });
+
+      expect((await get('/v1/inbound/messages')).json().items).toHaveLength(2);
+      const list = await as('/v1/inbound/messages', bearer(BOUND_COLLECTOR_KEY));
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items.map((i: { externalId: string }) => i.externalId)).toEqual([mine]);
+      expect((await as(`/v1/inbound/messages/${mine}`, bearer(BOUND_COLLECTOR_KEY))).statusCode).toBe(200);
+      const another = await as(`/v1/inbound/messages/${otherId}`, bearer(BOUND_COLLECTOR_KEY));
+      expect(another.statusCode).toBe(403);
+      expect(another.json().code).toBe('AR_ERR_FORBIDDEN');
+      // A collector key bound to no collector reads no one's, as for the agenda.
+      expect((await as('/v1/inbound/messages', auth('collector'))).statusCode).toBe(403);
     });
 
     it('asks the platform to record a promise on the invoice the email named', async () => {

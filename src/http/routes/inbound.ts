@@ -13,6 +13,8 @@ import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
 import { getInboundMessage, listInboundMessages } from '../../inbound/messages.js';
+import { collectorIdOf } from '../../agenda/index.js';
+import { collectorScope } from './agenda.js';
 
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
 
@@ -80,6 +82,13 @@ const InboundMessage = Type.Object({
 const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models } = app.services;
 
+  // A collector's key reads the emails of its own customers, as its agenda: what
+  // they say and the qualification they ask for are that collector's to act on.
+  const collectorOfKey = async (request: Parameters<typeof collectorScope>[0]): Promise<number | undefined> => {
+    const { collector, restricted } = collectorScope(request, undefined, 'read triaged emails');
+    return restricted ? collectorIdOf(storage.db, collector!) : undefined;
+  };
+
   app.post('/v1/inbound/score', {
     config: { roles: ['platform', 'analyst', 'collector'], action: 'score inbound emails' },
     schema: {
@@ -139,7 +148,10 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-  }, async (request) => listInboundMessages(storage.db, request.query));
+  }, async (request) => {
+    const collectorId = await collectorOfKey(request);
+    return listInboundMessages(storage.db, { ...request.query, ...(collectorId === undefined ? {} : { collectorId }) });
+  });
 
   app.get('/v1/inbound/messages/:externalId', {
     config: { roles: ['platform', 'analyst', 'collector'], action: 'read triaged emails' },
@@ -150,9 +162,13 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: InboundMessage, ...errorResponses },
     },
   }, async (request) => {
-    const message = await getInboundMessage(storage.db, request.params.externalId);
-    if (!message) throw AR_ERR.NOT_FOUND(['Inbound message', request.params.externalId]);
-    return message;
+    const collectorId = await collectorOfKey(request);
+    const found = await getInboundMessage(storage.db, request.params.externalId);
+    if (!found) throw AR_ERR.NOT_FOUND(['Inbound message', request.params.externalId]);
+    if (collectorId !== undefined && found.collectorId !== collectorId) {
+      throw AR_ERR.FORBIDDEN(['collector', `read inbound message "${request.params.externalId}": it is from a customer of another collector`]);
+    }
+    return found.message;
   });
 };
 
