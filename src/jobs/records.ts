@@ -14,6 +14,7 @@ import { isoSql, type Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import { serializeError, type JobInfo, type JobObserver, type JobState } from './types.js';
+import { storableText } from '../util/nul.js';
 
 export interface JobRecordOptions {
   /** How often an instance writes its jobs' progress and says it is alive. */
@@ -168,7 +169,9 @@ export class JobRecords implements JobObserver {
     const finished = jobs.filter((j) => FINISHED.has(j.state));
     let written: { id: string; cancelRequested: boolean }[];
     try {
-      const json = JSON.stringify(rows);
+      // An outcome quoting a NUL or half a character (an import's column so named) fails jsonb,
+      // and with it this statement for every job of the instance, at every beat.
+      const json = JSON.stringify(rows, (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v));
       written = await this.db.query(
         `UPDATE local_jobs AS j SET state = r.state, progress = r.progress, message = r.message, result = r.result,
            error = r.error, attempts = r.attempts, started_at = r.started_at, finished_at = r.finished_at, updated_at = now()

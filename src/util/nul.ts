@@ -53,3 +53,11 @@ export function findUnstorable(value: unknown): { path: string; problem: Unstora
   const path = findString(value, (s) => (problem = unstorable(s)) !== null);
   return path === null ? null : { path, problem: problem! };
 }
+
+/**
+ * `s` with U+FFFD for each NUL and lone surrogate: for text the service writes
+ * itself (a job's outcome quoting what a file sent), which must be stored
+ * rather than refused.
+ */
+export const storableText = (s: string): string =>
+  (s as unknown as { toWellFormed(): string }).toWellFormed().replaceAll(NUL, '\uFFFD');

@@ -108,6 +108,23 @@ describe.each(await backends())('local job records on %s', (backend) => {
     expect(failed).toEqual(await a.get(id));
   });
 
+  describe('when a job\'s outcome quotes a NUL or half a character (an import\'s column named so)', () => {
+    it('records it, and the jobs after it, with U+FFFD in their place', async () => {
+      const a = instance();
+      const b = instance();
+      a.registerLocal('import', async (ctx) => {
+        if ((ctx.data as { bad?: boolean }).bad) throw Object.assign(new Error('column "a\u0000b\ud83d" is unknown'), { code: 'AR_ERR_IMPORT_REJECTED' });
+      });
+      const bad = await a.enqueueLocal('import', { bad: true });
+      await a.waitFor(bad);
+      const next = await a.enqueueLocal('import', {});
+      // jsonb refuses both: the one statement writing every job of the instance failed at each beat.
+      expect(await until(b, bad, (i) => i?.state === 'failed', 3000))
+        .toMatchObject({ error: { code: 'AR_ERR_IMPORT_REJECTED', message: 'column "a\ufffdb\ufffd" is unknown' } });
+      await until(b, next, (i) => i?.state === 'completed', 3000);
+    });
+  });
+
   it('writes progress every heartbeat, not every time a job reports it', async () => {
     let writes = 0;
     const counted: Db = {
