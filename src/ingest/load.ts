@@ -244,15 +244,22 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: s
   const keyMatch = entity.key.map((k) => `x.${ident(k)} = ${values[targets.indexOf(k)]}`).join(' AND ');
   const exists = `EXISTS (SELECT 1 FROM ${ident(entity.table)} x WHERE ${keyMatch})`;
   // `tail`: the order the rows are added in and what a conflict does.
-  const insert = (where: string, tail: string, cols = insertCols, vals = insertVals) => `WITH up AS (
+  const insert = (where: string, tail: string, cols = insertCols, vals = insertVals, returning = '1', answer = 'count(*) AS n FROM up') => `WITH up AS (
     INSERT INTO ${ident(entity.table)} AS t (${cols.map(ident).join(', ')})
     SELECT ${vals.join(', ')} FROM stg s ${joins.join(' ')} WHERE ${where}
-    ${tail} RETURNING 1
-  ) SELECT count(*) AS n FROM up`;
+    ${tail} RETURNING ${returning}
+  ) SELECT ${answer}`;
+  // A key sent twice fails the update ("cannot affect row a second time") only
+  // if its first row changed something: sent first as stored, the row it meets
+  // again is updated by the second without a word. So `sent` counts the staged
+  // rows of the keys updated, which is `n` unless one came twice: a cost only
+  // where rows changed, none for a clean file that changes nothing (up is empty).
   const existing = updatable.length === 0
     ? null
     : insert(exists, `ON CONFLICT (${entity.key.map(ident).join(', ')}) DO UPDATE SET ${[...updatable, ...(hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
-       WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`);
+       WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`,
+    insertCols, insertVals, entity.key.map((k) => `t.${ident(k)}`).join(', '),
+    `(SELECT count(*) FROM up) AS n, (SELECT count(*) FROM stg s ${joins.join(' ')} JOIN up x ON ${keyMatch}) AS sent`);
   // FOR NO KEY UPDATE: what ON CONFLICT DO UPDATE takes, its SET leaving the key alone; counted, not sent back.
   const lock = entity.lockInIdOrder && updatable.length > 0
     ? `SELECT count(*) AS n FROM (SELECT 1 FROM stg s ${joins.join(' ')} JOIN ${ident(entity.table)} x ON ${keyMatch} ORDER BY x.id FOR NO KEY UPDATE OF x) locked`
@@ -268,6 +275,8 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: s
 // A key repeated in the file: ON CONFLICT DO UPDATE meeting the same key twice
 // in one statement, or the plain INSERT of new rows meeting its own row.
 const REPEATED_KEY = new Set(['21000', '23505']);
+/** A key the update met twice, the first time changing nothing (upsertSql's `sent`). */
+class KeySentTwice extends Error {}
 
 function rejection(errors: RowCollector, rows: number) {
   errors.errors.sort((a, b) => a.line - b.line);
@@ -310,10 +319,14 @@ export async function importRecords(
     const counts = { inserted: 0, updated: 0 };
     try {
       if (upsert.lock) await tx.query(upsert.lock);
-      if (upsert.existing) [{ n: counts.updated }] = await tx.query<{ n: number }>(upsert.existing);
+      if (upsert.existing) {
+        const [{ n, sent }] = await tx.query<{ n: number; sent: number }>(upsert.existing);
+        if (Number(sent) > Number(n)) throw new KeySentTwice();
+        counts.updated = n;
+      }
       [{ n: counts.inserted }] = await tx.query<{ n: number }>(upsert.fresh);
     } catch (err) {
-      if (!REPEATED_KEY.has((err as { code?: string }).code ?? '')) throw err;
+      if (!(err instanceof KeySentTwice) && !REPEATED_KEY.has((err as { code?: string }).code ?? '')) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT upsert');
       await duplicateKeyErrors(tx, entity, errors);
       if (errors.total === 0) throw err;

@@ -127,9 +127,12 @@ describe.each(await backends())('import on %s', (backend) => {
       // The column keeps fourteen digits and ten decimals: the first failed the load with a 500, the second was stored as 0.
       ['a rate too large for its column', rate('GBP', 'USD', '2026-11-04', 1e300), /rate must not be above 10000000000000/],
       ['a rate too small for its column', rate('GBP', 'USD', '2026-11-04', 1e-12), /rate 1e-12 is below 1e-10/],
+      // The stored rate first, a new one of the same pair and day after it: the second was taken, 200.
+      ['a pair and day sent twice, first with the stored rate', [rate('EUR', 'USD', '2026-11-02', 1.0815), rate('EUR', 'USD', '2026-11-02', 1.09)],
+        /repeats the key of line 2/],
     ])('refuses a file with %s and keeps the rates it had', async (_name, row, reason) => {
       const before = await rates();
-      const res = await post('exchange-rates', ndjson([rate('CHF', 'USD', '2026-11-04', 1.13), row]));
+      const res = await post('exchange-rates', ndjson([rate('CHF', 'USD', '2026-11-04', 1.13), ...[row].flat()]));
       expect(res.statusCode).toBe(422);
       expect(res.json().errors.map((e: { field?: string; reason: string }) => `${e.field ?? ''} ${e.reason}`).join('\n')).toMatch(reason);
       expect(await rates()).toEqual(before);
@@ -173,6 +176,9 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an implausible date', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { issueDate: '0001-01-01' })]), NDJSON, /issueDate must be from 1900-01-01/],
       ['a repeated key of a row already there', 'customers', ndjson([customer(8), customer(1, { riskScore: 11 }), customer(1, { riskScore: 12 })]), NDJSON,
         /repeats the key of line 2/],
+      // Sent first as stored, the row changed nothing and its key went unnoticed when met again: the second won, 200.
+      ['a repeated key of a row already there, sent first as stored', 'customers', ndjson([customer(3), customer(3, { riskScore: 12 })]), NDJSON,
+        /repeats the key of line 1/],
       ['a field named twice in one NDJSON row', 'customers', `${JSON.stringify(customer(9))}\n{"externalId":"C10","name":"Acme","riskScore":10, "riskScore" :90}\n`, NDJSON,
         /names the field "riskScore" twice/],
       ['a repeated pair key', 'group-members',
