@@ -2,7 +2,7 @@
 // says in words what is wrong with it. Pure and allocation-light: it runs once
 // per row of files with millions of rows.
 import type { FieldType, ImportEntity, ImportField } from './entities.js';
-import { findUnstorable, unstorable, UNSTORABLE_REASON } from '../util/nul.js';
+import { findLeaf, findUnstorable, unstorable, UNSTORABLE_REASON } from '../util/nul.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../util/json-depth.js';
 import { namedTwice, repeatedKey, writtenNumber } from '../util/json-keys.js';
 import { INT4_MAX, INT4_MIN, MAX_OFFSET_HOURS, MAX_YEAR, MIN_YEAR, MONEY_LIMIT } from '../util/bounds.js';
@@ -189,8 +189,23 @@ function coerceJson(raw: unknown): Coerced {
     if (repeated !== null) return fail(namedTwice(repeated));
   }
   const found = findUnstorable(value);
-  if (found === null) return ok(value as object);
-  return fail(UNSTORABLE_REASON[found.problem]);
+  if (found !== null) return fail(UNSTORABLE_REASON[found.problem]);
+  const inexact = inexactNumber(value);
+  return inexact === null ? ok(value as object) : fail(inexact);
+}
+
+/**
+ * JSON.parse reads a number as a double: an id of 20 digits comes back
+ * rounded and 1e400 as Infinity, which JSON.stringify writes null, so the
+ * value stored would not be the one sent, and jsonb would have kept it.
+ */
+function inexactNumber(value: unknown): string | null {
+  let huge = false;
+  const path = findLeaf(value, (n) => typeof n === 'number' && ((huge = !Number.isFinite(n)) || (Number.isInteger(n) && !Number.isSafeInteger(n))));
+  if (path === null) return null;
+  return huge
+    ? `must hold numbers below 1.8e308 (${path}): JSON numbers are read as doubles, and this one would be stored as null`
+    : `must hold whole numbers below 2^53 (${path}): send such an id in quotes, as JSON numbers are read as doubles and this one would be stored rounded`;
 }
 
 function lengthProblem(value: Value, max: number): string | null {

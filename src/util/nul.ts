@@ -11,13 +11,13 @@ export const isWellFormed = (s: string): boolean => (s as unknown as { isWellFor
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** JSON Pointer of the first string or key `flagged` picks in a parsed value, or null. */
-function findString(value: unknown, flagged: (s: string) => boolean): string | null {
+/** JSON Pointer of the first string, key or number `flagged` picks in a parsed value, or null. */
+export function findLeaf(value: unknown, flagged: (leaf: string | number) => boolean): string | null {
   // A stack, not recursion: a deeply nested value must not overflow the call stack.
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
-    if (typeof v === 'string') {
+    if (typeof v === 'string' || typeof v === 'number') {
       if (flagged(v)) return path;
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}/${i}`]);
@@ -50,7 +50,7 @@ export const UNSTORABLE_REASON: Record<Unstorable, string> = {
 /** The first string or key of a parsed value that cannot be stored as sent (NUL, or a lone surrogate), and why; one walk for both. */
 export function findUnstorable(value: unknown): { path: string; problem: Unstorable } | null {
   let problem: Unstorable | null = null;
-  const path = findString(value, (s) => (problem = unstorable(s)) !== null);
+  const path = findLeaf(value, (s) => typeof s === 'string' && (problem = unstorable(s)) !== null);
   return path === null ? null : { path, problem: problem! };
 }
 
