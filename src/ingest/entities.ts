@@ -82,7 +82,17 @@ export interface ImportEntity {
    */
   addsInKeyOrder?: boolean;
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
-  derived?: { column: string; sql: string; dependsOn: string[] }[];
+  derived?: {
+    column: string;
+    sql: string;
+    dependsOn: string[];
+    /**
+     * For a row already stored, when the file has no `unlessSent` column: what
+     * the column becomes, `{fieldName}` standing for the field's value after
+     * the update and `t.column` for the stored row's before it.
+     */
+    stored?: { unlessSent: string; sql: string };
+  }[];
   /** Row-level check across fields; returns a reason when the row is wrong. */
   check?: RowCheck;
   /**
@@ -256,7 +266,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('issueDate', 'issue_date', 'date', 'Issue date', { required: true }),
       col('dueDate', 'due_date', 'date', 'Due date', { required: true }),
       col('amount', 'amount', 'money', 'Amount including tax (credit notes too are positive)', { required: true, min: 0 }),
-      col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled)', { min: 0 }),
+      col('openAmount', 'open_amount', 'money', 'Amount still open (default: amount, or 0 once settled; an invoice sent again without it keeps its own while partly paid)', { min: 0 }),
       col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       col('disputed', 'disputed', 'bool', 'Disputed by the customer', { default: 'false' }),
       col('settledDate', 'settled_date', 'date', 'Date the invoice was fully paid'),
@@ -274,6 +284,15 @@ export const ENTITIES: readonly ImportEntity[] = [
         column: 'open_amount',
         sql: 'COALESCE({openAmount}, CASE WHEN {settledDate} IS NULL THEN {amount} ELSE 0 END)',
         dependsOn: ['openAmount', 'amount', 'settledDate'],
+        // A file without the column (a sync of statuses) says nothing of what was paid: a
+        // partly paid invoice keeps its open amount, within its amount. One settled now is
+        // closed; one fully open, or settled before and no longer, is open for its amount.
+        stored: {
+          unlessSent: 'openAmount',
+          sql: `CASE WHEN {settledDate} IS NOT NULL THEN 0
+                     WHEN t.settled_date IS NOT NULL OR t.open_amount = t.amount THEN {amount}
+                     ELSE LEAST(t.open_amount, {amount}) END`,
+        },
       },
     ],
     check: allOf(

@@ -238,6 +238,15 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: s
     values.push(d.sql.replace(/\{(\w+)\}/g, (_, name: string) => `s.${stagingColumn(entity.fields.find((f) => f.name === name)!)}`));
   }
   const updatable = targets.filter((t) => !entity.key.includes(t));
+  // What an updated column becomes: the file's value, or a derived one's rule for stored rows.
+  const updated = new Map(updatable.map((c) => [c, `EXCLUDED.${ident(c)}`]));
+  for (const d of entity.derived ?? []) {
+    if (!d.stored || present.has(d.stored.unlessSent) || !updated.has(d.column)) continue;
+    updated.set(d.column, d.stored.sql.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const f = entity.fields.find((x) => x.name === name)!;
+      return `${sent(f) ? 'EXCLUDED' : 't'}.${ident(f.column!)}`;
+    }));
+  }
   const hasUpdatedAt = TABLES_WITH_UPDATED_AT.has(entity.table);
   const insertCols = [...targets, ...(hasUpdatedAt ? ['updated_at'] : [])];
   const insertVals = [...values, ...(hasUpdatedAt ? ['now()'] : [])];
@@ -256,8 +265,8 @@ export function upsertSql(entity: ImportEntity, present: Set<string>): { lock: s
   // where rows changed, none for a clean file that changes nothing (up is empty).
   const existing = updatable.length === 0
     ? null
-    : insert(exists, `ON CONFLICT (${entity.key.map(ident).join(', ')}) DO UPDATE SET ${[...updatable, ...(hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
-       WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`,
+    : insert(exists, `ON CONFLICT (${entity.key.map(ident).join(', ')}) DO UPDATE SET ${[...updatable.map((c) => `${ident(c)} = ${updated.get(c)}`), ...(hasUpdatedAt ? ['updated_at = EXCLUDED.updated_at'] : [])].join(', ')}
+       WHERE (${updatable.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => updated.get(c)).join(', ')})`,
     insertCols, insertVals, entity.key.map((k) => `t.${ident(k)}`).join(', '),
     `(SELECT count(*) FROM up) AS n, (SELECT count(*) FROM stg s ${joins.join(' ')} JOIN up x ON ${keyMatch}) AS sent`);
   // FOR NO KEY UPDATE: what ON CONFLICT DO UPDATE takes, its SET leaving the key alone; counted, not sent back.

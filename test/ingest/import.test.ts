@@ -81,6 +81,31 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  describe('when invoices are sent again without their openAmount column', () => {
+    const open = async (id: string) => (await t.storage.db.query<{ open_amount: number }>(
+      'SELECT open_amount::float8 AS open_amount FROM invoices WHERE external_id = $1', [id],
+    ))[0].open_amount;
+
+    // A sync of statuses left the column out: the invoice was open again for its whole amount.
+    it('keeps the open amount of one partly paid', async () => {
+      await post('invoices', ndjson([invoice(40, 1, { openAmount: 40 })]));
+      expect((await post('invoices', ndjson([invoice(40, 1, { status: 'promise_to_pay' })]))).json()).toMatchObject({ updated: 1 });
+      expect(await open('INV40')).toBe(40);
+    });
+
+    it('closes it when settled now', async () => {
+      await post('invoices', ndjson([invoice(41, 1, { openAmount: 40 })]));
+      await post('invoices', ndjson([invoice(41, 1, { settledDate: '2026-10-05' })]));
+      expect(await open('INV41')).toBe(0);
+    });
+
+    it('follows the amount of one never paid, and of one settled before that is no longer', async () => {
+      await post('invoices', ndjson([invoice(42, 1), invoice(43, 1, { settledDate: '2026-10-05' })]));
+      await post('invoices', ndjson([invoice(42, 1, { amount: 500 }), invoice(43, 1, { settledDate: null })]));
+      expect([await open('INV42'), await open('INV43')]).toEqual([500, 143]);
+    });
+  });
+
   describe('when amounts are in a currency with three decimals', () => {
     it('keeps the thousandths, in the table and in the balances saved searches read', async () => {
       const kwd = { currency: 'KWD', issueDate: '2026-09-01', dueDate: '2026-10-01' };
