@@ -107,12 +107,27 @@ interface CsvCore {
   parse(chunk: Buffer | undefined, end: boolean, push: (record: Record<string, string>) => void, close: () => void): Error | undefined;
 }
 
+/**
+ * What makes a header unreadable, said once for the file rather than as an
+ * unknown column and missing fields on every row: a column named twice (its
+ * last cell would win without a word), one with no name (a trailing comma),
+ * or one name holding the whole header of a file separated otherwise.
+ */
+function headerProblem(header: string[]): string | undefined {
+  const repeated = header.find((name, i) => header.indexOf(name) !== i);
+  if (repeated !== undefined) return `the header names column ${quote(repeated)} twice`;
+  const unnamed = header.indexOf('');
+  if (unnamed !== -1) return `the header's column ${unnamed + 1} has no name (a comma at the end of the line?)`;
+  const separator = header.length === 1 ? /[;\t]/.exec(header[0])?.[0] : undefined;
+  if (separator !== undefined) return `the header is one column, ${quote(header[0])}: columns are separated by commas, not ${separator === ';' ? 'semicolons' : 'tabs'}`;
+  return undefined;
+}
+
 async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
-  // A column named twice would let its last cell win without a word.
-  let repeated: string | undefined;
+  let badHeader: string | undefined;
   let names: string[] = [];
   const columns = (header: string[]) => {
-    repeated ??= header.find((name, i) => header.indexOf(name) !== i);
+    badHeader ??= headerProblem(header);
     names = header;
     return header;
   };
@@ -126,7 +141,7 @@ async function* parseCsv(input: Readable): AsyncGenerator<ParsedRecord[]> {
     const err = core.parse(chunk, chunk === undefined, (record) => batch.push(isHeader(record)
       ? { line: parser.info.lines, error: 'repeats the header row (files joined together?)' }
       : { line: parser.info.lines, record }), () => undefined);
-    if (repeated !== undefined) return [{ line: 1, error: `the header names column ${quote(repeated)} twice`, fatal: true }];
+    if (badHeader !== undefined) return [{ line: 1, error: badHeader, fatal: true }];
     if (err === undefined) return batch;
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines ?? parser.info.lines;

@@ -171,6 +171,9 @@ describe.each(await backends())('import on %s', (backend) => {
       ['an unknown customer', 'invoices', ndjson([invoice(10, 1), invoice(11, 99)]), NDJSON, /unknown customers "C99"/],
       ['a negative amount', 'invoices', ndjson([invoice(10, 1), invoice(11, 1, { amount: -3 })]), NDJSON, /negative/],
       ['malformed CSV', 'customers', 'externalId,name\nC9,"Open quote\n', CSV, /malformed CSV/],
+      // Each row was refused for an unknown column "externalId;name" and each required field missing, or for a column "".
+      ['CSV separated by semicolons', 'customers', 'externalId;name\nC9;Acme\n', CSV, /^ the header is one column, "externalId;name": columns are separated by commas, not semicolons$/],
+      ['a CSV header ending in a comma', 'customers', 'externalId,name,\nC9,Acme,\n', CSV, /^ the header's column 3 has no name \(a comma at the end of the line\?\)$/],
       ['the header repeated as a row (files joined together)', 'customers', 'externalId,name\nC9,Acme\nexternalId,name\n', CSV, /repeats the header row/],
       ['an unknown field', 'customers', ndjson([{ ...customer(9), riskScroe: 3 }]), NDJSON, /riskScroe.*not a field/],
       ['an unknown field of a long name', 'customers', ndjson([{ ...customer(9), ['y'.repeat(1000)]: 3 }]), NDJSON, /^y{60}… \(1000 characters\) is not a field/m],
