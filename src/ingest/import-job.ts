@@ -47,7 +47,8 @@ export function makeImportHandler(
       stream.destroy();
       await fsp.rm(file, { force: true });
     }
-    await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`);
+    // Committed: a cancel now comes too late, and the progress it would throw must not call the import cancelled.
+    await ctx.progress(1, `${result.rows} rows: ${result.inserted} inserted, ${result.updated} updated`).catch(() => undefined);
     // Last, with only microtasks after it: the refresh it sets off starts after
     // the answer. Before the file's removal, its turns waited on the refresh.
     return { ...result, ...(await handOver(onImported, result)) };

@@ -31,6 +31,8 @@ export interface ImportOptions {
   beforeCommit?: (tx: Queryable, result: ImportResult) => Promise<void>;
 }
 
+const CANCELLED = () => AR_ERR.CONFLICT(['The import was cancelled; nothing was written']);
+
 /** How many row errors a rejection lists; the total is always given. */
 export const MAX_LISTED_ERRORS = 100;
 
@@ -118,7 +120,7 @@ async function stageRows(
   };
   let fatal = false;
   for await (const batch of records) {
-    if (options.signal?.aborted) throw AR_ERR.CONFLICT(['The import was cancelled; nothing was written']);
+    if (options.signal?.aborted) throw CANCELLED();
     for (const item of batch) {
       rows++;
       if (item.error !== undefined) {
@@ -348,6 +350,8 @@ export async function importRecords(
       updated: counts.updated,
       unchanged: rows - counts.inserted - counts.updated,
     };
+    // A cancel that came while the rows were checked or written: the job says cancelled, so nothing is.
+    if (options.signal?.aborted) throw CANCELLED();
     await options.beforeCommit?.(tx, result);
     return { result, stale: counts.inserted > 0 && (await statisticsStale(tx, entity.table, counts.inserted + counts.updated)) };
   });

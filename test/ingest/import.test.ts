@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import pg from 'pg';
 import { backends } from '../helpers/storage.js';
+import { eventually } from '../helpers/eventually.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { csv, ndjson, customer, event, invoice } from './factories.js';
 
@@ -389,6 +391,50 @@ describe.each(await backends())('import on %s', (backend) => {
       expect(info.state).toBe('completed');
       const polled = await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: auth('platform') });
       expect(polled.json()).toMatchObject({ state: 'completed', progress: 1, result: { inserted: 2 } });
+    });
+  });
+
+  describe('when an import the caller waits for is cancelled', () => {
+    /** Cancels an import of `rows` while another session holds what `hold` takes, then lets it go. */
+    const cancelledWhileHeld = async (hold: string, rows: object[]) => {
+      const other = new pg.Client({ connectionString: t.storage.url! });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(hold);
+        const answer = post('customers', ndjson(rows));
+        // Cancelled once it waits for what the other session holds, not before.
+        const [{ id }] = await eventually(async () => {
+          const rows = await t.storage.db.query<{ id: string }>(
+            `SELECT id FROM local_jobs WHERE type = 'import' AND state = 'active'
+               AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock')`,
+          );
+          if (rows.length !== 1) throw new Error('not waiting yet');
+          return rows;
+        });
+        expect((await t.app.inject({ method: 'DELETE', url: `/v1/jobs/${id}`, headers: auth('platform') })).json()).toEqual({ cancelled: true });
+        await other.query('COMMIT');
+        const res = await answer;
+        return { res, id };
+      } finally {
+        await other.end();
+      }
+    };
+
+    // Held at the import's lock: the waiting caller got a 500.
+    it.runIf(backend === 'postgres')('answers 409 and writes nothing', async () => {
+      const { res, id } = await cancelledWhileHeld(`SELECT pg_advisory_xact_lock(hashtext('ar-import:customers'))`, [customer(70)]);
+      expect(res.statusCode).toBe(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json()).toMatchObject({ jobId: id, detail: expect.stringMatching(/cancelled/) });
+      expect(await t.storage.db.query("SELECT 1 FROM customers WHERE external_id = 'C70'")).toEqual([]);
+    });
+
+    // Held past its rows' staging, at the lock of a customer it changes: the cancel said cancelled, the import committed.
+    it.runIf(backend === 'postgres')('writes nothing when cancelled after its rows were read', async () => {
+      const { res } = await cancelledWhileHeld("SELECT 1 FROM customers WHERE external_id = 'C2' FOR UPDATE", [customer(2, { name: 'Renamed' }), customer(71)]);
+      expect(res.statusCode).toBe(409);
+      expect(await t.storage.db.query("SELECT name FROM customers WHERE external_id IN ('C2', 'C71')")).toEqual([{ name: 'Customer 2' }]);
     });
   });
 });

@@ -70,6 +70,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: {
         200: ImportResultSchema,
         202: QueuedJob,
+        409: ProblemRef,
         415: ProblemRef,
         422: ProblemRef,
         503: ProblemRef,
@@ -107,7 +108,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const info = await jobs.waitFor(jobId);
     if (info.state !== 'completed') {
       const err = info.error ?? { code: 'AR_ERR_JOB_FAILED', message: 'The import failed' };
-      const status = FAILED_IMPORT_STATUS[err.code] ?? 500;
+      // Cancelled (DELETE /v1/jobs/:id), it wrote nothing: the caller's conflict, not the service's fault.
+      const status = info.state === 'cancelled' ? 409 : FAILED_IMPORT_STATUS[err.code] ?? 500;
       const { code, message, ...extras } = err;
       return sendProblem(reply, status, code, message, { jobId, ...extras });
     }
