@@ -87,6 +87,10 @@ export async function loadRuleSet(q: Queryable) {
 }
 
 async function checkReferences(q: Queryable, actions: Action[], searchId: number): Promise<void> {
+  // Held until commit: a delete of the search waits for this rule and then sees
+  // it; one that came first is waited for here, and the search is then missing
+  // below (not a foreign-key failure at the insert).
+  await q.query('SELECT 1 FROM saved_searches WHERE id = $1 FOR KEY SHARE', [searchId]);
   const refs = referencesOf(actions);
   const missing = await q.query<{ kind: string; id: string }>(
     `SELECT 'collector' AS kind, x AS id FROM unnest($1::text[]) x WHERE NOT EXISTS (SELECT 1 FROM collectors WHERE external_id = x)

@@ -3,7 +3,7 @@
 // read, counted and sampled live on the facts query.
 import { atVersion, missedRow, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { AR_ERR } from '../errors.js';
-import { isoSql, type Queryable } from '../db/sql.js';
+import { isoSql, type Db, type Queryable } from '../db/sql.js';
 import { compileSql, type CriteriaAst } from '../criteria/index.js';
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { customerFactsSql } from '../fields/facts.js';
@@ -85,13 +85,21 @@ export async function updateSearch(q: Queryable, id: number, input: SearchInput,
   }
 }
 
-export async function deleteSearch(q: Queryable, id: number, expected: ExpectedVersions = null): Promise<void> {
-  const users = await q.query<{ name: string }>('SELECT name FROM assignment_rules WHERE search_id = $1 ORDER BY name', [id]);
-  if (users.length > 0) {
-    throw AR_ERR.CONFLICT([`saved search ${id} is used by rules ${users.map((u) => `"${u.name}"`).join(', ')}; delete or change them first`]);
-  }
-  const rows = await q.query(`DELETE FROM saved_searches WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, versionsParam(expected)]);
-  if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
+/**
+ * Deletes a search no rule uses. The row is locked before the rules are read:
+ * a rule saved on it meanwhile holds its key until it commits, so the check
+ * sees that rule (409) rather than the foreign key failing the delete.
+ */
+export async function deleteSearch(db: Db, id: number, expected: ExpectedVersions = null): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM saved_searches WHERE id = $1 FOR UPDATE', [id]);
+    const users = await tx.query<{ name: string }>('SELECT name FROM assignment_rules WHERE search_id = $1 ORDER BY name', [id]);
+    if (users.length > 0) {
+      throw AR_ERR.CONFLICT([`saved search ${id} is used by rules ${users.map((u) => `"${u.name}"`).join(', ')}; delete or change them first`]);
+    }
+    const rows = await tx.query(`DELETE FROM saved_searches WHERE id = $1 AND ${atVersion(2)} RETURNING id`, [id, versionsParam(expected)]);
+    if (rows.length === 0) throw await missedRow(tx, 'saved_searches', 'Saved search', id, expected);
+  });
 }
 
 /** Live count and sample, in one pass over the facts. */
