@@ -29,6 +29,10 @@ interface ChangeRow {
   laterRunId: number | null;
 }
 
+// A later change undone since, and the undo's own change putting it back, cancel
+// out: runs undone newest first each restore what they replaced. (An undo only
+// restores a change no live one followed, so its rows after a change of this
+// run put back later changes, never this one's.)
 export async function undoRun(db: Db, runId: number, options: { now?: Date; requestedBy?: string | null } = {}): Promise<UndoResult> {
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
@@ -40,8 +44,9 @@ export async function undoRun(db: Db, runId: number, options: { now?: Date; requ
     const changes = await tx.query<ChangeRow>(
       `SELECT ch.id::int AS id, ch.customer_id AS "customerId", c.external_id AS "externalId", ch.field,
          ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName",
-         (SELECT l.run_id FROM assignment_changes l WHERE l.customer_id = ch.customer_id AND l.field = ch.field
-            AND l.id > ch.id AND l.undone_by_run_id IS NULL ORDER BY l.id DESC LIMIT 1) AS "laterRunId"
+         (SELECT l.run_id FROM assignment_changes l JOIN assignment_runs lr ON lr.id = l.run_id
+            WHERE l.customer_id = ch.customer_id AND l.field = ch.field AND l.id > ch.id
+              AND l.undone_by_run_id IS NULL AND lr.kind <> 'undo' ORDER BY l.id DESC LIMIT 1) AS "laterRunId"
        FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id
        WHERE ch.run_id = $1 AND ch.undone_by_run_id IS NULL ORDER BY ch.id`,
       [runId],

@@ -236,8 +236,9 @@ async function setMemberships(q: Queryable, upsert: [number, number[]][], gone: 
 
 /**
  * Undoes, rule by rule, how run `runId` changed which rules each customer is
- * inside, except the rules a later run changed again for that customer:
- * undone, a customer is judged by the criteria it was judged by before.
+ * inside, except the rules a later run changed again for that customer (one
+ * undone since put its changes back): undone, a customer is judged by the
+ * criteria it was judged by before.
  */
 export async function restoreMemberships(q: Queryable, runId: number, now: Date): Promise<void> {
   type Row = { customerId: number; old: number[] | null; new: number[] | null };
@@ -248,8 +249,9 @@ export async function restoreMemberships(q: Queryable, runId: number, now: Date)
     [runId],
   );
   const later = await q.query<Row>(
-    `SELECT customer_id AS "customerId", old_rule_ids AS old, new_rule_ids AS new FROM assignment_member_changes
-     WHERE run_id > $1 AND customer_id = ANY($2::int[])`,
+    `SELECT mc.customer_id AS "customerId", mc.old_rule_ids AS old, mc.new_rule_ids AS new
+     FROM assignment_member_changes mc JOIN assignment_runs r ON r.id = mc.run_id
+     WHERE mc.run_id > $1 AND mc.customer_id = ANY($2::int[]) AND r.status <> 'undone'`,
     [runId, changed.map((r) => r.customerId)],
   );
   const touchedLater = new Map<number, Set<number>>();

@@ -302,6 +302,36 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await customerRow(s.db, id)).adv).toBeNull();
   });
 
+  it('undoes runs newest first: once the later run is undone, the earlier one restores what it replaced', async () => {
+    const a = await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }], { priority: 2 });
+    const first = await apply(s.db);
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-legal' }], { priority: 1 });
+    const second = await apply(s.db);
+    expect((await customerRow(s.db, a)).collector).toBe('col-legal');
+    expect(await undoRun(s.db, second.runId)).toMatchObject({ restored: 1, notRestored: [] });
+    expect((await customerRow(s.db, a)).collector).toBe('col-a');
+    // The undo put back the value the first run set: it is no later change of it.
+    expect(await undoRun(s.db, first.runId)).toMatchObject({ restored: 1, notRestored: [] });
+    expect((await customerRow(s.db, a)).collector).toBe('col-b');
+  });
+
+  it('undoes who is inside a rule newest first too: a later run undone no longer keeps the earlier one\'s member', async () => {
+    await saveSettings(s.db, { hysteresis: { riskScore: 10 } });
+    const id = await addCustomer(s.db, 'H4', { riskScore: 60 });
+    await addRule(s.db, { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'setInternalActor', actor: 'adv', value: 'Paul' }]);
+    const first = await apply(s.db);
+    await s.db.query('UPDATE customers SET risk_score = 30 WHERE id = $1', [id]);
+    const second = await apply(s.db);
+    await undoRun(s.db, second.runId);
+    await undoRun(s.db, first.runId);
+    expect((await customerRow(s.db, id)).adv).toBeNull();
+    // No member since the undos: 45 (above 40, below 50) does not let it in.
+    await s.db.query('UPDATE customers SET risk_score = 45 WHERE id = $1', [id]);
+    expect((await apply(s.db)).summary.changes).toBe(0);
+    expect((await customerRow(s.db, id)).adv).toBeNull();
+  });
+
   it('evaluates changed customers in memory exactly as the portfolio run does in SQL', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) {
