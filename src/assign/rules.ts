@@ -154,9 +154,23 @@ async function conflictsOf(q: Queryable, rule: CompiledRule, others: CompiledRul
   });
 }
 
+/** The key of the advisory lock every change of what rules read or write holds until it commits (lockRuleSet). */
+export const RULE_SET_LOCK = 'assignment-rule-set';
+
+/**
+ * Serialises the changes of rules and of the searches they use, each checked
+ * for a cycle over the rule set as it reads it: two at once, each without the
+ * other, could each pass and together feed each other in a cycle, which no run
+ * can order. Held until commit; the check after it reads what the other saved.
+ */
+export async function lockRuleSet(q: Queryable): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [RULE_SET_LOCK]);
+}
+
 /** Creates (id null) or replaces a rule, in one transaction. */
 export async function saveRule(db: Db, id: number | null, input: RuleInput, expected: ExpectedVersions = null): Promise<RuleSaveResult> {
   return db.transaction(async (tx) => {
+    await lockRuleSet(tx);
     await checkReferences(tx, input.actions, input.searchId);
     let ruleId: number;
     const values = [input.name, input.description ?? null, input.searchId, input.priority, input.enabled ?? true, JSON.stringify(input.actions)];

@@ -10,7 +10,7 @@ import { todayIso } from '../../agenda/dates.js';
 import { createSearch, deleteSearch, getSearch, listSearches, matchSearch, updateSearch } from '../../searches/store.js';
 import { validateCriteria } from '../../searches/validate.js';
 import { Criteria, SampleSize, SavedSearchSchema, SearchBody, SearchMatchesSchema, SearchResultsSchema } from '../../searches/schemas.js';
-import { listRules, loadRuleSet } from '../../assign/rules.js';
+import { listRules, loadRuleSet, lockRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
 import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
@@ -80,6 +80,8 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const runsRules = async (q: Queryable, set: Awaited<ReturnType<typeof loadRuleSet>>) =>
       (await loadSettings(q)).runOnRuleChange && (await listRules(q)).some((r) => r.searchId === request.params.id && set.byId.has(r.id));
     const save = (queueAsked: boolean) => db.transaction(async (tx) => {
+      // Until commit: a rule saved meanwhile is in the rule set read below.
+      await lockRuleSet(tx);
       const saved = await updateSearch(tx, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
       // Loaded after the change: criteria that make rules feed each other in a cycle are refused here.
       const set = await loadRuleSet(tx);
