@@ -4,6 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply } from 'fastify';
 import type { ExpectedVersions } from '../db/versioned.js';
+import { wordedPattern } from './schemas/common.js';
 
 /** A strong tag: the stored version, which every save moves on. */
 export const versionTag = (version: number): string => `"${version}"`;
@@ -29,9 +30,20 @@ export function ifMatchVersions(header: string | undefined): ExpectedVersions {
     .map(Number);
 }
 
+// RFC 9110 §8.8.3: an entity tag is quoted, optionally weak (W/"3"); If-Match
+// lists them, or is "*". A version sent bare (3) is no tag: read as naming no
+// version, it answered 412 "changed since it was read" however often the
+// client read the resource again, so it is refused as malformed instead.
+const ENTITY_TAG = '(W/)?"[^"\\x00-\\x20\\x7f]*"';
+const IF_MATCH_PATTERN = wordedPattern(
+  `^\\s*(\\*|${ENTITY_TAG}(\\s*,\\s*${ENTITY_TAG})*)\\s*$`,
+  'must name the version as the ETag gives it, in double quotes ("3"), several separated by commas, or *',
+);
+
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({
     maxLength: 1000,
+    pattern: IF_MATCH_PATTERN,
     description: 'The ETag read with the resource: the change is refused with 412 AR_ERR_STALE_VERSION if it was saved since. Without it, the last change wins',
   })),
 });

@@ -165,6 +165,26 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect((await send('/v1/customers/C3/locks', undefined, { unlock: ['adv', 'salesRep'] })).json()).toMatchObject({ lockedFields: [] });
     });
 
+    // An ETag is quoted ("3"): a version sent bare, or anything else no entity tag, was read as naming no
+    // version, and answered 412 "has changed since it was read" however often the client read it again.
+    it.each(['2', 'version 2', '', '"2", 3'])('answers 400, saying how to write it, to an If-Match %j that is no entity tag, and changes nothing', async (ifMatch) => {
+      const search = (await call('POST', '/v1/searches', 'analyst', { name: `Bare If-Match ${ifMatch}`, criteria: true })).json();
+      const url = `/v1/searches/${search.id}`;
+      for (const res of [
+        await send(url, ifMatch, { name: `Bare If-Match ${ifMatch}`, criteria: false }),
+        await send('/v1/assign/settings', ifMatch, margin(13)),
+        await send('/v1/customers/C2/locks', ifMatch, { lock: ['adv'] }),
+        await t.app.inject({ method: 'DELETE', url, headers: { ...auth('analyst'), 'if-match': ifMatch } }),
+      ]) {
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', detail: expect.stringMatching(/if-match must name the version as the ETag gives it/) });
+      }
+      expect((await call('GET', url, 'analyst')).json()).toMatchObject({ version: 1, criteria: true });
+      expect((await call('GET', '/v1/assign/settings', 'analyst')).json().hysteresis.openAmount).not.toBe(13);
+      expect((await call('GET', '/v1/customers/C2/locks', 'analyst')).json().lockedFields).toEqual([]);
+      await call('DELETE', url, 'analyst');
+    });
+
     it('answers 412 to a lock change with If-Match on a customer that does not exist, and 404 without', async () => {
       expect((await call('GET', '/v1/customers/C404/locks', 'analyst')).statusCode).toBe(404);
       const gone = await send('/v1/customers/C404/locks', '"1"', { lock: ['adv'] });
