@@ -44,6 +44,12 @@ describe('when rules are ordered', () => {
   it('refuses a rule that reads the group it builds', () => {
     expect(() => planStages([rule(7, ['group:a'], ['group:a'])])).toThrow(/cycle/);
   });
+
+  // Brief 000: "a standard scenario, then, once the customer is over xx days late, another one".
+  it('orders a rule that reads the value it replaces (the scenario, the collector) after the other rules writing it', () => {
+    expect(planStages([rule(1, ['dunningScenario'], ['dunningScenario']), rule(2, ['collector'], ['collector', 'group:a'])])).toEqual([[1, 2]]);
+    expect(planStages([rule(1, ['dunningScenario'], ['dunningScenario']), rule(2, ['dunningScenario'], [])])).toEqual([[2], [1]]);
+  });
 });
 
 describe("when a rule's saved search was stored as JSON text", () => {

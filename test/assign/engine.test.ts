@@ -155,6 +155,18 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(await customerRow(s.db, calm)).toMatchObject({ collector: null, groups: [] });
   });
 
+  // Brief 000: "a standard scenario, then, once the customer is over xx days late, another one with level-2 actions only".
+  it('runs a rule that reads the scenario it replaces, once: the next run leaves the customer where it put them', async () => {
+    const late = await addCustomer(s.db, 'L1', { scenario: 'standard' });
+    const early = await addCustomer(s.db, 'L2', { scenario: 'standard' });
+    await addOpenInvoice(s.db, late, 1000, 75);
+    await addOpenInvoice(s.db, early, 1000, 10);
+    await addRule(s.db, { and: [{ '==': [{ var: 'dunningScenario' }, 'standard'] }, { '>': [{ var: 'maxDaysOverdue' }, 60] }] }, [{ type: 'setDunningScenario', dunningScenario: 'legal' }]);
+    expect((await apply(s.db)).summary.changes).toBe(1);
+    expect([(await customerRow(s.db, late)).dunningScenario, (await customerRow(s.db, early)).dunningScenario]).toEqual(['legal', 'standard']);
+    expect((await apply(s.db)).summary.changes).toBe(0);
+  });
+
   it('reports conflicting rules with the customers concerned and the winner by priority', async () => {
     await addCustomer(s.db, 'X', { segment: 'key', sector: 'energy' });
     await addCustomer(s.db, 'Y', { segment: 'key', sector: 'retail' });
