@@ -7,7 +7,7 @@ import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { effectsOf, type Action, type Effect } from './actions.js';
 import { planStages, readsOf } from './dependencies.js';
 import { keepCriteria, type Margins } from './hysteresis.js';
-import { groupOf, isGroupTarget } from './targets.js';
+import { groupOf, isGroupTarget, isScalarTarget, targetLabel } from './targets.js';
 
 export interface RuleRow {
   id: number;
@@ -68,8 +68,31 @@ export interface RuleSet {
   managedGroups: Map<string, number[]>;
 }
 
+/**
+ * A rule may read the value it sets (planStages): once set, it no longer
+ * selects the customer, and the value stays. Unless a rule after it by
+ * priority sets that value too: where both select a customer, the first moves
+ * it, the next run finds it moved, the first no longer selects it and the other
+ * sets it back, run after run. Refused, as a cycle is. A rule before it by
+ * priority keeps its customers, and the first moves only the others, once.
+ */
+function refuseSwings(rules: CompiledRule[]): void {
+  rules.forEach((r, i) => {
+    for (const target of r.writes.filter((t) => isScalarTarget(t) && r.reads.includes(t))) {
+      const after = rules.slice(i + 1).find((o) => o.writes.includes(target));
+      if (!after) continue;
+      throw AR_ERR.RULE_CONFLICT([
+        `"${r.name}" reads the ${targetLabel(target)} it sets, and "${after.name}", after it by priority, sets it too: where both select ` +
+          `a customer, "${r.name}" would change it and "${after.name}" set it back at the next run, and so on; give "${after.name}" ` +
+          `the better priority, or keep it from selecting the customers "${r.name}" moves`,
+      ], { rules: [r.id, after.id] });
+    }
+  });
+}
+
 export function compileRuleSet(rows: RuleRow[], margins: Margins): RuleSet {
   const rules = rows.filter((r) => r.enabled).map((r) => compileRule(r, margins)).sort(byPriority);
+  refuseSwings(rules);
   const byId = new Map(rules.map((r) => [r.id, r]));
   const stages = planStages(rules).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
   const managedGroups = new Map<string, number[]>();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCriteria } from '../../src/criteria/index.js';
 import { CUSTOMER_FIELDS } from '../../src/fields/registry.js';
 import { ANY_GROUP, planStages, readsOf } from '../../src/assign/dependencies.js';
-import { compileRule } from '../../src/assign/compile.js';
+import { compileRule, compileRuleSet } from '../../src/assign/compile.js';
 
 const reads = (criteria: unknown) => readsOf(parseCriteria(criteria, CUSTOMER_FIELDS));
 const rule = (id: number, writes: string[], readTargets: string[]) => ({ id, name: `r${id}`, writes, reads: readTargets });
@@ -49,6 +49,22 @@ describe('when rules are ordered', () => {
   it('orders a rule that reads the value it replaces (the scenario, the collector) after the other rules writing it', () => {
     expect(planStages([rule(1, ['dunningScenario'], ['dunningScenario']), rule(2, ['collector'], ['collector', 'group:a'])])).toEqual([[1, 2]]);
     expect(planStages([rule(1, ['dunningScenario'], ['dunningScenario']), rule(2, ['dunningScenario'], [])])).toEqual([[2], [1]]);
+  });
+
+  // A default rule sets "standard"; the rule moving the late ones on reads "standard". Where both select a
+  // customer and the mover wins, the next run finds it moved, the mover no longer selects it and the default
+  // sets "standard" back: the scenario would swing at every run its dwell time allows.
+  it('refuses a rule reading the value it sets when a rule after it by priority sets that value too', () => {
+    const row = (id: number, priority: number, criteria: unknown, dunningScenario: string) => ({
+      id, name: `r${id}`, priority, enabled: true, searchName: `s${id}`, criteria, actions: [{ type: 'setDunningScenario' as const, dunningScenario }],
+    });
+    const mover = (priority: number) => row(1, priority, { and: [{ '==': [{ var: 'dunningScenario' }, 'standard'] }, { '>': [{ var: 'maxDaysOverdue' }, 60] }] }, 'legal');
+    const byDefault = (priority: number) => row(2, priority, { '==': [{ var: 'segment' }, 'key'] }, 'standard');
+    expect(() => compileRuleSet([mover(1), byDefault(2)], {})).toThrow(expect.objectContaining({
+      code: 'AR_ERR_RULE_CONFLICT', message: expect.stringMatching(/"r1" reads the dunning scenario it sets, and "r2", after it by priority, sets it too/),
+    }));
+    // The default first: it keeps its customers, the mover moves only the others, once.
+    expect(compileRuleSet([mover(2), byDefault(1)], {}).stages.map((st) => st.map((r) => r.id))).toEqual([[2], [1]]);
   });
 });
 
