@@ -81,10 +81,12 @@ function refuseSwings(rules: CompiledRule[]): void {
     for (const target of r.writes.filter((t) => isScalarTarget(t) && r.reads.includes(t))) {
       const after = rules.slice(i + 1).find((o) => o.writes.includes(target));
       if (!after) continue;
+      // Swapping them helps only when the other does not read the value too.
+      const fix = after.reads.includes(target) ? '' : `give "${after.name}" the better priority, or `;
       throw AR_ERR.RULE_CONFLICT([
         `"${r.name}" reads the ${targetLabel(target)} it sets, and "${after.name}", after it by priority, sets it too: where both select ` +
-          `a customer, "${r.name}" would change it and "${after.name}" set it back at the next run, and so on; give "${after.name}" ` +
-          `the better priority, or keep it from selecting the customers "${r.name}" moves`,
+          `a customer, "${r.name}" would change it and "${after.name}" set it back at the next run, and so on; ${fix}keep ` +
+          `"${after.name}" from selecting the customers "${r.name}" moves`,
       ], { rules: [r.id, after.id] });
     }
   });
