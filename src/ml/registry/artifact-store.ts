@@ -85,6 +85,23 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Where a version's files are read from: this machine's folder, or the bytes
+ * the database keeps (read as they are, so that no other process healing the
+ * folder meanwhile can take them away). A missing file throws with code ENOENT.
+ */
+export type FileSource = (rel: string) => Promise<Buffer>;
+
+/** The files the database keeps for a version, as a source. */
+export function bytesSource(files: Array<[string, Uint8Array]>): FileSource {
+  const byPath = new Map(files.map(([rel, data]) => [rel, data]));
+  return async (rel) => {
+    const data = byPath.get(rel);
+    if (data === undefined) throw Object.assign(new Error(`${rel} is not kept`), { code: 'ENOENT' });
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  };
+}
+
 export class ArtifactStore {
   constructor(readonly root: string) {}
 
@@ -112,6 +129,12 @@ export class ArtifactStore {
     const { model, version } = content.manifest;
     const dir = await this.writeFolder(model, version, files, false);
     return { dir, manifest, checksums: { ...sums, [MANIFEST]: sha256(manifestBytes) }, files };
+  }
+
+  /** This machine's folder of the version, as a source. */
+  folderOf(model: string, version: string): FileSource {
+    const dir = this.dirOf(model, version);
+    return (rel) => fs.readFile(path.join(dir, rel));
   }
 
   /** Whether this machine's folder holds the version (complete: folders appear whole). */
@@ -169,13 +192,17 @@ export class ArtifactStore {
    * Reads a version and checks every file against the checksums the database
    * pinned. Throws an Error saying what failed; never returns a partial artifact.
    */
-  async read(model: string, version: string, pinned: Record<string, string>): Promise<{ manifest: Manifest; artifact: Artifact }> {
-    const dir = this.dirOf(model, version);
+  async read(
+    model: string,
+    version: string,
+    pinned: Record<string, string>,
+    source: FileSource = this.folderOf(model, version),
+  ): Promise<{ manifest: Manifest; artifact: Artifact }> {
     const problems: string[] = [];
     const readChecked = async (rel: string): Promise<Buffer | null> => {
       let data: Buffer;
       try {
-        data = await fs.readFile(path.join(dir, rel));
+        data = await source(rel);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         problems.push(code === 'ENOENT' ? `${rel} is missing` : `${rel} could not be read (${code ?? (err as Error).message})`);
@@ -233,11 +260,17 @@ export class ArtifactStore {
   }
 
   /** One extra file (report, features), checked against its pinned sha256; null when absent. */
-  async readExtra(model: string, version: string, name: string, pinned: Record<string, string>): Promise<Buffer | null> {
+  async readExtra(
+    model: string,
+    version: string,
+    name: string,
+    pinned: Record<string, string>,
+    source: FileSource = this.folderOf(model, version),
+  ): Promise<Buffer | null> {
     const expected = pinned[name];
     if (!expected) return null;
     // The version was written with this file: gone since is damage to report, not a file it never had.
-    const data = await fs.readFile(path.join(this.dirOf(model, version), name)).catch(() => null);
+    const data = await source(name).catch(() => null);
     if (!data) throw new Error(`${name} is missing`);
     if (sha256(data) !== expected) throw new Error(`${name} does not match its sha256`);
     return data;

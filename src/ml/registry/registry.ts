@@ -8,7 +8,7 @@ import type { Db } from '../../db/sql.js';
 import { AR_ERR } from '../../errors.js';
 import type { Artifact, Metrics, Predictor, TrainingWindow } from '../model.js';
 import type { FeatureHistogram } from '../monitoring/histogram.js';
-import { ArtifactStore, FEATURES, REPORT, assertModelName, isVersionName, newVersionName } from './artifact-store.js';
+import { ArtifactStore, FEATURES, REPORT, assertModelName, bytesSource, isVersionName, newVersionName, type FileSource } from './artifact-store.js';
 import { DEFAULT_TOLERANCE, formatMetric, isNotWorse, primaryValue } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { VersionTable } from './versions.js';
@@ -226,7 +226,7 @@ export class ModelRegistry {
     let artifact: Artifact;
     let predictor: Predictor<unknown, unknown>;
     try {
-      ({ manifest, artifact } = await this.readHealing(v, () => this.store.read(model, version, v.checksums)));
+      ({ manifest, artifact } = await this.readHealing(v, (source) => this.store.read(model, version, v.checksums, source)));
     } catch (err) {
       if (!(err instanceof DamagedFiles)) throw err;
       throw await this.refuse(v, err.message);
@@ -263,12 +263,15 @@ export class ModelRegistry {
   /**
    * Reads this machine's copy; when it is missing (a version written on another
    * machine: a worker trains, the API serves) or fails its checks, and the
-   * database holds the version's files, the copy is rebuilt from them and read
-   * once more, with the same checks. A damaged copy is this machine's problem,
-   * not the version's: only when the database's bytes fail too is the version
-   * itself damaged.
+   * database holds the version's files, reads those, with the same checks, and
+   * rebuilds the copy from them. A damaged copy is this machine's problem, not
+   * the version's: only when the database's bytes fail too is the version
+   * itself damaged. The second read is of the database's bytes, not of the
+   * rebuilt folder: another process sharing the folder (the API and a worker
+   * on one machine, starting together) may remove the copy this one restored,
+   * as it heals the copy it found missing.
    */
-  private async readHealing<T>(v: ModelVersion, read: () => Promise<T>): Promise<T> {
+  private async readHealing<T>(v: ModelVersion, read: (source?: FileSource) => Promise<T>): Promise<T> {
     let problem: Error;
     try {
       return await read();
@@ -278,16 +281,27 @@ export class ModelRegistry {
     // Outside the checks: the database or the disk failing here says nothing about the version's files.
     const files = await this.table.files(v.model, v.version);
     if (files.length === 0) throw new DamagedFiles(problem.message);
-    if (await this.store.has(v.model, v.version)) {
-      this.log.warn({ model: v.model, version: v.version, problem: problem.message }, "this machine's copy of the version is damaged: rebuilt from the database");
-    }
-    // Whatever is left of the folder goes: a restore does not write over one.
-    await this.store.remove(v.model, v.version);
-    await this.store.restore(v.model, v.version, files);
+    let result: T;
     try {
-      return await read();
+      result = await read(bytesSource(files));
     } catch (err) {
       throw new DamagedFiles((err as Error).message);
+    }
+    await this.recache(v, files, problem);
+    return result;
+  }
+
+  /** This machine's copy rebuilt from the database's bytes; a disk that refuses only costs the next read a trip to the database. */
+  private async recache(v: ModelVersion, files: Array<[string, Uint8Array]>, problem: Error): Promise<void> {
+    try {
+      if (await this.store.has(v.model, v.version)) {
+        this.log.warn({ model: v.model, version: v.version, problem: problem.message }, "this machine's copy of the version is damaged: rebuilt from the database");
+      }
+      // Whatever is left of the folder goes: a restore does not write over one.
+      await this.store.remove(v.model, v.version);
+      await this.store.restore(v.model, v.version, files);
+    } catch (err) {
+      this.log.warn({ model: v.model, version: v.version, err: (err as Error).message }, "this machine's copy of the version could not be rebuilt: read from the database");
     }
   }
 
@@ -320,7 +334,7 @@ export class ModelRegistry {
 
   private async readExtra(v: ModelVersion, name: string): Promise<Buffer | null> {
     try {
-      return await this.readHealing(v, () => this.store.readExtra(v.model, v.version, name, v.checksums));
+      return await this.readHealing(v, (source) => this.store.readExtra(v.model, v.version, name, v.checksums, source));
     } catch (err) {
       if (!(err instanceof DamagedFiles)) throw err;
       throw AR_ERR.MODEL_ARTIFACT_CORRUPT([v.model, v.version, err.message]);

@@ -360,6 +360,21 @@ describe.each(await backends())('a version trained on another machine, on %s', (
     expect(events[0].reason).toContain('state.json does not match its sha256');
   });
 
+  // The API and a worker on one machine share the models folder and heal it at once on start:
+  // each removes the copy it found damaged or missing before restoring it, so one can remove the
+  // copy the other has just restored, while that one reads it.
+  it('loads, and is not rejected, when another process sharing the folder removes the copy this one just restored', async () => {
+    const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
+    const machine = own.f.elsewhere();
+    const restore = machine.registry.store.restore.bind(machine.registry.store);
+    machine.registry.store.restore = async (model, version, files) => {
+      await restore(model, version, files);
+      fs.rmSync(path.join(machine.modelsDir, model, version), { recursive: true, force: true });
+    };
+    await expect(machine.registry.verify(MODEL, out.version)).resolves.toBeUndefined();
+    expect((await own.f.registry.get(MODEL, out.version)).status).toBe('candidate');
+  });
+
   it('is not rejected when the database fails while its files are fetched', async () => {
     const out = await trainModel({ registry: own.f.registry }, { model: MODEL, dataset: 'synthetic', report: false, promote: false });
     const { registry } = own.f.elsewhere();
