@@ -83,6 +83,15 @@ export function addDays(iso: IsoDate, days: number): IsoDate {
   return isoOfDay(dayOf(iso) + Math.round(days));
 }
 
+/** The same calendar day `years` later (earlier when negative); 29 February falls on the 28th in a year without one. */
+export function addYears(iso: IsoDate, years: number): IsoDate {
+  const { year, month, day } = dayToCivil(dayOf(iso));
+  const shifted = civilToDay(year + years, month, day);
+  // A day the month does not have rolls into the next month: step back to the month's last day.
+  const overflow = dayToCivil(shifted).month === month ? 0 : dayToCivil(shifted).day;
+  return isoOfDay(shifted - overflow);
+}
+
 /** 0 on Sunday .. 6 on Saturday (day 0 of the epoch was a Thursday). */
 export function weekdayOf(day: number): number {
   return (((day + 4) % 7) + 7) % 7;

@@ -8,6 +8,7 @@ import { CLASS_INDEX, delayClassOf, forecastMetrics, scoreDataset, targetsOf, ty
 import { stateOf, paymentDelayModel } from '../../payment-delay/model.js';
 import { PaymentDelayPredictor, type PaymentDelayInput } from '../../payment-delay/predictor.js';
 import type { PaymentDelayForecast } from '../../payment-delay/types.js';
+import { addYears } from '../../payment-delay/dates.js';
 import type { FeatureColumns } from '../../monitoring/histogram.js';
 import { aucOverTime, errorBySegment } from '../../reports/curves.js';
 import type { Evaluation } from '../../reports/types.js';
@@ -82,6 +83,6 @@ export function paymentDelayEntry(datasets: Record<string, DatasetLoader<Payment
     features: paymentDelayFeatures,
     inputFeatures: paymentDelayInputFeatures,
     // Two years of history: payment habits older than that say little about next month.
-    latestWindow: (today) => ({ from: `${Number(today.slice(0, 4)) - 2}${today.slice(4)}`, to: today }),
+    latestWindow: (today) => ({ from: addYears(today, -2), to: today }),
   };
 }
