@@ -276,6 +276,29 @@ export class ArtifactStore {
     return data;
   }
 
+  /**
+   * Removes the temporary folders that writers killed mid-write left (a
+   * worker stopped during a job, a machine restarted): never versions, never
+   * read, never removed otherwise. Only those untouched for `olderThanMs`, so
+   * that a folder another process is writing now stays. Returns how many went.
+   */
+  async sweepTemporary(olderThanMs = 3_600_000): Promise<number> {
+    const models = await fs.readdir(this.root, { withFileTypes: true }).catch(() => []);
+    let swept = 0;
+    for (const model of models.filter((d) => d.isDirectory() && NAME.test(d.name))) {
+      const parent = path.join(this.root, model.name);
+      for (const name of await fs.readdir(parent).catch(() => [])) {
+        if (!name.startsWith('.tmp-')) continue;
+        const dir = path.join(parent, name);
+        const stat = await fs.stat(dir).catch(() => null);
+        if (!stat || Date.now() - stat.mtimeMs < olderThanMs) continue;
+        await fs.rm(dir, { recursive: true, force: true });
+        swept++;
+      }
+    }
+    return swept;
+  }
+
   async remove(model: string, version: string): Promise<void> {
     await fs.rm(this.dirOf(model, version), { recursive: true, force: true });
   }

@@ -55,6 +55,12 @@ export async function createModelLifecycle(options: ModelLifecycleOptions): Prom
   if (options.retrainCron) log.info({ cron: options.retrainCron, models }, 'scheduled retraining');
   const kept = await registry.keepLocalFiles();
   if (kept > 0) log.info({ versions: kept }, 'model version files copied into the database');
+  // Housekeeping: a folder that cannot be removed must not stop the service from starting.
+  const swept = await registry.store.sweepTemporary().catch((err: Error) => {
+    log.warn({ err: err.message }, 'the temporary folders of unfinished version writes could not be removed');
+    return 0;
+  });
+  if (swept > 0) log.info({ folders: swept }, 'removed the temporary folders of version writes that never finished');
   await server.start();
   return {
     catalogue,

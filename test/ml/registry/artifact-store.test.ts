@@ -73,4 +73,23 @@ describe('version folders on disk', () => {
       await expect(store.read('m', version, written.checksums)).rejects.toThrow(/files\/w\.bin could not be read \(EISDIR\)/);
     });
   });
+
+  // A process killed while it wrote a version (a worker stopped mid-job, the machine restarted) leaves its
+  // temporary folder behind: never a version, never read, and nothing else removed it.
+  describe('when a process died while writing a version', () => {
+    it('sweeps the temporary folder it left, once it is old enough that no writer can still be at it', async () => {
+      const kept = newVersionName();
+      await store.write({ manifest: manifest(kept), artifact: { state: {} } });
+      const stale = path.join(root, 'm', `.tmp-${newVersionName()}-0badc0de`);
+      const fresh = path.join(root, 'm', `.tmp-${newVersionName()}-0000beef`);
+      for (const dir of [stale, fresh]) {
+        fs.mkdirSync(path.join(dir, 'files'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'state.json'), '{"half":');
+      }
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+      expect(await store.sweepTemporary()).toBe(1);
+      expect(fs.readdirSync(path.join(root, 'm')).sort()).toEqual([path.basename(fresh), kept].sort());
+    });
+  });
 });
