@@ -80,7 +80,9 @@ export class ModelMonitor {
 
   /**
    * Drift of scoring inputs against the active version, through the catalogue
-   * entry's `inputFeatures`. Scoring jobs call it with each batch they scored.
+   * entry's `inputFeatures`. Nothing in the service calls it yet: the checks
+   * recorded come from trainings (the trainer's checkFeatures on the new
+   * holdout); a scoring job that scored a batch would call it here.
    */
   async checkInputs(model: string, inputs: unknown[], source = 'scoring'): Promise<DriftCheck | null> {
     const entry = this.options.registry.entry(model);
