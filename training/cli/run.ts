@@ -8,7 +8,7 @@ import type { Artifact, Metrics } from '../../src/ml/model.js';
 import type { ModelMonitor } from '../../src/ml/monitoring/monitor.js';
 import { buildReport } from '../../src/ml/reports/html.js';
 import { REPORT } from '../../src/ml/registry/artifact-store.js';
-import { datasetOf, evaluateWith, holdoutFingerprintOf } from '../../src/ml/registry/evaluation.js';
+import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from '../../src/ml/registry/evaluation.js';
 import { trainModel, type ModelRegistry, type ModelVersion } from '../../src/ml/registry/index.js';
 import { parseEvaluateArgs, parseTrainArgs } from './args.js';
 import { UsageError } from './options.js';
@@ -83,6 +83,8 @@ export function runEvaluate(argv: string[], deps: CliDeps): Promise<number> {
     const { registry } = deps;
     const entry = registry.entry(args.model);
     const dataset = datasetOf(args.model, entry, args.dataset);
+    // As training: a window end the datasets ignore would be printed beside metrics it did not shape.
+    checkWindow(args.model, entry, args.window);
     const progress = makeProgress(`evaluate ${args.model}`, deps.err);
     try {
       progress.update(0, `loading ${dataset.name}`);

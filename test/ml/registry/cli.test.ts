@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { runEvaluate, runTrain, type CliDeps } from '../../../training/cli/run.js';
 import { parseTrainArgs } from '../../../training/cli/args.js';
-import { MODEL } from './fixtures/logistic.js';
+import { MODEL, lateEntry } from './fixtures/logistic.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
 
 function capture(f: RegistryFixture): CliDeps & { stdout: () => string[]; stderr: () => string[] } {
@@ -143,6 +143,24 @@ describe('the train and evaluate commands (PGlite)', () => {
       expect(io.stderr()[0]).toMatch(/AR_ERR_MODEL_SETTINGS: .*\/iterations must be >= 1/);
       expect(io.stderr().join('\n')).not.toMatch(/loading/);
     });
+  });
+});
+
+describe('when evaluating a model on a window end it does not learn from (PGlite)', () => {
+  let f: RegistryFixture;
+  beforeAll(async () => {
+    // As drift, send-time and incentives: all history before `to`, so a `from` changes nothing.
+    f = await openRegistry('pglite', { [MODEL]: { ...lateEntry(), window: { from: false, to: true } } });
+  });
+  afterAll(async () => f.close());
+
+  // Before, the metrics came back under a window naming that `from`, identical to those without it.
+  it('exits 1 saying so before loading anything, as training does, rather than printing metrics the window did not shape', async () => {
+    const io = capture(f);
+    expect(await runEvaluate([MODEL, '--dataset', 'synthetic', '--fresh', '--from', '2026-01-01'], io)).toBe(1);
+    expect(io.stderr().join('\n')).toMatch(/AR_ERR_VALIDATION: .*late-logistic learns from all its history before `to`: `from` cannot be set/);
+    expect(io.stderr().join('\n')).not.toMatch(/loading/);
+    expect(io.stdout()).toEqual([]);
   });
 });
 
