@@ -8,7 +8,7 @@ import type { ModelLifecycle, ModelVersion } from '../../ml/registry/index.js';
 import { checkWindow, datasetNames } from '../../ml/registry/evaluation.js';
 import { checkSettings } from '../../ml/registry/settings.js';
 import { MAX_SEED } from '../../ml/registry/types.js';
-import { todayIso } from '../../agenda/dates.js';
+import { addDays, todayIso } from '../../agenda/dates.js';
 import { Day, ProblemRef, errorResponses } from '../schemas/common.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
@@ -176,6 +176,11 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
     // The ledger holds nothing dated after today: such a window would queue a training bound to fail.
     if (window.from !== null && window.from > todayIso()) {
       throw AR_ERR.VALIDATION([`the window starts after today (${todayIso()}): from ${window.from} leaves nothing to learn from`]);
+    }
+    // `to` is exclusive, and east of UTC today may already be tomorrow: the day after tomorrow is the latest end with data before it.
+    if (window.to !== null && window.to > addDays(todayIso(), 2)) {
+      throw AR_ERR.VALIDATION([`the window ends after tomorrow: to ${window.to} (today is ${todayIso()}) leaves its holdout, the last days before \`to\`, ` +
+        'empty or short of the data it would need, since the ledger holds nothing dated later; leave `to` out to train up to today']);
     }
     if (body.settings !== undefined) checkSettings(model, entry, body.settings);
     const jobId = await lifecycle.train({

@@ -86,6 +86,21 @@ describe.each(await backends())('model routes on %s', (backend) => {
       expect(res.json().detail).toMatch(/starts after today/);
     });
 
+    // Before, the job trained on the whole ledger and recorded a version whose window ran to a day not yet
+    // come, its holdout (the days before `to`) empty: rejected as not measurable, after the whole training.
+    it('answers 400 for a window that ends after tomorrow, and queues no training', async () => {
+      const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+      const before = (await inject('GET', `/v1/models/${MODEL}/versions`)).json().items.length;
+      const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { dataset: 'synthetic', to: day(3) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(new RegExp(`ends after tomorrow: to ${day(3)} .*leave \`to\` out to train up to today`));
+      expect((await inject('GET', `/v1/models/${MODEL}/versions`)).json().items).toHaveLength(before);
+      // A day east of UTC may already be tomorrow: a window ending the day after is still taken.
+      const taken = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { dataset: 'synthetic', to: day(2), promote: false });
+      expect(taken.statusCode).toBe(202);
+      await t.services.jobs.waitFor(taken.json().jobId);
+    });
+
     it('answers 400 for a seed past 32 bits, which the generator would take for another', async () => {
       const res = await inject('POST', `/v1/models/${MODEL}/train`, 'analyst', { seed: 2 ** 32 });
       expect(res.statusCode).toBe(400);
