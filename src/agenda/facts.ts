@@ -124,13 +124,14 @@ LEFT JOIN LATERAL (
 WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice'
   AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))`;
 
-// A courtesy call a person closed covered the invoices it named (invoiceIds of
-// its reasons; one written before they named them, its invoice): they are not
-// called about again, and one that comes within the horizon later gets its own
-// call. Keyed by the group's smallest id, a group that grew kept the closed key
-// and the newcomer was never called about.
-const PRE_DUE_CALLED = `EXISTS (SELECT 1 FROM actions a
-  WHERE a.customer_id = i.customer_id AND a.dedupe_key LIKE 'ml:predue:%' AND a.done_at IS NOT NULL
+// A call a person closed covered the invoices it named (invoiceIds of its
+// reasons; one written before they named them, its invoice): they are not
+// called about again, and one that qualifies later gets its own call. Keyed by
+// the group's smallest id, a group that grew kept the closed key and the
+// newcomer was never called about (had it the smaller id, the others were
+// called about again). The courtesy call before the due date, the missed debit.
+const CALLED_ABOUT = (keyPrefix: 'ml:predue:' | 'ml:debit:') => `EXISTS (SELECT 1 FROM actions a
+  WHERE a.customer_id = i.customer_id AND a.dedupe_key LIKE '${keyPrefix}%' AND a.done_at IS NOT NULL
     AND (a.invoice_id = i.id OR EXISTS (
       SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a.reasons) = 'array' THEN a.reasons ELSE '[]'::jsonb END) r
       WHERE jsonb_typeof(r->'invoiceIds') = 'array' AND r->'invoiceIds' @> to_jsonb(i.id))))`;
@@ -145,7 +146,7 @@ LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'latePr
 LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id AND ${isFiniteSql('fc.value_num')}
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
   AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
-  AND COALESCE(fi.value_num, fc.value_num) >= $4 AND NOT ${PRE_DUE_CALLED}`;
+  AND COALESCE(fi.value_num, fc.value_num) >= $4 AND NOT ${CALLED_ABOUT('ml:predue:')}`;
 
 // The model says why, in the forecast's reasons; a dispute is not a missed debit.
 const MISSED_DEBIT_SQL = (cte: string) => `WITH ${cte}
@@ -153,7 +154,7 @@ SELECT ${INVOICE_COLUMNS}, f.reasons AS "modelReasons"
 FROM invoices i
 JOIN computed_fields f ON f.entity_type = 'invoice' AND f.name = 'lateProbability' AND f.entity_id = i.id
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $1::date
-  AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb`;
+  AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb AND NOT ${CALLED_ABOUT('ml:debit:')}`;
 
 const INBOUND_SQL = (cte: string) => `WITH ${cte},
 msgs AS (

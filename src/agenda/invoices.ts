@@ -78,6 +78,13 @@ export function summarise(invoices: OpenInvoice[], asOf: IsoDate, customer: Cust
   };
 }
 
+/**
+ * The invoices a call covers once a person closed it (`invoiceIds` of one of
+ * its reasons): the facts leave them out after (facts.ts, CALLED_ABOUT), so an
+ * invoice that qualifies later gets a call of its own.
+ */
+export const coveredInvoiceIds = (g: InvoiceGroupSummary): { invoiceIds: number[] } => ({ invoiceIds: g.refs.map((r) => r.invoiceId) });
+
 /** A person's task on some of a customer's invoices (summarised in `g`). */
 export const invoiceTask = (origin: 'ml' | 'qualification', customerId: number, customer: CustomerContext | undefined, g: InvoiceGroupSummary) => ({
   origin,

@@ -2,7 +2,7 @@
 // pre-due courtesy calls, inbound emails that need a person, incentives. Pure.
 import { addDays, daysBetween, minIso } from './dates.js';
 import { ago, invoiceList, money, percent, readModelReasons } from './format.js';
-import { groupBy, invoiceTask, summarise } from './invoices.js';
+import { coveredInvoiceIds, groupBy, invoiceTask, summarise } from './invoices.js';
 import { planEmailPromises } from './plan-email-promise.js';
 import { keyPart, recurrence } from './keys.js';
 import type { AgendaPolicy } from './policy.js';
@@ -89,8 +89,7 @@ export function planPreDueCalls(facts: PlanningFacts, policy: AgendaPolicy): Sug
       reason: `Courtesy call before the due date: ${invoiceList(g.refs)} (${g.amounts}) due ${firstDue} ` +
         `(${ago(daysBetween(firstDue, facts.asOf))}); late probability ${percent(p)} (${source})`,
       reasons: [
-        // invoiceIds: the invoices a person covers by closing it (facts.ts).
-        { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p, invoiceIds: g.refs.map((r) => r.invoiceId) },
+        { factor: 'lateProbability', text: `late probability ${percent(p)} for ${likeliest.number} (${source})`, value: p, ...coveredInvoiceIds(g) },
         g.amountReason,
         ...readModelReasons(likeliest.modelReasons, 3),
       ],
@@ -123,7 +122,7 @@ export function planMissedDebits(facts: PlanningFacts): Suggestion[] {
       reason: `Usual due-date payment missed: ${g.text}; ask why (a rejected direct debit: mandate, account, funds?) and have it presented again or paid by transfer`,
       reasons: [
         ...(missed ? [missed] : []),
-        g.amountReason,
+        { ...g.amountReason, ...coveredInvoiceIds(g) },
         ...model.filter((r) => r !== missed && r.factor !== 'daysOverdue').slice(0, 2),
       ],
       priority: priority(g.amount, urgency('missed_debit', g.maxDaysOverdue), risk(customer), g.currency),

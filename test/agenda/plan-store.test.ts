@@ -270,6 +270,27 @@ for (const backend of await backends()) {
         expect(debit[0].reason).toContain('F-31');
         expect(JSON.stringify(debit[0].reasons)).toContain('a median of 10 days after it');
       });
+
+      it('plans the call of a second missed debit after the call on the first was made, whatever their ids', async () => {
+        const { customerId } = await customerWithScenario();
+        const missedOn = async (number: string, dueDate: string) => {
+          const id = await f.invoice(s.db, { customerId, number, issueDate: '2026-09-01', dueDate, amount: 3100 });
+          await f.computedField(s.db, { entityType: 'invoice', entityId: id, name: 'lateProbability', value: 1, confidence: 0.9, reasons: MISSED_DUE_DATE_REASONS });
+        };
+        await missedOn('F-91', '2026-10-16');
+        const calls = async () => (await f.actionsOf(s.db, customerId)).filter((x) => x.dedupeKey.startsWith('ml:debit:'));
+        await plan('2026-10-17');
+        const [first] = await calls();
+        expect(first.reason).toContain('F-91');
+        await closeAction(s.db, first.id, 'done', { policy, today: '2026-10-17' });
+        // F-91 still open (the customer said it would be presented again); F-92's debit, a month on, is missed too.
+        await missedOn('F-92', '2026-11-16');
+        await plan('2026-11-17');
+        const planned = (await calls()).filter((x) => x.status === 'planned');
+        expect(planned).toHaveLength(1);
+        expect(planned[0].reason).toContain('F-92');
+        expect(planned[0].reason).not.toContain('F-91'); // called about a month ago
+      });
     });
 
     describe('when a customer holds unapplied credit', () => {
