@@ -156,13 +156,23 @@ JOIN computed_fields f ON f.entity_type = 'invoice' AND f.name = 'lateProbabilit
 WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $1::date
   AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb AND NOT ${CALLED_ABOUT('ml:debit:')}`;
 
+// An email a person answered stays answered: its key names the customer too
+// (a suggestion is closed by the customer its key names), so an email the
+// platform moved to another customer came back under a new key once answered.
+// Any customer's closed answer of the message counts, read by the message id
+// that ends the key (ml:inbound:c12:m77).
 const INBOUND_SQL = (cte: string) => `WITH ${cte},
+answered AS (
+  SELECT substring(a.dedupe_key from ':m([0-9]{1,10})$')::bigint AS id FROM actions a
+  WHERE a.dedupe_key LIKE 'ml:inbound:%' AND a.done_at IS NOT NULL
+),
 msgs AS (
   SELECT m.id, m.external_id, m.customer_id, ${UTC_DAY('m.received_at')} AS received_on, m.subject
   FROM inbound_messages m
   WHERE m.customer_id IN (SELECT id FROM sc)
     AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC'
     AND ${UTC_DAY('m.received_at')} <= $1::date
+    AND NOT EXISTS (SELECT 1 FROM answered WHERE answered.id = m.id)
 )
 SELECT msgs.id AS "messageId", msgs.external_id AS "externalId", msgs.customer_id AS "customerId",
   msgs.received_on::text AS "receivedOn", msgs.subject, COALESCE(f.fields, '[]'::jsonb) AS fields

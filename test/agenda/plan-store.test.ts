@@ -169,6 +169,26 @@ for (const backend of await backends()) {
         expect(actions[0].reason).toContain('Price error on F-12');
       });
 
+      it('keeps an answered email answered when it moves to another customer, and plans a newer email of its own', async () => {
+        const { customerId, collectorId } = await customerWithScenario();
+        const other = await f.customer(s.db, { collectorId });
+        const email = async (customer: number, receivedAt: string, subject: string) => {
+          const msg = await f.inbound(s.db, { customerId: customer, receivedAt, subject });
+          await f.computedField(s.db, { entityType: 'inbound', entityId: msg, name: 'inboundType', value: 'dispute', confidence: 0.9 });
+          return msg;
+        };
+        const first = await email(customerId, '2026-10-19T08:00:00Z', 'Price error on F-12');
+        await plan('2026-10-20');
+        const [answer] = await f.actionsOf(s.db, customerId);
+        await closeAction(s.db, answer.id, 'done', { policy, today: '2026-10-20' });
+        // The platform sends the email again under the customer it really came from, and that customer writes again.
+        await s.db.query('UPDATE inbound_messages SET customer_id = $1 WHERE id = $2', [other, first]);
+        const newer = await email(other, '2026-10-21T08:00:00Z', 'Still wrong');
+        await plan('2026-10-21');
+        const planned = (await f.actionsOf(s.db)).filter((a) => a.status === 'planned');
+        expect(planned.map((a) => a.dedupeKey)).toEqual([`ml:inbound:c${other}:m${newer}`]);
+      });
+
       it('keeps following an email promise when a later email carries a promised date that is no date', async () => {
         const { customerId } = await customerWithScenario();
         await f.invoice(s.db, { customerId, number: 'F-61', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 1200 });
