@@ -1,7 +1,8 @@
 // Triage of stored inbound emails: each new message is scored once (on the
-// refresh after its import) and its type, priority, sentiment and auto-reply
-// decision become computed fields on the message; the customer gets the
-// summaries rules filter on (open disputes by email, sentiment trend).
+// refresh after its import; again after an import changed what it says or its
+// customer) and its type, priority, sentiment and auto-reply decision become
+// computed fields on the message; the customer gets the summaries rules
+// filter on (open disputes by email, sentiment trend).
 import type { Db } from '../db/sql.js';
 import type { Predictor, Reason } from '../ml/model.js';
 import type { Entities, InboundRequest, InboundTriage } from '../ml/inbound/index.js';
@@ -110,7 +111,7 @@ export async function publishTriaged(db: Db): Promise<number> {
          WHERE m.triage_seq IS NULL
            AND EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
          ORDER BY m.id FOR UPDATE OF m)
-       UPDATE inbound_messages m SET triage_seq = p.seq
+       UPDATE inbound_messages m SET triage_seq = p.seq, triaged_customer_id = m.customer_id
        FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (SELECT id FROM pending ORDER BY id) ordered) p
        WHERE m.id = p.id RETURNING m.id`,
     );
@@ -124,14 +125,20 @@ export async function publishTriaged(db: Db): Promise<number> {
   return published;
 }
 
-/** Scores the messages never scored by any version, then refreshes the customers' summaries. */
+/**
+ * Scores the messages never scored by any version, then refreshes the
+ * customers' summaries. An import that sends an email again with another
+ * text, day or customer clears its triage (entities.ts, onChange): it is
+ * scored again here, and the customer it was counted for before
+ * (triaged_customer_id) is recounted beside its own.
+ */
 export async function triageNewMessages(db: Db, model: ServedModel<Predictor<InboundRequest, InboundTriage>>, batch = 2000): Promise<TriageResult> {
   let messages = 0;
   const touched = new Set<number>();
   await publishTriaged(db);
   for (;;) {
-    const rows = await db.query<{ id: number; customer_id: number | null; subject: string; body: string; received_at: string }>(
-      `SELECT m.id, m.customer_id, m.subject, m.body, to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
+    const rows = await db.query<{ id: number; customer_id: number | null; triaged_customer_id: number | null; subject: string; body: string; received_at: string }>(
+      `SELECT m.id, m.customer_id, m.triaged_customer_id, m.subject, m.body, to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
        FROM inbound_messages m
        WHERE NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
        ORDER BY m.id LIMIT $1`,
@@ -145,7 +152,7 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
       const receivedAt = inSenderZone(r.received_at, context?.timezone);
       const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
       out.push(...messageFields(r.id, p.value, p.confidence, model.version));
-      if (r.customer_id !== null) touched.add(r.customer_id);
+      for (const c of [r.customer_id, r.triaged_customer_id]) if (c !== null) touched.add(c);
     }
     await writeComputedFields(db, out);
     await publishTriaged(db);
@@ -160,17 +167,28 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
   return { messages, customers: touched.size };
 }
 
-/** openDisputes: dispute emails of the last 90 days; sentimentTrend: mean sentiment of the last 5 emails. */
+/**
+ * openDisputes: dispute emails of the last 90 days; sentimentTrend: mean
+ * sentiment of the last 5 emails. A customer whose emails all moved to
+ * another counts none, and has no trend left to read.
+ */
 async function writeCustomerSummaries(db: Db, customerIds: number[], version: string): Promise<void> {
+  await db.query(
+    `DELETE FROM computed_fields f WHERE f.entity_type = 'customer' AND f.name = 'sentimentTrend' AND f.entity_id = ANY($1::int[])
+       AND NOT EXISTS (SELECT 1 FROM inbound_messages m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'
+                       WHERE m.customer_id = f.entity_id)`,
+    [customerIds],
+  );
   await db.query(
     `INSERT INTO computed_fields (entity_type, entity_id, name, value_num, confidence, reasons, model_version, computed_at)
      SELECT 'customer', s.customer_id, s.name, s.value, NULL, s.reasons, $2, now() FROM (
-       SELECT m.customer_id, 'openDisputes' AS name,
-              count(*) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days')::float8 AS value,
+       SELECT c.id AS customer_id, 'openDisputes' AS name,
+              count(m.id) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days')::float8 AS value,
               jsonb_build_array(jsonb_build_object('factor', 'disputeEmails', 'text',
-                count(*) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days') || ' dispute email(s) in the last 90 days')) AS reasons
-       FROM inbound_messages m JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType'
-       WHERE m.customer_id = ANY($1::int[]) GROUP BY m.customer_id
+                count(m.id) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days') || ' dispute email(s) in the last 90 days')) AS reasons
+       FROM customers c
+       LEFT JOIN (inbound_messages m JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType') ON m.customer_id = c.id
+       WHERE c.id = ANY($1::int[]) GROUP BY c.id
        UNION ALL
        SELECT customer_id, 'sentimentTrend', avg(score), jsonb_build_array(jsonb_build_object('factor', 'lastEmails', 'text',
                 'mean sentiment of the last ' || count(*) || ' email(s): ' || round(avg(score)::numeric, 2)))

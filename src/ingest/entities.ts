@@ -81,6 +81,13 @@ export interface ImportEntity {
    * on the unique key once that writer committed.
    */
   addsInKeyOrder?: boolean;
+  /**
+   * What a stored row changing in one of `columns` sets off, in SQL run in the
+   * import's transaction before its upsert (after the lock of lockInIdOrder):
+   * `{changed}` stands for a query of the ids of the stored rows the file
+   * changes in one of them (the columns the file leaves out change nothing).
+   */
+  onChange?: { columns: string[]; sql: string };
   /** SQL expressions for columns derived from others; `{fieldName}` stands for that field's staged value. */
   derived?: {
     column: string;
@@ -373,6 +380,15 @@ export const ENTITIES: readonly ImportEntity[] = [
     description: 'Emails received from customers',
     key: ['external_id'],
     lockInIdOrder: true,
+    // The triage read the text, the day and the customer (its balance, its clock): an email sent again with
+    // another is triaged again by the next refresh, and published again after it (src/inbound/triage.ts).
+    // One sent again as it was keeps its triage: a sync sends the same emails every day.
+    onChange: {
+      columns: ['customer_id', 'received_at', 'subject', 'body'],
+      sql: `WITH changed AS ({changed}),
+        cleared AS (DELETE FROM computed_fields cf USING changed WHERE cf.entity_type = 'inbound' AND cf.entity_id = changed.id)
+        UPDATE inbound_messages m SET triage_seq = NULL FROM changed WHERE m.id = changed.id`,
+    },
     fields: [
       externalId,
       customerRef(false),

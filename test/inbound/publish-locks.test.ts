@@ -13,7 +13,8 @@ import { publishTriaged } from '../../src/inbound/triage.js';
 import { ndjson } from '../ingest/factories.js';
 import * as f from '../agenda/factories.js';
 
-const email = (externalId: string, body = 'Please send a copy') => ({ externalId, receivedAt: '2026-12-01T09:00:00Z', subject: 'copy please', body });
+// Sent again from another address: a changed text would have the emails triaged again (and published again).
+const email = (externalId: string, sender = 'ap@customer.example') => ({ externalId, receivedAt: '2026-12-01T09:00:00Z', sender, subject: 'copy please', body: 'Please send a copy' });
 
 describe.skipIf(!(await postgresReachable()))('when an import sends emails again while the triage publishes them, on PostgreSQL', () => {
   const locks = lockRace();
@@ -43,7 +44,7 @@ describe.skipIf(!(await postgresReachable()))('when an import sends emails again
 
     await locks.gate.query('BEGIN');
     await locks.gate.query("SELECT 1 FROM inbound_messages WHERE external_id = 'G' FOR UPDATE");
-    const importing = importEmails(order.map((id) => email(id, 'Please send a copy, again')));
+    const importing = importEmails(order.map((id) => email(id, 'accounts@customer.example')));
     await eventually(async () => expect(await locks.waitingForLocks()).toBe(1));
     let published = false;
     const publishing = publishTriaged(locks.db).finally(() => (published = true));

@@ -1,0 +1,92 @@
+// An email the platform sends again (same externalId) with another text or
+// customer is triaged again by the next refresh, and both customers' summaries
+// follow it; one sent again unchanged is not triaged again. On both backends.
+import { Readable } from 'node:stream';
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { triageNewMessages } from '../../src/inbound/triage.js';
+import { findEntity } from '../../src/ingest/entities.js';
+import { importRecords } from '../../src/ingest/load.js';
+import { parseRecords } from '../../src/ingest/parse.js';
+import { ndjson } from '../ingest/factories.js';
+import * as f from '../agenda/factories.js';
+
+// Reads "wrong" as a dispute, anything else as a thank-you: what is read again, not how well, is under test.
+const read: string[] = [];
+const triage = {
+  version: 'stub-1',
+  predictor: {
+    predict: ({ body }: { body: string }) => {
+      read.push(body);
+      const dispute = body.includes('wrong');
+      return {
+        value: {
+          type: dispute ? 'dispute' : 'other', typeConfidence: 0.9, secondaryTypes: [], priority: { score: 0.5, reasons: [] },
+          autoReply: { eligible: false, reasons: [] }, sentiment: { score: dispute ? -0.5 : 0.5, reasons: [] },
+          entities: { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] },
+        },
+        confidence: 0.9,
+        reasons: [],
+      };
+    },
+  },
+} as never;
+
+const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+
+for (const backend of await backends()) {
+  describe(`an email sent again on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => { s = await openTestStorage(backend); });
+    afterAll(async () => s.close());
+    beforeEach(async () => {
+      await f.wipe(s.db);
+      read.length = 0;
+    });
+
+    const send = (customer: string, body: string, subject = 'Invoice F-1') => importRecords(s.db, findEntity('inbound-messages')!,
+      parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt: yesterday, subject, body }])]), 'ndjson'));
+    const customerField = async (customerId: number, name: string) => (await s.db.query<{ v: number }>(
+      "SELECT value_num AS v FROM computed_fields WHERE entity_type = 'customer' AND name = $2 AND entity_id = $1", [customerId, name],
+    ))[0]?.v;
+    const stored = async () => (await s.db.query<{ type: string; seq: number | null }>(
+      `SELECT t.value_text AS type, m.triage_seq AS seq FROM inbound_messages m
+       LEFT JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType' WHERE m.external_id = 'M1'`,
+    ))[0];
+
+    it('is triaged again when its text changed, not when sent as it was, and listed again after the emails triaged before', async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      await send('A', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      const first = await stored();
+      expect(first.type).toBe('dispute');
+      expect(await customerField(a, 'openDisputes')).toBe(1);
+      expect((await send('A', 'The amount is wrong')).unchanged).toBe(1); // a daily sync
+      await triageNewMessages(s.db, triage);
+      expect(await stored()).toEqual(first);
+      await send('A', 'Paid today, thanks');
+      await triageNewMessages(s.db, triage);
+      expect(read).toEqual(['The amount is wrong', 'Paid today, thanks']);
+      const again = await stored();
+      expect(again.type).toBe('other');
+      expect(again.seq).toBeGreaterThan(first.seq!);
+      expect(await customerField(a, 'openDisputes')).toBe(0);
+      expect(await customerField(a, 'sentimentTrend')).toBe(0.5);
+    });
+
+    it('is triaged again and counted under its new customer only when it moved', async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      const b = await f.customer(s.db, { externalId: 'B' });
+      await send('A', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      expect(await customerField(a, 'openDisputes')).toBe(1);
+      await send('B', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      expect(read).toHaveLength(2);
+      expect(await customerField(a, 'openDisputes')).toBe(0);
+      expect(await customerField(b, 'openDisputes')).toBe(1);
+      expect(await customerField(a, 'sentimentTrend')).toBeUndefined(); // no email of A's left to read a trend in
+      expect(await customerField(b, 'sentimentTrend')).toBe(-0.5);
+    });
+  });
+}
