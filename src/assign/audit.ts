@@ -22,7 +22,8 @@ export interface CustomerAssignments {
   current: Record<string, Value>;
   groups: { group: string; source: string; ruleId: number | null }[];
   lockedFields: string[];
-  state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: string; heldUntil: string | null }[];
+  /** ruleId null and undoesRunId set: the undo run runId put the value back, no rule set it. */
+  state: { field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; undoesRunId: number | null; since: string; heldUntil: string | null }[];
   changes: {
     id: number; runId: number; runKind: string; trigger: string; at: string; field: string; old: Value; new: Value;
     ruleId: number | null; ruleName: string | null; reasons: unknown; because?: string; undoneByRunId: number | null; requestedBy: string | null;
@@ -45,8 +46,8 @@ export async function customerAssignments(
   const { id, name } = await customerIdOf(q, externalId);
   const settings = await loadSettings(q);
   const state = (await loadCustomerStates(q, { customerIds: [id] })).get(id)!;
-  const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; since: Date; onData: boolean }>(
-    `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.since,
+  const rows = await q.query<{ field: string; value: Value; ruleId: number | null; ruleName: string | null; runId: number | null; undoesRunId: number | null; since: Date; onData: boolean }>(
+    `SELECT s.field, s.value, s.rule_id AS "ruleId", r.name AS "ruleName", s.run_id AS "runId", s.undoes_run_id AS "undoesRunId", s.since,
        ${HAD_INVOICES_SQL('s.customer_id', 's.since')} AS "onData"
      FROM assignment_state s LEFT JOIN assignment_rules r ON r.id = s.rule_id WHERE s.customer_id = $1 ORDER BY s.field`,
     [id],

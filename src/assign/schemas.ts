@@ -168,8 +168,10 @@ export const CustomerAssignmentsSchema = Type.Object({
   groups: Type.Array(Type.Object({ group: Type.String(), source: Type.String(), ruleId: Nullable(Type.Integer()) })),
   lockedFields: Type.Array(Type.String()),
   state: Type.Array(Type.Object({
-    field: Type.String(), value: AnyValue, ruleId: Nullable(Type.Integer()), ruleName: Nullable(Type.String()),
+    field: Type.String(), value: AnyValue,
+    ruleId: Nullable(Type.Integer({ description: 'the rule that set the value; null when an undo put it back (undoesRunId)' })), ruleName: Nullable(Type.String()),
     runId: Nullable(Type.Integer()), since: Type.String(),
+    undoesRunId: Nullable(Type.Integer({ description: 'when runId is an undo that put the value back: the run it undid' })),
     heldUntil: Nullable(Type.String({ description: 'until when the dwell time holds the value; null when it was set before the customer had any invoice (nothing to keep coherent yet)' })),
   })),
   changes: Type.Array(Type.Object({

@@ -275,6 +275,16 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     await expect(undoRun(s.db, runId)).rejects.toMatchObject({ code: 'AR_ERR_RUN_NOT_UNDOABLE' });
   });
 
+  it('credits the undo, not the rule, with the value it restored, in the customer\'s assignment state', async () => {
+    await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const { runId } = await apply(s.db);
+    const { undoRunId } = await undoRun(s.db, runId);
+    const { state } = await customerAssignments(s.db, 'A', { limit: 5, explain: false });
+    // col-b was there before any rule: the rule set col-a, which the undo took back.
+    expect(state).toEqual([expect.objectContaining({ field: 'collector', value: 'col-b', ruleId: null, ruleName: null, runId: undoRunId, undoesRunId: runId })]);
+  });
+
   it('undoes who is inside a rule with hysteresis, so the next run judges them by the strict criteria again', async () => {
     await saveSettings(s.db, { hysteresis: { riskScore: 10 } });
     const inside = await addCustomer(s.db, 'H1', { riskScore: 60 });

@@ -273,8 +273,11 @@ describe.each(await backends())('when credit managers use Search & Assign over H
 
       const undo = await call('POST', `/v1/assign/runs/${runId}/undo`, 'analyst');
       expect(undo.json()).toMatchObject({ restored: plan.totalChanges, notRestored: [] });
-      expect((await call('GET', '/v1/customers/C6/assignments', 'collector')).json()).toMatchObject({
-        current: { collector: null, latePenalties: false }, groups: [],
+      const undone = (await call('GET', '/v1/customers/C6/assignments', 'collector')).json();
+      expect(undone).toMatchObject({ current: { collector: null, latePenalties: false }, groups: [] });
+      // Put back by the undo: no rule set no collector.
+      expect(undone.state.find((s: { field: string }) => s.field === 'collector')).toMatchObject({
+        value: null, ruleId: null, ruleName: null, runId: undo.json().undoRunId, undoesRunId: runId,
       });
       expect((await call('POST', `/v1/assign/runs/${runId}/undo`, 'analyst')).statusCode).toBe(409);
     });
