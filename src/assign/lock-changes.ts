@@ -22,6 +22,12 @@ export interface LockDetail {
   reason: string | null;
 }
 
+/**
+ * Whether an audited actor is a collector's key. Actors are
+ * `<role>[@<collector>]#<fingerprint>` (actorOf in src/http/plugins/auth.ts).
+ */
+export const isCollectorActor = (actor: string | null): boolean => actor !== null && /^collector[@#]/.test(actor);
+
 const COLUMNS = `id, ${isoSql('created_at')} AS at, field, action, actor, reason`;
 
 /**

@@ -6,7 +6,7 @@ import { AR_ERR } from '../errors.js';
 import type { Db, Queryable } from '../db/sql.js';
 import { atVersion, missedVersion, versionsParam, type ExpectedVersions } from '../db/versioned.js';
 import { groupOf, isGroupTarget, isLockKey } from './targets.js';
-import { lockDetails, lockDiff, recordLockChanges, type LockDetail } from './lock-changes.js';
+import { isCollectorActor, lockDetails, lockDiff, recordLockChanges, type LockAction, type LockDetail } from './lock-changes.js';
 
 export interface Locks {
   lockedFields: string[];
@@ -76,7 +76,10 @@ export async function setLocks(db: Db, externalId: string, lock: string[], unloc
       [externalId, asCollector ?? null, lock, unlock, versionsParam(expected)],
     );
     if (!row) return null;
-    await recordLockChanges(tx, row.id, lockDiff(before.lockedFields, row.lockedFields), { actor, reason });
+    const changes = lockDiff(before.lockedFields, row.lockedFields);
+    // Thrown inside the transaction: the whole request is undone, its locks included.
+    if (asCollector) await refuseLiftingCreditManagersLocks(tx, row.id, externalId, changes);
+    await recordLockChanges(tx, row.id, changes, { actor, reason });
     return withDetails(tx, row);
   });
   if (saved) return saved;
@@ -90,6 +93,29 @@ export async function setLocks(db: Db, externalId: string, lock: string[], unloc
     throw AR_ERR.FORBIDDEN(['collector', `lock assignments of customer "${externalId}": it is not in collector "${asCollector}"'s portfolio`]);
   }
   throw missedVersion('The lock list of customer', externalId, row?.version, expected);
+}
+
+// A collector overrides rules on their portfolio, not a credit manager's
+// decision: what an analyst or admin locked stays until one of them lifts it.
+// A lock from before locks were audited has no author: it may be a credit
+// manager's, so it is taken as one. Read under the customer's row lock, so the
+// latest lock of each field is the one this change lifts.
+async function refuseLiftingCreditManagersLocks(
+  q: Queryable,
+  customerId: number,
+  externalId: string,
+  changes: { field: string; action: LockAction }[],
+): Promise<void> {
+  const unlocked = changes.filter((c) => c.action === 'unlock').map((c) => c.field);
+  if (unlocked.length === 0) return;
+  const refused = (await lockDetails(q, customerId, unlocked)).filter((d) => !isCollectorActor(d.lockedBy));
+  if (refused.length === 0) return;
+  const whose = refused.map((d) =>
+    `"${d.field}" of customer "${externalId}": ${d.lockedBy ? `locked by ${d.lockedBy}` : 'locked before locks were audited, by someone unknown'}`);
+  throw AR_ERR.FORBIDDEN(
+    ['collector', `unlock ${whose.join('; ')}. Only an analyst or an admin lifts a lock a collector did not make`],
+    { locks: refused },
+  );
 }
 
 // A lock on a group that does not exist would hold nothing and read as a

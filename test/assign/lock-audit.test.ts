@@ -7,6 +7,7 @@ import { buildAssignTestApp, COL_A_KEY, type AssignTestApp } from './app.js';
 import { addCustomer, addRule, seedReferences } from './factories.js';
 
 const ANALYST = `analyst#${fingerprint(KEYS.analyst)}`;
+const asColA = { authorization: `Bearer ${COL_A_KEY}` };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe.each(await backends())('when people lock assignments on %s', (backend) => {
@@ -25,6 +26,8 @@ describe.each(await backends())('when people lock assignments on %s', (backend) 
     for (const c of ['L1', 'L2', 'L3', 'L4', 'L5']) await addCustomer(t.storage.db, c);
     await addCustomer(t.storage.db, 'L6', { locked: ['salesRep'] });
     await addCustomer(t.storage.db, 'L7', { collector: 'col-a' });
+    for (const c of ['P1', 'P2', 'P3']) await addCustomer(t.storage.db, c, { collector: 'col-a' });
+    await addCustomer(t.storage.db, 'P4', { collector: 'col-a', locked: ['salesRep'] });
   });
   afterAll(async () => t?.close());
 
@@ -87,6 +90,44 @@ describe.each(await backends())('when people lock assignments on %s', (backend) 
       expect(res.json().locks).toEqual([
         { field: 'dunningScenario', lockedAt: expect.stringMatching(ISO), lockedBy: `collector@col-a#${fingerprint(COL_A_KEY)}`, reason: null },
       ]);
+    });
+  });
+
+  describe('when a collector unlocks what a credit manager locked on their portfolio', () => {
+    it('answers 403 naming the field and who locked it, and changes no lock of the request', async () => {
+      await lock('P1', { lock: ['dunningScenario'], reason: 'Payment plan agreed with the CFO' });
+      const before = await locks('P1');
+      const rowsBefore = await auditRows();
+      const res = await lockAs(asColA, 'P1', { unlock: ['dunningScenario'], lock: ['adv'] });
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_FORBIDDEN', locks: [expect.objectContaining({ field: 'dunningScenario', lockedBy: ANALYST })] });
+      expect(res.json().detail).toContain(`"dunningScenario" of customer "P1": locked by ${ANALYST}`);
+      expect(await locks('P1')).toEqual(before);
+      expect(await auditRows()).toBe(rowsBefore);
+      // An admin's lock is a credit manager's too; the analyst may still lift either.
+      await lockAs({ authorization: `Bearer ${KEYS.admin}` }, 'P1', { lock: ['salesRep'] });
+      expect((await lockAs(asColA, 'P1', { unlock: ['salesRep'] })).statusCode).toBe(403);
+      expect((await lock('P1', { unlock: ['dunningScenario', 'salesRep'] })).json().lockedFields).toEqual([]);
+    });
+
+    it('lets them unlock what a collector locked, and lock anything', async () => {
+      await lock('P2', { lock: ['adv'] });
+      await lock('P2', { unlock: ['adv'] });
+      expect((await lockAs(asColA, 'P2', { lock: ['adv', 'collector'] })).statusCode).toBe(200);
+      const res = await lockAs(asColA, 'P2', { unlock: ['adv'] });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().lockedFields).toEqual(['collector']);
+      // Locking what a credit manager locked already changes nothing and is no unlock.
+      await lock('P3', { lock: ['adv'] });
+      expect((await lockAs(asColA, 'P3', { lock: ['adv'] })).json().locks).toEqual([expect.objectContaining({ field: 'adv', lockedBy: ANALYST })]);
+    });
+
+    it('refuses to lift a lock made before locks were audited, whose author is unknown', async () => {
+      const res = await lockAs(asColA, 'P4', { unlock: ['salesRep'] });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().detail).toContain('"salesRep" of customer "P4": locked before locks were audited');
+      expect((await locks('P4')).lockedFields).toEqual(['salesRep']);
     });
   });
 

@@ -236,7 +236,8 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['assign'],
       summary: 'Lock or unlock what rules may change on a customer (manual override); the ETag is the saved version',
       description: 'An analyst key locks any customer; a collector key (bound to a collector) only the customers of ' +
-        'its portfolio (403 for others). Each field it locks or unlocks is recorded with the key that asked, the time and ' +
+        'its portfolio (403 for others), and unlocks only what a collector locked (403 naming an analyst\'s, an admin\'s ' +
+        'or an unaudited lock, nothing changed). Each field it locks or unlocks is recorded with the key that asked, the time and ' +
         'the reason (GET …/locks, and the history of GET …/assignments); locking a field already locked records nothing.',
       params: ExternalIdParams,
       headers: IfMatchHeaders,
