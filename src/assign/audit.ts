@@ -16,6 +16,11 @@ import { customerHistory, type HistoryEntry } from './history.js';
 
 const DAY_MS = 86_400_000;
 
+// An undo's rows keep the rule of the change they take back, which did not set
+// the value they put back: the customer's view credits no rule with it, as the
+// assignment_state view does (the undone change keeps its rule).
+const UNDO_NO_RULE = (column: string) => `CASE WHEN run.kind <> 'undo' THEN ${column} END`;
+
 export interface CustomerAssignments {
   externalId: string;
   name: string;
@@ -54,7 +59,7 @@ export async function customerAssignments(
   );
   const changes = await q.query<CustomerAssignments['changes'][number]>(
     `SELECT ch.id::int AS id, ch.run_id AS "runId", run.kind AS "runKind", run.trigger, ${isoSql('ch.created_at')} AS at, ch.field,
-       ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId", ch.rule_name AS "ruleName", ch.reasons,
+       ch.old_value AS old, ch.new_value AS new, ${UNDO_NO_RULE('ch.rule_id')} AS "ruleId", ${UNDO_NO_RULE('ch.rule_name')} AS "ruleName", ch.reasons,
        ch.undone_by_run_id AS "undoneByRunId", run.requested_by AS "requestedBy"
      FROM assignment_changes ch JOIN assignment_runs run ON run.id = ch.run_id
      WHERE ch.customer_id = $1 ORDER BY ch.id DESC LIMIT $2`,

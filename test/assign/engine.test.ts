@@ -277,12 +277,16 @@ describe.each(await backends())('when rules run on %s', (backend) => {
 
   it('credits the undo, not the rule, with the value it restored, in the customer\'s assignment state', async () => {
     await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
-    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }], { name: 'Key accounts → col-a' });
     const { runId } = await apply(s.db);
     const { undoRunId } = await undoRun(s.db, runId);
     const { state } = await customerAssignments(s.db, 'A', { limit: 5, explain: false });
     // col-b was there before any rule: the rule set col-a, which the undo took back.
     expect(state).toEqual([expect.objectContaining({ field: 'collector', value: 'col-b', ruleId: null, ruleName: null, runId: undoRunId, undoesRunId: runId })]);
+    // Nor does its change, in the list or the history: the undone change keeps the rule, and says who undid it.
+    const { changes, history } = await customerAssignments(s.db, 'A', { limit: 5, explain: false });
+    expect(changes.map((c) => [c.runKind, c.ruleName, c.undoneByRunId])).toEqual([['undo', null, null], ['apply', 'Key accounts → col-a', undoRunId]]);
+    expect(history[0]).toMatchObject({ kind: 'assignment', runId: undoRunId, ruleName: null, because: `undo of run ${runId}: back to "col-b"` });
   });
 
   it('undoes who is inside a rule with hysteresis, so the next run judges them by the strict criteria again', async () => {
