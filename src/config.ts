@@ -3,6 +3,7 @@
 // which training scripts need without a config.
 import os from 'node:os';
 import path from 'node:path';
+import parser from 'cron-parser';
 import { currencyCode } from './ingest/checks.js';
 
 export type Role = 'platform' | 'analyst' | 'collector' | 'admin';
@@ -91,6 +92,47 @@ function currency(env: NodeJS.ProcessEnv, name: string, fallback: string): strin
   return raw;
 }
 
+/**
+ * A true/false switch, its default when absent or blank. `0`, `no` or `False`
+ * used to read as true (anything but "false" did): a switch turned off that
+ * stays on, silently, is worse than a start that stops.
+ */
+function switchOf(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (raw.trim() === 'true') return true;
+  if (raw.trim() === 'false') return false;
+  throw new Error(`${name}: "${raw}" is not true or false`);
+}
+
+/**
+ * A schedule: `off` for none, its default when absent or blank, else a cron
+ * expression checked now. cron-parser reads a blank one as "every minute"
+ * (NIGHTLY_CRON= would rescore, RETRAIN_CRON= retrain every model, each
+ * minute), and a malformed one failed later with no variable named, or, on
+ * Redis, was retried in the background for ever.
+ */
+function cronOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (raw.trim() === 'off') return null;
+  try {
+    parser.parseExpression(raw);
+  } catch (err) {
+    throw new Error(`${name}: "${raw}" is not a cron expression (${(err as Error).message}) or off`);
+  }
+  return raw.trim();
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevelOf(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw.trim() === '') return 'info';
+  if (!LOG_LEVELS.includes(raw.trim())) throw new Error(`LOG_LEVEL: "${raw}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return raw.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   return {
@@ -101,18 +143,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     modelsDir: path.resolve(env.MODELS_DIR ?? 'models'),
     apiKeys: parseApiKeys(env.API_KEYS),
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: logLevelOf(env),
     rateLimitPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1),
-    demoOnEmpty: env.DEMO_ON_EMPTY !== 'false',
+    demoOnEmpty: switchOf(env, 'DEMO_ON_EMPTY', true),
     demoCustomers: wholeNumber(env, 'DEMO_CUSTOMERS', 2000, 1),
     demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     inboundCorpusSize: wholeNumber(env, 'INBOUND_CORPUS_SIZE', 6000, 1),
     reportingCurrency: currency(env, 'REPORTING_CURRENCY', 'USD'),
     // One scoring thread beside the event loop wherever there is a second core.
     inboundThreads: wholeNumber(env, 'INBOUND_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0),
-    workerInApi: env.WORKER_IN_API !== 'false',
-    nightlyCron: env.NIGHTLY_CRON === 'off' ? null : (env.NIGHTLY_CRON ?? '0 2 * * *'),
-    retrainCron: env.RETRAIN_CRON === 'off' ? null : (env.RETRAIN_CRON ?? '0 3 * * 0'),
+    workerInApi: switchOf(env, 'WORKER_IN_API', true),
+    nightlyCron: cronOf(env, 'NIGHTLY_CRON', '0 2 * * *'),
+    retrainCron: cronOf(env, 'RETRAIN_CRON', '0 3 * * 0'),
     assignRunStaleMinutes: wholeNumber(env, 'ASSIGN_RUN_STALE_MINUTES', 60, 1),
     bodyLimitBytes: wholeNumber(env, 'BODY_LIMIT_BYTES', 1024 * 1024 * 1024, 1),
     // The embedded database runs on the event loop: long queries there are

@@ -48,3 +48,47 @@ describe('when REPORTING_CURRENCY is set', () => {
     expect(() => loadConfig({ REPORTING_CURRENCY: 'eur' })).toThrow('REPORTING_CURRENCY: must be an ISO 4217 currency code in capitals (EUR, USD), got "eur"');
   });
 });
+
+describe('when a schedule is set (NIGHTLY_CRON, RETRAIN_CRON)', () => {
+  it('takes a cron expression, off, or the default when absent or blank', () => {
+    expect(loadConfig({ NIGHTLY_CRON: '30 1 * * *', RETRAIN_CRON: 'off' })).toMatchObject({ nightlyCron: '30 1 * * *', retrainCron: null });
+    expect(loadConfig({})).toMatchObject({ nightlyCron: '0 2 * * *', retrainCron: '0 3 * * 0' });
+    // cron-parser reads a blank expression as "every minute": a whole rescore, or every model retrained, each minute.
+    expect(loadConfig({ NIGHTLY_CRON: '', RETRAIN_CRON: ' ' })).toMatchObject({ nightlyCron: '0 2 * * *', retrainCron: '0 3 * * 0' });
+  });
+
+  it.each([
+    ['NIGHTLY_CRON', 'bogus'],
+    ['NIGHTLY_CRON', '61 * * * *'],
+    ['RETRAIN_CRON', 'OFF'],
+    ['RETRAIN_CRON', '* * * * * * *'],
+  ])('stops the start on %s="%s", naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" is not a cron expression`);
+  });
+});
+
+describe('when a switch is set (DEMO_ON_EMPTY, WORKER_IN_API)', () => {
+  it('takes true or false, the default when absent or blank', () => {
+    expect(loadConfig({ DEMO_ON_EMPTY: 'false', WORKER_IN_API: 'false' })).toMatchObject({ demoOnEmpty: false, workerInApi: false });
+    expect(loadConfig({ DEMO_ON_EMPTY: 'true', WORKER_IN_API: 'true' })).toMatchObject({ demoOnEmpty: true, workerInApi: true });
+    expect(loadConfig({ DEMO_ON_EMPTY: '', WORKER_IN_API: '' })).toMatchObject({ demoOnEmpty: true, workerInApi: true });
+  });
+
+  // Anything but "false" read as true: WORKER_IN_API=0 left the API consuming the queue, DEMO_ON_EMPTY=no built the demo.
+  it.each([['DEMO_ON_EMPTY', 'no'], ['DEMO_ON_EMPTY', '0'], ['WORKER_IN_API', 'False'], ['WORKER_IN_API', 'off']])(
+    'stops the start on %s="%s"', (name, value) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" is not true or false`);
+    },
+  );
+});
+
+describe('when LOG_LEVEL is set', () => {
+  it('takes a pino level, info when absent or blank', () => {
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
+  });
+
+  it('stops the start on another, naming the levels', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent');
+  });
+});
