@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.js';
 import { logOptions } from './log.js';
 import problem, { clientErrorHandler, frameworkErrors, retryLater, sendProblem } from './http/plugins/problem.js';
-import auth from './http/plugins/auth.js';
+import auth, { rateLimitKey } from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
 import { Problem, ProblemRef } from './http/schemas/common.js';
@@ -140,7 +140,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    keyGenerator: rateLimitKey(config.apiKeys),
     allowList: (req) => (req.url ?? '').startsWith('/health'),
   });
   await app.register(metrics);

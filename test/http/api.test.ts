@@ -268,4 +268,20 @@ describe('rate limiting', () => {
       await t.close();
     }
   });
+
+  it('counts a key once however its header is spelt', async () => {
+    const t = await buildTestApp('pglite', { RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      // The bucket was the raw header: each spelling of one key had a budget of its own.
+      const spellings = ['Bearer k-collector', 'bearer k-collector', 'Bearer  k-collector', 'Bearer k-collector ', 'BEARER k-collector'];
+      const codes: number[] = [];
+      for (const authorization of spellings) codes.push((await t.app.inject({ url: '/v1/customers', headers: { authorization } })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+
+      // Another key keeps its own budget.
+      expect((await t.app.inject({ url: '/v1/customers', headers: auth('analyst') })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
 });

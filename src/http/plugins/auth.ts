@@ -73,6 +73,21 @@ function bearer(request: FastifyRequest): string | null {
   return m ? m[1].trim() : null;
 }
 
+/**
+ * The rate limit's bucket: a known key's fingerprint however the header spells
+ * it (`bearer`, spaces), so that a key written another way gets no budget of
+ * its own; else the caller's address (authentication off). The limit is a
+ * route hook, run after this plugin's: a key it does not know never gets there.
+ */
+export function rateLimitKey(keys: Map<string, ApiKey>): (request: FastifyRequest) => string {
+  const check = makeKeyCheck(keys);
+  return (request) => {
+    const key = bearer(request);
+    const found = key ? check(key) : null;
+    return found ? `key#${found.fingerprint}` : `ip:${request.ip}`;
+  };
+}
+
 /** Sets the caller's role and actor, or throws why it may not call this route. */
 function authenticate(request: FastifyRequest, check: (presented: string) => KnownKey | null, open: boolean): void {
   const config = request.routeOptions.config;
