@@ -54,16 +54,27 @@ export interface ApiKey {
   collectorExternalId: string | null;
 }
 
-/** `key:role,key:role`; a collector key may name its collector: `key:collector@COL-1`. */
+/**
+ * `key:role,key:role`; a collector key may name its collector: `key:collector@COL-1`.
+ * A refusal names the entry by its place and quotes what follows the key, never
+ * the key: start-up errors land in the same logs as everything else.
+ */
 export function parseApiKeys(spec: string | undefined): Map<string, ApiKey> {
   const keys = new Map<string, ApiKey>();
-  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  const places = new Map<string, number>();
+  const entries = (spec ?? '').split(',').map((s) => s.trim());
+  for (const [n, part] of entries.entries()) {
+    if (part === '') continue;
     const i = part.lastIndexOf(':');
     const key = part.slice(0, i);
     const [role, collector] = part.slice(i + 1).split('@') as [Role, string | undefined];
     if (i <= 0 || !ROLES.includes(role) || (collector !== undefined && (role !== 'collector' || collector === ''))) {
-      throw new Error(`API_KEYS: "${part}" is not key:role (role in ${ROLES.join('|')}) or key:collector@<collectorExternalId>`);
+      const shown = i < 0 ? '(no ":role")' : `"${i === 0 ? '' : '<key>'}${part.slice(i)}"`;
+      throw new Error(`API_KEYS: entry ${n + 1}, ${shown}, is not key:role (role in ${ROLES.join('|')}) or key:collector@<collectorExternalId>`);
     }
+    // The last one silently won: a key listed as collector and again as admin was admin.
+    if (places.has(key)) throw new Error(`API_KEYS: entries ${places.get(key)! + 1} and ${n + 1} give the same key; a key has one role`);
+    places.set(key, n);
     keys.set(key, { role, collectorExternalId: collector ?? null });
   }
   return keys;

@@ -92,3 +92,27 @@ describe('when LOG_LEVEL is set', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent');
   });
 });
+
+describe('when API_KEYS is set', () => {
+  it('reads key:role entries, a collector key with its collector', () => {
+    const keys = loadConfig({ API_KEYS: 'a-key:platform, c:d:collector@COL-1,,' }).apiKeys;
+    expect([...keys]).toEqual([['a-key', { role: 'platform', collectorExternalId: null }], ['c:d', { role: 'collector', collectorExternalId: 'COL-1' }]]);
+  });
+
+  // The error goes to the logs: it named the whole entry, the secret with it.
+  it.each([
+    ['s3cret-1:Admin', 'entry 1, "<key>:Admin", is not key:role'],
+    ['ok:analyst,s3cret-2:admin@COL-1', 'entry 2, "<key>:admin@COL-1", is not key:role'],
+    ['s3cret-3', 'entry 1, (no ":role"), is not key:role'],
+    [':admin', 'entry 1, ":admin", is not key:role'],
+    ['s3cret-4:collector@', 'entry 1, "<key>:collector@", is not key:role'],
+  ])('stops the start on %s without quoting the key', (spec, message) => {
+    expect(() => loadConfig({ API_KEYS: spec })).toThrow(`API_KEYS: ${message}`);
+    expect(() => loadConfig({ API_KEYS: spec })).not.toThrow(/s3cret/);
+  });
+
+  it('stops the start on a key given twice, rather than keeping the last role', () => {
+    expect(() => loadConfig({ API_KEYS: 's3cret:collector@COL-1,other:analyst,s3cret:admin' }))
+      .toThrow('API_KEYS: entries 1 and 3 give the same key; a key has one role');
+  });
+});
