@@ -1,10 +1,11 @@
-// A TCP proxy in front of the test Redis that a test can cut, stall and
-// restore: a Redis outage without stopping a Redis other people use.
+// A TCP proxy in front of the test Redis (or another server, by its URL) that
+// a test can cut, stall and restore: an outage without stopping a server other
+// people use.
 import net from 'node:net';
 import { REDIS_URL } from './redis.js';
 
 export interface RedisProxy {
-  /** Redis URL through the proxy. */
+  /** The target's URL through the proxy. */
   url: string;
   /** Drops every connection and refuses new ones until up(). */
   down(): void;
@@ -17,8 +18,8 @@ export interface RedisProxy {
   close(): Promise<void>;
 }
 
-export async function startRedisProxy(): Promise<RedisProxy> {
-  const target = new URL(REDIS_URL);
+export async function startRedisProxy(targetUrl = REDIS_URL): Promise<RedisProxy> {
+  const target = new URL(targetUrl);
   const pairs = new Set<[net.Socket, net.Socket]>();
   let accepting = true;
   let stalled = false;
@@ -65,7 +66,7 @@ export async function startRedisProxy(): Promise<RedisProxy> {
     pairs.clear();
   };
   return {
-    url: `redis://127.0.0.1:${port}${target.pathname}`,
+    url: `${target.protocol}//${target.username ? `${target.username}@` : ''}127.0.0.1:${port}${target.pathname}`,
     down() {
       accepting = false;
       stalled = false;

@@ -1,6 +1,21 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProblemRef } from '../schemas/common.js';
+import { within } from '../../util/deadline.js';
+
+// A check that has not answered by then is down: a probe of a server that
+// stopped answering waited for ever, and the balancer read a timeout, not why.
+const CHECK_LIMIT_MS = 5000;
+const late = `no answer within ${CHECK_LIMIT_MS / 1000} s`;
+
+async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; detail?: string }> {
+  try {
+    await within(probe(), CHECK_LIMIT_MS, late);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
+  }
+}
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 
@@ -24,21 +39,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async (_request, reply) => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
-    try {
-      await storage.db.query('SELECT 1');
-      checks.database = { ok: true, detail: storage.db.kind };
-    } catch (err) {
-      checks.database = { ok: false, detail: (err as Error).message };
-    }
-    for (const [name, probe] of Object.entries(readiness)) {
-      try {
-        await probe();
-        checks[name] = { ok: true };
-      } catch (err) {
-        checks[name] = { ok: false, detail: (err as Error).message };
-      }
-    }
+    // At once, so that the answer takes the limit at most, whatever is down.
+    const probes: [string, () => Promise<unknown>][] = [['database', () => storage.db.query('SELECT 1')], ...Object.entries(readiness)];
+    const checks = Object.fromEntries(await Promise.all(probes.map(async ([name, probe]) => [name, await check(probe)] as const)));
+    if (checks.database.ok) checks.database.detail = storage.db.kind;
     const ok = Object.values(checks).every((c) => c.ok);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
   });

@@ -1,0 +1,58 @@
+// /health/ready when a server it checks stops answering (a partition, a host
+// frozen): the TCP connection stays open and nothing comes back. A probe
+// waited for it for ever, so a load balancer or a monitor read a timeout, or
+// nothing, instead of the 503 naming what is down.
+import { describe, it, expect, afterEach } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
+import { redisReachable } from '../helpers/redis.js';
+import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
+import { openStorage } from '../../src/db/open.js';
+import { Jobs } from '../../src/jobs/jobs.js';
+
+const redisUp = await redisReachable();
+const pgUp = await postgresReachable();
+
+/** The answer, or null when none came within `ms`. */
+async function readyWithin(t: TestApp, ms: number) {
+  const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref());
+  const res = await Promise.race([t.app.inject('/health/ready'), timer]);
+  return res && { statusCode: res.statusCode, body: res.json() };
+}
+
+describe('when a server /health/ready checks stops answering', () => {
+  let proxy: RedisProxy | undefined;
+  let t: TestApp | undefined;
+  let base: TestStorage | undefined;
+  afterEach(async () => {
+    // Dropping the connections ends the queries they hold.
+    proxy?.down();
+    await t?.close();
+    await proxy?.close();
+    await base?.close();
+    proxy = t = base = undefined;
+  });
+
+  it.skipIf(!redisUp)('answers 503 within seconds naming Redis', async () => {
+    proxy = await startRedisProxy();
+    // Jobs in-process: only the readiness probe goes through the proxy.
+    t = await buildTestApp('pglite', { REDIS_URL: proxy.url }, undefined, { jobs: new Jobs({ redisUrl: null, work: true }) });
+    expect((await readyWithin(t, 10_000))?.statusCode).toBe(200);
+    proxy.stall();
+    const res = await readyWithin(t, 10_000);
+    expect(res?.statusCode).toBe(503);
+    expect(res?.body.checks).toMatchObject({ database: { ok: true }, redis: { ok: false, detail: 'no answer within 5 s' } });
+  }, 60_000);
+
+  it.skipIf(!pgUp)('answers 503 within seconds naming the database', async () => {
+    base = await openTestStorage('postgres');
+    proxy = await startRedisProxy(base.url!);
+    const storage = await openStorage({ databaseUrl: proxy.url, pgliteDir: 'unused', poolSize: 4 });
+    t = await buildTestApp('postgres', {}, Object.assign(storage, { backend: 'postgres' as const, url: proxy.url }));
+    expect((await readyWithin(t, 10_000))?.statusCode).toBe(200);
+    proxy.stall();
+    const res = await readyWithin(t, 10_000);
+    expect(res?.statusCode).toBe(503);
+    expect(res?.body.checks).toMatchObject({ database: { ok: false, detail: 'no answer within 5 s' } });
+  }, 60_000);
+});
