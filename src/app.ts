@@ -30,6 +30,16 @@ import inboundRoutes from './http/routes/inbound.js';
 import { textNumbers } from './http/text-numbers.js';
 import { XLSX_TYPE } from './reports/index.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Answered while the service is overloaded too: the liveness probe, since
+     * overload is a reason to send traffic elsewhere, not to restart the process.
+     */
+    answersOverloaded?: boolean;
+  }
+}
+
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** A logger built beforehand (server.ts gives the services the same one). */
@@ -133,7 +143,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelayMs,
     exposeStatusRoute: false,
-    pressureHandler: (_req, reply) => {
+    pressureHandler: (req, reply) => {
+      // Returning without an answer lets the request through.
+      if (req.routeOptions.config.answersOverloaded) return;
       void sendProblem(retryLater(reply), 503, 'AR_ERR_OVERLOADED', 'The service is overloaded; retry shortly');
     },
   });

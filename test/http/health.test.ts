@@ -56,3 +56,24 @@ describe('when a server /health/ready checks stops answering', () => {
     expect(res?.body.checks).toMatchObject({ database: { ok: false, detail: 'no answer within 5 s' } });
   }, 60_000);
 });
+
+describe('while the event loop lags past MAX_EVENT_LOOP_DELAY_MS', () => {
+  // Overload is a reason to send traffic elsewhere (readiness, 503 on the API), not
+  // to restart the process: a liveness probe that read 503 killed it mid-work.
+  it('answers 503 on the API but 200 on /health/live', async () => {
+    const t = await buildTestApp('pglite', { MAX_EVENT_LOOP_DELAY_MS: '1' });
+    try {
+      // Busy for 2.5 s, yielding now and then: the delay under-pressure samples each second is far past 1 ms.
+      for (const until = Date.now() + 2500; Date.now() < until;) {
+        for (const end = Date.now() + 150; Date.now() < end;);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const api = await t.app.inject({ url: '/v1/customers', headers: { authorization: 'Bearer k-admin' } });
+      const live = await t.app.inject('/health/live');
+      expect(api.json().code).toBe('AR_ERR_OVERLOADED');
+      expect({ statusCode: live.statusCode, body: live.json() }).toEqual({ statusCode: 200, body: { status: 'ok' } });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

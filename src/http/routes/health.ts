@@ -23,7 +23,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, readiness } = app.services;
 
   app.get('/health/live', {
-    config: { public: true },
+    config: { public: true, answersOverloaded: true },
     schema: { tags: ['health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
   }, async () => ({ status: 'ok' as const }));
 
