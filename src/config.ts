@@ -135,6 +135,12 @@ function cronOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string 
   return raw.trim();
 }
 
+/** A comma-separated list, null (the default) when it names nothing: `DEMO_MODELS=,` trained no model at all. */
+function listOf(env: NodeJS.ProcessEnv, name: string): string[] | null {
+  const items = (env[name] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  return items.length > 0 ? items : null;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevelOf(env: NodeJS.ProcessEnv): string {
@@ -158,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1),
     demoOnEmpty: switchOf(env, 'DEMO_ON_EMPTY', true),
     demoCustomers: wholeNumber(env, 'DEMO_CUSTOMERS', 2000, 1),
-    demoModels: env.DEMO_MODELS ? env.DEMO_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : null,
+    demoModels: listOf(env, 'DEMO_MODELS'),
     inboundCorpusSize: wholeNumber(env, 'INBOUND_CORPUS_SIZE', 6000, 1),
     reportingCurrency: currency(env, 'REPORTING_CURRENCY', 'USD'),
     // One scoring thread beside the event loop wherever there is a second core.

@@ -166,6 +166,13 @@ async function run(services: Services, log: FastifyBaseLogger, progress: Startup
     return;
   }
 
+  // Checked before anything is written: a misspelt model failed only at its
+  // training, after the whole world was imported, and again at every restart.
+  const unknown = (config.demoModels ?? []).filter((m) => !services.models.registry.models().includes(m));
+  if (unknown.length > 0) {
+    throw new Error(`DEMO_MODELS: unknown model ${unknown.map((m) => `"${m}"`).join(', ')} (this service has ${services.models.registry.models().join(', ')})`);
+  }
+
   // An interrupted demo is finished with the world it started with (not today's,
   // not a new DEMO_CUSTOMERS): a different world would mix with the rows already in.
   const params: DemoWorldParams = interrupted
