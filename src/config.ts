@@ -80,14 +80,20 @@ export function parseApiKeys(spec: string | undefined): Map<string, ApiKey> {
   return keys;
 }
 
+/** A setting's value, null when absent or blank: a blank setting takes its default, whatever its kind. */
+function given(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? null : raw;
+}
+
 /**
  * A whole-number setting, its default when absent or blank. Anything else that
  * is not a whole number of at least `min` stops the start naming the variable:
  * Number("abc") would go on as NaN and fail much later, far from its cause.
  */
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
+  const raw = given(env, name);
+  if (raw === null) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
@@ -109,8 +115,8 @@ function currency(env: NodeJS.ProcessEnv, name: string, fallback: string): strin
  * stays on, silently, is worse than a start that stops.
  */
 function switchOf(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
+  const raw = given(env, name);
+  if (raw === null) return fallback;
   if (raw.trim() === 'true') return true;
   if (raw.trim() === 'false') return false;
   throw new Error(`${name}: "${raw}" is not true or false`);
@@ -124,8 +130,8 @@ function switchOf(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
  * Redis, was retried in the background for ever.
  */
 function cronOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
+  const raw = given(env, name);
+  if (raw === null) return fallback;
   if (raw.trim() === 'off') return null;
   try {
     parser.parseExpression(raw);
@@ -144,21 +150,26 @@ function listOf(env: NodeJS.ProcessEnv, name: string): string[] | null {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevelOf(env: NodeJS.ProcessEnv): string {
-  const raw = env.LOG_LEVEL;
-  if (raw === undefined || raw.trim() === '') return 'info';
+  const raw = given(env, 'LOG_LEVEL');
+  if (raw === null) return 'info';
   if (!LOG_LEVELS.includes(raw.trim())) throw new Error(`LOG_LEVEL: "${raw}" is not one of ${LOG_LEVELS.join(', ')}`);
   return raw.trim();
 }
 
+/** A text setting, its default when absent or blank: `HOST=` listened on every interface, `DATA_DIR=` used the working directory. */
+function textOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  return given(env, name) ?? fallback;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const dataDir = path.resolve(textOf(env, 'DATA_DIR', 'data'));
   return {
     port: wholeNumber(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST ?? '127.0.0.1',
+    host: textOf(env, 'HOST', '127.0.0.1'),
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
     dataDir,
-    modelsDir: path.resolve(env.MODELS_DIR ?? 'models'),
+    modelsDir: path.resolve(textOf(env, 'MODELS_DIR', 'models')),
     apiKeys: parseApiKeys(env.API_KEYS),
     logLevel: logLevelOf(env),
     rateLimitPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1),

@@ -116,3 +116,13 @@ describe('when API_KEYS is set', () => {
       .toThrow('API_KEYS: entries 1 and 3 give the same key; a key has one role');
   });
 });
+
+describe('when a place setting is blank (HOST, DATA_DIR, MODELS_DIR)', () => {
+  // HOST= listened on every interface (Node reads "" as all of them), DATA_DIR= put the database in the working directory.
+  it('takes its default, as every blank setting does', () => {
+    const blank = loadConfig({ HOST: '', DATA_DIR: ' ', MODELS_DIR: '' });
+    const absent = loadConfig({});
+    expect({ host: blank.host, dataDir: blank.dataDir, modelsDir: blank.modelsDir })
+      .toEqual({ host: '127.0.0.1', dataDir: absent.dataDir, modelsDir: absent.modelsDir });
+  });
+});
