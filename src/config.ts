@@ -161,13 +161,37 @@ function textOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string 
   return given(env, name) ?? fallback;
 }
 
+/**
+ * A server's URL, null when absent or blank. A URL of another scheme went on
+ * to fail at every connection far from its cause: ioredis reads
+ * `http://host:6379` as the Unix socket `//host:6379`, and the service waited
+ * for that Redis for ever. Refused naming the scheme, never quoting the URL:
+ * it may hold a password.
+ */
+function urlOf(env: NodeJS.ProcessEnv, name: string, schemes: string[]): string | null {
+  const raw = given(env, name);
+  if (raw === null) return null;
+  let scheme: string | null = null;
+  try {
+    scheme = new URL(raw.trim()).protocol;
+  } catch {
+    // not a URL at all
+  }
+  if (scheme === null || !schemes.includes(scheme)) {
+    const got = scheme === null ? 'it does not parse as a URL' : `its scheme is ${scheme}`;
+    throw new Error(`${name}: not a ${schemes.map((s) => `${s}//`).join(' or ')} URL (${got})`);
+  }
+  return raw.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(textOf(env, 'DATA_DIR', 'data'));
+  const databaseUrl = urlOf(env, 'DATABASE_URL', ['postgresql:', 'postgres:', 'socket:']);
   return {
     port: wholeNumber(env, 'PORT', 3000, 0, 65535),
     host: textOf(env, 'HOST', '127.0.0.1'),
-    databaseUrl: env.DATABASE_URL || null,
-    redisUrl: env.REDIS_URL || null,
+    databaseUrl,
+    redisUrl: urlOf(env, 'REDIS_URL', ['redis:', 'rediss:']),
     dataDir,
     modelsDir: path.resolve(textOf(env, 'MODELS_DIR', 'models')),
     apiKeys: parseApiKeys(env.API_KEYS),
@@ -187,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: wholeNumber(env, 'BODY_LIMIT_BYTES', 1024 * 1024 * 1024, 1),
     // The embedded database runs on the event loop: long queries there are
     // normal, not overload, so the guard is off by default without PostgreSQL.
-    maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', env.DATABASE_URL ? 2000 : 0, 0),
+    maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', databaseUrl ? 2000 : 0, 0),
     // 100,000 rows build in about 12 s on an idle machine and took 28 s on
     // one loaded 4 times over (docs/operations.md): room for twice that.
     xlsxTimeoutMs: wholeNumber(env, 'XLSX_TIMEOUT_MS', 60_000, 1),

@@ -126,3 +126,23 @@ describe('when a place setting is blank (HOST, DATA_DIR, MODELS_DIR)', () => {
       .toEqual({ host: '127.0.0.1', dataDir: absent.dataDir, modelsDir: absent.modelsDir });
   });
 });
+
+describe('when DATABASE_URL or REDIS_URL is set', () => {
+  it('takes a URL of its scheme, none when blank', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:pw@db:5432/ar', REDIS_URL: 'rediss://r:6380/1' }))
+      .toMatchObject({ databaseUrl: 'postgresql://u:pw@db:5432/ar', redisUrl: 'rediss://r:6380/1', maxEventLoopDelayMs: 2000 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/ar', REDIS_URL: 'redis://r' })).toMatchObject({ databaseUrl: 'postgres://db/ar', redisUrl: 'redis://r' });
+    expect(loadConfig({ DATABASE_URL: ' ', REDIS_URL: '' })).toMatchObject({ databaseUrl: null, redisUrl: null, maxEventLoopDelayMs: 0 });
+  });
+
+  // ioredis read http://host:6379 as the Unix socket "//host:6379": the service waited for that Redis for ever.
+  it.each([
+    ['REDIS_URL', 'http://:s3cret@r:6379', 'REDIS_URL: not a redis:// or rediss:// URL (its scheme is http:)'],
+    ['REDIS_URL', 'r:6379', 'REDIS_URL: not a redis:// or rediss:// URL (its scheme is r:)'],
+    ['REDIS_URL', 's3cret@r 6379', 'REDIS_URL: not a redis:// or rediss:// URL (it does not parse as a URL)'],
+    ['DATABASE_URL', 'mysql://u:s3cret@db/ar', 'DATABASE_URL: not a postgresql:// or postgres:// or socket:// URL (its scheme is mysql:)'],
+  ])('stops the start on %s="%s", without quoting it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+    expect(() => loadConfig({ [name]: value })).not.toThrow(/s3cret/);
+  });
+});
