@@ -109,9 +109,20 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);
+  // A response sent once the shutdown has begun closes its connection: a
+  // request in flight then (a synchronous import) left its keep-alive
+  // connection open for keepAliveTimeout (72 s) after its answer, which held
+  // app.close() past close-with-grace's delay, and the process was killed
+  // with the embedded database open.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // A callback hook, not an async one: no promise per request.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
 

@@ -2,7 +2,7 @@
 // gracefully: stop taking requests, let jobs finish, close the database and Redis.
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
-import { startServer } from './start.js';
+import { startServer, stopServer } from './start.js';
 import { bootstrap } from './demo/bootstrap.js';
 
 const config = loadConfig();
@@ -14,8 +14,7 @@ closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
   closing = true;
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
-  await app.close();
-  await services.close();
+  await stopServer({ app, services });
 });
 
 await app.listen({ port: config.port, host: config.host });

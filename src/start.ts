@@ -31,3 +31,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const app = await buildApp(services, { loggerInstance: log });
   return { app, services, startup };
 }
+
+/**
+ * The shutdown: stop taking requests and the jobs under way, then close the
+ * database and Redis. At once, not one after the other: app.close() waits for
+ * the requests in flight, and a synchronous import's request waits for its
+ * job, which only the jobs' close stops; the shutdown waited for the whole
+ * import, past close-with-grace's delay, which then exited with the embedded
+ * database open.
+ */
+export async function stopServer({ app, services }: Pick<Started, 'app' | 'services'>): Promise<void> {
+  await Promise.all([app.close(), services.jobs.close()]);
+  await services.close();
+}

@@ -38,6 +38,7 @@ export class Jobs {
   private readonly deferred: { what: string; step: () => Promise<void> }[] = [];
   private retrying: NodeJS.Timeout | null = null;
   private running = false;
+  private closing: Promise<void> | null = null;
 
   constructor(options: JobsOptions) {
     this.log = options.log ?? silentLogger;
@@ -186,7 +187,13 @@ export class Jobs {
     return this.whenReachable(`unschedule ${schedulerId}`, () => this.shared.unschedule(schedulerId));
   }
 
-  async close(): Promise<void> {
+  /** Stops the runners once, however many callers ask (the shutdown asks before the rest of the services close). */
+  close(): Promise<void> {
+    this.closing ??= this.closeRunners();
+    return this.closing;
+  }
+
+  private async closeRunners(): Promise<void> {
     if (this.retrying) clearInterval(this.retrying);
     this.deferred.length = 0;
     await this.local.close();
