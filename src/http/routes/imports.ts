@@ -23,6 +23,9 @@ import { importRowSchema } from '../schemas/import-rows.js';
 const FAILED_IMPORT_STATUS: Record<string, number> = {
   AR_ERR_IMPORT_REJECTED: 422,
   AR_ERR_IMPORT_EMPTY: 422,
+  // Cancelled (DELETE /v1/jobs/:id, or the server stopping), nothing written: no server error.
+  AR_ERR_CONFLICT: 409,
+  AR_ERR_JOB_CANCELLED: 409,
 };
 
 const RAW_TYPES = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
