@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { removeStaleUploads } from '../../ingest/spool.js';
 import { AR_ERR } from '../../errors.js';
 import { ENTITIES, ENTITY_NAMES, findEntity } from '../../ingest/entities.js';
 import { formatFromContentType } from '../../ingest/parse.js';
@@ -49,6 +50,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { jobs, config } = app.services;
   const spoolDir = path.join(config.dataDir, 'uploads');
   fs.mkdirSync(spoolDir, { recursive: true });
+  const removed = await removeStaleUploads(spoolDir);
+  if (removed > 0) app.log.warn({ removed, dir: spoolDir }, 'removed uploads left by imports that never ended (a process stopped mid-import)');
 
   // Uploads are streamed, never buffered: the route receives the raw stream.
   app.addContentTypeParser(RAW_TYPES, (_req, payload, done) => done(null, payload));
