@@ -29,6 +29,8 @@ export interface StorageOptions {
   /** PGlite data folder; 'memory://' keeps it in memory (tests). */
   pgliteDir: string;
   poolSize?: number;
+  /** How long PostgreSQL has to answer a first query before the start gives up (15 s by default). */
+  connectTimeoutMs?: number;
 }
 
 function redact(url: string): string {
@@ -95,11 +97,39 @@ function pgliteStorage(client: PGlite, location: string, lock: FolderLock | null
   };
 }
 
+/**
+ * Settles once PostgreSQL has answered a first query, or rejects saying where
+ * it did not. A host that drops packets, or a port that accepts and never
+ * speaks (a proxy with nothing behind it), held the start for minutes, or for
+ * good, with nothing in the log. No pool-wide timeout instead: pg applies it to
+ * waits for a free connection too, which a busy refresh makes long.
+ */
+async function firstAnswer(storage: Storage, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(
+      `PostgreSQL at ${storage.location} did not answer within ${ms / 1000} s: check DATABASE_URL, and that the server is up and reachable from here`,
+    )), ms);
+  });
+  try {
+    await Promise.race([storage.db.query('SELECT 1'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Opens the storage and brings its schema up to date. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const storage = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : await openPglite(options.pgliteDir);
+  try {
+    if (storage.kind === 'postgres') await firstAnswer(storage, options.connectTimeoutMs ?? 15_000);
+  } catch (err) {
+    // Not awaited: the pool would wait for the connection that never answered.
+    void storage.close().catch(() => {});
+    throw err;
+  }
   try {
     await migrate(storage.db);
   } catch (err) {
