@@ -114,3 +114,20 @@ GROUP BY t.external_id, t.amount
 HAVING sum(after.amount) > t.amount
 ORDER BY 1`;
 }
+
+/**
+ * Invoices or payments whose new amount is below what is already allocated to
+ * them: the allocations import refuses that sum, and an amount lowered under
+ * it after the fact turned open balances negative all the same. Only rows
+ * whose amount goes down are summed, so a file that lowers nothing costs one
+ * join of the staged rows to their stored ones.
+ */
+export function underAllocated(table: 'payments' | 'invoices', kind: 'payment' | 'invoice'): string {
+  return `
+SELECT s.line,
+       format('amount %s is below the %s already allocated to ${kind} "%s" (payment-allocations)', ${amountText('s.f_amount')}, ${amountText('a.allocated')}, t.external_id) AS reason
+FROM stg s JOIN ${table} t ON t.external_id = s.f_external_id
+CROSS JOIN LATERAL (SELECT sum(amount) AS allocated FROM payment_allocations WHERE ${kind}_id = t.id) a
+WHERE s.f_amount < t.amount AND s.f_amount < a.allocated
+ORDER BY s.line`;
+}

@@ -4,7 +4,7 @@
 // OpenAPI documentation are all generated from this one list.
 
 import { REPORTING_CURRENCY_SQL } from '../fields/reporting-currency.js';
-import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, type RowCheck, type ValueCheck } from './checks.js';
+import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, underAllocated, type RowCheck, type ValueCheck } from './checks.js';
 import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
 
 // A deposit or a pro forma is paid ahead of the invoice, by weeks: a year is the most that is still that.
@@ -108,6 +108,14 @@ export interface ImportEntity {
    * the rows to refuse (ordered by line).
    */
   stagedChecks?: string[];
+  /**
+   * Tables whose imports check their rows against this entity's (allocations
+   * against the amounts of invoices and payments). Their import lock is taken
+   * shared before the checks and held to the commit: an import of that table,
+   * which takes it alone, cannot check against what this one is changing,
+   * nor this one against rows it has not committed. Imports sharing it run at once.
+   */
+  checkedBy?: string[];
 }
 
 // An invoice or a payment sent without its currency is in its customer's, a
@@ -302,6 +310,8 @@ export const ENTITIES: readonly ImportEntity[] = [
         },
       },
     ],
+    stagedChecks: [underAllocated('invoices', 'invoice')],
+    checkedBy: ['payment_allocations'],
     check: allOf(
       dateOrder('issueDate', 'dueDate'),
       dateOrder('issueDate', 'promisedDate'),
@@ -325,6 +335,8 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('currency', 'currency', 'text', "ISO 4217 currency (default: the customer's)", { default: CUSTOMER_CURRENCY, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       col('method', 'method', 'text', 'Payment method', { required: true, enum: PAYMENT_METHODS }),
     ],
+    stagedChecks: [underAllocated('payments', 'payment')],
+    checkedBy: ['payment_allocations'],
   },
   {
     name: 'payment-allocations',

@@ -31,6 +31,9 @@ export interface ImportOptions {
   beforeCommit?: (tx: Queryable, result: ImportResult) => Promise<void>;
 }
 
+/** The advisory lock an import of `table` holds to its commit. */
+const importLock = (table: string) => `ar-import:${table}`;
+
 const CANCELLED = () => AR_ERR.CONFLICT(['The import was cancelled; nothing was written']);
 
 /** How many row errors a rejection lists; the total is always given. */
@@ -314,7 +317,7 @@ export async function importRecords(
     // One import of an entity at a time: new rows are inserted without ON
     // CONFLICT, which is safe only if no other import adds the same keys
     // meanwhile (an entity others add rows of too says addsInKeyOrder).
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ar-import:${entity.table}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [importLock(entity.table)]);
     // No ON COMMIT DROP: PGlite keeps one session, so drop it explicitly too.
     await tx.query('DROP TABLE IF EXISTS stg');
     await tx.query(`CREATE TEMP TABLE stg (line integer NOT NULL, ${stagingCols.join(', ')}) ON COMMIT DROP`);
@@ -323,6 +326,8 @@ export async function importRecords(
     const rows = await stageRows(tx, entity, records, options, errors, present);
     if (rows === 0 && errors.total === 0) throw AR_ERR.IMPORT_EMPTY();
     const upsert = upsertSql(entity, present);
+    // After staging, which may take long, so the other table's imports wait only from here.
+    for (const table of entity.checkedBy ?? []) await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [importLock(table)]);
     await referenceErrors(tx, entity, errors);
     // Against stored rows, so only once every reference resolves.
     if (errors.total === 0) await stagedCheckErrors(tx, entity, errors);

@@ -381,6 +381,95 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  // Only allocation imports summed them: an invoice of 200 with 150 allocated could be sent again for 120, 200.
+  describe('when invoices or payments would be lowered under what is allocated to them', () => {
+    const pay = (i: number, amount: number) => ({ externalId: `P${i}`, customerExternalId: 'C52', paymentDate: '2026-10-05', amount, method: 'transfer' });
+    const alloc = (i: number, payment: number, inv: number, amount: number) => ({ externalId: `A${i}`, paymentExternalId: `P${payment}`, invoiceExternalId: `INV${inv}`, amount });
+    const amounts = async () => t.storage.db.query(
+      `SELECT external_id, amount::float8 AS amount FROM invoices WHERE external_id IN ('INV52', 'INV53', 'INV54')
+       UNION ALL SELECT external_id, amount::float8 FROM payments WHERE external_id IN ('P52', 'P53') ORDER BY 1`,
+    );
+    beforeAll(async () => {
+      await post('customers', ndjson([customer(52)]));
+      await post('invoices', ndjson([invoice(52, 52, { amount: 200 }), invoice(53, 52, { amount: 100 }), invoice(54, 52, { amount: 100 })]));
+      await post('payments', ndjson([pay(52, 300), pay(53, 100)]));
+      expect((await post('payment-allocations', ndjson([alloc(52, 52, 52, 150)]))).statusCode).toBe(200);
+    });
+
+    it.each([
+      ['invoices', [invoice(53, 52, { amount: 90 }), invoice(52, 52, { amount: 120 })], NDJSON,
+        'amount 120.00 is below the 150.00 already allocated to invoice "INV52" (payment-allocations)'],
+      ['invoices', [invoice(53, 52, { amount: 90 }), invoice(52, 52, { amount: 149.99 })], CSV,
+        'amount 149.99 is below the 150.00 already allocated to invoice "INV52" (payment-allocations)'],
+      ['payments', [pay(53, 90), pay(52, 100.5)], NDJSON,
+        'amount 100.50 is below the 150.00 already allocated to payment "P52" (payment-allocations)'],
+    ])('refuses a file of %s lowering one, naming the row, and writes nothing', async (entity, rows, headers, reason) => {
+      const before = await amounts();
+      const res = await post(entity, headers === CSV ? csv(rows) : ndjson(rows), headers);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors).toEqual([{ line: headers === CSV ? 3 : 2, reason }]);
+      expect(await amounts()).toEqual(before);
+    });
+
+    it('accepts an amount lowered to what is allocated, and one sent again as stored', async () => {
+      expect((await post('invoices', ndjson([invoice(52, 52, { amount: 150 })]))).json()).toMatchObject({ updated: 1 });
+      expect((await post('payments', ndjson([pay(52, 300)]))).json()).toMatchObject({ unchanged: 1 });
+    });
+
+    const waitingForLocks = async () => (await t.storage.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    ))[0].n;
+    /** What `answer` gets once `waiters` sessions wait for a lock (or it has answered), then `gate` commits. */
+    const pastGate = async <T>(gate: pg.Client, answer: Promise<T>, waiters = 1) => {
+      let settled = false;
+      void answer.then(() => { settled = true; });
+      await eventually(async () => {
+        if (!settled && (await waitingForLocks()) < waiters) throw new Error('not waiting yet');
+      });
+      await gate.query('COMMIT');
+      return answer;
+    };
+
+    // An allocation import in flight (checked, not committed): the invoices import read no allocation and lowered the invoice under it, 200.
+    it.runIf(backend === 'postgres')('refuses an invoice lowered while an allocation to it is being imported', async () => {
+      const gate = new pg.Client({ connectionString: t.storage.url! });
+      await gate.connect();
+      try {
+        await gate.query('BEGIN');
+        await gate.query(`SELECT pg_advisory_xact_lock(hashtext('ar-import:payment_allocations'))`);
+        await gate.query(`INSERT INTO payment_allocations (external_id, payment_id, invoice_id, amount)
+          SELECT 'A53', p.id, i.id, 80 FROM payments p, invoices i WHERE p.external_id = 'P53' AND i.external_id = 'INV53'`);
+        const res = await pastGate(gate, post('invoices', ndjson([invoice(53, 52, { amount: 50 })])));
+        expect(res.statusCode).toBe(422);
+        expect(res.json().errors).toEqual([{ line: 1, reason: 'amount 50.00 is below the 80.00 already allocated to invoice "INV53" (payment-allocations)' }]);
+        expect(await amounts()).toContainEqual({ external_id: 'INV53', amount: 100 });
+      } finally {
+        await gate.end();
+      }
+    });
+
+    // An invoices import in flight (lowered INV54, waiting for INV52's row): the allocation import read the amount it had before, 200.
+    it.runIf(backend === 'postgres')('refuses an allocation to an invoice being lowered', async () => {
+      const gate = new pg.Client({ connectionString: t.storage.url! });
+      await gate.connect();
+      try {
+        await gate.query('BEGIN');
+        await gate.query("SELECT 1 FROM invoices WHERE external_id = 'INV52' FOR UPDATE");
+        const lowering = post('invoices', ndjson([invoice(54, 52, { amount: 50 }), invoice(52, 52, { amount: 160 })]));
+        await eventually(async () => {
+          if ((await waitingForLocks()) < 1) throw new Error('not waiting yet');
+        });
+        const res = await pastGate(gate, post('payment-allocations', ndjson([alloc(54, 52, 54, 80)])), 2);
+        expect((await lowering).statusCode).toBe(200);
+        expect(res.statusCode).toBe(422);
+        expect(res.json().errors).toEqual([{ line: 1, reason: 'allocates 80.00 to invoice "INV54" in all, more than its amount 50.00' }]);
+        expect(await t.storage.db.query("SELECT 1 FROM payment_allocations WHERE external_id = 'A54'")).toEqual([]);
+      } finally {
+        await gate.end();
+      }
+    });
+  });
+
   describe('when the caller asks for an asynchronous import', () => {
     it('returns a job whose progress ends completed with the counts', async () => {
       const res = await post('customers', ndjson([customer(40), customer(41)]), { ...NDJSON, prefer: 'respond-async' });
