@@ -19,22 +19,26 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 export const countryCode: ValueCheck = (v) => (knownCountry(v) ? null : `must be an ISO 3166 alpha-2 country code in capitals (FR, US), got ${quote(v)}`);
 export const currencyCode: ValueCheck = (v) => (CURRENCIES.has(v) ? null : `must be an ISO 4217 currency code in capitals (EUR, USD), got ${quote(v)}`);
 
-// Intl knows the IANA zones and their aliases; a file repeats few zones, so each is tried once.
-const zones = new Map<string, boolean>();
-function knownZone(v: string): boolean {
-  let known = zones.get(v);
-  if (known === undefined) {
+// Intl knows the IANA zones and their aliases, in any case; a file repeats few zones, so each is resolved once.
+const zones = new Map<string, string | null>();
+function zoneName(v: string): string | null {
+  let name = zones.get(v);
+  if (name === undefined) {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: v });
-      known = true;
+      name = new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone;
     } catch {
-      known = false;
+      name = null;
     }
-    if (zones.size < 10_000) zones.set(v, known);
+    if (zones.size < 10_000) zones.set(v, name);
   }
-  return known;
+  return name;
 }
-export const timeZone: ValueCheck = (v) => (knownZone(v) ? null : `must be an IANA time zone (Europe/Paris, America/Chicago), got ${quote(v)}`);
+export const timeZone: ValueCheck = (v) => (zoneName(v) !== null ? null : `must be an IANA time zone (Europe/Paris, America/Chicago), got ${quote(v)}`);
+/**
+ * The name Intl gives a zone `timeZone` accepted: europe/paris is Europe/Paris,
+ * US/Eastern America/New_York, so one zone is stored, searched and grouped by one name.
+ */
+export const canonicalZone = (v: string): string => zoneName(v) ?? v;
 
 /** Dates (YYYY-MM-DD) compare as text. */
 export function dateOrder(first: string, second: string): RowCheck {

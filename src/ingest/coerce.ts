@@ -285,7 +285,7 @@ export function coerceRow(
     }
     const bound = checkBounds(field, value);
     if (bound) errors.push({ line, field: field.name, reason: bound });
-    row[field.name] = value;
+    row[field.name] = bound === null && field.canonical !== undefined && typeof value === 'string' ? field.canonical(value) : value;
   }
   if (errors.length === before && entity.check) {
     const reason = entity.check(row);

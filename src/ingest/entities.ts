@@ -4,7 +4,7 @@
 // OpenAPI documentation are all generated from this one list.
 
 import { REPORTING_CURRENCY_SQL } from '../fields/reporting-currency.js';
-import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, underAllocated, type RowCheck, type ValueCheck } from './checks.js';
+import { allOf, countryCode, currencyCode, dateOrder, instantsAfter, notLongBefore, overAllocated, timeZone, canonicalZone, underAllocated, type RowCheck, type ValueCheck } from './checks.js';
 import { STEP_CHANNELS, STEP_DAY_MAX, STEP_DAY_MIN, STEP_LEVEL_MAX, stepsProblem } from '../agenda/steps.js';
 
 // A deposit or a pro forma is paid ahead of the invoice, by weeks: a year is the most that is still that.
@@ -53,6 +53,8 @@ export interface ImportField {
   defaultsNewRows?: boolean;
   /** A rule on a text value beyond its type (a code, a time zone): the reason it is wrong, or null. */
   valid?: ValueCheck;
+  /** The spelling stored for a text value `valid` accepted, where one value has several (a zone's name in any case, its aliases). */
+  canonical?: (value: string) => string;
   /** Resolved by externalId into a foreign key. */
   ref?: { table: string; column: string };
 }
@@ -225,7 +227,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('insurerCover', 'insurer_cover', 'money', 'Credit-insurer cover amount', { min: 0 }),
       col('email', 'email', 'text', 'Billing contact email', { maxLength: EMAIL }),
       col('phone', 'phone', 'text', 'Billing contact phone', { maxLength: ID }),
-      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago', { maxLength: ID, valid: timeZone }),
+      col('timezone', 'timezone', 'text', 'IANA time zone, e.g. America/Chicago (stored as Intl names it: europe/paris as Europe/Paris)', { maxLength: ID, valid: timeZone, canonical: canonicalZone }),
       col('currency', 'currency', 'text', 'ISO 4217 currency (default: REPORTING_CURRENCY)', { default: REPORTING_CURRENCY_SQL, defaultsNewRows: true, maxLength: ID, valid: currencyCode }),
       {
         name: 'collectorExternalId',

@@ -327,3 +327,27 @@ describe('when a text cell is longer than its field takes', () => {
     expect(unbounded).toEqual([]);
   });
 });
+
+// Stored as sent before: europe/paris and Europe/Paris were two zones to a search or a grouping.
+describe('time zones', () => {
+  const customers = findEntity('customers')!;
+  const zone = (timezone: string) => {
+    const errors: RowError[] = [];
+    const row = coerceRow(customers, { externalId: 'C-1', name: 'Acme', timezone }, 2, errors);
+    return { timezone: row.timezone, errors: errors.map((e) => `${e.field} ${e.reason}`) };
+  };
+
+  it.each([
+    ['europe/paris', 'Europe/Paris'],
+    ['AMERICA/CHICAGO', 'America/Chicago'],
+    ['US/Eastern', 'America/New_York'],
+    ['utc', 'UTC'],
+    ['Europe/Paris', 'Europe/Paris'],
+  ])('stores %s as Intl names it, %s', (sent, stored) => {
+    expect(zone(sent)).toEqual({ timezone: stored, errors: [] });
+  });
+
+  it.each([' Europe/Paris', 'Europe/Paris ', 'Europe/Lutece', '+01:00'])('refuses %j, which Intl does not know', (sent) => {
+    expect(zone(sent).errors).toEqual([`timezone must be an IANA time zone (Europe/Paris, America/Chicago), got ${JSON.stringify(sent)}`]);
+  });
+});

@@ -69,6 +69,18 @@ describe.each(await backends())('import on %s', (backend) => {
     });
   });
 
+  // Stored as sent before: europe/paris and Europe/Paris were two zones, and sending either again changed the row.
+  describe('when a time zone is spelt otherwise than Intl names it', () => {
+    it('stores the name Intl gives it, and a file spelling it either way changes nothing', async () => {
+      const first = await post('customers', csv([customer(80, { timezone: 'europe/paris', riskScore: 5 }), customer(81, { timezone: 'US/Eastern', riskScore: 5 })]), CSV);
+      expect(first.json()).toMatchObject({ inserted: 2 });
+      expect(await t.storage.db.query("SELECT timezone FROM customers WHERE external_id IN ('C80', 'C81') ORDER BY external_id"))
+        .toEqual([{ timezone: 'Europe/Paris' }, { timezone: 'America/New_York' }]);
+      expect((await post('customers', ndjson([customer(80, { timezone: 'Europe/Paris', riskScore: 5 }), customer(81, { timezone: 'America/New_York', riskScore: 5 })]))).json())
+        .toMatchObject({ unchanged: 2 });
+    });
+  });
+
   describe('when NDJSON invoices are sent', () => {
     it('resolves customers by externalId and derives the open amount', async () => {
       const res = await post('invoices', ndjson([invoice(1, 1), invoice(2, 2, { settledDate: '2026-10-05' })]));
