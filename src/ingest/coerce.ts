@@ -73,7 +73,7 @@ function toNumber(raw: unknown): number | null {
   return null;
 }
 
-function coerceType(type: FieldType, raw: unknown): Coerced {
+function coerceType(type: FieldType, raw: unknown, shape?: 'object' | 'array'): Coerced {
   switch (type) {
     case 'text':
       if (typeof raw === 'string') {
@@ -120,7 +120,7 @@ function coerceType(type: FieldType, raw: unknown): Coerced {
     case 'textList':
       return coerceList(raw);
     case 'json':
-      return coerceJson(raw);
+      return coerceJson(raw, shape);
   }
 }
 
@@ -171,15 +171,32 @@ function jsonBytesOver(value: unknown): number | null {
   return bytes > MAX_JSON_BYTES ? bytes : null;
 }
 
-function coerceJson(raw: unknown): Coerced {
+/** What a JSON value is, in words: said whole, it could be a megabyte, or nested too deep to write back. */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'string' ? 'text' : `a ${typeof value}`;
+}
+
+/** `value` is what `shape` says, or no shape is declared (an object or an array). */
+function hasShape(value: unknown, shape: 'object' | 'array' | undefined): boolean {
+  if (shape === 'array') return Array.isArray(value);
+  return typeof value === 'object' && value !== null && (shape === undefined || !Array.isArray(value));
+}
+
+// A CSV cell is JSON text, an NDJSON value JSON already: the shape is checked on what either holds,
+// so a cell `5` is refused where the NDJSON 5 is.
+function coerceJson(raw: unknown, shape?: 'object' | 'array'): Coerced {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
       value = JSON.parse(raw);
     } catch {
-      return fail('must be JSON');
+      return fail(`must be JSON${shape === undefined ? '' : ` (a JSON ${shape})`}`);
     }
-  } else if (typeof raw !== 'object') return fail('must be a JSON object or array');
+  }
+  if (!hasShape(value, shape)) return fail(`must be a JSON ${shape ?? 'object or array'}, got ${jsonKind(value)}`);
   // First: JSON.stringify, which sizes the value, recurses.
   if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return fail(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
   const bytes = jsonBytesOver(value);
@@ -277,7 +294,7 @@ export function coerceRow(
     // Looked up only for a number sent as text: the source is not scanned for the usual row.
     const value = field.type === 'text' && typeof raw === 'number'
       ? numberAsText(raw, source === undefined ? String(raw) : writtenNumber(source, field.name))
-      : coerceType(field.type, raw);
+      : coerceType(field.type, raw, field.jsonShape);
     if (value instanceof Invalid) {
       errors.push({ line, field: field.name, reason: value.reason });
       row[field.name] = null;

@@ -53,6 +53,8 @@ export interface ImportField {
   defaultsNewRows?: boolean;
   /** A rule on a text value beyond its type (a code, a time zone): the reason it is wrong, or null. */
   valid?: ValueCheck;
+  /** What a json field holds at its top: refused otherwise, from a CSV cell as from NDJSON. */
+  jsonShape?: 'object' | 'array';
   /** The spelling stored for a text value `valid` accepted, where one value has several (a zone's name in any case, its aliases). */
   canonical?: (value: string) => string;
   /** Resolved by externalId into a foreign key. */
@@ -191,7 +193,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       externalId,
       col('name', 'name', 'text', 'Scenario name', { required: true, maxLength: NAME }),
       col('description', 'description', 'text', 'What the scenario is for', { maxLength: DESCRIPTION }),
-      col('steps', 'steps', 'json', `[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date (${STEP_DAY_MIN} to ${STEP_DAY_MAX}), channel one of ${STEP_CHANNELS.join(', ')}, level 0-${STEP_LEVEL_MAX}`, { required: true }),
+      col('steps', 'steps', 'json', `[{ dayOffset, channel, level, template, automatic }], dayOffset in days from the due date (${STEP_DAY_MIN} to ${STEP_DAY_MAX}), channel one of ${STEP_CHANNELS.join(', ')}, level 0-${STEP_LEVEL_MAX}`, { required: true, jsonShape: 'array' }),
     ],
     check: (row) => stepsProblem(row.steps),
   },
@@ -428,7 +430,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       }),
       col('offeredAt', 'offered_at', 'timestamp', 'Offered at', { required: true }),
       col('invoiceExternalIds', 'invoice_external_ids', 'textList', 'Invoices concerned', { maxLength: ID, maxItems: INVOICES_NAMED }),
-      col('terms', 'terms', 'json', 'Terms, e.g. {"discountPct": 2, "withinDays": 10}', { default: "'{}'::jsonb" }),
+      col('terms', 'terms', 'json', 'Terms, a JSON object, e.g. {"discountPct": 2, "withinDays": 10}', { default: "'{}'::jsonb", jsonShape: 'object' }),
       col('propensity', 'propensity', 'float', 'Probability the policy chose this lever', { min: 0, max: 1 }),
       col('outcome', 'outcome', 'text', 'What happened', { enum: ['paid', 'partially_paid', 'ignored', 'churned'] }),
       col('outcomeAt', 'outcome_at', 'timestamp', 'When the outcome was known'),
@@ -466,7 +468,7 @@ export const ENTITIES: readonly ImportEntity[] = [
       col('occurredAt', 'occurred_at', 'timestamp', 'When it happened', { required: true }),
       col('source', 'source', 'text', 'Provider', { maxLength: NAME }),
       col('value', 'value', 'float', 'New score or limit, when the event has one'),
-      col('payload', 'payload', 'json', 'Anything else the provider sent', { default: "'{}'::jsonb" }),
+      col('payload', 'payload', 'json', 'Anything else the provider sent, a JSON object', { default: "'{}'::jsonb", jsonShape: 'object' }),
     ],
   },
 ];

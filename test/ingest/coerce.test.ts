@@ -351,3 +351,38 @@ describe('time zones', () => {
     expect(zone(sent).errors).toEqual([`timezone must be an IANA time zone (Europe/Paris, America/Chicago), got ${JSON.stringify(sent)}`]);
   });
 });
+
+// A CSV cell of JSON text took any JSON (5, "x", [1]) where NDJSON refused what is not an object or an array.
+describe('JSON values of a declared shape', () => {
+  const offer = { externalId: 'O-1', customerExternalId: 'C-1', lever: 'discount', offeredAt: '2026-01-05T10:00:00Z' };
+  const scenario = { externalId: 'S-1', name: 'Soft' };
+  const step = { dayOffset: 3, channel: 'email', level: 1, template: 'reminder', automatic: true };
+
+  it.each([
+    ['a number', 5, '5', 'a number'],
+    ['text (NDJSON text is read as JSON text, as a CSV cell)', '"net 30"', '"net 30"', 'text'],
+    ['an array', [2, 10], '[2,10]', 'an array'],
+    ['true', true, 'true', 'a boolean'],
+  ])('refuses %s for an offer\'s terms, from NDJSON and from CSV alike', (_name, ndjsonValue, csvCell, kind) => {
+    const reason = [`terms must be a JSON object, got ${kind}`];
+    expect(reasons('incentive-offers', offer, { terms: ndjsonValue })).toEqual(reason);
+    expect(reasons('incentive-offers', offer, { terms: csvCell })).toEqual(reason);
+  });
+
+  it('refuses an object for a scenario\'s steps, from NDJSON and from CSV alike', () => {
+    expect(reasons('dunning-scenarios', scenario, { steps: { 0: step } })).toEqual(['steps must be a JSON array, got an object']);
+    expect(reasons('dunning-scenarios', scenario, { steps: JSON.stringify({ 0: step }) })).toEqual(['steps must be a JSON array, got an object']);
+  });
+
+  it('takes the shape declared, from NDJSON and from CSV', () => {
+    expect(reasons('incentive-offers', offer, { terms: { discountPct: 2 } })).toEqual([]);
+    expect(reasons('incentive-offers', offer, { terms: '{"discountPct":2}' })).toEqual([]);
+    expect(reasons('external-events', { externalId: 'E-1', customerExternalId: 'C-1', kind: 'insolvency', occurredAt: '2026-01-05T10:00:00Z' }, { payload: '7' }))
+      .toEqual(['payload must be a JSON object, got a number']);
+    expect(reasons('dunning-scenarios', scenario, { steps: JSON.stringify([step]) })).toEqual([]);
+  });
+
+  it('gives every JSON field of every entity a shape', () => {
+    expect(ENTITIES.flatMap((e) => e.fields.filter((f) => f.type === 'json' && f.jsonShape === undefined).map((f) => `${e.name}.${f.name}`))).toEqual([]);
+  });
+});

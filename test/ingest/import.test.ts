@@ -211,6 +211,11 @@ describe.each(await backends())('import on %s', (backend) => {
         /payload must be at most 64 KiB as JSON, got 1048587 bytes/],
       ['an event payload of a megabyte in CSV', 'external-events', csv([event(9, { payload: JSON.stringify({ note: 'x'.repeat(1 << 20) }) })]), CSV,
         /payload must be at most 64 KiB as JSON, got 1048587 bytes/],
+      // A CSV cell took any JSON, stored as a jsonb 5, where NDJSON refused it.
+      ['an event payload that is a number in CSV', 'external-events', csv([event(9, { payload: '5' })]), CSV, /payload must be a JSON object, got a number/],
+      ['an offer\'s terms that are an array in NDJSON', 'incentive-offers',
+        ndjson([{ externalId: 'O9', customerExternalId: 'C1', lever: 'discount', offeredAt: '2026-10-01T09:00:00Z', terms: [2, 10] }]), NDJSON,
+        /terms must be a JSON object, got an array/],
       // JSON.parse rounds the one and reads the other as Infinity, which JSON writes null: both were stored so, 200.
       ['an event payload holding an id beyond 2^53 in NDJSON', 'external-events', ndjson([event(9)]).replace('"value":40', '"value":40,"payload":{"dunsId":12345678901234567891}'), NDJSON,
         /payload must hold whole numbers below 2\^53 \(\/dunsId\): send such an id in quotes/],

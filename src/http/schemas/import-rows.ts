@@ -15,7 +15,11 @@ function fieldSchema(f: ImportField): TSchema {
     date: () => Day(f.description),
     timestamp: () => Instant(f.description),
     textList: () => Type.Array(Type.String({ maxLength: f.maxLength }), { description: `${f.description} (at most ${f.maxItems} items)`, maxItems: f.maxItems }),
-    json: () => Type.Unknown({ description: `${f.description} (at most ${MAX_JSON_BYTES / 1024} KiB as JSON)` }),
+    json: () => {
+      const json = { description: `${f.description} (at most ${MAX_JSON_BYTES / 1024} KiB as JSON)` };
+      if (f.jsonShape === 'array') return Type.Array(Type.Unknown(), json);
+      return f.jsonShape === 'object' ? Type.Object({}, { ...json, additionalProperties: true }) : Type.Unknown(json);
+    },
   };
   const schema = base[f.type]();
   return f.required ? schema : Type.Optional(Type.Union([schema, Type.Null()], opts));
