@@ -14,6 +14,29 @@ export const REDACT = [
   '*.phone',
 ];
 
+// The query parameter that carries personal data: `q` finds a customer by name or id.
+const PERSONAL_QUERY = /([?&]q=)[^&#]*/g;
+
+/** The URL as logged: a customer search term is personal data, the rest of the query says what was asked. */
+export const loggedUrl = (url: string): string => url.replace(PERSONAL_QUERY, '$1[redacted]');
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function logOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
-  return { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } };
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: {
+      // Fastify's own request serializer, but for the URL.
+      req: (req: LoggedRequest) => ({
+        method: req.method, url: req.url === undefined ? undefined : loggedUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
 }

@@ -34,6 +34,12 @@ describe('when the server process starts (as npm start builds it)', () => {
     expect(captured.messages()).toContain('request completed');
   });
 
+  it("logs a request's URL without the customer search term it carries", async () => {
+    await s.app.inject({ url: '/v1/customers?limit=1&q=Acme%20Holdings', headers: { authorization: 'Bearer k' } });
+    const urls = captured.lines.map((l) => (l.req as { url?: string } | undefined)?.url).filter((u) => u?.startsWith('/v1/customers'));
+    expect(urls).toEqual(['/v1/customers?limit=1&q=[redacted]']);
+  });
+
   it('is not ready until the start-up bootstrap has run, then ready', async () => {
     expect(readyBefore).toEqual({ statusCode: 503, startup: { ok: false, detail: 'start-up in progress' } });
     await bootstrap(s.services, s.app.log, s.startup);
