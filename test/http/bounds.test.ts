@@ -253,7 +253,8 @@ for (const backend of await backends()) {
           [[{ dayOffset: 5, channel: 'call' }, { dayOffset: 9, channel: 'call', level: -5 }], /steps\[1\] level must be a whole number from 0 to 10/],
           [['call on day 5'], /steps\[0\] must be an object/],
           [[{ dayoffset: 5, channel: 'call' }], /steps\[0\] has unknown keys dayoffset/],
-          [{ dayOffset: 5 }, /steps must be a list/],
+          // Refused for its shape before the steps are read (jsonShape): the field, steps, is named beside the reason.
+          [{ dayOffset: 5 }, /must be a JSON array, got an object/],
         ];
         for (const [steps, reason] of cases) expect((await rejected('dunning-scenarios', [scenario(steps)]))[0].reason).toMatch(reason);
         expect((await ask('GET', '/v1/assign/targets')).statusCode).toBeLessThan(500);
