@@ -12,6 +12,7 @@ import { postgresDb } from './postgres.js';
 import { pgliteDb } from './pglite.js';
 import { migrate } from './migrate.js';
 import { lockFolder, type FolderLock } from './lock.js';
+import { within } from '../util/deadline.js';
 import type { Db } from './sql.js';
 
 export interface Storage {
@@ -104,18 +105,9 @@ function pgliteStorage(client: PGlite, location: string, lock: FolderLock | null
  * good, with nothing in the log. No pool-wide timeout instead: pg applies it to
  * waits for a free connection too, which a busy refresh makes long.
  */
-async function firstAnswer(storage: Storage, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(
-      `PostgreSQL at ${storage.location} did not answer within ${ms / 1000} s: check DATABASE_URL, and that the server is up and reachable from here`,
-    )), ms);
-  });
-  try {
-    await Promise.race([storage.db.query('SELECT 1'), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function firstAnswer(storage: Storage, ms: number): Promise<unknown> {
+  return within(storage.db.query('SELECT 1'), ms,
+    `PostgreSQL at ${storage.location} did not answer within ${ms / 1000} s: check DATABASE_URL, and that the server is up and reachable from here`);
 }
 
 /** Opens the storage and brings its schema up to date. */
