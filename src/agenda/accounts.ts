@@ -3,7 +3,7 @@
 // same customer about a dispute in the morning and its credit limit at noon.
 import { daysBetween } from './dates.js';
 import type { AgendaItem } from './read.js';
-import type { IsoDate } from './types.js';
+import type { CurrencyBalance, IsoDate } from './types.js';
 
 export interface AccountTask {
   id: number | null;
@@ -29,8 +29,8 @@ export interface Account {
   waitingDays: number;
   /** Its tasks' kinds, the most pressing first, each once. */
   topics: string[];
-  /** The customer's balances, in its balance currency. */
-  balances: { currency: string; open: number; overdue: number };
+  /** The customer's balances, in its balance currency, and what it owes in any other. */
+  balances: { currency: string; open: number; overdue: number; others: CurrencyBalance[] };
   items: AccountTask[];
 }
 
@@ -64,7 +64,10 @@ function accountOf(items: AgendaItem[], date: IsoDate): Account {
     late: items.filter((i) => i.dueDate < date).length,
     waitingDays: Math.max(0, daysBetween(oldest, date)),
     topics: [...new Set(items.map((i) => i.kind))],
-    balances: { currency: top.amounts.balanceCurrency, open: top.amounts.customerOpen, overdue: top.amounts.customerOverdue },
+    balances: {
+      currency: top.amounts.balanceCurrency, open: top.amounts.customerOpen, overdue: top.amounts.customerOverdue,
+      others: top.amounts.otherBalances,
+    },
     items: items.map(taskOf),
   };
 }

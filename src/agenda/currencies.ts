@@ -8,7 +8,7 @@
 import { roundMoney } from '../util/round.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority } from './priority.js';
-import type { ExchangeRate, Priority } from './types.js';
+import type { CurrencyBalance, ExchangeRate, Priority } from './types.js';
 
 /**
  * Each pair's latest quote whichever way it is quoted, under both orders of
@@ -86,4 +86,16 @@ export function rankedInReporting(p: Priority, currency: string, rates: Map<stri
   const rate = rates.get(currency);
   if (rate === undefined) return { ...p, text: `${p.text}; no ${currency}-${reporting} rate, so ranked as if 1 ${currency} were 1 ${reporting}` };
   return priority(p.amountAtStake, p.urgency, p.risk, currency, { amount: roundMoney(p.amountAtStake * rate), currency: reporting });
+}
+
+/**
+ * What the customer owes besides its balance currency, by currency: balances
+ * show one currency's amounts, and a collector calling about them must not
+ * miss the invoices in another.
+ */
+export function otherBalances(byCurrency: CurrencyBalance[], balanceCurrency: string): CurrencyBalance[] {
+  return byCurrency
+    .filter((b) => b.currency !== balanceCurrency)
+    .map((b) => ({ currency: b.currency, open: roundMoney(b.open), overdue: roundMoney(b.overdue) }))
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }

@@ -4,6 +4,7 @@
 // as the JSON answers, every one of them.
 import type { CsvColumn, Table } from '../reports/csv.js';
 import type { Account } from './accounts.js';
+import { money } from './format.js';
 import type { AgendaItem } from './read.js';
 
 type Ranked<T> = T & { rank: number };
@@ -24,6 +25,7 @@ const ACCOUNT_COLUMNS: CsvColumn<Ranked<Account>>[] = [
   { header: 'balance_currency', value: (a) => a.balances.currency },
   { header: 'open_amount', value: (a) => a.balances.open },
   { header: 'overdue_amount', value: (a) => a.balances.overdue },
+  { header: 'other_currencies', value: (a) => joined(a.balances.others.map((b) => `${money(b.open, b.currency)} open, ${money(b.overdue, b.currency)} overdue`)) },
   { header: 'first_task', value: (a) => a.items[0].reason },
   { header: 'priority', value: (a) => Math.round(a.priority) },
 ];

@@ -40,7 +40,7 @@ const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
 SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
   col.external_id AS collector, COALESCE(o.currency, c.currency) AS currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
   COALESCE(o.open_amount, 0)::float8 AS "openAmount", COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
-  o.max_days_overdue AS "maxDaysOverdue",
+  COALESCE(o.by_currency, '[]'::jsonb) AS "byCurrency", o.max_days_overdue AS "maxDaysOverdue",
   m.late_probability AS "lateProbability", m.drift_score AS "driftScore", m.drift_alert AS "driftAlert",
   m.drift_reasons AS "driftReasons", m.drift_on::text AS "driftOn",
   m.lever AS "recommendedLever", m.lever_confidence AS "leverConfidence", m.lever_reasons AS "leverReasons",
@@ -48,7 +48,7 @@ SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c
 FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
-LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)' })}) o ON o.customer_id = c.id
+LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)', byCurrency: true })}) o ON o.customer_id = c.id
 -- Model outputs other code may write: a number no answer can carry (float8 takes NaN and ±Infinity) is none.
 LEFT JOIN (
   SELECT entity_id,

@@ -13,10 +13,10 @@ import { readModelReasons } from './format.js';
 import { loadPlanningFacts, type PlanningScope } from './facts.js';
 import { isPlannerKey } from './keys.js';
 import { planAgenda } from './plan.js';
-import { floorIn, rankedInReporting, ratesOf } from './currencies.js';
+import { floorIn, otherBalances, rankedInReporting, ratesOf } from './currencies.js';
 import type { AgendaPolicy } from './policy.js';
 import { priority, risk, urgency } from './priority.js';
-import type { ActionReason, ExchangeRate, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
+import type { ActionReason, CurrencyBalance, ExchangeRate, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
 
 export interface AgendaItem {
   id: number | null;
@@ -32,8 +32,14 @@ export interface AgendaItem {
   priority: Priority;
   customer: { externalId: string; name: string; segment: string | null };
   collector: string | null;
-  /** `atStake` is in `currency`, the task's own; the customer's balances are in `balanceCurrency`. */
-  amounts: { atStake: number; currency: string; customerOpen: number; customerOverdue: number; balanceCurrency: string };
+  /**
+   * `atStake` is in `currency`, the task's own; the customer's balances are in
+   * `balanceCurrency`, what it owes in any other in `otherBalances`.
+   */
+  amounts: {
+    atStake: number; currency: string; customerOpen: number; customerOverdue: number; balanceCurrency: string;
+    otherBalances: CurrencyBalance[];
+  };
   invoices: Omit<InvoiceRef, 'invoiceId'>[];
 }
 
@@ -66,6 +72,7 @@ interface StoredAction {
   riskScore: number | null;
   customerOpen: number;
   customerOverdue: number;
+  byCurrency: CurrencyBalance[];
   maxDaysOverdue: number | null;
   invoiceExternalId: string | null;
   invoiceNumber: string | null;
@@ -81,14 +88,14 @@ const STORED_SQL = `SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, 
   a.reason, a.reasons, a.done_at IS NOT NULL AS "closedByPerson", col.external_id AS collector,
   c.external_id AS "customerExternalId", c.name AS "customerName", c.segment, COALESCE(b.currency, c.currency) AS currency, c.risk_score AS "riskScore",
   COALESCE(b.open_amount, 0)::float8 AS "customerOpen", COALESCE(b.overdue_amount, 0)::float8 AS "customerOverdue",
-  b.max_days_overdue AS "maxDaysOverdue",
+  COALESCE(b.by_currency, '[]'::jsonb) AS "byCurrency", b.max_days_overdue AS "maxDaysOverdue",
   i.external_id AS "invoiceExternalId", i.number AS "invoiceNumber", i.open_amount::float8 AS "invoiceOpen", i.due_date AS "invoiceDueDate",
   i.currency AS "invoiceCurrency"
 FROM actions a
 JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id
-LEFT JOIN LATERAL (${openBalanceSql('$1::date', { where: 'i.customer_id = a.customer_id' })}) b ON true
+LEFT JOIN LATERAL (${openBalanceSql('$1::date', { where: 'i.customer_id = a.customer_id', byCurrency: true })}) b ON true
 WHERE ((a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int))
    OR a.dedupe_key = ANY($3::text[]))
   AND ($4::int[] IS NULL OR a.customer_id = ANY($4::int[]))`;
@@ -115,6 +122,7 @@ function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlan
       customerOpen: c?.openAmount ?? 0,
       customerOverdue: c?.overdueAmount ?? 0,
       balanceCurrency: c?.currency ?? s.currency,
+      otherBalances: c ? otherBalances(c.byCurrency, c.currency) : [],
     },
     invoices: s.invoices.map(({ invoiceId: _id, ...rest }) => rest),
   };
@@ -144,7 +152,10 @@ function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates:
     ),
     customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
     collector: a.collector,
-    amounts: { atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue, balanceCurrency: a.currency },
+    amounts: {
+      atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue, balanceCurrency: a.currency,
+      otherBalances: otherBalances(a.byCurrency, a.currency),
+    },
     invoices: a.invoiceExternalId
       ? [{ externalId: a.invoiceExternalId, number: a.invoiceNumber!, openAmount: a.invoiceOpen ?? 0, dueDate: a.invoiceDueDate!, daysOverdue: days }]
       : [],

@@ -83,6 +83,13 @@ export interface Suggestion {
   priority: Priority;
 }
 
+/** What a customer owes in one currency. */
+export interface CurrencyBalance {
+  currency: string;
+  open: number;
+  overdue: number;
+}
+
 export interface CustomerContext {
   customerId: number;
   externalId: string;
@@ -97,6 +104,8 @@ export interface CustomerContext {
   adv: string | null;
   openAmount: number;
   overdueAmount: number;
+  /** Open and overdue in every currency the customer owes in, `currency` too. */
+  byCurrency: CurrencyBalance[];
   maxDaysOverdue: number | null;
   lateProbability: number | null;
   driftScore: number | null;

@@ -19,12 +19,18 @@ export const OPEN_RECEIVABLES = `open_amount > 0 AND kind = 'invoice'`;
  * a date expression or placeholder), the `more` aggregates (over the same
  * rows, columns of `invoices` unqualified: amounts to keep in one currency),
  * and across currencies max_days_overdue (integer), open_invoices (integer),
- * other_currency_invoices (integer), oldest_due. `where`: a further condition
- * on `invoices i`, e.g. `i.customer_id = c.id` inside a LATERAL join.
+ * other_currency_invoices (integer), oldest_due, and with `byCurrency` every
+ * currency's amounts, the balance currency's too (jsonb list of currency, open,
+ * overdue): a page that shows one currency's amounts can name the others.
+ * `where`: a further condition on `invoices i`, e.g. `i.customer_id = c.id`
+ * inside a LATERAL join.
  */
-export function openBalanceSql(asOf: string, options: { more?: string; where?: string } = {}): string {
+export function openBalanceSql(asOf: string, options: { more?: string; where?: string; byCurrency?: boolean } = {}): string {
   const more = options.more ? `,\n        ${options.more}` : '';
-  return `SELECT DISTINCT ON (customer_id) per_currency.*,
+  const byCurrency = options.byCurrency
+    ? `jsonb_agg(jsonb_build_object('currency', currency, 'open', open_amount::float8, 'overdue', COALESCE(overdue_amount, 0)::float8)) OVER w AS by_currency,\n      `
+    : '';
+  return `SELECT DISTINCT ON (customer_id) per_currency.*, ${byCurrency}
       max(currency_max_days) OVER w AS max_days_overdue,
       sum(currency_invoices) OVER w ::int AS open_invoices,
       (sum(currency_invoices) OVER w - currency_invoices)::int AS other_currency_invoices,

@@ -17,7 +17,10 @@ describe('byAccount', () => {
     dueDate, reason: `${kind} of ${customer}`, reasons: [],
     priority: { score, amountAtStake: score, urgency: 1, risk: 1, text: '' },
     customer: { externalId: customer, name: customer, segment: null }, collector: 'alice',
-    amounts: { atStake: score, currency: 'EUR', customerOpen: 500, customerOverdue: 300, balanceCurrency: 'USD' },
+    amounts: {
+      atStake: score, currency: 'EUR', customerOpen: 500, customerOverdue: 300, balanceCurrency: 'USD',
+      otherBalances: [{ currency: 'EUR', open: 90, overdue: 0 }],
+    },
     invoices: [],
   });
 
@@ -29,7 +32,7 @@ describe('byAccount', () => {
     expect(accounts.map((a) => [a.customer.externalId, a.priority, a.tasks])).toEqual([['A', 900, 1], ['B', 400, 3]]);
     expect(accounts[1]).toMatchObject({
       late: 2, waitingDays: 19, topics: ['dispute_follow_up', 'credit_note_chase'],
-      balances: { currency: 'USD', open: 500, overdue: 300 },
+      balances: { currency: 'USD', open: 500, overdue: 300, others: [{ currency: 'EUR', open: 90, overdue: 0 }] },
     });
     expect(accounts[1].items.map((i) => i.priority)).toEqual([400, 300, 300]);
   });
@@ -55,6 +58,9 @@ for (const backend of await backends()) {
       // C-BUSY: a broken promise (due 10-13) and a dispute with logistics (followed up from 09-15).
       await f.invoice(db, { customerId: busy, number: 'B-1', dueDate: '2026-09-30', amount: 1000, status: 'promise_to_pay', promisedDate: '2026-10-10' });
       await f.invoice(db, { customerId: busy, number: 'B-2', dueDate: '2026-08-31', amount: 800, status: 'dispute', statusDate: '2026-09-01', resolutionOwner: 'logistics' });
+      // and owes in euros too, one invoice overdue: not in its dollar balances, but named beside them.
+      await f.invoice(db, { customerId: busy, number: 'B-3', dueDate: '2026-09-15', amount: 700, currency: 'EUR' });
+      await f.invoice(db, { customerId: busy, number: 'B-4', dueDate: '2026-11-30', amount: 200.5, currency: 'EUR' });
       // C-QUIET: one broken promise, larger than anything of C-BUSY's.
       await f.invoice(db, { customerId: quiet, number: 'Q-1', dueDate: '2026-09-30', amount: 5000, status: 'promise_to_pay', promisedDate: '2026-10-10' });
       await f.invoice(db, { customerId: theirs, number: 'O-1', dueDate: '2026-09-30', amount: 9000, status: 'promise_to_pay', promisedDate: '2026-10-10' });
@@ -73,7 +79,9 @@ for (const backend of await backends()) {
       expect(body).toMatchObject({ date: DATE, collector: BOUND_COLLECTOR, counts: { accounts: 2, tasks: 3 } });
       expect(body.accounts.map((a: { customer: { externalId: string } }) => a.customer.externalId)).toEqual(['C-QUIET', 'C-BUSY']);
       const busy = body.accounts[1];
-      expect(busy).toMatchObject({ tasks: 2, topics: expect.arrayContaining(['promise_broken', 'dispute_follow_up']), balances: { currency: 'USD', open: 1800 } });
+      expect(busy).toMatchObject({ tasks: 2, topics: expect.arrayContaining(['promise_broken', 'dispute_follow_up']) });
+      expect(busy.balances).toEqual({ currency: 'USD', open: 1800, overdue: 1800, others: [{ currency: 'EUR', open: 900.5, overdue: 700 }] });
+      expect(body.accounts[0].balances.others).toEqual([]);
       expect(busy.items.map((i: { reason: string }) => i.reason).join(' | ')).toMatch(/2026-10-10.*\|.*logistics|logistics.*\|.*2026-10-10/);
       // The same tasks as the agenda, whose item count it reports.
       const agenda = (await get(`/v1/agenda?date=${DATE}`)).json();
@@ -104,6 +112,7 @@ for (const backend of await backends()) {
         ['1', 'C-QUIET', '1', BOUND_COLLECTOR], ['2', 'C-BUSY', '2', BOUND_COLLECTOR],
       ]);
       expect(rows[1][col('topics')].split('; ').sort()).toEqual(['dispute_follow_up', 'promise_broken']);
+      expect(res.body).toContain('"900.50 EUR open, 700.00 EUR overdue"');
     });
 
     it('exports the tasks of the agenda as a workbook, one row per task, due dates as dates', async () => {

@@ -80,6 +80,10 @@ const ReasonSchema = Type.Object({
   template: Type.Optional(Nullable(Type.String())),
 }, { additionalProperties: true });
 
+const OtherBalancesSchema = Type.Array(Type.Object({ currency: Type.String(), open: Type.Number(), overdue: Type.Number() }), {
+  description: 'what the customer owes in each currency other than the balance currency, left out of its amounts; by currency',
+});
+
 const AgendaItemSchema = Type.Object({
   id: Nullable(Type.Integer({ description: 'action id; null for a suggestion not yet planned (the next planning run stores it)' })),
   state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
@@ -99,6 +103,7 @@ const AgendaItemSchema = Type.Object({
   amounts: Type.Object({
     atStake: Type.Number({ description: 'in `currency`, the task\'s own' }), currency: Type.String(),
     customerOpen: Type.Number(), customerOverdue: Type.Number(), balanceCurrency: Type.String({ description: 'the currency of customerOpen and customerOverdue' }),
+    otherBalances: OtherBalancesSchema,
   }),
   invoices: Type.Array(Type.Object({
     externalId: Type.String(), number: Type.String(), openAmount: Type.Number(), dueDate: Type.String(), daysOverdue: Type.Integer(),
@@ -124,7 +129,7 @@ const AccountsSchema = Type.Object({
     late: Type.Integer({ description: 'tasks due before the day' }),
     waitingDays: Type.Integer({ description: 'days the oldest task has waited; 0 when none is late' }),
     topics: Type.Array(Type.String(), { description: 'the kinds of its tasks, most pressing first, each once' }),
-    balances: Type.Object({ currency: Type.String(), open: Type.Number(), overdue: Type.Number() }),
+    balances: Type.Object({ currency: Type.String(), open: Type.Number(), overdue: Type.Number(), others: OtherBalancesSchema }),
     items: Type.Array(Type.Object({
       id: Nullable(DbId()), dedupeKey: Nullable(Type.String()), state: Type.Union([Type.Literal('planned'), Type.Literal('suggested')]),
       origin: Type.String(), kind: Type.String(), type: Type.String(), dueDate: Type.String(), reason: Type.String(), priority: Type.Number(),
