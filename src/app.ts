@@ -27,6 +27,7 @@ import criteriaRoutes from './http/routes/criteria.js';
 import searchRoutes from './http/routes/searches.js';
 import assignRoutes from './http/routes/assign.js';
 import inboundRoutes from './http/routes/inbound.js';
+import qualityRoutes from './http/routes/quality.js';
 import { textNumbers } from './http/text-numbers.js';
 import { XLSX_TYPE } from './reports/index.js';
 
@@ -184,5 +185,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(searchRoutes);
   await app.register(assignRoutes);
   await app.register(inboundRoutes);
+  await app.register(qualityRoutes);
   return app;
 }
