@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { silentLogger, type Catalogue, type Logger } from './ml/registry/types.js';
 import { openStorage, type Storage } from './db/open.js';
 import { recordReportingCurrency } from './fields/reporting-currency.js';
+import { canonicaliseStoredZones } from './ingest/stored-zones.js';
 import { Jobs } from './jobs/jobs.js';
 import { makeImportHandler } from './ingest/import-job.js';
 import { createModelLifecycle, type ModelLifecycle } from './ml/registry/index.js';
@@ -54,6 +55,7 @@ export async function buildServices(config: Config, options: BuildServicesOption
     pgliteDir: path.join(config.dataDir, 'pglite'),
   }));
   await recordReportingCurrency(storage.db, config.reportingCurrency, options.log);
+  await canonicaliseStoredZones(storage.db, options.log);
   const jobs = options.jobs ?? new Jobs({ redisUrl: config.redisUrl, work: options.work ?? true, log: options.log, db: storage.db });
   const readiness: Services['readiness'] = {};
   let redis: Redis | null = null;
