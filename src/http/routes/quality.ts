@@ -2,8 +2,10 @@
 // platform sends again, and why a balance reads wrong meanwhile.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Role } from '../../config.js';
 import { Cursor, Page, errorResponses } from '../schemas/common.js';
 import { listOverAllocated, OverAllocatedInvoice, OverAllocatedPayment, type AllocatedKind } from '../../quality/over-allocated.js';
+import { listOffShapeJson, OffShapeJson } from '../../quality/json-shapes.js';
 
 const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
@@ -13,9 +15,10 @@ const PageQuery = Type.Object({
 const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app.services;
   // Portfolio-wide: not for a collector key, which reads its own customers only.
+  const config = { roles: ['platform', 'analyst'] as Role[], action: 'read data quality' };
   const route = (kind: AllocatedKind, item: typeof OverAllocatedInvoice | typeof OverAllocatedPayment) =>
     app.get(`/v1/data-quality/over-allocated-${kind}`, {
-      config: { roles: ['platform', 'analyst'], action: 'read data quality' },
+      config,
       schema: {
         tags: ['data quality'],
         summary: `The ${kind} whose allocations sum to more than their amount, with those allocations`,
@@ -27,6 +30,18 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, async (request) => listOverAllocated(storage.db, kind, request.query));
   route('invoices', OverAllocatedInvoice);
   route('payments', OverAllocatedPayment);
+
+  app.get('/v1/data-quality/json-shapes', {
+    config,
+    schema: {
+      tags: ['data quality'],
+      summary: 'Stored JSON values of another shape than their field declares, by entity, field and kind',
+      description: 'An offer\'s terms or an event\'s payload stored before imports refused any value but a JSON object (5, "net 30", [2, 10]): ' +
+        'read as holding none of the keys the agenda and the models look for. Send those rows again with an object.',
+      querystring: Type.Object({}, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(OffShapeJson) }), ...errorResponses },
+    },
+  }, async () => ({ items: await listOffShapeJson(storage.db) }));
 };
 
 export default qualityRoutes;
