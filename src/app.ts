@@ -41,6 +41,9 @@ declare module 'fastify' {
   }
 }
 
+/** Probes and scrapers: a monitor must see the service even while a caller at its address is throttled. */
+const unthrottled = (request: { url?: string }): boolean => /^\/(health|metrics)(\/|\?|$)/.test(request.url ?? '');
+
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** A logger built beforehand (server.ts gives the services the same one). */
@@ -162,11 +165,17 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
   });
   await app.register(rateLimit, {
+    global: false,
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: rateLimitKey(config.apiKeys),
-    allowList: (req) => (req.url ?? '').startsWith('/health'),
+    allowList: unthrottled,
   });
+  // One app-wide hook, added before authentication's: as a route hook the limit
+  // ran after it, so a key the service did not know was answered 401 and never
+  // counted, and a caller could guess keys at full speed. Unknown and missing
+  // keys now spend their address's budget (rateLimitKey), never a real key's.
+  app.addHook('onRequest', app.rateLimit());
   await app.register(metrics);
   await app.register(auth, { keys: config.apiKeys });
   await app.register(input);

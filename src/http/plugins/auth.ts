@@ -76,8 +76,10 @@ function bearer(request: FastifyRequest): string | null {
 /**
  * The rate limit's bucket: a known key's fingerprint however the header spells
  * it (`bearer`, spaces), so that a key written another way gets no budget of
- * its own; else the caller's address (authentication off). The limit is a
- * route hook, run after this plugin's: a key it does not know never gets there.
+ * its own; else the caller's address (authentication off, no key, or a key it
+ * does not know). The limit runs before this plugin's hook, so failed
+ * authentications are counted, against the address: guessing from one address
+ * cannot spend a real key's budget, nor a real key's traffic the guesser's.
  */
 export function rateLimitKey(keys: Map<string, ApiKey>): (request: FastifyRequest) => string {
   const check = makeKeyCheck(keys);
