@@ -8,6 +8,8 @@ import { JSON_BODY_LIMIT_BYTES } from '../../src/http/plugins/input.js';
 describe('input the database cannot hold or the schema would bend', () => {
   let t: TestApp;
   const searchCount = async () => (await t.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM saved_searches'))[0].n;
+  const post = (payload: Buffer | string, headers: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), ...headers }, payload });
 
   beforeAll(async () => {
     t = await buildTestApp('pglite');
@@ -47,8 +49,6 @@ describe('input the database cannot hold or the schema would bend', () => {
   // name stored or an id scored as sent, and a gzipped body was read as text.
   describe('when a JSON body is not UTF-8 text', () => {
     const latin1 = Buffer.concat([Buffer.from('{"name":"Caf'), Buffer.from([0xe9]), Buffer.from('","criteria":true}')]);
-    const post = (payload: Buffer | string, headers: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url: '/v1/searches', headers: { ...auth('admin'), ...headers }, payload });
 
     it('refuses bytes that are not UTF-8 with a 400 and saves nothing', async () => {
       const before = await searchCount();
@@ -71,6 +71,35 @@ describe('input the database cannot hold or the schema would bend', () => {
 
     it('takes charset=utf-8 as before', async () => {
       expect((await post('{"name":"Café","criteria":true}', { 'content-type': 'application/json; charset=utf-8' })).statusCode).toBe(201);
+    });
+  });
+
+  // Fastify's own text/plain parser handed a JSON route the body as a string,
+  // which its schema then refused as "must be object": a 400 blaming the
+  // body's shape when its media type was what to change.
+  describe('when a JSON route is sent another media type', () => {
+    it.each([
+      ['text/plain', 'text/plain', '{"name":"plain","criteria":true}'],
+      ['text/plain with a charset', 'text/plain; charset=utf-8', '{"name":"plain","criteria":true}'],
+      ['a form', 'application/x-www-form-urlencoded', 'name=plain&criteria=true'],
+    ])('refuses %s with a 415 naming application/json and saves nothing', async (_name, contentType, payload) => {
+      const before = await searchCount();
+      const res = await post(payload, { 'content-type': contentType });
+      expect(res.statusCode).toBe(415);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({
+        code: 'AR_ERR_UNSUPPORTED_MEDIA_TYPE',
+        detail: `Send the body as application/json: ${contentType.split(';')[0]} is not read`,
+      });
+      expect(await searchCount()).toBe(before);
+    });
+
+    it('leaves the import route its own answer, naming CSV and NDJSON', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/import/collectors', headers: { ...auth('platform'), 'content-type': 'text/plain' }, payload: 'externalId,name\nC1,Ann\n',
+      });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().detail).toMatch(/text\/csv .* or application\/x-ndjson/);
     });
   });
 

@@ -75,6 +75,10 @@ function replaceJsonParser(app: FastifyInstance): void {
 
 async function inputPlugin(app: FastifyInstance) {
   replaceJsonParser(app);
+  // Fastify's default text/plain parser handed a JSON route a string, refused
+  // as "must be object" (400): the media type is what to change, so it is a
+  // 415 like any other type (problem.ts). The import route reads its own types.
+  app.removeContentTypeParser('text/plain');
   // preValidation: the body is parsed and the schemas have not run yet.
   app.addHook('preValidation', (request, _reply, done) => {
     try {

@@ -15,13 +15,22 @@ const TITLES: Record<number, string> = {
 
 // Fastify's own client-error codes, renamed into our catalogue.
 const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'AR_ERR_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_BODY_TOO_LARGE: 'AR_ERR_BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_JSON_BODY: 'AR_ERR_INVALID_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'AR_ERR_INVALID_JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'AR_ERR_VALIDATION',
   FST_ERR_VALIDATION: 'AR_ERR_VALIDATION',
 };
+
+/**
+ * Past the import route, which reads its own types, a body is read as JSON
+ * only (input.ts). The type sent is named by its media type alone, cut short:
+ * a header is the client's text, not to be echoed whole.
+ */
+function unsupportedMediaType(contentType: string | undefined): string {
+  const sent = contentType?.split(';')[0].trim().slice(0, 100);
+  return `Send the body as application/json: ${sent ? `${sent} is not read` : 'no Content-Type was given'}`;
+}
 
 /** A 503 is a moment's outage (Redis, load): clients are told when to send the request again. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -98,6 +107,9 @@ async function problemPlugin(app: FastifyInstance) {
     }
     const status = err.statusCode ?? 500;
     if (status === 429) return sendProblem(reply, 429, 'AR_ERR_RATE_LIMITED', err.message);
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(reply, 415, 'AR_ERR_UNSUPPORTED_MEDIA_TYPE', unsupportedMediaType(request.headers['content-type']));
+    }
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[err.code] ?? 'AR_ERR_BAD_REQUEST';
       return sendProblem(reply, status, code, err.message);
