@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { turnGiver } from '../util/turns.js';
-import { OID, parseNumber, keepText, copySql, type Db, type Queryable } from './sql.js';
+import { OID, parseNumber, keepText, copySql, PING_SQL, type Db, type Queryable } from './sql.js';
 
 const parsers = { [OID.INT8]: parseNumber, [OID.NUMERIC]: parseNumber, [OID.DATE]: keepText };
 
@@ -39,6 +39,10 @@ export function pgliteDb(client: PGlite): Db {
     copyFrom: base.copyFrom,
     transaction: (fn) => client.transaction((tx) => fn(queryable(tx))),
     session: (fn) => fn(base),
+    // In this process, on its one connection: no pooled connection to give back.
+    ping: async () => {
+      await base.query(PING_SQL);
+    },
     async close() {
       if (!client.closed) await client.close();
     },

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFromStream } from 'pg-copy-streams';
-import { OID, parseNumber, keepText, copySql, type Db, type Queryable } from './sql.js';
+import { OID, parseNumber, keepText, copySql, PING_SQL, type Db, type Queryable } from './sql.js';
 
 // Per-query parsers, so the Prisma adapter sharing this pool keeps its own.
 const types = {
@@ -70,6 +70,11 @@ export function postgresDb(pool: pg.Pool): Db {
         // A session that ended in an error may still hold its locks (an unlock that failed): closed, not pooled.
         client.release(broken);
       }
+    },
+    async ping(limitMs) {
+      // One query string runs as one implicit transaction: SET LOCAL bounds this
+      // read alone, and the connection goes back to the pool with no timeout.
+      await base.exec(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(limitMs))}; ${PING_SQL}`);
     },
     async close() {
       await pool.end();

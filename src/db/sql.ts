@@ -23,8 +23,18 @@ export interface Db extends Queryable {
    * on the same connection). PGlite has only the one connection.
    */
   session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Reads the service's own table, as a readiness check: the database answers
+   * and its schema can be read. On PostgreSQL the server stops the query after
+   * `limitMs` (a lock, a server too busy), so a check given up on does not keep
+   * its pooled connection waiting for as long as the lock lasts.
+   */
+  ping(limitMs: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The readiness check's read: a table of the service's own, so a lock that would hold its queries holds the check too (`SELECT 1` reads none). */
+export const PING_SQL = 'SELECT 1 FROM service_state LIMIT 1';
 
 export const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
 

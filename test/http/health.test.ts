@@ -3,12 +3,15 @@
 // waited for it for ever, so a load balancer or a monitor read a timeout, or
 // nothing, instead of the 503 naming what is down.
 import { describe, it, expect, afterEach } from 'vitest';
+import pg from 'pg';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 import { redisReachable } from '../helpers/redis.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { openStorage } from '../../src/db/open.js';
 import { Jobs } from '../../src/jobs/jobs.js';
+import { within } from '../../src/util/deadline.js';
+import { eventually } from '../helpers/eventually.js';
 
 const redisUp = await redisReachable();
 const pgUp = await postgresReachable();
@@ -56,6 +59,42 @@ describe('when a server /health/ready checks stops answering', () => {
     const res = await readyWithin(t, 20_000);
     expect(res?.statusCode).toBe(503);
     expect(res?.body.checks).toMatchObject({ database: { ok: false, detail: 'no answer within 5 s' } });
+  }, 180_000);
+});
+
+// A check the database itself holds (a table locked by another process's
+// migration, a VACUUM FULL, an administrator's LOCK TABLE): answered 503 at
+// 5 s, its query went on waiting on its pooled connection for as long as the
+// lock lasted, so a few probes took the whole pool from the API.
+describe('when the database holds the readiness check behind a lock', () => {
+  let t: TestApp | undefined;
+  let locker: pg.Client | undefined;
+  afterEach(async () => {
+    // Ending the lock's session first lets anything still waiting on it end.
+    await locker?.end();
+    await t?.close();
+    t = locker = undefined;
+  });
+
+  it.skipIf(!pgUp)('answers 503 and gives the connections back while the lock is held', async () => {
+    t = await buildTestApp('postgres');
+    locker = new pg.Client({ connectionString: t.storage.url! });
+    await locker.connect();
+    await locker.query('BEGIN; LOCK TABLE service_state IN ACCESS EXCLUSIVE MODE');
+    // More probes at once than the pool has connections (4).
+    const answers = await Promise.all(Array.from({ length: 5 }, () => readyWithin(t!, 30_000)));
+    expect(answers.map((a) => a?.statusCode)).toEqual([503, 503, 503, 503, 503]);
+    expect(answers[0]?.body.checks.database).toMatchObject({ ok: false });
+
+    // The lock is still held: the pool serves other queries, and none of the checks waits on it any more.
+    await expect(within(t.storage.db.query('SELECT 1 AS one'), 30_000, 'the pool is held by checks given up on')).resolves.toEqual([{ one: 1 }]);
+    const waitingOnLocks = async () => (await locker!.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'",
+    )).rows[0].n as number;
+    await eventually(async () => expect(await waitingOnLocks()).toBe(0), 20_000);
+
+    await locker.query('ROLLBACK');
+    expect((await readyWithin(t, 30_000))?.statusCode).toBe(200);
   }, 180_000);
 });
 
