@@ -8,18 +8,13 @@ import { explain, type Explanation } from '../criteria/index.js';
 import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
-import { HAD_INVOICES_SQL, loadCustomerStates, loadRuleMembers } from './state.js';
+import { HAD_INVOICES_SQL, UNDO_NO_RULE, loadCustomerStates, loadRuleMembers } from './state.js';
 import { dwellKindOf, type Value } from './targets.js';
 import { becauseOf } from './describe.js';
 import { lockHistory } from './lock-changes.js';
 import { customerHistory, type HistoryEntry } from './history.js';
 
 const DAY_MS = 86_400_000;
-
-// An undo's rows keep the rule of the change they take back, which did not set
-// the value they put back: the customer's view credits no rule with it, as the
-// assignment_state view does (the undone change keeps its rule).
-const UNDO_NO_RULE = (column: string) => `CASE WHEN run.kind <> 'undo' THEN ${column} END`;
 
 export interface CustomerAssignments {
   externalId: string;

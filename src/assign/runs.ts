@@ -9,7 +9,7 @@ import { changeCounts, planWithFacts, type ConflictReport, type HeldChange, type
 import { quotedValues, reasonsJson } from './plan-report.js';
 import { SqlMatcher } from './match.js';
 import { changeKey, recordStaged, stageChanges, writeChanges, writeMemberships, type AlreadyJoined } from './write.js';
-import type { Scope } from './state.js';
+import { UNDO_NO_RULE, type Scope } from './state.js';
 import { becauseOf } from './describe.js';
 
 export const ASSIGN_LOCK = 0x4153_5347;
@@ -189,15 +189,18 @@ export interface ChangePage {
   items: {
     externalId: string; field: string; old: unknown; new: unknown; ruleId: number | null; ruleName: string | null;
     because: string; values: Record<string, unknown>; overruled?: unknown[]; undoneByRunId: number | null;
+    /** Set on an undo's changes (which name no rule): the run it undid. */
+    undoesRunId: number | null;
   }[];
 }
 
 /** The audit rows of one run, a page at a time. */
 export async function runChanges(q: Queryable, runId: number, page: { limit: number; offset: number; field?: string }): Promise<ChangePage> {
   const rows = await q.query<ChangePage['items'][number] & { total: number; reasons: Parameters<typeof becauseOf>[0] & { overruled?: unknown[] } }>(
-    `SELECT c.external_id AS "externalId", ch.field, ch.old_value AS old, ch.new_value AS new, ch.rule_id AS "ruleId",
-       ch.rule_name AS "ruleName", ch.reasons, ch.undone_by_run_id AS "undoneByRunId", count(*) OVER ()::int AS total
-     FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id
+    `SELECT c.external_id AS "externalId", ch.field, ch.old_value AS old, ch.new_value AS new, ${UNDO_NO_RULE('ch.rule_id')} AS "ruleId",
+       ${UNDO_NO_RULE('ch.rule_name')} AS "ruleName", ch.reasons, ch.undone_by_run_id AS "undoneByRunId", run.undoes_run_id AS "undoesRunId",
+       count(*) OVER ()::int AS total
+     FROM assignment_changes ch JOIN customers c ON c.id = ch.customer_id JOIN assignment_runs run ON run.id = ch.run_id
      WHERE ch.run_id = $1 AND ($2::text IS NULL OR ch.field = $2)
      ORDER BY ch.customer_id, ch.field LIMIT $3 OFFSET $4`,
     [runId, page.field ?? null, page.limit, page.offset],

@@ -138,7 +138,12 @@ export const RunSchema = Type.Object({
 export const RunDetailSchema = Type.Object({
   ...RunSchema.properties,
   totalChanges: Type.Integer(),
-  changes: Type.Array(Type.Object({ ...ChangeSchema.properties, undoneByRunId: Nullable(Type.Integer()) })),
+  changes: Type.Array(Type.Object({
+    ...ChangeSchema.properties,
+    ruleId: Nullable(Type.Integer({ description: 'the rule that made the change; null for an undo\'s changes (undoesRunId)' })),
+    undoneByRunId: Nullable(Type.Integer()),
+    undoesRunId: Nullable(Type.Integer({ description: 'on an undo\'s changes: the run it undid, whose change each takes back' })),
+  })),
 });
 
 export const UndoSchema = Type.Object({

@@ -55,6 +55,12 @@ export async function loadCustomerStates(q: Queryable, scope: Scope): Promise<Ma
   return states;
 }
 
+// An undo's rows keep the rule of the change they take back, which did not set
+// the value they put back: every view of them credits no rule with it, as the
+// assignment_state view does (the undone change keeps its rule). `run` is the
+// row's assignment_runs.
+export const UNDO_NO_RULE = (column: string) => `CASE WHEN run.kind <> 'undo' THEN ${column} END`;
+
 /** Whether the customer had an invoice on record at `at` (see HeldState.onData). */
 export const HAD_INVOICES_SQL = (customerId: string, at: string): string =>
   `EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = ${customerId} AND i.created_at <= ${at})`;

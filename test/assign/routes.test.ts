@@ -263,7 +263,8 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect((await t.services.jobs.waitFor(jobId)).state).toBe('completed');
       const run = (await call('GET', `/v1/assign/runs/${runId}?limit=50`, 'collector')).json();
       expect(run).toMatchObject({ status: 'applied', progress: 1, planHash: plan.planHash, totalChanges: plan.totalChanges });
-      expect(run.changes.map((c: object) => ({ ...c, undoneByRunId: undefined }))).toEqual(plan.changes.map((c: object) => ({ ...c, undoneByRunId: undefined })));
+      expect(run.changes.map((c: object) => ({ ...c, undoneByRunId: undefined, undoesRunId: undefined }))).toEqual(plan.changes.map((c: object) => ({ ...c, undoneByRunId: undefined })));
+      expect(run.changes.every((c: { undoesRunId: unknown }) => c.undoesRunId === null)).toBe(true);
 
       const audit = (await call('GET', '/v1/customers/C6/assignments?explain=true', 'collector')).json();
       expect(audit.current).toMatchObject({ collector: 'col-legal', latePenalties: true });
@@ -279,6 +280,12 @@ describe.each(await backends())('when credit managers use Search & Assign over H
       expect(undone.state.find((s: { field: string }) => s.field === 'collector')).toMatchObject({
         value: null, ruleId: null, ruleName: null, runId: undo.json().undoRunId, undoesRunId: runId,
       });
+      // The undo's run view says the same of each change: the undo made it, no rule.
+      const undoView = (await call('GET', `/v1/assign/runs/${undo.json().undoRunId}?limit=50`, 'collector')).json();
+      expect(undoView).toMatchObject({ kind: 'undo', undoesRunId: runId, totalChanges: plan.totalChanges });
+      const credits = undoView.changes.map((c: { ruleId: unknown; ruleName: unknown; undoesRunId: unknown }) => [c.ruleId, c.ruleName, c.undoesRunId]);
+      expect(credits).toEqual(undoView.changes.map(() => [null, null, runId]));
+      expect(undoView.changes.every((c: { because: string }) => c.because.startsWith(`undo of run ${runId}: back to `))).toBe(true);
       expect((await call('POST', `/v1/assign/runs/${runId}/undo`, 'analyst')).statusCode).toBe(409);
     });
 
