@@ -66,7 +66,12 @@ export interface RuleSet {
   stages: CompiledRule[][];
   /** Group → the rules adding to it, best priority first: the groups rules manage. */
   managedGroups: Map<string, number[]>;
+  /** Group → the customer data fields the rules adding to it or taking out of it read (resolve.ts: one move). */
+  groupFields: Map<string, Set<string>>;
 }
+
+/** What a rule reads of the customer's data, not what rules assign (groups, collector, ...). */
+const dataFieldsOf = (r: CompiledRule): string[] => r.ast.fields.filter((f) => f !== 'groups' && !isScalarTarget(f));
 
 /**
  * A rule may read the value it sets (planStages): once set, it no longer
@@ -98,10 +103,16 @@ export function compileRuleSet(rows: RuleRow[], margins: Margins): RuleSet {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const stages = planStages(rules).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
   const managedGroups = new Map<string, number[]>();
+  const groupFields = new Map<string, Set<string>>();
   for (const r of rules) {
     for (const e of r.effects) {
-      if (e.value === true && isGroupTarget(e.target)) managedGroups.set(groupOf(e.target), [...(managedGroups.get(groupOf(e.target)) ?? []), r.id]);
+      if (!isGroupTarget(e.target)) continue;
+      const group = groupOf(e.target);
+      if (e.value === true) managedGroups.set(group, [...(managedGroups.get(group) ?? []), r.id]);
+      const fields = groupFields.get(group) ?? new Set<string>();
+      for (const f of dataFieldsOf(r)) fields.add(f);
+      groupFields.set(group, fields);
     }
   }
-  return { rules, byId, stages, managedGroups };
+  return { rules, byId, stages, managedGroups, groupFields };
 }

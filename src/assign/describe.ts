@@ -41,13 +41,16 @@ export function becauseText(rule: RuleRef, values: Record<string, unknown>, leav
     : `rule "${rule.name}" (priority ${rule.priority}) selects the customer${facts}`;
 }
 
-export function heldText(outcome: 'locked' | 'dwell' | 'manualMember', target: string, wanted: Value, rule: RuleRef, heldUntil?: Date): string {
+/** `heldWith`: the other side of a move between groups, which the dwell time holds (resolve.ts). */
+export function heldText(outcome: 'locked' | 'dwell' | 'manualMember', target: string, wanted: Value, rule: RuleRef, heldUntil?: Date, heldWith?: string): string {
   const wish = `rule "${rule.name}" wanted ${targetLabel(target)} ${valueText(target, wanted)}`;
   switch (outcome) {
     case 'locked':
       return `skipped: locked by a person (${wish})`;
     case 'dwell':
-      return `held: set recently, kept until ${heldUntil!.toISOString().slice(0, 10)} by the dwell time (${wish})`;
+      return heldWith
+        ? `held: one move with ${targetLabel(heldWith)}, which the dwell time keeps until ${heldUntil!.toISOString().slice(0, 10)} (${wish})`
+        : `held: set recently, kept until ${heldUntil!.toISOString().slice(0, 10)} by the dwell time (${wish})`;
     case 'manualMember':
       return `skipped: a person put the customer in ${targetLabel(target)}; rules never take them out (${wish})`;
   }

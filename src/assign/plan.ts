@@ -131,7 +131,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   const matcher: Matcher = scope.customerIds
     ? await MemoryMatcher.load(db, scope.customerIds)
     : new SqlMatcher(db, set.rules.flatMap((r) => r.ast.fields));
-  const ctx: ResolveContext = { managedGroups: set.managedGroups, dwellDays: settings.dwellDays, now };
+  const ctx: ResolveContext = { managedGroups: set.managedGroups, groupFields: set.groupFields, dwellDays: settings.dwellDays, now };
   const held = new HeldLookup(db, customers, new Date(now.getTime() - Math.max(...Object.values(settings.dwellDays)) * DAY_MS));
   const rank = new Map(set.rules.map((r, i) => [r.id, i]));
 
@@ -272,7 +272,7 @@ function collect(set: RuleSet, resolved: Map<CustomerState, Resolution>): Pick<P
         held.push({
           customerId: c.id, externalId: c.externalId, field: d.target, current: d.current, wanted: d.wanted, ruleId: d.ruleId,
           outcome: d.outcome,
-          because: heldText(d.outcome, d.target, d.wanted, refOf(rule(d.ruleId)), d.heldUntil),
+          because: heldText(d.outcome, d.target, d.wanted, refOf(rule(d.ruleId)), d.heldUntil, d.heldWith),
           ...(d.heldUntil ? { heldUntil: d.heldUntil.toISOString() } : {}),
         });
       }

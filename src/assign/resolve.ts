@@ -45,6 +45,8 @@ export interface RankedRule {
 export interface ResolveContext {
   /** Groups some rule adds to, with those rules (best first): members no rule selects any more leave them. */
   managedGroups: ReadonlyMap<string, readonly number[]>;
+  /** Group → the customer fields its rules read: groups sharing one are bands of it, left and joined as one move. */
+  groupFields: ReadonlyMap<string, ReadonlySet<string>>;
   dwellDays: Readonly<Record<DwellKind, number>>;
   now: Date;
   /** Resolve only these targets (between stages); all when absent. */
@@ -62,6 +64,8 @@ export interface Decision {
   /** The rule no longer selects the customer (group left), rather than selecting them. */
   leaving: boolean;
   heldUntil?: Date;
+  /** Held with the other side of a move between groups, which the dwell time holds. */
+  heldWith?: string;
 }
 
 export interface ConflictHit {
@@ -112,8 +116,33 @@ export function resolveCustomer(c: CustomerState, matched: readonly RankedRule[]
     const d = decide(c, target, false, responsible, true, ctx);
     if (d) decisions.push(d);
   }
+  holdMovesTogether(decisions, ctx.groupFields);
   return { decisions, conflicts: conflicts ?? NO_CONFLICTS };
 }
+
+/**
+ * Leaving one group and joining another whose rules read a common field
+ * (score bands: low-risk to risky) is one move. Were only the side the dwell
+ * time holds to wait, the customer would be in both bands for up to the
+ * dwell time (or in neither); the other side waits with it, until the later
+ * of the two dwell ends, and then both happen in one run.
+ */
+function holdMovesTogether(decisions: Decision[], groupFields: ResolveContext['groupFields']): void {
+  const held = decisions.filter((d) => d.outcome === 'dwell' && isGroupTarget(d.target));
+  if (held.length === 0) return;
+  const fieldsOf = (target: string) => groupFields.get(groupOf(target)) ?? NO_FIELDS;
+  const together = (a: Decision, b: Decision) => a.wanted !== b.wanted && [...fieldsOf(a.target)].some((f) => fieldsOf(b.target).has(f));
+  for (const d of decisions) {
+    if (d.outcome !== 'change' || !isGroupTarget(d.target)) continue;
+    const other = held.filter((h) => together(h, d)).sort((a, b) => b.heldUntil!.getTime() - a.heldUntil!.getTime())[0];
+    if (!other) continue;
+    d.outcome = 'dwell';
+    d.heldUntil = other.heldUntil;
+    d.heldWith = other.target;
+  }
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
 const NO_CONFLICTS: ConflictHit[] = [];
 

@@ -260,6 +260,33 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect(await getRun(s.db, runId)).toMatchObject({ status: 'applied', summary: { changes: 1 } });
   });
 
+  it('moves a customer between groups of one field as one move: the join waits for the leave the dwell time holds', async () => {
+    const id = await addCustomer(s.db, 'B1', { riskScore: 10 });
+    const t0 = new Date('2026-03-01T02:00:00Z');
+    await addOpenInvoice(s.db, id, 500, 0, new Date(t0.getTime() - DAY));
+    await addRule(s.db, { '<': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'low-risk' }]);
+    await addRule(s.db, { '>=': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'risky' }]);
+    // Another field's group is no part of the move: it follows the data at once.
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'addToGroup', group: 'vip' }]);
+    await apply(s.db, t0);
+    expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule']);
+    await s.db.query(`UPDATE customers SET risk_score = 70, segment = 'key' WHERE id = $1`, [id]);
+    const early = new Date(t0.getTime() + 3 * DAY);
+    for (const scope of [{}, { customerIds: [id] }]) {
+      const plan = await previewPlan(s.db, { now: early, scope });
+      expect(plan.changes.map((c) => c.field)).toEqual(['group:vip']);
+      const heldUntil = new Date(t0.getTime() + 7 * DAY).toISOString();
+      expect(plan.held).toEqual([
+        expect.objectContaining({ field: 'group:low-risk', wanted: false, outcome: 'dwell', heldUntil }),
+        expect.objectContaining({ field: 'group:risky', wanted: true, outcome: 'dwell', heldUntil, because: expect.stringContaining('group low-risk') }),
+      ]);
+    }
+    await apply(s.db, early);
+    expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule', 'vip:rule']);
+    await apply(s.db, new Date(t0.getTime() + 8 * DAY));
+    expect((await customerRow(s.db, id)).groups).toEqual(['risky:rule', 'vip:rule']);
+  });
+
   it('undoes a run, except what changed since, which it reports', async () => {
     const a = await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
     const b = await addCustomer(s.db, 'B', { segment: 'key' });
