@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../searches/store.js';
 import { referencesOf, type Action } from './actions.js';
 import { byPriority, compileRule, compileRuleSet, type CompiledRule, type RuleRow } from './compile.js';
 import { loadSettings } from './settings.js';
+import { forgetRuleMembers } from './write.js';
 import { sameValue, type Value } from './targets.js';
 
 export interface RuleInput {
@@ -182,6 +183,11 @@ export async function saveRule(db: Db, id: number | null, input: RuleInput, expe
           values,
         );
       } else {
+        const [before] = await tx.query<{ criteriaChanged: boolean }>(
+          `SELECT s.criteria IS DISTINCT FROM (SELECT n.criteria FROM saved_searches n WHERE n.id = $2) AS "criteriaChanged"
+           FROM assignment_rules r JOIN saved_searches s ON s.id = r.search_id WHERE r.id = $1 FOR UPDATE OF r`,
+          [id, input.searchId],
+        );
         const rows = await tx.query<{ id: number }>(
           `UPDATE assignment_rules SET name = $2, description = $3, search_id = $4, priority = $5, enabled = $6,
              actions = $7::jsonb, version = version + 1, updated_at = now() WHERE id = $1 AND ${atVersion(8)} RETURNING id`,
@@ -189,6 +195,8 @@ export async function saveRule(db: Db, id: number | null, input: RuleInput, expe
         );
         if (rows.length === 0) throw await missedRow(tx, 'assignment_rules', 'Rule', id, expected);
         ruleId = id;
+        // Another search is an edit of the criteria, as editing the search is (forgetRuleMembers).
+        if (before.criteriaChanged) await forgetRuleMembers(tx, [id]);
       }
     } catch (err) {
       if (isUniqueViolation(err)) throw AR_ERR.CONFLICT([`a rule is already named "${input.name}"`]);

@@ -11,8 +11,7 @@ import { SqlMatcher } from './match.js';
 import { changeKey, recordStaged, stageChanges, writeChanges, writeMemberships, type AlreadyJoined } from './write.js';
 import { UNDO_NO_RULE, type Scope } from './state.js';
 import { becauseOf } from './describe.js';
-
-export const ASSIGN_LOCK = 0x4153_5347;
+import { lockApplies } from './apply-lock.js';
 
 /**
  * The key of the lock an attempt holds for the whole transaction executing a
@@ -131,7 +130,7 @@ export async function executeRun(db: Db, runId: number, options: ExecuteOptions 
   try {
     return await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [runLockKey(runId)]);
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
+      await lockApplies(tx);
       // Another attempt at the same run may have applied it while this one waited for the lock.
       const [current] = await tx.query<{ status: RunRecord['status']; summary: RunSummary }>('SELECT status, summary FROM assignment_runs WHERE id = $1', [runId]);
       if (current.status === 'applied' || current.status === 'undone') return current.summary;

@@ -7,7 +7,8 @@ import type { Db } from '../db/sql.js';
 import { loadCustomerStates } from './state.js';
 import { currentValue } from './resolve.js';
 import { lockKeysOf, sameValue, type Value } from './targets.js';
-import { ASSIGN_LOCK, createRun, getRun, type RunSummary } from './runs.js';
+import { createRun, getRun, type RunSummary } from './runs.js';
+import { lockApplies } from './apply-lock.js';
 import { changeKey, recordStaged, restoreMemberships, stageChanges, writeChanges } from './write.js';
 import { valueText } from './describe.js';
 
@@ -36,7 +37,7 @@ interface ChangeRow {
 export async function undoRun(db: Db, runId: number, options: { now?: Date; requestedBy?: string | null } = {}): Promise<UndoResult> {
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
+    await lockApplies(tx);
     const run = await getRun(tx, runId);
     if (run.kind !== 'apply' || run.status !== 'applied') {
       throw AR_ERR.RUN_NOT_UNDOABLE([`run ${runId} is ${run.kind === 'undo' ? 'an undo' : run.status}; only an applied run can be undone, once`]);

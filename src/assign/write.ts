@@ -10,6 +10,7 @@
 import { AR_ERR } from '../errors.js';
 import { copyCell, type Queryable } from '../db/sql.js';
 import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName } from './targets.js';
+import { lockApplies } from './apply-lock.js';
 
 /** One change to write: reasons as JSON text (the quoted values may be added by SQL). */
 export interface StagedChange {
@@ -271,6 +272,32 @@ export async function restoreMemberships(q: Queryable, runId: number, now: Date)
   }
   await setMemberships(q, upsert, gone, now);
 }
+
+/**
+ * Forgets who is inside these rules: their criteria changed (the saved search
+ * edited, or another one chosen), and a member kept by the loosened criteria
+ * was let in by the old ones, never judged by the new. The next run judges
+ * every customer by the new criteria as if entering. Runs recorded before keep
+ * no basis for these rules either, so undoing one neither puts a customer back
+ * inside them nor takes one out. Waits for a run applying now: it would write
+ * the old criteria's members after this.
+ */
+export async function forgetRuleMembers(q: Queryable, ruleIds: readonly number[]): Promise<void> {
+  if (ruleIds.length === 0) return;
+  await lockApplies(q);
+  const params = [[...ruleIds]];
+  await q.query(`UPDATE assignment_rule_members SET rule_ids = ${withoutRules('rule_ids')} WHERE rule_ids && $1::int[]`, params);
+  await q.query('DELETE FROM assignment_rule_members WHERE cardinality(rule_ids) = 0');
+  await q.query(
+    `UPDATE assignment_member_changes SET old_rule_ids = ${withoutRules('old_rule_ids')}, new_rule_ids = ${withoutRules('new_rule_ids')}
+     WHERE old_rule_ids && $1::int[] OR new_rule_ids && $1::int[]`,
+    params,
+  );
+}
+
+/** A column of rule ids but those in $1, in their order; null (no row) stays null. */
+const withoutRules = (col: string) =>
+  `CASE WHEN ${col} IS NULL THEN NULL ELSE ARRAY(SELECT u.id FROM unnest(${col}) WITH ORDINALITY AS u(id, n) WHERE u.id <> ALL($1::int[]) ORDER BY u.n) END`;
 
 /** Rules in one set and not the other. */
 const ruleSetDifference = (a: readonly number[], b: readonly number[]): number[] =>

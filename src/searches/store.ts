@@ -68,17 +68,28 @@ export async function createSearch(q: Queryable, input: SearchInput): Promise<Sa
   }
 }
 
-/** Replaces a search; as for createSearch, count it in the same transaction. */
-export async function updateSearch(q: Queryable, id: number, input: SearchInput, expected: ExpectedVersions = null): Promise<SavedSearch> {
+/**
+ * Replaces a search; as for createSearch, count it in the same transaction.
+ * `criteriaChanged`: what it selects may differ (a new name or description
+ * alone leaves it as it was; JSON compared as jsonb, so key order is no change).
+ */
+export async function updateSearch(
+  q: Queryable, id: number, input: SearchInput, expected: ExpectedVersions = null,
+): Promise<{ search: SavedSearch; criteriaChanged: boolean }> {
   const ast = validateCriteria(input.criteria);
   try {
+    // Locked as read: the criteria compared are the ones the update replaces.
+    const [before] = await q.query<{ criteriaChanged: boolean }>(
+      'SELECT criteria IS DISTINCT FROM $2::jsonb AS "criteriaChanged" FROM saved_searches WHERE id = $1 FOR UPDATE',
+      [id, JSON.stringify(input.criteria)],
+    );
     const rows = await q.query<{ id: number }>(
       `UPDATE saved_searches SET name = $2, description = $3, criteria = $4::jsonb, fields = $5::text[],
          version = version + 1, updated_at = now() WHERE id = $1 AND ${atVersion(6)} RETURNING id`,
       [id, input.name, input.description ?? null, JSON.stringify(input.criteria), ast.fields, versionsParam(expected)],
     );
     if (rows.length === 0) throw await missedRow(q, 'saved_searches', 'Saved search', id, expected);
-    return getSearch(q, id);
+    return { search: await getSearch(q, id), criteriaChanged: before.criteriaChanged };
   } catch (err) {
     if (isUniqueViolation(err)) throw AR_ERR.CONFLICT([`a saved search is already named "${input.name}"`]);
     throw err;

@@ -14,6 +14,7 @@ import { listRules, loadRuleSet, lockRuleSet } from '../../assign/rules.js';
 import { loadSettings } from '../../assign/settings.js';
 import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
+import { forgetRuleMembers } from '../../assign/write.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
@@ -68,7 +69,8 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['searches'],
       summary: 'Replace a saved search (rules using it follow)',
-      description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle.',
+      description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle. New criteria reset hysteresis ' +
+        'for the rules using the search: the next run judges every customer by them as if entering.',
       params: IdParams,
       headers: IfMatchHeaders,
       body: SearchBody,
@@ -82,9 +84,11 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const save = (queueAsked: boolean) => db.transaction(async (tx) => {
       // Until commit: a rule saved meanwhile is in the rule set read below.
       await lockRuleSet(tx);
-      const saved = await updateSearch(tx, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
+      const { search: saved, criteriaChanged } = await updateSearch(tx, request.params.id, request.body, ifMatchVersions(request.headers['if-match']));
       // Loaded after the change: criteria that make rules feed each other in a cycle are refused here.
       const set = await loadRuleSet(tx);
+      // Hysteresis keeps members through jitter of the data, not through an edit of who is wanted.
+      if (criteriaChanged) await forgetRuleMembers(tx, (await listRules(tx)).filter((r) => r.searchId === saved.id).map((r) => r.id));
       // Counted before commit: a search whose count fails keeps its old criteria.
       const matches = await matchSearch(tx, validateCriteria(saved.criteria), 10);
       const runs = await runsRules(tx, set);
