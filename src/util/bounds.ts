@@ -16,9 +16,15 @@ export const MONEY_LIMIT = 1e13;
 // Dates outside these years are typos (0001-01-01, 2026 typed 20266) that
 // would skew every days-late figure; PostgreSQL refuses year 0, and JavaScript
 // reads years 0-99 as 1900-1999. They bound what is imported or asked, not
-// what is forecast: an invoice due 2199-12-31 may be expected paid in 2200.
+// what is forecast: LAST_FORECAST_DAY bounds that.
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
+
+/**
+ * The last day a forecast names: the same dates sent back (a promise, an
+ * import) must be taken, so a payment forecast past it says this day instead.
+ */
+export const LAST_FORECAST_DAY = `${MAX_YEAR}-12-31`;
 
 /** PostgreSQL's timestamptz accepts UTC offsets up to 15:59. */
 export const MAX_OFFSET_HOURS = 15;

@@ -11,6 +11,7 @@ import { OffsetDistribution, type DueDayAtom, type PromiseToPay, type ResidualSh
 import { predictLinear } from './linear.js';
 import { atomProbability, HABIT_PROBABILITY, type AtomModel } from './due-day-atom.js';
 import { days as formatDays, FactorRanker } from './reasons.js';
+import { LAST_FORECAST_DAY } from '../../util/bounds.js';
 import {
   QUANTILE_LEVELS,
   type DelayClass,
@@ -33,6 +34,15 @@ const DUE_DATE_HABIT_REASON = 0.5;
 
 /** Days late that separate the two late classes. */
 export const LATE_BUCKET_DAYS = 30;
+const LAST_DAY = dayOf(LAST_FORECAST_DAY);
+
+/**
+ * A payment date as the service can be sent it back: an invoice due at the end
+ * of 2199 (or a customer paying a year late) would otherwise be forecast paid
+ * in 2200, a day no import or request takes. The day counts stay the model's.
+ */
+const forecastDay = (day: number): IsoDate => isoOfDay(Math.min(day, LAST_DAY));
+
 /** Number of settled invoices at which history counts as half of the evidence for confidence. */
 const CONFIDENCE_HALF_HISTORY = 5;
 
@@ -157,10 +167,10 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
       mostLikely,
       expectedDaysAfterDue: Math.round(mean * 10) / 10,
       expectedDaysToSettle: Math.round((mean + due - issue) * 10) / 10,
-      expectedPaymentDate: isoOfDay(due + expected),
-      p10: isoOfDay(due + quantiles[1]),
-      p50: isoOfDay(due + quantiles[5]),
-      p90: isoOfDay(due + quantiles[9]),
+      expectedPaymentDate: forecastDay(due + expected),
+      p10: forecastDay(due + quantiles[1]),
+      p50: forecastDay(due + quantiles[5]),
+      p90: forecastDay(due + quantiles[9]),
       distribution: { dueDate: invoice.dueDate, daysAfterDue: quantiles },
     };
     const n = row[COL.historyCount];

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf } from '../../../src/ml/payment-delay/dates.js';
+import { addDays, dayOf, isoOfDay } from '../../../src/ml/payment-delay/dates.js';
 import { DEFAULT_OPTIONS } from '../../../src/ml/payment-delay/fit.js';
 import { PaymentDelayPredictor } from '../../../src/ml/payment-delay/predictor.js';
-import type { InvoiceRecord } from '../../../src/ml/payment-delay/types.js';
+import type { InvoiceRecord, PaymentDelayForecast } from '../../../src/ml/payment-delay/types.js';
 import { customerInvoices, invoice, trainedState } from './factories.js';
 
 const predictor = new PaymentDelayPredictor(trainedState());
@@ -146,5 +146,31 @@ describe('when scoring a whole book as of a date', () => {
     const scored: string[] = [];
     predictor.scoreOpenInvoices([...settled, open, notYetIssued], '2023-07-15', (inv) => scored.push(inv.invoiceId));
     expect(scored).toEqual([open.invoiceId]);
+  });
+});
+
+describe('when an invoice falls due at the end of the years the service takes', () => {
+  const day = fc.integer({ min: dayOf('1900-01-01'), max: dayOf('2199-12-31') }).map(isoOfDay);
+  const dates = (v: PaymentDelayForecast) => [v.expectedPaymentDate, v.p10, v.p50, v.p90];
+
+  it('names no payment date after 2199-12-31, the last day a request or an import takes', () => {
+    const history = customerInvoices({ customerId: 'END', daysLate: 60, wobble: 10, invoices: 12 });
+    const target = invoice({ customerId: 'END', issueDate: '2199-11-01', dueDate: '2199-12-26' });
+    const { value } = score(history, target, '2199-12-29');
+    expect(dates(value)).toEqual(['2199-12-31', '2199-12-31', '2199-12-31', '2199-12-31']);
+    // The day counts stay the model's: two months late, as the customer pays.
+    expect(value.expectedDaysAfterDue).toBeGreaterThan(30);
+  });
+
+  it('gives calendar days within 1900-2199 and finite numbers, whatever the dates and amount', () => {
+    const history = customerInvoices({ customerId: 'ANY', daysLate: 45, wobble: 20, invoices: 12 });
+    fc.assert(fc.property(day, day, day, fc.option(day), fc.double({ min: 0, max: 9.99e12, noNaN: true }), fc.boolean(),
+      (a, b, c, promise, amount, disputed) => {
+        const [issueDate, dueDate, asOf] = [a, b, c].sort();
+        const promisedDate = promise !== null && promise >= issueDate ? promise : null;
+        const { value, confidence } = score(history, invoice({ customerId: 'ANY', issueDate, dueDate, amount, disputed, promisedDate }), asOf);
+        for (const d of dates(value)) expect(d >= '1900-01-01' && d <= '2199-12-31' && isoOfDay(dayOf(d)) === d).toBe(true);
+        for (const x of [confidence, value.lateProbability, ...Object.values(value.probabilities)]) expect(Number.isFinite(x)).toBe(true);
+      }), { numRuns: 500, seed: 89 });
   });
 });
