@@ -183,6 +183,18 @@ for (const backend of await backends()) {
           expect(res.json()).toMatchObject({ status: 503, code: 'AR_ERR_MODEL_NOT_READY' });
         });
 
+      it('refuses an asOf more than a year ahead, naming it, before any model is asked', async () => {
+        const res = await t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices: [inv()], asOf: '2199-06-01' } });
+        const body = expectProblem(res, 400);
+        expect(body.errors).toEqual([{ path: '/asOf', message: expect.stringMatching(/^is more than a year after today \(\d{4}-\d{2}-\d{2} UTC\): the latest asOf scored is \d{4}-\d{2}-\d{2}$/) }]);
+      });
+
+      it('takes an asOf a few months ahead on to the model (a what-if: still unpaid then)', async () => {
+        const ahead = new Date(Date.now() + 150 * 86_400_000).toISOString().slice(0, 10);
+        const res = await t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices: [inv()], asOf: ahead } });
+        expect(res.json()).toMatchObject({ status: 503, code: 'AR_ERR_MODEL_NOT_READY' });
+      });
+
       it('refuses two invoices with one externalId (answers are matched by it)', async () => {
         // Bad input is told apart before the model is asked: 400 here, though no model is served.
         const body = expectProblem(await scored([inv(), inv({ amount: 5 })]), 400);

@@ -8,7 +8,7 @@ import { AR_ERR } from '../../errors.js';
 import { Day, errorResponses, ProblemRef, Text } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
-import { addDays, dayOf } from '../../ml/payment-delay/dates.js';
+import { addDays, addYears, dayOf } from '../../ml/payment-delay/dates.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
@@ -47,10 +47,18 @@ const ScoredOut = Type.Object({
 
 type InvoiceInT = Static<typeof InvoiceIn>;
 
+/**
+ * The latest asOf scored: a what-if ("still unpaid on that day, when will it be
+ * paid?") reaches a year ahead; an asOf in 2199 scored nothing anyone could
+ * know and answered payment dates in 2200.
+ */
+const latestAsOf = (now: string): string => addYears(now, 1);
+
 // Answers are matched to invoices by externalId: two invoices with one id
 // would make the answer ambiguous.
-function checkInvoices(invoices: InvoiceInT[], asOf: string, latestIssue: string): void {
+function checkInvoices(invoices: InvoiceInT[], asOf: string, latestIssue: string, now: string): void {
   const errors: { path: string; message: string }[] = [];
+  if (asOf > latestAsOf(now)) errors.push({ path: '/asOf', message: `is more than a year after today (${now} UTC): the latest asOf scored is ${latestAsOf(now)}` });
   const seen = new Map<string, number>();
   for (const [i, inv] of invoices.entries()) {
     if (inv.dueDate < inv.issueDate) errors.push({ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' });
@@ -84,7 +92,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['scoring'],
       summary: 'Late probability and payment-date distribution of the invoices sent (nothing is stored)',
       description: "Each invoice is scored against its customer's stored history as of `asOf` (default today, UTC; " +
-        'then an invoice issued tomorrow, UTC, which is today east of it, is scored as of its issue date). ' +
+        'then an invoice issued tomorrow, UTC, which is today east of it, is scored as of its issue date; at most a year after today). ' +
         'An unknown customer is scored from the portfolio prior and says so (`customerKnown: false`).',
       body: Type.Object({
         invoices: Type.Array(InvoiceIn, { minItems: 1, maxItems: 1000 }),
@@ -93,10 +101,11 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(ScoredOut) }), 503: ProblemRef, ...errorResponses },
     },
   }, async (request) => {
-    const asOf = request.body.asOf ?? today();
+    const now = today();
+    const asOf = request.body.asOf ?? now;
     // Without an asOf, an invoice issued today in Tokyo (tomorrow's UTC date) is scored as of its issue date.
     const latestIssue = request.body.asOf ?? addDays(asOf, 1);
-    checkInvoices(request.body.invoices, asOf, latestIssue);
+    checkInvoices(request.body.invoices, asOf, latestIssue, now);
     const model = served<PaymentDelayPredictor>(models.server, 'payment-delay');
     return { items: await scoreInvoices(storage.db, model, request.body.invoices, asOf) };
   });
