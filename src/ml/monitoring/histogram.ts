@@ -111,28 +111,67 @@ export function buildHistograms(columns: FeatureColumns, options: HistogramOptio
   });
 }
 
+/** Where one value falls in a reference's counts (the order countLike gives); `categories` indexes a categorical one's names. */
+function slotOf(reference: FeatureHistogram, v: FeatureValue, categories: ReadonlyMap<string, number> | null): number {
+  if (reference.type === 'numeric') {
+    return isMissing(v) || typeof v !== 'number' ? reference.counts.length : binOf(reference.edges, v);
+  }
+  if (isMissing(v)) return reference.categories.length + 1;
+  return categories!.get(String(v)) ?? reference.categories.length;
+}
+
+const emptyCounts = (reference: FeatureHistogram): number[] =>
+  new Array<number>(reference.type === 'numeric' ? reference.counts.length + 1 : reference.categories.length + 2).fill(0);
+
+const categoryIndex = (reference: FeatureHistogram): Map<string, number> | null =>
+  reference.type === 'categorical' ? new Map(reference.categories.map((c, i) => [c, i])) : null;
+
 /**
  * Counts of new values in the reference's bins, in the same order as the
  * reference's proportions: numeric bins, or categories then "other"; missing last.
  */
 export function countLike(reference: FeatureHistogram, values: ArrayLike<FeatureValue>): number[] {
-  if (reference.type === 'numeric') {
-    const counts = new Array<number>(reference.counts.length + 1).fill(0);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (isMissing(v) || typeof v !== 'number') counts[counts.length - 1]++;
-      else counts[binOf(reference.edges, v)]++;
-    }
-    return counts;
-  }
-  const index = new Map(reference.categories.map((c, i) => [c, i]));
-  const counts = new Array<number>(reference.categories.length + 2).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (isMissing(v)) counts[counts.length - 1]++;
-    else counts[index.get(String(v)) ?? reference.categories.length]++;
-  }
+  const counts = emptyCounts(reference);
+  const categories = categoryIndex(reference);
+  for (let i = 0; i < values.length; i++) counts[slotOf(reference, values[i], categories)]++;
   return counts;
+}
+
+/**
+ * countLike of every reference feature, fed one row at a time: a rescoring
+ * streams its rows slice by slice and keeps none, so memory stays a few
+ * counts a feature whatever the portfolio size.
+ */
+export class FeatureTally {
+  private readonly columnOf: number[];
+  private readonly categories: (Map<string, number> | null)[];
+  private readonly tallies: number[][];
+  rows = 0;
+
+  /** `columns` names the values of each row added; a reference feature no column names is left out. */
+  constructor(readonly reference: readonly FeatureHistogram[], columns: readonly string[]) {
+    const at = new Map(columns.map((c, i) => [c, i]));
+    this.columnOf = reference.map((h) => at.get(h.feature) ?? -1);
+    this.categories = reference.map(categoryIndex);
+    this.tallies = reference.map(emptyCounts);
+  }
+
+  add(row: ArrayLike<FeatureValue>): void {
+    this.rows++;
+    for (let f = 0; f < this.reference.length; f++) {
+      const c = this.columnOf[f];
+      if (c >= 0) this.tallies[f][slotOf(this.reference[f], row[c], this.categories[f])]++;
+    }
+  }
+
+  /** Counts by feature, as countLike gives them. */
+  counts(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    this.reference.forEach((h, f) => {
+      if (this.columnOf[f] >= 0) out.set(h.feature, this.tallies[f]);
+    });
+    return out;
+  }
 }
 
 /** The reference's own counts in the order countLike uses. */

@@ -36,11 +36,22 @@ export interface FeaturePsi {
 
 /** PSI of each reference feature present in `recent`; features absent from `recent` are skipped. */
 export function featurePsi(reference: readonly FeatureHistogram[], recent: FeatureColumns, threshold = DEFAULT_PSI_THRESHOLD): FeaturePsi[] {
+  const counts = new Map<string, number[]>();
+  for (const h of reference) if (recent[h.feature]) counts.set(h.feature, countLike(h, recent[h.feature]));
+  return featurePsiOfCounts(reference, counts, threshold);
+}
+
+/** The same from counts already binned like the reference (countLike, FeatureTally), largest first. */
+export function featurePsiOfCounts(
+  reference: readonly FeatureHistogram[],
+  counts: ReadonlyMap<string, readonly number[]>,
+  threshold = DEFAULT_PSI_THRESHOLD,
+): FeaturePsi[] {
   const out: FeaturePsi[] = [];
   for (const h of reference) {
-    const values = recent[h.feature];
-    if (!values) continue;
-    const psi = psiOfCounts(referenceCounts(h), countLike(h, values));
+    const actual = counts.get(h.feature);
+    if (!actual) continue;
+    const psi = psiOfCounts(referenceCounts(h), actual);
     out.push({ feature: h.feature, psi, alert: psi > threshold });
   }
   return out.sort((a, b) => b.psi - a.psi);

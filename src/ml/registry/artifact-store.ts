@@ -13,6 +13,8 @@ import type { Manifest } from './types.js';
 export const MANIFEST = 'manifest.json';
 export const STATE = 'state.json';
 export const FEATURES = 'features.json';
+/** Histograms of what serving scores, drawn from the training data: what each rescoring's inputs are compared with. */
+export const SERVING_FEATURES = 'serving-features.json';
 export const REPORT = 'report.html';
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

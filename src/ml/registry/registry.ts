@@ -8,7 +8,7 @@ import type { Db } from '../../db/sql.js';
 import { AR_ERR } from '../../errors.js';
 import type { Artifact, Metrics, Predictor, TrainingWindow } from '../model.js';
 import type { FeatureHistogram } from '../monitoring/histogram.js';
-import { ArtifactStore, FEATURES, REPORT, assertModelName, bytesSource, isVersionName, newVersionName, type FileSource } from './artifact-store.js';
+import { ArtifactStore, FEATURES, REPORT, SERVING_FEATURES, assertModelName, bytesSource, isVersionName, newVersionName, type FileSource } from './artifact-store.js';
 import { DEFAULT_TOLERANCE, formatMetric, isNotWorse, primaryValue } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { VersionTable } from './versions.js';
@@ -325,10 +325,10 @@ export class ModelRegistry {
     return data ? data.toString('utf8') : null;
   }
 
-  /** The input-feature histograms of the training data, kept for drift monitoring. */
-  async readFeatures(model: string, version: string): Promise<FeatureHistogram[] | null> {
+  /** The input-feature histograms of the training data (or, with SERVING_FEATURES, of what serving scores), kept for drift monitoring. */
+  async readFeatures(model: string, version: string, file: typeof FEATURES | typeof SERVING_FEATURES = FEATURES): Promise<FeatureHistogram[] | null> {
     const v = await this.get(model, version);
-    const data = await this.readExtra(v, FEATURES);
+    const data = await this.readExtra(v, file);
     return data ? (JSON.parse(data.toString('utf8')) as FeatureHistogram[]) : null;
   }
 

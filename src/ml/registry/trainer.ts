@@ -6,7 +6,7 @@ import type { Metrics, TrainingWindow } from '../model.js';
 import { buildHistograms } from '../monitoring/histogram.js';
 import type { DriftCheck, ModelMonitor } from '../monitoring/monitor.js';
 import { buildReport } from '../reports/html.js';
-import { FEATURES, REPORT } from './artifact-store.js';
+import { FEATURES, REPORT, SERVING_FEATURES } from './artifact-store.js';
 import { formatMetric } from './compare.js';
 import { codeVersion } from './fingerprint.js';
 import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
@@ -125,6 +125,10 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
   const extras: Record<string, string | Uint8Array> = {};
   if (entry.features) {
     extras[FEATURES] = JSON.stringify(buildHistograms(entry.features(artifact, split.train)));
+  }
+  // From the holdout, the newest data: the reference is the book as it was when the version went into service.
+  if (entry.servingFeatures) {
+    extras[SERVING_FEATURES] = JSON.stringify(buildHistograms(entry.servingFeatures(artifact, split.holdout)));
   }
 
   await step('champion', 0, 'evaluating the active version on the same holdout');

@@ -112,6 +112,13 @@ export interface CatalogueEntry<D = any, I = any, V = any> {
   diagnose?(artifact: Artifact, data: D): Promise<Evaluation>;
   /** Input features of each example of `data`, as the trained artifact sees them (drift monitoring). */
   features?(artifact: Artifact, data: D): FeatureColumns;
+  /**
+   * Input features of what a rescoring scores, drawn from the holdout, the
+   * newest data (payment delay: the open book on its last days, not each
+   * invoice on its issue date): the reference each rescoring's inputs are
+   * compared with.
+   */
+  servingFeatures?(artifact: Artifact, data: D): FeatureColumns;
   /** Input features of scoring inputs (drift monitoring of what is being scored). */
   inputFeatures?(artifact: Artifact, inputs: I[]): FeatureColumns;
   /** Absolute tolerance on the primary metric when comparing with the champion. */

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../../helpers/storage.js';
-import { buildHistograms } from '../../../src/ml/monitoring/histogram.js';
-import { featurePsi, psiOfCounts } from '../../../src/ml/monitoring/psi.js';
+import { buildHistograms, FeatureTally } from '../../../src/ml/monitoring/histogram.js';
+import { featurePsi, featurePsiOfCounts, psiOfCounts } from '../../../src/ml/monitoring/psi.js';
 import { trainModel } from '../../../src/ml/registry/index.js';
 import { MODEL, generate } from './fixtures/logistic.js';
 import { openRegistry, type RegistryFixture } from './fixtures/setup.js';
@@ -37,6 +37,16 @@ describe('population stability index', () => {
     const recent = { segment: [...Array(700).fill('standard'), ...Array(300).fill('insolvent')] };
     const [segment] = featurePsi(reference.filter((h) => h.feature === 'segment'), recent);
     expect(segment.alert).toBe(true);
+  });
+
+  it('gives the same PSI from rows tallied one at a time as from whole columns, a feature no column names left out', () => {
+    const columns = columnsOf(generate(1000, 3, { shift: 1 }));
+    const names = ['segment', 'pastDaysLate'];
+    const tally = new FeatureTally(reference, names);
+    for (let i = 0; i < columns.segment.length; i++) tally.add([columns.segment[i], columns.pastDaysLate[i]]);
+    const { logAmount: _left, ...named } = columns;
+    expect(tally.rows).toBe(1000);
+    expect(featurePsiOfCounts(reference, tally.counts())).toEqual(featurePsi(reference, named));
   });
 
   it('gives a 0/1 feature one bin per value', () => {

@@ -8,7 +8,7 @@ import { CLASS_INDEX, delayClassOf, forecastMetrics, scoreDataset, targetsOf, ty
 import { stateOf, paymentDelayModel } from '../../payment-delay/model.js';
 import { PaymentDelayPredictor, type PaymentDelayInput } from '../../payment-delay/predictor.js';
 import type { PaymentDelayForecast } from '../../payment-delay/types.js';
-import { addYears } from '../../payment-delay/dates.js';
+import { addDays, addYears } from '../../payment-delay/dates.js';
 import type { FeatureColumns } from '../../monitoring/histogram.js';
 import { aucOverTime, errorBySegment } from '../../reports/curves.js';
 import type { Evaluation } from '../../reports/types.js';
@@ -74,6 +74,43 @@ export function paymentDelayInputFeatures(artifact: Artifact, inputs: PaymentDel
   return out;
 }
 
+/**
+ * Days before the data's last issue date on which its open book is taken:
+ * weekly over a month, so the reference is no one day's book (invoices fall
+ * due at month-ends), yet close to when the version went into service.
+ */
+const SERVING_SNAPSHOTS = [0, 7, 14, 21, 28];
+
+/**
+ * Features that move with the date, not with the book: the due month of an
+ * open book moves with the season, and every customer's count of settled
+ * invoices grows each month it pays. Compared with a reference of a few weeks
+ * before, they were flagged on a steady synthetic book (PSI 0.25 for
+ * historyCount, 9 for dueMonthCos with a reference of other months).
+ */
+const DATE_BOUND_COLUMNS = new Set(['dueMonthSin', 'dueMonthCos', 'dueAtQuarterEnd', 'dueOnWeekend', 'historyCount', 'historyWeight']);
+
+/**
+ * What a rescoring sees, from the data (the holdout: the newest): every
+ * invoice open on each snapshot day, featured as of that day. The training
+ * rows (each invoice on its issue date) are not that population: an open book
+ * holds invoices already overdue, with promises and reminders, and comparing
+ * the two would flag days overdue every night.
+ */
+export function paymentDelayServingFeatures(artifact: Artifact, data: PaymentDelayDataset): FeatureColumns {
+  const targets = targetsOf(data);
+  if (targets.length === 0) return {};
+  const last = targets.reduce((m, t) => (t.invoice.issueDate > m ? t.invoice.issueDate : m), targets[0].invoice.issueDate);
+  const requests = SERVING_SNAPSHOTS.flatMap((back) => {
+    const asOf = addDays(last, -back);
+    return data.invoices
+      .filter((i) => i.issueDate <= asOf && (i.settledDate == null || i.settledDate > asOf))
+      .map((invoice) => ({ invoice, asOf }));
+  });
+  const columns = tableColumns(buildFeatureTable(data.invoices, requests, stateOf(artifact).features));
+  return Object.fromEntries(Object.entries(columns).filter(([name]) => !DATE_BOUND_COLUMNS.has(name)));
+}
+
 export function paymentDelayEntry(datasets: Record<string, DatasetLoader<PaymentDelayDataset>> = {}): CatalogueEntry<PaymentDelayDataset, PaymentDelayInput, PaymentDelayForecast> {
   return {
     kind: paymentDelayModel,
@@ -82,6 +119,7 @@ export function paymentDelayEntry(datasets: Record<string, DatasetLoader<Payment
     diagnose: (artifact, data) => diagnosePaymentDelay(artifact, data),
     features: paymentDelayFeatures,
     inputFeatures: paymentDelayInputFeatures,
+    servingFeatures: paymentDelayServingFeatures,
     // Two years of history: payment habits older than that say little about next month.
     latestWindow: (today) => ({ from: addYears(today, -2), to: today }),
   };
