@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import parser from 'cron-parser';
 import { currencyCode } from './ingest/checks.js';
+import { DEFAULT_PSI_THRESHOLD } from './ml/monitoring/psi.js';
 
 export type Role = 'platform' | 'analyst' | 'collector' | 'admin';
 export const ROLES: readonly Role[] = ['platform', 'analyst', 'collector', 'admin'];
@@ -46,6 +47,8 @@ export interface Config {
   xlsxTimeoutMs: number;
   /** Workbook exports that may wait for a thread; past them, 503 at once. */
   xlsxQueueLimit: number;
+  /** PSI above which an input feature of a model is flagged as drifted (at retraining and at each rescoring). */
+  inputDriftPsiThreshold: number;
 }
 
 export interface ApiKey {
@@ -99,6 +102,15 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
     throw new Error(`${name}: "${raw}" is not a whole number ${range}`);
   }
+  return n;
+}
+
+/** A positive decimal setting, its default when absent or blank; anything else stops the start naming the variable. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = given(env, name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: "${raw}" is not a number above 0`);
   return n;
 }
 
@@ -218,5 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Each waits holding its rows; with one thread a core, the last in line
     // waits for two rounds of builds at most before its own.
     xlsxQueueLimit: wholeNumber(env, 'XLSX_QUEUE_LIMIT', 2 * os.availableParallelism(), 0),
+    // 0.2 is credit scoring's rule of thumb for a shifted population (src/ml/monitoring/psi.ts).
+    inputDriftPsiThreshold: positiveNumber(env, 'INPUT_DRIFT_PSI_THRESHOLD', DEFAULT_PSI_THRESHOLD),
   };
 }

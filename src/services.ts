@@ -93,12 +93,13 @@ export async function buildServices(config: Config, options: BuildServicesOption
     modelsDir: config.modelsDir,
     catalogue: options.catalogue ?? serviceCatalogue(storage.db, undefined, { inboundCorpusSize: config.inboundCorpusSize, inboundThreads: config.inboundThreads }),
     retrainCron: config.retrainCron,
+    psiThreshold: config.inputDriftPsiThreshold,
     log: options.log,
   });
   const policy = agendaPolicy({ reportingCurrency: config.reportingCurrency });
   jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, policy));
   jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));
-  jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, policy));
+  jobs.register(REFRESH_JOB, makeRefreshHandler(storage.db, models.server, policy, models.monitor));
   await scheduleNightlyRefresh(jobs, config.nightlyCron);
   await jobs.start();
   // Rule runs their job left unfinished for good (a worker gone, a job given up) are marked failed, now and every 10 minutes.

@@ -26,6 +26,8 @@ describe('when another numeric setting is not a number', () => {
     ['ASSIGN_RUN_STALE_MINUTES', '0', 'is not a whole number of at least 1'],
     ['XLSX_TIMEOUT_MS', '0', 'is not a whole number of at least 1'],
     ['XLSX_QUEUE_LIMIT', '-1', 'is not a whole number of at least 0'],
+    ['INPUT_DRIFT_PSI_THRESHOLD', '0', 'is not a number above 0'],
+    ['INPUT_DRIFT_PSI_THRESHOLD', 'high', 'is not a number above 0'],
   ])('stops the start on %s="%s"', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" ${message}`);
   });
@@ -35,6 +37,8 @@ describe('when another numeric setting is not a number', () => {
     expect(loadConfig({})).toMatchObject({ port: 3000, rateLimitPerMinute: 6000, bodyLimitBytes: 1024 ** 3, maxEventLoopDelayMs: 0, assignRunStaleMinutes: 60 });
     expect(loadConfig({})).toMatchObject({ xlsxTimeoutMs: 60_000, xlsxQueueLimit: 2 * os.availableParallelism() });
     expect(loadConfig({ XLSX_TIMEOUT_MS: '5000', XLSX_QUEUE_LIMIT: '0' })).toMatchObject({ xlsxTimeoutMs: 5000, xlsxQueueLimit: 0 });
+    expect(loadConfig({}).inputDriftPsiThreshold).toBe(0.2);
+    expect(loadConfig({ INPUT_DRIFT_PSI_THRESHOLD: '0.1' }).inputDriftPsiThreshold).toBe(0.1);
   });
 });
 

@@ -9,7 +9,9 @@ import type { Db, Queryable } from '../db/sql.js';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/types.js';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { ModelServer } from '../ml/registry/index.js';
-import { rescore, type RescoreResult } from '../scoring/rescore.js';
+import type { RescoreResult } from '../scoring/rescore.js';
+import type { ModelMonitor } from '../ml/monitoring/monitor.js';
+import { rescoreWatchingInputs, type InputDriftSummary } from './input-drift.js';
 import { today } from '../scoring/catalogue.js';
 import { runForJob, type RunSummary, type Trigger } from '../assign/runs.js';
 import { executeRetryingConflicts } from '../assign/retry.js';
@@ -43,7 +45,7 @@ export interface RefreshJobData {
 }
 
 export type RefreshResult =
-  | { inbound: TriageResult | null; scoring: RescoreResult; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
+  | { inbound: TriageResult | null; scoring: RescoreResult; inputDrift: InputDriftSummary | null; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
   /** Asked for before another refresh started, which read its data and completed. */
   | { coveredBy: string };
 
@@ -64,11 +66,12 @@ const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
  */
 const REFRESH_LOCK = REFRESH_JOB;
 
-export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy): JobHandler<RefreshJobData, RefreshResult> {
-  return (ctx) => withAdvisoryLock(db, REFRESH_LOCK, () => refreshOnce(db, server, policy, ctx), { signal: ctx.signal });
+/** With a monitor, each rescoring's payment-delay inputs are checked for drift (input-drift.ts). */
+export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy, monitor?: ModelMonitor): JobHandler<RefreshJobData, RefreshResult> {
+  return (ctx) => withAdvisoryLock(db, REFRESH_LOCK, () => refreshOnce(db, server, policy, monitor, ctx), { signal: ctx.signal });
 }
 
-async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ctx: JobContext<RefreshJobData>): Promise<RefreshResult> {
+async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, monitor: ModelMonitor | undefined, ctx: JobContext<RefreshJobData>): Promise<RefreshResult> {
   const asOf = ctx.data.asOf ?? today();
   const coveredBy = ctx.data.requestedAt ? await refreshCovering(db, ctx.data.requestedAt) : null;
   if (coveredBy) return { coveredBy };
@@ -76,7 +79,7 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   await server.refresh();
   const triage = tryServed<Predictor<InboundRequest, InboundTriage>>(server, INBOUND_MODEL);
   const inbound = triage ? await triageNewMessages(db, triage) : null;
-  const scoring = await rescore(db, servedForRescore(server), {
+  const { scoring, inputDrift } = await rescoreWatchingInputs(db, servedForRescore(server), monitor, {
     asOf,
     signal: ctx.signal,
     onProgress: (f, m) => ctx.progress(0.6 * f, m),
@@ -88,7 +91,7 @@ async function refreshOnce(db: Db, server: ModelServer, policy: AgendaPolicy, ct
   // Planned ahead (POST /v1/agenda/plan with a later day): that day again, or today would cancel its actions.
   const agenda = await planAndMaterialise(db, { date: await planningDay(db, undefined, asOf), scope: { kind: 'portfolio' }, policy });
   await recordCompletedRefresh(db, started);
-  return { inbound, scoring, assignment, agenda };
+  return { inbound, scoring, inputDrift, assignment, agenda };
 }
 
 /**

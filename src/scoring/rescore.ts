@@ -46,6 +46,12 @@ export interface RescoreOptions {
   sliceSize?: number;
   onProgress?: (fraction: number, message: string) => Promise<void> | void;
   signal?: AbortSignal;
+  /**
+   * Sees the feature row of every open invoice the payment-delay model scores
+   * (input drift monitoring); not called when `customerIds` limits the run,
+   * whose invoices are no sample of the book.
+   */
+  onDelayInputs?: (row: Float64Array) => void;
 }
 
 export interface RescoreResult {
@@ -85,7 +91,7 @@ export function scoreOpenInvoices(
   return open.length;
 }
 
-function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored): void {
+function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredictor>, asOf: string, out: Scored, onRow?: (row: Float64Array) => void): void {
   const byCustomer = new Map<number, InvoiceForecast[]>();
   out.openInvoices += scoreOpenInvoices(slice, model.predictor, asOf, (inv, openAmount, prediction) => {
     const f: InvoiceForecast = { invoiceId: Number(inv.invoiceId), customerId: Number(inv.customerId), openAmount, currency: inv.currency, prediction };
@@ -93,7 +99,7 @@ function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredi
     const list = byCustomer.get(f.customerId);
     if (list) list.push(f);
     else byCustomer.set(f.customerId, [f]);
-  });
+  }, { onRow });
   for (const [customerId, list] of byCustomer) out.rows.add(customerDelayFields(customerId, list, model.version));
 }
 
@@ -153,7 +159,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     const slice = (await next)!;
     next = load(i + 1);
     const scored: Scored = { rows: new CopyLines(), openInvoices: 0, alerts: 0 };
-    if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored);
+    if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored, options.customerIds ? undefined : options.onDelayInputs);
     if (models.drift) scoreDrift(slice, models.drift, scored);
     scoreCustomers(slice, models, options.asOf, scored);
     result.fieldsWritten += await writing;

@@ -27,3 +27,36 @@ describe('GET /metrics', () => {
     await app.close();
   });
 });
+
+describe('GET /metrics, after a rescoring checked its inputs', () => {
+  const check = (alert: boolean) => ({
+    id: 1, model: 'payment-delay', version: 'v1', source: 'rescore', rows: 900, threshold: 0.2, maxPsi: alert ? 0.75 : 0.05, alert,
+    features: [{ feature: 'logAmountRatio', psi: alert ? 0.75 : 0.05, alert }, { feature: 'termsDays', psi: 0.01, alert: false }],
+    checkedAt: '2026-12-07T02:00:00.000Z',
+  });
+  const scrape = async (latest: () => Promise<ReturnType<typeof check>[]>) => {
+    const app = Fastify({ logger: false });
+    await app.register(metrics, { monitor: { latest } });
+    const res = await app.inject('/metrics');
+    await app.close();
+    return res;
+  };
+
+  it('gives the PSI of each feature and the alert of the model, by version', async () => {
+    const body = (await scrape(async () => [check(true)])).body;
+    expect(body).toMatch(/^model_input_drift_psi\{model="payment-delay",version="v1",feature="logAmountRatio"\} 0\.75$/m);
+    expect(body).toMatch(/^model_input_drift_psi\{model="payment-delay",version="v1",feature="termsDays"\} 0\.01$/m);
+    expect(body).toMatch(/^model_input_drift_alert\{model="payment-delay",version="v1"\} 1$/m);
+  });
+
+  it('says 0 when no feature moved past the threshold', async () => {
+    expect((await scrape(async () => [check(false)])).body).toMatch(/^model_input_drift_alert\{model="payment-delay",version="v1"\} 0$/m);
+  });
+
+  it('still answers, without drift lines, when the checks cannot be read', async () => {
+    const res = await scrape(() => Promise.reject(new Error('database down')));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toMatch(/^model_input_drift_psi\{/m);
+    expect(res.body).toMatch(/^xlsx_exports_waiting /m);
+  });
+});

@@ -1,12 +1,47 @@
-// Prometheus metrics: process defaults, request latency per route, and the
+// Prometheus metrics: process defaults, request latency per route, the
 // workbook exports' threads (a line that stays long says XLSX_QUEUE_LIMIT's
-// 503s are near, before clients see them).
+// 503s are near, before clients see them), and the input drift of the last
+// rescoring, read from the database: the worker that rescored may be another
+// process.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import { workbookThreads } from '../../reports/index.js';
+import { RESCORE_SOURCE } from '../../pipeline/input-drift.js';
+import type { ModelMonitor } from '../../ml/monitoring/monitor.js';
 
-async function metricsPlugin(app: FastifyInstance) {
+export interface MetricsOptions {
+  /** The drift checks of rescorings; none: no drift gauges. */
+  monitor?: Pick<ModelMonitor, 'latest'>;
+}
+
+/** The last rescoring's input drift per model: each feature's PSI, and whether any was over the threshold. */
+function driftGauges(registry: client.Registry, monitor: Pick<ModelMonitor, 'latest'>): void {
+  // A database that does not answer leaves the drift gauges empty, not the whole scrape failed.
+  const lastRescoring = () => monitor.latest(RESCORE_SOURCE).catch(() => []);
+  new client.Gauge({
+    name: 'model_input_drift_psi',
+    help: "Population stability index of each input feature in the last rescoring, against the served version's reference",
+    labelNames: ['model', 'version', 'feature'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const c of await lastRescoring()) for (const f of c.features) this.set({ model: c.model, version: c.version, feature: f.feature }, f.psi);
+    },
+  });
+  new client.Gauge({
+    name: 'model_input_drift_alert',
+    help: 'Whether a feature of the last rescoring moved beyond INPUT_DRIFT_PSI_THRESHOLD (1) or none did (0)',
+    labelNames: ['model', 'version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const c of await lastRescoring()) this.set({ model: c.model, version: c.version }, c.alert ? 1 : 0);
+    },
+  });
+}
+
+async function metricsPlugin(app: FastifyInstance, options: MetricsOptions) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const duration = new client.Histogram({
@@ -28,6 +63,7 @@ async function metricsPlugin(app: FastifyInstance) {
     registers: [registry],
     collect() { this.set(workbookThreads.state.waiting); },
   });
+  if (options.monitor) driftGauges(registry, options.monitor);
   app.decorate('metrics', registry);
   // A callback hook, not an async one: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {

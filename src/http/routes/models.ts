@@ -229,11 +229,14 @@ const modelRoutes: FastifyPluginAsyncTypebox<{ lifecycle: ModelLifecycle }> = as
   app.get('/v1/models/:model/monitoring', {
     schema: {
       tags: ['models'],
-      summary: 'Input drift checks (population stability of each feature against the training data), newest first',
+      summary: 'Input drift checks (population stability of each feature against the training data), at each rescoring and retraining, newest first',
       params: Type.Object({ model: ModelParam }),
       querystring: Type.Object({
         alertsOnly: Type.Boolean({ default: false }),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        source: Type.Optional(Type.Union([Type.Literal('rescore'), Type.Literal('retrain'), Type.Literal('scoring')], {
+          description: 'rescore: what each refresh scored, against the served version; retrain: the new holdout, against the version active then; scoring: inputs a caller of checkInputs sent',
+        })),
       }),
       response: { 200: Type.Object({ threshold: Type.Number(), items: Type.Array(DriftCheckSchema) }), ...errorResponses },
     },

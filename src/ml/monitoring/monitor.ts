@@ -5,8 +5,9 @@
 import type { Db } from '../../db/sql.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import { silentLogger, type Logger } from '../registry/types.js';
-import type { FeatureColumns, FeatureHistogram } from './histogram.js';
-import { DEFAULT_PSI_THRESHOLD, featurePsi, type FeaturePsi } from './psi.js';
+import { SERVING_FEATURES } from '../registry/artifact-store.js';
+import { FeatureTally, type FeatureColumns, type FeatureHistogram } from './histogram.js';
+import { DEFAULT_PSI_THRESHOLD, featurePsi, featurePsiOfCounts, type FeaturePsi } from './psi.js';
 
 export interface DriftCheck {
   id: number;
@@ -61,7 +62,43 @@ export class ModelMonitor {
     if (!histograms) return null;
     const rows = rowCount(recent);
     if (rows === 0) return null;
-    const features = featurePsi(histograms, recent, this.threshold);
+    return this.record(model, version, source, rows, featurePsi(histograms, recent, this.threshold));
+  }
+
+  /**
+   * A tally of what a rescoring scores against the serving reference of a
+   * served version (`<model>@<version>`), or null when that version kept none
+   * (trained before rescorings were checked) or it cannot be read: the
+   * rescoring goes on without the check, and the log says why.
+   */
+  async servingTally(model: string, served: string, columns: readonly string[]): Promise<FeatureTally | null> {
+    const version = served.slice(served.indexOf('@') + 1);
+    try {
+      const reference = await this.options.registry.readFeatures(model, version, SERVING_FEATURES);
+      return reference && reference.length > 0 ? new FeatureTally(reference, columns) : null;
+    } catch (err) {
+      this.log.warn({ model, version, err: (err as Error).message }, 'the serving reference could not be read: this rescoring checks no input drift');
+      return null;
+    }
+  }
+
+  /** Records the drift of what a tally counted (nothing when it counted no row). */
+  async checkTally(model: string, served: string, tally: FeatureTally, source: string): Promise<DriftCheck | null> {
+    if (tally.rows === 0) return null;
+    const version = served.slice(served.indexOf('@') + 1);
+    return this.record(model, version, source, tally.rows, featurePsiOfCounts(tally.reference, tally.counts(), this.threshold));
+  }
+
+  /** The newest check of each model made by `source`, for the /metrics gauges. */
+  async latest(source: string): Promise<DriftCheck[]> {
+    const rows = await this.options.db.query<CheckRow>(
+      `SELECT DISTINCT ON (model) * FROM model_drift_checks WHERE source = $1 ORDER BY model, checked_at DESC, id DESC`,
+      [source],
+    );
+    return rows.map(toCheck);
+  }
+
+  private async record(model: string, version: string, source: string, rows: number, features: FeaturePsi[]): Promise<DriftCheck> {
     const maxPsi = features.length ? features[0].psi : 0;
     const alert = features.some((f) => f.alert);
     const [row] = await this.options.db.query<CheckRow>(
@@ -80,9 +117,8 @@ export class ModelMonitor {
 
   /**
    * Drift of scoring inputs against the active version, through the catalogue
-   * entry's `inputFeatures`. Nothing in the service calls it yet: the checks
-   * recorded come from trainings (the trainer's checkFeatures on the new
-   * holdout); a scoring job that scored a batch would call it here.
+   * entry's `inputFeatures`, from inputs held in memory. The refresh's
+   * rescoring streams its rows through servingTally and checkTally instead.
    */
   async checkInputs(model: string, inputs: unknown[], source = 'scoring'): Promise<DriftCheck | null> {
     const entry = this.options.registry.entry(model);
@@ -94,11 +130,11 @@ export class ModelMonitor {
     return this.checkFeatures(model, active.version, entry.inputFeatures(opened.artifact, inputs), source);
   }
 
-  async list(model: string, options: { limit?: number; alertsOnly?: boolean } = {}): Promise<DriftCheck[]> {
+  async list(model: string, options: { limit?: number; alertsOnly?: boolean; source?: string } = {}): Promise<DriftCheck[]> {
     const rows = await this.options.db.query<CheckRow>(
-      `SELECT * FROM model_drift_checks WHERE model = $1 AND ($2::boolean IS NOT TRUE OR alert)
+      `SELECT * FROM model_drift_checks WHERE model = $1 AND ($2::boolean IS NOT TRUE OR alert) AND ($4::text IS NULL OR source = $4)
        ORDER BY checked_at DESC, id DESC LIMIT $3`,
-      [model, options.alertsOnly ?? false, options.limit ?? 50],
+      [model, options.alertsOnly ?? false, options.limit ?? 50, options.source ?? null],
     );
     return rows.map(toCheck);
   }

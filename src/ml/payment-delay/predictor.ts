@@ -49,6 +49,8 @@ const CONFIDENCE_HALF_HISTORY = 5;
 export interface ScoreOptions {
   /** Skip reasons when only numbers are needed (evaluation, bulk exports). */
   reasons?: boolean;
+  /** Sees each feature row (columns in `state.columns` order) before it is scored; the array is reused, so copy what is kept. */
+  onRow?: (row: Float64Array) => void;
 }
 
 export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, PaymentDelayForecast> {
@@ -93,7 +95,9 @@ export class PaymentDelayPredictor implements Predictor<PaymentDelayInput, Payme
     options: ScoreOptions = {},
   ): void {
     const withReasons = options.reasons ?? true;
+    const onRow = options.onRow;
     forEachFeatureRow(history, requests, this.state.features, (r, row, days) => {
+      onRow?.(row);
       sink(r, this.forecast(row, requests[r].invoice, requests[r].asOf, days, withReasons));
     });
   }

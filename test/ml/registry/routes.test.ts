@@ -191,6 +191,16 @@ describe.each(await backends())('model routes on %s', (backend) => {
       expect(check).toMatchObject({ alert: true, source: 'retrain' });
       expect(check.features[0].feature).toBe('pastDaysLate');
     });
+
+    it('lists the checks of one source when asked, and refuses a source that records none', async () => {
+      const [reference] = await t.services.models.monitor.list(MODEL, { source: 'retrain' });
+      await t.services.models.monitor.checkFeatures(MODEL, reference.version, { pastDaysLate: [1, 2, 3] }, 'rescore',
+        [{ feature: 'pastDaysLate', type: 'numeric', edges: [2], counts: [5, 5], missing: 0, total: 10 }]);
+      const rescorings = (await inject('GET', `/v1/models/${MODEL}/monitoring?source=rescore`)).json().items;
+      expect(rescorings.map((c: { source: string }) => c.source)).toEqual(['rescore']);
+      expect((await inject('GET', `/v1/models/${MODEL}/monitoring?source=retrain`)).json().items.every((c: { source: string }) => c.source === 'retrain')).toBe(true);
+      expect((await inject('GET', `/v1/models/${MODEL}/monitoring?source=nightly`)).statusCode).toBe(400);
+    });
   });
 
   describe('when an analyst chooses the model\'s settings', () => {
