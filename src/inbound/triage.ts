@@ -3,10 +3,10 @@
 // customer) and its type, priority, sentiment and auto-reply decision become
 // computed fields on the message; the customer gets the summaries rules
 // filter on (open disputes by email, sentiment trend).
-import type { Db } from '../db/sql.js';
+import type { Db, Queryable } from '../db/sql.js';
 import type { Predictor, Reason } from '../ml/model.js';
 import type { Entities, InboundRequest, InboundTriage } from '../ml/inbound/index.js';
-import { writeComputedFields, type ComputedFieldRow } from '../scoring/computed-fields.js';
+import { writeComputedFieldsIn, type ComputedFieldRow } from '../scoring/computed-fields.js';
 import { loadCustomerFacts } from '../fields/facts.js';
 import type { ServedModel } from '../scoring/rescore.js';
 import { isKnownZone, offsetMinutesAt } from '../ml/send-time/local-time.js';
@@ -86,13 +86,47 @@ export interface TriageResult {
   customers: number;
 }
 
+const PUBLISHER_LOCK = "SELECT pg_advisory_xact_lock(hashtext('inbound_messages.triage_seq'))";
+
+/**
+ * Gives `ids` (locked by the caller, who holds PUBLISHER_LOCK to its commit)
+ * their places in the list, in id order, and records what their triage was
+ * counted for: the customer, the revision it read.
+ */
+async function publish(tx: Queryable, ids: number[]): Promise<boolean> {
+  if (ids.length === 0) return false;
+  await tx.query(
+    `UPDATE inbound_messages m SET triage_seq = p.seq, triaged_customer_id = m.customer_id, triaged_revision = m.revision
+     FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (SELECT unnest($1::int[]) AS id ORDER BY 1) ordered) p
+     WHERE m.id = p.id`,
+    [ids],
+  );
+  return statisticsStale(tx, 'inbound_messages', ids.length);
+}
+
+/**
+ * A publisher's transaction. An import analyses the table before its emails
+ * are triaged: the planner, believing triage_seq still empty, then joined and
+ * sorted every published email for each page (seconds instead of milliseconds
+ * for the first page of 200,000). Only an optimisation, as after an import.
+ */
+async function publishing<T>(db: Db, fn: (tx: Queryable) => Promise<{ result: T; stale: boolean }>): Promise<T> {
+  const { result, stale } = await db.transaction(async (tx) => {
+    await tx.query(PUBLISHER_LOCK);
+    return fn(tx);
+  });
+  if (stale) await analyse(db, 'inbound_messages');
+  return result;
+}
+
 /**
  * Gives the triaged emails not yet published their place in GET
  * /v1/inbound/messages, in id order. One publisher at a time, the lock held to
  * commit: numbers taken while another publisher's lower ones are still
  * uncommitted could be paged past before those show, which is how ids skipped
- * emails. Whatever a triage stored and did not publish (a process stopped in
- * between) is published by the next.
+ * emails. A triage now stores and publishes in one transaction (storeTriage):
+ * this publishes what one stored without publishing before that, or fields
+ * written by other code, unless an import changed the email since.
  *
  * The rows are locked first, in id order, the order an import sending the
  * same emails again must lock them in too: the update alone locked them
@@ -102,48 +136,83 @@ export interface TriageResult {
  * rather than skip its rows (SKIP LOCKED): skipped, they would stay unpublished
  * until the next refresh, which a file that changes nothing never sets off.
  */
-export async function publishTriaged(db: Db): Promise<number> {
-  const { published, stale } = await db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('inbound_messages.triage_seq'))");
-    const rows = await tx.query(
-      `WITH pending AS MATERIALIZED (
-         SELECT m.id FROM inbound_messages m
-         WHERE m.triage_seq IS NULL
-           AND EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
-         ORDER BY m.id FOR UPDATE OF m)
-       UPDATE inbound_messages m SET triage_seq = p.seq, triaged_customer_id = m.customer_id
-       FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (SELECT id FROM pending ORDER BY id) ordered) p
-       WHERE m.id = p.id RETURNING m.id`,
+export function publishTriaged(db: Db): Promise<number> {
+  return publishing(db, async (tx) => {
+    const pending = await tx.query<{ id: number }>(
+      `SELECT m.id FROM inbound_messages m
+       WHERE m.triage_seq IS NULL AND m.triaged_revision = m.revision
+         AND EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
+       ORDER BY m.id FOR UPDATE OF m`,
     );
-    return { published: rows.length, stale: rows.length > 0 && (await statisticsStale(tx, 'inbound_messages', rows.length)) };
+    const ids = pending.map((r) => r.id);
+    return { result: ids.length, stale: await publish(tx, ids) };
   });
-  // An import analyses the table before its emails are triaged: the planner,
-  // believing triage_seq still empty, then joined and sorted every published
-  // email for each page (seconds instead of milliseconds for the first page of
-  // 200,000). Only an optimisation, as after an import.
-  if (stale) await analyse(db, 'inbound_messages');
-  return published;
 }
 
 /**
- * Scores the messages never scored by any version, then refreshes the
- * customers' summaries. An import that sends an email again with another
- * text, day or customer clears its triage (entities.ts, onChange): it is
- * scored again here, and the customer it was counted for before
- * (triaged_customer_id) is recounted beside its own.
+ * Stores a batch's triage and publishes it, in one transaction, for the
+ * emails still at the revision the triage read; returns their ids. An import
+ * that changed an email meanwhile raised its revision: the result read the
+ * old text or customer and is dropped, the email still due (the caller reads
+ * it again). Stored and published at once, under the rows' locks: an email
+ * already listed takes its new place with its new triage, never one without
+ * the other.
+ *
+ * The rows are locked in id order under the publisher's lock, as
+ * publishTriaged locks them; the check is made once the lock is had, so an
+ * import committing meanwhile is seen (PostgreSQL reads the row again).
+ */
+async function storeTriage(db: Db, read: { id: number; revision: number }[], fields: ComputedFieldRow[]): Promise<Set<number>> {
+  return publishing(db, async (tx) => {
+    const locked = await tx.query<{ id: number }>(
+      `SELECT m.id FROM inbound_messages m JOIN unnest($1::int[], $2::int[]) AS r(id, revision) ON r.id = m.id AND m.revision = r.revision
+       ORDER BY m.id FOR UPDATE OF m`,
+      [read.map((r) => r.id), read.map((r) => r.revision)],
+    );
+    const kept = new Set(locked.map((r) => r.id));
+    await writeComputedFieldsIn(tx, fields.filter((f) => kept.has(f.entityId)));
+    return { result: kept, stale: await publish(tx, [...kept]) };
+  });
+}
+
+interface DueRow {
+  id: number;
+  revision: number;
+  customer_id: number | null;
+  triaged_customer_id: number | null;
+  subject: string;
+  body: string;
+  received_at: string;
+}
+
+/**
+ * The next emails to triage, in id order: those never triaged, and those an
+ * import changed since (stale). Two lookups joined rather than one OR, which
+ * would make the first a probe per email instead of an anti-join.
+ */
+const DUE_SQL = `WITH due AS (
+    (SELECT m.id FROM inbound_messages m
+     WHERE NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
+     ORDER BY m.id LIMIT $1)
+    UNION
+    (SELECT m.id FROM inbound_messages m WHERE m.triaged_revision < m.revision ORDER BY m.id LIMIT $1))
+  SELECT m.id, m.revision, m.customer_id, m.triaged_customer_id, m.subject, m.body,
+    to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
+  FROM inbound_messages m JOIN (SELECT id FROM due ORDER BY id LIMIT $1) d ON d.id = m.id
+  ORDER BY m.id`;
+
+/**
+ * Scores the messages never scored by any version, and those an import
+ * changed (text, day or customer) since they were (entities.ts, onChange).
+ * Then refreshes the customers' summaries: the customer an email was counted
+ * for before (triaged_customer_id) is recounted beside its own.
  */
 export async function triageNewMessages(db: Db, model: ServedModel<Predictor<InboundRequest, InboundTriage>>, batch = 2000): Promise<TriageResult> {
   let messages = 0;
   const touched = new Set<number>();
   await publishTriaged(db);
   for (;;) {
-    const rows = await db.query<{ id: number; customer_id: number | null; triaged_customer_id: number | null; subject: string; body: string; received_at: string }>(
-      `SELECT m.id, m.customer_id, m.triaged_customer_id, m.subject, m.body, to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
-       FROM inbound_messages m
-       WHERE NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
-       ORDER BY m.id LIMIT $1`,
-      [batch],
-    );
+    const rows = await db.query<DueRow>(DUE_SQL, [batch]);
     if (rows.length === 0) break;
     const contexts = await customerContext(db, [...new Set(rows.map((r) => r.customer_id).filter((c): c is number => c !== null))]);
     const out: ComputedFieldRow[] = [];
@@ -152,11 +221,13 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
       const receivedAt = inSenderZone(r.received_at, context?.timezone);
       const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
       out.push(...messageFields(r.id, p.value, p.confidence, model.version));
+    }
+    const stored = await storeTriage(db, rows, out);
+    for (const r of rows) {
+      if (!stored.has(r.id)) continue;
       for (const c of [r.customer_id, r.triaged_customer_id]) if (c !== null) touched.add(c);
     }
-    await writeComputedFields(db, out);
-    await publishTriaged(db);
-    messages += rows.length;
+    messages += stored.size;
   }
   // A dispute email leaves the 90-day count as days pass, with no new email to set off a recount.
   const counting = await db.query<{ id: number }>(

@@ -1,6 +1,6 @@
 // Writes model outputs as computed fields, set-based: COPY into a temporary
 // table, then one upsert. Each row names the model version that produced it.
-import { copyCell, type Db } from '../db/sql.js';
+import { copyCell, type Db, type Queryable } from '../db/sql.js';
 import type { Reason } from '../ml/model.js';
 
 export interface ComputedFieldRow {
@@ -82,19 +82,23 @@ export const COLUMNS = ['entity_type', 'entity_id', 'name', 'value_num', 'value_
 
 export async function writeComputedFields(db: Db, rows: ComputedFieldRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  await db.transaction(async (tx) => {
-    await tx.query('DROP TABLE IF EXISTS cf_stage');
-    await tx.query(`CREATE TEMP TABLE cf_stage (entity_type text, entity_id int, name text, value_num float8, value_text text,
-      value_bool boolean, confidence float8, reasons jsonb, model_version text) ON COMMIT DROP`);
-    await tx.copyFrom('cf_stage', COLUMNS, CopyLines.of(rows).finish());
-    await tx.query(`INSERT INTO computed_fields AS t (${COLUMNS.join(', ')}, computed_at)
-      SELECT ${COLUMNS.join(', ')}, now() FROM cf_stage
-      ON CONFLICT (entity_type, name, entity_id) DO UPDATE SET
-        value_num = EXCLUDED.value_num, value_text = EXCLUDED.value_text, value_bool = EXCLUDED.value_bool,
-        confidence = EXCLUDED.confidence, reasons = EXCLUDED.reasons, model_version = EXCLUDED.model_version,
-        computed_at = EXCLUDED.computed_at`);
-  });
+  await db.transaction((tx) => writeComputedFieldsIn(tx, rows));
   return rows.length;
+}
+
+/** writeComputedFields inside a transaction the caller holds, for a write that must commit with others. */
+export async function writeComputedFieldsIn(tx: Queryable, rows: readonly ComputedFieldRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query('DROP TABLE IF EXISTS cf_stage');
+  await tx.query(`CREATE TEMP TABLE cf_stage (entity_type text, entity_id int, name text, value_num float8, value_text text,
+    value_bool boolean, confidence float8, reasons jsonb, model_version text) ON COMMIT DROP`);
+  await tx.copyFrom('cf_stage', COLUMNS, CopyLines.of(rows).finish());
+  await tx.query(`INSERT INTO computed_fields AS t (${COLUMNS.join(', ')}, computed_at)
+    SELECT ${COLUMNS.join(', ')}, now() FROM cf_stage
+    ON CONFLICT (entity_type, name, entity_id) DO UPDATE SET
+      value_num = EXCLUDED.value_num, value_text = EXCLUDED.value_text, value_bool = EXCLUDED.value_bool,
+      confidence = EXCLUDED.confidence, reasons = EXCLUDED.reasons, model_version = EXCLUDED.model_version,
+      computed_at = EXCLUDED.computed_at`);
 }
 
 export interface SliceScope {

@@ -1,38 +1,14 @@
 // An email the platform sends again (same externalId) with another text or
 // customer is triaged again by the next refresh, and both customers' summaries
 // follow it; one sent again unchanged is not triaged again. On both backends.
-import { Readable } from 'node:stream';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
-import { findEntity } from '../../src/ingest/entities.js';
-import { importRecords } from '../../src/ingest/load.js';
-import { parseRecords } from '../../src/ingest/parse.js';
-import { ndjson } from '../ingest/factories.js';
 import * as f from '../agenda/factories.js';
+import { readingTriage, sendEmail } from './stub-triage.js';
 
-// Reads "wrong" as a dispute, anything else as a thank-you: what is read again, not how well, is under test.
 const read: string[] = [];
-const triage = {
-  version: 'stub-1',
-  predictor: {
-    predict: ({ body }: { body: string }) => {
-      read.push(body);
-      const dispute = body.includes('wrong');
-      return {
-        value: {
-          type: dispute ? 'dispute' : 'other', typeConfidence: 0.9, secondaryTypes: [], priority: { score: 0.5, reasons: [] },
-          autoReply: { eligible: false, reasons: [] }, sentiment: { score: dispute ? -0.5 : 0.5, reasons: [] },
-          entities: { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] },
-        },
-        confidence: 0.9,
-        reasons: [],
-      };
-    },
-  },
-} as never;
-
-const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+const triage = readingTriage(read);
 
 for (const backend of await backends()) {
   describe(`an email sent again on ${backend}`, () => {
@@ -44,8 +20,7 @@ for (const backend of await backends()) {
       read.length = 0;
     });
 
-    const send = (customer: string, body: string, subject = 'Invoice F-1') => importRecords(s.db, findEntity('inbound-messages')!,
-      parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt: yesterday, subject, body }])]), 'ndjson'));
+    const send = (customer: string, body: string) => sendEmail(s.db, customer, body);
     const customerField = async (customerId: number, name: string) => (await s.db.query<{ v: number }>(
       "SELECT value_num AS v FROM computed_fields WHERE entity_type = 'customer' AND name = $2 AND entity_id = $1", [customerId, name],
     ))[0]?.v;

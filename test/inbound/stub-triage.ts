@@ -1,0 +1,36 @@
+// A triage that reads "wrong" as a dispute and anything else as a thank-you,
+// noting each body it reads: what is read again, and when, is under test, not how well.
+import { Readable } from 'node:stream';
+import type { Db } from '../../src/db/sql.js';
+import { findEntity } from '../../src/ingest/entities.js';
+import { importRecords, type ImportOptions } from '../../src/ingest/load.js';
+import { parseRecords } from '../../src/ingest/parse.js';
+import { ndjson } from '../ingest/factories.js';
+
+export function readingTriage(read: string[]) {
+  return {
+    version: 'stub-1',
+    predictor: {
+      predict: ({ body }: { body: string }) => {
+        read.push(body);
+        const dispute = body.includes('wrong');
+        return {
+          value: {
+            type: dispute ? 'dispute' : 'other', typeConfidence: 0.9, secondaryTypes: [], priority: { score: 0.5, reasons: [] },
+            autoReply: { eligible: false, reasons: [] }, sentiment: { score: dispute ? -0.5 : 0.5, reasons: [] },
+            entities: { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] },
+          },
+          confidence: 0.9,
+          reasons: [],
+        };
+      },
+    },
+  } as never;
+}
+
+const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+
+/** Imports email M1 of `customer` (an external id) saying `body`. */
+export const sendEmail = (db: Db, customer: string, body: string, options: ImportOptions = {}) => importRecords(db, findEntity('inbound-messages')!,
+  parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt: yesterday, subject: 'Invoice F-1', body }])]), 'ndjson'),
+  options);
