@@ -42,6 +42,8 @@ export interface InboundMessageView {
     entities: { promisedDate: string | null; invoiceNumbers: string[]; poNumbers: string[] };
     modelVersion: string;
     triagedAt: string;
+    /** An import changed what the triage read since: the previous triage, until the refresh replaces it. */
+    stale: boolean;
   } | null;
   suggestedQualification: SuggestedQualification | null;
 }
@@ -60,6 +62,7 @@ interface Row {
   typeReasons: unknown;
   modelVersion: string | null;
   triagedAt: Date | string | null;
+  stale: boolean;
   priority: number | null;
   priorityReasons: unknown;
   autoReply: boolean | null;
@@ -81,7 +84,7 @@ const SELECT = `
     c.external_id AS "customerExternalId",
     m.received_at AS "receivedAt", m.sender, m.subject,
     t.value_text AS type, t.confidence AS "typeConfidence", t.reasons AS "typeReasons", t.model_version AS "modelVersion",
-    t.computed_at AS "triagedAt",
+    t.computed_at AS "triagedAt", m.triaged_revision < m.revision AS stale,
     p.value_num AS priority, p.reasons AS "priorityReasons",
     a.value_bool AS "autoReply", a.reasons AS "autoReplyReasons",
     s.value_num AS sentiment, s.reasons AS "sentimentReasons"
@@ -135,6 +138,7 @@ function triageOf(r: Row): InboundMessageView['triage'] {
     },
     modelVersion: r.modelVersion,
     triagedAt: iso(r.triagedAt),
+    stale: r.stale === true,
   };
 }
 

@@ -203,7 +203,8 @@ const DUE_SQL = `WITH due AS (
 
 /**
  * Scores the messages never scored by any version, and those an import
- * changed (text, day or customer) since they were (entities.ts, onChange).
+ * changed (text, day or customer) since they were (entities.ts, onChange):
+ * those keep their triage, shown as stale, until this replaces it.
  * Then refreshes the customers' summaries: the customer an email was counted
  * for before (triaged_customer_id) is recounted beside its own.
  */

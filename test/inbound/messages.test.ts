@@ -1,5 +1,6 @@
 // GET /v1/inbound/messages: imported emails as the triage read them, for the
 // platform to auto-reply or to record the qualification they ask for, on both backends.
+import { Readable } from 'node:stream';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, type TestApp } from '../helpers/app.js';
@@ -8,6 +9,10 @@ import type { InboundTriage } from '../../src/ml/inbound/index.js';
 import type { Queryable } from '../../src/db/sql.js';
 import { readMigrations } from '../../src/db/migrate.js';
 import * as f from '../agenda/factories.js';
+import { ndjson } from '../ingest/factories.js';
+import { importRecords } from '../../src/ingest/load.js';
+import { findEntity } from '../../src/ingest/entities.js';
+import { parseRecords } from '../../src/ingest/parse.js';
 
 const NO_ENTITIES = { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] };
 
@@ -127,6 +132,30 @@ for (const backend of await backends()) {
       const page1 = (await get('/v1/inbound/messages?limit=2')).json();
       expect(page1.items.map((i: { externalId: string }) => i.externalId)).toEqual([first, second]);
       expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
+    });
+
+    it('shows an email an import changed with its previous triage, marked stale, until the refresh triages it again', async () => {
+      const changed = await email('wrong price');
+      const other = await email('copy please');
+      await triageNewMessages(t.storage.db, triage);
+      const before = (await get(`/v1/inbound/messages/${changed}`)).json();
+      expect(before.triage).toMatchObject({ type: 'dispute', stale: false });
+
+      const resend = { externalId: changed, customerExternalId: 'C-1', receivedAt: '2026-12-01T09:00:00Z', body: 'Hello' };
+      const imported = await importRecords(t.storage.db, findEntity('inbound-messages')!,
+        parseRecords(Readable.from([ndjson([{ ...resend, subject: 'we will pay' }])]), 'ndjson'));
+      expect(imported.updated).toBe(1);
+      const between = (await get(`/v1/inbound/messages/${changed}`)).json();
+      expect(between).toMatchObject({ cursor: before.cursor, triage: { type: 'dispute', stale: true } });
+      const disputes = (await get('/v1/inbound/messages?type=dispute')).json().items;
+      expect(disputes.map((i: { externalId: string; triage: { stale: boolean } }) => [i.externalId, i.triage.stale])).toEqual([[changed, true]]);
+      expect((await get(`/v1/inbound/messages/${other}`)).json().triage.stale).toBe(false);
+
+      await triageNewMessages(t.storage.db, triage);
+      const after = (await get(`/v1/inbound/messages/${changed}`)).json();
+      expect(after.triage).toMatchObject({ type: 'promise_to_pay', stale: false });
+      expect(after.cursor).toBeGreaterThan(before.cursor);
+      expect((await get('/v1/inbound/messages?type=dispute')).json().items).toEqual([]);
     });
 
     /**

@@ -67,6 +67,10 @@ const InboundMessage = Type.Object({
     }),
     modelVersion: Type.String(),
     triagedAt: Type.String({ format: 'date-time' }),
+    stale: Type.Boolean({
+      description: 'true when an import changed the email (text, receivedAt or customer) since this triage read it: '
+        + 'the previous triage, shown until the refresh the import set off triages it again',
+    }),
   }), Type.Null()], { description: 'null until the refresh after its import has triaged it' }),
   suggestedQualification: Type.Union([Type.Object({
     status: Type.Union(['promise_to_pay', 'payment_plan', 'dispute', 'paid_not_received'].map((s) => Type.Literal(s))),
