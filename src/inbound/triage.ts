@@ -188,9 +188,10 @@ interface DueRow {
 /**
  * The next emails to triage, in id order: those never triaged, and those an
  * import changed since (stale). Two lookups joined rather than one OR, which
- * would make the first a probe per email instead of an anti-join.
+ * would make the first a probe per email instead of an anti-join; the second
+ * reads the partial index of stale emails.
  */
-const DUE_SQL = `WITH due AS (
+export const DUE_SQL = `WITH due AS (
     (SELECT m.id FROM inbound_messages m
      WHERE NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')
      ORDER BY m.id LIMIT $1)

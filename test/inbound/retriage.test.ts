@@ -3,7 +3,7 @@
 // follow it; one sent again unchanged is not triaged again. On both backends.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { triageNewMessages } from '../../src/inbound/triage.js';
+import { DUE_SQL, triageNewMessages } from '../../src/inbound/triage.js';
 import * as f from '../agenda/factories.js';
 import { readingTriage, sendEmail } from './stub-triage.js';
 
@@ -65,3 +65,24 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe.each(await backends())('when the triage looks for the emails an import changed, on %s', (backend) => {
+  let s: TestStorage;
+  beforeAll(async () => { s = await openTestStorage(backend); });
+  afterAll(async () => s.close());
+
+  it('finds them through the index of stale emails, not by reading every email', async () => {
+    await f.wipe(s.db);
+    await s.db.query(`INSERT INTO inbound_messages (external_id, received_at, subject, body, triage_seq)
+      SELECT 'M-' || g, now(), 'Invoice', 'Paid today', g FROM generate_series(1, 5000) g`);
+    await s.db.query(`INSERT INTO computed_fields (entity_type, entity_id, name, value_text, reasons, model_version)
+      SELECT 'inbound', id, 'inboundType', 'other', '[]', 'stub-1' FROM inbound_messages`);
+    await s.db.query("UPDATE inbound_messages SET revision = 1 WHERE external_id = 'M-7'");
+    await s.db.query('ANALYZE inbound_messages');
+    await s.db.query('ANALYZE computed_fields');
+    const [plan] = await s.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${DUE_SQL}`, [2000]);
+    // Without it, an index scan of every email in id order, filtered (as a read of the table, or worse).
+    expect(JSON.stringify(plan['QUERY PLAN'])).toContain('inbound_messages_stale_idx');
+    expect((await s.db.query<{ id: number }>(DUE_SQL, [2000])).length).toBe(1);
+  });
+});
