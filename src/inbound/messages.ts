@@ -144,7 +144,7 @@ function triageOf(r: Row): InboundMessageView['triage'] {
 
 /** The invoices of the customers whose emails ask for a qualification: the open ones, and those the emails name. */
 async function invoicesFor(db: Db, views: { customerId: number | null; triage: InboundMessageView['triage'] }[]) {
-  const asking = views.filter((v) => v.customerId !== null && v.triage && QUALIFICATION_OF_TYPE[v.triage.type]);
+  const asking = views.filter((v) => v.customerId !== null && v.triage && !v.triage.stale && QUALIFICATION_OF_TYPE[v.triage.type]);
   const byCustomer = new Map<number, CustomerInvoice[]>();
   if (asking.length === 0) return byCustomer;
   const named = [...new Set(asking.flatMap((v) => v.triage!.entities.invoiceNumbers.map((n) => n.trim().toUpperCase())))];
@@ -175,7 +175,8 @@ async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
     sender: r.sender,
     subject: r.subject,
     triage,
-    suggestedQualification: triage && r.customerId !== null
+    // A stale triage read a text or customer the email no longer has: shown to a person, it asks the platform to record nothing.
+    suggestedQualification: triage && !triage.stale && r.customerId !== null
       ? suggestQualification(
         { type: triage.type, receivedOn: iso(r.receivedAt).slice(0, 10), promisedDate: triage.entities.promisedDate, invoiceNumbers: triage.entities.invoiceNumbers },
         invoices.get(r.customerId) ?? [],

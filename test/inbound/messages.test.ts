@@ -135,18 +135,21 @@ for (const backend of await backends()) {
     });
 
     it('shows an email an import changed with its previous triage, marked stale, until the refresh triages it again', async () => {
+      await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-404', number: 'F-404', dueDate: '2026-11-20', amount: 500 });
       const changed = await email('wrong price');
       const other = await email('copy please');
       await triageNewMessages(t.storage.db, triage);
       const before = (await get(`/v1/inbound/messages/${changed}`)).json();
       expect(before.triage).toMatchObject({ type: 'dispute', stale: false });
+      expect(before.suggestedQualification).toMatchObject({ status: 'dispute' });
 
       const resend = { externalId: changed, customerExternalId: 'C-1', receivedAt: '2026-12-01T09:00:00Z', body: 'Hello' };
       const imported = await importRecords(t.storage.db, findEntity('inbound-messages')!,
         parseRecords(Readable.from([ndjson([{ ...resend, subject: 'we will pay' }])]), 'ndjson'));
       expect(imported.updated).toBe(1);
       const between = (await get(`/v1/inbound/messages/${changed}`)).json();
-      expect(between).toMatchObject({ cursor: before.cursor, triage: { type: 'dispute', stale: true } });
+      // Shown, not acted on: the platform records no status the email's present text may not ask for.
+      expect(between).toMatchObject({ cursor: before.cursor, triage: { type: 'dispute', stale: true }, suggestedQualification: null });
       const disputes = (await get('/v1/inbound/messages?type=dispute')).json().items;
       expect(disputes.map((i: { externalId: string; triage: { stale: boolean } }) => [i.externalId, i.triage.stale])).toEqual([[changed, true]]);
       expect((await get(`/v1/inbound/messages/${other}`)).json().triage.stale).toBe(false);

@@ -79,7 +79,7 @@ const InboundMessage = Type.Object({
     reason: Type.String(),
   }), Type.Null()], {
     description: 'the invoice status the email asks the platform to record, on the invoices it is about; null when it asks for none, '
-      + 'does not say which invoices, or they already carry it (invoices in litigation are left out)',
+      + 'does not say which invoices, or they already carry it (invoices in litigation are left out), and while its triage is stale',
   }),
 });
 
