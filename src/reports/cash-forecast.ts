@@ -18,9 +18,6 @@ export const CASH_FORECAST_METHOD =
   'and its open amount spread over the weeks by its payment-date distribution (deciles, linear between them); ' +
   'what it puts before asOf counts in the first week, what falls beyond the last week in afterHorizon.';
 
-/** What a forecast in no reporting currency says of its amounts (the route asks a scope in several which one it wants). */
-const AS_THEY_ARE = ' Amounts in different currencies are summed as they are.';
-
 
 export interface CashForecastGroup {
   group: string;
@@ -107,7 +104,9 @@ export async function cashForecastReport(
     asOf: q.asOf,
     groupBy: q.scope.groupBy,
     filters: filtersOf(q.scope),
-    method: CASH_FORECAST_METHOD + (consolidation ? consolidatedMethod(consolidation.currency) : AS_THEY_ARE),
+    // In one currency the method adds nothing: the route asks a scope in several which one, or to consolidate, so no
+    // forecast sums amounts of two currencies as they are.
+    method: CASH_FORECAST_METHOD + (consolidation ? consolidatedMethod(consolidation.currency) : ''),
     ...(consolidation && { consolidation }),
     modelVersion: model.version,
     groups: [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, invoices]) => groupForecast(group, invoices, q.asOf, q.weeks)),

@@ -96,6 +96,16 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when the cash forecast is asked in one currency', () => {
+      it("covers that currency's invoices only, and its method does not say currencies are summed as they are", async () => {
+        const r = await cashForecastReport(s.db, paidSoon(ASOF), { asOf: ASOF, weeks: 2, scope: { ...CONSOLIDATED, consolidatedIn: null, currency: 'EUR' } });
+        // E1's 1,500 EUR; E3 is paid; U1 and G1 are in other currencies.
+        expect(r.groups[0]).toMatchObject({ openInvoices: 1, totalOpen: 1500 });
+        expect(r.filters.currency).toBe('EUR');
+        expect(r.method).not.toMatch(/summed as they are/);
+      });
+    });
+
     describe('when a currency in scope has no rate on a day the report needs', () => {
       let ids: number[] = [];
       beforeAll(async () => {
