@@ -65,7 +65,7 @@ for (const backend of await backends()) {
 
       it('exports every customer as CSV, one line each and no totals line', async () => {
         const res = await get('/v1/reports/aged-balance?asOf=2026-03-31&limit=1&format=csv');
-        expect(res.headers['content-disposition']).toContain('"aged-balance-2026-03-31.csv"');
+        expect(res.headers['content-disposition']).toContain('"aged-balance-USD-2026-03-31.csv"');
         expect(res.body.trim().split('\r\n')).toEqual([
           'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,' +
             'overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score',

@@ -55,7 +55,7 @@ for (const backend of await backends()) {
         expect(body.method).not.toMatch(/Consolidated/);
         const csv = await get('/v1/reports/aging?asOf=2026-03-31&months=1&currency=EUR&format=csv');
         expect(csv.body.split('\r\n')[0]).not.toContain('consolidated_in');
-        expect(csv.headers['content-disposition']).toContain('"aging-2026-03-31.csv"');
+        expect(csv.headers['content-disposition']).toContain('"aging-EUR-2026-03-31.csv"');
       });
 
       it('still asks which currency when none is named, offering consolidated', async () => {

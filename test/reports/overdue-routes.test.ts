@@ -50,7 +50,7 @@ for (const backend of await backends()) {
         const res = await get('/v1/reports/overdue?asOf=2026-03-31&format=csv&limit=1');
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toMatch(/^text\/csv/);
-        expect(res.headers['content-disposition']).toContain('"overdue-2026-03-31.csv"');
+        expect(res.headers['content-disposition']).toContain('"overdue-USD-2026-03-31.csv"');
         const lines = res.body.split('\r\n');
         expect(lines.pop()).toBe('');
         expect(lines[0]).toBe(HEADER);

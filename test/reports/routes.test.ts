@@ -28,7 +28,7 @@ for (const backend of await backends()) {
         const res = await get('/v1/reports/aging?asOf=2026-03-31&months=3&format=csv');
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toMatch(/^text\/csv/);
-        expect(res.headers['content-disposition']).toContain('aging-2026-03-31.csv');
+        expect(res.headers['content-disposition']).toContain('"aging-USD-2026-03-31.csv"');
         const lines = res.body.trim().split('\r\n');
         expect(lines[0]).toMatch(/^month,date,group,total_amount,total_count,current_amount/);
         expect(lines).toHaveLength(4);
@@ -60,7 +60,7 @@ for (const backend of await backends()) {
         expect(res.statusCode).toBe(200);
         expect(res.json().groups[0]).toMatchObject({ overdue: { amount: 2500, count: 3 }, qualificationRate: { amount: 0.24 } });
         const csv = await get('/v1/reports/statuses?asOf=2026-03-31&months=2&format=csv');
-        expect(csv.headers['content-disposition']).toContain('statuses-2026-03-31.csv');
+        expect(csv.headers['content-disposition']).toContain('"statuses-USD-2026-03-31.csv"');
         const [header, , march] = csv.body.trim().split('\r\n');
         expect(header.split(',').slice(0, 9)).toEqual([
           'month', 'date', 'group', 'overdue_amount', 'overdue_count', 'qualified_amount', 'qualified_count', 'qualification_rate_amount', 'qualification_rate_count',
@@ -102,7 +102,7 @@ for (const backend of await backends()) {
             customers: 2, exposure: { amount: 5500 }, overLimit: { customers: 1, exposure: 4500, excess: 500 }, withoutLimit: { customers: 1 },
           });
           const csv = await get('/v1/reports/risk?asOf=2026-03-31&months=2&format=csv');
-          expect(csv.headers['content-disposition']).toContain('risk-2026-03-31.csv');
+          expect(csv.headers['content-disposition']).toContain('"risk-USD-2026-03-31.csv"');
           const [header, , march] = csv.body.trim().split('\r\n');
           const cells = Object.fromEntries(header.split(',').map((h, i) => [h, march.split(',')[i]]));
           expect(cells).toMatchObject({ month: '2026-03', high_exposure: '4500', unscored_exposure: '1000', over_limit_excess: '500', insolvent_customers: '0' });
@@ -207,6 +207,19 @@ for (const backend of await backends()) {
         const total = async (currency: string) => (await get(`/v1/reports/aging?asOf=2026-03-31&months=3&currency=${currency}`)).json().groups[0].total;
         expect(await total('EUR')).toEqual({ amount: 700, count: 1 });
         expect(await total('USD')).toEqual({ amount: 5500, count: 4 });
+      });
+
+      // The rows carry no currency: a file read away from its request says what its amounts are by its name, as a
+      // consolidated one does, and the EUR and USD files of one day no longer take the same name.
+      it.each([
+        ['aging?months=1', 'aging'], ['dso?months=1', 'dso'], ['cei?months=1', 'cei'], ['statuses?months=1', 'statuses'], ['risk?months=1', 'risk'],
+        ['overdue?', 'overdue'], ['aged-balance?', 'aged-balance'],
+      ])('names the file of each currency after it: %s', async (query, stem) => {
+        for (const [currency, format] of [['EUR', 'csv'], ['USD', 'xlsx']]) {
+          const res = await get(`/v1/reports/${query}&asOf=2026-03-31&currency=${currency}&format=${format}`);
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-disposition']).toBe(`attachment; filename="${stem}-${currency}-2026-03-31.${format}"`);
+        }
       });
 
       it('answers 404 for a currency the scope has no invoice in, naming it and those it has', async () => {

@@ -28,7 +28,7 @@ for (const backend of await backends()) {
         const res = await get('/v1/reports/aging?asOf=2026-03-31&months=2&format=xlsx');
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toBe(XLSX);
-        expect(res.headers['content-disposition']).toContain('"aging-2026-03-31.xlsx"');
+        expect(res.headers['content-disposition']).toContain('"aging-USD-2026-03-31.xlsx"');
         const sheet = await sheetOf(res.rawPayload);
         expect(sheet.sheet).toBe('aging');
         const csv = (await get('/v1/reports/aging?asOf=2026-03-31&months=2&format=csv')).body.trim().split('\r\n');
@@ -45,7 +45,7 @@ for (const backend of await backends()) {
         const res = await api.t.app.inject({ url: '/v1/reports/overdue?asOf=2026-03-31&limit=1', headers: { ...auth('analyst'), accept: XLSX } });
         expect(res.statusCode).toBe(200);
         expect(res.headers.vary).toMatch(/Accept/);
-        expect(res.headers['content-disposition']).toContain('"overdue-2026-03-31.xlsx"');
+        expect(res.headers['content-disposition']).toContain('"overdue-USD-2026-03-31.xlsx"');
         const { data } = await sheetOf(res.rawPayload);
         const header = data[0] as string[];
         const col = (name: string) => header.indexOf(name);

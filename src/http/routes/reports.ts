@@ -182,13 +182,18 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
 // 422: currencies that do not add up (AR_ERR_MIXED_CURRENCIES), or a consolidated report with no rate for one of them on a day it needs (AR_ERR_EXCHANGE_RATE_MISSING).
 const refusals = { 422: ProblemRef, ...errorResponses };
 
-/** A consolidated report's file says so in its name too: aging-consolidated-USD-2026-03-31.csv. */
-function fileStem(name: string, r: { asOf: string; consolidation?: ConsolidationOf }): string {
-  return `${r.consolidation ? `${name}-${CONSOLIDATED}-${r.consolidation.currency}` : name}-${r.asOf}`;
+/**
+ * A file says in its name what its amounts are, since its rows do not: aging-EUR-2026-03-31.csv, or consolidated,
+ * aging-consolidated-USD-2026-03-31.csv. Without it the EUR and the USD files of one day had the same name and neither
+ * said its currency. A scope with no invoice has none to name.
+ */
+function fileStem(name: string, r: { asOf: string; filters: { currency: string | null }; consolidation?: ConsolidationOf }): string {
+  const currency = r.consolidation ? `${CONSOLIDATED}-${r.consolidation.currency}` : r.filters.currency;
+  return [name, ...(currency === null ? [] : [currency]), r.asOf].join('-');
 }
 
 /** The report as asked: JSON as it is, or its rows as a file. */
-function answer<R extends { asOf: string; consolidation?: ConsolidationOf }, T>(request: FastifyRequest, reply: FastifyReply, format: ExportFormat | undefined, name: string, r: R, table: (r: R) => Table<T>) {
+function answer<R extends Parameters<typeof fileStem>[1], T>(request: FastifyRequest, reply: FastifyReply, format: ExportFormat | undefined, name: string, r: R, table: (r: R) => Table<T>) {
   const chosen = formatOf(request, reply, format);
   return chosen === 'json' ? r : sendTable(reply, chosen, fileStem(name, r), name, table(r));
 }
