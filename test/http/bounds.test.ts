@@ -135,9 +135,10 @@ for (const backend of await backends()) {
       });
 
       it('accepts the first and the last day of the range', async () => {
-        for (const day of ['1900-01-01', '2199-12-31']) {
-          expect((await ask('GET', `/v1/reports/aging?asOf=${day}&months=1`)).statusCode).toBe(200);
-        }
+        expect((await ask('GET', '/v1/reports/aging?asOf=1900-01-01&months=1')).statusCode).toBe(200);
+        // Within the range, a report's date is then refused for not having come yet, not for its year.
+        const body = expectProblem(await ask('GET', '/v1/reports/aging?asOf=2199-12-31&months=1'), 400);
+        expect(body.detail).toMatch(/asOf must not be after \d{4}-\d{2}-\d{2}: a report gives the ledger as it stood on a day that has come/);
       });
 
       it('refuses to plan the agenda more than a month ahead, and plans nothing', async () => {

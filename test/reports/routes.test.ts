@@ -7,6 +7,7 @@ import { whenCalm } from '../agenda/app.js';
 import { reportsApi } from './api.js';
 import { seedPortfolio } from './portfolio.js';
 import * as f from '../agenda/factories.js';
+import { addDays, todayIso } from '../../src/agenda/dates.js';
 
 for (const backend of await backends()) {
   describe(`the reports API on ${backend}`, () => {
@@ -253,6 +254,20 @@ for (const backend of await backends()) {
         expect(res.headers['content-type']).toMatch(/problem\+json/);
         expect(res.json().code).toBe('AR_ERR_VALIDATION');
         expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+      });
+
+      // A report gives the ledger as it stood on its date: of a day to come, it aged today's open invoices as if
+      // nothing would be paid by then, and a CEI or DSO of sales not made yet. Tomorrow (UTC) is today somewhere.
+      it.each(['aging', 'dso', 'cei', 'statuses', 'risk', 'overdue', 'aged-balance'])('answers 400 for a %s report of a day after tomorrow', async (name) => {
+        const tomorrow = addDays(todayIso(), 1);
+        const later = addDays(todayIso(), 2);
+        for (const format of ['json', 'csv']) {
+          const res = await get(`/v1/reports/${name}?asOf=${later}&format=${format}`);
+          expect(res.statusCode).toBe(400);
+          expect(res.headers['content-type']).toMatch(/problem\+json/);
+          expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', detail: expect.stringContaining(`asOf must not be after ${tomorrow}`) });
+        }
+        expect((await get(`/v1/reports/${name}?asOf=${tomorrow}`)).statusCode).toBe(200);
       });
 
       it('answers 400 for a day that does not exist', async () => {

@@ -48,9 +48,9 @@ export function dayOrToday(date: string | undefined, name = 'date'): string {
   return date;
 }
 
-/** `date` (or today), refused with `refusal` when later than `daysAhead` days from today (UTC). */
-function dayNoLaterThan(date: string | undefined, daysAhead: number, refusal: (latest: string, day: string) => string): string {
-  const day = dayOrToday(date);
+/** `date` (or today), refused with `refusal` when later than `daysAhead` days from today (UTC); `name` names it. */
+export function dayNoLaterThan(date: string | undefined, daysAhead: number, refusal: (latest: string, day: string) => string, name = 'date'): string {
+  const day = dayOrToday(date, name);
   const latest = addDays(todayIso(), daysAhead);
   if (day > latest) throw AR_ERR.VALIDATION([refusal(latest, day)]);
   return day;

@@ -20,12 +20,12 @@ import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf, groupIdOf } from '../../agenda/index.js';
 import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
-import { collectorScope, DateParam, dayOrToday } from './agenda.js';
+import { collectorScope, DateParam, dayNoLaterThan, dayOrToday } from './agenda.js';
 import { Nullable } from '../../util/nullable.js';
 import { todayIso } from '../../agenda/dates.js';
 
 const common = {
-  asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD; today (UTC) when absent' }),
+  asOf: Type.Optional({ ...DateParam, description: 'Report date, YYYY-MM-DD, at the latest tomorrow (UTC): a day that has come somewhere; today (UTC) when absent' }),
   months: Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Months in the trend, the last ending on asOf' }),
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
@@ -182,6 +182,11 @@ const ok = <S extends Parameters<typeof Type.Array>[0]>(schema: S, csvDescriptio
 // 422: currencies that do not add up (AR_ERR_MIXED_CURRENCIES), or a consolidated report with no rate for one of them on a day it needs (AR_ERR_EXCHANGE_RATE_MISSING).
 const refusals = { 422: ProblemRef, ...errorResponses };
 
+// A report gives the ledger as it stood on its date: of a day to come it aged today's open invoices as if nothing
+// would be paid by then, and gave a CEI and a DSO of sales not made yet. Tomorrow (UTC) is today somewhere.
+const reportDay = (asOf: string | undefined) =>
+  dayNoLaterThan(asOf, 1, (latest, day) => `asOf must not be after ${latest}: a report gives the ledger as it stood on a day that has come, got "${day}"`, 'asOf');
+
 /**
  * A file says in its name what its amounts are, since its rows do not: aging-EUR-2026-03-31.csv, or consolidated,
  * aging-consolidated-USD-2026-03-31.csv. Without it the EUR and the USD files of one day had the same name and neither
@@ -241,7 +246,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const asOf = dayOrToday(q.asOf, 'asOf');
+    const asOf = reportDay(q.asOf);
     const r = await agingReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return answer(request, reply, q.format, 'aging', r, agingTable);
   });
@@ -259,7 +264,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const asOf = dayOrToday(q.asOf, 'asOf');
+    const asOf = reportDay(q.asOf);
     const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
     return answer(request, reply, q.format, 'dso', r, dsoTable);
   });
@@ -274,7 +279,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const asOf = dayOrToday(q.asOf, 'asOf');
+    const asOf = reportDay(q.asOf);
     const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return answer(request, reply, q.format, 'cei', r, ceiTable);
   });
@@ -292,7 +297,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const asOf = dayOrToday(q.asOf, 'asOf');
+    const asOf = reportDay(q.asOf);
     const r = await statusesReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return answer(request, reply, q.format, 'statuses', r, statusesTable);
   });
@@ -310,7 +315,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const asOf = dayOrToday(q.asOf, 'asOf');
+    const asOf = reportDay(q.asOf);
     const r = await riskReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
     return answer(request, reply, q.format, 'risk', r, riskTable);
   });
@@ -335,7 +340,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const q = request.query;
     const today = todayIso();
-    const asOf = q.asOf === undefined ? today : dayOrToday(q.asOf, 'asOf');
+    const asOf = q.asOf === undefined ? today : reportDay(q.asOf);
     const statement = { asOf, today, minDaysOverdue: q.minDaysOverdue, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
     const format = formatOf(request, reply, q.format);
     if (format !== 'json') {
@@ -364,7 +369,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const report = { asOf: dayOrToday(q.asOf, 'asOf'), orderBy: q.orderBy, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
+    const report = { asOf: reportDay(q.asOf), orderBy: q.orderBy, scope: await scopeOf(request, { ...q, groupBy: 'portfolio' }) };
     const format = formatOf(request, reply, q.format);
     if (format !== 'json') {
       const r = await agedCustomers(storage.db, report);
