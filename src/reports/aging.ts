@@ -24,7 +24,8 @@ export type AgingReport = ReportEnvelope<AgingRow>;
 export const AGING_METHOD =
   'Open amount of each invoice as it stood on the date (amount minus allocations paid by then), bucketed by days past ' +
   'due on that date: current = not yet due, then 1-30, 31-60, 61-90, 90+. Unqualified = no status on the invoice on ' +
-  'that date (status set later counts as not yet set) and not flagged disputed. Invoices only; credit notes are not netted.';
+  'that date (status set later counts as not yet set) and not flagged disputed (the flag carries no date: one flagged now ' +
+  'counts as flagged on past dates too). Invoices only; credit notes are not netted.';
 
 
 export function agingRow(month: string, date: IsoDate, group: string, b: Balance): AgingRow {

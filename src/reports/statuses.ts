@@ -39,7 +39,8 @@ export const STATUSES_METHOD =
   'Invoices past due on the date, with their open amount then (as in the aging balance), by the status they carried ' +
   'that day: a status set later counts as not yet set; an invoice flagged disputed without a status is "disputed"; ' +
   'neither is "unqualified". Qualification rate = qualified / overdue, by amount and by count. The ledger keeps each ' +
-  "invoice's latest status only: on a past date, an invoice whose status changed since shows as unqualified.";
+  "invoice's latest status only: on a past date, an invoice whose status changed since shows as unqualified. The " +
+  'disputed flag carries no date: an invoice flagged now reads as disputed on past dates too.';
 
 /**
  * One row from the overdue amounts of a group on a date, by status (absent

@@ -75,6 +75,21 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('when a customer has moved to another collector since', () => {
+      it("counts it under the collector it has now on every date of the trend, the ledger keeping no dated history of who held it", async () => {
+        await s.db.query("UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = 'bob') WHERE external_id = 'A'");
+        try {
+          const r = await agingReport(s.db, { asOf: ASOF, months: 3, scope: { ...PORTFOLIO, groupBy: 'collector' } });
+          // On 01-31, A (alice's then) had A1 1,000 and A2 2,000 open, B had B1 400 and B2 600: all of it is bob's.
+          expect(r.trend.map((row) => [row.date, row.group, row.total.amount])).toEqual([
+            ['2026-01-31', 'bob', 4000], ['2026-02-28', 'bob', 3800], ['2026-03-31', 'bob', 5500],
+          ]);
+        } finally {
+          await s.db.query("UPDATE customers SET collector_id = (SELECT id FROM collectors WHERE external_id = 'alice') WHERE external_id = 'A'");
+        }
+      });
+    });
+
     describe('when the aging trend looks back at past month ends', () => {
       it('rebuilds what was open then from the payments made after', async () => {
         const r = await agingReport(s.db, { asOf: ASOF, months: 3, scope: PORTFOLIO });
@@ -164,6 +179,18 @@ for (const backend of await backends()) {
             ['alice', { disputed: [1500, 1] }, 1],
             ['bob', { dispute: [600, 1], unqualified: [400, 1] }, 0.6],
           ]);
+        } finally {
+          await s.db.query("UPDATE invoices SET disputed = false WHERE number = 'A2'");
+        }
+      });
+
+      it('reads the disputed flag, which carries no date, on past dates too, and its method says so', async () => {
+        await s.db.query("UPDATE invoices SET disputed = true WHERE number = 'A2'");
+        try {
+          const r = await statusesReport(s.db, { asOf: ASOF, months: 2, scope: PORTFOLIO });
+          // A2 was flagged on some day the ledger does not keep: on 02-28 its 2,000 reads as disputed already.
+          expect(statuses(r.trend.find((x) => x.month === '2026-02')!)).toEqual({ disputed: [2000, 1], unqualified: [1000, 2] });
+          expect(r.method).toMatch(/disputed flag carries no date/);
         } finally {
           await s.db.query("UPDATE invoices SET disputed = false WHERE number = 'A2'");
         }
