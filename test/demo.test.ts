@@ -209,13 +209,14 @@ describe('when the service starts on an empty embedded database', () => {
       expect(body.groups[0].weeks).toEqual(plain.groups[0].weeks);
     });
 
-    it('exports the weeks as CSV, one row per group and week', async () => {
+    it('exports the weeks as CSV, one row per group and week, then what falls after them', async () => {
       const csv = await t.app.inject({ url: '/v1/reports/cash-forecast?weeks=4&format=csv', headers: auth('analyst') });
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.body.trim().split('\r\n');
       expect(lines[0]).toBe('group,week_start,week_end,expected_amount,cumulative_share');
-      expect(lines).toHaveLength(5);
+      expect(lines).toHaveLength(6);
       expect(lines[1]).toMatch(/^portfolio,/);
+      expect(lines[5]).toMatch(/^portfolio,\d{4}-\d{2}-\d{2},,[\d.]+,1$/);
     });
 
     it('refuses a horizon beyond a year with a 400 problem', async () => {

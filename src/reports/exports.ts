@@ -14,6 +14,7 @@ import type { AgedCustomer } from './aged-balance.js';
 import type { CsvColumn, Table } from './csv.js';
 import type { Consolidation } from './consolidation.js';
 import { BUCKETS } from './series.js';
+import { addDays } from '../agenda/dates.js';
 
 const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
   { header: 'month', value: (r) => r.month },
@@ -157,7 +158,19 @@ const AGED_COLUMNS: CsvColumn<AgedCustomer>[] = [
   { header: 'risk_score', value: (r) => r.riskScore },
 ];
 
-type CashWeekRow = CashForecastReport['groups'][number]['weeks'][number] & { group: string };
+type CashForecastGroup = CashForecastReport['groups'][number];
+type CashWeekRow = Omit<CashForecastGroup['weeks'][number], 'weekEnd'> & { group: string; weekEnd: string | null };
+
+/**
+ * A group's weeks, then what falls after the horizon (afterHorizon), open-ended from the day after the last week: its
+ * rows add up to what the group has open (totalOpen), as the JSON's do, where the weeks alone came short of it.
+ */
+function cashRows(g: CashForecastGroup): CashWeekRow[] {
+  const weeks = g.weeks.map((w) => ({ ...w, group: g.group }));
+  const last = g.weeks.at(-1);
+  if (!last) return weeks;
+  return [...weeks, { group: g.group, weekStart: addDays(last.weekEnd, 1), weekEnd: null, expectedAmount: g.afterHorizon, cumulativeShare: g.totalOpen > 0 ? 1 : 0 }];
+}
 
 const CASH_COLUMNS: CsvColumn<CashWeekRow>[] = [
   { header: 'group', value: (w) => w.group },
@@ -188,5 +201,4 @@ export function overdueTable(r: { items: OverdueItem[]; consolidation?: Consolid
 }
 /** One line per customer, no totals line (a spreadsheet sums the columns itself). */
 export const agedBalanceTable = (r: { customers: AgedCustomer[]; consolidation?: Consolidation }) => table(AGED_COLUMNS, r.customers, r.consolidation);
-export const cashForecastTable = (r: CashForecastReport) =>
-  table(CASH_COLUMNS, r.groups.flatMap((g) => g.weeks.map((w) => ({ ...w, group: g.group }))), r.consolidation);
+export const cashForecastTable = (r: CashForecastReport) => table(CASH_COLUMNS, r.groups.flatMap(cashRows), r.consolidation);

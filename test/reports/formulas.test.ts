@@ -1,6 +1,6 @@
 // The report formulas on their own, with numbers worked out by hand.
 import { describe, it, expect } from 'vitest';
-import { cei, countBackDso, standardDso, statusesTable, tableCsv, toCsv, trendMonths } from '../../src/reports/index.js';
+import { cashForecastTable, cei, countBackDso, standardDso, statusesTable, tableCsv, toCsv, trendMonths, type CashForecastReport } from '../../src/reports/index.js';
 
 const statusesCsv = (r: Parameters<typeof statusesTable>[0]) => tableCsv(statusesTable(r));
 import { statusesRow, type StatusesReport } from '../../src/reports/statuses.js';
@@ -87,5 +87,32 @@ describe('when the statuses report holds a status outside the platform\'s list',
   it('adds no column when every status is known', () => {
     const header = statusesCsv(report([['dispute', 100]])).split('\r\n')[0];
     expect(header.endsWith('unqualified_amount,unqualified_count')).toBe(true);
+  });
+});
+
+describe('when the cash forecast is exported', () => {
+  const group = (name: string, afterHorizon: number) => ({
+    group: name, openInvoices: 2, totalOpen: 1000, afterHorizon,
+    weeks: [
+      { weekStart: '2026-03-03', weekEnd: '2026-03-09', expectedAmount: 500, cumulativeShare: 0.5 },
+      { weekStart: '2026-03-10', weekEnd: '2026-03-16', expectedAmount: 1000 - 500 - afterHorizon, cumulativeShare: (1000 - afterHorizon) / 1000 },
+    ],
+  });
+  const report = (groups: CashForecastReport['groups']): CashForecastReport => ({
+    asOf: '2026-03-03', groupBy: 'collector', filters: { collector: null, segment: null, group: null, currency: 'USD' }, method: '', modelVersion: 'm', groups,
+  });
+
+  it('ends each group with what falls after the horizon, so its rows add up to what is open, as in the JSON', () => {
+    const lines = tableCsv(cashForecastTable(report([group('alice', 300), group('bob', 0)]))).trim().split('\r\n');
+    expect(lines).toEqual([
+      'group,week_start,week_end,expected_amount,cumulative_share',
+      'alice,2026-03-03,2026-03-09,500,0.5',
+      'alice,2026-03-10,2026-03-16,200,0.7',
+      // Open-ended: from the day after the last week on.
+      'alice,2026-03-17,,300,1',
+      'bob,2026-03-03,2026-03-09,500,0.5',
+      'bob,2026-03-10,2026-03-16,500,1',
+      'bob,2026-03-17,,0,1',
+    ]);
   });
 });

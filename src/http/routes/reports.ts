@@ -392,7 +392,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         currency: common.currency,
         format: common.format,
       }, { additionalProperties: false }),
-      response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share'), 503: ProblemRef, ...refusals },
+      response: { ...ok(CashForecast, 'group,week_start,week_end,expected_amount,cumulative_share: each group\'s weeks, then a row of what falls after them (afterHorizon; week_end empty), so its rows add up to its totalOpen'), 503: ProblemRef, ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
