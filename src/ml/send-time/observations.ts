@@ -90,7 +90,10 @@ export function observe(input: SendTimeInput, config: SendTimeConfig, fallbackZo
     let response = actionHours.length > 0 ? 1 : 0;
     if (response === 0 && config.paymentWeight > 0) {
       payments ??= paymentCalendar(input, asOfMs);
-      const day = Math.floor(sent / MS_PER_DAY);
+      // A payment date is a calendar day of the customer's: "the next day" is
+      // the next one on their clock, not in UTC (a reminder at 5 pm in Los
+      // Angeles leaves on the next UTC day; at 8 am in Tokyo, on the previous).
+      const day = local.day;
       if (paidBetween(payments, day + 1, day + config.paymentWindowDays)) {
         response = config.paymentWeight;
         paymentResponses++;

@@ -52,6 +52,17 @@ describe('when reading a customer’s reminders', () => {
     expect(obs.paymentResponses).toBe(1);
   });
 
+  it('counts the days after a reminder on the customer calendar, not in UTC', () => {
+    const paidOn = (timezone: string, sentAt: string, paymentDate: string) =>
+      observe({ timezone, communications: [{ channel: 'email', sentAt }], payments: [{ paymentDate }] }, config, 'UTC').sends[0].response;
+    // Monday 5 pm in Los Angeles is already Tuesday in UTC: Tuesday is the next day, Thursday the third.
+    expect(paidOn('America/Los_Angeles', '2025-01-07T01:00:00Z', '2025-01-07')).toBe(config.paymentWeight);
+    expect(paidOn('America/Los_Angeles', '2025-01-07T01:00:00Z', '2025-01-09')).toBe(0);
+    // Tuesday 8 am in Tokyo is still Monday in UTC: a payment that same Tuesday may predate the reminder.
+    expect(paidOn('Asia/Tokyo', '2025-01-06T23:00:00Z', '2025-01-07')).toBe(0);
+    expect(paidOn('Asia/Tokyo', '2025-01-06T23:00:00Z', '2025-01-09')).toBe(config.paymentWeight);
+  });
+
   it('reads an unknown timezone in the fallback zone and says so', () => {
     const obs = observe({ timezone: 'Nowhere/Land', communications: [reminder({ day: 0, sentHourUtc: 12 })] }, config, 'Europe/Paris');
     expect(obs.timezoneKnown).toBe(false);
