@@ -46,11 +46,16 @@ export function incentiveReasons(detail: RecommendationDetail, state: IncentiveS
     reasons.push({ factor: `effect:${chosen.lever}`, text: effectText(chosen, context), weight: chosen.gainDays, value: chosen.daysToPayChange });
   } else {
     const best = rec.assessments.find((a) => a.allowed);
+    // One bar on every lever (insolvency proceedings) says what to do instead: the scenario may be stopped too.
+    const bar = rec.assessments[0]?.blockedBy;
+    const oneBar = bar !== undefined && rec.assessments.every((a) => a.blockedBy === bar);
     reasons.push({
       factor: 'noLeverWorthIt',
       text: best
         ? `no allowed lever clearly saves ${state.config.minGainDays} days or more (best: ${LEVER_LABEL[best.lever]}, ${best.gainDays.toFixed(1)} days-equivalent, ${(best.probabilityBetter * 100).toFixed(0)} % likely to help): keep the dunning scenario`
-        : 'no lever may be used in this situation: keep the dunning scenario',
+        : oneBar
+          ? `no lever may be used: ${bar}`
+          : 'no lever may be used in this situation: keep the dunning scenario',
       weight: 0,
       value: best?.gainDays ?? null,
     });

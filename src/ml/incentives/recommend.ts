@@ -40,15 +40,34 @@ export interface RecommendationDetail {
 
 export const stageFor = (s: OverdueSituation): Stage => (s.daysOverdue > 0 ? 'overdue' : 'pre_due');
 
+type GuardrailCustomer = Pick<IncentiveCustomer, 'latePenalties' | 'paymentMethod' | 'insolvencyDate'> & { asOf?: string };
+
+/**
+ * The day insolvency proceedings were first reported, when on or before the
+ * customer's asOf. No event says a proceeding ended, so from then on the
+ * debt is frozen: the claim is declared to the administrator, and pressing
+ * the customer (agency, termination, penalties) or taking a payment of it
+ * (discount, card link) is not the creditor's to do. A legal bar, not a
+ * business setting: no `guardrails` override lifts it.
+ */
+export function insolventSince(customer: GuardrailCustomer): string | null {
+  const since = dayNumber(customer.insolvencyDate);
+  if (since === null) return null;
+  const asOf = dayNumber(customer.asOf);
+  return asOf === null || since <= asOf ? (customer.insolvencyDate as string).slice(0, 10) : null;
+}
+
 /** Why a guardrail keeps `lever` out of this situation, or undefined when it may be used. */
 export function guardrailBlock(
   lever: Lever,
   situation: OverdueSituation,
   context: DecisionContext,
-  customer: Pick<IncentiveCustomer, 'latePenalties' | 'paymentMethod'>,
+  customer: GuardrailCustomer,
   guardrails: IncentiveConfig['guardrails'],
   discountExcludedMethods: readonly string[] = [],
 ): string | undefined {
+  const insolvent = insolventSince(customer);
+  if (insolvent !== null) return `in insolvency proceedings since ${insolvent}: the debt is frozen, declare the claim`;
   if (lever === 'discount') {
     const method = customer.paymentMethod;
     return method != null && discountExcludedMethods.includes(method) ? `no discount for ${method} payers: they pay on the due date anyway` : undefined;
@@ -95,7 +114,7 @@ export class IncentiveRecommender {
     stage: Stage,
     context: DecisionContext,
     situation: OverdueSituation,
-    customer: Pick<IncentiveCustomer, 'latePenalties' | 'paymentMethod'>,
+    customer: GuardrailCustomer,
     own: DecisionTerms[],
     options: RecommendOptions = {},
   ): { assessments: LeverAssessment[]; levels: RecommendationDetail['levels'] } {

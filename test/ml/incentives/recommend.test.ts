@@ -80,6 +80,29 @@ describe('when checking the guardrails', () => {
   });
 });
 
+describe('when the customer is in insolvency proceedings', () => {
+  // 70 days and 20,000 overdue: past every escalation threshold, so only the proceedings can keep a lever out.
+  const situation = { daysOverdue: 70, overdueAmount: 20_000 };
+  const escalated = () => trained.customers.find((c) => predictor.predict({ customer: c, situation }).value.lever !== 'none')!;
+
+  it('suggests no lever at all, escalation or not, and says the debt is frozen', () => {
+    const customer = escalated();
+    const p = predictor.predict({ customer: { ...customer, insolvencyDate: '2025-06-02' }, situation });
+    expect(p.value.lever).toBe('none');
+    expect(p.value.assessments.every((a) => !a.allowed && /insolvency proceedings since 2025-06-02/.test(a.blockedBy ?? ''))).toBe(true);
+    expect(p.reasons[0]).toMatchObject({ factor: 'noLeverWorthIt', text: expect.stringMatching(/^no lever may be used: in insolvency proceedings since 2025-06-02/) });
+    const preDue = predictor.predict({ customer: { ...customer, insolvencyDate: '2025-06-02' }, situation: { daysOverdue: -10, overdueAmount: 0 } });
+    expect(preDue.value.lever).toBe('none');
+    expect(predictor.detail({ customer: { ...customer, insolvencyDate: '2025-06-02' }, situation }, { guardrails: NO_GUARDRAILS }).recommendation.lever).toBe('none');
+  });
+
+  it('is not held back by proceedings reported after its asOf', () => {
+    const customer = escalated();
+    const later = predictor.predict({ customer: { ...customer, insolvencyDate: '2099-01-01' }, situation });
+    expect(later.value).toEqual(predictor.predict({ customer, situation }).value);
+  });
+});
+
 describe('when recommending', () => {
   const input = (i: number, daysOverdue: number): IncentiveInput => ({ customer: trained.customers[i], situation: { daysOverdue, overdueAmount: 20_000 } });
 
