@@ -215,15 +215,38 @@ const LEVER_TEXT: Record<string, string> = {
   service_termination: 'suspending the service',
 };
 
+const LEVER_KEY = /^ml:lever:c(\d+):/;
+
+/**
+ * The last day a person closed an incentive suggestion of each customer,
+ * whatever its lever: keys are per lever, but the pause between incentives is
+ * per customer, so a card link closed last week holds back the late penalties
+ * the model switched to since. One pass over the closures.
+ */
+function lastIncentiveClosures(closures: PlanningFacts['closures']): Map<number, IsoDate> {
+  const out = new Map<number, IsoDate>();
+  for (const [base, c] of closures) {
+    const m = LEVER_KEY.exec(base);
+    if (!m || c.lastClosedByPersonOn === null) continue;
+    const id = Number(m[1]);
+    const last = out.get(id);
+    if (last === undefined || c.lastClosedByPersonOn > last) out.set(id, c.lastClosedByPersonOn);
+  }
+  return out;
+}
+
 export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {
   const out: Suggestion[] = [];
+  const closedOn = lastIncentiveClosures(facts.closures);
   for (const c of facts.customers.values()) {
     const lever = c.recommendedLever;
     if (!lever || lever === 'none' || c.overdueAmount <= 0) continue;
     if (c.lastIncentiveOn && daysBetween(c.lastIncentiveOn, facts.asOf) < policy.incentiveEveryDays) continue;
     const recommendedOn = knownFrom(c.leverOn, facts.asOf);
     if (recommendedOn === null) continue;
-    const r = recurrence(`ml:lever:c${c.customerId}:${keyPart(lever)}`, facts.closures, recommendedOn, 0, policy.incentiveEveryDays);
+    const r = recurrence(
+      `ml:lever:c${c.customerId}:${keyPart(lever)}`, facts.closures, recommendedOn, 0, policy.incentiveEveryDays, closedOn.get(c.customerId) ?? null,
+    );
     if (r.dueDate > facts.asOf) continue;
     const what = LEVER_TEXT[lever] ?? lever;
     const confidence = c.leverConfidence !== null ? ` (confidence ${percent(c.leverConfidence)})` : '';

@@ -277,6 +277,18 @@ describe('when models have written computed fields', () => {
     expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'incentive']]);
     expect(out[0].reason).toContain('card payment link');
   });
+
+  it('waits the same days after a person closed a suggestion of another lever', () => {
+    // The card link was suggested and closed on 10-12; the model now says late penalties.
+    const closures = new Map([['ml:lever:c1:card_payment', { closed: 1, lastClosedByPersonOn: '2026-10-12' }]]);
+    const switched = customerCtx(1, { recommendedLever: 'late_penalty', overdueAmount: 2000, leverOn: '2026-10-19' });
+    expect(planMlSuggestions(facts({ customers: [switched], closures }), policy)).toEqual([]);
+    const [later] = planMlSuggestions(facts({ asOf: '2026-11-11', customers: [switched], closures }), policy);
+    expect(later).toMatchObject({ kind: 'incentive', dedupeKey: 'ml:lever:c1:late_penalty#0', dueDate: '2026-11-11' });
+    // Another customer's closure holds nothing here.
+    const other = new Map([['ml:lever:c2:card_payment', { closed: 1, lastClosedByPersonOn: '2026-10-12' }]]);
+    expect(planMlSuggestions(facts({ customers: [switched], closures: other }), policy)).toHaveLength(1);
+  });
 });
 
 describe('when a customer holds unapplied credit while invoices are overdue', () => {
