@@ -9,6 +9,7 @@ import type { AgendaPolicy } from './policy.js';
 import { floorIn } from './currencies.js';
 import { flaggedKinds, nextConversation, reviewType } from './drift-next-step.js';
 import { priority, risk, urgency } from './priority.js';
+import { STAGE_LEVERS } from '../ml/incentives/types.js';
 import type { ActionReason, CustomerContext, InboundEmail, InboundField, IsoDate, PlanningFacts, Suggestion } from './types.js';
 
 function exposureReason(c: CustomerContext): ActionReason {
@@ -241,6 +242,10 @@ export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Sugg
   for (const c of facts.customers.values()) {
     const lever = c.recommendedLever;
     if (!lever || lever === 'none' || c.overdueAmount <= 0) continue;
+    // The pre-due lever: the model gives it only when nothing undisputed is overdue, so beside an
+    // overdue it is older than the overdue (an invoice fell due since the model ran) or the overdue
+    // is contested, on which no lever is pulled. Overdue invoices are not paid early.
+    if ((STAGE_LEVERS.pre_due as readonly string[]).includes(lever)) continue;
     if (c.lastIncentiveOn && daysBetween(c.lastIncentiveOn, facts.asOf) < policy.incentiveEveryDays) continue;
     const recommendedOn = knownFrom(c.leverOn, facts.asOf);
     if (recommendedOn === null) continue;

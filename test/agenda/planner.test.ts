@@ -272,10 +272,17 @@ describe('when models have written computed fields', () => {
 
   it('suggests the recommended incentive unless one was offered recently', () => {
     const fresh = customerCtx(1, { recommendedLever: 'card_payment', overdueAmount: 2000, leverConfidence: 0.6 });
-    const recent = customerCtx(2, { recommendedLever: 'discount', overdueAmount: 2000, lastIncentiveOn: '2026-10-05' });
+    const recent = customerCtx(2, { recommendedLever: 'late_penalty', overdueAmount: 2000, lastIncentiveOn: '2026-10-05' });
     const out = planMlSuggestions(facts({ customers: [fresh, recent] }), policy);
     expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'incentive']]);
     expect(out[0].reason).toContain('card payment link');
+  });
+
+  it('suggests no early-payment discount to a customer with overdue', () => {
+    // The model gives a discount only with nothing undisputed overdue: here the field is older than
+    // the overdue (an invoice fell due since it ran) or the overdue is contested; neither is paid early.
+    const discount = customerCtx(1, { recommendedLever: 'discount', overdueAmount: 2000, leverOn: '2026-10-19' });
+    expect(planMlSuggestions(facts({ customers: [discount] }), policy)).toEqual([]);
   });
 
   it('waits the same days after a person closed a suggestion of another lever', () => {
