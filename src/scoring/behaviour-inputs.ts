@@ -35,13 +35,19 @@ export function incentiveCustomer(slice: PortfolioSlice, c: SliceCustomer, asOf:
 
 const DAY = 86_400_000;
 
+/** Currency → value of one unit in the reporting currency on the day; null where no rate prices it. */
+export type ReportingRates = ReadonlyMap<string, number | null>;
+
 /**
  * Where each customer of the slice stands: age and amount of what is overdue
  * as of `asOf`, disputed invoices left out (no lever is pulled on a debt the
  * customer contests until the dispute is settled). One pass over the slice's
- * invoices, not one per customer.
+ * invoices, not one per customer. Each overdue invoice is weighed at its value
+ * in the reporting currency (`rates`), the currency the escalation thresholds
+ * are set in: 6,000 JPY is not past a threshold of 5,000. An amount no rate
+ * prices counts as owed, as the agenda ranks it.
  */
-export function overdueSituations(slice: PortfolioSlice, asOf: string): Map<number, IncentiveInput['situation']> {
+export function overdueSituations(slice: PortfolioSlice, asOf: string, rates: ReportingRates = new Map()): Map<number, IncentiveInput['situation']> {
   const now = Date.parse(asOf);
   const oldest = new Map<number, number>();
   const overdue = new Map<number, Array<{ daysOverdue: number; amount: number }>>();
@@ -53,7 +59,8 @@ export function overdueSituations(slice: PortfolioSlice, asOf: string): Map<numb
     oldest.set(customerId, Math.min(oldest.get(customerId) ?? Infinity, due));
     if (due >= now) continue;
     const list = overdue.get(customerId) ?? [];
-    list.push({ daysOverdue: Math.round((now - due) / DAY), amount: open });
+    const rate = inv.currency ? rates.get(inv.currency) : undefined;
+    list.push({ daysOverdue: Math.round((now - due) / DAY), amount: rate == null ? open : open * rate });
     overdue.set(customerId, list);
   }
   const out = new Map<number, IncentiveInput['situation']>();

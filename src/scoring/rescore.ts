@@ -10,7 +10,8 @@ import type { InvoiceRecord, PaymentDelayForecast, PaymentDelayPredictor, ScoreO
 import type { DriftPredictor } from '../ml/drift/index.js';
 import type { SendTimePredictor } from '../ml/send-time/index.js';
 import type { IncentivePredictor } from '../ml/incentives/index.js';
-import { sendTimeInput, incentiveCustomer, overdueSituations } from './behaviour-inputs.js';
+import { sendTimeInput, incentiveCustomer, overdueSituations, type ReportingRates } from './behaviour-inputs.js';
+import { valuationSql } from '../fields/reporting-currency.js';
 import { loadSlice, customerRanges, sliceCustomers, type PortfolioSlice } from './histories.js';
 import { replaceComputedFields, CopyLines } from './computed-fields.js';
 import { analyse, statisticsStale } from '../db/statistics.js';
@@ -111,8 +112,8 @@ function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, o
   }
 }
 
-function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, out: Scored): void {
-  const situations = models.incentives ? overdueSituations(slice, asOf) : null;
+function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, rates: ReportingRates, out: Scored): void {
+  const situations = models.incentives ? overdueSituations(slice, asOf, rates) : null;
   for (const c of slice.customers) {
     if (models.sendTime) {
       out.rows.add(customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
@@ -122,6 +123,12 @@ function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: stri
       out.rows.add(customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
     }
   }
+}
+
+/** What one unit of each currency is worth in the reporting currency on `asOf`, by the agenda's rule (null: no rate). */
+export async function reportingRates(db: Db, asOf: string): Promise<ReportingRates> {
+  const rows = await db.query<{ currency: string; rate: number | null }>(`SELECT currency, rate::float8 AS rate FROM (${valuationSql('$1::date')}) v`, [asOf]);
+  return new Map(rows.map((r) => [r.currency, r.rate]));
 }
 
 // Slices stay alive across the awaits of load-ahead and write-behind, so V8
@@ -151,6 +158,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     p.catch(() => undefined);
     return p;
   };
+  const rates = models.incentives ? await reportingRates(db, options.asOf) : new Map();
   const load = (i: number) => (i < ranges.length ? started(loadSlice(db, ranges[i][0], ranges[i][1], options.asOf)) : null);
   let next = load(0);
   let writing: Promise<number> = Promise.resolve(0);
@@ -161,7 +169,7 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
     const scored: Scored = { rows: new CopyLines(), openInvoices: 0, alerts: 0 };
     if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored, options.customerIds ? undefined : options.onDelayInputs);
     if (models.drift) scoreDrift(slice, models.drift, scored);
-    scoreCustomers(slice, models, options.asOf, scored);
+    scoreCustomers(slice, models, options.asOf, rates, scored);
     result.fieldsWritten += await writing;
     writing = started(replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows));
     result.customers += slice.customers.length;

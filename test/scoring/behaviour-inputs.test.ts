@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { overdueSituations } from '../../src/scoring/behaviour-inputs.js';
+import { guardrailBlock, incentiveConfig } from '../../src/ml/incentives/index.js';
 import type { PortfolioSlice, SliceCustomer } from '../../src/scoring/histories.js';
 import type { InvoiceRecord } from '../../src/ml/payment-delay/index.js';
 
@@ -36,5 +37,35 @@ describe('when a slice is turned into overdue situations', () => {
   });
   it('leaves disputed invoices out: no lever is pulled on a contested debt', () => {
     expect(s.get(4)).toEqual({ daysOverdue: 20, overdueAmount: 60, overdueInvoices: [{ daysOverdue: 20, amount: 60 }] });
+  });
+});
+
+describe('when overdue invoices are in another currency than the reporting one', () => {
+  // 6,000 JPY 90 days overdue is about 40 USD: past termination's 5,000 only if yen were dollars.
+  const jpy = { ...invoice(50, 5, '2026-08-01'), currency: 'JPY' };
+  const usd = { ...invoice(51, 5, '2026-08-01'), currency: 'USD' };
+  const slice = {
+    customers: [customer(5)],
+    invoices: [jpy, usd],
+    openAmounts: new Map([['50', 6_000], ['51', 30]]),
+    histories: new Map(),
+    offers: new Map(),
+  } as unknown as PortfolioSlice;
+  const rates = new Map<string, number | null>([['USD', 1], ['JPY', 0.0067]]);
+
+  it('weighs each overdue invoice at its value in the reporting currency', () => {
+    const s = overdueSituations(slice, '2026-10-30', rates).get(5)!;
+    expect(s.overdueInvoices?.map((i) => Math.round(i.amount))).toEqual([40, 30]);
+  });
+
+  it('so escalation thresholds, set in the reporting currency, are not met in yen', () => {
+    const s = overdueSituations(slice, '2026-10-30', rates).get(5)!;
+    const context = { segment: 'small', riskBand: 'low' as const, payerBand: 'late' as const, priorDaysLate: 30, logAmount: 4 };
+    expect(guardrailBlock('service_termination', s, context, {}, incentiveConfig().guardrails)).toMatch(/^70 overdue by 60 days or more, 5000 required/);
+  });
+
+  it('takes an amount no rate prices as it is owed, as the agenda ranks it', () => {
+    const s = overdueSituations(slice, '2026-10-30', new Map([['USD', 1], ['JPY', null]])).get(5)!;
+    expect(s.overdueInvoices?.map((i) => i.amount)).toEqual([6_000, 30]);
   });
 });

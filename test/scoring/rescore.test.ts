@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
-import { paymentDelayDataset, driftDataset } from '../../src/scoring/datasets.js';
+import { paymentDelayDataset, driftDataset, incentiveDataset } from '../../src/scoring/datasets.js';
 import { rescore, type RescoreModels } from '../../src/scoring/rescore.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../../src/ml/payment-delay/index.js';
 import { driftModel, type DriftPredictor } from '../../src/ml/drift/index.js';
+import { incentiveModel, type IncentivePredictor } from '../../src/ml/incentives/index.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
 import { loadSlice } from '../../src/scoring/histories.js';
 
@@ -20,7 +21,9 @@ describe.each(await backends())('rescoring on %s', (backend) => {
     await importSmallWorld(storage.db, dir);
     const pd = await paymentDelayDataset(storage.db, WORLD_END);
     const dd = await driftDataset(storage.db, WORLD_END);
+    const id = await incentiveDataset(storage.db, WORLD_END);
     models = {
+      incentives: { predictor: (await incentiveModel.load(await incentiveModel.train(id.train))) as IncentivePredictor, version: 'incentives@test' },
       paymentDelay: { predictor: (await paymentDelayModel.load(await paymentDelayModel.train(pd.train))) as PaymentDelayPredictor, version: 'payment-delay@test' },
       drift: { predictor: (await driftModel.load(await driftModel.train(dd.train))) as DriftPredictor, version: 'drift@test' },
     };
@@ -38,6 +41,13 @@ describe.each(await backends())('rescoring on %s', (backend) => {
   it('scores every customer for drift, naming the model version', async () => {
     const customers = await count('SELECT count(*) AS n FROM customers');
     expect(await count("SELECT count(*) AS n FROM computed_fields WHERE name = 'driftScore' AND model_version = 'drift@test'")).toBe(customers);
+  });
+
+  it('recommends a lever or none for every customer, with its confidence and the model version', async () => {
+    const customers = await count('SELECT count(*) AS n FROM customers');
+    expect(await count(
+      "SELECT count(*) AS n FROM computed_fields WHERE name = 'recommendedLever' AND model_version = 'incentives@test' AND confidence BETWEEN 0 AND 1",
+    )).toBe(customers);
   });
 
   it('explains each drift alert with numbers a collector can read', async () => {

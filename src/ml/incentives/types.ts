@@ -63,9 +63,9 @@ export interface IncentiveCustomer {
 export interface OverdueSituation {
   /** Days past due of the oldest open invoice; ≤ 0 = nothing overdue yet (pre-due advice). */
   daysOverdue: number;
-  /** Amount overdue (customer currency). */
+  /** Amount overdue, in the currency the escalation thresholds are set in (the reporting currency when scored in the service). */
   overdueAmount: number;
-  /** Each overdue invoice, when known: escalation thresholds weigh only the amount that is late enough. */
+  /** Each overdue invoice, when known, in that currency: escalation thresholds weigh only the amount that is late enough. */
   overdueInvoices?: Array<{ daysOverdue: number; amount: number }>;
 }
 
