@@ -38,6 +38,28 @@ function effectText(a: LeverAssessment, c: DecisionContext): string {
   return speed + churn + cost;
 }
 
+/** The customer's own reactions to this stage's levers, in plain numbers; the recommended lever's first. */
+function ownReactions(own: RecommendationDetail['own'], recommended: string, cap: number): Reason[] {
+  const tried = new Map<string, number[]>();
+  for (const t of own) {
+    if (t.decision.action === 'none') continue;
+    const paid = tried.get(t.decision.action);
+    if (paid) paid.push(t.decision.daysToPay);
+    else tried.set(t.decision.action, [t.decision.daysToPay]);
+  }
+  const levers = [...tried.keys()].sort((a, b) => Number(b === recommended) - Number(a === recommended));
+  return levers.map((lever) => {
+    const paid = tried.get(lever)!;
+    // The cap means "not paid within it".
+    const list = paid.slice(-3).map((d) => (d >= cap ? `${cap}+` : String(d))).join(', ');
+    return {
+      factor: `history:${lever}`,
+      text: `this customer got ${LEVER_LABEL[lever as keyof typeof LEVER_LABEL]} ${paid.length} time${paid.length === 1 ? '' : 's'}: paid ${list} days later${paid.length > 3 ? ' (last 3)' : ''}`,
+      value: paid.length,
+    };
+  });
+}
+
 export function incentiveReasons(detail: RecommendationDetail, state: IncentiveState): Reason[] {
   const { recommendation: rec, context, own } = detail;
   const reasons: Reason[] = [];
@@ -60,28 +82,12 @@ export function incentiveReasons(detail: RecommendationDetail, state: IncentiveS
       value: best?.gainDays ?? null,
     });
   }
+  // How this customer reacted comes before the alternatives: the agenda shows the first three reasons.
+  reasons.push(...ownReactions(own, rec.lever, state.config.outcomeCapDays));
   for (const a of rec.assessments) {
     if (a === chosen || a.decisions === 0) continue;
     if (a.allowed) reasons.push({ factor: `effect:${a.lever}`, text: effectText(a, context), weight: a.gainDays, value: a.daysToPayChange });
     else reasons.push({ factor: `guardrail:${a.lever}`, text: `${capital(LEVER_LABEL[a.lever])} not considered: ${a.blockedBy}`, value: a.blockedBy ?? null });
-  }
-  // The customer's own reactions to this stage's levers, in plain numbers.
-  const tried = new Map<string, number[]>();
-  for (const t of own) {
-    if (t.decision.action === 'none') continue;
-    const paid = tried.get(t.decision.action);
-    if (paid) paid.push(t.decision.daysToPay);
-    else tried.set(t.decision.action, [t.decision.daysToPay]);
-  }
-  const cap = state.config.outcomeCapDays;
-  for (const [lever, paid] of tried) {
-    // The cap means "not paid within it".
-    const list = paid.slice(-3).map((d) => (d >= cap ? `${cap}+` : String(d))).join(', ');
-    reasons.push({
-      factor: `history:${lever}`,
-      text: `this customer got ${LEVER_LABEL[lever as keyof typeof LEVER_LABEL]} ${paid.length} time${paid.length === 1 ? '' : 's'}: paid ${list} days later${paid.length > 3 ? ' (last 3)' : ''}`,
-      value: paid.length,
-    });
   }
   reasons.push({
     factor: 'stage',

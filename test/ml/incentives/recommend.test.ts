@@ -120,6 +120,20 @@ describe('when recommending', () => {
     for (const r of effects) expect(r.text).toMatch(/(days-to-pay|no clear effect).*\(n=\d+\)/);
   });
 
+  it("tells how this customer reacted right after the recommendation: the agenda shows the first three reasons", () => {
+    const reacted = trained.customers
+      .map((c) => predictor.predict({ customer: c, situation: { daysOverdue: 70, overdueAmount: 20_000 } }))
+      .filter((p) => p.reasons.some((r) => r.factor.startsWith('history:')));
+    expect(reacted.length).toBeGreaterThan(0);
+    for (const p of reacted) {
+      expect(p.reasons[0].factor).toMatch(/^(effect:|noLeverWorthIt)/);
+      expect(p.reasons[1].factor).toMatch(/^history:/);
+      // The recommended lever's own history first, when the customer had it.
+      const own = p.reasons.find((r) => r.factor === `history:${p.value.lever}`);
+      if (own) expect(p.reasons[1]).toBe(own);
+    }
+  });
+
   it('recommends a lever only when it clears the minimum gain and certainty', () => {
     const { minGainDays, minProbabilityBetter } = predictor.state.config;
     let levers = 0;
