@@ -14,6 +14,7 @@ import auth, { rateLimitKey } from './http/plugins/auth.js';
 import input from './http/plugins/input.js';
 import metrics from './http/plugins/metrics.js';
 import { Problem, ProblemRef } from './http/schemas/common.js';
+import { asServed } from './http/openapi.js';
 import healthRoutes from './http/routes/health.js';
 import importRoutes, { jobRoutes } from './http/routes/imports.js';
 import refreshRoutes from './http/routes/refresh.js';
@@ -145,6 +146,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       security: [{ apiKey: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (doc) => asServed(doc as Parameters<typeof asServed>[0]),
   });
   app.addHook('onRoute', (route) => {
     // The docs are public, like health and metrics.
