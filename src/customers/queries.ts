@@ -69,6 +69,17 @@ export const CustomerDetail = Type.Object({
 });
 export type CustomerDetailT = Static<typeof CustomerDetail>;
 
+/**
+ * SQL: customer `c` is in collector `portfolio`'s portfolio, when one is given:
+ * the condition (` AND …`, or nothing) and the parameters that follow
+ * `params`. A collector key reads another's customer as an unknown one: a 403
+ * would tell it that the customer exists.
+ */
+export function portfolioFilter(portfolio: string | null, params: unknown[]): { sql: string; params: unknown[] } {
+  if (portfolio === null) return { sql: '', params };
+  return { sql: ` AND (SELECT external_id FROM collectors WHERE id = c.collector_id) = $${params.length + 1}`, params: [...params, portfolio] };
+}
+
 export interface ListQuery {
   segment?: string;
   collector?: string;
@@ -125,11 +136,10 @@ export async function listCustomers(db: Db, q: ListQuery) {
   return { items: page.map(({ id: _id, openInvoices: _n, ...rest }) => rest), nextCursor };
 }
 
-export async function getCustomer(storage: Storage, externalId: string): Promise<CustomerDetailT | null> {
-  const [summary] = await storage.db.query<CustomerSummaryT & { id: number; openInvoices: number }>(
-    `${SUMMARY_SELECT} WHERE c.external_id = $1`,
-    [externalId],
-  );
+/** `portfolio`: a collector whose customer it must be (null when any is read); null when unknown or not. */
+export async function getCustomer(storage: Storage, externalId: string, portfolio: string | null = null): Promise<CustomerDetailT | null> {
+  const only = portfolioFilter(portfolio, [externalId]);
+  const [summary] = await storage.db.query<CustomerSummaryT & { id: number; openInvoices: number }>(`${SUMMARY_SELECT} WHERE c.external_id = $1${only.sql}`, only.params);
   if (!summary) return null;
   const c = await storage.prisma.customer.findUniqueOrThrow({
     where: { id: summary.id },

@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import type { Db } from '../db/sql.js';
 import { readComputedFields } from '../scoring/computed-fields.js';
 import { keysetPage } from '../db/keyset.js';
-import { ComputedFieldSchema } from '../customers/queries.js';
+import { ComputedFieldSchema, portfolioFilter } from '../customers/queries.js';
 import { Nullable } from '../util/nullable.js';
 
 const Day = Type.String({ format: 'date' });
@@ -76,9 +76,10 @@ export interface CustomerInvoicesQuery {
   after?: number;
 }
 
-/** A customer's invoices in import order, a page at a time; null when the customer is unknown. */
-export async function listCustomerInvoices(db: Db, customerExternalId: string, q: CustomerInvoicesQuery) {
-  const [customer] = await db.query<{ id: number }>('SELECT id FROM customers WHERE external_id = $1', [customerExternalId]);
+/** A customer's invoices in import order, a page at a time; null when the customer is unknown (or not of `portfolio`). */
+export async function listCustomerInvoices(db: Db, customerExternalId: string, q: CustomerInvoicesQuery, portfolio: string | null = null) {
+  const only = portfolioFilter(portfolio, [customerExternalId]);
+  const [customer] = await db.query<{ id: number }>(`SELECT id FROM customers c WHERE external_id = $1${only.sql}`, only.params);
   if (!customer) return null;
   const rows = await db.query<Row>(
     `${SELECT} WHERE i.customer_id = $1 AND i.id > $2 AND ${STATE_SQL[q.state]} ORDER BY i.id LIMIT $3`,
@@ -88,9 +89,10 @@ export async function listCustomerInvoices(db: Db, customerExternalId: string, q
   return { items: await withFields(db, page), nextCursor };
 }
 
-/** One invoice with the payments applied to it, oldest first; null when unknown. */
-export async function getInvoice(db: Db, externalId: string): Promise<InvoiceDetail | null> {
-  const rows = await db.query<Row>(`${SELECT} WHERE i.external_id = $1`, [externalId]);
+/** One invoice with the payments applied to it, oldest first; null when unknown (or its customer not of `portfolio`). */
+export async function getInvoice(db: Db, externalId: string, portfolio: string | null = null): Promise<InvoiceDetail | null> {
+  const only = portfolioFilter(portfolio, [externalId]);
+  const rows = await db.query<Row>(`${SELECT} WHERE i.external_id = $1${only.sql}`, only.params);
   if (rows.length === 0) return null;
   const [invoice] = await withFields(db, rows);
   const payments = await db.query<Static<typeof PaymentAppliedSchema>>(

@@ -58,3 +58,10 @@ export async function buildTestApp(
     },
   };
 }
+
+/** Imports `rows` of `entity` as NDJSON with the platform key, and waits for the answer. */
+export const importRows = (t: TestApp, entity: string, rows: object[]) => t.app.inject({
+  method: 'POST', url: `/v1/import/${entity}`,
+  headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' },
+  payload: rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
+});

@@ -4,8 +4,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
-import { ndjson, customer, invoice } from '../ingest/factories.js';
+import { buildTestApp, auth, importRows, type TestApp } from '../helpers/app.js';
+import { customer, invoice } from '../ingest/factories.js';
 
 const PROBLEM = JSON.stringify({ $ref: '#/components/schemas/Problem' });
 
@@ -21,10 +21,7 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await buildTestApp('pglite');
-    const post = (entity: string, rows: object[]) => t.app.inject({
-      method: 'POST', url: `/v1/import/${entity}`,
-      headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' }, payload: ndjson(rows),
-    });
+    const post = (entity: string, rows: object[]) => importRows(t, entity, rows);
     await post('customers', [customer(1, { currency: 'EUR' })]);
     await post('invoices', [
       invoice(1, 1, { currency: 'EUR' }),

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
 import { Cursor, Page, errorResponses } from '../schemas/common.js';
 import { listCustomers, getCustomer, CustomerSummary, CustomerDetail } from '../../customers/queries.js';
+import { portfolioOf } from '../portfolio.js';
 
 const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app.services;
@@ -26,7 +27,10 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-  }, async (request) => listCustomers(storage.db, request.query));
+  }, async (request) => {
+    const collector = portfolioOf(request, request.query.collector) ?? undefined;
+    return listCustomers(storage.db, { ...request.query, collector });
+  });
 
   app.get('/v1/customers/:externalId', {
     schema: {
@@ -36,7 +40,7 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CustomerDetail, ...errorResponses },
     },
   }, async (request) => {
-    const customer = await getCustomer(storage, request.params.externalId);
+    const customer = await getCustomer(storage, request.params.externalId, portfolioOf(request));
     if (!customer) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
     return customer;
   });

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AR_ERR } from '../../errors.js';
 import { Cursor, Page, errorResponses } from '../schemas/common.js';
+import { portfolioOf } from '../portfolio.js';
 import { getInvoice, InvoiceDetailSchema, InvoiceSchema, listCustomerInvoices } from '../../invoices/queries.js';
 
 const ExternalIdParams = Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -28,7 +29,7 @@ const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async (request) => {
-    const page = await listCustomerInvoices(storage.db, request.params.externalId, request.query);
+    const page = await listCustomerInvoices(storage.db, request.params.externalId, request.query, portfolioOf(request));
     if (!page) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
     return page;
   });
@@ -41,7 +42,7 @@ const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: InvoiceDetailSchema, ...errorResponses },
     },
   }, async (request) => {
-    const invoice = await getInvoice(storage.db, request.params.externalId);
+    const invoice = await getInvoice(storage.db, request.params.externalId, portfolioOf(request));
     if (!invoice) throw AR_ERR.NOT_FOUND(['Invoice', request.params.externalId]);
     return invoice;
   });

@@ -13,6 +13,8 @@ import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
 import { computedFieldsOf } from '../../scoring/computed-fields.js';
+import { portfolioFilter } from '../../customers/queries.js';
+import { portfolioOf } from '../portfolio.js';
 
 const IsoDate = Day();
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
@@ -138,10 +140,12 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async (request) => {
-    const model = served<DriftPredictor>(models.server, 'drift');
+    const only = portfolioFilter(portfolioOf(request), [request.params.externalId]);
     const [c] = await storage.db.query<{ id: number; salesRep: string | null; adv: string | null }>(
-      'SELECT id, sales_rep AS "salesRep", adv FROM customers WHERE external_id = $1', [request.params.externalId]);
+      `SELECT id, sales_rep AS "salesRep", adv FROM customers c WHERE external_id = $1${only.sql}`, only.params);
+    // Before the model: an unknown customer is a 404 whether or not a drift model serves.
     if (!c) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
+    const model = served<DriftPredictor>(models.server, 'drift');
     const asOf = request.query.asOf ?? today();
     const b = await customerBehaviour(storage.db, model, c.id, asOf);
     return {

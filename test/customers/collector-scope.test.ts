@@ -1,0 +1,70 @@
+// A collector key bound to a collector reads its own portfolio only, on every
+// customer read (list, one customer, its invoices, one invoice, its
+// behaviour), as its agenda, reports and emails: another collector's customer
+// answers as an unknown one, so the key does not even learn it exists.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, importRows, type TestApp } from '../helpers/app.js';
+import { customer, invoice } from '../ingest/factories.js';
+
+describe('customer reads with a collector key', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    const post = (entity: string, rows: object[]) => importRows(t, entity, rows);
+    await post('collectors', [{ externalId: 'col-1', name: 'Alice' }, { externalId: 'col-2', name: 'Bob' }]);
+    await post('customers', [
+      customer(1, { collectorExternalId: 'col-1', name: 'Acme North' }),
+      customer(2, { collectorExternalId: 'col-2', name: 'Acme South' }),
+      customer(3, { name: 'Acme West' }),
+    ]);
+    await post('invoices', [invoice(1, 1), invoice(2, 2), invoice(3, 3)]);
+  });
+  afterAll(async () => t.close());
+
+  const get = (url: string, headers: Record<string, string> = bearer(BOUND_COLLECTOR_KEY)) => t.app.inject({ url, headers });
+  const ids = async (url: string, headers?: Record<string, string>) =>
+    (await get(url, headers)).json().items.map((c: { externalId: string }) => c.externalId);
+
+  describe('when the key is bound to a collector', () => {
+    it('lists its own customers only, whatever the search', async () => {
+      expect(await ids('/v1/customers')).toEqual(['C1']);
+      expect(await ids('/v1/customers?q=acme')).toEqual(['C1']);
+      expect(await ids('/v1/customers?collector=col-1')).toEqual(['C1']);
+    });
+
+    it("refuses another collector's list with a 403, as the reports do", async () => {
+      const res = await get('/v1/customers?collector=col-2');
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_FORBIDDEN' });
+    });
+
+    it.each([
+      ['/v1/customers/C2', '/v1/customers/NOPE'],
+      ['/v1/customers/C2/invoices', '/v1/customers/NOPE/invoices'],
+      ['/v1/customers/C2/behaviour', '/v1/customers/NOPE/behaviour'],
+      ['/v1/customers/C3', '/v1/customers/NOPE'],
+      ['/v1/invoices/INV2', '/v1/invoices/NOPE'],
+    ])('answers %s as it answers %s: not found', async (other, unknown) => {
+      const [a, b] = [await get(other), await get(unknown)];
+      expect(a.statusCode).toBe(404);
+      expect(b.statusCode).toBe(404);
+      expect(a.json().code).toBe(b.json().code);
+      expect(a.json().detail).toBe(b.json().detail.replace('NOPE', other.split('/')[3]));
+    });
+
+    it('reads its own customer, its invoices and each of them', async () => {
+      expect((await get('/v1/customers/C1')).json()).toMatchObject({ externalId: 'C1', collector: 'col-1' });
+      expect(await ids('/v1/customers/C1/invoices')).toEqual(['INV1']);
+      expect((await get('/v1/invoices/INV1')).json()).toMatchObject({ externalId: 'INV1', customerExternalId: 'C1' });
+    });
+  });
+
+  describe('when the key names no collector, or is another role', () => {
+    it.each([['an unbound collector key', auth('collector')], ['a platform key', auth('platform')]])('%s reads every customer', async (_who, headers) => {
+      expect(await ids('/v1/customers', headers)).toEqual(['C1', 'C2', 'C3']);
+      expect((await get('/v1/customers/C2', headers)).statusCode).toBe(200);
+      expect((await get('/v1/invoices/INV2', headers)).statusCode).toBe(200);
+      expect(await ids('/v1/customers/C2/invoices', headers)).toEqual(['INV2']);
+    });
+  });
+});
