@@ -107,6 +107,9 @@ const SUMMARY_SELECT = `
   LEFT JOIN LATERAL (${openCreditsSql({ where: 'i.customer_id = c.id' })}) cr ON cr.currency = COALESCE(b.currency, c.currency)
   LEFT JOIN LATERAL (${valuedOpenSql('current_date', 'i.customer_id = c.id')}) v ON true`;
 
+/** SQL: `text` composed (NFC). The test first: normalize() on every name took a list of 100,000 ten times as long. */
+const composed = (text: string) => `CASE WHEN ${text} IS NFC NORMALIZED THEN ${text} ELSE normalize(${text}, NFC) END`;
+
 export async function listCustomers(db: Db, q: ListQuery) {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -122,9 +125,12 @@ export async function listCustomers(db: Db, q: ListQuery) {
   if (q.country) add('c.country = ?', q.country);
   if (q.collector) add('col.external_id = ?', q.collector);
   // Contains, case-insensitive, in the name or the externalId; % and _ typed are characters, not wildcards.
+  // Both sides composed (NFC): an é typed is one code point, while a name from
+  // another system may hold an e and a combining accent, which "é" did not
+  // find and a bare "e" did.
   if (q.q) {
-    const pattern = `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    add('(c.name ILIKE ? OR c.external_id ILIKE ?)', pattern, pattern);
+    const pattern = `%${q.q.normalize('NFC').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    add(`(${composed('c.name')} ILIKE ? OR ${composed('c.external_id')} ILIKE ?)`, pattern, pattern);
   }
   if (q.overdueOnly) where.push('COALESCE(b.overdue_amount, 0) > 0');
   params.push(q.limit + 1);
