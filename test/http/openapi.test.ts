@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { buildTestApp, auth, importRows, type TestApp } from '../helpers/app.js';
 import { customer, invoice } from '../ingest/factories.js';
+import { eventually } from '../helpers/eventually.js';
 
 const PROBLEM = JSON.stringify({ $ref: '#/components/schemas/Problem' });
 
@@ -87,6 +88,20 @@ describe('the OpenAPI document', () => {
       expect(String(res.statusCode)).toBe(status);
       const validate = validator()(schemaOf(path, status));
       expect(validate(res.json()), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it('/v1/jobs/{id} answers a finished import as documented', async () => {
+      const queued = await t.app.inject({
+        method: 'POST', url: '/v1/import/customers', payload: '{"externalId":"C9","name":"Late"}\n',
+        headers: { ...auth('platform'), 'content-type': 'application/x-ndjson', prefer: 'respond-async' },
+      });
+      const job = await eventually(async () => {
+        const res = await t.app.inject({ url: `/v1/jobs/${queued.json().jobId}`, headers: auth('platform') });
+        expect(res.json().state).toBe('completed');
+        return res.json();
+      });
+      const validate = validator()(schemaOf('/v1/jobs/{id}', '200'));
+      expect(validate(job), JSON.stringify(validate.errors)).toBe(true);
     });
   });
 });
