@@ -12,6 +12,7 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['customers'],
       summary: 'List customers with their open and overdue balances',
+      description: 'A collector key bound to a collector lists its own customers only; another collector asked for is a 403.',
       querystring: Type.Object({
         // Not empty: an empty filter would be dropped and list everyone.
         segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -36,6 +37,7 @@ const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['customers'],
       summary: 'One customer with its assignments, groups, balances and computed fields',
+      description: "To a collector key bound to a collector, another collector's customer is a 404, as an unknown one.",
       params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
       response: { 200: CustomerDetail, ...errorResponses },
     },
