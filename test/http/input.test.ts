@@ -47,6 +47,30 @@ describe('input the database cannot hold or the schema would bend', () => {
 
   // JSON bodies were decoded as UTF-8 whatever they said: é sent in Latin-1 became U+FFFD, a
   // name stored or an id scored as sent, and a gzipped body was read as text.
+  // The query string's parser keeps a value it cannot decode as sent: ?q=soci%E9t%E9
+  // (é in Latin-1) searched for the text "soci%E9t%E9" and found nothing, without a word.
+  describe('when a query string value is not percent-encoded UTF-8', () => {
+    it.each([
+      ['a Latin-1 byte', '/v1/customers?q=soci%E9t%E9', 'querystring/q'],
+      ['a % not followed by two hex digits', '/v1/customers?q=100%', 'querystring/q'],
+      ['a name that does not decode', '/v1/customers?segment=a&%E9=1', 'querystring/%E9'],
+    ])('refuses %s with a 400 naming the parameter', async (_what, url, path) => {
+      const res = await t.app.inject({ url, headers: auth('platform') });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', errors: [{ path }] });
+      expect(res.json().detail).toMatch(/UTF-8/);
+    });
+
+    it('reads the same text percent-encoded as UTF-8, + as a space', async () => {
+      const res = await t.app.inject({ url: '/v1/customers?q=Customer+1%25', headers: auth('platform') });
+      expect(res.statusCode).toBe(200);
+      const ok = await t.app.inject({ url: '/v1/customers?q=Customer+1', headers: auth('platform') });
+      expect(ok.json().items.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
+      expect((await t.app.inject({ url: '/v1/customers?q=soci%C3%A9t%C3%A9', headers: auth('platform') })).statusCode).toBe(200);
+    });
+  });
+
   describe('when a JSON body is not UTF-8 text', () => {
     const latin1 = Buffer.concat([Buffer.from('{"name":"Caf'), Buffer.from([0xe9]), Buffer.from('","criteria":true}')]);
 

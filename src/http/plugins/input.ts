@@ -20,6 +20,38 @@ function refuseUnstorable(request: FastifyRequest): void {
   }
 }
 
+const decoded = (part: string): string | null => {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The first parameter of a query string whose name or value is not
+ * percent-encoded UTF-8, as it would be named (its name decoded, or as sent),
+ * or null. The parser keeps such a part as sent: `?q=soci%E9t%E9` (é in
+ * Latin-1) searched for the text "soci%E9t%E9" and found nothing.
+ */
+export function undecodableQueryParameter(query: string): string | null {
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (decoded(name) === null || (eq >= 0 && decoded(pair.slice(eq + 1)) === null)) return decoded(name) ?? name;
+  }
+  return null;
+}
+
+function refuseUndecodableQuery(request: FastifyRequest): void {
+  const url = request.raw.url ?? '';
+  const at = url.indexOf('?');
+  const name = at < 0 ? null : undecodableQueryParameter(url.slice(at + 1));
+  if (name !== null) {
+    throw invalidAt(`querystring/${name}`, 'is not percent-encoded UTF-8: write each byte of the UTF-8 text as %XX (é is %C3%A9), and % itself as %25');
+  }
+}
+
 /** Whether `{}` is a complete body: an object schema whose required properties all have defaults. */
 function emptyObjectSuffices(schema: unknown): boolean {
   const s = schema as { type?: unknown; required?: string[]; properties?: Record<string, { default?: unknown }> } | undefined;
@@ -82,6 +114,7 @@ async function inputPlugin(app: FastifyInstance) {
   // preValidation: the body is parsed and the schemas have not run yet.
   app.addHook('preValidation', (request, _reply, done) => {
     try {
+      refuseUndecodableQuery(request);
       refuseUnstorable(request);
     } catch (err) {
       done(err as Error);
