@@ -80,6 +80,12 @@ export function portfolioFilter(portfolio: string | null, params: unknown[]): { 
   return { sql: ` AND (SELECT external_id FROM collectors WHERE id = c.collector_id) = $${params.length + 1}`, params: [...params, portfolio] };
 }
 
+/** Whether customer `externalId` exists and is in collector `portfolio`'s portfolio. */
+export async function inPortfolio(db: Db, externalId: string, portfolio: string): Promise<boolean> {
+  const only = portfolioFilter(portfolio, [externalId]);
+  return (await db.query(`SELECT 1 FROM customers c WHERE external_id = $1${only.sql}`, only.params)).length > 0;
+}
+
 export interface ListQuery {
   segment?: string;
   collector?: string;

@@ -4,6 +4,9 @@
 // reports refuse it. A key bound to none, and every other role, reads all, as
 // docs/api.md says of collectors' keys.
 import type { FastifyRequest } from 'fastify';
+import type { Db } from '../db/sql.js';
+import { AR_ERR } from '../errors.js';
+import { inPortfolio } from '../customers/queries.js';
 import { collectorScope } from './routes/agenda.js';
 
 /**
@@ -14,4 +17,10 @@ import { collectorScope } from './routes/agenda.js';
 export function portfolioOf(request: FastifyRequest, asked?: string): string | null {
   if (request.role !== 'collector' || !request.collectorExternalId) return asked ?? null;
   return collectorScope(request, asked, 'read customers').collector;
+}
+
+/** For routes that read a customer through another module: its 404, as an unknown one's, when the key may not read it. */
+export async function refuseOutsidePortfolio(db: Db, request: FastifyRequest, externalId: string): Promise<void> {
+  const portfolio = portfolioOf(request);
+  if (portfolio !== null && !(await inPortfolio(db, externalId, portfolio))) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
 }

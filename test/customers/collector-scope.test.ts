@@ -1,7 +1,8 @@
 // A collector key bound to a collector reads its own portfolio only, on every
-// customer read (list, one customer, its invoices, one invoice, its
-// behaviour), as its agenda, reports and emails: another collector's customer
-// answers as an unknown one, so the key does not even learn it exists.
+// customer read (list, one customer, its invoices, one invoice, its behaviour,
+// assignments and locks), as its agenda, reports and emails: another
+// collector's customer answers as an unknown one, so the key does not even
+// learn it exists.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, importRows, type TestApp } from '../helpers/app.js';
 import { customer, invoice } from '../ingest/factories.js';
@@ -44,6 +45,8 @@ describe('customer reads with a collector key', () => {
       ['/v1/customers/C2/behaviour', '/v1/customers/NOPE/behaviour'],
       ['/v1/customers/C3', '/v1/customers/NOPE'],
       ['/v1/invoices/INV2', '/v1/invoices/NOPE'],
+      ['/v1/customers/C2/assignments', '/v1/customers/NOPE/assignments'],
+      ['/v1/customers/C2/locks', '/v1/customers/NOPE/locks'],
     ])('answers %s as it answers %s: not found', async (other, unknown) => {
       const [a, b] = [await get(other), await get(unknown)];
       expect(a.statusCode).toBe(404);
@@ -56,6 +59,8 @@ describe('customer reads with a collector key', () => {
       expect((await get('/v1/customers/C1')).json()).toMatchObject({ externalId: 'C1', collector: 'col-1' });
       expect(await ids('/v1/customers/C1/invoices')).toEqual(['INV1']);
       expect((await get('/v1/invoices/INV1')).json()).toMatchObject({ externalId: 'INV1', customerExternalId: 'C1' });
+      expect((await get('/v1/customers/C1/assignments')).statusCode).toBe(200);
+      expect((await get('/v1/customers/C1/locks')).statusCode).toBe(200);
     });
   });
 

@@ -16,6 +16,7 @@ import { scopeOf } from '../../assign/state.js';
 import { customerAssignments } from '../../assign/audit.js';
 import { readLocks, setLocks } from '../../assign/locks.js';
 import { collectorScope } from './agenda.js';
+import { refuseOutsidePortfolio } from '../portfolio.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 import {
   CustomerAssignmentsSchema, LocksBody, LocksSchema, PageQuery, PreviewBody, PreviewSchema, RuleBody, RuleSaveSchema, RuleSchema,
@@ -219,7 +220,10 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }),
       response: { 200: CustomerAssignmentsSchema, ...errorResponses },
     },
-  }, async (request) => customerAssignments(db, request.params.externalId, request.query));
+  }, async (request) => {
+    await refuseOutsidePortfolio(db, request, request.params.externalId);
+    return customerAssignments(db, request.params.externalId, request.query);
+  });
 
   app.get('/v1/customers/:externalId/locks', {
     schema: {
@@ -228,7 +232,10 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: ExternalIdParams,
       response: { 200: LocksSchema, ...errorResponses },
     },
-  }, async (request, reply) => tagged(reply, await readLocks(db, request.params.externalId)));
+  }, async (request, reply) => {
+    await refuseOutsidePortfolio(db, request, request.params.externalId);
+    return tagged(reply, await readLocks(db, request.params.externalId));
+  });
 
   app.put('/v1/customers/:externalId/locks', {
     config: { roles: ['analyst', 'collector'], action: 'lock assignments' },
