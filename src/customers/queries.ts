@@ -138,7 +138,9 @@ export async function listCustomers(db: Db, q: ListQuery) {
     const pattern = `%${q.q.normalize('NFC').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     add(`(${composed('c.name')} ILIKE ? OR ${composed('c.external_id')} ILIKE ?)`, pattern, pattern);
   }
-  if (q.overdueOnly) where.push('COALESCE(b.overdue_amount, 0) > 0');
+  // Any invoice past due, in any currency: overdue_amount counts the balance
+  // currency's only, and left out a customer late in another one.
+  if (q.overdueOnly) where.push('b.max_days_overdue IS NOT NULL');
   params.push(q.limit + 1);
   const rows = await db.query<CustomerSummaryT & { id: number; openInvoices: number }>(
     `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT $${params.length}`,
