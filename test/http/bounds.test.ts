@@ -154,6 +154,21 @@ for (const backend of await backends()) {
       });
     });
 
+    describe("when a customer's behaviour is asked about far ahead", () => {
+      const behaviour = (asOf: string) => ask('GET', `/v1/customers/C1/behaviour?asOf=${asOf}`);
+      const daysAhead = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+      it('refuses an asOf more than a year ahead, naming it, before any model is asked', async () => {
+        const body = expectProblem(await behaviour('2199-06-01'), 400);
+        expect(body.errors).toEqual([{ path: '/asOf', message: expect.stringMatching(/^is more than a year after today \(\d{4}-\d{2}-\d{2} UTC\): the latest asOf scored is \d{4}-\d{2}-\d{2}$/) }]);
+        expect((await behaviour(daysAhead(367))).statusCode).toBe(400);
+      });
+
+      it('takes an asOf a few months ahead on to the model (none is served here)', async () => {
+        expect((await behaviour(daysAhead(150))).json()).toMatchObject({ status: 503, code: 'AR_ERR_MODEL_NOT_READY' });
+      });
+    });
+
     describe('when the AR platform sends invoices to score', () => {
       const scored = (invoices: object[]) => t.app.inject({ method: 'POST', url: '/v1/score/invoices', headers: auth('platform'), payload: { invoices } });
       const inv = (extra: object = {}) => ({ externalId: 'X1', customerExternalId: 'C1', issueDate: '2026-09-01', dueDate: '2026-10-01', amount: 100, ...extra });

@@ -4,11 +4,12 @@ import { flaggedKinds, nextConversation } from '../../agenda/drift-next-step.js'
 import { Type, type Static } from 'typebox';
 import { MONEY_LIMIT } from '../../util/bounds.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AR_ERR } from '../../errors.js';
+import { AR_ERR, invalidAt } from '../../errors.js';
 import { Day, errorResponses, ProblemRef, Text } from '../schemas/common.js';
 import { scoreInvoices, customerBehaviour } from '../../scoring/on-demand.js';
 import { today } from '../../scoring/catalogue.js';
-import { addDays, addYears, dayOf } from '../../ml/payment-delay/dates.js';
+import { asOfBeyondReach } from '../../scoring/as-of.js';
+import { addDays, dayOf } from '../../ml/payment-delay/dates.js';
 import { served } from '../../pipeline/served.js';
 import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import type { DriftPredictor } from '../../ml/drift/index.js';
@@ -49,18 +50,12 @@ const ScoredOut = Type.Object({
 
 type InvoiceInT = Static<typeof InvoiceIn>;
 
-/**
- * The latest asOf scored: a what-if ("still unpaid on that day, when will it be
- * paid?") reaches a year ahead; an asOf in 2199 scored nothing anyone could
- * know and answered payment dates in 2200.
- */
-const latestAsOf = (now: string): string => addYears(now, 1);
-
 // Answers are matched to invoices by externalId: two invoices with one id
 // would make the answer ambiguous.
 function checkInvoices(invoices: InvoiceInT[], asOf: string, latestIssue: string, now: string): void {
   const errors: { path: string; message: string }[] = [];
-  if (asOf > latestAsOf(now)) errors.push({ path: '/asOf', message: `is more than a year after today (${now} UTC): the latest asOf scored is ${latestAsOf(now)}` });
+  const beyond = asOfBeyondReach(asOf, now);
+  if (beyond) errors.push({ path: '/asOf', message: beyond });
   const seen = new Map<string, number>();
   for (const [i, inv] of invoices.entries()) {
     if (inv.dueDate < inv.issueDate) errors.push({ path: `/invoices/${i}/dueDate`, message: 'is before issueDate' });
@@ -116,6 +111,7 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['customers', 'scoring'],
       summary: "A customer's payment behaviour: baseline, recent, drift signals and reasons",
+      description: '`asOf`: default today, UTC; at most a year after today, as for POST /v1/score/invoices.',
       params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
       querystring: Type.Object({ asOf: Type.Optional(IsoDate) }),
       response: {
@@ -140,13 +136,16 @@ const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async (request) => {
+    const now = today();
+    const asOf = request.query.asOf ?? now;
+    const beyond = asOfBeyondReach(asOf, now);
+    if (beyond) throw invalidAt('/asOf', beyond);
     const only = portfolioFilter(portfolioOf(request), [request.params.externalId]);
     const [c] = await storage.db.query<{ id: number; salesRep: string | null; adv: string | null }>(
       `SELECT id, sales_rep AS "salesRep", adv FROM customers c WHERE external_id = $1${only.sql}`, only.params);
     // Before the model: an unknown customer is a 404 whether or not a drift model serves.
     if (!c) throw AR_ERR.NOT_FOUND(['Customer', request.params.externalId]);
     const model = served<DriftPredictor>(models.server, 'drift');
-    const asOf = request.query.asOf ?? today();
     const b = await customerBehaviour(storage.db, model, c.id, asOf);
     return {
       externalId: request.params.externalId,
