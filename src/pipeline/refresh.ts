@@ -45,7 +45,7 @@ export interface RefreshJobData {
 }
 
 export type RefreshResult =
-  | { inbound: TriageResult | null; scoring: RescoreResult; inputDrift: InputDriftSummary | null; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
+  | { inbound: TriageResult | null; scoring: RescoreResult; inputDrift: InputDriftSummary[]; assignment: (RunSummary & { runId: number }) | null; agenda: AgendaPlanResult }
   /** Asked for before another refresh started, which read its data and completed. */
   | { coveredBy: string };
 
@@ -66,7 +66,7 @@ const RUN_TRIGGER: Record<NonNullable<RefreshJobData['trigger']>, Trigger> = {
  */
 const REFRESH_LOCK = REFRESH_JOB;
 
-/** With a monitor, each rescoring's payment-delay inputs are checked for drift (input-drift.ts). */
+/** With a monitor, each rescoring's inputs of every served model are checked for drift (input-drift.ts). */
 export function makeRefreshHandler(db: Db, server: ModelServer, policy: AgendaPolicy, monitor?: ModelMonitor): JobHandler<RefreshJobData, RefreshResult> {
   return (ctx) => withAdvisoryLock(db, REFRESH_LOCK, () => refreshOnce(db, server, policy, monitor, ctx), { signal: ctx.signal });
 }

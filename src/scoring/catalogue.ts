@@ -9,6 +9,8 @@ import { diagnoseSendTime } from '../ml/send-time/diagnose.js';
 import { incentiveModel } from '../ml/incentives/index.js';
 import { diagnoseIncentives } from '../ml/incentives/diagnose.js';
 import { inboundEntry } from '../inbound/catalogue.js';
+import { servingColumns } from '../ml/monitoring/serving-inputs.js';
+import { driftServingInputs, incentiveServingInputs, sendTimeServingInputs } from '../ml/monitoring/customer-inputs.js';
 import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
 
 // Baselines and logged decisions need every past invoice: these models read all history up to `to`.
@@ -27,6 +29,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
       window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseDrift,
+      servingFeatures: (_artifact, data) => servingColumns(driftServingInputs, data),
       settings: { schema: DriftSettings, of: (artifact) => driftState(artifact).settings ?? {} },
     }),
     'send-time': defineEntry({
@@ -35,6 +38,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
       window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseSendTime,
+      servingFeatures: (_artifact, data) => servingColumns(sendTimeServingInputs, data),
     }),
     'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads),
     incentives: defineEntry({
@@ -43,6 +47,7 @@ export function serviceCatalogue(db: Db, asOf: () => string = today, options: { 
       datasets: { db: (window) => incentiveDataset(db, window.to ?? asOf()) },
       window: ALL_HISTORY_BEFORE_TO,
       diagnose: diagnoseIncentives,
+      servingFeatures: (_artifact, data) => servingColumns(incentiveServingInputs, data),
     }),
   };
 }

@@ -7,9 +7,9 @@
 import type { Db } from '../db/sql.js';
 import type { Prediction } from '../ml/model.js';
 import type { InvoiceRecord, PaymentDelayForecast, PaymentDelayPredictor, ScoreOptions } from '../ml/payment-delay/index.js';
-import type { DriftPredictor } from '../ml/drift/index.js';
-import type { SendTimePredictor } from '../ml/send-time/index.js';
-import type { IncentivePredictor } from '../ml/incentives/index.js';
+import type { CustomerHistory, DriftPredictor } from '../ml/drift/index.js';
+import type { SendTimeInput, SendTimePredictor } from '../ml/send-time/index.js';
+import type { IncentiveCustomer, IncentivePredictor } from '../ml/incentives/index.js';
 import { sendTimeInput, incentiveCustomer, overdueSituations, type ReportingRates } from './behaviour-inputs.js';
 import { valuationSql } from '../fields/reporting-currency.js';
 import { loadSlice, customerRanges, sliceCustomers, type PortfolioSlice } from './histories.js';
@@ -53,6 +53,15 @@ export interface RescoreOptions {
    * whose invoices are no sample of the book.
    */
   onDelayInputs?: (row: Float64Array) => void;
+  /** The same for the input of every customer the customer-level models score. */
+  onCustomerInputs?: CustomerInputWatchers;
+}
+
+export interface CustomerInputWatchers {
+  drift?: (history: CustomerHistory) => void;
+  sendTime?: (input: SendTimeInput) => void;
+  /** The customer without its situation: the holdout of a reference holds no open amounts, so what is overdue is read from the invoices. */
+  incentives?: (customer: IncentiveCustomer) => void;
 }
 
 export interface RescoreResult {
@@ -104,22 +113,26 @@ function scoreDelays(slice: PortfolioSlice, model: ServedModel<PaymentDelayPredi
   for (const [customerId, list] of byCustomer) out.rows.add(customerDelayFields(customerId, list, model.version));
 }
 
-function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, out: Scored): void {
+function scoreDrift(slice: PortfolioSlice, model: ServedModel<DriftPredictor>, out: Scored, watch?: CustomerInputWatchers['drift']): void {
   for (const [customerId, history] of slice.histories) {
+    watch?.(history);
     const p = model.predictor.predict(history);
     if (p.value.alert) out.alerts++;
     out.rows.add(customerDriftFields(customerId, p, model.version));
   }
 }
 
-function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, rates: ReportingRates, out: Scored): void {
+function scoreCustomers(slice: PortfolioSlice, models: RescoreModels, asOf: string, rates: ReportingRates, out: Scored, watch: CustomerInputWatchers = {}): void {
   const situations = models.incentives ? overdueSituations(slice, asOf, rates) : null;
   for (const c of slice.customers) {
     if (models.sendTime) {
-      out.rows.add(customerSendTimeFields(c.id, models.sendTime.predictor.predict(sendTimeInput(slice, c, asOf)), models.sendTime.version));
+      const input = sendTimeInput(slice, c, asOf);
+      watch.sendTime?.(input);
+      out.rows.add(customerSendTimeFields(c.id, models.sendTime.predictor.predict(input), models.sendTime.version));
     }
     if (models.incentives) {
       const input = { customer: incentiveCustomer(slice, c, asOf), situation: situations!.get(c.id)! };
+      watch.incentives?.(input.customer);
       out.rows.add(customerIncentiveFields(c.id, models.incentives.predictor.predict(input), models.incentives.version));
     }
   }
@@ -162,14 +175,17 @@ export async function rescore(db: Db, models: RescoreModels, options: RescoreOpt
   const load = (i: number) => (i < ranges.length ? started(loadSlice(db, ranges[i][0], ranges[i][1], options.asOf)) : null);
   let next = load(0);
   let writing: Promise<number> = Promise.resolve(0);
+  // A run limited to some customers is no sample of the book: its inputs are not watched.
+  const onDelayInputs = options.customerIds ? undefined : options.onDelayInputs;
+  const watched: CustomerInputWatchers = options.customerIds ? {} : { ...options.onCustomerInputs };
   for (let i = 0; i < ranges.length; i++) {
     if (options.signal?.aborted) throw options.signal.reason;
     const slice = (await next)!;
     next = load(i + 1);
     const scored: Scored = { rows: new CopyLines(), openInvoices: 0, alerts: 0 };
-    if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored, options.customerIds ? undefined : options.onDelayInputs);
-    if (models.drift) scoreDrift(slice, models.drift, scored);
-    scoreCustomers(slice, models, options.asOf, rates, scored);
+    if (models.paymentDelay) scoreDelays(slice, models.paymentDelay, options.asOf, scored, onDelayInputs);
+    if (models.drift) scoreDrift(slice, models.drift, scored, watched.drift);
+    scoreCustomers(slice, models, options.asOf, rates, scored, watched);
     result.fieldsWritten += await writing;
     writing = started(replaceComputedFields(db, { customers: ranges[i], ...scope }, scored.rows));
     result.customers += slice.customers.length;

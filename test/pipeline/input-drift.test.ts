@@ -30,7 +30,7 @@ describe.each(await backends())('input drift at rescoring on %s', (backend) => {
 
   describe('when the book is rescored as it was trained on', () => {
     it('records one check of every open invoice scored, with the served version', async () => {
-      const { scoring, inputDrift } = await rescoreBook();
+      const { scoring, inputDrift: [inputDrift] } = await rescoreBook();
       expect(scoring.openInvoices).toBeGreaterThan(0);
       expect(inputDrift).toMatchObject({ model: 'payment-delay', version: served.version.split('@')[1], rows: scoring.openInvoices });
       expect(await lastCheck()).toMatchObject({ source: 'rescore', rows: scoring.openInvoices, maxPsi: inputDrift!.maxPsi });
@@ -47,7 +47,7 @@ describe.each(await backends())('input drift at rescoring on %s', (backend) => {
     it('flags the amounts, their PSI up by more than the threshold', async () => {
       const before = await lastCheck();
       await f.storage.db.query('UPDATE invoices SET amount = amount * 40, open_amount = open_amount * 40 WHERE open_amount > 0 AND settled_date IS NULL');
-      const { inputDrift } = await rescoreBook();
+      const { inputDrift: [inputDrift] } = await rescoreBook();
       expect(inputDrift!.alert).toBe(true);
       expect(inputDrift!.shifted).toContain('logAmountRatio');
       expect(psiOf(await lastCheck(), 'logAmountRatio').psi).toBeGreaterThan(psiOf(before, 'logAmountRatio').psi + f.monitor.threshold);

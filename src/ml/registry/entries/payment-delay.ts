@@ -10,6 +10,7 @@ import { PaymentDelayPredictor, type PaymentDelayInput } from '../../payment-del
 import type { PaymentDelayForecast } from '../../payment-delay/types.js';
 import { addDays, addYears } from '../../payment-delay/dates.js';
 import type { FeatureColumns } from '../../monitoring/histogram.js';
+import { SERVING_SNAPSHOTS } from '../../monitoring/serving-inputs.js';
 import { aucOverTime, errorBySegment } from '../../reports/curves.js';
 import type { Evaluation } from '../../reports/types.js';
 import type { CatalogueEntry, DatasetLoader } from '../types.js';
@@ -73,13 +74,6 @@ export function paymentDelayInputFeatures(artifact: Artifact, inputs: PaymentDel
   }
   return out;
 }
-
-/**
- * Days before the data's last issue date on which its open book is taken:
- * weekly over a month, so the reference is no one day's book (invoices fall
- * due at month-ends), yet close to when the version went into service.
- */
-const SERVING_SNAPSHOTS = [0, 7, 14, 21, 28];
 
 /**
  * Features that move with the date, not with the book: the due month of an
