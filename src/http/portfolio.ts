@@ -8,6 +8,8 @@ import type { Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
 import { inPortfolio } from '../customers/queries.js';
 import { collectorScope } from './routes/agenda.js';
+import type { CriteriaAst } from '../criteria/index.js';
+import { validateCriteria } from '../searches/validate.js';
 
 /**
  * The collector whose customers the request may read: the bound collector for
@@ -23,4 +25,16 @@ export function portfolioOf(request: FastifyRequest, asked?: string): string | n
 export async function refuseOutsidePortfolio(db: Db, request: FastifyRequest, externalId: string): Promise<void> {
   const portfolio = portfolioOf(request);
   if (portfolio !== null && !(await inPortfolio(db, externalId, portfolio))) throw AR_ERR.NOT_FOUND(['Customer', externalId]);
+}
+
+/**
+ * A saved search's criteria as the caller may read them: within a bound
+ * collector key's portfolio, so its count, sample and list hold its own
+ * customers only (the list shows balances the reports refuse it).
+ */
+export function readableCriteria(request: FastifyRequest, criteria: unknown): CriteriaAst {
+  const ast = validateCriteria(criteria);
+  const portfolio = portfolioOf(request);
+  // Checked alone first: a fault's JSON Pointer is the caller's criteria's, not the wrapped ones'.
+  return portfolio === null ? ast : validateCriteria({ and: [criteria, { '==': [{ var: 'collector' }, portfolio] }] });
 }

@@ -64,6 +64,39 @@ describe('customer reads with a collector key', () => {
     });
   });
 
+  describe("when the key is bound to a collector and reads a saved search", () => {
+    // Every customer with an invoice: all three, of two collectors and none.
+    const criteria = { '>': [{ var: 'openAmount' }, 0] };
+    let id: number;
+    beforeAll(async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/searches', headers: auth('analyst'), payload: { name: 'Owes anything', criteria } });
+      expect(res.json().matches.count).toBe(3);
+      id = res.json().id;
+    });
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: bearer(BOUND_COLLECTOR_KEY), payload });
+
+    it('lists, counts and samples its own customers only', async () => {
+      expect(await ids(`/v1/searches/${id}/customers`)).toEqual(['C1']);
+      expect((await get(`/v1/searches/${id}/customers`)).json().count).toBe(1);
+      const csv = (await get(`/v1/searches/${id}/customers?format=csv`)).body.trim().split('\r\n');
+      expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['C1']);
+      for (const m of [(await get(`/v1/searches/${id}?matches=true`)).json().matches, (await post(`/v1/searches/${id}/count`, {})).json(),
+        (await post('/v1/searches/count', { criteria })).json()]) {
+        expect(m.count).toBe(1);
+        expect(m.sample.map((c: { externalId: string }) => c.externalId)).toEqual(['C1']);
+      }
+      // Another role still counts the portfolio.
+      expect(await ids(`/v1/searches/${id}/customers`, auth('collector'))).toEqual(['C1', 'C2', 'C3']);
+    });
+
+    it("points at the fault in the caller's own criteria", async () => {
+      const res = await post('/v1/searches/count', { criteria: { and: [criteria, { '==': [{ var: 'noSuchField' }, 1] }] } });
+      expect(res.statusCode).toBe(400);
+      expect(JSON.stringify(res.json())).toContain('/and/1');
+      expect(JSON.stringify(res.json())).not.toContain('/and/0/and');
+    });
+  });
+
   describe('when the key names no collector, or is another role', () => {
     it.each([['an unbound collector key', auth('collector')], ['a platform key', auth('platform')]])('%s reads every customer', async (_who, headers) => {
       expect(await ids('/v1/customers', headers)).toEqual(['C1', 'C2', 'C3']);

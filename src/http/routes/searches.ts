@@ -16,6 +16,7 @@ import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
 import { forgetRuleMembers } from '../../assign/write.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
+import { readableCriteria } from '../portfolio.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 /** Rolls back a save found to set off a rule run that the queue was not asked about. */
@@ -61,7 +62,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const search = tagged(reply, await getSearch(db, request.params.id));
     if (!request.query.matches) return search;
-    return { ...search, matches: await matchSearch(db, validateCriteria(search.criteria), request.query.sample) };
+    return { ...search, matches: await matchSearch(db, readableCriteria(request, search.criteria), request.query.sample) };
   });
 
   app.put('/v1/searches/:id', {
@@ -132,7 +133,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const search = await getSearch(db, request.params.id);
-    return matchSearch(db, validateCriteria(search.criteria), request.body?.sample ?? 10);
+    return matchSearch(db, readableCriteria(request, search.criteria), request.body?.sample ?? 10);
   });
 
   app.get('/v1/searches/:id/customers', {
@@ -151,7 +152,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const search = await getSearch(db, request.params.id);
-    const ast = validateCriteria(search.criteria);
+    const ast = readableCriteria(request, search.criteria);
     const { limit, after, format } = request.query;
     const chosen = formatOf(request, reply, format);
     if (chosen !== 'json') return sendTable(reply, chosen, `search-${search.id}-${todayIso()}`, 'customers', await searchResultsTable(db, ast));
@@ -165,7 +166,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ criteria: Criteria, sample: SampleSize }, { additionalProperties: false }),
       response: { 200: SearchMatchesSchema, ...errorResponses },
     },
-  }, async (request) => matchSearch(db, validateCriteria(request.body.criteria), request.body.sample));
+  }, async (request) => matchSearch(db, readableCriteria(request, request.body.criteria), request.body.sample));
 };
 
 export default searchRoutes;
