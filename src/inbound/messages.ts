@@ -117,6 +117,8 @@ const dayIn = (text: string | null): string | null => (isStoredDay(text) ? text 
 
 const iso = (at: Date | string) => new Date(at).toISOString();
 
+const STALE_REASON: StoredReason = { factor: 'stale', text: 'the email changed since it was triaged: no automatic reply until it is triaged again' };
+
 function triageOf(r: Row): InboundMessageView['triage'] {
   if (r.type === null || r.modelVersion === null || r.triagedAt === null) return null;
   const autoReplyReasons = reasonsOf(r.autoReplyReasons);
@@ -126,10 +128,11 @@ function triageOf(r: Row): InboundMessageView['triage'] {
     secondaryTypes: list(said(r.typeReasons, 'secondaryTypes')),
     priority: { score: finiteOrNull(r.priority), reasons: shown(reasonsOf(r.priorityReasons)) },
     sentiment: { score: finiteOrNull(r.sentiment), reasons: shown(reasonsOf(r.sentimentReasons)) },
+    // A reply chosen for a text the email no longer has could answer what it no longer asks.
     autoReply: {
-      eligible: r.autoReply === true,
-      template: r.autoReply === true ? said(autoReplyReasons, 'template') : null,
-      reasons: shown(autoReplyReasons.filter((x) => x.factor !== 'template')),
+      eligible: r.autoReply === true && !r.stale,
+      template: r.autoReply === true && !r.stale ? said(autoReplyReasons, 'template') : null,
+      reasons: shown([...(r.stale ? [STALE_REASON] : []), ...autoReplyReasons.filter((x) => x.factor !== 'template')]),
     },
     entities: {
       promisedDate: dayIn(said(r.typeReasons, 'promisedDate')),
@@ -200,7 +203,7 @@ export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<
   if (q.after !== undefined) add((p) => `m.triage_seq > ${p}`, q.after);
   if (q.customerExternalId !== undefined) add((p) => `c.external_id = ${p}`, q.customerExternalId);
   if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
-  if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE) = ${p}`, q.autoReply);
+  if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE AND m.triaged_revision >= m.revision) = ${p}`, q.autoReply);
   if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
   if (q.collectorId !== undefined) add((p) => `c.collector_id = ${p}`, q.collectorId);
   params.push(q.limit + 1);

@@ -134,6 +134,20 @@ for (const backend of await backends()) {
       expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
     });
 
+    it('offers no automatic reply to an email an import changed, until the refresh triages it again', async () => {
+      const changed = await email('copy please');
+      await triageNewMessages(t.storage.db, triage);
+      expect((await get(`/v1/inbound/messages/${changed}`)).json().triage.autoReply).toMatchObject({ eligible: true, template: 'invoice_copy' });
+      const resend = { externalId: changed, customerExternalId: 'C-1', receivedAt: '2026-12-01T09:00:00Z', body: 'Hello', subject: 'wrong price' };
+      await importRecords(t.storage.db, findEntity('inbound-messages')!, parseRecords(Readable.from([ndjson([resend])]), 'ndjson'));
+      // The copy the old text asked for may not be what the new one asks: a platform auto-replying from the feed sends nothing.
+      const between = (await get(`/v1/inbound/messages/${changed}`)).json().triage;
+      expect(between).toMatchObject({ type: 'invoice_copy', stale: true, autoReply: { eligible: false, template: null } });
+      expect(between.autoReply.reasons[0]).toMatchObject({ factor: 'stale' });
+      expect((await get('/v1/inbound/messages?autoReply=true')).json().items).toEqual([]);
+      expect((await get('/v1/inbound/messages?autoReply=false')).json().items.map((i: { externalId: string }) => i.externalId)).toEqual([changed]);
+    });
+
     it('shows an email an import changed with its previous triage, marked stale, until the refresh triages it again', async () => {
       await f.invoice(t.storage.db, { customerId: customer, externalId: 'I-404', number: 'F-404', dueDate: '2026-11-20', amount: 500 });
       const changed = await email('wrong price');
