@@ -69,7 +69,7 @@ const InboundMessage = Type.Object({
     triagedAt: Type.String({ format: 'date-time' }),
     stale: Type.Boolean({
       description: 'true when an import changed the email (text, receivedAt or customer) since this triage read it: '
-        + 'the previous triage, shown until the refresh the import set off triages it again',
+        + 'the previous triage, shown until the refresh the import set off triages it again; no automatic reply is offered meanwhile',
     }),
   }), Type.Null()], { description: 'null until the refresh after its import has triaged it' }),
   suggestedQualification: Type.Union([Type.Object({
