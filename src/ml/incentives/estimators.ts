@@ -70,7 +70,12 @@ export function contrast(t: DecisionTerms, lever: Lever, costDays: number, churn
   const days = a.daysToPay - b.daysToPay;
   const churn = a.churned - b.churned;
   const cost = lever === 'discount' ? costDays * a.paidEarly : 0;
-  return { daysToPay: days, churned: churn, gain: -(days + churnCostDays * churn + cost) };
+  return { daysToPay: days, churned: churn, gain: gainDays(days, churn, cost, churnCostDays) };
+}
+
+/** Days-equivalent saved against doing nothing: days sooner, less lost customers and the discount given away. */
+export function gainDays(daysToPayChange: number, churnChange: number, costDays: number, churnCostDays: number): number {
+  return -(daysToPayChange + churnCostDays * churnChange + costDays);
 }
 
 /** Running mean and variance. */

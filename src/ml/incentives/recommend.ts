@@ -6,7 +6,7 @@
 import { cumulativeStdNormalProbability } from 'simple-statistics';
 import type { IncentiveConfig } from './config.js';
 import { contextAt, customerDecisions, dayNumber, parseInvoices, type DecisionContext, type ParsedInvoice } from './decisions.js';
-import { contrast, decisionTerms, discountCostDays, Moments, type DecisionTerms } from './estimators.js';
+import { contrast, decisionTerms, discountCostDays, gainDays, Moments, type DecisionTerms } from './estimators.js';
 import { cellKey, combine, QUANTITIES, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
 import type { IncentiveState } from './state.js';
 import {
@@ -139,15 +139,23 @@ export class IncentiveRecommender {
       else if (segment && segment.gain.ownWeight > 0.5) [level, decisions] = ['segment', segment.raw.n];
       const post = this.withCustomer(base, own, stage, lever, e.customer);
       if (post.gain.ownWeight > 0.5) [level, decisions] = ['customer', post.gain.n];
+      const daysToPayChange = round2(post.daysToPay.mean);
+      const churnChange = round4(post.churned.mean);
+      const costDays = round2(lever === 'discount' ? this.costDays * base.raw.paidEarlyUnderLever : 0);
+      // Shrunk on its own, the gain can disagree with the days, churn and cost the
+      // reasons state (each quantity is pulled toward its parent by its own weight):
+      // the decision rests on the gain those stated components add up to. Its
+      // uncertainty is still the shrunk gain's, which carries their covariance.
+      const gain = round2(gainDays(daysToPayChange, churnChange, costDays, config.churnCostDays));
       const sd = Math.sqrt(post.gain.variance);
       assessments.push({
         lever,
-        daysToPayChange: round2(post.daysToPay.mean),
-        churnChange: round4(post.churned.mean),
-        costDays: round2(lever === 'discount' ? this.costDays * base.raw.paidEarlyUnderLever : 0),
-        gainDays: round2(post.gain.mean),
+        daysToPayChange,
+        churnChange,
+        costDays,
+        gainDays: gain,
         gainStandardError: round2(sd),
-        probabilityBetter: round4(sd > 0 ? cumulativeStdNormalProbability(post.gain.mean / sd) : post.gain.mean > 0 ? 1 : 0),
+        probabilityBetter: round4(sd > 0 ? cumulativeStdNormalProbability(gain / sd) : gain > 0 ? 1 : 0),
         level,
         decisions,
         allowed: blockedBy === undefined,
