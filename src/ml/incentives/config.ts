@@ -28,6 +28,13 @@ export interface IncentiveConfig {
     service_termination: EscalationGuardrail;
     /** Only where the contract provides late penalties (customers.latePenalties). */
     latePenaltyNeedsContractClause: boolean;
+    /**
+     * Offer a discount to a customer whose own history says it pays on time
+     * (its payer band is "prompt"). Off by default: the discount would mostly pay
+     * for what the customer does anyway, unless its own past discounts show they
+     * make it pay sooner. Absent in artifacts trained before it existed: off.
+     */
+    discountForPromptPayers?: boolean;
   };
   /** Payment methods that get no early-payment discount (the logging policy never offered one). */
   discountExcludedMethods: string[];
@@ -97,6 +104,7 @@ export const NO_GUARDRAILS: IncentiveConfig['guardrails'] = {
   collection_agency: { minDaysOverdue: -1e9, minOverdueAmount: -1e9, excludedSegments: [] },
   service_termination: { minDaysOverdue: -1e9, minOverdueAmount: -1e9, excludedSegments: [] },
   latePenaltyNeedsContractClause: false,
+  discountForPromptPayers: true,
 };
 
 export const LEVER_LABEL: Record<Lever | 'none', string> = {

@@ -3,6 +3,8 @@
 import type { Reason } from '../model.js';
 import { LEVER_LABEL } from './config.js';
 import type { DecisionContext } from './decisions.js';
+import { discountCostDays } from './estimators.js';
+import { promptPayerException } from './prompt-payer.js';
 import type { RecommendationDetail } from './recommend.js';
 import type { IncentiveState } from './state.js';
 import type { EvidenceLevel, LeverAssessment } from './types.js';
@@ -66,6 +68,9 @@ export function incentiveReasons(detail: RecommendationDetail, state: IncentiveS
   const chosen = rec.assessments.find((a) => a.lever === rec.lever);
   if (chosen) {
     reasons.push({ factor: `effect:${chosen.lever}`, text: effectText(chosen, context), weight: chosen.gainDays, value: chosen.daysToPayChange });
+    // A discount to a prompt payer needs its own record behind it: say so before anything else.
+    const exception = chosen.lever === 'discount' ? promptPayerException(context, own, discountCostDays(state.points, state.config), state.config.minGainDays) : undefined;
+    if (exception) reasons.push({ factor: 'promptPayerException', text: exception, value: context.priorDaysLate });
   } else {
     const best = rec.assessments.find((a) => a.allowed);
     // One bar on every lever (insolvency proceedings) says what to do instead: the scenario may be stopped too.

@@ -7,6 +7,7 @@ import { cumulativeStdNormalProbability } from 'simple-statistics';
 import type { IncentiveConfig } from './config.js';
 import { contextAt, customerDecisions, dayNumber, parseInvoices, type DecisionContext, type ParsedInvoice } from './decisions.js';
 import { contrast, decisionTerms, discountCostDays, gainDays, Moments, type DecisionTerms } from './estimators.js';
+import { promptPayerBlock } from './prompt-payer.js';
 import { cellKey, combine, QUANTITIES, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
 import type { IncentiveState } from './state.js';
 import {
@@ -148,6 +149,7 @@ export class IncentiveRecommender {
       // uncertainty is still the shrunk gain's, which carries their covariance.
       const gain = round2(gainDays(daysToPayChange, churnChange, costDays, config.churnCostDays));
       const sd = Math.sqrt(post.gain.variance);
+      const blocked = blockedBy ?? (lever === 'discount' && !guardrails.discountForPromptPayers ? promptPayerBlock(context, own, this.costDays, config.minGainDays) : undefined);
       assessments.push({
         lever,
         daysToPayChange,
@@ -158,8 +160,8 @@ export class IncentiveRecommender {
         probabilityBetter: round4(sd > 0 ? cumulativeStdNormalProbability(gain / sd) : gain > 0 ? 1 : 0),
         level,
         decisions,
-        allowed: blockedBy === undefined,
-        ...(blockedBy === undefined ? {} : { blockedBy }),
+        allowed: blocked === undefined,
+        ...(blocked === undefined ? {} : { blockedBy: blocked }),
       });
     }
     assessments.sort((a, b) => b.gainDays - a.gainDays || a.lever.localeCompare(b.lever));

@@ -1,11 +1,13 @@
-// A recommendation's reasons must add up to it. Histories are hand-built;
-// effects are learned on a small synthetic world.
+// A recommendation's reasons must add up to it, and a customer who already
+// pays on time gets no discount unless its own reactions to discounts say
+// the discount moves it. Histories are hand-built; effects are learned on a
+// small synthetic world.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIncentiveModel, type IncentiveCustomer, type IncentiveInput, type IncentivePredictor, type LeverAssessment } from '../../../src/ml/incentives/index.js';
-import { customerOf, invoices, offer, START, trainOnSmallWorld, type TrainedIncentives } from './factories.js';
+import { createIncentiveModel, NO_GUARDRAILS, type IncentiveCustomer, type IncentiveInput, type IncentivePredictor, type LeverAssessment } from '../../../src/ml/incentives/index.js';
+import { customerOf, date, invoices, offer, START, trainOnSmallWorld, type TrainedIncentives } from './factories.js';
 
 let trained: TrainedIncentives;
-/** Discounts free (the pure DSO view): the discount clearly pays. */
+/** Discounts free (the pure DSO view): the discount clearly pays, so only the prompt-payer rule can keep it out. */
 let dso: IncentivePredictor;
 beforeAll(async () => {
   trained = await trainOnSmallWorld();
@@ -26,6 +28,8 @@ function customerWithDiscounts(daysLate: number, discounted: (k: number) => bool
     ...partial,
   });
 }
+
+const promptPayer = (partial: Partial<IncentiveCustomer> = {}) => customerOf({ invoices: invoices(12, () => -2), ...partial });
 
 function expectComponentsAddUp(a: LeverAssessment, churnCostDays: number) {
   expect(a.gainDays).toBeCloseTo(-(a.daysToPayChange + churnCostDays * a.churnChange + a.costDays), 1);
@@ -71,5 +75,54 @@ describe('when stating why a lever is (not) recommended', () => {
     // The texts round to a day from 10 days up.
     expect(Math.abs(cut - cost - discount.gainDays)).toBeLessThanOrEqual(1);
     expect(said.value ?? said.weight).toBe(discount.gainDays);
+  });
+});
+
+describe('when the customer already pays on time', () => {
+  it('offers no discount, and says why, even where discounts pay in general', () => {
+    const p = dso.predict({ customer: promptPayer(), situation: PRE_DUE });
+    expect(p.value.lever).toBe('none');
+    const discount = p.value.assessments.find((a) => a.lever === 'discount')!;
+    expect(discount.allowed).toBe(false);
+    expect(discount.blockedBy).toMatch(/pays on time.*median -2 days late/);
+    expect(p.reasons.find((r) => r.factor === 'guardrail:discount')?.text).toMatch(/pays on time/);
+    // What the rule costs is measurable: without guardrails the same customer would get the discount.
+    expect(dso.detail({ customer: promptPayer(), situation: PRE_DUE }, { guardrails: NO_GUARDRAILS }).recommendation.lever).toBe('discount');
+  });
+
+  it('judges it on its own invoices, not on the segment it belongs to', () => {
+    const late = dso.predict({ customer: customerOf({ invoices: invoices(12, () => 20) }), situation: PRE_DUE });
+    expect(late.value.assessments.find((a) => a.lever === 'discount')!.allowed).toBe(true);
+    // Without settled invoices, the typical delay the caller passes is the history there is.
+    const told = dso.predict({ customer: customerOf({ invoices: [], typicalDaysLate: 0 }), situation: PRE_DUE });
+    expect(told.value.assessments.find((a) => a.lever === 'discount')!.blockedBy).toMatch(/pays on time/);
+  });
+
+  it('still offers it when its own past discounts show they make it pay much sooner', () => {
+    // Pays 2 days early without a discount, 4 days after issue with one: 24 days sooner each time.
+    const customer = customerWithDiscounts(-2, (k) => k % 2 === 1);
+    const p = dso.predict({ customer, situation: PRE_DUE });
+    const discount = p.value.assessments.find((a) => a.lever === 'discount')!;
+    expect(discount.allowed).toBe(true);
+    expect(p.value.lever).toBe('discount');
+    // The evidence that lifted the rule comes right after the effect, then the customer's discounts themselves.
+    expect(p.reasons[1]).toMatchObject({ factor: 'promptPayerException' });
+    expect(p.reasons[1].text).toMatch(/pays on time \(median -2 days late\), but paid 24 days sooner after its own 5 past discounts/);
+    expect(p.reasons[2]).toMatchObject({ factor: 'history:discount' });
+    expect(p.reasons[2].text).toMatch(/paid 3, 3, 3 days later/);
+    // With a discount priced at the cost of money, 24 days sooner does not pay for one: the rule holds.
+    const priced = trained.predictor.predict({ customer, situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!;
+    expect(priced.blockedBy).toMatch(/sped payment by 24 days, not enough to pay for one/);
+  });
+
+  it('keeps the discount out when its own past discounts changed nothing', () => {
+    // Offered discounts on odd invoices, paid 2 days early all the same.
+    const customer = customerOf({
+      invoices: invoices(13, () => -2),
+      offers: [1, 3, 5, 7, 9].map((k) => offer('discount', k, START + 30 * k + 1, 0.1)),
+      asOf: date(START + 400),
+    });
+    const p = dso.predict({ customer, situation: PRE_DUE });
+    expect(p.value.lever).toBe('none');
   });
 });
