@@ -4,6 +4,7 @@
 // (sent_at, done_at, received_at) are read as UTC days.
 import type { Db } from '../db/sql.js';
 import { openBalanceSql } from '../fields/balances.js';
+import { DISPUTE_STATUS_LIST } from '../scoring/histories.js';
 import { safeDateSql } from '../fields/email-promise.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
@@ -36,10 +37,15 @@ export function withScope(scope: PlanningScope, own: unknown[]): { cte: string; 
 }
 
 
+// What an incentive is about: no lever is pulled on a debt the customer contests (the incentive model leaves it out too).
+const UNDISPUTED_OVERDUE = `sum(i.open_amount) FILTER (WHERE i.due_date < $1::date AND NOT i.disputed
+  AND (i.status IS NULL OR i.status NOT IN (${DISPUTE_STATUS_LIST.map((s) => `'${s}'`).join(', ')}))) AS undisputed_overdue`;
+
 const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
 SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
   col.external_id AS collector, COALESCE(o.currency, c.currency) AS currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
   COALESCE(o.open_amount, 0)::float8 AS "openAmount", COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
+  COALESCE(o.undisputed_overdue, 0)::float8 AS "undisputedOverdueAmount",
   COALESCE(o.by_currency, '[]'::jsonb) AS "byCurrency", o.max_days_overdue AS "maxDaysOverdue",
   m.late_probability AS "lateProbability", m.drift_score AS "driftScore", m.drift_alert AS "driftAlert",
   m.drift_reasons AS "driftReasons", m.drift_on::text AS "driftOn",
@@ -48,7 +54,7 @@ SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c
 FROM customers c
 JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
-LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)', byCurrency: true })}) o ON o.customer_id = c.id
+LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)', byCurrency: true, more: UNDISPUTED_OVERDUE })}) o ON o.customer_id = c.id
 -- Model outputs other code may write: a number no answer can carry (float8 takes NaN and ±Infinity) is none.
 LEFT JOIN (
   SELECT entity_id,

@@ -241,7 +241,9 @@ export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Sugg
   const closedOn = lastIncentiveClosures(facts.closures);
   for (const c of facts.customers.values()) {
     const lever = c.recommendedLever;
-    if (!lever || lever === 'none' || c.overdueAmount <= 0) continue;
+    // Levers are about what is overdue and not contested, as the model weighs it.
+    const owed = c.undisputedOverdueAmount;
+    if (!lever || lever === 'none' || owed <= 0) continue;
     // The pre-due lever: the model gives it only when nothing undisputed is overdue, so beside an
     // overdue it is older than the overdue (an invoice fell due since the model ran) or the overdue
     // is contested, on which no lever is pulled. Overdue invoices are not paid early.
@@ -261,14 +263,14 @@ export function planIncentives(facts: PlanningFacts, policy: AgendaPolicy): Sugg
       kind: 'incentive',
       type: 'incentive',
       dueDate: r.dueDate,
-      reason: `Suggest ${what}: the incentive model recommends it${confidence} for ${money(c.overdueAmount, c.currency)} overdue`,
+      reason: `Suggest ${what}: the incentive model recommends it${confidence} for ${money(owed, c.currency)} overdue${owed < c.overdueAmount ? ', not disputed' : ''}`,
       reasons: [
         { factor: 'recommendedLever', text: `recommended lever: ${lever}${confidence}`, value: lever },
         ...readModelReasons(c.leverReasons, 3),
         ...(c.lastIncentiveOn ? [{ factor: 'lastIncentive', text: `last incentive offered on ${c.lastIncentiveOn}`, value: c.lastIncentiveOn }] : []),
         exposureReason(c),
       ],
-      priority: priority(c.overdueAmount, urgency('incentive', c.maxDaysOverdue ?? 0), risk(c), c.currency),
+      priority: priority(owed, urgency('incentive', c.maxDaysOverdue ?? 0), risk(c), c.currency),
     });
   }
   return out;

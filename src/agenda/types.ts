@@ -104,6 +104,8 @@ export interface CustomerContext {
   adv: string | null;
   openAmount: number;
   overdueAmount: number;
+  /** Of overdueAmount, what is neither flagged disputed nor qualified as contested (dispute, litigation, waiting for a credit note). */
+  undisputedOverdueAmount: number;
   /** Open and overdue in every currency the customer owes in, `currency` too. */
   byCurrency: CurrencyBalance[];
   maxDaysOverdue: number | null;

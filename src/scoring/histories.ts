@@ -56,7 +56,9 @@ interface InvoiceRow {
 
 // Qualifications that mean the customer contests the invoice; their date is when
 // the dispute was known at the latest, so an open one counts before it settles.
-const DISPUTE_STATUSES = new Set(['dispute', 'litigation', 'waiting_credit_note']);
+/** Qualifications that contest an invoice, as a disputed flag does. */
+export const DISPUTE_STATUS_LIST = ['dispute', 'litigation', 'waiting_credit_note'] as const;
+const DISPUTE_STATUSES = new Set<string>(DISPUTE_STATUS_LIST);
 export const isDisputeStatus = (status: string | null | undefined): boolean => status != null && DISPUTE_STATUSES.has(status);
 
 /**

@@ -9,7 +9,7 @@ export const ASOF = '2026-10-20';
 export function customerCtx(id: number, extra: Partial<CustomerContext> = {}): CustomerContext {
   return {
     customerId: id, externalId: `C${id}`, name: `Customer ${id}`, segment: null, collectorId: 1, collector: 'alice',
-    currency: 'USD', riskScore: null, salesRep: null, adv: null, openAmount: 0, overdueAmount: 0, byCurrency: [], maxDaysOverdue: null,
+    currency: 'USD', riskScore: null, salesRep: null, adv: null, openAmount: 0, overdueAmount: 0, undisputedOverdueAmount: 0, byCurrency: [], maxDaysOverdue: null,
     lateProbability: null, driftScore: null, driftAlert: null, driftReasons: [], driftOn: null,
     recommendedLever: null, leverConfidence: null, leverReasons: [], leverOn: null, lastIncentiveOn: null,
     ...extra,

@@ -20,6 +20,24 @@ for (const backend of await backends()) {
       return t.app.inject({ url, headers: auth('collector') });
     };
 
+    it('reads what is overdue and not contested for an incentive: a disputed flag or a dispute, litigation or credit-note qualification is left out', async () => {
+      const db = t.storage.db;
+      const collectorId = await f.collector(db, BOUND_COLLECTOR);
+      const mixed = await f.customer(db, { externalId: 'C-MIXED', collectorId });
+      const contested = await f.customer(db, { externalId: 'C-CONTESTED', collectorId });
+      for (const customerId of [mixed, contested]) {
+        await f.invoice(db, { customerId, number: `D-${customerId}`, dueDate: '2026-09-20', amount: 1000, disputed: true });
+        await f.invoice(db, { customerId, number: `L-${customerId}`, dueDate: '2026-09-20', amount: 300, status: 'litigation' });
+        await f.computedField(db, { entityType: 'customer', entityId: customerId, name: 'recommendedLever', value: 'late_penalty', confidence: 0.7 });
+      }
+      await f.invoice(db, { customerId: mixed, number: 'U-1', dueDate: '2026-09-25', amount: 200 });
+      await db.query("UPDATE computed_fields SET computed_at = '2026-10-01T02:00:00Z'");
+      const { items } = (await read(`/v1/agenda?date=${DATE}`)).json();
+      const incentives = items.filter((i: { kind: string }) => i.kind === 'incentive');
+      expect(incentives.map((i: { customer: { externalId: string } }) => i.customer.externalId)).toEqual(['C-MIXED']);
+      expect(incentives[0].reason).toMatch(/for 200\.00 USD overdue, not disputed$/);
+    });
+
     describe('when a stored number is not finite (float8 takes NaN and Infinity, JSON does not)', () => {
       it.each([
         ['customer', 'lateProbability', 'NaN'],

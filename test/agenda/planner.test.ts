@@ -271,24 +271,33 @@ describe('when models have written computed fields', () => {
   });
 
   it('suggests the recommended incentive unless one was offered recently', () => {
-    const fresh = customerCtx(1, { recommendedLever: 'card_payment', overdueAmount: 2000, leverConfidence: 0.6 });
-    const recent = customerCtx(2, { recommendedLever: 'late_penalty', overdueAmount: 2000, lastIncentiveOn: '2026-10-05' });
+    const fresh = customerCtx(1, { recommendedLever: 'card_payment', overdueAmount: 2000, undisputedOverdueAmount: 2000, leverConfidence: 0.6 });
+    const recent = customerCtx(2, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 2000, lastIncentiveOn: '2026-10-05' });
     const out = planMlSuggestions(facts({ customers: [fresh, recent] }), policy);
     expect(out.map((s) => [s.customerId, s.kind])).toEqual([[1, 'incentive']]);
     expect(out[0].reason).toContain('card payment link');
   });
 
+  it('suggests an incentive on the overdue not disputed, and none when all of it is', () => {
+    const some = customerCtx(1, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 500 });
+    const none = customerCtx(2, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 0 });
+    const out = planMlSuggestions(facts({ customers: [some, none] }), policy);
+    expect(out.map((s) => s.customerId)).toEqual([1]);
+    expect(out[0].reason).toMatch(/for 500\.00 USD overdue, not disputed$/);
+    expect(out[0].priority.amountAtStake).toBe(500);
+  });
+
   it('suggests no early-payment discount to a customer with overdue', () => {
     // The model gives a discount only with nothing undisputed overdue: here the field is older than
     // the overdue (an invoice fell due since it ran) or the overdue is contested; neither is paid early.
-    const discount = customerCtx(1, { recommendedLever: 'discount', overdueAmount: 2000, leverOn: '2026-10-19' });
+    const discount = customerCtx(1, { recommendedLever: 'discount', overdueAmount: 2000, undisputedOverdueAmount: 2000, leverOn: '2026-10-19' });
     expect(planMlSuggestions(facts({ customers: [discount] }), policy)).toEqual([]);
   });
 
   it('waits the same days after a person closed a suggestion of another lever', () => {
     // The card link was suggested and closed on 10-12; the model now says late penalties.
     const closures = new Map([['ml:lever:c1:card_payment', { closed: 1, lastClosedByPersonOn: '2026-10-12' }]]);
-    const switched = customerCtx(1, { recommendedLever: 'late_penalty', overdueAmount: 2000, leverOn: '2026-10-19' });
+    const switched = customerCtx(1, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 2000, leverOn: '2026-10-19' });
     expect(planMlSuggestions(facts({ customers: [switched], closures }), policy)).toEqual([]);
     const [later] = planMlSuggestions(facts({ asOf: '2026-11-11', customers: [switched], closures }), policy);
     expect(later).toMatchObject({ kind: 'incentive', dedupeKey: 'ml:lever:c1:late_penalty#0', dueDate: '2026-11-11' });
