@@ -8,7 +8,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { invalidAt } from '../errors.js';
 import { roundMoney } from '../util/round.js';
 import type { Consolidation } from './consolidation.js';
-import { datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
+import { cursorParams, datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
   BUCKETS, bucketColumns, OPEN_AT_SQL, unpricedColumn, valuationFor, valueOf,
   type AmountCount, type ReportFilters, type ReportScope, type Valued,
@@ -143,9 +143,9 @@ const customerOf = (r: Row): AgedCustomer => ({
 const isAmount = (text: string) => /^-?\d+(\.\d+)?$/.test(text);
 
 /** The key an `after` cursor names after its date: its order, then the last customer's key; a 400 for any other. */
-function afterKey(after: string, asOf: IsoDate, order: AgedOrder): string[] {
-  const [by, ...key] = datedCursorKey(after, asOf, 3, ([by, first]) => by in ORDERS && (by !== 'overdue' || isAmount(first)), 'report');
-  if (by !== order) throw invalidAt('querystring/after', `continues the report ordered by ${by}: ask for orderBy=${by}, or start again without after`);
+function afterKey(after: string, q: AgedBalanceQuery): string[] {
+  const [by, ...key] = datedCursorKey(after, q.asOf, cursorParams(q), 3, ([by, first]) => by in ORDERS && (by !== 'overdue' || isAmount(first)), 'report');
+  if (by !== q.orderBy) throw invalidAt('querystring/after', `continues the report ordered by ${by}: ask for orderBy=${by}, or start again without after`);
   return key;
 }
 
@@ -153,14 +153,14 @@ const keyOf = (order: AgedOrder, r: Row) => (order === 'name' ? [r.customer_name
 
 /** One page of customers, with the totals of all of them. */
 export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number; after?: string }): Promise<AgedBalance> {
-  const after = q.after === undefined ? [null, null] : afterKey(q.after, q.asOf, q.orderBy);
+  const after = q.after === undefined ? [null, null] : afterKey(q.after, q);
   const fx = await valuationFor(db, q.scope, q.asOf);
   const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }, q.orderBy), [...oneDateParams(q, fx), ...after, q.limit + 1]);
   fx?.need(rows[0].unpriced as string[] | null);
   fx?.check();
   const found = rows.filter((r) => r.customer_id !== null);
   const page = found.slice(0, q.limit);
-  const nextCursor = found.length > q.limit ? datedCursor(q.asOf, [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
+  const nextCursor = found.length > q.limit ? datedCursor(q.asOf, cursorParams(q), [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
   return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page.map(customerOf), nextCursor };
 }
 

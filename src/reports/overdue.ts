@@ -8,7 +8,7 @@ import { roundMoney } from '../util/round.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
 import { isStoredDay } from '../agenda/dates.js';
 import type { Consolidation, Valuation } from './consolidation.js';
-import { datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
+import { cursorParams, datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
   BUCKETS, bucketColumns, bucketOfSql, DISPUTED, OPEN_AT_SQL, UNQUALIFIED, unpricedColumn,
   valuationFor, valueOf, type AmountCount, type ReportFilters, type ReportScope, type Valued,
@@ -195,13 +195,16 @@ const paramsOf = (q: OverdueQuery, fx: Valuation | null) => [...oneDateParams(q,
 const headOf = (q: OverdueQuery, fx: Valuation | null) => ({ ...oneDateHead(q, OVERDUE_METHOD, fx), minDaysOverdue: q.minDaysOverdue });
 
 
-/** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on, or of another date. */
-const afterKey = (after: string, asOf: IsoDate) =>
-  datedCursorKey(after, asOf, ORDER.length, (key) => isStoredDay(key[ORDER.indexOf('due_date')]), 'statement');
+/** What a cursor records besides the date: another minDaysOverdue or scope is another statement. */
+const pagedBy = (q: OverdueQuery) => cursorParams(q, { minDaysOverdue: q.minDaysOverdue });
+
+/** The key an `after` cursor names; a 400 for one the statement cannot have given, which the query would fail on, or of another date or parameters. */
+const afterKey = (after: string, q: OverdueQuery) =>
+  datedCursorKey(after, q.asOf, pagedBy(q), ORDER.length, (key) => isStoredDay(key[ORDER.indexOf('due_date')]), 'statement');
 
 /** One page of the statement, with the totals of all of it. */
 export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<OverdueStatement> {
-  const after = q.after === undefined ? null : afterKey(q.after, q.asOf);
+  const after = q.after === undefined ? null : afterKey(q.after, q);
   const fx = await valuationFor(db, q.scope, q.asOf);
   const rows = await db.query<Record<string, unknown> & Partial<ItemRow> & { invoice_id: number | null }>(
     PAGE_SQL({ fx: !!fx }, q.asOf === q.today),
@@ -211,7 +214,7 @@ export async function overdueStatement(db: Db, q: OverduePageQuery): Promise<Ove
   fx?.check();
   const items = rows.filter((r) => r.invoice_id !== null).map((r) => itemOf(r as ItemRow, fx, q.asOf));
   const page = items.slice(0, q.limit);
-  const nextCursor = items.length > q.limit ? datedCursor(q.asOf, keyOf(page[page.length - 1])) : null;
+  const nextCursor = items.length > q.limit ? datedCursor(q.asOf, pagedBy(q), keyOf(page[page.length - 1])) : null;
   return { ...headOf(q, fx), totals: totalsOf(rows[0]), items: page, nextCursor };
 }
 

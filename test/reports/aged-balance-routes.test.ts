@@ -52,6 +52,15 @@ for (const backend of await backends()) {
         expect(elsewhere.json().detail).toMatch(/asOf=2026-03-31/);
       });
 
+      // A cursor is the last row's key: asked with other filters it listed that other report's customers after A.
+      it.each([['segment=small', /without segment/], ['collector=bob', /without collector/], ['currency=consolidated', /currency=USD/]])(
+        'refuses the cursor of the whole report asked with %s, naming the parameter', async (other, named) => {
+          const first = (await get('/v1/reports/aged-balance?asOf=2026-03-31&limit=1')).json();
+          const res = await get(`/v1/reports/aged-balance?asOf=2026-03-31&limit=1&${other}&after=${first.nextCursor}`);
+          expect(res.statusCode).toBe(400);
+          expect(res.json().errors).toEqual([expect.objectContaining({ path: 'querystring/after', message: expect.stringMatching(named) })]);
+        });
+
       it('gives each customer its credit limit and risk score beside what it owes', async () => {
         await api.t.storage.db.query("UPDATE customers SET credit_limit = 4000, risk_score = 72 WHERE external_id = 'A'");
         try {
@@ -115,7 +124,7 @@ for (const backend of await backends()) {
       const byName = await get(`/v1/reports/aged-balance?asOf=2026-03-31&limit=2&after=${first.nextCursor}`);
       expect(byName.statusCode).toBe(400);
       expect(byName.json().detail).toMatch(/orderBy=overdue/);
-      const forged = Buffer.from('["2026-03-31","overdue","1e3; --","A"]').toString('base64url');
+      const forged = Buffer.from('["2026-03-31","currency=USD","overdue","1e3; --","A"]').toString('base64url');
       expect((await get(`/v1/reports/aged-balance?asOf=2026-03-31&orderBy=overdue&after=${forged}`)).statusCode).toBe(400);
     });
   });

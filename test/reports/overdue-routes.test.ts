@@ -40,6 +40,30 @@ for (const backend of await backends()) {
         expect(second.totals).toEqual(first.totals);
       });
 
+      // A cursor is the last row's key: asked with other filters it started that other statement after a row of this one.
+      it.each([
+        ['collector=bob', /without collector/],
+        ['segment=small', /without segment/],
+        ['minDaysOverdue=41', /minDaysOverdue=1\b/],
+        ['currency=consolidated', /currency=USD/],
+      ])('refuses the cursor of the whole statement asked with %s, naming the parameter', async (other, named) => {
+        const first = (await get('/v1/reports/overdue?asOf=2026-03-31&limit=1')).json();
+        const res = await get(`/v1/reports/overdue?asOf=2026-03-31&limit=1&${other}&after=${first.nextCursor}`);
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json().errors).toEqual([expect.objectContaining({ path: 'querystring/after', message: expect.stringMatching(named) })]);
+      });
+
+      it("refuses a narrowed statement's cursor on the whole one, and continues it with its own parameters", async () => {
+        const first = (await get('/v1/reports/overdue?asOf=2026-03-31&limit=1&collector=bob')).json();
+        expect(first.items.map((i: { number: string }) => i.number)).toEqual(['B1']);
+        const whole = await get(`/v1/reports/overdue?asOf=2026-03-31&limit=1&after=${first.nextCursor}`);
+        expect(whole.statusCode).toBe(400);
+        expect(whole.json().detail).toMatch(/given for a collector: ask with the collector of the page it came from/);
+        const next = (await get(`/v1/reports/overdue?asOf=2026-03-31&limit=1&collector=bob&after=${first.nextCursor}`)).json();
+        expect(next).toMatchObject({ items: [{ number: 'B2' }], nextCursor: null });
+      });
+
       it('narrows to the invoices over 30 days in one parameter', async () => {
         const body = (await get('/v1/reports/overdue?asOf=2026-03-31&minDaysOverdue=41')).json();
         expect(body.items.map((i: { number: string }) => i.number)).toEqual(['A2', 'B1']);
@@ -106,7 +130,7 @@ for (const backend of await backends()) {
         ['months=3', 'querystring'],
         ['groupBy=collector', 'querystring'],
         ['after=not-a-cursor', 'querystring/after'],
-        [`after=${Buffer.from('["2026-03-31","Customer A","A","2026-02-30","A2"]').toString('base64url')}`, 'querystring/after'],
+        [`after=${Buffer.from('["2026-03-31","minDaysOverdue=1","Customer A","A","2026-02-30","A2"]').toString('base64url')}`, 'querystring/after'],
         ['asOf=31/03/2026', 'querystring/asOf'],
       ])('answers 400 with a problem for %s', async (param, path) => {
         const res = await get(`/v1/reports/overdue?${param}`);

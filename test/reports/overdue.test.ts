@@ -131,15 +131,34 @@ for (const backend of await backends()) {
     });
 
     describe('when a cursor is not one the statement gave', () => {
+      const TAG = 'minDaysOverdue=1';
       const cursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
       it.each([
         'nope', cursor([1, 2, 3, 4]), cursor(['a', 'b']),
         // Shaped as a key, but with values PostgreSQL would refuse to compare: no date, a day that does not exist, year 0, a NUL.
-        cursor([ASOF, 'Customer A', 'A', 'soon', 'A2']), cursor([ASOF, 'Customer A', 'A', '2026-02-30', 'A2']),
-        cursor([ASOF, 'Customer A', 'A', '0000-01-01', 'A2']), cursor([ASOF, 'Customer\u0000A', 'A', '2026-02-14', 'A2']),
-        cursor(['Customer A', 'A', '2026-02-14', 'A2']), cursor(['yesterday', 'Customer A', 'A', '2026-02-14', 'A2']),
+        cursor([ASOF, TAG, 'Customer A', 'A', 'soon', 'A2']), cursor([ASOF, TAG, 'Customer A', 'A', '2026-02-30', 'A2']),
+        cursor([ASOF, TAG, 'Customer A', 'A', '0000-01-01', 'A2']), cursor([ASOF, TAG, 'Customer\u0000A', 'A', '2026-02-14', 'A2']),
+        cursor([TAG, 'Customer A', 'A', '2026-02-14', 'A2']), cursor(['yesterday', TAG, 'Customer A', 'A', '2026-02-14', 'A2']),
       ])('refuses %s with a 400 naming after', async (after) => {
         await expect(overdueStatement(s.db, { ...query(), after })).rejects.toMatchObject({ code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after' }] } });
+      });
+
+      // Cursors of an earlier version held the date and the key only: they cannot say which statement they continue.
+      it('refuses a cursor of the earlier format, saying to start again', async () => {
+        await expect(overdueStatement(s.db, { ...query(), after: cursor([ASOF, 'Customer A', 'A', '2026-02-14', 'A2']) })).rejects.toMatchObject({
+          code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after', message: expect.stringMatching(/earlier version.*start again without after/) }] },
+        });
+      });
+
+      it('refuses the cursor of the same date asked with another minDaysOverdue or scope, naming the parameter', async () => {
+        const first = await overdueStatement(s.db, { ...query(), limit: 1 });
+        const refused = (q: Partial<OverdueQuery>, message: RegExp) => expect(overdueStatement(s.db, { ...query(q), after: first.nextCursor! })).rejects.toMatchObject({
+          code: 'AR_ERR_VALIDATION', extras: { errors: [{ path: 'querystring/after', message: expect.stringMatching(message) }] },
+        });
+        await refused({ minDaysOverdue: 31 }, /given for minDaysOverdue=1: ask for minDaysOverdue=1/);
+        await refused({ scope: { ...PORTFOLIO, segment: 'small' } }, /given without segment/);
+        await refused({ scope: { ...PORTFOLIO, group: 'GRP' } }, /given without group/);
+        await refused({ scope: { ...PORTFOLIO, currency: 'USD' } }, /given without currency/);
       });
 
       // Paging the default (today's) statement across midnight UTC would mix two statements: other totals, other buckets.

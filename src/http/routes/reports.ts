@@ -44,7 +44,7 @@ const common = {
 
 /** The parameters of a report of one date, without trend or grouping: the overdue statement, the aged balance. */
 const oneDate = { asOf: common.asOf, collector: common.collector, segment: common.segment, group: common.group, currency: common.currency };
-const AfterOfDate = Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf (a cursor continues the report of its date)' }));
+const AfterOfDate = Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf and the same other parameters (a cursor continues the report it came from; otherwise a 400 naming the parameter)' }));
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
 const Filters = Type.Object({
