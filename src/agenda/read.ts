@@ -202,17 +202,33 @@ export async function groupMemberIds(db: Db, group: string, collectorId: number 
   return rows.map((r) => r.id);
 }
 
+/** The customers with no collector: the reports' `(unassigned)` group, whose agenda nobody else's covers. */
+async function unassignedCustomerIds(db: Db): Promise<number[]> {
+  return (await db.query<{ id: number }>('SELECT id FROM customers WHERE collector_id IS NULL ORDER BY id')).map((r) => r.id);
+}
+
+/** The ids in both lists, either alone when the other does not narrow. */
+function bothOf(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const inB = new Set(b);
+  return a.filter((id) => inB.has(id));
+}
+
 /**
- * The customers an agenda request narrows to: a group's members, one
- * customer, or both (the customer if a member); within one collector's
+ * The customers an agenda request narrows to: a group's members, the
+ * customers with no collector (`noCollector`), one customer, or several of
+ * them (the customer if it is in the others); within one collector's
  * customers when `collectorId` is set. Undefined when it does not narrow;
  * 404 for a group or a customer that does not exist.
  */
 export async function scopedCustomerIds(
   db: Db,
-  q: { group?: string; customer?: string; collectorId: number | null },
+  q: { group?: string; customer?: string; collectorId: number | null; noCollector?: boolean },
 ): Promise<number[] | undefined> {
-  const members = q.group === undefined ? undefined : await groupMemberIds(db, q.group, q.collectorId);
+  const members = bothOf(
+    q.group === undefined ? undefined : await groupMemberIds(db, q.group, q.collectorId),
+    q.noCollector ? await unassignedCustomerIds(db) : undefined,
+  );
   if (q.customer === undefined) return members;
   const [c] = await db.query<{ id: number; collectorId: number | null }>(
     'SELECT id, collector_id AS "collectorId" FROM customers WHERE external_id = $1', [q.customer],

@@ -28,8 +28,8 @@ export function oneDateHead(q: OneDate, method: string, fx: Valuation | null) {
   return { asOf: q.asOf, filters: filtersOf(q.scope), method: methodOf(method, consolidation), ...(consolidation && { consolidation }) };
 }
 
-/** A report's parameters besides its date, by their query-string name; null when not asked for. */
-export type CursorParams = Record<string, string | number | null | undefined>;
+/** A report's parameters besides its date, by their query-string name; null (false for a switch) when not asked for. */
+export type CursorParams = Record<string, string | number | boolean | null | undefined>;
 
 /** The parameters a report of one date is asked with: its filters, and `more` of its own. */
 export const cursorParams = (q: OneDate, more: CursorParams = {}): CursorParams => ({ ...filtersOf(q.scope), ...more });
@@ -40,7 +40,7 @@ const digest = (value: string) => `~${createHash('sha256').update(value).digest(
 
 /** The parameters a page was asked with, in the cursor: `currency=USD&collector=~…`, those not asked for left out. */
 function paramsTag(params: CursorParams): string {
-  const asked = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== null && e[1] !== undefined);
+  const asked = Object.entries(params).filter((e): e is [string, string | number | true] => e[1] !== null && e[1] !== undefined && e[1] !== false);
   return new URLSearchParams(asked.map(([name, v]): [string, string] => [name, HASHED.has(name) ? digest(String(v)) : String(v)])).toString();
 }
 

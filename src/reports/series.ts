@@ -27,6 +27,10 @@ export interface ReportScope {
   collector: string | null;
   /** Only this segment. */
   segment: string | null;
+  /** Only the customers with no collector: the `(unassigned)` group. */
+  noCollector?: boolean;
+  /** Only the customers with no segment: the `(none)` group. */
+  noSegment?: boolean;
   /** Only the members of this customer group (externalId): brief 004's "Very late customers", "Risky customers". */
   group?: string | null;
   /** Only invoices in this currency (ISO 4217); null when the scope holds one currency or none, or is consolidated. */
@@ -74,20 +78,31 @@ const GROUP_SQL: Record<GroupBy, string> = {
   segment: `COALESCE(c.segment, '(none)')`,
 };
 
-/** `sc`: customers in scope with their group; the collector is parameter $p, the segment $(p+1), the customer group $(p+2). */
+/**
+ * `sc`: customers in scope with their group; the collector is parameter $p, the segment $(p+1), the customer group
+ * $(p+2). A collector or segment of '' (NONE) asks for the customers without one: no request can name '' (the routes
+ * want one character at least), and it keeps every report's parameter numbers as they are.
+ */
 const scopeCte = (groupBy: GroupBy, p = 2) => `sc AS (
   SELECT c.id, ${GROUP_SQL[groupBy]} AS grp
   FROM customers c LEFT JOIN collectors col ON col.id = c.collector_id
-  WHERE ($${p}::text IS NULL OR col.external_id = $${p}::text) AND ($${p + 1}::text IS NULL OR c.segment = $${p + 1}::text)
+  WHERE ($${p}::text IS NULL OR col.external_id IS NOT DISTINCT FROM NULLIF($${p}::text, '${NONE}'))
+    AND ($${p + 1}::text IS NULL OR c.segment IS NOT DISTINCT FROM NULLIF($${p + 1}::text, '${NONE}'))
     AND ($${p + 2}::text IS NULL OR EXISTS (
       SELECT 1 FROM group_members gm JOIN customer_groups cg ON cg.id = gm.group_id WHERE gm.customer_id = c.id AND cg.external_id = $${p + 2}::text))
 )`;
 
+/** What scopeCte reads as "no collector" or "no segment". */
+const NONE = '';
+
+type ScopeFilters = Pick<ReportScope, 'collector' | 'segment' | 'group' | 'noCollector' | 'noSegment'>;
+
 /** The parameters of scopeCte, in its order. */
-export const scopeParams = (scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>) => [scope.collector, scope.segment, scope.group ?? null];
+export const scopeParams = (scope: ScopeFilters) =>
+  [scope.noCollector ? NONE : scope.collector, scope.noSegment ? NONE : scope.segment, scope.group ?? null];
 
 /** Currencies of the invoices of the customers a report covers, sorted. */
-export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>): Promise<string[]> {
+export async function currenciesInScope(db: Db, scope: ScopeFilters): Promise<string[]> {
   const rows = await db.query<{ currency: string }>(
     `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT i.currency FROM invoices i JOIN sc ON sc.id = i.customer_id WHERE i.kind = 'invoice' ORDER BY 1`,
     scopeParams(scope),
@@ -96,7 +111,7 @@ export async function currenciesInScope(db: Db, scope: Pick<ReportScope, 'collec
 }
 
 /** Account currencies of the customers in scope with a credit limit or an insurer cover: what a risk report values them in. */
-export async function limitCurrenciesInScope(db: Db, scope: Pick<ReportScope, 'collector' | 'segment' | 'group'>): Promise<string[]> {
+export async function limitCurrenciesInScope(db: Db, scope: ScopeFilters): Promise<string[]> {
   const rows = await db.query<{ currency: string }>(
     `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT c.currency FROM customers c JOIN sc ON sc.id = c.id
      WHERE c.credit_limit > 0 OR c.insurer_cover > 0 ORDER BY 1`,
@@ -312,10 +327,10 @@ export async function loadMonthlySales(db: Db, from: IsoDate, to: IsoDate, scope
 }
 
 /** What a report was narrowed to, as every report says it. */
-export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'> & { group: string | null };
+export type ReportFilters = Pick<ReportScope, 'collector' | 'segment' | 'currency'> & { group: string | null; noCollector: boolean; noSegment: boolean };
 
-export const filtersOf = ({ collector, segment, group, currency, consolidatedIn }: ReportScope): ReportFilters =>
-  ({ collector, segment, group: group ?? null, currency: consolidatedIn ? CONSOLIDATED : currency });
+export const filtersOf = ({ collector, segment, group, currency, consolidatedIn, noCollector, noSegment }: ReportScope): ReportFilters =>
+  ({ collector, segment, group: group ?? null, currency: consolidatedIn ? CONSOLIDATED : currency, noCollector: !!noCollector, noSegment: !!noSegment });
 
 /** Every group seen in any series, sorted; the portfolio is always there. */
 export function groupsOf(scope: ReportScope, ...series: Map<string, Map<string, unknown>>[]): string[] {

@@ -99,7 +99,7 @@ describe('when the cash forecast is exported', () => {
     ],
   });
   const report = (groups: CashForecastReport['groups']): CashForecastReport => ({
-    asOf: '2026-03-03', groupBy: 'collector', filters: { collector: null, segment: null, group: null, currency: 'USD' }, method: '', modelVersion: 'm', groups,
+    asOf: '2026-03-03', groupBy: 'collector', filters: { collector: null, segment: null, group: null, currency: 'USD', noCollector: false, noSegment: false }, method: '', modelVersion: 'm', groups,
   });
 
   it('ends each group with what falls after the horizon, so its rows add up to what is open, as in the JSON', () => {

@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { AR_ERR } from '../../errors.js';
+import { AR_ERR, invalidAt } from '../../errors.js';
 import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
   AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, accountsTable, agendaTasks, byAccount, tasksTable, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
@@ -30,12 +30,24 @@ export function collectorScope(request: FastifyRequest, asked: string | undefine
   return { collector: bound, restricted: true };
 }
 
+/** A "none" switch beside a value of the same parameter contradicts itself: a 400 naming the switch rather than a choice between them. */
+export function refuseBoth(none: boolean | undefined, one: string | undefined, noneName: string, oneName: string): void {
+  if (none && one !== undefined) throw invalidAt(`querystring/${noneName}`, `asks for the customers with no ${oneName}, ${oneName}=${one} for those of one: ask for either`);
+}
+
+/** The customers with no collector (`noCollector`): refused beside a collector (400), and to a collector key (403): they are nobody's. */
+export function refuseNoCollector(request: FastifyRequest, q: { collector?: string; noCollector?: boolean }, action: string): void {
+  refuseBoth(q.noCollector, q.collector, 'noCollector', 'collector');
+  if (q.noCollector && request.role === 'collector') throw AR_ERR.FORBIDDEN(['collector', `${action} of the customers with no collector: a collector sees only their own`]);
+}
+
 /** Who and what an agenda request covers: its collector, day, view and customers (a group's, one customer). */
 async function agendaQuery(db: Db, policy: AgendaPolicy, request: FastifyRequest, query: Static<typeof AgendaQuerystring>) {
+  refuseNoCollector(request, query, 'read the agenda');
   const { collector } = collectorScope(request, query.collector, 'read the agenda');
   const date = dayOrToday(query.date);
   const collectorId = collector === null ? null : await collectorIdOf(db, collector);
-  const customerIds = await scopedCustomerIds(db, { group: query.group, customer: query.customer, collectorId });
+  const customerIds = await scopedCustomerIds(db, { group: query.group, customer: query.customer, collectorId, noCollector: query.noCollector });
   return { collectorId, collector, date, policy, agenda: query.agenda, customerIds };
 }
 
@@ -140,6 +152,8 @@ const AccountsSchema = Type.Object({
 
 const AgendaQuerystring = Type.Object({
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'collector externalId' })),
+  // A switch, not a value of collector: an externalId may be any text, `(unassigned)` included.
+  noCollector: Type.Optional(Type.Boolean({ description: 'only the customers with no collector (the reports\' (unassigned) group); not with collector' })),
   date: Type.Optional(DateParam),
   agenda: Type.Union([Type.Literal('all'), Type.Literal('collection'), Type.Literal('risk')], {
     default: 'all',

@@ -20,7 +20,7 @@ import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf, groupIdOf } from '../../agenda/index.js';
 import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
-import { collectorScope, DateParam, dayNoLaterThan, dayOrToday } from './agenda.js';
+import { collectorScope, DateParam, dayNoLaterThan, dayOrToday, refuseBoth, refuseNoCollector } from './agenda.js';
 import { Nullable } from '../../util/nullable.js';
 import { todayIso } from '../../agenda/dates.js';
 
@@ -30,6 +30,10 @@ const common = {
   groupBy: Type.Union([Type.Literal('portfolio'), Type.Literal('collector'), Type.Literal('segment')], { default: 'portfolio' }),
   collector: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this collector (externalId)' })),
   segment: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this segment' })),
+  // Switches of their own rather than a value of collector or segment: both are free text an import may set to
+  // anything, `(unassigned)` and `(none)` included, so no value could mean "none" without hiding a real one.
+  noCollector: Type.Optional(Type.Boolean({ description: 'Only the customers with no collector: the (unassigned) group of groupBy=collector; not with collector' })),
+  noSegment: Type.Optional(Type.Boolean({ description: 'Only the customers with no segment: the (none) group of groupBy=segment; not with segment' })),
   group: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only the members of this customer group (externalId), e.g. the very late or the risky customers' })),
   // One parameter rather than a separate switch: "which currency?" has one answer, a currency or all of them
   // consolidated, so no pair of parameters can contradict each other (only EUR, yet consolidated?).
@@ -43,7 +47,10 @@ const common = {
 };
 
 /** The parameters of a report of one date, without trend or grouping: the overdue statement, the aged balance. */
-const oneDate = { asOf: common.asOf, collector: common.collector, segment: common.segment, group: common.group, currency: common.currency };
+const oneDate = {
+  asOf: common.asOf, collector: common.collector, segment: common.segment, noCollector: common.noCollector, noSegment: common.noSegment,
+  group: common.group, currency: common.currency,
+};
 const AfterOfDate = Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'cursor: the nextCursor of the previous page, with the same asOf and the same other parameters (a cursor continues the report it came from; otherwise a 400 naming the parameter)' }));
 
 const AmountCount = Type.Object({ amount: Type.Number(), count: Type.Integer() });
@@ -52,6 +59,8 @@ const Filters = Type.Object({
   segment: Nullable(Type.String()),
   group: Nullable(Type.String()),
   currency: Nullable(Type.String({ description: 'The currency of every amount, or consolidated (then see consolidation)' })),
+  noCollector: Type.Boolean({ description: 'only the customers with no collector' }),
+  noSegment: Type.Boolean({ description: 'only the customers with no segment' }),
 });
 const Consolidation = Type.Optional(Type.Object({
   currency: Type.String({ description: 'Every amount is in this currency (REPORTING_CURRENCY)' }),
@@ -203,14 +212,20 @@ function answer<R extends Parameters<typeof fileStem>[1], T>(request: FastifyReq
   return chosen === 'json' ? r : sendTable(reply, chosen, fileStem(name, r), name, table(r));
 }
 
+interface ScopeQuery {
+  collector?: string; segment?: string; noCollector?: boolean; noSegment?: boolean; group?: string; currency?: string; groupBy: ReportScope['groupBy'];
+}
+
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models, config } = app.services;
 
   /** Filters of the request, a collector key narrowed to its own portfolio. */
-  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: { collector?: string; segment?: string; group?: string; currency?: string; groupBy: ReportScope['groupBy'] }): Promise<ReportScope> {
+  async function scopeOf(request: Parameters<typeof collectorScope>[0], q: ScopeQuery): Promise<ReportScope> {
     // The pattern admits any three capitals: ZZZ would read as "no invoice in ZZZ", or as a report of zeros in it.
     const notACurrency = q.currency === undefined || q.currency === CONSOLIDATED ? null : currencyCode(q.currency);
     if (notACurrency !== null) throw invalidAt('querystring/currency', notACurrency);
+    refuseNoCollector(request, q, 'read reports');
+    refuseBoth(q.noSegment, q.segment, 'noSegment', 'segment');
     const { collector } = collectorScope(request, q.collector, 'read reports');
     if (collector !== null) await collectorIdOf(storage.db, collector); // 404 for an unknown collector
     // A segment is only a value customers carry: one none carries is a typo, not a report of zeros.
@@ -219,7 +234,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!known) throw AR_ERR.NOT_FOUND(['Segment', q.segment]);
     }
     if (q.group !== undefined) await groupIdOf(storage.db, q.group); // 404 for an unknown group
-    const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null, group: q.group ?? null };
+    const scope = { groupBy: q.groupBy, collector, segment: q.segment ?? null, group: q.group ?? null, noCollector: !!q.noCollector, noSegment: !!q.noSegment };
     if (q.currency === CONSOLIDATED) return { ...scope, currency: null, consolidatedIn: config.reportingCurrency };
     // Amounts in two currencies do not add up as they are: a scope that holds several is asked which one, or to consolidate.
     const currencies = await currenciesInScope(storage.db, scope);
@@ -388,6 +403,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         groupBy: common.groupBy,
         collector: common.collector,
         segment: common.segment,
+        noCollector: common.noCollector,
+        noSegment: common.noSegment,
         group: common.group,
         currency: common.currency,
         format: common.format,
