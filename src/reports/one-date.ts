@@ -36,9 +36,9 @@ export const cursorParams = (q: OneDate, more: CursorParams = {}): CursorParams 
 
 /** Free text (an externalId, a segment) is written as a short digest, so a cursor stays short whatever it names. */
 const HASHED = new Set(['collector', 'segment', 'group']);
-const digest = (value: string) => `~${createHash('sha256').update(value).digest('base64url').slice(0, 10)}`;
+const digest = (value: string) => `*${createHash('sha256').update(value).digest('base64url').slice(0, 10)}`;
 
-/** The parameters a page was asked with, in the cursor: `currency=USD&collector=~…`, those not asked for left out. */
+/** The parameters a page was asked with, in the cursor: `currency=USD&collector=*…` (`*`: a digest; URLSearchParams leaves it as it is), those not asked for left out. */
 function paramsTag(params: CursorParams): string {
   const asked = Object.entries(params).filter((e): e is [string, string | number | true] => e[1] !== null && e[1] !== undefined && e[1] !== false);
   return new URLSearchParams(asked.map(([name, v]): [string, string] => [name, HASHED.has(name) ? digest(String(v)) : String(v)])).toString();
@@ -48,7 +48,7 @@ function paramsTag(params: CursorParams): string {
 function mismatch(name: string, issued: string | null, asked: string | null): string {
   if (issued === null) return `was given without ${name}: ask without ${name}, or start again without after`;
   // A digest names no value: the client has it, in the request of the page before.
-  if (issued.startsWith('~')) return `was given for ${asked === null ? 'a' : 'another'} ${name}: ask with the ${name} of the page it came from, or start again without after`;
+  if (issued.startsWith('*')) return `was given for ${asked === null ? 'a' : 'another'} ${name}: ask with the ${name} of the page it came from, or start again without after`;
   return `was given for ${name}=${issued}: ask for ${name}=${issued}, or start again without after`;
 }
 
