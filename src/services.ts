@@ -116,8 +116,9 @@ export async function buildServices(config: Config, options: BuildServicesOption
     readiness,
     async close() {
       await Promise.all(sweepers.map((s) => s.stop()));
-      await models.close();
+      // Jobs first: a worker's close waits for the jobs it runs, which score with the models served.
       await jobs.close();
+      await models.close();
       redis?.disconnect();
       await storage.close();
     },
