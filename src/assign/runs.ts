@@ -87,14 +87,18 @@ export async function setRunJob(q: Queryable, runId: number, jobId: string): Pro
  * The run a job's attempt executes. An attempt whose worker died (BullMQ
  * retries the job as stalled) left its run queued or running, and nothing
  * would ever finish it: the retry takes that run over instead of starting
- * another. A run an attempt finished (applied, failed) is not reopened.
+ * another. One that died after its run applied (a refresh stopped while it
+ * planned the agenda, or before BullMQ marked it completed) is answered with
+ * that run: another would run the rules again, and the refresh would name a
+ * run that changed nothing instead of the one that did. A failed run is not
+ * reopened: the retry starts a new one.
  */
 export async function runForJob(db: Db, jobId: string, req: RunRequest): Promise<number> {
   return db.transaction(async (tx) => {
     // Two attempts at once (a worker that lost its BullMQ lock) take over one run, not one each.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assignment-run-of-job:${jobId}`]);
     const [left] = await tx.query<{ id: number }>(
-      `SELECT id FROM assignment_runs WHERE job_id = $1 AND status IN ('queued', 'running') ORDER BY id DESC LIMIT 1`,
+      `SELECT id FROM assignment_runs WHERE job_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1`,
       [jobId],
     );
     if (left) return left.id;

@@ -250,6 +250,18 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await customerRow(s.db, 1)).collector).toBe('col-a');
   });
 
+  // BullMQ runs a job again when its worker died after the run applied, before the job was marked completed.
+  it('answers a retried job with the run its earlier attempt applied, rather than running the rules again', async () => {
+    await addCustomer(s.db, 'K', { segment: 'key' });
+    await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
+    const applied = await runForJob(s.db, 'nightly-job', { trigger: 'nightly', scope: {} });
+    expect(await executeRun(s.db, applied)).toMatchObject({ changes: 1 });
+    const retry = await runForJob(s.db, 'nightly-job', { trigger: 'nightly', scope: {} });
+    expect(retry).toBe(applied);
+    expect(await executeRun(s.db, retry)).toMatchObject({ changes: 1 });
+    expect(await s.db.query('SELECT id, status FROM assignment_runs')).toEqual([{ id: applied, status: 'applied' }]);
+  });
+
   it('applies a run once when two attempts execute it at once, both answering with its summary', async () => {
     await addCustomer(s.db, 'K', { segment: 'key' });
     await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'setCollector', collector: 'col-a' }]);
