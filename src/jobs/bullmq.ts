@@ -67,6 +67,17 @@ function errorOf(state: JobState, failedReason: string | undefined): JobInfo['er
     : { code: 'AR_ERR_JOB_FAILED', message: failedReason };
 }
 
+/** False when a worker holds the job: BullMQ refuses to remove it, with an error that would answer the cancel 500. */
+async function removeUnlessTaken(job: Job): Promise<boolean> {
+  try {
+    await job.remove();
+    return true;
+  } catch (err) {
+    if ((err as Error).message?.includes('locked by another worker')) return false;
+    throw err;
+  }
+}
+
 export class BullmqRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
   private readonly producer: FailFastQueue;
@@ -218,7 +229,8 @@ export class BullmqRunner implements JobRunner {
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
       // A waiting job is simply removed; a tombstone keeps it answerable.
       const info = await this.read(queue, id);
-      await job.remove();
+      // Taken by a worker since its state was read: cancelled where it runs, as any running job.
+      if (!(await removeUnlessTaken(job))) return this.cancelOn(queue, id);
       const tombstone: JobInfo = { ...info!, state: 'cancelled', finishedAt: new Date().toISOString(),
         error: serializeError(new JobCancelledError()) };
       await this.producer.redis.set(this.tombstoneKey(id), JSON.stringify(tombstone), 'EX', 24 * 3600);

@@ -160,6 +160,45 @@ describe('a bullmq job id that names one of the queue\'s own keys', () => {
   });
 });
 
+// DELETE /v1/jobs/:id read the job waiting, then a worker took it before its removal, which BullMQ
+// refuses for a job a worker holds: the request answered 500 and the job ran on.
+describe('a bullmq job a worker takes while it is being cancelled', () => {
+  it.skipIf(!redisUp)('is cancelled where it runs, as a running job is', async () => {
+    const name = queueName();
+    const api = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName: name });
+    const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // Ends the job whatever the outcome: the worker's close waits for it.
+    const ended = new AbortController();
+    const untilCancelled = async (ctx: { signal: AbortSignal }) => {
+      started();
+      const signal = AbortSignal.any([ctx.signal, ended.signal]);
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      return 'not cancelled';
+    };
+    api.register('long', untilCancelled);
+    worker.register('long', untilCancelled);
+    try {
+      const id = await api.enqueue('long', {});
+      const getJob = api.queue.getJob.bind(api.queue);
+      // Between the cancel's read of the state (waiting) and its removal, the worker takes the job.
+      vi.spyOn(api.queue, 'getJob').mockImplementationOnce(async (jobId) => {
+        await worker.start();
+        await running;
+        return getJob(jobId);
+      });
+      expect(await api.cancel(id)).toBe(true);
+      expect(await until(api, id, finished)).toMatchObject({ state: 'cancelled', error: { code: 'AR_ERR_JOB_CANCELLED' } });
+    } finally {
+      ended.abort();
+      await worker.close();
+      await api.close();
+    }
+  });
+});
+
 describe('a bullmq job that failed once, then completed', () => {
   it.skipIf(!redisUp)('reports no error: the first attempt\'s reason is not the outcome', async () => {
     const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName() });
