@@ -149,8 +149,16 @@ export class BullmqRunner implements JobRunner {
   private async process(job: Job, signal?: AbortSignal): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job type "${job.name}"`);
-    const abort = signal ?? new AbortController().signal;
+    // A cancel asked while the worker's subscriber did not hear it (reconnecting, or before the
+    // worker tracked the job) is kept in Redis too: read at the start and at each progress report.
+    const asked = new AbortController();
+    const abort = signal ? AbortSignal.any([signal, asked.signal]) : asked.signal;
+    const heedCancelRequest = async () => {
+      if (!abort.aborted && (await this.workerRedis?.exists(this.cancelRequestKey(job.id!)))) asked.abort(new JobCancelledError());
+      if (abort.aborted) throw new JobCancelledError();
+    };
     try {
+      await heedCancelRequest();
       return await handler({
         id: job.id!,
         type: job.name,
@@ -158,7 +166,7 @@ export class BullmqRunner implements JobRunner {
         signal: abort,
         progress: async (fraction, message) => {
           await job.updateProgress({ fraction: Math.max(0, Math.min(1, fraction)), message: message ?? null });
-          if (abort.aborted) throw new JobCancelledError();
+          await heedCancelRequest();
         },
       });
     } catch (err) {
@@ -182,6 +190,10 @@ export class BullmqRunner implements JobRunner {
 
   private tombstoneKey(id: string): string {
     return `${this.queue.name}:cancelled:${id}`;
+  }
+
+  private cancelRequestKey(id: string): string {
+    return `${this.queue.name}:cancel-requested:${id}`;
   }
 
   get(id: string): Promise<JobInfo | null> {
@@ -237,6 +249,7 @@ export class BullmqRunner implements JobRunner {
       return true;
     }
     if (state === 'active') {
+      await this.producer.redis.set(this.cancelRequestKey(id), '1', 'EX', 24 * 3600);
       await this.producer.redis.publish(this.cancelChannel, id);
       return true;
     }

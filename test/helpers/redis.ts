@@ -22,13 +22,16 @@ export function redisReachable(): Promise<boolean> {
   return reachable;
 }
 
-/** Deletes what these BullMQ queues (named by the test that made them) left in the test Redis. */
+/** Deletes what these BullMQ queues (named by the test that made them) and their runners left in the test Redis. */
 export async function deleteQueueKeys(queueNames: string[]): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     for (const name of queueNames) {
       const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `bull:${name}:*`, count: 500 })) keys.push(...(batch as string[]));
+      // BullMQ's keys, and the runner's own beside them (cancelled jobs, cancel requests).
+      for (const match of [`bull:${name}:*`, `${name}:*`]) {
+        for await (const batch of redis.scanStream({ match, count: 500 })) keys.push(...(batch as string[]));
+      }
       if (keys.length > 0) await redis.del(...keys);
     }
   } finally {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { describe, it, expect, afterAll, afterEach, vi } from 'vitest';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
-import type { JobInfo, JobRunner } from '../../src/jobs/types.js';
+import type { JobHandler, JobInfo, JobRunner } from '../../src/jobs/types.js';
 import { AR_ERR } from '../../src/errors.js';
 import { deleteQueueKeys, redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { capturedLog } from '../helpers/log.js';
@@ -160,26 +160,34 @@ describe('a bullmq job id that names one of the queue\'s own keys', () => {
   });
 });
 
+/** An API process (no worker) and a worker process on one queue, both knowing `long`; `running` resolves once the job started. */
+function apiAndWorker(handler: JobHandler) {
+  const name = queueName();
+  const api = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName: name });
+  const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name });
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const long: JobHandler = (ctx) => {
+    started();
+    return handler(ctx);
+  };
+  api.register('long', long);
+  worker.register('long', long);
+  return { api, worker, running };
+}
+
 // DELETE /v1/jobs/:id read the job waiting, then a worker took it before its removal, which BullMQ
 // refuses for a job a worker holds: the request answered 500 and the job ran on.
 describe('a bullmq job a worker takes while it is being cancelled', () => {
   it.skipIf(!redisUp)('is cancelled where it runs, as a running job is', async () => {
-    const name = queueName();
-    const api = new BullmqRunner({ redisUrl: REDIS_URL, work: false, queueName: name });
-    const worker = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name });
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => (started = resolve));
     // Ends the job whatever the outcome: the worker's close waits for it.
     const ended = new AbortController();
-    const untilCancelled = async (ctx: { signal: AbortSignal }) => {
-      started();
+    const { api, worker, running } = apiAndWorker(async (ctx) => {
       const signal = AbortSignal.any([ctx.signal, ended.signal]);
       await new Promise((resolve) => signal.addEventListener('abort', resolve));
       if (ctx.signal.aborted) throw ctx.signal.reason;
       return 'not cancelled';
-    };
-    api.register('long', untilCancelled);
-    worker.register('long', untilCancelled);
+    });
     try {
       const id = await api.enqueue('long', {});
       const getJob = api.queue.getJob.bind(api.queue);
@@ -193,6 +201,32 @@ describe('a bullmq job a worker takes while it is being cancelled', () => {
       expect(await until(api, id, finished)).toMatchObject({ state: 'cancelled', error: { code: 'AR_ERR_JOB_CANCELLED' } });
     } finally {
       ended.abort();
+      await worker.close();
+      await api.close();
+    }
+  });
+});
+
+// The cancel reaches a running job's worker by pub/sub, which keeps no message: one published
+// while the worker's subscriber reconnects (a Redis blip) was lost, the cancel answered true, and
+// the job ran to its end.
+describe('a cancel the worker running the job did not hear', () => {
+  it.skipIf(!redisUp)('is seen by the job at its next progress', async () => {
+    const { api, worker, running } = apiAndWorker(async (ctx) => {
+      for (let i = 0; i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        await ctx.progress(i / 200);
+      }
+      return 'finished anyway';
+    });
+    await worker.start();
+    try {
+      const id = await api.enqueue('long', {});
+      await running;
+      await (worker as unknown as { subscriber: { unsubscribe(): Promise<unknown> } }).subscriber.unsubscribe();
+      expect(await api.cancel(id)).toBe(true);
+      expect(await until(api, id, finished)).toMatchObject({ state: 'cancelled', error: { code: 'AR_ERR_JOB_CANCELLED' } });
+    } finally {
       await worker.close();
       await api.close();
     }
