@@ -258,11 +258,23 @@ export class BullmqRunner implements JobRunner {
 
   async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
     await this.queue.upsertJobScheduler(schedulerId, { pattern: cron }, { name: type, data });
+    await this.producer.redis.set(this.schedulesMarkKey(), '1');
+  }
+
+  /** Set with every change of a schedule: gone only with the rest of Redis's data. */
+  private schedulesMarkKey(): string {
+    return `${this.queue.name}:schedules-set`;
+  }
+
+  /** Whether Redis lost its schedules with its data; AR_ERR_JOBS_UNAVAILABLE while it is down. */
+  schedulesLost(): Promise<boolean> {
+    return this.producer.reach(async () => (await this.producer.redis.exists(this.schedulesMarkKey())) === 0);
   }
 
   async unschedule(schedulerId: string): Promise<void> {
     // Removes the scheduler and its next delayed job; a run already taken by a worker finishes.
     await this.queue.removeJobScheduler(schedulerId);
+    await this.producer.redis.set(this.schedulesMarkKey(), '1');
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import { JobRecords, type JobRecordOptions } from './records.js';
+import { startPeriodic, type Periodic } from './periodic.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
 import type { Db } from '../db/sql.js';
 import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
@@ -14,6 +15,8 @@ import { silentLogger, type Logger } from '../ml/registry/types.js';
 const LOCAL_ID_PREFIX = 'local';
 /** How often start-up steps deferred by a Redis outage are tried again. */
 const DEFERRED_RETRY_MS = 3000;
+/** How often the schedules a process set are looked for in Redis. */
+const SCHEDULE_CHECK_MS = 5 * 60_000;
 
 export interface JobsOptions {
   redisUrl: string | null;
@@ -26,6 +29,7 @@ export interface JobsOptions {
   /** BullMQ only (tests use their own queues and a short timeout). */
   queueName?: string;
   callTimeoutMs?: number;
+  scheduleCheckMs?: number;
 }
 
 export class Jobs {
@@ -39,9 +43,14 @@ export class Jobs {
   private retrying: NodeJS.Timeout | null = null;
   private running = false;
   private closing: Promise<void> | null = null;
+  /** The schedules this process set, as it set them: what it sets again if Redis loses them. */
+  private readonly schedules = new Map<string, { cron: string; type: string; data: unknown }>();
+  private scheduleKeeper: Periodic | null = null;
+  private readonly scheduleCheckMs: number;
 
   constructor(options: JobsOptions) {
     this.log = options.log ?? silentLogger;
+    this.scheduleCheckMs = options.scheduleCheckMs ?? SCHEDULE_CHECK_MS;
     this.records = options.db
       ? new JobRecords(options.db, { ...options.records, log: this.log, onCancelRequested: (id) => void this.local.cancel(id) })
       : null;
@@ -78,7 +87,35 @@ export class Jobs {
 
   async start(): Promise<void> {
     const shared = this.shared;
-    if (shared instanceof BullmqRunner) await this.whenReachable('start the job workers', () => shared.start());
+    if (!(shared instanceof BullmqRunner)) return;
+    await this.whenReachable('start the job workers', () => shared.start());
+    this.scheduleKeeper ??= startPeriodic(async () => void (await this.restoreSchedules()), this.scheduleCheckMs,
+      (err) => this.log.error({ err }, 'could not check the schedules in Redis; tried again later'));
+  }
+
+  /**
+   * Sets this process's schedules again once Redis has lost them: restarted
+   * without its data, it forgot them, and the nightly refresh and retraining
+   * stopped until the next start. Lost is told by the queue's mark of its
+   * schedules, not by a schedule missing: one another process removed (a new
+   * start with NIGHTLY_CRON=off) stays removed. Left while Redis is down or
+   * the start-up's own steps still wait for it.
+   */
+  async restoreSchedules(): Promise<string[]> {
+    const shared = this.shared;
+    if (!(shared instanceof BullmqRunner) || this.deferred.length > 0) return [];
+    const restored: string[] = [];
+    try {
+      if (!(await shared.schedulesLost())) return [];
+      for (const [id, { cron, type, data }] of this.schedules) {
+        await shared.schedule(id, cron, type, data);
+        restored.push(id);
+      }
+    } catch (err) {
+      if (!isJobsUnavailable(err)) throw err;
+    }
+    if (restored.length > 0) this.log.warn({ schedules: restored }, 'schedules Redis had lost (restarted without its data?) set again');
+    return restored;
   }
 
   /**
@@ -180,10 +217,12 @@ export class Jobs {
   }
 
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
+    this.schedules.set(schedulerId, { cron, type, data });
     return this.whenReachable(`schedule ${schedulerId}`, () => this.shared.schedule(schedulerId, cron, type, data));
   }
 
   unschedule(schedulerId: string): Promise<void> {
+    this.schedules.delete(schedulerId);
     return this.whenReachable(`unschedule ${schedulerId}`, () => this.shared.unschedule(schedulerId));
   }
 
@@ -196,6 +235,7 @@ export class Jobs {
   private async closeRunners(): Promise<void> {
     if (this.retrying) clearInterval(this.retrying);
     this.deferred.length = 0;
+    await this.scheduleKeeper?.stop();
     await this.local.close();
     await this.records?.close();
     await this.shared.close();

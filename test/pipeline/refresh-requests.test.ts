@@ -18,7 +18,7 @@ import { AR_ERR } from '../../src/errors.js';
 import { BullmqRunner } from '../../src/jobs/bullmq.js';
 import { makeRefreshHandler, NIGHTLY_REFRESH_SCHEDULER, requestRefresh, scheduleNightlyRefresh, type RefreshJobData } from '../../src/pipeline/refresh.js';
 import { capturedLog } from '../helpers/log.js';
-import { redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { deleteQueueKeys, redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { createRun, setRunJob } from '../../src/assign/runs.js';
 import { setLocks } from '../../src/assign/locks.js';
 import { addRule } from '../assign/factories.js';
@@ -341,8 +341,8 @@ describe('when the nightly refresh is turned off (NIGHTLY_CRON=off)', () => {
       expect(await now.queue.getJobSchedulers()).toEqual([]);
       expect(await now.queue.getDelayedCount()).toBe(0);
     } finally {
-      await now.queue.obliterate({ force: true });
       await Promise.all([earlier.close(), now.close()]);
+      await deleteQueueKeys([queueName]);
     }
   });
 });
