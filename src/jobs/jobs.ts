@@ -29,6 +29,7 @@ export interface JobsOptions {
   /** BullMQ only (tests use their own queues and a short timeout). */
   queueName?: string;
   callTimeoutMs?: number;
+  /** How often the schedules are looked for in Redis (5 minutes; tests, less). */
   scheduleCheckMs?: number;
 }
 
