@@ -5,7 +5,7 @@
 // Requests (enqueue, read, cancel) fail fast while Redis is down
 // (bullmq-queue.ts); workers wait the outage out.
 import crypto from 'node:crypto';
-import { Worker, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { Worker, UnrecoverableError, WaitingError, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AR_ERR, isArError } from '../errors.js';
 import { closeConnection, FailFastQueue } from './bullmq-queue.js';
@@ -29,7 +29,19 @@ export interface BullmqOptions {
   log?: Logger;
   /** Longest a request's call on the queue (enqueue, read, cancel a job) may take before it is answered as unavailable. */
   callTimeoutMs?: number;
+  /** How long a closing worker waits for its jobs before it hands them back to the queue (20 s). */
+  handBackAfterMs?: number;
 }
+
+/**
+ * Within the shutdown's grace (30 s for the API, 60 s for a worker process):
+ * a job handed back runs again at once on another worker. One still running
+ * when the process is ended waits for its lock to lapse, and a job that
+ * stalls twice is failed for good.
+ */
+const HAND_BACK_AFTER_MS = 20_000;
+/** Why a closing worker stops its jobs: they go back to the queue, neither failed nor cancelled. */
+const HAND_BACK = 'the worker is stopping: handed back to the queue';
 
 interface Progress {
   fraction: number;
@@ -127,7 +139,7 @@ export class BullmqRunner implements JobRunner {
   async start(): Promise<void> {
     if (!this.options.work || this.worker) return;
     this.workerRedis = workerConnection(this.options.redisUrl);
-    this.worker = new Worker(this.queue.name, (job, _token, signal) => this.process(job, signal), {
+    this.worker = new Worker(this.queue.name, (job, token, signal) => this.process(job, token, signal), {
       connection: this.workerRedis,
       concurrency: this.options.concurrency ?? 1,
     });
@@ -146,7 +158,7 @@ export class BullmqRunner implements JobRunner {
     await this.worker.waitUntilReady();
   }
 
-  private async process(job: Job, signal?: AbortSignal): Promise<unknown> {
+  private async process(job: Job, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job type "${job.name}"`);
     // A cancel asked while the worker's subscriber did not hear it (reconnecting, or before the
@@ -170,6 +182,11 @@ export class BullmqRunner implements JobRunner {
         },
       });
     } catch (err) {
+      // Not an attempt: the job waits again, as it was, for the next worker.
+      if (abort.aborted && abort.reason === HAND_BACK && token) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       if (abort.aborted || err instanceof JobCancelledError) {
         throw new UnrecoverableError('AR_ERR_JOB_CANCELLED: the job was cancelled');
       }
@@ -278,7 +295,14 @@ export class BullmqRunner implements JobRunner {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
+    // A handler stops at its signal (a progress report at the latest); one that does not is waited for.
+    const handBack = worker && setTimeout(() => worker.cancelAllJobs(HAND_BACK), this.options.handBackAfterMs ?? HAND_BACK_AFTER_MS);
+    try {
+      await worker?.close();
+    } finally {
+      clearTimeout(handBack ?? undefined);
+    }
     await Promise.all([closeConnection(this.subscriber), closeConnection(this.workerRedis), this.producer.close()]);
   }
 }

@@ -233,6 +233,43 @@ describe('a cancel the worker running the job did not hear', () => {
   });
 });
 
+// Stopped (a deploy, a scale-in), a worker waited for its job, and was ended past close-with-grace's
+// delay with the job still running: BullMQ gave it to another worker only once its lock had lapsed,
+// and failed it for good when that happened to it twice.
+describe('a bullmq worker that stops while its job runs on past the hand-back time', () => {
+  it.skipIf(!redisUp)('hands the job back to the queue, where another worker runs it', async () => {
+    const name = queueName();
+    const stopping = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name, handBackAfterMs: 100 });
+    const other = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: name });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let attempts = 0;
+    const long: JobHandler = async (ctx) => {
+      if (++attempts > 1) return 'done';
+      started();
+      for (let i = 0; i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        await ctx.progress(i / 200);
+      }
+      return 'finished by the worker that was stopping';
+    };
+    stopping.register('long', long);
+    other.register('long', long);
+    await stopping.start();
+    try {
+      const id = await stopping.enqueue('long', {});
+      await running;
+      const closing = Date.now();
+      await stopping.close();
+      expect(Date.now() - closing).toBeLessThan(2500);
+      await other.start();
+      expect(await until(other, id, finished)).toMatchObject({ state: 'completed', result: 'done' });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('a bullmq job that failed once, then completed', () => {
   it.skipIf(!redisUp)('reports no error: the first attempt\'s reason is not the outcome', async () => {
     const runner = new BullmqRunner({ redisUrl: REDIS_URL, work: true, queueName: queueName() });
