@@ -95,6 +95,17 @@ describe.each(await backends())('refresh requests on %s', (backend) => {
       expect((await fields())[0].n).toBe(once);
     }, 120_000);
 
+    // Two instances, each asked for a refresh (an import each) before either refresh started: one runs, the other reads that it ran.
+    it('runs once for two requests made before either refresh started', async () => {
+      const refresh = makeRefreshHandler(storage.db, server, DEFAULT_AGENDA_POLICY);
+      const asked = [(await databaseMoment(storage.db)).at, (await databaseMoment(storage.db)).at];
+      await tick();
+      const results = await Promise.all(asked.map((requestedAt, i) => refresh({ ...job(`asked-${i}`), data: { trigger: 'import', requestedAt } })));
+      expect(results.filter((r) => 'scoring' in r)).toHaveLength(1);
+      expect(results.filter((r) => 'coveredBy' in r)).toHaveLength(1);
+      expect(await storage.db.query(`SELECT job_id AS "jobId" FROM assignment_runs WHERE job_id LIKE 'asked-%'`)).toHaveLength(1);
+    }, 120_000);
+
     it('finishes, on a retry, the assignment run an attempt whose worker died left running', async () => {
       const left = await createRun(storage.db, { trigger: 'manual' });
       await setRunJob(storage.db, left, 'died');
