@@ -167,7 +167,8 @@ export class BullmqRunner implements JobRunner {
     const abort = signal ? AbortSignal.any([signal, asked.signal]) : asked.signal;
     const heedCancelRequest = async () => {
       if (!abort.aborted && (await this.workerRedis?.exists(this.cancelRequestKey(job.id!)))) asked.abort(new JobCancelledError());
-      if (abort.aborted) throw new JobCancelledError();
+      // What a run stopped half way records as its error: a hand-back is no cancel.
+      if (abort.aborted) throw abort.reason === HAND_BACK ? new Error(HAND_BACK) : new JobCancelledError();
     };
     try {
       await heedCancelRequest();
