@@ -8,11 +8,21 @@
 // too: every customer-level model of the nightly refresh. Last, the cash
 // forecast report (13 weeks, whole portfolio) is timed on the same portfolio:
 // it scores every open invoice on request (`cashForecastSeconds`).
-// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500] (0, the default: the backend's own)
+// Each rescoring tallies what every model scores against its serving reference,
+// as the refresh does (rescoreWatchingInputs): the references are built from
+// the training sample as training builds them from its holdout (not timed), and
+// the checks are printed (`inputDriftChecks`, from the first run). `--no-watch`
+// rescores without them, to see what the tallies cost.
+// Usage: npm run bench -- rescore [--customers 100000] [--invoices-per-customer 10] [--models behaviour|all] [--slice-size 2500] (0, the default: the backend's own) [--no-watch]
 import { freshDatabase, rssSampler } from './pg.js';
 import { seedPortfolio } from './portfolio.js';
-import { rescore } from '../src/scoring/rescore.js';
+import { rescoreWatchingInputs } from '../src/pipeline/input-drift.js';
+import { MemoryMonitor } from '../src/ml/monitoring/memory-monitor.js';
+import { servingReference } from '../src/ml/registry/index.js';
+import type { Artifact } from '../src/ml/model.js';
+import { serviceCatalogue } from '../src/scoring/catalogue.js';
 import { loadSlice } from '../src/scoring/histories.js';
+import type { ServedModel } from '../src/scoring/rescore.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../src/ml/payment-delay/index.js';
 import { driftModel, type DriftPredictor } from '../src/ml/drift/index.js';
 import { sendTimeModel, type SendTimePredictor } from '../src/ml/send-time/index.js';
@@ -27,6 +37,7 @@ const values = scriptOptions({
   models: { type: 'string', default: 'behaviour' },
   // A whole number, which the options check as they do counts; 0 leaves the size to rescore().
   'slice-size': { type: 'string', default: '0' },
+  watch: { type: 'boolean', default: true },
 });
 orUsageExit(() => {
   if (values.models !== 'behaviour' && values.models !== 'all') throw new UsageError(`--models takes behaviour or all, got "${values.models}"`);
@@ -69,19 +80,31 @@ try {
   console.log(`portfolio: ${C} customers, ${C * K} invoices loaded in ${((t1 - t0) / 1000).toFixed(1)} s`);
 
   const sample = await loadSlice(db.storage.db, 1, Math.max(1, Math.round(C * 0.05)), AS_OF);
-  const pdArtifact = await paymentDelayModel.train({ invoices: sample.invoices });
-  const driftArtifact = await driftModel.train({ examples: [...sample.histories.values()].map((history) => ({ history })) });
-  const models = {
-    paymentDelay: { predictor: (await paymentDelayModel.load(pdArtifact)) as PaymentDelayPredictor, version: 'payment-delay@bench' },
-    drift: { predictor: (await driftModel.load(driftArtifact)) as DriftPredictor, version: 'drift@bench' },
-    ...(ALL ? await behaviourModels(sample) : {}),
+  const catalogue = serviceCatalogue(db.storage.db, () => AS_OF);
+  const references: Record<string, ReturnType<typeof servingReference>> = {};
+  let referenceMs = 0;
+  // The sample stands for the holdout a training would keep: the reference is the book as the version first served it.
+  const served = async <D>(model: string, artifact: Artifact, holdout: D) => {
+    const t = performance.now();
+    if (values.watch) references[model] = servingReference(catalogue[model], artifact, holdout);
+    referenceMs += performance.now() - t;
+    return { predictor: await catalogue[model].kind.load(artifact), version: `${model}@bench` };
   };
+  const pdData = { invoices: sample.invoices };
+  const driftData = { examples: [...sample.histories.values()].map((history) => ({ history })) };
+  const models = {
+    paymentDelay: (await served('payment-delay', await paymentDelayModel.train(pdData), pdData)) as ServedModel<PaymentDelayPredictor>,
+    drift: (await served('drift', await driftModel.train(driftData), driftData)) as ServedModel<DriftPredictor>,
+    ...(ALL ? await behaviourModels(sample, served) : {}),
+  };
+  const referenceSeconds = Number((referenceMs / 1000).toFixed(2));
+  const monitor = values.watch ? new MemoryMonitor(references) : undefined;
 
   const rss = rssSampler();
   const run = async (label: string) => {
     const t = performance.now();
     let last = 0;
-    const result = await rescore(db.storage.db, models, {
+    const { scoring: result, inputDrift } = await rescoreWatchingInputs(db.storage.db, models, monitor, {
       asOf: AS_OF,
       ...(Number(values['slice-size']) > 0 ? { sliceSize: Number(values['slice-size']) } : {}),
       onProgress: (f, msg) => {
@@ -91,12 +114,12 @@ try {
         }
       },
     });
-    return { result, seconds: Number(((performance.now() - t) / 1000).toFixed(2)) };
+    return { result, inputDrift, seconds: Number(((performance.now() - t) / 1000).toFixed(2)) };
   };
   const first = await run('first run');
   // The nightly steady state: every field already there is replaced.
   const again = await run('next night');
-  const { result } = first;
+  const { result, inputDrift } = first;
   const tf = performance.now();
   const forecast = await cashForecastReport(db.storage.db, models.paymentDelay, {
     asOf: AS_OF,
@@ -108,16 +131,19 @@ try {
   console.log(JSON.stringify({
     bench: 'rescore', models: result.models.length, customers: result.customers, invoices: C * K, openInvoices: result.openInvoices,
     fieldsWritten: result.fieldsWritten, alerts: result.alerts, seconds: first.seconds, replaceSeconds: again.seconds, cashForecastSeconds, peakRssMb: rss.stop(),
+    watch: values.watch, referenceSeconds,
+    inputDriftChecks: inputDrift.map((c) => ({ model: c.model, rows: c.rows, maxPsi: Number(c.maxPsi.toFixed(4)), alert: c.alert, shifted: c.shifted })),
   }));
 } finally {
   await db.drop();
 }
 
-async function behaviourModels(sample: Awaited<ReturnType<typeof loadSlice>>) {
-  const st = await sendTimeModel.train({ customers: sample.customers.map((c) => sendTimeInput(sample, c, AS_OF)) });
-  const inc = await incentiveModel.train({ customers: sample.customers.map((c) => incentiveCustomer(sample, c, AS_OF)) });
+async function behaviourModels(sample: Awaited<ReturnType<typeof loadSlice>>, served: <D>(model: string, artifact: Artifact, holdout: D) => Promise<ServedModel<unknown>>) {
+  // The log of a send-time holdout ends where the data does: the reference's snapshot days count back from it.
+  const stData = { customers: sample.customers.map((c) => sendTimeInput(sample, c, AS_OF)), logEnd: AS_OF };
+  const incData = { customers: sample.customers.map((c) => incentiveCustomer(sample, c, AS_OF)) };
   return {
-    sendTime: { predictor: (await sendTimeModel.load(st)) as SendTimePredictor, version: 'send-time@bench' },
-    incentives: { predictor: (await incentiveModel.load(inc)) as IncentivePredictor, version: 'incentives@bench' },
+    sendTime: (await served('send-time', await sendTimeModel.train({ customers: stData.customers }), stData)) as ServedModel<SendTimePredictor>,
+    incentives: (await served('incentives', await incentiveModel.train(incData), incData)) as ServedModel<IncentivePredictor>,
   };
 }

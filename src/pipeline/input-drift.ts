@@ -4,7 +4,7 @@
 // and run. A check at retraining alone left weeks of scoring unwatched.
 import type { Db } from '../db/sql.js';
 import type { FeatureTally } from '../ml/monitoring/histogram.js';
-import type { DriftCheck, ModelMonitor } from '../ml/monitoring/monitor.js';
+import type { DriftCheck, InputMonitor } from '../ml/monitoring/monitor.js';
 import type { ServingInputs } from '../ml/monitoring/serving-inputs.js';
 import { driftServingInputs, incentiveServingInputs, sendTimeServingInputs } from '../ml/monitoring/customer-inputs.js';
 import { rescore, type RescoreModels, type RescoreOptions, type RescoreResult, type ServedModel } from '../scoring/rescore.js';
@@ -35,7 +35,7 @@ interface Watch<I> {
 
 /** A tally of one served model's inputs, each summed up by `row`; null without a monitor, a served version, or its reference. */
 async function watch<I>(
-  monitor: ModelMonitor | undefined, model: string, served: ServedModel<unknown> | undefined, inputs: Pick<ServingInputs<unknown, I>, 'columns' | 'row'>,
+  monitor: InputMonitor | undefined, model: string, served: ServedModel<unknown> | undefined, inputs: Pick<ServingInputs<unknown, I>, 'columns' | 'row'>,
 ): Promise<Watch<I> | null> {
   const tally = monitor && served ? await monitor.servingTally(model, served.version, inputs.columns) : null;
   return tally && { model, served: served!.version, tally, see: (input) => tally.add(inputs.row(input)) };
@@ -45,7 +45,7 @@ async function watch<I>(
 export async function rescoreWatchingInputs(
   db: Db,
   models: RescoreModels,
-  monitor: ModelMonitor | undefined,
+  monitor: InputMonitor | undefined,
   options: Omit<RescoreOptions, 'onDelayInputs' | 'onCustomerInputs' | 'customerIds'>,
 ): Promise<{ scoring: RescoreResult; inputDrift: InputDriftSummary[] }> {
   // The payment-delay model's inputs are already a feature row: the predictor's own, tallied as it is built.

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { smallWorldDir, importSmallWorld, WORLD_END } from '../helpers/world.js';
-import { ModelRegistry, trainModel } from '../../src/ml/registry/index.js';
+import { ModelRegistry, servingReference, trainModel } from '../../src/ml/registry/index.js';
+import { MemoryMonitor } from '../../src/ml/monitoring/memory-monitor.js';
+import type { FeatureHistogram } from '../../src/ml/monitoring/histogram.js';
 import { ModelMonitor, type DriftCheck } from '../../src/ml/monitoring/monitor.js';
 import { serviceCatalogue } from '../../src/scoring/catalogue.js';
 import type { RescoreModels, ServedModel } from '../../src/scoring/rescore.js';
@@ -66,6 +68,30 @@ describe.each(await backends())('input drift of the customer-level models at res
       const check = await lastCheck(key);
       expect(check.alert).toBe(false);
       expect(psiOf(check, SHIFTS[key].feature).alert).toBe(false);
+    });
+  });
+
+  describe('when the references are built from the training data and held in memory, as the rescore bench does', () => {
+    it('checks every model as the recorded checks of the same book did, and records nothing', async () => {
+      const catalogue = serviceCatalogue(storage.db, () => WORLD_END);
+      const references: Record<string, FeatureHistogram[] | null> = {};
+      for (const model of Object.values(MODELS)) {
+        const opened = await registry.open(model, (await registry.active(model))!.version);
+        opened.predictor.dispose?.();
+        const split = await catalogue[model].datasets.db({ from: null, to: null });
+        references[model] = servingReference(catalogue[model], opened.artifact, split.holdout);
+      }
+      const count = async () => (await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM model_drift_checks'))[0].n;
+      const recorded = await count();
+      const { scoring, inputDrift } = await rescoreWatchingInputs(storage.db, models, new MemoryMonitor(references), { asOf: WORLD_END });
+      expect(inputDrift.map((d) => d.model).sort()).toEqual(['drift', 'incentives', 'send-time']);
+      for (const key of Object.keys(MODELS) as Key[]) {
+        const check = await lastCheck(key);
+        const inMemory = inputDrift.find((d) => d.model === MODELS[key])!;
+        expect(inMemory).toMatchObject({ rows: scoring.customers, version: check.version, alert: check.alert });
+        expect(inMemory.maxPsi).toBeCloseTo(check.maxPsi, 12);
+      }
+      expect(await count()).toBe(recorded);
     });
   });
 

@@ -40,11 +40,28 @@ const toCheck = (r: CheckRow): DriftCheck => ({
   maxPsi: r.max_psi, alert: r.alert, features: r.features, checkedAt: new Date(r.checked_at).toISOString(),
 });
 
+/** `<model>@<version>` → version. */
+export const versionOf = (served: string): string => served.slice(served.indexOf('@') + 1);
+
+/** PSI of what a tally counted against its reference, largest first; null when it counted no row. */
+export function tallyPsi(tally: FeatureTally, threshold: number): FeaturePsi[] | null {
+  return tally.rows === 0 ? null : featurePsiOfCounts(tally.reference, tally.counts(), threshold);
+}
+
+/** What a check says of its features: the largest PSI, and whether any is past the threshold. */
+export const verdictOf = (features: readonly FeaturePsi[]) => ({ maxPsi: features.length ? features[0].psi : 0, alert: features.some((f) => f.alert) });
+
+/** What a rescoring needs of a monitor to check the inputs it scores (ModelMonitor records the checks; MemoryMonitor keeps nothing). */
+export interface InputMonitor {
+  servingTally(model: string, served: string, columns: readonly string[]): Promise<FeatureTally | null>;
+  checkTally(model: string, served: string, tally: FeatureTally, source: string): Promise<DriftCheck | null>;
+}
+
 function rowCount(columns: FeatureColumns): number {
   return Object.values(columns).reduce((n, c) => Math.max(n, c.length), 0);
 }
 
-export class ModelMonitor {
+export class ModelMonitor implements InputMonitor {
   readonly threshold: number;
   private readonly log: Logger;
 
@@ -72,7 +89,7 @@ export class ModelMonitor {
    * rescoring goes on without the check, and the log says why.
    */
   async servingTally(model: string, served: string, columns: readonly string[]): Promise<FeatureTally | null> {
-    const version = served.slice(served.indexOf('@') + 1);
+    const version = versionOf(served);
     try {
       const reference = await this.options.registry.readFeatures(model, version, SERVING_FEATURES);
       return reference && reference.length > 0 ? new FeatureTally(reference, columns) : null;
@@ -84,9 +101,8 @@ export class ModelMonitor {
 
   /** Records the drift of what a tally counted (nothing when it counted no row). */
   async checkTally(model: string, served: string, tally: FeatureTally, source: string): Promise<DriftCheck | null> {
-    if (tally.rows === 0) return null;
-    const version = served.slice(served.indexOf('@') + 1);
-    return this.record(model, version, source, tally.rows, featurePsiOfCounts(tally.reference, tally.counts(), this.threshold));
+    const features = tallyPsi(tally, this.threshold);
+    return features && this.record(model, versionOf(served), source, tally.rows, features);
   }
 
   /** The newest check of each model made by `source`, for the /metrics gauges. */
@@ -99,8 +115,7 @@ export class ModelMonitor {
   }
 
   private async record(model: string, version: string, source: string, rows: number, features: FeaturePsi[]): Promise<DriftCheck> {
-    const maxPsi = features.length ? features[0].psi : 0;
-    const alert = features.some((f) => f.alert);
+    const { maxPsi, alert } = verdictOf(features);
     const [row] = await this.options.db.query<CheckRow>(
       `INSERT INTO model_drift_checks (model, version, source, rows, threshold, max_psi, alert, features)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING *`,

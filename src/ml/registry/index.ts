@@ -4,7 +4,7 @@
 export * from './types.js';
 export { ModelRegistry, type ActivateOptions, type OpenedVersion, type PromoteOptions, type PromotionDecision, type RegisterInput } from './registry.js';
 export { ModelServer, type Served, type ModelServerOptions } from './server.js';
-export { trainModel, type TrainRequest, type TrainOutcome, type RunOptions, type TrainerDeps } from './trainer.js';
+export { trainModel, servingReference, type TrainRequest, type TrainOutcome, type RunOptions, type TrainerDeps } from './trainer.js';
 export { TRAIN_JOB, makeTrainHandler, scheduleRetraining, latestWindow, type TrainJobData } from './train-job.js';
 export { createModelLifecycle, type ModelLifecycle, type ModelLifecycleOptions } from './lifecycle.js';
 export { catalogue, withDatasets } from './catalogue.js';

@@ -2,8 +2,8 @@
 // evaluate on the holdout (champion too, for the report), keep the input
 // histograms and the report with the version, register it, promote it safely,
 // and check the champion's inputs for drift on the newest data.
-import type { Metrics, TrainingWindow } from '../model.js';
-import { buildHistograms } from '../monitoring/histogram.js';
+import type { Artifact, Metrics, TrainingWindow } from '../model.js';
+import { buildHistograms, type FeatureHistogram } from '../monitoring/histogram.js';
 import type { DriftCheck, ModelMonitor } from '../monitoring/monitor.js';
 import { buildReport } from '../reports/html.js';
 import { FEATURES, REPORT, SERVING_FEATURES } from './artifact-store.js';
@@ -12,7 +12,7 @@ import { codeVersion } from './fingerprint.js';
 import { checkWindow, datasetOf, evaluateWith, holdoutFingerprintOf } from './evaluation.js';
 import type { ModelRegistry, OpenedVersion, PromotionDecision } from './registry.js';
 import { activeSettings, checkSettings, versionSettings } from './settings.js';
-import { silentLogger, type Logger, type ModelVersion, type VersionStatus } from './types.js';
+import { silentLogger, type CatalogueEntry, type Logger, type ModelVersion, type VersionStatus } from './types.js';
 
 export interface TrainRequest {
   model: string;
@@ -74,6 +74,11 @@ function describeWindow(w: TrainingWindow): string {
 
 const secondsSince = (started: number) => Math.round((performance.now() - started) / 100) / 10;
 
+/** What a version's rescorings are compared with (serving-features.json): its entry's serving features of `holdout`; null for an entry that has none. */
+export function servingReference<D>(entry: CatalogueEntry<D>, artifact: Artifact, holdout: D): FeatureHistogram[] | null {
+  return entry.servingFeatures ? buildHistograms(entry.servingFeatures(artifact, holdout)) : null;
+}
+
 export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: RunOptions = {}): Promise<TrainOutcome> {
   const started = performance.now();
   const { registry } = deps;
@@ -127,9 +132,8 @@ export async function trainModel(deps: TrainerDeps, request: TrainRequest, run: 
     extras[FEATURES] = JSON.stringify(buildHistograms(entry.features(artifact, split.train)));
   }
   // From the holdout, the newest data: the reference is the book as it was when the version went into service.
-  if (entry.servingFeatures) {
-    extras[SERVING_FEATURES] = JSON.stringify(buildHistograms(entry.servingFeatures(artifact, split.holdout)));
-  }
+  const serving = servingReference(entry, artifact, split.holdout);
+  if (serving) extras[SERVING_FEATURES] = JSON.stringify(serving);
 
   await step('champion', 0, 'evaluating the active version on the same holdout');
   const active = await registry.active(request.model);
