@@ -6,7 +6,7 @@
 // grow every month a customer stays, and would drift on a steady book.
 import type { CustomerHistory } from '../drift/types.js';
 import type { DriftDataset } from '../drift/model.js';
-import { dayOf } from '../drift/dates.js';
+import { wholeDayOf as day } from '../drift/dates.js';
 import { medianOf } from '../drift/stats.js';
 import type { SendTimeInput } from '../send-time/types.js';
 import type { SendTimeDataset } from '../send-time/model.js';
@@ -25,7 +25,6 @@ interface ActivityParts {
   offers?: ReadonlyArray<{ offeredAt: string }>;
 }
 
-const day = (iso: string) => Math.floor(dayOf(iso));
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 function mostFrequent(values: readonly string[]): string | null {
@@ -43,32 +42,68 @@ function mostFrequent(values: readonly string[]): string | null {
  * The customer's last six months as of its asOf; every event after it is
  * unknown then. Open invoices (undisputed: no lever is pulled on a contested
  * debt) are counted as overdueSituations counts them for the incentives.
+ * One pass over each list, each date read once: a rescoring sums up every
+ * customer it scores for each of three models, and the filters it was written
+ * with took about 5 % of a rescoring of the whole book.
  */
 export function customerActivity(parts: ActivityParts): Record<string, FeatureValue> {
   const now = parts.asOf ? day(parts.asOf) : Infinity;
-  const inWindow = (iso: string) => { const d = day(iso); return d <= now && d > now - TRAILING_DAYS; };
-  const invoices = (parts.invoices ?? []).filter((i) => day(i.issueDate) <= now);
-  const settled = invoices.filter((i) => i.settledDate !== null && inWindow(i.settledDate));
-  const issued = invoices.filter((i) => inWindow(i.issueDate));
-  const open = invoices.filter((i) => !i.disputed && (i.settledDate === null || day(i.settledDate) > now));
-  const overdue = open.filter((i) => day(i.dueDate) < now);
-  const oldestDue = open.reduce((m, i) => Math.min(m, day(i.dueDate)), Infinity);
-  const payments = (parts.payments ?? []).filter((p) => inWindow(p.paymentDate));
-  const reminders = (parts.communications ?? []).filter((c) => inWindow(c.sentAt));
+  const since = now - TRAILING_DAYS;
+  const inWindow = (d: number) => d <= now && d > since;
   const known = (at: string | null | undefined) => !!at && day(at) <= now;
-  const answered = reminders.filter((c) => known(c.repliedAt) || known(c.clickedAt) || (known(c.openedAt) && !c.machineOpen));
+
+  const daysLate: number[] = [];
+  let issued = 0;
+  let disputedIssued = 0;
+  let overdue = 0;
+  let oldestDue = Infinity;
+  for (const i of parts.invoices ?? []) {
+    const issue = day(i.issueDate);
+    if (issue > now) continue;
+    if (issue > since) {
+      issued++;
+      if (i.disputed) disputedIssued++;
+    }
+    const due = day(i.dueDate);
+    const settled = i.settledDate == null ? null : day(i.settledDate);
+    if (settled !== null && inWindow(settled)) daysLate.push(settled - due);
+    if (!i.disputed && (settled === null || settled > now)) {
+      oldestDue = Math.min(oldestDue, due);
+      if (due < now) overdue++;
+    }
+  }
+
+  let paymentsMade = 0;
+  const methods: string[] = [];
+  for (const p of parts.payments ?? []) {
+    if (!inWindow(day(p.paymentDate))) continue;
+    paymentsMade++;
+    if (p.method) methods.push(p.method);
+  }
+
+  let remindersSent = 0;
+  let answered = 0;
+  for (const c of parts.communications ?? []) {
+    if (!inWindow(day(c.sentAt))) continue;
+    remindersSent++;
+    if (known(c.repliedAt) || known(c.clickedAt) || (known(c.openedAt) && !c.machineOpen)) answered++;
+  }
+
+  let offersMade = 0;
+  for (const o of parts.offers ?? []) if (inWindow(day(o.offeredAt))) offersMade++;
+
   return {
-    invoicesSettled: settled.length,
-    medianDaysLate: settled.length ? medianOf(settled.map((i) => day(i.settledDate!) - day(i.dueDate))) : null,
-    disputedShare: share(issued.filter((i) => i.disputed).length, issued.length),
+    invoicesSettled: daysLate.length,
+    medianDaysLate: daysLate.length ? medianOf(daysLate) : null,
+    disputedShare: share(disputedIssued, issued),
     // Nothing open reads as a month before due, as the incentives' situation says.
     daysOverdue: Number.isFinite(oldestDue) ? now - oldestDue : -30,
-    overdueInvoices: overdue.length,
-    paymentsMade: payments.length,
-    mainPaymentMethod: mostFrequent(payments.flatMap((p) => (p.method ? [p.method] : []))),
-    remindersSent: reminders.length,
-    reminderResponseShare: share(answered.length, reminders.length),
-    offersMade: (parts.offers ?? []).filter((o) => inWindow(o.offeredAt)).length,
+    overdueInvoices: overdue,
+    paymentsMade,
+    mainPaymentMethod: mostFrequent(methods),
+    remindersSent,
+    reminderResponseShare: share(answered, remindersSent),
+    offersMade,
   };
 }
 
