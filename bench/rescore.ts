@@ -20,7 +20,7 @@ import { rescoreWatchingInputs } from '../src/pipeline/input-drift.js';
 import { MemoryMonitor } from '../src/ml/monitoring/memory-monitor.js';
 import { servingReference } from '../src/ml/registry/index.js';
 import type { Artifact } from '../src/ml/model.js';
-import { serviceCatalogue } from '../src/scoring/catalogue.js';
+import { scoringCatalogue } from '../src/scoring/scoring-catalogue.js';
 import { loadSlice } from '../src/scoring/histories.js';
 import type { ServedModel } from '../src/scoring/rescore.js';
 import { paymentDelayModel, type PaymentDelayPredictor } from '../src/ml/payment-delay/index.js';
@@ -80,7 +80,7 @@ try {
   console.log(`portfolio: ${C} customers, ${C * K} invoices loaded in ${((t1 - t0) / 1000).toFixed(1)} s`);
 
   const sample = await loadSlice(db.storage.db, 1, Math.max(1, Math.round(C * 0.05)), AS_OF);
-  const catalogue = serviceCatalogue(db.storage.db, () => AS_OF);
+  const catalogue = scoringCatalogue(db.storage.db, () => AS_OF);
   const references: Record<string, ReturnType<typeof servingReference>> = {};
   let referenceMs = 0;
   // The sample stands for the holdout a training would keep: the reference is the book as the version first served it.

@@ -1,53 +1,13 @@
 // The models this service trains on its own database, added to the lifecycle's
-// catalogue with a `db` dataset first (so the default).
+// catalogue with a `db` dataset first (so the default): those the rescoring
+// serves, and the inbound triage.
 import type { Db } from '../db/sql.js';
-import { catalogue as baseCatalogue, defineEntry, type Catalogue } from '../ml/registry/index.js';
-import { driftModel, driftState, DriftSettings } from '../ml/drift/index.js';
-import { diagnoseDrift } from '../ml/drift/diagnose.js';
-import { sendTimeModel } from '../ml/send-time/index.js';
-import { diagnoseSendTime } from '../ml/send-time/diagnose.js';
-import { incentiveModel } from '../ml/incentives/index.js';
-import { diagnoseIncentives } from '../ml/incentives/diagnose.js';
+import type { Catalogue } from '../ml/registry/index.js';
 import { inboundEntry } from '../inbound/catalogue.js';
-import { servingColumns } from '../ml/monitoring/serving-inputs.js';
-import { driftServingInputs, incentiveServingInputs, sendTimeServingInputs } from '../ml/monitoring/customer-inputs.js';
-import { paymentDelayDataset, driftDataset, sendTimeDataset, incentiveDataset } from './datasets.js';
+import { scoringCatalogue, today } from './scoring-catalogue.js';
 
-// Baselines and logged decisions need every past invoice: these models read all history up to `to`.
-const ALL_HISTORY_BEFORE_TO = { from: false, to: true };
-
-export const today = (): string => new Date().toISOString().slice(0, 10);
+export { scoringCatalogue, today };
 
 export function serviceCatalogue(db: Db, asOf: () => string = today, options: { inboundCorpusSize?: number; inboundThreads?: number } = {}): Catalogue {
-  const delay = baseCatalogue['payment-delay'];
-  return {
-    ...baseCatalogue,
-    'payment-delay': { ...delay, datasets: { db: (window) => paymentDelayDataset(db, asOf(), window), ...delay.datasets } },
-    drift: defineEntry({
-      kind: driftModel,
-      description: 'Whose payment behaviour is changing: delays, payment method, engagement with reminders, disputes',
-      datasets: { db: (window) => driftDataset(db, window.to ?? asOf()) },
-      window: ALL_HISTORY_BEFORE_TO,
-      diagnose: diagnoseDrift,
-      servingFeatures: (_artifact, data) => servingColumns(driftServingInputs, data),
-      settings: { schema: DriftSettings, of: (artifact) => driftState(artifact).settings ?? {} },
-    }),
-    'send-time': defineEntry({
-      kind: sendTimeModel,
-      description: "The hour, in each customer's time zone, when reminders get a person's answer",
-      datasets: { db: (window) => sendTimeDataset(db, window.to ?? asOf()) },
-      window: ALL_HISTORY_BEFORE_TO,
-      diagnose: diagnoseSendTime,
-      servingFeatures: (_artifact, data) => servingColumns(sendTimeServingInputs, data),
-    }),
-    'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads),
-    incentives: defineEntry({
-      kind: incentiveModel,
-      description: 'Which lever (discount, late penalty, card link, agency, termination) or none, for whom and when',
-      datasets: { db: (window) => incentiveDataset(db, window.to ?? asOf()) },
-      window: ALL_HISTORY_BEFORE_TO,
-      diagnose: diagnoseIncentives,
-      servingFeatures: (_artifact, data) => servingColumns(incentiveServingInputs, data),
-    }),
-  };
+  return { ...scoringCatalogue(db, asOf), 'inbound-triage': inboundEntry(options.inboundCorpusSize, options.inboundThreads) };
 }
