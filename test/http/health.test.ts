@@ -11,6 +11,7 @@ import { openTestStorage, postgresReachable, type TestStorage } from '../helpers
 import { openStorage } from '../../src/db/open.js';
 import { Jobs } from '../../src/jobs/jobs.js';
 import { within } from '../../src/util/deadline.js';
+import { PING_SQL } from '../../src/db/sql.js';
 import { eventually } from '../helpers/eventually.js';
 
 const redisUp = await redisReachable();
@@ -88,8 +89,10 @@ describe('when the database holds the readiness check behind a lock', () => {
 
     // The lock is still held: the pool serves other queries, and none of the checks waits on it any more.
     await expect(within(t.storage.db.query('SELECT 1 AS one'), 30_000, 'the pool is held by checks given up on')).resolves.toEqual([{ one: 1 }]);
+    // The checks' own sessions: the service's other reads of the table (a refresh request's) wait on the lock as they should.
     const waitingOnLocks = async () => (await locker!.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'",
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+         AND strpos(query, $1) > 0`, [PING_SQL],
     )).rows[0].n as number;
     await eventually(async () => expect(await waitingOnLocks()).toBe(0), 20_000);
 
