@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
 import { inPortfolio } from '../customers/queries.js';
-import { collectorScope } from './routes/agenda.js';
+import { collectorScope } from './request-scope.js';
 import type { CriteriaAst } from '../criteria/index.js';
 import { validateCriteria } from '../searches/validate.js';
 

@@ -3,43 +3,17 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { AR_ERR, invalidAt } from '../../errors.js';
-import { DbId, Day, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
+import { AR_ERR } from '../../errors.js';
+import { DbId, IdParams, ProblemRef, errorResponses } from '../schemas/common.js';
 import {
   AGENDA_PLAN_JOB, DEFAULT_AGENDA_POLICY, accountsTable, agendaTasks, byAccount, tasksTable, closeAction, closeSuggestion, collectorIdOf, planningDay, readAgenda,
   scopedCustomerIds, type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { ExportFormatParam, exportContent, formatOf, sendTable } from '../table-export.js';
 import type { Db } from '../../db/sql.js';
-import { addDays, isIsoDate, todayIso } from '../../agenda/dates.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
-
-/**
- * The collector a request is limited to: the bound collector for a collector
- * key (asking for another one is refused), else the collector asked for, or
- * null for the whole portfolio.
- */
-export function collectorScope(request: FastifyRequest, asked: string | undefined, action: string): { collector: string | null; restricted: boolean } {
-  if (request.role !== 'collector') return { collector: asked ?? null, restricted: false };
-  const bound = request.collectorExternalId;
-  if (!bound) {
-    throw AR_ERR.FORBIDDEN(['collector', `${action}: this API key is not bound to a collector (API_KEYS entry key:collector@<collector externalId>)`]);
-  }
-  if (asked !== undefined && asked !== bound) throw AR_ERR.FORBIDDEN(['collector', `${action} of collector "${asked}": a collector sees only their own`]);
-  return { collector: bound, restricted: true };
-}
-
-/** A "none" switch beside a value of the same parameter contradicts itself: a 400 naming the switch rather than a choice between them. */
-export function refuseBoth(none: boolean | undefined, one: string | undefined, noneName: string, oneName: string): void {
-  if (none && one !== undefined) throw invalidAt(`querystring/${noneName}`, `asks for the customers with no ${oneName}, ${oneName}=${one} for those of one: ask for either`);
-}
-
-/** The customers with no collector (`noCollector`): refused beside a collector (400), and to a collector key (403): they are nobody's. */
-export function refuseNoCollector(request: FastifyRequest, q: { collector?: string; noCollector?: boolean }, action: string): void {
-  refuseBoth(q.noCollector, q.collector, 'noCollector', 'collector');
-  if (q.noCollector && request.role === 'collector') throw AR_ERR.FORBIDDEN(['collector', `${action} of the customers with no collector: a collector sees only their own`]);
-}
+import { collectorScope, DateParam, dayNoLaterThan, dayOrToday, refuseNoCollector } from '../request-scope.js';
 
 /** Who and what an agenda request covers: its collector, day, view and customers (a group's, one customer). */
 async function agendaQuery(db: Db, policy: AgendaPolicy, request: FastifyRequest, query: Static<typeof AgendaQuerystring>) {
@@ -49,23 +23,6 @@ async function agendaQuery(db: Db, policy: AgendaPolicy, request: FastifyRequest
   const collectorId = collector === null ? null : await collectorIdOf(db, collector);
   const customerIds = await scopedCustomerIds(db, { group: query.group, customer: query.customer, collectorId, noCollector: query.noCollector });
   return { collectorId, collector, date, policy, agenda: query.agenda, customerIds };
-}
-
-export const DateParam = Day();
-
-/** A calendar date or today (UTC); 400 for a date that does not exist. */
-export function dayOrToday(date: string | undefined, name = 'date'): string {
-  if (date === undefined) return todayIso();
-  if (!isIsoDate(date)) throw AR_ERR.VALIDATION([`${name} must be a calendar day as YYYY-MM-DD, got "${date}"`]);
-  return date;
-}
-
-/** `date` (or today), refused with `refusal` when later than `daysAhead` days from today (UTC); `name` names it. */
-export function dayNoLaterThan(date: string | undefined, daysAhead: number, refusal: (latest: string, day: string) => string, name = 'date'): string {
-  const day = dayOrToday(date, name);
-  const latest = addDays(todayIso(), daysAhead);
-  if (day > latest) throw AR_ERR.VALIDATION([refusal(latest, day)]);
-  return day;
 }
 
 // Planning stores the day's actions and cancels the others: a plan for a day
@@ -167,7 +124,7 @@ const AgendaQuerystring = Type.Object({
 }, { additionalProperties: false });
 
 const TASK_CSV = 'rank,due_date,state,kind,type,customer_external_id,customer_name,collector,amount_at_stake,currency,invoices,reason,action_id,priority';
-const ACCOUNT_CSV = 'rank,customer_external_id,customer_name,customer_segment,collector,tasks,late,waiting_days,topics,balance_currency,open_amount,overdue_amount,first_task,priority';
+const ACCOUNT_CSV = 'rank,customer_external_id,customer_name,customer_segment,collector,tasks,late,waiting_days,topics,balance_currency,open_amount,overdue_amount,other_currencies,first_task,priority';
 
 /** agenda-COL-01-2026-12-07, or agenda-2026-12-07 for the whole portfolio. */
 const fileStem = (name: string, q: { collector: string | null; date: string }) =>

@@ -15,7 +15,7 @@ import { loadSettings, readSettings, saveSettings } from '../../assign/settings.
 import { scopeOf } from '../../assign/state.js';
 import { customerAssignments } from '../../assign/audit.js';
 import { readLocks, setLocks } from '../../assign/locks.js';
-import { collectorScope } from './agenda.js';
+import { collectorScope } from '../request-scope.js';
 import { refuseOutsidePortfolio } from '../portfolio.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
 import {

@@ -14,7 +14,7 @@ import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
 import { getInboundMessage, listInboundMessages } from '../../inbound/messages.js';
 import { collectorIdOf } from '../../agenda/index.js';
-import { collectorScope } from './agenda.js';
+import { collectorScope } from '../request-scope.js';
 
 const Reason = Type.Object({ factor: Type.String(), text: Type.String() }, { additionalProperties: true });
 

@@ -20,7 +20,7 @@ import type { PaymentDelayPredictor } from '../../ml/payment-delay/index.js';
 import { collectorIdOf, groupIdOf } from '../../agenda/index.js';
 import { AR_ERR, invalidAt } from '../../errors.js';
 import { currencyCode } from '../../ingest/checks.js';
-import { collectorScope, DateParam, dayNoLaterThan, dayOrToday, refuseBoth, refuseNoCollector } from './agenda.js';
+import { collectorScope, DateParam, dayNoLaterThan, dayOrToday, refuseBoth, refuseNoCollector } from '../request-scope.js';
 import { Nullable } from '../../util/nullable.js';
 import { todayIso } from '../../agenda/dates.js';
 
