@@ -180,3 +180,8 @@ export function referenceCounts(reference: FeatureHistogram): number[] {
     ? [...reference.counts, reference.missing]
     : [...reference.counts, reference.other, reference.missing];
 }
+
+/** A tally against `reference`, or null when there is none to count against (a version trained before references were kept). */
+export function tallyAgainst(reference: readonly FeatureHistogram[] | null | undefined, columns: readonly string[]): FeatureTally | null {
+  return reference && reference.length > 0 ? new FeatureTally(reference, columns) : null;
+}

@@ -1,7 +1,7 @@
 // Input checks against serving references held in memory, recorded nowhere:
 // the rescore bench tallies what it scores as the nightly refresh does without
 // a registry to read references from or a table to write checks to.
-import { FeatureTally, type FeatureHistogram } from './histogram.js';
+import { tallyAgainst, type FeatureHistogram, type FeatureTally } from './histogram.js';
 import { DEFAULT_PSI_THRESHOLD } from './psi.js';
 import { tallyPsi, verdictOf, versionOf, type DriftCheck, type InputMonitor } from './monitor.js';
 
@@ -10,8 +10,7 @@ export class MemoryMonitor implements InputMonitor {
   constructor(private readonly references: Readonly<Record<string, readonly FeatureHistogram[] | null | undefined>>, readonly threshold = DEFAULT_PSI_THRESHOLD) {}
 
   async servingTally(model: string, _served: string, columns: readonly string[]): Promise<FeatureTally | null> {
-    const reference = this.references[model];
-    return reference && reference.length > 0 ? new FeatureTally(reference, columns) : null;
+    return tallyAgainst(this.references[model], columns);
   }
 
   async checkTally(model: string, served: string, tally: FeatureTally, source: string): Promise<DriftCheck | null> {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/sql.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import { silentLogger, type Logger } from '../registry/types.js';
 import { SERVING_FEATURES } from '../registry/artifact-store.js';
-import { FeatureTally, type FeatureColumns, type FeatureHistogram } from './histogram.js';
+import { tallyAgainst, type FeatureColumns, type FeatureHistogram, type FeatureTally } from './histogram.js';
 import { DEFAULT_PSI_THRESHOLD, featurePsi, featurePsiOfCounts, type FeaturePsi } from './psi.js';
 
 export interface DriftCheck {
@@ -92,7 +92,7 @@ export class ModelMonitor implements InputMonitor {
     const version = versionOf(served);
     try {
       const reference = await this.options.registry.readFeatures(model, version, SERVING_FEATURES);
-      return reference && reference.length > 0 ? new FeatureTally(reference, columns) : null;
+      return tallyAgainst(reference, columns);
     } catch (err) {
       this.log.warn({ model, version, err: (err as Error).message }, 'the serving reference could not be read: this rescoring checks no input drift');
       return null;
