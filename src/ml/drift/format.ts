@@ -36,12 +36,18 @@ export function daysLateList(days: number[]): string {
   return d.map(daysLatePhrase).join(', ');
 }
 
-/** "7-10", "-3 to 2", or "8" when both ends round alike. */
+/**
+ * A baseline's range in the words of its median: "7-10" (days late, said by
+ * the median before it), "3-6 days early", "3 days early to 2 days late", or
+ * "8" when both ends round alike. Negative days late read as a sign error.
+ */
 export function range(lo: number, hi: number): string {
   const a = round(lo);
   const b = round(hi);
-  if (a === b) return `${a}`;
-  return a >= 0 ? `${a}-${b}` : `${a} to ${b}`;
+  if (a === b) return a >= 0 ? `${a}` : daysLatePhrase(a);
+  if (a >= 0) return `${a}-${b}`;
+  if (b <= 0) return b === 0 ? `${-a} days early to the due date` : `${-b}-${-a} days early`;
+  return `${daysLatePhrase(a)} to ${daysLatePhrase(b)}`;
 }
 
 /** Rate as "about 1 in 8" for small rates, a percentage otherwise. */
