@@ -38,7 +38,7 @@ export async function customerContext(db: Db, customerIds: number[]): Promise<Ma
 export function toContext(r: CustomerContextRow | undefined): InboundRequest['customer'] {
   if (!r) return null;
   // Risk scores arrive 0..100 from providers; the triage reads 0..1.
-  return { openAmount: r.openAmount, overdueAmount: r.overdueAmount, riskScore: (r.riskScore ?? 50) / 100, driftScore: r.driftScore ?? 0 };
+  return { openAmount: r.openAmount, overdueAmount: r.overdueAmount, riskScore: r.riskScore === null ? null : r.riskScore / 100, driftScore: r.driftScore ?? 0 };
 }
 
 /**

@@ -108,7 +108,12 @@ export function scorePriority(input: PriorityInput, config: PriorityConfig = DEF
     add('overdueAmount', logPoints(c.overdueAmount, config.overduePoints), `${money(c.overdueAmount)} overdue`, c.overdueAmount);
     const notYetDue = Math.max(0, c.openAmount - c.overdueAmount);
     add('openAmount', logPoints(notYetDue, config.openPoints), `${money(notYetDue)} open and not yet due`, notYetDue);
-    add('riskScore', config.riskPoints * clamp01(c.riskScore), `risk score ${c.riskScore.toFixed(2)}`, c.riskScore);
+    // Said on the provider's 0..100 scale, as the customer resource and the agenda say it. An unknown score
+    // weighs nothing: a made-up middle score would rank the email on a risk nobody measured.
+    if (c.riskScore !== null) {
+      const score = Math.round(c.riskScore * 100);
+      add('riskScore', config.riskPoints * clamp01(c.riskScore), `risk score ${score} of 100`, score);
+    }
     add('driftScore', config.driftPoints * clamp01(c.driftScore), `payment behaviour drifting (drift ${c.driftScore.toFixed(2)})`, c.driftScore);
   }
 

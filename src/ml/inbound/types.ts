@@ -61,8 +61,8 @@ export interface LabeledEmail extends InboundMessage {
 export interface CustomerContext {
   openAmount: number;
   overdueAmount: number;
-  /** 0..1, higher = riskier. */
-  riskScore: number;
+  /** 0..1, higher = riskier (the provider's 0..100 over 100); null when no provider scored the customer. */
+  riskScore: number | null;
   /** 0..1, how far the customer's recent behaviour drifts from its habits. */
   driftScore: number;
 }

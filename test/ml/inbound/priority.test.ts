@@ -34,6 +34,18 @@ describe('when prioritising an inbound request', () => {
     expect(scorePriority(request({ customer: customer({ driftScore: 0.9 }) })).score).toBeGreaterThan(calm.score);
   });
 
+  it("says the risk score on the provider's 0..100 scale, as the customer resource does", () => {
+    const risk = scorePriority(request({ customer: customer({ riskScore: 0.19 }) })).reasons.find((r) => r.factor === 'riskScore');
+    expect(risk).toMatchObject({ text: 'risk score 19 of 100', value: 19 });
+  });
+
+  it('weighs an unknown risk score as nothing rather than as a middling one', () => {
+    const unknown = scorePriority(request({ customer: customer({ riskScore: null }) }));
+    const zero = scorePriority(request({ customer: customer({ riskScore: 0 }) }));
+    expect(unknown.reasons.map((r) => r.factor)).not.toContain('riskScore');
+    expect(unknown.score).toBe(zero.score);
+  });
+
   it('raises a request that has been waiting', () => {
     expect(scorePriority(request({ ageHours: 96 })).score).toBeGreaterThan(scorePriority(request({ ageHours: 1 })).score);
   });
