@@ -6,6 +6,7 @@ import { isCriteriaError, parseCriteria, type CriteriaAst } from '../criteria/in
 import { CUSTOMER_FIELDS } from '../fields/registry.js';
 import { effectsOf, type Action, type Effect } from './actions.js';
 import { planStages, readsOf } from './dependencies.js';
+import { mutuallyExclusive } from './exclusive.js';
 import { keepCriteria, type Margins } from './hysteresis.js';
 import { groupOf, isGroupTarget, isScalarTarget, targetLabel } from './targets.js';
 
@@ -66,12 +67,30 @@ export interface RuleSet {
   stages: CompiledRule[][];
   /** Group → the rules adding to it, best priority first: the groups rules manage. */
   managedGroups: Map<string, number[]>;
-  /** Group → the customer data fields the rules adding to it or taking out of it read (resolve.ts: one move). */
-  groupFields: Map<string, Set<string>>;
+  /** Group → the groups it is a band beside: no customer the rules adding to one select is selected into the other (resolve.ts: one move). */
+  bands: Map<string, Set<string>>;
 }
 
-/** What a rule reads of the customer's data, not what rules assign (groups, collector, ...). */
-const dataFieldsOf = (r: CompiledRule): string[] => r.ast.fields.filter((f) => f !== 'groups' && !isScalarTarget(f));
+/**
+ * Two groups are bands of one field (low / medium / high risk) when every
+ * rule adding to one selects customers none adding to the other can: then a
+ * customer belongs in one of them at most, and leaving one for the other is
+ * one move. Groups that merely read a common field (an open amount) can hold
+ * the same customer and follow the data on their own.
+ */
+function bandsOf(rules: CompiledRule[], managedGroups: Map<string, number[]>, byId: Map<number, CompiledRule>): Map<string, Set<string>> {
+  const bands = new Map<string, Set<string>>();
+  const groups = [...managedGroups.keys()];
+  groups.forEach((a, i) => {
+    for (const b of groups.slice(i + 1)) {
+      const apart = managedGroups.get(a)!.every((x) => managedGroups.get(b)!.every((y) => mutuallyExclusive(byId.get(x)!.ast, byId.get(y)!.ast)));
+      if (!apart) continue;
+      bands.set(a, (bands.get(a) ?? new Set()).add(b));
+      bands.set(b, (bands.get(b) ?? new Set()).add(a));
+    }
+  });
+  return bands;
+}
 
 /**
  * A rule may read the value it sets (planStages): once set, it no longer
@@ -103,16 +122,10 @@ export function compileRuleSet(rows: RuleRow[], margins: Margins): RuleSet {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const stages = planStages(rules).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
   const managedGroups = new Map<string, number[]>();
-  const groupFields = new Map<string, Set<string>>();
   for (const r of rules) {
     for (const e of r.effects) {
-      if (!isGroupTarget(e.target)) continue;
-      const group = groupOf(e.target);
-      if (e.value === true) managedGroups.set(group, [...(managedGroups.get(group) ?? []), r.id]);
-      const fields = groupFields.get(group) ?? new Set<string>();
-      for (const f of dataFieldsOf(r)) fields.add(f);
-      groupFields.set(group, fields);
+      if (isGroupTarget(e.target) && e.value === true) managedGroups.set(groupOf(e.target), [...(managedGroups.get(groupOf(e.target)) ?? []), r.id]);
     }
   }
-  return { rules, byId, stages, managedGroups, groupFields };
+  return { rules, byId, stages, managedGroups, bands: bandsOf(rules, managedGroups, byId) };
 }

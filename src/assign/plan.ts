@@ -131,7 +131,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   const matcher: Matcher = scope.customerIds
     ? await MemoryMatcher.load(db, scope.customerIds)
     : new SqlMatcher(db, set.rules.flatMap((r) => r.ast.fields));
-  const ctx: ResolveContext = { managedGroups: set.managedGroups, groupFields: set.groupFields, dwellDays: settings.dwellDays, now };
+  const ctx: ResolveContext = { managedGroups: set.managedGroups, bands: set.bands, dwellDays: settings.dwellDays, now };
   const held = new HeldLookup(db, customers, new Date(now.getTime() - Math.max(...Object.values(settings.dwellDays)) * DAY_MS));
   const rank = new Map(set.rules.map((r, i) => [r.id, i]));
 

@@ -45,8 +45,8 @@ export interface RankedRule {
 export interface ResolveContext {
   /** Groups some rule adds to, with those rules (best first): members no rule selects any more leave them. */
   managedGroups: ReadonlyMap<string, readonly number[]>;
-  /** Group → the customer fields its rules read: groups sharing one are bands of it, left and joined as one move. */
-  groupFields: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Group → the groups it is a band beside (no customer belongs in both): left and joined as one move. */
+  bands: ReadonlyMap<string, ReadonlySet<string>>;
   dwellDays: Readonly<Record<DwellKind, number>>;
   now: Date;
   /** Resolve only these targets (between stages); all when absent. */
@@ -116,22 +116,22 @@ export function resolveCustomer(c: CustomerState, matched: readonly RankedRule[]
     const d = decide(c, target, false, responsible, true, ctx);
     if (d) decisions.push(d);
   }
-  holdMovesTogether(decisions, ctx.groupFields);
+  holdMovesTogether(decisions, ctx.bands);
   return { decisions, conflicts: conflicts ?? NO_CONFLICTS };
 }
 
 /**
- * Leaving one group and joining another whose rules read a common field
- * (score bands: low-risk to risky) is one move. Were only the side the dwell
- * time holds to wait, the customer would be in both bands for up to the
- * dwell time (or in neither); the other side waits with it, until the later
- * of the two dwell ends, and then both happen in one run.
+ * Leaving one group and joining another band beside it (score bands: low-risk
+ * to risky, which no customer belongs in both of) is one move. Were only the
+ * side the dwell time holds to wait, the customer would be in both bands for
+ * up to the dwell time (or in neither); the other side waits with it, until
+ * the later of the two dwell ends, and then both happen in one run. Groups
+ * that are no bands of each other (compile.ts) each follow the data.
  */
-function holdMovesTogether(decisions: Decision[], groupFields: ResolveContext['groupFields']): void {
+function holdMovesTogether(decisions: Decision[], bands: ResolveContext['bands']): void {
   const held = decisions.filter((d) => d.outcome === 'dwell' && isGroupTarget(d.target));
   if (held.length === 0) return;
-  const fieldsOf = (target: string) => groupFields.get(groupOf(target)) ?? NO_FIELDS;
-  const together = (a: Decision, b: Decision) => a.wanted !== b.wanted && [...fieldsOf(a.target)].some((f) => fieldsOf(b.target).has(f));
+  const together = (a: Decision, b: Decision) => a.wanted !== b.wanted && (bands.get(groupOf(a.target))?.has(groupOf(b.target)) ?? false);
   for (const d of decisions) {
     if (d.outcome !== 'change' || !isGroupTarget(d.target)) continue;
     const other = held.filter((h) => together(h, d)).sort((a, b) => b.heldUntil!.getTime() - a.heldUntil!.getTime())[0];
@@ -141,8 +141,6 @@ function holdMovesTogether(decisions: Decision[], groupFields: ResolveContext['g
     d.heldWith = other.target;
   }
 }
-
-const NO_FIELDS: ReadonlySet<string> = new Set();
 
 const NO_CONFLICTS: ConflictHit[] = [];
 

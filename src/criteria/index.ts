@@ -2,7 +2,7 @@
 // against the field registry, compiled to an in-memory function and to SQL
 // with one null rule) and a generic JsonLogic evaluator with explanations.
 
-export type { CriteriaAst, Condition, ValueNode, CustomerRecord, CompareOp } from './ast.js';
+export type { CriteriaAst, Condition, ValueNode, Literal, Scalar, CustomerRecord, CompareOp } from './ast.js';
 export type { FieldDef, FieldRegistry, FieldType } from './registry.js';
 export { defineFieldRegistry, FIELD_NAME_PATTERN, FORBIDDEN_SEGMENTS } from './registry.js';
 export { CriteriaError, CRITERIA_ERRORS, isCriteriaError, type CriteriaErrorCode } from './errors.js';

@@ -299,6 +299,29 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await customerRow(s.db, id)).groups).toEqual(['risky:rule', 'vip:rule']);
   });
 
+  it('moves a customer into a group that shares a field with the band it leaves, but is no band of it, at once', async () => {
+    const id = await addCustomer(s.db, 'B2', { riskScore: 10 });
+    const t0 = new Date('2026-03-01T02:00:00Z');
+    await addOpenInvoice(s.db, id, 500, 0, new Date(t0.getTime() - DAY));
+    const owing = { '>': [{ var: 'openAmount' }, 0] };
+    await addRule(s.db, { and: [{ '<': [{ var: 'riskScore' }, 50] }, owing] }, [{ type: 'addToGroup', group: 'low-risk' }]);
+    await addRule(s.db, { and: [{ '>=': [{ var: 'riskScore' }, 50] }, owing] }, [{ type: 'addToGroup', group: 'risky' }]);
+    // Reads the open amount too, and may hold a customer of either band: no band of theirs.
+    await addRule(s.db, { '>=': [{ var: 'openAmount' }, 1000] }, [{ type: 'addToGroup', group: 'watch' }]);
+    await apply(s.db, t0);
+    expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule']);
+    await s.db.query('UPDATE customers SET risk_score = 70 WHERE id = $1', [id]);
+    await addOpenInvoice(s.db, id, 2000, 0, new Date(t0.getTime() - DAY));
+    const early = new Date(t0.getTime() + 3 * DAY);
+    for (const scope of [{}, { customerIds: [id] }]) {
+      const plan = await previewPlan(s.db, { now: early, scope });
+      expect(plan.changes.map((c) => c.field)).toEqual(['group:watch']);
+      expect(plan.held.map((h) => [h.field, h.outcome])).toEqual([['group:low-risk', 'dwell'], ['group:risky', 'dwell']]);
+    }
+    await apply(s.db, early);
+    expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule', 'watch:rule']);
+  });
+
   it('undoes a run, except what changed since, which it reports', async () => {
     const a = await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
     const b = await addCustomer(s.db, 'B', { segment: 'key' });
