@@ -57,6 +57,8 @@ export const AR_ERR = {
   CRITERIA: define('AR_ERR_CRITERIA', '%s', 400),
   RULE_CONFLICT: define('AR_ERR_RULE_CONFLICT', '%s', 409),
   RUN_NOT_UNDOABLE: define('AR_ERR_RUN_NOT_UNDOABLE', '%s', 409),
+  /** A change a run must not meet half done, refused rather than waiting for the run (apply-lock.ts); `retryAfter` in the extras. */
+  RUN_APPLYING: define('AR_ERR_RUN_APPLYING', '%s is applying now and would keep members by the criteria it read: %s was not saved; send it again in %s s', 409),
   /** Recorded on a run its job left unfinished for good (src/assign/sweep.ts); nothing of it was applied. */
   RUN_ABANDONED: define('AR_ERR_RUN_ABANDONED', 'The run was abandoned, nothing of it applied: %s; run the rules again', 500),
   UNAVAILABLE: define('AR_ERR_UNAVAILABLE', '%s', 503),

@@ -10,7 +10,7 @@
 import { AR_ERR } from '../errors.js';
 import { copyCell, type Queryable } from '../db/sql.js';
 import { SCALAR_TARGETS, SCALAR_TARGET_NAMES, type ScalarTargetName } from './targets.js';
-import { lockApplies } from './apply-lock.js';
+import { lockAppliesOrRefuse } from './apply-lock.js';
 
 /** One change to write: reasons as JSON text (the quoted values may be added by SQL). */
 export interface StagedChange {
@@ -279,12 +279,12 @@ export async function restoreMemberships(q: Queryable, runId: number, now: Date)
  * was let in by the old ones, never judged by the new. The next run judges
  * every customer by the new criteria as if entering. Runs recorded before keep
  * no basis for these rules either, so undoing one neither puts a customer back
- * inside them nor takes one out. Waits for a run applying now: it would write
- * the old criteria's members after this.
+ * inside them nor takes one out. Refused while a run applies (409, nothing
+ * saved): it would write the old criteria's members after this.
  */
 export async function forgetRuleMembers(q: Queryable, ruleIds: readonly number[]): Promise<void> {
   if (ruleIds.length === 0) return;
-  await lockApplies(q);
+  await lockAppliesOrRefuse(q, 'the change of criteria');
   const params = [[...ruleIds]];
   await q.query(`UPDATE assignment_rule_members SET rule_ids = ${withoutRules('rule_ids')} WHERE rule_ids && $1::int[]`, params);
   await q.query('DELETE FROM assignment_rule_members WHERE cardinality(rule_ids) = 0');

@@ -99,6 +99,9 @@ async function problemPlugin(app: FastifyInstance) {
       else if (e.statusCode >= 500) request.log.error({ err }, 'service error');
       // Not when the request's change was saved: sent again, it would be made twice.
       if (e.statusCode === 503 && e.retryable !== false) retryLater(reply);
+      // A refusal that says when it would pass (a run applying) says it in the header too.
+      const retryAfter = e.extras?.retryAfter;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return sendProblem(reply, e.statusCode, e.code, e.message, e.extras ?? {});
     }
     if (err.validation) {

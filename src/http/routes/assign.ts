@@ -65,7 +65,8 @@ const assignRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const ruleSaveDoc = 'Answers with the stage the rule runs in, warnings (e.g. a scenario driven by volatile criteria only) and the ' +
     'rules it conflicts with: same target, another value, with how many customers both select today and which rule wins by priority. ' +
-    'A cycle of successive rules is refused with 409 AR_ERR_RULE_CONFLICT. The ETag is the saved version.';
+    'A cycle of successive rules is refused with 409 AR_ERR_RULE_CONFLICT. Pointing a rule at a search with other criteria while ' +
+    'an assignment run applies is refused with 409 AR_ERR_RUN_APPLYING and Retry-After, nothing saved. The ETag is the saved version.';
 
   app.post('/v1/rules', {
     config: RULE_EDITORS,

@@ -71,7 +71,8 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['searches'],
       summary: 'Replace a saved search (rules using it follow)',
       description: 'Refused with 409 if the new criteria would make rules feed each other in a cycle. New criteria reset hysteresis ' +
-        'for the rules using the search: the next run judges every customer by them as if entering.',
+        'for the rules using the search: the next run judges every customer by them as if entering. New criteria sent while an ' +
+        'assignment run applies are refused with 409 AR_ERR_RUN_APPLYING and Retry-After (nothing saved): send them again then.',
       params: IdParams,
       headers: IfMatchHeaders,
       body: SearchBody,

@@ -1,0 +1,99 @@
+// A credit manager saves new criteria for a rule with hysteresis while a run
+// applies. The run judges members by the criteria it read, and writes them
+// after: the save must not meet it half way, and must not hang for the length
+// of the run either. Refused at once with when to send it again.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auth } from '../helpers/app.js';
+import { postgresReachable } from '../helpers/storage.js';
+import { createRun, executeRun } from '../../src/assign/runs.js';
+import { saveSettings } from '../../src/assign/settings.js';
+import { buildAssignTestApp, type AssignTestApp } from './app.js';
+import { addCustomer, addRule, customerRow, seedReferences } from './factories.js';
+
+const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
+  assignment_rule_members, assignment_member_changes, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
+
+/** The answer, or 'still waiting' past the time a refusal takes. */
+const within = <T>(ms: number, p: Promise<T>) =>
+  Promise.race([p, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms))]);
+
+describe.skipIf(!(await postgresReachable()))('when new criteria are saved while a run applies, on PostgreSQL', () => {
+  let t: AssignTestApp;
+  let ruleId: number;
+  let searchId: number;
+  const db = () => t.storage.db;
+  const runId = async () => createRun(db(), { trigger: 'api' });
+  const put = async (url: string, payload: Record<string, unknown>) => t.app.inject({ method: 'PUT', url, headers: auth('analyst'), payload });
+
+  /** A run stopped inside its apply transaction until `release` is called. */
+  async function runHeldOpen() {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => { entered = resolve; });
+    const done = executeRun(db(), await runId(), {
+      progress: async () => {
+        entered();
+        await gate;
+      },
+    });
+    await inside;
+    return { release, done };
+  }
+
+  beforeAll(async () => {
+    t = await buildAssignTestApp('postgres');
+  });
+  afterAll(async () => t?.close());
+  beforeEach(async () => {
+    await db().query(RESET);
+    await seedReferences(db());
+    await saveSettings(db(), { hysteresis: { riskScore: 10 }, dwellDays: { groups: 0 }, runOnRuleChange: false });
+    const { rule } = await addRule(db(), { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'risky' }]);
+    [ruleId, searchId] = [rule.id, rule.searchId];
+  });
+
+  it('refuses the search at once with 409 and Retry-After, saving nothing, and takes it once the run is over', async () => {
+    const id = await addCustomer(db(), 'E1', { riskScore: 55 });
+    await executeRun(db(), await runId());
+    const run = await runHeldOpen();
+    const res = await within(3000, put(`/v1/searches/${searchId}`, { name: 'Risky', criteria: { '>': [{ var: 'riskScore' }, 60] } }));
+    run.release();
+    await run.done;
+    expect(res).not.toBe('still waiting');
+    if (res === 'still waiting') return;
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(res.json()).toMatchObject({ code: 'AR_ERR_RUN_APPLYING', retryAfter: Number(res.headers['retry-after']) });
+    // Nothing saved: the old criteria, and the member they let in, stay.
+    const [search] = await db().query<{ criteria: unknown }>('SELECT criteria FROM saved_searches WHERE id = $1', [searchId]);
+    expect(search.criteria).toEqual({ '>': [{ var: 'riskScore' }, 50] });
+    expect(await db().query('SELECT rule_ids FROM assignment_rule_members WHERE customer_id = $1', [id])).toEqual([{ rule_ids: [ruleId] }]);
+
+    const again = await put(`/v1/searches/${searchId}`, { name: 'Risky', criteria: { '>': [{ var: 'riskScore' }, 60] } });
+    expect(again.statusCode).toBe(200);
+    expect((await executeRun(db(), await runId())).sentences).toEqual(['1 customer leaves group risky']);
+    expect((await customerRow(db(), id)).groups).toEqual([]);
+  });
+
+  it('refuses a rule pointed at another search the same way, and saves a rename at once', async () => {
+    const other = (await t.app.inject({
+      method: 'POST', url: '/v1/searches', headers: auth('analyst'), payload: { name: 'Riskier', criteria: { '>': [{ var: 'riskScore' }, 60] } },
+    })).json();
+    const [rule] = (await t.app.inject({ method: 'GET', url: '/v1/rules', headers: auth('analyst') })).json().items;
+    const { name, priority, actions } = rule;
+    const run = await runHeldOpen();
+    const moved = await within(3000, put(`/v1/rules/${ruleId}`, { name, priority, actions, searchId: other.id }));
+    // Criteria as they were: nothing for the run to meet half way.
+    const renamed = await within(3000, put(`/v1/searches/${searchId}`, { name: 'Risky, renamed', criteria: { '>': [{ var: 'riskScore' }, 50] } }));
+    run.release();
+    await run.done;
+    expect([moved, renamed]).not.toContain('still waiting');
+    if (moved === 'still waiting' || renamed === 'still waiting') return;
+    expect([moved.statusCode, moved.json().code]).toEqual([409, 'AR_ERR_RUN_APPLYING']);
+    expect(renamed.statusCode).toBe(200);
+    const [stored] = await db().query<{ search_id: number }>('SELECT search_id FROM assignment_rules WHERE id = $1', [ruleId]);
+    expect(stored.search_id).toBe(searchId);
+  });
+});
