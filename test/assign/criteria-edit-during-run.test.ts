@@ -6,9 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auth } from '../helpers/app.js';
 import { postgresReachable } from '../helpers/storage.js';
 import { createRun, executeRun } from '../../src/assign/runs.js';
-import { saveSettings } from '../../src/assign/settings.js';
 import { buildAssignTestApp, type AssignTestApp } from './app.js';
-import { addCustomer, addRule, customerRow, seedReferences } from './factories.js';
+import { addCustomer, customerRow, riskyRuleWithHysteresis } from './factories.js';
 
 const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
   assignment_rule_members, assignment_member_changes, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
@@ -47,9 +46,7 @@ describe.skipIf(!(await postgresReachable()))('when new criteria are saved while
   afterAll(async () => t?.close());
   beforeEach(async () => {
     await db().query(RESET);
-    await seedReferences(db());
-    await saveSettings(db(), { hysteresis: { riskScore: 10 }, dwellDays: { groups: 0 }, runOnRuleChange: false });
-    const { rule } = await addRule(db(), { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'risky' }]);
+    const rule = await riskyRuleWithHysteresis(db());
     [ruleId, searchId] = [rule.id, rule.searchId];
   });
 

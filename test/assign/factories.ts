@@ -3,6 +3,7 @@
 import type { Db } from '../../src/db/sql.js';
 import { createSearch } from '../../src/searches/store.js';
 import { saveRule } from '../../src/assign/rules.js';
+import { saveSettings } from '../../src/assign/settings.js';
 import type { Action } from '../../src/assign/actions.js';
 
 export const COLLECTORS = ['col-a', 'col-b', 'col-legal'];
@@ -68,6 +69,16 @@ export async function addRule(db: Db, criteria: unknown, actions: Action[], opti
   const name = options.name ?? `rule ${ruleSeq}`;
   const search = await createSearch(db, { name: `search for ${name}`, criteria });
   return saveRule(db, null, { name, searchId: search.id, priority: options.priority ?? ruleSeq, actions });
+}
+
+/**
+ * The references, and one rule with hysteresis: customers above 50 join "risky",
+ * a member stays down to 40 (margin 10). No dwell: only hysteresis keeps a member in.
+ */
+export async function riskyRuleWithHysteresis(db: Db) {
+  await seedReferences(db);
+  await saveSettings(db, { hysteresis: { riskScore: 10 }, dwellDays: { groups: 0 }, runOnRuleChange: false });
+  return (await addRule(db, { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'risky' }])).rule;
 }
 
 export async function customerRow(db: Db, id: number) {

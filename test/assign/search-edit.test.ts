@@ -8,9 +8,8 @@ import { auth } from '../helpers/app.js';
 import { backends } from '../helpers/storage.js';
 import { createRun, executeRun } from '../../src/assign/runs.js';
 import { undoRun } from '../../src/assign/undo.js';
-import { saveSettings } from '../../src/assign/settings.js';
 import { buildAssignTestApp, type AssignTestApp } from './app.js';
-import { addCustomer, addRule, customerRow, seedReferences } from './factories.js';
+import { addCustomer, customerRow, riskyRuleWithHysteresis } from './factories.js';
 
 const RESET = `TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
   assignment_rule_members, assignment_member_changes, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`;
@@ -32,11 +31,7 @@ describe.each(await backends())('when the saved search of a rule with hysteresis
   afterAll(async () => t?.close());
   beforeEach(async () => {
     await db().query(RESET);
-    await seedReferences(db());
-    // No dwell: only hysteresis keeps a member in.
-    await saveSettings(db(), { hysteresis: { riskScore: 10 }, dwellDays: { groups: 0 }, runOnRuleChange: false });
-    const { rule } = await addRule(db(), { '>': [{ var: 'riskScore' }, 50] }, [{ type: 'addToGroup', group: 'risky' }]);
-    searchId = rule.searchId;
+    searchId = (await riskyRuleWithHysteresis(db())).searchId;
   });
 
   it('judges members by the new criteria at the next run, not kept by the loosened old ones', async () => {
