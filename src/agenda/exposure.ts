@@ -48,12 +48,13 @@ export type OverrunKind = 'limit' | 'cover';
 /**
  * The amount a balance must stay at or under: `risk.limitUsage` × the credit
  * limit, or the insurer cover. Null when none is recorded: no limit, or a
- * cover nobody recorded (flagging every insured balance would bury the
- * agenda). A limit of 0 is no credit granted: any open balance is over it.
+ * cover nobody recorded (unknown: flagging every balance nobody recorded a
+ * cover for would bury the agenda). A limit of 0 is no credit granted, and a
+ * cover of 0 the insurer's refusal: any open balance is over either.
  */
 export function thresholdOf(r: Pick<RiskFacts, 'creditLimit' | 'insurerCover'>, kind: OverrunKind, policy: AgendaPolicy): number | null {
   if (kind === 'limit') return r.creditLimit === null ? null : r.creditLimit * policy.risk.limitUsage;
-  return r.insurerCover !== null && r.insurerCover > 0 ? r.insurerCover : null;
+  return r.insurerCover;
 }
 
 export interface Overrun {

@@ -330,7 +330,7 @@ LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
 LEFT JOIN changes ch ON ch.customer_id = c.id
 LEFT JOIN decided dec ON dec.customer_id = c.id
-WHERE c.credit_limit IS NOT NULL OR c.insurer_cover > 0 OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL`;
+WHERE c.credit_limit IS NOT NULL OR c.insurer_cover IS NOT NULL OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate

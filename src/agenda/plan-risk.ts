@@ -127,19 +127,26 @@ function coverOverrun(x: Exposure, facts: PlanningFacts, policy: AgendaPolicy): 
   const { held, threshold: cover, since } = review;
   const currency = x.r.accountCurrency;
   const uncovered = roundMoney(held - cover);
+  // A cover of 0 is the insurer's refusal: none of the balance is insured, and there is no cover to raise.
+  const refused = cover === 0;
   const ask = x.r.ndCover
     ? 'request a named credit limit from the insurer (the unnamed-buyer cover stops there)'
-    : 'ask the insurer to raise the cover, or secure the excess (guarantee, prepayment)';
+    : refused
+      ? 'ask the insurer to reconsider its refusal, or secure the balance (guarantee, prepayment)'
+      : 'ask the insurer to raise the cover, or secure the excess (guarantee, prepayment)';
+  const coverText = refused ? 'no cover, the insurer refused it (cover 0)' : `cover ${money(cover, currency)}`;
   return {
     ...riskTask(x, currency),
     dedupeKey: review.dedupeKey,
     kind: 'cover_exceeded',
     dueDate: review.dueDate,
-    reason: `Exposure above the credit insurance ${sinceText(since)}: ${money(uncovered, currency)} of the ${money(held, currency)} open${besides(x)} is not covered ` +
-      `(cover ${money(cover, currency)}${x.r.ndCover ? ', unnamed-buyer' : ''}). ${ask[0].toUpperCase()}${ask.slice(1)}`,
+    reason: (refused
+      ? `Exposure the credit insurer refused to cover ${sinceText(since)}: none of the ${money(held, currency)} open${besides(x)} is covered `
+      : `Exposure above the credit insurance ${sinceText(since)}: ${money(uncovered, currency)} of the ${money(held, currency)} open${besides(x)} is not covered `) +
+      `(${coverText}${x.r.ndCover ? ', unnamed-buyer' : ''}). ${ask[0].toUpperCase()}${ask.slice(1)}`,
     reasons: [
       { factor: 'uncoveredExposure', text: `${money(uncovered, currency)} above the insurer's cover`, value: uncovered },
-      { factor: 'insurerCover', text: `insurer cover ${money(cover, currency)}${x.r.ndCover ? ' (unnamed-buyer / discretionary)' : ''}`, value: cover },
+      { factor: 'insurerCover', text: `insurer ${coverText}${x.r.ndCover ? ' (unnamed-buyer / discretionary)' : ''}`, value: cover },
       { factor: 'overSince', text: `above the cover ${sinceText(since)}`, value: since.on },
       exposureReason(x),
     ],

@@ -58,9 +58,10 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     END::float8 AS "creditLimitUsage",
     -- What the credit insurer would not pay if the customer failed: the open
     -- balance, every currency valued, above the cover (account currency). No
-    -- cover recorded: all of it.
+    -- cover recorded: all of it; a cover of 0 (the insurer refused) is 0 in any
+    -- currency, all of it too, with or without a rate of the account currency.
     CASE WHEN v.customer_id IS NULL THEN 0
-         WHEN v.priced AND (c.insurer_cover IS NULL OR fxl.rate IS NOT NULL)
+         WHEN v.priced AND (c.insurer_cover IS NULL OR c.insurer_cover = 0 OR fxl.rate IS NOT NULL)
            THEN GREATEST(v.open_amount - COALESCE(c.insurer_cover * fxl.rate, 0), 0)
     END::float8 AS "uncoveredExposure",
     COALESCE(o.overdue30_amount, 0)::float8 AS "overdue30Amount",

@@ -69,7 +69,7 @@ const derived: Spec[] = [
   ['creditLimitUsage', 'number', 'Credit limit used',
     'Open amount over the credit limit (1 = at the limit, 1.2 = 20 % over), every open invoice valued in the limit\'s currency at the latest rates; 0 with nothing open; empty with no limit, a limit of 0 and something open (no credit granted: any open balance is over it), or a currency no rate prices'],
   ['uncoveredExposure', 'number', 'Uncovered exposure (reporting currency)',
-    'Open amount above the credit-insurer cover, every open invoice and the cover valued in the reporting currency at the latest rates; the whole open amount when no cover is recorded; empty when a currency has no rate', { unit: 'currency' }],
+    'Open amount above the credit-insurer cover, every open invoice and the cover valued in the reporting currency at the latest rates; the whole open amount when no cover is recorded or the cover is 0 (the insurer refused to cover); empty when a currency has no rate', { unit: 'currency' }],
   ['reportingTurnover12m', 'number', 'Turnover (12 months, reporting currency)',
     'Invoiced over the last 365 days in every currency, valued in the reporting currency at the latest rate; empty when one of those currencies has no rate', { unit: 'currency' }],
   ['avgDaysLate12m', 'number', 'Average days late (12 months)', 'Mean days late of invoices settled in the last 365 days', { unit: 'days' }],

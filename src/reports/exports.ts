@@ -103,6 +103,9 @@ const RISK_COLUMNS: CsvColumn<RiskRow>[] = [
   { header: 'above_cover_excess', value: (r) => r.aboveCover.excess },
   { header: 'insolvent_customers', value: (r) => r.insolvent.customers },
   { header: 'insolvent_exposure', value: (r) => r.insolvent.exposure },
+  // Last, so that a spreadsheet's formulas find the earlier columns where they were.
+  { header: 'without_cover_customers', value: (r) => r.withoutCover.customers },
+  { header: 'without_cover_exposure', value: (r) => r.withoutCover.exposure },
 ];
 
 /**

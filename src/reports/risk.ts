@@ -53,8 +53,10 @@ export interface RiskRow {
   overLimit: { customers: number; exposure: number; excess: number };
   /** Customers with no credit limit: exposure nobody decided to grant. */
   withoutLimit: { customers: number; exposure: number };
-  /** Customers whose exposure stood above their insurer's cover, and the uninsured part. */
+  /** Customers whose exposure stood above their insurer's cover, and the uninsured part; a cover of 0 (refused): all of it. */
   aboveCover: { customers: number; excess: number };
+  /** Customers with no insurer cover recorded: exposure whose cover nobody knows. */
+  withoutCover: { customers: number; exposure: number };
   /** Customers in insolvency proceedings on the date (reported on or before it). */
   insolvent: { customers: number; exposure: number };
 }
@@ -67,7 +69,9 @@ export const RISK_METHOD =
   "without one. A score or credit limit on a past date is the provider's or the committee's latest event on or before " +
   "it (risk_score_change, credit_limit_decision), or the 'previous' value the first later event gives (an event with no " +
   'value, or one that is no score, infinite, or no limit, below 0 or from 10^13, is left out); a customer ' +
-  'without such events has its current score and limit on every date. The insurer cover is the current one. Over the ' +
+  'without such events has its current score and limit on every date. The insurer cover is the current one: above it, ' +
+  'the exposure over the cover (a cover of 0, the insurer\'s refusal: all of it); without cover, the customers with none ' +
+  'recorded, counted apart since nobody knows it. Over the ' +
   'limit: exposure above the credit limit (a limit of 0 grants no credit); a limit is in the account currency, so in ' +
   "a one-currency report only the customers whose account is in that currency are compared, on their invoices in it " +
   '(consolidated: every invoice and the limit, valued that day). Insolvent: an insolvency event on or before the date.';
@@ -125,8 +129,9 @@ const bandOf = (score: string) => `CASE ${RISK_BANDS.filter((b) => Number.isFini
   .map((b) => `WHEN ${score} >= ${b.from} THEN '${b.band}'`).join(' ')} WHEN ${score} IS NOT NULL THEN 'low' ELSE '${UNSCORED}' END`;
 
 // $5: the report's currency (a limit is compared in it only for accounts kept in it); consolidated, the fx table's
-// rate of the account currency values the limit and the cover the same day as the invoices. A limit of 0 is 0 in any
-// currency: a blocked account needs no rate.
+// rate of the account currency values the limit and the cover the same day as the invoices. A limit of 0 (no credit
+// granted) and a cover of 0 (the insurer refused) are 0 in any currency: such an account needs no rate, and its whole
+// exposure is above them. No cover recorded is not 0: nobody knows it, so it is counted apart, as no limit is.
 const RISK_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued)},
 exposure AS (
   SELECT d, grp, customer_id,
@@ -161,7 +166,7 @@ stood AS (
 compared AS (
   SELECT s.*, ${bandOf('s.score')} AS band,
     ${valued.fx ? 'CASE WHEN s.credit_limit = 0 THEN 0 ELSE s.credit_limit * s.account_rate END' : 'CASE WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
-    ${valued.fx ? 's.cover * s.account_rate' : 'CASE WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
+    ${valued.fx ? 'CASE WHEN s.cover = 0 THEN 0 ELSE s.cover * s.account_rate END' : 'CASE WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
   FROM stood s
 ),
 by_band AS (
@@ -179,8 +184,10 @@ totals AS (
     COALESCE(sum(amount - limit_in) FILTER (WHERE amount > limit_in), 0)::float8 AS over_excess,
     count(*) FILTER (WHERE credit_limit IS NULL)::int AS nolimit_customers,
     COALESCE(sum(amount) FILTER (WHERE credit_limit IS NULL), 0)::float8 AS nolimit_exposure,
-    count(*) FILTER (WHERE cover_in > 0 AND amount > cover_in)::int AS cover_customers,
-    COALESCE(sum(amount - cover_in) FILTER (WHERE cover_in > 0 AND amount > cover_in), 0)::float8 AS cover_excess,
+    count(*) FILTER (WHERE amount > cover_in)::int AS cover_customers,
+    COALESCE(sum(amount - cover_in) FILTER (WHERE amount > cover_in), 0)::float8 AS cover_excess,
+    count(*) FILTER (WHERE cover IS NULL)::int AS nocover_customers,
+    COALESCE(sum(amount) FILTER (WHERE cover IS NULL), 0)::float8 AS nocover_exposure,
     count(*) FILTER (WHERE insolvent)::int AS insolvent_customers,
     COALESCE(sum(amount) FILTER (WHERE insolvent), 0)::float8 AS insolvent_exposure${valued.fx ? `,
     concat_ws(',', string_agg(unpriced, ','), string_agg(DISTINCT CASE WHEN (credit_limit > 0 OR cover > 0) AND account_rate IS NULL
@@ -206,6 +213,8 @@ interface RiskSqlRow {
   nolimit_exposure: number;
   cover_customers: number;
   cover_excess: number;
+  nocover_customers: number;
+  nocover_exposure: number;
   insolvent_customers: number;
   insolvent_exposure: number;
   unpriced?: string | null;
@@ -232,6 +241,7 @@ export function riskRow(month: string, date: IsoDate, group: string, r: RiskSqlR
     overLimit: { customers: r?.over_customers ?? 0, exposure: roundMoney(r?.over_exposure ?? 0), excess: roundMoney(r?.over_excess ?? 0) },
     withoutLimit: { customers: r?.nolimit_customers ?? 0, exposure: roundMoney(r?.nolimit_exposure ?? 0) },
     aboveCover: { customers: r?.cover_customers ?? 0, excess: roundMoney(r?.cover_excess ?? 0) },
+    withoutCover: { customers: r?.nocover_customers ?? 0, exposure: roundMoney(r?.nocover_exposure ?? 0) },
     insolvent: { customers: r?.insolvent_customers ?? 0, exposure: roundMoney(r?.insolvent_exposure ?? 0) },
   };
 }

@@ -166,6 +166,16 @@ describe('when the exposure is above the credit insurer cover', () => {
   it('does not guess a cover nobody recorded', () => {
     expect(kinds([risky({ ndCover: true, open: [{ currency: 'EUR', amount: 32_000 }] })])).toEqual([]);
   });
+
+  it("reads a cover of 0 as the insurer's refusal: the whole open balance is uninsured and reviewed", () => {
+    const [s] = planRiskActions(facts({ risk: [risky({ insurerCover: 0, open: [{ currency: 'EUR', amount: 1_200 }] })] }), POLICY);
+    expect(s).toMatchObject({ kind: 'cover_exceeded', dedupeKey: `risk:cover:c1:${ASOF}#0` });
+    expect(s.reason).toMatch(/^Exposure the credit insurer refused to cover since 2026-10-20: none of the 1,200.00 EUR open is covered \(no cover, the insurer refused it \(cover 0\)\)\. Ask the insurer to reconsider/);
+    expect(s.reasons.find((r) => r.factor === 'uncoveredExposure')).toMatchObject({ value: 1_200 });
+    expect(s.priority.amountAtStake).toBe(1_200);
+    // Nothing open: nothing to insure.
+    expect(kinds([risky({ insurerCover: 0 })])).toEqual([]);
+  });
 });
 
 describe('when a provider reports insolvency proceedings', () => {

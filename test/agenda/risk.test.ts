@@ -171,6 +171,25 @@ for (const backend of await backends()) {
       }
     });
 
+    it("reviews any open balance of a customer the insurer refused to cover (cover 0), but none of one with no cover recorded", async () => {
+      const db = t.storage.db;
+      const refused = await f.customer(db, { externalId: 'C-REFUSED', currency: 'EUR' });
+      await db.query('UPDATE customers SET insurer_cover = 0 WHERE id = $1', [refused]);
+      await f.invoice(db, { customerId: refused, issueDate: '2026-10-05', dueDate: '2026-11-05', amount: 800, currency: 'EUR' });
+      const unknown = await f.customer(db, { externalId: 'C-NO-COVER', currency: 'EUR' });
+      await f.invoice(db, { customerId: unknown, issueDate: '2026-10-05', dueDate: '2026-11-05', amount: 800, currency: 'EUR' });
+      try {
+        const { items } = await agenda('agenda=risk');
+        expect(items.filter((i) => ['C-REFUSED', 'C-NO-COVER'].includes(i.customer.externalId)).map((i) => [i.customer.externalId, i.kind, i.dueDate]))
+          .toEqual([['C-REFUSED', 'cover_exceeded', '2026-10-05']]);
+        expect(items.find((i) => i.customer.externalId === 'C-REFUSED')!.reason)
+          .toMatch(/^Exposure the credit insurer refused to cover since 2026-10-05: none of the 800.00 EUR open is covered/);
+      } finally {
+        await db.query('DELETE FROM actions WHERE customer_id = ANY($1::int[])', [[refused, unknown]]);
+        await db.query('DELETE FROM customers WHERE id = ANY($1::int[])', [[refused, unknown]]);
+      }
+    });
+
     it('asks for the claim in a later proceeding, and keeps the reminders stopped from the first', async () => {
       const db = t.storage.db;
       const scenario = await f.scenario(db, [{ dayOffset: 10, channel: 'call', level: 2, automatic: false }]);

@@ -153,7 +153,7 @@ for (const backend of await backends()) {
       expect(facts.get(noLimitIdle)).toMatchObject({ creditLimit: null, creditLimitUsage: null });
     });
 
-    it('gives the exposure above the credit-insurer cover in the reporting currency, all of it with no cover', async () => {
+    it('gives the exposure above the credit-insurer cover in the reporting currency, all of it with no cover or a cover of 0', async () => {
       const covered = await f.customer(s.db, { currency: 'EUR' });
       await s.db.query('UPDATE customers SET insurer_cover = 1000 WHERE id = $1', [covered]);
       await f.invoice(s.db, { customerId: covered, dueDate: daysAgo(10), amount: 900, currency: 'EUR' });
@@ -166,6 +166,10 @@ for (const backend of await backends()) {
       const unpriced = await f.customer(s.db, { currency: 'CHF' });
       await s.db.query('UPDATE customers SET insurer_cover = 100 WHERE id = $1', [unpriced]);
       await f.invoice(s.db, { customerId: unpriced, dueDate: daysAgo(10), amount: 300, currency: 'CHF' });
+      // The insurer refused (cover 0) an account kept in CHF, invoiced in USD: all of it, no CHF rate needed.
+      const refused = await f.customer(s.db, { currency: 'CHF' });
+      await s.db.query('UPDATE customers SET insurer_cover = 0 WHERE id = $1', [refused]);
+      await f.invoice(s.db, { customerId: refused, dueDate: daysAgo(10), amount: 250 });
       const idle = await f.customer(s.db);
       await s.db.query(`INSERT INTO exchange_rates (currency, quote_currency, rate_date, rate) VALUES ('EUR', 'USD', $1, 1.10)`, [daysAgo(3)]);
       const facts = new Map((await loadCustomerFacts(s.db)).map((r) => [r.id, r]));
@@ -174,6 +178,7 @@ for (const backend of await backends()) {
       expect(facts.get(within)).toMatchObject({ uncoveredExposure: 0 });
       expect(facts.get(uninsured)).toMatchObject({ uncoveredExposure: 400 });
       expect(facts.get(unpriced)).toMatchObject({ uncoveredExposure: null });
+      expect(facts.get(refused)).toMatchObject({ uncoveredExposure: 250 });
       expect(facts.get(idle)).toMatchObject({ uncoveredExposure: 0 });
       expect((await loadCustomerFacts(s.db, [covered]))[0].uncoveredExposure).toBeCloseTo(440, 6);
     });

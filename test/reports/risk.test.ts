@@ -67,8 +67,22 @@ for (const backend of await backends()) {
 
       it("says what stands above the insurer's cover, and what customers in insolvency proceedings owe", () => {
         expect(row.aboveCover).toEqual({ customers: 1, excess: 500 });
+        // A and C have no cover recorded: unknown, counted apart rather than as above a cover of 0.
+        expect(row.withoutCover).toEqual({ customers: 2, exposure: 4600 });
         expect(row.insolvent).toEqual({ customers: 1, exposure: 1000 });
       });
+    });
+
+    it("reads a cover of 0 as the insurer's refusal: all of that customer's exposure stands above it", async () => {
+      await s.db.query(`UPDATE customers SET insurer_cover = 0 WHERE external_id = 'C'`);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+        // B: 500 over its 500; C: all of its 100.
+        expect(row.aboveCover).toEqual({ customers: 2, excess: 600 });
+        expect(row.withoutCover).toEqual({ customers: 1, exposure: 4500 });
+      } finally {
+        await s.db.query(`UPDATE customers SET insurer_cover = NULL WHERE external_id = 'C'`);
+      }
     });
 
     describe('when the trend goes back before the events', () => {
@@ -206,6 +220,18 @@ for (const backend of await backends()) {
         expect(r.consolidation!.currencies).toEqual(['EUR', 'USD']);
       } finally {
         await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
+      }
+    });
+
+    it("needs no rate for a cover of 0, the insurer's refusal: all of that exposure stands above it", async () => {
+      await s.db.query(`UPDATE customers SET currency = 'GBP', insurer_cover = 0 WHERE external_id = 'U'`);
+      try {
+        const r = await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED });
+        expect(r.groups[0].aboveCover).toEqual({ customers: 1, excess: 50 });
+        expect(r.groups[0].withoutCover).toEqual({ customers: 1, exposure: 1100 });
+        expect(r.consolidation!.currencies).toEqual(['EUR', 'USD']);
+      } finally {
+        await s.db.query(`UPDATE customers SET currency = 'USD', insurer_cover = NULL WHERE external_id = 'U'`);
       }
     });
 

@@ -104,7 +104,8 @@ const RiskRow = Type.Object({
   })),
   overLimit: Type.Object({ customers: Type.Integer(), exposure: Type.Number(), excess: Type.Number({ description: 'the part above the limits' }) }),
   withoutLimit: CustomersAmount,
-  aboveCover: Type.Object({ customers: Type.Integer(), excess: Type.Number({ description: "the part above the insurer's cover" }) }),
+  aboveCover: Type.Object({ customers: Type.Integer(), excess: Type.Number({ description: "the part above the insurer's cover; a cover of 0 (the insurer refused): all of the exposure" }) }),
+  withoutCover: CustomersAmount,
   insolvent: CustomersAmount,
 });
 
@@ -324,7 +325,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: RISK_METHOD,
       querystring: Type.Object(common, { additionalProperties: false }),
       response: {
-        ...ok(report(RiskRow), 'month,date,group,customers,exposure_amount,exposure_count,overdue_amount,overdue_count,<band>_customers,<band>_exposure,<band>_overdue,...,over_limit_customers,over_limit_exposure,over_limit_excess,without_limit_customers,without_limit_exposure,above_cover_customers,above_cover_excess,insolvent_customers,insolvent_exposure'),
+        ...ok(report(RiskRow), 'month,date,group,customers,exposure_amount,exposure_count,overdue_amount,overdue_count,<band>_customers,<band>_exposure,<band>_overdue,...,over_limit_customers,over_limit_exposure,over_limit_excess,without_limit_customers,without_limit_exposure,above_cover_customers,above_cover_excess,insolvent_customers,insolvent_exposure,without_cover_customers,without_cover_exposure'),
         ...refusals,
       },
     },
