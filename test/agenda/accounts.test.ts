@@ -115,6 +115,23 @@ for (const backend of await backends()) {
       expect(res.body).toContain('"900.50 EUR open, 700.00 EUR overdue"');
     });
 
+    // Two files of one day with other filters took one name: the second saved over the first, and neither said whose rows it held.
+    it('names every scope a file covers: no collector, a group, a customer, the risk or collection agenda alone', async () => {
+      const db = t.storage.db;
+      await db.query(`INSERT INTO customer_groups (external_id, name) VALUES ('GRP R&D', 'R&D')`);
+      try {
+        const name = async (url: string) => (await get(`${url}&date=${DATE}&format=csv`, 'admin')).headers['content-disposition'];
+        expect(await name('/v1/agenda?noCollector=true')).toBe(`attachment; filename="agenda-no-collector-${DATE}.csv"`);
+        expect(await name('/v1/agenda/accounts?noCollector=true')).toBe(`attachment; filename="call-list-no-collector-${DATE}.csv"`);
+        expect(await name('/v1/agenda?group=GRP%20R%26D&agenda=risk')).toBe(`attachment; filename="agenda-risk-group-GRP_R_D-${DATE}.csv"`);
+        expect(await name('/v1/agenda/accounts?customer=C-BOB&agenda=collection'))
+          .toBe(`attachment; filename="call-list-collection-customer-C-BOB-${DATE}.csv"`);
+        expect(await name('/v1/agenda?collector=alice&customer=C-BUSY')).toBe(`attachment; filename="agenda-alice-customer-C-BUSY-${DATE}.csv"`);
+      } finally {
+        await db.query(`DELETE FROM customer_groups WHERE external_id = 'GRP R&D'`);
+      }
+    });
+
     it('exports the tasks of the agenda as a workbook, one row per task, due dates as dates', async () => {
       const res = await t.app.inject({
         url: `/v1/agenda?date=${DATE}&format=xlsx`, headers: auth('admin'),

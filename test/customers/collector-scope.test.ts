@@ -78,8 +78,11 @@ describe('customer reads with a collector key', () => {
     it('lists, counts and samples its own customers only', async () => {
       expect(await ids(`/v1/searches/${id}/customers`)).toEqual(['C1']);
       expect((await get(`/v1/searches/${id}/customers`)).json().count).toBe(1);
-      const csv = (await get(`/v1/searches/${id}/customers?format=csv`)).body.trim().split('\r\n');
+      const file = await get(`/v1/searches/${id}/customers?format=csv`);
+      const csv = file.body.trim().split('\r\n');
       expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['C1']);
+      // Its file says whose customers it holds, as the agenda's and the reports' do.
+      expect(file.headers['content-disposition']).toMatch(new RegExp(`"search-${id}-col-1-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
       for (const m of [(await get(`/v1/searches/${id}?matches=true`)).json().matches, (await post(`/v1/searches/${id}/count`, {})).json(),
         (await post('/v1/searches/count', { criteria })).json()]) {
         expect(m.count).toBe(1);

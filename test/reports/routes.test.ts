@@ -160,6 +160,33 @@ for (const backend of await backends()) {
       });
     });
 
+    // Two files of one day with other filters took one name: the second saved over the first, and neither said whose rows it held.
+    describe('when a report of a scope is exported', () => {
+      it('names the scope in the file, before the currency, as the agenda names its collector', async () => {
+        const db = api.t.storage.db;
+        const [group] = await db.query<{ id: number }>("INSERT INTO customer_groups (external_id, name) VALUES ('GRP NAMED', 'Named') RETURNING id");
+        await db.query("INSERT INTO group_members (group_id, customer_id) SELECT $1, id FROM customers WHERE external_id = 'B'", [group.id]);
+        try {
+          const name = async (url: string, role: 'analyst' | 'collector' = 'analyst') => {
+            const res = await get(`${url}&asOf=2026-03-31&format=csv`, role);
+            expect(res.statusCode).toBe(200);
+            return res.headers['content-disposition'];
+          };
+          expect(await name('/v1/reports/aging?collector=bob')).toBe('attachment; filename="aging-bob-USD-2026-03-31.csv"');
+          expect(await name('/v1/reports/risk?segment=small')).toBe('attachment; filename="risk-segment-small-USD-2026-03-31.csv"');
+          expect(await name('/v1/reports/cei?group=GRP%20NAMED')).toBe('attachment; filename="cei-group-GRP_NAMED-USD-2026-03-31.csv"');
+          expect(await name('/v1/reports/dso?noCollector=true')).toBe('attachment; filename="dso-no-collector-2026-03-31.csv"');
+          expect(await name('/v1/reports/statuses?noSegment=true')).toBe('attachment; filename="statuses-no-segment-2026-03-31.csv"');
+          expect(await name('/v1/reports/overdue?collector=bob&currency=consolidated'))
+            .toBe('attachment; filename="overdue-bob-consolidated-USD-2026-03-31.csv"');
+          // A collector key's reports are of its own portfolio: named so.
+          expect(await name('/v1/reports/aged-balance?', 'collector')).toBe('attachment; filename="aged-balance-alice-USD-2026-03-31.csv"');
+        } finally {
+          await db.query("DELETE FROM customer_groups WHERE external_id = 'GRP NAMED'");
+        }
+      });
+    });
+
     describe('when a collector key asks for reports', () => {
       it("sees its own portfolio and is refused another collector's", async () => {
         // The test collector key is bound to alice: customer A only, 1,500 + 3,000 open.

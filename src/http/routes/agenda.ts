@@ -10,6 +10,7 @@ import {
   scopedCustomerIds, type AgendaPlanJobData, type AgendaPolicy,
 } from '../../agenda/index.js';
 import { ExportFormatParam, exportContent, formatOf, sendTable } from '../table-export.js';
+import { exportName } from '../export-name.js';
 import type { Db } from '../../db/sql.js';
 import { Nullable } from '../../util/nullable.js';
 import { QueuedJob, sendQueued } from '../queued.js';
@@ -126,9 +127,12 @@ const AgendaQuerystring = Type.Object({
 const TASK_CSV = 'rank,due_date,state,kind,type,customer_external_id,customer_name,collector,amount_at_stake,currency,invoices,reason,action_id,priority';
 const ACCOUNT_CSV = 'rank,customer_external_id,customer_name,customer_segment,collector,tasks,late,waiting_days,topics,balance_currency,open_amount,overdue_amount,other_currencies,first_task,priority';
 
-/** agenda-COL-01-2026-12-07, or agenda-2026-12-07 for the whole portfolio. */
-const fileStem = (name: string, q: { collector: string | null; date: string }) =>
-  [name, ...(q.collector === null ? [] : [q.collector.replace(/[^A-Za-z0-9_-]/g, '_')]), q.date].join('-');
+/**
+ * agenda-COL-01-2026-12-07, agenda-2026-12-07 for the whole portfolio; the risk or collection agenda alone says so
+ * (agenda-risk-…), and so does every scope asked for (no-collector, group-…, customer-…), as the reports' files do.
+ */
+const fileStem = (name: string, q: { collector: string | null; date: string; agenda: string }, query: Static<typeof AgendaQuerystring>) =>
+  exportName(q.agenda === 'all' ? name : `${name}-${q.agenda}`, { ...query, collector: q.collector }, q.date);
 
 const ClosedSchema = Type.Object({ id: Type.Integer(), status: Type.String(), doneAt: Type.String() });
 
@@ -172,7 +176,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     const format = formatOf(request, reply, request.query.format);
     if (format === 'json') return readAgenda(storage.db, { ...q, limit: request.query.limit });
     const { tasks } = await agendaTasks(storage.db, q);
-    return sendTable(reply, format, fileStem('agenda', q), 'agenda', tasksTable(tasks));
+    return sendTable(reply, format, fileStem('agenda', q, request.query), 'agenda', tasksTable(tasks));
   });
 
   app.get('/v1/agenda/accounts', {
@@ -191,7 +195,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox<AgendaRouteOptions> = async (app, 
     const format = formatOf(request, reply, request.query.format);
     const { tasks } = await agendaTasks(storage.db, q);
     const accounts = byAccount(tasks, q.date);
-    if (format !== 'json') return sendTable(reply, format, fileStem('call-list', q), 'call list', accountsTable(accounts));
+    if (format !== 'json') return sendTable(reply, format, fileStem('call-list', q, request.query), 'call list', accountsTable(accounts));
     return {
       date: q.date, collector: q.collector,
       accounts: accounts.slice(0, request.query.limit),

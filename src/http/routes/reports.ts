@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExportFormatParam, exportContent, formatOf, sendTable, type ExportFormat } from '../table-export.js';
+import { exportName, type NamedScope } from '../export-name.js';
 import { errorResponses, ProblemRef } from '../schemas/common.js';
 import {
   agingTable, agingReport, currenciesInScope, cashForecastTable, cashForecastReport, ceiTable, ceiReport, dsoTable, dsoReport, AGING_METHOD, CASH_FORECAST_METHOD, CEI_METHOD, DSO_METHOD,
@@ -200,11 +201,12 @@ const reportDay = (asOf: string | undefined) =>
 /**
  * A file says in its name what its amounts are, since its rows do not: aging-EUR-2026-03-31.csv, or consolidated,
  * aging-consolidated-USD-2026-03-31.csv. Without it the EUR and the USD files of one day had the same name and neither
- * said its currency. A scope with no invoice has none to name.
+ * said its currency. A scope with no invoice has none to name. Its scope too, as the agenda's files: a collector's,
+ * aging-COL-01-EUR-2026-03-31.csv; no-collector, segment-…, no-segment, group-… (`export-name.ts`).
  */
-function fileStem(name: string, r: { asOf: string; filters: { currency: string | null }; consolidation?: ConsolidationOf }): string {
+function fileStem(name: string, r: { asOf: string; filters: NamedScope & { currency: string | null }; consolidation?: ConsolidationOf }): string {
   const currency = r.consolidation ? `${CONSOLIDATED}-${r.consolidation.currency}` : r.filters.currency;
-  return [name, ...(currency === null ? [] : [currency]), r.asOf].join('-');
+  return exportName(name, r.filters, currency, r.asOf);
 }
 
 /** The report as asked: JSON as it is, or its rows as a file. */

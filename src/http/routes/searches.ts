@@ -16,7 +16,8 @@ import type { Queryable } from '../../db/sql.js';
 import { runAfterChange } from '../../assign/jobs.js';
 import { forgetRuleMembers } from '../../assign/write.js';
 import { IfMatchHeaders, ifMatchVersions, tagged } from '../if-match.js';
-import { readableCriteria } from '../portfolio.js';
+import { portfolioOf, readableCriteria } from '../portfolio.js';
+import { exportName } from '../export-name.js';
 
 const EDITORS = { roles: ['analyst' as const], action: 'edit saved searches' };
 /** Rolls back a save found to set off a rule run that the queue was not asked about. */
@@ -156,7 +157,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ast = readableCriteria(request, search.criteria);
     const { limit, after, format } = request.query;
     const chosen = formatOf(request, reply, format);
-    if (chosen !== 'json') return sendTable(reply, chosen, `search-${search.id}-${todayIso()}`, 'customers', await searchResultsTable(db, ast));
+    if (chosen !== 'json') return sendTable(reply, chosen, exportName(`search-${search.id}`, { collector: portfolioOf(request) }, todayIso()), 'customers', await searchResultsTable(db, ast));
     return { search: { id: search.id, name: search.name, version: search.version }, ...(await searchResults(db, ast, { limit, after })) };
   });
 
