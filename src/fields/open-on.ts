@@ -27,6 +27,8 @@ export interface OpenOnScope {
   where?: string;
   /** Condition narrowing `later`'s allocations (`pa`), when the scope is small enough for it to pay. */
   allocations?: string;
+  /** The documents read: invoices (the default), or credit notes, whose open amount is the part not yet applied. */
+  kind?: 'invoice' | 'credit_note';
 }
 
 /**
@@ -35,7 +37,7 @@ export interface OpenOnScope {
  * asked about, with `unexplained`, the part closed without an allocation),
  * `cand` between them.
  */
-export function openOnCtes({ firstDay, lastDay, from, columns = '', where = '', allocations }: OpenOnScope): string {
+export function openOnCtes({ firstDay, lastDay, from, columns = '', where = '', allocations, kind = 'invoice' }: OpenOnScope): string {
   return `later AS (
   SELECT pa.invoice_id, p.payment_date, pa.amount
   FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
@@ -44,7 +46,7 @@ export function openOnCtes({ firstDay, lastDay, from, columns = '', where = '', 
 cand AS (
   SELECT i.id, i.customer_id, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.currency${columns}
   FROM ${from}
-  WHERE i.kind = 'invoice' AND i.issue_date <= ${lastDay}${where}
+  WHERE i.kind = '${kind}' AND i.issue_date <= ${lastDay}${where}
     AND (i.open_amount > 0 OR i.settled_date > ${firstDay} OR i.id IN (SELECT invoice_id FROM later))
 ),
 inv AS (

@@ -11,7 +11,10 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { addDays } from '../agenda/dates.js';
 import { trendMonths } from './periods.js';
-import { envelope, groupsOf, loadBalances, loadMonthlySales, valuationFor, type ReportEnvelope, type ReportScope } from './series.js';
+import {
+  envelope, groupsOf, loadBalances, creditCurrencies, loadCredits, loadMonthlySales, netOfCredits, valuationFor, type ByDate, type ReportEnvelope, type ReportScope,
+} from './series.js';
+import { NET_CREDITS_METHOD } from './dso.js';
 import { roundMoney } from '../util/round.js';
 
 export const CEI_METHOD =
@@ -39,34 +42,40 @@ export interface CeiRow {
   /** beginning + sales − ending. */
   collected: number;
   cei: number | null;
+  /** With netCredits: the credit notes unapplied at the beginning and at the end, offset from those receivables. */
+  unappliedCredits?: { beginning: number; ending: number };
 }
 
-export type CeiReport = ReportEnvelope<CeiRow>;
+export type CeiReport = ReportEnvelope<CeiRow> & { netCredits: boolean };
 
-export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope }): Promise<CeiReport> {
+export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scope: ReportScope; netCredits?: boolean }): Promise<CeiReport> {
   const months = trendMonths(q.asOf, q.months);
   const dates = [addDays(months[0].start, -1), ...months.map((m) => m.end)];
-  const fx = await valuationFor(db, q.scope, q.asOf);
-  const [balances, monthly] = await Promise.all([
+  const fx = await valuationFor(db, q.scope, q.asOf, await creditCurrencies(db, q.scope, q.netCredits));
+  const [balances, monthly, credits] = await Promise.all([
     loadBalances(db, dates, q.scope, fx),
     loadMonthlySales(db, months[0].start, q.asOf, q.scope, fx),
+    q.netCredits ? loadCredits(db, dates, q.scope, fx) : (new Map() as ByDate<number>),
   ]);
   // Every month's sales count here: the CEI of each month reads them.
   fx?.needDeferred();
   fx?.check();
-  const groups = groupsOf(q.scope, balances, monthly);
+  const groups = groupsOf(q.scope, balances, monthly, credits);
   const trend = months.flatMap((m) => groups.map((group): CeiRow => {
-    const beginning = balances.get(addDays(m.start, -1))?.get(group)?.total.amount ?? 0;
-    const ending = balances.get(m.end)?.get(group);
-    const endingTotal = ending?.total.amount ?? 0;
-    const endingCurrent = ending?.buckets[0].amount ?? 0;
+    const netOn = (d: IsoDate) => netOfCredits(balances.get(d)?.get(group), credits.get(d)?.get(group) ?? 0);
+    const [begun, ending] = [netOn(addDays(m.start, -1)), netOn(m.end)];
+    const beginning = begun.total;
+    const endingTotal = ending.total;
+    const endingCurrent = ending.current;
     const sales = monthly.get(m.month)?.get(group) ?? 0;
     return {
       month: m.month, start: m.start, end: m.end, group,
       beginningReceivables: beginning, creditSales: sales, endingReceivables: endingTotal, endingCurrentReceivables: endingCurrent,
       collected: roundMoney(beginning + sales - endingTotal),
       cei: cei(beginning, sales, endingTotal, endingCurrent),
+      ...(q.netCredits ? { unappliedCredits: { beginning: begun.credits, ending: ending.credits } } : {}),
     };
   }));
-  return envelope(q.asOf, q.scope, CEI_METHOD, trend, (r) => r.end === q.asOf, fx?.describe(dates));
+  const method = q.netCredits ? CEI_METHOD + NET_CREDITS_METHOD : CEI_METHOD;
+  return { ...envelope(q.asOf, q.scope, method, trend, (r) => r.end === q.asOf, fx?.describe(dates)), netCredits: !!q.netCredits };
 }

@@ -16,7 +16,8 @@ import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { daysInMonth, monthOf, shiftMonth, trendMonths, type Month } from './periods.js';
 import {
-  envelope, groupsOf, loadBalances, loadMonthlySales, loadWindowSales, monthKey, valuationFor, type ReportEnvelope, type ReportScope,
+  envelope, groupsOf, loadBalances, creditCurrencies, loadCredits, loadMonthlySales, loadWindowSales, monthKey, netOfCredits, valuationFor,
+  type ByDate, type ReportEnvelope, type ReportScope,
 } from './series.js';
 
 /** How far back count-back may walk: receivables older than two years of sales are a recovery problem. */
@@ -30,6 +31,12 @@ export const DSO_METHOD =
   'credit sales × windowDays: the DSO of a portfolio paid exactly on terms. averageDaysDelinquent = overdue receivables / ' +
   'the same credit sales × windowDays: what late payment adds (standardDso = bestPossibleDso + averageDaysDelinquent, ' +
   'before rounding). Receivables as they stood on each date.';
+
+export const NET_CREDITS_METHOD =
+  ' netCredits: receivables net of the credit notes unapplied on each date (issued by then and not yet applied: their ' +
+  'allocations paid by then, the part applied without one once settled), in the same currency (consolidated: valued ' +
+  'at that date\'s rate), offset against the overdue receivables first, then those not yet due; credit sales stay ' +
+  'the invoices issued (a credit note applied to an invoice had already lowered its open amount).';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -68,9 +75,11 @@ export interface DsoRow {
   currentReceivables: number;
   bestPossibleDso: number | null;
   averageDaysDelinquent: number | null;
+  /** With netCredits: the credit notes unapplied on the date, offset from the receivables above. */
+  unappliedCredits?: number;
 }
 
-export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number };
+export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number; netCredits: boolean };
 
 /** Count-back periods for a date: its month to that date, then full months before it. */
 export function countBackPeriods(m: Month, monthly: Map<string, Map<string, number>>, group: string) {
@@ -82,20 +91,24 @@ export function countBackPeriods(m: Month, monthly: Map<string, Map<string, numb
   return periods;
 }
 
-export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; windowDays: number; scope: ReportScope }): Promise<DsoReport> {
+export async function dsoReport(
+  db: Db, q: { asOf: IsoDate; months: number; windowDays: number; scope: ReportScope; netCredits?: boolean },
+): Promise<DsoReport> {
   const months = trendMonths(q.asOf, q.months);
   const dates = months.map((m) => m.end);
-  const fx = await valuationFor(db, q.scope, q.asOf);
-  const [balances, windowSales, monthly] = await Promise.all([
+  const fx = await valuationFor(db, q.scope, q.asOf, await creditCurrencies(db, q.scope, q.netCredits));
+  const [balances, windowSales, monthly, credits] = await Promise.all([
     loadBalances(db, dates, q.scope, fx),
     loadWindowSales(db, dates, q.windowDays, q.scope, fx),
     loadMonthlySales(db, shiftMonth(months[0].start, -(COUNT_BACK_MONTHS - 1)), q.asOf, q.scope, fx),
+    q.netCredits ? loadCredits(db, dates, q.scope, fx) : (new Map() as ByDate<number>),
   ]);
-  const groups = groupsOf(q.scope, balances, windowSales, monthly);
+  const groups = groupsOf(q.scope, balances, windowSales, monthly, credits);
   const trend = months.flatMap((m) => groups.map((group): DsoRow => {
-    const balance = balances.get(m.end)?.get(group);
-    const receivables = balance?.total.amount ?? 0;
-    const currentReceivables = balance?.buckets[0].amount ?? 0;
+    const unappliedCredits = credits.get(m.end)?.get(group) ?? 0;
+    const net = netOfCredits(balances.get(m.end)?.get(group), unappliedCredits);
+    const receivables = net.total;
+    const currentReceivables = net.current;
     const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
     const periods = countBackPeriods(m, monthly, group);
     const cb = countBackDso(receivables, periods);
@@ -106,9 +119,11 @@ export async function dsoReport(db: Db, q: { asOf: IsoDate; months: number; wind
       standardDso: standardDso(receivables, creditSales, q.windowDays), countBackDso: cb.days, countBackComplete: cb.complete,
       currentReceivables,
       bestPossibleDso: standardDso(currentReceivables, creditSales, q.windowDays),
-      averageDaysDelinquent: standardDso(balance?.overdue.amount ?? 0, creditSales, q.windowDays),
+      averageDaysDelinquent: standardDso(net.overdue, creditSales, q.windowDays),
+      ...(q.netCredits ? { unappliedCredits } : {}),
     };
   }));
   fx?.check();
-  return { ...envelope(q.asOf, q.scope, DSO_METHOD, trend, (r) => r.date === q.asOf, fx?.describe(dates)), windowDays: q.windowDays };
+  const method = q.netCredits ? DSO_METHOD + NET_CREDITS_METHOD : DSO_METHOD;
+  return { ...envelope(q.asOf, q.scope, method, trend, (r) => r.date === q.asOf, fx?.describe(dates)), windowDays: q.windowDays, netCredits: !!q.netCredits };
 }

@@ -190,8 +190,15 @@ const columnsOf = <T>(columns: CsvColumn<T>[], consolidation: Consolidation | un
 const table = <T>(columns: CsvColumn<T>[], rows: T[], consolidation: Consolidation | undefined): Table<T> => ({ columns: columnsOf(columns, consolidation), rows });
 
 export const agingTable = (r: AgingReport) => table(AGING_COLUMNS, r.trend, r.consolidation);
-export const dsoTable = (r: DsoReport) => table(DSO_COLUMNS, r.trend, r.consolidation);
-export const ceiTable = (r: CeiReport) => table(CEI_COLUMNS, r.trend, r.consolidation);
+// Net of credit notes, the credits offset come last (before consolidated_in): the gross file's columns keep their place.
+const DSO_CREDIT_COLUMNS: CsvColumn<DsoRow>[] = [{ header: 'unapplied_credits', value: (r) => r.unappliedCredits ?? 0 }];
+const CEI_CREDIT_COLUMNS: CsvColumn<CeiRow>[] = [
+  { header: 'beginning_unapplied_credits', value: (r) => r.unappliedCredits?.beginning ?? 0 },
+  { header: 'ending_unapplied_credits', value: (r) => r.unappliedCredits?.ending ?? 0 },
+];
+
+export const dsoTable = (r: DsoReport) => table([...DSO_COLUMNS, ...(r.netCredits ? DSO_CREDIT_COLUMNS : [])], r.trend, r.consolidation);
+export const ceiTable = (r: CeiReport) => table([...CEI_COLUMNS, ...(r.netCredits ? CEI_CREDIT_COLUMNS : [])], r.trend, r.consolidation);
 export const statusesTable = (r: StatusesReport) => table([...STATUSES_COLUMNS, ...otherStatusColumns(r.trend)], r.trend, r.consolidation);
 export const riskTable = (r: RiskReport) => table(RISK_COLUMNS, r.trend, r.consolidation);
 /**

@@ -5,7 +5,8 @@
 // they stand now): src/fields/open-on.ts.
 //
 // Invoices only: credit notes are neither aged nor netted from sales (the
-// facts query ignores them too). One currency per report, unless it is
+// facts query ignores them too); the DSO and the CEI offset the unapplied ones
+// from the receivables when asked (netCredits, loadCredits below). One currency per report, unless it is
 // consolidated: amounts in different currencies cannot be added as they are,
 // so a scope holding several is asked which one (the route's scopeOf), or for
 // all of them valued in the reporting currency (consolidation.ts: each series
@@ -101,11 +102,11 @@ type ScopeFilters = Pick<ReportScope, 'collector' | 'segment' | 'group' | 'noCol
 export const scopeParams = (scope: ScopeFilters) =>
   [scope.noCollector ? NONE : scope.collector, scope.noSegment ? NONE : scope.segment, scope.group ?? null];
 
-/** Currencies of the invoices of the customers a report covers, sorted. */
-export async function currenciesInScope(db: Db, scope: ScopeFilters): Promise<string[]> {
+/** Currencies of the invoices (or the credit notes) of the customers a report covers, sorted. */
+export async function currenciesInScope(db: Db, scope: ScopeFilters, kind: 'invoice' | 'credit_note' = 'invoice'): Promise<string[]> {
   const rows = await db.query<{ currency: string }>(
-    `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT i.currency FROM invoices i JOIN sc ON sc.id = i.customer_id WHERE i.kind = 'invoice' ORDER BY 1`,
-    scopeParams(scope),
+    `WITH ${scopeCte('portfolio', 1)} SELECT DISTINCT i.currency FROM invoices i JOIN sc ON sc.id = i.customer_id WHERE i.kind = $4 ORDER BY 1`,
+    [...scopeParams(scope), kind],
   );
   return rows.map((r) => r.currency);
 }
@@ -168,7 +169,7 @@ export const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_ra
 // Each invoice's open amount on each date, with its days past due and its
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
-export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued) => `WITH ${DATES_CTE},
+export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: 'invoice' | 'credit_note' = 'invoice') => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
 ${openOnCtes({
   firstDay: '(SELECT first_d FROM bounds)',
@@ -176,6 +177,7 @@ ${openOnCtes({
   from: 'invoices i JOIN sc ON sc.id = i.customer_id',
   columns: ', sc.grp, i.status, i.status_date, i.disputed',
   where: ' AND ($5::text IS NULL OR i.currency = $5::text)',
+  kind,
 })},
 paid_after AS (
   SELECT dates.d, later.invoice_id, sum(later.amount) AS amount
@@ -210,6 +212,14 @@ SELECT d::text AS date, grp, status_on AS status,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
 FROM open_at WHERE open > 0 AND days_overdue > 0
 GROUP BY d, grp, status_on`;
+
+// Credit notes not yet applied on each date: issued by then, open as an invoice is read open (allocations paid by then,
+// the part applied without one once settled), in the report's currency or valued at the date's rate.
+const CREDITS_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'credit_note')}
+SELECT d::text AS date, grp, COALESCE(sum(${valueOf(valued.fx, 'open')}), 0)::float8 AS credits${valued.fx ? `,
+    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
+FROM open_at WHERE open > 0
+GROUP BY d, grp`;
 
 // A credit sale is valued at its issue date's rate.
 const salesFx = (fx: boolean) => (fx ? `
@@ -264,6 +274,49 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
     });
   }
   return out;
+}
+
+/** What a consolidated report net of credit notes values besides its invoices: the credit notes' currencies. */
+export const creditCurrencies = async (db: Db, scope: ReportScope, netCredits: boolean | undefined): Promise<string[]> =>
+  (netCredits && scope.consolidatedIn ? currenciesInScope(db, scope, 'credit_note') : []);
+
+/** Unapplied credit notes on each date, by group (CREDITS_SQL); groups with none are absent. */
+export async function loadCredits(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<number>> {
+  // A scope with no invoice has no currency: its credit notes, in whatever currencies, offset no receivable.
+  if (!fx && scope.currency === null) return new Map();
+  const rows = await db.query<{ date: IsoDate; grp: string; credits: number; unpriced?: string[] | null }>(
+    CREDITS_SQL(scope.groupBy, { fx: !!fx }),
+    [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
+  );
+  const out: ByDate<number> = new Map();
+  for (const r of rows) {
+    fx?.need(r.unpriced ?? null);
+    put(out, r.date, r.grp, roundMoney(r.credits));
+  }
+  return out;
+}
+
+/** Receivables net of unapplied credit notes (`netCredits=true`): what DSO and CEI read. */
+export interface NetReceivables {
+  total: number;
+  current: number;
+  overdue: number;
+  credits: number;
+}
+
+/**
+ * A group's receivables on a date, the credit notes unapplied that day offset:
+ * against the overdue part first, as the agenda's credit_offset asks a
+ * collector to apply a credit before chasing what is late, then against the
+ * part not yet due. The total may go below 0 (the customers are owed money);
+ * the overdue part stops at 0. Without credits, the receivables as they are.
+ */
+export function netOfCredits(balance: Balance | undefined, credits: number): NetReceivables {
+  const total = balance?.total.amount ?? 0;
+  const current = balance?.buckets[0].amount ?? 0;
+  const overdue = balance?.overdue.amount ?? 0;
+  const onOverdue = Math.min(credits, overdue);
+  return { total: roundMoney(total - credits), current: roundMoney(current - (credits - onOverdue)), overdue: roundMoney(overdue - onOverdue), credits };
 }
 
 /**

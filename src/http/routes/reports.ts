@@ -82,11 +82,20 @@ const DsoRow = Type.Object({
   currentReceivables: Type.Number({ description: 'receivables not yet due on the date' }),
   bestPossibleDso: Nullable(Type.Number({ description: 'currentReceivables / credit sales × windowDays: the DSO of payments exactly on terms' })),
   averageDaysDelinquent: Nullable(Type.Number({ description: 'overdue receivables / credit sales × windowDays: what late payment adds to the DSO' })),
+  unappliedCredits: Type.Optional(Type.Number({ description: 'with netCredits: the credit notes unapplied on the date, offset from the receivables' })),
 });
 const CeiRow = Type.Object({
   month: Type.String(), start: Type.String(), end: Type.String(), group: Type.String(),
   beginningReceivables: Type.Number(), creditSales: Type.Number(), endingReceivables: Type.Number(),
   endingCurrentReceivables: Type.Number(), collected: Type.Number(), cei: Nullable(Type.Number()),
+  unappliedCredits: Type.Optional(Type.Object({ beginning: Type.Number(), ending: Type.Number() }, {
+    description: 'with netCredits: the credit notes unapplied at the beginning and at the end, offset from those receivables',
+  })),
+});
+// Off by default: the DSO and the CEI most read, and their figures until now, are of gross receivables.
+const NetCredits = Type.Boolean({
+  default: false,
+  description: 'Receivables net of the credit notes not yet applied on each date, in the same currency, offset against the overdue first',
 });
 const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
 const StatusesRow = Type.Object({
@@ -277,14 +286,15 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         ...common,
         windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 90, description: 'Sales window of the standard method' }),
+        netCredits: NetCredits,
       }, { additionalProperties: false }),
-      response: { ...ok(report(DsoRow, { windowDays: Type.Integer() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent'), ...refusals },
+      response: { ...ok(report(DsoRow, { windowDays: Type.Integer(), netCredits: Type.Boolean() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent[,unapplied_credits with netCredits]'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
     const asOf = reportDay(q.asOf);
-    const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, scope: await scopeOf(request, q) });
-    return answer(request, reply, q.format, 'dso', r, dsoTable);
+    const r = await dsoReport(storage.db, { asOf, months: q.months, windowDays: q.windowDays, netCredits: q.netCredits, scope: await scopeOf(request, q) });
+    return answer(request, reply, q.format, q.netCredits ? 'dso-net' : 'dso', r, dsoTable);
   });
 
   app.get('/v1/reports/cei', {
@@ -292,14 +302,14 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['reports'],
       summary: 'Collection effectiveness index per month',
       description: CEI_METHOD,
-      querystring: Type.Object(common, { additionalProperties: false }),
-      response: { ...ok(report(CeiRow), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei'), ...refusals },
+      querystring: Type.Object({ ...common, netCredits: NetCredits }, { additionalProperties: false }),
+      response: { ...ok(report(CeiRow, { netCredits: Type.Boolean() }), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei[,beginning_unapplied_credits,ending_unapplied_credits with netCredits]'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
     const asOf = reportDay(q.asOf);
-    const r = await ceiReport(storage.db, { asOf, months: q.months, scope: await scopeOf(request, q) });
-    return answer(request, reply, q.format, 'cei', r, ceiTable);
+    const r = await ceiReport(storage.db, { asOf, months: q.months, netCredits: q.netCredits, scope: await scopeOf(request, q) });
+    return answer(request, reply, q.format, q.netCredits ? 'cei-net' : 'cei', r, ceiTable);
   });
 
   app.get('/v1/reports/statuses', {

@@ -1,0 +1,111 @@
+// DSO and CEI net of unapplied credit notes (netCredits=true), against figures worked out by hand on a small
+// ledger; gross by default, as before.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
+import { reportsApi } from './api.js';
+import type { Db } from '../../src/db/sql.js';
+import * as f from '../agenda/factories.js';
+
+const PORTFOLIO: ReportScope = { groupBy: 'portfolio', collector: null, segment: null, currency: 'USD' };
+
+/**
+ * One customer, in USD unless said:
+ * - I1 1,000 issued 03-10, due 04-09: not yet due on 03-31.
+ * - I2 500 issued 02-01, due 03-03: not yet due on 02-28, 28 days overdue on 03-31.
+ * - CN1 300 issued 03-15 and CN2 300 issued 02-10, both unapplied.
+ * - CN3 50 issued 02-05, applied on 03-25 without an allocation (open 0, settled 03-25): unapplied on 02-28 only.
+ * - CN4 80 EUR issued 02-01, unapplied: another currency, never offset in a USD report.
+ */
+async function seedLedger(db: Db) {
+  const c = await f.customer(db, { externalId: 'X' });
+  await f.invoice(db, { customerId: c, number: 'I1', issueDate: '2026-03-10', dueDate: '2026-04-09', amount: 1000 });
+  await f.invoice(db, { customerId: c, number: 'I2', issueDate: '2026-02-01', dueDate: '2026-03-03', amount: 500 });
+  await f.invoice(db, { customerId: c, number: 'CN1', kind: 'credit_note', issueDate: '2026-03-15', dueDate: '2026-03-15', amount: 300 });
+  await f.invoice(db, { customerId: c, number: 'CN2', kind: 'credit_note', issueDate: '2026-02-10', dueDate: '2026-02-10', amount: 300 });
+  await f.invoice(db, { customerId: c, number: 'CN3', kind: 'credit_note', issueDate: '2026-02-05', dueDate: '2026-02-05', amount: 50, openAmount: 0, settledDate: '2026-03-25' });
+  await f.invoice(db, { customerId: c, number: 'CN4', kind: 'credit_note', issueDate: '2026-02-01', dueDate: '2026-02-01', amount: 80, currency: 'EUR' });
+}
+
+for (const backend of await backends()) {
+  describe(`DSO and CEI net of credit notes on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => {
+      s = await openTestStorage(backend);
+      await seedLedger(s.db);
+    });
+    afterAll(async () => s.close());
+    const q = { asOf: '2026-03-31', months: 1, windowDays: 30, scope: PORTFOLIO };
+
+    it('keeps the gross figures by default', async () => {
+      const [dso] = (await dsoReport(s.db, q)).groups;
+      // 1,500 open over 1,000 of sales in 30 days; count-back: March's 1,000 (31 days), then February's 500 whole (28).
+      expect(dso).toMatchObject({ receivables: 1500, standardDso: 45, bestPossibleDso: 30, averageDaysDelinquent: 15, countBackDso: 59 });
+      expect(dso.unappliedCredits).toBeUndefined();
+      const [cei] = (await ceiReport(s.db, q)).groups;
+      // (500 + 1,000 − 1,500) / (500 + 1,000 − 1,000)
+      expect(cei).toMatchObject({ beginningReceivables: 500, endingReceivables: 1500, endingCurrentReceivables: 1000, collected: 0, cei: 0 });
+    });
+
+    it('offsets the credit notes unapplied on the date, overdue first, from the DSO', async () => {
+      const r = await dsoReport(s.db, { ...q, netCredits: true });
+      const [dso] = r.groups;
+      // 03-31: CN1 + CN2 = 600 (CN3 applied, CN4 in EUR); 500 of it against I2's overdue 500, 100 against the current 1,000.
+      expect(dso).toMatchObject({
+        receivables: 900, currentReceivables: 900, creditSales: 1000, unappliedCredits: 600,
+        standardDso: 27, bestPossibleDso: 27, averageDaysDelinquent: 0, countBackDso: 27.9,
+      });
+      expect(r.netCredits).toBe(true);
+      expect(r.method).toMatch(/netCredits: receivables net of the credit notes unapplied/);
+    });
+
+    it('offsets them at the beginning and the end of each month from the CEI', async () => {
+      const [cei] = (await ceiReport(s.db, { ...q, netCredits: true })).groups;
+      // 02-28: 500 − (CN2 300 + CN3 50) = 150; 03-31: 1,500 − 600 = 900, current 900: (150 + 1,000 − 900) / (150 + 1,000 − 900).
+      expect(cei).toMatchObject({
+        beginningReceivables: 150, creditSales: 1000, endingReceivables: 900, endingCurrentReceivables: 900, collected: 250, cei: 100,
+        unappliedCredits: { beginning: 350, ending: 600 },
+      });
+    });
+  });
+
+  describe(`DSO and CEI net of credit notes, consolidated, on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => {
+      s = await openTestStorage(backend);
+      await seedLedger(s.db);
+    });
+    afterAll(async () => s.close());
+    const q = { asOf: '2026-03-31', months: 1, windowDays: 30, scope: { ...PORTFOLIO, currency: null, consolidatedIn: 'USD' }, netCredits: true };
+
+    it('refuses to value a credit note in a currency with no rate, rather than leave it out or take it at par', async () => {
+      await expect(dsoReport(s.db, q)).rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
+    });
+
+    it("values every credit note at the date's rate, CN4's 80 EUR too", async () => {
+      await f.exchangeRate(s.db, 'EUR', 'USD', '2026-01-01', 1.25);
+      // 03-31: 600 + 100 = 700 against 1,500; 02-28: 350 + 100 = 450 against 500.
+      const [dso] = (await dsoReport(s.db, q)).groups;
+      expect(dso).toMatchObject({ receivables: 800, unappliedCredits: 700, standardDso: 24 });
+      const [cei] = (await ceiReport(s.db, q)).groups;
+      expect(cei).toMatchObject({ beginningReceivables: 50, endingReceivables: 800, unappliedCredits: { beginning: 450, ending: 700 } });
+    });
+  });
+
+  describe(`the DSO and CEI routes with netCredits on ${backend}`, () => {
+    const { get } = reportsApi(backend, seedLedger);
+
+    it('take the switch, name the file after it and add the credits offset as its last columns', async () => {
+      const dso = await get('/v1/reports/dso?asOf=2026-03-31&months=1&windowDays=30&netCredits=true&format=csv');
+      expect(dso.statusCode).toBe(200);
+      expect(dso.headers['content-disposition']).toBe('attachment; filename="dso-net-USD-2026-03-31.csv"');
+      const [header, row] = dso.body.trim().split('\r\n');
+      expect(header).toMatch(/,average_days_delinquent,unapplied_credits$/);
+      expect(row).toMatch(/^2026-03,2026-03-31,portfolio,900,1000,30,27,/);
+      const cei = await get('/v1/reports/cei?asOf=2026-03-31&months=1&netCredits=true');
+      expect(cei.json()).toMatchObject({ netCredits: true, groups: [{ cei: 100, unappliedCredits: { beginning: 350, ending: 600 } }] });
+      expect((await get('/v1/reports/cei?asOf=2026-03-31&months=1')).json()).toMatchObject({ netCredits: false, groups: [{ cei: 0 }] });
+      expect((await get('/v1/reports/dso?netCredits=maybe')).statusCode).toBe(400);
+    });
+  });
+}
