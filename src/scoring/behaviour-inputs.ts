@@ -1,7 +1,7 @@
 // Builds the send-time and incentive inputs of a customer from a loaded slice.
 // Pure: the same slice feeds every customer-level model.
 import type { SendTimeInput } from '../ml/send-time/index.js';
-import type { IncentiveInput, IncentiveCustomer } from '../ml/incentives/index.js';
+import type { IncentiveInput, IncentiveCustomer, OverdueInvoice } from '../ml/incentives/index.js';
 import type { PortfolioSlice, SliceCustomer } from './histories.js';
 
 export function sendTimeInput(slice: PortfolioSlice, c: SliceCustomer, asOf: string): SendTimeInput {
@@ -45,12 +45,14 @@ export type ReportingRates = ReadonlyMap<string, number | null>;
  * invoices, not one per customer. Each overdue invoice is weighed at its value
  * in the reporting currency (`rates`), the currency the escalation thresholds
  * are set in: 6,000 JPY is not past a threshold of 5,000. An amount no rate
- * prices counts as owed, as the agenda ranks it.
+ * prices is no amount in that currency at all: it is left out of the sums and
+ * kept as owed, so the escalation guardrail can say it left it out. Without
+ * `rates`, amounts are taken as in the thresholds' currency.
  */
-export function overdueSituations(slice: PortfolioSlice, asOf: string, rates: ReportingRates = new Map()): Map<number, IncentiveInput['situation']> {
+export function overdueSituations(slice: PortfolioSlice, asOf: string, rates?: ReportingRates): Map<number, IncentiveInput['situation']> {
   const now = Date.parse(asOf);
   const oldest = new Map<number, number>();
-  const overdue = new Map<number, Array<{ daysOverdue: number; amount: number }>>();
+  const overdue = new Map<number, OverdueInvoice[]>();
   for (const inv of slice.invoices) {
     const open = slice.openAmounts.get(inv.invoiceId);
     if (open === undefined || inv.disputed) continue;
@@ -59,8 +61,10 @@ export function overdueSituations(slice: PortfolioSlice, asOf: string, rates: Re
     oldest.set(customerId, Math.min(oldest.get(customerId) ?? Infinity, due));
     if (due >= now) continue;
     const list = overdue.get(customerId) ?? [];
-    const rate = inv.currency ? rates.get(inv.currency) : undefined;
-    list.push({ daysOverdue: Math.round((now - due) / DAY), amount: rate == null ? open : open * rate });
+    const daysOverdue = Math.round((now - due) / DAY);
+    // A currency no exchange rate names is not in `rates` at all: as unvalued as one whose rate is null.
+    const rate = rates && inv.currency ? rates.get(inv.currency) ?? null : 1;
+    list.push(rate === null ? { daysOverdue, amount: null, owed: { amount: open, currency: inv.currency! } } : { daysOverdue, amount: open * rate });
     overdue.set(customerId, list);
   }
   const out = new Map<number, IncentiveInput['situation']>();
@@ -70,7 +74,7 @@ export function overdueSituations(slice: PortfolioSlice, asOf: string, rates: Re
     out.set(c.id, {
       // Nothing open: advice as if the next invoice were a month from due.
       daysOverdue: due === undefined ? -30 : Math.round((now - due) / DAY),
-      overdueAmount: overdueInvoices.reduce((sum, i) => sum + i.amount, 0),
+      overdueAmount: overdueInvoices.reduce((sum, i) => sum + (i.amount ?? 0), 0),
       overdueInvoices,
     });
   }

@@ -55,7 +55,7 @@ describe('when overdue invoices are in another currency than the reporting one',
 
   it('weighs each overdue invoice at its value in the reporting currency', () => {
     const s = overdueSituations(slice, '2026-10-30', rates).get(5)!;
-    expect(s.overdueInvoices?.map((i) => Math.round(i.amount))).toEqual([40, 30]);
+    expect(s.overdueInvoices?.map((i) => Math.round(i.amount!))).toEqual([40, 30]);
   });
 
   it('so escalation thresholds, set in the reporting currency, are not met in yen', () => {
@@ -64,8 +64,26 @@ describe('when overdue invoices are in another currency than the reporting one',
     expect(guardrailBlock('service_termination', s, context, {}, incentiveConfig().guardrails)).toMatch(/^70 overdue by 60 days or more, 5000 required/);
   });
 
-  it('takes an amount no rate prices as it is owed, as the agenda ranks it', () => {
-    const s = overdueSituations(slice, '2026-10-30', new Map([['USD', 1], ['JPY', null]])).get(5)!;
-    expect(s.overdueInvoices?.map((i) => i.amount)).toEqual([6_000, 30]);
+  describe('and no rate values one of them', () => {
+    // 6,000 yen taken as 6,000 dollars would pass termination's 5,000 on its own: it must neither count nor vanish.
+    const bigJpy = new Map([['50', 6_000], ['51', 30]]);
+    const context = { segment: 'small', riskBand: 'low' as const, payerBand: 'late' as const, priorDaysLate: 30, logAmount: 4 };
+    const situationWith = (rated: ReadonlyMap<string, number | null>) => overdueSituations({ ...slice, openAmounts: bigJpy }, '2026-10-30', rated).get(5)!;
+
+    it('leaves the amount out of what is overdue and keeps it as owed', () => {
+      const s = situationWith(new Map([['USD', 1], ['JPY', null]]));
+      expect(s.overdueAmount).toBe(30);
+      expect(s.overdueInvoices).toEqual([{ daysOverdue: 90, amount: null, owed: { amount: 6_000, currency: 'JPY' } }, { daysOverdue: 90, amount: 30 }]);
+    });
+
+    it('does so too for a currency no exchange rate names at all', () => {
+      expect(situationWith(new Map([['USD', 1]])).overdueInvoices?.[0]).toMatchObject({ amount: null, owed: { currency: 'JPY' } });
+    });
+
+    it('so it does not trigger an escalation, and the reason names what was left out', () => {
+      const s = situationWith(new Map([['USD', 1], ['JPY', null]]));
+      expect(guardrailBlock('service_termination', s, context, {}, incentiveConfig().guardrails))
+        .toBe('30 overdue by 60 days or more, 5000 required; besides 6000 JPY that no exchange rate values, left out');
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   type IncentiveRecommendation,
   type Lever,
   type LeverAssessment,
+  type OverdueInvoice,
   type OverdueSituation,
   type Stage,
 } from './types.js';
@@ -81,13 +82,25 @@ export function guardrailBlock(
   if (g.excludedSegments.includes(context.segment)) return `never for ${context.segment} customers`;
   if (situation.daysOverdue < g.minDaysOverdue) return `${situation.daysOverdue} days overdue, ${g.minDaysOverdue} required`;
   // The amount that is that late: a small old invoice beside a large new one does not warrant escalation.
-  const lateEnough = situation.overdueInvoices
-    ? situation.overdueInvoices.reduce((sum, i) => sum + (i.daysOverdue >= g.minDaysOverdue ? i.amount : 0), 0)
-    : situation.overdueAmount;
+  const late = (situation.overdueInvoices ?? [{ daysOverdue: situation.daysOverdue, amount: situation.overdueAmount }]).filter((i) => i.daysOverdue >= g.minDaysOverdue);
+  const lateEnough = late.reduce((sum, i) => sum + (i.amount ?? 0), 0);
   if (lateEnough < g.minOverdueAmount) {
-    return `${Math.round(lateEnough)} overdue by ${g.minDaysOverdue} days or more, ${g.minOverdueAmount} required`;
+    return `${Math.round(lateEnough)} overdue by ${g.minDaysOverdue} days or more, ${g.minOverdueAmount} required${unvaluedText(late)}`;
   }
   return undefined;
+}
+
+/**
+ * An amount no exchange rate values is neither past a threshold nor under it:
+ * it is left out of the sum, and the reason names it so a person can weigh it
+ * (the agenda's risk review does the same with a balance against its limit).
+ */
+function unvaluedText(invoices: readonly OverdueInvoice[]): string {
+  const byCurrency = new Map<string, number>();
+  for (const i of invoices) if (i.amount === null && i.owed) byCurrency.set(i.owed.currency, (byCurrency.get(i.owed.currency) ?? 0) + i.owed.amount);
+  if (byCurrency.size === 0) return '';
+  const owed = [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => `${Math.round(amount)} ${currency}`).join(' + ');
+  return `; besides ${owed} that no exchange rate values, left out`;
 }
 
 export class IncentiveRecommender {

@@ -63,10 +63,18 @@ export interface IncentiveCustomer {
 export interface OverdueSituation {
   /** Days past due of the oldest open invoice; ≤ 0 = nothing overdue yet (pre-due advice). */
   daysOverdue: number;
-  /** Amount overdue, in the currency the escalation thresholds are set in (the reporting currency when scored in the service). */
+  /** Amount overdue, in the currency the escalation thresholds are set in (the reporting currency when scored in the service); what no rate values is not in it. */
   overdueAmount: number;
   /** Each overdue invoice, when known, in that currency: escalation thresholds weigh only the amount that is late enough. */
-  overdueInvoices?: Array<{ daysOverdue: number; amount: number }>;
+  overdueInvoices?: OverdueInvoice[];
+}
+
+export interface OverdueInvoice {
+  daysOverdue: number;
+  /** In the thresholds' currency; null when no exchange rate values it (then `owed` says what it is). */
+  amount: number | null;
+  /** The amount as owed, when no rate values it: left out of the thresholds, named in the reason. */
+  owed?: { amount: number; currency: string };
 }
 
 export interface IncentiveInput {

@@ -60,6 +60,14 @@ describe('when checking the guardrails', () => {
     expect(guardrailBlock('collection_agency', { ...situation, overdueInvoices: [{ daysOverdue: 100, amount: 6_050 }] }, context, {}, g)).toBeUndefined();
   });
 
+  it('leaves an amount no exchange rate values out of the thresholds, saying so, and escalates on the valued part alone when it is enough', () => {
+    const g = config.guardrails;
+    const unvalued = { daysOverdue: 100, amount: null, owed: { amount: 9_000, currency: 'XOF' } };
+    const blocked = guardrailBlock('collection_agency', { daysOverdue: 100, overdueAmount: 400, overdueInvoices: [unvalued, { daysOverdue: 100, amount: 400 }] }, context, {}, g);
+    expect(blocked).toBe('400 overdue by 45 days or more, 1000 required; besides 9000 XOF that no exchange rate values, left out');
+    expect(guardrailBlock('collection_agency', { daysOverdue: 100, overdueAmount: 1_200, overdueInvoices: [unvalued, { daysOverdue: 100, amount: 1_200 }] }, context, {}, g)).toBeUndefined();
+  });
+
   it('offers no discount to a customer whose payment method excludes it', () => {
     const methods = config.discountExcludedMethods;
     expect(methods).toContain('direct_debit');
