@@ -36,7 +36,8 @@ function effectText(a: LeverAssessment, c: DecisionContext): string {
       ? `${label} had no clear effect on days-to-pay for ${group}`
       : `${label} ${a.daysToPayChange < 0 ? 'cut' : 'added'} ${days(a.daysToPayChange)} ${a.daysToPayChange < 0 ? 'from' : 'to'} days-to-pay for ${group}`;
   const churn = Math.abs(a.churnChange) >= 0.005 ? `; ${a.churnChange > 0 ? '+' : '−'}${(Math.abs(a.churnChange) * 100).toFixed(1)} % chance they stop ordering` : '';
-  const cost = a.costDays > 0.5 ? `; the discount given away is worth ${days(a.costDays)}` : '';
+  const tookText = a.takeUp ? ` (this customer took ${a.takeUp.taken} of its ${a.takeUp.offered} discounts: counted as ${(a.takeUp.share * 100).toFixed(0)} % likely to take it)` : '';
+  const cost = a.costDays > 0.5 ? `; the discount given away is worth ${days(a.costDays)}${tookText}` : '';
   return speed + churn + cost;
 }
 

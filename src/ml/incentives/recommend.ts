@@ -8,7 +8,7 @@ import type { IncentiveConfig } from './config.js';
 import { contextAt, customerDecisions, dayNumber, parseInvoices, type DecisionContext, type ParsedInvoice } from './decisions.js';
 import { contrast, decisionTerms, discountCostDays, gainDays, Moments, type DecisionTerms } from './estimators.js';
 import { promptPayerBlock } from './prompt-payer.js';
-import { cellKey, combine, QUANTITIES, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
+import { cellKey, combine, QUANTITIES, shrunkTakeUp, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
 import type { IncentiveState } from './state.js';
 import {
   STAGE_LEVERS,
@@ -103,6 +103,12 @@ function unvaluedText(invoices: readonly OverdueInvoice[]): string {
   return `; besides ${owed} that no exchange rate values, left out`;
 }
 
+/** The offers of `lever` among the customer's own decisions, and how many it took (paid within the discount window). */
+function takenOf(own: readonly DecisionTerms[], lever: Lever): { taken: number; offered: number } {
+  const offers = own.filter((t) => t.decision.action === lever);
+  return { taken: offers.filter((t) => t.decision.paidEarly).length, offered: offers.length };
+}
+
 export class IncentiveRecommender {
   readonly costDays: number;
 
@@ -155,7 +161,9 @@ export class IncentiveRecommender {
       if (post.gain.ownWeight > 0.5) [level, decisions] = ['customer', post.gain.n];
       const daysToPayChange = round2(post.daysToPay.mean);
       const churnChange = round4(post.churned.mean);
-      const costDays = round2(lever === 'discount' ? this.costDays * base.raw.paidEarlyUnderLever : 0);
+      // The share that would take the discount: the customer's own, when it was offered some, pulled toward its group's.
+      const takeUp = lever === 'discount' ? shrunkTakeUp(base.raw.paidEarlyUnderLever, takenOf(own, lever), e.customer.takeUpBetween) : null;
+      const costDays = round2(takeUp ? this.costDays * takeUp.mean : 0);
       // Shrunk on its own, the gain can disagree with the days, churn and cost the
       // reasons state (each quantity is pulled toward its parent by its own weight):
       // the decision rests on the gain those stated components add up to. Its
@@ -173,6 +181,7 @@ export class IncentiveRecommender {
         probabilityBetter: round4(sd > 0 ? cumulativeStdNormalProbability(gain / sd) : gain > 0 ? 1 : 0),
         level,
         decisions,
+        ...(takeUp && takeUp.n > 0 ? { takeUp: { share: round4(takeUp.mean), taken: takenOf(own, lever).taken, offered: takeUp.n } } : {}),
         allowed: blocked === undefined,
         ...(blocked === undefined ? {} : { blockedBy: blocked }),
       });

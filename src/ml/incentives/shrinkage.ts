@@ -39,7 +39,34 @@ export interface LeverEffects {
   segments: Record<string, LeverEstimate>;
   cells: Record<string, LeverEstimate>;
   /** For the customer level, computed at scoring time from the customer's own decisions. */
-  customer: { between: Record<Quantity, number>; perDecisionVariance: Record<Quantity, number> };
+  customer: {
+    between: Record<Quantity, number>;
+    perDecisionVariance: Record<Quantity, number>;
+    /** τ² of the share of offers a customer took (paid within the discount window) around its cell's; absent in artifacts trained before it. */
+    takeUpBetween?: number;
+  };
+}
+
+/** Smallest between-customer variance of a take-up share (a standard deviation of 0.05). */
+const TAKE_UP_BETWEEN_FLOOR = 0.0025;
+
+/** Binomial noise of one offer at a group's share, kept off 0 and 1 so one offer never counts as certain. */
+const takeUpNoise = (share: number) => {
+  const p = Math.min(0.95, Math.max(0.05, share));
+  return p * (1 - p);
+};
+
+/**
+ * The share of offers of a lever this customer will take: its own record
+ * (`taken` of `offered`) pulled toward its group's share by how many offers it
+ * rests on, as every other effect is (empirical Bayes, normal-normal). Without
+ * an own record, or with an artifact that has no τ² for it, the group's share.
+ */
+export function shrunkTakeUp(groupShare: number, own: { taken: number; offered: number }, between: number | undefined): Posterior {
+  const share = Math.min(1, Math.max(0, groupShare));
+  if (own.offered === 0 || between === undefined) return { mean: round6(share), variance: 0, n: own.offered, ownWeight: 0 };
+  const raw = { mean: own.taken / own.offered, variance: takeUpNoise(share) / own.offered, n: own.offered };
+  return combine(raw, { mean: share, variance: between });
 }
 
 export type EffectTable = Record<Stage, Partial<Record<Lever, LeverEffects>>>;
@@ -108,7 +135,7 @@ function leverEffects(terms: DecisionTerms[], lever: Lever, costDays: number, co
   const portfolio = newStats();
   const segments = new Map<string, GroupStats>();
   const cells = new Map<string, { segment: string; stats: GroupStats }>();
-  const customers = new Map<string, { cell: string; stats: Record<Quantity, Moments> }>();
+  const customers = new Map<string, { cell: string; stats: Record<Quantity, Moments>; takeUp: Moments }>();
   const add = (s: GroupStats, t: DecisionTerms, c: ReturnType<typeof contrast>, ips: ReturnType<typeof contrast>) => {
     for (const q of QUANTITIES) s.m[q].add(c[q]);
     s.ips.daysToPay.add(ips.daysToPay);
@@ -127,8 +154,10 @@ function leverEffects(terms: DecisionTerms[], lever: Lever, costDays: number, co
     add(cells.get(key)!.stats, t, c, ips);
     const id = t.decision.customerExternalId;
     if (id !== undefined) {
-      if (!customers.has(id)) customers.set(id, { cell: key, stats: { daysToPay: new Moments(), churned: new Moments(), gain: new Moments() } });
-      for (const q of QUANTITIES) customers.get(id)!.stats[q].add(c[q]);
+      if (!customers.has(id)) customers.set(id, { cell: key, stats: { daysToPay: new Moments(), churned: new Moments(), gain: new Moments() }, takeUp: new Moments() });
+      const own = customers.get(id)!;
+      for (const q of QUANTITIES) own.stats[q].add(c[q]);
+      if (t.decision.action === lever) own.takeUp.add(t.decision.paidEarly ? 1 : 0);
     }
   }
   const pooled = Object.fromEntries(QUANTITIES.map((q) => [q, portfolio.m[q].variance])) as Record<Quantity, number>;
@@ -158,12 +187,19 @@ function leverEffects(terms: DecisionTerms[], lever: Lever, costDays: number, co
     const excess = rows.reduce((s, c) => s + (c.stats[q].mean - cellPost[c.cell][q].mean) ** 2 - pooled[q] / c.stats[q].n, 0) / Math.max(1, rows.length);
     between[q] = round6(Math.max(BETWEEN_FLOOR[q], rows.length >= 20 ? excess : 0));
   }
+  // τ² of take-up: how far customers' own shares stray from their cell's beyond binomial noise.
+  const offered = [...customers.values()].filter((c) => c.takeUp.n >= 2);
+  const takeUpExcess = offered.reduce((s, c) => {
+    const share = Math.min(1, Math.max(0, cells.get(c.cell)!.stats.paidEarly.mean));
+    return s + (c.takeUp.mean - share) ** 2 - takeUpNoise(share) / c.takeUp.n;
+  }, 0) / Math.max(1, offered.length);
+  const takeUpBetween = round6(Math.max(TAKE_UP_BETWEEN_FLOOR, offered.length >= 20 ? takeUpExcess : 0));
   const sortedEntries = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => a.localeCompare(b));
   return {
     portfolio: estimateOf(portfolio, top),
     segments: Object.fromEntries(sortedEntries(segments).map(([k, s]) => [k, estimateOf(s, segmentPost[k])])),
     cells: Object.fromEntries(sortedEntries(cells).map(([k, c]) => [k, estimateOf(c.stats, cellPost[k])])),
-    customer: { between, perDecisionVariance: Object.fromEntries(QUANTITIES.map((q) => [q, round6(pooled[q])])) as Record<Quantity, number> },
+    customer: { between, perDecisionVariance: Object.fromEntries(QUANTITIES.map((q) => [q, round6(pooled[q])])) as Record<Quantity, number>, takeUpBetween },
   };
 }
 

@@ -91,8 +91,10 @@ export interface LeverAssessment {
   daysToPayChange: number;
   /** Expected change in the probability the customer stops ordering (churn). */
   churnChange: number;
-  /** Discount given away, as days of delay it is worth (0 for other levers). */
+  /** Discount given away, as days of delay it is worth (0 for other levers): its full worth times the share that would take it. */
   costDays: number;
+  /** The customer's own record of taking the discount, and the share it shrinks to (toward similar customers'); absent when never offered one. */
+  takeUp?: { share: number; taken: number; offered: number };
   /** Days-equivalent saved vs nothing: −(daysToPayChange + churn weight × churnChange + costDays). */
   gainDays: number;
   gainStandardError: number;

@@ -126,3 +126,37 @@ describe('when the customer already pays on time', () => {
     expect(p.value.lever).toBe('none');
   });
 });
+
+describe("when pricing the discount for a customer that was offered some before", () => {
+  // Standard late payers (20 days; similar customers took about half the discounts offered them) with a discount
+  // offered on odd invoices: one took every one (paid 4 days after issue), one none.
+  const standard = { segment: 'standard' };
+  const tookAll = () => customerWithDiscounts(20, (k) => k % 2 === 1, standard);
+  const tookNone = () => customerOf({
+    invoices: invoices(13, () => 20),
+    offers: [1, 3, 5, 7, 9, 11].map((k) => offer('discount', k, START + 30 * k + 1, 0.1, { terms: { discountPct: 2, withinDays: 10 } })),
+    ...standard,
+  });
+  const neverOffered = () => customerOf({ invoices: invoices(13, () => 20), ...standard });
+  const discountOf = (customer: IncentiveCustomer) => trained.predictor.predict({ customer, situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!;
+
+  it('counts its own share of discounts taken, pulled toward similar customers\', not theirs alone', () => {
+    const group = discountOf(neverOffered());
+    const all = discountOf(tookAll());
+    const none = discountOf(tookNone());
+    expect(group.takeUp).toBeUndefined();
+    expect(all.takeUp).toMatchObject({ taken: 5, offered: 5 });
+    expect(none.takeUp).toMatchObject({ taken: 0, offered: 5 });
+    expect(all.costDays).toBeGreaterThan(group.costDays);
+    expect(none.costDays).toBeLessThan(group.costDays);
+    // Shrunk, not its own share alone: five offers do not make it certain.
+    expect(all.takeUp!.share).toBeLessThan(1);
+    expect(none.takeUp!.share).toBeGreaterThan(0);
+  });
+
+  it('says so beside the discount\'s worth', () => {
+    const p = trained.predictor.predict({ customer: tookNone(), situation: PRE_DUE });
+    const text = p.reasons.map((r) => r.text).join(' | ');
+    expect(text).toMatch(/this customer took 0 of its 5 discounts: counted as \d+ % likely to take it/);
+  });
+});
