@@ -31,6 +31,8 @@ export interface DecisionContext {
   payerBand: PayerBand;
   /** Median days late of the invoices settled before the decision (null: too few). */
   priorDaysLate: number | null;
+  /** How many settled invoices that median rests on (absent: the caller's typical delay, or a context built before it was kept). */
+  priorInvoices?: number;
   /** log10 of the invoice amount. */
   logAmount: number;
 }
@@ -106,6 +108,11 @@ class DelayHistory {
       .sort((a, b) => a.settled - b.settled);
   }
 
+  /** Settled invoices read so far (behind the last median asked). */
+  get count(): number {
+    return this.seen.length;
+  }
+
   medianBefore(day: number): number | null {
     while (this.next < this.bySettlement.length && this.bySettlement[this.next].settled < day) {
       const late = this.bySettlement[this.next++].late;
@@ -132,13 +139,14 @@ export function contextAt(
 ): DecisionContext {
   const late: number[] = [];
   for (const i of invoices) if (i.settled !== null && i.settled <= day) late.push(i.settled - i.due);
-  let prior = late.length >= config.minInvoicesForPayerBand ? median(late.sort((a, b) => a - b)) : null;
-  if (prior === null && customer.typicalDaysLate !== undefined && customer.typicalDaysLate !== null) prior = customer.typicalDaysLate;
+  const own = late.length >= config.minInvoicesForPayerBand ? median(late.sort((a, b) => a - b)) : null;
+  const prior = own ?? customer.typicalDaysLate ?? null;
   return {
     segment: customer.segment ?? 'unknown',
     riskBand: riskBandOf(customer.riskScore, config),
     payerBand: payerBandOf(prior, config),
     priorDaysLate: prior,
+    ...(own === null ? {} : { priorInvoices: late.length }),
     logAmount: Math.log10(Math.max(1, amount)),
   };
 }
@@ -219,6 +227,7 @@ export function customerDecisions(customer: IncentiveCustomer, points: DecisionP
         riskBand,
         payerBand: payerBandOf(priorDaysLate ?? customer.typicalDaysLate ?? null, config),
         priorDaysLate,
+        ...(priorDaysLate === null ? {} : { priorInvoices: history.count }),
         logAmount: Math.log10(Math.max(1, invoice.amount)),
       },
     });

@@ -5,6 +5,7 @@ import type { IncentiveConfig } from './config.js';
 import { customerDecisions, inferDecisionPoints, type Decision } from './decisions.js';
 import { decisionTerms, type DecisionTerms } from './estimators.js';
 import { fitOutcomeModel } from './outcome-model.js';
+import { fitPayerPrior } from './prompt-payer.js';
 import { fitPropensities } from './propensity.js';
 import { buildEffectTable } from './shrinkage.js';
 import { INCENTIVES_FORMAT_VERSION, INCENTIVES_MODEL, type IncentiveState } from './state.js';
@@ -14,6 +15,8 @@ import type { IncentiveCustomer } from './types.js';
 export function termsOf(customers: IncentiveCustomer[], state: Pick<IncentiveState, 'config' | 'points' | 'outcomeModel' | 'propensities'>): DecisionTerms[] {
   return customers.flatMap((c) => decisionTerms(customerDecisions(c, state.points, state.config), state.outcomeModel, state.propensities, state.config));
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 export function fitIncentives(
   customers: IncentiveCustomer[],
@@ -38,6 +41,7 @@ export function fitIncentives(
     propensities,
     outcomeModel,
     effects: buildEffectTable(terms, points, config),
+    ...optional('payers', fitPayerPrior(customers, config)),
     training: { customers: customers.length, decisions },
   };
 }

@@ -3,8 +3,7 @@
 import type { Reason } from '../model.js';
 import { LEVER_LABEL } from './config.js';
 import type { DecisionContext } from './decisions.js';
-import { discountCostDays } from './estimators.js';
-import { promptPayerException } from './prompt-payer.js';
+import { promptPayerException, promptPayerRule } from './prompt-payer.js';
 import type { RecommendationDetail } from './recommend.js';
 import type { IncentiveState } from './state.js';
 import type { EvidenceLevel, LeverAssessment } from './types.js';
@@ -70,7 +69,7 @@ export function incentiveReasons(detail: RecommendationDetail, state: IncentiveS
   if (chosen) {
     reasons.push({ factor: `effect:${chosen.lever}`, text: effectText(chosen, context), weight: chosen.gainDays, value: chosen.daysToPayChange });
     // A discount to a prompt payer needs its own record behind it: say so before anything else.
-    const exception = chosen.lever === 'discount' ? promptPayerException(context, own, discountCostDays(state.points, state.config), state.config.minGainDays) : undefined;
+    const exception = chosen.lever === 'discount' ? promptPayerException(context, own, promptPayerRule(state)) : undefined;
     if (exception) reasons.push({ factor: 'promptPayerException', text: exception, value: context.priorDaysLate });
   } else {
     const best = rec.assessments.find((a) => a.allowed);

@@ -7,7 +7,7 @@ import { cumulativeStdNormalProbability } from 'simple-statistics';
 import type { IncentiveConfig } from './config.js';
 import { contextAt, customerDecisions, dayNumber, parseInvoices, type DecisionContext, type ParsedInvoice } from './decisions.js';
 import { contrast, decisionTerms, discountCostDays, gainDays, Moments, type DecisionTerms } from './estimators.js';
-import { promptPayerBlock } from './prompt-payer.js';
+import { promptPayerBlock, promptPayerRule, type PromptPayerRule } from './prompt-payer.js';
 import { cellKey, combine, QUANTITIES, shrunkTakeUp, type LeverEstimate, type Posterior, type Quantity } from './shrinkage.js';
 import type { IncentiveState } from './state.js';
 import {
@@ -112,8 +112,11 @@ function takenOf(own: readonly DecisionTerms[], lever: Lever): { taken: number; 
 export class IncentiveRecommender {
   readonly costDays: number;
 
+  readonly promptPayerRule: PromptPayerRule;
+
   constructor(readonly state: IncentiveState) {
     this.costDays = discountCostDays(state.points, state.config);
+    this.promptPayerRule = promptPayerRule(state);
   }
 
   /**
@@ -170,7 +173,7 @@ export class IncentiveRecommender {
       // uncertainty is still the shrunk gain's, which carries their covariance.
       const gain = round2(gainDays(daysToPayChange, churnChange, costDays, config.churnCostDays));
       const sd = Math.sqrt(post.gain.variance);
-      const blocked = blockedBy ?? (lever === 'discount' && !guardrails.discountForPromptPayers ? promptPayerBlock(context, own, this.costDays, config.minGainDays) : undefined);
+      const blocked = blockedBy ?? (lever === 'discount' && !guardrails.discountForPromptPayers ? promptPayerBlock(context, own, this.promptPayerRule) : undefined);
       assessments.push({
         lever,
         daysToPayChange,

@@ -4,6 +4,7 @@ import type { Artifact } from '../model.js';
 import type { IncentiveConfig } from './config.js';
 import type { DecisionPoints } from './decisions.js';
 import type { OutcomeModel } from './outcome-model.js';
+import type { PayerPrior } from './prompt-payer.js';
 import type { PropensityTable } from './propensity.js';
 import type { EffectTable } from './shrinkage.js';
 import type { Action, Stage } from './types.js';
@@ -19,6 +20,8 @@ export interface IncentiveState {
   propensities: PropensityTable;
   outcomeModel: OutcomeModel;
   effects: EffectTable;
+  /** How customers' delays spread, for the prompt-payer rule; absent in artifacts trained before it (raw medians then). */
+  payers?: PayerPrior;
   training: { customers: number; decisions: Record<Stage, Partial<Record<Action, number>>> };
 }
 

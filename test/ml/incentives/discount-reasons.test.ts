@@ -3,7 +3,7 @@
 // the discount moves it. Histories are hand-built; effects are learned on a
 // small synthetic world.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIncentiveModel, NO_GUARDRAILS, type IncentiveCustomer, type IncentiveInput, type IncentivePredictor, type LeverAssessment } from '../../../src/ml/incentives/index.js';
+import { createIncentiveModel, IncentivePredictor, NO_GUARDRAILS, type IncentiveCustomer, type IncentiveInput, type LeverAssessment } from '../../../src/ml/incentives/index.js';
 import { customerOf, date, invoices, offer, START, trainOnSmallWorld, type TrainedIncentives } from './factories.js';
 
 let trained: TrainedIncentives;
@@ -107,12 +107,13 @@ describe('when the customer already pays on time', () => {
     expect(p.value.lever).toBe('discount');
     // The evidence that lifted the rule comes right after the effect, then the customer's discounts themselves.
     expect(p.reasons[1]).toMatchObject({ factor: 'promptPayerException' });
-    expect(p.reasons[1].text).toMatch(/pays on time \(median -2 days late\), but paid 24 days sooner after its own 5 past discounts/);
+    // 24 days at the median, weighed by how few discounts and invoices without one they are (5 and 6).
+    expect(p.reasons[1].text).toMatch(/pays on time \(median -2 days late\), but paid 24 days \(19 weighed by how few they are\) sooner after its own 5 past discounts/);
     expect(p.reasons[2]).toMatchObject({ factor: 'history:discount' });
     expect(p.reasons[2].text).toMatch(/paid 3, 3, 3 days later/);
     // With a discount priced at the cost of money, 24 days sooner does not pay for one: the rule holds.
     const priced = trained.predictor.predict({ customer, situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!;
-    expect(priced.blockedBy).toMatch(/sped payment by 24 days, not enough to pay for one/);
+    expect(priced.blockedBy).toMatch(/sped payment by 24 days \(19 weighed by how few they are\), not enough to pay for one/);
   });
 
   it('keeps the discount out when its own past discounts changed nothing', () => {
@@ -124,6 +125,32 @@ describe('when the customer already pays on time', () => {
     });
     const p = dso.predict({ customer, situation: PRE_DUE });
     expect(p.value.lever).toBe('none');
+  });
+});
+
+describe('when the customer has paid only a few invoices', () => {
+  // Similar small customers pay about 5 days early: two invoices 6 and 8 days late are too few to call this one a late payer.
+  const twoLate = () => customerOf({ invoices: invoices(2, (k) => (k === 0 ? 6 : 8)) });
+  const twelveLate = () => customerOf({ invoices: invoices(12, (k) => (k % 2 ? 6 : 8)) });
+  const discountOf = (customer: IncentiveCustomer) => dso.predict({ customer, situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!;
+
+  it('weighs its median days late against its segment\'s by how many invoices it rests on, before calling it a prompt payer or not', () => {
+    expect(discountOf(twoLate()).blockedBy).toMatch(/^pays on time already \(median 7 days late on 2 invoices, 4 weighed against its segment's\)/);
+    // Twelve invoices as late are evidence enough: a late payer, offered the discount.
+    expect(discountOf(twelveLate()).allowed).toBe(true);
+  });
+
+  it('reads the raw median with an artifact trained before the spread of delays was kept', () => {
+    const { payers: _, ...before } = dso.state;
+    const old = new IncentivePredictor(before);
+    expect(old.predict({ customer: twoLate(), situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!.allowed).toBe(true);
+  });
+
+  it('weighs the speed-up after its own discounts by how few they are', () => {
+    // Three discounts and four invoices without: far less sure than five and six.
+    const customer = customerWithDiscounts(-2, (k) => k % 2 === 1 && k < 7, { invoices: invoices(7, (k) => (k % 2 === 1 ? -26 : -2)), asOf: date(START + 300) });
+    const discount = trained.predictor.predict({ customer, situation: PRE_DUE }).value.assessments.find((a) => a.lever === 'discount')!;
+    expect(discount.blockedBy).toMatch(/sped payment by 24 days \((1[0-9]) weighed by how few they are\), not enough to pay for one/);
   });
 });
 
