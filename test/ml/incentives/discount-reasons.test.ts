@@ -181,6 +181,13 @@ describe("when pricing the discount for a customer that was offered some before"
     expect(none.takeUp!.share).toBeGreaterThan(0);
   });
 
+  it('never counts the discount as a gain: a small group\'s share below 0 is none', () => {
+    // Similar small late payers are 6 decisions, whose doubly-robust share of discounts taken is below 0.
+    const cell = trained.predictor.state.effects.pre_due.discount!.cells['small|late|low'];
+    expect(cell.raw.paidEarlyUnderLever).toBeLessThan(0);
+    expect(discountOf(customerOf({ invoices: invoices(13, () => 20) })).costDays).toBe(0);
+  });
+
   it('says so beside the discount\'s worth', () => {
     const p = trained.predictor.predict({ customer: tookNone(), situation: PRE_DUE });
     const text = p.reasons.map((r) => r.text).join(' | ');
