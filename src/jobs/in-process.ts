@@ -15,10 +15,13 @@ import {
   type JobObserver,
   type JobRunner,
 } from './types.js';
+import type { ScheduledFiring } from './scheduled-runs.js';
 
 interface Entry {
   info: JobInfo;
   data: unknown;
+  /** The firing of a schedule this job is. */
+  firing?: ScheduledFiring;
   controller: AbortController;
   done: Promise<void>;
   resolveDone: () => void;
@@ -26,6 +29,18 @@ interface Entry {
 
 // Finished jobs are kept this long for pollers, then forgotten.
 const KEEP_FINISHED_MS = 24 * 3600 * 1000;
+
+export interface InProcessOptions {
+  concurrency?: number;
+  idPrefix?: string;
+  observer?: JobObserver;
+  /**
+   * Asked as a schedule's job starts whether this process runs that firing
+   * (instances sharing a database each fire every schedule): null to run it,
+   * else what the job completes with instead.
+   */
+  claimFiring?: (firing: ScheduledFiring) => Promise<Record<string, unknown> | null>;
+}
 
 export class InProcessRunner implements JobRunner {
   readonly kind = 'in-process' as const;
@@ -38,13 +53,17 @@ export class InProcessRunner implements JobRunner {
   private schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { concurrency?: number; idPrefix?: string; observer?: JobObserver } = {}) {}
+  constructor(private readonly options: InProcessOptions = {}) {}
 
   register<D, R>(type: string, handler: JobHandler<D, R>): void {
     this.handlers.set(type, handler as JobHandler);
   }
 
-  async enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+  enqueue<D>(type: string, data: D, options: EnqueueOptions = {}): Promise<string> {
+    return this.add(type, data, options);
+  }
+
+  private async add(type: string, data: unknown, options: EnqueueOptions, firing?: ScheduledFiring): Promise<string> {
     if (!this.handlers.has(type)) throw AR_ERR.UNKNOWN_JOB_TYPE([type]);
     const id = options.jobId ?? `${this.options.idPrefix ?? 'job'}-${crypto.randomUUID()}`;
     const running = () => {
@@ -65,6 +84,7 @@ export class InProcessRunner implements JobRunner {
     this.jobs.set(id, {
       info,
       data,
+      firing,
       controller: new AbortController(),
       done,
       resolveDone,
@@ -120,7 +140,10 @@ export class InProcessRunner implements JobRunner {
       const t = setTimeout(() => {
         this.timers.delete(t);
         if (Date.now() < at) return wait(at);
-        void this.enqueue(type, data, { jobId: `${schedulerId}-${Date.now()}` }).catch(() => undefined);
+        // Named by the time it was due, alike on every instance that fires it.
+        const scheduledAt = new Date(at);
+        const jobId = `${schedulerId}-${scheduledAt.toISOString()}`;
+        void this.add(type, data, { jobId }, { schedulerId, scheduledAt, jobId }).catch(() => undefined);
         wait(interval.next().getTime());
       }, Math.min(delay, MAX_TIMER_MS));
       t.unref();
@@ -170,6 +193,8 @@ export class InProcessRunner implements JobRunner {
     // A job whose awaits all resolve at once (PGlite) gives the loop a turn when it reports progress.
     const giveTheLoopATurn = turnGiver();
     try {
+      const takenElsewhere = e.firing && this.options.claimFiring ? await this.options.claimFiring(e.firing) : null;
+      if (takenElsewhere) return this.finish(e, 'completed', takenElsewhere, null);
       const result = await handler({
         id: e.info.id,
         type: e.info.type,

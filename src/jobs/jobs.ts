@@ -7,6 +7,7 @@ import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import { JobRecords, type JobRecordOptions } from './records.js';
 import { startPeriodic, type Periodic } from './periodic.js';
+import { claimScheduledRun, type ScheduledFiring } from './scheduled-runs.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
 import type { Db } from '../db/sql.js';
 import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
@@ -57,9 +58,29 @@ export class Jobs {
       : null;
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: LOCAL_ID_PREFIX, observer: this.records ?? undefined });
     const { redisUrl, work, concurrency, queueName, callTimeoutMs } = options;
+    // Without Redis, instances sharing a PostgreSQL database each fire every schedule: one runs each firing.
+    const records = this.records;
+    const claimFiring = records && options.db?.kind === 'postgres'
+      ? (firing: ScheduledFiring) => this.claimFiring(options.db!, records.instanceId, firing)
+      : undefined;
     this.shared = redisUrl
       ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs })
-      : new InProcessRunner({ concurrency: concurrency ?? 1 });
+      : new InProcessRunner({ concurrency: concurrency ?? 1, claimFiring });
+  }
+
+  /** What a schedule's job on another instance's claim completes with (scheduled-runs.ts); a claim that fails fails the job. */
+  private async claimFiring(db: Db, instanceId: string, firing: ScheduledFiring): Promise<Record<string, unknown> | null> {
+    const fields = { scheduler: firing.schedulerId, scheduledAt: firing.scheduledAt.toISOString(), jobId: firing.jobId };
+    let takenBy: string | null;
+    try {
+      takenBy = await claimScheduledRun(db, firing, instanceId);
+    } catch (err) {
+      this.log.error({ ...fields, err }, 'could not claim a scheduled run in the database: not run here');
+      throw err;
+    }
+    if (takenBy === null) return null;
+    this.log.info({ ...fields, takenBy }, 'a scheduled run another instance took: not run here');
+    return { skipped: 'another instance runs this scheduled run', takenBy };
   }
 
   get distributed(): boolean {
