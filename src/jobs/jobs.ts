@@ -10,6 +10,7 @@ import { startPeriodic, type Periodic } from './periodic.js';
 import { claimScheduledRun, type ScheduledFiring } from './scheduled-runs.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
 import type { Db } from '../db/sql.js';
+import { withStatementSignal } from '../db/statement-signal.js';
 import { AR_ERR, isArError, type ProblemExtras } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 
@@ -32,6 +33,8 @@ export interface JobsOptions {
   callTimeoutMs?: number;
   /** How often the schedules are looked for in Redis (5 minutes; tests, less). */
   scheduleCheckMs?: number;
+  /** How long a closing BullMQ worker waits for its jobs before it hands them back (20 s; tests, less). */
+  handBackAfterMs?: number;
 }
 
 export class Jobs {
@@ -57,14 +60,14 @@ export class Jobs {
       ? new JobRecords(options.db, { ...options.records, log: this.log, onCancelRequested: (id) => void this.local.cancel(id) })
       : null;
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: LOCAL_ID_PREFIX, observer: this.records ?? undefined });
-    const { redisUrl, work, concurrency, queueName, callTimeoutMs } = options;
+    const { redisUrl, work, concurrency, queueName, callTimeoutMs, handBackAfterMs } = options;
     // Without Redis, instances sharing a PostgreSQL database each fire every schedule: one runs each firing.
     const records = this.records;
     const claimFiring = records && options.db?.kind === 'postgres'
       ? (firing: ScheduledFiring) => this.claimFiring(options.db!, records.instanceId, firing)
       : undefined;
     this.shared = redisUrl
-      ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs })
+      ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs, handBackAfterMs })
       : new InProcessRunner({ concurrency: concurrency ?? 1, claimFiring });
   }
 
@@ -91,8 +94,10 @@ export class Jobs {
     this.local.register(type, this.logged(handler));
   }
 
+  /** A shared job's statements in flight are cancelled on PostgreSQL when it is told to stop (statement-signal.ts). */
   register<D, R>(type: string, handler: JobHandler<D, R>): void {
-    this.shared.register(type, this.logged(handler));
+    const logged = this.logged(handler);
+    this.shared.register<D, R>(type, (ctx) => withStatementSignal(ctx.signal, () => logged(ctx)));
   }
 
   /** An AR_ERR failure is the caller's to read on the job; anything else is a bug to find in the logs, with its stack. */

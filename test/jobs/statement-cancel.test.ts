@@ -1,0 +1,69 @@
+// A job told to stop while it waits on one long SQL statement heard it only
+// once the statement returned: a closing worker could not hand it back, and a
+// cancel waited. The statement in flight is now cancelled on the server.
+import crypto from 'node:crypto';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { Jobs } from '../../src/jobs/jobs.js';
+import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
+import { deleteQueueKeys, redisReachable, REDIS_URL } from '../helpers/redis.js';
+import { eventually } from '../helpers/eventually.js';
+
+const pgUp = await postgresReachable();
+const redisUp = await redisReachable();
+const queues: string[] = [];
+afterAll(async () => {
+  if (redisUp) await deleteQueueKeys(queues);
+});
+
+// Longer than each test gives the job to stop: without the cancel, the job waits for it to return.
+const LONG_STATEMENT = 'SELECT pg_sleep(20)';
+
+describe.skipIf(!pgUp)('when a job waiting on one long SQL statement is told to stop', () => {
+  let storage: TestStorage;
+  beforeAll(async () => {
+    storage = await openTestStorage('postgres');
+  });
+  afterAll(async () => storage.close());
+
+  const sleeping = async () => (await storage.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = 'active'`, [LONG_STATEMENT]))[0].n;
+
+  it('cancels the statement where it runs, and the job is cancelled without waiting for it', async () => {
+    const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db });
+    jobs.register('long', async () => storage.db.query(LONG_STATEMENT));
+    try {
+      const id = await jobs.enqueue('long', {});
+      await eventually(async () => expect(await sleeping()).toBe(1));
+      const asked = Date.now();
+      await jobs.cancel(id);
+      // Stopped by the cancel, and saying so, not by the server's error.
+      expect(await jobs.waitFor(id, 10_000)).toMatchObject({ state: 'cancelled', error: { code: 'AR_ERR_JOB_CANCELLED' } });
+      expect(Date.now() - asked).toBeLessThan(5000);
+      expect(await sleeping()).toBe(0);
+      // The connection the cancel was sent to is closed, not pooled: the statements after it run as usual.
+      expect(await storage.db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await jobs.close();
+    }
+  }, 30_000);
+
+  it.skipIf(!redisUp)('is handed back by a closing worker without waiting for the statement to return', async () => {
+    const queueName = `t-${crypto.randomUUID()}`;
+    queues.push(queueName);
+    const worker = new Jobs({ redisUrl: REDIS_URL, work: true, queueName, handBackAfterMs: 100 });
+    worker.register('long', async () => storage.db.query(LONG_STATEMENT));
+    await worker.start();
+    const id = await worker.enqueue('long', {});
+    await eventually(async () => expect(await sleeping()).toBe(1), 10_000);
+    const closing = Date.now();
+    await worker.close();
+    expect(Date.now() - closing).toBeLessThan(5000);
+    expect(await sleeping()).toBe(0);
+    const reader = new Jobs({ redisUrl: REDIS_URL, work: false, queueName });
+    try {
+      expect(await reader.shared.get(id)).toMatchObject({ state: 'waiting', attempts: 0 });
+    } finally {
+      await reader.close();
+    }
+  }, 30_000);
+});
