@@ -31,6 +31,8 @@ export interface Config {
   /** Generated emails the inbound triage trains on. */
   inboundCorpusSize: number;
   inboundThreads: number;
+  /** An email import that inserts or changes at most this many emails triages them itself; more are left to its refresh. */
+  inboundImportTriageMax: number;
   /** The currency the agenda ranks amounts of several currencies in, with imported exchange rates. */
   reportingCurrency: string;
   /** API processes also consume the shared job queue (WORKER_IN_API, default true). */
@@ -216,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportingCurrency: currency(env, 'REPORTING_CURRENCY', 'USD'),
     // One scoring thread beside the event loop wherever there is a second core.
     inboundThreads: wholeNumber(env, 'INBOUND_THREADS', os.availableParallelism() > 1 ? 1 : 0, 0),
+    inboundImportTriageMax: wholeNumber(env, 'INBOUND_IMPORT_TRIAGE_MAX', 100, 0),
     workerInApi: switchOf(env, 'WORKER_IN_API', true),
     nightlyCron: cronOf(env, 'NIGHTLY_CRON', '0 2 * * *'),
     retrainCron: cronOf(env, 'RETRAIN_CRON', '0 3 * * 0'),

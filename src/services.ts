@@ -19,6 +19,7 @@ import type { ImportResult } from './ingest/load.js';
 import type { Queryable } from './db/sql.js';
 import { markRefreshWanted } from './pipeline/refresh-requests.js';
 import { startRefreshSweeper } from './pipeline/refresh-sweep.js';
+import { importTriage } from './inbound/import-triage.js';
 
 export interface Services {
   config: Config;
@@ -85,7 +86,6 @@ export async function buildServices(config: Config, options: BuildServicesOption
   };
   // The outbox: the mark commits with the rows, and the refresh sweep queues the refresh a lost hand-over did not.
   const markImport = (tx: Queryable, result: ImportResult) => (wantsRefresh(result) ? markRefreshWanted(tx) : Promise.resolve());
-  jobs.registerLocal('import', makeImportHandler(storage.db, afterImport, markImport));
   // Handlers are registered before BullMQ workers start taking jobs.
   const models = await createModelLifecycle({
     db: storage.db,
@@ -96,6 +96,9 @@ export async function buildServices(config: Config, options: BuildServicesOption
     psiThreshold: config.inputDriftPsiThreshold,
     log: options.log,
   });
+  // After the models: a small email import triages its emails with the one served here.
+  jobs.registerLocal('import', makeImportHandler(storage.db, afterImport, markImport,
+    importTriage(storage.db, models.server, config.inboundImportTriageMax, options.log)));
   const policy = agendaPolicy({ reportingCurrency: config.reportingCurrency });
   jobs.register(AGENDA_PLAN_JOB, makeAgendaPlanHandler(storage.db, policy));
   jobs.register(ASSIGN_RUN_JOB, makeAssignRunHandler(storage.db));

@@ -21,6 +21,7 @@ describe('when another numeric setting is not a number', () => {
     ['RATE_LIMIT_PER_MINUTE', '0', 'is not a whole number of at least 1'],
     ['INBOUND_CORPUS_SIZE', '6k', 'is not a whole number of at least 1'],
     ['INBOUND_THREADS', '-1', 'is not a whole number of at least 0'],
+    ['INBOUND_IMPORT_TRIAGE_MAX', 'all', 'is not a whole number of at least 0'],
     ['BODY_LIMIT_BYTES', '1e', 'is not a whole number of at least 1'],
     ['MAX_EVENT_LOOP_DELAY_MS', 'none', 'is not a whole number of at least 0'],
     ['ASSIGN_RUN_STALE_MINUTES', '0', 'is not a whole number of at least 1'],
@@ -38,6 +39,8 @@ describe('when another numeric setting is not a number', () => {
     expect(loadConfig({})).toMatchObject({ xlsxTimeoutMs: 60_000, xlsxQueueLimit: 2 * os.availableParallelism() });
     expect(loadConfig({ XLSX_TIMEOUT_MS: '5000', XLSX_QUEUE_LIMIT: '0' })).toMatchObject({ xlsxTimeoutMs: 5000, xlsxQueueLimit: 0 });
     expect(loadConfig({}).inputDriftPsiThreshold).toBe(0.2);
+    expect(loadConfig({}).inboundImportTriageMax).toBe(100);
+    expect(loadConfig({ INBOUND_IMPORT_TRIAGE_MAX: '0' }).inboundImportTriageMax).toBe(0);
     expect(loadConfig({ INPUT_DRIFT_PSI_THRESHOLD: '0.1' }).inputDriftPsiThreshold).toBe(0.1);
   });
 });

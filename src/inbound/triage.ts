@@ -1,10 +1,10 @@
-// Triage of stored inbound emails: each new message is scored once (on the
-// refresh after its import; again after an import changed what it says or its
-// customer) and its type, priority, sentiment and auto-reply decision become
+// Triage of stored inbound emails: each new message is scored once (by its
+// import when that changed few emails, import-triage.ts, else by the refresh
+// after it; again after an import changed what it says or its customer) and its type, priority, sentiment and auto-reply decision become
 // computed fields on the message; the customer gets the summaries rules
 // filter on (open disputes by email, sentiment trend).
 import type { Db, Queryable } from '../db/sql.js';
-import type { Predictor, Reason } from '../ml/model.js';
+import type { Prediction, Predictor, Reason } from '../ml/model.js';
 import type { Entities, InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 import { writeComputedFieldsIn, type ComputedFieldRow } from '../scoring/computed-fields.js';
 import { loadCustomerFacts } from '../fields/facts.js';
@@ -161,11 +161,15 @@ export function publishTriaged(db: Db): Promise<number> {
  * The rows are locked in id order under the publisher's lock, as
  * publishTriaged locks them; the check is made once the lock is had, so an
  * import committing meanwhile is seen (PostgreSQL reads the row again).
+ * An email another triage stored meanwhile at that revision (the import's own
+ * and the refresh's, reading it at once) is left as that one published it:
+ * stored again, it would take a second place in the list for the same triage.
  */
 async function storeTriage(db: Db, read: { id: number; revision: number }[], fields: ComputedFieldRow[]): Promise<Set<number>> {
   return publishing(db, async (tx) => {
     const locked = await tx.query<{ id: number }>(
       `SELECT m.id FROM inbound_messages m JOIN unnest($1::int[], $2::int[]) AS r(id, revision) ON r.id = m.id AND m.revision = r.revision
+       WHERE ${STILL_DUE}
        ORDER BY m.id FOR UPDATE OF m`,
       [read.map((r) => r.id), read.map((r) => r.revision)],
     );
@@ -174,6 +178,10 @@ async function storeTriage(db: Db, read: { id: number; revision: number }[], fie
     return { result: kept, stale: await publish(tx, [...kept]) };
   });
 }
+
+/** Never triaged, changed since its triage, or triaged and not published yet (the row `m`). */
+const STILL_DUE = `(m.triaged_revision < m.revision OR m.triage_seq IS NULL
+  OR NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType'))`;
 
 interface DueRow {
   id: number;
@@ -184,6 +192,9 @@ interface DueRow {
   body: string;
   received_at: string;
 }
+
+const DUE_COLUMNS = `SELECT m.id, m.revision, m.customer_id, m.triaged_customer_id, m.subject, m.body,
+    to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at`;
 
 /**
  * The next emails to triage, in id order: those never triaged, and those an
@@ -197,8 +208,7 @@ export const DUE_SQL = `WITH due AS (
      ORDER BY m.id LIMIT $1)
     UNION
     (SELECT m.id FROM inbound_messages m WHERE m.triaged_revision < m.revision ORDER BY m.id LIMIT $1))
-  SELECT m.id, m.revision, m.customer_id, m.triaged_customer_id, m.subject, m.body,
-    to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS received_at
+  ${DUE_COLUMNS}
   FROM inbound_messages m JOIN (SELECT id FROM due ORDER BY id LIMIT $1) d ON d.id = m.id
   ORDER BY m.id`;
 
@@ -216,20 +226,7 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
   for (;;) {
     const rows = await db.query<DueRow>(DUE_SQL, [batch]);
     if (rows.length === 0) break;
-    const contexts = await customerContext(db, [...new Set(rows.map((r) => r.customer_id).filter((c): c is number => c !== null))]);
-    const out: ComputedFieldRow[] = [];
-    for (const r of rows) {
-      const context = contexts.get(r.customer_id ?? -1);
-      const receivedAt = inSenderZone(r.received_at, context?.timezone);
-      const p = model.predictor.predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
-      out.push(...messageFields(r.id, p.value, p.confidence, model.version));
-    }
-    const stored = await storeTriage(db, rows, out);
-    for (const r of rows) {
-      if (!stored.has(r.id)) continue;
-      for (const c of [r.customer_id, r.triaged_customer_id]) if (c !== null) touched.add(c);
-    }
-    messages += stored.size;
+    messages += await triageRows(db, model, rows, touched, (input) => model.predictor.predict(input));
   }
   // A dispute email leaves the 90-day count as days pass, with no new email to set off a recount.
   const counting = await db.query<{ id: number }>(
@@ -238,6 +235,46 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
   const summarised = new Set([...touched, ...counting.map((r) => r.id)]);
   if (summarised.size > 0) await writeCustomerSummaries(db, [...summarised], model.version);
   return { messages, customers: touched.size };
+}
+
+/**
+ * Triages `ids` among the emails still due (an import's own, once it
+ * committed), and recounts the summaries of their customers, before and
+ * after. An email an import changed again meanwhile is not stored (storeTriage):
+ * that import, or the refresh, reads it again. On the scoring threads when the
+ * model has them: an API process answers other requests meanwhile.
+ */
+export async function triageEmails(db: Db, model: ServedModel<Predictor<InboundRequest, InboundTriage>>, ids: number[]): Promise<TriageResult> {
+  if (ids.length === 0) return { messages: 0, customers: 0 };
+  const rows = await db.query<DueRow>(`${DUE_COLUMNS} FROM inbound_messages m WHERE m.id = ANY($1::int[]) AND ${STILL_DUE} ORDER BY m.id`, [ids]);
+  const touched = new Set<number>();
+  const { predictor } = model;
+  const messages = await triageRows(db, model, rows, touched, (input) => predictor.predictAsync?.(input) ?? predictor.predict(input));
+  if (touched.size > 0) await writeCustomerSummaries(db, [...touched], model.version);
+  return { messages, customers: touched.size };
+}
+
+/** Scores `rows` and stores what is still due; adds the customers to recount to `touched`; returns how many were stored. */
+async function triageRows(
+  db: Db,
+  model: ServedModel<Predictor<InboundRequest, InboundTriage>>,
+  rows: DueRow[],
+  touched: Set<number>,
+  predict: (input: InboundRequest) => Prediction<InboundTriage> | Promise<Prediction<InboundTriage>>,
+): Promise<number> {
+  const contexts = await customerContext(db, [...new Set(rows.map((r) => r.customer_id).filter((c): c is number => c !== null))]);
+  const predictions = await Promise.all(rows.map((r) => {
+    const context = contexts.get(r.customer_id ?? -1);
+    const receivedAt = inSenderZone(r.received_at, context?.timezone);
+    return predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
+  }));
+  const out = rows.flatMap((r, i) => messageFields(r.id, predictions[i].value, predictions[i].confidence, model.version));
+  const stored = await storeTriage(db, rows, out);
+  for (const r of rows) {
+    if (!stored.has(r.id)) continue;
+    for (const c of [r.customer_id, r.triaged_customer_id]) if (c !== null) touched.add(c);
+  }
+  return stored.size;
 }
 
 /**

@@ -397,11 +397,11 @@ export const ENTITIES: readonly ImportEntity[] = [
     key: ['external_id'],
     lockInIdOrder: true,
     // The triage read the text, the day and the customer (its balance, its clock): an email sent again with
-    // another is triaged again by the next refresh, and published again after it (src/inbound/triage.ts).
+    // another is triaged again, by the import once committed when it changed few emails
+    // (src/inbound/import-triage.ts), else by the next refresh, and published again after it (src/inbound/triage.ts).
     // Until then it keeps its triage, shown as stale (its revision goes up past triaged_revision), and a
-    // triage reading the email before this commit stores nothing for it. Triaging it here instead would
-    // hold the import's transaction, its rows locked, for the model alone about 0.5 s of CPU per 1,000
-    // emails (trained on 3,000 generated emails, a busy machine), and want the model in every importing process.
+    // triage reading the email before this commit stores nothing for it. Not triaged in this transaction:
+    // it would hold the rows locked for the model's time.
     // One sent again as it was keeps its triage: a sync sends the same emails every day. The comparison costs
     // a pass over the file: 50,000 emails sent again, 0.13-0.82 s on PostgreSQL, 0.57-1.52 s on PGlite (busy machine).
     onChange: {

@@ -134,6 +134,19 @@ for (const backend of await backends()) {
       expect(await ids(`limit=2&after=${page1.nextCursor}`)).toEqual([third]);
     });
 
+    it('imports emails untriaged while no inbound model is served, says so in the answer, and lists them once triaged', async () => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/import/inbound-messages', headers: { ...auth('platform'), 'content-type': 'application/x-ndjson' },
+        payload: ndjson([{ externalId: 'E-1', customerExternalId: 'C-1', receivedAt: '2026-12-01T09:00:00Z', subject: 'copy please', body: 'Hello' }]),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ inserted: 1, triage: { triaged: 0, deferred: expect.stringContaining('no inbound-triage model is served') } });
+      expect((await get('/v1/inbound/messages')).json().items).toEqual([]);
+      expect((await get('/v1/inbound/messages/E-1')).json()).toMatchObject({ triage: null, cursor: null });
+      await triageNewMessages(t.storage.db, triage);
+      expect((await get('/v1/inbound/messages')).json().items.map((i: { externalId: string }) => i.externalId)).toEqual(['E-1']);
+    });
+
     it('offers no automatic reply to an email an import changed, until the refresh triages it again', async () => {
       const changed = await email('copy please');
       await triageNewMessages(t.storage.db, triage);

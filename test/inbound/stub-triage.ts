@@ -34,3 +34,19 @@ const yesterday = new Date(Date.now() - 86_400_000).toISOString();
 export const sendEmail = (db: Db, customer: string, body: string, options: ImportOptions = {}) => importRecords(db, findEntity('inbound-messages')!,
   parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt: yesterday, subject: 'Invoice F-1', body }])]), 'ndjson'),
   options);
+
+/** `db`, but `land` runs once, right after a triage has read the emails' text and before it stores anything. */
+export function landingAfterRead(db: Db, land: () => Promise<void>): Db {
+  let landed = false;
+  const query: Db['query'] = async (sql, params) => {
+    const rows = await db.query(sql, params);
+    if (!landed && /\bm\.body\b/.test(sql)) {
+      landed = true;
+      await land();
+    }
+    return rows as never;
+  };
+  return new Proxy(db, {
+    get: (target, key) => (key === 'query' ? query : Reflect.get(target, key, target)),
+  });
+}

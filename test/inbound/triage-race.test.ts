@@ -9,26 +9,10 @@ import { eventually } from '../helpers/eventually.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from '../agenda/factories.js';
-import { readingTriage, sendEmail } from './stub-triage.js';
+import { landingAfterRead, readingTriage, sendEmail } from './stub-triage.js';
 
 const read: string[] = [];
 const triage = readingTriage(read);
-
-/** `db`, but `land` runs once, right after the triage has read the emails' text and before it stores anything. */
-function landingAfterRead(db: Db, land: () => Promise<void>): Db {
-  let landed = false;
-  const query: Db['query'] = async (sql, params) => {
-    const rows = await db.query(sql, params);
-    if (!landed && /\bm\.body\b/.test(sql)) {
-      landed = true;
-      await land();
-    }
-    return rows as never;
-  };
-  return new Proxy(db, {
-    get: (target, key) => (key === 'query' ? query : Reflect.get(target, key, target)),
-  });
-}
 
 const stored = async (db: Db) => (await db.query<{ type: string | null; seq: number | null; revision: number; triagedRevision: number }>(
   `SELECT t.value_text AS type, m.triage_seq AS seq, m.revision, m.triaged_revision AS "triagedRevision" FROM inbound_messages m

@@ -41,6 +41,12 @@ const ImportResultSchema = Type.Object({
   refreshJobId: Type.Union([Type.String(), Type.Null()], {
     description: 'the refresh this import set off (inbound triage, scores, rules, agenda): poll GET /v1/jobs/{id}; null when the file changed nothing they read, or when it could not be queued (refreshError)',
   }),
+  triage: Type.Optional(Type.Object({
+    triaged: Type.Integer({ description: 'emails the import triaged itself: the feed, saved searches and rules read their triage from now' }),
+    deferred: Type.Union([Type.String(), Type.Null()], {
+      description: 'why the import left its emails to the refresh it sets off (more than INBOUND_IMPORT_TRIAGE_MAX, no inbound model served, the triage failed); null when it left none',
+    }),
+  }, { description: 'inbound-messages only' })),
   refreshError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], {
     description: 'why the refresh could not be queued (AR_ERR_REFRESH_NOT_QUEUED): the data is imported, and its refresh is queued by itself once the queue answers again; POST /v1/refresh asks for one sooner',
   }),

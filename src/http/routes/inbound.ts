@@ -1,6 +1,6 @@
 // POST /v1/inbound/score: triage one customer email (type, sentiment,
 // priority, auto-reply eligibility, entities). Nothing is stored; imported
-// emails are triaged on arrival by the refresh job, and GET
+// emails are triaged by their import (a few) or the refresh after it, and GET
 // /v1/inbound/messages gives them back to the platform as triaged.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -69,9 +69,9 @@ const InboundMessage = Type.Object({
     triagedAt: Type.String({ format: 'date-time' }),
     stale: Type.Boolean({
       description: 'true when an import changed the email (text, receivedAt or customer) since this triage read it: '
-        + 'the previous triage, shown until the refresh the import set off triages it again; no automatic reply is offered meanwhile',
+        + 'the previous triage, shown until the email is triaged again (by the import itself when it changed at most INBOUND_IMPORT_TRIAGE_MAX emails, else by the refresh it set off); no automatic reply is offered meanwhile',
     }),
-  }), Type.Null()], { description: 'null until the refresh after its import has triaged it' }),
+  }), Type.Null()], { description: 'null until triaged: by its import when that changed at most INBOUND_IMPORT_TRIAGE_MAX emails, else by the refresh after it; never while no inbound model is served' }),
   suggestedQualification: Type.Union([Type.Object({
     status: Type.Union(['promise_to_pay', 'payment_plan', 'dispute', 'paid_not_received'].map((s) => Type.Literal(s))),
     promisedDate: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'the promised day, or the next instalment of a plan' }),
