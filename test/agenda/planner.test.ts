@@ -278,6 +278,19 @@ describe('when models have written computed fields', () => {
     expect(out[0].reason).toContain('card payment link');
   });
 
+  it("says what the lever did for customers like this one, in the model's words", () => {
+    const effect = 'Card payment link cut 5.8 days from days-to-pay for similar customers (n=240)';
+    const leverReasons = [
+      { factor: 'effect:late_penalty', text: 'Late penalties had no clear effect on days-to-pay for similar customers (n=240)', value: -0.4 },
+      { factor: 'effect:card_payment', text: effect, value: -5.8 },
+    ];
+    const told = customerCtx(1, { recommendedLever: 'card_payment', overdueAmount: 2000, undisputedOverdueAmount: 2000, leverReasons });
+    const untold = customerCtx(2, { recommendedLever: 'card_payment', overdueAmount: 2000, undisputedOverdueAmount: 2000, leverReasons: [] });
+    const [a, b] = planMlSuggestions(facts({ customers: [told, untold] }), policy).sort((x, y) => x.customerId - y.customerId);
+    expect(a.reason).toMatch(new RegExp(`for 2,000\\.00 USD overdue\\. ${effect.replace(/[()]/g, '\\$&')}$`));
+    expect(b.reason).toMatch(/for 2,000\.00 USD overdue$/);
+  });
+
   it('suggests an incentive on the overdue not disputed, and none when all of it is', () => {
     const some = customerCtx(1, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 500 });
     const none = customerCtx(2, { recommendedLever: 'late_penalty', overdueAmount: 2000, undisputedOverdueAmount: 0 });
