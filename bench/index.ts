@@ -3,6 +3,7 @@
 const benches: Record<string, string> = {
   import: './import.js',
   rescore: './rescore.js',
+  agenda: './agenda.js',
   reports: './reports.js',
   embedded: './embedded.js',
   rules: './rules.js',
