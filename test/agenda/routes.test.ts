@@ -70,6 +70,8 @@ for (const backend of await backends()) {
         const body = (await get('/v1/agenda?date=2026-10-25')).json();
         const manual = body.items.find((i: { kind: string }) => i.kind === 'manual');
         expect(manual).toMatchObject({ origin: 'manual', reason: 'Call the CFO', reasons: [{ factor: 'note', text: 'after 3 pm' }] });
+        // No key and no invoice: ranked on the customer's overdue balance, which the stored actions' query reads for it.
+        expect(manual.amounts).toMatchObject({ atStake: 1000, customerOpen: 1000, customerOverdue: 1000, balanceCurrency: 'USD' });
       });
 
       it('ranks one about an invoice on that invoice, in its own currency', async () => {
