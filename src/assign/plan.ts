@@ -12,7 +12,7 @@ import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
 import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
 import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
-import { plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
+import { oneBandEach, plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
 import { heldText, summarySentences, type RuleRef } from './describe.js';
 import { isGroupTarget, type Value } from './targets.js';
 
@@ -147,6 +147,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
       if (m) m.push(...ranks);
       else matched.set(id, ranks);
     }
+    keepOneBandEach(matched, customers, set, rank);
     for (const r of stage) done.add(r.id);
     if (s === set.stages.length - 1) break;
     const only = completeTargets(set, done);
@@ -178,6 +179,22 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     now, scope, rules: set, changes, held: heldBack, conflicts, memberships, previousMemberships: members, summary, hash: planHash(changes),
   };
   return { plan, matcher };
+}
+
+/**
+ * Drops, customer by customer, the rules selecting it into a band beside the
+ * one it is kept in (oneBandEach), after each stage: later stages read the
+ * groups as planned, and the hysteresis members recorded are the rules left.
+ * Both matchers answer the same, so SQL and in-memory plans agree.
+ */
+function keepOneBandEach(matched: Map<number, number[]>, customers: Map<number, CustomerState>, set: RuleSet, rank: Map<number, number>): void {
+  if (set.bands.size === 0) return;
+  for (const [id, ranks] of matched) {
+    if (ranks.length < 2) continue;
+    const rules = ranks.sort((a, b) => a - b).map((i) => set.rules[i]);
+    const kept = oneBandEach(customers.get(id)!, rules, set.bands);
+    if (kept !== rules) matched.set(id, kept.map((r) => rank.get(r.id)!));
+  }
 }
 
 /** Fetches the assignment state of a (customer, target) pair once, when a rule first wants to change it. */

@@ -142,6 +142,38 @@ function holdMovesTogether(decisions: Decision[], bands: ResolveContext['bands']
   }
 }
 
+/**
+ * One band at a time. Bands are exclusive by the criteria a customer enters
+ * by, but hysteresis keeps a member by looser ones, which reach into the band
+ * beside: with `riskScore < 40` and `40 <= riskScore < 70` and a margin of 5, a
+ * low-risk member at 42 is still kept in low (below 45) and selected into
+ * medium (at or above 40). Only one of the two may hold: the band the customer
+ * is in now, so a member kept by hysteresis joins the band beside only once it
+ * leaves its own (at 45), then as one move (holdMovesTogether), and a member
+ * of medium falling to 38 stays in medium down to 35. Letting the join end the
+ * keep instead would bring back the flip-flop at 40 that the margin is there
+ * to stop. A customer in neither band, or in both (rules edited into bands
+ * while members of each), goes with the rule first by priority. A rule
+ * dropped here selects the customer for none of its actions, and is no
+ * hysteresis member of it: it judges the customer as entering when the keep
+ * ends. `matched`: best priority first; the same rules, less those dropped.
+ */
+export function oneBandEach<R extends RankedRule>(c: CustomerState, matched: readonly R[], bands: ResolveContext['bands']): readonly R[] {
+  const bandsAdded = (r: RankedRule) =>
+    r.effects.filter((e) => e.value === true && isGroupTarget(e.target) && bands.has(groupOf(e.target))).map((e) => groupOf(e.target));
+  const adding = matched.filter((r) => bandsAdded(r).length > 0);
+  if (adding.length < 2) return matched;
+  const inNow = (r: RankedRule) => bandsAdded(r).some((g) => c.groups.has(g));
+  const kept = new Set<string>();
+  const dropped = new Set<R>();
+  for (const r of [...adding.filter(inNow), ...adding.filter((r) => !inNow(r))]) {
+    const groups = bandsAdded(r);
+    if (groups.some((g) => [...kept].some((k) => bands.get(k)!.has(g)))) dropped.add(r);
+    else for (const g of groups) kept.add(g);
+  }
+  return dropped.size === 0 ? matched : matched.filter((r) => !dropped.has(r));
+}
+
 const NO_CONFLICTS: ConflictHit[] = [];
 
 function decide(c: CustomerState, target: string, wanted: Value, ruleId: number, leaving: boolean, ctx: ResolveContext): Decision | null {

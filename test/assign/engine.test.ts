@@ -322,6 +322,62 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule', 'watch:rule']);
   });
 
+  describe('when bands have hysteresis margins that reach into the band beside', () => {
+    // Brief: low below 40, medium 40 to 70, high from 70, a margin of 5 on the risk score.
+    async function bands() {
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }]);
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }] }, [{ type: 'addToGroup', group: 'watch' }]);
+      await addRule(s.db, { '>=': [risk, 70] }, [{ type: 'addToGroup', group: 'high-risk' }]);
+    }
+    const setRisk = (id: number, risk: number) => s.db.query('UPDATE customers SET risk_score = $2 WHERE id = $1', [id, risk]);
+
+    it('keeps a member in its band without joining the one beside until it leaves its own, on both plans', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 }, dwellDays: { groups: 0 } });
+      const id = await addCustomer(s.db, 'HB1', { riskScore: 38 });
+      await bands();
+      // Up to 45 it stays low (kept), then medium down to 35 (kept), then low again: one band at each step.
+      const path: [number, string][] = [[38, 'low-risk'], [42, 'low-risk'], [44, 'low-risk'], [46, 'watch'], [42, 'watch'], [38, 'watch'], [36, 'watch'], [34, 'low-risk']];
+      for (const [i, [risk, band]] of path.entries()) {
+        await setRisk(id, risk);
+        const sql = await previewPlan(s.db);
+        const memory = await previewPlan(s.db, { scope: { customerIds: [id] } });
+        expect(memory.changes).toEqual(sql.changes);
+        expect(memory.memberships).toEqual(sql.memberships);
+        await apply(s.db, new Date(), i % 2 ? [id] : undefined);
+        expect((await customerRow(s.db, id)).groups, `at ${risk}`).toEqual([`${band}:rule`]);
+      }
+    });
+
+    it('drops a move the dwell time holds when the score comes back into the band the customer is in', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 } });
+      const id = await addCustomer(s.db, 'HB2', { riskScore: 38 });
+      const t0 = new Date('2026-03-01T02:00:00Z');
+      await addOpenInvoice(s.db, id, 500, 0, new Date(t0.getTime() - DAY));
+      await bands();
+      await apply(s.db, t0);
+      const at = async (days: number, risk: number) => {
+        await setRisk(id, risk);
+        const now = new Date(t0.getTime() + days * DAY);
+        const [sql, memory] = [await previewPlan(s.db, { now }), await previewPlan(s.db, { now, scope: { customerIds: [id] } })];
+        expect(memory.held).toEqual(sql.held);
+        return sql;
+      };
+      // Kept in low: nothing to move, nothing held.
+      expect(await at(3, 42)).toMatchObject({ changes: [], held: [] });
+      // Out of low: leave and join are one move, which the dwell time holds.
+      expect((await at(4, 47)).held.map((h) => [h.field, h.outcome])).toEqual([['group:low-risk', 'dwell'], ['group:watch', 'dwell']]);
+      await apply(s.db, new Date(t0.getTime() + 4 * DAY));
+      // Back below 40 while the move waited: it stays in low, the move is dropped.
+      expect(await at(5, 38)).toMatchObject({ changes: [], held: [] });
+      await apply(s.db, new Date(t0.getTime() + 8 * DAY));
+      expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule']);
+      await at(9, 47);
+      await apply(s.db, new Date(t0.getTime() + 9 * DAY));
+      expect((await customerRow(s.db, id)).groups).toEqual(['watch:rule']);
+    });
+  });
+
   it('undoes a run, except what changed since, which it reports', async () => {
     const a = await addCustomer(s.db, 'A', { segment: 'key', collector: 'col-b' });
     const b = await addCustomer(s.db, 'B', { segment: 'key' });
