@@ -4,12 +4,13 @@
 // and, on request, why each rule selects the customer or not today.
 import { AR_ERR } from '../errors.js';
 import { isoSql, type Queryable } from '../db/sql.js';
-import { explain, type Explanation } from '../criteria/index.js';
+import { explain } from '../criteria/index.js';
 import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
 import { HAD_INVOICES_SQL, UNDO_NO_RULE, loadCustomerStates, loadRuleMembers } from './state.js';
-import { dwellKindOf, type Value } from './targets.js';
+import { dwellKindOf, groupOf, groupTarget, isGroupTarget, targetLabel, type Value } from './targets.js';
+import { oneBandEach, type CustomerState } from './resolve.js';
 import { becauseOf } from './describe.js';
 import { lockHistory } from './lock-changes.js';
 import { customerHistory, type HistoryEntry } from './history.js';
@@ -75,18 +76,31 @@ export async function customerAssignments(
     changes: described,
     history: customerHistory(described, await lockHistory(q, id, options.limit), options.limit),
   };
-  if (options.explain) result.rules = await explainRules(q, id);
+  if (options.explain) result.rules = await explainRules(q, state);
   return result;
 }
 
-/** Why each rule selects the customer or not, as a run would judge it: a member by the loosened criteria. */
-async function explainRules(q: Queryable, id: number): Promise<NonNullable<CustomerAssignments['rules']>> {
+/**
+ * Why each rule selects the customer or not, as a run would judge it: a member
+ * by the loosened criteria, and a rule of the band beside the one the customer
+ * is kept in as not selecting it (oneBandEach), with the band it waits for.
+ */
+async function explainRules(q: Queryable, state: CustomerState): Promise<NonNullable<CustomerAssignments['rules']>> {
   const set = await loadRuleSet(q);
-  const members = new Set((await loadRuleMembers(q, { customerIds: [id] })).get(id) ?? []);
-  const [facts] = await q.query<Record<string, unknown>>(customerFactsSql({ where: 'c.id = $1' }), [id]);
-  return set.rules.map((r) => {
+  const members = new Set((await loadRuleMembers(q, { customerIds: [state.id] })).get(state.id) ?? []);
+  const [facts] = await q.query<Record<string, unknown>>(customerFactsSql({ where: 'c.id = $1' }), [state.id]);
+  const explained = set.rules.map((r) => {
     const member = r.keep !== null && members.has(r.id);
-    const e: Explanation = explain(member ? r.keep! : r.ast, facts);
-    return { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines, member };
+    return { rule: r, member, e: explain(member ? r.keep! : r.ast, facts) };
+  });
+  const matched = explained.filter((x) => x.e.matches).map((x) => x.rule);
+  const kept = new Set(oneBandEach(state, matched, set.bands));
+  return explained.map(({ rule: r, member, e }) => {
+    const out = { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines, member };
+    if (!e.matches || kept.has(r)) return out;
+    const joins = (x: typeof r) => x.effects.filter((e) => e.value === true && isGroupTarget(e.target)).map((e) => groupOf(e.target));
+    const beside = [...kept].flatMap(joins).filter((g) => joins(r).some((mine) => set.bands.get(mine)?.has(g)));
+    const wait = `waits: one band at a time, ${[...new Set(beside)].map((g) => targetLabel(groupTarget(g))).join(', ')} first (a band beside this rule's); this rule selects the customer once it leaves that band`;
+    return { ...out, matches: false, summary: `${wait}; ${e.summary}`, lines: [...e.lines, wait] };
   });
 }

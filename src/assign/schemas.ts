@@ -197,7 +197,9 @@ export const CustomerAssignmentsSchema = Type.Object({
     }),
   ]), { description: 'what runs changed and what people locked or unlocked, newest first, at most limit entries' }),
   rules: Type.Optional(Type.Array(Type.Object({
-    ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(), matches: Type.Boolean(), summary: Type.String(),
+    ruleId: Type.Integer(), name: Type.String(), priority: Type.Integer(),
+    matches: Type.Boolean({ description: 'selects the customer as a run would: false for a rule of a band beside the one the customer is kept in, which waits (summary: "waits: ...")' }),
+    summary: Type.String(),
     lines: Type.Array(Type.String()),
     member: Type.Boolean({ description: 'inside the rule at the last run: judged by its criteria loosened by the hysteresis margins' }),
   }))),

@@ -347,6 +347,11 @@ describe.each(await backends())('when rules run on %s', (backend) => {
         await apply(s.db, new Date(), i % 2 ? [id] : undefined);
         expect((await customerRow(s.db, id)).groups, `at ${risk}`).toEqual([`${band}:rule`]);
       }
+      // The explanation judges as a run does: medium's criteria hold at 42, but it waits for low.
+      await setRisk(id, 42);
+      const rules = (await customerAssignments(s.db, 'HB1', { limit: 5, explain: true })).rules!;
+      expect(rules.map((r) => [r.matches, r.member])).toEqual([[true, true], [false, false], [false, false]]);
+      expect(rules[1].summary).toMatch(/^waits: one band at a time, group low-risk first/);
     });
 
     it('drops a move the dwell time holds when the score comes back into the band the customer is in', async () => {
