@@ -11,14 +11,14 @@ import { SqlMatcher } from './match.js';
 import { changeKey, recordStaged, stageChanges, writeChanges, writeMemberships, type AlreadyJoined } from './write.js';
 import { UNDO_NO_RULE, type Scope } from './state.js';
 import { becauseOf } from './describe.js';
-import { lockApplies } from './apply-lock.js';
+import { lockApplies, runLockKey } from './apply-lock.js';
 
 /**
  * The key of the lock an attempt holds for the whole transaction executing a
  * run (hashtext of it): whoever gets it knows no attempt is executing the run
  * (the sweep of abandoned runs, sweep.ts).
  */
-export const runLockKey = (runId: number) => `assignment-run:${runId}`;
+export { runLockKey } from './apply-lock.js';
 
 /** `manual`: a refresh someone asked for (the demo's first start, an operator), not the nightly schedule. */
 export type Trigger = 'api' | 'nightly' | 'manual' | 'rule_change' | 'customer_change' | 'undo';

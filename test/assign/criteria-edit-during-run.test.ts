@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auth } from '../helpers/app.js';
 import { postgresReachable } from '../helpers/storage.js';
 import { createRun, executeRun } from '../../src/assign/runs.js';
+import { lockApplies } from '../../src/assign/apply-lock.js';
 import { buildAssignTestApp, type AssignTestApp } from './app.js';
 import { addCustomer, customerRow, riskyRuleWithHysteresis } from './factories.js';
 
@@ -92,5 +93,63 @@ describe.skipIf(!(await postgresReachable()))('when new criteria are saved while
     expect(renamed.statusCode).toBe(200);
     const [stored] = await db().query<{ search_id: number }>('SELECT search_id FROM assignment_rules WHERE id = $1', [ruleId]);
     expect(stored.search_id).toBe(searchId);
+  });
+
+  describe('when it says when to send them again', () => {
+    const newCriteria = () => put(`/v1/searches/${searchId}`, { name: 'Risky', criteria: { '>': [{ var: 'riskScore' }, 60] } });
+    /** A finished run of this kind that took `seconds`, an hour ago or more recently. */
+    const pastRun = async (kind: 'apply' | 'undo', seconds: number, endedMinutesAgo: number) => db().query(
+      `INSERT INTO assignment_runs (kind, trigger, status, started_at, finished_at)
+       VALUES ($1, 'api', 'applied', now() - make_interval(mins => $2) - make_interval(secs => $3), now() - make_interval(mins => $2))`,
+      [kind, endedMinutesAgo, seconds],
+    );
+
+    it('reads the last run, not an undo made since, for how long the run takes', async () => {
+      await pastRun('apply', 60, 30);
+      // Undone 10 minutes ago, in a fraction of a second: an undo says nothing of a run's length.
+      await pastRun('undo', 0.2, 10);
+      const run = await runHeldOpen();
+      const res = await newCriteria();
+      run.release();
+      await run.done;
+      expect(res.statusCode).toBe(409);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(50);
+    });
+
+    it('names the run applying, not one left marked running by a process that stopped', async () => {
+      await pastRun('apply', 60, 30);
+      const [stale] = await db().query<{ id: number }>(
+        `INSERT INTO assignment_runs (kind, trigger, status, started_at) VALUES ('apply', 'api', 'running', now() - interval '1 hour') RETURNING id`,
+      );
+      const run = await runHeldOpen();
+      const [{ id: applying }] = await db().query<{ id: number }>(`SELECT id FROM assignment_runs WHERE status = 'running' AND id <> $1`, [stale.id]);
+      const res = await newCriteria();
+      run.release();
+      await run.done;
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_RUN_APPLYING', runId: applying });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(50);
+    });
+
+    it('reads the last undo for how long an undo takes, and names no run', async () => {
+      await pastRun('apply', 2, 30);
+      await pastRun('undo', 40, 10);
+      // An undo applying: the apply lock held, no run of its own committed yet.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => { entered = resolve; });
+      const undo = db().transaction(async (tx) => {
+        await lockApplies(tx);
+        entered();
+        await gate;
+      });
+      await inside;
+      const res = await newCriteria();
+      release();
+      await undo;
+      expect(res.json()).toMatchObject({ code: 'AR_ERR_RUN_APPLYING', runId: null });
+      expect(res.json().detail).toMatch(/^an undo is applying/);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(30);
+    });
   });
 });
