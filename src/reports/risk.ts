@@ -165,8 +165,8 @@ stood AS (
 ),
 compared AS (
   SELECT s.*, ${bandOf('s.score')} AS band,
-    ${valued.fx ? 'CASE WHEN s.credit_limit = 0 THEN 0 ELSE s.credit_limit * s.account_rate END' : 'CASE WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
-    ${valued.fx ? 'CASE WHEN s.cover = 0 THEN 0 ELSE s.cover * s.account_rate END' : 'CASE WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
+    ${valued.fx ? 'CASE WHEN s.credit_limit = 0 THEN 0 ELSE s.credit_limit * s.account_rate END' : 'CASE WHEN s.credit_limit = 0 THEN 0 WHEN s.account_currency = $5::text THEN s.credit_limit END'} AS limit_in,
+    ${valued.fx ? 'CASE WHEN s.cover = 0 THEN 0 ELSE s.cover * s.account_rate END' : 'CASE WHEN s.cover = 0 THEN 0 WHEN s.account_currency = $5::text THEN s.cover END'} AS cover_in
   FROM stood s
 ),
 by_band AS (

@@ -85,6 +85,19 @@ for (const backend of await backends()) {
       }
     });
 
+    it('reads a limit or a cover of 0 as 0 whatever the account currency, with no rate to ask for', async () => {
+      const [inUsd] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+      // C's account kept in euros, its invoices in dollars: 0 euros of credit or of cover is 0 dollars.
+      await s.db.query(`UPDATE customers SET currency = 'EUR', insurer_cover = 0 WHERE external_id = 'C'`);
+      try {
+        const [row] = (await riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+        expect(row.overLimit).toEqual(inUsd.overLimit);
+        expect(row.aboveCover).toEqual({ customers: 2, excess: 600 });
+      } finally {
+        await s.db.query(`UPDATE customers SET currency = 'USD', insurer_cover = NULL WHERE external_id = 'C'`);
+      }
+    });
+
     describe('when the trend goes back before the events', () => {
       let feb: RiskRow;
       let dec: RiskRow;
