@@ -164,18 +164,32 @@ export function publishTriaged(db: Db): Promise<number> {
  * An email another triage stored meanwhile at that revision (the import's own
  * and the refresh's, reading it at once) is left as that one published it:
  * stored again, it would take a second place in the list for the same triage.
+ *
+ * The customers' openDisputes and sentimentTrend are recounted in the same
+ * transaction, for the customer each email was counted for and its own: stored
+ * first and recounted after, a recount that failed left the email triaged and
+ * its customers' counts without it, and no refresh recounted them (it recounts
+ * the customers of the emails it triages itself). Under the publisher's lock,
+ * two triages' recounts also no longer interleave, which let the one that read
+ * first write last. Returns the emails stored and the customers recounted.
  */
-async function storeTriage(db: Db, read: { id: number; revision: number }[], fields: ComputedFieldRow[]): Promise<Set<number>> {
+async function storeTriage(
+  db: Db, read: { id: number; revision: number }[], fields: ComputedFieldRow[], version: string,
+): Promise<{ stored: Set<number>; customers: Set<number> }> {
   return publishing(db, async (tx) => {
-    const locked = await tx.query<{ id: number }>(
-      `SELECT m.id FROM inbound_messages m JOIN unnest($1::int[], $2::int[]) AS r(id, revision) ON r.id = m.id AND m.revision = r.revision
+    const locked = await tx.query<{ id: number; customer_id: number | null; triaged_customer_id: number | null }>(
+      `SELECT m.id, m.customer_id, m.triaged_customer_id
+       FROM inbound_messages m JOIN unnest($1::int[], $2::int[]) AS r(id, revision) ON r.id = m.id AND m.revision = r.revision
        WHERE ${STILL_DUE}
        ORDER BY m.id FOR UPDATE OF m`,
       [read.map((r) => r.id), read.map((r) => r.revision)],
     );
-    const kept = new Set(locked.map((r) => r.id));
-    await writeComputedFieldsIn(tx, fields.filter((f) => kept.has(f.entityId)));
-    return { result: kept, stale: await publish(tx, [...kept]) };
+    const stored = new Set(locked.map((r) => r.id));
+    await writeComputedFieldsIn(tx, fields.filter((f) => stored.has(f.entityId)));
+    const stale = await publish(tx, [...stored]);
+    const customers = new Set(locked.flatMap((r) => [r.customer_id, r.triaged_customer_id]).filter((c): c is number => c !== null));
+    if (customers.size > 0) await writeCustomerSummaries(tx, [...customers], version);
+    return { result: { stored, customers }, stale };
   });
 }
 
@@ -229,18 +243,19 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
     messages += await triageRows(db, model, rows, touched, (input) => model.predictor.predict(input));
   }
   // A dispute email leaves the 90-day count as days pass, with no new email to set off a recount.
+  // The customers of the emails triaged were recounted as each batch was stored.
   const counting = await db.query<{ id: number }>(
     "SELECT entity_id AS id FROM computed_fields WHERE entity_type = 'customer' AND name = 'openDisputes' AND value_num > 0",
   );
-  const summarised = new Set([...touched, ...counting.map((r) => r.id)]);
-  if (summarised.size > 0) await writeCustomerSummaries(db, [...summarised], model.version);
+  const ageing = counting.map((r) => r.id).filter((id) => !touched.has(id));
+  if (ageing.length > 0) await writeCustomerSummaries(db, ageing, model.version);
   return { messages, customers: touched.size };
 }
 
 /**
  * Triages `ids` among the emails still due (an import's own, once it
  * committed), and recounts the summaries of their customers, before and
- * after. An email an import changed again meanwhile is not stored (storeTriage):
+ * after, with the triage stored (storeTriage). An email an import changed again meanwhile is not stored (storeTriage):
  * that import, or the refresh, reads it again. On the scoring threads when the
  * model has them: an API process answers other requests meanwhile.
  */
@@ -250,11 +265,10 @@ export async function triageEmails(db: Db, model: ServedModel<Predictor<InboundR
   const touched = new Set<number>();
   const { predictor } = model;
   const messages = await triageRows(db, model, rows, touched, (input) => predictor.predictAsync?.(input) ?? predictor.predict(input));
-  if (touched.size > 0) await writeCustomerSummaries(db, [...touched], model.version);
   return { messages, customers: touched.size };
 }
 
-/** Scores `rows` and stores what is still due; adds the customers to recount to `touched`; returns how many were stored. */
+/** Scores `rows` and stores what is still due, its customers recounted; adds those customers to `touched`; returns how many were stored. */
 async function triageRows(
   db: Db,
   model: ServedModel<Predictor<InboundRequest, InboundTriage>>,
@@ -269,11 +283,8 @@ async function triageRows(
     return predict({ subject: r.subject, body: r.body, receivedAt, customer: toContext(context) });
   }));
   const out = rows.flatMap((r, i) => messageFields(r.id, predictions[i].value, predictions[i].confidence, model.version));
-  const stored = await storeTriage(db, rows, out);
-  for (const r of rows) {
-    if (!stored.has(r.id)) continue;
-    for (const c of [r.customer_id, r.triaged_customer_id]) if (c !== null) touched.add(c);
-  }
+  const { stored, customers } = await storeTriage(db, rows, out, model.version);
+  for (const c of customers) touched.add(c);
   return stored.size;
 }
 
@@ -282,7 +293,7 @@ async function triageRows(
  * sentiment of the last 5 emails. A customer whose emails all moved to
  * another counts none, and has no trend left to read.
  */
-async function writeCustomerSummaries(db: Db, customerIds: number[], version: string): Promise<void> {
+async function writeCustomerSummaries(db: Queryable, customerIds: number[], version: string): Promise<void> {
   await db.query(
     `DELETE FROM computed_fields f WHERE f.entity_type = 'customer' AND f.name = 'sentimentTrend' AND f.entity_id = ANY($1::int[])
        AND NOT EXISTS (SELECT 1 FROM inbound_messages m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'

@@ -109,6 +109,24 @@ for (const backend of await backends()) {
       expect(await stored()).toMatchObject({ type: 'dispute', stale: false });
     });
 
+    it('stores nothing when the recount of its customers fails, and the refresh triages and counts them', async () => {
+      // The database refuses the customer's openDisputes row, as it would a full disk or a lost connection at that statement.
+      await s.db.exec(`CREATE FUNCTION refuse_count() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'no room for the count'; END $$;
+        CREATE TRIGGER refuse_count BEFORE INSERT ON computed_fields FOR EACH ROW
+          WHEN (NEW.entity_type = 'customer' AND NEW.name = 'openDisputes') EXECUTE FUNCTION refuse_count();`);
+      try {
+        const result = await send(['The amount is wrong']);
+        expect(result).toMatchObject({ inserted: 1, triage: { triaged: 0, deferred: expect.stringContaining('no room for the count') } });
+        expect(await stored()).toMatchObject({ type: null, seq: null });
+      } finally {
+        await s.db.exec('DROP TRIGGER refuse_count ON computed_fields; DROP FUNCTION refuse_count();');
+      }
+      expect((await triageNewMessages(s.db, triage)).messages).toBe(1);
+      expect(await stored()).toMatchObject({ type: 'dispute', stale: false, seq: expect.any(Number) });
+      expect(await openDisputes()).toBe(1);
+    });
+
     it("stores nothing for an email another import changed after the triage read it: that import's triage stores its text", async () => {
       await send(['Paid today, thanks']);
       const racing = landingAfterRead(s.db, async () => { await send(['Paid today, thanks again']); });
