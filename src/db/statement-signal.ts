@@ -18,3 +18,12 @@ export function withStatementSignal<T>(signal: AbortSignal, fn: () => Promise<T>
 export function statementSignal(): AbortSignal | undefined {
   return current.getStore();
 }
+
+/**
+ * Runs `fn` outside any job's signal: work a job sets off on behalf of the
+ * whole process (a model version loaded for everyone to serve), which the
+ * job's cancel or hand-back must not stop half way.
+ */
+export function withoutStatementSignal<T>(fn: () => Promise<T>): Promise<T> {
+  return current.exit(fn);
+}

@@ -4,6 +4,8 @@
 import crypto from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Jobs } from '../../src/jobs/jobs.js';
+import { ModelServer } from '../../src/ml/registry/server.js';
+import type { ModelRegistry } from '../../src/ml/registry/registry.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { deleteQueueKeys, redisReachable, REDIS_URL } from '../helpers/redis.js';
 import { eventually } from '../helpers/eventually.js';
@@ -44,6 +46,36 @@ describe.skipIf(!pgUp)('when a job waiting on one long SQL statement is told to 
       expect(await storage.db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await jobs.close();
+    }
+  }, 30_000);
+
+  it("leaves a model load the job set off to finish: the process serves it, not a load failure for the next 5 minutes", async () => {
+    // A registry whose versions load through one long statement, as a version read from the database's files does.
+    const LOAD = 'SELECT pg_sleep(1.5)';
+    const registry = {
+      onActivated: () => () => undefined,
+      activeVersions: async () => new Map([['m', 'v2']]),
+      models: () => ['m'],
+      entry: () => undefined,
+      open: async (_model: string, version: string) => {
+        await storage.db.query(LOAD);
+        return { version: { id: `m@${version}` }, predictor: { predict: () => ({ value: 1, confidence: 1, reasons: [] }) } };
+      },
+    } as unknown as ModelRegistry;
+    const server = new ModelServer({ registry, pollMs: 0 });
+    const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db });
+    // The refresh brings the served models up to date as it starts (src/pipeline/refresh.ts).
+    jobs.register('refreshing', async () => server.refresh());
+    try {
+      const id = await jobs.enqueue('refreshing', {});
+      await eventually(async () => expect((await storage.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = 'active'`, [LOAD]))[0].n).toBe(1));
+      await jobs.cancel(id);
+      await jobs.waitFor(id, 10_000);
+      await eventually(async () => expect(server.get('m').version).toBe('m@v2'), 10_000);
+    } finally {
+      await jobs.close();
+      await server.close();
     }
   }, 30_000);
 

@@ -5,6 +5,7 @@
 // with refresh(). A new version is read, checked and loaded before the swap, so
 // scoring keeps the old predictor meanwhile and never sees a half-loaded model.
 import { AR_ERR } from '../../errors.js';
+import { withoutStatementSignal } from '../../db/statement-signal.js';
 import type { Predictor } from '../model.js';
 import type { ModelRegistry } from './registry.js';
 import { silentLogger, type Logger } from './types.js';
@@ -117,7 +118,10 @@ export class ModelServer {
 
   private queue(model: string, version: string | null): Promise<void> {
     const previous = this.pending.get(model) ?? Promise.resolve();
-    const next = previous.then(() => this.swap(model, version));
+    // Whoever asked (a refresh job bringing the models up to date as it starts), the version is loaded for
+    // the whole process: a cancel of that job stopping its statements would leave the version recorded as
+    // failed to load, served by no one here until the poll tries it again (retryFailedMs, 5 minutes).
+    const next = previous.then(() => withoutStatementSignal(() => this.swap(model, version)));
     const settled = next.catch(() => undefined);
     this.pending.set(model, settled);
     void settled.then(() => {
