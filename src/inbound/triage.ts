@@ -249,7 +249,14 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
     "SELECT entity_id AS id FROM computed_fields WHERE entity_type = 'customer' AND name = 'openDisputes' AND value_num > 0",
   );
   const summarised = new Set([...touched, ...counting.map((r) => r.id)]);
-  if (summarised.size > 0) await writeCustomerSummaries(db, [...summarised], model.version);
+  // Under the publisher's lock, which an import's triage holds from its store to its commit, its recount
+  // included: begun meanwhile, this recount read the customers without that email and wrote last.
+  if (summarised.size > 0) {
+    await db.transaction(async (tx) => {
+      await tx.query(PUBLISHER_LOCK);
+      await writeCustomerSummaries(tx, [...summarised], model.version);
+    });
+  }
   return { messages, customers: touched.size };
 }
 

@@ -6,7 +6,12 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { lockRace } from '../helpers/lock-race.js';
 import { eventually } from '../helpers/eventually.js';
-import { triageNewMessages } from '../../src/inbound/triage.js';
+import { Readable } from 'node:stream';
+import { triageEmails, triageNewMessages } from '../../src/inbound/triage.js';
+import { findEntity } from '../../src/ingest/entities.js';
+import { importRecords } from '../../src/ingest/load.js';
+import { parseRecords } from '../../src/ingest/parse.js';
+import { ndjson } from '../ingest/factories.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from '../agenda/factories.js';
 import { landingAfterRead, readingTriage, sendEmail } from './stub-triage.js';
@@ -84,5 +89,62 @@ describe.skipIf(!(await postgresReachable()))('when an import changing an email 
     expect(read).toEqual(['The amount is wrong', 'Paid today, thanks']);
     expect(await stored(locks.db)).toMatchObject({ type: 'other', revision: 1, triagedRevision: 1 });
     expect(await openDisputes(locks.db, customer)).toBe(0);
+  });
+});
+
+describe.skipIf(!(await postgresReachable()))("when an import's triage commits while the refresh recounts the same customer, on PostgreSQL", () => {
+  const locks = lockRace();
+
+  /** `db`, but `pause` runs before (or, `after`, once done) the first statement `matches`, in or out of a transaction. */
+  function pausing(db: Db, matches: (sql: string) => boolean, pause: () => Promise<void>, after = false): Db {
+    let paused = false;
+    const hooked = <Q extends Pick<Db, 'query'>>(q: Q): Q => new Proxy(q, {
+      get: (target, key) => (key !== 'query' ? Reflect.get(target, key, target) : async (sql: string, params?: unknown[]) => {
+        const hit = !paused && matches(sql);
+        if (hit) paused = true;
+        if (hit && !after) await pause();
+        const rows = await target.query(sql, params);
+        if (hit && after) await pause();
+        return rows;
+      }),
+    });
+    return new Proxy(hooked(db), {
+      get: (target, key) => (key === 'transaction'
+        ? (fn: (tx: never) => Promise<unknown>) => db.transaction((tx) => fn(hooked(tx) as never))
+        : Reflect.get(target, key, target)),
+    });
+  }
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => { open = resolve; });
+    return { open, opened };
+  };
+
+  it("counts the import's email: the refresh's recount, read before that triage committed, does not write over it", async () => {
+    const customer = await f.customer(locks.db, { externalId: 'A' });
+    await sendEmail(locks.db, 'A', 'The amount is wrong');
+    await triageNewMessages(locks.db, triage);
+    expect(await openDisputes(locks.db, customer)).toBe(1);
+    // The refresh has found nothing to triage and is about to recount the customers with disputes.
+    const refreshAt = gate();
+    const refreshGoes = gate();
+    const refreshing = triageNewMessages(pausing(locks.db, (sql) => sql.includes('value_num > 0'), async () => { refreshAt.open(); await refreshGoes.opened; }), triage);
+    await refreshAt.opened;
+    // Another email of A's, a dispute, imported and triaged by its import, which has recounted A and not committed yet.
+    await importRecords(locks.db, findEntity('inbound-messages')!, parseRecords(Readable.from([ndjson([{
+      externalId: 'M2', customerExternalId: 'A', receivedAt: new Date(Date.now() - 3_600_000).toISOString(), subject: 'Invoice F-2', body: 'This is wrong too' }])]), 'ndjson'));
+    const [{ id }] = await locks.db.query<{ id: number }>("SELECT id FROM inbound_messages WHERE external_id = 'M2'");
+    const importAt = gate();
+    const importGoes = gate();
+    const importing = triageEmails(pausing(locks.db, (sql) => sql.includes('INSERT INTO computed_fields') && sql.includes('sentimentTrend'),
+      async () => { importAt.open(); await importGoes.opened; }, true), triage, [id]);
+    await importAt.opened;
+    // The refresh recounts now, and waits for the import's transaction.
+    refreshGoes.open();
+    await eventually(async () => expect(await locks.waitingForLocks()).toBeGreaterThan(0), 10_000);
+    importGoes.open();
+    expect((await importing).messages).toBe(1);
+    await refreshing;
+    expect(await openDisputes(locks.db, customer)).toBe(2);
   });
 });
