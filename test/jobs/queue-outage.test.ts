@@ -37,13 +37,24 @@ async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown 
   }
 }
 
+/**
+ * Refused because Redis is down, not given up on at the call timeout: the runner's timeout is long
+ * (AT_ONCE_TIMEOUT_MS) so that a loaded machine's slow event loop cannot pass one for the other.
+ */
+const AT_ONCE_TIMEOUT_MS = 5000;
+function refusedAtOnce({ ms, error }: { ms: number; error: unknown }): void {
+  expect(error).toMatchObject({ code: 'AR_ERR_JOBS_UNAVAILABLE', statusCode: 503 });
+  expect((error as Error).message).not.toMatch(/within \d+ ms/);
+  expect(ms).toBeLessThan(AT_ONCE_TIMEOUT_MS / 2);
+}
+
 describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', () => {
   let proxy: RedisProxy;
   const runners: BullmqRunner[] = [];
-  const runner = (work: boolean, log = capturedLog().log) => {
+  const runner = (work: boolean, log = capturedLog().log, callTimeoutMs = 300) => {
     const queueName = `t-${crypto.randomUUID()}`;
     queues.push(queueName);
-    const r = new BullmqRunner({ redisUrl: proxy.url, work, queueName, callTimeoutMs: 300, log });
+    const r = new BullmqRunner({ redisUrl: proxy.url, work, queueName, callTimeoutMs, log });
     r.register('echo', async (ctx) => ctx.data);
     runners.push(r);
     return r;
@@ -60,23 +71,17 @@ describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', ()
 
   describe('when it goes down after the queue started', () => {
     it('refuses to enqueue at once with AR_ERR_JOBS_UNAVAILABLE', async () => {
-      const r = runner(false);
+      const r = runner(false, undefined, AT_ONCE_TIMEOUT_MS);
       await r.enqueue('echo', { n: 1 });
       proxy.down();
-      const { ms, error } = await timed(r.enqueue('echo', { n: 2 }));
-      expect(error).toMatchObject({ code: 'AR_ERR_JOBS_UNAVAILABLE', statusCode: 503 });
-      expect(ms).toBeLessThan(250);
+      refusedAtOnce(await timed(r.enqueue('echo', { n: 2 })));
     });
 
     it('refuses to read or cancel a job at once', async () => {
-      const r = runner(false);
+      const r = runner(false, undefined, AT_ONCE_TIMEOUT_MS);
       const id = await r.enqueue('echo', {});
       proxy.down();
-      for (const call of [r.get(id), r.cancel(id)]) {
-        const { ms, error } = await timed(call);
-        expect(error).toMatchObject({ code: 'AR_ERR_JOBS_UNAVAILABLE' });
-        expect(ms).toBeLessThan(250);
-      }
+      for (const call of [r.get(id), r.cancel(id)]) refusedAtOnce(await timed(call));
     });
 
     it('logs the queue\'s failed reconnections as warnings, with the queue\'s name', async () => {
@@ -118,10 +123,8 @@ describe.skipIf(!redisUp)('the bullmq runner when Redis becomes unreachable', ()
   describe('when it was never reachable', () => {
     it('refuses to enqueue at once instead of waiting for the first connection', async () => {
       proxy.down();
-      const r = runner(false);
-      const { ms, error } = await timed(r.enqueue('echo', {}));
-      expect(error).toMatchObject({ code: 'AR_ERR_JOBS_UNAVAILABLE' });
-      expect(ms).toBeLessThan(250);
+      const r = runner(false, undefined, AT_ONCE_TIMEOUT_MS);
+      refusedAtOnce(await timed(r.enqueue('echo', {})));
     });
   });
 
