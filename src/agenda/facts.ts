@@ -36,13 +36,28 @@ export function withScope(scope: PlanningScope, own: unknown[]): { cte: string; 
   return { cte: 'sc AS (SELECT id FROM customers)', params: own };
 }
 
+type InScope = (column: string) => string;
+
+/**
+ * The facts queries' scope: a condition on a customer id column, the scope's
+ * parameter after each query's own. A collector's scope is read first as its
+ * list of customer ids (by the collector_id index), then compared as an array
+ * on each table's customer_id index: as a CTE the planner could not see
+ * through it, and one collector's 5,000 customers cost a scan of every
+ * customer and every invoice of the 100,000.
+ */
+function scopeFilter(scope: { kind: 'portfolio' } | { kind: 'customers'; customerIds: number[] }, own: unknown[]): { inScope: InScope; params: unknown[] } {
+  // Every customer id of these tables references a customer, or is joined to one.
+  if (scope.kind === 'portfolio') return { inScope: (column) => `${column} IS NOT NULL`, params: own };
+  const p = `$${own.length + 1}::int[]`;
+  return { inScope: (column) => `${column} = ANY(${p})`, params: [...own, scope.customerIds] };
+}
 
 // What an incentive is about: no lever is pulled on a debt the customer contests (the incentive model leaves it out too).
 const UNDISPUTED_OVERDUE = `sum(i.open_amount) FILTER (WHERE i.due_date < $1::date AND NOT i.disputed
   AND (i.status IS NULL OR i.status NOT IN (${DISPUTE_STATUS_LIST.map((s) => `'${s}'`).join(', ')}))) AS undisputed_overdue`;
 
-const CUSTOMERS_SQL = (cte: string) => `WITH ${cte}
-SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
+const CUSTOMERS_SQL = (inScope: InScope) => `SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c.collector_id AS "collectorId",
   col.external_id AS collector, COALESCE(o.currency, c.currency) AS currency, c.risk_score AS "riskScore", c.sales_rep AS "salesRep", c.adv,
   COALESCE(o.open_amount, 0)::float8 AS "openAmount", COALESCE(o.overdue_amount, 0)::float8 AS "overdueAmount",
   COALESCE(o.undisputed_overdue, 0)::float8 AS "undisputedOverdueAmount",
@@ -52,9 +67,8 @@ SELECT c.id AS "customerId", c.external_id AS "externalId", c.name, c.segment, c
   m.lever AS "recommendedLever", m.lever_confidence AS "leverConfidence", m.lever_reasons AS "leverReasons",
   m.lever_on::text AS "leverOn", io.last_offer::text AS "lastIncentiveOn"
 FROM customers c
-JOIN sc ON sc.id = c.id
 LEFT JOIN collectors col ON col.id = c.collector_id
-LEFT JOIN (${openBalanceSql('$1::date', { where: 'i.customer_id IN (SELECT id FROM sc)', byCurrency: true, more: UNDISPUTED_OVERDUE })}) o ON o.customer_id = c.id
+LEFT JOIN (${openBalanceSql('$1::date', { where: `${inScope('i.customer_id')} AND ${inScope('account.id')}`, byCurrency: true, more: UNDISPUTED_OVERDUE })}) o ON o.customer_id = c.id
 -- Model outputs other code may write: a number no answer can carry (float8 takes NaN and ±Infinity) is none.
 LEFT JOIN (
   SELECT entity_id,
@@ -70,14 +84,15 @@ LEFT JOIN (
     max(${UTC_DAY('computed_at')}) FILTER (WHERE name = 'recommendedLever') AS lever_on
   FROM computed_fields
   WHERE entity_type = 'customer' AND name IN ('lateProbability', 'driftScore', 'driftAlert', 'recommendedLever')
-    AND entity_id IN (SELECT id FROM sc)
+    AND ${inScope('entity_id')}
   GROUP BY entity_id
 ) m ON m.entity_id = c.id
 LEFT JOIN (
   SELECT customer_id, max(${UTC_DAY('offered_at')}) AS last_offer
-  FROM incentive_offers WHERE customer_id IN (SELECT id FROM sc) AND ${UTC_DAY('offered_at')} <= $1::date
+  FROM incentive_offers WHERE ${inScope('customer_id')} AND ${UTC_DAY('offered_at')} <= $1::date
   GROUP BY customer_id
-) io ON io.customer_id = c.id`;
+) io ON io.customer_id = c.id
+WHERE ${inScope('c.id')}`;
 
 const INVOICE_COLUMNS = `i.id AS "invoiceId", i.external_id AS "externalId", i.number, i.customer_id AS "customerId",
   i.due_date AS "dueDate", i.amount::float8 AS amount, i.open_amount::float8 AS "openAmount", i.currency`;
@@ -88,11 +103,11 @@ const IN_SCENARIO = `i.open_amount > 0 AND i.kind = 'invoice' AND NOT i.disputed
 
 // Reasons are JSON other code may write too: every cast is guarded. A step a
 // person closed stays handled whatever the planning day.
-const SCENARIO_INVOICES_SQL = (cte: string) => `WITH ${cte},
+const SCENARIO_INVOICES_SQL = (inScope: InScope) => `WITH
 cand AS (
   SELECT ${INVOICE_COLUMNS}, c.dunning_scenario_id AS "scenarioId"
   FROM invoices i JOIN customers c ON c.id = i.customer_id
-  WHERE i.customer_id IN (SELECT id FROM sc) AND c.dunning_scenario_id IS NOT NULL AND ${IN_SCENARIO}
+  WHERE ${inScope('i.customer_id')} AND ${inScope('c.id')} AND c.dunning_scenario_id IS NOT NULL AND ${IN_SCENARIO}
 ),
 sends AS (
   SELECT cand."invoiceId", cm.level, cm.channel, cm.template, ${UTC_DAY('cm.sent_at')} AS on_day
@@ -104,7 +119,7 @@ sends AS (
   CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.reasons) = 'array' THEN a.reasons ELSE '[]'::jsonb END) r
   CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(r->'invoiceIds') = 'array' THEN r->'invoiceIds' ELSE '[]'::jsonb END) x(invoice_id)
   JOIN cand ON cand."invoiceId"::text = x.invoice_id
-  WHERE a.origin = 'scenario' AND a.done_at IS NOT NULL AND a.customer_id IN (SELECT id FROM sc)
+  WHERE a.origin = 'scenario' AND a.done_at IS NOT NULL AND ${inScope('a.customer_id')}
     AND r->>'factor' = 'scenarioStep' AND COALESCE(r->>'level', '') ~ '^[0-9]{1,6}$'
 )
 SELECT cand.*, COALESCE(s.sends, '[]'::jsonb) AS sends
@@ -113,13 +128,11 @@ FROM cand LEFT JOIN (
   FROM sends GROUP BY "invoiceId"
 ) s ON s."invoiceId" = cand."invoiceId"`;
 
-const SCENARIOS_SQL = (cte: string) => `WITH ${cte}
-SELECT id, external_id AS "externalId", name, steps FROM dunning_scenarios
-WHERE id IN (SELECT dunning_scenario_id FROM customers WHERE id IN (SELECT id FROM sc))`;
+const SCENARIOS_SQL = (inScope: InScope) => `SELECT id, external_id AS "externalId", name, steps FROM dunning_scenarios
+WHERE id IN (SELECT dunning_scenario_id FROM customers WHERE ${inScope('id')})`;
 
 // A disputed flag with no status is a dispute to follow up, as scoring reads it.
-const QUALIFIED_SQL = (cte: string) => `WITH ${cte}
-SELECT ${INVOICE_COLUMNS}, CASE WHEN i.disputed AND (i.status IS NULL OR i.status = 'none') THEN 'dispute' ELSE i.status END AS status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
+const QUALIFIED_SQL = (inScope: InScope) => `SELECT ${INVOICE_COLUMNS}, CASE WHEN i.disputed AND (i.status IS NULL OR i.status = 'none') THEN 'dispute' ELSE i.status END AS status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
   i.resolution_owner AS "resolutionOwner", i.promised_date AS "promisedDate", lp.last_payment AS "lastPaymentOn"
 FROM invoices i
 LEFT JOIN LATERAL (
@@ -127,7 +140,7 @@ LEFT JOIN LATERAL (
   FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
   WHERE pa.invoice_id = i.id AND p.payment_date <= $1::date
 ) lp ON true
-WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice'
+WHERE ${inScope('i.customer_id')} AND i.open_amount > 0 AND i.kind = 'invoice'
   AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))`;
 
 // A call a person closed covered the invoices it named (invoiceIds of its
@@ -142,24 +155,22 @@ const CALLED_ABOUT = (keyPrefix: 'ml:predue:' | 'ml:debit:') => `EXISTS (SELECT 
       SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a.reasons) = 'array' THEN a.reasons ELSE '[]'::jsonb END) r
       WHERE jsonb_typeof(r->'invoiceIds') = 'array' AND r->'invoiceIds' @> to_jsonb(i.id))))`;
 
-const PRE_DUE_SQL = (cte: string) => `WITH ${cte}
-SELECT ${INVOICE_COLUMNS},
+const PRE_DUE_SQL = (inScope: InScope) => `SELECT ${INVOICE_COLUMNS},
   COALESCE(fi.value_num, fc.value_num) AS "lateProbability",
   CASE WHEN fi.value_num IS NOT NULL THEN 'invoice' ELSE 'customer' END AS "probabilitySource",
   CASE WHEN fi.value_num IS NOT NULL THEN fi.reasons ELSE fc.reasons END AS "modelReasons"
 FROM invoices i
 LEFT JOIN computed_fields fi ON fi.entity_type = 'invoice' AND fi.name = 'lateProbability' AND fi.entity_id = i.id AND ${isFiniteSql('fi.value_num')}
 LEFT JOIN computed_fields fc ON fc.entity_type = 'customer' AND fc.name = 'lateProbability' AND fc.entity_id = i.customer_id AND ${isFiniteSql('fc.value_num')}
-WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO}
+WHERE ${inScope('i.customer_id')} AND ${IN_SCENARIO}
   AND i.due_date > $1::date AND i.due_date <= $1::date + $2::int AND i.open_amount >= $3
   AND COALESCE(fi.value_num, fc.value_num) >= $4 AND NOT ${CALLED_ABOUT('ml:predue:')}`;
 
 // The model says why, in the forecast's reasons; a dispute is not a missed debit.
-const MISSED_DEBIT_SQL = (cte: string) => `WITH ${cte}
-SELECT ${INVOICE_COLUMNS}, f.reasons AS "modelReasons"
+const MISSED_DEBIT_SQL = (inScope: InScope) => `SELECT ${INVOICE_COLUMNS}, f.reasons AS "modelReasons"
 FROM invoices i
 JOIN computed_fields f ON f.entity_type = 'invoice' AND f.name = 'lateProbability' AND f.entity_id = i.id
-WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $1::date
+WHERE ${inScope('i.customer_id')} AND ${IN_SCENARIO} AND i.due_date < $1::date
   AND f.reasons @> '[{"factor": "missedDueDate"}]'::jsonb AND NOT ${CALLED_ABOUT('ml:debit:')}`;
 
 // An email a person answered stays answered: its key names the customer too
@@ -167,7 +178,7 @@ WHERE i.customer_id IN (SELECT id FROM sc) AND ${IN_SCENARIO} AND i.due_date < $
 // platform moved to another customer came back under a new key once answered.
 // Any customer's closed answer of the message counts, read by the message id
 // that ends the key (ml:inbound:c12:m77).
-const INBOUND_SQL = (cte: string) => `WITH ${cte},
+const INBOUND_SQL = (inScope: InScope) => `WITH
 answered AS (
   SELECT substring(a.dedupe_key from ':m([0-9]{1,10})$')::bigint AS id FROM actions a
   WHERE a.dedupe_key LIKE 'ml:inbound:%' AND a.done_at IS NOT NULL
@@ -175,7 +186,7 @@ answered AS (
 msgs AS (
   SELECT m.id, m.external_id, m.customer_id, ${UTC_DAY('m.received_at')} AS received_on, m.subject
   FROM inbound_messages m
-  WHERE m.customer_id IN (SELECT id FROM sc)
+  WHERE ${inScope('m.customer_id')}
     AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC'
     AND ${UTC_DAY('m.received_at')} <= $1::date
     AND NOT EXISTS (SELECT 1 FROM answered WHERE answered.id = m.id)
@@ -198,14 +209,14 @@ const NAMED = (t: string) => `((upper(${t}.number) = ANY(l.named) OR upper(${t}.
 
 // Each customer's latest email that promised to pay by a date, with every open
 // invoice not qualified by the platform (a qualified one has its own follow-up).
-const EMAIL_PROMISES_SQL = (cte: string) => `WITH ${cte},
+const EMAIL_PROMISES_SQL = (inScope: InScope) => `WITH
 said AS (
   SELECT m.id, m.external_id, m.customer_id, m.received_at, ${UTC_DAY('m.received_at')} AS received_on, m.subject,
     ${REASON_VALUE('promisedDate')} AS promised_text,
     COALESCE(string_to_array(upper(${REASON_VALUE('invoiceNumbers')}), ','), ARRAY[]::text[]) AS named
   FROM inbound_messages m
   JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
-  WHERE m.customer_id IN (SELECT id FROM sc)
+  WHERE ${inScope('m.customer_id')}
     AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY('m.received_at')} <= $1::date
 ),
 dated AS (SELECT said.*, (${safeDateSql('promised_text')})::text AS promised FROM said),
@@ -232,18 +243,18 @@ WHERE ${IN_SCENARIO} AND i.issue_date <= l.received_on`;
 // currency (none: zeros). Every overdue invoice counts, disputed or qualified
 // ones too: a credit note is often how a dispute ends, and offsetting it is
 // what closes the file.
-const UNAPPLIED_CREDITS_SQL = (cte: string) => `WITH ${cte},
+const UNAPPLIED_CREDITS_SQL = (inScope: InScope) => `WITH
 overdue AS (
   SELECT i.customer_id, i.currency, sum(i.open_amount) AS amount, count(*)::int AS invoices, max($1::date - i.due_date) AS max_days
   FROM invoices i
-  WHERE i.customer_id IN (SELECT id FROM sc) AND i.open_amount > 0 AND i.kind = 'invoice' AND i.due_date < $1::date
+  WHERE ${inScope('i.customer_id')} AND i.open_amount > 0 AND i.kind = 'invoice' AND i.due_date < $1::date
   GROUP BY i.customer_id, i.currency
 )
 SELECT n.id AS "creditNoteId", n.external_id AS "externalId", n.number, n.customer_id AS "customerId",
   n.issue_date::text AS "issueDate", n.open_amount::float8 AS "openAmount", n.currency,
   COALESCE(o.amount, 0)::float8 AS "overdueAmount", COALESCE(o.invoices, 0) AS "overdueInvoices", COALESCE(o.max_days, 0) AS "maxDaysOverdue"
 FROM invoices n LEFT JOIN overdue o ON o.customer_id = n.customer_id AND o.currency = n.currency
-WHERE n.customer_id IN (SELECT id FROM sc) AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
+WHERE ${inScope('n.customer_id')} AND n.kind = 'credit_note' AND n.open_amount > 0 AND n.issue_date <= $1::date`;
 
 const COMPANY_CHANGES = `'address_change', 'director_change'`;
 
@@ -254,11 +265,11 @@ const SAME_PROCEEDING_DAYS = 90;
 // granted), an insurer cover or the unnamed-buyer cover, or a provider event;
 // open amounts by currency (the planner values them with the day's rates, as
 // it ranks amounts).
-const RISK_SQL = (cte: string) => `WITH ${cte},
+const RISK_SQL = (inScope: InScope) => `WITH
 open_by AS (
   SELECT i.customer_id, i.currency, sum(i.open_amount)::float8 AS amount
   FROM invoices i
-  WHERE i.customer_id IN (SELECT id FROM sc) AND i.kind = 'invoice' AND i.open_amount > 0 AND i.issue_date <= $1::date
+  WHERE ${inScope('i.customer_id')} AND i.kind = 'invoice' AND i.open_amount > 0 AND i.issue_date <= $1::date
   GROUP BY 1, 2
 ),
 -- Joined, not read in a subquery per customer: that one scanned the scope's whole list once per customer,
@@ -270,7 +281,7 @@ open_of AS (
 events AS (
   SELECT e.id, e.customer_id, e.kind, ${UTC_DAY('e.occurred_at')} AS on_day, e.occurred_at, e.source, e.value, e.payload
   FROM external_events e
-  WHERE e.customer_id IN (SELECT id FROM sc) AND e.kind IN ('insolvency', 'risk_score_change', 'credit_limit_decision', ${COMPANY_CHANGES})
+  WHERE ${inScope('e.customer_id')} AND e.kind IN ('insolvency', 'risk_score_change', 'credit_limit_decision', ${COMPANY_CHANGES})
     AND ${UTC_DAY('e.occurred_at')} <= $1::date
 ),
 -- The registry's own words for what changed, text only and not a page of it: "CFO: Jane Doe", "12 Main St".
@@ -324,22 +335,21 @@ SELECT c.id AS "customerId", c.currency AS "accountCurrency", c.credit_limit::fl
   CASE WHEN dec.id IS NOT NULL THEN jsonb_build_object('eventId', dec.id, 'on', dec.on_day::text, 'source', dec.source,
     'reason', NULLIF(dec.reason, '')) END AS "limitDecision"
 FROM customers c
-JOIN sc ON sc.id = c.id
 LEFT JOIN open_of o ON o.customer_id = c.id
 LEFT JOIN ins ON ins.customer_id = c.id
 LEFT JOIN scores s ON s.customer_id = c.id AND s.k = 1
 LEFT JOIN changes ch ON ch.customer_id = c.id
 LEFT JOIN decided dec ON dec.customer_id = c.id
-WHERE c.credit_limit IS NOT NULL OR c.insurer_cover IS NOT NULL OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL`;
+WHERE ${inScope('c.id')}
+  AND (c.credit_limit IS NOT NULL OR c.insurer_cover IS NOT NULL OR c.nd_cover OR ins.id IS NOT NULL OR s.id IS NOT NULL OR ch.customer_id IS NOT NULL)`;
 
 const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote_currency AS "quoteCurrency",
   rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates WHERE rate_date <= $1::date ORDER BY currency, quote_currency, rate_date DESC`;
 
-const CLOSURES_SQL = (cte: string) => `WITH ${cte}
-SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
+const CLOSURES_SQL = (inScope: InScope) => `SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
 FROM actions
-WHERE dedupe_key LIKE '%#%' AND status IN ('done', 'cancelled') AND customer_id IN (SELECT id FROM sc)
+WHERE dedupe_key LIKE '%#%' AND status IN ('done', 'cancelled') AND ${inScope('customer_id')}
 GROUP BY 1`;
 
 export interface LoadFactsOptions {
@@ -350,9 +360,12 @@ export interface LoadFactsOptions {
 
 export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFactsOptions): Promise<PlanningFacts> {
   if (!isIsoDate(asOf)) throw new Error(`asOf must be YYYY-MM-DD, got ${asOf}`);
-  const run = <T>(sql: (cte: string) => string, own: unknown[]) => {
-    const { cte, params } = withScope(scope, own);
-    return db.query<T>(sql(cte), params);
+  const byIds = scope.kind === 'collector'
+    ? { kind: 'customers' as const, customerIds: (await db.query<{ id: number }>('SELECT id FROM customers WHERE collector_id = $1', [scope.collectorId])).map((c) => c.id) }
+    : scope;
+  const run = <T>(sql: (inScope: InScope) => string, own: unknown[]) => {
+    const { inScope, params } = scopeFilter(byIds, own);
+    return db.query<T>(sql(inScope), params);
   };
   const { preDue } = policy;
   // PGlite runs one query at a time anyway; on PostgreSQL these run in parallel on the pool.

@@ -27,8 +27,11 @@ ${openOnCtes({
   firstDay: '($1::date - $2::int)',
   lastDay: '$1::date',
   from: 'invoices i',
-  where: ' AND i.customer_id IN (SELECT customer_id FROM over)',
-  allocations: 'pa.invoice_id IN (SELECT id FROM invoices WHERE customer_id IN (SELECT customer_id FROM over))',
+  // The customers' ids as the array they came in, not through \`over\`: the
+  // planner then reads their invoices, and the allocations of those invoices
+  // (an array it computes once), by their indexes, not all of them.
+  where: ' AND i.customer_id = ANY($3::int[])',
+  allocations: 'pa.invoice_id = ANY(ARRAY(SELECT id FROM invoices WHERE customer_id = ANY($3::int[])))',
 })},
 eves AS (SELECT DISTINCT customer_id, issue_date - 1 AS d FROM inv WHERE issue_date > $1::date - $2::int),
 paid_after AS (
