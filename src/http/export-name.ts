@@ -14,8 +14,11 @@ export interface NamedScope {
   customer?: string | null;
 }
 
-/** Free text (an externalId, a segment) as a file name can carry it: anything else becomes `_`. */
-const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
+/**
+ * Free text (an externalId, a segment) as a file name can carry it: letters and digits of any script stay
+ * ("Équipe-Île", sent as filename* by table-export.ts), anything else (a space, a slash, a quote) becomes `_`.
+ */
+const fileSafe = (text: string) => text.replace(/[^\p{L}\p{M}\p{N}_-]/gu, '_');
 
 /**
  * The scope's parts of a name, in one order: the collector as it is (the first

@@ -37,8 +37,20 @@ export async function sendTable<T>(reply: FastifyReply, format: 'csv' | 'xlsx', 
   // Built before it is named: a file that fails answers a problem, which a client must not save as stem.xlsx.
   const file = format === 'csv' ? tableCsv(table) : await workbook(reply, `${stem}.xlsx`, sheet, table);
   return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
-    .header('content-disposition', `attachment; filename="${stem}.${format}"`)
+    .header('content-disposition', contentDisposition(`${stem}.${format}`))
     .send(file);
+}
+
+/**
+ * `attachment; filename="…"`, with the name as it is in `filename*` (RFC 6266, RFC 8187) when it is not
+ * plain ASCII: "aging-Équipe-Île-….csv" rather than "aging-_quipe-_le-….csv", which browsers save; the
+ * ASCII fallback is for clients that read `filename` only.
+ */
+export function contentDisposition(file: string): string {
+  if (/^[A-Za-z0-9_.-]*$/.test(file)) return `attachment; filename="${file}"`;
+  const ascii = file.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const encoded = encodeURIComponent(file).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** Within the settings' limits, and given up if the client goes before it is built. */

@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it, expect, afterEach } from 'vitest';
 import Fastify from 'fastify';
-import { sendTable } from '../../src/http/table-export.js';
+import { contentDisposition, sendTable } from '../../src/http/table-export.js';
+import { exportName } from '../../src/http/export-name.js';
 import problem from '../../src/http/plugins/problem.js';
 import { loadConfig } from '../../src/config.js';
 import type { Services } from '../../src/services.js';
@@ -113,5 +114,20 @@ describe('when the client goes away while its workbook builds', () => {
     request.destroy();
     await eventually(async () => expect(workbookThreads.state.held).toBe(0));
     expect(failures).toEqual(['AR_ERR_CLIENT_CLOSED']);
+  });
+});
+
+describe("when an export's name holds letters other than ASCII (a collector 'Équipe Île')", () => {
+  it('keeps them in the name, and only what a file name cannot hold becomes _', () => {
+    expect(exportName('aging', { collector: 'Équipe Île', group: 'Clés/Export' }, 'EUR')).toBe('aging-Équipe_Île-group-Clés_Export-EUR');
+  });
+
+  it('sends the name as it is in filename*, with an ASCII fallback in filename', () => {
+    expect(contentDisposition('aging-Équipe_Île-EUR-2026-12-07.csv'))
+      .toBe("attachment; filename=\"aging-_quipe__le-EUR-2026-12-07.csv\"; filename*=UTF-8''aging-%C3%89quipe_%C3%8Ele-EUR-2026-12-07.csv");
+  });
+
+  it('leaves a plain ASCII name as it was', () => {
+    expect(contentDisposition('aging-COL-01-USD-2026-03-31.xlsx')).toBe('attachment; filename="aging-COL-01-USD-2026-03-31.xlsx"');
   });
 });
