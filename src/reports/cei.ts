@@ -12,7 +12,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { addDays } from '../agenda/dates.js';
 import { trendMonths } from './periods.js';
 import {
-  envelope, groupsOf, loadBalances, creditCurrencies, loadCredits, loadMonthlySales, netOfCredits, valuationFor, type ByDate, type ReportEnvelope, type ReportScope,
+  envelope, groupsOf, loadBalances, creditCurrencies, loadCredits, loadMonthlySales, netOfCredits, valuationFor, type ReportEnvelope, type ReportScope,
 } from './series.js';
 import { NET_CREDITS_METHOD } from './dso.js';
 import { roundMoney } from '../util/round.js';
@@ -55,7 +55,7 @@ export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scop
   const [balances, monthly, credits] = await Promise.all([
     loadBalances(db, dates, q.scope, fx),
     loadMonthlySales(db, months[0].start, q.asOf, q.scope, fx),
-    q.netCredits ? loadCredits(db, dates, q.scope, fx) : (new Map() as ByDate<number>),
+    loadCredits(db, dates, q.scope, fx, q.netCredits),
   ]);
   // Every month's sales count here: the CEI of each month reads them.
   fx?.needDeferred();

@@ -17,7 +17,7 @@ import type { IsoDate } from '../agenda/types.js';
 import { daysInMonth, monthOf, shiftMonth, trendMonths, type Month } from './periods.js';
 import {
   envelope, groupsOf, loadBalances, creditCurrencies, loadCredits, loadMonthlySales, loadWindowSales, monthKey, netOfCredits, valuationFor,
-  type ByDate, type ReportEnvelope, type ReportScope,
+  type ReportEnvelope, type ReportScope,
 } from './series.js';
 
 /** How far back count-back may walk: receivables older than two years of sales are a recovery problem. */
@@ -101,7 +101,7 @@ export async function dsoReport(
     loadBalances(db, dates, q.scope, fx),
     loadWindowSales(db, dates, q.windowDays, q.scope, fx),
     loadMonthlySales(db, shiftMonth(months[0].start, -(COUNT_BACK_MONTHS - 1)), q.asOf, q.scope, fx),
-    q.netCredits ? loadCredits(db, dates, q.scope, fx) : (new Map() as ByDate<number>),
+    loadCredits(db, dates, q.scope, fx, q.netCredits),
   ]);
   const groups = groupsOf(q.scope, balances, windowSales, monthly, credits);
   const trend = months.flatMap((m) => groups.map((group): DsoRow => {

@@ -280,10 +280,15 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
 export const creditCurrencies = async (db: Db, scope: ReportScope, netCredits: boolean | undefined): Promise<string[]> =>
   (netCredits && scope.consolidatedIn ? currenciesInScope(db, scope, 'credit_note') : []);
 
-/** Unapplied credit notes on each date, by group (CREDITS_SQL); groups with none are absent. */
-export async function loadCredits(db: Db, dates: IsoDate[], scope: ReportScope, fx?: Valuation | null): Promise<ByDate<number>> {
+/**
+ * Unapplied credit notes on each date, by group (CREDITS_SQL); groups with none are absent, and every group
+ * when the report is not asked to net them (`netCredits`), as creditCurrencies.
+ */
+export async function loadCredits(
+  db: Db, dates: IsoDate[], scope: ReportScope, fx: Valuation | null | undefined, netCredits: boolean | undefined,
+): Promise<ByDate<number>> {
   // A scope with no invoice has no currency: its credit notes, in whatever currencies, offset no receivable.
-  if (!fx && scope.currency === null) return new Map();
+  if (!netCredits || (!fx && scope.currency === null)) return new Map();
   const rows = await db.query<{ date: IsoDate; grp: string; credits: number; unpriced?: string[] | null }>(
     CREDITS_SQL(scope.groupBy, { fx: !!fx }),
     [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
