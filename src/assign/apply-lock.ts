@@ -14,7 +14,10 @@ export async function lockApplies(q: Queryable): Promise<void> {
   await q.query('SELECT pg_advisory_xact_lock($1)', [ASSIGN_LOCK]);
 }
 
-/** The lock an attempt at a run holds for its whole apply transaction (runs.ts); the sweep leaves a run so held alone. */
+/**
+ * The key of the lock an attempt at a run holds for its whole apply transaction (runs.ts, hashtext of it): whoever
+ * gets it knows no attempt is executing the run, so the sweep of abandoned runs (sweep.ts) leaves a run so held alone.
+ */
 const RUN_LOCK_PREFIX = 'assignment-run:';
 export const runLockKey = (runId: number) => `${RUN_LOCK_PREFIX}${runId}`;
 

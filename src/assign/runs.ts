@@ -13,13 +13,6 @@ import { UNDO_NO_RULE, type Scope } from './state.js';
 import { becauseOf } from './describe.js';
 import { lockApplies, runLockKey } from './apply-lock.js';
 
-/**
- * The key of the lock an attempt holds for the whole transaction executing a
- * run (hashtext of it): whoever gets it knows no attempt is executing the run
- * (the sweep of abandoned runs, sweep.ts).
- */
-export { runLockKey } from './apply-lock.js';
-
 /** `manual`: a refresh someone asked for (the demo's first start, an operator), not the nightly schedule. */
 export type Trigger = 'api' | 'nightly' | 'manual' | 'rule_change' | 'customer_change' | 'undo';
 

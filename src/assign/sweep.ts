@@ -13,7 +13,7 @@ import type { Db } from '../db/sql.js';
 import type { JobInfo } from '../jobs/types.js';
 import { AR_ERR } from '../errors.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
-import { runLockKey } from './runs.js';
+import { runLockKey } from './apply-lock.js';
 import { startPeriodic, type Periodic } from '../jobs/periodic.js';
 
 export interface SweepOptions {
