@@ -14,7 +14,7 @@ import type { InboundRequest, InboundTriage } from '../ml/inbound/index.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import { tryServed } from '../pipeline/served.js';
 import { INBOUND_MODEL } from './catalogue.js';
-import { triageEmails } from './triage.js';
+import { STILL_DUE, triageEmails } from './triage.js';
 import type { Db } from '../db/sql.js';
 
 export const EMAILS_ENTITY = 'inbound-messages';
@@ -33,8 +33,7 @@ export interface ImportTriageOutcome {
  * has none, whatever its size.
  */
 const DUE_IN_FILE = `SELECT m.id FROM inbound_messages m JOIN stg s ON s.${stagingColumn(findEntity(EMAILS_ENTITY)!.fields[0])} = m.external_id
-  WHERE m.triaged_revision < m.revision
-    OR NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType')`;
+  WHERE ${STILL_DUE}`;
 
 /**
  * For each import job of emails (the emails it changed, found before its

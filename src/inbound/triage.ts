@@ -195,8 +195,8 @@ async function storeTriage(
   });
 }
 
-/** Never triaged, changed since its triage, or triaged and not published yet (the row `m`). */
-const STILL_DUE = `(m.triaged_revision < m.revision OR m.triage_seq IS NULL
+/** Never triaged, changed since its triage, or triaged and not published yet (the row `m`): what a triage reads. */
+export const STILL_DUE = `(m.triaged_revision < m.revision OR m.triage_seq IS NULL
   OR NOT EXISTS (SELECT 1 FROM computed_fields cf WHERE cf.entity_type = 'inbound' AND cf.entity_id = m.id AND cf.name = 'inboundType'))`;
 
 interface DueRow {
@@ -262,8 +262,8 @@ export async function triageNewMessages(db: Db, model: ServedModel<Predictor<Inb
 
 /**
  * Triages `ids` among the emails still due (an import's own, once it
- * committed), and recounts the summaries of their customers, before and
- * after, with the triage stored (storeTriage). An email an import changed again meanwhile is not stored (storeTriage):
+ * committed), and recounts the summaries of their customers (the one each
+ * email was counted for and its own) with the triage stored (storeTriage). An email an import changed again meanwhile is not stored (storeTriage):
  * that import, or the refresh, reads it again. On the scoring threads when the
  * model has them: an API process answers other requests meanwhile.
  */
