@@ -16,7 +16,7 @@
 // moves a customer's payment day within that range, not beyond it. The noise
 // of one invoice and how much customers differ are learned at training
 // (`fitPayerPrior`). An artifact trained before keeps the raw medians.
-import { median } from 'simple-statistics';
+import { mean, median, sumNthPowerDeviations } from 'simple-statistics';
 import type { IncentiveConfig } from './config.js';
 import { dayNumber, type DecisionContext } from './decisions.js';
 import { discountCostDays, type DecisionTerms } from './estimators.js';
@@ -58,17 +58,16 @@ export function fitPayerPrior(customers: readonly IncentiveCustomer[], config: I
       if (settled !== null && due !== null && (asOf === null || settled <= asOf)) late.push(clampLate(settled - due));
     }
     if (late.length < Math.max(2, config.minInvoicesForPayerBand)) continue;
-    const mean = late.reduce((s, x) => s + x, 0) / late.length;
-    squares += late.reduce((s, x) => s + (x - mean) ** 2, 0);
+    squares += sumNthPowerDeviations(late, 2);
     freedom += late.length - 1;
     rows.push({ segment: c.segment ?? 'unknown', median: median(late), n: late.length });
   }
   if (rows.length < 2 || freedom === 0) return undefined;
   const within = Math.max(1, squares / freedom);
   const bySegment = groupBy(rows, (r) => r.segment);
-  const segments = Object.fromEntries([...bySegment].sort(([a], [b]) => a.localeCompare(b)).map(([k, xs]) => [k, round2(xs.reduce((s, x) => s + x.median, 0) / xs.length)]));
+  const segments = Object.fromEntries([...bySegment].sort(([a], [b]) => a.localeCompare(b)).map(([k, xs]) => [k, round2(mean(xs.map((x) => x.median)))]));
   const excess = rows.reduce((s, r) => s + (r.median - segments[r.segment]) ** 2 - (MEDIAN_EFFICIENCY * within) / r.n, 0) / rows.length;
-  return { within: round2(within), between: round2(Math.max(1, excess)), segments, portfolio: round2(rows.reduce((s, r) => s + r.median, 0) / rows.length) };
+  return { within: round2(within), between: round2(Math.max(1, excess)), segments, portfolio: round2(mean(rows.map((r) => r.median))) };
 }
 
 /** What the prompt-payer rule reads from the artifact. */
