@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { openStorage, type Storage } from '../../src/db/open.js';
+import { migratedPgliteSnapshot } from './pglite-snapshot.js';
 
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
@@ -43,7 +44,7 @@ export interface TestStorage extends Storage {
 
 export async function openTestStorage(backend: 'pglite' | 'postgres'): Promise<TestStorage> {
   if (backend === 'pglite') {
-    const s = await openStorage({ databaseUrl: null, pgliteDir: 'memory://' });
+    const s = await openStorage({ databaseUrl: null, pgliteDir: 'memory://', pgliteSnapshot: migratedPgliteSnapshot() });
     return Object.assign(s, { backend, url: null });
   }
   const name = `ar_test_${crypto.randomBytes(5).toString('hex')}`;
