@@ -15,7 +15,7 @@ import {
   type JobObserver,
   type JobRunner,
 } from './types.js';
-import type { ScheduledFiring } from './scheduled-runs.js';
+import type { AttemptOutcome, ScheduledFiring } from './scheduled-runs.js';
 
 interface Entry {
   info: JobInfo;
@@ -34,12 +34,15 @@ export interface InProcessOptions {
   concurrency?: number;
   idPrefix?: string;
   observer?: JobObserver;
-  /**
-   * Asked as a schedule's job starts whether this process runs that firing
-   * (instances sharing a database each fire every schedule): null to run it,
-   * else what the job completes with instead.
-   */
-  claimFiring?: (firing: ScheduledFiring) => Promise<Record<string, unknown> | null>;
+  /** Claims of schedules' firings, for instances that share a database and each fire every schedule. */
+  firings?: FiringClaims;
+}
+
+export interface FiringClaims {
+  /** Asked as a firing's job starts: null to run it here, else what the job completes with instead. */
+  claim(firing: ScheduledFiring): Promise<Record<string, unknown> | null>;
+  /** Told how a firing this process claimed ended, before the job is seen finished. Does not throw. */
+  finished(firing: ScheduledFiring, outcome: AttemptOutcome): Promise<void>;
 }
 
 export class InProcessRunner implements JobRunner {
@@ -51,6 +54,8 @@ export class InProcessRunner implements JobRunner {
   private timers = new Set<NodeJS.Timeout>();
   /** Each schedule's pending timer, by scheduler id. */
   private schedules = new Map<string, NodeJS.Timeout>();
+  /** Each schedule's job, by scheduler id: what a firing claimed again runs. */
+  private scheduledJobs = new Map<string, { type: string; data: unknown }>();
   private closed = false;
 
   constructor(private readonly options: InProcessOptions = {}) {}
@@ -132,6 +137,7 @@ export class InProcessRunner implements JobRunner {
     const interval = parser.parseExpression(cron);
     // Same id, one schedule: the new one replaces it, as BullMQ's upsert does.
     await this.unschedule(schedulerId);
+    this.scheduledJobs.set(schedulerId, { type, data });
     // A timer waits at most 2^31-1 ms (24.8 days): a monthly run waits in several
     // laps and is queued only once its time has come.
     const wait = (at: number) => {
@@ -153,7 +159,21 @@ export class InProcessRunner implements JobRunner {
     wait(interval.next().getTime());
   }
 
+  /** The schedules this runner fires. */
+  scheduledIds(): string[] {
+    return [...this.scheduledJobs.keys()];
+  }
+
+  /** Queues an earlier firing of one of its schedules again (one that failed elsewhere); false when it has no such schedule. */
+  async refire(firing: ScheduledFiring): Promise<boolean> {
+    const job = this.scheduledJobs.get(firing.schedulerId);
+    if (!job || this.closed) return false;
+    await this.add(job.type, job.data, { jobId: firing.jobId }, firing);
+    return true;
+  }
+
   async unschedule(schedulerId: string): Promise<void> {
+    this.scheduledJobs.delete(schedulerId);
     const t = this.schedules.get(schedulerId);
     if (!t) return;
     clearTimeout(t);
@@ -192,9 +212,12 @@ export class InProcessRunner implements JobRunner {
     const handler = this.handlers.get(e.info.type)!;
     // A job whose awaits all resolve at once (PGlite) gives the loop a turn when it reports progress.
     const giveTheLoopATurn = turnGiver();
+    const firings = this.options.firings;
+    let claimed: ScheduledFiring | null = null;
     try {
-      const takenElsewhere = e.firing && this.options.claimFiring ? await this.options.claimFiring(e.firing) : null;
+      const takenElsewhere = e.firing && firings ? await firings.claim(e.firing) : null;
       if (takenElsewhere) return this.finish(e, 'completed', takenElsewhere, null);
+      if (e.firing && firings) claimed = e.firing;
       const result = await handler({
         id: e.info.id,
         type: e.info.type,
@@ -207,10 +230,15 @@ export class InProcessRunner implements JobRunner {
           if (e.controller.signal.aborted) throw e.controller.signal.reason;
         },
       });
+      if (claimed) await firings!.finished(claimed, { state: 'completed', error: null, handedBack: false });
       this.finish(e, 'completed', result, null);
     } catch (err) {
       const cancelled = e.controller.signal.aborted;
-      this.finish(e, cancelled ? 'cancelled' : 'failed', null, serializeError(err));
+      const error = serializeError(err);
+      // A shutdown's stop is the instance's doing, not the job's: the firing is handed back, as failed, to be run elsewhere.
+      const handedBack = cancelled && this.closed;
+      if (claimed) await firings!.finished(claimed, { state: cancelled && !handedBack ? 'cancelled' : 'failed', error, handedBack });
+      this.finish(e, cancelled ? 'cancelled' : 'failed', null, error);
     } finally {
       this.running--;
       this.pump();

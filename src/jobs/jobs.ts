@@ -7,7 +7,8 @@ import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import { JobRecords, type JobRecordOptions } from './records.js';
 import { startPeriodic, type Periodic } from './periodic.js';
-import { claimScheduledRun, type ScheduledFiring } from './scheduled-runs.js';
+import { DEFAULT_SCHEDULED_RUN_POLICY, recentScheduledRuns, type ScheduledRunPolicy, type ScheduledRunRow } from './scheduled-runs.js';
+import { ScheduledRunClaims } from './firing-claims.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
 import type { Db } from '../db/sql.js';
 import { withStatementSignal } from '../db/statement-signal.js';
@@ -19,6 +20,8 @@ const LOCAL_ID_PREFIX = 'local';
 const DEFERRED_RETRY_MS = 3000;
 /** How often the schedules a process set are looked for in Redis. */
 const SCHEDULE_CHECK_MS = 5 * 60_000;
+/** How often an instance looks for firings to claim again (failed, or their holder gone). */
+const FIRING_SWEEP_MS = 30_000;
 
 export interface JobsOptions {
   redisUrl: string | null;
@@ -35,6 +38,8 @@ export interface JobsOptions {
   scheduleCheckMs?: number;
   /** How long a closing BullMQ worker waits for its jobs before it hands them back (20 s; tests, less). */
   handBackAfterMs?: number;
+  /** Attempts, lease and back-off of schedules' firings claimed in the database, and how often they are swept (tests, less). */
+  scheduledRuns?: Partial<ScheduledRunPolicy> & { sweepMs?: number };
 }
 
 export class Jobs {
@@ -52,6 +57,10 @@ export class Jobs {
   private readonly schedules = new Map<string, { cron: string; type: string; data: unknown }>();
   private scheduleKeeper: Periodic | null = null;
   private readonly scheduleCheckMs: number;
+  /** Claims of firings, for instances sharing a PostgreSQL database without Redis. */
+  private readonly firingClaims: ScheduledRunClaims | null;
+  private readonly firingSweepMs: number;
+  private firingSweep: Periodic | null = null;
 
   constructor(options: JobsOptions) {
     this.log = options.log ?? silentLogger;
@@ -62,28 +71,19 @@ export class Jobs {
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: LOCAL_ID_PREFIX, observer: this.records ?? undefined });
     const { redisUrl, work, concurrency, queueName, callTimeoutMs, handBackAfterMs } = options;
     // Without Redis, instances sharing a PostgreSQL database each fire every schedule: one runs each firing.
-    const records = this.records;
-    const claimFiring = records && options.db?.kind === 'postgres'
-      ? (firing: ScheduledFiring) => this.claimFiring(options.db!, records.instanceId, firing)
-      : undefined;
+    const { sweepMs, ...policy } = options.scheduledRuns ?? {};
+    this.firingSweepMs = sweepMs ?? FIRING_SWEEP_MS;
+    this.firingClaims = !redisUrl && this.records && options.db?.kind === 'postgres'
+      ? new ScheduledRunClaims(options.db, this.records.instanceId, { ...DEFAULT_SCHEDULED_RUN_POLICY, ...policy }, this.log)
+      : null;
     this.shared = redisUrl
       ? new BullmqRunner({ redisUrl, work, concurrency, log: this.log, queueName, callTimeoutMs, handBackAfterMs })
-      : new InProcessRunner({ concurrency: concurrency ?? 1, claimFiring });
+      : new InProcessRunner({ concurrency: concurrency ?? 1, firings: this.firingClaims ?? undefined });
   }
 
-  /** What a schedule's job on another instance's claim completes with (scheduled-runs.ts); a claim that fails fails the job. */
-  private async claimFiring(db: Db, instanceId: string, firing: ScheduledFiring): Promise<Record<string, unknown> | null> {
-    const fields = { scheduler: firing.schedulerId, scheduledAt: firing.scheduledAt.toISOString(), jobId: firing.jobId };
-    let takenBy: string | null;
-    try {
-      takenBy = await claimScheduledRun(db, firing, instanceId);
-    } catch (err) {
-      this.log.error({ ...fields, err }, 'could not claim a scheduled run in the database: not run here');
-      throw err;
-    }
-    if (takenBy === null) return null;
-    this.log.info({ ...fields, takenBy }, 'a scheduled run another instance took: not run here');
-    return { skipped: 'another instance runs this scheduled run', takenBy };
+  /** The latest firings claimed in the database, newest first; null when firings are not claimed (Redis, or the embedded database). */
+  async scheduledRuns(limit: number): Promise<ScheduledRunRow[] | null> {
+    return this.firingClaims ? recentScheduledRuns(this.firingClaims.db, limit) : null;
   }
 
   get distributed(): boolean {
@@ -245,6 +245,7 @@ export class Jobs {
 
   schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
     this.schedules.set(schedulerId, { cron, type, data });
+    this.sweepFirings();
     return this.whenReachable(`schedule ${schedulerId}`, () => this.shared.schedule(schedulerId, cron, type, data));
   }
 
@@ -263,9 +264,20 @@ export class Jobs {
     if (this.retrying) clearInterval(this.retrying);
     this.deferred.length = 0;
     await this.scheduleKeeper?.stop();
+    await this.firingSweep?.stop();
     await this.local.close();
     await this.records?.close();
     await this.shared.close();
+    this.firingClaims?.close();
+  }
+
+  /** Once a schedule is set, claims again now and then the firings of this process's schedules that failed or lost their instance. */
+  private sweepFirings(): void {
+    const claims = this.firingClaims;
+    const shared = this.shared;
+    if (!claims || !(shared instanceof InProcessRunner) || this.firingSweep || this.closing) return;
+    this.firingSweep = startPeriodic(async () => void (await claims.sweep(shared)), this.firingSweepMs,
+      (err) => this.log.error({ err }, 'could not look for scheduled runs to run again; looked again later'));
   }
 }
 

@@ -7,9 +7,18 @@
 // A firing is claimed when its job starts, not when its timer fires: an
 // instance held by a long job (or hung in one) would otherwise claim firings it
 // only gets to much later, or never. It is keyed by the time it was scheduled
-// for, which every instance computes alike from the same cron, so an instance
-// that died mid-run holds that firing alone: the next one is free.
+// for, which every instance computes alike from the same cron.
+//
+// A claim is a lease its holder renews while the job runs, and the holder
+// records how the job ended. A failed firing may be claimed again after a
+// back-off, and one whose holder stopped renewing (it died, or hangs with its
+// event loop held) once the lease has lapsed, by whichever instance looks
+// first, up to a number of attempts: otherwise a night's refresh that failed on
+// one instance waited for the next night while the others stood idle. One that
+// completed, or that someone cancelled, is never run again.
 import type { Queryable } from '../db/sql.js';
+import { isoSql } from '../db/sql.js';
+import type { JobInfo } from './types.js';
 
 /** Claims of firings are kept this long: as far back as anyone would ask who ran one. */
 const KEEP_DAYS = 30;
@@ -20,25 +29,135 @@ export interface ScheduledFiring {
   jobId: string;
 }
 
-/**
- * Takes the firing for `instanceId`: null when it is this instance's to run
- * (taken now, or earlier by itself), else the instance that took it.
- */
-export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string): Promise<string | null> {
+export interface ScheduledRunPolicy {
+  /** Claims of one firing, the first included: a firing failed this often is left failed. */
+  maxAttempts: number;
+  /** How long a claim holds without being renewed; renewed every third of it while the job runs. */
+  leaseMs: number;
+  /** Wait before a failed firing may be claimed again, doubled at each attempt. */
+  retryAfterMs: number;
+}
+
+// A minute's lease renewed every 20 s: an instance whose event loop is only held
+// for a while keeps its firing. Five then ten minutes between attempts: a
+// failure that is the database restarting has time to pass, and three attempts
+// end within a quarter of an hour of the night's first.
+export const DEFAULT_SCHEDULED_RUN_POLICY: ScheduledRunPolicy = { maxAttempts: 3, leaseMs: 60_000, retryAfterMs: 5 * 60_000 };
+
+/** The attempt of this instance's, or the firing's holder and state when it is not this instance's to run. */
+export type Claim = { attempt: number } | { takenBy: string; state: string; attempts: number };
+
+/** How a claimed attempt ended: `handedBack` when its instance stopped it by shutting down. */
+export interface AttemptOutcome {
+  state: 'completed' | 'failed' | 'cancelled';
+  error: JobInfo['error'];
+  handedBack: boolean;
+}
+
+export interface ScheduledRunRow {
+  schedulerId: string;
+  scheduledAt: string;
+  state: string;
+  attempts: number;
+  instanceId: string;
+  jobId: string;
+  claimedAt: string;
+  leaseUntil: string;
+  retryAt: string | null;
+  finishedAt: string | null;
+  error: JobInfo['error'];
+}
+
+const ms = (param: string) => `${param}::int * interval '1 millisecond'`;
+
+/** A row another instance may claim now: failed with its back-off over, or running with its lease lapsed. */
+const CLAIMABLE = (t: string, maxAttempts: string) =>
+  `${t}.attempts < ${maxAttempts} AND ((${t}.state = 'failed' AND ${t}.retry_at <= now())
+     OR (${t}.state = 'running' AND ${t}.lease_until < now()))`;
+
+/** Takes the firing for `instanceId` when nobody holds it, or when it failed or its holder's lease lapsed. */
+export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string, policy: ScheduledRunPolicy): Promise<Claim> {
   const { schedulerId, scheduledAt, jobId } = firing;
-  const inserted = await db.query(
-    `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (scheduler_id, scheduled_at) DO NOTHING RETURNING instance_id`,
-    [schedulerId, scheduledAt.toISOString(), instanceId, jobId],
+  const key = [schedulerId, scheduledAt.toISOString()];
+  const [claimed] = await db.query<{ attempts: number }>(
+    `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, lease_until)
+     VALUES ($1, $2, $3, $4, now() + ${ms('$5')})
+     ON CONFLICT (scheduler_id, scheduled_at) DO UPDATE SET instance_id = EXCLUDED.instance_id, job_id = EXCLUDED.job_id,
+       claimed_at = now(), state = 'running', attempts = scheduled_runs.attempts + 1, lease_until = EXCLUDED.lease_until,
+       retry_at = NULL, finished_at = NULL
+     WHERE ${CLAIMABLE('scheduled_runs', '$6')}
+     RETURNING attempts`,
+    [...key, instanceId, jobId, policy.leaseMs, policy.maxAttempts],
   );
-  if (inserted.length === 0) {
-    // Read in a statement of its own: a claim committed while the insert waited on it is not in the insert's snapshot.
-    const [taken] = await db.query<{ instanceId: string }>(
-      `SELECT instance_id AS "instanceId" FROM scheduled_runs WHERE scheduler_id = $1 AND scheduled_at = $2`,
-      [schedulerId, scheduledAt.toISOString()],
-    );
-    if (taken && taken.instanceId !== instanceId) return taken.instanceId;
+  if (claimed) {
+    await db.query(`DELETE FROM scheduled_runs WHERE scheduled_at < now() - make_interval(days => $1)`, [KEEP_DAYS]);
+    return { attempt: claimed.attempts };
   }
-  await db.query(`DELETE FROM scheduled_runs WHERE scheduled_at < now() - make_interval(days => $1)`, [KEEP_DAYS]);
-  return null;
+  // Read in a statement of its own: a claim committed while the insert waited on it is not in the insert's snapshot.
+  const [taken] = await db.query<{ instanceId: string; state: string; attempts: number }>(
+    `SELECT instance_id AS "instanceId", state, attempts FROM scheduled_runs WHERE scheduler_id = $1 AND scheduled_at = $2`,
+    key,
+  );
+  if (!taken) throw new Error(`scheduled run ${schedulerId} at ${key[1]} neither claimed nor found`);
+  return { takenBy: taken.instanceId, state: taken.state, attempts: taken.attempts };
+}
+
+/** Extends the holder's lease; false when the attempt is no longer its own (another instance took it over). */
+export async function renewScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string, attempt: number, leaseMs: number): Promise<boolean> {
+  const renewed = await db.query(
+    `UPDATE scheduled_runs SET lease_until = now() + ${ms('$5')}
+     WHERE scheduler_id = $1 AND scheduled_at = $2 AND instance_id = $3 AND attempts = $4 AND state = 'running'
+     RETURNING 1`,
+    [firing.schedulerId, firing.scheduledAt.toISOString(), instanceId, attempt, leaseMs],
+  );
+  return renewed.length > 0;
+}
+
+/** The wait before a firing whose attempt `attempt` failed may be claimed again; null when none is left. */
+export function retryDelayMs(attempt: number, outcome: AttemptOutcome, policy: ScheduledRunPolicy): number | null {
+  if (outcome.state !== 'failed' || attempt >= policy.maxAttempts) return null;
+  // Stopped by its instance's shutdown, it is handed to the others at once, as BullMQ hands a job back.
+  return outcome.handedBack ? 0 : policy.retryAfterMs * 2 ** (attempt - 1);
+}
+
+/**
+ * Records how the holder's attempt ended, with when it may be tried again;
+ * null when the attempt was no longer its own, else that time (null when none).
+ */
+export async function finishScheduledRun(
+  db: Queryable, firing: ScheduledFiring, instanceId: string, attempt: number, outcome: AttemptOutcome, retryInMs: number | null,
+): Promise<{ retryAt: string | null } | null> {
+  const [row] = await db.query<{ retryAt: string | null }>(
+    `UPDATE scheduled_runs SET state = $5, finished_at = now(), lease_until = now(), error = COALESCE($6::jsonb, error),
+       retry_at = CASE WHEN $7::int IS NULL THEN NULL ELSE now() + ${ms('$7')} END
+     WHERE scheduler_id = $1 AND scheduled_at = $2 AND instance_id = $3 AND attempts = $4 AND state = 'running'
+     RETURNING ${isoSql('retry_at')} AS "retryAt"`,
+    [firing.schedulerId, firing.scheduledAt.toISOString(), instanceId, attempt, outcome.state,
+      outcome.error ? JSON.stringify(outcome.error) : null, retryInMs],
+  );
+  return row ?? null;
+}
+
+/** The firings of these schedules that may be claimed again now, oldest first. */
+export async function claimableScheduledRuns(db: Queryable, schedulerIds: string[], maxAttempts: number): Promise<ScheduledFiring[]> {
+  if (schedulerIds.length === 0) return [];
+  const rows = await db.query<{ schedulerId: string; scheduledAt: string; jobId: string }>(
+    `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", job_id AS "jobId"
+     FROM scheduled_runs r WHERE scheduler_id = ANY($1::text[]) AND ${CLAIMABLE('r', '$2')}
+     ORDER BY scheduled_at LIMIT 20`,
+    [schedulerIds, maxAttempts],
+  );
+  return rows.map((r) => ({ schedulerId: r.schedulerId, jobId: r.jobId, scheduledAt: new Date(r.scheduledAt) }));
+}
+
+/** The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers. */
+export async function recentScheduledRuns(db: Queryable, limit: number): Promise<ScheduledRunRow[]> {
+  return db.query<ScheduledRunRow>(
+    `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", state, attempts,
+            instance_id AS "instanceId", job_id AS "jobId", ${isoSql('claimed_at')} AS "claimedAt",
+            ${isoSql('lease_until')} AS "leaseUntil", ${isoSql('retry_at')} AS "retryAt",
+            ${isoSql('finished_at')} AS "finishedAt", error
+     FROM scheduled_runs ORDER BY scheduled_at DESC, scheduler_id LIMIT $1`,
+    [limit],
+  );
 }

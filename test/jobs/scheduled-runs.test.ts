@@ -1,15 +1,23 @@
 // Instances sharing one PostgreSQL database without Redis each run their jobs
 // in-process, and each one's timers fire every schedule: the nightly refresh
 // ran once per instance on the same data. Each firing is now claimed in the
-// database when its job starts (scheduled_runs), and run by one instance.
+// database when its job starts (scheduled_runs), and run by one instance; one
+// that failed, or whose instance died, is claimed again, up to three attempts.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { Jobs } from '../../src/jobs/jobs.js';
+import { InProcessRunner } from '../../src/jobs/in-process.js';
+import { claimScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { eventually } from '../helpers/eventually.js';
 import { capturedLog } from '../helpers/log.js';
 import { groupBy } from '../../src/util/collections.js';
 
 const pgUp = await postgresReachable();
+
+// Short enough for a test: a lease of 600 ms renewed every 200 ms, 200 ms then 400 ms between attempts, swept every 100 ms.
+const POLICY = { maxAttempts: 3, leaseMs: 600, retryAfterMs: 200 };
+/** Yearly, so that its timer never fires during a test: firings are queued as a timer queues them, through `refire`. */
+const NEVER = '0 0 1 1 *';
 
 interface Run {
   instance: string;
@@ -68,5 +76,140 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
     instance('b', runs);
     await opened[1].schedule('t-every-second', '* * * * * *', 'tick', {});
     await eventually(async () => expect(runs.filter((r) => r.instance === 'b' && r.second > stuckIn).length).toBeGreaterThanOrEqual(2), 15_000);
+  });
+
+  // A claimed firing used to be run once whatever became of it: when the
+  // instance that took it failed, or died mid-run, no other ran it that night.
+  describe('when a claimed firing fails or loses its instance', () => {
+    /** A run of a firing, by instance. */
+    type Ran = Pick<Run, 'instance' | 'jobId'>;
+
+    const claimingInstance = async (
+      name: string, runs: Ran[], schedulerId: string, handler: (attempt: number, signal: AbortSignal) => Promise<unknown>, policy = POLICY,
+    ) => {
+      const { log, lines } = capturedLog();
+      const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db, log, scheduledRuns: { ...policy, sweepMs: 100 } });
+      let attempts = 0;
+      jobs.register('tick', async (ctx) => {
+        runs.push({ instance: name, jobId: ctx.id });
+        return handler(++attempts, ctx.signal);
+      });
+      await jobs.schedule(schedulerId, NEVER, 'tick', {});
+      opened.push(jobs);
+      return { jobs, lines, runner: jobs.shared as InProcessRunner };
+    };
+
+    const firingOf = (schedulerId: string): ScheduledFiring => {
+      const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      return { schedulerId, scheduledAt, jobId: `${schedulerId}-${scheduledAt.toISOString()}` };
+    };
+
+    const row = async (firing: ScheduledFiring) => {
+      const [r] = await storage.db.query<{ state: string; attempts: number; instanceId: string; error: { message: string } | null; retryAt: Date | null }>(
+        `SELECT state, attempts, instance_id AS "instanceId", error, retry_at AS "retryAt" FROM scheduled_runs WHERE scheduler_id = $1 AND scheduled_at = $2`,
+        [firing.schedulerId, firing.scheduledAt.toISOString()],
+      );
+      return r;
+    };
+
+    const fail = async () => {
+      throw new Error('the database went away');
+    };
+
+    it('records a failed firing as failed, and another instance runs it again after the back-off', async () => {
+      const runs: Ran[] = [];
+      // A second before a failed firing may be claimed again: a leaves before its own sweep could.
+      const a = await claimingInstance('a', runs, 't-fails-once', fail, { ...POLICY, retryAfterMs: 1000 });
+      const firing = firingOf('t-fails-once');
+      await a.runner.refire(firing);
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 1, error: { message: 'the database went away' } }));
+      expect((await row(firing)).retryAt).not.toBeNull();
+      // a goes away; b, which fired the same schedule, finds the failed firing.
+      await opened.shift()!.close();
+      const b = await claimingInstance('b', runs, 't-fails-once', async () => 'done');
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
+      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }, { instance: 'b', jobId: firing.jobId }]);
+      // The failure stays on the row for whoever asks why it ran twice.
+      expect((await row(firing)).error).toMatchObject({ message: 'the database went away' });
+      expect(a.lines.find((l) => l.msg === 'a scheduled run failed: tried again by any instance from retryAt'))
+        .toMatchObject({ level: 40, scheduler: 't-fails-once', attempt: 1, of: 3 });
+      expect(b.lines.find((l) => l.msg === 'a scheduled run that failed or lost its instance: run again here'))
+        .toMatchObject({ level: 40, attempt: 2 });
+    });
+
+    it('never runs again a firing that completed, whoever fires it', async () => {
+      const runs: Ran[] = [];
+      const a = await claimingInstance('a', runs, 't-succeeds', async () => 'done');
+      const b = await claimingInstance('b', runs, 't-succeeds', async () => 'done');
+      const firing = firingOf('t-succeeds');
+      await a.runner.refire(firing);
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 }));
+      await b.runner.refire(firing);
+      expect(await b.jobs.waitFor(firing.jobId)).toMatchObject({ state: 'completed', result: { takenBy: expect.any(String), state: 'completed' } });
+      // Several sweeps of both, and a lease's time.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }]);
+      expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 });
+    });
+
+    it('takes over a firing whose holder stopped renewing its lease, once the lease has lapsed', async () => {
+      const runs: Ran[] = [];
+      const firing = firingOf('t-holder-died');
+      // Claimed by an instance that died at once: it renews nothing.
+      const claimedAt = Date.now();
+      expect(await claimScheduledRun(storage.db, firing, 'dead/1', POLICY)).toEqual({ attempt: 1 });
+      const b = await claimingInstance('b', runs, 't-holder-died', async () => 'done');
+      await b.runner.refire(firing);
+      expect(await b.jobs.waitFor(firing.jobId)).toMatchObject({ result: { takenBy: 'dead/1', state: 'running' } });
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
+      expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(POLICY.leaseMs);
+      expect(runs).toEqual([{ instance: 'b', jobId: firing.jobId }]);
+    });
+
+    it('leaves a live holder its firing for as long as its job runs, however long past the first lease', async () => {
+      const runs: Ran[] = [];
+      let release!: () => void;
+      const a = await claimingInstance('a', runs, 't-long-run', () => new Promise((resolve) => (release = () => resolve('done'))));
+      const b = await claimingInstance('b', runs, 't-long-run', async () => 'done');
+      const firing = firingOf('t-long-run');
+      await a.runner.refire(firing);
+      await eventually(async () => expect(runs).toHaveLength(1));
+      await new Promise((r) => setTimeout(r, 4 * POLICY.leaseMs));
+      release();
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 }));
+      expect(runs.map((r) => r.instance)).toEqual(['a']);
+      expect(b.lines.filter((l) => l.msg === 'a scheduled run that failed or lost its instance: run again here')).toEqual([]);
+    });
+
+    it('stops after three attempts, on whichever instances, and says so at error', async () => {
+      const runs: Ran[] = [];
+      const a = await claimingInstance('a', runs, 't-always-fails', fail);
+      const b = await claimingInstance('b', runs, 't-always-fails', fail);
+      const firing = firingOf('t-always-fails');
+      await a.runner.refire(firing);
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 3, retryAt: null }));
+      // Time for seven more sweeps of each, and for more than the longest back-off.
+      await new Promise((r) => setTimeout(r, 800));
+      expect(runs).toHaveLength(3);
+      expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 3 });
+      const lastWords = [...a.lines, ...b.lines].filter((l) => l.msg === 'a scheduled run failed at its last attempt: not run again');
+      expect(lastWords).toEqual([expect.objectContaining({ level: 50, attempt: 3, of: 3, error: expect.objectContaining({ message: 'the database went away' }) })]);
+    });
+
+    it('hands the firing to another instance at once when its holder shuts down mid-run', async () => {
+      const runs: Ran[] = [];
+      const a = await claimingInstance('a', runs, 't-shutdown', (_attempt, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))));
+      const firing = firingOf('t-shutdown');
+      await a.runner.refire(firing);
+      await eventually(async () => expect(runs).toHaveLength(1));
+      await opened.shift()!.close();
+      expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'AR_ERR_JOB_CANCELLED' } });
+      // Handed back with no back-off: claimable at once.
+      expect((await row(firing)).retryAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      await claimingInstance('b', runs, 't-shutdown', async () => 'done');
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }), 2000);
+      expect(runs.map((r) => r.instance)).toEqual(['a', 'b']);
+    });
   });
 });
