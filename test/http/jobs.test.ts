@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, type TestApp } from '../helpers/app.js';
 import { Jobs } from '../../src/jobs/jobs.js';
+import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { makeImportHandler, type ImportJobData } from '../../src/ingest/import-job.js';
 import { ndjson, customer } from '../ingest/factories.js';
 
@@ -61,5 +62,37 @@ describe.each(await backends())('job status through another instance on %s', (ba
       await receiving.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // Where an operator looks for the night's refresh that failed on one instance: which attempt, why, and when it is tried again.
+  it('lists the firings claimed in the database with their state, attempts and error (PostgreSQL only)', async () => {
+    const failing = new Jobs({ redisUrl: null, work: true, db: t.storage.db, scheduledRuns: { retryAfterMs: 3600_000 } });
+    failing.register('tick', async () => {
+      throw new Error('the database went away');
+    });
+    try {
+      await failing.schedule('t-listed', '0 0 1 1 *', 'tick', {});
+      const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const jobId = `t-listed-${scheduledAt.toISOString()}`;
+      await (failing.shared as InProcessRunner).refire({ schedulerId: 't-listed', scheduledAt, jobId });
+      await failing.waitFor(jobId);
+      const res = await t.app.inject({ url: '/v1/jobs/scheduled-runs?limit=5', headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      if (backend === 'pglite') return expect(res.json()).toEqual({ claimed: false, runs: [] });
+      expect(res.json()).toMatchObject({ claimed: true });
+      expect(res.json().runs.find((r: { jobId: string }) => r.jobId === jobId)).toMatchObject({
+        schedulerId: 't-listed', scheduledAt: scheduledAt.toISOString(), state: 'failed', attempts: 1,
+        error: { code: 'AR_ERR_JOB_FAILED', message: 'the database went away' }, retryAt: expect.any(String), finishedAt: expect.any(String),
+      });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('refuses a limit out of range with a problem', async () => {
+    const res = await t.app.inject({ url: '/v1/jobs/scheduled-runs?limit=0', headers: auth('analyst') });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', detail: 'The request is not valid: querystring/limit must be >= 1' });
   });
 });

@@ -134,8 +134,43 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 export default importRoutes;
 
+const Instant = Type.String({ format: 'date-time' });
+const ScheduledRunSchema = Type.Object({
+  schedulerId: Type.String(),
+  scheduledAt: Instant,
+  state: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')]),
+  attempts: Type.Integer({ description: 'claims of this firing so far, the first included' }),
+  instanceId: Type.String({ description: 'the instance that made the latest claim' }),
+  jobId: Type.String(),
+  claimedAt: Instant,
+  leaseUntil: Type.String({ description: 'while running: past it, the holder is taken for gone and another instance takes the firing over' }),
+  retryAt: Type.Union([Instant, Type.Null()], { description: 'failed with attempts left: from when any instance claims it again' }),
+  finishedAt: Type.Union([Instant, Type.Null()]),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }), Type.Null()], {
+    description: 'the last failed attempt\'s',
+  }),
+});
+
 export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { jobs } = app.services;
+  app.get('/v1/jobs/scheduled-runs', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'The latest firings of the schedules, as instances sharing a database without Redis claimed them',
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+      response: {
+        200: Type.Object({
+          claimed: Type.Boolean({ description: 'false with Redis (BullMQ runs each firing once) or the embedded database (one process): nothing is claimed' }),
+          runs: Type.Array(ScheduledRunSchema),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const runs = await jobs.scheduledRuns(request.query.limit);
+    return { claimed: runs !== null, runs: (runs ?? []) as Static<typeof ScheduledRunSchema>[] };
+  });
+
   app.get('/v1/jobs/:id', {
     schema: {
       tags: ['jobs'],
