@@ -57,6 +57,8 @@ export class ScheduledRunClaims implements FiringClaims {
   private async renew(firing: ScheduledFiring, attempt: number): Promise<void> {
     try {
       if (await renewScheduledRun(this.db, firing, this.instanceId, attempt, this.policy.leaseMs)) return;
+      // Finished while the renewal was in flight: the row is no longer running, and nobody took it.
+      if (this.held.get(firing.jobId)?.attempt !== attempt) return;
       // Its lease lapsed (the process was held) and another instance took the firing over: both run it, as a stalled BullMQ job is.
       this.log.warn({ ...firingFields(firing), attempt }, 'a scheduled run this instance runs was taken over by another: its lease had lapsed');
       this.release(firing);
