@@ -84,6 +84,9 @@ describe.each(await backends())('job status through another instance on %s', (ba
         schedulerId: 't-listed', scheduledAt: scheduledAt.toISOString(), state: 'failed', attempts: 1,
         error: { code: 'AR_ERR_JOB_FAILED', message: 'the database went away' }, retryAt: expect.any(String), finishedAt: expect.any(String),
       });
+      const scraped = (await t.app.inject({ url: '/metrics' })).body;
+      expect(scraped).toMatch(/^scheduled_run_attempts\{scheduler="t-listed",state="failed"\} 1$/m);
+      expect(scraped).toMatch(/^scheduled_run_given_up\{scheduler="t-listed"\} 0$/m);
     } finally {
       await failing.close();
     }

@@ -60,3 +60,29 @@ describe('GET /metrics, after a rescoring checked its inputs', () => {
     expect(res.body).toMatch(/^xlsx_exports_waiting /m);
   });
 });
+
+describe('GET /metrics, with schedules claimed in the database', () => {
+  const firing = (schedulerId: string, scheduledAt: string, state: string, attempts: number, retryAt: string | null) => ({
+    schedulerId, scheduledAt, state, attempts, retryAt, instanceId: 'a', jobId: `${schedulerId}-${scheduledAt}`, claimedAt: scheduledAt,
+    leaseUntil: scheduledAt, finishedAt: scheduledAt, error: state === 'failed' ? { code: 'AR_ERR_JOB_FAILED', message: 'down' } : null,
+  });
+
+  it("gives each schedule's latest firing: its attempts by state, and whether it was given up on", async () => {
+    const app = Fastify({ logger: false });
+    await app.register(metrics, {
+      scheduledRuns: async () => [
+        firing('nightly-refresh', '2026-12-07T02:00:00.000Z', 'failed', 3, null),
+        firing('retrain', '2026-12-07T01:00:00.000Z', 'failed', 1, '2026-12-07T01:05:00.000Z'),
+        // An older firing of the nightly refresh: not its latest.
+        firing('nightly-refresh', '2026-12-06T02:00:00.000Z', 'completed', 1, null),
+      ],
+    });
+    const body = (await app.inject('/metrics')).body;
+    await app.close();
+    expect(body).toMatch(/^scheduled_run_attempts\{scheduler="nightly-refresh",state="failed"\} 3$/m);
+    expect(body).not.toMatch(/^scheduled_run_attempts\{scheduler="nightly-refresh",state="completed"\}/m);
+    expect(body).toMatch(/^scheduled_run_given_up\{scheduler="nightly-refresh"\} 1$/m);
+    expect(body).toMatch(/^scheduled_run_attempts\{scheduler="retrain",state="failed"\} 1$/m);
+    expect(body).toMatch(/^scheduled_run_given_up\{scheduler="retrain"\} 0$/m);
+  });
+});

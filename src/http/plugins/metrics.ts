@@ -9,10 +9,43 @@ import client from 'prom-client';
 import { workbookThreads } from '../../reports/index.js';
 import { RESCORE_SOURCE } from '../../pipeline/input-drift.js';
 import type { ModelMonitor } from '../../ml/monitoring/monitor.js';
+import type { ScheduledRunRow } from '../../jobs/scheduled-runs.js';
 
 export interface MetricsOptions {
   /** The drift checks of rescorings; none: no drift gauges. */
   monitor?: Pick<ModelMonitor, 'latest'>;
+  /** The latest firings claimed in the database, newest first (null: none are claimed); none: no schedule gauges. */
+  scheduledRuns?: () => Promise<ScheduledRunRow[] | null>;
+}
+
+/** Each schedule's latest firing as instances without Redis claimed it: an alert can tell a night's refresh given up on. */
+function scheduleGauges(registry: client.Registry, scheduledRuns: () => Promise<ScheduledRunRow[] | null>): void {
+  const latest = async () => {
+    const rows = (await scheduledRuns().catch(() => null)) ?? [];
+    const bySchedule = new Map<string, ScheduledRunRow>();
+    for (const r of rows) if (!bySchedule.has(r.schedulerId)) bySchedule.set(r.schedulerId, r);
+    return [...bySchedule.values()];
+  };
+  new client.Gauge({
+    name: 'scheduled_run_attempts',
+    help: 'Attempts made at the latest firing of each schedule, by its state (running, completed, failed, cancelled)',
+    labelNames: ['scheduler', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await latest()) this.set({ scheduler: r.schedulerId, state: r.state }, r.attempts);
+    },
+  });
+  new client.Gauge({
+    name: 'scheduled_run_given_up',
+    help: 'Whether the latest firing of each schedule failed at its last attempt (1), to be run by nobody before the next one',
+    labelNames: ['scheduler'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await latest()) this.set({ scheduler: r.schedulerId }, r.state === 'failed' && r.retryAt === null ? 1 : 0);
+    },
+  });
 }
 
 /** The last rescoring's input drift per model: each feature's PSI, and whether any was over the threshold. */
@@ -64,6 +97,7 @@ async function metricsPlugin(app: FastifyInstance, options: MetricsOptions) {
     collect() { this.set(workbookThreads.state.waiting); },
   });
   if (options.monitor) driftGauges(registry, options.monitor);
+  if (options.scheduledRuns) scheduleGauges(registry, options.scheduledRuns);
   app.decorate('metrics', registry);
   // A callback hook, not an async one: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
