@@ -9,9 +9,9 @@ import { customerFactsSql } from '../fields/facts.js';
 import { loadRuleSet } from './rules.js';
 import { loadSettings } from './settings.js';
 import { HAD_INVOICES_SQL, UNDO_NO_RULE, loadCustomerStates, loadRuleMembers } from './state.js';
-import { dwellKindOf, groupOf, groupTarget, isGroupTarget, targetLabel, type Value } from './targets.js';
-import { oneBandEach, type CustomerState } from './resolve.js';
-import { becauseOf } from './describe.js';
+import { dwellKindOf, type Value } from './targets.js';
+import { bandsWaitedFor, oneBandEach, type CustomerState } from './resolve.js';
+import { bandWaitText, becauseOf } from './describe.js';
 import { lockHistory } from './lock-changes.js';
 import { customerHistory, type HistoryEntry } from './history.js';
 
@@ -98,9 +98,7 @@ async function explainRules(q: Queryable, state: CustomerState): Promise<NonNull
   return explained.map(({ rule: r, member, e }) => {
     const out = { ruleId: r.id, name: r.name, priority: r.priority, matches: e.matches, summary: e.summary, lines: e.lines, member };
     if (!e.matches || kept.has(r)) return out;
-    const joins = (x: typeof r) => x.effects.filter((e) => e.value === true && isGroupTarget(e.target)).map((e) => groupOf(e.target));
-    const beside = [...kept].flatMap(joins).filter((g) => joins(r).some((mine) => set.bands.get(mine)?.has(g)));
-    const wait = `waits: one band at a time, ${[...new Set(beside)].map((g) => targetLabel(groupTarget(g))).join(', ')} first (a band beside this rule's); this rule selects the customer once it leaves that band`;
+    const wait = `${bandWaitText(bandsWaitedFor(r, [...kept], set.bands))} (a band beside this rule's); this rule selects the customer once it leaves that band`;
     return { ...out, matches: false, summary: `${wait}; ${e.summary}`, lines: [...e.lines, wait] };
   });
 }

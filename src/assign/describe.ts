@@ -1,7 +1,7 @@
 // The words of a plan: why a customer changes (which rule, which criteria
 // values), why a change was held back, and the summary a credit manager reads
 // first ("412 customers change collector, 37 change dunning scenario").
-import { SCALAR_TARGETS, groupOf, isGroupTarget, targetLabel, type ScalarTargetName, type Value } from './targets.js';
+import { SCALAR_TARGETS, groupOf, groupTarget, isGroupTarget, targetLabel, type ScalarTargetName, type Value } from './targets.js';
 
 export interface RuleRef {
   id: number;
@@ -54,6 +54,20 @@ export function heldText(outcome: 'locked' | 'dwell' | 'manualMember', target: s
     case 'manualMember':
       return `skipped: a person put the customer in ${targetLabel(target)}; rules never take them out (${wish})`;
   }
+}
+
+/**
+ * Why a band's rule selects the customer for nothing yet (oneBandEach in
+ * resolve.ts): it is in, or goes with, a band beside. The explanation and the
+ * preview's held changes both begin with it.
+ */
+export function bandWaitText(beside: readonly string[]): string {
+  return `waits: one band at a time, ${beside.map((g) => targetLabel(groupTarget(g))).join(', ')} first`;
+}
+
+/** A change a rule would make, held while the rule waits for the band beside (`bandWaitText`). */
+export function bandHeldText(target: string, wanted: Value, rule: RuleRef, beside: readonly string[]): string {
+  return `${bandWaitText(beside)} (a band beside this rule's): rule "${rule.name}" wanted ${targetLabel(target)} ${valueText(target, wanted)}`;
 }
 
 /** One sentence per kind of change, the largest first: "412 customers change collector". */

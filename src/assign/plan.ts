@@ -12,8 +12,8 @@ import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
 import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
 import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
-import { oneBandEach, plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
-import { heldText, summarySentences, type RuleRef } from './describe.js';
+import { bandsWaitedFor, oneBandEach, plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
+import { bandHeldText, heldText, summarySentences, type RuleRef } from './describe.js';
 import { isGroupTarget, type Value } from './targets.js';
 
 export interface PlannedChange {
@@ -29,6 +29,8 @@ export interface PlannedChange {
   overruled?: { ruleId: number; value: Value }[];
 }
 
+export type HeldOutcome = Exclude<Outcome, 'change'> | 'oneBand';
+
 export interface HeldChange {
   customerId: number;
   externalId: string;
@@ -36,7 +38,8 @@ export interface HeldChange {
   current: Value;
   wanted: Value;
   ruleId: number;
-  outcome: Exclude<Outcome, 'change'>;
+  /** oneBand: the rule waits for the customer to leave the band beside (resolve.ts, oneBandEach). */
+  outcome: HeldOutcome;
   because: string;
   heldUntil?: string;
 }
@@ -56,7 +59,7 @@ export interface PlanSummary {
   changes: number;
   byField: Record<string, number>;
   sentences: string[];
-  held: Record<Exclude<Outcome, 'change'>, number>;
+  held: Record<HeldOutcome, number>;
   conflicts: number;
   stages: RuleRef[][];
 }
@@ -137,6 +140,8 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
 
   // Customer → ranks (positions by priority) of the rules selecting it.
   const matched = new Map<number, number[]>();
+  // Customer → ranks of the rules oneBandEach left out: they wait for the band beside.
+  const waiting = new Map<number, number[]>();
   const done = new Set<number>();
   for (const [s, stage] of set.stages.entries()) {
     await progress(0.1 + (0.6 * s) / set.stages.length, `stage ${s + 1}/${set.stages.length}: evaluating ${stage.length} rules`);
@@ -147,7 +152,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
       if (m) m.push(...ranks);
       else matched.set(id, ranks);
     }
-    keepOneBandEach(matched, customers, set, rank);
+    keepOneBandEach(matched, waiting, customers, set, rank);
     for (const r of stage) done.add(r.id);
     if (s === set.stages.length - 1) break;
     const only = completeTargets(set, done);
@@ -161,7 +166,8 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   }
   await progress(0.75, 'resolving priorities, locks and dwell times');
   const resolved = await resolveEach(customers, matched, set, ctx, held);
-  const { changes, held: heldBack, conflicts } = collect(set, resolved);
+  const { changes, held: resolvedHeld, conflicts } = collect(set, resolved);
+  const heldBack = withBandWaits(resolvedHeld, bandWaits(customers, matched, waiting, resolved, set, ctx));
   const hysteresisRules = new Set(set.rules.filter((r) => r.keep).map((r) => r.id));
   const memberships = new Map<number, number[]>();
   for (const [customerId, ranks] of matched) {
@@ -171,7 +177,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   const summary: PlanSummary = {
     evaluatedCustomers: customers.size,
     ...changeCounts(changes),
-    held: { locked: 0, dwell: 0, manualMember: 0, ...countBy(heldBack.map((h) => h.outcome)) },
+    held: { locked: 0, dwell: 0, manualMember: 0, oneBand: 0, ...countBy(heldBack.map((h) => h.outcome)) },
     conflicts: conflicts.length,
     stages: set.stages.map((st) => st.map(refOf)),
   };
@@ -187,14 +193,54 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
  * groups as planned, and the hysteresis members recorded are the rules left.
  * Both matchers answer the same, so SQL and in-memory plans agree.
  */
-function keepOneBandEach(matched: Map<number, number[]>, customers: Map<number, CustomerState>, set: RuleSet, rank: Map<number, number>): void {
+function keepOneBandEach(
+  matched: Map<number, number[]>, waiting: Map<number, number[]>, customers: Map<number, CustomerState>, set: RuleSet, rank: Map<number, number>,
+): void {
   if (set.bands.size === 0) return;
   for (const [id, ranks] of matched) {
     if (ranks.length < 2) continue;
     const rules = ranks.sort((a, b) => a - b).map((i) => set.rules[i]);
     const kept = oneBandEach(customers.get(id)!, rules, set.bands);
-    if (kept !== rules) matched.set(id, kept.map((r) => rank.get(r.id)!));
+    if (kept === rules) continue;
+    const left = kept.map((r) => rank.get(r.id)!);
+    matched.set(id, left);
+    waiting.set(id, [...(waiting.get(id) ?? []), ...ranks.filter((i) => !left.includes(i))]);
   }
+}
+
+/**
+ * What the rules left out by oneBandEach would have changed, held while they
+ * wait for the band beside: the decisions of those rules when they are let
+ * back in, on targets the run leaves as they are. The credit manager sees in
+ * the preview who waits and for which band, as the explanation says it.
+ */
+function bandWaits(
+  customers: Map<number, CustomerState>, matched: Map<number, number[]>, waiting: Map<number, number[]>,
+  resolved: Map<CustomerState, Resolution>, set: RuleSet, ctx: ResolveContext,
+): HeldChange[] {
+  const out: HeldChange[] = [];
+  for (const [id, left] of waiting) {
+    const c = customers.get(id)!;
+    const kept = (matched.get(id) ?? []).map((i) => set.rules[i]);
+    const all = [...(matched.get(id) ?? []), ...left].sort((a, b) => a - b).map((i) => set.rules[i]);
+    const decided = new Set((resolved.get(c)?.decisions ?? []).map((d) => d.target));
+    const leftIds = new Set(left.map((i) => set.rules[i].id));
+    for (const d of resolveCustomer(c, all, ctx).decisions) {
+      if (d.leaving || !leftIds.has(d.ruleId) || decided.has(d.target)) continue;
+      const rule = set.byId.get(d.ruleId)!;
+      out.push({
+        customerId: c.id, externalId: c.externalId, field: d.target, current: d.current, wanted: d.wanted, ruleId: d.ruleId,
+        outcome: 'oneBand', because: bandHeldText(d.target, d.wanted, refOf(rule), bandsWaitedFor(rule, kept, set.bands)),
+      });
+    }
+  }
+  return out;
+}
+
+/** The held changes in the plan's order: by customer, then field. */
+function withBandWaits(held: HeldChange[], waits: HeldChange[]): HeldChange[] {
+  if (waits.length === 0) return held;
+  return [...held, ...waits].sort((a, b) => a.customerId - b.customerId || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
 
 /** Fetches the assignment state of a (customer, target) pair once, when a rule first wants to change it. */

@@ -159,8 +159,7 @@ function holdMovesTogether(decisions: Decision[], bands: ResolveContext['bands']
  * ends. `matched`: best priority first; the same rules, less those dropped.
  */
 export function oneBandEach<R extends RankedRule>(c: CustomerState, matched: readonly R[], bands: ResolveContext['bands']): readonly R[] {
-  const bandsAdded = (r: RankedRule) =>
-    r.effects.filter((e) => e.value === true && isGroupTarget(e.target) && bands.has(groupOf(e.target))).map((e) => groupOf(e.target));
+  const bandsAdded = (r: RankedRule) => bandsAddedBy(r, bands);
   const adding = matched.filter((r) => bandsAdded(r).length > 0);
   if (adding.length < 2) return matched;
   const inNow = (r: RankedRule) => bandsAdded(r).some((g) => c.groups.has(g));
@@ -172,6 +171,19 @@ export function oneBandEach<R extends RankedRule>(c: CustomerState, matched: rea
     else for (const g of groups) kept.add(g);
   }
   return dropped.size === 0 ? matched : matched.filter((r) => !dropped.has(r));
+}
+
+const bandsAddedBy = (r: RankedRule, bands: ResolveContext['bands']) =>
+  r.effects.filter((e) => e.value === true && isGroupTarget(e.target) && bands.has(groupOf(e.target))).map((e) => groupOf(e.target));
+
+/**
+ * The bands a rule oneBandEach left out waits for: those the rules it kept add
+ * to, beside one this rule adds to. Sorted, each once.
+ */
+export function bandsWaitedFor(rule: RankedRule, kept: readonly RankedRule[], bands: ResolveContext['bands']): string[] {
+  const mine = bandsAddedBy(rule, bands);
+  const beside = kept.flatMap((k) => bandsAddedBy(k, bands)).filter((g) => mine.some((m) => bands.get(m)!.has(g)));
+  return [...new Set(beside)].sort();
 }
 
 const NO_CONFLICTS: ConflictHit[] = [];

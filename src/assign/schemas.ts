@@ -52,7 +52,7 @@ export const ChangeSchema = Type.Object({
 
 export const HeldSchema = Type.Object({
   externalId: Type.String(), field: Type.String(), current: AnyValue, wanted: AnyValue, ruleId: Type.Integer(),
-  outcome: Type.Union([Type.Literal('locked'), Type.Literal('dwell'), Type.Literal('manualMember')]),
+  outcome: Type.Union([Type.Literal('locked'), Type.Literal('dwell'), Type.Literal('manualMember'), Type.Literal('oneBand')]),
   because: Type.String(), heldUntil: Type.Optional(Type.String()),
 });
 
@@ -70,7 +70,7 @@ export const SummarySchema = Type.Object({
   changes: Type.Integer(),
   byField: Type.Record(Type.String(), Type.Integer()),
   sentences: Type.Array(Type.String(), { description: '"412 customers change collector"' }),
-  held: Type.Object({ locked: Type.Integer(), dwell: Type.Integer(), manualMember: Type.Integer() }),
+  held: Type.Object({ locked: Type.Integer(), dwell: Type.Integer(), manualMember: Type.Integer(), oneBand: Type.Integer() }),
   conflicts: Type.Integer(),
   stages: Type.Array(Type.Array(RuleRef)),
 }, { additionalProperties: true });

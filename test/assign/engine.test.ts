@@ -326,9 +326,9 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     // Brief: low below 40, medium 40 to 70, high from 70, a margin of 5 on the risk score.
     async function bands() {
       const risk = { var: 'riskScore' };
-      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }]);
-      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }] }, [{ type: 'addToGroup', group: 'watch' }]);
-      await addRule(s.db, { '>=': [risk, 70] }, [{ type: 'addToGroup', group: 'high-risk' }]);
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low' });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }] }, [{ type: 'addToGroup', group: 'watch' }], { name: 'medium' });
+      await addRule(s.db, { '>=': [risk, 70] }, [{ type: 'addToGroup', group: 'high-risk' }], { name: 'high' });
     }
     const setRisk = (id: number, risk: number) => s.db.query('UPDATE customers SET risk_score = $2 WHERE id = $1', [id, risk]);
 
@@ -352,6 +352,16 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       const rules = (await customerAssignments(s.db, 'HB1', { limit: 5, explain: true })).rules!;
       expect(rules.map((r) => [r.matches, r.member])).toEqual([[true, true], [false, false], [false, false]]);
       expect(rules[1].summary).toMatch(/^waits: one band at a time, group low-risk first/);
+      // The preview lists the join that waits among its held changes, in the explanation's words, on both plans.
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.changes).toEqual([]);
+        expect(plan.held).toEqual([{
+          customerId: id, externalId: 'HB1', field: 'group:watch', current: false, wanted: true, ruleId: rules[1].ruleId, outcome: 'oneBand',
+          because: 'waits: one band at a time, group low-risk first (a band beside this rule\'s): rule "medium" wanted group watch member',
+        }]);
+        expect(plan.summary.held).toEqual({ locked: 0, dwell: 0, manualMember: 0, oneBand: 1 });
+      }
     });
 
     it('drops a move the dwell time holds when the score comes back into the band the customer is in', async () => {
@@ -368,13 +378,18 @@ describe.each(await backends())('when rules run on %s', (backend) => {
         expect(memory.held).toEqual(sql.held);
         return sql;
       };
-      // Kept in low: nothing to move, nothing held.
-      expect(await at(3, 42)).toMatchObject({ changes: [], held: [] });
+      // Kept in low: nothing to move; medium's join waits for low.
+      const kept = await at(3, 42);
+      expect(kept.changes).toEqual([]);
+      expect(kept.held.map((h) => [h.field, h.outcome])).toEqual([['group:watch', 'oneBand']]);
       // Out of low: leave and join are one move, which the dwell time holds.
       expect((await at(4, 47)).held.map((h) => [h.field, h.outcome])).toEqual([['group:low-risk', 'dwell'], ['group:watch', 'dwell']]);
       await apply(s.db, new Date(t0.getTime() + 4 * DAY));
-      // Back below 40 while the move waited: it stays in low, the move is dropped.
-      expect(await at(5, 38)).toMatchObject({ changes: [], held: [] });
+      // Back below 40 while the move waited: it stays in low, the move is dropped; medium, whose
+      // loosened criteria still hold (down to 35), waits for low.
+      const back = await at(5, 38);
+      expect(back.changes).toEqual([]);
+      expect(back.held.map((h) => [h.field, h.outcome])).toEqual([['group:watch', 'oneBand']]);
       await apply(s.db, new Date(t0.getTime() + 8 * DAY));
       expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule']);
       await at(9, 47);
