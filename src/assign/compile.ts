@@ -71,6 +71,8 @@ export interface RuleSet {
   bands: Map<string, Set<string>>;
 }
 
+const addedGroups = (r: CompiledRule) => r.effects.filter((e) => e.value === true && isGroupTarget(e.target)).map((e) => groupOf(e.target));
+
 /**
  * Two groups are bands of one field (low / medium / high risk) when every
  * rule adding to one selects customers none adding to the other can: then a
@@ -120,12 +122,14 @@ export function compileRuleSet(rows: RuleRow[], margins: Margins): RuleSet {
   const rules = rows.filter((r) => r.enabled).map((r) => compileRule(r, margins)).sort(byPriority);
   refuseSwings(rules);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const stages = planStages(rules).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
   const managedGroups = new Map<string, number[]>();
   for (const r of rules) {
     for (const e of r.effects) {
       if (isGroupTarget(e.target) && e.value === true) managedGroups.set(groupOf(e.target), [...(managedGroups.get(groupOf(e.target)) ?? []), r.id]);
     }
   }
-  return { rules, byId, stages, managedGroups, bands: bandsOf(rules, managedGroups, byId) };
+  const bands = bandsOf(rules, managedGroups, byId);
+  const beside = (w: { id: number }) => addedGroups(byId.get(w.id)!).flatMap((g) => [...(bands.get(g) ?? [])].flatMap((h) => managedGroups.get(h)!));
+  const stages = planStages(rules, beside).map((ids) => ids.map((id) => byId.get(id)!).sort(byPriority));
+  return { rules, byId, stages, managedGroups, bands };
 }

@@ -76,32 +76,63 @@ function writesRead(writer: RuleNode, reader: RuleNode): boolean {
     && (reader.reads.includes(w) || (isGroupTarget(w) && reader.reads.includes(ANY_GROUP))));
 }
 
-/**
- * Stages of rule ids: every rule comes after all the rules whose output its
- * criteria read. Throws AR_ERR_RULE_CONFLICT with the cycle when there is one.
- */
-export function planStages(rules: readonly RuleNode[]): number[][] {
-  const after = new Map<number, RuleNode[]>(rules.map((r) => [r.id, rules.filter((w) => writesRead(w, r))]));
+/** Depth of each rule in the longest chain of `after`, or the first cycle met. */
+function depthsOf(rules: readonly RuleNode[], after: ReadonlyMap<number, readonly RuleNode[]>): { depth: Map<number, number> } | { cycle: RuleNode[] } {
   const depth = new Map<number, number>();
   const visiting: RuleNode[] = [];
+  let cycle: RuleNode[] | null = null;
   const visit = (r: RuleNode): number => {
     const known = depth.get(r.id);
-    if (known !== undefined) return known;
+    if (known !== undefined || cycle) return known ?? 0;
     const at = visiting.indexOf(r);
     if (at >= 0) {
-      const cycle = [...visiting.slice(at), r].map((x) => `"${x.name}"`).join(' → ');
-      throw AR_ERR.RULE_CONFLICT(
-        [`these rules feed each other in a cycle, so no order can run them: ${cycle}`],
-        { cycle: [...visiting.slice(at), r].map((x) => x.id) },
-      );
+      cycle = [...visiting.slice(at), r];
+      return 0;
     }
     visiting.push(r);
     const d = Math.max(-1, ...after.get(r.id)!.map(visit)) + 1;
     visiting.pop();
-    depth.set(r.id, d);
+    if (!cycle) depth.set(r.id, d);
     return d;
   };
+  for (const r of rules) visit(r);
+  return cycle ? { cycle } : { depth };
+}
+
+/**
+ * Stages of rule ids: every rule comes after all the rules whose output its
+ * criteria read. Throws AR_ERR_RULE_CONFLICT with the cycle when there is one.
+ *
+ * `beside(w)`: the rules adding to the bands beside those w adds to. Whether
+ * w applies to a customer at all is settled only once they are matched too
+ * (one band at a time, resolve.ts): a rule reading what w writes comes after
+ * them as well, where that closes no cycle. Where it would (a band's rule
+ * reads, through other rules, what the reader writes), no order settles the
+ * band first, and the reader keeps its place after w alone, as before: no rule
+ * set saved today is refused for it.
+ */
+export function planStages(rules: readonly RuleNode[], beside: (w: RuleNode) => readonly number[] = () => []): number[][] {
+  const after = new Map<number, RuleNode[]>(rules.map((r) => [r.id, rules.filter((w) => writesRead(w, r))]));
+  const hard = depthsOf(rules, after);
+  if ('cycle' in hard) {
+    const cycle = hard.cycle.map((x) => `"${x.name}"`).join(' → ');
+    throw AR_ERR.RULE_CONFLICT(
+      [`these rules feed each other in a cycle, so no order can run them: ${cycle}`],
+      { cycle: hard.cycle.map((x) => x.id) },
+    );
+  }
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const r of rules) {
+    const mine = after.get(r.id)!;
+    for (const id of [...new Set(mine.flatMap(beside))]) {
+      const band = byId.get(id);
+      if (!band || band === r || mine.includes(band)) continue;
+      mine.push(band);
+      if ('cycle' in depthsOf(rules, after)) mine.pop();
+    }
+  }
+  const { depth } = depthsOf(rules, after) as { depth: Map<number, number> };
   const stages: number[][] = [];
-  for (const r of rules) (stages[visit(r)] ??= []).push(r.id);
+  for (const r of rules) (stages[depth.get(r.id)!] ??= []).push(r.id);
   return stages.filter(Boolean);
 }

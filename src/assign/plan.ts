@@ -14,7 +14,7 @@ import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './s
 import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
 import { bandsWaitedFor, oneBandEach, plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
 import { bandHeldText, heldText, summarySentences, type RuleRef } from './describe.js';
-import { isGroupTarget, type Value } from './targets.js';
+import { groupOf, groupTarget, isGroupTarget, type Value } from './targets.js';
 
 export interface PlannedChange {
   customerId: number;
@@ -97,6 +97,12 @@ function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
   const pending = new Set<string>();
   for (const r of set.rules) for (const t of r.writes) (done.has(r.id) ? complete : pending).add(t);
   for (const t of pending) complete.delete(t);
+  // Whether a band's rule applies is settled once the bands beside are matched
+  // too (oneBandEach; holdMovesTogether holds a join with the leave beside):
+  // read earlier, a join the later match drops would stay in what later stages read.
+  for (const t of [...complete]) {
+    if (isGroupTarget(t) && [...(set.bands.get(groupOf(t)) ?? [])].some((h) => pending.has(groupTarget(h)))) complete.delete(t);
+  }
   return complete;
 }
 

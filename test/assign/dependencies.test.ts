@@ -41,6 +41,20 @@ describe('when rules are ordered', () => {
     expect(run).toThrow(/"r1" → "r2" → "r1"/);
   });
 
+  // One band at a time: whether the low band's rule applies is settled once medium's rule is matched too.
+  it('runs a reader of a band after the rules of the bands beside it, unless that closes a cycle', () => {
+    const beside = (w: { id: number }) => (w.id === 1 ? [2] : w.id === 2 ? [1] : []);
+    const low = rule(1, ['group:low'], []);
+    const medium = rule(2, ['group:medium'], ['group:vip']);
+    const vip = rule(3, ['group:vip'], []);
+    const reader = rule(4, ['dunningScenario'], ['group:low']);
+    expect(planStages([low, medium, vip, reader])).toEqual([[1, 3], [2, 4]]);
+    expect(planStages([low, medium, vip, reader], beside)).toEqual([[1, 3], [2], [4]]);
+    // Medium reads what the reader writes: no order settles the band first; the reader keeps its place.
+    const circular = rule(2, ['group:medium'], ['dunningScenario']);
+    expect(planStages([low, circular, reader], beside)).toEqual([[1], [4], [2]]);
+  });
+
   it('refuses a rule that reads the group it builds', () => {
     expect(() => planStages([rule(7, ['group:a'], ['group:a'])])).toThrow(/cycle/);
   });

@@ -364,6 +364,35 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       }
     });
 
+    // Medium reads a group another rule builds, so it runs in a later stage than low; a rule reading
+    // low-risk ran beside it, on low's join, which medium's member then dropped.
+    it('settles the band before a rule reading it runs, when a band beside is matched in a later stage', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 }, dwellDays: { groups: 0 } });
+      const id = await addCustomer(s.db, 'HB3', { riskScore: 50, segment: 'key' });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low' });
+      await addRule(s.db, { '==': [{ var: 'segment' }, 'key'] }, [{ type: 'addToGroup', group: 'vip' }], { name: 'vip' });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }, { in: ['vip', { var: 'groups' }] }] },
+        [{ type: 'addToGroup', group: 'watch' }], { name: 'medium' });
+      await addRule(s.db, { in: ['low-risk', { var: 'groups' }] }, [{ type: 'setDunningScenario', dunningScenario: 'standard' }], { name: 'gentle' });
+      await apply(s.db);
+      expect((await customerRow(s.db, id)).groups).toEqual(['vip:rule', 'watch:rule']);
+      // At 38 low's criteria hold and medium keeps its member (down to 35): it stays in medium.
+      await setRisk(id, 38);
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.summary.stages.map((st) => st.map((r) => r.name))).toEqual([['low', 'vip'], ['medium'], ['gentle']]);
+        expect(plan.changes).toEqual([]);
+        expect(plan.held.map((h) => [h.field, h.outcome])).toEqual([['group:low-risk', 'oneBand']]);
+      }
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ groups: ['vip:rule', 'watch:rule'], dunningScenario: null });
+      // Out of medium at 34: low, and the rule reading it, in one run.
+      await setRisk(id, 34);
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ groups: ['low-risk:rule', 'vip:rule'], dunningScenario: 'standard' });
+    });
+
     it('drops a move the dwell time holds when the score comes back into the band the customer is in', async () => {
       await saveSettings(s.db, { hysteresis: { riskScore: 5 } });
       const id = await addCustomer(s.db, 'HB2', { riskScore: 38 });
