@@ -99,6 +99,20 @@ function depthsOf(rules: readonly RuleNode[], after: ReadonlyMap<number, readonl
   return cycle ? { cycle } : { depth };
 }
 
+/** Whether `later` comes after `earlier` through the chains of `after`. */
+function comesAfter(after: ReadonlyMap<number, readonly RuleNode[]>, later: RuleNode, earlier: RuleNode): boolean {
+  const seen = new Set<number>();
+  const stack = [later];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (r === earlier) return true;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    stack.push(...after.get(r.id)!);
+  }
+  return false;
+}
+
 /**
  * Stages of rule ids: every rule comes after all the rules whose output its
  * criteria read. Throws AR_ERR_RULE_CONFLICT with the cycle when there is one.
@@ -127,8 +141,8 @@ export function planStages(rules: readonly RuleNode[], beside: (w: RuleNode) => 
     for (const id of [...new Set(mine.flatMap(beside))]) {
       const band = byId.get(id);
       if (!band || band === r || mine.includes(band)) continue;
-      mine.push(band);
-      if ('cycle' in depthsOf(rules, after)) mine.pop();
+      // r after band closes a cycle when band already comes, through others, after r.
+      if (!comesAfter(after, band, r)) mine.push(band);
     }
   }
   const { depth } = depthsOf(rules, after) as { depth: Map<number, number> };
