@@ -5,7 +5,7 @@
 import type { Db } from '../db/sql.js';
 import { openBalanceSql } from '../fields/balances.js';
 import { DISPUTE_STATUS_LIST } from '../scoring/histories.js';
-import { safeDateSql } from '../fields/email-promise.js';
+import { PROMISE_CUSTOMER, PROMISE_RECEIVED_AT, promiseInScopeSql, safeDateSql } from '../fields/email-promise.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
@@ -209,15 +209,21 @@ const NAMED = (t: string) => `((upper(${t}.number) = ANY(l.named) OR upper(${t}.
 
 // Each customer's latest email that promised to pay by a date, with every open
 // invoice not qualified by the platform (a qualified one has its own follow-up).
+// A moved email's promise stays with the customer and day its triage read
+// until it is triaged again, as for rules (email-promise.ts).
 const EMAIL_PROMISES_SQL = (inScope: InScope) => `WITH
-said AS (
-  SELECT m.id, m.external_id, m.customer_id, m.received_at, ${UTC_DAY('m.received_at')} AS received_on, m.subject,
-    ${REASON_VALUE('promisedDate')} AS promised_text,
-    COALESCE(string_to_array(upper(${REASON_VALUE('invoiceNumbers')}), ','), ARRAY[]::text[]) AS named
+promises AS (
+  SELECT m.id, m.external_id, ${PROMISE_CUSTOMER} AS customer_id, ${PROMISE_RECEIVED_AT} AS received_at, m.subject, f.reasons
   FROM inbound_messages m
   JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
-  WHERE ${inScope('m.customer_id')}
-    AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY('m.received_at')} <= $1::date
+  WHERE ${promiseInScopeSql(inScope)}
+),
+said AS (
+  SELECT f.id, f.external_id, f.customer_id, f.received_at, ${UTC_DAY('f.received_at')} AS received_on, f.subject,
+    ${REASON_VALUE('promisedDate')} AS promised_text,
+    COALESCE(string_to_array(upper(${REASON_VALUE('invoiceNumbers')}), ','), ARRAY[]::text[]) AS named
+  FROM promises f
+  WHERE f.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY('f.received_at')} <= $1::date
 ),
 dated AS (SELECT said.*, (${safeDateSql('promised_text')})::text AS promised FROM said),
 latest AS (

@@ -21,13 +21,38 @@ export function safeDateSql(text: string): string {
           + interval '1 month' - interval '1 day') THEN (${text})::date END END`;
 }
 
+// An email's promise belongs to what its triage read. An import that moves an
+// email to another customer, or gives it another receivedAt, makes its triage
+// stale until it is triaged again (by the import itself when small, else by the
+// refresh): meanwhile its promise counts for the customer and day the triage
+// read (published with it, triage.ts), as its dispute and sentiment stay in
+// the counts of the customer they were counted for. Read under the new
+// customer at once, the previous text's promise held the new customer's
+// reminders back, and the old customer's came back, for the few minutes
+// until the refresh, two flips in the rules' audit.
+const STALE = 'm.triaged_revision < m.revision';
+/** The customer an email's promise counts for (the row `m`). */
+export const PROMISE_CUSTOMER = `CASE WHEN ${STALE} THEN m.triaged_customer_id ELSE m.customer_id END`;
+/** The instant an email's promise was made (the row `m`). */
+export const PROMISE_RECEIVED_AT = `CASE WHEN ${STALE} THEN m.triaged_received_at ELSE m.received_at END`;
+
+/**
+ * Emails whose promise counts for a customer `inScope` (a condition on a
+ * customer id expression) takes: found by the index of their customer, and
+ * the stale ones (few) by the index of stale emails, rather than a read of
+ * every email for the CASE (the same plan as before, 2026-12-16).
+ */
+export const promiseInScopeSql = (inScope: (customerId: string) => string) =>
+  `(${inScope('m.customer_id')} OR (${STALE} AND ${inScope('m.triaged_customer_id')})) AND ${inScope(`(${PROMISE_CUSTOMER})`)}`;
+
 /**
  * One row per customer with a dated email promise received in the lookback
  * up to `asOf` (a date expression or placeholder): customer_id, promised (a
  * date). `where`: a further condition on `inbound_messages m`.
  */
 export function emailPromiseSql(asOf: string, where?: string): string {
-  return `SELECT DISTINCT ON (m.customer_id) m.customer_id, p.promised
+  return `SELECT DISTINCT ON (e.customer_id) e.customer_id, e.promised FROM (
+    SELECT ${PROMISE_CUSTOMER} AS customer_id, ${PROMISE_RECEIVED_AT} AS received_at, m.id, p.promised
     FROM inbound_messages m
     JOIN computed_fields f ON f.entity_type = 'inbound' AND f.entity_id = m.id AND f.name = 'inboundType' AND f.value_text = 'promise_to_pay'
     CROSS JOIN LATERAL (
@@ -36,8 +61,10 @@ export function emailPromiseSql(asOf: string, where?: string): string {
       WHERE r->>'factor' = 'promisedDate' AND jsonb_typeof(r->'value') = 'string'
       LIMIT 1
     ) p
-    WHERE m.customer_id IS NOT NULL AND p.promised IS NOT NULL
-      AND m.received_at >= (${asOf} - ${EMAIL_PROMISE_LOOKBACK_DAYS})::timestamp AT TIME ZONE 'UTC'
-      AND (m.received_at AT TIME ZONE 'UTC')::date <= ${asOf}${where ? ` AND ${where}` : ''}
-    ORDER BY m.customer_id, m.received_at DESC, m.id DESC`;
+    WHERE p.promised IS NOT NULL${where ? ` AND ${where}` : ''}
+  ) e
+  WHERE e.customer_id IS NOT NULL
+    AND e.received_at >= (${asOf} - ${EMAIL_PROMISE_LOOKBACK_DAYS})::timestamp AT TIME ZONE 'UTC'
+    AND (e.received_at AT TIME ZONE 'UTC')::date <= ${asOf}
+  ORDER BY e.customer_id, e.received_at DESC, e.id DESC`;
 }

@@ -3,7 +3,7 @@
 // and in-memory evaluation reads the same rows, so both see the same values.
 import type { Db } from '../db/sql.js';
 import { openBalanceSql, openCreditsSql } from './balances.js';
-import { emailPromiseSql } from './email-promise.js';
+import { emailPromiseSql, promiseInScopeSql } from './email-promise.js';
 import { payerProfileSql, TOO_FEW_PAYMENTS } from './payer-profile.js';
 import { utcDay } from '../db/sql-values.js';
 import { CUSTOMER_FIELD_DEFS } from './registry.js';
@@ -128,7 +128,7 @@ export function customerFactsSql(options: { asOf?: string; where?: string; custo
     SELECT customer_id, min(${utcDay('occurred_at')}) AS insolvency_day FROM external_events
     WHERE kind = 'insolvency' AND ${utcDay('occurred_at')} <= ${asOf} ${only('customer_id')} GROUP BY customer_id
   ) ins ON ins.customer_id = c.id
-  LEFT JOIN (${emailPromiseSql(asOf, options.customerIds ? `m.customer_id = ANY(${options.customerIds}::int[])` : undefined)}) ep ON ep.customer_id = c.id
+  LEFT JOIN (${emailPromiseSql(asOf, options.customerIds ? promiseInScopeSql((id) => `${id} = ANY(${options.customerIds}::int[])`) : undefined)}) ep ON ep.customer_id = c.id
   LEFT JOIN (
     SELECT entity_id,
       ${pivot()}

@@ -91,12 +91,12 @@ const PUBLISHER_LOCK = "SELECT pg_advisory_xact_lock(hashtext('inbound_messages.
 /**
  * Gives `ids` (locked by the caller, who holds PUBLISHER_LOCK to its commit)
  * their places in the list, in id order, and records what their triage was
- * counted for: the customer, the revision it read.
+ * counted for: the customer, the day received, the revision it read.
  */
 async function publish(tx: Queryable, ids: number[]): Promise<boolean> {
   if (ids.length === 0) return false;
   await tx.query(
-    `UPDATE inbound_messages m SET triage_seq = p.seq, triaged_customer_id = m.customer_id, triaged_revision = m.revision
+    `UPDATE inbound_messages m SET triage_seq = p.seq, triaged_customer_id = m.customer_id, triaged_received_at = m.received_at, triaged_revision = m.revision
      FROM (SELECT id, nextval('inbound_messages_triage_seq')::int AS seq FROM (SELECT unnest($1::int[]) AS id ORDER BY 1) ordered) p
      WHERE m.id = p.id`,
     [ids],

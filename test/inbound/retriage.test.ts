@@ -6,6 +6,9 @@ import { backends, openTestStorage, type TestStorage } from '../helpers/storage.
 import { DUE_SQL, triageNewMessages } from '../../src/inbound/triage.js';
 import * as f from '../agenda/factories.js';
 import { readingTriage, sendEmail } from './stub-triage.js';
+import { loadCustomerFacts } from '../../src/fields/facts.js';
+import { loadPlanningFacts } from '../../src/agenda/facts.js';
+import { DEFAULT_AGENDA_POLICY } from '../../src/agenda/policy.js';
 
 const read: string[] = [];
 const triage = readingTriage(read);
@@ -62,6 +65,54 @@ for (const backend of await backends()) {
       expect(await customerField(b, 'openDisputes')).toBe(1);
       expect(await customerField(a, 'sentimentTrend')).toBeUndefined(); // no email of A's left to read a trend in
       expect(await customerField(b, 'sentimentTrend')).toBe(-0.5);
+    });
+
+    // What rules and saved searches read: the customer facts.
+    const promised = async () => Object.fromEntries((await loadCustomerFacts(s.db)).map((c) => [c.externalId, c.emailPromisedDate]));
+    // Whom the agenda follows a promise by email for (the invoices it holds reminders on, the call once broken), over the portfolio and for `ids` alone.
+    const followed = async (ids?: number[]) => {
+      const facts = await loadPlanningFacts(s.db, {
+        asOf: new Date().toISOString().slice(0, 10), policy: DEFAULT_AGENDA_POLICY, scope: ids ? { kind: 'customers', customerIds: ids } : { kind: 'portfolio' },
+      });
+      return [...new Set(facts.emailPromises.map((p) => `${p.customerId} ${p.promisedDate}`))];
+    };
+    const openInvoice = (customerId: number) => f.invoice(s.db, { customerId, dueDate: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10), amount: 100 });
+
+    it("keeps a moved email's promise with the customer its triage read until it is triaged again", async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      const b = await f.customer(s.db, { externalId: 'B' });
+      await openInvoice(a);
+      await openInvoice(b);
+      await send('A', 'We will pay by 2026-12-20');
+      await triageNewMessages(s.db, triage);
+      expect(await promised()).toEqual({ A: '2026-12-20', B: null });
+      await send('B', 'We will pay by 2026-12-20');
+      expect(await promised()).toEqual({ A: '2026-12-20', B: null });
+      // Read for one customer, as the triage's priority and a rule run on a few customers read it.
+      expect((await loadCustomerFacts(s.db, [a])).map((c) => c.emailPromisedDate)).toEqual(['2026-12-20']);
+      expect((await loadCustomerFacts(s.db, [b])).map((c) => c.emailPromisedDate)).toEqual([null]);
+      expect(await followed()).toEqual([`${a} 2026-12-20`]);
+      expect(await followed([b])).toEqual([]);
+      expect(await followed([a])).toEqual([`${a} 2026-12-20`]);
+      await triageNewMessages(s.db, triage);
+      expect(await promised()).toEqual({ A: null, B: '2026-12-20' });
+      expect((await loadCustomerFacts(s.db, [b])).map((c) => c.emailPromisedDate)).toEqual(['2026-12-20']);
+      expect(await followed()).toEqual([`${b} 2026-12-20`]);
+      expect(await followed([b])).toEqual([`${b} 2026-12-20`]);
+    });
+
+    it("keeps a promise on the day its triage read when the email is given another receivedAt, until it is triaged again", async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      await openInvoice(a);
+      await send('A', 'We will pay by 2026-12-20');
+      await triageNewMessages(s.db, triage);
+      // Received 200 days ago, it is past the 90 days a promise by email stands for.
+      await sendEmail(s.db, 'A', 'We will pay by 2026-12-20', {}, new Date(Date.now() - 200 * 86_400_000).toISOString());
+      expect(await promised()).toEqual({ A: '2026-12-20' });
+      expect(await followed()).toEqual([`${a} 2026-12-20`]);
+      await triageNewMessages(s.db, triage);
+      expect(await promised()).toEqual({ A: null });
+      expect(await followed()).toEqual([]);
     });
   });
 }

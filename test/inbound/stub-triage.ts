@@ -1,5 +1,6 @@
-// A triage that reads "wrong" as a dispute and anything else as a thank-you,
-// noting each body it reads: what is read again, and when, is under test, not how well.
+// A triage that reads "wrong" as a dispute, "pay by <day>" as a promise to pay
+// by that day and anything else as a thank-you, noting each body it reads: what
+// is read again, and when, is under test, not how well.
 import { Readable } from 'node:stream';
 import type { Db } from '../../src/db/sql.js';
 import { findEntity } from '../../src/ingest/entities.js';
@@ -14,11 +15,12 @@ export function readingTriage(read: string[]) {
       predict: ({ body }: { body: string }) => {
         read.push(body);
         const dispute = body.includes('wrong');
+        const promisedDate = /pay by (\d{4}-\d{2}-\d{2})/.exec(body)?.[1] ?? null;
         return {
           value: {
-            type: dispute ? 'dispute' : 'other', typeConfidence: 0.9, secondaryTypes: [], priority: { score: 0.5, reasons: [] },
+            type: dispute ? 'dispute' : promisedDate ? 'promise_to_pay' : 'other', typeConfidence: 0.9, secondaryTypes: [], priority: { score: 0.5, reasons: [] },
             autoReply: { eligible: false, reasons: [] }, sentiment: { score: dispute ? -0.5 : 0.5, reasons: [] },
-            entities: { invoiceNumbers: [], amounts: [], dates: [], promisedDate: null, poNumbers: [], emails: [], phones: [] },
+            entities: { invoiceNumbers: [], amounts: [], dates: [], promisedDate, poNumbers: [], emails: [], phones: [] },
           },
           confidence: 0.9,
           reasons: [],
@@ -30,9 +32,9 @@ export function readingTriage(read: string[]) {
 
 const yesterday = new Date(Date.now() - 86_400_000).toISOString();
 
-/** Imports email M1 of `customer` (an external id) saying `body`. */
-export const sendEmail = (db: Db, customer: string, body: string, options: ImportOptions = {}) => importRecords(db, findEntity('inbound-messages')!,
-  parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt: yesterday, subject: 'Invoice F-1', body }])]), 'ndjson'),
+/** Imports email M1 of `customer` (an external id) saying `body`, received yesterday unless `receivedAt`. */
+export const sendEmail = (db: Db, customer: string, body: string, options: ImportOptions = {}, receivedAt = yesterday) => importRecords(db, findEntity('inbound-messages')!,
+  parseRecords(Readable.from([ndjson([{ externalId: 'M1', customerExternalId: customer, receivedAt, subject: 'Invoice F-1', body }])]), 'ndjson'),
   options);
 
 /** `db`, but `land` runs once, right after a triage has read the emails' text and before it stores anything. */
