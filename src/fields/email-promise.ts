@@ -40,7 +40,7 @@ export const PROMISE_RECEIVED_AT = `CASE WHEN ${STALE} THEN m.triaged_received_a
  * Emails whose promise counts for a customer `inScope` (a condition on a
  * customer id expression) takes: found by the index of their customer, and
  * the stale ones (few) by the index of stale emails, rather than a read of
- * every email for the CASE (the same plan as before, 2026-12-16).
+ * every email for the CASE (the same plan as before, 2026-12-07).
  */
 export const promiseInScopeSql = (inScope: (customerId: string) => string) =>
   `(${inScope('m.customer_id')} OR (${STALE} AND ${inScope('m.triaged_customer_id')})) AND ${inScope(`(${PROMISE_CUSTOMER})`)}`;

@@ -6,6 +6,7 @@ import { keysetPage } from '../db/keyset.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
 import { isStoredDay } from '../agenda/dates.js';
 import { finiteOrNull } from '../scoring/computed-fields.js';
+import { INBOUND_MODEL } from './catalogue.js';
 
 export interface InboundListQuery {
   customerExternalId?: string;
@@ -188,28 +189,81 @@ async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
   }));
 }
 
+/** What a list and its count of untriaged emails both keep to: whose emails, received since when. */
+type ListScope = Pick<InboundListQuery, 'customerExternalId' | 'receivedFrom' | 'collectorId'>;
+
+/** `conditions` on `inbound_messages m` and `customers c`, and the scope's, each value a parameter; `add` adds more. */
+function inScope(conditions: string[], q: ListScope) {
+  const where = [...conditions];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (q.customerExternalId !== undefined) add((p) => `c.external_id = ${p}`, q.customerExternalId);
+  if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
+  if (q.collectorId !== undefined) add((p) => `c.collector_id = ${p}`, q.collectorId);
+  return { where, params, add };
+}
+
 /**
  * Triaged emails in the order the triage published them, a page at a time: a
  * platform polling with `after` sees each email once, after the refresh that
  * triaged it, whichever import committed first (publishTriaged).
  */
 export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<{ items: InboundMessageView[]; nextCursor: number | null }> {
-  const where = ['m.triage_seq IS NOT NULL', 't.value_text IS NOT NULL'];
-  const params: unknown[] = [];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
+  const { where, params, add } = inScope(['m.triage_seq IS NOT NULL', 't.value_text IS NOT NULL'], q);
   if (q.after !== undefined) add((p) => `m.triage_seq > ${p}`, q.after);
-  if (q.customerExternalId !== undefined) add((p) => `c.external_id = ${p}`, q.customerExternalId);
   if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
   if (q.autoReply !== undefined) add((p) => `(a.value_bool IS TRUE AND m.triaged_revision >= m.revision) = ${p}`, q.autoReply);
-  if (q.receivedFrom !== undefined) add((p) => `m.received_at >= ${p}::timestamptz`, q.receivedFrom);
-  if (q.collectorId !== undefined) add((p) => `c.collector_id = ${p}`, q.collectorId);
   params.push(q.limit + 1);
   const rows = await db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.triage_seq LIMIT $${params.length}`, params);
   const { page, nextCursor } = keysetPage(rows, q.limit, (r) => r.triageSeq!);
   return { items: await views(db, page), nextCursor };
+}
+
+/** Why the emails a list leaves out are not in it yet. */
+export type UntriagedReason = 'no_model_served' | 'triage_pending';
+
+/**
+ * The emails in a list's scope that it leaves out because no triage is
+ * published for them yet, and why: the list shows the triaged only, and a
+ * collector reading an empty or short list must know emails wait. The
+ * type and auto-reply filters are not applied: no one knows yet what an
+ * untriaged email is. Stale emails are listed (their previous triage), so
+ * not counted.
+ */
+export interface UntriagedSummary {
+  count: number;
+  reason: UntriagedReason | null;
+  detail: string | null;
+}
+
+/**
+ * Why `count` emails wait: `modelProblem` is why no inbound model is served
+ * (the server's own words: none trained, or the active version failed to
+ * load), null when one is.
+ */
+export function untriagedSummary(count: number, modelProblem: string | null): UntriagedSummary {
+  if (count === 0) return { count, reason: null, detail: null };
+  if (modelProblem !== null) {
+    return { count, reason: 'no_model_served', detail: `no ${INBOUND_MODEL} model is served (${modelProblem}): the first refresh once one is triages them` };
+  }
+  return { count, reason: 'triage_pending', detail: 'imported since the last triage: their import (a few emails) or the refresh it set off triages them' };
+}
+
+/**
+ * How many emails in the list's scope (customer, collector, received from)
+ * are not published yet. A published email always has its type (publish
+ * checks it), so "not published" is the list's condition turned over, and
+ * read by the index of triage_seq, which keeps its nulls.
+ */
+export async function countUntriaged(db: Db, q: ListScope): Promise<number> {
+  const { where, params } = inScope(['m.triage_seq IS NULL'], q);
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM inbound_messages m LEFT JOIN customers c ON c.id = m.customer_id WHERE ${where.join(' AND ')}`, params,
+  );
+  return row.n;
 }
 
 /**

@@ -1,7 +1,8 @@
 // GET /v1/inbound/messages: imported emails as the triage read them, for the
 // platform to auto-reply or to record the qualification they ask for, on both backends.
 import { Readable } from 'node:stream';
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from 'vitest';
+import { AR_ERR } from '../../src/errors.js';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, type TestApp } from '../helpers/app.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
@@ -141,10 +142,55 @@ for (const backend of await backends()) {
       });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ inserted: 1, triage: { triaged: 0, deferred: expect.stringContaining('no inbound-triage model is served') } });
-      expect((await get('/v1/inbound/messages')).json().items).toEqual([]);
+      // The list leaves it out, and says so and why, as the import's answer did.
+      expect((await get('/v1/inbound/messages')).json()).toEqual({
+        items: [], nextCursor: null,
+        untriaged: { count: 1, reason: 'no_model_served', detail: expect.stringContaining('Model "inbound-triage" has no active version yet: train it first') },
+      });
       expect((await get('/v1/inbound/messages/E-1')).json()).toMatchObject({ triage: null, cursor: null });
       await triageNewMessages(t.storage.db, triage);
-      expect((await get('/v1/inbound/messages')).json().items.map((i: { externalId: string }) => i.externalId)).toEqual(['E-1']);
+      const listed = (await get('/v1/inbound/messages')).json();
+      expect(listed.items.map((i: { externalId: string }) => i.externalId)).toEqual(['E-1']);
+      expect(listed.untriaged).toEqual({ count: 0, reason: null, detail: null });
+    });
+
+    it("counts the emails left out in the list's scope: a collector's customers, the customer and the day asked, whatever type", async () => {
+      const db = t.storage.db;
+      await db.query('UPDATE customers SET collector_id = $1 WHERE id = $2', [await f.collector(db, 'col-1'), customer]);
+      const theirs = await f.customer(db, { externalId: 'C-2', collectorId: await f.collector(db, 'col-2') });
+      await email('copy please', '2026-11-01T09:00:00Z');
+      await email('wrong price', '2026-12-01T09:00:00Z');
+      await f.inbound(db, { customerId: theirs, receivedAt: '2026-12-01T10:00:00Z', subject: 'wrong price' });
+      const waiting = async (url: string, headers = auth('platform')) => {
+        const res = await t.app.inject({ method: 'GET', url, headers });
+        expect(res.statusCode).toBe(200);
+        return res.json().untriaged.count;
+      };
+      expect(await waiting('/v1/inbound/messages')).toBe(3);
+      expect(await waiting('/v1/inbound/messages', bearer(BOUND_COLLECTOR_KEY))).toBe(2);
+      expect(await waiting('/v1/inbound/messages?customerExternalId=C-2')).toBe(1);
+      expect(await waiting('/v1/inbound/messages?receivedFrom=2026-11-15T00:00:00Z')).toBe(2);
+      expect(await waiting('/v1/inbound/messages?type=invoice_copy&autoReply=true')).toBe(3);
+      // An email changed since its triage is listed (stale), so not counted.
+      await triageNewMessages(db, triage);
+      await db.query("UPDATE inbound_messages SET revision = revision + 1, subject = 'copy please' WHERE subject = 'wrong price'");
+      expect(await waiting('/v1/inbound/messages')).toBe(0);
+    });
+
+    it('says the emails left out wait for the triage when a model is served, and why none is when the active one failed to load', async () => {
+      await email('copy please');
+      const server = t.services.models.server;
+      const get1 = async () => (await get('/v1/inbound/messages')).json().untriaged;
+      const loadFailed = vi.spyOn(server, 'get').mockImplementation(() => {
+        throw AR_ERR.MODEL_LOAD_FAILED(['inbound-triage', 'v3', 'artifact missing']);
+      });
+      try {
+        expect(await get1()).toEqual({ count: 1, reason: 'no_model_served', detail: expect.stringContaining('its active version v3 failed to load (artifact missing)') });
+        loadFailed.mockImplementation(() => triage);
+        expect(await get1()).toEqual({ count: 1, reason: 'triage_pending', detail: expect.stringContaining('the refresh it set off triages them') });
+      } finally {
+        loadFailed.mockRestore();
+      }
     });
 
     it('offers no automatic reply to an email an import changed, until the refresh triages it again', async () => {

@@ -12,7 +12,7 @@ import { customerContext, inSenderZone, toContext, type CustomerContextRow } fro
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
-import { getInboundMessage, listInboundMessages } from '../../inbound/messages.js';
+import { countUntriaged, getInboundMessage, listInboundMessages, untriagedSummary } from '../../inbound/messages.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { collectorScope } from '../request-scope.js';
 
@@ -83,8 +83,27 @@ const InboundMessage = Type.Object({
   }),
 });
 
+const Untriaged = Type.Object({
+  count: Type.Integer({ description: 'emails in the scope asked (customer, collector, receivedFrom; whatever type or autoReply) not triaged yet, so not in the list: each is listed, after the others, once triaged' }),
+  reason: Type.Union([Type.Literal('no_model_served'), Type.Literal('triage_pending'), Type.Null()], {
+    description: 'no_model_served: none is trained, or the active version failed to load, and none is triaged until one is; '
+      + 'triage_pending: imported since the last triage, their import or the refresh it set off triages them; null when none waits',
+  }),
+  detail: Type.Union([Type.String(), Type.Null()], { description: 'the reason in words, with the model server\'s own when no model is served' }),
+});
+
 const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, models } = app.services;
+
+  /** Why no inbound model answers (none trained, or the active one failed to load), in the server's words; null when one does. */
+  const modelProblem = (): string | null => {
+    try {
+      models.server.get(INBOUND_MODEL);
+      return null;
+    } catch (err) {
+      return (err as Error | null)?.message ?? String(err);
+    }
+  };
 
   // A collector's key reads the emails of its own customers, as its agenda: what
   // they say and the qualification they ask for are that collector's to act on.
@@ -148,13 +167,15 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         after: Cursor(),
       }, { additionalProperties: false }),
       response: {
-        200: Page(InboundMessage),
+        200: Type.Object({ ...Page(InboundMessage).properties, untriaged: Untriaged }),
         ...errorResponses,
       },
     },
   }, async (request) => {
     const collectorId = await collectorOfKey(request);
-    return listInboundMessages(storage.db, { ...request.query, ...(collectorId === undefined ? {} : { collectorId }) });
+    const q = { ...request.query, ...(collectorId === undefined ? {} : { collectorId }) };
+    const [page, waiting] = await Promise.all([listInboundMessages(storage.db, q), countUntriaged(storage.db, q)]);
+    return { ...page, untriaged: untriagedSummary(waiting, waiting === 0 ? null : modelProblem()) };
   });
 
   app.get('/v1/inbound/messages/:externalId', {
