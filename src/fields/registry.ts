@@ -81,7 +81,8 @@ const derived: Spec[] = [
   ['insolvencyDate', 'date', 'Insolvency proceedings',
     'Day a provider first reported insolvency proceedings (external events); empty when none: reminders stop and the claim is declared (the risk agenda)'],
   ['emailPromisedDate', 'date', 'Promised by email',
-    `Date the customer's latest email read as a promise to pay (inbound triage) promised payment by, for emails of the last ${EMAIL_PROMISE_LOOKBACK_DAYS} days; the platform need not have qualified the invoices`],
+    `Date the customer's latest email read as a promise to pay (inbound triage) promised payment by, for emails of the last ${EMAIL_PROMISE_LOOKBACK_DAYS} days; the platform need not have qualified the invoices. ` +
+    'An email an import moved to another customer or day counts for the customer and day its triage read until it is triaged again'],
 ];
 
 const model: Spec[] = [
