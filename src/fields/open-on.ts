@@ -14,6 +14,8 @@
 //
 // Invoices only: credit notes are neither aged nor held against a limit.
 
+export type DocumentKind = 'invoice' | 'credit_note' | 'both';
+
 export interface OpenOnScope {
   /** SQL date expression: the first day asked about (allocations paid after it are read). */
   firstDay: string;
@@ -27,8 +29,11 @@ export interface OpenOnScope {
   where?: string;
   /** Condition narrowing `later`'s allocations (`pa`), when the scope is small enough for it to pay. */
   allocations?: string;
-  /** The documents read: invoices (the default), or credit notes, whose open amount is the part not yet applied. */
-  kind?: 'invoice' | 'credit_note';
+  /**
+   * The documents read: invoices (the default), or credit notes, whose open amount is the part not yet applied, or
+   * both (`kind` tells them apart), to hold a customer's credits against its own invoices.
+   */
+  kind?: DocumentKind;
 }
 
 /**
@@ -46,7 +51,7 @@ export function openOnCtes({ firstDay, lastDay, from, columns = '', where = '', 
 cand AS (
   SELECT i.id, i.customer_id, i.issue_date, i.due_date, i.amount, i.open_amount, i.settled_date, i.currency${columns}
   FROM ${from}
-  WHERE i.kind = '${kind}' AND i.issue_date <= ${lastDay}${where}
+  WHERE ${kind === 'both' ? `i.kind IN ('invoice', 'credit_note')` : `i.kind = '${kind}'`} AND i.issue_date <= ${lastDay}${where}
     AND (i.open_amount > 0 OR i.settled_date > ${firstDay} OR i.id IN (SELECT invoice_id FROM later))
 ),
 inv AS (

@@ -44,6 +44,8 @@ export interface CeiRow {
   cei: number | null;
   /** With netCredits: the credit notes unapplied at the beginning and at the end, offset from those receivables. */
   unappliedCredits?: { beginning: number; ending: number };
+  /** With netCredits: the part of them beyond what their customers owed, which offsets nothing. */
+  excessCredits?: { beginning: number; ending: number };
 }
 
 export type CeiReport = ReportEnvelope<CeiRow> & { netCredits: boolean };
@@ -62,7 +64,7 @@ export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scop
   fx?.check();
   const groups = groupsOf(q.scope, balances, monthly, credits);
   const trend = months.flatMap((m) => groups.map((group): CeiRow => {
-    const netOn = (d: IsoDate) => netOfCredits(balances.get(d)?.get(group), credits.get(d)?.get(group) ?? 0);
+    const netOn = (d: IsoDate) => netOfCredits(balances.get(d)?.get(group), credits.get(d)?.get(group));
     const [begun, ending] = [netOn(addDays(m.start, -1)), netOn(m.end)];
     const beginning = begun.total;
     const endingTotal = ending.total;
@@ -73,7 +75,10 @@ export async function ceiReport(db: Db, q: { asOf: IsoDate; months: number; scop
       beginningReceivables: beginning, creditSales: sales, endingReceivables: endingTotal, endingCurrentReceivables: endingCurrent,
       collected: roundMoney(beginning + sales - endingTotal),
       cei: cei(beginning, sales, endingTotal, endingCurrent),
-      ...(q.netCredits ? { unappliedCredits: { beginning: begun.credits, ending: ending.credits } } : {}),
+      ...(q.netCredits ? {
+        unappliedCredits: { beginning: begun.credits, ending: ending.credits },
+        excessCredits: { beginning: begun.excess, ending: ending.excess },
+      } : {}),
     };
   }));
   const method = q.netCredits ? CEI_METHOD + NET_CREDITS_METHOD : CEI_METHOD;

@@ -35,7 +35,8 @@ export const DSO_METHOD =
 export const NET_CREDITS_METHOD =
   ' netCredits: receivables net of the credit notes unapplied on each date (issued by then and not yet applied: their ' +
   'allocations paid by then, the part applied without one once settled), in the same currency (consolidated: valued ' +
-  'at that date\'s rate), offset against the overdue receivables first, then those not yet due; credit sales stay ' +
+  'at that date\'s rate), each held against its own customer\'s receivables only, the overdue first, then those not yet ' +
+  'due, and never below 0 (excessCredits: what customers are owed beyond what they owe, which offsets nothing); credit sales stay ' +
   'the invoices issued (a credit note applied to an invoice had already lowered its open amount).';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -75,8 +76,10 @@ export interface DsoRow {
   currentReceivables: number;
   bestPossibleDso: number | null;
   averageDaysDelinquent: number | null;
-  /** With netCredits: the credit notes unapplied on the date, offset from the receivables above. */
+  /** With netCredits: the credit notes unapplied on the date, each offset from its own customer's receivables above. */
   unappliedCredits?: number;
+  /** With netCredits: the part of them beyond what their customers owed, which offsets nothing. */
+  excessCredits?: number;
 }
 
 export type DsoReport = ReportEnvelope<DsoRow> & { windowDays: number; netCredits: boolean };
@@ -105,8 +108,7 @@ export async function dsoReport(
   ]);
   const groups = groupsOf(q.scope, balances, windowSales, monthly, credits);
   const trend = months.flatMap((m) => groups.map((group): DsoRow => {
-    const unappliedCredits = credits.get(m.end)?.get(group) ?? 0;
-    const net = netOfCredits(balances.get(m.end)?.get(group), unappliedCredits);
+    const net = netOfCredits(balances.get(m.end)?.get(group), credits.get(m.end)?.get(group));
     const receivables = net.total;
     const currentReceivables = net.current;
     const creditSales = windowSales.get(m.end)?.get(group) ?? 0;
@@ -120,7 +122,7 @@ export async function dsoReport(
       currentReceivables,
       bestPossibleDso: standardDso(currentReceivables, creditSales, q.windowDays),
       averageDaysDelinquent: standardDso(net.overdue, creditSales, q.windowDays),
-      ...(q.netCredits ? { unappliedCredits } : {}),
+      ...(q.netCredits ? { unappliedCredits: net.credits, excessCredits: net.excess } : {}),
     };
   }));
   fx?.check();

@@ -191,10 +191,15 @@ const table = <T>(columns: CsvColumn<T>[], rows: T[], consolidation: Consolidati
 
 export const agingTable = (r: AgingReport) => table(AGING_COLUMNS, r.trend, r.consolidation);
 // Net of credit notes, the credits offset come last (before consolidated_in): the gross file's columns keep their place.
-const DSO_CREDIT_COLUMNS: CsvColumn<DsoRow>[] = [{ header: 'unapplied_credits', value: (r) => r.unappliedCredits ?? 0 }];
+const DSO_CREDIT_COLUMNS: CsvColumn<DsoRow>[] = [
+  { header: 'unapplied_credits', value: (r) => r.unappliedCredits ?? 0 },
+  { header: 'excess_credits', value: (r) => r.excessCredits ?? 0 },
+];
 const CEI_CREDIT_COLUMNS: CsvColumn<CeiRow>[] = [
   { header: 'beginning_unapplied_credits', value: (r) => r.unappliedCredits?.beginning ?? 0 },
   { header: 'ending_unapplied_credits', value: (r) => r.unappliedCredits?.ending ?? 0 },
+  { header: 'beginning_excess_credits', value: (r) => r.excessCredits?.beginning ?? 0 },
+  { header: 'ending_excess_credits', value: (r) => r.excessCredits?.ending ?? 0 },
 ];
 
 export const dsoTable = (r: DsoReport) => table([...DSO_COLUMNS, ...(r.netCredits ? DSO_CREDIT_COLUMNS : [])], r.trend, r.consolidation);

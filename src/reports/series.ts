@@ -18,7 +18,7 @@ import { AGING_BUCKETS } from '../fields/registry.js';
 import type { IsoDate } from '../agenda/types.js';
 import { addDays, maxIso, minIso } from '../agenda/dates.js';
 import { roundMoney } from '../util/round.js';
-import { openOnCtes, openOnSql } from '../fields/open-on.js';
+import { openOnCtes, openOnSql, type DocumentKind } from '../fields/open-on.js';
 
 export type GroupBy = 'portfolio' | 'collector' | 'segment';
 
@@ -166,17 +166,21 @@ export interface Valued {
 
 export const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
 
+// A customer's credit notes are held against its own invoices only: reading both kinds, the invoices of customers
+// with no credit note in the report's currency would be read for nothing.
+const WITH_CREDITS = ` AND i.customer_id IN (SELECT customer_id FROM invoices WHERE kind = 'credit_note' AND ($5::text IS NULL OR currency = $5::text))`;
+
 // Each invoice's open amount on each date, with its days past due and its
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
-export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: 'invoice' | 'credit_note' = 'invoice') => `WITH ${DATES_CTE},
+export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: DocumentKind = 'invoice') => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
 ${openOnCtes({
   firstDay: '(SELECT first_d FROM bounds)',
   lastDay: '(SELECT last_d FROM bounds)',
   from: 'invoices i JOIN sc ON sc.id = i.customer_id',
-  columns: ', sc.grp, i.status, i.status_date, i.disputed',
-  where: ' AND ($5::text IS NULL OR i.currency = $5::text)',
+  columns: ', sc.grp, i.status, i.status_date, i.disputed, i.kind',
+  where: ` AND ($5::text IS NULL OR i.currency = $5::text)${kind === 'both' ? WITH_CREDITS : ''}`,
   kind,
 })},
 paid_after AS (
@@ -185,7 +189,7 @@ paid_after AS (
   GROUP BY dates.d, later.invoice_id
 ),
 open_at AS (
-  SELECT dates.d, inv.grp, inv.id AS invoice_id, inv.customer_id, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
+  SELECT dates.d, inv.grp, inv.id AS invoice_id, inv.customer_id, inv.kind, dates.d - inv.due_date AS days_overdue,${fx ? ' inv.currency, fx.rate AS fx_rate,' : ''}
     CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
       WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
     ${openOnSql('inv', 'dates.d', 'pa.amount')} AS open
@@ -213,13 +217,35 @@ SELECT d::text AS date, grp, status_on AS status,
 FROM open_at WHERE open > 0 AND days_overdue > 0
 GROUP BY d, grp, status_on`;
 
-// Credit notes not yet applied on each date: issued by then, open as an invoice is read open (allocations paid by then,
-// the part applied without one once settled), in the report's currency or valued at the date's rate.
-const CREDITS_SQL = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'credit_note')}
-SELECT d::text AS date, grp, COALESCE(sum(${valueOf(valued.fx, 'open')}), 0)::float8 AS credits${valued.fx ? `,
-    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
-FROM open_at WHERE open > 0
-GROUP BY d, grp`;
+// Credit notes not yet applied on each date (issued by then, open as an invoice is read open: allocations paid by then,
+// the part applied without one once settled), in the report's currency or valued at the date's rate, held customer by
+// customer against what that customer owed that day: its overdue first, then what is not yet due. A credit can only be
+// applied to its own customer's invoices, so what a customer is owed beyond its open invoices (`excess`) offsets
+// nothing, neither that customer's receivables below 0 nor another customer's.
+export const CUSTOMER_CREDITS_CTE = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'both')},
+owed AS (
+  SELECT d, grp, customer_id,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE kind = 'invoice' AND days_overdue > 0), 0) AS overdue,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE kind = 'invoice' AND days_overdue <= 0), 0) AS current,
+    COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE kind = 'credit_note'), 0) AS credits,
+    -- Counted rather than summed: a credit note no rate valued sums as nothing, yet its group must say it was not valued.
+    count(*) FILTER (WHERE kind = 'credit_note') AS credit_notes
+  FROM open_at WHERE open > 0
+  GROUP BY d, grp, customer_id
+),
+held AS (
+  SELECT owed.*, LEAST(credits, overdue) AS on_overdue, LEAST(credits - LEAST(credits, overdue), current) AS on_current
+  FROM owed WHERE credit_notes > 0
+)`;
+
+const CREDITS_SQL = (groupBy: GroupBy, valued: Valued) => `${CUSTOMER_CREDITS_CTE(groupBy, valued)}${valued.fx ? `,
+unpriced AS (
+  SELECT d, grp, ${unpricedColumn('currency', 'd', 'fx_rate')} FROM open_at WHERE open > 0 GROUP BY d, grp
+)` : ''}
+SELECT held.d::text AS date, held.grp, sum(credits)::float8 AS credits, sum(on_overdue)::float8 AS on_overdue,
+    sum(on_current)::float8 AS on_current${valued.fx ? ', u.unpriced' : ''}
+FROM held${valued.fx ? ' LEFT JOIN unpriced u ON u.d = held.d AND u.grp = held.grp' : ''}
+GROUP BY held.d, held.grp${valued.fx ? ', u.unpriced' : ''}`;
 
 // A credit sale is valued at its issue date's rate.
 const salesFx = (fx: boolean) => (fx ? `
@@ -280,23 +306,35 @@ export async function loadBalances(db: Db, dates: IsoDate[], scope: ReportScope,
 export const creditCurrencies = async (db: Db, scope: ReportScope, netCredits: boolean | undefined): Promise<string[]> =>
   (netCredits && scope.consolidatedIn ? currenciesInScope(db, scope, 'credit_note') : []);
 
+/** A group's credit notes unapplied on a date, and how much of them its customers' own receivables took. */
+export interface HeldCredits {
+  /** Every credit note unapplied that day. */
+  credits: number;
+  /** Held against its own customer's overdue receivables. */
+  onOverdue: number;
+  /** Then against that customer's receivables not yet due. */
+  onCurrent: number;
+}
+
+export const NO_CREDITS: HeldCredits = { credits: 0, onOverdue: 0, onCurrent: 0 };
+
 /**
- * Unapplied credit notes on each date, by group (CREDITS_SQL); groups with none are absent, and every group
- * when the report is not asked to net them (`netCredits`), as creditCurrencies.
+ * Unapplied credit notes on each date, by group, held customer by customer (CREDITS_SQL); groups with none are absent,
+ * and every group when the report is not asked to net them (`netCredits`), as creditCurrencies.
  */
 export async function loadCredits(
   db: Db, dates: IsoDate[], scope: ReportScope, fx: Valuation | null | undefined, netCredits: boolean | undefined,
-): Promise<ByDate<number>> {
+): Promise<ByDate<HeldCredits>> {
   // A scope with no invoice has no currency: its credit notes, in whatever currencies, offset no receivable.
   if (!netCredits || (!fx && scope.currency === null)) return new Map();
-  const rows = await db.query<{ date: IsoDate; grp: string; credits: number; unpriced?: string[] | null }>(
+  const rows = await db.query<{ date: IsoDate; grp: string; credits: number; on_overdue: number; on_current: number; unpriced?: string[] | null }>(
     CREDITS_SQL(scope.groupBy, { fx: !!fx }),
     [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
   );
-  const out: ByDate<number> = new Map();
+  const out: ByDate<HeldCredits> = new Map();
   for (const r of rows) {
     fx?.need(r.unpriced ?? null);
-    put(out, r.date, r.grp, roundMoney(r.credits));
+    put(out, r.date, r.grp, { credits: roundMoney(r.credits), onOverdue: roundMoney(r.on_overdue), onCurrent: roundMoney(r.on_current) });
   }
   return out;
 }
@@ -306,22 +344,30 @@ export interface NetReceivables {
   total: number;
   current: number;
   overdue: number;
+  /** Every credit note unapplied that day. */
   credits: number;
+  /** What the customers are owed beyond what they owe: credits held against nothing. */
+  excess: number;
 }
 
 /**
- * A group's receivables on a date, the credit notes unapplied that day offset:
- * against the overdue part first, as the agenda's credit_offset asks a
- * collector to apply a credit before chasing what is late, then against the
- * part not yet due. The total may go below 0 (the customers are owed money);
- * the overdue part stops at 0. Without credits, the receivables as they are.
+ * A group's receivables on a date, less the credit notes its customers could apply that day (CREDITS_SQL: each
+ * customer's against its own overdue first, as the agenda's credit_offset asks a collector to apply a credit before
+ * chasing what is late, then its part not yet due). No part goes below 0: a customer owed more than it owes lowers
+ * only its own receivables, to 0, and the rest is `excess`. Without credits, the receivables as they are.
  */
-export function netOfCredits(balance: Balance | undefined, credits: number): NetReceivables {
+export function netOfCredits(balance: Balance | undefined, held: HeldCredits = NO_CREDITS): NetReceivables {
   const total = balance?.total.amount ?? 0;
   const current = balance?.buckets[0].amount ?? 0;
   const overdue = balance?.overdue.amount ?? 0;
-  const onOverdue = Math.min(credits, overdue);
-  return { total: roundMoney(total - credits), current: roundMoney(current - (credits - onOverdue)), overdue: roundMoney(overdue - onOverdue), credits };
+  return {
+    total: roundMoney(total - held.onOverdue - held.onCurrent),
+    // Each customer's part stops at 0, so the group's does: Math.max keeps a rounding of its sums from going past it.
+    current: Math.max(0, roundMoney(current - held.onCurrent)),
+    overdue: Math.max(0, roundMoney(overdue - held.onOverdue)),
+    credits: held.credits,
+    excess: roundMoney(held.credits - held.onOverdue - held.onCurrent),
+  };
 }
 
 /**

@@ -27,6 +27,25 @@ async function seedLedger(db: Db) {
   await f.invoice(db, { customerId: c, number: 'CN4', kind: 'credit_note', issueDate: '2026-02-01', dueDate: '2026-02-01', amount: 80, currency: 'EUR' });
 }
 
+/**
+ * Three customers in USD, on 03-31:
+ * - A (collector C1): A1 200 issued 03-01, due 03-11 (20 days overdue); ACN 500 issued 03-05, unapplied: 300 more than A owes.
+ * - B (C1): B1 1,000 issued 03-20, due 04-19 (not yet due); B2 400 issued 02-01, due 03-03 (28 days overdue); BCN 100 issued 03-25.
+ * - C (C2): C1 300 issued 03-10, due 04-09 (not yet due); CCN 50 issued 03-12.
+ */
+async function seedCustomers(db: Db) {
+  const [c1, c2] = [await f.collector(db, 'C1'), await f.collector(db, 'C2')];
+  const [a, b, c] = [await f.customer(db, { externalId: 'A', collectorId: c1 }), await f.customer(db, { externalId: 'B', collectorId: c1 }),
+    await f.customer(db, { externalId: 'C', collectorId: c2 })];
+  await f.invoice(db, { customerId: a, number: 'A1', issueDate: '2026-03-01', dueDate: '2026-03-11', amount: 200 });
+  await f.invoice(db, { customerId: a, number: 'ACN', kind: 'credit_note', issueDate: '2026-03-05', dueDate: '2026-03-05', amount: 500 });
+  await f.invoice(db, { customerId: b, number: 'B1', issueDate: '2026-03-20', dueDate: '2026-04-19', amount: 1000 });
+  await f.invoice(db, { customerId: b, number: 'B2', issueDate: '2026-02-01', dueDate: '2026-03-03', amount: 400 });
+  await f.invoice(db, { customerId: b, number: 'BCN', kind: 'credit_note', issueDate: '2026-03-25', dueDate: '2026-03-25', amount: 100 });
+  await f.invoice(db, { customerId: c, number: 'C1', issueDate: '2026-03-10', dueDate: '2026-04-09', amount: 300 });
+  await f.invoice(db, { customerId: c, number: 'CCN', kind: 'credit_note', issueDate: '2026-03-12', dueDate: '2026-03-12', amount: 50 });
+}
+
 for (const backend of await backends()) {
   describe(`DSO and CEI net of credit notes on ${backend}`, () => {
     let s: TestStorage;
@@ -69,6 +88,44 @@ for (const backend of await backends()) {
     });
   });
 
+  describe(`credit notes held customer by customer on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => {
+      s = await openTestStorage(backend);
+      await seedCustomers(s.db);
+    });
+    afterAll(async () => s.close());
+    const q = { asOf: '2026-03-31', months: 1, windowDays: 31, scope: PORTFOLIO, netCredits: true };
+
+    it("offsets a customer's credits from its own receivables only, never below 0", async () => {
+      const [dso] = (await dsoReport(s.db, q)).groups;
+      // Gross 1,900 (overdue A1 200 + B2 400, current 1,300). A's 500 takes its 200 overdue, 300 left over; B's 100 its
+      // overdue; C's 50 its current. Net 1,900 − 350 = 1,550, overdue 300, current 1,250; sales 1,500 over 31 days.
+      // Netted by group, A's credit would have taken B's overdue too: 1,250, overdue 0.
+      expect(dso).toMatchObject({
+        receivables: 1550, currentReceivables: 1250, creditSales: 1500, unappliedCredits: 650, excessCredits: 300,
+        standardDso: 32, bestPossibleDso: 25.8, averageDaysDelinquent: 6.2,
+      });
+    });
+
+    it('sums the groups of the customers, each held against its own', async () => {
+      const r = await dsoReport(s.db, { ...q, scope: { ...PORTFOLIO, groupBy: 'collector' } });
+      expect(r.groups.map((g) => [g.group, g.receivables, g.currentReceivables, g.unappliedCredits, g.excessCredits])).toEqual([
+        ['C1', 1300, 1000, 600, 300],
+        ['C2', 250, 250, 50, 0],
+      ]);
+    });
+
+    it('nets the CEI the same way', async () => {
+      const [cei] = (await ceiReport(s.db, q)).groups;
+      // 02-28: B2 400, not yet due, no credit issued; 03-31: 1,550, current 1,250: (400 + 1,500 − 1,550) / (400 + 1,500 − 1,250).
+      expect(cei).toMatchObject({
+        beginningReceivables: 400, creditSales: 1500, endingReceivables: 1550, endingCurrentReceivables: 1250, collected: 350, cei: 53.8,
+        unappliedCredits: { beginning: 0, ending: 650 }, excessCredits: { beginning: 0, ending: 300 },
+      });
+    });
+  });
+
   describe(`DSO and CEI net of credit notes, consolidated, on ${backend}`, () => {
     let s: TestStorage;
     beforeAll(async () => {
@@ -100,7 +157,7 @@ for (const backend of await backends()) {
       expect(dso.statusCode).toBe(200);
       expect(dso.headers['content-disposition']).toBe('attachment; filename="dso-net-USD-2026-03-31.csv"');
       const [header, row] = dso.body.trim().split('\r\n');
-      expect(header).toMatch(/,average_days_delinquent,unapplied_credits$/);
+      expect(header).toMatch(/,average_days_delinquent,unapplied_credits,excess_credits$/);
       expect(row).toMatch(/^2026-03,2026-03-31,portfolio,900,1000,30,27,/);
       const cei = await get('/v1/reports/cei?asOf=2026-03-31&months=1&netCredits=true');
       expect(cei.json()).toMatchObject({ netCredits: true, groups: [{ cei: 100, unappliedCredits: { beginning: 350, ending: 600 } }] });

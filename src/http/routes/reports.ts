@@ -82,20 +82,25 @@ const DsoRow = Type.Object({
   currentReceivables: Type.Number({ description: 'receivables not yet due on the date' }),
   bestPossibleDso: Nullable(Type.Number({ description: 'currentReceivables / credit sales × windowDays: the DSO of payments exactly on terms' })),
   averageDaysDelinquent: Nullable(Type.Number({ description: 'overdue receivables / credit sales × windowDays: what late payment adds to the DSO' })),
-  unappliedCredits: Type.Optional(Type.Number({ description: 'with netCredits: the credit notes unapplied on the date, offset from the receivables' })),
+  unappliedCredits: Type.Optional(Type.Number({ description: 'with netCredits: the credit notes unapplied on the date, each offset from its own customer\'s receivables' })),
+  excessCredits: Type.Optional(Type.Number({ description: 'with netCredits: the part of unappliedCredits beyond what their customers owed, which offsets nothing' })),
 });
 const CeiRow = Type.Object({
   month: Type.String(), start: Type.String(), end: Type.String(), group: Type.String(),
   beginningReceivables: Type.Number(), creditSales: Type.Number(), endingReceivables: Type.Number(),
   endingCurrentReceivables: Type.Number(), collected: Type.Number(), cei: Nullable(Type.Number()),
   unappliedCredits: Type.Optional(Type.Object({ beginning: Type.Number(), ending: Type.Number() }, {
-    description: 'with netCredits: the credit notes unapplied at the beginning and at the end, offset from those receivables',
+    description: 'with netCredits: the credit notes unapplied at the beginning and at the end, each offset from its own customer\'s receivables',
+  })),
+  excessCredits: Type.Optional(Type.Object({ beginning: Type.Number(), ending: Type.Number() }, {
+    description: 'with netCredits: the part of unappliedCredits beyond what their customers owed, which offsets nothing',
   })),
 });
 // Off by default: the DSO and the CEI most read, and their figures until now, are of gross receivables.
 const NetCredits = Type.Boolean({
   default: false,
-  description: 'Receivables net of the credit notes not yet applied on each date, in the same currency, offset against the overdue first',
+  description: 'Receivables net of the credit notes not yet applied on each date, in the same currency, each against its own customer\'s ' +
+    'receivables only (the overdue first), never below 0',
 });
 const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
 const StatusesRow = Type.Object({
