@@ -30,6 +30,10 @@ const AGING_COLUMNS: CsvColumn<AgingRow>[] = [
   { header: 'overdue_count', value: (r) => r.overdue.count },
   { header: 'overdue30_unqualified_amount', value: (r) => r.overdue30Unqualified.amount },
   { header: 'overdue30_unqualified_count', value: (r) => r.overdue30Unqualified.count },
+  // After the aged columns, never among them: a credit note has no due date to age it by.
+  { header: 'unapplied_credits', value: (r) => r.unappliedCredits },
+  { header: 'excess_credits', value: (r) => r.excessCredits },
+  { header: 'net_amount', value: (r) => r.net },
 ];
 
 const DSO_COLUMNS: CsvColumn<DsoRow>[] = [

@@ -144,13 +144,19 @@ bounds AS (SELECT min(d) AS first_d, max(d) AS last_d FROM dates)`;
 const BUCKET_RANGES = ['days_overdue <= 0', 'days_overdue BETWEEN 1 AND 30', 'days_overdue BETWEEN 31 AND 60',
   'days_overdue BETWEEN 61 AND 90', 'days_overdue > 90'];
 
-/** `b<i>_amount` and `b<i>_count` of each of BUCKETS: the sum of `value` and the count of the rows in it. */
-export const bucketColumns = (value: string) =>
-  BUCKET_RANGES.map((r, i) => `COALESCE(sum(${value}) FILTER (WHERE ${r}), 0)::float8 AS b${i}_amount,
-    count(*) FILTER (WHERE ${r})::int AS b${i}_count`).join(',\n    ');
+/** `b<i>_amount` and `b<i>_count` of each of BUCKETS: the sum of `value` and the count of the rows in it (and `where`). */
+export const bucketColumns = (value: string, where = '') =>
+  BUCKET_RANGES.map((r, i) => `COALESCE(sum(${value}) FILTER (WHERE ${r}${where}), 0)::float8 AS b${i}_amount,
+    count(*) FILTER (WHERE ${r}${where})::int AS b${i}_count`).join(',\n    ');
 
 /** The name of the bucket of a row with `days_overdue`, by the same bounds as bucketColumns. */
 export const bucketOfSql = () => `CASE ${BUCKET_RANGES.map((r, i) => `WHEN ${r} THEN '${BUCKETS[i]}'`).join(' ')} END`;
+
+/**
+ * Whether a report can hold credit notes against its receivables: in one currency, or consolidated. A scope with no
+ * invoice has no currency, and its credit notes, in whatever currencies, cannot be added up.
+ */
+export const readsCredits = (scope: ReportScope) => !!scope.consolidatedIn || scope.currency !== null;
 
 /** A consolidated series' rates: what one unit of `currency` is worth in the reporting currency on `day` ($p to $p+2). */
 const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
@@ -173,14 +179,14 @@ const WITH_CREDITS = ` AND i.customer_id IN (SELECT customer_id FROM invoices WH
 // Each invoice's open amount on each date, with its days past due and its
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
-export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: DocumentKind = 'invoice') => `WITH ${DATES_CTE},
+export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: DocumentKind = 'invoice', where = '') => `WITH ${DATES_CTE},
 ${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
 ${openOnCtes({
   firstDay: '(SELECT first_d FROM bounds)',
   lastDay: '(SELECT last_d FROM bounds)',
   from: 'invoices i JOIN sc ON sc.id = i.customer_id',
   columns: ', sc.grp, i.status, i.status_date, i.disputed, i.kind',
-  where: ` AND ($5::text IS NULL OR i.currency = $5::text)${kind === 'both' ? WITH_CREDITS : ''}`,
+  where: ` AND ($5::text IS NULL OR i.currency = $5::text)${where}`,
   kind,
 })},
 paid_after AS (
@@ -222,7 +228,7 @@ GROUP BY d, grp, status_on`;
 // customer against what that customer owed that day: its overdue first, then what is not yet due. A credit can only be
 // applied to its own customer's invoices, so what a customer is owed beyond its open invoices (`excess`) offsets
 // nothing, neither that customer's receivables below 0 nor another customer's.
-export const CUSTOMER_CREDITS_CTE = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'both')},
+export const CUSTOMER_CREDITS_CTE = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'both', WITH_CREDITS)},
 owed AS (
   SELECT d, grp, customer_id,
     COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE kind = 'invoice' AND days_overdue > 0), 0) AS overdue,
@@ -325,8 +331,7 @@ export const NO_CREDITS: HeldCredits = { credits: 0, onOverdue: 0, onCurrent: 0 
 export async function loadCredits(
   db: Db, dates: IsoDate[], scope: ReportScope, fx: Valuation | null | undefined, netCredits: boolean | undefined,
 ): Promise<ByDate<HeldCredits>> {
-  // A scope with no invoice has no currency: its credit notes, in whatever currencies, offset no receivable.
-  if (!netCredits || (!fx && scope.currency === null)) return new Map();
+  if (!netCredits || !readsCredits(scope)) return new Map();
   const rows = await db.query<{ date: IsoDate; grp: string; credits: number; on_overdue: number; on_current: number; unpriced?: string[] | null }>(
     CREDITS_SQL(scope.groupBy, { fx: !!fx }),
     [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],

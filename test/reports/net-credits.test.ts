@@ -2,7 +2,7 @@
 // ledger; gross by default, as before.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
+import { agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
 import { reportsApi } from './api.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from '../agenda/factories.js';
@@ -32,11 +32,12 @@ async function seedLedger(db: Db) {
  * - A (collector C1): A1 200 issued 03-01, due 03-11 (20 days overdue); ACN 500 issued 03-05, unapplied: 300 more than A owes.
  * - B (C1): B1 1,000 issued 03-20, due 04-19 (not yet due); B2 400 issued 02-01, due 03-03 (28 days overdue); BCN 100 issued 03-25.
  * - C (C2): C1 300 issued 03-10, due 04-09 (not yet due); CCN 50 issued 03-12.
+ * - D (C3): DCN 70 issued 02-20, unapplied, and no invoice.
  */
 async function seedCustomers(db: Db) {
-  const [c1, c2] = [await f.collector(db, 'C1'), await f.collector(db, 'C2')];
-  const [a, b, c] = [await f.customer(db, { externalId: 'A', collectorId: c1 }), await f.customer(db, { externalId: 'B', collectorId: c1 }),
-    await f.customer(db, { externalId: 'C', collectorId: c2 })];
+  const [c1, c2, c3] = [await f.collector(db, 'C1'), await f.collector(db, 'C2'), await f.collector(db, 'C3')];
+  const [a, b, c, d] = [await f.customer(db, { externalId: 'A', collectorId: c1 }), await f.customer(db, { externalId: 'B', collectorId: c1 }),
+    await f.customer(db, { externalId: 'C', collectorId: c2 }), await f.customer(db, { externalId: 'D', collectorId: c3 })];
   await f.invoice(db, { customerId: a, number: 'A1', issueDate: '2026-03-01', dueDate: '2026-03-11', amount: 200 });
   await f.invoice(db, { customerId: a, number: 'ACN', kind: 'credit_note', issueDate: '2026-03-05', dueDate: '2026-03-05', amount: 500 });
   await f.invoice(db, { customerId: b, number: 'B1', issueDate: '2026-03-20', dueDate: '2026-04-19', amount: 1000 });
@@ -44,6 +45,7 @@ async function seedCustomers(db: Db) {
   await f.invoice(db, { customerId: b, number: 'BCN', kind: 'credit_note', issueDate: '2026-03-25', dueDate: '2026-03-25', amount: 100 });
   await f.invoice(db, { customerId: c, number: 'C1', issueDate: '2026-03-10', dueDate: '2026-04-09', amount: 300 });
   await f.invoice(db, { customerId: c, number: 'CCN', kind: 'credit_note', issueDate: '2026-03-12', dueDate: '2026-03-12', amount: 50 });
+  await f.invoice(db, { customerId: d, number: 'DCN', kind: 'credit_note', issueDate: '2026-02-20', dueDate: '2026-02-20', amount: 70 });
 }
 
 for (const backend of await backends()) {
@@ -100,10 +102,10 @@ for (const backend of await backends()) {
     it("offsets a customer's credits from its own receivables only, never below 0", async () => {
       const [dso] = (await dsoReport(s.db, q)).groups;
       // Gross 1,900 (overdue A1 200 + B2 400, current 1,300). A's 500 takes its 200 overdue, 300 left over; B's 100 its
-      // overdue; C's 50 its current. Net 1,900 − 350 = 1,550, overdue 300, current 1,250; sales 1,500 over 31 days.
-      // Netted by group, A's credit would have taken B's overdue too: 1,250, overdue 0.
+      // overdue; C's 50 its current; D's 70 nothing (D owes nothing). Net 1,900 − 350 = 1,550, overdue 300, current
+      // 1,250; sales 1,500 over 31 days. Netted by group, A's and D's credits would have taken B's overdue too: 1,180, overdue 0.
       expect(dso).toMatchObject({
-        receivables: 1550, currentReceivables: 1250, creditSales: 1500, unappliedCredits: 650, excessCredits: 300,
+        receivables: 1550, currentReceivables: 1250, creditSales: 1500, unappliedCredits: 720, excessCredits: 370,
         standardDso: 32, bestPossibleDso: 25.8, averageDaysDelinquent: 6.2,
       });
     });
@@ -113,16 +115,32 @@ for (const backend of await backends()) {
       expect(r.groups.map((g) => [g.group, g.receivables, g.currentReceivables, g.unappliedCredits, g.excessCredits])).toEqual([
         ['C1', 1300, 1000, 600, 300],
         ['C2', 250, 250, 50, 0],
+        ['C3', 0, 0, 70, 70],
       ]);
     });
 
     it('nets the CEI the same way', async () => {
       const [cei] = (await ceiReport(s.db, q)).groups;
-      // 02-28: B2 400, not yet due, no credit issued; 03-31: 1,550, current 1,250: (400 + 1,500 − 1,550) / (400 + 1,500 − 1,250).
+      // 02-28: B2 400, not yet due, D's 70 offsetting nothing; 03-31: 1,550, current 1,250: (400 + 1,500 − 1,550) / (400 + 1,500 − 1,250).
       expect(cei).toMatchObject({
         beginningReceivables: 400, creditSales: 1500, endingReceivables: 1550, endingCurrentReceivables: 1250, collected: 350, cei: 53.8,
-        unappliedCredits: { beginning: 0, ending: 650 }, excessCredits: { beginning: 0, ending: 300 },
+        unappliedCredits: { beginning: 70, ending: 720 }, excessCredits: { beginning: 70, ending: 370 },
       });
+    });
+
+    it('shows the unapplied credits beside the aging balance, with its total net of them, without aging them', async () => {
+      const r = await agingReport(s.db, { asOf: '2026-03-31', months: 2, scope: { ...PORTFOLIO, groupBy: 'collector' } });
+      const row = (date: string, group: string) => r.trend.find((x) => x.date === date && x.group === group);
+      // C1: 1,600 open (A 200, B 1,400); A's 500 nets its 200 (300 left over), B's 100 its own: 1,300.
+      expect(row('2026-03-31', 'C1')).toMatchObject({ total: { amount: 1600, count: 3 }, unappliedCredits: 600, excessCredits: 300, net: 1300 });
+      expect(row('2026-03-31', 'C2')).toMatchObject({ total: { amount: 300, count: 1 }, unappliedCredits: 50, excessCredits: 0, net: 250 });
+      // A group with credits and nothing open: a row of its own, its total and buckets 0.
+      expect(row('2026-03-31', 'C3')).toMatchObject({ total: { amount: 0, count: 0 }, unappliedCredits: 70, excessCredits: 70, net: 0 });
+      // 02-28: only B2 and DCN were issued.
+      expect(row('2026-02-28', 'C1')).toMatchObject({ total: { amount: 400, count: 1 }, unappliedCredits: 0, excessCredits: 0, net: 400 });
+      expect(row('2026-02-28', 'C3')).toMatchObject({ unappliedCredits: 70, net: 0 });
+      // The buckets stay the invoices': they add up to the total, not to the net.
+      expect(row('2026-03-31', 'C1')!.buckets.map((b) => b.amount)).toEqual([1000, 600, 0, 0, 0]);
     });
   });
 
@@ -163,6 +181,16 @@ for (const backend of await backends()) {
       expect(cei.json()).toMatchObject({ netCredits: true, groups: [{ cei: 100, unappliedCredits: { beginning: 350, ending: 600 } }] });
       expect((await get('/v1/reports/cei?asOf=2026-03-31&months=1')).json()).toMatchObject({ netCredits: false, groups: [{ cei: 0 }] });
       expect((await get('/v1/reports/dso?netCredits=maybe')).statusCode).toBe(400);
+    });
+
+    it("give the aging balance's unapplied credits and net total as its last columns, and in the JSON", async () => {
+      const csv = await get('/v1/reports/aging?asOf=2026-03-31&months=1&format=csv');
+      const [header, row] = csv.body.trim().split('\r\n');
+      expect(header).toMatch(/,overdue30_unqualified_count,unapplied_credits,excess_credits,net_amount$/);
+      // CN1 + CN2 in USD against X's 1,500 (CN3 applied on 03-25, CN4 in EUR).
+      expect(row).toMatch(/^2026-03,2026-03-31,portfolio,1500,2,.*,600,0,900$/);
+      expect((await get('/v1/reports/aging?asOf=2026-03-31&months=1')).json())
+        .toMatchObject({ groups: [{ total: { amount: 1500 }, unappliedCredits: 600, excessCredits: 0, net: 900 }] });
     });
   });
 }

@@ -71,10 +71,16 @@ const Consolidation = Type.Optional(Type.Object({
   }),
 }, { description: 'Consolidated reports only (currency=consolidated)' }));
 
+// Beside the aged amounts, not among them: a credit note has no due date to age it by.
+const UnappliedCredits = {
+  unappliedCredits: Type.Number({ description: 'credit notes issued by the date and not yet applied, in the same currency (consolidated: at its rate)' }),
+  excessCredits: Type.Number({ description: "the part of unappliedCredits beyond what its own customer owed, which lowers no receivable" }),
+  net: Type.Number({ description: "total less the credits each customer can apply to its own invoices, never below 0: total − (unappliedCredits − excessCredits)" }),
+};
 const AgingRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), total: AmountCount,
   buckets: Type.Array(Type.Object({ bucket: Type.String(), amount: Type.Number(), count: Type.Integer(), share: Type.Number() })),
-  overdue: AmountCount, overdue30Unqualified: AmountCount,
+  overdue: AmountCount, overdue30Unqualified: AmountCount, ...UnappliedCredits,
 });
 const DsoRow = Type.Object({
   month: Type.String(), date: Type.String(), group: Type.String(), receivables: Type.Number(), creditSales: Type.Number(),
