@@ -2,7 +2,10 @@
 // receivables open on the date, spread over the aging balance's buckets, the
 // report a credit manager reads customer by customer before a review or a
 // call round. Read with the aging's own SQL (OPEN_AT_SQL), so the buckets of
-// its customers add up to the aging balance's to the cent.
+// its customers add up to the aging balance's to the cent. Its credit notes
+// not yet applied stand beside them, not aged (they have no due date), with
+// what it owes net of them: a customer's own credits only, never below 0.
+// A customer with such a credit and nothing open has a row too: it is owed money.
 import type { Db } from '../db/sql.js';
 import type { IsoDate } from '../agenda/types.js';
 import { invalidAt } from '../errors.js';
@@ -10,7 +13,7 @@ import { roundMoney } from '../util/round.js';
 import type { Consolidation } from './consolidation.js';
 import { cursorParams, datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
-  BUCKETS, bucketColumns, OPEN_AT_SQL, unpricedColumn, valuationFor, valueOf,
+  BUCKETS, bucketColumns, creditCurrencies, OPEN_AT_SQL, readsCredits, unpricedColumn, valuationFor, valueOf,
   type AmountCount, type ReportFilters, type ReportScope, type Valued,
 } from './series.js';
 
@@ -26,8 +29,14 @@ export interface AgedCustomer {
   overdue: AmountCount;
   /** current (not yet due), 1-30, 31-60, 61-90, 90+. */
   buckets: (AmountCount & { bucket: string })[];
-  /** Days past due of its oldest open invoice on the date; 0 or less when none is past due. */
-  maxDaysOverdue: number;
+  /** Days past due of its oldest open invoice on the date; 0 or less when none is past due; null with none open. */
+  maxDaysOverdue: number | null;
+  /** Its credit notes not yet applied on the date, in the report's currency (consolidated: at the date's rate). */
+  unappliedCredits: number;
+  /** The part of them beyond what it owes: owed to it, and lowering no one else's receivables. */
+  excessCredits: number;
+  /** total.amount less its unapplied credits, never below 0. */
+  net: number;
   /** As they are now, beside what it owes: the credit granted (in accountCurrency; null when none is set) and the risk score. */
   creditLimit: number | null;
   accountCurrency: string;
@@ -40,7 +49,7 @@ export interface AgedBalance {
   method: string;
   consolidation?: Consolidation;
   /** Every customer of the report, not only a page's: the aging balance's figures on the date. */
-  totals: { customers: number; total: AmountCount; overdue: AmountCount; buckets: (AmountCount & { bucket: string })[] };
+  totals: { customers: number; total: AmountCount; overdue: AmountCount; buckets: (AmountCount & { bucket: string })[] } & CustomerCredits;
   customers: AgedCustomer[];
   nextCursor: string | null;
 }
@@ -49,7 +58,10 @@ export const AGED_BALANCE_METHOD =
   'Every customer with an amount open on the date (amount minus allocations paid by then, as in the aging balance), ' +
   'one row each, ordered by customer name and externalId (orderBy=name) or by overdue amount, largest first, then ' +
   'externalId (orderBy=overdue); its open invoices counted and summed by days past due: ' +
-  'current (not yet due), 1-30, 31-60, 61-90, 90+. The buckets of all its customers are the aging balance\'s.';
+  'current (not yet due), 1-30, 31-60, 61-90, 90+. The buckets of all its customers are the aging balance\'s. ' +
+  'unappliedCredits = its credit notes issued by the date and not yet applied (not aged: they have no due date), in ' +
+  'the same currency; net = total less them, never below 0, the rest being excessCredits; a customer with such credits ' +
+  'and nothing open has a row of its own.';
 
 export interface AgedBalanceQuery {
   asOf: IsoDate;
@@ -61,10 +73,21 @@ export interface AgedBalanceQuery {
 // $1 to $5 (and the rates $6 to $8) are OPEN_AT_SQL's.
 const firstParam = ({ fx }: Valued) => (fx ? 9 : 6);
 
-const BY_CUSTOMER_CTE = (valued: Valued) => `${OPEN_AT_SQL('portfolio', valued)},
-open_rows AS (SELECT o.*, ${valueOf(valued.fx, 'o.open')} AS valued FROM open_at o WHERE o.open > 0),
+// The buckets count invoices only; a credit note is summed apart.
+const INVOICES = ` AND kind = 'invoice'`;
+const CREDITS = `COALESCE(sum(valued) FILTER (WHERE kind = 'credit_note'), 0)::float8 AS credits`;
+const TOTAL = BUCKETS.map((_, i) => `b${i}_amount`).join(' + ');
+
+/** Invoices and, in a report that can add them up (readsCredits), credit notes. */
+interface Read extends Valued {
+  credits: boolean;
+}
+
+const BY_CUSTOMER_CTE = (read: Read) => `${OPEN_AT_SQL('portfolio', read, read.credits ? 'both' : 'invoice')},
+open_rows AS (SELECT o.*, ${valueOf(read.fx, 'o.open')} AS valued FROM open_at o WHERE o.open > 0),
 by_customer AS (
-  SELECT o.customer_id, ${bucketColumns('valued')}, max(days_overdue)::int AS max_days_overdue${valued.fx ? `,
+  SELECT o.customer_id, ${bucketColumns('valued', INVOICES)}, ${CREDITS},
+    max(days_overdue) FILTER (WHERE kind = 'invoice')::int AS max_days_overdue${read.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
   FROM open_rows o GROUP BY o.customer_id
 ),
@@ -90,14 +113,15 @@ const ORDERS: Record<AgedOrder, { by: (t: string) => string; after: (p: number) 
 };
 
 const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue, overdue_key::text AS overdue_key,
-  credit_limit, account_currency, risk_score,
+  credit_limit, account_currency, risk_score, credits,
   ${BUCKETS.map((_, i) => `b${i}_amount, b${i}_count`).join(', ')}`;
 
-const PAGE_SQL = (valued: Valued, order: AgedOrder) => {
-  const p = firstParam(valued);
-  return `${BY_CUSTOMER_CTE(valued)},
+const PAGE_SQL = (read: Read, order: AgedOrder) => {
+  const p = firstParam(read);
+  return `${BY_CUSTOMER_CTE(read)},
 totals AS (
-  SELECT ${bucketColumns('valued')}, (SELECT count(*) FROM by_customer)::int AS customers${valued.fx ? `,
+  SELECT ${bucketColumns('valued', INVOICES)}, ${CREDITS}, (SELECT count(*) FROM by_customer)::int AS customers,
+    (SELECT COALESCE(sum(GREATEST(credits - (${TOTAL}), 0)), 0) FROM by_customer)::float8 AS excess${read.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
   FROM open_rows
 ),
@@ -108,13 +132,13 @@ page AS (
   LIMIT $${p + 2}::int
 )
 SELECT ${BUCKETS.map((_, i) => `totals.b${i}_amount AS t${i}_amount, totals.b${i}_count AS t${i}_count`).join(', ')}, totals.customers AS t_customers,
-  ${valued.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
+  totals.credits AS t_credits, totals.excess AS t_excess, ${read.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
 FROM totals LEFT JOIN page ON true
 ORDER BY ${ORDERS[order].by('page')}`;
 };
 
-const ALL_SQL = (valued: Valued, order: AgedOrder) => `${BY_CUSTOMER_CTE(valued)}
-SELECT ${CUSTOMER_COLUMNS}${valued.fx ? ', unpriced' : ''} FROM aged a ORDER BY ${ORDERS[order].by('a')}`;
+const ALL_SQL = (read: Read, order: AgedOrder) => `${BY_CUSTOMER_CTE(read)}
+SELECT ${CUSTOMER_COLUMNS}${read.fx ? ', unpriced' : ''} FROM aged a ORDER BY ${ORDERS[order].by('a')}`;
 
 type Row = Record<string, unknown>;
 
@@ -128,13 +152,30 @@ function bucketsOf(r: Row, prefix: string) {
   return { buckets: BUCKETS.map((bucket, i) => ({ bucket, amount: roundMoney(amounts[i]), count: counts[i] })), total: from(0), overdue: from(1) };
 }
 
+export interface CustomerCredits {
+  unappliedCredits: number;
+  excessCredits: number;
+  net: number;
+}
+
+/**
+ * A customer's credits beside what it owes (`open`): they lower its own receivables only, to 0 at most, and the rest
+ * is owed to it. For all customers, `excess` is the sum of theirs (one customer's excess lowers no other's).
+ */
+export function creditsOf(open: number, credits: number, excess = Math.max(0, credits - open)): CustomerCredits {
+  return { unappliedCredits: roundMoney(credits), excessCredits: roundMoney(excess), net: roundMoney(open - credits + excess) };
+}
+
+const openOf = (r: Row, prefix: string) => BUCKETS.reduce((s, _, i) => s + (r[`${prefix}${i}_amount`] as number), 0);
+
 const customerOf = (r: Row): AgedCustomer => ({
   customerExternalId: r.customer_external_id as string,
   customerName: r.customer_name as string,
   customerSegment: r.customer_segment as string | null,
   collector: r.collector as string | null,
   ...bucketsOf(r, 'b'),
-  maxDaysOverdue: r.max_days_overdue as number,
+  maxDaysOverdue: r.max_days_overdue as number | null,
+  ...creditsOf(openOf(r, 'b'), r.credits as number),
   creditLimit: r.credit_limit as number | null,
   accountCurrency: r.account_currency as string,
   riskScore: r.risk_score as number | null,
@@ -154,20 +195,21 @@ const keyOf = (order: AgedOrder, r: Row) => (order === 'name' ? [r.customer_name
 /** One page of customers, with the totals of all of them. */
 export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number; after?: string }): Promise<AgedBalance> {
   const after = q.after === undefined ? [null, null] : afterKey(q.after, q);
-  const fx = await valuationFor(db, q.scope, q.asOf);
-  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx }, q.orderBy), [...oneDateParams(q, fx), ...after, q.limit + 1]);
+  const fx = await valuationFor(db, q.scope, q.asOf, await creditCurrencies(db, q.scope, true));
+  const rows = await db.query<Row>(PAGE_SQL({ fx: !!fx, credits: readsCredits(q.scope) }, q.orderBy), [...oneDateParams(q, fx), ...after, q.limit + 1]);
   fx?.need(rows[0].unpriced as string[] | null);
   fx?.check();
   const found = rows.filter((r) => r.customer_id !== null);
   const page = found.slice(0, q.limit);
   const nextCursor = found.length > q.limit ? datedCursor(q.asOf, cursorParams(q), [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
-  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals: { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't') }, customers: page.map(customerOf), nextCursor };
+  const totals = { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't'), ...creditsOf(openOf(rows[0], 't'), rows[0].t_credits as number, rows[0].t_excess as number) };
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals, customers: page.map(customerOf), nextCursor };
 }
 
 /** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
 export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<AgedBalance, 'totals' | 'nextCursor'>> {
-  const fx = await valuationFor(db, q.scope, q.asOf);
-  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx }, q.orderBy), oneDateParams(q, fx));
+  const fx = await valuationFor(db, q.scope, q.asOf, await creditCurrencies(db, q.scope, true));
+  const rows = await db.query<Row>(ALL_SQL({ fx: !!fx, credits: readsCredits(q.scope) }, q.orderBy), oneDateParams(q, fx));
   // What no rate priced is summed as nothing: the whole export is refused, as a page is.
   for (const r of rows) fx?.need(r.unpriced as string[] | null);
   fx?.check();

@@ -163,6 +163,9 @@ const AGED_COLUMNS: CsvColumn<AgedCustomer>[] = [
   { header: 'credit_limit', value: (r) => r.creditLimit },
   { header: 'account_currency', value: (r) => r.accountCurrency },
   { header: 'risk_score', value: (r) => r.riskScore },
+  { header: 'unapplied_credits', value: (r) => r.unappliedCredits },
+  { header: 'excess_credits', value: (r) => r.excessCredits },
+  { header: 'net_amount', value: (r) => r.net },
 ];
 
 type CashForecastGroup = CashForecastReport['groups'][number];

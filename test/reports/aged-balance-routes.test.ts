@@ -77,9 +77,9 @@ for (const backend of await backends()) {
         expect(res.headers['content-disposition']).toContain('"aged-balance-USD-2026-03-31.csv"');
         expect(res.body.trim().split('\r\n')).toEqual([
           'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,' +
-            'overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score',
-          'A,Customer A,standard,alice,4500,3000,0,1500,0,0,1500,2,1,45,,USD,',
-          'B,Customer B,small,bob,1000,0,0,600,0,400,1000,2,2,151,,USD,',
+            'overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score,unapplied_credits,excess_credits,net_amount',
+          'A,Customer A,standard,alice,4500,3000,0,1500,0,0,1500,2,1,45,,USD,,0,0,4500',
+          'B,Customer B,small,bob,1000,0,0,600,0,400,1000,2,2,151,,USD,,0,0,1000',
         ]);
       });
     });

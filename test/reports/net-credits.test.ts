@@ -2,7 +2,7 @@
 // ledger; gross by default, as before.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
+import { agedBalance, agingReport, ceiReport, dsoReport, type ReportScope } from '../../src/reports/index.js';
 import { reportsApi } from './api.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from '../agenda/factories.js';
@@ -142,6 +142,23 @@ for (const backend of await backends()) {
       // The buckets stay the invoices': they add up to the total, not to the net.
       expect(row('2026-03-31', 'C1')!.buckets.map((b) => b.amount)).toEqual([1000, 600, 0, 0, 0]);
     });
+
+    it('gives each customer its own credits on the aged balance, and a row to a customer owed money with nothing open', async () => {
+      const r = await agedBalance(s.db, { asOf: '2026-03-31', scope: PORTFOLIO, orderBy: 'name', limit: 10 });
+      expect(r.customers.map((c) => [c.customerExternalId, c.total.amount, c.unappliedCredits, c.excessCredits, c.net, c.maxDaysOverdue])).toEqual([
+        ['A', 200, 500, 300, 0, 20],
+        ['B', 1400, 100, 0, 1300, 28],
+        ['C', 300, 50, 0, 250, -9],
+        ['D', 0, 70, 70, 0, null],
+      ]);
+      // The aging balance's portfolio on the date: 1,900 gross, 720 of credits, 370 of them beyond what their customers owe.
+      expect(r.totals).toMatchObject({ customers: 4, total: { amount: 1900, count: 4 }, unappliedCredits: 720, excessCredits: 370, net: 1550 });
+      const [aging] = (await agingReport(s.db, { asOf: '2026-03-31', months: 1, scope: PORTFOLIO })).groups;
+      expect(aging).toMatchObject({ total: r.totals.total, unappliedCredits: 720, excessCredits: 370, net: 1550 });
+      // D owes nothing overdue: last when the largest overdue come first.
+      const byOverdue = await agedBalance(s.db, { asOf: '2026-03-31', scope: PORTFOLIO, orderBy: 'overdue', limit: 10 });
+      expect(byOverdue.customers.map((c) => c.customerExternalId)).toEqual(['B', 'A', 'C', 'D']);
+    });
   });
 
   describe(`DSO and CEI net of credit notes, consolidated, on ${backend}`, () => {
@@ -191,6 +208,15 @@ for (const backend of await backends()) {
       expect(row).toMatch(/^2026-03,2026-03-31,portfolio,1500,2,.*,600,0,900$/);
       expect((await get('/v1/reports/aging?asOf=2026-03-31&months=1')).json())
         .toMatchObject({ groups: [{ total: { amount: 1500 }, unappliedCredits: 600, excessCredits: 0, net: 900 }] });
+    });
+
+    it('give each customer its unapplied credits and net on the aged balance, as its last columns', async () => {
+      const [header, row] = (await get('/v1/reports/aged-balance?asOf=2026-03-31&format=csv')).body.trim().split('\r\n');
+      expect(header).toMatch(/,risk_score,unapplied_credits,excess_credits,net_amount$/);
+      expect(row).toMatch(/^X,Customer X,.*,1500,.*,600,0,900$/);
+      expect((await get('/v1/reports/aged-balance?asOf=2026-03-31')).json()).toMatchObject({
+        totals: { unappliedCredits: 600, excessCredits: 0, net: 900 }, customers: [{ customerExternalId: 'X', unappliedCredits: 600, net: 900 }],
+      });
     });
   });
 }

@@ -163,15 +163,17 @@ const AgedBalance = Type.Object({
   consolidation: Consolidation,
   totals: Type.Object({
     customers: Type.Integer(), total: AmountCount, overdue: AmountCount, buckets: Type.Array(Bucket, { description: 'current, 1-30, 31-60, 61-90, 90+' }),
+    ...UnappliedCredits,
   }, { description: 'Of every customer of the report, not only this page: the aging balance on asOf' }),
   customers: Type.Array(Type.Object({
     customerExternalId: Type.String(), customerName: Type.String(), customerSegment: Nullable(Type.String()),
     collector: Nullable(Type.String({ description: "the customer's collector (externalId) now" })),
     total: AmountCount, overdue: AmountCount, buckets: Type.Array(Bucket),
-    maxDaysOverdue: Type.Integer({ description: 'days past due of its oldest open invoice on asOf; 0 or less when none is past due' }),
+    maxDaysOverdue: Nullable(Type.Integer({ description: 'days past due of its oldest open invoice on asOf; 0 or less when none is past due; null with none open (credits only)' })),
     creditLimit: Nullable(Type.Number({ description: 'the credit granted now, in accountCurrency; null when none is set (0: no credit)' })),
     accountCurrency: Type.String(),
     riskScore: Nullable(Type.Number({ description: 'the external risk score now' })),
+    ...UnappliedCredits,
   })),
   nextCursor: Nullable(Type.String({ description: 'the after of the next page; null on the last' })),
 });
