@@ -172,6 +172,9 @@ for (const backend of await backends()) {
 
     it('refuses to value a credit note in a currency with no rate, rather than leave it out or take it at par', async () => {
       await expect(dsoReport(s.db, q)).rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
+      // The aging balance and the aged balance show the credits whether asked or not: they refuse too.
+      await expect(agingReport(s.db, q)).rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
+      await expect(agedBalance(s.db, { ...q, orderBy: 'name', limit: 10 })).rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
     });
 
     it("values every credit note at the date's rate, CN4's 80 EUR too", async () => {
@@ -181,6 +184,12 @@ for (const backend of await backends()) {
       expect(dso).toMatchObject({ receivables: 800, unappliedCredits: 700, standardDso: 24 });
       const [cei] = (await ceiReport(s.db, q)).groups;
       expect(cei).toMatchObject({ beginningReceivables: 50, endingReceivables: 800, unappliedCredits: { beginning: 450, ending: 700 } });
+      // The aging and the aged balance value them the same way, beside the 1,500 of USD invoices.
+      const [aging] = (await agingReport(s.db, q)).groups;
+      expect(aging).toMatchObject({ total: { amount: 1500 }, unappliedCredits: 700, excessCredits: 0, net: 800 });
+      const aged = await agedBalance(s.db, { ...q, orderBy: 'name', limit: 10 });
+      expect(aged.totals).toMatchObject({ total: { amount: 1500 }, unappliedCredits: 700, excessCredits: 0, net: 800 });
+      expect(aged.customers).toMatchObject([{ customerExternalId: 'X', unappliedCredits: 700, net: 800 }]);
     });
   });
 
