@@ -6,7 +6,8 @@
 //
 // Invoices only: credit notes are neither aged nor netted from sales (the
 // facts query ignores them too); the DSO and the CEI offset the unapplied ones
-// from the receivables when asked (netCredits, loadCredits below). One currency per report, unless it is
+// from the receivables when asked (netCredits, loadCredits below), each from its
+// own customer's, and the aging balance shows them beside its buckets. One currency per report, unless it is
 // consolidated: amounts in different currencies cannot be added as they are,
 // so a scope holding several is asked which one (the route's scopeOf), or for
 // all of them valued in the reporting currency (consolidation.ts: each series
