@@ -8,8 +8,11 @@
 // (late probabilities of customers and open invoices, drift alerts, levers).
 // Timed: the planning job over the whole portfolio (a first run storing every
 // action, then the steady state: a second run the same day), `GET /v1/agenda`'s
-// work for one collector and for the whole portfolio (limit 50 each), the call
-// list of one collector, and one collector's agenda as CSV; the best of `--runs`.
+// work for one collector and for the whole portfolio (limit 50 each: read from
+// the stored plan, the runs having just made it), the portfolio's planned live
+// as a stale store makes it, the call list of one collector, and one
+// collector's agenda as CSV; the best of `--runs`. The JS heap's peak during
+// each portfolio read says what it allocates: planning left the resident set high.
 // Usage: npm run bench -- agenda [--customers 100000] [--collectors 20] [--runs 2] (BENCH_KEEP_DB=1: keep the database)
 import os from 'node:os';
 import { freshDatabase, rssSampler } from './pg.js';
@@ -136,9 +139,17 @@ try {
   // COL-01's internal id is 1: the collectors were inserted in order into a fresh table.
   const one = { collectorId: 1, collector: 'COL-01', date: AS_OF, policy, limit: 50 };
   const collector = await best(() => readAgenda(sql, one));
-  console.log(`agenda of COL-01 (limit 50): ${collector.answer.counts.tasks} tasks in ${collector.seconds} s`);
-  const whole = await best(() => readAgenda(sql, { ...one, collectorId: null, collector: null }));
-  console.log(`agenda of the portfolio (limit 50): ${whole.answer.counts.tasks} tasks in ${whole.seconds} s`);
+  console.log(`agenda of COL-01 (limit 50): ${collector.answer.counts.tasks} tasks in ${collector.seconds} s from the ${collector.answer.plan.source} plan`);
+  const wholeQuery = { ...one, collectorId: null, collector: null };
+  let heap = rssSampler('heapUsed');
+  const whole = await best(() => readAgenda(sql, wholeQuery));
+  const portfolioHeapMb = heap.stop();
+  console.log(`agenda of the portfolio (limit 50): ${whole.answer.counts.tasks} tasks in ${whole.seconds} s from the ${whole.answer.plan.source} plan, heap at most ${portfolioHeapMb} MB`);
+  // The same agenda planned live (what a read does when the stored plan is stale), as readAgenda answered it before the store.
+  heap = rssSampler('heapUsed');
+  const live = await best(async () => (await agendaTasks(sql, wholeQuery)).tasks.slice(0, wholeQuery.limit));
+  const portfolioLiveHeapMb = heap.stop();
+  console.log(`the portfolio's agenda planned live: ${live.seconds} s, heap at most ${portfolioLiveHeapMb} MB`);
   const callList = await best(async () => byAccount((await agendaTasks(sql, one)).tasks, AS_OF));
   console.log(`call list of COL-01: ${callList.answer.length} accounts in ${callList.seconds} s`);
   const csv = await best(async () => tableCsv(tasksTable((await agendaTasks(sql, one)).tasks)));
@@ -149,7 +160,8 @@ try {
     planned: { tasks: first.tasks, automatic: first.automatic, byKind: first.byKind },
     planSeconds, replanSeconds,
     collectorSeconds: collector.seconds, collectorTasks: collector.answer.counts.tasks,
-    portfolioSeconds: whole.seconds, portfolioTasks: whole.answer.counts.tasks,
+    portfolioSeconds: whole.seconds, portfolioTasks: whole.answer.counts.tasks, portfolioPlan: whole.answer.plan.source, portfolioHeapMb,
+    portfolioLiveSeconds: live.seconds, portfolioLiveHeapMb,
     callListSeconds: callList.seconds, callListAccounts: callList.answer.length,
     csvSeconds: csv.seconds, csvBytes: csv.answer.length,
     peakRssMb: rss.stop(), cores: os.cpus().length, loadAverage: Math.round(os.loadavg()[0] * 10) / 10,

@@ -32,16 +32,21 @@ export async function freshDatabase(prefix: string): Promise<{ storage: Storage;
 }
 
 /** Peak resident memory seen by a sampler, in MiB. */
-export function rssSampler() {
-  let peak = process.memoryUsage().rss;
+/**
+ * The peak of the process's resident set (or of its JS heap in use, `heapUsed`:
+ * what one step allocates, when an earlier step left the resident set high), in MB.
+ */
+export function rssSampler(metric: 'rss' | 'heapUsed' = 'rss') {
+  const now = () => process.memoryUsage()[metric];
+  let peak = now();
   const t = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, now());
   }, 50);
   t.unref();
   return {
     stop() {
       clearInterval(t);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      peak = Math.max(peak, now());
       return Math.round(peak / 1024 / 1024);
     },
   };

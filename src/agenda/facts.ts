@@ -353,6 +353,9 @@ const RATES_SQL = `SELECT DISTINCT ON (currency, quote_currency) currency, quote
   rate_date::text AS "rateDate", rate::float8 AS rate
 FROM exchange_rates WHERE rate_date <= $1::date ORDER BY currency, quote_currency, rate_date DESC`;
 
+/** The latest exchange rate of each pair on the day. */
+export const loadRates = (db: Db, asOf: IsoDate): Promise<ExchangeRate[]> => db.query<ExchangeRate>(RATES_SQL, [asOf]);
+
 const CLOSURES_SQL = (inScope: InScope) => `SELECT split_part(dedupe_key, '#', 1) AS base, count(*)::int AS closed, max(${UTC_DAY('done_at')})::text AS "lastClosedByPersonOn"
 FROM actions
 WHERE dedupe_key LIKE '%#%' AND status IN ('done', 'cancelled') AND ${inScope('customer_id')}
@@ -385,7 +388,7 @@ export async function loadPlanningFacts(db: Db, { asOf, scope, policy }: LoadFac
     run<InboundEmail>(INBOUND_SQL, [asOf, policy.inboundLookbackDays]),
     run<EmailPromiseInvoice>(EMAIL_PROMISES_SQL, [asOf, policy.emailPromiseLookbackDays]),
     run<UnappliedCredit>(UNAPPLIED_CREDITS_SQL, [asOf]),
-    db.query<ExchangeRate>(RATES_SQL, [asOf]),
+    loadRates(db, asOf),
     run<Closure & { base: string }>(CLOSURES_SQL, []),
     run<Omit<RiskFacts, 'overSince'>>(RISK_SQL, [asOf]),
   ]);

@@ -10,6 +10,7 @@ import { loadPlanningFacts, type PlanningScope } from './facts.js';
 import { materialiseSuggestions, type MaterialiseResult } from './materialise.js';
 import { planAgenda } from './plan.js';
 import type { AgendaPolicy } from './policy.js';
+import { planMoment, storePlan } from './stored-plan.js';
 import type { IsoDate, SuggestionKind } from './types.js';
 
 export const AGENDA_PLAN_JOB = 'agenda.plan';
@@ -54,10 +55,17 @@ export async function planAndMaterialise(
   db: Db,
   options: { date: IsoDate; scope: PlanningScope; policy: AgendaPolicy },
 ): Promise<AgendaPlanResult> {
+  const portfolio = options.scope.kind === 'portfolio';
+  // Before any fact is read: what committed after it may be missing from the plan.
+  const moment = portfolio ? await planMoment(db) : null;
   const facts = await loadPlanningFacts(db, { asOf: options.date, scope: options.scope, policy: options.policy });
   const suggestions = planAgenda(facts, options.policy);
   const written = await materialiseSuggestions(db, suggestions, options.scope);
-  if (options.scope.kind === 'portfolio') await advanceServiceState(db, LAST_PLANNED_KEY, 'date', options.date, 'date');
+  if (moment) {
+    await advanceServiceState(db, LAST_PLANNED_KEY, 'date', options.date, 'date');
+    // The agenda reads a page of it while nothing it read has changed (stored-plan.ts).
+    await storePlan(db, { date: options.date, moment, policy: options.policy, suggestions, facts });
+  }
   const byKind: Partial<Record<SuggestionKind, number>> = {};
   for (const s of suggestions) if (s.task) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
   return {

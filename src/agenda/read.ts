@@ -8,40 +8,15 @@
 import type { Db } from '../db/sql.js';
 import { AR_ERR } from '../errors.js';
 import { openBalanceSql } from '../fields/balances.js';
-import { daysBetween } from './dates.js';
-import { readModelReasons } from './format.js';
-import { loadPlanningFacts, type PlanningScope } from './facts.js';
+import { loadPlanningFacts, loadRates, type PlanningScope } from './facts.js';
+import { fromManual, fromSuggestion, itemOrder, type AgendaItem, type StoredAction } from './items.js';
 import { isPlannerKey, plannerKeySql } from './keys.js';
 import { planAgenda } from './plan.js';
-import { floorIn, otherBalances, rankedInReporting, ratesOf } from './currencies.js';
 import type { AgendaPolicy } from './policy.js';
-import { priority, risk, urgency } from './priority.js';
-import type { ActionReason, CurrencyBalance, ExchangeRate, InvoiceRef, IsoDate, Priority, Suggestion } from './types.js';
+import { readStoredPlan, storedPlanState, type PlanSource } from './stored-plan.js';
+import type { IsoDate } from './types.js';
 
-export interface AgendaItem {
-  id: number | null;
-  state: 'planned' | 'suggested';
-  dedupeKey: string | null;
-  origin: string;
-  kind: string;
-  type: string;
-  task: boolean;
-  dueDate: IsoDate;
-  reason: string;
-  reasons: ActionReason[];
-  priority: Priority;
-  customer: { externalId: string; name: string; segment: string | null };
-  collector: string | null;
-  /**
-   * `atStake` is in `currency`, the task's own; the customer's balances are in
-   * `balanceCurrency`, what it owes in any other in `otherBalances`.
-   */
-  amounts: {
-    atStake: number; currency: string; customerOpen: number; customerOverdue: number; balanceCurrency: string;
-    otherBalances: CurrencyBalance[];
-  };
-  invoices: Omit<InvoiceRef, 'invoiceId'>[];
-}
+export type { AgendaItem } from './items.js';
 
 export interface Agenda {
   date: IsoDate;
@@ -51,34 +26,8 @@ export interface Agenda {
   /** Automatic scenario steps due: for information, the platform sends them. */
   automatic: AgendaItem[];
   counts: { tasks: number; planned: number; suggested: number; automatic: number };
-}
-
-interface StoredAction {
-  id: number;
-  dedupeKey: string | null;
-  origin: string;
-  type: string;
-  status: string;
-  /** Closed by a person (done or cancelled); the planner's cancellations are not. */
-  closedByPerson: boolean;
-  dueDate: IsoDate;
-  reason: string;
-  reasons: unknown;
-  collector: string | null;
-  customerExternalId: string;
-  customerName: string;
-  segment: string | null;
-  currency: string;
-  riskScore: number | null;
-  customerOpen: number;
-  customerOverdue: number;
-  byCurrency: CurrencyBalance[];
-  maxDaysOverdue: number | null;
-  invoiceExternalId: string | null;
-  invoiceNumber: string | null;
-  invoiceOpen: number | null;
-  invoiceDueDate: IsoDate | null;
-  invoiceCurrency: string | null;
+  /** Read from the last planning run's stored plan, or planned live (and why). */
+  plan: PlanSource;
 }
 
 // Planned actions of the collector's customers due by the day, plus the stored
@@ -92,12 +41,7 @@ interface StoredAction {
 // loaded (on the portfolio, 207,104 rows of them at 100,000 customers).
 // A manual action may have no key at all.
 const NOT_PLANNERS = `${plannerKeySql('a.dedupe_key')} IS NOT TRUE`;
-const STORED_SQL = `WITH picked AS (
-  SELECT a.id FROM actions a JOIN customers c ON c.id = a.customer_id
-  WHERE a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int)
-  UNION
-  SELECT a.id FROM actions a WHERE a.dedupe_key = ANY($3::text[])
-)
+const storedSql = (picked: string) => `WITH picked AS (${picked})
 SELECT a.id, a.dedupe_key AS "dedupeKey", a.origin, a.type, a.status, a.due_date AS "dueDate",
   CASE WHEN ${NOT_PLANNERS} THEN a.reason ELSE '' END AS reason, CASE WHEN ${NOT_PLANNERS} THEN a.reasons END AS reasons,
   a.done_at IS NOT NULL AS "closedByPerson", col.external_id AS collector,
@@ -112,72 +56,14 @@ JOIN customers c ON c.id = a.customer_id
 LEFT JOIN collectors col ON col.id = c.collector_id
 LEFT JOIN invoices i ON i.id = a.invoice_id AND ${NOT_PLANNERS}
 LEFT JOIN LATERAL (${openBalanceSql('$1::date', { where: `i.customer_id = a.customer_id AND ${NOT_PLANNERS}`, byCurrency: true })}) b ON true
-WHERE ($4::int[] IS NULL OR a.customer_id = ANY($4::int[]))`;
-
-function fromSuggestion(s: Suggestion, facts: Awaited<ReturnType<typeof loadPlanningFacts>>, stored?: StoredAction): AgendaItem {
-  const c = facts.customers.get(s.customerId);
-  return {
-    id: stored?.id ?? null,
-    state: stored ? 'planned' : 'suggested',
-    dedupeKey: s.dedupeKey,
-    origin: s.origin,
-    kind: s.kind,
-    type: s.type,
-    task: s.task,
-    dueDate: s.dueDate,
-    reason: s.reason,
-    reasons: s.reasons,
-    priority: s.priority,
-    customer: { externalId: c?.externalId ?? '', name: c?.name ?? '', segment: c?.segment ?? null },
-    collector: c?.collector ?? null,
-    amounts: {
-      atStake: s.priority.amountAtStake,
-      currency: s.currency,
-      customerOpen: c?.openAmount ?? 0,
-      customerOverdue: c?.overdueAmount ?? 0,
-      balanceCurrency: c?.currency ?? s.currency,
-      otherBalances: c ? otherBalances(c.byCurrency, c.currency) : [],
-    },
-    invoices: s.invoices.map(({ invoiceId: _id, ...rest }) => rest),
-  };
-}
-
-/** An action the planner does not own: ranked on its invoice, or on the customer's overdue balance. */
-function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy, rates: ExchangeRate[]): AgendaItem {
-  const days = a.invoiceDueDate ? daysBetween(a.invoiceDueDate, date) : a.maxDaysOverdue ?? 0;
-  // On its invoice, in the invoice's currency; else on the customer's balance, in the balance currency.
-  const currency = a.invoiceOpen !== null ? (a.invoiceCurrency ?? a.currency) : a.currency;
-  const atStake = Math.max(a.invoiceOpen ?? (a.customerOverdue || a.customerOpen), floorIn(policy, currency, rates));
-  return {
-    id: a.id,
-    state: 'planned',
-    dedupeKey: a.dedupeKey,
-    origin: a.origin,
-    kind: 'manual',
-    type: a.type,
-    task: true,
-    dueDate: a.dueDate,
-    reason: a.reason,
-    // Written by other code: keep what reads as a reason, in the agenda's shape.
-    reasons: readModelReasons(a.reasons, 20),
-    priority: rankedInReporting(
-      priority(atStake, urgency('manual', days), risk({ riskScore: a.riskScore, lateProbability: null }), currency),
-      currency, ratesOf(rates, policy.reportingCurrency), policy.reportingCurrency,
-    ),
-    customer: { externalId: a.customerExternalId, name: a.customerName, segment: a.segment },
-    collector: a.collector,
-    amounts: {
-      atStake, currency, customerOpen: a.customerOpen, customerOverdue: a.customerOverdue, balanceCurrency: a.currency,
-      otherBalances: otherBalances(a.byCurrency, a.currency),
-    },
-    invoices: a.invoiceExternalId
-      ? [{ externalId: a.invoiceExternalId, number: a.invoiceNumber!, openAmount: a.invoiceOpen ?? 0, dueDate: a.invoiceDueDate!, daysOverdue: days }]
-      : [],
-  };
-}
-
-const itemOrder = (a: AgendaItem, b: AgendaItem) =>
-  b.priority.score - a.priority.score || a.dueDate.localeCompare(b.dueDate) || (a.dedupeKey ?? '').localeCompare(b.dedupeKey ?? '') || (a.id ?? 0) - (b.id ?? 0);
+WHERE ($3::int[] IS NULL OR a.customer_id = ANY($3::int[]))`;
+const PLANNED_IN_SCOPE = `SELECT a.id FROM actions a JOIN customers c ON c.id = a.customer_id
+  WHERE a.status = 'planned' AND a.due_date <= $1::date AND ($2::int IS NULL OR c.collector_id = $2::int)`;
+const STORED_SQL = storedSql(`${PLANNED_IN_SCOPE}
+  UNION
+  SELECT a.id FROM actions a WHERE a.dedupe_key = ANY($4::text[])`);
+// Beside a stored plan, which holds the planner's own: the others alone.
+const MANUAL_SQL = storedSql(`${PLANNED_IN_SCOPE} AND ${NOT_PLANNERS}`);
 
 export interface AgendaQuery {
   /** Internal id of the collector; null = the whole portfolio. */
@@ -258,7 +144,7 @@ export async function agendaTasks(db: Db, q: Omit<AgendaQuery, 'limit' | 'collec
     : q.collectorId === null ? { kind: 'portfolio' } : { kind: 'collector', collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
   const suggestions = planAgenda(facts, q.policy);
-  const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, suggestions.map((s) => s.dedupeKey), q.customerIds ?? null]);
+  const stored = await db.query<StoredAction>(STORED_SQL, [q.date, q.collectorId, q.customerIds ?? null, suggestions.map((s) => s.dedupeKey)]);
   const byKey = new Map(stored.filter((a) => a.dedupeKey).map((a) => [a.dedupeKey!, a]));
 
   const items: AgendaItem[] = [];
@@ -279,18 +165,45 @@ export async function agendaTasks(db: Db, q: Omit<AgendaQuery, 'limit' | 'collec
   return { tasks: items.filter(view).sort(itemOrder), automatic: automatic.filter(view).sort(itemOrder) };
 }
 
+/**
+ * The agenda's first `limit` tasks and automatic steps, and their counts:
+ * from the stored plan when it is current (a page of it and the manual actions
+ * in scope), else planned live. Both give the same items in the same order.
+ */
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
+  const plan = await storedPlanState(db, q.date, q.policy);
+  const { tasks, automatic, counts } = plan.source === 'stored' ? await storedPage(db, q) : await livePage(db, q);
+  return { date: q.date, collector: q.collector, items: tasks, automatic, counts, plan };
+}
+
+type Page = Pick<Agenda, 'counts'> & { tasks: AgendaItem[]; automatic: AgendaItem[] };
+
+async function livePage(db: Db, q: AgendaQuery): Promise<Page> {
   const { tasks, automatic } = await agendaTasks(db, q);
+  const planned = tasks.filter((i) => i.state === 'planned').length;
   return {
-    date: q.date,
-    collector: q.collector,
-    items: tasks.slice(0, q.limit),
+    tasks: tasks.slice(0, q.limit),
     automatic: automatic.slice(0, q.limit),
-    counts: {
-      tasks: tasks.length,
-      planned: tasks.filter((i) => i.state === 'planned').length,
-      suggested: tasks.filter((i) => i.state === 'suggested').length,
-      automatic: automatic.length,
-    },
+    counts: { tasks: tasks.length, planned, suggested: tasks.length - planned, automatic: automatic.length },
+  };
+}
+
+// The stored plan holds the planner's suggestions only: the actions it does
+// not own are read live and ranked among the page, which holds every stored
+// task that can come before the limit.
+async function storedPage(db: Db, q: AgendaQuery): Promise<Page> {
+  const [stored, manual, rates] = await Promise.all([
+    readStoredPlan(db, q),
+    db.query<StoredAction>(MANUAL_SQL, [q.date, q.collectorId, q.customerIds ?? null]),
+    loadRates(db, q.date),
+  ]);
+  const view = inView(q.agenda ?? 'all');
+  const others = manual.map((a) => fromManual(a, q.date, q.policy, rates)).filter(view);
+  const tasks = stored.counts.tasks + others.length;
+  const planned = stored.counts.planned + others.length;
+  return {
+    tasks: [...stored.tasks, ...others].sort(itemOrder).slice(0, q.limit),
+    automatic: stored.automatic,
+    counts: { tasks, planned, suggested: tasks - planned, automatic: stored.counts.automatic },
   };
 }

@@ -86,6 +86,13 @@ const AgendaSchema = Type.Object({
   items: Type.Array(AgendaItemSchema),
   automatic: Type.Array(AgendaItemSchema),
   counts: Type.Object({ tasks: Type.Integer(), planned: Type.Integer(), suggested: Type.Integer(), automatic: Type.Integer() }),
+  plan: Type.Object({
+    source: Type.Union([Type.Literal('stored'), Type.Literal('live')], {
+      description: 'stored: read from the last planning run of the portfolio, current for this day (nothing the planner reads changed since); live: planned now',
+    }),
+    plannedAt: Nullable(Type.String({ description: 'when the planning run read its data (stored)' })),
+    staleBecause: Nullable(Type.String({ description: 'why the stored plan was not read (live)' })),
+  }),
 });
 
 const AccountsSchema = Type.Object({

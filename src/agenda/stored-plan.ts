@@ -1,0 +1,150 @@
+// The whole portfolio's agenda as the last planning run ranked it. Planning it
+// live at read time loads every fact of the portfolio and ranks every
+// suggestion to answer the first 50 (44.5 s and 2-3 GB at 100,000 customers);
+// the run has just done exactly that, so it keeps its ranked items
+// (agenda_plan_items) and an agenda read while they are current reads a page.
+//
+// Current means: planned for the day asked, with the same policy, and no
+// transaction that wrote what the planner reads committed unseen by the run.
+// Triggers on the planner's tables record each writing transaction
+// (agenda_data_changes; a person closing an action counts, the planner's own
+// writes and manual actions, read live, do not); the run keeps the snapshot
+// it started from, and a recorded transaction not visible in it makes the
+// store stale. Visibility, not clocks: an import that committed while the run
+// read its facts is one it may not have seen.
+import type { Db, Queryable } from '../db/sql.js';
+import { databaseMoment, type DatabaseMoment } from '../pipeline/refresh-requests.js';
+import { fromSuggestion, type AgendaItem } from './items.js';
+import type { AgendaPolicy } from './policy.js';
+import type { IsoDate, PlanningFacts, Suggestion } from './types.js';
+
+const STORED_PLAN_KEY = 'agenda-stored-plan';
+
+/** Where an agenda came from: the stored plan, or planned live with why the store was not read. */
+export interface PlanSource {
+  source: 'stored' | 'live';
+  /** When the run that stored it started (stored), null when live. */
+  plannedAt: string | null;
+  /** Why the stored plan was not read (live), null when it was. */
+  staleBecause: string | null;
+}
+
+interface StoredPlanMark {
+  date: IsoDate;
+  at: string;
+  snapshot: string;
+  /** The policy the run planned with, as JSON text: another policy ranks otherwise. */
+  policy: string;
+}
+
+// Rows sent per statement: one JSON document of every item of 100,000 customers is hundreds of MB.
+const CHUNK = 5000;
+
+/** The moment a portfolio run starts from: taken before it reads any fact. */
+export const planMoment = (db: Queryable): Promise<DatabaseMoment> => databaseMoment(db);
+
+/** An agenda item as the run shows it, without what the actions table says at read time (id, state). */
+export type PlanItem = Omit<AgendaItem, 'id' | 'state'>;
+
+function planItem(s: Suggestion, facts: Pick<PlanningFacts, 'customers'>): PlanItem {
+  const { id: _id, state: _state, ...item } = fromSuggestion(s, facts);
+  return item;
+}
+
+/**
+ * Replaces the stored plan with a portfolio run's suggestions, in their order.
+ * A run that started before the stored one (two runs racing) stores nothing:
+ * its snapshot saw less.
+ */
+export async function storePlan(
+  db: Db,
+  run: { date: IsoDate; moment: DatabaseMoment; policy: AgendaPolicy; suggestions: Suggestion[]; facts: Pick<PlanningFacts, 'customers'> },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx.query<{ at: string }>(
+      `SELECT value->>'at' AS at FROM service_state WHERE key = $1 AND (value->>'at')::timestamptz > $2::timestamptz FOR UPDATE`,
+      [STORED_PLAN_KEY, run.moment.at],
+    );
+    if (held) return false;
+    await tx.exec('DELETE FROM agenda_plan_items');
+    for (let from = 0; from < run.suggestions.length; from += CHUNK) {
+      const rows = run.suggestions.slice(from, from + CHUNK).map((s, i) => ({
+        rank: from + i, dedupe_key: s.dedupeKey, customer_id: s.customerId, collector_id: run.facts.customers.get(s.customerId)?.collectorId ?? null,
+        task: s.task, origin: s.origin, item: planItem(s, run.facts),
+      }));
+      await tx.query(
+        `INSERT INTO agenda_plan_items (rank, dedupe_key, customer_id, collector_id, task, origin, item)
+         SELECT rank, dedupe_key, customer_id, collector_id, task, origin, item
+         FROM jsonb_to_recordset($1::jsonb) AS r(rank int, dedupe_key text, customer_id int, collector_id int, task boolean, origin text, item jsonb)`,
+        [JSON.stringify(rows)],
+      );
+    }
+    // What this run saw needs no more recording; what it did not still makes it stale.
+    await tx.query(`DELETE FROM agenda_data_changes WHERE pg_visible_in_snapshot(xid::text::xid8, $1::pg_snapshot)`, [run.moment.snapshot]);
+    const mark: StoredPlanMark = { date: run.date, at: run.moment.at, snapshot: run.moment.snapshot, policy: JSON.stringify(run.policy) };
+    await tx.query(
+      `INSERT INTO service_state (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [STORED_PLAN_KEY, JSON.stringify(mark)],
+    );
+    return true;
+  });
+}
+
+/** Whether the stored plan answers an agenda of `date` under `policy`: its start when it does, else why not. */
+export async function storedPlanState(db: Queryable, date: IsoDate, policy: AgendaPolicy): Promise<PlanSource> {
+  const [row] = await db.query<{ mark: StoredPlanMark; changedAt: string | null }>(
+    `SELECT s.value AS mark,
+       (SELECT to_jsonb(min(c.at)) #>> '{}' FROM agenda_data_changes c
+        WHERE NOT pg_visible_in_snapshot(c.xid::text::xid8, (s.value->>'snapshot')::pg_snapshot)) AS "changedAt"
+     FROM service_state s WHERE s.key = $1`,
+    [STORED_PLAN_KEY],
+  );
+  const live = (why: string): PlanSource => ({ source: 'live', plannedAt: null, staleBecause: why });
+  if (!row) return live('the portfolio has not been planned since the agenda kept its plans');
+  const { mark, changedAt } = row;
+  if (mark.date !== date) return live(`the stored plan is for ${mark.date}`);
+  if (mark.policy !== JSON.stringify(policy)) return live('the stored plan was made with another agenda policy');
+  if (changedAt !== null) return live(`data the planner reads changed at ${changedAt}, after the plan of ${mark.at}`);
+  return { source: 'stored', plannedAt: mark.at, staleBecause: null };
+}
+
+export interface StoredPlanQuery {
+  collectorId: number | null;
+  customerIds?: number[];
+  agenda?: 'all' | 'collection' | 'risk';
+  limit: number;
+}
+
+// The stored items in scope and view, as the live read merges them with the
+// actions: one a person closed is not shown, one planned shows with its id,
+// any other (not stored yet, or cancelled by the planner) as a suggestion.
+const IN_SCOPE = `FROM agenda_plan_items p LEFT JOIN actions a ON a.dedupe_key = p.dedupe_key
+WHERE ($1::int IS NULL OR p.collector_id = $1::int) AND ($2::int[] IS NULL OR p.customer_id = ANY($2::int[]))
+  AND ($3::text = 'all' OR (p.origin = 'risk') = ($3::text = 'risk')) AND a.done_at IS NULL`;
+
+const PAGE_SQL = `SELECT p.item, CASE WHEN a.status = 'planned' THEN a.id END AS id
+${IN_SCOPE} AND p.task = $4::boolean ORDER BY p.rank LIMIT $5::int`;
+
+const COUNTS_SQL = `SELECT count(*) FILTER (WHERE p.task)::int AS tasks,
+  count(*) FILTER (WHERE p.task AND a.status = 'planned')::int AS planned, count(*) FILTER (WHERE NOT p.task)::int AS automatic
+${IN_SCOPE}`;
+
+const toItem = (r: { item: PlanItem; id: number | null }): AgendaItem =>
+  ({ id: r.id, state: r.id === null ? 'suggested' : 'planned', ...r.item });
+
+/**
+ * The first `limit` tasks and automatic steps of the stored plan in scope, in
+ * the planner's order, and how many there are: a page, whatever the
+ * portfolio's size.
+ */
+export async function readStoredPlan(db: Queryable, q: StoredPlanQuery): Promise<{
+  tasks: AgendaItem[]; automatic: AgendaItem[]; counts: { tasks: number; planned: number; automatic: number };
+}> {
+  const scope = [q.collectorId, q.customerIds ?? null, q.agenda ?? 'all'];
+  const [tasks, automatic, [counts]] = await Promise.all([
+    db.query<{ item: PlanItem; id: number | null }>(PAGE_SQL, [...scope, true, q.limit]),
+    db.query<{ item: PlanItem; id: number | null }>(PAGE_SQL, [...scope, false, q.limit]),
+    db.query<{ tasks: number; planned: number; automatic: number }>(COUNTS_SQL, scope),
+  ]);
+  return { tasks: tasks.map(toItem), automatic: automatic.map(toItem), counts };
+}

@@ -1,0 +1,117 @@
+// The agenda read from the portfolio run's stored plan: the same items, order
+// and counts as the live plan while nothing the planner reads has changed, and
+// the live plan (saying why) once something has, on PGlite and PostgreSQL.
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
+import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, readAgenda, type AgendaQuery } from '../../src/agenda/index.js';
+import * as f from './factories.js';
+
+const policy = agendaPolicy();
+const DAY = '2026-10-20';
+const STEPS: f.Step[] = [
+  { dayOffset: 3, channel: 'email', level: 1, template: 'first-reminder', automatic: true },
+  { dayOffset: 15, channel: 'call', level: 2, template: 'collector-call', automatic: false },
+  { dayOffset: 30, channel: 'letter', level: 3, template: 'formal-notice', automatic: false },
+];
+
+for (const backend of await backends()) {
+  describe(`the agenda from the stored plan on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => { s = await openTestStorage(backend); });
+    afterAll(async () => s.close());
+    beforeEach(async () => f.wipe(s.db));
+
+    const plan = () => planAndMaterialise(s.db, { date: DAY, scope: { kind: 'portfolio' }, policy });
+    const query = (q: Partial<AgendaQuery> = {}): AgendaQuery =>
+      ({ collectorId: null, collector: null, date: DAY, limit: 3, policy, agenda: 'all', ...q });
+
+    /** What the live plan answers for the same query: every item ranked, then the first `limit`. */
+    async function livePlan(q: AgendaQuery) {
+      const { tasks, automatic } = await agendaTasks(s.db, q);
+      const planned = tasks.filter((t) => t.state === 'planned').length;
+      return {
+        items: tasks.slice(0, q.limit), automatic: automatic.slice(0, q.limit),
+        counts: { tasks: tasks.length, planned, suggested: tasks.length - planned, automatic: automatic.length },
+      };
+    }
+
+    /**
+     * Two collectors, customers in two currencies with reminders due (automatic
+     * and not), a broken promise, a dispute, a credit limit overrun, a manual
+     * call, a step a person closed: every origin and both lists.
+     */
+    async function world() {
+      const scenarioId = await f.scenario(s.db, STEPS);
+      const collectors = [await f.collector(s.db), await f.collector(s.db)];
+      await f.exchangeRate(s.db, 'EUR', 'USD', '2026-10-01', 1.1);
+      const customers: number[] = [];
+      for (let k = 0; k < 8; k++) {
+        const customerId = await f.customer(s.db, { collectorId: collectors[k % 2], scenarioId, riskScore: 10 * k, currency: k % 3 === 0 ? 'EUR' : 'USD' });
+        customers.push(customerId);
+        await f.invoice(s.db, { customerId, dueDate: `2026-09-${String(10 + k).padStart(2, '0')}`, amount: 500 + 300 * k, currency: k % 3 === 0 ? 'EUR' : 'USD' });
+        await f.invoice(s.db, { customerId, dueDate: '2026-10-15', amount: 200 + 10 * k });
+      }
+      await f.invoice(s.db, { customerId: customers[1], dueDate: '2026-09-01', amount: 4200, status: 'promise_to_pay', statusDate: '2026-10-01', promisedDate: '2026-10-10' });
+      await f.invoice(s.db, { customerId: customers[2], dueDate: '2026-08-01', amount: 900, status: 'dispute', statusDate: '2026-08-20' });
+      await s.db.query('UPDATE customers SET credit_limit = 1000 WHERE id = $1', [customers[7]]);
+      await s.db.query(`INSERT INTO actions (customer_id, collector_id, type, due_date, origin, reason) VALUES ($1, $2, 'call', '2026-10-18', 'manual', 'Call about the new order')`,
+        [customers[4], collectors[0]]);
+      await plan();
+      const [step] = (await f.actionsOf(s.db, customers[3])).filter((a) => a.origin === 'scenario');
+      await closeAction(s.db, step.id, 'done', { policy, today: DAY });
+      // Planned again after the closing, as a refresh or the nightly run does.
+      await plan();
+      return { collectors, customers };
+    }
+
+    it('answers what the live plan answers, in its order, for the portfolio, a collector, a view and a customer', async () => {
+      const { collectors, customers } = await world();
+      for (const q of [
+        query(), query({ limit: 50 }), query({ collectorId: collectors[1], collector: 'x' }), query({ agenda: 'risk' }),
+        query({ agenda: 'collection', limit: 5 }), query({ customerIds: [customers[1], customers[4]] }),
+      ]) {
+        const stored = await readAgenda(s.db, q);
+        expect(stored.plan.source).toBe('stored');
+        expect({ items: stored.items, automatic: stored.automatic, counts: stored.counts }).toEqual(await livePlan(q));
+      }
+      const whole = await readAgenda(s.db, query({ limit: 50 }));
+      // The world has what the comparison is about: planned and manual tasks, automatic steps, a closed step left out.
+      expect(whole.counts.tasks).toBeGreaterThan(10);
+      expect(whole.counts.automatic).toBeGreaterThan(0);
+      expect(whole.items.map((i) => i.kind)).toEqual(expect.arrayContaining(['manual', 'scenario_step', 'promise_broken', 'credit_limit_exceeded']));
+    });
+
+    it('reads the stored items, not a plan made again', async () => {
+      await world();
+      await s.db.query(`UPDATE agenda_plan_items SET item = jsonb_set(item, '{reason}', '"as stored"') WHERE task AND rank = (SELECT min(rank) FROM agenda_plan_items WHERE task)`);
+      const agenda = await readAgenda(s.db, query());
+      expect(agenda.items[0].reason).toBe('as stored');
+    });
+
+    it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
+      const { customers } = await world();
+      const before = await readAgenda(s.db, query({ limit: 50 }));
+      expect(before.plan).toMatchObject({ source: 'stored', staleBecause: null });
+
+      await f.invoice(s.db, { customerId: customers[5], dueDate: '2026-08-01', amount: 99_000 });
+      const afterImport = await readAgenda(s.db, query({ limit: 50 }));
+      expect(afterImport.plan.source).toBe('live');
+      expect(afterImport.plan.staleBecause).toMatch(/changed/);
+      // The live plan has the new invoice's reminder, which the stored one could not.
+      expect(afterImport.items[0].amounts.atStake).toBeGreaterThanOrEqual(99_000);
+      expect(afterImport.counts).toEqual((await livePlan(query({ limit: 50 }))).counts);
+
+      await plan();
+      expect((await readAgenda(s.db, query())).plan.source).toBe('stored');
+      const [open] = (await f.actionsOf(s.db)).filter((a) => a.status === 'planned');
+      await closeAction(s.db, open.id, 'cancelled', { policy, today: DAY });
+      expect((await readAgenda(s.db, query())).plan.source).toBe('live');
+
+      await plan();
+      const nextDay = await readAgenda(s.db, query({ date: '2026-10-21' }));
+      expect(nextDay.plan).toMatchObject({ source: 'live', staleBecause: 'the stored plan is for 2026-10-20' });
+      const otherPolicy = await readAgenda(s.db, query({ policy: agendaPolicy({ promiseGraceDays: 9 }) }));
+      expect(otherPolicy.plan.source).toBe('live');
+    });
+  });
+}
