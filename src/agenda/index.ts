@@ -6,7 +6,7 @@ export { planMlSuggestions, INBOUND_FIELD_NAMES } from './plan-ml.js';
 export { loadPlanningFacts, type PlanningScope } from './facts.js';
 export { readSteps, stepsProblem } from './steps.js';
 export { materialiseSuggestions, upsertTasks, type MaterialiseResult } from './materialise.js';
-export { agendaTasks, groupIdOf, groupMemberIds, readAgenda, scopedCustomerIds, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
+export { agendaTasks, plannedLive, groupIdOf, groupMemberIds, readAgenda, scopedCustomerIds, type Agenda, type AgendaItem, type AgendaQuery } from './read.js';
 export { byAccount, type Account, type AccountTask } from './accounts.js';
 export { accountsTable, tasksTable } from './exports.js';
 export { closeAction, closeSuggestion, collectorIdOf, type ClosedAction, type Closing } from './close.js';

@@ -138,8 +138,21 @@ export async function scopedCustomerIds(
   return inScope ? [c.id] : [];
 }
 
-/** Every task and automatic step due by the day, in view, highest priority first. */
-export async function agendaTasks(db: Db, q: Omit<AgendaQuery, 'limit' | 'collector'>): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
+type TasksQuery = Omit<AgendaQuery, 'limit' | 'collector'>;
+
+/**
+ * Every task and automatic step due by the day, in view, highest priority
+ * first (the call list, the files): from the stored plan when it is current.
+ */
+export async function agendaTasks(db: Db, q: TasksQuery): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
+  const plan = await storedPlanState(db, q.date, q.policy);
+  if (plan.source === 'live') return plannedLive(db, q);
+  const { tasks, automatic } = await storedTasks(db, q, null);
+  return { tasks, automatic };
+}
+
+/** The same, planned now from the facts, whatever the stored plan. */
+export async function plannedLive(db: Db, q: TasksQuery): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
   const scope: PlanningScope = q.customerIds ? { kind: 'customers', customerIds: q.customerIds }
     : q.collectorId === null ? { kind: 'portfolio' } : { kind: 'collector', collectorId: q.collectorId };
   const facts = await loadPlanningFacts(db, { asOf: q.date, scope, policy: q.policy });
@@ -172,14 +185,14 @@ export async function agendaTasks(db: Db, q: Omit<AgendaQuery, 'limit' | 'collec
  */
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
   const plan = await storedPlanState(db, q.date, q.policy);
-  const { tasks, automatic, counts } = plan.source === 'stored' ? await storedPage(db, q) : await livePage(db, q);
+  const { tasks, automatic, counts } = plan.source === 'stored' ? await storedTasks(db, q, q.limit) : await livePage(db, q);
   return { date: q.date, collector: q.collector, items: tasks, automatic, counts, plan };
 }
 
 type Page = Pick<Agenda, 'counts'> & { tasks: AgendaItem[]; automatic: AgendaItem[] };
 
 async function livePage(db: Db, q: AgendaQuery): Promise<Page> {
-  const { tasks, automatic } = await agendaTasks(db, q);
+  const { tasks, automatic } = await plannedLive(db, q);
   const planned = tasks.filter((i) => i.state === 'planned').length;
   return {
     tasks: tasks.slice(0, q.limit),
@@ -190,10 +203,10 @@ async function livePage(db: Db, q: AgendaQuery): Promise<Page> {
 
 // The stored plan holds the planner's suggestions only: the actions it does
 // not own are read live and ranked among the page, which holds every stored
-// task that can come before the limit.
-async function storedPage(db: Db, q: AgendaQuery): Promise<Page> {
+// task that can come before the limit (null: every one).
+async function storedTasks(db: Db, q: TasksQuery, limit: number | null): Promise<Page> {
   const [stored, manual, rates] = await Promise.all([
-    readStoredPlan(db, q),
+    readStoredPlan(db, { ...q, limit }),
     db.query<StoredAction>(MANUAL_SQL, [q.date, q.collectorId, q.customerIds ?? null]),
     loadRates(db, q.date),
   ]);
@@ -201,8 +214,9 @@ async function storedPage(db: Db, q: AgendaQuery): Promise<Page> {
   const others = manual.map((a) => fromManual(a, q.date, q.policy, rates)).filter(view);
   const tasks = stored.counts.tasks + others.length;
   const planned = stored.counts.planned + others.length;
+  const ranked = [...stored.tasks, ...others].sort(itemOrder);
   return {
-    tasks: [...stored.tasks, ...others].sort(itemOrder).slice(0, q.limit),
+    tasks: limit === null ? ranked : ranked.slice(0, limit),
     automatic: stored.automatic,
     counts: { tasks, planned, suggested: tasks - planned, automatic: stored.counts.automatic },
   };

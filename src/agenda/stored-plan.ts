@@ -112,7 +112,8 @@ export interface StoredPlanQuery {
   collectorId: number | null;
   customerIds?: number[];
   agenda?: 'all' | 'collection' | 'risk';
-  limit: number;
+  /** Null: every one. */
+  limit: number | null;
 }
 
 // The stored items in scope and view, as the live read merges them with the
@@ -135,7 +136,7 @@ const toItem = (r: { item: PlanItem; id: number | null }): AgendaItem =>
 /**
  * The first `limit` tasks and automatic steps of the stored plan in scope, in
  * the planner's order, and how many there are: a page, whatever the
- * portfolio's size.
+ * portfolio's size (no limit: all of them, for the files and the call list).
  */
 export async function readStoredPlan(db: Queryable, q: StoredPlanQuery): Promise<{
   tasks: AgendaItem[]; automatic: AgendaItem[]; counts: { tasks: number; planned: number; automatic: number };

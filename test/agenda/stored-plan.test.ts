@@ -3,7 +3,7 @@
 // the live plan (saying why) once something has, on PGlite and PostgreSQL.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, readAgenda, type AgendaQuery } from '../../src/agenda/index.js';
+import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, plannedLive, readAgenda, type AgendaQuery } from '../../src/agenda/index.js';
 import * as f from './factories.js';
 
 const policy = agendaPolicy();
@@ -27,7 +27,7 @@ for (const backend of await backends()) {
 
     /** What the live plan answers for the same query: every item ranked, then the first `limit`. */
     async function livePlan(q: AgendaQuery) {
-      const { tasks, automatic } = await agendaTasks(s.db, q);
+      const { tasks, automatic } = await plannedLive(s.db, q);
       const planned = tasks.filter((t) => t.state === 'planned').length;
       return {
         items: tasks.slice(0, q.limit), automatic: automatic.slice(0, q.limit),
@@ -73,6 +73,8 @@ for (const backend of await backends()) {
         const stored = await readAgenda(s.db, q);
         expect(stored.plan.source).toBe('stored');
         expect({ items: stored.items, automatic: stored.automatic, counts: stored.counts }).toEqual(await livePlan(q));
+        // Every row, as the call list and the files read them.
+        expect(await agendaTasks(s.db, q)).toEqual(await plannedLive(s.db, q));
       }
       const whole = await readAgenda(s.db, query({ limit: 50 }));
       // The world has what the comparison is about: planned and manual tasks, automatic steps, a closed step left out.
@@ -86,6 +88,7 @@ for (const backend of await backends()) {
       await s.db.query(`UPDATE agenda_plan_items SET item = jsonb_set(item, '{reason}', '"as stored"') WHERE task AND rank = (SELECT min(rank) FROM agenda_plan_items WHERE task)`);
       const agenda = await readAgenda(s.db, query());
       expect(agenda.items[0].reason).toBe('as stored');
+      expect((await agendaTasks(s.db, query())).tasks[0].reason).toBe('as stored');
     });
 
     it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
