@@ -12,7 +12,7 @@
 // it started from, and a recorded transaction not visible in it makes the
 // store stale. Visibility, not clocks: an import that committed while the run
 // read its facts is one it may not have seen.
-import type { Db, Queryable } from '../db/sql.js';
+import { copyCell, type Db, type Queryable } from '../db/sql.js';
 import { databaseMoment, type DatabaseMoment } from '../pipeline/refresh-requests.js';
 import { fromSuggestion, type AgendaItem } from './items.js';
 import type { AgendaPolicy } from './policy.js';
@@ -37,8 +37,8 @@ interface StoredPlanMark {
   policy: string;
 }
 
-// Rows sent per statement: one JSON document of every item of 100,000 customers is hundreds of MB.
 const CHUNK = 5000;
+const PLAN_COLUMNS = ['rank', 'dedupe_key', 'customer_id', 'collector_id', 'task', 'origin', 'item'];
 
 /** The moment a portfolio run starts from: taken before it reads any fact. */
 export const planMoment = (db: Queryable): Promise<DatabaseMoment> => databaseMoment(db);
@@ -67,17 +67,13 @@ export async function storePlan(
     );
     if (held) return false;
     await tx.exec('DELETE FROM agenda_plan_items');
+    // COPY, a chunk at a time: one text of every item of 100,000 customers is hundreds of MB.
     for (let from = 0; from < run.suggestions.length; from += CHUNK) {
-      const rows = run.suggestions.slice(from, from + CHUNK).map((s, i) => ({
-        rank: from + i, dedupe_key: s.dedupeKey, customer_id: s.customerId, collector_id: run.facts.customers.get(s.customerId)?.collectorId ?? null,
-        task: s.task, origin: s.origin, item: planItem(s, run.facts),
-      }));
-      await tx.query(
-        `INSERT INTO agenda_plan_items (rank, dedupe_key, customer_id, collector_id, task, origin, item)
-         SELECT rank, dedupe_key, customer_id, collector_id, task, origin, item
-         FROM jsonb_to_recordset($1::jsonb) AS r(rank int, dedupe_key text, customer_id int, collector_id int, task boolean, origin text, item jsonb)`,
-        [JSON.stringify(rows)],
-      );
+      const lines = run.suggestions.slice(from, from + CHUNK).map((s, i) => [
+        from + i, s.dedupeKey, s.customerId, run.facts.customers.get(s.customerId)?.collectorId ?? null, s.task, s.origin,
+        JSON.stringify(planItem(s, run.facts)),
+      ].map(copyCell).join('\t') + '\n');
+      await tx.copyFrom('agenda_plan_items', PLAN_COLUMNS, lines.join(''));
     }
     // What this run saw needs no more recording; what it did not still makes it stale.
     await tx.query(`DELETE FROM agenda_data_changes WHERE pg_visible_in_snapshot(xid::text::xid8, $1::pg_snapshot)`, [run.moment.snapshot]);
