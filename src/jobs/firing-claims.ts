@@ -27,7 +27,7 @@ export class ScheduledRunClaims implements FiringClaims {
   constructor(
     readonly db: Db,
     private readonly instanceId: string,
-    private readonly policy: ScheduledRunPolicy,
+    readonly policy: ScheduledRunPolicy,
     private readonly log: Logger,
   ) {}
 

@@ -83,7 +83,7 @@ export class Jobs {
 
   /** The latest firings claimed in the database, newest first; null when firings are not claimed (Redis, or the embedded database). */
   async scheduledRuns(limit: number): Promise<ScheduledRunRow[] | null> {
-    return this.firingClaims ? recentScheduledRuns(this.firingClaims.db, limit) : null;
+    return this.firingClaims ? recentScheduledRuns(this.firingClaims.db, limit, this.firingClaims.policy.maxAttempts) : null;
   }
 
   get distributed(): boolean {

@@ -66,6 +66,8 @@ export interface ScheduledRunRow {
   retryAt: string | null;
   finishedAt: string | null;
   error: JobInfo['error'];
+  /** No instance runs it again: it failed at its last attempt, or its last attempt's holder stopped renewing its lease. */
+  givenUp: boolean;
 }
 
 const ms = (param: string) => `${param}::int * interval '1 millisecond'`;
@@ -150,14 +152,19 @@ export async function claimableScheduledRuns(db: Queryable, schedulerIds: string
   return rows.map((r) => ({ schedulerId: r.schedulerId, jobId: r.jobId, scheduledAt: new Date(r.scheduledAt) }));
 }
 
-/** The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers. */
-export async function recentScheduledRuns(db: Queryable, limit: number): Promise<ScheduledRunRow[]> {
+/**
+ * The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers.
+ * A lapsed lease at the last attempt is never taken over (CLAIMABLE), so such a row stays
+ * `running`: it is told given up by the database's clock, as the claims read leases.
+ */
+export async function recentScheduledRuns(db: Queryable, limit: number, maxAttempts: number): Promise<ScheduledRunRow[]> {
   return db.query<ScheduledRunRow>(
     `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", state, attempts,
             instance_id AS "instanceId", job_id AS "jobId", ${isoSql('claimed_at')} AS "claimedAt",
             ${isoSql('lease_until')} AS "leaseUntil", ${isoSql('retry_at')} AS "retryAt",
-            ${isoSql('finished_at')} AS "finishedAt", error
+            ${isoSql('finished_at')} AS "finishedAt", error,
+            (state = 'failed' AND retry_at IS NULL) OR (state = 'running' AND lease_until < now() AND attempts >= $2) AS "givenUp"
      FROM scheduled_runs ORDER BY scheduled_at DESC, scheduler_id LIMIT $1`,
-    [limit],
+    [limit, maxAttempts],
   );
 }

@@ -62,9 +62,9 @@ describe('GET /metrics, after a rescoring checked its inputs', () => {
 });
 
 describe('GET /metrics, with schedules claimed in the database', () => {
-  const firing = (schedulerId: string, scheduledAt: string, state: string, attempts: number, retryAt: string | null) => ({
+  const firing = (schedulerId: string, scheduledAt: string, state: string, attempts: number, retryAt: string | null, givenUp = state === 'failed' && retryAt === null) => ({
     schedulerId, scheduledAt, state, attempts, retryAt, instanceId: 'a', jobId: `${schedulerId}-${scheduledAt}`, claimedAt: scheduledAt,
-    leaseUntil: scheduledAt, finishedAt: scheduledAt, error: state === 'failed' ? { code: 'AR_ERR_JOB_FAILED', message: 'down' } : null,
+    leaseUntil: scheduledAt, finishedAt: scheduledAt, error: state === 'failed' ? { code: 'AR_ERR_JOB_FAILED', message: 'down' } : null, givenUp,
   });
 
   it("gives each schedule's latest firing: its attempts by state, and whether it was given up on", async () => {
@@ -73,6 +73,8 @@ describe('GET /metrics, with schedules claimed in the database', () => {
       scheduledRuns: async () => [
         firing('nightly-refresh', '2026-12-07T02:00:00.000Z', 'failed', 3, null),
         firing('retrain', '2026-12-07T01:00:00.000Z', 'failed', 1, '2026-12-07T01:05:00.000Z'),
+        // Its last attempt's instance died: still running, and nobody takes it over.
+        firing('retrain-lost', '2026-12-07T00:30:00.000Z', 'running', 3, null, true),
         // An older firing of the nightly refresh: not its latest.
         firing('nightly-refresh', '2026-12-06T02:00:00.000Z', 'completed', 1, null),
       ],
@@ -84,5 +86,6 @@ describe('GET /metrics, with schedules claimed in the database', () => {
     expect(body).toMatch(/^scheduled_run_given_up\{scheduler="nightly-refresh"\} 1$/m);
     expect(body).toMatch(/^scheduled_run_attempts\{scheduler="retrain",state="failed"\} 1$/m);
     expect(body).toMatch(/^scheduled_run_given_up\{scheduler="retrain"\} 0$/m);
+    expect(body).toMatch(/^scheduled_run_given_up\{scheduler="retrain-lost"\} 1$/m);
   });
 });

@@ -196,6 +196,26 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       expect(lastWords).toEqual([expect.objectContaining({ level: 50, attempt: 3, of: 3, error: expect.objectContaining({ message: 'the database went away' }) })]);
     });
 
+    // No instance takes over a firing at its last attempt: one whose holder died there was listed as running, and gauged not given up, until the next firing.
+    it('tells a firing whose holder stopped renewing at its last attempt as given up, and one with attempts left as not', async () => {
+      const lastDied = firingOf('t-died-last');
+      const firstDied = { ...lastDied, schedulerId: 't-died-first', jobId: `t-died-first-${lastDied.scheduledAt.toISOString()}` };
+      const short = { ...POLICY, leaseMs: 100 };
+      const lapse = () => new Promise((r) => setTimeout(r, 150));
+      for (const holder of ['dead/1', 'dead/2', 'dead/3']) {
+        await claimScheduledRun(storage.db, lastDied, holder, short);
+        await lapse();
+      }
+      expect(await claimScheduledRun(storage.db, firstDied, 'dead/4', short)).toEqual({ attempt: 1 });
+      await lapse();
+      // No schedule set: this instance sweeps nothing, and only lists.
+      const lister = new Jobs({ redisUrl: null, work: true, db: storage.db, scheduledRuns: POLICY });
+      opened.push(lister);
+      const runs = await lister.scheduledRuns(10);
+      expect(runs!.find((r) => r.jobId === lastDied.jobId)).toMatchObject({ state: 'running', attempts: 3, givenUp: true });
+      expect(runs!.find((r) => r.jobId === firstDied.jobId)).toMatchObject({ state: 'running', attempts: 1, givenUp: false });
+    });
+
     it('hands the firing to another instance at once when its holder shuts down mid-run', async () => {
       const runs: Ran[] = [];
       const a = await claimingInstance('a', runs, 't-shutdown', (_attempt, signal) =>

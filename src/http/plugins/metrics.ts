@@ -38,12 +38,12 @@ function scheduleGauges(registry: client.Registry, scheduledRuns: () => Promise<
   });
   new client.Gauge({
     name: 'scheduled_run_given_up',
-    help: 'Whether the latest firing of each schedule failed at its last attempt (1), to be run by nobody before the next one',
+    help: 'Whether the latest firing of each schedule was given up on (1): it failed at its last attempt, or that attempt\'s instance stopped renewing its lease; nobody runs it before the next one',
     labelNames: ['scheduler'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const r of await latest()) this.set({ scheduler: r.schedulerId }, r.state === 'failed' && r.retryAt === null ? 1 : 0);
+      for (const r of await latest()) this.set({ scheduler: r.schedulerId }, r.givenUp ? 1 : 0);
     },
   });
 }

@@ -149,6 +149,7 @@ const ScheduledRunSchema = Type.Object({
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }), Type.Null()], {
     description: 'the last failed attempt\'s',
   }),
+  givenUp: Type.Boolean({ description: 'no instance runs it again: it failed at its last attempt, or that attempt\'s instance stopped renewing its lease (a running one past leaseUntil)' }),
 });
 
 export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
