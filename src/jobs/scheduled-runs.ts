@@ -81,9 +81,10 @@ const CLAIMABLE = (t: string, maxAttempts: string) =>
 export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string, policy: ScheduledRunPolicy): Promise<Claim> {
   const { schedulerId, scheduledAt, jobId } = firing;
   const key = [schedulerId, scheduledAt.toISOString()];
+  // The state is named: a row without one is a claim of an instance that records no outcome (migration 20261216060000).
   const [claimed] = await db.query<{ attempts: number }>(
-    `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, lease_until)
-     VALUES ($1, $2, $3, $4, now() + ${ms('$5')})
+    `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, state, lease_until)
+     VALUES ($1, $2, $3, $4, 'running', now() + ${ms('$5')})
      ON CONFLICT (scheduler_id, scheduled_at) DO UPDATE SET instance_id = EXCLUDED.instance_id, job_id = EXCLUDED.job_id,
        claimed_at = now(), state = 'running', attempts = scheduled_runs.attempts + 1, lease_until = EXCLUDED.lease_until,
        retry_at = NULL, finished_at = NULL

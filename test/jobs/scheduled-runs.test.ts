@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { Jobs } from '../../src/jobs/jobs.js';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
-import { claimScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
+import { claimableScheduledRuns, claimScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { eventually } from '../helpers/eventually.js';
 import { capturedLog } from '../helpers/log.js';
@@ -214,6 +214,27 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       const runs = await lister.scheduledRuns(10);
       expect(runs!.find((r) => r.jobId === lastDied.jobId)).toMatchObject({ state: 'running', attempts: 3, givenUp: true });
       expect(runs!.find((r) => r.jobId === firstDied.jobId)).toMatchObject({ state: 'running', attempts: 1, givenUp: false });
+    });
+
+    // Every process migrates at its start, so during a rolling deploy instances of the previous version claim
+    // firings in the migrated table, with their insert of four columns and nothing after it: renewing no lease and
+    // recording no outcome, their claim read as running with its lease lapsed, and the next instance to sweep ran it again.
+    it('leaves to an instance of the previous version the firing it claimed after the migration', async () => {
+      const runs: Ran[] = [];
+      const firing = firingOf('t-previous-version');
+      await storage.db.query(
+        `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (scheduler_id, scheduled_at) DO NOTHING RETURNING instance_id`,
+        [firing.schedulerId, firing.scheduledAt.toISOString(), 'previous/1', firing.jobId],
+      );
+      expect(await claimableScheduledRuns(storage.db, [firing.schedulerId], POLICY.maxAttempts)).toEqual([]);
+      const b = await claimingInstance('b', runs, 't-previous-version', async () => 'done');
+      await b.runner.refire(firing);
+      expect(await b.jobs.waitFor(firing.jobId)).toMatchObject({ result: { takenBy: 'previous/1', state: 'completed' } });
+      // Sweeps of b, past any lease.
+      await new Promise((r) => setTimeout(r, 2 * POLICY.leaseMs));
+      expect(runs).toEqual([]);
+      expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1, instanceId: 'previous/1' });
     });
 
     it('hands the firing to another instance at once when its holder shuts down mid-run', async () => {
