@@ -178,7 +178,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   // counted, and a caller could guess keys at full speed. Unknown and missing
   // keys now spend their address's budget (rateLimitKey), never a real key's.
   app.addHook('onRequest', app.rateLimit());
-  await app.register(metrics, { monitor: services.models.monitor, scheduledRuns: () => services.jobs.scheduledRuns(50) });
+  await app.register(metrics, { monitor: services.models.monitor, scheduledRuns: () => services.jobs.latestScheduledRuns() });
   await app.register(auth, { keys: config.apiKeys });
   await app.register(input);
 

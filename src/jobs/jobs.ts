@@ -7,7 +7,7 @@ import { InProcessRunner } from './in-process.js';
 import { BullmqRunner } from './bullmq.js';
 import { JobRecords, type JobRecordOptions } from './records.js';
 import { startPeriodic, type Periodic } from './periodic.js';
-import { DEFAULT_SCHEDULED_RUN_POLICY, recentScheduledRuns, type ScheduledRunPolicy, type ScheduledRunRow } from './scheduled-runs.js';
+import { DEFAULT_SCHEDULED_RUN_POLICY, latestScheduledRuns, recentScheduledRuns, type ScheduledRunPolicy, type ScheduledRunRow } from './scheduled-runs.js';
 import { ScheduledRunClaims } from './firing-claims.js';
 import type { EnqueueOptions, JobHandler, JobInfo, JobRunner } from './types.js';
 import type { Db } from '../db/sql.js';
@@ -84,6 +84,11 @@ export class Jobs {
   /** The latest firings claimed in the database, newest first; null when firings are not claimed (Redis, or the embedded database). */
   async scheduledRuns(limit: number): Promise<ScheduledRunRow[] | null> {
     return this.firingClaims ? recentScheduledRuns(this.firingClaims.db, limit, this.firingClaims.policy.maxAttempts) : null;
+  }
+
+  /** Each schedule's latest firing claimed in the database; null when firings are not claimed. */
+  async latestScheduledRuns(): Promise<ScheduledRunRow[] | null> {
+    return this.firingClaims ? latestScheduledRuns(this.firingClaims.db, this.firingClaims.policy.maxAttempts) : null;
   }
 
   get distributed(): boolean {

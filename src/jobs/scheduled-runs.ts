@@ -154,18 +154,31 @@ export async function claimableScheduledRuns(db: Queryable, schedulerIds: string
 }
 
 /**
- * The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers.
- * A lapsed lease at the last attempt is never taken over (CLAIMABLE), so such a row stays
- * `running`: it is told given up by the database's clock, as the claims read leases.
+ * A row as the listing and the gauges read it. A lapsed lease at the last attempt is never
+ * taken over (CLAIMABLE), so such a row stays `running`: it is told given up by the
+ * database's clock, as the claims read leases.
  */
-export async function recentScheduledRuns(db: Queryable, limit: number, maxAttempts: number): Promise<ScheduledRunRow[]> {
-  return db.query<ScheduledRunRow>(
-    `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", state, attempts,
+const ROW_COLUMNS = (maxAttempts: string) => `scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", state, attempts,
             instance_id AS "instanceId", job_id AS "jobId", ${isoSql('claimed_at')} AS "claimedAt",
             ${isoSql('lease_until')} AS "leaseUntil", ${isoSql('retry_at')} AS "retryAt",
             ${isoSql('finished_at')} AS "finishedAt", error,
-            (state = 'failed' AND retry_at IS NULL) OR (state = 'running' AND lease_until < now() AND attempts >= $2) AS "givenUp"
-     FROM scheduled_runs ORDER BY scheduled_at DESC, scheduler_id LIMIT $1`,
+            (state = 'failed' AND retry_at IS NULL) OR (state = 'running' AND lease_until < now() AND attempts >= ${maxAttempts}) AS "givenUp"`;
+
+/** The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers. */
+export async function recentScheduledRuns(db: Queryable, limit: number, maxAttempts: number): Promise<ScheduledRunRow[]> {
+  return db.query<ScheduledRunRow>(
+    `SELECT ${ROW_COLUMNS('$2')} FROM scheduled_runs ORDER BY scheduled_at DESC, scheduler_id LIMIT $1`,
     [limit, maxAttempts],
+  );
+}
+
+/**
+ * Each schedule's latest firing, what the gauges read: not the newest firings of all
+ * schedules, of which a frequent one (an hourly retraining of five models) fills any number.
+ */
+export async function latestScheduledRuns(db: Queryable, maxAttempts: number): Promise<ScheduledRunRow[]> {
+  return db.query<ScheduledRunRow>(
+    `SELECT DISTINCT ON (scheduler_id) ${ROW_COLUMNS('$1')} FROM scheduled_runs ORDER BY scheduler_id, scheduled_at DESC`,
+    [maxAttempts],
   );
 }

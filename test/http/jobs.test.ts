@@ -92,6 +92,27 @@ describe.each(await backends())('job status through another instance on %s', (ba
     }
   });
 
+  // The gauges read the 50 newest firings of all schedules: an hourly RETRAIN_CRON of five models (120 a day) pushed
+  // the nightly refresh out of them within ten hours, and its given-up gauge went missing while it was still the latest.
+  it('gauges the latest firing of every schedule, however many newer firings other schedules have (PostgreSQL only)', async () => {
+    if (backend === 'pglite') return;
+    const hour = 3600_000;
+    const base = Math.floor(Date.now() / hour) * hour - 200 * hour;
+    await t.storage.db.query(
+      `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, state, attempts, lease_until, finished_at)
+       VALUES ('t-nightly-buried', $1, 'a', 'nightly', 'failed', 3, $1, $1)`,
+      [new Date(base).toISOString()],
+    );
+    await t.storage.db.query(
+      `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, state, lease_until, finished_at)
+       SELECT 't-hourly', $1::timestamptz + n * interval '1 hour', 'a', 'hourly-' || n, 'completed', now(), now() FROM generate_series(1, 60) n`,
+      [new Date(base).toISOString()],
+    );
+    const scraped = (await t.app.inject({ url: '/metrics' })).body;
+    expect(scraped).toMatch(/^scheduled_run_given_up\{scheduler="t-nightly-buried"\} 1$/m);
+    expect(scraped).toMatch(/^scheduled_run_attempts\{scheduler="t-hourly",state="completed"\} 1$/m);
+  });
+
   it('refuses a limit out of range with a problem', async () => {
     const res = await t.app.inject({ url: '/v1/jobs/scheduled-runs?limit=0', headers: auth('analyst') });
     expect(res.statusCode).toBe(400);

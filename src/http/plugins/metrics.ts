@@ -14,7 +14,7 @@ import type { ScheduledRunRow } from '../../jobs/scheduled-runs.js';
 export interface MetricsOptions {
   /** The drift checks of rescorings; none: no drift gauges. */
   monitor?: Pick<ModelMonitor, 'latest'>;
-  /** The latest firings claimed in the database, newest first (null: none are claimed); none: no schedule gauges. */
+  /** Each schedule's latest firing claimed in the database (null: none are claimed); none: no schedule gauges. */
   scheduledRuns?: () => Promise<ScheduledRunRow[] | null>;
 }
 
