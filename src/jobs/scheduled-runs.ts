@@ -72,10 +72,18 @@ export interface ScheduledRunRow {
 
 const ms = (param: string) => `${param}::int * interval '1 millisecond'`;
 
-/** A row another instance may claim now: failed with its back-off over, or running with its lease lapsed. */
+/**
+ * A row another instance may claim now: failed with its back-off over, or
+ * running with its lease lapsed; and no later firing of its schedule claimed.
+ * A later firing does the same work on newer data (a night's refresh, a
+ * retraining): after an outage, yesterday's failed refresh is not run beside
+ * today's.
+ */
 const CLAIMABLE = (t: string, maxAttempts: string) =>
   `${t}.attempts < ${maxAttempts} AND ((${t}.state = 'failed' AND ${t}.retry_at <= now())
-     OR (${t}.state = 'running' AND ${t}.lease_until < now()))`;
+     OR (${t}.state = 'running' AND ${t}.lease_until < now()))
+   AND NOT EXISTS (SELECT 1 FROM scheduled_runs later
+                   WHERE later.scheduler_id = ${t}.scheduler_id AND later.scheduled_at > ${t}.scheduled_at)`;
 
 /** Takes the firing for `instanceId` when nobody holds it, or when it failed or its holder's lease lapsed. */
 export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string, policy: ScheduledRunPolicy): Promise<Claim> {

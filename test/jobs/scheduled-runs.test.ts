@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { Jobs } from '../../src/jobs/jobs.js';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
-import { claimableScheduledRuns, claimScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
+import { claimableScheduledRuns, claimScheduledRun, finishScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { eventually } from '../helpers/eventually.js';
 import { capturedLog } from '../helpers/log.js';
@@ -194,6 +194,23 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 3 });
       const lastWords = [...a.lines, ...b.lines].filter((l) => l.msg === 'a scheduled run failed at its last attempt: not run again');
       expect(lastWords).toEqual([expect.objectContaining({ level: 50, attempt: 3, of: 3, error: expect.objectContaining({ message: 'the database went away' }) })]);
+    });
+
+    it('leaves a failed firing alone once a later firing of its schedule was claimed: that one does its work on newer data', async () => {
+      const runs: Ran[] = [];
+      const today = firingOf('t-superseded');
+      const yesterday = { ...today, scheduledAt: new Date(today.scheduledAt.getTime() - 86_400_000), jobId: `${today.jobId}-yesterday` };
+      // Yesterday's failed where it ran, with an attempt left, claimable at once; today's completed elsewhere.
+      expect(await claimScheduledRun(storage.db, yesterday, 'gone/1', POLICY)).toEqual({ attempt: 1 });
+      const failed = { state: 'failed' as const, error: { code: 'E', message: 'the database went away' }, handedBack: false };
+      expect(await finishScheduledRun(storage.db, yesterday, 'gone/1', 1, failed, 0)).not.toBeNull();
+      expect(await claimScheduledRun(storage.db, today, 'other/1', POLICY)).toEqual({ attempt: 1 });
+      expect(await finishScheduledRun(storage.db, today, 'other/1', 1, { state: 'completed', error: null, handedBack: false }, null)).not.toBeNull();
+      await claimingInstance('b', runs, 't-superseded', async () => 'done');
+      // Several sweeps.
+      await new Promise((r) => setTimeout(r, 800));
+      expect(runs).toEqual([]);
+      expect(await row(yesterday)).toMatchObject({ state: 'failed', attempts: 1, instanceId: 'gone/1' });
     });
 
     // No instance takes over a firing at its last attempt: one whose holder died there was listed as running, and gauged not given up, until the next firing.
