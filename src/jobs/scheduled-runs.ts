@@ -126,25 +126,30 @@ export async function renewScheduledRun(db: Queryable, firing: ScheduledFiring, 
 
 /** The wait before a firing whose attempt `attempt` failed may be claimed again; null when none is left. */
 export function retryDelayMs(attempt: number, outcome: AttemptOutcome, policy: ScheduledRunPolicy): number | null {
-  if (outcome.state !== 'failed' || attempt >= policy.maxAttempts) return null;
-  // Stopped by its instance's shutdown, it is handed to the others at once, as BullMQ hands a job back.
-  return outcome.handedBack ? 0 : policy.retryAfterMs * 2 ** (attempt - 1);
+  if (outcome.state !== 'failed') return null;
+  // Stopped by its instance's shutdown, it is handed to the others at once, as BullMQ hands a job back,
+  // and uses up no attempt (finishScheduledRun): the job did not fail.
+  if (outcome.handedBack) return 0;
+  return attempt >= policy.maxAttempts ? null : policy.retryAfterMs * 2 ** (attempt - 1);
 }
 
 /**
  * Records how the holder's attempt ended, with when it may be tried again;
  * null when the attempt was no longer its own, else that time (null when none).
+ * An attempt handed back at shutdown is not counted: a rolling restart of three
+ * instances during the night's refresh used up its three attempts.
  */
 export async function finishScheduledRun(
   db: Queryable, firing: ScheduledFiring, instanceId: string, attempt: number, outcome: AttemptOutcome, retryInMs: number | null,
 ): Promise<{ retryAt: string | null } | null> {
   const [row] = await db.query<{ retryAt: string | null }>(
     `UPDATE scheduled_runs SET state = $5, finished_at = now(), lease_until = now(), error = COALESCE($6::jsonb, error),
-       retry_at = CASE WHEN $7::int IS NULL THEN NULL ELSE now() + ${ms('$7')} END
+       retry_at = CASE WHEN $7::int IS NULL THEN NULL ELSE now() + ${ms('$7')} END,
+       attempts = attempts - CASE WHEN $8::boolean THEN 1 ELSE 0 END
      WHERE scheduler_id = $1 AND scheduled_at = $2 AND instance_id = $3 AND attempts = $4 AND state = 'running'
      RETURNING ${isoSql('retry_at')} AS "retryAt"`,
     [firing.schedulerId, firing.scheduledAt.toISOString(), instanceId, attempt, outcome.state,
-      outcome.error ? JSON.stringify(outcome.error) : null, retryInMs],
+      outcome.error ? JSON.stringify(outcome.error) : null, retryInMs, outcome.handedBack],
   );
   return row ?? null;
 }

@@ -262,11 +262,31 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       await a.runner.refire(firing);
       await eventually(async () => expect(runs).toHaveLength(1));
       await opened.shift()!.close();
-      expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'AR_ERR_JOB_CANCELLED' } });
-      // Handed back with no back-off: claimable at once.
+      // Handed back with no back-off, claimable at once, and no attempt used.
+      expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 0, error: { code: 'AR_ERR_JOB_CANCELLED' } });
       expect((await row(firing)).retryAt!.getTime()).toBeLessThanOrEqual(Date.now());
       await claimingInstance('b', runs, 't-shutdown', async () => 'done');
-      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }), 2000);
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 }), 2000);
+      expect(runs.map((r) => r.instance)).toEqual(['a', 'b']);
+    });
+
+    it('hands back a firing at its last attempt too: a shutdown is no failure of the job', async () => {
+      const runs: Ran[] = [];
+      const firing = firingOf('t-shutdown-last');
+      // Two attempts failed on an instance now gone; the third, a's, is stopped by a's shutdown.
+      await storage.db.query(
+        `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, state, attempts, lease_until, retry_at)
+         VALUES ($1, $2, 'gone/1', $3, 'failed', 2, now(), now())`,
+        [firing.schedulerId, firing.scheduledAt.toISOString(), firing.jobId],
+      );
+      const a = await claimingInstance('a', runs, 't-shutdown-last', (_attempt, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))));
+      await a.runner.refire(firing);
+      await eventually(async () => expect(runs).toHaveLength(1));
+      await opened.shift()!.close();
+      expect(await row(firing)).toMatchObject({ state: 'failed', attempts: 2, error: { code: 'AR_ERR_JOB_CANCELLED' } });
+      await claimingInstance('b', runs, 't-shutdown-last', async () => 'done');
+      await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 3 }), 2000);
       expect(runs.map((r) => r.instance)).toEqual(['a', 'b']);
     });
   });
