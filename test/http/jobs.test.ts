@@ -25,7 +25,7 @@ describe.each(await backends())('job status through another instance on %s', (ba
   });
 
   const poll = async (id: string, until: (body: { state?: string }) => boolean) => {
-    for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 10))) {
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 10))) {
       const res = await t.app.inject({ url: `/v1/jobs/${id}`, headers: auth('platform') });
       if (until(res.json()) || Date.now() > deadline) return res;
     }
