@@ -104,4 +104,19 @@ describe('the OpenAPI document', () => {
       expect(validate(job), JSON.stringify(validate.errors)).toBe(true);
     });
   });
+  describe('when a report names the columns of its CSV', () => {
+    // A client reading the file by the document's header would miss the credit columns the file ends with.
+    it.each([
+      '/v1/reports/aged-balance?currency=EUR',
+      '/v1/reports/dso?currency=EUR&netCredits=true',
+      '/v1/reports/cei?currency=EUR&netCredits=true',
+    ])('%s: lists every column the file has', async (url) => {
+      const res = await t.app.inject({ url: `${url}&format=csv`, headers: auth('analyst') });
+      expect(res.statusCode).toBe(200);
+      const header = res.body.split('\r\n')[0].split(',');
+      const documented = operation(url.split('?')[0]).responses['200'].content!['text/csv'].schema as { description: string };
+      const named = new Set(documented.description.split(/[\s,[\]]+/));
+      expect(header.filter((column) => !named.has(column))).toEqual([]);
+    });
+  });
 });

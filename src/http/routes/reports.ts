@@ -301,7 +301,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         windowDays: Type.Integer({ minimum: 1, maximum: 365, default: 90, description: 'Sales window of the standard method' }),
         netCredits: NetCredits,
       }, { additionalProperties: false }),
-      response: { ...ok(report(DsoRow, { windowDays: Type.Integer(), netCredits: Type.Boolean() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent[,unapplied_credits with netCredits]'), ...refusals },
+      response: { ...ok(report(DsoRow, { windowDays: Type.Integer(), netCredits: Type.Boolean() }), 'month,date,group,receivables,credit_sales,window_days,standard_dso,count_back_dso,count_back_complete,current_receivables,best_possible_dso,average_days_delinquent[,unapplied_credits,excess_credits with netCredits]'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -316,7 +316,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Collection effectiveness index per month',
       description: CEI_METHOD,
       querystring: Type.Object({ ...common, netCredits: NetCredits }, { additionalProperties: false }),
-      response: { ...ok(report(CeiRow, { netCredits: Type.Boolean() }), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei[,beginning_unapplied_credits,ending_unapplied_credits with netCredits]'), ...refusals },
+      response: { ...ok(report(CeiRow, { netCredits: Type.Boolean() }), 'month,start,end,group,beginning_receivables,credit_sales,ending_receivables,ending_current_receivables,collected,cei[,beginning_unapplied_credits,ending_unapplied_credits,beginning_excess_credits,ending_excess_credits with netCredits]'), ...refusals },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -404,7 +404,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         format: ExportFormatParam('csv: every customer, one line each, no totals line; xlsx: the same rows as an Excel workbook'),
       }, { additionalProperties: false }),
       response: {
-        ...ok(AgedBalance, 'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score[,consolidated_in]'),
+        ...ok(AgedBalance, 'customer_external_id,customer_name,customer_segment,collector,total_amount,current_amount,1-30_amount,31-60_amount,61-90_amount,90+_amount,overdue_amount,open_invoices,overdue_invoices,max_days_overdue,credit_limit,account_currency,risk_score,unapplied_credits,excess_credits,net_amount[,consolidated_in]'),
         ...refusals,
       },
     },
