@@ -97,11 +97,14 @@ function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
   const pending = new Set<string>();
   for (const r of set.rules) for (const t of r.writes) (done.has(r.id) ? complete : pending).add(t);
   for (const t of pending) complete.delete(t);
-  // Whether a band's rule applies is settled once the bands beside are matched
-  // too (oneBandEach; holdMovesTogether holds a join with the leave beside):
-  // read earlier, a join the later match drops would stay in what later stages read.
+  // Whether a band's rule applies is settled once the rules adding to the bands
+  // beside are matched too (oneBandEach weighs those alone; holdMovesTogether
+  // holds a join with the leave beside): read earlier, a join the later match
+  // drops would stay in what later stages read. A rule taking customers out of
+  // the band beside drops no join.
+  const adding = new Set(set.rules.filter((r) => !done.has(r.id)).flatMap((r) => r.effects.filter((e) => e.value === true).map((e) => e.target)));
   for (const t of [...complete]) {
-    if (isGroupTarget(t) && [...(set.bands.get(groupOf(t)) ?? [])].some((h) => pending.has(groupTarget(h)))) complete.delete(t);
+    if (isGroupTarget(t) && [...(set.bands.get(groupOf(t)) ?? [])].some((h) => adding.has(groupTarget(h)))) complete.delete(t);
   }
   return complete;
 }

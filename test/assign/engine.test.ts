@@ -393,6 +393,24 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       expect(await customerRow(s.db, id)).toMatchObject({ groups: ['low-risk:rule', 'vip:rule'], dunningScenario: 'standard' });
     });
 
+    // A later rule taking customers out of low adds to no band: nothing it matches drops high's join.
+    it('lets a later stage read a band joined as planned when the only rule left for the band beside takes customers out of it', async () => {
+      const id = await addCustomer(s.db, 'HB4', { riskScore: 72 });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low' });
+      await addRule(s.db, { '>=': [risk, 70] }, [{ type: 'addToGroup', group: 'high-risk' }], { name: 'high' });
+      await addRule(s.db, { in: ['high-risk', { var: 'groups' }] },
+        [{ type: 'addToGroup', group: 'vip' }, { type: 'removeFromGroup', group: 'low-risk' }], { name: 'watch high' });
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.summary.stages.map((st) => st.map((r) => r.name))).toEqual([['low', 'high'], ['watch high']]);
+        expect(plan.changes.map((c) => [c.field, c.new])).toEqual([['group:high-risk', true], ['group:vip', true]]);
+      }
+      await apply(s.db);
+      expect((await customerRow(s.db, id)).groups).toEqual(['high-risk:rule', 'vip:rule']);
+      expect((await previewPlan(s.db)).changes).toEqual([]);
+    });
+
     it('drops a move the dwell time holds when the score comes back into the band the customer is in', async () => {
       await saveSettings(s.db, { hysteresis: { riskScore: 5 } });
       const id = await addCustomer(s.db, 'HB2', { riskScore: 38 });
