@@ -100,12 +100,13 @@ function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
   // Whether a band's rule applies is settled once the rules adding to the bands
   // beside are matched too (oneBandEach weighs those alone; holdMovesTogether
   // holds a join with the leave beside): read earlier, a join the later match
-  // drops would stay in what later stages read. A rule taking customers out of
-  // the band beside drops no join.
+  // drops would stay in what later stages read, and so would the scenario or
+  // collector the rule sets with it. A rule taking customers out of the band
+  // beside drops no join.
   const adding = new Set(set.rules.filter((r) => !done.has(r.id)).flatMap((r) => r.effects.filter((e) => e.value === true).map((e) => e.target)));
-  for (const t of [...complete]) {
-    if (isGroupTarget(t) && [...(set.bands.get(groupOf(t)) ?? [])].some((h) => adding.has(groupTarget(h)))) complete.delete(t);
-  }
+  const waits = (r: CompiledRule) => r.effects.some((e) => e.value === true && isGroupTarget(e.target)
+    && [...(set.bands.get(groupOf(e.target)) ?? [])].some((h) => adding.has(groupTarget(h))));
+  for (const r of set.rules) if (done.has(r.id) && waits(r)) for (const t of r.writes) complete.delete(t);
   return complete;
 }
 

@@ -393,6 +393,30 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       expect(await customerRow(s.db, id)).toMatchObject({ groups: ['low-risk:rule', 'vip:rule'], dunningScenario: 'standard' });
     });
 
+    // The reader of low's scenario writes the collector medium reads: it cannot wait for medium
+    // (a cycle), so it reads what low's rule writes as it was before the run, its scenario as its group.
+    it('does not let a rule that cannot wait for the band beside read the scenario of a band join that waits', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 }, dwellDays: { groups: 0 } });
+      const id = await addCustomer(s.db, 'HB5', { riskScore: 50, collector: 'col-a', scenario: 'standard' });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }, { type: 'setDunningScenario', dunningScenario: 'risky' }], { name: 'low' });
+      await addRule(s.db, { '==': [{ var: 'dunningScenario' }, 'risky'] },
+        [{ type: 'addToGroup', group: 'risky' }, { type: 'setCollector', collector: 'col-a' }], { name: 'risky scenario' });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }, { '==': [{ var: 'collector' }, 'col-a'] }] },
+        [{ type: 'addToGroup', group: 'watch' }], { name: 'medium' });
+      await apply(s.db);
+      // At 38 medium keeps its member (down to 35): low's join and scenario wait, so nothing reads them.
+      await setRisk(id, 38);
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.summary.stages.map((st) => st.map((r) => r.name))).toEqual([['low'], ['risky scenario'], ['medium']]);
+        expect(plan.changes).toEqual([]);
+        expect(plan.held.map((h) => [h.field, h.outcome])).toEqual([['dunningScenario', 'oneBand'], ['group:low-risk', 'oneBand']]);
+      }
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ groups: ['watch:rule'], dunningScenario: 'standard' });
+    });
+
     // A later rule taking customers out of low adds to no band: nothing it matches drops high's join.
     it('lets a later stage read a band joined as planned when the only rule left for the band beside takes customers out of it', async () => {
       const id = await addCustomer(s.db, 'HB4', { riskScore: 72 });
