@@ -13,7 +13,7 @@ import { fromManual, fromSuggestion, itemOrder, type AgendaItem, type StoredActi
 import { isPlannerKey, plannerKeySql } from './keys.js';
 import { planAgenda } from './plan.js';
 import type { AgendaPolicy } from './policy.js';
-import { readStoredPlan, storedPlanState, type PlanSource } from './stored-plan.js';
+import { readStoredPlan, storedPlanAt, storedPlanState, type PlanSource } from './stored-plan.js';
 import type { IsoDate } from './types.js';
 
 export type { AgendaItem } from './items.js';
@@ -145,10 +145,28 @@ type TasksQuery = Omit<AgendaQuery, 'limit' | 'collector'>;
  * first (the call list, the files): from the stored plan when it is current.
  */
 export async function agendaTasks(db: Db, q: TasksQuery): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
-  const plan = await storedPlanState(db, q.date, q.policy);
-  if (plan.source === 'live') return plannedLive(db, q);
-  const { tasks, automatic } = await storedTasks(db, q, null);
-  return { tasks, automatic };
+  const { read } = await fromStoredPlan(db, q, () => storedTasks(db, q, null));
+  if (read === null) return plannedLive(db, q);
+  return { tasks: read.tasks, automatic: read.automatic };
+}
+
+// The stored plan is read by several queries on the pool, each with a snapshot
+// of its own: a run storing its plan between them gave a page of one plan with
+// the counts of another, or the next day's plan under this day's answer. A
+// plan is stored with its mark in one transaction and a mark is only replaced
+// by a later run's, so the same mark after the reads as before means they all
+// read that plan; another means read again, as the new mark says.
+const STORED_READ_ATTEMPTS = 3;
+
+async function fromStoredPlan<T>(db: Db, q: TasksQuery, read: () => Promise<T>): Promise<{ plan: PlanSource; read: T | null }> {
+  let plan = await storedPlanState(db, q.date, q.policy);
+  for (let attempt = 1; plan.source === 'stored'; attempt++) {
+    const result = await read();
+    if ((await storedPlanAt(db)) === plan.plannedAt) return { plan, read: result };
+    plan = attempt < STORED_READ_ATTEMPTS ? await storedPlanState(db, q.date, q.policy)
+      : { source: 'live', plannedAt: null, staleBecause: 'the stored plan was replaced while it was read' };
+  }
+  return { plan, read: null };
 }
 
 /** The same, planned now from the facts, whatever the stored plan. */
@@ -184,8 +202,8 @@ export async function plannedLive(db: Db, q: TasksQuery): Promise<{ tasks: Agend
  * in scope), else planned live. Both give the same items in the same order.
  */
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
-  const plan = await storedPlanState(db, q.date, q.policy);
-  const { tasks, automatic, counts } = plan.source === 'stored' ? await storedTasks(db, q, q.limit) : await livePage(db, q);
+  const { plan, read } = await fromStoredPlan(db, q, () => storedTasks(db, q, q.limit));
+  const { tasks, automatic, counts } = read ?? await livePage(db, q);
   return { date: q.date, collector: q.collector, items: tasks, automatic, counts, plan };
 }
 

@@ -104,6 +104,12 @@ export async function storedPlanState(db: Queryable, date: IsoDate, policy: Agen
   return { source: 'stored', plannedAt: mark.at, staleBecause: null };
 }
 
+/** The start of the run whose plan is stored (its mark), null when none is. */
+export async function storedPlanAt(db: Queryable): Promise<string | null> {
+  const [row] = await db.query<{ at: string }>(`SELECT value->>'at' AS at FROM service_state WHERE key = $1`, [STORED_PLAN_KEY]);
+  return row?.at ?? null;
+}
+
 export interface StoredPlanQuery {
   collectorId: number | null;
   customerIds?: number[];

@@ -4,10 +4,31 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, plannedLive, readAgenda, type AgendaQuery } from '../../src/agenda/index.js';
+import type { Db } from '../../src/db/sql.js';
 import * as f from './factories.js';
 
 const policy = agendaPolicy();
 const DAY = '2026-10-20';
+
+/** `db`, which runs `meanwhile` (on `db` itself) just before its first read of the stored plan's items. */
+function storingWhileRead(db: Db, meanwhile: () => Promise<unknown>): Db {
+  let ran = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return async (text: string, params?: unknown[]) => {
+          if (!ran && text.includes('FROM agenda_plan_items')) {
+            ran = true;
+            await meanwhile();
+          }
+          return target.query(text, params);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 const STEPS: f.Step[] = [
   { dayOffset: 3, channel: 'email', level: 1, template: 'first-reminder', automatic: true },
   { dayOffset: 15, channel: 'call', level: 2, template: 'collector-call', automatic: false },
@@ -89,6 +110,18 @@ for (const backend of await backends()) {
       const agenda = await readAgenda(s.db, query());
       expect(agenda.items[0].reason).toBe('as stored');
       expect((await agendaTasks(s.db, query())).tasks[0].reason).toBe('as stored');
+    });
+
+    it('reads one plan: a run storing the next day\'s while the page is read is not mixed in', async () => {
+      await world();
+      const nextDay = () => planAndMaterialise(s.db, { date: '2026-10-21', scope: { kind: 'portfolio' }, policy });
+      const agenda = await readAgenda(storingWhileRead(s.db, nextDay), query({ limit: 50 }));
+      expect({ items: agenda.items, automatic: agenda.automatic, counts: agenda.counts }).toEqual(await livePlan(query({ limit: 50 })));
+      expect(agenda.plan).toMatchObject({ source: 'live', staleBecause: 'the stored plan is for 2026-10-21' });
+
+      await plan();
+      const tasks = await agendaTasks(storingWhileRead(s.db, nextDay), query());
+      expect(tasks).toEqual(await plannedLive(s.db, query()));
     });
 
     it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
