@@ -75,8 +75,14 @@ export async function storePlan(
       ].map(copyCell).join('\t') + '\n');
       await tx.copyFrom('agenda_plan_items', PLAN_COLUMNS, lines.join(''));
     }
-    // What this run saw needs no more recording; what it did not still makes it stale.
-    await tx.query(`DELETE FROM agenda_data_changes WHERE pg_visible_in_snapshot(xid::text::xid8, $1::pg_snapshot)`, [run.moment.snapshot]);
+    // What this run saw needs no more recording; what it did not still makes it stale. A transaction id
+    // this database has not handed out yet was recorded before a restore into another cluster, whose
+    // ids start again lower: the data it wrote came with the dump the run read.
+    await tx.query(
+      `DELETE FROM agenda_data_changes WHERE pg_visible_in_snapshot(xid::text::xid8, $1::pg_snapshot)
+         OR xid::text::xid8 >= pg_snapshot_xmax(pg_current_snapshot())`,
+      [run.moment.snapshot],
+    );
     const mark: StoredPlanMark = { date: run.date, at: run.moment.at, snapshot: run.moment.snapshot, policy: JSON.stringify(run.policy) };
     await tx.query(
       `INSERT INTO service_state (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
@@ -88,8 +94,11 @@ export async function storePlan(
 
 /** Whether the stored plan answers an agenda of `date` under `policy`: its start when it does, else why not. */
 export async function storedPlanState(db: Queryable, date: IsoDate, policy: AgendaPolicy): Promise<PlanSource> {
-  const [row] = await db.query<{ mark: StoredPlanMark; changedAt: string | null }>(
+  // Visibility in the run's snapshot assumes one sequence of transaction ids: restored into another
+  // cluster, ids start again lower and every later write would read as seen by the run.
+  const [row] = await db.query<{ mark: StoredPlanMark; changedAt: string | null; idsWentBack: boolean }>(
     `SELECT s.value AS mark,
+       pg_snapshot_xmax(pg_current_snapshot()) < pg_snapshot_xmax((s.value->>'snapshot')::pg_snapshot) AS "idsWentBack",
        (SELECT to_jsonb(min(c.at)) #>> '{}' FROM agenda_data_changes c
         WHERE NOT pg_visible_in_snapshot(c.xid::text::xid8, (s.value->>'snapshot')::pg_snapshot)) AS "changedAt"
      FROM service_state s WHERE s.key = $1`,
@@ -97,7 +106,8 @@ export async function storedPlanState(db: Queryable, date: IsoDate, policy: Agen
   );
   const live = (why: string): PlanSource => ({ source: 'live', plannedAt: null, staleBecause: why });
   if (!row) return live('the portfolio has not been planned since the agenda kept its plans');
-  const { mark, changedAt } = row;
+  const { mark, changedAt, idsWentBack } = row;
+  if (idsWentBack) return live(`the database's transaction ids are behind the plan of ${mark.at}'s: restored into another cluster since`);
   if (mark.date !== date) return live(`the stored plan is for ${mark.date}`);
   if (mark.policy !== JSON.stringify(policy)) return live('the stored plan was made with another agenda policy');
   if (changedAt !== null) return live(`data the planner reads changed at ${changedAt}, after the plan of ${mark.at}`);

@@ -124,6 +124,22 @@ for (const backend of await backends()) {
       expect(tasks).toEqual(await plannedLive(s.db, query()));
     });
 
+    it('holds across a restore into another cluster, whose transaction ids start again lower', async () => {
+      const { customers } = await world();
+      // As restored from a cluster ten million transactions further on: the plan's snapshot, and a change it did not see.
+      const [{ ahead }] = await s.db.query<{ ahead: string }>(`SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 10000000)::text AS ahead`);
+      await s.db.query(`UPDATE service_state SET value = jsonb_set(value, '{snapshot}', to_jsonb($1::text)) WHERE key = 'agenda-stored-plan'`, [`${ahead}:${ahead}:`]);
+      await f.invoice(s.db, { customerId: customers[5], dueDate: '2026-08-01', amount: 99_000 });
+      const afterImport = await readAgenda(s.db, query({ limit: 50 }));
+      expect(afterImport.plan).toMatchObject({ source: 'live', staleBecause: expect.stringMatching(/transaction ids are behind/) });
+      expect(afterImport.items[0].amounts.atStake).toBeGreaterThanOrEqual(99_000);
+
+      await s.db.query('INSERT INTO agenda_data_changes (xid) VALUES ($1::bigint + 5)', [ahead]);
+      await plan();
+      // The change from before the restore is in the data the run read: the plan it stored is current.
+      expect((await readAgenda(s.db, query())).plan.source).toBe('stored');
+    });
+
     it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
       const { customers } = await world();
       const before = await readAgenda(s.db, query({ limit: 50 }));
