@@ -61,8 +61,12 @@ export async function storePlan(
   run: { date: IsoDate; moment: DatabaseMoment; policy: AgendaPolicy; suggestions: Suggestion[]; facts: Pick<PlanningFacts, 'customers'> },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
+    // One run stores at a time. Locking the mark's row locked nothing when the
+    // mark was older than both runs (the row did not match) or missing: both
+    // replaced the items, and the later to commit failed on the rank's key.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [STORED_PLAN_KEY]);
     const [held] = await tx.query<{ at: string }>(
-      `SELECT value->>'at' AS at FROM service_state WHERE key = $1 AND (value->>'at')::timestamptz > $2::timestamptz FOR UPDATE`,
+      `SELECT value->>'at' AS at FROM service_state WHERE key = $1 AND (value->>'at')::timestamptz > $2::timestamptz`,
       [STORED_PLAN_KEY, run.moment.at],
     );
     if (held) return false;

@@ -140,6 +140,18 @@ for (const backend of await backends()) {
       expect((await readAgenda(s.db, query())).plan.source).toBe('stored');
     });
 
+    it('stores one plan when runs race, whether a plan was stored before or not', async () => {
+      await world();
+      for (const round of [1, 2, 3]) {
+        if (round === 3) await s.db.query(`DELETE FROM service_state WHERE key = 'agenda-stored-plan'`);
+        const runs = await Promise.allSettled([plan(), plan(), plan()]);
+        expect(runs.map((r) => (r.status === 'rejected' ? String(r.reason) : 'stored'))).toEqual(['stored', 'stored', 'stored']);
+        const agenda = await readAgenda(s.db, query({ limit: 50 }));
+        expect(agenda.plan.source).toBe('stored');
+        expect({ items: agenda.items, automatic: agenda.automatic, counts: agenda.counts }).toEqual(await livePlan(query({ limit: 50 })));
+      }
+    });
+
     it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
       const { customers } = await world();
       const before = await readAgenda(s.db, query({ limit: 50 }));
