@@ -7,7 +7,7 @@
 // Current means: planned for the day asked, with the same policy, and no
 // transaction that wrote what the planner reads committed unseen by the run.
 // Triggers on the planner's tables record each writing transaction
-// (agenda_data_changes; a person closing an action counts, the planner's own
+// (agenda_data_changes; a person closing an action the planner owns counts, the planner's own
 // writes and manual actions, read live, do not); the run keeps the snapshot
 // it started from, and a recorded transaction not visible in it makes the
 // store stale. Visibility, not clocks: an import that committed while the run

@@ -167,11 +167,18 @@ for (const backend of await backends()) {
 
       await plan();
       expect((await readAgenda(s.db, query())).plan.source).toBe('stored');
-      const [open] = (await f.actionsOf(s.db)).filter((a) => a.status === 'planned');
+      const [open] = (await f.actionsOf(s.db)).filter((a) => a.status === 'planned' && a.origin !== 'manual');
       await closeAction(s.db, open.id, 'cancelled', { policy, today: DAY });
       expect((await readAgenda(s.db, query())).plan.source).toBe('live');
 
       await plan();
+      // A manual action closed changes nothing the planner reads: the store holds, without it.
+      const [manual] = (await f.actionsOf(s.db)).filter((a) => a.origin === 'manual' && a.status === 'planned');
+      await closeAction(s.db, manual.id, 'done', { policy, today: DAY });
+      const afterManual = await readAgenda(s.db, query({ limit: 500 }));
+      expect(afterManual.plan.source).toBe('stored');
+      expect(afterManual.items.map((i) => i.kind)).not.toContain('manual');
+
       const nextDay = await readAgenda(s.db, query({ date: '2026-10-21' }));
       expect(nextDay.plan).toMatchObject({ source: 'live', staleBecause: 'the stored plan is for 2026-10-20' });
       const otherPolicy = await readAgenda(s.db, query({ policy: agendaPolicy({ promiseGraceDays: 9 }) }));
