@@ -1,7 +1,7 @@
 // Stored emails as the triage read them, for the platform to act on: which
 // can get the automatic reply (and with which template), which need a person,
 // and the qualification each asks the platform to record.
-import type { Db } from '../db/sql.js';
+import type { Db, Queryable } from '../db/sql.js';
 import { keysetPage } from '../db/keyset.js';
 import { suggestQualification, QUALIFICATION_OF_TYPE, type CustomerInvoice, type SuggestedQualification } from './qualification.js';
 import { isStoredDay } from '../agenda/dates.js';
@@ -147,7 +147,7 @@ function triageOf(r: Row): InboundMessageView['triage'] {
 }
 
 /** The invoices of the customers whose emails ask for a qualification: the open ones, and those the emails name. */
-async function invoicesFor(db: Db, views: { customerId: number | null; triage: InboundMessageView['triage'] }[]) {
+async function invoicesFor(db: Queryable, views: { customerId: number | null; triage: InboundMessageView['triage'] }[]) {
   const asking = views.filter((v) => v.customerId !== null && v.triage && !v.triage.stale && QUALIFICATION_OF_TYPE[v.triage.type]);
   const byCustomer = new Map<number, CustomerInvoice[]>();
   if (asking.length === 0) return byCustomer;
@@ -168,7 +168,7 @@ async function invoicesFor(db: Db, views: { customerId: number | null; triage: I
   return byCustomer;
 }
 
-async function views(db: Db, rows: Row[]): Promise<InboundMessageView[]> {
+async function views(db: Queryable, rows: Row[]): Promise<InboundMessageView[]> {
   const triaged = rows.map((r) => ({ r, customerId: r.customerId, triage: triageOf(r) }));
   const invoices = await invoicesFor(db, triaged);
   return triaged.map(({ r, triage }) => ({
@@ -211,7 +211,7 @@ function inScope(conditions: string[], q: ListScope) {
  * platform polling with `after` sees each email once, after the refresh that
  * triaged it, whichever import committed first (publishTriaged).
  */
-export async function listInboundMessages(db: Db, q: InboundListQuery): Promise<{ items: InboundMessageView[]; nextCursor: number | null }> {
+export async function listInboundMessages(db: Queryable, q: InboundListQuery): Promise<{ items: InboundMessageView[]; nextCursor: number | null }> {
   const { where, params, add } = inScope(['m.triage_seq IS NOT NULL', 't.value_text IS NOT NULL'], q);
   if (q.after !== undefined) add((p) => `m.triage_seq > ${p}`, q.after);
   if (q.type !== undefined) add((p) => `t.value_text = ${p}`, q.type);
@@ -258,12 +258,26 @@ export function untriagedSummary(count: number, modelProblem: string | null): Un
  * checks it), so "not published" is the list's condition turned over, and
  * read by the index of triage_seq, which keeps its nulls.
  */
-export async function countUntriaged(db: Db, q: ListScope): Promise<number> {
+export async function countUntriaged(db: Queryable, q: ListScope): Promise<number> {
   const { where, params } = inScope(['m.triage_seq IS NULL'], q);
   const [row] = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM inbound_messages m LEFT JOIN customers c ON c.id = m.customer_id WHERE ${where.join(' AND ')}`, params,
   );
   return row.n;
+}
+
+/**
+ * A page of the list and the count of the emails it leaves out, read from one
+ * snapshot: read apart (two connections, or a triage committing between the
+ * two reads), an email the triage published between them was in neither, and
+ * the answer said no email waits while the list left it out.
+ */
+export async function listWithUntriaged(db: Db, q: InboundListQuery): Promise<{ page: { items: InboundMessageView[]; nextCursor: number | null }; waiting: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const page = await listInboundMessages(tx, q);
+    return { page, waiting: await countUntriaged(tx, q) };
+  });
 }
 
 /**

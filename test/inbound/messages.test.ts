@@ -7,7 +7,7 @@ import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, type TestApp } from '../helpers/app.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
 import type { InboundTriage } from '../../src/ml/inbound/index.js';
-import type { Queryable } from '../../src/db/sql.js';
+import type { Db, Queryable } from '../../src/db/sql.js';
 import { readMigrations } from '../../src/db/migrate.js';
 import * as f from '../agenda/factories.js';
 import { ndjson } from '../ingest/factories.js';
@@ -191,6 +191,35 @@ for (const backend of await backends()) {
       } finally {
         loadFailed.mockRestore();
       }
+    });
+
+    it('counts an email the list leaves out even when the triage publishes it between the list and the count', async () => {
+      await email('copy please');
+      const storage = t.services.storage as { db: Db };
+      const real = storage.db;
+      // The triage commits right after the list's read, before the count's: from any other connection, as a refresh would.
+      let listed!: () => void;
+      const afterList = new Promise<void>((resolve) => { listed = resolve; });
+      const triaged = afterList.then(() => triageNewMessages(real, triage));
+      const intercept = (q: Queryable): Queryable => ({
+        ...q,
+        query: async (sql, params) => {
+          if (/count\(\*\)/.test(sql)) await Promise.race([triaged, new Promise((resolve) => setTimeout(resolve, 500))]);
+          const rows = await q.query(sql, params);
+          if (/ORDER BY m\.triage_seq LIMIT/.test(sql)) listed();
+          return rows as never;
+        },
+      });
+      storage.db = { ...real, ...intercept(real), transaction: (fn) => real.transaction((tx) => fn(intercept(tx))) } as Db;
+      try {
+        const body = (await get('/v1/inbound/messages')).json();
+        // Listed or counted, never neither nor both: one read of the table.
+        expect(body.items.length + body.untriaged.count).toBe(1);
+      } finally {
+        storage.db = real;
+        await triaged;
+      }
+      expect((await get('/v1/inbound/messages')).json()).toMatchObject({ items: [expect.anything()], untriaged: { count: 0 } });
     });
 
     it('offers no automatic reply to an email an import changed, until the refresh triages it again', async () => {

@@ -12,7 +12,7 @@ import { customerContext, inSenderZone, toContext, type CustomerContextRow } fro
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
-import { countUntriaged, getInboundMessage, listInboundMessages, untriagedSummary } from '../../inbound/messages.js';
+import { getInboundMessage, listWithUntriaged, untriagedSummary } from '../../inbound/messages.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { collectorScope } from '../request-scope.js';
 
@@ -174,7 +174,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const collectorId = await collectorOfKey(request);
     const q = { ...request.query, ...(collectorId === undefined ? {} : { collectorId }) };
-    const [page, waiting] = await Promise.all([listInboundMessages(storage.db, q), countUntriaged(storage.db, q)]);
+    const { page, waiting } = await listWithUntriaged(storage.db, q);
     return { ...page, untriaged: untriagedSummary(waiting, waiting === 0 ? null : modelProblem()) };
   });
 
