@@ -11,6 +11,7 @@ import { loadCustomerFacts } from '../fields/facts.js';
 import type { ServedModel } from '../scoring/rescore.js';
 import { isKnownZone, offsetMinutesAt } from '../ml/send-time/local-time.js';
 import { analyse, statisticsStale } from '../db/statistics.js';
+import { PROMISE_CUSTOMER, PROMISE_RECEIVED_AT, promiseInScopeSql } from '../fields/email-promise.js';
 
 export const INBOUND_FIELD_NAMES = ['inboundType', 'inboundPriority', 'autoReplyEligible', 'sentimentScore'];
 
@@ -300,31 +301,42 @@ async function triageRows(
 /**
  * openDisputes: dispute emails of the last 90 days; sentimentTrend: mean
  * sentiment of the last 5 emails. A customer whose emails all moved to
- * another counts none, and has no trend left to read.
+ * another counts none, and has no trend left to read. An email an import
+ * changed since its triage counts for the customer and day that triage read
+ * until it is triaged again, as its promise does (email-promise.ts): read
+ * under its new customer, a recount of the old one (another of its emails
+ * triaged by a small import) dropped it from that customer's count without
+ * adding it to the new one's, which no one recounts until the refresh.
  */
 async function writeCustomerSummaries(db: Queryable, customerIds: number[], version: string): Promise<void> {
+  const counted = `counted AS (
+    SELECT m.id, ${PROMISE_CUSTOMER} AS customer_id, ${PROMISE_RECEIVED_AT} AS received_at FROM inbound_messages m
+    WHERE ${promiseInScopeSql((id) => `${id} = ANY($1::int[])`)}
+  )`;
   await db.query(
-    `DELETE FROM computed_fields f WHERE f.entity_type = 'customer' AND f.name = 'sentimentTrend' AND f.entity_id = ANY($1::int[])
-       AND NOT EXISTS (SELECT 1 FROM inbound_messages m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'
+    `WITH ${counted}
+     DELETE FROM computed_fields f WHERE f.entity_type = 'customer' AND f.name = 'sentimentTrend' AND f.entity_id = ANY($1::int[])
+       AND NOT EXISTS (SELECT 1 FROM counted m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'
                        WHERE m.customer_id = f.entity_id)`,
     [customerIds],
   );
   await db.query(
-    `INSERT INTO computed_fields (entity_type, entity_id, name, value_num, confidence, reasons, model_version, computed_at)
+    `WITH ${counted}
+     INSERT INTO computed_fields (entity_type, entity_id, name, value_num, confidence, reasons, model_version, computed_at)
      SELECT 'customer', s.customer_id, s.name, s.value, NULL, s.reasons, $2, now() FROM (
        SELECT c.id AS customer_id, 'openDisputes' AS name,
               count(m.id) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days')::float8 AS value,
               jsonb_build_array(jsonb_build_object('factor', 'disputeEmails', 'text',
                 count(m.id) FILTER (WHERE t.value_text = 'dispute' AND m.received_at > now() - interval '90 days') || ' dispute email(s) in the last 90 days')) AS reasons
        FROM customers c
-       LEFT JOIN (inbound_messages m JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType') ON m.customer_id = c.id
+       LEFT JOIN (counted m JOIN computed_fields t ON t.entity_type = 'inbound' AND t.entity_id = m.id AND t.name = 'inboundType') ON m.customer_id = c.id
        WHERE c.id = ANY($1::int[]) GROUP BY c.id
        UNION ALL
        SELECT customer_id, 'sentimentTrend', avg(score), jsonb_build_array(jsonb_build_object('factor', 'lastEmails', 'text',
                 'mean sentiment of the last ' || count(*) || ' email(s): ' || round(avg(score)::numeric, 2)))
        FROM (SELECT m.customer_id, s.value_num AS score, row_number() OVER (PARTITION BY m.customer_id ORDER BY m.received_at DESC) AS k
-             FROM inbound_messages m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore'
-             WHERE m.customer_id = ANY($1::int[])) last WHERE k <= 5 GROUP BY customer_id
+             FROM counted m JOIN computed_fields s ON s.entity_type = 'inbound' AND s.entity_id = m.id AND s.name = 'sentimentScore') last
+       WHERE k <= 5 GROUP BY customer_id
      ) s
      ON CONFLICT (entity_type, name, entity_id) DO UPDATE SET value_num = EXCLUDED.value_num, reasons = EXCLUDED.reasons,
        model_version = EXCLUDED.model_version, computed_at = EXCLUDED.computed_at`,

@@ -3,7 +3,12 @@
 // follow it; one sent again unchanged is not triaged again. On both backends.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { DUE_SQL, triageNewMessages } from '../../src/inbound/triage.js';
+import { Readable } from 'node:stream';
+import { DUE_SQL, triageEmails, triageNewMessages } from '../../src/inbound/triage.js';
+import { importRecords } from '../../src/ingest/load.js';
+import { findEntity } from '../../src/ingest/entities.js';
+import { parseRecords } from '../../src/ingest/parse.js';
+import { ndjson } from '../ingest/factories.js';
 import * as f from '../agenda/factories.js';
 import { readingTriage, sendEmail } from './stub-triage.js';
 import { loadCustomerFacts } from '../../src/fields/facts.js';
@@ -113,6 +118,28 @@ for (const backend of await backends()) {
       await triageNewMessages(s.db, triage);
       expect(await promised()).toEqual({ A: null });
       expect(await followed()).toEqual([]);
+    });
+
+    it("keeps a moved email's dispute in the count of the customer its triage read when that customer is recounted before it is triaged again", async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      const b = await f.customer(s.db, { externalId: 'B' });
+      await send('A', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      expect(await customerField(a, 'openDisputes')).toBe(1);
+      await send('B', 'The amount is wrong'); // a large import: left to the refresh
+      // Another email of A's, triaged by its own small import, recounts A.
+      await importRecords(s.db, findEntity('inbound-messages')!, parseRecords(Readable.from([ndjson([
+        { externalId: 'M2', customerExternalId: 'A', receivedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(), subject: 'Thanks', body: 'Thanks' },
+      ])]), 'ndjson'), {});
+      const [{ id }] = await s.db.query<{ id: number }>("SELECT id FROM inbound_messages WHERE external_id = 'M2'");
+      await triageEmails(s.db, triage, [id]);
+      // Still A's until triaged again, as its promise would be: not in no one's count.
+      expect(await customerField(a, 'openDisputes')).toBe(1);
+      expect(await customerField(a, 'sentimentTrend')).toBe(0);
+      await triageNewMessages(s.db, triage);
+      expect(await customerField(a, 'openDisputes')).toBe(0);
+      expect(await customerField(b, 'openDisputes')).toBe(1);
+      expect(await customerField(a, 'sentimentTrend')).toBe(0.5);
     });
   });
 }
