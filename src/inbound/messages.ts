@@ -246,10 +246,15 @@ export interface UntriagedSummary {
  */
 export function untriagedSummary(count: number, modelProblem: string | null): UntriagedSummary {
   if (count === 0) return { count, reason: null, detail: null };
+  return { count, ...whyUntriaged(modelProblem) };
+}
+
+/** Why an email is not triaged yet, as untriagedSummary says it of those a list leaves out. */
+export function whyUntriaged(modelProblem: string | null): { reason: UntriagedReason; detail: string } {
   if (modelProblem !== null) {
-    return { count, reason: 'no_model_served', detail: `no ${INBOUND_MODEL} model is served (${modelProblem}): the first refresh once one is triages them` };
+    return { reason: 'no_model_served', detail: `no ${INBOUND_MODEL} model is served (${modelProblem}): the first refresh once one is triages them` };
   }
-  return { count, reason: 'triage_pending', detail: 'imported since the last triage: their import (a few emails) or the refresh it set off triages them' };
+  return { reason: 'triage_pending', detail: 'imported since the last triage: their import (a few emails) or the refresh it set off triages them' };
 }
 
 /**

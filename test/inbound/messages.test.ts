@@ -147,11 +147,16 @@ for (const backend of await backends()) {
         items: [], nextCursor: null,
         untriaged: { count: 1, reason: 'no_model_served', detail: expect.stringContaining('Model "inbound-triage" has no active version yet: train it first') },
       });
-      expect((await get('/v1/inbound/messages/E-1')).json()).toMatchObject({ triage: null, cursor: null });
+      // So does the email itself.
+      expect((await get('/v1/inbound/messages/E-1')).json()).toMatchObject({
+        triage: null, cursor: null,
+        untriaged: { reason: 'no_model_served', detail: expect.stringContaining('Model "inbound-triage" has no active version yet: train it first') },
+      });
       await triageNewMessages(t.storage.db, triage);
       const listed = (await get('/v1/inbound/messages')).json();
       expect(listed.items.map((i: { externalId: string }) => i.externalId)).toEqual(['E-1']);
       expect(listed.untriaged).toEqual({ count: 0, reason: null, detail: null });
+      expect((await get('/v1/inbound/messages/E-1')).json().untriaged).toBeNull();
     });
 
     it("counts the emails left out in the list's scope: a collector's customers, the customer and the day asked, whatever type", async () => {

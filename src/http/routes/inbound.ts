@@ -12,7 +12,7 @@ import { customerContext, inSenderZone, toContext, type CustomerContextRow } fro
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
-import { getInboundMessage, listWithUntriaged, untriagedSummary } from '../../inbound/messages.js';
+import { getInboundMessage, listWithUntriaged, untriagedSummary, whyUntriaged } from '../../inbound/messages.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { collectorScope } from '../request-scope.js';
 
@@ -182,9 +182,15 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['platform', 'analyst', 'collector'], action: 'read triaged emails' },
     schema: {
       tags: ['inbound'],
-      summary: 'One imported email as the triage read it (triage null until then)',
+      summary: 'One imported email as the triage read it (triage null until then, and untriaged says why)',
       params: Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }) }),
-      response: { 200: InboundMessage, ...errorResponses },
+      response: {
+        200: Type.Object({
+          ...InboundMessage.properties,
+          untriaged: Type.Union([Type.Omit(Untriaged, ['count']), Type.Null()], { description: 'why the email is not triaged yet, as the list says of those it leaves out; null once triaged' }),
+        }),
+        ...errorResponses,
+      },
     },
   }, async (request) => {
     const collectorId = await collectorOfKey(request);
@@ -193,7 +199,8 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (collectorId !== undefined && found.collectorId !== collectorId) {
       throw AR_ERR.FORBIDDEN(['collector', `read inbound message "${request.params.externalId}": it is from a customer of another collector`]);
     }
-    return found.message;
+    const { message } = found;
+    return { ...message, untriaged: message.triage === null ? whyUntriaged(modelProblem()) : null };
   });
 };
 
