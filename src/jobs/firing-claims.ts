@@ -81,7 +81,7 @@ export class ScheduledRunClaims implements FiringClaims {
     const fields = { ...firingFields(firing), attempt, of: this.policy.maxAttempts, state: outcome.state };
     const retryInMs = retryDelayMs(attempt, outcome, this.policy);
     try {
-      const recorded = await finishScheduledRun(this.db, firing, this.instanceId, attempt, outcome, retryInMs);
+      const recorded = await this.record(firing, attempt, outcome, retryInMs);
       if (!recorded) this.log.warn(fields, 'a scheduled run ended after another instance took it over: its outcome is the other\'s');
       else if (outcome.state !== 'failed') this.log.info(fields, `a scheduled run ${outcome.state}`);
       else if (recorded.retryAt) this.log.warn({ ...fields, error: outcome.error, retryAt: recorded.retryAt }, 'a scheduled run failed: tried again by any instance from retryAt');
@@ -89,6 +89,25 @@ export class ScheduledRunClaims implements FiringClaims {
     } catch (err) {
       // Left running, the lease lapses within leaseMs and the firing is taken over: nothing is lost but time.
       this.log.error({ ...fields, err }, 'could not record how a scheduled run ended');
+    }
+  }
+
+  /**
+   * finishScheduledRun, tried again twice: a blip of the database as a
+   * completed firing was recorded left it `running`, and another instance ran
+   * it again once its lease lapsed. The tries end within half a lease of the
+   * last renewal's third, before the lease can lapse.
+   */
+  private async record(firing: ScheduledFiring, attempt: number, outcome: AttemptOutcome, retryInMs: number | null) {
+    const waits = [0, this.policy.leaseMs / 6, this.policy.leaseMs / 3];
+    for (let i = 0; ; i++) {
+      await new Promise((resolve) => setTimeout(resolve, waits[i]));
+      try {
+        return await finishScheduledRun(this.db, firing, this.instanceId, attempt, outcome, retryInMs);
+      } catch (err) {
+        if (i === waits.length - 1) throw err;
+        this.log.warn({ ...firingFields(firing), attempt, err }, 'could not record how a scheduled run ended; trying again');
+      }
     }
   }
 

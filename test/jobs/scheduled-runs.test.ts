@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { Jobs } from '../../src/jobs/jobs.js';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
+import { ScheduledRunClaims } from '../../src/jobs/firing-claims.js';
 import { claimableScheduledRuns, claimScheduledRun, finishScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
 import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { eventually } from '../helpers/eventually.js';
@@ -211,6 +212,27 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       await new Promise((r) => setTimeout(r, 800));
       expect(runs).toEqual([]);
       expect(await row(yesterday)).toMatchObject({ state: 'failed', attempts: 1, instanceId: 'gone/1' });
+    });
+
+    it('records a completed firing through a blip of the database, so that no instance runs it again', async () => {
+      const firing = firingOf('t-record-blip');
+      let blips = 1;
+      // The database, but the first statement recording an outcome fails as a dropped connection does.
+      const flaky = Object.create(storage.db, {
+        query: {
+          value: (sql: string, params?: unknown[]) => {
+            if (sql.includes('UPDATE scheduled_runs SET state') && blips-- > 0) return Promise.reject(new Error('Connection terminated unexpectedly'));
+            return storage.db.query(sql, params);
+          },
+        },
+      }) as typeof storage.db;
+      const { log, lines } = capturedLog();
+      const claims = new ScheduledRunClaims(flaky, 'blip/1', POLICY, log);
+      expect(await claims.claim(firing)).toBeNull();
+      await claims.finished(firing, { state: 'completed', error: null, handedBack: false });
+      claims.close();
+      expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 });
+      expect(lines.map((l) => l.msg)).toContain('could not record how a scheduled run ended; trying again');
     });
 
     // No instance takes over a firing at its last attempt: one whose holder died there was listed as running, and gauged not given up, until the next firing.
