@@ -16,7 +16,7 @@ import type { ImportJobData } from '../../ingest/import-job.js';
 import { importRefreshes } from '../../pipeline/refresh.js';
 import { sendProblem } from '../plugins/problem.js';
 import { refuseUnreadableEncoding } from '../body-encoding.js';
-import { JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
+import { Instant, JobInfoSchema, ProblemRef, errorResponses } from '../schemas/common.js';
 import { QueuedJob, sendQueued } from '../queued.js';
 import { importRowSchema } from '../schemas/import-rows.js';
 
@@ -134,18 +134,17 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 export default importRoutes;
 
-const Instant = Type.String({ format: 'date-time' });
 const ScheduledRunSchema = Type.Object({
   schedulerId: Type.String(),
-  scheduledAt: Instant,
+  scheduledAt: Instant(),
   state: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')]),
   attempts: Type.Integer({ description: 'claims of this firing so far, the first included' }),
   instanceId: Type.String({ description: 'the instance that made the latest claim' }),
   jobId: Type.String(),
-  claimedAt: Instant,
-  leaseUntil: Type.String({ description: 'while running: past it, the holder is taken for gone and another instance takes the firing over' }),
-  retryAt: Type.Union([Instant, Type.Null()], { description: 'failed with attempts left: from when any instance claims it again' }),
-  finishedAt: Type.Union([Instant, Type.Null()]),
+  claimedAt: Instant(),
+  leaseUntil: Instant('while running: past it, the holder is taken for gone and another instance takes the firing over'),
+  retryAt: Type.Union([Instant(), Type.Null()], { description: 'failed with attempts left: from when any instance claims it again' }),
+  finishedAt: Type.Union([Instant(), Type.Null()]),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }), Type.Null()], {
     description: 'the last failed attempt\'s',
   }),
