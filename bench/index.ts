@@ -8,6 +8,7 @@ const benches: Record<string, string> = {
   embedded: './embedded.js',
   rules: './rules.js',
   inbound: './inbound.js',
+  'inbound-untriaged': './inbound-untriaged.js',
   'inbound-predict': './inbound-predict.js',
   'score-invoices': './score-invoices.js',
 };

@@ -6,6 +6,7 @@ import { AR_ERR } from '../../src/errors.js';
 import { backends } from '../helpers/storage.js';
 import { buildTestApp, auth, bearer, BOUND_COLLECTOR_KEY, type TestApp } from '../helpers/app.js';
 import { triageNewMessages } from '../../src/inbound/triage.js';
+import { UNTRIAGED_COUNT_CAP } from '../../src/inbound/messages.js';
 import type { InboundTriage } from '../../src/ml/inbound/index.js';
 import type { Db, Queryable } from '../../src/db/sql.js';
 import { readMigrations } from '../../src/db/migrate.js';
@@ -145,7 +146,7 @@ for (const backend of await backends()) {
       // The list leaves it out, and says so and why, as the import's answer did.
       expect((await get('/v1/inbound/messages')).json()).toEqual({
         items: [], nextCursor: null,
-        untriaged: { count: 1, reason: 'no_model_served', detail: expect.stringContaining('Model "inbound-triage" has no active version yet: train it first') },
+        untriaged: { count: 1, countCapped: false, reason: 'no_model_served', detail: expect.stringContaining('Model "inbound-triage" has no active version yet: train it first') },
       });
       // So does the email itself.
       expect((await get('/v1/inbound/messages/E-1')).json()).toMatchObject({
@@ -155,7 +156,7 @@ for (const backend of await backends()) {
       await triageNewMessages(t.storage.db, triage);
       const listed = (await get('/v1/inbound/messages')).json();
       expect(listed.items.map((i: { externalId: string }) => i.externalId)).toEqual(['E-1']);
-      expect(listed.untriaged).toEqual({ count: 0, reason: null, detail: null });
+      expect(listed.untriaged).toEqual({ count: 0, countCapped: false, reason: null, detail: null });
       expect((await get('/v1/inbound/messages/E-1')).json().untriaged).toBeNull();
     });
 
@@ -182,6 +183,21 @@ for (const backend of await backends()) {
       expect(await waiting('/v1/inbound/messages')).toBe(0);
     });
 
+    it('stops counting the emails left out at 10,000, and says more wait', async () => {
+      const db = t.storage.db;
+      // A portfolio's history imported before any model was trained: one past the cap waits.
+      await db.query(
+        `INSERT INTO inbound_messages (external_id, customer_id, received_at, subject, body)
+         SELECT 'E-' || n, $1, '2026-12-01T09:00:00Z', 'copy please', 'Hello' FROM generate_series(1, $2::int) n`,
+        [customer, UNTRIAGED_COUNT_CAP + 1],
+      );
+      const untriaged = async () => (await get('/v1/inbound/messages?limit=1')).json().untriaged;
+      expect(await untriaged()).toMatchObject({ count: UNTRIAGED_COUNT_CAP, countCapped: true, reason: 'no_model_served' });
+      // At the cap exactly the count is whole.
+      await db.query("DELETE FROM inbound_messages WHERE external_id = 'E-1'");
+      expect(await untriaged()).toMatchObject({ count: UNTRIAGED_COUNT_CAP, countCapped: false });
+    });
+
     it('says the emails left out wait for the triage when a model is served, and why none is when the active one failed to load', async () => {
       await email('copy please');
       const server = t.services.models.server;
@@ -190,9 +206,9 @@ for (const backend of await backends()) {
         throw AR_ERR.MODEL_LOAD_FAILED(['inbound-triage', 'v3', 'artifact missing']);
       });
       try {
-        expect(await get1()).toEqual({ count: 1, reason: 'no_model_served', detail: expect.stringContaining('its active version v3 failed to load (artifact missing)') });
+        expect(await get1()).toEqual({ count: 1, countCapped: false, reason: 'no_model_served', detail: expect.stringContaining('its active version v3 failed to load (artifact missing)') });
         loadFailed.mockImplementation(() => triage);
-        expect(await get1()).toEqual({ count: 1, reason: 'triage_pending', detail: expect.stringContaining('the refresh it set off triages them') });
+        expect(await get1()).toEqual({ count: 1, countCapped: false, reason: 'triage_pending', detail: expect.stringContaining('the refresh it set off triages them') });
       } finally {
         loadFailed.mockRestore();
       }

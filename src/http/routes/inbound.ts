@@ -12,7 +12,7 @@ import { customerContext, inSenderZone, toContext, type CustomerContextRow } fro
 import type { Predictor } from '../../ml/model.js';
 import type { InboundRequest, InboundTriage } from '../../ml/inbound/index.js';
 import { INBOUND_TYPES } from '../../ml/inbound/types.js';
-import { getInboundMessage, listWithUntriaged, untriagedSummary, whyUntriaged } from '../../inbound/messages.js';
+import { getInboundMessage, listWithUntriaged, untriagedSummary, whyUntriaged, UNTRIAGED_COUNT_CAP } from '../../inbound/messages.js';
 import { collectorIdOf } from '../../agenda/index.js';
 import { collectorScope } from '../request-scope.js';
 
@@ -85,6 +85,7 @@ const InboundMessage = Type.Object({
 
 const Untriaged = Type.Object({
   count: Type.Integer({ description: 'emails in the scope asked (customer, collector, receivedFrom; whatever type or autoReply) not triaged yet, so not in the list: each is listed, after the others, once triaged' }),
+  countCapped: Type.Boolean({ description: `true: the count stopped at ${UNTRIAGED_COUNT_CAP.toLocaleString('en')}, and more emails wait (count is "${UNTRIAGED_COUNT_CAP.toLocaleString('en')} or more")` }),
   reason: Type.Union([Type.Literal('no_model_served'), Type.Literal('triage_pending'), Type.Null()], {
     description: 'no_model_served: none is trained, or the active version failed to load, and none is triaged until one is; '
       + 'triage_pending: imported since the last triage, their import or the refresh it set off triages them; null when none waits',
@@ -175,7 +176,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const collectorId = await collectorOfKey(request);
     const q = { ...request.query, ...(collectorId === undefined ? {} : { collectorId }) };
     const { page, waiting } = await listWithUntriaged(storage.db, q);
-    return { ...page, untriaged: untriagedSummary(waiting, waiting === 0 ? null : modelProblem()) };
+    return { ...page, untriaged: untriagedSummary(waiting, waiting.count === 0 ? null : modelProblem()) };
   });
 
   app.get('/v1/inbound/messages/:externalId', {
@@ -187,7 +188,7 @@ const inboundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: {
         200: Type.Object({
           ...InboundMessage.properties,
-          untriaged: Type.Union([Type.Omit(Untriaged, ['count']), Type.Null()], { description: 'why the email is not triaged yet, as the list says of those it leaves out; null once triaged' }),
+          untriaged: Type.Union([Type.Omit(Untriaged, ['count', 'countCapped']), Type.Null()], { description: 'why the email is not triaged yet, as the list says of those it leaves out; null once triaged' }),
         }),
         ...errorResponses,
       },
