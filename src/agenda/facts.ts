@@ -5,7 +5,7 @@
 import type { Db } from '../db/sql.js';
 import { openBalanceSql } from '../fields/balances.js';
 import { DISPUTE_STATUS_LIST } from '../scoring/histories.js';
-import { PROMISE_CUSTOMER, PROMISE_RECEIVED_AT, promiseInScopeSql, safeDateSql } from '../fields/email-promise.js';
+import { PROMISE_CUSTOMER, PROMISE_RECEIVED_AT, promiseInScopeSql, safeDateSql, triagedEmailsSql } from '../fields/email-promise.js';
 import { isIsoDate } from './dates.js';
 import { readSteps } from './steps.js';
 import { withOverrunStarts } from './overrun-start.js';
@@ -178,6 +178,13 @@ WHERE ${inScope('i.customer_id')} AND ${IN_SCENARIO} AND i.due_date < $1::date
 // platform moved to another customer came back under a new key once answered.
 // Any customer's closed answer of the message counts, read by the message id
 // that ends the key (ml:inbound:c12:m77).
+// An email an import moved (customer or day) is answered, until it is triaged
+// again, for the customer and day its triage read, as its promise and its
+// dispute count are (email-promise.ts): what the task says is that triage's
+// reading (type, invoices named in that customer's ledger, a priority from
+// that customer's facts). Moved at once, the new customer's collector got the
+// old customer's reading while that customer's promise call stayed behind;
+// the task moves with the new reading instead, one key change either way.
 const INBOUND_SQL = (inScope: InScope) => `WITH
 answered AS (
   SELECT substring(a.dedupe_key from ':m([0-9]{1,10})$')::bigint AS id FROM actions a
@@ -185,11 +192,9 @@ answered AS (
 ),
 msgs AS (
   SELECT m.id, m.external_id, m.customer_id, ${UTC_DAY('m.received_at')} AS received_on, m.subject
-  FROM inbound_messages m
-  WHERE ${inScope('m.customer_id')}
-    AND m.received_at >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC'
-    AND ${UTC_DAY('m.received_at')} <= $1::date
-    AND NOT EXISTS (SELECT 1 FROM answered WHERE answered.id = m.id)
+  FROM (${triagedEmailsSql('m.id, m.external_id, m.subject', inScope,
+    (at) => `${at} >= ($1::date - $2::int)::timestamp AT TIME ZONE 'UTC' AND ${UTC_DAY(at)} <= $1::date`)}) m
+  WHERE NOT EXISTS (SELECT 1 FROM answered WHERE answered.id = m.id)
 )
 SELECT msgs.id AS "messageId", msgs.external_id AS "externalId", msgs.customer_id AS "customerId",
   msgs.received_on::text AS "receivedOn", msgs.subject, COALESCE(f.fields, '[]'::jsonb) AS fields

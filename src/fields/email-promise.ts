@@ -30,11 +30,36 @@ export function safeDateSql(text: string): string {
 // customer at once, the previous text's promise held the new customer's
 // reminders back, and the old customer's came back, for the few minutes
 // until the refresh, two flips in the rules' audit.
-const STALE = 'm.triaged_revision < m.revision';
-/** The customer an email's promise counts for (the row `m`). */
+// Published, then changed: an email an import changed before any triage was
+// published (imported while no model was served, then sent again moved) was
+// counted for no one and has no triaged customer or day: it counts as it is.
+// Read as stale, it would count for no customer, and its answer_email task
+// (agenda/facts.ts) would be planned for no one.
+const STALE = 'm.triage_seq IS NOT NULL AND m.triaged_revision < m.revision';
+/**
+ * The customer an email's promise counts for (the row `m`); its dispute and
+ * sentiment too, and the agenda's answer_email task (agenda/facts.ts).
+ */
 export const PROMISE_CUSTOMER = `CASE WHEN ${STALE} THEN m.triaged_customer_id ELSE m.customer_id END`;
-/** The instant an email's promise was made (the row `m`). */
+/** The instant an email's promise was made (the row `m`), and the day its answer is due from. */
 export const PROMISE_RECEIVED_AT = `CASE WHEN ${STALE} THEN m.triaged_received_at ELSE m.received_at END`;
+
+/**
+ * The emails (`columns` of `inbound_messages m`, then customer_id and
+ * received_at) counted for a customer `inScope` takes on the day `within` (a
+ * condition on a received_at expression) takes, the customer and day their
+ * triage read: the current ones by the raw columns, which the index of
+ * (customer, received_at) reads, the stale ones (few) by the index of stale
+ * emails. One CASE over both read every email of the table instead (500 ms
+ * against 160 ms for the portfolio's emails to answer, 200,000 emails on
+ * PGlite, a scratch test, 2026-12-08).
+ */
+export const triagedEmailsSql = (columns: string, inScope: (customerId: string) => string, within: (receivedAt: string) => string) => `
+  SELECT ${columns}, m.customer_id, m.received_at FROM inbound_messages m
+  WHERE NOT (${STALE}) AND ${inScope('m.customer_id')} AND ${within('m.received_at')}
+  UNION ALL
+  SELECT ${columns}, m.triaged_customer_id, m.triaged_received_at FROM inbound_messages m
+  WHERE ${STALE} AND ${inScope('m.triaged_customer_id')} AND ${within('m.triaged_received_at')}`;
 
 /**
  * Emails whose promise counts for a customer `inScope` (a condition on a

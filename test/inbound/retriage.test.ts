@@ -75,12 +75,13 @@ for (const backend of await backends()) {
     // What rules and saved searches read: the customer facts.
     const promised = async () => Object.fromEntries((await loadCustomerFacts(s.db)).map((c) => [c.externalId, c.emailPromisedDate]));
     // Whom the agenda follows a promise by email for (the invoices it holds reminders on, the call once broken), over the portfolio and for `ids` alone.
-    const followed = async (ids?: number[]) => {
-      const facts = await loadPlanningFacts(s.db, {
-        asOf: new Date().toISOString().slice(0, 10), policy: DEFAULT_AGENDA_POLICY, scope: ids ? { kind: 'customers', customerIds: ids } : { kind: 'portfolio' },
-      });
-      return [...new Set(facts.emailPromises.map((p) => `${p.customerId} ${p.promisedDate}`))];
-    };
+    const planningFacts = (ids?: number[]) => loadPlanningFacts(s.db, {
+      asOf: new Date().toISOString().slice(0, 10), policy: DEFAULT_AGENDA_POLICY, scope: ids ? { kind: 'customers', customerIds: ids } : { kind: 'portfolio' },
+    });
+    const followed = async (ids?: number[]) => [...new Set((await planningFacts(ids)).emailPromises.map((p) => `${p.customerId} ${p.promisedDate}`))];
+    // Whom the agenda asks to answer an email (answer_email), and from which day.
+    const answering = async (ids?: number[]) => (await planningFacts(ids)).inbound.map((m) => `${m.customerId} ${m.receivedOn}`);
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
     const openInvoice = (customerId: number) => f.invoice(s.db, { customerId, dueDate: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10), amount: 100 });
 
     it("keeps a moved email's promise with the customer its triage read until it is triaged again", async () => {
@@ -118,6 +119,36 @@ for (const backend of await backends()) {
       await triageNewMessages(s.db, triage);
       expect(await promised()).toEqual({ A: null });
       expect(await followed()).toEqual([]);
+    });
+
+    it("asks to answer a moved email for the customer and day its triage read until it is triaged again, as its promise", async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      const b = await f.customer(s.db, { externalId: 'B' });
+      await send('A', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      expect(await answering()).toEqual([`${a} ${day(1)}`]);
+      // Moved, and given a day two days later, by a large import: left to the refresh.
+      await sendEmail(s.db, 'B', 'The amount is wrong', {}, new Date(Date.now() + 86_400_000).toISOString());
+      expect(await answering()).toEqual([`${a} ${day(1)}`]);
+      expect(await answering([a])).toEqual([`${a} ${day(1)}`]);
+      expect(await answering([b])).toEqual([]);
+      await triageNewMessages(s.db, triage);
+      // Received tomorrow: nothing to answer today yet, for anyone.
+      expect(await answering()).toEqual([]);
+      await sendEmail(s.db, 'B', 'The amount is wrong');
+      await triageNewMessages(s.db, triage);
+      expect(await answering([b])).toEqual([`${b} ${day(1)}`]);
+      expect(await answering([a])).toEqual([]);
+    });
+
+    it('asks to answer an email moved before it was ever triaged for its new customer', async () => {
+      const a = await f.customer(s.db, { externalId: 'A' });
+      const b = await f.customer(s.db, { externalId: 'B' });
+      await send('A', 'The amount is wrong'); // no model served yet
+      await send('B', 'The amount is wrong');
+      expect(await answering()).toEqual([`${b} ${day(1)}`]);
+      expect(await answering([b])).toEqual([`${b} ${day(1)}`]);
+      expect(await answering([a])).toEqual([]);
     });
 
     it("keeps a moved email's dispute in the count of the customer its triage read when that customer is recounted before it is triaged again", async () => {
