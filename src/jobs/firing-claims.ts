@@ -8,6 +8,7 @@ import type { Db } from '../db/sql.js';
 import type { Logger } from '../ml/registry/types.js';
 import type { FiringClaims, InProcessRunner } from './in-process.js';
 import {
+  attemptJobId,
   claimableScheduledRuns,
   claimScheduledRun,
   finishScheduledRun,
@@ -18,7 +19,8 @@ import {
   type ScheduledRunPolicy,
 } from './scheduled-runs.js';
 
-const firingFields = (f: ScheduledFiring) => ({ scheduler: f.schedulerId, scheduledAt: f.scheduledAt.toISOString(), jobId: f.jobId });
+/** Named by its attempt's job: the one GET /v1/jobs/:id answers for. */
+const firingFields = (f: ScheduledFiring) => ({ scheduler: f.schedulerId, scheduledAt: f.scheduledAt.toISOString(), jobId: attemptJobId(f) });
 
 export class ScheduledRunClaims implements FiringClaims {
   /** The attempt and lease timer of each firing this instance holds, by job id. */
@@ -32,7 +34,7 @@ export class ScheduledRunClaims implements FiringClaims {
   ) {}
 
   /** A claim that fails fails the job: running unclaimed would run it on every instance. */
-  async claim(firing: ScheduledFiring): Promise<Record<string, unknown> | null> {
+  async claim(firing: ScheduledFiring): Promise<{ attempt: number } | { skipped: Record<string, unknown> }> {
     const fields = firingFields(firing);
     let claim;
     try {
@@ -44,14 +46,14 @@ export class ScheduledRunClaims implements FiringClaims {
     if ('takenBy' in claim) {
       const { takenBy, state, attempts } = claim;
       this.log.info({ ...fields, takenBy, state, attempts }, 'a scheduled run another instance took: not run here');
-      return { skipped: 'another instance runs this scheduled run', takenBy, state, attempts };
+      return { skipped: { skipped: 'another instance runs this scheduled run', takenBy, state, attempts } };
     }
     const { attempt } = claim;
     if (attempt > 1) this.log.warn({ ...fields, attempt, of: this.policy.maxAttempts }, 'a scheduled run that failed or lost its instance: run again here');
     const renewing = setInterval(() => void this.renew(firing, attempt), Math.max(1, Math.floor(this.policy.leaseMs / 3)));
     renewing.unref();
     this.held.set(firing.jobId, { attempt, renewing });
-    return null;
+    return { attempt };
   }
 
   private async renew(firing: ScheduledFiring, attempt: number): Promise<void> {
@@ -111,9 +113,13 @@ export class ScheduledRunClaims implements FiringClaims {
     }
   }
 
-  /** Queues on `runner` the firings of its schedules that may be claimed again; the claim at their start decides who runs them. */
+  /**
+   * Queues on `runner` the firings of its schedules that may be claimed again; the claim at their start decides who runs them.
+   * Not one this instance runs: its lease lapses when its renewals wait (on PGlite, behind the job's own
+   * transaction), and taking it over from itself would run it twice in one process.
+   */
   async sweep(runner: InProcessRunner): Promise<number> {
-    const due = await claimableScheduledRuns(this.db, runner.scheduledIds(), this.policy.maxAttempts);
+    const due = (await claimableScheduledRuns(this.db, runner.scheduledIds(), this.policy.maxAttempts)).filter((f) => !this.held.has(f.jobId));
     for (const firing of due) await runner.refire(firing);
     return due.length;
   }

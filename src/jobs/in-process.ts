@@ -15,7 +15,7 @@ import {
   type JobObserver,
   type JobRunner,
 } from './types.js';
-import type { AttemptOutcome, ScheduledFiring } from './scheduled-runs.js';
+import { attemptJobId, type AttemptOutcome, type ScheduledFiring } from './scheduled-runs.js';
 
 interface Entry {
   info: JobInfo;
@@ -39,8 +39,8 @@ export interface InProcessOptions {
 }
 
 export interface FiringClaims {
-  /** Asked as a firing's job starts: null to run it here, else what the job completes with instead. */
-  claim(firing: ScheduledFiring): Promise<Record<string, unknown> | null>;
+  /** Asked as a firing's job starts: the attempt to run here, else what the job completes with instead. */
+  claim(firing: ScheduledFiring): Promise<{ attempt: number } | { skipped: Record<string, unknown> }>;
   /** Told how a firing this process claimed ended, before the job is seen finished. Does not throw. */
   finished(firing: ScheduledFiring, outcome: AttemptOutcome): Promise<void>;
 }
@@ -52,10 +52,8 @@ export class InProcessRunner implements JobRunner {
   private queue: string[] = [];
   private running = 0;
   private timers = new Set<NodeJS.Timeout>();
-  /** Each schedule's pending timer, by scheduler id. */
-  private schedules = new Map<string, NodeJS.Timeout>();
-  /** Each schedule's job, by scheduler id: what a firing claimed again runs. */
-  private scheduledJobs = new Map<string, { type: string; data: unknown }>();
+  /** Each schedule's job (what its timer and a firing claimed again run) and pending timer, by scheduler id. */
+  private schedules = new Map<string, { type: string; data: unknown; timer: NodeJS.Timeout | null }>();
   private closed = false;
 
   constructor(private readonly options: InProcessOptions = {}) {}
@@ -137,7 +135,8 @@ export class InProcessRunner implements JobRunner {
     const interval = parser.parseExpression(cron);
     // Same id, one schedule: the new one replaces it, as BullMQ's upsert does.
     await this.unschedule(schedulerId);
-    this.scheduledJobs.set(schedulerId, { type, data });
+    const scheduled = { type, data, timer: null as NodeJS.Timeout | null };
+    this.schedules.set(schedulerId, scheduled);
     // A timer waits at most 2^31-1 ms (24.8 days): a monthly run waits in several
     // laps and is queued only once its time has come.
     const wait = (at: number) => {
@@ -149,36 +148,38 @@ export class InProcessRunner implements JobRunner {
         // Named by the time it was due, alike on every instance that fires it.
         const scheduledAt = new Date(at);
         const jobId = `${schedulerId}-${scheduledAt.toISOString()}`;
-        void this.add(type, data, { jobId }, { schedulerId, scheduledAt, jobId }).catch(() => undefined);
+        void this.add(type, data, { jobId }, { schedulerId, scheduledAt, jobId, attempt: 1 }).catch(() => undefined);
         wait(interval.next().getTime());
       }, Math.min(delay, MAX_TIMER_MS));
       t.unref();
       this.timers.add(t);
-      this.schedules.set(schedulerId, t);
+      scheduled.timer = t;
     };
     wait(interval.next().getTime());
   }
 
   /** The schedules this runner fires. */
   scheduledIds(): string[] {
-    return [...this.scheduledJobs.keys()];
+    return [...this.schedules.keys()];
   }
 
-  /** Queues an earlier firing of one of its schedules again (one that failed elsewhere); false when it has no such schedule. */
+  /**
+   * Queues a firing of one of its schedules (an earlier one that failed, here or
+   * elsewhere), as the job of its attempt (attemptJobId); false when it has no such schedule.
+   */
   async refire(firing: ScheduledFiring): Promise<boolean> {
-    const job = this.scheduledJobs.get(firing.schedulerId);
+    const job = this.schedules.get(firing.schedulerId);
     if (!job || this.closed) return false;
-    await this.add(job.type, job.data, { jobId: firing.jobId }, firing);
+    await this.add(job.type, job.data, { jobId: attemptJobId(firing) }, firing);
     return true;
   }
 
   async unschedule(schedulerId: string): Promise<void> {
-    this.scheduledJobs.delete(schedulerId);
-    const t = this.schedules.get(schedulerId);
+    const t = this.schedules.get(schedulerId)?.timer;
+    this.schedules.delete(schedulerId);
     if (!t) return;
     clearTimeout(t);
     this.timers.delete(t);
-    this.schedules.delete(schedulerId);
   }
 
   async close(): Promise<void> {
@@ -215,9 +216,13 @@ export class InProcessRunner implements JobRunner {
     const firings = this.options.firings;
     let claimed: ScheduledFiring | null = null;
     try {
-      const takenElsewhere = e.firing && firings ? await firings.claim(e.firing) : null;
-      if (takenElsewhere) return this.finish(e, 'completed', takenElsewhere, null);
-      if (e.firing && firings) claimed = e.firing;
+      const claim = e.firing && firings ? await firings.claim(e.firing) : null;
+      if (claim && 'skipped' in claim) return this.finish(e, 'completed', claim.skipped, null);
+      if (claim) {
+        claimed = e.firing!;
+        // The firing's attempt, as BullMQ counts a job's: attempt 2 of a firing reads attempts 2.
+        e.info.attempts = claim.attempt;
+      }
       const result = await handler({
         id: e.info.id,
         type: e.info.type,

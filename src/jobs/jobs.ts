@@ -57,7 +57,7 @@ export class Jobs {
   private readonly schedules = new Map<string, { cron: string; type: string; data: unknown }>();
   private scheduleKeeper: Periodic | null = null;
   private readonly scheduleCheckMs: number;
-  /** Claims of firings, for instances sharing a PostgreSQL database without Redis. */
+  /** Claims of firings, for the in-process runner on a database (shared PostgreSQL, or the embedded PGlite). */
   private readonly firingClaims: ScheduledRunClaims | null;
   private readonly firingSweepMs: number;
   private firingSweep: Periodic | null = null;
@@ -71,9 +71,10 @@ export class Jobs {
     this.local = new InProcessRunner({ concurrency: 2, idPrefix: LOCAL_ID_PREFIX, observer: this.records ?? undefined });
     const { redisUrl, work, concurrency, queueName, callTimeoutMs, handBackAfterMs } = options;
     // Without Redis, instances sharing a PostgreSQL database each fire every schedule: one runs each firing.
+    // The embedded PGlite claims them too, for the same retries of a failed firing (scheduled-runs.ts).
     const { sweepMs, ...policy } = options.scheduledRuns ?? {};
     this.firingSweepMs = sweepMs ?? FIRING_SWEEP_MS;
-    this.firingClaims = !redisUrl && this.records && options.db?.kind === 'postgres'
+    this.firingClaims = !redisUrl && this.records && options.db
       ? new ScheduledRunClaims(options.db, this.records.instanceId, { ...DEFAULT_SCHEDULED_RUN_POLICY, ...policy }, this.log)
       : null;
     this.shared = redisUrl
@@ -81,7 +82,7 @@ export class Jobs {
       : new InProcessRunner({ concurrency: concurrency ?? 1, firings: this.firingClaims ?? undefined });
   }
 
-  /** The latest firings claimed in the database, newest first; null when firings are not claimed (Redis, or the embedded database). */
+  /** The latest firings claimed in the database, newest first; null when firings are not claimed (Redis, or no database). */
   async scheduledRuns(limit: number): Promise<ScheduledRunRow[] | null> {
     return this.firingClaims ? recentScheduledRuns(this.firingClaims.db, limit, this.firingClaims.policy.maxAttempts) : null;
   }

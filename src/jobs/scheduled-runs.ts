@@ -1,8 +1,10 @@
 // Instances that share one PostgreSQL database without Redis run their jobs
 // in-process, and every one of them fires every schedule: without a claim the
 // nightly refresh (and a retraining) ran once per instance on the same data.
-// BullMQ needs none (a schedule in Redis is one job per firing), nor PGlite
-// (one process).
+// BullMQ needs none (a schedule in Redis is one job per firing). The embedded
+// PGlite (one process) claims its firings too: nothing else there retries a
+// failed nightly refresh before the next night, nor runs again one whose process
+// was killed mid-run once it restarts.
 //
 // A firing is claimed when its job starts, not when its timer fires: an
 // instance held by a long job (or hung in one) would otherwise claim firings it
@@ -26,7 +28,20 @@ const KEEP_DAYS = 30;
 export interface ScheduledFiring {
   schedulerId: string;
   scheduledAt: Date;
+  /** The firing's job id, its first attempt's: `<scheduler>-<scheduledAt>`. */
   jobId: string;
+  /** The attempt its job is to make: 1 (the default) for a timer's firing, the next one for a firing claimed again. */
+  attempt?: number;
+}
+
+/**
+ * The job id of a firing's attempt: the firing's own for the first, `<jobId>#<n>`
+ * for the n-th. Each attempt is a job of its own, whose record (GET /v1/jobs/:id)
+ * stays as it ended; a retry no longer overwrote the failed attempt's.
+ */
+export function attemptJobId(firing: Pick<ScheduledFiring, 'jobId' | 'attempt'>): string {
+  const attempt = firing.attempt ?? 1;
+  return attempt <= 1 ? firing.jobId : `${firing.jobId}#${attempt}`;
 }
 
 export interface ScheduledRunPolicy {
@@ -61,6 +76,8 @@ export interface ScheduledRunRow {
   attempts: number;
   instanceId: string;
   jobId: string;
+  /** The job of each attempt counted, the first (jobId) first: the latest is the current or last one. */
+  attemptJobIds: string[];
   claimedAt: string;
   leaseUntil: string;
   retryAt: string | null;
@@ -85,7 +102,12 @@ const CLAIMABLE = (t: string, maxAttempts: string) =>
    AND NOT EXISTS (SELECT 1 FROM scheduled_runs later
                    WHERE later.scheduler_id = ${t}.scheduler_id AND later.scheduled_at > ${t}.scheduled_at)`;
 
-/** Takes the firing for `instanceId` when nobody holds it, or when it failed or its holder's lease lapsed. */
+/**
+ * Takes the firing for `instanceId` when nobody holds it, or when it failed or its holder's lease lapsed,
+ * as the attempt its job is to make (firing.attempt): a job queued for attempt 2 that starts once another
+ * instance made it leaves the firing to the job of the next, named for it (attemptJobId).
+ * The row keeps the firing's job id, the first attempt's.
+ */
 export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, instanceId: string, policy: ScheduledRunPolicy): Promise<Claim> {
   const { schedulerId, scheduledAt, jobId } = firing;
   const key = [schedulerId, scheduledAt.toISOString()];
@@ -93,12 +115,12 @@ export async function claimScheduledRun(db: Queryable, firing: ScheduledFiring, 
   const [claimed] = await db.query<{ attempts: number }>(
     `INSERT INTO scheduled_runs (scheduler_id, scheduled_at, instance_id, job_id, state, lease_until)
      VALUES ($1, $2, $3, $4, 'running', now() + ${ms('$5')})
-     ON CONFLICT (scheduler_id, scheduled_at) DO UPDATE SET instance_id = EXCLUDED.instance_id, job_id = EXCLUDED.job_id,
+     ON CONFLICT (scheduler_id, scheduled_at) DO UPDATE SET instance_id = EXCLUDED.instance_id,
        claimed_at = now(), state = 'running', attempts = scheduled_runs.attempts + 1, lease_until = EXCLUDED.lease_until,
        retry_at = NULL, finished_at = NULL
-     WHERE ${CLAIMABLE('scheduled_runs', '$6')}
+     WHERE ${CLAIMABLE('scheduled_runs', '$6')} AND scheduled_runs.attempts = $7::int - 1
      RETURNING attempts`,
-    [...key, instanceId, jobId, policy.leaseMs, policy.maxAttempts],
+    [...key, instanceId, jobId, policy.leaseMs, policy.maxAttempts, firing.attempt ?? 1],
   );
   if (claimed) {
     await db.query(`DELETE FROM scheduled_runs WHERE scheduled_at < now() - make_interval(days => $1)`, [KEEP_DAYS]);
@@ -154,16 +176,16 @@ export async function finishScheduledRun(
   return row ?? null;
 }
 
-/** The firings of these schedules that may be claimed again now, oldest first. */
+/** The firings of these schedules that may be claimed again now, oldest first, each as its next attempt. */
 export async function claimableScheduledRuns(db: Queryable, schedulerIds: string[], maxAttempts: number): Promise<ScheduledFiring[]> {
   if (schedulerIds.length === 0) return [];
-  const rows = await db.query<{ schedulerId: string; scheduledAt: string; jobId: string }>(
-    `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", job_id AS "jobId"
+  const rows = await db.query<{ schedulerId: string; scheduledAt: string; jobId: string; attempts: number }>(
+    `SELECT scheduler_id AS "schedulerId", ${isoSql('scheduled_at')} AS "scheduledAt", job_id AS "jobId", attempts
      FROM scheduled_runs r WHERE scheduler_id = ANY($1::text[]) AND ${CLAIMABLE('r', '$2')}
      ORDER BY scheduled_at LIMIT 20`,
     [schedulerIds, maxAttempts],
   );
-  return rows.map((r) => ({ schedulerId: r.schedulerId, jobId: r.jobId, scheduledAt: new Date(r.scheduledAt) }));
+  return rows.map((r) => ({ schedulerId: r.schedulerId, jobId: r.jobId, scheduledAt: new Date(r.scheduledAt), attempt: r.attempts + 1 }));
 }
 
 /**
@@ -179,10 +201,20 @@ const ROW_COLUMNS = (maxAttempts: string) => `scheduler_id AS "schedulerId", ${i
 
 /** The latest firings of every schedule, newest first: what GET /v1/jobs/scheduled-runs answers. */
 export async function recentScheduledRuns(db: Queryable, limit: number, maxAttempts: number): Promise<ScheduledRunRow[]> {
-  return db.query<ScheduledRunRow>(
+  return withAttemptJobIds(await db.query<RowRead>(
     `SELECT ${ROW_COLUMNS('$2')} FROM scheduled_runs ORDER BY scheduled_at DESC, scheduler_id LIMIT $1`,
     [limit, maxAttempts],
-  );
+  ));
+}
+
+type RowRead = Omit<ScheduledRunRow, 'attemptJobIds'>;
+
+/** A claim names its attempt's job (claimScheduledRun), so the attempts counted name every job; a first attempt handed back (0) ran too. */
+function withAttemptJobIds(rows: RowRead[]): ScheduledRunRow[] {
+  return rows.map((r) => ({
+    ...r,
+    attemptJobIds: Array.from({ length: Math.max(1, r.attempts) }, (_, i) => attemptJobId({ jobId: r.jobId, attempt: i + 1 })),
+  }));
 }
 
 /**
@@ -190,8 +222,8 @@ export async function recentScheduledRuns(db: Queryable, limit: number, maxAttem
  * schedules, of which a frequent one (an hourly retraining of five models) fills any number.
  */
 export async function latestScheduledRuns(db: Queryable, maxAttempts: number): Promise<ScheduledRunRow[]> {
-  return db.query<ScheduledRunRow>(
+  return withAttemptJobIds(await db.query<RowRead>(
     `SELECT DISTINCT ON (scheduler_id) ${ROW_COLUMNS('$1')} FROM scheduled_runs ORDER BY scheduler_id, scheduled_at DESC`,
     [maxAttempts],
-  );
+  ));
 }

@@ -63,7 +63,7 @@ describe('GET /metrics, after a rescoring checked its inputs', () => {
 
 describe('GET /metrics, with schedules claimed in the database', () => {
   const firing = (schedulerId: string, scheduledAt: string, state: string, attempts: number, retryAt: string | null, givenUp = state === 'failed' && retryAt === null) => ({
-    schedulerId, scheduledAt, state, attempts, retryAt, instanceId: 'a', jobId: `${schedulerId}-${scheduledAt}`, claimedAt: scheduledAt,
+    schedulerId, scheduledAt, state, attempts, retryAt, instanceId: 'a', jobId: `${schedulerId}-${scheduledAt}`, attemptJobIds: [`${schedulerId}-${scheduledAt}`], claimedAt: scheduledAt,
     leaseUntil: scheduledAt, finishedAt: scheduledAt, error: state === 'failed' ? { code: 'AR_ERR_JOB_FAILED', message: 'down' } : null, givenUp,
   });
 

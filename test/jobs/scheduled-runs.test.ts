@@ -8,7 +8,7 @@ import { Jobs } from '../../src/jobs/jobs.js';
 import { InProcessRunner } from '../../src/jobs/in-process.js';
 import { ScheduledRunClaims } from '../../src/jobs/firing-claims.js';
 import { claimableScheduledRuns, claimScheduledRun, finishScheduledRun, type ScheduledFiring } from '../../src/jobs/scheduled-runs.js';
-import { openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
+import { backends, openTestStorage, postgresReachable, type TestStorage } from '../helpers/storage.js';
 import { eventually } from '../helpers/eventually.js';
 import { capturedLog } from '../helpers/log.js';
 import { groupBy } from '../../src/util/collections.js';
@@ -19,6 +19,12 @@ const pgUp = await postgresReachable();
 const POLICY = { maxAttempts: 3, leaseMs: 600, retryAfterMs: 200 };
 /** Yearly, so that its timer never fires during a test: firings are queued as a timer queues them, through `refire`. */
 const NEVER = '0 0 1 1 *';
+
+/** A firing due this second, named as a timer names it. */
+const firingOf = (schedulerId: string): ScheduledFiring => {
+  const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  return { schedulerId, scheduledAt, jobId: `${schedulerId}-${scheduledAt.toISOString()}` };
+};
 
 interface Run {
   instance: string;
@@ -100,11 +106,6 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       return { jobs, lines, runner: jobs.shared as InProcessRunner };
     };
 
-    const firingOf = (schedulerId: string): ScheduledFiring => {
-      const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-      return { schedulerId, scheduledAt, jobId: `${schedulerId}-${scheduledAt.toISOString()}` };
-    };
-
     const row = async (firing: ScheduledFiring) => {
       const [r] = await storage.db.query<{ state: string; attempts: number; instanceId: string; error: { message: string } | null; retryAt: Date | null }>(
         `SELECT state, attempts, instance_id AS "instanceId", error, retry_at AS "retryAt" FROM scheduled_runs WHERE scheduler_id = $1 AND scheduled_at = $2`,
@@ -129,7 +130,8 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       await opened.shift()!.close();
       const b = await claimingInstance('b', runs, 't-fails-once', async () => 'done');
       await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
-      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }, { instance: 'b', jobId: firing.jobId }]);
+      // Each attempt its own job: the failed first one's record is not overwritten by the second's.
+      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }, { instance: 'b', jobId: `${firing.jobId}#2` }]);
       // The failure stays on the row for whoever asks why it ran twice.
       expect((await row(firing)).error).toMatchObject({ message: 'the database went away' });
       expect(a.lines.find((l) => l.msg === 'a scheduled run failed: tried again by any instance from retryAt'))
@@ -164,7 +166,7 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       expect(await b.jobs.waitFor(firing.jobId)).toMatchObject({ result: { takenBy: 'dead/1', state: 'running' } });
       await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
       expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(POLICY.leaseMs);
-      expect(runs).toEqual([{ instance: 'b', jobId: firing.jobId }]);
+      expect(runs).toEqual([{ instance: 'b', jobId: `${firing.jobId}#2` }]);
     });
 
     it('leaves a live holder its firing for as long as its job runs, however long past the first lease', async () => {
@@ -228,7 +230,7 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       }) as typeof storage.db;
       const { log, lines } = capturedLog();
       const claims = new ScheduledRunClaims(flaky, 'blip/1', POLICY, log);
-      expect(await claims.claim(firing)).toBeNull();
+      expect(await claims.claim(firing)).toEqual({ attempt: 1 });
       await claims.finished(firing, { state: 'completed', error: null, handedBack: false });
       claims.close();
       expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 1 });
@@ -241,8 +243,8 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       const firstDied = { ...lastDied, schedulerId: 't-died-first', jobId: `t-died-first-${lastDied.scheduledAt.toISOString()}` };
       const short = { ...POLICY, leaseMs: 100 };
       const lapse = () => new Promise((r) => setTimeout(r, 150));
-      for (const holder of ['dead/1', 'dead/2', 'dead/3']) {
-        await claimScheduledRun(storage.db, lastDied, holder, short);
+      for (const [i, holder] of ['dead/1', 'dead/2', 'dead/3'].entries()) {
+        await claimScheduledRun(storage.db, { ...lastDied, attempt: i + 1 }, holder, short);
         await lapse();
       }
       expect(await claimScheduledRun(storage.db, firstDied, 'dead/4', short)).toEqual({ attempt: 1 });
@@ -311,5 +313,57 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 3 }), 2000);
       expect(runs.map((r) => r.instance)).toEqual(['a', 'b']);
     });
+  });
+});
+
+// On the embedded PGlite nothing was claimed (one process), so a nightly refresh that failed on a
+// single embedded instance waited for the next night; and a retry reused the firing's job id, so the
+// record of the attempt that failed was overwritten by the next.
+describe.each(await backends())('a single instance without Redis on %s', (backend) => {
+  let storage: TestStorage;
+  const opened: Jobs[] = [];
+  beforeAll(async () => {
+    storage = await openTestStorage(backend);
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((j) => j.close()));
+  });
+  afterAll(async () => storage.close());
+
+  it('runs its own failed firing again after the back-off, each attempt a job of its own', async () => {
+    const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db, scheduledRuns: { ...POLICY, sweepMs: 100 } });
+    opened.push(jobs);
+    const ran: string[] = [];
+    jobs.register('tick', async (ctx) => {
+      ran.push(ctx.id);
+      if (ran.length === 1) throw new Error('the database went away');
+      return 'done';
+    });
+    await jobs.schedule('t-embedded', NEVER, 'tick', {});
+    const firing = firingOf('t-embedded');
+    await (jobs.shared as InProcessRunner).refire(firing);
+    // Generous: the back-off is 200 ms, the sweep every 100 ms, and the machine may be loaded.
+    await eventually(async () => expect(ran).toHaveLength(2), 15_000);
+    const second = `${firing.jobId}#2`;
+    expect(ran).toEqual([firing.jobId, second]);
+    expect(await jobs.waitFor(second)).toMatchObject({ state: 'completed', result: 'done', attempts: 2 });
+    // The first attempt's job still answers, as it ended.
+    expect(await jobs.get(firing.jobId)).toMatchObject({ state: 'failed', attempts: 1, error: { message: 'the database went away' } });
+    await eventually(async () => expect((await jobs.scheduledRuns(10))!.find((r) => r.jobId === firing.jobId))
+      .toMatchObject({ state: 'completed', attempts: 2, attemptJobIds: [firing.jobId, second], error: { message: 'the database went away' } }));
+    expect(await jobs.latestScheduledRuns()).toEqual([expect.objectContaining({ schedulerId: 't-embedded', state: 'completed', attempts: 2 })]);
+  });
+
+  it('leaves a firing to the job of its next attempt when the attempt its job was queued for was made meanwhile', async () => {
+    const firing = firingOf('t-stale-attempt');
+    const failed = { state: 'failed' as const, error: { code: 'E', message: 'down' }, handedBack: false };
+    expect(await claimScheduledRun(storage.db, firing, 'x/1', POLICY)).toEqual({ attempt: 1 });
+    await finishScheduledRun(storage.db, firing, 'x/1', 1, failed, 0);
+    expect(await claimableScheduledRuns(storage.db, [firing.schedulerId], POLICY.maxAttempts)).toEqual([{ ...firing, attempt: 2 }]);
+    expect(await claimScheduledRun(storage.db, { ...firing, attempt: 2 }, 'y/1', POLICY)).toEqual({ attempt: 2 });
+    await finishScheduledRun(storage.db, firing, 'y/1', 2, failed, 0);
+    // A job queued for attempt 2 (its id <jobId>#2) that starts only now: attempt 3 would run under attempt 2's name.
+    expect(await claimScheduledRun(storage.db, { ...firing, attempt: 2 }, 'z/1', POLICY)).toEqual({ takenBy: 'y/1', state: 'failed', attempts: 2 });
+    expect(await claimScheduledRun(storage.db, { ...firing, attempt: 3 }, 'z/1', POLICY)).toEqual({ attempt: 3 });
   });
 });

@@ -140,7 +140,8 @@ const ScheduledRunSchema = Type.Object({
   state: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')]),
   attempts: Type.Integer({ description: 'claims of this firing so far, the first included' }),
   instanceId: Type.String({ description: 'the instance that made the latest claim' }),
-  jobId: Type.String(),
+  jobId: Type.String({ description: 'the firing\'s job, its first attempt\'s (GET /v1/jobs/:id)' }),
+  attemptJobIds: Type.Array(Type.String(), { description: 'the job of each attempt counted, jobId first, then `<jobId>#2`, `<jobId>#3`: each attempt is a job of its own, kept as it ended' }),
   claimedAt: Instant(),
   leaseUntil: Instant('while running: past it, the holder is taken for gone and another instance takes the firing over'),
   retryAt: Type.Union([Instant(), Type.Null()], { description: 'failed with attempts left: from when any instance claims it again' }),
@@ -160,7 +161,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
       response: {
         200: Type.Object({
-          claimed: Type.Boolean({ description: 'false with Redis (BullMQ runs each firing once) or the embedded database (one process): nothing is claimed' }),
+          claimed: Type.Boolean({ description: 'false with Redis (BullMQ runs each firing once, and retries it as one job): nothing is claimed' }),
           runs: Type.Array(ScheduledRunSchema),
         }),
         ...errorResponses,
