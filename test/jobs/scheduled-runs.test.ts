@@ -354,6 +354,38 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     expect(await jobs.latestScheduledRuns()).toEqual([expect.objectContaining({ schedulerId: 't-embedded', state: 'completed', attempts: 2 })]);
   });
 
+  // Its renewals wait while the job holds the database (PGlite's one connection in a transaction, a pool all
+  // taken): its lease lapses, and its own sweep took the firing over and ran it beside itself.
+  it('does not take over from itself a firing it runs whose lease lapsed while its renewals waited', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const db = Object.create(storage.db, {
+      query: {
+        value: async (sql: string, params?: unknown[]) => {
+          if (sql.includes('SET lease_until = now()') && sql.includes('RETURNING 1')) await held;
+          return storage.db.query(sql, params);
+        },
+      },
+    }) as typeof storage.db;
+    const jobs = new Jobs({ redisUrl: null, work: true, db, concurrency: 2, scheduledRuns: { ...POLICY, sweepMs: 100 } });
+    opened.push(jobs);
+    const ran: string[] = [];
+    jobs.register('tick', async (ctx) => {
+      ran.push(ctx.id);
+      await new Promise((r) => setTimeout(r, 4 * POLICY.leaseMs));
+      return 'done';
+    });
+    await jobs.schedule('t-self', NEVER, 'tick', {});
+    const firing = firingOf('t-self');
+    await (jobs.shared as InProcessRunner).refire(firing);
+    expect(await jobs.waitFor(firing.jobId)).toMatchObject({ state: 'completed', attempts: 1 });
+    release();
+    // Sweeps past the end of the run.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ran).toEqual([firing.jobId]);
+    expect((await jobs.scheduledRuns(10))!.find((r) => r.jobId === firing.jobId)).toMatchObject({ state: 'completed', attempts: 1 });
+  });
+
   it('leaves a firing to the job of its next attempt when the attempt its job was queued for was made meanwhile', async () => {
     const firing = firingOf('t-stale-attempt');
     const failed = { state: 'failed' as const, error: { code: 'E', message: 'down' }, handedBack: false };
