@@ -23,8 +23,12 @@ import {
 const firingFields = (f: ScheduledFiring) => ({ scheduler: f.schedulerId, scheduledAt: f.scheduledAt.toISOString(), jobId: attemptJobId(f) });
 
 export class ScheduledRunClaims implements FiringClaims {
-  /** The attempt and lease timer of each firing this instance holds, by job id. */
-  private readonly held = new Map<string, { attempt: number; renewing: NodeJS.Timeout }>();
+  /**
+   * The attempt and lease timer of each firing this instance holds, by job id; `ending` once its job
+   * ended, until its outcome is recorded: still held, so that this instance's sweep does not take it
+   * over meanwhile (its lease may have lapsed while renewals waited), but renewed no more.
+   */
+  private readonly held = new Map<string, { attempt: number; renewing: NodeJS.Timeout; ending?: boolean }>();
 
   constructor(
     readonly db: Db,
@@ -60,7 +64,8 @@ export class ScheduledRunClaims implements FiringClaims {
     try {
       if (await renewScheduledRun(this.db, firing, this.instanceId, attempt, this.policy.leaseMs)) return;
       // Finished while the renewal was in flight: the row is no longer running, and nobody took it.
-      if (this.held.get(firing.jobId)?.attempt !== attempt) return;
+      const held = this.held.get(firing.jobId);
+      if (held?.attempt !== attempt || held.ending) return;
       // Its lease lapsed (the process was held) and another instance took the firing over: both run it, as a stalled BullMQ job is.
       this.log.warn({ ...firingFields(firing), attempt }, 'a scheduled run this instance runs was taken over by another: its lease had lapsed');
       this.release(firing);
@@ -69,17 +74,26 @@ export class ScheduledRunClaims implements FiringClaims {
     }
   }
 
-  private release(firing: ScheduledFiring): number | null {
+  private release(firing: ScheduledFiring): void {
     const held = this.held.get(firing.jobId);
-    if (!held) return null;
+    if (!held) return;
     clearInterval(held.renewing);
     this.held.delete(firing.jobId);
-    return held.attempt;
   }
 
   async finished(firing: ScheduledFiring, outcome: AttemptOutcome): Promise<void> {
-    const attempt = this.release(firing);
-    if (attempt === null) return;
+    const held = this.held.get(firing.jobId);
+    if (!held || held.ending) return;
+    clearInterval(held.renewing);
+    held.ending = true;
+    try {
+      await this.recordOutcome(firing, held.attempt, outcome);
+    } finally {
+      if (this.held.get(firing.jobId) === held) this.held.delete(firing.jobId);
+    }
+  }
+
+  private async recordOutcome(firing: ScheduledFiring, attempt: number, outcome: AttemptOutcome): Promise<void> {
     const fields = { ...firingFields(firing), attempt, of: this.policy.maxAttempts, state: outcome.state };
     const retryInMs = retryDelayMs(attempt, outcome, this.policy);
     try {

@@ -354,15 +354,32 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     expect(await jobs.latestScheduledRuns()).toEqual([expect.objectContaining({ schedulerId: 't-embedded', state: 'completed', attempts: 2 })]);
   });
 
+  it('takes over, once restarted, the firing its killed process held, when the lease has lapsed', async () => {
+    const firing = firingOf('t-killed');
+    // Claimed by the process before it was killed (no hand-back): it renews nothing.
+    expect(await claimScheduledRun(storage.db, firing, 'killed/1', POLICY)).toEqual({ attempt: 1 });
+    const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db, scheduledRuns: { ...POLICY, sweepMs: 100 } });
+    opened.push(jobs);
+    const ran: string[] = [];
+    jobs.register('tick', async (ctx) => void ran.push(ctx.id));
+    await jobs.schedule('t-killed', NEVER, 'tick', {});
+    await eventually(async () => expect((await jobs.latestScheduledRuns())!.find((r) => r.schedulerId === 't-killed'))
+      .toMatchObject({ state: 'completed', attempts: 2, attemptJobIds: [firing.jobId, `${firing.jobId}#2`] }), 15_000);
+    expect(ran).toEqual([`${firing.jobId}#2`]);
+  });
+
   // Its renewals wait while the job holds the database (PGlite's one connection in a transaction, a pool all
-  // taken): its lease lapses, and its own sweep took the firing over and ran it beside itself.
-  it('does not take over from itself a firing it runs whose lease lapsed while its renewals waited', async () => {
+  // taken): its lease lapses, and its own sweep took the firing over and ran it beside itself; or, once the
+  // job ended, while its outcome was being recorded (the write slow, or tried again after a blip).
+  it('does not take over from itself a firing it runs or is recording whose lease lapsed while its renewals waited', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const db = Object.create(storage.db, {
       query: {
         value: async (sql: string, params?: unknown[]) => {
           if (sql.includes('SET lease_until = now()') && sql.includes('RETURNING 1')) await held;
+          // Five sweeps while the outcome is written.
+          if (sql.includes('UPDATE scheduled_runs SET state')) await new Promise((r) => setTimeout(r, 500));
           return storage.db.query(sql, params);
         },
       },
