@@ -35,13 +35,13 @@ export interface ScheduledFiring {
 }
 
 /**
- * The job id of a firing's attempt: the firing's own for the first, `<jobId>#<n>`
+ * The job id of a firing's attempt: the firing's own for the first, `<jobId>-attempt-<n>`
  * for the n-th. Each attempt is a job of its own, whose record (GET /v1/jobs/:id)
  * stays as it ended; a retry no longer overwrote the failed attempt's.
  */
 export function attemptJobId(firing: Pick<ScheduledFiring, 'jobId' | 'attempt'>): string {
   const attempt = firing.attempt ?? 1;
-  return attempt <= 1 ? firing.jobId : `${firing.jobId}#${attempt}`;
+  return attempt <= 1 ? firing.jobId : `${firing.jobId}-attempt-${attempt}`;
 }
 
 export interface ScheduledRunPolicy {

@@ -131,7 +131,7 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       const b = await claimingInstance('b', runs, 't-fails-once', async () => 'done');
       await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
       // Each attempt its own job: the failed first one's record is not overwritten by the second's.
-      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }, { instance: 'b', jobId: `${firing.jobId}#2` }]);
+      expect(runs).toEqual([{ instance: 'a', jobId: firing.jobId }, { instance: 'b', jobId: `${firing.jobId}-attempt-2` }]);
       // The failure stays on the row for whoever asks why it ran twice.
       expect((await row(firing)).error).toMatchObject({ message: 'the database went away' });
       expect(a.lines.find((l) => l.msg === 'a scheduled run failed: tried again by any instance from retryAt'))
@@ -166,7 +166,7 @@ describe.skipIf(!pgUp)('when several instances without Redis share one PostgreSQ
       expect(await b.jobs.waitFor(firing.jobId)).toMatchObject({ result: { takenBy: 'dead/1', state: 'running' } });
       await eventually(async () => expect(await row(firing)).toMatchObject({ state: 'completed', attempts: 2 }));
       expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(POLICY.leaseMs);
-      expect(runs).toEqual([{ instance: 'b', jobId: `${firing.jobId}#2` }]);
+      expect(runs).toEqual([{ instance: 'b', jobId: `${firing.jobId}-attempt-2` }]);
     });
 
     it('leaves a live holder its firing for as long as its job runs, however long past the first lease', async () => {
@@ -344,7 +344,7 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     await (jobs.shared as InProcessRunner).refire(firing);
     // Generous: the back-off is 200 ms, the sweep every 100 ms, and the machine may be loaded.
     await eventually(async () => expect(ran).toHaveLength(2), 15_000);
-    const second = `${firing.jobId}#2`;
+    const second = `${firing.jobId}-attempt-2`;
     expect(ran).toEqual([firing.jobId, second]);
     expect(await jobs.waitFor(second)).toMatchObject({ state: 'completed', result: 'done', attempts: 2 });
     // The first attempt's job still answers, as it ended.
@@ -364,8 +364,8 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     jobs.register('tick', async (ctx) => void ran.push(ctx.id));
     await jobs.schedule('t-killed', NEVER, 'tick', {});
     await eventually(async () => expect((await jobs.latestScheduledRuns())!.find((r) => r.schedulerId === 't-killed'))
-      .toMatchObject({ state: 'completed', attempts: 2, attemptJobIds: [firing.jobId, `${firing.jobId}#2`] }), 15_000);
-    expect(ran).toEqual([`${firing.jobId}#2`]);
+      .toMatchObject({ state: 'completed', attempts: 2, attemptJobIds: [firing.jobId, `${firing.jobId}-attempt-2`] }), 15_000);
+    expect(ran).toEqual([`${firing.jobId}-attempt-2`]);
   });
 
   // Its renewals wait while the job holds the database (PGlite's one connection in a transaction, a pool all
@@ -411,7 +411,7 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     expect(await claimableScheduledRuns(storage.db, [firing.schedulerId], POLICY.maxAttempts)).toEqual([{ ...firing, attempt: 2 }]);
     expect(await claimScheduledRun(storage.db, { ...firing, attempt: 2 }, 'y/1', POLICY)).toEqual({ attempt: 2 });
     await finishScheduledRun(storage.db, firing, 'y/1', 2, failed, 0);
-    // A job queued for attempt 2 (its id <jobId>#2) that starts only now: attempt 3 would run under attempt 2's name.
+    // A job queued for attempt 2 (its id <jobId>-attempt-2) that starts only now: attempt 3 would run under attempt 2's name.
     expect(await claimScheduledRun(storage.db, { ...firing, attempt: 2 }, 'z/1', POLICY)).toEqual({ takenBy: 'y/1', state: 'failed', attempts: 2 });
     expect(await claimScheduledRun(storage.db, { ...firing, attempt: 3 }, 'z/1', POLICY)).toEqual({ attempt: 3 });
   });
