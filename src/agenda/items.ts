@@ -6,6 +6,7 @@ import { daysBetween } from './dates.js';
 import { readModelReasons } from './format.js';
 import { floorIn, otherBalances, rankedInReporting, ratesOf } from './currencies.js';
 import type { AgendaPolicy } from './policy.js';
+import { codePointOrder } from './keys.js';
 import { priority, risk, urgency } from './priority.js';
 import type { ActionReason, CurrencyBalance, ExchangeRate, InvoiceRef, IsoDate, PlanningFacts, Priority, Suggestion } from './types.js';
 
@@ -125,4 +126,4 @@ export function fromManual(a: StoredAction, date: IsoDate, policy: AgendaPolicy,
 }
 
 export const itemOrder = (a: AgendaItem, b: AgendaItem) =>
-  b.priority.score - a.priority.score || a.dueDate.localeCompare(b.dueDate) || (a.dedupeKey ?? '').localeCompare(b.dedupeKey ?? '') || (a.id ?? 0) - (b.id ?? 0);
+  b.priority.score - a.priority.score || codePointOrder(a.dueDate, b.dueDate) || codePointOrder(a.dedupeKey ?? '', b.dedupeKey ?? '') || (a.id ?? 0) - (b.id ?? 0);

@@ -53,3 +53,10 @@ export function recurrence(
 /** Key parts come from data (resolution owners): keep them to one safe token. */
 export const keyPart = (s: string | null | undefined): string =>
   (s ?? '').trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 60) || '-';
+
+/**
+ * Keys (and ISO days) in code-point order, as PostgreSQL's "C" collation sorts
+ * them: the stored plan is paged in SQL and merged with customers planned
+ * live in JS, so both must break ties alike (localeCompare follows the locale).
+ */
+export const codePointOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

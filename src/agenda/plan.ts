@@ -2,6 +2,7 @@
 // SQL that loads facts is in facts.ts, the writer in materialise.ts.
 import type { AgendaPolicy } from './policy.js';
 import { rankedInReporting, ratesOf } from './currencies.js';
+import { codePointOrder } from './keys.js';
 import { planCreditOffsets } from './plan-credit.js';
 import { planMlSuggestions } from './plan-ml.js';
 import { planQualificationFollowUps } from './plan-qualification.js';
@@ -10,7 +11,7 @@ import { insolventCustomers, planRiskActions, STOPPED_BY_INSOLVENCY } from './pl
 import type { PlanningFacts, Suggestion } from './types.js';
 
 export function byPriority(a: Suggestion, b: Suggestion): number {
-  return b.priority.score - a.priority.score || a.dueDate.localeCompare(b.dueDate) || a.dedupeKey.localeCompare(b.dedupeKey);
+  return b.priority.score - a.priority.score || codePointOrder(a.dueDate, b.dueDate) || codePointOrder(a.dedupeKey, b.dedupeKey);
 }
 
 export function planAgenda(facts: PlanningFacts, policy: AgendaPolicy): Suggestion[] {

@@ -13,7 +13,7 @@ import { fromManual, fromSuggestion, itemOrder, type AgendaItem, type StoredActi
 import { isPlannerKey, plannerKeySql } from './keys.js';
 import { planAgenda } from './plan.js';
 import type { AgendaPolicy } from './policy.js';
-import { readStoredPlan, storedPlanAt, storedPlanState, type PlanSource } from './stored-plan.js';
+import { readStoredPlan, storedPlanAt, storedPlanState, type PlanSource, type StoredPlanState } from './stored-plan.js';
 import type { IsoDate } from './types.js';
 
 export type { AgendaItem } from './items.js';
@@ -145,7 +145,7 @@ type TasksQuery = Omit<AgendaQuery, 'limit' | 'collector'>;
  * first (the call list, the files): from the stored plan when it is current.
  */
 export async function agendaTasks(db: Db, q: TasksQuery): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[] }> {
-  const { read } = await fromStoredPlan(db, q, () => storedTasks(db, q, null));
+  const { read } = await fromStoredPlan(db, q, (changed) => storedTasks(db, q, null, changed));
   if (read === null) return plannedLive(db, q);
   return { tasks: read.tasks, automatic: read.automatic };
 }
@@ -158,14 +158,18 @@ export async function agendaTasks(db: Db, q: TasksQuery): Promise<{ tasks: Agend
 // read that plan; another means read again, as the new mark says.
 const STORED_READ_ATTEMPTS = 3;
 
-async function fromStoredPlan<T>(db: Db, q: TasksQuery, read: () => Promise<T>): Promise<{ plan: PlanSource; read: T | null }> {
-  let plan = await storedPlanState(db, q.date, q.policy);
-  for (let attempt = 1; plan.source === 'stored'; attempt++) {
-    const result = await read();
-    if ((await storedPlanAt(db)) === plan.plannedAt) return { plan, read: result };
-    plan = attempt < STORED_READ_ATTEMPTS ? await storedPlanState(db, q.date, q.policy)
-      : { source: 'live', plannedAt: null, staleBecause: 'the stored plan was replaced while it was read' };
+async function fromStoredPlan<T extends { customersPlannedLive: number }>(
+  db: Db, q: TasksQuery, read: (changedCustomers: number[]) => Promise<T>,
+): Promise<{ plan: PlanSource; read: T | null }> {
+  let state: StoredPlanState = await storedPlanState(db, q.date, q.policy);
+  for (let attempt = 1; state.source === 'stored'; attempt++) {
+    const { changedCustomers, ...plan } = state;
+    const result = await read(changedCustomers);
+    if ((await storedPlanAt(db)) === plan.plannedAt) return { plan: { ...plan, customersPlannedLive: result.customersPlannedLive }, read: result };
+    state = attempt < STORED_READ_ATTEMPTS ? await storedPlanState(db, q.date, q.policy)
+      : { source: 'live', plannedAt: null, staleBecause: 'the stored plan was replaced while it was read', customersPlannedLive: null, changedCustomers: [] };
   }
+  const { changedCustomers: _none, ...plan } = state;
   return { plan, read: null };
 }
 
@@ -202,7 +206,7 @@ export async function plannedLive(db: Db, q: TasksQuery): Promise<{ tasks: Agend
  * in scope), else planned live. Both give the same items in the same order.
  */
 export async function readAgenda(db: Db, q: AgendaQuery): Promise<Agenda> {
-  const { plan, read } = await fromStoredPlan(db, q, () => storedTasks(db, q, q.limit));
+  const { plan, read } = await fromStoredPlan(db, q, (changed) => storedTasks(db, q, q.limit, changed));
   const { tasks, automatic, counts } = read ?? await livePage(db, q);
   return { date: q.date, collector: q.collector, items: tasks, automatic, counts, plan };
 }
@@ -221,21 +225,42 @@ async function livePage(db: Db, q: AgendaQuery): Promise<Page> {
 
 // The stored plan holds the planner's suggestions only: the actions it does
 // not own are read live and ranked among the page, which holds every stored
-// task that can come before the limit (null: every one).
-async function storedTasks(db: Db, q: TasksQuery, limit: number | null): Promise<Page> {
-  const [stored, manual, rates] = await Promise.all([
-    readStoredPlan(db, { ...q, limit }),
+// task that can come before the limit (null: every one). The customers whose
+// data changed since the run are left out of it and planned live (their
+// suggestions alone: their manual actions are among the others), merged in the
+// planner's order: the same page as the whole portfolio planned live.
+async function storedTasks(db: Db, q: TasksQuery, limit: number | null, changed: number[]): Promise<Page & { customersPlannedLive: number }> {
+  const [stored, manual, rates, fresh] = await Promise.all([
+    readStoredPlan(db, { ...q, limit, leaveOut: changed }),
     db.query<StoredAction>(MANUAL_SQL, [q.date, q.collectorId, q.customerIds ?? null]),
     loadRates(db, q.date),
+    plannedLiveAmong(db, q, changed),
   ]);
   const view = inView(q.agenda ?? 'all');
   const others = manual.map((a) => fromManual(a, q.date, q.policy, rates)).filter(view);
-  const tasks = stored.counts.tasks + others.length;
-  const planned = stored.counts.planned + others.length;
-  const ranked = [...stored.tasks, ...others].sort(itemOrder);
-  return {
-    tasks: limit === null ? ranked : ranked.slice(0, limit),
-    automatic: stored.automatic,
-    counts: { tasks, planned, suggested: tasks - planned, automatic: stored.counts.automatic },
+  const tasks = stored.counts.tasks + others.length + fresh.tasks.length;
+  const planned = stored.counts.planned + others.length + fresh.tasks.filter((i) => i.state === 'planned').length;
+  const page = (items: AgendaItem[]) => {
+    const ranked = items.sort(itemOrder);
+    return limit === null ? ranked : ranked.slice(0, limit);
   };
+  return {
+    tasks: page([...stored.tasks, ...others, ...fresh.tasks]),
+    automatic: page([...stored.automatic, ...fresh.automatic]),
+    counts: { tasks, planned, suggested: tasks - planned, automatic: stored.counts.automatic + fresh.automatic.length },
+    customersPlannedLive: fresh.customers,
+  };
+}
+
+/** The planner's suggestions for those of `changed` in the query's scope (their collector now), planned live. */
+async function plannedLiveAmong(db: Db, q: TasksQuery, changed: number[]): Promise<{ tasks: AgendaItem[]; automatic: AgendaItem[]; customers: number }> {
+  const none = { tasks: [], automatic: [], customers: 0 };
+  if (changed.length === 0) return none;
+  const inScope = (await db.query<{ id: number }>(
+    'SELECT id FROM customers WHERE id = ANY($1::int[]) AND ($2::int IS NULL OR collector_id = $2::int) ORDER BY id',
+    [bothOf(changed, q.customerIds), q.collectorId],
+  )).map((r) => r.id);
+  if (inScope.length === 0) return none;
+  const { tasks, automatic } = await plannedLive(db, { ...q, customerIds: inScope });
+  return { tasks: tasks.filter((i) => i.kind !== 'manual'), automatic, customers: inScope.length };
 }

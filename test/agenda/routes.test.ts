@@ -149,6 +149,7 @@ for (const backend of await backends()) {
       it('shows the stored actions with their ids', async () => {
         const mine = (await get(`/v1/agenda?date=${DATE}`)).json();
         expect(mine.items[0]).toMatchObject({ state: 'planned', id: ids['C-ALICE'] });
+        expect(mine.plan).toEqual({ source: 'stored', plannedAt: expect.any(String), staleBecause: null, customersPlannedLive: 0 });
       });
 
       it('lets the collector close their own action once, and takes it off the agenda', async () => {
@@ -156,7 +157,10 @@ for (const backend of await backends()) {
         expect(done.statusCode).toBe(200);
         expect(done.json()).toMatchObject({ id: ids['C-ALICE'], status: 'done' });
         expect((await post(`/v1/actions/${ids['C-ALICE']}/cancel`, 'collector')).statusCode).toBe(409);
-        expect((await get(`/v1/agenda?date=${DATE}`)).json().items).toEqual([]);
+        const after = (await get(`/v1/agenda?date=${DATE}`)).json();
+        expect(after.items).toEqual([]);
+        // Still the stored plan, the customer of the closed action planned live beside it.
+        expect(after.plan).toMatchObject({ source: 'stored', staleBecause: null, customersPlannedLive: 1 });
       });
 
       it("refuses a collector closing someone else's action", async () => {

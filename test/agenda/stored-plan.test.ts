@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, plannedLive, readAgenda, type AgendaQuery } from '../../src/agenda/index.js';
 import type { Db } from '../../src/db/sql.js';
+import { MAX_CUSTOMERS_PLANNED_LIVE } from '../../src/agenda/stored-plan.js';
 import * as f from './factories.js';
 
 const policy = agendaPolicy();
@@ -106,7 +107,7 @@ for (const backend of await backends()) {
 
     it('reads the stored items, not a plan made again', async () => {
       await world();
-      await s.db.query(`UPDATE agenda_plan_items SET item = jsonb_set(item, '{reason}', '"as stored"') WHERE task AND rank = (SELECT min(rank) FROM agenda_plan_items WHERE task)`);
+      await s.db.query(`UPDATE agenda_plan_items SET item = jsonb_set(item, '{reason}', '"as stored"') WHERE dedupe_key = (SELECT dedupe_key FROM agenda_plan_items WHERE task ORDER BY score DESC, due_date, dedupe_key COLLATE "C" LIMIT 1)`);
       const agenda = await readAgenda(s.db, query());
       expect(agenda.items[0].reason).toBe('as stored');
       expect((await agendaTasks(s.db, query())).tasks[0].reason).toBe('as stored');
@@ -152,31 +153,94 @@ for (const backend of await backends()) {
       }
     });
 
-    it('plans live, saying why, once an invoice, a closing or the day is not what the run read', async () => {
-      const { customers } = await world();
+    /** The stored read equals the whole portfolio planned live, for the portfolio, each collector, each view and the call list. */
+    async function expectAsLive(collectors: number[], liveCustomers: number) {
+      for (const q of [query({ limit: 50 }), query(), ...collectors.map((c) => query({ collectorId: c, collector: 'x', limit: 50 })),
+        query({ agenda: 'risk' }), query({ agenda: 'collection', limit: 5 })]) {
+        const stored = await readAgenda(s.db, q);
+        expect(stored.plan).toMatchObject({ source: 'stored', staleBecause: null });
+        expect({ items: stored.items, automatic: stored.automatic, counts: stored.counts }).toEqual(await livePlan(q));
+        expect(await agendaTasks(s.db, q)).toEqual(await plannedLive(s.db, q));
+      }
+      expect((await readAgenda(s.db, query())).plan.customersPlannedLive).toBe(liveCustomers);
+    }
+
+    it('plans live only the customers a write touched since the run, merged in the planner\'s order', async () => {
+      const { collectors, customers } = await world();
+      expect((await readAgenda(s.db, query())).plan).toMatchObject({ source: 'stored', customersPlannedLive: 0 });
+
+      // An import of one customer's invoice: its reminder tops the page, read from the store beside it.
+      const big = await f.invoice(s.db, { customerId: customers[5], dueDate: '2026-08-01', amount: 99_000 });
+      const afterImport = await readAgenda(s.db, query({ limit: 50 }));
+      expect(afterImport.items[0].amounts.atStake).toBeGreaterThanOrEqual(99_000);
+      await expectAsLive(collectors, 1);
+
+      // A payment allocated to it reaches the customer through the invoice and the payment.
+      await s.db.query('UPDATE invoices SET open_amount = 1000 WHERE id = $1', [big]);
+      await f.payment(s.db, customers[5], '2026-10-19', [{ invoiceId: big, amount: 98_000 }]);
+      await expectAsLive(collectors, 1);
+
+      // A person closing a suggested step of another customer.
+      const [step] = (await f.actionsOf(s.db, customers[6])).filter((a) => a.status === 'planned' && a.origin !== 'manual');
+      await closeAction(s.db, step.id, 'done', { policy, today: DAY });
+      await expectAsLive(collectors, 2);
+
+      // An email from the customer with a manual call (read with the others, not twice).
+      await f.inbound(s.db, { customerId: customers[4], receivedAt: '2026-10-19T09:00:00Z', subject: 'About invoice 12' });
+      expect((await readAgenda(s.db, query({ limit: 50 }))).items.map((i) => i.kind)).toEqual(expect.arrayContaining(['manual', 'answer_email']));
+      await expectAsLive(collectors, 3);
+
+      // One customer rescored: a late probability high enough for a pre-due call, and a drift alert.
+      await f.computedField(s.db, { entityType: 'customer', entityId: customers[0], name: 'lateProbability', value: 0.95 });
+      await f.computedField(s.db, { entityType: 'customer', entityId: customers[0], name: 'driftAlert', value: true, reasons: [{ text: 'Pays later' }] });
+      await expectAsLive(collectors, 4);
+
+      // A customer moved to the other collector: its stored items name the first.
+      await s.db.query('UPDATE customers SET collector_id = $1 WHERE id = $2', [collectors[1], customers[2]]);
+      await expectAsLive(collectors, 5);
+
+      // A customer deleted with its invoices and actions.
+      await s.db.query('DELETE FROM customers WHERE id = $1', [customers[7]]);
+      await expectAsLive(collectors, 5);
+
+      // The next run sees them all: nothing planned live.
+      await plan();
+      await expectAsLive(collectors, 0);
+    });
+
+    it('counts in plan.customersPlannedLive only the touched customers the answer covers', async () => {
+      const { collectors, customers } = await world();
+      await f.invoice(s.db, { customerId: customers[1], dueDate: '2026-08-01', amount: 5_000 });
+      expect((await readAgenda(s.db, query({ collectorId: collectors[1], collector: 'x' }))).plan.customersPlannedLive).toBe(1);
+      expect((await readAgenda(s.db, query({ collectorId: collectors[0], collector: 'x' }))).plan.customersPlannedLive).toBe(0);
+      expect((await readAgenda(s.db, query({ customerIds: [customers[3]] }))).plan.customersPlannedLive).toBe(0);
+    });
+
+    it('plans live, saying why, once a write names no customer, too many customers, or the day is not what the run read', async () => {
+      await world();
       const before = await readAgenda(s.db, query({ limit: 50 }));
       expect(before.plan).toMatchObject({ source: 'stored', staleBecause: null });
 
-      await f.invoice(s.db, { customerId: customers[5], dueDate: '2026-08-01', amount: 99_000 });
-      const afterImport = await readAgenda(s.db, query({ limit: 50 }));
-      expect(afterImport.plan.source).toBe('live');
-      expect(afterImport.plan.staleBecause).toMatch(/changed/);
-      // The live plan has the new invoice's reminder, which the stored one could not.
-      expect(afterImport.items[0].amounts.atStake).toBeGreaterThanOrEqual(99_000);
-      expect(afterImport.counts).toEqual((await livePlan(query({ limit: 50 }))).counts);
+      // An exchange rate ranks every customer's amounts.
+      await f.exchangeRate(s.db, 'EUR', 'USD', '2026-10-19', 1.3);
+      const afterRate = await readAgenda(s.db, query({ limit: 50 }));
+      expect(afterRate.plan).toMatchObject({ source: 'live', customersPlannedLive: null, staleBecause: expect.stringMatching(/changed/) });
+      expect(afterRate.counts).toEqual((await livePlan(query({ limit: 50 }))).counts);
 
       await plan();
       expect((await readAgenda(s.db, query())).plan.source).toBe('stored');
-      const [open] = (await f.actionsOf(s.db)).filter((a) => a.status === 'planned' && a.origin !== 'manual');
-      await closeAction(s.db, open.id, 'cancelled', { policy, today: DAY });
-      expect((await readAgenda(s.db, query())).plan.source).toBe('live');
+      await s.db.query(`INSERT INTO agenda_customer_changes (xid, customer_id)
+        SELECT pg_current_xact_id()::text::bigint, g FROM generate_series(1, ${MAX_CUSTOMERS_PLANNED_LIVE + 1}) g`);
+      expect((await readAgenda(s.db, query())).plan).toMatchObject({
+        source: 'live', staleBecause: expect.stringMatching(`more than ${MAX_CUSTOMERS_PLANNED_LIVE} customers`),
+      });
 
       await plan();
       // A manual action closed changes nothing the planner reads: the store holds, without it.
       const [manual] = (await f.actionsOf(s.db)).filter((a) => a.origin === 'manual' && a.status === 'planned');
       await closeAction(s.db, manual.id, 'done', { policy, today: DAY });
       const afterManual = await readAgenda(s.db, query({ limit: 500 }));
-      expect(afterManual.plan.source).toBe('stored');
+      expect(afterManual.plan).toMatchObject({ source: 'stored', customersPlannedLive: 0 });
       expect(afterManual.items.map((i) => i.kind)).not.toContain('manual');
 
       const nextDay = await readAgenda(s.db, query({ date: '2026-10-21' }));

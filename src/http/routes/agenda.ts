@@ -88,10 +88,15 @@ const AgendaSchema = Type.Object({
   counts: Type.Object({ tasks: Type.Integer(), planned: Type.Integer(), suggested: Type.Integer(), automatic: Type.Integer() }),
   plan: Type.Object({
     source: Type.Union([Type.Literal('stored'), Type.Literal('live')], {
-      description: 'stored: read from the last planning run of the portfolio, current for this day (nothing the planner reads changed since); live: planned now',
+      description: 'stored: read from the last planning run of the portfolio, current for this day, the customers whose data changed since planned live beside it '
+        + '(customersPlannedLive); live: the whole agenda planned now',
     }),
     plannedAt: Nullable(Type.String({ description: 'when the planning run read its data (stored)' })),
     staleBecause: Nullable(Type.String({ description: 'why the stored plan was not read (live)' })),
+    customersPlannedLive: Nullable(Type.Integer({
+      minimum: 0,
+      description: 'stored: how many of the answer\'s customers were planned live, their data having changed since the run (0: all as stored); null when live',
+    })),
   }),
 });
 
