@@ -10,8 +10,10 @@
 // action, then the steady state: a second run the same day), `GET /v1/agenda`'s
 // work for one collector and for the whole portfolio (limit 50 each: read from
 // the stored plan, the runs having just made it), the portfolio's planned live
-// as a stale store makes it, the call list of one collector, and one
-// collector's agenda as CSV; the best of `--runs`. The JS heap's peak during
+// as a stale store makes it, the call list of one collector, one
+// collector's agenda as CSV, and the portfolio's and one collector's agenda
+// after one customer's invoice changed since the run, and after as many
+// customers' as it plans live; the best of `--runs`. The JS heap's peak during
 // each portfolio read says what it allocates: planning left the resident set high.
 // Usage: npm run bench -- agenda [--customers 100000] [--collectors 20] [--runs 2] (BENCH_KEEP_DB=1: keep the database)
 import os from 'node:os';
@@ -20,6 +22,7 @@ import { seedPortfolio, seedRiskEvents } from './portfolio.js';
 import {
   DEFAULT_AGENDA_POLICY, agendaTasks, byAccount, planAndMaterialise, plannedLive, readAgenda, tasksTable,
 } from '../src/agenda/index.js';
+import { MAX_CUSTOMERS_PLANNED_LIVE } from '../src/agenda/stored-plan.js';
 import { tableCsv } from '../src/reports/index.js';
 import type { Db } from '../src/db/sql.js';
 import { orUsageExit, scriptOptions, UsageError } from '../training/cli/options.js';
@@ -155,6 +158,24 @@ try {
   const csv = await best(async () => tableCsv(tasksTable((await agendaTasks(sql, one)).tasks)));
   console.log(`COL-01's agenda as CSV: ${csv.answer.length} bytes in ${csv.seconds} s`);
 
+  // One customer's change since the run (an invoice of COL-01's first customer grown, as an import does): before,
+  // it sent every agenda to planning live (the figure above); now that customer is planned live beside the store.
+  await sql.exec(`UPDATE invoices SET open_amount = open_amount + 1000 WHERE id = (SELECT min(i.id) FROM invoices i
+    WHERE i.open_amount > 0 AND i.customer_id = (SELECT min(id) FROM customers WHERE collector_id = 1))`);
+  const changedWhole = await best(() => readAgenda(sql, wholeQuery));
+  const changedOne = await best(() => readAgenda(sql, one));
+  const liveAfter = (await plannedLive(sql, wholeQuery)).tasks.slice(0, wholeQuery.limit);
+  const changedMatchesLive = JSON.stringify(changedWhole.answer.items) === JSON.stringify(liveAfter);
+  console.log(`after one customer's change: the portfolio's agenda in ${changedWhole.seconds} s, COL-01's in ${changedOne.seconds} s, `
+    + `from the ${changedWhole.answer.plan.source} plan with ${changedWhole.answer.plan.customersPlannedLive} customer(s) planned live; `
+    + `the page ${changedMatchesLive ? 'equals' : 'DIFFERS from'} the live plan's`);
+  // As many customers changed as the agenda plans live (MAX_CUSTOMERS_PLANNED_LIVE): the bound's cost.
+  await sql.exec(`UPDATE invoices SET open_amount = open_amount + 1 WHERE id IN (SELECT min(id) FROM invoices
+    WHERE open_amount > 0 AND customer_id IN (SELECT id FROM customers ORDER BY id LIMIT ${MAX_CUSTOMERS_PLANNED_LIVE}) GROUP BY customer_id)`);
+  const atBound = await best(() => readAgenda(sql, wholeQuery));
+  console.log(`after ${MAX_CUSTOMERS_PLANNED_LIVE} customers' changes: the portfolio's agenda in ${atBound.seconds} s from the `
+    + `${atBound.answer.plan.source} plan with ${atBound.answer.plan.customersPlannedLive} customers planned live`);
+
   console.log(JSON.stringify({
     bench: 'agenda', customers: C, invoices: C * K, collectors: COLLECTORS, runs: RUNS,
     planned: { tasks: first.tasks, automatic: first.automatic, byKind: first.byKind },
@@ -163,6 +184,11 @@ try {
     portfolioSeconds: whole.seconds, portfolioTasks: whole.answer.counts.tasks, portfolioPlan: whole.answer.plan.source, portfolioHeapMb,
     portfolioLiveSeconds: live.seconds, portfolioLiveHeapMb,
     callListSeconds: callList.seconds, callListAccounts: callList.answer.length,
+    afterOneChange: {
+      portfolioSeconds: changedWhole.seconds, collectorSeconds: changedOne.seconds, plan: changedWhole.answer.plan.source,
+      customersPlannedLive: changedWhole.answer.plan.customersPlannedLive, matchesLive: changedMatchesLive,
+    },
+    atBound: { portfolioSeconds: atBound.seconds, plan: atBound.answer.plan.source, customersPlannedLive: atBound.answer.plan.customersPlannedLive },
     csvSeconds: csv.seconds, csvBytes: csv.answer.length,
     peakRssMb: rss.stop(), cores: os.cpus().length, loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
   }));

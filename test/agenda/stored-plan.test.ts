@@ -235,6 +235,16 @@ for (const backend of await backends()) {
         source: 'live', staleBecause: expect.stringMatching(`more than ${MAX_CUSTOMERS_PLANNED_LIVE} customers`),
       });
 
+      // A statement of more than 50,000 rows (a rescoring) is not told customer by customer.
+      await plan();
+      await s.db.query(`INSERT INTO computed_fields (entity_type, entity_id, name, value_num, model_version)
+        SELECT 'customer', g, 'lateProbability', 0.5, 'test@1' FROM generate_series(1000001, 1050001) g`);
+      expect((await readAgenda(s.db, query())).plan).toMatchObject({ source: 'live', staleBecause: expect.stringMatching(/changed at/) });
+      // Nor is a field of an entity the planner does not tie to a customer.
+      await plan();
+      await s.db.query(`INSERT INTO computed_fields (entity_type, entity_id, name, value_num, model_version) VALUES ('payment', 1, 'x', 1, 'test@1')`);
+      expect((await readAgenda(s.db, query())).plan.source).toBe('live');
+
       await plan();
       // A manual action closed changes nothing the planner reads: the store holds, without it.
       const [manual] = (await f.actionsOf(s.db)).filter((a) => a.origin === 'manual' && a.status === 'planned');
