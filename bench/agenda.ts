@@ -17,6 +17,7 @@
 // each portfolio read says what it allocates: planning left the resident set high.
 // Usage: npm run bench -- agenda [--customers 100000] [--collectors 20] [--runs 2] (BENCH_KEEP_DB=1: keep the database)
 import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { freshDatabase, rssSampler } from './pg.js';
 import { seedPortfolio, seedRiskEvents } from './portfolio.js';
 import {
@@ -165,7 +166,8 @@ try {
   const changedWhole = await best(() => readAgenda(sql, wholeQuery));
   const changedOne = await best(() => readAgenda(sql, one));
   const liveAfter = (await plannedLive(sql, wholeQuery)).tasks.slice(0, wholeQuery.limit);
-  const changedMatchesLive = JSON.stringify(changedWhole.answer.items) === JSON.stringify(liveAfter);
+  // Deep equality, not JSON text: items read back from jsonb come with their keys in jsonb's order.
+  const changedMatchesLive = isDeepStrictEqual(changedWhole.answer.items, liveAfter);
   console.log(`after one customer's change: the portfolio's agenda in ${changedWhole.seconds} s, COL-01's in ${changedOne.seconds} s, `
     + `from the ${changedWhole.answer.plan.source} plan with ${changedWhole.answer.plan.customersPlannedLive} customer(s) planned live; `
     + `the page ${changedMatchesLive ? 'equals' : 'DIFFERS from'} the live plan's`);
