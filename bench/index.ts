@@ -5,6 +5,7 @@ const benches: Record<string, string> = {
   rescore: './rescore.js',
   agenda: './agenda.js',
   reports: './reports.js',
+  credits: './credits.js',
   embedded: './embedded.js',
   rules: './rules.js',
   inbound: './inbound.js',

@@ -13,8 +13,8 @@ import { roundMoney } from '../util/round.js';
 import type { Consolidation } from './consolidation.js';
 import { cursorParams, datedCursor, datedCursorKey, oneDateHead, oneDateParams } from './one-date.js';
 import {
-  BUCKETS, bucketColumns, creditCurrencies, OPEN_AT_SQL, readsCredits, unpricedColumn, valuationFor, valueOf,
-  type AmountCount, type ReportFilters, type ReportScope, type Valued,
+  BUCKETS, bucketColumns, creditCurrencies, heldCreditsColumns, heldCreditsOf, netOfCredits, OPEN_AT_SQL, readsCredits,
+  unpricedColumn, valuationFor, valueOf, type AmountCount, type ReportFilters, type ReportScope, type Valued,
 } from './series.js';
 
 export interface AgedCustomer {
@@ -76,26 +76,28 @@ const firstParam = ({ fx }: Valued) => (fx ? 9 : 6);
 // The buckets count invoices only; a credit note is summed apart.
 const INVOICES = ` AND kind = 'invoice'`;
 const CREDITS = `COALESCE(sum(valued) FILTER (WHERE kind = 'credit_note'), 0)::float8 AS credits`;
-const TOTAL = BUCKETS.map((_, i) => `b${i}_amount`).join(' + ');
+const OVERDUE = BUCKETS.slice(1).map((_, i) => `b${i + 1}_amount`).join(' + ');
 
 /** Invoices and, in a report that can add them up (readsCredits), credit notes. */
 interface Read extends Valued {
   credits: boolean;
 }
 
-const BY_CUSTOMER_CTE = (read: Read) => `${OPEN_AT_SQL('portfolio', read, read.credits ? 'both' : 'invoice')},
+const BY_CUSTOMER_CTE = (read: Read) => `${OPEN_AT_SQL('portfolio', read, { kind: read.credits ? 'both' : 'invoice' })},
 open_rows AS (SELECT o.*, ${valueOf(read.fx, 'o.open')} AS valued FROM open_at o WHERE o.open > 0),
-by_customer AS (
+customer_sums AS (
   SELECT o.customer_id, ${bucketColumns('valued', INVOICES)}, ${CREDITS},
     max(days_overdue) FILTER (WHERE kind = 'invoice')::int AS max_days_overdue${read.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
   FROM open_rows o GROUP BY o.customer_id
 ),
+-- The aging's credit rule, customer by customer: its credits on its own overdue, then on its current.
+by_customer AS (SELECT s.*, ${heldCreditsColumns('s.credits', `(${OVERDUE})`, 's.b0_amount')} FROM customer_sums s),
 aged AS (
   SELECT b.*, c.external_id AS customer_external_id, c.name AS customer_name, c.segment AS customer_segment, col.external_id AS collector,
     c.credit_limit::float8 AS credit_limit, c.currency AS account_currency, c.risk_score,
     -- The largest overdue first, compared as the cursor writes it (numeric text), so no page repeats or skips a customer.
-    round((${BUCKETS.slice(1).map((_, i) => `b${i + 1}_amount`).join(' + ')})::numeric, 4) AS overdue_key
+    round((${OVERDUE})::numeric, 4) AS overdue_key
   FROM by_customer b JOIN customers c ON c.id = b.customer_id LEFT JOIN collectors col ON col.id = c.collector_id
 )`;
 
@@ -113,15 +115,19 @@ const ORDERS: Record<AgedOrder, { by: (t: string) => string; after: (p: number) 
 };
 
 const CUSTOMER_COLUMNS = `customer_external_id, customer_name, customer_segment, collector, max_days_overdue, overdue_key::text AS overdue_key,
-  credit_limit, account_currency, risk_score, credits,
+  credit_limit, account_currency, risk_score, credits, on_overdue, on_current, excess,
   ${BUCKETS.map((_, i) => `b${i}_amount, b${i}_count`).join(', ')}`;
 
 const PAGE_SQL = (read: Read, order: AgedOrder) => {
   const p = firstParam(read);
   return `${BY_CUSTOMER_CTE(read)},
+held AS (
+  SELECT count(*)::int AS customers, COALESCE(sum(on_overdue), 0)::float8 AS on_overdue, COALESCE(sum(on_current), 0)::float8 AS on_current,
+    COALESCE(sum(excess), 0)::float8 AS excess
+  FROM by_customer
+),
 totals AS (
-  SELECT ${bucketColumns('valued', INVOICES)}, ${CREDITS}, (SELECT count(*) FROM by_customer)::int AS customers,
-    (SELECT COALESCE(sum(GREATEST(credits - (${TOTAL}), 0)), 0) FROM by_customer)::float8 AS excess${read.fx ? `,
+  SELECT ${bucketColumns('valued', INVOICES)}, ${CREDITS}${read.fx ? `,
     ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
   FROM open_rows
 ),
@@ -131,9 +137,9 @@ page AS (
   ORDER BY ${ORDERS[order].by('a')}
   LIMIT $${p + 2}::int
 )
-SELECT ${BUCKETS.map((_, i) => `totals.b${i}_amount AS t${i}_amount, totals.b${i}_count AS t${i}_count`).join(', ')}, totals.customers AS t_customers,
-  totals.credits AS t_credits, totals.excess AS t_excess, ${read.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
-FROM totals LEFT JOIN page ON true
+SELECT ${BUCKETS.map((_, i) => `totals.b${i}_amount AS t${i}_amount, totals.b${i}_count AS t${i}_count`).join(', ')}, held.customers AS t_customers,
+  totals.credits AS t_credits, held.on_overdue AS t_on_overdue, held.on_current AS t_on_current, held.excess AS t_excess, ${read.fx ? 'totals.unpriced, ' : ''}page.customer_id, ${CUSTOMER_COLUMNS.split(',').map((c) => `page.${c.trim()}`).join(', ')}
+FROM totals CROSS JOIN held LEFT JOIN page ON true
 ORDER BY ${ORDERS[order].by('page')}`;
 };
 
@@ -158,24 +164,20 @@ export interface CustomerCredits {
   net: number;
 }
 
-/**
- * A customer's credits beside what it owes (`open`): they lower its own receivables only, to 0 at most, and the rest
- * is owed to it. For all customers, `excess` is the sum of theirs (one customer's excess lowers no other's).
- */
-export function creditsOf(open: number, credits: number, excess = Math.max(0, credits - open)): CustomerCredits {
-  return { unappliedCredits: roundMoney(credits), excessCredits: roundMoney(excess), net: roundMoney(open - credits + excess) };
+/** Credits beside what is open, as heldCreditsColumns held them (`<prefix>credits`, …), netted as the aging balance nets its groups'. */
+function creditsOf(open: ReturnType<typeof bucketsOf>, r: Row, prefix: string): CustomerCredits {
+  const net = netOfCredits(open, heldCreditsOf(r, prefix));
+  return { unappliedCredits: net.credits, excessCredits: net.excess, net: net.total };
 }
 
-const openOf = (r: Row, prefix: string) => BUCKETS.reduce((s, _, i) => s + (r[`${prefix}${i}_amount`] as number), 0);
-
-const customerOf = (r: Row): AgedCustomer => ({
+const customerOf = (r: Row, open = bucketsOf(r, 'b')): AgedCustomer => ({
   customerExternalId: r.customer_external_id as string,
   customerName: r.customer_name as string,
   customerSegment: r.customer_segment as string | null,
   collector: r.collector as string | null,
-  ...bucketsOf(r, 'b'),
+  ...open,
   maxDaysOverdue: r.max_days_overdue as number | null,
-  ...creditsOf(openOf(r, 'b'), r.credits as number),
+  ...creditsOf(open, r, ''),
   creditLimit: r.credit_limit as number | null,
   accountCurrency: r.account_currency as string,
   riskScore: r.risk_score as number | null,
@@ -202,8 +204,9 @@ export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number;
   const found = rows.filter((r) => r.customer_id !== null);
   const page = found.slice(0, q.limit);
   const nextCursor = found.length > q.limit ? datedCursor(q.asOf, cursorParams(q), [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
-  const totals = { customers: rows[0].t_customers as number, ...bucketsOf(rows[0], 't'), ...creditsOf(openOf(rows[0], 't'), rows[0].t_credits as number, rows[0].t_excess as number) };
-  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals, customers: page.map(customerOf), nextCursor };
+  const open = bucketsOf(rows[0], 't');
+  const totals = { customers: rows[0].t_customers as number, ...open, ...creditsOf(open, rows[0], 't_') };
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals, customers: page.map((r) => customerOf(r)), nextCursor };
 }
 
 /** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
@@ -213,5 +216,5 @@ export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<A
   // What no rate priced is summed as nothing: the whole export is refused, as a page is.
   for (const r of rows) fx?.need(r.unpriced as string[] | null);
   fx?.check();
-  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), customers: rows.map(customerOf) };
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), customers: rows.map((r) => customerOf(r)) };
 }

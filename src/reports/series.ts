@@ -173,22 +173,35 @@ export interface Valued {
 
 export const valueOf = (fx: boolean, amount: string) => (fx ? `${amount} * fx_rate` : amount);
 
-// A customer's credit notes are held against its own invoices only: reading both kinds, the invoices of customers
-// with no credit note in the report's currency would be read for nothing.
-const WITH_CREDITS = ` AND i.customer_id IN (SELECT customer_id FROM invoices WHERE kind = 'credit_note' AND ($5::text IS NULL OR currency = $5::text))`;
-
 // Each invoice's open amount on each date, with its days past due and its
 // qualification that day: the status set by then (a status set later counts as
 // not yet set), else 'disputed' when flagged disputed, else 'unqualified'.
-export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, kind: DocumentKind = 'invoice', where = '') => `WITH ${DATES_CTE},
-${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}
+/** What OPEN_AT_SQL reads besides the scope's invoices in the report's currency. */
+export interface OpenAtRead {
+  /** Invoices (the default), credit notes, or both. */
+  kind?: DocumentKind;
+  /** Further CTEs, after the scope's (`sc`) and the report dates' (`dates`, `bounds`). */
+  ctes?: string;
+  /** Narrows the documents: a further join of `invoices i` (` JOIN x ON …`), the columns it adds to `inv` and a condition (` AND …`). */
+  join?: string;
+  columns?: string;
+  where?: string;
+  /** Narrows the allocations read (openOnCtes' `allocations`). */
+  allocations?: string;
+  /** Narrows the dates each document is read on (` AND …`, of `inv` and `dates.d`). */
+  onDay?: string;
+}
+
+export const OPEN_AT_SQL = (groupBy: GroupBy, { fx }: Valued, read: OpenAtRead = {}) => `WITH ${DATES_CTE},
+${scopeCte(groupBy)},${fx ? `\n${fxCte(6)},` : ''}${read.ctes ? `\n${read.ctes},` : ''}
 ${openOnCtes({
   firstDay: '(SELECT first_d FROM bounds)',
   lastDay: '(SELECT last_d FROM bounds)',
-  from: 'invoices i JOIN sc ON sc.id = i.customer_id',
-  columns: ', sc.grp, i.status, i.status_date, i.disputed, i.kind',
-  where: ` AND ($5::text IS NULL OR i.currency = $5::text)${where}`,
-  kind,
+  from: `invoices i JOIN sc ON sc.id = i.customer_id${read.join ?? ''}`,
+  columns: `, sc.grp, i.status, i.status_date, i.disputed, i.kind${read.columns ?? ''}`,
+  where: ` AND ($5::text IS NULL OR i.currency = $5::text)${read.where ?? ''}`,
+  allocations: read.allocations,
+  kind: read.kind,
 })},
 paid_after AS (
   SELECT dates.d, later.invoice_id, sum(later.amount) AS amount
@@ -200,7 +213,7 @@ open_at AS (
     CASE WHEN inv.status IS NOT NULL AND inv.status <> 'none' AND (inv.status_date IS NULL OR inv.status_date <= dates.d) THEN inv.status
       WHEN inv.disputed THEN '${DISPUTED}' ELSE '${UNQUALIFIED}' END AS status_on,
     ${openOnSql('inv', 'dates.d', 'pa.amount')} AS open
-  FROM dates JOIN inv ON inv.issue_date <= dates.d
+  FROM dates JOIN inv ON inv.issue_date <= dates.d${read.onDay ?? ''}
   LEFT JOIN paid_after pa ON pa.d = dates.d AND pa.invoice_id = inv.id${fx ? `
   LEFT JOIN fx ON fx.currency = inv.currency AND fx.day = dates.d` : ''}
 )`;
@@ -224,12 +237,41 @@ SELECT d::text AS date, grp, status_on AS status,
 FROM open_at WHERE open > 0 AND days_overdue > 0
 GROUP BY d, grp, status_on`;
 
+/**
+ * The credit rule, written once for every report that shows credit notes (the aging balance, the DSO and the CEI net
+ * of them, the aged balance by customer): a customer's credits unapplied on a date are held against its own
+ * receivables that day, what is overdue first (as the agenda's credit_offset asks a collector to apply a credit before
+ * chasing what is late), then what is not yet due, and stop at what it owes: a credit can only be applied to its own
+ * customer's invoices, so the rest (`excess`) is owed to the customer and offsets nothing, neither its receivables
+ * below 0 nor another customer's. The columns of one customer's row, from its `credits`, `overdue` and `current`.
+ */
+export const heldCreditsColumns = (credits: string, overdue: string, current: string) =>
+  `LEAST(${credits}, ${overdue}) AS on_overdue, LEAST(${credits} - LEAST(${credits}, ${overdue}), ${current}) AS on_current,
+    GREATEST(${credits} - ${overdue} - ${current}, 0) AS excess`;
+
+// Only what the credits need is read: the customers with a credit note that may be unapplied on a report date (issued
+// by the last, and open, or applied after the first), on the dates from its issue on, and their invoices' allocations.
+// A customer credited once long ago, or whose credits were all applied before the trend, costs nothing.
+const CREDITED: OpenAtRead = {
+  ctes: `credited AS (
+  SELECT cn.customer_id, min(cn.issue_date) AS since
+  FROM invoices cn JOIN sc ON sc.id = cn.customer_id
+  WHERE cn.kind = 'credit_note' AND ($5::text IS NULL OR cn.currency = $5::text) AND cn.issue_date <= (SELECT last_d FROM bounds)
+    AND (cn.open_amount > 0 OR cn.settled_date > (SELECT first_d FROM bounds) OR EXISTS (
+      SELECT 1 FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = cn.id AND p.payment_date > (SELECT first_d FROM bounds)))
+  GROUP BY cn.customer_id
+)`,
+  join: ' JOIN credited cr ON cr.customer_id = i.customer_id',
+  columns: ', cr.since',
+  allocations: 'pa.invoice_id IN (SELECT ci.id FROM invoices ci JOIN credited USING (customer_id))',
+  onDay: ' AND inv.since <= dates.d',
+  kind: 'both',
+};
+
 // Credit notes not yet applied on each date (issued by then, open as an invoice is read open: allocations paid by then,
 // the part applied without one once settled), in the report's currency or valued at the date's rate, held customer by
-// customer against what that customer owed that day: its overdue first, then what is not yet due. A credit can only be
-// applied to its own customer's invoices, so what a customer is owed beyond its open invoices (`excess`) offsets
-// nothing, neither that customer's receivables below 0 nor another customer's.
-export const CUSTOMER_CREDITS_CTE = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, 'both', WITH_CREDITS)},
+// customer against what that customer owed that day (heldCreditsColumns).
+export const CUSTOMER_CREDITS_CTE = (groupBy: GroupBy, valued: Valued) => `${OPEN_AT_SQL(groupBy, valued, CREDITED)},
 owed AS (
   SELECT d, grp, customer_id,
     COALESCE(sum(${valueOf(valued.fx, 'open')}) FILTER (WHERE kind = 'invoice' AND days_overdue > 0), 0) AS overdue,
@@ -241,7 +283,7 @@ owed AS (
   GROUP BY d, grp, customer_id
 ),
 held AS (
-  SELECT owed.*, LEAST(credits, overdue) AS on_overdue, LEAST(credits - LEAST(credits, overdue), current) AS on_current
+  SELECT owed.*, ${heldCreditsColumns('credits', 'overdue', 'current')}
   FROM owed WHERE credit_notes > 0
 )`;
 
@@ -250,7 +292,7 @@ unpriced AS (
   SELECT d, grp, ${unpricedColumn('currency', 'd', 'fx_rate')} FROM open_at WHERE open > 0 GROUP BY d, grp
 )` : ''}
 SELECT held.d::text AS date, held.grp, sum(credits)::float8 AS credits, sum(on_overdue)::float8 AS on_overdue,
-    sum(on_current)::float8 AS on_current${valued.fx ? ', u.unpriced' : ''}
+    sum(on_current)::float8 AS on_current, sum(excess)::float8 AS excess${valued.fx ? ', u.unpriced' : ''}
 FROM held${valued.fx ? ' LEFT JOIN unpriced u ON u.d = held.d AND u.grp = held.grp' : ''}
 GROUP BY held.d, held.grp${valued.fx ? ', u.unpriced' : ''}`;
 
@@ -321,9 +363,19 @@ export interface HeldCredits {
   onOverdue: number;
   /** Then against that customer's receivables not yet due. */
   onCurrent: number;
+  /** What its customers are owed beyond what they owe: held against nothing. */
+  excess: number;
 }
 
-export const NO_CREDITS: HeldCredits = { credits: 0, onOverdue: 0, onCurrent: 0 };
+export const NO_CREDITS: HeldCredits = { credits: 0, onOverdue: 0, onCurrent: 0, excess: 0 };
+
+/** The sums of heldCreditsColumns and of the credits in a row's `<prefix>credits`, `on_overdue`, `on_current`, `excess`, each rounded once. */
+export const heldCreditsOf = (r: Record<string, unknown>, prefix = ''): HeldCredits => ({
+  credits: roundMoney(r[`${prefix}credits`] as number),
+  onOverdue: roundMoney(r[`${prefix}on_overdue`] as number),
+  onCurrent: roundMoney(r[`${prefix}on_current`] as number),
+  excess: roundMoney(r[`${prefix}excess`] as number),
+});
 
 /**
  * Unapplied credit notes on each date, by group, held customer by customer (CREDITS_SQL); groups with none are absent,
@@ -333,14 +385,14 @@ export async function loadCredits(
   db: Db, dates: IsoDate[], scope: ReportScope, fx: Valuation | null | undefined, netCredits: boolean | undefined,
 ): Promise<ByDate<HeldCredits>> {
   if (!netCredits || !readsCredits(scope)) return new Map();
-  const rows = await db.query<{ date: IsoDate; grp: string; credits: number; on_overdue: number; on_current: number; unpriced?: string[] | null }>(
+  const rows = await db.query<{ date: IsoDate; grp: string; credits: number; on_overdue: number; on_current: number; excess: number; unpriced?: string[] | null }>(
     CREDITS_SQL(scope.groupBy, { fx: !!fx }),
     [dates, ...scopeParams(scope), scope.currency, ...fxParams(fx, () => dates)],
   );
   const out: ByDate<HeldCredits> = new Map();
   for (const r of rows) {
     fx?.need(r.unpriced ?? null);
-    put(out, r.date, r.grp, { credits: roundMoney(r.credits), onOverdue: roundMoney(r.on_overdue), onCurrent: roundMoney(r.on_current) });
+    put(out, r.date, r.grp, heldCreditsOf(r));
   }
   return out;
 }
@@ -357,12 +409,11 @@ export interface NetReceivables {
 }
 
 /**
- * A group's receivables on a date, less the credit notes its customers could apply that day (CREDITS_SQL: each
- * customer's against its own overdue first, as the agenda's credit_offset asks a collector to apply a credit before
- * chasing what is late, then its part not yet due). No part goes below 0: a customer owed more than it owes lowers
- * only its own receivables, to 0, and the rest is `excess`. Without credits, the receivables as they are.
+ * A group's receivables on a date, less the credit notes its customers could apply that day (heldCreditsColumns: each
+ * customer's against its own overdue first, then its part not yet due). No part goes below 0: a customer owed more
+ * than it owes lowers only its own receivables, to 0, and the rest is `excess`. Without credits, the receivables as they are.
  */
-export function netOfCredits(balance: Balance | undefined, held: HeldCredits = NO_CREDITS): NetReceivables {
+export function netOfCredits(balance: Pick<Balance, 'total' | 'buckets' | 'overdue'> | undefined, held: HeldCredits = NO_CREDITS): NetReceivables {
   const total = balance?.total.amount ?? 0;
   const current = balance?.buckets[0].amount ?? 0;
   const overdue = balance?.overdue.amount ?? 0;
@@ -372,7 +423,7 @@ export function netOfCredits(balance: Balance | undefined, held: HeldCredits = N
     current: Math.max(0, roundMoney(current - held.onCurrent)),
     overdue: Math.max(0, roundMoney(overdue - held.onOverdue)),
     credits: held.credits,
-    excess: roundMoney(held.credits - held.onOverdue - held.onCurrent),
+    excess: held.excess,
   };
 }
 

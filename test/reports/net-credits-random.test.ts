@@ -11,9 +11,14 @@ import * as f from '../agenda/factories.js';
 const BY_COLLECTOR: ReportScope = { groupBy: 'collector', collector: null, segment: null, currency: 'USD' };
 const DATES = ['2026-02-28', '2026-03-31'];
 
-interface Doc { customer: string; collector: string; kind: 'invoice' | 'credit_note'; issue: string; due: string; open: number }
+interface Doc { customer: string; collector: string; kind: 'invoice' | 'credit_note'; issue: string; due: string; openOn: (date: string) => number }
 
-/** 12 customers over 3 collectors, 0-3 invoices and 0-2 credit notes each, whole amounts, some partly paid or applied. */
+/**
+ * 12 customers over 3 collectors, 0-3 invoices and 0-2 credit notes each, whole amounts, some partly paid or applied.
+ * Some credit notes are applied on a day of their own: partly by an allocation, or whole with no allocation on their
+ * settled date, before the first report date, between the two or after the last, so the reports must read each as it
+ * stood on each date, and a customer whose credits were all applied before the trend holds none.
+ */
 async function seedRandom(db: Db, seed: number): Promise<Doc[]> {
   const rand = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -25,13 +30,28 @@ async function seedRandom(db: Db, seed: number): Promise<Doc[]> {
     const customerId = await f.customer(db, { externalId, collectorId: collectors[collector] });
     const kinds = [...Array(int(0, 3)).fill('invoice'), ...Array(int(0, 2)).fill('credit_note')] as Doc['kind'][];
     for (const kind of kinds) {
-      const issue = addDays('2026-01-01', int(0, 89));
+      const issue = addDays(kind === 'invoice' ? '2026-01-01' : '2025-12-01', int(0, kind === 'invoice' ? 89 : 119));
       const due = addDays(issue, kind === 'invoice' ? int(0, 60) : 0);
       const amount = int(10, 1000);
       const open = rand() < 0.3 ? int(0, amount) : amount;
-      // No settled date: what is closed of it (amount − open) counts as closed on every date.
-      await f.invoice(db, { customerId, kind, issueDate: issue, dueDate: due, amount, openAmount: open });
-      docs.push({ customer: externalId, collector: `C${collector + 1}`, kind, issue, due, open });
+      const applied = kind === 'credit_note' ? rand() : 1;
+      const appliedOn = addDays(issue, int(1, 90));
+      const doc = { customer: externalId, collector: `C${collector + 1}`, kind, issue, due };
+      if (applied < 0.25) {
+        // Applied in part by an allocation paid on appliedOn: open before it, less after.
+        const part = int(1, amount);
+        const id = await f.invoice(db, { customerId, kind, issueDate: issue, dueDate: due, amount, openAmount: amount - part });
+        await f.payment(db, customerId, appliedOn, [{ invoiceId: id, amount: part }]);
+        docs.push({ ...doc, openOn: (d) => (d < appliedOn ? amount : amount - part) });
+      } else if (applied < 0.5) {
+        // Applied whole with no allocation: the ledger says only when it closed.
+        await f.invoice(db, { customerId, kind, issueDate: issue, dueDate: due, amount, openAmount: 0, settledDate: appliedOn });
+        docs.push({ ...doc, openOn: (d) => (d < appliedOn ? amount : 0) });
+      } else {
+        // No settled date: what is closed of it (amount − open) counts as closed on every date.
+        await f.invoice(db, { customerId, kind, issueDate: issue, dueDate: due, amount, openAmount: open });
+        docs.push({ ...doc, openOn: () => open });
+      }
     }
   }
   return docs;
@@ -40,11 +60,11 @@ async function seedRandom(db: Db, seed: number): Promise<Doc[]> {
 /** What a group holds on `date`, customer by customer: each customer's credits on its own overdue, then its current. */
 function expected(docs: Doc[], date: string, group: (d: Doc) => string) {
   const customers = new Map<string, { group: string; overdue: number; current: number; credits: number }>();
-  for (const d of docs.filter((x) => x.issue <= date && x.open > 0)) {
+  for (const d of docs.filter((x) => x.issue <= date && x.openOn(date) > 0)) {
     const c = customers.get(d.customer) ?? { group: group(d), overdue: 0, current: 0, credits: 0 };
-    if (d.kind === 'credit_note') c.credits += d.open;
-    else if (d.due < date) c.overdue += d.open;
-    else c.current += d.open;
+    if (d.kind === 'credit_note') c.credits += d.openOn(date);
+    else if (d.due < date) c.overdue += d.openOn(date);
+    else c.current += d.openOn(date);
     customers.set(d.customer, c);
   }
   const out = new Map<string, { total: number; credits: number; excess: number; net: number; netCurrent: number }>();
