@@ -88,7 +88,7 @@ open_rows AS (SELECT o.*, ${valueOf(read.fx, 'o.open')} AS valued FROM open_at o
 customer_sums AS (
   SELECT o.customer_id, ${bucketColumns('valued', INVOICES)}, ${CREDITS},
     max(days_overdue) FILTER (WHERE kind = 'invoice')::int AS max_days_overdue${read.fx ? `,
-    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
+    ${unpricedColumn('currency', 'd', 'fx_rate', 'kind')}` : ''}
   FROM open_rows o GROUP BY o.customer_id
 ),
 -- The aging's credit rule, customer by customer: its credits on its own overdue, then on its current.
@@ -128,7 +128,7 @@ held AS (
 ),
 totals AS (
   SELECT ${bucketColumns('valued', INVOICES)}, ${CREDITS}${read.fx ? `,
-    ${unpricedColumn('currency', 'd', 'fx_rate')}` : ''}
+    ${unpricedColumn('currency', 'd', 'fx_rate', 'kind')}` : ''}
   FROM open_rows
 ),
 page AS (

@@ -50,10 +50,20 @@ export function daysFromTo(from: IsoDate, to: IsoDate): IsoDate[] {
   return out;
 }
 
+/**
+ * What a consolidated report needed a rate for: its invoices (open, or credit sales), the credit notes it shows beside
+ * them, or the risk report's credit limits and covers. Named in the 422, so a credit manager told EUR has no rate in a
+ * scope of USD invoices learns it is for a credit note.
+ */
+export type Priced = 'invoices' | 'credit notes' | 'credit limits or covers';
+
+/** The kind an unpriced entry of a series ends with ('CUR YYYY-MM-DD credit_note'): invoices when it names none. */
+const PRICED: Record<string, Priced> = { invoice: 'invoices', credit_note: 'credit notes', limit: 'credit limits or covers' };
+
 /** The rates of a consolidated report, and the days it needed one it did not have. */
 export class Valuation {
-  /** currency → earliest day a series needed a rate for it and had none. */
-  private readonly missing = new Map<string, IsoDate>();
+  /** currency → earliest day a series needed a rate for it and had none, and for what. */
+  private readonly missing = new Map<string, { date: IsoDate; for: Set<Priced> }>();
   /** Unpriced credit sales by month and group: DSO's count-back needs only the months it walks. */
   private readonly deferred = new Map<string, string[]>();
 
@@ -99,16 +109,20 @@ export class Valuation {
   }
 
   /** Records an amount in `currency` the report needs on `day`, which no rate values. */
-  lacks(currency: string, day: IsoDate): void {
+  lacks(currency: string, day: IsoDate, priced: Priced = 'invoices'): void {
     const known = this.missing.get(currency);
-    if (known === undefined || day < known) this.missing.set(currency, day);
+    if (known === undefined) this.missing.set(currency, { date: day, for: new Set([priced]) });
+    else {
+      if (day < known.date) known.date = day;
+      known.for.add(priced);
+    }
   }
 
-  /** Records amounts a series could not value: 'CUR YYYY-MM-DD' entries (SQL's unpriced column). */
+  /** Records amounts a series could not value: 'CUR YYYY-MM-DD' entries, each maybe with its kind (SQL's unpriced column). */
   need(unpriced: readonly string[] | null): void {
     for (const entry of unpriced ?? []) {
-      const [currency, day] = entry.split(' ');
-      this.lacks(currency, day);
+      const [currency, day, kind = 'invoice'] = entry.split(' ');
+      this.lacks(currency, day, PRICED[kind] ?? 'invoices');
     }
   }
 
@@ -126,10 +140,11 @@ export class Valuation {
   /** Throws AR_ERR_EXCHANGE_RATE_MISSING if any needed amount had no rate. */
   check(): void {
     if (this.missing.size === 0) return;
-    const missing = [...this.missing].sort(([a], [b]) => a.localeCompare(b)).map(([currency, date]) => ({ currency, date }));
+    const missing = [...this.missing].sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, m]) => ({ currency, date: m.date, for: [...m.for].sort() }));
     const date = missing.reduce((d, m) => (m.date < d ? m.date : d), missing[0].date);
     throw AR_ERR.EXCHANGE_RATE_MISSING(
-      [this.currency, missing.map((m) => `${m.currency} on ${m.date}`).join(', '), date],
+      [this.currency, missing.map((m) => `${m.currency} on ${m.date} for ${m.for.join(' and ')}`).join('; '), date],
       { title: 'Missing exchange rate', reportingCurrency: this.currency, currencies: missing.map((m) => m.currency), date, missing },
     );
   }

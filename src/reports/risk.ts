@@ -191,7 +191,7 @@ totals AS (
     count(*) FILTER (WHERE insolvent)::int AS insolvent_customers,
     COALESCE(sum(amount) FILTER (WHERE insolvent), 0)::float8 AS insolvent_exposure${valued.fx ? `,
     concat_ws(',', string_agg(unpriced, ','), string_agg(DISTINCT CASE WHEN (credit_limit > 0 OR cover > 0) AND account_rate IS NULL
-      THEN account_currency || ' ' || d::text END, ',')) AS unpriced` : ''}
+      THEN account_currency || ' ' || d::text || ' limit' END, ',')) AS unpriced` : ''}
   FROM compared
   GROUP BY d, grp
 )

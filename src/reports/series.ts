@@ -162,9 +162,12 @@ export const readsCredits = (scope: ReportScope) => !!scope.consolidatedIn || sc
 /** A consolidated series' rates: what one unit of `currency` is worth in the reporting currency on `day` ($p to $p+2). */
 const fxCte = (p: number) => `fx AS (SELECT * FROM unnest($${p}::text[], $${p + 1}::date[], $${p + 2}::float8[]) AS f(currency, day, rate))`;
 
-/** The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate). */
-export const unpricedColumn = (currency: string, day: string, rate: string) =>
-  `array_agg(DISTINCT ${currency} || ' ' || ${day}::text) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
+/**
+ * The amounts a consolidated series could not value, as 'CUR YYYY-MM-DD' (currency, day it needed a rate), followed
+ * by the document's `kind` in a series that reads credit notes too (Valuation.need).
+ */
+export const unpricedColumn = (currency: string, day: string, rate: string, kind?: string) =>
+  `array_agg(DISTINCT ${currency} || ' ' || ${day}::text${kind ? ` || ' ' || ${kind}` : ''}) FILTER (WHERE ${rate} IS NULL) AS unpriced`;
 
 /** A series' SQL: in one currency, or consolidated (`fx`: every amount times its rate). */
 export interface Valued {
@@ -289,7 +292,7 @@ held AS (
 
 const CREDITS_SQL = (groupBy: GroupBy, valued: Valued) => `${CUSTOMER_CREDITS_CTE(groupBy, valued)}${valued.fx ? `,
 unpriced AS (
-  SELECT d, grp, ${unpricedColumn('currency', 'd', 'fx_rate')} FROM open_at WHERE open > 0 GROUP BY d, grp
+  SELECT d, grp, ${unpricedColumn('currency', 'd', 'fx_rate', 'kind')} FROM open_at WHERE open > 0 GROUP BY d, grp
 )` : ''}
 SELECT held.d::text AS date, held.grp, sum(credits)::float8 AS credits, sum(on_overdue)::float8 AS on_overdue,
     sum(on_current)::float8 AS on_current, sum(excess)::float8 AS excess${valued.fx ? ', u.unpriced' : ''}

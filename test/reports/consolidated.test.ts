@@ -130,7 +130,8 @@ for (const backend of await backends()) {
         await expect(agingReport(s.db, { asOf: ASOF, months: 3, scope: CONSOLIDATED })).rejects.toMatchObject({
           code: 'AR_ERR_EXCHANGE_RATE_MISSING',
           statusCode: 422,
-          extras: { reportingCurrency: 'USD', currencies: ['CHF', 'JPY'], date: '2026-02-28', missing: [{ currency: 'CHF', date: '2026-03-31' }, { currency: 'JPY', date: '2026-02-28' }] },
+          extras: { reportingCurrency: 'USD', currencies: ['CHF', 'JPY'], date: '2026-02-28', missing: [{ currency: 'CHF', date: '2026-03-31', for: ['invoices'] }, { currency: 'JPY', date: '2026-02-28', for: ['invoices'] }] },
+          message: expect.stringContaining('none prices CHF on 2026-03-31 for invoices; JPY on 2026-02-28 for invoices'),
         });
       });
 

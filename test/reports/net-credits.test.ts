@@ -177,6 +177,18 @@ for (const backend of await backends()) {
       await expect(agedBalance(s.db, { ...q, orderBy: 'name', limit: 10 })).rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
     });
 
+    it('says the rate is missing for credit notes, as it says it is for invoices, in a scope with no invoice in that currency', async () => {
+      // X's invoices are all in USD: without this, EUR would read as a currency of invoices the scope does not have.
+      const refusal = {
+        code: 'AR_ERR_EXCHANGE_RATE_MISSING',
+        extras: { currencies: ['EUR'], date: '2026-03-31', missing: [{ currency: 'EUR', date: '2026-03-31', for: ['credit notes'] }] },
+        message: expect.stringContaining('none prices EUR on 2026-03-31 for credit notes'),
+      };
+      await expect(agingReport(s.db, q)).rejects.toMatchObject(refusal);
+      await expect(dsoReport(s.db, q)).rejects.toMatchObject(refusal);
+      await expect(agedBalance(s.db, { ...q, orderBy: 'name', limit: 10 })).rejects.toMatchObject(refusal);
+    });
+
     it("values every credit note at the date's rate, CN4's 80 EUR too", async () => {
       await f.exchangeRate(s.db, 'EUR', 'USD', '2026-01-01', 1.25);
       // 03-31: 600 + 100 = 700 against 1,500; 02-28: 350 + 100 = 450 against 500.

@@ -291,7 +291,7 @@ for (const backend of await backends()) {
       await s.db.query(`UPDATE customers SET credit_limit = 10 WHERE external_id = 'U'`);
       try {
         await expect(riskReport(s.db, { asOf: '2026-03-31', months: 1, scope: CONSOLIDATED }))
-          .rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING' });
+          .rejects.toMatchObject({ code: 'AR_ERR_EXCHANGE_RATE_MISSING', extras: { missing: expect.arrayContaining([{ currency: 'GBP', date: '2026-03-31', for: ['credit limits or covers'] }]) } });
       } finally {
         await s.db.query(`UPDATE customers SET currency = 'USD', credit_limit = NULL WHERE external_id = 'U'`);
       }
