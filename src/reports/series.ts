@@ -254,11 +254,12 @@ export const heldCreditsColumns = (credits: string, overdue: string, current: st
 
 // Only what the credits need is read: the customers with a credit note that may be unapplied on a report date (issued
 // by the last, and open, or applied after the first), on the dates from its issue on, and their invoices' allocations.
-// A customer credited once long ago, or whose credits were all applied before the trend, costs nothing.
+// A customer credited once long ago, or whose credits were all applied before the trend, costs nothing. `credited` is
+// not narrowed to the scope: its credit notes are few, and joined to the scope the planner walked every invoice by index.
 const CREDITED: OpenAtRead = {
   ctes: `credited AS (
   SELECT cn.customer_id, min(cn.issue_date) AS since
-  FROM invoices cn JOIN sc ON sc.id = cn.customer_id
+  FROM invoices cn
   WHERE cn.kind = 'credit_note' AND ($5::text IS NULL OR cn.currency = $5::text) AND cn.issue_date <= (SELECT last_d FROM bounds)
     AND (cn.open_amount > 0 OR cn.settled_date > (SELECT first_d FROM bounds) OR EXISTS (
       SELECT 1 FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = cn.id AND p.payment_date > (SELECT first_d FROM bounds)))
@@ -266,7 +267,7 @@ const CREDITED: OpenAtRead = {
 )`,
   join: ' JOIN credited cr ON cr.customer_id = i.customer_id',
   columns: ', cr.since',
-  allocations: 'pa.invoice_id IN (SELECT ci.id FROM invoices ci JOIN credited USING (customer_id))',
+  allocations: 'pa.invoice_id IN (SELECT ci.id FROM invoices ci JOIN credited USING (customer_id) JOIN sc ON sc.id = ci.customer_id)',
   onDay: ' AND inv.since <= dates.d',
   kind: 'both',
 };

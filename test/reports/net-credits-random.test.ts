@@ -114,5 +114,16 @@ for (const backend of await backends()) {
       expect(aged.totals).toMatchObject({ total: { amount: portfolio.total }, unappliedCredits: portfolio.credits, excessCredits: portfolio.excess, net: portfolio.net });
       for (const c of aged.customers) expect(c.net).toBeGreaterThanOrEqual(0);
     });
+
+    it("gives the aged balance's totals the aging balance's net on every date, by the same rule", async () => {
+      const scope = { ...BY_COLLECTOR, groupBy: 'portfolio' as const };
+      const aging = await agingReport(s.db, { asOf: '2026-03-31', months: 2, scope });
+      for (const date of DATES) {
+        const { totals } = await agedBalance(s.db, { asOf: date, scope, orderBy: 'name', limit: 1 });
+        const a = aging.trend.find((r) => r.date === date)!;
+        expect({ date, total: totals.total, credits: totals.unappliedCredits, excess: totals.excessCredits, net: totals.net })
+          .toEqual({ date, total: a.total, credits: a.unappliedCredits, excess: a.excessCredits, net: a.net });
+      }
+    });
   });
 }
