@@ -170,18 +170,21 @@ function creditsOf(open: ReturnType<typeof bucketsOf>, r: Row, prefix: string): 
   return { unappliedCredits: net.credits, excessCredits: net.excess, net: net.total };
 }
 
-const customerOf = (r: Row, open = bucketsOf(r, 'b')): AgedCustomer => ({
-  customerExternalId: r.customer_external_id as string,
-  customerName: r.customer_name as string,
-  customerSegment: r.customer_segment as string | null,
-  collector: r.collector as string | null,
-  ...open,
-  maxDaysOverdue: r.max_days_overdue as number | null,
-  ...creditsOf(open, r, ''),
-  creditLimit: r.credit_limit as number | null,
-  accountCurrency: r.account_currency as string,
-  riskScore: r.risk_score as number | null,
-});
+function customerOf(r: Row): AgedCustomer {
+  const open = bucketsOf(r, 'b');
+  return {
+    customerExternalId: r.customer_external_id as string,
+    customerName: r.customer_name as string,
+    customerSegment: r.customer_segment as string | null,
+    collector: r.collector as string | null,
+    ...open,
+    maxDaysOverdue: r.max_days_overdue as number | null,
+    ...creditsOf(open, r, ''),
+    creditLimit: r.credit_limit as number | null,
+    accountCurrency: r.account_currency as string,
+    riskScore: r.risk_score as number | null,
+  };
+}
 
 const isAmount = (text: string) => /^-?\d+(\.\d+)?$/.test(text);
 
@@ -206,7 +209,7 @@ export async function agedBalance(db: Db, q: AgedBalanceQuery & { limit: number;
   const nextCursor = found.length > q.limit ? datedCursor(q.asOf, cursorParams(q), [q.orderBy, ...keyOf(q.orderBy, page[page.length - 1])]) : null;
   const open = bucketsOf(rows[0], 't');
   const totals = { customers: rows[0].t_customers as number, ...open, ...creditsOf(open, rows[0], 't_') };
-  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals, customers: page.map((r) => customerOf(r)), nextCursor };
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), totals, customers: page.map(customerOf), nextCursor };
 }
 
 /** Every customer of the report, for its export: no totals line, which a spreadsheet sums itself. */
@@ -216,5 +219,5 @@ export async function agedCustomers(db: Db, q: AgedBalanceQuery): Promise<Omit<A
   // What no rate priced is summed as nothing: the whole export is refused, as a page is.
   for (const r of rows) fx?.need(r.unpriced as string[] | null);
   fx?.check();
-  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), customers: rows.map((r) => customerOf(r)) };
+  return { ...oneDateHead(q, AGED_BALANCE_METHOD, fx), customers: rows.map(customerOf) };
 }
