@@ -8,6 +8,7 @@ const benches: Record<string, string> = {
   credits: './credits.js',
   embedded: './embedded.js',
   rules: './rules.js',
+  'one-run': './one-run.js',
   inbound: './inbound.js',
   'inbound-untriaged': './inbound-untriaged.js',
   'inbound-predict': './inbound-predict.js',
