@@ -12,7 +12,10 @@ import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
 import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
 import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
-import { bandsWaitedFor, oneBandEach, plannedFacts, resolveCustomer, type CustomerState, type Outcome, type Resolution, type ResolveContext } from './resolve.js';
+import {
+  bandsWaitedFor, oneBandEach, plannedFacts, resolveCustomer, standsBeforeBandsBeside,
+  type CustomerState, type Decision, type Outcome, type Resolution, type ResolveContext,
+} from './resolve.js';
 import { bandHeldText, heldText, summarySentences, type RuleRef } from './describe.js';
 import { groupOf, groupTarget, isGroupTarget, type Value } from './targets.js';
 
@@ -91,8 +94,14 @@ export interface PlanOptions {
 const CONFLICT_SAMPLE = 20;
 const DAY_MS = 86_400_000;
 
-/** Targets all of whose writers have run: later stages may read them as planned. */
-function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
+/**
+ * Targets all of whose writers have run: later stages may read them as
+ * planned. `provisional`: those of them a band's rule writes while rules
+ * adding to the bands beside are still to match; later stages read them as
+ * planned only where the decision stands whatever those match
+ * (standsBeforeBandsBeside), and as before the run elsewhere.
+ */
+function completeTargets(set: RuleSet, done: ReadonlySet<number>): { complete: Set<string>; provisional: Set<string>; pendingBands: CompiledRule[] } {
   const complete = new Set<string>();
   const pending = new Set<string>();
   for (const r of set.rules) for (const t of r.writes) (done.has(r.id) ? complete : pending).add(t);
@@ -102,12 +111,20 @@ function completeTargets(set: RuleSet, done: ReadonlySet<number>): Set<string> {
   // holds a join with the leave beside): read earlier, a join the later match
   // drops would stay in what later stages read, and so would the scenario or
   // collector the rule sets with it. A rule taking customers out of the band
-  // beside drops no join.
-  const adding = new Set(set.rules.filter((r) => !done.has(r.id)).flatMap((r) => r.effects.filter((e) => e.value === true).map((e) => e.target)));
+  // beside drops no join. Only a rule that cannot wait for the bands beside
+  // (planStages) runs in between; it reads what stands already.
+  const pendingBands = set.rules.filter((r) => !done.has(r.id) && r.effects.some((e) => e.value === true && isGroupTarget(e.target) && set.bands.has(groupOf(e.target))));
+  const adding = new Set(pendingBands.flatMap((r) => r.effects.filter((e) => e.value === true).map((e) => e.target)));
   const waits = (r: CompiledRule) => r.effects.some((e) => e.value === true && isGroupTarget(e.target)
     && [...(set.bands.get(groupOf(e.target)) ?? [])].some((h) => adding.has(groupTarget(h))));
-  for (const r of set.rules) if (done.has(r.id) && waits(r)) for (const t of r.writes) complete.delete(t);
-  return complete;
+  const provisional = new Set<string>();
+  for (const r of set.rules) {
+    if (!done.has(r.id) || !waits(r)) continue;
+    for (const t of r.writes) {
+      if (complete.delete(t)) provisional.add(t);
+    }
+  }
+  return { complete, provisional, pendingBands };
 }
 
 /** Whether some of these rules read a target. */
@@ -165,12 +182,16 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     keepOneBandEach(matched, waiting, customers, set, rank);
     for (const r of stage) done.add(r.id);
     if (s === set.stages.length - 1) break;
-    const only = completeTargets(set, done);
+    const { complete, provisional, pendingBands } = completeTargets(set, done);
     const readLater = readBy(set.stages.slice(s + 1).flat());
+    const only = new Set([...complete, ...[...provisional].filter(readLater)]);
     if (![...only].some(readLater)) continue;
+    const resolved = await resolveEach(customers, matched, set, { ...ctx, only }, held);
+    const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held);
     const planned: PlannedFacts[] = [];
-    for (const [c, res] of await resolveEach(customers, matched, set, { ...ctx, only }, held)) {
-      if (res.decisions.some((d) => d.outcome === 'change' && readLater(d.target))) planned.push({ id: c.id, ...plannedFacts(c, res.decisions) });
+    for (const [c, res] of resolved) {
+      const decisions = res.decisions.filter((d) => !provisional.has(d.target) || stands(c, d));
+      if (decisions.some((d) => d.outcome === 'change' && readLater(d.target))) planned.push({ id: c.id, ...plannedFacts(c, decisions) });
     }
     await matcher.override(planned);
   }
@@ -195,6 +216,22 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     now, scope, rules: set, changes, held: heldBack, conflicts, memberships, previousMemberships: members, summary, hash: planHash(changes),
   };
   return { plan, matcher };
+}
+
+/**
+ * Which decisions on a band's targets stand before the rules adding to the
+ * bands beside are matched (standsBeforeBandsBeside), the dwell clocks of the
+ * bands beside a leave loaded first.
+ */
+async function bandDecisionsStanding(
+  resolved: Map<CustomerState, Resolution>, provisional: ReadonlySet<string>, pendingBands: CompiledRule[], set: RuleSet, ctx: ResolveContext, held: HeldLookup,
+): Promise<(c: CustomerState, d: Decision) => boolean> {
+  if (provisional.size === 0) return () => true;
+  const leaves = [...resolved].flatMap(([c, res]) => res.decisions
+    .filter((d) => d.leaving && d.outcome === 'change' && provisional.has(d.target))
+    .flatMap((d) => [...(set.bands.get(groupOf(d.target)) ?? [])].map((g) => ({ customerId: c.id, target: groupTarget(g) }))));
+  await held.load(leaves);
+  return (c, d) => d.outcome !== 'change' || standsBeforeBandsBeside(c, d, set.byId.get(d.ruleId)!, pendingBands, ctx);
 }
 
 /**

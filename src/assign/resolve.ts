@@ -195,16 +195,46 @@ function decide(c: CustomerState, target: string, wanted: Value, ruleId: number,
   if (c.locked.size > 0 && lockKeysOf(target).some((k) => c.locked.has(k))) d.outcome = 'locked';
   else if (wanted === false && isGroupTarget(target) && c.groups.get(groupOf(target))?.source === 'manual') d.outcome = 'manualMember';
   else {
-    const held = c.held.get(target);
-    if (held?.onData && sameValue(held.value, current)) {
-      const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
-      if (heldUntil > ctx.now) {
-        d.outcome = 'dwell';
-        d.heldUntil = heldUntil;
-      }
+    const heldUntil = dwellUntil(c, target, current, ctx);
+    if (heldUntil) {
+      d.outcome = 'dwell';
+      d.heldUntil = heldUntil;
     }
   }
   return d;
+}
+
+/** When the dwell time holds a change of the target from its current value, until when. */
+function dwellUntil(c: CustomerState, target: string, current: Value, ctx: Pick<ResolveContext, 'dwellDays' | 'now'>): Date | undefined {
+  const held = c.held.get(target);
+  if (!held?.onData || !sameValue(held.value, current)) return undefined;
+  const heldUntil = new Date(held.since.getTime() + ctx.dwellDays[dwellKindOf(target)] * DAY_MS);
+  return heldUntil > ctx.now ? heldUntil : undefined;
+}
+
+/**
+ * Whether a decision on a band's targets, taken before the rules adding to the
+ * bands beside are matched, stands whatever they match: what a rule that cannot
+ * wait for them (planStages: waiting would close a cycle) may read as planned.
+ * A rule's effects stand when no rule left to match could come before it in
+ * oneBandEach's order (the bands the customer is in now first, then priority),
+ * so none can drop it. A leave stands unless a join beside could be held by
+ * the dwell time, which holds the leave with it (holdMovesTogether): the
+ * customer's dwell clocks of those bands must be loaded (`c.held`).
+ * `pending`: the rules adding to bands not matched yet.
+ */
+export function standsBeforeBandsBeside(
+  c: CustomerState, d: Decision, rule: RankedRule, pending: readonly RankedRule[], ctx: Pick<ResolveContext, 'bands' | 'dwellDays' | 'now'>,
+): boolean {
+  if (d.leaving) {
+    return ![...(ctx.bands.get(groupOf(d.target)) ?? [])].some((g) => !c.groups.has(g) && dwellUntil(c, groupTarget(g), false, ctx));
+  }
+  const mine = bandsAddedBy(rule, ctx.bands);
+  if (mine.length === 0) return true;
+  const inNow = (r: RankedRule) => bandsAddedBy(r, ctx.bands).some((g) => c.groups.has(g));
+  const beside = (r: RankedRule) => bandsAddedBy(r, ctx.bands).some((g) => mine.some((m) => ctx.bands.get(m)!.has(g)));
+  const better = (r: RankedRule) => r.priority < rule.priority || (r.priority === rule.priority && r.id < rule.id);
+  return !pending.some((p) => beside(p) && ((inNow(p) && !inNow(rule)) || (inNow(p) === inNow(rule) && better(p))));
 }
 
 /** The customer as it will be once the changes are made: what later stages read. */

@@ -417,6 +417,46 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       expect(await customerRow(s.db, id)).toMatchObject({ groups: ['watch:rule'], dunningScenario: 'standard' });
     });
 
+    // The reader of low-risk sets the scenario that builds vip, which medium reads: it cannot wait
+    // for medium (a cycle). A customer in no band, whom low's rule (first by priority) selects, joins
+    // low whatever medium matches: the reader reads that join, and the run settles at once.
+    it('lets a rule that cannot wait for the band beside read a join that stands, in one run', async () => {
+      const id = await addCustomer(s.db, 'HB6', { riskScore: 30 });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low' });
+      await addRule(s.db, { in: ['low-risk', { var: 'groups' }] }, [{ type: 'setDunningScenario', dunningScenario: 'legal' }], { name: 'gentle' });
+      await addRule(s.db, { '==': [{ var: 'dunningScenario' }, 'legal'] }, [{ type: 'addToGroup', group: 'vip' }], { name: 'legal vip' });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }, { in: ['vip', { var: 'groups' }] }] },
+        [{ type: 'addToGroup', group: 'watch' }], { name: 'medium' });
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.summary.stages.map((st) => st.map((r) => r.name))).toEqual([['low'], ['gentle'], ['legal vip'], ['medium']]);
+        expect(plan.changes.map((c) => [c.field, c.new])).toEqual([['dunningScenario', 'legal'], ['group:low-risk', true], ['group:vip', true]]);
+      }
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ groups: ['low-risk:rule', 'vip:rule'], dunningScenario: 'legal' });
+      expect((await previewPlan(s.db)).changes).toEqual([]);
+    });
+
+    // The same cycle through groups, on a leave: out of low at 50, the reader's group and what
+    // it builds leave with it in that run, rather than medium joining on the vip they gave.
+    it('lets a rule that cannot wait for the band beside read a leave that stands, in one run', async () => {
+      const id = await addCustomer(s.db, 'HB7', { riskScore: 30 });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low' });
+      await addRule(s.db, { in: ['low-risk', { var: 'groups' }] }, [{ type: 'addToGroup', group: 'risky' }], { name: 'low is risky' });
+      await addRule(s.db, { in: ['risky', { var: 'groups' }] }, [{ type: 'addToGroup', group: 'vip' }], { name: 'risky vip' });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }, { in: ['vip', { var: 'groups' }] }] },
+        [{ type: 'addToGroup', group: 'watch' }], { name: 'medium' });
+      await apply(s.db);
+      await apply(s.db);
+      expect((await customerRow(s.db, id)).groups).toEqual(['low-risk:rule', 'risky:rule', 'vip:rule']);
+      await setRisk(id, 50);
+      await apply(s.db);
+      expect((await customerRow(s.db, id)).groups).toEqual([]);
+      for (const scope of [{}, { customerIds: [id] }]) expect((await previewPlan(s.db, { scope })).changes).toEqual([]);
+    });
+
     // A later rule taking customers out of low adds to no band: nothing it matches drops high's join.
     it('lets a later stage read a band joined as planned when the only rule left for the band beside takes customers out of it', async () => {
       const id = await addCustomer(s.db, 'HB4', { riskScore: 72 });
