@@ -4,7 +4,7 @@
 // second run changes anything needed more than one run. Dwell times are off,
 // so only the rules' own order and hysteresis decide. Seeded: the same
 // options give the same sets and the same counts.
-// Usage: npx tsx bench/one-run.ts [--sets 400] [--customers 30] [--seed 1] [--examples 3]
+// Usage: npx tsx bench/one-run.ts [--sets 400] [--customers 30] [--seed 1] [--examples 3] [--set N]
 //   (or npm run bench -- one-run); prints the counts, a few sets that needed
 //   two runs, and a final JSON line.
 import { openStorage } from '../src/db/open.js';
@@ -19,12 +19,14 @@ import { Random } from '../src/world/rng.js';
 import { scriptOptions } from '../training/cli/options.js';
 
 const values = scriptOptions({
-  sets: { type: 'string', default: '400' }, customers: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' }, examples: { type: 'string', default: '3' },
+  sets: { type: 'string', default: '400' }, customers: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' }, examples: { type: 'string', default: '3' }, set: { type: 'string' },
 });
 const SETS = Number(values.sets);
 const CUSTOMERS = Number(values.customers);
 const SEED = Number(values.seed);
 const EXAMPLES = Number(values.examples);
+// One set alone (its number in the output), to look into it.
+const ONLY = values.set === undefined ? null : Number(values.set);
 
 const SEGMENTS = ['key', 'sme', 'standard'];
 const SCENARIOS = ['standard', 'risky', 'legal'];
@@ -73,7 +75,7 @@ const db = storage.db;
 const counts = { sets: 0, refused: 0, settled: 0, twoRuns: 0 };
 const examples: unknown[] = [];
 try {
-  for (let set = 0; set < SETS; set++) {
+  for (let set = ONLY ?? 0; set < (ONLY === null ? SETS : ONLY + 1); set++) {
     const rng = new Random(SEED, `one-run-${set}`);
     await db.query(`TRUNCATE customers, assignment_rules, saved_searches, assignment_runs, assignment_changes,
       assignment_rule_members, assignment_member_changes, collectors, dunning_scenarios, customer_groups RESTART IDENTITY CASCADE`);
@@ -107,7 +109,8 @@ try {
       }
       throw err;
     }
-    await executeRun(db, await createRun(db, { trigger: 'api' }));
+    const first = await executeRun(db, await createRun(db, { trigger: 'api' }));
+    if (ONLY !== null) console.log(JSON.stringify({ stages: first.stages, changes: first.changes }));
     const secondRun = await createRun(db, { trigger: 'api' });
     const second = await executeRun(db, secondRun);
     if (second.changes === 0) counts.settled += 1;

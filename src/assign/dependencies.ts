@@ -67,9 +67,9 @@ export function readsOf(ast: CriteriaAst): string[] {
 }
 
 // A rule reading the value it replaces ("standard scenario and over 60 days
-// late: pre-litigation") reads it as it was before the run, and once it has
-// set it no longer selects the customer; rules never unset a value, so the
-// next run leaves it be. A rule reading a group it builds has no such rest: a
+// late: pre-litigation") comes after the other rules setting it and reads it
+// as they plan it; once it has set it, it no longer selects the customer
+// (passing.ts); rules never unset a value, so the next run leaves it be. A rule reading a group it builds has no such rest: a
 // member it stops selecting leaves, and the next run adds them back.
 function writesRead(writer: RuleNode, reader: RuleNode): boolean {
   return writer.writes.some((w) => (writer !== reader || isGroupTarget(w))

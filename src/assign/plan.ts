@@ -11,13 +11,14 @@ import { ANY_GROUP } from './dependencies.js';
 import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
 import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
-import { MemoryMatcher, SqlMatcher, type Matcher, type PlannedFacts } from './match.js';
+import { MemoryMatcher, SqlMatcher, type Matcher, type Members, type PlannedFacts } from './match.js';
+import { asPassing, rulesPassing, type Passing } from './passing.js';
 import {
   bandsWaitedFor, oneBandEach, plannedFacts, resolveCustomer, standsBeforeBandsBeside,
   type CustomerState, type Decision, type Outcome, type Resolution, type ResolveContext,
 } from './resolve.js';
 import { bandHeldText, heldText, summarySentences, type RuleRef } from './describe.js';
-import { groupOf, groupTarget, isGroupTarget, type Value } from './targets.js';
+import { groupOf, groupTarget, isGroupTarget, isScalarTarget, type Value } from './targets.js';
 
 export interface PlannedChange {
   customerId: number;
@@ -104,7 +105,10 @@ const DAY_MS = 86_400_000;
 function completeTargets(set: RuleSet, done: ReadonlySet<number>): { complete: Set<string>; provisional: Set<string>; pendingBands: CompiledRule[] } {
   const complete = new Set<string>();
   const pending = new Set<string>();
-  for (const r of set.rules) for (const t of r.writes) (done.has(r.id) ? complete : pending).add(t);
+  // A rule reading the value it sets comes after every other rule setting it
+  // (dependencies.ts): it reads that value as they plan it, as any later rule does.
+  const readsOwn = (r: CompiledRule, t: string) => isScalarTarget(t) && r.reads.includes(t);
+  for (const r of set.rules) for (const t of r.writes) (done.has(r.id) || readsOwn(r, t) ? complete : pending).add(t);
   for (const t of pending) complete.delete(t);
   // Whether a band's rule applies is settled once the rules adding to the bands
   // beside are matched too (oneBandEach weighs those alone; holdMovesTogether
@@ -186,7 +190,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     const readLater = readBy(set.stages.slice(s + 1).flat());
     const only = new Set([...complete, ...[...provisional].filter(readLater)]);
     if (![...only].some(readLater)) continue;
-    const resolved = await resolveEach(customers, matched, set, { ...ctx, only }, held);
+    const { resolved } = await resolveEach(customers, matched, set, { ...ctx, only }, held, { matcher, members });
     const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held);
     const planned: PlannedFacts[] = [];
     for (const [c, res] of resolved) {
@@ -196,13 +200,14 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     await matcher.override(planned);
   }
   await progress(0.75, 'resolving priorities, locks and dwell times');
-  const resolved = await resolveEach(customers, matched, set, ctx, held);
+  const { resolved, passing } = await resolveEach(customers, matched, set, ctx, held, { matcher, members });
   const { changes, held: resolvedHeld, conflicts } = collect(set, resolved);
   const heldBack = withBandWaits(resolvedHeld, bandWaits(customers, matched, waiting, resolved, set, ctx));
   const hysteresisRules = new Set(set.rules.filter((r) => r.keep).map((r) => r.id));
   const memberships = new Map<number, number[]>();
   for (const [customerId, ranks] of matched) {
-    const inside = ranks.map((i) => set.rules[i].id).filter((id) => hysteresisRules.has(id)).sort((a, b) => a - b);
+    // A rule that passes no longer selects the customer at the next run: no member of it.
+    const inside = ranks.map((i) => set.rules[i].id).filter((id) => hysteresisRules.has(id) && !passing.get(customerId)?.has(id)).sort((a, b) => a - b);
     if (inside.length > 0) memberships.set(customerId, inside);
   }
   const summary: PlanSummary = {
@@ -322,22 +327,45 @@ class HeldLookup {
 
 /**
  * Resolves every customer a rule selects or that is in a rule-driven group;
- * those a dwell time may hold are resolved again once their state is known.
+ * those a dwell time may hold are resolved again once their state is known,
+ * and so are those whose plan takes them out of a rule reading the value it
+ * sets (passing.ts).
  */
-async function resolveEach(customers: Map<number, CustomerState>, matched: Map<number, number[]>, set: RuleSet, ctx: ResolveContext, held: HeldLookup) {
+async function resolveEach(
+  customers: Map<number, CustomerState>, matched: Map<number, number[]>, set: RuleSet, ctx: ResolveContext, held: HeldLookup,
+  facts: { matcher: Matcher; members: Members },
+): Promise<{ resolved: Map<CustomerState, Resolution>; passing: Passing }> {
+  const rulesOf = (id: number) => (matched.get(id) ?? []).sort((a, b) => a - b).map((i) => set.rules[i]);
+  const out = await resolveSome(customers.values(), rulesOf, ctx, held);
+  const passing = await rulesPassing(set, facts.matcher, facts.members, out, rulesOf);
+  if (passing.size === 0) return { resolved: out, passing };
+  const again = await resolveSome([...passing.keys()].map((id) => customers.get(id)!), (id) => asPassing(rulesOf(id), passing.get(id)), ctx, held);
+  for (const id of passing.keys()) {
+    const c = customers.get(id)!;
+    const res = again.get(c);
+    if (res) out.set(c, res);
+    else out.delete(c);
+  }
+  return { resolved: out, passing };
+}
+
+async function resolveSome(
+  customers: Iterable<CustomerState>, rulesOf: (id: number) => readonly CompiledRule[], ctx: ResolveContext, held: HeldLookup,
+): Promise<Map<CustomerState, Resolution>> {
   const out = new Map<CustomerState, Resolution>();
   const pending: { customerId: number; target: string }[] = [];
-  const rulesOf = (id: number) => (matched.get(id) ?? []).sort((a, b) => a - b).map((i) => set.rules[i]);
-  for (const c of customers.values()) {
-    if (!matched.has(c.id) && c.groups.size === 0) continue;
-    const res = resolveCustomer(c, rulesOf(c.id), ctx);
+  for (const c of customers) {
+    const rules = rulesOf(c.id);
+    if (rules.length === 0 && c.groups.size === 0) continue;
+    const res = resolveCustomer(c, rules, ctx);
     if (res.decisions.length === 0 && res.conflicts.length === 0) continue;
     out.set(c, res);
     for (const d of res.decisions) if (d.outcome === 'change') pending.push({ customerId: c.id, target: d.target });
   }
   if (await held.load(pending)) {
+    const byId = new Map([...out.keys()].map((c) => [c.id, c]));
     for (const id of new Set(pending.map((p) => p.customerId))) {
-      const c = customers.get(id)!;
+      const c = byId.get(id)!;
       if (c.held.size > 0) out.set(c, resolveCustomer(c, rulesOf(id), ctx));
     }
   }

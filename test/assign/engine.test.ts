@@ -167,6 +167,52 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await apply(s.db)).summary.changes).toBe(0);
   });
 
+  // Its group lasts only while it selects: a member it moves out of its criteria would leave at the next run.
+  it('makes no join for a rule reading the scenario it replaces when its move takes the customer out of it, in one run', async () => {
+    const moved = await addCustomer(s.db, 'L3', { scenario: 'risky' });
+    const member = await addCustomer(s.db, 'L4', { scenario: 'risky' });
+    const rule = await addRule(s.db, { '==': [{ var: 'dunningScenario' }, 'risky'] },
+      [{ type: 'setDunningScenario', dunningScenario: 'legal' }, { type: 'addToGroup', group: 'vip' }]);
+    await addToGroup(s.db, member, 'vip', 'rule');
+    for (const scope of [{}, { customerIds: [moved, member] }]) {
+      const plan = await previewPlan(s.db, { scope });
+      expect(plan.changes.map((c) => [c.externalId, c.field, c.new, c.ruleId])).toEqual([
+        ['L3', 'dunningScenario', 'legal', rule.rule.id], ['L4', 'dunningScenario', 'legal', rule.rule.id], ['L4', 'group:vip', false, rule.rule.id],
+      ]);
+    }
+    await apply(s.db);
+    expect(await customerRow(s.db, moved)).toMatchObject({ dunningScenario: 'legal', groups: [] });
+    expect((await apply(s.db)).summary.changes).toBe(0);
+  });
+
+  // It reads the value a rule before it sets in the same run, not the one from before the run: the
+  // default's scenario then its group, in one run, where the reader saw the default only at the next.
+  it('lets a rule reading the scenario it replaces read the one a rule before it sets, in one run', async () => {
+    const id = await addCustomer(s.db, 'L5', { riskScore: 80 });
+    const byRisk = await addRule(s.db, { '>': [{ var: 'riskScore' }, 70] }, [{ type: 'setDunningScenario', dunningScenario: 'risky' }], { priority: 1 });
+    const reader = await addRule(s.db, { '==': [{ var: 'dunningScenario' }, 'risky'] },
+      [{ type: 'setDunningScenario', dunningScenario: 'legal' }, { type: 'addToGroup', group: 'watch' }], { priority: 2 });
+    const plan = await previewPlan(s.db);
+    expect(plan.changes.map((c) => [c.field, c.new])).toEqual([['dunningScenario', 'risky'], ['group:watch', true]]);
+    expect(plan.conflicts.map((c) => [c.winner.id, c.loser.id])).toEqual([[byRisk.rule.id, reader.rule.id]]);
+    await apply(s.db);
+    expect(await customerRow(s.db, id)).toMatchObject({ dunningScenario: 'risky', groups: ['watch:rule'] });
+    expect((await apply(s.db)).summary.changes).toBe(0);
+  });
+
+  // The default's rule itself moves the customer out of its criteria (a collector it replaces): at
+  // the next run it no longer selects them, and the scenario rule after it wins. It wins in this run.
+  it('lets a rule that stays selecting a customer win over one whose move takes the customer out of it, in one run', async () => {
+    const id = await addCustomer(s.db, 'L6', { segment: 'sme', collector: 'col-b' });
+    await addRule(s.db, { and: [{ '==': [{ var: 'segment' }, 'sme'] }, { '==': [{ var: 'collector' }, 'col-b'] }] },
+      [{ type: 'setDunningScenario', dunningScenario: 'standard' }, { type: 'setCollector', collector: 'col-a' }], { priority: 1 });
+    await addRule(s.db, { or: [{ '==': [{ var: 'collector' }, 'col-a'] }, { '==': [{ var: 'dunningScenario' }, 'standard'] }] },
+      [{ type: 'setDunningScenario', dunningScenario: 'legal' }], { priority: 2 });
+    await apply(s.db);
+    expect(await customerRow(s.db, id)).toMatchObject({ dunningScenario: 'legal', collector: 'col-a' });
+    expect((await apply(s.db)).summary.changes).toBe(0);
+  });
+
   it('reports conflicting rules with the customers concerned and the winner by priority', async () => {
     await addCustomer(s.db, 'X', { segment: 'key', sector: 'energy' });
     await addCustomer(s.db, 'Y', { segment: 'key', sector: 'retail' });
