@@ -174,6 +174,8 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
   // Customer → ranks of the rules oneBandEach left out: they wait for the band beside.
   const waiting = new Map<number, number[]>();
   const done = new Set<number>();
+  // Customer → rules already judged passing (passing.ts): they join no band, so they keep none from the customer.
+  const passing: Passing = new Map();
   for (const [s, stage] of set.stages.entries()) {
     await progress(0.1 + (0.6 * s) / set.stages.length, `stage ${s + 1}/${set.stages.length}: evaluating ${stage.length} rules`);
     for (const [id, ids] of await matcher.match(stage, members)) {
@@ -183,15 +185,17 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
       if (m) m.push(...ranks);
       else matched.set(id, ranks);
     }
-    keepOneBandEach(matched, waiting, customers, set, rank);
+    keepOneBandEach(matched, waiting, customers, set, rank, passing);
     for (const r of stage) done.add(r.id);
     if (s === set.stages.length - 1) break;
     const { complete, provisional, pendingBands } = completeTargets(set, done);
     const readLater = readBy(set.stages.slice(s + 1).flat());
     const only = new Set([...complete, ...[...provisional].filter(readLater)]);
     if (![...only].some(readLater)) continue;
-    const { resolved } = await resolveEach(customers, matched, set, { ...ctx, only }, held, { matcher, members });
-    const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held);
+    const { resolved, passing: passingNow } = await resolveEach(customers, matched, set, { ...ctx, only }, held, { matcher, members });
+    for (const [id, ids] of passingNow) passing.set(id, new Set([...(passing.get(id) ?? []), ...ids]));
+    const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held, passing);
+
     const planned: PlannedFacts[] = [];
     for (const [c, res] of resolved) {
       const decisions = res.decisions.filter((d) => !provisional.has(d.target) || stands(c, d));
@@ -200,14 +204,14 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     await matcher.override(planned);
   }
   await progress(0.75, 'resolving priorities, locks and dwell times');
-  const { resolved, passing } = await resolveEach(customers, matched, set, ctx, held, { matcher, members });
+  const { resolved, passing: passingAtEnd } = await resolveEach(customers, matched, set, ctx, held, { matcher, members });
   const { changes, held: resolvedHeld, conflicts } = collect(set, resolved);
   const heldBack = withBandWaits(resolvedHeld, bandWaits(customers, matched, waiting, resolved, set, ctx));
   const hysteresisRules = new Set(set.rules.filter((r) => r.keep).map((r) => r.id));
   const memberships = new Map<number, number[]>();
   for (const [customerId, ranks] of matched) {
     // A rule that passes no longer selects the customer at the next run: no member of it.
-    const inside = ranks.map((i) => set.rules[i].id).filter((id) => hysteresisRules.has(id) && !passing.get(customerId)?.has(id)).sort((a, b) => a - b);
+    const inside = ranks.map((i) => set.rules[i].id).filter((id) => hysteresisRules.has(id) && !passingAtEnd.get(customerId)?.has(id)).sort((a, b) => a - b);
     if (inside.length > 0) memberships.set(customerId, inside);
   }
   const summary: PlanSummary = {
@@ -230,13 +234,15 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
  */
 async function bandDecisionsStanding(
   resolved: Map<CustomerState, Resolution>, provisional: ReadonlySet<string>, pendingBands: CompiledRule[], set: RuleSet, ctx: ResolveContext, held: HeldLookup,
+  passing: Passing,
 ): Promise<(c: CustomerState, d: Decision) => boolean> {
   if (provisional.size === 0) return () => true;
   const leaves = [...resolved].flatMap(([c, res]) => res.decisions
     .filter((d) => d.leaving && d.outcome === 'change' && provisional.has(d.target))
     .flatMap((d) => [...(set.bands.get(groupOf(d.target)) ?? [])].map((g) => ({ customerId: c.id, target: groupTarget(g) }))));
   await held.load(leaves);
-  return (c, d) => d.outcome !== 'change' || standsBeforeBandsBeside(c, d, set.byId.get(d.ruleId)!, pendingBands, ctx);
+  // A passing rule joins no band: nothing beside can drop what it does.
+  return (c, d) => d.outcome !== 'change' || standsBeforeBandsBeside(c, d, asPassing([set.byId.get(d.ruleId)!], passing.get(c.id))[0], pendingBands, ctx);
 }
 
 /**
@@ -247,11 +253,12 @@ async function bandDecisionsStanding(
  */
 function keepOneBandEach(
   matched: Map<number, number[]>, waiting: Map<number, number[]>, customers: Map<number, CustomerState>, set: RuleSet, rank: Map<number, number>,
+  passing: Passing,
 ): void {
   if (set.bands.size === 0) return;
   for (const [id, ranks] of matched) {
     if (ranks.length < 2) continue;
-    const rules = ranks.sort((a, b) => a - b).map((i) => set.rules[i]);
+    const rules = asPassing(ranks.sort((a, b) => a - b).map((i) => set.rules[i]), passing.get(id));
     const kept = oneBandEach(customers.get(id)!, rules, set.bands);
     if (kept === rules) continue;
     const left = kept.map((r) => rank.get(r.id)!);

@@ -213,6 +213,18 @@ describe.each(await backends())('when rules run on %s', (backend) => {
     expect((await apply(s.db)).summary.changes).toBe(0);
   });
 
+  // Read by their entry criteria, the two groups are bands (collector col-a, col-b), but the first
+  // rule's move takes the customer out of it: it joins no band, so high's rule is not kept waiting.
+  it('does not keep a band waiting for a rule whose move takes the customer out of it, in one run', async () => {
+    const id = await addCustomer(s.db, 'L7', { collector: 'col-a', riskScore: 80 });
+    await addRule(s.db, { '==': [{ var: 'collector' }, 'col-a'] }, [{ type: 'setCollector', collector: 'col-b' }, { type: 'addToGroup', group: 'watch' }], { priority: 1 });
+    await addRule(s.db, { and: [{ '>': [{ var: 'riskScore' }, 70] }, { '==': [{ var: 'collector' }, 'col-b'] }] },
+      [{ type: 'addToGroup', group: 'high-risk' }, { type: 'setDunningScenario', dunningScenario: 'legal' }], { priority: 2 });
+    await apply(s.db);
+    expect(await customerRow(s.db, id)).toMatchObject({ collector: 'col-b', dunningScenario: 'legal', groups: ['high-risk:rule'] });
+    expect((await apply(s.db)).summary.changes).toBe(0);
+  });
+
   it('reports conflicting rules with the customers concerned and the winner by priority', async () => {
     await addCustomer(s.db, 'X', { segment: 'key', sector: 'energy' });
     await addCustomer(s.db, 'Y', { segment: 'key', sector: 'retail' });
