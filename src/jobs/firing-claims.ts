@@ -81,9 +81,14 @@ export class ScheduledRunClaims implements FiringClaims {
     this.held.delete(firing.jobId);
   }
 
+  /**
+   * Records how this instance's attempt ended. Not when the attempt it holds now is a later one: its own
+   * was taken over (renew), and this instance went on to claim a later attempt of the same firing while
+   * the first still ran (concurrency above 1); that later attempt's outcome is its own job's to record.
+   */
   async finished(firing: ScheduledFiring, outcome: AttemptOutcome): Promise<void> {
     const held = this.held.get(firing.jobId);
-    if (!held || held.ending) return;
+    if (!held || held.ending || held.attempt !== (firing.attempt ?? 1)) return;
     clearInterval(held.renewing);
     held.ending = true;
     try {

@@ -330,6 +330,22 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
   });
   afterAll(async () => storage.close());
 
+  /** The database as an instance whose lease renewals wait until `release` (and `slow` delays other statements) sees it. */
+  const renewalsHeld = (slow: (sql: string) => Promise<unknown> | null = () => null) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const db = Object.create(storage.db, {
+      query: {
+        value: async (sql: string, params?: unknown[]) => {
+          if (sql.includes('SET lease_until = now()') && sql.includes('RETURNING 1')) await held;
+          await slow(sql);
+          return storage.db.query(sql, params);
+        },
+      },
+    }) as typeof storage.db;
+    return { db, release };
+  };
+
   it('runs its own failed firing again after the back-off, each attempt a job of its own', async () => {
     const jobs = new Jobs({ redisUrl: null, work: true, db: storage.db, scheduledRuns: { ...POLICY, sweepMs: 100 } });
     opened.push(jobs);
@@ -372,18 +388,8 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
   // taken): its lease lapses, and its own sweep took the firing over and ran it beside itself; or, once the
   // job ended, while its outcome was being recorded (the write slow, or tried again after a blip).
   it('does not take over from itself a firing it runs or is recording whose lease lapsed while its renewals waited', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const db = Object.create(storage.db, {
-      query: {
-        value: async (sql: string, params?: unknown[]) => {
-          if (sql.includes('SET lease_until = now()') && sql.includes('RETURNING 1')) await held;
-          // Five sweeps while the outcome is written.
-          if (sql.includes('UPDATE scheduled_runs SET state')) await new Promise((r) => setTimeout(r, 500));
-          return storage.db.query(sql, params);
-        },
-      },
-    }) as typeof storage.db;
+    // Five sweeps while the outcome is written.
+    const { db, release } = renewalsHeld((sql) => sql.includes('UPDATE scheduled_runs SET state') ? new Promise((r) => setTimeout(r, 500)) : null);
     const jobs = new Jobs({ redisUrl: null, work: true, db, concurrency: 2, scheduledRuns: { ...POLICY, sweepMs: 100 } });
     opened.push(jobs);
     const ran: string[] = [];
@@ -401,6 +407,54 @@ describe.each(await backends())('a single instance without Redis on %s', (backen
     await new Promise((r) => setTimeout(r, 500));
     expect(ran).toEqual([firing.jobId]);
     expect((await jobs.scheduledRuns(10))!.find((r) => r.jobId === firing.jobId)).toMatchObject({ state: 'completed', attempts: 1 });
+  });
+
+  // An attempt another instance took over goes on running here (both run it), and with concurrency 2 the
+  // instance may meanwhile claim a later attempt of the same firing: the end of the first attempt was
+  // recorded as the later one's outcome (its last, so the firing read given up while that one ran).
+  it('records the end of an attempt taken over by another as nothing, not as the later attempt it holds now', async () => {
+    const { db, release: resume } = renewalsHeld();
+    const jobs = new Jobs({ redisUrl: null, work: true, db, concurrency: 2, scheduledRuns: { ...POLICY, sweepMs: 100 } });
+    opened.push(jobs);
+    const ran: string[] = [];
+    let endFirst!: () => void;
+    const firstEnds = new Promise<void>((resolve) => (endFirst = resolve));
+    let endThird!: () => void;
+    const thirdEnds = new Promise<void>((resolve) => (endThird = resolve));
+    // Stopped by the instance's close too, should an expectation fail first.
+    const until = (ends: Promise<void>, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
+      void ends.then(resolve);
+      signal.addEventListener('abort', () => reject(signal.reason as Error));
+    });
+    jobs.register('tick', async (ctx) => {
+      ran.push(ctx.id);
+      if (ran.length === 1) {
+        await until(firstEnds, ctx.signal);
+        throw new Error('the first attempt failed late');
+      }
+      await until(thirdEnds, ctx.signal);
+      return 'done';
+    });
+    await jobs.schedule('t-overlap', NEVER, 'tick', {});
+    const firing = firingOf('t-overlap');
+    await (jobs.shared as InProcessRunner).refire(firing);
+    await eventually(async () => expect(ran).toHaveLength(1));
+    // Its lease lapses (renewals held), another instance takes attempt 2 over and fails it at once.
+    await new Promise((r) => setTimeout(r, POLICY.leaseMs + 100));
+    expect(await claimScheduledRun(storage.db, { ...firing, attempt: 2 }, 'other/1', POLICY)).toEqual({ attempt: 2 });
+    await finishScheduledRun(storage.db, firing, 'other/1', 2, { state: 'failed', error: { code: 'E', message: 'down' }, handedBack: false }, 0);
+    // The first attempt's renewals find it taken over; this instance's sweep then claims attempt 3.
+    resume();
+    const third = `${firing.jobId}-attempt-3`;
+    await eventually(async () => expect(ran).toEqual([firing.jobId, third]), 15_000);
+    endFirst();
+    expect(await jobs.waitFor(firing.jobId)).toMatchObject({ state: 'failed' });
+    // Renewals of attempt 3 go on: its lease does not lapse while it runs.
+    await new Promise((r) => setTimeout(r, 2 * POLICY.leaseMs));
+    expect((await jobs.scheduledRuns(10))!.find((r) => r.jobId === firing.jobId)).toMatchObject({ state: 'running', attempts: 3, givenUp: false });
+    endThird();
+    expect(await jobs.waitFor(third)).toMatchObject({ state: 'completed', attempts: 3 });
+    expect((await jobs.scheduledRuns(10))!.find((r) => r.jobId === firing.jobId)).toMatchObject({ state: 'completed', attempts: 3 });
   });
 
   it('leaves a firing to the job of its next attempt when the attempt its job was queued for was made meanwhile', async () => {
