@@ -141,7 +141,7 @@ const ScheduledRunSchema = Type.Object({
   attempts: Type.Integer({ description: 'claims of this firing so far, the first included' }),
   instanceId: Type.String({ description: 'the instance that made the latest claim' }),
   jobId: Type.String({ description: 'the firing\'s job, its first attempt\'s (GET /v1/jobs/:id)' }),
-  attemptJobIds: Type.Array(Type.String(), { description: 'the job of each attempt counted, jobId first, then `<jobId>-attempt-2`, `<jobId>-attempt-3`: each attempt is a job of its own, kept as it ended' }),
+  attemptJobIds: Type.Array(Type.String(), { description: 'the job of each attempt counted, jobId first, then `<jobId>-attempt-2`, `<jobId>-attempt-3`: each attempt is a job of its own, kept as it ended by the instance that ran it (another answers 404 for it)' }),
   claimedAt: Instant(),
   leaseUntil: Instant('while running: past it, the holder is taken for gone and another instance takes the firing over'),
   retryAt: Type.Union([Instant(), Type.Null()], { description: 'failed with attempts left: from when any instance claims it again' }),
