@@ -203,6 +203,30 @@ for (const backend of await backends()) {
       expect(aged.totals).toMatchObject({ total: { amount: 1500 }, unappliedCredits: 700, excessCredits: 0, net: 800 });
       expect(aged.customers).toMatchObject([{ customerExternalId: 'X', unappliedCredits: 700, net: 800 }]);
     });
+
+    it('gives a customer credited beyond what it owes a net of 0, not the rounding of its valued parts', async () => {
+      // 100.02 EUR × 1.2337 = 123.394674 overdue and as much not yet due: held whole by Y's 500 USD, each rounded alone
+      // to 123.3947 beside a total rounded once to 246.7893.
+      const y = await f.customer(s.db, { externalId: 'Y' });
+      await f.invoice(s.db, { customerId: y, issueDate: '2026-02-01', dueDate: '2026-03-01', amount: 100.02, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: y, issueDate: '2026-03-20', dueDate: '2026-04-20', amount: 100.02, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: y, kind: 'credit_note', issueDate: '2026-03-25', dueDate: '2026-03-25', amount: 500 });
+      await f.exchangeRate(s.db, 'EUR', 'USD', '2026-03-02', 1.2337);
+      try {
+        const aged = await agedBalance(s.db, { ...q, orderBy: 'name', limit: 10 });
+        expect(aged.customers.find((c) => c.customerExternalId === 'Y')).toMatchObject({ total: { amount: 246.7893 }, excessCredits: 253.2107, net: 0 });
+        // Alone in its scope: the aging's and the DSO's figures are Y's.
+        await s.db.query(`UPDATE customers SET segment = 'Y' WHERE external_id = 'Y'`);
+        const ys = { ...q, scope: { ...q.scope, segment: 'Y' } };
+        expect((await agingReport(s.db, ys)).groups[0]).toMatchObject({ total: { amount: 246.7893 }, excessCredits: 253.2107, net: 0 });
+        expect((await dsoReport(s.db, ys)).groups[0]).toMatchObject({ receivables: 0 });
+        expect((await agedBalance(s.db, { ...ys, orderBy: 'name', limit: 10 })).totals).toMatchObject({ net: 0 });
+      } finally {
+        await s.db.query(`DELETE FROM invoices WHERE customer_id = $1`, [y]);
+        await s.db.query(`DELETE FROM customers WHERE id = $1`, [y]);
+        await s.db.query(`DELETE FROM exchange_rates WHERE rate_date = '2026-03-02'`);
+      }
+    });
   });
 
   describe(`the DSO and CEI routes with netCredits on ${backend}`, () => {
