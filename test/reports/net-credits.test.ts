@@ -161,6 +161,32 @@ for (const backend of await backends()) {
     });
   });
 
+  describe(`credit notes applied whole by an allocation, or issued on a report date, on ${backend}`, () => {
+    let s: TestStorage;
+    beforeAll(async () => {
+      s = await openTestStorage(backend);
+      // P: 500 overdue on both dates; PCN 100 applied whole by an allocation paid on 03-15, open 0 and no settled date
+      // (only the allocation says it was unapplied on 02-28). Q: 300 not yet due; QCN 40 issued on 02-28 itself, open.
+      const [p, q] = [await f.customer(s.db, { externalId: 'P' }), await f.customer(s.db, { externalId: 'Q' })];
+      await f.invoice(s.db, { customerId: p, number: 'P1', issueDate: '2026-01-10', dueDate: '2026-02-10', amount: 500 });
+      const pcn = await f.invoice(s.db, { customerId: p, number: 'PCN', kind: 'credit_note', issueDate: '2026-01-20', dueDate: '2026-01-20', amount: 100, openAmount: 0 });
+      await f.payment(s.db, p, '2026-03-15', [{ invoiceId: pcn, amount: 100 }]);
+      await f.invoice(s.db, { customerId: q, number: 'Q1', issueDate: '2026-02-01', dueDate: '2026-03-31', amount: 300 });
+      await f.invoice(s.db, { customerId: q, number: 'QCN', kind: 'credit_note', issueDate: '2026-02-28', dueDate: '2026-02-28', amount: 40 });
+    });
+    afterAll(async () => s.close());
+
+    it('offsets each on the dates it stood unapplied, as the aged balance does', async () => {
+      const aging = await agingReport(s.db, { asOf: '2026-03-31', months: 2, scope: PORTFOLIO });
+      expect(aging.trend.map((r) => ({ date: r.date, credits: r.unappliedCredits, net: r.net }))).toEqual([
+        { date: '2026-02-28', credits: 140, net: 660 },
+        { date: '2026-03-31', credits: 40, net: 760 },
+      ]);
+      const aged = await agedBalance(s.db, { asOf: '2026-02-28', scope: PORTFOLIO, orderBy: 'name', limit: 10 });
+      expect(aged.totals).toMatchObject({ unappliedCredits: 140, net: 660 });
+    });
+  });
+
   describe(`DSO and CEI net of credit notes, consolidated, on ${backend}`, () => {
     let s: TestStorage;
     beforeAll(async () => {
