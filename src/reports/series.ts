@@ -422,10 +422,11 @@ export function netOfCredits(balance: Pick<Balance, 'total' | 'buckets' | 'overd
   const current = balance?.buckets[0].amount ?? 0;
   const overdue = balance?.overdue.amount ?? 0;
   return {
-    // Each customer's part stops at 0, so the group's does: Math.max keeps a rounding of its sums from going past it
-    // (consolidated, a customer credited beyond what it owes has its overdue and its current held each rounded alone,
-    // 123.3947 + 123.3947, against a total rounded once, 246.7893: a net of −0.0001).
-    total: Math.max(0, roundMoney(total - held.onOverdue - held.onCurrent)),
+    // What the report's own columns make, total − (credits − excess), so that they reconcile in a spreadsheet: the same
+    // amount as onOverdue + onCurrent, but those two are rounded apart (consolidated, 123.3947 + 123.3947 held of what
+    // is 246.789348 in all), and their sum was a ten-thousandth off it.
+    // Each customer's part stops at 0, so the group's does: Math.max keeps a rounding of its sums from going past it.
+    total: Math.max(0, roundMoney(total - (held.credits - held.excess))),
     current: Math.max(0, roundMoney(current - held.onCurrent)),
     overdue: Math.max(0, roundMoney(overdue - held.onOverdue)),
     credits: held.credits,

@@ -230,6 +230,27 @@ for (const backend of await backends()) {
       expect(aged.customers).toMatchObject([{ customerExternalId: 'X', unappliedCredits: 700, net: 800 }]);
     });
 
+    it('nets the total as its columns say, total − (unappliedCredits − excessCredits), to the ten-thousandth', async () => {
+      // Z: 100.02 EUR overdue (123.394674 at 1.2337) and 200 USD not yet due, a credit note of 200.04 EUR (246.789348):
+      // held 123.3947 on the overdue and 123.3947 on the current, rounded apart, 246.7894 against 246.7893 of credits.
+      const z = await f.customer(s.db, { externalId: 'Z', segment: 'Z' });
+      await f.invoice(s.db, { customerId: z, issueDate: '2026-02-01', dueDate: '2026-03-01', amount: 100.02, currency: 'EUR' });
+      await f.invoice(s.db, { customerId: z, issueDate: '2026-03-20', dueDate: '2026-04-20', amount: 200 });
+      await f.invoice(s.db, { customerId: z, kind: 'credit_note', issueDate: '2026-03-25', dueDate: '2026-03-25', amount: 200.04, currency: 'EUR' });
+      await f.exchangeRate(s.db, 'EUR', 'USD', '2026-03-02', 1.2337);
+      const zs = { ...q, scope: { ...q.scope, segment: 'Z' } };
+      try {
+        const net = { total: { amount: 323.3947 }, unappliedCredits: 246.7893, excessCredits: 0, net: 76.6054 };
+        expect((await agingReport(s.db, zs)).groups[0]).toMatchObject(net);
+        expect((await agedBalance(s.db, { ...zs, orderBy: 'name', limit: 10 })).totals).toMatchObject(net);
+        expect((await dsoReport(s.db, zs)).groups[0]).toMatchObject({ receivables: 76.6054 });
+      } finally {
+        await s.db.query(`DELETE FROM invoices WHERE customer_id = $1`, [z]);
+        await s.db.query(`DELETE FROM customers WHERE id = $1`, [z]);
+        await s.db.query(`DELETE FROM exchange_rates WHERE rate_date = '2026-03-02'`);
+      }
+    });
+
     it('gives a customer credited beyond what it owes a net of 0, not the rounding of its valued parts', async () => {
       // 100.02 EUR × 1.2337 = 123.394674 overdue and as much not yet due: held whole by Y's 500 USD, each rounded alone
       // to 123.3947 beside a total rounded once to 246.7893.
