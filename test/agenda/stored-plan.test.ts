@@ -208,6 +208,36 @@ for (const backend of await backends()) {
       await expectAsLive(collectors, 0);
     });
 
+    it('plans live the customer an email\'s triage was counted for, once triaged again for the customer an import moved it to', async () => {
+      const { collectors, customers } = await world();
+      const [from, to] = [customers[4], customers[5]];
+      // An email triaged for one customer, then moved by an import to another: answered for the first until triaged again.
+      const email = await f.inbound(s.db, { customerId: from, receivedAt: '2026-10-19T09:00:00Z', subject: 'About invoice 12' });
+      await s.db.query(`UPDATE inbound_messages SET triage_seq = nextval('inbound_messages_triage_seq'), triaged_customer_id = customer_id,
+        triaged_received_at = received_at, triaged_revision = revision WHERE id = $1`, [email]);
+      await s.db.query('UPDATE inbound_messages SET customer_id = $1, revision = revision + 1 WHERE id = $2', [to, email]);
+      await plan();
+      const keys = async () => (await readAgenda(s.db, query({ limit: 500 }))).items.map((i) => i.dedupeKey);
+      expect(await keys()).toContain(`ml:inbound:c${from}:m${email}`);
+      // Triaged again (triage.ts publishes as this does): the task moves to the new customer, off the first.
+      await s.db.query(`UPDATE inbound_messages m SET triage_seq = nextval('inbound_messages_triage_seq'), triaged_customer_id = m.customer_id,
+        triaged_received_at = m.received_at, triaged_revision = m.revision WHERE m.id = $1`, [email]);
+      expect(await keys()).not.toContain(`ml:inbound:c${from}:m${email}`);
+      await expectAsLive(collectors, 2);
+    });
+
+    it('plans live the customer whose invoice another customer\'s payment paid, when that payment\'s day changes', async () => {
+      const { collectors, customers } = await world();
+      // A payment plan's instalment paid by another customer (a parent company): its day decides whether it was missed.
+      const instalment = await f.invoice(s.db, { customerId: customers[3], dueDate: '2026-09-01', amount: 3000, status: 'payment_plan', statusDate: '2026-09-05', promisedDate: '2026-10-14' });
+      const paid = await f.payment(s.db, customers[6], '2026-10-12', [{ invoiceId: instalment, amount: 500 }]);
+      await plan();
+      expect((await readAgenda(s.db, query({ limit: 500 }))).items.map((i) => i.kind)).not.toContain('payment_plan_missed');
+      await s.db.query(`UPDATE payments SET payment_date = '2026-09-01' WHERE id = $1`, [paid]);
+      expect((await readAgenda(s.db, query({ limit: 500 }))).items.map((i) => i.kind)).toContain('payment_plan_missed');
+      await expectAsLive(collectors, 2);
+    });
+
     it('counts in plan.customersPlannedLive only the touched customers the answer covers', async () => {
       const { collectors, customers } = await world();
       await f.invoice(s.db, { customerId: customers[1], dueDate: '2026-08-01', amount: 5_000 });
