@@ -132,6 +132,10 @@ const SCENARIOS_SQL = (inScope: InScope) => `SELECT id, external_id AS "external
 WHERE id IN (SELECT dunning_scenario_id FROM customers WHERE ${inScope('id')})`;
 
 // A disputed flag with no status is a dispute to follow up, as scoring reads it.
+// In invoice order: an episode of several invoices (one promise on two) says
+// what its first says (the day the promise was recorded, the comment); read in
+// the order a plan happened to meet the rows, the portfolio's run and one
+// customer planned live (stored-plan.ts) named different invoices' days.
 const QUALIFIED_SQL = (inScope: InScope) => `SELECT ${INVOICE_COLUMNS}, CASE WHEN i.disputed AND (i.status IS NULL OR i.status = 'none') THEN 'dispute' ELSE i.status END AS status, i.status_date AS "statusDate", i.status_comment AS "statusComment",
   i.resolution_owner AS "resolutionOwner", i.promised_date AS "promisedDate", lp.last_payment AS "lastPaymentOn"
 FROM invoices i
@@ -141,7 +145,8 @@ LEFT JOIN LATERAL (
   WHERE pa.invoice_id = i.id AND p.payment_date <= $1::date
 ) lp ON true
 WHERE ${inScope('i.customer_id')} AND i.open_amount > 0 AND i.kind = 'invoice'
-  AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))`;
+  AND (i.status = ANY($2::text[]) OR (i.disputed AND (i.status IS NULL OR i.status = 'none')))
+ORDER BY i.id`;
 
 // A call a person closed covered the invoices it named (invoiceIds of its
 // reasons; one written before they named them, its invoice): they are not

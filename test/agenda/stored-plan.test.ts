@@ -238,6 +238,22 @@ for (const backend of await backends()) {
       await expectAsLive(collectors, 2);
     });
 
+    it('says the same of a promise on several invoices in every scope: its first invoice by id, whatever order the rows are read in', async () => {
+      const { collectors, customers } = await world();
+      const [older, newer] = [
+        await f.invoice(s.db, { customerId: customers[6], dueDate: '2026-09-01', amount: 700, status: 'promise_to_pay', statusDate: '2026-09-13', promisedDate: '2026-10-12' }),
+        await f.invoice(s.db, { customerId: customers[6], dueDate: '2026-09-02', amount: 800, status: 'promise_to_pay', statusDate: '2026-09-17', promisedDate: '2026-10-12' }),
+      ];
+      // Updated, the first row is stored again after the second: a scan of the table meets it last.
+      await s.db.query(`UPDATE invoices SET status_comment = 'called twice' WHERE id = $1`, [older]);
+      await plan();
+      const promise = (await readAgenda(s.db, query({ limit: 500 }))).items.find((i) => i.dedupeKey === `qual:promise:c${customers[6]}:2026-10-12`);
+      expect(promise?.reasons[0].text).toBe('promised to pay by 2026-10-12 (promise recorded 2026-09-13)');
+      expect(promise?.reasons.at(-1)?.text).toMatch(/called twice/);
+      await s.db.query('UPDATE invoices SET amount = amount WHERE id = $1', [newer]);
+      await expectAsLive(collectors, 1);
+    });
+
     it('counts in plan.customersPlannedLive only the touched customers the answer covers', async () => {
       const { collectors, customers } = await world();
       await f.invoice(s.db, { customerId: customers[1], dueDate: '2026-08-01', amount: 5_000 });
