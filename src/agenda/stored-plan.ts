@@ -18,6 +18,7 @@
 // MAX_CUSTOMERS_PLANNED_LIVE are, the agenda reads the store without them and
 // plans them live. Only writes that name no customer (exchange rates,
 // scenarios, collectors) stale the whole store.
+import { randomUUID } from 'node:crypto';
 import { copyCell, type Db, type Queryable } from '../db/sql.js';
 import { databaseMoment, type DatabaseMoment } from '../pipeline/refresh-requests.js';
 import { fromSuggestion, type AgendaItem } from './items.js';
@@ -61,6 +62,7 @@ interface StoredPlanMark {
 
 const CHUNK = 5000;
 const PLAN_COLUMNS = ['score', 'due_date', 'dedupe_key', 'customer_id', 'collector_id', 'task', 'origin', 'item'];
+const STAGING_COLUMNS = ['run', 'run_at', ...PLAN_COLUMNS];
 
 /** The moment a portfolio run starts from: taken before it reads any fact. */
 export const planMoment = (db: Queryable): Promise<DatabaseMoment> => databaseMoment(db);
@@ -73,15 +75,42 @@ function planItem(s: Suggestion, facts: Pick<PlanningFacts, 'customers'>): PlanI
   return item;
 }
 
+/** A portfolio run storing its plan: its items are staged under `id` a chunk of customers at a time. */
+export interface PlanRun {
+  id: string;
+  moment: DatabaseMoment;
+}
+
+/** The moment a portfolio run starts from, taken before it reads any fact, and the id its staged items go under. */
+export const startPlanRun = async (db: Queryable): Promise<PlanRun> => ({ id: randomUUID(), moment: await planMoment(db) });
+
 /**
- * Replaces the stored plan with a portfolio run's suggestions, in their order.
- * A run that started before the stored one (two runs racing) stores nothing:
- * its snapshot saw less.
+ * Stages a chunk of a portfolio run's suggestions (every suggestion of its
+ * customers, `facts` being theirs); `storePlan` swaps the run's staged items
+ * in when the run ends. The order is the columns': chunks stage in any order.
  */
-export async function storePlan(
-  db: Db,
-  run: { date: IsoDate; moment: DatabaseMoment; policy: AgendaPolicy; suggestions: Suggestion[]; facts: Pick<PlanningFacts, 'customers'> },
-): Promise<boolean> {
+export async function stagePlan(db: Db, run: PlanRun, suggestions: Suggestion[], facts: Pick<PlanningFacts, 'customers'>): Promise<void> {
+  // COPY, a chunk at a time: one text of every item of 100,000 customers is hundreds of MB.
+  for (let from = 0; from < suggestions.length; from += CHUNK) {
+    const lines = suggestions.slice(from, from + CHUNK).map((s) => [
+      run.id, run.moment.at, s.priority.score, s.dueDate, s.dedupeKey, s.customerId, facts.customers.get(s.customerId)?.collectorId ?? null,
+      s.task, s.origin, JSON.stringify(planItem(s, facts)),
+    ].map(copyCell).join('\t') + '\n');
+    await db.copyFrom('agenda_plan_staging', STAGING_COLUMNS, lines.join(''));
+  }
+}
+
+/** Drops a run's staged items (a run that failed); the next run to store drops those of runs started before it anyway. */
+export async function discardStagedPlan(db: Queryable, run: PlanRun): Promise<void> {
+  await db.query('DELETE FROM agenda_plan_staging WHERE run = $1::uuid', [run.id]);
+}
+
+/**
+ * Replaces the stored plan with a portfolio run's staged items, in one
+ * transaction. A run that started before the stored one (two runs racing)
+ * stores nothing: its snapshot saw less.
+ */
+export async function storePlan(db: Db, run: PlanRun & { date: IsoDate; policy: AgendaPolicy }): Promise<boolean> {
   return db.transaction(async (tx) => {
     // One run stores at a time. Locking the mark's row locked nothing when the
     // mark was older than both runs (the row did not match) or missing: both
@@ -91,16 +120,18 @@ export async function storePlan(
       `SELECT value->>'at' AS at FROM service_state WHERE key = $1 AND (value->>'at')::timestamptz > $2::timestamptz`,
       [STORED_PLAN_KEY, run.moment.at],
     );
-    if (held) return false;
-    await tx.exec('DELETE FROM agenda_plan_items');
-    // COPY, a chunk at a time: one text of every item of 100,000 customers is hundreds of MB.
-    for (let from = 0; from < run.suggestions.length; from += CHUNK) {
-      const lines = run.suggestions.slice(from, from + CHUNK).map((s, i) => [
-        s.priority.score, s.dueDate, s.dedupeKey, s.customerId, run.facts.customers.get(s.customerId)?.collectorId ?? null, s.task, s.origin,
-        JSON.stringify(planItem(s, run.facts)),
-      ].map(copyCell).join('\t') + '\n');
-      await tx.copyFrom('agenda_plan_items', PLAN_COLUMNS, lines.join(''));
+    if (held) {
+      await discardStagedPlan(tx, run);
+      return false;
     }
+    await tx.exec('DELETE FROM agenda_plan_items');
+    await tx.query(
+      `INSERT INTO agenda_plan_items (${PLAN_COLUMNS.join(', ')}) SELECT ${PLAN_COLUMNS.join(', ')} FROM agenda_plan_staging WHERE run = $1::uuid`,
+      [run.id],
+    );
+    // This run's, and those of runs started before it (failed, or overtaken: they will find this mark and store nothing).
+    // Not those started at the same instant (PGlite's clock can give racing runs one): they may still store theirs.
+    await tx.query('DELETE FROM agenda_plan_staging WHERE run = $1::uuid OR run_at < $2::timestamptz', [run.id, run.moment.at]);
     // What this run saw needs no more recording; what it did not still makes it stale. A transaction id
     // this database has not handed out yet was recorded before a restore into another cluster, whose
     // ids start again lower: the data it wrote came with the dump the run read.
