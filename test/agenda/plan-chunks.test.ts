@@ -30,6 +30,23 @@ function random(seed: number) {
   return { int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)], chance: (p: number) => next() < p };
 }
 
+/** `db`, calling `then` with the rows of each chunk's customers' facts query (CUSTOMERS_SQL) before returning them. */
+function onCustomersFacts(db: Db, then: (rows: unknown[]) => Promise<void>): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return async (text: string, params?: unknown[]) => {
+          const rows = await target.query(text, params);
+          if (text.includes('AS "lastIncentiveOn"')) await then(rows);
+          return rows;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 const day = (d: number) => new Date(Date.UTC(2026, 7, 1) + d * 86_400_000).toISOString().slice(0, 10);
 
 for (const backend of await backends()) {
@@ -133,27 +150,28 @@ for (const backend of await backends()) {
       const loaded: number[] = [];
       const seenMidRun: unknown[][] = [];
       // The customers' facts query of each chunk: how many it loads, and the stored plan a reader sees meanwhile.
-      const watched = new Proxy(s.db, {
-        get(target, prop) {
-          if (prop === 'query') {
-            return async (text: string, params?: unknown[]) => {
-              const rows = await target.query(text, params);
-              if (text.includes('AS "lastIncentiveOn"')) {
-                loaded.push(rows.length);
-                seenMidRun.push((await state()).plan);
-              }
-              return rows;
-            };
-          }
-          const value: unknown = Reflect.get(target, prop);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }) as Db;
+      const watched = onCustomersFacts(s.db, async (rows) => {
+        loaded.push(rows.length);
+        seenMidRun.push((await state()).plan);
+      });
       await planAndMaterialise(watched, { date: '2026-10-20', scope: { kind: 'portfolio' }, policy, chunkCustomers: 4 });
       expect(loaded.reduce((a, b) => a + b, 0)).toBe(30);
       expect(Math.max(...loaded)).toBe(4);
       for (const plan of seenMidRun) expect(plan).toEqual(before);
       expect((await state()).plan).not.toEqual(before);
+      expect(await s.db.query('SELECT 1 FROM agenda_plan_staging')).toEqual([]);
+    });
+
+    it('leaves the stored plan as it was when a run fails part way, and keeps none of its items', async () => {
+      await portfolio(11);
+      await planAndMaterialise(s.db, { date: '2026-10-19', scope: { kind: 'portfolio' }, policy });
+      const before = (await state()).plan;
+      let chunks = 0;
+      const failing = onCustomersFacts(s.db, async () => {
+        if (++chunks === 3) throw new Error('connection lost');
+      });
+      await expect(planAndMaterialise(failing, { date: '2026-10-20', scope: { kind: 'portfolio' }, policy, chunkCustomers: 4 })).rejects.toThrow('connection lost');
+      expect((await state()).plan).toEqual(before);
       expect(await s.db.query('SELECT 1 FROM agenda_plan_staging')).toEqual([]);
     });
   });
