@@ -192,8 +192,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     const readLater = readBy(set.stages.slice(s + 1).flat());
     const only = new Set([...complete, ...[...provisional].filter(readLater)]);
     if (![...only].some(readLater)) continue;
-    const { resolved, passing: passingNow } = await resolveEach(customers, matched, set, { ...ctx, only }, held, { matcher, members });
-    for (const [id, ids] of passingNow) passing.set(id, new Set([...(passing.get(id) ?? []), ...ids]));
+    const { resolved } = await resolveReleasing(customers, matched, waiting, set, rank, passing, { ...ctx, only }, held, { matcher, members });
     const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held, passing);
 
     const planned: PlannedFacts[] = [];
@@ -204,7 +203,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     await matcher.override(planned);
   }
   await progress(0.75, 'resolving priorities, locks and dwell times');
-  const { resolved, passing: passingAtEnd } = await resolveEach(customers, matched, set, ctx, held, { matcher, members });
+  const { resolved, passing: passingAtEnd } = await resolveReleasing(customers, matched, waiting, set, rank, passing, ctx, held, { matcher, members });
   const { changes, held: resolvedHeld, conflicts } = collect(set, resolved);
   const heldBack = withBandWaits(resolvedHeld, bandWaits(customers, matched, waiting, resolved, set, ctx));
   const hysteresisRules = new Set(set.rules.filter((r) => r.keep).map((r) => r.id));
@@ -243,6 +242,36 @@ async function bandDecisionsStanding(
   await held.load(leaves);
   // A passing rule joins no band: nothing beside can drop what it does.
   return (c, d) => d.outcome !== 'change' || standsBeforeBandsBeside(c, d, asPassing([set.byId.get(d.ruleId)!], passing.get(c.id))[0], pendingBands, ctx);
+}
+
+/**
+ * resolveEach, then the rules oneBandEach left waiting for a rule the plan
+ * finds passing (passing.ts) weighed again: passing, it joins no band, yet
+ * oneBandEach weighed its join when its stage was matched, before anything
+ * was resolved. Those let back in, the customers are resolved again, once:
+ * else a member kept in low whose move takes it out of low's criteria left
+ * low in the run and joined medium only at the next. `passing` gathers the
+ * rules found passing, for the stages after.
+ */
+async function resolveReleasing(
+  customers: Map<number, CustomerState>, matched: Map<number, number[]>, waiting: Map<number, number[]>, set: RuleSet, rank: Map<number, number>,
+  passing: Passing, ctx: ResolveContext, held: HeldLookup, facts: { matcher: Matcher; members: Members },
+): Promise<{ resolved: Map<CustomerState, Resolution>; passing: Passing }> {
+  const out = await resolveEach(customers, matched, set, ctx, held, facts);
+  const before = new Map<number, number>();
+  for (const [id, ids] of out.passing) {
+    const had = passing.get(id);
+    passing.set(id, new Set([...(had ?? []), ...ids]));
+    const left = waiting.get(id);
+    if (!left || [...ids].every((r) => had?.has(r))) continue;
+    before.set(id, left.length);
+    matched.set(id, [...(matched.get(id) ?? []), ...left]);
+    waiting.delete(id);
+  }
+  if (before.size === 0) return out;
+  keepOneBandEach(matched, waiting, customers, set, rank, passing);
+  if ([...before].every(([id, n]) => (waiting.get(id)?.length ?? 0) >= n)) return out;
+  return resolveEach(customers, matched, set, ctx, held, facts);
 }
 
 /**

@@ -496,6 +496,30 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       expect((await previewPlan(s.db)).changes).toEqual([]);
     });
 
+    // A member of low kept at 42 (margin 5) whose scenario low's rule replaces once the lock is gone:
+    // that move takes it out of low's criteria, so low's rule joins no band and keeps medium's waiting
+    // for nothing. The customer leaves low and joins medium in the same run, not one run later.
+    it('does not keep a band waiting for a kept member whose move takes it out of its own band, in one run', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 } });
+      const id = await addCustomer(s.db, 'HB8', { riskScore: 30, scenario: 'standard', locked: ['dunningScenario'] });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { and: [{ '<': [risk, 40] }, { '==': [{ var: 'dunningScenario' }, 'standard'] }] },
+        [{ type: 'addToGroup', group: 'low-risk' }, { type: 'setDunningScenario', dunningScenario: 'risky' }], { name: 'low', priority: 1 });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }] }, [{ type: 'addToGroup', group: 'watch' }], { name: 'medium', priority: 2 });
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ dunningScenario: 'standard', groups: ['low-risk:rule'] });
+      await s.db.query(`UPDATE customers SET locked_fields = '{}' WHERE id = $1`, [id]);
+      await setRisk(id, 42);
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.changes.map((c) => [c.field, c.new])).toEqual([['dunningScenario', 'risky'], ['group:low-risk', false], ['group:watch', true]]);
+        expect(plan.held).toEqual([]);
+      }
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ dunningScenario: 'risky', groups: ['watch:rule'] });
+      expect((await apply(s.db)).summary.changes).toBe(0);
+    });
+
     // The same cycle through groups, on a leave: out of low at 50, the reader's group and what
     // it builds leave with it in that run, rather than medium joining on the vip they gave.
     it('lets a rule that cannot wait for the band beside read a leave that stands, in one run', async () => {
