@@ -125,16 +125,21 @@ function alternativesOf(node: Condition): Demands[] {
 }
 
 /** Some field's value would have to be two things at once. */
-function apart(a: Demands, b: Demands): boolean {
+function apart(a: Demands, b: Demands, ignoring: ReadonlySet<string>): boolean {
   for (const [field, d] of a) {
+    if (ignoring.has(field)) continue;
     const o = b.get(field);
     if (o && empty(intersect(d, o))) return true;
   }
   return false;
 }
 
-/** True when no customer can meet both criteria, by whichever alternative of each. */
-export function mutuallyExclusive(a: CriteriaAst, b: CriteriaAst): boolean {
+/**
+ * True when no customer can meet both criteria, by whichever alternative of
+ * each. `ignoring`: fields whose value may differ between the two readings
+ * (one the rules set during a run), which prove nothing apart.
+ */
+export function mutuallyExclusive(a: CriteriaAst, b: CriteriaAst, ignoring: ReadonlySet<string> = new Set()): boolean {
   const bs = alternativesOf(b.root);
-  return alternativesOf(a.root).every((x) => bs.every((y) => apart(x, y)));
+  return alternativesOf(a.root).every((x) => bs.every((y) => apart(x, y, ignoring)));
 }

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db/sql.js';
 import { compileRuleSet, refOf, type CompiledRule, type RuleSet } from './compile.js';
 import { ANY_GROUP } from './dependencies.js';
+import { mutuallyExclusive } from './exclusive.js';
 import { loadRuleRows } from './rules.js';
 import { loadSettings } from './settings.js';
 import { attachHeld, loadCustomerStates, loadRuleMembers, type Scope } from './state.js';
@@ -193,7 +194,7 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
     const only = new Set([...complete, ...[...provisional].filter(readLater)]);
     if (![...only].some(readLater)) continue;
     const { resolved } = await resolveReleasing(customers, matched, waiting, set, rank, passing, { ...ctx, only }, held, { matcher, members });
-    const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held, passing);
+    const stands = await bandDecisionsStanding(resolved, provisional, pendingBands, set, ctx, held, passing, members);
 
     const planned: PlannedFacts[] = [];
     for (const [c, res] of resolved) {
@@ -229,19 +230,36 @@ export async function planWithFacts(db: Queryable, options: PlanOptions = {}): P
 /**
  * Which decisions on a band's targets stand before the rules adding to the
  * bands beside are matched (standsBeforeBandsBeside), the dwell clocks of the
- * bands beside a leave loaded first.
+ * bands beside a leave loaded first. A rule left to match can drop a join only
+ * if it selects the customer too: not when the two rules' criteria are apart
+ * on a field no rule sets (`riskScore < 40`, `40 <= riskScore < 70`), which
+ * reads the same at every stage, and neither keeps the customer by its margin
+ * (hysteresis: a member is judged by looser criteria, which may meet).
  */
 async function bandDecisionsStanding(
   resolved: Map<CustomerState, Resolution>, provisional: ReadonlySet<string>, pendingBands: CompiledRule[], set: RuleSet, ctx: ResolveContext, held: HeldLookup,
-  passing: Passing,
+  passing: Passing, members: Members,
 ): Promise<(c: CustomerState, d: Decision) => boolean> {
   if (provisional.size === 0) return () => true;
   const leaves = [...resolved].flatMap(([c, res]) => res.decisions
     .filter((d) => d.leaving && d.outcome === 'change' && provisional.has(d.target))
     .flatMap((d) => [...(set.bands.get(groupOf(d.target)) ?? [])].map((g) => ({ customerId: c.id, target: groupTarget(g) }))));
   await held.load(leaves);
-  // A passing rule joins no band: nothing beside can drop what it does.
-  return (c, d) => d.outcome !== 'change' || standsBeforeBandsBeside(c, d, asPassing([set.byId.get(d.ruleId)!], passing.get(c.id))[0], pendingBands, ctx);
+  const setDuringRun = new Set(set.rules.flatMap((r) => r.writes).filter(isScalarTarget));
+  const apartOnData = new Map<string, boolean>();
+  const apart = (a: CompiledRule, b: CompiledRule) => {
+    const key = `${a.id}|${b.id}`;
+    if (!apartOnData.has(key)) apartOnData.set(key, mutuallyExclusive(a.ast, b.ast, setDuringRun));
+    return apartOnData.get(key)!;
+  };
+  return (c, d) => {
+    if (d.outcome !== 'change') return true;
+    const rule = set.byId.get(d.ruleId)!;
+    const kept = members.get(c.id) ?? [];
+    const rivals = kept.includes(rule.id) ? pendingBands : pendingBands.filter((p) => kept.includes(p.id) || !apart(rule, p));
+    // A passing rule joins no band: nothing beside can drop what it does.
+    return standsBeforeBandsBeside(c, d, asPassing([rule], passing.get(c.id))[0], rivals, ctx);
+  };
 }
 
 /**

@@ -520,6 +520,27 @@ describe.each(await backends())('when rules run on %s', (backend) => {
       expect((await apply(s.db)).summary.changes).toBe(0);
     });
 
+    // The same cycle with medium's rule first by priority: it could come first in oneBandEach, but it
+    // selects no customer low's rule selects by the score (a field no rule writes), unless one of
+    // them keeps the customer by its margin. The reader reads low's join at 30 in this run too.
+    it('lets a rule that cannot wait for the band beside read a join that stands, though the band beside comes first by priority', async () => {
+      await saveSettings(s.db, { hysteresis: { riskScore: 5 } });
+      const id = await addCustomer(s.db, 'HB9', { riskScore: 30 });
+      const risk = { var: 'riskScore' };
+      await addRule(s.db, { '<': [risk, 40] }, [{ type: 'addToGroup', group: 'low-risk' }], { name: 'low', priority: 4 });
+      await addRule(s.db, { in: ['low-risk', { var: 'groups' }] }, [{ type: 'setDunningScenario', dunningScenario: 'legal' }], { name: 'gentle', priority: 2 });
+      await addRule(s.db, { '==': [{ var: 'dunningScenario' }, 'legal'] }, [{ type: 'addToGroup', group: 'vip' }], { name: 'legal vip', priority: 3 });
+      await addRule(s.db, { and: [{ '>=': [risk, 40] }, { '<': [risk, 70] }, { in: ['vip', { var: 'groups' }] }] },
+        [{ type: 'addToGroup', group: 'watch' }], { name: 'medium', priority: 1 });
+      for (const scope of [{}, { customerIds: [id] }]) {
+        const plan = await previewPlan(s.db, { scope });
+        expect(plan.changes.map((c) => [c.field, c.new])).toEqual([['dunningScenario', 'legal'], ['group:low-risk', true], ['group:vip', true]]);
+      }
+      await apply(s.db);
+      expect(await customerRow(s.db, id)).toMatchObject({ groups: ['low-risk:rule', 'vip:rule'], dunningScenario: 'legal' });
+      expect((await previewPlan(s.db)).changes).toEqual([]);
+    });
+
     // The same cycle through groups, on a leave: out of low at 50, the reader's group and what
     // it builds leave with it in that run, rather than medium joining on the vip they gave.
     it('lets a rule that cannot wait for the band beside read a leave that stands, in one run', async () => {
