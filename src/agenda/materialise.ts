@@ -22,9 +22,18 @@ const UPSERT_SQL = `WITH s AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(
     dedupe_key text, customer_id int, invoice_id int, collector_id int, type text, due_date date,
     origin text, reason text, reasons jsonb)
+),
+-- What the facts named may have been deleted since they were read (an import, while a portfolio run plans a
+-- chunk): its task is left out rather than failing the run on the foreign key, the collector's left unassigned.
+-- The delete recorded the customer changed (stored-plan.ts): the agenda plans it live until the next run.
+k AS (
+  SELECT dedupe_key, customer_id, invoice_id, (SELECT id FROM collectors WHERE id = s.collector_id) AS collector_id,
+    type, due_date, origin, reason, reasons
+  FROM s WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id)
+    AND (s.invoice_id IS NULL OR EXISTS (SELECT 1 FROM invoices i WHERE i.id = s.invoice_id))
 ), up AS (
   INSERT INTO actions AS a (dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, status)
-  SELECT dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, 'planned' FROM s
+  SELECT dedupe_key, customer_id, invoice_id, collector_id, type, due_date, origin, reason, reasons, 'planned' FROM k
   ON CONFLICT (dedupe_key) DO UPDATE SET
     invoice_id = EXCLUDED.invoice_id, collector_id = EXCLUDED.collector_id, type = EXCLUDED.type,
     due_date = EXCLUDED.due_date, reason = EXCLUDED.reason, reasons = EXCLUDED.reasons, status = 'planned'
@@ -35,7 +44,9 @@ const UPSERT_SQL = `WITH s AS (
     OR (a.status = 'cancelled' AND a.done_at IS NULL)
   RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+  ((SELECT count(*) FROM s) - (SELECT count(*) FROM k))::int AS gone
+FROM up`;
 
 // done_at stays empty: it records when a person closed an action, and the
 // planner's cancellations must not start a follow-up's waiting time.
@@ -59,9 +70,9 @@ function row(s: Suggestion) {
   };
 }
 
-/** Inserts or refreshes tasks by dedupe key; closed ones stay closed. */
-export async function upsertTasks(q: Queryable, tasks: Suggestion[]): Promise<{ inserted: number; updated: number }> {
-  const [counts] = await q.query<{ inserted: number; updated: number }>(UPSERT_SQL, [JSON.stringify(tasks.map(row))]);
+/** Inserts or refreshes tasks by dedupe key; closed ones stay closed; `gone`: left out, their customer or invoice deleted. */
+export async function upsertTasks(q: Queryable, tasks: Suggestion[]): Promise<{ inserted: number; updated: number; gone: number }> {
+  const [counts] = await q.query<{ inserted: number; updated: number; gone: number }>(UPSERT_SQL, [JSON.stringify(tasks.map(row))]);
   return counts;
 }
 
@@ -76,9 +87,10 @@ export async function materialiseSuggestions(db: Db, suggestions: Suggestion[], 
   return db.transaction(async (tx) => {
     let inserted = 0;
     let updated = 0;
-    if (tasks.length > 0) ({ inserted, updated } = await upsertTasks(tx, tasks));
+    let gone = 0;
+    if (tasks.length > 0) ({ inserted, updated, gone } = await upsertTasks(tx, tasks));
     const { cte, params } = withScope(scope, [tasks.map((t) => t.dedupeKey)]);
     const cancelled = await tx.query<{ id: number }>(CANCEL_SQL(cte), params);
-    return { tasks: tasks.length, inserted, updated, unchanged: tasks.length - inserted - updated, cancelled: cancelled.length };
+    return { tasks: tasks.length, inserted, updated, unchanged: tasks.length - inserted - updated - gone, cancelled: cancelled.length };
   });
 }

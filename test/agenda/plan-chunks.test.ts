@@ -3,7 +3,7 @@
 // plan (items and order) and result, on PGlite and PostgreSQL.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agendaPolicy, closeAction, planAndMaterialise } from '../../src/agenda/index.js';
+import { agendaPolicy, closeAction, planAndMaterialise, plannedLive, readAgenda } from '../../src/agenda/index.js';
 import { MISSED_DUE_DATE_REASONS } from './facts-builder.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from './factories.js';
@@ -160,6 +160,37 @@ for (const backend of await backends()) {
       for (const plan of seenMidRun) expect(plan).toEqual(before);
       expect((await state()).plan).not.toEqual(before);
       expect(await s.db.query('SELECT 1 FROM agenda_plan_staging')).toEqual([]);
+    });
+
+    it('plans on when a customer, an invoice or a collector is deleted between a chunk\'s facts and its writing', async () => {
+      const collectors = [await f.collector(s.db), await f.collector(s.db)];
+      const scenarioId = await f.scenario(s.db, STEPS);
+      const customers: number[] = [];
+      for (let k = 0; k < 8; k++) {
+        const customerId = await f.customer(s.db, { collectorId: collectors[k % 2], scenarioId, riskScore: 10 * k });
+        customers.push(customerId);
+        await f.invoice(s.db, { customerId, dueDate: day(40 + k), amount: 1000 + 100 * k });
+      }
+      // An import deleting while the run plans: each chunk's tasks name what its facts read a moment before.
+      const deletions = [
+        () => s.db.query('DELETE FROM customers WHERE id = $1', [customers[2]]),
+        () => s.db.query('DELETE FROM invoices WHERE customer_id = $1', [customers[4]]),
+        () => s.db.query('DELETE FROM collectors WHERE id = $1', [collectors[0]]),
+      ];
+      let chunks = 0;
+      const deleting = onCustomersFacts(s.db, async () => {
+        await deletions[chunks++ - 1]?.();
+      });
+      const result = await planAndMaterialise(deleting, { date: '2026-10-20', scope: { kind: 'portfolio' }, policy, chunkCustomers: 2 });
+      expect(chunks).toBeGreaterThan(deletions.length);
+      // One task a customer; those of the deleted customer and invoice are not written, nor counted as unchanged.
+      expect(result).toMatchObject({ tasks: 8, inserted: 6, unchanged: 0 });
+      const actions = await s.db.query<{ customer_id: number; collector_id: number | null }>('SELECT customer_id, collector_id FROM actions ORDER BY customer_id');
+      expect(actions.map((a) => a.customer_id)).toEqual([customers[0], customers[1], customers[3], customers[5], customers[6], customers[7]]);
+      expect(actions.filter((a) => a.collector_id === collectors[0])).toEqual([]);
+      // A collector deleted names no customer: the agenda is planned live (the stored read after such writes: stored-plan.test.ts).
+      const q = { collectorId: null, collector: null, date: '2026-10-20', limit: 50, policy, agenda: 'all' as const };
+      expect((await readAgenda(s.db, q)).items).toEqual((await plannedLive(s.db, q)).tasks);
     });
 
     it('leaves the stored plan as it was when a run fails part way, and keeps none of its items', async () => {
