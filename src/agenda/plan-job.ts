@@ -112,6 +112,9 @@ async function planPortfolio(db: Db, options: PlanOptions): Promise<Planned> {
   if (!Number.isInteger(size) || size < 1) throw new Error(`chunkCustomers must be a whole number from 1, got ${size}`);
   // Before any fact is read: what committed after it may be missing from the plan.
   const run = await startPlanRun(db);
+  // From the first chunk written, the day's actions are in the table: a run for an earlier day would cancel them
+  // (planningDay), after this one failed part way too.
+  await advanceServiceState(db, LAST_PLANNED_KEY, 'date', options.date, 'date');
   let total: Planned = { suggestions: 0, automatic: 0, byKind: {}, tasks: 0, inserted: 0, updated: 0, unchanged: 0, cancelled: 0 };
   try {
     for (let from = MIN_ID; ; ) {
@@ -122,7 +125,6 @@ async function planPortfolio(db: Db, options: PlanOptions): Promise<Planned> {
       if (to === MAX_ID) break;
       from = to + 1;
     }
-    await advanceServiceState(db, LAST_PLANNED_KEY, 'date', options.date, 'date');
     // The agenda reads a page of it while nothing it read has changed (stored-plan.ts).
     await storePlan(db, { ...run, date: options.date, policy: options.policy });
   } catch (e) {

@@ -3,7 +3,7 @@
 // plan (items and order) and result, on PGlite and PostgreSQL.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { backends, openTestStorage, type TestStorage } from '../helpers/storage.js';
-import { agendaPolicy, closeAction, planAndMaterialise, plannedLive, readAgenda } from '../../src/agenda/index.js';
+import { agendaPolicy, closeAction, planAndMaterialise, plannedLive, planningDay, readAgenda } from '../../src/agenda/index.js';
 import { MISSED_DUE_DATE_REASONS } from './facts-builder.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from './factories.js';
@@ -204,6 +204,22 @@ for (const backend of await backends()) {
       await expect(planAndMaterialise(failing, { date: '2026-10-20', scope: { kind: 'portfolio' }, policy, chunkCustomers: 4 })).rejects.toThrow('connection lost');
       expect((await state()).plan).toEqual(before);
       expect(await s.db.query('SELECT 1 FROM agenda_plan_staging')).toEqual([]);
+    });
+
+    it('counts a day planned from its first chunk written: after a run that failed part way, an earlier day would cancel what it wrote', async () => {
+      await portfolio(11);
+      await planAndMaterialise(s.db, { date: '2026-10-19', scope: { kind: 'portfolio' }, policy });
+      const actions = () => s.db.query('SELECT dedupe_key, status, due_date, reason FROM actions ORDER BY dedupe_key COLLATE "C"');
+      const before = await actions();
+      let chunks = 0;
+      const failing = onCustomersFacts(s.db, async () => {
+        if (++chunks === 3) throw new Error('connection lost');
+      });
+      await expect(planAndMaterialise(failing, { date: '2026-10-25', scope: { kind: 'portfolio' }, policy, chunkCustomers: 4 })).rejects.toThrow('connection lost');
+      // The first two chunks' actions are planned for the 25th.
+      expect(await actions()).not.toEqual(before);
+      expect(await planningDay(s.db, undefined, '2026-10-20')).toBe('2026-10-25');
+      await expect(planningDay(s.db, '2026-10-20')).rejects.toMatchObject({ statusCode: 409 });
     });
   });
 }
