@@ -113,8 +113,10 @@ export async function closeSuggestion(db: Db, dedupeKey: string, status: Closing
   if (o.asCollector !== undefined && suggestion.collectorId !== o.asCollector) {
     throw AR_ERR.FORBIDDEN(['collector', `close suggestion ${dedupeKey}: it is for another collector`]);
   }
-  await upsertTasks(db, [suggestion]);
-  const [{ id }] = await db.query<{ id: number }>('SELECT id FROM actions WHERE dedupe_key = $1', [dedupeKey]);
-  const action = await closableAction(db, id, o.asCollector);
-  return closeRow(db, id, status, action.status);
+  // An import may delete its customer or invoice in between: nothing is stored then, and nothing stands to close.
+  const { gone } = await upsertTasks(db, [suggestion]);
+  const [stored] = gone > 0 ? [] : await db.query<{ id: number }>('SELECT id FROM actions WHERE dedupe_key = $1', [dedupeKey]);
+  if (!stored) throw AR_ERR.SUGGESTION_NOT_FOUND([dedupeKey, o.date]);
+  const action = await closableAction(db, stored.id, o.asCollector);
+  return closeRow(db, stored.id, status, action.status);
 }
