@@ -6,29 +6,11 @@ import { backends, openTestStorage, type TestStorage } from '../helpers/storage.
 import { agendaPolicy, closeSuggestion, plannedLive } from '../../src/agenda/index.js';
 import type { Db } from '../../src/db/sql.js';
 import * as f from './factories.js';
+import { beforeFirstQuery } from '../helpers/query-hook.js';
 
 const policy = agendaPolicy();
 const DATE = '2026-10-20';
 
-/** `db`, running `before` once, just before the first statement that stores actions. */
-function beforeStoring(db: Db, before: () => Promise<void>): Db {
-  let done = false;
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'query') {
-        return async (text: string, params?: unknown[]) => {
-          if (!done && text.includes('INSERT INTO actions')) {
-            done = true;
-            await before();
-          }
-          return target.query(text, params);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 for (const backend of await backends()) {
   describe(`closing a suggestion whose customer an import deletes meanwhile on ${backend}`, () => {
@@ -47,7 +29,8 @@ for (const backend of await backends()) {
       const promise = tasks.find((t) => t.kind === 'promise_broken');
       expect(promise?.dedupeKey).toBeDefined();
 
-      const db = beforeStoring(s.db, async () => { await s.db.query('DELETE FROM customers WHERE id = $1', [customerId]); });
+      const db = beforeFirstQuery(s.db, (text) => text.includes('INSERT INTO actions'),
+        () => s.db.query('DELETE FROM customers WHERE id = $1', [customerId]));
       await expect(closeSuggestion(db, promise!.dedupeKey!, 'done', { date: DATE, policy }))
         .rejects.toMatchObject({ statusCode: 404, code: 'AR_ERR_NOT_FOUND' });
       expect(await s.db.query('SELECT id FROM actions')).toEqual([]);

@@ -7,29 +7,15 @@ import { agendaPolicy, agendaTasks, closeAction, planAndMaterialise, plannedLive
 import type { Db } from '../../src/db/sql.js';
 import { MAX_CUSTOMERS_PLANNED_LIVE } from '../../src/agenda/stored-plan.js';
 import * as f from './factories.js';
+import { beforeFirstQuery } from '../helpers/query-hook.js';
 
 const policy = agendaPolicy();
 const DAY = '2026-10-20';
 
 /** `db`, which runs `meanwhile` (on `db` itself) just before its first read of the stored plan's items. */
-function storingWhileRead(db: Db, meanwhile: () => Promise<unknown>): Db {
-  let ran = false;
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'query') {
-        return async (text: string, params?: unknown[]) => {
-          if (!ran && text.includes('FROM agenda_plan_items')) {
-            ran = true;
-            await meanwhile();
-          }
-          return target.query(text, params);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+const storingWhileRead = (db: Db, meanwhile: () => Promise<unknown>): Db =>
+  beforeFirstQuery(db, (text) => text.includes('FROM agenda_plan_items'), meanwhile);
+
 const STEPS: f.Step[] = [
   { dayOffset: 3, channel: 'email', level: 1, template: 'first-reminder', automatic: true },
   { dayOffset: 15, channel: 'call', level: 2, template: 'collector-call', automatic: false },
