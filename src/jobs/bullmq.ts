@@ -9,6 +9,7 @@ import { Worker, UnrecoverableError, WaitingError, type Job, type Queue } from '
 import { Redis } from 'ioredis';
 import { AR_ERR, isArError } from '../errors.js';
 import { closeConnection, FailFastQueue } from './bullmq-queue.js';
+import { DEFAULT_SCHEDULED_RUN_POLICY } from './scheduled-runs.js';
 import { silentLogger, type Logger } from '../ml/registry/types.js';
 import {
   JobCancelledError,
@@ -275,7 +276,12 @@ export class BullmqRunner implements JobRunner {
   }
 
   async schedule(schedulerId: string, cron: string, type: string, data: unknown): Promise<void> {
-    await this.queue.upsertJobScheduler(schedulerId, { pattern: cron }, { name: type, data });
+    // A failed firing is tried again as instances without Redis do (scheduled-runs.ts): a refresh failed on a
+    // database blip waits minutes, not the 2 s and 4 s of a job asked for now, and is given up after as many attempts.
+    const { maxAttempts, retryAfterMs } = DEFAULT_SCHEDULED_RUN_POLICY;
+    await this.queue.upsertJobScheduler(schedulerId, { pattern: cron }, {
+      name: type, data, opts: { attempts: maxAttempts, backoff: { type: 'exponential', delay: retryAfterMs } },
+    });
     await this.producer.redis.set(this.schedulesMarkKey(), '1');
   }
 

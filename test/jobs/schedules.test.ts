@@ -46,6 +46,13 @@ describe.skipIf(!redisUp)('the schedules of processes sharing a queue', () => {
     expect(lines).toContainEqual(expect.objectContaining({ level: 40, schedules: ['t-nightly'] }));
   });
 
+  it('retry a failed firing as instances without Redis do: 3 attempts, 5 then 10 minutes apart', async () => {
+    const jobs = instance(newQueue());
+    await jobs.schedule('t-nightly', '0 2 * * *', 'refresh', { trigger: 'nightly' });
+    const scheduler = await (jobs.shared as BullmqRunner).queue.getJobScheduler('t-nightly');
+    expect(scheduler?.template?.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 5 * 60_000 } });
+  });
+
   it('stay removed when another process removed one (a start with the schedule turned off)', async () => {
     const queueName = newQueue();
     const earlier = instance(queueName);
